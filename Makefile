@@ -1,0 +1,39 @@
+# The two commands of README.md. Each makes its own virtual environment and installs what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DB ?= data/feedback.duckdb
+PORT ?= 8501
+
+.PHONY: run test demo browser bench clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+$(DB): | $(STAMP)
+	$(PY) -m loaders demo --db $(DB)
+
+demo: $(STAMP)
+	$(PY) -m loaders demo --db $(DB)
+
+run: $(STAMP) $(DB)
+	FEEDBACK_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT)
+
+# Browser tests use Debian's Chromium and CJK fonts, never a downloaded browser.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; \
+		else sudo apt-get update -q && sudo apt-get install -y -q chromium fonts-noto-cjk; fi; \
+	fi
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,1 @@
+"""Pure metric functions and the SQL behind each view. Never imports Streamlit."""

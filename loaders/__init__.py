@@ -1,0 +1,1 @@
+"""Read csv/xlsx, map columns, validate, import into the store. Never imports Streamlit."""

@@ -1,0 +1,60 @@
+"""The dashboard's own errors: each says what went wrong in words an analyst can act on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class FeedbackError(Exception):
+    """Base of every error the dashboard raises on purpose."""
+
+
+class LoadError(FeedbackError):
+    """A file could not be read or imported as a whole (encoding, empty sheet, duplicate file)."""
+
+
+class QueryError(FeedbackError):
+    """The store refused or failed a query."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad cell: where it is, what it holds, and how to fix it."""
+
+    file: str
+    sheet: str | None
+    row: int | None  # the row number as the analyst sees it in the spreadsheet (header = 1)
+    column: str | None
+    value: str | None
+    problem: str
+    fix: str
+
+    def describe(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{', '.join(where)}: {self.problem}{value}. {self.fix}"
+
+
+@dataclass
+class ValidationError(FeedbackError):
+    """Rows of a file break the spreadsheet contract; nothing was imported."""
+
+    problems: list[RowProblem] = field(default_factory=list)
+    rows_total: int = 0
+    rows_invalid: int = 0
+
+    def __str__(self) -> str:
+        shown = self.problems[:50]
+        lines = [
+            f"{self.rows_invalid} of {self.rows_total} rows are invalid; nothing was imported."
+            " Fix them and import again, or import the valid rows with --skip-invalid."
+        ]
+        lines += ["  " + p.describe() for p in shown]
+        if len(self.problems) > len(shown):
+            lines.append(f"  ... and {len(self.problems) - len(shown)} more problems")
+        return "\n".join(lines)

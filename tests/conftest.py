@@ -1,0 +1,27 @@
+"""Shared fixtures: a fresh store per test, in tmp_path."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from loaders.store import connect  # noqa: E402
+
+TEST_DATA = PROJECT_ROOT / "tests" / "data"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "feedback.duckdb"
+
+
+@pytest.fixture
+def con(db_path: Path):
+    connection = connect(db_path)
+    yield connection
+    connection.close()
