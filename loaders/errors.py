@@ -50,10 +50,13 @@ class ValidationError(FeedbackError):
 
     def __str__(self) -> str:
         shown = self.problems[:50]
-        lines = [
-            f"{self.rows_invalid} of {self.rows_total} rows are invalid; nothing was imported."
-            " Fix them and import again, or import the valid rows with --skip-invalid."
-        ]
+        if self.rows_invalid >= self.rows_total:
+            head = (f"all {self.rows_total} rows are invalid; nothing was imported."
+                    " Fix them and import again.")
+        else:
+            head = (f"{self.rows_invalid} of {self.rows_total} rows are invalid; nothing was imported."
+                    " Fix them and import again, or import the valid rows with --skip-invalid.")
+        lines = [head]
         lines += ["  " + p.describe() for p in shown]
         if len(self.problems) > len(shown):
             lines.append(f"  ... and {len(self.problems) - len(shown)} more problems")

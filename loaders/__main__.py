@@ -1,0 +1,141 @@
+"""Command line of the loaders: demo, import, history, undo, templates.
+
+Each command opens the store, calls one library function, and turns the dashboard's own errors
+into a readable message and a non-zero exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from loaders.errors import FeedbackError, ValidationError
+from loaders.store import connect, default_db_path
+
+EXIT_INVALID = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="build a store from realistic demo spreadsheets")
+    demo.add_argument("--db", default=None, help="store path (default: env FEEDBACK_DB or data/feedback.duckdb)")
+    demo.add_argument("--months", type=int, default=24)
+    demo.add_argument("--responses", type=int, default=4000, help="survey responses (NPS 1.5x, complaints 0.3x)")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--files", default=None,
+                      help="folder to write the demo spreadsheets to (default: a temporary folder)")
+
+    imp = commands.add_parser("import", help="import one csv/xlsx file as one batch")
+    imp.add_argument("file")
+    imp.add_argument("--kind", default="auto",
+                     choices=["auto", "survey", "nps", "complaints", "management", "standards"])
+    imp.add_argument("--sheet", default=None)
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help="import the valid rows and record the invalid ones with the batch")
+    imp.add_argument("--db", default=None)
+
+    hist = commands.add_parser("history", help="list imported batches")
+    hist.add_argument("--db", default=None)
+
+    und = commands.add_parser("undo", help="remove one batch's rows")
+    und.add_argument("batch_id", help="the batch id, or a unique start of it")
+    und.add_argument("--db", default=None)
+
+    tpl = commands.add_parser("templates", help="write the bilingual import templates")
+    tpl.add_argument("--out", default="data/templates")
+
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ValidationError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    except FeedbackError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+
+
+def _db(args) -> str:
+    return args.db or default_db_path()
+
+
+def cmd_demo(args) -> int:
+    from loaders.demo import build_demo_store
+
+    folder = Path(args.files) if args.files else Path(tempfile.mkdtemp(prefix="feedback-demo-"))
+    results = build_demo_store(_db(args), folder, months=args.months, responses=args.responses,
+                               seed=args.seed)
+    for result in results:
+        print(f"imported {result.kind}: {result.rows_accepted} rows from {result.file_name}"
+              f" (batch {result.batch_id[:8]})")
+    print(f"demo store ready at {_db(args)}; spreadsheets in {folder}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from loaders.importer import import_file
+
+    con = connect(_db(args))
+    try:
+        result = import_file(con, args.file, kind=args.kind, sheet=args.sheet,
+                             skip_invalid=args.skip_invalid)
+    finally:
+        con.close()
+    where = f", sheet '{result.sheet}'" if result.sheet else ""
+    extra = f", {result.ratings} ratings" if result.ratings else ""
+    print(f"imported {result.kind}: {result.rows_accepted} rows{extra} from {result.file_name}{where}"
+          f" as batch {result.batch_id}")
+    if result.rows_rejected:
+        print(f"skipped {result.rows_rejected} invalid rows (recorded with the batch):")
+        for problem in result.skipped[:50]:
+            print("  " + problem.describe())
+    return 0
+
+
+def cmd_history(args) -> int:
+    from loaders.importer import history
+
+    con = connect(_db(args), read_only=False)
+    try:
+        batches = history(con)
+    finally:
+        con.close()
+    if batches.empty:
+        print("no imports yet")
+        return 0
+    print(f"{'batch':8}  {'kind':17}  {'rows':>8}  {'skipped':>7}  {'imported at':16}  {'status':8}  file")
+    for b in batches.itertuples():
+        sheet = f" [{b.source_sheet}]" if b.source_sheet else ""
+        print(f"{b.id[:8]:8}  {b.kind:17}  {b.rows_accepted:>8}  {b.rows_rejected:>7}  "
+              f"{b.imported_at:%Y-%m-%d %H:%M}  {b.status:8}  {b.source_file}{sheet}")
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from loaders.importer import undo
+
+    con = connect(_db(args))
+    try:
+        batch_id, kind, source_file, rows = undo(con, args.batch_id)
+    finally:
+        con.close()
+    print(f"undone batch {batch_id} ({kind}, {rows} rows from {source_file})")
+    return 0
+
+
+def cmd_templates(args) -> int:
+    from loaders.templates import write_templates
+
+    for path in write_templates(Path(args.out)):
+        print(f"wrote {path}")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
+            "templates": cmd_templates}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,609 @@
+"""What each kind of file holds, and how an analyst's headers map onto it.
+
+One table of fields per kind, each with its English and Chinese header synonyms; the mapping a
+file gets is inferred from its headers (and, for a survey, from a questions sheet or from the
+numbers in its rating columns), shown to the analyst, and may be overridden field by field.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field, replace
+
+import duckdb
+import pyarrow as pa
+
+from loaders.errors import LoadError
+from loaders.read import ROW_COLUMN, SourceTable
+from loaders.store import quote_identifier
+
+KINDS = ("survey", "nps", "complaints", "management_survey", "standards")
+KIND_ALIASES = {"management": "management_survey", "complaint": "complaints",
+                "standard": "standards", "surveys": "survey"}
+RATING_KINDS = ("satisfaction", "perception", "expectation", "importance")
+SERVQUAL_DIMENSIONS = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column the store knows, with what it takes and the headers analysts give it."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    kind: str                      # text | datetime | number | integer | boolean | better
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    help_en: str = ""
+    help_zh: str = ""
+    example: str = ""
+
+
+def _f(name, label_en, label_zh, kind="text", required=False, synonyms=(), low=None, high=None,
+       help_en="", help_zh="", example=""):
+    return Field(name, label_en, label_zh, kind, required, tuple(synonyms), low, high,
+                 help_en, help_zh, example)
+
+
+_CUSTOMER = _f("customer_id", "Customer ID", "客户编号",
+               synonyms=("customer id", "customer", "customer no", "customer number", "client id",
+                         "client", "cust id", "member id", "客户编号", "客户号", "客户id", "客户代码",
+                         "客户", "会员号"),
+               help_en="Your identifier of the customer (masked in presentation mode)",
+               help_zh="客户的编号（演示模式下会被遮蔽）", example="C000123")
+_REGION = _f("region", "Region", "区域", synonyms=("region", "area", "区域", "地区", "大区", "片区"),
+             help_en="Region the branch belongs to", help_zh="网点所属区域", example="East")
+_BRANCH = _f("branch", "Branch", "网点",
+             synonyms=("branch", "store", "outlet", "site", "location", "branch name", "门店", "网点",
+                       "支行", "分行", "营业厅", "分店"),
+             help_en="Branch or store", help_zh="网点/门店/支行", example="Shanghai Pudong")
+_CHANNEL = _f("channel", "Channel", "渠道", synonyms=("channel", "渠道", "服务渠道"),
+              help_en="Channel of the contact", help_zh="服务渠道", example="Mobile app")
+_PRODUCT = _f("product", "Product", "产品", synonyms=("product", "product line", "产品", "业务", "产品类型"),
+              help_en="Product concerned", help_zh="涉及的产品", example="Credit card")
+_SEGMENT = _f("segment", "Segment", "客户类型",
+              synonyms=("segment", "customer segment", "customer type", "客户类型", "客群", "客户分层",
+                        "客户群体", "细分"),
+              help_en="Customer segment", help_zh="客户类型/客群", example="Retail")
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "survey": (
+        _f("respondent_id", "Response ID", "问卷编号",
+           synonyms=("response id", "respondent id", "respondent", "response", "survey id", "id",
+                     "问卷编号", "答卷编号", "受访者编号", "编号"),
+           help_en="Unique per response", help_zh="每份答卷唯一", example="R000001"),
+        _CUSTOMER,
+        _f("responded_at", "Date", "日期", "datetime", True,
+           synonyms=("date", "response date", "survey date", "submitted", "submitted at",
+                     "responded at", "completed", "timestamp", "日期", "填写日期", "提交时间",
+                     "答题时间", "调查日期", "时间"),
+           help_en="When the survey was answered (YYYY-MM-DD)", help_zh="填写日期（YYYY-MM-DD）",
+           example="2026-10-15"),
+        _REGION, _BRANCH, _CHANNEL, _PRODUCT, _SEGMENT,
+        _f("overall_satisfaction", "Overall satisfaction", "总体满意度", "number",
+           synonyms=("overall satisfaction", "overall", "satisfaction", "overall score", "osat",
+                     "总体满意度", "整体满意度", "满意度", "总体评价"),
+           help_en="Overall satisfaction on the survey's scale (e.g. 1-10)",
+           help_zh="总体满意度（如 1-10 分）", example="8"),
+        _f("likelihood_to_recommend", "Likelihood to recommend", "推荐意愿", "integer",
+           synonyms=("likelihood to recommend", "recommend", "would recommend", "ltr", "nps",
+                     "推荐意愿", "推荐可能性", "推荐度"),
+           low=0, high=10, help_en="0-10, when the survey asks it", help_zh="0-10 分（如有）",
+           example="9"),
+        _f("comment", "Comment", "评论",
+           synonyms=("comment", "comments", "verbatim", "feedback", "remarks", "suggestion",
+                     "open answer", "评论", "意见", "留言", "建议", "备注", "意见建议", "反馈"),
+           help_en="The respondent's own words", help_zh="客户原话", example="Friendly staff"),
+    ),
+    "nps": (
+        _CUSTOMER,
+        _f("responded_at", "Date", "日期", "datetime", True,
+           synonyms=("date", "response date", "survey date", "submitted", "responded at",
+                     "timestamp", "日期", "填写日期", "提交时间", "调查日期", "时间"),
+           help_en="When the customer answered (YYYY-MM-DD)", help_zh="回答日期（YYYY-MM-DD）",
+           example="2026-10-15"),
+        _f("score", "Recommend score (0-10)", "推荐得分", "integer", True,
+           synonyms=("score", "nps", "nps score", "recommend score", "likelihood to recommend",
+                     "recommend", "rating", "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
+                     "评分", "推荐可能性"),
+           low=0, high=10, help_en="0-10: how likely to recommend us", help_zh="0-10 分：推荐我们的可能性",
+           example="9"),
+        _f("touchpoint", "Touchpoint", "触点",
+           synonyms=("touchpoint", "touch point", "journey", "journey step", "interaction",
+                     "触点", "接触点", "服务环节", "环节"),
+           help_en="Where the customer met us", help_zh="客户接触点", example="Mobile app"),
+        _REGION, _BRANCH, _CHANNEL, _SEGMENT, _PRODUCT,
+        _f("comment", "Comment", "评论",
+           synonyms=("comment", "comments", "verbatim", "feedback", "reason", "why",
+                     "评论", "意见", "留言", "原因", "建议", "反馈"),
+           help_en="Why they gave that score", help_zh="打分原因", example="Quick and easy"),
+    ),
+    "complaints": (
+        _f("complaint_ref", "Complaint ID", "投诉编号",
+           synonyms=("complaint id", "complaint no", "complaint number", "case id", "ticket",
+                     "ticket id", "reference", "ref", "id", "投诉编号", "工单号", "工单编号", "编号"),
+           help_en="Unique per complaint", help_zh="每条投诉唯一", example="K000001"),
+        _CUSTOMER,
+        _f("received_at", "Received", "投诉时间", "datetime", True,
+           synonyms=("received", "received at", "date received", "date", "opened", "created",
+                     "created at", "logged", "投诉时间", "受理时间", "接收时间", "日期", "投诉日期",
+                     "创建时间"),
+           help_en="When the complaint came in (YYYY-MM-DD HH:MM)",
+           help_zh="投诉受理时间（YYYY-MM-DD HH:MM）", example="2026-10-15 09:30"),
+        _CHANNEL, _BRANCH, _REGION, _PRODUCT, _SEGMENT,
+        _f("cause", "Cause", "投诉原因",
+           synonyms=("cause", "category", "reason", "root cause", "complaint type", "type",
+                     "投诉原因", "原因", "投诉类别", "类别", "投诉类型", "问题类型"),
+           help_en="Cause category; left blank, it is derived from the description",
+           help_zh="投诉原因分类；留空则根据描述推断", example="Long waiting time"),
+        _f("sub_cause", "Sub-cause", "子原因",
+           synonyms=("sub cause", "subcause", "sub category", "subcategory", "detail",
+                     "子原因", "细分原因", "子类别", "二级分类"),
+           help_en="Finer cause", help_zh="细分原因", example="Queue at counter"),
+        _f("severity", "Severity", "严重程度",
+           synonyms=("severity", "priority", "level", "严重程度", "等级", "优先级", "级别"),
+           help_en="Low / Medium / High / Critical", help_zh="低/中/高/严重", example="Medium"),
+        _f("status", "Status", "状态", synonyms=("status", "state", "状态", "处理状态"),
+           help_en="Resolved / Open / In progress", help_zh="已解决/处理中/未处理", example="Resolved"),
+        _f("resolved_at", "Resolved", "解决时间", "datetime",
+           synonyms=("resolved", "resolved at", "date resolved", "closed", "closed at",
+                     "解决时间", "办结时间", "结案时间", "关闭时间"),
+           help_en="When it was resolved (blank if open)", help_zh="解决时间（未解决留空）",
+           example="2026-10-16 14:00"),
+        _f("escalated", "Escalated", "是否升级", "boolean",
+           synonyms=("escalated", "escalation", "是否升级", "升级"),
+           help_en="Yes / No", help_zh="是/否", example="No"),
+        _f("satisfaction_after", "Satisfaction after resolution", "处理后满意度", "number",
+           synonyms=("satisfaction after resolution", "satisfaction after", "post resolution satisfaction",
+                     "csat", "处理后满意度", "处理满意度", "回访满意度"),
+           low=1, high=5, help_en="1-5, from the follow-up call", help_zh="1-5 分（回访）", example="4"),
+        _f("description", "Description", "投诉内容",
+           synonyms=("description", "details", "complaint", "complaint text", "summary", "text",
+                     "投诉内容", "描述", "详情", "内容", "问题描述"),
+           help_en="What the customer said", help_zh="客户反映的问题", example="Waited 40 minutes"),
+    ),
+    "management_survey": (
+        _f("manager", "Manager", "管理者",
+           synonyms=("manager", "respondent", "name", "管理者", "经理", "填写人", "姓名"),
+           help_en="Who gave the estimate", help_zh="填写的管理者", example="Zhang Wei"),
+        _f("rated_at", "Date", "日期", "datetime",
+           synonyms=("date", "rated at", "日期", "填写日期"),
+           help_en="When (YYYY-MM-DD)", help_zh="日期（YYYY-MM-DD）", example="2026-10-01"),
+        _f("item_code", "Item code", "题号", required=True,
+           synonyms=("item code", "code", "item id", "question code", "题号", "题目编号", "指标编号"),
+           help_en="The survey item it estimates (same code as the survey's E_/P_ columns)",
+           help_zh="对应问卷题号（与问卷 E_/P_ 列一致）", example="S01"),
+        _f("item_text", "Item", "题目",
+           synonyms=("item", "question", "item text", "statement", "题目", "问题", "指标"),
+           help_en="The item's wording", help_zh="题目内容", example="Modern-looking equipment"),
+        _f("dimension", "Dimension", "维度",
+           synonyms=("dimension", "servqual dimension", "group", "维度", "服务质量维度"),
+           help_en="tangibles, reliability, responsiveness, assurance or empathy",
+           help_zh="有形性、可靠性、响应性、保证性或移情性", example="tangibles"),
+        _f("score", "Expected score", "预计期望分", "number", True,
+           synonyms=("expected score", "estimate", "expected", "expectation", "score",
+                     "预计期望分", "预计期望", "期望估计", "期望", "得分"),
+           help_en="Management's estimate of what customers expect, on the item's scale",
+           help_zh="管理者估计的客户期望分", example="6"),
+        _f("scale_min", "Scale min", "量表最小值", "number",
+           synonyms=("scale min", "min", "minimum", "量表最小值", "最小值"),
+           help_en="Lowest point of the scale (default 1)", help_zh="量表最低分（默认 1）", example="1"),
+        _f("scale_max", "Scale max", "量表最大值", "number",
+           synonyms=("scale max", "max", "maximum", "量表最大值", "最大值"),
+           help_en="Highest point of the scale (default 7)", help_zh="量表最高分（默认 7）", example="7"),
+    ),
+    "standards": (
+        _f("standard", "Standard", "服务标准", required=True,
+           synonyms=("standard", "service standard", "name", "服务标准", "标准", "标准名称"),
+           help_en="Name of the service standard", help_zh="服务标准名称",
+           example="Complaint resolution time"),
+        _f("dimension", "Dimension", "维度",
+           synonyms=("dimension", "servqual dimension", "维度"),
+           help_en="SERVQUAL dimension", help_zh="服务质量维度", example="responsiveness"),
+        _f("metric", "Metric", "指标", synonyms=("metric", "measure", "kpi", "指标", "衡量指标"),
+           help_en="What is measured", help_zh="衡量指标", example="median hours to resolve"),
+        _f("unit", "Unit", "单位", synonyms=("unit", "units", "单位"),
+           help_en="Unit of the numbers", help_zh="单位", example="hours"),
+        _f("better", "Better", "方向", "better", True,
+           synonyms=("better", "direction", "higher or lower", "方向", "越高越好还是越低越好", "优劣方向"),
+           help_en="higher or lower: which way is better", help_zh="higher（越高越好）或 lower（越低越好）",
+           example="lower"),
+        _f("management_view", "Management view", "管理层认知", "number",
+           synonyms=("management view", "management expectation", "perceived expectation",
+                     "管理层认知", "管理层认为的客户期望", "管理层预期"),
+           help_en="What management believes customers expect", help_zh="管理层认为客户期望的水平",
+           example="24"),
+        _f("target", "Target", "标准值", "number",
+           synonyms=("target", "standard value", "goal", "标准值", "目标", "目标值"),
+           help_en="The standard set", help_zh="设定的标准值", example="48"),
+        _f("promise", "Promise", "对外承诺", "number",
+           synonyms=("promise", "promised", "communicated", "advertised", "对外承诺", "承诺", "承诺值"),
+           help_en="What is promised to customers", help_zh="对客户的承诺", example="24"),
+        _f("actual", "Actual", "实际值", "number",
+           synonyms=("actual", "measured", "actual value", "result", "实际值", "实际", "实测值"),
+           help_en="Measured value; blank when a rule measures it", help_zh="实测值；由规则计算时留空",
+           example=""),
+        _f("actual_rule", "Actual rule", "计算规则",
+           synonyms=("actual rule", "rule", "measured by", "计算规则", "规则"),
+           help_en="median_hours_to_resolve, share_within_sla, escalation_rate, nps or csi",
+           help_zh="median_hours_to_resolve、share_within_sla、escalation_rate、nps 或 csi",
+           example="median_hours_to_resolve"),
+    ),
+}
+
+ACTUAL_RULES = ("median_hours_to_resolve", "share_within_sla", "escalation_rate", "nps", "csi")
+
+# Questions sheet of a survey workbook: one row per rating column.
+QUESTION_FIELDS = {
+    "code": ("code", "column", "item code", "question code", "header", "题号", "列名", "题目编号", "编号"),
+    "question": ("question", "item", "question text", "text", "statement", "题目", "问题", "题目内容"),
+    "dimension": ("dimension", "group", "attribute group", "维度", "分组"),
+    "kind": ("kind", "type", "question type", "类型", "题型"),
+    "scale_min": ("scale min", "min", "minimum", "量表最小值", "最小值"),
+    "scale_max": ("scale max", "max", "maximum", "量表最大值", "最大值"),
+    "na_code": ("n/a code", "na code", "not applicable", "na", "不适用代码", "不适用"),
+}
+
+RATING_KIND_WORDS = {
+    "satisfaction": ("satisfaction", "sat", "rating", "满意度", "满意"),
+    "perception": ("perception", "perceived", "p", "感知", "实际感受"),
+    "expectation": ("expectation", "expected", "e", "期望", "预期"),
+    "importance": ("importance", "important", "i", "重要性", "重要程度", "重要"),
+}
+DIMENSION_WORDS = {
+    "tangibles": ("tangibles", "tangible", "tangibility", "有形性", "有形"),
+    "reliability": ("reliability", "reliable", "可靠性", "可靠"),
+    "responsiveness": ("responsiveness", "responsive", "响应性", "响应"),
+    "assurance": ("assurance", "保证性", "保证", "可信性"),
+    "empathy": ("empathy", "移情性", "移情", "同理心", "关怀性"),
+}
+# Header prefixes (or suffixes) that mark the kind of a rating column.
+_PREFIX_KIND = (
+    (re.compile(r"^(?:E|EXP)[_\-\.\s:：]+(.+)$", re.I), "expectation"),
+    (re.compile(r"^(?:P|PER)[_\-\.\s:：]+(.+)$", re.I), "perception"),
+    (re.compile(r"^(?:I|IMP)[_\-\.\s:：]+(.+)$", re.I), "importance"),
+    (re.compile(r"^期望[_\-\.\s:：]*(.+)$"), "expectation"),
+    (re.compile(r"^感知[_\-\.\s:：]*(.+)$"), "perception"),
+    (re.compile(r"^重要性[_\-\.\s:：]*(.+)$"), "importance"),
+    (re.compile(r"^(.+?)[_\-\.\s:：]*[（(]?期望[)）]?$"), "expectation"),
+    (re.compile(r"^(.+?)[_\-\.\s:：]*[（(]?感知[)）]?$"), "perception"),
+    (re.compile(r"^(.+?)[_\-\.\s:：]*[（(]?重要性[)）]?$"), "importance"),
+)
+# A column is a rating when at least this share of its filled cells are numbers on a scale.
+RATING_NUMERIC_SHARE = 0.95
+COMMON_SCALES = ((1, 5), (1, 7), (0, 10), (1, 10))
+
+
+def normalise_kind(kind: str) -> str:
+    kind = (kind or "").strip().lower()
+    kind = KIND_ALIASES.get(kind, kind)
+    if kind not in KINDS:
+        raise LoadError(f"unknown kind {kind!r}; use one of: survey, nps, complaints, management, standards")
+    return kind
+
+
+def normalise_header(text: str) -> str:
+    """Lower case, no bracketed notes, no punctuation or spacing: 'Score (0–10)' -> 'score'."""
+    text = re.sub(r"[\(（\[【][^\)）\]】]*[\)）\]】]", "", str(text))
+    text = text.lower()
+    return re.sub(r"[^0-9a-z\u3400-\u9fff]+", "", text)
+
+
+def normalise_dimension(value: str | None) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    key = normalise_header(value)
+    for dimension, words in DIMENSION_WORDS.items():
+        if key in {normalise_header(w) for w in words}:
+            return dimension
+    return str(value).strip()
+
+
+def normalise_rating_kind(value: str | None) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    key = normalise_header(value)
+    for kind, words in RATING_KIND_WORDS.items():
+        if key in {normalise_header(w) for w in words}:
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class RatingColumn:
+    """A rated item's column: which item, which kind of rating, on which scale."""
+
+    column: str
+    item_code: str
+    item_text: str
+    kind: str = "satisfaction"
+    dimension: str | None = None
+    scale_min: float = 1
+    scale_max: float = 5
+    na_code: float | None = None
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which source column feeds which field, plus a survey's rating columns."""
+
+    kind: str
+    fields: dict[str, str] = field(default_factory=dict)        # field name -> source column
+    ratings: tuple[RatingColumn, ...] = ()
+    overall_scale: tuple[float, float] | None = None            # survey overall satisfaction
+    ignored: tuple[str, ...] = ()
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["ratings"] = [asdict(r) for r in self.ratings]
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ColumnMapping":
+        data = json.loads(text)
+        return cls(
+            kind=data["kind"],
+            fields=dict(data.get("fields") or {}),
+            ratings=tuple(RatingColumn(**r) for r in data.get("ratings") or ()),
+            overall_scale=tuple(data["overall_scale"]) if data.get("overall_scale") else None,
+            ignored=tuple(data.get("ignored") or ()),
+        )
+
+    def with_field(self, name: str, column: str | None) -> "ColumnMapping":
+        fields = {k: v for k, v in self.fields.items() if k != name and v != column}
+        if column:
+            fields[name] = column
+        ratings = tuple(r for r in self.ratings if r.column != column)
+        return replace(self, fields=fields, ratings=ratings)
+
+
+def template_header(f: Field) -> str:
+    """The bilingual header our templates use, e.g. 'Date 日期'."""
+    return f"{f.label_en} {f.label_zh}"
+
+
+def fields_of(kind: str) -> tuple[Field, ...]:
+    return FIELDS[normalise_kind(kind)]
+
+
+def field_named(kind: str, name: str) -> Field:
+    for f in fields_of(kind):
+        if f.name == name:
+            return f
+    raise LoadError(f"a {kind} file has no field {name!r}")
+
+
+# --- matching headers to fields ---------------------------------------------------------------
+
+def match_fields(kind: str, headers: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Field -> header, by exact synonym first, then by a synonym the header starts with."""
+    candidates = []
+    for f in fields_of(kind):
+        words = _field_words(f)
+        for position, header in enumerate(headers):
+            key = normalise_header(header)
+            if not key:
+                continue
+            if key in words:
+                candidates.append((0, words.index(key), position, f.name, header))
+            else:
+                prefix = [i for i, w in enumerate(words) if len(w) >= 4 and key.startswith(w)]
+                if prefix:
+                    candidates.append((1, prefix[0], position, f.name, header))
+    candidates.sort()
+    taken_fields: set[str] = set()
+    taken_headers: set[str] = set()
+    matched: dict[str, str] = {}
+    for _, _, _, name, header in candidates:
+        if name in taken_fields or header in taken_headers:
+            continue
+        matched[name] = header
+        taken_fields.add(name)
+        taken_headers.add(header)
+    return matched
+
+
+def rating_kind_from_header(header: str) -> tuple[str, str] | None:
+    """('expectation', 'S01') for 'E_S01' or '期望_S01'; None when the header has no marker."""
+    text = str(header).strip()
+    for pattern, kind in _PREFIX_KIND:
+        m = pattern.match(text)
+        if m and m.group(1).strip():
+            return kind, m.group(1).strip()
+    return None
+
+
+def numeric_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
+    """For each column: filled cells, how many are numbers, how many whole numbers, min, max."""
+    if not columns:
+        return {}
+    con = duckdb.connect()
+    try:
+        con.register("source_table", table.select(columns))
+        parts = []
+        for i, column in enumerate(columns):
+            q = quote_identifier(column)
+            parts.append(
+                f"count(nullif(trim({q}), '')) AS filled_{i},"
+                f" count(TRY_CAST(trim({q}) AS DOUBLE)) AS numeric_{i},"
+                f" count_if(TRY_CAST(trim({q}) AS DOUBLE) = round(TRY_CAST(trim({q}) AS DOUBLE))) AS whole_{i},"
+                f" min(TRY_CAST(trim({q}) AS DOUBLE)) AS min_{i},"
+                f" max(TRY_CAST(trim({q}) AS DOUBLE)) AS max_{i}"
+            )
+        row = con.execute("SELECT " + ", ".join(parts) + " FROM source_table").fetchone()
+    finally:
+        con.close()
+    profile = {}
+    for i, column in enumerate(columns):
+        filled, numeric, whole, low, high = row[i * 5: i * 5 + 5]
+        profile[column] = {"filled": filled, "numeric": numeric, "whole": whole, "min": low, "max": high}
+    return profile
+
+
+def infer_scale(low: float | None, high: float | None) -> tuple[float, float]:
+    """The smallest common survey scale that holds every value seen."""
+    low = 1 if low is None else low
+    high = 5 if high is None else high
+    for scale_min, scale_max in COMMON_SCALES:
+        if low >= scale_min and high <= scale_max:
+            return float(scale_min), float(scale_max)
+    return float(min(low, 0)), float(high)
+
+
+def _looks_like_rating(p: dict) -> bool:
+    if not p["filled"]:
+        return False
+    return (p["numeric"] / p["filled"] >= RATING_NUMERIC_SHARE and p["whole"] == p["numeric"]
+            and p["min"] is not None and p["min"] >= 0 and p["max"] <= 10)
+
+
+# --- the questions sheet ----------------------------------------------------------------------
+
+def is_questions_sheet(headers: tuple[str, ...] | list[str]) -> bool:
+    keys = {normalise_header(h) for h in headers}
+    has = {name for name, words in QUESTION_FIELDS.items() if keys & {normalise_header(w) for w in words}}
+    return {"code", "question"} <= has and bool(has & {"kind", "dimension", "scale_min", "scale_max"})
+
+
+def is_column_guide_sheet(headers: tuple[str, ...] | list[str]) -> bool:
+    """The explanation sheet our templates carry ('Column', 'Meaning', ...)."""
+    keys = {normalise_header(h) for h in headers}
+    return bool(keys & {"meaning", "说明", "含义"}) and bool(keys & {"column", "列", "列名", "header"})
+
+
+def questions_from_sheet(questions: SourceTable) -> dict[str, RatingColumn]:
+    """Rating columns keyed by their header, from a questions sheet."""
+    headers = list(questions.headers)
+    found: dict[str, str] = {}
+    for name, words in QUESTION_FIELDS.items():
+        keys = {normalise_header(w) for w in words}
+        for header in headers:
+            if normalise_header(header) in keys and header not in found.values():
+                found[name] = header
+                break
+    if "code" not in found:
+        raise LoadError(f"{questions.where()}: a questions sheet needs a 'Code' column naming each"
+                        " rating column of the responses sheet")
+    rows = questions.table.to_pylist()
+    ratings: dict[str, RatingColumn] = {}
+    for row in rows:
+        code = (row.get(found["code"]) or "").strip()
+        if not code:
+            continue
+
+        def cell(name):
+            return (row.get(found[name]) or "").strip() if name in found else ""
+
+        marked = rating_kind_from_header(code)
+        kind = normalise_rating_kind(cell("kind")) or (marked[0] if marked else "satisfaction")
+        stem = marked[1] if marked else code
+        try:
+            scale_min = float(cell("scale_min") or 1)
+            scale_max = float(cell("scale_max") or 5)
+            na_code = float(cell("na_code")) if cell("na_code") else None
+        except ValueError as e:
+            raise LoadError(f"{questions.where(row=row[ROW_COLUMN])}: scale and N/A code must be"
+                            f" numbers ({e})") from e
+        if scale_max <= scale_min:
+            raise LoadError(f"{questions.where(row=row[ROW_COLUMN])}: scale max must be above scale min")
+        ratings[code] = RatingColumn(
+            column=code, item_code=stem, item_text=cell("question") or stem, kind=kind,
+            dimension=normalise_dimension(cell("dimension")),
+            scale_min=scale_min, scale_max=scale_max, na_code=na_code,
+        )
+    return ratings
+
+
+# --- the whole mapping ------------------------------------------------------------------------
+
+def detect_kind(source: SourceTable, has_questions: bool = False) -> str:
+    """The kind of file, from its headers; a LoadError says what was looked for when unsure."""
+    headers = list(source.headers)
+    matched = {kind: match_fields(kind, headers) for kind in KINDS}
+    if "better" in matched["standards"] and ({"target", "promise"} & set(matched["standards"])):
+        return "standards"
+    mgmt = matched["management_survey"]
+    if "item_code" in mgmt and "score" in mgmt and "manager" in mgmt:
+        return "management_survey"
+    complaints = matched["complaints"]
+    if "received_at" in complaints and ({"cause", "description", "resolved_at", "complaint_ref"}
+                                         & _exact_fields("complaints", headers)):
+        return "complaints"
+    if has_questions or _rating_headers(source, matched["survey"]):
+        return "survey"
+    if "score" in matched["nps"] and "responded_at" in matched["nps"]:
+        return "nps"
+    raise LoadError(
+        f"{source.where()}: cannot tell which kind of file this is from its headers ("
+        + ", ".join(headers[:12]) + "). Use the template for its kind, or name the kind"
+        " (--kind survey|nps|complaints|management|standards)"
+    )
+
+
+def _exact_fields(kind: str, headers: list[str]) -> set[str]:
+    keys = {normalise_header(h) for h in headers}
+    return {f.name for f in fields_of(kind) if keys & set(_field_words(f))}
+
+
+def _field_words(f: Field) -> list[str]:
+    """Every normalised header that names this field, most specific first."""
+    words = [normalise_header(s) for s in (f.name, f.label_en, f.label_zh, template_header(f),
+                                           f.label_zh + f.label_en, *f.synonyms)]
+    return [w for w in words if w]
+
+
+def _rating_headers(source: SourceTable, meta: dict[str, str]) -> list[RatingColumn]:
+    rest = [h for h in source.headers if h not in meta.values()]
+    profile = numeric_profile(source.table, rest)
+    ratings = []
+    for header in rest:
+        p = profile[header]
+        marked = rating_kind_from_header(header)
+        if not _looks_like_rating(p):
+            continue
+        kind, stem = marked if marked else ("satisfaction", header)
+        scale_min, scale_max = infer_scale(p["min"], p["max"])
+        ratings.append(RatingColumn(column=header, item_code=stem, item_text=stem, kind=kind,
+                                    scale_min=scale_min, scale_max=scale_max))
+    marked_count = sum(1 for r in ratings if r.kind != "satisfaction")
+    return ratings if len(ratings) >= 2 or marked_count else []
+
+
+def infer_mapping(source: SourceTable, kind: str = "auto",
+                  questions: SourceTable | None = None) -> ColumnMapping:
+    """The mapping the loaders propose for a file; the analyst may correct it before importing."""
+    kind = detect_kind(source, questions is not None) if kind in (None, "", "auto") else normalise_kind(kind)
+    headers = list(source.headers)
+    fields = match_fields(kind, headers)
+    ratings: tuple[RatingColumn, ...] = ()
+    overall_scale = None
+    if kind == "survey":
+        if questions is not None:
+            declared = questions_from_sheet(questions)
+            for header in headers:
+                if header in declared:
+                    fields = {k: v for k, v in fields.items() if v != header}
+            ratings = tuple(declared[h] for h in headers if h in declared)
+            missing = [code for code in declared if code not in headers]
+            if missing:
+                raise LoadError(f"{questions.where()}: the questions sheet names columns the responses"
+                                " sheet does not have: " + ", ".join(missing[:10]))
+        else:
+            ratings = tuple(_rating_headers(source, fields))
+        if "overall_satisfaction" in fields:
+            p = numeric_profile(source.table, [fields["overall_satisfaction"]])[fields["overall_satisfaction"]]
+            overall_scale = infer_scale(p["min"], p["max"])
+    used = set(fields.values()) | {r.column for r in ratings}
+    ignored = tuple(h for h in headers if h not in used)
+    return ColumnMapping(kind=kind, fields=fields, ratings=ratings, overall_scale=overall_scale,
+                         ignored=ignored)
+
+
+def layout_key(headers: tuple[str, ...] | list[str]) -> str:
+    """Same headers -> the same key, so the mapping saved last month is found again."""
+    import hashlib
+
+    text = "\n".join(sorted(str(h) for h in headers))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,413 @@
+"""Import a file as one batch, in one transaction; list batches; undo one.
+
+read -> map -> validate -> score sentiment -> write. Either every accepted row lands with its
+batch, or nothing does. A file already imported (same sha256) is refused.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from loaders.columns import (ColumnMapping, infer_mapping, is_column_guide_sheet, is_questions_sheet,
+                             layout_key, normalise_kind)
+from loaders.errors import FeedbackError, LoadError, QueryError, RowProblem, ValidationError
+from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
+from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
+
+Progress = Callable[[float, str], None]
+
+# Rejected rows kept with their batch, so an analyst can see later what was skipped.
+REJECTED_KEPT = 10_000
+TEXT_COLUMN = {"survey": "comment", "nps": "comment", "complaints": "description"}
+
+
+@dataclass(frozen=True)
+class PreparedFile:
+    """A file read and mapped, ready to validate and import."""
+
+    source: SourceTable
+    questions: SourceTable | None
+    mapping: ColumnMapping
+    mapping_origin: str          # inferred | saved | given
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: str
+    kind: str
+    file_name: str
+    sheet: str | None
+    rows_accepted: int
+    rows_rejected: int
+    ratings: int = 0
+    texts_scored: int = 0
+    skipped: tuple[RowProblem, ...] = field(default_factory=tuple)
+
+
+def _no_progress(_fraction: float, _message: str) -> None:
+    pass
+
+
+# --- reading and mapping ---------------------------------------------------------------------
+
+def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind: str = "auto",
+            sheet: str | None = None, mapping: ColumnMapping | None = None,
+            display_name: str | None = None) -> PreparedFile:
+    """Read the file (choosing its data and questions sheets) and settle its column mapping.
+
+    A mapping saved for the same headers (last month's file) wins over inference; an explicit
+    `mapping` wins over both.
+    """
+    path = Path(path)
+    name = display_name or path.name
+    questions = None
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        source, questions = _read_workbook_sheets(path, sheet, name)
+    else:
+        source = read_source(path, sheet, display_name=name)
+    if mapping is not None:
+        return PreparedFile(source, questions, mapping, "given")
+    wanted = None if kind in (None, "", "auto") else normalise_kind(kind)
+    if con is not None:
+        saved = saved_mapping(con, source.headers)
+        if saved is not None and (wanted is None or saved.kind == wanted):
+            return PreparedFile(source, questions, saved, "saved")
+    inferred = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None)
+    return PreparedFile(source, questions, inferred, "inferred")
+
+
+def _read_workbook_sheets(path: Path, sheet: str | None, name: str):
+    names = sheet_names(path)
+    if not names:
+        raise LoadError(f"{name}: the workbook has no sheets")
+    data = read_source(path, sheet, display_name=name) if sheet else None
+    questions = None
+    for candidate in names:
+        if candidate == sheet:
+            continue
+        try:
+            table = read_source(path, candidate, display_name=name)
+        except LoadError:
+            continue
+        if is_questions_sheet(table.headers):
+            questions = questions or table
+        elif data is None and not is_column_guide_sheet(table.headers):
+            data = table
+    if data is None:
+        raise LoadError(f"{name}: no sheet holds data rows (sheets: {', '.join(names)});"
+                        " put the responses on the first sheet or name it with --sheet")
+    return data, questions
+
+
+def saved_mapping(con: duckdb.DuckDBPyConnection, headers) -> ColumnMapping | None:
+    row = con.execute(
+        "SELECT mapping_json FROM saved_mapping WHERE layout_key = ? ORDER BY saved_at DESC LIMIT 1",
+        [layout_key(headers)]).fetchone()
+    return ColumnMapping.from_json(row[0]) if row else None
+
+
+def save_mapping(con: duckdb.DuckDBPyConnection, headers, mapping: ColumnMapping) -> None:
+    key = layout_key(headers)
+    con.execute("DELETE FROM saved_mapping WHERE layout_key = ?", [key])
+    con.execute("INSERT INTO saved_mapping VALUES (?, ?, ?, ?)",
+                [key, mapping.kind, mapping.to_json(), _now()])
+
+
+# --- validation ------------------------------------------------------------------------------
+
+def check(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> StageReport:
+    """Validate without importing (the upload page's report). Leaves only temp tables behind."""
+    _require_columns(prepared)
+    return stage(con, prepared.source, prepared.mapping)
+
+
+def _require_columns(prepared: PreparedFile) -> None:
+    missing = missing_required(prepared.mapping)
+    if missing:
+        f = missing[0]
+        names = ", ".join(f"'{m.label_en}' / '{m.label_zh}'" for m in missing)
+        raise LoadError(
+            f"{prepared.source.where()}: no column for {names}. Name a column '{f.label_en}' or"
+            f" '{f.label_zh}' (or any of: {', '.join(f.synonyms[:6])}), or map one to it"
+        )
+    if prepared.mapping.kind == "survey" and not prepared.mapping.ratings and \
+            "overall_satisfaction" not in prepared.mapping.fields:
+        raise LoadError(f"{prepared.source.where()}: no rating columns were found; a survey needs"
+                        " columns of scores (e.g. A01, E_S01) or a Questions sheet naming them")
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def import_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, kind: str = "auto",
+                sheet: str | None = None, mapping: ColumnMapping | None = None,
+                skip_invalid: bool = False, display_name: str | None = None,
+                imported_by: str | None = None, progress: Progress | None = None,
+                remember_mapping: bool = True) -> ImportResult:
+    """Import one file as one batch. Raises LoadError / ValidationError and changes nothing then."""
+    progress = progress or _no_progress
+    progress(0.05, "reading")
+    prepared = prepare(con, path, kind, sheet, mapping, display_name)
+    return import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=imported_by,
+                           progress=progress, remember_mapping=remember_mapping)
+
+
+def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip_invalid: bool = False,
+                    imported_by: str | None = None, progress: Progress | None = None,
+                    remember_mapping: bool = True) -> ImportResult:
+    progress = progress or _no_progress
+    source, mapping = prepared.source, prepared.mapping
+    _refuse_duplicate(con, source)
+    progress(0.25, "validating")
+    report = check(con, prepared)
+    if report.rows_invalid and not skip_invalid:
+        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid)
+    if report.rows_valid == 0:
+        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE bad_rows AS SELECT DISTINCT row_no FROM {STAGED_PROBLEMS}")
+    progress(0.45, "scoring sentiment")
+    texts_scored = _score_sentiment(con, mapping.kind)
+    if mapping.kind == "complaints":
+        _derive_causes(con)
+    progress(0.7, "writing")
+    batch_id = str(uuid.uuid4())
+    rejected = _rejected_json(con, source) if report.rows_invalid else None
+    ratings = 0
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(
+            "INSERT INTO import_batch (id, kind, source_file, source_sheet, sha256, rows_accepted,"
+            " rows_rejected, imported_at, imported_by, status, mapping_json, rejected_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?)",
+            [batch_id, mapping.kind, source.file_name, source.sheet, source.sha256, report.rows_valid,
+             report.rows_invalid, _now(), imported_by, mapping.to_json(), rejected])
+        ratings = _WRITERS[mapping.kind](con, batch_id, mapping)
+        if remember_mapping:
+            save_mapping(con, source.headers, mapping)
+        con.execute("COMMIT")
+    except duckdb.Error as e:
+        _rollback(con)
+        raise QueryError(f"{source.where()}: the import was rolled back, nothing changed ({e})") from e
+    except BaseException:
+        _rollback(con)
+        raise
+    progress(1.0, "done")
+    skipped = report.problems if report.rows_invalid else ()
+    return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid,
+                        report.rows_invalid, ratings, texts_scored, tuple(skipped))
+
+
+def _rollback(con) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _refuse_duplicate(con, source: SourceTable) -> None:
+    row = con.execute(
+        "SELECT id, imported_at, source_file FROM import_batch WHERE sha256 = ? AND status = 'imported'"
+        " ORDER BY imported_at LIMIT 1", [source.sha256]).fetchone()
+    if row:
+        raise LoadError(
+            f"{source.file_name}: this file was already imported on {row[1]:%Y-%m-%d %H:%M} as batch"
+            f" {row[0][:8]} ({row[2]}); nothing was imported again. Undo that batch first to re-import it"
+        )
+
+
+def _rejected_json(con, source: SourceTable) -> str:
+    rows = con.execute(
+        f"SELECT row_no, column_name, value, problem, fix FROM {STAGED_PROBLEMS}"
+        f" ORDER BY row_no LIMIT {REJECTED_KEPT}").fetchall()
+    return json.dumps([{"row": r[0], "column": r[1], "value": r[2], "problem": r[3], "fix": r[4]}
+                       for r in rows], ensure_ascii=False)
+
+
+def _score_sentiment(con, kind: str) -> int:
+    from analytics.sentiment import score_texts
+
+    column = TEXT_COLUMN.get(kind)
+    if column is None:
+        return 0
+    texts = [r[0] for r in con.execute(
+        f"SELECT DISTINCT {column} FROM {STAGED_ROWS} WHERE {column} IS NOT NULL"
+        " AND row_no NOT IN (SELECT row_no FROM bad_rows)").fetchall()]
+    scored = score_texts(texts)
+    con.register("scored_texts_frame", scored)
+    con.execute("CREATE OR REPLACE TEMP TABLE scored_texts AS SELECT text, language,"
+                " sentiment::DOUBLE AS sentiment FROM scored_texts_frame")
+    con.unregister("scored_texts_frame")
+    return len(scored)
+
+
+def _derive_causes(con) -> None:
+    """Complaints without a cause get one from the words of their description."""
+    missing = con.execute(
+        f"SELECT DISTINCT description FROM {STAGED_ROWS} WHERE cause IS NULL AND description IS NOT NULL"
+    ).fetchall()
+    derived = pd.DataFrame({"text": pd.Series(dtype=str), "cause": pd.Series(dtype=str)})
+    if missing:
+        try:
+            from analytics.complaints import derive_causes
+        except ImportError:
+            derive_causes = None
+        if derive_causes is not None:
+            labelled = con.execute(
+                f"SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
+                " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
+                " WHERE cause_source = 'given' AND description IS NOT NULL").df()
+            texts = [r[0] for r in missing]
+            causes = derive_causes(labelled, texts)
+            derived = pd.DataFrame({"text": texts, "cause": list(causes)})
+    con.register("derived_cause_frame", derived)
+    con.execute("CREATE OR REPLACE TEMP TABLE derived_cause AS SELECT text, cause FROM derived_cause_frame"
+                " WHERE cause IS NOT NULL")
+    con.unregister("derived_cause_frame")
+
+
+_VALID = "s.row_no NOT IN (SELECT row_no FROM bad_rows)"
+
+
+def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
+    low, high = mapping.overall_scale or (None, None)
+    con.execute(
+        "INSERT INTO survey_response SELECT $batch, s.row_no, s.respondent_id, s.customer_id,"
+        " s.responded_at, s.branch, s.region, s.channel, s.product, s.segment,"
+        " s.overall_satisfaction, $low, $high, s.likelihood_to_recommend, s.comment,"
+        f" t.language, t.sentiment FROM {STAGED_ROWS} s LEFT JOIN scored_texts t ON t.text = s.comment"
+        f" WHERE {_VALID} ORDER BY s.row_no",
+        {"batch": batch_id, "low": low, "high": high})
+    if not mapping.ratings:
+        return 0
+    selects, params = [], {"batch": batch_id}
+    for i, r in enumerate(mapping.ratings):
+        params.update({f"code{i}": r.item_code, f"text{i}": r.item_text, f"dim{i}": r.dimension,
+                       f"kind{i}": r.kind, f"min{i}": float(r.scale_min), f"max{i}": float(r.scale_max)})
+        na = "" if r.na_code is None else f" AND s.rating_{i} <> {float(r.na_code)}"
+        selects.append(
+            f"SELECT $batch, s.row_no, $code{i}, $text{i}, $dim{i}, $kind{i}, s.rating_{i},"
+            f" $min{i}, $max{i} FROM {STAGED_ROWS} s WHERE s.rating_{i} IS NOT NULL{na} AND {_VALID}")
+    con.execute("INSERT INTO survey_rating " + " UNION ALL ".join(selects), params)
+    return con.execute("SELECT count(*) FROM survey_rating WHERE batch_id = ?", [batch_id]).fetchone()[0]
+
+
+def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
+    con.execute(
+        "INSERT INTO nps_response SELECT $batch, s.row_no, s.customer_id, s.responded_at,"
+        " s.score::INTEGER, s.touchpoint, s.branch, s.region, s.channel, s.segment, s.product,"
+        f" s.comment, t.language, t.sentiment FROM {STAGED_ROWS} s"
+        f" LEFT JOIN scored_texts t ON t.text = s.comment WHERE {_VALID} ORDER BY s.row_no",
+        {"batch": batch_id})
+    return 0
+
+
+def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
+    con.execute(
+        "INSERT INTO complaint SELECT $batch, s.row_no, s.complaint_ref, s.customer_id, s.received_at,"
+        " s.channel, s.branch, s.region, s.product, s.segment, COALESCE(s.cause, d.cause),"
+        " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN 'keywords' END,"
+        " s.sub_cause, s.severity, s.status, s.resolved_at, s.escalated, s.satisfaction_after,"
+        f" s.description, t.language, t.sentiment FROM {STAGED_ROWS} s"
+        " LEFT JOIN scored_texts t ON t.text = s.description"
+        " LEFT JOIN derived_cause d ON d.text = s.description AND s.cause IS NULL"
+        f" WHERE {_VALID} ORDER BY s.row_no",
+        {"batch": batch_id})
+    return 0
+
+
+def _write_management(con, batch_id: str, mapping: ColumnMapping) -> int:
+    con.execute(
+        "INSERT INTO management_rating SELECT $batch, s.row_no, s.manager, s.rated_at, s.item_code,"
+        " s.item_text, s.dimension, s.score, COALESCE(s.scale_min, 1), COALESCE(s.scale_max, 7)"
+        f" FROM {STAGED_ROWS} s WHERE {_VALID} ORDER BY s.row_no",
+        {"batch": batch_id})
+    _normalise_dimensions(con, "management_rating", batch_id)
+    return 0
+
+
+def _write_standards(con, batch_id: str, mapping: ColumnMapping) -> int:
+    con.execute(
+        "INSERT INTO service_standard SELECT $batch, s.row_no, s.standard, s.dimension, s.metric,"
+        " s.unit, s.better, s.management_view, s.target, s.promise, s.actual, s.actual_rule"
+        f" FROM {STAGED_ROWS} s WHERE {_VALID} ORDER BY s.row_no",
+        {"batch": batch_id})
+    _normalise_dimensions(con, "service_standard", batch_id)
+    return 0
+
+
+def _normalise_dimensions(con, table: str, batch_id: str) -> None:
+    from loaders.columns import DIMENSION_WORDS, normalise_header
+
+    for dimension, words in DIMENSION_WORDS.items():
+        keys = [normalise_header(w) for w in words]
+        con.execute(
+            f"UPDATE {table} SET dimension = ? WHERE batch_id = ?"
+            " AND regexp_replace(lower(dimension), '[^0-9a-z\u3400-\u9fff]+', '', 'g') IN (SELECT unnest(?))",
+            [dimension, batch_id, keys])
+
+
+_WRITERS = {"survey": _write_survey, "nps": _write_nps, "complaints": _write_complaints,
+            "management_survey": _write_management, "standards": _write_standards}
+
+
+# --- history and undo ------------------------------------------------------------------------
+
+def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every batch, newest first."""
+    return con.execute(
+        "SELECT id, kind, source_file, source_sheet, rows_accepted, rows_rejected, imported_at,"
+        " imported_by, status, undone_at, sha256 FROM import_batch ORDER BY imported_at DESC, id"
+    ).df()
+
+
+def find_batch(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
+    matches = con.execute(
+        "SELECT id, kind, source_file, status, rows_accepted FROM import_batch WHERE starts_with(id, ?)",
+        [batch_ref.strip().lower()]).fetchall()
+    if not matches:
+        raise LoadError(f"no batch {batch_ref!r}; `python -m loaders history` lists them")
+    if len(matches) > 1:
+        raise LoadError(f"{batch_ref!r} matches {len(matches)} batches; give more of its id")
+    return matches[0]
+
+
+BATCH_TABLES = ("survey_rating", "survey_response", "nps_response", "complaint", "management_rating",
+                "service_standard")
+
+
+def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
+    """Remove exactly one batch's rows, in one transaction; the batch stays in history as undone."""
+    batch_id, kind, source_file, status, rows = find_batch(con, batch_ref)
+    if status != "imported":
+        raise LoadError(f"batch {batch_id[:8]} ({source_file}) was already undone")
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for table in BATCH_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+        con.execute("UPDATE import_batch SET status = 'undone', undone_at = ? WHERE id = ?",
+                    [_now(), batch_id])
+        con.execute("COMMIT")
+    except duckdb.Error as e:
+        _rollback(con)
+        raise QueryError(f"undo of batch {batch_id[:8]} was rolled back, nothing changed ({e})") from e
+    return batch_id, kind, source_file, rows
+
+
+def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("import_batch",) + BATCH_TABLES}
+
+
+__all__ = ["prepare", "check", "import_file", "import_prepared", "history", "undo", "row_counts",
+           "PreparedFile", "ImportResult", "FeedbackError", "saved_mapping", "save_mapping"]
