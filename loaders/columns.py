@@ -273,7 +273,7 @@ _PREFIX_KIND = (
 )
 # A column is a rating when at least this share of its filled cells are numbers on a scale.
 RATING_NUMERIC_SHARE = 0.95
-COMMON_SCALES = ((1, 5), (1, 7), (0, 10), (1, 10))
+COMMON_SCALES = ((1, 5), (1, 7), (1, 10), (0, 10))
 
 
 def normalise_kind(kind: str) -> str:
@@ -452,6 +452,19 @@ def infer_scale(low: float | None, high: float | None) -> tuple[float, float]:
     return float(min(low, 0)), float(high)
 
 
+def infer_rating_scale(low: float | None, high: float | None) -> tuple[float, float, float | None]:
+    """Scale and not-applicable code of a rating column from the values seen.
+
+    Zeros on an otherwise 1-5 or 1-7 item are the usual 'not applicable' code of survey tools,
+    so they are read as such; the analyst sees this in the mapping and can change it.
+    """
+    if low == 0 and high is not None and 1 <= high <= 7:
+        scale_min, scale_max = infer_scale(1, high)
+        return scale_min, scale_max, 0.0
+    scale_min, scale_max = infer_scale(low, high)
+    return scale_min, scale_max, None
+
+
 def _looks_like_rating(p: dict) -> bool:
     if not p["filled"]:
         return False
@@ -564,9 +577,9 @@ def _rating_headers(source: SourceTable, meta: dict[str, str]) -> list[RatingCol
         if not _looks_like_rating(p):
             continue
         kind, stem = marked if marked else ("satisfaction", header)
-        scale_min, scale_max = infer_scale(p["min"], p["max"])
+        scale_min, scale_max, na_code = infer_rating_scale(p["min"], p["max"])
         ratings.append(RatingColumn(column=header, item_code=stem, item_text=stem, kind=kind,
-                                    scale_min=scale_min, scale_max=scale_max))
+                                    scale_min=scale_min, scale_max=scale_max, na_code=na_code))
     marked_count = sum(1 for r in ratings if r.kind != "satisfaction")
     return ratings if len(ratings) >= 2 or marked_count else []
 

@@ -90,17 +90,21 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str):
         raise LoadError(f"{name}: the workbook has no sheets")
     data = read_source(path, sheet, display_name=name) if sheet else None
     questions = None
+    first_error: LoadError | None = None
     for candidate in names:
         if candidate == sheet:
             continue
         try:
             table = read_source(path, candidate, display_name=name)
-        except LoadError:
+        except LoadError as e:
+            first_error = first_error or e
             continue
         if is_questions_sheet(table.headers):
             questions = questions or table
         elif data is None and not is_column_guide_sheet(table.headers):
             data = table
+    if data is None and first_error is not None:
+        raise first_error
     if data is None:
         raise LoadError(f"{name}: no sheet holds data rows (sheets: {', '.join(names)});"
                         " put the responses on the first sheet or name it with --sheet")

@@ -148,7 +148,7 @@ def _read_csv(path: Path, name: str) -> SourceTable:
                 " null_padding = true, normalize_names = false)",
                 [str(csv_path), header_index],
             )
-            table = relation.fetch_arrow_table()
+            table = relation.to_arrow_table()
         except duckdb.Error as e:
             raise LoadError(f"{name}: the csv could not be parsed ({_first_line(e)});"
                             " check that it is one table with a single header row") from e

@@ -1,0 +1,267 @@
+"""The loaders on good files in every supported shape, and on bad files that must change nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from loaders.columns import ColumnMapping, infer_mapping, normalise_header
+from loaders.errors import LoadError, ValidationError
+from loaders.importer import history, import_file, prepare, row_counts, undo
+from loaders.read import read_source
+from loaders.templates import TEMPLATE_FILES, write_templates
+
+from conftest import PROJECT_ROOT, TEST_DATA
+
+
+def snapshot(con) -> dict[str, list]:
+    """Every row of every table, to prove a refused import changed nothing."""
+    tables = ["import_batch", "survey_response", "survey_rating", "nps_response", "complaint",
+              "management_rating", "service_standard"]
+    return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+
+
+# --- good files ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("file_name, kind, table, rows", [
+    ("nps_gbk.csv", "nps", "nps_response", 5),
+    ("complaints_bom.csv", "complaints", "complaint", 3),
+    ("title_rows.csv", "nps", "nps_response", 2),
+    ("survey_questions.xlsx", "survey", "survey_response", 3),
+    ("survey_cn_headers.xlsx", "survey", "survey_response", 2),
+])
+def test_sample_files_import_with_their_row_counts(con, file_name, kind, table, rows):
+    result = import_file(con, TEST_DATA / file_name)
+    assert (result.kind, result.rows_accepted, result.rows_rejected) == (kind, rows, 0)
+    assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == rows
+
+
+def test_gbk_csv_keeps_chinese_text_and_reads_every_date_form(con):
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+    rows = con.execute("SELECT row_no, customer_id, responded_at, score, touchpoint, comment,"
+                       " comment_language FROM nps_response ORDER BY row_no").fetchall()
+    assert rows[0] == (2, "C001", dt.datetime(2026, 9, 1), 10, "手机银行", "服务很好，非常满意", "zh")
+    # 2026/09/02 and 2026年9月5日 are read as dates too
+    assert rows[1][2] == dt.datetime(2026, 9, 2) and rows[1][5] is None
+    assert rows[4][2] == dt.datetime(2026, 9, 5) and rows[4][6] == "en"
+
+
+def test_sentiment_is_scored_at_import_and_matches_the_words(con):
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+    scores = dict(con.execute("SELECT customer_id, sentiment FROM nps_response").fetchall())
+    assert scores["C001"] > 0.05          # 服务很好，非常满意
+    assert scores["C004"] < -0.05         # 排队时间太长，态度很差
+    assert scores["C005"] < -0.05         # The app keeps crashing. Terrible.
+    assert scores["C002"] is None         # no comment
+
+
+def test_complaints_from_utf8_bom_csv(con):
+    import_file(con, TEST_DATA / "complaints_bom.csv")
+    rows = con.execute("SELECT complaint_ref, customer_id, received_at, resolved_at, escalated,"
+                       " satisfaction_after, cause, cause_source FROM complaint ORDER BY row_no").fetchall()
+    assert rows[0] == ("K1", "C001", dt.datetime(2026, 9, 1, 9), dt.datetime(2026, 9, 1, 21), False,
+                       4.0, "Long waiting time", "given")
+    assert rows[1][4] is True
+    assert rows[2][3] is None and rows[2][4] is False and rows[2][5] is None
+
+
+def test_survey_with_questions_sheet_respects_scale_na_code_and_dimensions(con):
+    result = import_file(con, TEST_DATA / "survey_questions.xlsx")
+    # 3 respondents x (Q1, Q2) = 6 cells, minus R2's Q2 = 0 (not applicable) = 5 satisfaction rows;
+    # E_T1/P_T1 answered by R1 and R2 = 4 rows.  5 + 4 = 9
+    assert result.ratings == 9
+    rows = con.execute("SELECT row_no, item_code, item_text, dimension, kind, score, scale_min, scale_max"
+                       " FROM survey_rating ORDER BY row_no, kind, item_code").fetchall()
+    assert (3, "Q2") not in {(r[0], r[1]) for r in rows}
+    assert (2, "T1", "Modern equipment", "tangibles", "expectation", 6.0, 1.0, 7.0) in rows
+    assert (2, "T1", "Modern equipment", "tangibles", "perception", 5.0, 1.0, 7.0) in rows
+    assert (2, "Q2", "Staff courtesy", "empathy", "satisfaction", 4.0, 1.0, 5.0) in rows
+    assert (2, "Q1", "Waiting time", "responsiveness", "satisfaction", 5.0, 1.0, 5.0) in rows
+    overall = con.execute("SELECT overall_satisfaction, overall_scale_min, overall_scale_max FROM"
+                          " survey_response WHERE respondent_id = 'R1'").fetchone()
+    assert overall == (9.0, 1.0, 10.0)
+
+
+def test_survey_with_chinese_markers_pairs_expectation_and_perception(con):
+    prepared = prepare(con, TEST_DATA / "survey_cn_headers.xlsx")
+    kinds = {(r.column, r.kind, r.item_code) for r in prepared.mapping.ratings}
+    assert kinds == {("期望_设备", "expectation", "设备"), ("感知_设备", "perception", "设备"),
+                     ("期望_效率", "expectation", "效率"), ("感知_效率", "perception", "效率")}
+    assert prepared.mapping.fields["branch"] == "网点"
+    assert prepared.mapping.fields["comment"] == "意见"
+    import_file(con, TEST_DATA / "survey_cn_headers.xlsx")
+    # perception - expectation for 效率: (4 - 7 + 6 - 6) / 2 = -1.5
+    gap = con.execute(
+        "SELECT avg(p.score - e.score) FROM survey_rating p JOIN survey_rating e USING (batch_id, row_no,"
+        " item_code) WHERE p.kind = 'perception' AND e.kind = 'expectation' AND item_code = '效率'"
+    ).fetchone()[0]
+    assert gap == -1.5
+
+
+@pytest.mark.parametrize("header, normalised", [
+    ("Score (0-10)", "score"), ("推荐得分（0-10分）", "推荐得分"), ("  Customer_ID ", "customerid"),
+    ("Date 日期", "date日期"),
+])
+def test_normalise_header(header, normalised):
+    assert normalise_header(header) == normalised
+
+
+def test_an_explicit_mapping_overrides_inference(con, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("who,when,how likely\nC1,2026-10-01,9\nC2,2026-10-02,2\n", encoding="utf-8")
+    with pytest.raises(LoadError):
+        prepare(con, path)           # nothing in these headers says what they are
+    mapping = ColumnMapping(kind="nps", fields={"customer_id": "who", "responded_at": "when",
+                                                "score": "how likely"})
+    result = import_file(con, path, mapping=mapping)
+    assert result.rows_accepted == 2
+    assert con.execute("SELECT sum(score) FROM nps_response").fetchone()[0] == 11
+
+
+def test_a_mapping_is_remembered_for_the_same_headers(con, tmp_path):
+    first = tmp_path / "sept.csv"
+    first.write_text("who,when,how likely\nC1,2026-09-01,9\n", encoding="utf-8")
+    second = tmp_path / "oct.csv"
+    second.write_text("who,when,how likely\nC1,2026-10-01,3\n", encoding="utf-8")
+    mapping = ColumnMapping(kind="nps", fields={"customer_id": "who", "responded_at": "when",
+                                                "score": "how likely"})
+    import_file(con, first, mapping=mapping)
+    prepared = prepare(con, second)
+    assert prepared.mapping_origin == "saved" and prepared.mapping.fields == mapping.fields
+
+
+# --- bad files -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("file_name, message", [
+    ("bad_encoding.csv", "neither UTF-8 nor GBK"),
+    ("nps_missing_date.csv", "no column for 'Date' / '日期'"),
+    ("empty_sheet.xlsx", "sheet 'Responses': the sheet is empty"),
+    ("header_only.xlsx", "no data rows under the header"),
+])
+def test_unreadable_files_are_refused_whole(con, file_name, message):
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+    before = snapshot(con)
+    with pytest.raises(LoadError) as error:
+        import_file(con, TEST_DATA / file_name, kind="nps")
+    assert message in str(error.value)
+    assert file_name in str(error.value)
+    assert snapshot(con) == before
+
+
+@pytest.mark.parametrize("file_name, kind, expected", [
+    ("nps_out_of_range.csv", "nps", [(3, "Score", "11", "is outside the scale 0-10"),
+                                     (4, "Score", "-1", "is outside the scale 0-10")]),
+    ("nps_bad_date.csv", "nps", [(3, "Date", "31/10/2026", "is not a date"),
+                                 (4, "Date", "yesterday", "is not a date")]),
+    ("survey_bad_rating.xlsx", "survey", [(3, "Q1", "6", "is outside the scale 1-5")]),
+])
+def test_invalid_rows_refuse_the_file_and_name_row_column_and_value(con, file_name, kind, expected):
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+    before = snapshot(con)
+    with pytest.raises(ValidationError) as error:
+        import_file(con, TEST_DATA / file_name, kind=kind)
+    found = [(p.row, p.column, p.value, p.problem) for p in error.value.problems]
+    assert found == expected
+    assert all(p.file == file_name and p.fix for p in error.value.problems)
+    assert snapshot(con) == before
+
+
+def test_skip_invalid_imports_the_rest_and_records_what_was_skipped(con):
+    result = import_file(con, TEST_DATA / "nps_out_of_range.csv", skip_invalid=True)
+    assert (result.rows_accepted, result.rows_rejected) == (2, 2)
+    assert sorted(r[0] for r in con.execute("SELECT customer_id FROM nps_response").fetchall()) == ["C1", "C4"]
+    rejected = con.execute("SELECT rejected_json FROM import_batch").fetchone()[0]
+    assert '"row": 3' in rejected and '"row": 4' in rejected
+
+
+def test_the_same_file_twice_is_refused_and_duplicates_nothing(con, tmp_path):
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+    before = snapshot(con)
+    copy = tmp_path / "renamed.csv"
+    shutil.copy(TEST_DATA / "nps_gbk.csv", copy)
+    with pytest.raises(LoadError, match="already imported"):
+        import_file(con, copy)
+    assert snapshot(con) == before
+
+
+def test_undo_removes_exactly_one_batch_and_allows_reimport(con):
+    first = import_file(con, TEST_DATA / "nps_gbk.csv")
+    import_file(con, TEST_DATA / "complaints_bom.csv")
+    undo(con, first.batch_id[:8])
+    counts = row_counts(con)
+    assert (counts["nps_response"], counts["complaint"]) == (0, 3)
+    batches = history(con)
+    assert set(zip(batches.kind, batches.status)) == {("nps", "undone"), ("complaints", "imported")}
+    with pytest.raises(LoadError, match="already undone"):
+        undo(con, first.batch_id)
+    again = import_file(con, TEST_DATA / "nps_gbk.csv")
+    assert again.rows_accepted == 5
+
+
+def test_duplicate_ids_within_a_file_are_invalid(con, tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("Complaint ID,Received,Cause\nK1,2026-10-01,Fees\nK1,2026-10-02,Fees\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as error:
+        import_file(con, path, kind="complaints")
+    assert [(p.row, p.column, p.problem) for p in error.value.problems] == [
+        (3, "Complaint ID", "repeats an ID used earlier in the file")]
+
+
+def test_resolution_before_receipt_is_invalid(con, tmp_path):
+    path = tmp_path / "time.csv"
+    path.write_text("Complaint ID,Received,Resolved\nK1,2026-10-02 10:00,2026-10-01 10:00\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="before the complaint was received"):
+        import_file(con, path, kind="complaints")
+
+
+# --- templates -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", list(TEMPLATE_FILES))
+def test_every_template_imports_as_its_kind(con, tmp_path, kind):
+    write_templates(tmp_path)
+    result = import_file(con, tmp_path / TEMPLATE_FILES[kind])
+    assert (result.kind, result.rows_accepted, result.rows_rejected) == (kind, 2, 0)
+
+
+def test_committed_templates_are_current(tmp_path):
+    write_templates(tmp_path)
+    for name in TEMPLATE_FILES.values():
+        fresh = read_source(tmp_path / name)
+        committed = read_source(PROJECT_ROOT / "data" / "templates" / name)
+        assert fresh.headers == committed.headers, name
+
+
+# --- command line ----------------------------------------------------------------------------
+
+def run_cli(*args: str):
+    return subprocess.run([sys.executable, "-m", "loaders", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT)
+
+
+def test_cli_import_history_undo(db_path):
+    ok = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path))
+    assert ok.returncode == 0, ok.stderr
+    assert "imported nps: 5 rows from nps_gbk.csv as batch " in ok.stdout
+    batch = ok.stdout.rsplit(" ", 1)[-1].strip()
+    listed = run_cli("history", "--db", str(db_path))
+    assert batch[:8] in listed.stdout and "imported" in listed.stdout
+    gone = run_cli("undo", batch[:8], "--db", str(db_path))
+    assert gone.returncode == 0 and f"undone batch {batch}" in gone.stdout
+
+
+def test_cli_refuses_invalid_rows_with_their_reasons(db_path):
+    bad = run_cli("import", str(TEST_DATA / "nps_out_of_range.csv"), "--db", str(db_path))
+    assert bad.returncode == 2
+    assert "nps_out_of_range.csv, row 3, column 'Score': is outside the scale 0-10 (value '11')" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    skipped = run_cli("import", str(TEST_DATA / "nps_out_of_range.csv"), "--skip-invalid", "--db", str(db_path))
+    assert skipped.returncode == 0 and "skipped 2 invalid rows" in skipped.stdout
+
+
+def test_cli_reports_a_duplicate_file(db_path):
+    assert run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path)).returncode == 0
+    again = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path))
+    assert again.returncode == 1 and "already imported" in again.stderr
