@@ -63,11 +63,18 @@ def _db(args) -> str:
 
 
 def cmd_demo(args) -> int:
-    from loaders.demo import build_demo_store
+    from loaders.demo import generate, write_files
+    from loaders.importer import import_file
 
     folder = Path(args.files) if args.files else Path(tempfile.mkdtemp(prefix="feedback-demo-"))
-    results = build_demo_store(_db(args), folder, months=args.months, responses=args.responses,
-                               seed=args.seed)
+    files = write_files(generate(months=args.months, responses=args.responses, seed=args.seed), folder)
+    con = connect(_db(args))
+    try:
+        # Demo files go through the same import as an analyst's, so the demo store is what
+        # importing data/demo/ by hand gives.
+        results = [import_file(con, path) for path in files.values()]
+    finally:
+        con.close()
     for result in results:
         print(f"imported {result.kind}: {result.rows_accepted} rows from {result.file_name}"
               f" (batch {result.batch_id[:8]})")
