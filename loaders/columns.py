@@ -531,8 +531,12 @@ def questions_from_sheet(questions: SourceTable) -> dict[str, RatingColumn]:
 
 # --- the whole mapping ------------------------------------------------------------------------
 
-def detect_kind(source: SourceTable, has_questions: bool = False) -> str:
-    """The kind of file, from its headers; a LoadError says what was looked for when unsure."""
+def detect_kind(source: SourceTable, has_questions: bool = False,
+                rating_columns: list[RatingColumn] | None = None) -> str:
+    """The kind of file, from its headers; a LoadError says what was looked for when unsure.
+
+    `rating_columns` are the survey rating columns already found, when the caller has them.
+    """
     headers = list(source.headers)
     matched = {kind: match_fields(kind, headers) for kind in KINDS}
     if "better" in matched["standards"] and ({"target", "promise"} & set(matched["standards"])):
@@ -544,7 +548,9 @@ def detect_kind(source: SourceTable, has_questions: bool = False) -> str:
     if "received_at" in complaints and ({"cause", "description", "resolved_at", "complaint_ref"}
                                          & _exact_fields("complaints", headers)):
         return "complaints"
-    if has_questions or _rating_headers(source, matched["survey"]):
+    if rating_columns is None:
+        rating_columns = _rating_headers(source, matched["survey"])
+    if has_questions or rating_columns:
         return "survey"
     if "score" in matched["nps"] and "responded_at" in matched["nps"]:
         return "nps"
@@ -587,8 +593,15 @@ def _rating_headers(source: SourceTable, meta: dict[str, str]) -> list[RatingCol
 def infer_mapping(source: SourceTable, kind: str = "auto",
                   questions: SourceTable | None = None) -> ColumnMapping:
     """The mapping the loaders propose for a file; the analyst may correct it before importing."""
-    kind = detect_kind(source, questions is not None) if kind in (None, "", "auto") else normalise_kind(kind)
     headers = list(source.headers)
+    inferred_ratings = None
+    if questions is None and kind in (None, "", "auto", "survey"):
+        # One scan of the numbers serves both the kind detection and the survey's rating columns.
+        inferred_ratings = _rating_headers(source, match_fields("survey", headers))
+    if kind in (None, "", "auto"):
+        kind = detect_kind(source, questions is not None, inferred_ratings)
+    else:
+        kind = normalise_kind(kind)
     fields = match_fields(kind, headers)
     ratings: tuple[RatingColumn, ...] = ()
     overall_scale = None
@@ -604,7 +617,7 @@ def infer_mapping(source: SourceTable, kind: str = "auto",
                 raise LoadError(f"{questions.where()}: the questions sheet names columns the responses"
                                 " sheet does not have: " + ", ".join(missing[:10]))
         else:
-            ratings = tuple(_rating_headers(source, fields))
+            ratings = tuple(inferred_ratings or ())
         if "overall_satisfaction" in fields:
             p = numeric_profile(source.table, [fields["overall_satisfaction"]])[fields["overall_satisfaction"]]
             overall_scale = infer_scale(p["min"], p["max"])

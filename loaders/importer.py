@@ -221,7 +221,7 @@ def _now() -> dt.datetime:
 
 def _refuse_duplicate(con, source: SourceTable) -> None:
     row = con.execute(
-        "SELECT id, imported_at, source_file FROM import_batch WHERE sha256 = ? AND status = 'imported'"
+        "SELECT id::VARCHAR, imported_at, source_file FROM import_batch WHERE sha256 = ? AND status = 'imported'"
         " ORDER BY imported_at LIMIT 1", [source.sha256]).fetchone()
     if row:
         raise LoadError(
@@ -294,16 +294,18 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
         {"batch": batch_id, "low": low, "high": high})
     if not mapping.ratings:
         return 0
-    selects, params = [], {"batch": batch_id}
+    con.executemany(
+        "INSERT INTO survey_item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[batch_id, i, r.column, r.item_code, r.item_text, r.dimension, r.kind, float(r.scale_min),
+          float(r.scale_max), None if r.na_code is None else float(r.na_code)]
+         for i, r in enumerate(mapping.ratings)])
+    selects = []
     for i, r in enumerate(mapping.ratings):
-        params.update({f"code{i}": r.item_code, f"text{i}": r.item_text, f"dim{i}": r.dimension,
-                       f"kind{i}": r.kind, f"min{i}": float(r.scale_min), f"max{i}": float(r.scale_max)})
         na = "" if r.na_code is None else f" AND s.rating_{i} <> {float(r.na_code)}"
-        selects.append(
-            f"SELECT $batch, s.row_no, $code{i}, $text{i}, $dim{i}, $kind{i}, s.rating_{i},"
-            f" $min{i}, $max{i} FROM {STAGED_ROWS} s WHERE s.rating_{i} IS NOT NULL{na} AND {_VALID}")
-    con.execute("INSERT INTO survey_rating " + " UNION ALL ".join(selects), params)
-    return con.execute("SELECT count(*) FROM survey_rating WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        selects.append(f"SELECT $batch::UUID, s.row_no, {i}::SMALLINT, s.rating_{i} FROM {STAGED_ROWS} s"
+                       f" WHERE s.rating_{i} IS NOT NULL{na} AND {_VALID}")
+    con.execute("INSERT INTO survey_score " + " UNION ALL ".join(selects), {"batch": batch_id})
+    return con.execute("SELECT count(*) FROM survey_score WHERE batch_id = ?", [batch_id]).fetchone()[0]
 
 
 def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
@@ -370,14 +372,16 @@ _WRITERS = {"survey": _write_survey, "nps": _write_nps, "complaints": _write_com
 def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every batch, newest first."""
     return con.execute(
-        "SELECT id, kind, source_file, source_sheet, rows_accepted, rows_rejected, imported_at,"
-        " imported_by, status, undone_at, sha256 FROM import_batch ORDER BY imported_at DESC, id"
+        "SELECT id::VARCHAR AS id, kind, source_file, source_sheet, rows_accepted, rows_rejected,"
+        " imported_at, imported_by, status, undone_at, sha256 FROM import_batch"
+        " ORDER BY imported_at DESC, id"
     ).df()
 
 
 def find_batch(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
     matches = con.execute(
-        "SELECT id, kind, source_file, status, rows_accepted FROM import_batch WHERE starts_with(id, ?)",
+        "SELECT id::VARCHAR, kind, source_file, status, rows_accepted FROM import_batch"
+        " WHERE starts_with(id::VARCHAR, ?)",
         [batch_ref.strip().lower()]).fetchall()
     if not matches:
         raise LoadError(f"no batch {batch_ref!r}; `python -m loaders history` lists them")
@@ -386,7 +390,7 @@ def find_batch(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
     return matches[0]
 
 
-BATCH_TABLES = ("survey_rating", "survey_response", "nps_response", "complaint", "management_rating",
+BATCH_TABLES = ("survey_score", "survey_item", "survey_response", "nps_response", "complaint", "management_rating",
                 "service_standard")
 
 
@@ -409,8 +413,9 @@ def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
 
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("import_batch",) + BATCH_TABLES}
+    tables = ("import_batch", "survey_response", "survey_rating", "nps_response", "complaint",
+              "management_rating", "service_standard")
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
 
 
 __all__ = ["prepare", "check", "import_file", "import_prepared", "history", "undo", "row_counts",

@@ -116,47 +116,23 @@ def detect_encoding(raw: bytes) -> str | None:
 
 
 def _read_csv(path: Path, name: str) -> SourceTable:
-    raw = path.read_bytes()
-    sha = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
+    sha = file_sha256(path)
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head.strip():
         raise LoadError(f"{name}: the file is empty; export the sheet again with its header row")
-    encoding = detect_encoding(raw)
-    if encoding is None:
-        raise LoadError(
-            f"{name}: the text is neither UTF-8 nor GBK/GB18030, so its characters cannot be read;"
-            " in Excel use 'Save As' > 'CSV UTF-8 (Comma delimited)' and import that file"
-        )
-    text = raw.decode(encoding)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    del raw
-    header_index = _find_header_line(text)
-    # DuckDB reads UTF-8 fast and in parallel; other encodings are handed to it re-encoded.
-    csv_path = path
-    scratch: str | None = None
-    if encoding not in ("utf-8", "utf-8-sig"):
-        handle, scratch = tempfile.mkstemp(suffix=".csv")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        csv_path = Path(scratch)
-    del text
-    try:
-        con = duckdb.connect()
+    encoding = detect_encoding(_whole_characters(head))
+    header_index = _find_header_line(_decode_head(head, encoding or "utf-8"))
+    table = None
+    if encoding in ("utf-8", "utf-8-sig"):
+        # DuckDB reads UTF-8 fast and in parallel, and checks every byte of it as it goes.
         try:
-            relation = con.execute(
-                "SELECT * FROM read_csv(?, all_varchar = true, header = true, skip = ?,"
-                " null_padding = true, normalize_names = false)",
-                [str(csv_path), header_index],
-            )
-            table = relation.to_arrow_table()
-        except duckdb.Error as e:
-            raise LoadError(f"{name}: the csv could not be parsed ({_first_line(e)});"
-                            " check that it is one table with a single header row") from e
-        finally:
-            con.close()
-    finally:
-        if scratch:
-            os.unlink(scratch)
+            table = _duckdb_csv(path, header_index)
+            encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+        except _NotUtf8:
+            encoding = None
+    if table is None:
+        table, encoding = _transcoded_csv(path, name, header_index, encoding)
     headers = _unique_headers([str(c) for c in table.column_names])
     table = table.rename_columns(headers)
     header_row = header_index + 1
@@ -166,6 +142,80 @@ def _read_csv(path: Path, name: str) -> SourceTable:
     source = SourceTable(name, None, encoding, header_row, tuple(headers), table, sha)
     _require_rows(source)
     return source
+
+
+HEAD_BYTES = 256 * 1024
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _whole_characters(head: bytes) -> bytes:
+    """The head of a file cut back to a character boundary, so decoding it is fair."""
+    cut = len(head)
+    while cut > 0 and len(head) - cut < 4 and (head[cut - 1] & 0xC0) == 0x80:
+        cut -= 1
+    if cut > 0 and head[cut - 1] >= 0xC0:
+        cut -= 1
+    return head[:cut] if len(head) == HEAD_BYTES else head
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    text = head.decode(encoding, errors="ignore")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _duckdb_csv(path: Path, header_index: int) -> pa.Table:
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            "SELECT * FROM read_csv(?, all_varchar = true, header = true, skip = ?,"
+            " null_padding = true, normalize_names = false)",
+            [str(path), header_index],
+        ).to_arrow_table()
+    except duckdb.InvalidInputException as e:
+        if "unicode" in str(e).lower() or "utf" in str(e).lower():
+            raise _NotUtf8() from e
+        raise LoadError(f"{path.name}: the csv could not be parsed ({_first_line(e)});"
+                        " check that it is one table with a single header row") from e
+    except duckdb.Error as e:
+        raise LoadError(f"{path.name}: the csv could not be parsed ({_first_line(e)});"
+                        " check that it is one table with a single header row") from e
+    finally:
+        con.close()
+
+
+def _transcoded_csv(path: Path, name: str, header_index: int, encoding: str | None):
+    """GBK/GB18030 or UTF-16 text, re-encoded as UTF-8 for DuckDB in a scratch file."""
+    raw = path.read_bytes()
+    candidates = [encoding] if encoding and encoding not in ("utf-8", "utf-8-sig") else ["gb18030"]
+    for candidate in candidates:
+        try:
+            text = raw.decode(candidate)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise LoadError(
+            f"{name}: the text is neither UTF-8 nor GBK/GB18030, so its characters cannot be read;"
+            " in Excel use 'Save As' > 'CSV UTF-8 (Comma delimited)' and import that file"
+        )
+    del raw
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    handle, scratch = tempfile.mkstemp(suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        del text
+        try:
+            table = _duckdb_csv(Path(scratch), header_index)
+        except _NotUtf8 as e:
+            raise LoadError(f"{name}: the csv could not be parsed") from e
+    finally:
+        os.unlink(scratch)
+    return table, candidate
 
 
 def _find_header_line(text: str) -> int:

@@ -1,10 +1,11 @@
 -- The store's tables. Only what DuckLake also accepts (DESIGN.md, "Engine and scale-out"):
 -- no PRIMARY KEY / UNIQUE / CHECK, no sequences. Uniqueness and ranges are enforced by the
--- loaders inside the import transaction. Rows of one import share batch_id; row_no is the
--- row's number within its batch, so (batch_id, row_no) identifies a row.
+-- loaders inside the import transaction. Rows of one import share batch_id (a UUID); row_no is
+-- the row's number in the analyst's spreadsheet, so (batch_id, row_no) identifies a row and
+-- points back to its source.
 
 CREATE TABLE IF NOT EXISTS import_batch (
-    id              VARCHAR NOT NULL,      -- uuid
+    id              UUID NOT NULL,
     kind            VARCHAR NOT NULL,      -- survey | nps | complaints | management_survey | standards
     source_file     VARCHAR NOT NULL,
     source_sheet    VARCHAR,
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS import_batch (
 );
 
 CREATE TABLE IF NOT EXISTS survey_response (
-    batch_id        VARCHAR NOT NULL,
+    batch_id        UUID NOT NULL,
     row_no          INTEGER NOT NULL,
     respondent_id   VARCHAR,
     customer_id     VARCHAR,
@@ -39,20 +40,36 @@ CREATE TABLE IF NOT EXISTS survey_response (
     sentiment       DOUBLE                 -- polarity in [-1, 1], scored at import
 );
 
-CREATE TABLE IF NOT EXISTS survey_rating (
-    batch_id        VARCHAR NOT NULL,
-    row_no          INTEGER NOT NULL,      -- the survey_response it belongs to
+-- Ratings are stored narrow (survey_score: one row per response x rated column, ten million
+-- at full scale) with each rated column described once per batch (survey_item); the view
+-- survey_rating joins them into the long table DESIGN.md describes, which is what queries read.
+CREATE TABLE IF NOT EXISTS survey_item (
+    batch_id        UUID NOT NULL,
+    item_no         SMALLINT NOT NULL,     -- the rated column's number within its batch
+    source_column   VARCHAR NOT NULL,      -- header in the analyst's file
     item_code       VARCHAR NOT NULL,      -- stem shared by an item's E_/P_/I_ columns
     item_text       VARCHAR NOT NULL,
     dimension       VARCHAR,               -- tangibles | reliability | ... or a free group
     kind            VARCHAR NOT NULL,      -- satisfaction | perception | expectation | importance
-    score           DOUBLE NOT NULL,
     scale_min       DOUBLE NOT NULL,
-    scale_max       DOUBLE NOT NULL
+    scale_max       DOUBLE NOT NULL,
+    na_code         DOUBLE                 -- the declared not-applicable code, never stored as a score
 );
 
+CREATE TABLE IF NOT EXISTS survey_score (
+    batch_id        UUID NOT NULL,
+    row_no          INTEGER NOT NULL,      -- the survey_response it belongs to
+    item_no         SMALLINT NOT NULL,
+    score           DOUBLE NOT NULL
+);
+
+CREATE OR REPLACE VIEW survey_rating AS
+SELECT s.batch_id, s.row_no, i.item_code, i.item_text, i.dimension, i.kind, s.score,
+       i.scale_min, i.scale_max
+FROM survey_score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.item_no = s.item_no;
+
 CREATE TABLE IF NOT EXISTS nps_response (
-    batch_id        VARCHAR NOT NULL,
+    batch_id        UUID NOT NULL,
     row_no          INTEGER NOT NULL,
     customer_id     VARCHAR,
     responded_at    TIMESTAMP NOT NULL,
@@ -69,7 +86,7 @@ CREATE TABLE IF NOT EXISTS nps_response (
 );
 
 CREATE TABLE IF NOT EXISTS complaint (
-    batch_id        VARCHAR NOT NULL,
+    batch_id        UUID NOT NULL,
     row_no          INTEGER NOT NULL,
     complaint_ref   VARCHAR,
     customer_id     VARCHAR,
@@ -93,7 +110,7 @@ CREATE TABLE IF NOT EXISTS complaint (
 );
 
 CREATE TABLE IF NOT EXISTS management_rating (
-    batch_id        VARCHAR NOT NULL,
+    batch_id        UUID NOT NULL,
     row_no          INTEGER NOT NULL,
     manager         VARCHAR,
     rated_at        TIMESTAMP,
@@ -106,7 +123,7 @@ CREATE TABLE IF NOT EXISTS management_rating (
 );
 
 CREATE TABLE IF NOT EXISTS service_standard (
-    batch_id        VARCHAR NOT NULL,
+    batch_id        UUID NOT NULL,
     row_no          INTEGER NOT NULL,
     standard        VARCHAR NOT NULL,
     dimension       VARCHAR,

@@ -5,7 +5,7 @@ import pytest
 
 from loaders.store import connect, quote_identifier, data_version
 
-TABLES = {"import_batch", "survey_response", "survey_rating", "nps_response", "complaint",
+TABLES = {"import_batch", "survey_response", "survey_item", "survey_score", "nps_response", "complaint",
           "management_rating", "service_standard", "saved_mapping", "app_setting"}
 
 
@@ -23,9 +23,10 @@ def test_schema_is_accepted_by_ducklake(tmp_path):
     try:
         names = {r[0] for r in lake.execute("SHOW TABLES").fetchall()}
         assert TABLES <= names
-        lake.execute("INSERT INTO import_batch VALUES (uuid()::VARCHAR, 'nps', 'f.csv', NULL, 'abc', 1, 0,"
+        lake.execute("INSERT INTO import_batch VALUES (uuid(), 'nps', 'f.csv', NULL, 'abc', 1, 0,"
                      " now()::TIMESTAMP, NULL, 'imported', NULL, NULL, NULL)")
         assert lake.execute("SELECT count(*) FROM import_batch").fetchone() == (1,)
+        assert lake.execute("SELECT count(*) FROM survey_rating").fetchone() == (0,)
     finally:
         lake.close()
 
@@ -41,6 +42,6 @@ def test_quote_identifier(name, quoted):
 
 def test_data_version_changes_with_an_import(con):
     before = data_version(con)
-    con.execute("INSERT INTO import_batch VALUES ('b1', 'nps', 'f.csv', NULL, 'abc', 1, 0,"
+    con.execute("INSERT INTO import_batch VALUES (uuid(), 'nps', 'f.csv', NULL, 'abc', 1, 0,"
                 " TIMESTAMP '2026-01-01 10:00:00', NULL, 'imported', NULL, NULL, NULL)")
     assert data_version(con) != before
