@@ -2,14 +2,17 @@
 patterns a manager is meant to find (the declining branch, the rising cause)."""
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from loaders import demo as demo_module
-from loaders.demo import (CAUSE_KEYWORDS, DemoData, distinct_texts, generate)
+from loaders.demo import (CAUSE_KEYWORDS, DEMO_FOLDER, FILE_NAMES, DemoData, distinct_texts, generate,
+                          write_files)
 
 FRAMES = ["survey_responses", "survey_questions", "nps", "complaints", "management", "standards"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -23,6 +26,11 @@ SERVQUAL = [f"S{i:02d}" for i in range(1, 11)]
 @pytest.fixture(scope="module")
 def demo() -> DemoData:
     return generate()
+
+
+@pytest.fixture(scope="module")
+def written(demo, tmp_path_factory) -> dict[str, Path]:
+    return write_files(demo, tmp_path_factory.mktemp("demo"))
 
 
 def months_of(dates: pd.Series) -> pd.Series:
@@ -346,6 +354,67 @@ def test_distinct_comments_mode_repeats_no_text():
     plain = generate(responses=3000)
     pd.testing.assert_frame_equal(data.survey_responses.drop(columns="Comment"),
                                   plain.survey_responses.drop(columns="Comment"))
+
+
+# --- the files ----------------------------------------------------------------------------------
+def test_write_files_names(written):
+    assert {kind: path.name for kind, path in written.items()} == FILE_NAMES
+
+
+def test_survey_workbook_reads_back(demo, written):
+    sheets = pd.read_excel(written["survey"], sheet_name=None, engine="calamine")
+    assert list(sheets) == ["Responses", "Questions"]
+    responses = sheets["Responses"]
+    assert responses.shape == demo.survey_responses.shape
+    assert list(responses.columns) == list(demo.survey_responses.columns)
+    assert pd.api.types.is_datetime64_any_dtype(responses["Date"])  # real Excel dates
+    assert (responses["Date"] == demo.survey_responses["Date"]).all()
+    assert responses["Response ID"].iloc[0] == "R000001"
+    assert responses["I_A01"].isna().sum() == demo.survey_responses["I_A01"].isna().sum()
+    assert (responses["Comment"].fillna("") == demo.survey_responses["Comment"].fillna("")).all()
+    assert sheets["Questions"].shape == (40, 7)
+
+
+def test_nps_file_is_gbk_and_not_utf8(demo, written):
+    raw = written["nps"].read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    assert raw.decode("gbk").startswith("客户编号,日期,推荐得分")
+    nps = pd.read_csv(written["nps"], encoding="gbk", dtype={"客户编号": str})
+    assert len(nps) == len(demo.nps)
+    assert nps["日期"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    assert nps["推荐得分"].tolist() == demo.nps["推荐得分"].tolist()
+
+
+def test_complaints_file_is_utf8_with_bom(demo, written):
+    raw = written["complaints"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfComplaint ID,")
+    complaints = pd.read_csv(written["complaints"], encoding="utf-8-sig")
+    assert len(complaints) == len(demo.complaints)
+    assert complaints["Received"].str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}").all()
+    assert complaints["Resolved"].isna().sum() == (demo.complaints["Status"] != "Resolved").sum()
+
+
+def test_management_and_standards_files_read_back(demo, written):
+    estimates = pd.read_excel(written["management"], sheet_name="Estimates", engine="calamine")
+    assert estimates.shape == (30, 8)
+    assert pd.api.types.is_datetime64_any_dtype(estimates["Date"])
+    standards = pd.read_csv(written["standards"], encoding="utf-8")
+    assert list(standards.columns) == list(demo.standards.columns)
+    assert standards.set_index("Standard").loc["Queue waiting time", "Actual"] == 18.5
+
+
+def test_committed_demo_files_are_what_generate_writes(written):
+    """Written in another process, byte for byte the same: the files are reproducible too."""
+    for kind, path in written.items():
+        committed = DEMO_FOLDER / path.name
+        assert committed.exists(), f"regenerate data/demo: {path.name} is missing"
+        assert (hashlib.sha256(committed.read_bytes()).hexdigest()
+                == hashlib.sha256(path.read_bytes()).hexdigest()), f"data/demo/{path.name} is stale"
+
+
+def test_committed_demo_files_are_small():
+    assert sum(path.stat().st_size for path in DEMO_FOLDER.iterdir()) < 3_000_000
 
 
 # --- scale ----------------------------------------------------------------------------------------
