@@ -42,9 +42,9 @@ def polarity(text: str | None) -> tuple[str | None, float | None]:
         # TextBlob(text).sentiment.polarity is this same call, without building a blob.
         return language, float(pattern_sentiment(text)[0])
     if language == "zh":
-        from snownlp import sentiment as snow_sentiment
+        from analytics.chinese_sentiment import positive_probability
 
-        return language, 2.0 * float(snow_sentiment.classify(text)) - 1.0
+        return language, 2.0 * float(positive_probability(text)) - 1.0
     return None, None
 
 
@@ -52,7 +52,8 @@ def _score_chunk(texts: list[str]) -> list[tuple[str | None, float | None]]:
     return [polarity(t) for t in texts]
 
 
-def score_texts(texts: Iterable[str | None], workers: int | None = None) -> pd.DataFrame:
+def score_texts(texts: Iterable[str | None], workers: int | None = None,
+                parallel_from: int = _PARALLEL_FROM) -> pd.DataFrame:
     """Score each distinct non-empty text once.
 
     Returns a frame with columns text, language, sentiment, one row per distinct text, so a
@@ -63,7 +64,7 @@ def score_texts(texts: Iterable[str | None], workers: int | None = None) -> pd.D
         return pd.DataFrame({"text": pd.Series(dtype=str), "language": pd.Series(dtype=str),
                              "sentiment": pd.Series(dtype=float)})
     workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(distinct) >= _PARALLEL_FROM:
+    if workers > 1 and len(distinct) >= parallel_from:
         chunk = -(-len(distinct) // (workers * 4))
         parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
         with ProcessPoolExecutor(max_workers=workers) as pool:

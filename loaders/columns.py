@@ -477,7 +477,10 @@ def _looks_like_rating(p: dict) -> bool:
 def is_questions_sheet(headers: tuple[str, ...] | list[str]) -> bool:
     keys = {normalise_header(h) for h in headers}
     has = {name for name, words in QUESTION_FIELDS.items() if keys & {normalise_header(w) for w in words}}
-    return {"code", "question"} <= has and bool(has & {"kind", "dimension", "scale_min", "scale_max"})
+    # Management's estimates also list items with codes and scales, but carry who and a score.
+    estimates = _exact_fields("management_survey", list(headers)) & {"manager", "score"}
+    return ({"code", "question"} <= has and bool(has & {"kind", "dimension", "scale_min", "scale_max"})
+            and not estimates)
 
 
 def is_column_guide_sheet(headers: tuple[str, ...] | list[str]) -> bool:

@@ -1,0 +1,66 @@
+"""Scoring at import: the language rule, TextBlob for English, SnowNLP's exact score for Chinese."""
+from __future__ import annotations
+
+import pytest
+
+from analytics.chinese_sentiment import ChineseSentiment
+from analytics.sentiment import detect_language, polarity, score_texts, sentiment_label
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The staff were friendly", "en"),
+    ("服务很好", "zh"),
+    # 3 CJK characters of 3 + 9 letters = 25% < 30% -> English
+    ("App 闪退了 crashes", "en"),
+    # 4 CJK of 4 + 3 = 57% -> Chinese
+    ("App 一直闪退", "zh"),
+    ("12345 !!!", None),
+    ("", None),
+    (None, None),
+])
+def test_language_by_share_of_cjk_characters(text, language):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", [
+    "服务很好，非常满意", "等了很久，态度很差", "手机银行App闪退 call 13812345678", "ｘｙｚ 你好 abc 123",
+    "。。。", "排队时间太长了，柜员态度差，再也不来了", "客户经理很专业，解释得清楚，赞！",
+    "𠀀𠀁未知字", "一般般吧，没什么特别的", "收费不透明，年费说好免了结果还是扣了",
+])
+def test_chinese_score_equals_snownlp_exactly(text):
+    from snownlp import SnowNLP
+
+    assert ChineseSentiment().positive_probability(text) == SnowNLP(text).sentiments
+
+
+def test_english_polarity_equals_textblob():
+    from textblob import TextBlob
+
+    text = "The queue was terribly slow but the staff were very helpful"
+    assert polarity(text) == ("en", TextBlob(text).sentiment.polarity)
+
+
+def test_chinese_polarity_is_two_p_minus_one():
+    from snownlp import SnowNLP
+
+    p = SnowNLP("服务很好，非常满意").sentiments
+    assert polarity("服务很好，非常满意") == ("zh", 2 * p - 1)
+
+
+def test_each_distinct_text_is_scored_once():
+    scored = score_texts(["good service", "good service", None, "", "服务很好", "good service"])
+    assert sorted(scored["text"]) == ["good service", "服务很好"]
+
+
+def test_parallel_scoring_gives_the_same_numbers():
+    texts = [f"the branch number {i} was {'great' if i % 2 else 'awful'}" for i in range(300)]
+    texts += [f"第{i}号网点{'很好' if i % 2 else '很差'}" for i in range(300)]
+    serial = score_texts(texts, workers=1)
+    parallel = score_texts(texts, workers=2, parallel_from=10)
+    assert serial.equals(parallel)
+
+
+@pytest.mark.parametrize("value, label", [(-0.06, "negative"), (-0.05, "neutral"), (0.05, "neutral"),
+                                          (0.051, "positive"), (None, None)])
+def test_labels_use_the_design_thresholds(value, label):
+    assert sentiment_label(value) == label
