@@ -101,7 +101,7 @@ def _is_whole_months(start: date, end: date) -> bool:
     return start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
@@ -124,8 +124,8 @@ def previous_period(filters: Filters) -> Filters | None:
         return None
     if _is_whole_months(start, end):
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        new_start = _add_months(start, -months)
-        new_end = _month_end(_add_months(start, -1))
+        new_start = add_months(start, -months)
+        new_end = _month_end(add_months(start, -1))
         return replace(filters, date_from=new_start, date_to=new_end)
     days = (end - start).days + 1
     new_end = start - timedelta(days=1)
@@ -138,9 +138,9 @@ def same_period_last_year(filters: Filters) -> Filters | None:
     if start is None or end is None:
         return None
     if _is_whole_months(start, end):
-        return replace(filters, date_from=_add_months(start, -12),
-                       date_to=_month_end(_add_months(end, -12)))
-    return replace(filters, date_from=_add_months(start, -12), date_to=_add_months(end, -12))
+        return replace(filters, date_from=add_months(start, -12),
+                       date_to=_month_end(add_months(end, -12)))
+    return replace(filters, date_from=add_months(start, -12), date_to=add_months(end, -12))
 
 
 def month_filters(filters: Filters, month: str) -> Filters:
