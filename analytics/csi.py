@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, where_sql
+from analytics.filters import FilterError, Filters, is_filtered, survey_ratings
 from analytics.query import count, fetch_df, number
 from analytics.stats import WelchTest, mean_interval, welch_t_test
 
@@ -37,32 +37,29 @@ _OVERALL = ("CASE WHEN s.overall_scale_max > s.overall_scale_min"
             " / (s.overall_scale_max - s.overall_scale_min)"
             " ELSE s.overall_satisfaction END")
 
-_RATINGS = """
-FROM survey_rating AS r
-JOIN survey_response AS s ON r.batch_id = s.batch_id AND r.row_no = s.row_no
+# Per item and kind (satisfaction, importance): plain GROUP BY aggregates, which DuckDB runs far
+# faster than one row per item with FILTER clauses. The correlations need the respondent's columns.
+ITEM_KIND_STATS_SQL = f"""
+SELECT r.item_code, r.kind,
+       min(r.item_text) AS attribute,
+       min(lower(trim(r.dimension))) AS dimension,
+       count(*) AS n,
+       avg(r.score) AS mean_score,
+       min(r.scale_min) AS scale_min,
+       max(r.scale_max) AS scale_max,
+       avg({_SCORE_100}) AS satisfaction,
+       stddev_samp({_SCORE_100}) AS sd
+       {{correlations}}
+FROM {{source}}
+WHERE r.kind IN ('satisfaction', 'importance') AND r.scale_max > r.scale_min AND {{where}}
+GROUP BY r.item_code, r.kind
 """
 
-ATTRIBUTE_STATS_SQL = f"""
-SELECT r.item_code,
-       min(r.item_text) FILTER (WHERE r.kind = 'satisfaction') AS attribute,
-       min(lower(trim(r.dimension))) FILTER (WHERE r.kind = 'satisfaction') AS dimension,
-       count(*) FILTER (WHERE r.kind = 'satisfaction') AS n,
-       avg(r.score) FILTER (WHERE r.kind = 'satisfaction') AS mean_score,
-       min(r.scale_min) FILTER (WHERE r.kind = 'satisfaction') AS scale_min,
-       max(r.scale_max) FILTER (WHERE r.kind = 'satisfaction') AS scale_max,
-       avg({_SCORE_100}) FILTER (WHERE r.kind = 'satisfaction') AS satisfaction,
-       stddev_samp({_SCORE_100}) FILTER (WHERE r.kind = 'satisfaction') AS sd,
-       avg(r.score) FILTER (WHERE r.kind = 'importance') AS stated_importance,
-       count(*) FILTER (WHERE r.kind = 'importance') AS n_importance,
-       corr({_SCORE_100}, {_OVERALL}) FILTER (WHERE r.kind = 'satisfaction') AS r_overall,
-       count({_OVERALL}) FILTER (WHERE r.kind = 'satisfaction') AS n_overall,
-       corr({_SCORE_100}, s.likelihood_to_recommend) FILTER (WHERE r.kind = 'satisfaction') AS r_recommend,
-       count(s.likelihood_to_recommend) FILTER (WHERE r.kind = 'satisfaction') AS n_recommend
-{_RATINGS}
-WHERE r.kind IN ('satisfaction', 'importance') AND r.scale_max > r.scale_min AND {{where}}
-GROUP BY r.item_code
-HAVING count(*) FILTER (WHERE r.kind = 'satisfaction') > 0
-ORDER BY r.item_code
+CORRELATION_COLUMNS = f"""
+       , corr({_SCORE_100}, {_OVERALL}) AS r_overall,
+       count({_OVERALL}) AS n_overall,
+       corr({_SCORE_100}, s.likelihood_to_recommend) AS r_recommend,
+       count(s.likelihood_to_recommend) AS n_recommend
 """
 
 # Each respondent's weighted mean of the attributes they answered, then its mean, sd and n.
@@ -72,7 +69,7 @@ WITH weight AS (
 ), respondent AS (
     SELECT {{group}} AS grp,
            sum(weight.weight * {_SCORE_100}) / sum(weight.weight) AS csi
-    {_RATINGS}
+    FROM {{source}}
     JOIN weight ON r.item_code = weight.item_code
     WHERE r.kind = 'satisfaction' AND r.scale_max > r.scale_min AND weight.weight > 0 AND {{where}}
     GROUP BY 1, r.batch_id, r.row_no
@@ -84,11 +81,14 @@ GROUP BY grp
 
 ATTRIBUTES_BY_GROUP_SQL = f"""
 SELECT {{group}} AS grp, r.item_code, avg({_SCORE_100}) AS satisfaction, count(*) AS n
-{_RATINGS}
+FROM {{source}}
 WHERE r.kind = 'satisfaction' AND r.scale_max > r.scale_min AND {{where}}
 GROUP BY 1, 2
 """
 
+STATS_COLUMNS = ["item_code", "attribute", "dimension", "n", "mean_score", "scale_min", "scale_max",
+                 "satisfaction", "sd", "stated_importance", "n_importance", "r_overall", "n_overall",
+                 "r_recommend", "n_recommend"]
 ATTRIBUTE_COLUMNS = ["item_code", "attribute", "dimension", "n", "mean_score", "scale_min", "scale_max",
                      "satisfaction", "sd", "importance", "weight"]
 
@@ -147,14 +147,33 @@ class ImportancePerformance:
     table: pd.DataFrame = field(compare=False, repr=False)
 
 
-def attribute_stats(con, filters: Filters = Filters()) -> pd.DataFrame:
-    """One row per satisfaction attribute, aggregated in DuckDB (see ATTRIBUTE_STATS_SQL)."""
-    where, params = where_sql(filters, "survey_response", alias="s")
-    frame = fetch_df(con, ATTRIBUTE_STATS_SQL.format(where=where), params,
-                     what="attribute satisfaction")
+def attribute_stats(con, filters: Filters = Filters(), *, correlations: bool = True) -> pd.DataFrame:
+    """One row per satisfaction attribute: STATS_COLUMNS, aggregated in DuckDB.
+
+    stated_importance is the mean of the item's importance rows (NaN without); r_overall and
+    r_recommend are Pearson correlations over respondents (NaN unless `correlations`).
+    """
+    source, where, params = survey_ratings(filters, needs_respondent=correlations)
+    sql = ITEM_KIND_STATS_SQL.format(correlations=CORRELATION_COLUMNS if correlations else "",
+                                     source=source, where=where)
+    frame = fetch_df(con, sql, params, what="attribute satisfaction")
+    satisfaction = frame[frame["kind"] == "satisfaction"].drop(columns="kind")
+    importance = frame[frame["kind"] == "importance"][["item_code", "mean_score", "n"]].rename(
+        columns={"mean_score": "stated_importance", "n": "n_importance"})
+    stats = satisfaction.merge(importance, on="item_code", how="left")
+    for column in ("r_overall", "r_recommend"):
+        if column not in stats:
+            stats[column] = math.nan
+    for column in ("n_overall", "n_recommend"):
+        if column not in stats:
+            stats[column] = 0
+    stats["n_importance"] = stats["n_importance"].fillna(0)
+    stats = stats.reindex(columns=STATS_COLUMNS).sort_values("item_code").reset_index(drop=True)
     for column in ("n", "n_importance", "n_overall", "n_recommend"):
-        frame[column] = frame[column].astype("int64")
-    return frame
+        stats[column] = stats[column].astype("int64")
+    for column in ("stated_importance", "r_overall", "r_recommend", "satisfaction", "sd", "mean_score"):
+        stats[column] = stats[column].astype(float)
+    return stats
 
 
 def choose_weights(stats: pd.DataFrame) -> CsiWeights:
@@ -185,13 +204,13 @@ def _weighted(satisfaction: dict[str, float], weights: dict[str, float]) -> floa
 
 
 def _index_stats(con, filters: Filters, weights: CsiWeights, group: str | None) -> pd.DataFrame:
-    where, params = where_sql(filters, "survey_response", alias="s")
+    source, where, params = survey_ratings(filters, needs_respondent=group is not None)
     codes = list(weights.by_item)
     params = {**params, "weight_codes": codes, "weight_values": [float(weights.by_item[c]) for c in codes]}
     group_sql = GROUP_COLUMNS[group] if group else "NULL"
     if not codes:
         return pd.DataFrame({"grp": [], "n": [], "mean": [], "sd": []})
-    return fetch_df(con, RESPONDENT_INDEX_SQL.format(group=group_sql, where=where), params,
+    return fetch_df(con, RESPONDENT_INDEX_SQL.format(group=group_sql, source=source, where=where), params,
                     what="the respondent-level CSI")
 
 
@@ -228,7 +247,7 @@ def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None =
     0–100) and n the number of such respondents. Pass `weights` to score a period with another
     period's weights (as csi_change does).
     """
-    stats = attribute_stats(con, filters)
+    stats = _stats_for_weights(con, filters, weights)
     chosen = weights if weights is not None else choose_weights(stats)
     attributes = _attribute_table(stats, chosen)
     satisfaction = dict(zip(stats["item_code"], stats["satisfaction"]))
@@ -239,8 +258,22 @@ def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None =
     return _result(score, n, sd, chosen.source, attributes)
 
 
+def _stats_for_weights(con, filters: Filters, weights: CsiWeights | None) -> pd.DataFrame:
+    """Attribute stats, with correlations when derived weights may be needed.
+
+    Unfiltered, the ratings are read without their respondents (no join) and the correlations are
+    fetched only when the weights cannot be stated; filtered, the join is made anyway and the
+    correlations come with it.
+    """
+    joined = is_filtered(filters, "survey_response")
+    stats = attribute_stats(con, filters, correlations=joined)
+    if not joined and weights is None and not stats.empty and choose_weights(stats).source != STATED:
+        stats = attribute_stats(con, filters, correlations=True)
+    return stats
+
+
 def csi_weights(con, filters: Filters = Filters()) -> CsiWeights:
-    return choose_weights(attribute_stats(con, filters))
+    return choose_weights(_stats_for_weights(con, filters, None))
 
 
 def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
@@ -253,11 +286,11 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     if by not in GROUP_COLUMNS:
         raise FilterError(f"CSI cannot be broken down by {by!r}; use one of " + ", ".join(GROUP_COLUMNS))
     chosen = weights if weights is not None else csi_weights(con, filters)
-    where, params = where_sql(filters, "survey_response", alias="s")
+    source, where, params = survey_ratings(filters, needs_respondent=True)
     columns = [by, "csi", "n", "ci_low", "ci_high", "moe95"]
     if not chosen.by_item:
         return pd.DataFrame({c: [] for c in columns})
-    by_group = fetch_df(con, ATTRIBUTES_BY_GROUP_SQL.format(group=GROUP_COLUMNS[by], where=where),
+    by_group = fetch_df(con, ATTRIBUTES_BY_GROUP_SQL.format(group=GROUP_COLUMNS[by], source=source, where=where),
                         params, what=f"CSI by {by}")
     index = _index_stats(con, filters, chosen, by)
     index_by_group = {row.grp: row for row in index.itertuples()}
@@ -301,8 +334,8 @@ def attribute_changes(con, current: Filters, previous: Filters) -> pd.DataFrame:
     Columns: item_code, attribute, satisfaction_now, n_now, satisfaction_before, n_before, delta,
     t, df, p_value, significant. Attributes present in either period; delta NaN when one is empty.
     """
-    now = attribute_stats(con, current).set_index("item_code")
-    before = attribute_stats(con, previous).set_index("item_code")
+    now = attribute_stats(con, current, correlations=False).set_index("item_code")
+    before = attribute_stats(con, previous, correlations=False).set_index("item_code")
     rows = []
     for code in sorted(set(now.index) | set(before.index)):
         a = now.loc[code] if code in now.index else None
@@ -333,7 +366,7 @@ def attribute_changes(con, current: Filters, previous: Filters) -> pd.DataFrame:
 
 def importance_performance(con, filters: Filters = Filters()) -> ImportancePerformance:
     """The importance–performance grid; importance is stated or derived, as for the CSI weights."""
-    stats = attribute_stats(con, filters)
+    stats = _stats_for_weights(con, filters, None)
     weights = choose_weights(stats)
     table = _attribute_table(stats, weights)[["item_code", "attribute", "importance", "satisfaction", "n"]]
     if table.empty or weights.source not in (STATED, DERIVED):

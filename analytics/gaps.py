@@ -18,7 +18,7 @@ import pandas as pd
 
 from analytics.complaints import DEFAULT_SLA_HOURS, resolution_stats
 from analytics.csi import csi_score
-from analytics.filters import Filters, where_sql
+from analytics.filters import Filters, survey_ratings
 from analytics.nps import nps_score
 from analytics.query import count, fetch_df, number
 
@@ -45,47 +45,39 @@ ACTUAL_RULES = ("median_hours_to_resolve", "share_within_sla", "escalation_rate"
 
 _DIMENSION = f"coalesce(nullif(lower(trim({{column}})), ''), '{UNGROUPED}')"
 
-_FILTERED_RATINGS = """
-FROM survey_rating AS r
-JOIN survey_response AS s ON r.batch_id = s.batch_id AND r.row_no = s.row_no
-"""
-
-# Perception and expectation of the same item from the same respondent, averaged per item; the
-# empty grouping set gives the number of respondents with at least one pair.
+# Perception and expectation of the same item from the same respondent: one row per respondent and
+# item, then averaged per item over the respondents who gave both. The last row (item_code NULL)
+# counts the respondents with at least one pair. One pass over the ratings, no self-join.
 GAP5_ITEMS_SQL = f"""
-WITH p AS (
-    SELECT r.batch_id, r.row_no, r.item_code, r.item_text, r.dimension, r.score
-    {_FILTERED_RATINGS}
-    WHERE r.kind = 'perception' AND {{where}}
-), e AS (
-    SELECT batch_id, row_no, item_code, score FROM survey_rating WHERE kind = 'expectation'
+WITH answer AS MATERIALIZED (
+    SELECT r.batch_id, r.row_no, r.item_code,
+           min(r.item_text) AS item_text,
+           min(r.dimension) AS dimension,
+           avg(r.score) FILTER (WHERE r.kind = 'perception') AS p,
+           avg(r.score) FILTER (WHERE r.kind = 'expectation') AS e
+    FROM {{source}}
+    WHERE r.kind IN ('perception', 'expectation') AND {{where}}
+    GROUP BY r.batch_id, r.row_no, r.item_code
 )
-SELECT p.item_code,
-       min(p.item_text) AS item_text,
-       {_DIMENSION.format(column="min(p.dimension)")} AS dimension,
-       avg(p.score) AS perception,
-       avg(e.score) AS expectation,
-       avg(p.score - e.score) AS gap,
-       count(*) AS n,
-       count(DISTINCT (p.batch_id, p.row_no)) AS respondents,
-       grouping(p.item_code) AS is_total
-FROM p JOIN e ON p.batch_id = e.batch_id AND p.row_no = e.row_no AND p.item_code = e.item_code
-GROUP BY GROUPING SETS ((p.item_code), ())
-"""
-
-ITEM_KINDS_SQL = f"""
-SELECT r.item_code, min(r.item_text) AS item_text,
-       count(*) FILTER (WHERE r.kind = 'perception') AS n_perception,
-       count(*) FILTER (WHERE r.kind = 'expectation') AS n_expectation
-{_FILTERED_RATINGS}
-WHERE r.kind IN ('perception', 'expectation') AND {{where}}
-GROUP BY r.item_code
-ORDER BY r.item_code
+SELECT item_code,
+       min(item_text) AS item_text,
+       {_DIMENSION.format(column="min(dimension)")} AS dimension,
+       avg(p) FILTER (WHERE e IS NOT NULL) AS perception,
+       avg(e) FILTER (WHERE p IS NOT NULL) AS expectation,
+       avg(p - e) AS gap,
+       count(p - e) AS n,
+       count(p) AS n_perception,
+       count(e) AS n_expectation
+FROM answer
+GROUP BY item_code
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, count(*), NULL, NULL
+FROM (SELECT DISTINCT batch_id, row_no FROM answer WHERE p IS NOT NULL AND e IS NOT NULL)
 """
 
 DIMENSION_IMPORTANCE_SQL = f"""
 SELECT {_DIMENSION.format(column="r.dimension")} AS dimension, avg(r.score) AS importance, count(*) AS n
-{_FILTERED_RATINGS}
+FROM {{source}}
 WHERE r.kind = 'importance' AND {{where}}
 GROUP BY 1
 """
@@ -98,7 +90,7 @@ SELECT r.item_code, min(r.item_text) AS item_text,
        avg((r.score - r.scale_min) / (r.scale_max - r.scale_min)) AS expectation_unit,
        min(r.scale_min) AS scale_min, max(r.scale_max) AS scale_max,
        count(*) AS n
-{_FILTERED_RATINGS}
+FROM {{source}}
 WHERE r.kind = 'expectation' AND r.scale_max > r.scale_min AND {{where}}
 GROUP BY r.item_code
 """
@@ -200,22 +192,21 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
     on the items' own scale (SERVQUAL's 1–7 points). Items answered for perception but never with
     an expectation (or the reverse) are left out of every mean and listed in unpaired_items.
     """
-    where, params = where_sql(filters, "survey_response", alias="s")
-    raw = fetch_df(con, GAP5_ITEMS_SQL.format(where=where), params, what="gap 5")
-    totals = raw[raw["is_total"] == 1]
-    items = (raw[raw["is_total"] == 0]
-             .drop(columns=["is_total", "respondents"])
-             .sort_values("item_code").reset_index(drop=True)
-             .astype({"n": "int64"}))
-    kinds = fetch_df(con, ITEM_KINDS_SQL.format(where=where), params, what="gap 5 items")
-    unpaired = kinds[~kinds["item_code"].isin(items["item_code"])]
+    source, where, params = survey_ratings(filters)
+    raw = fetch_df(con, GAP5_ITEMS_SQL.format(source=source, where=where), params, what="gap 5")
+    totals = raw[raw["item_code"].isna()]
+    kinds = raw[raw["item_code"].notna()].sort_values("item_code").reset_index(drop=True)
+    paired = kinds["n"] > 0
+    items = (kinds[paired][["item_code", "item_text", "dimension", "perception", "expectation", "gap", "n"]]
+             .reset_index(drop=True).astype({"n": "int64"}))
+    unpaired = kinds[~paired]
     unpaired = pd.DataFrame({
         "item_code": unpaired["item_code"].tolist(),
         "item_text": unpaired["item_text"].tolist(),
         "reason": [_unpaired_reason(int(p), int(e))
                    for p, e in zip(unpaired["n_perception"], unpaired["n_expectation"])],
     }, columns=["item_code", "item_text", "reason"])
-    n = count(totals["respondents"].iloc[0]) if len(totals) and len(items) else 0
+    n = count(totals["n"].iloc[0]) if len(totals) and len(items) else 0
     dimension_columns = ["dimension", "perception", "expectation", "gap", "n_items", "n", "importance"]
     if items.empty:
         missing = NO_PERCEPTION_ITEMS if int(kinds["n_perception"].sum() if len(kinds) else 0) == 0 \
@@ -226,7 +217,7 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
                   .agg(perception=("perception", "mean"), expectation=("expectation", "mean"),
                        gap=("gap", "mean"), n_items=("item_code", "count"), n=("n", "sum"))
                   .reset_index())
-    importance = fetch_df(con, DIMENSION_IMPORTANCE_SQL.format(where=where), params,
+    importance = fetch_df(con, DIMENSION_IMPORTANCE_SQL.format(source=source, where=where), params,
                           what="dimension importance")
     dimensions["importance"] = dimensions["dimension"].map(
         dict(zip(importance["dimension"], importance["importance"]))).astype(float)
@@ -247,7 +238,7 @@ def gap1(con, filters: Filters = Filters()) -> Gap1Result:
     the plain difference of means when both use one scale. Per dimension: the mean of its item
     gaps. Management ratings are not filtered by period or branch (they are one estimate).
     """
-    where, params = where_sql(filters, "survey_response", alias="s")
+    source, where, params = survey_ratings(filters)
     management = fetch_df(con, MANAGEMENT_ITEMS_SQL, what="management's estimates")
     item_columns = ["item_code", "item_text", "dimension", "management", "expectation", "gap",
                     "n_management", "n_customers"]
@@ -255,7 +246,7 @@ def gap1(con, filters: Filters = Filters()) -> Gap1Result:
     if management.empty:
         return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,
                           missing=NO_MANAGEMENT_RATINGS)
-    customers = fetch_df(con, EXPECTATION_ITEMS_SQL.format(where=where), params,
+    customers = fetch_df(con, EXPECTATION_ITEMS_SQL.format(source=source, where=where), params,
                          what="customers' expectations")
     if customers.empty:
         return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,
