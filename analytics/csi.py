@@ -118,6 +118,8 @@ class CsiResult:
     moe95: float | None
     index_sd: float | None
     attributes: pd.DataFrame = field(compare=False, repr=False)
+    index_mean: float | None = None  # mean respondent-level index, what csi_change tests
+    weight_values: CsiWeights | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -229,12 +231,13 @@ def _attribute_table(stats: pd.DataFrame, weights: CsiWeights) -> pd.DataFrame:
 
 
 def _result(score: float | None, n: int, sd: float | None, source: str | None,
-            attributes: pd.DataFrame) -> CsiResult:
+            attributes: pd.DataFrame, index_mean: float | None = None,
+            weights: CsiWeights | None = None) -> CsiResult:
     if score is None or n == 0:
-        return CsiResult(None, 0, source, None, None, None, None, attributes)
+        return CsiResult(None, 0, source, None, None, None, None, attributes, None, weights)
     interval = mean_interval(score, sd, n)
     moe = None if interval.high is None else interval.high - score
-    return CsiResult(score, n, source, interval.low, interval.high, moe, sd, attributes)
+    return CsiResult(score, n, source, interval.low, interval.high, moe, sd, attributes, index_mean, weights)
 
 
 def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None = None) -> CsiResult:
@@ -245,7 +248,7 @@ def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None =
     The 95% interval is CSI ± t₀.₉₇₅,ₙ₋₁ · sd/√n, where sd is the standard deviation of the
     respondent-level index (each respondent's weighted mean of the attributes they answered, on
     0–100) and n the number of such respondents. Pass `weights` to score a period with another
-    period's weights (as csi_change does).
+    period's weights (as csi_change does); the result's weight_values are the weights used.
     """
     stats = _stats_for_weights(con, filters, weights)
     chosen = weights if weights is not None else choose_weights(stats)
@@ -255,7 +258,8 @@ def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None =
     index = _index_stats(con, filters, chosen, None)
     n = count(index["n"].iloc[0]) if len(index) else 0
     sd = number(index["sd"].iloc[0]) if len(index) else None
-    return _result(score, n, sd, chosen.source, attributes)
+    mean = number(index["mean"].iloc[0]) if len(index) else None
+    return _result(score, n, sd, chosen.source, attributes, mean, chosen)
 
 
 def _stats_for_weights(con, filters: Filters, weights: CsiWeights | None) -> pd.DataFrame:
@@ -266,7 +270,7 @@ def _stats_for_weights(con, filters: Filters, weights: CsiWeights | None) -> pd.
     correlations come with it.
     """
     joined = is_filtered(filters, "survey_response")
-    stats = attribute_stats(con, filters, correlations=joined)
+    stats = attribute_stats(con, filters, correlations=joined and weights is None)
     if not joined and weights is None and not stats.empty and choose_weights(stats).source != STATED:
         stats = attribute_stats(con, filters, correlations=True)
     return stats
@@ -312,18 +316,9 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
     One set of weights keeps the change about satisfaction, not about a shift in derived weights.
     The test compares the respondent-level indices (mean, sd, n) of the two periods.
     """
-    weights = csi_weights(con, current)
-    now = csi_score(con, current, weights=weights)
-    before = csi_score(con, previous, weights=weights)
-    now_index = _index_stats(con, current, weights, None)
-    before_index = _index_stats(con, previous, weights, None)
-
-    def summary(index: pd.DataFrame) -> tuple[float | None, float | None, int]:
-        if index.empty:
-            return None, None, 0
-        return number(index["mean"].iloc[0]), number(index["sd"].iloc[0]), count(index["n"].iloc[0])
-
-    test = welch_t_test(*summary(now_index), *summary(before_index))
+    now = csi_score(con, current)
+    before = csi_score(con, previous, weights=now.weight_values or CsiWeights(None, {}))
+    test = welch_t_test(now.index_mean, now.index_sd, now.n, before.index_mean, before.index_sd, before.n)
     delta = (now.score - before.score) if now.score is not None and before.score is not None else None
     return CsiChange(now, before, delta, test, test.significant)
 
