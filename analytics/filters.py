@@ -33,6 +33,20 @@ class Filters:
     products: tuple[str, ...] = ()
     touchpoints: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # A page may hand over a multiselect's list, or one string; keep the value hashable.
+        for name in ("regions", "branches", "channels", "segments", "products", "touchpoints"):
+            value = getattr(self, name)
+            if value is None:
+                value = ()
+            elif isinstance(value, str):
+                value = (value,)
+            object.__setattr__(self, name, tuple(str(v) for v in value))
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if isinstance(value, datetime):
+                object.__setattr__(self, name, value.date())
+
 
 @dataclass(frozen=True)
 class TableColumns:

@@ -9,6 +9,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from analytics.complaints import DEFAULT_SLA_HOURS, cause_pareto, complaint_counts, resolution_stats
 from analytics.csi import csi_score
 from analytics.filters import Filters, resolve_period
@@ -20,33 +23,19 @@ TOP_CAUSES = 10
 
 
 def plain(value: Any) -> Any:
-    """numpy and pandas scalars to Python ones; NaN and NA to None; recursive over dicts and lists."""
+    """numpy and pandas scalars to Python ones; NaN, NA and NaT to None; recursive over dicts and lists."""
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    if value is None or isinstance(value, (str, bool)):
-        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, date):
         return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, (int, float)):
-        try:
-            value = value.item()
-        except (TypeError, ValueError):
-            return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     return value
 
 

@@ -122,3 +122,14 @@ def test_filter_options_and_data_range(con):
 def test_unknown_table_is_refused():
     with pytest.raises(FilterError):
         where_sql(Filters(), "import_batch")
+
+
+def test_filters_accept_lists_and_single_values():
+    filters = Filters(date_from=datetime(2026, 3, 1, 12), branches=["North", "South"], regions="East",
+                      channels=None)
+    assert filters.branches == ("North", "South")
+    assert filters.regions == ("East",)
+    assert filters.channels == ()
+    assert filters.date_from == date(2026, 3, 1)
+    assert hash(filters) == hash(Filters(date_from=date(2026, 3, 1), branches=("North", "South"),
+                                         regions=("East",)))

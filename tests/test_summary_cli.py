@@ -5,11 +5,15 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
 
 import pytest
 
 import dbrows
+from analytics.summary import plain
 from loaders.store import PROJECT_ROOT, connect
 
 FEB_20, MAR_10 = datetime(2026, 2, 20, 12), datetime(2026, 3, 10, 9)
@@ -134,3 +138,16 @@ def test_text_output(small_db):
     done = run("summary", "--db", small_db)
     assert done.returncode == 0
     assert "NPS         0.0 ± 65.3 (n 6)" in done.stdout
+
+
+@pytest.mark.parametrize("value, expected", [
+    (np.float64("nan"), None),
+    (float("inf"), None),
+    (pd.NA, None),
+    (np.int64(3), 3),
+    (np.bool_(True), True),
+    (date(2026, 3, 1), "2026-03-01"),
+    ({"a": [np.float64(0.5), None]}, {"a": [0.5, None]}),
+])
+def test_plain_json_values(value, expected):
+    assert plain(value) == expected
