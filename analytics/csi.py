@@ -12,16 +12,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, is_filtered, survey_ratings
+from analytics.filters import FilterError, Filters, is_filtered, month_key_sql, month_label, survey_ratings
 from analytics.query import count, fetch_df, number
 from analytics.stats import WelchTest, mean_interval, welch_t_test
 
 STATED, DERIVED, EQUAL = "stated", "derived", "equal"
 
 GROUP_COLUMNS = {
-    "month": "strftime(s.responded_at, '%Y-%m')",
+    "month": month_key_sql("s.responded_at"),
     "branch": "s.branch",
     "region": "s.region",
     "channel": "s.channel",
@@ -297,17 +298,32 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     by_group = fetch_df(con, ATTRIBUTES_BY_GROUP_SQL.format(group=GROUP_COLUMNS[by], source=source, where=where),
                         params, what=f"CSI by {by}")
     index = _index_stats(con, filters, chosen, by)
-    index_by_group = {row.grp: row for row in index.itertuples()}
+    index_by_group = {_group_key(row.grp): row for row in index.itertuples()}
+    satisfaction_by_group: dict = {}
+    for group, code, value in zip(by_group["grp"], by_group["item_code"], by_group["satisfaction"]):
+        satisfaction_by_group.setdefault(_group_key(group), {})[code] = value
     rows = []
-    for group, part in by_group.groupby("grp", sort=True, dropna=False):
-        group = None if pd.isna(group) else group
-        score = _weighted(dict(zip(part["item_code"], part["satisfaction"])), chosen.by_item)
+    for group in sorted(satisfaction_by_group, key=lambda g: (g is None, g if g is not None else "")):
+        score = _weighted(satisfaction_by_group[group], chosen.by_item)
         stats = index_by_group.get(group)
         result = _result(score, count(stats.n) if stats is not None else 0,
                          number(stats.sd) if stats is not None else None, chosen.source, pd.DataFrame())
         if result.score is not None:
-            rows.append([group, result.score, result.n, result.ci_low, result.ci_high, result.moe95])
-    return pd.DataFrame(rows, columns=columns)
+            label = month_label(group) if by == "month" else group
+            rows.append([label, result.score, result.n, result.ci_low, result.ci_high, result.moe95])
+    frame = pd.DataFrame(rows, columns=columns)
+    # an object column keeps a missing branch as None (pandas would make it NaN in a text column)
+    frame[by] = pd.Series([r[0] for r in rows], dtype=object)
+    return frame
+
+
+def _group_key(value):
+    """A group value as a plain Python key: None for NULL, int for a month key, else itself."""
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return int(value)
+    return value
 
 
 def csi_change(con, current: Filters, previous: Filters) -> CsiChange:

@@ -128,6 +128,19 @@ def survey_ratings(filters: Filters, *, needs_respondent: bool = False) -> tuple
     return _RATINGS_WITH_RESPONDENT, where, params
 
 
+def month_key_sql(column: str) -> str:
+    """An integer YYYYMM for a timestamp column: grouping on it is several times faster than on
+    strftime's text; month_label turns the few keys of a result back into 'YYYY-MM'."""
+    return f"(year({column}) * 100 + month({column}))"
+
+
+def month_label(key) -> str | None:
+    if key is None or key != key:  # NULL or NaN
+        return None
+    key = int(key)
+    return f"{key // 100:04d}-{key % 100:02d}"
+
+
 # -- periods ---------------------------------------------------------------------------------
 
 def _is_whole_months(start: date, end: date) -> bool:

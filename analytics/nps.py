@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, where_sql
+from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
 from analytics.query import count, fetch_all, fetch_df
 from analytics.stats import nps_standard_error
 from loaders.store import quote_identifier
@@ -108,9 +108,10 @@ def nps_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
     Only months with responses appear, in calendar order.
     """
     where, params = where_sql(filters, "nps_response")
-    sql = NPS_BY_GROUP_SQL.format(group="strftime(responded_at, '%Y-%m')", alias="month",
+    sql = NPS_BY_GROUP_SQL.format(group=month_key_sql("responded_at"), alias="month",
                                   where=where, order="1")
     frame = _with_scores(fetch_df(con, sql, params, what="the NPS trend"))
+    frame["month"] = pd.Series([month_label(k) for k in frame["month"]], dtype=object)
     return frame[["month", "score", "n", "promoters", "passives", "detractors", "se", "moe95"]]
 
 

@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, where_sql
+from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
 from analytics.query import count, fetch_df, number
 from analytics.stats import (ProportionTest, WelchTest, mean_interval, two_proportion_z_test,
                              welch_t_test, wilson_interval)
@@ -133,7 +133,7 @@ ORDER BY sentiment {direction}, happened_at DESC, text
 LIMIT $limit
 """
 
-SENTIMENT_GROUPS = {"month": "strftime(happened_at, '%Y-%m')", "branch": "branch", "source": "source"}
+SENTIMENT_GROUPS = {"month": month_key_sql("happened_at"), "branch": "branch", "source": "source"}
 
 
 def _source_rows(filters: Filters, source: str) -> tuple[str, dict]:
@@ -226,8 +226,12 @@ def sentiment_by(con, filters: Filters | None = None, by: str = "month", source:
     rows = []
     for record in frame.itertuples(index=False):
         result = SentimentResult.from_summary(record.n, record.mean, record.sd, record.negative, record.positive)
-        rows.append([None if pd.isna(record.grp) else record.grp] + [getattr(result, c) for c in BY_COLUMNS])
+        group = None if pd.isna(record.grp) else record.grp
+        if by == "month" and group is not None:
+            group = month_label(group)
+        rows.append([group] + [getattr(result, c) for c in BY_COLUMNS])
     table = pd.DataFrame(rows, columns=[by, *BY_COLUMNS])
+    table[by] = pd.Series([r[0] for r in rows], dtype=object)  # a missing branch stays None, not NaN
     return table.astype({"n": "int64"}) if len(table) else table
 
 

@@ -133,15 +133,17 @@ def test_csi_by_month_and_branch(con):
     dbrows.respondent(con, [("A", "satisfaction", 8, 0, 10)], branch="North", responded_at=datetime(2026, 2, 3))
     dbrows.respondent(con, [("A", "satisfaction", 6, 0, 10)], branch="South", responded_at=datetime(2026, 2, 9))
     dbrows.respondent(con, [("A", "satisfaction", 10, 0, 10)], branch="North", responded_at=datetime(2026, 3, 1))
+    dbrows.respondent(con, [("A", "satisfaction", 4, 0, 10)], branch=None, responded_at=datetime(2026, 3, 2))
     by_month = csi_by(con, by="month")
-    # February: (80 + 60)/2 = 70 (n 2); March: 100 (n 1)
+    # February: (80 + 60)/2 = 70 (n 2); March: (100 + 40)/2 = 70 (n 2)
     assert by_month["month"].tolist() == ["2026-02", "2026-03"]
-    assert by_month["csi"].tolist() == pytest.approx([70.0, 100.0])
-    assert by_month["n"].tolist() == [2, 1]
+    assert by_month["csi"].tolist() == pytest.approx([70.0, 70.0])
+    assert by_month["n"].tolist() == [2, 2]
     by_branch = csi_by(con, by="branch")
-    # North: (80 + 100)/2 = 90; South: 60
-    assert by_branch["branch"].tolist() == ["North", "South"]
-    assert by_branch["csi"].tolist() == pytest.approx([90.0, 60.0])
+    # North: (80 + 100)/2 = 90; South: 60; no branch: 40, last
+    assert by_branch["branch"].tolist() == ["North", "South", None]
+    assert by_branch["csi"].tolist() == pytest.approx([90.0, 60.0, 40.0])
+    assert by_branch["n"].tolist() == [2, 1, 1]
     with pytest.raises(FilterError):
         csi_by(con, by="comment")
 
