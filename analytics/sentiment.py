@@ -8,9 +8,15 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Iterable
 
 import pandas as pd
+
+from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
+from analytics.query import count, fetch_df, number
+from analytics.stats import (ProportionTest, WelchTest, mean_interval, two_proportion_z_test,
+                             welch_t_test, wilson_interval)
 
 NEGATIVE_BELOW = -0.05
 POSITIVE_ABOVE = 0.05
@@ -87,3 +93,167 @@ def sentiment_label(value: float | None) -> str | None:
     if value > POSITIVE_ABOVE:
         return "positive"
     return "neutral"
+
+
+# -- aggregates for the views -------------------------------------------------------------------
+# Sentiment is scored once at import and stored; these only aggregate it, in DuckDB.
+
+SOURCES = {
+    # source: (table, text column, date column)
+    "survey": ("survey_response", "comment", "responded_at"),
+    "nps": ("nps_response", "comment", "responded_at"),
+    "complaint": ("complaint", "description", "received_at"),
+}
+ALL_SOURCES = "all"
+
+SOURCE_ROWS_SQL = """
+SELECT '{source}' AS source, {text} AS text, {date} AS happened_at, branch, customer_id, sentiment
+FROM {table}
+WHERE sentiment IS NOT NULL AND {where}
+"""
+
+SENTIMENT_BY_SQL = f"""
+WITH v AS ({{rows}})
+SELECT {{group}} AS grp,
+       count(*) AS n,
+       avg(sentiment) AS mean,
+       stddev_samp(sentiment) AS sd,
+       count(*) FILTER (WHERE sentiment < {NEGATIVE_BELOW}) AS negative,
+       count(*) FILTER (WHERE sentiment > {POSITIVE_ABOVE}) AS positive
+FROM v
+GROUP BY 1
+ORDER BY 1
+"""
+
+VERBATIMS_SQL = """
+WITH v AS ({rows})
+SELECT text, source, happened_at AS "date", branch, customer_id, sentiment
+FROM v
+WHERE text IS NOT NULL AND trim(text) <> '' AND {side}
+ORDER BY sentiment {direction}, happened_at DESC, text
+LIMIT $limit
+"""
+
+SENTIMENT_GROUPS = {"month": month_key_sql("happened_at"), "branch": "branch", "source": "source"}
+
+
+def _source_rows(filters: Filters, source: str) -> tuple[str, dict]:
+    if source == ALL_SOURCES:
+        chosen = list(SOURCES)
+    elif source in SOURCES:
+        chosen = [source]
+    else:
+        raise FilterError(f"no sentiment source {source!r}; use one of {', '.join([*SOURCES, ALL_SOURCES])}")
+    parts, params = [], {}
+    for name in chosen:
+        table, text, date_column = SOURCES[name]
+        where, part_params = where_sql(filters, table)
+        parts.append(SOURCE_ROWS_SQL.format(source=name, text=text, date=date_column, table=table, where=where))
+        params.update(part_params)
+    return " UNION ALL ".join(parts), params
+
+
+@dataclass(frozen=True)
+class SentimentResult:
+    """Mean polarity and the shares of negative (< −0.05) and positive (> 0.05) texts, with n.
+
+    mean's 95% interval by Student's t; the shares' by Wilson's score interval. None when n = 0.
+    """
+
+    n: int
+    mean: float | None
+    sd: float | None
+    ci_low: float | None
+    ci_high: float | None
+    negative_n: int
+    negative_share: float | None
+    negative_ci_low: float | None
+    negative_ci_high: float | None
+    positive_n: int
+    positive_share: float | None
+    positive_ci_low: float | None
+    positive_ci_high: float | None
+
+    @classmethod
+    def from_summary(cls, n, mean, sd, negative, positive) -> "SentimentResult":
+        n, negative, positive = count(n), count(negative), count(positive)
+        if n == 0:
+            return cls(0, None, None, None, None, 0, None, None, None, 0, None, None, None)
+        mean, sd = number(mean), number(sd)
+        interval = mean_interval(mean, sd, n)
+        neg, pos = wilson_interval(negative, n), wilson_interval(positive, n)
+        return cls(n, mean, sd, interval.low, interval.high, negative, negative / n, neg.low, neg.high,
+                   positive, positive / n, pos.low, pos.high)
+
+
+@dataclass(frozen=True)
+class SentimentChange:
+    """Now vs before: Welch's t-test on the mean, a two-proportion z-test on the negative share."""
+
+    current: SentimentResult
+    previous: SentimentResult
+    mean_test: WelchTest
+    negative_test: ProportionTest
+
+
+def _sentiment_frame(con, filters: Filters, source: str, group: str | None):
+    rows, params = _source_rows(filters, source)
+    sql = SENTIMENT_BY_SQL.format(rows=rows, group=SENTIMENT_GROUPS[group] if group else "NULL")
+    return fetch_df(con, sql, params, what="sentiment")
+
+
+def sentiment_summary(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> SentimentResult:
+    """Sentiment of survey comments, NPS comments, complaint descriptions, or all three together."""
+    frame = _sentiment_frame(con, filters or Filters(), source, None)
+    if frame.empty:
+        return SentimentResult.from_summary(0, None, None, 0, 0)
+    row = frame.iloc[0]
+    return SentimentResult.from_summary(row["n"], row["mean"], row["sd"], row["negative"], row["positive"])
+
+
+BY_COLUMNS = ["n", "mean", "ci_low", "ci_high", "negative_share", "negative_ci_low", "negative_ci_high",
+              "positive_share", "positive_ci_low", "positive_ci_high"]
+
+
+def sentiment_by(con, filters: Filters | None = None, by: str = "month", source: str = ALL_SOURCES) -> pd.DataFrame:
+    """Sentiment per month ('YYYY-MM'), branch or source.
+
+    Columns: <by>, n, mean, ci_low, ci_high, negative_share, negative_ci_low, negative_ci_high,
+    positive_share, positive_ci_low, positive_ci_high; groups in order, only those with texts.
+    """
+    if by not in SENTIMENT_GROUPS:
+        raise FilterError(f"sentiment cannot be broken down by {by!r}; use one of {', '.join(SENTIMENT_GROUPS)}")
+    frame = _sentiment_frame(con, filters or Filters(), source, by)
+    rows = []
+    for record in frame.itertuples(index=False):
+        result = SentimentResult.from_summary(record.n, record.mean, record.sd, record.negative, record.positive)
+        group = None if pd.isna(record.grp) else record.grp
+        if by == "month" and group is not None:
+            group = month_label(group)
+        rows.append([group] + [getattr(result, c) for c in BY_COLUMNS])
+    table = pd.DataFrame(rows, columns=[by, *BY_COLUMNS])
+    table[by] = pd.Series([r[0] for r in rows], dtype=object)  # a missing branch stays None, not NaN
+    return table.astype({"n": "int64"}) if len(table) else table
+
+
+def sentiment_verbatims(con, filters: Filters | None = None, source: str = ALL_SOURCES, which: str = "negative",
+                        limit: int = 10) -> pd.DataFrame:
+    """The most negative (or most positive) texts of the period: text, source, date, branch,
+    customer_id, sentiment. Only texts labelled negative (or positive) qualify; ties go to the newest.
+    """
+    if which not in ("negative", "positive"):
+        raise FilterError(f"verbatims are 'negative' or 'positive', not {which!r}")
+    rows, params = _source_rows(filters or Filters(), source)
+    side = f"sentiment < {NEGATIVE_BELOW}" if which == "negative" else f"sentiment > {POSITIVE_ABOVE}"
+    sql = VERBATIMS_SQL.format(rows=rows, side=side, direction="ASC" if which == "negative" else "DESC")
+    return fetch_df(con, sql, {**params, "limit": int(limit)}, what="verbatims")
+
+
+def sentiment_change(con, current: Filters, previous: Filters, source: str = ALL_SOURCES) -> SentimentChange:
+    """Change of mean polarity (Welch) and of the negative share (two-proportion z) between periods."""
+    now = sentiment_summary(con, current, source)
+    before = sentiment_summary(con, previous, source)
+    return SentimentChange(
+        now, before,
+        welch_t_test(now.mean, now.sd, now.n, before.mean, before.sd, before.n),
+        two_proportion_z_test(now.negative_n, now.n, before.negative_n, before.n))

@@ -1,0 +1,93 @@
+"""Command line for the dashboard's numbers: `python -m analytics summary --json`.
+
+Opens the store read-only, calls the library, and turns our errors into one line on stderr and
+exit code 1.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from analytics.filters import Filters
+from analytics.summary import summary
+from loaders.errors import FeedbackError
+from loaders.store import connect, default_db_path
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 by default; ours is 1
+        self.print_usage(sys.stderr)
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m analytics", description="The dashboard's numbers from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    cmd = commands.add_parser("summary", help="NPS, CSI, gaps, complaints and sentiment of a period")
+    cmd.add_argument("--db", default=None, help="the DuckDB file (default: env FEEDBACK_DB, else data/feedback.duckdb)")
+    cmd.add_argument("--from", dest="date_from", type=_day, help="first day, YYYY-MM-DD (default: the data's first)")
+    cmd.add_argument("--to", dest="date_to", type=_day, help="last day, inclusive (default: the data's last)")
+    cmd.add_argument("--branch", action="append", default=[], help="only this branch (repeatable)")
+    cmd.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
+    cmd.add_argument("--sla-hours", type=float, default=24.0, help="complaint resolution SLA in hours (default 24)")
+    cmd.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def _text(result: dict) -> str:
+    nps, csi, complaints, sentiment = result["nps"], result["csi"], result["complaints"], result["sentiment"]
+
+    def show(value, digits=1):
+        return "–" if value is None else f"{value:.{digits}f}"
+
+    return "\n".join([
+        f"period      {result['period']['from']} – {result['period']['to']}",
+        f"NPS         {show(nps['score'])} ± {show(nps['moe95'])} (n {nps['n']})",
+        f"CSI         {show(csi['score'])} ({csi['weights'] or 'no'} weights, n {csi['n']})",
+        f"gap 5       {show(result['gaps']['gap5_overall'], 2)}",
+        f"complaints  {complaints['n']}, median {show(complaints['median_hours_to_resolve'])} h to resolve",
+        f"sentiment   {show(sentiment['mean'], 2)} (n {sentiment['n']})",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print(f"error: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
+        return 1
+    if not args.sla_hours > 0:
+        print(f"error: --sla-hours must be above 0, not {args.sla_hours}", file=sys.stderr)
+        return 1
+    filters = Filters(date_from=args.date_from, date_to=args.date_to,
+                      branches=tuple(args.branch), regions=tuple(args.region))
+    try:
+        con = connect(args.db or default_db_path(), read_only=True, create=False)
+        try:
+            result = summary(con, filters, sla_hours=args.sla_hours)
+        finally:
+            con.close()
+    except FeedbackError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # a bug still gets one readable line, not a traceback, on the analyst's screen
+        print(f"error: the summary failed unexpectedly ({type(e).__name__}: {e})", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, allow_nan=False))
+    else:
+        print(_text(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

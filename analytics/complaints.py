@@ -1,0 +1,418 @@
+"""Complaint causes and resolution: the Pareto, rising causes, keyword-derived causes, SLA, the iceberg.
+
+DESIGN.md, "Complaint causes" and "Complaint iceberg". Shares are fractions in [0, 1].
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Iterable
+
+import pandas as pd
+
+from analytics.filters import FilterError, Filters, add_months, previous_period, where_sql
+from analytics.query import count, fetch_df, fetch_one, number
+from analytics.stats import ProportionTest, two_proportion_z_test, wilson_interval
+
+VITAL_FEW_CUMULATIVE = 0.8
+DEFAULT_SLA_HOURS = 24.0
+DEFAULT_COMPLAINT_SHARE = 0.05  # the share of dissatisfied customers who complain (DESIGN.md)
+REPEAT_WINDOW_MONTHS = 12
+
+_CAUSE = "nullif(trim(cause), '')"
+
+# Ties in count are ordered by cause name, so the Pareto (and its vital few) is deterministic.
+# vital_few: every cause up to and including the one whose cumulative share reaches 80%,
+# i.e. the causes whose cumulative share *before* them is below 80% (integer arithmetic: 5·before < 4·total).
+PARETO_SQL = f"""
+WITH counts AS (
+    SELECT {_CAUSE} AS cause, count(*) AS count
+    FROM complaint
+    WHERE {_CAUSE} IS NOT NULL AND {{where}}
+    GROUP BY 1
+), running AS (
+    SELECT cause, count,
+           sum(count) OVER (ORDER BY count DESC, cause ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+               AS running,
+           sum(count) OVER () AS total
+    FROM counts
+)
+SELECT cause, count, count / total AS share, running / total AS cumulative,
+       (running - count) * 5 < total * 4 AS vital_few
+FROM running
+ORDER BY count DESC, cause
+"""
+
+CAUSE_COUNTS_TWO_PERIODS_SQL = f"""
+SELECT {_CAUSE} AS cause,
+       count(*) FILTER (WHERE {{now}}) AS count_now,
+       count(*) FILTER (WHERE {{before}}) AS count_before
+FROM complaint
+WHERE {_CAUSE} IS NOT NULL AND (({{now}}) OR ({{before}}))
+GROUP BY 1
+"""
+
+COUNTS_SQL = f"""
+SELECT count(*) AS n,
+       count({_CAUSE}) AS n_with_cause,
+       count(*) FILTER (WHERE cause_source = 'keywords') AS n_cause_from_keywords
+FROM complaint
+WHERE {{where}}
+"""
+
+RESOLUTION_SQL = """
+WITH c AS (
+    SELECT date_diff('second', received_at, resolved_at) / 3600.0 AS hours, escalated
+    FROM complaint
+    WHERE {where}
+)
+SELECT count(*) AS n,
+       count(hours) AS n_resolved,
+       median(hours) AS median_hours,
+       count(*) FILTER (WHERE hours <= $sla_hours) AS within_sla,
+       count(escalated) AS n_escalation_known,
+       count(*) FILTER (WHERE escalated) AS escalated
+FROM c
+"""
+
+REPEAT_COMPLAINANTS_SQL = """
+SELECT count(*) AS customers, count(*) FILTER (WHERE complaints >= 2) AS repeat_customers
+FROM (
+    SELECT customer_id, count(*) AS complaints
+    FROM complaint
+    WHERE customer_id IS NOT NULL AND trim(customer_id) <> ''
+      AND received_at >= $window_from AND received_at < $window_to_next_day AND {where}
+    GROUP BY customer_id
+)
+"""
+
+LAST_COMPLAINT_SQL = "SELECT max(received_at) FROM complaint WHERE {where}"
+
+ICEBERG_SQL = """
+SELECT count(*) AS n, count(DISTINCT customer_id) AS customers FROM complaint WHERE {where}
+"""
+
+PARETO_COLUMNS = ["cause", "count", "share", "cumulative", "vital_few"]
+
+
+# -- causes ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ComplaintCounts:
+    """How many complaints, how many carry a cause, and how many causes came from keywords."""
+
+    n: int
+    n_with_cause: int
+    n_cause_from_keywords: int
+
+
+def complaint_counts(con, filters: Filters = Filters()) -> ComplaintCounts:
+    where, params = where_sql(filters, "complaint")
+    row = fetch_one(con, COUNTS_SQL.format(where=where), params, what="complaint counts")
+    return ComplaintCounts(count(row[0]), count(row[1]), count(row[2]))
+
+
+def cause_pareto(con, filters: Filters = Filters()) -> pd.DataFrame:
+    """Complaints per cause, most frequent first, with share, cumulative share and the vital few.
+
+    Columns: cause, count, share, cumulative, vital_few. Shares are of the complaints that have a
+    cause (complaints without one are counted by complaint_counts). Ties in count are ordered by
+    cause name; the vital few are the causes up to and including the one at which the cumulative
+    share reaches 80%, so a cause tied with the last vital one but ordered after it is not vital.
+    """
+    where, params = where_sql(filters, "complaint")
+    frame = fetch_df(con, PARETO_SQL.format(where=where), params, what="the Pareto of complaint causes")
+    if frame.empty:
+        return pd.DataFrame({"cause": pd.Series(dtype=object), "count": pd.Series(dtype="int64"),
+                             "share": pd.Series(dtype=float), "cumulative": pd.Series(dtype=float),
+                             "vital_few": pd.Series(dtype=bool)})
+    return frame.astype({"count": "int64", "share": float, "cumulative": float, "vital_few": bool})[PARETO_COLUMNS]
+
+
+def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.DataFrame:
+    """Each cause's count and share now and in the previous period, with a two-proportion z-test.
+
+    `previous` defaults to previous_period(filters) (pass resolved dates). Columns: cause,
+    count_now, count_before, change (count), share_now, share_before, z, p_value, significant,
+    rising (significant and a larger share now); sorted by the change in share, largest rise first.
+    Shares are of complaints with a cause in each period.
+    """
+    previous = previous if previous is not None else previous_period(filters)
+    if previous is None:
+        raise FilterError("rising causes need a period with a start and an end date")
+    now_sql, now_params = where_sql(filters, "complaint", prefix="now")
+    before_sql, before_params = where_sql(previous, "complaint", prefix="before")
+    frame = fetch_df(con, CAUSE_COUNTS_TWO_PERIODS_SQL.format(now=now_sql, before=before_sql),
+                     {**now_params, **before_params}, what="rising complaint causes")
+    columns = ["cause", "count_now", "count_before", "change", "share_now", "share_before", "z",
+               "p_value", "significant", "rising"]
+    if frame.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    total_now, total_before = int(frame["count_now"].sum()), int(frame["count_before"].sum())
+    rows = []
+    for cause, now, before in zip(frame["cause"], frame["count_now"], frame["count_before"]):
+        test = two_proportion_z_test(int(now), total_now, int(before), total_before)
+        rows.append({"cause": cause, "count_now": int(now), "count_before": int(before),
+                     "change": int(now) - int(before),
+                     "share_now": test.p1 if test.p1 is not None else math.nan,
+                     "share_before": test.p2 if test.p2 is not None else math.nan,
+                     "z": test.z if test.z is not None else math.nan,
+                     "p_value": test.p_value if test.p_value is not None else math.nan,
+                     "significant": test.significant,
+                     "rising": bool(test.significant and test.diff is not None and test.diff > 0)})
+    result = pd.DataFrame(rows, columns=columns)
+    result["_share_change"] = (result["share_now"].fillna(0) - result["share_before"].fillna(0))
+    result = result.sort_values(["_share_change", "count_now", "cause"], ascending=[False, False, True])
+    return result.drop(columns="_share_change").reset_index(drop=True)
+
+
+# -- keyword-derived causes -------------------------------------------------------------------------
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9']*[a-z0-9]|[a-z]")
+_EN_STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each even ever every few for from
+further get got had has have having he her here hers him his how i if in into is it its itself just
+me more most my no nor not now of off on once only or other our ours out over own same she should so
+some still such than that the their them then there these they this those through to too under until
+up upon us very was we were what when where which while who whom why will with would you your yours
+yet really one two day days time times again please thank thanks customer customers
+""".split())
+_ZH_STOPWORDS = frozenset("""
+的 了 是 我 你 他 她 它 我们 你们 他们 她们 在 和 与 及 也 就 都 很 还 又 被 把 给 对 从 这 那 这个 那个 这样
+那样 一个 一次 有 没 吗 呢 吧 啊 呀 哦 嗯 个 得 地 着 过 说 要 会 能 让 但 但是 而且 因为 所以 如果 就是 还是
+一下 已经 非常 太 真 真的 比较 什么 怎么 为什么 可以 自己 时候 今天 昨天 客户 您 请 谢谢
+""".split())
+_MIN_PRECISION = 0.6
+
+
+def _stem(word: str) -> str:
+    """A light English stem (plural and possessive endings) so 'fees' and 'fee' meet."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def complaint_tokens(text: str | None) -> frozenset[str]:
+    """Words of a complaint: jieba for Chinese runs, a regex and a stopword list for English."""
+    if not isinstance(text, str) or not text.strip():
+        return frozenset()
+    lowered = text.lower()
+    words: set[str] = set()
+    runs = _CJK_RUN.findall(lowered)
+    if runs:
+        jieba = _jieba()
+        for run in runs:
+            words.update(w for w in jieba.lcut(run) if w.strip() and w not in _ZH_STOPWORDS)
+    for word in _LATIN_WORD.findall(_CJK_RUN.sub(" ", lowered)):
+        if len(word) >= 3 and word not in _EN_STOPWORDS:
+            words.add(_stem(word))
+    return frozenset(words)
+
+
+def learn_cause_keywords(labelled: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Keywords per cause from complaints whose cause is known (columns text, cause).
+
+    A word is a keyword of a cause when at least 60% of the labelled complaints containing it have
+    that cause, and it appears in at least 2 of them (1 for a cause with fewer than 5 examples).
+    Its weight is that precision × ln(1 + number of the cause's complaints containing it).
+    """
+    word_total: Counter[str] = Counter()
+    word_by_cause: dict[str, Counter[str]] = defaultdict(Counter)
+    examples: Counter[str] = Counter()
+    for text, cause in zip(labelled["text"], labelled["cause"]):
+        if not isinstance(cause, str) or not cause.strip():
+            continue
+        cause = cause.strip()
+        words = complaint_tokens(text)
+        if not words:
+            continue
+        examples[cause] += 1
+        word_total.update(words)
+        word_by_cause[cause].update(words)
+    keywords: dict[str, dict[str, float]] = {}
+    for cause in sorted(word_by_cause):
+        least = 2 if examples[cause] >= 5 else 1
+        chosen = {}
+        for word, hits in word_by_cause[cause].items():
+            precision = hits / word_total[word]
+            if hits >= least and precision >= _MIN_PRECISION:
+                chosen[word] = precision * math.log1p(hits)
+        if chosen:
+            keywords[cause] = chosen
+    return keywords
+
+
+def derive_causes(labelled: pd.DataFrame, unlabelled_texts: Iterable[str | None]) -> list[str | None]:
+    """A cause for each unlabelled complaint text, from keywords learnt on labelled complaints.
+
+    Pure (no database, no downloads): the loaders call it at import time for complaints without a
+    cause. Each text scores the sum of its keywords' weights per cause; the highest score wins, ties
+    go to the cause name that sorts first, and a text with no keyword gets None.
+    """
+    keywords = learn_cause_keywords(labelled)
+    by_word: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for cause, words in keywords.items():
+        for word, weight in words.items():
+            by_word[word].append((cause, weight))
+    derived: list[str | None] = []
+    memo: dict[str, str | None] = {}
+    for text in unlabelled_texts:
+        key = text if isinstance(text, str) else ""
+        if key not in memo:
+            scores: dict[str, float] = defaultdict(float)
+            for word in complaint_tokens(key):
+                for cause, weight in by_word.get(word, ()):
+                    scores[cause] += weight
+            memo[key] = min(scores, key=lambda c: (-scores[c], c)) if scores else None
+        derived.append(memo[key])
+    return derived
+
+
+# -- resolution -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResolutionStats:
+    """How complaints were resolved in the period.
+
+    median_hours_to_resolve over resolved complaints (resolved_at − received_at);
+    within_sla = resolved within sla_hours / resolved complaints (n_resolved);
+    escalation_rate = escalated / complaints whose escalation flag is known. Shares in [0, 1],
+    None when their n is 0.
+    """
+
+    n: int
+    n_resolved: int
+    median_hours_to_resolve: float | None
+    sla_hours: float
+    within_sla: float | None
+    within_sla_n: int
+    within_sla_ci_low: float | None
+    within_sla_ci_high: float | None
+    n_escalation_known: int
+    escalated_n: int
+    escalation_rate: float | None
+
+    @property
+    def n_open(self) -> int:
+        return self.n - self.n_resolved
+
+
+@dataclass(frozen=True)
+class ResolutionChange:
+    """Resolution now vs before: shares by two-proportion z-tests (p < 0.05 marks them)."""
+
+    current: ResolutionStats
+    previous: ResolutionStats
+    median_hours_delta: float | None
+    within_sla_test: ProportionTest
+    escalation_test: ProportionTest
+
+
+def resolution_stats(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS) -> ResolutionStats:
+    """Median hours to resolve, share resolved within the SLA (hours ≤ sla_hours), escalation rate."""
+    where, params = where_sql(filters, "complaint")
+    row = fetch_one(con, RESOLUTION_SQL.format(where=where), {**params, "sla_hours": float(sla_hours)},
+                    what="complaint resolution")
+    n, resolved, median, within, known, escalated = (row[0], row[1], row[2], row[3], row[4], row[5])
+    n, resolved, within, known, escalated = map(count, (n, resolved, within, known, escalated))
+    interval = wilson_interval(within, resolved)
+    return ResolutionStats(
+        n=n, n_resolved=resolved, median_hours_to_resolve=number(median), sla_hours=float(sla_hours),
+        within_sla=within / resolved if resolved else None, within_sla_n=within,
+        within_sla_ci_low=interval.low, within_sla_ci_high=interval.high,
+        n_escalation_known=known, escalated_n=escalated,
+        escalation_rate=escalated / known if known else None)
+
+
+def resolution_change(con, current: Filters, previous: Filters,
+                      sla_hours: float = DEFAULT_SLA_HOURS) -> ResolutionChange:
+    now = resolution_stats(con, current, sla_hours)
+    before = resolution_stats(con, previous, sla_hours)
+    delta = (now.median_hours_to_resolve - before.median_hours_to_resolve
+             if now.median_hours_to_resolve is not None and before.median_hours_to_resolve is not None
+             else None)
+    return ResolutionChange(
+        now, before, delta,
+        two_proportion_z_test(now.within_sla_n, now.n_resolved, before.within_sla_n, before.n_resolved),
+        two_proportion_z_test(now.escalated_n, now.n_escalation_known,
+                              before.escalated_n, before.n_escalation_known))
+
+
+@dataclass(frozen=True)
+class RepeatComplainants:
+    """Customers with 2+ complaints in the 12 months ending at the period's end."""
+
+    n_customers: int           # customers with at least one complaint in the window
+    n_repeat: int
+    share: float | None
+    window_from: date | None   # inclusive
+    window_to: date | None     # inclusive
+
+
+def repeat_complainants(con, filters: Filters = Filters()) -> RepeatComplainants:
+    """Repeat complainants over the 12 months ending at filters.date_to (else the last complaint).
+
+    The window is (date_to − 12 months, date_to], e.g. 1 April 2025 – 31 March 2026. Other filters
+    (branch, region, ...) apply; complaints without a customer id are not counted.
+    """
+    undated = replace(filters, date_from=None, date_to=None)
+    where, params = where_sql(undated, "complaint")
+    end = filters.date_to
+    if end is None:
+        last = fetch_one(con, LAST_COMPLAINT_SQL.format(where=where), params, what="the last complaint")[0]
+        if last is None:
+            return RepeatComplainants(0, 0, None, None, None)
+        end = last.date()
+    window_from = add_months(end + timedelta(days=1), -REPEAT_WINDOW_MONTHS)
+    row = fetch_one(con, REPEAT_COMPLAINANTS_SQL.format(where=where),
+                    {**params, "window_from": datetime.combine(window_from, time.min),
+                     "window_to_next_day": datetime.combine(end + timedelta(days=1), time.min)},
+                    what="repeat complainants")
+    customers, repeat = count(row[0]), count(row[1])
+    return RepeatComplainants(customers, repeat, repeat / customers if customers else None, window_from, end)
+
+
+@dataclass(frozen=True)
+class ComplaintIceberg:
+    """Silent dissatisfied customers estimated from the complaints that surfaced (DESIGN.md)."""
+
+    n_complaints: int
+    n_complaining_customers: int
+    complaint_share: float
+    silent_dissatisfied: float | None  # n_complaints / complaint_share; None when n = 0
+
+
+def complaint_iceberg(con, filters: Filters = Filters(),
+                      complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
+    """Estimate of silent dissatisfied customers = complaints / the share who complain (default 5%)."""
+    if not isinstance(complaint_share, (int, float)) or not 0 < complaint_share <= 1:
+        raise FilterError(f"the share of dissatisfied customers who complain must be above 0 and at most 1,"
+                          f" not {complaint_share!r}")
+    where, params = where_sql(filters, "complaint")
+    n, customers = fetch_one(con, ICEBERG_SQL.format(where=where), params, what="the complaint iceberg")
+    n = count(n)
+    return ComplaintIceberg(n, count(customers), float(complaint_share),
+                            n / complaint_share if n else None)
+
+
+__all__ = ["ComplaintCounts", "complaint_counts", "cause_pareto", "rising_causes", "complaint_tokens",
+           "learn_cause_keywords", "derive_causes", "ResolutionStats", "ResolutionChange",
+           "resolution_stats", "resolution_change", "RepeatComplainants", "repeat_complainants",
+           "ComplaintIceberg", "complaint_iceberg"]

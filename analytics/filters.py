@@ -1,0 +1,260 @@
+"""The filters every view shares, and the parameterised SQL that applies them to each table.
+
+Each table has its own date column (survey_response.responded_at, nps_response.responded_at,
+complaint.received_at); touchpoint exists only on nps_response. A filter on a column a table lacks
+is ignored for that table, so one Filters value can be applied to every metric.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+
+from analytics.query import fetch_all, fetch_one
+from loaders.errors import FeedbackError
+from loaders.store import quote_identifier
+
+
+class FilterError(FeedbackError):
+    """A filter or metric parameter the analytics cannot use (a bad month, an unknown column)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst selected; empty tuples mean "all", dates are inclusive."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    regions: tuple[str, ...] = ()
+    branches: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    touchpoints: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A page may hand over a multiselect's list, or one string; keep the value hashable.
+        for name in ("regions", "branches", "channels", "segments", "products", "touchpoints"):
+            value = getattr(self, name)
+            if value is None:
+                value = ()
+            elif isinstance(value, str):
+                value = (value,)
+            object.__setattr__(self, name, tuple(str(v) for v in value))
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if isinstance(value, datetime):
+                object.__setattr__(self, name, value.date())
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    date: str
+    columns: dict[str, str] = field(default_factory=dict)  # Filters field -> column of the table
+
+
+_COMMON = {"regions": "region", "branches": "branch", "channels": "channel",
+           "segments": "segment", "products": "product"}
+
+TABLES: dict[str, TableColumns] = {
+    "survey_response": TableColumns("responded_at", dict(_COMMON)),
+    "nps_response": TableColumns("responded_at", {**_COMMON, "touchpoints": "touchpoint"}),
+    "complaint": TableColumns("received_at", dict(_COMMON)),
+}
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min)
+
+
+def where_sql(filters: Filters, table: str, alias: str | None = None, *,
+              prefix: str = "f") -> tuple[str, dict]:
+    """A WHERE fragment (without the word WHERE) and its named parameters.
+
+    `alias` qualifies the columns (for joins); `prefix` keeps the parameter names of two filters
+    apart when one query applies both. The fragment is "TRUE" when nothing is filtered.
+    """
+    if table not in TABLES:
+        raise FilterError(f"no filters are defined for table {table!r}")
+    spec = TABLES[table]
+    qualify = (quote_identifier(alias) + ".") if alias else ""
+    clauses: list[str] = []
+    params: dict = {}
+    date_column = qualify + quote_identifier(spec.date)
+    if filters.date_from is not None:
+        name = f"{prefix}_date_from"
+        clauses.append(f"{date_column} >= ${name}")
+        params[name] = _start_of(filters.date_from)
+    if filters.date_to is not None:
+        # date_to is inclusive: everything before the start of the next day.
+        name = f"{prefix}_date_to_next_day"
+        clauses.append(f"{date_column} < ${name}")
+        params[name] = _start_of(filters.date_to + timedelta(days=1))
+    for filter_name, column in spec.columns.items():
+        values = getattr(filters, filter_name)
+        if not values:
+            continue
+        names = [f"{prefix}_{filter_name}_{i}" for i in range(len(values))]
+        params.update({n: str(v) for n, v in zip(names, values)})
+        placeholders = ", ".join("$" + n for n in names)
+        clauses.append(f"{qualify}{quote_identifier(column)} IN ({placeholders})")
+    return (" AND ".join(clauses) if clauses else "TRUE"), params
+
+
+def is_filtered(filters: Filters, table: str) -> bool:
+    """Whether any filter applies to `table` (lets a metric skip a join when none does)."""
+    return where_sql(filters, table)[0] != "TRUE"
+
+
+# survey_rating carries no date, branch or region: they are its respondent's, in survey_response.
+# This is the one place that knows it, so storing them on the rating rows later is a local change.
+_RATINGS_WITH_RESPONDENT = (
+    "survey_rating AS r JOIN survey_response AS s ON r.batch_id = s.batch_id AND r.row_no = s.row_no")
+_RATINGS_ONLY = "survey_rating AS r"
+
+
+def survey_ratings(filters: Filters, *, needs_respondent: bool = False) -> tuple[str, str, dict]:
+    """(FROM source, WHERE fragment, parameters) for survey ratings `r` under `filters`.
+
+    The respondent `s` is joined only when a filter applies to it or the caller reads its columns
+    (`needs_respondent`), since the join is most of the cost of a query over millions of ratings.
+    """
+    where, params = where_sql(filters, "survey_response", alias="s")
+    if where == "TRUE" and not needs_respondent:
+        return _RATINGS_ONLY, where, params
+    return _RATINGS_WITH_RESPONDENT, where, params
+
+
+def month_key_sql(column: str) -> str:
+    """An integer YYYYMM for a timestamp column: grouping on it is several times faster than on
+    strftime's text; month_label turns the few keys of a result back into 'YYYY-MM'."""
+    return f"(year({column}) * 100 + month({column}))"
+
+
+def month_label(key) -> str | None:
+    if key is None or key != key:  # NULL or NaN
+        return None
+    key = int(key)
+    return f"{key // 100:04d}-{key % 100:02d}"
+
+
+# -- periods ---------------------------------------------------------------------------------
+
+def _is_whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def previous_period(filters: Filters) -> Filters | None:
+    """The period of the same length immediately before; None when the period is open-ended.
+
+    A period of whole calendar months (1 March – 31 March) steps back by whole months
+    (1 February – 28 February), since that is what "the previous month" means to a manager;
+    any other period steps back by its number of days.
+    """
+    start, end = filters.date_from, filters.date_to
+    if start is None or end is None:
+        return None
+    if _is_whole_months(start, end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        new_start = add_months(start, -months)
+        new_end = _month_end(add_months(start, -1))
+        return replace(filters, date_from=new_start, date_to=new_end)
+    days = (end - start).days + 1
+    new_end = start - timedelta(days=1)
+    return replace(filters, date_from=new_end - timedelta(days=days - 1), date_to=new_end)
+
+
+def same_period_last_year(filters: Filters) -> Filters | None:
+    """The same dates one year earlier (29 February becomes 28 February); None when open-ended."""
+    start, end = filters.date_from, filters.date_to
+    if start is None or end is None:
+        return None
+    if _is_whole_months(start, end):
+        return replace(filters, date_from=add_months(start, -12),
+                       date_to=_month_end(add_months(end, -12)))
+    return replace(filters, date_from=add_months(start, -12), date_to=add_months(end, -12))
+
+
+def month_filters(filters: Filters, month: str) -> Filters:
+    """The same filters restricted to one calendar month given as 'YYYY-MM'."""
+    match = _MONTH.match(str(month))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise FilterError(f"month {month!r} is not of the form YYYY-MM (for example 2026-03)")
+    start = date(int(match.group(1)), int(match.group(2)), 1)
+    return replace(filters, date_from=start, date_to=_month_end(start))
+
+
+# -- what the sidebar can offer ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Distinct values available for each filter, and the dates the data covers."""
+
+    regions: tuple[str, ...]
+    branches: tuple[str, ...]
+    channels: tuple[str, ...]
+    segments: tuple[str, ...]
+    products: tuple[str, ...]
+    touchpoints: tuple[str, ...]
+    date_min: date | None
+    date_max: date | None
+
+
+def _distinct_sql(column: str, tables: list[str]) -> str:
+    quoted = quote_identifier(column)
+    parts = [f"SELECT DISTINCT {quoted} AS value FROM {quote_identifier(t)} WHERE {quoted} IS NOT NULL"
+             for t in tables]
+    return "SELECT DISTINCT value FROM (" + " UNION ".join(parts) + ") ORDER BY value"
+
+
+DATA_RANGE_SQL = """
+SELECT min(first_at), max(last_at) FROM (
+    SELECT min(responded_at) AS first_at, max(responded_at) AS last_at FROM survey_response
+    UNION ALL
+    SELECT min(responded_at), max(responded_at) FROM nps_response
+    UNION ALL
+    SELECT min(received_at), max(received_at) FROM complaint
+)
+"""
+
+
+def data_range(con) -> tuple[date | None, date | None]:
+    """First and last day with any survey response, NPS response or complaint."""
+    first, last = fetch_one(con, DATA_RANGE_SQL, what="the data's date range")
+    return (first.date() if first is not None else None, last.date() if last is not None else None)
+
+
+def filter_options(con) -> FilterOptions:
+    """The values the sidebar offers: every region, branch, ... present in any table."""
+    values: dict[str, tuple[str, ...]] = {}
+    for filter_name in ("regions", "branches", "channels", "segments", "products", "touchpoints"):
+        tables = [t for t, spec in TABLES.items() if filter_name in spec.columns]
+        column = TABLES[tables[0]].columns[filter_name]
+        rows = fetch_all(con, _distinct_sql(column, tables), what=f"the {filter_name} to filter on")
+        values[filter_name] = tuple(str(r[0]) for r in rows)
+    date_min, date_max = data_range(con)
+    return FilterOptions(**values, date_min=date_min, date_max=date_max)
+
+
+def resolve_period(con, filters: Filters) -> Filters:
+    """Fill an open start or end with the data's first or last day, so periods can be compared."""
+    if filters.date_from is not None and filters.date_to is not None:
+        return filters
+    first, last = data_range(con)
+    return replace(filters,
+                   date_from=filters.date_from if filters.date_from is not None else first,
+                   date_to=filters.date_to if filters.date_to is not None else last)

@@ -1,0 +1,410 @@
+"""The service-quality gap model (Parasuraman, Zeithaml & Berry).
+
+Gap 5 = perception − expectation; gap 1 = management's estimate of expectations − customers'
+expectations; gaps 2–4 compare service standards with management's view, the measured actual and the
+promise. Every gap is a signed difference where negative is a shortfall (DESIGN.md, "Gap model").
+
+References: A. Parasuraman, V. A. Zeithaml & L. L. Berry (1985), "A conceptual model of service
+quality and its implications for future research", Journal of Marketing 49(4), 41–50; (1988),
+"SERVQUAL: a multiple-item scale for measuring consumer perceptions of service quality",
+Journal of Retailing 64(1), 12–40.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analytics.complaints import DEFAULT_SLA_HOURS, resolution_stats
+from analytics.csi import csi_score
+from analytics.filters import Filters, survey_ratings
+from analytics.nps import nps_score
+from analytics.query import count, fetch_df, number
+
+UNGROUPED = "other"  # the dimension of an item that names none
+
+# Machine-readable reasons a gap cannot be computed; the page translates them.
+NO_PERCEPTION_ITEMS = "no_perception_items"
+NO_EXPECTATION_ITEMS = "no_expectation_items"
+NO_MANAGEMENT_RATINGS = "no_management_ratings"
+NO_MATCHING_ITEMS = "no_matching_items"
+NO_SERVICE_STANDARDS = "no_service_standards"
+NO_MANAGEMENT_VIEW = "no_management_view"
+NO_TARGET = "no_target"
+NO_PROMISE = "no_promise"
+NO_ACTUAL = "no_actual"
+UNKNOWN_ACTUAL_RULE = "unknown_actual_rule"
+NO_DATA_FOR_ACTUAL = "no_data_for_actual"
+
+MISSING_EXPECTATION = "missing_expectation"
+MISSING_PERCEPTION = "missing_perception"
+NO_PAIRED_ANSWERS = "no_paired_answers"
+
+ACTUAL_RULES = ("median_hours_to_resolve", "share_within_sla", "escalation_rate", "nps", "csi")
+
+_DIMENSION = f"coalesce(nullif(lower(trim({{column}})), ''), '{UNGROUPED}')"
+
+# Perception and expectation of the same item from the same respondent: one row per respondent and
+# item, then averaged per item over the respondents who gave both. The last row (item_code NULL)
+# counts the respondents with at least one pair. One pass over the ratings, no self-join.
+GAP5_ITEMS_SQL = f"""
+WITH answer AS MATERIALIZED (
+    SELECT r.batch_id, r.row_no, r.item_code,
+           min(r.item_text) AS item_text,
+           min(r.dimension) AS dimension,
+           avg(r.score) FILTER (WHERE r.kind = 'perception') AS p,
+           avg(r.score) FILTER (WHERE r.kind = 'expectation') AS e
+    FROM {{source}}
+    WHERE r.kind IN ('perception', 'expectation') AND {{where}}
+    GROUP BY r.batch_id, r.row_no, r.item_code
+)
+SELECT item_code,
+       min(item_text) AS item_text,
+       {_DIMENSION.format(column="min(dimension)")} AS dimension,
+       avg(p) FILTER (WHERE e IS NOT NULL) AS perception,
+       avg(e) FILTER (WHERE p IS NOT NULL) AS expectation,
+       avg(p - e) AS gap,
+       count(p - e) AS n,
+       count(p) AS n_perception,
+       count(e) AS n_expectation
+FROM answer
+GROUP BY item_code
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, count(*), NULL, NULL
+FROM (SELECT DISTINCT batch_id, row_no FROM answer WHERE p IS NOT NULL AND e IS NOT NULL)
+"""
+
+DIMENSION_IMPORTANCE_SQL = f"""
+SELECT {_DIMENSION.format(column="r.dimension")} AS dimension, avg(r.score) AS importance, count(*) AS n
+FROM {{source}}
+WHERE r.kind = 'importance' AND {{where}}
+GROUP BY 1
+"""
+
+# Customers' expectation per item, on a 0–1 unit scale as well, to meet management's estimate.
+EXPECTATION_ITEMS_SQL = f"""
+SELECT r.item_code, min(r.item_text) AS item_text,
+       {_DIMENSION.format(column="min(r.dimension)")} AS dimension,
+       avg(r.score) AS expectation,
+       avg((r.score - r.scale_min) / (r.scale_max - r.scale_min)) AS expectation_unit,
+       min(r.scale_min) AS scale_min, max(r.scale_max) AS scale_max,
+       count(*) AS n
+FROM {{source}}
+WHERE r.kind = 'expectation' AND r.scale_max > r.scale_min AND {{where}}
+GROUP BY r.item_code
+"""
+
+MANAGEMENT_ITEMS_SQL = f"""
+SELECT item_code, min(item_text) AS item_text,
+       {_DIMENSION.format(column="min(dimension)")} AS dimension,
+       avg(score) AS management,
+       avg((score - scale_min) / (scale_max - scale_min)) AS management_unit,
+       count(*) AS n
+FROM management_rating
+WHERE scale_max > scale_min
+GROUP BY item_code
+"""
+
+# The newest import of each standard wins, so a re-imported standards file replaces the old one.
+STANDARDS_SQL = """
+SELECT s.standard, s.dimension, s.metric, s.unit, lower(trim(s.better)) AS better,
+       s.management_view, s.target, s.promise, s.actual, s.actual_rule
+FROM service_standard AS s
+LEFT JOIN import_batch AS b ON b.id = s.batch_id
+QUALIFY row_number() OVER (PARTITION BY s.standard
+                           ORDER BY b.imported_at DESC NULLS LAST, s.batch_id DESC, s.row_no DESC) = 1
+ORDER BY s.standard
+"""
+
+
+@dataclass(frozen=True)
+class Gap5Result:
+    """Gap 5 per item, per dimension and overall.
+
+    items: item_code, item_text, dimension, perception, expectation, gap, n (pairs);
+    dimensions: dimension, perception, expectation, gap (mean of its item gaps), n_items, n (pairs),
+    importance (mean stated importance of the dimension, NaN without); overall: mean of dimension
+    gaps; overall_weighted: Σ wᵈ·gapᵈ / Σ wᵈ over dimensions with stated importance, None without;
+    n: respondents with at least one pair; unpaired_items: item_code, item_text, reason.
+    """
+
+    items: pd.DataFrame = field(compare=False, repr=False)
+    dimensions: pd.DataFrame = field(compare=False, repr=False)
+    overall: float | None = None
+    overall_weighted: float | None = None
+    n: int = 0
+    unpaired_items: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class Gap1Result:
+    """Gap 1 per item and per dimension; missing says why there is none.
+
+    items: item_code, item_text, dimension, management (on the customers' scale), expectation, gap,
+    n_management, n_customers; dimensions: dimension, gap (mean of its item gaps), n_items.
+    """
+
+    items: pd.DataFrame = field(compare=False, repr=False)
+    dimensions: pd.DataFrame = field(compare=False, repr=False)
+    overall: float | None = None
+    n_items: int = 0
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class GapStatus:
+    """Whether a gap has data; when not, `missing` names the data that would fill it."""
+
+    gap: str
+    available: bool
+    missing: str | None
+    n: int
+
+
+@dataclass(frozen=True)
+class GapModel:
+    gap5: Gap5Result
+    gap1: Gap1Result
+    standards: pd.DataFrame = field(compare=False, repr=False)
+    status: tuple[GapStatus, ...] = ()
+
+
+def _unpaired_reason(n_perception: int, n_expectation: int) -> str:
+    if n_expectation == 0:
+        return MISSING_EXPECTATION
+    if n_perception == 0:
+        return MISSING_PERCEPTION
+    return NO_PAIRED_ANSWERS
+
+
+def gap5(con, filters: Filters = Filters()) -> Gap5Result:
+    r"""Gap 5 = perception − expectation, paired by item within a respondent.
+
+    .. math::
+
+        G_i = \frac{1}{n_i}\sum_r (P_{ri} - E_{ri}), \quad
+        G_d = \frac{1}{|d|}\sum_{i \in d} G_i, \quad
+        G = \frac{1}{D}\sum_d G_d, \quad
+        G_w = \frac{\sum_d w_d G_d}{\sum_d w_d}
+
+    on the items' own scale (SERVQUAL's 1–7 points). Items answered for perception but never with
+    an expectation (or the reverse) are left out of every mean and listed in unpaired_items.
+    """
+    source, where, params = survey_ratings(filters)
+    raw = fetch_df(con, GAP5_ITEMS_SQL.format(source=source, where=where), params, what="gap 5")
+    totals = raw[raw["item_code"].isna()]
+    kinds = raw[raw["item_code"].notna()].sort_values("item_code").reset_index(drop=True)
+    paired = kinds["n"] > 0
+    items = (kinds[paired][["item_code", "item_text", "dimension", "perception", "expectation", "gap", "n"]]
+             .reset_index(drop=True).astype({"n": "int64"}))
+    unpaired = kinds[~paired]
+    unpaired = pd.DataFrame({
+        "item_code": unpaired["item_code"].tolist(),
+        "item_text": unpaired["item_text"].tolist(),
+        "reason": [_unpaired_reason(int(p), int(e))
+                   for p, e in zip(unpaired["n_perception"], unpaired["n_expectation"])],
+    }, columns=["item_code", "item_text", "reason"])
+    n = count(totals["n"].iloc[0]) if len(totals) and len(items) else 0
+    dimension_columns = ["dimension", "perception", "expectation", "gap", "n_items", "n", "importance"]
+    if items.empty:
+        missing = NO_PERCEPTION_ITEMS if int(kinds["n_perception"].sum() if len(kinds) else 0) == 0 \
+            else NO_EXPECTATION_ITEMS
+        return Gap5Result(items, pd.DataFrame({c: [] for c in dimension_columns}), None, None, 0,
+                          unpaired, missing)
+    dimensions = (items.groupby("dimension", sort=True)
+                  .agg(perception=("perception", "mean"), expectation=("expectation", "mean"),
+                       gap=("gap", "mean"), n_items=("item_code", "count"), n=("n", "sum"))
+                  .reset_index())
+    importance = fetch_df(con, DIMENSION_IMPORTANCE_SQL.format(source=source, where=where), params,
+                          what="dimension importance")
+    dimensions["importance"] = dimensions["dimension"].map(
+        dict(zip(importance["dimension"], importance["importance"]))).astype(float)
+    dimensions = dimensions[dimension_columns]
+    overall = float(dimensions["gap"].mean())
+    weighted_rows = dimensions[dimensions["importance"].notna() & (dimensions["importance"] > 0)]
+    overall_weighted = (float((weighted_rows["importance"] * weighted_rows["gap"]).sum()
+                              / weighted_rows["importance"].sum())
+                        if len(weighted_rows) else None)
+    return Gap5Result(items, dimensions, overall, overall_weighted, n, unpaired, None)
+
+
+def gap1(con, filters: Filters = Filters()) -> Gap1Result:
+    r"""Gap 1 = management's estimate of customers' expectation − customers' expectation, per item.
+
+    Management items meet survey items by item_code. Both means are taken on a 0–1 unit scale
+    ((score − min)/(max − min)) and the difference is put back on the customers' scale, so it is
+    the plain difference of means when both use one scale. Per dimension: the mean of its item
+    gaps. Management ratings are not filtered by period or branch (they are one estimate).
+    """
+    source, where, params = survey_ratings(filters)
+    management = fetch_df(con, MANAGEMENT_ITEMS_SQL, what="management's estimates")
+    item_columns = ["item_code", "item_text", "dimension", "management", "expectation", "gap",
+                    "n_management", "n_customers"]
+    empty_dimensions = pd.DataFrame({"dimension": [], "gap": [], "n_items": []})
+    if management.empty:
+        return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,
+                          missing=NO_MANAGEMENT_RATINGS)
+    customers = fetch_df(con, EXPECTATION_ITEMS_SQL.format(source=source, where=where), params,
+                         what="customers' expectations")
+    if customers.empty:
+        return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,
+                          missing=NO_EXPECTATION_ITEMS)
+    merged = customers.merge(management, on="item_code", suffixes=("", "_management"))
+    if merged.empty:
+        return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,
+                          missing=NO_MATCHING_ITEMS)
+    span = merged["scale_max"] - merged["scale_min"]
+    items = pd.DataFrame({
+        "item_code": merged["item_code"],
+        "item_text": merged["item_text"],
+        "dimension": merged["dimension"],
+        "management": merged["scale_min"] + merged["management_unit"] * span,
+        "expectation": merged["expectation"],
+        "gap": (merged["management_unit"] - merged["expectation_unit"]) * span,
+        "n_management": merged["n_management"].astype("int64"),
+        "n_customers": merged["n"].astype("int64"),
+    }).sort_values("item_code").reset_index(drop=True)
+    dimensions = (items.groupby("dimension", sort=True)
+                  .agg(gap=("gap", "mean"), n_items=("item_code", "count")).reset_index())
+    return Gap1Result(items, dimensions, float(dimensions["gap"].mean()), len(items), None)
+
+
+def _parse_rule(rule: str | None) -> tuple[str | None, float | None]:
+    """'share_within_sla' or 'share_within_sla:48' (hours) → (name, parameter)."""
+    if rule is None or (isinstance(rule, float) and math.isnan(rule)) or not str(rule).strip():
+        return None, None
+    name, _, argument = str(rule).strip().lower().partition(":")
+    try:
+        value = float(argument) if argument.strip() else None
+    except ValueError:
+        return name, math.nan
+    return name.strip(), value
+
+
+def measure_actual(con, filters: Filters, rule: str | None,
+                   sla_hours: float = DEFAULT_SLA_HOURS) -> tuple[float | None, int, str | None]:
+    """Measure a standard's actual from the data of the period: (value, n, reason when None).
+
+    Rules: median_hours_to_resolve (hours), share_within_sla[:hours] (percent 0–100, SLA default
+    24 h), escalation_rate (percent), nps (points), csi (0–100).
+    """
+    name, argument = _parse_rule(rule)
+    if name is None:
+        return None, 0, NO_ACTUAL
+    if name not in ACTUAL_RULES or (argument is not None and (math.isnan(argument) or argument <= 0)):
+        return None, 0, UNKNOWN_ACTUAL_RULE
+    if name in ("median_hours_to_resolve", "share_within_sla", "escalation_rate"):
+        stats = resolution_stats(con, filters, argument if argument is not None else sla_hours)
+        if name == "median_hours_to_resolve":
+            value, n = stats.median_hours_to_resolve, stats.n_resolved
+        elif name == "share_within_sla":
+            value = None if stats.within_sla is None else 100.0 * stats.within_sla
+            n = stats.n_resolved
+        else:
+            value = None if stats.escalation_rate is None else 100.0 * stats.escalation_rate
+            n = stats.n_escalation_known
+    elif name == "nps":
+        result = nps_score(con, filters)
+        value, n = result.score, result.n
+    else:
+        result = csi_score(con, filters)
+        value, n = result.score, result.n
+    return value, n, (None if value is not None else NO_DATA_FOR_ACTUAL)
+
+
+STANDARD_COLUMNS = ["standard", "dimension", "metric", "unit", "better", "management_view", "target",
+                    "promise", "actual", "actual_source", "actual_rule", "actual_n", "gap2", "gap3", "gap4",
+                    "missing"]
+
+
+def standards_gaps(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS) -> pd.DataFrame:
+    r"""Gaps 2–4 per service standard, each a signed shortfall (negative = short of it).
+
+    With d = +1 when higher is better and −1 when lower is better:
+
+    .. math::
+
+        gap_2 = d\,(target - management\_view), \quad
+        gap_3 = d\,(actual - target), \quad
+        gap_4 = d\,(actual - promise)
+
+    `actual` is the number given, else measured by actual_rule in the filtered period
+    (measure_actual). Columns: STANDARD_COLUMNS; actual_source is 'given', 'measured' or None;
+    missing lists the reasons (comma-separated codes) a gap of the row is absent, '' when none.
+    """
+    frame = fetch_df(con, STANDARDS_SQL, what="service standards")
+    if frame.empty:
+        return pd.DataFrame({c: [] for c in STANDARD_COLUMNS})
+    measured: dict[str, tuple[float | None, int, str | None]] = {}
+    rows = []
+    for row in frame.itertuples(index=False):
+        direction = 1.0 if row.better == "higher" else -1.0
+        management_view, target, promise = number(row.management_view), number(row.target), number(row.promise)
+        actual, actual_n, source, reasons = number(row.actual), 0, None, []
+        if actual is not None:
+            source = "given"
+        else:
+            rule = row.actual_rule if isinstance(row.actual_rule, str) else None
+            if rule is not None and rule not in measured:
+                measured[rule] = measure_actual(con, filters, rule, sla_hours)
+            actual, actual_n, reason = measured[rule] if rule is not None else (None, 0, NO_ACTUAL)
+            if actual is not None:
+                source = "measured"
+            else:
+                reasons.append(reason)
+        if management_view is None:
+            reasons.append(NO_MANAGEMENT_VIEW)
+        if target is None:
+            reasons.append(NO_TARGET)
+        if promise is None:
+            reasons.append(NO_PROMISE)
+
+        def signed(a: float | None, b: float | None) -> float:
+            return direction * (a - b) if a is not None and b is not None else math.nan
+
+        rows.append({
+            "standard": row.standard, "dimension": row.dimension, "metric": row.metric, "unit": row.unit,
+            "better": row.better, "management_view": management_view if management_view is not None else math.nan,
+            "target": target if target is not None else math.nan,
+            "promise": promise if promise is not None else math.nan,
+            "actual": actual if actual is not None else math.nan, "actual_source": source,
+            "actual_rule": row.actual_rule if isinstance(row.actual_rule, str) else None,
+            "actual_n": int(actual_n),
+            "gap2": signed(target, management_view), "gap3": signed(actual, target),
+            "gap4": signed(actual, promise), "missing": ",".join(reasons),
+        })
+    return pd.DataFrame(rows, columns=STANDARD_COLUMNS)
+
+
+def _standard_status(standards: pd.DataFrame, gap: str, needs: tuple[str, str]) -> GapStatus:
+    if standards.empty:
+        return GapStatus(gap, False, NO_SERVICE_STANDARDS, 0)
+    n = int(standards[gap].notna().sum())
+    if n:
+        return GapStatus(gap, True, None, n)
+    # name the first input that no standard has
+    for column, reason in zip(needs, _REASONS[gap]):
+        if standards[column].isna().all():
+            return GapStatus(gap, False, reason, 0)
+    return GapStatus(gap, False, _REASONS[gap][0], 0)
+
+
+_REASONS = {"gap2": (NO_TARGET, NO_MANAGEMENT_VIEW), "gap3": (NO_ACTUAL, NO_TARGET),
+            "gap4": (NO_ACTUAL, NO_PROMISE)}
+
+
+def gap_model(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS) -> GapModel:
+    """All five gaps for the filtered period, and which of them have data."""
+    five = gap5(con, filters)
+    one = gap1(con, filters)
+    standards = standards_gaps(con, filters, sla_hours)
+    status = (
+        GapStatus("gap1", one.missing is None, one.missing, one.n_items),
+        _standard_status(standards, "gap2", ("target", "management_view")),
+        _standard_status(standards, "gap3", ("actual", "target")),
+        _standard_status(standards, "gap4", ("actual", "promise")),
+        GapStatus("gap5", five.missing is None, five.missing, five.n),
+    )
+    return GapModel(five, one, standards, status)

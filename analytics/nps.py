@@ -1,0 +1,166 @@
+"""Net Promoter Score: the score with its margin, its trend, its breakdowns and its changes.
+
+NPS = 100 × (promoters − detractors) / n; promoters score 9–10, passives 7–8, detractors 0–6,
+n counts valid scores 0–10 (DESIGN.md, "NPS"). Reference: F. F. Reichheld (2003), "The One Number
+You Need to Grow", Harvard Business Review 81(12).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
+from analytics.query import count, fetch_all, fetch_df
+from analytics.stats import nps_standard_error
+from loaders.store import quote_identifier
+
+SIGNIFICANCE_Z = 1.96  # DESIGN.md: |Δ| > 1.96 × sqrt(SE₁² + SE₂²)
+
+BREAKDOWN_COLUMNS = ("touchpoint", "branch", "region", "channel", "segment", "product")
+
+NPS_COUNTS_SQL = """
+SELECT count(*) AS n,
+       count(*) FILTER (WHERE score >= 9) AS promoters,
+       count(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives,
+       count(*) FILTER (WHERE score <= 6) AS detractors
+FROM nps_response
+WHERE score BETWEEN 0 AND 10 AND {where}
+"""
+
+NPS_BY_GROUP_SQL = """
+SELECT {group} AS {alias},
+       count(*) AS n,
+       count(*) FILTER (WHERE score >= 9) AS promoters,
+       count(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives,
+       count(*) FILTER (WHERE score <= 6) AS detractors
+FROM nps_response
+WHERE score BETWEEN 0 AND 10 AND {where}
+GROUP BY 1
+ORDER BY {order}
+"""
+
+DETRACTOR_VERBATIMS_SQL = """
+SELECT responded_at, customer_id, branch, touchpoint, score, comment, sentiment
+FROM nps_response
+WHERE score BETWEEN 0 AND 6 AND comment IS NOT NULL AND trim(comment) <> '' AND {where}
+ORDER BY responded_at DESC, batch_id, row_no
+LIMIT $limit
+"""
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    """NPS with its counts and uncertainty; score, se and moe95 are None when n = 0."""
+
+    score: float | None
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+    se: float | None
+    moe95: float | None
+
+    @classmethod
+    def from_counts(cls, promoters: int, passives: int, detractors: int) -> "NpsResult":
+        """NPS = 100·(P − D)/n, SE = 100·sqrt((p₊ + p₋ − (p₊ − p₋)²)/n), margin = 1.96·SE."""
+        n = promoters + passives + detractors
+        if n == 0:
+            return cls(None, 0, 0, 0, 0, None, None)
+        se = nps_standard_error(promoters, detractors, n)
+        return cls(100.0 * (promoters - detractors) / n, n, promoters, passives, detractors,
+                   se, SIGNIFICANCE_Z * se)
+
+
+@dataclass(frozen=True)
+class NpsChange:
+    """current − previous, flagged when |Δ| > 1.96·sqrt(SE₁² + SE₂²) (DESIGN.md)."""
+
+    current: NpsResult
+    previous: NpsResult
+    delta: float | None
+    se_diff: float | None
+    significant: bool
+
+
+def nps_score(con, filters: Filters = Filters()) -> NpsResult:
+    """NPS of the filtered responses."""
+    where, params = where_sql(filters, "nps_response")
+    row = fetch_all(con, NPS_COUNTS_SQL.format(where=where), params, what="NPS")[0]
+    return NpsResult.from_counts(count(row[1]), count(row[2]), count(row[3]))
+
+
+def _with_scores(frame: pd.DataFrame) -> pd.DataFrame:
+    results = [NpsResult.from_counts(int(p), int(a), int(d))
+               for p, a, d in zip(frame["promoters"], frame["passives"], frame["detractors"])]
+    frame = frame.astype({"n": "int64", "promoters": "int64", "passives": "int64",
+                          "detractors": "int64"})
+    frame["score"] = [r.score for r in results]
+    frame["se"] = [r.se for r in results]
+    frame["moe95"] = [r.moe95 for r in results]
+    return frame
+
+
+def nps_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
+    """NPS per calendar month: month ('YYYY-MM'), score, n, promoters, passives, detractors, se, moe95.
+
+    Only months with responses appear, in calendar order.
+    """
+    where, params = where_sql(filters, "nps_response")
+    sql = NPS_BY_GROUP_SQL.format(group=month_key_sql("responded_at"), alias="month",
+                                  where=where, order="1")
+    frame = _with_scores(fetch_df(con, sql, params, what="the NPS trend"))
+    frame["month"] = pd.Series([month_label(k) for k in frame["month"]], dtype=object)
+    return frame[["month", "score", "n", "promoters", "passives", "detractors", "se", "moe95"]]
+
+
+def nps_by(con, filters: Filters = Filters(), column: str = "touchpoint") -> pd.DataFrame:
+    """NPS per value of one column of nps_response (touchpoint, branch, region, ...).
+
+    Columns: <column>, score, n, promoters, passives, detractors, se, moe95; largest n first,
+    a missing value grouped as None.
+    """
+    if column not in BREAKDOWN_COLUMNS:
+        raise FilterError(f"NPS cannot be broken down by {column!r}; use one of "
+                          + ", ".join(BREAKDOWN_COLUMNS))
+    where, params = where_sql(filters, "nps_response")
+    quoted = quote_identifier(column)
+    sql = NPS_BY_GROUP_SQL.format(group=quoted, alias=quoted, where=where,
+                                  order=f"n DESC, {quoted} NULLS LAST")
+    frame = _with_scores(fetch_df(con, sql, params, what=f"NPS by {column}"))
+    frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame[[column, "score", "n", "promoters", "passives", "detractors", "se", "moe95"]]
+
+
+def compare_nps(current: NpsResult, previous: NpsResult) -> NpsChange:
+    """Δ = NPS₁ − NPS₂ with SE_Δ = sqrt(SE₁² + SE₂²); significant when |Δ| > 1.96·SE_Δ.
+
+    When both periods have an SE of 0 (every response the same kind), any non-zero Δ counts as
+    significant, since the formula's bound is then 0. No change is reported if either n = 0.
+    """
+    if current.score is None or previous.score is None:
+        return NpsChange(current, previous, None, None, False)
+    delta = current.score - previous.score
+    se_diff = math.sqrt(current.se ** 2 + previous.se ** 2)
+    return NpsChange(current, previous, delta, se_diff, abs(delta) > SIGNIFICANCE_Z * se_diff)
+
+
+def nps_change(con, current: Filters, previous: Filters) -> NpsChange:
+    """NPS of two periods (or any two selections) and whether their difference is real."""
+    return compare_nps(nps_score(con, current), nps_score(con, previous))
+
+
+def detractor_verbatims(con, filters: Filters = Filters(), limit: int = 50) -> pd.DataFrame:
+    """Comments of detractors (0–6), newest first.
+
+    Columns: responded_at, customer_id, branch, touchpoint, score, comment, sentiment.
+    """
+    where, params = where_sql(filters, "nps_response")
+    params = {**params, "limit": int(limit)}
+    return fetch_df(con, DETRACTOR_VERBATIMS_SQL.format(where=where), params,
+                    what="detractor comments")
+
+
+__all__ = ["NpsResult", "NpsChange", "nps_score", "nps_trend", "nps_by", "compare_nps",
+           "nps_change", "detractor_verbatims"]

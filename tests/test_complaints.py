@@ -1,0 +1,209 @@
+"""Complaint causes and resolution against hand-computed values (DESIGN.md, "Complaint causes")."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+import dbrows
+from analytics.complaints import (cause_pareto, complaint_counts, complaint_iceberg, complaint_tokens,
+                                  derive_causes, repeat_complainants, resolution_change, resolution_stats,
+                                  rising_causes)
+from analytics.filters import FilterError, Filters
+
+MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+
+
+def add_causes(con, counts: dict, at=datetime(2026, 3, 10)) -> None:
+    dbrows.complaints(con, [{"cause": cause, "received_at": at} for cause, k in counts.items() for _ in range(k)])
+
+
+@pytest.mark.parametrize("counts, expected", [
+    # 5 + 3 + 1 + 1 = 10: cumulative .5, .8, .9, 1.0 → Staff reaches 80% exactly, so it is the last vital
+    ({"Fees": 5, "Staff": 3, "Wait": 1, "App": 1},
+     [("Fees", 5, .5, .5, True), ("Staff", 3, .3, .8, True), ("App", 1, .1, .9, False),
+      ("Wait", 1, .1, 1.0, False)]),
+    # a tie in count is ordered by name: A 4, then B, C, D with 2 each (10 in all);
+    # cumulative .4, .6, .8, 1.0 → C reaches 80% and is vital; D, tied with C but after it, is not
+    ({"D": 2, "C": 2, "B": 2, "A": 4},
+     [("A", 4, .4, .4, True), ("B", 2, .2, .6, True), ("C", 2, .2, .8, True), ("D", 2, .2, 1.0, False)]),
+    # 7 + 2 + 1: cumulative .7, .9, 1.0 → Y crosses 80% and is vital
+    ({"X": 7, "Y": 2, "Z": 1}, [("X", 7, .7, .7, True), ("Y", 2, .2, .9, True), ("Z", 1, .1, 1.0, False)]),
+    # one cause is all of them
+    ({"Only": 3}, [("Only", 3, 1.0, 1.0, True)]),
+])
+def test_cause_pareto(con, counts, expected):
+    add_causes(con, counts)
+    frame = cause_pareto(con)
+    assert list(frame.columns) == ["cause", "count", "share", "cumulative", "vital_few"]
+    got = list(frame.itertuples(index=False, name=None))
+    assert [(c, k, v) for c, k, _, _, v in got] == [(c, k, v) for c, k, _, _, v in expected]
+    assert frame["share"].tolist() == pytest.approx([e[2] for e in expected])
+    assert frame["cumulative"].tolist() == pytest.approx([e[3] for e in expected])
+
+
+def test_complaints_without_a_cause_are_counted_apart(con):
+    add_causes(con, {"Fees": 2})
+    dbrows.complaints(con, [{"cause": None}, {"cause": "  "}, {"cause": "Staff", "cause_source": "keywords"}])
+    frame = cause_pareto(con)
+    # shares are of the 3 complaints with a cause: Fees 2/3, Staff 1/3
+    assert frame["cause"].tolist() == ["Fees", "Staff"]
+    assert frame["share"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    counts = complaint_counts(con)
+    assert (counts.n, counts.n_with_cause, counts.n_cause_from_keywords) == (5, 3, 1)
+
+
+def test_empty_pareto(con):
+    frame = cause_pareto(con)
+    assert frame.empty and list(frame.columns) == ["cause", "count", "share", "cumulative", "vital_few"]
+
+
+def test_rising_causes(con):
+    add_causes(con, {"Fees": 12, "Staff": 8}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Fees": 4, "Staff": 16}, at=datetime(2026, 2, 5))
+    frame = rising_causes(con, MARCH).set_index("cause")
+    # Fees: 12/20 = .6 now vs 4/20 = .2 before; pooled 16/40 = .4;
+    # z = .4/sqrt(.4·.6·(1/20 + 1/20)) = .4/.154919 = 2.58199 → p = .0098, rising
+    assert frame.loc["Fees", "count_now"] == 12 and frame.loc["Fees", "count_before"] == 4
+    assert frame.loc["Fees", "change"] == 8
+    assert frame.loc["Fees", "z"] == pytest.approx(2.58199, abs=1e-5)
+    assert frame.loc["Fees", "p_value"] == pytest.approx(0.0098, abs=1e-4)
+    assert bool(frame.loc["Fees", "rising"]) is True
+    # Staff: .4 vs .8, z = −2.58199: a significant fall, not rising
+    assert bool(frame.loc["Staff", "significant"]) is True and bool(frame.loc["Staff", "rising"]) is False
+    assert rising_causes(con, MARCH)["cause"].tolist() == ["Fees", "Staff"]
+
+
+def test_rising_causes_not_significant(con):
+    add_causes(con, {"Fees": 6, "Staff": 4}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Fees": 2, "Staff": 8}, at=datetime(2026, 2, 5))
+    frame = rising_causes(con, MARCH).set_index("cause")
+    # .6 vs .2, pooled .4: z = .4/sqrt(.4·.6·.2) = 1.82574 → p = .0679, not marked
+    assert frame.loc["Fees", "z"] == pytest.approx(1.82574, abs=1e-5)
+    assert bool(frame.loc["Fees", "rising"]) is False
+
+
+def test_rising_causes_need_a_closed_period(con):
+    with pytest.raises(FilterError):
+        rising_causes(con, Filters())
+
+
+def resolution_rows(con) -> None:
+    at = datetime(2026, 3, 2, 9, 0)
+    dbrows.complaints(con, [
+        {"received_at": at, "resolved_at": at + timedelta(hours=2), "escalated": False},
+        {"received_at": at, "resolved_at": at + timedelta(hours=10), "escalated": True},
+        {"received_at": at, "resolved_at": at + timedelta(hours=30), "escalated": False},
+        {"received_at": at, "resolved_at": at + timedelta(hours=48), "escalated": None},
+        {"received_at": at, "resolved_at": None, "escalated": False},
+    ])
+
+
+def test_resolution_stats(con):
+    resolution_rows(con)
+    stats = resolution_stats(con)
+    # resolved in 2, 10, 30, 48 hours: median (10 + 30)/2 = 20
+    assert (stats.n, stats.n_resolved, stats.n_open) == (5, 4, 1)
+    assert stats.median_hours_to_resolve == pytest.approx(20.0)
+    # within 24 h: 2 of 4 resolved = .5
+    assert (stats.within_sla_n, stats.within_sla) == (2, 0.5)
+    # escalated: 1 of the 4 with a known flag = .25
+    assert (stats.escalated_n, stats.n_escalation_known, stats.escalation_rate) == (1, 4, 0.25)
+    # the SLA is inclusive: with 48 h all 4 are within
+    assert resolution_stats(con, sla_hours=48).within_sla == 1.0
+
+
+def test_resolution_of_nothing(con):
+    stats = resolution_stats(con)
+    assert (stats.n, stats.median_hours_to_resolve, stats.within_sla, stats.escalation_rate) == (0, None, None, None)
+
+
+def test_resolution_change(con):
+    resolution_rows(con)
+    dbrows.complaints(con, [{"received_at": datetime(2026, 2, 2), "resolved_at": datetime(2026, 2, 2, 5),
+                             "escalated": False}])
+    change = resolution_change(con, MARCH, Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28)))
+    # median 20 h now vs 5 h before; within SLA 2/4 vs 1/1
+    assert change.median_hours_delta == pytest.approx(15.0)
+    assert change.within_sla_test.p1 == 0.5 and change.within_sla_test.p2 == 1.0
+
+
+def test_repeat_complainants(con):
+    dbrows.complaints(con, [
+        {"customer_id": "c1", "received_at": datetime(2025, 4, 1, 0, 0)},     # first day of the window
+        {"customer_id": "c1", "received_at": datetime(2026, 3, 31, 23, 0)},   # last day of the window
+        {"customer_id": "c2", "received_at": datetime(2025, 3, 31, 23, 0)},   # before the window
+        {"customer_id": "c2", "received_at": datetime(2026, 1, 1)},
+        {"customer_id": "c3", "received_at": datetime(2026, 4, 1)},           # after the window
+        {"customer_id": "c3", "received_at": datetime(2026, 2, 2)},
+        {"customer_id": "c4", "received_at": datetime(2026, 2, 2), "branch": "South"},
+        {"customer_id": "c4", "received_at": datetime(2026, 2, 3), "branch": "South"},
+        {"customer_id": None, "received_at": datetime(2026, 2, 3)},
+        {"customer_id": None, "received_at": datetime(2026, 2, 4)},
+    ])
+    # window for a period ending 31 March 2026: 1 April 2025 – 31 March 2026
+    result = repeat_complainants(con, MARCH)
+    assert (result.window_from, result.window_to) == (date(2025, 4, 1), date(2026, 3, 31))
+    # c1 twice, c2 once, c3 once, c4 twice → 4 customers, 2 repeat
+    assert (result.n_customers, result.n_repeat, result.share) == (4, 2, 0.5)
+    south = repeat_complainants(con, Filters(date_to=date(2026, 3, 31), branches=("South",)))
+    assert (south.n_customers, south.n_repeat) == (1, 1)
+
+
+def test_repeat_complainants_without_a_period_end_use_the_last_complaint(con):
+    assert repeat_complainants(con).n_customers == 0
+    dbrows.complaints(con, [{"customer_id": "c1", "received_at": datetime(2026, 1, 9)},
+                            {"customer_id": "c1", "received_at": datetime(2025, 1, 10)}])
+    result = repeat_complainants(con)
+    # last complaint 9 January 2026 → window 10 January 2025 – 9 January 2026: both inside
+    assert (result.window_from, result.n_repeat) == (date(2025, 1, 10), 1)
+
+
+@pytest.mark.parametrize("complaints, share, estimate", [
+    (3, 0.05, 60.0),   # 3 / .05
+    (3, 0.10, 30.0),   # 3 / .10
+    (0, 0.05, None),   # nothing surfaced, nothing to estimate
+])
+def test_complaint_iceberg(con, complaints, share, estimate):
+    dbrows.complaints(con, [{"customer_id": f"c{i}"} for i in range(complaints)])
+    iceberg = complaint_iceberg(con, complaint_share=share)
+    assert iceberg.n_complaints == complaints
+    assert iceberg.silent_dissatisfied == (estimate if estimate is None else pytest.approx(estimate))
+
+
+@pytest.mark.parametrize("share", [0, -0.1, 1.5])
+def test_complaint_iceberg_refuses_impossible_shares(con, share):
+    with pytest.raises(FilterError, match="at most 1"):
+        complaint_iceberg(con, complaint_share=share)
+
+
+LABELLED = pd.DataFrame({
+    "text": ["The fee on my account was too high", "Unexpected fees charged twice",
+             "Staff were rude at the counter", "Rude staff ignored me",
+             "排队时间太长，等了一个小时", "等了很久，排队太慢", None],
+    "cause": ["Fees", "Fees", "Staff", "Staff", "Waiting", "Waiting", "Staff"],
+})
+
+
+@pytest.mark.parametrize("text, cause", [
+    ("Another fee I did not expect", "Fees"),        # 'fee' (and 'fees' stems to it)
+    ("The staff member was RUDE", "Staff"),
+    ("排队等了两个小时", "Waiting"),                     # jieba: 排队 / 等 / 了 / 两个 / 小时
+    ("Nice weather today", None),                    # no keyword → no cause
+    (None, None),
+    ("", None),
+])
+def test_derive_causes(text, cause):
+    assert derive_causes(LABELLED, [text]) == [cause]
+
+
+def test_derive_causes_breaks_ties_by_name():
+    labelled = pd.DataFrame({"text": ["alpha", "beta"], "cause": ["B cause", "A cause"]})
+    # 'alpha' and 'beta' each weigh 1·ln 2 for their cause: a tie goes to the name sorting first
+    assert derive_causes(labelled, ["beta alpha"]) == ["A cause"]
+
+
+def test_tokens_drop_stopwords():
+    assert complaint_tokens("The fees are too HIGH!") == {"fee", "high"}
+    assert "的" not in complaint_tokens("服务的态度很差")

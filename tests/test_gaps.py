@@ -1,0 +1,228 @@
+"""The gap model against hand-computed values (DESIGN.md, "Gap model")."""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import pytest
+
+import dbrows
+from analytics.filters import Filters
+from analytics.gaps import gap1, gap5, gap_model, measure_actual, standards_gaps
+
+
+def servqual(con, importance: bool = False) -> None:
+    """Three respondents on 1–7; RE2's second perception and T2 have no expectation to pair with."""
+    def item(code, kind, score, dimension):
+        return (code, kind, score, 1, 7, f"text {code}", dimension)
+
+    def imp(code, score, dimension):
+        return [(code, "importance", score, 1, 10, f"text {code}", dimension)] if importance else []
+
+    dbrows.respondent(con, [item("T1", "perception", 5, "Tangibles"), item("T1", "expectation", 6, "Tangibles"),
+                            item("RE1", "perception", 4, "Reliability"), item("RE1", "expectation", 7, "Reliability"),
+                            item("RE2", "perception", 6, "Reliability"), item("RE2", "expectation", 6, "Reliability")]
+                      + imp("T1", 4, "Tangibles") + imp("RE1", 6, "Reliability"))
+    dbrows.respondent(con, [item("T1", "perception", 7, "Tangibles"), item("T1", "expectation", 5, "Tangibles"),
+                            item("RE1", "perception", 5, "Reliability"), item("RE1", "expectation", 6, "Reliability"),
+                            item("RE2", "perception", 3, "Reliability")]
+                      + imp("T1", 2, "Tangibles") + imp("RE1", 9, "Reliability"))
+    dbrows.respondent(con, [item("T2", "perception", 4, "Tangibles")])
+
+
+def test_gap5_per_item(con):
+    servqual(con)
+    result = gap5(con)
+    items = result.items.set_index("item_code")
+    # T1: pairs (5, 6), (7, 5): P 6, E 5.5, gap mean(−1, 2) = 0.5, n 2
+    assert items.loc["T1", ["perception", "expectation", "gap"]].tolist() == pytest.approx([6.0, 5.5, 0.5])
+    assert items.loc["T1", "n"] == 2
+    # RE1: pairs (4, 7), (5, 6): P 4.5, E 6.5, gap −2
+    assert items.loc["RE1", ["perception", "expectation", "gap"]].tolist() == pytest.approx([4.5, 6.5, -2.0])
+    # RE2: only respondent 1 has both (6, 6): the unpaired perception 3 is left out → gap 0, n 1
+    assert items.loc["RE2", ["perception", "expectation", "gap"]].tolist() == pytest.approx([6.0, 6.0, 0.0])
+    assert items.loc["RE2", "n"] == 1
+    # dimensions in lower case
+    assert items.loc["T1", "dimension"] == "tangibles"
+    # T2 was never paired: listed, with the data that is missing
+    assert result.unpaired_items.to_dict("records") == [
+        {"item_code": "T2", "item_text": "text T2", "reason": "missing_expectation"}]
+
+
+def test_gap5_per_dimension_and_overall(con):
+    servqual(con)
+    result = gap5(con)
+    dimensions = result.dimensions.set_index("dimension")
+    # tangibles: T1 only → 0.5; reliability: mean(−2, 0) = −1 (P mean(4.5, 6) = 5.25, E mean(6.5, 6) = 6.25)
+    assert dimensions.loc["tangibles", "gap"] == pytest.approx(0.5)
+    assert dimensions.loc["reliability", ["perception", "expectation", "gap"]].tolist() == pytest.approx(
+        [5.25, 6.25, -1.0])
+    assert dimensions.loc["reliability", "n_items"] == 2
+    # overall unweighted: mean of dimension gaps (0.5 − 1)/2 = −0.25; no importance → no weighted
+    assert result.overall == pytest.approx(-0.25)
+    assert result.overall_weighted is None
+    # respondents with at least one pair: 2 (the third answered only T2)
+    assert result.n == 2
+
+
+def test_gap5_weighted_by_dimension_importance(con):
+    servqual(con, importance=True)
+    result = gap5(con)
+    # importance: tangibles mean(4, 2) = 3, reliability mean(6, 9) = 7.5
+    # weighted = (3·0.5 + 7.5·(−1))/(3 + 7.5) = −6/10.5 = −0.5714
+    assert result.dimensions.set_index("dimension")["importance"].to_dict() == {"reliability": 7.5, "tangibles": 3.0}
+    assert result.overall_weighted == pytest.approx(-6 / 10.5)
+    assert result.overall == pytest.approx(-0.25)
+
+
+def test_gap5_without_expectations(con):
+    dbrows.respondent(con, [("P1", "perception", 5, 1, 7, "Clean branch", "Tangibles")])
+    result = gap5(con)
+    assert (result.overall, result.overall_weighted, result.n, result.missing) == (None, None, 0, "no_expectation_items")
+    assert result.items.empty and result.dimensions.empty
+    assert result.unpaired_items["reason"].tolist() == ["missing_expectation"]
+
+
+def test_gap5_of_nothing(con):
+    result = gap5(con)
+    assert (result.overall, result.n, result.missing) == (None, 0, "no_perception_items")
+
+
+def test_gap5_respects_filters(con):
+    servqual(con)
+    # respondents were all on the default date; a branch nobody has selects nothing
+    assert gap5(con, Filters(branches=("Nowhere",))).n == 0
+
+
+def test_gap1(con):
+    servqual(con)
+    dbrows.management(con, [
+        {"manager": "m1", "item_code": "T1", "score": 6, "scale_min": 1, "scale_max": 7},
+        {"manager": "m2", "item_code": "T1", "score": 4, "scale_min": 1, "scale_max": 7},
+        {"manager": "m1", "item_code": "RE1", "score": 7, "scale_min": 1, "scale_max": 7},
+        {"manager": "m1", "item_code": "X9", "score": 3, "scale_min": 1, "scale_max": 7},
+    ])
+    result = gap1(con)
+    items = result.items.set_index("item_code")
+    # T1: management mean(6, 4) = 5, customers' expectation mean(6, 5) = 5.5 → 5 − 5.5 = −0.5
+    # RE1: 7 − mean(7, 6) = 0.5; RE2 has no management estimate, X9 no customer answers
+    assert sorted(items.index) == ["RE1", "T1"]
+    assert items.loc["T1", ["management", "expectation", "gap"]].tolist() == pytest.approx([5.0, 5.5, -0.5])
+    assert items.loc["RE1", "gap"] == pytest.approx(0.5)
+    assert (items.loc["T1", "n_management"], items.loc["T1", "n_customers"]) == (2, 2)
+    dimensions = result.dimensions.set_index("dimension")["gap"].to_dict()
+    assert dimensions == pytest.approx({"reliability": 0.5, "tangibles": -0.5})
+    assert result.overall == pytest.approx(0.0)
+
+
+def test_gap1_on_another_scale(con):
+    dbrows.respondent(con, [("T1", "expectation", 6, 1, 7), ("T1", "perception", 5, 1, 7)])
+    dbrows.respondent(con, [("T1", "expectation", 5, 1, 7), ("T1", "perception", 5, 1, 7)])
+    dbrows.management(con, [{"item_code": "T1", "score": 5, "scale_min": 0, "scale_max": 10}])
+    # management 5 on 0–10 is 0.5 of the scale → 1 + 0.5·6 = 4 on 1–7; customers mean(6, 5) = 5.5
+    # gap 1 = 4 − 5.5 = −1.5
+    item = gap1(con).items.iloc[0]
+    assert (item["management"], item["gap"]) == pytest.approx((4.0, -1.5))
+
+
+@pytest.mark.parametrize("rows, missing", [
+    ([], "no_management_ratings"),
+    ([{"item_code": "ZZ", "score": 5, "scale_min": 1, "scale_max": 7}], "no_matching_items"),
+])
+def test_gap1_missing(con, rows, missing):
+    servqual(con)
+    dbrows.management(con, rows)
+    result = gap1(con)
+    assert (result.missing, result.overall, result.n_items) == (missing, None, 0)
+
+
+def complaint_hours(con) -> None:
+    at = datetime(2026, 3, 2, 9)
+    dbrows.complaints(con, [{"received_at": at, "resolved_at": at + timedelta(hours=h), "escalated": e}
+                            for h, e in [(2, False), (10, True), (30, False), (48, False)]])
+
+
+def add_standards(con) -> None:
+    con.execute("INSERT INTO import_batch VALUES ('std-old', 'standards', 'old.xlsx', NULL, 'a', 1, 0,"
+                " TIMESTAMP '2026-01-01 09:00', NULL, 'imported', NULL, NULL, NULL)")
+    con.execute("INSERT INTO import_batch VALUES ('std-new', 'standards', 'new.xlsx', NULL, 'b', 7, 0,"
+                " TIMESTAMP '2026-02-01 09:00', NULL, 'imported', NULL, NULL, NULL)")
+    dbrows.standards(con, [{"batch_id": "std-old", "standard": "Resolve fast", "better": "lower", "target": 30}])
+    dbrows.standards(con, [
+        {"batch_id": "std-new", "standard": "Resolve fast", "better": "lower", "management_view": 12,
+         "target": 24, "promise": 48, "actual_rule": "median_hours_to_resolve"},
+        {"batch_id": "std-new", "standard": "Within SLA", "better": "higher", "management_view": 95,
+         "target": 90, "promise": 85, "actual_rule": "share_within_sla"},
+        {"batch_id": "std-new", "standard": "Answer calls", "better": "Higher", "target": 85, "actual": 80},
+        {"batch_id": "std-new", "standard": "Escalations", "better": "lower", "target": 10,
+         "actual_rule": "escalation_rate"},
+        {"batch_id": "std-new", "standard": "NPS", "better": "higher", "target": 30, "actual_rule": "nps"},
+        {"batch_id": "std-new", "standard": "Mystery", "better": "higher", "target": 1, "actual_rule": "bogus"},
+        {"batch_id": "std-new", "standard": "Within 48h", "better": "higher", "target": 90,
+         "actual_rule": "share_within_sla:48"},
+    ])
+
+
+def test_standards_gaps(con):
+    complaint_hours(con)
+    add_standards(con)
+    frame = standards_gaps(con).set_index("standard")
+    # Resolve fast (lower is better, d = −1), newest import wins (target 24, not 30);
+    # actual = median(2, 10, 30, 48) = 20 h
+    # gap2 = −(24 − 12) = −12; gap3 = −(20 − 24) = 4; gap4 = −(20 − 48) = 28
+    fast = frame.loc["Resolve fast"]
+    assert (fast["actual"], fast["actual_source"], fast["actual_n"]) == (20.0, "measured", 4)
+    assert (fast["gap2"], fast["gap3"], fast["gap4"]) == pytest.approx((-12.0, 4.0, 28.0))
+    # Within SLA (higher is better): actual 2 of 4 within 24 h = 50%
+    # gap2 = 90 − 95 = −5; gap3 = 50 − 90 = −40; gap4 = 50 − 85 = −35
+    sla = frame.loc["Within SLA"]
+    assert (sla["actual"], sla["gap2"], sla["gap3"], sla["gap4"]) == pytest.approx((50.0, -5.0, -40.0, -35.0))
+    # Answer calls: actual given 80, target 85 → gap3 = −5; no management view or promise
+    calls = frame.loc["Answer calls"]
+    assert (calls["actual_source"], calls["gap3"]) == ("given", pytest.approx(-5.0))
+    assert math.isnan(calls["gap2"]) and math.isnan(calls["gap4"])
+    assert calls["missing"] == "no_management_view,no_promise"
+    # Escalations (lower is better): 1 of 4 = 25% → gap3 = −(25 − 10) = −15
+    assert frame.loc["Escalations", "gap3"] == pytest.approx(-15.0)
+    # NPS has no responses to measure; the rule 'bogus' is unknown
+    assert frame.loc["NPS", "missing"].startswith("no_data_for_actual")
+    assert frame.loc["Mystery", "missing"].startswith("unknown_actual_rule")
+    # share_within_sla:48 → all 4 within 48 h = 100% → gap3 = 100 − 90 = 10
+    assert frame.loc["Within 48h", "gap3"] == pytest.approx(10.0)
+    assert len(frame) == 7
+
+
+def test_measured_actuals_follow_the_period(con):
+    complaint_hours(con)
+    march = Filters(date_from=datetime(2026, 3, 1).date(), date_to=datetime(2026, 3, 31).date())
+    april = Filters(date_from=datetime(2026, 4, 1).date(), date_to=datetime(2026, 4, 30).date())
+    assert measure_actual(con, march, "median_hours_to_resolve") == (20.0, 4, None)
+    assert measure_actual(con, april, "median_hours_to_resolve") == (None, 0, "no_data_for_actual")
+    dbrows.nps(con, [10, 10, 0])
+    # NPS of 10, 10, 0 = 100·(2 − 1)/3
+    value, n, _ = measure_actual(con, Filters(), "NPS")
+    assert (value, n) == (pytest.approx(100 / 3), 3)
+
+
+def test_gap_model_says_what_is_missing(con):
+    model = gap_model(con)
+    assert [(s.gap, s.available, s.missing) for s in model.status] == [
+        ("gap1", False, "no_management_ratings"),
+        ("gap2", False, "no_service_standards"),
+        ("gap3", False, "no_service_standards"),
+        ("gap4", False, "no_service_standards"),
+        ("gap5", False, "no_perception_items"),
+    ]
+
+
+def test_gap_model_with_data(con):
+    servqual(con)
+    complaint_hours(con)
+    dbrows.standards(con, [{"standard": "Answer calls", "better": "higher", "target": 85, "actual": 80}])
+    model = gap_model(con)
+    status = {s.gap: (s.available, s.missing, s.n) for s in model.status}
+    assert status["gap5"] == (True, None, 2)
+    assert status["gap3"] == (True, None, 1)
+    assert status["gap2"] == (False, "no_management_view", 0)
+    assert status["gap4"] == (False, "no_promise", 0)
+    assert model.gap5.overall == pytest.approx(-0.25)

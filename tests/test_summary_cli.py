@@ -1,0 +1,153 @@
+"""`python -m analytics summary --json` on a small store, with the numbers worked out by hand."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+import pytest
+
+import dbrows
+from analytics.summary import plain
+from loaders.store import PROJECT_ROOT, connect
+
+FEB_20, MAR_10 = datetime(2026, 2, 20, 12), datetime(2026, 3, 10, 9)
+
+
+@pytest.fixture
+def small_db(tmp_path):
+    path = tmp_path / "small.duckdb"
+    con = connect(path)
+    dbrows.nps(con, [10, 9, 8, 7, 6, 0], branch="North", region="East", responded_at=MAR_10)
+    dbrows.respondent(con, [("A", "satisfaction", 8, 0, 10, "Waiting time"),
+                            ("B", "satisfaction", 7, 1, 7, "Staff courtesy"),
+                            ("T1", "perception", 5, 1, 7, "Clean branch", "Tangibles"),
+                            ("T1", "expectation", 6, 1, 7, "Clean branch", "Tangibles"),
+                            ("RE1", "perception", 4, 1, 7, "On time", "Reliability"),
+                            ("RE1", "expectation", 7, 1, 7, "On time", "Reliability")],
+                      branch="North", region="East", responded_at=FEB_20, comment="great", sentiment=0.5)
+    dbrows.respondent(con, [("A", "satisfaction", 6, 0, 10, "Waiting time"),
+                            ("B", "satisfaction", 4, 1, 7, "Staff courtesy"),
+                            ("T1", "perception", 7, 1, 7, "Clean branch", "Tangibles"),
+                            ("T1", "expectation", 5, 1, 7, "Clean branch", "Tangibles"),
+                            ("RE1", "perception", 5, 1, 7, "On time", "Reliability"),
+                            ("RE1", "expectation", 6, 1, 7, "On time", "Reliability")],
+                      branch="North", region="East", responded_at=MAR_10, comment="slow", sentiment=-0.3)
+    dbrows.complaints(con, [
+        {"cause": "Fees", "branch": "North", "received_at": MAR_10, "resolved_at": MAR_10 + timedelta(hours=2)},
+        {"cause": "Fees", "branch": "North", "received_at": MAR_10, "resolved_at": MAR_10 + timedelta(hours=30),
+         "description": "charged twice", "sentiment": -0.8},
+        {"cause": "Staff", "branch": "South", "received_at": MAR_10},
+    ])
+    con.close()
+    return path
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "analytics", *map(str, args)], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_summary_json_of_the_whole_range(small_db):
+    done = run("summary", "--db", small_db, "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    # the whole data range: the first survey (20 Feb) to the last row (10 March)
+    assert result["period"] == {"from": "2026-02-20", "to": "2026-03-10"}
+    # NPS of 10, 9, 8, 7, 6, 0: 2 promoters, 2 passives, 2 detractors → 0;
+    # SE = 100·sqrt((1/3 + 1/3)/6) = 33.333, margin 1.96·33.333 = 65.333
+    nps = result["nps"]
+    assert {k: nps[k] for k in ("score", "n", "promoters", "passives", "detractors")} == {
+        "score": 0.0, "n": 6, "promoters": 2, "passives": 2, "detractors": 2}
+    assert nps["moe95"] == pytest.approx(1.96 * 100 / 3)
+    # CSI: Waiting time (8, 6 on 0–10) → 70; Staff courtesy (7, 4 on 1–7) → 100·(5.5 − 1)/6 = 75;
+    # no importance, no overall satisfaction → equal weights: (70 + 75)/2 = 72.5
+    assert result["csi"]["weights"] == "equal"
+    assert result["csi"]["score"] == pytest.approx(72.5)
+    assert result["csi"]["attributes"] == pytest.approx({"Waiting time": 70.0, "Staff courtesy": 75.0})
+    # gap 5: tangibles (5 − 6 + 7 − 5)/2 = 0.5; reliability (4 − 7 + 5 − 6)/2 = −2; overall −0.75
+    assert result["gaps"]["gap5"] == pytest.approx({"tangibles": 0.5, "reliability": -2.0})
+    assert result["gaps"]["gap5_overall"] == pytest.approx(-0.75)
+    assert result["gaps"]["gap1"] is None
+    # complaints: Fees 2 (2/3), Staff 1; resolved in 2 h and 30 h → median 16, within 24 h 1 of 2
+    complaints = result["complaints"]
+    assert complaints["n"] == 3
+    assert [(c["cause"], c["count"]) for c in complaints["top_causes"]] == [("Fees", 2), ("Staff", 1)]
+    assert [c["share"] for c in complaints["top_causes"]] == pytest.approx([2 / 3, 1 / 3])
+    assert [c["cumulative"] for c in complaints["top_causes"]] == pytest.approx([2 / 3, 1.0])
+    assert complaints["median_hours_to_resolve"] == pytest.approx(16.0)
+    assert complaints["within_sla"] == 0.5
+    # sentiment: 0.5 (February), −0.3 and −0.8 (March) → mean −0.2, 2 of 3 negative
+    sentiment = result["sentiment"]
+    assert (sentiment["n"], sentiment["mean"], sentiment["negative_share"]) == (
+        3, pytest.approx(-0.2), pytest.approx(2 / 3))
+    assert sentiment["by_month"] == [{"month": "2026-02", "mean": 0.5, "n": 1},
+                                     {"month": "2026-03", "mean": pytest.approx(-0.55), "n": 2}]
+
+
+def test_summary_of_a_period_and_a_branch(small_db):
+    march = json.loads(run("summary", "--db", small_db, "--from", "2026-03-01", "--to", "2026-03-31",
+                           "--json").stdout)
+    # March has respondent 2 only: Waiting time 60, Staff courtesy 100·(4 − 1)/6 = 50 → 55
+    assert march["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
+    assert march["csi"]["score"] == pytest.approx(55.0)
+    assert march["sentiment"]["by_month"] == [{"month": "2026-03", "mean": pytest.approx(-0.55), "n": 2}]
+    south = json.loads(run("summary", "--db", small_db, "--branch", "South", "--json").stdout)
+    # South has one complaint and nothing else: empty figures are null, never NaN
+    assert south["nps"]["score"] is None and south["nps"]["n"] == 0
+    assert south["csi"] == {"score": None, "n": 0, "weights": None, "ci_low": None, "ci_high": None,
+                            "attributes": {}}
+    assert south["complaints"]["n"] == 1 and south["complaints"]["median_hours_to_resolve"] is None
+    assert south["gaps"]["gap5"] == {} and south["gaps"]["gap5_overall"] is None
+
+
+def test_db_defaults_to_feedback_db(small_db):
+    done = run("summary", "--json", env={"FEEDBACK_DB": str(small_db)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["nps"]["n"] == 6
+
+
+def test_summary_opens_the_store_read_only(small_db):
+    before = small_db.stat().st_mtime_ns
+    run("summary", "--db", small_db, "--json")
+    assert small_db.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--db", "{missing}"], "no database at"),
+    (["--from", "2026-13-01"], "is not a date of the form YYYY-MM-DD"),
+    (["--from", "2026-03-31", "--to", "2026-03-01"], "is after --to"),
+])
+def test_errors_are_one_readable_line(small_db, tmp_path, args, message):
+    args = [a.replace("{missing}", str(tmp_path / "nowhere.duckdb")) for a in args]
+    if "--db" not in args:
+        args += ["--db", str(small_db)]
+    done = run("summary", *args, "--json")
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_text_output(small_db):
+    done = run("summary", "--db", small_db)
+    assert done.returncode == 0
+    assert "NPS         0.0 ± 65.3 (n 6)" in done.stdout
+
+
+@pytest.mark.parametrize("value, expected", [
+    (np.float64("nan"), None),
+    (float("inf"), None),
+    (pd.NA, None),
+    (np.int64(3), 3),
+    (np.bool_(True), True),
+    (date(2026, 3, 1), "2026-03-01"),
+    ({"a": [np.float64(0.5), None]}, {"a": [0.5, None]}),
+])
+def test_plain_json_values(value, expected):
+    assert plain(value) == expected
