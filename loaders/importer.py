@@ -275,8 +275,8 @@ def _derive_causes(con) -> None:
             causes = derive_causes(labelled, texts)
             derived = pd.DataFrame({"text": texts, "cause": list(causes)})
     con.register("derived_cause_frame", derived)
-    con.execute("CREATE OR REPLACE TEMP TABLE derived_cause AS SELECT text, cause FROM derived_cause_frame"
-                " WHERE cause IS NOT NULL")
+    con.execute("CREATE OR REPLACE TEMP TABLE derived_cause AS SELECT text::VARCHAR AS text,"
+                " cause::VARCHAR AS cause FROM derived_cause_frame WHERE cause IS NOT NULL")
     con.unregister("derived_cause_frame")
 
 

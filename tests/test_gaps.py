@@ -143,9 +143,9 @@ def complaint_hours(con) -> None:
 
 
 def add_standards(con) -> None:
-    con.execute("INSERT INTO import_batch VALUES ('std-old', 'standards', 'old.xlsx', NULL, 'a', 1, 0,"
+    con.execute(f"INSERT INTO import_batch VALUES ('{dbrows.batch_uuid('std-old')}', 'standards', 'old.xlsx', NULL, 'a', 1, 0,"
                 " TIMESTAMP '2026-01-01 09:00', NULL, 'imported', NULL, NULL, NULL)")
-    con.execute("INSERT INTO import_batch VALUES ('std-new', 'standards', 'new.xlsx', NULL, 'b', 7, 0,"
+    con.execute(f"INSERT INTO import_batch VALUES ('{dbrows.batch_uuid('std-new')}', 'standards', 'new.xlsx', NULL, 'b', 7, 0,"
                 " TIMESTAMP '2026-02-01 09:00', NULL, 'imported', NULL, NULL, NULL)")
     dbrows.standards(con, [{"batch_id": "std-old", "standard": "Resolve fast", "better": "lower", "target": 30}])
     dbrows.standards(con, [
