@@ -422,17 +422,12 @@ def numeric_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
     con = duckdb.connect()
     try:
         con.register("source_table", table.select(columns))
-        parts = []
-        for i, column in enumerate(columns):
-            q = quote_identifier(column)
-            parts.append(
-                f"count(nullif(trim({q}), '')) AS filled_{i},"
-                f" count(TRY_CAST(trim({q}) AS DOUBLE)) AS numeric_{i},"
-                f" count_if(TRY_CAST(trim({q}) AS DOUBLE) = round(TRY_CAST(trim({q}) AS DOUBLE))) AS whole_{i},"
-                f" min(TRY_CAST(trim({q}) AS DOUBLE)) AS min_{i},"
-                f" max(TRY_CAST(trim({q}) AS DOUBLE)) AS max_{i}"
-            )
-        row = con.execute("SELECT " + ", ".join(parts) + " FROM source_table").fetchone()
+        # DuckDB's cast to DOUBLE skips surrounding spaces itself; cast each column once.
+        casts = ", ".join(f"{quote_identifier(c)} AS t{i}, TRY_CAST({quote_identifier(c)} AS DOUBLE) AS v{i}"
+                          for i, c in enumerate(columns))
+        parts = [f"count(nullif(trim(t{i}), '')), count(v{i}), count_if(v{i} = round(v{i})),"
+                 f" min(v{i}), max(v{i})" for i in range(len(columns))]
+        row = con.execute(f"SELECT {', '.join(parts)} FROM (SELECT {casts} FROM source_table)").fetchone()
     finally:
         con.close()
     profile = {}

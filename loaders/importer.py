@@ -175,7 +175,9 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
         raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid)
     if report.rows_valid == 0:
         raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE bad_rows AS SELECT DISTINCT row_no FROM {STAGED_PROBLEMS}")
+    if report.rows_invalid:
+        # Skipped rows leave the staged rows here, so every writer below takes all that is left.
+        con.execute(f"DELETE FROM {STAGED_ROWS} WHERE row_no IN (SELECT row_no FROM {STAGED_PROBLEMS})")
     progress(0.45, "scoring sentiment")
     texts_scored = _score_sentiment(con, mapping.kind)
     if mapping.kind == "complaints":
@@ -245,8 +247,7 @@ def _score_sentiment(con, kind: str) -> int:
     if column is None:
         return 0
     texts = [r[0] for r in con.execute(
-        f"SELECT DISTINCT {column} FROM {STAGED_ROWS} WHERE {column} IS NOT NULL"
-        " AND row_no NOT IN (SELECT row_no FROM bad_rows)").fetchall()]
+        f"SELECT DISTINCT {column} FROM {STAGED_ROWS} WHERE {column} IS NOT NULL").fetchall()]
     scored = score_texts(texts)
     con.register("scored_texts_frame", scored)
     con.execute("CREATE OR REPLACE TEMP TABLE scored_texts AS SELECT text, language,"
@@ -280,7 +281,6 @@ def _derive_causes(con) -> None:
     con.unregister("derived_cause_frame")
 
 
-_VALID = "s.row_no NOT IN (SELECT row_no FROM bad_rows)"
 
 
 def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
@@ -290,7 +290,7 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
         " s.responded_at, s.branch, s.region, s.channel, s.product, s.segment,"
         " s.overall_satisfaction, $low, $high, s.likelihood_to_recommend, s.comment,"
         f" t.language, t.sentiment FROM {STAGED_ROWS} s LEFT JOIN scored_texts t ON t.text = s.comment"
-        f" WHERE {_VALID} ORDER BY s.row_no",
+        " ORDER BY s.row_no",
         {"batch": batch_id, "low": low, "high": high})
     if not mapping.ratings:
         return 0
@@ -303,7 +303,7 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
     for i, r in enumerate(mapping.ratings):
         na = "" if r.na_code is None else f" AND s.rating_{i} <> {float(r.na_code)}"
         selects.append(f"SELECT $batch::UUID, s.row_no, {i}::SMALLINT, s.rating_{i} FROM {STAGED_ROWS} s"
-                       f" WHERE s.rating_{i} IS NOT NULL{na} AND {_VALID}")
+                       f" WHERE s.rating_{i} IS NOT NULL{na}")
     con.execute("INSERT INTO survey_score " + " UNION ALL ".join(selects), {"batch": batch_id})
     return con.execute("SELECT count(*) FROM survey_score WHERE batch_id = ?", [batch_id]).fetchone()[0]
 
@@ -313,7 +313,7 @@ def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
         "INSERT INTO nps_response SELECT $batch, s.row_no, s.customer_id, s.responded_at,"
         " s.score::INTEGER, s.touchpoint, s.branch, s.region, s.channel, s.segment, s.product,"
         f" s.comment, t.language, t.sentiment FROM {STAGED_ROWS} s"
-        f" LEFT JOIN scored_texts t ON t.text = s.comment WHERE {_VALID} ORDER BY s.row_no",
+        " LEFT JOIN scored_texts t ON t.text = s.comment ORDER BY s.row_no",
         {"batch": batch_id})
     return 0
 
@@ -327,7 +327,7 @@ def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
         f" s.description, t.language, t.sentiment FROM {STAGED_ROWS} s"
         " LEFT JOIN scored_texts t ON t.text = s.description"
         " LEFT JOIN derived_cause d ON d.text = s.description AND s.cause IS NULL"
-        f" WHERE {_VALID} ORDER BY s.row_no",
+        " ORDER BY s.row_no",
         {"batch": batch_id})
     return 0
 
@@ -336,7 +336,7 @@ def _write_management(con, batch_id: str, mapping: ColumnMapping) -> int:
     con.execute(
         "INSERT INTO management_rating SELECT $batch, s.row_no, s.manager, s.rated_at, s.item_code,"
         " s.item_text, s.dimension, s.score, COALESCE(s.scale_min, 1), COALESCE(s.scale_max, 7)"
-        f" FROM {STAGED_ROWS} s WHERE {_VALID} ORDER BY s.row_no",
+        f" FROM {STAGED_ROWS} s ORDER BY s.row_no",
         {"batch": batch_id})
     _normalise_dimensions(con, "management_rating", batch_id)
     return 0
@@ -346,7 +346,7 @@ def _write_standards(con, batch_id: str, mapping: ColumnMapping) -> int:
     con.execute(
         "INSERT INTO service_standard SELECT $batch, s.row_no, s.standard, s.dimension, s.metric,"
         " s.unit, s.better, s.management_view, s.target, s.promise, s.actual, s.actual_rule"
-        f" FROM {STAGED_ROWS} s WHERE {_VALID} ORDER BY s.row_no",
+        f" FROM {STAGED_ROWS} s ORDER BY s.row_no",
         {"batch": batch_id})
     _normalise_dimensions(con, "service_standard", batch_id)
     return 0

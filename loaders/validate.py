@@ -59,7 +59,8 @@ def _parse(f: Field, column: str) -> str:
     if f.kind == "datetime":
         return f"COALESCE(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, $date_formats))"
     if f.kind in ("number", "integer"):
-        return f"TRY_CAST({text} AS DOUBLE)"
+        # The cast skips surrounding spaces itself; trimming first would double its cost.
+        return f"TRY_CAST({quote_identifier(column)} AS DOUBLE)"
     if f.kind == "boolean":
         return (f"CASE WHEN lower({text}) IN (SELECT unnest($true_words)) THEN true"
                 f" WHEN lower({text}) IN (SELECT unnest($false_words)) THEN false END")
@@ -75,79 +76,75 @@ def _null_for(f: Field) -> str:
 
 
 def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMapping) -> StageReport:
-    """Type every row and list every bad cell; leaves staged_rows / staged_problems on `con`."""
+    """Type every row and list every bad cell; leaves staged_rows / staged_problems on `con`.
+
+    One pass types the rows (with a 'filled' flag per mapped column); the checks then scan those
+    typed columns, and only for the rows they flag is the cell's original text looked up.
+    """
     fields = fields_of(mapping.kind)
     con.register(STAGED_SOURCE, source.table)
     params: dict[str, object] = {"date_formats": DATE_FORMATS, "true_words": TRUE_WORDS,
                                  "false_words": FALSE_WORDS, "higher_words": HIGHER_WORDS,
                                  "lower_words": LOWER_WORDS}
-    select = [f"{quote_identifier(ROW_COLUMN)} AS row_no"]
+    typed = [f"{quote_identifier(ROW_COLUMN)} AS row_no"]
     for f in fields:
         column = mapping.fields.get(f.name)
         if column is None:
-            select.append(f"{_null_for(f)} AS {f.name}")
-            select.append(f"NULL::VARCHAR AS raw_{f.name}")
+            typed.append(f"{_null_for(f)} AS {f.name}")
         else:
-            select.append(f"{_parse(f, column)} AS {f.name}")
-            select.append(f"{_text(column)} AS raw_{f.name}")
+            typed.append(f"{_parse(f, column)} AS {f.name}")
+            typed.append(f"{quote_identifier(column)} IS NOT NULL AS filled_{f.name}")
     for i, rating in enumerate(mapping.ratings):
-        select.append(f"TRY_CAST({_text(rating.column)} AS DOUBLE) AS rating_{i}")
-        select.append(f"{_text(rating.column)} AS raw_rating_{i}")
-    sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_ROWS} AS SELECT {', '.join(select)} FROM {STAGED_SOURCE}"
+        typed.append(f"TRY_CAST({quote_identifier(rating.column)} AS DOUBLE) AS rating_{i}")
+        typed.append(f"{quote_identifier(rating.column)} IS NOT NULL AS filled_rating_{i}")
+    sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_ROWS} AS SELECT {', '.join(typed)} FROM {STAGED_SOURCE}"
     con.execute(sql, _used(params, sql))
 
-    checks: list[str] = []
-    check_params: dict[str, object] = {}
+    checks: list[tuple[str, str, str, str]] = []   # (condition, column, problem, fix)
 
-    def add(condition: str, column: str, value_sql: str, problem: str, fix: str) -> None:
-        k = len(checks)
-        check_params[f"c{k}"] = column
-        check_params[f"p{k}"] = problem
-        check_params[f"f{k}"] = fix
-        checks.append(f"SELECT row_no, $c{k} AS column_name, {value_sql} AS value, $p{k} AS problem,"
-                      f" $f{k} AS fix FROM {STAGED_ROWS} WHERE {condition}")
+    def add(condition: str, column: str, problem: str, fix: str) -> None:
+        checks.append((condition, column, problem, fix))
 
     for f in fields:
         column = mapping.fields.get(f.name)
-        raw = f"raw_{f.name}"
         if column is None:
             continue
+        unread = f"filled_{f.name} AND {f.name} IS NULL"
         if f.required:
-            add(f"{raw} IS NULL", column, "NULL", "is empty", f"Fill in the {f.label_en}.")
+            # A cell of spaces is empty text, but an unreadable date or number is reported as such.
+            empty = f"{f.name} IS NULL" if f.kind == "text" else f"{f.name} IS NULL AND NOT ({unread})"
+            add(empty, column, "is empty", f"Fill in the {f.label_en}.")
         if f.kind == "datetime":
-            add(f"{raw} IS NOT NULL AND {f.name} IS NULL", column, raw, "is not a date",
+            add(unread, column, "is not a date",
                 "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15).")
-            add(f"{f.name} > now()::TIMESTAMP + INTERVAL {FUTURE_TOLERANCE_DAYS} DAY", column, raw,
+            add(f"{f.name} > now()::TIMESTAMP + INTERVAL {FUTURE_TOLERANCE_DAYS} DAY", column,
                 "is in the future", "Check the year and month of this date.")
         elif f.kind in ("number", "integer"):
-            add(f"{raw} IS NOT NULL AND {f.name} IS NULL", column, raw, "is not a number",
+            add(unread, column, "is not a number",
                 "Enter a number." if f.required else "Enter a number, or leave the cell blank.")
             low, high = f.low, f.high
             if f.name == "overall_satisfaction" and mapping.overall_scale:
                 low, high = mapping.overall_scale
             if low is not None and high is not None:
-                add(f"{f.name} < {float(low)} OR {f.name} > {float(high)}", column, raw,
+                add(f"{f.name} < {float(low)} OR {f.name} > {float(high)}", column,
                     f"is outside the scale {low:g}-{high:g}",
                     f"Use a value from {low:g} to {high:g}, or correct the scale in the mapping.")
             if f.kind == "integer":
-                add(f"{f.name} <> round({f.name})", column, raw, "is not a whole number",
-                    "Use a whole number.")
+                add(f"{f.name} <> round({f.name})", column, "is not a whole number", "Use a whole number.")
         elif f.kind == "boolean":
-            add(f"{raw} IS NOT NULL AND {f.name} IS NULL", column, raw, "is not yes or no",
-                "Write Yes or No (是/否).")
+            add(unread, column, "is not yes or no", "Write Yes or No (是/否).")
         elif f.kind == "better":
-            add(f"{raw} IS NOT NULL AND {f.name} IS NULL", column, raw, "is not higher or lower",
+            add(unread, column, "is not higher or lower",
                 "Write 'higher' if a larger number is better, 'lower' if a smaller one is.")
 
     for i, rating in enumerate(mapping.ratings):
-        value, raw = f"rating_{i}", f"raw_rating_{i}"
-        add(f"{raw} IS NOT NULL AND {value} IS NULL", rating.column, raw, "is not a number",
+        value = f"rating_{i}"
+        add(f"filled_rating_{i} AND {value} IS NULL", rating.column, "is not a number",
             "Enter a score, or leave the cell blank when the question was not answered.")
         na = "" if rating.na_code is None else f" AND {value} <> {float(rating.na_code)}"
         na_note = "" if rating.na_code is None else f" ({rating.na_code:g} = not applicable)"
         add(f"({value} < {float(rating.scale_min)} OR {value} > {float(rating.scale_max)}){na}",
-            rating.column, raw,
-            f"is outside the scale {rating.scale_min:g}-{rating.scale_max:g}{na_note}",
+            rating.column, f"is outside the scale {rating.scale_min:g}-{rating.scale_max:g}{na_note}",
             f"Use a score from {rating.scale_min:g} to {rating.scale_max:g}, or correct the"
             " item's scale / not-applicable code in the mapping.")
 
@@ -157,31 +154,49 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             add(f"row_no IN (SELECT row_no FROM (SELECT row_no, {id_field},"
                 f" min(row_no) OVER (PARTITION BY {id_field}) AS first_row FROM {STAGED_ROWS})"
                 f" WHERE {id_field} IS NOT NULL AND row_no <> first_row)",
-                column, id_field, "repeats an ID used earlier in the file",
+                column, "repeats an ID used earlier in the file",
                 "Give every row its own ID, or remove the duplicated row.")
     if mapping.kind == "complaints" and "resolved_at" in mapping.fields:
-        add("resolved_at < received_at", mapping.fields["resolved_at"], "raw_resolved_at",
+        add("resolved_at < received_at", mapping.fields["resolved_at"],
             "is before the complaint was received", "Check both dates; resolution comes after receipt.")
     if mapping.kind == "standards" and "actual_rule" in mapping.fields:
-        check_params["rules"] = list(ACTUAL_RULES)
-        add("actual_rule IS NOT NULL AND actual_rule NOT IN (SELECT unnest($rules))",
-            mapping.fields["actual_rule"], "raw_actual_rule", "is not a rule the dashboard knows",
+        add("actual_rule IS NOT NULL AND actual_rule NOT IN ("
+            + ", ".join("'" + rule + "'" for rule in ACTUAL_RULES) + ")",
+            mapping.fields["actual_rule"], "is not a rule the dashboard knows",
             "Use one of: " + ", ".join(ACTUAL_RULES) + " — or give the Actual as a number.")
     if mapping.kind == "management_survey":
         add("(score < COALESCE(scale_min, 1) OR score > COALESCE(scale_max, 7))",
-            mapping.fields.get("score", "score"), "raw_score", "is outside the item's scale",
+            mapping.fields.get("score", "score"), "is outside the item's scale",
             "Use a score within Scale min-Scale max (default 1-7).")
 
-    _materialise_problems(con, checks, check_params)
+    _materialise_problems(con, checks)
     return _report(con, source)
 
 
-def _materialise_problems(con, checks: list[str], params: dict[str, object]) -> None:
-    empty = ("SELECT NULL::BIGINT AS row_no, NULL::VARCHAR AS column_name, NULL::VARCHAR AS value,"
-             " NULL::VARCHAR AS problem, NULL::VARCHAR AS fix WHERE false")
-    body = " UNION ALL ".join(checks) if checks else empty
-    sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_PROBLEMS} AS {body}"
-    con.execute(sql, _used(params, sql))
+def _materialise_problems(con, checks: list[tuple[str, str, str, str]]) -> None:
+    """staged_problems(row_no, column_name, value, problem, fix), values from the source's text."""
+    flagged = " UNION ALL ".join(f"SELECT row_no, {k} AS check_no FROM {STAGED_ROWS} WHERE {condition}"
+                                 for k, (condition, *_rest) in enumerate(checks))
+    if not flagged:
+        flagged = "SELECT NULL::BIGINT AS row_no, NULL::INTEGER AS check_no WHERE false"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE staged_flags AS {flagged}")
+    con.execute("CREATE OR REPLACE TEMP TABLE staged_checks (check_no INTEGER, column_name VARCHAR,"
+                " problem VARCHAR, fix VARCHAR)")
+    if checks:
+        con.executemany("INSERT INTO staged_checks VALUES (?, ?, ?, ?)",
+                        [[k, column, problem, fix] for k, (_, column, problem, fix) in enumerate(checks)])
+    columns = sorted({column for _, column, _, _ in checks})
+    value = "NULL::VARCHAR"
+    if columns:
+        # A flagged cell's text, picked by its column; read only for the flagged rows.
+        value = "CASE c.column_name " + " ".join(
+            f"WHEN ? THEN trim(src.{quote_identifier(column)})" for column in columns) + " END"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGED_PROBLEMS} AS"
+        f" SELECT f.row_no, c.column_name, {value} AS value, c.problem, c.fix"
+        f" FROM staged_flags f JOIN staged_checks c USING (check_no)"
+        f" JOIN {STAGED_SOURCE} src ON src.{quote_identifier(ROW_COLUMN)} = f.row_no",
+        columns or None)
 
 
 def _used(params: dict[str, object], sql: str) -> dict[str, object] | None:

@@ -265,3 +265,12 @@ def test_cli_reports_a_duplicate_file(db_path):
     assert run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path)).returncode == 0
     again = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path))
     assert again.returncode == 1 and "already imported" in again.stderr
+
+
+def test_a_required_cell_of_spaces_is_empty(con, tmp_path):
+    path = tmp_path / "spaces.csv"
+    path.write_text("Standard,Better,Target\n   ,higher,5\nSpeed,sideways,3\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as error:
+        import_file(con, path, kind="standards")
+    assert [(p.row, p.column, p.value, p.problem) for p in error.value.problems] == [
+        (2, "Standard", "", "is empty"), (3, "Better", "sideways", "is not higher or lower")]
