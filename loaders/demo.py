@@ -985,29 +985,38 @@ def _standards() -> pd.DataFrame:
 
 # --- the API ----------------------------------------------------------------------------------
 def generate(months: int = 24, responses: int = 4000, seed: int = 7, end_month: str = "2026-10",
-             servqual_share: float = 0.2, distinct_comments: bool = False) -> DemoData:
+             servqual_share: float = 0.2, distinct_comments: bool = False,
+             nps_responses: int | None = None, complaints: int | None = None) -> DemoData:
     """Build the demo data set: `responses` survey responses, 1.5x as many NPS answers,
     0.3x as many complaints, over `months` months ending with `end_month` ("YYYY-MM").
 
-    The same arguments give the same data. With `distinct_comments` every comment and
-    description carries its own reference number, so no two texts repeat (for the benchmark).
+    `nps_responses` and `complaints` set those counts instead of the ratios (the benchmark's
+    million responses come with a million NPS answers and 200,000 complaints). The same arguments
+    give the same data. With `distinct_comments` every comment and description carries its own
+    reference number, so no two texts repeat (for the benchmark).
     """
     if months < 1 or responses < 1:
         raise ValueError("months and responses must be at least 1")
+    if nps_responses is None:
+        nps_responses = int(round(1.5 * responses))
+    if complaints is None:
+        complaints = max(1, int(round(0.3 * responses)))
+    if nps_responses < 1 or complaints < 1:
+        raise ValueError("nps_responses and complaints must be at least 1")
     survey_rng, nps_rng, complaint_rng, management_rng, customer_rng = np.random.default_rng(seed).spawn(5)
     calendar = _calendar(end_month, months)
     customers = _customers(customer_rng, responses)
     survey, survey_texts = _survey(survey_rng, calendar, customers, responses, servqual_share,
                                    0 if distinct_comments else None)
-    nps, nps_texts = _nps(nps_rng, calendar, customers, int(round(1.5 * responses)),
+    nps, nps_texts = _nps(nps_rng, calendar, customers, nps_responses,
                           survey_texts if distinct_comments else None)
-    complaints = _complaints(complaint_rng, calendar, customers, max(1, int(round(0.3 * responses))),
-                             survey_texts + nps_texts if distinct_comments else None)
+    complaint_log = _complaints(complaint_rng, calendar, customers, complaints,
+                                survey_texts + nps_texts if distinct_comments else None)
     return DemoData(
         survey_responses=survey,
         survey_questions=_survey_questions(),
         nps=nps,
-        complaints=complaints,
+        complaints=complaint_log,
         management=_management(management_rng, calendar),
         standards=_standards(),
     )

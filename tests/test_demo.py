@@ -65,6 +65,30 @@ def test_sizes_follow_responses(responses, nps_rows, complaint_rows):
     assert 6 <= len(data.standards) <= 8
 
 
+@pytest.mark.parametrize("nps_rows, complaint_rows", [(800, 160), (None, 90), (700, None)])
+def test_nps_and_complaint_counts_can_be_set(nps_rows, complaint_rows):
+    data = generate(responses=600, seed=3, nps_responses=nps_rows, complaints=complaint_rows)
+    assert len(data.survey_responses) == 600
+    assert len(data.nps) == (nps_rows if nps_rows is not None else 900)
+    assert len(data.complaints) == (complaint_rows if complaint_rows is not None else 180)
+
+
+def test_setting_the_ratios_counts_changes_nothing_else():
+    default = generate(responses=500, seed=3)
+    stated = generate(responses=500, seed=3, nps_responses=750, complaints=150)
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(default, name), getattr(stated, name))
+    # the survey does not depend on how many NPS answers and complaints come with it
+    other = generate(responses=500, seed=3, nps_responses=100, complaints=40)
+    pd.testing.assert_frame_equal(default.survey_responses, other.survey_responses)
+
+
+@pytest.mark.parametrize("nps_rows, complaint_rows", [(0, 10), (10, 0)])
+def test_counts_must_be_positive(nps_rows, complaint_rows):
+    with pytest.raises(ValueError):
+        generate(responses=100, nps_responses=nps_rows, complaints=complaint_rows)
+
+
 def test_dates_cover_the_months_ending_with_end_month():
     data = generate(months=12, responses=800, end_month="2025-06")
     months = months_of(data.survey_responses["Date"])
