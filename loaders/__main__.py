@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from loaders.errors import FeedbackError, ValidationError
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--skip-invalid", action="store_true",
                      help="import the valid rows and record the invalid ones with the batch")
     imp.add_argument("--db", default=None)
+    imp.add_argument("--progress", action="store_true",
+                     help="print each step (reading, validating, scoring sentiment, writing) to stderr"
+                          " with the seconds elapsed, for a large file")
 
     hist = commands.add_parser("history", help="list imported batches")
     hist.add_argument("--db", default=None)
@@ -85,10 +89,15 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     from loaders.importer import import_file
 
+    started = time.perf_counter()
+
+    def progress(_fraction: float, step: str) -> None:
+        print(f"progress: {time.perf_counter() - started:.3f} s {step}", file=sys.stderr, flush=True)
+
     con = connect(_db(args))
     try:
         result = import_file(con, args.file, kind=args.kind, sheet=args.sheet,
-                             skip_invalid=args.skip_invalid)
+                             skip_invalid=args.skip_invalid, progress=progress if args.progress else None)
     finally:
         con.close()
     where = f", sheet '{result.sheet}'" if result.sheet else ""

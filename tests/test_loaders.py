@@ -252,6 +252,15 @@ def test_cli_import_history_undo(db_path):
     assert gone.returncode == 0 and f"undone batch {batch}" in gone.stdout
 
 
+def test_cli_import_progress_names_each_step(db_path):
+    ok = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path), "--progress")
+    assert ok.returncode == 0, ok.stderr
+    steps = [line.split(" s ", 1)[1] for line in ok.stderr.splitlines() if line.startswith("progress: ")]
+    assert steps == ["reading", "validating", "scoring sentiment", "writing", "done"]
+    quiet = run_cli("import", str(TEST_DATA / "complaints_bom.csv"), "--db", str(db_path))
+    assert quiet.returncode == 0 and "progress:" not in quiet.stderr
+
+
 def test_cli_refuses_invalid_rows_with_their_reasons(db_path):
     bad = run_cli("import", str(TEST_DATA / "nps_out_of_range.csv"), "--db", str(db_path))
     assert bad.returncode == 2
