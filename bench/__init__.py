@@ -1,0 +1,1 @@
+"""The dashboard's benchmark (python bench/run.py); see bench/run.py."""

@@ -1,0 +1,154 @@
+"""Time each page of the running dashboard in headless Chromium, from opening it to its charts drawn.
+
+The dashboard is started with `streamlit run app.py` on the benchmark's store and every page of
+app.PAGES (whatever main holds) is timed; see time_pages for the order. "Drawn" means: the script has finished (no running indicator), the main block has content, every
+Plotly chart has its SVG, every Vega chart its canvas or SVG, every data frame its canvas, and the
+page stays like that for SETTLE_SECONDS (the time is taken when it first got there).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.measure import tree_pss_mb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+SETTLE_SECONDS = 0.5
+
+DRAWN = """() => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return -1;
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  if (!main || main.querySelectorAll('*').length <= 5) return -1;
+  if (main.querySelector('[data-testid="stSkeleton"]')) return -1;
+  for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (!chart.querySelector('.main-svg')) return -1;
+  for (const chart of main.querySelectorAll('[data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"]'))
+    if (!chart.querySelector('canvas, svg')) return -1;
+  for (const frame of main.querySelectorAll('[data-testid="stDataFrame"]'))
+    if (!frame.querySelector('canvas')) return -1;
+  return main.querySelectorAll('*').length;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(db: Path, port: int, timeout: float) -> subprocess.Popen:
+    env = dict(os.environ, FEEDBACK_DB=str(db))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the dashboard exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"the dashboard did not answer within {timeout:.0f} s")
+
+
+def open_and_wait(context, url: str, timeout: float) -> dict:
+    """Seconds from navigation to the page drawn (and staying drawn), and whether it errored.
+
+    Each call opens a new tab: a new Streamlit session, as when a manager opens a link.
+    """
+    tab = context.new_page()
+    try:
+        started = time.perf_counter()
+        tab.goto(url)
+        while True:
+            tab.wait_for_function(f"({DRAWN})() > 0", timeout=timeout * 1000, polling="raf")
+            drawn = time.perf_counter() - started
+            size = tab.evaluate(f"({DRAWN})()")
+            tab.wait_for_timeout(SETTLE_SECONDS * 1000)
+            if tab.evaluate(f"({DRAWN})()") == size:
+                break
+        charts = tab.locator('[data-testid="stPlotlyChart"], [data-testid="stVegaLiteChart"]').count()
+        errors = tab.locator('[data-testid="stException"]').count()
+        return {"seconds": round(drawn, 3), "charts": charts, "exceptions": errors}
+    finally:
+        tab.close()
+
+
+def _stop(app: subprocess.Popen) -> None:
+    app.terminate()
+    try:
+        app.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        app.kill()
+        app.wait()
+
+
+def time_pages(db: Path, timeout: float = 60) -> dict:
+    """Each page on a server of its own (caches empty for it), then all pages on one server.
+
+    Per page: a fresh server; another page opened first in the same browser context, so the
+    browser has the dashboard's scripts cached (as a returning manager's has) and the server has
+    done its imports and opened the store; then the page timed in a new tab twice: "first" with
+    the server's caches empty for it, "again" with them filled. The very first open, in a fresh
+    browser on a fresh server, is reported apart (cold_open_s). Last, one server opens every page
+    in turn and its memory is read after each: the app's peak with every cache filled.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from app import PAGES
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    pages: dict = {}
+    app_memory: list[float] = []
+    cold = None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for i, spec in enumerate(PAGES):
+                port = _free_port()
+                app = start_app(db, port, timeout)
+                base = f"http://127.0.0.1:{port}"
+                context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+                try:
+                    warm_up = PAGES[(i + 1) % len(PAGES)]
+                    opened = open_and_wait(context, f"{base}/{warm_up.url_path}", timeout)
+                    cold = cold or {"page": warm_up.url_path, "seconds": opened["seconds"]}
+                    first = open_and_wait(context, f"{base}/{spec.url_path}", timeout)
+                    again = open_and_wait(context, f"{base}/{spec.url_path}", timeout)
+                finally:
+                    context.close()
+                    _stop(app)
+                pages[spec.url_path] = {"first_s": first["seconds"], "again_s": again["seconds"],
+                                        "charts": first["charts"],
+                                        "exceptions": first["exceptions"] + again["exceptions"],
+                                        "warmed_by": warm_up.url_path}
+            port = _free_port()
+            app = start_app(db, port, timeout)
+            context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+            try:
+                for spec in PAGES:
+                    open_and_wait(context, f"http://127.0.0.1:{port}/{spec.url_path}", timeout)
+                    app_memory.append(tree_pss_mb(app.pid))
+            finally:
+                context.close()
+                _stop(app)
+        finally:
+            browser.close()
+    return {"rows": None, "pages": pages, "cold_open_s": cold,
+            "app_peak_pss_mb": round(max(app_memory), 1) if app_memory else None,
+            "app_pss_mb_after_each_page": [round(m, 1) for m in app_memory]}

@@ -1,0 +1,389 @@
+"""The dashboard's benchmark at a million responses, with the naive peer measured in the same run.
+
+    python bench/run.py [--scale 1.0] [--quick] [--runs N] [--out FILE] [--keep DIR]
+
+Generates the data with the demo generator at `scale` (1.0 = 1,000,000 survey responses with ten
+rated attributes and paired SERVQUAL items for a tenth of them, 1,000,000 NPS responses, 200,000
+complaints), runs every step in a process of its own and prints ONE JSON object: per step its
+seconds, rows/s and peak memory, then the ratios and the floors of issue 8, met or not.
+`--quick` is the smoke test (small scale, few repeats; under two minutes).
+Progress goes to stderr; nothing but the JSON goes to stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench.measure import Measured, run  # noqa: E402
+
+QUICK_SCALE = 0.01
+PROGRESS = re.compile(r"^progress: ([0-9.]+) s (.+)$")
+STAGES = ("reading", "validating", "scoring sentiment", "writing")
+
+# issue 8's floors
+XLSX_SPEEDUP_FLOOR = 5.0
+CSV_OVERHEAD_CEILING = 3.0
+PAGE_P95_MS_CEILING = 250.0
+PAGE_PEER_SPEEDUP_FLOOR = 10.0
+ENGLISH_PER_S_FLOOR = 10_000
+CHINESE_PER_S_FLOOR = 1_000
+IMPORT_MB_CEILING = 2500
+APP_MB_CEILING = 1500
+PAGE_OPEN_S_CEILING = 3.0
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict:
+    cpu = None
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        total_kb = int(next(line for line in handle if line.startswith("MemTotal")).split()[1])
+    import duckdb
+    import pandas
+
+    return {"cores": os.cpu_count(), "ram_gib": round(total_kb / 2 ** 20, 1), "cpu": cpu,
+            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pandas.__version__,
+            "load_average_at_start": [round(v, 2) for v in os.getloadavg()]}
+
+
+def step_entry(measured: Measured, rows: int | None, **extra) -> dict:
+    entry = {"seconds": round(measured.seconds, 3), "rows": rows,
+             "rows_per_s": round(rows / measured.seconds, 1) if rows and measured.seconds else None,
+             "peak_rss_mb": round(measured.peak_rss_mb, 1),
+             "peak_tree_mb": round(measured.peak_tree_mb, 1) if measured.peak_tree_mb else None}
+    entry.update(extra)
+    return entry
+
+
+class StepFailed(Exception):
+    pass
+
+
+def child(step: str, arguments: dict, timeout: float) -> tuple[Measured, dict]:
+    """One step of bench/steps.py in its own process; its JSON result."""
+    measured = run([sys.executable, "-m", "bench.steps", step, json.dumps(arguments)], cwd=PROJECT_ROOT,
+                   timeout=timeout)
+    if measured.returncode != 0:
+        raise StepFailed(f"{step} exited {measured.returncode}: {measured.stderr.strip()[-2000:]}")
+    return measured, json.loads(measured.stdout.strip().splitlines()[-1])
+
+
+def loaders_import(path: Path, db: Path, timeout: float) -> tuple[Measured, dict, str]:
+    """`python -m loaders import FILE --db DB --progress`, as analysts run it; its stage times."""
+    measured = run([sys.executable, "-m", "loaders", "import", str(path), "--db", str(db), "--progress"],
+                   cwd=PROJECT_ROOT, timeout=timeout)
+    if measured.returncode != 0:
+        raise StepFailed(f"import of {path.name} exited {measured.returncode}: {measured.stderr.strip()[-2000:]}")
+    marks = [(float(m.group(1)), m.group(2)) for m in map(PROGRESS.match, measured.stderr.splitlines()) if m]
+    stages = {}
+    for (at, name), (next_at, _) in zip(marks, marks[1:]):
+        stages[name] = round(next_at - at, 3)
+    return measured, stages, measured.stdout.strip()
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median seconds, with every run's seconds and the highest memory."""
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["runs_seconds"] = [r["seconds"] for r in runs]
+    chosen["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    trees = [r["peak_tree_mb"] for r in runs if r["peak_tree_mb"]]
+    chosen["peak_tree_mb"] = max(trees) if trees else None
+    return chosen
+
+
+def run_benchmark(scale: float, runs: int, reps: int, workdir: Path, timeout: float) -> dict:
+    files_dir = workdir / "files"
+    steps: dict = {}
+    errors: dict = {}
+
+    def attempt(name: str, body) -> None:
+        say(f"{name} ...")
+        started = time.perf_counter()
+        try:
+            steps[name] = body()
+        except StepFailed as e:
+            errors[name] = str(e)
+            say(f"{name} FAILED: {str(e)[:500]}")
+            return
+        say(f"{name} done in {time.perf_counter() - started:.1f} s")
+
+    generated: dict = {}
+
+    def generate() -> dict:
+        measured, result = child("generate", {"scale": scale, "folder": str(files_dir)}, timeout)
+        generated.update(result)
+        return step_entry(measured, result["rows"], generate_seconds=result["generate_seconds"],
+                          file_mb=result["file_mb"])
+
+    attempt("generate", generate)
+    if "generate" not in steps:
+        return {"steps": steps, "errors": errors}
+    files = {name: Path(path) for name, path in generated["files"].items()}
+    data = generated["data"]
+    store = workdir / "store.duckdb"
+
+    # The limit and our csv ingest alternate, so both meet the same moments of a noisy machine.
+    def limit_and_csv() -> None:
+        limits, ingests = [], []
+        for k in range(runs):
+            db = workdir / f"limit{k}.duckdb"
+            measured, result = child("limit", {"csv": str(files["survey.csv"]), "db": str(db)}, timeout)
+            limits.append(step_entry(measured, result["rows"], inner_seconds=result["inner_seconds"]))
+            db.unlink(missing_ok=True)
+            target = store if k == runs - 1 else workdir / f"survey{k}.duckdb"
+            target.unlink(missing_ok=True)
+            measured, stages, printed = loaders_import(files["survey.csv"], target, timeout)
+            without = measured.seconds - stages.get("scoring sentiment", 0.0)
+            ratings = re.search(r"(\d+) ratings", printed)
+            ingests.append(step_entry(measured, data["survey_responses"], stages=stages,
+                                      seconds_without_sentiment=round(without, 3),
+                                      rows_per_s_without_sentiment=round(data["survey_responses"] / without, 1),
+                                      ratings=int(ratings.group(1)) if ratings else None))
+            if target != store:
+                target.unlink(missing_ok=True)
+        steps["limit_csv"] = median_run(limits)
+        steps["ingest_csv"] = median_run(ingests)
+
+    say("limit_csv and ingest_csv ...")
+    try:
+        limit_and_csv()
+    except StepFailed as e:
+        errors["ingest_csv"] = str(e)
+        say(f"ingest_csv FAILED: {str(e)[:500]}")
+
+    def ingest_xlsx() -> dict:
+        results = []
+        for k in range(runs):
+            db = workdir / f"xlsx{k}.duckdb"
+            db.unlink(missing_ok=True)
+            measured, stages, _ = loaders_import(files["survey.xlsx"], db, timeout)
+            read_map_validate = stages.get("reading", 0.0) + stages.get("validating", 0.0)
+            results.append(step_entry(measured, data["xlsx_rows"], stages=stages,
+                                      read_map_validate_seconds=round(read_map_validate, 3)))
+            db.unlink(missing_ok=True)
+        return median_run(results)
+
+    attempt("ingest_xlsx", ingest_xlsx)
+
+    def ingest_rest(name: str, rows: int):
+        def body() -> dict:
+            measured, stages, _ = loaders_import(files[name], store, timeout)
+            return step_entry(measured, rows, stages=stages)
+        return body
+
+    attempt("ingest_nps", ingest_rest("nps.csv", data["nps_responses"]))
+    attempt("ingest_complaints", ingest_rest("complaints.csv", data["complaints"]))
+    attempt("ingest_management", ingest_rest("management.xlsx", 30))
+    attempt("ingest_standards", ingest_rest("standards.csv", None))
+
+    def sentiment() -> dict:
+        measured, result = child("sentiment", {"scale": scale, "csv": str(files["survey.csv"])}, timeout)
+        mix = result["demo_mix"]
+        rates = {"en": result["english"]["per_s"], "zh": result["chinese"]["per_s"]}
+        every = sum(v["comments"] / rates[k] for k, v in mix["by_language"].items() if k in rates)
+        distinct = sum(v["distinct"] / rates[k] for k, v in mix["by_language"].items() if k in rates)
+        mix["estimated_seconds_scoring_every_comment"] = round(every, 1)
+        mix["estimated_seconds_scoring_each_text_once"] = round(distinct, 1)
+        mix["saving_factor"] = round(every / distinct, 2) if distinct else None
+        scored = steps.get("ingest_csv", {}).get("stages", {}).get("scoring sentiment")
+        mix["measured_seconds_at_import"] = scored
+        return step_entry(measured, result["rows"], **{k: v for k, v in result.items() if k != "rows"})
+
+    attempt("sentiment", sentiment)
+
+    def peer_read(step: str, key: str, rows: int):
+        def body() -> dict:
+            results = []
+            for _ in range(runs):
+                measured, result = child(step, {key.split(".")[1]: str(files[key])}, timeout)
+                results.append(step_entry(measured, result["rows"], inner_seconds=result["inner_seconds"]))
+            return median_run(results)
+        return body
+
+    attempt("peer_read_csv", peer_read("peer_read_csv", "survey.csv", data["survey_responses"]))
+    attempt("peer_read_xlsx", peer_read("peer_read_xlsx", "survey.xlsx", data["xlsx_rows"]))
+
+    store_rows = (data["survey_responses"] + (steps.get("ingest_csv", {}).get("ratings") or 0)
+                  + data["nps_responses"] + data["complaints"])
+
+    def queries() -> dict:
+        measured, result = child("queries", {"db": str(store), "reps": reps}, timeout)
+        unfiltered = sum(p["all"]["p50_ms"] for name, p in result["pages"].items() if name != "sidebar")
+        return step_entry(measured, store_rows, **{k: v for k, v in result.items() if k != "rows"},
+                          rows_per_s_note="stored rows over the summed p50 of every page, unfiltered",
+                          rows_per_page_s=round(store_rows / (unfiltered / 1000), 1) if unfiltered else None)
+
+    attempt("queries", queries)
+
+    def peer_queries() -> dict:
+        measured, result = child("peer_queries", {"db": str(store), "reps": reps,
+                                                  "files": {k: str(v) for k, v in files.items()}}, timeout)
+        return step_entry(measured, result["rows"], **{k: v for k, v in result.items() if k != "rows"})
+
+    attempt("peer_queries", peer_queries)
+
+    def page() -> dict:
+        measured, result = child("page", {"db": str(store), "timeout": 120}, timeout)
+        total = sum(p["first_s"] for p in result["pages"].values())
+        return step_entry(measured, None, **{k: v for k, v in result.items() if k != "rows"},
+                          rows_in_store=store_rows,
+                          rows_per_page_s=round(store_rows / total, 1) if total else None)
+
+    attempt("page", page)
+    return {"data": data, "steps": steps, "errors": errors}
+
+
+# --- ratios and floors -----------------------------------------------------------------------
+
+def _ratio(a, b) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+def floors(result: dict) -> tuple[dict, list[dict]]:
+    from app import PAGES
+    from bench.page_calls import PAGE_CALLS
+
+    steps = result["steps"]
+    ratios: dict = {}
+    table: list[dict] = []
+
+    def floor(name: str, measured, limit, met: bool | None, **extra) -> None:
+        table.append({"floor": name, "measured": measured, "limit": limit, "met": met, **extra})
+
+    xlsx, peer_xlsx = steps.get("ingest_xlsx"), steps.get("peer_read_xlsx")
+    if xlsx and peer_xlsx:
+        ratios["xlsx_peer_over_ours"] = _ratio(peer_xlsx["inner_seconds"], xlsx["read_map_validate_seconds"])
+        floor("xlsx: read+map+validate vs pandas.read_excel(openpyxl), times faster",
+              ratios["xlsx_peer_over_ours"], f">= {XLSX_SPEEDUP_FLOOR:g}",
+              ratios["xlsx_peer_over_ours"] is not None and ratios["xlsx_peer_over_ours"] >= XLSX_SPEEDUP_FLOOR)
+    csv, limit = steps.get("ingest_csv"), steps.get("limit_csv")
+    if csv and limit:
+        ratios["csv_ours_over_limit"] = _ratio(csv["seconds_without_sentiment"], limit["seconds"])
+        ratios["csv_ours_with_sentiment_over_limit"] = _ratio(csv["seconds"], limit["seconds"])
+        floor("csv: our ingest without sentiment / plain DuckDB read_csv", ratios["csv_ours_over_limit"],
+              f"<= {CSV_OVERHEAD_CEILING:g}",
+              ratios["csv_ours_over_limit"] is not None and ratios["csv_ours_over_limit"] <= CSV_OVERHEAD_CEILING)
+    peer_csv = steps.get("peer_read_csv")
+    if csv and peer_csv:
+        ratios["csv_pandas_read_csv_over_limit"] = _ratio(peer_csv["seconds"], limit["seconds"]) if limit else None
+    queries, peer = steps.get("queries"), steps.get("peer_queries")
+    on_main = {p.url_path for p in PAGES}
+    if queries:
+        ratios["page_speedup_over_peer"] = {}
+        for page, by_variant in queries["pages"].items():
+            status = "on main" if page in on_main else ("every page" if page == "sidebar" else "planned (issue 5)")
+            for variant, timing in by_variant.items():
+                floor(f"page analytics p95, {page} [{variant}]", timing["p95_ms"], f"<= {PAGE_P95_MS_CEILING:g} ms",
+                      timing["p95_ms"] <= PAGE_P95_MS_CEILING, page=page, variant=variant, status=status)
+                peer_timing = (peer or {}).get("pages", {}).get(page, {}).get(variant)
+                if peer_timing:
+                    speedup = _ratio(peer_timing["p50_ms"], timing["p50_ms"])
+                    ratios["page_speedup_over_peer"][f"{page} [{variant}]"] = speedup
+                    floor(f"page analytics vs pandas peer (p50), {page} [{variant}], times faster", speedup,
+                          f">= {PAGE_PEER_SPEEDUP_FLOOR:g}", speedup >= PAGE_PEER_SPEEDUP_FLOOR,
+                          page=page, variant=variant, status=status)
+        ratios["pages_without_a_call_list"] = sorted(on_main - set(PAGE_CALLS))
+    if queries and peer:
+        agree = {}
+        for variant, ours in queries["headline"].items():
+            theirs = peer["headline"].get(variant, {})
+            agree[variant] = {k: _same(v, theirs.get(k)) for k, v in ours.items()}
+        ratios["peer_agrees_with_ours"] = agree
+    sentiment = steps.get("sentiment")
+    if sentiment:
+        english, chinese = sentiment["english"]["per_s"], sentiment["chinese"]["per_s"]
+        floor("sentiment: distinct English comments/s, both cores", english, f">= {ENGLISH_PER_S_FLOOR:,}",
+              english >= ENGLISH_PER_S_FLOOR)
+        floor("sentiment: distinct Chinese comments/s, both cores", chinese, f">= {CHINESE_PER_S_FLOOR:,}",
+              chinese >= CHINESE_PER_S_FLOOR)
+        ratios["demo_mix_saving_factor"] = sentiment["demo_mix"]["saving_factor"]
+    if csv:
+        peak = max(csv["peak_rss_mb"], csv["peak_tree_mb"] or 0)
+        floor("peak memory of the full csv import (MB, process tree Pss or largest RSS)", peak,
+              f"<= {IMPORT_MB_CEILING}", peak <= IMPORT_MB_CEILING)
+    page = steps.get("page")
+    if page:
+        app_mb = page["app_peak_pss_mb"]
+        floor("the running app's memory with every page open (MB, Pss)", app_mb, f"<= {APP_MB_CEILING}",
+              app_mb is not None and app_mb <= APP_MB_CEILING)
+        for name, timing in page["pages"].items():
+            floor(f"page open to charts drawn, {name} (s, first open)", timing["first_s"],
+                  f"<= {PAGE_OPEN_S_CEILING:g}", timing["first_s"] <= PAGE_OPEN_S_CEILING and not timing["exceptions"],
+                  page=name)
+    return ratios, table
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=None, help="1.0 = a million responses (default)")
+    parser.add_argument("--quick", action="store_true", help=f"smoke test: scale {QUICK_SCALE}, one run, 3 renders")
+    parser.add_argument("--runs", type=int, default=None, help="runs of each ingest and read step (default 3, quick 1)")
+    parser.add_argument("--reps", type=int, default=None, help="renders of each page per variant (default 15, quick 3)")
+    parser.add_argument("--out", default=None, help="also write the JSON to this file")
+    parser.add_argument("--keep", default=None, help="work in this folder and keep its files and store")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds any one step may take")
+    args = parser.parse_args(argv)
+    scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 1.0)
+    runs = args.runs or (1 if args.quick else 3)
+    reps = args.reps or (3 if args.quick else 15)
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    say(f"scale {scale}, {runs} run(s) per ingest step, {reps} renders per page; working in {workdir}")
+    started = time.perf_counter()
+    try:
+        info = machine()
+        result = run_benchmark(scale, runs, reps, workdir, args.timeout)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    info["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
+    ratios, table = floors(result)
+    report = {
+        "benchmark": "the dashboard at scale, with the naive pandas peer measured in the same run",
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "scale": scale, "quick": args.quick, "runs": runs, "reps": reps,
+        "machine": info,
+        "data": result.get("data"),
+        "steps": result["steps"],
+        "ratios": ratios,
+        "floors": table,
+        "floors_missed": sum(1 for row in table if row["met"] is False),
+        "errors": result["errors"],
+        "total_seconds": round(time.perf_counter() - started, 1),
+    }
+    text = json.dumps(report, indent=1, ensure_ascii=False, default=str)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,380 @@
+"""The benchmark's steps, each run by bench/run.py in a process of its own.
+
+`python -m bench.steps STEP JSON` runs one step with the JSON object as its arguments and prints
+one JSON object (its own measurements) as the last line of stdout. The ingest steps need no code
+here: they are `python -m loaders import`, exactly as analysts run it.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+# The full scale of issue 8; --scale multiplies every count.
+FULL_SURVEY = 1_000_000
+FULL_NPS = 1_000_000
+FULL_COMPLAINTS = 200_000
+XLSX_SHARE = 0.1              # the xlsx holds every tenth survey response: 100,000 at full scale
+SERVQUAL_SHARE = 0.1          # paired SERVQUAL items for 100,000 of the million
+FULL_ENGLISH_TEXTS = 100_000  # distinct comments scored for the sentiment rates
+FULL_CHINESE_TEXTS = 20_000
+MIN_TEXTS = 4_000             # at least what makes score_texts use both cores
+# The branch filter of the "branch" variant: the demo's declining branch.
+FILTER_BRANCH = "Guangzhou Tianhe"
+
+
+def _now() -> float:
+    return time.perf_counter()
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Linear interpolation between the closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = share * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def timing_summary(seconds: list[float]) -> dict:
+    ms = [s * 1000 for s in seconds]
+    return {"p50_ms": round(percentile(ms, 0.5), 2), "p95_ms": round(percentile(ms, 0.95), 2),
+            "min_ms": round(min(ms), 2), "runs": len(ms)}
+
+
+# --- generate --------------------------------------------------------------------------------
+
+def _write_workbook(path: Path, sheets: dict) -> None:
+    """An xlsx as Excel users send it: dates as dates, blank cells empty (openpyxl, write-only)."""
+    import pandas as pd
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, frame in sheets.items():
+        sheet = workbook.create_sheet(title)
+        sheet.append(list(frame.columns))
+        columns = []
+        for name in frame.columns:
+            series = frame[name]
+            if pd.api.types.is_datetime64_any_dtype(series):
+                values = [None if pd.isna(v) else v.date() for v in series]
+            else:
+                values = [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v)
+                          for v in series.astype(object)]
+            columns.append(values)
+        for row in zip(*columns):
+            sheet.append(row)
+    workbook.save(path)
+
+
+def step_generate(args: dict) -> dict:
+    from loaders.demo import generate
+
+    scale, folder = float(args["scale"]), Path(args["folder"])
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {"survey": max(200, round(FULL_SURVEY * scale)), "nps": max(200, round(FULL_NPS * scale)),
+              "complaints": max(100, round(FULL_COMPLAINTS * scale))}
+    started = _now()
+    demo = generate(responses=counts["survey"], nps_responses=counts["nps"], complaints=counts["complaints"],
+                    servqual_share=SERVQUAL_SHARE, seed=int(args.get("seed", 7)))
+    generated = _now() - started
+    files = {name: folder / name for name in
+             ("survey.csv", "survey.xlsx", "nps.csv", "complaints.csv", "management.xlsx", "standards.csv")}
+    # The formats analysts send: a survey saved as "CSV UTF-8", the NPS export of a Chinese
+    # Windows Excel (GBK, CRLF), the complaint log as UTF-8 with a byte-order mark.
+    demo.survey_responses.to_csv(files["survey.csv"], index=False, date_format="%Y-%m-%d")
+    sample = demo.survey_responses.iloc[::round(1 / XLSX_SHARE)]
+    _write_workbook(files["survey.xlsx"], {"Responses": sample, "Questions": demo.survey_questions})
+    demo.nps.to_csv(files["nps.csv"], index=False, encoding="gbk", lineterminator="\r\n", date_format="%Y-%m-%d")
+    demo.complaints.to_csv(files["complaints.csv"], index=False, encoding="utf-8-sig", lineterminator="\r\n",
+                           date_format="%Y-%m-%d %H:%M")
+    _write_workbook(files["management.xlsx"], {"Estimates": demo.management})
+    demo.standards.to_csv(files["standards.csv"], index=False, encoding="utf-8", float_format="%g")
+
+    survey = demo.survey_responses
+    rating_columns = [c for c in survey.columns if c[:1] in "AIEP" and c[1:2] in "0_"]
+    cells = int(survey[rating_columns].notna().sum().sum())
+    not_applicable = int((survey[[c for c in rating_columns if c.startswith("A")]] == 0).sum().sum())
+    return {
+        "rows": counts["survey"] + counts["nps"] + counts["complaints"],
+        "generate_seconds": round(generated, 3),
+        "files": {name: str(path) for name, path in files.items()},
+        "file_mb": {name: round(path.stat().st_size / 2 ** 20, 1) for name, path in files.items()},
+        "data": {
+            "survey_responses": len(survey),
+            "attribute_ratings": int(survey[[f"A{i:02d}" for i in range(1, 11)]].notna().sum().sum())
+            - not_applicable,
+            "rating_cells": cells,
+            "survey_ratings_stored": cells - not_applicable,
+            "importance_share": round(float(survey["I_A01"].notna().mean()), 4),
+            "servqual_respondents": int(survey["P_S01"].notna().sum()),
+            "survey_comments": int(survey["Comment"].notna().sum()),
+            "xlsx_rows": len(sample),
+            "nps_responses": len(demo.nps),
+            "complaints": len(demo.complaints),
+        },
+    }
+
+
+# --- the limit -------------------------------------------------------------------------------
+
+def step_limit(args: dict) -> dict:
+    """The same csv by plain DuckDB read_csv into a table of a fresh database file."""
+    import duckdb
+
+    started = _now()
+    con = duckdb.connect(args["db"])
+    con.execute("CREATE TABLE survey AS SELECT * FROM read_csv(?)", [args["csv"]])
+    rows = con.execute("SELECT count(*) FROM survey").fetchone()[0]
+    con.close()
+    return {"rows": rows, "inner_seconds": round(_now() - started, 3)}
+
+
+# --- sentiment -------------------------------------------------------------------------------
+
+def _rate(texts: list[str], workers: int | None) -> dict:
+    from analytics.sentiment import score_texts
+
+    started = _now()
+    scored = score_texts(texts, workers=workers, parallel_from=2 if workers != 1 else 10 ** 12)
+    seconds = _now() - started
+    assert len(scored) == len(set(texts))
+    return {"texts": len(texts), "seconds": round(seconds, 3), "per_s": round(len(texts) / seconds, 1)}
+
+
+def step_sentiment(args: dict) -> dict:
+    """Comments per second on distinct texts, both cores and one; the demo mix's repeats counted."""
+    import os
+
+    import duckdb
+
+    from analytics.sentiment import detect_language
+    from loaders.demo import distinct_texts
+
+    scale = float(args["scale"])
+    english = distinct_texts(max(MIN_TEXTS, round(FULL_ENGLISH_TEXTS * scale)), "en")
+    chinese = distinct_texts(max(MIN_TEXTS, round(FULL_CHINESE_TEXTS * scale)), "zh")
+    result = {"cores": os.cpu_count(), "english": _rate(english, None), "chinese": _rate(chinese, None)}
+    # One core on a quarter of the texts: what the process pool adds.
+    result["english_one_core"] = _rate(english[: len(english) // 4], 1)
+    result["chinese_one_core"] = _rate(chinese[: len(chinese) // 4], 1)
+
+    # The demo mix: the survey file's comments, many of them the same templated sentence.
+    con = duckdb.connect()
+    counts = con.execute(
+        "SELECT \"Comment\" AS text, count(*) AS n FROM read_csv(?, all_varchar = true)"
+        " WHERE \"Comment\" IS NOT NULL AND trim(\"Comment\") <> '' GROUP BY 1", [args["csv"]]).fetchall()
+    con.close()
+    by_language: dict[str, dict[str, int]] = {}
+    for text, n in counts:
+        language = detect_language(text) or "none"
+        entry = by_language.setdefault(language, {"comments": 0, "distinct": 0})
+        entry["comments"] += n
+        entry["distinct"] += 1
+    result["demo_mix"] = {
+        "comments": sum(e["comments"] for e in by_language.values()),
+        "distinct": sum(e["distinct"] for e in by_language.values()),
+        "by_language": by_language,
+    }
+    result["rows"] = len(english) + len(chinese)
+    return result
+
+
+# --- the peer: pandas reading -------------------------------------------------------------------
+
+def step_peer_read_csv(args: dict) -> dict:
+    import pandas as pd
+
+    started = _now()
+    frame = pd.read_csv(args["csv"])
+    return {"rows": len(frame), "inner_seconds": round(_now() - started, 3)}
+
+
+def step_peer_read_xlsx(args: dict) -> dict:
+    import pandas as pd
+
+    started = _now()
+    frame = pd.read_excel(args["xlsx"], engine="openpyxl")
+    return {"rows": len(frame), "inner_seconds": round(_now() - started, 3)}
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+def variants(con, only: list[str] | None = None) -> dict:
+    """The selections pages are timed on: (current, previous, trend) per variant.
+
+    all: the whole range of the data (a page compares periods, so it always has dates);
+    branch: the same with one branch; month: the data's last calendar month.
+    """
+    from analytics.filters import Filters, month_filters, previous_period, resolve_period
+
+    whole = resolve_period(con, Filters())
+    chosen = {
+        "all": whole,
+        "branch": replace(whole, branches=(FILTER_BRANCH,)),
+    }
+    if whole.date_to is not None:
+        chosen["month"] = month_filters(Filters(), whole.date_to.strftime("%Y-%m"))
+    result = {}
+    for name, current in chosen.items():
+        if only and name not in only:
+            continue
+        previous = previous_period(current)
+        trend = replace(current, date_from=None, date_to=None)
+        result[name] = {"current": current, "previous": previous, "trend": trend}
+    return result
+
+
+def resolve_call(spec) -> tuple:
+    path, args, kwargs = spec
+    module_name, _, function_name = path.rpartition(".")
+    function = getattr(importlib.import_module(module_name), function_name)
+    return path, function, args, kwargs
+
+
+def bind(args: tuple, selection: dict) -> list:
+    from bench.page_calls import CURRENT, PREVIOUS, TREND
+
+    names = {CURRENT: "current", PREVIOUS: "previous", TREND: "trend"}
+    return [selection[names[a]] if isinstance(a, str) and a in names else a for a in args]
+
+
+def headline(con, current) -> dict:
+    """A few numbers the peer must reproduce, so its speed is compared on the same results."""
+    from analytics.complaints import cause_pareto, complaint_counts
+    from analytics.csi import csi_score
+    from analytics.gaps import gap5
+    from analytics.nps import nps_score
+    from analytics.sentiment import sentiment_summary
+
+    pareto = cause_pareto(con, current)
+    return {
+        "nps": nps_score(con, current).score,
+        "csi": csi_score(con, current).score,
+        "gap5": gap5(con, current).overall,
+        "sentiment_mean": sentiment_summary(con, current).mean,
+        "complaints": complaint_counts(con, current).n,
+        "top_cause_count": int(pareto["count"].iloc[0]) if len(pareto) else None,
+    }
+
+
+def step_queries(args: dict) -> dict:
+    """Every analytics call of every page, p50/p95 over repeated renders, per filter variant.
+
+    The first render of each page and variant warms DuckDB's buffers and is reported apart
+    (first_ms); p50/p95 are over the renders after it. Nothing is cached between renders.
+    """
+    from bench.page_calls import PAGE_CALLS, SIDEBAR
+    from loaders.store import connect
+
+    con = connect(args["db"], read_only=True)
+    reps = int(args["reps"])
+    pages = {name: [resolve_call(c) for c in calls] for name, calls in PAGE_CALLS.items()}
+    pages["sidebar"] = [resolve_call(c) for c in SIDEBAR]
+    chosen = variants(con, args.get("variants"))
+    report: dict = {}
+    checks: dict = {}
+    started = _now()
+    for variant, selection in chosen.items():
+        checks[variant] = headline(con, selection["current"])
+        totals = {page: [] for page in pages}
+        per_call = {page: [[] for _ in calls] for page, calls in pages.items()}
+        for _ in range(reps + 1):
+            for page, calls in pages.items():
+                cursor = con.cursor()
+                page_started = _now()
+                for i, (_, function, call_args, kwargs) in enumerate(calls):
+                    call_started = _now()
+                    function(cursor, *bind(call_args, selection), **kwargs)
+                    per_call[page][i].append(_now() - call_started)
+                totals[page].append(_now() - page_started)
+                cursor.close()
+        for page, calls in pages.items():
+            entry = {"first_ms": round(totals[page][0] * 1000, 2), **timing_summary(totals[page][1:]),
+                     "calls": []}
+            for i, (path, _, call_args, kwargs) in enumerate(calls):
+                entry["calls"].append({"call": _describe(path, call_args, kwargs),
+                                       **timing_summary(per_call[page][i][1:])})
+            report.setdefault(page, {})[variant] = entry
+    con.close()
+    return {"rows": None, "inner_seconds": round(_now() - started, 3), "reps": reps, "pages": report,
+            "headline": checks,
+            "variants": {v: {k: _plain_filters(f) for k, f in s.items()} for v, s in chosen.items()}}
+
+
+def _describe(path: str, args: tuple, kwargs: dict) -> str:
+    shown = [a if isinstance(a, str) else repr(a) for a in args]
+    shown += [f"{k}={v!r}" for k, v in kwargs.items()]
+    return f"{path.rsplit('.', 1)[-1]}({', '.join(shown)})"
+
+
+def _plain_filters(filters) -> dict | None:
+    if filters is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, (date, datetime)) else list(v) if isinstance(v, tuple) else v)
+            for k, v in filters.__dict__.items() if v not in ((), None)}
+
+
+# --- the peer: pandas on every rerun --------------------------------------------------------------
+
+def step_peer_queries(args: dict) -> dict:
+    from bench import peer
+    from loaders.store import connect
+
+    started = _now()
+    frames = peer.load(args["files"])
+    load_seconds = _now() - started
+    con = connect(args["db"], read_only=True)
+    peer.attach_sentiment(frames, con)
+    chosen = variants(con, args.get("variants"))
+    con.close()
+    reps = int(args["reps"])
+    report: dict = {}
+    checks: dict = {}
+    for variant, selection in chosen.items():
+        checks[variant] = peer.headline(frames, selection["current"])
+        totals = {page: [] for page in peer.PAGES}
+        for _ in range(reps + 1):
+            for page, render in peer.PAGES.items():
+                page_started = _now()
+                render(frames, selection)
+                totals[page].append(_now() - page_started)
+        for page in peer.PAGES:
+            report.setdefault(page, {})[variant] = {"first_ms": round(totals[page][0] * 1000, 2),
+                                                    **timing_summary(totals[page][1:])}
+    return {"rows": sum(len(f) for f in frames.values() if hasattr(f, "__len__")),
+            "load_seconds": round(load_seconds, 3), "reps": reps, "pages": report, "headline": checks}
+
+
+# --- the page in a browser --------------------------------------------------------------------------
+
+def step_page(args: dict) -> dict:
+    from bench import browser
+
+    return browser.time_pages(Path(args["db"]), timeout=float(args.get("timeout", 60)))
+
+
+STEPS = {"generate": step_generate, "limit": step_limit, "sentiment": step_sentiment,
+         "peer_read_csv": step_peer_read_csv, "peer_read_xlsx": step_peer_read_xlsx,
+         "queries": step_queries, "peer_queries": step_peer_queries, "page": step_page}
+
+
+def main(argv: list[str]) -> int:
+    step, arguments = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
+    result = STEPS[step](arguments)
+    print(json.dumps(result, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

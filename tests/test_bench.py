@@ -1,0 +1,114 @@
+"""The benchmark's smoke test: `python bench/run.py --quick` runs every step and prints one JSON
+object of the agreed shape with a number for each. Timings are never asserted here."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from numbers import Number
+
+import pytest
+
+from app import PAGES
+from bench.page_calls import PAGE_CALLS, SIDEBAR
+from bench.steps import percentile, resolve_call
+from conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+STEPS = ["generate", "limit_csv", "ingest_csv", "ingest_xlsx", "ingest_nps", "ingest_complaints",
+         "ingest_management", "ingest_standards", "sentiment", "peer_read_csv", "peer_read_xlsx",
+         "queries", "peer_queries", "page"]
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    done = subprocess.run([sys.executable, "bench/run.py", "--quick"], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def is_number(value) -> bool:
+    return isinstance(value, Number) and not isinstance(value, bool) and value == value
+
+
+def test_one_json_object_with_the_run_described(report):
+    assert report["quick"] is True and report["errors"] == {}
+    assert {"cores", "ram_gib", "cpu"} <= set(report["machine"])
+    assert report["data"]["survey_responses"] > 0 and report["data"]["nps_responses"] > 0
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_every_step_has_seconds_and_memory(report, step):
+    entry = report["steps"][step]
+    assert is_number(entry["seconds"]) and entry["seconds"] > 0
+    assert is_number(entry["peak_rss_mb"]) and entry["peak_rss_mb"] > 0
+
+
+@pytest.mark.parametrize("step", [s for s in STEPS if s not in ("queries", "page", "ingest_standards")])
+def test_row_steps_have_rows_per_second(report, step):
+    assert is_number(report["steps"][step]["rows_per_s"])
+
+
+def test_ingest_has_its_stages(report):
+    for step in ("ingest_csv", "ingest_xlsx"):
+        stages = report["steps"][step]["stages"]
+        assert set(stages) == {"reading", "validating", "scoring sentiment", "writing"}
+        assert all(is_number(v) for v in stages.values())
+
+
+def test_sentiment_rates_and_the_demo_mix(report):
+    sentiment = report["steps"]["sentiment"]
+    for language in ("english", "chinese", "english_one_core", "chinese_one_core"):
+        assert is_number(sentiment[language]["per_s"])
+    mix = sentiment["demo_mix"]
+    assert mix["comments"] >= mix["distinct"] > 0 and is_number(mix["saving_factor"])
+
+
+def test_every_page_and_variant_is_timed_for_us_and_the_peer(report):
+    ours, peer = report["steps"]["queries"]["pages"], report["steps"]["peer_queries"]["pages"]
+    assert set(ours) == set(PAGE_CALLS) | {"sidebar"}
+    for page, variants in ours.items():
+        assert set(variants) == {"all", "branch", "month"}
+        for timing in variants.values():
+            assert is_number(timing["p50_ms"]) and is_number(timing["p95_ms"])
+            assert len(timing["calls"]) == len(PAGE_CALLS.get(page, SIDEBAR))
+    for page, variants in peer.items():
+        assert page in ours
+        assert all(is_number(t["p50_ms"]) for t in variants.values())
+
+
+def test_the_peer_computes_the_same_numbers(report):
+    for variant, checks in report["ratios"]["peer_agrees_with_ours"].items():
+        assert all(checks.values()), (variant, checks)
+
+
+def test_every_page_of_the_app_is_opened_in_the_browser(report):
+    page = report["steps"]["page"]
+    assert set(page["pages"]) == {p.url_path for p in PAGES}
+    for timing in page["pages"].values():
+        assert is_number(timing["first_s"]) and timing["exceptions"] == 0
+    assert is_number(page["app_peak_pss_mb"])
+
+
+def test_floors_are_listed_with_a_verdict(report):
+    assert report["floors"]
+    for row in report["floors"]:
+        assert is_number(row["measured"]) and isinstance(row["met"], bool)
+
+
+@pytest.mark.parametrize("spec", [c for calls in PAGE_CALLS.values() for c in calls] + list(SIDEBAR),
+                         ids=lambda c: c[0])
+def test_every_listed_call_exists(spec):
+    assert callable(resolve_call(spec)[1])
+
+
+@pytest.mark.parametrize("values, share, expected", [
+    ([5.0], 0.95, 5.0),
+    ([1.0, 2.0, 3.0, 4.0, 5.0], 0.5, 3.0),
+    ([1.0, 2.0, 3.0, 4.0, 5.0], 0.95, 4.8),   # rank 0.95 * 4 = 3.8: 4 + 0.8 * (5 - 4)
+    ([10.0, 20.0], 0.5, 15.0),
+])
+def test_percentile_interpolates_between_ranks(values, share, expected):
+    assert percentile(values, share) == pytest.approx(expected)
