@@ -88,6 +88,14 @@ def open_and_wait(context, url: str, timeout: float) -> dict:
         tab.close()
 
 
+def address(spec) -> str:
+    """A page's path on the server: app.route() where app.py has it (the default page is the root)."""
+    import app
+
+    route = getattr(app, "route", None)
+    return route(spec) if route else spec.url_path
+
+
 def _stop(app: subprocess.Popen) -> None:
     app.terminate()
     try:
@@ -126,10 +134,10 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
                 context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
                 try:
                     warm_up = PAGES[(i + 1) % len(PAGES)]
-                    opened = open_and_wait(context, f"{base}/{warm_up.url_path}", timeout)
+                    opened = open_and_wait(context, f"{base}/{address(warm_up)}", timeout)
                     cold = cold or {"page": warm_up.url_path, "seconds": opened["seconds"]}
-                    first = open_and_wait(context, f"{base}/{spec.url_path}", timeout)
-                    again = open_and_wait(context, f"{base}/{spec.url_path}", timeout)
+                    first = open_and_wait(context, f"{base}/{address(spec)}", timeout)
+                    again = open_and_wait(context, f"{base}/{address(spec)}", timeout)
                 finally:
                     context.close()
                     _stop(app)
@@ -142,7 +150,7 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
             context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
             try:
                 for spec in PAGES:
-                    open_and_wait(context, f"http://127.0.0.1:{port}/{spec.url_path}", timeout)
+                    open_and_wait(context, f"http://127.0.0.1:{port}/{address(spec)}", timeout)
                     app_memory.append(tree_pss_mb(app.pid))
             finally:
                 context.close()

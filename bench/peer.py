@@ -336,35 +336,30 @@ def page_overview(frames, selection) -> None:
     current, previous, trend = selection["current"], selection["previous"], selection["trend"]
     nps_change(frames, current, previous)
     change = csi_change(frames, current, previous)
-    now_complaints = select(frames["complaints"], COMPLAINTS, current)
-    before_complaints = select(frames["complaints"], COMPLAINTS, previous)
-    now_texts, before_texts = texts(frames, current), texts(frames, previous)
-    a, b = sentiment_summary(now_texts["sentiment"]), sentiment_summary(before_texts["sentiment"])
-    welch_t_test(a["mean"], a["sd"], a["n"], b["mean"], b["sd"], b["n"])
-    two_proportion_z_test(a["negative"], a["n"], b["negative"], b["n"])
+    a, b = resolution(select(frames["complaints"], COMPLAINTS, current)), \
+        resolution(select(frames["complaints"], COMPLAINTS, previous))
+    two_proportion_z_test(a["within_n"], a["n_resolved"], b["within_n"], b["n_resolved"])
+    two_proportion_z_test(a["escalated_n"], a["known"], b["escalated_n"], b["known"])
+    sentiment_change(frames, current, previous)
+    rising(select(frames["complaints"], COMPLAINTS, current), select(frames["complaints"], COMPLAINTS, previous))
+    for filters in (current, previous):
+        frame = select(frames["nps"], NPS, filters)
+        nps_by(frame, frame["网点"])
     nps_trend = select(frames["nps"], NPS, trend)
     nps_by(nps_trend, month_key(nps_trend["日期"]))
+    len(select(frames["complaints"], COMPLAINTS, trend))
     survey_trend = select(frames["survey"], SURVEY, trend)
     csi_by(survey_trend, month_key(survey_trend["Date"]), change["now"]["weights"])
     trend_texts = texts(frames, trend)
     sentiment_by(trend_texts, month_key(pd.to_datetime(trend_texts["date"])))
-    attribute_changes(change)
-    rising(now_complaints, before_complaints)
-    for filters in (current, previous):
-        frame = select(frames["nps"], NPS, filters)
-        nps_by(frame, frame["网点"])
 
 
 def page_csi(frames, selection) -> None:
-    current, trend = selection["current"], selection["trend"]
-    change = csi_change(frames, current, selection["previous"])
+    change = csi_change(frames, selection["current"], selection["previous"])
     attribute_changes(change)
-    survey_trend = select(frames["survey"], SURVEY, trend)
-    csi_by(survey_trend, month_key(survey_trend["Date"]), change["now"]["weights"])
-    survey_now = select(frames["survey"], SURVEY, current)
-    csi_by(survey_now, survey_now["Branch"], change["now"]["weights"])
     importance_performance(change["now"])
-    key_drivers(survey_now)
+    survey_trend = select(frames["survey"], SURVEY, selection["trend"])
+    csi_by(survey_trend, month_key(survey_trend["Date"]), change["now"]["weights"])
 
 
 def page_gaps(frames, selection) -> None:
@@ -375,39 +370,45 @@ def page_gaps(frames, selection) -> None:
 
 
 def page_nps(frames, selection) -> None:
-    current = selection["current"]
-    nps_change(frames, current, selection["previous"])
+    current, previous = selection["current"], selection["previous"]
+    nps_change(frames, current, previous)
     trend = select(frames["nps"], NPS, selection["trend"])
     nps_by(trend, month_key(trend["日期"]))
-    now = select(frames["nps"], NPS, current)
-    nps_by(now, now["触点"])
-    nps_by(now, now["网点"])
+    now, before = select(frames["nps"], NPS, current), select(frames["nps"], NPS, previous)
+    for frame in (now, before):
+        nps_by(frame, frame["触点"])
+        nps_by(frame, frame["网点"])
     detractors = now[(now["推荐得分"] <= 6) & now["评论"].notna()]
     detractors.sort_values("日期", ascending=False).head(50)
 
 
-def page_sentiment(frames, selection) -> None:
-    now, before = texts(frames, selection["current"]), texts(frames, selection["previous"])
+def sentiment_change(frames, current, previous) -> None:
+    now, before = texts(frames, current), texts(frames, previous)
     a, b = sentiment_summary(now["sentiment"]), sentiment_summary(before["sentiment"])
     welch_t_test(a["mean"], a["sd"], a["n"], b["mean"], b["sd"], b["n"])
     two_proportion_z_test(a["negative"], a["n"], b["negative"], b["n"])
+
+
+def page_sentiment(frames, selection) -> None:
+    sentiment_change(frames, selection["current"], selection["previous"])
     trend = texts(frames, selection["trend"])
     sentiment_by(trend, month_key(pd.to_datetime(trend["date"])))
-    sentiment_by(now, now["source"])
+    now = texts(frames, selection["current"])
     sentiment_by(now, now["branch"])
-    verbatims(now, "negative")
-    verbatims(now, "positive")
+    sentiment_by(now, now["source"])
+    verbatims(now, "negative", 20)
 
 
 def page_complaints(frames, selection) -> None:
     now = select(frames["complaints"], COMPLAINTS, selection["current"])
     before = select(frames["complaints"], COMPLAINTS, selection["previous"])
-    pareto(now)
-    rising(now, before)
     a, b = resolution(now), resolution(before)
     two_proportion_z_test(a["within_n"], a["n_resolved"], b["within_n"], b["n_resolved"])
     two_proportion_z_test(a["escalated_n"], a["known"], b["escalated_n"], b["known"])
     repeat_complainants(frames["complaints"], selection["current"])
+    pareto(now)
+    now["Cause"].notna().sum()
+    rising(now, before)
     len(now), now["Customer ID"].nunique()
 
 

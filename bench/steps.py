@@ -210,28 +210,42 @@ def step_peer_read_xlsx(args: dict) -> dict:
 
 # --- queries ---------------------------------------------------------------------------------
 
-def variants(con, only: list[str] | None = None) -> dict:
-    """The selections pages are timed on: (current, previous, trend) per variant.
+def trend_window(filters, months: int = 12):
+    """The same selection over the `months` calendar months ending with the period's month (the
+    views' trend charts); a longer period keeps its own start."""
+    from analytics.filters import add_months
 
-    all: the whole range of the data (a page compares periods, so it always has dates);
-    branch: the same with one branch; month: the data's last calendar month.
+    if filters.date_from is None or filters.date_to is None:
+        return filters
+    start = add_months(filters.date_to.replace(day=1), -(months - 1))
+    return replace(filters, date_from=min(start, filters.date_from))
+
+
+def variants(con, only: list[str] | None = None) -> dict:
+    """The selections pages are timed on: current, previous and trend per variant.
+
+    month: what a page opens on, the latest full month of data against the month before, no other
+    filter (the issue's "no filter"); month_branch: the same for one branch ("a branch filter");
+    all_time: a custom period over the whole range of the data, against the equally long period
+    before it (empty), the heaviest a manager can ask for.
     """
     from analytics.filters import Filters, month_filters, previous_period, resolve_period
 
     whole = resolve_period(con, Filters())
-    chosen = {
-        "all": whole,
-        "branch": replace(whole, branches=(FILTER_BRANCH,)),
-    }
+    chosen = {}
     if whole.date_to is not None:
-        chosen["month"] = month_filters(Filters(), whole.date_to.strftime("%Y-%m"))
+        last = whole.date_to
+        month = month_filters(Filters(), last.strftime("%Y-%m"))
+        if month.date_to != last:  # the last month is not over: take the one before
+            month = previous_period(month)
+        chosen["month"] = month
+        chosen["month_branch"] = replace(month, branches=(FILTER_BRANCH,))
+        chosen["all_time"] = whole
     result = {}
     for name, current in chosen.items():
         if only and name not in only:
             continue
-        previous = previous_period(current)
-        trend = replace(current, date_from=None, date_to=None)
-        result[name] = {"current": current, "previous": previous, "trend": trend}
+        result[name] = {"current": current, "previous": previous_period(current), "trend": trend_window(current)}
     return result
 
 
@@ -242,11 +256,18 @@ def resolve_call(spec) -> tuple:
     return path, function, args, kwargs
 
 
-def bind(args: tuple, selection: dict) -> list:
-    from bench.page_calls import CURRENT, PREVIOUS, TREND
+def bind(values, selection: dict):
+    """Arguments (a tuple) or keyword arguments (a dict) with CURRENT, PREVIOUS ... filled in."""
+    from bench.page_calls import CURRENT, CURRENT_WEIGHTS, PREVIOUS, TREND
 
-    names = {CURRENT: "current", PREVIOUS: "previous", TREND: "trend"}
-    return [selection[names[a]] if isinstance(a, str) and a in names else a for a in args]
+    names = {CURRENT: "current", PREVIOUS: "previous", TREND: "trend", CURRENT_WEIGHTS: "weights"}
+
+    def one(value):
+        return selection[names[value]] if isinstance(value, str) and value in names else value
+
+    if isinstance(values, dict):
+        return {k: one(v) for k, v in values.items()}
+    return [one(v) for v in values]
 
 
 def headline(con, current) -> dict:
@@ -281,11 +302,14 @@ def step_queries(args: dict) -> dict:
     reps = int(args["reps"])
     pages = {name: [resolve_call(c) for c in calls] for name, calls in PAGE_CALLS.items()}
     pages["sidebar"] = [resolve_call(c) for c in SIDEBAR]
+    from analytics.csi import csi_weights
+
     chosen = variants(con, args.get("variants"))
     report: dict = {}
     checks: dict = {}
     started = _now()
     for variant, selection in chosen.items():
+        selection["weights"] = csi_weights(con, selection["current"])
         checks[variant] = headline(con, selection["current"])
         totals = {page: [] for page in pages}
         per_call = {page: [[] for _ in calls] for page, calls in pages.items()}
@@ -295,7 +319,7 @@ def step_queries(args: dict) -> dict:
                 page_started = _now()
                 for i, (_, function, call_args, kwargs) in enumerate(calls):
                     call_started = _now()
-                    function(cursor, *bind(call_args, selection), **kwargs)
+                    function(cursor, *bind(call_args, selection), **bind(kwargs, selection))
                     per_call[page][i].append(_now() - call_started)
                 totals[page].append(_now() - page_started)
                 cursor.close()
@@ -309,7 +333,8 @@ def step_queries(args: dict) -> dict:
     con.close()
     return {"rows": None, "inner_seconds": round(_now() - started, 3), "reps": reps, "pages": report,
             "headline": checks,
-            "variants": {v: {k: _plain_filters(f) for k, f in s.items()} for v, s in chosen.items()}}
+            "variants": {v: {k: _plain_filters(s[k]) for k in ("current", "previous", "trend")}
+                         for v, s in chosen.items()}}
 
 
 def _describe(path: str, args: tuple, kwargs: dict) -> str:

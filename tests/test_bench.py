@@ -70,7 +70,7 @@ def test_every_page_and_variant_is_timed_for_us_and_the_peer(report):
     ours, peer = report["steps"]["queries"]["pages"], report["steps"]["peer_queries"]["pages"]
     assert set(ours) == set(PAGE_CALLS) | {"sidebar"}
     for page, variants in ours.items():
-        assert set(variants) == {"all", "branch", "month"}
+        assert set(variants) == {"month", "month_branch", "all_time"}
         for timing in variants.values():
             assert is_number(timing["p50_ms"]) and is_number(timing["p95_ms"])
             assert len(timing["calls"]) == len(PAGE_CALLS.get(page, SIDEBAR))
