@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, is_filtered, month_key_sql, month_label, survey_ratings
+from analytics import ratings
+from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
 from analytics.query import count, fetch_df, number
 from analytics.stats import WelchTest, mean_interval, welch_t_test
 
@@ -30,62 +31,20 @@ GROUP_COLUMNS = {
     "product": "s.product",
 }
 
-# One rating row rescaled to 0–100 by its own scale.
-_SCORE_100 = "100.0 * (r.score - r.scale_min) / (r.scale_max - r.scale_min)"
 # Overall satisfaction rescaled to 0–1 when its scale is known, so mixed surveys correlate fairly.
 _OVERALL = ("CASE WHEN s.overall_scale_max > s.overall_scale_min"
             " THEN (s.overall_satisfaction - s.overall_scale_min)"
             " / (s.overall_scale_max - s.overall_scale_min)"
             " ELSE s.overall_satisfaction END")
+_RECOMMEND = "s.likelihood_to_recommend"
 
-# Per item and kind (satisfaction, importance): plain GROUP BY aggregates, which DuckDB runs far
-# faster than one row per item with FILTER clauses. The correlations need the respondent's columns.
-ITEM_KIND_STATS_SQL = f"""
-SELECT r.item_code, r.kind,
-       min(r.item_text) AS attribute,
-       min(lower(trim(r.dimension))) AS dimension,
-       count(*) AS n,
-       avg(r.score) AS mean_score,
-       min(r.scale_min) AS scale_min,
-       max(r.scale_max) AS scale_max,
-       avg({_SCORE_100}) AS satisfaction,
-       stddev_samp({_SCORE_100}) AS sd
-       {{correlations}}
-FROM {{source}}
-WHERE r.kind IN ('satisfaction', 'importance') AND r.scale_max > r.scale_min AND {{where}}
-GROUP BY r.item_code, r.kind
-"""
+# Every metric below reads survey_response once: each item position's score is a column of the
+# pass (analytics/ratings.py), so a filter is a WHERE and no rating is joined to its respondent.
 
-CORRELATION_COLUMNS = f"""
-       , corr({_SCORE_100}, {_OVERALL}) AS r_overall,
-       count({_OVERALL}) AS n_overall,
-       corr({_SCORE_100}, s.likelihood_to_recommend) AS r_recommend,
-       count(s.likelihood_to_recommend) AS n_recommend
-"""
-
-# Each respondent's weighted mean of the attributes they answered, then its mean, sd and n.
-RESPONDENT_INDEX_SQL = f"""
-WITH weight AS (
-    SELECT unnest($weight_codes) AS item_code, unnest($weight_values) AS weight
-), respondent AS (
-    SELECT {{group}} AS grp,
-           sum(weight.weight * {_SCORE_100}) / sum(weight.weight) AS csi
-    FROM {{source}}
-    JOIN weight ON r.item_code = weight.item_code
-    WHERE r.kind = 'satisfaction' AND r.scale_max > r.scale_min AND weight.weight > 0 AND {{where}}
-    GROUP BY 1, r.batch_id, r.row_no
-)
-SELECT grp, count(*) AS n, avg(csi) AS mean, stddev_samp(csi) AS sd
-FROM respondent
-GROUP BY grp
-"""
-
-ATTRIBUTES_BY_GROUP_SQL = f"""
-SELECT {{group}} AS grp, r.item_code, avg({_SCORE_100}) AS satisfaction, count(*) AS n
-FROM {{source}}
-WHERE r.kind = 'satisfaction' AND r.scale_max > r.scale_min AND {{where}}
-GROUP BY 1, 2
-"""
+# The respondent-level index (each respondent's weighted mean of the attributes they answered) is a
+# column `csi` next to the scores; its n, mean and sd are aggregates of the same pass.
+WITH_INDEX_SQL = "(SELECT s.*, {index} AS csi FROM {source}) AS s"
+INDEX_COLUMNS = "count(s.csi) AS index_n, avg(s.csi) AS index_mean, stddev_samp(s.csi) AS index_sd"
 
 STATS_COLUMNS = ["item_code", "attribute", "dimension", "n", "mean_score", "scale_min", "scale_max",
                  "satisfaction", "sd", "stated_importance", "n_importance", "r_overall", "n_overall",
@@ -150,31 +109,123 @@ class ImportancePerformance:
     table: pd.DataFrame = field(compare=False, repr=False)
 
 
+def _item_columns(item: ratings.Position, correlations: bool, pooled: bool) -> list[str]:
+    """The aggregates of one satisfaction position, on its own scale (rescaled to 0–100 after);
+    co-moments too when its code has several positions to pool."""
+    score, column = item.score(), item.column
+    columns = [f"count({score}) AS {column}_n", f"avg({score}) AS {column}_mean",
+               f"stddev_samp({score}) AS {column}_sd"]
+    if correlations:
+        for name, other in (("overall", _OVERALL), ("recommend", _RECOMMEND)):
+            # Pearson r does not change when the score is rescaled, so it is taken on the raw score
+            columns += [f"corr({score}, {other}) AS {column}_r_{name}",
+                        f"regr_count({score}, {other}) AS {column}_n_{name}"]
+            if pooled:
+                columns += [f"{fn}({score}, {other}) AS {column}_{fn}_{name}"
+                            for fn in ("regr_avgx", "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy")]
+    return columns
+
+
 def attribute_stats(con, filters: Filters = Filters(), *, correlations: bool = True) -> pd.DataFrame:
     """One row per satisfaction attribute: STATS_COLUMNS, aggregated in DuckDB.
 
     stated_importance is the mean of the item's importance rows (NaN without); r_overall and
     r_recommend are Pearson correlations over respondents (NaN unless `correlations`).
     """
-    source, where, params = survey_ratings(filters, needs_respondent=correlations)
-    sql = ITEM_KIND_STATS_SQL.format(correlations=CORRELATION_COLUMNS if correlations else "",
-                                     source=source, where=where)
-    frame = fetch_df(con, sql, params, what="attribute satisfaction")
-    satisfaction = frame[frame["kind"] == "satisfaction"].drop(columns="kind")
-    importance = frame[frame["kind"] == "importance"][["item_code", "mean_score", "n"]].rename(
-        columns={"mean_score": "stated_importance", "n": "n_importance"})
-    stats = satisfaction.merge(importance, on="item_code", how="left")
-    for column in ("r_overall", "r_recommend"):
-        if column not in stats:
-            stats[column] = math.nan
-    for column in ("n_overall", "n_recommend"):
-        if column not in stats:
-            stats[column] = 0
-    stats["n_importance"] = stats["n_importance"].fillna(0)
-    stats = stats.reindex(columns=STATS_COLUMNS).sort_values("item_code").reset_index(drop=True)
+    return _attribute_pass(con, filters, correlations)[0]
+
+
+def _attribute_pass(con, filters: Filters, correlations: bool,
+                    index_weights: CsiWeights | None = None) -> tuple[pd.DataFrame, tuple]:
+    """attribute_stats in one pass over the respondents; with `index_weights`, the same pass also
+    gives the respondent-level index's (n, mean, sd) under those weights."""
+    items = [p for p in ratings.positions(con, ("satisfaction", "importance")) if p.has_scale]
+    satisfaction = ratings.by_code([p for p in items if p.kind == "satisfaction"])
+    importance = ratings.by_code([p for p in items if p.kind == "importance" and p.item_code in satisfaction])
+    if not satisfaction:
+        return _empty_stats(), (0, None, None)
+    columns = []
+    for code_items in satisfaction.values():
+        for item in code_items:
+            columns += _item_columns(item, correlations, len(code_items) > 1)
+    for code_items in importance.values():
+        for item in code_items:
+            columns += [f"count({item.score()}) AS {item.column}_n", f"avg({item.score()}) AS {item.column}_mean"]
+    where, params = where_sql(filters, "survey_response", alias="s")
+    used = [p for code_items in (*satisfaction.values(), *importance.values()) for p in code_items]
+    source = ratings.scores_from(used, where)
+    index = _index_expression(used, index_weights, params) if index_weights is not None else None
+    if index is not None:
+        source = WITH_INDEX_SQL.format(index=index, source=source)
+        columns.append(INDEX_COLUMNS)
+    sql = ratings.PASS_SQL.format(columns=", ".join(columns), source=source)
+    row = fetch_df(con, sql, params, what="attribute satisfaction").iloc[0]
+    index_stats = (count(row["index_n"]), number(row["index_mean"]), number(row["index_sd"])) \
+        if index is not None else (0, None, None)
+    rows = []
+    for code, code_items in satisfaction.items():
+        rated = [p for p in code_items if count(row[f"{p.column}_n"])]
+        if not rated:
+            continue
+        n, satisfaction_mean, sd = ratings.pooled(
+            [(count(row[f"{p.column}_n"]), p.scaled(number(row[f"{p.column}_mean"])),
+              p.scaled_sd(number(row[f"{p.column}_sd"]))) for p in rated])
+        _, mean_score, _ = ratings.pooled(
+            [(count(row[f"{p.column}_n"]), number(row[f"{p.column}_mean"]), None) for p in rated])
+        stated = [p for p in importance.get(code, []) if count(row[f"{p.column}_n"])]
+        n_importance, stated_mean, _ = ratings.pooled(
+            [(count(row[f"{p.column}_n"]), number(row[f"{p.column}_mean"]), None) for p in stated])
+        record = {"item_code": code, "attribute": ratings.first_text(p.item_text for p in rated),
+                  "dimension": _dimension(p.dimension for p in rated), "n": n, "mean_score": mean_score,
+                  "scale_min": min(p.scale_min for p in rated), "scale_max": max(p.scale_max for p in rated),
+                  "satisfaction": satisfaction_mean, "sd": sd,
+                  "stated_importance": stated_mean if n_importance else math.nan, "n_importance": n_importance,
+                  "r_overall": math.nan, "n_overall": 0, "r_recommend": math.nan, "n_recommend": 0}
+        if correlations:
+            for name in ("overall", "recommend"):
+                record[f"n_{name}"], record[f"r_{name}"] = _correlation(row, rated, name)
+        rows.append(record)
+    if not rows:
+        return _empty_stats(), index_stats
+    stats = pd.DataFrame(rows, columns=STATS_COLUMNS).sort_values("item_code").reset_index(drop=True)
     for column in ("n", "n_importance", "n_overall", "n_recommend"):
         stats[column] = stats[column].astype("int64")
-    for column in ("stated_importance", "r_overall", "r_recommend", "satisfaction", "sd", "mean_score"):
+    for column in ("stated_importance", "r_overall", "r_recommend", "satisfaction", "sd", "mean_score",
+                   "scale_min", "scale_max"):
+        stats[column] = stats[column].astype(float)
+    return stats, index_stats
+
+
+def _dimension(dimensions) -> str | None:
+    """min(lower(trim(dimension))) over the rated positions, as the long view's GROUP BY gave it."""
+    named = [d.strip(" ").lower() for d in dimensions if d is not None]
+    return min(named) if named else None
+
+
+def _correlation(row, rated: list[ratings.Position], name: str) -> tuple[int, float]:
+    if len(rated) == 1:
+        column = rated[0].column
+        r = number(row[f"{column}_r_{name}"])
+        return count(row[f"{column}_n_{name}"]), r if r is not None else math.nan
+    parts = []
+    for p in rated:
+        n = count(row[f"{p.column}_n_{name}"])
+        if not n:
+            continue
+        # regr_*(score, other): x is the other variable, y the score, rescaled here to 0–100
+        mean_x, mean_y, sxx, syy, sxy = (number(row[f"{p.column}_{fn}_{name}"]) or 0.0 for fn in
+                                         ("regr_avgx", "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy"))
+        unit = 100.0 / p.span
+        parts.append((n, mean_x, p.scaled(mean_y), sxx, syy * unit ** 2, sxy * unit))
+    return ratings.pooled_correlation(parts)
+
+
+def _empty_stats() -> pd.DataFrame:
+    stats = pd.DataFrame({c: [] for c in STATS_COLUMNS})
+    for column in ("n", "n_importance", "n_overall", "n_recommend"):
+        stats[column] = stats[column].astype("int64")
+    for column in ("stated_importance", "r_overall", "r_recommend", "satisfaction", "sd", "mean_score",
+                   "scale_min", "scale_max"):
         stats[column] = stats[column].astype(float)
     return stats
 
@@ -206,15 +257,37 @@ def _weighted(satisfaction: dict[str, float], weights: dict[str, float]) -> floa
     return sum(weights.get(code, 0.0) * value for code, value in satisfaction.items()) / total
 
 
+def _index_expression(items: list[ratings.Position], weights: CsiWeights, params: dict) -> str | None:
+    """SQL for the respondent's weighted mean of the satisfaction attributes they answered, on 0–100
+    (NULL when they answered none with a weight above 0); adds its parameters to `params`."""
+    weighted, answered = [], []
+    for i, p in enumerate(x for x in items if x.kind == "satisfaction" and x.has_scale):
+        weight = float(weights.by_item.get(p.item_code, 0.0))
+        if weight <= 0:
+            continue
+        # w·100·(score − min)/(max − min) for an answered item, 0 for the others
+        params.update({f"w_{i}": weight, f"a_{i}": 100.0 * weight / p.span,
+                       f"b_{i}": -100.0 * weight * p.scale_min / p.span})
+        weighted.append(f"CASE WHEN {p.score()} IS NOT NULL THEN $a_{i} * {p.score()} + $b_{i} ELSE 0 END")
+        answered.append(f"CASE WHEN {p.score()} IS NOT NULL THEN $w_{i} ELSE 0 END")
+    if not weighted:
+        return None
+    return f"({' + '.join(weighted)}) / nullif({' + '.join(answered)}, 0)"
+
+
 def _index_stats(con, filters: Filters, weights: CsiWeights, group: str | None) -> pd.DataFrame:
-    source, where, params = survey_ratings(filters, needs_respondent=group is not None)
-    codes = list(weights.by_item)
-    params = {**params, "weight_codes": codes, "weight_values": [float(weights.by_item[c]) for c in codes]}
-    group_sql = GROUP_COLUMNS[group] if group else "NULL"
-    if not codes:
+    """The respondent-level index's n, mean and sd, overall (grp NULL) or per group."""
+    items = [p for p in ratings.positions(con, ("satisfaction",)) if p.has_scale]
+    where, params = where_sql(filters, "survey_response", alias="s")
+    index = _index_expression(items, weights, params)
+    if index is None:
         return pd.DataFrame({"grp": [], "n": [], "mean": [], "sd": []})
-    return fetch_df(con, RESPONDENT_INDEX_SQL.format(group=group_sql, source=source, where=where), params,
-                    what="the respondent-level CSI")
+    source = WITH_INDEX_SQL.format(index=index, source=ratings.scores_from(items, where))
+    sql = ratings.GROUPS_SQL.format(group=GROUP_COLUMNS[group] if group else "NULL", columns=INDEX_COLUMNS,
+                                    source=source)
+    frame = fetch_df(con, sql, params, what="the respondent-level CSI")
+    frame = frame[frame["index_n"] > 0]
+    return frame.rename(columns={"index_n": "n", "index_mean": "mean", "index_sd": "sd"})[["grp", "n", "mean", "sd"]]
 
 
 def _attribute_table(stats: pd.DataFrame, weights: CsiWeights) -> pd.DataFrame:
@@ -251,28 +324,37 @@ def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None =
     0–100) and n the number of such respondents. Pass `weights` to score a period with another
     period's weights (as csi_change does); the result's weight_values are the weights used.
     """
-    stats = _stats_for_weights(con, filters, weights)
-    chosen = weights if weights is not None else choose_weights(stats)
+    if weights is not None:
+        # the weights are known: the attributes and the respondent-level index come from one pass
+        stats, (n, mean, sd) = _attribute_pass(con, filters, False, weights)
+        chosen = weights
+    else:
+        stats = _stats_for_weights(con, filters, None)
+        chosen = choose_weights(stats)
+        index = _index_stats(con, filters, chosen, None)
+        n = count(index["n"].iloc[0]) if len(index) else 0
+        sd = number(index["sd"].iloc[0]) if len(index) else None
+        mean = number(index["mean"].iloc[0]) if len(index) else None
     attributes = _attribute_table(stats, chosen)
     satisfaction = dict(zip(stats["item_code"], stats["satisfaction"]))
     score = _weighted(satisfaction, chosen.by_item) if satisfaction else None
-    index = _index_stats(con, filters, chosen, None)
-    n = count(index["n"].iloc[0]) if len(index) else 0
-    sd = number(index["sd"].iloc[0]) if len(index) else None
-    mean = number(index["mean"].iloc[0]) if len(index) else None
     return _result(score, n, sd, chosen.source, attributes, mean, chosen)
 
 
 def _stats_for_weights(con, filters: Filters, weights: CsiWeights | None) -> pd.DataFrame:
     """Attribute stats, with correlations when derived weights may be needed.
 
-    Unfiltered, the ratings are read without their respondents (no join) and the correlations are
-    fetched only when the weights cannot be stated; filtered, the join is made anyway and the
-    correlations come with it.
+    Correlations cost a pass of their own, so they are read only when the weights cannot be
+    stated: at once when some attribute has no importance item at all, else when the stated
+    importance turns out incomplete for the selection.
     """
-    joined = is_filtered(filters, "survey_response")
-    stats = attribute_stats(con, filters, correlations=joined and weights is None)
-    if not joined and weights is None and not stats.empty and choose_weights(stats).source != STATED:
+    if weights is not None:
+        return attribute_stats(con, filters, correlations=False)
+    items = ratings.positions(con, ("satisfaction", "importance"))
+    unstated = {p.item_code for p in items if p.kind == "satisfaction"} - \
+        {p.item_code for p in items if p.kind == "importance"}
+    stats = attribute_stats(con, filters, correlations=bool(unstated))
+    if not unstated and not stats.empty and choose_weights(stats).source != STATED:
         stats = attribute_stats(con, filters, correlations=True)
     return stats
 
@@ -291,23 +373,15 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     if by not in GROUP_COLUMNS:
         raise FilterError(f"CSI cannot be broken down by {by!r}; use one of " + ", ".join(GROUP_COLUMNS))
     chosen = weights if weights is not None else csi_weights(con, filters)
-    source, where, params = survey_ratings(filters, needs_respondent=True)
     columns = [by, "csi", "n", "ci_low", "ci_high", "moe95"]
     if not chosen.by_item:
         return pd.DataFrame({c: [] for c in columns})
-    by_group = fetch_df(con, ATTRIBUTES_BY_GROUP_SQL.format(group=GROUP_COLUMNS[by], source=source, where=where),
-                        params, what=f"CSI by {by}")
-    index = _index_stats(con, filters, chosen, by)
-    index_by_group = {_group_key(row.grp): row for row in index.itertuples()}
-    satisfaction_by_group: dict = {}
-    for group, code, value in zip(by_group["grp"], by_group["item_code"], by_group["satisfaction"]):
-        satisfaction_by_group.setdefault(_group_key(group), {})[code] = value
+    satisfaction_by_group, index_by_group = _groups(con, filters, chosen, by)
     rows = []
     for group in sorted(satisfaction_by_group, key=lambda g: (g is None, g if g is not None else "")):
         score = _weighted(satisfaction_by_group[group], chosen.by_item)
-        stats = index_by_group.get(group)
-        result = _result(score, count(stats.n) if stats is not None else 0,
-                         number(stats.sd) if stats is not None else None, chosen.source, pd.DataFrame())
+        n, _, sd = index_by_group.get(group, (0, None, None))
+        result = _result(score, n, sd, chosen.source, pd.DataFrame())
         if result.score is not None:
             label = month_label(group) if by == "month" else group
             rows.append([label, result.score, result.n, result.ci_low, result.ci_high, result.moe95])
@@ -315,6 +389,36 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     # an object column keeps a missing branch as None (pandas would make it NaN in a text column)
     frame[by] = pd.Series([r[0] for r in rows], dtype=object)
     return frame
+
+
+def _groups(con, filters: Filters, weights: CsiWeights, by: str) -> tuple[dict, dict]:
+    """One pass grouped by `by`: {group: {item_code: satisfaction 0–100}} for the groups and
+    attributes with ratings, and {group: (n, mean, sd)} of the respondent-level index."""
+    items = ratings.by_code([p for p in ratings.positions(con, ("satisfaction",)) if p.has_scale])
+    if not items:
+        return {}, {}
+    used = [p for code_items in items.values() for p in code_items]
+    columns = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in used]
+    where, params = where_sql(filters, "survey_response", alias="s")
+    source = ratings.scores_from(used, where)
+    index = _index_expression(used, weights, params)
+    if index is not None:
+        source = WITH_INDEX_SQL.format(index=index, source=source)
+        columns.append(INDEX_COLUMNS)
+    sql = ratings.GROUPS_SQL.format(group=GROUP_COLUMNS[by], columns=", ".join(columns), source=source)
+    frame = fetch_df(con, sql, params, what=f"CSI by {by}")
+    satisfaction: dict = {}
+    index_stats: dict = {}
+    for row in frame.to_dict("records"):
+        group = _group_key(row["grp"])
+        for code, code_items in items.items():
+            n, value, _ = ratings.pooled([(count(row[f"{p.column}_n"]), p.scaled(number(row[f"{p.column}_mean"])), None)
+                                          for p in code_items])
+            if n:
+                satisfaction.setdefault(group, {})[code] = value
+        if index is not None and count(row["index_n"]):
+            index_stats[group] = (count(row["index_n"]), number(row["index_mean"]), number(row["index_sd"]))
+    return satisfaction, index_stats
 
 
 def _group_key(value):

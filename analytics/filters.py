@@ -109,25 +109,6 @@ def is_filtered(filters: Filters, table: str) -> bool:
     return where_sql(filters, table)[0] != "TRUE"
 
 
-# survey_rating carries no date, branch or region: they are its respondent's, in survey_response.
-# This is the one place that knows it, so storing them on the rating rows later is a local change.
-_RATINGS_WITH_RESPONDENT = (
-    "survey_rating AS r JOIN survey_response AS s ON r.batch_id = s.batch_id AND r.row_no = s.row_no")
-_RATINGS_ONLY = "survey_rating AS r"
-
-
-def survey_ratings(filters: Filters, *, needs_respondent: bool = False) -> tuple[str, str, dict]:
-    """(FROM source, WHERE fragment, parameters) for survey ratings `r` under `filters`.
-
-    The respondent `s` is joined only when a filter applies to it or the caller reads its columns
-    (`needs_respondent`), since the join is most of the cost of a query over millions of ratings.
-    """
-    where, params = where_sql(filters, "survey_response", alias="s")
-    if where == "TRUE" and not needs_respondent:
-        return _RATINGS_ONLY, where, params
-    return _RATINGS_WITH_RESPONDENT, where, params
-
-
 def month_key_sql(column: str) -> str:
     """An integer YYYYMM for a timestamp column: grouping on it is several times faster than on
     strftime's text; month_label turns the few keys of a result back into 'YYYY-MM'."""

@@ -18,11 +18,12 @@ import pandas as pd
 
 from analytics.complaints import DEFAULT_SLA_HOURS, resolution_stats
 from analytics.csi import csi_score
-from analytics.filters import Filters, survey_ratings
+from analytics import ratings
+from analytics.filters import Filters, where_sql
 from analytics.nps import nps_score
 from analytics.query import count, fetch_df, number
 
-UNGROUPED = "other"  # the dimension of an item that names none
+UNGROUPED = ratings.UNGROUPED  # the dimension of an item that names none
 
 # Machine-readable reasons a gap cannot be computed; the page translates them.
 NO_PERCEPTION_ITEMS = "no_perception_items"
@@ -45,54 +46,16 @@ ACTUAL_RULES = ("median_hours_to_resolve", "share_within_sla", "escalation_rate"
 
 _DIMENSION = f"coalesce(nullif(lower(trim({{column}})), ''), '{UNGROUPED}')"
 
-# Perception and expectation of the same item from the same respondent: one row per respondent and
-# item, then averaged per item over the respondents who gave both. The last row (item_code NULL)
-# counts the respondents with at least one pair. One pass over the ratings, no self-join.
-GAP5_ITEMS_SQL = f"""
-WITH answer AS MATERIALIZED (
-    SELECT r.batch_id, r.row_no, r.item_code,
-           min(r.item_text) AS item_text,
-           min(r.dimension) AS dimension,
-           avg(r.score) FILTER (WHERE r.kind = 'perception') AS p,
-           avg(r.score) FILTER (WHERE r.kind = 'expectation') AS e
-    FROM {{source}}
-    WHERE r.kind IN ('perception', 'expectation') AND {{where}}
-    GROUP BY r.batch_id, r.row_no, r.item_code
+# Gap 5 in one pass over the respondents: for each item, the respondent's perception p and
+# expectation e (the mean of the item's columns of that kind, usually one), then p − e averaged
+# over the respondents who gave both. The last column counts the respondents with at least one pair.
+GAP5_SQL = """
+WITH answer AS (
+    SELECT {answers}
+    FROM {source}
 )
-SELECT item_code,
-       min(item_text) AS item_text,
-       {_DIMENSION.format(column="min(dimension)")} AS dimension,
-       avg(p) FILTER (WHERE e IS NOT NULL) AS perception,
-       avg(e) FILTER (WHERE p IS NOT NULL) AS expectation,
-       avg(p - e) AS gap,
-       count(p - e) AS n,
-       count(p) AS n_perception,
-       count(e) AS n_expectation
+SELECT {columns}
 FROM answer
-GROUP BY item_code
-UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, count(*), NULL, NULL
-FROM (SELECT DISTINCT batch_id, row_no FROM answer WHERE p IS NOT NULL AND e IS NOT NULL)
-"""
-
-DIMENSION_IMPORTANCE_SQL = f"""
-SELECT {_DIMENSION.format(column="r.dimension")} AS dimension, avg(r.score) AS importance, count(*) AS n
-FROM {{source}}
-WHERE r.kind = 'importance' AND {{where}}
-GROUP BY 1
-"""
-
-# Customers' expectation per item, on a 0–1 unit scale as well, to meet management's estimate.
-EXPECTATION_ITEMS_SQL = f"""
-SELECT r.item_code, min(r.item_text) AS item_text,
-       {_DIMENSION.format(column="min(r.dimension)")} AS dimension,
-       avg(r.score) AS expectation,
-       avg((r.score - r.scale_min) / (r.scale_max - r.scale_min)) AS expectation_unit,
-       min(r.scale_min) AS scale_min, max(r.scale_max) AS scale_max,
-       count(*) AS n
-FROM {{source}}
-WHERE r.kind = 'expectation' AND r.scale_max > r.scale_min AND {{where}}
-GROUP BY r.item_code
 """
 
 MANAGEMENT_ITEMS_SQL = f"""
@@ -192,8 +155,8 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
     on the items' own scale (SERVQUAL's 1–7 points). Items answered for perception but never with
     an expectation (or the reverse) are left out of every mean and listed in unpaired_items.
     """
-    source, where, params = survey_ratings(filters)
-    raw = fetch_df(con, GAP5_ITEMS_SQL.format(source=source, where=where), params, what="gap 5")
+    items = ratings.positions(con, ("perception", "expectation"))
+    raw = _gap5_items(con, filters, items)
     totals = raw[raw["item_code"].isna()]
     kinds = raw[raw["item_code"].notna()].sort_values("item_code").reset_index(drop=True)
     paired = kinds["n"] > 0
@@ -217,10 +180,8 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
                   .agg(perception=("perception", "mean"), expectation=("expectation", "mean"),
                        gap=("gap", "mean"), n_items=("item_code", "count"), n=("n", "sum"))
                   .reset_index())
-    importance = fetch_df(con, DIMENSION_IMPORTANCE_SQL.format(source=source, where=where), params,
-                          what="dimension importance")
-    dimensions["importance"] = dimensions["dimension"].map(
-        dict(zip(importance["dimension"], importance["importance"]))).astype(float)
+    importance = _dimension_importance(con, filters)
+    dimensions["importance"] = dimensions["dimension"].map(importance).astype(float)
     dimensions = dimensions[dimension_columns]
     overall = float(dimensions["gap"].mean())
     weighted_rows = dimensions[dimensions["importance"].notna() & (dimensions["importance"] > 0)]
@@ -228,6 +189,74 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
                               / weighted_rows["importance"].sum())
                         if len(weighted_rows) else None)
     return Gap5Result(items, dimensions, overall, overall_weighted, n, unpaired, None)
+
+
+GAP5_COLUMNS = ["item_code", "item_text", "dimension", "perception", "expectation", "gap", "n", "n_perception",
+                "n_expectation"]
+
+
+def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> pd.DataFrame:
+    """Per item code: item_text, dimension, perception, expectation, gap, n (pairs), n_perception,
+    n_expectation, for the items rated in the selection; then one row (item_code None) whose n
+    counts the respondents with at least one pair."""
+    codes = ratings.by_code(positions)
+    if not codes:
+        return pd.DataFrame({c: [] for c in GAP5_COLUMNS})
+    answers, columns, pairs = [], [], []
+    for j, (code, items) in enumerate(codes.items()):
+        p, e = f"answer_p{j}", f"answer_e{j}"
+        for kind, name in (("perception", p), ("expectation", e)):
+            scores = [item.score() for item in items if item.kind == kind]
+            answers.append(f"{ratings.mean_of(scores) if scores else 'NULL::DOUBLE'} AS {name}")
+        answers += [f"{item.score()} AS {item.column}" for item in items]
+        columns += [f"avg({p}) FILTER (WHERE {e} IS NOT NULL) AS perception_{j}",
+                    f"avg({e}) FILTER (WHERE {p} IS NOT NULL) AS expectation_{j}",
+                    f"avg({p} - {e}) AS gap_{j}", f"count({p} - {e}) AS n_{j}",
+                    f"count({p}) AS n_perception_{j}", f"count({e}) AS n_expectation_{j}"]
+        columns += [f"count({item.column}) AS {item.column}_n" for item in items]
+        pairs.append(f"{p} - {e} IS NOT NULL")
+    columns.append(f"count(*) FILTER (WHERE {' OR '.join(pairs)}) AS respondents")
+    where, params = where_sql(filters, "survey_response", alias="s")
+    source = ratings.scores_from([item for items in codes.values() for item in items], where)
+    row = fetch_df(con, GAP5_SQL.format(answers=", ".join(answers), columns=", ".join(columns), source=source),
+                   params, what="gap 5").iloc[0]
+    records = []
+    for j, (code, items) in enumerate(codes.items()):
+        rated = [item for item in items if count(row[f"{item.column}_n"])]
+        if not rated:
+            continue
+        records.append({"item_code": code, "item_text": ratings.first_text(p.item_text for p in rated),
+                        "dimension": ratings.dimension_of([ratings.first_text(p.dimension for p in rated)]),
+                        "perception": number(row[f"perception_{j}"]), "expectation": number(row[f"expectation_{j}"]),
+                        "gap": number(row[f"gap_{j}"]), "n": count(row[f"n_{j}"]),
+                        "n_perception": count(row[f"n_perception_{j}"]),
+                        "n_expectation": count(row[f"n_expectation_{j}"])})
+    records.append({"item_code": None, "n": count(row["respondents"])})
+    frame = pd.DataFrame(records, columns=GAP5_COLUMNS)
+    for column in ("perception", "expectation", "gap"):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def _dimension_importance(con, filters: Filters) -> dict[str, float]:
+    """Mean stated importance per dimension (lower case, 'other' when an item names none)."""
+    items = ratings.positions(con, ("importance",))
+    if not items:
+        return {}
+    columns = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in items]
+    where, params = where_sql(filters, "survey_response", alias="s")
+    sql = ratings.PASS_SQL.format(columns=", ".join(columns), source=ratings.scores_from(items, where))
+    row = fetch_df(con, sql, params, what="dimension importance").iloc[0]
+    parts: dict[str, list] = {}
+    for p in items:
+        parts.setdefault(ratings.dimension_of([p.dimension]), []).append(
+            (count(row[f"{p.column}_n"]), number(row[f"{p.column}_mean"]), None))
+    result = {}
+    for dimension, groups in parts.items():
+        n, mean, _ = ratings.pooled(groups)
+        if n:
+            result[dimension] = mean
+    return result
 
 
 def gap1(con, filters: Filters = Filters()) -> Gap1Result:
@@ -238,7 +267,6 @@ def gap1(con, filters: Filters = Filters()) -> Gap1Result:
     the plain difference of means when both use one scale. Per dimension: the mean of its item
     gaps. Management ratings are not filtered by period or branch (they are one estimate).
     """
-    source, where, params = survey_ratings(filters)
     management = fetch_df(con, MANAGEMENT_ITEMS_SQL, what="management's estimates")
     item_columns = ["item_code", "item_text", "dimension", "management", "expectation", "gap",
                     "n_management", "n_customers"]
@@ -246,8 +274,7 @@ def gap1(con, filters: Filters = Filters()) -> Gap1Result:
     if management.empty:
         return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,
                           missing=NO_MANAGEMENT_RATINGS)
-    customers = fetch_df(con, EXPECTATION_ITEMS_SQL.format(source=source, where=where), params,
-                         what="customers' expectations")
+    customers = _expectation_items(con, filters)
     if customers.empty:
         return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,
                           missing=NO_EXPECTATION_ITEMS)
@@ -269,6 +296,36 @@ def gap1(con, filters: Filters = Filters()) -> Gap1Result:
     dimensions = (items.groupby("dimension", sort=True)
                   .agg(gap=("gap", "mean"), n_items=("item_code", "count")).reset_index())
     return Gap1Result(items, dimensions, float(dimensions["gap"].mean()), len(items), None)
+
+
+def _expectation_items(con, filters: Filters) -> pd.DataFrame:
+    """Customers' expectation per item, on its own scale and on 0–1, to meet management's estimate:
+    item_code, item_text, dimension, expectation, expectation_unit, scale_min, scale_max, n."""
+    columns = ["item_code", "item_text", "dimension", "expectation", "expectation_unit", "scale_min", "scale_max", "n"]
+    codes = ratings.by_code([p for p in ratings.positions(con, ("expectation",)) if p.has_scale])
+    if not codes:
+        return pd.DataFrame({c: [] for c in columns})
+    used = [p for items in codes.values() for p in items]
+    aggregates = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in used]
+    where, params = where_sql(filters, "survey_response", alias="s")
+    sql = ratings.PASS_SQL.format(columns=", ".join(aggregates), source=ratings.scores_from(used, where))
+    row = fetch_df(con, sql, params, what="customers' expectations").iloc[0]
+    records = []
+    for code, items in codes.items():
+        rated = [p for p in items if count(row[f"{p.column}_n"])]
+        if not rated:
+            continue
+        parts = [(count(row[f"{p.column}_n"]), number(row[f"{p.column}_mean"])) for p in rated]
+        n, mean, _ = ratings.pooled([(k, value, None) for k, value in parts])
+        # (mean − min)/(max − min): the mean on 0–1, pooled over the item's scales
+        _, unit, _ = ratings.pooled([(k, (value - p.scale_min) / p.span, None)
+                                     for (k, value), p in zip(parts, rated)])
+        records.append({"item_code": code, "item_text": ratings.first_text(p.item_text for p in rated),
+                        "dimension": ratings.dimension_of([ratings.first_text(p.dimension for p in rated)]),
+                        "expectation": mean, "expectation_unit": unit,
+                        "scale_min": min(p.scale_min for p in rated), "scale_max": max(p.scale_max for p in rated),
+                        "n": n})
+    return pd.DataFrame(records, columns=columns)
 
 
 def _parse_rule(rule: str | None) -> tuple[str | None, float | None]:

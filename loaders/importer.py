@@ -20,6 +20,7 @@ from loaders.columns import (ColumnMapping, infer_mapping, is_column_guide_sheet
                              layout_key, normalise_kind)
 from loaders.errors import FeedbackError, LoadError, QueryError, RowProblem, ValidationError
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
+from loaders.store import RATINGS_COUNT_SQL, SCORE_LISTS, ItemPositions
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 
 Progress = Callable[[float, str], None]
@@ -285,27 +286,41 @@ def _derive_causes(con) -> None:
 
 def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
     low, high = mapping.overall_scale or (None, None)
+    ratings = mapping.ratings
+    positions = ItemPositions.of_store(con).assign(
+        [(r.kind, r.item_code, r.item_text, r.dimension, r.scale_min, r.scale_max) for r in ratings])
+    lists = []
+    for kind, column in SCORE_LISTS.items():
+        scores = {}
+        for i, (rating, position) in enumerate(zip(ratings, positions)):
+            if rating.kind == kind:
+                na = "" if rating.na_code is None else f" AND s.rating_{i} <> {float(rating.na_code)}"
+                scores[position] = f"CASE WHEN s.rating_{i} IS NOT NULL{na} THEN s.rating_{i} END"
+        if not scores:
+            lists.append("NULL::DOUBLE[]")
+            continue
+        elements = ", ".join(scores.get(p, "NULL::DOUBLE") for p in range(1, max(scores) + 1))
+        # a respondent who rated nothing of this kind gets no list, which costs nothing to scan
+        lists.append(f"CASE WHEN coalesce({', '.join(scores.values())}) IS NULL THEN NULL"
+                     f" ELSE [{elements}]::DOUBLE[] END")
     con.execute(
-        "INSERT INTO survey_response SELECT $batch, s.row_no, s.respondent_id, s.customer_id,"
+        "INSERT INTO survey_response (batch_id, row_no, respondent_id, customer_id, responded_at, branch,"
+        " region, channel, product, segment, overall_satisfaction, overall_scale_min, overall_scale_max,"
+        " likelihood_to_recommend, comment, comment_language, sentiment, " + ", ".join(SCORE_LISTS.values())
+        + ") SELECT $batch, s.row_no, s.respondent_id, s.customer_id,"
         " s.responded_at, s.branch, s.region, s.channel, s.product, s.segment,"
         " s.overall_satisfaction, $low, $high, s.likelihood_to_recommend, s.comment,"
-        f" t.language, t.sentiment FROM {STAGED_ROWS} s LEFT JOIN scored_texts t ON t.text = s.comment"
-        " ORDER BY s.row_no",
+        f" t.language, t.sentiment, {', '.join(lists)} FROM {STAGED_ROWS} s"
+        " LEFT JOIN scored_texts t ON t.text = s.comment ORDER BY s.row_no",
         {"batch": batch_id, "low": low, "high": high})
-    if not mapping.ratings:
+    if not ratings:
         return 0
     con.executemany(
-        "INSERT INTO survey_item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO survey_item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [[batch_id, i, r.column, r.item_code, r.item_text, r.dimension, r.kind, float(r.scale_min),
-          float(r.scale_max), None if r.na_code is None else float(r.na_code)]
-         for i, r in enumerate(mapping.ratings)])
-    selects = []
-    for i, r in enumerate(mapping.ratings):
-        na = "" if r.na_code is None else f" AND s.rating_{i} <> {float(r.na_code)}"
-        selects.append(f"SELECT $batch::UUID, s.row_no, {i}::SMALLINT, s.rating_{i} FROM {STAGED_ROWS} s"
-                       f" WHERE s.rating_{i} IS NOT NULL{na}")
-    con.execute("INSERT INTO survey_score " + " UNION ALL ".join(selects), {"batch": batch_id})
-    return con.execute("SELECT count(*) FROM survey_score WHERE batch_id = ?", [batch_id]).fetchone()[0]
+          float(r.scale_max), None if r.na_code is None else float(r.na_code), position]
+         for i, (r, position) in enumerate(zip(ratings, positions))])
+    return con.execute(RATINGS_COUNT_SQL + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
 
 
 def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
@@ -390,7 +405,7 @@ def find_batch(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
     return matches[0]
 
 
-BATCH_TABLES = ("survey_score", "survey_item", "survey_response", "nps_response", "complaint", "management_rating",
+BATCH_TABLES = ("survey_item", "survey_response", "nps_response", "complaint", "management_rating",
                 "service_standard")
 
 
@@ -415,7 +430,9 @@ def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     tables = ("import_batch", "survey_response", "survey_rating", "nps_response", "complaint",
               "management_rating", "service_standard")
-    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+    # survey_rating is counted in its lists: unfolding ten million ratings only to count them is slow
+    return {table: con.execute(RATINGS_COUNT_SQL if table == "survey_rating" else f"SELECT count(*) FROM {table}"
+                               ).fetchone()[0] for table in tables}
 
 
 __all__ = ["prepare", "check", "import_file", "import_prepared", "history", "undo", "row_counts",

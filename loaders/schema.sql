@@ -37,12 +37,20 @@ CREATE TABLE IF NOT EXISTS survey_response (
     likelihood_to_recommend DOUBLE,        -- 0-10 when the survey asks it
     comment         VARCHAR,
     comment_language VARCHAR,              -- en | zh | NULL
-    sentiment       DOUBLE                 -- polarity in [-1, 1], scored at import
+    sentiment       DOUBLE,                -- polarity in [-1, 1], scored at import
+    -- The respondent's ratings, one list per kind of item: element p holds the score of the item
+    -- at survey_item.position p (NULL: not answered, or answered with the not-applicable code);
+    -- the list is NULL when the respondent rated no item of that kind. A metric reads a million
+    -- respondents' ratings in one pass over this table, filters and all, with no join.
+    satisfaction_scores DOUBLE[],
+    importance_scores DOUBLE[],
+    perception_scores DOUBLE[],
+    expectation_scores DOUBLE[]
 );
 
--- Ratings are stored narrow (survey_score: one row per response x rated column, ten million
--- at full scale) with each rated column described once per batch (survey_item); the view
--- survey_rating joins them into the long table DESIGN.md describes, which is what queries read.
+-- Each rated column of a batch, described once. An item (kind, code, text, dimension, scale) keeps
+-- one position in its kind's score list across batches, so every batch's ratings of it sit at the
+-- same place; two columns of one file that describe the same item take two positions.
 CREATE TABLE IF NOT EXISTS survey_item (
     batch_id        UUID NOT NULL,
     item_no         SMALLINT NOT NULL,     -- the rated column's number within its batch
@@ -53,20 +61,29 @@ CREATE TABLE IF NOT EXISTS survey_item (
     kind            VARCHAR NOT NULL,      -- satisfaction | perception | expectation | importance
     scale_min       DOUBLE NOT NULL,
     scale_max       DOUBLE NOT NULL,
-    na_code         DOUBLE                 -- the declared not-applicable code, never stored as a score
+    na_code         DOUBLE,                -- the declared not-applicable code, never stored as a score
+    position        SMALLINT NOT NULL      -- 1-based place in survey_response.<kind>_scores
 );
 
-CREATE TABLE IF NOT EXISTS survey_score (
-    batch_id        UUID NOT NULL,
-    row_no          INTEGER NOT NULL,      -- the survey_response it belongs to
-    item_no         SMALLINT NOT NULL,
-    score           DOUBLE NOT NULL
-);
-
+-- The long table DESIGN.md describes, one row per response x rated item, unfolded from the lists.
 CREATE OR REPLACE VIEW survey_rating AS
+WITH score AS (
+    SELECT batch_id, row_no, 'satisfaction' AS kind, generate_subscripts(satisfaction_scores, 1) AS position,
+           unnest(satisfaction_scores) AS score FROM survey_response
+    UNION ALL
+    SELECT batch_id, row_no, 'importance', generate_subscripts(importance_scores, 1),
+           unnest(importance_scores) FROM survey_response
+    UNION ALL
+    SELECT batch_id, row_no, 'perception', generate_subscripts(perception_scores, 1),
+           unnest(perception_scores) FROM survey_response
+    UNION ALL
+    SELECT batch_id, row_no, 'expectation', generate_subscripts(expectation_scores, 1),
+           unnest(expectation_scores) FROM survey_response
+)
 SELECT s.batch_id, s.row_no, i.item_code, i.item_text, i.dimension, i.kind, s.score,
        i.scale_min, i.scale_max
-FROM survey_score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.item_no = s.item_no;
+FROM score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.kind = s.kind AND i.position = s.position
+WHERE s.score IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS nps_response (
     batch_id        UUID NOT NULL,

@@ -74,8 +74,109 @@ def quote_literal(value: str) -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    _move_narrow_ratings(con)
     for statement in _statements(SCHEMA_SQL):
         con.execute(statement)
+
+
+# The score list of each kind of rated item on survey_response (schema.sql).
+SCORE_LISTS = {"satisfaction": "satisfaction_scores", "importance": "importance_scores",
+               "perception": "perception_scores", "expectation": "expectation_scores"}
+
+# How many ratings the lists hold (one survey_rating row each), without unfolding them.
+RATINGS_COUNT_SQL = ("SELECT coalesce(sum(" + " + ".join(
+    f"coalesce(list_aggregate({column}, 'count'), 0)" for column in SCORE_LISTS.values())
+    + "), 0) FROM survey_response")
+
+
+class ItemPositions:
+    """Places items in their kind's score list: an item (kind, code, text, dimension, scale) seen in
+    any batch keeps its position, so every batch's ratings of it line up; a new item, or a second
+    column of one file describing the same item, takes the next free position."""
+
+    def __init__(self, known=()) -> None:
+        self.by_item: dict[tuple, list[int]] = {}
+        self.last: dict[str, int] = {}
+        for kind, position, *definition in known:
+            self._remember(kind, tuple(definition), int(position))
+
+    @classmethod
+    def of_store(cls, con) -> "ItemPositions":
+        return cls(con.execute(
+            "SELECT DISTINCT kind, position, item_code, item_text, dimension, scale_min, scale_max"
+            " FROM survey_item ORDER BY kind, position").fetchall())
+
+    def _remember(self, kind: str, definition: tuple, position: int) -> None:
+        key = (kind, *self._normal(definition))
+        places = self.by_item.setdefault(key, [])
+        if position not in places:
+            places.append(position)
+            places.sort()
+        self.last[kind] = max(self.last.get(kind, 0), position)
+
+    @staticmethod
+    def _normal(definition: tuple) -> tuple:
+        code, text, dimension, low, high = definition
+        return code, text, dimension, float(low), float(high)
+
+    def assign(self, items) -> list[int]:
+        """Positions for one batch's items, each (kind, code, text, dimension, scale_min, scale_max)."""
+        taken: set[tuple[str, int]] = set()
+        positions = []
+        for kind, *definition in items:
+            key = (kind, *self._normal(tuple(definition)))
+            free = [p for p in self.by_item.get(key, []) if (kind, p) not in taken]
+            position = free[0] if free else self.last.get(kind, 0) + 1
+            self._remember(kind, tuple(definition), position)
+            taken.add((kind, position))
+            positions.append(position)
+        return positions
+
+
+def _move_narrow_ratings(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite a store from before ratings moved onto survey_response (a survey_score table with one
+    row per rating) into the score lists, in one transaction; the ratings and their view stay the same."""
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'survey_score'"
+        " AND table_schema = current_schema() AND table_type = 'BASE TABLE'").fetchone()[0]
+    if not found:
+        return
+    items = con.execute(
+        "SELECT i.batch_id, i.item_no, i.kind, i.item_code, i.item_text, i.dimension, i.scale_min, i.scale_max"
+        " FROM survey_item i LEFT JOIN import_batch b ON b.id = i.batch_id"
+        " ORDER BY b.imported_at NULLS LAST, i.batch_id, i.item_no").fetchall()
+    positions = ItemPositions()
+    placed: list[tuple] = []
+    for batch_id in dict.fromkeys(row[0] for row in items):
+        batch = [row for row in items if row[0] == batch_id]
+        for row, position in zip(batch, positions.assign([row[2:] for row in batch])):
+            placed.append((position, row[0], row[1]))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DROP VIEW IF EXISTS survey_rating")
+        for column in SCORE_LISTS.values():
+            con.execute(f"ALTER TABLE survey_response ADD COLUMN {column} DOUBLE[]")
+        con.execute("ALTER TABLE survey_item ADD COLUMN position SMALLINT DEFAULT 0")
+        con.executemany("UPDATE survey_item SET position = ? WHERE batch_id = ? AND item_no = ?", placed)
+        for kind, column in SCORE_LISTS.items():
+            last = positions.last.get(kind)
+            if last is None:
+                continue
+            elements = ", ".join(f"max(s.score) FILTER (WHERE i.position = {p})" for p in range(1, last + 1))
+            con.execute(
+                f"UPDATE survey_response r SET {column} = l.scores FROM ("
+                f" SELECT s.batch_id, s.row_no, [{elements}]::DOUBLE[] AS scores"
+                " FROM survey_score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.item_no = s.item_no"
+                " WHERE i.kind = ? GROUP BY s.batch_id, s.row_no) l"
+                " WHERE r.batch_id = l.batch_id AND r.row_no = l.row_no", [kind])
+        con.execute("DROP TABLE survey_score")
+        con.execute("COMMIT")
+    except duckdb.Error as e:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise QueryError(f"the store's survey ratings could not be moved to the new layout ({e})") from e
 
 
 def _statements(sql: str) -> list[str]:

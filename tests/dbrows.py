@@ -56,43 +56,59 @@ def nps(con, scores, **columns) -> None:
     insert(con, "nps_response", [{"score": s, **columns} for s in scores])
 
 
+SCORE_LISTS = {"satisfaction": "satisfaction_scores", "importance": "importance_scores",
+               "perception": "perception_scores", "expectation": "expectation_scores"}
+
+
 def respondent(con, ratings, *, batch_id="batch-1", row_no=None, **columns) -> int:
-    """One survey_response and its survey_rating rows; returns its row_no.
+    """One survey_response with its ratings in its score lists; returns its row_no.
 
     `ratings` are tuples (item_code, kind, score, scale_min, scale_max[, item_text[, dimension]]).
+    An item rated twice by one respondent is two columns of the file, as the loaders would store it.
     """
     columns.setdefault("responded_at", DEFAULT_AT)
     batch_id = batch_uuid(batch_id)
     if row_no is None:
         row_no = con.execute("SELECT coalesce(max(row_no), 0) + 1 FROM survey_response WHERE batch_id = ?",
                              [batch_id]).fetchone()[0]
-    insert(con, "survey_response", [{"batch_id": batch_id, "row_no": row_no, **columns}])
-    rows = []
+    scores: dict[str, dict[int, float]] = {kind: {} for kind in SCORE_LISTS}
     for rating in ratings:
         code, kind, score, low, high, *rest = rating
         text = rest[0] if len(rest) > 0 else code
         dimension = rest[1] if len(rest) > 1 else None
-        item_no = _item_no(con, batch_id, code, text, dimension, kind, low, high)
-        rows.append({"batch_id": batch_id, "row_no": row_no, "item_no": item_no, "score": score})
-    insert(con, "survey_score", rows)
+        position = _position(con, batch_id, code, text, dimension, kind, low, high, taken=scores[kind])
+        scores[kind][position] = score
+    lists = {SCORE_LISTS[kind]: [given.get(p) for p in range(1, max(given) + 1)] if given else None
+             for kind, given in scores.items()}
+    insert(con, "survey_response", [{"batch_id": batch_id, "row_no": row_no, **columns, **lists}])
     return row_no
 
 
-def _item_no(con, batch_id, code, text, dimension, kind, low, high) -> int:
-    """The batch's survey_item for this rated column, described once as the loaders do."""
-    found = con.execute(
-        "SELECT item_no FROM survey_item WHERE batch_id = ? AND item_code = ? AND item_text = ?"
-        " AND dimension IS NOT DISTINCT FROM ? AND kind = ? AND scale_min = ? AND scale_max = ?",
-        [batch_id, code, text, dimension, kind, low, high]).fetchone()
-    if found:
-        return found[0]
+def _position(con, batch_id, code, text, dimension, kind, low, high, taken) -> int:
+    """The item's position in its kind's list, described in survey_item as the loaders do: the
+    batch's own column for it if there is one this respondent has not used, else the position the
+    item has in another batch, else the next free one."""
+    definition = [code, text, dimension, kind, low, high]
+    same = ("item_code = ? AND item_text = ? AND dimension IS NOT DISTINCT FROM ? AND kind = ?"
+            " AND scale_min = ? AND scale_max = ?")
+    for (position,) in con.execute(f"SELECT position FROM survey_item WHERE batch_id = ? AND {same}"
+                                   " ORDER BY position", [batch_id, *definition]).fetchall():
+        if position not in taken:
+            return position
+    used = {r[0] for r in con.execute("SELECT position FROM survey_item WHERE batch_id = ? AND kind = ?",
+                                      [batch_id, kind]).fetchall()}
+    elsewhere = [r[0] for r in con.execute(f"SELECT DISTINCT position FROM survey_item WHERE {same}"
+                                           " ORDER BY position", definition).fetchall()]
+    free = [p for p in elsewhere if p not in taken and p not in used]
+    position = free[0] if free else con.execute(
+        "SELECT coalesce(max(position), 0) + 1 FROM survey_item WHERE kind = ?", [kind]).fetchone()[0]
     item_no = con.execute("SELECT coalesce(max(item_no), -1) + 1 FROM survey_item WHERE batch_id = ?",
                           [batch_id]).fetchone()[0]
     prefix = {"expectation": "E_", "perception": "P_", "importance": "I_"}.get(kind, "")
     insert(con, "survey_item", [{"batch_id": batch_id, "item_no": item_no, "source_column": prefix + code,
                                  "item_code": code, "item_text": text, "dimension": dimension,
-                                 "kind": kind, "scale_min": low, "scale_max": high}])
-    return item_no
+                                 "kind": kind, "scale_min": low, "scale_max": high, "position": position}])
+    return position
 
 
 def complaints(con, rows: list[dict]) -> None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.store import connect, quote_identifier, data_version
+from conftest import TEST_DATA
+from loaders.store import connect, data_version, quote_identifier
 
-TABLES = {"import_batch", "survey_response", "survey_item", "survey_score", "nps_response", "complaint",
+TABLES = {"import_batch", "survey_response", "survey_item", "nps_response", "complaint",
           "management_rating", "service_standard", "saved_mapping", "app_setting"}
 
 
@@ -45,3 +46,61 @@ def test_data_version_changes_with_an_import(con):
     con.execute("INSERT INTO import_batch VALUES (uuid(), 'nps', 'f.csv', NULL, 'abc', 1, 0,"
                 " TIMESTAMP '2026-01-01 10:00:00', NULL, 'imported', NULL, NULL, NULL)")
     assert data_version(con) != before
+
+
+def narrow_store(path) -> list[tuple]:
+    """A store in the layout before the score lists, two survey batches in it; its ratings, sorted."""
+    import duckdb
+
+    from loaders.store import _statements
+
+    raw = duckdb.connect(str(path))
+    for statement in _statements((TEST_DATA / "schema_narrow_ratings.sql").read_text(encoding="utf-8")):
+        raw.execute(statement)
+    first, second = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
+    for batch, day in ((first, "2026-01-05"), (second, "2026-02-05")):
+        raw.execute("INSERT INTO import_batch VALUES (?, 'survey', 'f.csv', NULL, ?, 2, 0, ?, NULL, 'imported',"
+                    " NULL, NULL, NULL)", [batch, batch, day])
+        for row_no in (2, 3):
+            raw.execute("INSERT INTO survey_response (batch_id, row_no, responded_at, branch) VALUES (?, ?, ?, 'B')",
+                        [batch, row_no, day])
+    # (batch, item_no, column, code, text, dimension, kind, min, max): the second batch repeats A01,
+    # rescales A02 and rates A01 in two columns; E_/P_ pairs in the first
+    items = [(first, 0, "A01", "A01", "Waiting", None, "satisfaction", 1, 5),
+             (first, 1, "A02", "A02", "Courtesy", None, "satisfaction", 1, 5),
+             (first, 2, "E_S01", "S01", "S01", "tangibles", "expectation", 1, 7),
+             (first, 3, "P_S01", "S01", "S01", "tangibles", "perception", 1, 7),
+             (second, 0, "A01", "A01", "Waiting", None, "satisfaction", 1, 5),
+             (second, 1, "A02", "A02", "Courtesy", None, "satisfaction", 0, 10),
+             (second, 2, "A01 (2)", "A01", "Waiting", None, "satisfaction", 1, 5)]
+    raw.executemany("INSERT INTO survey_item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", items)
+    scores = [(first, 2, 0, 4), (first, 2, 1, 5), (first, 2, 2, 6), (first, 2, 3, 5), (first, 3, 0, 2),
+              (first, 3, 3, 7), (second, 2, 0, 3), (second, 2, 1, 8), (second, 2, 2, 5), (second, 3, 1, 0)]
+    raw.executemany("INSERT INTO survey_score VALUES (?, ?, ?, ?)", scores)
+    before = raw.execute("SELECT * FROM survey_rating ORDER BY ALL").fetchall()
+    raw.close()
+    return before
+
+
+def test_a_store_with_narrow_ratings_is_moved_to_score_lists(tmp_path):
+    path = tmp_path / "old.duckdb"
+    before = narrow_store(path)
+    assert len(before) == 10
+    con = connect(path)
+    try:
+        assert con.execute("SELECT * FROM survey_rating ORDER BY ALL").fetchall() == before
+        assert "survey_score" not in table_names(con)
+        positions = con.execute("SELECT batch_id::VARCHAR, item_no, position FROM survey_item"
+                                " WHERE kind = 'satisfaction' ORDER BY ALL").fetchall()
+        # A01 keeps position 1 in both batches; the rescaled A02 is another item (3); A01's second
+        # column in one file takes the next free position (4)
+        assert [p for *_, p in positions] == [1, 2, 1, 3, 4]
+        assert con.execute("SELECT satisfaction_scores FROM survey_response ORDER BY batch_id, row_no"
+                           ).fetchall()[2] == ([3.0, None, 8.0, 5.0],)
+    finally:
+        con.close()
+    again = connect(path)  # a moved store opens as it is
+    try:
+        assert again.execute("SELECT * FROM survey_rating ORDER BY ALL").fetchall() == before
+    finally:
+        again.close()

@@ -1,0 +1,153 @@
+-- The store's schema before ratings moved onto survey_response (one survey_score row per rating),
+-- kept so tests/test_store.py can check that such a store is moved to the score lists on opening.
+-- The store's tables. Only what DuckLake also accepts (DESIGN.md, "Engine and scale-out"):
+-- no PRIMARY KEY / UNIQUE / CHECK, no sequences. Uniqueness and ranges are enforced by the
+-- loaders inside the import transaction. Rows of one import share batch_id (a UUID); row_no is
+-- the row's number in the analyst's spreadsheet, so (batch_id, row_no) identifies a row and
+-- points back to its source.
+
+CREATE TABLE IF NOT EXISTS import_batch (
+    id              UUID NOT NULL,
+    kind            VARCHAR NOT NULL,      -- survey | nps | complaints | management_survey | standards
+    source_file     VARCHAR NOT NULL,
+    source_sheet    VARCHAR,
+    sha256          VARCHAR NOT NULL,
+    rows_accepted   INTEGER NOT NULL,
+    rows_rejected   INTEGER NOT NULL,
+    imported_at     TIMESTAMP NOT NULL,
+    imported_by     VARCHAR,
+    status          VARCHAR NOT NULL,      -- imported | undone
+    undone_at       TIMESTAMP,
+    mapping_json    VARCHAR,               -- the column mapping used, for the record
+    rejected_json   VARCHAR                -- rows skipped with --skip-invalid and why
+);
+
+CREATE TABLE IF NOT EXISTS survey_response (
+    batch_id        UUID NOT NULL,
+    row_no          INTEGER NOT NULL,
+    respondent_id   VARCHAR,
+    customer_id     VARCHAR,
+    responded_at    TIMESTAMP NOT NULL,
+    branch          VARCHAR,
+    region          VARCHAR,
+    channel         VARCHAR,
+    product         VARCHAR,
+    segment         VARCHAR,
+    overall_satisfaction DOUBLE,           -- on its own scale, see overall_scale_*
+    overall_scale_min DOUBLE,
+    overall_scale_max DOUBLE,
+    likelihood_to_recommend DOUBLE,        -- 0-10 when the survey asks it
+    comment         VARCHAR,
+    comment_language VARCHAR,              -- en | zh | NULL
+    sentiment       DOUBLE                 -- polarity in [-1, 1], scored at import
+);
+
+-- Ratings are stored narrow (survey_score: one row per response x rated column, ten million
+-- at full scale) with each rated column described once per batch (survey_item); the view
+-- survey_rating joins them into the long table DESIGN.md describes, which is what queries read.
+CREATE TABLE IF NOT EXISTS survey_item (
+    batch_id        UUID NOT NULL,
+    item_no         SMALLINT NOT NULL,     -- the rated column's number within its batch
+    source_column   VARCHAR NOT NULL,      -- header in the analyst's file
+    item_code       VARCHAR NOT NULL,      -- stem shared by an item's E_/P_/I_ columns
+    item_text       VARCHAR NOT NULL,
+    dimension       VARCHAR,               -- tangibles | reliability | ... or a free group
+    kind            VARCHAR NOT NULL,      -- satisfaction | perception | expectation | importance
+    scale_min       DOUBLE NOT NULL,
+    scale_max       DOUBLE NOT NULL,
+    na_code         DOUBLE                 -- the declared not-applicable code, never stored as a score
+);
+
+CREATE TABLE IF NOT EXISTS survey_score (
+    batch_id        UUID NOT NULL,
+    row_no          INTEGER NOT NULL,      -- the survey_response it belongs to
+    item_no         SMALLINT NOT NULL,
+    score           DOUBLE NOT NULL
+);
+
+CREATE OR REPLACE VIEW survey_rating AS
+SELECT s.batch_id, s.row_no, i.item_code, i.item_text, i.dimension, i.kind, s.score,
+       i.scale_min, i.scale_max
+FROM survey_score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.item_no = s.item_no;
+
+CREATE TABLE IF NOT EXISTS nps_response (
+    batch_id        UUID NOT NULL,
+    row_no          INTEGER NOT NULL,
+    customer_id     VARCHAR,
+    responded_at    TIMESTAMP NOT NULL,
+    score           INTEGER NOT NULL,      -- 0-10
+    touchpoint      VARCHAR,
+    branch          VARCHAR,
+    region          VARCHAR,
+    channel         VARCHAR,
+    segment         VARCHAR,
+    product         VARCHAR,
+    comment         VARCHAR,
+    comment_language VARCHAR,
+    sentiment       DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS complaint (
+    batch_id        UUID NOT NULL,
+    row_no          INTEGER NOT NULL,
+    complaint_ref   VARCHAR,
+    customer_id     VARCHAR,
+    received_at     TIMESTAMP NOT NULL,
+    channel         VARCHAR,
+    branch          VARCHAR,
+    region          VARCHAR,
+    product         VARCHAR,
+    segment         VARCHAR,
+    cause           VARCHAR,
+    cause_source    VARCHAR,               -- given | keywords | NULL when none could be derived
+    sub_cause       VARCHAR,
+    severity        VARCHAR,
+    status          VARCHAR,
+    resolved_at     TIMESTAMP,
+    escalated       BOOLEAN,
+    satisfaction_after DOUBLE,
+    description     VARCHAR,
+    description_language VARCHAR,
+    sentiment       DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS management_rating (
+    batch_id        UUID NOT NULL,
+    row_no          INTEGER NOT NULL,
+    manager         VARCHAR,
+    rated_at        TIMESTAMP,
+    item_code       VARCHAR NOT NULL,
+    item_text       VARCHAR,
+    dimension       VARCHAR,
+    score           DOUBLE NOT NULL,       -- management's estimate of customers' expectation
+    scale_min       DOUBLE NOT NULL,
+    scale_max       DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS service_standard (
+    batch_id        UUID NOT NULL,
+    row_no          INTEGER NOT NULL,
+    standard        VARCHAR NOT NULL,
+    dimension       VARCHAR,
+    metric          VARCHAR,
+    unit            VARCHAR,
+    better          VARCHAR NOT NULL,      -- higher | lower
+    management_view DOUBLE,                -- what management believes customers expect
+    target          DOUBLE,                -- the standard set
+    promise         DOUBLE,                -- what is promised to customers
+    actual          DOUBLE,                -- measured, when given as a number
+    actual_rule     VARCHAR                -- or how to measure it from the data
+);
+
+CREATE TABLE IF NOT EXISTS saved_mapping (
+    layout_key      VARCHAR NOT NULL,      -- sha256 of kind + sorted headers
+    kind            VARCHAR NOT NULL,
+    mapping_json    VARCHAR NOT NULL,
+    saved_at        TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS app_setting (
+    name            VARCHAR NOT NULL,
+    value           VARCHAR NOT NULL,
+    updated_at      TIMESTAMP NOT NULL
+);
