@@ -104,3 +104,39 @@ def test_a_store_with_narrow_ratings_is_moved_to_score_lists(tmp_path):
         assert again.execute("SELECT * FROM survey_rating ORDER BY ALL").fetchall() == before
     finally:
         again.close()
+
+
+A = ("satisfaction", "A01", "Waiting", None, 1, 5)
+
+
+@pytest.mark.parametrize("known, batch, expected", [
+    ([], [A, ("satisfaction", "A02", "Courtesy", None, 1, 5)], [1, 2]),
+    # the same item in a later batch keeps its place, in whatever column order the file has it
+    ([("satisfaction", 1, "A02", "Courtesy", None, 1.0, 5.0), ("satisfaction", 2, *A[1:])], [A], [2]),
+    # another kind has lists of its own
+    ([("satisfaction", 1, *A[1:])], [("importance", "A01", "Waiting", None, 1, 5)], [1]),
+    # reworded, rescaled or regrouped it is another item
+    ([("satisfaction", 1, *A[1:])], [("satisfaction", "A01", "Waiting time", None, 1, 5),
+                                      ("satisfaction", "A01", "Waiting", None, 0, 10),
+                                      ("satisfaction", "A01", "Waiting", "responsiveness", 1, 5)], [2, 3, 4]),
+    # two columns of one file for the same item take two places
+    ([("satisfaction", 1, *A[1:])], [A, A], [1, 2]),
+])
+def test_item_positions(known, batch, expected):
+    from loaders.store import ItemPositions
+
+    assert ItemPositions(known).assign(batch) == expected
+
+
+def test_an_import_places_its_items_where_an_earlier_one_did(con, tmp_path):
+    from loaders.importer import import_file
+
+    first, second = tmp_path / "january.csv", tmp_path / "february.csv"
+    first.write_text("Date,Branch,Q1,Q2\n2026-01-05,B,4,5\n", encoding="utf-8")
+    second.write_text("Date,Branch,Q2,Q1,Q3\n2026-02-05,B,3,2,1\n", encoding="utf-8")
+    import_file(con, first, kind="survey")
+    import_file(con, second, kind="survey")
+    rows = con.execute("SELECT satisfaction_scores FROM survey_response ORDER BY responded_at").fetchall()
+    assert rows == [([4.0, 5.0],), ([2.0, 3.0, 1.0],)]
+    assert con.execute("SELECT item_code, score FROM survey_rating WHERE row_no = 2 ORDER BY ALL").fetchall() == [
+        ("Q1", 2.0), ("Q1", 4.0), ("Q2", 3.0), ("Q2", 5.0), ("Q3", 1.0)]
