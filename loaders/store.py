@@ -49,7 +49,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
     try:
         if target.startswith(DUCKLAKE_PREFIX):
             con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                         "autoload_known_extensions": False, "enable_progress_bar": False})
+                                         "autoload_known_extensions": False})
             con.execute(f"LOAD {quote_literal(_ducklake_extension_path())}")
             data_path = os.environ.get("FEEDBACK_LAKE_DATA", target[len(DUCKLAKE_PREFIX):] + ".files")
             con.execute(f"ATTACH {quote_literal(target)} AS lake (DATA_PATH {quote_literal(data_path)})")
@@ -59,9 +59,10 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
                 if not create and not Path(target).exists():
                     raise QueryError(f"no database at {target}: run `python -m loaders demo` or import a file")
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
-            # no progress bar: long queries (a million-row import) would draw one on the app's stdout
             con = duckdb.connect(target, read_only=read_only,
-                                 config={"autoinstall_known_extensions": False, "enable_progress_bar": False})
+                                 config={"autoinstall_known_extensions": False})
+        # no progress bar: a long query (a million-row import) would draw one on the app's output
+        con.execute("SET enable_progress_bar = false")
     except duckdb.Error as e:
         raise QueryError(f"DuckDB could not open {target}: {e}") from e
     if not read_only:
