@@ -200,7 +200,8 @@ def run_benchmark(scale: float, runs: int, reps: int, workdir: Path, timeout: fl
     def sentiment() -> dict:
         measured, result = child("sentiment", {"scale": scale, "csv": str(files["survey.csv"])}, timeout)
         mix = result["demo_mix"]
-        rates = {"en": result["english"]["per_s"], "zh": result["chinese"]["per_s"]}
+        # the import scores the mix with the clause cache on, so the estimates use that rate
+        rates = {"en": result["english"]["per_s"], "zh": result["chinese_with_clause_cache"]["per_s"]}
         every = sum(v["comments"] / rates[k] for k, v in mix["by_language"].items() if k in rates)
         distinct = sum(v["distinct"] / rates[k] for k, v in mix["by_language"].items() if k in rates)
         mix["estimated_seconds_scoring_every_comment"] = round(every, 1)
@@ -315,7 +316,8 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
         english, chinese = sentiment["english"]["per_s"], sentiment["chinese"]["per_s"]
         floor("sentiment: distinct English comments/s, both cores", english, f">= {ENGLISH_PER_S_FLOOR:,}",
               english >= ENGLISH_PER_S_FLOOR)
-        floor("sentiment: distinct Chinese comments/s, both cores", chinese, f">= {CHINESE_PER_S_FLOOR:,}",
+        floor("sentiment: distinct Chinese comments/s, both cores, every clause segmented anew", chinese,
+              f">= {CHINESE_PER_S_FLOOR:,}",
               chinese >= CHINESE_PER_S_FLOOR)
         ratios["demo_mix_saving_factor"] = sentiment["demo_mix"]["saving_factor"]
     if csv:

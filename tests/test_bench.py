@@ -60,7 +60,7 @@ def test_ingest_has_its_stages(report):
 
 def test_sentiment_rates_and_the_demo_mix(report):
     sentiment = report["steps"]["sentiment"]
-    for language in ("english", "chinese", "english_one_core", "chinese_one_core"):
+    for language in ("english", "chinese", "english_one_core", "chinese_one_core", "chinese_with_clause_cache"):
         assert is_number(sentiment[language]["per_s"])
     mix = sentiment["demo_mix"]
     assert mix["comments"] >= mix["distinct"] > 0 and is_number(mix["saving_factor"])

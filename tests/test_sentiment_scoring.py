@@ -33,6 +33,34 @@ def test_chinese_score_equals_snownlp_exactly(text):
     assert ChineseSentiment().positive_probability(text) == SnowNLP(text).sentiments
 
 
+@pytest.mark.parametrize("text", [
+    "The queue was terribly slow but the staff were very helpful", "not good", "not very good",
+    "really not good", "I don't like it", "It isn't bad at all!", "good!!!", "good (!)", "( ! ) sarcastic",
+    "so :-) happy :D", "bad :( XD", "x-D o.O >.> :'(", "wow ;) ;-] <3 ♥", "Mr. Smith was rude.",
+    "U.S. bank... terrible...", "e.g. fine", '"great" service', "It's 'ok'", "never really helpful",
+    "no no no", "Not a good one", "extremely slow\n\nvery poor", "TERRIBLE queue, AWESOME staff",
+    "I can't say it was unhelpful", "terribly good", "The app crashed :/ again... (ref. 12345)", "", "!!!",
+])
+def test_english_score_equals_textblob_exactly(text):
+    from textblob import TextBlob
+
+    from analytics.english_sentiment import EnglishSentiment
+
+    assert EnglishSentiment().polarity(text) == TextBlob(text).sentiment.polarity
+
+
+def test_english_score_equals_textblob_on_the_demo_comments():
+    from textblob.en import sentiment as pattern_sentiment
+
+    from analytics.english_sentiment import EnglishSentiment
+    from loaders.demo import distinct_texts, generate
+
+    demo = generate(responses=400)
+    texts = distinct_texts(300, "en") + [t for t in demo.complaints["Description"].dropna() if t.isascii()]
+    scorer = EnglishSentiment()
+    assert [scorer.polarity(t) for t in texts] == [pattern_sentiment(t)[0] for t in texts]
+
+
 def test_english_polarity_equals_textblob():
     from textblob import TextBlob
 
