@@ -155,8 +155,8 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
     on the items' own scale (SERVQUAL's 1–7 points). Items answered for perception but never with
     an expectation (or the reverse) are left out of every mean and listed in unpaired_items.
     """
-    items = ratings.positions(con, ("perception", "expectation"))
-    raw = _gap5_items(con, filters, items)
+    items = ratings.positions(con, ("perception", "expectation", "importance"))
+    raw, importance = _gap5_items(con, filters, items)
     totals = raw[raw["item_code"].isna()]
     kinds = raw[raw["item_code"].notna()].sort_values("item_code").reset_index(drop=True)
     paired = kinds["n"] > 0
@@ -180,7 +180,6 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
                   .agg(perception=("perception", "mean"), expectation=("expectation", "mean"),
                        gap=("gap", "mean"), n_items=("item_code", "count"), n=("n", "sum"))
                   .reset_index())
-    importance = _dimension_importance(con, filters)
     dimensions["importance"] = dimensions["dimension"].map(importance).astype(float)
     dimensions = dimensions[dimension_columns]
     overall = float(dimensions["gap"].mean())
@@ -195,13 +194,15 @@ GAP5_COLUMNS = ["item_code", "item_text", "dimension", "perception", "expectatio
                 "n_expectation"]
 
 
-def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> pd.DataFrame:
+def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tuple[pd.DataFrame, dict]:
     """Per item code: item_text, dimension, perception, expectation, gap, n (pairs), n_perception,
     n_expectation, for the items rated in the selection; then one row (item_code None) whose n
-    counts the respondents with at least one pair."""
-    codes = ratings.by_code(positions)
+    counts the respondents with at least one pair. And, from the same pass, the mean stated
+    importance per dimension (lower case, 'other' when an item names none)."""
+    codes = ratings.by_code([p for p in positions if p.kind in ("perception", "expectation")])
+    importance = [p for p in positions if p.kind == "importance"]
     if not codes:
-        return pd.DataFrame({c: [] for c in GAP5_COLUMNS})
+        return pd.DataFrame({c: [] for c in GAP5_COLUMNS}), {}
     answers, columns, pairs = [], [], []
     for j, (code, items) in enumerate(codes.items()):
         p, e = f"answer_p{j}", f"answer_e{j}"
@@ -216,8 +217,11 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> pd.
         columns += [f"count({item.column}) AS {item.column}_n" for item in items]
         pairs.append(f"{p} - {e} IS NOT NULL")
     columns.append(f"count(*) FILTER (WHERE {' OR '.join(pairs)}) AS respondents")
+    answers += [f"{item.score()} AS {item.column}" for item in importance]
+    columns += [f"count({item.column}) AS {item.column}_n, avg({item.column}) AS {item.column}_mean"
+                for item in importance]
     where, params = where_sql(filters, "survey_response", alias="s")
-    source = ratings.scores_from([item for items in codes.values() for item in items], where)
+    source = ratings.scores_from([item for items in codes.values() for item in items] + importance, where)
     row = fetch_df(con, GAP5_SQL.format(answers=", ".join(answers), columns=", ".join(columns), source=source),
                    params, what="gap 5").iloc[0]
     records = []
@@ -235,28 +239,16 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> pd.
     frame = pd.DataFrame(records, columns=GAP5_COLUMNS)
     for column in ("perception", "expectation", "gap"):
         frame[column] = frame[column].astype(float)
-    return frame
-
-
-def _dimension_importance(con, filters: Filters) -> dict[str, float]:
-    """Mean stated importance per dimension (lower case, 'other' when an item names none)."""
-    items = ratings.positions(con, ("importance",))
-    if not items:
-        return {}
-    columns = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in items]
-    where, params = where_sql(filters, "survey_response", alias="s")
-    sql = ratings.PASS_SQL.format(columns=", ".join(columns), source=ratings.scores_from(items, where))
-    row = fetch_df(con, sql, params, what="dimension importance").iloc[0]
-    parts: dict[str, list] = {}
-    for p in items:
-        parts.setdefault(ratings.dimension_of([p.dimension]), []).append(
-            (count(row[f"{p.column}_n"]), number(row[f"{p.column}_mean"]), None))
-    result = {}
-    for dimension, groups in parts.items():
+    by_dimension: dict[str, list] = {}
+    for item in importance:
+        by_dimension.setdefault(ratings.dimension_of([item.dimension]), []).append(
+            (count(row[f"{item.column}_n"]), number(row[f"{item.column}_mean"]), None))
+    means = {}
+    for dimension, groups in by_dimension.items():
         n, mean, _ = ratings.pooled(groups)
         if n:
-            result[dimension] = mean
-    return result
+            means[dimension] = mean
+    return frame, means
 
 
 def gap1(con, filters: Filters = Filters()) -> Gap1Result:
