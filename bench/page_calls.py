@@ -11,10 +11,10 @@ works on instead of a value:
 
 The connection (the page's cursor) is always the first argument and is not written here.
 
-The lists follow the pages of the views branch (issue 5, commit 23be859), which main does not
-have yet; where a page calls a function main lacks, the nearest call main has stands in and the
-comment names the real one. Once the views are merged, swap those in (the test in
-tests/test_bench.py checks that every call named here exists).
+The lists follow the pages as the views branch wrote them (every `load(...)` in pages/*.py). A call
+may carry a fourth element, the calls that stand in for it where its function is not in the
+checkout (a branch made before the views were merged); where it is, the stand-ins are ignored.
+`tests/test_bench.py` checks that every call, or its stand-ins, exists.
 """
 from __future__ import annotations
 
@@ -35,12 +35,12 @@ PAGE_CALLS: dict[str, tuple] = {
         ("analytics.complaints.resolution_change", (CURRENT, PREVIOUS), {}),
         ("analytics.sentiment.sentiment_change", (CURRENT, PREVIOUS), {}),
         ("analytics.complaints.rising_causes", (CURRENT, PREVIOUS), {}),
-        # views: nps_change_by(now, before, "branch"), one pass over both periods
-        ("analytics.nps.nps_by", (CURRENT,), {"column": "branch"}),
-        ("analytics.nps.nps_by", (PREVIOUS,), {"column": "branch"}),
+        ("analytics.nps.nps_change_by", (CURRENT, PREVIOUS, "branch"), {},
+         (("analytics.nps.nps_by", (CURRENT,), {"column": "branch"}),
+          ("analytics.nps.nps_by", (PREVIOUS,), {"column": "branch"}))),
         ("analytics.nps.nps_trend", (TREND,), {}),
-        # views: complaint_trend(window), complaints per month; complaint_counts stands in
-        ("analytics.complaints.complaint_counts", (TREND,), {}),
+        ("analytics.complaints.complaint_trend", (TREND,), {},
+         (("analytics.complaints.complaint_counts", (TREND,), {}),)),
         ("analytics.csi.csi_by", (TREND, "month"), {"weights": CURRENT_WEIGHTS}),
         ("analytics.sentiment.sentiment_by", (TREND, "month"), {}),
     ),
@@ -54,11 +54,12 @@ PAGE_CALLS: dict[str, tuple] = {
     "nps": (
         ("analytics.nps.nps_change", (CURRENT, PREVIOUS), {}),
         ("analytics.nps.nps_trend", (TREND,), {}),
-        # views: nps_change_by(now, before, "touchpoint") and (..., "branch")
-        ("analytics.nps.nps_by", (CURRENT,), {"column": "touchpoint"}),
-        ("analytics.nps.nps_by", (PREVIOUS,), {"column": "touchpoint"}),
-        ("analytics.nps.nps_by", (CURRENT,), {"column": "branch"}),
-        ("analytics.nps.nps_by", (PREVIOUS,), {"column": "branch"}),
+        ("analytics.nps.nps_change_by", (CURRENT, PREVIOUS, "touchpoint"), {},
+         (("analytics.nps.nps_by", (CURRENT,), {"column": "touchpoint"}),
+          ("analytics.nps.nps_by", (PREVIOUS,), {"column": "touchpoint"}))),
+        ("analytics.nps.nps_change_by", (CURRENT, PREVIOUS, "branch"), {},
+         (("analytics.nps.nps_by", (CURRENT,), {"column": "branch"}),
+          ("analytics.nps.nps_by", (PREVIOUS,), {"column": "branch"}))),
         ("analytics.nps.detractor_verbatims", (CURRENT, 50), {}),
     ),
     "sentiment": (
@@ -70,11 +71,11 @@ PAGE_CALLS: dict[str, tuple] = {
     ),
     "complaints": (
         ("analytics.complaints.resolution_change", (CURRENT, PREVIOUS), {}),
-        ("analytics.complaints.repeat_complainants", (CURRENT,), {}),
         ("analytics.complaints.cause_pareto", (CURRENT,), {}),
         ("analytics.complaints.complaint_counts", (CURRENT,), {}),
         ("analytics.complaints.rising_causes", (CURRENT, PREVIOUS), {}),
-        # views: resolution_time_distribution(now), hours to resolve in buckets; not on main
+        ("analytics.complaints.resolution_time_distribution", (CURRENT,), {}, ()),
+        ("analytics.complaints.repeat_complainants", (CURRENT,), {}),
         ("analytics.complaints.complaint_iceberg", (CURRENT, 0.05), {}),
     ),
     "imports": (

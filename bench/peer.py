@@ -347,7 +347,8 @@ def page_overview(frames, selection) -> None:
         nps_by(frame, frame["网点"])
     nps_trend = select(frames["nps"], NPS, trend)
     nps_by(nps_trend, month_key(nps_trend["日期"]))
-    len(select(frames["complaints"], COMPLAINTS, trend))
+    complaint_trend = select(frames["complaints"], COMPLAINTS, trend)
+    complaint_trend.groupby(month_key(complaint_trend["Received"])).size()
     survey_trend = select(frames["survey"], SURVEY, trend)
     csi_by(survey_trend, month_key(survey_trend["Date"]), change["now"]["weights"])
     trend_texts = texts(frames, trend)
@@ -409,6 +410,8 @@ def page_complaints(frames, selection) -> None:
     pareto(now)
     now["Cause"].notna().sum()
     rising(now, before)
+    hours = (now["Resolved"] - now["Received"]).dt.total_seconds() / 3600
+    pd.cut(hours.dropna(), [0, 4, 8, 12, 24, 48, 72, 168, np.inf]).value_counts(sort=False)
     len(now), now["Customer ID"].nunique()
 
 

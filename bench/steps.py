@@ -260,10 +260,24 @@ def variants(con, only: list[str] | None = None) -> dict:
 
 
 def resolve_call(spec) -> tuple:
-    path, args, kwargs = spec
+    """(path, function, args, kwargs) of one call; AttributeError when its function is missing."""
+    path, args, kwargs = spec[:3]
     module_name, _, function_name = path.rpartition(".")
     function = getattr(importlib.import_module(module_name), function_name)
     return path, function, args, kwargs
+
+
+def resolve_calls(specs) -> list[tuple]:
+    """The calls of a page: each call, or its stand-ins where this checkout lacks its function."""
+    calls = []
+    for spec in specs:
+        try:
+            calls.append(resolve_call(spec))
+        except AttributeError:
+            if len(spec) < 4:
+                raise
+            calls += [resolve_call(stand_in) for stand_in in spec[3]]
+    return calls
 
 
 def bind(values, selection: dict):
@@ -310,8 +324,8 @@ def step_queries(args: dict) -> dict:
 
     con = connect(args["db"], read_only=True)
     reps = int(args["reps"])
-    pages = {name: [resolve_call(c) for c in calls] for name, calls in PAGE_CALLS.items()}
-    pages["sidebar"] = [resolve_call(c) for c in SIDEBAR]
+    pages = {name: resolve_calls(calls) for name, calls in PAGE_CALLS.items()}
+    pages["sidebar"] = resolve_calls(SIDEBAR)
     from analytics.csi import csi_weights
 
     chosen = variants(con, args.get("variants"))

@@ -11,7 +11,7 @@ import pytest
 
 from app import PAGES
 from bench.page_calls import PAGE_CALLS, SIDEBAR
-from bench.steps import percentile, resolve_call
+from bench.steps import percentile, resolve_calls
 from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
@@ -73,7 +73,7 @@ def test_every_page_and_variant_is_timed_for_us_and_the_peer(report):
         assert set(variants) == {"month", "month_branch", "all_time"}
         for timing in variants.values():
             assert is_number(timing["p50_ms"]) and is_number(timing["p95_ms"])
-            assert len(timing["calls"]) == len(PAGE_CALLS.get(page, SIDEBAR))
+            assert len(timing["calls"]) == len(resolve_calls(PAGE_CALLS.get(page, SIDEBAR)))
     for page, variants in peer.items():
         assert page in ours
         assert all(is_number(t["p50_ms"]) for t in variants.values())
@@ -100,8 +100,8 @@ def test_floors_are_listed_with_a_verdict(report):
 
 @pytest.mark.parametrize("spec", [c for calls in PAGE_CALLS.values() for c in calls] + list(SIDEBAR),
                          ids=lambda c: c[0])
-def test_every_listed_call_exists(spec):
-    assert callable(resolve_call(spec)[1])
+def test_every_listed_call_or_its_stand_ins_exists(spec):
+    assert all(callable(call[1]) for call in resolve_calls([spec]))
 
 
 @pytest.mark.parametrize("values, share, expected", [
