@@ -126,6 +126,40 @@ def _stop(app: subprocess.Popen) -> None:
         app.wait()
 
 
+def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
+    """The smoke test's form: one server, one page opened to warm it, then each page once."""
+    from playwright.sync_api import sync_playwright
+
+    from app import PAGES
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    pages: dict = {}
+    app_memory: list[float] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        port = _free_port()
+        app = start_app(db, port, timeout)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+        context.add_init_script(WATCH_SCRIPT)
+        try:
+            cold = open_and_wait(context, f"http://127.0.0.1:{port}/{address(PAGES[-1])}", timeout)
+            for spec in PAGES:
+                opened = open_and_wait(context, f"http://127.0.0.1:{port}/{address(spec)}", timeout)
+                app_memory.append(tree_pss_mb(app.pid))
+                pages[spec.url_path] = {"first_s": opened["seconds"], "again_s": None,
+                                        "first_script_done_s": opened["script_done_s"],
+                                        "charts": opened["charts"], "exceptions": opened["exceptions"],
+                                        "warmed_by": PAGES[-1].url_path}
+        finally:
+            context.close()
+            _stop(app)
+            browser.close()
+    return {"rows": None, "pages": pages, "cold_open_s": {"page": PAGES[-1].url_path, "seconds": cold["seconds"]},
+            "app_peak_pss_mb": round(max(app_memory), 1) if app_memory else None,
+            "app_pss_mb_after_each_page": [round(m, 1) for m in app_memory]}
+
+
 def time_pages(db: Path, timeout: float = 60) -> dict:
     """Each page on a server of its own (caches empty for it), then all pages on one server.
 

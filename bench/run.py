@@ -112,7 +112,7 @@ def median_run(runs: list[dict]) -> dict:
     return chosen
 
 
-def run_benchmark(scale: float, runs: int, reps: int, workdir: Path, timeout: float) -> dict:
+def run_benchmark(scale: float, runs: int, reps: int, workdir: Path, timeout: float, quick: bool = False) -> dict:
     files_dir = workdir / "files"
     steps: dict = {}
     errors: dict = {}
@@ -245,7 +245,7 @@ def run_benchmark(scale: float, runs: int, reps: int, workdir: Path, timeout: fl
     attempt("peer_queries", peer_queries)
 
     def page() -> dict:
-        measured, result = child("page", {"db": str(store), "timeout": 120}, timeout)
+        measured, result = child("page", {"db": str(store), "timeout": 120, "quick": quick}, timeout)
         total = sum(p["first_s"] for p in result["pages"].values())
         return step_entry(measured, None, **{k: v for k, v in result.items() if k != "rows"},
                           rows_in_store=store_rows,
@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         info = machine()
-        result = run_benchmark(scale, runs, reps, workdir, args.timeout)
+        result = run_benchmark(scale, runs, reps, workdir, args.timeout, quick=args.quick)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

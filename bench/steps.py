@@ -411,7 +411,8 @@ def step_peer_queries(args: dict) -> dict:
 def step_page(args: dict) -> dict:
     from bench import browser
 
-    return browser.time_pages(Path(args["db"]), timeout=float(args.get("timeout", 60)))
+    timing = browser.time_pages_quickly if args.get("quick") else browser.time_pages
+    return timing(Path(args["db"]), timeout=float(args.get("timeout", 60)))
 
 
 STEPS = {"generate": step_generate, "limit": step_limit, "sentiment": step_sentiment,
