@@ -71,10 +71,10 @@ def score_texts(texts: Iterable[str | None], workers: int | None = None,
                              "sentiment": pd.Series(dtype=float)})
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(distinct) >= parallel_from:
-        # The models load here, once per process, before the pool forks: its workers share them
-        # instead of each loading them again (seconds for SnowNLP's), at every import.
+        # The English lexicon loads here, once per process, before the pool forks, so the workers
+        # share it. SnowNLP's models are not loaded here: they are large, and the import process
+        # already holds the file; each worker loads them when it meets Chinese text.
         polarity("good")
-        polarity("很好")
         chunk = -(-len(distinct) // (workers * 4))
         parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
         with ProcessPoolExecutor(max_workers=workers) as pool:

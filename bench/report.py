@@ -30,14 +30,17 @@ def floors_table(report: dict) -> str:
     lines = ["| floor | measured | limit | met |", "| --- | ---: | --- | --- |"]
     for row in report["floors"]:
         name = row["floor"] + (f" ({row['status']})" if row.get("status") and row["status"] != "on main" else "")
-        lines.append(f"| {name} | {_number(row['measured'], 2)} | {row['limit']} | {'met' if row['met'] else '**missed**'} |")
+        measured = _number(row["measured"], 2)
+        if row.get("against_cached_frames") is not None:
+            measured += f" (cached frames: {_number(row['against_cached_frames'], 2)})"
+        lines.append(f"| {name} | {measured} | {row['limit']} | {'met' if row['met'] else '**missed**'} |")
     return "\n".join(lines)
 
 
 def pages_table(report: dict) -> str:
     ours = report["steps"].get("queries", {}).get("pages", {})
     peer = report["steps"].get("peer_queries", {}).get("pages", {})
-    lines = ["| page | " + " | ".join(f"{v} p50 / p95 (peer p50), ms" for v in VARIANTS) + " |",
+    lines = ["| page | " + " | ".join(f"{v}: p50 / p95 (peer: cached / rerun), ms" for v in VARIANTS) + " |",
              "| --- |" + " ---: |" * len(VARIANTS)]
     for page, by_variant in ours.items():
         cells = []
@@ -46,7 +49,7 @@ def pages_table(report: dict) -> str:
             theirs = peer.get(page, {}).get(variant)
             cell = "–" if timing is None else f"{timing['p50_ms']:,.0f} / {timing['p95_ms']:,.0f}"
             if theirs:
-                cell += f" ({theirs['p50_ms']:,.0f})"
+                cell += f" ({theirs['p50_ms']:,.0f} / {theirs.get('rerun_p50_ms', float('nan')):,.0f})"
             cells.append(cell)
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -294,6 +294,7 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
     on_main = {p.url_path for p in PAGES}
     if queries:
         ratios["page_speedup_over_peer"] = {}
+        ratios["page_speedup_over_peer_with_cached_frames"] = {}
         for page, by_variant in queries["pages"].items():
             status = "on main" if page in on_main else ("every page" if page == "sidebar" else "planned (issue 5)")
             for variant, timing in by_variant.items():
@@ -301,11 +302,15 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
                       timing["p95_ms"] <= PAGE_P95_MS_CEILING, page=page, variant=variant, status=status)
                 peer_timing = (peer or {}).get("pages", {}).get(page, {}).get(variant)
                 if peer_timing:
-                    speedup = _ratio(peer_timing["p50_ms"], timing["p50_ms"])
+                    # the peer as the issue describes it: read the files and recompute, every rerun
+                    speedup = _ratio(peer_timing["rerun_p50_ms"], timing["p50_ms"])
+                    cached = _ratio(peer_timing["p50_ms"], timing["p50_ms"])
                     ratios["page_speedup_over_peer"][f"{page} [{variant}]"] = speedup
-                    floor(f"page analytics vs pandas peer (p50), {page} [{variant}], times faster", speedup,
-                          f">= {PAGE_PEER_SPEEDUP_FLOOR:g}", speedup >= PAGE_PEER_SPEEDUP_FLOOR,
-                          page=page, variant=variant, status=status)
+                    ratios["page_speedup_over_peer_with_cached_frames"][f"{page} [{variant}]"] = cached
+                    floor(f"page analytics vs pandas peer reading its files every rerun (p50), {page} [{variant}],"
+                          " times faster", speedup, f">= {PAGE_PEER_SPEEDUP_FLOOR:g}",
+                          speedup >= PAGE_PEER_SPEEDUP_FLOOR, page=page, variant=variant, status=status,
+                          against_cached_frames=cached)
         ratios["pages_without_a_call_list"] = sorted(on_main - set(PAGE_CALLS))
     if queries and peer:
         agree = {}

@@ -382,7 +382,7 @@ def step_peer_queries(args: dict) -> dict:
     from loaders.store import connect
 
     started = _now()
-    frames = peer.load(args["files"])
+    frames, read_seconds = peer.load(args["files"])
     load_seconds = _now() - started
     con = connect(args["db"], read_only=True)
     peer.attach_sentiment(frames, con)
@@ -400,10 +400,15 @@ def step_peer_queries(args: dict) -> dict:
                 render(frames, selection)
                 totals[page].append(_now() - page_started)
         for page in peer.PAGES:
-            report.setdefault(page, {})[variant] = {"first_ms": round(totals[page][0] * 1000, 2),
-                                                    **timing_summary(totals[page][1:])}
+            computed = timing_summary(totals[page][1:])
+            reading = sum(read_seconds[name] for name in peer.PAGE_FILES[page]) * 1000
+            # an uncached script reads its files again on every rerun, then computes
+            report.setdefault(page, {})[variant] = {
+                "first_ms": round(totals[page][0] * 1000, 2), **computed,
+                "read_ms": round(reading, 2), "rerun_p50_ms": round(reading + computed["p50_ms"], 2)}
     return {"rows": sum(len(f) for f in frames.values() if hasattr(f, "__len__")),
-            "load_seconds": round(load_seconds, 3), "reps": reps, "pages": report, "headline": checks}
+            "load_seconds": round(load_seconds, 3), "read_seconds": {k: round(v, 3) for k, v in read_seconds.items()},
+            "reps": reps, "pages": report, "headline": checks}
 
 
 # --- the page in a browser --------------------------------------------------------------------------
