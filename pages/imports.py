@@ -122,11 +122,13 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         current = reading.prepared.source.sheet if reading.prepared else None
         index = reading.sheets.index(current) if current in reading.sheets else 0
         sheet_column.selectbox(t("upload.sheet"), reading.sheets, index=index, key=keys.upload_sheet(fid))
+    else:
+        note_column = sheet_column
+    if isinstance(reading.error, UnknownKindError):
+        st.warning(t("upload.kind_unknown"), icon=":material/help:")
+        return
     if reading.error is not None:
-        if isinstance(reading.error, UnknownKindError):
-            st.warning(t("upload.kind_unknown"), icon=":material/help:")
-        else:
-            st.error(t("upload.cannot_read"), icon=":material/error:")
+        st.error(t("upload.cannot_read"), icon=":material/error:")
         st.code(str(reading.error), language=None, wrap_lines=True)
         return
     prepared = reading.prepared
@@ -136,16 +138,17 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         note = t("upload.detected", kind=t(f"kind.{prepared.mapping.kind}")) + " " + note
     note_column.caption(note)
 
+    st.markdown(f"**{t('upload.mapping')}**")
+    if prepared.mapping_origin == "saved":
+        st.info(t("upload.mapping_saved"), icon=":material/bookmark:")
+    else:
+        st.caption(t("upload.mapping_inferred"))
     mapping = mapping_editor(fid, prepared)
     if mapping is None:
         return
     prepared = with_mapping(prepared, mapping)
-    if prepared.mapping_origin == "saved":
-        st.info(t("upload.mapping_saved"), icon=":material/bookmark:")
-    elif prepared.mapping_origin == "edited":
+    if prepared.mapping_origin == "edited":
         st.caption(t("upload.mapping_edited"))
-    else:
-        st.caption(t("upload.mapping_inferred"))
     missing = missing_fields(mapping, language())
     if missing:
         st.error(t("upload.missing_required", fields=missing), icon=":material/error:")
@@ -172,7 +175,6 @@ def mapping_editor(fid: str, prepared):
     """The mapping as an editable table; returns the mapping it says, or None after showing why not."""
     kind = prepared.mapping.kind
     lang = language()
-    st.markdown(f"**{t('upload.mapping')}**")
     config = {
         "column": st.column_config.TextColumn(t("upload.col.column"), disabled=True, pinned=True),
         "sample": st.column_config.TextColumn(t("upload.col.sample"), disabled=True),
@@ -193,7 +195,7 @@ def mapping_editor(fid: str, prepared):
     order = ["column", "sample", "target"] + (list(RATING_DETAIL_COLUMNS) if kind == "survey" else [])
     edited = st.data_editor(mapping_table(prepared), key=keys.upload_mapping(fid, kind, prepared.source.sheet),
                             column_config=config, column_order=order, hide_index=True, num_rows="fixed",
-                            width="stretch")
+                            width="stretch", placeholder="")
     try:
         return mapping_from_table(edited, prepared)
     except MappingProblem as problem:
@@ -235,7 +237,9 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
             st.caption(t("upload.preview_ratings"))
             frame = frame.assign(kind=frame["kind"].map(lambda k: t(f"rating_kind.{k}")))
         labels = preview_labels(prepared.mapping.kind, table, frame.columns, language())
-        st.dataframe(frame.rename(columns=labels), hide_index=True, width="stretch")
+        dates = {labels[c]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+                 for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
+        st.dataframe(frame.rename(columns=labels), hide_index=True, width="stretch", column_config=dates)
 
 
 def import_controls(fid: str, access: Access, prepared, checked: Checked) -> None:
@@ -298,6 +302,8 @@ def history_section(access: Access, batches: pd.DataFrame) -> None:
         return
     shown = batches.assign(
         id=batches["id"].str[:8],
+        imported_by=batches["imported_by"].fillna(t("upload.by_cli")),
+        source_sheet=batches["source_sheet"].fillna(""),
         kind=batches["kind"].map(lambda k: t(f"kind.{k}")),
         status=batches["status"].map(lambda s: t(f"status.{s}")),
     )[["id", "kind", "source_file", "source_sheet", "rows_accepted", "rows_rejected", "imported_by",
