@@ -28,21 +28,13 @@ def require_router() -> None:
     Streamlit runs its legacy pages/ mode until some session has called st.navigation, so on a
     fresh server a deep link (/nps) runs the page file alone: no sidebar, no filters, and the
     folder's files listed as pages. Switching that mode off and rerunning routes it properly.
-    AppTest resets that mode before every run, so there every run after the first comes here;
-    a rerun would drop the button click that started the run, so the router runs in this run.
     """
     if getattr(_router, "active", False):
         return
-    from streamlit import config
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
-    if not config.get_option("global.appTest"):
-        st.rerun()
-    from app import run
-
-    run()
-    st.stop()
+    st.rerun()
 
 
 @st.cache_resource

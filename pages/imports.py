@@ -11,6 +11,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from loaders.access import AccessError
 from loaders.columns import KINDS, RATING_KINDS
 from loaders.errors import FeedbackError, UnknownKindError, ValidationError
 from loaders.importer import history, rejected_rows, row_counts
@@ -268,6 +269,10 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked) -> Non
             st.error(t("upload.refused", bad=f"{e.rows_invalid:,}", total=f"{e.rows_total:,}"),
                      icon=":material/block:")
         return
+    except AccessError:
+        bar.empty()
+        st.error(t("access.denied"), icon=":material/block:")
+        return
     except FeedbackError as e:
         bar.empty()
         st.error(t("upload.failed"), icon=":material/error:")
@@ -328,7 +333,15 @@ def undo_controls(batches: pd.DataFrame) -> None:
                                      format_func=lambda batch_id: batch_label(live[batch_id]))
     if button_column.button(t("upload.undo"), key=keys.UPLOAD_UNDO_BUTTON, icon=":material/undo:",
                             width="stretch"):
-        st.dialog(t("upload.undo_title"))(confirm_undo)(live[choice])
+        st.session_state[keys.UPLOAD_UNDO_PENDING] = choice
+    # The dialog stays open while an undo waits for its confirmation, so every run draws it again.
+    pending = st.session_state.get(keys.UPLOAD_UNDO_PENDING)
+    if pending in live:
+        st.dialog(t("upload.undo_title"), on_dismiss=_forget_pending_undo)(confirm_undo)(live[pending])
+
+
+def _forget_pending_undo() -> None:
+    st.session_state.pop(keys.UPLOAD_UNDO_PENDING, None)
 
 
 def confirm_undo(batch: dict) -> None:
@@ -341,14 +354,19 @@ def confirm_undo(batch: dict) -> None:
         cur = cursor()
         try:
             st.session_state[keys.UPLOAD_LAST_UNDO] = run_undo(cur, current_access(), batch["id"])
+        except AccessError:
+            st.error(t("access.denied"), icon=":material/block:")
+            return
         except FeedbackError as e:
             st.error(str(e))
             return
         finally:
             cur.close()
+            _forget_pending_undo()
         st.session_state.pop(keys.UPLOAD_LAST_IMPORT, None)
         st.rerun()
     if no.button(t("upload.cancel"), key=keys.UPLOAD_UNDO_CANCEL, width="stretch"):
+        _forget_pending_undo()
         st.rerun()
 
 
