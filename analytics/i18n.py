@@ -196,6 +196,8 @@ _UPLOAD_TEXT: dict[str, dict[str, str]] = {
     "upload.skipped_download": {"en": "Download these rows' problems (csv)", "zh": "下载这些行的问题（csv）"},
     "col.undone_at": {"en": "Undone at", "zh": "撤销时间"},
     "upload.by_cli": {"en": "command line", "zh": "命令行"},
+    "upload.by_page": {"en": "upload page", "zh": "上传页面"},
+    "upload.by_analyst": {"en": "analyst", "zh": "分析师"},
     "problem.empty": {"en": "is empty", "zh": "为空"},
     "problem.not_date": {"en": "is not a date", "zh": "不是日期"},
     "problem.future": {"en": "is in the future", "zh": "是未来的日期"},

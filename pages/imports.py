@@ -115,16 +115,17 @@ def _checked(file_id: str, prepared) -> Checked:
 def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     fid = upload.file_id
     st.markdown(f"#### :material/description: {plain(upload.name)}")
-    kind_column, sheet_column, note_column = st.columns([1, 1, 2], vertical_alignment="bottom")
-    kind = kind_column.selectbox(t("upload.kind"), ["auto", *KINDS], format_func=kind_label,
-                                 key=keys.upload_kind(fid))
+    # Read first (with the kind and sheet chosen on the last run) to know whether a sheet is chosen.
+    kind = st.session_state.get(keys.upload_kind(fid), "auto")
     reading = _reading(upload, kind, st.session_state.get(keys.upload_sheet(fid)))
     if reading.sheets:
+        kind_column, sheet_column, note_column = st.columns([1, 1, 2], vertical_alignment="bottom")
         current = reading.prepared.source.sheet if reading.prepared else None
         index = reading.sheets.index(current) if current in reading.sheets else 0
         sheet_column.selectbox(t("upload.sheet"), reading.sheets, index=index, key=keys.upload_sheet(fid))
     else:
-        note_column = sheet_column
+        kind_column, note_column = st.columns([1, 3], vertical_alignment="bottom")
+    kind_column.selectbox(t("upload.kind"), ["auto", *KINDS], format_func=kind_label, key=keys.upload_kind(fid))
     if isinstance(reading.error, UnknownKindError):
         st.warning(t("upload.kind_unknown"), icon=":material/help:")
         return
@@ -138,6 +139,12 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     if kind == "auto":
         note = t("upload.detected", kind=t(f"kind.{prepared.mapping.kind}")) + " " + note
     note_column.caption(note)
+    earlier = imported_as(batches, source.sha256)
+    if earlier is not None:
+        # Importing it again would be refused as a duplicate; say so instead of offering it.
+        st.info(t("upload.already_imported", when=f"{earlier['imported_at']:%Y-%m-%d %H:%M}",
+                  batch=earlier["id"][:8]), icon=":material/history:")
+        return
 
     st.markdown(f"**{t('upload.mapping')}**")
     if prepared.mapping_origin == "saved":
@@ -164,11 +171,6 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         st.code(str(e), language=None, wrap_lines=True)
         return
     validation_report(fid, prepared, checked)
-    earlier = imported_as(batches, source.sha256)
-    if earlier is not None:
-        st.info(t("upload.already_imported", when=f"{earlier['imported_at']:%Y-%m-%d %H:%M}",
-                  batch=earlier["id"][:8]), icon=":material/history:")
-        return
     import_controls(fid, access, prepared, checked)
 
 
@@ -291,6 +293,13 @@ _PROGRESS_KEYS = {f"upload.progress.{m}" for m in ("reading", "validating", "sco
 
 # --- history ---------------------------------------------------------------------------------
 
+def imported_by_label(who) -> str:
+    """A person's name as written; the names the dashboard gives itself in the reader's language."""
+    if who is None or (isinstance(who, float) and who != who):
+        return t("upload.by_cli")
+    return {"upload page": t("upload.by_page"), "analyst": t("upload.by_analyst")}.get(who, who)
+
+
 def batch_label(batch: dict) -> str:
     return (f"{batch['id'][:8]} · {t('kind.' + batch['kind'])} · {batch['source_file']} · "
             f"{batch['rows_accepted']:,} · {batch['imported_at']:%Y-%m-%d %H:%M}")
@@ -307,7 +316,7 @@ def history_section(access: Access, batches: pd.DataFrame) -> None:
         return
     shown = batches.assign(
         id=batches["id"].str[:8],
-        imported_by=batches["imported_by"].fillna(t("upload.by_cli")),
+        imported_by=batches["imported_by"].map(imported_by_label),
         source_sheet=batches["source_sheet"].fillna(""),
         kind=batches["kind"].map(lambda k: t(f"kind.{k}")),
         status=batches["status"].map(lambda s: t(f"status.{s}")),
