@@ -36,6 +36,7 @@ MAPPING_COLUMNS = ("column", "sample", "target", "item_code", "item_text", "rati
 RATING_DETAIL_COLUMNS = MAPPING_COLUMNS[3:]
 SAMPLE_VALUES = 3
 SAMPLE_CHARS = 48
+SAMPLE_SCAN_ROWS = 500
 # Cells that a spreadsheet would read as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -153,7 +154,8 @@ def target_label(kind: str, target: str | None, language: str) -> str:
 
 def _samples(prepared: PreparedFile, header: str) -> str:
     values: list[str] = []
-    for value in prepared.source.table.column(header).to_pylist():
+    # The first rows are enough for a few distinct samples; a million-row column is not converted.
+    for value in prepared.source.table.column(header).slice(0, SAMPLE_SCAN_ROWS).to_pylist():
         if value is not None and value.strip() and value not in values:
             values.append(value.strip())
             if len(values) == SAMPLE_VALUES:

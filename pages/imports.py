@@ -106,9 +106,13 @@ def _checked(file_id: str, prepared) -> Checked:
     if key not in cache:
         cur = cursor()
         try:
-            cache[key] = check_upload(cur, prepared)
+            checked = check_upload(cur, prepared)
         finally:
             cur.close()
+        # Only the latest check of a file is kept: a big file's report and preview weigh.
+        for stale in [k for k in cache if k[0] == file_id]:
+            del cache[stale]
+        cache[key] = checked
     return cache[key]
 
 
