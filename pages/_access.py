@@ -17,7 +17,7 @@ from loaders.access import GRANT_HOURS, check_passphrase, grant_valid, locked_fo
 from loaders.access import MAX_FAILURES
 from pages import _state_keys as keys
 from pages._common import cursor, t
-from pages._upload import Access, email_allowed
+from pages._upload import Access, email_allowed, plain
 
 
 def _secrets_section(name: str):
@@ -80,7 +80,7 @@ def _passphrase_panel(access: Access) -> None:
     if access.analyst:
         text, button = st.columns([5, 1], vertical_alignment="center")
         who = access.who
-        text.success(t("access.unlocked", who=who) if who else t("access.unlocked_anonymous"),
+        text.success(t("access.unlocked", who=plain(who)) if who else t("access.unlocked_anonymous"),
                      icon=":material/verified_user:")
         if button.button(t("access.lock"), key=keys.UPLOAD_LOCK_BUTTON, icon=":material/lock:",
                          width="stretch"):
@@ -135,8 +135,8 @@ def _oidc_panel(access: Access) -> None:
                 st.error(t("access.login_failed", error=str(e)))
         return
     if access.analyst:
-        text.success(t("access.analyst_oidc", email=access.who), icon=":material/verified_user:")
+        text.success(t("access.analyst_oidc", email=plain(access.who)), icon=":material/verified_user:")
     else:
-        text.info(t("access.not_analyst", email=st.user.get("email") or "?"), icon=":material/visibility:")
+        text.info(t("access.not_analyst", email=plain(st.user.get("email") or "?")), icon=":material/visibility:")
     if button.button(t("access.sign_out"), key=keys.UPLOAD_SIGN_OUT, width="stretch"):
         st.logout()

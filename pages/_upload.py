@@ -37,6 +37,7 @@ RATING_DETAIL_COLUMNS = MAPPING_COLUMNS[3:]
 SAMPLE_VALUES = 3
 SAMPLE_CHARS = 48
 SAMPLE_SCAN_ROWS = 500
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 # Cells that a spreadsheet would read as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,6 +60,11 @@ class MappingProblem(FeedbackError):
         if "rating_kind" in values:
             values["rating_kind"] = translate(f"rating_kind.{values['rating_kind']}", language)
         return translate(self.key, language, **values)
+
+
+def plain(text) -> str:
+    """Text from a file or a person (a file name, a name) shown in markdown exactly as written."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 # --- who may change data ---------------------------------------------------------------------

@@ -6,8 +6,6 @@ run computed on the server; the controls are only drawn for analysts as well.
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -21,7 +19,7 @@ from pages._access import access_panel, current_access
 from pages._common import cursor, language, require_router, t
 from pages._upload import (RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
                            check_upload, frame_csv, imported_as, lacks_ratings, mapping_from_table,
-                           mapping_table, missing_fields, preview_labels, problems_frame, read_upload,
+                           mapping_table, missing_fields, plain, preview_labels, problems_frame, read_upload,
                            report_file_name, run_import, run_undo, target_label, target_options,
                            with_mapping)
 
@@ -29,14 +27,6 @@ require_router()
 
 PROBLEMS_SHOWN = 200
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
-
-
-def plain(text: str) -> str:
-    """A file name or header shown in markdown exactly as written."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
-
-
 def kind_label(kind: str) -> str:
     return t("upload.kind_auto") if kind == "auto" else t(f"kind.{kind}")
 
@@ -68,7 +58,7 @@ def show_last_import() -> None:
     if outcome is None:
         return
     result = outcome.result
-    message = t("upload.imported", rows=f"{result.rows_accepted:,}", file=result.file_name,
+    message = t("upload.imported", rows=f"{result.rows_accepted:,}", file=plain(result.file_name),
                 batch=result.batch_id[:8])
     if result.rows_rejected:
         message += " " + t("upload.imported_skipped", skipped=f"{result.rows_rejected:,}")
@@ -313,7 +303,7 @@ def history_section(access: Access, batches: pd.DataFrame) -> None:
     st.header(t("imports.history"), divider="gray")
     undone = st.session_state.get(keys.UPLOAD_LAST_UNDO)
     if undone:
-        st.success(t("upload.undone", batch=undone[0][:8], rows=f"{undone[3]:,}", file=undone[2]),
+        st.success(t("upload.undone", batch=undone[0][:8], rows=f"{undone[3]:,}", file=plain(undone[2])),
                    icon=":material/undo:")
     if batches.empty:
         st.info(t("imports.none"))
@@ -359,7 +349,7 @@ def _forget_pending_undo() -> None:
 
 def confirm_undo(batch: dict) -> None:
     st.write(t("upload.undo_confirm", batch=batch["id"][:8], rows=f"{batch['rows_accepted']:,}",
-               kind=t(f"kind.{batch['kind']}"), file=batch["source_file"],
+               kind=t(f"kind.{batch['kind']}"), file=plain(batch["source_file"]),
                when=f"{batch['imported_at']:%Y-%m-%d %H:%M}"))
     yes, no = st.columns(2)
     if yes.button(t("upload.undo_yes"), key=keys.UPLOAD_UNDO_YES, type="primary", width="stretch"):

@@ -11,7 +11,7 @@ from loaders.access import AccessError
 from loaders.errors import RowProblem, UnknownKindError, ValidationError
 from loaders.importer import history
 from pages._upload import (TARGET_IGNORE, TARGET_RATING, Access, MappingProblem, check_upload, email_allowed,
-                           frame_csv, imported_as, mapping_from_table, mapping_table, problems_frame,
+                           frame_csv, imported_as, mapping_from_table, mapping_table, plain, problems_frame,
                            read_upload, report_file_name, run_import, run_undo, safe_cell, translate_fix,
                            translate_problem, with_mapping)
 
@@ -220,6 +220,14 @@ def test_problem_csv_is_utf8_with_bom_and_formula_safe():
     data = frame_csv(problems_frame(problems, "zh"))
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == ["行号,列,值,问题,修改方法", "3,Score,'=1+1,不是数字,请填写数字。"]
+
+
+@pytest.mark.parametrize("text", ["survey_10月.xlsx", "![x](http://tracker.example/a.png)", "**bold** #1",
+                                  ":red[alarm] <b>", "a\\b"])
+def test_names_shown_in_markdown_are_escaped_whole(text):
+    escaped = plain(text)
+    assert re.sub(r"\\(.)", r"\1", escaped) == text
+    assert not re.search(r"(?<!\\)[\[\]()*#<>:]", escaped)
 
 
 def test_report_file_name_keeps_only_safe_characters():
