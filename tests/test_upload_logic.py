@@ -315,3 +315,11 @@ def test_survey_with_chinese_headers_imports_with_its_ratings(con):
         ("效率", "expectation", 7.0), ("设备", "expectation", 6.0), ("效率", "perception", 4.0),
         ("设备", "perception", 5.0)]
     assert isinstance(history(con), pd.DataFrame)
+
+
+def test_the_upload_logic_imports_no_streamlit():
+    """pages/_upload.py is tested without a running app, so it stays free of Streamlit."""
+    from conftest import PROJECT_ROOT
+
+    source = (PROJECT_ROOT / "pages" / "_upload.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(import streamlit|from streamlit\b)", source, re.M)
