@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from loaders.access import MAX_FAILURES, set_passphrase
@@ -17,23 +16,6 @@ from conftest import PROJECT_ROOT, TEST_DATA
 
 PASSPHRASE = "correct horse battery"
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    """Run every AppTest run through app.py's st.navigation, as a served dashboard does.
-
-    AppTest resets Streamlit's pages mode before each run, and with a pages/ folder next to
-    app.py every run after the first would run the page file alone (legacy mode): the page's
-    require_router() then reruns, which drops the click that started the run.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture

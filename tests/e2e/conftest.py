@@ -91,17 +91,25 @@ def page(browser):
 
 
 def wait_for_app(tab, timeout: float = 30_000) -> None:
-    """Until the script has finished running: no 'running' indicator, the main block present."""
+    """Until the script has finished: no 'running' indicator, no loading placeholder left."""
     tab.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
         " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 5",
         timeout=timeout)
     tab.wait_for_timeout(400)
 
 
-def screenshot(tab, name: str) -> Path:
+def screenshot(tab, name: str, width: int = 1600) -> Path:
+    """The whole page: Streamlit scrolls inside its main block, so the window grows to fit it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    viewport = tab.viewport_size
+    height = tab.evaluate("() => Math.max(document.querySelector('[data-testid=\"stMain\"]').scrollHeight,"
+                          " document.body.scrollHeight)")
+    tab.set_viewport_size({"width": width, "height": min(int(height) + 40, 8000)})
+    tab.wait_for_timeout(400)
     path = ARTIFACTS / f"{name}.png"
-    tab.screenshot(path=str(path), full_page=True)
+    tab.screenshot(path=str(path))
+    tab.set_viewport_size(viewport)
     return path

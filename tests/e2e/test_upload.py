@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from app import PAGES
 from loaders.store import connect
-from tests.e2e.conftest import ARTIFACTS, free_port, start_app, wait_for_app
+from tests.e2e.conftest import free_port, screenshot, start_app, wait_for_app
 
 from conftest import PROJECT_ROOT, TEST_DATA
 
@@ -80,19 +80,6 @@ def locked_dashboard(store):
     served = Dashboard(store).start()
     yield served
     served.stop()
-
-
-def screenshot(tab, name: str) -> Path:
-    """The whole page: Streamlit scrolls inside its main block, so the window grows to fit it."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    height = tab.evaluate("() => Math.max(document.querySelector('[data-testid=\"stMain\"]').scrollHeight,"
-                          " document.body.scrollHeight)")
-    tab.set_viewport_size({"width": 1600, "height": min(int(height) + 40, 8000)})
-    tab.wait_for_timeout(400)
-    path = ARTIFACTS / f"{name}.png"
-    tab.screenshot(path=str(path))
-    tab.set_viewport_size({"width": 1600, "height": 1000})
-    return path
 
 
 def open_page(tab, dashboard: Dashboard, lang: str = "en") -> None:
@@ -264,7 +251,7 @@ def test_undo_removes_exactly_the_chosen_batch_after_confirmation(store, page):
         page.get_by_role("button", name="Undo…").click()
         dialog = page.get_by_role("dialog")
         expect(dialog.get_by_text("2 rows of NPS from title_rows.csv")).to_be_visible()
-        page.screenshot(path=str(ARTIFACTS / "upload-40-undo-confirm.png"))
+        screenshot(page, "upload-40-undo-confirm")
         dialog.get_by_role("button", name="Yes, undo it").click()
         expect(page.get_by_text("Undone: batch")).to_be_visible()
         settle(page)
