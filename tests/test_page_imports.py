@@ -347,3 +347,26 @@ def test_the_page_in_chinese(store):
     assert problems.columns.tolist() == ["行号", "列", "值", "问题", "修改方法"]
     assert problems["问题"].tolist() == ["超出量表范围 0-10", "超出量表范围 0-10"]
     assert import_button(at).label == "导入"
+
+
+def test_the_demo_files_import_through_the_page_as_they_do_from_the_command_line(app, store, tmp_path):
+    from loaders.demo import DEMO_FOLDER, FILE_NAMES
+
+    files = [(name, (DEMO_FOLDER / name).read_bytes(), MIME[name.rsplit(".", 1)[1]])
+             for name in FILE_NAMES.values()]
+    app.file_uploader(key="upload.files").set_value(files).run()
+    no_exception(app)
+    for i in range(len(files)):
+        keyed(app.button, "upload.import.")[0].click().run()
+        no_exception(app)
+    by_page = {t: count(store, t) for t in ("survey_response", "survey_rating", "nps_response",
+                                            "complaint", "management_rating", "service_standard")}
+    # The same files through the command line's import, into a second store.
+    reference = connect(tmp_path / "cli.duckdb")
+    for name in FILE_NAMES.values():
+        import_file(reference, DEMO_FOLDER / name)
+    by_cli = {t: count(reference, t) for t in by_page}
+    reference.close()
+    assert by_page == by_cli
+    assert by_page["survey_response"] == 4000 and by_page["nps_response"] == 6000
+    assert rows(store, "SELECT count(*) FROM import_batch WHERE imported_by = 'upload page'") == [(5,)]
