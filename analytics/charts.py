@@ -9,6 +9,7 @@ arrow or a word, and every chart states its unit and its n.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import pandas as pd
@@ -52,7 +53,7 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
     legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1, font=dict(size=15),
                 bgcolor="rgba(255,255,255,0)"),
     hoverlabel=dict(font=dict(size=15, family=FONT_FAMILY)),
-    margin=dict(l=10, r=20, t=100, b=10),
+    margin=dict(l=10, r=20, t=12, b=10),
     bargap=0.25,
 ))
 
@@ -61,39 +62,65 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+_TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+")
+
+
 def wrap(text: str, width: int = 52) -> str:
-    """Break a title into lines of about `width` columns (a Chinese character counts two) with <br>."""
+    """Break a title into lines of about `width` columns with <br> (a Chinese character counts two).
+
+    Latin words stay whole; Chinese may break between any two characters.
+    """
     lines, line, used = [], "", 0
-    tokens = []
-    for part in str(text).split(" "):
-        # Chinese has no spaces: let every wide character be a break point
-        if any(_width(c) == 2 for c in part):
-            tokens.extend([(c, False) for c in part[:-1]] + [(part[-1], True)] if part else [("", True)])
-        else:
-            tokens.append((part, True))
-    for token, spaced in tokens:
+    for token in _TOKENS.findall(str(text)):
+        if token.isspace():
+            if used:
+                line, used = line + " ", used + 1
+            continue
         size = sum(_width(c) for c in token)
         if used and used + size > width:
             lines.append(line.rstrip())
             line, used = "", 0
-        line += token + (" " if spaced else "")
-        used += size + (1 if spaced else 0)
+        line += token
+        used += size
     lines.append(line.rstrip())
     return "<br>".join(x for x in lines if x)
 
 
-def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide: bool = False) -> go.Figure:
-    lines = wrap(title, 100 if wide else 52)
-    top = 58 + 27 * lines.count("<br>") + (26 if subtitle else 0)
+def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide: bool = False,
+            legend: bool = True) -> go.Figure:
+    """A figure in the theme, its title (the finding) and subtitle wrapped to the chart's width.
+
+    The title sits above the plot area and pushes the margin (automargin), so a two-line title is
+    never clipped; `height` is the plot's own share, the title's lines are added to it.
+    """
+    width = 100 if wide else 54
+    lines = wrap(title, width)
+    sub = wrap(subtitle, int(width * 1.3)) if subtitle else ""
+    sub_height = 21 * (sub.count("<br>") + 1) if sub else 0
+    extra = 30 * (lines.count("<br>") + 1) + sub_height
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, height=height + top - 58,
-                      title=dict(text=lines, subtitle=dict(text=subtitle or "")),
-                      margin=dict(t=top + 34))
+    fig.update_layout(template=TEMPLATE, height=height + extra,
+                      title=dict(text=lines, subtitle=dict(text=sub), automargin=True, yref="paper", y=1,
+                                 yanchor="bottom", pad=dict(b=(38 if legend else 12) + sub_height)),
+                      margin=dict(t=12))
     return fig
 
 
 def _months(months, language: str) -> list[str]:
     return [fmt_month(m, language) for m in months]
+
+
+def _month_axis(fig: go.Figure, months, language: str) -> None:
+    """Months as categories 'YYYY-MM', labelled 'Oct' with the year under the first and each January."""
+    months = list(months)
+    text = []
+    for i, month in enumerate(months):
+        name = translate(f"month.{int(month[5:7])}", language)
+        if i == 0 or month.endswith("-01"):
+            name += "<br>" + translate("fmt.year", language, year=int(month[:4]))
+        text.append(name)
+    fig.update_xaxes(type="category", tickmode="array", tickvals=months, ticktext=text, tickangle=0,
+                     title_text=translate("axis.month", language))
 
 
 def _none_if_nan(values) -> list:
@@ -125,7 +152,8 @@ def interval_trend(months, values, lows, highs, ns, *, title: str, y_title: str,
     """
     if len(months) == 0:
         return None
-    x = _months(months, language)
+    x = list(months)
+    pretty = _months(x, language)
     values, lows, highs = _none_if_nan(values), _none_if_nan(lows), _none_if_nan(highs)
     scale = 100.0 if value_format == "share" else 1.0
     shown = [None if v is None else v * scale for v in values]
@@ -136,12 +164,12 @@ def interval_trend(months, values, lows, highs, ns, *, title: str, y_title: str,
               "polarity": lambda v: fmt_signed(v, 2)}.get(value_format, lambda v: fmt_number(v, 1))
     fig.add_trace(go.Scatter(
         x=x, y=shown, mode="lines+markers", name=translate("chart.value", language),
-        line=dict(color=COLORS["current"], width=3), marker=dict(size=9),
-        customdata=[[m, int(n)] for m, n in zip(months, ns)],
-        hovertemplate="%{x}: %{text}<br>n = %{customdata[1]}<extra></extra>",
+        line=dict(color=COLORS["current"], width=3), marker=dict(size=10),
+        customdata=[[m, int(n), p] for m, n, p in zip(x, ns, pretty)],
+        hovertemplate="%{customdata[2]}: %{text}<br>n = %{customdata[1]}<extra></extra>",
         text=[labels(v) for v in values], showlegend=False))
     fig.update_yaxes(title_text=y_title, range=y_range, ticksuffix="%" if value_format == "share" else "")
-    fig.update_xaxes(title_text=translate("axis.month", language), type="category")
+    _month_axis(fig, x, language)
     return fig
 
 
@@ -149,13 +177,15 @@ def count_trend(months, counts, *, title: str, y_title: str, language: str, heig
     """Counts per month as bars with their value on top."""
     if len(months) == 0:
         return None
-    x = _months(months, language)
-    fig = _figure(title, None, height)
+    x = list(months)
+    fig = _figure(title, None, height, legend=False)
     fig.add_trace(go.Bar(x=x, y=[int(c) for c in counts], marker_color=COLORS["current"],
                          text=[fmt_count(c) for c in counts], textposition="outside", cliponaxis=False,
-                         name=y_title, hovertemplate="%{x}: %{y}<extra></extra>"))
-    fig.update_yaxes(title_text=y_title, rangemode="tozero")
-    fig.update_xaxes(title_text=translate("axis.month", language), type="category")
+                         name=y_title, customdata=_months(x, language),
+                         hovertemplate="%{customdata}: %{y}<extra></extra>"))
+    top = max([int(c) for c in counts] + [1])
+    fig.update_yaxes(title_text=y_title, range=[0, top * 1.15])
+    _month_axis(fig, x, language)
     return fig
 
 
@@ -163,7 +193,7 @@ def nps_mix(trend: pd.DataFrame, *, title: str, language: str, height: int = 440
     """Promoters, passives and detractors as stacked shares per month, the NPS written above."""
     if trend.empty:
         return None
-    x = _months(trend["month"], language)
+    x = list(trend["month"])
     n = trend["n"].astype(float)
     fig = _figure(title, translate("chart.nps_mix_note", language), height, wide=True)
     for column, color, key in (("detractors", COLORS["bad"], "nps.detractors"),
@@ -182,7 +212,7 @@ def nps_mix(trend: pd.DataFrame, *, title: str, language: str, height: int = 440
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=translate("axis.share_of_responses", language), range=[0, 112],
                      ticksuffix="%", tickvals=[0, 25, 50, 75, 100])
-    fig.update_xaxes(title_text=translate("axis.month", language), type="category")
+    _month_axis(fig, x, language)
     return fig
 
 
@@ -211,11 +241,13 @@ def attribute_radar(table: pd.DataFrame, *, title: str, now_label: str, vs_label
                       dash="solid" if column == "satisfaction_now" else "dash"),
             marker=dict(size=8), fill=fill, fillcolor="rgba(31, 78, 121, 0.10)",
             hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>"))
+    between = 90 - 180 / max(len(theta), 1)  # the radial scale sits between two attributes' labels
     fig.update_layout(polar=dict(
-        radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], tickfont=dict(size=13),
-                        gridcolor=COLORS["grid"], angle=90, tickangle=90),
-        angularaxis=dict(tickfont=dict(size=15), gridcolor=COLORS["grid"], direction="clockwise"),
-        bgcolor="white"), margin=dict(l=110, r=110))
+        radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], tickfont=dict(size=13, color=COLORS["neutral"]),
+                        gridcolor=COLORS["grid"], angle=between, tickangle=between, linecolor=COLORS["grid"]),
+        angularaxis=dict(tickfont=dict(size=15), gridcolor=COLORS["grid"], direction="clockwise", rotation=90),
+        bgcolor="white"), margin=dict(l=120, r=120, b=60),
+        legend=dict(orientation="v", x=0, xanchor="left", y=1, yanchor="top"))
     return fig
 
 
@@ -278,14 +310,56 @@ def attribute_profile(table: pd.DataFrame, *, title: str, now_label: str, vs_lab
 
 QUADRANT_COLORS = {"fix_first": COLORS["bad"], "keep_up": COLORS["good"], "low_priority": COLORS["neutral"],
                    "possible_overkill": COLORS["comparison"]}
+_POSITIONS = (("top center", 0, 1), ("bottom center", 0, -1), ("middle right", 1, 0), ("middle left", -1, 0),
+              ("top right", 1, 1), ("top left", -1, 1), ("bottom right", 1, -1), ("bottom left", -1, -1))
 
 
-def importance_performance(grid, *, title: str, x_title: str, language: str, height: int = 560) -> go.Figure:
+def _text_size(text: str, font: float) -> tuple[float, float]:
+    lines = text.split("<br>")
+    return (max(sum(_width(c) for c in line) for line in lines) * font * 0.55, len(lines) * font * 1.25)
+
+
+def place_labels(xs, ys, texts, x_range, y_range, size=(620, 400), font=13) -> list[str]:
+    """A text position per point so that labels overlap neither each other nor the markers.
+
+    Greedy, in the chart's pixel space estimated from `size`: each label takes the first of eight
+    positions around its point that is free, or 'top center' when none is.
+    """
+    sx = size[0] / ((x_range[1] - x_range[0]) or 1)
+    sy = size[1] / ((y_range[1] - y_range[0]) or 1)
+    points = [((x - x_range[0]) * sx, (y - y_range[0]) * sy) for x, y in zip(xs, ys)]
+    taken = [(px - 9, py - 9, px + 9, py + 9) for px, py in points]
+    chosen = []
+    for (px, py), text in zip(points, texts):
+        w, h = _text_size(text, font)
+        pick = "top center"
+        for name, dx, dy in _POSITIONS:
+            cx, cy = px + dx * (w / 2 + 10), py + dy * (h / 2 + 10)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            inside = box[0] >= 0 and box[2] <= size[0] and box[1] >= 0 and box[3] <= size[1]
+            clear = all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in taken)
+            if inside and clear:
+                pick = name
+                taken.append(box)
+                break
+        chosen.append(pick)
+    return chosen
+
+
+def importance_performance(grid, *, title: str, x_title: str, language: str, height: int = 520) -> go.Figure:
     """Attributes by importance (x) and satisfaction (y), split at the means; 'fix first' in red."""
     table = grid.table
     if table.empty or grid.importance_mean is None:
         return None
-    fig = _figure(title, translate("chart.ip_note", language), height, wide=False)
+    fig = _figure(title, translate("chart.ip_note", language), height, legend=False)
+    xs = table["importance"].astype(float)
+    ys = table["satisfaction"].astype(float)
+    x_pad = (xs.max() - xs.min()) * 0.18 or 0.1
+    y_pad = (ys.max() - ys.min()) * 0.22 or 2
+    x_range = [xs.min() - x_pad, xs.max() + x_pad]
+    y_range = [ys.min() - y_pad, ys.max() + y_pad]
+    labels = [_short(a, 16) for a in table["attribute"]]
+    where = dict(zip(table["item_code"], place_labels(xs, ys, labels, x_range, y_range)))
     for quadrant, color in QUADRANT_COLORS.items():
         part = table[table["quadrant"] == quadrant]
         if part.empty:
@@ -293,22 +367,24 @@ def importance_performance(grid, *, title: str, x_title: str, language: str, hei
         fig.add_trace(go.Scatter(
             x=part["importance"].astype(float).tolist(), y=part["satisfaction"].astype(float).tolist(),
             mode="markers+text", name=translate(f"quadrant.{quadrant}", language),
-            marker=dict(size=15, color=color, symbol="diamond" if quadrant == "fix_first" else "circle",
+            marker=dict(size=16, color=color, symbol="diamond" if quadrant == "fix_first" else "circle",
                         line=dict(color="white", width=1)),
-            text=[_short(a, 16) for a in part["attribute"]], textposition="top center", textfont=dict(size=13),
+            text=[_short(a, 16) for a in part["attribute"]], textposition=[where[c] for c in part["item_code"]],
+            textfont=dict(size=13, color=color if quadrant == "fix_first" else COLORS["ink"]),
             customdata=part["item_code"].tolist(),
             hovertemplate="%{text}<br>%{x:.2f}, %{y:.1f}<extra></extra>"))
     fig.add_vline(x=grid.importance_mean, line=dict(color=COLORS["neutral"], dash="dot", width=2))
     fig.add_hline(y=grid.satisfaction_mean, line=dict(color=COLORS["neutral"], dash="dot", width=2))
-    xs = table["importance"].astype(float)
-    ys = table["satisfaction"].astype(float)
-    x_pad = (xs.max() - xs.min()) * 0.15 or 0.1
-    y_pad = (ys.max() - ys.min()) * 0.2 or 2
-    fig.update_xaxes(title_text=x_title, range=[xs.min() - x_pad, xs.max() + x_pad], showgrid=True,
-                     gridcolor=COLORS["grid"])
-    fig.update_yaxes(title_text=translate("axis.satisfaction_100", language),
-                     range=[ys.min() - y_pad, ys.max() + y_pad])
-    fig.update_layout(legend=dict(orientation="h", y=-0.18, yanchor="top", x=0, xanchor="left"))
+    for quadrant, x, y, xanchor, yanchor in (("fix_first", 1, 0, "right", "bottom"),
+                                             ("keep_up", 1, 1, "right", "top"),
+                                             ("low_priority", 0, 0, "left", "bottom"),
+                                             ("possible_overkill", 0, 1, "left", "top")):
+        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", xanchor=xanchor, yanchor=yanchor,
+                           text=translate(f"quadrant.{quadrant}", language).upper(), showarrow=False,
+                           font=dict(size=14, color=QUADRANT_COLORS[quadrant]))
+    fig.update_xaxes(title_text=x_title, range=x_range, showgrid=True, gridcolor=COLORS["grid"])
+    fig.update_yaxes(title_text=translate("axis.satisfaction_100", language), range=y_range)
+    fig.update_layout(showlegend=False)
     return fig
 
 
@@ -317,50 +393,50 @@ def importance_performance(grid, *, title: str, x_title: str, language: str, hei
 GAP_TONE_COLORS = {"good": COLORS["good"], "bad": COLORS["bad"], "neutral": COLORS["neutral"]}
 
 
-def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int = 640) -> go.Figure:
-    """The five-gap model (Parasuraman, Zeithaml & Berry 1985) with each gap's value on its arrow.
+def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int = 660) -> go.Figure:
+    """The five-gap model (Parasuraman, Zeithaml & Berry 1985) with each gap's value beside it.
 
-    `summaries` maps 'gap1'…'gap5' to (value text, tone) from findings.gap_summaries.
+    `summaries` maps 'gap1'…'gap5' to (value text, tone) from findings.gap_summaries; the trace
+    of gap labels carries them (customdata: gap, text) for tests.
     """
-    fig = _figure(title, translate("chart.gap_model_note", language), height, wide=True)
-    boxes = {
-        "expected": (5.0, 9.0), "perceived": (5.0, 7.0), "delivery": (5.0, 4.6),
-        "communications": (9.3, 4.6), "standards": (5.0, 2.8), "management": (5.0, 1.0),
-    }
-    half_w, half_h = 1.75, 0.42
+    fig = _figure(title, translate("chart.gap_model_note", language), height, wide=True, legend=False)
+    boxes = {"expected": (4.5, 9.6), "perceived": (4.5, 7.6), "delivery": (4.5, 5.3),
+             "communications": (10.2, 5.3), "standards": (4.5, 3.2), "management": (4.5, 1.0)}
+    half_h = 0.45
     for name, (x, y) in boxes.items():
-        w = 1.45 if name == "communications" else half_w
-        fig.add_shape(type="rect", x0=x - w, x1=x + w, y0=y - half_h, y1=y + half_h,
+        half_w = 1.45 if name == "communications" else 1.75
+        fig.add_shape(type="rect", x0=x - half_w, x1=x + half_w, y0=y - half_h, y1=y + half_h,
                       line=dict(color=COLORS["current"], width=2), fillcolor="#eef4fb", layer="below")
-        fig.add_annotation(x=x, y=y, text=wrap(translate(f"gapbox.{name}", language), 30 if w > 1.5 else 24),
-                           showarrow=False, font=dict(size=15))
-    fig.add_shape(type="line", x0=0.0, x1=11.0, y0=5.8, y1=5.8, line=dict(color=COLORS["neutral"], dash="dash"))
-    fig.add_annotation(x=0.0, y=6.05, text=translate("gapbox.customer", language), showarrow=False,
-                       xanchor="left", font=dict(size=14, color=COLORS["neutral"]))
-    fig.add_annotation(x=0.0, y=5.55, text=translate("gapbox.provider", language), showarrow=False,
-                       xanchor="left", font=dict(size=14, color=COLORS["neutral"]))
-    # the flow between the boxes
-    for (x0, y0, x1, y1) in ((5.0, 1.42, 5.0, 2.38), (5.0, 3.22, 5.0, 4.18), (5.0, 5.02, 5.0, 6.58),
-                             (9.3, 5.02, 6.75, 6.75)):
+        fig.add_annotation(x=x, y=y, text=wrap(translate(f"gapbox.{name}", language), 26), showarrow=False,
+                           font=dict(size=15))
+    fig.add_shape(type="line", x0=-2.9, x1=12.0, y0=6.5, y1=6.5, line=dict(color=COLORS["neutral"], dash="dash"))
+    for key, y, anchor in (("gapbox.customer", 6.62, "bottom"), ("gapbox.provider", 6.38, "top")):
+        fig.add_annotation(x=12.0, y=y, text=translate(key, language), showarrow=False, xanchor="right",
+                           yanchor=anchor, font=dict(size=13, color=COLORS["neutral"]))
+    for (x0, y0, x1, y1) in ((4.5, 1.45, 4.5, 2.75), (4.5, 3.65, 4.5, 4.85), (4.5, 5.75, 4.5, 7.15),
+                             (10.2, 5.75, 6.25, 7.45)):
         fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
                            showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.6,
                            arrowcolor=COLORS["neutral"])
-    fig.add_shape(type="line", x0=6.75, x1=7.85, y0=4.6, y1=4.6, line=dict(color=COLORS["neutral"], width=1.6))
-    # gap 1: the long way round, from the customers' expectation to management's perception of it
-    fig.add_shape(type="path", path="M 3.25 9.0 L 1.9 9.0 L 1.9 1.0 L 3.25 1.0",
+    fig.add_shape(type="line", x0=6.25, x1=8.75, y0=5.3, y1=5.3, line=dict(color=COLORS["neutral"], width=1.6))
+    # gap 1 runs the long way round, from the customers' expectation to management's view of it
+    fig.add_shape(type="path", path="M 2.75 9.6 L 0.9 9.6 L 0.9 1.0 L 2.75 1.0",
                   line=dict(color=COLORS["neutral"], width=1.6, dash="dot"))
-    placements = {
-        "gap5": (6.95, 8.0, "left"), "gap4": (7.3, 3.95, "center"), "gap3": (6.95, 3.7, "left"),
-        "gap2": (6.95, 1.9, "left"), "gap1": (1.75, 5.0, "right"),
-    }
+    placements = {"gap5": (4.85, 8.6, "left"), "gap4": (7.5, 4.45, "center"), "gap3": (4.2, 4.25, "right"),
+                  "gap2": (4.85, 2.1, "left"), "gap1": (0.7, 5.3, "right")}
+    gaps, texts = [], []
     for gap, (x, y, anchor) in placements.items():
         text, tone = summaries.get(gap, ("", "neutral"))
-        label = f"<b>{translate(f'gap.{gap}', language)}</b><br>{wrap(text, 30)}"
+        gaps.append(gap)
+        texts.append(text)
+        label = f"<b>{wrap(translate(f'gap.{gap}', language), 24)}</b><br>{wrap(text, 26)}"
         fig.add_annotation(x=x, y=y, text=label, showarrow=False, xanchor=anchor, align=anchor,
                            font=dict(size=15, color=GAP_TONE_COLORS.get(tone, COLORS["neutral"])),
-                           bgcolor="rgba(255,255,255,0.9)")
-    fig.update_xaxes(visible=False, range=[-2.6, 11.0], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[0.3, 9.6], fixedrange=True)
+                           bgcolor="rgba(255,255,255,0.92)")
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+                             customdata=[list(pair) for pair in zip(gaps, texts)], name="gaps"))
+    fig.update_xaxes(visible=False, range=[-2.9, 12.0], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[0.4, 10.2], fixedrange=True)
     fig.update_layout(margin=dict(l=0, r=0, b=0))
     return fig
 
@@ -399,27 +475,49 @@ def dumbbell(labels, expectation, perception, gaps, *, title: str, left_name: st
 
 # -- NPS --------------------------------------------------------------------------------------------
 
+def _label_column(fig: go.Figure, labels: list[str], ends: list[float], texts: list[str], colors: list[str],
+                  name: str) -> None:
+    """Each row's figures written just right of its bar or interval, clear of the category labels."""
+    fig.add_trace(go.Scatter(x=ends, y=labels, mode="text", text=texts, textposition="middle right",
+                             textfont=dict(size=15, color=colors), hoverinfo="skip", showlegend=False,
+                             name=name, cliponaxis=False))
+
+
+def _change_color(delta, significant) -> str:
+    if not significant or delta is None or (isinstance(delta, float) and math.isnan(delta)) or delta == 0:
+        return COLORS["ink"]
+    return COLORS["good"] if delta > 0 else COLORS["bad"]
+
+
 def group_nps(table: pd.DataFrame, column: str, *, title: str, language: str) -> go.Figure:
-    """NPS per group (touchpoint, branch) with its 95% margin; a significant change is marked."""
+    """NPS per group (touchpoint, branch) with its 95% margin; a significant change is marked.
+
+    `table` is nps.nps_change_by's result; the change is shown (arrow and colour) only where significant.
+    """
     order = table[table["score"].notna()].sort_values("score")
     if order.empty:
         return None
     labels = [str(v) if v is not None else translate("fmt.unknown", language) for v in order[column]]
-    fig = _figure(title, translate("chart.group_nps_note", language), 110 + 46 * len(order), wide=True)
-    text = [f"{fmt_signed(s, 1)} ({fmt_n(n, language)}){_marker(d, sig)}"
-            for s, n, d, sig in zip(order["score"], order["n"], order["delta"], order["significant"])]
+    scores = order["score"].astype(float).tolist()
+    margins = [m or 0.0 for m in _none_if_nan(order["moe95"])]
+    fig = _figure(title, translate("chart.group_nps_note", language), 60 + 40 * len(order), legend=False)
     fig.add_trace(go.Bar(
-        y=labels, x=order["score"].astype(float).tolist(), orientation="h", marker_color=COLORS["current"],
-        error_x=dict(type="data", array=_none_if_nan(order["moe95"]), color=COLORS["neutral"], thickness=1.5),
-        text=text, textposition="outside", cliponaxis=False,
-        textfont=dict(color=[COLORS["good"] if s and d > 0 else COLORS["bad"] if s and d < 0 else COLORS["ink"]
-                             for d, s in zip(order["delta"], order["significant"])]),
+        y=labels, x=scores, orientation="h", marker_color=COLORS["current"],
+        error_x=dict(type="data", array=margins, color=COLORS["neutral"], thickness=1.5, width=4),
         customdata=order[column].tolist(), name=translate("metric.nps", language),
         hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
-    low = min([-20.0] + [s - (m or 0) for s, m in zip(order["score"], order["moe95"].fillna(0))])
-    high = max([20.0] + [s + (m or 0) for s, m in zip(order["score"], order["moe95"].fillna(0))])
-    fig.update_xaxes(title_text=translate("axis.nps", language), range=[low - 10, high + 45], showgrid=True,
-                     gridcolor=COLORS["grid"], zeroline=True, zerolinecolor=COLORS["ink"])
+    ends = [max(s + m, 0.0) + 3 for s, m in zip(scores, margins)]
+    _label_column(fig, labels, ends,
+                  [f"{fmt_signed(s, 1)} ({fmt_n(n, language)}){_marker(d, sig)}"
+                   for s, n, d, sig in zip(scores, order["n"], order["delta"], order["significant"])],
+                  [_change_color(d, sig) for d, sig in zip(order["delta"], order["significant"])],
+                  translate("chart.value", language))
+    low = min([-10.0] + [s - m for s, m in zip(scores, margins)])
+    high = max([10.0] + ends)
+    fig.update_xaxes(title_text=translate("axis.nps", language), range=[low - 5, high + (high - low) * 0.55],
+                     showgrid=True, gridcolor=COLORS["grid"], zeroline=True, zerolinecolor=COLORS["ink"],
+                     zerolinewidth=1.5)
+    fig.update_layout(showlegend=False, bargap=0.35)
     return fig
 
 
@@ -434,19 +532,24 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
     labels = [fmt_term("source", v, language) if column == "source" else
               (str(v) if v is not None else translate("fmt.unknown", language)) for v in raw]
     share = [100.0 * v for v in order["negative_share"]]
-    fig = _figure(title, translate("chart.negative_note", language), 110 + 46 * len(order), wide=False)
+    highs = [100.0 * h for h in order["negative_ci_high"]]
+    fig = _figure(title, translate("chart.negative_note", language), 60 + 40 * len(order), legend=False)
     fig.add_trace(go.Bar(
         y=labels, x=share, orientation="h", marker_color=COLORS["current"],
-        error_x=dict(type="data", symmetric=False,
-                     array=[100.0 * (h - v) for h, v in zip(order["negative_ci_high"], order["negative_share"])],
-                     arrayminus=[100.0 * (v - lo) for lo, v in zip(order["negative_ci_low"], order["negative_share"])],
-                     color=COLORS["neutral"], thickness=1.5),
-        text=[f"{fmt_share(v)} ({fmt_n(n, language)})" for v, n in zip(order["negative_share"], order["n"])],
-        textposition="outside", cliponaxis=False, customdata=raw, name=translate("metric.negative_share", language),
+        error_x=dict(type="data", symmetric=False, array=[h - v for h, v in zip(highs, share)],
+                     arrayminus=[v - 100.0 * lo for lo, v in zip(order["negative_ci_low"], share)],
+                     color=COLORS["neutral"], thickness=1.5, width=4),
+        customdata=raw, name=translate("metric.negative_share", language),
         hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
-    top = max([10.0] + [100.0 * h for h in order["negative_ci_high"].fillna(0)])
-    fig.update_xaxes(title_text=translate("axis.negative_share", language), range=[0, top * 1.6], ticksuffix="%",
-                     showgrid=True, gridcolor=COLORS["grid"])
+    ends = [h + 2 for h in highs]
+    _label_column(fig, labels, ends,
+                  [f"{fmt_share(v)} ({fmt_n(n, language)})" for v, n in zip(order["negative_share"], order["n"])],
+                  [COLORS["ink"]] * len(labels), translate("chart.value", language))
+    top = max([10.0] + ends)
+    fig.update_xaxes(title_text=translate("axis.negative_share", language), range=[0, min(top * 1.5, 160)],
+                     ticksuffix="%", showgrid=True, gridcolor=COLORS["grid"],
+                     tickvals=[0, 20, 40, 60, 80, 100])
+    fig.update_layout(showlegend=False, bargap=0.35)
     return fig
 
 
@@ -465,18 +568,21 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500)
         hovertemplate="%{x}: %{y}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=causes, y=[100.0 * v for v in table["cumulative"]], name=translate("chart.cumulative", language),
-        yaxis="y2", mode="lines+markers+text", line=dict(color=COLORS["ink"], width=2.5), marker=dict(size=8),
-        text=[fmt_share(v, 0) for v in table["cumulative"]], textposition="top left", textfont=dict(size=13),
+        yaxis="y2", mode="lines+markers", line=dict(color=COLORS["ink"], width=2.5), marker=dict(size=8),
         hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    for cause, value in zip(causes, table["cumulative"]):
+        # on a white label, readable where the line crosses a dark bar
+        fig.add_annotation(x=cause, y=100.0 * value, yref="y2", text=fmt_share(value, 0), showarrow=False,
+                           yshift=16, bgcolor="rgba(255,255,255,0.85)", borderpad=1, font=dict(size=14))
     fig.add_trace(go.Scatter(
         x=[causes[0], causes[-1]] if causes else [], y=[80.0, 80.0], yaxis="y2", mode="lines",
-        name=translate("chart.line80", language), line=dict(color=COLORS["bad"], dash="dash", width=2),
+        name=translate("chart.line80", language), line=dict(color=COLORS["neutral"], dash="dash", width=2.5),
         hoverinfo="skip"))
     top = int(table["count"].max()) if len(table) else 1
     fig.update_layout(
         yaxis=dict(title=dict(text=translate("axis.complaints", language)), range=[0, top * 1.18]),
         yaxis2=dict(title=dict(text=translate("axis.cumulative", language)), overlaying="y", side="right",
-                    range=[0, 109], ticksuffix="%", showgrid=False, tickvals=[0, 20, 40, 60, 80, 100],
+                    range=[0, 112], ticksuffix="%", showgrid=False, tickvals=[0, 20, 40, 60, 80, 100],
                     tickfont=dict(size=15)))
     fig.update_xaxes(title_text=translate("axis.cause", language), type="category", tickangle=0)
     return fig
@@ -522,11 +628,13 @@ def resolution_histogram(table: pd.DataFrame, sla_hours: float, *, title: str, l
 
     def label(low, high):
         if high is None or (isinstance(high, float) and math.isnan(high)):
-            return translate("chart.hours_over", language, hours=fmt_number(low, 0))
-        return translate("chart.hours_range", language, low=fmt_number(low, 0), high=fmt_number(high, 0))
+            return f"> {fmt_number(low, 0)}"
+        if not low:
+            return f"≤ {fmt_number(high, 0)}"
+        return f"{fmt_number(low, 0)}–{fmt_number(high, 0)}"
 
     x = [label(lo, hi) for lo, hi in zip(table["hours_from"], table["hours_to"])]
-    fig = _figure(title, None, height, wide=False)
+    fig = _figure(title, None, height, legend=False)
     fig.add_trace(go.Bar(
         x=x, y=table["count"].astype(int).tolist(), name=translate("chart.resolved", language),
         marker_color=[COLORS["good"] if w else COLORS["bad"] for w in table["within_sla"]],
@@ -540,38 +648,49 @@ def resolution_histogram(table: pd.DataFrame, sla_hours: float, *, title: str, l
                            font=dict(size=14))
     top = int(table["count"].max()) if len(table) else 1
     fig.update_yaxes(title_text=translate("axis.resolved_complaints", language), range=[0, top * 1.3])
-    fig.update_xaxes(title_text=translate("axis.hours_to_resolve", language), type="category")
+    fig.update_xaxes(title_text=translate("axis.hours_to_resolve", language), type="category", tickangle=0)
     return fig
 
 
-def iceberg(data, *, title: str, language: str, height: int = 440) -> go.Figure:
-    """The complaint iceberg: complaints above the waterline, the estimated silent dissatisfied below."""
+def iceberg(data, *, title: str, language: str, height: int = 420) -> go.Figure:
+    """The complaint iceberg: the complaints above the waterline, the silent dissatisfied below it.
+
+    A diagram, not a plot: the tip's area is to scale with the part under water (capped so it
+    stays drawable), and both numbers are written on it. The two shapes' traces carry their counts
+    (customdata) for tests.
+    """
     visible = int(data.n_complaints)
     if visible == 0:
         return None
-    silent = float(data.silent_dissatisfied or 0.0)
-    below = max(silent - visible, 0.0)
+    below = max(float(data.silent_dissatisfied or 0.0) - visible, 0.0)
     fig = _figure(title, translate("chart.iceberg_note", language, share=fmt_share(data.complaint_share, 0)),
-                  height, wide=False)
-    fig.add_shape(type="rect", x0=-0.5, x1=1.5, y0=-below * 1.15, y1=0, fillcolor=COLORS["water"],
-                  line=dict(width=0), layer="below")
-    fig.add_trace(go.Bar(x=[translate("chart.iceberg_column", language)], y=[visible],
-                         name=translate("chart.iceberg_visible", language), marker_color=COLORS["current"],
-                         width=0.55, text=[translate("chart.iceberg_visible_label", language, n=fmt_count(visible))],
-                         textposition="outside", cliponaxis=False, hovertemplate="%{y:,}<extra></extra>"))
-    fig.add_trace(go.Bar(x=[translate("chart.iceberg_column", language)], y=[-below],
-                         name=translate("chart.iceberg_silent", language), marker_color=COLORS["comparison"],
-                         width=0.9, text=[translate("chart.iceberg_silent_label", language, n=fmt_count(below))],
-                         textposition="inside", insidetextanchor="middle", textfont=dict(size=16, color=COLORS["ink"]),
-                         hovertemplate="%{customdata:,}<extra></extra>", customdata=[below]))
-    fig.add_hline(y=0, line=dict(color=COLORS["current"], width=2))
-    fig.add_annotation(x=1.45, y=0, text=translate("chart.waterline", language), showarrow=False,
-                       xanchor="right", yanchor="bottom", font=dict(size=14, color=COLORS["current"]))
-    fig.update_layout(barmode="overlay", showlegend=False)
-    fig.update_xaxes(visible=False, range=[-0.5, 1.5])
-    top = max(visible, 1)
-    fig.update_yaxes(title_text=translate("axis.customers", language), range=[-below * 1.15, top * 3 + below * 0.12],
-                     tickformat=",d", zeroline=False)
+                  height, legend=False)
+    # under water: a pentagon 10 wide and 6 deep (area 45); the tip: a triangle of matching area
+    under_x, under_y = [-5, 5, 3.6, 0.4, -4.2, -5], [0, 0, -4.2, -6, -3.8, 0]
+    area = 45.0 * (visible / below if below else 1.0)
+    base = min(math.sqrt(area / 0.45), 9.0)
+    tip_x, tip_y = [-base / 2, -base * 0.1, base / 2, -base / 2], [0, base * 0.9, 0, 0]
+    # every part is a trace, so all of it moves together when the title pushes the plot down
+    fig.add_trace(go.Scatter(x=[-8, 8, 8, -8, -8], y=[0, 0, -6.6, -6.6, 0], fill="toself", mode="none",
+                             fillcolor=COLORS["water"], hoverinfo="skip", showlegend=False, name="water"))
+    fig.add_trace(go.Scatter(x=under_x, y=under_y, fill="toself", mode="lines", fillcolor=COLORS["comparison"],
+                             line=dict(color=COLORS["current"], width=1.5), hoverinfo="skip", customdata=[below],
+                             showlegend=False, name=translate("chart.iceberg_silent", language)))
+    fig.add_trace(go.Scatter(x=tip_x, y=tip_y, fill="toself", mode="lines", fillcolor="white",
+                             line=dict(color=COLORS["current"], width=2), hoverinfo="skip", customdata=[visible],
+                             showlegend=False, name=translate("chart.iceberg_visible", language)))
+    fig.add_trace(go.Scatter(x=[-8, 8], y=[0, 0], mode="lines", line=dict(color=COLORS["current"], width=2),
+                             hoverinfo="skip", showlegend=False, name="waterline"))
+    fig.add_trace(go.Scatter(
+        x=[7.8, base / 2 + 0.6, 0], y=[0.25, max(base * 0.45, 0.6), -2.6], mode="text", hoverinfo="skip",
+        showlegend=False, textposition=["top left", "middle right", "middle center"],
+        text=[translate("chart.waterline", language),
+              translate("chart.iceberg_visible_label", language, n=fmt_count(visible)),
+              translate("chart.iceberg_silent_label", language, n=fmt_count(below))],
+        textfont=dict(size=[14, 17, 17], color=[COLORS["current"], COLORS["ink"], COLORS["ink"]]), name="labels"))
+    fig.update_xaxes(visible=False, range=[-8, 8], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-6.6, max(base * 0.9 + 0.6, 3.0)], fixedrange=True)
+    fig.update_layout(margin=dict(l=0, r=0, b=0))
     return fig
 
 

@@ -215,14 +215,21 @@ def change_sentence(change: Change, language: str, vs: str, subject: str | None 
 
 
 def change_note(change: Change, language: str, vs: str) -> str:
-    """The short line under a headline tile: 'vs Sep 2026 · significant (p = 0.003)'."""
+    """What the change under a headline tile is measured against: 'vs Sep 2026'."""
     if change.delta is None:
         return translate("tile.no_comparison", language, vs=vs)
+    return translate("tile.vs", language, vs=vs)
+
+
+def verdict(change: Change, language: str) -> str:
+    """Whether the change passed its test: 'significant (p = 0.003)', 'not significant (p = 0.28)'."""
+    if change.delta is None:
+        return ""
     if not change.tested:
-        return translate("tile.untested", language, vs=vs)
+        return translate("tile.untested", language)
     key = "tile.significant" if change.significant else "tile.not_significant"
     p = "" if change.p_value is None else translate("tile.p", language, p=_fmt_p(change.p_value))
-    return translate(key, language, vs=vs, p=p)
+    return translate(key, language, p=p)
 
 
 def _fmt_p(p: float) -> str:
@@ -411,7 +418,7 @@ def group_nps_title(table: pd.DataFrame, column: str, language: str, vs: str) ->
     known = table[table["score"].notna()]
     if known.empty:
         return translate("title.group_none", language)
-    group_name = translate(f"col.{column}", language)
+    group_name = translate(f"group.{column}", language)
     falls = known[known["significant"] & (known["delta"] < 0)]
     if len(falls):
         row = falls.loc[falls["delta"].idxmin()]
@@ -435,10 +442,6 @@ def group_sentiment_title(table: pd.DataFrame, column: str, language: str) -> st
     return translate("title.group_negative_most", language, group=name if name is not None
                      else translate("fmt.unknown", language), share=fmt_share(row["negative_share"]),
                      n=fmt_n(row["n"], language))
-
-
-def trend_title(change: Change, language: str, vs: str) -> str:
-    return change_sentence(change, language, vs)
 
 
 def gap_summaries(model, language: str) -> dict[str, tuple[str, str]]:
@@ -474,18 +477,17 @@ def gap_model_title(model, language: str) -> str:
 
 
 def tile_detail(change: Change, language: str, extra: str | None = None) -> str:
-    """The line under a tile: its margin of error when it has one, and its n."""
-    n = fmt_n(change.n, language)
-    parts = []
+    """The line under a tile: the test's verdict, the margin of error when there is one, and n."""
+    parts = [verdict(change, language)]
     if change.moe95 is not None:
         kind = METRICS[change.metric][0]
         margin = (translate("unit.pp_short", language, value=fmt_number(100 * change.moe95, 1)) if kind == "share"
                   else fmt_number(change.moe95, 2 if kind == "polarity" else 1))
         parts.append(translate("tile.margin", language, margin=margin))
-    parts.append(n)
+    parts.append(fmt_n(change.n, language))
     if extra:
         parts.append(extra)
-    return " · ".join(parts)
+    return " · ".join(part for part in parts if part)
 
 
 def trend_summary(metric: str, months, values, language: str) -> str:

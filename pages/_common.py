@@ -181,7 +181,7 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[str, str] | None = None,
-               customer_data: bool = False, height: int | None = None) -> None:
+               customer_data: bool = False, height: int | None = None, row_height: int | None = None) -> None:
     """A table with translated headers: `columns` maps a column to its label key, in display order.
 
     Every table of the dashboard goes through here; tables with customer data (verbatims, ids)
@@ -198,14 +198,21 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
             config[column] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD")
         elif fmt == "text":
             config[column] = st.column_config.TextColumn(label, width="large")
+        elif fmt == "short":
+            config[column] = st.column_config.TextColumn(label, width="small")
         elif fmt:
             config[column] = st.column_config.NumberColumn(label, format=fmt)
         else:
             config[column] = st.column_config.Column(label)
     kwargs = {"height": height} if height else {}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+    if row_height:
+        kwargs["row_height"] = row_height
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—", **kwargs)
 
 
 def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> None:
-    """Customers' own words (and who said them): always customer data, always through show_table."""
-    show_table(frame, columns, formats=formats, customer_data=True)
+    """Customers' own words (and who said them): always customer data, always through show_table.
+
+    Rows are tall enough for a comment of two or three lines to wrap.
+    """
+    show_table(frame, columns, formats=formats, customer_data=True, row_height=66, height=560)

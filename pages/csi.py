@@ -65,7 +65,8 @@ with fix_first:
     st.markdown(f"#### {t('csi.fix_first')}")
     show_findings(findings.fix_first_findings(grid, lang))
 
-trend = load(csi_by, trend_window(now), "month")
+# the trend weighs every month as this period does, so its last point is the tile's CSI
+trend = load(csi_by, trend_window(now), "month", weights=change.current.weight_values)
 show_chart(charts.csi_trend(trend, language=lang, title=findings.trend_summary("csi", trend["month"], trend["csi"], lang)),
            empty="empty.what.csi")
 

@@ -49,7 +49,7 @@ with left:
     show_chart(charts.complaint_trend(load(complaint_trend, window), language=lang,
                                       title=findings.change_sentence(headlines[2], lang, vs)))
 with right:
-    show_chart(charts.csi_trend(load(csi_by, window, "month"), language=lang,
+    show_chart(charts.csi_trend(load(csi_by, window, "month", weights=csi.current.weight_values), language=lang,
                                 title=findings.change_sentence(headlines[1], lang, vs)))
     show_chart(charts.negative_share_trend(load(sentiment_by, window, "month"), language=lang,
                                            title=findings.change_sentence(headlines[3], lang, vs)))

@@ -72,4 +72,4 @@ else:
     show_verbatims(verbatims.assign(source=[fmt_term("source", s, lang) for s in verbatims["source"]]),
                    {"date": "col.date", "source": "col.source", "branch": "col.branch", "customer_id": "col.customer",
                     "sentiment": "col.sentiment", "text": "col.comment"},
-                   formats={"date": "date", "sentiment": "%+.2f", "text": "text"})
+                   formats={"date": "date", "customer_id": "short", "sentiment": "%+.2f", "text": "text"})
