@@ -24,6 +24,11 @@ PAGES = (
 )
 
 
+def route(spec: PageSpec) -> str:
+    """The page's address: the default page is the app's root, the others their url_path."""
+    return "" if spec == PAGES[0] else spec.url_path
+
+
 def run() -> None:
     import streamlit as st
 
