@@ -65,23 +65,30 @@ def _width(ch: str) -> int:
 _TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+")
 
 
+_NO_LINE_START = set("）」』】〉》，。、；：！？)]}.,;:!?%")
+_GLUE = {"=", "±"}
+
+
 def wrap(text: str, width: int = 52) -> str:
     """Break a title into lines of about `width` columns with <br> (a Chinese character counts two).
 
-    Latin words stay whole; Chinese may break between any two characters.
+    Latin words stay whole, 'n = 68' stays on one line, and no line starts with closing
+    punctuation; Chinese may break between any other two characters.
     """
-    lines, line, used = [], "", 0
+    lines, line, used, previous = [], "", 0, ""
     for token in _TOKENS.findall(str(text)):
         if token.isspace():
             if used:
                 line, used = line + " ", used + 1
             continue
         size = sum(_width(c) for c in token)
-        if used and used + size > width:
+        glued = token in _NO_LINE_START or token in _GLUE or previous in _GLUE
+        if used and used + size > width and not glued:
             lines.append(line.rstrip())
             line, used = "", 0
         line += token
         used += size
+        previous = token
     lines.append(line.rstrip())
     return "<br>".join(x for x in lines if x)
 
@@ -145,7 +152,7 @@ def _band(fig: go.Figure, x: list, low: list, high: list, name: str) -> None:
 
 def interval_trend(months, values, lows, highs, ns, *, title: str, y_title: str, language: str,
                    value_format: str = "number", subtitle: str | None = None, y_range=None,
-                   height: int = 360) -> go.Figure:
+                   height: int = 360, wide: bool = False) -> go.Figure:
     """A monthly line with its 95% interval as a band; points carry their month for selection.
 
     value_format: 'number' (one decimal), 'signed' (NPS), 'share' (0–1 shown as %), 'polarity'.
@@ -157,7 +164,7 @@ def interval_trend(months, values, lows, highs, ns, *, title: str, y_title: str,
     values, lows, highs = _none_if_nan(values), _none_if_nan(lows), _none_if_nan(highs)
     scale = 100.0 if value_format == "share" else 1.0
     shown = [None if v is None else v * scale for v in values]
-    fig = _figure(title, subtitle, height)
+    fig = _figure(title, subtitle, height, wide=wide)
     _band(fig, x, [None if v is None else v * scale for v in lows],
           [None if v is None else v * scale for v in highs], translate("chart.interval95", language))
     labels = {"signed": lambda v: fmt_signed(v, 1), "share": lambda v: fmt_share(v),
@@ -293,12 +300,16 @@ def attribute_profile(table: pd.DataFrame, *, title: str, now_label: str, vs_lab
     fig.add_trace(go.Scatter(x=x, y=_none_if_nan(table["satisfaction_before"]), name=vs_label,
                              mode="lines+markers", line=dict(color=COLORS["comparison"], width=3, dash="dash"),
                              marker=dict(size=10), hovertemplate="%{x}: %{y:.1f}<extra>" + vs_label + "</extra>"))
+    now, before = _none_if_nan(table["satisfaction_now"]), _none_if_nan(table["satisfaction_before"])
     fig.add_trace(go.Scatter(
-        x=x, y=_none_if_nan(table["satisfaction_now"]), name=now_label, mode="lines+markers+text",
+        x=x, y=now, name=now_label, mode="lines+markers+text",
         line=dict(color=COLORS["current"], width=3.5), marker=dict(size=11),
         text=[fmt_number(v, 1) + _marker(d, s) for v, d, s in
               zip(table["satisfaction_now"], table["delta"], table["significant"])],
-        textposition="top center", textfont=dict(size=14),
+        # each value on the side away from the comparison's line
+        textposition=["bottom center" if n is not None and b is not None and n < b else "top center"
+                      for n, b in zip(now, before)],
+        textfont=dict(size=14, color=[_change_color(d, s) for d, s in zip(table["delta"], table["significant"])]),
         hovertemplate="%{x}: %{y:.1f}<extra>" + now_label + "</extra>"))
     values = [v for v in _none_if_nan(table["satisfaction_now"]) + _none_if_nan(table["satisfaction_before"])
               if v is not None]
@@ -329,6 +340,9 @@ def place_labels(xs, ys, texts, x_range, y_range, size=(620, 400), font=13) -> l
     sy = size[1] / ((y_range[1] - y_range[0]) or 1)
     points = [((x - x_range[0]) * sx, (y - y_range[0]) * sy) for x, y in zip(xs, ys)]
     taken = [(px - 9, py - 9, px + 9, py + 9) for px, py in points]
+    # the four corners hold the quadrants' names
+    w, h = size
+    taken += [(0, 0, 150, 24), (w - 150, 0, w, 24), (0, h - 24, 150, h), (w - 150, h - 24, w, h)]
     chosen = []
     for (px, py), text in zip(points, texts):
         w, h = _text_size(text, font)
@@ -751,11 +765,12 @@ def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 3
                           height=height)
 
 
-def csi_trend(by_month: pd.DataFrame, *, title: str, language: str, height: int = 360) -> go.Figure:
+def csi_trend(by_month: pd.DataFrame, *, title: str, language: str, height: int = 360,
+              wide: bool = False) -> go.Figure:
     """csi.csi_by(by='month'): CSI per month with its respondent-level 95% interval."""
     return interval_trend(by_month["month"], by_month["csi"], by_month["ci_low"], by_month["ci_high"],
                           by_month["n"], title=title, y_title=translate("axis.csi", language), language=language,
-                          height=height)
+                          height=height, wide=wide)
 
 
 def negative_share_trend(by_month: pd.DataFrame, *, title: str, language: str, height: int = 360) -> go.Figure:

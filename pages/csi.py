@@ -28,11 +28,11 @@ with left:
 if against == "branch" and chosen.options.branches:
     with middle:
         branch = st.selectbox(t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH)
-    other, vs = one_branch(now, branch), branch
+    other, vs, legend = one_branch(now, branch), branch, branch
 elif against == "company":
-    other, vs = company_wide(now), t("csi.company_average")
+    other, vs, legend = company_wide(now), t("csi.company_average"), t("csi.against.company")
 else:
-    other, vs = chosen.comparison, chosen.vs()
+    other, vs, legend = chosen.comparison, chosen.vs(), chosen.vs()
 with right:
     view = st.segmented_control(t("csi.view"), VIEWS, key=keys.CSI_VIEW, default="radar", required=True,
                                 format_func=labels("csi.view"))
@@ -52,7 +52,7 @@ with statement:
 
 draw = {"radar": charts.attribute_radar, "bars": charts.attribute_bars, "line": charts.attribute_profile}[view]
 show_chart(draw(attributes, title=findings.attribute_comparison_title(attributes, lang, vs),
-                now_label=chosen.period(), vs_label=vs, language=lang), empty="empty.what.csi")
+                now_label=chosen.period(), vs_label=legend, language=lang), empty="empty.what.csi")
 
 st.subheader(t("csi.ip_title"))
 grid = quadrants(change.current.attributes, change.current.weights)
@@ -67,7 +67,8 @@ with fix_first:
 
 # the trend weighs every month as this period does, so its last point is the tile's CSI
 trend = load(csi_by, trend_window(now), "month", weights=change.current.weight_values)
-show_chart(charts.csi_trend(trend, language=lang, title=findings.trend_summary("csi", trend["month"], trend["csi"], lang)),
+show_chart(charts.csi_trend(trend, language=lang, wide=True,
+                            title=findings.trend_summary("csi", trend["month"], trend["csi"], lang)),
            empty="empty.what.csi")
 
 with st.expander(t("csi.weights_table")):

@@ -168,3 +168,11 @@ def test_empty_inputs_give_no_chart():
 ])
 def test_wrap_keeps_words_whole(text, width, expected):
     assert charts.wrap(text, width) == expected
+
+
+def test_wrap_never_splits_an_n_or_starts_a_line_with_closing_punctuation():
+    for width in range(8, 40):
+        for text in ("median 17.9 h (n = 68)", "中位数 17.9 小时（n = 68），显著"):
+            lines = charts.wrap(text, width).split("<br>")
+            assert any("n = 68" in line for line in lines), (width, lines)
+            assert not any(line[0] in "）)，" for line in lines), (width, lines)
