@@ -15,9 +15,7 @@ import unicodedata
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.formats import (fmt_count, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed,
-                               fmt_term)
-from analytics.gaps import GapModel
+from analytics.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 from analytics.i18n import translate
 
 COLORS = {

@@ -601,3 +601,9 @@ def cause_coverage(counts, language: str) -> str:
     """'1,200 complaints; 1,150 have a cause, 80 of them derived from the complaint's words'."""
     return translate("complaints.coverage", language, n=fmt_count(counts.n), k=fmt_count(counts.n_with_cause),
                      derived=fmt_count(counts.n_cause_from_keywords))
+
+
+def with_terms(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.DataFrame:
+    """A table with the dashboard's own terms translated ({'source': 'source'} → '问卷评论'); data untouched."""
+    return frame.assign(**{column: [fmt_term(kind, v, language) for v in frame[column]]
+                           for column, kind in columns.items()})

@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics import charts, findings
 from analytics.filters import month_filters, one_branch, trend_window
-from analytics.formats import fmt_month, fmt_term
+from analytics.formats import fmt_month
 from analytics.sentiment import ALL_SOURCES, SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
 from pages import _keys as keys
 from pages._common import (labels, language, load, require_router, selected, show_change, show_chart, show_verbatims, t)
@@ -69,7 +69,7 @@ verbatims = load(sentiment_verbatims, shown, source, which, 20)
 if verbatims.empty:
     st.info(t("empty.chart", what=t(f"empty.what.{which}_comments")))
 else:
-    show_verbatims(verbatims.assign(source=[fmt_term("source", s, lang) for s in verbatims["source"]]),
+    show_verbatims(findings.with_terms(verbatims, {"source": "source"}, lang),
                    {"date": "col.date", "source": "col.source", "branch": "col.branch", "customer_id": "col.customer",
                     "sentiment": "col.sentiment", "text": "col.comment"},
                    formats={"date": "date", "customer_id": "short", "sentiment": "%+.2f", "text": "text"})

@@ -142,3 +142,10 @@ def test_chart_titles_state_the_finding():
 def test_trend_summary_has_no_direction_word():
     text = findings.trend_summary("csi", ["2026-08", "2026-09", "2026-10"], [66.0, math.nan, 62.8], "en")
     assert text == "CSI 62.8 in Oct 2026; between 62.8 and 66.0 over the last 2 months"
+
+
+def test_with_terms_translates_only_the_dashboards_words():
+    frame = pd.DataFrame({"source": ["nps", "complaint"], "text": ["太差了", "Slow"]})
+    shown = findings.with_terms(frame, {"source": "source"}, "zh")
+    assert shown["source"].tolist() == ["NPS 评论", "投诉描述"]
+    assert shown["text"].tolist() == ["太差了", "Slow"]

@@ -68,3 +68,15 @@ def test_selecting_a_month_shows_its_comments(app_url, page):
     page.mouse.click(first_month["x"] + first_month["width"] / 2, first_month["y"] + first_month["height"] / 2)
     page.get_by_text("Nov 2025 · all branches", exact=False).wait_for(timeout=20_000)
     screenshot(page, "view-sentiment-selected-month")
+
+
+def test_language_and_filters_follow_the_reader_across_pages(app_url, page):
+    page.goto(f"{app_url}/?lang=zh&month=2026-09&region=South")
+    wait_for_app(page)
+    nps = next(spec for spec in PAGES if spec.url_path == "nps")
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=translate(nps.title_key, "zh")).click()
+    page.wait_for_url("**/nps*")
+    page.get_by_text(translate("nps.title", "zh"), exact=True).wait_for(timeout=20_000)
+    wait_for_app(page)
+    for part in ("lang=zh", "month=2026-09", "region=South"):
+        assert part in page.url
