@@ -45,11 +45,13 @@ window = trend_window(now)
 left, right = st.columns(2)
 with left:
     show_chart(charts.nps_trend(load(nps_trend, window), language=lang,
-                                title=findings.change_sentence(headlines[0], lang, vs)))
+                                title=findings.change_sentence(headlines[0], lang, vs)), empty="empty.what.nps")
     show_chart(charts.complaint_trend(load(complaint_trend, window), language=lang,
-                                      title=findings.change_sentence(headlines[2], lang, vs)))
+                                      title=findings.change_sentence(headlines[2], lang, vs)),
+               empty="empty.what.complaints")
 with right:
     show_chart(charts.csi_trend(load(csi_by, window, "month", weights=csi.current.weight_values), language=lang,
-                                title=findings.change_sentence(headlines[1], lang, vs)))
+                                title=findings.change_sentence(headlines[1], lang, vs)), empty="empty.what.csi")
     show_chart(charts.negative_share_trend(load(sentiment_by, window, "month"), language=lang,
-                                           title=findings.change_sentence(headlines[3], lang, vs)))
+                                           title=findings.change_sentence(headlines[3], lang, vs)),
+               empty="empty.what.sentiment")
