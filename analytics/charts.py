@@ -98,7 +98,7 @@ def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide:
     The title sits above the plot area and pushes the margin (automargin), so a two-line title is
     never clipped; `height` is the plot's own share, the title's lines are added to it.
     """
-    width = 100 if wide else 54
+    width = 100 if wide else 48
     lines = wrap(title, width)
     sub = wrap(subtitle, int(width * 1.3)) if subtitle else ""
     sub_height = 21 * (sub.count("<br>") + 1) if sub else 0
