@@ -621,9 +621,11 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
     fig.add_trace(go.Scatter(
         x=[None if v is None else 100 * v for v in _none_if_nan(order["share_now"])], y=labels,
         mode="markers+text", name=now_label, marker=dict(size=14, color=COLORS["current"]),
-        text=[("  " + (UP if d > 0 else DOWN)) if s else "" for d, s in
+        text=[(UP if d > 0 else DOWN) if s else "" for d, s in
               zip((order["share_now"].fillna(0) - order["share_before"].fillna(0)), order["significant"])],
-        textposition="middle right",
+        # the arrow on the far side of the dot from the line it moved along
+        textposition=["middle left" if d < 0 else "middle right"
+                      for d in (order["share_now"].fillna(0) - order["share_before"].fillna(0))],
         textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in
                                       (order["share_now"].fillna(0) - order["share_before"].fillna(0))]),
         hovertemplate="%{y}: %{x:.1f}%<extra>" + now_label + "</extra>"))
@@ -655,7 +657,8 @@ def resolution_histogram(table: pd.DataFrame, sla_hours: float, *, title: str, l
     within = sum(1 for w in table["within_sla"] if w)
     if 0 < within < len(x):
         fig.add_vline(x=within - 0.5, line=dict(color=COLORS["ink"], dash="dash", width=2))
-        fig.add_annotation(x=within - 0.5, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+        fig.add_annotation(x=within - 0.5, y=1.0, yref="paper", yanchor="top", xanchor="left", xshift=4,
+                           showarrow=False, bgcolor="rgba(255,255,255,0.9)",
                            text=translate("chart.sla_line", language, hours=fmt_number(sla_hours, 0)),
                            font=dict(size=14))
     top = int(table["count"].max()) if len(table) else 1

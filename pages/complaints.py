@@ -30,14 +30,9 @@ headlines = findings.resolution_headlines(resolution)
 tiles = (findings.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
                                                               now, before)),
          headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"])
-columns = st.columns(5)
-for column, tile in zip(columns, tiles):
+for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:
         show_change(tile, vs)
-with columns[4]:
-    value, detail = findings.repeat_summary(load(repeat_complainants, now), lang)
-    st.metric(t("metric.repeat"), value, border=True)
-    st.caption(detail)
 
 pareto = load(cause_pareto, now)
 show_chart(charts.pareto(pareto, language=lang, title=findings.pareto_title(pareto, lang)),
@@ -60,6 +55,9 @@ with left:
     share = st.select_slider(t("complaints.iceberg_share"), ICEBERG_SHARES, value=DEFAULT_COMPLAINT_SHARE,
                              key=keys.COMPLAINTS_ICEBERG_SHARE, format_func=lambda s: fmt_share(s, 0))
     st.markdown(t("complaints.iceberg_explained"))
+    value, detail = findings.repeat_summary(load(repeat_complainants, now), lang)
+    st.metric(t("metric.repeat"), value, border=True)
+    st.caption(detail)
 with right:
     iceberg = load(complaint_iceberg, now, share)
     show_chart(charts.iceberg(iceberg, language=lang, title=findings.iceberg_title(iceberg, lang)),

@@ -194,7 +194,7 @@ def test_complaints_page_tiles_equal_the_analytics(demo_store, demo_con, monkeyp
         tile(complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
                                                          OCTOBER, SEPTEMBER))),
         tile(heads["within_sla"]), tile(heads["median_hours"]), tile(heads["escalation_rate"]),
-        (translate("metric.repeat", "en"), value, ""),
+        (translate("metric.repeat", "en"), value, ""),  # beside the iceberg
     ]
     pareto = figures(at)[0]["data"]
     assert sum(pareto[0]["y"]) == resolution.current.n - demo_con.execute(
