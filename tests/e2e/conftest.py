@@ -100,18 +100,8 @@ def wait_for_app(tab, timeout: float = 30_000) -> None:
     tab.wait_for_timeout(400)
 
 
-def screenshot(tab, name: str, whole_page: bool = True) -> Path:
-    """A PNG under artifacts/screenshots. Streamlit scrolls inside its main block, so a full-page
-    shot of the window shows one screen: for the whole page the window grows to the block's height."""
+def screenshot(tab, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    size = tab.viewport_size
-    height = tab.evaluate("() => (document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
-                          " || {scrollHeight: 0}).scrollHeight + 160") if whole_page else 0
-    if size and height > size["height"]:
-        tab.set_viewport_size({"width": size["width"], "height": int(height)})
-        tab.wait_for_timeout(800)  # charts re-lay themselves out to the new size
     tab.screenshot(path=str(path), full_page=True)
-    if size and height > size["height"]:
-        tab.set_viewport_size(size)
     return path
