@@ -1,4 +1,5 @@
-"""Every session-state key the dashboard uses, in one place (page-only keys carry the page's name).
+"""Session-state keys of the dashboard's views: shared ones plain or under 'filters.', page-only
+ones prefixed with their page.
 
 The shared sidebar keeps each choice under a plain key (LANGUAGE, FILTER_*) that the dashboard
 reads, and draws its widget under `choice(key)`. The widget is created from the plain value, so a
@@ -11,21 +12,21 @@ from __future__ import annotations
 
 def choice(key: str) -> str:
     """The widget key of a sidebar choice kept under `key`."""
-    return f"{key}_choice"
+    return f"{key}.choice"
 
 
 LANGUAGE = "language"
 
 # The shared sidebar (pages/_filters.py)
-FILTER_MONTH = "filter_month"
-FILTER_DATES = "filter_dates"  # the custom range, or the chosen month's days
-FILTER_COMPARE = "filter_compare"
-FILTER_REGIONS = "filter_regions"
-FILTER_BRANCHES = "filter_branches"
-FILTER_CHANNELS = "filter_channels"
-FILTER_SEGMENTS = "filter_segments"
-FILTER_PRODUCTS = "filter_products"
-SELECTION = "selection"  # the Filters the sidebar built this run, read by every page
+FILTER_MONTH = "filters.month"
+FILTER_DATES = "filters.dates"  # the custom range, or the chosen month's days
+FILTER_COMPARE = "filters.compare"
+FILTER_REGIONS = "filters.regions"
+FILTER_BRANCHES = "filters.branches"
+FILTER_CHANNELS = "filters.channels"
+FILTER_SEGMENTS = "filters.segments"
+FILTER_PRODUCTS = "filters.products"
+SELECTION = "filters.selection"  # the Filters the sidebar built this run, read by every page
 
 # Multiselect key → (URL parameter, Filters field, FilterOptions field)
 LIST_FILTERS = {
@@ -42,12 +43,12 @@ URL_TO = "to"
 URL_COMPARE = "compare"
 
 # Page-only keys
-CSI_AGAINST = "csi_against"
-CSI_BRANCH = "csi_branch"
-CSI_VIEW = "csi_view"
-SENTIMENT_SOURCE = "sentiment_source"
-SENTIMENT_WHICH = "sentiment_which"
-SENTIMENT_TREND_CHART = "sentiment_trend_chart"
-SENTIMENT_NEGATIVE_CHART = "sentiment_negative_chart"
-SENTIMENT_BRANCH_CHART = "sentiment_branch_chart"
-COMPLAINTS_ICEBERG_SHARE = "complaints_iceberg_share"
+CSI_AGAINST = "csi.against"
+CSI_BRANCH = "csi.branch"
+CSI_VIEW = "csi.view"
+SENTIMENT_SOURCE = "sentiment.source"
+SENTIMENT_WHICH = "sentiment.which"
+SENTIMENT_TREND_CHART = "sentiment.trend_chart"
+SENTIMENT_NEGATIVE_CHART = "sentiment.negative_chart"
+SENTIMENT_BRANCH_CHART = "sentiment.branch_chart"
+COMPLAINTS_ICEBERG_SHARE = "complaints.iceberg_share"

@@ -22,8 +22,11 @@ DISPLAY_CALLS = {
     "popover", "download_button", "number_input", "text_input", "badge", "set_page_config",
 }
 # keyword arguments that are identifiers or formats, not words
-TECHNICAL_KWARGS = {"key", "icon", "format", "width", "type", "selection_mode", "on_select", "theme", "url_path",
-                    "layout", "page_icon", "label_visibility", "default", "value", "options"}
+TECHNICAL_KWARGS = {"key", "icon", "format", "width", "type", "selection_mode", "on_select", "on_click", "on_change",
+                    "theme", "url_path", "layout", "page_icon", "label_visibility", "default", "value", "options",
+                    "divider", "mime", "file_name", "kind"}
+# markdown directives: icons (:material/upload:) and colours (:red[...]) are not words
+DIRECTIVES = re.compile(r":material/[a-z_]+:|:(?:red|green|gray|grey|blue|orange|violet|rainbow|primary)\[")
 # widgets whose second argument is a list of options: codes are fine there when a format_func names them
 OPTION_WIDGETS = {"radio", "selectbox", "multiselect", "segmented_control", "pills", "select_slider"}
 
@@ -68,7 +71,11 @@ def _strings_with_words(node) -> list[str]:
         if isinstance(n, ast.Call) and getattr(n.func, "id", getattr(n.func, "attr", None)) in (
                 "t", "translate", "labels"):
             return
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and re.search(r"[^\W\d_]", n.value):
+        if isinstance(n, ast.Subscript):  # frame["column"], row["key"]: data access, not words
+            visit(n.value)
+            return
+        if (isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and re.search(r"[^\W\d_]", DIRECTIVES.sub("", n.value))):
             found.append(n.value)
         for child in ast.iter_child_nodes(n):
             visit(child)
@@ -105,6 +112,11 @@ def test_pages_show_no_words_outside_the_translation_table(path):
     ('st.metric(label=f"NPS {x}", value=v)', ["NPS "]),
     ('st.info(t("empty.store"))', []),
     ('st.markdown(f"**{x}**")', []),
+    ('st.markdown(f"#### :material/description: {name}")', []),
+    ('st.header(t("a"), divider="gray")', []),
+    ('st.download_button(t("a"), data, file_name=name, mime="text/csv", on_click="ignore")', []),
+    ('st.caption(rows[choice]["source_file"])', []),
+    ('st.markdown(f":red[**{x}**] items")', ["**] items"]),
     ('st.segmented_control(t("a"), ("radar", "bars"), key="csi_view", format_func=labels("csi.view"))', []),
     ('st.segmented_control(t("a"), ("Radar", "Bars"), key="csi_view")', ["Radar", "Bars"]),
 ])
