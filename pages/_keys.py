@@ -1,0 +1,54 @@
+"""Session-state keys of the dashboard's views: shared ones plain or under 'filters.', page-only
+ones prefixed with their page.
+
+The shared sidebar keeps each choice under a plain key (LANGUAGE, FILTER_*) that the dashboard
+reads, and draws its widget under `choice(key)`. The widget is created from the plain value, so a
+widget that Streamlit re-creates under a new id (as it may between the first and later runs of a
+multipage session) starts from the same choice instead of its default. URL parameters carry the
+plain values, so a copied link reopens the same page, filters and language.
+"""
+from __future__ import annotations
+
+
+def choice(key: str) -> str:
+    """The widget key of a sidebar choice kept under `key`."""
+    return f"{key}.choice"
+
+
+LANGUAGE = "language"
+
+# The shared sidebar (pages/_filters.py)
+FILTER_MONTH = "filters.month"
+FILTER_DATES = "filters.dates"  # the custom range, or the chosen month's days
+FILTER_COMPARE = "filters.compare"
+FILTER_REGIONS = "filters.regions"
+FILTER_BRANCHES = "filters.branches"
+FILTER_CHANNELS = "filters.channels"
+FILTER_SEGMENTS = "filters.segments"
+FILTER_PRODUCTS = "filters.products"
+SELECTION = "filters.selection"  # the Filters the sidebar built this run, read by every page
+
+# Multiselect key → (URL parameter, Filters field, FilterOptions field)
+LIST_FILTERS = {
+    FILTER_REGIONS: ("region", "regions"),
+    FILTER_BRANCHES: ("branch", "branches"),
+    FILTER_CHANNELS: ("channel", "channels"),
+    FILTER_SEGMENTS: ("segment", "segments"),
+    FILTER_PRODUCTS: ("product", "products"),
+}
+URL_LANGUAGE = "lang"
+URL_MONTH = "month"
+URL_FROM = "from"
+URL_TO = "to"
+URL_COMPARE = "compare"
+
+# Page-only keys
+CSI_AGAINST = "csi.against"
+CSI_BRANCH = "csi.branch"
+CSI_VIEW = "csi.view"
+SENTIMENT_SOURCE = "sentiment.source"
+SENTIMENT_WHICH = "sentiment.which"
+SENTIMENT_TREND_CHART = "sentiment.trend_chart"
+SENTIMENT_NEGATIVE_CHART = "sentiment.negative_chart"
+SENTIMENT_BRANCH_CHART = "sentiment.branch_chart"
+COMPLAINTS_ICEBERG_SHARE = "complaints.iceberg_share"
