@@ -15,7 +15,7 @@ import streamlit as st
 
 from loaders.access import GRANT_HOURS, check_passphrase, grant_valid, locked_for, passphrase_hash
 from loaders.access import MAX_FAILURES
-from pages import _state_keys as keys
+from pages import _keys as keys
 from pages._common import cursor, t
 from pages._upload import Access, email_allowed, plain
 

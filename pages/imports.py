@@ -14,7 +14,7 @@ from loaders.columns import KINDS, RATING_KINDS
 from loaders.errors import FeedbackError, UnknownKindError, ValidationError
 from loaders.importer import history, rejected_rows, row_counts
 from loaders.templates import TEMPLATE_FILES, template_workbook
-from pages import _state_keys as keys
+from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import cursor, language, require_router, t
 from pages._upload import (RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,

@@ -27,10 +27,14 @@ def store(db_path, monkeypatch):
     connection.close()
 
 
+def imports_page(at: AppTest) -> AppTest:
+    """The app opens on the overview; the imports page is one click away."""
+    return at.run().switch_page("pages/imports.py").run()
+
+
 @pytest.fixture
 def app(store) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    return at.run()
+    return imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
 
 
 def rows(store, sql, *params):
@@ -89,7 +93,7 @@ def test_empty_store_shows_open_uploads_and_an_empty_history(app):
 def test_with_data_the_history_and_row_counts_show_it(store):
     import_file(store, TEST_DATA / "nps_gbk.csv")
     import_file(store, TEST_DATA / "complaints_bom.csv")
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at = imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
     no_exception(at)
     history = tables_headed(at, "Batch")[0]
     assert sorted(history["File"]) == ["complaints_bom.csv", "nps_gbk.csv"]
@@ -212,7 +216,7 @@ def test_undo_asks_first_then_removes_exactly_that_batch(store):
     kept_nps = import_file(store, TEST_DATA / "nps_gbk.csv")
     kept = import_file(store, TEST_DATA / "complaints_bom.csv")
     gone = import_file(store, TEST_DATA / "title_rows.csv")
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at = imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
     at.selectbox(key="upload.undo_batch").set_value(gone.batch_id).run()
     at.button(key="upload.undo_button").click().run()
     no_exception(at)
@@ -238,7 +242,7 @@ def test_undo_asks_first_then_removes_exactly_that_batch(store):
 def locked(store) -> AppTest:
     set_passphrase(store, PASSPHRASE)
     import_file(store, TEST_DATA / "nps_gbk.csv")
-    return AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    return imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
 
 
 def unlock(at: AppTest, attempt: str, name: str = "") -> AppTest:
@@ -282,7 +286,7 @@ def test_attempts_are_rate_limited_even_for_the_right_passphrase(locked):
     assert locked.error[0].value.startswith("Too many wrong passphrases: sign-in is locked for")
     assert_viewer(locked)
     # a new session (another tab, a reload) is locked too: the count lives in the store
-    fresh = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    fresh = imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
     assert fresh.warning[0].value.startswith("Too many wrong passphrases")
 
 
@@ -325,7 +329,7 @@ def test_oidc_analysts_are_the_allow_listed_emails(store, user, analyst, message
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     at.secrets.update(OIDC_SECRETS)
     at.user = user
-    at.run()
+    imports_page(at)
     no_exception(at)
     assert message in texts(at.success) + texts(at.info)
     assert bool(at.file_uploader) is analyst
@@ -337,7 +341,7 @@ def test_oidc_analysts_are_the_allow_listed_emails(store, user, analyst, message
 def test_the_page_in_chinese(store):
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "zh"
-    at.run()
+    imports_page(at)
     upload(at, "nps_out_of_range.csv")
     no_exception(at)
     assert texts(at.title) == ["数据导入"]
