@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.export import to_csv_bytes
 from loaders.access import AccessError
 from loaders.columns import KINDS, RATING_KINDS
 from loaders.errors import FeedbackError, UnknownKindError, ValidationError
@@ -18,7 +19,7 @@ from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import cursor, language, require_router, t
 from pages._upload import (RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
-                           check_upload, frame_csv, imported_as, lacks_ratings, mapping_from_table,
+                           check_upload, imported_as, lacks_ratings, mapping_from_table,
                            mapping_table, missing_fields, plain, preview_labels, problems_frame, read_upload,
                            report_file_name, run_import, run_undo, target_label, target_options,
                            with_mapping)
@@ -216,7 +217,7 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
                          count=f"{report.problem_count:,}"))
         st.dataframe(frame.head(PROBLEMS_SHOWN), hide_index=True, width="stretch",
                      height=min(38 + 35 * min(len(frame), PROBLEMS_SHOWN), 400))
-        st.download_button(t("upload.download_report"), data=frame_csv(frame),
+        st.download_button(t("upload.download_report"), data=to_csv_bytes(frame),
                            file_name=report_file_name(prepared.source.file_name), mime="text/csv",
                            key=keys.upload_report(fid), icon=":material/download:", on_click="ignore")
     else:
@@ -387,7 +388,7 @@ def skipped_rows(batches: pd.DataFrame) -> None:
             cur.close()
         frame = frame.rename(columns={c: t(f"upload.report.{c}") for c in frame.columns})
         st.dataframe(frame, hide_index=True, width="stretch")
-        st.download_button(t("upload.skipped_download"), data=frame_csv(frame),
+        st.download_button(t("upload.skipped_download"), data=to_csv_bytes(frame),
                            file_name=report_file_name(with_skips[choice]["source_file"]), mime="text/csv",
                            icon=":material/download:", on_click="ignore")
 
