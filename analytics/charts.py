@@ -600,13 +600,14 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500)
     return fig
 
 
-def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str) -> go.Figure:
+def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
+                  wide: bool = False) -> go.Figure:
     """Each cause's share of complaints before (○) and now (●); a significant rise red, a fall green."""
     order = table.sort_values("share_now", na_position="first")
     if order.empty:
         return None
     labels = [_short(str(c), 26) for c in order["cause"]]
-    fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=False)
+    fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=wide)
     for label, b, n, sig in zip(labels, _none_if_nan(order["share_before"]), _none_if_nan(order["share_now"]),
                                 order["significant"]):
         if b is None or n is None:
@@ -755,7 +756,7 @@ def gap1_items(gap, *, title: str, language: str) -> go.Figure | None:
 
 # -- the trends each page shows, from the analytics frames as they come ------------------------------
 
-def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 360) -> go.Figure:
+def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 360, wide: bool = False) -> go.Figure:
     """nps.nps_trend: the score per month with its 95% margin (score ± 1.96·SE)."""
     lows = [None if s is None or m is None else s - m for s, m in zip(_none_if_nan(trend["score"]),
                                                                        _none_if_nan(trend["moe95"]))]
@@ -763,7 +764,7 @@ def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 3
                                                                         _none_if_nan(trend["moe95"]))]
     return interval_trend(trend["month"], trend["score"], lows, highs, trend["n"], title=title,
                           y_title=translate("axis.nps", language), language=language, value_format="signed",
-                          height=height)
+                          height=height, wide=wide)
 
 
 def csi_trend(by_month: pd.DataFrame, *, title: str, language: str, height: int = 360,
