@@ -146,6 +146,31 @@ def _band(fig: go.Figure, x: list, low: list, high: list, name: str) -> None:
                              fillcolor=COLORS["band"], hoverinfo="skip", name=name, showlegend=True))
 
 
+def enlarged(figure: go.Figure, factor: float = 1.25) -> go.Figure:
+    """The same chart with every font (titles, ticks, labels, legends) `factor` times larger and the
+    plot as much taller: presentation mode's charts, read from the back of a meeting room."""
+    spec = figure.to_dict()
+    _scale_fonts(spec, factor, False)
+    layout = spec.setdefault("layout", {})
+    if layout.get("height"):
+        layout["height"] = round(layout["height"] * factor)
+    return go.Figure(spec)
+
+
+def _scale_fonts(node, factor: float, in_font: bool) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if in_font and key == "size" and isinstance(value, (int, float)):
+                node[key] = value * factor
+            elif in_font and key == "size" and isinstance(value, (list, tuple)):
+                node[key] = [v * factor if isinstance(v, (int, float)) else v for v in value]
+            else:
+                _scale_fonts(value, factor, key.endswith("font"))
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            _scale_fonts(item, factor, False)
+
+
 # -- trends -----------------------------------------------------------------------------------------
 
 def interval_trend(months, values, lows, highs, ns, *, title: str, y_title: str, language: str,

@@ -22,6 +22,7 @@ from analytics.review import Action, MonthReview, Verbatim
 class Comparison:
     """One headline figure against one earlier month: its change, marked only when its test passed."""
 
+    month: str  # 'Sep 2026'
     vs: str  # 'vs Sep 2026'
     delta: str  # '+6.0', '−3.1 pp', or '—'
     verdict: str  # 'significant (p = 0.003)', 'not significant (p = 0.28)', or 'no data for Oct 2025'
@@ -119,7 +120,7 @@ def _comparison(change: Change, vs: str, language: str) -> Comparison:
     delta = findings.fmt_delta(change.metric, change.delta, language) if change.delta is not None else "—"
     verdict = (findings.verdict(change, language) if change.delta is not None
                else translate("tile.no_comparison", language, vs=vs))
-    return Comparison(translate("tile.vs", language, vs=vs), delta, verdict, change.tone, change)
+    return Comparison(vs, translate("tile.vs", language, vs=vs), delta, verdict, change.tone, change)
 
 
 def _headlines(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
