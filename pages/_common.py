@@ -296,9 +296,18 @@ def show_frame(frame: pd.DataFrame, **kwargs) -> None:
     in presentation mode like every other."""
     shown = _masked(frame)
     if presenting():
-        st.table(shown.astype(object).where(shown.notna(), "—"), hide_index=True)
+        st.table(pd.DataFrame({str(column): [_cell_text(v) for v in shown[column]] for column in shown.columns}),
+                 hide_index=True)
         return
     st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+
+
+def _cell_text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return markdown_text(str(value))
 
 
 def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str]) -> pd.DataFrame:

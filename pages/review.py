@@ -35,7 +35,7 @@ with picker:
                  format_func=lambda m: fmt_month(m, lang),
                  on_change=lambda: choose_month(st.session_state[keys.REVIEW_MONTH]))
 with download:
-    st.download_button(t("review.download"), data=lambda: report_html(review, lang).encode("utf-8"),
+    st.download_button(t("review.download"), data=lambda: report_html(review, lang).encode(),
                        file_name=f"review-{month}-{lang}.html", mime="text/html", key=keys.REVIEW_DOWNLOAD,
                        icon=":material/download:", on_click="ignore", disabled=not review.has_data,
                        help=t("review.download_note"))
