@@ -260,8 +260,8 @@ def areas_to_act_on(grid: ImportancePerformance, gaps: GapModel, rising: pd.Data
     """Fix-first attributes, shortfall gaps, significantly rising causes, branches whose NPS fell.
 
     grid: csi.quadrants; gaps: gaps.gap_model; rising: complaints.rising_causes; branches:
-    nps.nps_change_by(column='branch'). Each kind keeps its most pressing MAX_PER_KIND items
-    (MAX_GAPS for gaps).
+    nps.nps_change_by(column='branch'). Every fix-first attribute is listed (as the CSI page lists
+    them); the other kinds keep their most pressing MAX_PER_KIND items (MAX_GAPS for gaps).
     """
     actions: list[Action] = []
     if grid.importance_mean is not None:
@@ -269,7 +269,7 @@ def areas_to_act_on(grid: ImportancePerformance, gaps: GapModel, rising: pd.Data
                                                                            ascending=[False, True])
         actions += [Action("fix_first", str(row.attribute), float(row.satisfaction), grid.satisfaction_mean,
                            float(row.importance), int(row.n), weights=grid.weights)
-                    for row in fix.head(MAX_PER_KIND).itertuples(index=False)]
+                    for row in fix.itertuples(index=False)]
     dimensions = gaps.gap5.dimensions
     if len(dimensions):
         short = dimensions[dimensions["gap"] < 0].sort_values(["gap", "dimension"])
