@@ -61,14 +61,15 @@ def test_the_review_in_presentation_mode_on_a_projector(app_url, projector, lang
     screenshot(projector, f"review-present-{language}", width=1920)
 
 
-def test_the_review_in_normal_mode(app_url, projector):
-    open_review(projector, app_url, "lang=en&month=2026-10")
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_review_in_normal_mode(app_url, projector, language):
+    open_review(projector, app_url, f"lang={language}&month=2026-10")
     assert projector.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "16px"
     assert projector.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 5
     text = projector.locator('[data-testid="stMain"]').inner_text()
     assert re.search(r"\bC\d{6}\b", text), "outside presentation mode analysts see the ids"
-    first_screen(projector, "review-normal-en-1920x1080")
-    screenshot(projector, "review-normal-en", width=1920)
+    first_screen(projector, f"review-normal-{language}-1920x1080")
+    screenshot(projector, f"review-normal-{language}", width=1920)
 
 
 def test_a_copied_link_reopens_the_review_and_the_mode_switches_off(app_url, projector):
