@@ -15,6 +15,7 @@ class PageSpec:
 # The order is the sidebar's order; the first page opens by default.
 PAGES = (
     PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    PageSpec("pages/review.py", "nav.review", ":material/co_present:", "review"),
     PageSpec("pages/csi.py", "nav.csi", ":material/radar:", "csi"),
     PageSpec("pages/gaps.py", "nav.gaps", ":material/compare_arrows:", "gaps"),
     PageSpec("pages/nps.py", "nav.nps", ":material/recommend:", "nps"),
@@ -32,10 +33,11 @@ def route(spec: PageSpec) -> str:
 def run() -> None:
     import streamlit as st
 
-    from pages._common import language_switch, routed, t
+    from pages._common import language_switch, presentation_switch, routed, t
     from pages._filters import sidebar_filters
 
     language_switch()
+    presentation_switch()
     st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
     pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                      default=(i == 0)) for i, spec in enumerate(PAGES)]

@@ -146,6 +146,31 @@ def _band(fig: go.Figure, x: list, low: list, high: list, name: str) -> None:
                              fillcolor=COLORS["band"], hoverinfo="skip", name=name, showlegend=True))
 
 
+def enlarged(figure: go.Figure, factor: float = 1.25) -> go.Figure:
+    """The same chart with every font (titles, ticks, labels, legends) `factor` times larger and the
+    plot as much taller: presentation mode's charts, read from the back of a meeting room."""
+    spec = figure.to_dict()
+    _scale_fonts(spec, factor, False)
+    layout = spec.setdefault("layout", {})
+    if layout.get("height"):
+        layout["height"] = round(layout["height"] * factor)
+    return go.Figure(spec)
+
+
+def _scale_fonts(node, factor: float, in_font: bool) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if in_font and key == "size" and isinstance(value, (int, float)):
+                node[key] = value * factor
+            elif in_font and key == "size" and isinstance(value, (list, tuple)):
+                node[key] = [v * factor if isinstance(v, (int, float)) else v for v in value]
+            else:
+                _scale_fonts(value, factor, key.endswith("font"))
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            _scale_fonts(item, factor, False)
+
+
 # -- trends -----------------------------------------------------------------------------------------
 
 def interval_trend(months, values, lows, highs, ns, *, title: str, y_title: str, language: str,
@@ -600,13 +625,14 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500)
     return fig
 
 
-def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str) -> go.Figure:
+def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
+                  wide: bool = False) -> go.Figure:
     """Each cause's share of complaints before (○) and now (●); a significant rise red, a fall green."""
     order = table.sort_values("share_now", na_position="first")
     if order.empty:
         return None
     labels = [_short(str(c), 26) for c in order["cause"]]
-    fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=False)
+    fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=wide)
     for label, b, n, sig in zip(labels, _none_if_nan(order["share_before"]), _none_if_nan(order["share_now"]),
                                 order["significant"]):
         if b is None or n is None:
@@ -755,7 +781,7 @@ def gap1_items(gap, *, title: str, language: str) -> go.Figure | None:
 
 # -- the trends each page shows, from the analytics frames as they come ------------------------------
 
-def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 360) -> go.Figure:
+def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 360, wide: bool = False) -> go.Figure:
     """nps.nps_trend: the score per month with its 95% margin (score ± 1.96·SE)."""
     lows = [None if s is None or m is None else s - m for s, m in zip(_none_if_nan(trend["score"]),
                                                                        _none_if_nan(trend["moe95"]))]
@@ -763,7 +789,7 @@ def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 3
                                                                         _none_if_nan(trend["moe95"]))]
     return interval_trend(trend["month"], trend["score"], lows, highs, trend["n"], title=title,
                           y_title=translate("axis.nps", language), language=language, value_format="signed",
-                          height=height)
+                          height=height, wide=wide)
 
 
 def csi_trend(by_month: pd.DataFrame, *, title: str, language: str, height: int = 360,

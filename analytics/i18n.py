@@ -718,3 +718,88 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
         "zh": "多数不满意的客户不会投诉，而是直接离开。研究常引用约 5% 的人会投诉。估计值 = 投诉数 ÷ 该比例。"},
 }
 TEXT.update(_VIEWS_TEXT)
+
+
+# The monthly review (pages/review.py, analytics/story.py, analytics/report.py) and presentation
+# mode, merged into TEXT here at the end: kept apart so merges stay easy.
+_REVIEW_TEXT: dict[str, dict[str, str]] = {
+    "nav.review": {"en": "Monthly review", "zh": "月度回顾"},
+    "review.title": {"en": "The month in review", "zh": "月度回顾"},
+    "review.month": {"en": "Month to review", "zh": "回顾月份"},
+    "review.download": {"en": "Download the report (HTML)", "zh": "下载报告（HTML）"},
+    "review.download_note": {
+        "en": "One file that opens in any browser without a network, charts included; customers' names, e-mails,"
+              " phone numbers and ids are masked in it.",
+        "zh": "单个文件，无需联网即可在任何浏览器中打开，图表已内嵌；其中客户姓名、邮箱、电话和编号均已遮蔽。"},
+    "review.report_title": {"en": "Monthly review: {month}", "zh": "月度回顾：{month}"},
+    "review.period": {"en": "{month}, compared with last month ({previous}) and the same month last year ({last_year})",
+                      "zh": "{month}，对比上月（{previous}）和去年同月（{last_year}）"},
+    "review.scope_all": {"en": "All regions, branches and channels", "zh": "全部区域、网点和渠道"},
+    "review.generated": {"en": "Generated {when} from the voice-of-customer dashboard.",
+                         "zh": "由客户之声仪表板于 {when} 生成。"},
+    "review.masked_note": {"en": "Customers' names, e-mails, phone numbers and ids are masked.",
+                           "zh": "客户姓名、邮箱、电话和编号均已遮蔽。"},
+    "review.contents": {"en": "Contents", "zh": "目录"},
+    "review.section.headlines": {"en": "1. Headline numbers", "zh": "1. 关键指标"},
+    "review.section.csi": {"en": "2. Satisfaction by attribute", "zh": "2. 各属性满意度"},
+    "review.section.gaps": {"en": "3. Service-quality gaps", "zh": "3. 服务质量差距"},
+    "review.section.nps": {"en": "4. Net Promoter Score", "zh": "4. 净推荐值"},
+    "review.section.complaints": {"en": "5. Complaint causes", "zh": "5. 投诉原因"},
+    "review.section.sentiment": {"en": "6. Sentiment of customers' words", "zh": "6. 客户评论情感"},
+    "review.section.verbatims": {"en": "7. In customers' words", "zh": "7. 客户原话"},
+    "review.section.actions": {"en": "8. Areas to act on", "zh": "8. 需要行动的方面"},
+    "review.headlines_note": {
+        "en": "▲ ▼ mark a change only where its test passes (NPS: |Δ| > 1.96·SE; CSI and sentiment: Welch's t-test;"
+              " shares: two-proportion z-test; complaints: exact test of two counts; p < 0.05).",
+        "zh": "仅当检验通过时才以 ▲ ▼ 标记变化（NPS：|Δ| > 1.96·SE；满意度指数与情感：Welch t 检验；"
+              "占比：两比例 z 检验；投诉量：两计数精确检验；p < 0.05）。"},
+    "review.no_significant_change": {
+        "en": "No headline number changed significantly vs {previous} or vs {last_year}.",
+        "zh": "与{previous}和{last_year}相比，关键指标均无显著变化。"},
+    "review.no_data": {"en": "No survey responses, NPS responses or complaints for {month} with these filters.",
+                       "zh": "{month}在当前筛选下没有问卷、NPS 回答或投诉。"},
+    "review.quote.most_negative": {"en": "Most negative", "zh": "最负面"},
+    "review.quote.most_positive": {"en": "Most positive", "zh": "最正面"},
+    "review.quote.common_theme": {"en": "Most common theme: {theme} ({k} of {n} complaints with a cause)",
+                                  "zh": "最常见主题：{theme}（有原因的 {n} 件投诉中占 {k} 件）"},
+    "review.quote.sentiment": {"en": "sentiment {value}", "zh": "情感 {value}"},
+    "review.theme_definition": {
+        "en": "The most common theme is the month's most frequent complaint cause; its quote is that cause's most"
+              " typical complaint, the one whose words the cause's other complaints share most.",
+        "zh": "最常见主题是本月投诉最多的原因；引用的是该原因下最典型的一条投诉，即其用词与同类投诉重合最多的一条。"},
+    "review.action.fix_first": {
+        "en": "Fix first: {attribute}, satisfaction {value} vs {average} on average across attributes, importance"
+              " {importance} ({n})",
+        "zh": "优先改进：{attribute}，满意度 {value}，各属性平均 {average}，重要性 {importance}（{n}）"},
+    "review.action.gap": {
+        "en": "Close the gap in {dimension}: perception {perception} vs expectation {expectation}, gap 5 = {gap}"
+              " ({n})",
+        "zh": "缩小{dimension}差距：感知 {perception}，期望 {expectation}，差距 5 = {gap}（{n}）"},
+    "review.action.rising_cause": {
+        "en": "Rising cause: {cause}, {share} of complaints ({k} of {n}) vs {before} in {vs} (significant, {p})",
+        "zh": "上升的投诉原因：{cause}，占投诉 {share}（{n} 件中 {k} 件），{vs}为 {before}（显著，{p}）"},
+    "review.action.branch_nps": {
+        "en": "{branch}: NPS fell by {amount} points to {value} from {before} in {vs} (significant, {n})",
+        "zh": "{branch}：NPS 下降 {amount} 分，由{vs}的 {before} 降至 {value}（显著，{n}）"},
+    "review.action.none": {
+        "en": "Nothing stands out: no fix-first attribute, no gap shortfall and no significant rise or fall vs {vs}.",
+        "zh": "没有突出问题：没有优先改进属性、没有差距短板，与{vs}相比也没有显著升降。"},
+    "review.actions_note": {
+        "en": "From the numbers: fix-first attributes (important, below average satisfaction), the largest gap-5"
+              " shortfalls, complaint causes whose share rose significantly and branches whose NPS fell"
+              " significantly vs last month.",
+        "zh": "由数据得出：优先改进属性（重要且满意度低于平均）、差距 5 最大的短板、占比显著上升的投诉原因，"
+              "以及 NPS 较上月显著下降的网点。"},
+    # presentation mode
+    "present.toggle": {"en": "Presentation mode", "zh": "演示模式"},
+    "present.help": {
+        "en": "Larger text for a projector, the filters tucked away, and customers' names, e-mails, phone numbers"
+              " and ids masked on every page. The link keeps it.",
+        "zh": "为投影放大文字、收起筛选，并在所有页面遮蔽客户姓名、邮箱、电话和编号。链接会保留此模式。"},
+    "present.showing": {"en": "Showing {period}", "zh": "当前显示：{period}"},
+    "present.imports": {
+        "en": "Uploads are off in presentation mode, since a preview would show customers' data unmasked."
+              " Switch presentation mode off in the sidebar to import.",
+        "zh": "演示模式下不能上传：预览会显示未遮蔽的客户数据。如需导入，请在侧边栏关闭演示模式。"},
+}
+TEXT.update(_REVIEW_TEXT)

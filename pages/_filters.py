@@ -18,7 +18,7 @@ from analytics.filters import (FilterOptions, Filters, latest_full_month, month_
 from analytics.formats import fmt_month, fmt_period
 from pages import _keys as keys
 from analytics.i18n import translate
-from pages._common import IMPORTS_PAGE, labels, language, load, t
+from pages._common import IMPORTS_PAGE, labels, language, load, presenting, t
 
 CUSTOM = "custom"
 COMPARE_PREVIOUS = "previous"
@@ -137,6 +137,19 @@ def sidebar_filters() -> None:
     _settle(options, months, default_month)
     lang = language()
     state = st.session_state
+    if presenting():
+        # the choices stand as they are, out of sight; the sidebar says what is shown
+        month = state[keys.FILTER_MONTH]
+        if month != CUSTOM:
+            chosen = month_filters(Filters(), month)
+            state[keys.FILTER_DATES] = (chosen.date_from, chosen.date_to)
+        lists = {key: list(state[key]) for key in keys.LIST_FILTERS}
+        _select(state[keys.FILTER_DATES], state[keys.FILTER_COMPARE], lists, options)
+        _to_url(month, state[keys.FILTER_DATES], state[keys.FILTER_COMPARE], lists)
+        chosen = state[keys.SELECTION]
+        st.sidebar.caption(t("present.showing", period=" · ".join(
+            [chosen.period()] + [", ".join(values) for values in lists.values() if values])))
+        return
     with st.sidebar:
         st.subheader(t("filters.title"))
         periods = [*months, CUSTOM]
@@ -164,12 +177,32 @@ def sidebar_filters() -> None:
             lists[key] = state[key] = st.multiselect(t(f"filters.{field}"), getattr(options, field),
                                                      default=state[key], key=keys.choice(key),
                                                      placeholder=t("filters.all"))
-    compare = state[keys.FILTER_COMPARE]
+    _select(dates, state[keys.FILTER_COMPARE], lists, options)
+    _to_url(month, dates, state[keys.FILTER_COMPARE], lists)
+
+
+def _select(dates: tuple[date, date], compare: str, lists: dict[str, list[str]], options: FilterOptions) -> None:
     current = Filters(date_from=dates[0], date_to=dates[1],
                       **{field: lists[key] for key, (_, field) in keys.LIST_FILTERS.items()})
     comparison = previous_period(current) if compare == COMPARE_PREVIOUS else same_period_last_year(current)
-    state[keys.SELECTION] = Selection(current, comparison, compare, options)
-    _to_url(month, dates, compare, lists)
+    st.session_state[keys.SELECTION] = Selection(current, comparison, compare, options)
+
+
+def choose_month(month: str) -> None:
+    """Make `month` the shared period, as if picked in the sidebar (a page's own month picker calls
+    this as its on_change callback, before the sidebar is drawn again)."""
+    st.session_state[keys.FILTER_MONTH] = month
+    st.session_state.pop(keys.choice(keys.FILTER_MONTH), None)
+
+
+def review_month(chosen: Selection) -> str:
+    """The month the review shows: the sidebar's month, or the latest full month for a custom range."""
+    months = months_between(chosen.options.date_min, chosen.options.date_max)
+    month = st.session_state.get(keys.FILTER_MONTH)
+    if month in months:
+        return month
+    latest = latest_full_month(chosen.options.date_max, date.today())
+    return latest if latest in months else months[0]
 
 
 def selection() -> Selection:

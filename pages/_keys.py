@@ -5,7 +5,7 @@ The shared sidebar keeps each choice under a plain key (LANGUAGE, FILTER_*) that
 reads, and draws its widget under `choice(key)`. The widget is created from the plain value, so a
 widget that Streamlit re-creates under a new id (as it may between the first and later runs of a
 multipage session) starts from the same choice instead of its default. URL parameters carry the
-plain values, so a copied link reopens the same page, filters and language.
+plain values, so a copied link reopens the same page, filters, language and presentation mode.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def choice(key: str) -> str:
 
 
 LANGUAGE = "language"
+PRESENT = "present"  # presentation mode: larger text, filters tucked away, customers' data masked
 
 # The shared sidebar (pages/_filters.py)
 FILTER_MONTH = "filters.month"
@@ -41,6 +42,7 @@ URL_MONTH = "month"
 URL_FROM = "from"
 URL_TO = "to"
 URL_COMPARE = "compare"
+URL_PRESENT = "present"  # ?present=1
 
 # Page-only keys
 CSI_AGAINST = "csi.against"
@@ -52,6 +54,8 @@ SENTIMENT_TREND_CHART = "sentiment.trend_chart"
 SENTIMENT_NEGATIVE_CHART = "sentiment.negative_chart"
 SENTIMENT_BRANCH_CHART = "sentiment.branch_chart"
 COMPLAINTS_ICEBERG_SHARE = "complaints.iceberg_share"
+REVIEW_MONTH = "review.month"  # the review page's own month picker; the month itself is FILTER_MONTH
+REVIEW_DOWNLOAD = "review.download"
 
 # Only widget values a page drew can be written by a browser; the access grant is never a widget.
 # Shared: an analyst's unlocked passphrase session (pages/_access.py).

@@ -6,8 +6,6 @@ before and after an import, and the role check that guards every import and undo
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import tempfile
@@ -38,8 +36,6 @@ SAMPLE_VALUES = 3
 SAMPLE_CHARS = 48
 SAMPLE_SCAN_ROWS = 500
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
-# Cells that a spreadsheet would read as a formula (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class MappingProblem(FeedbackError):
@@ -420,24 +416,6 @@ def problems_frame(problems: list[RowProblem] | tuple[RowProblem, ...], language
     frame = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
     return frame.rename(columns={c: translate(f"upload.report.{c}", language) for c in REPORT_COLUMNS})
-
-
-def safe_cell(value) -> str:
-    """A cell as text that Excel shows as text: a leading = + - @ gets a quote in front."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def frame_csv(frame: pd.DataFrame) -> bytes:
-    """A table as csv for Excel: UTF-8 with BOM (Chinese reads right), no cell read as a formula."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
 
 
 def report_file_name(file_name: str) -> str:

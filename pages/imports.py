@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.export import to_csv_bytes
 from loaders.access import AccessError
 from loaders.columns import KINDS, RATING_KINDS
 from loaders.errors import FeedbackError, UnknownKindError, ValidationError
@@ -16,9 +17,9 @@ from loaders.importer import history, rejected_rows, row_counts
 from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
 from pages._access import access_panel, current_access
-from pages._common import cursor, language, require_router, t
+from pages._common import cursor, language, presenting, require_router, show_frame, t
 from pages._upload import (RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
-                           check_upload, frame_csv, imported_as, lacks_ratings, mapping_from_table,
+                           check_upload, imported_as, lacks_ratings, mapping_from_table,
                            mapping_table, missing_fields, plain, preview_labels, problems_frame, read_upload,
                            report_file_name, run_import, run_undo, target_label, target_options,
                            with_mapping)
@@ -214,9 +215,9 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
         if len(frame) > PROBLEMS_SHOWN or report.problem_count > len(frame):
             st.caption(t("upload.problems_shown", shown=f"{min(len(frame), PROBLEMS_SHOWN):,}",
                          count=f"{report.problem_count:,}"))
-        st.dataframe(frame.head(PROBLEMS_SHOWN), hide_index=True, width="stretch",
-                     height=min(38 + 35 * min(len(frame), PROBLEMS_SHOWN), 400))
-        st.download_button(t("upload.download_report"), data=frame_csv(frame),
+        show_frame(frame.head(PROBLEMS_SHOWN),
+                   height=min(38 + 35 * min(len(frame), PROBLEMS_SHOWN), 400))
+        st.download_button(t("upload.download_report"), data=to_csv_bytes(frame),
                            file_name=report_file_name(prepared.source.file_name), mime="text/csv",
                            key=keys.upload_report(fid), icon=":material/download:", on_click="ignore")
     else:
@@ -236,7 +237,7 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
         labels = preview_labels(prepared.mapping.kind, table, frame.columns, language())
         dates = {labels[c]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
                  for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
-        st.dataframe(frame.rename(columns=labels), hide_index=True, width="stretch", column_config=dates)
+        show_frame(frame.rename(columns=labels), column_config=dates)
 
 
 def import_controls(fid: str, access: Access, prepared, checked: Checked) -> None:
@@ -318,9 +319,9 @@ def history_section(access: Access, batches: pd.DataFrame) -> None:
        "imported_at", "status", "undone_at"]]
     shown.columns = [t(k) for k in ("col.batch", "col.kind", "col.file", "col.sheet", "col.rows", "col.skipped",
                                     "col.imported_by", "col.imported_at", "col.status", "col.undone_at")]
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={t("col.imported_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                                t("col.undone_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+    show_frame(shown,
+               column_config={t("col.imported_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                              t("col.undone_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
     if not access.analyst:
         return
     undo_controls(batches)
@@ -386,8 +387,8 @@ def skipped_rows(batches: pd.DataFrame) -> None:
         finally:
             cur.close()
         frame = frame.rename(columns={c: t(f"upload.report.{c}") for c in frame.columns})
-        st.dataframe(frame, hide_index=True, width="stretch")
-        st.download_button(t("upload.skipped_download"), data=frame_csv(frame),
+        show_frame(frame)
+        st.download_button(t("upload.skipped_download"), data=to_csv_bytes(frame),
                            file_name=report_file_name(with_skips[choice]["source_file"]), mime="text/csv",
                            icon=":material/download:", on_click="ignore")
 
@@ -427,7 +428,9 @@ try:
     counts = row_counts(cur)
 finally:
     cur.close()
-if access.analyst:
+if access.analyst and presenting():
+    st.info(t("present.imports"), icon=":material/co_present:")
+elif access.analyst:
     upload_section(access, batches)
 history_section(access, batches)
 counts_section(counts)

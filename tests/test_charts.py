@@ -176,3 +176,22 @@ def test_wrap_never_splits_an_n_or_starts_a_line_with_closing_punctuation():
             lines = charts.wrap(text, width).split("<br>")
             assert any("n = 68" in line for line in lines), (width, lines)
             assert not any(line[0] in "）)，" for line in lines), (width, lines)
+
+
+def test_enlarged_charts_scale_every_font_and_the_height_but_not_the_data():
+    fig = charts.count_trend(["2026-09", "2026-10"], [3, 5], title="Complaints", y_title="n", language="en")
+    big = charts.enlarged(fig, 1.25).to_dict()
+    small = fig.to_dict()
+    assert big["data"][0]["y"] == small["data"][0]["y"] == [3, 5]
+    assert big["layout"]["height"] == round(small["layout"]["height"] * 1.25)
+    template = big["layout"]["template"]["layout"]
+    assert template["font"]["size"] == charts.FONT_SIZE * 1.25
+    assert template["title"]["font"]["size"] == charts.TITLE_SIZE * 1.25
+    assert template["xaxis"]["tickfont"]["size"] == 15 * 1.25
+    assert big["data"][0]["marker"] == small["data"][0]["marker"]  # a marker's size is not a font's
+
+
+def test_enlarged_keeps_per_point_font_sizes_in_step():
+    fig = charts.go.Figure(charts.go.Scatter(x=[1, 2], y=[1, 2], mode="text", text=["a", "b"],
+                                             textfont=dict(size=[14, 17])))
+    assert list(charts.enlarged(fig, 2).to_dict()["data"][0]["textfont"]["size"]) == [28, 34]

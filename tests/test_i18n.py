@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.i18n import LANGUAGES, TEXT, _VIEWS_TEXT
+from analytics.i18n import _REVIEW_TEXT, _VIEWS_TEXT, LANGUAGES, TEXT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((PROJECT_ROOT / "pages").glob("*.py"))
@@ -41,7 +41,7 @@ def test_every_key_has_every_language(key):
 DIFFERENT_PARTS = {"fmt.month", "fmt.date"}
 
 
-@pytest.mark.parametrize("key", sorted(set(_VIEWS_TEXT) - DIFFERENT_PARTS))
+@pytest.mark.parametrize("key", sorted((set(_VIEWS_TEXT) | set(_REVIEW_TEXT)) - DIFFERENT_PARTS))
 def test_both_languages_take_the_same_values(key):
     names = [{f[1] for f in string.Formatter().parse(TEXT[key][language]) if f[1]} for language in LANGUAGES]
     assert all(n == names[0] for n in names), f"{key}: {names}"

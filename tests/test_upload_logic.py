@@ -7,12 +7,13 @@ import re
 import pandas as pd
 import pytest
 
+from analytics.export import safe_text, to_csv_bytes
 from loaders.access import AccessError
 from loaders.errors import RowProblem, UnknownKindError, ValidationError
 from loaders.importer import history
 from pages._upload import (TARGET_IGNORE, TARGET_RATING, Access, MappingProblem, check_upload, email_allowed,
-                           frame_csv, imported_as, mapping_from_table, mapping_table, plain, problems_frame,
-                           read_upload, report_file_name, run_import, run_undo, safe_cell, translate_fix,
+                           imported_as, mapping_from_table, mapping_table, plain, problems_frame,
+                           read_upload, report_file_name, run_import, run_undo, translate_fix,
                            translate_problem, with_mapping)
 
 from conftest import TEST_DATA
@@ -212,12 +213,12 @@ def test_bad_rows_report_lists_row_column_value_reason_and_fix(con):
     ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("plain", "plain"), (None, ""), (3, "3"), ("a=b", "a=b"),
 ])
 def test_csv_cells_never_start_a_formula(value, cell):
-    assert safe_cell(value) == cell
+    assert safe_text(value) == cell
 
 
 def test_problem_csv_is_utf8_with_bom_and_formula_safe():
     problems = [RowProblem("f.csv", None, 3, "Score", "=1+1", "is not a number", "Enter a number.")]
-    data = frame_csv(problems_frame(problems, "zh"))
+    data = to_csv_bytes(problems_frame(problems, "zh"))
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == ["行号,列,值,问题,修改方法", "3,Score,'=1+1,不是数字,请填写数字。"]
 
