@@ -14,21 +14,37 @@ class PageSpec:
 
 # The order is the sidebar's order; the first page opens by default.
 PAGES = (
+    PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    PageSpec("pages/review.py", "nav.review", ":material/co_present:", "review"),
+    PageSpec("pages/csi.py", "nav.csi", ":material/radar:", "csi"),
+    PageSpec("pages/gaps.py", "nav.gaps", ":material/compare_arrows:", "gaps"),
+    PageSpec("pages/nps.py", "nav.nps", ":material/recommend:", "nps"),
+    PageSpec("pages/sentiment.py", "nav.sentiment", ":material/sentiment_satisfied:", "sentiment"),
+    PageSpec("pages/complaints.py", "nav.complaints", ":material/report:", "complaints"),
     PageSpec("pages/imports.py", "nav.imports", ":material/upload_file:", "imports"),
 )
+
+
+def route(spec: PageSpec) -> str:
+    """The page's address: the default page is the app's root, the others their url_path."""
+    return "" if spec == PAGES[0] else spec.url_path
 
 
 def run() -> None:
     import streamlit as st
 
-    from pages._common import language_switch, routed, t
+    from pages._common import language_switch, presentation_switch, routed, t
+    from pages._filters import sidebar_filters
 
-    st.set_page_config(page_title="Voice of the customer", page_icon=":material/forum:", layout="wide")
     language_switch()
+    presentation_switch()
+    st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
     pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                      default=(i == 0)) for i, spec in enumerate(PAGES)]
     with routed():
-        st.navigation(pages).run()
+        navigation = st.navigation(pages)
+        sidebar_filters()
+        navigation.run()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Command line for the dashboard's numbers: `python -m analytics summary --json`.
+"""Command line for the dashboard's numbers: `python -m analytics summary --json`, and the monthly
+review as a file: `python -m analytics report --month 2026-10 --out review.html`.
 
 Opens the store read-only, calls the library, and turns our errors into one line on stderr and
 exit code 1.
@@ -11,6 +12,7 @@ import sys
 from datetime import date
 
 from analytics.filters import Filters
+from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from analytics.summary import summary
 from loaders.errors import FeedbackError
 from loaders.store import connect, default_db_path
@@ -41,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
     cmd.add_argument("--sla-hours", type=float, default=24.0, help="complaint resolution SLA in hours (default 24)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
+
+    cmd = commands.add_parser("report", help="the monthly review as one self-contained, masked HTML file")
+    cmd.add_argument("--month", required=True, help="the month to review, YYYY-MM")
+    cmd.add_argument("--db", default=None, help="the DuckDB file (default: env FEEDBACK_DB, else data/feedback.duckdb)")
+    cmd.add_argument("--out", required=True, help="the HTML file to write")
+    cmd.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE, help="the report's language")
+    cmd.add_argument("--branch", action="append", default=[], help="only this branch (repeatable)")
+    cmd.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
     return parser
 
 
@@ -60,8 +70,46 @@ def _text(result: dict) -> str:
     ])
 
 
+def _report(args) -> int:
+    from analytics.filters import data_range, month_filters, month_of
+    from analytics.report import report_html
+    from analytics.review import month_review
+
+    filters = Filters(branches=tuple(args.branch), regions=tuple(args.region))
+    try:
+        month_filters(filters, args.month)  # a readable error for '2026-13' before the store is opened
+        con = connect(args.db or default_db_path(), read_only=True, create=False)
+        try:
+            review = month_review(con, args.month, filters)
+            first, last = data_range(con)
+            page = report_html(review, args.lang) if review.has_data else None
+        finally:
+            con.close()
+    except FeedbackError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # one readable line, as for the summary
+        print(f"error: the report failed unexpectedly ({type(e).__name__}: {e})", file=sys.stderr)
+        return 1
+    if page is None:
+        covers = f"the data covers {month_of(first)} – {month_of(last)}" if first else "the store is empty"
+        print(f"error: no survey responses, NPS responses or complaints in {args.month} with these filters"
+              f" ({covers})", file=sys.stderr)
+        return 1
+    try:
+        with open(args.out, "w", encoding="utf-8") as out:
+            out.write(page)
+    except OSError as e:
+        print(f"error: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    print(f"wrote the review of {args.month} to {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "report":
+        return _report(args)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(f"error: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
         return 1

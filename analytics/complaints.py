@@ -14,9 +14,10 @@ from typing import Iterable
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, add_months, previous_period, where_sql
+from analytics.filters import (FilterError, Filters, add_months, month_key_sql, month_label, period_days,
+                              previous_period, where_sql)
 from analytics.query import count, fetch_df, fetch_one, number
-from analytics.stats import ProportionTest, two_proportion_z_test, wilson_interval
+from analytics.stats import ProportionTest, RateTest, count_rate_test, two_proportion_z_test, wilson_interval
 
 VITAL_FEW_CUMULATIVE = 0.8
 DEFAULT_SLA_HOURS = 24.0
@@ -412,7 +413,84 @@ def complaint_iceberg(con, filters: Filters = Filters(),
                             n / complaint_share if n else None)
 
 
+# -- volume over time ------------------------------------------------------------------------------
+
+COMPLAINT_TREND_SQL = """
+SELECT {month} AS month, count(*) AS n
+FROM complaint
+WHERE {{where}}
+GROUP BY 1
+ORDER BY 1
+""".format(month=month_key_sql("received_at"))
+
+
+def complaint_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
+    """Complaints per calendar month: month ('YYYY-MM'), n; only months with complaints, in order."""
+    where, params = where_sql(filters, "complaint")
+    frame = fetch_df(con, COMPLAINT_TREND_SQL.format(where=where), params, what="the complaint trend")
+    return pd.DataFrame({"month": pd.Series([month_label(k) for k in frame["month"]], dtype=object),
+                         "n": frame["n"].astype("int64")})
+
+
+def complaint_volume_change(n_now: int, n_before: int, current: Filters, previous: Filters) -> RateTest:
+    """Whether the number of complaints changed beyond chance, allowing for the periods' lengths.
+
+    The exact conditional test of two Poisson counts (stats.count_rate_test) with each period's
+    number of days as its exposure; no test when either period is open-ended. Pure: the counts come
+    from resolution_change (or complaint_counts) of the same two periods.
+    """
+    return count_rate_test(n_now, period_days(current) or 0, n_before, period_days(previous) or 0)
+
+
+# -- how long resolution takes ---------------------------------------------------------------------
+
+RESOLUTION_HOURS_EDGES = (4.0, 8.0, 12.0, 24.0, 48.0, 72.0, 168.0)
+
+RESOLUTION_BUCKETS_SQL = """
+WITH c AS (
+    SELECT date_diff('second', received_at, resolved_at) / 3600.0 AS hours
+    FROM complaint
+    WHERE resolved_at IS NOT NULL AND {where}
+)
+SELECT CASE {cases} ELSE {last} END AS bucket, count(*) AS count
+FROM c
+GROUP BY 1
+"""
+
+
+def resolution_time_distribution(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS,
+                                 edges: tuple[float, ...] = RESOLUTION_HOURS_EDGES) -> pd.DataFrame:
+    """Resolved complaints by hours to resolve, in buckets (a, b] so the SLA is a bucket's edge.
+
+    The SLA is added to `edges` when it is not one of them. Columns: hours_from (0 for the first),
+    hours_to (NaN for the open last bucket), count, share (of resolved complaints), within_sla
+    (the bucket ends at or before the SLA, matching resolution_stats' hours ≤ SLA). Every bucket
+    is listed, empty ones with count 0; no rows when nothing was resolved.
+    """
+    bounds = sorted({float(e) for e in edges if e > 0} | {float(sla_hours)})
+    where, params = where_sql(filters, "complaint")
+    cases = " ".join(f"WHEN hours <= $edge_{i} THEN {i}" for i in range(len(bounds)))
+    params = {**params, **{f"edge_{i}": b for i, b in enumerate(bounds)}}
+    frame = fetch_df(con, RESOLUTION_BUCKETS_SQL.format(where=where, cases=cases, last=len(bounds)), params,
+                     what="the resolution time distribution")
+    columns = ["hours_from", "hours_to", "count", "share", "within_sla"]
+    total = int(frame["count"].sum()) if len(frame) else 0
+    if total == 0:
+        return pd.DataFrame({c: [] for c in columns})
+    counts = dict(zip(frame["bucket"].astype(int), frame["count"].astype(int)))
+    lows = [0.0, *bounds]
+    highs = [*bounds, math.nan]
+    return pd.DataFrame({
+        "hours_from": lows,
+        "hours_to": highs,
+        "count": [counts.get(i, 0) for i in range(len(lows))],
+        "share": [counts.get(i, 0) / total for i in range(len(lows))],
+        "within_sla": [not math.isnan(h) and h <= sla_hours for h in highs],
+    }, columns=columns).astype({"count": "int64"})
+
+
 __all__ = ["ComplaintCounts", "complaint_counts", "cause_pareto", "rising_causes", "complaint_tokens",
            "learn_cause_keywords", "derive_causes", "ResolutionStats", "ResolutionChange",
            "resolution_stats", "resolution_change", "RepeatComplainants", "repeat_complainants",
-           "ComplaintIceberg", "complaint_iceberg"]
+           "ComplaintIceberg", "complaint_iceberg", "complaint_trend", "complaint_volume_change",
+           "resolution_time_distribution"]

@@ -443,14 +443,20 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
     return CsiChange(now, before, delta, test, test.significant)
 
 
-def attribute_changes(con, current: Filters, previous: Filters) -> pd.DataFrame:
-    """Each attribute's satisfaction now and before, with Welch's t-test per attribute.
+ATTRIBUTE_CHANGE_COLUMNS = ["item_code", "attribute", "satisfaction_now", "n_now", "satisfaction_before",
+                            "n_before", "delta", "t", "df", "p_value", "significant"]
 
-    Columns: item_code, attribute, satisfaction_now, n_now, satisfaction_before, n_before, delta,
-    t, df, p_value, significant. Attributes present in either period; delta NaN when one is empty.
+
+def compare_attributes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Each attribute's satisfaction in two selections, with Welch's t-test per attribute.
+
+    `now` and `before` have one row per attribute with item_code, attribute, satisfaction (0–100),
+    sd and n: attribute_stats' rows or a CsiResult's attributes, so a page that already has two
+    CsiResults (csi_change) compares their attributes without another query. Columns:
+    ATTRIBUTE_CHANGE_COLUMNS; attributes present in either selection; delta NaN when one is empty.
     """
-    now = attribute_stats(con, current, correlations=False).set_index("item_code")
-    before = attribute_stats(con, previous, correlations=False).set_index("item_code")
+    now = now.set_index("item_code")
+    before = before.set_index("item_code")
     rows = []
     for code in sorted(set(now.index) | set(before.index)):
         a = now.loc[code] if code in now.index else None
@@ -474,19 +480,29 @@ def attribute_changes(con, current: Filters, previous: Filters) -> pd.DataFrame:
             "p_value": test.p_value if test.p_value is not None else math.nan,
             "significant": test.significant,
         })
-    columns = ["item_code", "attribute", "satisfaction_now", "n_now", "satisfaction_before", "n_before",
-               "delta", "t", "df", "p_value", "significant"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=ATTRIBUTE_CHANGE_COLUMNS)
 
 
-def importance_performance(con, filters: Filters = Filters()) -> ImportancePerformance:
-    """The importance–performance grid; importance is stated or derived, as for the CSI weights."""
-    stats = _stats_for_weights(con, filters, None)
-    weights = choose_weights(stats)
-    table = _attribute_table(stats, weights)[["item_code", "attribute", "importance", "satisfaction", "n"]]
-    if table.empty or weights.source not in (STATED, DERIVED):
+def attribute_changes(con, current: Filters, previous: Filters) -> pd.DataFrame:
+    """Each attribute's satisfaction now and before, with Welch's t-test per attribute.
+
+    Columns: item_code, attribute, satisfaction_now, n_now, satisfaction_before, n_before, delta,
+    t, df, p_value, significant. Attributes present in either period; delta NaN when one is empty.
+    """
+    return compare_attributes(attribute_stats(con, current, correlations=False),
+                              attribute_stats(con, previous, correlations=False))
+
+
+def quadrants(attributes: pd.DataFrame, weights: str | None) -> ImportancePerformance:
+    """The importance–performance grid of an attribute table (a CsiResult's attributes).
+
+    Quadrants split at the mean importance and the mean satisfaction; without stated or derived
+    importance (equal weights) there is no grid and every quadrant is None.
+    """
+    table = attributes[["item_code", "attribute", "importance", "satisfaction", "n"]]
+    if table.empty or weights not in (STATED, DERIVED):
         table = table.assign(quadrant=None)
-        return ImportancePerformance(weights.source, None, number(table["satisfaction"].mean()), table)
+        return ImportancePerformance(weights, None, number(table["satisfaction"].mean()), table)
     importance_mean = float(table["importance"].mean())
     satisfaction_mean = float(table["satisfaction"].mean())
 
@@ -498,7 +514,14 @@ def importance_performance(con, filters: Filters = Filters()) -> ImportancePerfo
         return "possible_overkill" if satisfied else "low_priority"
 
     table = table.assign(quadrant=[quadrant(i, s) for i, s in zip(table["importance"], table["satisfaction"])])
-    return ImportancePerformance(weights.source, importance_mean, satisfaction_mean, table)
+    return ImportancePerformance(weights, importance_mean, satisfaction_mean, table)
+
+
+def importance_performance(con, filters: Filters = Filters()) -> ImportancePerformance:
+    """The importance–performance grid; importance is stated or derived, as for the CSI weights."""
+    stats = _stats_for_weights(con, filters, None)
+    weights = choose_weights(stats)
+    return quadrants(_attribute_table(stats, weights), weights.source)
 
 
 def key_drivers(con, filters: Filters = Filters()) -> pd.DataFrame:
@@ -516,5 +539,5 @@ def key_drivers(con, filters: Filters = Filters()) -> pd.DataFrame:
 
 
 __all__ = ["CsiWeights", "CsiResult", "CsiChange", "ImportancePerformance", "attribute_stats",
-           "choose_weights", "csi_score", "csi_weights", "csi_by", "csi_change", "attribute_changes",
-           "importance_performance", "key_drivers"]
+           "choose_weights", "csi_score", "csi_weights", "csi_by", "csi_change", "compare_attributes",
+           "attribute_changes", "quadrants", "importance_performance", "key_drivers"]

@@ -179,6 +179,64 @@ def month_filters(filters: Filters, month: str) -> Filters:
     return replace(filters, date_from=start, date_to=_month_end(start))
 
 
+def period_days(filters: Filters) -> int | None:
+    """Days in the period, both ends included; None when it is open-ended."""
+    if filters.date_from is None or filters.date_to is None:
+        return None
+    return (filters.date_to - filters.date_from).days + 1
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def latest_full_month(last_day: date | None, today: date) -> str | None:
+    """The month a manager means by "this month's numbers": the newest month that is complete.
+
+    The month of the data's last day counts when that day is the month's last, or when the month
+    is over (the data is what there is); otherwise it is still running and the month before is
+    taken. None without data.
+    """
+    if last_day is None:
+        return None
+    end = _month_end(last_day)
+    if last_day == end or today > end:
+        return month_of(last_day)
+    return month_of(add_months(last_day.replace(day=1), -1))
+
+
+def months_between(first_day: date | None, last_day: date | None) -> list[str]:
+    """Every 'YYYY-MM' from the month of first_day to that of last_day, newest first."""
+    if first_day is None or last_day is None or first_day > last_day:
+        return []
+    months, day = [], first_day.replace(day=1)
+    while day <= last_day:
+        months.append(month_of(day))
+        day = add_months(day, 1)
+    return months[::-1]
+
+
+def trend_window(filters: Filters, months: int = 12) -> Filters:
+    """The same selection over the `months` calendar months ending with the period's last month.
+
+    A period longer than that keeps its own start. One trend query per page covers this window.
+    """
+    if filters.date_from is None or filters.date_to is None:
+        return filters
+    start = add_months(filters.date_to.replace(day=1), -(months - 1))
+    return replace(filters, date_from=min(start, filters.date_from))
+
+
+def company_wide(filters: Filters) -> Filters:
+    """The company average for the same period: every region and branch, other filters kept."""
+    return replace(filters, regions=(), branches=())
+
+
+def one_branch(filters: Filters, branch: str) -> Filters:
+    """One branch in the same period (its region filter dropped so the branch is not excluded)."""
+    return replace(filters, regions=(), branches=(branch,))
+
+
 # -- what the sidebar can offer ------------------------------------------------------------------
 
 @dataclass(frozen=True)

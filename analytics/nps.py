@@ -162,5 +162,58 @@ def detractor_verbatims(con, filters: Filters = Filters(), limit: int = 50) -> p
                     what="detractor comments")
 
 
+NPS_CHANGE_BY_GROUP_SQL = """
+SELECT {group} AS {alias},
+       count(*) FILTER (WHERE score >= 9 AND ({now})) AS promoters,
+       count(*) FILTER (WHERE score BETWEEN 7 AND 8 AND ({now})) AS passives,
+       count(*) FILTER (WHERE score <= 6 AND ({now})) AS detractors,
+       count(*) FILTER (WHERE score >= 9 AND ({before})) AS promoters_before,
+       count(*) FILTER (WHERE score BETWEEN 7 AND 8 AND ({before})) AS passives_before,
+       count(*) FILTER (WHERE score <= 6 AND ({before})) AS detractors_before
+FROM nps_response
+WHERE score BETWEEN 0 AND 10 AND (({now}) OR ({before}))
+GROUP BY 1
+"""
+
+CHANGE_BY_COLUMNS = ["score", "n", "moe95", "promoters", "passives", "detractors", "score_before", "n_before",
+                     "moe95_before", "delta", "significant"]
+
+
+def nps_change_by(con, current: Filters, previous: Filters, column: str = "branch") -> pd.DataFrame:
+    """NPS per value of one column in two periods, and whether each group's change is real.
+
+    One pass over nps_response for both periods. Columns: <column>, then CHANGE_BY_COLUMNS:
+    score, n, moe95, promoters, passives, detractors (current period), score_before, n_before,
+    moe95_before, delta (NaN unless both periods have responses) and significant
+    (|Δ| > 1.96·sqrt(SE₁² + SE₂²), as compare_nps). Largest current n first, then by name.
+    """
+    if column not in BREAKDOWN_COLUMNS:
+        raise FilterError(f"NPS cannot be broken down by {column!r}; use one of "
+                          + ", ".join(BREAKDOWN_COLUMNS))
+    now_sql, now_params = where_sql(current, "nps_response", prefix="now")
+    before_sql, before_params = where_sql(previous, "nps_response", prefix="before")
+    quoted = quote_identifier(column)
+    sql = NPS_CHANGE_BY_GROUP_SQL.format(group=quoted, alias=quoted, now=now_sql, before=before_sql)
+    frame = fetch_df(con, sql, {**now_params, **before_params}, what=f"the NPS change by {column}")
+    rows = []
+    for record in frame.itertuples(index=False, name=None):
+        group, counts_now, counts_before = record[0], record[1:4], record[4:7]
+        change = compare_nps(NpsResult.from_counts(*map(count, counts_now)),
+                             NpsResult.from_counts(*map(count, counts_before)))
+        now, before = change.current, change.previous
+        rows.append([None if pd.isna(group) else group, now.score, now.n, now.moe95, now.promoters,
+                     now.passives, now.detractors, before.score, before.n, before.moe95,
+                     change.delta, change.significant])
+    table = pd.DataFrame(rows, columns=[column, *CHANGE_BY_COLUMNS])
+    table[column] = pd.Series([r[0] for r in rows], dtype=object)
+    for name in ("score", "moe95", "score_before", "moe95_before", "delta"):
+        table[name] = table[name].astype(float)
+    table = table.astype({"n": "int64", "n_before": "int64", "promoters": "int64", "passives": "int64",
+                          "detractors": "int64", "significant": bool})
+    order = sorted(range(len(table)), key=lambda i: (-table["n"].iat[i], table[column].iat[i] is None,
+                                                      str(table[column].iat[i])))
+    return table.iloc[order].reset_index(drop=True)
+
+
 __all__ = ["NpsResult", "NpsChange", "nps_score", "nps_trend", "nps_by", "compare_nps",
-           "nps_change", "detractor_verbatims"]
+           "nps_change", "nps_change_by", "detractor_verbatims"]

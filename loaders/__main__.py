@@ -1,4 +1,4 @@
-"""Command line of the loaders: demo, import, history, undo, templates.
+"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
 into a readable message and a non-zero exit code.
@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
 
     tpl = commands.add_parser("templates", help="write the bilingual import templates")
     tpl.add_argument("--out", default="data/templates")
+
+    pas = commands.add_parser("set-passphrase",
+                              help="set the analyst passphrase the upload page asks for (read from stdin"
+                                   " or a prompt); --clear opens uploads to everyone again")
+    pas.add_argument("--clear", action="store_true", help="remove the passphrase")
+    pas.add_argument("--db", default=None)
 
     args = parser.parse_args(argv)
     try:
@@ -150,8 +156,43 @@ def cmd_templates(args) -> int:
     return 0
 
 
+def cmd_set_passphrase(args) -> int:
+    from loaders.access import clear_passphrase, set_passphrase
+
+    if args.clear:
+        con = connect(_db(args))
+        try:
+            clear_passphrase(con)
+        finally:
+            con.close()
+        print(f"analyst passphrase removed from {_db(args)}: uploads are open to everyone")
+        return 0
+    passphrase = _read_passphrase()
+    con = connect(_db(args))
+    try:
+        set_passphrase(con, passphrase)
+    finally:
+        con.close()
+    print(f"analyst passphrase set in {_db(args)}; the upload page asks for it from now on")
+    return 0
+
+
+def _read_passphrase() -> str:
+    """From a prompt (typed twice, not echoed) at a terminal, else the first line of stdin."""
+    from loaders.access import AccessError
+
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("new analyst passphrase: ")
+        if getpass.getpass("again: ") != first:
+            raise AccessError("the two passphrases differ; nothing was changed")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
-            "templates": cmd_templates}
+            "templates": cmd_templates, "set-passphrase": cmd_set_passphrase}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 import duckdb
 import pyarrow as pa
 
-from loaders.errors import LoadError
+from loaders.errors import LoadError, UnknownKindError
 from loaders.read import ROW_COLUMN, SourceTable
 from loaders.store import quote_identifier
 
@@ -552,7 +552,7 @@ def detect_kind(source: SourceTable, has_questions: bool = False,
         return "survey"
     if "score" in matched["nps"] and "responded_at" in matched["nps"]:
         return "nps"
-    raise LoadError(
+    raise UnknownKindError(
         f"{source.where()}: cannot tell which kind of file this is from its headers ("
         + ", ".join(headers[:12]) + "). Use the template for its kind, or name the kind"
         " (--kind survey|nps|complaints|management|standards)"

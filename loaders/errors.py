@@ -12,6 +12,10 @@ class LoadError(FeedbackError):
     """A file could not be read or imported as a whole (encoding, empty sheet, duplicate file)."""
 
 
+class UnknownKindError(LoadError):
+    """The headers do not say which kind of file this is; the analyst (or --kind) has to."""
+
+
 class QueryError(FeedbackError):
     """The store refused or failed a query."""
 

@@ -427,6 +427,53 @@ def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
     return batch_id, kind, source_file, rows
 
 
+def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame:
+    """The rows a batch skipped (imported with skip-invalid): row, column, value, problem, fix."""
+    row = con.execute("SELECT rejected_json FROM import_batch WHERE id = ?", [batch_id]).fetchone()
+    records = json.loads(row[0]) if row and row[0] else []
+    return pd.DataFrame(records, columns=["row", "column", "value", "problem", "fix"])
+
+
+# --- preview ---------------------------------------------------------------------------------
+
+TABLE_OF_KIND = {"survey": "survey_response", "nps": "nps_response", "complaints": "complaint",
+                 "management_survey": "management_rating", "standards": "service_standard"}
+PREVIEW_ROWS = 10
+PREVIEW_RATINGS = 60
+
+
+def preview(con: duckdb.DuckDBPyConnection, prepared: PreparedFile,
+            limit: int = PREVIEW_ROWS) -> dict[str, pd.DataFrame]:
+    """The first valid rows as the import would store them, per table.
+
+    Run after `check(con, prepared)` on the same connection (it reads the staged rows). Only the
+    mapped columns are shown; language, sentiment and derived causes come at import.
+    """
+    mapping = prepared.mapping
+    table = TABLE_OF_KIND[mapping.kind]
+    valid = f"row_no NOT IN (SELECT row_no FROM {STAGED_PROBLEMS})"
+    stored = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    columns = ["row_no"] + [c for c in stored if c in mapping.fields]
+    frames = {table: con.execute(
+        f"SELECT {', '.join(columns)} FROM {STAGED_ROWS} WHERE {valid} ORDER BY row_no LIMIT ?",
+        [limit]).df()}
+    if mapping.kind == "survey" and mapping.ratings:
+        selects, params = [], {"limit": limit, "shown": PREVIEW_RATINGS}
+        for i, r in enumerate(mapping.ratings):
+            params.update({f"code{i}": r.item_code, f"text{i}": r.item_text, f"dim{i}": r.dimension,
+                           f"kind{i}": r.kind, f"min{i}": float(r.scale_min), f"max{i}": float(r.scale_max)})
+            na = "" if r.na_code is None else f" AND rating_{i} <> {float(r.na_code)}"
+            selects.append(
+                f"SELECT row_no, {i} AS position, $code{i} AS item_code, $text{i} AS item_text,"
+                f" $dim{i} AS dimension, $kind{i} AS kind, rating_{i} AS score, $min{i} AS scale_min,"
+                f" $max{i} AS scale_max FROM first_rows WHERE rating_{i} IS NOT NULL{na}")
+        frames["survey_rating"] = con.execute(
+            f"WITH first_rows AS (SELECT * FROM {STAGED_ROWS} WHERE {valid} ORDER BY row_no LIMIT $limit)"
+            " SELECT row_no, item_code, item_text, dimension, kind, score, scale_min, scale_max FROM ("
+            + " UNION ALL ".join(selects) + ") ORDER BY row_no, position LIMIT $shown", params).df()
+    return frames
+
+
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     tables = ("import_batch", "survey_response", "survey_rating", "nps_response", "complaint",
               "management_rating", "service_standard")
@@ -436,4 +483,5 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 __all__ = ["prepare", "check", "import_file", "import_prepared", "history", "undo", "row_counts",
+           "preview", "rejected_rows",
            "PreparedFile", "ImportResult", "FeedbackError", "saved_mapping", "save_mapping"]

@@ -218,6 +218,15 @@ def _report(con, source: SourceTable) -> StageReport:
     return StageReport(total, invalid, count, problems)
 
 
+def staged_problem_list(con: duckdb.DuckDBPyConnection, source: SourceTable,
+                        limit: int = 100_000) -> list[RowProblem]:
+    """Every bad cell `stage()` found (up to `limit`), for the analyst's downloadable report."""
+    rows = con.execute(
+        f"SELECT row_no, column_name, value, problem, fix FROM {STAGED_PROBLEMS}"
+        " ORDER BY row_no, column_name LIMIT ?", [limit]).fetchall()
+    return [RowProblem(source.file_name, source.sheet, int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+
 def missing_required(mapping: ColumnMapping) -> list[Field]:
     """Required fields the mapping gives no column for."""
     return [f for f in fields_of(mapping.kind) if f.required and f.name not in mapping.fields]

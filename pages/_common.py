@@ -1,14 +1,29 @@
-"""What every page shares: the cached store connection, the language, and the words."""
+"""What every page shares: the cached store connection, cached analytics, the language, presentation
+mode, the words, and the few ways the dashboard shows things (headline tiles, findings, charts,
+tables, quotes).
+
+Presentation mode (?present=1) is for the monthly review on a shared screen: larger text, the
+filters tucked away, and every table and quote masked (analytics.masking) here, in the only
+functions through which a page shows customers' data.
+"""
 from __future__ import annotations
 
+import importlib
 import threading
 
+import pandas as pd
 import streamlit as st
 
+from analytics.charts import enlarged
+from analytics.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from analytics.masking import ID_COLUMNS, mask_id, mask_text
+from loaders.errors import FeedbackError
 from loaders.store import connect, data_version, default_db_path
+from pages import _keys as keys
 
-LANGUAGE_KEY = "language"
+LANGUAGE_KEY = keys.LANGUAGE
+IMPORTS_PAGE = "pages/imports.py"
 _router = threading.local()
 
 
@@ -56,6 +71,33 @@ def current_version() -> str:
         cur.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(store: str, version: str, function: str, args: tuple, kwargs: tuple):
+    # `store` and `version` are only cache keys: a new import changes the version, so the next
+    # rerender reads the new data and every other rerender costs a dictionary lookup.
+    module, _, name = function.rpartition(".")
+    run = getattr(importlib.import_module(module), name)
+    cur = cursor()
+    try:
+        return run(cur, *args, **dict(kwargs))
+    finally:
+        cur.close()
+
+
+def load(function, *args, **kwargs):
+    """Call an analytics function on the store, cached by its arguments and the data version.
+
+    Every analytics call a page makes goes through here (so a benchmark can time each one). A
+    failure of the store is shown as one readable line, never a traceback.
+    """
+    name = f"{function.__module__}.{function.__name__}"
+    try:
+        return _cached(default_db_path(), current_version(), name, tuple(args), tuple(sorted(kwargs.items())))
+    except FeedbackError as e:
+        st.error(t("error.query", message=str(e)))
+        st.stop()
+
+
 def language() -> str:
     return st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
 
@@ -64,11 +106,239 @@ def t(key: str, **values) -> str:
     return translate(key, language(), **values)
 
 
+def labels(prefix: str):
+    """A format_func for a widget's options: 'previous' → t('filters.compare.previous').
+
+    The language is bound now, so the labels stay right when the widget formats them later.
+    """
+    lang = language()
+    return lambda value: translate(f"{prefix}.{value}", lang)
+
+
 def language_switch() -> None:
     """Sidebar language choice, kept in the URL so a shared link opens in the same language."""
-    from_url = st.query_params.get("lang")
+    widget = keys.choice(LANGUAGE_KEY)
     if LANGUAGE_KEY not in st.session_state:
+        from_url = st.query_params.get(keys.URL_LANGUAGE)
         st.session_state[LANGUAGE_KEY] = from_url if from_url in LANGUAGES else DEFAULT_LANGUAGE
-    st.sidebar.radio(translate("app.language", language()), list(LANGUAGES),
-                     format_func=LANGUAGES.get, key=LANGUAGE_KEY, horizontal=True)
-    st.query_params["lang"] = st.session_state[LANGUAGE_KEY]
+    if st.session_state.get(widget) in LANGUAGES:  # the reader's click, before it is drawn again
+        st.session_state[LANGUAGE_KEY] = st.session_state[widget]
+    codes = list(LANGUAGES)
+    st.session_state[LANGUAGE_KEY] = st.sidebar.radio(
+        translate("app.language", language()), codes, index=codes.index(language()),
+        format_func=LANGUAGES.get, key=widget, horizontal=True)
+    if st.query_params.get(keys.URL_LANGUAGE) != st.session_state[LANGUAGE_KEY]:
+        st.query_params[keys.URL_LANGUAGE] = st.session_state[LANGUAGE_KEY]
+
+
+# -- presentation mode --------------------------------------------------------------------------------
+
+PRESENT_ON = "1"
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(keys.PRESENT, False))
+
+
+def presentation_switch() -> None:
+    """The sidebar's presentation-mode toggle, kept in the URL (?present=1) like the language.
+
+    Drawn on every page and in both modes, so the mode can always be switched off again.
+    """
+    widget = keys.choice(keys.PRESENT)
+    if keys.PRESENT not in st.session_state:
+        st.session_state[keys.PRESENT] = st.query_params.get(keys.URL_PRESENT) == PRESENT_ON
+    if isinstance(st.session_state.get(widget), bool):  # the reader's click, before it is drawn again
+        st.session_state[keys.PRESENT] = st.session_state[widget]
+    st.session_state[keys.PRESENT] = st.sidebar.toggle(t("present.toggle"), value=presenting(), key=widget,
+                                                       help=t("present.help"))
+    if presenting() and st.query_params.get(keys.URL_PRESENT) != PRESENT_ON:
+        st.query_params[keys.URL_PRESENT] = PRESENT_ON
+    elif not presenting() and keys.URL_PRESENT in st.query_params:
+        del st.query_params[keys.URL_PRESENT]
+    if presenting():
+        st.html(f"<style>{PRESENTATION_CSS}</style>")
+
+
+# Streamlit sizes its text in rem, so a larger root font enlarges every word on the page (Plotly
+# charts carry their own sizes, already set for a projector); the toolbar's menu is hidden.
+PRESENTATION_CSS = """
+html { font-size: 21px; }
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-left: 2.4rem; padding-right: 2.4rem; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+[data-testid="stMetricDelta"] { font-size: 0.95rem; }
+[data-testid="stCaptionContainer"] { font-size: 0.9rem; }
+[data-testid="stTable"] table { font-size: 0.95rem; }
+"""
+
+
+# -- how things are shown ----------------------------------------------------------------------------
+
+_TONE_COLOR = {"good": "green", "bad": "red", "neutral": "gray"}
+_TONE_MARK = {"good": ":green[**▲**]", "bad": ":red[**▼**]", "neutral": ":gray[**•**]"}
+
+
+def show_change(change: Change, vs: str, *, label: str | None = None, detail: str | None = None,
+                border: bool = True) -> None:
+    """A headline tile: the figure, its change vs the comparison (marked only when significant), its n."""
+    lang = language()
+    delta = None if change.delta is None else fmt_delta(change.metric, change.delta, lang)
+    arrow = {"up": "up", "down": "down"}.get(change.direction, "off")
+    st.metric(label or t(f"metric.{change.metric}"), fmt_value(change.metric, change.value, lang),
+              delta=delta, delta_color=_TONE_COLOR[change.tone], delta_arrow=arrow,
+              delta_description=change_note(change, lang, vs), border=border)
+    st.caption(detail if detail is not None else tile_detail(change, lang))
+
+
+def show_findings(findings: list[Finding]) -> None:
+    """Generated sentences as bullets; a good or bad finding carries an arrow as well as its colour."""
+    for finding in findings:
+        mark = _TONE_MARK.get(finding.tone, _TONE_MARK[NEUTRAL])
+        st.markdown(f"{mark} {finding.text}")
+
+
+def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None, select: bool = False,
+               empty_text: str | None = None):
+    """A Plotly figure from analytics.charts, drawn with its own theme (not Streamlit's).
+
+    A chart function returns None when it has nothing to draw: the reader gets a sentence saying
+    what is missing (`empty` names it), never an empty axis.
+    """
+    if figure is None:
+        st.info(empty_text or t("empty.chart", what=t(empty)))
+        return None
+    if presenting():
+        figure = enlarged(figure)
+    config = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+    if select:
+        return st.plotly_chart(figure, theme=None, config=config, key=key, on_select="rerun",
+                               selection_mode="points")
+    return st.plotly_chart(figure, theme=None, config=config, key=key)
+
+
+def selected(event, field: str = "customdata"):
+    """The value carried by the first selected point of a chart event, or None."""
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    if not points:
+        return None
+    value = points[0].get(field)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    return value
+
+
+def _masked(frame: pd.DataFrame) -> pd.DataFrame:
+    """In presentation mode: every text cell with its e-mails, phones and honorific names masked and
+    every id column but its tail; otherwise the table as it is (analysts follow customers up)."""
+    if not presenting():
+        return frame
+    masked = frame.copy()
+    for column in masked.columns:
+        if column in ID_COLUMNS:
+            masked[column] = masked[column].map(mask_id)
+        elif masked[column].dtype == object or pd.api.types.is_string_dtype(masked[column]):
+            masked[column] = masked[column].map(lambda v: mask_text(v) if isinstance(v, str) else v)
+    return masked
+
+
+def masked_text(text: str | None) -> str | None:
+    """A customer's words as this mode may show them (masked when presenting)."""
+    return mask_text(text) if presenting() else text
+
+
+def masked_id(value) -> str | None:
+    return mask_id(value) if presenting() else value
+
+
+def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[str, str] | None = None,
+               height: int | None = None, row_height: int | None = None) -> None:
+    """A table with translated headers: `columns` maps a column to its label key, in display order.
+
+    Every table of the dashboard goes through here, so presentation mode masks them all in one
+    place and draws them as a static table whose text grows with the page's.
+    """
+    shown = _masked(frame[list(columns)])
+    if presenting():
+        st.table(_as_text(shown, columns, formats or {}), hide_index=True, height=height or "content")
+        return
+    config = {}
+    for column, key in columns.items():
+        fmt = (formats or {}).get(column)
+        label = t(key)
+        if fmt == "date":
+            config[column] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD")
+        elif fmt == "text":
+            config[column] = st.column_config.TextColumn(label, width="large")
+        elif fmt == "short":
+            config[column] = st.column_config.TextColumn(label, width="small")
+        elif fmt:
+            config[column] = st.column_config.NumberColumn(label, format=fmt)
+        else:
+            config[column] = st.column_config.Column(label)
+    kwargs = {"height": height} if height else {}
+    if row_height:
+        kwargs["row_height"] = row_height
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—", **kwargs)
+
+
+def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> None:
+    """Customers' own words (and who said them): always customer data, always through show_table.
+
+    Rows are tall enough for a comment of two or three lines to wrap.
+    """
+    show_table(frame, columns, formats=formats, row_height=66, height=560)
+
+
+def show_frame(frame: pd.DataFrame, **kwargs) -> None:
+    """A table whose columns are already labelled (the upload page's previews and reports), masked
+    in presentation mode like every other."""
+    shown = _masked(frame)
+    if presenting():
+        st.table(pd.DataFrame({str(column): [_cell_text(v) for v in shown[column]] for column in shown.columns}),
+                 hide_index=True)
+        return
+    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+
+
+def _cell_text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return markdown_text(str(value))
+
+
+def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str]) -> pd.DataFrame:
+    """The table as show_table formats it, in words: headers translated, numbers and dates as text."""
+    def cell(value, fmt):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "—"
+        if fmt == "date":
+            return pd.Timestamp(value).strftime("%Y-%m-%d")
+        if fmt and fmt not in ("text", "short"):
+            try:
+                return fmt % value
+            except (TypeError, ValueError):
+                return str(value)
+        return markdown_text(str(value))
+
+    return pd.DataFrame({t(key): [cell(v, formats.get(column)) for v in frame[column]]
+                         for column, key in columns.items()})
+
+
+def markdown_text(text: str) -> str:
+    """Text from a customer or a file shown in markdown exactly as written."""
+    from pages._upload import plain
+
+    return plain(text)
+
+
+def show_quote(label: str, text: str, meta: str, customer_id: str | None, sentiment: str) -> None:
+    """A customer's words as a quote with who said them and when; masked in presentation mode."""
+    with st.container(border=True):
+        st.markdown(f"**{markdown_text(label)}**")
+        st.markdown(f"“{markdown_text(masked_text(text) or '')}”")
+        who = masked_id(customer_id)
+        st.caption(" · ".join(part for part in (meta, who, sentiment) if part))

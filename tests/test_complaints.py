@@ -207,3 +207,50 @@ def test_derive_causes_breaks_ties_by_name():
 def test_tokens_drop_stopwords():
     assert complaint_tokens("The fees are too HIGH!") == {"fee", "high"}
     assert "的" not in complaint_tokens("服务的态度很差")
+
+
+# -- complaint volume and resolution time for the views --------------------------------------------
+
+from analytics.complaints import (complaint_trend, complaint_volume_change,  # noqa: E402
+                                  resolution_time_distribution)
+
+
+def test_complaint_trend_counts_each_month(con):
+    dbrows.complaints(con, [{"received_at": datetime(2026, 2, 28, 23, 59)}, {"received_at": datetime(2026, 3, 1)},
+                            {"received_at": datetime(2026, 3, 31, 12)}, {"received_at": datetime(2026, 5, 2)}])
+    trend = complaint_trend(con)
+    assert list(trend.itertuples(index=False, name=None)) == [("2026-02", 1), ("2026-03", 2), ("2026-05", 1)]
+    assert complaint_trend(con, MARCH)["n"].tolist() == [2]
+
+
+def test_complaint_volume_change_uses_the_periods_days():
+    february = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+    # 31 in March and 28 in February: 1 a day both → X₁ | 59 ~ Bin(59, 31/59), centred on 31: p = 1
+    test = complaint_volume_change(31, 28, MARCH, february)
+    assert (test.exposure1, test.exposure2, test.diff) == (31, 28, 3)
+    assert test.p_value == pytest.approx(1.0)
+    assert test.significant is False
+
+
+def test_resolution_time_distribution_buckets_end_at_the_sla(con):
+    at = datetime(2026, 3, 10, 8, 0)
+    hours = [1, 4, 4.5, 24, 24.5, 30, 200]
+    dbrows.complaints(con, [{"received_at": at, "resolved_at": at + timedelta(hours=h)} for h in hours]
+                      + [{"received_at": at}])  # one still open: not resolved, not counted
+    table = resolution_time_distribution(con, MARCH, sla_hours=24, edges=(4, 24, 48))
+    # buckets (0, 4], (4, 24], (24, 48], (48, ∞): 1 and 4 | 4.5 and 24 | 24.5 and 30 | 200
+    assert table["count"].tolist() == [2, 2, 2, 1]
+    assert table["share"].tolist() == pytest.approx([2 / 7, 2 / 7, 2 / 7, 1 / 7])
+    assert table["within_sla"].tolist() == [True, True, False, False]
+    assert table["hours_from"].tolist() == [0, 4, 24, 48]
+    # the SLA becomes an edge when it is not one: 36 h splits (24, 48] into (24, 36] and (36, 48]
+    split = resolution_time_distribution(con, MARCH, sla_hours=36, edges=(4, 24, 48))
+    assert split["count"].tolist() == [2, 2, 2, 0, 1]
+    assert split["within_sla"].tolist() == [True, True, True, False, False]
+    # within the SLA by the buckets equals resolution_stats' share (hours ≤ SLA)
+    stats = resolution_stats(con, MARCH, 24)
+    assert table[table["within_sla"]]["count"].sum() == stats.within_sla_n
+
+
+def test_resolution_time_distribution_of_nothing(con):
+    assert resolution_time_distribution(con).empty

@@ -214,3 +214,28 @@ def test_key_drivers(con):
     assert drivers.loc["A", "n_overall"] == 4 and drivers.loc["A", "n_recommend"] == 4
     # strongest driver of overall satisfaction first
     assert key_drivers(con)["item_code"].tolist() == ["A", "C", "B"]
+
+
+def test_compare_attributes_of_two_results_equals_attribute_changes(con):
+    two_periods(con)
+    from analytics.csi import compare_attributes
+
+    change = csi_change(con, MARCH, FEBRUARY)
+    pure = compare_attributes(change.current.attributes, change.previous.attributes)
+    queried = attribute_changes(con, MARCH, FEBRUARY)
+    for column in ("item_code", "attribute", "n_now", "n_before", "significant"):
+        assert pure[column].tolist() == queried[column].tolist()
+    for column in ("satisfaction_now", "satisfaction_before", "delta", "p_value"):
+        assert pure[column].tolist() == pytest.approx(queried[column].tolist(), nan_ok=True)
+
+
+def test_quadrants_of_a_result_equal_importance_performance(con):
+    four_respondents_with_overall(con)
+    from analytics.csi import quadrants
+
+    result = csi_score(con)
+    grid = quadrants(result.attributes, result.weights)
+    reference = importance_performance(con)
+    assert grid.weights == reference.weights
+    assert grid.importance_mean == pytest.approx(reference.importance_mean)
+    assert grid.table["quadrant"].tolist() == reference.table["quadrant"].tolist()

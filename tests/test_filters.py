@@ -133,3 +133,48 @@ def test_filters_accept_lists_and_single_values():
     assert filters.date_from == date(2026, 3, 1)
     assert hash(filters) == hash(Filters(date_from=date(2026, 3, 1), branches=("North", "South"),
                                          regions=("East",)))
+
+
+# -- the periods the dashboard's sidebar offers (views) ------------------------------------------
+
+from analytics.filters import (company_wide, latest_full_month, months_between, one_branch,  # noqa: E402
+                               period_days, trend_window)
+
+
+@pytest.mark.parametrize("last_day, today, expected", [
+    (date(2026, 10, 31), date(2026, 10, 31), "2026-10"),  # the data reaches the month's last day
+    (date(2026, 10, 30), date(2026, 11, 23), "2026-10"),  # the month is over: its data is what there is
+    (date(2026, 11, 20), date(2026, 11, 23), "2026-10"),  # November is still running
+    (date(2026, 3, 5), date(2026, 3, 5), "2026-02"),
+    (date(2026, 1, 15), date(2026, 1, 20), "2025-12"),  # across a year
+    (None, date(2026, 1, 1), None),
+])
+def test_latest_full_month(last_day, today, expected):
+    assert latest_full_month(last_day, today) == expected
+
+
+def test_months_between_newest_first():
+    assert months_between(date(2025, 11, 15), date(2026, 2, 3)) == ["2026-02", "2026-01", "2025-12", "2025-11"]
+    assert months_between(date(2026, 2, 1), date(2026, 2, 28)) == ["2026-02"]
+    assert months_between(None, None) == []
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    (date(2026, 10, 1), date(2026, 10, 31), date(2025, 11, 1)),  # 12 months ending with October
+    (date(2026, 10, 10), date(2026, 10, 20), date(2025, 11, 1)),
+    (date(2024, 1, 1), date(2026, 10, 31), date(2024, 1, 1)),  # a longer period keeps its start
+])
+def test_trend_window(start, end, expected):
+    window = trend_window(Filters(date_from=start, date_to=end, branches=("North",)))
+    assert (window.date_from, window.date_to, window.branches) == (expected, end, ("North",))
+
+
+def test_period_days_and_the_comparison_selections():
+    october = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), regions=("South",),
+                      branches=("Guangzhou Tianhe",), channels=("Phone",))
+    assert period_days(october) == 31
+    assert period_days(Filters()) is None
+    assert company_wide(october) == Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31),
+                                            channels=("Phone",))
+    assert one_branch(october, "Xiamen Siming").branches == ("Xiamen Siming",)
+    assert one_branch(october, "Xiamen Siming").regions == ()

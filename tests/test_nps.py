@@ -8,7 +8,8 @@ import pytest
 
 import dbrows
 from analytics.filters import FilterError, Filters
-from analytics.nps import NpsResult, compare_nps, detractor_verbatims, nps_by, nps_change, nps_score, nps_trend
+from analytics.nps import (NpsResult, compare_nps, detractor_verbatims, nps_by, nps_change, nps_change_by, nps_score,
+                          nps_trend)
 
 
 @pytest.mark.parametrize("scores, expected", [
@@ -122,3 +123,30 @@ def test_detractor_verbatims_newest_first(con):
     assert frame["customer_id"].tolist() == ["c2", "c1"]
     assert frame["branch"].tolist() == ["South", "North"]
     assert len(detractor_verbatims(con, limit=1)) == 1
+
+
+def test_nps_change_by_branch_in_one_pass(con):
+    # North: September 10, 10, 10, 10 (NPS 100, SE 0); October 0, 0, 0, 0 (NPS −100, SE 0):
+    # Δ = −200 with SE_Δ = 0 → significant. South: September 10, 0 (0); October 10, 0, 8 (0): Δ 0.
+    # East answers only in September: no current NPS, no Δ.
+    september, october = datetime(2026, 9, 10), datetime(2026, 10, 10)
+    dbrows.nps(con, [10, 10, 10, 10], branch="North", responded_at=september)
+    dbrows.nps(con, [0, 0, 0, 0], branch="North", responded_at=october)
+    dbrows.nps(con, [10, 0], branch="South", responded_at=september)
+    dbrows.nps(con, [10, 0, 8], branch="South", responded_at=october)
+    dbrows.nps(con, [9], branch="East", responded_at=september)
+    now = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    before = Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))
+    table = nps_change_by(con, now, before, "branch").set_index("branch")
+    assert list(table.index) == ["North", "South", "East"]  # largest current n first
+    assert table.loc["North", "score"] == -100.0 and table.loc["North", "score_before"] == 100.0
+    assert table.loc["North", "delta"] == -200.0 and bool(table.loc["North", "significant"]) is True
+    assert (table.loc["South", "n"], table.loc["South", "passives"], table.loc["South", "delta"]) == (3, 1, 0.0)
+    assert bool(table.loc["South", "significant"]) is False
+    assert table.loc["East", "n"] == 0 and math.isnan(table.loc["East", "score"])
+    assert math.isnan(table.loc["East", "delta"])
+    # each group's numbers are what nps_change gives for that group alone
+    south = nps_change(con, Filters(date_from=now.date_from, date_to=now.date_to, branches=("South",)),
+                       Filters(date_from=before.date_from, date_to=before.date_to, branches=("South",)))
+    assert table.loc["South", "moe95"] == pytest.approx(south.current.moe95)
+    assert table.loc["South", "moe95_before"] == pytest.approx(south.previous.moe95)

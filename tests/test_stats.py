@@ -6,7 +6,7 @@ import math
 import pytest
 from scipy import stats as scipy_stats
 
-from analytics.stats import (mean_interval, nps_standard_error, t_quantile, two_proportion_z_test,
+from analytics.stats import (count_rate_test, mean_interval, nps_standard_error, t_quantile, two_proportion_z_test,
                              welch_t_test, wilson_interval)
 
 
@@ -102,3 +102,37 @@ def test_mean_interval_by_t():
     assert interval.high == pytest.approx(10 + 1.3435, abs=1e-3)
     assert mean_interval(10.0, None, 1).low is None
     assert wilson_interval(0, 0).low is None
+
+
+@pytest.mark.parametrize("x1, e1, x2, e2, expected_p", [
+    # equal exposures, 10 against 0: X₁ | 10 ~ Bin(10, ½); two-sided p = 2·½¹⁰ = 0.001953125
+    (10, 30, 0, 30, 2 * 0.5 ** 10),
+    # 3 against 3 in equal exposures: the middle of Bin(6, ½), p = 1
+    (3, 30, 3, 30, 1.0),
+    # 0 against 4 in equal exposures: p = 2·½⁴ = 0.125
+    (0, 31, 4, 31, 0.125),
+])
+def test_count_rate_test_by_hand(x1, e1, x2, e2, expected_p):
+    result = count_rate_test(x1, e1, x2, e2)
+    assert result.p_value == pytest.approx(expected_p)
+    assert result.diff == x1 - x2
+    assert result.rate1 == pytest.approx(x1 / e1)
+    assert result.significant is (expected_p < 0.05)
+
+
+def test_count_rate_test_weighs_the_periods_lengths():
+    # 31 against 30 complaints in a 31-day and a 30-day month: the same daily rate, p = 1 by symmetry
+    # of Bin(61, 31/61) around its mean 31
+    result = count_rate_test(31, 31, 30, 30)
+    assert result.rate1 == pytest.approx(result.rate2)
+    assert result.p_value == pytest.approx(1.0)
+    assert result.significant is False
+    # the exact test agrees with scipy's binomial test on the conditional count
+    assert count_rate_test(40, 31, 20, 30).p_value == pytest.approx(
+        scipy_stats.binomtest(40, 60, 31 / 61).pvalue)
+
+
+def test_count_rate_test_without_exposure_or_counts_makes_no_claim():
+    assert count_rate_test(5, 0, 3, 30).p_value is None
+    nothing = count_rate_test(0, 30, 0, 31)
+    assert (nothing.p_value, nothing.significant, nothing.diff) == (None, False, 0)

@@ -59,6 +59,13 @@ def main() -> None:
               "utf-8")
     write_csv("nps_bad_date.csv",
               "Customer ID,Date,Score\nC1,2026-10-01,9\nC2,31/10/2026,7\nC3,yesterday,8\n", "utf-8")
+    # Headers no synonym knows: the kind and three columns have to be chosen on the upload page.
+    write_csv("nps_needs_mapping.csv",
+              "Member,Visited on,How likely (0-10),Why\n"
+              "M1,2026-10-01,9,Quick and friendly service\n"
+              "M2,2026-10-02,3,排队太久了\n"
+              "M3,2026-10-03,10,\n",
+              "utf-8")
     write_xlsx("empty_sheet.xlsx", {"Responses": []})
     write_xlsx("header_only.xlsx", {"Responses": [["Customer ID", "Date", "Score"]]})
     write_xlsx("survey_questions.xlsx", {

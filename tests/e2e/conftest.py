@@ -90,18 +90,35 @@ def page(browser):
     context.close()
 
 
-def wait_for_app(tab, timeout: float = 30_000) -> None:
-    """Until the script has finished running: no 'running' indicator, the main block present."""
+# The script run has ended (stApp's script state, as Streamlit's own browser tests wait), nothing
+# is loading, and the sidebar lists the dashboard's pages rather than the files of pages/ (on a
+# fresh server a deep link first runs in Streamlit's legacy mode until require_router() reruns it).
+_SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
+  if (document.querySelector('a[href$="/common"], a[href$="/keys"]')) return false;
+  return document.querySelectorAll('[data-testid="stMainBlockContainer"] *').length > 5;
+}"""
+
+
+def wait_for_app(tab, timeout: float = 60_000) -> None:
+    """Until the dashboard's script run has ended and the page is drawn (see _SETTLED)."""
     tab.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 5",
-        timeout=timeout)
-    tab.wait_for_timeout(400)
+    tab.wait_for_function(_SETTLED, timeout=timeout)
+    tab.wait_for_timeout(300)
+    tab.wait_for_function(_SETTLED, timeout=timeout)
 
 
-def screenshot(tab, name: str) -> Path:
+def screenshot(tab, name: str, width: int = 1600) -> Path:
+    """The whole page: Streamlit scrolls inside its main block, so the window grows to fit it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    viewport = tab.viewport_size
+    height = tab.evaluate("() => Math.max(document.querySelector('[data-testid=\"stMain\"]').scrollHeight,"
+                          " document.body.scrollHeight)")
+    tab.set_viewport_size({"width": width, "height": min(int(height) + 40, 8000)})
+    tab.wait_for_timeout(400)
     path = ARTIFACTS / f"{name}.png"
-    tab.screenshot(path=str(path), full_page=True)
+    tab.screenshot(path=str(path))
+    tab.set_viewport_size(viewport)
     return path

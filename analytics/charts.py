@@ -1,0 +1,821 @@
+"""Every chart of the dashboard, built from analytics results with one theme and one colour meaning.
+
+Pure: no Streamlit. Each function takes results (DataFrames, dataclasses) and the title that states
+the chart's finding (analytics.findings), and returns a Plotly figure whose data tests read with
+`fig.to_dict()`. Colour has one meaning everywhere: GOOD green, BAD red, NEUTRAL grey; "this period"
+is dark blue and the comparison light blue. Colour is never the only signal: changes also carry an
+arrow or a word, and every chart states its unit and its n.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
+from analytics.i18n import translate
+
+COLORS = {
+    "good": "#1a7f37",
+    "bad": "#c62828",
+    "neutral": "#6b7280",
+    "current": "#1f4e79",
+    "comparison": "#8fb3d9",
+    "band": "rgba(31, 78, 121, 0.16)",
+    "ink": "#1f2937",
+    "grid": "#e5e7eb",
+    "passive": "#b8bec6",
+    "water": "#d6e6f5",
+}
+UP, DOWN = "▲", "▼"
+FONT_FAMILY = ("Noto Sans, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
+               "Arial, sans-serif")
+FONT_SIZE = 16
+TITLE_SIZE = 21
+HEIGHT = 430
+
+TEMPLATE = go.layout.Template(layout=go.Layout(
+    font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=COLORS["ink"]),
+    title=dict(font=dict(size=TITLE_SIZE, color=COLORS["ink"]), x=0, xanchor="left", y=0.97,
+               yanchor="top", pad=dict(l=4), subtitle=dict(font=dict(size=15, color=COLORS["neutral"]))),
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    colorway=[COLORS["current"], COLORS["comparison"], COLORS["neutral"]],
+    xaxis=dict(showgrid=False, linecolor=COLORS["ink"], ticks="outside", tickfont=dict(size=15),
+               title=dict(font=dict(size=16)), automargin=True, zeroline=False),
+    yaxis=dict(gridcolor=COLORS["grid"], linecolor=COLORS["ink"], tickfont=dict(size=15),
+               title=dict(font=dict(size=16)), automargin=True, zeroline=False),
+    legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1, font=dict(size=15),
+                bgcolor="rgba(255,255,255,0)"),
+    hoverlabel=dict(font=dict(size=15, family=FONT_FAMILY)),
+    margin=dict(l=10, r=20, t=12, b=10),
+    bargap=0.25,
+))
+
+
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+_TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+")
+
+
+_NO_LINE_START = set("）」』】〉》，。、；：！？)]}.,;:!?%")
+_GLUE = {"=", "±"}
+
+
+def wrap(text: str, width: int = 52) -> str:
+    """Break a title into lines of about `width` columns with <br> (a Chinese character counts two).
+
+    Latin words stay whole, 'n = 68' stays on one line, and no line starts with closing
+    punctuation; Chinese may break between any other two characters.
+    """
+    lines, line, used, previous = [], "", 0, ""
+    for token in _TOKENS.findall(str(text)):
+        if token.isspace():
+            if used:
+                line, used = line + " ", used + 1
+            continue
+        size = sum(_width(c) for c in token)
+        glued = token in _NO_LINE_START or token in _GLUE or previous in _GLUE
+        if used and used + size > width and not glued:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        line += token
+        used += size
+        previous = token
+    lines.append(line.rstrip())
+    return "<br>".join(x for x in lines if x)
+
+
+def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide: bool = False,
+            legend: bool = True) -> go.Figure:
+    """A figure in the theme, its title (the finding) and subtitle wrapped to the chart's width.
+
+    The title sits above the plot area and pushes the margin (automargin), so a two-line title is
+    never clipped; `height` is the plot's own share, the title's lines are added to it.
+    """
+    width = 100 if wide else 48
+    lines = wrap(title, width)
+    sub = wrap(subtitle, int(width * 1.3)) if subtitle else ""
+    sub_height = 21 * (sub.count("<br>") + 1) if sub else 0
+    extra = 30 * (lines.count("<br>") + 1) + sub_height
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, height=height + extra,
+                      title=dict(text=lines, subtitle=dict(text=sub), automargin=True, yref="paper", y=1,
+                                 yanchor="bottom", pad=dict(b=(38 if legend else 12) + sub_height)),
+                      margin=dict(t=12))
+    return fig
+
+
+def _months(months, language: str) -> list[str]:
+    return [fmt_month(m, language) for m in months]
+
+
+def _month_axis(fig: go.Figure, months, language: str) -> None:
+    """Months as categories 'YYYY-MM', labelled 'Oct' with the year under the first and each January."""
+    months = list(months)
+    text = []
+    for i, month in enumerate(months):
+        name = translate(f"month.{int(month[5:7])}", language)
+        if i == 0 or month.endswith("-01"):
+            name += "<br>" + translate("fmt.year", language, year=int(month[:4]))
+        text.append(name)
+    fig.update_xaxes(type="category", tickmode="array", tickvals=months, ticktext=text, tickangle=0,
+                     title_text=translate("axis.month", language))
+
+
+def _none_if_nan(values) -> list:
+    out = []
+    for v in values:
+        try:
+            out.append(None if v is None or math.isnan(float(v)) else float(v))
+        except (TypeError, ValueError):
+            out.append(None)
+    return out
+
+
+def _band(fig: go.Figure, x: list, low: list, high: list, name: str) -> None:
+    """A shaded 95% interval drawn under a line (upper edge, then lower edge filled to it)."""
+    fig.add_trace(go.Scatter(x=x, y=high, mode="lines", line=dict(width=0), hoverinfo="skip",
+                             showlegend=False, name=name))
+    fig.add_trace(go.Scatter(x=x, y=low, mode="lines", line=dict(width=0), fill="tonexty",
+                             fillcolor=COLORS["band"], hoverinfo="skip", name=name, showlegend=True))
+
+
+def enlarged(figure: go.Figure, factor: float = 1.25) -> go.Figure:
+    """The same chart with every font (titles, ticks, labels, legends) `factor` times larger and the
+    plot as much taller: presentation mode's charts, read from the back of a meeting room."""
+    spec = figure.to_dict()
+    _scale_fonts(spec, factor, False)
+    layout = spec.setdefault("layout", {})
+    if layout.get("height"):
+        layout["height"] = round(layout["height"] * factor)
+    return go.Figure(spec)
+
+
+def _scale_fonts(node, factor: float, in_font: bool) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if in_font and key == "size" and isinstance(value, (int, float)):
+                node[key] = value * factor
+            elif in_font and key == "size" and isinstance(value, (list, tuple)):
+                node[key] = [v * factor if isinstance(v, (int, float)) else v for v in value]
+            else:
+                _scale_fonts(value, factor, key.endswith("font"))
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            _scale_fonts(item, factor, False)
+
+
+# -- trends -----------------------------------------------------------------------------------------
+
+def interval_trend(months, values, lows, highs, ns, *, title: str, y_title: str, language: str,
+                   value_format: str = "number", subtitle: str | None = None, y_range=None,
+                   height: int = 360, wide: bool = False) -> go.Figure:
+    """A monthly line with its 95% interval as a band; points carry their month for selection.
+
+    value_format: 'number' (one decimal), 'signed' (NPS), 'share' (0–1 shown as %), 'polarity'.
+    """
+    if len(months) == 0:
+        return None
+    x = list(months)
+    pretty = _months(x, language)
+    values, lows, highs = _none_if_nan(values), _none_if_nan(lows), _none_if_nan(highs)
+    scale = 100.0 if value_format == "share" else 1.0
+    shown = [None if v is None else v * scale for v in values]
+    fig = _figure(title, subtitle, height, wide=wide)
+    _band(fig, x, [None if v is None else v * scale for v in lows],
+          [None if v is None else v * scale for v in highs], translate("chart.interval95", language))
+    labels = {"signed": lambda v: fmt_signed(v, 1), "share": lambda v: fmt_share(v),
+              "polarity": lambda v: fmt_signed(v, 2)}.get(value_format, lambda v: fmt_number(v, 1))
+    fig.add_trace(go.Scatter(
+        x=x, y=shown, mode="lines+markers", name=translate("chart.value", language),
+        line=dict(color=COLORS["current"], width=3), marker=dict(size=10),
+        customdata=[[m, int(n), p] for m, n, p in zip(x, ns, pretty)],
+        hovertemplate="%{customdata[2]}: %{text}<br>n = %{customdata[1]}<extra></extra>",
+        text=[labels(v) for v in values], showlegend=False))
+    fig.update_yaxes(title_text=y_title, range=y_range, ticksuffix="%" if value_format == "share" else "")
+    _month_axis(fig, x, language)
+    return fig
+
+
+def count_trend(months, counts, *, title: str, y_title: str, language: str, height: int = 360) -> go.Figure:
+    """Counts per month as bars with their value on top."""
+    if len(months) == 0:
+        return None
+    x = list(months)
+    fig = _figure(title, None, height, legend=False)
+    fig.add_trace(go.Bar(x=x, y=[int(c) for c in counts], marker_color=COLORS["current"],
+                         text=[fmt_count(c) for c in counts], textposition="outside", cliponaxis=False,
+                         name=y_title, customdata=_months(x, language),
+                         hovertemplate="%{customdata}: %{y}<extra></extra>"))
+    top = max([int(c) for c in counts] + [1])
+    fig.update_yaxes(title_text=y_title, range=[0, top * 1.15])
+    _month_axis(fig, x, language)
+    return fig
+
+
+def nps_mix(trend: pd.DataFrame, *, title: str, language: str, height: int = 440) -> go.Figure:
+    """Promoters, passives and detractors as stacked shares per month, the NPS written above."""
+    if trend.empty:
+        return None
+    x = list(trend["month"])
+    n = trend["n"].astype(float)
+    fig = _figure(title, translate("chart.nps_mix_note", language), height, wide=True)
+    for column, color, key in (("detractors", COLORS["bad"], "nps.detractors"),
+                               ("passives", COLORS["passive"], "nps.passives"),
+                               ("promoters", COLORS["good"], "nps.promoters")):
+        share = [100.0 * c / t if t else None for c, t in zip(trend[column], n)]
+        fig.add_trace(go.Bar(x=x, y=share, name=translate(key, language), marker_color=color,
+                             text=[f"{v:.0f}%" if v is not None else "" for v in share],
+                             textposition="inside", insidetextanchor="middle",
+                             textfont=dict(color="white" if column != "passives" else COLORS["ink"], size=14),
+                             hovertemplate="%{x}: %{y:.1f}%<extra>" + translate(key, language) + "</extra>"))
+    fig.add_trace(go.Scatter(
+        x=x, y=[103] * len(x), mode="text", showlegend=False, hoverinfo="skip",
+        text=[f"<b>{fmt_signed(s, 0)}</b>" for s in trend["score"]], textposition="top center",
+        textfont=dict(size=15, color=COLORS["ink"]), name=translate("metric.nps", language)))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text=translate("axis.share_of_responses", language), range=[0, 112],
+                     ticksuffix="%", tickvals=[0, 25, 50, 75, 100])
+    _month_axis(fig, x, language)
+    return fig
+
+
+# -- CSI --------------------------------------------------------------------------------------------
+
+def _short(text: str, width: int = 22) -> str:
+    return wrap(text, width)
+
+
+def attribute_radar(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
+                    height: int = 560) -> go.Figure:
+    """Attribute satisfaction (0–100) on a radar, this selection over the comparison.
+
+    `table` is csi.compare_attributes' result; the loops are closed by repeating the first point.
+    """
+    if table.empty:
+        return None
+    theta = [_short(a, 18) for a in table["attribute"]]
+    fig = _figure(title, translate("chart.radar_note", language), height, wide=True)
+    for column, name, color, fill in (("satisfaction_before", vs_label, COLORS["comparison"], "none"),
+                                      ("satisfaction_now", now_label, COLORS["current"], "toself")):
+        r = _none_if_nan(table[column])
+        fig.add_trace(go.Scatterpolar(
+            r=r + r[:1], theta=theta + theta[:1], name=name, mode="lines+markers",
+            line=dict(color=color, width=3 if column == "satisfaction_now" else 2.5,
+                      dash="solid" if column == "satisfaction_now" else "dash"),
+            marker=dict(size=8), fill=fill, fillcolor="rgba(31, 78, 121, 0.10)",
+            hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>"))
+    between = 90 - 180 / max(len(theta), 1)  # the radial scale sits between two attributes' labels
+    fig.update_layout(polar=dict(
+        radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], tickfont=dict(size=13, color=COLORS["neutral"]),
+                        gridcolor=COLORS["grid"], angle=between, tickangle=between, linecolor=COLORS["grid"]),
+        angularaxis=dict(tickfont=dict(size=15), gridcolor=COLORS["grid"], direction="clockwise", rotation=90),
+        bgcolor="white"), margin=dict(l=120, r=120, b=60),
+        legend=dict(orientation="v", x=0, xanchor="left", y=1, yanchor="top"))
+    return fig
+
+
+def _marker(delta, significant) -> str:
+    if not significant or delta is None or (isinstance(delta, float) and math.isnan(delta)) or delta == 0:
+        return ""
+    return f" {UP if delta > 0 else DOWN}{fmt_number(abs(delta), 1)}"
+
+
+def attribute_bars(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str) -> go.Figure:
+    """The same attribute satisfaction as grouped horizontal bars; a significant difference is marked."""
+    if table.empty:
+        return None
+    order = table.sort_values("satisfaction_now", na_position="first")
+    y = [_short(a, 30) for a in order["attribute"]]
+    fig = _figure(title, translate("chart.bars_note", language), 120 + 52 * len(order), wide=True)
+    fig.add_trace(go.Bar(y=y, x=_none_if_nan(order["satisfaction_before"]), orientation="h", name=vs_label,
+                         marker_color=COLORS["comparison"],
+                         text=[fmt_number(v, 1) for v in order["satisfaction_before"]], textposition="outside",
+                         cliponaxis=False, hovertemplate="%{y}: %{x:.1f}<extra>" + vs_label + "</extra>"))
+    fig.add_trace(go.Bar(
+        y=y, x=_none_if_nan(order["satisfaction_now"]), orientation="h", name=now_label,
+        marker_color=COLORS["current"],
+        text=[fmt_number(v, 1) + _marker(d, s) for v, d, s in
+              zip(order["satisfaction_now"], order["delta"], order["significant"])],
+        textposition="outside", cliponaxis=False,
+        textfont=dict(color=[COLORS["good"] if s and d > 0 else COLORS["bad"] if s and d < 0 else COLORS["ink"]
+                             for d, s in zip(order["delta"], order["significant"])]),
+        hovertemplate="%{y}: %{x:.1f}<extra>" + now_label + "</extra>"))
+    fig.update_layout(barmode="group", legend=dict(traceorder="reversed"))
+    fig.update_xaxes(title_text=translate("axis.satisfaction_100", language), range=[0, 108],
+                     showgrid=True, gridcolor=COLORS["grid"])
+    return fig
+
+
+def attribute_profile(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
+                      height: int = 470) -> go.Figure:
+    """The same attribute satisfaction as two profile lines across the attributes."""
+    if table.empty:
+        return None
+    x = [_short(a, 14) for a in table["attribute"]]
+    fig = _figure(title, translate("chart.profile_note", language), height, wide=True)
+    fig.add_trace(go.Scatter(x=x, y=_none_if_nan(table["satisfaction_before"]), name=vs_label,
+                             mode="lines+markers", line=dict(color=COLORS["comparison"], width=3, dash="dash"),
+                             marker=dict(size=10), hovertemplate="%{x}: %{y:.1f}<extra>" + vs_label + "</extra>"))
+    now, before = _none_if_nan(table["satisfaction_now"]), _none_if_nan(table["satisfaction_before"])
+    fig.add_trace(go.Scatter(
+        x=x, y=now, name=now_label, mode="lines+markers+text",
+        line=dict(color=COLORS["current"], width=3.5), marker=dict(size=11),
+        text=[fmt_number(v, 1) + _marker(d, s) for v, d, s in
+              zip(table["satisfaction_now"], table["delta"], table["significant"])],
+        # each value on the side away from the comparison's line
+        textposition=["bottom center" if n is not None and b is not None and n < b else "top center"
+                      for n, b in zip(now, before)],
+        textfont=dict(size=14, color=[_change_color(d, s) for d, s in zip(table["delta"], table["significant"])]),
+        hovertemplate="%{x}: %{y:.1f}<extra>" + now_label + "</extra>"))
+    values = [v for v in _none_if_nan(table["satisfaction_now"]) + _none_if_nan(table["satisfaction_before"])
+              if v is not None]
+    low = max(0.0, math.floor((min(values) if values else 0) / 10) * 10 - 10)
+    fig.update_yaxes(title_text=translate("axis.satisfaction_100", language), range=[low, 100])
+    fig.update_xaxes(type="category", tickangle=0)
+    return fig
+
+
+QUADRANT_COLORS = {"fix_first": COLORS["bad"], "keep_up": COLORS["good"], "low_priority": COLORS["neutral"],
+                   "possible_overkill": COLORS["comparison"]}
+_POSITIONS = (("top center", 0, 1), ("bottom center", 0, -1), ("middle right", 1, 0), ("middle left", -1, 0),
+              ("top right", 1, 1), ("top left", -1, 1), ("bottom right", 1, -1), ("bottom left", -1, -1))
+
+
+def _text_size(text: str, font: float) -> tuple[float, float]:
+    lines = text.split("<br>")
+    return (max(sum(_width(c) for c in line) for line in lines) * font * 0.55, len(lines) * font * 1.25)
+
+
+def place_labels(xs, ys, texts, x_range, y_range, size=(620, 400), font=13) -> list[str]:
+    """A text position per point so that labels overlap neither each other nor the markers.
+
+    Greedy, in the chart's pixel space estimated from `size`: each label takes the first of eight
+    positions around its point that is free, or 'top center' when none is.
+    """
+    sx = size[0] / ((x_range[1] - x_range[0]) or 1)
+    sy = size[1] / ((y_range[1] - y_range[0]) or 1)
+    points = [((x - x_range[0]) * sx, (y - y_range[0]) * sy) for x, y in zip(xs, ys)]
+    taken = [(px - 9, py - 9, px + 9, py + 9) for px, py in points]
+    # the four corners hold the quadrants' names
+    w, h = size
+    taken += [(0, 0, 150, 24), (w - 150, 0, w, 24), (0, h - 24, 150, h), (w - 150, h - 24, w, h)]
+    chosen = []
+    for (px, py), text in zip(points, texts):
+        w, h = _text_size(text, font)
+        pick = "top center"
+        for name, dx, dy in _POSITIONS:
+            cx, cy = px + dx * (w / 2 + 10), py + dy * (h / 2 + 10)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            inside = box[0] >= 0 and box[2] <= size[0] and box[1] >= 0 and box[3] <= size[1]
+            clear = all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in taken)
+            if inside and clear:
+                pick = name
+                taken.append(box)
+                break
+        chosen.append(pick)
+    return chosen
+
+
+def importance_performance(grid, *, title: str, x_title: str, language: str, height: int = 520) -> go.Figure:
+    """Attributes by importance (x) and satisfaction (y), split at the means; 'fix first' in red."""
+    table = grid.table
+    if table.empty or grid.importance_mean is None:
+        return None
+    fig = _figure(title, translate("chart.ip_note", language), height, legend=False)
+    xs = table["importance"].astype(float)
+    ys = table["satisfaction"].astype(float)
+    x_pad = (xs.max() - xs.min()) * 0.18 or 0.1
+    y_pad = (ys.max() - ys.min()) * 0.22 or 2
+    x_range = [xs.min() - x_pad, xs.max() + x_pad]
+    y_range = [ys.min() - y_pad, ys.max() + y_pad]
+    labels = [_short(a, 16) for a in table["attribute"]]
+    where = dict(zip(table["item_code"], place_labels(xs, ys, labels, x_range, y_range)))
+    for quadrant, color in QUADRANT_COLORS.items():
+        part = table[table["quadrant"] == quadrant]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["importance"].astype(float).tolist(), y=part["satisfaction"].astype(float).tolist(),
+            mode="markers+text", name=translate(f"quadrant.{quadrant}", language),
+            marker=dict(size=16, color=color, symbol="diamond" if quadrant == "fix_first" else "circle",
+                        line=dict(color="white", width=1)),
+            text=[_short(a, 16) for a in part["attribute"]], textposition=[where[c] for c in part["item_code"]],
+            textfont=dict(size=13, color=color if quadrant == "fix_first" else COLORS["ink"]),
+            customdata=part["item_code"].tolist(),
+            hovertemplate="%{text}<br>%{x:.2f}, %{y:.1f}<extra></extra>"))
+    fig.add_vline(x=grid.importance_mean, line=dict(color=COLORS["neutral"], dash="dot", width=2))
+    fig.add_hline(y=grid.satisfaction_mean, line=dict(color=COLORS["neutral"], dash="dot", width=2))
+    for quadrant, x, y, xanchor, yanchor in (("fix_first", 1, 0, "right", "bottom"),
+                                             ("keep_up", 1, 1, "right", "top"),
+                                             ("low_priority", 0, 0, "left", "bottom"),
+                                             ("possible_overkill", 0, 1, "left", "top")):
+        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", xanchor=xanchor, yanchor=yanchor,
+                           text=translate(f"quadrant.{quadrant}", language).upper(), showarrow=False,
+                           font=dict(size=14, color=QUADRANT_COLORS[quadrant]))
+    fig.update_xaxes(title_text=x_title, range=x_range, showgrid=True, gridcolor=COLORS["grid"])
+    fig.update_yaxes(title_text=translate("axis.satisfaction_100", language), range=y_range)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+# -- gap model --------------------------------------------------------------------------------------
+
+GAP_TONE_COLORS = {"good": COLORS["good"], "bad": COLORS["bad"], "neutral": COLORS["neutral"]}
+
+
+def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int = 660) -> go.Figure:
+    """The five-gap model (Parasuraman, Zeithaml & Berry 1985) with each gap's value beside it.
+
+    `summaries` maps 'gap1'…'gap5' to (value text, tone) from findings.gap_summaries; the trace
+    of gap labels carries them (customdata: gap, text) for tests.
+    """
+    fig = _figure(title, translate("chart.gap_model_note", language), height, wide=True, legend=False)
+    boxes = {"expected": (4.5, 9.6), "perceived": (4.5, 7.6), "delivery": (4.5, 5.3),
+             "communications": (10.2, 5.3), "standards": (4.5, 3.2), "management": (4.5, 1.0)}
+    half_h = 0.45
+    for name, (x, y) in boxes.items():
+        half_w = 1.45 if name == "communications" else 1.75
+        fig.add_shape(type="rect", x0=x - half_w, x1=x + half_w, y0=y - half_h, y1=y + half_h,
+                      line=dict(color=COLORS["current"], width=2), fillcolor="#eef4fb", layer="below")
+        fig.add_annotation(x=x, y=y, text=wrap(translate(f"gapbox.{name}", language), 26), showarrow=False,
+                           font=dict(size=15))
+    fig.add_shape(type="line", x0=-2.9, x1=12.0, y0=6.5, y1=6.5, line=dict(color=COLORS["neutral"], dash="dash"))
+    for key, y, anchor in (("gapbox.customer", 6.62, "bottom"), ("gapbox.provider", 6.38, "top")):
+        fig.add_annotation(x=12.0, y=y, text=translate(key, language), showarrow=False, xanchor="right",
+                           yanchor=anchor, font=dict(size=13, color=COLORS["neutral"]))
+    for (x0, y0, x1, y1) in ((4.5, 1.45, 4.5, 2.75), (4.5, 3.65, 4.5, 4.85), (4.5, 5.75, 4.5, 7.15),
+                             (10.2, 5.75, 6.25, 7.45)):
+        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+                           showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.6,
+                           arrowcolor=COLORS["neutral"])
+    fig.add_shape(type="line", x0=6.25, x1=8.75, y0=5.3, y1=5.3, line=dict(color=COLORS["neutral"], width=1.6))
+    # gap 1 runs the long way round, from the customers' expectation to management's view of it
+    fig.add_shape(type="path", path="M 2.75 9.6 L 0.9 9.6 L 0.9 1.0 L 2.75 1.0",
+                  line=dict(color=COLORS["neutral"], width=1.6, dash="dot"))
+    placements = {"gap5": (4.85, 8.6, "left"), "gap4": (7.5, 4.45, "center"), "gap3": (4.2, 4.25, "right"),
+                  "gap2": (4.85, 2.1, "left"), "gap1": (0.7, 5.3, "right")}
+    gaps, texts = [], []
+    for gap, (x, y, anchor) in placements.items():
+        text, tone = summaries.get(gap, ("", "neutral"))
+        gaps.append(gap)
+        texts.append(text)
+        label = f"<b>{wrap(translate(f'gap.{gap}', language), 24)}</b><br>{wrap(text, 26)}"
+        fig.add_annotation(x=x, y=y, text=label, showarrow=False, xanchor=anchor, align=anchor,
+                           font=dict(size=15, color=GAP_TONE_COLORS.get(tone, COLORS["neutral"])),
+                           bgcolor="rgba(255,255,255,0.92)")
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+                             customdata=[list(pair) for pair in zip(gaps, texts)], name="gaps"))
+    fig.update_xaxes(visible=False, range=[-2.9, 12.0], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[0.4, 10.2], fixedrange=True)
+    fig.update_layout(margin=dict(l=0, r=0, b=0))
+    return fig
+
+
+def dumbbell(labels, expectation, perception, gaps, *, title: str, left_name: str, right_name: str,
+             x_title: str, language: str, x_range=None) -> go.Figure:
+    """Two values per row joined by a line (expectation ○ → perception ●), the gap written at the end.
+
+    The line is red where the second value falls short of the first, green where it exceeds it.
+    """
+    labels = [_short(str(v), 30) for v in labels]
+    fig = _figure(title, None, 110 + 50 * len(labels), wide=True)
+    for label, e, p, g in zip(labels, _none_if_nan(expectation), _none_if_nan(perception), _none_if_nan(gaps)):
+        if e is None or p is None:
+            continue
+        fig.add_trace(go.Scatter(x=[e, p], y=[label, label], mode="lines", showlegend=False, hoverinfo="skip",
+                                 line=dict(color=COLORS["bad"] if p < e else COLORS["good"], width=5)))
+    fig.add_trace(go.Scatter(x=_none_if_nan(expectation), y=labels, mode="markers", name=left_name,
+                             marker=dict(size=15, color="white", line=dict(color=COLORS["ink"], width=2.5)),
+                             hovertemplate="%{y}: %{x:.2f}<extra>" + left_name + "</extra>"))
+    fig.add_trace(go.Scatter(x=_none_if_nan(perception), y=labels, mode="markers", name=right_name,
+                             marker=dict(size=15, color=COLORS["current"]),
+                             hovertemplate="%{y}: %{x:.2f}<extra>" + right_name + "</extra>"))
+    ends = [max(v for v in (e, p) if v is not None) if (e is not None or p is not None) else None
+            for e, p in zip(_none_if_nan(expectation), _none_if_nan(perception))]
+    fig.add_trace(go.Scatter(
+        x=[None if end is None else end for end in ends], y=labels, mode="text", showlegend=False,
+        text=[f"  {fmt_signed(g, 2)}" if g is not None else "" for g in _none_if_nan(gaps)],
+        textposition="middle right", hoverinfo="skip", name=translate("chart.gap", language),
+        textfont=dict(size=15, color=[COLORS["bad"] if g is not None and g < 0 else COLORS["good"]
+                                      for g in _none_if_nan(gaps)])))
+    fig.update_xaxes(title_text=x_title, range=x_range, showgrid=True, gridcolor=COLORS["grid"])
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    return fig
+
+
+# -- NPS --------------------------------------------------------------------------------------------
+
+def _label_column(fig: go.Figure, labels: list[str], ends: list[float], texts: list[str], colors: list[str],
+                  name: str) -> None:
+    """Each row's figures written just right of its bar or interval, clear of the category labels."""
+    fig.add_trace(go.Scatter(x=ends, y=labels, mode="text", text=texts, textposition="middle right",
+                             textfont=dict(size=15, color=colors), hoverinfo="skip", showlegend=False,
+                             name=name, cliponaxis=False))
+
+
+def _change_color(delta, significant) -> str:
+    if not significant or delta is None or (isinstance(delta, float) and math.isnan(delta)) or delta == 0:
+        return COLORS["ink"]
+    return COLORS["good"] if delta > 0 else COLORS["bad"]
+
+
+def group_nps(table: pd.DataFrame, column: str, *, title: str, language: str) -> go.Figure:
+    """NPS per group (touchpoint, branch) with its 95% margin; a significant change is marked.
+
+    `table` is nps.nps_change_by's result; the change is shown (arrow and colour) only where significant.
+    """
+    order = table[table["score"].notna()].sort_values("score")
+    if order.empty:
+        return None
+    labels = [str(v) if v is not None else translate("fmt.unknown", language) for v in order[column]]
+    scores = order["score"].astype(float).tolist()
+    margins = [m or 0.0 for m in _none_if_nan(order["moe95"])]
+    fig = _figure(title, translate("chart.group_nps_note", language), 60 + 40 * len(order), legend=False)
+    fig.add_trace(go.Bar(
+        y=labels, x=scores, orientation="h", marker_color=COLORS["current"],
+        error_x=dict(type="data", array=margins, color=COLORS["neutral"], thickness=1.5, width=4),
+        customdata=order[column].tolist(), name=translate("metric.nps", language),
+        hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
+    ends = [max(s + m, 0.0) + 3 for s, m in zip(scores, margins)]
+    _label_column(fig, labels, ends,
+                  [f"{fmt_signed(s, 1)} ({fmt_n(n, language)}){_marker(d, sig)}"
+                   for s, n, d, sig in zip(scores, order["n"], order["delta"], order["significant"])],
+                  [_change_color(d, sig) for d, sig in zip(order["delta"], order["significant"])],
+                  translate("chart.value", language))
+    low = min([-10.0] + [s - m for s, m in zip(scores, margins)])
+    high = max([10.0] + ends)
+    fig.update_xaxes(title_text=translate("axis.nps", language), range=[low - 5, high + (high - low) * 0.55],
+                     showgrid=True, gridcolor=COLORS["grid"], zeroline=True, zerolinecolor=COLORS["ink"],
+                     zerolinewidth=1.5)
+    fig.update_layout(showlegend=False, bargap=0.35)
+    return fig
+
+
+# -- sentiment --------------------------------------------------------------------------------------
+
+def group_negative_share(table: pd.DataFrame, column: str, *, title: str, language: str) -> go.Figure:
+    """Share of negative texts per group with its Wilson 95% interval; bars carry the group for selection."""
+    order = table[table["negative_share"].notna()].sort_values("negative_share")
+    if order.empty:
+        return None
+    raw = order[column].tolist()
+    labels = [fmt_term("source", v, language) if column == "source" else
+              (str(v) if v is not None else translate("fmt.unknown", language)) for v in raw]
+    share = [100.0 * v for v in order["negative_share"]]
+    highs = [100.0 * h for h in order["negative_ci_high"]]
+    fig = _figure(title, translate("chart.negative_note", language), 60 + 40 * len(order), legend=False)
+    fig.add_trace(go.Bar(
+        y=labels, x=share, orientation="h", marker_color=COLORS["current"],
+        error_x=dict(type="data", symmetric=False, array=[h - v for h, v in zip(highs, share)],
+                     arrayminus=[v - 100.0 * lo for lo, v in zip(order["negative_ci_low"], share)],
+                     color=COLORS["neutral"], thickness=1.5, width=4),
+        customdata=raw, name=translate("metric.negative_share", language),
+        hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
+    ends = [h + 2 for h in highs]
+    _label_column(fig, labels, ends,
+                  [f"{fmt_share(v)} ({fmt_n(n, language)})" for v, n in zip(order["negative_share"], order["n"])],
+                  [COLORS["ink"]] * len(labels), translate("chart.value", language))
+    top = max([10.0] + ends)
+    fig.update_xaxes(title_text=translate("axis.negative_share", language), range=[0, min(top * 1.5, 160)],
+                     ticksuffix="%", showgrid=True, gridcolor=COLORS["grid"],
+                     tickvals=[0, 20, 40, 60, 80, 100])
+    fig.update_layout(showlegend=False, bargap=0.35)
+    return fig
+
+
+# -- complaints -------------------------------------------------------------------------------------
+
+def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500) -> go.Figure:
+    """Complaints per cause (bars, most first), cumulative share (line, right axis) and the 80% line."""
+    if table.empty:
+        return None
+    causes = [_short(str(c), 16) for c in table["cause"]]
+    fig = _figure(title, translate("chart.pareto_note", language), height, wide=True)
+    fig.add_trace(go.Bar(
+        x=causes, y=table["count"].astype(int).tolist(), name=translate("chart.complaints", language),
+        marker_color=[COLORS["current"] if v else COLORS["comparison"] for v in table["vital_few"]],
+        text=[fmt_count(c) for c in table["count"]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=causes, y=[100.0 * v for v in table["cumulative"]], name=translate("chart.cumulative", language),
+        yaxis="y2", mode="lines+markers", line=dict(color=COLORS["ink"], width=2.5), marker=dict(size=8),
+        hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    for cause, value in zip(causes, table["cumulative"]):
+        # on a white label, readable where the line crosses a dark bar
+        fig.add_annotation(x=cause, y=100.0 * value, yref="y2", text=fmt_share(value, 0), showarrow=False,
+                           yshift=16, bgcolor="rgba(255,255,255,0.85)", borderpad=1, font=dict(size=14))
+    fig.add_trace(go.Scatter(
+        x=[causes[0], causes[-1]] if causes else [], y=[80.0, 80.0], yaxis="y2", mode="lines",
+        name=translate("chart.line80", language), line=dict(color=COLORS["neutral"], dash="dash", width=2.5),
+        hoverinfo="skip"))
+    top = int(table["count"].max()) if len(table) else 1
+    fig.update_layout(
+        yaxis=dict(title=dict(text=translate("axis.complaints", language)), range=[0, top * 1.18]),
+        yaxis2=dict(title=dict(text=translate("axis.cumulative", language)), overlaying="y", side="right",
+                    range=[0, 112], ticksuffix="%", showgrid=False, tickvals=[0, 20, 40, 60, 80, 100],
+                    tickfont=dict(size=15)))
+    fig.update_xaxes(title_text=translate("axis.cause", language), type="category", tickangle=0)
+    return fig
+
+
+def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
+                  wide: bool = False) -> go.Figure:
+    """Each cause's share of complaints before (○) and now (●); a significant rise red, a fall green."""
+    order = table.sort_values("share_now", na_position="first")
+    if order.empty:
+        return None
+    labels = [_short(str(c), 26) for c in order["cause"]]
+    fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=wide)
+    for label, b, n, sig in zip(labels, _none_if_nan(order["share_before"]), _none_if_nan(order["share_now"]),
+                                order["significant"]):
+        if b is None or n is None:
+            continue
+        color = (COLORS["bad"] if n > b else COLORS["good"]) if sig else COLORS["passive"]
+        fig.add_trace(go.Scatter(x=[100 * b, 100 * n], y=[label, label], mode="lines", showlegend=False,
+                                 hoverinfo="skip", line=dict(color=color, width=5)))
+    fig.add_trace(go.Scatter(x=[None if v is None else 100 * v for v in _none_if_nan(order["share_before"])],
+                             y=labels, mode="markers", name=vs_label,
+                             marker=dict(size=14, color="white", line=dict(color=COLORS["ink"], width=2.5)),
+                             hovertemplate="%{y}: %{x:.1f}%<extra>" + vs_label + "</extra>"))
+    fig.add_trace(go.Scatter(
+        x=[None if v is None else 100 * v for v in _none_if_nan(order["share_now"])], y=labels,
+        mode="markers+text", name=now_label, marker=dict(size=14, color=COLORS["current"]),
+        text=[(UP if d > 0 else DOWN) if s else "" for d, s in
+              zip((order["share_now"].fillna(0) - order["share_before"].fillna(0)), order["significant"])],
+        # the arrow on the far side of the dot from the line it moved along
+        textposition=["middle left" if d < 0 else "middle right"
+                      for d in (order["share_now"].fillna(0) - order["share_before"].fillna(0))],
+        textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in
+                                      (order["share_now"].fillna(0) - order["share_before"].fillna(0))]),
+        hovertemplate="%{y}: %{x:.1f}%<extra>" + now_label + "</extra>"))
+    fig.update_xaxes(title_text=translate("axis.share_of_complaints", language), ticksuffix="%", rangemode="tozero",
+                     showgrid=True, gridcolor=COLORS["grid"])
+    return fig
+
+
+def resolution_histogram(table: pd.DataFrame, sla_hours: float, *, title: str, language: str,
+                         height: int = 420) -> go.Figure:
+    """Resolved complaints by hours to resolve; buckets within the SLA green, beyond it red."""
+    if table.empty:
+        return None
+
+    def label(low, high):
+        if high is None or (isinstance(high, float) and math.isnan(high)):
+            return f"> {fmt_number(low, 0)}"
+        if not low:
+            return f"≤ {fmt_number(high, 0)}"
+        return f"{fmt_number(low, 0)}–{fmt_number(high, 0)}"
+
+    x = [label(lo, hi) for lo, hi in zip(table["hours_from"], table["hours_to"])]
+    fig = _figure(title, None, height, legend=False)
+    fig.add_trace(go.Bar(
+        x=x, y=table["count"].astype(int).tolist(), name=translate("chart.resolved", language),
+        marker_color=[COLORS["good"] if w else COLORS["bad"] for w in table["within_sla"]],
+        text=[f"{fmt_count(c)}<br>{fmt_share(s, 0)}" for c, s in zip(table["count"], table["share"])],
+        textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y}<extra></extra>"))
+    within = sum(1 for w in table["within_sla"] if w)
+    if 0 < within < len(x):
+        fig.add_vline(x=within - 0.5, line=dict(color=COLORS["ink"], dash="dash", width=2))
+        fig.add_annotation(x=within - 0.5, y=1.0, yref="paper", yanchor="top", xanchor="left", xshift=4,
+                           showarrow=False, bgcolor="rgba(255,255,255,0.9)",
+                           text=translate("chart.sla_line", language, hours=fmt_number(sla_hours, 0)),
+                           font=dict(size=14))
+    top = int(table["count"].max()) if len(table) else 1
+    fig.update_yaxes(title_text=translate("axis.resolved_complaints", language), range=[0, top * 1.3])
+    fig.update_xaxes(title_text=translate("axis.hours_to_resolve", language), type="category", tickangle=0)
+    return fig
+
+
+def iceberg(data, *, title: str, language: str, height: int = 420) -> go.Figure:
+    """The complaint iceberg: the complaints above the waterline, the silent dissatisfied below it.
+
+    A diagram, not a plot: the tip's area is to scale with the part under water (capped so it
+    stays drawable), and both numbers are written on it. The two shapes' traces carry their counts
+    (customdata) for tests.
+    """
+    visible = int(data.n_complaints)
+    if visible == 0:
+        return None
+    below = max(float(data.silent_dissatisfied or 0.0) - visible, 0.0)
+    fig = _figure(title, translate("chart.iceberg_note", language, share=fmt_share(data.complaint_share, 0)),
+                  height, legend=False)
+    # under water: a pentagon 10 wide and 6 deep (area 45); the tip: a triangle of matching area
+    under_x, under_y = [-5, 5, 3.6, 0.4, -4.2, -5], [0, 0, -4.2, -6, -3.8, 0]
+    area = 45.0 * (visible / below if below else 1.0)
+    base = min(math.sqrt(area / 0.45), 9.0)
+    tip_x, tip_y = [-base / 2, -base * 0.1, base / 2, -base / 2], [0, base * 0.9, 0, 0]
+    # every part is a trace, so all of it moves together when the title pushes the plot down
+    fig.add_trace(go.Scatter(x=[-8, 8, 8, -8, -8], y=[0, 0, -6.6, -6.6, 0], fill="toself", mode="none",
+                             fillcolor=COLORS["water"], hoverinfo="skip", showlegend=False, name="water"))
+    fig.add_trace(go.Scatter(x=under_x, y=under_y, fill="toself", mode="lines", fillcolor=COLORS["comparison"],
+                             line=dict(color=COLORS["current"], width=1.5), hoverinfo="skip", customdata=[below],
+                             showlegend=False, name=translate("chart.iceberg_silent", language)))
+    fig.add_trace(go.Scatter(x=tip_x, y=tip_y, fill="toself", mode="lines", fillcolor="white",
+                             line=dict(color=COLORS["current"], width=2), hoverinfo="skip", customdata=[visible],
+                             showlegend=False, name=translate("chart.iceberg_visible", language)))
+    fig.add_trace(go.Scatter(x=[-8, 8], y=[0, 0], mode="lines", line=dict(color=COLORS["current"], width=2),
+                             hoverinfo="skip", showlegend=False, name="waterline"))
+    fig.add_trace(go.Scatter(
+        x=[7.8, base / 2 + 0.6, 0], y=[0.25, max(base * 0.45, 0.6), -2.6], mode="text", hoverinfo="skip",
+        showlegend=False, textposition=["top left", "middle right", "middle center"],
+        text=[translate("chart.waterline", language),
+              translate("chart.iceberg_visible_label", language, n=fmt_count(visible)),
+              translate("chart.iceberg_silent_label", language, n=fmt_count(below))],
+        textfont=dict(size=[14, 17, 17], color=[COLORS["current"], COLORS["ink"], COLORS["ink"]]), name="labels"))
+    fig.update_xaxes(visible=False, range=[-8, 8], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-6.6, max(base * 0.9 + 0.6, 3.0)], fixedrange=True)
+    fig.update_layout(margin=dict(l=0, r=0, b=0))
+    return fig
+
+
+def _scale_range(*columns) -> list[float] | None:
+    values = [v for column in columns for v in _none_if_nan(column) if v is not None]
+    if not values:
+        return None
+    return [math.floor(min(values) * 2) / 2 - 0.5, math.ceil(max(values) * 2) / 2 + 0.9]
+
+
+def gap5_dimensions(gap, *, title: str, language: str) -> go.Figure | None:
+    """gaps.Gap5Result: expectation (○) and perception (●) per SERVQUAL dimension, gap 5 at the end."""
+    table = gap.dimensions
+    if table.empty:
+        return None
+    return dumbbell([fmt_term("dim", d, language) for d in table["dimension"]], table["expectation"],
+                    table["perception"], table["gap"], title=title,
+                    left_name=translate("chart.expectation", language),
+                    right_name=translate("chart.perception", language),
+                    x_title=translate("axis.rating", language), language=language,
+                    x_range=_scale_range(table["expectation"], table["perception"]))
+
+
+def gap5_items(gap, *, title: str, language: str) -> go.Figure | None:
+    """gaps.Gap5Result: expectation and perception per item."""
+    table = gap.items
+    if table.empty:
+        return None
+    return dumbbell(table["item_text"], table["expectation"], table["perception"], table["gap"], title=title,
+                    left_name=translate("chart.expectation", language),
+                    right_name=translate("chart.perception", language),
+                    x_title=translate("axis.rating", language), language=language,
+                    x_range=_scale_range(table["expectation"], table["perception"]))
+
+
+def gap1_items(gap, *, title: str, language: str) -> go.Figure | None:
+    """gaps.Gap1Result: customers' expectation (○) and management's estimate of it (●) per item."""
+    table = gap.items
+    if table.empty:
+        return None
+    return dumbbell(table["item_text"], table["expectation"], table["management"], table["gap"], title=title,
+                    left_name=translate("chart.customers_expect", language),
+                    right_name=translate("chart.management_thinks", language),
+                    x_title=translate("axis.rating", language), language=language,
+                    x_range=_scale_range(table["expectation"], table["management"]))
+
+
+# -- the trends each page shows, from the analytics frames as they come ------------------------------
+
+def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 360, wide: bool = False) -> go.Figure:
+    """nps.nps_trend: the score per month with its 95% margin (score ± 1.96·SE)."""
+    lows = [None if s is None or m is None else s - m for s, m in zip(_none_if_nan(trend["score"]),
+                                                                       _none_if_nan(trend["moe95"]))]
+    highs = [None if s is None or m is None else s + m for s, m in zip(_none_if_nan(trend["score"]),
+                                                                        _none_if_nan(trend["moe95"]))]
+    return interval_trend(trend["month"], trend["score"], lows, highs, trend["n"], title=title,
+                          y_title=translate("axis.nps", language), language=language, value_format="signed",
+                          height=height, wide=wide)
+
+
+def csi_trend(by_month: pd.DataFrame, *, title: str, language: str, height: int = 360,
+              wide: bool = False) -> go.Figure:
+    """csi.csi_by(by='month'): CSI per month with its respondent-level 95% interval."""
+    return interval_trend(by_month["month"], by_month["csi"], by_month["ci_low"], by_month["ci_high"],
+                          by_month["n"], title=title, y_title=translate("axis.csi", language), language=language,
+                          height=height, wide=wide)
+
+
+def negative_share_trend(by_month: pd.DataFrame, *, title: str, language: str, height: int = 360) -> go.Figure:
+    """sentiment.sentiment_by(by='month'): share of negative texts with its Wilson 95% interval."""
+    return interval_trend(by_month["month"], by_month["negative_share"], by_month["negative_ci_low"],
+                          by_month["negative_ci_high"], by_month["n"], title=title,
+                          y_title=translate("axis.negative_share", language), language=language,
+                          value_format="share", height=height)
+
+
+def polarity_trend(by_month: pd.DataFrame, *, title: str, language: str, height: int = 360) -> go.Figure:
+    """sentiment.sentiment_by(by='month'): mean polarity with its t 95% interval."""
+    return interval_trend(by_month["month"], by_month["mean"], by_month["ci_low"], by_month["ci_high"],
+                          by_month["n"], title=title, y_title=translate("axis.polarity", language),
+                          language=language, value_format="polarity", height=height)
+
+
+def complaint_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 360) -> go.Figure:
+    """complaints.complaint_trend: complaints per month."""
+    return count_trend(trend["month"], trend["n"], title=title, y_title=translate("axis.complaints", language),
+                       language=language, height=height)

@@ -1,0 +1,609 @@
+"""What the numbers say, in words: headline changes, "what changed" bullets, and chart titles.
+
+Every sentence is generated from analytics results, in English or Chinese, and follows DESIGN.md's
+rule for change markers: a change is called up or down (and coloured good or bad) only when its
+test passes (p < 0.05, or NPS's |Δ| > 1.96·SE_Δ); otherwise it is reported as a difference that is
+not significant, with no direction word. Pages and charts show these sentences as they are.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.complaints import ComplaintIceberg, ResolutionChange, ResolutionStats
+from analytics.csi import CsiChange, ImportancePerformance
+from analytics.formats import (fmt_count, fmt_hours, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term)
+from analytics.gaps import Gap5Result
+from analytics.i18n import translate
+from analytics.nps import NpsChange
+from analytics.sentiment import SentimentChange
+from analytics.stats import RateTest
+
+GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
+HIGHER, LOWER = "higher", "lower"
+
+# metric → (how its value reads, which direction is better)
+METRICS: dict[str, tuple[str, str]] = {
+    "nps": ("score", HIGHER),
+    "csi": ("points", HIGHER),
+    "attribute": ("points", HIGHER),
+    "complaints": ("count", LOWER),
+    "negative_share": ("share", LOWER),
+    "positive_share": ("share", HIGHER),
+    "polarity": ("polarity", HIGHER),
+    "within_sla": ("share", HIGHER),
+    "escalation_rate": ("share", LOWER),
+    "median_hours": ("hours", LOWER),
+    "promoter_share": ("share", HIGHER),
+    "detractor_share": ("share", LOWER),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure now and in the comparison, with its test's verdict, ready to show.
+
+    `tested` is False for a change no test covers (the median time to resolve): it is shown as a
+    plain difference, never marked.
+    """
+
+    metric: str
+    value: float | None
+    previous: float | None
+    delta: float | None
+    significant: bool
+    n: int
+    n_previous: int
+    p_value: float | None = None
+    moe95: float | None = None
+    tested: bool = True
+
+    @property
+    def better(self) -> str:
+        return METRICS[self.metric][1]
+
+    @property
+    def direction(self) -> str | None:
+        """'up' or 'down' only for a significant change."""
+        if not self.significant or self.delta is None or self.delta == 0:
+            return None
+        return "up" if self.delta > 0 else "down"
+
+    @property
+    def tone(self) -> str:
+        if self.direction is None:
+            return NEUTRAL
+        return GOOD if (self.direction == "up") == (self.better == HIGHER) else BAD
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A generated sentence and whether what it reports is good, bad or neither."""
+
+    text: str
+    tone: str = NEUTRAL
+
+
+def _num(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+# -- changes from analytics results --------------------------------------------------------------
+
+def nps_headline(change: NpsChange) -> Change:
+    return Change("nps", change.current.score, change.previous.score, change.delta, change.significant,
+                  change.current.n, change.previous.n, None, change.current.moe95)
+
+
+def csi_headline(change: CsiChange) -> Change:
+    return Change("csi", change.current.score, change.previous.score, change.delta, change.significant,
+                  change.current.n, change.previous.n, change.test.p_value, change.current.moe95)
+
+
+def complaints_headline(test: RateTest) -> Change:
+    return Change("complaints", float(test.x1), float(test.x2), None if test.diff is None else float(test.diff),
+                  test.significant, test.x1, test.x2, test.p_value)
+
+
+def negative_share_headline(change: SentimentChange) -> Change:
+    now, before, test = change.current, change.previous, change.negative_test
+    margin = None if now.negative_ci_high is None else now.negative_ci_high - now.negative_share
+    return Change("negative_share", now.negative_share, before.negative_share, test.diff, test.significant,
+                  now.n, before.n, test.p_value, margin)
+
+
+def polarity_headline(change: SentimentChange) -> Change:
+    now, before, test = change.current, change.previous, change.mean_test
+    margin = None if now.ci_high is None else now.ci_high - now.mean
+    return Change("polarity", now.mean, before.mean, test.diff, test.significant, now.n, before.n,
+                  test.p_value, margin)
+
+
+def resolution_headlines(change: ResolutionChange) -> dict[str, Change]:
+    """Within-SLA share and escalation rate (two-proportion z-tests) and the untested median hours."""
+    now, before = change.current, change.previous
+    sla, esc = change.within_sla_test, change.escalation_test
+    return {
+        "within_sla": Change("within_sla", now.within_sla, before.within_sla, sla.diff, sla.significant,
+                             now.n_resolved, before.n_resolved, sla.p_value),
+        "escalation_rate": Change("escalation_rate", now.escalation_rate, before.escalation_rate, esc.diff,
+                                  esc.significant, now.n_escalation_known, before.n_escalation_known,
+                                  esc.p_value),
+        "median_hours": Change("median_hours", now.median_hours_to_resolve, before.median_hours_to_resolve,
+                               change.median_hours_delta, False, now.n_resolved, before.n_resolved,
+                               tested=False),
+    }
+
+
+# -- how a figure reads ----------------------------------------------------------------------------
+
+def fmt_value(metric: str, value, language: str) -> str:
+    kind = METRICS[metric][0]
+    if kind == "score":
+        return fmt_signed(value, 1)
+    if kind == "points":
+        return fmt_number(value, 1)
+    if kind == "share":
+        return fmt_share(value)
+    if kind == "polarity":
+        return fmt_signed(value, 2)
+    if kind == "hours":
+        return fmt_hours(value, language)
+    return fmt_count(value)
+
+
+def fmt_delta(metric: str, delta, language: str) -> str:
+    """A signed difference in the metric's unit: '+6.0', '−3.1 pp', '+15', '+2.5 h'."""
+    kind = METRICS[metric][0]
+    if _num(delta) is None:
+        return fmt_signed(None)
+    if kind == "share":
+        return translate("unit.pp_short", language, value=fmt_signed(100 * delta, 1))
+    if kind == "polarity":
+        return fmt_signed(delta, 2)
+    if kind == "count":
+        return fmt_signed(delta, 0)
+    if kind == "hours":
+        return translate("fmt.hours", language, hours=fmt_signed(delta, 1))
+    return fmt_signed(delta, 1)
+
+
+def fmt_amount(metric: str, delta, language: str) -> str:
+    """The size of a change in words: '6.0 points', '3.1 percentage points', '15', '2.5 hours'."""
+    kind = METRICS[metric][0]
+    size = abs(_num(delta) or 0.0)
+    if kind == "share":
+        return translate("unit.pp", language, value=fmt_number(100 * size, 1))
+    if kind in ("score", "points"):
+        return translate("unit.points", language, value=fmt_number(size, 1))
+    if kind == "polarity":
+        return fmt_number(size, 2)
+    if kind == "hours":
+        return translate("unit.hours", language, value=fmt_number(size, 1))
+    return fmt_count(size)
+
+
+def metric_name(metric: str, language: str) -> str:
+    return translate(f"metric.{metric}", language)
+
+
+def change_sentence(change: Change, language: str, vs: str, subject: str | None = None) -> str:
+    """'NPS fell by 6.0 points to +12.4 vs Sep 2026 (significant)', or the not-significant wording."""
+    subject = subject if subject is not None else metric_name(change.metric, language)
+    value = fmt_value(change.metric, change.value, language)
+    if change.value is None:
+        return translate("finding.no_data", language, metric=subject)
+    if change.delta is None or change.previous is None:
+        return translate("finding.no_comparison", language, metric=subject, value=value, vs=vs)
+    values = dict(metric=subject, value=value, vs=vs, amount=fmt_amount(change.metric, change.delta, language),
+                  delta=fmt_delta(change.metric, change.delta, language))
+    if change.direction == "up":
+        return translate("finding.rose", language, **values)
+    if change.direction == "down":
+        return translate("finding.fell", language, **values)
+    if not change.tested:
+        return translate("finding.untested", language, **values)
+    return translate("finding.not_significant", language, **values)
+
+
+def change_note(change: Change, language: str, vs: str) -> str:
+    """What the change under a headline tile is measured against: 'vs Sep 2026'."""
+    if change.delta is None:
+        return translate("tile.no_comparison", language, vs=vs)
+    return translate("tile.vs", language, vs=vs)
+
+
+def verdict(change: Change, language: str) -> str:
+    """Whether the change passed its test: 'significant (p = 0.003)', 'not significant (p = 0.28)'."""
+    if change.delta is None:
+        return ""
+    if not change.tested:
+        return translate("tile.untested", language)
+    key = "tile.significant" if change.significant else "tile.not_significant"
+    p = "" if change.p_value is None else translate("tile.p", language, p=_fmt_p(change.p_value))
+    return translate(key, language, p=p)
+
+
+def _fmt_p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+# -- what changed -----------------------------------------------------------------------------------
+
+def what_changed(attributes: pd.DataFrame, rising: pd.DataFrame, branches: pd.DataFrame,
+                 language: str, vs: str) -> list[Finding]:
+    """The bullets of the overview, in order: attributes, complaint causes, branches.
+
+    attributes: csi.compare_attributes; rising: complaints.rising_causes; branches:
+    nps.nps_change_by(column='branch'). Each part names the largest significant drop (bad) and
+    rise (good); without one it says so plainly, naming the largest difference as not significant.
+    """
+    findings: list[Finding] = []
+    findings += _attribute_findings(attributes, language, vs)
+    findings += _cause_findings(rising, language, vs)
+    findings += _branch_findings(branches, language, vs)
+    return findings
+
+
+def _attribute_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding]:
+    known = table[table["delta"].notna()] if len(table) else table
+    if known.empty:
+        return []
+    significant = known[known["significant"]]
+    found = []
+    drops = significant[significant["delta"] < 0]
+    if len(drops):
+        row = drops.loc[drops["delta"].idxmin()]
+        found.append(Finding(translate("finding.attribute_fell", language, attribute=row["attribute"],
+                                       amount=fmt_amount("attribute", row["delta"], language),
+                                       value=fmt_number(row["satisfaction_now"], 1), vs=vs,
+                                       n=fmt_n(row["n_now"], language)), BAD))
+    rises = significant[significant["delta"] > 0]
+    if len(rises):
+        row = rises.loc[rises["delta"].idxmax()]
+        found.append(Finding(translate("finding.attribute_rose", language, attribute=row["attribute"],
+                                       amount=fmt_amount("attribute", row["delta"], language),
+                                       value=fmt_number(row["satisfaction_now"], 1), vs=vs,
+                                       n=fmt_n(row["n_now"], language)), GOOD))
+    if not found:
+        row = known.loc[known["delta"].abs().idxmax()]
+        found.append(Finding(translate("finding.attribute_none", language, attribute=row["attribute"],
+                                       delta=fmt_delta("attribute", row["delta"], language), vs=vs)))
+    return found
+
+
+def _cause_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding]:
+    if table.empty:
+        return []
+    rising = table[table["rising"].astype(bool)]
+    if rising.empty:
+        return [Finding(translate("finding.cause_none", language, vs=vs))]
+    row = rising.iloc[0]
+    text = translate("finding.cause_rose", language, cause=row["cause"], share=fmt_share(row["share_now"]),
+                     before=fmt_share(row["share_before"]), vs=vs, count=fmt_count(row["count_now"]))
+    if len(rising) > 1:
+        text += translate("finding.and_more", language, k=len(rising) - 1)
+    return [Finding(text, BAD)]
+
+
+def _branch_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding]:
+    known = table[table["delta"].notna() & table["branch"].notna()] if len(table) else table
+    if known.empty:
+        return []
+    significant = known[known["significant"]]
+    found = []
+    falls = significant[significant["delta"] < 0]
+    if len(falls):
+        row = falls.loc[falls["delta"].idxmin()]
+        found.append(Finding(translate("finding.branch_fell", language, branch=row["branch"],
+                                       amount=fmt_amount("nps", row["delta"], language),
+                                       value=fmt_signed(row["score"], 1), vs=vs,
+                                       n=fmt_n(row["n"], language)), BAD))
+    rises = significant[significant["delta"] > 0]
+    if len(rises):
+        row = rises.loc[rises["delta"].idxmax()]
+        found.append(Finding(translate("finding.branch_rose", language, branch=row["branch"],
+                                       amount=fmt_amount("nps", row["delta"], language),
+                                       value=fmt_signed(row["score"], 1), vs=vs,
+                                       n=fmt_n(row["n"], language)), GOOD))
+    if not found:
+        row = known.loc[known["delta"].abs().idxmax()]
+        found.append(Finding(translate("finding.branch_none", language, branch=row["branch"],
+                                       delta=fmt_delta("nps", row["delta"], language), vs=vs)))
+    return found
+
+
+# -- chart titles -----------------------------------------------------------------------------------
+
+def attribute_comparison_title(table: pd.DataFrame, language: str, vs: str) -> str:
+    """Radar/bar/line title: the largest significant difference between the two selections."""
+    known = table[table["delta"].notna()] if len(table) else table
+    if known.empty:
+        return translate("title.attributes_no_comparison", language, vs=vs)
+    significant = known[known["significant"]]
+    if significant.empty:
+        return translate("title.attributes_same", language, vs=vs)
+    row = significant.loc[significant["delta"].abs().idxmax()]
+    key = "title.attributes_lower" if row["delta"] < 0 else "title.attributes_higher"
+    return translate(key, language, attribute=row["attribute"], vs=vs, k=len(significant),
+                     amount=fmt_amount("attribute", row["delta"], language))
+
+
+def fix_first_title(grid: ImportancePerformance, language: str) -> str:
+    if grid.importance_mean is None:
+        return translate("title.ip_none", language)
+    fix = grid.table[grid.table["quadrant"] == "fix_first"]
+    if fix.empty:
+        return translate("title.ip_nothing", language)
+    return translate("title.ip_fix", language, attributes=translate("fmt.list_sep", language).join(
+        fix.sort_values("importance", ascending=False)["attribute"].astype(str)))
+
+
+def pareto_title(pareto: pd.DataFrame, language: str) -> str:
+    vital = pareto[pareto["vital_few"]]
+    if vital.empty:
+        return translate("title.pareto_none", language)
+    return translate("title.pareto", language, k=len(vital), m=len(pareto),
+                     share=fmt_share(vital["cumulative"].iloc[-1], 0))
+
+
+def rising_title(rising: pd.DataFrame, language: str, vs: str) -> str:
+    if rising.empty:
+        return translate("title.rising_none", language, vs=vs)
+    up = rising[rising["rising"].astype(bool)]
+    if up.empty:
+        return translate("finding.cause_none", language, vs=vs)
+    row = up.iloc[0]
+    return translate("title.rising", language, cause=row["cause"], share=fmt_share(row["share_now"]),
+                     before=fmt_share(row["share_before"]), vs=vs)
+
+
+def resolution_title(stats: ResolutionStats, language: str) -> str:
+    if not stats.n_resolved:
+        return translate("title.resolution_none", language)
+    return translate("title.resolution", language, share=fmt_share(stats.within_sla),
+                     sla=fmt_number(stats.sla_hours, 0), median=fmt_number(stats.median_hours_to_resolve, 1),
+                     n=fmt_n(stats.n_resolved, language))
+
+
+def iceberg_title(iceberg: ComplaintIceberg, language: str) -> str:
+    if not iceberg.n_complaints:
+        return translate("title.iceberg_none", language)
+    return translate("title.iceberg", language, complaints=fmt_count(iceberg.n_complaints),
+                     silent=fmt_count(iceberg.silent_dissatisfied), share=fmt_share(iceberg.complaint_share, 0))
+
+
+def gap5_title(gap: Gap5Result, language: str) -> str:
+    if gap.overall is None:
+        return translate("title.gap5_none", language)
+    key = "title.gap5_short" if gap.overall < 0 else "title.gap5_exceeds"
+    return translate(key, language, amount=fmt_number(abs(gap.overall), 2), n=fmt_n(gap.n, language))
+
+
+def gap_dimensions_title(gap: Gap5Result, language: str) -> str:
+    if gap.dimensions.empty:
+        return translate("title.gap5_none", language)
+    row = gap.dimensions.loc[gap.dimensions["gap"].idxmin()]
+    key = "title.gap_dimension_short" if row["gap"] < 0 else "title.gap_dimension_none_short"
+    return translate(key, language, dimension=fmt_term("dim", row["dimension"], language),
+                     gap=fmt_signed(row["gap"], 2))
+
+
+def gap_items_title(items: pd.DataFrame, language: str) -> str:
+    if items.empty:
+        return translate("title.gap5_none", language)
+    row = items.loc[items["gap"].idxmin()]
+    key = "title.gap_item_short" if row["gap"] < 0 else "title.gap_item_none_short"
+    return translate(key, language, item=row["item_text"], gap=fmt_signed(row["gap"], 2))
+
+
+def gap1_title(items: pd.DataFrame, language: str) -> str:
+    if items.empty:
+        return translate("title.gap1_none", language)
+    row = items.loc[items["gap"].abs().idxmax()]
+    key = "title.gap1_under" if row["gap"] < 0 else "title.gap1_over"
+    return translate(key, language, item=row["item_text"], gap=fmt_signed(row["gap"], 2))
+
+
+def group_nps_title(table: pd.DataFrame, column: str, language: str, vs: str) -> str:
+    """By touchpoint or branch: the largest significant fall, else the lowest score."""
+    known = table[table["score"].notna()]
+    if known.empty:
+        return translate("title.group_none", language)
+    group_name = translate(f"group.{column}", language)
+    falls = known[known["significant"] & (known["delta"] < 0)]
+    if len(falls):
+        row = falls.loc[falls["delta"].idxmin()]
+        return translate("title.group_nps_fell", language, group=row[column],
+                         amount=fmt_amount("nps", row["delta"], language), vs=vs,
+                         value=fmt_signed(row["score"], 1))
+    row = known.loc[known["score"].idxmin()]
+    return translate("title.group_nps_lowest", language, group=row[column] if row[column] is not None
+                     else translate("fmt.unknown", language), what=group_name,
+                     value=fmt_signed(row["score"], 1), n=fmt_n(row["n"], language))
+
+
+def group_sentiment_title(table: pd.DataFrame, column: str, language: str) -> str:
+    known = table[table["negative_share"].notna()] if len(table) else table
+    if known.empty:
+        return translate("title.group_none", language)
+    row = known.loc[known["negative_share"].idxmax()]
+    name = row[column]
+    if column == "source":
+        name = fmt_term("source", name, language)
+    return translate("title.group_negative_most", language, group=name if name is not None
+                     else translate("fmt.unknown", language), share=fmt_share(row["negative_share"]),
+                     n=fmt_n(row["n"], language))
+
+
+def gap_summaries(model, language: str) -> dict[str, tuple[str, str]]:
+    """Each gap's value as the diagram writes it, and its tone (a shortfall is bad).
+
+    Gaps 1 and 5 are points on the customers' scale; gaps 2–4 compare standards in their own units,
+    so they read as how many standards fall short. A gap without data reads 'no data'.
+    """
+    status = {s.gap: s for s in model.status}
+    summaries: dict[str, tuple[str, str]] = {}
+    five = model.gap5
+    if five.overall is not None:
+        summaries["gap5"] = (translate("gapvalue.points", language, value=fmt_signed(five.overall, 2),
+                                       n=fmt_n(five.n, language)), BAD if five.overall < 0 else GOOD)
+    one = model.gap1
+    if one.overall is not None:
+        summaries["gap1"] = (translate("gapvalue.items", language, value=fmt_signed(one.overall, 2),
+                                       k=one.n_items), BAD if one.overall < 0 else GOOD)
+    for gap in ("gap2", "gap3", "gap4"):
+        if not status.get(gap) or not status[gap].available:
+            continue
+        values = model.standards[gap].dropna()
+        short = int((values < 0).sum())
+        summaries[gap] = (translate("gapvalue.standards", language, k=short, m=len(values)),
+                          BAD if short else GOOD)
+    for gap in ("gap1", "gap2", "gap3", "gap4", "gap5"):
+        summaries.setdefault(gap, (translate("gapvalue.none", language), NEUTRAL))
+    return summaries
+
+
+def gap_model_title(model, language: str) -> str:
+    return gap5_title(model.gap5, language)
+
+
+def tile_detail(change: Change, language: str, extra: str | None = None) -> str:
+    """The line under a tile: the test's verdict, the margin of error when there is one, and n."""
+    parts = [verdict(change, language)]
+    if change.moe95 is not None:
+        kind = METRICS[change.metric][0]
+        margin = (translate("unit.pp_short", language, value=fmt_number(100 * change.moe95, 1)) if kind == "share"
+                  else fmt_number(change.moe95, 2 if kind == "polarity" else 1))
+        parts.append(translate("tile.margin", language, margin=margin))
+    parts.append(fmt_n(change.n, language))
+    if extra:
+        parts.append(extra)
+    return " · ".join(part for part in parts if part)
+
+
+def trend_summary(metric: str, months, values, language: str) -> str:
+    """A trend's title without a direction word: 'CSI 62.4 in Oct 2026; 58.9 to 66.0 over 12 months'."""
+    pairs = [(m, _num(v)) for m, v in zip(months, values) if _num(v) is not None]
+    if not pairs:
+        return translate("finding.no_data", language, metric=metric_name(metric, language))
+    from analytics.formats import fmt_month
+
+    shown = [v for _, v in pairs]
+    return translate("finding.trend", language, metric=metric_name(metric, language),
+                     value=fmt_value(metric, pairs[-1][1], language), month=fmt_month(pairs[-1][0], language),
+                     low=fmt_value(metric, min(shown), language), high=fmt_value(metric, max(shown), language),
+                     k=len(pairs))
+
+
+def weights_statement(weights: str | None, language: str) -> str:
+    """What the CSI page says about its weights (DESIGN.md: the page says which weights it used)."""
+    return translate(f"csi.weights.{weights or 'none'}", language)
+
+
+def fix_first_findings(grid: ImportancePerformance, language: str) -> list[Finding]:
+    """The 'fix first' attributes, most important first, each with its satisfaction and importance."""
+    if grid.importance_mean is None:
+        return []
+    fix = grid.table[grid.table["quadrant"] == "fix_first"].sort_values("importance", ascending=False)
+    if fix.empty:
+        return [Finding(translate("title.ip_nothing", language))]
+    digits = 2 if grid.weights == "derived" else 1
+    return [Finding(translate("finding.fix_first", language, attribute=row.attribute,
+                              satisfaction=fmt_number(row.satisfaction, 1),
+                              average=fmt_number(grid.satisfaction_mean, 1),
+                              importance=fmt_number(row.importance, digits)), BAD)
+            for row in fix.itertuples(index=False)]
+
+
+def weights_table(attributes: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The CSI attributes as the page lists them: translated dimension, weight as a percentage."""
+    return pd.DataFrame({
+        "attribute": attributes["attribute"],
+        "dimension": [fmt_term("dim", d, language) for d in attributes["dimension"]],
+        "satisfaction": attributes["satisfaction"].astype(float),
+        "importance": attributes["importance"].astype(float),
+        "weight": 100.0 * attributes["weight"].astype(float),
+        "n": attributes["n"].astype("int64"),
+    }).sort_values("weight", ascending=False).reset_index(drop=True)
+
+
+def gap_missing_notes(model, language: str) -> list[str]:
+    """For each gap without data: what it measures and which data would fill it, in plain words."""
+    return [translate(f"gaps.missing.{status.gap}", language) + " "
+            + translate(f"gaps.reason.{status.missing}", language)
+            for status in model.status if not status.available]
+
+
+def gap5_note(gap: Gap5Result, language: str) -> str:
+    if gap.overall is None:
+        return ""
+    text = translate("gaps.overall", language, value=fmt_signed(gap.overall, 2), n=fmt_n(gap.n, language))
+    if gap.overall_weighted is not None:
+        text += translate("gaps.overall_weighted", language, value=fmt_signed(gap.overall_weighted, 2))
+    if len(gap.unpaired_items):
+        text += translate("gaps.unpaired", language, items=translate("fmt.list_sep", language).join(
+            str(v) for v in gap.unpaired_items["item_text"]))
+    return text
+
+
+def standards_table(standards: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Gaps 2–4 per standard with their words translated (direction, where the actual came from)."""
+    return pd.DataFrame({
+        "standard": standards["standard"],
+        "unit": standards["unit"],
+        "better": [translate(f"better.{b}", language) if b in (HIGHER, LOWER) else b for b in standards["better"]],
+        "management_view": standards["management_view"].astype(float),
+        "target": standards["target"].astype(float),
+        "promise": standards["promise"].astype(float),
+        "actual": standards["actual"].astype(float),
+        "actual_source": [translate(f"actual.{s}", language) if s in ("given", "measured")
+                          else translate("actual.none", language) for s in standards["actual_source"]],
+        "gap2": standards["gap2"].astype(float),
+        "gap3": standards["gap3"].astype(float),
+        "gap4": standards["gap4"].astype(float),
+    })
+
+
+def nps_mix_headlines(change: NpsChange) -> list[Change]:
+    """The promoters' and detractors' shares with two-proportion z-tests of their change."""
+    from analytics.stats import two_proportion_z_test
+
+    now, before = change.current, change.previous
+    found = []
+    for metric, attr in (("promoter_share", "promoters"), ("detractor_share", "detractors")):
+        test = two_proportion_z_test(getattr(now, attr), now.n, getattr(before, attr), before.n)
+        found.append(Change(metric, test.p1, test.p2, test.diff, test.significant, now.n, before.n, test.p_value))
+    return found
+
+
+
+def repeat_summary(repeat, language: str) -> tuple[str, str]:
+    """(value, detail) for the repeat-complainants tile."""
+    from analytics.formats import fmt_date
+
+    if not repeat.n_customers:
+        return fmt_share(None), translate("complaints.repeat_none", language)
+    return fmt_share(repeat.share), translate(
+        "complaints.repeat_detail", language, k=fmt_count(repeat.n_repeat), m=fmt_count(repeat.n_customers),
+        start=fmt_date(repeat.window_from, language), end=fmt_date(repeat.window_to, language))
+
+
+def cause_coverage(counts, language: str) -> str:
+    """'1,200 complaints; 1,150 have a cause, 80 of them derived from the complaint's words'."""
+    return translate("complaints.coverage", language, n=fmt_count(counts.n), k=fmt_count(counts.n_with_cause),
+                     derived=fmt_count(counts.n_cause_from_keywords))
+
+
+def with_terms(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.DataFrame:
+    """A table with the dashboard's own terms translated ({'source': 'source'} → '问卷评论'); data untouched."""
+    return frame.assign(**{column: [fmt_term(kind, v, language) for v in frame[column]]
+                           for column, kind in columns.items()})

@@ -1,0 +1,304 @@
+"""The month in review: everything the review page and the report file show, in the order they show it.
+
+`month_review(con, "2026-10", filters)` gathers the month's story from the metric modules, each
+change tested as DESIGN.md asks (the headline changes are findings.Change values, marked only
+when their test passes), and derives two things of its own:
+
+- **Representative verbatims**: the month's most negative and most positive text (survey comments,
+  NPS comments and complaint descriptions together, by stored polarity), and the *most common theme*.
+  The theme is the month's most frequent complaint cause (the top of its Pareto); its verbatim is
+  that cause's most typical complaint: the one whose words are most shared by the cause's other
+  complaints, i.e. the highest mean, over the complaint's distinct words (complaints.complaint_tokens),
+  of the share of the cause's complaints that contain the word. Ties go to the newest complaint.
+- **Areas to act on**, each with the number behind it: the fix-first attributes of the
+  importance–performance grid (most important first), the SERVQUAL dimensions whose gap 5 falls
+  short (largest shortfall first, at most MAX_GAPS), the complaint causes whose share rose
+  significantly (two-proportion z-test, p < 0.05) and the branches whose NPS fell significantly
+  (|Δ| > 1.96·SE_Δ), both against the month before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from analytics.complaints import (ComplaintCounts, cause_pareto, complaint_counts, complaint_tokens,
+                                  complaint_volume_change, rising_causes)
+from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
+from analytics.filters import Filters, add_months, month_filters, trend_window, where_sql
+from analytics.findings import (Change, complaints_headline, csi_headline, negative_share_headline,
+                                nps_headline)
+from analytics.gaps import GapModel, gap_model
+from analytics.nps import nps_change, nps_change_by, nps_trend
+from analytics.query import fetch_df, number
+from analytics.sentiment import ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
+
+# The story's sections in the order the page and the report tell them; each is a heading id.
+SECTIONS = ("headlines", "csi", "gaps", "nps", "complaints", "sentiment", "verbatims", "actions")
+HEADLINE_METRICS = ("nps", "csi", "complaints", "negative_share")
+VERBATIM_KINDS = ("most_negative", "most_positive", "common_theme")
+ACTION_KINDS = ("fix_first", "gap", "rising_cause", "branch_nps")
+MAX_GAPS = 2
+MAX_PER_KIND = 3
+
+THEME_COMPLAINTS_SQL = """
+SELECT description AS text, received_at AS "date", branch, customer_id, sentiment
+FROM complaint
+WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND trim(description) <> ''
+  AND {where}
+ORDER BY received_at DESC, batch_id, row_no
+"""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure of the month against last month and against the same month last year."""
+
+    metric: str
+    vs_previous: Change
+    vs_last_year: Change
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """A customer's own words as they were stored (masking is the page's and the report's job).
+
+    For the common theme, `theme` is the cause, `theme_count` its complaints this month and
+    `theme_n` the month's complaints with a cause, and `typicality` the mean word share.
+    """
+
+    kind: str
+    text: str
+    source: str
+    date: datetime | None
+    branch: str | None
+    customer_id: str | None
+    sentiment: float | None
+    theme: str | None = None
+    theme_count: int = 0
+    theme_n: int = 0
+    typicality: float | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """An area to act on and the numbers behind it.
+
+    fix_first: value = satisfaction (0–100), reference = mean satisfaction of all attributes,
+    detail = importance, n = ratings. gap: value = gap 5, reference = expectation, detail =
+    perception, n = expectation–perception pairs. rising_cause: value = share now, reference =
+    share last month, detail = complaints of the cause now, n = complaints with a cause now.
+    branch_nps: value = NPS now, reference = NPS last month, detail = Δ, n = responses now.
+    """
+
+    kind: str
+    subject: str
+    value: float
+    reference: float | None
+    detail: float | None
+    n: int
+    p_value: float | None = None
+    weights: str | None = None
+
+
+@dataclass(frozen=True)
+class MonthReview:
+    month: str
+    current: Filters
+    previous: Filters
+    last_year: Filters
+    headlines: tuple[Headline, ...]
+    csi: CsiChange = field(repr=False)
+    attributes: pd.DataFrame = field(repr=False)  # csi.compare_attributes, this month vs last
+    grid: ImportancePerformance = field(repr=False)
+    gaps: GapModel = field(repr=False)
+    nps_trend: pd.DataFrame = field(repr=False)  # the 12 months ending with this one
+    counts: ComplaintCounts = field(repr=False)
+    causes: pd.DataFrame = field(repr=False)  # complaints.cause_pareto of the month
+    rising: pd.DataFrame = field(repr=False)  # complaints.rising_causes, this month vs last
+    sentiment_trend: pd.DataFrame = field(repr=False)  # sentiment_by month, 12 months
+    verbatims: tuple[Verbatim, ...] = ()
+    actions: tuple[Action, ...] = ()
+
+    def headline(self, metric: str) -> Headline:
+        return next(h for h in self.headlines if h.metric == metric)
+
+    @property
+    def has_data(self) -> bool:
+        """Whether the month has any survey response, NPS response, complaint or scored text."""
+        return any(h.vs_previous.n for h in self.headlines)
+
+
+def month_review(con, month: str, filters: Filters = Filters()) -> MonthReview:
+    """The month's story: headlines vs last month and the same month last year, then each section.
+
+    `filters` narrows every figure (regions, branches, ...); its dates are replaced by the month's.
+    """
+    current = month_filters(filters, month)
+    previous = month_filters(filters, _shift(month, -1))
+    last_year = month_filters(filters, _shift(month, -12))
+
+    csi = csi_change(con, current, previous)
+    headlines = _headlines(con, current, previous, last_year, csi)
+    attributes = compare_attributes(csi.current.attributes, csi.previous.attributes)
+    grid = quadrants(csi.current.attributes, csi.current.weights)
+    gaps = gap_model(con, current)
+    causes = cause_pareto(con, current)
+    rising = rising_causes(con, current, previous)
+    branches = nps_change_by(con, current, previous, "branch")
+    window = trend_window(current)
+    return MonthReview(
+        month=month, current=current, previous=previous, last_year=last_year, headlines=headlines,
+        csi=csi, attributes=attributes, grid=grid, gaps=gaps, nps_trend=nps_trend(con, window),
+        counts=complaint_counts(con, current), causes=causes, rising=rising,
+        sentiment_trend=sentiment_by(con, window, "month"),
+        verbatims=representative_verbatims(con, current, causes),
+        actions=areas_to_act_on(grid, gaps, rising, branches))
+
+
+def _shift(month: str, months: int) -> str:
+    day = add_months(month_filters(Filters(), month).date_from, months)
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _headlines(con, current: Filters, previous: Filters, last_year: Filters,
+               csi_vs_previous: CsiChange) -> tuple[Headline, ...]:
+    nps = [nps_headline(nps_change(con, current, other)) for other in (previous, last_year)]
+    csi = [csi_headline(csi_vs_previous), csi_headline(csi_change(con, current, last_year))]
+    counts = {name: complaint_counts(con, f).n for name, f in
+              (("now", current), ("previous", previous), ("last_year", last_year))}
+    complaints = [complaints_headline(complaint_volume_change(counts["now"], counts[name], current, other))
+                  for name, other in (("previous", previous), ("last_year", last_year))]
+    negative = [negative_share_headline(sentiment_change(con, current, other)) for other in (previous, last_year)]
+    return tuple(Headline(metric, *pair) for metric, pair in
+                 zip(HEADLINE_METRICS, (nps, csi, complaints, negative)))
+
+
+# -- verbatims ----------------------------------------------------------------------------------------
+
+def representative_verbatims(con, current: Filters, causes: pd.DataFrame) -> tuple[Verbatim, ...]:
+    """The most negative, the most positive and the most common theme's most typical verbatim.
+
+    A kind without a qualifying text (no negative text this month, no complaint with a cause) is
+    left out; `causes` is the month's cause_pareto.
+    """
+    found = []
+    for kind, which in (("most_negative", "negative"), ("most_positive", "positive")):
+        rows = sentiment_verbatims(con, current, ALL_SOURCES, which, 1)
+        if len(rows):
+            row = rows.iloc[0]
+            found.append(Verbatim(kind, str(row["text"]), str(row["source"]), _when(row["date"]),
+                                  _text_or_none(row["branch"]), _text_or_none(row["customer_id"]),
+                                  number(row["sentiment"])))
+    theme = common_theme(con, current, causes)
+    if theme is not None:
+        found.append(theme)
+    return tuple(found)
+
+
+def common_theme(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None:
+    """The top cause of the month's Pareto and its most typical complaint (see the module's docstring)."""
+    if causes.empty:
+        return None
+    cause, count = str(causes["cause"].iloc[0]), int(causes["count"].iloc[0])
+    where, params = where_sql(current, "complaint")
+    rows = fetch_df(con, THEME_COMPLAINTS_SQL.format(where=where), {**params, "theme_cause": cause},
+                    what="the complaints of the month's most common cause")
+    if rows.empty:
+        return None
+    at = most_typical(rows["text"].tolist())
+    row = rows.iloc[at.index]
+    return Verbatim("common_theme", str(row["text"]), "complaint", _when(row["date"]),
+                    _text_or_none(row["branch"]), _text_or_none(row["customer_id"]), number(row["sentiment"]),
+                    theme=cause, theme_count=count, theme_n=int(causes["count"].sum()), typicality=at.score)
+
+
+@dataclass(frozen=True)
+class Typical:
+    index: int
+    score: float
+
+
+def most_typical(texts: list[str]) -> Typical:
+    """The text whose words are most shared by the others: max over texts of
+    mean_{w ∈ words(t)} df(w) / N, df(w) = texts containing w, N = len(texts).
+
+    Texts are taken newest first, so the first of equal scores is the newest; a text without
+    words scores 0.
+    """
+    words = [complaint_tokens(t) for t in texts]
+    total = len(texts)
+    frequency: dict[str, int] = {}
+    for found in words:
+        for word in found:
+            frequency[word] = frequency.get(word, 0) + 1
+    best = Typical(0, -1.0)
+    for i, found in enumerate(words):
+        score = sum(frequency[w] for w in found) / len(found) / total if found else 0.0
+        if score > best.score:
+            best = Typical(i, score)
+    return best
+
+
+def _when(value) -> datetime | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).to_pydatetime()
+
+
+def _text_or_none(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+# -- areas to act on ----------------------------------------------------------------------------------
+
+def areas_to_act_on(grid: ImportancePerformance, gaps: GapModel, rising: pd.DataFrame,
+                    branches: pd.DataFrame) -> tuple[Action, ...]:
+    """Fix-first attributes, shortfall gaps, significantly rising causes, branches whose NPS fell.
+
+    grid: csi.quadrants; gaps: gaps.gap_model; rising: complaints.rising_causes; branches:
+    nps.nps_change_by(column='branch'). Every fix-first attribute is listed (as the CSI page lists
+    them); the other kinds keep their most pressing MAX_PER_KIND items (MAX_GAPS for gaps).
+    """
+    actions: list[Action] = []
+    if grid.importance_mean is not None:
+        fix = grid.table[grid.table["quadrant"] == "fix_first"].sort_values(["importance", "attribute"],
+                                                                           ascending=[False, True])
+        actions += [Action("fix_first", str(row.attribute), float(row.satisfaction), grid.satisfaction_mean,
+                           float(row.importance), int(row.n), weights=grid.weights)
+                    for row in fix.itertuples(index=False)]
+    dimensions = gaps.gap5.dimensions
+    if len(dimensions):
+        short = dimensions[dimensions["gap"] < 0].sort_values(["gap", "dimension"])
+        actions += [Action("gap", str(row.dimension), float(row.gap), float(row.expectation),
+                           float(row.perception), int(row.n))
+                    for row in short.head(MAX_GAPS).itertuples(index=False)]
+    if len(rising):
+        total = int(rising["count_now"].sum())
+        up = rising[rising["rising"].astype(bool)]
+        actions += [Action("rising_cause", str(row.cause), float(row.share_now), number(row.share_before),
+                           float(row.count_now), total, p_value=number(row.p_value))
+                    for row in up.head(MAX_PER_KIND).itertuples(index=False)]
+    if len(branches):
+        fell = branches[branches["significant"] & (branches["delta"] < 0) & branches["branch"].notna()]
+        fell = fell.sort_values(["delta", "branch"])
+        actions += [Action("branch_nps", str(row.branch), float(row.score), number(row.score_before),
+                           float(row.delta), int(row.n))
+                    for row in fell.head(MAX_PER_KIND).itertuples(index=False)]
+    return tuple(actions)
+
+
+def summary_numbers(review: MonthReview) -> dict[str, float | int | None]:
+    """The month's key numbers as `python -m analytics summary` names them, for the report's data."""
+    nps, csi = review.headline("nps").vs_previous, review.headline("csi").vs_previous
+    complaints, negative = review.headline("complaints").vs_previous, review.headline("negative_share").vs_previous
+    return {"nps": nps.value, "nps_n": nps.n, "csi": csi.value, "csi_n": csi.n,
+            "complaints": complaints.n, "negative_share": negative.value, "sentiment_n": negative.n,
+            "gap5_overall": review.gaps.gap5.overall}
+
+
+__all__ = ["SECTIONS", "Headline", "Verbatim", "Action", "MonthReview", "month_review", "common_theme",
+           "most_typical", "areas_to_act_on", "representative_verbatims", "summary_numbers"]

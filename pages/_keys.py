@@ -1,0 +1,109 @@
+"""Session-state keys, all in one place: shared ones plain or under 'filters.', page-only ones
+prefixed with their page.
+
+The shared sidebar keeps each choice under a plain key (LANGUAGE, FILTER_*) that the dashboard
+reads, and draws its widget under `choice(key)`. The widget is created from the plain value, so a
+widget that Streamlit re-creates under a new id (as it may between the first and later runs of a
+multipage session) starts from the same choice instead of its default. URL parameters carry the
+plain values, so a copied link reopens the same page, filters, language and presentation mode.
+"""
+from __future__ import annotations
+
+
+def choice(key: str) -> str:
+    """The widget key of a sidebar choice kept under `key`."""
+    return f"{key}.choice"
+
+
+LANGUAGE = "language"
+PRESENT = "present"  # presentation mode: larger text, filters tucked away, customers' data masked
+
+# The shared sidebar (pages/_filters.py)
+FILTER_MONTH = "filters.month"
+FILTER_DATES = "filters.dates"  # the custom range, or the chosen month's days
+FILTER_COMPARE = "filters.compare"
+FILTER_REGIONS = "filters.regions"
+FILTER_BRANCHES = "filters.branches"
+FILTER_CHANNELS = "filters.channels"
+FILTER_SEGMENTS = "filters.segments"
+FILTER_PRODUCTS = "filters.products"
+SELECTION = "filters.selection"  # the Filters the sidebar built this run, read by every page
+
+# Multiselect key → (URL parameter, Filters field, FilterOptions field)
+LIST_FILTERS = {
+    FILTER_REGIONS: ("region", "regions"),
+    FILTER_BRANCHES: ("branch", "branches"),
+    FILTER_CHANNELS: ("channel", "channels"),
+    FILTER_SEGMENTS: ("segment", "segments"),
+    FILTER_PRODUCTS: ("product", "products"),
+}
+URL_LANGUAGE = "lang"
+URL_MONTH = "month"
+URL_FROM = "from"
+URL_TO = "to"
+URL_COMPARE = "compare"
+URL_PRESENT = "present"  # ?present=1
+
+# Page-only keys
+CSI_AGAINST = "csi.against"
+CSI_BRANCH = "csi.branch"
+CSI_VIEW = "csi.view"
+SENTIMENT_SOURCE = "sentiment.source"
+SENTIMENT_WHICH = "sentiment.which"
+SENTIMENT_TREND_CHART = "sentiment.trend_chart"
+SENTIMENT_NEGATIVE_CHART = "sentiment.negative_chart"
+SENTIMENT_BRANCH_CHART = "sentiment.branch_chart"
+COMPLAINTS_ICEBERG_SHARE = "complaints.iceberg_share"
+REVIEW_MONTH = "review.month"  # the review page's own month picker; the month itself is FILTER_MONTH
+REVIEW_DOWNLOAD = "review.download"
+
+# Only widget values a page drew can be written by a browser; the access grant is never a widget.
+# Shared: an analyst's unlocked passphrase session (pages/_access.py).
+ANALYST_GRANT = "access.grant"
+
+# The upload page (pages/imports.py).
+UPLOAD_FILES = "upload.files"
+UPLOAD_READINGS = "upload.readings"
+UPLOAD_CHECKS = "upload.checks"
+UPLOAD_LAST_IMPORT = "upload.last_import"
+UPLOAD_LAST_UNDO = "upload.last_undo"
+UPLOAD_UNDO_BATCH = "upload.undo_batch"
+UPLOAD_UNDO_BUTTON = "upload.undo_button"
+UPLOAD_UNDO_PENDING = "upload.undo_pending"
+UPLOAD_UNDO_YES = "upload.undo_yes"
+UPLOAD_UNDO_CANCEL = "upload.undo_cancel"
+UPLOAD_SKIPPED_BATCH = "upload.skipped_batch"
+UPLOAD_UNLOCK_FORM = "upload.unlock_form"
+UPLOAD_UNLOCK_NAME = "upload.unlock_name"
+UPLOAD_UNLOCK_PASSPHRASE = "upload.unlock_passphrase"
+UPLOAD_LOCK_BUTTON = "upload.lock"
+UPLOAD_SIGN_IN = "upload.sign_in"
+UPLOAD_SIGN_OUT = "upload.sign_out"
+
+
+def upload_kind(file_id: str) -> str:
+    return f"upload.kind.{file_id}"
+
+
+def upload_sheet(file_id: str) -> str:
+    return f"upload.sheet.{file_id}"
+
+
+def upload_mapping(file_id: str, kind: str, sheet: str | None) -> str:
+    return f"upload.mapping.{file_id}.{kind}.{sheet or ''}"
+
+
+def upload_skip(file_id: str) -> str:
+    return f"upload.skip.{file_id}"
+
+
+def upload_import(file_id: str) -> str:
+    return f"upload.import.{file_id}"
+
+
+def upload_report(file_id: str) -> str:
+    return f"upload.report.{file_id}"
+
+
+def upload_template(kind: str) -> str:
+    return f"upload.template.{kind}"

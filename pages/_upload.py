@@ -1,0 +1,486 @@
+"""The upload page's logic, without Streamlit, so tests call it directly.
+
+Reading an uploaded file, the column mapping as an editable table and back, the validation
+report in the analyst's language and as a csv safe to open in Excel, the headline numbers
+before and after an import, and the role check that guards every import and undo.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from analytics.i18n import translate
+from loaders.access import AccessError
+from loaders.columns import (FIELDS, RATING_KINDS, ColumnMapping, RatingColumn, fields_of, infer_scale,
+                             normalise_dimension, normalise_rating_kind, numeric_profile,
+                             rating_kind_from_header)
+from loaders.errors import FeedbackError, LoadError, RowProblem
+from loaders.importer import (ImportResult, PreparedFile, check, import_prepared, preview, row_counts,
+                              undo)
+from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
+from loaders.validate import StageReport, missing_required, staged_problem_list
+
+UPLOAD_TYPES = ("xlsx", "csv")
+TARGET_RATING = "rating"
+TARGET_IGNORE = "ignore"
+MAPPING_COLUMNS = ("column", "sample", "target", "item_code", "item_text", "rating_kind", "dimension",
+                   "scale_min", "scale_max", "na_code")
+RATING_DETAIL_COLUMNS = MAPPING_COLUMNS[3:]
+SAMPLE_VALUES = 3
+SAMPLE_CHARS = 48
+SAMPLE_SCAN_ROWS = 500
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+class MappingProblem(FeedbackError):
+    """The analyst's corrected mapping cannot be used as it stands; `key` names the message."""
+
+    def __init__(self, key: str, kind: str | None = None, **values):
+        super().__init__(key)
+        self.key = key
+        self.kind = kind
+        self.values = values
+
+    def message(self, language: str) -> str:
+        values = dict(self.values)
+        if "what" in values:
+            values["what"] = translate(f"upload.col.{values['what']}", language)
+        if "field" in values and self.kind:
+            values["field"] = target_label(self.kind, values["field"], language).rstrip(" *")
+        if "rating_kind" in values:
+            values["rating_kind"] = translate(f"rating_kind.{values['rating_kind']}", language)
+        return translate(self.key, language, **values)
+
+
+def plain(text) -> str:
+    """Text from a file or a person (a file name, a name) shown in markdown exactly as written."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+# --- who may change data ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Access:
+    """Who is looking at the page, decided on the server on every run.
+
+    mode: open (nothing configured: everyone may upload), passphrase, or oidc (st.login).
+    """
+
+    mode: str
+    analyst: bool
+    who: str | None = None
+
+    @property
+    def imported_by(self) -> str:
+        return self.who or ("analyst" if self.mode == "passphrase" else "upload page")
+
+
+def require_analyst(access: Access) -> None:
+    """Refuse any change of data by a viewer, whatever the browser sent."""
+    if not access.analyst:
+        raise AccessError("only an analyst may import or undo; sign in as one first")
+
+
+def email_allowed(email: str | None, allowed: list[str] | tuple[str, ...]) -> bool:
+    """An exact address, or '@example.com' for a whole domain; case does not matter."""
+    if not email or "@" not in email:
+        return False
+    email = email.strip().lower()
+    for entry in allowed:
+        entry = str(entry).strip().lower()
+        if entry and (email == entry or (entry.startswith("@") and email.endswith(entry))):
+            return True
+    return False
+
+
+# --- reading an upload -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reading:
+    """An uploaded file read: its sheets, and the prepared file or why it could not be prepared."""
+
+    name: str
+    sheets: tuple[str, ...]
+    prepared: PreparedFile | None
+    error: FeedbackError | None = None
+
+
+def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | None = None) -> Reading:
+    """Read uploaded bytes as the loaders read a file on disk, under the file's own name."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
+        return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here"))
+    from loaders.importer import prepare
+
+    with tempfile.TemporaryDirectory(prefix="feedback-upload-") as folder:
+        # Only the suffix of the analyst's file name reaches the file system.
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            sheets = tuple(sheet_names(path))
+        except FeedbackError as e:
+            return Reading(name, (), None, e)
+        try:
+            prepared = prepare(con, path, kind, sheet or None, display_name=name)
+        except FeedbackError as e:
+            return Reading(name, sheets, None, e)
+    return Reading(name, sheets, prepared)
+
+
+# --- the mapping as a table ------------------------------------------------------------------
+
+def target_options(kind: str) -> list[str]:
+    options = [f.name for f in fields_of(kind)]
+    if kind == "survey":
+        options.append(TARGET_RATING)
+    return options + [TARGET_IGNORE]
+
+
+def target_label(kind: str, target: str | None, language: str) -> str:
+    if target in (None, "", TARGET_IGNORE):
+        return translate("upload.target.ignore", language)
+    if target == TARGET_RATING:
+        return translate("upload.target.rating", language)
+    for f in FIELDS[kind]:
+        if f.name == target:
+            label = f.label_zh if language == "zh" else f.label_en
+            return label + (" *" if f.required else "")
+    return str(target)
+
+
+def _samples(prepared: PreparedFile, header: str) -> str:
+    values: list[str] = []
+    # The first rows are enough for a few distinct samples; a million-row column is not converted.
+    for value in prepared.source.table.column(header).slice(0, SAMPLE_SCAN_ROWS).to_pylist():
+        if value is not None and value.strip() and value not in values:
+            values.append(value.strip())
+            if len(values) == SAMPLE_VALUES:
+                break
+    text = " · ".join(values)
+    return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+
+
+def mapping_table(prepared: PreparedFile) -> pd.DataFrame:
+    """One row per source column: where it goes, and for a rating its item, kind and scale."""
+    mapping = prepared.mapping
+    field_of = {column: name for name, column in mapping.fields.items()}
+    rating_of = {r.column: r for r in mapping.ratings}
+    rows = []
+    for header in prepared.source.headers:
+        row = {"column": header, "sample": _samples(prepared, header),
+               "target": field_of.get(header) or (TARGET_RATING if header in rating_of else TARGET_IGNORE)}
+        r = rating_of.get(header)
+        row.update({"item_code": r.item_code if r else None, "item_text": r.item_text if r else None,
+                    "rating_kind": r.kind if r else None, "dimension": r.dimension if r else None,
+                    "scale_min": float(r.scale_min) if r else math.nan,
+                    "scale_max": float(r.scale_max) if r else math.nan,
+                    "na_code": float(r.na_code) if r and r.na_code is not None else math.nan})
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(MAPPING_COLUMNS))
+    for name in ("scale_min", "scale_max", "na_code"):
+        frame[name] = frame[name].astype("float64")
+    return frame
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or \
+        (isinstance(value, str) and not value.strip()) or value is pd.NA
+
+
+def _number(value, column: str, what: str) -> float | None:
+    if _blank(value):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise MappingProblem("upload.mapping.not_number", column=column, what=what) from None
+    if math.isnan(number) or math.isinf(number):
+        raise MappingProblem("upload.mapping.not_number", column=column, what=what)
+    return number
+
+
+def mapping_from_table(table: pd.DataFrame, prepared: PreparedFile) -> ColumnMapping:
+    """The mapping the analyst's (possibly corrected) table says; MappingProblem when it cannot be.
+
+    Rows are taken in the file's column order; the table's own column names are not trusted.
+    Blank rating details are filled as the loaders would infer them.
+    """
+    kind = prepared.mapping.kind
+    headers = list(prepared.source.headers)
+    if len(table) != len(headers):
+        raise MappingProblem("upload.mapping.rows_changed")
+    options = set(target_options(kind))
+    records = table.to_dict("records")
+    fields: dict[str, str] = {}
+    rating_rows: list[tuple[str, dict]] = []
+    for header, record in zip(headers, records):
+        target = record.get("target")
+        target = TARGET_IGNORE if _blank(target) else str(target)
+        if target not in options:
+            raise MappingProblem("upload.mapping.unknown_target", column=header)
+        if target == TARGET_RATING:
+            rating_rows.append((header, record))
+        elif target != TARGET_IGNORE:
+            if target in fields:
+                raise MappingProblem("upload.mapping.twice", kind, field=target, first=fields[target],
+                                     second=header)
+            fields[target] = header
+    ratings = _ratings(prepared, rating_rows)
+    overall_scale = None
+    if "overall_satisfaction" in fields:
+        column = fields["overall_satisfaction"]
+        if prepared.mapping.fields.get("overall_satisfaction") == column and prepared.mapping.overall_scale:
+            overall_scale = prepared.mapping.overall_scale
+        else:
+            p = numeric_profile(prepared.source.table, [column])[column]
+            overall_scale = infer_scale(p["min"], p["max"])
+    used = set(fields.values()) | {r.column for r in ratings}
+    mapping = ColumnMapping(kind=kind, fields=fields, ratings=ratings, overall_scale=overall_scale,
+                            ignored=tuple(h for h in headers if h not in used))
+    return prepared.mapping if mapping == prepared.mapping else mapping
+
+
+def _ratings(prepared: PreparedFile, rows: list[tuple[str, dict]]) -> tuple[RatingColumn, ...]:
+    if not rows:
+        return ()
+    need_profile = [h for h, r in rows if _blank(r.get("scale_min")) or _blank(r.get("scale_max"))]
+    profile = numeric_profile(prepared.source.table, need_profile) if need_profile else {}
+    ratings, seen = [], {}
+    for header, record in rows:
+        marked = rating_kind_from_header(header)
+        code = str(record.get("item_code")).strip() if not _blank(record.get("item_code")) else \
+            (marked[1] if marked else header)
+        kind_text = record.get("rating_kind")
+        rating_kind = (normalise_rating_kind(str(kind_text)) if not _blank(kind_text) else None) or \
+            (marked[0] if marked else "satisfaction")
+        if not _blank(kind_text) and normalise_rating_kind(str(kind_text)) is None:
+            raise MappingProblem("upload.mapping.rating_kind", column=header)
+        low = _number(record.get("scale_min"), header, "scale_min")
+        high = _number(record.get("scale_max"), header, "scale_max")
+        na = _number(record.get("na_code"), header, "na_code")
+        if low is None or high is None:
+            p = profile[header]
+            if p["numeric"] == 0 and p["filled"]:
+                raise MappingProblem("upload.mapping.no_scores", column=header)
+            guess_low, guess_high = infer_scale(p["min"], p["max"])
+            low = guess_low if low is None else low
+            high = guess_high if high is None else high
+        if high <= low:
+            raise MappingProblem("upload.mapping.scale", column=header, low=f"{low:g}", high=f"{high:g}")
+        if (code, rating_kind) in seen:
+            raise MappingProblem("upload.mapping.item_twice", code=code, rating_kind=rating_kind,
+                                 first=seen[(code, rating_kind)], second=header)
+        seen[(code, rating_kind)] = header
+        text = record.get("item_text")
+        dimension = record.get("dimension")
+        ratings.append(RatingColumn(
+            column=header, item_code=code, item_text=code if _blank(text) else str(text).strip(),
+            kind=rating_kind, dimension=None if _blank(dimension) else normalise_dimension(str(dimension)),
+            scale_min=low, scale_max=high, na_code=na))
+    return tuple(ratings)
+
+
+# --- the validation report -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Checked:
+    """A prepared upload validated: the report, every problem, and the preview of stored rows."""
+
+    report: StageReport
+    problems: tuple[RowProblem, ...]
+    preview: dict[str, pd.DataFrame]
+
+
+def check_upload(con, prepared: PreparedFile) -> Checked:
+    """Validate without importing. `con` should be a cursor of its own (the check leaves temp tables)."""
+    report = check(con, prepared)
+    problems = tuple(staged_problem_list(con, prepared.source)) if report.rows_invalid else ()
+    return Checked(report, problems, preview(con, prepared))
+
+
+def missing_fields(mapping: ColumnMapping, language: str) -> str | None:
+    """The required fields the mapping leaves without a column, as the analyst reads them."""
+    missing = missing_required(mapping)
+    if not missing:
+        return None
+    return ", ".join(target_label(mapping.kind, f.name, language).rstrip(" *") for f in missing)
+
+
+def lacks_ratings(mapping: ColumnMapping) -> bool:
+    return mapping.kind == "survey" and not mapping.ratings and "overall_satisfaction" not in mapping.fields
+
+
+_PREVIEW_KEYS = {"row_no": "upload.report.row", "item_code": "upload.col.item_code",
+                 "item_text": "upload.col.item_text", "kind": "upload.col.rating_kind",
+                 "dimension": "upload.col.dimension", "score": "upload.report.value",
+                 "scale_min": "upload.col.scale_min", "scale_max": "upload.col.scale_max"}
+
+
+def preview_labels(kind: str, table: str, columns, language: str) -> dict[str, str]:
+    """Column headings of a preview table in the analyst's language."""
+    labels = {}
+    for column in columns:
+        if table == "survey_rating" or column == "row_no":
+            labels[column] = translate(_PREVIEW_KEYS[column], language)
+        else:
+            labels[column] = target_label(kind, column, language).rstrip(" *")
+    return labels
+
+
+def imported_as(batches: pd.DataFrame, sha256: str) -> dict | None:
+    """The batch that already holds this file, if one does (it would be refused as a duplicate)."""
+    if batches.empty:
+        return None
+    same = batches[(batches["sha256"] == sha256) & (batches["status"] == "imported")]
+    return None if same.empty else same.iloc[-1].to_dict()
+
+
+# The loaders' problem and fix texts (loaders/validate.py), each with the key of its words.
+_PROBLEM_PATTERNS = [
+    (re.compile(r"^is empty$"), "problem.empty"),
+    (re.compile(r"^is not a date$"), "problem.not_date"),
+    (re.compile(r"^is in the future$"), "problem.future"),
+    (re.compile(r"^is not a number$"), "problem.not_number"),
+    (re.compile(r"^is outside the scale (?P<low>-?[\d.]+)-(?P<high>-?[\d.]+) \((?P<na>-?[\d.]+) = not applicable\)$"),
+     "problem.outside_scale_na"),
+    (re.compile(r"^is outside the scale (?P<low>-?[\d.]+)-(?P<high>-?[\d.]+)$"), "problem.outside_scale"),
+    (re.compile(r"^is not a whole number$"), "problem.not_whole"),
+    (re.compile(r"^is not yes or no$"), "problem.not_yes_no"),
+    (re.compile(r"^is not higher or lower$"), "problem.not_better"),
+    (re.compile(r"^repeats an ID used earlier in the file$"), "problem.repeated_id"),
+    (re.compile(r"^is before the complaint was received$"), "problem.resolved_before"),
+    (re.compile(r"^is not a rule the dashboard knows$"), "problem.unknown_rule"),
+    (re.compile(r"^is outside the item's scale$"), "problem.outside_item_scale"),
+]
+_FIX_PATTERNS = [
+    (re.compile(r"^Fill in the (?P<field>.+)\.$"), "fix.fill_in"),
+    (re.compile(r"^Write dates as YYYY-MM-DD"), "fix.date"),
+    (re.compile(r"^Check the year and month of this date\.$"), "fix.future"),
+    (re.compile(r"^Enter a number\.$"), "fix.number"),
+    (re.compile(r"^Enter a number, or leave the cell blank\.$"), "fix.number_or_blank"),
+    (re.compile(r"^Use a value from (?P<low>-?[\d.]+) to (?P<high>-?[\d.]+), or correct the scale"),
+     "fix.value_range"),
+    (re.compile(r"^Use a whole number\.$"), "fix.whole"),
+    (re.compile(r"^Write Yes or No"), "fix.yes_no"),
+    (re.compile(r"^Write 'higher' if"), "fix.better"),
+    (re.compile(r"^Enter a score, or leave the cell blank"), "fix.score_or_blank"),
+    (re.compile(r"^Use a score from (?P<low>-?[\d.]+) to (?P<high>-?[\d.]+), or correct the item's"),
+     "fix.score_range"),
+    (re.compile(r"^Give every row its own ID"), "fix.repeated_id"),
+    (re.compile(r"^Check both dates; resolution comes after receipt\.$"), "fix.resolved_before"),
+    (re.compile(r"^Use one of: (?P<rules>.+?) — or give the Actual as a number\.$"), "fix.rule"),
+    (re.compile(r"^Use a score within Scale min-Scale max"), "fix.item_scale"),
+]
+
+
+def _field_label(label_en: str, language: str) -> str:
+    for fields in FIELDS.values():
+        for f in fields:
+            if f.label_en == label_en:
+                return f.label_zh if language == "zh" else f.label_en
+    return label_en
+
+
+def translate_problem(text: str | None, language: str, patterns=None) -> str:
+    """A loader's problem (or fix, with `patterns=_FIX_PATTERNS`) in the analyst's language."""
+    if not text:
+        return ""
+    for pattern, key in patterns or _PROBLEM_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            values = m.groupdict()
+            if "field" in values:
+                values["field"] = _field_label(values["field"], language)
+            return translate(key, language, **values) if values else translate(key, language)
+    return text
+
+
+def translate_fix(text: str | None, language: str) -> str:
+    return translate_problem(text, language, _FIX_PATTERNS)
+
+
+REPORT_COLUMNS = ("row", "column", "value", "problem", "fix")
+
+
+def problems_frame(problems: list[RowProblem] | tuple[RowProblem, ...], language: str) -> pd.DataFrame:
+    """One row per bad cell, headed in the analyst's language."""
+    rows = [{"row": p.row, "column": p.column, "value": p.value,
+             "problem": translate_problem(p.problem, language), "fix": translate_fix(p.fix, language)}
+            for p in problems]
+    frame = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame.rename(columns={c: translate(f"upload.report.{c}", language) for c in REPORT_COLUMNS})
+
+
+def report_file_name(file_name: str) -> str:
+    stem = re.sub(r"[^\w\-.]+", "_", Path(file_name).stem, flags=re.UNICODE).strip("._") or "upload"
+    return f"{stem}-problems.csv"
+
+
+# --- importing and undoing -------------------------------------------------------------------
+
+HEADLINE_TABLES = ("survey_response", "survey_rating", "nps_response", "complaint", "management_rating",
+                   "service_standard")
+
+
+def _nps_function():
+    try:
+        from analytics.nps import nps_score
+    except ImportError:
+        return None
+    return nps_score
+
+
+def headline(con) -> dict[str, float | None]:
+    """The numbers an import can move: rows per table, and NPS when the analytics offer it."""
+    counts = row_counts(con)
+    numbers: dict[str, float | None] = {f"table.{t}": counts[t] for t in HEADLINE_TABLES}
+    nps_score = _nps_function()
+    if nps_score is not None:
+        numbers["upload.headline.nps"] = nps_score(con).score
+    return numbers
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str                       # translation key of what changed
+    before: float | None
+    after: float | None
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    result: ImportResult
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+
+def changes(before: dict, after: dict) -> tuple[Change, ...]:
+    return tuple(Change(k, before.get(k), after[k]) for k in after if before.get(k) != after[k])
+
+
+def run_import(con, access: Access, prepared: PreparedFile, skip_invalid: bool,
+               progress: Callable[[float, str], None] | None = None) -> ImportOutcome:
+    """Import one prepared upload as one batch, for an analyst only."""
+    require_analyst(access)
+    before = headline(con)
+    result = import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=access.imported_by,
+                             progress=progress)
+    return ImportOutcome(result, changes(before, headline(con)))
+
+
+def run_undo(con, access: Access, batch_id: str) -> tuple:
+    """Remove exactly one batch, for an analyst only."""
+    require_analyst(access)
+    return undo(con, batch_id)
+
+
+def with_mapping(prepared: PreparedFile, mapping: ColumnMapping) -> PreparedFile:
+    if mapping is prepared.mapping:
+        return prepared
+    return replace(prepared, mapping=mapping, mapping_origin="edited")

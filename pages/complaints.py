@@ -1,0 +1,64 @@
+"""Complaints: the Pareto of causes with its 80% line, rising causes, how fast complaints are
+resolved against the SLA, escalations, repeat complainants, and the complaint iceberg."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts, findings
+from analytics.complaints import (DEFAULT_COMPLAINT_SHARE, cause_pareto, complaint_counts, complaint_iceberg,
+                                  complaint_volume_change, repeat_complainants, resolution_change,
+                                  resolution_time_distribution, rising_causes)
+from analytics.formats import fmt_share
+from pages import _keys as keys
+from pages._common import language, load, require_router, show_change, show_chart, t
+from pages._filters import no_data, selection
+
+ICEBERG_SHARES = (0.01, 0.02, 0.04, 0.05, 0.1, 0.2, 0.25, 0.5)
+
+require_router()
+chosen = selection()
+lang, vs = language(), chosen.vs()
+now, before = chosen.current, chosen.comparison
+
+st.title(t("complaints.title"))
+st.caption(t("page.period", period=chosen.period(), vs=vs))
+
+resolution = load(resolution_change, now, before)
+if not resolution.current.n:
+    no_data("empty.what.complaints", chosen)
+headlines = findings.resolution_headlines(resolution)
+tiles = (findings.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
+                                                              now, before)),
+         headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"])
+for column, tile in zip(st.columns(len(tiles)), tiles):
+    with column:
+        show_change(tile, vs)
+
+pareto = load(cause_pareto, now)
+show_chart(charts.pareto(pareto, language=lang, title=findings.pareto_title(pareto, lang)),
+           empty="empty.what.causes")
+st.caption(findings.cause_coverage(load(complaint_counts, now), lang))
+
+left, right = st.columns(2)
+with left:
+    rising = load(rising_causes, now, before)
+    show_chart(charts.rising_causes(rising, language=lang, title=findings.rising_title(rising, lang, vs),
+                                    now_label=chosen.period(), vs_label=vs), empty="empty.what.causes")
+with right:
+    show_chart(charts.resolution_histogram(load(resolution_time_distribution, now), resolution.current.sla_hours,
+                                           language=lang, title=findings.resolution_title(resolution.current, lang)),
+               empty="empty.what.resolved")
+
+st.subheader(t("complaints.iceberg_title"))
+left, right = st.columns([1, 2])
+with left:
+    share = st.select_slider(t("complaints.iceberg_share"), ICEBERG_SHARES, value=DEFAULT_COMPLAINT_SHARE,
+                             key=keys.COMPLAINTS_ICEBERG_SHARE, format_func=lambda s: fmt_share(s, 0))
+    st.markdown(t("complaints.iceberg_explained"))
+    value, detail = findings.repeat_summary(load(repeat_complainants, now), lang)
+    st.metric(t("metric.repeat"), value, border=True)
+    st.caption(detail)
+with right:
+    iceberg = load(complaint_iceberg, now, share)
+    show_chart(charts.iceberg(iceberg, language=lang, title=findings.iceberg_title(iceberg, lang)),
+               empty="empty.what.complaints")

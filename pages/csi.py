@@ -1,0 +1,78 @@
+"""CSI: attribute satisfaction on a radar (or bars, or a profile line) against a comparison, the
+importance–performance grid with what to fix first, the weights used, and the CSI trend."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts, findings
+from analytics.csi import compare_attributes, csi_by, csi_change, quadrants
+from analytics.filters import company_wide, one_branch, trend_window
+from pages import _keys as keys
+from pages._common import labels, language, load, require_router, show_change, show_chart, show_findings, show_table, t
+from pages._filters import no_data, selection
+
+AGAINST = ("period", "branch", "company")
+VIEWS = ("radar", "bars", "line")
+
+require_router()
+chosen = selection()
+lang, now = language(), chosen.current
+
+st.title(t("csi.title"))
+st.caption(t("page.period_only", period=chosen.period()))
+
+left, middle, right = st.columns([2, 2, 2])
+with left:
+    against = st.segmented_control(t("csi.against"), AGAINST, key=keys.CSI_AGAINST, default="period",
+                                   required=True, format_func=labels("csi.against"))
+if against == "branch" and chosen.options.branches:
+    with middle:
+        branch = st.selectbox(t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH)
+    other, vs, legend = one_branch(now, branch), branch, branch
+elif against == "company":
+    other, vs, legend = company_wide(now), t("csi.company_average"), t("csi.against.company")
+else:
+    other, vs, legend = chosen.comparison, chosen.vs(), chosen.vs()
+with right:
+    view = st.segmented_control(t("csi.view"), VIEWS, key=keys.CSI_VIEW, default="radar", required=True,
+                                format_func=labels("csi.view"))
+
+change = load(csi_change, now, other)
+if not change.current.n:
+    no_data("empty.what.csi", chosen)
+headline = findings.csi_headline(change)
+attributes = compare_attributes(change.current.attributes, change.previous.attributes)
+
+tile, statement = st.columns([1, 3])
+with tile:
+    show_change(headline, vs)
+with statement:
+    st.markdown(f"**{findings.change_sentence(headline, lang, vs)}**")
+    st.markdown(findings.weights_statement(change.current.weights, lang))
+
+draw = {"radar": charts.attribute_radar, "bars": charts.attribute_bars, "line": charts.attribute_profile}[view]
+show_chart(draw(attributes, title=findings.attribute_comparison_title(attributes, lang, vs),
+                now_label=chosen.period(), vs_label=legend, language=lang), empty="empty.what.csi")
+
+st.subheader(t("csi.ip_title"))
+grid = quadrants(change.current.attributes, change.current.weights)
+chart, fix_first = st.columns([3, 2])
+with chart:
+    show_chart(charts.importance_performance(grid, title=findings.fix_first_title(grid, lang), language=lang,
+                                             x_title=t(f"axis.importance_{change.current.weights or 'equal'}")),
+               empty="empty.what.importance")
+with fix_first:
+    st.markdown(f"#### {t('csi.fix_first')}")
+    show_findings(findings.fix_first_findings(grid, lang))
+
+# the trend weighs every month as this period does, so its last point is the tile's CSI
+trend = load(csi_by, trend_window(now), "month", weights=change.current.weight_values)
+show_chart(charts.csi_trend(trend, language=lang, wide=True,
+                            title=findings.trend_summary("csi", trend["month"], trend["csi"], lang)),
+           empty="empty.what.csi")
+
+with st.expander(t("csi.weights_table")):
+    show_table(findings.weights_table(change.current.attributes, lang),
+               {"attribute": "col.attribute", "dimension": "col.dimension", "satisfaction": "col.satisfaction",
+                "importance": "col.importance", "weight": "col.weight", "n": "col.n"},
+               formats={"satisfaction": "%.1f", "importance": "%.2f", "weight": "%.1f%%", "n": "%d"})

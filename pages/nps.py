@@ -1,0 +1,52 @@
+"""NPS: the score with its margin and change, promoters/passives/detractors by month, NPS by
+touchpoint and branch, and the detractors' comments to follow up."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts, findings
+from analytics.filters import trend_window
+from analytics.nps import detractor_verbatims, nps_change, nps_change_by, nps_trend
+from pages._common import language, load, require_router, show_change, show_chart, show_verbatims, t
+from pages._filters import no_data, selection
+
+require_router()
+chosen = selection()
+lang, vs = language(), chosen.vs()
+now, before = chosen.current, chosen.comparison
+
+st.title(t("nps.title"))
+st.caption(t("page.period", period=chosen.period(), vs=vs))
+
+change = load(nps_change, now, before)
+if not change.current.n:
+    no_data("empty.what.nps", chosen)
+headline = findings.nps_headline(change)
+for column, tile in zip(st.columns(3), (headline, *findings.nps_mix_headlines(change))):
+    with column:
+        show_change(tile, vs)
+
+show_chart(charts.nps_mix(load(nps_trend, trend_window(now)), language=lang,
+                          title=findings.change_sentence(headline, lang, vs)), empty="empty.what.nps")
+
+left, right = st.columns(2)
+with left:
+    by_touchpoint = load(nps_change_by, now, before, "touchpoint")
+    show_chart(charts.group_nps(by_touchpoint, "touchpoint", language=lang,
+                                title=findings.group_nps_title(by_touchpoint, "touchpoint", lang, vs)),
+               empty="empty.what.nps")
+with right:
+    by_branch = load(nps_change_by, now, before, "branch")
+    show_chart(charts.group_nps(by_branch, "branch", language=lang,
+                                title=findings.group_nps_title(by_branch, "branch", lang, vs)),
+               empty="empty.what.nps")
+
+st.subheader(t("nps.verbatims"))
+verbatims = load(detractor_verbatims, now, 50)
+if verbatims.empty:
+    st.info(t("empty.chart", what=t("empty.what.detractor_comments")))
+else:
+    st.caption(t("nps.verbatims_note", k=len(verbatims)))
+    show_verbatims(verbatims, {"responded_at": "col.date", "customer_id": "col.customer", "branch": "col.branch",
+                               "touchpoint": "col.touchpoint", "score": "col.score", "comment": "col.comment"},
+                   formats={"responded_at": "date", "customer_id": "short", "score": "%d", "comment": "text"})

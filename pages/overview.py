@@ -1,0 +1,57 @@
+"""Overview: the period's headline numbers with their changes, what changed, and the trends."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts, findings
+from analytics.complaints import complaint_trend, complaint_volume_change, resolution_change, rising_causes
+from analytics.csi import compare_attributes, csi_by, csi_change
+from analytics.filters import trend_window
+from analytics.nps import nps_change, nps_change_by, nps_trend
+from analytics.sentiment import sentiment_by, sentiment_change
+from pages._common import language, load, require_router, show_change, show_chart, show_findings, t
+from pages._filters import no_data, selection
+
+require_router()
+chosen = selection()
+lang, vs = language(), chosen.vs()
+now, before = chosen.current, chosen.comparison
+
+st.title(t("overview.title"))
+st.caption(t("page.period", period=chosen.period(), vs=vs))
+
+nps = load(nps_change, now, before)
+csi = load(csi_change, now, before)
+resolution = load(resolution_change, now, before)
+sentiment = load(sentiment_change, now, before)
+if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.current.n)):
+    no_data("empty.what.feedback", chosen)
+
+headlines = (findings.nps_headline(nps), findings.csi_headline(csi),
+             findings.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
+                                                                  now, before)),
+             findings.negative_share_headline(sentiment))
+for column, headline in zip(st.columns(len(headlines)), headlines):
+    with column:
+        show_change(headline, vs)
+
+st.subheader(t("overview.what_changed"))
+show_findings(findings.what_changed(compare_attributes(csi.current.attributes, csi.previous.attributes),
+                                    load(rising_causes, now, before), load(nps_change_by, now, before, "branch"),
+                                    lang, vs))
+
+st.subheader(t("overview.trends"))
+window = trend_window(now)
+left, right = st.columns(2)
+with left:
+    show_chart(charts.nps_trend(load(nps_trend, window), language=lang,
+                                title=findings.change_sentence(headlines[0], lang, vs)), empty="empty.what.nps")
+    show_chart(charts.complaint_trend(load(complaint_trend, window), language=lang,
+                                      title=findings.change_sentence(headlines[2], lang, vs)),
+               empty="empty.what.complaints")
+with right:
+    show_chart(charts.csi_trend(load(csi_by, window, "month", weights=csi.current.weight_values), language=lang,
+                                title=findings.change_sentence(headlines[1], lang, vs)), empty="empty.what.csi")
+    show_chart(charts.negative_share_trend(load(sentiment_by, window, "month"), language=lang,
+                                           title=findings.change_sentence(headlines[3], lang, vs)),
+               empty="empty.what.sentiment")

@@ -1,0 +1,67 @@
+"""Monthly review: the month's story top to bottom, as a team walks through it on a shared screen,
+and the same story as a report file to circulate (analytics.story, analytics.report)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.filters import months_between
+from analytics.formats import fmt_month
+from analytics.report import report_html
+from analytics.review import month_review
+from analytics.story import story
+from pages import _keys as keys
+from pages._common import (language, load, require_router, show_change, show_chart, show_findings, show_quote, t)
+from pages._filters import choose_month, review_month, selection
+
+_MARK = {"good": ":green[**▲**]", "bad": ":red[**▼**]"}
+
+require_router()
+chosen = selection()
+lang = language()
+
+months = months_between(chosen.options.date_min, chosen.options.date_max)
+month = review_month(chosen)
+if st.session_state.get(keys.REVIEW_MONTH) != month:  # the sidebar moved the month: follow it
+    st.session_state.pop(keys.REVIEW_MONTH, None)
+
+review = load(month_review, month, chosen.current)
+told = story(review, lang)
+
+st.title(told.title)
+st.caption(f"{told.period} · {told.scope}")
+picker, download = st.columns([1, 2], vertical_alignment="bottom")
+with picker:
+    st.selectbox(t("review.month"), months, index=months.index(month), key=keys.REVIEW_MONTH,
+                 format_func=lambda m: fmt_month(m, lang),
+                 on_change=lambda: choose_month(st.session_state[keys.REVIEW_MONTH]))
+with download:
+    st.download_button(t("review.download"), data=lambda: report_html(review, lang).encode(),
+                       file_name=f"review-{month}-{lang}.html", mime="text/html", key=keys.REVIEW_DOWNLOAD,
+                       icon=":material/download:", on_click="ignore", disabled=not review.has_data,
+                       help=t("review.download_note"))
+
+for section in told.sections:
+    st.header(section.title, anchor=section.id, divider="gray")
+    if section.tiles:
+        for column, tile in zip(st.columns(len(section.tiles)), section.tiles):
+            first, second = tile.comparisons
+            with column, st.container(border=True, height="stretch"):
+                show_change(first.change, first.month, label=tile.label, border=False,
+                            detail=" · ".join(part for part in (first.verdict, tile.detail) if part))
+                st.markdown(f"{_MARK.get(second.tone, '')} **{second.delta}** {second.vs}  \n"
+                            f":gray[{second.verdict}]")
+    if section.numbered:
+        st.markdown("\n".join(f"{i}. {finding.text}" for i, finding in enumerate(section.sentences, 1)))
+    else:
+        show_findings(list(section.sentences))
+    if section.figures:
+        places = st.columns(2) if section.columns == 2 else [st.container() for _ in section.figures]
+        for place, figure in zip(places, section.figures):
+            with place:
+                show_chart(figure.figure, empty_text=figure.empty)
+    if section.quotes:
+        for column, quote in zip(st.columns(len(section.quotes)), section.quotes):
+            with column:
+                show_quote(quote.label, quote.text, quote.meta, quote.customer_id, quote.sentiment)
+    for note in section.notes:
+        st.caption(note)

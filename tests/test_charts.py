@@ -1,0 +1,197 @@
+"""Charts carry exactly the analytics' numbers: read back from fig.to_dict(), not from pictures."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+import dbrows
+from analytics import charts, findings
+from analytics.complaints import ComplaintIceberg, cause_pareto
+from analytics.csi import ImportancePerformance
+from analytics.nps import nps_trend
+
+COLORS = charts.COLORS
+
+
+def traces(fig) -> dict:
+    """Traces by name (the name a reader sees in the legend)."""
+    return {t.get("name"): t for t in fig.to_dict()["data"]}
+
+
+def test_pareto_bars_cumulative_line_and_80_percent_line_equal_the_analytics(con):
+    for cause, k in {"Long waiting time": 5, "Fees": 3, "App": 1, "Card": 1}.items():
+        dbrows.complaints(con, [{"cause": cause, "received_at": datetime(2026, 3, 3)}] * k)
+    pareto = cause_pareto(con)
+    fig = charts.pareto(pareto, title=findings.pareto_title(pareto, "en"), language="en")
+    data = traces(fig)
+    bars, line, eighty = data["Complaints"], data["Cumulative share"], data["80% line"]
+    assert bars["y"] == pareto["count"].tolist() == [5, 3, 1, 1]
+    assert list(line["y"]) == pytest.approx([100 * v for v in pareto["cumulative"]]) == [50, 80, 90, 100]
+    assert list(eighty["y"]) == [80.0, 80.0] and eighty["yaxis"] == "y2" and line["yaxis"] == "y2"
+    # the vital few (up to 80%) are the dark bars
+    assert bars["marker"]["color"] == [COLORS["current"]] * 2 + [COLORS["comparison"]] * 2
+    assert fig.to_dict()["layout"]["title"]["text"] == "2 of 4 causes make up 80% of complaints"
+    assert charts.pareto(pareto.iloc[0:0], title="", language="en") is None
+
+
+ATTRIBUTES = pd.DataFrame({
+    "item_code": ["A", "B", "C"], "attribute": ["Waiting time", "Staff courtesy", "Fees"],
+    "satisfaction_now": [55.0, 80.0, 60.0], "n_now": [120, 118, 119],
+    "satisfaction_before": [63.0, 74.0, float("nan")], "n_before": [110, 111, 0],
+    "delta": [-8.0, 6.0, float("nan")], "t": [0.0] * 3, "df": [0.0] * 3, "p_value": [0.001, 0.2, float("nan")],
+    "significant": [True, False, False]})
+
+
+def test_radar_closes_each_loop_on_the_attributes():
+    fig = charts.attribute_radar(ATTRIBUTES, title="t", now_label="Oct 2026", vs_label="Sep 2026", language="en")
+    data = traces(fig)
+    assert data["Oct 2026"]["r"] == [55.0, 80.0, 60.0, 55.0]
+    assert data["Sep 2026"]["r"] == [63.0, 74.0, None, 63.0]  # no data is a gap, not a zero
+    assert data["Oct 2026"]["theta"] == ["Waiting time", "Staff courtesy", "Fees", "Waiting time"]
+    assert fig.to_dict()["layout"]["polar"]["radialaxis"]["range"] == [0, 100]
+
+
+def test_bar_and_line_views_show_the_same_numbers_and_mark_only_significant_differences():
+    bars = traces(charts.attribute_bars(ATTRIBUTES, title="t", now_label="now", vs_label="before", language="en"))
+    # sorted by satisfaction now, lowest at the bottom: Waiting time 55, Fees 60, Staff courtesy 80
+    assert bars["now"]["x"] == [55.0, 60.0, 80.0]
+    assert bars["now"]["text"] == ["55.0 ▼8.0", "60.0", "80.0"]
+    line = traces(charts.attribute_profile(ATTRIBUTES, title="t", now_label="now", vs_label="before", language="en"))
+    assert line["now"]["y"] == [55.0, 80.0, 60.0]
+    assert line["before"]["y"] == [63.0, 74.0, None]
+
+
+def test_nps_mix_stacks_the_shares_of_each_month(con):
+    dbrows.nps(con, [10, 9, 8, 0], responded_at=datetime(2026, 3, 5))
+    dbrows.nps(con, [10, 5], responded_at=datetime(2026, 4, 5))
+    trend = nps_trend(con)
+    fig = charts.nps_mix(trend, title="t", language="en")
+    data = traces(fig)
+    assert data["Promoters (9–10)"]["y"] == [50.0, 50.0]
+    assert data["Passives (7–8)"]["y"] == [25.0, 0.0]
+    assert data["Detractors (0–6)"]["y"] == [25.0, 50.0]
+    assert data["Promoters (9–10)"]["x"] == ["2026-03", "2026-04"]
+    assert data["NPS"]["text"] == ["<b>+25</b>", "<b>0</b>"]
+    assert fig.to_dict()["layout"]["xaxis"]["ticktext"] == ["Mar<br>2026", "Apr"]
+
+
+def test_nps_trend_band_is_the_margin(con):
+    dbrows.nps(con, [10, 9, 8, 0], responded_at=datetime(2026, 3, 5))
+    dbrows.nps(con, [10, 5, 9], responded_at=datetime(2026, 4, 5))
+    trend = nps_trend(con)
+    data = charts.nps_trend(trend, title="t", language="zh").to_dict()["data"]
+    upper, lower, line = data
+    assert line["y"] == trend["score"].tolist()
+    assert lower["y"] == pytest.approx((trend["score"] - trend["moe95"]).tolist())
+    assert upper["y"] == pytest.approx((trend["score"] + trend["moe95"]).tolist())
+
+
+BRANCHES = pd.DataFrame({
+    "branch": ["Guangzhou Tianhe", "Xiamen Siming"], "score": [-20.0, 15.0], "n": [80, 60],
+    "moe95": [20.0, 22.0], "promoters": [20, 20], "passives": [24, 25], "detractors": [36, 15],
+    "score_before": [15.0, 10.0], "n_before": [75, 55], "moe95_before": [20.0, 22.0],
+    "delta": [-35.0, 5.0], "significant": [True, False]})
+
+
+def test_group_nps_bars_margins_and_marked_changes():
+    data = charts.group_nps(BRANCHES, "branch", title="t", language="en").to_dict()["data"]
+    bars, labels = data
+    assert bars["x"] == [-20.0, 15.0] and bars["y"] == ["Guangzhou Tianhe", "Xiamen Siming"]
+    assert bars["error_x"]["array"] == [20.0, 22.0]
+    assert labels["text"] == ["−20.0 (n = 80) ▼35.0", "+15.0 (n = 60)"]
+    assert labels["textfont"]["color"] == [COLORS["bad"], COLORS["ink"]]
+
+
+def test_negative_share_bars_carry_their_group_for_selection():
+    table = pd.DataFrame({"branch": ["North", "South"], "n": [50, 40], "mean": [0.1, -0.1],
+                          "ci_low": [0.0, -0.2], "ci_high": [0.2, 0.0], "negative_share": [0.3, 0.2],
+                          "negative_ci_low": [0.2, 0.1], "negative_ci_high": [0.4, 0.35],
+                          "positive_share": [0.5, 0.5], "positive_ci_low": [0.4, 0.4],
+                          "positive_ci_high": [0.6, 0.6]})
+    bars = charts.group_negative_share(table, "branch", title="t", language="en").to_dict()["data"][0]
+    assert bars["x"] == pytest.approx([20.0, 30.0])
+    assert bars["customdata"] == ["South", "North"]
+    assert bars["error_x"]["array"] == pytest.approx([15.0, 10.0])
+    assert bars["error_x"]["arrayminus"] == pytest.approx([10.0, 10.0])
+
+
+def test_resolution_histogram_colours_the_sla():
+    table = pd.DataFrame({"hours_from": [0.0, 24.0], "hours_to": [24.0, float("nan")], "count": [8, 2],
+                          "share": [0.8, 0.2], "within_sla": [True, False]})
+    bars = charts.resolution_histogram(table, 24, title="t", language="en").to_dict()["data"][0]
+    assert bars["y"] == [8, 2] and bars["x"] == ["≤ 24", "> 24"]
+    assert bars["marker"]["color"] == [COLORS["good"], COLORS["bad"]]
+
+
+def test_iceberg_carries_its_counts():
+    fig = charts.iceberg(ComplaintIceberg(75, 70, 0.05, 1500.0), title="t", language="en")
+    data = traces(fig)
+    assert data["Complaints"]["customdata"] == [75]
+    assert data["Silent dissatisfied"]["customdata"] == [1425.0]  # 1,500 dissatisfied, 75 of them complained
+    assert charts.iceberg(ComplaintIceberg(0, 0, 0.05, None), title="t", language="en") is None
+
+
+def test_gap_diagram_writes_every_gap():
+    summaries = {"gap5": ("−0.39 points (n = 36)", "bad"), "gap1": ("no data", "neutral")}
+    fig = charts.gap_model_diagram(summaries, title="t", language="en")
+    pairs = {gap: text for gap, text in traces(fig)["gaps"]["customdata"]}
+    assert pairs["gap5"] == "−0.39 points (n = 36)"
+    assert pairs["gap1"] == "no data"
+    assert set(pairs) == {"gap1", "gap2", "gap3", "gap4", "gap5"}
+
+
+def test_importance_performance_places_each_attribute_and_keeps_labels_apart():
+    table = pd.DataFrame({"item_code": ["A", "B", "C", "D"], "attribute": ["Waiting time", "Fees", "Staff", "App"],
+                          "importance": [4.4, 4.3, 3.0, 3.1], "satisfaction": [50.0, 51.0, 80.0, 52.0],
+                          "n": [10] * 4, "quadrant": ["fix_first", "fix_first", "possible_overkill", "low_priority"]})
+    grid = ImportancePerformance("stated", 3.7, 58.25, table)
+    data = traces(charts.importance_performance(grid, title="t", x_title="x", language="en"))
+    assert data["Fix first"]["x"] == [4.4, 4.3] and data["Fix first"]["y"] == [50.0, 51.0]
+    # two close points get different label positions
+    assert data["Fix first"]["textposition"][0] != data["Fix first"]["textposition"][1]
+
+
+def test_empty_inputs_give_no_chart():
+    empty = ATTRIBUTES.iloc[0:0]
+    assert charts.attribute_radar(empty, title="t", now_label="a", vs_label="b", language="en") is None
+    assert charts.group_nps(BRANCHES.iloc[0:0], "branch", title="t", language="en") is None
+    assert charts.nps_mix(pd.DataFrame({"month": [], "n": [], "score": [], "promoters": [], "passives": [],
+                                        "detractors": []}), title="t", language="en") is None
+
+
+@pytest.mark.parametrize("text, width, expected", [
+    ("No attribute differs significantly from Sep 2026", 20, "No attribute differs<br>significantly from<br>Sep 2026"),
+    ("优先改进：Problem resolution", 20, "优先改进：Problem<br>resolution"),
+    ("负面占比最高：广州天河", 10, "负面占比最<br>高：广州天<br>河"),
+])
+def test_wrap_keeps_words_whole(text, width, expected):
+    assert charts.wrap(text, width) == expected
+
+
+def test_wrap_never_splits_an_n_or_starts_a_line_with_closing_punctuation():
+    for width in range(8, 40):
+        for text in ("median 17.9 h (n = 68)", "中位数 17.9 小时（n = 68），显著"):
+            lines = charts.wrap(text, width).split("<br>")
+            assert any("n = 68" in line for line in lines), (width, lines)
+            assert not any(line[0] in "）)，" for line in lines), (width, lines)
+
+
+def test_enlarged_charts_scale_every_font_and_the_height_but_not_the_data():
+    fig = charts.count_trend(["2026-09", "2026-10"], [3, 5], title="Complaints", y_title="n", language="en")
+    big = charts.enlarged(fig, 1.25).to_dict()
+    small = fig.to_dict()
+    assert big["data"][0]["y"] == small["data"][0]["y"] == [3, 5]
+    assert big["layout"]["height"] == round(small["layout"]["height"] * 1.25)
+    template = big["layout"]["template"]["layout"]
+    assert template["font"]["size"] == charts.FONT_SIZE * 1.25
+    assert template["title"]["font"]["size"] == charts.TITLE_SIZE * 1.25
+    assert template["xaxis"]["tickfont"]["size"] == 15 * 1.25
+    assert big["data"][0]["marker"] == small["data"][0]["marker"]  # a marker's size is not a font's
+
+
+def test_enlarged_keeps_per_point_font_sizes_in_step():
+    fig = charts.go.Figure(charts.go.Scatter(x=[1, 2], y=[1, 2], mode="text", text=["a", "b"],
+                                             textfont=dict(size=[14, 17])))
+    assert list(charts.enlarged(fig, 2).to_dict()["data"][0]["textfont"]["size"]) == [28, 34]

@@ -1,0 +1,151 @@
+"""Generated sentences: a direction word and a colour only for a change that passes its test."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from analytics import findings
+from analytics.findings import BAD, GOOD, NEUTRAL, Change
+from analytics.nps import NpsResult, compare_nps
+from analytics.stats import two_proportion_z_test
+
+
+def nps_change(now: tuple[int, int, int], before: tuple[int, int, int]):
+    return compare_nps(NpsResult.from_counts(*now), NpsResult.from_counts(*before))
+
+
+def test_a_significant_nps_fall_is_bad_and_says_so():
+    # now 20 promoters, 30 passives, 50 detractors: NPS −30; before 50, 30, 20: +30. Δ = −60.
+    # SE now = 100·sqrt((.2 + .5 − .09)/100) = 7.81; before the same; SE_Δ = 11.05 → |Δ| > 1.96·11.05
+    change = findings.nps_headline(nps_change((20, 30, 50), (50, 30, 20)))
+    assert change.delta == pytest.approx(-60.0)
+    assert (change.significant, change.direction, change.tone) == (True, "down", BAD)
+    assert findings.change_sentence(change, "en", "Sep 2026") == (
+        "NPS fell by 60.0 points to −30.0 vs Sep 2026 (significant)")
+    assert findings.change_sentence(change, "zh", "2026年9月") == "NPS较2026年9月下降 60.0 分，为 −30.0（显著）"
+
+
+def test_a_change_that_does_not_pass_gets_no_direction():
+    # 5/3/2 against 4/3/3: NPS +30 against +10, Δ = +20 with n = 10 each: SE_Δ ≈ 39.5, not significant
+    change = findings.nps_headline(nps_change((5, 3, 2), (4, 3, 3)))
+    assert change.delta == pytest.approx(20.0)
+    assert (change.significant, change.direction, change.tone) == (False, None, NEUTRAL)
+    sentence = findings.change_sentence(change, "en", "Sep 2026")
+    assert sentence == "NPS +30.0: +20.0 vs Sep 2026, not significant"
+    for word in ("rose", "fell", "up", "down"):
+        assert word not in sentence.split()
+
+
+@pytest.mark.parametrize("metric, delta, tone", [
+    ("complaints", 12.0, BAD), ("complaints", -12.0, GOOD),  # fewer complaints is better
+    ("negative_share", 0.1, BAD), ("within_sla", 0.1, GOOD), ("escalation_rate", -0.02, GOOD),
+    ("csi", -3.0, BAD),
+])
+def test_the_tone_follows_which_direction_is_better(metric, delta, tone):
+    change = Change(metric, 1.0, 1.0 - delta, delta, True, 100, 100)
+    assert change.tone == tone
+
+
+def test_an_untested_change_is_never_marked():
+    change = Change("median_hours", 20.0, 18.0, 2.0, False, 50, 40, tested=False)
+    assert change.tone == NEUTRAL
+    assert findings.verdict(change, "en") == "a median: not tested"
+    assert findings.change_sentence(change, "en", "Sep 2026") == (
+        "Median time to resolve 20.0 h: +2.0 h vs Sep 2026 (a median, not tested)")
+
+
+def test_tile_notes():
+    change = Change("negative_share", 0.25, 0.20, 0.05, True, 400, 380, p_value=0.0004, moe95=0.042)
+    assert findings.fmt_value("negative_share", 0.25, "en") == "25.0%"
+    assert findings.fmt_delta("negative_share", 0.05, "en") == "+5.0 pp"
+    assert findings.change_note(change, "en", "Sep 2026") == "vs Sep 2026"
+    assert findings.tile_detail(change, "en") == "significant (p < 0.001) · ± 4.2 pp (95%) · n = 400"
+    assert findings.tile_detail(change, "zh") == "显著（p < 0.001） · ± 4.2 个百分点（95%） · n = 400"
+    no_comparison = Change("csi", 70.0, None, None, False, 12, 0)
+    assert findings.change_note(no_comparison, "en", "Sep 2026") == "no data for Sep 2026"
+    assert findings.change_sentence(no_comparison, "en", "Sep 2026") == (
+        "CSI 70.0; no data for Sep 2026 to compare")
+
+
+def test_nps_mix_headlines_test_the_shares():
+    change = nps_change((20, 30, 50), (50, 30, 20))
+    promoters, detractors = findings.nps_mix_headlines(change)
+    expected = two_proportion_z_test(20, 100, 50, 100)
+    assert promoters.value == pytest.approx(0.2) and promoters.previous == pytest.approx(0.5)
+    assert promoters.p_value == pytest.approx(expected.p_value)
+    assert (promoters.tone, detractors.tone) == (BAD, BAD)
+
+
+ATTRIBUTES = pd.DataFrame({
+    "item_code": ["A", "B", "C"], "attribute": ["Waiting time", "Staff courtesy", "Fees"],
+    "satisfaction_now": [55.0, 80.0, 60.0], "n_now": [120, 118, 119],
+    "satisfaction_before": [63.0, 74.0, 61.0], "n_before": [110, 111, 109],
+    "delta": [-8.0, 6.0, -1.0], "t": [0.0] * 3, "df": [0.0] * 3, "p_value": [0.001, 0.01, 0.7],
+    "significant": [True, True, False]})
+RISING = pd.DataFrame({
+    "cause": ["Mobile app problems", "Fees"], "count_now": [40, 20], "count_before": [15, 25], "change": [25, -5],
+    "share_now": [0.4, 0.2], "share_before": [0.15, 0.25], "z": [3.9, -0.8], "p_value": [0.0001, 0.4],
+    "significant": [True, False], "rising": [True, False]})
+BRANCHES = pd.DataFrame({
+    "branch": ["Guangzhou Tianhe", "Xiamen Siming", None], "score": [-20.0, 15.0, 5.0], "n": [80, 60, 5],
+    "moe95": [20.0, 22.0, 80.0], "promoters": [20, 20, 1], "passives": [24, 25, 3], "detractors": [36, 15, 1],
+    "score_before": [15.0, 10.0, 0.0], "n_before": [75, 55, 4], "moe95_before": [20.0, 22.0, 90.0],
+    "delta": [-35.0, 5.0, 5.0], "significant": [True, False, False]})
+
+
+def test_what_changed_names_the_largest_significant_changes():
+    found = findings.what_changed(ATTRIBUTES, RISING, BRANCHES, "en", "Sep 2026")
+    assert [f.text for f in found] == [
+        "Waiting time: satisfaction fell by 8.0 points to 55.0 vs Sep 2026 (significant, n = 120)",
+        "Staff courtesy: satisfaction rose by 6.0 points to 80.0 vs Sep 2026 (significant, n = 118)",
+        "Mobile app problems: 40.0% of complaints, up from 15.0% vs Sep 2026 (significant, 40 complaints)",
+        "Guangzhou Tianhe: NPS fell by 35.0 points to −20.0 vs Sep 2026 (significant, n = 80)",
+    ]
+    assert [f.tone for f in found] == [BAD, GOOD, BAD, BAD]
+
+
+def test_what_changed_without_a_significant_change_says_so_without_direction():
+    quiet = ATTRIBUTES.assign(significant=False)
+    found = findings.what_changed(quiet, RISING.assign(significant=False, rising=False),
+                                  BRANCHES.assign(significant=False), "en", "Sep 2026")
+    assert [f.text for f in found] == [
+        "No attribute's satisfaction changed significantly vs Sep 2026; the largest difference is "
+        "Waiting time (−8.0, not significant)",
+        "No complaint cause rose significantly vs Sep 2026",
+        "No branch's NPS changed significantly vs Sep 2026; the largest difference is Guangzhou Tianhe "
+        "(−35.0, not significant)",
+    ]
+    assert {f.tone for f in found} == {NEUTRAL}
+
+
+def test_what_changed_of_nothing_is_nothing():
+    empty = findings.what_changed(ATTRIBUTES.iloc[0:0], RISING.iloc[0:0], BRANCHES.iloc[0:0], "en", "Sep 2026")
+    assert empty == []
+
+
+def test_chart_titles_state_the_finding():
+    pareto = pd.DataFrame({"cause": ["A", "B", "C", "D"], "count": [5, 3, 1, 1],
+                           "share": [.5, .3, .1, .1], "cumulative": [.5, .8, .9, 1.0],
+                           "vital_few": [True, True, False, False]})
+    assert findings.pareto_title(pareto, "en") == "2 of 4 causes make up 80% of complaints"
+    assert findings.pareto_title(pareto, "zh") == "4 类原因中的 2 类占全部投诉的 80%"
+    assert findings.rising_title(RISING, "en", "Sep 2026") == (
+        "Mobile app problems rose to 40.0% of complaints from 15.0% vs Sep 2026 (significant)")
+    assert findings.attribute_comparison_title(ATTRIBUTES, "en", "Sep 2026") == (
+        "Waiting time is 8.0 points below Sep 2026 (significant; 2 attributes differ)")
+    assert findings.group_nps_title(BRANCHES, "branch", "en", "Sep 2026") == (
+        "Guangzhou Tianhe: NPS fell by 35.0 points to −20.0 vs Sep 2026 (significant)")
+
+
+def test_trend_summary_has_no_direction_word():
+    text = findings.trend_summary("csi", ["2026-08", "2026-09", "2026-10"], [66.0, math.nan, 62.8], "en")
+    assert text == "CSI 62.8 in Oct 2026; between 62.8 and 66.0 over the last 2 months"
+
+
+def test_with_terms_translates_only_the_dashboards_words():
+    frame = pd.DataFrame({"source": ["nps", "complaint"], "text": ["太差了", "Slow"]})
+    shown = findings.with_terms(frame, {"source": "source"}, "zh")
+    assert shown["source"].tolist() == ["NPS 评论", "投诉描述"]
+    assert shown["text"].tolist() == ["太差了", "Slow"]

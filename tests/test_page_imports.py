@@ -1,0 +1,376 @@
+"""The imports page in AppTest: upload, correct the mapping, import, refuse bad rows, undo, and who
+may do any of it. Every import is checked in the database afterwards."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.access import MAX_FAILURES, set_passphrase
+from loaders.importer import import_file
+from loaders.store import connect
+
+from conftest import PROJECT_ROOT, TEST_DATA
+
+PASSPHRASE = "correct horse battery"
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@pytest.fixture
+def store(db_path, monkeypatch):
+    """The page's store: the app opens FEEDBACK_DB; tests read it through their own connection."""
+    monkeypatch.setenv("FEEDBACK_DB", str(db_path))
+    connection = connect(db_path)
+    yield connection
+    connection.close()
+
+
+def imports_page(at: AppTest) -> AppTest:
+    """The app opens on the overview; the imports page is one click away."""
+    return at.run().switch_page("pages/imports.py").run()
+
+
+@pytest.fixture
+def app(store) -> AppTest:
+    return imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
+
+
+def rows(store, sql, *params):
+    return store.execute(sql, list(params)).fetchall()
+
+
+def count(store, table) -> int:
+    return store.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def upload(at: AppTest, *names: str) -> AppTest:
+    files = [(name, (TEST_DATA / name).read_bytes(), MIME[name.rsplit(".", 1)[1]]) for name in names]
+    return at.file_uploader(key="upload.files").set_value(files).run()
+
+
+def keyed(elements, prefix: str) -> list:
+    return [e for e in elements if e.key and e.key.startswith(prefix)]
+
+
+def import_button(at: AppTest, index: int = 0):
+    return keyed(at.button, "upload.import.")[index]
+
+
+def tables_headed(at: AppTest, *columns: str) -> list:
+    """The tables (read-only or editable) whose first columns are these, as DataFrames."""
+    return [d.value for d in at.dataframe if list(d.value.columns[:len(columns)]) == list(columns)]
+
+
+def shown(markdown: str) -> str:
+    """Markdown as the reader sees it: the page escapes file names and e-mails (pages._upload.plain)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def texts(elements) -> list[str]:
+    return [shown(e.value) for e in elements]
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+# --- empty and with data ---------------------------------------------------------------------
+
+def test_empty_store_shows_open_uploads_and_an_empty_history(app):
+    no_exception(app)
+    assert texts(app.title) == ["Imports"]
+    assert app.info[0].value.startswith("Uploads are open")
+    assert "Nothing has been imported yet." in texts(app.info)
+    assert len(app.file_uploader) == 1
+    assert [b.key for b in app.get("download_button")] == [
+        "upload.template.survey", "upload.template.nps", "upload.template.complaints",
+        "upload.template.management_survey", "upload.template.standards"]
+    assert not keyed(app.button, "upload.undo")
+
+
+def test_with_data_the_history_and_row_counts_show_it(store):
+    import_file(store, TEST_DATA / "nps_gbk.csv")
+    import_file(store, TEST_DATA / "complaints_bom.csv")
+    at = imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
+    no_exception(at)
+    history = tables_headed(at, "Batch")[0]
+    assert sorted(history["File"]) == ["complaints_bom.csv", "nps_gbk.csv"]
+    assert set(history["By"]) == {"command line"}
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["NPS responses"], metrics["Complaints"], metrics["Import batches"]) == ("5", "3", "2")
+    assert at.selectbox(key="upload.undo_batch").options  # analysts (open mode) may undo
+
+
+# --- upload and import -----------------------------------------------------------------------
+
+def test_gbk_csv_with_chinese_headers_imports_through_the_page(app, store):
+    upload(app, "nps_gbk.csv")
+    no_exception(app)
+    assert any("Detected as NPS. 5 rows under the header on row 1." in c.value for c in app.caption)
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["Rows in the file"], metrics["Good rows"], metrics["Rows with problems"]) == ("5", "5", "0")
+    mapping = app.data_editor[0].value
+    assert mapping["column"].tolist()[:3] == ["客户编号", "日期", "推荐得分"]
+    preview = tables_headed(app, "Row", "Customer ID")[0]
+    assert preview["Customer ID"].tolist() == ["C001", "C002", "C003", "C004", "C005"]
+    import_button(app).click().run()
+    no_exception(app)
+    assert texts(app.success)[0].startswith("Imported 5 rows from nps_gbk.csv as batch ")
+    assert {m.label: m.value for m in app.metric}["NPS responses"] == "5"
+    assert rows(store, "SELECT kind, source_file, rows_accepted, rows_rejected, imported_by, status"
+                       " FROM import_batch") == [("nps", "nps_gbk.csv", 5, 0, "upload page", "imported")]
+    assert rows(store, "SELECT customer_id, responded_at, score, touchpoint, comment FROM nps_response"
+                       " WHERE row_no = 2") == [("C001", dt.datetime(2026, 9, 1), 10, "手机银行", "服务很好，非常满意")]
+    # the file stays in the uploader; it is now recognised as imported and offers no second import
+    assert any("This file was imported on" in i.value for i in app.info)
+    assert not keyed(app.button, "upload.import.")
+
+
+def test_survey_workbook_with_questions_sheet_imports_its_ratings(app, store):
+    upload(app, "survey_questions.xlsx")
+    no_exception(app)
+    assert app.selectbox(key=keyed(app.selectbox, "upload.sheet.")[0].key).value == "Responses"
+    ratings_preview = tables_headed(app, "Row", "Item code")[0]
+    assert len(ratings_preview) == 9
+    import_button(app).click().run()
+    no_exception(app)
+    assert (count(store, "survey_response"), count(store, "survey_rating")) == (3, 9)
+    assert rows(store, "SELECT item_code, dimension, kind, score, scale_max FROM survey_rating"
+                       " WHERE row_no = 2 AND kind = 'expectation'") == [("T1", "tangibles", "expectation", 6.0, 7.0)]
+
+
+def test_several_files_at_once_each_get_their_own_card(app, store):
+    upload(app, "nps_gbk.csv", "complaints_bom.csv")
+    no_exception(app)
+    assert len(keyed(app.button, "upload.import.")) == 2
+    import_button(app, 1).click().run()
+    assert (count(store, "complaint"), count(store, "nps_response")) == (3, 0)
+    assert rows(store, "SELECT complaint_ref, escalated, cause FROM complaint ORDER BY row_no LIMIT 2") == \
+        [("K1", False, "Long waiting time"), ("K2", True, "Fees and charges")]
+
+
+def test_a_file_needing_a_corrected_mapping_imports_after_correction(app, store):
+    upload(app, "nps_needs_mapping.csv")
+    assert "The headers do not say which kind of file this is" in app.warning[0].value
+    assert not keyed(app.button, "upload.import.")
+    app.selectbox(key=keyed(app.selectbox, "upload.kind.")[0].key).set_value("nps").run()
+    no_exception(app)
+    assert app.error[0].value == "Map a column to Date, Recommend score (0-10): a file of this kind needs it."
+    editor = app.data_editor[0]
+    assert editor.value["target"].tolist() == ["ignore", "ignore", "ignore", "comment"]
+    app.session_state[editor.key] = {"edited_rows": {0: {"target": "customer_id"}, 1: {"target": "responded_at"},
+                                                     2: {"target": "score"}},
+                                     "added_rows": [], "deleted_rows": []}
+    app.run()
+    no_exception(app)
+    assert not app.error
+    assert "Mapping corrected" in " ".join(c.value for c in app.caption)
+    assert app.success[0].value == "Every row is good: 3 rows are ready to import."
+    import_button(app).click().run()
+    no_exception(app)
+    assert rows(store, "SELECT customer_id, responded_at, score, comment FROM nps_response ORDER BY row_no") == [
+        ("M1", dt.datetime(2026, 10, 1), 9, "Quick and friendly service"),
+        ("M2", dt.datetime(2026, 10, 2), 3, "排队太久了"),
+        ("M3", dt.datetime(2026, 10, 3), 10, None)]
+    assert rows(store, "SELECT count(*) FROM saved_mapping WHERE kind = 'nps'") == [(1,)]
+
+
+def test_a_mapping_mistake_is_explained_and_blocks_the_import(app):
+    upload(app, "nps_gbk.csv")
+    editor = app.data_editor[0]
+    app.session_state[editor.key] = {"edited_rows": {3: {"target": "branch"}}, "added_rows": [],
+                                     "deleted_rows": []}
+    app.run()
+    assert app.error[0].value == ("Branch is mapped from two columns, '触点' and '网点'. Keep one and set the"
+                                  " other to ignore.")
+    assert not keyed(app.button, "upload.import.")
+
+
+def test_bad_rows_refuse_the_file_then_import_with_the_skip_option(app, store):
+    upload(app, "nps_out_of_range.csv")
+    no_exception(app)
+    assert app.warning[0].value.startswith("2 of 4 rows have problems.")
+    problems = tables_headed(app, "Row", "Column", "Value")[0]
+    assert problems.values.tolist() == [
+        [3, "Score", "11", "is outside the scale 0-10", "Use a value from 0 to 10, or correct the scale in the mapping."],
+        [4, "Score", "-1", "is outside the scale 0-10", "Use a value from 0 to 10, or correct the scale in the mapping."]]
+    assert keyed(app.get("download_button"), "upload.report.")
+    import_button(app).click().run()
+    assert app.error[0].value.startswith("Nothing was imported: 2 of 4 rows have problems")
+    assert (count(store, "import_batch"), count(store, "nps_response")) == (0, 0)
+    app.checkbox(key=keyed(app.checkbox, "upload.skip.")[0].key).check().run()
+    import_button(app).click().run()
+    no_exception(app)
+    assert texts(app.success)[0] == ("Imported 2 rows from nps_out_of_range.csv as batch "
+                                    f"{rows(store, 'SELECT id::VARCHAR FROM import_batch')[0][0][:8]}. 2 rows with problems"
+                                    " were skipped and recorded with the batch.")
+    assert rows(store, "SELECT customer_id, score FROM nps_response ORDER BY row_no") == [("C1", 9), ("C4", 8)]
+    assert rows(store, "SELECT rows_accepted, rows_rejected FROM import_batch") == [(2, 2)]
+    skipped = tables_headed(app, "Row", "Column", "Value", "Problem", "How to fix")[-1]
+    assert skipped["Value"].tolist() == ["11", "-1"]
+
+
+def test_undo_asks_first_then_removes_exactly_that_batch(store):
+    kept_nps = import_file(store, TEST_DATA / "nps_gbk.csv")
+    kept = import_file(store, TEST_DATA / "complaints_bom.csv")
+    gone = import_file(store, TEST_DATA / "title_rows.csv")
+    at = imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
+    at.selectbox(key="upload.undo_batch").set_value(gone.batch_id).run()
+    at.button(key="upload.undo_button").click().run()
+    no_exception(at)
+    assert any(m.startswith(f"Batch {gone.batch_id[:8]}: 2 rows of NPS from title_rows.csv")
+               for m in texts(at.markdown))
+    assert count(store, "nps_response") == 7                    # asked, not yet done
+    at.button(key="upload.undo_cancel").click().run()
+    assert count(store, "nps_response") == 7 and "upload.undo_pending" not in at.session_state
+    at.button(key="upload.undo_button").click().run()
+    at.button(key="upload.undo_yes").click().run()
+    no_exception(at)
+    assert any(s.startswith(f"Undone: batch {gone.batch_id[:8]} (2 rows from title_rows.csv)")
+               for s in texts(at.success))
+    assert rows(store, "SELECT DISTINCT batch_id::VARCHAR FROM nps_response") == [(kept_nps.batch_id,)]
+    assert count(store, "nps_response") == 5 and count(store, "complaint") == 3
+    assert rows(store, "SELECT status FROM import_batch WHERE id = ?", gone.batch_id) == [("undone",)]
+    assert rows(store, "SELECT status FROM import_batch WHERE id = ?", kept.batch_id) == [("imported",)]
+
+
+# --- who may change data ---------------------------------------------------------------------
+
+@pytest.fixture
+def locked(store) -> AppTest:
+    set_passphrase(store, PASSPHRASE)
+    import_file(store, TEST_DATA / "nps_gbk.csv")
+    return imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
+
+
+def unlock(at: AppTest, attempt: str, name: str = "") -> AppTest:
+    at.text_input(key="upload.unlock_name").input(name)
+    at.text_input(key="upload.unlock_passphrase").input(attempt)
+    return at.button(key="FormSubmitter:upload.unlock_form-Unlock").click().run()
+
+
+def assert_viewer(at: AppTest) -> None:
+    assert not at.file_uploader
+    assert not keyed(at.button, "upload.undo")
+    assert not keyed(at.selectbox, "upload.undo")
+    assert tables_headed(at, "Batch")[0]["File"].tolist() == ["nps_gbk.csv"]   # the history is for everyone
+
+
+def test_a_viewer_sees_no_uploader_and_no_undo(locked):
+    no_exception(locked)
+    assert_viewer(locked)
+    assert locked.expander[0].label == "Analyst sign-in"
+
+
+def test_a_forged_grant_in_the_session_does_not_unlock(locked):
+    locked.session_state["access.grant"] = {"token": "0" * 64, "at": dt.datetime.now(), "who": "mallory"}
+    locked.run()
+    assert_viewer(locked)
+
+
+def test_wrong_passphrase_is_refused(locked, store):
+    unlock(locked, "not the passphrase")
+    no_exception(locked)
+    assert locked.error[0].value == ("That passphrase is not right. After 4 more wrong attempts sign-in locks"
+                                     " for a while.")
+    assert_viewer(locked)
+
+
+def test_attempts_are_rate_limited_even_for_the_right_passphrase(locked):
+    for i in range(MAX_FAILURES):
+        unlock(locked, f"guess number {i}")
+    assert locked.error[0].value == "Too many wrong passphrases: sign-in is locked for 30 s."
+    unlock(locked, PASSPHRASE)
+    assert locked.error[0].value.startswith("Too many wrong passphrases: sign-in is locked for")
+    assert_viewer(locked)
+    # a new session (another tab, a reload) is locked too: the count lives in the store
+    fresh = imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
+    assert fresh.warning[0].value.startswith("Too many wrong passphrases")
+
+
+def test_right_passphrase_unlocks_upload_and_undo_until_locked_again(locked, store):
+    unlock(locked, PASSPHRASE, name="Li Na")
+    no_exception(locked)
+    assert locked.success[0].value == "Unlocked for analyst Li Na."
+    assert len(locked.file_uploader) == 1 and locked.button(key="upload.undo_button")
+    upload(locked, "complaints_bom.csv")
+    import_button(locked).click().run()
+    assert rows(store, "SELECT imported_by FROM import_batch WHERE kind = 'complaints'") == [("Li Na",)]
+    locked.button(key="upload.lock").click().run()
+    assert not locked.file_uploader and not keyed(locked.button, "upload.undo")
+
+
+def test_a_new_passphrase_locks_unlocked_sessions(locked, store):
+    unlock(locked, PASSPHRASE)
+    assert locked.file_uploader
+    set_passphrase(store, "a completely new passphrase")
+    locked.run()
+    assert not locked.file_uploader
+
+
+OIDC_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                         "client_id": "dashboard", "client_secret": "s",
+                         "server_metadata_url": "https://login.example/.well-known/openid-configuration"},
+                "analysts": {"emails": ["li.na@bank.example", "@analytics.bank.example"]}}
+
+
+@pytest.mark.parametrize("user, analyst, message", [
+    ({"is_logged_in": True, "email": "li.na@bank.example"}, True, "Signed in as li.na@bank.example (analyst)."),
+    ({"is_logged_in": True, "email": "wang@analytics.bank.example"}, True,
+     "Signed in as wang@analytics.bank.example (analyst)."),
+    ({"is_logged_in": True, "email": "manager@bank.example"}, False,
+     "Signed in as manager@bank.example, who is not on the analysts' list: you can read the history but not"
+     " import or undo."),
+    ({"is_logged_in": False}, False, "Importing and undoing are for analysts. Sign in with your work account."),
+])
+def test_oidc_analysts_are_the_allow_listed_emails(store, user, analyst, message):
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.secrets.update(OIDC_SECRETS)
+    at.user = user
+    imports_page(at)
+    no_exception(at)
+    assert message in texts(at.success) + texts(at.info)
+    assert bool(at.file_uploader) is analyst
+    assert (at.button(key="upload.sign_in") is not None) if not user["is_logged_in"] else True
+
+
+# --- in Chinese ------------------------------------------------------------------------------
+
+def test_the_page_in_chinese(store):
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "zh"
+    imports_page(at)
+    upload(at, "nps_out_of_range.csv")
+    no_exception(at)
+    assert texts(at.title) == ["数据导入"]
+    assert [h.value for h in at.header] == ["上传文件", "导入历史", "数据库中的行数", "导入模板"]
+    assert at.warning[0].value == "4 行中有 2 行存在问题。请在文件中修正后重新上传，或只导入有效行并跳过这些行。"
+    problems = tables_headed(at, "行号", "列", "值")[0]
+    assert problems.columns.tolist() == ["行号", "列", "值", "问题", "修改方法"]
+    assert problems["问题"].tolist() == ["超出量表范围 0-10", "超出量表范围 0-10"]
+    assert import_button(at).label == "导入"
+
+
+def test_the_demo_files_import_through_the_page_as_they_do_from_the_command_line(app, store, tmp_path):
+    from loaders.demo import DEMO_FOLDER, FILE_NAMES
+
+    files = [(name, (DEMO_FOLDER / name).read_bytes(), MIME[name.rsplit(".", 1)[1]])
+             for name in FILE_NAMES.values()]
+    app.file_uploader(key="upload.files").set_value(files).run()
+    no_exception(app)
+    for i in range(len(files)):
+        keyed(app.button, "upload.import.")[0].click().run()
+        no_exception(app)
+    by_page = {t: count(store, t) for t in ("survey_response", "survey_rating", "nps_response",
+                                            "complaint", "management_rating", "service_standard")}
+    # The same files through the command line's import, into a second store.
+    reference = connect(tmp_path / "cli.duckdb")
+    for name in FILE_NAMES.values():
+        import_file(reference, DEMO_FOLDER / name)
+    by_cli = {t: count(reference, t) for t in by_page}
+    reference.close()
+    assert by_page == by_cli
+    assert by_page["survey_response"] == 4000 and by_page["nps_response"] == 6000
+    assert rows(store, "SELECT count(*) FROM import_batch WHERE imported_by = 'upload page'") == [(5,)]

@@ -1,0 +1,244 @@
+"""Every page of the dashboard, run with Streamlit's AppTest from app.py: on the demo store, on an
+empty store and on a store with one kind of data; the numbers shown equal the analytics' results
+for the same filters; filters and language survive the URL."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import dbrows
+from analytics.complaints import complaint_volume_change, repeat_complainants, resolution_change
+from analytics.csi import compare_attributes, csi_change
+from analytics.filters import Filters, company_wide, latest_full_month, same_period_last_year
+from analytics.findings import (complaints_headline, csi_headline, fmt_delta, fmt_value, negative_share_headline,
+                                nps_headline, nps_mix_headlines, polarity_headline, repeat_summary,
+                                resolution_headlines)
+from analytics.i18n import translate
+from analytics.nps import nps_change
+from analytics.sentiment import sentiment_change
+from app import PAGES
+from loaders.store import connect
+from pages import _keys as keys
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+SEPTEMBER = Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))
+VIEW_PAGES = [spec.path for spec in PAGES if spec.path != "pages/imports.py"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pages") / "demo.duckdb"
+    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500"],
+                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+    return path
+
+
+@pytest.fixture
+def demo_con(demo_store):
+    # the same configuration as the app's connection, so both share the one open database
+    con = connect(demo_store)
+    yield con
+    con.close()
+
+
+def open_app(store: Path, monkeypatch, page: str | None = None, **params) -> AppTest:
+    monkeypatch.setenv("FEEDBACK_DB", str(store))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at) -> list[tuple[str, str, str]]:
+    return [(m.label, m.value, m.delta) for m in at.metric]
+
+
+def tile(change, language="en"):
+    delta = "" if change.delta is None else fmt_delta(change.metric, change.delta, language)
+    return (translate(f"metric.{change.metric}", language), fmt_value(change.metric, change.value, language), delta)
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("page", VIEW_PAGES + ["pages/imports.py"])
+def test_every_page_renders_on_the_demo_store(demo_store, monkeypatch, page, language):
+    at = open_app(demo_store, monkeypatch, page, lang=language, month="2026-10")
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a title"
+    assert at.session_state[keys.LANGUAGE] == language
+    if page != "pages/imports.py":
+        assert figures(at), "every view draws charts"
+
+
+@pytest.mark.parametrize("page", VIEW_PAGES)
+def test_every_page_on_an_empty_store_says_where_data_comes_from(tmp_path, monkeypatch, page):
+    at = open_app(tmp_path / "empty.duckdb", monkeypatch, page)
+    assert [i.value for i in at.info] == [translate("empty.store", "en")]
+    assert not at.metric and not figures(at)
+
+
+@pytest.fixture(scope="module")
+def nps_only_store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("nps_only") / "nps.duckdb"
+    con = connect(path)
+    dbrows.nps(con, [10, 9, 8, 3, 10], branch="North", responded_at=datetime(2026, 10, 5))
+    dbrows.nps(con, [6, 9], branch="North", responded_at=datetime(2026, 9, 5))
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("page, what", [
+    ("pages/csi.py", "empty.what.csi"), ("pages/sentiment.py", "empty.what.sentiment"),
+    ("pages/complaints.py", "empty.what.complaints"),
+])
+def test_a_selection_without_that_data_says_so(nps_only_store, monkeypatch, page, what):
+    at = open_app(nps_only_store, monkeypatch, page, month="2026-10")
+    expected = translate("empty.selection", "en", what=translate(what, "en"), period="Oct 2026")
+    assert [i.value for i in at.info] == [expected]
+    assert not at.error
+
+
+def test_the_gap_page_explains_every_missing_gap(nps_only_store, monkeypatch):
+    at = open_app(nps_only_store, monkeypatch, "pages/gaps.py", month="2026-10")
+    infos = [i.value for i in at.info]
+    for gap in ("gap1", "gap2", "gap3", "gap4", "gap5"):
+        assert any(text.startswith(translate(f"gaps.missing.{gap}", "en")) for text in infos), gap
+
+
+def test_overview_with_nps_only(nps_only_store, monkeypatch):
+    at = open_app(nps_only_store, monkeypatch, month="2026-10")
+    con = connect(nps_only_store)
+    try:
+        expected = tile(nps_headline(nps_change(con, OCTOBER, SEPTEMBER)))
+    finally:
+        con.close()
+    assert metrics(at)[0] == expected
+
+
+def test_the_default_period_is_the_latest_full_month(demo_store, demo_con, monkeypatch):
+    at = open_app(demo_store, monkeypatch)
+    last = demo_con.execute("SELECT max(received_at) FROM complaint").fetchone()[0].date()
+    assert at.session_state[keys.FILTER_MONTH] == latest_full_month(last, date.today())
+    assert at.query_params["month"] == at.session_state[keys.FILTER_MONTH]
+    assert at.query_params["compare"] == "previous"
+
+
+def test_overview_tiles_equal_the_analytics(demo_store, demo_con, monkeypatch):
+    at = open_app(demo_store, monkeypatch, month="2026-10")
+    resolution = resolution_change(demo_con, OCTOBER, SEPTEMBER)
+    expected = [
+        tile(nps_headline(nps_change(demo_con, OCTOBER, SEPTEMBER))),
+        tile(csi_headline(csi_change(demo_con, OCTOBER, SEPTEMBER))),
+        tile(complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
+                                                         OCTOBER, SEPTEMBER))),
+        tile(negative_share_headline(sentiment_change(demo_con, OCTOBER, SEPTEMBER))),
+    ]
+    assert metrics(at) == expected
+    assert at.subheader[0].value == translate("overview.what_changed", "en")
+
+
+def test_nps_page_tiles_equal_the_analytics(demo_store, demo_con, monkeypatch):
+    at = open_app(demo_store, monkeypatch, "pages/nps.py", month="2026-10")
+    change = nps_change(demo_con, OCTOBER, SEPTEMBER)
+    assert metrics(at) == [tile(nps_headline(change))] + [tile(c) for c in nps_mix_headlines(change)]
+
+
+def test_csi_page_tile_and_radar_equal_the_analytics(demo_store, demo_con, monkeypatch):
+    at = open_app(demo_store, monkeypatch, "pages/csi.py", month="2026-10")
+    change = csi_change(demo_con, OCTOBER, SEPTEMBER)
+    assert metrics(at) == [tile(csi_headline(change))]
+    attributes = compare_attributes(change.current.attributes, change.previous.attributes)
+    radar = figures(at)[0]["data"]
+    now = next(trace for trace in radar if trace["name"] == "Oct 2026")
+    assert now["r"] == pytest.approx(attributes["satisfaction_now"].tolist() + attributes["satisfaction_now"][:1].tolist())
+
+
+def test_csi_page_compares_with_the_company_average(demo_store, demo_con, monkeypatch):
+    at = open_app(demo_store, monkeypatch, "pages/csi.py", month="2026-10", region="South")
+    at.segmented_control(key=keys.CSI_AGAINST).set_value("company").run()
+    south = replace(OCTOBER, regions=("South",))
+    change = csi_change(demo_con, south, company_wide(south))
+    assert metrics(at) == [tile(csi_headline(change))]
+    assert "company average" in at.metric[0].proto.delta_description
+
+
+def test_sentiment_page_tiles_follow_the_source(demo_store, demo_con, monkeypatch):
+    at = open_app(demo_store, monkeypatch, "pages/sentiment.py", month="2026-10")
+    at.segmented_control(key=keys.SENTIMENT_SOURCE).set_value("complaint").run()
+    change = sentiment_change(demo_con, OCTOBER, SEPTEMBER, "complaint")
+    assert metrics(at) == [tile(polarity_headline(change)), tile(negative_share_headline(change))]
+
+
+def test_complaints_page_tiles_equal_the_analytics(demo_store, demo_con, monkeypatch):
+    at = open_app(demo_store, monkeypatch, "pages/complaints.py", month="2026-10")
+    resolution = resolution_change(demo_con, OCTOBER, SEPTEMBER)
+    heads = resolution_headlines(resolution)
+    value, _ = repeat_summary(repeat_complainants(demo_con, OCTOBER), "en")
+    assert metrics(at) == [
+        tile(complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
+                                                         OCTOBER, SEPTEMBER))),
+        tile(heads["within_sla"]), tile(heads["median_hours"]), tile(heads["escalation_rate"]),
+        (translate("metric.repeat", "en"), value, ""),  # beside the iceberg
+    ]
+    pareto = figures(at)[0]["data"]
+    assert sum(pareto[0]["y"]) == resolution.current.n - demo_con.execute(
+        "SELECT count(*) FROM complaint WHERE cause IS NULL AND received_at >= '2026-10-01'"
+        " AND received_at < '2026-11-01'").fetchone()[0]
+
+
+def test_a_link_reopens_the_same_page_filters_and_language(demo_store, demo_con, monkeypatch):
+    params = {"lang": "zh", "month": "2026-08", "region": "South", "channel": ["Branch", "Phone"],
+              "compare": "last_year"}
+    at = open_app(demo_store, monkeypatch, "pages/nps.py", **params)
+    # what the URL carries after the page ran: the same choices
+    assert {k: at.query_params[k] for k in params} == params
+    assert at.title[0].value == translate("nps.title", "zh")
+    august = Filters(date_from=date(2026, 8, 1), date_to=date(2026, 8, 31), regions=("South",),
+                     channels=("Branch", "Phone"))
+    change = nps_change(demo_con, august, same_period_last_year(august))
+    assert metrics(at)[0] == tile(nps_headline(change), "zh")
+    assert at.caption[0].value == translate("page.period", "zh", period="2026年8月", vs="2025年8月")
+
+
+def test_custom_dates_come_back_from_the_url(demo_store, monkeypatch):
+    at = open_app(demo_store, monkeypatch, "pages/complaints.py", **{"from": "2026-09-15", "to": "2026-10-14"})
+    assert at.session_state[keys.FILTER_MONTH] == "custom"
+    assert (at.query_params["from"], at.query_params["to"]) == ("2026-09-15", "2026-10-14")
+    assert "month" not in at.query_params
+    assert at.caption[0].value.startswith("15 Sep 2026 – 14 Oct 2026")
+
+
+def test_a_sidebar_change_updates_the_numbers_and_the_url(demo_store, demo_con, monkeypatch):
+    at = open_app(demo_store, monkeypatch, "pages/nps.py", month="2026-10")
+    at.multiselect(key=keys.choice(keys.FILTER_REGIONS)).set_value(["North"]).run()
+    assert at.query_params["region"] == "North"
+    north = replace(OCTOBER, regions=("North",))
+    assert metrics(at)[0] == tile(nps_headline(nps_change(demo_con, north, replace(SEPTEMBER, regions=("North",)))))
+    at.radio(key=keys.choice(keys.LANGUAGE)).set_value("zh").run()
+    assert at.query_params["lang"] == "zh"
+    assert at.title[0].value == translate("nps.title", "zh")
+    assert at.query_params["region"] == "North"  # the filter survives the language switch
+
+
+def test_invalid_url_values_fall_back_to_defaults(demo_store, monkeypatch):
+    at = open_app(demo_store, monkeypatch, month="1999-01", region="Atlantis", compare="sideways", lang="fr")
+    assert at.session_state[keys.FILTER_REGIONS] == []
+    assert at.query_params["compare"] == "previous"
+    assert at.query_params["lang"] == "en"
+    assert at.query_params["month"] != "1999-01"

@@ -1,0 +1,77 @@
+"""What the upload page shows before importing: the stored rows to be, every problem, skipped rows."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from loaders.errors import UnknownKindError
+from loaders.importer import check, import_file, prepare, preview, rejected_rows
+from loaders.validate import staged_problem_list
+
+from conftest import TEST_DATA
+
+
+def test_nps_preview_is_the_first_rows_as_stored(con):
+    prepared = prepare(con, TEST_DATA / "nps_gbk.csv")
+    check(con, prepared)
+    frames = preview(con, prepared, limit=2)
+    assert list(frames) == ["nps_response"]
+    frame = frames["nps_response"]
+    # only the mapped columns, in the stored table's order
+    assert list(frame.columns) == ["row_no", "customer_id", "responded_at", "score", "touchpoint", "branch",
+                                   "region", "comment"]
+    assert frame.to_dict("records")[0] == {
+        "row_no": 2, "customer_id": "C001", "responded_at": dt.datetime(2026, 9, 1), "score": 10.0,
+        "touchpoint": "手机银行", "branch": "Shanghai Pudong", "region": "East", "comment": "服务很好，非常满意"}
+    assert frame["responded_at"].tolist()[1] == dt.datetime(2026, 9, 2)   # 2026/09/02
+
+
+def test_preview_leaves_out_bad_rows(con):
+    prepared = prepare(con, TEST_DATA / "nps_out_of_range.csv")
+    report = check(con, prepared)
+    assert (report.rows_total, report.rows_invalid) == (4, 2)
+    frame = preview(con, prepared)["nps_response"]
+    assert frame["customer_id"].tolist() == ["C1", "C4"]     # C2 = 11 and C3 = -1 are out of range
+
+
+def test_survey_preview_has_its_ratings_long_without_not_applicable_codes(con):
+    prepared = prepare(con, TEST_DATA / "survey_questions.xlsx")
+    check(con, prepared)
+    frames = preview(con, prepared)
+    assert list(frames) == ["survey_response", "survey_rating"]
+    assert frames["survey_response"]["respondent_id"].tolist() == ["R1", "R2", "R3"]
+    ratings = frames["survey_rating"]
+    # R1: Q1, Q2, E_T1, P_T1 = 4; R2: Q1, (Q2 = 0 is N/A), E_T1, P_T1 = 3; R3: Q1, Q2 = 2 -> 9
+    assert len(ratings) == 9
+    assert ratings.iloc[0].to_dict() == {"row_no": 2, "item_code": "Q1", "item_text": "Waiting time",
+                                         "dimension": "responsiveness", "kind": "satisfaction", "score": 5.0,
+                                         "scale_min": 1.0, "scale_max": 5.0}
+    assert not ((ratings["row_no"] == 3) & (ratings["item_code"] == "Q2")).any()
+
+
+def test_staged_problem_list_has_every_problem_with_row_and_fix(con):
+    prepared = prepare(con, TEST_DATA / "nps_out_of_range.csv")
+    report = check(con, prepared)
+    problems = staged_problem_list(con, prepared.source)
+    assert len(problems) == report.problem_count == 2
+    assert [(p.row, p.column, p.value, p.problem) for p in problems] == [
+        (3, "Score", "11", "is outside the scale 0-10"), (4, "Score", "-1", "is outside the scale 0-10")]
+    assert problems[0].fix == "Use a value from 0 to 10, or correct the scale in the mapping."
+
+
+def test_rejected_rows_of_a_batch(con):
+    result = import_file(con, TEST_DATA / "nps_out_of_range.csv", skip_invalid=True)
+    skipped = rejected_rows(con, result.batch_id)
+    assert skipped[["row", "column", "value"]].values.tolist() == [[3, "Score", "11"], [4, "Score", "-1"]]
+    clean = import_file(con, TEST_DATA / "nps_gbk.csv")
+    assert rejected_rows(con, clean.batch_id).empty
+
+
+def test_unknown_headers_raise_unknown_kind(con):
+    with pytest.raises(UnknownKindError, match="cannot tell which kind of file"):
+        prepare(con, TEST_DATA / "nps_needs_mapping.csv")
+    # named as NPS, the file reads, with only the comment mapped
+    prepared = prepare(con, TEST_DATA / "nps_needs_mapping.csv", kind="nps")
+    assert prepared.mapping.fields == {"comment": "Why"}
+    assert prepared.source.row_count == 3

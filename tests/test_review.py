@@ -1,0 +1,170 @@
+"""The month in review on small hand-made tables: headlines vs last month and last year, the
+representative verbatims, the most common theme, and the areas to act on with their numbers."""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+import dbrows
+from analytics.csi import quadrants
+from analytics.filters import Filters
+from analytics.gaps import Gap1Result, Gap5Result, GapModel
+from analytics.review import SECTIONS, areas_to_act_on, month_review, most_typical
+
+OCT, SEP, OCT_LAST_YEAR = datetime(2026, 10, 12, 9), datetime(2026, 9, 12, 9), datetime(2025, 10, 12, 9)
+
+
+@pytest.fixture
+def small(con):
+    # NPS: October 10 10 9 8 3 -> (3 - 1)/5 = +40; September 10 6 6 5 -> (1 - 3)/4 = -50;
+    # October last year 9 7 -> (1 - 0)/2 = +50.
+    dbrows.nps(con, [10, 10, 9], responded_at=OCT, branch="North")
+    dbrows.nps(con, [8], responded_at=OCT, branch="North", comment="great service", sentiment=0.8)
+    dbrows.nps(con, [3], responded_at=OCT, branch="North", comment="awful queue", sentiment=-0.9,
+               customer_id="C000001")
+    dbrows.nps(con, [10, 6, 6, 5], responded_at=SEP, branch="North")
+    dbrows.nps(con, [9, 7], responded_at=OCT_LAST_YEAR, branch="North")
+    # CSI on a 1–5 scale, equal weights: October A 5,4 -> 87.5, B 3,4 -> 62.5, CSI 75.0;
+    # September A 3,2 and B 3,2 -> 37.5 each, CSI 37.5.
+    for a, b, at in ((5, 3, OCT), (4, 4, OCT), (3, 3, SEP), (2, 2, SEP)):
+        dbrows.respondent(con, [("A", "satisfaction", a, 1, 5, "Waiting time"),
+                                ("B", "satisfaction", b, 1, 5, "Staff courtesy")], responded_at=at)
+    # Complaints: October three about fees and one about staff; one in September.
+    dbrows.complaints(con, [
+        {"cause": "Fees", "description": "fee charged twice", "received_at": datetime(2026, 10, 20), "sentiment": -0.2},
+        {"cause": "Fees", "description": "fee charged", "received_at": datetime(2026, 10, 10), "sentiment": -0.2,
+         "customer_id": "C000002", "branch": "South"},
+        {"cause": "Fees", "description": "hidden fee", "received_at": datetime(2026, 10, 5), "sentiment": -0.2},
+        {"cause": "Staff", "description": "rude staff", "received_at": datetime(2026, 10, 3), "sentiment": -0.2},
+        {"cause": "Fees", "description": "fee", "received_at": datetime(2026, 9, 3)},
+    ])
+    return con
+
+
+def test_headlines_against_last_month_and_last_year(small):
+    review = month_review(small, "2026-10")
+    assert (review.current.date_from, review.current.date_to) == (date(2026, 10, 1), date(2026, 10, 31))
+    assert (review.previous.date_from, review.previous.date_to) == (date(2026, 9, 1), date(2026, 9, 30))
+    assert (review.last_year.date_from, review.last_year.date_to) == (date(2025, 10, 1), date(2025, 10, 31))
+    nps = review.headline("nps")
+    assert (nps.vs_previous.value, nps.vs_previous.previous, nps.vs_last_year.previous) == (40.0, -50.0, 50.0)
+    assert (nps.vs_previous.n, nps.vs_previous.n_previous, nps.vs_last_year.n_previous) == (5, 4, 2)
+    # SE now = 100·sqrt((.6 + .2 − .4²)/5) = 35.78, SE Sep = 100·sqrt((.25 + .75 − .5²)/4) = 43.30:
+    # |Δ| = 90 < 1.96·sqrt(35.78² + 43.30²) = 110.1, so no marker
+    assert nps.vs_previous.delta == pytest.approx(90.0) and not nps.vs_previous.significant
+    assert nps.vs_previous.direction is None
+    csi = review.headline("csi")
+    assert csi.vs_previous.value == pytest.approx(75.0) and csi.vs_previous.previous == pytest.approx(37.5)
+    assert csi.vs_last_year.previous is None and csi.vs_last_year.delta is None  # no survey a year ago
+    complaints = review.headline("complaints")
+    assert (complaints.vs_previous.value, complaints.vs_previous.previous, complaints.vs_previous.delta) == (4, 1, 3)
+    assert (complaints.vs_last_year.previous, complaints.vs_last_year.delta) == (0, 4)
+    negative = review.headline("negative_share")
+    # October's texts: 0.8, −0.9 and four complaints at −0.2: 5 of 6 below −0.05
+    assert negative.vs_previous.value == pytest.approx(5 / 6) and negative.vs_previous.n == 6
+
+
+def test_a_significant_change_gets_a_direction_only_when_its_test_passes(con):
+    # 12 complaints in October (31 days) against 1 in September (30 days): the exact conditional
+    # test gives P(X ≥ 12 | 13, 31/61) ≈ 0.002 one-sided, significant; a rise in complaints is bad.
+    dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i)} for i in range(12)]
+                      + [{"received_at": datetime(2026, 9, 9)}])
+    change = month_review(con, "2026-10").headline("complaints").vs_previous
+    assert (change.delta, change.significant, change.direction, change.tone) == (11, True, "up", "bad")
+    assert change.p_value < 0.01
+
+
+def test_the_most_typical_text_shares_most_of_its_words():
+    # words: {fee, charged, twice}, {fee, charged}, {hidden, fee}; df fee 3, charged 2, twice 1, hidden 1
+    # mean shares: (3+2+1)/3/3 = 0.667, (3+2)/2/3 = 0.833, (1+3)/2/3 = 0.667
+    typical = most_typical(["fee charged twice", "fee charged", "hidden fee"])
+    assert typical.index == 1 and typical.score == pytest.approx(5 / 6)
+
+
+def test_equal_scores_go_to_the_first_text_the_newest():
+    assert most_typical(["card blocked", "card blocked"]).index == 0
+    assert most_typical(["", "ok"]).index == 0  # neither has a word: both score 0
+
+
+def test_the_three_verbatims(small):
+    review = month_review(small, "2026-10")
+    kinds = {v.kind: v for v in review.verbatims}
+    assert list(kinds) == ["most_negative", "most_positive", "common_theme"]
+    assert (kinds["most_negative"].text, kinds["most_negative"].source) == ("awful queue", "nps")
+    assert kinds["most_negative"].customer_id == "C000001"
+    assert (kinds["most_positive"].text, kinds["most_positive"].sentiment) == ("great service", 0.8)
+    theme = kinds["common_theme"]
+    # Fees is the month's most frequent cause (3 of 4 complaints); its most typical is "fee charged"
+    assert (theme.theme, theme.theme_count, theme.theme_n) == ("Fees", 3, 4)
+    assert (theme.text, theme.branch, theme.customer_id) == ("fee charged", "South", "C000002")
+    assert theme.typicality == pytest.approx(5 / 6)
+
+
+def test_a_month_without_texts_has_no_verbatims(con):
+    dbrows.nps(con, [9], responded_at=OCT)
+    review = month_review(con, "2026-10")
+    assert review.verbatims == () and review.has_data
+
+
+def test_an_empty_month_has_no_data(con):
+    review = month_review(con, "2026-10")
+    assert not review.has_data and review.actions == () and review.verbatims == ()
+
+
+def test_filters_narrow_every_figure_but_the_month_is_the_months(small):
+    review = month_review(small, "2026-10", Filters(date_from=date(2020, 1, 1), branches=("South",)))
+    assert review.current == Filters(date(2026, 10, 1), date(2026, 10, 31), branches=("South",))
+    assert review.headline("complaints").vs_previous.value == 1
+    assert review.headline("nps").vs_previous.n == 0
+
+
+def test_the_sections_are_in_the_issues_order():
+    assert SECTIONS == ("headlines", "csi", "gaps", "nps", "complaints", "sentiment", "verbatims", "actions")
+
+
+def _gaps(rows) -> GapModel:
+    dimensions = pd.DataFrame(rows, columns=["dimension", "perception", "expectation", "gap", "n_items", "n",
+                                             "importance"])
+    return GapModel(Gap5Result(items=pd.DataFrame(), dimensions=dimensions, overall=float(dimensions["gap"].mean())),
+                    Gap1Result(items=pd.DataFrame(), dimensions=pd.DataFrame()), pd.DataFrame())
+
+
+def test_areas_to_act_on_state_their_numbers():
+    # importance 4.5, 4.0, 3.0, 2.5 (mean 3.5); satisfaction 50, 80, 40, 90 (mean 65):
+    # only A is important and below the mean satisfaction, so only A is fix-first
+    attributes = pd.DataFrame({"item_code": ["A", "B", "C", "D"], "attribute": ["Waiting", "Staff", "Decor", "Coffee"],
+                               "importance": [4.5, 4.0, 3.0, 2.5], "satisfaction": [50.0, 80.0, 40.0, 90.0],
+                               "n": [40, 41, 42, 43]})
+    grid = quadrants(attributes, "stated")
+    gaps = _gaps([("reliability", 5.4, 6.2, -0.8, 4, 10, math.nan), ("tangibles", 6.0, 5.7, 0.3, 4, 11, math.nan),
+                  ("responsiveness", 5.0, 5.5, -0.5, 4, 12, math.nan), ("assurance", 5.8, 5.9, -0.1, 4, 13, math.nan)])
+    rising = pd.DataFrame({"cause": ["App", "Fees", "Staff"], "count_now": [30, 20, 10], "count_before": [10, 20, 30],
+                           "share_now": [0.5, 1 / 3, 1 / 6], "share_before": [1 / 6, 1 / 3, 0.5],
+                           "p_value": [0.0001, 1.0, 0.0001], "significant": [True, False, True],
+                           "rising": [True, False, False]})
+    branches = pd.DataFrame({"branch": ["North", "South", None], "score": [-20.0, 30.0, 0.0],
+                             "score_before": [25.0, 10.0, 50.0], "delta": [-45.0, 20.0, -50.0],
+                             "significant": [True, True, True], "n": [50, 60, 5]})
+    actions = areas_to_act_on(grid, gaps, rising, branches)
+    assert [(a.kind, a.subject, a.value, a.reference, a.detail, a.n) for a in actions] == [
+        ("fix_first", "Waiting", 50.0, 65.0, 4.5, 40),
+        ("gap", "reliability", -0.8, 6.2, 5.4, 10),  # the two largest shortfalls, largest first
+        ("gap", "responsiveness", -0.5, 5.5, 5.0, 12),
+        ("rising_cause", "App", 0.5, 1 / 6, 30, 60),  # 30 of the 60 complaints with a cause
+        ("branch_nps", "North", -20.0, 25.0, -45.0, 50),  # a rise is no action; an unknown branch is left out
+    ]
+    assert actions[3].p_value == 0.0001
+
+
+def test_nothing_to_act_on_without_importance_shortfalls_or_significant_moves():
+    attributes = pd.DataFrame({"item_code": ["A"], "attribute": ["Waiting"], "importance": [1.0],
+                               "satisfaction": [50.0], "n": [4]})
+    gaps = _gaps([("tangibles", 6.0, 5.7, 0.3, 4, 11, math.nan)])
+    empty_rising = pd.DataFrame({c: [] for c in ("cause", "count_now", "share_now", "share_before", "p_value",
+                                                  "rising")})
+    branches = pd.DataFrame({"branch": ["North"], "score": [10.0], "score_before": [40.0], "delta": [-30.0],
+                             "significant": [False], "n": [9]})
+    assert areas_to_act_on(quadrants(attributes, None), gaps, empty_rising, branches) == ()

@@ -1,0 +1,162 @@
+"""`python -m analytics summary --json` on the demo store equals plain pandas on the demo files.
+
+The pandas side reads the committed spreadsheets with pandas/openpyxl and applies DESIGN.md's
+definitions directly; the only shared code is the sentiment scorer and the keyword cause
+deriver, which are the definitions of those two fields (the loaders store what they return).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analytics.complaints import derive_causes
+from analytics.sentiment import polarity
+from loaders.demo import DEMO_FOLDER, FILE_NAMES
+from loaders.importer import import_file
+from loaders.store import connect
+
+from conftest import PROJECT_ROOT
+
+MONTH_FROM, MONTH_TO = "2026-10-01", "2026-10-31"
+SLA_HOURS = 24
+
+
+def sheet(name: str, title: str) -> pd.DataFrame:
+    rows = list(load_workbook(DEMO_FOLDER / name, read_only=True)[title].values)
+    width = len(rows[0])
+    return pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows[1:]], columns=rows[0])
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("summary") / "demo.duckdb"
+    con = connect(path)
+    for name in FILE_NAMES.values():
+        import_file(con, DEMO_FOLDER / name)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def cli_summary(demo_db):
+    done = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", str(demo_db),
+                           "--from", MONTH_FROM, "--to", MONTH_TO, "--json"],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    return json.loads(done.stdout)
+
+
+def in_period(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    at = pd.to_datetime(frame[column])
+    return frame[(at >= MONTH_FROM) & (at < pd.Timestamp(MONTH_TO) + pd.Timedelta(days=1))]
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return in_period(sheet(FILE_NAMES["survey"], "Responses"), "Date")
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return sheet(FILE_NAMES["survey"], "Questions")
+
+
+def test_period(cli_summary):
+    assert cli_summary["period"] == {"from": MONTH_FROM, "to": MONTH_TO}
+
+
+def test_nps_equals_pandas(cli_summary):
+    nps = in_period(pd.read_csv(DEMO_FOLDER / FILE_NAMES["nps"], encoding="gbk"), "日期")
+    scores = nps["推荐得分"]
+    n = len(scores)
+    promoters, detractors = int((scores >= 9).sum()), int((scores <= 6).sum())
+    p_plus, p_minus = promoters / n, detractors / n
+    se = 100 * np.sqrt((p_plus + p_minus - (p_plus - p_minus) ** 2) / n)
+    got = cli_summary["nps"]
+    assert (got["n"], got["promoters"], got["detractors"], got["passives"]) == (
+        n, promoters, detractors, n - promoters - detractors)
+    assert got["score"] == pytest.approx(100 * (p_plus - p_minus), abs=1e-9)
+    assert got["moe95"] == pytest.approx(1.96 * se, abs=1e-9)
+
+
+def test_attribute_satisfaction_and_csi_with_stated_weights_equal_pandas(cli_summary, survey, questions):
+    attributes = questions[questions["Kind"] == "satisfaction"]
+    satisfaction, weights = {}, {}
+    for q in attributes.itertuples(index=False):
+        answers = survey[q.Code]
+        answers = answers[answers.notna() & (answers != q[6])]       # column 6: the N/A code
+        satisfaction[q.Question] = 100 * (answers.mean() - q[4]) / (q[5] - q[4])
+        weights[q.Question] = survey["I_" + q.Code].dropna().mean()   # stated importance
+    csi = sum(weights[a] * satisfaction[a] for a in satisfaction) / sum(weights.values())
+    got = cli_summary["csi"]
+    assert got["weights"] == "stated"
+    assert got["attributes"] == pytest.approx(satisfaction, abs=1e-9)
+    assert got["score"] == pytest.approx(csi, abs=1e-9)
+
+
+def test_gap5_per_dimension_and_overall_equal_pandas(cli_summary, survey, questions):
+    items = questions[questions["Kind"] == "perception"]
+    item_gaps = {}
+    for q in items.itertuples(index=False):
+        code = q.Code[2:]
+        pairs = survey[["E_" + code, "P_" + code]].dropna()
+        item_gaps[code] = ((pairs["P_" + code] - pairs["E_" + code]).mean(), q.Dimension)
+    by_dimension = pd.DataFrame(item_gaps.values(), columns=["gap", "dimension"]).groupby("dimension")["gap"].mean()
+    got = cli_summary["gaps"]
+    assert got["gap5"] == pytest.approx(by_dimension.to_dict(), abs=1e-9)
+    assert got["gap5_overall"] == pytest.approx(by_dimension.mean(), abs=1e-9)
+
+
+def test_gap1_equals_pandas(cli_summary, survey):
+    management = sheet(FILE_NAMES["management"], "Estimates")      # one estimate: not filtered by period
+    estimate = management.groupby("Item code")["Expected score"].mean()
+    dimension = management.groupby("Item code")["Dimension"].first()
+    gaps = {code: estimate[code] - survey["E_" + code].dropna().mean() for code in estimate.index}
+    by_dimension = pd.Series(gaps).groupby(dimension).mean()
+    assert cli_summary["gaps"]["gap1"] == pytest.approx(by_dimension.to_dict(), abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def complaints():
+    every = pd.read_csv(DEMO_FOLDER / FILE_NAMES["complaints"], encoding="utf-8-sig")
+    labelled = every.dropna(subset=["Cause", "Description"])
+    blank = every["Cause"].isna() & every["Description"].notna()
+    derived = derive_causes(pd.DataFrame({"text": labelled["Description"], "cause": labelled["Cause"]}),
+                            every.loc[blank, "Description"].tolist())
+    every.loc[blank, "Cause"] = derived
+    return in_period(every, "Received")
+
+
+def test_complaint_causes_and_resolution_equal_pandas(cli_summary, complaints):
+    counts = complaints["Cause"].value_counts()
+    with_cause = int(counts.sum())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))   # ties by name
+    cumulative, expected = 0, []
+    for cause, count in ordered[:10]:
+        cumulative += count
+        expected.append({"cause": cause, "count": int(count), "share": pytest.approx(count / with_cause),
+                         "cumulative": pytest.approx(cumulative / with_cause)})
+    got = cli_summary["complaints"]
+    assert got["n"] == len(complaints)
+    assert [{k: c[k] for k in ("cause", "count", "share", "cumulative")} for c in got["top_causes"]] == expected
+    resolved = complaints.dropna(subset=["Resolved"])
+    hours = (pd.to_datetime(resolved["Resolved"]) - pd.to_datetime(resolved["Received"])).dt.total_seconds() / 3600
+    assert got["median_hours_to_resolve"] == pytest.approx(hours.median(), abs=1e-9)
+    assert got["within_sla"] == pytest.approx((hours <= SLA_HOURS).mean(), abs=1e-12)
+
+
+def test_sentiment_equals_pandas(cli_summary, survey, complaints):
+    nps = in_period(pd.read_csv(DEMO_FOLDER / FILE_NAMES["nps"], encoding="gbk"), "日期")
+    texts = pd.concat([survey["Comment"], nps["评论"], complaints["Description"]]).dropna()
+    scores = pd.Series([polarity(t)[1] for t in texts]).dropna()
+    got = cli_summary["sentiment"]
+    assert got["n"] == len(scores)
+    assert got["mean"] == pytest.approx(scores.mean(), abs=1e-9)
+    assert got["negative_share"] == pytest.approx((scores < -0.05).mean(), abs=1e-12)
+    assert got["by_month"] == [{"month": "2026-10", "mean": pytest.approx(scores.mean(), abs=1e-9),
+                                "n": len(scores)}]

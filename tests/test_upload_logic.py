@@ -1,0 +1,326 @@
+"""The upload page's logic: mapping table both ways, the report and its csv, role checks, imports."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from analytics.export import safe_text, to_csv_bytes
+from loaders.access import AccessError
+from loaders.errors import RowProblem, UnknownKindError, ValidationError
+from loaders.importer import history
+from pages._upload import (TARGET_IGNORE, TARGET_RATING, Access, MappingProblem, check_upload, email_allowed,
+                           imported_as, mapping_from_table, mapping_table, plain, problems_frame,
+                           read_upload, report_file_name, run_import, run_undo, translate_fix,
+                           translate_problem, with_mapping)
+
+from conftest import TEST_DATA
+
+ANALYST = Access("passphrase", True, "Li Na")
+VIEWER = Access("passphrase", False)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def read(con, name, kind="auto", sheet=None):
+    return read_upload(con, name, (TEST_DATA / name).read_bytes(), kind, sheet)
+
+
+def counts(con) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("import_batch", "nps_response", "survey_response", "survey_rating", "complaint")}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def test_an_upload_reads_under_its_own_name(con):
+    reading = read(con, "nps_gbk.csv")
+    assert reading.error is None and reading.sheets == ()
+    assert reading.prepared.source.file_name == "nps_gbk.csv"
+    assert reading.prepared.mapping.kind == "nps"
+
+
+def test_a_workbook_lists_its_sheets(con):
+    reading = read(con, "survey_questions.xlsx")
+    assert reading.sheets == ("Responses", "Questions")
+    assert reading.prepared.source.sheet == "Responses"
+
+
+def test_unknown_headers_and_other_suffixes_are_reported_not_raised(con):
+    assert isinstance(read(con, "nps_needs_mapping.csv").error, UnknownKindError)
+    odd = read_upload(con, "notes.txt.exe", b"MZ", "auto")
+    assert odd.prepared is None and "only .xlsx and .csv" in str(odd.error)
+
+
+# --- the mapping table -----------------------------------------------------------------------
+
+def test_mapping_table_has_one_row_per_column_with_samples(con):
+    table = mapping_table(read(con, "nps_gbk.csv").prepared)
+    assert table["column"].tolist() == ["客户编号", "日期", "推荐得分", "触点", "区域", "网点", "评论"]
+    assert table["target"].tolist() == ["customer_id", "responded_at", "score", "touchpoint", "region",
+                                        "branch", "comment"]
+    assert table.loc[0, "sample"] == "C001 · C002 · C003"
+    assert table["scale_min"].isna().all()
+
+
+def test_an_untouched_table_gives_back_the_same_mapping(con):
+    prepared = read(con, "survey_questions.xlsx").prepared
+    assert mapping_from_table(mapping_table(prepared), prepared) is prepared.mapping
+
+
+def test_survey_ratings_keep_item_kind_dimension_scale_and_na_code(con):
+    prepared = read(con, "survey_questions.xlsx").prepared
+    table = mapping_table(prepared).set_index("column")
+    assert table.loc["Q2", ["target", "item_code", "rating_kind", "dimension", "scale_min", "scale_max",
+                            "na_code"]].tolist() == [TARGET_RATING, "Q2", "satisfaction", "empathy", 1.0, 5.0, 0.0]
+    assert table.loc["E_T1", ["item_code", "rating_kind"]].tolist() == ["T1", "expectation"]
+
+
+def test_a_corrected_mapping_imports_the_file(con):
+    """nps_needs_mapping.csv: no header is known; the analyst names the kind and three columns."""
+    reading = read(con, "nps_needs_mapping.csv", kind="nps")
+    table = mapping_table(reading.prepared)
+    assert table["target"].tolist() == [TARGET_IGNORE, TARGET_IGNORE, TARGET_IGNORE, "comment"]
+    table["target"] = ["customer_id", "responded_at", "score", "comment"]
+    mapping = mapping_from_table(table, reading.prepared)
+    assert mapping.fields == {"customer_id": "Member", "responded_at": "Visited on",
+                              "score": "How likely (0-10)", "comment": "Why"}
+    prepared = with_mapping(reading.prepared, mapping)
+    assert prepared.mapping_origin == "edited"
+    checked = check_upload(con.cursor(), prepared)
+    assert (checked.report.rows_total, checked.report.rows_invalid) == (3, 0)
+    outcome = run_import(con, ANALYST, prepared, skip_invalid=False)
+    assert outcome.result.rows_accepted == 3
+    assert con.execute("SELECT customer_id, responded_at, score, comment, imported_by FROM nps_response"
+                       " JOIN import_batch ON id = batch_id ORDER BY row_no").fetchall() == [
+        ("M1", dt.datetime(2026, 10, 1), 9, "Quick and friendly service", "Li Na"),
+        ("M2", dt.datetime(2026, 10, 2), 3, "排队太久了", "Li Na"),
+        ("M3", dt.datetime(2026, 10, 3), 10, None, "Li Na"),
+    ]
+    # next month's file with the same headers gets the corrected mapping back
+    again = read(con, "nps_needs_mapping.csv")
+    assert again.error is None and again.prepared.mapping_origin == "saved"
+    assert again.prepared.mapping.fields == mapping.fields
+
+
+def test_a_field_mapped_twice_is_refused_in_the_analysts_language(con):
+    prepared = read(con, "nps_gbk.csv").prepared
+    table = mapping_table(prepared)
+    table.loc[3, "target"] = "branch"          # 触点 as branch, while 网点 is branch already
+    with pytest.raises(MappingProblem) as problem:
+        mapping_from_table(table, prepared)
+    assert problem.value.message("en") == ("Branch is mapped from two columns, '触点' and '网点'. Keep one"
+                                           " and set the other to ignore.")
+    assert problem.value.message("zh") == "“网点”同时对应了“触点”和“网点”两列。请保留一列，另一列设为忽略。"
+
+
+def test_rating_scale_corrections_and_inferred_blanks(con):
+    prepared = read(con, "survey_cn_headers.xlsx").prepared
+    table = mapping_table(prepared)
+    rows = table.index[table["column"] == "期望_设备"]
+    table.loc[rows, ["scale_min", "scale_max"]] = [1.0, 10.0]
+    table.loc[rows, "dimension"] = "有形性"
+    mapping = mapping_from_table(table, prepared)
+    rating = {r.column: r for r in mapping.ratings}["期望_设备"]
+    assert (rating.item_code, rating.kind, rating.dimension, rating.scale_min, rating.scale_max) == \
+        ("设备", "expectation", "tangibles", 1.0, 10.0)
+    # a column switched to a rating with blank details gets them as the loaders would infer
+    table.loc[table["column"] == "总体满意度", "target"] = TARGET_RATING
+    rating = {r.column: r for r in mapping_from_table(table, prepared).ratings}["总体满意度"]
+    assert (rating.item_code, rating.kind, rating.scale_min, rating.scale_max) == ("总体满意度", "satisfaction", 1.0, 5.0)
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"scale_min": 5.0, "scale_max": 5.0}, "upload.mapping.scale"),
+    ({"rating_kind": "loudness"}, "upload.mapping.rating_kind"),
+    ({"na_code": "zero"}, "upload.mapping.not_number"),
+    ({"target": "not_a_field"}, "upload.mapping.unknown_target"),
+])
+def test_unusable_rating_details_are_refused(con, change, key):
+    prepared = read(con, "survey_cn_headers.xlsx").prepared
+    table = mapping_table(prepared).astype({"na_code": object})
+    row = table.index[table["column"] == "感知_设备"][0]
+    for column, value in change.items():
+        table.at[row, column] = value
+    with pytest.raises(MappingProblem) as problem:
+        mapping_from_table(table, prepared)
+    assert problem.value.key == key
+    assert CJK.search(problem.value.message("zh"))
+
+
+def test_two_columns_for_one_item_and_kind_are_refused(con):
+    prepared = read(con, "survey_cn_headers.xlsx").prepared
+    table = mapping_table(prepared)
+    table.loc[table["column"] == "期望_效率", "item_code"] = "设备"
+    with pytest.raises(MappingProblem) as problem:
+        mapping_from_table(table, prepared)
+    assert problem.value.message("en") == ("Item 设备 (expectation) comes from two columns, '期望_设备' and"
+                                           " '期望_效率'. Give each its own item code.")
+    assert "期望" in problem.value.message("zh")
+
+
+# --- the report ------------------------------------------------------------------------------
+
+LOADER_TEXTS = [
+    # (problem, fix) exactly as loaders/validate.py writes them
+    ("is empty", "Fill in the Date."),
+    ("is not a date", "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15)."),
+    ("is in the future", "Check the year and month of this date."),
+    ("is not a number", "Enter a number."),
+    ("is not a number", "Enter a number, or leave the cell blank."),
+    ("is outside the scale 0-10", "Use a value from 0 to 10, or correct the scale in the mapping."),
+    ("is not a whole number", "Use a whole number."),
+    ("is not yes or no", "Write Yes or No (是/否)."),
+    ("is not higher or lower", "Write 'higher' if a larger number is better, 'lower' if a smaller one is."),
+    ("is not a number", "Enter a score, or leave the cell blank when the question was not answered."),
+    ("is outside the scale 1-5 (0 = not applicable)",
+     "Use a score from 1 to 5, or correct the item's scale / not-applicable code in the mapping."),
+    ("repeats an ID used earlier in the file", "Give every row its own ID, or remove the duplicated row."),
+    ("is before the complaint was received", "Check both dates; resolution comes after receipt."),
+    ("is not a rule the dashboard knows", "Use one of: nps, csi — or give the Actual as a number."),
+    ("is outside the item's scale", "Use a score within Scale min-Scale max (default 1-7)."),
+]
+
+
+@pytest.mark.parametrize("problem, fix", LOADER_TEXTS)
+def test_every_loader_problem_reads_in_english_and_chinese(problem, fix):
+    assert translate_problem(problem, "en") == problem
+    assert translate_fix(fix, "en") == fix
+    assert CJK.search(translate_problem(problem, "zh"))
+    assert CJK.search(translate_fix(fix, "zh"))
+
+
+def test_chinese_report_keeps_numbers_and_field_names():
+    assert translate_problem("is outside the scale 1-5 (0 = not applicable)", "zh") == "超出量表范围 1-5（0 表示不适用）"
+    assert translate_fix("Fill in the Date.", "zh") == "请填写日期。"
+    assert translate_problem("something new", "zh") == "something new"
+
+
+def test_bad_rows_report_lists_row_column_value_reason_and_fix(con):
+    prepared = read(con, "nps_out_of_range.csv").prepared
+    checked = check_upload(con.cursor(), prepared)
+    assert (checked.report.rows_total, checked.report.rows_invalid) == (4, 2)
+    frame = problems_frame(checked.problems, "en")
+    assert frame.columns.tolist() == ["Row", "Column", "Value", "Problem", "How to fix"]
+    assert frame.values.tolist()[0] == [3, "Score", "11", "is outside the scale 0-10",
+                                        "Use a value from 0 to 10, or correct the scale in the mapping."]
+    assert problems_frame(checked.problems, "zh").columns.tolist() == ["行号", "列", "值", "问题", "修改方法"]
+
+
+@pytest.mark.parametrize("value, cell", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-1", "'-1"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("plain", "plain"), (None, ""), (3, "3"), ("a=b", "a=b"),
+])
+def test_csv_cells_never_start_a_formula(value, cell):
+    assert safe_text(value) == cell
+
+
+def test_problem_csv_is_utf8_with_bom_and_formula_safe():
+    problems = [RowProblem("f.csv", None, 3, "Score", "=1+1", "is not a number", "Enter a number.")]
+    data = to_csv_bytes(problems_frame(problems, "zh"))
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == ["行号,列,值,问题,修改方法", "3,Score,'=1+1,不是数字,请填写数字。"]
+
+
+@pytest.mark.parametrize("text", ["survey_10月.xlsx", "![x](http://tracker.example/a.png)", "**bold** #1",
+                                  ":red[alarm] <b>", "a\\b"])
+def test_names_shown_in_markdown_are_escaped_whole(text):
+    escaped = plain(text)
+    assert re.sub(r"\\(.)", r"\1", escaped) == text
+    assert not re.search(r"(?<!\\)[\[\]()*#<>:]", escaped)
+
+
+def test_report_file_name_keeps_only_safe_characters():
+    assert report_file_name("../../10月 NPS.csv") == "10月_NPS-problems.csv"
+    assert report_file_name("...") == "upload-problems.csv"
+
+
+# --- who may change data ---------------------------------------------------------------------
+
+def test_a_viewer_can_neither_import_nor_undo(con):
+    prepared = read(con, "nps_gbk.csv").prepared
+    with pytest.raises(AccessError):
+        run_import(con, VIEWER, prepared, skip_invalid=False)
+    assert counts(con)["import_batch"] == 0
+    batch = run_import(con, ANALYST, prepared, skip_invalid=False).result.batch_id
+    with pytest.raises(AccessError):
+        run_undo(con, VIEWER, batch)
+    assert counts(con)["nps_response"] == 5
+
+
+@pytest.mark.parametrize("email, allowed, expected", [
+    ("li.na@bank.example", ["li.na@bank.example"], True),
+    ("Li.Na@Bank.Example", ["li.na@bank.example"], True),
+    ("anyone@bank.example", ["@bank.example"], True),
+    ("anyone@evilbank.example", ["@bank.example"], False),
+    ("li.na@bank.example.evil", ["li.na@bank.example"], False),
+    (None, ["@bank.example"], False),
+    ("li.na@bank.example", [], False),
+])
+def test_analyst_allow_list(email, allowed, expected):
+    assert email_allowed(email, allowed) is expected
+
+
+# --- importing -------------------------------------------------------------------------------
+
+def test_bad_rows_refuse_the_file_then_import_with_skip(con):
+    prepared = read(con, "nps_out_of_range.csv").prepared
+    with pytest.raises(ValidationError) as refused:
+        run_import(con, ANALYST, prepared, skip_invalid=False)
+    assert (refused.value.rows_invalid, refused.value.rows_total) == (2, 4)
+    assert counts(con) == {"import_batch": 0, "nps_response": 0, "survey_response": 0, "survey_rating": 0,
+                           "complaint": 0}
+    outcome = run_import(con, ANALYST, prepared, skip_invalid=True)
+    assert (outcome.result.rows_accepted, outcome.result.rows_rejected) == (2, 2)
+    assert con.execute("SELECT customer_id, score FROM nps_response ORDER BY row_no").fetchall() == \
+        [("C1", 9), ("C4", 8)]
+    assert con.execute("SELECT rows_accepted, rows_rejected, imported_by FROM import_batch").fetchone() == \
+        (2, 2, "Li Na")
+
+
+def test_import_reports_what_changed_in_the_headline(con):
+    run_import(con, ANALYST, read(con, "nps_gbk.csv").prepared, skip_invalid=False)
+    outcome = run_import(con, ANALYST, read(con, "title_rows.csv").prepared, skip_invalid=False)
+    changed = {c.key: (c.before, c.after) for c in outcome.changes}
+    assert changed["table.nps_response"] == (5, 7)
+    assert "table.complaint" not in changed
+
+
+def test_headline_nps_before_and_after_when_the_analytics_have_it(con):
+    pytest.importorskip("analytics.nps")
+    run_import(con, ANALYST, read(con, "nps_gbk.csv").prepared, skip_invalid=False)
+    outcome = run_import(con, ANALYST, read(con, "nps_out_of_range.csv").prepared, skip_invalid=True)
+    # before: 10, 9 promoters; 7 passive; 6, 0 detractors -> 100 * (2 - 2) / 5 = 0
+    # after: + 9 promoter, 8 passive -> 100 * (3 - 2) / 7 = 14.29
+    changed = {c.key: (c.before, c.after) for c in outcome.changes}
+    assert changed["upload.headline.nps"] == (0.0, pytest.approx(100 / 7))
+
+
+def test_a_file_already_imported_is_recognised(con):
+    prepared = read(con, "nps_gbk.csv").prepared
+    assert imported_as(history(con), prepared.source.sha256) is None
+    batch = run_import(con, ANALYST, prepared, skip_invalid=False).result.batch_id
+    assert imported_as(history(con), prepared.source.sha256)["id"] == batch
+    run_undo(con, ANALYST, batch)
+    assert imported_as(history(con), prepared.source.sha256) is None
+    assert counts(con)["nps_response"] == 0
+
+
+def test_survey_with_chinese_headers_imports_with_its_ratings(con):
+    prepared = read(con, "survey_cn_headers.xlsx").prepared
+    outcome = run_import(con, ANALYST, prepared, skip_invalid=False)
+    assert (outcome.result.rows_accepted, outcome.result.ratings) == (2, 8)
+    assert con.execute("SELECT item_code, kind, score FROM survey_rating WHERE row_no = 2"
+                       " ORDER BY kind, item_code").fetchall() == [
+        ("效率", "expectation", 7.0), ("设备", "expectation", 6.0), ("效率", "perception", 4.0),
+        ("设备", "perception", 5.0)]
+    assert isinstance(history(con), pd.DataFrame)
+
+
+def test_the_upload_logic_imports_no_streamlit():
+    """pages/_upload.py is tested without a running app, so it stays free of Streamlit."""
+    from conftest import PROJECT_ROOT
+
+    source = (PROJECT_ROOT / "pages" / "_upload.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(import streamlit|from streamlit\b)", source, re.M)
