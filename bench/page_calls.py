@@ -1,85 +1,106 @@
-"""Every analytics call each page of the dashboard makes, as data: update it when a page changes.
+"""What each page of the dashboard asks of the analytics, recorded by running the page.
 
-A call is (function, positional arguments, keyword arguments). Arguments may name what the page
-works on instead of a value:
+Every page of app.PAGES is run with Streamlit's AppTest from app.py, as a served dashboard runs it,
+on the benchmark's store and with the URL of a filter variant (?month=2026-10&branch=...). Each
+call that goes through pages._common.load is recorded with the arguments the page gave it, so the
+benchmark times exactly what the pages ask for and follows them when they change. The sidebar's
+calls (the filter choices) are kept apart: every page makes them, once per rerun.
 
-- CURRENT: the period and filters chosen in the sidebar;
-- PREVIOUS: what the page compares with (the previous period);
-- TREND: the same filters over the 12 calendar months ending with the period (trend charts);
-- CURRENT_WEIGHTS: the CSI weights of the current period, which a page takes from the
-  csi_change result it already has (resolved before timing, so they cost nothing here).
-
-The connection (the page's cursor) is always the first argument and is not written here.
-
-The lists follow the pages as the views branch wrote them (every `load(...)` in pages/*.py). A call
-may carry a fourth element, the calls that stand in for it where its function is not in the
-checkout (a branch made before the views were merged); where it is, the stand-ins are ignored.
-`tests/test_bench.py` checks that every call, or its stand-ins, exists.
+The Imports page reads the history and the row counts straight from the store, not through load;
+those two are recorded too.
 """
 from __future__ import annotations
 
-CURRENT = "<current>"
-PREVIOUS = "<previous>"
-TREND = "<trend>"
-CURRENT_WEIGHTS = "<current weights>"
+import contextlib
+import os
+from pathlib import Path
 
-# What every page's sidebar asks for (pages/_filters.py: the filter choices and the date range).
-SIDEBAR = (
-    ("analytics.filters.filter_options", (), {}),
-)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SIDEBAR = "sidebar"
+SIDEBAR_FUNCTIONS = ("analytics.filters.filter_options",)
+# Called by the Imports page without load(): (module, name).
+DIRECT_CALLS = (("loaders.importer", "history"), ("loaders.importer", "row_counts"))
 
-PAGE_CALLS: dict[str, tuple] = {
-    "overview": (
-        ("analytics.nps.nps_change", (CURRENT, PREVIOUS), {}),
-        ("analytics.csi.csi_change", (CURRENT, PREVIOUS), {}),
-        ("analytics.complaints.resolution_change", (CURRENT, PREVIOUS), {}),
-        ("analytics.sentiment.sentiment_change", (CURRENT, PREVIOUS), {}),
-        ("analytics.complaints.rising_causes", (CURRENT, PREVIOUS), {}),
-        ("analytics.nps.nps_change_by", (CURRENT, PREVIOUS, "branch"), {},
-         (("analytics.nps.nps_by", (CURRENT,), {"column": "branch"}),
-          ("analytics.nps.nps_by", (PREVIOUS,), {"column": "branch"}))),
-        ("analytics.nps.nps_trend", (TREND,), {}),
-        ("analytics.complaints.complaint_trend", (TREND,), {},
-         (("analytics.complaints.complaint_counts", (TREND,), {}),)),
-        ("analytics.csi.csi_by", (TREND, "month"), {"weights": CURRENT_WEIGHTS}),
-        ("analytics.sentiment.sentiment_by", (TREND, "month"), {}),
-    ),
-    "csi": (
-        ("analytics.csi.csi_change", (CURRENT, PREVIOUS), {}),
-        ("analytics.csi.csi_by", (TREND, "month"), {"weights": CURRENT_WEIGHTS}),
-    ),
-    "gaps": (
-        ("analytics.gaps.gap_model", (CURRENT,), {}),
-    ),
-    "nps": (
-        ("analytics.nps.nps_change", (CURRENT, PREVIOUS), {}),
-        ("analytics.nps.nps_trend", (TREND,), {}),
-        ("analytics.nps.nps_change_by", (CURRENT, PREVIOUS, "touchpoint"), {},
-         (("analytics.nps.nps_by", (CURRENT,), {"column": "touchpoint"}),
-          ("analytics.nps.nps_by", (PREVIOUS,), {"column": "touchpoint"}))),
-        ("analytics.nps.nps_change_by", (CURRENT, PREVIOUS, "branch"), {},
-         (("analytics.nps.nps_by", (CURRENT,), {"column": "branch"}),
-          ("analytics.nps.nps_by", (PREVIOUS,), {"column": "branch"}))),
-        ("analytics.nps.detractor_verbatims", (CURRENT, 50), {}),
-    ),
-    "sentiment": (
-        ("analytics.sentiment.sentiment_change", (CURRENT, PREVIOUS, "all"), {}),
-        ("analytics.sentiment.sentiment_by", (TREND, "month", "all"), {}),
-        ("analytics.sentiment.sentiment_by", (CURRENT, "branch", "all"), {}),
-        ("analytics.sentiment.sentiment_by", (CURRENT, "source"), {}),
-        ("analytics.sentiment.sentiment_verbatims", (CURRENT, "all", "negative", 20), {}),
-    ),
-    "complaints": (
-        ("analytics.complaints.resolution_change", (CURRENT, PREVIOUS), {}),
-        ("analytics.complaints.cause_pareto", (CURRENT,), {}),
-        ("analytics.complaints.complaint_counts", (CURRENT,), {}),
-        ("analytics.complaints.rising_causes", (CURRENT, PREVIOUS), {}),
-        ("analytics.complaints.resolution_time_distribution", (CURRENT,), {}, ()),
-        ("analytics.complaints.repeat_complainants", (CURRENT,), {}),
-        ("analytics.complaints.complaint_iceberg", (CURRENT, 0.05), {}),
-    ),
-    "imports": (
-        ("loaders.importer.history", (), {}),
-        ("loaders.importer.row_counts", (), {}),
-    ),
-}
+
+@contextlib.contextmanager
+def served_navigation():
+    """Run AppTest through app.py's st.navigation, as a served dashboard does.
+
+    AppTest resets Streamlit's pages mode before each run, and with a pages/ folder next to
+    app.py every run after the first would run the page file alone (legacy mode): the page's
+    require_router() then reruns, which drops the click that started the run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    try:
+        yield
+    finally:
+        PagesManager.__init__ = original
+
+
+@contextlib.contextmanager
+def recording(calls: list):
+    """Append (function path, args, kwargs) for every analytics call the dashboard makes."""
+    import importlib
+
+    from pages import _common
+
+    cached = _common._cached
+
+    def recorded(store, version, function, args, kwargs):
+        calls.append((function, tuple(args), dict(kwargs)))
+        return cached(store, version, function, args, kwargs)
+
+    originals = []
+    for module_name, name in DIRECT_CALLS:
+        module = importlib.import_module(module_name)
+        function = getattr(module, name)
+
+        def direct(*args, _function=function, _path=f"{module_name}.{name}", **kwargs):
+            calls.append((_path, tuple(args[1:]), dict(kwargs)))  # args[0] is the page's cursor
+            return _function(*args, **kwargs)
+
+        originals.append((module, name, function))
+        setattr(module, name, direct)
+    _common._cached = recorded
+    try:
+        yield calls
+    finally:
+        _common._cached = cached
+        for module, name, function in originals:
+            setattr(module, name, function)
+
+
+def record(db: Path, url: dict[str, str], timeout: float = 600) -> dict[str, list[tuple]]:
+    """Every page's calls (and the sidebar's) when opened at `url`'s filters on the store `db`."""
+    from streamlit.testing.v1 import AppTest
+
+    from app import PAGES
+
+    os.environ["FEEDBACK_DB"] = str(db)
+    pages: dict[str, list[tuple]] = {}
+    sidebar: list[tuple] = []
+    with served_navigation():
+        for spec in PAGES:
+            calls: list = []
+            at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=timeout)
+            at.query_params.update(url)
+            with recording(calls):
+                at.run()
+                if spec != PAGES[0]:
+                    del calls[:]
+                    at.switch_page(spec.path).run()
+            if at.exception:
+                raise RuntimeError(f"{spec.url_path} raised: {at.exception[0].message}")
+            page_calls = [c for c in calls if c[0] not in SIDEBAR_FUNCTIONS]
+            sidebar = sidebar or [c for c in calls if c[0] in SIDEBAR_FUNCTIONS]
+            pages[spec.url_path] = page_calls
+    pages[SIDEBAR] = sidebar
+    return pages

@@ -51,6 +51,7 @@ READERS = {
 # The files each page reads: what an uncached Streamlit script reads again on every rerun.
 PAGE_FILES = {
     "overview": ("survey", "nps", "complaints"),
+    "review": ("survey", "nps", "complaints", "management", "standards"),
     "csi": ("survey",),
     "gaps": ("survey", "nps", "complaints", "management", "standards"),
     "nps": ("nps",),
@@ -437,6 +438,38 @@ def page_complaints(frames, selection) -> None:
     len(now), now["Customer ID"].nunique()
 
 
+def page_review(frames, selection) -> None:
+    """The monthly review: headlines against last month and the same month last year, then the
+    CSI grid, the gap model, the causes, the branches, the trends and the verbatims."""
+    current, previous, last_year = selection["current"], selection["previous"], selection["last_year"]
+    change = csi_change(frames, current, previous)
+    csi_change(frames, current, last_year)
+    for other in (previous, last_year):
+        nps_change(frames, current, other)
+        sentiment_change(frames, current, other)
+    now = select(frames["complaints"], COMPLAINTS, current)
+    before = select(frames["complaints"], COMPLAINTS, previous)
+    len(now), len(before), len(select(frames["complaints"], COMPLAINTS, last_year))
+    attribute_changes(change)
+    importance_performance(change["now"])
+    page_gaps(frames, selection)
+    causes = pareto(now)
+    rising(now, before)
+    for filters in (current, previous):
+        frame = select(frames["nps"], NPS, filters)
+        nps_by(frame, frame["网点"])
+    nps_trend = select(frames["nps"], NPS, selection["trend"])
+    nps_by(nps_trend, month_key(nps_trend["日期"]))
+    trend_texts = texts(frames, selection["trend"])
+    sentiment_by(trend_texts, month_key(pd.to_datetime(trend_texts["date"])))
+    now_texts = texts(frames, current)
+    verbatims(now_texts, "negative", 1)
+    verbatims(now_texts, "positive", 1)
+    if len(causes):
+        typical = now[now["Cause"] == causes["cause"].iloc[0]]
+        typical.sort_values("sentiment").head(1)
+
+
 def page_sidebar(frames, selection) -> None:
     for key in ("region", "branch", "channel", "segment", "product", "touchpoint"):
         values = set()
@@ -447,7 +480,7 @@ def page_sidebar(frames, selection) -> None:
     min(frames["survey"]["Date"].min(), frames["nps"]["日期"].min(), frames["complaints"]["Received"].min())
 
 
-PAGES = {"overview": page_overview, "csi": page_csi, "gaps": page_gaps, "nps": page_nps,
+PAGES = {"overview": page_overview, "review": page_review, "csi": page_csi, "gaps": page_gaps, "nps": page_nps,
          "sentiment": page_sentiment, "complaints": page_complaints, "sidebar": page_sidebar}
 
 

@@ -29,7 +29,7 @@ def _number(value, digits: int = 1) -> str:
 def floors_table(report: dict) -> str:
     lines = ["| floor | measured | limit | met |", "| --- | ---: | --- | --- |"]
     for row in report["floors"]:
-        name = row["floor"] + (f" ({row['status']})" if row.get("status") and row["status"] != "on main" else "")
+        name = row["floor"]
         measured = _number(row["measured"], 2)
         if row.get("against_cached_frames") is not None:
             measured += f" (cached frames: {_number(row['against_cached_frames'], 2)})"

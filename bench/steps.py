@@ -221,17 +221,6 @@ def step_peer_read_xlsx(args: dict) -> dict:
 
 # --- queries ---------------------------------------------------------------------------------
 
-def trend_window(filters, months: int = 12):
-    """The same selection over the `months` calendar months ending with the period's month (the
-    views' trend charts); a longer period keeps its own start."""
-    from analytics.filters import add_months
-
-    if filters.date_from is None or filters.date_to is None:
-        return filters
-    start = add_months(filters.date_to.replace(day=1), -(months - 1))
-    return replace(filters, date_from=min(start, filters.date_from))
-
-
 def variants(con, only: list[str] | None = None) -> dict:
     """The selections pages are timed on: current, previous and trend per variant.
 
@@ -240,7 +229,8 @@ def variants(con, only: list[str] | None = None) -> dict:
     all_time: a custom period over the whole range of the data, against the equally long period
     before it (empty), the heaviest a manager can ask for.
     """
-    from analytics.filters import Filters, month_filters, previous_period, resolve_period
+    from analytics.filters import (Filters, month_filters, previous_period, resolve_period, same_period_last_year,
+                                   trend_window)
 
     whole = resolve_period(con, Filters())
     chosen = {}
@@ -256,43 +246,27 @@ def variants(con, only: list[str] | None = None) -> dict:
     for name, current in chosen.items():
         if only and name not in only:
             continue
-        result[name] = {"current": current, "previous": previous_period(current), "trend": trend_window(current)}
+        result[name] = {"name": name, "current": current, "previous": previous_period(current),
+                        "last_year": same_period_last_year(current), "trend": trend_window(current)}
     return result
 
 
-def resolve_call(spec) -> tuple:
-    """(path, function, args, kwargs) of one call; AttributeError when its function is missing."""
-    path, args, kwargs = spec[:3]
+def resolve(path: str):
+    """The function a recorded call names ('analytics.nps.nps_change')."""
     module_name, _, function_name = path.rpartition(".")
-    function = getattr(importlib.import_module(module_name), function_name)
-    return path, function, args, kwargs
+    return getattr(importlib.import_module(module_name), function_name)
 
 
-def resolve_calls(specs) -> list[tuple]:
-    """The calls of a page: each call, or its stand-ins where this checkout lacks its function."""
-    calls = []
-    for spec in specs:
-        try:
-            calls.append(resolve_call(spec))
-        except AttributeError:
-            if len(spec) < 4:
-                raise
-            calls += [resolve_call(stand_in) for stand_in in spec[3]]
-    return calls
-
-
-def bind(values, selection: dict):
-    """Arguments (a tuple) or keyword arguments (a dict) with CURRENT, PREVIOUS ... filled in."""
-    from bench.page_calls import CURRENT, CURRENT_WEIGHTS, PREVIOUS, TREND
-
-    names = {CURRENT: "current", PREVIOUS: "previous", TREND: "trend", CURRENT_WEIGHTS: "weights"}
-
-    def one(value):
-        return selection[names[value]] if isinstance(value, str) and value in names else value
-
-    if isinstance(values, dict):
-        return {k: one(v) for k, v in values.items()}
-    return [one(v) for v in values]
+def variant_url(selection: dict) -> dict[str, str]:
+    """The dashboard's URL that opens a page on a variant's selection."""
+    current = selection["current"]
+    if selection["name"] == "all_time":
+        url = {"from": current.date_from.isoformat(), "to": current.date_to.isoformat()}
+    else:
+        url = {"month": current.date_from.strftime("%Y-%m")}
+    if current.branches:
+        url["branch"] = current.branches[0]
+    return url
 
 
 def headline(con, current) -> dict:
@@ -317,48 +291,51 @@ def headline(con, current) -> dict:
 def step_queries(args: dict) -> dict:
     """Every analytics call of every page, p50/p95 over repeated renders, per filter variant.
 
-    The first render of each page and variant warms DuckDB's buffers and is reported apart
-    (first_ms); p50/p95 are over the renders after it. Nothing is cached between renders.
+    The calls are recorded by running each page with AppTest at the variant's URL (bench/page_calls),
+    which also warms DuckDB's buffers; p50/p95 are over the renders after that, timed by calling the
+    same functions with the same arguments on the dashboard's connection. Nothing is cached between
+    renders (the dashboard caches per data version; the first render after an import pays this).
     """
-    from bench.page_calls import PAGE_CALLS, SIDEBAR
+    from bench.page_calls import record
     from loaders.store import connect
 
-    con = connect(args["db"], read_only=True)
+    # the app's configuration, so the recorder's dashboard and these timings share one database
+    con = connect(args["db"])
     reps = int(args["reps"])
-    pages = {name: resolve_calls(calls) for name, calls in PAGE_CALLS.items()}
-    pages["sidebar"] = resolve_calls(SIDEBAR)
-    from analytics.csi import csi_weights
-
     chosen = variants(con, args.get("variants"))
     report: dict = {}
     checks: dict = {}
+    recorded: dict = {}
     started = _now()
     for variant, selection in chosen.items():
-        selection["weights"] = csi_weights(con, selection["current"])
         checks[variant] = headline(con, selection["current"])
+        url = variant_url(selection)
+        record_started = _now()
+        pages = {page: [(path, resolve(path), call_args, kwargs) for path, call_args, kwargs in calls]
+                 for page, calls in record(Path(args["db"]), url).items()}
+        recorded[variant] = {"url": url, "seconds": round(_now() - record_started, 3)}
         totals = {page: [] for page in pages}
         per_call = {page: [[] for _ in calls] for page, calls in pages.items()}
-        for _ in range(reps + 1):
+        for _ in range(reps):
             for page, calls in pages.items():
                 cursor = con.cursor()
                 page_started = _now()
                 for i, (_, function, call_args, kwargs) in enumerate(calls):
                     call_started = _now()
-                    function(cursor, *bind(call_args, selection), **bind(kwargs, selection))
+                    function(cursor, *call_args, **kwargs)
                     per_call[page][i].append(_now() - call_started)
                 totals[page].append(_now() - page_started)
                 cursor.close()
         for page, calls in pages.items():
-            entry = {"first_ms": round(totals[page][0] * 1000, 2), **timing_summary(totals[page][1:]),
-                     "calls": []}
+            entry = {**timing_summary(totals[page]), "calls": []}
             for i, (path, _, call_args, kwargs) in enumerate(calls):
                 entry["calls"].append({"call": _describe(path, call_args, kwargs),
-                                       **timing_summary(per_call[page][i][1:])})
+                                       **timing_summary(per_call[page][i])})
             report.setdefault(page, {})[variant] = entry
     con.close()
     return {"rows": None, "inner_seconds": round(_now() - started, 3), "reps": reps, "pages": report,
-            "headline": checks,
-            "variants": {v: {k: _plain_filters(s[k]) for k in ("current", "previous", "trend")}
+            "headline": checks, "recorded": recorded,
+            "variants": {v: {k: _plain_filters(s[k]) for k in ("current", "previous", "last_year", "trend")}
                          for v, s in chosen.items()}}
 
 

@@ -28,19 +28,9 @@ def con(db_path: Path):
 
 
 @pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    """Run every AppTest run through app.py's st.navigation, as a served dashboard does.
+def navigation_mode():
+    """Every AppTest run goes through app.py's st.navigation, as a served dashboard's does."""
+    from bench.page_calls import served_navigation
 
-    AppTest resets Streamlit's pages mode before each run, and with a pages/ folder next to
-    app.py every run after the first would run the page file alone (legacy mode): the page's
-    require_router() then reruns, which drops the click that started the run.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    with served_navigation():
+        yield
