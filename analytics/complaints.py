@@ -16,7 +16,7 @@ import pandas as pd
 
 from analytics.filters import (FilterError, Filters, add_months, month_key_sql, month_label, period_days,
                               previous_period, where_sql)
-from analytics.query import count, fetch_df, fetch_one, number
+from analytics.query import count, fetch_df, fetch_one, number, shared
 from analytics.stats import ProportionTest, RateTest, count_rate_test, two_proportion_z_test, wilson_interval
 
 VITAL_FEW_CUMULATIVE = 0.8
@@ -111,12 +111,14 @@ class ComplaintCounts:
     n_cause_from_keywords: int
 
 
+@shared
 def complaint_counts(con, filters: Filters = Filters()) -> ComplaintCounts:
     where, params = where_sql(filters, "complaint")
     row = fetch_one(con, COUNTS_SQL.format(where=where), params, what="complaint counts")
     return ComplaintCounts(count(row[0]), count(row[1]), count(row[2]))
 
 
+@shared
 def cause_pareto(con, filters: Filters = Filters()) -> pd.DataFrame:
     """Complaints per cause, most frequent first, with share, cumulative share and the vital few.
 
@@ -326,6 +328,7 @@ class ResolutionChange:
     escalation_test: ProportionTest
 
 
+@shared
 def resolution_stats(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS) -> ResolutionStats:
     """Median hours to resolve, share resolved within the SLA (hours ≤ sla_hours), escalation rate."""
     where, params = where_sql(filters, "complaint")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analytics import ratings
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import count, fetch_df, number
+from analytics.query import count, fetch_df, number, shared
 from analytics.stats import WelchTest, mean_interval, welch_t_test
 
 STATED, DERIVED, EQUAL = "stated", "derived", "equal"
@@ -314,6 +314,7 @@ def _result(score: float | None, n: int, sd: float | None, source: str | None,
     return CsiResult(score, n, source, interval.low, interval.high, moe, sd, attributes, index_mean, weights)
 
 
+@shared
 def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None = None) -> CsiResult:
     r"""CSI of the filtered respondents.
 

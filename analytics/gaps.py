@@ -21,7 +21,7 @@ from analytics.csi import csi_score
 from analytics import ratings
 from analytics.filters import Filters, where_sql
 from analytics.nps import nps_score
-from analytics.query import count, fetch_df, number
+from analytics.query import count, fetch_df, number, shared_results
 
 UNGROUPED = ratings.UNGROUPED  # the dimension of an item that names none
 
@@ -210,13 +210,15 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tup
             scores = [item.score() for item in items if item.kind == kind]
             answers.append(f"{ratings.mean_of(scores) if scores else 'NULL::DOUBLE'} AS {name}")
         answers += [f"{item.score()} AS {item.column}" for item in items]
-        columns += [f"avg({p}) FILTER (WHERE {e} IS NOT NULL) AS perception_{j}",
-                    f"avg({e}) FILTER (WHERE {p} IS NOT NULL) AS expectation_{j}",
+        # CASE rather than FILTER: DuckDB 1.5.5 runs sixty filtered aggregates of one pass about
+        # twice as slowly as the same aggregates over CASE columns (same results)
+        columns += [f"avg(CASE WHEN {e} IS NOT NULL THEN {p} END) AS perception_{j}",
+                    f"avg(CASE WHEN {p} IS NOT NULL THEN {e} END) AS expectation_{j}",
                     f"avg({p} - {e}) AS gap_{j}", f"count({p} - {e}) AS n_{j}",
                     f"count({p}) AS n_perception_{j}", f"count({e}) AS n_expectation_{j}"]
         columns += [f"count({item.column}) AS {item.column}_n" for item in items]
         pairs.append(f"{p} - {e} IS NOT NULL")
-    columns.append(f"count(*) FILTER (WHERE {' OR '.join(pairs)}) AS respondents")
+    columns.append(f"coalesce(sum(CAST({' OR '.join(pairs)} AS INTEGER)), 0) AS respondents")
     answers += [f"{item.score()} AS {item.column}" for item in importance]
     columns += [f"count({item.column}) AS {item.column}_n, avg({item.column}) AS {item.column}_mean"
                 for item in importance]
@@ -446,9 +448,10 @@ _REASONS = {"gap2": (NO_TARGET, NO_MANAGEMENT_VIEW), "gap3": (NO_ACTUAL, NO_TARG
 
 def gap_model(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS) -> GapModel:
     """All five gaps for the filtered period, and which of them have data."""
-    five = gap5(con, filters)
-    one = gap1(con, filters)
-    standards = standards_gaps(con, filters, sla_hours)
+    with shared_results():  # several standards measure their actual from the same resolution figures
+        five = gap5(con, filters)
+        one = gap1(con, filters)
+        standards = standards_gaps(con, filters, sla_hours)
     status = (
         GapStatus("gap1", one.missing is None, one.missing, one.n_items),
         _standard_status(standards, "gap2", ("target", "management_view")),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import count, fetch_all, fetch_df
+from analytics.query import count, fetch_all, fetch_df, shared
 from analytics.stats import nps_standard_error
 from loaders.store import quote_identifier
 
@@ -84,6 +84,7 @@ class NpsChange:
     significant: bool
 
 
+@shared
 def nps_score(con, filters: Filters = Filters()) -> NpsResult:
     """NPS of the filtered responses."""
     where, params = where_sql(filters, "nps_response")

@@ -5,13 +5,53 @@ QueryError that says which metric was being computed.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
+from contextvars import ContextVar
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from loaders.errors import QueryError
+
+
+_shared: ContextVar[dict | None] = ContextVar("shared_results", default=None)
+
+
+@contextlib.contextmanager
+def shared_results():
+    """Within this block a @shared metric asked again for the same figure returns the first answer.
+
+    A composite view (the monthly review, the gap model) asks for the same figure several times:
+    the month's CSI against last month, against last year, and as a service standard's actual. The
+    data cannot change inside one such call, so computing it once is exact.
+    """
+    token = _shared.set({}) if _shared.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _shared.reset(token)
+
+
+def shared(function):
+    """Let `function(con, *args, **kwargs)` reuse its result inside shared_results()."""
+    @functools.wraps(function)
+    def reusing(con, *args, **kwargs):
+        memo = _shared.get()
+        if memo is None:
+            return function(con, *args, **kwargs)
+        key = (function.__module__, function.__qualname__, args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:  # an unhashable argument: nothing to reuse
+            return function(con, *args, **kwargs)
+        if key not in memo:
+            memo[key] = function(con, *args, **kwargs)
+        return memo[key]
+    return reusing
 
 
 def fetch_all(con, sql: str, params: dict | None = None, *, what: str) -> list[tuple]:

@@ -77,7 +77,11 @@ def scores_from(items: list[Position], where: str) -> str:
     repeating the element in every aggregate.
     """
     extracts = "".join(f", s.{SCORE_LISTS[p.kind]}[{p.position}] AS {p.column}" for p in items)
-    return f"(SELECT s.*{extracts} FROM survey_response AS s WHERE {where}) AS s"
+    # A respondent without any of these lists adds nothing to an aggregate of their scores; skipping
+    # them up front spares reading the lists (most respondents answer no SERVQUAL items).
+    lists = sorted({SCORE_LISTS[p.kind] for p in items})
+    rated = " OR ".join(f"s.{column} IS NOT NULL" for column in lists) or "TRUE"
+    return f"(SELECT s.*{extracts} FROM survey_response AS s WHERE ({where}) AND ({rated})) AS s"
 
 
 def positions(con, kinds: tuple[str, ...]) -> list[Position]:

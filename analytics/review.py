@@ -18,6 +18,7 @@ when their test passes), and derives two things of its own:
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,7 +32,7 @@ from analytics.findings import (Change, complaints_headline, csi_headline, negat
                                 nps_headline)
 from analytics.gaps import GapModel, gap_model
 from analytics.nps import nps_change, nps_change_by, nps_trend
-from analytics.query import fetch_df, number
+from analytics.query import fetch_df, number, shared_results
 from analytics.sentiment import ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
 
 # The story's sections in the order the page and the report tell them; each is a heading id.
@@ -139,22 +140,33 @@ def month_review(con, month: str, filters: Filters = Filters()) -> MonthReview:
     previous = month_filters(filters, _shift(month, -1))
     last_year = month_filters(filters, _shift(month, -12))
 
-    csi = csi_change(con, current, previous)
-    headlines = _headlines(con, current, previous, last_year, csi)
-    attributes = compare_attributes(csi.current.attributes, csi.previous.attributes)
-    grid = quadrants(csi.current.attributes, csi.current.weights)
-    gaps = gap_model(con, current)
-    causes = cause_pareto(con, current)
-    rising = rising_causes(con, current, previous)
-    branches = nps_change_by(con, current, previous, "branch")
-    window = trend_window(current)
-    return MonthReview(
-        month=month, current=current, previous=previous, last_year=last_year, headlines=headlines,
-        csi=csi, attributes=attributes, grid=grid, gaps=gaps, nps_trend=nps_trend(con, window),
-        counts=complaint_counts(con, current), causes=causes, rising=rising,
-        sentiment_trend=sentiment_by(con, window, "month"),
-        verbatims=representative_verbatims(con, current, causes),
-        actions=areas_to_act_on(grid, gaps, rising, branches))
+    # The most typical complaint is found in Python (jieba), which DuckDB's queries can overlap.
+    with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
+        causes = cause_pareto(con, current)
+        theme = pool.submit(_common_theme_apart, con, current, causes)
+        csi = csi_change(con, current, previous)
+        headlines = _headlines(con, current, previous, last_year, csi)
+        attributes = compare_attributes(csi.current.attributes, csi.previous.attributes)
+        grid = quadrants(csi.current.attributes, csi.current.weights)
+        gaps = gap_model(con, current)
+        rising = rising_causes(con, current, previous)
+        branches = nps_change_by(con, current, previous, "branch")
+        window = trend_window(current)
+        return MonthReview(
+            month=month, current=current, previous=previous, last_year=last_year, headlines=headlines,
+            csi=csi, attributes=attributes, grid=grid, gaps=gaps, nps_trend=nps_trend(con, window),
+            counts=complaint_counts(con, current), causes=causes, rising=rising,
+            sentiment_trend=sentiment_by(con, window, "month"),
+            verbatims=representative_verbatims(con, current, causes, theme=theme.result()),
+            actions=areas_to_act_on(grid, gaps, rising, branches))
+
+
+def _common_theme_apart(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None:
+    cursor = con.cursor()  # a thread of its own needs a cursor of its own
+    try:
+        return common_theme(cursor, current, causes)
+    finally:
+        cursor.close()
 
 
 def _shift(month: str, months: int) -> str:
@@ -177,11 +189,16 @@ def _headlines(con, current: Filters, previous: Filters, last_year: Filters,
 
 # -- verbatims ----------------------------------------------------------------------------------------
 
-def representative_verbatims(con, current: Filters, causes: pd.DataFrame) -> tuple[Verbatim, ...]:
+_UNKNOWN = object()
+
+
+def representative_verbatims(con, current: Filters, causes: pd.DataFrame,
+                             theme: Verbatim | None = _UNKNOWN) -> tuple[Verbatim, ...]:
     """The most negative, the most positive and the most common theme's most typical verbatim.
 
     A kind without a qualifying text (no negative text this month, no complaint with a cause) is
-    left out; `causes` is the month's cause_pareto.
+    left out; `causes` is the month's cause_pareto; `theme` is common_theme's answer when the caller
+    has it already.
     """
     found = []
     for kind, which in (("most_negative", "negative"), ("most_positive", "positive")):
@@ -191,7 +208,8 @@ def representative_verbatims(con, current: Filters, causes: pd.DataFrame) -> tup
             found.append(Verbatim(kind, str(row["text"]), str(row["source"]), _when(row["date"]),
                                   _text_or_none(row["branch"]), _text_or_none(row["customer_id"]),
                                   number(row["sentiment"])))
-    theme = common_theme(con, current, causes)
+    if theme is _UNKNOWN:
+        theme = common_theme(con, current, causes)
     if theme is not None:
         found.append(theme)
     return tuple(found)
@@ -227,7 +245,9 @@ def most_typical(texts: list[str]) -> Typical:
     Texts are taken newest first, so the first of equal scores is the newest; a text without
     words scores 0.
     """
-    words = [complaint_tokens(t) for t in texts]
+    # complaints of one cause often repeat a sentence word for word: split each text once
+    tokens = {text: complaint_tokens(text) for text in set(texts)}
+    words = [tokens[t] for t in texts]
     total = len(texts)
     frequency: dict[str, int] = {}
     for found in words:

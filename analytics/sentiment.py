@@ -14,7 +14,7 @@ from typing import Iterable
 import pandas as pd
 
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import count, fetch_df, number
+from analytics.query import count, fetch_df, number, shared
 from analytics.stats import (ProportionTest, WelchTest, mean_interval, two_proportion_z_test,
                              welch_t_test, wilson_interval)
 
@@ -206,6 +206,7 @@ def _sentiment_frame(con, filters: Filters, source: str, group: str | None):
     return fetch_df(con, sql, params, what="sentiment")
 
 
+@shared
 def sentiment_summary(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> SentimentResult:
     """Sentiment of survey comments, NPS comments, complaint descriptions, or all three together."""
     frame = _sentiment_frame(con, filters or Filters(), source, None)

@@ -1,0 +1,42 @@
+"""analytics.query.shared: inside shared_results() a metric asked twice for the same figure is
+computed once; outside it, or with an argument that cannot be a key, every call computes."""
+from __future__ import annotations
+
+from analytics.filters import Filters
+from analytics.query import shared, shared_results
+
+calls: list[tuple] = []
+
+
+@shared
+def figure(con, filters, *, scale=1):
+    calls.append((filters, scale))
+    return len(calls) * scale
+
+
+def setup_function():
+    calls.clear()
+
+
+def test_outside_the_block_every_call_computes():
+    assert figure(None, Filters()) == 1
+    assert figure(None, Filters()) == 2
+
+
+def test_inside_the_block_the_same_arguments_reuse_the_first_answer():
+    october = Filters(branches=("North",))
+    with shared_results():
+        assert figure(None, october) == 1
+        assert figure(None, october) == 1
+        assert figure(None, october, scale=10) == 20  # other arguments: another figure
+        assert figure(None, Filters()) == 3
+        with shared_results():  # a nested block shares the outer one's answers
+            assert figure(None, october) == 1
+    assert len(calls) == 3
+    assert figure(None, october) == 4  # the block is over: nothing is kept
+
+
+def test_an_unhashable_argument_is_computed_every_time():
+    with shared_results():
+        assert figure(None, ["North"]) == 1
+        assert figure(None, ["North"]) == 2
