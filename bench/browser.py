@@ -63,10 +63,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(db: Path, port: int, timeout: float) -> subprocess.Popen:
+REFERENCE_APP = "bench/reference_app.py"
+
+
+def start_app(db: Path, port: int, timeout: float, script: str = "app.py") -> subprocess.Popen:
     env = dict(os.environ, FEEDBACK_DB=str(db))
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -126,6 +129,22 @@ def _stop(app: subprocess.Popen) -> None:
         app.wait()
 
 
+def time_reference(browser, timeout: float, opens: int = 3) -> dict:
+    """The reference page (Streamlit and four Plotly charts, no data) opened like a page: on a
+    server of its own, once to warm it, then `opens` times in new tabs."""
+    port = _free_port()
+    app = start_app(Path("unused"), port, timeout, script=REFERENCE_APP)
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+    context.add_init_script(WATCH_SCRIPT)
+    try:
+        open_and_wait(context, f"http://127.0.0.1:{port}/", timeout)
+        seconds = [open_and_wait(context, f"http://127.0.0.1:{port}/", timeout)["seconds"] for _ in range(opens)]
+    finally:
+        context.close()
+        _stop(app)
+    return {"seconds": sorted(seconds)[len(seconds) // 2], "runs_seconds": seconds, "charts": 4}
+
+
 def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
     """The smoke test's form: one server, one page opened to warm it, then each page once."""
     from playwright.sync_api import sync_playwright
@@ -151,11 +170,13 @@ def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
                                         "first_script_done_s": opened["script_done_s"],
                                         "charts": opened["charts"], "exceptions": opened["exceptions"],
                                         "warmed_by": PAGES[-1].url_path}
+            reference = time_reference(browser, timeout, opens=1)
         finally:
             context.close()
             _stop(app)
             browser.close()
     return {"rows": None, "pages": pages, "cold_open_s": {"page": PAGES[-1].url_path, "seconds": cold["seconds"]},
+            "reference_page": reference,
             "app_peak_pss_mb": round(max(app_memory), 1) if app_memory else None,
             "app_pss_mb_after_each_page": [round(m, 1) for m in app_memory]}
 
@@ -212,8 +233,9 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
             finally:
                 context.close()
                 _stop(app)
+            reference = time_reference(browser, timeout)
         finally:
             browser.close()
-    return {"rows": None, "pages": pages, "cold_open_s": cold,
+    return {"rows": None, "pages": pages, "cold_open_s": cold, "reference_page": reference,
             "app_peak_pss_mb": round(max(app_memory), 1) if app_memory else None,
             "app_pss_mb_after_each_page": [round(m, 1) for m in app_memory]}

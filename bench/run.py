@@ -333,10 +333,11 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
         app_mb = page["app_peak_pss_mb"]
         floor("the running app's memory with every page open (MB, Pss)", app_mb, f"<= {APP_MB_CEILING}",
               app_mb is not None and app_mb <= APP_MB_CEILING)
+        reference = (page.get("reference_page") or {}).get("seconds")
         for name, timing in page["pages"].items():
             floor(f"page open to charts drawn, {name} (s, first open)", timing["first_s"],
                   f"<= {PAGE_OPEN_S_CEILING:g}", timing["first_s"] <= PAGE_OPEN_S_CEILING and not timing["exceptions"],
-                  page=name)
+                  page=name, again_s=timing.get("again_s"), reference_page_s=reference)
     return ratios, table
 
 
