@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import TEST_DATA
+from loaders.errors import QueryError
 from loaders.store import connect, data_version, quote_identifier
 
 TABLES = {"import_batch", "survey_response", "survey_item", "nps_response", "complaint",
@@ -140,3 +141,28 @@ def test_an_import_places_its_items_where_an_earlier_one_did(con, tmp_path):
     assert rows == [([4.0, 5.0],), ([2.0, 3.0, 1.0],)]
     assert con.execute("SELECT item_code, score FROM survey_rating WHERE row_no = 2 ORDER BY ALL").fetchall() == [
         ("Q1", 2.0), ("Q1", 4.0), ("Q2", 3.0), ("Q2", 5.0), ("Q3", 1.0)]
+
+
+def test_the_store_opens_with_a_memory_limit(db_path, monkeypatch):
+    monkeypatch.delenv("FEEDBACK_DUCKDB_MEMORY", raising=False)
+    con = connect(db_path)
+    try:
+        # DuckDB shows 1GB as 953.6 MiB (1e9 bytes)
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"
+    finally:
+        con.close()
+
+
+def test_the_memory_limit_comes_from_the_environment(db_path, monkeypatch):
+    monkeypatch.setenv("FEEDBACK_DUCKDB_MEMORY", "512MB")
+    con = connect(db_path)
+    try:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "488.2 MiB"
+    finally:
+        con.close()
+
+
+def test_a_memory_limit_duckdb_cannot_read_is_a_clear_error(db_path, monkeypatch):
+    monkeypatch.setenv("FEEDBACK_DUCKDB_MEMORY", "lots; DROP TABLE x")
+    with pytest.raises(QueryError, match="FEEDBACK_DUCKDB_MEMORY"):
+        connect(db_path)
