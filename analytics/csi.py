@@ -17,7 +17,7 @@ import pandas as pd
 
 from analytics import ratings
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import count, fetch_df, number, shared
+from analytics.query import count, fetch_df, number, shared, shared_results
 from analytics.stats import WelchTest, mean_interval, welch_t_test
 
 STATED, DERIVED, EQUAL = "stated", "derived", "equal"
@@ -437,8 +437,9 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
     One set of weights keeps the change about satisfaction, not about a shift in derived weights.
     The test compares the respondent-level indices (mean, sd, n) of the two periods.
     """
-    now = csi_score(con, current)
-    before = csi_score(con, previous, weights=now.weight_values or CsiWeights(None, {}))
+    with shared_results():  # the survey's items are read once for both periods
+        now = csi_score(con, current)
+        before = csi_score(con, previous, weights=now.weight_values or CsiWeights(None, {}))
     test = welch_t_test(now.index_mean, now.index_sd, now.n, before.index_mean, before.index_sd, before.n)
     delta = (now.score - before.score) if now.score is not None and before.score is not None else None
     return CsiChange(now, before, delta, test, test.significant)

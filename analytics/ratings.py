@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from analytics.query import fetch_all
+from analytics.query import fetch_all, shared
 from loaders.store import SCORE_LISTS
 
 POSITIONS_SQL = """
@@ -84,6 +84,7 @@ def scores_from(items: list[Position], where: str) -> str:
     return f"(SELECT s.*{extracts} FROM survey_response AS s WHERE ({where}) AND ({rated})) AS s"
 
 
+@shared
 def positions(con, kinds: tuple[str, ...]) -> list[Position]:
     """Every item position of the given kinds in the store, by kind and position."""
     rows = fetch_all(con, POSITIONS_SQL, {"kinds": list(kinds)}, what="the survey's items")
