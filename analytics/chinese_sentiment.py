@@ -67,13 +67,14 @@ class _Tagger:
         self.uni_d, self.uni_total = model["uni"]["d"], model["uni"]["total"]
         self.bi_d, self.tri_d = model["bi"]["d"], model["tri"]["d"]
         self.l1, self.l2, self.l3 = model["l1"], model["l2"], model["l3"]
-        # per character, the unigram term l1 * P(char, tag) of each tag and its log; characters
-        # whose every tag has frequency 0 are left out (SnowNLP's "not found" case)
+        # per character, the unigram term l1 * P(char, tag) of each tag and its log, then the
+        # counts; characters whose every tag has frequency 0 are left out (SnowNLP's "not found")
         self.uni_terms = {}
         for char in {key[0] for key in self.uni_d}:
             terms = [self.l1 * (float(self.uni_d.get((char, s), 0)) / self.uni_total) for s in self.status]
             if any(float(self.uni_d.get((char, s), 0)) / self.uni_total != 0 for s in self.status):
-                self.uni_terms[char] = tuple((term, log(term) if term != 0 else _NEG_INF) for term in terms)
+                self.uni_terms[char] = (*((term, log(term) if term != 0 else _NEG_INF) for term in terms),
+                                        tuple(self.uni_d.get((char, s), 0) for s in self.status))
         # which tag follows which (and which pair) anywhere in the model: other counts are zero
         bi_next: dict = {}
         for first, second in {(first[1], second[1]) for first, second in self.bi_d}:
@@ -83,36 +84,41 @@ class _Tagger:
             tri_next.setdefault((first, second), set()).add(third)
         self.bi_next = {tag: frozenset(tags) for tag, tags in bi_next.items()}
         self.tri_next = {tags: frozenset(third) for tags, third in tri_next.items()}
+        empty = frozenset()
+        self.follows = {tag: (self.bi_next.get(tag, empty),
+                              tuple(self.tri_next.get((tag, s), empty) for s in self.status))
+                        for tag in (*self.status, "BOS")}
 
     def tag(self, data: str) -> list[str]:
         status, uni_d, bi_d, tri_d = self.status, self.uni_d, self.bi_d, self.tri_d
-        l2, l3, uni_terms = self.l2, self.l3, self.uni_terms
-        bi_next, tri_next = self.bi_next, self.tri_next
+        l2, l3, uni_terms, follows = self.l2, self.l3, self.uni_terms, self.follows
         empty = frozenset()
         bos = self._BOS
-        # Groups of states sharing the current (char, tag), in SnowNLP's order:
-        # (ws2, its unigram count, tags that may follow it, members); a member is
-        # (ws1, score, path node, bigram count of (ws1, ws2), tags that may follow the pair),
-        # a path node (tag, parent node).
+        # Groups of states sharing the current (char, tag), in SnowNLP's order: (ws2, its
+        # unigram count, tags that may follow it, per next tag the tags that may follow the pair,
+        # members); a member is (ws1, score, path node, bigram count of (ws1, ws2), tags that may
+        # follow the pair), a path node (tag, parent node).
+        bos_follows = follows.get("BOS", (empty, (empty,) * 4))
         b12 = bi_d.get((bos, bos), 0)
-        groups = [(bos, uni_d.get(bos, 0), bi_next.get("BOS", empty),
-                   [(bos, 0.0, None, b12, tri_next.get(("BOS", "BOS"), empty) if b12 != 0 else empty)])]
+        groups = [(bos, uni_d.get(bos, 0), bos_follows[0], bos_follows[1],
+                   [(bos, 0.0, None, b12, self.tri_next.get(("BOS", "BOS"), empty) if b12 != 0 else empty)])]
+        zero_counts = (0, 0, 0, 0)
         for w in data:
             unis = uni_terms.get(w)
+            counts = zero_counts if unis is None else unis[4]
             new_groups = []
             for si, s in enumerate(status):
                 ws = (w, s)
                 states = []
                 if unis is None:
                     # SnowNLP carries the last state of each group on, unscored
-                    for ws2, _, _, members in groups:
+                    for ws2, _, _, tri_after, members in groups:
                         score, node = members[-1][1], members[-1][2]
                         count = bi_d.get((ws2, ws), 0)
-                        states.append((ws2, score, (s, node), count,
-                                       tri_next.get((ws2[1], s), empty) if count != 0 else empty))
+                        states.append((ws2, score, (s, node), count, tri_after[si] if count != 0 else empty))
                 else:
                     uni, log_uni = unis[si]
-                    for ws2, u2, bi_ok, members in groups:
+                    for ws2, u2, bi_ok, tri_after, members in groups:
                         if s in bi_ok:
                             count = bi_d.get((ws2, ws), 0)
                             base = uni + (0 if u2 == 0 else float(l2 * count) / u2)
@@ -133,12 +139,12 @@ class _Tagger:
                                 p = score + log_base
                             if best is None or p > best:
                                 best, best_node = p, node
-                        states.append((ws2, best, (s, best_node), count,
-                                       tri_next.get((ws2[1], s), empty) if count != 0 else empty))
-                new_groups.append((ws, uni_d.get(ws, 0), bi_next.get(s, empty), states))
+                        states.append((ws2, best, (s, best_node), count, tri_after[si] if count != 0 else empty))
+                bi_ok, tri_after = follows[s]
+                new_groups.append((ws, counts[si], bi_ok, tri_after, states))
             groups = new_groups
         best, node = None, None
-        for _, _, _, members in groups:
+        for _, _, _, _, members in groups:
             for _, score, member_node, _, _ in members:
                 if best is None or score > best:
                     best, node = score, member_node
