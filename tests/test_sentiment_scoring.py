@@ -55,6 +55,14 @@ def test_chinese_models_are_snownlps_own():
     assert ChineseSentiment()._stop == normal.stop
 
 
+def test_every_trigram_of_the_segmenter_ends_in_a_seen_bigram():
+    # the segmenter skips the trigram lookup behind a bigram count of 0, which is exact only so
+    from analytics.chinese_sentiment import _segmenter
+
+    tagger = _segmenter()
+    assert all(tagger.bi_d.get((second, third), 0) != 0 for _, second, third in tagger.tri_d)
+
+
 @pytest.mark.parametrize("text", [
     "The queue was terribly slow but the staff were very helpful", "not good", "not very good",
     "really not good", "I don't like it", "It isn't bad at all!", "good!!!", "good (!)", "( ! ) sarcastic",
