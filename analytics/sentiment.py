@@ -26,6 +26,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Below this many distinct texts, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 4000
+_CHUNKS_PER_WORKER = 32
 
 
 def detect_language(text: str | None) -> str | None:
@@ -75,7 +76,9 @@ def score_texts(texts: Iterable[str | None], workers: int | None = None,
         # share it. SnowNLP's models are not loaded here: they are large, and the import process
         # already holds the file; each worker loads them when it meets Chinese text.
         polarity("good")
-        chunk = -(-len(distinct) // (workers * 4))
+        # Many small chunks: the texts are sorted, so Chinese (several times slower per text)
+        # comes last; with a few large chunks one worker is left scoring the last one alone.
+        chunk = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
         parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             scored = [pair for part in pool.map(_score_chunk, parts) for pair in part]

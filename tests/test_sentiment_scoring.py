@@ -33,6 +33,36 @@ def test_chinese_score_equals_snownlp_exactly(text):
     assert ChineseSentiment().positive_probability(text) == SnowNLP(text).sentiments
 
 
+def test_chinese_score_equals_snownlp_on_the_demo_comments():
+    import random
+
+    from snownlp import sentiment as snow_sentiment
+
+    from loaders.demo import distinct_texts, generate
+
+    demo = generate(responses=400)
+    texts = distinct_texts(300, "zh") + [t for t in demo.complaints["Description"].dropna() if not t.isascii()]
+    # characters the segmenter has never seen, and runs of them, take its other path
+    rng = random.Random(3)
+    texts += ["".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(rng.randint(1, 12))) for _ in range(100)]
+    scorer = ChineseSentiment()
+    assert [scorer.positive_probability(t) for t in texts] == [snow_sentiment.classify(t) for t in texts]
+
+
+def test_chinese_models_are_snownlps_own():
+    from snownlp import normal
+
+    assert ChineseSentiment()._stop == normal.stop
+
+
+def test_every_trigram_of_the_segmenter_ends_in_a_seen_bigram():
+    # the segmenter skips the trigram lookup behind a bigram count of 0, which is exact only so
+    from analytics.chinese_sentiment import _segmenter
+
+    tagger = _segmenter()
+    assert all(tagger.bi_d.get((second, third), 0) != 0 for _, second, third in tagger.tri_d)
+
+
 @pytest.mark.parametrize("text", [
     "The queue was terribly slow but the staff were very helpful", "not good", "not very good",
     "really not good", "I don't like it", "It isn't bad at all!", "good!!!", "good (!)", "( ! ) sarcastic",
