@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from loaders.demo import DEMO_FOLDER, FILE_NAMES
 from loaders.importer import import_file
+from loaders.store import quote_identifier
 
 
 def read_sheet(path, sheet: str) -> pd.DataFrame:
@@ -45,7 +46,7 @@ def test_row_counts_equal_the_files(demo_store):
     complaints = pd.read_csv(DEMO_FOLDER / FILE_NAMES["complaints"], encoding="utf-8-sig", dtype=str)
     management = read_sheet(DEMO_FOLDER / FILE_NAMES["management"], "Estimates")
     standards = pd.read_csv(DEMO_FOLDER / FILE_NAMES["standards"], dtype=str)
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    counts = {t: con.execute(f"SELECT count(*) FROM {quote_identifier(t)}").fetchone()[0]
               for t in ("survey_response", "nps_response", "complaint", "management_rating",
                         "service_standard")}
     assert counts == {"survey_response": len(survey), "nps_response": len(nps),

@@ -143,10 +143,11 @@ def complaint_hours(con) -> None:
 
 
 def add_standards(con) -> None:
-    con.execute(f"INSERT INTO import_batch VALUES ('{dbrows.batch_uuid('std-old')}', 'standards', 'old.xlsx', NULL, 'a', 1, 0,"
-                " TIMESTAMP '2026-01-01 09:00', NULL, 'imported', NULL, NULL, NULL)")
-    con.execute(f"INSERT INTO import_batch VALUES ('{dbrows.batch_uuid('std-new')}', 'standards', 'new.xlsx', NULL, 'b', 7, 0,"
-                " TIMESTAMP '2026-02-01 09:00', NULL, 'imported', NULL, NULL, NULL)")
+    for batch, name, sha, rows, day in (("std-old", "old.xlsx", "a", 1, "2026-01-01"),
+                                        ("std-new", "new.xlsx", "b", 7, "2026-02-01")):
+        con.execute("INSERT INTO import_batch VALUES (?, 'standards', ?, NULL, ?, ?, 0,"
+                    " CAST(? AS TIMESTAMP) + INTERVAL 9 HOUR, NULL, 'imported', NULL, NULL, NULL)",
+                    [dbrows.batch_uuid(batch), name, sha, rows, day])
     dbrows.standards(con, [{"batch_id": "std-old", "standard": "Resolve fast", "better": "lower", "target": 30}])
     dbrows.standards(con, [
         {"batch_id": "std-new", "standard": "Resolve fast", "better": "lower", "management_view": 12,
