@@ -6,8 +6,10 @@ QueryError that says which metric was being computed.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import math
+from concurrent.futures import Executor, Future
 from contextvars import ContextVar
 from typing import Any
 
@@ -52,6 +54,24 @@ def shared(function):
             memo[key] = function(con, *args, **kwargs)
         return memo[key]
     return reusing
+
+
+def apart(pool: Executor, function, con, *args, **kwargs) -> Future:
+    """`function(cursor, *args, **kwargs)` on one of `pool`'s threads, with a cursor of its own.
+
+    A month's queries each read one or two of DuckDB's row groups, so each runs on one core; two
+    of them at once use both. Inside shared_results() the thread shares the caller's figures.
+    """
+    context = contextvars.copy_context()  # a copy per task: one context cannot run on two threads
+
+    def run():
+        cursor = con.cursor()
+        try:
+            return context.run(function, cursor, *args, **kwargs)
+        finally:
+            cursor.close()
+
+    return pool.submit(run)
 
 
 def fetch_all(con, sql: str, params: dict | None = None, *, what: str) -> list[tuple]:

@@ -18,13 +18,13 @@ when their test passes), and derives two things of its own:
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
 
-from analytics.complaints import (ComplaintCounts, cause_pareto, complaint_counts, complaint_tokens,
+from analytics.complaints import (ComplaintCounts, cause_pareto, complaint_counts, complaint_token_sets,
                                   complaint_volume_change, rising_causes)
 from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
 from analytics.filters import Filters, add_months, month_filters, trend_window, where_sql
@@ -32,7 +32,7 @@ from analytics.findings import (Change, complaints_headline, csi_headline, negat
                                 nps_headline)
 from analytics.gaps import GapModel, gap_model
 from analytics.nps import nps_change, nps_change_by, nps_trend
-from analytics.query import fetch_df, number, shared_results
+from analytics.query import apart, fetch_df, number, shared_results
 from analytics.sentiment import ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
 
 # The story's sections in the order the page and the report tell them; each is a heading id.
@@ -140,33 +140,28 @@ def month_review(con, month: str, filters: Filters = Filters()) -> MonthReview:
     previous = month_filters(filters, _shift(month, -1))
     last_year = month_filters(filters, _shift(month, -12))
 
-    # The most typical complaint is found in Python (jieba), which DuckDB's queries can overlap.
-    with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
+    # A month's queries each keep one core busy: the sections that do not need the month's CSI run
+    # beside it on the pool's threads (the gap model once the CSI is known, so that its standards
+    # reuse it).
+    window = trend_window(current)
+    with shared_results(), ThreadPoolExecutor(max_workers=2) as pool:
         causes = cause_pareto(con, current)
-        theme = pool.submit(_common_theme_apart, con, current, causes)
+        verbatims = apart(pool, representative_verbatims, con, current, causes)
+        sentiment_trend = apart(pool, sentiment_by, con, window, "month")
         csi = csi_change(con, current, previous)
-        headlines = _headlines(con, current, previous, last_year, csi)
-        attributes = compare_attributes(csi.current.attributes, csi.previous.attributes)
+        csi_vs_last_year = apart(pool, csi_change, con, current, last_year)
+        gaps = apart(pool, gap_model, con, current)
+        rising = apart(pool, rising_causes, con, current, previous)
+        branches = apart(pool, nps_change_by, con, current, previous, "branch")
+        trend = apart(pool, nps_trend, con, window)
+        headlines = _headlines(con, current, previous, last_year, csi, csi_vs_last_year)
         grid = quadrants(csi.current.attributes, csi.current.weights)
-        gaps = gap_model(con, current)
-        rising = rising_causes(con, current, previous)
-        branches = nps_change_by(con, current, previous, "branch")
-        window = trend_window(current)
         return MonthReview(
             month=month, current=current, previous=previous, last_year=last_year, headlines=headlines,
-            csi=csi, attributes=attributes, grid=grid, gaps=gaps, nps_trend=nps_trend(con, window),
-            counts=complaint_counts(con, current), causes=causes, rising=rising,
-            sentiment_trend=sentiment_by(con, window, "month"),
-            verbatims=representative_verbatims(con, current, causes, theme=theme.result()),
-            actions=areas_to_act_on(grid, gaps, rising, branches))
-
-
-def _common_theme_apart(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None:
-    cursor = con.cursor()  # a thread of its own needs a cursor of its own
-    try:
-        return common_theme(cursor, current, causes)
-    finally:
-        cursor.close()
+            csi=csi, attributes=compare_attributes(csi.current.attributes, csi.previous.attributes), grid=grid,
+            gaps=gaps.result(), nps_trend=trend.result(), counts=complaint_counts(con, current), causes=causes,
+            rising=rising.result(), sentiment_trend=sentiment_trend.result(), verbatims=verbatims.result(),
+            actions=areas_to_act_on(grid, gaps.result(), rising.result(), branches.result()))
 
 
 def _shift(month: str, months: int) -> str:
@@ -175,14 +170,14 @@ def _shift(month: str, months: int) -> str:
 
 
 def _headlines(con, current: Filters, previous: Filters, last_year: Filters,
-               csi_vs_previous: CsiChange) -> tuple[Headline, ...]:
+               csi_vs_previous: CsiChange, csi_vs_last_year: Future) -> tuple[Headline, ...]:
     nps = [nps_headline(nps_change(con, current, other)) for other in (previous, last_year)]
-    csi = [csi_headline(csi_vs_previous), csi_headline(csi_change(con, current, last_year))]
     counts = {name: complaint_counts(con, f).n for name, f in
               (("now", current), ("previous", previous), ("last_year", last_year))}
     complaints = [complaints_headline(complaint_volume_change(counts["now"], counts[name], current, other))
                   for name, other in (("previous", previous), ("last_year", last_year))]
     negative = [negative_share_headline(sentiment_change(con, current, other)) for other in (previous, last_year)]
+    csi = [csi_headline(csi_vs_previous), csi_headline(csi_vs_last_year.result())]
     return tuple(Headline(metric, *pair) for metric, pair in
                  zip(HEADLINE_METRICS, (nps, csi, complaints, negative)))
 
@@ -245,8 +240,7 @@ def most_typical(texts: list[str]) -> Typical:
     Texts are taken newest first, so the first of equal scores is the newest; a text without
     words scores 0.
     """
-    # complaints of one cause often repeat a sentence word for word: split each text once
-    tokens = {text: complaint_tokens(text) for text in set(texts)}
+    tokens = complaint_token_sets(texts)
     words = [tokens[t] for t in texts]
     total = len(texts)
     frequency: dict[str, int] = {}

@@ -209,6 +209,26 @@ def test_tokens_drop_stopwords():
     assert "的" not in complaint_tokens("服务的态度很差")
 
 
+def test_token_sets_cut_each_chinese_run_once_and_match_each_text_alone(monkeypatch):
+    from analytics import complaints
+
+    texts = ["手机银行登录不了，一直提示系统错误。请尽快处理。", "手机银行登录不了。",
+             "App crashed again. 请尽快处理。", "手机银行登录不了。", None]
+    cut_runs = []
+    jieba = complaints._jieba()
+    monkeypatch.setattr(jieba, "lcut", lambda run, _lcut=jieba.lcut: cut_runs.append(run) or _lcut(run))
+    sets = complaints.complaint_token_sets(texts)
+    # five texts, four distinct; their Chinese runs: 手机银行登录不了 (3 times), 一直提示系统错误, 请尽快处理 (twice)
+    assert sorted(cut_runs) == sorted(["手机银行登录不了", "一直提示系统错误", "请尽快处理"])
+    assert sets["手机银行登录不了。"] == {"手机", "银行", "登录", "不了"}
+    assert sets["App crashed again. 请尽快处理。"] == {"app", "crashed", "尽快", "处理"}
+    assert sets["手机银行登录不了，一直提示系统错误。请尽快处理。"] == {
+        "手机", "银行", "登录", "不了", "一直", "提示", "系统", "错误", "尽快", "处理"}
+    assert sets[None] == frozenset()
+    monkeypatch.undo()
+    assert sets == {text: complaint_tokens(text) for text in set(texts)}
+
+
 # -- complaint volume and resolution time for the views --------------------------------------------
 
 from analytics.complaints import (complaint_trend, complaint_volume_change,  # noqa: E402

@@ -40,3 +40,48 @@ def test_an_unhashable_argument_is_computed_every_time():
     with shared_results():
         assert figure(None, ["North"]) == 1
         assert figure(None, ["North"]) == 2
+
+
+class FakeConnection:
+    """What apart() needs of a DuckDB connection: a cursor per thread, closed after use."""
+
+    def __init__(self):
+        self.closed = 0
+
+    def cursor(self):
+        return self
+
+    def close(self):
+        self.closed += 1
+
+
+def test_a_figure_computed_on_a_pool_thread_is_shared_with_the_caller():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analytics.query import apart
+
+    october = Filters(branches=("North",))
+    con = FakeConnection()
+    with shared_results(), ThreadPoolExecutor(max_workers=2) as pool:
+        assert figure(con, october) == 1
+        assert apart(pool, figure, con, october).result() == 1  # the caller's answer, on another thread
+        assert apart(pool, figure, con, Filters(), scale=10).result() == 20
+        assert figure(con, Filters(), scale=10) == 20  # the thread's answer, back on the caller's
+    assert len(calls) == 2
+    assert con.closed == 2  # each task's cursor is closed
+
+
+def test_apart_raises_the_metric_error_where_the_result_is_read():
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pytest
+
+    from analytics.query import apart
+
+    def failing(con):
+        raise ValueError("no such column")
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = apart(pool, failing, FakeConnection())
+        with pytest.raises(ValueError, match="no such column"):
+            future.result()
