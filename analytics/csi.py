@@ -138,10 +138,12 @@ def attribute_stats(con, filters: Filters = Filters(), *, correlations: bool = T
 def _attribute_pass(con, filters: Filters, correlations: bool,
                     index_weights: CsiWeights | None = None) -> tuple[pd.DataFrame, tuple]:
     """attribute_stats in one pass over the respondents; with `index_weights`, the same pass also
-    gives the respondent-level index's (n, mean, sd) under those weights."""
+    gives the respondent-level index's (n, mean, sd) under those weights, and the period's own
+    stated importance is left out (NaN): the weights say what the index used."""
     items = [p for p in ratings.positions(con, ("satisfaction", "importance")) if p.has_scale]
     satisfaction = ratings.by_code([p for p in items if p.kind == "satisfaction"])
-    importance = ratings.by_code([p for p in items if p.kind == "importance" and p.item_code in satisfaction])
+    importance = ratings.by_code([p for p in items if p.kind == "importance" and p.item_code in satisfaction
+                                  and index_weights is None])
     if not satisfaction:
         return _empty_stats(), (0, None, None)
     columns = []
@@ -292,9 +294,7 @@ def _index_stats(con, filters: Filters, weights: CsiWeights, group: str | None) 
 
 def _attribute_table(stats: pd.DataFrame, weights: CsiWeights) -> pd.DataFrame:
     table = stats.copy()
-    if weights.source == STATED:
-        table["importance"] = table["stated_importance"]
-    elif weights.source == DERIVED:
+    if weights.source in (STATED, DERIVED):  # stated: the mean stated importance of the weighting period
         table["importance"] = table["item_code"].map(weights.by_item)
     else:
         table["importance"] = math.nan

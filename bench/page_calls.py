@@ -2,7 +2,7 @@
 
 Every page of app.PAGES is run with Streamlit's AppTest from app.py, as a served dashboard runs it,
 on the benchmark's store and with the URL of a filter variant (?month=2026-10&branch=...). Each
-call that goes through pages._common.load is recorded with the arguments the page gave it, so the
+call that goes through pages._common.load or load_all is recorded with the arguments the page gave it, so the
 benchmark times exactly what the pages ask for and follows them when they change. The sidebar's
 calls (the filter choices) are kept apart: every page makes them, once per rerun.
 
@@ -47,16 +47,35 @@ def served_navigation():
 
 @contextlib.contextmanager
 def recording(calls: list):
-    """Append (function path, args, kwargs) for every analytics call the dashboard makes."""
+    """Append (function path, args, kwargs, group) for every analytics call the dashboard makes.
+
+    group numbers the calls a page asks for together with load_all (computed two at a time, and
+    timed so); it is None for a call made alone.
+    """
     import importlib
 
     from pages import _common
 
-    cached = _common._cached
+    cached, load_all = _common._cached, _common.load_all
+    group = {"now": None, "last": 0}
 
     def recorded(store, version, function, args, kwargs):
-        calls.append((function, tuple(args), dict(kwargs)))
+        if group["now"] is None:
+            calls.append((function, tuple(args), dict(kwargs), None))
         return cached(store, version, function, args, kwargs)
+
+    def grouped(*asked):
+        if len(asked) == 1:
+            return load_all(*asked)
+        group["last"] += 1
+        group["now"] = group["last"]
+        # recorded here, in the page's order: the pool's threads reach _cached in any order
+        calls.extend((f"{c.function.__module__}.{c.function.__name__}", c.args, dict(c.kwargs), group["now"])
+                     for c in asked)
+        try:
+            return load_all(*asked)
+        finally:
+            group["now"] = None
 
     originals = []
     for module_name, name in DIRECT_CALLS:
@@ -64,22 +83,23 @@ def recording(calls: list):
         function = getattr(module, name)
 
         def direct(*args, _function=function, _path=f"{module_name}.{name}", **kwargs):
-            calls.append((_path, tuple(args[1:]), dict(kwargs)))  # args[0] is the page's cursor
+            calls.append((_path, tuple(args[1:]), dict(kwargs), None))  # args[0] is the page's cursor
             return _function(*args, **kwargs)
 
         originals.append((module, name, function))
         setattr(module, name, direct)
-    _common._cached = recorded
+    _common._cached, _common.load_all = recorded, grouped
     try:
         yield calls
     finally:
-        _common._cached = cached
+        _common._cached, _common.load_all = cached, load_all
         for module, name, function in originals:
             setattr(module, name, function)
 
 
 def record(db: Path, url: dict[str, str], timeout: float = 600) -> dict[str, list[tuple]]:
-    """Every page's calls (and the sidebar's) when opened at `url`'s filters on the store `db`."""
+    """Every page's calls (and the sidebar's) when opened at `url`'s filters on the store `db`:
+    (function path, args, kwargs, group) in the order the page makes them (see recording)."""
     from streamlit.testing.v1 import AppTest
 
     from app import PAGES

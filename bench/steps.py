@@ -10,6 +10,7 @@ import importlib
 import json
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -293,8 +294,9 @@ def step_queries(args: dict) -> dict:
 
     The calls are recorded by running each page with AppTest at the variant's URL (bench/page_calls),
     which also warms DuckDB's buffers; p50/p95 are over the renders after that, timed by calling the
-    same functions with the same arguments on the dashboard's connection. Nothing is cached between
-    renders (the dashboard caches per data version; the first render after an import pays this).
+    same functions with the same arguments on the dashboard's connection, the calls a page asks for
+    together two at a time as it does (render). Nothing is cached between renders (the dashboard
+    caches per data version; the first render after an import pays this).
     """
     from bench.page_calls import record
     from loaders.store import connect
@@ -311,25 +313,22 @@ def step_queries(args: dict) -> dict:
         checks[variant] = headline(con, selection["current"])
         url = variant_url(selection)
         record_started = _now()
-        pages = {page: [(path, resolve(path), call_args, kwargs) for path, call_args, kwargs in calls]
+        pages = {page: [(path, resolve(path), call_args, kwargs, group) for path, call_args, kwargs, group in calls]
                  for page, calls in record(Path(args["db"]), url).items()}
         recorded[variant] = {"url": url, "seconds": round(_now() - record_started, 3)}
         totals = {page: [] for page in pages}
         per_call = {page: [[] for _ in calls] for page, calls in pages.items()}
-        for _ in range(reps):
-            for page, calls in pages.items():
-                cursor = con.cursor()
-                page_started = _now()
-                for i, (_, function, call_args, kwargs) in enumerate(calls):
-                    call_started = _now()
-                    function(cursor, *call_args, **kwargs)
-                    per_call[page][i].append(_now() - call_started)
-                totals[page].append(_now() - page_started)
-                cursor.close()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for _ in range(reps):
+                for page, calls in pages.items():
+                    page_started = _now()
+                    for i, seconds in enumerate(render(con, calls, pool)):
+                        per_call[page][i].append(seconds)
+                    totals[page].append(_now() - page_started)
         for page, calls in pages.items():
             entry = {**timing_summary(totals[page]), "calls": []}
-            for i, (path, _, call_args, kwargs) in enumerate(calls):
-                entry["calls"].append({"call": _describe(path, call_args, kwargs),
+            for i, (path, _, call_args, kwargs, group) in enumerate(calls):
+                entry["calls"].append({"call": _describe(path, call_args, kwargs), "together": group,
                                        **timing_summary(per_call[page][i])})
             report.setdefault(page, {})[variant] = entry
     con.close()
@@ -337,6 +336,34 @@ def step_queries(args: dict) -> dict:
             "headline": checks, "recorded": recorded,
             "variants": {v: {k: _plain_filters(s[k]) for k in ("current", "previous", "last_year", "trend")}
                          for v, s in chosen.items()}}
+
+
+def render(con, calls: list[tuple], pool: ThreadPoolExecutor) -> list[float]:
+    """One render's analytics: each call's seconds, the calls made in order as the page makes them,
+    the calls of one load_all group two at a time (pages._common.load_all), each on its own cursor."""
+    seconds = [0.0] * len(calls)
+
+    def timed(i: int) -> None:
+        _, function, call_args, kwargs, _ = calls[i]
+        cursor = con.cursor()
+        started = _now()
+        try:
+            function(cursor, *call_args, **kwargs)
+        finally:
+            seconds[i] = _now() - started
+            cursor.close()
+
+    i = 0
+    while i < len(calls):
+        group, end = calls[i][4], i + 1
+        while group is not None and end < len(calls) and calls[end][4] == group:
+            end += 1
+        if end - i > 1:
+            list(pool.map(timed, range(i, end)))
+        else:
+            timed(i)
+        i = end
+    return seconds
 
 
 def _describe(path: str, args: tuple, kwargs: dict) -> str:

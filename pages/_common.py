@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import importlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from analytics.charts import enlarged
 from analytics.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
@@ -87,12 +90,44 @@ def _cached(store: str, version: str, function: str, args: tuple, kwargs: tuple)
 def load(function, *args, **kwargs):
     """Call an analytics function on the store, cached by its arguments and the data version.
 
-    Every analytics call a page makes goes through here (so a benchmark can time each one). A
-    failure of the store is shown as one readable line, never a traceback.
+    Every analytics call a page makes goes through here or load_all (so a benchmark can time each
+    one). A failure of the store is shown as one readable line, never a traceback.
     """
-    name = f"{function.__module__}.{function.__name__}"
+    return load_all(call(function, *args, **kwargs))[0]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One analytics call for load_all: call(csi_by, window, "month", weights=w)."""
+
+    function: object
+    args: tuple
+    kwargs: tuple
+
+
+def call(function, *args, **kwargs) -> Call:
+    return Call(function, tuple(args), tuple(sorted(kwargs.items())))
+
+
+def load_all(*calls: Call) -> list:
+    """load() for independent calls, two at a time; their results in the calls' order.
+
+    A month's query reads one or two of DuckDB's row groups and so keeps one core busy: a page's
+    independent figures, asked for together, use both cores the first time they are computed.
+    """
+    store, version = default_db_path(), current_version()
+
+    def run(one: Call):
+        name = f"{one.function.__module__}.{one.function.__name__}"
+        return _cached(store, version, name, one.args, one.kwargs)
+
     try:
-        return _cached(default_db_path(), current_version(), name, tuple(args), tuple(sorted(kwargs.items())))
+        if len(calls) == 1:
+            return [run(calls[0])]
+        context = get_script_run_ctx()  # so the threads' cache lookups belong to this session's run
+        with ThreadPoolExecutor(max_workers=2, initializer=lambda: context and add_script_run_ctx(
+                threading.current_thread(), context)) as pool:
+            return list(pool.map(run, calls))
     except FeedbackError as e:
         st.error(t("error.query", message=str(e)))
         st.stop()

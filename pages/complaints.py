@@ -10,7 +10,7 @@ from analytics.complaints import (DEFAULT_COMPLAINT_SHARE, cause_pareto, complai
                                   resolution_time_distribution, rising_causes)
 from analytics.formats import fmt_share
 from pages import _keys as keys
-from pages._common import language, load, require_router, show_change, show_chart, t
+from pages._common import call, language, load, load_all, require_router, show_change, show_chart, t
 from pages._filters import no_data, selection
 
 ICEBERG_SHARES = (0.01, 0.02, 0.04, 0.05, 0.1, 0.2, 0.25, 0.5)
@@ -23,7 +23,10 @@ now, before = chosen.current, chosen.comparison
 st.title(t("complaints.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 
-resolution = load(resolution_change, now, before)
+# the longest first
+repeat, resolution, pareto, counts, rising, resolution_times = load_all(
+    call(repeat_complainants, now), call(resolution_change, now, before), call(cause_pareto, now),
+    call(complaint_counts, now), call(rising_causes, now, before), call(resolution_time_distribution, now))
 if not resolution.current.n:
     no_data("empty.what.complaints", chosen)
 headlines = findings.resolution_headlines(resolution)
@@ -34,18 +37,16 @@ for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:
         show_change(tile, vs)
 
-pareto = load(cause_pareto, now)
 show_chart(charts.pareto(pareto, language=lang, title=findings.pareto_title(pareto, lang)),
            empty="empty.what.causes")
-st.caption(findings.cause_coverage(load(complaint_counts, now), lang))
+st.caption(findings.cause_coverage(counts, lang))
 
 left, right = st.columns(2)
 with left:
-    rising = load(rising_causes, now, before)
     show_chart(charts.rising_causes(rising, language=lang, title=findings.rising_title(rising, lang, vs),
                                     now_label=chosen.period(), vs_label=vs), empty="empty.what.causes")
 with right:
-    show_chart(charts.resolution_histogram(load(resolution_time_distribution, now), resolution.current.sla_hours,
+    show_chart(charts.resolution_histogram(resolution_times, resolution.current.sla_hours,
                                            language=lang, title=findings.resolution_title(resolution.current, lang)),
                empty="empty.what.resolved")
 
@@ -55,7 +56,7 @@ with left:
     share = st.select_slider(t("complaints.iceberg_share"), ICEBERG_SHARES, value=DEFAULT_COMPLAINT_SHARE,
                              key=keys.COMPLAINTS_ICEBERG_SHARE, format_func=lambda s: fmt_share(s, 0))
     st.markdown(t("complaints.iceberg_explained"))
-    value, detail = findings.repeat_summary(load(repeat_complainants, now), lang)
+    value, detail = findings.repeat_summary(repeat, lang)
     st.metric(t("metric.repeat"), value, border=True)
     st.caption(detail)
 with right:

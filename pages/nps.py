@@ -7,7 +7,7 @@ import streamlit as st
 from analytics import charts, findings
 from analytics.filters import trend_window
 from analytics.nps import detractor_verbatims, nps_change, nps_change_by, nps_trend
-from pages._common import language, load, require_router, show_change, show_chart, show_verbatims, t
+from pages._common import call, language, load_all, require_router, show_change, show_chart, show_verbatims, t
 from pages._filters import no_data, selection
 
 require_router()
@@ -18,7 +18,9 @@ now, before = chosen.current, chosen.comparison
 st.title(t("nps.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 
-change = load(nps_change, now, before)
+change, trend, by_touchpoint, by_branch, verbatims = load_all(
+    call(nps_change, now, before), call(nps_trend, trend_window(now)), call(nps_change_by, now, before, "touchpoint"),
+    call(nps_change_by, now, before, "branch"), call(detractor_verbatims, now, 50))
 if not change.current.n:
     no_data("empty.what.nps", chosen)
 headline = findings.nps_headline(change)
@@ -26,23 +28,20 @@ for column, tile in zip(st.columns(3), (headline, *findings.nps_mix_headlines(ch
     with column:
         show_change(tile, vs)
 
-show_chart(charts.nps_mix(load(nps_trend, trend_window(now)), language=lang,
+show_chart(charts.nps_mix(trend, language=lang,
                           title=findings.change_sentence(headline, lang, vs)), empty="empty.what.nps")
 
 left, right = st.columns(2)
 with left:
-    by_touchpoint = load(nps_change_by, now, before, "touchpoint")
     show_chart(charts.group_nps(by_touchpoint, "touchpoint", language=lang,
                                 title=findings.group_nps_title(by_touchpoint, "touchpoint", lang, vs)),
                empty="empty.what.nps")
 with right:
-    by_branch = load(nps_change_by, now, before, "branch")
     show_chart(charts.group_nps(by_branch, "branch", language=lang,
                                 title=findings.group_nps_title(by_branch, "branch", lang, vs)),
                empty="empty.what.nps")
 
 st.subheader(t("nps.verbatims"))
-verbatims = load(detractor_verbatims, now, 50)
 if verbatims.empty:
     st.info(t("empty.chart", what=t("empty.what.detractor_comments")))
 else:

@@ -9,7 +9,7 @@ from analytics.csi import compare_attributes, csi_by, csi_change
 from analytics.filters import trend_window
 from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.sentiment import sentiment_by, sentiment_change
-from pages._common import language, load, require_router, show_change, show_chart, show_findings, t
+from pages._common import call, language, load, load_all, require_router, show_change, show_chart, show_findings, t
 from pages._filters import no_data, selection
 
 require_router()
@@ -20,10 +20,13 @@ now, before = chosen.current, chosen.comparison
 st.title(t("overview.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 
-nps = load(nps_change, now, before)
-csi = load(csi_change, now, before)
-resolution = load(resolution_change, now, before)
-sentiment = load(sentiment_change, now, before)
+window = trend_window(now)
+# everything but the CSI trend, which takes the period's weights from csi_change; the longest first
+(csi, nps, resolution, sentiment, rising, branches, nps_monthly, complaints_monthly,
+ sentiment_monthly) = load_all(
+    call(csi_change, now, before), call(nps_change, now, before), call(resolution_change, now, before),
+    call(sentiment_change, now, before), call(rising_causes, now, before), call(nps_change_by, now, before, "branch"),
+    call(nps_trend, window), call(complaint_trend, window), call(sentiment_by, window, "month"))
 if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.current.n)):
     no_data("empty.what.feedback", chosen)
 
@@ -37,21 +40,19 @@ for column, headline in zip(st.columns(len(headlines)), headlines):
 
 st.subheader(t("overview.what_changed"))
 show_findings(findings.what_changed(compare_attributes(csi.current.attributes, csi.previous.attributes),
-                                    load(rising_causes, now, before), load(nps_change_by, now, before, "branch"),
-                                    lang, vs))
+                                    rising, branches, lang, vs))
 
 st.subheader(t("overview.trends"))
-window = trend_window(now)
 left, right = st.columns(2)
 with left:
-    show_chart(charts.nps_trend(load(nps_trend, window), language=lang,
+    show_chart(charts.nps_trend(nps_monthly, language=lang,
                                 title=findings.change_sentence(headlines[0], lang, vs)), empty="empty.what.nps")
-    show_chart(charts.complaint_trend(load(complaint_trend, window), language=lang,
+    show_chart(charts.complaint_trend(complaints_monthly, language=lang,
                                       title=findings.change_sentence(headlines[2], lang, vs)),
                empty="empty.what.complaints")
 with right:
     show_chart(charts.csi_trend(load(csi_by, window, "month", weights=csi.current.weight_values), language=lang,
                                 title=findings.change_sentence(headlines[1], lang, vs)), empty="empty.what.csi")
-    show_chart(charts.negative_share_trend(load(sentiment_by, window, "month"), language=lang,
+    show_chart(charts.negative_share_trend(sentiment_monthly, language=lang,
                                            title=findings.change_sentence(headlines[3], lang, vs)),
                empty="empty.what.sentiment")

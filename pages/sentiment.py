@@ -9,7 +9,8 @@ from analytics.filters import month_filters, one_branch, trend_window
 from analytics.formats import fmt_month
 from analytics.sentiment import ALL_SOURCES, SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
 from pages import _keys as keys
-from pages._common import (labels, language, load, require_router, selected, show_change, show_chart, show_verbatims, t)
+from pages._common import (call, labels, language, load, load_all, require_router, selected, show_change, show_chart,
+                           show_verbatims, t)
 from pages._filters import no_data, selection
 
 require_router()
@@ -22,7 +23,9 @@ st.caption(t("page.period", period=chosen.period(), vs=vs))
 source = st.segmented_control(t("sentiment.source"), (ALL_SOURCES, *SOURCES), key=keys.SENTIMENT_SOURCE,
                               default=ALL_SOURCES, required=True, format_func=labels("source"))
 
-change = load(sentiment_change, now, before, source)
+change, trend, by_branch, by_source = load_all(
+    call(sentiment_change, now, before, source), call(sentiment_by, trend_window(now), "month", source),
+    call(sentiment_by, now, "branch", source), call(sentiment_by, now, "source"))
 if not change.current.n:
     no_data("empty.what.sentiment", chosen)
 polarity, negative = findings.polarity_headline(change), findings.negative_share_headline(change)
@@ -33,7 +36,6 @@ for column, tile in zip(tiles, (polarity, negative)):
 with tiles[2]:
     st.markdown(t("sentiment.how_scored"))
 
-trend = load(sentiment_by, trend_window(now), "month", source)
 left, right = st.columns(2)
 with left:
     polarity_event = show_chart(charts.polarity_trend(trend, language=lang,
@@ -46,12 +48,10 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    by_branch = load(sentiment_by, now, "branch", source)
     branch_event = show_chart(charts.group_negative_share(by_branch, "branch", language=lang,
                                                           title=findings.group_sentiment_title(by_branch, "branch", lang)),
                               key=keys.SENTIMENT_BRANCH_CHART, select=True, empty="empty.what.sentiment")
 with right:
-    by_source = load(sentiment_by, now, "source")
     show_chart(charts.group_negative_share(by_source, "source", language=lang,
                                            title=findings.group_sentiment_title(by_source, "source", lang)),
                empty="empty.what.sentiment")
