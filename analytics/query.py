@@ -9,6 +9,7 @@ import contextlib
 import contextvars
 import functools
 import math
+import threading
 from concurrent.futures import Executor, Future
 from contextvars import ContextVar
 from typing import Any
@@ -20,6 +21,7 @@ from loaders.errors import QueryError
 
 
 _shared: ContextVar[dict | None] = ContextVar("shared_results", default=None)
+_computing = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -50,9 +52,18 @@ def shared(function):
             hash(key)
         except TypeError:  # an unhashable argument: nothing to reuse
             return function(con, *args, **kwargs)
-        if key not in memo:
-            memo[key] = function(con, *args, **kwargs)
-        return memo[key]
+        with _computing:
+            entry = memo.get(key)
+            computes = entry is None
+            if computes:
+                entry = memo[key] = Future()
+        if not computes:  # asked for already, perhaps on another thread (see apart): its answer
+            return entry.result()
+        try:
+            entry.set_result(function(con, *args, **kwargs))
+        except BaseException as e:
+            entry.set_exception(e)
+        return entry.result()
     return reusing
 
 

@@ -140,17 +140,17 @@ def month_review(con, month: str, filters: Filters = Filters()) -> MonthReview:
     previous = month_filters(filters, _shift(month, -1))
     last_year = month_filters(filters, _shift(month, -12))
 
-    # A month's queries each keep one core busy: the sections that do not need the month's CSI run
-    # beside it on the pool's threads (the gap model once the CSI is known, so that its standards
-    # reuse it).
+    # A month's queries each keep one core busy: the sections run side by side on the pool's threads
+    # and this one, and a figure two of them need (the month's CSI: a headline and a standard's
+    # actual) is computed once, by whichever asks first.
     window = trend_window(current)
     with shared_results(), ThreadPoolExecutor(max_workers=2) as pool:
         causes = cause_pareto(con, current)
+        gaps = apart(pool, gap_model, con, current)
         verbatims = apart(pool, representative_verbatims, con, current, causes)
         sentiment_trend = apart(pool, sentiment_by, con, window, "month")
         csi = csi_change(con, current, previous)
         csi_vs_last_year = apart(pool, csi_change, con, current, last_year)
-        gaps = apart(pool, gap_model, con, current)
         rising = apart(pool, rising_causes, con, current, previous)
         branches = apart(pool, nps_change_by, con, current, previous, "branch")
         trend = apart(pool, nps_trend, con, window)

@@ -100,6 +100,17 @@ def test_verbatims(con):
         sentiment_verbatims(con, which="angry")
 
 
+def test_verbatims_skip_a_blank_text_that_would_rank_first(con):
+    texts(con)
+    # the loaders never score a blank text; a store written otherwise still shows none
+    dbrows.nps(con, [0], comment="   ", sentiment=-0.9, branch="North", responded_at=MAR)
+    assert sentiment_verbatims(con, which="negative", limit=1)["text"].tolist() == ["charged twice, furious"]
+    assert sentiment_verbatims(con, which="negative", limit=2)["text"].tolist() == ["charged twice, furious",
+                                                                                     "bad app"]
+    assert sentiment_verbatims(con, which="negative", limit=9)["text"].tolist() == [
+        "charged twice, furious", "bad app", "slow queue"]
+
+
 def test_change_between_periods(con):
     texts(con)
     change = sentiment_change(con, MARCH, FEBRUARY)

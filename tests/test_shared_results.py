@@ -85,3 +85,45 @@ def test_apart_raises_the_metric_error_where_the_result_is_read():
         future = apart(pool, failing, FakeConnection())
         with pytest.raises(ValueError, match="no such column"):
             future.result()
+
+
+def test_a_figure_asked_for_while_another_thread_computes_it_is_computed_once():
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analytics.query import apart
+
+    started, release = threading.Event(), threading.Event()
+    computed = []
+
+    @shared
+    def slow(con, filters):
+        computed.append(filters)
+        started.set()
+        release.wait(5)
+        return "the answer"
+
+    with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
+        on_thread = apart(pool, slow, FakeConnection(), Filters())
+        assert started.wait(5)  # the pool's thread is computing it now
+        threading.Timer(0.2, release.set).start()
+        assert slow(None, Filters()) == "the answer"  # waits for that thread's answer
+        assert on_thread.result() == "the answer"
+    assert computed == [Filters()]
+
+
+def test_inside_the_block_a_failure_is_raised_to_every_asker():
+    import pytest
+
+    failures = []
+
+    @shared
+    def failing(con, filters):
+        failures.append(filters)
+        raise ValueError("the store is gone")
+
+    with shared_results():
+        for _ in range(2):
+            with pytest.raises(ValueError, match="the store is gone"):
+                failing(None, Filters())
+    assert len(failures) == 1
