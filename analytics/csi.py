@@ -10,6 +10,7 @@ named by its item_text.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 
 from analytics import ratings
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import count, fetch_df, number, shared, shared_results
+from analytics.query import apart, count, fetch_df, number, shared, shared_results
 from analytics.stats import WelchTest, mean_interval, welch_t_test
 
 STATED, DERIVED, EQUAL = "stated", "derived", "equal"
@@ -126,6 +127,7 @@ def _item_columns(item: ratings.Position, correlations: bool, pooled: bool) -> l
     return columns
 
 
+@shared
 def attribute_stats(con, filters: Filters = Filters(), *, correlations: bool = True) -> pd.DataFrame:
     """One row per satisfaction attribute: STATS_COLUMNS, aggregated in DuckDB.
 
@@ -437,12 +439,27 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
     One set of weights keeps the change about satisfaction, not about a shift in derived weights.
     The test compares the respondent-level indices (mean, sd, n) of the two periods.
     """
-    with shared_results():  # the survey's items are read once for both periods
+    # the survey's items and the period's attribute pass are read once; then the period's index and
+    # the other period's pass, which need only the weights, run side by side
+    with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
+        before = apart(pool, csi_score, con, previous, weights=csi_weights(con, current))
         now = csi_score(con, current)
-        before = csi_score(con, previous, weights=now.weight_values or CsiWeights(None, {}))
+        before = before.result()
     test = welch_t_test(now.index_mean, now.index_sd, now.n, before.index_mean, before.index_sd, before.n)
     delta = (now.score - before.score) if now.score is not None and before.score is not None else None
     return CsiChange(now, before, delta, test, test.significant)
+
+
+def csi_change_with_trend(con, current: Filters, previous: Filters,
+                          window: Filters) -> tuple[CsiChange, pd.DataFrame]:
+    """csi_change(current, previous) and the CSI per month of `window` on the current period's
+    weights (csi_by), as the pages show them: the trend's last month is the period's tile.
+
+    The trend needs only the weights, so its pass runs beside the period's own.
+    """
+    with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
+        trend = apart(pool, csi_by, con, window, "month", weights=csi_weights(con, current))
+        return csi_change(con, current, previous), trend.result()
 
 
 ATTRIBUTE_CHANGE_COLUMNS = ["item_code", "attribute", "satisfaction_now", "n_now", "satisfaction_before",

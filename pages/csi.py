@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts, findings
-from analytics.csi import compare_attributes, csi_by, csi_change, quadrants
+from analytics.csi import compare_attributes, csi_change_with_trend, quadrants
 from analytics.filters import company_wide, one_branch, trend_window
 from pages import _keys as keys
 from pages._common import labels, language, load, require_router, show_change, show_chart, show_findings, show_table, t
@@ -37,7 +37,8 @@ with right:
     view = st.segmented_control(t("csi.view"), VIEWS, key=keys.CSI_VIEW, default="radar", required=True,
                                 format_func=labels("csi.view"))
 
-change = load(csi_change, now, other)
+# the trend weighs every month as this period does, so its last point is the tile's CSI
+change, trend = load(csi_change_with_trend, now, other, trend_window(now))
 if not change.current.n:
     no_data("empty.what.csi", chosen)
 headline = findings.csi_headline(change)
@@ -65,8 +66,6 @@ with fix_first:
     st.markdown(f"#### {t('csi.fix_first')}")
     show_findings(findings.fix_first_findings(grid, lang))
 
-# the trend weighs every month as this period does, so its last point is the tile's CSI
-trend = load(csi_by, trend_window(now), "month", weights=change.current.weight_values)
 show_chart(charts.csi_trend(trend, language=lang, wide=True,
                             title=findings.trend_summary("csi", trend["month"], trend["csi"], lang)),
            empty="empty.what.csi")

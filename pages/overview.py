@@ -5,11 +5,11 @@ import streamlit as st
 
 from analytics import charts, findings
 from analytics.complaints import complaint_trend, complaint_volume_change, resolution_change, rising_causes
-from analytics.csi import compare_attributes, csi_by, csi_change
+from analytics.csi import compare_attributes, csi_change_with_trend
 from analytics.filters import trend_window
 from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.sentiment import sentiment_by, sentiment_change
-from pages._common import call, language, load, load_all, require_router, show_change, show_chart, show_findings, t
+from pages._common import call, language, load_all, require_router, show_change, show_chart, show_findings, t
 from pages._filters import no_data, selection
 
 require_router()
@@ -21,10 +21,11 @@ st.title(t("overview.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 
 window = trend_window(now)
-# everything but the CSI trend, which takes the period's weights from csi_change; the longest first
-(csi, nps, resolution, sentiment, rising, branches, nps_monthly, complaints_monthly,
+# the longest first
+((csi, csi_monthly), nps, resolution, sentiment, rising, branches, nps_monthly, complaints_monthly,
  sentiment_monthly) = load_all(
-    call(csi_change, now, before), call(nps_change, now, before), call(resolution_change, now, before),
+    call(csi_change_with_trend, now, before, window), call(nps_change, now, before),
+    call(resolution_change, now, before),
     call(sentiment_change, now, before), call(rising_causes, now, before), call(nps_change_by, now, before, "branch"),
     call(nps_trend, window), call(complaint_trend, window), call(sentiment_by, window, "month"))
 if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.current.n)):
@@ -51,7 +52,7 @@ with left:
                                       title=findings.change_sentence(headlines[2], lang, vs)),
                empty="empty.what.complaints")
 with right:
-    show_chart(charts.csi_trend(load(csi_by, window, "month", weights=csi.current.weight_values), language=lang,
+    show_chart(charts.csi_trend(csi_monthly, language=lang,
                                 title=findings.change_sentence(headlines[1], lang, vs)), empty="empty.what.csi")
     show_chart(charts.negative_share_trend(sentiment_monthly, language=lang,
                                            title=findings.change_sentence(headlines[3], lang, vs)),

@@ -84,11 +84,10 @@ def test_every_page_and_variant_is_timed_for_us_and_the_peer(report):
 def test_the_recorded_calls_are_what_the_pages_ask(report):
     calls = {page: [c["call"].split("(")[0] for c in report["steps"]["queries"]["pages"][page]["month"]["calls"]]
              for page in ("overview", "review", "gaps", "imports", SIDEBAR)}
-    assert calls["overview"][:4] == ["csi_change", "nps_change", "resolution_change", "sentiment_change"]
-    # what the overview asks for together is timed together; the CSI trend needs csi_change's weights
-    together = {c["call"].split("(")[0]: c["together"] for c in report["steps"]["queries"]["pages"]["overview"]["month"]["calls"]}
-    assert together["csi_change"] is not None and together["sentiment_by"] == together["csi_change"]
-    assert together["csi_by"] is None
+    assert calls["overview"][:4] == ["csi_change_with_trend", "nps_change", "resolution_change", "sentiment_change"]
+    # what the overview asks for together is timed together
+    together = {c["together"] for c in report["steps"]["queries"]["pages"]["overview"]["month"]["calls"]}
+    assert len(together) == 1 and None not in together
     assert calls["review"] == ["month_review"]
     assert calls["gaps"] == ["gap_model"]
     assert sorted(calls["imports"]) == ["history", "row_counts"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
@@ -168,6 +169,32 @@ def test_csi_change_by_welch(con):
     assert change.test.p_value == pytest.approx(
         scipy_stats.ttest_ind([80, 90, 100], [50, 60, 70], equal_var=False).pvalue)
     assert change.significant is True
+
+
+def test_csi_change_with_trend_weighs_the_trend_as_the_period(con):
+    from analytics.csi import csi_change_with_trend
+
+    def rated(a, b, importance_a, importance_b, when):
+        dbrows.respondent(con, [("A", "satisfaction", a, 0, 10, "Speed"), ("B", "satisfaction", b, 0, 10, "Care"),
+                                ("A", "importance", importance_a, 1, 10), ("B", "importance", importance_b, 1, 10)],
+                          responded_at=when)
+
+    rated(8, 6, 9, 3, datetime(2026, 3, 10))
+    rated(10, 4, 7, 5, datetime(2026, 3, 20))
+    rated(5, 9, 2, 10, datetime(2026, 2, 10))
+    spring = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 3, 31))
+    change, trend = csi_change_with_trend(con, MARCH, FEBRUARY, spring)
+    # March's stated weights A 8, B 4: March (8·90 + 4·50)/12 = 76.667; February on them
+    # (8·50 + 4·90)/12 = 63.333 (on its own weights 2 and 10 it would be 83.333)
+    assert change.current.score == pytest.approx(920 / 12)
+    assert change.previous.score == pytest.approx(760 / 12)
+    assert change.delta == pytest.approx(160 / 12)
+    assert trend["month"].tolist() == ["2026-02", "2026-03"]
+    assert trend["csi"].tolist() == pytest.approx([760 / 12, 920 / 12])
+    alone = csi_change(con, MARCH, FEBRUARY)
+    assert (alone.current.score, alone.previous.score, alone.test) == (
+        change.current.score, change.previous.score, change.test)
+    pd.testing.assert_frame_equal(trend, csi_by(con, spring, "month", weights=alone.current.weight_values))
 
 
 def test_attribute_changes(con):
