@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -338,6 +339,12 @@ def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None =
         n = count(index["n"].iloc[0]) if len(index) else 0
         sd = number(index["sd"].iloc[0]) if len(index) else None
         mean = number(index["mean"].iloc[0]) if len(index) else None
+    return _scored(stats, chosen, (n, mean, sd))
+
+
+def _scored(stats: pd.DataFrame, chosen: CsiWeights, index: tuple) -> CsiResult:
+    """The CSI from the attribute stats and the respondent-level index's (n, mean, sd)."""
+    n, mean, sd = index
     attributes = _attribute_table(stats, chosen)
     satisfaction = dict(zip(stats["item_code"], stats["satisfaction"]))
     score = _weighted(satisfaction, chosen.by_item) if satisfaction else None
@@ -379,7 +386,11 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     columns = [by, "csi", "n", "ci_low", "ci_high", "moe95"]
     if not chosen.by_item:
         return pd.DataFrame({c: [] for c in columns})
-    satisfaction_by_group, index_by_group = _groups(con, filters, chosen, by)
+    return _by_table(*_groups(con, filters, chosen, by), chosen, by)
+
+
+def _by_table(satisfaction_by_group: dict, index_by_group: dict, chosen: CsiWeights, by: str) -> pd.DataFrame:
+    columns = [by, "csi", "n", "ci_low", "ci_high", "moe95"]
     rows = []
     for group in sorted(satisfaction_by_group, key=lambda g: (g is None, g if g is not None else "")):
         score = _weighted(satisfaction_by_group[group], chosen.by_item)
@@ -444,7 +455,10 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
     with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
         before = apart(pool, csi_score, con, previous, weights=csi_weights(con, current))
         now = csi_score(con, current)
-        before = before.result()
+        return _changed(now, before.result())
+
+
+def _changed(now: CsiResult, before: CsiResult) -> CsiChange:
     test = welch_t_test(now.index_mean, now.index_sd, now.n, before.index_mean, before.index_sd, before.n)
     delta = (now.score - before.score) if now.score is not None and before.score is not None else None
     return CsiChange(now, before, delta, test, test.significant)
@@ -452,14 +466,43 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
 
 def csi_change_with_trend(con, current: Filters, previous: Filters,
                           window: Filters) -> tuple[CsiChange, pd.DataFrame]:
-    """csi_change(current, previous) and the CSI per month of `window` on the current period's
-    weights (csi_by), as the pages show them: the trend's last month is the period's tile.
+    """csi_change(current, previous) and csi_by(window, "month") on the current period's weights,
+    as the pages show them: the trend's last month is the period's tile.
 
-    The trend needs only the weights, so its pass runs beside the period's own.
+    When the period is whole months of the window, its respondent-level index is pooled from those
+    months' (n, mean, sd) in the trend (ratings.pooled, exact) instead of a pass of its own; the
+    other period's pass runs beside the trend's.
     """
     with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
-        trend = apart(pool, csi_by, con, window, "month", weights=csi_weights(con, current))
-        return csi_change(con, current, previous), trend.result()
+        weights = csi_weights(con, current)
+        before = apart(pool, csi_score, con, previous, weights=weights)
+        months = _whole_months(current, window)
+        if months is None or not weights.by_item:
+            trend = csi_by(con, window, "month", weights=weights)
+            now = csi_score(con, current)
+        else:
+            satisfaction_by_month, index_by_month = _groups(con, window, weights, "month")
+            trend = _by_table(satisfaction_by_month, index_by_month, weights, "month")
+            index = ratings.pooled([index_by_month[m] for m in months if m in index_by_month])
+            now = _scored(_stats_for_weights(con, current, None), weights, index)
+        return _changed(now, before.result()), trend
+
+
+def _whole_months(period: Filters, window: Filters) -> list[int] | None:
+    """The month keys (YYYYMM) of `period` when it is whole calendar months inside `window` with
+    the same other filters; else None."""
+    start, end = period.date_from, period.date_to
+    if start is None or end is None or window.date_from is None or window.date_to is None:
+        return None
+    if replace(period, date_from=None, date_to=None) != replace(window, date_from=None, date_to=None):
+        return None
+    if start.day != 1 or (end + timedelta(days=1)).day != 1 or start < window.date_from or end > window.date_to:
+        return None
+    months, key = [], start.year * 100 + start.month
+    while key <= end.year * 100 + end.month:
+        months.append(key)
+        key = key + 1 if key % 100 < 12 else (key // 100 + 1) * 100 + 1
+    return months
 
 
 ATTRIBUTE_CHANGE_COLUMNS = ["item_code", "attribute", "satisfaction_now", "n_now", "satisfaction_before",

@@ -181,11 +181,11 @@ def test_csi_change_with_trend_weighs_the_trend_as_the_period(con):
 
     rated(8, 6, 9, 3, datetime(2026, 3, 10))
     rated(10, 4, 7, 5, datetime(2026, 3, 20))
-    rated(5, 9, 2, 10, datetime(2026, 2, 10))
+    rated(5, 9, 4, 8, datetime(2026, 2, 10))
     spring = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 3, 31))
     change, trend = csi_change_with_trend(con, MARCH, FEBRUARY, spring)
     # March's stated weights A 8, B 4: March (8·90 + 4·50)/12 = 76.667; February on them
-    # (8·50 + 4·90)/12 = 63.333 (on its own weights 2 and 10 it would be 83.333)
+    # (8·50 + 4·90)/12 = 63.333 (on its own weights 4 and 8 it would be 76.667)
     assert change.current.score == pytest.approx(920 / 12)
     assert change.previous.score == pytest.approx(760 / 12)
     assert change.delta == pytest.approx(160 / 12)
@@ -195,6 +195,17 @@ def test_csi_change_with_trend_weighs_the_trend_as_the_period(con):
     assert (alone.current.score, alone.previous.score, alone.test) == (
         change.current.score, change.previous.score, change.test)
     pd.testing.assert_frame_equal(trend, csi_by(con, spring, "month", weights=alone.current.weight_values))
+    # a two-month period (weights A 20/3, B 16/3; indices 71.11, 73.33, 67.78): its index pooled
+    # from the trend's months equals its own pass
+    january = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+    pooled, _ = csi_change_with_trend(con, spring, january, spring)
+    direct = csi_score(con, spring)
+    assert pooled.current.n == direct.n == 3
+    assert pooled.current.score == pytest.approx(direct.score)
+    assert pooled.current.index_mean == pytest.approx(direct.index_mean)
+    assert pooled.current.index_sd == pytest.approx(direct.index_sd)
+    assert pooled.current.index_mean == pytest.approx((640 / 9 + 220 / 3 + 610 / 9) / 3)
+    assert pooled.current.ci_low == pytest.approx(direct.ci_low)
 
 
 def test_attribute_changes(con):
