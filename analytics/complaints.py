@@ -17,7 +17,7 @@ import pandas as pd
 
 from analytics.filters import (FilterError, Filters, add_months, month_key_sql, month_label, period_days,
                               previous_period, where_sql)
-from analytics.query import count, fetch_df, fetch_one, number, shared
+from analytics.query import count, fetch_df, fetch_one, non_blank, number, shared
 from analytics.stats import ProportionTest, RateTest, count_rate_test, two_proportion_z_test, wilson_interval
 
 VITAL_FEW_CUMULATIVE = 0.8
@@ -81,13 +81,13 @@ SELECT count(*) AS n,
 FROM c
 """
 
-REPEAT_COMPLAINANTS_SQL = """
+REPEAT_COMPLAINANTS_SQL = f"""
 SELECT count(*) AS customers, count(*) FILTER (WHERE complaints >= 2) AS repeat_customers
 FROM (
     SELECT customer_id, count(*) AS complaints
     FROM complaint
-    WHERE customer_id IS NOT NULL AND trim(customer_id) <> ''
-      AND received_at >= $window_from AND received_at < $window_to_next_day AND {where}
+    WHERE customer_id IS NOT NULL AND {non_blank("customer_id")}
+      AND received_at >= $window_from AND received_at < $window_to_next_day AND {{where}}
     GROUP BY customer_id
 )
 """

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import count, fetch_all, fetch_df, shared
+from analytics.query import count, fetch_all, fetch_df, non_blank, shared
 from analytics.stats import nps_standard_error
 from loaders.store import quote_identifier
 
@@ -41,10 +41,10 @@ GROUP BY 1
 ORDER BY {order}
 """
 
-DETRACTOR_VERBATIMS_SQL = """
+DETRACTOR_VERBATIMS_SQL = f"""
 SELECT responded_at, customer_id, branch, touchpoint, score, comment, sentiment
 FROM nps_response
-WHERE score BETWEEN 0 AND 6 AND comment IS NOT NULL AND trim(comment) <> '' AND {where}
+WHERE score BETWEEN 0 AND 6 AND comment IS NOT NULL AND {non_blank("comment")} AND {{where}}
 ORDER BY responded_at DESC, batch_id, row_no
 LIMIT $limit
 """

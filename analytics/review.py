@@ -32,7 +32,7 @@ from analytics.findings import (Change, complaints_headline, csi_headline, negat
                                 nps_headline)
 from analytics.gaps import GapModel, gap_model
 from analytics.nps import nps_change, nps_change_by, nps_trend
-from analytics.query import apart, fetch_df, number, shared_results
+from analytics.query import apart, fetch_df, non_blank, number, shared_results
 from analytics.sentiment import ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
 
 # The story's sections in the order the page and the report tell them; each is a heading id.
@@ -43,11 +43,11 @@ ACTION_KINDS = ("fix_first", "gap", "rising_cause", "branch_nps")
 MAX_GAPS = 2
 MAX_PER_KIND = 3
 
-THEME_COMPLAINTS_SQL = """
+THEME_COMPLAINTS_SQL = f"""
 SELECT description AS text, received_at AS "date", branch, customer_id, sentiment
 FROM complaint
-WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND trim(description) <> ''
-  AND {where}
+WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND {non_blank("description")}
+  AND {{where}}
 ORDER BY received_at DESC, batch_id, row_no
 """
 

@@ -14,7 +14,7 @@ from typing import Iterable
 import pandas as pd
 
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import count, fetch_df, number, shared
+from analytics.query import count, fetch_df, non_blank, number, shared
 from analytics.stats import (ProportionTest, WelchTest, mean_interval, two_proportion_z_test,
                              welch_t_test, wilson_interval)
 
@@ -132,12 +132,12 @@ GROUP BY 1
 ORDER BY 1
 """
 
-VERBATIMS_SQL = """
-WITH v AS ({rows})
+VERBATIMS_SQL = f"""
+WITH v AS ({{rows}})
 SELECT text, source, happened_at AS "date", branch, customer_id, sentiment
 FROM v
-WHERE text IS NOT NULL AND trim(text) <> '' AND {side}
-ORDER BY sentiment {direction}, happened_at DESC, text
+WHERE text IS NOT NULL AND {non_blank("text")} AND {{side}}
+ORDER BY sentiment {{direction}}, happened_at DESC, text
 LIMIT $limit
 """
 

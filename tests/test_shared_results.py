@@ -127,3 +127,15 @@ def test_inside_the_block_a_failure_is_raised_to_every_asker():
             with pytest.raises(ValueError, match="the store is gone"):
                 failing(None, Filters())
     assert len(failures) == 1
+
+
+def test_non_blank_is_trim_not_empty():
+    import duckdb
+
+    from analytics.query import non_blank
+
+    con = duckdb.connect()
+    values = ["", " ", "   ", " a", "a ", "ab", "\t", "中", None]
+    got = [con.execute(f"SELECT {non_blank('$v')}", {"v": v}).fetchone()[0] for v in values]
+    # DuckDB's trim removes spaces only: a tab is text, as trim(x) <> '' says
+    assert got == [False, False, False, True, True, True, True, True, None]
