@@ -124,9 +124,13 @@ def load_all(*calls: Call) -> list:
     try:
         if len(calls) == 1:
             return [run(calls[0])]
-        context = get_script_run_ctx()  # so the threads' cache lookups belong to this session's run
-        with ThreadPoolExecutor(max_workers=2, initializer=lambda: context and add_script_run_ctx(
-                threading.current_thread(), context)) as pool:
+        context = get_script_run_ctx()
+
+        def join_the_run():  # the threads' cache lookups then belong to this session's run
+            if context is not None:
+                add_script_run_ctx(threading.current_thread(), context)
+
+        with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
             return list(pool.map(run, calls))
     except FeedbackError as e:
         st.error(t("error.query", message=str(e)))
