@@ -102,7 +102,8 @@ def test_the_reference_check_finds_what_a_browser_would_fetch(text, found):
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("report") / "demo.duckdb"
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500"],
+    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
+                    "--files", str(path.parent / "demo-files")],
                    cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
     return path
 

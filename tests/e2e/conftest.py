@@ -26,7 +26,8 @@ def free_port() -> int:
 
 
 def build_store(path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500"],
+    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
+                    "--files", str(path.parent / "demo-files")],
                    cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
 
 
