@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.access import MAX_FAILURES, set_passphrase
 from loaders.importer import import_file
-from loaders.store import connect
+from loaders.store import connect, quote_identifier
 
 from conftest import PROJECT_ROOT, TEST_DATA
 
@@ -42,7 +42,7 @@ def rows(store, sql, *params):
 
 
 def count(store, table) -> int:
-    return store.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return store.execute("SELECT count(*) FROM " + quote_identifier(table)).fetchone()[0]
 
 
 def upload(at: AppTest, *names: str) -> AppTest:
