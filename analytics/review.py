@@ -184,16 +184,11 @@ def _headlines(con, current: Filters, previous: Filters, last_year: Filters,
 
 # -- verbatims ----------------------------------------------------------------------------------------
 
-_UNKNOWN = object()
-
-
-def representative_verbatims(con, current: Filters, causes: pd.DataFrame,
-                             theme: Verbatim | None = _UNKNOWN) -> tuple[Verbatim, ...]:
+def representative_verbatims(con, current: Filters, causes: pd.DataFrame) -> tuple[Verbatim, ...]:
     """The most negative, the most positive and the most common theme's most typical verbatim.
 
     A kind without a qualifying text (no negative text this month, no complaint with a cause) is
-    left out; `causes` is the month's cause_pareto; `theme` is common_theme's answer when the caller
-    has it already.
+    left out; `causes` is the month's cause_pareto.
     """
     found = []
     for kind, which in (("most_negative", "negative"), ("most_positive", "positive")):
@@ -203,8 +198,7 @@ def representative_verbatims(con, current: Filters, causes: pd.DataFrame,
             found.append(Verbatim(kind, str(row["text"]), str(row["source"]), _when(row["date"]),
                                   _text_or_none(row["branch"]), _text_or_none(row["customer_id"]),
                                   number(row["sentiment"])))
-    if theme is _UNKNOWN:
-        theme = common_theme(con, current, causes)
+    theme = common_theme(con, current, causes)
     if theme is not None:
         found.append(theme)
     return tuple(found)
