@@ -44,7 +44,7 @@ MAX_GAPS = 2
 MAX_PER_KIND = 3
 
 THEME_COMPLAINTS_SQL = f"""
-SELECT description AS text, received_at AS "date", branch, customer_id, sentiment
+SELECT description AS text, description_words AS words, received_at AS "date", branch, customer_id, sentiment
 FROM complaint
 WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND {non_blank("description")}
   AND {{where}}
@@ -214,7 +214,7 @@ def common_theme(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None
                     what="the complaints of the month's most common cause")
     if rows.empty:
         return None
-    at = most_typical(rows["text"].tolist())
+    at = most_typical(rows["text"].tolist(), rows["words"].tolist())
     row = rows.iloc[at.index]
     return Verbatim("common_theme", str(row["text"]), "complaint", _when(row["date"]),
                     _text_or_none(row["branch"]), _text_or_none(row["customer_id"]), number(row["sentiment"]),
@@ -227,15 +227,17 @@ class Typical:
     score: float
 
 
-def most_typical(texts: list[str]) -> Typical:
+def most_typical(texts: list[str], stored_words: list | None = None) -> Typical:
     """The text whose words are most shared by the others: max over texts of
     mean_{w ∈ words(t)} df(w) / N, df(w) = texts containing w, N = len(texts).
 
     Texts are taken newest first, so the first of equal scores is the newest; a text without
-    words scores 0.
+    words scores 0. `stored_words` are the texts' words as the import cut them (complaint's
+    description_words); a text without them (None: imported before words were stored) is cut here.
     """
-    tokens = complaint_token_sets(texts)
-    words = [tokens[t] for t in texts]
+    stored = stored_words if stored_words is not None else [None] * len(texts)
+    cut = complaint_token_sets([t for t, found in zip(texts, stored) if not _has_words(found)])
+    words = [cut[t] if not _has_words(found) else frozenset(found) for t, found in zip(texts, stored)]
     total = len(texts)
     frequency: dict[str, int] = {}
     for found in words:
@@ -247,6 +249,12 @@ def most_typical(texts: list[str]) -> Typical:
         if score > best.score:
             best = Typical(i, score)
     return best
+
+
+def _has_words(found) -> bool:
+    """Whether a stored word list is there (an empty list is: a text with no words); a NULL list
+    comes from DuckDB as None or pandas' NA."""
+    return found is not None and not pd.api.types.is_scalar(found)
 
 
 def _when(value) -> datetime | None:

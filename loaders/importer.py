@@ -183,6 +183,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     texts_scored = _score_sentiment(con, mapping.kind)
     if mapping.kind == "complaints":
         _derive_causes(con)
+        _cut_descriptions(con)
     progress(0.7, "writing")
     batch_id = str(uuid.uuid4())
     rejected = _rejected_json(con, source) if report.rows_invalid else None
@@ -282,6 +283,22 @@ def _derive_causes(con) -> None:
     con.unregister("derived_cause_frame")
 
 
+def _cut_descriptions(con) -> None:
+    """Each distinct description's words (analytics.complaints.complaint_tokens), stored with the
+    complaint so the dashboard finds a cause's most typical complaint without loading jieba."""
+    from analytics.complaints import complaint_token_sets
+
+    texts = [r[0] for r in con.execute(
+        f"SELECT DISTINCT description FROM {STAGED_ROWS} WHERE description IS NOT NULL").fetchall()]
+    words = complaint_token_sets(texts)
+    frame = pd.DataFrame({"text": pd.Series(list(words), dtype=object),
+                          "words": pd.Series([sorted(w) for w in words.values()], dtype=object)})
+    con.register("description_words_frame", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE description_words AS SELECT text::VARCHAR AS text,"
+                " words::VARCHAR[] AS words FROM description_words_frame")
+    con.unregister("description_words_frame")
+
+
 
 
 def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
@@ -339,9 +356,10 @@ def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
         " s.channel, s.branch, s.region, s.product, s.segment, COALESCE(s.cause, d.cause),"
         " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN 'keywords' END,"
         " s.sub_cause, s.severity, s.status, s.resolved_at, s.escalated, s.satisfaction_after,"
-        f" s.description, t.language, t.sentiment FROM {STAGED_ROWS} s"
+        f" s.description, t.language, t.sentiment, w.words FROM {STAGED_ROWS} s"
         " LEFT JOIN scored_texts t ON t.text = s.description"
         " LEFT JOIN derived_cause d ON d.text = s.description AND s.cause IS NULL"
+        " LEFT JOIN description_words w ON w.text = s.description"
         " ORDER BY s.row_no",
         {"batch": batch_id})
     return 0

@@ -123,8 +123,13 @@ CREATE TABLE IF NOT EXISTS complaint (
     satisfaction_after DOUBLE,
     description     VARCHAR,
     description_language VARCHAR,
-    sentiment       DOUBLE
+    sentiment       DOUBLE,
+    description_words VARCHAR[]            -- the description's distinct words, cut at import
 );
+
+-- A store from before description_words: its complaints keep NULL words, and the dashboard cuts
+-- those descriptions itself (analytics.review.most_typical).
+ALTER TABLE complaint ADD COLUMN IF NOT EXISTS description_words VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS management_rating (
     batch_id        UUID NOT NULL,

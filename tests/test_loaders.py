@@ -68,6 +68,16 @@ def test_complaints_from_utf8_bom_csv(con):
     assert rows[2][3] is None and rows[2][4] is False and rows[2][5] is None
 
 
+def test_complaint_descriptions_are_cut_into_words_at_import(con):
+    import_file(con, TEST_DATA / "complaints_bom.csv")
+    words = dict(con.execute("SELECT complaint_ref, description_words FROM complaint").fetchall())
+    # English: lower case, words of 3+ letters, stopwords ("the") out; Chinese: jieba's words;
+    # a phone number is no word
+    assert words["K1"] == ["hour", "queue", "waited"]                # Waited an hour in the queue
+    assert words["K2"] == ["不", "收费", "透明"]                      # 收费不透明
+    assert words["K3"] == ["app", "call", "crashed", "twice"]        # App crashed twice, call me on 138...
+
+
 def test_survey_with_questions_sheet_respects_scale_na_code_and_dimensions(con):
     result = import_file(con, TEST_DATA / "survey_questions.xlsx")
     # 3 respondents x (Q1, Q2) = 6 cells, minus R2's Q2 = 0 (not applicable) = 5 satisfaction rows;

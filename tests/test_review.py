@@ -89,6 +89,18 @@ def test_equal_scores_go_to_the_first_text_the_newest():
     assert most_typical(["", "ok"]).index == 0  # neither has a word: both score 0
 
 
+def test_the_words_stored_at_import_are_used_and_missing_ones_are_cut():
+    # stored: {p}, {q, r}, {q}; df p 1, q 2, r 1; mean shares 1/3, (2+1)/2/3 = 1/2, 2/3. Cut from
+    # the texts instead, the second ({card, blocked}, 2/3) would tie the third and win as the newer
+    texts = ["fee charged twice", "card blocked", "card blocked again"]
+    typical = most_typical(texts, [["p"], ["q", "r"], ["q"]])
+    assert typical.index == 2 and typical.score == pytest.approx(2 / 3)
+    # a complaint imported before words were stored (NULL) is cut: {card, blocked} both times
+    mixed = most_typical(["card blocked", "card blocked"], [None, ["blocked", "card"]])
+    assert mixed.index == 0 and mixed.score == pytest.approx(1.0)
+    assert most_typical(["no words", "ok"], [[], []]).score == 0.0
+
+
 def test_the_three_verbatims(small):
     review = month_review(small, "2026-10")
     kinds = {v.kind: v for v in review.verbatims}

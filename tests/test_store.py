@@ -107,6 +107,21 @@ def test_a_store_with_narrow_ratings_is_moved_to_score_lists(tmp_path):
         again.close()
 
 
+def test_a_store_from_before_stored_words_gets_the_column_and_keeps_its_complaints(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    con.execute("ALTER TABLE complaint DROP COLUMN description_words")
+    con.execute("INSERT INTO complaint (batch_id, row_no, received_at, description)"
+                " VALUES ('11111111-1111-1111-1111-111111111111', 2, '2026-10-01', 'card blocked')")
+    con.close()
+    again = connect(path)
+    try:
+        assert again.execute("SELECT row_no, description, description_words FROM complaint").fetchall() == \
+            [(2, "card blocked", None)]
+    finally:
+        again.close()
+
+
 A = ("satisfaction", "A01", "Waiting", None, 1, 5)
 
 
