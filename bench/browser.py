@@ -5,7 +5,7 @@ app.PAGES (whatever main holds) is timed; see time_pages for the order. "Drawn" 
 Streamlit's own browser tests wait for), the main block has content, every
 visible Plotly chart has its SVG, every visible Vega chart its canvas or SVG, every visible data
 frame its canvas (a table in a closed expander is not drawn until it is opened), and the page
-stays like that for SETTLE_SECONDS (the time is taken when it first got there).
+stays like that for SETTLE_SECONDS (the time is taken when it last changed, on the page's clock).
 """
 from __future__ import annotations
 
@@ -87,6 +87,23 @@ def start_app(db: Path, port: int, timeout: float, script: str = "app.py") -> su
     raise RuntimeError(f"the dashboard did not answer within {timeout:.0f} s")
 
 
+# Resolves once the page has been drawn (DRAWN > 0) and unchanged for `settle` ms, checked every
+# animation frame: [when it last changed, now, settled], on the page's clock; gives up after `limit`
+# ms. A table's grid that fills in after the charts counts from when it filled in.
+SETTLED = """([settle, limit]) => new Promise((resolve) => {
+  const start = performance.now();
+  let size = null, since = start;
+  const tick = () => {
+    const now = performance.now(), current = (%s)();
+    if (current !== size) { size = current; since = now; }
+    if (current > 0 && now - since >= settle) resolve([since, now, true]);
+    else if (now - start > limit) resolve([since, now, false]);
+    else requestAnimationFrame(tick);
+  };
+  tick();
+})""" % DRAWN
+
+
 def open_and_wait(context, url: str, timeout: float) -> dict:
     """Seconds from navigation to the page drawn (and staying drawn), and whether it errored.
 
@@ -96,13 +113,10 @@ def open_and_wait(context, url: str, timeout: float) -> dict:
     try:
         started = time.perf_counter()
         tab.goto(url)
-        while True:
-            tab.wait_for_function(f"({DRAWN})() > 0", timeout=timeout * 1000, polling="raf")
-            drawn = time.perf_counter() - started
-            size = tab.evaluate(f"({DRAWN})()")
-            tab.wait_for_timeout(SETTLE_SECONDS * 1000)
-            if tab.evaluate(f"({DRAWN})()") == size:
-                break
+        since, now, settled = tab.evaluate(SETTLED, [SETTLE_SECONDS * 1000, timeout * 1000])
+        if not settled:
+            raise RuntimeError(f"{url} was not drawn, or kept changing, for {timeout:.0f} s")
+        drawn = time.perf_counter() - started - (now - since) / 1000
         charts = tab.locator('[data-testid="stPlotlyChart"], [data-testid="stVegaLiteChart"]').count()
         errors = tab.locator('[data-testid="stException"]').count()
         script_done = max(tab.evaluate("() => window.__scriptDone || 0"), 0) / 1000
