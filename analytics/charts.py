@@ -103,12 +103,11 @@ def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide:
     sub = wrap(subtitle, int(width * 1.3)) if subtitle else ""
     sub_height = 21 * (sub.count("<br>") + 1) if sub else 0
     extra = 30 * (lines.count("<br>") + 1) + sub_height
-    fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, height=height + extra,
-                      title=dict(text=lines, subtitle=dict(text=sub), automargin=True, yref="paper", y=1,
-                                 yanchor="bottom", pad=dict(b=(38 if legend else 12) + sub_height)),
-                      margin=dict(t=12))
-    return fig
+    # one layout given to the constructor: each update_layout call validates the template again
+    return go.Figure(layout=dict(template=TEMPLATE, height=height + extra,
+                                 title=dict(text=lines, subtitle=dict(text=sub), automargin=True, yref="paper",
+                                            y=1, yanchor="bottom", pad=dict(b=(38 if legend else 12) + sub_height)),
+                                 margin=dict(t=12)))
 
 
 def _months(months, language: str) -> list[str]:
@@ -440,25 +439,28 @@ def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int
     boxes = {"expected": (4.5, 9.6), "perceived": (4.5, 7.6), "delivery": (4.5, 5.3),
              "communications": (10.2, 5.3), "standards": (4.5, 3.2), "management": (4.5, 1.0)}
     half_h = 0.45
+    # Shapes and annotations are gathered and set once: each add_shape or add_annotation
+    # revalidates every one added before it.
+    shapes, annotations = [], []
     for name, (x, y) in boxes.items():
         half_w = 1.45 if name == "communications" else 1.75
-        fig.add_shape(type="rect", x0=x - half_w, x1=x + half_w, y0=y - half_h, y1=y + half_h,
-                      line=dict(color=COLORS["current"], width=2), fillcolor="#eef4fb", layer="below")
-        fig.add_annotation(x=x, y=y, text=wrap(translate(f"gapbox.{name}", language), 26), showarrow=False,
-                           font=dict(size=15))
-    fig.add_shape(type="line", x0=-2.9, x1=12.0, y0=6.5, y1=6.5, line=dict(color=COLORS["neutral"], dash="dash"))
+        shapes.append(dict(type="rect", x0=x - half_w, x1=x + half_w, y0=y - half_h, y1=y + half_h,
+                           line=dict(color=COLORS["current"], width=2), fillcolor="#eef4fb", layer="below"))
+        annotations.append(dict(x=x, y=y, text=wrap(translate(f"gapbox.{name}", language), 26), showarrow=False,
+                                font=dict(size=15)))
+    shapes.append(dict(type="line", x0=-2.9, x1=12.0, y0=6.5, y1=6.5, line=dict(color=COLORS["neutral"], dash="dash")))
     for key, y, anchor in (("gapbox.customer", 6.62, "bottom"), ("gapbox.provider", 6.38, "top")):
-        fig.add_annotation(x=12.0, y=y, text=translate(key, language), showarrow=False, xanchor="right",
-                           yanchor=anchor, font=dict(size=13, color=COLORS["neutral"]))
+        annotations.append(dict(x=12.0, y=y, text=translate(key, language), showarrow=False, xanchor="right",
+                                yanchor=anchor, font=dict(size=13, color=COLORS["neutral"])))
     for (x0, y0, x1, y1) in ((4.5, 1.45, 4.5, 2.75), (4.5, 3.65, 4.5, 4.85), (4.5, 5.75, 4.5, 7.15),
                              (10.2, 5.75, 6.25, 7.45)):
-        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-                           showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.6,
-                           arrowcolor=COLORS["neutral"])
-    fig.add_shape(type="line", x0=6.25, x1=8.75, y0=5.3, y1=5.3, line=dict(color=COLORS["neutral"], width=1.6))
+        annotations.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+                                showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.6,
+                                arrowcolor=COLORS["neutral"]))
+    shapes.append(dict(type="line", x0=6.25, x1=8.75, y0=5.3, y1=5.3, line=dict(color=COLORS["neutral"], width=1.6)))
     # gap 1 runs the long way round, from the customers' expectation to management's view of it
-    fig.add_shape(type="path", path="M 2.75 9.6 L 0.9 9.6 L 0.9 1.0 L 2.75 1.0",
-                  line=dict(color=COLORS["neutral"], width=1.6, dash="dot"))
+    shapes.append(dict(type="path", path="M 2.75 9.6 L 0.9 9.6 L 0.9 1.0 L 2.75 1.0",
+                       line=dict(color=COLORS["neutral"], width=1.6, dash="dot")))
     placements = {"gap5": (4.85, 8.6, "left"), "gap4": (7.5, 4.45, "center"), "gap3": (4.2, 4.25, "right"),
                   "gap2": (4.85, 2.1, "left"), "gap1": (0.7, 5.3, "right")}
     gaps, texts = [], []
@@ -467,9 +469,10 @@ def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int
         gaps.append(gap)
         texts.append(text)
         label = f"<b>{wrap(translate(f'gap.{gap}', language), 24)}</b><br>{wrap(text, 26)}"
-        fig.add_annotation(x=x, y=y, text=label, showarrow=False, xanchor=anchor, align=anchor,
-                           font=dict(size=15, color=GAP_TONE_COLORS.get(tone, COLORS["neutral"])),
-                           bgcolor="rgba(255,255,255,0.92)")
+        annotations.append(dict(x=x, y=y, text=label, showarrow=False, xanchor=anchor, align=anchor,
+                                font=dict(size=15, color=GAP_TONE_COLORS.get(tone, COLORS["neutral"])),
+                                bgcolor="rgba(255,255,255,0.92)"))
+    fig.update_layout(shapes=shapes, annotations=annotations)
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
                              customdata=[list(pair) for pair in zip(gaps, texts)], name="gaps"))
     fig.update_xaxes(visible=False, range=[-2.9, 12.0], fixedrange=True)
@@ -607,10 +610,11 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500)
         x=causes, y=[100.0 * v for v in table["cumulative"]], name=translate("chart.cumulative", language),
         yaxis="y2", mode="lines+markers", line=dict(color=COLORS["ink"], width=2.5), marker=dict(size=8),
         hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
-    for cause, value in zip(causes, table["cumulative"]):
-        # on a white label, readable where the line crosses a dark bar
-        fig.add_annotation(x=cause, y=100.0 * value, yref="y2", text=fmt_share(value, 0), showarrow=False,
-                           yshift=16, bgcolor="rgba(255,255,255,0.85)", borderpad=1, font=dict(size=14))
+    # on a white label, readable where the line crosses a dark bar; set at once (see gap_model_diagram)
+    fig.update_layout(annotations=[
+        dict(x=cause, y=100.0 * value, yref="y2", text=fmt_share(value, 0), showarrow=False, yshift=16,
+             bgcolor="rgba(255,255,255,0.85)", borderpad=1, font=dict(size=14))
+        for cause, value in zip(causes, table["cumulative"])])
     fig.add_trace(go.Scatter(
         x=[causes[0], causes[-1]] if causes else [], y=[80.0, 80.0], yaxis="y2", mode="lines",
         name=translate("chart.line80", language), line=dict(color=COLORS["neutral"], dash="dash", width=2.5),
