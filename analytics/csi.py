@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics import ratings
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import apart, count, fetch_df, number, shared, shared_results
+from analytics.query import apart, count, fetch_df, fetch_record, number, shared, shared_results
 from analytics.stats import WelchTest, mean_interval, welch_t_test
 
 STATED, DERIVED, EQUAL = "stated", "derived", "equal"
@@ -164,7 +164,7 @@ def _attribute_pass(con, filters: Filters, correlations: bool,
         source = WITH_INDEX_SQL.format(index=index, source=source)
         columns.append(INDEX_COLUMNS)
     sql = ratings.PASS_SQL.format(columns=", ".join(columns), source=source)
-    row = fetch_df(con, sql, params, what="attribute satisfaction").iloc[0]
+    row = fetch_record(con, sql, params, what="attribute satisfaction")
     index_stats = (count(row["index_n"]), number(row["index_mean"]), number(row["index_sd"])) \
         if index is not None else (0, None, None)
     rows = []

@@ -22,7 +22,7 @@ from analytics.csi import csi_score
 from analytics import ratings
 from analytics.filters import Filters, where_sql
 from analytics.nps import nps_score
-from analytics.query import apart, count, fetch_df, number, shared_results
+from analytics.query import apart, count, fetch_df, fetch_record, number, shared_results
 
 UNGROUPED = ratings.UNGROUPED  # the dimension of an item that names none
 
@@ -225,8 +225,8 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tup
                 for item in importance]
     where, params = where_sql(filters, "survey_response", alias="s")
     source = ratings.scores_from([item for items in codes.values() for item in items] + importance, where)
-    row = fetch_df(con, GAP5_SQL.format(answers=", ".join(answers), columns=", ".join(columns), source=source),
-                   params, what="gap 5").iloc[0]
+    row = fetch_record(con, GAP5_SQL.format(answers=", ".join(answers), columns=", ".join(columns), source=source),
+                       params, what="gap 5")
     records = []
     for j, (code, items) in enumerate(codes.items()):
         rated = [item for item in items if count(row[f"{item.column}_n"])]
@@ -304,7 +304,7 @@ def _expectation_items(con, filters: Filters) -> pd.DataFrame:
     aggregates = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in used]
     where, params = where_sql(filters, "survey_response", alias="s")
     sql = ratings.PASS_SQL.format(columns=", ".join(aggregates), source=ratings.scores_from(used, where))
-    row = fetch_df(con, sql, params, what="customers' expectations").iloc[0]
+    row = fetch_record(con, sql, params, what="customers' expectations")
     records = []
     for code, items in codes.items():
         rated = [p for p in items if count(row[f"{p.column}_n"])]

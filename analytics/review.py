@@ -8,8 +8,9 @@ when their test passes), and derives two things of its own:
   NPS comments and complaint descriptions together, by stored polarity), and the *most common theme*.
   The theme is the month's most frequent complaint cause (the top of its Pareto); its verbatim is
   that cause's most typical complaint: the one whose words are most shared by the cause's other
-  complaints, i.e. the highest mean, over the complaint's distinct words (complaints.complaint_tokens),
-  of the share of the cause's complaints that contain the word. Ties go to the newest complaint.
+  complaints, i.e. the highest mean, over the complaint's distinct words (complaints.complaint_tokens,
+  cut at import), of the share of the cause's complaints that contain the word. Ties go to the newest
+  complaint.
 - **Areas to act on**, each with the number behind it: the fix-first attributes of the
   importance–performance grid (most important first), the SERVQUAL dimensions whose gap 5 falls
   short (largest shortfall first, at most MAX_GAPS), the complaint causes whose share rose
@@ -24,8 +25,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from analytics.complaints import (ComplaintCounts, cause_pareto, complaint_counts, complaint_token_sets,
-                                  complaint_volume_change, rising_causes)
+from analytics.complaints import (ComplaintCounts, cause_pareto, complaint_counts, complaint_volume_change,
+                                  rising_causes)
 from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
 from analytics.filters import Filters, add_months, month_filters, trend_window, where_sql
 from analytics.findings import (Change, complaints_headline, csi_headline, negative_share_headline,
@@ -43,12 +44,29 @@ ACTION_KINDS = ("fix_first", "gap", "rising_cause", "branch_nps")
 MAX_GAPS = 2
 MAX_PER_KIND = 3
 
-THEME_COMPLAINTS_SQL = f"""
-SELECT description AS text, description_words AS words, received_at AS "date", branch, customer_id, sentiment
-FROM complaint
-WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND {non_blank("description")}
-  AND {{where}}
-ORDER BY received_at DESC, batch_id, row_no
+# The theme's most typical complaint (see the module's docstring), counted in DuckDB on the words the
+# import cut (complaint.description_words): i numbers the cause's complaints newest first, a
+# complaint's score is the mean over its distinct words of df(word) / N, and the first of the highest
+# scores wins; a complaint without words scores 0.
+THEME_TYPICAL_SQL = f"""
+WITH theme AS (
+    SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
+           list_distinct(description_words) AS words, received_at AS "date", branch, customer_id, sentiment
+    FROM complaint
+    WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND {non_blank("description")}
+      AND {{where}}
+), words AS (
+    SELECT i, unnest(words) AS word FROM theme
+), shared AS (
+    SELECT word, count(*) AS df FROM words GROUP BY word
+), scored AS (
+    SELECT i, avg(df) AS mean_df FROM words JOIN shared USING (word) GROUP BY i
+)
+SELECT text, "date", branch, customer_id, sentiment,
+       coalesce(mean_df / (SELECT count(*) FROM theme), 0) AS typicality
+FROM theme LEFT JOIN scored USING (i)
+ORDER BY typicality DESC, i
+LIMIT 1
 """
 
 
@@ -210,51 +228,15 @@ def common_theme(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None
         return None
     cause, count = str(causes["cause"].iloc[0]), int(causes["count"].iloc[0])
     where, params = where_sql(current, "complaint")
-    rows = fetch_df(con, THEME_COMPLAINTS_SQL.format(where=where), {**params, "theme_cause": cause},
-                    what="the complaints of the month's most common cause")
+    rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where), {**params, "theme_cause": cause},
+                    what="the most typical complaint of the month's most common cause")
     if rows.empty:
         return None
-    at = most_typical(rows["text"].tolist(), rows["words"].tolist())
-    row = rows.iloc[at.index]
+    row = rows.iloc[0]
     return Verbatim("common_theme", str(row["text"]), "complaint", _when(row["date"]),
                     _text_or_none(row["branch"]), _text_or_none(row["customer_id"]), number(row["sentiment"]),
-                    theme=cause, theme_count=count, theme_n=int(causes["count"].sum()), typicality=at.score)
-
-
-@dataclass(frozen=True)
-class Typical:
-    index: int
-    score: float
-
-
-def most_typical(texts: list[str], stored_words: list | None = None) -> Typical:
-    """The text whose words are most shared by the others: max over texts of
-    mean_{w ∈ words(t)} df(w) / N, df(w) = texts containing w, N = len(texts).
-
-    Texts are taken newest first, so the first of equal scores is the newest; a text without
-    words scores 0. `stored_words` are the texts' words as the import cut them (complaint's
-    description_words); a text without them (None: imported before words were stored) is cut here.
-    """
-    stored = stored_words if stored_words is not None else [None] * len(texts)
-    cut = complaint_token_sets([t for t, found in zip(texts, stored) if not _has_words(found)])
-    words = [cut[t] if not _has_words(found) else frozenset(found) for t, found in zip(texts, stored)]
-    total = len(texts)
-    frequency: dict[str, int] = {}
-    for found in words:
-        for word in found:
-            frequency[word] = frequency.get(word, 0) + 1
-    best = Typical(0, -1.0)
-    for i, found in enumerate(words):
-        score = sum(frequency[w] for w in found) / len(found) / total if found else 0.0
-        if score > best.score:
-            best = Typical(i, score)
-    return best
-
-
-def _has_words(found) -> bool:
-    """Whether a stored word list is there (an empty list is: a text with no words); a NULL list
-    comes from DuckDB as None or pandas' NA."""
-    return found is not None and not pd.api.types.is_scalar(found)
+                    theme=cause, theme_count=count, theme_n=int(causes["count"].sum()),
+                    typicality=float(row["typicality"]))
 
 
 def _when(value) -> datetime | None:
@@ -317,4 +299,4 @@ def summary_numbers(review: MonthReview) -> dict[str, float | int | None]:
 
 
 __all__ = ["SECTIONS", "Headline", "Verbatim", "Action", "MonthReview", "month_review", "common_theme",
-           "most_typical", "areas_to_act_on", "representative_verbatims", "summary_numbers"]
+           "areas_to_act_on", "representative_verbatims", "summary_numbers"]

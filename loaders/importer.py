@@ -20,7 +20,7 @@ from loaders.columns import (ColumnMapping, infer_mapping, is_column_guide_sheet
                              layout_key, normalise_kind)
 from loaders.errors import FeedbackError, LoadError, QueryError, RowProblem, ValidationError
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
-from loaders.store import RATINGS_COUNT_SQL, SCORE_LISTS, ItemPositions
+from loaders.store import RATINGS_COUNT_SQL, SCORE_LISTS, ItemPositions, cut_descriptions
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 
 Progress = Callable[[float, str], None]
@@ -284,19 +284,11 @@ def _derive_causes(con) -> None:
 
 
 def _cut_descriptions(con) -> None:
-    """Each distinct description's words (analytics.complaints.complaint_tokens), stored with the
-    complaint so the dashboard finds a cause's most typical complaint without loading jieba."""
-    from analytics.complaints import complaint_token_sets
-
+    """Each distinct description's words, stored with the complaint so the dashboard finds a cause's
+    most typical complaint in SQL, without loading jieba."""
     texts = [r[0] for r in con.execute(
         f"SELECT DISTINCT description FROM {STAGED_ROWS} WHERE description IS NOT NULL").fetchall()]
-    words = complaint_token_sets(texts)
-    frame = pd.DataFrame({"text": pd.Series(list(words), dtype=object),
-                          "words": pd.Series([sorted(w) for w in words.values()], dtype=object)})
-    con.register("description_words_frame", frame)
-    con.execute("CREATE OR REPLACE TEMP TABLE description_words AS SELECT text::VARCHAR AS text,"
-                " words::VARCHAR[] AS words FROM description_words_frame")
-    con.unregister("description_words_frame")
+    cut_descriptions(con, texts, "description_words")
 
 
 

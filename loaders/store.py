@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from loaders.errors import QueryError
 
@@ -96,6 +97,45 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _move_narrow_ratings(con)
     for statement in _statements(SCHEMA_SQL):
         con.execute(statement)
+    _cut_old_descriptions(con)
+
+
+def cut_descriptions(con: duckdb.DuckDBPyConnection, texts: list[str], table: str) -> None:
+    """A temporary `table` (text, words): each distinct text's words as complaint_tokens gives them."""
+    from analytics.complaints import complaint_token_sets
+
+    words = complaint_token_sets(texts)
+    frame = pd.DataFrame({"text": pd.Series(list(words), dtype=object),
+                          "words": pd.Series([sorted(w) for w in words.values()], dtype=object)})
+    con.register("description_words_frame", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_identifier(table)} AS SELECT text::VARCHAR AS text,"
+                    " words::VARCHAR[] AS words FROM description_words_frame")
+    finally:
+        con.unregister("description_words_frame")
+
+
+def _cut_old_descriptions(con: duckdb.DuckDBPyConnection) -> None:
+    """Complaints imported before their words were stored get them, once, in one transaction."""
+    texts = [r[0] for r in con.execute(
+        "SELECT DISTINCT description FROM complaint WHERE description_words IS NULL AND description IS NOT NULL"
+    ).fetchall()]
+    if not texts:
+        return
+    cut_descriptions(con, texts, "old_description_words")
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("UPDATE complaint SET description_words = w.words FROM old_description_words w"
+                    " WHERE complaint.description = w.text AND complaint.description_words IS NULL")
+        con.execute("COMMIT")
+    except duckdb.Error as e:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise QueryError(f"the store's complaints could not be given their words ({e})") from e
+    finally:
+        con.execute("DROP TABLE IF EXISTS old_description_words")
 
 
 # The score list of each kind of rated item on survey_response (schema.sql).

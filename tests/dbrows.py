@@ -112,7 +112,14 @@ def _position(con, batch_id, code, text, dimension, kind, low, high, taken) -> i
 
 
 def complaints(con, rows: list[dict]) -> None:
-    insert(con, "complaint", [{"received_at": DEFAULT_AT, **r} for r in rows])
+    """Complaints as the import writes them: a description comes with its words, unless given."""
+    from analytics.complaints import complaint_tokens
+
+    insert(con, "complaint", [
+        {"received_at": DEFAULT_AT, **r,
+         **({"description_words": sorted(complaint_tokens(r["description"]))}
+            if r.get("description") is not None and "description_words" not in r else {})}
+        for r in rows])
 
 
 def management(con, rows: list[dict]) -> None:

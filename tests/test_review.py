@@ -10,9 +10,10 @@ import pytest
 
 import dbrows
 from analytics.csi import quadrants
-from analytics.filters import Filters
+from analytics.filters import Filters, month_filters
 from analytics.gaps import Gap1Result, Gap5Result, GapModel
-from analytics.review import SECTIONS, areas_to_act_on, month_review, most_typical
+from analytics.complaints import cause_pareto
+from analytics.review import SECTIONS, areas_to_act_on, common_theme, month_review
 
 OCT, SEP, OCT_LAST_YEAR = datetime(2026, 10, 12, 9), datetime(2026, 9, 12, 9), datetime(2025, 10, 12, 9)
 
@@ -77,28 +78,41 @@ def test_a_significant_change_gets_a_direction_only_when_its_test_passes(con):
     assert change.p_value < 0.01
 
 
-def test_the_most_typical_text_shares_most_of_its_words():
+def _theme(con, descriptions: list[str], words: list[list[str]] | None = None):
+    """The common theme's verbatim when one cause's complaints in October are `descriptions`, newest
+    first, the n-th from customer Cn; with `words`, these are the words stored at import."""
+    rows = [{"cause": "Fees", "description": text, "received_at": datetime(2026, 10, 28 - i), "customer_id": f"C{i}"}
+            for i, text in enumerate(descriptions)]
+    for row, found in zip(rows, words or []):
+        row["description_words"] = found
+    dbrows.complaints(con, rows)
+    current = month_filters(Filters(), "2026-10")
+    return common_theme(con, current, cause_pareto(con, current))
+
+
+def test_the_most_typical_text_shares_most_of_its_words(con):
     # words: {fee, charged, twice}, {fee, charged}, {hidden, fee}; df fee 3, charged 2, twice 1, hidden 1
     # mean shares: (3+2+1)/3/3 = 0.667, (3+2)/2/3 = 0.833, (1+3)/2/3 = 0.667
-    typical = most_typical(["fee charged twice", "fee charged", "hidden fee"])
-    assert typical.index == 1 and typical.score == pytest.approx(5 / 6)
+    theme = _theme(con, ["fee charged twice", "fee charged", "hidden fee"])
+    assert (theme.text, theme.customer_id) == ("fee charged", "C1")
+    assert theme.typicality == pytest.approx(5 / 6)
 
 
-def test_equal_scores_go_to_the_first_text_the_newest():
-    assert most_typical(["card blocked", "card blocked"]).index == 0
-    assert most_typical(["", "ok"]).index == 0  # neither has a word: both score 0
+def test_equal_scores_go_to_the_newest(con):
+    theme = _theme(con, ["card blocked", "card blocked"])
+    assert (theme.customer_id, theme.typicality) == ("C0", pytest.approx(1.0))
 
 
-def test_the_words_stored_at_import_are_used_and_missing_ones_are_cut():
+def test_texts_without_words_score_0_and_the_newest_is_taken(con):
+    theme = _theme(con, ["no", "ok"])  # words of one or two letters are no words
+    assert (theme.text, theme.typicality) == ("no", 0.0)
+
+
+def test_the_words_stored_at_import_are_the_ones_counted(con):
     # stored: {p}, {q, r}, {q}; df p 1, q 2, r 1; mean shares 1/3, (2+1)/2/3 = 1/2, 2/3. Cut from
     # the texts instead, the second ({card, blocked}, 2/3) would tie the third and win as the newer
-    texts = ["fee charged twice", "card blocked", "card blocked again"]
-    typical = most_typical(texts, [["p"], ["q", "r"], ["q"]])
-    assert typical.index == 2 and typical.score == pytest.approx(2 / 3)
-    # a complaint imported before words were stored (NULL) is cut: {card, blocked} both times
-    mixed = most_typical(["card blocked", "card blocked"], [None, ["blocked", "card"]])
-    assert mixed.index == 0 and mixed.score == pytest.approx(1.0)
-    assert most_typical(["no words", "ok"], [[], []]).score == 0.0
+    theme = _theme(con, ["fee charged twice", "card blocked", "card blocked again"], [["p"], ["q", "r"], ["q"]])
+    assert (theme.text, theme.typicality) == ("card blocked again", pytest.approx(2 / 3))
 
 
 def test_the_three_verbatims(small):
