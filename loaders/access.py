@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from loaders.errors import FeedbackError, QueryError
+from loaders.store import transaction
 
 PASSPHRASE_SETTING = "analyst_passphrase_hash"
 ATTEMPTS_SETTING = "analyst_passphrase_attempts"
@@ -63,16 +64,8 @@ def _put(con: duckdb.DuckDBPyConnection, name: str, value: str | None, now: dt.d
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with transaction(con, "the analyst passphrase setting could not be saved"):
         work()
-        con.execute("COMMIT")
-    except duckdb.Error as e:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        raise QueryError(f"the analyst passphrase setting could not be saved ({e})") from e
 
 
 def passphrase_hash(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -6,6 +6,7 @@ downloaded at run time. Nothing else in the code base knows which store it talks
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -88,6 +89,24 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
     return con
 
 
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, failure: str):
+    """The block's statements as one transaction: committed when it ends, rolled back when anything
+    fails, a DuckDB error raised as a QueryError that starts with `failure`."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+        yield
+        con.execute("COMMIT")
+    except BaseException as e:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        if isinstance(e, duckdb.Error):
+            raise QueryError(f"{failure} ({e})") from e
+        raise
+
+
 def quote_literal(value: str) -> str:
     """Quote a string literal where SQL takes no parameter (ATTACH, LOAD)."""
     return "'" + str(value).replace("'", "''") + "'"
@@ -124,16 +143,9 @@ def _cut_old_descriptions(con: duckdb.DuckDBPyConnection) -> None:
         return
     cut_descriptions(con, texts, "old_description_words")
     try:
-        con.execute("BEGIN TRANSACTION")
-        con.execute("UPDATE complaint SET description_words = w.words FROM old_description_words w"
-                    " WHERE complaint.description = w.text AND complaint.description_words IS NULL")
-        con.execute("COMMIT")
-    except duckdb.Error as e:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        raise QueryError(f"the store's complaints could not be given their words ({e})") from e
+        with transaction(con, "the store's complaints could not be given their words"):
+            con.execute("UPDATE complaint SET description_words = w.words FROM old_description_words w"
+                        " WHERE complaint.description = w.text AND complaint.description_words IS NULL")
     finally:
         con.execute("DROP TABLE IF EXISTS old_description_words")
 
@@ -210,8 +222,7 @@ def _move_narrow_ratings(con: duckdb.DuckDBPyConnection) -> None:
         batch = [row for row in items if row[0] == batch_id]
         for row, position in zip(batch, positions.assign([row[2:] for row in batch])):
             placed.append((position, row[0], row[1]))
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with transaction(con, "the store's survey ratings could not be moved to the new layout"):
         con.execute("DROP VIEW IF EXISTS survey_rating")
         for column in SCORE_LISTS.values():
             con.execute(f"ALTER TABLE survey_response ADD COLUMN {column} DOUBLE[]")
@@ -229,13 +240,6 @@ def _move_narrow_ratings(con: duckdb.DuckDBPyConnection) -> None:
                 " WHERE i.kind = ? GROUP BY s.batch_id, s.row_no) l"
                 " WHERE r.batch_id = l.batch_id AND r.row_no = l.row_no", [kind])
         con.execute("DROP TABLE survey_score")
-        con.execute("COMMIT")
-    except duckdb.Error as e:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        raise QueryError(f"the store's survey ratings could not be moved to the new layout ({e})") from e
 
 
 def _statements(sql: str) -> list[str]:

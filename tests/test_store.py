@@ -5,7 +5,7 @@ import pytest
 
 from conftest import TEST_DATA
 from loaders.errors import QueryError
-from loaders.store import connect, data_version, quote_identifier
+from loaders.store import connect, data_version, quote_identifier, transaction
 
 TABLES = {"import_batch", "survey_response", "survey_item", "nps_response", "complaint",
           "management_rating", "service_standard", "saved_mapping", "app_setting"}
@@ -120,6 +120,21 @@ def test_a_store_from_before_stored_words_gets_them_once_it_is_opened(tmp_path):
             [(2, "card blocked", ["blocked", "card"])]
     finally:
         again.close()
+
+
+def test_a_transaction_that_fails_changes_nothing(con):
+    con.execute("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(QueryError, match=r"^t could not be filled \(.*Conversion"):
+        with transaction(con, "t could not be filled"):
+            con.execute("INSERT INTO t VALUES (1)")
+            con.execute("INSERT INTO t VALUES ('not a number')")
+    with pytest.raises(KeyError):
+        with transaction(con, "t could not be filled"):
+            con.execute("INSERT INTO t VALUES (2)")
+            raise KeyError("a failure outside DuckDB")
+    with transaction(con, "t could not be filled"):
+        con.execute("INSERT INTO t VALUES (3)")
+    assert con.execute("SELECT x FROM t").fetchall() == [(3,)]
 
 
 A = ("satisfaction", "A01", "Waiting", None, 1, 5)
