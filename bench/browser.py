@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -57,7 +58,7 @@ new MutationObserver(() => {
 """
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -66,17 +67,26 @@ def _free_port() -> int:
 REFERENCE_APP = "bench/reference_app.py"
 
 
-def start_app(db: Path, port: int, timeout: float, script: str = "app.py") -> subprocess.Popen:
-    env = dict(os.environ, FEEDBACK_DB=str(db))
+def start_app(db: Path, port: int, timeout: float = 60, script: str = "app.py",
+              extra_env: dict | None = None) -> subprocess.Popen:
+    """`streamlit run` on the store `db`, returned once its health check answers.
+
+    The server's output goes to a temporary file, which no pipe can fill and block; if the server
+    exits before it answers, the error shows the end of that output.
+    """
+    env = dict(os.environ, FEEDBACK_DB=str(db), **(extra_env or {}))
+    output = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the dashboard exited with code {process.returncode}")
+            output.seek(0)
+            said = output.read().decode("utf-8", "replace")[-4000:]
+            raise RuntimeError(f"the dashboard exited with code {process.returncode}:\n{said}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
                 if answer.status == 200:
@@ -85,6 +95,16 @@ def start_app(db: Path, port: int, timeout: float, script: str = "app.py") -> su
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"the dashboard did not answer within {timeout:.0f} s")
+
+
+def stop_app(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # Resolves once the page has been drawn (DRAWN > 0) and unchanged for `settle` ms, checked every
@@ -134,19 +154,10 @@ def address(spec) -> str:
     return route(spec) if route else spec.url_path
 
 
-def _stop(app: subprocess.Popen) -> None:
-    app.terminate()
-    try:
-        app.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        app.kill()
-        app.wait()
-
-
 def time_reference(browser, timeout: float, opens: int = 3) -> dict:
     """The reference page (Streamlit and four Plotly charts, no data) opened like a page: on a
     server of its own, once to warm it, then `opens` times in new tabs."""
-    port = _free_port()
+    port = free_port()
     app = start_app(Path("unused"), port, timeout, script=REFERENCE_APP)
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
     context.add_init_script(WATCH_SCRIPT)
@@ -155,7 +166,7 @@ def time_reference(browser, timeout: float, opens: int = 3) -> dict:
         seconds = [open_and_wait(context, f"http://127.0.0.1:{port}/", timeout)["seconds"] for _ in range(opens)]
     finally:
         context.close()
-        _stop(app)
+        stop_app(app)
     return {"seconds": sorted(seconds)[len(seconds) // 2], "runs_seconds": seconds, "charts": 4}
 
 
@@ -171,7 +182,7 @@ def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
     app_memory: list[float] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        port = _free_port()
+        port = free_port()
         app = start_app(db, port, timeout)
         context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
         context.add_init_script(WATCH_SCRIPT)
@@ -187,7 +198,7 @@ def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
             reference = time_reference(browser, timeout, opens=1)
         finally:
             context.close()
-            _stop(app)
+            stop_app(app)
             browser.close()
     return {"rows": None, "pages": pages, "cold_open_s": {"page": PAGES[-1].url_path, "seconds": cold["seconds"]},
             "reference_page": reference,
@@ -218,7 +229,7 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for i, spec in enumerate(PAGES):
-                port = _free_port()
+                port = free_port()
                 app = start_app(db, port, timeout)
                 base = f"http://127.0.0.1:{port}"
                 context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
@@ -231,13 +242,13 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
                     again = open_and_wait(context, f"{base}/{address(spec)}", timeout)
                 finally:
                     context.close()
-                    _stop(app)
+                    stop_app(app)
                 pages[spec.url_path] = {"first_s": first["seconds"], "again_s": again["seconds"],
                                         "first_script_done_s": first["script_done_s"],
                                         "charts": first["charts"],
                                         "exceptions": first["exceptions"] + again["exceptions"],
                                         "warmed_by": warm_up.url_path}
-            port = _free_port()
+            port = free_port()
             app = start_app(db, port, timeout)
             context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
             try:
@@ -246,7 +257,7 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
                     app_memory.append(tree_pss_mb(app.pid))
             finally:
                 context.close()
-                _stop(app)
+                stop_app(app)
             reference = time_reference(browser, timeout)
         finally:
             browser.close()

@@ -1,16 +1,13 @@
 """Start the dashboard on a free port with a temporary demo store; drive it with Debian's Chromium."""
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.browser import free_port, start_app, stop_app
 from conftest import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -19,37 +16,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "screenshots"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def build_store(path: Path) -> None:
     subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
                     "--files", str(path.parent / "demo-files")],
                    cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
-
-
-def start_app(db: Path, port: int, extra_env: dict | None = None) -> subprocess.Popen:
-    env = dict(os.environ, FEEDBACK_DB=str(db), **(extra_env or {}))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the dashboard exited:\n" + process.stdout.read())
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("the dashboard did not answer within 60 s")
 
 
 @pytest.fixture(scope="session")
@@ -64,11 +34,7 @@ def app_url(demo_db):
     port = free_port()
     process = start_app(demo_db, port)
     yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_app(process)
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from app import PAGES
+from bench.browser import free_port, start_app, stop_app
 from loaders.store import connect
-from tests.e2e.conftest import free_port, screenshot, start_app, wait_for_app
+from tests.e2e.conftest import screenshot, wait_for_app
 
 from conftest import PROJECT_ROOT, TEST_DATA
 
@@ -38,12 +39,8 @@ class Dashboard:
         return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        if self.process:
+            stop_app(self.process)
 
     def rows(self, sql: str, *params):
         self.stop()
