@@ -84,9 +84,26 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
         con.execute(f"SET memory_limit = {quote_literal(limit)}")
     except duckdb.Error as e:
         raise QueryError(f"DuckDB could not open {target}: {e}") from e
-    if not read_only:
+    if read_only:
+        _refuse_outdated(con, target)
+    else:
         ensure_schema(con)
     return con
+
+
+def _refuse_outdated(con: duckdb.DuckDBPyConnection, target: str) -> None:
+    """A read-only store cannot be upgraded (ensure_schema): say so, rather than fail in a metric."""
+    found = {row[0] for row in con.execute(
+        "SELECT table_name || '.' || column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name IN ('survey_score', 'complaint')").fetchall()}
+    complaint_columns = {name for name in found if name.startswith("complaint.")}
+    outdated = any(name.startswith("survey_score.") for name in found) or (
+        complaint_columns and "complaint.description_words" not in complaint_columns)
+    if outdated:
+        con.close()
+        raise QueryError(f"{target} was written by an earlier version of the dashboard and cannot be read"
+                         " read-only: open it once with the dashboard or `python -m loaders` to bring it"
+                         " up to date, then try again")
 
 
 @contextlib.contextmanager

@@ -122,6 +122,24 @@ def test_a_store_from_before_stored_words_gets_them_once_it_is_opened(tmp_path):
         again.close()
 
 
+def test_an_outdated_store_opened_read_only_says_how_to_bring_it_up_to_date(tmp_path):
+    path = tmp_path / "old.duckdb"
+    connect(path).close()
+    current = connect(path, read_only=True)  # up to date: opens
+    current.close()
+    con = connect(path)
+    con.execute("ALTER TABLE complaint DROP COLUMN description_words")
+    con.close()
+    with pytest.raises(QueryError, match="earlier version of the dashboard.*open it once with the dashboard"):
+        connect(path, read_only=True)
+    narrow = tmp_path / "narrow.duckdb"
+    narrow_store(narrow)
+    with pytest.raises(QueryError, match="earlier version"):
+        connect(narrow, read_only=True)
+    connect(narrow).close()  # upgraded
+    connect(narrow, read_only=True).close()
+
+
 def test_a_transaction_that_fails_changes_nothing(con):
     con.execute("CREATE TABLE t (x INTEGER)")
     with pytest.raises(QueryError, match=r"^t could not be filled \(.*Conversion"):
