@@ -12,6 +12,7 @@ from loaders.columns import ColumnMapping, infer_mapping, normalise_header
 from loaders.errors import LoadError, ValidationError
 from loaders.importer import history, import_file, prepare, row_counts, undo
 from loaders.read import read_source
+from loaders.store import quote_identifier
 from loaders.templates import TEMPLATE_FILES, write_templates
 
 from conftest import PROJECT_ROOT, TEST_DATA
@@ -21,7 +22,7 @@ def snapshot(con) -> dict[str, list]:
     """Every row of every table, to prove a refused import changed nothing."""
     tables = ["import_batch", "survey_response", "survey_rating", "nps_response", "complaint",
               "management_rating", "service_standard"]
-    return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    return {t: sorted(map(repr, con.execute(f"SELECT * FROM {quote_identifier(t)}").fetchall())) for t in tables}
 
 
 # --- good files ------------------------------------------------------------------------------
@@ -36,7 +37,7 @@ def snapshot(con) -> dict[str, list]:
 def test_sample_files_import_with_their_row_counts(con, file_name, kind, table, rows):
     result = import_file(con, TEST_DATA / file_name)
     assert (result.kind, result.rows_accepted, result.rows_rejected) == (kind, rows, 0)
-    assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == rows
+    assert con.execute(f"SELECT count(*) FROM {quote_identifier(table)}").fetchone()[0] == rows
 
 
 def test_gbk_csv_keeps_chinese_text_and_reads_every_date_form(con):
