@@ -101,13 +101,127 @@ def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide:
     width = 100 if wide else 48
     lines = wrap(title, width)
     sub = wrap(subtitle, int(width * 1.3)) if subtitle else ""
-    sub_height = 21 * (sub.count("<br>") + 1) if sub else 0
-    extra = 30 * (lines.count("<br>") + 1) + sub_height
+    title_lines = lines.count("<br>") + 1
+    sub_lines = sub.count("<br>") + 1 if sub else 0
+    sub_height = 21 * sub_lines
+    extra = 30 * title_lines + sub_height
+    pad = (38 if legend else 12) + sub_height
     # one layout given to the constructor: each update_layout call validates the template again
     return go.Figure(layout=dict(template=TEMPLATE, height=height + extra,
                                  title=dict(text=lines, subtitle=dict(text=sub), automargin=True, yref="paper",
-                                            y=1, yanchor="bottom", pad=dict(b=(38 if legend else 12) + sub_height)),
-                                 margin=dict(t=12)))
+                                            y=1, yanchor="bottom", pad=dict(b=pad)),
+                                 margin=dict(t=_title_margin(title_lines, sub_lines, pad))))
+
+
+def _title_margin(title_lines: int, sub_lines: int, pad: int) -> int:
+    """The top margin the title needs, a little over what the browser measures.
+
+    The title's automargin would find it too, but only after the chart is drawn, and then Plotly
+    draws the whole chart again. Measured in Chromium with Noto Sans CJK SC (the first of
+    FONT_FAMILY that fonts-noto-cjk installs), on English and Chinese titles: a title line is
+    30 px, each further one 27, a subtitle line 23, and the margin comes to 6–17 px over title,
+    subtitle and pad. Were a reader's font to run taller, automargin still pushes the margin out.
+    """
+    return 32 + 28 * (title_lines - 1) + 24 * sub_lines + pad + 16
+
+
+# Widths of a character in ems, a little over those of Noto Sans CJK SC's Latin letters (Chinese
+# characters are a full em).
+_EM_WIDTH = {"digit": 0.58, "upper": 0.68, "lower": 0.54, "space": 0.28, "other": 0.62, "wide": 1.0}
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide a line of text is drawn, in px, at font size `size` (an overestimate)."""
+    total = 0.0
+    for ch in text:
+        if _width(ch) == 2:
+            kind = "wide"
+        elif ch.isdigit():
+            kind = "digit"
+        elif ch.isspace():
+            kind = "space"
+        elif ch.isupper():
+            kind = "upper"
+        elif ch.islower():
+            kind = "lower"
+        else:
+            kind = "other"
+        total += _EM_WIDTH[kind] * size
+    return total
+
+
+def _plain_lines(label) -> list[str]:
+    return re.sub(r"<(?!br)[^>]*>", "", str(label)).split("<br>")
+
+
+def _number_labels(values: list, axis_range, suffix) -> list[str]:
+    """The widest tick label a numeric axis could get: its range's ends or the data's, written
+    with a thousands separator and the axis's suffix (Plotly's own labels are no wider)."""
+    numbers = [float(v) for v in [*values, *(axis_range or ())] if isinstance(v, (int, float))
+               and not isinstance(v, bool) and not math.isnan(float(v))]
+    if not numbers:
+        return []
+    big = max(abs(v) for v in numbers)
+    text = f"{big:,.0f}" if big >= 10 else f"{big:.2f}"
+    return [("−" if min(numbers) < 0 else "") + text + (suffix or "")]
+
+
+def reserve_margins(fig: go.Figure) -> go.Figure:
+    """The figure with margins wide enough for its axes' tick labels and titles, set beforehand.
+
+    Axis automargin measures the labels only after the chart is drawn, and if the margins must
+    grow Plotly draws the whole chart a second time. Reserving a little more than the labels
+    need (estimated from the text, see _text_width) spares that second pass; automargin stays on,
+    so a label wider than estimated still gets its room.
+    """
+    # read as plain dicts: every attribute read through plotly's objects resolves the template
+    layout = fig.layout.to_plotly_json()
+    template = (layout.get("template") or {}).get("layout", {})
+    plotted: dict[str, list] = {"x": [], "y": []}
+    for trace in fig.data:
+        if trace.type in ("scatter", "bar"):
+            spec = trace.to_plotly_json()
+            for letter in ("x", "y"):
+                plotted.setdefault(spec.get(f"{letter}axis") or letter, []).extend(spec.get(letter) or ())
+    need = {}
+    for reference, values in plotted.items():
+        letter = reference[0]
+        axis, base = layout.get(f"{letter}axis{reference[1:]}", {}), template.get(f"{letter}axis", {})
+
+        def setting(*path, default=None):
+            for source in (axis, base):
+                for key in path:
+                    source = source.get(key) if isinstance(source, dict) else None
+                if source is not None:
+                    return source
+            return default
+
+        if (setting("visible") is False or setting("showticklabels") is False
+                or not setting("automargin", default=False)):
+            continue
+        if axis.get("ticktext"):
+            labels = list(axis["ticktext"])
+        elif any(isinstance(v, str) for v in values) or axis.get("type") == "category":
+            labels = [v for v in dict.fromkeys(values) if v is not None]
+        else:
+            labels = _number_labels(values, axis.get("range"), axis.get("ticksuffix"))
+        size = setting("tickfont", "size", default=FONT_SIZE)
+        title_size = setting("title", "font", "size", default=FONT_SIZE)
+        title = (axis.get("title") or {}).get("text")
+        if letter == "y":
+            widest = max((_text_width(line, size) for label in labels for line in _plain_lines(label)), default=0)
+            side = "r" if axis.get("side") == "right" else "l"
+            room = widest + 16 + (1.6 * title_size if title else 0)
+        else:
+            lines = max((len(_plain_lines(label)) for label in labels), default=1)
+            side = "t" if axis.get("side") == "top" else "b"
+            room = 1.4 * size * lines + 14 + (1.6 * title_size if title else 0)
+        need[side] = max(need.get(side, 0), round(room))
+    margin = {**template.get("margin", {}), **layout.get("margin", {})}
+    wider = {side: value for side, value in need.items() if value > margin.get(side, 0)}
+    if wider:
+        fig.update_layout(margin=wider)
+    return fig
 
 
 def _months(months, language: str) -> list[str]:
@@ -153,6 +267,9 @@ def enlarged(figure: go.Figure, factor: float = 1.25) -> go.Figure:
     layout = spec.setdefault("layout", {})
     if layout.get("height"):
         layout["height"] = round(layout["height"] * factor)
+    margin = layout.get("margin") or {}
+    if margin.get("t"):
+        margin["t"] = round(margin["t"] * factor)
     return go.Figure(spec)
 
 
@@ -439,42 +556,53 @@ def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int
     boxes = {"expected": (4.5, 9.6), "perceived": (4.5, 7.6), "delivery": (4.5, 5.3),
              "communications": (10.2, 5.3), "standards": (4.5, 3.2), "management": (4.5, 1.0)}
     half_h = 0.45
-    # Shapes and annotations are gathered and set once: each add_shape or add_annotation
-    # revalidates every one added before it.
-    shapes, annotations = [], []
+    # The words are text traces, not annotations: the browser measures each annotation apart, and
+    # the diagram had seventeen. Shapes are gathered and set once: each add_shape revalidates every
+    # one added before it.
+    shapes = []
     for name, (x, y) in boxes.items():
         half_w = 1.45 if name == "communications" else 1.75
         shapes.append(dict(type="rect", x0=x - half_w, x1=x + half_w, y0=y - half_h, y1=y + half_h,
                            line=dict(color=COLORS["current"], width=2), fillcolor="#eef4fb", layer="below"))
-        annotations.append(dict(x=x, y=y, text=wrap(translate(f"gapbox.{name}", language), 26), showarrow=False,
-                                font=dict(size=15)))
     shapes.append(dict(type="line", x0=-2.9, x1=12.0, y0=6.5, y1=6.5, line=dict(color=COLORS["neutral"], dash="dash")))
-    for key, y, anchor in (("gapbox.customer", 6.62, "bottom"), ("gapbox.provider", 6.38, "top")):
-        annotations.append(dict(x=12.0, y=y, text=translate(key, language), showarrow=False, xanchor="right",
-                                yanchor=anchor, font=dict(size=13, color=COLORS["neutral"])))
-    for (x0, y0, x1, y1) in ((4.5, 1.45, 4.5, 2.75), (4.5, 3.65, 4.5, 4.85), (4.5, 5.75, 4.5, 7.15),
-                             (10.2, 5.75, 6.25, 7.45)):
-        annotations.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-                                showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.6,
-                                arrowcolor=COLORS["neutral"]))
     shapes.append(dict(type="line", x0=6.25, x1=8.75, y0=5.3, y1=5.3, line=dict(color=COLORS["neutral"], width=1.6)))
     # gap 1 runs the long way round, from the customers' expectation to management's view of it
     shapes.append(dict(type="path", path="M 2.75 9.6 L 0.9 9.6 L 0.9 1.0 L 2.75 1.0",
                        line=dict(color=COLORS["neutral"], width=1.6, dash="dot")))
-    placements = {"gap5": (4.85, 8.6, "left"), "gap4": (7.5, 4.45, "center"), "gap3": (4.2, 4.25, "right"),
-                  "gap2": (4.85, 2.1, "left"), "gap1": (0.7, 5.3, "right")}
-    gaps, texts = [], []
-    for gap, (x, y, anchor) in placements.items():
+    fig.update_layout(shapes=shapes)
+    fig.add_trace(go.Scatter(
+        x=[x for x, _ in boxes.values()], y=[y for _, y in boxes.values()], mode="text", hoverinfo="skip",
+        text=[wrap(translate(f"gapbox.{name}", language), 26) for name in boxes], textposition="middle center",
+        textfont=dict(size=15, color=COLORS["ink"]), showlegend=False, name="boxes"))
+    fig.add_trace(go.Scatter(
+        x=[12.0, 12.0], y=[6.62, 6.38], mode="text", hoverinfo="skip", showlegend=False, name="sides",
+        text=[translate("gapbox.customer", language), translate("gapbox.provider", language)],
+        textposition=["top left", "bottom left"], textfont=dict(size=13, color=COLORS["neutral"])))
+    # each arrow is a line ending in an arrowhead marker turned along it (its tip is the point)
+    arrows_x, arrows_y = [], []
+    for (x0, y0, x1, y1) in ((4.5, 1.45, 4.5, 2.75), (4.5, 3.65, 4.5, 4.85), (4.5, 5.75, 4.5, 7.15),
+                             (10.2, 5.75, 6.25, 7.45)):
+        arrows_x += [x0, x1, None]
+        arrows_y += [y0, y1, None]
+    fig.add_trace(go.Scatter(
+        x=arrows_x, y=arrows_y, mode="lines+markers", hoverinfo="skip", showlegend=False, name="arrows",
+        line=dict(color=COLORS["neutral"], width=1.6),
+        marker=dict(symbol="arrow", angleref="previous", color=COLORS["neutral"],
+                    size=[0, 16, 0] * 4)))
+    placements = {"gap5": (4.85, 8.6, "middle right"), "gap4": (7.5, 4.3, "middle center"),
+                  "gap3": (4.2, 4.25, "middle left"), "gap2": (4.85, 2.1, "middle right"),
+                  "gap1": (0.7, 5.3, "middle left")}
+    gaps, texts, labels, colors = [], [], [], []
+    for gap, (x, y, position) in placements.items():
         text, tone = summaries.get(gap, ("", "neutral"))
         gaps.append(gap)
         texts.append(text)
-        label = f"<b>{wrap(translate(f'gap.{gap}', language), 24)}</b><br>{wrap(text, 26)}"
-        annotations.append(dict(x=x, y=y, text=label, showarrow=False, xanchor=anchor, align=anchor,
-                                font=dict(size=15, color=GAP_TONE_COLORS.get(tone, COLORS["neutral"])),
-                                bgcolor="rgba(255,255,255,0.92)"))
-    fig.update_layout(shapes=shapes, annotations=annotations)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
-                             customdata=[list(pair) for pair in zip(gaps, texts)], name="gaps"))
+        labels.append(f"<b>{wrap(translate(f'gap.{gap}', language), 24)}</b><br>{wrap(text, 26)}")
+        colors.append(GAP_TONE_COLORS.get(tone, COLORS["neutral"]))
+    fig.add_trace(go.Scatter(
+        x=[placements[g][0] for g in gaps], y=[placements[g][1] for g in gaps], mode="text", hoverinfo="skip",
+        text=labels, textposition=[placements[g][2] for g in gaps], textfont=dict(size=15, color=colors),
+        customdata=[list(pair) for pair in zip(gaps, texts)], showlegend=False, name="gaps"))
     fig.update_xaxes(visible=False, range=[-2.9, 12.0], fixedrange=True)
     fig.update_yaxes(visible=False, range=[0.4, 10.2], fixedrange=True)
     fig.update_layout(margin=dict(l=0, r=0, b=0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 import dbrows
@@ -140,6 +141,55 @@ def test_gap_diagram_writes_every_gap():
     assert pairs["gap5"] == "−0.39 points (n = 36)"
     assert pairs["gap1"] == "no data"
     assert set(pairs) == {"gap1", "gap2", "gap3", "gap4", "gap5"}
+
+
+def test_gap_diagram_is_drawn_without_annotations():
+    # words as text traces and arrows as markers: the browser measures every annotation apart
+    fig = charts.gap_model_diagram({}, title="t", language="en")
+    data = traces(fig)
+    assert not fig.layout.annotations
+    assert len(data["boxes"]["text"]) == 6 and "Perceived service" in data["boxes"]["text"]
+    assert list(data["arrows"]["marker"]["size"]).count(16) == 4
+
+
+def test_a_title_gets_its_top_margin_before_it_is_drawn():
+    # one title line 32 px, a subtitle line 24, the pad (12 without a legend, 21 a subtitle line)
+    # and 16 over: 32 + 24 + 33 + 16 (the browser measured 105 for this chart)
+    fig = charts.gap_model_diagram({}, title="t", language="en")
+    assert fig.layout.margin.t == 105
+    # two title lines (48 columns each), no subtitle, no legend (pad 12): 32 + 28 + 12 + 16 (the
+    # browser measured 88 for the overview's complaints chart, a two-line title too)
+    title = "Complaints about waiting times rose for the third month running in the north"
+    fig = charts.count_trend(["2026-01"], [3], title=title, y_title="n", language="en")
+    assert fig.layout.title.text.count("<br>") == 1
+    assert fig.layout.margin.t == 88
+
+
+def test_reserved_margins_fit_the_labels_and_keep_wider_ones():
+    fig = go.Figure(go.Bar(y=["Guangzhou Tianhe", "Foshan"], x=[1200, 80], orientation="h"),
+                    layout=dict(template=charts.TEMPLATE))
+    fig.update_xaxes(title_text="Complaints")
+    charts.reserve_margins(fig)
+    # "Guangzhou Tianhe" at 15 px: G .68 + 8 lower-case .54 + space .28 + T .68 + 5 lower-case .54
+    # = 8.66 em = 129.9 px, and 16 px for the ticks: 146 (the browser needed 150 with a title)
+    assert fig.layout.margin.l == 146
+    # one line of tick labels (1.4 x 15 = 21), 14 for the ticks, the title 1.6 x 16 = 25.6: 61
+    assert fig.layout.margin.b == 61
+    fig.update_layout(margin=dict(l=300))
+    assert charts.reserve_margins(fig).layout.margin.l == 300
+
+
+def test_reserved_margins_read_numbers_and_month_labels():
+    months = ["2026-01", "2026-02"]
+    fig = charts.interval_trend(months, [-0.2, 0.1], [-0.35, 0.0], [-0.05, 0.2], [40, 50], title="t",
+                                y_title="", language="en", value_format="polarity")
+    charts.reserve_margins(fig)
+    # the widest number is −0.35: minus .62 + 0 .58 + point .62 + 3 .58 + 5 .58 = 2.98 em = 44.7 px
+    assert fig.layout.margin.l == round(44.7 + 16)
+    # two lines of month labels (the year under January) and the axis title: 42 + 14 + 25.6
+    assert fig.layout.margin.b == 82
+    hidden = charts.reserve_margins(charts.gap_model_diagram({}, title="t", language="en"))
+    assert (hidden.layout.margin.l, hidden.layout.margin.b) == (0, 0)
 
 
 def test_importance_performance_places_each_attribute_and_keeps_labels_apart():
