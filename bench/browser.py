@@ -154,18 +154,29 @@ def address(spec) -> str:
     return route(spec) if route else spec.url_path
 
 
-def time_reference(browser, timeout: float, opens: int = 3) -> dict:
-    """The reference page (Streamlit and four Plotly charts, no data) opened like a page: on a
-    server of its own, once to warm it, then `opens` times in new tabs."""
-    port = free_port()
-    app = start_app(Path("unused"), port, timeout, script=REFERENCE_APP)
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+def manager_browser(playwright, profile: str):
+    """Chromium on a profile kept for the whole run, as a returning manager's browser is.
+
+    Its HTTP cache and V8's code cache carry over from one tab, and one server, to the next, as long
+    as every server answers at the same address (the dashboard has one). A fresh incognito context
+    keeps no code cache: every page would compile Plotly's 4.7 MB module from nothing, which a
+    browser that has opened the dashboard before does not.
+    """
+    context = playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport={"width": 1600, "height": 1000},
+        locale="en-US")
     context.add_init_script(WATCH_SCRIPT)
+    return context
+
+
+def time_reference(context, port: int, timeout: float, opens: int = 3) -> dict:
+    """The reference page (Streamlit and four Plotly charts, no data) opened like a page: on a
+    server of its own at the dashboard's address, once to warm it, then `opens` times in new tabs."""
+    app = start_app(Path("unused"), port, timeout, script=REFERENCE_APP)
     try:
         open_and_wait(context, f"http://127.0.0.1:{port}/", timeout)
         seconds = [open_and_wait(context, f"http://127.0.0.1:{port}/", timeout)["seconds"] for _ in range(opens)]
     finally:
-        context.close()
         stop_app(app)
     return {"seconds": sorted(seconds)[len(seconds) // 2], "runs_seconds": seconds, "charts": 4}
 
@@ -180,12 +191,10 @@ def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
         raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
     pages: dict = {}
     app_memory: list[float] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = manager_browser(playwright, profile)
         port = free_port()
         app = start_app(db, port, timeout)
-        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
-        context.add_init_script(WATCH_SCRIPT)
         try:
             cold = open_and_wait(context, f"http://127.0.0.1:{port}/{address(PAGES[-1])}", timeout)
             for spec in PAGES:
@@ -195,11 +204,12 @@ def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
                                         "first_script_done_s": opened["script_done_s"],
                                         "charts": opened["charts"], "exceptions": opened["exceptions"],
                                         "warmed_by": PAGES[-1].url_path}
-            reference = time_reference(browser, timeout, opens=1)
+        finally:
+            stop_app(app)
+        try:
+            reference = time_reference(context, port, timeout, opens=1)
         finally:
             context.close()
-            stop_app(app)
-            browser.close()
     return {"rows": None, "pages": pages, "cold_open_s": {"page": PAGES[-1].url_path, "seconds": cold["seconds"]},
             "reference_page": reference,
             "app_peak_pss_mb": round(max(app_memory), 1) if app_memory else None,
@@ -209,12 +219,14 @@ def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
 def time_pages(db: Path, timeout: float = 60) -> dict:
     """Each page on a server of its own (caches empty for it), then all pages on one server.
 
-    Per page: a fresh server; another page opened first in the same browser context, so the
-    browser has the dashboard's scripts cached (as a returning manager's has) and the server has
-    done its imports and opened the store; then the page timed in a new tab twice: "first" with
-    the server's caches empty for it, "again" with them filled. The very first open, in a fresh
-    browser on a fresh server, is reported apart (cold_open_s). Last, one server opens every page
-    in turn and its memory is read after each: the app's peak with every cache filled.
+    One browser profile serves the whole run (see manager_browser) and every server answers at the
+    same address. First the browser opens every page once on a fresh server, as a manager's
+    browser has before: the very first of these opens, fresh browser and fresh server, is
+    reported apart (cold_open_s). Then per page: a fresh server; another page opened first, so
+    the server has done its imports and opened the store; then the page timed in a new tab twice:
+    "first" with the server's caches empty for it, "again" with them filled. Last, one server
+    opens every page in turn and its memory is read after each: the app's peak with every cache
+    filled.
     """
     from playwright.sync_api import sync_playwright
 
@@ -224,43 +236,42 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
         raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
     pages: dict = {}
     app_memory: list[float] = []
-    cold = None
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = manager_browser(playwright, profile)
         try:
+            app = start_app(db, port, timeout)
+            try:
+                visits = [open_and_wait(context, f"{base}/{address(spec)}", timeout) for spec in PAGES]
+            finally:
+                stop_app(app)
+            cold = {"page": PAGES[0].url_path, "seconds": visits[0]["seconds"]}
             for i, spec in enumerate(PAGES):
-                port = free_port()
                 app = start_app(db, port, timeout)
-                base = f"http://127.0.0.1:{port}"
-                context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
-                context.add_init_script(WATCH_SCRIPT)
                 try:
                     warm_up = PAGES[(i + 1) % len(PAGES)]
-                    opened = open_and_wait(context, f"{base}/{address(warm_up)}", timeout)
-                    cold = cold or {"page": warm_up.url_path, "seconds": opened["seconds"]}
+                    open_and_wait(context, f"{base}/{address(warm_up)}", timeout)
                     first = open_and_wait(context, f"{base}/{address(spec)}", timeout)
                     again = open_and_wait(context, f"{base}/{address(spec)}", timeout)
                 finally:
-                    context.close()
                     stop_app(app)
                 pages[spec.url_path] = {"first_s": first["seconds"], "again_s": again["seconds"],
                                         "first_script_done_s": first["script_done_s"],
                                         "charts": first["charts"],
                                         "exceptions": first["exceptions"] + again["exceptions"],
                                         "warmed_by": warm_up.url_path}
-            port = free_port()
             app = start_app(db, port, timeout)
-            context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
             try:
                 for spec in PAGES:
-                    open_and_wait(context, f"http://127.0.0.1:{port}/{address(spec)}", timeout)
+                    open_and_wait(context, f"{base}/{address(spec)}", timeout)
                     app_memory.append(tree_pss_mb(app.pid))
             finally:
-                context.close()
                 stop_app(app)
-            reference = time_reference(browser, timeout)
+            reference = time_reference(context, port, timeout)
         finally:
-            browser.close()
+            context.close()
     return {"rows": None, "pages": pages, "cold_open_s": cold, "reference_page": reference,
+            "browser": "one persistent Chromium profile for the run; every server at one address",
             "app_peak_pss_mb": round(max(app_memory), 1) if app_memory else None,
             "app_pss_mb_after_each_page": [round(m, 1) for m in app_memory]}
