@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh store per test, in tmp_path."""
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +14,15 @@ if str(PROJECT_ROOT) not in sys.path:
 from loaders.store import connect  # noqa: E402
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
+
+
+def build_demo_store(path: Path) -> Path:
+    """The demo store the page, report and browser tests read: 1,500 survey responses, written by
+    `python -m loaders demo` as an analyst would, its files beside it."""
+    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
+                    "--files", str(path.parent / "demo-files")],
+                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+    return path
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import gc
 import json
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +23,7 @@ from analytics.i18n import translate
 from analytics.nps import nps_change
 from analytics.sentiment import sentiment_change
 from app import PAGES
+from conftest import build_demo_store
 from loaders.store import connect
 from pages import _keys as keys
 
@@ -38,11 +37,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pages") / "demo.duckdb"
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
-                    "--files", str(path.parent / "demo-files")],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
-    return path
+    return build_demo_store(tmp_path_factory.mktemp("pages") / "demo.duckdb")
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import ast
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from analytics.findings import fmt_value
 from analytics.i18n import translate
 from analytics.review import SECTIONS, month_review
 from app import PAGES
+from conftest import build_demo_store
 from loaders.store import connect
 from pages import _keys as keys
 
@@ -38,11 +37,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("present") / "demo.duckdb"
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
-                    "--files", str(path.parent / "demo-files")],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
-    return path
+    return build_demo_store(tmp_path_factory.mktemp("present") / "demo.duckdb")
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import dbrows
 from analytics.report import report_html
 from analytics.review import SECTIONS, month_review
 from analytics.i18n import translate
+from conftest import build_demo_store
 from loaders.store import connect
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -101,11 +102,7 @@ def test_the_reference_check_finds_what_a_browser_would_fetch(text, found):
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("report") / "demo.duckdb"
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
-                    "--files", str(path.parent / "demo-files")],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
-    return path
+    return build_demo_store(tmp_path_factory.mktemp("report") / "demo.duckdb")
 
 
 @pytest.fixture(scope="module")

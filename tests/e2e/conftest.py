@@ -1,14 +1,12 @@
 """Start the dashboard on a free port with a temporary demo store; drive it with Debian's Chromium."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench.browser import free_port, start_app, stop_app
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, build_demo_store
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -16,16 +14,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "screenshots"
 
 
-def build_store(path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
-                    "--files", str(path.parent / "demo-files")],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
-
-
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("e2e") / "feedback.duckdb"
-    build_store(path)
+    build_demo_store(path)
     return path
 
 
