@@ -383,14 +383,17 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     if by not in GROUP_COLUMNS:
         raise FilterError(f"CSI cannot be broken down by {by!r}; use one of " + ", ".join(GROUP_COLUMNS))
     chosen = weights if weights is not None else csi_weights(con, filters)
-    columns = [by, "csi", "n", "ci_low", "ci_high", "moe95"]
     if not chosen.by_item:
-        return pd.DataFrame({c: [] for c in columns})
+        return pd.DataFrame({c: [] for c in _by_columns(by)})
     return _by_table(*_groups(con, filters, chosen, by), chosen, by)
 
 
+def _by_columns(by: str) -> list[str]:
+    return [by, "csi", "n", "ci_low", "ci_high", "moe95"]
+
+
 def _by_table(satisfaction_by_group: dict, index_by_group: dict, chosen: CsiWeights, by: str) -> pd.DataFrame:
-    columns = [by, "csi", "n", "ci_low", "ci_high", "moe95"]
+    columns = _by_columns(by)
     rows = []
     for group in sorted(satisfaction_by_group, key=lambda g: (g is None, g if g is not None else "")):
         score = _weighted(satisfaction_by_group[group], chosen.by_item)
