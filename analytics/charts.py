@@ -95,34 +95,41 @@ def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide:
             legend: bool = True) -> go.Figure:
     """A figure in the theme, its title (the finding) and subtitle wrapped to the chart's width.
 
-    The title sits above the plot area and pushes the margin (automargin), so a two-line title is
-    never clipped; `height` is the plot's own share, the title's lines are added to it.
+    The title hangs from the top of the figure and the top margin is reserved for it (see
+    _title_margin), so a two-line title is never clipped; `height` is the plot's own share, the
+    title's lines are added to it.
     """
     width = 100 if wide else 48
     lines = wrap(title, width)
     sub = wrap(subtitle, int(width * 1.3)) if subtitle else ""
     title_lines = lines.count("<br>") + 1
     sub_lines = sub.count("<br>") + 1 if sub else 0
-    sub_height = 21 * sub_lines
-    extra = 30 * title_lines + sub_height
-    pad = (38 if legend else 12) + sub_height
+    total = height + 30 * title_lines + 40 * sub_lines
+    # Plotly centres a title's lines on its anchor line by line: each line after the first moves the
+    # block up by about half a line (15 px), which the anchor gives back
+    top = (TITLE_TOP + 15 * (title_lines - 1)) / total
     # one layout given to the constructor: each update_layout call validates the template again
-    return go.Figure(layout=dict(template=TEMPLATE, height=height + extra,
-                                 title=dict(text=lines, subtitle=dict(text=sub), automargin=True, yref="paper",
-                                            y=1, yanchor="bottom", pad=dict(b=pad)),
-                                 margin=dict(t=_title_margin(title_lines, sub_lines, pad))))
+    return go.Figure(layout=dict(template=TEMPLATE, height=total,
+                                 title=dict(text=lines, subtitle=dict(text=sub), yref="container", y=1 - top,
+                                            yanchor="top"),
+                                 margin=dict(t=_title_margin(title_lines, sub_lines, legend))))
 
 
-def _title_margin(title_lines: int, sub_lines: int, pad: int) -> int:
-    """The top margin the title needs, a little over what the browser measures.
+TITLE_TOP = 8  # px above the title
 
-    The title's automargin would find it too, but only after the chart is drawn, and then Plotly
-    draws the whole chart again. Measured in Chromium with Noto Sans CJK SC (the first of
-    FONT_FAMILY that fonts-noto-cjk installs), on English and Chinese titles: a title line is
-    30 px, each further one 27, a subtitle line 23, and the margin comes to 6–17 px over title,
-    subtitle and pad. Were a reader's font to run taller, automargin still pushes the margin out.
+
+def _title_margin(title_lines: int, sub_lines: int, legend: bool) -> int:
+    """The top margin: room for the title and subtitle, and below them for the legend (38 px) or
+    a gap (12).
+
+    The margin is set, not found by Plotly's title automargin: that measures the title only
+    after the chart is drawn and then draws the whole chart again, and when the margin is already
+    wide enough it leaves a bottom-anchored title's subtitle over the plot. Measured in Chromium
+    with Noto Sans CJK SC (the first of FONT_FAMILY that fonts-noto-cjk installs), on English and
+    Chinese titles: a title line is 30 px, each further one 27, and a subtitle adds 38 (its line and
+    the space above it); the estimate is 2–3 px over.
     """
-    return 32 + 28 * (title_lines - 1) + 24 * sub_lines + pad + 16
+    return TITLE_TOP + 32 + 28 * (title_lines - 1) + 40 * sub_lines + (38 if legend else 12)
 
 
 # Widths of a character in ems, a little over those of Noto Sans CJK SC's Latin letters (Chinese

@@ -153,16 +153,22 @@ def test_gap_diagram_is_drawn_without_annotations():
 
 
 def test_a_title_gets_its_top_margin_before_it_is_drawn():
-    # one title line 32 px, a subtitle line 24, the pad (12 without a legend, 21 a subtitle line)
-    # and 16 over: 32 + 24 + 33 + 16 (the browser measured 105 for this chart)
+    # 8 px above, one title line 32, a subtitle 40 (its line and the space above it), no legend: a
+    # gap of 12 (the browser drew this title's block 8 to 67 px from the top)
     fig = charts.gap_model_diagram({}, title="t", language="en")
-    assert fig.layout.margin.t == 105
-    # two title lines (48 columns each), no subtitle, no legend (pad 12): 32 + 28 + 12 + 16 (the
-    # browser measured 88 for the overview's complaints chart, a two-line title too)
+    assert fig.layout.margin.t == 8 + 32 + 40 + 12
+    assert (fig.layout.title.yref, fig.layout.title.yanchor) == ("container", "top")
+    assert fig.layout.title.y == pytest.approx(1 - 8 / fig.layout.height)
+    # two title lines (48 columns each), each further line 28, no subtitle, no legend
     title = "Complaints about waiting times rose for the third month running in the north"
     fig = charts.count_trend(["2026-01"], [3], title=title, y_title="n", language="en")
     assert fig.layout.title.text.count("<br>") == 1
-    assert fig.layout.margin.t == 88
+    assert fig.layout.margin.t == 8 + 32 + 28 + 12
+    # the second line would lift the block by half a line: its anchor is 15 px lower to give it back
+    assert fig.layout.title.y == pytest.approx(1 - (8 + 15) / fig.layout.height)
+    # a legend takes 38 px under the title: a trend with its interval band, one line, no subtitle
+    fig = charts.interval_trend(["2026-01"], [0.1], [0.0], [0.2], [40], title="t", y_title="", language="en")
+    assert fig.layout.margin.t == 8 + 32 + 38
 
 
 def test_reserved_margins_fit_the_labels_and_keep_wider_ones():
