@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 KEY_CHARTS = {
     "overview": ".js-plotly-plot .scatterlayer",            # the trends
     "csi": ".js-plotly-plot .polarlayer",                   # the radar
-    "gaps": ".js-plotly-plot .annotation-text",             # the five-gap diagram's labels
+    "gaps": ".js-plotly-plot .shapelayer path",             # the five-gap diagram's boxes
     "nps": ".js-plotly-plot .barlayer",                     # promoters, passives, detractors by month
     "sentiment": ".js-plotly-plot .scatterlayer .fills",    # trends with their interval bands
     "complaints": ".js-plotly-plot .overplot",              # the Pareto's second axis
