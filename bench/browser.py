@@ -67,14 +67,13 @@ def free_port() -> int:
 REFERENCE_APP = "bench/reference_app.py"
 
 
-def start_app(db: Path, port: int, timeout: float = 60, script: str = "app.py",
-              extra_env: dict | None = None) -> subprocess.Popen:
+def start_app(db: Path, port: int, timeout: float = 60, script: str = "app.py") -> subprocess.Popen:
     """`streamlit run` on the store `db`, returned once its health check answers.
 
     The server's output goes to a temporary file, which no pipe can fill and block; if the server
     exits before it answers, the error shows the end of that output.
     """
-    env = dict(os.environ, FEEDBACK_DB=str(db), **(extra_env or {}))
+    env = dict(os.environ, FEEDBACK_DB=str(db))
     output = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.browser import free_port, start_app, stop_app
+from bench.browser import CHROMIUM, free_port, start_app, stop_app
+from bench.browser import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
 from conftest import PROJECT_ROOT, build_demo_store
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+CHROMIUM_ARGS = [*BENCH_CHROMIUM_ARGS, "--disable-quic", "--disable-sync"]
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "screenshots"
 
 
