@@ -8,12 +8,15 @@ arrow or a word, and every chart states its unit and its n.
 """
 from __future__ import annotations
 
+import copy
+import hashlib
 import math
 import re
 import unicodedata
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
 
 from analytics.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 from analytics.i18n import translate
@@ -132,28 +135,39 @@ def _title_margin(title_lines: int, sub_lines: int, legend: bool) -> int:
     return TITLE_TOP + 32 + 28 * (title_lines - 1) + 40 * sub_lines + (38 if legend else 12)
 
 
-# Widths of a character in ems, a little over those of Noto Sans CJK SC's Latin letters (Chinese
-# characters are a full em).
-_EM_WIDTH = {"digit": 0.58, "upper": 0.68, "lower": 0.54, "space": 0.28, "other": 0.62, "wide": 1.0}
+# Widths of a character in ems: ASCII's measured in Chromium with FONT_FAMILY (its Latin letters are
+# Noto Sans CJK SC's) and rounded up by 0.01; any other character by its kind, a little over the
+# widest of that kind (Chinese characters are a full em).
+_ASCII_EM = dict(zip(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '.,:-()/&%+",
+    (0.573, 0.628, 0.498, 0.63, 0.564, 0.332, 0.574, 0.617, 0.285, 0.285, 0.562, 0.294, 0.936, 0.62, 0.616,
+     0.63, 0.63, 0.398, 0.478, 0.367, 0.617, 0.531, 0.812, 0.508, 0.531, 0.485,
+     0.612, 0.667, 0.619, 0.698, 0.599, 0.562, 0.699, 0.738, 0.303, 0.504, 0.656, 0.553, 0.822, 0.733, 0.752,
+     0.643, 0.752, 0.645, 0.593, 0.609, 0.731, 0.595, 0.888, 0.583, 0.541, 0.597,
+     *[0.565] * 10, 0.29, 0.288, 0.288, 0.288, 0.288, 0.357, 0.348, 0.348, 0.402, 0.69, 0.931, 0.565)))
+_EM_WIDTH = {"digit": 0.58, "upper": 0.9, "lower": 0.94, "space": 0.29, "other": 0.62, "wide": 1.0}
 
 
 def _text_width(text: str, size: float) -> float:
     """About how wide a line of text is drawn, in px, at font size `size` (an overestimate)."""
     total = 0.0
     for ch in text:
-        if _width(ch) == 2:
-            kind = "wide"
-        elif ch.isdigit():
-            kind = "digit"
-        elif ch.isspace():
-            kind = "space"
-        elif ch.isupper():
-            kind = "upper"
-        elif ch.islower():
-            kind = "lower"
-        else:
-            kind = "other"
-        total += _EM_WIDTH[kind] * size
+        em = _ASCII_EM.get(ch)
+        if em is None:
+            if _width(ch) == 2:
+                kind = "wide"
+            elif ch.isdigit():
+                kind = "digit"
+            elif ch.isspace():
+                kind = "space"
+            elif ch.isupper():
+                kind = "upper"
+            elif ch.islower():
+                kind = "lower"
+            else:
+                kind = "other"
+            em = _EM_WIDTH[kind]
+        total += em * size
     return total
 
 
@@ -229,6 +243,50 @@ def reserve_margins(fig: go.Figure) -> go.Figure:
     if wider:
         fig.update_layout(margin=wider)
     return fig
+
+
+def drawn_once(fig: go.Figure) -> go.Figure:
+    """The same chart in the form Plotly draws once: its template written into its own layout, and
+    a data revision that names its content.
+
+    Streamlit styles a chart once more just after drawing it, calling Plotly.react with a copy of
+    its figure. Plotly.react compares layout.template by identity, and every data array by identity
+    too unless layout.datarevision is set: the copy would be drawn a second time from scratch. With
+    no template and a revision that changes exactly when the figure does, the copy is found
+    unchanged and a changed figure is still drawn anew.
+    """
+    spec = fig.to_dict()
+    layout = spec.setdefault("layout", {})
+    template = layout.pop("template", None) or {}
+    if any(template.get("data", {}).values()):  # trace defaults are not written out: keep them
+        return fig
+    defaults = dict(template.get("layout") or {})
+    # a template's axis settings apply to every axis of that letter
+    axes = {name for name in layout if re.fullmatch(r"[xy]axis\d*", name)}
+    for trace, plain in zip(fig.data, spec.get("data", [])):
+        if "xaxis" in trace:  # a cartesian trace: on x and y unless it names other axes
+            axes.update(f"{letter}axis{(plain.get(f'{letter}axis') or letter)[1:]}" for letter in ("x", "y"))
+    for letter in ("x", "y"):
+        axis_defaults = defaults.pop(f"{letter}axis", None)
+        if axis_defaults:
+            defaults.update({name: axis_defaults for name in axes if name[0] == letter})
+    _fill(layout, defaults)
+    layout.pop("datarevision", None)
+    layout["datarevision"] = hashlib.blake2b(to_json_plotly(spec).encode(), digest_size=8).hexdigest()
+    # validated when it was built; built unvalidated, it also gets no default template, and None
+    # leaves it without one
+    drawn = go.Figure(spec, _validate=False)
+    drawn.layout.template = None
+    return drawn
+
+
+def _fill(own: dict, defaults: dict) -> None:
+    """Set in `own` what `defaults` sets and `own` does not, nested dicts followed key by key."""
+    for key, value in defaults.items():
+        if key not in own:
+            own[key] = copy.deepcopy(value)
+        elif isinstance(value, dict) and isinstance(own[key], dict):
+            _fill(own[key], value)
 
 
 def _months(months, language: str) -> list[str]:

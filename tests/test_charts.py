@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 import dbrows
@@ -176,13 +177,46 @@ def test_reserved_margins_fit_the_labels_and_keep_wider_ones():
                     layout=dict(template=charts.TEMPLATE))
     fig.update_xaxes(title_text="Complaints")
     charts.reserve_margins(fig)
-    # "Guangzhou Tianhe" at 15 px: G .68 + 8 lower-case .54 + space .28 + T .68 + 5 lower-case .54
-    # = 8.66 em = 129.9 px, and 16 px for the ticks: 146 (the browser needed 150 with a title)
-    assert fig.layout.margin.l == 146
+    # "Guangzhou Tianhe" at 15 px, letter by letter: G .699 u .617 a .573 n .62 g .574 z .485 h .617
+    # o .616 u .617, space .29, T .609 i .285 a .573 n .62 h .617 e .564 = 8.976 em = 134.6 px (Chromium
+    # draws it 131.2 px wide), and 16 px for the ticks: 151
+    assert fig.layout.margin.l == 151
     # one line of tick labels (1.4 x 15 = 21), 14 for the ticks, the title 1.6 x 16 = 25.6: 61
     assert fig.layout.margin.b == 61
     fig.update_layout(margin=dict(l=300))
     assert charts.reserve_margins(fig).layout.margin.l == 300
+
+
+def test_drawn_once_writes_the_template_out_and_names_the_content():
+    months = ["2026-01", "2026-02"]
+    fig = charts.interval_trend(months, [-0.2, 0.1], [-0.35, 0.0], [-0.05, 0.2], [40, 50], title="t",
+                                y_title="", language="en", value_format="polarity")
+    fig.add_trace(go.Scatter(x=months, y=[3, 4], yaxis="y2"))
+    drawn = charts.drawn_once(fig)
+    layout = drawn.to_dict()["layout"]
+    # no template reaches the browser (Plotly.react compares one by identity), not even plotly's default
+    assert layout["template"] is None
+    assert '"template":null' in pio.to_json(drawn, validate=False)
+    # the template's settings are the figure's own now, its axis settings on every axis traces use
+    assert layout["font"] == {"family": charts.FONT_FAMILY, "size": charts.FONT_SIZE, "color": charts.COLORS["ink"]}
+    assert layout["yaxis"]["gridcolor"] == layout["yaxis2"]["gridcolor"] == charts.COLORS["grid"]
+    assert layout["yaxis2"]["tickfont"] == {"size": 15}
+    assert layout["xaxis"]["ticks"] == "outside" and layout["xaxis"]["showgrid"] is False
+    # what the figure set itself wins over the template
+    assert layout["margin"]["t"] == fig.layout.margin.t and layout["margin"]["r"] == 20
+    assert layout["xaxis"]["type"] == "category"
+    # the data revision changes exactly when the figure does
+    assert charts.drawn_once(fig).layout.datarevision == drawn.layout.datarevision
+    moved = go.Figure(fig)
+    moved.data[-1].y = (3, 5)
+    relabelled = go.Figure(fig)
+    relabelled.update_xaxes(ticktext=["a", "b"])
+    revisions = {charts.drawn_once(f).layout.datarevision for f in (fig, moved, relabelled)}
+    assert len(revisions) == 3
+    # a radar chart gets no cartesian axes
+    radar = charts.drawn_once(charts.attribute_radar(ATTRIBUTES, title="t", now_label="Oct 2026",
+                                                     vs_label="Sep 2026", language="en"))
+    assert not {"xaxis", "yaxis"} & set(radar.to_dict()["layout"])
 
 
 def test_reserved_margins_read_numbers_and_month_labels():
@@ -190,8 +224,9 @@ def test_reserved_margins_read_numbers_and_month_labels():
     fig = charts.interval_trend(months, [-0.2, 0.1], [-0.35, 0.0], [-0.05, 0.2], [40, 50], title="t",
                                 y_title="", language="en", value_format="polarity")
     charts.reserve_margins(fig)
-    # the widest number is −0.35: minus .62 + 0 .58 + point .62 + 3 .58 + 5 .58 = 2.98 em = 44.7 px
-    assert fig.layout.margin.l == round(44.7 + 16)
+    # the widest number is −0.35: minus .62 (any other character) + 0 .565 + point .288 + 3 .565
+    # + 5 .565 = 2.603 em = 39.0 px
+    assert fig.layout.margin.l == round(39.0 + 16)
     # two lines of month labels (the year under January) and the axis title: 42 + 14 + 25.6
     assert fig.layout.margin.b == 82
     hidden = charts.reserve_margins(charts.gap_model_diagram({}, title="t", language="en"))
