@@ -272,6 +272,10 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
         return None
     if presenting():
         figure = enlarged(figure)
+    if select:
+        # the modes Streamlit gives a chart whose points can be picked, set before it is drawn:
+        # set after, they would make Plotly draw it again
+        figure.update_layout(clickmode="event+select", dragmode="pan", hovermode=figure.layout.hovermode or "closest")
     figure = drawn_once(reserve_margins(figure))
     config = {"displayModeBar": False, "displaylogo": False, "responsive": True}
     if select:
