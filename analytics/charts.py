@@ -137,7 +137,8 @@ def _title_margin(title_lines: int, sub_lines: int, legend: bool) -> int:
 
 # Widths of a character in ems: ASCII's measured in Chromium with FONT_FAMILY (its Latin letters are
 # Noto Sans CJK SC's) and rounded up by 0.01; any other character by its kind, a little over the
-# widest of that kind (Chinese characters are a full em).
+# widest of that kind (Chinese characters are a full em: 1.02 keeps a label of four a pixel clear
+# of what Plotly asks for it in presentation mode's larger font).
 _ASCII_EM = dict(zip(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '.,:-()/&%+",
     (0.573, 0.628, 0.498, 0.63, 0.564, 0.332, 0.574, 0.617, 0.285, 0.285, 0.562, 0.294, 0.936, 0.62, 0.616,
@@ -145,7 +146,7 @@ _ASCII_EM = dict(zip(
      0.612, 0.667, 0.619, 0.698, 0.599, 0.562, 0.699, 0.738, 0.303, 0.504, 0.656, 0.553, 0.822, 0.733, 0.752,
      0.643, 0.752, 0.645, 0.593, 0.609, 0.731, 0.595, 0.888, 0.583, 0.541, 0.597,
      *[0.565] * 10, 0.29, 0.288, 0.288, 0.288, 0.288, 0.357, 0.348, 0.348, 0.402, 0.69, 0.931, 0.565)))
-_EM_WIDTH = {"digit": 0.58, "upper": 0.9, "lower": 0.94, "space": 0.29, "other": 0.62, "wide": 1.0}
+_EM_WIDTH = {"digit": 0.58, "upper": 0.9, "lower": 0.94, "space": 0.29, "other": 0.62, "wide": 1.02}
 
 
 def _text_width(text: str, size: float) -> float:
@@ -220,24 +221,28 @@ def reserve_margins(fig: go.Figure) -> go.Figure:
         if (setting("visible") is False or setting("showticklabels") is False
                 or not setting("automargin", default=False)):
             continue
+        numeric = False
         if axis.get("ticktext"):
             labels = list(axis["ticktext"])
         elif any(isinstance(v, str) for v in values) or axis.get("type") == "category":
             labels = [v for v in dict.fromkeys(values) if v is not None]
         else:
-            labels = _number_labels(values, axis.get("range"), axis.get("ticksuffix"))
+            labels, numeric = _number_labels(values, axis.get("range"), axis.get("ticksuffix")), True
         size = setting("tickfont", "size", default=FONT_SIZE)
         title_size = setting("title", "font", "size", default=FONT_SIZE)
         title = (axis.get("title") or {}).get("text")
+        widest = max((_text_width(line, size) for label in labels for line in _plain_lines(label)), default=0)
         if letter == "y":
-            widest = max((_text_width(line, size) for label in labels for line in _plain_lines(label)), default=0)
             side = "r" if axis.get("side") == "right" else "l"
             room = widest + 16 + (1.6 * title_size if title else 0)
         else:
             lines = max((len(_plain_lines(label)) for label in labels), default=1)
             side = "t" if axis.get("side") == "top" else "b"
             room = 1.4 * size * lines + 14 + (1.6 * title_size if title else 0)
-        need[side] = max(need.get(side, 0), round(room))
+            if numeric:
+                # a number axis can end on a tick: half its label hangs past the plot's right edge
+                need["r"] = max(need.get("r", 0), math.ceil(widest / 2 + 12))
+        need[side] = max(need.get(side, 0), math.ceil(room))
     margin = {**template.get("margin", {}), **layout.get("margin", {})}
     wider = {side: value for side, value in need.items() if value > margin.get(side, 0)}
     if wider:

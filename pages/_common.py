@@ -218,11 +218,13 @@ def presentation_switch() -> None:
 
 
 # Streamlit sizes its text in rem, so a larger root font enlarges every word on the page (Plotly
-# charts carry their own sizes, already set for a projector); the toolbar's menu is hidden.
+# charts carry their own sizes, already set for a projector); the toolbar's menu is hidden. The
+# paddings are whole pixels: at 21 px a rem, 2.4rem left the charts a width in fractions of a pixel,
+# which Plotly's first drawing rounds and Streamlit's second does not, so each chart was drawn twice.
 PRESENTATION_CSS = """
 html { font-size: 21px; }
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-left: 2.4rem; padding-right: 2.4rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 46px; padding-left: 50px; padding-right: 50px; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 [data-testid="stMetricDelta"] { font-size: 0.95rem; }
