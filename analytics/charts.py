@@ -194,17 +194,24 @@ def reserve_margins(fig: go.Figure) -> go.Figure:
     Axis automargin measures the labels only after the chart is drawn, and if the margins must
     grow Plotly draws the whole chart a second time. Reserving a little more than the labels
     need (estimated from the text, see _text_width) spares that second pass; automargin stays on,
-    so a label wider than estimated still gets its room.
+    so a label wider than estimated still gets its room. drawn_once does the same on its own copy.
     """
     # read as plain dicts: every attribute read through plotly's objects resolves the template
-    layout = fig.layout.to_plotly_json()
+    spec = fig.to_dict()
+    wider = _wider_margins(spec["layout"], spec["data"])
+    if wider:
+        fig.update_layout(margin=wider)
+    return fig
+
+
+def _wider_margins(layout: dict, data: list[dict]) -> dict[str, int]:
+    """The margins (side: px) a plain figure's layout and traces must widen to for its axes' labels."""
     template = (layout.get("template") or {}).get("layout", {})
     plotted: dict[str, list] = {"x": [], "y": []}
-    for trace in fig.data:
-        if trace.type in ("scatter", "bar"):
-            spec = trace.to_plotly_json()
+    for trace in data:
+        if trace.get("type") in ("scatter", "bar"):
             for letter in ("x", "y"):
-                plotted.setdefault(spec.get(f"{letter}axis") or letter, []).extend(spec.get(letter) or ())
+                plotted.setdefault(trace.get(f"{letter}axis") or letter, []).extend(trace.get(letter) or ())
     need = {}
     for reference, values in plotted.items():
         letter = reference[0]
@@ -244,15 +251,13 @@ def reserve_margins(fig: go.Figure) -> go.Figure:
                 need["r"] = max(need.get("r", 0), math.ceil(widest / 2 + 12))
         need[side] = max(need.get(side, 0), math.ceil(room))
     margin = {**template.get("margin", {}), **layout.get("margin", {})}
-    wider = {side: value for side, value in need.items() if value > margin.get(side, 0)}
-    if wider:
-        fig.update_layout(margin=wider)
-    return fig
+    return {side: value for side, value in need.items() if value > margin.get(side, 0)}
 
 
 def drawn_once(fig: go.Figure) -> go.Figure:
-    """The same chart in the form Plotly draws once: its template written into its own layout, and
-    a data revision that names its content.
+    """The same chart in the form Plotly draws once: its margins reserved for its labels (see
+    reserve_margins), its template written into its own layout, and a data revision that names its
+    content.
 
     Streamlit styles a chart once more just after drawing it, calling Plotly.react with a copy of
     its figure. Plotly.react compares layout.template by identity, and every data array by identity
@@ -262,9 +267,11 @@ def drawn_once(fig: go.Figure) -> go.Figure:
     """
     spec = fig.to_dict()
     layout = spec.setdefault("layout", {})
+    wider = _wider_margins(layout, spec.get("data", []))
     template = layout.pop("template", None) or {}
     if any(template.get("data", {}).values()):  # trace defaults are not written out: keep them
-        return fig
+        return reserve_margins(fig)
+    layout.setdefault("margin", {}).update(wider)
     defaults = dict(template.get("layout") or {})
     # a template's axis settings apply to every axis of that letter
     axes = {name for name in layout if re.fullmatch(r"[xy]axis\d*", name)}
@@ -278,8 +285,9 @@ def drawn_once(fig: go.Figure) -> go.Figure:
     _fill(layout, defaults)
     layout.pop("datarevision", None)
     layout["datarevision"] = hashlib.blake2b(to_json_plotly(spec).encode(), digest_size=8).hexdigest()
-    # validated when it was built; built unvalidated, it also gets no default template, and None
-    # leaves it without one
+    # validated when it was built; built unvalidated from an empty template, it gets no default
+    # template either (nor pays for building one), and None leaves it without any
+    layout["template"] = {}
     drawn = go.Figure(spec, _validate=False)
     drawn.layout.template = None
     return drawn

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from analytics.charts import drawn_once, enlarged, reserve_margins
+from analytics.charts import drawn_once, enlarged
 from analytics.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from analytics.masking import ID_COLUMNS, mask_id, mask_text
@@ -278,7 +278,7 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
         # the modes Streamlit gives a chart whose points can be picked, set before it is drawn:
         # set after, they would make Plotly draw it again
         figure.update_layout(clickmode="event+select", dragmode="pan", hovermode=figure.layout.hovermode or "closest")
-    figure = drawn_once(reserve_margins(figure))
+    figure = drawn_once(figure)
     config = {"displayModeBar": False, "displaylogo": False, "responsive": True}
     if select:
         return st.plotly_chart(figure, theme=None, config=config, key=key, on_select="rerun",

@@ -207,6 +207,8 @@ def test_drawn_once_writes_the_template_out_and_names_the_content():
     assert layout["xaxis"]["ticks"] == "outside" and layout["xaxis"]["showgrid"] is False
     # what the figure set itself wins over the template
     assert layout["margin"]["t"] == fig.layout.margin.t and layout["margin"]["r"] == 20
+    # and the margins are reserved for the labels, as reserve_margins reserves them
+    assert (layout["margin"]["l"], layout["margin"]["b"]) == (56, 82)
     assert layout["xaxis"]["type"] == "category"
     # the data revision changes exactly when the figure does
     assert charts.drawn_once(fig).layout.datarevision == drawn.layout.datarevision
