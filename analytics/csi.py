@@ -17,7 +17,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from analytics import ratings
+from analytics import moments, ratings
 from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
 from analytics.query import apart, count, fetch_df, fetch_record, number, shared, shared_results
 from analytics.stats import WelchTest, mean_interval, welch_t_test
@@ -156,17 +156,23 @@ def _attribute_pass(con, filters: Filters, correlations: bool,
     for code_items in importance.values():
         for item in code_items:
             columns += [f"count({item.score()}) AS {item.column}_n", f"avg({item.score()}) AS {item.column}_mean"]
-    where, params = where_sql(filters, "survey_response", alias="s")
     used = [p for code_items in (*satisfaction.values(), *importance.values()) for p in code_items]
-    source = ratings.scores_from(used, where)
-    index = _index_expression(used, index_weights, params) if index_weights is not None else None
-    if index is not None:
-        source = WITH_INDEX_SQL.format(index=index, source=source)
-        columns.append(INDEX_COLUMNS)
-    sql = ratings.PASS_SQL.format(columns=", ".join(columns), source=source)
-    row = fetch_record(con, sql, params, what="attribute satisfaction")
+    terms = _index_terms(used, index_weights) if index_weights is not None else []
+    index = bool(terms)
+    sums = None if correlations else moments.month_sums(con, filters)
+    if sums is not None:
+        row = moments.records(sums, [p for c in satisfaction.values() for p in c],
+                              [p for c in importance.values() for p in c], terms if index else None, by_month=False)[0]
+    else:
+        where, params = where_sql(filters, "survey_response", alias="s")
+        source = ratings.scores_from(used, where)
+        if index:
+            source = WITH_INDEX_SQL.format(index=_index_expression(terms, params), source=source)
+            columns.append(INDEX_COLUMNS)
+        sql = ratings.PASS_SQL.format(columns=", ".join(columns), source=source)
+        row = fetch_record(con, sql, params, what="attribute satisfaction")
     index_stats = (count(row["index_n"]), number(row["index_mean"]), number(row["index_sd"])) \
-        if index is not None else (0, None, None)
+        if index else (0, None, None)
     rows = []
     for code, code_items in satisfaction.items():
         rated = [p for p in code_items if count(row[f"{p.column}_n"])]
@@ -262,35 +268,49 @@ def _weighted(satisfaction: dict[str, float], weights: dict[str, float]) -> floa
     return sum(weights.get(code, 0.0) * value for code, value in satisfaction.items()) / total
 
 
-def _index_expression(items: list[ratings.Position], weights: CsiWeights, params: dict) -> str | None:
-    """SQL for the respondent's weighted mean of the satisfaction attributes they answered, on 0–100
-    (NULL when they answered none with a weight above 0); adds its parameters to `params`."""
-    weighted, answered = [], []
-    for i, p in enumerate(x for x in items if x.kind == "satisfaction" and x.has_scale):
+def _index_terms(items: list[ratings.Position], weights: CsiWeights) -> list[moments.IndexTerm]:
+    """The respondent's index is Σ (u·score + c) / Σ w over the satisfaction positions they answered
+    with a weight above 0: w·100·(score − min)/(max − min) over w, on 0–100."""
+    terms = []
+    for p in items:
         weight = float(weights.by_item.get(p.item_code, 0.0))
-        if weight <= 0:
-            continue
-        # w·100·(score − min)/(max − min) for an answered item, 0 for the others
-        params.update({f"w_{i}": weight, f"a_{i}": 100.0 * weight / p.span,
-                       f"b_{i}": -100.0 * weight * p.scale_min / p.span})
-        weighted.append(f"CASE WHEN {p.score()} IS NOT NULL THEN $a_{i} * {p.score()} + $b_{i} ELSE 0 END")
-        answered.append(f"CASE WHEN {p.score()} IS NOT NULL THEN $w_{i} ELSE 0 END")
-    if not weighted:
-        return None
+        if p.kind == "satisfaction" and p.has_scale and weight > 0:
+            terms.append(moments.IndexTerm(p, weight, 100.0 * weight / p.span, -100.0 * weight * p.scale_min / p.span))
+    return terms
+
+
+def _index_expression(terms: list[moments.IndexTerm], params: dict) -> str:
+    """SQL for the respondent-level index of scores_from()'s satisfaction columns (NULL when they
+    answered no weighted attribute); adds its parameters to `params`."""
+    weighted, answered = [], []
+    for i, term in enumerate(terms):
+        score = term.item.score()
+        params.update({f"w_{i}": term.weight, f"a_{i}": term.u, f"b_{i}": term.c})
+        weighted.append(f"CASE WHEN {score} IS NOT NULL THEN $a_{i} * {score} + $b_{i} ELSE 0 END")
+        answered.append(f"CASE WHEN {score} IS NOT NULL THEN $w_{i} ELSE 0 END")
     return f"({' + '.join(weighted)}) / nullif({' + '.join(answered)}, 0)"
 
 
 def _index_stats(con, filters: Filters, weights: CsiWeights, group: str | None) -> pd.DataFrame:
     """The respondent-level index's n, mean and sd, overall (grp NULL) or per group."""
     items = [p for p in ratings.positions(con, ("satisfaction",)) if p.has_scale]
-    where, params = where_sql(filters, "survey_response", alias="s")
-    index = _index_expression(items, weights, params)
-    if index is None:
+    terms = _index_terms(items, weights)
+    if not terms:
         return pd.DataFrame({"grp": [], "n": [], "mean": [], "sd": []})
-    source = WITH_INDEX_SQL.format(index=index, source=ratings.scores_from(items, where))
-    sql = ratings.GROUPS_SQL.format(group=GROUP_COLUMNS[group] if group else "NULL", columns=INDEX_COLUMNS,
-                                    source=source)
-    frame = fetch_df(con, sql, params, what="the respondent-level CSI")
+    sums = moments.month_sums(con, filters) if group in (None, "month") else None
+    if sums is not None:
+        frame = pd.DataFrame(moments.records(sums, [], [], terms, by_month=group == "month"))
+        if group is None:
+            frame["grp"] = None
+    else:
+        where, params = where_sql(filters, "survey_response", alias="s")
+        source = WITH_INDEX_SQL.format(index=_index_expression(terms, params),
+                                       source=ratings.scores_from(items, where))
+        sql = ratings.GROUPS_SQL.format(group=GROUP_COLUMNS[group] if group else "NULL", columns=INDEX_COLUMNS,
+                                        source=source)
+        frame = fetch_df(con, sql, params, what="the respondent-level CSI")
+    if frame.empty:
+        return pd.DataFrame({"grp": [], "n": [], "mean": [], "sd": []})
     frame = frame[frame["index_n"] > 0]
     return frame.rename(columns={"index_n": "n", "index_mean": "mean", "index_sd": "sd"})[["grp", "n", "mean", "sd"]]
 
@@ -415,25 +435,30 @@ def _groups(con, filters: Filters, weights: CsiWeights, by: str) -> tuple[dict, 
     if not items:
         return {}, {}
     used = [p for code_items in items.values() for p in code_items]
-    columns = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in used]
-    where, params = where_sql(filters, "survey_response", alias="s")
-    source = ratings.scores_from(used, where)
-    index = _index_expression(used, weights, params)
-    if index is not None:
-        source = WITH_INDEX_SQL.format(index=index, source=source)
-        columns.append(INDEX_COLUMNS)
-    sql = ratings.GROUPS_SQL.format(group=GROUP_COLUMNS[by], columns=", ".join(columns), source=source)
-    frame = fetch_df(con, sql, params, what=f"CSI by {by}")
+    terms = _index_terms(used, weights)
+    index = bool(terms)
+    sums = moments.month_sums(con, filters) if by == "month" else None
+    if sums is not None:
+        records = moments.records(sums, used, [], terms if index else None, by_month=True)
+    else:
+        columns = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in used]
+        where, params = where_sql(filters, "survey_response", alias="s")
+        source = ratings.scores_from(used, where)
+        if index:
+            source = WITH_INDEX_SQL.format(index=_index_expression(terms, params), source=source)
+            columns.append(INDEX_COLUMNS)
+        sql = ratings.GROUPS_SQL.format(group=GROUP_COLUMNS[by], columns=", ".join(columns), source=source)
+        records = fetch_df(con, sql, params, what=f"CSI by {by}").to_dict("records")
     satisfaction: dict = {}
     index_stats: dict = {}
-    for row in frame.to_dict("records"):
+    for row in records:
         group = _group_key(row["grp"])
         for code, code_items in items.items():
             n, value, _ = ratings.pooled([(count(row[f"{p.column}_n"]), p.scaled(number(row[f"{p.column}_mean"])), None)
                                           for p in code_items])
             if n:
                 satisfaction.setdefault(group, {})[code] = value
-        if index is not None and count(row["index_n"]):
+        if index and count(row["index_n"]):
             index_stats[group] = (count(row["index_n"]), number(row["index_mean"]), number(row["index_sd"]))
     return satisfaction, index_stats
 

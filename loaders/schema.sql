@@ -85,6 +85,24 @@ SELECT s.batch_id, s.row_no, i.item_code, i.item_text, i.dimension, i.kind, s.sc
 FROM score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.kind = s.kind AND i.position = s.position
 WHERE s.score IS NOT NULL;
 
+-- Sums of each survey batch's ratings per month and per pattern of answered satisfaction items,
+-- written in the import's transaction (loaders/store.py write_survey_moments). Within one pattern
+-- every respondent's CSI has the same denominator, so these sums give the respondent-level index
+-- exactly under any weights: the CSI of whole months with no other filter reads a few thousand of
+-- these rows instead of every respondent (analytics/moments.py).
+CREATE TABLE IF NOT EXISTS survey_moments (
+    batch_id        UUID NOT NULL,
+    month           INTEGER NOT NULL,      -- YYYYMM of responded_at
+    answered        VARCHAR NOT NULL,      -- '1' or '0' per satisfaction position: rated or not
+    respondents     BIGINT NOT NULL,
+    satisfaction_sums DOUBLE[] NOT NULL,   -- per position: the sum of its scores
+    -- per pair of positions i <= j, j by j (1-1, 1-2, 2-2, 1-3, ...): the sum of score_i * score_j;
+    -- this order makes a shorter batch's list a prefix of a longer one's
+    satisfaction_products DOUBLE[] NOT NULL,
+    importance_counts BIGINT[] NOT NULL,   -- per importance position: how many rated it
+    importance_sums DOUBLE[] NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS nps_response (
     batch_id        UUID NOT NULL,
     row_no          INTEGER NOT NULL,

@@ -98,7 +98,8 @@ def _refuse_outdated(con: duckdb.DuckDBPyConnection, target: str) -> None:
         " WHERE table_schema = current_schema() AND table_name IN ('survey_score', 'complaint')").fetchall()}
     complaint_columns = {name for name in found if name.startswith("complaint.")}
     outdated = any(name.startswith("survey_score.") for name in found) or (
-        complaint_columns and "complaint.description_words" not in complaint_columns)
+        complaint_columns and "complaint.description_words" not in complaint_columns) or (
+        _has_table(con, "survey_response") and not _has_table(con, "survey_moments"))
     if outdated:
         con.close()
         raise QueryError(f"{target} was written by an earlier version of the dashboard and cannot be read"
@@ -131,9 +132,58 @@ def quote_literal(value: str) -> str:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _move_narrow_ratings(con)
+    had_moments = _has_table(con, "survey_moments")
     for statement in _statements(SCHEMA_SQL):
         con.execute(statement)
     _cut_old_descriptions(con)
+    if not had_moments:
+        _sum_old_surveys(con)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+        " AND table_schema = current_schema() AND table_type = 'BASE TABLE'", [name]).fetchone()[0])
+
+
+def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
+    """One batch's rows of survey_moments (schema.sql), from its respondents' score lists."""
+    lengths = dict(con.execute(
+        "SELECT kind, max(position) FROM survey_item WHERE batch_id = ? AND kind IN ('satisfaction', 'importance')"
+        " GROUP BY kind", [batch_id]).fetchall())
+    rated, weighed = int(lengths.get("satisfaction") or 0), int(lengths.get("importance") or 0)
+    if not rated and not weighed:
+        return
+    scores = [f"satisfaction_scores[{p}] AS s{p}" for p in range(1, rated + 1)]
+    scores += [f"importance_scores[{p}] AS m{p}" for p in range(1, weighed + 1)]
+    answered = ", ".join(f"CASE WHEN s{p} IS NULL THEN '0' ELSE '1' END" for p in range(1, rated + 1))
+    # pairs j by j (i <= j): a batch with fewer positions writes a prefix of a longer batch's list
+    products = [f"coalesce(sum(s{i} * s{j}), 0)" for j in range(1, rated + 1) for i in range(1, j + 1)]
+    con.execute(
+        "INSERT INTO survey_moments SELECT $batch, month, " + (f"concat({answered})" if rated else "''")
+        + ", count(*), " + _list([f"coalesce(sum(s{p}), 0)" for p in range(1, rated + 1)], "DOUBLE")
+        + ", " + _list(products, "DOUBLE")
+        + ", " + _list([f"count(m{p})" for p in range(1, weighed + 1)], "BIGINT")
+        + ", " + _list([f"coalesce(sum(m{p}), 0)" for p in range(1, weighed + 1)], "DOUBLE")
+        + " FROM (SELECT year(responded_at) * 100 + month(responded_at) AS month, " + ", ".join(scores)
+        + " FROM survey_response WHERE batch_id = $batch"
+        " AND (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL",
+        {"batch": batch_id})
+
+
+def _list(elements: list[str], type_name: str) -> str:
+    return f"[{', '.join(elements)}]::{type_name}[]"
+
+
+def _sum_old_surveys(con: duckdb.DuckDBPyConnection) -> None:
+    """A store from before survey_moments gets the sums of every survey batch, once, in one transaction."""
+    batches = [row[0] for row in con.execute(
+        "SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM survey_item ORDER BY 1").fetchall()]
+    if not batches:
+        return
+    with transaction(con, "the store's survey ratings could not be summed by month"):
+        for batch_id in batches:
+            write_survey_moments(con, batch_id)
 
 
 def cut_descriptions(con: duckdb.DuckDBPyConnection, texts: list[str], table: str) -> None:

@@ -1,0 +1,211 @@
+"""The survey's ratings summed by month (survey_moments, written at import), for selections of whole
+months with no other filter: the CSI's passes then read a few thousand rows of sums, not every
+respondent.
+
+A row of survey_moments holds, for the respondents of one batch and month who answered one pattern
+of satisfaction items, their number n, each item's score sum Sᵢ and each pair's sum of products Qᵢⱼ.
+Within a pattern every respondent's index, Σ (uᵢ·scoreᵢ + cᵢ) / W over the answered items, has the
+same denominator W, so with C = Σ cᵢ over the answered items
+
+    Σ index  = (Σᵢ uᵢ Sᵢ + n C) / W
+    Σ index² = (n C² + 2 C Σᵢ uᵢ Sᵢ + Σᵢⱼ uᵢ uⱼ Qᵢⱼ) / W²
+
+exactly, for any weights; each item's n, mean and sd come from n, Sᵢ and Qᵢᵢ. The records below have
+the columns of the SQL passes they replace (analytics/csi.py), so the metrics stay the same code.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+import duckdb
+import numpy as np
+
+from analytics import ratings
+from analytics.filters import TABLES, Filters
+from analytics.query import shared
+from loaders.errors import QueryError
+
+SUMS_SQL = """
+SELECT month,
+       dense_rank() OVER (ORDER BY month, answered) - 1 AS same_pattern,
+       list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
+       respondents,
+       list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums,
+       list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
+       list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
+       list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums
+FROM survey_moments
+WHERE month BETWEEN $first AND $last
+ORDER BY month, answered
+"""
+
+# A filter on any of these columns needs the respondents themselves.
+_RESPONDENT_FILTERS = tuple(TABLES["survey_response"].columns)
+
+
+@dataclass(frozen=True)
+class IndexTerm:
+    """One satisfaction position's part in a respondent's index: u·score + c when answered, and its
+    weight w in the denominator (analytics/csi.py _index_terms)."""
+
+    item: ratings.Position
+    weight: float
+    u: float
+    c: float
+
+
+@dataclass(frozen=True)
+class MonthSums:
+    """survey_moments' rows of the selected months, summed over batches: G groups of (month, pattern),
+    in month order."""
+
+    months: np.ndarray             # (G,) YYYYMM
+    answered: np.ndarray           # (G, L) bool, position p at column p − 1
+    respondents: np.ndarray        # (G,)
+    sums: np.ndarray               # (G, L)
+    products: np.ndarray           # (G, L, L), symmetric
+    importance_counts: np.ndarray  # (G, K)
+    importance_sums: np.ndarray    # (G, K)
+
+
+def covers(filters: Filters) -> bool:
+    """Whether survey_moments answers for `filters`: whole calendar months, nothing else filtered."""
+    if any(getattr(filters, name) for name in _RESPONDENT_FILTERS):
+        return False
+    starts_a_month = filters.date_from is None or filters.date_from.day == 1
+    ends_a_month = filters.date_to is None or (filters.date_to + timedelta(days=1)).day == 1
+    return starts_a_month and ends_a_month
+
+
+@shared
+def month_sums(con, filters: Filters) -> MonthSums | None:
+    """The sums of the months `filters` selects; None when it filters more than whole months."""
+    if not covers(filters):
+        return None
+    positions = ratings.positions(con, ("satisfaction", "importance"))
+    rated = max((p.position for p in positions if p.kind == "satisfaction"), default=0)
+    weighed = max((p.position for p in positions if p.kind == "importance"), default=0)
+    first = filters.date_from.year * 100 + filters.date_from.month if filters.date_from else 0
+    last = filters.date_to.year * 100 + filters.date_to.month if filters.date_to else 999999
+    try:
+        table = con.execute(SUMS_SQL, {"rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
+                                       "first": first, "last": last}).to_arrow_table()
+    except duckdb.Error as e:
+        raise QueryError(f"DuckDB raised an error while reading the survey's monthly sums: {e}") from e
+    rows = table.num_rows
+
+    def matrix(name: str, width: int) -> np.ndarray:
+        values = table[name].combine_chunks().flatten() if rows else []
+        return np.asarray(values).reshape(rows, width)
+
+    pairs = matrix("products", rated * (rated + 1) // 2).astype(float)
+    products = np.zeros((rows, rated, rated))
+    upper_j, upper_i = _pairs(rated)
+    products[:, upper_i, upper_j] = pairs
+    products[:, upper_j, upper_i] = pairs
+    months = np.asarray(table["month"]) if rows else np.zeros(0, dtype=np.int64)
+    answered = matrix("answered", rated).astype(bool)
+    parts = (np.asarray(table["respondents"]).astype(float) if rows else np.zeros(0),
+             matrix("sums", rated).astype(float), products, matrix("importance_counts", weighed).astype(float),
+             matrix("importance_sums", weighed).astype(float))
+    # several batches may share a month and pattern: their sums are added into one group
+    same = _Groups(np.asarray(table["same_pattern"]) if rows else np.zeros(0, dtype=np.int64))
+    return MonthSums(months[same.first], answered[same.first], *(same.add(part) for part in parts))
+
+
+def _pairs(rated: int) -> tuple[np.ndarray, np.ndarray]:
+    """(j, i) of each stored product, j by j with i ≤ j, 0-based."""
+    pairs = [(j, i) for j in range(rated) for i in range(j + 1)]
+    return (np.array([p[0] for p in pairs], dtype=int), np.array([p[1] for p in pairs], dtype=int))
+
+
+class _Groups:
+    """Rows numbered by group in ascending order (0, 0, 1, 2, 2, ...): sums by group in one
+    reduceat each, many times faster than np.add.at."""
+
+    def __init__(self, sorted_groups: np.ndarray) -> None:
+        rows = len(sorted_groups)
+        self.first = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if rows \
+            else np.zeros(0, dtype=int)
+
+    def add(self, values: np.ndarray) -> np.ndarray:
+        if not len(self.first):
+            return np.zeros((0, *values.shape[1:]))
+        return np.add.reduceat(values, self.first, axis=0)
+
+
+def records(sums: MonthSums, satisfaction: list[ratings.Position], importance: list[ratings.Position],
+            terms: list[IndexTerm] | None, *, by_month: bool) -> list[dict]:
+    """Rows with the columns of analytics/csi.py's passes: <column>_n, _mean (and _sd for satisfaction
+    positions) per position, and index_n, index_mean, index_sd under `terms` (when given); one row in
+    all, or one per month (key `grp`, months in order)."""
+    # the groups come in month order (SUMS_SQL), so a month's groups are one run of rows
+    by = _Groups(sums.months if by_month else np.zeros(len(sums.months), dtype=np.int64))
+    months = sums.months[by.first]
+    n = sums.respondents
+    counts = _total(by, sums.answered * n[:, None])
+    totals = _total(by, sums.sums)
+    squares = _total(by, np.diagonal(sums.products, axis1=1, axis2=2))
+    weighed_counts = _total(by, sums.importance_counts)
+    weighed_totals = _total(by, sums.importance_sums)
+    index = _index_sums(sums, terms, by) if terms is not None else None
+    rows = []
+    for g in range(max(len(months), 0 if by_month else 1)):
+        row: dict = {"grp": int(months[g])} if by_month else {}
+        for p in satisfaction:
+            k = p.position - 1
+            row.update(_moments(p.column, *(_at(a, g, k) for a in (counts, totals, squares))))
+        for p in importance:
+            k = p.position - 1
+            count, total = _at(weighed_counts, g, k), _at(weighed_totals, g, k)
+            row[f"{p.column}_n"] = int(count)
+            row[f"{p.column}_mean"] = total / count if count else None
+        if index is not None:
+            row.update(_moments("index", *(a[g] for a in index)))
+        rows.append(row)
+    return rows
+
+
+def _total(by: _Groups, values: np.ndarray) -> np.ndarray:
+    """Sums by group; one group of zeros when there are no rows (a store without ratings yet)."""
+    return by.add(values) if len(by.first) else np.zeros((1, *values.shape[1:]))
+
+
+def _at(values: np.ndarray, group: int, position: int) -> float:
+    return float(values[group, position]) if position < values.shape[1] else 0.0
+
+
+def _index_sums(sums: MonthSums, terms: list[IndexTerm], by: _Groups) -> tuple:
+    """(n, Σ index, Σ index²) per output group, over the respondents with an index."""
+    rated = sums.answered.shape[1]
+    weight, u, c = (np.zeros(rated) for _ in range(3))
+    for term in terms:
+        k = term.item.position - 1
+        if k < rated:
+            weight[k] += term.weight
+            u[k] += term.u
+            c[k] += term.c
+    answered = sums.answered.astype(float)
+    denominator = answered @ weight
+    constant = answered @ c
+    linear = sums.sums @ u
+    quadratic = np.einsum("gij,i,j->g", sums.products, u, u)
+    indexed = denominator > 0
+    safe = np.where(indexed, denominator, 1.0)
+    n = np.where(indexed, sums.respondents, 0.0)
+    total = np.where(indexed, (linear + n * constant) / safe, 0.0)
+    square = np.where(indexed, (n * constant ** 2 + 2 * constant * linear + quadratic) / safe ** 2, 0.0)
+    return tuple(_total(by, part) for part in (n, total, square))
+
+
+def _moments(column: str, n: float, total: float, square: float) -> dict:
+    """count, avg and stddev_samp as DuckDB names them, from n, Σx and Σx²."""
+    n = int(round(n))
+    mean = total / n if n else None
+    sd = math.sqrt(max(square - total * total / n, 0.0) / (n - 1)) if n >= 2 else None
+    return {f"{column}_n": n, f"{column}_mean": mean, f"{column}_sd": sd}
+
+
+__all__ = ["IndexTerm", "MonthSums", "covers", "month_sums", "records"]

@@ -1,0 +1,169 @@
+"""The survey's monthly sums (survey_moments): written with every import, undone with it, and giving
+the CSI of whole months exactly as a pass over the respondents does."""
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+import dbrows
+from analytics import csi, moments
+from analytics.filters import Filters
+from loaders import importer
+from loaders.store import connect
+
+MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+SPRING = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 3, 31))
+
+
+def test_covers_whole_months_with_no_other_filter():
+    assert moments.covers(Filters())
+    assert moments.covers(MARCH)
+    assert moments.covers(Filters(date_from=date(2026, 2, 1)))
+    assert moments.covers(Filters(date_to=date(2024, 2, 29)))
+    # touchpoints filter NPS responses only: the survey's respondents are all still selected
+    assert moments.covers(Filters(touchpoints=("Counter",)))
+    assert not moments.covers(Filters(date_from=date(2026, 3, 2), date_to=date(2026, 3, 31)))
+    assert not moments.covers(Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 30)))
+    assert not moments.covers(Filters(branches=("Tianhe",)))
+    assert not moments.covers(Filters(segments=("VIP",)))
+
+
+def mixed_survey(con) -> None:
+    """Two batches in February and March: patterns of answered items, two scales, an item asked in two
+    columns, stated importance for some respondents, one respondent with importance only."""
+    rows = [
+        ("batch-1", datetime(2026, 2, 3), [("A", 8), ("B", 5), ("C", 9)], [("A", 9), ("B", 4), ("C", 6)]),
+        ("batch-1", datetime(2026, 2, 14), [("A", 6), ("C", 3)], [("A", 7), ("C", 5)]),
+        ("batch-1", datetime(2026, 2, 27), [("B", 2)], []),
+        ("batch-1", datetime(2026, 3, 2), [("A", 10), ("B", 7), ("C", 4)], [("B", 6)]),
+        ("batch-2", datetime(2026, 3, 9), [("A", 3), ("B", 6), ("C", 8), ("A", 5)], [("A", 8), ("B", 5), ("C", 9)]),
+        ("batch-2", datetime(2026, 3, 18), [("A", 9), ("C", 10)], [("C", 3)]),
+        ("batch-2", datetime(2026, 3, 25), [], [("A", 6), ("B", 2), ("C", 7)]),
+        ("batch-2", datetime(2026, 2, 20), [("B", 1), ("C", 7)], [("A", 5)]),
+    ]
+    scales = {"A": (0, 10, "Speed"), "B": (1, 7, "Courtesy"), "C": (1, 10, "Branch")}
+    for batch, when, rated, weighed in rows:
+        ratings = [(code, "satisfaction", score, *scales[code]) for code, score in rated]
+        ratings += [(code, "importance", score, 1, 10) for code, score in weighed]
+        dbrows.respondent(con, ratings, batch_id=batch, responded_at=when)
+
+
+def _respondent_pass(monkeypatch, compute):
+    """What `compute` gives when survey_moments may not answer: every figure from the respondents."""
+    with monkeypatch.context() as patch:
+        patch.setattr(moments, "covers", lambda filters: False)
+        return compute()
+
+
+def assert_same(a, b, where="result"):
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), rtol=1e-12,
+                                      check_dtype=False, obj=where)
+    elif dataclasses.is_dataclass(a):
+        for field in dataclasses.fields(a):
+            assert_same(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
+    elif isinstance(a, (tuple, list)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            assert_same(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12, nan_ok=True), where
+    else:
+        assert a == b, where
+
+
+@pytest.mark.parametrize("selection", [Filters(), MARCH, FEBRUARY, SPRING], ids=["all", "march", "february", "spring"])
+def test_monthly_sums_give_what_the_respondents_give(con, monkeypatch, selection):
+    mixed_survey(con)
+    assert moments.covers(selection)
+    for compute in (lambda: csi.csi_score(con, selection),
+                    lambda: csi.csi_change(con, selection, Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))),
+                    lambda: csi.csi_change_with_trend(con, selection, FEBRUARY, SPRING),
+                    lambda: csi.csi_by(con, selection, "month"),
+                    lambda: csi.attribute_stats(con, selection, correlations=False)):
+        assert_same(compute(), _respondent_pass(monkeypatch, compute))
+
+
+def test_monthly_sums_by_hand(con):
+    """March's CSI from the sums, checked against the respondents' indices worked out by hand."""
+    mixed_survey(con)
+    result = csi.csi_score(con, MARCH)
+    # March's stated importance: A (8 + 6)/2 = 7, B (6 + 5 + 2)/3 = 13/3, C (9 + 3 + 7)/3 = 19/3
+    wa, wb, wc = 7.0, 13 / 3, 19 / 3
+    assert result.weights == "stated"
+    # satisfaction on 0–100: A (0–10) 100, 30, 90 and 50 (its second column); B (1–7) 100, 500/6;
+    # C (1–10) 300/9, 700/9, 100. A respondent's index weighs each answered column once.
+    indices = [(wa * 100 + wb * 100 + wc * 300 / 9) / (wa + wb + wc),
+               (wa * 30 + wb * 500 / 6 + wc * 700 / 9 + wa * 50) / (2 * wa + wb + wc),
+               (wa * 90 + wc * 100) / (wa + wc)]
+    mean = sum(indices) / 3
+    sd = math.sqrt(sum((x - mean) ** 2 for x in indices) / 2)
+    assert result.n == 3
+    assert result.index_mean == pytest.approx(mean, rel=1e-12)
+    assert result.index_sd == pytest.approx(sd, rel=1e-12)
+    speed = result.attributes.set_index("item_code").loc["A"]
+    assert speed["n"] == 4 and speed["satisfaction"] == pytest.approx((100 + 30 + 90 + 50) / 4)
+
+
+def test_a_month_with_no_ratings_has_no_csi(con):
+    mixed_survey(con)
+    april = Filters(date_from=date(2026, 4, 1), date_to=date(2026, 4, 30))
+    result = csi.csi_score(con, april)
+    assert result.score is None and result.n == 0 and result.attributes.empty
+    assert csi.csi_by(con, april, "month").empty
+
+
+def test_import_writes_the_sums_and_undo_removes_them(con, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    responses = book.active
+    responses.title = "Responses"
+    for row in (["Response ID", "Date", "Branch", "Q1", "Q2", "I_Q1", "I_Q2"],
+                ["r1", "2026-03-02", "Tianhe", 4, 5, 5, 3],
+                ["r2", "2026-03-20", "Tianhe", 2, None, 4, 2],
+                ["r3", "2026-04-01", "Yuexiu", 5, 3, None, None]):
+        responses.append(row)
+    questions = book.create_sheet("Questions")
+    for row in (["Code", "Question", "Kind", "Scale min", "Scale max"],
+                ["Q1", "Speed", "satisfaction", 1, 5], ["Q2", "Care", "satisfaction", 1, 5],
+                ["I_Q1", "Speed", "importance", 1, 5], ["I_Q2", "Care", "importance", 1, 5]):
+        questions.append(row)
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    result = importer.import_file(con, path, kind="survey")
+    rows = con.execute("SELECT month, answered, respondents, satisfaction_sums, importance_counts"
+                       " FROM survey_moments WHERE batch_id = ? ORDER BY month, answered",
+                       [result.batch_id]).fetchall()
+    assert rows == [(202603, "10", 1, [2.0, 0.0], [1, 1]), (202603, "11", 1, [4.0, 5.0], [1, 1]),
+                    (202604, "11", 1, [5.0, 3.0], [0, 0])]
+    products = con.execute("SELECT satisfaction_products FROM survey_moments WHERE batch_id = ?"
+                           " AND month = 202603 AND answered = '11'", [result.batch_id]).fetchone()[0]
+    assert products == [16.0, 20.0, 25.0]  # 4·4, 4·5, 5·5: pairs j by j
+    importer.undo(con, result.batch_id)
+    assert con.execute("SELECT count(*) FROM survey_moments").fetchone()[0] == 0
+
+
+def test_a_store_from_before_the_sums_gets_them_when_opened(db_path, monkeypatch):
+    con = connect(db_path)
+    mixed_survey(con)
+    expected = csi.csi_change_with_trend(con, MARCH, FEBRUARY, SPRING)
+    con.execute("DROP TABLE survey_moments")
+    con.close()
+    with pytest.raises(Exception, match="earlier version"):
+        connect(db_path, read_only=True)
+    con = connect(db_path)
+    try:
+        assert con.execute("SELECT count(DISTINCT batch_id) FROM survey_moments").fetchone()[0] == 2
+        assert_same(csi.csi_change_with_trend(con, MARCH, FEBRUARY, SPRING), expected)
+    finally:
+        con.close()
