@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics.complaints import DEFAULT_SLA_HOURS, resolution_stats
 from analytics.csi import csi_score
-from analytics import ratings
+from analytics import moments, ratings
 from analytics.filters import Filters, where_sql
 from analytics.nps import nps_score
 from analytics.query import apart, count, fetch_df, fetch_record, number, shared_results
@@ -220,13 +220,19 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tup
         columns += [f"count({item.column}) AS {item.column}_n" for item in items]
         pairs.append(f"{p} - {e} IS NOT NULL")
     columns.append(f"coalesce(sum(CAST({' OR '.join(pairs)} AS INTEGER)), 0) AS respondents")
-    answers += [f"{item.score()} AS {item.column}" for item in importance]
+    # whole months read the stated importance from the monthly sums, and the pass then reads only
+    # the respondents with SERVQUAL ratings (a few in ten) instead of all who stated an importance
+    sums = moments.month_sums(con, filters)
+    weighed = [] if sums is not None else importance
+    answers += [f"{item.score()} AS {item.column}" for item in weighed]
     columns += [f"count({item.column}) AS {item.column}_n, avg({item.column}) AS {item.column}_mean"
-                for item in importance]
+                for item in weighed]
     where, params = where_sql(filters, "survey_response", alias="s")
-    source = ratings.scores_from([item for items in codes.values() for item in items] + importance, where)
+    source = ratings.scores_from([item for items in codes.values() for item in items] + weighed, where)
     row = fetch_record(con, GAP5_SQL.format(answers=", ".join(answers), columns=", ".join(columns), source=source),
                        params, what="gap 5")
+    if sums is not None:
+        row.update(moments.records(sums, [], importance, None, by_month=False)[0])
     records = []
     for j, (code, items) in enumerate(codes.items()):
         rated = [item for item in items if count(row[f"{item.column}_n"])]
