@@ -104,6 +104,44 @@ def where_sql(filters: Filters, table: str, alias: str | None = None, *,
     return (" AND ".join(clauses) if clauses else "TRUE"), params
 
 
+# -- tallies ------------------------------------------------------------------------------------
+# A tally holds, per import, month and value of every filter column of its table, the sums of some
+# per-row measures (an NPS response's promoter 1 or 0, a text's sentiment and its square, ...). Its
+# date column keeps the table's name and holds the month's first instant, so where_sql selects the
+# same months from it as from the rows when a selection is whole months: a metric then sums a few
+# thousand tally rows instead of a million. The loaders write a batch's tally in its import.
+TALLIES = {"survey_response": "survey_tally", "nps_response": "nps_tally", "complaint": "complaint_tally"}
+
+
+def whole_months(filters: Filters) -> bool:
+    """Whether the selection's dates start and end on month boundaries (or are open)."""
+    starts = filters.date_from is None or filters.date_from.day == 1
+    ends = filters.date_to is None or (filters.date_to + timedelta(days=1)).day == 1
+    return starts and ends
+
+
+def tallied(table: str, measures: dict[str, str], *selections: Filters) -> str:
+    """A FROM relation with `table`'s date and filter columns and one column per measure: its
+    tally when every selection is whole months, else the rows with each measure's per-row value.
+    Either way a metric sums the measures."""
+    if all(whole_months(s) for s in selections):
+        return TALLIES[table]
+    spec = TABLES[table]
+    columns = [spec.date, *spec.columns.values(), *(f"{expression} AS {name}" for name, expression in measures.items())]
+    return f"(SELECT {', '.join(columns)} FROM {table})"
+
+
+def tally_sql(table: str, measures: dict[str, str], *, every_batch: bool = False) -> tuple[str, str]:
+    """(columns, SELECT) of `table`'s tally rows: batch $batch's, or every batch's."""
+    spec = TABLES[table]
+    keys = [*spec.columns.values()]
+    columns = ["batch_id", spec.date, *keys, *measures]
+    select = (f"SELECT batch_id, date_trunc('month', {spec.date}), {', '.join(keys)}, "
+              + ", ".join(f"sum({expression})" for expression in measures.values())
+              + f" FROM {table}" + ("" if every_batch else " WHERE batch_id = $batch") + " GROUP BY ALL")
+    return ", ".join(columns), select
+
+
 def is_filtered(filters: Filters, table: str) -> bool:
     """Whether any filter applies to `table` (lets a metric skip a join when none does)."""
     return where_sql(filters, table)[0] != "TRUE"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
+from analytics.filters import FilterError, Filters, month_key_sql, month_label, tallied, where_sql
 from analytics.query import count, fetch_all, fetch_df, non_blank, shared
 from analytics.stats import nps_standard_error
 from loaders.store import quote_identifier
@@ -20,25 +20,31 @@ SIGNIFICANCE_Z = 1.96  # DESIGN.md: |Δ| > 1.96 × sqrt(SE₁² + SE₂²)
 
 BREAKDOWN_COLUMNS = ("touchpoint", "branch", "region", "channel", "segment", "product")
 
+# What a response counts as: 1 in one of these, 0 in the others; a score outside 0–10 counts in
+# none. The metrics sum them over nps_response's rows, or over its monthly tally (filters.tallied).
+NPS_MEASURES = {"promoters": "CAST(score BETWEEN 9 AND 10 AS BIGINT)",
+                "passives": "CAST(score BETWEEN 7 AND 8 AS BIGINT)",
+                "detractors": "CAST(score BETWEEN 0 AND 6 AS BIGINT)"}
+_VALID = "promoters + passives + detractors"
+
 NPS_COUNTS_SQL = """
-SELECT count(*) AS n,
-       count(*) FILTER (WHERE score >= 9) AS promoters,
-       count(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives,
-       count(*) FILTER (WHERE score <= 6) AS detractors
-FROM nps_response
-WHERE score BETWEEN 0 AND 10 AND {where}
+SELECT sum(promoters)::BIGINT AS promoters, sum(passives)::BIGINT AS passives,
+       sum(detractors)::BIGINT AS detractors
+FROM {counted}
+WHERE {where}
 """
 
-NPS_BY_GROUP_SQL = """
-SELECT {group} AS {alias},
-       count(*) AS n,
-       count(*) FILTER (WHERE score >= 9) AS promoters,
-       count(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives,
-       count(*) FILTER (WHERE score <= 6) AS detractors
-FROM nps_response
-WHERE score BETWEEN 0 AND 10 AND {where}
+NPS_BY_GROUP_SQL = f"""
+SELECT {{group}} AS {{alias}},
+       sum({_VALID})::BIGINT AS n,
+       sum(promoters)::BIGINT AS promoters,
+       sum(passives)::BIGINT AS passives,
+       sum(detractors)::BIGINT AS detractors
+FROM {{counted}}
+WHERE {{where}}
 GROUP BY 1
-ORDER BY {order}
+HAVING sum({_VALID}) > 0
+ORDER BY {{order}}
 """
 
 DETRACTOR_VERBATIMS_SQL = f"""
@@ -88,8 +94,9 @@ class NpsChange:
 def nps_score(con, filters: Filters = Filters()) -> NpsResult:
     """NPS of the filtered responses."""
     where, params = where_sql(filters, "nps_response")
-    row = fetch_all(con, NPS_COUNTS_SQL.format(where=where), params, what="NPS")[0]
-    return NpsResult.from_counts(count(row[1]), count(row[2]), count(row[3]))
+    counted = tallied("nps_response", NPS_MEASURES, filters)
+    row = fetch_all(con, NPS_COUNTS_SQL.format(counted=counted, where=where), params, what="NPS")[0]
+    return NpsResult.from_counts(count(row[0]), count(row[1]), count(row[2]))
 
 
 def _with_scores(frame: pd.DataFrame) -> pd.DataFrame:
@@ -109,8 +116,8 @@ def nps_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
     Only months with responses appear, in calendar order.
     """
     where, params = where_sql(filters, "nps_response")
-    sql = NPS_BY_GROUP_SQL.format(group=month_key_sql("responded_at"), alias="month",
-                                  where=where, order="1")
+    sql = NPS_BY_GROUP_SQL.format(group=month_key_sql("responded_at"), alias="month", where=where, order="1",
+                                  counted=tallied("nps_response", NPS_MEASURES, filters))
     frame = _with_scores(fetch_df(con, sql, params, what="the NPS trend"))
     frame["month"] = pd.Series([month_label(k) for k in frame["month"]], dtype=object)
     return frame[["month", "score", "n", "promoters", "passives", "detractors", "se", "moe95"]]
@@ -127,8 +134,8 @@ def nps_by(con, filters: Filters = Filters(), column: str = "touchpoint") -> pd.
                           + ", ".join(BREAKDOWN_COLUMNS))
     where, params = where_sql(filters, "nps_response")
     quoted = quote_identifier(column)
-    sql = NPS_BY_GROUP_SQL.format(group=quoted, alias=quoted, where=where,
-                                  order=f"n DESC, {quoted} NULLS LAST")
+    sql = NPS_BY_GROUP_SQL.format(group=quoted, alias=quoted, where=where, order=f"n DESC, {quoted} NULLS LAST",
+                                  counted=tallied("nps_response", NPS_MEASURES, filters))
     frame = _with_scores(fetch_df(con, sql, params, what=f"NPS by {column}"))
     frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame[[column, "score", "n", "promoters", "passives", "detractors", "se", "moe95"]]
@@ -163,17 +170,18 @@ def detractor_verbatims(con, filters: Filters = Filters(), limit: int = 50) -> p
                     what="detractor comments")
 
 
-NPS_CHANGE_BY_GROUP_SQL = """
-SELECT {group} AS {alias},
-       count(*) FILTER (WHERE score >= 9 AND ({now})) AS promoters,
-       count(*) FILTER (WHERE score BETWEEN 7 AND 8 AND ({now})) AS passives,
-       count(*) FILTER (WHERE score <= 6 AND ({now})) AS detractors,
-       count(*) FILTER (WHERE score >= 9 AND ({before})) AS promoters_before,
-       count(*) FILTER (WHERE score BETWEEN 7 AND 8 AND ({before})) AS passives_before,
-       count(*) FILTER (WHERE score <= 6 AND ({before})) AS detractors_before
-FROM nps_response
-WHERE score BETWEEN 0 AND 10 AND (({now}) OR ({before}))
+NPS_CHANGE_BY_GROUP_SQL = f"""
+SELECT {{group}} AS {{alias}},
+       coalesce(sum(promoters) FILTER (WHERE {{now}}), 0)::BIGINT AS promoters,
+       coalesce(sum(passives) FILTER (WHERE {{now}}), 0)::BIGINT AS passives,
+       coalesce(sum(detractors) FILTER (WHERE {{now}}), 0)::BIGINT AS detractors,
+       coalesce(sum(promoters) FILTER (WHERE {{before}}), 0)::BIGINT AS promoters_before,
+       coalesce(sum(passives) FILTER (WHERE {{before}}), 0)::BIGINT AS passives_before,
+       coalesce(sum(detractors) FILTER (WHERE {{before}}), 0)::BIGINT AS detractors_before
+FROM {{counted}}
+WHERE ({{now}}) OR ({{before}})
 GROUP BY 1
+HAVING sum({_VALID}) > 0
 """
 
 CHANGE_BY_COLUMNS = ["score", "n", "moe95", "promoters", "passives", "detractors", "score_before", "n_before",
@@ -194,7 +202,8 @@ def nps_change_by(con, current: Filters, previous: Filters, column: str = "branc
     now_sql, now_params = where_sql(current, "nps_response", prefix="now")
     before_sql, before_params = where_sql(previous, "nps_response", prefix="before")
     quoted = quote_identifier(column)
-    sql = NPS_CHANGE_BY_GROUP_SQL.format(group=quoted, alias=quoted, now=now_sql, before=before_sql)
+    sql = NPS_CHANGE_BY_GROUP_SQL.format(group=quoted, alias=quoted, now=now_sql, before=before_sql,
+                                         counted=tallied("nps_response", NPS_MEASURES, current, previous))
     frame = fetch_df(con, sql, {**now_params, **before_params}, what=f"the NPS change by {column}")
     rows = []
     for record in frame.itertuples(index=False, name=None):

@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
+from analytics.filters import FilterError, Filters, month_key_sql, month_label, tallied, where_sql
 from analytics.query import count, fetch_df, fetch_record, non_blank, number, shared
 from analytics.stats import (ProportionTest, WelchTest, mean_interval, two_proportion_z_test,
                              welch_t_test, wilson_interval)
@@ -119,11 +119,29 @@ FROM {table}
 WHERE sentiment IS NOT NULL AND {where}
 """
 
-SENTIMENT_COLUMNS = f"""count(*) AS n,
-       avg(sentiment) AS mean,
-       stddev_samp(sentiment) AS sd,
-       count(*) FILTER (WHERE sentiment < {NEGATIVE_BELOW}) AS negative,
-       count(*) FILTER (WHERE sentiment > {POSITIVE_ABOVE}) AS positive"""
+# What a row adds to the aggregates: a scored text counts 1 with its polarity and the polarity's
+# square (for the sd), and 1 more as negative or positive. The aggregates sum them over the rows of a
+# source, or over its monthly tally (filters.tallied); an unscored row adds nothing.
+SENTIMENT_MEASURES = {"texts": "CAST(sentiment IS NOT NULL AS BIGINT)",
+                      "sentiment_sum": "coalesce(sentiment, 0)",
+                      "sentiment_squares": "coalesce(sentiment * sentiment, 0)",
+                      "negative": f"CAST(coalesce(sentiment < {NEGATIVE_BELOW}, false) AS BIGINT)",
+                      "positive": f"CAST(coalesce(sentiment > {POSITIVE_ABOVE}, false) AS BIGINT)"}
+
+TALLY_ROWS_SQL = """
+SELECT '{source}' AS source, {date} AS happened_at, branch, texts, sentiment_sum, sentiment_squares, negative, positive
+FROM {tallied}
+WHERE texts > 0 AND {where}
+"""
+
+# n, mean, sd (stddev_samp's, from the sums: polarity lies in [-1, 1], so Σx² − (Σx)²/n loses no
+# digit that matters), negative, positive
+SENTIMENT_COLUMNS = """sum(texts)::BIGINT AS n,
+       sum(sentiment_sum) / sum(texts) AS mean,
+       CASE WHEN sum(texts) > 1 THEN sqrt(greatest(sum(sentiment_squares)
+            - sum(sentiment_sum) * sum(sentiment_sum) / sum(texts), 0) / (sum(texts) - 1)) END AS sd,
+       sum(negative)::BIGINT AS negative,
+       sum(positive)::BIGINT AS positive"""
 
 SENTIMENT_BY_SQL = f"""
 WITH v AS ({{rows}})
@@ -166,18 +184,33 @@ ORDER BY sentiment {direction}, happened_at DESC, text
 SENTIMENT_GROUPS = {"month": month_key_sql("happened_at"), "branch": "branch", "source": "source"}
 
 
-def _source_rows(filters: Filters, source: str) -> tuple[str, dict]:
+def _chosen(source: str) -> list[str]:
     if source == ALL_SOURCES:
-        chosen = list(SOURCES)
-    elif source in SOURCES:
-        chosen = [source]
-    else:
-        raise FilterError(f"no sentiment source {source!r}; use one of {', '.join([*SOURCES, ALL_SOURCES])}")
+        return list(SOURCES)
+    if source in SOURCES:
+        return [source]
+    raise FilterError(f"no sentiment source {source!r}; use one of {', '.join([*SOURCES, ALL_SOURCES])}")
+
+
+def _source_rows(filters: Filters, source: str) -> tuple[str, dict]:
+    """The selected texts themselves, for the verbatims."""
     parts, params = [], {}
-    for name in chosen:
+    for name in _chosen(source):
         table, text, date_column = SOURCES[name]
         where, part_params = where_sql(filters, table)
         parts.append(SOURCE_ROWS_SQL.format(source=name, text=text, date=date_column, table=table, where=where))
+        params.update(part_params)
+    return " UNION ALL ".join(parts), params
+
+
+def _tally_rows(filters: Filters, source: str) -> tuple[str, dict]:
+    """The selected texts' measures (SENTIMENT_MEASURES), from the tallies for whole months."""
+    parts, params = [], {}
+    for name in _chosen(source):
+        table, _, date_column = SOURCES[name]
+        where, part_params = where_sql(filters, table)
+        parts.append(TALLY_ROWS_SQL.format(source=name, date=date_column, where=where,
+                                           tallied=tallied(table, SENTIMENT_MEASURES, filters)))
         params.update(part_params)
     return " UNION ALL ".join(parts), params
 
@@ -226,7 +259,7 @@ class SentimentChange:
 
 
 def _sentiment_frame(con, filters: Filters, source: str, group: str):
-    rows, params = _source_rows(filters, source)
+    rows, params = _tally_rows(filters, source)
     sql = SENTIMENT_BY_SQL.format(rows=rows, group=SENTIMENT_GROUPS[group])
     return fetch_df(con, sql, params, what="sentiment")
 
@@ -234,7 +267,7 @@ def _sentiment_frame(con, filters: Filters, source: str, group: str):
 @shared
 def sentiment_summary(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> SentimentResult:
     """Sentiment of survey comments, NPS comments, complaint descriptions, or all three together."""
-    rows, params = _source_rows(filters or Filters(), source)
+    rows, params = _tally_rows(filters or Filters(), source)
     row = fetch_record(con, SENTIMENT_SQL.format(rows=rows), params, what="sentiment")
     return SentimentResult.from_summary(row["n"], row["mean"], row["sd"], row["negative"], row["positive"])
 

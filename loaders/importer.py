@@ -20,7 +20,8 @@ from loaders.columns import (ColumnMapping, infer_mapping, is_column_guide_sheet
                              layout_key, normalise_kind)
 from loaders.errors import FeedbackError, LoadError, QueryError, RowProblem, ValidationError
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
-from loaders.store import RATINGS_COUNT_SQL, SCORE_LISTS, ItemPositions, cut_descriptions, write_survey_moments
+from loaders.store import (RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions,
+                           write_sums)
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 
 Progress = Callable[[float, str], None]
@@ -197,6 +198,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
             [batch_id, mapping.kind, source.file_name, source.sheet, source.sha256, report.rows_valid,
              report.rows_invalid, _now(), imported_by, mapping.to_json(), rejected])
         ratings = _WRITERS[mapping.kind](con, batch_id, mapping)
+        write_sums(con, TABLE_OF_KIND[mapping.kind], batch_id)
         if remember_mapping:
             save_mapping(con, source.headers, mapping)
         con.execute("COMMIT")
@@ -329,7 +331,6 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
         [[batch_id, i, r.column, r.item_code, r.item_text, r.dimension, r.kind, float(r.scale_min),
           float(r.scale_max), None if r.na_code is None else float(r.na_code), position]
          for i, (r, position) in enumerate(zip(ratings, positions))])
-    write_survey_moments(con, batch_id)
     return con.execute(RATINGS_COUNT_SQL + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
 
 
@@ -416,8 +417,8 @@ def find_batch(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
     return matches[0]
 
 
-BATCH_TABLES = ("survey_item", "survey_response", "survey_moments", "nps_response", "complaint",
-                "management_rating", "service_standard")
+BATCH_TABLES = ("survey_item", "survey_response", "nps_response", "complaint", "management_rating",
+                "service_standard", *SUMS_TABLES)
 
 
 def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:

@@ -149,6 +149,60 @@ CREATE TABLE IF NOT EXISTS complaint (
 -- those descriptions itself (analytics.review.most_typical).
 ALTER TABLE complaint ADD COLUMN IF NOT EXISTS description_words VARCHAR[];
 
+-- Tallies: per batch, month and value of every filter column of their table, the sums of the
+-- measures the metrics add up (analytics/nps.py NPS_MEASURES, analytics/sentiment.py
+-- SENTIMENT_MEASURES), written in the import's transaction. The date column holds the month's first
+-- instant, so a selection of whole months reads a few thousand tally rows instead of every row
+-- (analytics/filters.py tallied).
+CREATE TABLE IF NOT EXISTS survey_tally (
+    batch_id        UUID NOT NULL,
+    responded_at    TIMESTAMP NOT NULL,
+    region          VARCHAR,
+    branch          VARCHAR,
+    channel         VARCHAR,
+    segment         VARCHAR,
+    product         VARCHAR,
+    texts           BIGINT NOT NULL,       -- comments with a sentiment
+    sentiment_sum   DOUBLE NOT NULL,
+    sentiment_squares DOUBLE NOT NULL,
+    negative        BIGINT NOT NULL,
+    positive        BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS nps_tally (
+    batch_id        UUID NOT NULL,
+    responded_at    TIMESTAMP NOT NULL,
+    region          VARCHAR,
+    branch          VARCHAR,
+    channel         VARCHAR,
+    segment         VARCHAR,
+    product         VARCHAR,
+    touchpoint      VARCHAR,
+    promoters       BIGINT NOT NULL,
+    passives        BIGINT NOT NULL,
+    detractors      BIGINT NOT NULL,
+    texts           BIGINT NOT NULL,
+    sentiment_sum   DOUBLE NOT NULL,
+    sentiment_squares DOUBLE NOT NULL,
+    negative        BIGINT NOT NULL,
+    positive        BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS complaint_tally (
+    batch_id        UUID NOT NULL,
+    received_at     TIMESTAMP NOT NULL,
+    region          VARCHAR,
+    branch          VARCHAR,
+    channel         VARCHAR,
+    segment         VARCHAR,
+    product         VARCHAR,
+    texts           BIGINT NOT NULL,       -- descriptions with a sentiment
+    sentiment_sum   DOUBLE NOT NULL,
+    sentiment_squares DOUBLE NOT NULL,
+    negative        BIGINT NOT NULL,
+    positive        BIGINT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS management_rating (
     batch_id        UUID NOT NULL,
     row_no          INTEGER NOT NULL,

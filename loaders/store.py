@@ -98,8 +98,8 @@ def _refuse_outdated(con: duckdb.DuckDBPyConnection, target: str) -> None:
         " WHERE table_schema = current_schema() AND table_name IN ('survey_score', 'complaint')").fetchall()}
     complaint_columns = {name for name in found if name.startswith("complaint.")}
     outdated = any(name.startswith("survey_score.") for name in found) or (
-        complaint_columns and "complaint.description_words" not in complaint_columns) or (
-        _has_table(con, "survey_response") and not _has_table(con, "survey_moments"))
+        complaint_columns and "complaint.description_words" not in complaint_columns) or any(
+        _has_table(con, source) and not _has_table(con, name) for name, source in SUMS_TABLES.items())
     if outdated:
         con.close()
         raise QueryError(f"{target} was written by an earlier version of the dashboard and cannot be read"
@@ -130,20 +130,56 @@ def quote_literal(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+# The tables of sums the loaders write beside each batch's rows (schema.sql), and whose rows they sum.
+SUMS_TABLES = {"survey_moments": "survey_response", "survey_tally": "survey_response",
+               "nps_tally": "nps_response", "complaint_tally": "complaint"}
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _move_narrow_ratings(con)
-    had_moments = _has_table(con, "survey_moments")
+    missing = [name for name in SUMS_TABLES if not _has_table(con, name)]
     for statement in _statements(SCHEMA_SQL):
         con.execute(statement)
     _cut_old_descriptions(con)
-    if not had_moments:
-        _sum_old_surveys(con)
+    if missing:
+        _sum_old_batches(con, missing)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
         " AND table_schema = current_schema() AND table_type = 'BASE TABLE'", [name]).fetchone()[0])
+
+
+def _tally_measures() -> dict[str, dict[str, str]]:
+    # imported here: the analytics import this module for quote_identifier
+    from analytics.nps import NPS_MEASURES
+    from analytics.sentiment import SENTIMENT_MEASURES
+
+    return {"survey_tally": SENTIMENT_MEASURES, "nps_tally": {**NPS_MEASURES, **SENTIMENT_MEASURES},
+            "complaint_tally": SENTIMENT_MEASURES}
+
+
+def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str) -> None:
+    """A batch's rows of the sums tables of `table` (its tally, and a survey's moments), from the
+    batch's rows, inside the caller's transaction."""
+    for name, source in SUMS_TABLES.items():
+        if source == table:
+            _write_sums(con, name, batch_id)
+
+
+def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None) -> None:
+    """One sums table's rows for a batch, or for every batch (batch_id None)."""
+    from analytics.filters import tally_sql
+
+    if name == "survey_moments":
+        batches = [batch_id] if batch_id is not None else [row[0] for row in con.execute(
+            "SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM survey_item ORDER BY 1").fetchall()]
+        for batch in batches:
+            write_survey_moments(con, batch)
+        return
+    columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], every_batch=batch_id is None)
+    con.execute(f"INSERT INTO {name} ({columns}) {select}", {"batch": batch_id} if batch_id is not None else {})
 
 
 def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
@@ -175,15 +211,11 @@ def _list(elements: list[str], type_name: str) -> str:
     return f"[{', '.join(elements)}]::{type_name}[]"
 
 
-def _sum_old_surveys(con: duckdb.DuckDBPyConnection) -> None:
-    """A store from before survey_moments gets the sums of every survey batch, once, in one transaction."""
-    batches = [row[0] for row in con.execute(
-        "SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM survey_item ORDER BY 1").fetchall()]
-    if not batches:
-        return
-    with transaction(con, "the store's survey ratings could not be summed by month"):
-        for batch_id in batches:
-            write_survey_moments(con, batch_id)
+def _sum_old_batches(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """A store from before some sums tables gets them for every batch, once, in one transaction."""
+    with transaction(con, "the store's imports could not be summed by month"):
+        for name in names:
+            _write_sums(con, name, None)
 
 
 def cut_descriptions(con: duckdb.DuckDBPyConnection, texts: list[str], table: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from loaders.store import quote_identifier, write_survey_moments
+from loaders.store import SUMS_TABLES, quote_identifier, write_sums
 
 DEFAULT_AT = datetime(2026, 3, 15, 10, 0, 0)
 _BATCH_NAMESPACE = uuid.UUID("6f1c1e2a-5d1b-4c8e-9a57-3f0f4b2d9c11")
@@ -29,8 +29,8 @@ def _columns(con, table: str) -> list[str]:
 
 
 def insert(con, table: str, rows: list[dict]) -> None:
-    """Insert dicts into `table`; a missing row_no continues the batch's numbering. A survey batch's
-    monthly sums are written again after its rows change, as an import writes them."""
+    """Insert dicts into `table`; a missing row_no continues the batch's numbering. The batch's
+    monthly sums (its tally, a survey's moments) are written again, as an import writes them."""
     known = set(_columns(con, table))
     batches = set()
     for row in rows:
@@ -51,10 +51,11 @@ def insert(con, table: str, rows: list[dict]) -> None:
             f" VALUES ({', '.join('?' for _ in names)})",
             [row[n] for n in names])
         batches.add(row["batch_id"])
-    if table in ("survey_response", "survey_item"):
-        for batch_id in sorted(batches):
-            con.execute("DELETE FROM survey_moments WHERE batch_id = ?", [batch_id])
-            write_survey_moments(con, batch_id)
+    source = "survey_response" if table == "survey_item" else table
+    for batch_id in sorted(batches):
+        for name in (name for name, summed in SUMS_TABLES.items() if summed == source):
+            con.execute(f"DELETE FROM {name} WHERE batch_id = ?", [batch_id])
+        write_sums(con, source, batch_id)
 
 
 def nps(con, scores, **columns) -> None:

@@ -1,0 +1,157 @@
+"""The monthly tallies of NPS responses and scored texts: written with every import, undone with it,
+and giving whole months' NPS and sentiment exactly as the rows do."""
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+import dbrows
+from analytics import filters as filters_module
+from analytics.filters import Filters, tallied, whole_months
+from analytics.nps import NPS_MEASURES, nps_by, nps_change_by, nps_score, nps_trend
+from analytics.sentiment import SENTIMENT_MEASURES, sentiment_by, sentiment_change, sentiment_summary
+from loaders import importer
+from loaders.store import connect
+
+MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+
+
+def test_whole_months():
+    assert whole_months(Filters()) and whole_months(MARCH) and whole_months(Filters(branches=("North",)))
+    assert whole_months(Filters(date_to=date(2024, 2, 29)))
+    assert not whole_months(Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 15)))
+    assert not whole_months(Filters(date_from=date(2026, 3, 2)))
+
+
+def test_a_tally_serves_whole_months_only():
+    assert tallied("nps_response", NPS_MEASURES, MARCH, FEBRUARY) == "nps_tally"
+    rows = tallied("nps_response", NPS_MEASURES, MARCH, Filters(date_from=date(2026, 2, 3)))
+    assert rows.startswith("(SELECT responded_at, region, branch") and "FROM nps_response)" in rows
+
+
+def feedback(con) -> None:
+    """NPS responses and texts over two months, two branches, two touchpoints and two batches."""
+    for when, branch, touchpoint, scores, comments in [
+        (datetime(2026, 2, 3), "North", "App", [10, 9, 6, 2], [0.6, None, -0.4, -0.9]),
+        (datetime(2026, 2, 27, 23, 59), "South", "Counter", [7, 8, 10], [0.0, 0.3, None]),
+        (datetime(2026, 3, 1), "North", "Counter", [0, 5, 9], [-0.7, None, 0.5]),
+        (datetime(2026, 3, 31, 12), "South", "App", [9, 9, 3, 7], [0.2, 0.04, -0.06, None]),
+    ]:
+        for score, sentiment in zip(scores, comments):
+            dbrows.nps(con, [score], branch=branch, touchpoint=touchpoint, responded_at=when,
+                       comment=None if sentiment is None else "text", sentiment=sentiment,
+                       batch_id="nps-2" if score == 9 else "nps-1")
+    dbrows.respondent(con, [], comment="lovely", sentiment=0.5, branch="North", responded_at=datetime(2026, 2, 10))
+    dbrows.respondent(con, [], comment="slow", sentiment=-0.3, branch="South", responded_at=datetime(2026, 3, 10))
+    dbrows.complaints(con, [
+        {"description": "charged twice", "sentiment": -0.8, "branch": "South", "received_at": datetime(2026, 3, 9)},
+        {"description": "fixed", "sentiment": 0.2, "branch": "North", "received_at": datetime(2026, 2, 1)},
+        {"description": "unscored", "sentiment": None, "branch": "North", "received_at": datetime(2026, 2, 2)},
+    ])
+
+
+def _from_rows(monkeypatch, compute):
+    with monkeypatch.context() as patch:
+        patch.setattr(filters_module, "whole_months", lambda selection: False)
+        return compute()
+
+
+def assert_same(a, b, where="result"):
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, rtol=1e-12, obj=where)
+    elif dataclasses.is_dataclass(a):
+        for field in dataclasses.fields(a):
+            assert_same(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-15, nan_ok=True), where
+    else:
+        assert a == b and type(a) is type(b), where
+
+
+SELECTIONS = [Filters(), MARCH, FEBRUARY, Filters(branches=("South",)), Filters(touchpoints=("App",)),
+              Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31), regions=("nowhere",))]
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=["all", "march", "february", "south", "app", "no rows"])
+def test_tallies_give_what_the_rows_give(con, monkeypatch, selection):
+    feedback(con)
+    for compute in (lambda: nps_score(con, selection), lambda: nps_trend(con, selection),
+                    lambda: nps_by(con, selection, "touchpoint"), lambda: nps_by(con, selection, "branch"),
+                    lambda: nps_change_by(con, selection, FEBRUARY, "branch"),
+                    lambda: sentiment_summary(con, selection), lambda: sentiment_change(con, selection, FEBRUARY),
+                    lambda: sentiment_by(con, selection, "month"), lambda: sentiment_by(con, selection, "branch"),
+                    lambda: sentiment_by(con, selection, "source"), lambda: sentiment_summary(con, selection, "nps")):
+        assert_same(compute(), _from_rows(monkeypatch, compute))
+
+
+def test_tallies_by_hand(con):
+    feedback(con)
+    march = nps_score(con, MARCH)
+    # March: 0, 5, 9 and 9, 9, 3, 7 → promoters 3, passives 1, detractors 3 of 7
+    assert (march.promoters, march.passives, march.detractors, march.n) == (3, 1, 3, 7)
+    assert march.score == pytest.approx(0.0)
+    texts = sentiment_summary(con, MARCH)
+    # March's scored texts: NPS −0.7, 0.5, 0.2, 0.04, −0.06; survey −0.3; complaint −0.8
+    values = [-0.7, 0.5, 0.2, 0.04, -0.06, -0.3, -0.8]
+    mean = sum(values) / 7
+    assert texts.n == 7 and texts.mean == pytest.approx(mean, rel=1e-12)
+    assert texts.sd == pytest.approx(math.sqrt(sum((v - mean) ** 2 for v in values) / 6), rel=1e-12)
+    # negative below −0.05: −0.7, −0.06, −0.3, −0.8; positive above 0.05: 0.5, 0.2 (0.04 is neutral)
+    assert (texts.negative_n, texts.positive_n) == (4, 2)
+    app = nps_by(con, Filters(), "touchpoint").set_index("touchpoint")
+    # App: 10, 9, 6, 2, 9, 9, 3, 7 → 4 promoters, 1 passive, 3 detractors of 8
+    assert app.loc["App", "n"] == 8 and app.loc["App", "score"] == pytest.approx(12.5)
+
+
+def test_a_partial_month_reads_the_rows(con):
+    feedback(con)
+    early_march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 30))
+    # the 31st's responses (9, 9, 3, 7) are left out: 0, 5, 9 → 1 promoter, 2 detractors of 3
+    result = nps_score(con, early_march)
+    assert (result.promoters, result.passives, result.detractors) == (1, 0, 2)
+    assert sentiment_summary(con, early_march).n == 4  # −0.7, 0.5; survey −0.3; complaint −0.8
+
+
+def test_import_writes_the_tally_and_undo_removes_it(con, tmp_path):
+    path = tmp_path / "nps.csv"
+    path.write_text("Customer ID,Date,Score,Branch,Touchpoint\n"
+                    "C1,2026-03-02,10,North,App\nC2,2026-03-20,6,North,App\nC3,2026-04-01,8,South,Counter\n",
+                    encoding="utf-8")
+    result = importer.import_file(con, path, kind="nps")
+    rows = con.execute("SELECT responded_at, branch, touchpoint, promoters, passives, detractors, texts"
+                       " FROM nps_tally WHERE batch_id = ? ORDER BY responded_at", [result.batch_id]).fetchall()
+    assert rows == [(datetime(2026, 3, 1), "North", "App", 1, 0, 1, 0),
+                    (datetime(2026, 4, 1), "South", "Counter", 0, 1, 0, 0)]
+    importer.undo(con, result.batch_id)
+    assert con.execute("SELECT count(*) FROM nps_tally").fetchone()[0] == 0
+
+
+def test_a_store_from_before_the_tallies_gets_them_when_opened(db_path):
+    con = connect(db_path)
+    feedback(con)
+    expected = (nps_trend(con, Filters()), sentiment_by(con, Filters(), "source"))
+    for name in ("survey_tally", "nps_tally", "complaint_tally"):
+        con.execute(f"DROP TABLE {name}")
+    con.close()
+    with pytest.raises(Exception, match="earlier version"):
+        connect(db_path, read_only=True)
+    con = connect(db_path)
+    try:
+        assert con.execute("SELECT count(DISTINCT batch_id) FROM nps_tally").fetchone()[0] == 2
+        assert_same(nps_trend(con, Filters()), expected[0])
+        assert_same(sentiment_by(con, Filters(), "source"), expected[1])
+    finally:
+        con.close()
+
+
+def test_every_measure_has_a_column_in_its_tally(con):
+    for table, measures in (("survey_tally", SENTIMENT_MEASURES), ("complaint_tally", SENTIMENT_MEASURES),
+                            ("nps_tally", {**NPS_MEASURES, **SENTIMENT_MEASURES})):
+        columns = {row[0] for row in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+        assert set(measures) <= columns, table
