@@ -184,6 +184,8 @@ def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None)
 
 def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     """One batch's rows of survey_moments (schema.sql), from its respondents' score lists."""
+    from analytics.filters import month_key_sql
+
     lengths = dict(con.execute(
         "SELECT kind, max(position) FROM survey_item WHERE batch_id = ? AND kind IN ('satisfaction', 'importance')"
         " GROUP BY kind", [batch_id]).fetchall())
@@ -201,7 +203,7 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
         + ", " + _list(products, "DOUBLE")
         + ", " + _list([f"count(m{p})" for p in range(1, weighed + 1)], "BIGINT")
         + ", " + _list([f"coalesce(sum(m{p}), 0)" for p in range(1, weighed + 1)], "DOUBLE")
-        + " FROM (SELECT year(responded_at) * 100 + month(responded_at) AS month, " + ", ".join(scores)
+        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, " + ", ".join(scores)
         + " FROM survey_response WHERE batch_id = $batch"
         " AND (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL",
         {"batch": batch_id})
