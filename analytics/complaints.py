@@ -17,7 +17,7 @@ import pandas as pd
 
 from analytics.filters import (FilterError, Filters, add_months, month_key_sql, month_label, period_days,
                               previous_period, where_sql)
-from analytics.query import count, fetch_df, fetch_one, non_blank, number, shared
+from analytics.query import count, fetch_all, fetch_df, fetch_one, non_blank, number, shared
 from analytics.stats import ProportionTest, RateTest, count_rate_test, two_proportion_z_test, wilson_interval
 
 VITAL_FEW_CUMULATIVE = 0.8
@@ -135,12 +135,17 @@ def cause_pareto(con, filters: Filters = Filters()) -> pd.DataFrame:
     share reaches 80%, so a cause tied with the last vital one but ordered after it is not vital.
     """
     where, params = where_sql(filters, "complaint")
-    frame = fetch_df(con, PARETO_SQL.format(where=where), params, what="the Pareto of complaint causes")
-    if frame.empty:
+    # a frame built from the few rows' tuples: DuckDB's DataFrame and the astype after it took
+    # as long as the query
+    rows = fetch_all(con, PARETO_SQL.format(where=where), params, what="the Pareto of complaint causes")
+    if not rows:
         return pd.DataFrame({"cause": pd.Series(dtype=object), "count": pd.Series(dtype="int64"),
                              "share": pd.Series(dtype=float), "cumulative": pd.Series(dtype=float),
                              "vital_few": pd.Series(dtype=bool)})
-    return frame.astype({"count": "int64", "share": float, "cumulative": float, "vital_few": bool})[PARETO_COLUMNS]
+    causes, counts, shares, cumulative, vital_few = zip(*rows)
+    return pd.DataFrame({"cause": pd.Series(causes, dtype="str"), "count": pd.Series(counts, dtype="int64"),
+                         "share": pd.Series(shares, dtype=float), "cumulative": pd.Series(cumulative, dtype=float),
+                         "vital_few": pd.Series(vital_few, dtype=bool)}, columns=PARETO_COLUMNS)
 
 
 def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.DataFrame:
@@ -156,28 +161,33 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
         raise FilterError("rising causes need a period with a start and an end date")
     now_sql, now_params = where_sql(filters, "complaint", prefix="now")
     before_sql, before_params = where_sql(previous, "complaint", prefix="before")
-    frame = fetch_df(con, CAUSE_COUNTS_TWO_PERIODS_SQL.format(now=now_sql, before=before_sql),
+    rows = fetch_all(con, CAUSE_COUNTS_TWO_PERIODS_SQL.format(now=now_sql, before=before_sql),
                      {**now_params, **before_params}, what="rising complaint causes")
     columns = ["cause", "count_now", "count_before", "change", "share_now", "share_before", "z",
                "p_value", "significant", "rising"]
-    if frame.empty:
+    if not rows:
         return pd.DataFrame({c: [] for c in columns})
-    total_now, total_before = int(frame["count_now"].sum()), int(frame["count_before"].sum())
-    rows = []
-    for cause, now, before in zip(frame["cause"], frame["count_now"], frame["count_before"]):
+    total_now, total_before = sum(int(r[1]) for r in rows), sum(int(r[2]) for r in rows)
+    tested = []
+    for cause, now, before in rows:
         test = two_proportion_z_test(int(now), total_now, int(before), total_before)
-        rows.append({"cause": cause, "count_now": int(now), "count_before": int(before),
-                     "change": int(now) - int(before),
-                     "share_now": test.p1 if test.p1 is not None else math.nan,
-                     "share_before": test.p2 if test.p2 is not None else math.nan,
-                     "z": test.z if test.z is not None else math.nan,
-                     "p_value": test.p_value if test.p_value is not None else math.nan,
-                     "significant": test.significant,
-                     "rising": bool(test.significant and test.diff is not None and test.diff > 0)})
-    result = pd.DataFrame(rows, columns=columns)
-    result["_share_change"] = (result["share_now"].fillna(0) - result["share_before"].fillna(0))
-    result = result.sort_values(["_share_change", "count_now", "cause"], ascending=[False, False, True])
-    return result.drop(columns="_share_change").reset_index(drop=True)
+        share_change = (test.p1 if test.p1 is not None else 0) - (test.p2 if test.p2 is not None else 0)
+        tested.append((-share_change, -int(now), cause, int(before), test))
+    # largest rise in share first, then more complaints now, then by name (causes are distinct);
+    # sorted here rather than as a frame: a few causes, and pandas' sort cost more than the query
+    tested.sort(key=lambda t: t[:3])
+    table: dict[str, list] = {c: [] for c in columns}
+    for _, minus_now, cause, before, test in tested:
+        for column, value in (("cause", cause), ("count_now", -minus_now), ("count_before", before),
+                              ("change", -minus_now - before),
+                              ("share_now", test.p1 if test.p1 is not None else math.nan),
+                              ("share_before", test.p2 if test.p2 is not None else math.nan),
+                              ("z", test.z if test.z is not None else math.nan),
+                              ("p_value", test.p_value if test.p_value is not None else math.nan),
+                              ("significant", test.significant),
+                              ("rising", bool(test.significant and test.diff is not None and test.diff > 0))):
+            table[column].append(value)
+    return pd.DataFrame(table, columns=columns)
 
 
 # -- keyword-derived causes -------------------------------------------------------------------------
