@@ -89,9 +89,10 @@ def non_blank(column: str) -> str:
     """SQL: `column` holds more than spaces (trim(column) <> ''), NULL when it is NULL.
 
     Trimming every id or text of a period is most of some queries' time; a text that is not blank
-    almost never starts with a space, so the trim runs only on the few that do.
+    almost never starts with a space, so the trim runs only on the few that do. "Starts with a
+    space" is a range of the byte order (from ' ' up to '!'), cheaper than ascii() on every text.
     """
-    return f"({column} <> '' AND (ascii({column}) <> 32 OR trim({column}) <> ''))"
+    return f"({column} <> '' AND ({column} < ' ' OR {column} >= '!' OR trim({column}) <> ''))"
 
 
 def fetch_all(con, sql: str, params: dict | None = None, *, what: str) -> list[tuple]:
