@@ -198,7 +198,6 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
             [batch_id, mapping.kind, source.file_name, source.sheet, source.sha256, report.rows_valid,
              report.rows_invalid, _now(), imported_by, mapping.to_json(), rejected])
         ratings = _WRITERS[mapping.kind](con, batch_id, mapping)
-        write_sums(con, TABLE_OF_KIND[mapping.kind], batch_id)
         if remember_mapping:
             save_mapping(con, source.headers, mapping)
         con.execute("COMMIT")
@@ -325,12 +324,18 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
         " LEFT JOIN scored_texts t ON t.text = s.comment ORDER BY s.row_no",
         {"batch": batch_id, "low": low, "high": high})
     if not ratings:
+        write_sums(con, "survey_response", batch_id)
         return 0
     con.executemany(
         "INSERT INTO survey_item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [[batch_id, i, r.column, r.item_code, r.item_text, r.dimension, r.kind, float(r.scale_min),
           float(r.scale_max), None if r.na_code is None else float(r.na_code), position]
          for i, (r, position) in enumerate(zip(ratings, positions))])
+    # the monthly sums read the staged rows' score lists, the same expressions as the rows just written
+    by_kind = dict(zip(SCORE_LISTS, lists))
+    staged = (f"(SELECT s.responded_at, {by_kind['satisfaction']} AS satisfaction_scores,"
+              f" {by_kind['importance']} AS importance_scores FROM {STAGED_ROWS} s)")
+    write_sums(con, "survey_response", batch_id, scores=staged)
     return con.execute(RATINGS_COUNT_SQL + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
 
 
@@ -341,6 +346,7 @@ def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
         f" s.comment, t.language, t.sentiment FROM {STAGED_ROWS} s"
         " LEFT JOIN scored_texts t ON t.text = s.comment ORDER BY s.row_no",
         {"batch": batch_id})
+    write_sums(con, "nps_response", batch_id)
     return 0
 
 
@@ -356,6 +362,7 @@ def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
         " LEFT JOIN description_words w ON w.text = s.description"
         " ORDER BY s.row_no",
         {"batch": batch_id})
+    write_sums(con, "complaint", batch_id)
     return 0
 
 

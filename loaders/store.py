@@ -137,7 +137,8 @@ SUMS_TABLES = {"survey_moments": "survey_response", "survey_tally": "survey_resp
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _move_narrow_ratings(con)
-    missing = [name for name in SUMS_TABLES if not _has_table(con, name)]
+    # a store that has the rows but not yet their sums (a new store has neither)
+    missing = [name for name, source in SUMS_TABLES.items() if _has_table(con, source) and not _has_table(con, name)]
     for statement in _statements(SCHEMA_SQL):
         con.execute(statement)
     _cut_old_descriptions(con)
@@ -160,15 +161,16 @@ def _tally_measures() -> dict[str, dict[str, str]]:
             "complaint_tally": SENTIMENT_MEASURES}
 
 
-def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str) -> None:
+def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, *, scores: str | None = None) -> None:
     """A batch's rows of the sums tables of `table` (its tally, and a survey's moments), from the
-    batch's rows, inside the caller's transaction."""
+    batch's rows, inside the caller's transaction. `scores`: a survey batch's score lists as a
+    relation (write_survey_moments), when the caller has them at hand."""
     for name, source in SUMS_TABLES.items():
         if source == table:
-            _write_sums(con, name, batch_id)
+            _write_sums(con, name, batch_id, scores)
 
 
-def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None) -> None:
+def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None, scores: str | None = None) -> None:
     """One sums table's rows for a batch, or for every batch (batch_id None)."""
     from analytics.filters import tally_sql
 
@@ -176,14 +178,17 @@ def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None)
         batches = [batch_id] if batch_id is not None else [row[0] for row in con.execute(
             "SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM survey_item ORDER BY 1").fetchall()]
         for batch in batches:
-            write_survey_moments(con, batch)
+            write_survey_moments(con, batch, scores)
         return
     columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], every_batch=batch_id is None)
     con.execute(f"INSERT INTO {name} ({columns}) {select}", {"batch": batch_id} if batch_id is not None else {})
 
 
-def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
-    """One batch's rows of survey_moments (schema.sql), from its respondents' score lists."""
+def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None) -> None:
+    """One batch's rows of survey_moments (schema.sql), from its respondents' score lists: those in
+    survey_response, or `scores`, a relation of the batch's responded_at, satisfaction_scores and
+    importance_scores (an import passes its staged rows: rows written in the open transaction are
+    read about twice as slowly)."""
     from analytics.filters import month_key_sql
 
     lengths = dict(con.execute(
@@ -192,8 +197,8 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     rated, weighed = int(lengths.get("satisfaction") or 0), int(lengths.get("importance") or 0)
     if not rated and not weighed:
         return
-    scores = [f"satisfaction_scores[{p}] AS s{p}" for p in range(1, rated + 1)]
-    scores += [f"importance_scores[{p}] AS m{p}" for p in range(1, weighed + 1)]
+    columns = [f"satisfaction_scores[{p}] AS s{p}" for p in range(1, rated + 1)]
+    columns += [f"importance_scores[{p}] AS m{p}" for p in range(1, weighed + 1)]
     answered = ", ".join(f"CASE WHEN s{p} IS NULL THEN '0' ELSE '1' END" for p in range(1, rated + 1))
     # pairs j by j (i <= j): a batch with fewer positions writes a prefix of a longer batch's list
     products = [f"coalesce(sum(s{i} * s{j}), 0)" for j in range(1, rated + 1) for i in range(1, j + 1)]
@@ -203,10 +208,14 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
         + ", " + _list(products, "DOUBLE")
         + ", " + _list([f"count(m{p})" for p in range(1, weighed + 1)], "BIGINT")
         + ", " + _list([f"coalesce(sum(m{p}), 0)" for p in range(1, weighed + 1)], "DOUBLE")
-        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, " + ", ".join(scores)
-        + " FROM survey_response WHERE batch_id = $batch"
-        " AND (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL",
+        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, " + ", ".join(columns)
+        + f" FROM {scores or _BATCH_SCORES} AS r"
+        " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL",
         {"batch": batch_id})
+
+
+_BATCH_SCORES = ("(SELECT responded_at, satisfaction_scores, importance_scores FROM survey_response"
+                 " WHERE batch_id = $batch)")
 
 
 def _list(elements: list[str], type_name: str) -> str:

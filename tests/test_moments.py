@@ -13,7 +13,7 @@ import dbrows
 from analytics import csi, moments
 from analytics.filters import Filters
 from loaders import importer
-from loaders.store import connect
+from loaders.store import connect, write_survey_moments
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
@@ -149,6 +149,11 @@ def test_import_writes_the_sums_and_undo_removes_them(con, tmp_path):
     products = con.execute("SELECT satisfaction_products FROM survey_moments WHERE batch_id = ?"
                            " AND month = 202603 AND answered = '11'", [result.batch_id]).fetchone()[0]
     assert products == [16.0, 20.0, 25.0]  # 4·4, 4·5, 5·5: pairs j by j
+    # the import sums its staged rows; the rows it wrote give the same sums
+    written = con.execute("SELECT * EXCLUDE (batch_id) FROM survey_moments ORDER BY month, answered").fetchall()
+    con.execute("DELETE FROM survey_moments")
+    write_survey_moments(con, result.batch_id)
+    assert con.execute("SELECT * EXCLUDE (batch_id) FROM survey_moments ORDER BY month, answered").fetchall() == written
     importer.undo(con, result.batch_id)
     assert con.execute("SELECT count(*) FROM survey_moments").fetchone()[0] == 0
 
