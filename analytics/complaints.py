@@ -27,26 +27,11 @@ REPEAT_WINDOW_MONTHS = 12
 
 _CAUSE = "nullif(trim(cause), '')"
 
-# Ties in count are ordered by cause name, so the Pareto (and its vital few) is deterministic.
-# vital_few: every cause up to and including the one whose cumulative share reaches 80%,
-# i.e. the causes whose cumulative share *before* them is below 80% (integer arithmetic: 5·before < 4·total).
-PARETO_SQL = f"""
-WITH counts AS (
-    SELECT {_CAUSE} AS cause, count(*) AS count
-    FROM complaint
-    WHERE {_CAUSE} IS NOT NULL AND {{where}}
-    GROUP BY 1
-), running AS (
-    SELECT cause, count,
-           sum(count) OVER (ORDER BY count DESC, cause ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-               AS running,
-           sum(count) OVER () AS total
-    FROM counts
-)
-SELECT cause, count, count / total AS share, running / total AS cumulative,
-       (running - count) * 5 < total * 4 AS vital_few
-FROM running
-ORDER BY count DESC, cause
+CAUSE_COUNTS_SQL = f"""
+SELECT {_CAUSE} AS cause, count(*) AS count
+FROM complaint
+WHERE {_CAUSE} IS NOT NULL AND {{where}}
+GROUP BY 1
 """
 
 CAUSE_COUNTS_TWO_PERIODS_SQL = f"""
@@ -100,10 +85,6 @@ FROM (
 
 LAST_COMPLAINT_SQL = "SELECT max(received_at) FROM complaint WHERE {where}"
 
-ICEBERG_SQL = """
-SELECT count(*) AS n, count(DISTINCT customer_id) AS customers FROM complaint WHERE {where}
-"""
-
 PARETO_COLUMNS = ["cause", "count", "share", "cumulative", "vital_few"]
 
 
@@ -135,17 +116,37 @@ def cause_pareto(con, filters: Filters = Filters()) -> pd.DataFrame:
     share reaches 80%, so a cause tied with the last vital one but ordered after it is not vital.
     """
     where, params = where_sql(filters, "complaint")
+    rows = fetch_all(con, CAUSE_COUNTS_SQL.format(where=where), params, what="the Pareto of complaint causes")
+    return pareto(rows)
+
+
+def pareto(counts) -> pd.DataFrame:
+    """cause_pareto's table from (cause, count) pairs: a page that has rising_causes (count_now per
+    cause) builds it with pareto_of_rising and needs no query of its own.
+
+    Ties in count are ordered by cause name, so the Pareto (and its vital few) is deterministic.
+    vital_few: every cause up to and including the one whose cumulative share reaches 80%, i.e. the
+    causes whose cumulative share *before* them is below 80% (in integers: 5·before < 4·total).
+    """
+    ordered = sorted(((str(cause), int(n)) for cause, n in counts if n), key=lambda c: (-c[1], c[0]))
+    total = sum(n for _, n in ordered)
+    running, cumulative, vital_few = 0, [], []
+    for _, n in ordered:
+        vital_few.append((running * 5) < total * 4)
+        running += n
+        cumulative.append(running / total)
     # a frame built from the few rows' tuples: DuckDB's DataFrame and the astype after it took
     # as long as the query
-    rows = fetch_all(con, PARETO_SQL.format(where=where), params, what="the Pareto of complaint causes")
-    if not rows:
-        return pd.DataFrame({"cause": pd.Series(dtype=object), "count": pd.Series(dtype="int64"),
-                             "share": pd.Series(dtype=float), "cumulative": pd.Series(dtype=float),
-                             "vital_few": pd.Series(dtype=bool)})
-    causes, counts, shares, cumulative, vital_few = zip(*rows)
-    return pd.DataFrame({"cause": pd.Series(causes, dtype="str"), "count": pd.Series(counts, dtype="int64"),
-                         "share": pd.Series(shares, dtype=float), "cumulative": pd.Series(cumulative, dtype=float),
+    return pd.DataFrame({"cause": pd.Series([c for c, _ in ordered], dtype="str" if ordered else object),
+                         "count": pd.Series([n for _, n in ordered], dtype="int64"),
+                         "share": pd.Series([n / total for _, n in ordered], dtype=float),
+                         "cumulative": pd.Series(cumulative, dtype=float),
                          "vital_few": pd.Series(vital_few, dtype=bool)}, columns=PARETO_COLUMNS)
+
+
+def pareto_of_rising(rising: pd.DataFrame) -> pd.DataFrame:
+    """The current period's cause_pareto from rising_causes' counts now (same selection)."""
+    return pareto(zip(rising["cause"], rising["count_now"])) if len(rising) else pareto([])
 
 
 def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.DataFrame:
@@ -460,22 +461,25 @@ class ComplaintIceberg:
     """Silent dissatisfied customers estimated from the complaints that surfaced (DESIGN.md)."""
 
     n_complaints: int
-    n_complaining_customers: int
     complaint_share: float
     silent_dissatisfied: float | None  # n_complaints / complaint_share; None when n = 0
 
 
-def complaint_iceberg(con, filters: Filters = Filters(),
-                      complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
-    """Estimate of silent dissatisfied customers = complaints / the share who complain (default 5%)."""
+def iceberg(n_complaints: int, complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
+    """Estimate of silent dissatisfied customers = complaints / the share who complain (default 5%):
+    a page that has the period's complaint count (complaint_counts) needs no query for it."""
     if not isinstance(complaint_share, (int, float)) or not 0 < complaint_share <= 1:
         raise FilterError(f"the share of dissatisfied customers who complain must be above 0 and at most 1,"
                           f" not {complaint_share!r}")
-    where, params = where_sql(filters, "complaint")
-    n, customers = fetch_one(con, ICEBERG_SQL.format(where=where), params, what="the complaint iceberg")
-    n = count(n)
-    return ComplaintIceberg(n, count(customers), float(complaint_share),
-                            n / complaint_share if n else None)
+    n = int(n_complaints)
+    return ComplaintIceberg(n, float(complaint_share), n / complaint_share if n else None)
+
+
+def complaint_iceberg(con, filters: Filters = Filters(),
+                      complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
+    """iceberg() of the filtered complaints."""
+    iceberg(0, complaint_share)  # an impossible share is refused before any query
+    return iceberg(complaint_counts(con, filters).n, complaint_share)
 
 
 # -- volume over time ------------------------------------------------------------------------------
@@ -556,8 +560,9 @@ def resolution_time_distribution(con, filters: Filters = Filters(), sla_hours: f
     }, columns=columns).astype({"count": "int64"})
 
 
-__all__ = ["ComplaintCounts", "complaint_counts", "cause_pareto", "rising_causes", "complaint_tokens",
+__all__ = ["ComplaintCounts", "complaint_counts", "cause_pareto", "pareto", "pareto_of_rising", "rising_causes",
+           "complaint_tokens",
            "learn_cause_keywords", "derive_causes", "ResolutionStats", "ResolutionChange",
            "resolution_stats", "resolution_change", "RepeatComplainants", "repeat_complainants",
-           "ComplaintIceberg", "complaint_iceberg", "complaint_trend", "complaint_volume_change",
+           "ComplaintIceberg", "iceberg", "complaint_iceberg", "complaint_trend", "complaint_volume_change",
            "resolution_time_distribution"]

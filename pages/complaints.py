@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts, findings
-from analytics.complaints import (DEFAULT_COMPLAINT_SHARE, cause_pareto, complaint_counts, complaint_iceberg,
-                                  complaint_volume_change, repeat_complainants, resolution_change,
+from analytics.complaints import (DEFAULT_COMPLAINT_SHARE, complaint_counts, complaint_volume_change, iceberg,
+                                  pareto_of_rising, repeat_complainants, resolution_change,
                                   resolution_time_distribution, rising_causes)
 from analytics.formats import fmt_share
 from pages import _keys as keys
@@ -23,10 +23,11 @@ now, before = chosen.current, chosen.comparison
 st.title(t("complaints.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 
-# the longest first
-repeat, resolution, pareto, counts, rising, resolution_times = load_all(
-    call(repeat_complainants, now), call(resolution_change, now, before), call(cause_pareto, now),
-    call(complaint_counts, now), call(rising_causes, now, before), call(resolution_time_distribution, now))
+# the longest first; the Pareto is the causes' counts now, which rising_causes has
+repeat, resolution, counts, rising, resolution_times = load_all(
+    call(repeat_complainants, now), call(resolution_change, now, before), call(complaint_counts, now),
+    call(rising_causes, now, before), call(resolution_time_distribution, now))
+pareto = pareto_of_rising(rising)
 if not resolution.current.n:
     no_data("empty.what.complaints", chosen)
 headlines = findings.resolution_headlines(resolution)
@@ -60,6 +61,6 @@ with left:
     st.metric(t("metric.repeat"), value, border=True)
     st.caption(detail)
 with right:
-    iceberg = load(complaint_iceberg, now, share)
-    show_chart(charts.iceberg(iceberg, language=lang, title=findings.iceberg_title(iceberg, lang)),
+    estimate = iceberg(counts.n, share)
+    show_chart(charts.iceberg(estimate, language=lang, title=findings.iceberg_title(estimate, lang)),
                empty="empty.what.complaints")

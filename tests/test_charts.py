@@ -128,11 +128,11 @@ def test_resolution_histogram_colours_the_sla():
 
 
 def test_iceberg_carries_its_counts():
-    fig = charts.iceberg(ComplaintIceberg(75, 70, 0.05, 1500.0), title="t", language="en")
+    fig = charts.iceberg(ComplaintIceberg(75, 0.05, 1500.0), title="t", language="en")
     data = traces(fig)
     assert data["Complaints"]["customdata"] == [75]
     assert data["Silent dissatisfied"]["customdata"] == [1425.0]  # 1,500 dissatisfied, 75 of them complained
-    assert charts.iceberg(ComplaintIceberg(0, 0, 0.05, None), title="t", language="en") is None
+    assert charts.iceberg(ComplaintIceberg(0, 0.05, None), title="t", language="en") is None
 
 
 def test_gap_diagram_writes_every_gap():

@@ -8,8 +8,8 @@ import pytest
 
 import dbrows
 from analytics.complaints import (cause_pareto, complaint_counts, complaint_iceberg, complaint_tokens,
-                                  derive_causes, repeat_complainants, resolution_change, resolution_stats,
-                                  rising_causes)
+                                  derive_causes, iceberg, pareto_of_rising, repeat_complainants,
+                                  resolution_change, resolution_stats, rising_causes)
 from analytics.filters import FilterError, Filters
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
@@ -73,6 +73,25 @@ def test_rising_causes(con):
     # Staff: .4 vs .8, z = −2.58199: a significant fall, not rising
     assert bool(frame.loc["Staff", "significant"]) is True and bool(frame.loc["Staff", "rising"]) is False
     assert rising_causes(con, MARCH)["cause"].tolist() == ["Fees", "Staff"]
+
+
+def test_the_pareto_of_rising_causes_is_the_pareto_of_the_period(con):
+    # ties (Staff and Waiting, 5 each, by name), a blank cause left out, and Parking only before
+    add_causes(con, {"Fees": 9, "Staff": 5, "Waiting": 5, "Queue": 1}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Fees": 2, "Parking": 3}, at=datetime(2026, 2, 5))
+    dbrows.complaints(con, [{"cause": "  ", "received_at": datetime(2026, 3, 6)}])
+    rising = rising_causes(con, MARCH)
+    assert "Parking" in rising["cause"].tolist()
+    from_rising = pareto_of_rising(rising)
+    pd.testing.assert_frame_equal(from_rising, cause_pareto(con, MARCH))
+    # 20 with a cause: Fees .45, Staff .70, Waiting .95, Queue 1.0; the vital few are those before
+    # which less than 80% was reached: Fees (0), Staff (.45), Waiting (.70), not Queue (.95)
+    assert from_rising["cause"].tolist() == ["Fees", "Staff", "Waiting", "Queue"]
+    assert from_rising["cumulative"].tolist() == pytest.approx([0.45, 0.70, 0.95, 1.0])
+    assert from_rising["vital_few"].tolist() == [True, True, True, False]
+    pd.testing.assert_frame_equal(pareto_of_rising(rising_causes(con, Filters(
+        date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)))), cause_pareto(con, Filters(
+            date_from=date(2025, 3, 1), date_to=date(2025, 3, 31))))
 
 
 def test_rising_causes_not_significant(con):
@@ -176,6 +195,14 @@ def test_complaint_iceberg(con, complaints, share, estimate):
 def test_complaint_iceberg_refuses_impossible_shares(con, share):
     with pytest.raises(FilterError, match="at most 1"):
         complaint_iceberg(con, complaint_share=share)
+    with pytest.raises(FilterError, match="at most 1"):
+        iceberg(3, share)
+
+
+def test_the_iceberg_of_a_count_is_the_iceberg_of_the_complaints(con):
+    dbrows.complaints(con, [{"customer_id": "c1"}, {"customer_id": "c1"}, {"customer_id": None}])
+    assert iceberg(complaint_counts(con).n, 0.1) == complaint_iceberg(con, complaint_share=0.1)
+    assert iceberg(3, 0.1).silent_dissatisfied == pytest.approx(30.0)
 
 
 LABELLED = pd.DataFrame({
