@@ -2,14 +2,13 @@
 the CSI of whole months exactly as a pass over the respondents does."""
 from __future__ import annotations
 
-import dataclasses
 import math
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
 
 import dbrows
+from same import assert_same
 from analytics import csi, moments
 from analytics.filters import Filters
 from loaders import importer
@@ -58,27 +57,6 @@ def _respondent_pass(monkeypatch, compute):
     with monkeypatch.context() as patch:
         patch.setattr(moments, "covers", lambda filters: False)
         return compute()
-
-
-def assert_same(a, b, where="result"):
-    if isinstance(a, pd.DataFrame):
-        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), rtol=1e-12,
-                                      check_dtype=False, obj=where)
-    elif dataclasses.is_dataclass(a):
-        for field in dataclasses.fields(a):
-            assert_same(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
-    elif isinstance(a, (tuple, list)):
-        assert len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b)):
-            assert_same(x, y, f"{where}[{i}]")
-    elif isinstance(a, dict):
-        assert a.keys() == b.keys(), where
-        for key in a:
-            assert_same(a[key], b[key], f"{where}.{key}")
-    elif isinstance(a, float) and isinstance(b, float):
-        assert a == pytest.approx(b, rel=1e-12, abs=1e-12, nan_ok=True), where
-    else:
-        assert a == b, where
 
 
 @pytest.mark.parametrize("selection", [Filters(), MARCH, FEBRUARY, SPRING], ids=["all", "march", "february", "spring"])

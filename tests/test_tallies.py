@@ -2,14 +2,13 @@
 and giving whole months' NPS and sentiment exactly as the rows do."""
 from __future__ import annotations
 
-import dataclasses
 import math
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
 
 import dbrows
+from same import assert_same
 from analytics import filters as filters_module
 from analytics.filters import Filters, tallied, whole_months
 from analytics.nps import NPS_MEASURES, nps_by, nps_change_by, nps_score, nps_trend
@@ -59,18 +58,6 @@ def _from_rows(monkeypatch, compute):
     with monkeypatch.context() as patch:
         patch.setattr(filters_module, "whole_months", lambda selection: False)
         return compute()
-
-
-def assert_same(a, b, where="result"):
-    if isinstance(a, pd.DataFrame):
-        pd.testing.assert_frame_equal(a, b, rtol=1e-12, obj=where)
-    elif dataclasses.is_dataclass(a):
-        for field in dataclasses.fields(a):
-            assert_same(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
-    elif isinstance(a, float) and isinstance(b, float):
-        assert a == pytest.approx(b, rel=1e-12, abs=1e-15, nan_ok=True), where
-    else:
-        assert a == b and type(a) is type(b), where
 
 
 SELECTIONS = [Filters(), MARCH, FEBRUARY, Filters(branches=("South",)), Filters(touchpoints=("App",)),
