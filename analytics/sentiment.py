@@ -160,12 +160,16 @@ SELECT {SENTIMENT_COLUMNS}
 FROM v
 """
 
+# The same text at the same time and polarity from two customers (templated survey comments) is
+# told apart by where it came from, so the same selection always shows the same verbatims.
+_TIES = "source, branch NULLS LAST, customer_id NULLS LAST"
+
 VERBATIMS_SQL = f"""
 WITH v AS ({{rows}})
 SELECT text, source, happened_at AS "date", branch, customer_id, sentiment
 FROM v
 WHERE text IS NOT NULL AND {non_blank("text")} AND {{side}}
-ORDER BY sentiment {{direction}}, happened_at DESC, text
+ORDER BY sentiment {{direction}}, happened_at DESC, text, {_TIES}
 LIMIT $limit
 """
 
@@ -174,11 +178,11 @@ LIMIT $limit
 # `limit` rows come back none of the first `limit` was blank, so they are VERBATIMS_SQL's answer.
 VERBATIMS_FIRST_SQL = """
 WITH v AS ({rows}),
-first AS (SELECT * FROM v WHERE {side} ORDER BY sentiment {direction}, happened_at DESC, text LIMIT $limit)
+first AS (SELECT * FROM v WHERE {side} ORDER BY sentiment {direction}, happened_at DESC, text, {ties} LIMIT $limit)
 SELECT text, source, happened_at AS "date", branch, customer_id, sentiment
 FROM first
 WHERE text IS NOT NULL AND trim(text) <> ''
-ORDER BY sentiment {direction}, happened_at DESC, text
+ORDER BY sentiment {direction}, happened_at DESC, text, {ties}
 """
 
 SENTIMENT_GROUPS = {"month": month_key_sql("happened_at"), "branch": "branch", "source": "source"}
@@ -308,7 +312,7 @@ def sentiment_verbatims(con, filters: Filters | None = None, source: str = ALL_S
     side = f"sentiment < {NEGATIVE_BELOW}" if which == "negative" else f"sentiment > {POSITIVE_ABOVE}"
     direction = "ASC" if which == "negative" else "DESC"
     params = {**params, "limit": int(limit)}
-    found = fetch_df(con, VERBATIMS_FIRST_SQL.format(rows=rows, side=side, direction=direction), params,
+    found = fetch_df(con, VERBATIMS_FIRST_SQL.format(rows=rows, side=side, direction=direction, ties=_TIES), params,
                      what="verbatims")
     if len(found) == int(limit):
         return found

@@ -111,6 +111,19 @@ def test_verbatims_skip_a_blank_text_that_would_rank_first(con):
         "charged twice, furious", "bad app", "slow queue"]
 
 
+def test_verbatims_tell_identical_texts_apart_by_where_they_came_from(con):
+    # one templated comment, same time and polarity, from three customers in two branches and two
+    # sources: the order is source, then branch, then customer, so every call shows the same rows
+    for branch, customer in (("South", "s2"), ("North", "s9"), ("North", "s1")):
+        dbrows.respondent(con, [], comment="slow again", sentiment=-0.6, branch=branch, responded_at=MAR,
+                          customer_id=customer)
+    dbrows.nps(con, [3], comment="slow again", sentiment=-0.6, branch="East", responded_at=MAR, customer_id="n1")
+    rows = sentiment_verbatims(con, which="negative", limit=3)
+    assert list(zip(rows["source"], rows["branch"], rows["customer_id"])) == [
+        ("nps", "East", "n1"), ("survey", "North", "s1"), ("survey", "North", "s9")]
+    assert sentiment_verbatims(con, which="negative", limit=1)["customer_id"].tolist() == ["n1"]
+
+
 def test_change_between_periods(con):
     texts(con)
     change = sentiment_change(con, MARCH, FEBRUARY)
