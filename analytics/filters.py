@@ -116,8 +116,7 @@ TALLIES = {"survey_response": "survey_tally", "nps_response": "nps_tally", "comp
 def whole_months(filters: Filters) -> bool:
     """Whether the selection's dates start and end on month boundaries (or are open)."""
     starts = filters.date_from is None or filters.date_from.day == 1
-    ends = filters.date_to is None or (filters.date_to + timedelta(days=1)).day == 1
-    return starts and ends
+    return starts and (filters.date_to is None or filters.date_to == _month_end(filters.date_to))
 
 
 def tallied(table: str, measures: dict[str, str], *selections: Filters) -> str:

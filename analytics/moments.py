@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
 
 import duckdb
 import numpy as np
 
 from analytics import ratings
-from analytics.filters import TABLES, Filters
+from analytics.filters import TABLES, Filters, whole_months
 from analytics.query import shared
 from loaders.errors import QueryError
 
@@ -72,11 +71,7 @@ class MonthSums:
 
 def covers(filters: Filters) -> bool:
     """Whether survey_moments answers for `filters`: whole calendar months, nothing else filtered."""
-    if any(getattr(filters, name) for name in _RESPONDENT_FILTERS):
-        return False
-    starts_a_month = filters.date_from is None or filters.date_from.day == 1
-    ends_a_month = filters.date_to is None or (filters.date_to + timedelta(days=1)).day == 1
-    return starts_a_month and ends_a_month
+    return whole_months(filters) and not any(getattr(filters, name) for name in _RESPONDENT_FILTERS)
 
 
 @shared

@@ -317,10 +317,7 @@ class ItemPositions:
 def _move_narrow_ratings(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite a store from before ratings moved onto survey_response (a survey_score table with one
     row per rating) into the score lists, in one transaction; the ratings and their view stay the same."""
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'survey_score'"
-        " AND table_schema = current_schema() AND table_type = 'BASE TABLE'").fetchone()[0]
-    if not found:
+    if not _has_table(con, "survey_score"):
         return
     items = con.execute(
         "SELECT i.batch_id, i.item_no, i.kind, i.item_code, i.item_text, i.dimension, i.scale_min, i.scale_max"

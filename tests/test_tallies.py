@@ -14,7 +14,7 @@ from analytics.filters import Filters, tallied, whole_months
 from analytics.nps import NPS_MEASURES, nps_by, nps_change_by, nps_score, nps_trend
 from analytics.sentiment import SENTIMENT_MEASURES, sentiment_by, sentiment_change, sentiment_summary
 from loaders import importer
-from loaders.store import connect
+from loaders.store import connect, quote_identifier
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
@@ -123,7 +123,7 @@ def test_a_store_from_before_the_tallies_gets_them_when_opened(db_path):
     feedback(con)
     expected = (nps_trend(con, Filters()), sentiment_by(con, Filters(), "source"))
     for name in ("survey_tally", "nps_tally", "complaint_tally"):
-        con.execute(f"DROP TABLE {name}")
+        con.execute(f"DROP TABLE {quote_identifier(name)}")
     con.close()
     with pytest.raises(Exception, match="earlier version"):
         connect(db_path, read_only=True)
