@@ -12,10 +12,10 @@ import sys
 from datetime import date
 
 from analytics.filters import Filters
-from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from analytics.summary import summary
-from loaders.errors import FeedbackError
-from loaders.store import connect, default_db_path
+from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from store.db import connect, default_db_path
+from store.errors import FeedbackError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,8 +72,8 @@ def _text(result: dict) -> str:
 
 def _report(args) -> int:
     from analytics.filters import data_range, month_filters, month_of
-    from analytics.report import report_html
     from analytics.review import month_review
+    from presentation.report import report_html
 
     filters = Filters(branches=tuple(args.branch), regions=tuple(args.region))
     try:

@@ -4,21 +4,17 @@ DESIGN.md, "Complaint causes" and "Complaint iceberg". Shares are fractions in [
 """
 from __future__ import annotations
 
-import logging
-import functools
 import math
-import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
 
 import pandas as pd
 
-from analytics.filters import (FilterError, Filters, add_months, month_key_sql, month_label, period_days,
-                              previous_period, where_sql)
-from analytics.query import count, fetch_all, fetch_df, fetch_one, non_blank, number, shared
+from analytics.filters import FilterError, Filters, add_months, period_days, previous_period, where_sql
+from analytics.memo import shared
 from analytics.stats import ProportionTest, RateTest, count_rate_test, two_proportion_z_test, wilson_interval
+from store.query import count, fetch_all, fetch_df, fetch_one, non_blank, number
+from store.sums import month_key_sql, month_label
 
 VITAL_FEW_CUMULATIVE = 0.8
 DEFAULT_SLA_HOURS = 24.0
@@ -192,138 +188,6 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
 
 
 # -- keyword-derived causes -------------------------------------------------------------------------
-
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_LATIN_WORD = re.compile(r"[a-z][a-z0-9']*[a-z0-9]|[a-z]")
-_EN_STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each even ever every few for from
-further get got had has have having he her here hers him his how i if in into is it its itself just
-me more most my no nor not now of off on once only or other our ours out over own same she should so
-some still such than that the their them then there these they this those through to too under until
-up upon us very was we were what when where which while who whom why will with would you your yours
-yet really one two day days time times again please thank thanks customer customers
-""".split())
-_ZH_STOPWORDS = frozenset("""
-的 了 是 我 你 他 她 它 我们 你们 他们 她们 在 和 与 及 也 就 都 很 还 又 被 把 给 对 从 这 那 这个 那个 这样
-那样 一个 一次 有 没 吗 呢 吧 啊 呀 哦 嗯 个 得 地 着 过 说 要 会 能 让 但 但是 而且 因为 所以 如果 就是 还是
-一下 已经 非常 太 真 真的 比较 什么 怎么 为什么 可以 自己 时候 今天 昨天 客户 您 请 谢谢
-""".split())
-_MIN_PRECISION = 0.6
-
-
-def _stem(word: str) -> str:
-    """A light English stem (plural and possessive endings) so 'fees' and 'fee' meet."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-@functools.cache
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-def complaint_tokens(text: str | None, cut: dict[str, list[str]] | None = None) -> frozenset[str]:
-    """Words of a complaint: jieba for Chinese runs, a regex and a stopword list for English.
-
-    `cut` remembers the words of each Chinese run across calls (see complaint_token_sets).
-    """
-    if not isinstance(text, str) or not text.strip():
-        return frozenset()
-    lowered = text.lower()
-    words: set[str] = set()
-    runs = _CJK_RUN.findall(lowered)
-    if runs:
-        jieba = _jieba()
-        for run in runs:
-            found = cut.get(run) if cut is not None else None
-            if found is None:
-                found = [w for w in jieba.lcut(run) if w.strip() and w not in _ZH_STOPWORDS]
-                if cut is not None:
-                    cut[run] = found
-            words.update(found)
-    for word in _LATIN_WORD.findall(_CJK_RUN.sub(" ", lowered)):
-        if len(word) >= 3 and word not in _EN_STOPWORDS:
-            words.add(_stem(word))
-    return frozenset(words)
-
-
-def complaint_token_sets(texts) -> dict[str, frozenset[str]]:
-    """complaint_tokens of each distinct text. Complaints share most of their sentences (a
-    product's usual fault, a closing "please fix it soon"), and jieba is cut once per distinct
-    Chinese run: a month's 1,000 distinct texts of one cause held 54 distinct runs."""
-    cut: dict[str, list[str]] = {}
-    return {text: complaint_tokens(text, cut) for text in set(texts)}
-
-
-def learn_cause_keywords(labelled: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Keywords per cause from complaints whose cause is known (columns text, cause).
-
-    A word is a keyword of a cause when at least 60% of the labelled complaints containing it have
-    that cause, and it appears in at least 2 of them (1 for a cause with fewer than 5 examples).
-    Its weight is that precision × ln(1 + number of the cause's complaints containing it).
-    """
-    word_total: Counter[str] = Counter()
-    word_by_cause: dict[str, Counter[str]] = defaultdict(Counter)
-    examples: Counter[str] = Counter()
-    cut: dict[str, list[str]] = {}
-    for text, cause in zip(labelled["text"], labelled["cause"]):
-        if not isinstance(cause, str) or not cause.strip():
-            continue
-        cause = cause.strip()
-        words = complaint_tokens(text, cut)
-        if not words:
-            continue
-        examples[cause] += 1
-        word_total.update(words)
-        word_by_cause[cause].update(words)
-    keywords: dict[str, dict[str, float]] = {}
-    for cause in sorted(word_by_cause):
-        least = 2 if examples[cause] >= 5 else 1
-        chosen = {}
-        for word, hits in word_by_cause[cause].items():
-            precision = hits / word_total[word]
-            if hits >= least and precision >= _MIN_PRECISION:
-                chosen[word] = precision * math.log1p(hits)
-        if chosen:
-            keywords[cause] = chosen
-    return keywords
-
-
-def derive_causes(labelled: pd.DataFrame, unlabelled_texts: Iterable[str | None]) -> list[str | None]:
-    """A cause for each unlabelled complaint text, from keywords learnt on labelled complaints.
-
-    Pure (no database, no downloads): the loaders call it at import time for complaints without a
-    cause. Each text scores the sum of its keywords' weights per cause; the highest score wins, ties
-    go to the cause name that sorts first, and a text with no keyword gets None.
-    """
-    keywords = learn_cause_keywords(labelled)
-    by_word: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for cause, words in keywords.items():
-        for word, weight in words.items():
-            by_word[word].append((cause, weight))
-    derived: list[str | None] = []
-    memo: dict[str, str | None] = {}
-    cut: dict[str, list[str]] = {}
-    for text in unlabelled_texts:
-        key = text if isinstance(text, str) else ""
-        if key not in memo:
-            scores: dict[str, float] = defaultdict(float)
-            for word in complaint_tokens(key, cut):
-                for cause, weight in by_word.get(word, ()):
-                    scores[cause] += weight
-            memo[key] = min(scores, key=lambda c: (-scores[c], c)) if scores else None
-        derived.append(memo[key])
-    return derived
-
 
 # -- resolution -----------------------------------------------------------------------------------
 
@@ -561,8 +425,7 @@ def resolution_time_distribution(con, filters: Filters = Filters(), sla_hours: f
 
 
 __all__ = ["ComplaintCounts", "complaint_counts", "cause_pareto", "pareto", "pareto_of_rising", "rising_causes",
-           "complaint_tokens",
-           "learn_cause_keywords", "derive_causes", "ResolutionStats", "ResolutionChange",
+           "ResolutionStats", "ResolutionChange",
            "resolution_stats", "resolution_change", "RepeatComplainants", "repeat_complainants",
            "ComplaintIceberg", "iceberg", "complaint_iceberg", "complaint_trend", "complaint_volume_change",
            "resolution_time_distribution"]

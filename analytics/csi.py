@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from analytics import moments, ratings
-from analytics.filters import FilterError, Filters, month_key_sql, month_label, where_sql
-from analytics.query import apart, count, fetch_df, fetch_record, number, shared, shared_results
+from analytics.filters import FilterError, Filters, where_sql
+from analytics.memo import apart, shared, shared_results
 from analytics.stats import WelchTest, mean_interval, welch_t_test
+from store.query import count, fetch_df, fetch_record, number
+from store.sums import month_key_sql, month_label
 
 STATED, DERIVED, EQUAL = "stated", "derived", "equal"
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from analytics.query import fetch_all, fetch_one
-from loaders.errors import FeedbackError
-from loaders.store import quote_identifier
+from store.db import quote_identifier
+from store.errors import FeedbackError
+from store.query import fetch_all, fetch_one
+from store.sums import TABLES, TALLIES
 
 
 class FilterError(FeedbackError):
@@ -47,21 +48,6 @@ class Filters:
             if isinstance(value, datetime):
                 object.__setattr__(self, name, value.date())
 
-
-@dataclass(frozen=True)
-class TableColumns:
-    date: str
-    columns: dict[str, str] = field(default_factory=dict)  # Filters field -> column of the table
-
-
-_COMMON = {"regions": "region", "branches": "branch", "channels": "channel",
-           "segments": "segment", "products": "product"}
-
-TABLES: dict[str, TableColumns] = {
-    "survey_response": TableColumns("responded_at", dict(_COMMON)),
-    "nps_response": TableColumns("responded_at", {**_COMMON, "touchpoints": "touchpoint"}),
-    "complaint": TableColumns("received_at", dict(_COMMON)),
-}
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -104,15 +90,6 @@ def where_sql(filters: Filters, table: str, alias: str | None = None, *,
     return (" AND ".join(clauses) if clauses else "TRUE"), params
 
 
-# -- tallies ------------------------------------------------------------------------------------
-# A tally holds, per import, month and value of every filter column of its table, the sums of some
-# per-row measures (an NPS response's promoter 1 or 0, a text's sentiment and its square, ...). Its
-# date column keeps the table's name and holds the month's first instant, so where_sql selects the
-# same months from it as from the rows when a selection is whole months: a metric then sums a few
-# thousand tally rows instead of a million. The loaders write a batch's tally in its import.
-TALLIES = {"survey_response": "survey_tally", "nps_response": "nps_tally", "complaint": "complaint_tally"}
-
-
 def whole_months(filters: Filters) -> bool:
     """Whether the selection's dates start and end on month boundaries (or are open)."""
     starts = filters.date_from is None or filters.date_from.day == 1
@@ -130,33 +107,9 @@ def tallied(table: str, measures: dict[str, str], *selections: Filters) -> str:
     return f"(SELECT {', '.join(columns)} FROM {table})"
 
 
-def tally_sql(table: str, measures: dict[str, str], *, every_batch: bool = False) -> tuple[str, str]:
-    """(columns, SELECT) of `table`'s tally rows: batch $batch's, or every batch's."""
-    spec = TABLES[table]
-    keys = [*spec.columns.values()]
-    columns = ["batch_id", spec.date, *keys, *measures]
-    select = (f"SELECT batch_id, date_trunc('month', {spec.date}), {', '.join(keys)}, "
-              + ", ".join(f"sum({expression})" for expression in measures.values())
-              + f" FROM {table}" + ("" if every_batch else " WHERE batch_id = $batch") + " GROUP BY ALL")
-    return ", ".join(columns), select
-
-
 def is_filtered(filters: Filters, table: str) -> bool:
     """Whether any filter applies to `table` (lets a metric skip a join when none does)."""
     return where_sql(filters, table)[0] != "TRUE"
-
-
-def month_key_sql(column: str) -> str:
-    """An integer YYYYMM for a timestamp column: grouping on it is several times faster than on
-    strftime's text; month_label turns the few keys of a result back into 'YYYY-MM'."""
-    return f"(year({column}) * 100 + month({column}))"
-
-
-def month_label(key) -> str | None:
-    if key is None or key != key:  # NULL or NaN
-        return None
-    key = int(key)
-    return f"{key // 100:04d}-{key % 100:02d}"
 
 
 # -- periods ---------------------------------------------------------------------------------

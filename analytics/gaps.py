@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analytics import moments, ratings
 from analytics.complaints import DEFAULT_SLA_HOURS, resolution_stats
 from analytics.csi import csi_score
-from analytics import moments, ratings
 from analytics.filters import Filters, where_sql
+from analytics.memo import apart, shared_results
 from analytics.nps import nps_score
-from analytics.query import apart, count, fetch_df, fetch_record, number, shared_results
+from store.query import count, fetch_df, fetch_record, number
 
 UNGROUPED = ratings.UNGROUPED  # the dimension of an item that names none
 

@@ -22,9 +22,10 @@ import duckdb
 import numpy as np
 
 from analytics import ratings
-from analytics.filters import TABLES, Filters, whole_months
-from analytics.query import shared
-from loaders.errors import QueryError
+from analytics.filters import Filters, whole_months
+from analytics.memo import shared
+from store.errors import QueryError
+from store.sums import TABLES
 
 SUMS_SQL = """
 SELECT month,

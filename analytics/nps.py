@@ -11,20 +11,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, month_key_sql, month_label, tallied, where_sql
-from analytics.query import count, fetch_all, fetch_df, non_blank, shared
+from analytics.filters import FilterError, Filters, tallied, where_sql
+from analytics.memo import shared
 from analytics.stats import nps_standard_error
-from loaders.store import quote_identifier
+from store.db import quote_identifier
+from store.query import count, fetch_all, fetch_df, non_blank
+from store.sums import NPS_MEASURES, month_key_sql, month_label
 
 SIGNIFICANCE_Z = 1.96  # DESIGN.md: |Δ| > 1.96 × sqrt(SE₁² + SE₂²)
 
 BREAKDOWN_COLUMNS = ("touchpoint", "branch", "region", "channel", "segment", "product")
 
-# What a response counts as: 1 in one of these, 0 in the others; a score outside 0–10 counts in
-# none. The metrics sum them over nps_response's rows, or over its monthly tally (filters.tallied).
-NPS_MEASURES = {"promoters": "CAST(score BETWEEN 9 AND 10 AS BIGINT)",
-                "passives": "CAST(score BETWEEN 7 AND 8 AS BIGINT)",
-                "detractors": "CAST(score BETWEEN 0 AND 6 AS BIGINT)"}
 _VALID = "promoters + passives + detractors"
 
 NPS_COUNTS_SQL = """

@@ -2,7 +2,7 @@
 
 survey_response holds a respondent's ratings as one list per kind (satisfaction_scores, ...), and
 survey_item says which item sits at which position of the list; an item keeps its position in every
-batch (loaders/store.py). So a metric aggregates every respondent's ratings in one pass over
+batch (store/db.py). So a metric aggregates every respondent's ratings in one pass over
 survey_response, with the sidebar's filters as a plain WHERE on the respondent's own columns and no
 join. The long view survey_rating stays the definition; these helpers give the same numbers as one
 GROUP BY item_code over it would. Positions that share an item_code (an item reworded or put on
@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from analytics.query import fetch_all, shared
-from loaders.store import SCORE_LISTS
+from analytics.memo import shared
+from store.db import SCORE_LISTS
+from store.query import fetch_all
 
 POSITIONS_SQL = """
 SELECT kind, position, min(item_code), min(item_text), min(dimension), min(scale_min), max(scale_max)

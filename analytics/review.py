@@ -25,16 +25,17 @@ from datetime import datetime
 
 import pandas as pd
 
-from analytics.complaints import (ComplaintCounts, cause_pareto, complaint_counts, complaint_volume_change,
-                                  rising_causes)
+from analytics.changes import Change, complaints_headline, csi_headline, negative_share_headline, nps_headline
+from analytics.complaints import (
+    ComplaintCounts, cause_pareto, complaint_counts, complaint_volume_change, rising_causes
+)
 from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
 from analytics.filters import Filters, add_months, month_filters, trend_window, where_sql
-from analytics.findings import (Change, complaints_headline, csi_headline, negative_share_headline,
-                                nps_headline)
 from analytics.gaps import GapModel, gap_model
+from analytics.memo import apart, shared_results
 from analytics.nps import nps_change, nps_change_by, nps_trend
-from analytics.query import apart, fetch_df, non_blank, number, shared_results
 from analytics.sentiment import ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
+from store.query import fetch_df, non_blank, number
 
 # The story's sections in the order the page and the report tell them; each is a heading id.
 SECTIONS = ("headlines", "csi", "gaps", "nps", "complaints", "sentiment", "verbatims", "actions")

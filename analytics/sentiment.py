@@ -5,102 +5,18 @@ as 2p - 1 (DESIGN.md, "Sentiment"); the language is decided by the share of CJK 
 """
 from __future__ import annotations
 
-import os
-import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, month_key_sql, month_label, tallied, where_sql
-from analytics.query import count, fetch_df, fetch_record, non_blank, number, shared
-from analytics.stats import (ProportionTest, WelchTest, mean_interval, two_proportion_z_test,
-                             welch_t_test, wilson_interval)
-
-NEGATIVE_BELOW = -0.05
-POSITIVE_ABOVE = 0.05
-CJK_SHARE_FOR_CHINESE = 0.3
-
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
-# Below this many distinct texts, starting worker processes costs more than it saves.
-_PARALLEL_FROM = 4000
-_CHUNKS_PER_WORKER = 32
-
-
-def detect_language(text: str | None) -> str | None:
-    """'zh' when CJK characters are at least 30% of the letters, 'en' when there are Latin letters."""
-    if not text:
-        return None
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
-    if cjk + latin == 0:
-        return None
-    return "zh" if cjk / (cjk + latin) >= CJK_SHARE_FOR_CHINESE else "en"
-
-
-def polarity(text: str | None) -> tuple[str | None, float | None]:
-    """Return (language, polarity) of one text; (None, None) for text with no letters."""
-    language = detect_language(text)
-    if language == "en":
-        from analytics.english_sentiment import english_polarity
-
-        # TextBlob(text).sentiment.polarity to the same bits, about three times faster
-        return language, float(english_polarity(text))
-    if language == "zh":
-        from analytics.chinese_sentiment import positive_probability
-
-        return language, 2.0 * float(positive_probability(text)) - 1.0
-    return None, None
-
-
-def _score_chunk(texts: list[str]) -> list[tuple[str | None, float | None]]:
-    return [polarity(t) for t in texts]
-
-
-def score_texts(texts: Iterable[str | None], workers: int | None = None,
-                parallel_from: int = _PARALLEL_FROM) -> pd.DataFrame:
-    """Score each distinct non-empty text once.
-
-    Returns a frame with columns text, language, sentiment, one row per distinct text, so a
-    caller joins it back to its rows; the same text is never scored twice.
-    """
-    distinct = sorted({t for t in texts if isinstance(t, str) and t.strip()})
-    if not distinct:
-        return pd.DataFrame({"text": pd.Series(dtype=str), "language": pd.Series(dtype=str),
-                             "sentiment": pd.Series(dtype=float)})
-    workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(distinct) >= parallel_from:
-        # The English lexicon loads here, once per process, before the pool forks, so the workers
-        # share it. SnowNLP's models are not loaded here: they are large, and the import process
-        # already holds the file; each worker loads them when it meets Chinese text.
-        polarity("good")
-        # Many small chunks: the texts are sorted, so Chinese (several times slower per text)
-        # comes last; with a few large chunks one worker is left scoring the last one alone.
-        chunk = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
-        parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            scored = [pair for part in pool.map(_score_chunk, parts) for pair in part]
-    else:
-        scored = _score_chunk(distinct)
-    return pd.DataFrame({
-        "text": distinct,
-        "language": [language for language, _ in scored],
-        "sentiment": [value for _, value in scored],
-    })
-
-
-def sentiment_label(value: float | None) -> str | None:
-    """negative below -0.05, positive above 0.05, else neutral (DESIGN.md)."""
-    if value is None or pd.isna(value):
-        return None
-    if value < NEGATIVE_BELOW:
-        return "negative"
-    if value > POSITIVE_ABOVE:
-        return "positive"
-    return "neutral"
-
+from analytics.filters import FilterError, Filters, tallied, where_sql
+from analytics.memo import shared
+from analytics.stats import (
+    ProportionTest, WelchTest, mean_interval, two_proportion_z_test, welch_t_test, wilson_interval
+)
+from store.query import count, fetch_df, fetch_record, non_blank, number
+from store.sums import SENTIMENT_MEASURES, month_key_sql, month_label
+from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
 
 # -- aggregates for the views -------------------------------------------------------------------
 # Sentiment is scored once at import and stored; these only aggregate it, in DuckDB.
@@ -118,15 +34,6 @@ SELECT '{source}' AS source, {text} AS text, {date} AS happened_at, branch, cust
 FROM {table}
 WHERE sentiment IS NOT NULL AND {where}
 """
-
-# What a row adds to the aggregates: a scored text counts 1 with its polarity and the polarity's
-# square (for the sd), and 1 more as negative or positive. The aggregates sum them over the rows of a
-# source, or over its monthly tally (filters.tallied); an unscored row adds nothing.
-SENTIMENT_MEASURES = {"texts": "CAST(sentiment IS NOT NULL AS BIGINT)",
-                      "sentiment_sum": "coalesce(sentiment, 0)",
-                      "sentiment_squares": "coalesce(sentiment * sentiment, 0)",
-                      "negative": f"CAST(coalesce(sentiment < {NEGATIVE_BELOW}, false) AS BIGINT)",
-                      "positive": f"CAST(coalesce(sentiment > {POSITIVE_ABOVE}, false) AS BIGINT)"}
 
 TALLY_ROWS_SQL = """
 SELECT '{source}' AS source, {date} AS happened_at, branch, texts, sentiment_sum, sentiment_squares, negative, positive

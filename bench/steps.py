@@ -145,7 +145,7 @@ def step_limit(args: dict) -> dict:
 # --- sentiment -------------------------------------------------------------------------------
 
 def _rate(texts: list[str], workers: int | None) -> dict:
-    from analytics.sentiment import score_texts
+    from text.sentiment import score_texts
 
     started = _now()
     scored = score_texts(texts, workers=workers, parallel_from=2 if workers != 1 else 10 ** 12)
@@ -160,10 +160,9 @@ def step_sentiment(args: dict) -> dict:
 
     import duckdb
 
-    from analytics.sentiment import detect_language
+    import text.chinese_sentiment as chinese_scorer
     from loaders.demo import distinct_texts
-
-    import analytics.chinese_sentiment as chinese_scorer
+    from text.sentiment import detect_language
 
     scale = float(args["scale"])
     english = distinct_texts(max(MIN_TEXTS, round(FULL_ENGLISH_TEXTS * scale)), "en")
@@ -230,8 +229,9 @@ def variants(con, only: list[str] | None = None) -> dict:
     all_time: a custom period over the whole range of the data, against the equally long period
     before it (empty), the heaviest a manager can ask for.
     """
-    from analytics.filters import (Filters, month_filters, previous_period, resolve_period, same_period_last_year,
-                                   trend_window)
+    from analytics.filters import (
+        Filters, month_filters, previous_period, resolve_period, same_period_last_year, trend_window
+    )
 
     whole = resolve_period(con, Filters())
     chosen = {}
@@ -299,7 +299,7 @@ def step_queries(args: dict) -> dict:
     caches per data version; the first render after an import pays this).
     """
     from bench.page_calls import record
-    from loaders.store import connect
+    from store.db import connect
 
     # the app's configuration, so the recorder's dashboard and these timings share one database
     con = connect(args["db"])
@@ -383,7 +383,7 @@ def _plain_filters(filters) -> dict | None:
 
 def step_peer_queries(args: dict) -> dict:
     from bench import peer
-    from loaders.store import connect
+    from store.db import connect
 
     started = _now()
     frames, read_seconds = peer.load(args["files"])

@@ -11,8 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from loaders.errors import FeedbackError, ValidationError
-from loaders.store import connect, default_db_path
+from loaders.errors import ValidationError
+from store.db import connect, default_db_path
+from store.errors import FeedbackError
 
 EXIT_INVALID = 2
 

@@ -18,8 +18,8 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from loaders.errors import FeedbackError, QueryError
-from loaders.store import transaction
+from store.db import transaction
+from store.errors import FeedbackError, QueryError
 
 PASSPHRASE_SETTING = "analyst_passphrase_hash"
 ATTEMPTS_SETTING = "analyst_passphrase_attempts"

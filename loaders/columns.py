@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from loaders.errors import LoadError, UnknownKindError
 from loaders.read import ROW_COLUMN, SourceTable
-from loaders.store import quote_identifier
+from store.db import quote_identifier
 
 KINDS = ("survey", "nps", "complaints", "management_survey", "standards")
 KIND_ALIASES = {"management": "management_survey", "complaint": "complaints",

@@ -1,11 +1,9 @@
-"""The dashboard's own errors: each says what went wrong in words an analyst can act on."""
+"""The loaders' errors: a file that cannot be read, and the rows that break the contract."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-class FeedbackError(Exception):
-    """Base of every error the dashboard raises on purpose."""
+from store.errors import FeedbackError
 
 
 class LoadError(FeedbackError):
@@ -14,10 +12,6 @@ class LoadError(FeedbackError):
 
 class UnknownKindError(LoadError):
     """The headers do not say which kind of file this is; the analyst (or --kind) has to."""
-
-
-class QueryError(FeedbackError):
-    """The store refused or failed a query."""
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,17 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from loaders.columns import (ColumnMapping, infer_mapping, is_column_guide_sheet, is_questions_sheet,
-                             layout_key, normalise_kind)
-from loaders.errors import FeedbackError, LoadError, QueryError, RowProblem, ValidationError
+from loaders.columns import (
+    DIMENSION_WORDS, ColumnMapping, infer_mapping, is_column_guide_sheet, is_questions_sheet, layout_key,
+    normalise_header, normalise_kind
+)
+from loaders.errors import LoadError, RowProblem, ValidationError
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
-from loaders.store import (RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions,
-                           write_sums)
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
+from store.db import RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, write_sums
+from store.errors import FeedbackError, QueryError
+from text.causes import derive_causes
+from text.sentiment import score_texts
 
 Progress = Callable[[float, str], None]
 
@@ -244,8 +248,6 @@ def _rejected_json(con, source: SourceTable) -> str:
 
 
 def _score_sentiment(con, kind: str) -> int:
-    from analytics.sentiment import score_texts
-
     column = TEXT_COLUMN.get(kind)
     if column is None:
         return 0
@@ -266,18 +268,13 @@ def _derive_causes(con) -> None:
     ).fetchall()
     derived = pd.DataFrame({"text": pd.Series(dtype=str), "cause": pd.Series(dtype=str)})
     if missing:
-        try:
-            from analytics.complaints import derive_causes
-        except ImportError:
-            derive_causes = None
-        if derive_causes is not None:
-            labelled = con.execute(
-                f"SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
-                " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
-                " WHERE cause_source = 'given' AND description IS NOT NULL").df()
-            texts = [r[0] for r in missing]
-            causes = derive_causes(labelled, texts)
-            derived = pd.DataFrame({"text": texts, "cause": list(causes)})
+        labelled = con.execute(
+            f"SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
+            " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
+            " WHERE cause_source = 'given' AND description IS NOT NULL").df()
+        texts = [r[0] for r in missing]
+        causes = derive_causes(labelled, texts)
+        derived = pd.DataFrame({"text": texts, "cause": list(causes)})
     con.register("derived_cause_frame", derived)
     con.execute("CREATE OR REPLACE TEMP TABLE derived_cause AS SELECT text::VARCHAR AS text,"
                 " cause::VARCHAR AS cause FROM derived_cause_frame WHERE cause IS NOT NULL")
@@ -387,8 +384,6 @@ def _write_standards(con, batch_id: str, mapping: ColumnMapping) -> int:
 
 
 def _normalise_dimensions(con, table: str, batch_id: str) -> None:
-    from loaders.columns import DIMENSION_WORDS, normalise_header
-
     for dimension, words in DIMENSION_WORDS.items():
         keys = [normalise_header(w) for w in words]
         con.execute(

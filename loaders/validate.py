@@ -14,7 +14,7 @@ import duckdb
 from loaders.columns import ACTUAL_RULES, ColumnMapping, Field, fields_of
 from loaders.errors import RowProblem
 from loaders.read import ROW_COLUMN, SourceTable
-from loaders.store import quote_identifier
+from store.db import quote_identifier
 
 # Dates analysts' exports use besides ISO 8601 (which TRY_CAST reads). Day-first and month-first
 # forms such as 03/04/2026 are ambiguous, so they are refused with a message rather than guessed.

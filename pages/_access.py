@@ -13,11 +13,12 @@ import datetime as dt
 
 import streamlit as st
 
-from loaders.access import GRANT_HOURS, check_passphrase, grant_valid, locked_for, passphrase_hash
-from loaders.access import MAX_FAILURES
+from loaders.access import (
+    GRANT_HOURS, MAX_FAILURES, check_passphrase, grant_valid, locked_for, passphrase_hash
+)
 from pages import _keys as keys
 from pages._common import cursor, t
-from pages._upload import Access, email_allowed, plain
+from presentation.upload import Access, email_allowed, plain
 
 
 def _secrets_section(name: str):

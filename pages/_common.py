@@ -3,7 +3,7 @@ mode, the words, and the few ways the dashboard shows things (headline tiles, fi
 tables, quotes).
 
 Presentation mode (?present=1) is for the monthly review on a shared screen: larger text, the
-filters tucked away, and every table and quote masked (analytics.masking) here, in the only
+filters tucked away, and every table and quote masked (presentation.masking) here, in the only
 functions through which a page shows customers' data.
 """
 from __future__ import annotations
@@ -18,13 +18,14 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from analytics.charts import drawn_once, enlarged
-from analytics.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
-from analytics.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from analytics.masking import ID_COLUMNS, mask_id, mask_text
-from loaders.errors import FeedbackError
-from loaders.store import connect, data_version, default_db_path
 from pages import _keys as keys
+from presentation.charts import drawn_once, enlarged
+from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
+from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from presentation.masking import ID_COLUMNS, mask_id, mask_text
+from presentation.upload import plain
+from store.db import connect, data_version, default_db_path
+from store.errors import FeedbackError
 
 LANGUAGE_KEY = keys.LANGUAGE
 IMPORTS_PAGE = "pages/imports.py"
@@ -264,7 +265,7 @@ def show_findings(findings: list[Finding]) -> None:
 
 def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None, select: bool = False,
                empty_text: str | None = None):
-    """A Plotly figure from analytics.charts, drawn with its own theme (not Streamlit's).
+    """A Plotly figure from presentation.charts, drawn with its own theme (not Streamlit's).
 
     A chart function returns None when it has nothing to draw: the reader gets a sentence saying
     what is missing (`empty` names it), never an empty axis.
@@ -398,8 +399,6 @@ def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, st
 
 def markdown_text(text: str) -> str:
     """Text from a customer or a file shown in markdown exactly as written."""
-    from pages._upload import plain
-
     return plain(text)
 
 

@@ -13,12 +13,14 @@ from datetime import date
 
 import streamlit as st
 
-from analytics.filters import (FilterOptions, Filters, latest_full_month, month_filters, months_between,
-                               previous_period, same_period_last_year)
-from analytics.formats import fmt_month, fmt_period
+from analytics.filters import (
+    FilterOptions, Filters, filter_options, latest_full_month, month_filters, months_between, previous_period,
+    same_period_last_year
+)
 from pages import _keys as keys
-from analytics.i18n import translate
 from pages._common import IMPORTS_PAGE, labels, language, load, presenting, t
+from presentation.formats import fmt_month, fmt_period
+from presentation.i18n import translate
 
 CUSTOM = "custom"
 COMPARE_PREVIOUS = "previous"
@@ -43,8 +45,6 @@ class Selection:
 
 
 def _options() -> FilterOptions:
-    from analytics.filters import filter_options
-
     return load(filter_options)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import charts, findings
-from analytics.complaints import (DEFAULT_COMPLAINT_SHARE, complaint_counts, complaint_volume_change, iceberg,
-                                  pareto_of_rising, repeat_complainants, resolution_change,
-                                  resolution_time_distribution, rising_causes)
-from analytics.formats import fmt_share
+from analytics import changes
+from analytics.complaints import (
+    DEFAULT_COMPLAINT_SHARE, complaint_counts, complaint_volume_change, iceberg, pareto_of_rising,
+    repeat_complainants, resolution_change, resolution_time_distribution, rising_causes
+)
 from pages import _keys as keys
 from pages._common import call, language, load, load_all, require_router, show_change, show_chart, t
 from pages._filters import no_data, selection
+from presentation import charts, findings
+from presentation.formats import fmt_share
 
 ICEBERG_SHARES = (0.01, 0.02, 0.04, 0.05, 0.1, 0.2, 0.25, 0.5)
 
@@ -30,8 +32,8 @@ repeat, resolution, counts, rising, resolution_times = load_all(
 pareto = pareto_of_rising(rising)
 if not resolution.current.n:
     no_data("empty.what.complaints", chosen)
-headlines = findings.resolution_headlines(resolution)
-tiles = (findings.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
+headlines = changes.resolution_headlines(resolution)
+tiles = (changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
                                                               now, before)),
          headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"])
 for column, tile in zip(st.columns(len(tiles)), tiles):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import charts, findings
+from analytics import changes
 from analytics.csi import compare_attributes, csi_change_with_trend, quadrants
 from analytics.filters import company_wide, one_branch, trend_window
 from pages import _keys as keys
-from pages._common import labels, language, load, require_router, show_change, show_chart, show_findings, show_table, t
+from pages._common import (
+    labels, language, load, require_router, show_change, show_chart, show_findings, show_table, t
+)
 from pages._filters import no_data, selection
+from presentation import charts, findings
 
 AGAINST = ("period", "branch", "company")
 VIEWS = ("radar", "bars", "line")
@@ -41,7 +44,7 @@ with right:
 change, trend = load(csi_change_with_trend, now, other, trend_window(now))
 if not change.current.n:
     no_data("empty.what.csi", chosen)
-headline = findings.csi_headline(change)
+headline = changes.csi_headline(change)
 attributes = compare_attributes(change.current.attributes, change.previous.attributes)
 
 tile, statement = st.columns([1, 3])

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import charts, findings
 from analytics.gaps import gap_model
 from pages._common import language, load, require_router, show_chart, show_table, t
 from pages._filters import no_data, selection
+from presentation import charts, findings
 
 require_router()
 chosen = selection()

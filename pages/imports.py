@@ -1,7 +1,7 @@
 """Imports: analysts upload spreadsheets, check the mapping and rows, import and undo; everyone reads
 the history and the row counts, and may download the templates.
 
-Every change of data goes through pages._upload.run_import / run_undo, which check the role this
+Every change of data goes through presentation.upload.run_import / run_undo, which check the role this
 run computed on the server; the controls are only drawn for analysts as well.
 """
 from __future__ import annotations
@@ -9,20 +9,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.export import to_csv_bytes
 from loaders.access import AccessError
 from loaders.columns import KINDS, RATING_KINDS
-from loaders.errors import FeedbackError, UnknownKindError, ValidationError
+from loaders.errors import UnknownKindError, ValidationError
 from loaders.importer import history, rejected_rows, row_counts
 from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import cursor, language, presenting, require_router, show_frame, t
-from pages._upload import (RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
-                           check_upload, imported_as, lacks_ratings, mapping_from_table,
-                           mapping_table, missing_fields, plain, preview_labels, problems_frame, read_upload,
-                           report_file_name, run_import, run_undo, target_label, target_options,
-                           with_mapping)
+from presentation.export import to_csv_bytes
+from presentation.upload import (
+    RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
+    lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
+    read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping
+)
+from store.errors import FeedbackError
 
 require_router()
 

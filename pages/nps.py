@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import charts, findings
+from analytics import changes
 from analytics.filters import trend_window
 from analytics.nps import detractor_verbatims, nps_change, nps_change_by, nps_trend
 from pages._common import call, language, load_all, require_router, show_change, show_chart, show_verbatims, t
 from pages._filters import no_data, selection
+from presentation import charts, findings
 
 require_router()
 chosen = selection()
@@ -23,7 +24,7 @@ change, trend, by_touchpoint, by_branch, verbatims = load_all(
     call(nps_change_by, now, before, "branch"), call(detractor_verbatims, now, 50))
 if not change.current.n:
     no_data("empty.what.nps", chosen)
-headline = findings.nps_headline(change)
+headline = changes.nps_headline(change)
 for column, tile in zip(st.columns(3), (headline, *findings.nps_mix_headlines(change))):
     with column:
         show_change(tile, vs)

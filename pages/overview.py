@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import charts, findings
+from analytics import changes
 from analytics.complaints import complaint_trend, complaint_volume_change, resolution_change, rising_causes
 from analytics.csi import compare_attributes, csi_change_with_trend
 from analytics.filters import trend_window
@@ -11,6 +11,7 @@ from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.sentiment import sentiment_by, sentiment_change
 from pages._common import call, language, load_all, require_router, show_change, show_chart, show_findings, t
 from pages._filters import no_data, selection
+from presentation import charts, findings
 
 require_router()
 chosen = selection()
@@ -31,10 +32,10 @@ window = trend_window(now)
 if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.current.n)):
     no_data("empty.what.feedback", chosen)
 
-headlines = (findings.nps_headline(nps), findings.csi_headline(csi),
-             findings.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
+headlines = (changes.nps_headline(nps), changes.csi_headline(csi),
+             changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
                                                                   now, before)),
-             findings.negative_share_headline(sentiment))
+             changes.negative_share_headline(sentiment))
 for column, headline in zip(st.columns(len(headlines)), headlines):
     with column:
         show_change(headline, vs)

@@ -1,17 +1,19 @@
 """Monthly review: the month's story top to bottom, as a team walks through it on a shared screen,
-and the same story as a report file to circulate (analytics.story, analytics.report)."""
+and the same story as a report file to circulate (presentation.story, presentation.report)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from analytics.filters import months_between
-from analytics.formats import fmt_month
-from analytics.report import report_html
 from analytics.review import month_review
-from analytics.story import story
 from pages import _keys as keys
-from pages._common import (language, load, require_router, show_change, show_chart, show_findings, show_quote, t)
+from pages._common import (
+    language, load, require_router, show_change, show_chart, show_findings, show_quote, t
+)
 from pages._filters import choose_month, review_month, selection
+from presentation.formats import fmt_month
+from presentation.report import report_html
+from presentation.story import story
 
 _MARK = {"good": ":green[**▲**]", "bad": ":red[**▼**]"}
 

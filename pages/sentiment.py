@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import charts, findings
+from analytics import changes
 from analytics.filters import month_filters, one_branch, trend_window
-from analytics.formats import fmt_month
 from analytics.sentiment import ALL_SOURCES, SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
 from pages import _keys as keys
-from pages._common import (call, labels, language, load, load_all, require_router, selected, show_change, show_chart,
-                           show_verbatims, t)
+from pages._common import (
+    call, labels, language, load, load_all, require_router, selected, show_change, show_chart, show_verbatims,
+    t
+)
 from pages._filters import no_data, selection
+from presentation import charts, findings
+from presentation.formats import fmt_month
 
 require_router()
 chosen = selection()
@@ -28,7 +31,7 @@ change, trend, by_branch, by_source = load_all(
     call(sentiment_by, now, "branch", source), call(sentiment_by, now, "source"))
 if not change.current.n:
     no_data("empty.what.sentiment", chosen)
-polarity, negative = findings.polarity_headline(change), findings.negative_share_headline(change)
+polarity, negative = changes.polarity_headline(change), changes.negative_share_headline(change)
 tiles = st.columns([1, 1, 2])
 for column, tile in zip(tiles, (polarity, negative)):
     with column:

@@ -11,7 +11,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from loaders.store import connect  # noqa: E402
+from store.db import connect
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
 

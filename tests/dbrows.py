@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from loaders.store import SUMS_TABLES, quote_identifier, write_sums
+from store.db import SUMS_TABLES, quote_identifier, write_sums
 
 DEFAULT_AT = datetime(2026, 3, 15, 10, 0, 0)
 _BATCH_NAMESPACE = uuid.UUID("6f1c1e2a-5d1b-4c8e-9a57-3f0f4b2d9c11")
@@ -121,7 +121,7 @@ def _position(con, batch_id, code, text, dimension, kind, low, high, taken) -> i
 
 def complaints(con, rows: list[dict]) -> None:
     """Complaints as the import writes them: a description comes with its words, unless given."""
-    from analytics.complaints import complaint_tokens
+    from text.tokens import complaint_tokens
 
     insert(con, "complaint", [
         {"received_at": DEFAULT_AT, **r,

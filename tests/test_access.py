@@ -6,12 +6,13 @@ import subprocess
 import sys
 
 import pytest
-
-from loaders.access import (MAX_FAILURES, AccessError, check_passphrase, clear_passphrase, grant_valid,
-                            lock_seconds, locked_for, passphrase_hash, set_passphrase)
-from loaders.store import connect
-
 from conftest import PROJECT_ROOT
+
+from loaders.access import (
+    MAX_FAILURES, AccessError, check_passphrase, clear_passphrase, grant_valid, lock_seconds, locked_for,
+    passphrase_hash, set_passphrase
+)
+from store.db import connect
 
 RIGHT = "correct horse battery"
 T0 = dt.datetime(2026, 11, 2, 9, 0, 0)

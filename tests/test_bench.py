@@ -8,12 +8,12 @@ import sys
 from numbers import Number
 
 import pytest
+from conftest import PROJECT_ROOT
 
 from app import PAGES
 from bench.page_calls import SIDEBAR
 from bench.peer import PAGES as PEER_PAGES
 from bench.steps import percentile
-from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

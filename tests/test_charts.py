@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import dbrows
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-import dbrows
-from analytics import charts, findings
 from analytics.complaints import ComplaintIceberg, cause_pareto
 from analytics.csi import ImportancePerformance
 from analytics.nps import nps_trend
+from presentation import charts, findings
 
 COLORS = charts.COLORS
 

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import dbrows
 import pandas as pd
 import pytest
 
-import dbrows
-from analytics.complaints import (cause_pareto, complaint_counts, complaint_iceberg, complaint_tokens,
-                                  derive_causes, iceberg, pareto_of_rising, repeat_complainants,
-                                  resolution_change, resolution_stats, rising_causes)
+from analytics.complaints import (
+    cause_pareto, complaint_counts, complaint_iceberg, iceberg, pareto_of_rising, repeat_complainants,
+    resolution_change, resolution_stats, rising_causes
+)
 from analytics.filters import FilterError, Filters
+from text.causes import derive_causes
+from text.tokens import complaint_tokens
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 
@@ -258,8 +261,9 @@ def test_token_sets_cut_each_chinese_run_once_and_match_each_text_alone(monkeypa
 
 # -- complaint volume and resolution time for the views --------------------------------------------
 
-from analytics.complaints import (complaint_trend, complaint_volume_change,  # noqa: E402
-                                  resolution_time_distribution)
+from analytics.complaints import (  # noqa: E402
+    complaint_trend, complaint_volume_change, resolution_time_distribution
+)
 
 
 def test_complaint_trend_counts_each_month(con):

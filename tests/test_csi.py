@@ -4,13 +4,14 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import dbrows
 import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-import dbrows
-from analytics.csi import (attribute_changes, csi_by, csi_change, csi_score, importance_performance,
-                           key_drivers)
+from analytics.csi import (
+    attribute_changes, csi_by, csi_change, csi_score, importance_performance, key_drivers
+)
 from analytics.filters import FilterError, Filters
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from loaders import demo as demo_module
-from loaders.demo import (CAUSE_KEYWORDS, DEMO_FOLDER, FILE_NAMES, DemoData, distinct_texts, generate,
-                          write_files)
+from loaders.demo import (
+    CAUSE_KEYWORDS, DEMO_FOLDER, FILE_NAMES, DemoData, distinct_texts, generate, write_files
+)
 
 FRAMES = ["survey_responses", "survey_questions", "nps", "complaints", "management", "standards"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -350,7 +351,7 @@ def test_service_standards_give_gaps_two_to_four(demo):
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_comment_sentiment_matches_the_scores(demo, language):
-    from analytics.sentiment import polarity
+    from text.sentiment import polarity
 
     survey = demo.survey_responses.dropna(subset=["Comment"])
     survey = survey[survey["Comment"].str.contains(CJK) == (language == "zh")]

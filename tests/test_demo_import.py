@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from loaders.demo import DEMO_FOLDER, FILE_NAMES
 from loaders.importer import import_file
-from loaders.store import quote_identifier
+from store.db import quote_identifier
 
 
 def read_sheet(path, sheet: str) -> pd.DataFrame:
@@ -24,7 +24,7 @@ def read_sheet(path, sheet: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    from loaders.store import connect
+    from store.db import connect
 
     con = connect(tmp_path_factory.mktemp("demo") / "demo.duckdb")
     results = {kind: import_file(con, DEMO_FOLDER / name) for kind, name in FILE_NAMES.items()}

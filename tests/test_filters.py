@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import dbrows
 import pytest
 
-import dbrows
-from analytics.filters import (FilterError, Filters, data_range, filter_options, month_filters,
-                               previous_period, resolve_period, same_period_last_year, where_sql)
+from analytics.filters import (
+    FilterError, Filters, data_range, filter_options, month_filters, previous_period, resolve_period,
+    same_period_last_year, where_sql
+)
 
 
 def test_no_filter_is_true():
@@ -137,8 +139,9 @@ def test_filters_accept_lists_and_single_values():
 
 # -- the periods the dashboard's sidebar offers (views) ------------------------------------------
 
-from analytics.filters import (company_wide, latest_full_month, months_between, one_branch,  # noqa: E402
-                               period_days, trend_window)
+from analytics.filters import (  # noqa: E402
+    company_wide, latest_full_month, months_between, one_branch, period_days, trend_window
+)
 
 
 @pytest.mark.parametrize("last_day, today, expected", [

@@ -6,10 +6,11 @@ import math
 import pandas as pd
 import pytest
 
-from analytics import findings
-from analytics.findings import BAD, GOOD, NEUTRAL, Change
+from analytics import changes
 from analytics.nps import NpsResult, compare_nps
 from analytics.stats import two_proportion_z_test
+from presentation import findings
+from presentation.findings import BAD, GOOD, NEUTRAL, Change
 
 
 def nps_change(now: tuple[int, int, int], before: tuple[int, int, int]):
@@ -19,7 +20,7 @@ def nps_change(now: tuple[int, int, int], before: tuple[int, int, int]):
 def test_a_significant_nps_fall_is_bad_and_says_so():
     # now 20 promoters, 30 passives, 50 detractors: NPS −30; before 50, 30, 20: +30. Δ = −60.
     # SE now = 100·sqrt((.2 + .5 − .09)/100) = 7.81; before the same; SE_Δ = 11.05 → |Δ| > 1.96·11.05
-    change = findings.nps_headline(nps_change((20, 30, 50), (50, 30, 20)))
+    change = changes.nps_headline(nps_change((20, 30, 50), (50, 30, 20)))
     assert change.delta == pytest.approx(-60.0)
     assert (change.significant, change.direction, change.tone) == (True, "down", BAD)
     assert findings.change_sentence(change, "en", "Sep 2026") == (
@@ -29,7 +30,7 @@ def test_a_significant_nps_fall_is_bad_and_says_so():
 
 def test_a_change_that_does_not_pass_gets_no_direction():
     # 5/3/2 against 4/3/3: NPS +30 against +10, Δ = +20 with n = 10 each: SE_Δ ≈ 39.5, not significant
-    change = findings.nps_headline(nps_change((5, 3, 2), (4, 3, 3)))
+    change = changes.nps_headline(nps_change((5, 3, 2), (4, 3, 3)))
     assert change.delta == pytest.approx(20.0)
     assert (change.significant, change.direction, change.tone) == (False, None, NEUTRAL)
     sentence = findings.change_sentence(change, "en", "Sep 2026")

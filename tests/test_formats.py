@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from analytics.filters import Filters
-from analytics.formats import (fmt_count, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_period, fmt_share,
-                               fmt_signed, fmt_term)
+from presentation.formats import (
+    fmt_count, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_period, fmt_share, fmt_signed, fmt_term
+)
 
 
 @pytest.mark.parametrize("value, digits, expected", [

@@ -4,9 +4,9 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+import dbrows
 import pytest
 
-import dbrows
 from analytics.filters import Filters
 from analytics.gaps import gap1, gap5, gap_model, measure_actual, standards_gaps
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.i18n import _REVIEW_TEXT, _VIEWS_TEXT, LANGUAGES, TEXT
+from presentation.i18n import _REVIEW_TEXT, _VIEWS_TEXT, LANGUAGES, TEXT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((PROJECT_ROOT / "pages").glob("*.py"))

@@ -7,15 +7,14 @@ import subprocess
 import sys
 
 import pytest
+from conftest import PROJECT_ROOT, TEST_DATA
 
 from loaders.columns import ColumnMapping, infer_mapping, normalise_header
 from loaders.errors import LoadError, ValidationError
 from loaders.importer import history, import_file, prepare, row_counts, undo
 from loaders.read import read_source
-from loaders.store import quote_identifier
 from loaders.templates import TEMPLATE_FILES, write_templates
-
-from conftest import PROJECT_ROOT, TEST_DATA
+from store.db import quote_identifier
 
 
 def snapshot(con) -> dict[str, list]:

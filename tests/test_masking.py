@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analytics.export import safe_cell, to_csv_bytes, to_xlsx_bytes
-from analytics.masking import mask_frame, mask_id, mask_text
+from presentation.export import safe_cell, to_csv_bytes, to_xlsx_bytes
+from presentation.masking import mask_frame, mask_id, mask_text
 
 
 @pytest.mark.parametrize("text, masked", [

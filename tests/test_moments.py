@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
-import pytest
-
 import dbrows
+import pytest
 from same import assert_same
+
 from analytics import csi, moments
 from analytics.filters import Filters
 from loaders import importer
-from loaders.store import connect, write_survey_moments
+from store.db import connect, write_survey_moments
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))

@@ -4,12 +4,13 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import dbrows
 import pytest
 
-import dbrows
 from analytics.filters import FilterError, Filters
-from analytics.nps import (NpsResult, compare_nps, detractor_verbatims, nps_by, nps_change, nps_change_by, nps_score,
-                          nps_trend)
+from analytics.nps import (
+    NpsResult, compare_nps, detractor_verbatims, nps_by, nps_change, nps_change_by, nps_score, nps_trend
+)
 
 
 @pytest.mark.parametrize("scores, expected", [

@@ -6,13 +6,12 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import PROJECT_ROOT, TEST_DATA
 from streamlit.testing.v1 import AppTest
 
 from loaders.access import MAX_FAILURES, set_passphrase
 from loaders.importer import import_file
-from loaders.store import connect, quote_identifier
-
-from conftest import PROJECT_ROOT, TEST_DATA
+from store.db import connect, quote_identifier
 
 PASSPHRASE = "correct horse battery"
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -64,7 +63,7 @@ def tables_headed(at: AppTest, *columns: str) -> list:
 
 
 def shown(markdown: str) -> str:
-    """Markdown as the reader sees it: the page escapes file names and e-mails (pages._upload.plain)."""
+    """Markdown as the reader sees it: the page escapes file names and e-mails (presentation.upload.plain)."""
     return re.sub(r"\\(.)", r"\1", markdown)
 
 

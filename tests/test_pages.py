@@ -9,23 +9,25 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+import dbrows
 import pytest
+from conftest import build_demo_store
 from streamlit.testing.v1 import AppTest
 
-import dbrows
+from analytics.changes import (
+    complaints_headline, csi_headline, negative_share_headline, nps_headline, polarity_headline,
+    resolution_headlines
+)
 from analytics.complaints import complaint_volume_change, repeat_complainants, resolution_change
 from analytics.csi import compare_attributes, csi_change
 from analytics.filters import Filters, company_wide, latest_full_month, same_period_last_year
-from analytics.findings import (complaints_headline, csi_headline, fmt_delta, fmt_value, negative_share_headline,
-                                nps_headline, nps_mix_headlines, polarity_headline, repeat_summary,
-                                resolution_headlines)
-from analytics.i18n import translate
 from analytics.nps import nps_change
 from analytics.sentiment import sentiment_change
 from app import PAGES
-from conftest import build_demo_store
-from loaders.store import connect
 from pages import _keys as keys
+from presentation.findings import fmt_delta, fmt_value, nps_mix_headlines, repeat_summary
+from presentation.i18n import translate
+from store.db import connect
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))

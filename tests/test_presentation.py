@@ -14,17 +14,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import build_demo_store
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from analytics.filters import Filters, latest_full_month
-from analytics.findings import fmt_value
-from analytics.i18n import translate
 from analytics.review import SECTIONS, month_review
 from app import PAGES
-from conftest import build_demo_store
-from loaders.store import connect
 from pages import _keys as keys
+from presentation.findings import fmt_value
+from presentation.i18n import translate
+from store.db import connect
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ALL_PAGES = [spec.path for spec in PAGES]

@@ -4,12 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import TEST_DATA
 
 from loaders.errors import UnknownKindError
 from loaders.importer import check, import_file, prepare, preview, rejected_rows
 from loaders.validate import staged_problem_list
-
-from conftest import TEST_DATA
 
 
 def test_nps_preview_is_the_first_rows_as_stored(con):

@@ -11,14 +11,14 @@ from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 import dbrows
-from analytics.report import report_html
-from analytics.review import SECTIONS, month_review
-from analytics.i18n import translate
+import pytest
 from conftest import build_demo_store
-from loaders.store import connect
+
+from analytics.review import SECTIONS, month_review
+from presentation.i18n import translate
+from presentation.report import report_html
+from store.db import connect
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import dbrows
 import pandas as pd
 import pytest
 
-import dbrows
+from analytics.complaints import cause_pareto
 from analytics.csi import quadrants
 from analytics.filters import Filters, month_filters
 from analytics.gaps import Gap1Result, Gap5Result, GapModel
-from analytics.complaints import cause_pareto
 from analytics.review import SECTIONS, areas_to_act_on, common_theme, month_review
 
 OCT, SEP, OCT_LAST_YEAR = datetime(2026, 10, 12, 9), datetime(2026, 9, 12, 9), datetime(2025, 10, 12, 9)

@@ -4,13 +4,15 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import dbrows
 import pytest
 from scipy import stats as scipy_stats
 
-import dbrows
 from analytics.filters import FilterError, Filters
-from analytics.sentiment import (SentimentResult, sentiment_by, sentiment_change, sentiment_label,
-                                 sentiment_summary, sentiment_verbatims)
+from analytics.sentiment import (
+    SentimentResult, sentiment_by, sentiment_change, sentiment_summary, sentiment_verbatims
+)
+from text.labels import sentiment_label
 
 FEB, MAR = datetime(2026, 2, 10), datetime(2026, 3, 10)
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.chinese_sentiment import ChineseSentiment
-from analytics.sentiment import detect_language, polarity, score_texts, sentiment_label
+from text.chinese_sentiment import ChineseSentiment
+from text.labels import sentiment_label
+from text.sentiment import detect_language, polarity, score_texts
 
 
 @pytest.mark.parametrize("text, language", [
@@ -57,7 +58,7 @@ def test_chinese_models_are_snownlps_own():
 
 def test_every_trigram_of_the_segmenter_ends_in_a_seen_bigram():
     # the segmenter skips the trigram lookup behind a bigram count of 0, which is exact only so
-    from analytics.chinese_sentiment import _segmenter
+    from text.chinese_sentiment import _segmenter
 
     tagger = _segmenter()
     assert all(tagger.bi_d.get((second, third), 0) != 0 for _, second, third in tagger.tri_d)
@@ -74,7 +75,7 @@ def test_every_trigram_of_the_segmenter_ends_in_a_seen_bigram():
 def test_english_score_equals_textblob_exactly(text):
     from textblob import TextBlob
 
-    from analytics.english_sentiment import EnglishSentiment
+    from text.english_sentiment import EnglishSentiment
 
     assert EnglishSentiment().polarity(text) == TextBlob(text).sentiment.polarity
 
@@ -82,8 +83,8 @@ def test_english_score_equals_textblob_exactly(text):
 def test_english_score_equals_textblob_on_the_demo_comments():
     from textblob.en import sentiment as pattern_sentiment
 
-    from analytics.english_sentiment import EnglishSentiment
     from loaders.demo import distinct_texts, generate
+    from text.english_sentiment import EnglishSentiment
 
     demo = generate(responses=400)
     texts = distinct_texts(300, "en") + [t for t in demo.complaints["Description"].dropna() if t.isascii()]

@@ -1,9 +1,9 @@
-"""analytics.query.shared: inside shared_results() a metric asked twice for the same figure is
+"""store.query.shared: inside shared_results() a metric asked twice for the same figure is
 computed once; outside it, or with an argument that cannot be a key, every call computes."""
 from __future__ import annotations
 
 from analytics.filters import Filters
-from analytics.query import shared, shared_results
+from analytics.memo import shared, shared_results
 
 calls: list[tuple] = []
 
@@ -58,7 +58,7 @@ class FakeConnection:
 def test_a_figure_computed_on_a_pool_thread_is_shared_with_the_caller():
     from concurrent.futures import ThreadPoolExecutor
 
-    from analytics.query import apart
+    from analytics.memo import apart
 
     october = Filters(branches=("North",))
     con = FakeConnection()
@@ -76,7 +76,7 @@ def test_apart_raises_the_metric_error_where_the_result_is_read():
 
     import pytest
 
-    from analytics.query import apart
+    from analytics.memo import apart
 
     def failing(con):
         raise ValueError("no such column")
@@ -91,7 +91,7 @@ def test_a_figure_asked_for_while_another_thread_computes_it_is_computed_once():
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from analytics.query import apart
+    from analytics.memo import apart
 
     started, release = threading.Event(), threading.Event()
     computed = []
@@ -132,7 +132,7 @@ def test_inside_the_block_a_failure_is_raised_to_every_asker():
 def test_non_blank_is_trim_not_empty():
     import duckdb
 
-    from analytics.query import non_blank
+    from store.query import non_blank
 
     con = duckdb.connect()
     values = ["", " ", "   ", " a", "a ", "ab", "\t", "中", None, "!", "\x1f", " 中", "\x7f"]

@@ -6,8 +6,10 @@ import math
 import pytest
 from scipy import stats as scipy_stats
 
-from analytics.stats import (count_rate_test, mean_interval, nps_standard_error, t_quantile, two_proportion_z_test,
-                             welch_t_test, wilson_interval)
+from analytics.stats import (
+    count_rate_test, mean_interval, nps_standard_error, t_quantile, two_proportion_z_test, welch_t_test,
+    wilson_interval
+)
 
 
 def test_welch_at_the_tabled_critical_value():

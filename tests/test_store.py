@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import TEST_DATA
-from loaders.errors import QueryError
-from loaders.store import connect, data_version, quote_identifier, transaction
+
+from store.db import connect, data_version, quote_identifier, transaction
+from store.errors import QueryError
 
 TABLES = {"import_batch", "survey_response", "survey_item", "nps_response", "complaint",
           "management_rating", "service_standard", "saved_mapping", "app_setting"}
@@ -53,7 +53,7 @@ def narrow_store(path) -> list[tuple]:
     """A store in the layout before the score lists, two survey batches in it; its ratings, sorted."""
     import duckdb
 
-    from loaders.store import _statements
+    from store.db import _statements
 
     raw = duckdb.connect(str(path))
     for statement in _statements((TEST_DATA / "schema_narrow_ratings.sql").read_text(encoding="utf-8")):
@@ -172,7 +172,7 @@ A = ("satisfaction", "A01", "Waiting", None, 1, 5)
     ([("satisfaction", 1, *A[1:])], [A, A], [1, 2]),
 ])
 def test_item_positions(known, batch, expected):
-    from loaders.store import ItemPositions
+    from store.db import ItemPositions
 
     assert ItemPositions(known).assign(batch) == expected
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import dbrows
 import pytest
 
-import dbrows
 from analytics.review import SECTIONS, Action, month_review
-from analytics.story import action_text, story
+from presentation.story import action_text, story
 
 
 @pytest.mark.parametrize("action, language, text", [

@@ -7,14 +7,13 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 
+import dbrows
 import numpy as np
 import pandas as pd
-
 import pytest
 
-import dbrows
 from analytics.summary import plain
-from loaders.store import PROJECT_ROOT, connect
+from store.db import PROJECT_ROOT, connect
 
 FEB_20, MAR_10 = datetime(2026, 2, 20, 12), datetime(2026, 3, 10, 9)
 

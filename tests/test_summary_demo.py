@@ -13,15 +13,14 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import PROJECT_ROOT
 from openpyxl import load_workbook
 
-from analytics.complaints import derive_causes
-from analytics.sentiment import polarity
 from loaders.demo import DEMO_FOLDER, FILE_NAMES
 from loaders.importer import import_file
-from loaders.store import connect
-
-from conftest import PROJECT_ROOT
+from store.db import connect
+from text.causes import derive_causes
+from text.sentiment import polarity
 
 MONTH_FROM, MONTH_TO = "2026-10-01", "2026-10-31"
 SLA_HOURS = 24

@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
-import pytest
-
 import dbrows
+import pytest
 from same import assert_same
+
 from analytics import filters as filters_module
 from analytics.filters import Filters, tallied, whole_months
-from analytics.nps import NPS_MEASURES, nps_by, nps_change_by, nps_score, nps_trend
-from analytics.sentiment import SENTIMENT_MEASURES, sentiment_by, sentiment_change, sentiment_summary
+from analytics.nps import nps_by, nps_change_by, nps_score, nps_trend
+from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summary
 from loaders import importer
-from loaders.store import connect, quote_identifier
+from store.db import connect, quote_identifier
+from store.sums import NPS_MEASURES, SENTIMENT_MEASURES
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))

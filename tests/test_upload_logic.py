@@ -6,17 +6,17 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import TEST_DATA
 
-from analytics.export import safe_text, to_csv_bytes
 from loaders.access import AccessError
 from loaders.errors import RowProblem, UnknownKindError, ValidationError
 from loaders.importer import history
-from pages._upload import (TARGET_IGNORE, TARGET_RATING, Access, MappingProblem, check_upload, email_allowed,
-                           imported_as, mapping_from_table, mapping_table, plain, problems_frame,
-                           read_upload, report_file_name, run_import, run_undo, translate_fix,
-                           translate_problem, with_mapping)
-
-from conftest import TEST_DATA
+from presentation.export import safe_text, to_csv_bytes
+from presentation.upload import (
+    TARGET_IGNORE, TARGET_RATING, Access, MappingProblem, check_upload, email_allowed, imported_as,
+    mapping_from_table, mapping_table, plain, problems_frame, read_upload, report_file_name, run_import,
+    run_undo, translate_fix, translate_problem, with_mapping
+)
 
 ANALYST = Access("passphrase", True, "Li Na")
 VIEWER = Access("passphrase", False)
@@ -319,7 +319,7 @@ def test_survey_with_chinese_headers_imports_with_its_ratings(con):
 
 
 def test_the_upload_logic_imports_no_streamlit():
-    """pages/_upload.py is tested without a running app, so it stays free of Streamlit."""
+    """presentation/upload.py is tested without a running app, so it stays free of Streamlit."""
     from conftest import PROJECT_ROOT
 
     source = (PROJECT_ROOT / "pages" / "_upload.py").read_text(encoding="utf-8")

@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from bench.browser import CHROMIUM, free_port, start_app, stop_app
-from bench.browser import CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS
 from conftest import PROJECT_ROOT, build_demo_store
+
+from bench.browser import CHROMIUM, CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS, free_port, start_app, stop_app
 
 CHROMIUM_ARGS = [*BENCH_CHROMIUM_ARGS, "--disable-quic", "--disable-sync"]
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "screenshots"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from analytics.i18n import translate
 from analytics.review import SECTIONS
+from presentation.i18n import translate
 from tests.e2e.conftest import ARTIFACTS, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,7 @@ _CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyCh
   .filter(chart => chart.checkVisibility()).every(chart => chart.querySelector('.main-svg'))"""
 
 # Margins Plotly had to widen after drawing a chart (its automargin), which makes it draw the chart
-# again: analytics.charts reserves them beforehand, from the title's lines and the axes' labels.
+# again: presentation.charts reserves them beforehand, from the title's lines and the axes' labels.
 _WIDENED_MARGINS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd._fullLayout)
   .flatMap(gd => ['l', 'r', 't', 'b']
     .filter(side => gd._fullLayout._size[side] !== Math.round(gd._fullLayout.margin[side]))
@@ -41,7 +41,7 @@ def _opened(tab, url: str) -> tuple[int, int]:
 
 # Streamlit gives each chart its figure a second time just after drawing it (a styled copy), and
 # sets a pickable chart's click and drag modes: neither may make Plotly draw the chart again
-# (analytics.charts.drawn_once, pages._common.show_chart); that would show on every open. Now and
+# (presentation.charts.drawn_once, pages._common.show_chart); that would show on every open. Now and
 # then (about one open in seven of the gap page, rarer elsewhere) a chart is still drawn twice, at
 # the same size from the same figure: Streamlit's own doing, not yet understood. So a page is
 # opened up to OPENS times, until one open draws every chart once.

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT_ROOT, TEST_DATA
 from playwright.sync_api import expect
 
 from app import PAGES
 from bench.browser import free_port, start_app, stop_app
-from loaders.store import connect
+from store.db import connect
 from tests.e2e.conftest import screenshot, wait_for_app
-
-from conftest import PROJECT_ROOT, TEST_DATA
 
 pytestmark = pytest.mark.e2e
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.i18n import translate
 from app import PAGES, route
+from presentation.i18n import translate
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from loaders.errors import QueryError
+from store.errors import QueryError
+from store.sums import NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
+from text.tokens import complaint_token_sets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "feedback.duckdb"
@@ -153,10 +155,6 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def _tally_measures() -> dict[str, dict[str, str]]:
-    # imported here: the analytics import this module for quote_identifier
-    from analytics.nps import NPS_MEASURES
-    from analytics.sentiment import SENTIMENT_MEASURES
-
     return {"survey_tally": SENTIMENT_MEASURES, "nps_tally": {**NPS_MEASURES, **SENTIMENT_MEASURES},
             "complaint_tally": SENTIMENT_MEASURES}
 
@@ -172,8 +170,6 @@ def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, *, sco
 
 def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None, scores: str | None = None) -> None:
     """One sums table's rows for a batch, or for every batch (batch_id None)."""
-    from analytics.filters import tally_sql
-
     if name == "survey_moments":
         batches = [batch_id] if batch_id is not None else [row[0] for row in con.execute(
             "SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM survey_item ORDER BY 1").fetchall()]
@@ -189,8 +185,6 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
     survey_response, or `scores`, a relation of the batch's responded_at, satisfaction_scores and
     importance_scores (an import passes its staged rows: rows written in the open transaction are
     read about twice as slowly)."""
-    from analytics.filters import month_key_sql
-
     lengths = dict(con.execute(
         "SELECT kind, max(position) FROM survey_item WHERE batch_id = ? AND kind IN ('satisfaction', 'importance')"
         " GROUP BY kind", [batch_id]).fetchall())
@@ -231,8 +225,6 @@ def _sum_old_batches(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
 
 def cut_descriptions(con: duckdb.DuckDBPyConnection, texts: list[str], table: str) -> None:
     """A temporary `table` (text, words): each distinct text's words as complaint_tokens gives them."""
-    from analytics.complaints import complaint_token_sets
-
     words = complaint_token_sets(texts)
     frame = pd.DataFrame({"text": pd.Series(list(words), dtype=object),
                           "words": pd.Series([sorted(w) for w in words.values()], dtype=object)})

@@ -15,16 +15,20 @@ from typing import Callable
 
 import pandas as pd
 
-from analytics.i18n import translate
+from analytics.nps import nps_score
 from loaders.access import AccessError
-from loaders.columns import (FIELDS, RATING_KINDS, ColumnMapping, RatingColumn, fields_of, infer_scale,
-                             normalise_dimension, normalise_rating_kind, numeric_profile,
-                             rating_kind_from_header)
-from loaders.errors import FeedbackError, LoadError, RowProblem
-from loaders.importer import (ImportResult, PreparedFile, check, import_prepared, preview, row_counts,
-                              undo)
+from loaders.columns import (
+    FIELDS, RATING_KINDS, ColumnMapping, RatingColumn, fields_of, infer_scale, normalise_dimension,
+    normalise_rating_kind, numeric_profile, rating_kind_from_header
+)
+from loaders.errors import LoadError, RowProblem
+from loaders.importer import (
+    ImportResult, PreparedFile, check, import_prepared, prepare, preview, row_counts, undo
+)
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
+from presentation.i18n import translate
+from store.errors import FeedbackError
 
 UPLOAD_TYPES = ("xlsx", "csv")
 TARGET_RATING = "rating"
@@ -116,8 +120,6 @@ def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | No
     suffix = Path(name).suffix.lower()
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here"))
-    from loaders.importer import prepare
-
     with tempfile.TemporaryDirectory(prefix="feedback-upload-") as folder:
         # Only the suffix of the analyst's file name reaches the file system.
         path = Path(folder) / f"upload{suffix}"
@@ -429,21 +431,11 @@ HEADLINE_TABLES = ("survey_response", "survey_rating", "nps_response", "complain
                    "service_standard")
 
 
-def _nps_function():
-    try:
-        from analytics.nps import nps_score
-    except ImportError:
-        return None
-    return nps_score
-
-
 def headline(con) -> dict[str, float | None]:
     """The numbers an import can move: rows per table, and NPS when the analytics offer it."""
     counts = row_counts(con)
     numbers: dict[str, float | None] = {f"table.{t}": counts[t] for t in HEADLINE_TABLES}
-    nps_score = _nps_function()
-    if nps_score is not None:
-        numbers["upload.headline.nps"] = nps_score(con).score
+    numbers["upload.headline.nps"] = nps_score(con).score
     return numbers
 
 

@@ -86,7 +86,7 @@ FROM score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.kind = s.kind A
 WHERE s.score IS NOT NULL;
 
 -- Sums of each survey batch's ratings per month and per pattern of answered satisfaction items,
--- written in the import's transaction (loaders/store.py write_survey_moments). Within one pattern
+-- written in the import's transaction (store/db.py write_survey_moments). Within one pattern
 -- every respondent's CSI has the same denominator, so these sums give the respondent-level index
 -- exactly under any weights: the CSI of whole months with no other filter reads a few thousand of
 -- these rows instead of every respondent (analytics/moments.py).

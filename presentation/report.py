@@ -1,6 +1,6 @@
 """The monthly review as one self-contained HTML file, to circulate after the meeting.
 
-The same story as the review page (analytics.story), always masked (analytics.masking), with every
+The same story as the review page (presentation.story), always masked (presentation.masking), with every
 chart drawn inline by plotly.js, which is embedded once: no external script, stylesheet, font or
 image, so the file opens offline in any browser. The key numbers are also in the file in
 machine-readable form (each headline tile's data-* attributes and a JSON block `review-numbers`),
@@ -14,12 +14,12 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from analytics.findings import Change
-from analytics.i18n import translate
-from analytics.masking import mask_id, mask_text
 from analytics.review import MonthReview, summary_numbers
-from analytics.story import Figure, Quote, Section, Tile, story
 from analytics.summary import plain
+from presentation.findings import Change
+from presentation.i18n import translate
+from presentation.masking import mask_id, mask_text
+from presentation.story import Figure, Quote, Section, Tile, story
 
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 HTML_LANG = {"en": "en", "zh": "zh-CN"}

@@ -7,75 +7,21 @@ not significant, with no direction word. Pages and charts show these sentences a
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.complaints import ComplaintIceberg, ResolutionChange, ResolutionStats
-from analytics.csi import CsiChange, ImportancePerformance
-from analytics.formats import (fmt_count, fmt_hours, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term)
+from analytics.changes import BAD, GOOD, HIGHER, LOWER, METRICS, NEUTRAL, Change
+from analytics.complaints import ComplaintIceberg, ResolutionStats
+from analytics.csi import ImportancePerformance
 from analytics.gaps import Gap5Result
-from analytics.i18n import translate
 from analytics.nps import NpsChange
-from analytics.sentiment import SentimentChange
-from analytics.stats import RateTest
-
-GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
-HIGHER, LOWER = "higher", "lower"
-
-# metric → (how its value reads, which direction is better)
-METRICS: dict[str, tuple[str, str]] = {
-    "nps": ("score", HIGHER),
-    "csi": ("points", HIGHER),
-    "attribute": ("points", HIGHER),
-    "complaints": ("count", LOWER),
-    "negative_share": ("share", LOWER),
-    "positive_share": ("share", HIGHER),
-    "polarity": ("polarity", HIGHER),
-    "within_sla": ("share", HIGHER),
-    "escalation_rate": ("share", LOWER),
-    "median_hours": ("hours", LOWER),
-    "promoter_share": ("share", HIGHER),
-    "detractor_share": ("share", LOWER),
-}
-
-
-@dataclass(frozen=True)
-class Change:
-    """One figure now and in the comparison, with its test's verdict, ready to show.
-
-    `tested` is False for a change no test covers (the median time to resolve): it is shown as a
-    plain difference, never marked.
-    """
-
-    metric: str
-    value: float | None
-    previous: float | None
-    delta: float | None
-    significant: bool
-    n: int
-    n_previous: int
-    p_value: float | None = None
-    moe95: float | None = None
-    tested: bool = True
-
-    @property
-    def better(self) -> str:
-        return METRICS[self.metric][1]
-
-    @property
-    def direction(self) -> str | None:
-        """'up' or 'down' only for a significant change."""
-        if not self.significant or self.delta is None or self.delta == 0:
-            return None
-        return "up" if self.delta > 0 else "down"
-
-    @property
-    def tone(self) -> str:
-        if self.direction is None:
-            return NEUTRAL
-        return GOOD if (self.direction == "up") == (self.better == HIGHER) else BAD
+from analytics.stats import two_proportion_z_test
+from presentation.formats import (
+    fmt_count, fmt_date, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
+)
+from presentation.i18n import translate
+from store.query import number
 
 
 @dataclass(frozen=True)
@@ -84,63 +30,6 @@ class Finding:
 
     text: str
     tone: str = NEUTRAL
-
-
-def _num(value) -> float | None:
-    if value is None:
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(value) else value
-
-
-# -- changes from analytics results --------------------------------------------------------------
-
-def nps_headline(change: NpsChange) -> Change:
-    return Change("nps", change.current.score, change.previous.score, change.delta, change.significant,
-                  change.current.n, change.previous.n, None, change.current.moe95)
-
-
-def csi_headline(change: CsiChange) -> Change:
-    return Change("csi", change.current.score, change.previous.score, change.delta, change.significant,
-                  change.current.n, change.previous.n, change.test.p_value, change.current.moe95)
-
-
-def complaints_headline(test: RateTest) -> Change:
-    return Change("complaints", float(test.x1), float(test.x2), None if test.diff is None else float(test.diff),
-                  test.significant, test.x1, test.x2, test.p_value)
-
-
-def negative_share_headline(change: SentimentChange) -> Change:
-    now, before, test = change.current, change.previous, change.negative_test
-    margin = None if now.negative_ci_high is None else now.negative_ci_high - now.negative_share
-    return Change("negative_share", now.negative_share, before.negative_share, test.diff, test.significant,
-                  now.n, before.n, test.p_value, margin)
-
-
-def polarity_headline(change: SentimentChange) -> Change:
-    now, before, test = change.current, change.previous, change.mean_test
-    margin = None if now.ci_high is None else now.ci_high - now.mean
-    return Change("polarity", now.mean, before.mean, test.diff, test.significant, now.n, before.n,
-                  test.p_value, margin)
-
-
-def resolution_headlines(change: ResolutionChange) -> dict[str, Change]:
-    """Within-SLA share and escalation rate (two-proportion z-tests) and the untested median hours."""
-    now, before = change.current, change.previous
-    sla, esc = change.within_sla_test, change.escalation_test
-    return {
-        "within_sla": Change("within_sla", now.within_sla, before.within_sla, sla.diff, sla.significant,
-                             now.n_resolved, before.n_resolved, sla.p_value),
-        "escalation_rate": Change("escalation_rate", now.escalation_rate, before.escalation_rate, esc.diff,
-                                  esc.significant, now.n_escalation_known, before.n_escalation_known,
-                                  esc.p_value),
-        "median_hours": Change("median_hours", now.median_hours_to_resolve, before.median_hours_to_resolve,
-                               change.median_hours_delta, False, now.n_resolved, before.n_resolved,
-                               tested=False),
-    }
 
 
 # -- how a figure reads ----------------------------------------------------------------------------
@@ -163,7 +52,7 @@ def fmt_value(metric: str, value, language: str) -> str:
 def fmt_delta(metric: str, delta, language: str) -> str:
     """A signed difference in the metric's unit: '+6.0', '−3.1 pp', '+15', '+2.5 h'."""
     kind = METRICS[metric][0]
-    if _num(delta) is None:
+    if number(delta) is None:
         return fmt_signed(None)
     if kind == "share":
         return translate("unit.pp_short", language, value=fmt_signed(100 * delta, 1))
@@ -179,7 +68,7 @@ def fmt_delta(metric: str, delta, language: str) -> str:
 def fmt_amount(metric: str, delta, language: str) -> str:
     """The size of a change in words: '6.0 points', '3.1 percentage points', '15', '2.5 hours'."""
     kind = METRICS[metric][0]
-    size = abs(_num(delta) or 0.0)
+    size = abs(number(delta) or 0.0)
     if kind == "share":
         return translate("unit.pp", language, value=fmt_number(100 * size, 1))
     if kind in ("score", "points"):
@@ -492,11 +381,9 @@ def tile_detail(change: Change, language: str, extra: str | None = None) -> str:
 
 def trend_summary(metric: str, months, values, language: str) -> str:
     """A trend's title without a direction word: 'CSI 62.4 in Oct 2026; 58.9 to 66.0 over 12 months'."""
-    pairs = [(m, _num(v)) for m, v in zip(months, values) if _num(v) is not None]
+    pairs = [(m, number(v)) for m, v in zip(months, values) if number(v) is not None]
     if not pairs:
         return translate("finding.no_data", language, metric=metric_name(metric, language))
-    from analytics.formats import fmt_month
-
     shown = [v for _, v in pairs]
     return translate("finding.trend", language, metric=metric_name(metric, language),
                      value=fmt_value(metric, pairs[-1][1], language), month=fmt_month(pairs[-1][0], language),
@@ -575,8 +462,6 @@ def standards_table(standards: pd.DataFrame, language: str) -> pd.DataFrame:
 
 def nps_mix_headlines(change: NpsChange) -> list[Change]:
     """The promoters' and detractors' shares with two-proportion z-tests of their change."""
-    from analytics.stats import two_proportion_z_test
-
     now, before = change.current, change.previous
     found = []
     for metric, attr in (("promoter_share", "promoters"), ("detractor_share", "detractors")):
@@ -588,8 +473,6 @@ def nps_mix_headlines(change: NpsChange) -> list[Change]:
 
 def repeat_summary(repeat, language: str) -> tuple[str, str]:
     """(value, detail) for the repeat-complainants tile."""
-    from analytics.formats import fmt_date
-
     if not repeat.n_customers:
         return fmt_share(None), translate("complaints.repeat_none", language)
     return fmt_share(repeat.share), translate(

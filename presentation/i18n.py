@@ -8,7 +8,7 @@ from __future__ import annotations
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
 
-# The upload page (pages/imports.py, pages/_upload.py, pages/_access.py).
+# The upload page (pages/imports.py, presentation/upload.py, pages/_access.py).
 _UPLOAD_TEXT: dict[str, dict[str, str]] = {
     "access.open": {
         "en": "Uploads are open: no analyst passphrase or sign-in is set up, so anyone who can open the"
@@ -281,7 +281,7 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
     return text.format(**values) if values else text
 
 
-# The dashboard views' words (the pages overview … complaints, analytics/charts.py, findings.py,
+# The dashboard views' words (the pages overview … complaints, presentation/charts.py, findings.py,
 # formats.py), merged into TEXT here at the end: kept apart so merges stay easy.
 _VIEWS_TEXT: dict[str, dict[str, str]] = {
     # navigation and page furniture
@@ -720,7 +720,7 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
 TEXT.update(_VIEWS_TEXT)
 
 
-# The monthly review (pages/review.py, analytics/story.py, analytics/report.py) and presentation
+# The monthly review (pages/review.py, presentation/story.py, presentation/report.py) and presentation
 # mode, merged into TEXT here at the end: kept apart so merges stay easy.
 _REVIEW_TEXT: dict[str, dict[str, str]] = {
     "nav.review": {"en": "Monthly review", "zh": "月度回顾"},

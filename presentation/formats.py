@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from analytics.filters import Filters, _is_whole_months, month_of
-from analytics.i18n import TEXT, translate
+from presentation.i18n import TEXT, translate
 
 MISSING = "—"
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen on a projector

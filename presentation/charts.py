@@ -1,7 +1,7 @@
 """Every chart of the dashboard, built from analytics results with one theme and one colour meaning.
 
 Pure: no Streamlit. Each function takes results (DataFrames, dataclasses) and the title that states
-the chart's finding (analytics.findings), and returns a Plotly figure whose data tests read with
+the chart's finding (presentation.findings), and returns a Plotly figure whose data tests read with
 `fig.to_dict()`. Colour has one meaning everywhere: GOOD green, BAD red, NEUTRAL grey; "this period"
 is dark blue and the comparison light blue. Colour is never the only signal: changes also carry an
 arrow or a word, and every chart states its unit and its n.
@@ -18,8 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
-from analytics.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
-from analytics.i18n import translate
+from presentation.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
+from presentation.i18n import translate
 
 COLORS = {
     "good": "#1a7f37",

@@ -1,21 +1,23 @@
 """The month's story as the review page and the report file tell it: sections of words, figures and quotes.
 
 Built once from an analytics.review.MonthReview in one language, so the page (pages/review.py,
-drawn with Streamlit) and the report (analytics/report.py, written as HTML) show the same content
-in the same order. Sentences come from analytics.findings, figures from analytics.charts. Quotes
+drawn with Streamlit) and the report (presentation/report.py, written as HTML) show the same content
+in the same order. Sentences come from presentation.findings, figures from presentation.charts. Quotes
 are the customers' words as stored: the page masks them in presentation mode, the report always.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from analytics import charts, findings
+from analytics import changes
 from analytics.filters import month_of
-from analytics.findings import BAD, NEUTRAL, Change, Finding
-from analytics.formats import (fmt_count, fmt_date, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed,
-                               fmt_term)
-from analytics.i18n import translate
-from analytics.review import Action, MonthReview, Verbatim
+from analytics.review import SECTIONS, Action, MonthReview, Verbatim
+from presentation import charts, findings
+from presentation.findings import BAD, NEUTRAL, Change, Finding
+from presentation.formats import (
+    fmt_count, fmt_date, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
+)
+from presentation.i18n import translate
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,6 @@ def story(review: MonthReview, language: str) -> Story:
         "headlines": _headlines, "csi": _csi, "gaps": _gaps, "nps": _nps, "complaints": _complaints,
         "sentiment": _sentiment, "verbatims": _verbatims, "actions": _actions,
     }
-    from analytics.review import SECTIONS
-
     sections = tuple(build[name](review, language, month, previous, last_year) for name in SECTIONS)
     return Story(review.month, translate("review.report_title", language, month=month),
                  translate("review.period", language, month=month, previous=previous, last_year=last_year),
@@ -146,7 +146,7 @@ def _headlines(review: MonthReview, language: str, month: str, previous: str, la
 
 def _csi(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
     change = review.csi
-    headline = findings.csi_headline(change)
+    headline = changes.csi_headline(change)
     sentences = (Finding(findings.change_sentence(headline, language, previous), headline.tone),)
     figure = charts.attribute_radar(
         review.attributes, title=findings.attribute_comparison_title(review.attributes, language, previous),
