@@ -140,6 +140,22 @@ def test_every_key_the_code_names_exists():
     assert sorted(s for s in starts if not any(key.startswith(s) for key in ENGLISH)) == []
 
 
+def test_every_call_gives_the_values_its_text_takes():
+    """A value left out reads as '—' on screen; here it fails instead."""
+    missing = []
+    for path in PAGES + PRESENTATION + ENTRIES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in (
+                    "t", "translate") and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            if any(k.arg is None for k in node.keywords):  # **values: checked where they are built
+                continue
+            left_out = placeholders(ENGLISH.get(node.args[0].value, "")) - {k.arg for k in node.keywords}
+            if left_out:
+                missing.append((path.name, node.lineno, node.args[0].value, sorted(left_out)))
+    assert missing == []
+
+
 def _strings_with_words(node) -> list[str]:
     """String constants under `node` that contain letters, not counting t(...) and translate(...)."""
     found = []
