@@ -48,8 +48,10 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
     text = texts(language).get(key) or texts(DEFAULT_LANGUAGE).get(key)
     if text is None:
         return key
-    shown = {name: MISSING if value is None else value for name, value in values.items()}
-    return string.Formatter().vformat(_choose_plurals(text, shown, language), (), _Values(shown))
+    shown = _Values({name: MISSING if value is None else value for name, value in values.items()})
+    if "plural" in text:
+        text = _render(_parsed(text), shown, _CATEGORY.get(language, _other))
+    return text.format_map(shown)
 
 
 class _Values(dict):
@@ -57,21 +59,40 @@ class _Values(dict):
         return MISSING
 
 
+def _other(_shown: str) -> str:
+    return "other"
+
+
 def _shown(value) -> str:
     return str(value).replace(",", "").lstrip("+-\u2212").strip()
 
 
-def _choose_plurals(text: str, values: dict, language: str) -> str:
-    out, position = [], 0
+# A text parsed: plain pieces, and (name, {selector: parsed branch}) for each plural block.
+Parsed = tuple
+
+
+@cache
+def _parsed(text: str) -> Parsed:
+    parts, position = [], 0
     while (start := _PLURAL_START.search(text, position)) is not None:
-        name = start.group(1)
         branches, end = _branches(text, start.end())
-        shown = _shown(values.get(name, ""))
-        category = _CATEGORY.get(language, lambda _shown: "other")(shown)
-        chosen = branches.get(f"={shown}", branches.get(category, branches.get("other", "")))
-        out += [text[position:start.start()], _choose_plurals(chosen, values, language).replace("#", f"{{{name}}}")]
+        parts += [text[position:start.start()],
+                  (start.group(1), {selector: _parsed(branch) for selector, branch in branches.items()})]
         position = end
-    out.append(text[position:])
+    parts.append(text[position:])
+    return tuple(parts)
+
+
+def _render(parsed: Parsed, values: dict, category) -> str:
+    out = []
+    for part in parsed:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        name, branches = part
+        shown = _shown(values.get(name, ""))
+        chosen = branches.get(f"={shown}") or branches.get(category(shown)) or branches.get("other", ())
+        out.append(_render(chosen, values, category).replace("#", f"{{{name}}}"))
     return "".join(out)
 
 
