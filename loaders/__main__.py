@@ -121,7 +121,7 @@ def cmd_import(args) -> int:
     print(f"imported {result.kind}: {result.rows_accepted} rows{extra} from {result.file_name}{where}"
           f" as batch {result.batch_id}")
     if result.rows_rejected:
-        print(translate("problem.skipped", args.lang, rows=f"{result.rows_rejected:,}"))
+        print(translate("problems.skipped", args.lang, rows=f"{result.rows_rejected:,}"))
         for line in problem_lines(result.skipped, result.skipped_problems, args.lang):
             print("  " + line)
     return 0

@@ -16,11 +16,11 @@ class UnknownKindError(LoadError):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One bad cell: where it is, what it holds, and which check it failed.
+    """One bad cell: where it is, what it holds, what is wrong and what to do, as codes with values.
 
-    `code` names the check and `values` hold what its words need (a scale's ends, a field's name),
-    as language-free text; presentation/problems.py renders both in the reader's language from the
-    translation files (keys `problem.<code>` and `fix.<code>`).
+    `values` hold what the words need (a scale's ends, a field's name) as language-free text;
+    presentation/problems.py renders the problem and the fix in the reader's language from the
+    translation files (keys `problem.<code>` and `fix.<fix_code>`).
     """
 
     file: str
@@ -28,7 +28,8 @@ class RowProblem:
     row: int | None  # the row number as the analyst sees it in the spreadsheet (header = 1)
     column: str | None
     value: str | None
-    code: str
+    code: str       # what is wrong, e.g. outside_scale
+    fix_code: str   # what to do, e.g. score_range
     values: dict[str, str] = field(default_factory=dict)
 
 
@@ -55,6 +56,7 @@ class ValidationError(FeedbackError):
         if self.problems:
             p = self.problems[0]
             values = ", ".join(f"{k}={v}" for k, v in p.values.items())
-            first = f"; first: {p.file} row {p.row} column {p.column!r}: {p.code}" + (f" ({values})" if values else "")
+            first = (f"; first: {p.file} row {p.row} column {p.column!r}: {p.code}/{p.fix_code}"
+                     + (f" ({values})" if values else ""))
         return (f"{self.rows_invalid} of {self.rows_total} rows are invalid ({self.problem_count} problems)"
                 f"{first}")

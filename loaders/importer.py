@@ -241,10 +241,10 @@ def _refuse_duplicate(con, source: SourceTable) -> None:
 
 def _rejected_json(con, source: SourceTable) -> str:
     rows = con.execute(
-        f"SELECT row_no, column_name, value, code, detail FROM {STAGED_PROBLEMS}"
+        f"SELECT row_no, column_name, value, problem, fix, vals FROM {STAGED_PROBLEMS}"
         f" ORDER BY row_no LIMIT {REJECTED_KEPT}").fetchall()
-    return json.dumps([{"row": r[0], "column": r[1], "value": r[2], "code": r[3], "values": json.loads(r[4])}
-                       for r in rows], ensure_ascii=False)
+    return json.dumps([{"row": r[0], "column": r[1], "value": r[2], "code": r[3], "fix_code": r[4],
+                        "values": json.loads(r[5])} for r in rows], ensure_ascii=False)
 
 
 def _score_sentiment(con, kind: str) -> int:
@@ -444,17 +444,17 @@ def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
 def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[RowProblem, ...]:
     """The problems of the rows a batch skipped (imported with skip-invalid).
 
-    Batches recorded before problems were codes hold English sentences; they come back as the
-    code 'recorded', whose words are those sentences as written.
+    Batches recorded before problems were codes hold English sentences; they come back with the
+    codes 'recorded', whose words are those sentences as written.
     """
     row = con.execute("SELECT rejected_json, source_file, source_sheet FROM import_batch WHERE id = ?",
                       [batch_id]).fetchone()
     if not row or not row[0]:
         return ()
     return tuple(
-        RowProblem(row[1], row[2], r["row"], r["column"], r["value"], r["code"], r["values"]) if "code" in r
-        else RowProblem(row[1], row[2], r["row"], r["column"], r["value"], "recorded",
-                        {"problem": r["problem"], "fix": r["fix"]})
+        RowProblem(row[1], row[2], r["row"], r["column"], r["value"], r["code"], r["fix_code"], r["values"])
+        if "code" in r else RowProblem(row[1], row[2], r["row"], r["column"], r["value"], "recorded", "recorded",
+                                       {"problem": r["problem"], "fix": r["fix"]})
         for r in json.loads(row[0]))
 
 

@@ -2,7 +2,7 @@
 
 `stage()` turns a SourceTable and its mapping into two temporary tables on the given
 connection: `staged_rows` (one typed row per spreadsheet row) and `staged_problems` (one row per
-bad cell: row, column, value, the check's code and its values). Set-based, so a million rows cost
+bad cell: row, column, value, the problem's and the fix's codes and their values). Set-based, so a million rows cost
 seconds. A problem is data, not words: presentation/problems.py renders it in the reader's language.
 """
 from __future__ import annotations
@@ -102,10 +102,10 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
     sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_ROWS} AS SELECT {', '.join(typed)} FROM {STAGED_SOURCE}"
     con.execute(sql, _used(params, sql))
 
-    checks: list[tuple[str, str, str, dict[str, str]]] = []   # (condition, column, code, values)
+    checks: list[tuple[str, str, str, str, dict[str, str]]] = []   # (condition, column, problem, fix, values)
 
-    def add(condition: str, column: str, code: str, **values: str) -> None:
-        checks.append((condition, column, code, values))
+    def add(condition: str, column: str, problem: str, fix: str, **values: str) -> None:
+        checks.append((condition, column, problem, fix, values))
 
     for f in fields:
         column = mapping.fields.get(f.name)
@@ -115,35 +115,35 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
         if f.required:
             # A cell of spaces is empty text, but an unreadable date or number is reported as such.
             empty = f"{f.name} IS NULL" if f.kind == "text" else f"{f.name} IS NULL AND NOT ({unread})"
-            add(empty, column, "empty", kind=mapping.kind, field=f.name)
+            add(empty, column, "empty", "fill_in", kind=mapping.kind, field=f.name)
         if f.kind == "datetime":
-            add(unread, column, "not_date")
-            add(f"{f.name} > now()::TIMESTAMP + INTERVAL {FUTURE_TOLERANCE_DAYS} DAY", column, "future")
+            add(unread, column, "not_date", "date")
+            add(f"{f.name} > now()::TIMESTAMP + INTERVAL {FUTURE_TOLERANCE_DAYS} DAY", column, "future", "future")
         elif f.kind in ("number", "integer"):
-            add(unread, column, "not_number" if f.required else "not_number_optional")
+            add(unread, column, "not_number", "number" if f.required else "number_or_blank")
             low, high = f.low, f.high
             if f.name == "overall_satisfaction" and mapping.overall_scale:
                 low, high = mapping.overall_scale
             if low is not None and high is not None:
                 add(f"{f.name} < {float(low)} OR {f.name} > {float(high)}", column, "outside_scale",
-                    low=f"{low:g}", high=f"{high:g}")
+                    "value_range", low=f"{low:g}", high=f"{high:g}")
             if f.kind == "integer":
-                add(f"{f.name} <> round({f.name})", column, "not_whole")
+                add(f"{f.name} <> round({f.name})", column, "not_whole", "whole")
         elif f.kind == "boolean":
-            add(unread, column, "not_yes_no")
+            add(unread, column, "not_yes_no", "yes_no")
         elif f.kind == "better":
-            add(unread, column, "not_better")
+            add(unread, column, "not_better", "better")
 
     for i, rating in enumerate(mapping.ratings):
         value = f"rating_{i}"
-        add(f"filled_rating_{i} AND {value} IS NULL", rating.column, "score_not_number")
+        add(f"filled_rating_{i} AND {value} IS NULL", rating.column, "not_number", "score_or_blank")
         outside = f"({value} < {float(rating.scale_min)} OR {value} > {float(rating.scale_max)})"
         scale = {"low": f"{rating.scale_min:g}", "high": f"{rating.scale_max:g}"}
         if rating.na_code is None:
-            add(outside, rating.column, "score_outside_scale", **scale)
+            add(outside, rating.column, "outside_scale", "score_range", **scale)
         else:
-            add(f"{outside} AND {value} <> {float(rating.na_code)}", rating.column, "score_outside_scale_na",
-                na=f"{rating.na_code:g}", **scale)
+            add(f"{outside} AND {value} <> {float(rating.na_code)}", rating.column, "outside_scale_na",
+                "score_range", na=f"{rating.na_code:g}", **scale)
 
     for id_field in ("respondent_id", "complaint_ref"):
         column = mapping.fields.get(id_field)
@@ -151,36 +151,38 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             add(f"row_no IN (SELECT row_no FROM (SELECT row_no, {id_field},"
                 f" min(row_no) OVER (PARTITION BY {id_field}) AS first_row FROM {STAGED_ROWS})"
                 f" WHERE {id_field} IS NOT NULL AND row_no <> first_row)",
-                column, "repeated_id")
+                column, "repeated_id", "repeated_id")
     if mapping.kind == "complaints" and "resolved_at" in mapping.fields:
-        add("resolved_at < received_at", mapping.fields["resolved_at"], "resolved_before")
+        add("resolved_at < received_at", mapping.fields["resolved_at"], "resolved_before",
+            "resolved_before")
     if mapping.kind == "standards" and "actual_rule" in mapping.fields:
         add("actual_rule IS NOT NULL AND actual_rule NOT IN ("
             + ", ".join("'" + rule + "'" for rule in ACTUAL_RULES) + ")",
-            mapping.fields["actual_rule"], "unknown_rule", rules=", ".join(ACTUAL_RULES))
+            mapping.fields["actual_rule"], "unknown_rule", "rule", rules=", ".join(ACTUAL_RULES))
     if mapping.kind == "management_survey":
         add("(score < COALESCE(scale_min, 1) OR score > COALESCE(scale_max, 7))",
-            mapping.fields.get("score", "score"), "outside_item_scale")
+            mapping.fields.get("score", "score"), "outside_item_scale",
+            "item_scale")
 
     _materialise_problems(con, checks)
     return _report(con, source)
 
 
-def _materialise_problems(con, checks: list[tuple[str, str, str, dict[str, str]]]) -> None:
-    """staged_problems(row_no, column_name, value, code, detail): the cell's text from the source, the
-    check's code, and its values as a JSON object."""
+def _materialise_problems(con, checks: list[tuple[str, str, str, str, dict[str, str]]]) -> None:
+    """staged_problems(row_no, column_name, value, problem, fix, vals): the cell's text from the source,
+    the problem's and the fix's codes, and their values as a JSON object."""
     flagged = " UNION ALL ".join(f"SELECT row_no, {k} AS check_no FROM {STAGED_ROWS} WHERE {condition}"
                                  for k, (condition, *_rest) in enumerate(checks))
     if not flagged:
         flagged = "SELECT NULL::BIGINT AS row_no, NULL::INTEGER AS check_no WHERE false"
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged_flags AS {flagged}")
     con.execute("CREATE OR REPLACE TEMP TABLE staged_checks (check_no INTEGER, column_name VARCHAR,"
-                " code VARCHAR, detail VARCHAR)")
+                " problem VARCHAR, fix VARCHAR, vals VARCHAR)")
     if checks:
-        con.executemany("INSERT INTO staged_checks VALUES (?, ?, ?, ?)",
-                        [[k, column, code, json.dumps(values, ensure_ascii=False)]
-                         for k, (_, column, code, values) in enumerate(checks)])
-    columns = sorted({column for _, column, _, _ in checks})
+        con.executemany("INSERT INTO staged_checks VALUES (?, ?, ?, ?, ?)",
+                        [[k, column, problem, fix, json.dumps(values, ensure_ascii=False)]
+                         for k, (_, column, problem, fix, values) in enumerate(checks)])
+    columns = sorted({column for _, column, *_ in checks})
     value = "NULL::VARCHAR"
     if columns:
         # A flagged cell's text, picked by its column; read only for the flagged rows.
@@ -188,7 +190,7 @@ def _materialise_problems(con, checks: list[tuple[str, str, str, dict[str, str]]
             f"WHEN ? THEN trim(src.{quote_identifier(column)})" for column in columns) + " END"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGED_PROBLEMS} AS"
-        f" SELECT f.row_no, c.column_name, {value} AS value, c.code, c.detail"
+        f" SELECT f.row_no, c.column_name, {value} AS value, c.problem, c.fix, c.vals"
         f" FROM staged_flags f JOIN staged_checks c USING (check_no)"
         f" JOIN {STAGED_SOURCE} src ON src.{quote_identifier(ROW_COLUMN)} = f.row_no",
         columns or None)
@@ -205,21 +207,21 @@ def _report(con, source: SourceTable) -> StageReport:
     invalid, count = con.execute(
         f"SELECT count(DISTINCT row_no), count(*) FROM {STAGED_PROBLEMS}").fetchone()
     rows = con.execute(
-        f"SELECT row_no, column_name, value, code, detail FROM {STAGED_PROBLEMS}"
+        f"SELECT row_no, column_name, value, problem, fix, vals FROM {STAGED_PROBLEMS}"
         f" ORDER BY row_no, column_name LIMIT {PROBLEM_DETAIL_LIMIT}").fetchall()
     return StageReport(total, invalid, count, tuple(_problem(source, r) for r in rows))
 
 
 def _problem(source: SourceTable, row: tuple) -> RowProblem:
-    row_no, column, value, code, detail = row
-    return RowProblem(source.file_name, source.sheet, int(row_no), column, value, code, json.loads(detail))
+    row_no, column, value, problem, fix, values = row
+    return RowProblem(source.file_name, source.sheet, int(row_no), column, value, problem, fix, json.loads(values))
 
 
 def staged_problem_list(con: duckdb.DuckDBPyConnection, source: SourceTable,
                         limit: int = 100_000) -> list[RowProblem]:
     """Every bad cell `stage()` found (up to `limit`), for the analyst's downloadable report."""
     rows = con.execute(
-        f"SELECT row_no, column_name, value, code, detail FROM {STAGED_PROBLEMS}"
+        f"SELECT row_no, column_name, value, problem, fix, vals FROM {STAGED_PROBLEMS}"
         " ORDER BY row_no, column_name LIMIT ?", [limit]).fetchall()
     return [_problem(source, r) for r in rows]
 

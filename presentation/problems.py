@@ -1,5 +1,5 @@
-"""The loaders' row problems in words: a problem is a code with values (loaders.errors.RowProblem),
-and its problem and fix read from the translation files (`problem.<code>`, `fix.<code>`), for the
+"""The loaders' row problems in words: a problem is two codes with values (loaders.errors.RowProblem),
+its problem and fix read from the translation files (`problem.<code>`, `fix.<fix_code>`), for the
 upload page and for `python -m loaders import` alike.
 """
 from __future__ import annotations
@@ -36,20 +36,20 @@ def problem_text(problem: RowProblem, language: str) -> str:
 
 
 def fix_text(problem: RowProblem, language: str) -> str:
-    return translate(f"fix.{problem.code}", language, **_values(problem, language))
+    return translate(f"fix.{problem.fix_code}", language, **_values(problem, language))
 
 
 def problem_line(problem: RowProblem, language: str) -> str:
     """One line: file, sheet, row and column, what is wrong (with the cell's value), and the fix."""
     where = [problem.file]
     if problem.sheet:
-        where.append(translate("problem.at_sheet", language, sheet=problem.sheet))
+        where.append(translate("problems.at_sheet", language, sheet=problem.sheet))
     if problem.row is not None:
-        where.append(translate("problem.at_row", language, row=problem.row))
+        where.append(translate("problems.at_row", language, row=problem.row))
     if problem.column:
-        where.append(translate("problem.at_column", language, column=problem.column))
-    key = "problem.line_no_value" if problem.value is None else "problem.line"
-    return translate(key, language, where=translate("problem.at_sep", language).join(where),
+        where.append(translate("problems.at_column", language, column=problem.column))
+    key = "problems.line_no_value" if problem.value is None else "problems.line"
+    return translate(key, language, where=translate("problems.at_sep", language).join(where),
                      problem=problem_text(problem, language), value=problem.value,
                      fix=fix_text(problem, language))
 
@@ -59,7 +59,7 @@ def problem_lines(problems: Iterable[RowProblem], count: int, language: str, lis
     problems = list(problems)[:listed]
     lines = [problem_line(p, language) for p in problems]
     if count > len(problems):
-        lines.append(translate("problem.more", language, count=f"{count - len(problems):,}"))
+        lines.append(translate("problems.more", language, count=f"{count - len(problems):,}"))
     return lines
 
 
@@ -67,8 +67,8 @@ def refusal(error: ValidationError, language: str, listed: int = LISTED) -> str:
     """Why nothing was imported, with the problems, as the command line prints it."""
     total, invalid = f"{error.rows_total:,}", f"{error.rows_invalid:,}"
     if error.rows_invalid >= error.rows_total:
-        head = translate("problem.refused_all", language, total=total)
+        head = translate("problems.refused_all", language, total=total)
     else:
-        head = translate("problem.refused", language, invalid=invalid, total=total)
+        head = translate("problems.refused", language, invalid=invalid, total=total)
     return "\n".join([head] + ["  " + line for line in problem_lines(error.problems, error.problem_count,
                                                                       language, listed)])

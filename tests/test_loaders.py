@@ -166,12 +166,13 @@ ZERO_TO_TEN = {"low": "0", "high": "10"}
 
 
 @pytest.mark.parametrize("file_name, kind, expected, words", [
-    ("nps_out_of_range.csv", "nps", [(3, "Score", "11", "outside_scale", ZERO_TO_TEN),
-                                     (4, "Score", "-1", "outside_scale", ZERO_TO_TEN)],
+    ("nps_out_of_range.csv", "nps", [(3, "Score", "11", "outside_scale", "value_range", ZERO_TO_TEN),
+                                     (4, "Score", "-1", "outside_scale", "value_range", ZERO_TO_TEN)],
      ["is outside the scale 0-10"] * 2),
-    ("nps_bad_date.csv", "nps", [(3, "Date", "31/10/2026", "not_date", {}), (4, "Date", "yesterday", "not_date", {})],
+    ("nps_bad_date.csv", "nps", [(3, "Date", "31/10/2026", "not_date", "date", {}),
+                                 (4, "Date", "yesterday", "not_date", "date", {})],
      ["is not a date"] * 2),
-    ("survey_bad_rating.xlsx", "survey", [(3, "Q1", "6", "score_outside_scale", {"low": "1", "high": "5"})],
+    ("survey_bad_rating.xlsx", "survey", [(3, "Q1", "6", "outside_scale", "score_range", {"low": "1", "high": "5"})],
      ["is outside the scale 1-5"]),
 ])
 def test_invalid_rows_refuse_the_file_and_name_row_column_and_value(con, file_name, kind, expected, words):
@@ -179,7 +180,7 @@ def test_invalid_rows_refuse_the_file_and_name_row_column_and_value(con, file_na
     before = snapshot(con)
     with pytest.raises(ValidationError) as error:
         import_file(con, TEST_DATA / file_name, kind=kind)
-    found = [(p.row, p.column, p.value, p.code, p.values) for p in error.value.problems]
+    found = [(p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in error.value.problems]
     assert found == expected
     assert [problem_text(p, "en") for p in error.value.problems] == words
     assert all(p.file == file_name for p in error.value.problems)
@@ -329,6 +330,6 @@ def test_a_required_cell_of_spaces_is_empty(con, tmp_path):
     path.write_text("Standard,Better,Target\n   ,higher,5\nSpeed,sideways,3\n", encoding="utf-8")
     with pytest.raises(ValidationError) as error:
         import_file(con, path, kind="standards")
-    assert [(p.row, p.column, p.value, p.code, p.values) for p in error.value.problems] == [
-        (2, "Standard", "", "empty", {"kind": "standards", "field": "standard"}),
-        (3, "Better", "sideways", "not_better", {})]
+    assert [(p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in error.value.problems] == [
+        (2, "Standard", "", "empty", "fill_in", {"kind": "standards", "field": "standard"}),
+        (3, "Better", "sideways", "not_better", "better", {})]

@@ -56,17 +56,19 @@ def test_staged_problem_list_has_every_problem_with_row_and_fix(con):
     problems = staged_problem_list(con, prepared.source)
     assert len(problems) == report.problem_count == 2
     scale = {"low": "0", "high": "10"}
-    assert [(p.row, p.column, p.value, p.code, p.values) for p in problems] == [
-        (3, "Score", "11", "outside_scale", scale), (4, "Score", "-1", "outside_scale", scale)]
+    assert [(p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in problems] == [
+        (3, "Score", "11", "outside_scale", "value_range", scale),
+        (4, "Score", "-1", "outside_scale", "value_range", scale)]
     assert fix_text(problems[0], "en") == "Use a value from 0 to 10, or correct the scale in the mapping."
 
 
 def test_rejected_rows_of_a_batch(con):
     result = import_file(con, TEST_DATA / "nps_out_of_range.csv", skip_invalid=True)
     skipped = rejected_rows(con, result.batch_id)
-    assert [(p.file, p.row, p.column, p.value, p.code, p.values) for p in skipped] == [
-        ("nps_out_of_range.csv", 3, "Score", "11", "outside_scale", {"low": "0", "high": "10"}),
-        ("nps_out_of_range.csv", 4, "Score", "-1", "outside_scale", {"low": "0", "high": "10"})]
+    scale = {"low": "0", "high": "10"}
+    assert [(p.file, p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in skipped] == [
+        ("nps_out_of_range.csv", 3, "Score", "11", "outside_scale", "value_range", scale),
+        ("nps_out_of_range.csv", 4, "Score", "-1", "outside_scale", "value_range", scale)]
     clean = import_file(con, TEST_DATA / "nps_gbk.csv")
     assert rejected_rows(con, clean.batch_id) == ()
 
@@ -78,7 +80,7 @@ def test_skipped_rows_recorded_as_sentences_read_as_written(con):
                 ['[{"row": 3, "column": "Score", "value": "11", "problem": "is outside the scale 0-10",'
                  ' "fix": "Use a value from 0 to 10."}]', result.batch_id])
     (skipped,) = rejected_rows(con, result.batch_id)
-    assert (skipped.row, skipped.code) == (3, "recorded")
+    assert (skipped.row, skipped.code, skipped.fix_code) == (3, "recorded", "recorded")
     assert (problem_text(skipped, "zh"), fix_text(skipped, "zh")) == ("is outside the scale 0-10",
                                                                       "Use a value from 0 to 10.")
 
