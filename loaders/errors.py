@@ -10,6 +10,17 @@ class LoadError(FeedbackError):
     """A file could not be read or imported as a whole (encoding, empty sheet, duplicate file)."""
 
 
+class MalformedFileError(LoadError):
+    """The file is not a whole, regular table (cut off inside a quoted cell, a row too wide)."""
+
+    def __init__(self, message: str, row: int | None = None, code: str = "unparsable",
+                 values: dict | None = None):
+        super().__init__(message)
+        self.row = row
+        self.code = code
+        self.values = values or {}
+
+
 class UnknownKindError(LoadError):
     """The headers do not say which kind of file this is; the analyst (or --kind) has to."""
 
