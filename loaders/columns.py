@@ -501,11 +501,42 @@ def is_column_guide_sheet(headers: tuple[str, ...] | list[str]) -> bool:
     return bool(keys & {"meaning", "说明", "含义"}) and bool(keys & {"column", "列", "列名", "header"})
 
 
-def questions_from_sheet(questions: SourceTable) -> dict[str, RatingColumn]:
-    """Rating columns keyed by their header, from a questions sheet."""
+def _code_column(questions: SourceTable, response_headers) -> str | None:
+    """The questions sheet's column whose values are the responses sheet's headers."""
+    if not response_headers:
+        return None
+    wanted = {str(h).strip() for h in response_headers}
+    best, best_hits = None, 1
+    for header in questions.headers:
+        values = [v.strip() for v in questions.table.column(header).to_pylist() if v and v.strip()]
+        hits = sum(1 for v in values if v in wanted)
+        if hits > best_hits and hits >= 0.5 * len(values):
+            best, best_hits = header, hits
+    return best
+
+
+def looks_like_questions(questions: SourceTable, response_headers) -> bool:
+    """A sheet listing the responses sheet's columns, one a row, with their texts or scales: a
+    questions sheet by its content, whatever its headers say ('Item | Question | ...')."""
+    code = _code_column(questions, response_headers)
+    if code is None:
+        return False
+    keys = {normalise_header(h) for h in questions.headers if h != code}
+    words = {normalise_header(w) for name, ws in QUESTION_FIELDS.items() if name != "code" for w in ws}
+    return bool(keys & words)
+
+
+def questions_from_sheet(questions: SourceTable, response_headers=None) -> dict[str, RatingColumn]:
+    """Rating columns keyed by their header, from a questions sheet. The code column is the one
+    named so, or (by content) the one whose values are the responses sheet's headers."""
     headers = list(questions.headers)
     found: dict[str, str] = {}
+    by_content = _code_column(questions, response_headers)
+    if by_content is not None:
+        found["code"] = by_content
     for name, words in QUESTION_FIELDS.items():
+        if name in found:
+            continue
         keys = {normalise_header(w) for w in words}
         for header in headers:
             if normalise_header(header) in keys and header not in found.values():
@@ -895,7 +926,7 @@ def infer_mapping(source: SourceTable, kind: str = "auto",
     overall_scale = None
     if kind == "survey":
         if questions is not None:
-            declared = questions_from_sheet(questions)
+            declared = questions_from_sheet(questions, headers)
             for header in headers:
                 if header in declared:
                     fields = {k: v for k, v in fields.items() if v != header}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from loaders.problems import render
 from store.errors import FeedbackError
 
 
@@ -45,26 +46,38 @@ class DecisionNeeded(LoadError):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One bad cell: where it is, what it holds, and how to fix it."""
+    """One bad cell: where it is, what it holds, and what is wrong and how to fix it, as codes with
+    values (loaders/problems.py holds their words in English and Chinese)."""
 
     file: str
     sheet: str | None
     row: int | None  # the row number as the analyst sees it in the spreadsheet (header = 1)
     column: str | None
     value: str | None
-    problem: str
-    fix: str
+    code: str        # the problem, e.g. outside_scale
+    fix_code: str    # what to do, e.g. score_range
+    values: dict = field(default_factory=dict)
 
-    def describe(self) -> str:
+    @property
+    def problem(self) -> str:
+        return render("problem", self.code, self.values)
+
+    @property
+    def fix(self) -> str:
+        return render("fix", self.fix_code, self.values)
+
+    def describe(self, language: str = "en") -> str:
         where = [self.file]
         if self.sheet:
-            where.append(f"sheet '{self.sheet}'")
+            where.append(f"sheet '{self.sheet}'" if language != "zh" else f"工作表“{self.sheet}”")
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"row {self.row}" if language != "zh" else f"第 {self.row} 行")
         if self.column:
-            where.append(f"column '{self.column}'")
+            where.append(f"column '{self.column}'" if language != "zh" else f"列“{self.column}”")
         value = "" if self.value is None else f" (value {self.value!r})"
-        return f"{', '.join(where)}: {self.problem}{value}. {self.fix}"
+        problem, fix = render("problem", self.code, self.values, language), \
+            render("fix", self.fix_code, self.values, language)
+        return f"{', '.join(where)}: {problem}{value}. {fix}"
 
 
 @dataclass
@@ -74,6 +87,7 @@ class ValidationError(FeedbackError):
     problems: list[RowProblem] = field(default_factory=list)
     rows_total: int = 0
     rows_invalid: int = 0
+    problem_count: int | None = None   # every bad cell, when more were found than are listed
 
     def __str__(self) -> str:
         shown = self.problems[:50]
@@ -85,6 +99,7 @@ class ValidationError(FeedbackError):
                     " Fix them and import again, or import the valid rows with --skip-invalid.")
         lines = [head]
         lines += ["  " + p.describe() for p in shown]
-        if len(self.problems) > len(shown):
-            lines.append(f"  ... and {len(self.problems) - len(shown)} more problems")
+        count = max(self.problem_count or 0, len(self.problems))
+        if count > len(shown):
+            lines.append(f"  ... and {count - len(shown):,} more problems")
         return "\n".join(lines)

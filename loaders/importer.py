@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -17,10 +17,13 @@ import duckdb
 import pandas as pd
 
 from loaders.columns import (
-    DIMENSION_WORDS, ColumnMapping, infer_mapping, is_column_guide_sheet, is_questions_sheet, layout_key,
-    normalise_header, normalise_kind
+    DIMENSION_WORDS, ColumnMapping, apply_overrides, infer_mapping, is_column_guide_sheet, is_questions_sheet,
+    layout_key, looks_like_questions, normalise_header, normalise_kind
 )
-from loaders.errors import LoadError, RowProblem, ValidationError
+from loaders.dates import DATE_ORDERS
+from loaders.items import ItemChanges, item_changes
+from loaders.problems import render
+from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationError
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, write_sums
@@ -36,6 +39,16 @@ TEXT_COLUMN = {"survey": "comment", "nps": "comment", "complaints": "description
 
 
 @dataclass(frozen=True)
+class Decision:
+    """Something the analyst has to say before the import can go on, and the flag that says it."""
+
+    code: str                    # no_date | ambiguous_dates | item_changes
+    flag: str
+    message: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class PreparedFile:
     """A file read and mapped, ready to validate and import."""
 
@@ -43,6 +56,7 @@ class PreparedFile:
     questions: SourceTable | None
     mapping: ColumnMapping
     mapping_origin: str          # inferred | saved | given
+    decisions: tuple[Decision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,55 +80,125 @@ def _no_progress(_fraction: float, _message: str) -> None:
 
 def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind: str = "auto",
             sheet: str | None = None, mapping: ColumnMapping | None = None,
-            display_name: str | None = None) -> PreparedFile:
+            display_name: str | None = None, header_row: int | None = None,
+            fieldwork_date: str | None = None, overrides: list[str] | tuple[str, ...] = (),
+            date_order: str | None = None) -> PreparedFile:
     """Read the file (choosing its data and questions sheets) and settle its column mapping.
 
     A mapping saved for the same headers (last month's file) wins over inference; an explicit
-    `mapping` wins over both.
+    `mapping` wins over both. `fieldwork_date` (YYYY-MM-DD) dates every row of a survey;
+    `overrides` are SOURCE=FIELD pairs; `date_order` (dmy|mdy) reads numeric dates. What the
+    analyst still has to decide is listed in the result's `decisions`.
     """
     path = Path(path)
     name = display_name or path.name
     questions = None
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        source, questions = _read_workbook_sheets(path, sheet, name)
+        source, questions = _read_workbook_sheets(path, sheet, name, header_row)
     else:
-        source = read_source(path, sheet, display_name=name)
-    if mapping is not None:
-        return PreparedFile(source, questions, mapping, "given")
-    wanted = None if kind in (None, "", "auto") else normalise_kind(kind)
-    if con is not None:
-        saved = saved_mapping(con, source.headers)
+        source = read_source(path, sheet, display_name=name, header_row=header_row)
+    origin = "given"
+    if mapping is None:
+        wanted = None if kind in (None, "", "auto") else normalise_kind(kind)
+        saved = saved_mapping(con, source.headers) if con is not None else None
         if saved is not None and (wanted is None or saved.kind == wanted):
-            return PreparedFile(source, questions, saved, "saved")
-    inferred = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None)
-    return PreparedFile(source, questions, inferred, "inferred")
+            mapping, origin = saved, "saved"
+        else:
+            mapping = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None)
+            origin = "inferred"
+    if overrides:
+        mapping, origin = apply_overrides(mapping, source, list(overrides)), "given"
+    if fieldwork_date:
+        mapping, origin = with_fieldwork_date(mapping, fieldwork_date), "given"
+    if date_order:
+        if date_order not in DATE_ORDERS:
+            raise LoadError(f"--date-order {date_order!r}: use dmy (day first) or mdy (month first)")
+        mapping, origin = replace(mapping, date_order=date_order), "given"
+    changes = None
+    if con is not None and mapping.kind == "survey" and mapping.ratings:
+        # Items are the store's items when their code or question text says so.
+        changes = item_changes(con, mapping)
+        mapping = changes.mapping
+    prepared = PreparedFile(source, questions, mapping, origin)
+    return replace(prepared, decisions=decisions(prepared, changes))
 
 
-def _read_workbook_sheets(path: Path, sheet: str | None, name: str):
+def with_fieldwork_date(mapping: ColumnMapping, day: str) -> ColumnMapping:
+    """Every row dated `day` (a survey file without dates): the date field takes one value."""
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise LoadError(f"--date {day!r}: write the fieldwork date as YYYY-MM-DD, e.g. 2026-10-15") from None
+    name = DATE_FIELD.get(mapping.kind)
+    if name is None:
+        raise LoadError(f"--date does not apply to a {mapping.kind} file")
+    fields = {k: v for k, v in mapping.fields.items() if k != name}
+    return replace(mapping, fields=fields, constants={**mapping.constants, name: day})
+
+
+DATE_FIELD = {"survey": "responded_at", "nps": "responded_at", "complaints": "received_at",
+              "management_survey": "rated_at"}
+
+
+def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tuple[Decision, ...]:
+    """What the analyst has to decide before this file can be imported as it is mapped."""
+    mapping, source = prepared.mapping, prepared.source
+    found = []
+    date_field = DATE_FIELD.get(mapping.kind)
+    if mapping.kind in ("survey", "nps") and date_field not in mapping.fields \
+            and date_field not in mapping.constants:
+        found.append(Decision(
+            "no_date", "--date YYYY-MM-DD",
+            f"{source.where()}: no column holds the date the survey was answered. Give the fieldwork"
+            " date of every row with --date YYYY-MM-DD (the page: the fieldwork date), or name the"
+            " date column with --map \"COLUMN=responded_at\"", {}))
+    if mapping.date_order == "ambiguous":
+        found.append(Decision(
+            "ambiguous_dates", "--date-order dmy|mdy",
+            f"{source.where()}: its dates (like 03/04/2026) could be day first or month first, and no"
+            " date shows which. Say which with --date-order dmy (day first) or --date-order mdy"
+            " (month first)", {}))
+    if changes is not None and changes.any:
+        found.append(Decision("item_changes", "--accept-new-items", changes.message(source.where()),
+                              changes.as_dict()))
+    return tuple(found)
+
+
+def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: int | None = None):
     names = sheet_names(path)
     if not names:
         raise LoadError(f"{name}: the workbook has no sheets")
-    data = read_source(path, sheet, display_name=name) if sheet else None
-    questions = None
-    first_error: LoadError | None = None
+    data = read_source(path, sheet, display_name=name, header_row=header_row) if sheet else None
+    others: list[SourceTable] = []
+    errors: dict[str, LoadError] = {}
     for candidate in names:
         if candidate == sheet:
             continue
         try:
-            table = read_source(path, candidate, display_name=name)
+            table = read_source(path, candidate, display_name=name,
+                                header_row=header_row if data is None else None)
         except LoadError as e:
-            first_error = first_error or e
+            errors[candidate] = e
             continue
-        if is_questions_sheet(table.headers):
-            questions = questions or table
-        elif data is None and not is_column_guide_sheet(table.headers):
+        if data is None and not is_questions_sheet(table.headers) and not is_column_guide_sheet(table.headers):
             data = table
-    if data is None and first_error is not None:
-        raise first_error
+        else:
+            others.append(table)
+    if data is None and errors:
+        raise next(iter(errors.values()))
     if data is None:
         raise LoadError(f"{name}: no sheet holds data rows (sheets: {', '.join(names)});"
                         " put the responses on the first sheet or name it with --sheet")
+    questions = next((t for t in others if is_questions_sheet(t.headers)
+                      or looks_like_questions(t, data.headers)), None)
+    for candidate, error in errors.items():
+        if candidate.strip().lower() in QUESTION_SHEET_NAMES:
+            raise LoadError(f"{name}: sheet '{candidate}' looks like the questions sheet but cannot be"
+                            f" read ({error}); fix it or remove it") from error
     return data, questions
+
+
+QUESTION_SHEET_NAMES = {"questions", "question", "items", "item", "codebook", "题目", "问题", "题目说明"}
 
 
 def saved_mapping(con: duckdb.DuckDBPyConnection, headers) -> ColumnMapping | None:
@@ -160,27 +244,38 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, kind: s
                 sheet: str | None = None, mapping: ColumnMapping | None = None,
                 skip_invalid: bool = False, display_name: str | None = None,
                 imported_by: str | None = None, progress: Progress | None = None,
-                remember_mapping: bool = True) -> ImportResult:
-    """Import one file as one batch. Raises LoadError / ValidationError and changes nothing then."""
+                remember_mapping: bool = True, accept_new_items: bool = False, **options) -> ImportResult:
+    """Import one file as one batch. Raises LoadError / ValidationError / DecisionNeeded and changes
+    nothing then. `options` are prepare()'s (header_row, fieldwork_date, overrides, date_order)."""
     progress = progress or _no_progress
     progress(0.05, "reading")
-    prepared = prepare(con, path, kind, sheet, mapping, display_name)
+    prepared = prepare(con, path, kind, sheet, mapping, display_name, **options)
     return import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=imported_by,
-                           progress=progress, remember_mapping=remember_mapping)
+                           progress=progress, remember_mapping=remember_mapping,
+                           accept_new_items=accept_new_items)
+
+
+def pending(prepared: PreparedFile, accept_new_items: bool = False) -> tuple[Decision, ...]:
+    """The decisions still open: new items are accepted by the analyst, the others need an answer."""
+    return tuple(d for d in prepared.decisions if not (d.code == "item_changes" and accept_new_items))
 
 
 def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip_invalid: bool = False,
                     imported_by: str | None = None, progress: Progress | None = None,
-                    remember_mapping: bool = True) -> ImportResult:
+                    remember_mapping: bool = True, accept_new_items: bool = False) -> ImportResult:
     progress = progress or _no_progress
     source, mapping = prepared.source, prepared.mapping
+    open_decisions = pending(prepared, accept_new_items)
+    if open_decisions:
+        first = open_decisions[0]
+        raise DecisionNeeded(first.message, first.flag, first.code, first.values)
     _refuse_duplicate(con, source)
     progress(0.25, "validating")
     report = check(con, prepared)
     if report.rows_invalid and not skip_invalid:
-        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid)
+        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid, report.problem_count)
     if report.rows_valid == 0:
-        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid)
+        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid, report.problem_count)
     if report.rows_invalid:
         # Skipped rows leave the staged rows here, so every writer below takes all that is left.
         con.execute(f"DELETE FROM {STAGED_ROWS} WHERE row_no IN (SELECT row_no FROM {STAGED_PROBLEMS})")
@@ -241,10 +336,10 @@ def _refuse_duplicate(con, source: SourceTable) -> None:
 
 def _rejected_json(con, source: SourceTable) -> str:
     rows = con.execute(
-        f"SELECT row_no, column_name, value, problem, fix FROM {STAGED_PROBLEMS}"
+        f"SELECT row_no, column_name, value, problem, fix, vals FROM {STAGED_PROBLEMS}"
         f" ORDER BY row_no LIMIT {REJECTED_KEPT}").fetchall()
-    return json.dumps([{"row": r[0], "column": r[1], "value": r[2], "problem": r[3], "fix": r[4]}
-                       for r in rows], ensure_ascii=False)
+    return json.dumps([{"row": r[0], "column": r[1], "value": r[2], "code": r[3], "fix_code": r[4],
+                        "values": json.loads(r[5]) if r[5] else {}} for r in rows], ensure_ascii=False)
 
 
 def _score_sentiment(con, kind: str) -> int:
@@ -441,10 +536,17 @@ def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
     return batch_id, kind, source_file, rows
 
 
-def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame:
-    """The rows a batch skipped (imported with skip-invalid): row, column, value, problem, fix."""
+def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str, language: str = "en") -> pd.DataFrame:
+    """The rows a batch skipped (imported with skip-invalid): row, column, value, problem, fix, the
+    problem and fix in `language` (batches from before the codes kept their English words)."""
     row = con.execute("SELECT rejected_json FROM import_batch WHERE id = ?", [batch_id]).fetchone()
-    records = json.loads(row[0]) if row and row[0] else []
+    records = []
+    for record in json.loads(row[0]) if row and row[0] else []:
+        if "code" in record:
+            values = record.get("values") or {}
+            record = {**record, "problem": render("problem", record["code"], values, language),
+                      "fix": render("fix", record["fix_code"], values, language)}
+        records.append(record)
     return pd.DataFrame(records, columns=["row", "column", "value", "problem", "fix"])
 
 
@@ -499,3 +601,56 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 __all__ = ["prepare", "check", "import_file", "import_prepared", "history", "undo", "row_counts",
            "preview", "rejected_rows",
            "PreparedFile", "ImportResult", "FeedbackError", "saved_mapping", "save_mapping"]
+
+
+# --- the whole decision, for the command line's --json and the page ---------------------------
+
+def describe(prepared: PreparedFile, report: StageReport | None = None) -> dict:
+    """Everything the loaders decided about a file: kind, platform, sheet, header rows, each
+    column's target (a field, an item with its scale and N/A code, or ignored), the decisions
+    still open, and (after validation) the row counts and the first problems."""
+    source, mapping = prepared.source, prepared.mapping
+    field_of = {column: name for name, column in mapping.fields.items()}
+    rating_of = {r.column: r for r in mapping.ratings}
+    texts = dict(zip(source.headers, source.texts or ()))
+    columns = []
+    for header in source.headers:
+        entry: dict = {"column": header}
+        if texts.get(header) and texts[header] != header:
+            entry["question"] = texts[header]
+        if header in field_of:
+            entry["target"] = field_of[header]
+        elif header in rating_of:
+            r = rating_of[header]
+            entry.update({"target": f"item:{r.item_code}", "item_text": r.item_text, "rating_kind": r.kind,
+                          "dimension": r.dimension, "scale_min": r.scale_min, "scale_max": r.scale_max,
+                          "na_code": r.na_code})
+        else:
+            entry["target"] = "ignore"
+            if header in mapping.platform_columns:
+                entry["platform_column"] = True
+        columns.append(entry)
+    described = {
+        "file": source.file_name, "sheet": source.sheet, "kind": mapping.kind, "platform": mapping.platform,
+        "encoding": source.encoding,
+        "header_rows": list(range(source.header_row, source.header_row + source.header_rows)),
+        "rows": source.row_count, "mapping_origin": prepared.mapping_origin, "columns": columns,
+        "ignored": list(mapping.ignored), "platform_columns": list(mapping.platform_columns),
+        "constants": dict(mapping.constants), "date_order": mapping.date_order,
+        "overall_scale": list(mapping.overall_scale) if mapping.overall_scale else None,
+        "decisions": [{"code": d.code, "flag": d.flag, "message": d.message, "values": d.values}
+                      for d in prepared.decisions],
+        "mapping": json.loads(mapping.to_json()),
+    }
+    if report is not None:
+        described["validation"] = {
+            "rows_total": report.rows_total, "rows_valid": report.rows_valid, "rows_invalid": report.rows_invalid,
+            "problem_count": report.problem_count,
+            "problems": [problem_dict(p) for p in report.problems[:50]],
+        }
+    return described
+
+
+def problem_dict(problem: RowProblem) -> dict:
+    return {"row": problem.row, "column": problem.column, "value": problem.value, "code": problem.code,
+            "values": problem.values, "message": problem.describe()}
