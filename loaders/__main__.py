@@ -154,6 +154,8 @@ def cmd_import(args) -> int:
             raise LoadError(f"--mapping {args.mapping}: cannot read the mapping ({e})") from e
     con = connect(_db(args))
     try:
+        if args.progress:
+            progress(0.05, "reading")
         prepared = prepare(con, args.file, kind=args.kind, sheet=args.sheet, mapping=mapping,
                            header_row=args.header_row, fieldwork_date=args.date, overrides=args.map,
                            date_order=args.date_order)

@@ -611,6 +611,7 @@ def content_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
             "filled": len(values), "numeric": len(numbers),
             "whole": sum(1 for n in numbers if n == round(n)),
             "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
+            "numbers": numbers,
             "dated": sum(1 for v in values if DATE_LIKE.match(v)),
             "booleans": sum(1 for v in values if v.lower() in BOOLEAN_WORDS),
             "states": sum(1 for v in values if v.upper() in US_STATES),
@@ -630,11 +631,14 @@ def fits(f: Field, p: dict | None) -> bool:
             return False
         if f.kind == "integer" and p["whole"] < p["numeric"]:
             return False
-        if f.low is not None and p["min"] is not None and p["min"] < f.low:
-            return False
-        return not (f.high is not None and p["max"] is not None and p["max"] > f.high)
+        if f.low is not None and f.high is not None and p.get("numbers"):
+            # A few cells off the scale are bad rows for validation to name, not another field.
+            inside = sum(1 for n in p["numbers"] if f.low <= n <= f.high)
+            return inside >= 0.5 * len(p["numbers"])
+        return True
     if f.kind == "datetime":
-        return p["dated"] >= 0.8 * filled
+        # Most cells must read as dates; the few that do not are bad rows for validation to name.
+        return p["dated"] >= 0.5 * filled
     if f.kind == "boolean":
         return p["booleans"] >= 0.9 * filled
     if f.name == "status" and p["states"] >= 0.8 * filled:

@@ -255,6 +255,17 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, kind: s
                            accept_new_items=accept_new_items)
 
 
+def refresh_decisions(con, prepared: PreparedFile) -> PreparedFile:
+    """The decisions for the mapping as it stands now (the analyst may have edited it), its items
+    recoded to the store's where their code or text says so."""
+    mapping, changes = prepared.mapping, None
+    if con is not None and mapping.kind == "survey" and mapping.ratings:
+        changes = item_changes(con, mapping)
+        mapping = changes.mapping
+    prepared = replace(prepared, mapping=mapping)
+    return replace(prepared, decisions=decisions(prepared, changes))
+
+
 def pending(prepared: PreparedFile, accept_new_items: bool = False) -> tuple[Decision, ...]:
     """The decisions still open: new items are accepted by the analyst, the others need an answer."""
     return tuple(d for d in prepared.decisions if not (d.code == "item_changes" and accept_new_items))
@@ -264,6 +275,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
                     imported_by: str | None = None, progress: Progress | None = None,
                     remember_mapping: bool = True, accept_new_items: bool = False) -> ImportResult:
     progress = progress or _no_progress
+    prepared = refresh_decisions(con, prepared)
     source, mapping = prepared.source, prepared.mapping
     open_decisions = pending(prepared, accept_new_items)
     if open_decisions:

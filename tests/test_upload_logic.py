@@ -12,10 +12,11 @@ from loaders.access import AccessError
 from loaders.errors import RowProblem, UnknownKindError, ValidationError
 from loaders.importer import history
 from presentation.export import safe_text, to_csv_bytes
+from loaders.problems import render
 from presentation.upload import (
     TARGET_IGNORE, TARGET_RATING, Access, MappingProblem, check_upload, email_allowed, imported_as,
     mapping_from_table, mapping_table, plain, problems_frame, read_upload, report_file_name, run_import,
-    run_undo, translate_fix, translate_problem, with_mapping
+    run_undo, with_mapping
 )
 
 ANALYST = Access("passphrase", True, "Li Na")
@@ -162,39 +163,49 @@ def test_two_columns_for_one_item_and_kind_are_refused(con):
 
 # --- the report ------------------------------------------------------------------------------
 
-LOADER_TEXTS = [
-    # (problem, fix) exactly as loaders/validate.py writes them
-    ("is empty", "Fill in the Date."),
-    ("is not a date", "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15)."),
-    ("is in the future", "Check the year and month of this date."),
-    ("is not a number", "Enter a number."),
-    ("is not a number", "Enter a number, or leave the cell blank."),
-    ("is outside the scale 0-10", "Use a value from 0 to 10, or correct the scale in the mapping."),
-    ("is not a whole number", "Use a whole number."),
-    ("is not yes or no", "Write Yes or No (是/否)."),
-    ("is not higher or lower", "Write 'higher' if a larger number is better, 'lower' if a smaller one is."),
-    ("is not a number", "Enter a score, or leave the cell blank when the question was not answered."),
-    ("is outside the scale 1-5 (0 = not applicable)",
+LOADER_CODES = [
+    # (problem code, fix code, values) as loaders/validate.py gives them, with the English it reads as
+    ("empty", "fill_in", {"field": "Date", "field_zh": "日期"}, "is empty", "Fill in the Date."),
+    ("not_date", "date", {}, "is not a date", "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15)."),
+    ("future", "future", {}, "is in the future", "Check the year and month of this date."),
+    ("not_number", "number", {}, "is not a number", "Enter a number."),
+    ("not_number", "number_or_blank", {}, "is not a number", "Enter a number, or leave the cell blank."),
+    ("outside_scale", "value_range", {"low": "0", "high": "10"}, "is outside the scale 0-10",
+     "Use a value from 0 to 10, or correct the scale in the mapping."),
+    ("not_whole", "whole", {}, "is not a whole number", "Use a whole number."),
+    ("not_yes_no", "yes_no", {}, "is not yes or no", "Write Yes or No (是/否)."),
+    ("not_better", "better", {}, "is not higher or lower",
+     "Write 'higher' if a larger number is better, 'lower' if a smaller one is."),
+    ("not_number", "score_or_blank", {}, "is not a number",
+     "Enter a score, or leave the cell blank when the question was not answered."),
+    ("outside_scale_na", "score_range", {"low": "1", "high": "5", "na": "0"},
+     "is outside the scale 1-5 (0 = not applicable)",
      "Use a score from 1 to 5, or correct the item's scale / not-applicable code in the mapping."),
-    ("repeats an ID used earlier in the file", "Give every row its own ID, or remove the duplicated row."),
-    ("is before the complaint was received", "Check both dates; resolution comes after receipt."),
-    ("is not a rule the dashboard knows", "Use one of: nps, csi — or give the Actual as a number."),
-    ("is outside the item's scale", "Use a score within Scale min-Scale max (default 1-7)."),
+    ("outside_scale_zero", "zero_na", {"low": "1", "high": "5"}, "is 0, outside the scale 1-5",
+     "If 0 means 'not applicable' here, set the item's not-applicable code to 0 in the mapping (the page's"
+     " N/A column, or --mapping); otherwise use a score from 1 to 5."),
+    ("repeated_id", "repeated_id", {}, "repeats an ID used earlier in the file",
+     "Give every row its own ID, or remove the duplicated row."),
+    ("resolved_before", "resolved_before", {}, "is before the complaint was received",
+     "Check both dates; resolution comes after receipt."),
+    ("unknown_rule", "rule", {"rules": "nps, csi"}, "is not a rule the dashboard knows",
+     "Use one of: nps, csi — or give the Actual as a number."),
+    ("outside_item_scale", "item_scale", {}, "is outside the item's scale",
+     "Use a score within Scale min-Scale max (default 1-7)."),
 ]
 
 
-@pytest.mark.parametrize("problem, fix", LOADER_TEXTS)
-def test_every_loader_problem_reads_in_english_and_chinese(problem, fix):
-    assert translate_problem(problem, "en") == problem
-    assert translate_fix(fix, "en") == fix
-    assert CJK.search(translate_problem(problem, "zh"))
-    assert CJK.search(translate_fix(fix, "zh"))
+@pytest.mark.parametrize("code, fix_code, values, problem, fix", LOADER_CODES)
+def test_every_loader_problem_reads_in_english_and_chinese(code, fix_code, values, problem, fix):
+    assert render("problem", code, values, "en") == problem
+    assert render("fix", fix_code, values, "en") == fix
+    assert CJK.search(render("problem", code, values, "zh"))
+    assert CJK.search(render("fix", fix_code, values, "zh"))
 
 
 def test_chinese_report_keeps_numbers_and_field_names():
-    assert translate_problem("is outside the scale 1-5 (0 = not applicable)", "zh") == "超出量表范围 1-5（0 表示不适用）"
-    assert translate_fix("Fill in the Date.", "zh") == "请填写日期。"
-    assert translate_problem("something new", "zh") == "something new"
+    assert render("problem", "outside_scale_na", {"low": "1", "high": "5", "na": "0"}, "zh") == "超出量表范围 1-5（0 表示不适用）"
+    assert render("fix", "fill_in", {"field": "Date", "field_zh": "日期"}, "zh") == "请填写日期。"
 
 
 def test_bad_rows_report_lists_row_column_value_reason_and_fix(con):
@@ -217,7 +228,7 @@ def test_csv_cells_never_start_a_formula(value, cell):
 
 
 def test_problem_csv_is_utf8_with_bom_and_formula_safe():
-    problems = [RowProblem("f.csv", None, 3, "Score", "=1+1", "is not a number", "Enter a number.")]
+    problems = [RowProblem("f.csv", None, 3, "Score", "=1+1", "not_number", "number")]
     data = to_csv_bytes(problems_frame(problems, "zh"))
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == ["行号,列,值,问题,修改方法", "3,Score,'=1+1,不是数字,请填写数字。"]
@@ -322,5 +333,5 @@ def test_the_upload_logic_imports_no_streamlit():
     """presentation/upload.py is tested without a running app, so it stays free of Streamlit."""
     from conftest import PROJECT_ROOT
 
-    source = (PROJECT_ROOT / "pages" / "_upload.py").read_text(encoding="utf-8")
+    source = (PROJECT_ROOT / "presentation" / "upload.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(import streamlit|from streamlit\b)", source, re.M)
