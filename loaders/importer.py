@@ -28,7 +28,7 @@ from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, write_sums
 from store.errors import FeedbackError, QueryError
-from text.causes import derive_causes
+from text.causes import derive_causes, theme_causes
 from text.sentiment import score_texts
 
 Progress = Callable[[float, str], None]
@@ -369,22 +369,29 @@ def _score_sentiment(con, kind: str) -> int:
 
 
 def _derive_causes(con) -> None:
-    """Complaints without a cause get one from the words of their description."""
+    """Complaints without a cause get one from the words of their description: keywords learnt on
+    the complaints that have a cause, or (when none has) the themes the descriptions share, each
+    named by its top words and marked 'derived'."""
     missing = con.execute(
         f"SELECT DISTINCT description FROM {STAGED_ROWS} WHERE cause IS NULL AND description IS NOT NULL"
-    ).fetchall()
-    derived = pd.DataFrame({"text": pd.Series(dtype=str), "cause": pd.Series(dtype=str)})
+        " ORDER BY description").fetchall()
+    derived = pd.DataFrame({"text": pd.Series(dtype=str), "cause": pd.Series(dtype=str),
+                            "source": pd.Series(dtype=str)})
     if missing:
         labelled = con.execute(
             f"SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
             " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
             " WHERE cause_source = 'given' AND description IS NOT NULL").df()
         texts = [r[0] for r in missing]
-        causes = derive_causes(labelled, texts)
-        derived = pd.DataFrame({"text": texts, "cause": list(causes)})
+        if labelled.empty:
+            causes, source = theme_causes(texts), "derived"
+        else:
+            causes, source = derive_causes(labelled, texts), "keywords"
+        derived = pd.DataFrame({"text": texts, "cause": list(causes), "source": source})
     con.register("derived_cause_frame", derived)
     con.execute("CREATE OR REPLACE TEMP TABLE derived_cause AS SELECT text::VARCHAR AS text,"
-                " cause::VARCHAR AS cause FROM derived_cause_frame WHERE cause IS NOT NULL")
+                " cause::VARCHAR AS cause, source::VARCHAR AS source FROM derived_cause_frame"
+                " WHERE cause IS NOT NULL")
     con.unregister("derived_cause_frame")
 
 
@@ -458,7 +465,7 @@ def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
     con.execute(
         "INSERT INTO complaint SELECT $batch, s.row_no, s.complaint_ref, s.customer_id, s.received_at,"
         " s.channel, s.branch, s.region, s.product, s.segment, COALESCE(s.cause, d.cause),"
-        " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN 'keywords' END,"
+        " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN d.source END,"
         " s.sub_cause, s.severity, s.status, s.resolved_at, s.escalated, s.satisfaction_after,"
         f" s.description, t.language, t.sentiment, w.words FROM {STAGED_ROWS} s"
         " LEFT JOIN scored_texts t ON t.text = s.description"

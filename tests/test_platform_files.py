@@ -267,3 +267,19 @@ def test_cli_exit_codes(db_path, tmp_path):
     reused = run_cli("import", str(again), "--mapping", str(mapping_file), "--db", str(db_path))
     assert reused.returncode == 0, reused.stderr
     assert "imported survey: 9 rows, 18 ratings" in reused.stdout
+
+
+@pytest.mark.parametrize("name, expected", [
+    # the generator's ten descriptions per file. Each text joins the theme of its most widespread
+    # shared word: the three app texts share 闪退 / app, the two about manner 态度; 时间 is in two
+    # texts like 排队, so the text with 时间 but no 排队 leads a theme of its own; the two fee texts in
+    # Chinese (年费, 收费) share no word after jieba, so they keep no cause.
+    ("complaints_no_cause_zh.csv", {"排队 / 时间": 2, "时间 / 长": 1, "闪退 / 手机": 3, "态度": 2}),
+    ("complaints_no_cause_en.csv", {"queue": 1, "long / queue": 1, "counter / long": 2, "app": 3,
+                                    "rude / staff": 1, "fee": 2}),
+])
+def test_a_log_without_causes_gets_the_themes_of_its_descriptions(con, name, expected):
+    import_file(con, PLATFORMS / name)
+    counts = dict(con.execute("SELECT cause, count(*) FROM complaint WHERE cause IS NOT NULL GROUP BY cause").fetchall())
+    assert counts == expected
+    assert con.execute("SELECT DISTINCT cause_source FROM complaint WHERE cause IS NOT NULL").fetchall() == [("derived",)]
