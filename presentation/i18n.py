@@ -58,6 +58,32 @@ _UPLOAD_TEXT: dict[str, dict[str, str]] = {
     "upload.sheet": {"en": "Sheet", "zh": "工作表"},
     "upload.rows_read": {"en": "{rows} rows under the header on row {header}.",
                          "zh": "表头在第 {header} 行，其下共 {rows} 行。"},
+    "upload.platform": {"en": "An export of {platform}: its own columns are ignored.",
+                        "zh": "这是{platform}导出的文件：其自带的列已忽略。"},
+    "upload.header_row": {"en": "Header row", "zh": "表头所在行"},
+    "upload.header_row_help": {"en": "The row that names the columns (counted from 1). Rows of question"
+                                     " text under it are read as part of the header.",
+                               "zh": "列名所在的行（从 1 开始数）。其下的题目文字行会一并作为表头读取。"},
+    "upload.kind_candidates": {"en": "This file could be {kinds}. Choose its kind above.",
+                               "zh": "该文件可能是{kinds}。请在上方选择文件类型。"},
+    "upload.or": {"en": " or ", "zh": "或"},
+    "upload.no_date": {"en": "No column holds the date the survey was answered. Give the fieldwork date"
+                             " of every row:",
+                       "zh": "没有列记录答题日期。请给出所有行的调查日期："},
+    "upload.fieldwork_date": {"en": "Fieldwork date", "zh": "调查日期"},
+    "upload.date_order": {"en": "Its dates (like 03/04/2026) could be day first or month first. Which?",
+                          "zh": "日期（如 03/04/2026）可能是日在前或月在前。请选择："},
+    "upload.date_order.dmy": {"en": "Day first (31/10/2026)", "zh": "日在前（31/10/2026）"},
+    "upload.date_order.mdy": {"en": "Month first (10/31/2026)", "zh": "月在前（10/31/2026）"},
+    "upload.items_change": {"en": "Importing this survey would change the store's surveys: {new} new items,"
+                                  " {close} items matched by a similar question text, {rescaled} scale changes."
+                                  " {weights}",
+                            "zh": "导入此问卷将改变已有问卷：新增题目 {new} 个，按相近题目文字匹配 {close} 个，量表变化 {rescaled} 个。{weights}"},
+    "upload.weights.stated -> derived": {"en": "The CSI would switch from stated to derived weights.",
+                                         "zh": "CSI 的权重将从陈述重要性改为推导重要性。"},
+    "upload.weights.derived -> stated": {"en": "The CSI would switch from derived to stated weights.",
+                                         "zh": "CSI 的权重将从推导重要性改为陈述重要性。"},
+    "upload.accept_items": {"en": "I have checked the items: import anyway", "zh": "我已核对题目，仍然导入"},
     "upload.kind_unknown": {"en": "The headers do not say which kind of file this is. Choose its kind"
                                   " above, then map its columns below.",
                             "zh": "无法从表头判断文件类型。请在上方选择类型，然后在下方映射各列。"},
