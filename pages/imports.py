@@ -22,7 +22,7 @@ from presentation.upload import (
     RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
-    item_change_counts, kind_candidates, open_decisions, platform_label
+    item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label
 )
 from store.errors import FeedbackError
 
@@ -172,7 +172,7 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     if prepared.mapping_origin == "edited":
         st.caption(t("upload.mapping_edited"))
     missing = missing_fields(mapping, language())
-    if missing:
+    if missing and not only_the_date_missing(mapping):
         st.error(t("upload.missing_required", fields=missing), icon=":material/error:")
         return
     accept_items = decisions_panel(fid, prepared)
@@ -193,29 +193,31 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
 
 def decisions_panel(fid: str, prepared) -> bool | None:
     """Ask what the loaders cannot decide alone. None while an answer is missing; else whether the
-    analyst accepted the survey's item changes (True when there are none)."""
+    analyst accepted the survey's item changes (True when there are none). An answer's widget stays
+    drawn once given, so its value lives on."""
     cur = cursor()
     try:
-        decisions = open_decisions(cur, prepared)
+        decisions = {d.code: d for d in open_decisions(cur, prepared)}
     finally:
         cur.close()
-    accept = True
-    for decision in decisions:
-        if decision.code == "no_date":
+    if "no_date" in decisions or st.session_state.get(keys.upload_date(fid)) is not None:
+        if "no_date" in decisions:
             st.warning(t("upload.no_date"), icon=":material/event:")
-            st.date_input(t("upload.fieldwork_date"), value=None, key=keys.upload_date(fid))
+        if st.date_input(t("upload.fieldwork_date"), value=None, key=keys.upload_date(fid)) is None:
             return None
-        if decision.code == "ambiguous_dates":
-            st.radio(t("upload.date_order"), ["dmy", "mdy"], index=None, key=keys.upload_date_order(fid),
-                     format_func=lambda order: t(f"upload.date_order.{order}"))
+    if "ambiguous_dates" in decisions or st.session_state.get(keys.upload_date_order(fid)) is not None:
+        order = st.radio(t("upload.date_order"), ["dmy", "mdy"], index=None, key=keys.upload_date_order(fid),
+                         format_func=lambda choice: t(f"upload.date_order.{choice}"))
+        if order is None:
             return None
-        if decision.code == "item_changes":
-            counts = item_change_counts(decision)
-            weights = t(f"upload.weights.{counts['weights']}") if counts["weights"] else ""
-            st.warning(t("upload.items_change", new=counts["new"], close=counts["close"],
-                         rescaled=counts["rescaled"], weights=weights), icon=":material/warning:")
-            accept = st.checkbox(t("upload.accept_items"), key=keys.upload_accept_items(fid))
-    return accept
+    decision = decisions.get("item_changes")
+    if decision is None:
+        return True
+    counts = item_change_counts(decision)
+    weights = t(f"upload.weights.{counts['weights']}") if counts["weights"] else ""
+    st.warning(t("upload.items_change", new=counts["new"], close=counts["close"], rescaled=counts["rescaled"],
+                 weights=weights), icon=":material/warning:")
+    return st.checkbox(t("upload.accept_items"), key=keys.upload_accept_items(fid))
 
 
 def mapping_editor(fid: str, prepared):

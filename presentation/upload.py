@@ -322,6 +322,11 @@ def missing_fields(mapping: ColumnMapping, language: str) -> str | None:
     return ", ".join(target_label(mapping.kind, f.name, language).rstrip(" *") for f in missing)
 
 
+def only_the_date_missing(mapping: ColumnMapping) -> bool:
+    """A survey or NPS file whose one missing field is its date: the page asks for the fieldwork date."""
+    return mapping.kind in ("survey", "nps") and [f.name for f in missing_required(mapping)] == ["responded_at"]
+
+
 def lacks_ratings(mapping: ColumnMapping) -> bool:
     return mapping.kind == "survey" and not mapping.ratings and "overall_satisfaction" not in mapping.fields
 
