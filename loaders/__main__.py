@@ -23,7 +23,7 @@ EXIT_INVALID = 2
 EXIT_DECISION = 3
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -77,8 +77,11 @@ def main(argv: list[str] | None = None) -> int:
                                    " or a prompt); --clear opens uploads to everyone again")
     pas.add_argument("--clear", action="store_true", help="remove the passphrase")
     pas.add_argument("--db", default=None)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except ValidationError as e:
