@@ -413,7 +413,7 @@ def test_new_items_wait_for_the_analysts_confirmation(app, store):
     import_file(store, TEST_DATA / "platforms" / "qualtrics.csv")
     upload_platform(app, "qualtrics_new_item.csv")
     no_exception(app)
-    assert any("1 new items" in w.value for w in app.warning)
+    assert any("1 new item," in w.value for w in app.warning)
     assert import_button(app).disabled
     keyed(app.checkbox, "upload.accept_items.")[0].check().run()
     import_button(app).click().run()

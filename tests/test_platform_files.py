@@ -25,6 +25,7 @@ from loaders.columns import KindEvidence
 from loaders.errors import DecisionNeeded, KindDecisionNeeded, MalformedFileError, ValidationError
 from loaders.importer import import_file, prepare
 from loaders.read import read_source
+from presentation.problems import refusal
 
 PLATFORMS = TEST_DATA / "platforms"
 ITEMS = ["The branch was clean and tidy", "Staff were friendly", "You were served quickly",
@@ -220,7 +221,7 @@ def test_exact_problem_counts(con, tmp_path):
     with pytest.raises(ValidationError) as refused:
         import_file(con, path, kind="nps")
     assert (refused.value.rows_invalid, refused.value.problem_count) == (60, 60)
-    assert str(refused.value).endswith("... and 10 more problems")
+    assert refusal(refused.value, "en").endswith("... and 10 more problems")
 
 
 # --- the command line --------------------------------------------------------------------------
