@@ -8,18 +8,24 @@ entry on top of every layer: it words the rows' problems with the upload page's 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from loaders.errors import ValidationError
+from loaders.columns import ColumnMapping
+from loaders.errors import (DecisionNeeded, KindDecisionNeeded, LoadError, MalformedFileError, RowProblem,
+                            ValidationError)
+from loaders.importer import check, describe, import_prepared, pending, prepare
+from loaders.validate import missing_required
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from presentation.problems import problem_lines, refusal
+from presentation.problems import LISTED, fix_text, problem_line, problem_lines, problem_text, refusal
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
 
 EXIT_INVALID = 2
+EXIT_DECISION = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--kind", default="auto",
                      choices=["auto", "survey", "nps", "complaints", "management", "standards"])
     imp.add_argument("--sheet", default=None)
+    imp.add_argument("--header-row", type=int, default=None, metavar="N",
+                     help="the row (counted from 1) that names the columns, when the guess is wrong")
+    imp.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                     help="the fieldwork date of every row (a survey file without a date column)")
+    imp.add_argument("--date-order", default=None, choices=["dmy", "mdy"],
+                     help="read dates like 03/04/2026 day first (dmy) or month first (mdy)")
+    imp.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
+                     help="map a column to a field, to 'ignore', or to 'item:CODE' (repeatable)")
+    imp.add_argument("--mapping", default=None, metavar="FILE.json",
+                     help="a whole mapping, in the form the Imports page saves and --json prints")
+    imp.add_argument("--accept-new-items", action="store_true",
+                     help="import a survey that adds items, changes a scale or changes the CSI's weights")
+    imp.add_argument("--dry-run", action="store_true", help="decide and validate, write nothing")
+    imp.add_argument("--json", action="store_true", help="print the whole decision as JSON")
     imp.add_argument("--skip-invalid", action="store_true",
                      help="import the valid rows and record the invalid ones with the batch")
     imp.add_argument("--db", default=None)
@@ -71,11 +91,39 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except ValidationError as e:
-        print(f"error: {refusal(e, getattr(args, 'lang', DEFAULT_LANGUAGE))}", file=sys.stderr)
+        language = getattr(args, "lang", DEFAULT_LANGUAGE)
+        _say_json(args, {"status": "invalid", "validation": {
+            "rows_total": e.rows_total, "rows_invalid": e.rows_invalid,
+            "problem_count": max(e.problem_count or 0, len(e.problems)),
+            "problems": [_problem_dict(p, language) for p in e.problems[:LISTED]]}})
+        print(f"error: {refusal(e, language)}", file=sys.stderr)
+        return EXIT_INVALID
+    except (KindDecisionNeeded, DecisionNeeded) as e:
+        _say_json(args, {"status": "decision_needed", "decisions": [_decision_of(e)]})
+        print(f"decision needed: {e}", file=sys.stderr)
+        return EXIT_DECISION
+    except MalformedFileError as e:
+        _say_json(args, {"status": "invalid", "error": {"code": e.code, "row": e.row, "values": e.values,
+                                                         "message": str(e)}})
+        print(f"error: {e}", file=sys.stderr)
         return EXIT_INVALID
     except FeedbackError as e:
+        _say_json(args, {"status": "error", "error": {"message": str(e)}})
         print(f"error: {e}", file=sys.stderr)
         return 1
+
+
+def _say_json(args, data: dict) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _decision_of(error) -> dict:
+    if isinstance(error, KindDecisionNeeded):
+        return {"code": "kind", "flag": "--kind", "message": str(error),
+                "candidates": [{"kind": c.kind, "score": c.score, "reasons": list(c.reasons),
+                                "dropped_ratings": list(c.dropped_ratings)} for c in error.candidates]}
+    return {"code": error.code, "flag": error.flag, "message": str(error), "values": error.values}
 
 
 def _db(args) -> str:
@@ -103,28 +151,102 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from loaders.importer import import_file
-
     started = time.perf_counter()
 
     def progress(_fraction: float, step: str) -> None:
         print(f"progress: {time.perf_counter() - started:.3f} s {step}", file=sys.stderr, flush=True)
 
+    mapping = None
+    if args.mapping:
+        try:
+            mapping = ColumnMapping.from_json(Path(args.mapping).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise LoadError(f"--mapping {args.mapping}: cannot read the mapping ({e})") from e
     con = connect(_db(args))
     try:
-        result = import_file(con, args.file, kind=args.kind, sheet=args.sheet,
-                             skip_invalid=args.skip_invalid, progress=progress if args.progress else None)
+        if args.progress:
+            progress(0.05, "reading")
+        prepared = prepare(con, args.file, kind=args.kind, sheet=args.sheet, mapping=mapping,
+                           header_row=args.header_row, fieldwork_date=args.date, overrides=args.map,
+                           date_order=args.date_order)
+        open_decisions = pending(prepared, args.accept_new_items)
+        report = check(con, prepared) if not open_decisions and not missing_required(prepared.mapping) else None
+        described = describe(prepared, report)
+        if report is not None:
+            # the loaders give the problems as codes; their words are presentation's, in --lang
+            described["validation"]["problems"] = [_problem_dict(p, args.lang) for p in report.problems[:LISTED]]
+        if open_decisions:
+            _say(args, described, "decision_needed")
+            for decision in open_decisions:
+                print(f"decision needed: {decision.message}", file=sys.stderr)
+            return EXIT_DECISION
+        if args.dry_run:
+            if report is None:
+                check(con, prepared)   # raises what is missing, as an import would
+            _say(args, described, "invalid" if report.rows_invalid else "dry_run")
+            if report.rows_invalid:
+                _print_problems(args, report)
+            return EXIT_INVALID if report.rows_invalid and not args.skip_invalid else 0
+        result = import_prepared(con, prepared, skip_invalid=args.skip_invalid,
+                                 progress=progress if args.progress else None,
+                                 accept_new_items=args.accept_new_items)
     finally:
         con.close()
-    where = f", sheet '{result.sheet}'" if result.sheet else ""
-    extra = f", {result.ratings} ratings" if result.ratings else ""
-    print(f"imported {result.kind}: {result.rows_accepted} rows{extra} from {result.file_name}{where}"
-          f" as batch {result.batch_id}")
-    if result.rows_rejected:
-        print(translate("problems.skipped", args.lang, rows=f"{result.rows_rejected:,}"))
-        for line in problem_lines(result.skipped, result.skipped_problems, args.lang):
-            print("  " + line)
+    described["batch_id"] = result.batch_id
+    described["imported"] = {"rows": result.rows_accepted, "rows_skipped": result.rows_rejected,
+                             "ratings": result.ratings}
+    _say(args, described, "imported")
+    if not args.json:
+        where = f", sheet '{result.sheet}'" if result.sheet else ""
+        extra = f", {result.ratings} ratings" if result.ratings else ""
+        print(f"imported {result.kind}: {result.rows_accepted} rows{extra} from {result.file_name}{where}"
+              f" as batch {result.batch_id}")
+        if result.rows_rejected:
+            print(translate("problems.skipped", args.lang, rows=f"{result.rows_rejected:,}"))
+            for line in problem_lines(result.skipped, result.skipped_problems, args.lang):
+                print("  " + line)
     return 0
+
+
+def _say(args, described: dict, status: str) -> None:
+    """The decision: as JSON with --json, else a few readable lines (kind, platform, columns)."""
+    if args.json:
+        print(json.dumps({"status": status, **described}, ensure_ascii=False, indent=2, default=str))
+        return
+    platform = f" exported by {described['platform']}" if described["platform"] else ""
+    rows = described["header_rows"]
+    header = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
+    print(f"{described['file']}: {described['kind']}{platform}; header {header}; {described['rows']:,} rows")
+    for column in described["columns"]:
+        target = column["target"]
+        if target.startswith("item:"):
+            na = "" if column["na_code"] is None else f", N/A {column['na_code']:g}"
+            target += f" '{column['item_text']}' ({column['rating_kind']}, scale {column['scale_min']:g}-" \
+                      f"{column['scale_max']:g}{na})"
+        elif target == "ignore" and column.get("platform_column"):
+            target = "ignore (the platform's own column)"
+        print(f"  {column['column']} -> {target}")
+    for name, value in described["constants"].items():
+        print(f"  (every row) -> {name} = {value}")
+    validation = described.get("validation")
+    if validation:
+        print(f"{validation['rows_valid']:,} of {validation['rows_total']:,} rows valid;"
+              f" {validation['problem_count']:,} problems")
+
+
+def _print_problems(args, report) -> None:
+    if args.json:
+        return
+    for line in problem_lines(report.problems, report.problem_count, args.lang):
+        print("  " + line)
+
+
+def _problem_dict(problem: RowProblem, language: str) -> dict:
+    """A row problem for --json: its codes and values, and its words in the chosen language."""
+    return {"row": problem.row, "column": problem.column, "value": problem.value, "code": problem.code,
+            "fix_code": problem.fix_code, "values": problem.values,
+            "problem": problem_text(problem, language), "fix": fix_text(problem, language),
+            "message": problem_line(problem, language)}
 
 
 def cmd_history(args) -> int:

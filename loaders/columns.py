@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass, field, replace
 import duckdb
 import pyarrow as pa
 
-from loaders.errors import LoadError, UnknownKindError
+from loaders.dates import day_month_order
+from loaders.errors import KindDecisionNeeded, LoadError
+from loaders.platforms import PlatformColumns, detect_platform, platform_columns
 from loaders.read import ROW_COLUMN, SourceTable
 from store.db import quote_identifier
 
@@ -53,13 +55,15 @@ _CUSTOMER = _f("customer_id", "Customer ID", "客户编号",
                          "客户", "会员号"),
                help_en="Your identifier of the customer (masked in presentation mode)",
                help_zh="客户的编号（演示模式下会被遮蔽）", example="C000123")
-_REGION = _f("region", "Region", "区域", synonyms=("region", "area", "区域", "地区", "大区", "片区"),
+_REGION = _f("region", "Region", "区域",
+             synonyms=("region", "area", "区域", "地区", "大区", "片区", "state", "province", "省份", "所属区域"),
              help_en="Region the branch belongs to", help_zh="网点所属区域", example="East")
 _BRANCH = _f("branch", "Branch", "网点",
              synonyms=("branch", "store", "outlet", "site", "location", "branch name", "门店", "网点",
                        "支行", "分行", "营业厅", "分店"),
              help_en="Branch or store", help_zh="网点/门店/支行", example="Shanghai Pudong")
-_CHANNEL = _f("channel", "Channel", "渠道", synonyms=("channel", "渠道", "服务渠道"),
+_CHANNEL = _f("channel", "Channel", "渠道",
+              synonyms=("channel", "渠道", "服务渠道", "submitted via", "受理渠道", "投诉渠道", "来源渠道", "反映渠道"),
               help_en="Channel of the contact", help_zh="服务渠道", example="Mobile app")
 _PRODUCT = _f("product", "Product", "产品", synonyms=("product", "product line", "产品", "业务", "产品类型"),
               help_en="Product concerned", help_zh="涉及的产品", example="Credit card")
@@ -122,34 +126,38 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "complaints": (
         _f("complaint_ref", "Complaint ID", "投诉编号",
-           synonyms=("complaint id", "complaint no", "complaint number", "case id", "ticket",
-                     "ticket id", "reference", "ref", "id", "投诉编号", "工单号", "工单编号", "编号"),
+           synonyms=("complaint id", "complaint no", "complaint number", "case id", "case number", "ticket",
+                     "ticket id", "ticket number", "reference", "ref", "id", "投诉编号", "工单号", "工单编号",
+                     "投诉单号", "受理编号", "编号"),
            help_en="Unique per complaint", help_zh="每条投诉唯一", example="K000001"),
         _CUSTOMER,
         _f("received_at", "Received", "投诉时间", "datetime", True,
-           synonyms=("received", "received at", "date received", "date", "opened", "created",
-                     "created at", "logged", "投诉时间", "受理时间", "接收时间", "日期", "投诉日期",
-                     "创建时间"),
+           synonyms=("received", "received at", "date received", "date", "opened", "opened at", "created",
+                     "created at", "logged", "submitted", "投诉时间", "受理时间", "受理日期", "接收时间", "日期",
+                     "投诉日期", "创建时间", "登记时间", "来电时间"),
            help_en="When the complaint came in (YYYY-MM-DD HH:MM)",
            help_zh="投诉受理时间（YYYY-MM-DD HH:MM）", example="2026-10-15 09:30"),
         _CHANNEL, _BRANCH, _REGION, _PRODUCT, _SEGMENT,
         _f("cause", "Cause", "投诉原因",
-           synonyms=("cause", "category", "reason", "root cause", "complaint type", "type",
-                     "投诉原因", "原因", "投诉类别", "类别", "投诉类型", "问题类型"),
+           synonyms=("cause", "category", "reason", "root cause", "complaint type", "issue", "issue type",
+                     "complaint category", "type", "投诉原因", "原因", "投诉类别", "类别", "投诉类型", "投诉分类",
+                     "问题分类", "问题类型"),
            help_en="Cause category; left blank, it is derived from the description",
            help_zh="投诉原因分类；留空则根据描述推断", example="Long waiting time"),
         _f("sub_cause", "Sub-cause", "子原因",
-           synonyms=("sub cause", "subcause", "sub category", "subcategory", "detail",
-                     "子原因", "细分原因", "子类别", "二级分类"),
+           synonyms=("sub cause", "subcause", "sub category", "subcategory", "sub issue", "subissue",
+                     "detail", "子原因", "细分原因", "子类别", "二级分类", "问题类型", "问题细类"),
            help_en="Finer cause", help_zh="细分原因", example="Queue at counter"),
         _f("severity", "Severity", "严重程度",
            synonyms=("severity", "priority", "level", "严重程度", "等级", "优先级", "级别"),
            help_en="Low / Medium / High / Critical", help_zh="低/中/高/严重", example="Medium"),
-        _f("status", "Status", "状态", synonyms=("status", "state", "状态", "处理状态"),
+        _f("status", "Status", "状态",
+           synonyms=("status", "state", "company response to consumer", "case status", "ticket status",
+                     "状态", "处理状态", "办理状态", "工单状态", "办结状态", "处理结果"),
            help_en="Resolved / Open / In progress", help_zh="已解决/处理中/未处理", example="Resolved"),
         _f("resolved_at", "Resolved", "解决时间", "datetime",
-           synonyms=("resolved", "resolved at", "date resolved", "closed", "closed at",
-                     "解决时间", "办结时间", "结案时间", "关闭时间"),
+           synonyms=("resolved", "resolved at", "date resolved", "closed", "closed at", "date closed",
+                     "解决时间", "办结时间", "办结日期", "结案时间", "关闭时间", "处理完成时间"),
            help_en="When it was resolved (blank if open)", help_zh="解决时间（未解决留空）",
            example="2026-10-16 14:00"),
         _f("escalated", "Escalated", "是否升级", "boolean",
@@ -157,11 +165,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="Yes / No", help_zh="是/否", example="No"),
         _f("satisfaction_after", "Satisfaction after resolution", "处理后满意度", "number",
            synonyms=("satisfaction after resolution", "satisfaction after", "post resolution satisfaction",
-                     "csat", "处理后满意度", "处理满意度", "回访满意度"),
+                     "csat", "处理后满意度", "处理满意度", "回访满意度", "客户满意度"),
            low=1, high=5, help_en="1-5, from the follow-up call", help_zh="1-5 分（回访）", example="4"),
         _f("description", "Description", "投诉内容",
-           synonyms=("description", "details", "complaint", "complaint text", "summary", "text",
-                     "投诉内容", "描述", "详情", "内容", "问题描述"),
+           synonyms=("description", "details", "complaint", "complaint text", "consumer complaint narrative",
+                     "complaint narrative", "narrative", "summary", "text", "投诉内容", "描述", "详情", "内容",
+                     "问题描述", "投诉描述", "来电内容", "反映内容"),
            help_en="What the customer said", help_zh="客户反映的问题", example="Waited 40 minutes"),
     ),
     "management_survey": (
@@ -334,6 +343,10 @@ class ColumnMapping:
     ratings: tuple[RatingColumn, ...] = ()
     overall_scale: tuple[float, float] | None = None            # survey overall satisfaction
     ignored: tuple[str, ...] = ()
+    platform: str | None = None                                 # the survey tool that wrote the file
+    platform_columns: tuple[str, ...] = ()                      # its own columns (among the ignored)
+    constants: dict[str, str] = field(default_factory=dict)     # field -> one value for every row
+    date_order: str | None = None                               # dmy | mdy for numeric dates
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -344,11 +357,15 @@ class ColumnMapping:
     def from_json(cls, text: str) -> "ColumnMapping":
         data = json.loads(text)
         return cls(
-            kind=data["kind"],
+            kind=normalise_kind(data["kind"]),
             fields=dict(data.get("fields") or {}),
             ratings=tuple(RatingColumn(**r) for r in data.get("ratings") or ()),
             overall_scale=tuple(data["overall_scale"]) if data.get("overall_scale") else None,
             ignored=tuple(data.get("ignored") or ()),
+            platform=data.get("platform"),
+            platform_columns=tuple(data.get("platform_columns") or ()),
+            constants=dict(data.get("constants") or {}),
+            date_order=data.get("date_order"),
         )
 
     def with_field(self, name: str, column: str | None) -> "ColumnMapping":
@@ -484,11 +501,42 @@ def is_column_guide_sheet(headers: tuple[str, ...] | list[str]) -> bool:
     return bool(keys & {"meaning", "说明", "含义"}) and bool(keys & {"column", "列", "列名", "header"})
 
 
-def questions_from_sheet(questions: SourceTable) -> dict[str, RatingColumn]:
-    """Rating columns keyed by their header, from a questions sheet."""
+def _code_column(questions: SourceTable, response_headers) -> str | None:
+    """The questions sheet's column whose values are the responses sheet's headers."""
+    if not response_headers:
+        return None
+    wanted = {str(h).strip() for h in response_headers}
+    best, best_hits = None, 1
+    for header in questions.headers:
+        values = [v.strip() for v in questions.table.column(header).to_pylist() if v and v.strip()]
+        hits = sum(1 for v in values if v in wanted)
+        if hits > best_hits and hits >= 0.5 * len(values):
+            best, best_hits = header, hits
+    return best
+
+
+def looks_like_questions(questions: SourceTable, response_headers) -> bool:
+    """A sheet listing the responses sheet's columns, one a row, with their texts or scales: a
+    questions sheet by its content, whatever its headers say ('Item | Question | ...')."""
+    code = _code_column(questions, response_headers)
+    if code is None:
+        return False
+    keys = {normalise_header(h) for h in questions.headers if h != code}
+    words = {normalise_header(w) for name, ws in QUESTION_FIELDS.items() if name != "code" for w in ws}
+    return bool(keys & words)
+
+
+def questions_from_sheet(questions: SourceTable, response_headers=None) -> dict[str, RatingColumn]:
+    """Rating columns keyed by their header, from a questions sheet. The code column is the one
+    named so, or (by content) the one whose values are the responses sheet's headers."""
     headers = list(questions.headers)
     found: dict[str, str] = {}
+    by_content = _code_column(questions, response_headers)
+    if by_content is not None:
+        found["code"] = by_content
     for name, words in QUESTION_FIELDS.items():
+        if name in found:
+            continue
         keys = {normalise_header(w) for w in words}
         for header in headers:
             if normalise_header(header) in keys and header not in found.values():
@@ -527,36 +575,296 @@ def questions_from_sheet(questions: SourceTable) -> dict[str, RatingColumn]:
     return ratings
 
 
-# --- the whole mapping ------------------------------------------------------------------------
+# --- what a column holds ------------------------------------------------------------------------
 
-def detect_kind(source: SourceTable, has_questions: bool = False,
-                rating_columns: list[RatingColumn] | None = None) -> str:
-    """The kind of file, from its headers; a LoadError says what was looked for when unsure.
+# US states and territories: a column of these is a place (a region), never a complaint's status.
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND"
+    " OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP AE AP AA".split())
+PROFILE_SAMPLE_ROWS = 5000
+WORDY_FIELDS = {"description", "comment", "cause", "sub_cause", "status"}
 
-    `rating_columns` are the survey rating columns already found, when the caller has them.
-    """
+
+# A cell that reads as a date or time in one of the forms loaders/dates.py parses.
+DATE_LIKE = re.compile(
+    r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8})"
+    r"([ T]\d{1,2}[:时]\d{2}.*)?\s*$")
+BOOLEAN_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "是", "否"})
+
+
+def content_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
+    """What the first rows of each column hold: filled cells, numbers, whole numbers, min, max,
+    dates, yes/no words, US state codes, mean length. Enough to tell whether a column fits a field."""
+    profile = {}
+    for column in columns:
+        values = [v.strip() for v in table.column(column).slice(0, PROFILE_SAMPLE_ROWS).to_pylist()
+                  if v is not None and v.strip()]
+        numbers = []
+        for v in values:
+            try:
+                number = float(v)
+            except ValueError:
+                continue
+            if number == number and abs(number) != float("inf"):
+                numbers.append(number)
+        profile[column] = {
+            "filled": len(values), "numeric": len(numbers),
+            "whole": sum(1 for n in numbers if n == round(n)),
+            "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
+            "numbers": numbers,
+            "dated": sum(1 for v in values if DATE_LIKE.match(v)),
+            "booleans": sum(1 for v in values if v.lower() in BOOLEAN_WORDS),
+            "states": sum(1 for v in values if v.upper() in US_STATES),
+            "length": sum(len(v) for v in values) / len(values) if values else None,
+        }
+    return profile
+
+
+def fits(f: Field, p: dict | None) -> bool:
+    """Whether a column's content can be this field: a header synonym alone never maps a column
+    of text into a number, or a column of US states into a status."""
+    if p is None or not p["filled"]:
+        return True
+    filled = p["filled"]
+    if f.kind in ("number", "integer"):
+        if p["numeric"] < 0.9 * filled:
+            return False
+        if f.kind == "integer" and p["whole"] < p["numeric"]:
+            return False
+        if f.low is not None and f.high is not None and p.get("numbers"):
+            # A few cells off the scale are bad rows for validation to name, not another field.
+            inside = sum(1 for n in p["numbers"] if f.low <= n <= f.high)
+            return inside >= 0.5 * len(p["numbers"])
+        return True
+    if f.kind == "datetime":
+        # Most cells must read as dates; the few that do not are bad rows for validation to name.
+        return p["dated"] >= 0.5 * filled
+    if f.kind == "boolean":
+        return p["booleans"] >= 0.9 * filled
+    if f.name == "status" and p["states"] >= 0.8 * filled:
+        return False
+    if f.name in WORDY_FIELDS and p["numeric"] >= 0.95 * filled:
+        return False
+    return True
+
+
+# Words a question's text carries when it asks for a field (survey tools write whole questions).
+QUESTION_KEYWORDS = {
+    "likelihood_to_recommend": (("recommend",), ("推荐",)),
+    "score": (("recommend",), ("推荐",)),
+    "overall_satisfaction": (("overall", "satisf"), ("总体", "满意"), ("整体", "满意"), ("总的来说", "满意")),
+    "comment": (("comment",), ("suggest",), ("better",), ("anythingelse",), ("tellus",), ("feedback",),
+                ("建议",), ("意见",), ("留言",), ("评价", "说")),
+    "branch": (("branch",), ("网点",), ("门店",), ("支行",), ("分行",), ("营业厅",)),
+}
+LONG_NAME = 16
+LONG_NAME_CJK = 6
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _match(kind: str, names: list[tuple[str, str]], exclude: set[tuple[str, str]] = frozenset()
+           ) -> dict[str, str]:
+    """Field -> header, by exact synonym, then a synonym the name starts with, then (for a long
+    question text) the words the question carries. `names` pairs each header with the text to match."""
+    candidates = []
+    for f in fields_of(kind):
+        words = _field_words(f)
+        for position, (header, name) in enumerate(names):
+            if (f.name, header) in exclude:
+                continue
+            key = normalise_header(name)
+            if not key:
+                continue
+            if key in words:
+                candidates.append((0, words.index(key), position, f.name, header))
+                continue
+            prefix = [i for i, w in enumerate(words) if len(w) >= 4 and key.startswith(w)]
+            if prefix and len(key) < LONG_NAME * 2:
+                candidates.append((1, prefix[0], position, f.name, header))
+            elif len(key) >= (LONG_NAME_CJK if CJK.search(key) else LONG_NAME):
+                for rank, needed in enumerate(QUESTION_KEYWORDS.get(f.name, ())):
+                    if all(n in key for n in needed):
+                        candidates.append((2, rank, position, f.name, header))
+                        break
+    candidates.sort()
+    taken_fields: set[str] = set()
+    taken_headers: set[str] = set()
+    matched: dict[str, str] = {}
+    for _, _, _, name, header in candidates:
+        if name in taken_fields or header in taken_headers:
+            continue
+        matched[name] = header
+        taken_fields.add(name)
+        taken_headers.add(header)
+    return matched
+
+
+def match_fields(kind: str, headers: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Field -> header, by exact synonym first, then by a synonym the header starts with."""
+    return _match(kind, [(h, h) for h in headers])
+
+
+def match_checked(kind: str, names: list[tuple[str, str]], profile: dict[str, dict],
+                  fixed: dict[str, str] | None = None) -> dict[str, str]:
+    """Field -> header for the columns whose content fits the field; a misfit gives way to the next
+    header that names the field. `fixed` fields (a platform's date and id) are taken as given."""
+    fixed = dict(fixed or {})
+    names = [(h, n) for h, n in names if h not in fixed.values()]
+    exclude: set[tuple[str, str]] = set()
+    for _ in range(8):
+        matched = _match(kind, names, exclude)
+        for name in fixed:
+            matched.pop(name, None)
+        misfits = {(name, header) for name, header in matched.items()
+                   if not fits(field_named(kind, name), profile.get(header))}
+        if not misfits:
+            return {**fixed, **matched}
+        exclude |= misfits
+    return {**fixed, **{n: h for n, h in matched.items() if (n, h) not in exclude}}
+
+
+# --- which kind of file --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KindEvidence:
+    """How well a file fits one kind: a score, the reasons, and what that kind would leave out."""
+
+    kind: str
+    score: float
+    reasons: tuple[str, ...]
+    dropped_ratings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """Everything the mapping needs to know about a file's columns, computed once."""
+
+    platform: PlatformColumns | None
+    names: list[tuple[str, str]]            # (header, text to match fields on)
+    profile: dict[str, dict]
+    rating_like: tuple[str, ...]            # columns of small whole numbers on a scale
+
+
+def _reading(source: SourceTable) -> _Reading:
+    platform = detect_platform(source.headers)
+    columns = platform_columns(source, platform) if platform else None
+    texts = source.texts or (None,) * len(source.headers)
+    names = []
+    for header, text in zip(source.headers, texts):
+        if columns is not None and header in columns.own:
+            continue
+        if columns is not None and header in columns.questions:
+            names.append((header, columns.questions[header] if columns.items[header] == columns.questions[header]
+                          or not text else text))
+        else:
+            names.append((header, header))
+    profile = content_profile(source.table, list(source.headers))
+    rating_like = tuple(h for h, _ in names if _looks_like_rating(profile[h])
+                        and not (columns and h in (columns.date_column, columns.id_column)))
+    return _Reading(columns, names, profile, rating_like)
+
+
+def _platform_fixed(reading: _Reading, kind: str) -> dict[str, str]:
+    columns = reading.platform
+    if columns is None or kind not in ("survey", "nps"):
+        return {}
+    fixed = {}
+    if columns.date_column:
+        fixed["responded_at"] = columns.date_column
+    if columns.id_column and kind == "survey":
+        fixed["respondent_id"] = columns.id_column
+    return fixed
+
+
+def _kind_fields(reading: _Reading, kind: str) -> dict[str, str]:
+    return match_checked(kind, reading.names, reading.profile, _platform_fixed(reading, kind))
+
+
+def kind_evidence(source: SourceTable, has_questions: bool = False,
+                  reading: _Reading | None = None) -> list[KindEvidence]:
+    """Each kind's evidence, best first. Survey: columns of ratings, a survey tool's layout, a
+    questions sheet; NPS: a 0-10 score; complaints: received time, descriptions, causes, resolution."""
+    reading = reading or _reading(source)
+    evidence = []
+    for kind in ("survey", "nps", "complaints"):
+        fields = _kind_fields(reading, kind)
+        used = set(fields.values())
+        dropped = tuple(h for h in reading.rating_like if h not in used)
+        reasons, score = [], 0.0
+        if kind == "survey":
+            ratings = len(dropped) if len(dropped) >= 2 else 0
+            score += 2 * min(ratings, 6)
+            if ratings:
+                reasons.append(f"{ratings} columns of ratings")
+            if reading.platform:
+                score += 4
+                reasons.append(f"a {reading.platform.platform.label} export")
+            if has_questions:
+                score += 4
+                reasons.append("a questions sheet")
+            for name, weight in (("overall_satisfaction", 1.5), ("likelihood_to_recommend", 1), ("responded_at", 0.5)):
+                if name in fields:
+                    score += weight
+                    reasons.append(f"'{fields[name]}' as {field_named(kind, name).label_en.lower()}")
+            dropped = ()
+        elif kind == "nps":
+            if "score" in fields:
+                score += 3 + (1 if "responded_at" in fields else 0) + (0.5 if "comment" in fields else 0)
+                reasons.append(f"'{fields['score']}' as a 0-10 score")
+        else:
+            weights = {"received_at": 1, "description": 3, "cause": 2, "resolved_at": 2, "status": 1,
+                       "sub_cause": 1, "severity": 1, "escalated": 1, "satisfaction_after": 0.5}
+            for name, weight in weights.items():
+                header = fields.get(name)
+                if header is None:
+                    continue
+                if name == "description" and (reading.profile[header]["length"] or 0) < 12:
+                    weight = 1   # a short label is a category more than a description
+                score += weight
+                reasons.append(f"'{header}' as {field_named(kind, name).label_en.lower()}")
+            if "complaint_ref" in fields and normalise_header(fields["complaint_ref"]) != "id":
+                score += 1
+                reasons.append(f"'{fields['complaint_ref']}' as complaint id")
+        evidence.append(KindEvidence(kind, score, tuple(reasons), dropped))
+    return sorted(evidence, key=lambda e: -e.score)
+
+
+def detect_kind(source: SourceTable, has_questions: bool = False, reading: _Reading | None = None) -> str:
+    """The kind of file from its evidence; KindDecisionNeeded when two kinds are close or the best
+    would leave columns of ratings out, naming the candidates and the --kind that decides."""
     headers = list(source.headers)
-    matched = {kind: match_fields(kind, headers) for kind in KINDS}
+    matched = {kind: match_fields(kind, headers) for kind in ("management_survey", "standards")}
     if "better" in matched["standards"] and ({"target", "promise"} & set(matched["standards"])):
         return "standards"
     mgmt = matched["management_survey"]
     if "item_code" in mgmt and "score" in mgmt and "manager" in mgmt:
         return "management_survey"
-    complaints = matched["complaints"]
-    if "received_at" in complaints and ({"cause", "description", "resolved_at", "complaint_ref"}
-                                         & _exact_fields("complaints", headers)):
-        return "complaints"
-    if rating_columns is None:
-        rating_columns = _rating_headers(source, matched["survey"])
-    if has_questions or rating_columns:
-        return "survey"
-    if "score" in matched["nps"] and "responded_at" in matched["nps"]:
-        return "nps"
-    raise UnknownKindError(
-        f"{source.where()}: cannot tell which kind of file this is from its headers ("
-        + ", ".join(headers[:12]) + "). Use the template for its kind, or name the kind"
-        " (--kind survey|nps|complaints|management|standards)"
-    )
+    evidence = kind_evidence(source, has_questions, reading)
+    best, second = evidence[0], evidence[1]
+    if best.score < 2:
+        raise KindDecisionNeeded(
+            f"{source.where()}: cannot tell which kind of file this is from its headers and content ("
+            + ", ".join(headers[:12]) + "). Use the template for its kind, or name the kind"
+            " (--kind survey|nps|complaints|management|standards)", tuple(evidence))
+    if best.dropped_ratings and len(best.dropped_ratings) >= 2:
+        raise KindDecisionNeeded(
+            f"{source.where()}: this looks most like {KIND_WORDS[best.kind]} ({'; '.join(best.reasons)}),"
+            f" but that would leave out {len(best.dropped_ratings)} columns of ratings ("
+            + ", ".join(best.dropped_ratings[:6]) + ("…" if len(best.dropped_ratings) > 6 else "")
+            + "). Say which it is: " + " or ".join(f"--kind {KIND_FLAGS[e.kind]}" for e in evidence if e.score > 0),
+            tuple(evidence))
+    if second.score > 0 and second.score >= 0.75 * best.score:
+        raise KindDecisionNeeded(
+            f"{source.where()}: this could be {KIND_WORDS[best.kind]} ({'; '.join(best.reasons)}) or"
+            f" {KIND_WORDS[second.kind]} ({'; '.join(second.reasons)}). Say which it is:"
+            f" --kind {KIND_FLAGS[best.kind]} or --kind {KIND_FLAGS[second.kind]}", tuple(evidence))
+    return best.kind
+
+
+KIND_WORDS = {"survey": "a satisfaction survey", "nps": "NPS responses", "complaints": "a complaint log",
+              "management_survey": "management's estimates", "standards": "service standards"}
+KIND_FLAGS = {"survey": "survey", "nps": "nps", "complaints": "complaints", "management_survey": "management",
+              "standards": "standards"}
 
 
 def _exact_fields(kind: str, headers: list[str]) -> set[str]:
@@ -571,41 +879,58 @@ def _field_words(f: Field) -> list[str]:
     return [w for w in words if w]
 
 
-def _rating_headers(source: SourceTable, meta: dict[str, str]) -> list[RatingColumn]:
-    rest = [h for h in source.headers if h not in meta.values()]
-    profile = numeric_profile(source.table, rest)
+def _item_identity(header: str, reading: _Reading, source: SourceTable) -> tuple[str, str]:
+    """(item code, item text): a tool's code where it writes one (Qualtrics, a short header),
+    else the question's own text, without the tool's numbering."""
+    columns = reading.platform
+    if columns is not None and header in columns.items:
+        text = columns.items[header]
+        code = header if columns.platform.name == "qualtrics" else text
+        return code, text
+    texts = dict(zip(source.headers, source.texts or ()))
+    text = texts.get(header) or header
+    return header, text
+
+
+def _rating_headers(source: SourceTable, exclude: set[str], reading: _Reading,
+                    least: int = 2) -> list[RatingColumn]:
+    rest = [h for h, _ in reading.names if h not in exclude
+            and not (reading.platform and h in (reading.platform.date_column, reading.platform.id_column))]
+    candidates = [h for h in rest if _looks_like_rating(reading.profile[h]) or rating_kind_from_header(h)]
+    profile = numeric_profile(source.table, candidates)
     ratings = []
-    for header in rest:
+    for header in candidates:
         p = profile[header]
-        marked = rating_kind_from_header(header)
         if not _looks_like_rating(p):
             continue
-        kind, stem = marked if marked else ("satisfaction", header)
+        marked = rating_kind_from_header(header)
+        code, text = _item_identity(header, reading, source)
+        kind, code = (marked[0], marked[1]) if marked else ("satisfaction", code)
         scale_min, scale_max, na_code = infer_rating_scale(p["min"], p["max"])
-        ratings.append(RatingColumn(column=header, item_code=stem, item_text=stem, kind=kind,
-                                    scale_min=scale_min, scale_max=scale_max, na_code=na_code))
+        ratings.append(RatingColumn(column=header, item_code=code, item_text=text if not marked else code,
+                                    kind=kind, scale_min=scale_min, scale_max=scale_max, na_code=na_code))
     marked_count = sum(1 for r in ratings if r.kind != "satisfaction")
-    return ratings if len(ratings) >= 2 or marked_count else []
+    return ratings if len(ratings) >= least or marked_count else []
 
 
 def infer_mapping(source: SourceTable, kind: str = "auto",
                   questions: SourceTable | None = None) -> ColumnMapping:
     """The mapping the loaders propose for a file; the analyst may correct it before importing."""
     headers = list(source.headers)
-    inferred_ratings = None
-    if questions is None and kind in (None, "", "auto", "survey"):
-        # One scan of the numbers serves both the kind detection and the survey's rating columns.
-        inferred_ratings = _rating_headers(source, match_fields("survey", headers))
+    reading = _reading(source)
     if kind in (None, "", "auto"):
-        kind = detect_kind(source, questions is not None, inferred_ratings)
+        kind = detect_kind(source, questions is not None, reading)
     else:
         kind = normalise_kind(kind)
-    fields = match_fields(kind, headers)
+    if kind in ("management_survey", "standards"):
+        fields = match_checked(kind, [(h, h) for h in headers], reading.profile)
+    else:
+        fields = _kind_fields(reading, kind)
     ratings: tuple[RatingColumn, ...] = ()
     overall_scale = None
     if kind == "survey":
         if questions is not None:
-            declared = questions_from_sheet(questions)
+            declared = questions_from_sheet(questions, headers)
             for header in headers:
                 if header in declared:
                     fields = {k: v for k, v in fields.items() if v != header}
@@ -615,14 +940,75 @@ def infer_mapping(source: SourceTable, kind: str = "auto",
                 raise LoadError(f"{questions.where()}: the questions sheet names columns the responses"
                                 " sheet does not have: " + ", ".join(missing[:10]))
         else:
-            ratings = tuple(inferred_ratings or ())
+            ratings = tuple(_rating_headers(source, set(fields.values()), reading))
         if "overall_satisfaction" in fields:
             p = numeric_profile(source.table, [fields["overall_satisfaction"]])[fields["overall_satisfaction"]]
             overall_scale = infer_scale(p["min"], p["max"])
     used = set(fields.values()) | {r.column for r in ratings}
     ignored = tuple(h for h in headers if h not in used)
+    platform = reading.platform
+    own = tuple(h for h in ignored if platform and h in platform.own)
+    date_order = _date_order(source, fields, platform)
     return ColumnMapping(kind=kind, fields=fields, ratings=ratings, overall_scale=overall_scale,
-                         ignored=ignored)
+                         ignored=ignored, platform=platform.platform.name if platform else None,
+                         platform_columns=own, date_order=date_order)
+
+
+MONTH_FIRST_PLATFORMS = {"surveymonkey", "microsoft_forms"}
+
+
+def _date_order(source: SourceTable, fields: dict[str, str], platform: PlatformColumns | None) -> str | None:
+    """dmy or mdy for the mapping's numeric dates: from the platform, else from the dates themselves."""
+    if platform is not None and platform.platform.name in MONTH_FIRST_PLATFORMS:
+        return "mdy"
+    orders = set()
+    for name in ("responded_at", "received_at", "resolved_at", "rated_at"):
+        column = fields.get(name)
+        if column is None:
+            continue
+        values = source.table.column(column).slice(0, PROFILE_SAMPLE_ROWS * 4).to_pylist()
+        order = day_month_order(values)
+        if order is not None:
+            orders.add(order)
+    decided = orders - {"ambiguous"}
+    if len(decided) == 1:
+        return decided.pop()
+    return "ambiguous" if orders == {"ambiguous"} else None
+
+
+def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list[str]) -> ColumnMapping:
+    """`SOURCE=FIELD` pairs from the command line: FIELD is a field of the kind, `ignore`, or
+    `item:CODE` (a rating column with that item code, its scale from its values)."""
+    for override in overrides:
+        column, sep, target = override.partition("=")
+        column, target = column.strip(), target.strip()
+        if not sep or not column or not target:
+            raise LoadError(f"--map {override!r}: write it as \"SOURCE COLUMN=FIELD\"")
+        if column not in source.headers:
+            raise LoadError(f"--map {override!r}: the file has no column {column!r}; its columns are "
+                            + ", ".join(repr(h) for h in source.headers[:20]))
+        fields = {k: v for k, v in mapping.fields.items() if v != column}
+        ratings = tuple(r for r in mapping.ratings if r.column != column)
+        if target.lower() == "ignore":
+            pass
+        elif target.lower().startswith("item:"):
+            code = target[5:].strip() or column
+            p = numeric_profile(source.table, [column])[column]
+            low, high, na = infer_rating_scale(p["min"], p["max"])
+            marked = rating_kind_from_header(code)
+            ratings += (RatingColumn(column=column, item_code=marked[1] if marked else code, item_text=code,
+                                     kind=marked[0] if marked else "satisfaction", scale_min=low,
+                                     scale_max=high, na_code=na),)
+        else:
+            names = [f.name for f in fields_of(mapping.kind)]
+            if target not in names:
+                raise LoadError(f"--map {override!r}: a {mapping.kind} file has no field {target!r}; use one"
+                                " of " + ", ".join(names) + ", ignore or item:CODE")
+            fields[target] = column
+        used = set(fields.values()) | {r.column for r in ratings}
+        mapping = replace(mapping, fields=fields, ratings=ratings,
+                          ignored=tuple(h for h in source.headers if h not in used))
+    return mapping
 
 
 def layout_key(headers: tuple[str, ...] | list[str]) -> str:

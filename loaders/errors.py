@@ -10,8 +10,37 @@ class LoadError(FeedbackError):
     """A file could not be read or imported as a whole (encoding, empty sheet, duplicate file)."""
 
 
+class MalformedFileError(LoadError):
+    """The file is not a whole, regular table (cut off inside a quoted cell, a row too wide)."""
+
+    def __init__(self, message: str, row: int | None = None, code: str = "unparsable",
+                 values: dict | None = None):
+        super().__init__(message)
+        self.row = row
+        self.code = code
+        self.values = values or {}
+
+
 class UnknownKindError(LoadError):
     """The headers do not say which kind of file this is; the analyst (or --kind) has to."""
+
+
+class KindDecisionNeeded(UnknownKindError):
+    """Two kinds fit the file about as well, or the best would leave columns out: the analyst decides."""
+
+    def __init__(self, message: str, candidates: tuple = ()):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class DecisionNeeded(LoadError):
+    """The import cannot go on without the analyst saying something (a date, new items, a date order)."""
+
+    def __init__(self, message: str, flag: str, code: str, values: dict | None = None):
+        super().__init__(message)
+        self.flag = flag
+        self.code = code
+        self.values = values or {}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -17,15 +17,17 @@ import duckdb
 import pandas as pd
 
 from loaders.columns import (
-    DIMENSION_WORDS, ColumnMapping, infer_mapping, is_column_guide_sheet, is_questions_sheet, layout_key,
-    normalise_header, normalise_kind
+    DIMENSION_WORDS, ColumnMapping, apply_overrides, infer_mapping, is_column_guide_sheet, is_questions_sheet,
+    layout_key, looks_like_questions, normalise_header, normalise_kind
 )
-from loaders.errors import LoadError, RowProblem, ValidationError
+from loaders.dates import DATE_ORDERS
+from loaders.items import ItemChanges, item_changes
+from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationError
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, write_sums
 from store.errors import FeedbackError, QueryError
-from text.causes import derive_causes
+from text.causes import derive_causes, theme_causes
 from text.sentiment import score_texts
 
 Progress = Callable[[float, str], None]
@@ -36,6 +38,16 @@ TEXT_COLUMN = {"survey": "comment", "nps": "comment", "complaints": "description
 
 
 @dataclass(frozen=True)
+class Decision:
+    """Something the analyst has to say before the import can go on, and the flag that says it."""
+
+    code: str                    # no_date | ambiguous_dates | item_changes
+    flag: str
+    message: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class PreparedFile:
     """A file read and mapped, ready to validate and import."""
 
@@ -43,6 +55,7 @@ class PreparedFile:
     questions: SourceTable | None
     mapping: ColumnMapping
     mapping_origin: str          # inferred | saved | given
+    decisions: tuple[Decision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,55 +80,125 @@ def _no_progress(_fraction: float, _message: str) -> None:
 
 def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind: str = "auto",
             sheet: str | None = None, mapping: ColumnMapping | None = None,
-            display_name: str | None = None) -> PreparedFile:
+            display_name: str | None = None, header_row: int | None = None,
+            fieldwork_date: str | None = None, overrides: list[str] | tuple[str, ...] = (),
+            date_order: str | None = None) -> PreparedFile:
     """Read the file (choosing its data and questions sheets) and settle its column mapping.
 
     A mapping saved for the same headers (last month's file) wins over inference; an explicit
-    `mapping` wins over both.
+    `mapping` wins over both. `fieldwork_date` (YYYY-MM-DD) dates every row of a survey;
+    `overrides` are SOURCE=FIELD pairs; `date_order` (dmy|mdy) reads numeric dates. What the
+    analyst still has to decide is listed in the result's `decisions`.
     """
     path = Path(path)
     name = display_name or path.name
     questions = None
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        source, questions = _read_workbook_sheets(path, sheet, name)
+        source, questions = _read_workbook_sheets(path, sheet, name, header_row)
     else:
-        source = read_source(path, sheet, display_name=name)
-    if mapping is not None:
-        return PreparedFile(source, questions, mapping, "given")
-    wanted = None if kind in (None, "", "auto") else normalise_kind(kind)
-    if con is not None:
-        saved = saved_mapping(con, source.headers)
+        source = read_source(path, sheet, display_name=name, header_row=header_row)
+    origin = "given"
+    if mapping is None:
+        wanted = None if kind in (None, "", "auto") else normalise_kind(kind)
+        saved = saved_mapping(con, source.headers) if con is not None else None
         if saved is not None and (wanted is None or saved.kind == wanted):
-            return PreparedFile(source, questions, saved, "saved")
-    inferred = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None)
-    return PreparedFile(source, questions, inferred, "inferred")
+            mapping, origin = saved, "saved"
+        else:
+            mapping = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None)
+            origin = "inferred"
+    if overrides:
+        mapping, origin = apply_overrides(mapping, source, list(overrides)), "given"
+    if fieldwork_date:
+        mapping, origin = with_fieldwork_date(mapping, fieldwork_date), "given"
+    if date_order:
+        if date_order not in DATE_ORDERS:
+            raise LoadError(f"--date-order {date_order!r}: use dmy (day first) or mdy (month first)")
+        mapping, origin = replace(mapping, date_order=date_order), "given"
+    changes = None
+    if con is not None and mapping.kind == "survey" and mapping.ratings:
+        # Items are the store's items when their code or question text says so.
+        changes = item_changes(con, mapping)
+        mapping = changes.mapping
+    prepared = PreparedFile(source, questions, mapping, origin)
+    return replace(prepared, decisions=decisions(prepared, changes))
 
 
-def _read_workbook_sheets(path: Path, sheet: str | None, name: str):
+def with_fieldwork_date(mapping: ColumnMapping, day: str) -> ColumnMapping:
+    """Every row dated `day` (a survey file without dates): the date field takes one value."""
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise LoadError(f"--date {day!r}: write the fieldwork date as YYYY-MM-DD, e.g. 2026-10-15") from None
+    name = DATE_FIELD.get(mapping.kind)
+    if name is None:
+        raise LoadError(f"--date does not apply to a {mapping.kind} file")
+    fields = {k: v for k, v in mapping.fields.items() if k != name}
+    return replace(mapping, fields=fields, constants={**mapping.constants, name: day})
+
+
+DATE_FIELD = {"survey": "responded_at", "nps": "responded_at", "complaints": "received_at",
+              "management_survey": "rated_at"}
+
+
+def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tuple[Decision, ...]:
+    """What the analyst has to decide before this file can be imported as it is mapped."""
+    mapping, source = prepared.mapping, prepared.source
+    found = []
+    date_field = DATE_FIELD.get(mapping.kind)
+    if mapping.kind in ("survey", "nps") and date_field not in mapping.fields \
+            and date_field not in mapping.constants:
+        found.append(Decision(
+            "no_date", "--date YYYY-MM-DD",
+            f"{source.where()}: no column holds the date the survey was answered. Give the fieldwork"
+            " date of every row with --date YYYY-MM-DD (the page: the fieldwork date), or name the"
+            " date column with --map \"COLUMN=responded_at\"", {}))
+    if mapping.date_order == "ambiguous":
+        found.append(Decision(
+            "ambiguous_dates", "--date-order dmy|mdy",
+            f"{source.where()}: its dates (like 03/04/2026) could be day first or month first, and no"
+            " date shows which. Say which with --date-order dmy (day first) or --date-order mdy"
+            " (month first)", {}))
+    if changes is not None and changes.any:
+        found.append(Decision("item_changes", "--accept-new-items", changes.message(source.where()),
+                              changes.as_dict()))
+    return tuple(found)
+
+
+def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: int | None = None):
     names = sheet_names(path)
     if not names:
         raise LoadError(f"{name}: the workbook has no sheets")
-    data = read_source(path, sheet, display_name=name) if sheet else None
-    questions = None
-    first_error: LoadError | None = None
+    data = read_source(path, sheet, display_name=name, header_row=header_row) if sheet else None
+    others: list[SourceTable] = []
+    errors: dict[str, LoadError] = {}
     for candidate in names:
         if candidate == sheet:
             continue
         try:
-            table = read_source(path, candidate, display_name=name)
+            table = read_source(path, candidate, display_name=name,
+                                header_row=header_row if data is None else None)
         except LoadError as e:
-            first_error = first_error or e
+            errors[candidate] = e
             continue
-        if is_questions_sheet(table.headers):
-            questions = questions or table
-        elif data is None and not is_column_guide_sheet(table.headers):
+        if data is None and not is_questions_sheet(table.headers) and not is_column_guide_sheet(table.headers):
             data = table
-    if data is None and first_error is not None:
-        raise first_error
+        else:
+            others.append(table)
+    if data is None and errors:
+        raise next(iter(errors.values()))
     if data is None:
         raise LoadError(f"{name}: no sheet holds data rows (sheets: {', '.join(names)});"
                         " put the responses on the first sheet or name it with --sheet")
+    questions = next((t for t in others if is_questions_sheet(t.headers)
+                      or looks_like_questions(t, data.headers)), None)
+    for candidate, error in errors.items():
+        if candidate.strip().lower() in QUESTION_SHEET_NAMES:
+            raise LoadError(f"{name}: sheet '{candidate}' looks like the questions sheet but cannot be"
+                            f" read ({error}); fix it or remove it") from error
     return data, questions
+
+
+QUESTION_SHEET_NAMES = {"questions", "question", "items", "item", "codebook", "题目", "问题", "题目说明"}
 
 
 def saved_mapping(con: duckdb.DuckDBPyConnection, headers) -> ColumnMapping | None:
@@ -161,20 +244,43 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, kind: s
                 sheet: str | None = None, mapping: ColumnMapping | None = None,
                 skip_invalid: bool = False, display_name: str | None = None,
                 imported_by: str | None = None, progress: Progress | None = None,
-                remember_mapping: bool = True) -> ImportResult:
-    """Import one file as one batch. Raises LoadError / ValidationError and changes nothing then."""
+                remember_mapping: bool = True, accept_new_items: bool = False, **options) -> ImportResult:
+    """Import one file as one batch. Raises LoadError / ValidationError / DecisionNeeded and changes
+    nothing then. `options` are prepare()'s (header_row, fieldwork_date, overrides, date_order)."""
     progress = progress or _no_progress
     progress(0.05, "reading")
-    prepared = prepare(con, path, kind, sheet, mapping, display_name)
+    prepared = prepare(con, path, kind, sheet, mapping, display_name, **options)
     return import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=imported_by,
-                           progress=progress, remember_mapping=remember_mapping)
+                           progress=progress, remember_mapping=remember_mapping,
+                           accept_new_items=accept_new_items)
+
+
+def refresh_decisions(con, prepared: PreparedFile) -> PreparedFile:
+    """The decisions for the mapping as it stands now (the analyst may have edited it), its items
+    recoded to the store's where their code or text says so."""
+    mapping, changes = prepared.mapping, None
+    if con is not None and mapping.kind == "survey" and mapping.ratings:
+        changes = item_changes(con, mapping)
+        mapping = changes.mapping
+    prepared = replace(prepared, mapping=mapping)
+    return replace(prepared, decisions=decisions(prepared, changes))
+
+
+def pending(prepared: PreparedFile, accept_new_items: bool = False) -> tuple[Decision, ...]:
+    """The decisions still open: new items are accepted by the analyst, the others need an answer."""
+    return tuple(d for d in prepared.decisions if not (d.code == "item_changes" and accept_new_items))
 
 
 def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip_invalid: bool = False,
                     imported_by: str | None = None, progress: Progress | None = None,
-                    remember_mapping: bool = True) -> ImportResult:
+                    remember_mapping: bool = True, accept_new_items: bool = False) -> ImportResult:
     progress = progress or _no_progress
+    prepared = refresh_decisions(con, prepared)
     source, mapping = prepared.source, prepared.mapping
+    open_decisions = pending(prepared, accept_new_items)
+    if open_decisions:
+        first = open_decisions[0]
+        raise DecisionNeeded(first.message, first.flag, first.code, first.values)
     _refuse_duplicate(con, source)
     progress(0.25, "validating")
     report = check(con, prepared)
@@ -244,7 +350,7 @@ def _rejected_json(con, source: SourceTable) -> str:
         f"SELECT row_no, column_name, value, problem, fix, vals FROM {STAGED_PROBLEMS}"
         f" ORDER BY row_no LIMIT {REJECTED_KEPT}").fetchall()
     return json.dumps([{"row": r[0], "column": r[1], "value": r[2], "code": r[3], "fix_code": r[4],
-                        "values": json.loads(r[5])} for r in rows], ensure_ascii=False)
+                        "values": json.loads(r[5]) if r[5] else {}} for r in rows], ensure_ascii=False)
 
 
 def _score_sentiment(con, kind: str) -> int:
@@ -262,22 +368,29 @@ def _score_sentiment(con, kind: str) -> int:
 
 
 def _derive_causes(con) -> None:
-    """Complaints without a cause get one from the words of their description."""
+    """Complaints without a cause get one from the words of their description: keywords learnt on
+    the complaints that have a cause, or (when none has) the themes the descriptions share, each
+    named by its top words and marked 'derived'."""
     missing = con.execute(
         f"SELECT DISTINCT description FROM {STAGED_ROWS} WHERE cause IS NULL AND description IS NOT NULL"
-    ).fetchall()
-    derived = pd.DataFrame({"text": pd.Series(dtype=str), "cause": pd.Series(dtype=str)})
+        " ORDER BY description").fetchall()
+    derived = pd.DataFrame({"text": pd.Series(dtype=str), "cause": pd.Series(dtype=str),
+                            "source": pd.Series(dtype=str)})
     if missing:
         labelled = con.execute(
             f"SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
             " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
             " WHERE cause_source = 'given' AND description IS NOT NULL").df()
         texts = [r[0] for r in missing]
-        causes = derive_causes(labelled, texts)
-        derived = pd.DataFrame({"text": texts, "cause": list(causes)})
+        if labelled.empty:
+            causes, source = theme_causes(texts), "derived"
+        else:
+            causes, source = derive_causes(labelled, texts), "keywords"
+        derived = pd.DataFrame({"text": texts, "cause": list(causes), "source": source})
     con.register("derived_cause_frame", derived)
     con.execute("CREATE OR REPLACE TEMP TABLE derived_cause AS SELECT text::VARCHAR AS text,"
-                " cause::VARCHAR AS cause FROM derived_cause_frame WHERE cause IS NOT NULL")
+                " cause::VARCHAR AS cause, source::VARCHAR AS source FROM derived_cause_frame"
+                " WHERE cause IS NOT NULL")
     con.unregister("derived_cause_frame")
 
 
@@ -351,7 +464,7 @@ def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
     con.execute(
         "INSERT INTO complaint SELECT $batch, s.row_no, s.complaint_ref, s.customer_id, s.received_at,"
         " s.channel, s.branch, s.region, s.product, s.segment, COALESCE(s.cause, d.cause),"
-        " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN 'keywords' END,"
+        " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN d.source END,"
         " s.sub_cause, s.severity, s.status, s.resolved_at, s.escalated, s.satisfaction_after,"
         f" s.description, t.language, t.sentiment, w.words FROM {STAGED_ROWS} s"
         " LEFT JOIN scored_texts t ON t.text = s.description"
@@ -452,7 +565,8 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[RowPro
     if not row or not row[0]:
         return ()
     return tuple(
-        RowProblem(row[1], row[2], r["row"], r["column"], r["value"], r["code"], r["fix_code"], r["values"])
+        RowProblem(row[1], row[2], r["row"], r["column"], r["value"], r["code"], r["fix_code"],
+                   r.get("values") or {})
         if "code" in r else RowProblem(row[1], row[2], r["row"], r["column"], r["value"], "recorded", "recorded",
                                        {"problem": r["problem"], "fix": r["fix"]})
         for r in json.loads(row[0]))
@@ -509,3 +623,57 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 __all__ = ["prepare", "check", "import_file", "import_prepared", "history", "undo", "row_counts",
            "preview", "rejected_rows",
            "PreparedFile", "ImportResult", "FeedbackError", "saved_mapping", "save_mapping"]
+
+
+# --- the whole decision, for the command line's --json and the page ---------------------------
+
+def describe(prepared: PreparedFile, report: StageReport | None = None) -> dict:
+    """Everything the loaders decided about a file: kind, platform, sheet, header rows, each
+    column's target (a field, an item with its scale and N/A code, or ignored), the decisions
+    still open, and (after validation) the row counts and the first problems."""
+    source, mapping = prepared.source, prepared.mapping
+    field_of = {column: name for name, column in mapping.fields.items()}
+    rating_of = {r.column: r for r in mapping.ratings}
+    texts = dict(zip(source.headers, source.texts or ()))
+    columns = []
+    for header in source.headers:
+        entry: dict = {"column": header}
+        if texts.get(header) and texts[header] != header:
+            entry["question"] = texts[header]
+        if header in field_of:
+            entry["target"] = field_of[header]
+        elif header in rating_of:
+            r = rating_of[header]
+            entry.update({"target": f"item:{r.item_code}", "item_text": r.item_text, "rating_kind": r.kind,
+                          "dimension": r.dimension, "scale_min": r.scale_min, "scale_max": r.scale_max,
+                          "na_code": r.na_code})
+        else:
+            entry["target"] = "ignore"
+            if header in mapping.platform_columns:
+                entry["platform_column"] = True
+        columns.append(entry)
+    described = {
+        "file": source.file_name, "sheet": source.sheet, "kind": mapping.kind, "platform": mapping.platform,
+        "encoding": source.encoding,
+        "header_rows": list(range(source.header_row, source.header_row + source.header_rows)),
+        "rows": source.row_count, "mapping_origin": prepared.mapping_origin, "columns": columns,
+        "ignored": list(mapping.ignored), "platform_columns": list(mapping.platform_columns),
+        "constants": dict(mapping.constants), "date_order": mapping.date_order,
+        "overall_scale": list(mapping.overall_scale) if mapping.overall_scale else None,
+        "decisions": [{"code": d.code, "flag": d.flag, "message": d.message, "values": d.values}
+                      for d in prepared.decisions],
+        "mapping": json.loads(mapping.to_json()),
+    }
+    if report is not None:
+        described["validation"] = {
+            "rows_total": report.rows_total, "rows_valid": report.rows_valid, "rows_invalid": report.rows_invalid,
+            "problem_count": report.problem_count,
+            "problems": [problem_dict(p) for p in report.problems[:50]],
+        }
+    return described
+
+
+def problem_dict(problem: RowProblem) -> dict:
+    """A row problem as data: where, the cell, and its codes with values (presentation words them)."""
+    return {"row": problem.row, "column": problem.column, "value": problem.value, "code": problem.code,
+            "fix_code": problem.fix_code, "values": problem.values}

@@ -12,14 +12,17 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
+from python_calamine import CalamineWorkbook
 
-from loaders.errors import LoadError
+from loaders.errors import LoadError, MalformedFileError
 
 ROW_COLUMN = "__row"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -35,10 +38,12 @@ class SourceTable:
     file_name: str
     sheet: str | None
     encoding: str | None
-    header_row: int            # spreadsheet row number of the header line (1-based)
+    header_row: int            # spreadsheet row number of the (first) header line (1-based)
     headers: tuple[str, ...]   # as written, made unique
     table: pa.Table            # ROW_COLUMN (int64) + one string column per header
     sha256: str
+    header_rows: int = 1       # how many rows the header takes (survey tools write two or three)
+    texts: tuple[str | None, ...] = ()   # per header: the question text of a multi-row header
 
     @property
     def row_count(self) -> int:
@@ -72,23 +77,26 @@ def sheet_names(path: str | os.PathLike) -> list[str]:
 
 
 def read_source(path: str | os.PathLike, sheet: str | None = None,
-                display_name: str | None = None) -> SourceTable:
+                display_name: str | None = None, header_row: int | None = None) -> SourceTable:
     """Read one sheet of an xlsx (or the csv) into a SourceTable.
 
     `display_name` is the name the analyst knows the file by (an upload keeps its original
-    name while its bytes sit in a temporary file).
+    name while its bytes sit in a temporary file). `header_row` (1-based, as the spreadsheet
+    numbers rows) says where the header is when the analyst knows better than the guess.
     """
     path = Path(path)
     name = display_name or path.name
     if not path.exists():
         raise LoadError(f"{name}: no such file")
     suffix = path.suffix.lower()
+    if header_row is not None and header_row < 1:
+        raise LoadError(f"{name}: the header row is counted from 1, so {header_row} is not a row")
     if suffix in EXCEL_SUFFIXES:
-        return _read_workbook(path, name, sheet)
+        return _read_workbook(path, name, sheet, header_row)
     if suffix in CSV_SUFFIXES or suffix == "":
         if sheet:
             raise LoadError(f"{name}: a csv file has no sheets, so --sheet {sheet!r} does not apply")
-        return _read_csv(path, name)
+        return _read_csv(path, name, header_row)
     raise LoadError(f"{name}: files ending in {suffix} are not read here; save it as .xlsx or .csv")
 
 
@@ -115,31 +123,30 @@ def detect_encoding(raw: bytes) -> str | None:
         return None
 
 
-def _read_csv(path: Path, name: str) -> SourceTable:
+def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTable:
     sha = file_sha256(path)
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head.strip():
         raise LoadError(f"{name}: the file is empty; export the sheet again with its header row")
     encoding = detect_encoding(_whole_characters(head))
-    header_index = _find_header_line(_decode_head(head, encoding or "utf-8"))
-    table = None
     if encoding in ("utf-8", "utf-8-sig"):
         # DuckDB reads UTF-8 fast and in parallel, and checks every byte of it as it goes.
         try:
-            table = _duckdb_csv(path, header_index)
+            layout, delimiter = _csv_layout(_decode_head(head, encoding), name, header_row)
+            table = _duckdb_csv(path, name, layout, delimiter)
             encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
         except _NotUtf8:
-            encoding = None
-    if table is None:
-        table, encoding = _transcoded_csv(path, name, header_index, encoding)
-    headers = _unique_headers([str(c) for c in table.column_names])
-    table = table.rename_columns(headers)
-    header_row = header_index + 1
-    rows = pa.array(range(header_row + 1, header_row + 1 + table.num_rows), type=pa.int64())
-    table = table.add_column(0, ROW_COLUMN, rows)
+            table, layout, encoding = _transcoded_csv(path, name, None, header_row)
+    else:
+        table, layout, encoding = _transcoded_csv(path, name, encoding, header_row)
+    table = table.rename_columns(list(layout.headers))
+    first_data = layout.first + layout.count + 1
+    rows = pa.array(range(first_data, first_data + table.num_rows), type=pa.int64())
+    table = _blank_tokens_to_null(table.add_column(0, ROW_COLUMN, rows))
     table = _drop_blank_rows(table)
-    source = SourceTable(name, None, encoding, header_row, tuple(headers), table, sha)
+    table, headers, texts = _drop_blank_columns(table, layout.headers, layout.texts)
+    source = SourceTable(name, None, encoding, layout.first + 1, headers, table, sha, layout.count, texts)
     _require_rows(source)
     return source
 
@@ -166,27 +173,84 @@ def _decode_head(head: bytes, encoding: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _duckdb_csv(path: Path, header_index: int) -> pa.Table:
+def _csv_layout(text: str, name: str, header_row: int | None) -> tuple["HeaderLayout", str]:
+    """The header layout and delimiter, from the first records of the file's text."""
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True)
+    records: list[list[str]] = []
+    lines_after: list[int] = []
+    try:
+        for row in reader:
+            records.append(row)
+            lines_after.append(reader.line_num)
+            if len(records) >= HEADER_SCAN_ROWS + 4:
+                break
+    except csv.Error:
+        pass  # the head may stop inside a quoted cell; the records before it are enough
+    layout = header_layout(records, name, header_row)
+    last = layout.first + layout.count - 1
+    return replace(layout, skip_lines=lines_after[last] if last < len(lines_after) else last + 1), delimiter
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = text[:16384]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.split("\n", 1)[0]
+        return max(",;\t|", key=first.count) if first else ","
+
+
+def _duckdb_csv(path: Path, name: str, layout: "HeaderLayout", delimiter: str) -> pa.Table:
+    """Every record as text, the dialect fixed (not guessed), so a quoted line break stays in its
+    cell and a record with more cells than the header is refused instead of shifted."""
     con = duckdb.connect()
+    columns = {f"c{i}": "VARCHAR" for i in range(len(layout.headers))}
     try:
         return con.execute(
-            "SELECT * FROM read_csv(?, all_varchar = true, header = true, skip = ?,"
-            " null_padding = true, normalize_names = false)",
-            [str(path), header_index],
+            "SELECT * FROM read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"',"
+            " null_padding = true, strict_mode = true, auto_detect = false, columns = ?)",
+            [str(path), layout.skip_lines, delimiter, columns],
         ).to_arrow_table()
     except duckdb.InvalidInputException as e:
         if "unicode" in str(e).lower() or "utf" in str(e).lower():
             raise _NotUtf8() from e
-        raise LoadError(f"{path.name}: the csv could not be parsed ({_first_line(e)});"
-                        " check that it is one table with a single header row") from e
+        raise _malformed(path, name, layout, delimiter, e) from e
     except duckdb.Error as e:
-        raise LoadError(f"{path.name}: the csv could not be parsed ({_first_line(e)});"
-                        " check that it is one table with a single header row") from e
+        raise _malformed(path, name, layout, delimiter, e) from e
     finally:
         con.close()
 
 
-def _transcoded_csv(path: Path, name: str, header_index: int, encoding: str | None):
+def _malformed(path: Path, name: str, layout: "HeaderLayout", delimiter: str, error: Exception) -> LoadError:
+    """Where the csv breaks, as a spreadsheet row number: Python's csv module walks the records."""
+    width = len(layout.headers)
+    row = layout.first + layout.count
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+        try:
+            for k, record in enumerate(reader):
+                if k < layout.first + layout.count:
+                    continue
+                row = k + 1
+                extra = [c for c in record[width:] if c.strip()]
+                if extra:
+                    return MalformedFileError(
+                        f"{name}, row {row}: has {len(record)} cells but the header has {width}; a cell"
+                        " holds the separator without quotes, or the row was pasted into the wrong place."
+                        " Nothing was imported", row=row, code="too_many_cells",
+                        values={"cells": len(record), "width": width})
+        except csv.Error:
+            return MalformedFileError(
+                f"{name}, row {row + 1}: a quoted cell opens here and never closes, so the file is cut"
+                " off or broken (a download that stopped?). Download or export it again. Nothing was"
+                " imported", row=row + 1, code="unclosed_quote", values={})
+    return MalformedFileError(f"{name}: the csv could not be parsed ({_first_line(error)});"
+                              " check that it is one table", row=None, code="unparsable",
+                              values={"detail": _first_line(error)})
+
+
+def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int | None):
     """GBK/GB18030 or UTF-16 text, re-encoded as UTF-8 for DuckDB in a scratch file."""
     raw = path.read_bytes()
     candidates = [encoding] if encoding and encoding not in ("utf-8", "utf-8-sig") else ["gb18030"]
@@ -204,43 +268,122 @@ def _transcoded_csv(path: Path, name: str, header_index: int, encoding: str | No
     del raw
     if text.startswith("\ufeff"):
         text = text[1:]
+    layout, delimiter = _csv_layout(text[:HEAD_BYTES], name, header_row)
     handle, scratch = tempfile.mkstemp(suffix=".csv")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
         del text
         try:
-            table = _duckdb_csv(Path(scratch), header_index)
+            table = _duckdb_csv(Path(scratch), name, layout, delimiter)
         except _NotUtf8 as e:
             raise LoadError(f"{name}: the csv could not be parsed") from e
     finally:
         os.unlink(scratch)
-    return table, candidate
+    return table, layout, candidate
 
 
-def _find_header_line(text: str) -> int:
-    """Index of the header line: the first line as wide as the table, under any title lines."""
-    head = text[: 256 * 1024]
-    sample = io.StringIO(head)
-    try:
-        dialect = csv.Sniffer().sniff(head[:16384], delimiters=",;\t|")
-        reader = csv.reader(sample, dialect)
-    except csv.Error:
-        reader = csv.reader(sample)
-    widths = []
-    for i, row in enumerate(reader):
-        if i >= HEADER_SCAN_ROWS:
-            break
-        widths.append(sum(1 for cell in row if cell.strip()))
-    return _header_index(widths)
+# --- where the header is ---------------------------------------------------------------------
+
+# Survey tools write one or two rows of question text (and Qualtrics a row of import ids) under
+# the row of column names; SurveyMonkey's second row says "Response" over a single question.
+IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:', re.I)
+LEGACY_CODE = re.compile(r"^V\d+$")
+RESPONSE_WORDS = {"response", "open-ended response", "open ended response", "other (please specify)"}
+NUMERIC_CELL = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
+
+
+@dataclass(frozen=True)
+class HeaderLayout:
+    """Where the header is: its first row (0-based), how many rows, the names and question texts."""
+
+    first: int
+    count: int
+    headers: tuple[str, ...]
+    texts: tuple[str | None, ...]
+    skip_lines: int = 0
+
+
+def header_layout(rows: list[list], name: str = "", header_row: int | None = None) -> HeaderLayout:
+    """Find the header in the first rows of a sheet (cells as text or None).
+
+    The first row as wide as the table (under any title rows) names the columns, unless
+    `header_row` says which. The rows under it belong to the header too when they are an import-id
+    row, SurveyMonkey's "Response" row, or text over columns whose data below are numbers.
+    """
+    cells = [[_cell_text(c) for c in row] for row in rows[:HEADER_SCAN_ROWS + 4]]
+    if header_row is not None:
+        first = header_row - 1
+        if first >= len(cells):
+            raise LoadError(f"{name}: there is no row {header_row} to take the header from")
+    else:
+        first = _header_index([sum(1 for c in row if c is not None) for row in cells[:HEADER_SCAN_ROWS]])
+    # The header's rows set the width: a wider row further down is a broken row, not more columns.
+    width = max((len(r) for r in cells[first:first + 3]), default=0)
+    grid = [(row + [None] * (width - len(row)))[:width] for row in cells]
+    names = grid[first] if first < len(grid) else [None] * width
+    count = 1
+    if _share(names, lambda c: bool(LEGACY_CODE.match(c))) >= 0.5 and first + 1 < len(grid):
+        # Qualtrics' legacy export: V1, V2 ... over the meta columns, their names on the row below.
+        second = grid[first + 1]
+        names = [below if top is not None and LEGACY_CODE.match(top) and below else top
+                 for top, below in zip(names, second)]
+        return HeaderLayout(first, 2, tuple(_unique_headers(names)), tuple(second))
+    if first + 2 < len(grid) and _share(grid[first + 2], lambda c: bool(IMPORT_ID.match(c))) >= 0.5:
+        count = 3
+    elif first + 1 < len(grid) and (_share(grid[first + 1], lambda c: c.lower() in RESPONSE_WORDS) > 0
+                                     or _text_over_numbers(grid, first + 1)):
+        count = 2
+    if count == 1:
+        return HeaderLayout(first, 1, tuple(_unique_headers(names)), (None,) * width)
+    second = grid[first + 1]
+    if count == 3 or all(c is not None for c in names):
+        # Codes on the first row, question texts on the second (Qualtrics).
+        return HeaderLayout(first, count, tuple(_unique_headers(names)), tuple(second))
+    # Question texts on the first row, left blank over a matrix's further columns; the matrix's
+    # rows (or "Response") on the second (SurveyMonkey).
+    filled, combined, texts = None, [], []
+    for top, below in zip(names, second):
+        filled = top if top is not None else filled
+        statement = below if below is not None and below.lower() not in RESPONSE_WORDS else None
+        if filled is None:
+            combined.append(statement)
+        else:
+            combined.append(f"{filled} - {statement}" if statement else filled)
+        texts.append(statement or filled)
+    return HeaderLayout(first, count, tuple(_unique_headers(combined)), tuple(texts))
+
+
+def _share(row: list, test) -> float:
+    filled = [c for c in row if c is not None]
+    return sum(1 for c in filled if test(c)) / len(filled) if filled else 0.0
+
+
+def _text_over_numbers(grid: list[list], candidate: int) -> bool:
+    """A row of words above columns of numbers is a header row, not a respondent's answers."""
+    body = grid[candidate + 1: candidate + 1 + 30]
+    if not body:
+        return False
+    over = 0
+    for col, cell in enumerate(grid[candidate]):
+        if cell is None or NUMERIC_CELL.match(cell):
+            continue
+        values = [r[col] for r in body if r[col] is not None]
+        if len(values) >= 2 and sum(1 for v in values if NUMERIC_CELL.match(v)) >= 0.9 * len(values):
+            over += 1
+    numeric_cells = sum(1 for c in grid[candidate] if c is not None and NUMERIC_CELL.match(c))
+    return over >= 2 and numeric_cells == 0
 
 
 def _header_index(widths: list[int]) -> int:
-    if not widths:
+    """The first row about as wide as the table's rows usually are (the upper quartile of the
+    filled widths, so neither a title line nor one over-wide broken row sets the bar)."""
+    filled = sorted(w for w in widths if w)
+    if not filled:
         return 0
-    widest = max(widths)
+    typical = filled[(len(filled) * 3) // 4 if len(filled) > 1 else 0]
     for i, width in enumerate(widths):
-        if width >= max(2, widest // 2 + 1) or (widest == 1 and width == 1):
+        if width >= max(2, typical // 2 + 1) or (typical == 1 and width == 1):
             return i
     return 0
 
@@ -248,8 +391,6 @@ def _header_index(widths: list[int]) -> int:
 # --- xlsx ------------------------------------------------------------------------------------
 
 def _open_workbook(path: Path):
-    from python_calamine import CalamineWorkbook
-
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types per format
@@ -257,7 +398,7 @@ def _open_workbook(path: Path):
                         " check that it is a real .xlsx file and not password-protected") from e
 
 
-def _read_workbook(path: Path, name: str, sheet: str | None) -> SourceTable:
+def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | None = None) -> SourceTable:
     workbook = _open_workbook(path)
     names = list(workbook.sheet_names)
     if sheet is None:
@@ -271,27 +412,23 @@ def _read_workbook(path: Path, name: str, sheet: str | None) -> SourceTable:
     if not any(widths):
         raise LoadError(f"{name}, sheet '{sheet}': the sheet is empty; put a header row and data"
                         " rows on it, or choose another sheet")
-    header_index = _header_index(widths)
-    header_cells = rows[header_index]
-    width = max((len(r) for r in rows[header_index:]), default=0)
-    headers = _unique_headers([
-        _cell_text(header_cells[i]) if i < len(header_cells) else None for i in range(width)
-    ])
-    body = rows[header_index + 1:]
+    layout = header_layout(rows, f"{name}, sheet '{sheet}'", header_row)
+    start = layout.first + layout.count
+    width = max(len(layout.headers), max((len(r) for r in rows[start:]), default=0))
+    headers = list(layout.headers) + _unique_headers([None] * width)[len(layout.headers):]
+    texts = list(layout.texts) + [None] * (width - len(layout.texts))
+    body = rows[start:]
     columns = [[] for _ in range(width)]
     for row in body:
         length = len(row)
         for i in range(width):
             columns[i].append(_cell_text(row[i]) if i < length else None)
-    arrays = [pa.array(range(header_index + 2, header_index + 2 + len(body)), type=pa.int64())]
+    arrays = [pa.array(range(start + 1, start + 1 + len(body)), type=pa.int64())]
     arrays += [pa.array(col, type=pa.string()) for col in columns]
     table = pa.Table.from_arrays(arrays, names=[ROW_COLUMN] + headers)
-    table = _drop_blank_rows(table)
-    # Blank trailing columns that Excel leaves behind carry nothing; drop them.
-    keep = [ROW_COLUMN] + [h for h in headers
-                           if not (h.startswith("column_") and table.column(h).null_count == table.num_rows)]
-    table = table.select(keep)
-    source = SourceTable(name, sheet, None, header_index + 1, tuple(keep[1:]), table, sha)
+    table = _drop_blank_rows(_blank_tokens_to_null(table))
+    table, kept, kept_texts = _drop_blank_columns(table, tuple(headers), tuple(texts))
+    source = SourceTable(name, sheet, None, layout.first + 1, kept, table, sha, layout.count, kept_texts)
     _require_rows(source)
     return source
 
@@ -334,14 +471,38 @@ def _unique_headers(raw: list[str | None]) -> list[str]:
     return headers
 
 
+# Cells survey tools write for "no answer": 问卷星's unanswered (空) and skipped-by-logic (跳过).
+BLANK_TOKENS = ("(空)", "(跳过)")
+
+
+def _blank_tokens_to_null(table: pa.Table) -> pa.Table:
+    tokens = pa.array(BLANK_TOKENS, type=pa.string())
+    for i, name in enumerate(table.column_names):
+        if name == ROW_COLUMN:
+            continue
+        column = table.column(i)
+        marked = pc.is_in(column, value_set=tokens)
+        if pc.any(marked).as_py():
+            table = table.set_column(i, name, pc.if_else(marked, pa.scalar(None, pa.string()), column))
+    return table
+
+
+def _drop_blank_columns(table: pa.Table, headers: tuple[str, ...], texts: tuple[str | None, ...]):
+    """Unnamed columns with nothing in them (Excel's leftovers, a separator ending every line)."""
+    keep = [i for i, h in enumerate(headers)
+            if not (h.startswith("column_") and table.column(h).null_count == table.num_rows)]
+    if len(keep) == len(headers):
+        return table, tuple(headers), tuple(texts)
+    kept = tuple(headers[i] for i in keep)
+    return table.select([ROW_COLUMN, *kept]), kept, tuple(texts[i] for i in keep)
+
+
 def _drop_blank_rows(table: pa.Table) -> pa.Table:
     """Rows with no value in any cell (Excel leaves them between blocks) are not data.
 
     Only nulls are looked at: both readers give a null for an empty cell, and null bitmaps are
     cheap to combine even at a million rows.
     """
-    import pyarrow.compute as pc
-
     if table.num_columns <= 1 or table.num_rows == 0:
         return table
     any_value = None

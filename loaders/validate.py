@@ -14,17 +14,14 @@ from dataclasses import dataclass
 import duckdb
 
 from loaders.columns import ACTUAL_RULES, ColumnMapping, Field, fields_of
+from loaders.dates import date_formats, date_sql
 from loaders.errors import RowProblem
 from loaders.read import ROW_COLUMN, SourceTable
 from store.db import quote_identifier
 
-# Dates analysts' exports use besides ISO 8601 (which TRY_CAST reads). Day-first and month-first
-# forms such as 03/04/2026 are ambiguous, so they are refused with a message rather than guessed.
-DATE_FORMATS = [
-    "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y.%m.%d", "%Y.%m.%d %H:%M",
-    "%Y年%m月%d日", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日 %H时%M分", "%Y%m%d",
-    "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
-]
+# Dates analysts' exports use besides ISO 8601 (which TRY_CAST reads): loaders/dates.py. Day-first
+# and month-first forms such as 03/04/2026 are read only when the column or platform decides which.
+DATE_FORMATS = date_formats(None)
 TRUE_WORDS = ["yes", "y", "true", "1", "是", "已升级", "t"]
 FALSE_WORDS = ["no", "n", "false", "0", "否", "未升级", "f"]
 HIGHER_WORDS = ["higher", "high", "higher is better", "up", "越高越好", "高", "越大越好"]
@@ -59,7 +56,7 @@ def _text(column: str) -> str:
 def _parse(f: Field, column: str) -> str:
     text = _text(column)
     if f.kind == "datetime":
-        return f"COALESCE(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, $date_formats))"
+        return date_sql(text)
     if f.kind in ("number", "integer"):
         # The cast skips surrounding spaces itself; trimming first would double its cost.
         return f"TRY_CAST({quote_identifier(column)} AS DOUBLE)"
@@ -85,13 +82,18 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
     """
     fields = fields_of(mapping.kind)
     con.register(STAGED_SOURCE, source.table)
-    params: dict[str, object] = {"date_formats": DATE_FORMATS, "true_words": TRUE_WORDS,
+    params: dict[str, object] = {"date_formats": date_formats(mapping.date_order), "true_words": TRUE_WORDS,
                                  "false_words": FALSE_WORDS, "higher_words": HIGHER_WORDS,
                                  "lower_words": LOWER_WORDS}
     typed = [f"{quote_identifier(ROW_COLUMN)} AS row_no"]
     for f in fields:
         column = mapping.fields.get(f.name)
-        if column is None:
+        if column is None and f.name in mapping.constants:
+            # One value for every row (the fieldwork date of a survey file without dates).
+            params[f"constant_{f.name}"] = mapping.constants[f.name]
+            typed.append(f"{date_sql('$constant_' + f.name) if f.kind == 'datetime' else '$constant_' + f.name}"
+                         f" AS {f.name}")
+        elif column is None:
             typed.append(f"{_null_for(f)} AS {f.name}")
         else:
             typed.append(f"{_parse(f, column)} AS {f.name}")
@@ -136,14 +138,18 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
 
     for i, rating in enumerate(mapping.ratings):
         value = f"rating_{i}"
+        low, high = f"{rating.scale_min:g}", f"{rating.scale_max:g}"
         add(f"filled_rating_{i} AND {value} IS NULL", rating.column, "not_number", "score_or_blank")
         outside = f"({value} < {float(rating.scale_min)} OR {value} > {float(rating.scale_max)})"
-        scale = {"low": f"{rating.scale_min:g}", "high": f"{rating.scale_max:g}"}
-        if rating.na_code is None:
-            add(outside, rating.column, "outside_scale", "score_range", **scale)
-        else:
+        if rating.na_code is not None:
             add(f"{outside} AND {value} <> {float(rating.na_code)}", rating.column, "outside_scale_na",
-                "score_range", na=f"{rating.na_code:g}", **scale)
+                "score_range", low=low, high=high, na=f"{rating.na_code:g}")
+        elif rating.scale_min > 0:
+            # A 0 on a 1-based item is most often a tool's 'not applicable': say so, and how to declare it.
+            add(f"{value} = 0", rating.column, "outside_scale_zero", "zero_na", low=low, high=high)
+            add(f"{outside} AND {value} <> 0", rating.column, "outside_scale", "score_range", low=low, high=high)
+        else:
+            add(outside, rating.column, "outside_scale", "score_range", low=low, high=high)
 
     for id_field in ("respondent_id", "complaint_ref"):
         column = mapping.fields.get(id_field)
@@ -214,7 +220,8 @@ def _report(con, source: SourceTable) -> StageReport:
 
 def _problem(source: SourceTable, row: tuple) -> RowProblem:
     row_no, column, value, problem, fix, values = row
-    return RowProblem(source.file_name, source.sheet, int(row_no), column, value, problem, fix, json.loads(values))
+    return RowProblem(source.file_name, source.sheet, int(row_no), column, value, problem, fix,
+                      json.loads(values) if values else {})
 
 
 def staged_problem_list(con: duckdb.DuckDBPyConnection, source: SourceTable,
@@ -228,4 +235,5 @@ def staged_problem_list(con: duckdb.DuckDBPyConnection, source: SourceTable,
 
 def missing_required(mapping: ColumnMapping) -> list[Field]:
     """Required fields the mapping gives no column for."""
-    return [f for f in fields_of(mapping.kind) if f.required and f.name not in mapping.fields]
+    return [f for f in fields_of(mapping.kind)
+            if f.required and f.name not in mapping.fields and f.name not in mapping.constants]

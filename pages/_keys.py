@@ -89,6 +89,22 @@ def upload_kind(file_id: str) -> str:
     return f"upload.kind.{file_id}"
 
 
+def upload_header_row(file_id: str) -> str:
+    return f"upload.header_row.{file_id}"
+
+
+def upload_date(file_id: str) -> str:
+    return f"upload.date.{file_id}"
+
+
+def upload_date_order(file_id: str) -> str:
+    return f"upload.date_order.{file_id}"
+
+
+def upload_accept_items(file_id: str) -> str:
+    return f"upload.accept_items.{file_id}"
+
+
 def upload_sheet(file_id: str) -> str:
     return f"upload.sheet.{file_id}"
 

@@ -21,7 +21,8 @@ from presentation.export import to_csv_bytes
 from presentation.upload import (
     RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
-    read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping
+    read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
+    item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label
 )
 from store.errors import FeedbackError
 
@@ -77,19 +78,26 @@ def show_last_import() -> None:
                           help=f"{number(change.before)} → {number(change.after)}")
 
 
-def _reading(upload, kind: str, sheet: str | None) -> Reading:
+def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None, None, None)) -> Reading:
+    """`answers`: the header row, fieldwork date and date order the analyst gave so far."""
     cache = st.session_state.setdefault(keys.UPLOAD_READINGS, {})
-    key = (upload.file_id, kind, sheet)
+    key = (upload.file_id, kind, sheet, *answers)
     if key not in cache:
         cur = cursor()
         try:
-            cache[key] = read_upload(cur, upload.name, upload.getvalue(), kind, sheet)
+            cache[key] = read_upload(cur, upload.name, upload.getvalue(), kind, sheet, *answers)
         finally:
             cur.close()
         read = cache[key]
         if sheet is None and read.prepared is not None:
-            cache[(upload.file_id, kind, read.prepared.source.sheet)] = read
+            cache[(upload.file_id, kind, read.prepared.source.sheet, *answers)] = read
     return cache[key]
+
+
+def _answers(fid: str) -> tuple:
+    day = st.session_state.get(keys.upload_date(fid))
+    return (st.session_state.get(keys.upload_header_row(fid)), day.isoformat() if day else None,
+            st.session_state.get(keys.upload_date_order(fid)))
 
 
 def _checked(file_id: str, prepared) -> Checked:
@@ -113,17 +121,25 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     st.markdown(f"#### :material/description: {plain(upload.name)}")
     # Read first (with the kind and sheet chosen on the last run) to know whether a sheet is chosen.
     kind = st.session_state.get(keys.upload_kind(fid), "auto")
-    reading = _reading(upload, kind, st.session_state.get(keys.upload_sheet(fid)))
+    reading = _reading(upload, kind, st.session_state.get(keys.upload_sheet(fid)), _answers(fid))
     if reading.sheets:
-        kind_column, sheet_column, note_column = st.columns([1, 1, 2], vertical_alignment="bottom")
+        kind_column, sheet_column, header_column, note_column = st.columns([1, 1, 1, 2],
+                                                                           vertical_alignment="bottom")
         current = reading.prepared.source.sheet if reading.prepared else None
         index = reading.sheets.index(current) if current in reading.sheets else 0
         sheet_column.selectbox(t("upload.sheet"), reading.sheets, index=index, key=keys.upload_sheet(fid))
     else:
-        kind_column, note_column = st.columns([1, 3], vertical_alignment="bottom")
+        kind_column, header_column, note_column = st.columns([1, 1, 3], vertical_alignment="bottom")
     kind_column.selectbox(t("upload.kind"), ["auto", *KINDS], format_func=kind_label, key=keys.upload_kind(fid))
+    header_column.number_input(t("upload.header_row"), min_value=1, value=None, step=1,
+                               key=keys.upload_header_row(fid), help=t("upload.header_row_help"))
     if isinstance(reading.error, UnknownKindError):
-        st.warning(t("upload.kind_unknown"), icon=":material/help:")
+        candidates = kind_candidates(reading.error)
+        if candidates:
+            st.warning(t("upload.kind_candidates", kinds=t("upload.or").join(t(f"kind.{k}") for k in candidates)),
+                       icon=":material/help:")
+        else:
+            st.warning(t("upload.kind_unknown"), icon=":material/help:")
         return
     if reading.error is not None:
         st.error(t("upload.cannot_read"), icon=":material/error:")
@@ -134,6 +150,8 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     note = t("upload.rows_read", rows=f"{source.row_count:,}", header=source.header_row)
     if kind == "auto":
         note = t("upload.detected", kind=t(f"kind.{prepared.mapping.kind}")) + " " + note
+    if prepared.mapping.platform:
+        note += " " + t("upload.platform", platform=platform_label(prepared.mapping.platform))
     note_column.caption(note)
     earlier = imported_as(batches, source.sha256)
     if earlier is not None:
@@ -154,8 +172,11 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     if prepared.mapping_origin == "edited":
         st.caption(t("upload.mapping_edited"))
     missing = missing_fields(mapping, language())
-    if missing:
+    if missing and not only_the_date_missing(mapping):
         st.error(t("upload.missing_required", fields=missing), icon=":material/error:")
+        return
+    accept_items = decisions_panel(fid, prepared)
+    if accept_items is None:
         return
     if lacks_ratings(mapping):
         st.error(t("upload.no_ratings"), icon=":material/error:")
@@ -167,7 +188,36 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         st.code(str(e), language=None, wrap_lines=True)
         return
     validation_report(fid, prepared, checked)
-    import_controls(fid, access, prepared, checked)
+    import_controls(fid, access, prepared, checked, accept_items)
+
+
+def decisions_panel(fid: str, prepared) -> bool | None:
+    """Ask what the loaders cannot decide alone. None while an answer is missing; else whether the
+    analyst accepted the survey's item changes (True when there are none). An answer's widget stays
+    drawn once given, so its value lives on."""
+    cur = cursor()
+    try:
+        decisions = {d.code: d for d in open_decisions(cur, prepared)}
+    finally:
+        cur.close()
+    if "no_date" in decisions or st.session_state.get(keys.upload_date(fid)) is not None:
+        if "no_date" in decisions:
+            st.warning(t("upload.no_date"), icon=":material/event:")
+        if st.date_input(t("upload.fieldwork_date"), value=None, key=keys.upload_date(fid)) is None:
+            return None
+    if "ambiguous_dates" in decisions or st.session_state.get(keys.upload_date_order(fid)) is not None:
+        order = st.radio(t("upload.date_order"), ["dmy", "mdy"], index=None, key=keys.upload_date_order(fid),
+                         format_func=lambda choice: t(f"upload.date_order.{choice}"))
+        if order is None:
+            return None
+    decision = decisions.get("item_changes")
+    if decision is None:
+        return True
+    counts = item_change_counts(decision)
+    weights = t(f"upload.weights.{counts['weights']}") if counts["weights"] else ""
+    st.warning(t("upload.items_change", new=counts["new"], close=counts["close"], rescaled=counts["rescaled"],
+                 weights=weights), icon=":material/warning:")
+    return st.checkbox(t("upload.accept_items"), key=keys.upload_accept_items(fid))
 
 
 def mapping_editor(fid: str, prepared):
@@ -241,14 +291,14 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
         show_frame(frame.rename(columns=labels), column_config=dates)
 
 
-def import_controls(fid: str, access: Access, prepared, checked: Checked) -> None:
+def import_controls(fid: str, access: Access, prepared, checked: Checked, accept_items: bool = True) -> None:
     report = checked.report
     skip = False
     if report.rows_invalid and report.rows_valid:
         skip = st.checkbox(t("upload.skip_invalid", good=f"{report.rows_valid:,}", bad=f"{report.rows_invalid:,}"),
                            key=keys.upload_skip(fid))
     if not st.button(t("upload.import"), key=keys.upload_import(fid), type="primary",
-                     icon=":material/upload:"):
+                     icon=":material/upload:", disabled=not accept_items):
         return
     bar = st.progress(0.0, text=t("upload.progress.start"))
 
@@ -258,7 +308,8 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked) -> Non
 
     cur = cursor()
     try:
-        outcome = run_import(cur, access, prepared, skip_invalid=skip, progress=progress)
+        outcome = run_import(cur, access, prepared, skip_invalid=skip, progress=progress,
+                             accept_new_items=accept_items)
     except ValidationError as e:
         bar.empty()
         if e.rows_invalid >= e.rows_total:

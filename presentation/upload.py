@@ -23,8 +23,10 @@ from loaders.columns import (
 )
 from loaders.errors import LoadError, RowProblem
 from loaders.importer import (
-    ImportResult, PreparedFile, check, import_prepared, prepare, preview, row_counts, undo
+    Decision, ImportResult, PreparedFile, check, import_prepared, prepare, preview, refresh_decisions, row_counts,
+    undo
 )
+from loaders.platforms import PLATFORMS
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
 from presentation.i18n import translate
@@ -116,8 +118,11 @@ class Reading:
     error: FeedbackError | None = None
 
 
-def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | None = None) -> Reading:
-    """Read uploaded bytes as the loaders read a file on disk, under the file's own name."""
+def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | None = None,
+                header_row: int | None = None, fieldwork_date: str | None = None,
+                date_order: str | None = None) -> Reading:
+    """Read uploaded bytes as the loaders read a file on disk, under the file's own name, with the
+    analyst's answers so far (the header row, the fieldwork date, the order of day and month)."""
     suffix = Path(name).suffix.lower()
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here"))
@@ -130,7 +135,8 @@ def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | No
         except FeedbackError as e:
             return Reading(name, (), None, e)
         try:
-            prepared = prepare(con, path, kind, sheet or None, display_name=name)
+            prepared = prepare(con, path, kind, sheet or None, display_name=name, header_row=header_row,
+                               fieldwork_date=fieldwork_date, date_order=date_order)
         except FeedbackError as e:
             return Reading(name, sheets, None, e)
     return Reading(name, sheets, prepared)
@@ -244,8 +250,9 @@ def mapping_from_table(table: pd.DataFrame, prepared: PreparedFile) -> ColumnMap
             p = numeric_profile(prepared.source.table, [column])[column]
             overall_scale = infer_scale(p["min"], p["max"])
     used = set(fields.values()) | {r.column for r in ratings}
-    mapping = ColumnMapping(kind=kind, fields=fields, ratings=ratings, overall_scale=overall_scale,
-                            ignored=tuple(h for h in headers if h not in used))
+    # The tool, the fieldwork date and the date order the loaders settled stay with the edited mapping.
+    mapping = replace(prepared.mapping, fields=fields, ratings=ratings, overall_scale=overall_scale,
+                      ignored=tuple(h for h in headers if h not in used))
     return prepared.mapping if mapping == prepared.mapping else mapping
 
 
@@ -313,6 +320,11 @@ def missing_fields(mapping: ColumnMapping, language: str) -> str | None:
     if not missing:
         return None
     return ", ".join(target_label(mapping.kind, f.name, language).rstrip(" *") for f in missing)
+
+
+def only_the_date_missing(mapping: ColumnMapping) -> bool:
+    """A survey or NPS file whose one missing field is its date: the page asks for the fieldwork date."""
+    return mapping.kind in ("survey", "nps") and [f.name for f in missing_required(mapping)] == ["responded_at"]
 
 
 def lacks_ratings(mapping: ColumnMapping) -> bool:
@@ -393,12 +405,13 @@ def changes(before: dict, after: dict) -> tuple[Change, ...]:
 
 
 def run_import(con, access: Access, prepared: PreparedFile, skip_invalid: bool,
-               progress: Callable[[float, str], None] | None = None) -> ImportOutcome:
+               progress: Callable[[float, str], None] | None = None,
+               accept_new_items: bool = False) -> ImportOutcome:
     """Import one prepared upload as one batch, for an analyst only."""
     require_analyst(access)
     before = headline(con)
     result = import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=access.imported_by,
-                             progress=progress)
+                             progress=progress, accept_new_items=accept_new_items)
     return ImportOutcome(result, changes(before, headline(con)))
 
 
@@ -406,6 +419,28 @@ def run_undo(con, access: Access, batch_id: str) -> tuple:
     """Remove exactly one batch, for an analyst only."""
     require_analyst(access)
     return undo(con, batch_id)
+
+
+def open_decisions(con, prepared: PreparedFile) -> tuple[Decision, ...]:
+    """What the analyst still has to decide for the mapping as the page shows it."""
+    return refresh_decisions(con, prepared).decisions
+
+
+def platform_label(name: str | None) -> str | None:
+    """The survey tool's name as its users know it."""
+    return next((p.label for p in PLATFORMS if p.name == name), None)
+
+
+def kind_candidates(error: FeedbackError) -> tuple[str, ...]:
+    """The kinds a file could be, best first, when the loaders asked (none: they could not tell)."""
+    return tuple(e.kind for e in getattr(error, "candidates", ()) if e.score > 0)
+
+
+def item_change_counts(decision: Decision) -> dict[str, int | str]:
+    """An item-change decision's numbers, for the page's words."""
+    values = decision.values
+    return {"new": len(values.get("new_items") or ()), "close": len(values.get("close_text") or ()),
+            "rescaled": len(values.get("scale_changes") or ()), "weights": values.get("weights") or ""}
 
 
 def with_mapping(prepared: PreparedFile, mapping: ColumnMapping) -> PreparedFile:

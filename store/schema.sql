@@ -132,7 +132,7 @@ CREATE TABLE IF NOT EXISTS complaint (
     product         VARCHAR,
     segment         VARCHAR,
     cause           VARCHAR,
-    cause_source    VARCHAR,               -- given | keywords | NULL when none could be derived
+    cause_source    VARCHAR,               -- given | keywords | derived (themes of the texts) | NULL
     sub_cause       VARCHAR,
     severity        VARCHAR,
     status          VARCHAR,

@@ -373,3 +373,56 @@ def test_the_demo_files_import_through_the_page_as_they_do_from_the_command_line
     assert by_page == by_cli
     assert by_page["survey_response"] == 4000 and by_page["nps_response"] == 6000
     assert rows(store, "SELECT count(*) FROM import_batch WHERE imported_by = 'upload page'") == [(5,)]
+
+
+# --- files from survey platforms ---------------------------------------------------------------
+
+def upload_platform(at: AppTest, name: str) -> AppTest:
+    kind = name.rsplit(".", 1)[1]
+    files = [(name, (TEST_DATA / "platforms" / name).read_bytes(), MIME.get(kind, "text/plain"))]
+    return at.file_uploader(key="upload.files").set_value(files).run()
+
+
+def test_a_qualtrics_export_imports_with_its_question_texts(app, store):
+    upload_platform(app, "qualtrics.csv")
+    no_exception(app)
+    assert any("Detected as Survey. 12 rows under the header on row 1. An export of Qualtrics"
+               in c.value for c in app.caption), [c.value for c in app.caption]
+    mapping = app.data_editor[0].value
+    items = mapping[mapping["target"] == "rating"]
+    assert items["item_text"].tolist()[:2] == ["The branch was clean and tidy", "Staff were friendly"]
+    import_button(app).click().run()
+    no_exception(app)
+    assert rows(store, "SELECT rows_accepted FROM import_batch") == [(12,)]
+    assert count(store, "survey_rating") == 58
+
+
+def test_a_survey_without_dates_asks_for_the_fieldwork_date(app, store):
+    upload_platform(app, "survey_no_dates.csv")
+    no_exception(app)
+    assert any("No column holds the date" in w.value for w in app.warning)
+    assert not keyed(app.button, "upload.import.")
+    app.date_input(key=keyed(app.date_input, "upload.date.")[0].key).set_value(dt.date(2026, 10, 15)).run()
+    no_exception(app)
+    import_button(app).click().run()
+    no_exception(app)
+    assert rows(store, "SELECT DISTINCT responded_at FROM survey_response") == [(dt.datetime(2026, 10, 15),)]
+
+
+def test_new_items_wait_for_the_analysts_confirmation(app, store):
+    import_file(store, TEST_DATA / "platforms" / "qualtrics.csv")
+    upload_platform(app, "qualtrics_new_item.csv")
+    no_exception(app)
+    assert any("1 new item," in w.value for w in app.warning)
+    assert import_button(app).disabled
+    keyed(app.checkbox, "upload.accept_items.")[0].check().run()
+    import_button(app).click().run()
+    no_exception(app)
+    assert count(store, "survey_response") == 24
+
+
+def test_when_two_kinds_fit_the_page_asks(app):
+    upload_platform(app, "complaints_with_scores.csv")
+    no_exception(app)
+    assert any("This file could be Survey or Complaints" in w.value for w in app.warning), \
+        [w.value for w in app.warning]

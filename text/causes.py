@@ -71,3 +71,32 @@ def derive_causes(labelled: pd.DataFrame, unlabelled_texts: Iterable[str | None]
             memo[key] = min(scores, key=lambda c: (-scores[c], c)) if scores else None
         derived.append(memo[key])
     return derived
+
+
+def theme_causes(texts: Iterable[str | None], least: int = 2) -> list[str | None]:
+    """A cause for complaints when none has one: the themes the texts themselves share.
+
+    Each word in at least `least` texts (jieba for Chinese, stopwords dropped) may name a theme; a
+    text joins the theme of its most widespread such word (ties: the word that sorts first), and the
+    theme is named by that word and the word most often beside it in the theme's texts
+    ("queue / wait"). A text with no shared word keeps no cause.
+    """
+    texts = list(texts)
+    cut: dict[str, list[str]] = {}
+    words = [complaint_tokens(t, cut) for t in texts]
+    frequency: Counter[str] = Counter(w for ws in words for w in ws)
+    shared = {w for w, n in frequency.items() if n >= least}
+    leads = [min((w for w in ws if w in shared), key=lambda w: (-frequency[w], w), default=None)
+             for ws in words]
+    beside: dict[str, Counter[str]] = defaultdict(Counter)
+    for lead, ws in zip(leads, words):
+        if lead is not None:
+            beside[lead].update(w for w in ws if w != lead and w in shared)
+    names = {}
+    for lead, neighbours in beside.items():
+        second = min(neighbours, key=lambda w: (-neighbours[w], w)) if neighbours else None
+        names[lead] = f"{lead} / {second}" if second else lead
+    for lead in leads:
+        if lead is not None and lead not in names:
+            names[lead] = lead
+    return [names[lead] if lead is not None else None for lead in leads]

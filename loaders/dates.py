@@ -1,0 +1,63 @@
+"""Dates as exports write them: ISO, year-first with slashes or 年月日, US survey tools' month-first
+with AM/PM, Google Forms' time zone suffix, and day-first or month-first when the column says which.
+
+03/04/2026 alone is ambiguous. A column decides it when one of its dates has a first part above 12
+(day first) or a second part above 12 (month first); a platform known to write month-first dates
+(SurveyMonkey, Microsoft Forms) decides it too; otherwise the analyst does (--date-order).
+"""
+from __future__ import annotations
+
+import re
+
+YEAR_FIRST = [
+    "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p",
+    "%Y.%m.%d", "%Y.%m.%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %I:%M:%S %p",
+]
+MONTH_FIRST = [
+    "%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
+    "%m/%d/%y", "%m/%d/%y %H:%M", "%m/%d/%y %H:%M:%S", "%m/%d/%y %I:%M:%S %p", "%m-%d-%Y",
+]
+DAY_FIRST = [
+    "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d/%m/%y %H:%M", "%d-%m-%Y",
+    "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M",
+]
+DATE_ORDERS = ("dmy", "mdy")
+# Google Forms ends its timestamps with the form's time zone ("... AM GMT+8"): the local time is kept.
+ZONE_SUFFIX = r"\s+(GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?$"
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
+
+
+def date_formats(order: str | None) -> list[str]:
+    """The formats tried after ISO 8601, for a column whose day/month order is `order`."""
+    return YEAR_FIRST + (MONTH_FIRST if order == "mdy" else DAY_FIRST if order == "dmy" else [])
+
+
+def date_sql(text: str, formats: str = "$date_formats") -> str:
+    """SQL reading the text expression `text` as a TIMESTAMP (NULL when it is not a date)."""
+    return (f"COALESCE(TRY_CAST({text} AS TIMESTAMP),"
+            f" try_strptime(regexp_replace({text}, '{ZONE_SUFFIX}', ''), {formats}))")
+
+
+def day_month_order(values) -> str | None:
+    """'dmy' or 'mdy' when the values show it; 'ambiguous' when numeric dates never do; None when
+    there are no such dates (or they contradict each other, which a reader cannot settle)."""
+    day_first = month_first = seen = False
+    for value in values:
+        if value is None:
+            continue
+        m = _NUMERIC_DATE.match(str(value))
+        if not m:
+            continue
+        seen = True
+        first, second = int(m.group(1)), int(m.group(2))
+        day_first |= first > 12
+        month_first |= second > 12
+    if day_first and month_first:
+        return None
+    if day_first:
+        return "dmy"
+    if month_first:
+        return "mdy"
+    return "ambiguous" if seen else None
