@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, build_demo_store
+from conftest import PROJECT_ROOT, copy_demo_store
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS, free_port, start_app, stop_app
 
@@ -13,10 +13,8 @@ ARTIFACTS = PROJECT_ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("e2e") / "feedback.duckdb"
-    build_demo_store(path)
-    return path
+def demo_db(demo_master, tmp_path_factory) -> Path:
+    return copy_demo_store(demo_master, tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="session")
