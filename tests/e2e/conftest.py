@@ -1,6 +1,7 @@
 """Start the dashboard on a free port with a temporary demo store; drive it with Debian's Chromium."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,16 @@ CHROMIUM_ARGS = [*BENCH_CHROMIUM_ARGS, "--disable-quic", "--disable-sync"]
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "screenshots"
 
 
+def worker_port() -> int:
+    """A free port that no other pytest-xdist worker of this run takes: worker gwN takes only ports
+    equal to N modulo the number of workers, so two dashboards started at once never share one."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    while (port := free_port()) % workers != worker:
+        pass
+    return port
+
+
 @pytest.fixture(scope="session")
 def demo_db(demo_master, tmp_path_factory) -> Path:
     return copy_demo_store(demo_master, tmp_path_factory.mktemp("e2e"))
@@ -19,7 +30,7 @@ def demo_db(demo_master, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app_url(demo_db):
-    port = free_port()
+    port = worker_port()
     process = start_app(demo_db, port)
     yield f"http://127.0.0.1:{port}"
     stop_app(process)
