@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= data/feedback.duckdb
 PORT ?= 8501
 
-.PHONY: run test demo browser bench clean
+.PHONY: run test demo browser office bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,18 @@ browser:
 		else sudo apt-get update -q && sudo apt-get install -y -q chromium fonts-noto-cjk; fi; \
 	fi
 
+# The slides test renders the PowerPoint deck as an office suite would: Debian's LibreOffice and poppler.
+office:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q libreoffice-impress poppler-utils; \
+		else sudo apt-get update -q && sudo apt-get install -y -q libreoffice-impress poppler-utils; fi; \
+	fi
+
 # Two workers, one per core. Tests marked `ci` (the benchmark's --quick run, the browser's draw
 # counts) run when CI is true, as .ci/run sets it: once per change rather than on every local run.
 TEST_MARKS := $(if $(filter true 1 yes,$(CI)),,-m "not ci")
 
-test: $(STAMP) browser
+test: $(STAMP) browser office
 	$(PY) -m pytest -n 2 $(TEST_MARKS)
 
 bench: $(STAMP)
