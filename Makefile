@@ -36,8 +36,12 @@ office:
 		else sudo apt-get update -q && sudo apt-get install -y -q libreoffice-impress poppler-utils; fi; \
 	fi
 
+# Two workers, one per core. Tests marked `ci` (the benchmark's --quick run, the browser's draw
+# counts) run when CI is true, as .ci/run sets it: once per change rather than on every local run.
+TEST_MARKS := $(if $(filter true 1 yes,$(CI)),,-m "not ci")
+
 test: $(STAMP) browser office
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 $(TEST_MARKS)
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -1,8 +1,11 @@
-"""Shared fixtures: a fresh store per test, in tmp_path."""
+"""Shared fixtures: a fresh store per test, in tmp_path, and the demo store built once per run."""
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,14 +17,75 @@ if str(PROJECT_ROOT) not in sys.path:
 from store.db import connect
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
+DEMO_RESPONSES = 1500
+# how long a worker waits for another worker's demo store before it gives up
+DEMO_BUILD_WAIT_S = 600
 
 
 def build_demo_store(path: Path) -> Path:
     """The demo store the page, report and browser tests read: 1,500 survey responses, written by
     `python -m loaders demo` as an analyst would, its files beside it."""
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses", "1500",
-                    "--files", str(path.parent / "demo-files")],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "loaders", "demo", "--db", str(path), "--responses",
+                           str(DEMO_RESPONSES), "--files", str(path.parent / "demo-files")],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"`python -m loaders demo` failed with code {done.returncode}:\n{done.stderr[-3000:]}")
+    return path
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """A folder this test run's processes share: the run's own base folder, which pytest-xdist's
+    workers each have a subfolder of (without xdist the parent would be every run's folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory) -> Path:
+    """The demo store, built by whichever process of the run asks first; the others wait for it.
+
+    Creating a folder is atomic, so exactly one process wins the right to build; it marks the store
+    ready (or failed, with the error) when the build has ended, and nobody writes to it afterwards.
+    """
+    root = run_folder(tmp_path_factory) / "demo-store"
+    store, ready, failed = root / "demo.duckdb", root / "ready", root / "failed"
+    try:
+        root.mkdir()
+    except FileExistsError:
+        deadline = time.monotonic() + DEMO_BUILD_WAIT_S
+        while not ready.exists():
+            if failed.exists():
+                pytest.fail(f"the demo store could not be built: {failed.read_text(encoding='utf-8')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"no demo store in {root} after {DEMO_BUILD_WAIT_S} s")
+            time.sleep(0.2)
+        return store
+    try:
+        build_demo_store(store)
+    except BaseException as e:
+        failed.write_text(str(e), encoding="utf-8")
+        raise
+    ready.touch()
+    return store
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory) -> Path:
+    """The run's one demo store; tests read copies of it (copy_demo_store), never this file, since
+    DuckDB lets one process at a time open a file for writing."""
+    return built_once(tmp_path_factory)
+
+
+def copy_demo_store(master: Path, folder: Path) -> Path:
+    path = folder / "demo.duckdb"
+    shutil.copyfile(master, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory) -> Path:
+    """An empty store with the current schema, written once per process and copied for each `con`."""
+    path = tmp_path_factory.mktemp("template") / "empty.duckdb"
+    connect(path).close()
     return path
 
 
@@ -31,7 +95,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def con(db_path: Path):
+def con(db_path: Path, schema_template: Path):
+    shutil.copyfile(schema_template, db_path)
     connection = connect(db_path)
     yield connection
     connection.close()

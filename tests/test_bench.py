@@ -13,9 +13,9 @@ from conftest import PROJECT_ROOT
 from app import PAGES
 from bench.page_calls import SIDEBAR
 from bench.peer import PAGES as PEER_PAGES
-from bench.steps import percentile
 
-pytestmark = pytest.mark.slow
+# The run takes minutes: `make test` runs these in CI (CI=true), once, and not on every local run.
+pytestmark = [pytest.mark.slow, pytest.mark.ci]
 
 STEPS = ["generate", "limit_csv", "ingest_csv", "ingest_xlsx", "ingest_nps", "ingest_complaints",
          "ingest_management", "ingest_standards", "sentiment", "peer_read_csv", "peer_read_xlsx",
@@ -111,13 +111,3 @@ def test_floors_are_listed_with_a_verdict(report):
     assert report["floors"]
     for row in report["floors"]:
         assert is_number(row["measured"]) and isinstance(row["met"], bool)
-
-
-@pytest.mark.parametrize("values, share, expected", [
-    ([5.0], 0.95, 5.0),
-    ([1.0, 2.0, 3.0, 4.0, 5.0], 0.5, 3.0),
-    ([1.0, 2.0, 3.0, 4.0, 5.0], 0.95, 4.8),   # rank 0.95 * 4 = 3.8: 4 + 0.8 * (5 - 4)
-    ([10.0, 20.0], 0.5, 15.0),
-])
-def test_percentile_interpolates_between_ranks(values, share, expected):
-    assert percentile(values, share) == pytest.approx(expected)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dbrows
 import pytest
-from conftest import build_demo_store
+from conftest import copy_demo_store
 from streamlit.testing.v1 import AppTest
 
 from analytics.changes import (
@@ -38,8 +38,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> Path:
-    return build_demo_store(tmp_path_factory.mktemp("pages") / "demo.duckdb")
+def demo_store(demo_master, tmp_path_factory) -> Path:
+    return copy_demo_store(demo_master, tmp_path_factory.mktemp("pages"))
 
 
 @pytest.fixture

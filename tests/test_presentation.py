@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import build_demo_store
+from conftest import copy_demo_store
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
@@ -36,8 +36,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> Path:
-    return build_demo_store(tmp_path_factory.mktemp("present") / "demo.duckdb")
+def demo_store(demo_master, tmp_path_factory) -> Path:
+    return copy_demo_store(demo_master, tmp_path_factory.mktemp("present"))
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dbrows
 import pytest
-from conftest import build_demo_store
+from conftest import copy_demo_store
 
 from analytics.review import SECTIONS, month_review
 from presentation.i18n import translate
@@ -101,8 +101,8 @@ def test_the_reference_check_finds_what_a_browser_would_fetch(text, found):
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> Path:
-    return build_demo_store(tmp_path_factory.mktemp("report") / "demo.duckdb")
+def demo_store(demo_master, tmp_path_factory) -> Path:
+    return copy_demo_store(demo_master, tmp_path_factory.mktemp("report"))
 
 
 @pytest.fixture(scope="module")

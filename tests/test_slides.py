@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_demo_store
+from conftest import copy_demo_store
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
@@ -37,8 +37,8 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> Path:
-    return build_demo_store(tmp_path_factory.mktemp("slides") / "demo.duckdb")
+def demo_store(demo_master, tmp_path_factory) -> Path:
+    return copy_demo_store(demo_master, tmp_path_factory.mktemp("slides"))
 
 
 @pytest.fixture(scope="module")

@@ -1,27 +1,50 @@
 """Start the dashboard on a free port with a temporary demo store; drive it with Debian's Chromium."""
 from __future__ import annotations
 
+import os
+import random
+import socket
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, build_demo_store
+from conftest import PROJECT_ROOT, copy_demo_store
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS, free_port, start_app, stop_app
+from bench.browser import CHROMIUM, CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS, start_app, stop_app
 
 CHROMIUM_ARGS = [*BENCH_CHROMIUM_ARGS, "--disable-quic", "--disable-sync"]
 ARTIFACTS = PROJECT_ROOT / "artifacts" / "screenshots"
 
 
+# Below Linux's default ephemeral range (32768-60999), so no socket bound to port 0 takes them.
+TEST_PORTS = range(20_000, 32_000)
+
+
+def worker_port() -> int:
+    """A free port that no other pytest-xdist worker of this run takes: worker gwN takes only ports
+    equal to N modulo the number of workers, so two dashboards started at once never share one.
+    (Filtering free_port() by remainder would not do: Linux hands bind(port 0) odd ports only.)"""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    ports = list(range(TEST_PORTS.start + worker, TEST_PORTS.stop, workers))
+    random.shuffle(ports)
+    for port in ports:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {TEST_PORTS} for pytest-xdist worker {worker}")
+
+
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("e2e") / "feedback.duckdb"
-    build_demo_store(path)
-    return path
+def demo_db(demo_master, tmp_path_factory) -> Path:
+    return copy_demo_store(demo_master, tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="session")
 def app_url(demo_db):
-    port = free_port()
+    port = worker_port()
     process = start_app(demo_db, port)
     yield f"http://127.0.0.1:{port}"
     stop_app(process)

@@ -12,9 +12,9 @@ from conftest import PROJECT_ROOT, TEST_DATA
 from playwright.sync_api import expect
 
 from app import PAGES
-from bench.browser import free_port, start_app, stop_app
+from bench.browser import start_app, stop_app
 from store.db import connect
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, wait_for_app, worker_port
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ class Dashboard:
         self.process = None
 
     def start(self) -> "Dashboard":
-        port = free_port()
+        port = worker_port()
         self.process = start_app(self.db, port)
         self.url = f"http://127.0.0.1:{port}"
         return self
