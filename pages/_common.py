@@ -113,8 +113,10 @@ def call(function, *args, **kwargs) -> Call:
 def load_all(*calls: Call) -> list:
     """load() for independent calls, two at a time; their results in the calls' order.
 
-    A month's query reads one or two of DuckDB's row groups and so keeps one core busy: a page's
-    independent figures, asked for together, use both cores the first time they are computed.
+    The one place the dashboard computes concurrently (analytics below it run sequentially). A
+    month's query reads one or two of DuckDB's row groups and so keeps one core busy: a page's
+    independent figures, asked for together, use both cores the first time they are computed,
+    which the review and gaps pages' p95 floor (bench/, 250 ms at a million responses) needs.
     """
     store, version = default_db_path(), current_version()
 
