@@ -29,7 +29,7 @@ def fetch_one(con, sql: str, params: dict | None = None, *, what: str) -> tuple:
 
 def fetch_record(con, sql: str, params: dict | None = None, *, what: str) -> dict[str, Any]:
     """The first row of a result by column name (NULL as None), {} when there is none: a one-row
-    pass of a hundred aggregates, without the few milliseconds a DataFrame of it costs."""
+    pass of a hundred aggregates, without building a DataFrame for it."""
     try:
         cursor = con.execute(sql, params or {})
         row = cursor.fetchone()
