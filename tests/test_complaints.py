@@ -307,13 +307,28 @@ def test_resolution_time_distribution_of_nothing(con):
     assert resolution_time_distribution(con).empty
 
 
-@pytest.mark.parametrize(("seconds", "median_seconds"), [
-    ([7], 7), ([3, 11], 7), ([1, 2, 3], 2), ([5, 5, 9, 9], 7),
-    ([0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89], (5 + 8) / 2),
-    ([1, 70501, 70503, 999999], 70502), ([-7200, 3601, 3602, 86400 * 400], 3601.5),
+@pytest.mark.parametrize("seconds", [
+    [7], [3, 11], [1, 2, 3], [5, 5, 9, 9], [0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89],
+    # two middle values whose halves round differently from their midpoint
+    [1, 70501, 70503, 999999], [-7200, 3601, 3602, 86400 * 400],
 ])
-def test_median_hours_is_the_middle_of_the_resolution_times(con, seconds, median_seconds):
-    # odd n: the middle value; even n: the mean of the two middle values; in hours
+def test_median_hours_is_duckdbs_median_of_the_hours(con, seconds):
+    # resolution_stats takes the middle values on whole seconds; the median must stay the very
+    # double DuckDB's median() gives on seconds / 3600.0 (also pins quantile_disc's indexing)
     at = datetime(2026, 3, 10, 8, 0)
     dbrows.complaints(con, [{"received_at": at, "resolved_at": at + timedelta(seconds=s)} for s in seconds])
-    assert resolution_stats(con).median_hours_to_resolve == pytest.approx(median_seconds / 3600, rel=1e-12)
+    expected = con.execute("SELECT median(date_diff('second', received_at, resolved_at) / 3600.0)"
+                           " FROM complaint").fetchone()[0]
+    assert resolution_stats(con).median_hours_to_resolve == expected
+
+
+@pytest.mark.parametrize("hours", [0.0, 1 / 3, 0.1, 4, 24, 24.000000001, 23.9999999, 36.5, 1e-9, -2.5, 1e6 + 0.7])
+def test_sla_on_seconds_is_the_hours_comparison(con, hours):
+    from analytics.complaints import _seconds_within
+
+    limit = _seconds_within(hours)
+    for seconds in range(limit - 3, limit + 4):
+        assert (seconds <= limit) == (seconds / 3600.0 <= hours)
+    # and as DuckDB divides
+    assert con.execute("SELECT ($s + 1)::BIGINT / 3600.0 > $h AND $s::BIGINT / 3600.0 <= $h",
+                       {"s": limit, "h": hours}).fetchone()[0]
