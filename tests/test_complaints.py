@@ -12,6 +12,7 @@ from analytics.complaints import (
     resolution_change, resolution_stats, rising_causes
 )
 from analytics.filters import FilterError, Filters
+from text import tokens
 from text.causes import derive_causes
 from text.tokens import complaint_tokens
 
@@ -240,8 +241,6 @@ def test_tokens_drop_stopwords():
 
 
 def test_token_sets_cut_each_chinese_run_once_and_match_each_text_alone(monkeypatch):
-    from text import tokens
-
     texts = ["手机银行登录不了，一直提示系统错误。请尽快处理。", "手机银行登录不了。",
              "App crashed again. 请尽快处理。", "手机银行登录不了。", None]
     cut_runs = []
