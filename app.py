@@ -37,7 +37,7 @@ def route(spec: PageSpec) -> str:
 def run() -> None:
     import streamlit as st
 
-    from pages._common import language_switch, presentation_switch, routed, settle_heap, t
+    from pages._common import language_switch, presentation_switch, routed, t
     from pages._filters import sidebar_filters
 
     language_switch()
@@ -49,7 +49,6 @@ def run() -> None:
         navigation = st.navigation(pages)
         sidebar_filters()
         navigation.run()
-    settle_heap()
 
 
 if __name__ == "__main__":

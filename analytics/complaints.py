@@ -13,7 +13,7 @@ import pandas as pd
 from analytics.filters import FilterError, Filters, add_months, period_days, previous_period, where_sql
 from analytics.memo import shared
 from analytics.stats import ProportionTest, RateTest, count_rate_test, two_proportion_z_test, wilson_interval
-from store.query import count, fetch_all, fetch_df, fetch_one, non_blank, number
+from store.query import count, fetch_all, fetch_df, fetch_one, number
 from store.sums import month_key_sql, month_label
 
 VITAL_FEW_CUMULATIVE = 0.8
@@ -49,8 +49,9 @@ WHERE {{where}}
 
 # Hours to resolve are seconds / 3600.0, so their order is the seconds' order: the median's two
 # middle values and the SLA test are taken on the integer seconds, which DuckDB sorts and compares
-# about twice as fast as doubles (resolution_stats, _seconds_within). quantile_disc at 0.5 is the lower
-# middle value (index floor((n - 1) / 2)) and at 0.5 + 1e-9 the upper one for an even n, the same
+# much more cheaply than doubles (resolution_stats, _seconds_within); the complaints page's all-time
+# ratio to the pandas peer (bench/'s 10× floor at a million responses) needs it. quantile_disc at 0.5
+# is the lower middle value (index floor((n - 1) / 2)) and at 0.5 + 1e-9 the upper one for an even n, the same
 # value for an odd n (its index is ceil(n·q) − 1, exact below 500 million complaints;
 # tests/test_complaints pins this against median()).
 RESOLUTION_SQL = """
@@ -73,7 +74,7 @@ SELECT count(*) AS customers, count(*) FILTER (WHERE complaints >= 2) AS repeat_
 FROM (
     SELECT customer_id, count(*) AS complaints
     FROM complaint
-    WHERE customer_id IS NOT NULL AND {non_blank("customer_id")}
+    WHERE customer_id IS NOT NULL AND trim(customer_id) <> ''
       AND received_at >= $window_from AND received_at < $window_to_next_day AND {{where}}
     GROUP BY customer_id
 )
@@ -171,7 +172,8 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
         share_change = (test.p1 if test.p1 is not None else 0) - (test.p2 if test.p2 is not None else 0)
         tested.append((-share_change, -int(now), cause, int(before), test))
     # largest rise in share first, then more complaints now, then by name (causes are distinct);
-    # sorted here rather than as a frame: a few causes, and pandas' sort cost more than the query
+    # sorted here rather than as a frame: a few causes, and the complaints page's ratio to the
+    # pandas peer (bench/'s 10× floor) has little room for pandas' per-call cost
     tested.sort(key=lambda t: t[:3])
     table: dict[str, list] = {c: [] for c in columns}
     for _, minus_now, cause, before, test in tested:
@@ -379,8 +381,8 @@ def complaint_volume_change(n_now: int, n_before: int, current: Filters, previou
 
 RESOLUTION_HOURS_EDGES = (4.0, 8.0, 12.0, 24.0, 48.0, 72.0, 168.0)
 
-# The buckets' edges are compared on whole seconds (_seconds_within), as resolution_stats does: a
-# CASE over the doubles took most of this query's time.
+# The buckets' edges are compared on whole seconds (_seconds_within), as resolution_stats does, for
+# the same floor: a CASE over the doubles is most of this query's work.
 RESOLUTION_BUCKETS_SQL = """
 WITH c AS (
     SELECT date_diff('second', received_at, resolved_at) AS seconds

@@ -10,7 +10,6 @@ named by its item_text.
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -19,7 +18,7 @@ import pandas as pd
 
 from analytics import moments, ratings
 from analytics.filters import FilterError, Filters, where_sql
-from analytics.memo import apart, shared, shared_results
+from analytics.memo import shared, shared_results
 from analytics.stats import WelchTest, mean_interval, welch_t_test
 from store.query import count, fetch_df, fetch_record, number
 from store.sums import month_key_sql, month_label
@@ -480,12 +479,10 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
     One set of weights keeps the change about satisfaction, not about a shift in derived weights.
     The test compares the respondent-level indices (mean, sd, n) of the two periods.
     """
-    # the survey's items and the period's attribute pass are read once; then the period's index and
-    # the other period's pass, which need only the weights, run side by side
-    with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
-        before = apart(pool, csi_score, con, previous, weights=csi_weights(con, current))
+    with shared_results():  # the period's attribute pass serves both its weights and its score
         now = csi_score(con, current)
-        return _changed(now, before.result())
+        before = csi_score(con, previous, weights=csi_weights(con, current))
+        return _changed(now, before)
 
 
 def _changed(now: CsiResult, before: CsiResult) -> CsiChange:
@@ -500,12 +497,11 @@ def csi_change_with_trend(con, current: Filters, previous: Filters,
     as the pages show them: the trend's last month is the period's tile.
 
     When the period is whole months of the window, its respondent-level index is pooled from those
-    months' (n, mean, sd) in the trend (ratings.pooled, exact) instead of a pass of its own; the
-    other period's pass runs beside the trend's.
+    months' (n, mean, sd) in the trend (ratings.pooled, exact) instead of a pass of its own.
     """
-    with shared_results(), ThreadPoolExecutor(max_workers=1) as pool:
+    with shared_results():
         weights = csi_weights(con, current)
-        before = apart(pool, csi_score, con, previous, weights=weights)
+        before = csi_score(con, previous, weights=weights)
         months = _whole_months(current, window)
         if months is None or not weights.by_item:
             trend = csi_by(con, window, "month", weights=weights)
@@ -515,7 +511,7 @@ def csi_change_with_trend(con, current: Filters, previous: Filters,
             trend = _by_table(satisfaction_by_month, index_by_month, weights, "month")
             index = ratings.pooled([index_by_month[m] for m in months if m in index_by_month])
             now = _scored(_stats_for_weights(con, current, None), weights, index)
-        return _changed(now, before.result()), trend
+        return _changed(now, before), trend
 
 
 def _whole_months(period: Filters, window: Filters) -> list[int] | None:

@@ -12,7 +12,6 @@ Journal of Retailing 64(1), 12–40.
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,7 +20,7 @@ from analytics import moments, ratings
 from analytics.complaints import DEFAULT_SLA_HOURS, resolution_stats
 from analytics.csi import csi_score
 from analytics.filters import Filters, where_sql
-from analytics.memo import apart, shared_results
+from analytics.memo import shared_results
 from analytics.nps import nps_score
 from store.query import count, fetch_df, fetch_record, number
 
@@ -212,8 +211,8 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tup
             scores = [item.score() for item in items if item.kind == kind]
             answers.append(f"{ratings.mean_of(scores) if scores else 'NULL::DOUBLE'} AS {name}")
         answers += [f"{item.score()} AS {item.column}" for item in items]
-        # CASE rather than FILTER: DuckDB 1.5.5 runs sixty filtered aggregates of one pass about
-        # twice as slowly as the same aggregates over CASE columns (same results)
+        # CASE rather than FILTER (same results): DuckDB 1.5.5 runs sixty filtered aggregates of one
+        # pass much more slowly, and the gaps page's all-time p95 floor (bench/) needs the CASE form
         columns += [f"avg(CASE WHEN {e} IS NOT NULL THEN {p} END) AS perception_{j}",
                     f"avg(CASE WHEN {p} IS NOT NULL THEN {e} END) AS expectation_{j}",
                     f"avg({p} - {e}) AS gap_{j}", f"count({p} - {e}) AS n_{j}",
@@ -393,6 +392,11 @@ def standards_gaps(con, filters: Filters = Filters(), sla_hours: float = DEFAULT
     (measure_actual). Columns: STANDARD_COLUMNS; actual_source is 'given', 'measured' or None;
     missing lists the reasons (comma-separated codes) a gap of the row is absent, '' when none.
     """
+    with shared_results():  # several standards measure their actual from the same resolution figures
+        return _standards_gaps(con, filters, sla_hours)
+
+
+def _standards_gaps(con, filters: Filters, sla_hours: float) -> pd.DataFrame:
     frame = fetch_df(con, STANDARDS_SQL, what="service standards")
     if frame.empty:
         return pd.DataFrame({c: [] for c in STANDARD_COLUMNS})
@@ -455,14 +459,17 @@ _REASONS = {"gap2": (NO_TARGET, NO_MANAGEMENT_VIEW), "gap3": (NO_ACTUAL, NO_TARG
 
 
 def gap_model(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS) -> GapModel:
-    """All five gaps for the filtered period, and which of them have data."""
-    # several standards measure their actual from the same resolution figures; gap 5 and gap 1 read
-    # other lists than the standards' CSI, so the three run side by side
-    with shared_results(), ThreadPoolExecutor(max_workers=2) as pool:
-        five = apart(pool, gap5, con, filters)
-        one = apart(pool, gap1, con, filters)
-        standards = standards_gaps(con, filters, sla_hours)
-        five, one = five.result(), one.result()
+    """All five gaps for the filtered period, and which of them have data.
+
+    The three parts read different lists; a page asks for them side by side (gap5, gap1,
+    standards_gaps through its load_all) and puts them together with gap_model_of.
+    """
+    with shared_results():
+        return gap_model_of(gap5(con, filters), gap1(con, filters), standards_gaps(con, filters, sla_hours))
+
+
+def gap_model_of(five: Gap5Result, one: Gap1Result, standards: pd.DataFrame) -> GapModel:
+    """The gap model from its parts, with which gaps have data."""
     status = (
         GapStatus("gap1", one.missing is None, one.missing, one.n_items),
         _standard_status(standards, "gap2", ("target", "management_view")),

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import functools
-import threading
-from concurrent.futures import Executor, Future
 from contextvars import ContextVar
 
+# One memo per composite call: a context variable, so the calls a page runs side by side
+# (pages._common.load_all) on their own threads never see each other's figures.
 _shared: ContextVar[dict | None] = ContextVar("shared_results", default=None)
-_computing = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -40,34 +38,7 @@ def shared(function):
             hash(key)
         except TypeError:  # an unhashable argument: nothing to reuse
             return function(con, *args, **kwargs)
-        with _computing:
-            entry = memo.get(key)
-            computes = entry is None
-            if computes:
-                entry = memo[key] = Future()
-        if not computes:  # asked for already, perhaps on another thread (see apart): its answer
-            return entry.result()
-        try:
-            entry.set_result(function(con, *args, **kwargs))
-        except BaseException as e:
-            entry.set_exception(e)
-        return entry.result()
+        if key not in memo:
+            memo[key] = function(con, *args, **kwargs)
+        return memo[key]
     return reusing
-
-
-def apart(pool: Executor, function, con, *args, **kwargs) -> Future:
-    """`function(cursor, *args, **kwargs)` on one of `pool`'s threads, with a cursor of its own.
-
-    A month's queries each read one or two of DuckDB's row groups, so each runs on one core; two
-    of them at once use both. Inside shared_results() the thread shares the caller's figures.
-    """
-    context = contextvars.copy_context()  # a copy per task: one context cannot run on two threads
-
-    def run():
-        cursor = con.cursor()
-        try:
-            return context.run(function, cursor, *args, **kwargs)
-        finally:
-            cursor.close()
-
-    return pool.submit(run)

@@ -15,7 +15,7 @@ from analytics.filters import FilterError, Filters, tallied, where_sql
 from analytics.memo import shared
 from analytics.stats import nps_standard_error
 from store.db import quote_identifier
-from store.query import count, fetch_all, fetch_df, non_blank
+from store.query import count, fetch_all, fetch_df
 from store.sums import NPS_MEASURES, month_key_sql, month_label
 
 SIGNIFICANCE_Z = 1.96  # DESIGN.md: |Δ| > 1.96 × sqrt(SE₁² + SE₂²)
@@ -47,7 +47,7 @@ ORDER BY {{order}}
 DETRACTOR_VERBATIMS_SQL = f"""
 SELECT responded_at, customer_id, branch, touchpoint, score, comment, sentiment
 FROM nps_response
-WHERE score BETWEEN 0 AND 6 AND comment IS NOT NULL AND {non_blank("comment")} AND {{where}}
+WHERE score BETWEEN 0 AND 6 AND comment IS NOT NULL AND trim(comment) <> '' AND {{where}}
 ORDER BY responded_at DESC, batch_id, row_no
 LIMIT $limit
 """

@@ -2,7 +2,9 @@
 
 `month_review(con, "2026-10", filters)` gathers the month's story from the metric modules, each
 change tested as DESIGN.md asks (the headline changes are findings.Change values, marked only
-when their test passes), and derives two things of its own:
+when their test passes), and derives two things of its own. The story is made of independent
+parts (review_parts); the review page asks for them side by side through its load_all and puts
+them together with review_of, as month_review does one after another.
 
 - **Representative verbatims**: the month's most negative and most positive text (survey comments,
   NPS comments and complaint descriptions together, by stored polarity), and the *most common theme*.
@@ -19,7 +21,6 @@ when their test passes), and derives two things of its own:
 """
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,11 +32,11 @@ from analytics.complaints import (
 )
 from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
 from analytics.filters import Filters, add_months, month_filters, trend_window, where_sql
-from analytics.gaps import GapModel, gap_model
-from analytics.memo import apart, shared_results
+from analytics.gaps import Gap1Result, Gap5Result, GapModel, gap1, gap5, gap_model_of, standards_gaps
+from analytics.memo import shared_results
 from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.sentiment import ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
-from store.query import fetch_df, non_blank, number
+from store.query import fetch_df, number
 
 # The story's sections in the order the page and the report tell them; each is a heading id.
 SECTIONS = ("headlines", "csi", "gaps", "nps", "complaints", "sentiment", "verbatims", "actions")
@@ -54,7 +55,7 @@ WITH theme AS (
     SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
            list_distinct(description_words) AS words, received_at AS "date", branch, customer_id, sentiment
     FROM complaint
-    WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND {non_blank("description")}
+    WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND trim(description) <> ''
       AND {{where}}
 ), words AS (
     SELECT i, unnest(words) AS word FROM theme
@@ -150,37 +151,60 @@ class MonthReview:
         return any(h.vs_previous.n for h in self.headlines)
 
 
+@dataclass(frozen=True)
+class ReviewHeadlines:
+    """The headlines, with the figures behind the CSI section: its change against last month and
+    the month's complaint counts."""
+
+    headlines: tuple[Headline, ...]
+    csi: CsiChange
+    counts: ComplaintCounts
+
+
 def month_review(con, month: str, filters: Filters = Filters()) -> MonthReview:
     """The month's story: headlines vs last month and the same month last year, then each section.
 
     `filters` narrows every figure (regions, branches, ...); its dates are replaced by the month's.
     """
-    current = month_filters(filters, month)
-    previous = month_filters(filters, _shift(month, -1))
-    last_year = month_filters(filters, _shift(month, -12))
+    with shared_results():
+        return review_of(month, filters, *(function(con, *args) for function, *args in review_parts(month, filters)))
 
-    # A month's queries each keep one core busy: the sections run side by side on the pool's threads
-    # and this one, and a figure two of them need (the month's CSI: a headline and a standard's
-    # actual) is computed once, by whichever asks first.
+
+def review_parts(month: str, filters: Filters = Filters()) -> tuple[tuple, ...]:
+    """The review's independent parts, each `(function, *arguments)` of a metric called with the
+    store first, in the order review_of takes their results."""
+    current, previous, last_year = _periods(month, filters)
     window = trend_window(current)
-    with shared_results(), ThreadPoolExecutor(max_workers=2) as pool:
-        causes = cause_pareto(con, current)
-        gaps = apart(pool, gap_model, con, current)
-        verbatims = apart(pool, representative_verbatims, con, current, causes)
-        sentiment_trend = apart(pool, sentiment_by, con, window, "month")
-        csi = csi_change(con, current, previous)
-        csi_vs_last_year = apart(pool, csi_change, con, current, last_year)
-        rising = apart(pool, rising_causes, con, current, previous)
-        branches = apart(pool, nps_change_by, con, current, previous, "branch")
-        trend = apart(pool, nps_trend, con, window)
-        headlines = _headlines(con, current, previous, last_year, csi, csi_vs_last_year)
-        grid = quadrants(csi.current.attributes, csi.current.weights)
-        return MonthReview(
-            month=month, current=current, previous=previous, last_year=last_year, headlines=headlines,
-            csi=csi, attributes=compare_attributes(csi.current.attributes, csi.previous.attributes), grid=grid,
-            gaps=gaps.result(), nps_trend=trend.result(), counts=complaint_counts(con, current), causes=causes,
-            rising=rising.result(), sentiment_trend=sentiment_trend.result(), verbatims=verbatims.result(),
-            actions=areas_to_act_on(grid, gaps.result(), rising.result(), branches.result()))
+    return (
+        (review_headlines, current, previous, last_year),
+        (gap5, current), (gap1, current), (standards_gaps, current),
+        (cause_pareto, current), (representative_verbatims, current),
+        (sentiment_by, window, "month"), (rising_causes, current, previous),
+        (nps_change_by, current, previous, "branch"), (nps_trend, window),
+    )
+
+
+def review_of(month: str, filters: Filters, headlines: ReviewHeadlines, five: Gap5Result, one: Gap1Result,
+              standards: pd.DataFrame, causes: pd.DataFrame, verbatims: tuple[Verbatim, ...],
+              sentiment_trend: pd.DataFrame, rising: pd.DataFrame, branches: pd.DataFrame,
+              trend: pd.DataFrame) -> MonthReview:
+    """The MonthReview from the results of review_parts(month, filters), in their order."""
+    current, previous, last_year = _periods(month, filters)
+    csi = headlines.csi
+    grid = quadrants(csi.current.attributes, csi.current.weights)
+    gaps = gap_model_of(five, one, standards)
+    return MonthReview(
+        month=month, current=current, previous=previous, last_year=last_year, headlines=headlines.headlines,
+        csi=csi, attributes=compare_attributes(csi.current.attributes, csi.previous.attributes), grid=grid,
+        gaps=gaps, nps_trend=trend, counts=headlines.counts, causes=causes, rising=rising,
+        sentiment_trend=sentiment_trend, verbatims=verbatims,
+        actions=areas_to_act_on(grid, gaps, rising, branches))
+
+
+def _periods(month: str, filters: Filters) -> tuple[Filters, Filters, Filters]:
+    """The month, the month before and the same month last year, each with `filters`' other choices."""
+    return (month_filters(filters, month), month_filters(filters, _shift(month, -1)),
+            month_filters(filters, _shift(month, -12)))
 
 
 def _shift(month: str, months: int) -> str:
@@ -188,26 +212,29 @@ def _shift(month: str, months: int) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def _headlines(con, current: Filters, previous: Filters, last_year: Filters,
-               csi_vs_previous: CsiChange, csi_vs_last_year: Future) -> tuple[Headline, ...]:
-    nps = [nps_headline(nps_change(con, current, other)) for other in (previous, last_year)]
-    counts = {name: complaint_counts(con, f).n for name, f in
-              (("now", current), ("previous", previous), ("last_year", last_year))}
-    complaints = [complaints_headline(complaint_volume_change(counts["now"], counts[name], current, other))
-                  for name, other in (("previous", previous), ("last_year", last_year))]
-    negative = [negative_share_headline(sentiment_change(con, current, other)) for other in (previous, last_year)]
-    csi = [csi_headline(csi_vs_previous), csi_headline(csi_vs_last_year.result())]
-    return tuple(Headline(metric, *pair) for metric, pair in
-                 zip(HEADLINE_METRICS, (nps, csi, complaints, negative)))
+def review_headlines(con, current: Filters, previous: Filters, last_year: Filters) -> ReviewHeadlines:
+    """NPS, CSI, complaints and the negative share, each against last month and last year."""
+    with shared_results():  # the month's own figures serve both comparisons
+        nps = [nps_headline(nps_change(con, current, other)) for other in (previous, last_year)]
+        csi_vs_previous = csi_change(con, current, previous)
+        csi = [csi_headline(csi_vs_previous), csi_headline(csi_change(con, current, last_year))]
+        counts = {name: complaint_counts(con, f) for name, f in
+                  (("now", current), ("previous", previous), ("last_year", last_year))}
+        complaints = [complaints_headline(complaint_volume_change(counts["now"].n, counts[name].n, current, other))
+                      for name, other in (("previous", previous), ("last_year", last_year))]
+        negative = [negative_share_headline(sentiment_change(con, current, other)) for other in (previous, last_year)]
+    headlines = tuple(Headline(metric, *pair) for metric, pair in
+                      zip(HEADLINE_METRICS, (nps, csi, complaints, negative)))
+    return ReviewHeadlines(headlines, csi_vs_previous, counts["now"])
 
 
 # -- verbatims ----------------------------------------------------------------------------------------
 
-def representative_verbatims(con, current: Filters, causes: pd.DataFrame) -> tuple[Verbatim, ...]:
+def representative_verbatims(con, current: Filters) -> tuple[Verbatim, ...]:
     """The most negative, the most positive and the most common theme's most typical verbatim.
 
     A kind without a qualifying text (no negative text this month, no complaint with a cause) is
-    left out; `causes` is the month's cause_pareto.
+    left out.
     """
     found = []
     for kind, which in (("most_negative", "negative"), ("most_positive", "positive")):
@@ -217,7 +244,7 @@ def representative_verbatims(con, current: Filters, causes: pd.DataFrame) -> tup
             found.append(Verbatim(kind, str(row["text"]), str(row["source"]), _when(row["date"]),
                                   _text_or_none(row["branch"]), _text_or_none(row["customer_id"]),
                                   number(row["sentiment"])))
-    theme = common_theme(con, current, causes)
+    theme = common_theme(con, current, cause_pareto(con, current))
     if theme is not None:
         found.append(theme)
     return tuple(found)
@@ -299,5 +326,6 @@ def summary_numbers(review: MonthReview) -> dict[str, float | int | None]:
             "gap5_overall": review.gaps.gap5.overall}
 
 
-__all__ = ["SECTIONS", "Headline", "Verbatim", "Action", "MonthReview", "month_review", "common_theme",
-           "areas_to_act_on", "representative_verbatims", "summary_numbers"]
+__all__ = ["SECTIONS", "Headline", "Verbatim", "Action", "MonthReview", "ReviewHeadlines", "month_review",
+           "review_parts", "review_of", "review_headlines", "common_theme", "areas_to_act_on",
+           "representative_verbatims", "summary_numbers"]

@@ -8,7 +8,6 @@ functions through which a page shows customers' data.
 """
 from __future__ import annotations
 
-import gc
 import importlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -40,23 +39,6 @@ class routed:
 
     def __exit__(self, *exc):
         _router.active = False
-
-
-_heap_settled = threading.Event()
-
-
-def settle_heap() -> None:
-    """Once per server process, after its first script run: every object alive then (the modules
-    of pandas, Plotly, DuckDB and Streamlit, Plotly's validators, the store's connection) is moved
-    out of the garbage collector's reach (gc.freeze).
-
-    They live as long as the process. Otherwise each full collection walks them all again: 15–30 ms
-    with the GIL held, landing inside some page's analytics (the review's p95 over 15 renders went
-    240 -> 225 ms with them frozen).
-    """
-    if not _heap_settled.is_set():
-        _heap_settled.set()
-        gc.freeze()
 
 
 def require_router() -> None:
@@ -131,8 +113,10 @@ def call(function, *args, **kwargs) -> Call:
 def load_all(*calls: Call) -> list:
     """load() for independent calls, two at a time; their results in the calls' order.
 
-    A month's query reads one or two of DuckDB's row groups and so keeps one core busy: a page's
-    independent figures, asked for together, use both cores the first time they are computed.
+    The one place the dashboard computes concurrently (analytics below it run sequentially). A
+    month's query reads one or two of DuckDB's row groups and so keeps one core busy: a page's
+    independent figures, asked for together, use both cores the first time they are computed,
+    which the review and gaps pages' p95 floor (bench/, 250 ms at a million responses) needs.
     """
     store, version = default_db_path(), current_version()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.gaps import gap_model
-from pages._common import language, load, require_router, show_chart, show_table, t
+from analytics.gaps import gap1, gap5, gap_model_of, standards_gaps
+from pages._common import call, language, load_all, require_router, show_chart, show_table, t
 from pages._filters import no_data, selection
 from presentation import charts, findings
 
@@ -17,7 +17,8 @@ lang = language()
 st.title(t("gaps.title"))
 st.caption(t("page.period_only", period=chosen.period()))
 
-model = load(gap_model, chosen.current)
+model = gap_model_of(*load_all(call(gap5, chosen.current), call(gap1, chosen.current),
+                              call(standards_gaps, chosen.current)))
 if not any(status.available for status in model.status):
     no_data("empty.what.gaps", chosen, stop=False)
 show_chart(charts.gap_model_diagram(findings.gap_summaries(model, lang), language=lang,

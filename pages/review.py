@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.filters import months_between
-from analytics.review import month_review
+from analytics.review import review_of, review_parts
 from pages import _keys as keys
 from pages._common import (
-    language, load, presenting, require_router, show_change, show_chart, show_findings, show_quote, t
+    call, language, load_all, presenting, require_router, show_change, show_chart, show_findings, show_quote, t
 )
 from pages._filters import choose_month, review_month, selection
 from presentation.formats import fmt_month
@@ -27,7 +27,7 @@ month = review_month(chosen)
 if st.session_state.get(keys.REVIEW_MONTH) != month:  # the sidebar moved the month: follow it
     st.session_state.pop(keys.REVIEW_MONTH, None)
 
-review = load(month_review, month, chosen.current)
+review = review_of(month, chosen.current, *load_all(*(call(*part) for part in review_parts(month, chosen.current))))
 told = story(review, lang)
 
 if presenting():  # on the shared screen the sections are the slides; what they cover in one line

@@ -14,16 +14,6 @@ import pandas as pd
 from store.errors import QueryError
 
 
-def non_blank(column: str) -> str:
-    """SQL: `column` holds more than spaces (trim(column) <> ''), NULL when it is NULL.
-
-    Trimming every id or text of a period is most of some queries' time; a text that is not blank
-    almost never starts with a space, so the trim runs only on the few that do. "Starts with a
-    space" is a range of the byte order (from ' ' up to '!'), cheaper than ascii() on every text.
-    """
-    return f"({column} <> '' AND ({column} < ' ' OR {column} >= '!' OR trim({column}) <> ''))"
-
-
 def fetch_all(con, sql: str, params: dict | None = None, *, what: str) -> list[tuple]:
     """All rows of a small result, as tuples."""
     try:
@@ -39,7 +29,7 @@ def fetch_one(con, sql: str, params: dict | None = None, *, what: str) -> tuple:
 
 def fetch_record(con, sql: str, params: dict | None = None, *, what: str) -> dict[str, Any]:
     """The first row of a result by column name (NULL as None), {} when there is none: a one-row
-    pass of a hundred aggregates, without the few milliseconds a DataFrame of it costs."""
+    pass of a hundred aggregates, without building a DataFrame for it."""
     try:
         cursor = con.execute(sql, params or {})
         row = cursor.fetchone()

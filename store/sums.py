@@ -45,8 +45,8 @@ def tally_sql(table: str, measures: dict[str, str], *, every_batch: bool = False
 
 
 def month_key_sql(column: str) -> str:
-    """An integer YYYYMM for a timestamp column: grouping on it is several times faster than on
-    strftime's text; month_label turns the few keys of a result back into 'YYYY-MM'."""
+    """An integer YYYYMM for a timestamp column: integers group more cheaply than strftime's text;
+    month_label turns the few keys of a result back into 'YYYY-MM'."""
     return f"(year({column}) * 100 + month({column}))"
 
 

@@ -5,10 +5,11 @@ import math
 from datetime import datetime, timedelta
 
 import dbrows
+import pandas as pd
 import pytest
 
 from analytics.filters import Filters
-from analytics.gaps import gap1, gap5, gap_model, measure_actual, standards_gaps
+from analytics.gaps import gap1, gap5, gap_model, gap_model_of, measure_actual, standards_gaps
 
 
 def servqual(con, importance: bool = False) -> None:
@@ -227,3 +228,15 @@ def test_gap_model_with_data(con):
     assert status["gap2"] == (False, "no_management_view", 0)
     assert status["gap4"] == (False, "no_promise", 0)
     assert model.gap5.overall == pytest.approx(-0.25)
+
+
+def test_the_gap_model_from_its_parts_asked_for_one_by_one(con):
+    # the gaps page asks for gap 5, gap 1 and the standards on their own (load_all)
+    servqual(con)
+    complaint_hours(con)
+    dbrows.standards(con, [{"standard": "Answer calls", "better": "higher", "target": 85, "actual": 80}])
+    whole = gap_model(con)
+    parts = gap_model_of(gap5(con), gap1(con), standards_gaps(con))
+    assert parts.status == whole.status
+    assert parts.gap5.overall == whole.gap5.overall == pytest.approx(-0.25)
+    pd.testing.assert_frame_equal(parts.standards, whole.standards)

@@ -3,7 +3,6 @@ empty store and on a store with one kind of data; the numbers shown equal the an
 for the same filters; filters and language survive the URL."""
 from __future__ import annotations
 
-import gc
 import json
 from dataclasses import replace
 from datetime import date, datetime
@@ -83,21 +82,6 @@ def test_every_page_renders_on_the_demo_store(demo_store, monkeypatch, page, lan
     assert at.session_state[keys.LANGUAGE] == language
     if page != "pages/imports.py":
         assert figures(at), "every view draws charts"
-
-
-def test_the_first_run_freezes_the_startup_heap_once(demo_store, monkeypatch):
-    from pages import _common
-
-    gc.unfreeze()
-    _common._heap_settled.clear()
-    try:
-        open_app(demo_store, monkeypatch)
-        frozen = gc.get_freeze_count()
-        assert frozen > 10_000  # the modules and their objects, out of the collector's reach
-        open_app(demo_store, monkeypatch)
-        assert gc.get_freeze_count() <= frozen  # not again: what a later run leaves stays collectable
-    finally:
-        gc.unfreeze()
 
 
 @pytest.mark.parametrize("page", VIEW_PAGES)

@@ -13,7 +13,7 @@ from analytics.complaints import cause_pareto
 from analytics.csi import quadrants
 from analytics.filters import Filters, month_filters
 from analytics.gaps import Gap1Result, Gap5Result, GapModel
-from analytics.review import SECTIONS, areas_to_act_on, common_theme, month_review
+from analytics.review import SECTIONS, areas_to_act_on, common_theme, month_review, review_of, review_parts
 
 OCT, SEP, OCT_LAST_YEAR = datetime(2026, 10, 12, 9), datetime(2026, 9, 12, 9), datetime(2025, 10, 12, 9)
 
@@ -194,3 +194,18 @@ def test_nothing_to_act_on_without_importance_shortfalls_or_significant_moves():
     branches = pd.DataFrame({"branch": ["North"], "score": [10.0], "score_before": [40.0], "delta": [-30.0],
                              "significant": [False], "n": [9]})
     assert areas_to_act_on(quadrants(attributes, None), gaps, empty_rising, branches) == ()
+
+
+def test_the_parts_asked_for_one_by_one_make_the_same_review(small):
+    # the review page asks for each part on its own (load_all), with no figure shared between them
+    whole = month_review(small, "2026-10")
+    parts = review_of("2026-10", Filters(), *(function(small, *args) for function, *args in review_parts("2026-10")))
+    assert parts.headlines == whole.headlines
+    assert (parts.verbatims, parts.actions) == (whole.verbatims, whole.actions)
+    assert parts.gaps.status == whole.gaps.status
+    # October's CSI (75.0, from the fixture's arithmetic) and its three Fees complaints, both ways
+    assert parts.csi.current.score == whole.csi.current.score == pytest.approx(75.0)
+    assert parts.counts == whole.counts
+    assert parts.causes["count"].tolist() == whole.causes["count"].tolist() == [3, 1]
+    pd.testing.assert_frame_equal(parts.nps_trend, whole.nps_trend)
+    pd.testing.assert_frame_equal(parts.sentiment_trend, whole.sentiment_trend)

@@ -1,4 +1,5 @@
-"""SnowNLP's sentiment score, computed faster and to the same bits.
+"""SnowNLP's sentiment score, computed to the same bits and fast enough for the Chinese sentiment
+floor of bench/ (1,000 distinct texts a second on both cores, every clause segmented anew).
 
 SnowNLP segments a sentence with a character-based trigram model and then scores the words with
 a naive Bayes classifier. Both steps spend their time recomputing the same probabilities through

@@ -1,4 +1,5 @@
-"""TextBlob's English polarity, computed faster and to the same bits.
+"""TextBlob's English polarity, computed to the same bits and fast enough for the English sentiment
+floor of bench/ (10,000 distinct texts a second on both cores).
 
 TextBlob(text).sentiment.polarity is pattern's Sentiment: it splits the text into tokens, looks
 each lower-cased word up in a lexicon of adjectives and adverbs, lets a preceding adverb intensify
