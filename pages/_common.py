@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from pages import _keys as keys
-from presentation.charts import drawn_once, enlarged
+from presentation.charts import drawn_once, enlarged, title_apart
 from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.masking import ID_COLUMNS, mask_id, mask_text
@@ -257,6 +257,11 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
     if figure is None:
         st.info(empty_text or t("empty.chart", what=t(empty)))
         return None
+    title, subtitle, figure = title_apart(figure)
+    if title:
+        st.markdown(f"**{markdown_text(title)}**")
+    if subtitle:
+        st.caption(markdown_text(subtitle))
     if presenting():
         figure = enlarged(figure)
     if select:

@@ -112,10 +112,28 @@ def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide:
     # block up by about half a line (15 px), which the anchor gives back
     top = (TITLE_TOP + 15 * (title_lines - 1)) / total
     # one layout given to the constructor: each update_layout call validates the template again
+    # meta keeps the words unwrapped, for a page that writes the title above the chart (title_apart)
     return go.Figure(layout=dict(template=TEMPLATE, height=total,
                                  title=dict(text=lines, subtitle=dict(text=sub), yref="container", y=1 - top,
                                             yanchor="top"),
-                                 margin=dict(t=_title_margin(title_lines, sub_lines, legend))))
+                                 margin=dict(t=_title_margin(title_lines, sub_lines, legend)),
+                                 meta=dict(title=str(title), subtitle=str(subtitle or ""),
+                                           title_room=30 * title_lines + 40 * sub_lines,
+                                           title_margin=TITLE_TOP + 32 + 28 * (title_lines - 1) + 40 * sub_lines)))
+
+
+def title_apart(fig: go.Figure) -> tuple[str, str, go.Figure]:
+    """(title, subtitle, the figure without them): a page writes the words as text that wraps to any
+    width, where a title inside the figure is cut when the chart is drawn narrower than it was
+    wrapped for. The figure gives back the height and top margin it kept for them."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else None
+    if not meta or "title" not in meta:
+        return "", "", fig
+    apart = go.Figure(fig)
+    apart.update_layout(title=dict(text="", subtitle=dict(text="")), meta=None,
+                        height=max(int(fig.layout.height) - int(meta["title_room"]), 120),
+                        margin=dict(t=max(int(fig.layout.margin.t) - int(meta["title_margin"]), 12)))
+    return meta["title"], meta["subtitle"], apart
 
 
 TITLE_TOP = 8  # px above the title
@@ -792,7 +810,8 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
                   [f"{fmt_share(v)} ({fmt_n(n, language)})" for v, n in zip(order["negative_share"], order["n"])],
                   [COLORS["ink"]] * len(labels), translate("chart.value", language))
     top = max([10.0] + ends)
-    fig.update_xaxes(title_text=translate("axis.negative_share", language), range=[0, min(top * 1.5, 160)],
+    # room for the value labels after the longest bar when the chart is drawn in a narrow column
+    fig.update_xaxes(title_text=translate("axis.negative_share", language), range=[0, min(top * 1.75, 180)],
                      ticksuffix="%", showgrid=True, gridcolor=COLORS["grid"],
                      tickvals=[0, 20, 40, 60, 80, 100])
     fig.update_layout(showlegend=False, bargap=0.35)
@@ -865,7 +884,7 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
         textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in
                                       (order["share_now"].fillna(0) - order["share_before"].fillna(0))]),
         hovertemplate="%{y}: %{x:.1f}%<extra>" + now_label + "</extra>"))
-    fig.update_xaxes(title_text=translate("axis.share_of_complaints", language), ticksuffix="%", rangemode="tozero",
+    fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 28), ticksuffix="%", rangemode="tozero",
                      showgrid=True, gridcolor=COLORS["grid"])
     return fig
 
@@ -936,8 +955,8 @@ def iceberg(data, *, title: str, language: str, height: int = 420) -> go.Figure:
         x=[7.8, base / 2 + 0.6, 0], y=[0.25, max(base * 0.45, 0.6), -2.6], mode="text", hoverinfo="skip",
         showlegend=False, textposition=["top left", "middle right", "middle center"],
         text=[translate("chart.waterline", language),
-              translate("chart.iceberg_visible_label", language, n=fmt_count(visible)),
-              translate("chart.iceberg_silent_label", language, n=fmt_count(below))],
+              wrap(translate("chart.iceberg_visible_label", language, n=fmt_count(visible)), 18),
+              wrap(translate("chart.iceberg_silent_label", language, n=fmt_count(below)), 24)],
         textfont=dict(size=[14, 17, 17], color=[COLORS["current"], COLORS["ink"], COLORS["ink"]]), name="labels"))
     fig.update_xaxes(visible=False, range=[-8, 8], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-6.6, max(base * 0.9 + 0.6, 3.0)], fixedrange=True)

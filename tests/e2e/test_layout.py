@@ -1,0 +1,55 @@
+"""Nothing cut at the widths managers use: at 1280, 1440 and 1920 px, in both languages, every
+chart's title is text that wraps (never drawn inside the figure, where a narrow column cuts it) and
+every word a chart draws — ticks, axis titles, legends, value labels, annotations — lies inside it."""
+from __future__ import annotations
+
+import pytest
+
+from app import PAGES, route
+from tests.e2e.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+CHARTED = [spec for spec in PAGES if spec.url_path != "imports"]
+OUTSIDE = """() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const svg = plot.querySelector('.main-svg');
+    if (!svg) continue;
+    const box = svg.getBoundingClientRect();
+    for (const title of plot.querySelectorAll('.gtitle')) {
+      if (title.textContent.trim()) out.push(['title inside the figure', title.textContent.slice(0, 60)]);
+    }
+    const words = plot.querySelectorAll('.g-xtitle text, .g-ytitle text, .xtick text, .ytick text, .legendtext, '
+      + '.annotation-text, .textpoint text, .bartext, .angularaxistick text, .radialaxistick text');
+    for (const word of words) {
+      const r = word.getBoundingClientRect();
+      if (r.width === 0 || !word.textContent.trim()) continue;
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5 || r.top < box.top - 0.5)
+        out.push([word.textContent.slice(0, 60), Math.round(r.left - box.left), Math.round(box.right - r.right)]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440, 1920])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_no_chart_word_is_cut(app_url, browser, width, language):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
+    try:
+        tab = context.new_page()
+        cut = {}
+        for spec in CHARTED:
+            tab.goto(f"{app_url}/{route(spec)}?lang={language}&month=2026-10")
+            wait_for_app(tab)
+            tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+            tab.wait_for_timeout(300)
+            found = tab.evaluate(OUTSIDE)
+            if found:
+                cut[spec.url_path] = found
+            if width == 1440:
+                screenshot(tab, f"layout-{spec.url_path}-{language}-{width}", width=width)
+        assert cut == {}
+    finally:
+        context.close()
