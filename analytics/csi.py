@@ -20,7 +20,7 @@ import pandas as pd
 from analytics import moments, ratings
 from analytics.filters import FilterError, Filters, where_sql
 from analytics.memo import apart, shared, shared_results
-from analytics.stats import WelchTest, mean_interval, welch_t_test
+from analytics.stats import WelchTest, bounded_mean_interval, welch_t_test
 from store.query import count, fetch_df, fetch_record, number
 from store.sums import month_key_sql, month_label
 
@@ -88,7 +88,7 @@ class CsiResult:
 
 @dataclass(frozen=True)
 class CsiChange:
-    """current − previous with Welch's t-test on respondent-level indices (p < 0.05 marks it)."""
+    """current − previous of the CSI shown, by Welch's t-test with the respondent-level indices' sd and n."""
 
     current: CsiResult
     previous: CsiResult
@@ -334,7 +334,7 @@ def _result(score: float | None, n: int, sd: float | None, source: str | None,
             weights: CsiWeights | None = None) -> CsiResult:
     if score is None or n == 0:
         return CsiResult(None, 0, source, None, None, None, None, attributes, None, weights)
-    interval = mean_interval(score, sd, n)
+    interval = bounded_mean_interval(score, sd, n, 0.0, 100.0)
     moe = None if interval.high is None else interval.high - score
     return CsiResult(score, n, source, interval.low, interval.high, moe, sd, attributes, index_mean, weights)
 
@@ -345,9 +345,9 @@ def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None =
 
     .. math:: CSI = \frac{\sum_i w_i s_i}{\sum_i w_i}, \quad s_i = 100\,\frac{\bar x_i - min_i}{max_i - min_i}
 
-    The 95% interval is CSI ± t₀.₉₇₅,ₙ₋₁ · sd/√n, where sd is the standard deviation of the
-    respondent-level index (each respondent's weighted mean of the attributes they answered, on
-    0–100) and n the number of such respondents. Pass `weights` to score a period with another
+    The 95% interval is CSI ± t₀.₉₇₅,ₙ₋₁ · sd/√n, clipped to 0–100, where sd is the standard
+    deviation of the respondent-level index (each respondent's weighted mean of the attributes they
+    answered, on 0–100) and n the number of such respondents. Pass `weights` to score a period with another
     period's weights (as csi_change does); the result's weight_values are the weights used.
     """
     if weights is not None:
@@ -489,7 +489,10 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
 
 
 def _changed(now: CsiResult, before: CsiResult) -> CsiChange:
-    test = welch_t_test(now.index_mean, now.index_sd, now.n, before.index_mean, before.index_sd, before.n)
+    """The change of the CSI shown (the weighted attribute means), tested by Welch's t with the
+    respondent-level index's sd and n as each period's spread: the test is of the quantity the page
+    shows, so its verdict and its sign always agree with the delta beside it (issue 19)."""
+    test = welch_t_test(now.score, now.index_sd, now.n, before.score, before.index_sd, before.n)
     delta = (now.score - before.score) if now.score is not None and before.score is not None else None
     return CsiChange(now, before, delta, test, test.significant)
 
