@@ -146,12 +146,15 @@ def pareto_of_rising(rising: pd.DataFrame) -> pd.DataFrame:
 
 
 def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.DataFrame:
-    """Each cause's count and share now and in the previous period, with a two-proportion z-test.
+    """Each cause's count now and in the previous period, with the exact conditional test of the counts.
 
     `previous` defaults to previous_period(filters) (pass resolved dates). Columns: cause,
-    count_now, count_before, change (count), share_now, share_before, z, p_value, significant,
-    rising (significant and a larger share now); sorted by the change in share, largest rise first.
-    Shares are of complaints with a cause in each period.
+    count_now, count_before, change (count), share_now, share_before (of complaints with a cause),
+    z (NaN: the test is exact), p_value, significant, rising; sorted by the change in count, largest
+    rise first. The test is stats.count_rate_test with each period's days as exposure (3 complaints
+    vs 0 is p = 0.25, not the z-test's 0.014), and "rising" means significant with the count up.
+    p-values are the row's own; a page picking among causes adjusts them as a family
+    (changes.adjust_family).
     """
     previous = previous if previous is not None else previous_period(filters)
     if previous is None:
@@ -164,25 +167,27 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
                "p_value", "significant", "rising"]
     if not rows:
         return pd.DataFrame({c: [] for c in columns})
+    days_now, days_before = period_days(filters) or 0, period_days(previous) or 0
     total_now, total_before = sum(int(r[1]) for r in rows), sum(int(r[2]) for r in rows)
     tested = []
     for cause, now, before in rows:
-        test = two_proportion_z_test(int(now), total_now, int(before), total_before)
-        share_change = (test.p1 if test.p1 is not None else 0) - (test.p2 if test.p2 is not None else 0)
-        tested.append((-share_change, -int(now), cause, int(before), test))
-    # largest rise in share first, then more complaints now, then by name (causes are distinct);
+        now, before = int(now), int(before)
+        test = count_rate_test(now, days_now, before, days_before)
+        tested.append((-(now - before), -now, str(cause), before, test))
+    # largest rise in count first, then more complaints now, then by name (causes are distinct);
     # sorted here rather than as a frame: a few causes, and pandas' sort cost more than the query
     tested.sort(key=lambda t: t[:3])
     table: dict[str, list] = {c: [] for c in columns}
     for _, minus_now, cause, before, test in tested:
-        for column, value in (("cause", cause), ("count_now", -minus_now), ("count_before", before),
-                              ("change", -minus_now - before),
-                              ("share_now", test.p1 if test.p1 is not None else math.nan),
-                              ("share_before", test.p2 if test.p2 is not None else math.nan),
-                              ("z", test.z if test.z is not None else math.nan),
+        now = -minus_now
+        for column, value in (("cause", cause), ("count_now", now), ("count_before", before),
+                              ("change", now - before),
+                              ("share_now", now / total_now if total_now else math.nan),
+                              ("share_before", before / total_before if total_before else math.nan),
+                              ("z", math.nan),
                               ("p_value", test.p_value if test.p_value is not None else math.nan),
                               ("significant", test.significant),
-                              ("rising", bool(test.significant and test.diff is not None and test.diff > 0))):
+                              ("rising", bool(test.significant and now > before))):
             table[column].append(value)
     return pd.DataFrame(table, columns=columns)
 

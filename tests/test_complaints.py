@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 import dbrows
 import pandas as pd
 import pytest
+from scipy import stats as scipy_stats
 
 from analytics.complaints import (
     cause_pareto, complaint_counts, complaint_iceberg, iceberg, pareto_of_rising, repeat_complainants,
@@ -63,19 +64,39 @@ def test_empty_pareto(con):
 
 
 def test_rising_causes(con):
-    add_causes(con, {"Fees": 12, "Staff": 8}, at=datetime(2026, 3, 5))
-    add_causes(con, {"Fees": 4, "Staff": 16}, at=datetime(2026, 2, 5))
+    add_causes(con, {"Fees": 30, "Staff": 8}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Fees": 6, "Staff": 24}, at=datetime(2026, 2, 5))
     frame = rising_causes(con, MARCH).set_index("cause")
-    # Fees: 12/20 = .6 now vs 4/20 = .2 before; pooled 16/40 = .4;
-    # z = .4/sqrt(.4·.6·(1/20 + 1/20)) = .4/.154919 = 2.58199 → p = .0098, rising
-    assert frame.loc["Fees", "count_now"] == 12 and frame.loc["Fees", "count_before"] == 4
-    assert frame.loc["Fees", "change"] == 8
-    assert frame.loc["Fees", "z"] == pytest.approx(2.58199, abs=1e-5)
-    assert frame.loc["Fees", "p_value"] == pytest.approx(0.0098, abs=1e-4)
+    # counts, not shares: given 36 Fees complaints in 31 + 28 days, March's count is
+    # Binomial(36, 31/59) under an unchanged rate; 30 is far in its upper tail (exact p, scipy's binomtest)
+    assert frame.loc["Fees", "count_now"] == 30 and frame.loc["Fees", "count_before"] == 6
+    assert frame.loc["Fees", "change"] == 24
+    assert frame.loc["Fees", "p_value"] == pytest.approx(scipy_stats.binomtest(30, 36, 31 / 59).pvalue)
+    assert frame.loc["Fees", "p_value"] < 0.001
     assert bool(frame.loc["Fees", "rising"]) is True
-    # Staff: .4 vs .8, z = −2.58199: a significant fall, not rising
+    # Staff: 8 vs 24, a significant fall, not rising
     assert bool(frame.loc["Staff", "significant"]) is True and bool(frame.loc["Staff", "rising"]) is False
     assert rising_causes(con, MARCH)["cause"].tolist() == ["Fees", "Staff"]
+
+
+def test_three_complaints_against_none_is_not_a_rise(con):
+    # the case: 3 in March, 0 in February. P(X = k | 3) with π = 31/59 = .525424:
+    # P0 = .474576³ = .106886, P1 = .355003, P2 = .393050, P3 = .525424³ = .145053;
+    # two-sided exact p = P0 + P3 (the outcomes no likelier than 3) = .251939 (a z-test said .014)
+    add_causes(con, {"Fees": 3}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Staff": 1}, at=datetime(2026, 2, 5))
+    frame = rising_causes(con, MARCH).set_index("cause")
+    assert frame.loc["Fees", "p_value"] == pytest.approx(0.251939, abs=1e-6)
+    assert bool(frame.loc["Fees", "rising"]) is False
+
+
+def test_a_cause_whose_count_fell_is_never_rising(con):
+    # Fees 10 → 8 while the other causes vanish: its share rose from 10/40 to 8/8, its count fell
+    add_causes(con, {"Fees": 8}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Fees": 10, "Staff": 30}, at=datetime(2026, 2, 5))
+    frame = rising_causes(con, MARCH).set_index("cause")
+    assert frame.loc["Fees", "share_now"] == 1.0 and frame.loc["Fees", "share_before"] == 0.25
+    assert bool(frame.loc["Fees", "rising"]) is False
 
 
 def test_the_pareto_of_rising_causes_is_the_pareto_of_the_period(con):
@@ -101,8 +122,8 @@ def test_rising_causes_not_significant(con):
     add_causes(con, {"Fees": 6, "Staff": 4}, at=datetime(2026, 3, 5))
     add_causes(con, {"Fees": 2, "Staff": 8}, at=datetime(2026, 2, 5))
     frame = rising_causes(con, MARCH).set_index("cause")
-    # .6 vs .2, pooled .4: z = .4/sqrt(.4·.6·.2) = 1.82574 → p = .0679, not marked
-    assert frame.loc["Fees", "z"] == pytest.approx(1.82574, abs=1e-5)
+    # 6 vs 2 in 31 vs 28 days: Binomial(8, 31/59), exact p = .294, not marked
+    assert frame.loc["Fees", "p_value"] == pytest.approx(0.294142, abs=1e-5)
     assert bool(frame.loc["Fees", "rising"]) is False
 
 
