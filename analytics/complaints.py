@@ -8,11 +8,14 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
 
 from analytics.filters import FilterError, Filters, add_months, period_days, previous_period, where_sql
 from analytics.memo import shared
-from analytics.stats import ProportionTest, RateTest, count_rate_test, two_proportion_z_test, wilson_interval
+from analytics.stats import (
+    ProportionTest, RateTest, count_rate_test, kaplan_meier_median, two_proportion_z_test, wilson_interval
+)
 from store.query import count, fetch_all, fetch_df, fetch_one, non_blank, number
 from store.sums import month_key_sql, month_label
 
@@ -47,25 +50,36 @@ FROM complaint
 WHERE {{where}}
 """
 
-# Hours to resolve are seconds / 3600.0, so their order is the seconds' order: the median's two
-# middle values and the SLA test are taken on the integer seconds, which DuckDB sorts and compares
-# about twice as fast as doubles (resolution_stats, _seconds_within). quantile_disc at 0.5 is the lower
-# middle value (index floor((n - 1) / 2)) and at 0.5 + 1e-9 the upper one for an even n, the same
-# value for an odd n (its index is ceil(n·q) − 1, exact below 500 million complaints;
-# tests/test_complaints pins this against median()).
+# Resolution is judged as of the store's latest moment (the last complaint received or resolved), so a
+# complaint still open then has been open that long: the SLA share counts it as missed once its SLA
+# time has passed, and the median time to resolve censors it (Kaplan–Meier). Seconds are compared
+# as integers: `seconds <= $sla_seconds` is `hours <= sla` (_seconds_within).
+AS_OF_SQL = "SELECT max(greatest(received_at, coalesce(resolved_at, received_at))) FROM complaint"
+
 RESOLUTION_SQL = """
 WITH c AS (
-    SELECT date_diff('second', received_at, resolved_at) AS seconds, escalated
+    SELECT date_diff('second', received_at, resolved_at) AS seconds,
+           date_diff('second', received_at, $as_of) AS open_seconds, escalated
     FROM complaint
     WHERE {where}
 )
 SELECT count(*) AS n,
        count(seconds) AS n_resolved,
-       quantile_disc(seconds, [0.5, 0.500000001]) AS middle_seconds,
-       count(*) FILTER (WHERE seconds <= $sla_seconds) AS within_sla,
+       count(*) FILTER (WHERE open_seconds >= $sla_seconds) AS sla_due,
+       count(*) FILTER (WHERE open_seconds >= $sla_seconds AND seconds <= $sla_seconds) AS within_sla,
+       count(*) FILTER (WHERE open_seconds >= $sla_seconds AND seconds IS NULL) AS open_past_sla,
        count(escalated) AS n_escalation_known,
        count(*) FILTER (WHERE escalated) AS escalated
 FROM c
+"""
+
+# Each duration once with how many complaints ended (were resolved) then and how many were still open.
+DURATIONS_SQL = """
+SELECT coalesce(date_diff('second', received_at, resolved_at), date_diff('second', received_at, $as_of)) AS seconds,
+       count(resolved_at) AS ended, count(*) - count(resolved_at) AS still_open
+FROM complaint
+WHERE {where} AND (resolved_at IS NOT NULL OR $as_of IS NOT NULL)
+GROUP BY 1
 """
 
 REPEAT_COMPLAINANTS_SQL = f"""
@@ -198,12 +212,14 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
 
 @dataclass(frozen=True)
 class ResolutionStats:
-    """How complaints were resolved in the period.
+    """How complaints were resolved in the period, open ones included (DESIGN.md, "Resolution").
 
-    median_hours_to_resolve over resolved complaints (resolved_at − received_at);
-    within_sla = resolved within sla_hours / resolved complaints (n_resolved);
-    escalation_rate = escalated / complaints whose escalation flag is known. Shares in [0, 1],
-    None when their n is 0.
+    median_hours_to_resolve: Kaplan–Meier median of hours to resolve, complaints still open censored
+    at their time open so far (None when fewer than half are known resolved); within_sla = resolved
+    within sla_hours / complaints whose SLA time has passed (n_sla_due), an open one past it counted
+    as missed, with its Wilson interval; escalation_rate = escalated / complaints whose escalation
+    flag is known. Judged as of `as_of`, the store's latest moment. Shares in [0, 1], None when
+    their n is 0.
     """
 
     n: int
@@ -217,6 +233,9 @@ class ResolutionStats:
     n_escalation_known: int
     escalated_n: int
     escalation_rate: float | None
+    n_sla_due: int = 0
+    n_open_past_sla: int = 0
+    as_of: datetime | None = None
 
     @property
     def n_open(self) -> int:
@@ -250,31 +269,41 @@ def _seconds_within(hours: float) -> int:
     return seconds
 
 
-def _median_hours(middle_seconds: list | None) -> float | None:
-    """median() of the hours from their two middle values in seconds, as DuckDB interpolates
-    (lo·(1 − ½) + hi·½ on the doubles; the one middle value itself when the count is odd)."""
-    if not middle_seconds or middle_seconds[0] is None:
-        return None
-    low, high = middle_seconds[0] / 3600.0, middle_seconds[1] / 3600.0
-    return low if middle_seconds[0] == middle_seconds[1] else low * 0.5 + high * 0.5
+def store_as_of(con) -> datetime | None:
+    """The store's latest moment: the last complaint received or resolved (None without complaints)."""
+    value = fetch_one(con, AS_OF_SQL, {}, what="the store's last complaint")[0]
+    return None if value is None else pd.Timestamp(value).to_pydatetime()
 
 
 @shared
 def resolution_stats(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS) -> ResolutionStats:
-    """Median hours to resolve, share resolved within the SLA (hours ≤ sla_hours), escalation rate."""
+    """Kaplan–Meier median hours to resolve, the share within the SLA over complaints it is due for,
+    and the escalation rate (ResolutionStats)."""
     where, params = where_sql(filters, "complaint")
+    as_of = store_as_of(con)
+    params = {**params, "as_of": as_of}
     row = fetch_one(con, RESOLUTION_SQL.format(where=where),
                     {**params, "sla_seconds": _seconds_within(sla_hours)}, what="complaint resolution")
-    n, resolved, middle, within, known, escalated = (row[0], row[1], row[2], row[3], row[4], row[5])
-    n, resolved, within, known, escalated = map(count, (n, resolved, within, known, escalated))
-    interval = wilson_interval(within, resolved)
+    n, resolved, due, within, open_past, known, escalated = map(count, row)
+    durations = fetch_all(con, DURATIONS_SQL.format(where=where), params, what="the time to resolve complaints")
+    median = None
+    if durations:
+        seconds = np.array([float(r[0]) for r in durations])
+        ended = np.array([count(r[1]) for r in durations])
+        still_open = np.array([count(r[2]) for r in durations])
+        times = np.concatenate([np.repeat(seconds, ended), np.repeat(seconds, still_open)])
+        events = np.concatenate([np.ones(int(ended.sum()), bool), np.zeros(int(still_open.sum()), bool)])
+        km = kaplan_meier_median(times, events).median
+        median = None if km is None else km / 3600.0
+    interval = wilson_interval(within, due)
     return ResolutionStats(
-        n=n, n_resolved=resolved, median_hours_to_resolve=number(_median_hours(middle)),
+        n=n, n_resolved=resolved, median_hours_to_resolve=number(median),
         sla_hours=float(sla_hours),
-        within_sla=within / resolved if resolved else None, within_sla_n=within,
+        within_sla=within / due if due else None, within_sla_n=within,
         within_sla_ci_low=interval.low, within_sla_ci_high=interval.high,
         n_escalation_known=known, escalated_n=escalated,
-        escalation_rate=escalated / known if known else None)
+        escalation_rate=escalated / known if known else None,
+        n_sla_due=due, n_open_past_sla=open_past, as_of=as_of)
 
 
 def resolution_change(con, current: Filters, previous: Filters,
@@ -286,7 +315,7 @@ def resolution_change(con, current: Filters, previous: Filters,
              else None)
     return ResolutionChange(
         now, before, delta,
-        two_proportion_z_test(now.within_sla_n, now.n_resolved, before.within_sla_n, before.n_resolved),
+        two_proportion_z_test(now.within_sla_n, now.n_sla_due, before.within_sla_n, before.n_sla_due),
         two_proportion_z_test(now.escalated_n, now.n_escalation_known,
                               before.escalated_n, before.n_escalation_known))
 

@@ -357,10 +357,10 @@ def measure_actual(con, filters: Filters, rule: str | None,
     if name in ("median_hours_to_resolve", "share_within_sla", "escalation_rate"):
         stats = resolution_stats(con, filters, argument if argument is not None else sla_hours)
         if name == "median_hours_to_resolve":
-            value, n = stats.median_hours_to_resolve, stats.n_resolved
+            value, n = stats.median_hours_to_resolve, stats.n
         elif name == "share_within_sla":
             value = None if stats.within_sla is None else 100.0 * stats.within_sla
-            n = stats.n_resolved
+            n = stats.n_sla_due
         else:
             value = None if stats.escalation_rate is None else 100.0 * stats.escalation_rate
             n = stats.n_escalation_known
