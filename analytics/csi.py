@@ -33,6 +33,10 @@ GROUP_COLUMNS = {
     "channel": "s.channel",
     "segment": "s.segment",
     "product": "s.product",
+    # a month and a branch (region) at once, as one text 'YYYYMM<name>': the trends read every
+    # branch's monthly CSI in one pass (analytics.trends)
+    "branch_month": f"(CAST({month_key_sql('s.responded_at')} AS VARCHAR) || s.branch)",
+    "region_month": f"(CAST({month_key_sql('s.responded_at')} AS VARCHAR) || s.region)",
 }
 
 # Overall satisfaction rescaled to 0–1 when its scale is known, so mixed surveys correlate fairly.
