@@ -404,6 +404,34 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
     "tile.not_significant": {"en": "not significant{p}", "zh": "不显著{p}"},
     "tile.p": {"en": " ({p})", "zh": "（{p}）"},
     "tile.margin": {"en": "± {margin} (95%)", "zh": "± {margin}（95%）"},
+    "tile.interval": {"en": "95% CI {low} to {high}", "zh": "95% 置信区间 {low} 至 {high}"},
+    "tile.too_few": {"en": "too few to judge ({n})", "zh": "样本太少，无法判断（{n}）"},
+    "tile.q": {"en": "q = {q}", "zh": "q = {q}"},
+    "page.family_note": {
+        "en": "A change is marked only when it passes its test after the Benjamini–Hochberg correction for the"
+              " {m} comparisons on this page (q < 0.05); a figure from fewer than {min_n} responses is too few"
+              " to judge and is never marked.",
+        "zh": "只有在对本页 {m} 项比较做 Benjamini–Hochberg 校正后仍通过检验（q < 0.05）的变化才会标记；"
+              "少于 {min_n} 个样本的数字样本太少，无法判断，从不标记。"},
+    "finding.subject_all": {"en": "Overall", "zh": "总体"},
+    "finding.too_few": {"en": "{metric} {value}: too few to judge ({n})", "zh": "{metric} {value}：样本太少，无法判断（{n}）"},
+    "finding.subject_region": {"en": "{name} region", "zh": "{name}大区"},
+    "finding.trend_fell": {
+        "en": "{subject}: {metric} has fallen over the last {k} months, from {first} in {first_month} to {last} in"
+              " {last_month} (trend {slope} a month, 95% CI {low} to {high}; {q}, {n})",
+        "zh": "{subject}：{metric}近 {k} 个月持续下降，从{first_month}的 {first} 降至{last_month}的 {last}"
+              "（趋势每月 {slope}，95% 置信区间 {low} 至 {high}；{q}，{n}）"},
+    "finding.trend_rose": {
+        "en": "{subject}: {metric} has risen over the last {k} months, from {first} in {first_month} to {last} in"
+              " {last_month} (trend {slope} a month, 95% CI {low} to {high}; {q}, {n})",
+        "zh": "{subject}：{metric}近 {k} 个月持续上升，从{first_month}的 {first} 升至{last_month}的 {last}"
+              "（趋势每月 {slope}，95% 置信区间 {low} 至 {high}；{q}，{n}）"},
+    "finding.yoy_fell": {
+        "en": "{subject}: {metric} {last} in {last_month}, down {amount} on {first} a year earlier ({q}, {n})",
+        "zh": "{subject}：{last_month}{metric}为 {last}，较一年前的 {first} 下降 {amount}（{q}，{n}）"},
+    "finding.yoy_rose": {
+        "en": "{subject}: {metric} {last} in {last_month}, up {amount} on {first} a year earlier ({q}, {n})",
+        "zh": "{subject}：{last_month}{metric}为 {last}，较一年前的 {first} 上升 {amount}（{q}，{n}）"},
     # generated sentences
     "finding.no_data": {"en": "No {metric} data for this selection", "zh": "当前选择下没有{metric}数据"},
     "finding.no_comparison": {"en": "{metric} {value}; no data for {vs} to compare",
@@ -428,8 +456,8 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
         "en": "No attribute's satisfaction changed significantly vs {vs}; the largest difference is {attribute} ({delta}, not significant)",
         "zh": "与{vs}相比，各属性满意度均无显著变化；差异最大的是{attribute}（{delta}，不显著）"},
     "finding.cause_rose": {
-        "en": "{cause}: {share} of complaints, up from {before} vs {vs} (significant, {count} complaints)",
-        "zh": "{cause}：占投诉 {share}，较{vs}的 {before} 上升（显著，{count} 件）"},
+        "en": "{cause}: {count} complaints, up from {count_before} vs {vs} ({share} of complaints; significant, {q})",
+        "zh": "{cause}：{count} 件投诉，较{vs}的 {count_before} 件上升（占投诉 {share}；显著，{q}）"},
     "finding.and_more": {"en": "; {k} more rising", "zh": "；另有 {k} 类原因上升"},
     "finding.cause_none": {"en": "No complaint cause rose significantly vs {vs}",
                            "zh": "与{vs}相比，没有投诉原因显著上升"},
@@ -461,10 +489,12 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
                      "zh": "{m} 类原因中的 {k} 类占全部投诉的 {share}"},
     "title.pareto_none": {"en": "No complaint has a cause in this selection", "zh": "当前选择下没有带原因的投诉"},
     "title.rising_none": {"en": "No complaints to compare with {vs}", "zh": "没有可与{vs}对比的投诉"},
-    "title.rising": {"en": "{cause} rose to {share} of complaints from {before} vs {vs} (significant)",
-                     "zh": "{cause}占投诉比例由{vs}的 {before} 升至 {share}（显著）"},
-    "title.resolution": {"en": "{share} resolved within the {sla} h SLA; median {median} h ({n})",
-                         "zh": "{share} 在 {sla} 小时 SLA 内解决；中位数 {median} 小时（{n}）"},
+    "title.rising": {"en": "{cause}: {count} complaints, up from {count_before} vs {vs} (significant)",
+                     "zh": "{cause}：{count} 件投诉，较{vs}的 {count_before} 件上升（显著）"},
+    "title.resolution": {"en": "{share} of the {due} complaints past their {sla} h SLA were resolved within it;"
+                               " median {median} h (Kaplan–Meier, {open} still open)",
+                         "zh": "已过 {sla} 小时 SLA 时限的 {due} 件投诉中 {share} 在时限内解决；"
+                               "中位数 {median} 小时（Kaplan–Meier 估计，{open} 件仍未解决）"},
     "title.resolution_none": {"en": "No complaint was resolved in this selection", "zh": "当前选择下没有已解决的投诉"},
     "title.iceberg": {"en": "{complaints} complaints point to about {silent} dissatisfied customers in all",
                       "zh": "{complaints} 件投诉背后约有 {silent} 位不满意客户"},
