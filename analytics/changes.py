@@ -78,7 +78,7 @@ class Change:
 
 # -- changes from analytics results --------------------------------------------------------------
 
-def _gated(change: Change, min_n: int, n_for_gate: tuple[int, ...] | None = None) -> Change:
+def gated(change: Change, min_n: int = MIN_N, n_for_gate: tuple[int, ...] | None = None) -> Change:
     """The minimum n applied: too few on either side → no verdict (DESIGN.md, "Minimum n")."""
     sizes = n_for_gate if n_for_gate is not None else (change.n, change.n_previous if change.delta is not None
                                                        else change.n)
@@ -88,14 +88,14 @@ def _gated(change: Change, min_n: int, n_for_gate: tuple[int, ...] | None = None
 
 def nps_headline(change: NpsChange, min_n: int = MIN_N) -> Change:
     now = change.current
-    return _gated(Change("nps", now.score, change.previous.score, change.delta, change.significant, now.n,
+    return gated(Change("nps", now.score, change.previous.score, change.delta, change.significant, now.n,
                          change.previous.n, change.p_value, now.moe95, ci_low=now.ci_low, ci_high=now.ci_high),
                   min_n)
 
 
 def csi_headline(change: CsiChange, min_n: int = MIN_N) -> Change:
     now = change.current
-    return _gated(Change("csi", now.score, change.previous.score, change.delta, change.significant, now.n,
+    return gated(Change("csi", now.score, change.previous.score, change.delta, change.significant, now.n,
                          change.previous.n, change.test.p_value, now.moe95, ci_low=now.ci_low,
                          ci_high=now.ci_high), min_n)
 
@@ -104,13 +104,13 @@ def complaints_headline(test: RateTest, min_n: int = MIN_N) -> Change:
     """A count is judged by the complaints of both periods together: 3 vs 0 is too few, 40 vs 5 is not."""
     change = Change("complaints", float(test.x1), float(test.x2), None if test.diff is None else float(test.diff),
                     test.significant, test.x1, test.x2, test.p_value)
-    return _gated(change, min_n, (test.x1 + test.x2,))
+    return gated(change, min_n, (test.x1 + test.x2,))
 
 
 def negative_share_headline(change: SentimentChange, min_n: int = MIN_N) -> Change:
     now, before, test = change.current, change.previous, change.negative_test
     margin = None if now.negative_ci_high is None else now.negative_ci_high - now.negative_share
-    return _gated(Change("negative_share", now.negative_share, before.negative_share, test.diff, test.significant,
+    return gated(Change("negative_share", now.negative_share, before.negative_share, test.diff, test.significant,
                          now.n, before.n, test.p_value, margin, ci_low=now.negative_ci_low,
                          ci_high=now.negative_ci_high), min_n)
 
@@ -118,7 +118,7 @@ def negative_share_headline(change: SentimentChange, min_n: int = MIN_N) -> Chan
 def polarity_headline(change: SentimentChange, min_n: int = MIN_N) -> Change:
     now, before, test = change.current, change.previous, change.mean_test
     margin = None if now.ci_high is None else now.ci_high - now.mean
-    return _gated(Change("polarity", now.mean, before.mean, test.diff, test.significant, now.n, before.n,
+    return gated(Change("polarity", now.mean, before.mean, test.diff, test.significant, now.n, before.n,
                          test.p_value, margin, ci_low=now.ci_low, ci_high=now.ci_high), min_n)
 
 
@@ -127,13 +127,13 @@ def resolution_headlines(change: ResolutionChange, min_n: int = MIN_N) -> dict[s
     now, before = change.current, change.previous
     sla, esc = change.within_sla_test, change.escalation_test
     return {
-        "within_sla": _gated(Change("within_sla", now.within_sla, before.within_sla, sla.diff, sla.significant,
+        "within_sla": gated(Change("within_sla", now.within_sla, before.within_sla, sla.diff, sla.significant,
                                     now.n_sla_due, before.n_sla_due, sla.p_value, ci_low=now.within_sla_ci_low,
                                     ci_high=now.within_sla_ci_high), min_n),
-        "escalation_rate": _gated(Change("escalation_rate", now.escalation_rate, before.escalation_rate, esc.diff,
+        "escalation_rate": gated(Change("escalation_rate", now.escalation_rate, before.escalation_rate, esc.diff,
                                          esc.significant, now.n_escalation_known, before.n_escalation_known,
                                          esc.p_value), min_n),
-        "median_hours": _gated(Change("median_hours", now.median_hours_to_resolve,
+        "median_hours": gated(Change("median_hours", now.median_hours_to_resolve,
                                       before.median_hours_to_resolve, change.median_hours_delta, False, now.n,
                                       before.n, tested=False), min_n),
     }
@@ -147,6 +147,7 @@ TABLE_SIZES: dict[str, tuple[str, ...]] = {
     "attributes": ("n_now", "n_before"),  # csi.compare_attributes
     "causes": ("count_total",),  # complaints.rising_causes
     "branches": ("n", "n_before"),  # nps.nps_change_by
+    "touchpoints": ("n", "n_before"),  # nps.nps_change_by(column='touchpoint')
     "trends": ("n",),  # trends.find_trends
 }
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.changes import BAD, GOOD, HIGHER, LOWER, METRICS, NEUTRAL, Change, Family
+from analytics.changes import BAD, GOOD, HIGHER, LOWER, METRICS, NEUTRAL, Change, Family, gated
 from analytics.complaints import ComplaintIceberg, ResolutionStats
 from analytics.csi import ImportancePerformance
 from analytics.gaps import Gap5Result
 from analytics.nps import NpsChange
-from analytics.stats import two_proportion_z_test
+from analytics.stats import two_proportion_z_test, wilson_interval
 from presentation.formats import (
     fmt_count, fmt_date, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 )
@@ -416,18 +416,22 @@ def gap1_title(items: pd.DataFrame, language: str) -> str:
 
 
 def group_nps_title(table: pd.DataFrame, column: str, language: str, vs: str) -> str:
-    """By touchpoint or branch: the largest significant fall, else the lowest score."""
+    """By touchpoint or branch: the largest significant fall, else the lowest score among the groups
+    with enough responses to judge (never a group below the minimum n)."""
     known = table[table["score"].notna()]
     if known.empty:
         return translate("title.group_none", language)
     group_name = translate(f"group.{column}", language)
-    falls = known[known["significant"] & (known["delta"] < 0)]
+    judged = _judged(known)
+    if judged.empty:
+        return translate("title.group_too_few", language, what=group_name)
+    falls = judged[judged["significant"] & (judged["delta"] < 0)]
     if len(falls):
         row = falls.loc[falls["delta"].idxmin()]
         return translate("title.group_nps_fell", language, group=row[column],
                          amount=fmt_amount("nps", row["delta"], language), vs=vs,
                          value=fmt_signed(row["score"], 1))
-    row = known.loc[known["score"].idxmin()]
+    row = judged.loc[judged["score"].idxmin()]
     return translate("title.group_nps_lowest", language, group=row[column] if row[column] is not None
                      else translate("fmt.unknown", language), what=group_name,
                      value=fmt_signed(row["score"], 1), n=fmt_n(row["n"], language))
@@ -582,15 +586,17 @@ def standards_table(standards: pd.DataFrame, language: str) -> pd.DataFrame:
     })
 
 
-def nps_mix_headlines(change: NpsChange) -> list[Change]:
-    """The promoters' and detractors' shares with two-proportion z-tests of their change."""
+def nps_mix_headlines(change: NpsChange, min_n: int = MIN_N) -> list[Change]:
+    """The promoters' and detractors' shares with Wilson intervals and two-proportion z-tests of
+    their change, judged against the minimum n like every other tile."""
     now, before = change.current, change.previous
     found = []
     for metric, attr in (("promoter_share", "promoters"), ("detractor_share", "detractors")):
         test = two_proportion_z_test(getattr(now, attr), now.n, getattr(before, attr), before.n)
-        found.append(Change(metric, test.p1, test.p2, test.diff, test.significant, now.n, before.n, test.p_value))
+        interval = wilson_interval(getattr(now, attr), now.n)
+        found.append(gated(Change(metric, test.p1, test.p2, test.diff, test.significant, now.n, before.n,
+                                  test.p_value, ci_low=interval.low, ci_high=interval.high), min_n))
     return found
-
 
 
 def repeat_summary(repeat, language: str) -> tuple[str, str]:
