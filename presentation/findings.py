@@ -135,6 +135,8 @@ def verdict(change: Change, language: str) -> str:
         return ""
     if not change.tested:
         return translate("tile.untested", language)
+    if change.too_few:
+        return translate("tile.too_few", language, n=fmt_n(change.n, language))
     key = "tile.significant" if change.significant else "tile.not_significant"
     p = "" if change.p_value is None else translate("tile.p", language, p=_fmt_p(change.p_value))
     return translate(key, language, p=p)
@@ -152,7 +154,7 @@ def _tone(metric: str, direction: str | None) -> str:
     return GOOD if (direction == "up") == (METRICS[metric][1] == HIGHER) else BAD
 
 
-def _fmt_q(q: float | None, language: str) -> str:
+def fmt_q(q: float | None, language: str) -> str:
     if q is None:
         return ""
     return translate("tile.q", language, q="< 0.001" if q < 0.001 else f"{q:.3f}").replace("= <", "<")
@@ -184,7 +186,7 @@ def trend_findings(trends: pd.DataFrame, language: str) -> list[Finding]:
                       first=fmt_value(row.metric, row.first_value, language),
                       last=fmt_value(row.metric, row.last_value, language),
                       first_month=fmt_month(row.first_month, language), last_month=fmt_month(row.last_month, language),
-                      q=_fmt_q(number(row.q_value), language), n=fmt_n(int(row.n), language))
+                      q=fmt_q(number(row.q_value), language), n=fmt_n(int(row.n), language))
         if row.kind == "trend":
             key = "finding.trend_fell" if row.direction == "down" else "finding.trend_rose"
             text = translate(key, language, k=int(row.months), slope=fmt_delta(row.metric, row.slope, language),
@@ -287,7 +289,7 @@ def _cause_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding
     row = rising.iloc[0]
     text = translate("finding.cause_rose", language, cause=row["cause"], share=fmt_share(row["share_now"]),
                      count_before=fmt_count(row["count_before"]), vs=vs, count=fmt_count(row["count_now"]),
-                     q=_fmt_q(number(row.get("q_value")), language))
+                     q=fmt_q(number(row.get("q_value")), language))
     if len(rising) > 1:
         text += translate("finding.and_more", language, k=len(rising) - 1)
     return [Finding(text, BAD, "cause", str(row["cause"]), "complaints", "up", number(row["p_value"]),
@@ -497,7 +499,7 @@ def tile_detail(change: Change, language: str, extra: str | None = None) -> str:
     else:
         parts = [verdict(change, language)]
         if change.q_value is not None and change.delta is not None:
-            parts.append(_fmt_q(change.q_value, language))
+            parts.append(fmt_q(change.q_value, language))
         parts.append(fmt_interval(change.metric, change.ci_low, change.ci_high, language))
         parts.append(fmt_n(change.n, language))
     if extra:

@@ -807,8 +807,8 @@ _REVIEW_TEXT: dict[str, dict[str, str]] = {
               " ({n})",
         "zh": "缩小{dimension}差距：感知 {perception}，期望 {expectation}，差距 5 = {gap}（{n}）"},
     "review.action.rising_cause": {
-        "en": "Rising cause: {cause}, {share} of complaints ({k} of {n}) vs {before} in {vs} (significant, {p})",
-        "zh": "上升的投诉原因：{cause}，占投诉 {share}（{n} 件中 {k} 件），{vs}为 {before}（显著，{p}）"},
+        "en": "Rising cause: {cause}, {k} complaints vs {count_before} in {vs} ({share} of {n}; significant, {q})",
+        "zh": "上升的投诉原因：{cause}，{k} 件投诉，{vs}为 {count_before} 件（占 {n} 件的 {share}；显著，{q}）"},
     "review.action.branch_nps": {
         "en": "{branch}: NPS fell by {amount} points to {value} from {before} in {vs} (significant, {n})",
         "zh": "{branch}：NPS 下降 {amount} 分，由{vs}的 {before} 降至 {value}（显著，{n}）"},
