@@ -204,24 +204,19 @@ def adjust_family(changes: list[Change], tables: dict[str, pd.DataFrame], min_n:
                 members.append((kind, index, float(p)))
     q_values = benjamini_hochberg([p for _, _, p in members])
     adjusted_changes = [replace(c, significant=False) if c.tested else c for c in changes]
-    for kind, table in gated.items():
-        table["q_value"] = float("nan")
-        table["significant"] = False
+    q_by_table: dict[str, dict] = {kind: {} for kind in gated}
     for (kind, key, _), q in zip(members, q_values):
-        passed = q is not None and q < alpha
         if kind == "change":
             change = changes[key]
-            adjusted_changes[key] = replace(change, q_value=q, significant=passed and change.significant)
+            adjusted_changes[key] = replace(change, q_value=q, significant=q is not None and q < alpha
+                                            and change.significant)
         else:
-            gated[kind].loc[key, "q_value"] = q
-            gated[kind].loc[key, "significant"] = passed and _raw_passes(tables[kind], key)
-    for table in gated.values():
-        table["significant"] = table["significant"].astype(bool)
+            q_by_table[kind][key] = q
+    for kind, table in gated.items():
+        # a row passes when its q is below alpha and its own verdict agreed (the NPS test also needs
+        # the adjusted difference's sign); columns are set whole, not row by row
+        raw = table["significant"].astype(bool) if "significant" in table.columns else pd.Series(True, index=table.index)
+        q = pd.Series([q_by_table[kind].get(i) for i in table.index], index=table.index, dtype=float)
+        table["q_value"] = q
+        table["significant"] = ((q < alpha) & raw).astype(bool)
     return Family(tuple(adjusted_changes), gated, len(members), int(min_n))
-
-
-def _raw_passes(table: pd.DataFrame, key) -> bool:
-    """A row's own verdict beside its p (the NPS test also needs the adjusted difference's sign)."""
-    if "significant" not in table.columns:
-        return True
-    return bool(table.loc[key, "significant"])

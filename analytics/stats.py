@@ -376,9 +376,16 @@ def mann_kendall(values: list[float]) -> TrendTest:
         return TrendTest(k, None, None, None, None, None)
     months = list(range(k))
     result = scipy_stats.kendalltau(months, clean)
+    p = float(result.pvalue)
+    if p >= ALPHA:
+        # the slope's interval is shown only beside a trend that passed; the slope itself (the
+        # median of the pairwise slopes, as theilslopes) still ranks and sizes the others
+        i, j = np.triu_indices(k, 1)
+        values = np.asarray(clean)
+        return TrendTest(k, float(result.statistic), p, float(np.median((values[j] - values[i]) / (j - i))),
+                         None, None)
     sen = scipy_stats.theilslopes(clean, months, 0.95)
-    return TrendTest(k, float(result.statistic), float(result.pvalue), float(sen.slope),
-                     float(sen.low_slope), float(sen.high_slope))
+    return TrendTest(k, float(result.statistic), p, float(sen.slope), float(sen.low_slope), float(sen.high_slope))
 
 
 # -- time to an event with open cases ----------------------------------------------------------------

@@ -82,16 +82,13 @@ def find_trends(con, filters: Filters, months: int = TREND_MONTHS) -> pd.DataFra
     if span is None:
         return pd.DataFrame({c: [] for c in COLUMNS})
     last = _month_key(filters.date_to)
-    year_ago = _month_key(add_months(filters.date_to.replace(day=1), -12))
-    keep = {_month_key(add_months(filters.date_to.replace(day=1), -i)) for i in range(months)}
     rows: list[dict] = []
     for scope, subject, series in _nps_series(con, span):
-        rows += _rows("nps", scope, subject, series, keep, last, year_ago, _nps_value, _nps_year_on_year)
+        rows += series_rows("nps", scope, subject, series, last, months)
     for scope, subject, series in _complaint_series(con, span):
-        rows += _rows("complaints", scope, subject, series, keep, last, year_ago, _count_value,
-                      _count_year_on_year)
+        rows += series_rows("complaints", scope, subject, series, last, months)
     for scope, subject, series in _csi_series(con, span):
-        rows += _rows("csi", scope, subject, series, keep, last, year_ago, _csi_value, None)
+        rows += series_rows("csi", scope, subject, series, last, months)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["subject"] = pd.Series([r["subject"] for r in rows], dtype=object)
     return frame
@@ -184,11 +181,22 @@ def _size(metric: str, delta: float, first: float, last: float) -> float:
     return abs(delta) / max(abs(first), abs(last), 1.0)
 
 
-def _rows(metric, scope, subject, series: dict, keep: set[int], last: int, year_ago: int, value_of,
-          year_on_year) -> list[dict]:
+def _shift_key(key: int, months: int) -> int:
+    index = (key // 100) * 12 + (key % 100 - 1) + months
+    return (index // 12) * 100 + index % 12 + 1
+
+
+def series_rows(metric: str, scope: str, subject: str | None, series: dict, last: int,
+                months: int = TREND_MONTHS) -> list[dict]:
+    """The trend row and the year-on-year row (COLUMNS) of one monthly series ending with month `last`
+    (YYYYMM). series: {YYYYMM: values} where values are (promoters, passives, detractors) for NPS,
+    (count,) for complaints and (csi, n) for CSI."""
+    value_of, year_on_year = VALUES[metric]
+    keep = {_shift_key(last, -i) for i in range(months)}
+    year_ago = _shift_key(last, -12)
     rows = []
-    months = sorted(m for m in series if m in keep)
-    values = [(m, *value_of(series[m])) for m in months]
+    used = sorted(m for m in series if m in keep)
+    values = [(m, *value_of(series[m])) for m in used]
     values = [(m, v, n) for m, v, n in values if v is not None and n > 0]
     if len(values) >= TREND_MIN_MONTHS:
         test = mann_kendall([v for _, v, _ in values])
@@ -217,4 +225,7 @@ def _rows(metric, scope, subject, series: dict, keep: set[int], last: int, year_
     return rows
 
 
-__all__ = ["TREND_MONTHS", "TREND_MIN_MONTHS", "find_trends", "trend_span"]
+VALUES = {"nps": (_nps_value, _nps_year_on_year), "complaints": (_count_value, _count_year_on_year),
+          "csi": (_csi_value, None)}
+
+__all__ = ["TREND_MONTHS", "TREND_MIN_MONTHS", "find_trends", "trend_span", "series_rows"]

@@ -176,9 +176,16 @@ def trend_findings(trends: pd.DataFrame, language: str) -> list[Finding]:
     passed = trends[trends["significant"]]
     if passed.empty:
         return []
+    # a subject's trend and its year-on-year change are told together, the trend first, ranked by the
+    # larger of the two
+    largest: dict[tuple, float] = {}
+    for row in passed.itertuples(index=False):
+        key = (row.scope, row.subject, row.metric, row.direction)
+        largest[key] = max(largest.get(key, 0.0), float(row.size))
     ordered = sorted(passed.itertuples(index=False),
-                     key=lambda r: (_tone(r.metric, r.direction) != BAD, -float(r.size), r.kind != "trend",
-                                    str(r.subject)))
+                     key=lambda r: (_tone(r.metric, r.direction) != BAD,
+                                    -largest[(r.scope, r.subject, r.metric, r.direction)], str(r.subject), r.metric,
+                                    r.kind != "trend"))
     found = []
     for row in ordered:
         tone = _tone(row.metric, row.direction)
