@@ -21,7 +21,12 @@ from store.sums import month_key_sql, month_label
 
 VITAL_FEW_CUMULATIVE = 0.8
 DEFAULT_SLA_HOURS = 24.0
-DEFAULT_COMPLAINT_SHARE = 0.05  # the share of dissatisfied customers who complain (DESIGN.md)
+DEFAULT_COMPLAINT_SHARE = 0.05  # the share of dissatisfied customers who complain: the seed material's 5%
+# TARP's studies for the US Office of Consumer Affairs (Technical Assistance Research Programs, "Consumer
+# Complaint Handling in America", 1979 and its 1986 update): about 1 in 26 dissatisfied customers complain.
+# The iceberg's range runs between that and the seed's 5% (DESIGN.md, "Complaint iceberg").
+TARP_COMPLAINT_SHARE = 1 / 26
+ICEBERG_SOURCE = "TARP for the US Office of Consumer Affairs (1979, 1986): about 1 in 26; seed material: 5%"
 REPEAT_WINDOW_MONTHS = 12
 
 _CAUSE = "nullif(trim(cause), '')"
@@ -45,7 +50,9 @@ GROUP BY 1
 COUNTS_SQL = f"""
 SELECT count(*) AS n,
        count({_CAUSE}) AS n_with_cause,
-       count(*) FILTER (WHERE cause_source = 'keywords') AS n_cause_from_keywords
+       count(*) FILTER (WHERE cause_source = 'keywords') AS n_cause_from_keywords,
+       count(DISTINCT nullif(trim(customer_id), '')) AS n_customers,
+       count(*) FILTER (WHERE nullif(trim(customer_id), '') IS NULL) AS n_without_customer
 FROM complaint
 WHERE {{where}}
 """
@@ -102,18 +109,21 @@ PARETO_COLUMNS = ["cause", "count", "share", "cumulative", "vital_few"]
 
 @dataclass(frozen=True)
 class ComplaintCounts:
-    """How many complaints, how many carry a cause, and how many causes came from keywords."""
+    """How many complaints, how many carry a cause, how many causes came from keywords, and how many
+    distinct customers complained (n_customers) besides the complaints without a customer id."""
 
     n: int
     n_with_cause: int
     n_cause_from_keywords: int
+    n_customers: int = 0
+    n_without_customer: int = 0
 
 
 @shared
 def complaint_counts(con, filters: Filters = Filters()) -> ComplaintCounts:
     where, params = where_sql(filters, "complaint")
     row = fetch_one(con, COUNTS_SQL.format(where=where), params, what="complaint counts")
-    return ComplaintCounts(count(row[0]), count(row[1]), count(row[2]))
+    return ComplaintCounts(*(count(v) for v in row))
 
 
 @shared
@@ -356,28 +366,52 @@ def repeat_complainants(con, filters: Filters = Filters()) -> RepeatComplainants
 
 @dataclass(frozen=True)
 class ComplaintIceberg:
-    """Silent dissatisfied customers estimated from the complaints that surfaced (DESIGN.md)."""
+    """Silent dissatisfied customers estimated from the customers who complained (DESIGN.md).
+
+    n_complainants: distinct complaining customers, each complaint without a customer id counted as
+    one (n_without_id of them, said on the page); silent_dissatisfied: all dissatisfied customers =
+    n_complainants / complaint_share (None without complaints); total_low..total_high: the same
+    estimate over the cited shares, the seed's 5% to TARP's 1 in 26. An estimate, not a count.
+    """
 
     n_complaints: int
     complaint_share: float
-    silent_dissatisfied: float | None  # n_complaints / complaint_share; None when n = 0
+    silent_dissatisfied: float | None
+    n_complainants: int = 0
+    n_without_id: int = 0
+    total_low: float | None = None
+    total_high: float | None = None
+    source: str = ICEBERG_SOURCE
 
 
-def iceberg(n_complaints: int, complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
-    """Estimate of silent dissatisfied customers = complaints / the share who complain (default 5%):
-    a page that has the period's complaint count (complaint_counts) needs no query for it."""
+def iceberg(n_complaints: int | ComplaintCounts, complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
+    """All dissatisfied customers estimated as complaining customers / the share who complain.
+
+    Pass complaint_counts' result: its distinct complaining customers (plus complaints without an
+    id) are what the share divides; a bare number is taken as that many complaining customers. A
+    page that has the period's counts needs no query for it. Source of the shares: ICEBERG_SOURCE.
+    """
     if not isinstance(complaint_share, (int, float)) or not 0 < complaint_share <= 1:
         raise FilterError(f"the share of dissatisfied customers who complain must be above 0 and at most 1,"
                           f" not {complaint_share!r}")
-    n = int(n_complaints)
-    return ComplaintIceberg(n, float(complaint_share), n / complaint_share if n else None)
+    if isinstance(n_complaints, ComplaintCounts):
+        n, without = n_complaints.n, n_complaints.n_without_customer
+        complainants = n_complaints.n_customers + without
+    else:
+        n = complainants = int(n_complaints)
+        without = 0
+    if not n:
+        return ComplaintIceberg(0, float(complaint_share), None)
+    low, high = sorted((complainants / DEFAULT_COMPLAINT_SHARE, complainants / TARP_COMPLAINT_SHARE))
+    return ComplaintIceberg(n, float(complaint_share), complainants / complaint_share, complainants, without,
+                            low, high)
 
 
 def complaint_iceberg(con, filters: Filters = Filters(),
                       complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
-    """iceberg() of the filtered complaints."""
+    """iceberg() of the filtered complaints' customers."""
     iceberg(0, complaint_share)  # an impossible share is refused before any query
-    return iceberg(complaint_counts(con, filters).n, complaint_share)
+    return iceberg(complaint_counts(con, filters), complaint_share)
 
 
 # -- volume over time ------------------------------------------------------------------------------

@@ -63,6 +63,6 @@ with left:
     st.metric(t("metric.repeat"), value, border=True)
     st.caption(detail)
 with right:
-    estimate = iceberg(counts.n, share)
+    estimate = iceberg(counts, share)
     show_chart(charts.iceberg(estimate, language=lang, title=findings.iceberg_title(estimate, lang)),
                empty="empty.what.complaints")

@@ -908,13 +908,13 @@ def resolution_histogram(table: pd.DataFrame, sla_hours: float, *, title: str, l
 
 
 def iceberg(data, *, title: str, language: str, height: int = 420) -> go.Figure:
-    """The complaint iceberg: the complaints above the waterline, the silent dissatisfied below it.
+    """The complaint iceberg: the complaining customers above the waterline, the silent dissatisfied below it.
 
     A diagram, not a plot: the tip's area is to scale with the part under water (capped so it
     stays drawable), and both numbers are written on it. The two shapes' traces carry their counts
     (customdata) for tests.
     """
-    visible = int(data.n_complaints)
+    visible = int(data.n_complainants)
     if visible == 0:
         return None
     below = max(float(data.silent_dissatisfied or 0.0) - visible, 0.0)

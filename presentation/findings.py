@@ -386,10 +386,16 @@ def resolution_title(stats: ResolutionStats, language: str) -> str:
 
 
 def iceberg_title(iceberg: ComplaintIceberg, language: str) -> str:
+    """'41 complaining customers point to an estimated 820 dissatisfied customers (820–1,066 if 1 in 20 to
+    1 in 26 complain)': always an estimate with its range, and complaints without a customer id said."""
     if not iceberg.n_complaints:
         return translate("title.iceberg_none", language)
-    return translate("title.iceberg", language, complaints=fmt_count(iceberg.n_complaints),
-                     silent=fmt_count(iceberg.silent_dissatisfied), share=fmt_share(iceberg.complaint_share, 0))
+    text = translate("title.iceberg", language, customers=fmt_count(iceberg.n_complainants),
+                     total=fmt_count(iceberg.silent_dissatisfied), low=fmt_count(iceberg.total_low),
+                     high=fmt_count(iceberg.total_high))
+    if iceberg.n_without_id:
+        text += translate("title.iceberg_without_id", language, k=fmt_count(iceberg.n_without_id))
+    return text
 
 
 def gap5_title(gap: Gap5Result, language: str) -> str:

@@ -496,8 +496,12 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
                          "zh": "已过 {sla} 小时 SLA 时限的 {due} 件投诉中 {share} 在时限内解决；"
                                "中位数 {median} 小时（Kaplan–Meier 估计，{open} 件仍未解决）"},
     "title.resolution_none": {"en": "No complaint was resolved in this selection", "zh": "当前选择下没有已解决的投诉"},
-    "title.iceberg": {"en": "{complaints} complaints point to about {silent} dissatisfied customers in all",
-                      "zh": "{complaints} 件投诉背后约有 {silent} 位不满意客户"},
+    "title.iceberg": {"en": "{customers} complaining customers point to an estimated {total} dissatisfied customers"
+                            " ({low}–{high} if 1 in 20 to 1 in 26 complain)",
+                      "zh": "{customers} 位投诉客户背后估计约有 {total} 位不满意客户（若每 20 至 26 位中有 1 位投诉，"
+                            "则为 {low}–{high} 位）"},
+    "title.iceberg_without_id": {"en": "; {k} complaints without a customer id counted as one customer each",
+                                 "zh": "；{k} 件无客户编号的投诉各按一位客户计"},
     "title.iceberg_none": {"en": "No complaints in this selection", "zh": "当前选择下没有投诉"},
     "title.gap5_none": {"en": "No paired expectation and perception ratings in this selection",
                         "zh": "当前选择下没有成对的期望与感知评分"},
@@ -745,8 +749,11 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
     "complaints.iceberg_share": {"en": "Share of dissatisfied customers who complain",
                                  "zh": "不满意客户中会投诉的比例"},
     "complaints.iceberg_explained": {
-        "en": "Most dissatisfied customers never complain; they leave. Research often cites about 5% who do. The estimate is complaints ÷ that share.",
-        "zh": "多数不满意的客户不会投诉，而是直接离开。研究常引用约 5% 的人会投诉。估计值 = 投诉数 ÷ 该比例。"},
+        "en": "Most dissatisfied customers never complain; they leave. TARP's studies for the US Office of Consumer"
+              " Affairs (1979, 1986) found about 1 in 26 who do; the seed material cites 5%. The estimate is"
+              " complaining customers ÷ that share: an estimate, not a count.",
+        "zh": "多数不满意的客户不会投诉，而是直接离开。TARP 为美国消费者事务办公室所做的研究（1979、1986）发现"
+              "约每 26 位中有 1 位投诉；种子材料引用 5%。估计值 = 投诉客户数 ÷ 该比例：是估计，不是计数。"},
 }
 TEXT.update(_VIEWS_TEXT)
 

@@ -128,7 +128,8 @@ def test_resolution_histogram_colours_the_sla():
 
 
 def test_iceberg_carries_its_counts():
-    fig = charts.iceberg(ComplaintIceberg(75, 0.05, 1500.0), title="t", language="en")
+    # 80 complaints from 75 customers: the customers are what the share divides
+    fig = charts.iceberg(ComplaintIceberg(80, 0.05, 1500.0, 75), title="t", language="en")
     data = traces(fig)
     assert data["Complaints"]["customdata"] == [75]
     assert data["Silent dissatisfied"]["customdata"] == [1425.0]  # 1,500 dissatisfied, 75 of them complained

@@ -252,10 +252,30 @@ def test_complaint_iceberg_refuses_impossible_shares(con, share):
         iceberg(3, share)
 
 
-def test_the_iceberg_of_a_count_is_the_iceberg_of_the_complaints(con):
+def test_the_iceberg_of_the_counts_is_the_iceberg_of_the_complaints(con):
     dbrows.complaints(con, [{"customer_id": "c1"}, {"customer_id": "c1"}, {"customer_id": None}])
-    assert iceberg(complaint_counts(con).n, 0.1) == complaint_iceberg(con, complaint_share=0.1)
+    assert iceberg(complaint_counts(con), 0.1) == complaint_iceberg(con, complaint_share=0.1)
     assert iceberg(3, 0.1).silent_dissatisfied == pytest.approx(30.0)
+
+
+def test_the_iceberg_divides_complaining_customers_not_complaints(con):
+    # the case: 4 complaints from 2 customers. At 5%: 2 / .05 = 40 dissatisfied in all, of
+    # whom 38 silent (dividing the complaints said 80). The range: 2/.05 = 40 to 2·26 = 52.
+    dbrows.complaints(con, [{"customer_id": "c1"}, {"customer_id": "c1"}, {"customer_id": "c2"},
+                            {"customer_id": "c2"}])
+    estimate = complaint_iceberg(con)
+    assert (estimate.n_complaints, estimate.n_complainants, estimate.n_without_id) == (4, 2, 0)
+    assert estimate.silent_dissatisfied == pytest.approx(40.0)
+    assert (estimate.total_low, estimate.total_high) == (pytest.approx(40.0), pytest.approx(52.0))
+    assert "TARP" in estimate.source and "5%" in estimate.source
+
+
+def test_complaints_without_a_customer_id_count_one_each(con):
+    dbrows.complaints(con, [{"customer_id": "c1"}, {"customer_id": "c1"}, {"customer_id": None},
+                            {"customer_id": "  "}])
+    estimate = complaint_iceberg(con, complaint_share=0.1)
+    assert (estimate.n_complainants, estimate.n_without_id) == (3, 2)
+    assert estimate.silent_dissatisfied == pytest.approx(30.0)
 
 
 LABELLED = pd.DataFrame({
