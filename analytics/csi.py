@@ -20,7 +20,7 @@ import pandas as pd
 from analytics import moments, ratings
 from analytics.filters import FilterError, Filters, where_sql
 from analytics.memo import apart, shared, shared_results
-from analytics.stats import WelchTest, bounded_mean_interval, welch_t_test
+from analytics.stats import MIN_N, WelchTest, bounded_mean_interval, welch_t_test
 from store.query import count, fetch_df, fetch_record, number
 from store.sums import month_key_sql, month_label
 
@@ -247,13 +247,14 @@ def _empty_stats() -> pd.DataFrame:
     return stats
 
 
-def choose_weights(stats: pd.DataFrame) -> CsiWeights:
+def choose_weights(stats: pd.DataFrame, min_n: int = MIN_N) -> CsiWeights:
     """Stated importance where every attribute has it, else derived, else equal.
 
     stated: the mean stated importance score of the item (kind 'importance' rows);
     derived: Pearson r of the attribute's rating with overall satisfaction over respondents,
-    negatives (and undefined r) set to 0; equal when every derived weight is 0 or no respondent
-    gave an overall satisfaction.
+    negatives (and undefined r) set to 0; equal when every derived weight is 0, no respondent
+    gave an overall satisfaction, or some attribute's r rests on fewer than min_n respondents
+    (stats.MIN_N: r = −1 from three respondents would silently drop an attribute).
     """
     if stats.empty:
         return CsiWeights(None, {})
@@ -262,7 +263,7 @@ def choose_weights(stats: pd.DataFrame) -> CsiWeights:
     if all(v is not None for v in stated) and sum(stated) > 0:
         return CsiWeights(STATED, dict(zip(codes, stated)))
     derived = [max(number(v) or 0.0, 0.0) for v in stats["r_overall"]]
-    if sum(derived) > 0:
+    if sum(derived) > 0 and all(int(n) >= min_n for n in stats["n_overall"]):
         return CsiWeights(DERIVED, dict(zip(codes, derived)))
     return CsiWeights(EQUAL, {code: 1.0 for code in codes})
 

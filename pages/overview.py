@@ -38,7 +38,9 @@ family = overview_family(nps, csi, resolution, sentiment, rising, branches, tren
 headlines = family.changes
 for column, headline in zip(st.columns(len(headlines)), headlines):
     with column:
-        show_change(headline, vs)
+        # the negative share pools survey comments, NPS comments and complaint descriptions: it says so
+        show_change(headline, vs, detail=findings.tile_detail(headline, lang, t("sentiment.pooled"))
+                    if headline.metric == "negative_share" else None)
 
 st.subheader(t("overview.what_changed"))
 show_findings(findings.what_changed(family, lang, vs))

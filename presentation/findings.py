@@ -452,10 +452,14 @@ def group_nps_title(table: pd.DataFrame, column: str, language: str, vs: str) ->
                      value=fmt_signed(row["score"], 1), n=fmt_n(row["n"], language))
 
 
-def group_sentiment_title(table: pd.DataFrame, column: str, language: str) -> str:
+def group_sentiment_title(table: pd.DataFrame, column: str, language: str, min_n: int = MIN_N) -> str:
+    """The group with the largest negative share among those with at least min_n texts."""
     known = table[table["negative_share"].notna()] if len(table) else table
     if known.empty:
         return translate("title.group_none", language)
+    known = known[known["n"] >= min_n]
+    if known.empty:
+        return translate("title.group_too_few", language, what=translate(f"group.{column}", language))
     row = known.loc[known["negative_share"].idxmax()]
     name = row[column]
     if column == "source":

@@ -387,6 +387,7 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
     "nps.detractors": {"en": "Detractors (0–6)", "zh": "贬损者（0–6）"},
     "group.touchpoint": {"en": "touchpoint", "zh": "触点"},
     "group.branch": {"en": "branch", "zh": "网点"},
+    "group.source": {"en": "source", "zh": "来源"},
     "quadrant.fix_first": {"en": "Fix first", "zh": "优先改进"},
     "quadrant.keep_up": {"en": "Keep up", "zh": "继续保持"},
     "quadrant.low_priority": {"en": "Low priority", "zh": "次要改进"},
@@ -414,6 +415,7 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
         "zh": "只有在对本页 {m} 项比较做 Benjamini–Hochberg 校正后仍通过检验（q < 0.05）的变化才会标记；"
               "少于 {min_n} 个样本的数字样本太少，无法判断，从不标记。"},
     "finding.subject_all": {"en": "Overall", "zh": "总体"},
+    "sentiment.pooled": {"en": "survey, NPS and complaint texts pooled", "zh": "问卷、NPS 与投诉文本合并计算"},
     "finding.too_few": {"en": "{metric} {value}: too few to judge ({n})", "zh": "{metric} {value}：样本太少，无法判断（{n}）"},
     "finding.subject_region": {"en": "{name} region", "zh": "{name}大区"},
     "finding.trend_fell": {
