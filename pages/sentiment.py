@@ -26,6 +26,7 @@ st.caption(t("page.period", period=chosen.period(), vs=vs))
 # by source by default: complaint descriptions are negative by nature and would swamp the survey's
 # comments if pooled; "all" is offered, and its tiles say they pool the three
 source = st.segmented_control(t("sentiment.source"), (*SOURCES, ALL_SOURCES), key=keys.SENTIMENT_SOURCE,
+                              bind="query-params",
                               default=next(iter(SOURCES)), required=True, format_func=labels("source"))
 
 change, trend, by_branch, by_source = load_all(
@@ -68,6 +69,7 @@ branch = selected(branch_event)
 shown = month_filters(now, month) if month else now
 shown = one_branch(shown, branch) if branch else shown
 which = st.segmented_control(t("sentiment.which"), ("negative", "positive"), key=keys.SENTIMENT_WHICH,
+                             bind="query-params",
                              default="negative", required=True, format_func=labels("sentiment.which"))
 st.caption(t("sentiment.verbatims_note", period=fmt_month(month, lang) if month else chosen.period(),
              branch=branch or t("sentiment.all_branches")))
