@@ -71,9 +71,12 @@ def _text(result: dict) -> str:
     def show(value, digits=1):
         return "–" if value is None else f"{value:.{digits}f}"
 
+    low, high = nps["ci95"] or (None, None)
+    few = ", too few to judge" if nps["too_few"] else ""
+
     return "\n".join([
         f"period      {result['period']['from']} – {result['period']['to']}",
-        f"NPS         {show(nps['score'])} ± {show(nps['moe95'])} (n {nps['n']})",
+        f"NPS         {show(nps['score'])} (95% CI {show(low)} to {show(high)}; n {nps['n']}{few})",
         f"CSI         {show(csi['score'])} ({csi['weights'] or 'no'} weights, n {csi['n']})",
         f"gap 5       {show(result['gaps']['gap5_overall'], 2)}",
         f"complaints  {complaints['n']}, median {show(complaints['median_hours_to_resolve'])} h to resolve",
