@@ -334,7 +334,7 @@ def attribute_comparison_title(table: pd.DataFrame, language: str, vs: str) -> s
     known = table[table["delta"].notna()] if len(table) else table
     if known.empty:
         return translate("title.attributes_no_comparison", language, vs=vs)
-    significant = known[known["significant"]]
+    significant = _judged(known)[_judged(known)["significant"]]
     if significant.empty:
         return translate("title.attributes_same", language, vs=vs)
     row = significant.loc[significant["delta"].abs().idxmax()]
@@ -343,10 +343,15 @@ def attribute_comparison_title(table: pd.DataFrame, language: str, vs: str) -> s
                      amount=fmt_amount("attribute", row["delta"], language))
 
 
-def fix_first_title(grid: ImportancePerformance, language: str) -> str:
+def _fix_first(grid: ImportancePerformance, min_n: int) -> pd.DataFrame:
+    """The fix-first attributes rated by at least min_n respondents (fewer are too few to judge)."""
+    return grid.table[(grid.table["quadrant"] == "fix_first") & (grid.table["n"] >= min_n)]
+
+
+def fix_first_title(grid: ImportancePerformance, language: str, min_n: int = MIN_N) -> str:
     if grid.importance_mean is None:
         return translate("title.ip_none", language)
-    fix = grid.table[grid.table["quadrant"] == "fix_first"]
+    fix = _fix_first(grid, min_n)
     if fix.empty:
         return translate("title.ip_nothing", language)
     return translate("title.ip_fix", language, attributes=translate("fmt.list_sep", language).join(
@@ -541,11 +546,12 @@ def weights_statement(weights: str | None, language: str) -> str:
     return translate(f"csi.weights.{weights or 'none'}", language)
 
 
-def fix_first_findings(grid: ImportancePerformance, language: str) -> list[Finding]:
-    """The 'fix first' attributes, most important first, each with its satisfaction and importance."""
+def fix_first_findings(grid: ImportancePerformance, language: str, min_n: int = MIN_N) -> list[Finding]:
+    """The 'fix first' attributes with at least min_n ratings, most important first, each with its
+    satisfaction and importance."""
     if grid.importance_mean is None:
         return []
-    fix = grid.table[grid.table["quadrant"] == "fix_first"].sort_values("importance", ascending=False)
+    fix = _fix_first(grid, min_n).sort_values("importance", ascending=False)
     if fix.empty:
         return [Finding(translate("title.ip_nothing", language))]
     digits = 2 if grid.weights == "derived" else 1
