@@ -24,11 +24,11 @@ st.caption(t("page.period", period=chosen.period(), vs=vs))
 
 window = trend_window(now)
 # the longest first
-((csi, csi_monthly), trends, nps, resolution, sentiment, rising, branches, nps_monthly, complaints_monthly,
+((csi, csi_monthly), nps, resolution, sentiment, trends, rising, branches, nps_monthly, complaints_monthly,
  sentiment_monthly) = load_all(
-    call(csi_change_with_trend, now, before, window), call(find_trends, now), call(nps_change, now, before),
-    call(resolution_change, now, before),
-    call(sentiment_change, now, before), call(rising_causes, now, before), call(nps_change_by, now, before, "branch"),
+    call(csi_change_with_trend, now, before, window), call(nps_change, now, before),
+    call(resolution_change, now, before), call(sentiment_change, now, before), call(find_trends, now),
+    call(rising_causes, now, before), call(nps_change_by, now, before, "branch"),
     call(nps_trend, window), call(complaint_trend, window), call(sentiment_by, window, "month"))
 if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.current.n)):
     no_data("empty.what.feedback", chosen)

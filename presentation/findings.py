@@ -403,16 +403,20 @@ def iceberg_title(iceberg: ComplaintIceberg, language: str) -> str:
     return text
 
 
-def gap5_title(gap: Gap5Result, language: str) -> str:
+def gap5_title(gap: Gap5Result, language: str, min_n: int = MIN_N) -> str:
     if gap.overall is None:
         return translate("title.gap5_none", language)
+    if gap.n < min_n:
+        return translate("title.gap5_too_few", language, n=fmt_n(gap.n, language))
     key = "title.gap5_short" if gap.overall < 0 else "title.gap5_exceeds"
     return translate(key, language, amount=fmt_number(abs(gap.overall), 2), n=fmt_n(gap.n, language))
 
 
-def gap_dimensions_title(gap: Gap5Result, language: str) -> str:
+def gap_dimensions_title(gap: Gap5Result, language: str, min_n: int = MIN_N) -> str:
     if gap.dimensions.empty:
         return translate("title.gap5_none", language)
+    if gap.n < min_n:
+        return translate("title.gap5_too_few", language, n=fmt_n(gap.n, language))
     row = gap.dimensions.loc[gap.dimensions["gap"].idxmin()]
     key = "title.gap_dimension_short" if row["gap"] < 0 else "title.gap_dimension_none_short"
     return translate(key, language, dimension=fmt_term("dim", row["dimension"], language),

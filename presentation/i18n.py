@@ -505,6 +505,8 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
     "title.iceberg_without_id": {"en": "; {k} complaints without a customer id counted as one customer each",
                                  "zh": "；{k} 件无客户编号的投诉各按一位客户计"},
     "title.iceberg_none": {"en": "No complaints in this selection", "zh": "当前选择下没有投诉"},
+    "title.gap5_too_few": {"en": "Gap 5: too few paired ratings to judge ({n})",
+                           "zh": "差距 5：成对评分太少，无法判断（{n}）"},
     "title.gap5_none": {"en": "No paired expectation and perception ratings in this selection",
                         "zh": "当前选择下没有成对的期望与感知评分"},
     "title.gap5_short": {"en": "Perceptions fall short of expectations by {amount} points (gap 5, {n})",
