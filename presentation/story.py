@@ -269,8 +269,10 @@ def _actions(review: MonthReview, language: str, month: str, previous: str, last
     sentences = tuple(Finding(action_text(a, language, previous), BAD) for a in review.actions)
     if not sentences:
         sentences = (Finding(translate("review.action.none", language, vs=previous)),)
-    return Section("actions", _title("actions", language), sentences,
-                   notes=(translate("review.actions_note", language),), numbered=bool(review.actions))
+    notes = (translate("review.actions_note", language),)
+    if review.family is not None:
+        notes += (findings.family_note(review.family, language),)
+    return Section("actions", _title("actions", language), sentences, notes=notes, numbered=bool(review.actions))
 
 
 def _empty(what: str, language: str) -> str:
