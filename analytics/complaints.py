@@ -126,6 +126,20 @@ def complaint_counts(con, filters: Filters = Filters()) -> ComplaintCounts:
     return ComplaintCounts(*(count(v) for v in row))
 
 
+COUNTS_BY_SQL = "SELECT {group} AS grp, count(*) AS n FROM complaint WHERE {{where}} GROUP BY 1"
+COUNT_GROUPS = {"branch": "branch", "region": "region"}
+
+
+def complaint_counts_by(con, filters: Filters = Filters(), by: str = "branch") -> dict:
+    """Complaints per branch (or region): {name: count}, a missing name as None."""
+    if by not in COUNT_GROUPS:
+        raise FilterError(f"complaints cannot be counted by {by!r}; use one of " + ", ".join(COUNT_GROUPS))
+    where, params = where_sql(filters, "complaint")
+    rows = fetch_all(con, COUNTS_BY_SQL.format(group=COUNT_GROUPS[by]).format(where=where), params,
+                     what=f"complaints by {by}")
+    return {group: count(n) for group, n in rows}
+
+
 @shared
 def cause_pareto(con, filters: Filters = Filters()) -> pd.DataFrame:
     """Complaints per cause, most frequent first, with share, cumulative share and the vital few.
@@ -492,7 +506,7 @@ def resolution_time_distribution(con, filters: Filters = Filters(), sla_hours: f
     }, columns=columns).astype({"count": "int64"})
 
 
-__all__ = ["ComplaintCounts", "complaint_counts", "cause_pareto", "pareto", "pareto_of_rising", "rising_causes",
+__all__ = ["ComplaintCounts", "complaint_counts", "complaint_counts_by", "cause_pareto", "pareto", "pareto_of_rising", "rising_causes",
            "ResolutionStats", "ResolutionChange",
            "resolution_stats", "resolution_change", "RepeatComplainants", "repeat_complainants",
            "ComplaintIceberg", "iceberg", "complaint_iceberg", "complaint_trend", "complaint_volume_change",

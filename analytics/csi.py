@@ -322,6 +322,12 @@ def _index_stats(con, filters: Filters, weights: CsiWeights, group: str | None) 
     return frame.rename(columns={"index_n": "n", "index_mean": "mean", "index_sd": "sd"})[["grp", "n", "mean", "sd"]]
 
 
+def csi_index_by(con, filters: Filters, by: str, weights: CsiWeights) -> pd.DataFrame:
+    """The respondent-level index's n, mean and sd per value of `by` (columns grp, n, mean, sd):
+    what a comparison of groups tests (analytics.league)."""
+    return _index_stats(con, filters, weights, by)
+
+
 def _attribute_table(stats: pd.DataFrame, weights: CsiWeights) -> pd.DataFrame:
     table = stats.copy()
     if weights.source in (STATED, DERIVED):  # stated: the mean stated importance of the weighting period
