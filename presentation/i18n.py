@@ -291,6 +291,28 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
     "nav.nps": {"en": "NPS", "zh": "净推荐值 NPS"},
     "nav.sentiment": {"en": "Sentiment", "zh": "情感分析"},
     "nav.complaints": {"en": "Complaints", "zh": "投诉分析"},
+    "nav.branches": {"en": "Branches", "zh": "网点对比"},
+    "branches.title": {"en": "Branches side by side", "zh": "各网点对比"},
+    "branches.sort": {"en": "Sort by", "zh": "排序依据"},
+    "branches.sort.nps": {"en": "NPS", "zh": "NPS"},
+    "branches.sort.csi": {"en": "CSI", "zh": "CSI"},
+    "branches.sort.complaints": {"en": "Complaints", "zh": "投诉"},
+    "branches.sort.negative": {"en": "Negative texts", "zh": "负面文本"},
+    "branches.note": {
+        "en": "Each branch is compared with the rest of the company; a cell is coloured only where the difference"
+              " passes its test after the Benjamini–Hochberg correction for the {m} comparisons in the table"
+              " (q < 0.05), red where worse, green where better. Figures from fewer than {min_n} responses are too"
+              " few to judge and never coloured. Complaints are counts, not tested (customers per branch are not"
+              " known). Negative texts pool survey, NPS and complaint texts.",
+        "zh": "每个网点与公司其余部分比较；只有在对表中 {m} 项比较做 Benjamini–Hochberg 校正后仍通过检验（q < 0.05）"
+              "的差异才着色，较差为红、较好为绿。少于 {min_n} 个样本的数字样本太少，无法判断，不着色。投诉为件数，"
+              "不做检验（各网点客户数未知）。负面文本合并问卷、NPS 与投诉文本。"},
+    "branches.cell": {"en": "{value} ({low} to {high}; n = {n})", "zh": "{value}（{low} 至 {high}；n = {n}）"},
+    "branches.cell_too_few": {"en": "{value} (too few: n = {n})", "zh": "{value}（样本太少：n = {n}）"},
+    "col.nps": {"en": "NPS", "zh": "NPS"},
+    "col.csi": {"en": "CSI", "zh": "CSI"},
+    "col.complaints": {"en": "Complaints", "zh": "投诉"},
+    "col.negative_share": {"en": "Negative texts", "zh": "负面文本占比"},
     "page.period": {"en": "{period}, compared with {vs}", "zh": "{period}，对比{vs}"},
     "page.period_only": {"en": "{period}", "zh": "{period}"},
     "error.query": {"en": "The data could not be read: {message}", "zh": "无法读取数据：{message}"},

@@ -39,3 +39,23 @@ def test_branches_against_the_rest_of_the_company(con):
 
 def test_an_empty_store_has_an_empty_league(con):
     assert branch_league(con, Filters()).empty
+
+
+def test_the_table_colours_only_significant_cells_and_sorts_best_first(con):
+    from presentation.league import league_view
+
+    at = datetime(2026, 10, 5)
+    dbrows.nps(con, [10] * 30 + [8] * 10, branch="North", responded_at=at)
+    dbrows.nps(con, [0] * 20 + [9] * 20, branch="South", responded_at=at)
+    dbrows.nps(con, [0] * 5, branch="East", responded_at=at)
+    cells, styles = league_view(branch_league(con, Filters()), "nps", "en")
+    assert cells["Branch"].tolist() == ["North", "South", "East"]
+    # adjusted Wald for 30 P of 40: n' = 43, p₊' = 30.75/43 = .715116, p₋' = .75/43 = .017442,
+    # centre 69.77, SE = 100·sqrt((.732558 − .697674²)/43) = 7.561, ± 14.82 → 54.95 to 84.59
+    assert cells["NPS"].iloc[0] == "+75.0 (+54.9 to +84.6; n = 40)"
+    assert cells["NPS"].iloc[2] == "−100.0 (too few: n = 5)"
+    assert styles["NPS"].tolist()[0].endswith("#dcefdc") and styles["NPS"].tolist()[1].endswith("#f6d5d5")
+    assert styles["NPS"].tolist()[2] == ""  # too few: never coloured
+    assert "±" not in " ".join(cells["NPS"])
+    worst_first = league_view(branch_league(con, Filters()), "complaints", "en")[0]
+    assert len(worst_first) == 3
