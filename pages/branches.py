@@ -6,9 +6,9 @@ import streamlit as st
 
 from analytics.league import branch_league
 from pages import _keys as keys
-from pages._common import labels, language, load, require_router, t
+from pages._common import labels, language, load, require_router, show_chart, t
 from pages._filters import no_data, selection
-from presentation.league import SORTS, league_note, league_view
+from presentation.league import SORTS, league_chart, league_note, league_view
 
 require_router()
 chosen = selection()
@@ -25,3 +25,4 @@ if league.empty:
 cells, styles = league_view(league, sort, lang)
 st.dataframe(cells.style.apply(lambda _: styles, axis=None), hide_index=True, width="stretch")
 st.caption(league_note(league, lang))
+show_chart(league_chart(league, lang), empty="empty.what.nps")

@@ -307,6 +307,10 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
         "zh": "每个网点与公司其余部分比较；只有在对表中 {m} 项比较做 Benjamini–Hochberg 校正后仍通过检验（q < 0.05）"
               "的差异才着色，较差为红、较好为绿。少于 {min_n} 个样本的数字样本太少，无法判断，不着色。投诉为件数，"
               "不做检验（各网点客户数未知）。负面文本合并问卷、NPS 与投诉文本。"},
+    "branches.chart_title": {"en": "NPS below the rest of the company: {below}; above it: {above}",
+                             "zh": "NPS 低于公司其余部分：{below}；高于：{above}"},
+    "branches.chart_title_none": {"en": "No branch's NPS differs significantly from the rest of the company",
+                                  "zh": "没有网点的 NPS 与公司其余部分有显著差异"},
     "branches.cell": {"en": "{value} ({low} to {high}; n = {n})", "zh": "{value}（{low} 至 {high}；n = {n}）"},
     "branches.cell_too_few": {"en": "{value} (too few: n = {n})", "zh": "{value}（样本太少：n = {n}）"},
     "col.nps": {"en": "NPS", "zh": "NPS"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.stats import MIN_N
+from presentation import charts
 from presentation.formats import fmt_count, fmt_share, fmt_signed, fmt_number
 from presentation.i18n import translate
 
@@ -56,3 +57,21 @@ def league_view(league: pd.DataFrame, sort: str, language: str) -> tuple[pd.Data
 def league_note(league: pd.DataFrame, language: str, min_n: int = MIN_N) -> str:
     m = int(sum(league[f"{metric}_q"].notna().sum() for metric in ("nps", "csi", "negative")))
     return translate("branches.note", language, m=m, min_n=min_n)
+
+
+def league_chart(league: pd.DataFrame, language: str):
+    """NPS by branch with its adjusted-Wald interval (charts.group_nps), titled by what it shows:
+    the branches whose NPS differs from the rest of the company, or that none does."""
+    table = pd.DataFrame({"branch": league["branch"], "score": league["nps"], "n": league["nps_n"],
+                          "ci_low": league["nps_low"], "ci_high": league["nps_high"],
+                          "delta": float("nan"), "significant": False})
+    table = table[table["score"].notna()]
+    below = league[league["nps_vs_company"] == "below"]["branch"].tolist()
+    above = league[league["nps_vs_company"] == "above"]["branch"].tolist()
+    separator = translate("fmt.list_sep", language)
+    if below or above:
+        title = translate("branches.chart_title", language, below=separator.join(below) or "—",
+                          above=separator.join(above) or "—")
+    else:
+        title = translate("branches.chart_title_none", language)
+    return charts.group_nps(table, "branch", title=title, language=language)
