@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.league import branch_league
 from pages import _keys as keys
-from pages._common import labels, language, load, require_router, show_chart, t
+from pages._common import labels, language, load, require_router, show_chart, show_coloured_table, t
 from pages._filters import no_data, selection
 from presentation.league import SORTS, league_chart, league_note, league_view
 
@@ -23,6 +23,6 @@ league = load(branch_league, now)
 if league.empty:
     no_data("empty.what.feedback", chosen)
 cells, styles = league_view(league, sort, lang)
-st.dataframe(cells.style.apply(lambda _: styles, axis=None), hide_index=True, width="stretch")
+show_coloured_table(cells, styles)
 st.caption(league_note(league, lang))
 show_chart(league_chart(league, lang), empty="empty.what.nps")
