@@ -13,7 +13,10 @@ import sys
 from datetime import date
 
 from analytics.filters import Filters
-from analytics.summary import summary
+from analytics.stats import MIN_N
+from analytics.summary import summary, summary_family, summary_period
+from presentation.findings import marked, what_changed
+from presentation.formats import fmt_period
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
@@ -43,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--branch", action="append", default=[], help="only this branch (repeatable)")
     cmd.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
     cmd.add_argument("--sla-hours", type=float, default=24.0, help="complaint resolution SLA in hours (default 24)")
+    cmd.add_argument("--min-n", type=int, default=MIN_N,
+                     help=f"below this many responses a figure is too few to judge (default {MIN_N})")
+    cmd.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE,
+                     help="the language of the findings' sentences")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
 
     cmd = commands.add_parser("report", help="the monthly review as one self-contained, masked HTML file,"
@@ -64,14 +71,25 @@ def _text(result: dict) -> str:
     def show(value, digits=1):
         return "–" if value is None else f"{value:.{digits}f}"
 
+    low, high = nps["ci95"] or (None, None)
+    few = ", too few to judge" if nps["too_few"] else ""
+
     return "\n".join([
         f"period      {result['period']['from']} – {result['period']['to']}",
-        f"NPS         {show(nps['score'])} ± {show(nps['moe95'])} (n {nps['n']})",
+        f"NPS         {show(nps['score'])} (95% CI {show(low)} to {show(high)}; n {nps['n']}{few})",
         f"CSI         {show(csi['score'])} ({csi['weights'] or 'no'} weights, n {csi['n']})",
         f"gap 5       {show(result['gaps']['gap5_overall'], 2)}",
         f"complaints  {complaints['n']}, median {show(complaints['median_hours_to_resolve'])} h to resolve",
         f"sentiment   {show(sentiment['mean'], 2)} (n {sentiment['n']})",
     ])
+
+
+def _findings(con, filters: Filters, family, language: str) -> list[dict]:
+    """The overview's marked findings, in its order, each with its sentence in `language`."""
+    if family is None:
+        return []
+    _, previous = summary_period(con, filters)
+    return [f.record() for f in marked(what_changed(family, language, fmt_period(previous, language)))]
 
 
 def _report(args) -> int:
@@ -126,12 +144,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.sla_hours > 0:
         print(f"error: --sla-hours must be above 0, not {args.sla_hours}", file=sys.stderr)
         return 1
+    if args.min_n < 1:
+        print(f"error: --min-n must be at least 1, not {args.min_n}", file=sys.stderr)
+        return 1
     filters = Filters(date_from=args.date_from, date_to=args.date_to,
                       branches=tuple(args.branch), regions=tuple(args.region))
     try:
         con = connect(args.db or default_db_path(), read_only=True, create=False)
         try:
-            result = summary(con, filters, sla_hours=args.sla_hours)
+            family = summary_family(con, filters, args.min_n)
+            result = summary(con, filters, sla_hours=args.sla_hours, min_n=args.min_n, family=family)
+            result["findings"] = _findings(con, filters, family, args.lang)
         finally:
             con.close()
     except FeedbackError as e:

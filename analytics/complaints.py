@@ -8,17 +8,25 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
 
 from analytics.filters import FilterError, Filters, add_months, period_days, previous_period, where_sql
 from analytics.memo import shared
-from analytics.stats import ProportionTest, RateTest, count_rate_test, two_proportion_z_test, wilson_interval
+from analytics.stats import (
+    ProportionTest, RateTest, count_rate_test, kaplan_meier_median, two_proportion_z_test, wilson_interval
+)
 from store.query import count, fetch_all, fetch_df, fetch_one, number
 from store.sums import month_key_sql, month_label
 
 VITAL_FEW_CUMULATIVE = 0.8
 DEFAULT_SLA_HOURS = 24.0
-DEFAULT_COMPLAINT_SHARE = 0.05  # the share of dissatisfied customers who complain (DESIGN.md)
+DEFAULT_COMPLAINT_SHARE = 0.05  # the share of dissatisfied customers who complain: the seed material's 5%
+# TARP's studies for the US Office of Consumer Affairs (Technical Assistance Research Programs, "Consumer
+# Complaint Handling in America", 1979 and its 1986 update): about 1 in 26 dissatisfied customers complain.
+# The iceberg's range runs between that and the seed's 5% (DESIGN.md, "Complaint iceberg").
+TARP_COMPLAINT_SHARE = 1 / 26
+ICEBERG_SOURCE = "TARP for the US Office of Consumer Affairs (1979, 1986): about 1 in 26; seed material: 5%"
 REPEAT_WINDOW_MONTHS = 12
 
 _CAUSE = "nullif(trim(cause), '')"
@@ -42,31 +50,43 @@ GROUP BY 1
 COUNTS_SQL = f"""
 SELECT count(*) AS n,
        count({_CAUSE}) AS n_with_cause,
-       count(*) FILTER (WHERE cause_source = 'keywords') AS n_cause_from_keywords
+       count(*) FILTER (WHERE cause_source = 'keywords') AS n_cause_from_keywords,
+       count(DISTINCT nullif(trim(customer_id), '')) AS n_customers,
+       count(*) FILTER (WHERE nullif(trim(customer_id), '') IS NULL) AS n_without_customer
 FROM complaint
 WHERE {{where}}
 """
 
-# Hours to resolve are seconds / 3600.0, so their order is the seconds' order: the median's two
-# middle values and the SLA test are taken on the integer seconds, which DuckDB sorts and compares
-# much more cheaply than doubles (resolution_stats, _seconds_within); the complaints page's all-time
-# ratio to the pandas peer (bench/'s 10× floor at a million responses) needs it. quantile_disc at 0.5
-# is the lower middle value (index floor((n - 1) / 2)) and at 0.5 + 1e-9 the upper one for an even n, the same
-# value for an odd n (its index is ceil(n·q) − 1, exact below 500 million complaints;
-# tests/test_complaints pins this against median()).
+# Resolution is judged as of the store's latest moment (the last complaint received or resolved), so a
+# complaint still open then has been open that long: the SLA share counts it as missed once its SLA
+# time has passed, and the median time to resolve censors it (Kaplan–Meier). Seconds are compared
+# as integers: `seconds <= $sla_seconds` is `hours <= sla` (_seconds_within).
+AS_OF_SQL = "SELECT max(greatest(received_at, coalesce(resolved_at, received_at))) FROM complaint"
+
 RESOLUTION_SQL = """
 WITH c AS (
-    SELECT date_diff('second', received_at, resolved_at) AS seconds, escalated
+    SELECT date_diff('second', received_at, resolved_at) AS seconds,
+           date_diff('second', received_at, $as_of) AS open_seconds, escalated
     FROM complaint
     WHERE {where}
 )
 SELECT count(*) AS n,
        count(seconds) AS n_resolved,
-       quantile_disc(seconds, [0.5, 0.500000001]) AS middle_seconds,
-       count(*) FILTER (WHERE seconds <= $sla_seconds) AS within_sla,
+       count(*) FILTER (WHERE open_seconds >= $sla_seconds) AS sla_due,
+       count(*) FILTER (WHERE open_seconds >= $sla_seconds AND seconds <= $sla_seconds) AS within_sla,
+       count(*) FILTER (WHERE open_seconds >= $sla_seconds AND seconds IS NULL) AS open_past_sla,
        count(escalated) AS n_escalation_known,
        count(*) FILTER (WHERE escalated) AS escalated
 FROM c
+"""
+
+# Each duration once with how many complaints ended (were resolved) then and how many were still open.
+DURATIONS_SQL = """
+SELECT coalesce(date_diff('second', received_at, resolved_at), date_diff('second', received_at, $as_of)) AS seconds,
+       count(resolved_at) AS ended, count(*) - count(resolved_at) AS still_open
+FROM complaint
+WHERE {where} AND (resolved_at IS NOT NULL OR $as_of IS NOT NULL)
+GROUP BY 1
 """
 
 REPEAT_COMPLAINANTS_SQL = f"""
@@ -89,18 +109,35 @@ PARETO_COLUMNS = ["cause", "count", "share", "cumulative", "vital_few"]
 
 @dataclass(frozen=True)
 class ComplaintCounts:
-    """How many complaints, how many carry a cause, and how many causes came from keywords."""
+    """How many complaints, how many carry a cause, how many causes came from keywords, and how many
+    distinct customers complained (n_customers) besides the complaints without a customer id."""
 
     n: int
     n_with_cause: int
     n_cause_from_keywords: int
+    n_customers: int = 0
+    n_without_customer: int = 0
 
 
 @shared
 def complaint_counts(con, filters: Filters = Filters()) -> ComplaintCounts:
     where, params = where_sql(filters, "complaint")
     row = fetch_one(con, COUNTS_SQL.format(where=where), params, what="complaint counts")
-    return ComplaintCounts(count(row[0]), count(row[1]), count(row[2]))
+    return ComplaintCounts(*(count(v) for v in row))
+
+
+COUNTS_BY_SQL = "SELECT {group} AS grp, count(*) AS n FROM complaint WHERE {{where}} GROUP BY 1"
+COUNT_GROUPS = {"branch": "branch", "region": "region"}
+
+
+def complaint_counts_by(con, filters: Filters = Filters(), by: str = "branch") -> dict:
+    """Complaints per branch (or region): {name: count}, a missing name as None."""
+    if by not in COUNT_GROUPS:
+        raise FilterError(f"complaints cannot be counted by {by!r}; use one of " + ", ".join(COUNT_GROUPS))
+    where, params = where_sql(filters, "complaint")
+    rows = fetch_all(con, COUNTS_BY_SQL.format(group=COUNT_GROUPS[by]).format(where=where), params,
+                     what=f"complaints by {by}")
+    return {group: count(n) for group, n in rows}
 
 
 @shared
@@ -147,12 +184,15 @@ def pareto_of_rising(rising: pd.DataFrame) -> pd.DataFrame:
 
 
 def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.DataFrame:
-    """Each cause's count and share now and in the previous period, with a two-proportion z-test.
+    """Each cause's count now and in the previous period, with the exact conditional test of the counts.
 
     `previous` defaults to previous_period(filters) (pass resolved dates). Columns: cause,
-    count_now, count_before, change (count), share_now, share_before, z, p_value, significant,
-    rising (significant and a larger share now); sorted by the change in share, largest rise first.
-    Shares are of complaints with a cause in each period.
+    count_now, count_before, change (count), share_now, share_before (of complaints with a cause),
+    z (NaN: the test is exact), p_value, significant, rising; sorted by the change in count, largest
+    rise first. The test is stats.count_rate_test with each period's days as exposure (3 complaints
+    vs 0 is p = 0.25, not the z-test's 0.014), and "rising" means significant with the count up.
+    p-values are the row's own; a page picking among causes adjusts them as a family
+    (changes.adjust_family).
     """
     previous = previous if previous is not None else previous_period(filters)
     if previous is None:
@@ -165,26 +205,27 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
                "p_value", "significant", "rising"]
     if not rows:
         return pd.DataFrame({c: [] for c in columns})
+    days_now, days_before = period_days(filters) or 0, period_days(previous) or 0
     total_now, total_before = sum(int(r[1]) for r in rows), sum(int(r[2]) for r in rows)
     tested = []
     for cause, now, before in rows:
-        test = two_proportion_z_test(int(now), total_now, int(before), total_before)
-        share_change = (test.p1 if test.p1 is not None else 0) - (test.p2 if test.p2 is not None else 0)
-        tested.append((-share_change, -int(now), cause, int(before), test))
-    # largest rise in share first, then more complaints now, then by name (causes are distinct);
-    # sorted here rather than as a frame: a few causes, and the complaints page's ratio to the
-    # pandas peer (bench/'s 10× floor) has little room for pandas' per-call cost
+        now, before = int(now), int(before)
+        test = count_rate_test(now, days_now, before, days_before)
+        tested.append((-(now - before), -now, str(cause), before, test))
+    # largest rise in count first, then more complaints now, then by name (causes are distinct);
+    # sorted here rather than as a frame: a few causes, and pandas' sort cost more than the query
     tested.sort(key=lambda t: t[:3])
     table: dict[str, list] = {c: [] for c in columns}
     for _, minus_now, cause, before, test in tested:
-        for column, value in (("cause", cause), ("count_now", -minus_now), ("count_before", before),
-                              ("change", -minus_now - before),
-                              ("share_now", test.p1 if test.p1 is not None else math.nan),
-                              ("share_before", test.p2 if test.p2 is not None else math.nan),
-                              ("z", test.z if test.z is not None else math.nan),
+        now = -minus_now
+        for column, value in (("cause", cause), ("count_now", now), ("count_before", before),
+                              ("change", now - before),
+                              ("share_now", now / total_now if total_now else math.nan),
+                              ("share_before", before / total_before if total_before else math.nan),
+                              ("z", math.nan),
                               ("p_value", test.p_value if test.p_value is not None else math.nan),
                               ("significant", test.significant),
-                              ("rising", bool(test.significant and test.diff is not None and test.diff > 0))):
+                              ("rising", bool(test.significant and now > before))):
             table[column].append(value)
     return pd.DataFrame(table, columns=columns)
 
@@ -195,12 +236,14 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
 
 @dataclass(frozen=True)
 class ResolutionStats:
-    """How complaints were resolved in the period.
+    """How complaints were resolved in the period, open ones included (DESIGN.md, "Resolution").
 
-    median_hours_to_resolve over resolved complaints (resolved_at − received_at);
-    within_sla = resolved within sla_hours / resolved complaints (n_resolved);
-    escalation_rate = escalated / complaints whose escalation flag is known. Shares in [0, 1],
-    None when their n is 0.
+    median_hours_to_resolve: Kaplan–Meier median of hours to resolve, complaints still open censored
+    at their time open so far (None when fewer than half are known resolved); within_sla = resolved
+    within sla_hours / complaints whose SLA time has passed (n_sla_due), an open one past it counted
+    as missed, with its Wilson interval; escalation_rate = escalated / complaints whose escalation
+    flag is known. Judged as of `as_of`, the store's latest moment. Shares in [0, 1], None when
+    their n is 0.
     """
 
     n: int
@@ -214,6 +257,9 @@ class ResolutionStats:
     n_escalation_known: int
     escalated_n: int
     escalation_rate: float | None
+    n_sla_due: int = 0
+    n_open_past_sla: int = 0
+    as_of: datetime | None = None
 
     @property
     def n_open(self) -> int:
@@ -247,31 +293,41 @@ def _seconds_within(hours: float) -> int:
     return seconds
 
 
-def _median_hours(middle_seconds: list | None) -> float | None:
-    """median() of the hours from their two middle values in seconds, as DuckDB interpolates
-    (lo·(1 − ½) + hi·½ on the doubles; the one middle value itself when the count is odd)."""
-    if not middle_seconds or middle_seconds[0] is None:
-        return None
-    low, high = middle_seconds[0] / 3600.0, middle_seconds[1] / 3600.0
-    return low if middle_seconds[0] == middle_seconds[1] else low * 0.5 + high * 0.5
+def store_as_of(con) -> datetime | None:
+    """The store's latest moment: the last complaint received or resolved (None without complaints)."""
+    value = fetch_one(con, AS_OF_SQL, {}, what="the store's last complaint")[0]
+    return None if value is None else pd.Timestamp(value).to_pydatetime()
 
 
 @shared
 def resolution_stats(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS) -> ResolutionStats:
-    """Median hours to resolve, share resolved within the SLA (hours ≤ sla_hours), escalation rate."""
+    """Kaplan–Meier median hours to resolve, the share within the SLA over complaints it is due for,
+    and the escalation rate (ResolutionStats)."""
     where, params = where_sql(filters, "complaint")
+    as_of = store_as_of(con)
+    params = {**params, "as_of": as_of}
     row = fetch_one(con, RESOLUTION_SQL.format(where=where),
                     {**params, "sla_seconds": _seconds_within(sla_hours)}, what="complaint resolution")
-    n, resolved, middle, within, known, escalated = (row[0], row[1], row[2], row[3], row[4], row[5])
-    n, resolved, within, known, escalated = map(count, (n, resolved, within, known, escalated))
-    interval = wilson_interval(within, resolved)
+    n, resolved, due, within, open_past, known, escalated = map(count, row)
+    durations = fetch_all(con, DURATIONS_SQL.format(where=where), params, what="the time to resolve complaints")
+    median = None
+    if durations:
+        seconds = np.array([float(r[0]) for r in durations])
+        ended = np.array([count(r[1]) for r in durations])
+        still_open = np.array([count(r[2]) for r in durations])
+        times = np.concatenate([np.repeat(seconds, ended), np.repeat(seconds, still_open)])
+        events = np.concatenate([np.ones(int(ended.sum()), bool), np.zeros(int(still_open.sum()), bool)])
+        km = kaplan_meier_median(times, events).median
+        median = None if km is None else km / 3600.0
+    interval = wilson_interval(within, due)
     return ResolutionStats(
-        n=n, n_resolved=resolved, median_hours_to_resolve=number(_median_hours(middle)),
+        n=n, n_resolved=resolved, median_hours_to_resolve=number(median),
         sla_hours=float(sla_hours),
-        within_sla=within / resolved if resolved else None, within_sla_n=within,
+        within_sla=within / due if due else None, within_sla_n=within,
         within_sla_ci_low=interval.low, within_sla_ci_high=interval.high,
         n_escalation_known=known, escalated_n=escalated,
-        escalation_rate=escalated / known if known else None)
+        escalation_rate=escalated / known if known else None,
+        n_sla_due=due, n_open_past_sla=open_past, as_of=as_of)
 
 
 def resolution_change(con, current: Filters, previous: Filters,
@@ -283,7 +339,7 @@ def resolution_change(con, current: Filters, previous: Filters,
              else None)
     return ResolutionChange(
         now, before, delta,
-        two_proportion_z_test(now.within_sla_n, now.n_resolved, before.within_sla_n, before.n_resolved),
+        two_proportion_z_test(now.within_sla_n, now.n_sla_due, before.within_sla_n, before.n_sla_due),
         two_proportion_z_test(now.escalated_n, now.n_escalation_known,
                               before.escalated_n, before.n_escalation_known))
 
@@ -324,28 +380,52 @@ def repeat_complainants(con, filters: Filters = Filters()) -> RepeatComplainants
 
 @dataclass(frozen=True)
 class ComplaintIceberg:
-    """Silent dissatisfied customers estimated from the complaints that surfaced (DESIGN.md)."""
+    """Silent dissatisfied customers estimated from the customers who complained (DESIGN.md).
+
+    n_complainants: distinct complaining customers, each complaint without a customer id counted as
+    one (n_without_id of them, said on the page); silent_dissatisfied: all dissatisfied customers =
+    n_complainants / complaint_share (None without complaints); total_low..total_high: the same
+    estimate over the cited shares, the seed's 5% to TARP's 1 in 26. An estimate, not a count.
+    """
 
     n_complaints: int
     complaint_share: float
-    silent_dissatisfied: float | None  # n_complaints / complaint_share; None when n = 0
+    silent_dissatisfied: float | None
+    n_complainants: int = 0
+    n_without_id: int = 0
+    total_low: float | None = None
+    total_high: float | None = None
+    source: str = ICEBERG_SOURCE
 
 
-def iceberg(n_complaints: int, complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
-    """Estimate of silent dissatisfied customers = complaints / the share who complain (default 5%):
-    a page that has the period's complaint count (complaint_counts) needs no query for it."""
+def iceberg(n_complaints: int | ComplaintCounts, complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
+    """All dissatisfied customers estimated as complaining customers / the share who complain.
+
+    Pass complaint_counts' result: its distinct complaining customers (plus complaints without an
+    id) are what the share divides; a bare number is taken as that many complaining customers. A
+    page that has the period's counts needs no query for it. Source of the shares: ICEBERG_SOURCE.
+    """
     if not isinstance(complaint_share, (int, float)) or not 0 < complaint_share <= 1:
         raise FilterError(f"the share of dissatisfied customers who complain must be above 0 and at most 1,"
                           f" not {complaint_share!r}")
-    n = int(n_complaints)
-    return ComplaintIceberg(n, float(complaint_share), n / complaint_share if n else None)
+    if isinstance(n_complaints, ComplaintCounts):
+        n, without = n_complaints.n, n_complaints.n_without_customer
+        complainants = n_complaints.n_customers + without
+    else:
+        n = complainants = int(n_complaints)
+        without = 0
+    if not n:
+        return ComplaintIceberg(0, float(complaint_share), None)
+    low, high = sorted((complainants / DEFAULT_COMPLAINT_SHARE, complainants / TARP_COMPLAINT_SHARE))
+    return ComplaintIceberg(n, float(complaint_share), complainants / complaint_share, complainants, without,
+                            low, high)
 
 
 def complaint_iceberg(con, filters: Filters = Filters(),
                       complaint_share: float = DEFAULT_COMPLAINT_SHARE) -> ComplaintIceberg:
-    """iceberg() of the filtered complaints."""
+    """iceberg() of the filtered complaints' customers."""
     iceberg(0, complaint_share)  # an impossible share is refused before any query
-    return iceberg(complaint_counts(con, filters).n, complaint_share)
+    return iceberg(complaint_counts(con, filters), complaint_share)
 
 
 # -- volume over time ------------------------------------------------------------------------------
@@ -426,7 +506,7 @@ def resolution_time_distribution(con, filters: Filters = Filters(), sla_hours: f
     }, columns=columns).astype({"count": "int64"})
 
 
-__all__ = ["ComplaintCounts", "complaint_counts", "cause_pareto", "pareto", "pareto_of_rising", "rising_causes",
+__all__ = ["ComplaintCounts", "complaint_counts", "complaint_counts_by", "cause_pareto", "pareto", "pareto_of_rising", "rising_causes",
            "ResolutionStats", "ResolutionChange",
            "resolution_stats", "resolution_change", "RepeatComplainants", "repeat_complainants",
            "ComplaintIceberg", "iceberg", "complaint_iceberg", "complaint_trend", "complaint_volume_change",

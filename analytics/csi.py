@@ -19,7 +19,7 @@ import pandas as pd
 from analytics import moments, ratings
 from analytics.filters import FilterError, Filters, where_sql
 from analytics.memo import shared, shared_results
-from analytics.stats import WelchTest, mean_interval, welch_t_test
+from analytics.stats import MIN_N, WelchTest, bounded_mean_interval, welch_t_test
 from store.query import count, fetch_df, fetch_record, number
 from store.sums import month_key_sql, month_label
 
@@ -32,6 +32,10 @@ GROUP_COLUMNS = {
     "channel": "s.channel",
     "segment": "s.segment",
     "product": "s.product",
+    # a month and a branch (region) at once, as one text 'YYYYMM<name>': the trends read every
+    # branch's monthly CSI in one pass (analytics.trends)
+    "branch_month": f"(CAST({month_key_sql('s.responded_at')} AS VARCHAR) || s.branch)",
+    "region_month": f"(CAST({month_key_sql('s.responded_at')} AS VARCHAR) || s.region)",
 }
 
 # Overall satisfaction rescaled to 0–1 when its scale is known, so mixed surveys correlate fairly.
@@ -87,7 +91,7 @@ class CsiResult:
 
 @dataclass(frozen=True)
 class CsiChange:
-    """current − previous with Welch's t-test on respondent-level indices (p < 0.05 marks it)."""
+    """current − previous of the CSI shown, by Welch's t-test with the respondent-level indices' sd and n."""
 
     current: CsiResult
     previous: CsiResult
@@ -242,13 +246,14 @@ def _empty_stats() -> pd.DataFrame:
     return stats
 
 
-def choose_weights(stats: pd.DataFrame) -> CsiWeights:
+def choose_weights(stats: pd.DataFrame, min_n: int = MIN_N) -> CsiWeights:
     """Stated importance where every attribute has it, else derived, else equal.
 
     stated: the mean stated importance score of the item (kind 'importance' rows);
     derived: Pearson r of the attribute's rating with overall satisfaction over respondents,
-    negatives (and undefined r) set to 0; equal when every derived weight is 0 or no respondent
-    gave an overall satisfaction.
+    negatives (and undefined r) set to 0; equal when every derived weight is 0, no respondent
+    gave an overall satisfaction, or some attribute's r rests on fewer than min_n respondents
+    (stats.MIN_N: r = −1 from three respondents would silently drop an attribute).
     """
     if stats.empty:
         return CsiWeights(None, {})
@@ -257,7 +262,7 @@ def choose_weights(stats: pd.DataFrame) -> CsiWeights:
     if all(v is not None for v in stated) and sum(stated) > 0:
         return CsiWeights(STATED, dict(zip(codes, stated)))
     derived = [max(number(v) or 0.0, 0.0) for v in stats["r_overall"]]
-    if sum(derived) > 0:
+    if sum(derived) > 0 and all(int(n) >= min_n for n in stats["n_overall"]):
         return CsiWeights(DERIVED, dict(zip(codes, derived)))
     return CsiWeights(EQUAL, {code: 1.0 for code in codes})
 
@@ -316,6 +321,12 @@ def _index_stats(con, filters: Filters, weights: CsiWeights, group: str | None) 
     return frame.rename(columns={"index_n": "n", "index_mean": "mean", "index_sd": "sd"})[["grp", "n", "mean", "sd"]]
 
 
+def csi_index_by(con, filters: Filters, by: str, weights: CsiWeights) -> pd.DataFrame:
+    """The respondent-level index's n, mean and sd per value of `by` (columns grp, n, mean, sd):
+    what a comparison of groups tests (analytics.league)."""
+    return _index_stats(con, filters, weights, by)
+
+
 def _attribute_table(stats: pd.DataFrame, weights: CsiWeights) -> pd.DataFrame:
     table = stats.copy()
     if weights.source in (STATED, DERIVED):  # stated: the mean stated importance of the weighting period
@@ -333,7 +344,7 @@ def _result(score: float | None, n: int, sd: float | None, source: str | None,
             weights: CsiWeights | None = None) -> CsiResult:
     if score is None or n == 0:
         return CsiResult(None, 0, source, None, None, None, None, attributes, None, weights)
-    interval = mean_interval(score, sd, n)
+    interval = bounded_mean_interval(score, sd, n, 0.0, 100.0)
     moe = None if interval.high is None else interval.high - score
     return CsiResult(score, n, source, interval.low, interval.high, moe, sd, attributes, index_mean, weights)
 
@@ -344,9 +355,9 @@ def csi_score(con, filters: Filters = Filters(), *, weights: CsiWeights | None =
 
     .. math:: CSI = \frac{\sum_i w_i s_i}{\sum_i w_i}, \quad s_i = 100\,\frac{\bar x_i - min_i}{max_i - min_i}
 
-    The 95% interval is CSI ± t₀.₉₇₅,ₙ₋₁ · sd/√n, where sd is the standard deviation of the
-    respondent-level index (each respondent's weighted mean of the attributes they answered, on
-    0–100) and n the number of such respondents. Pass `weights` to score a period with another
+    The 95% interval is CSI ± t₀.₉₇₅,ₙ₋₁ · sd/√n, clipped to 0–100, where sd is the standard
+    deviation of the respondent-level index (each respondent's weighted mean of the attributes they
+    answered, on 0–100) and n the number of such respondents. Pass `weights` to score a period with another
     period's weights (as csi_change does); the result's weight_values are the weights used.
     """
     if weights is not None:
@@ -486,7 +497,10 @@ def csi_change(con, current: Filters, previous: Filters) -> CsiChange:
 
 
 def _changed(now: CsiResult, before: CsiResult) -> CsiChange:
-    test = welch_t_test(now.index_mean, now.index_sd, now.n, before.index_mean, before.index_sd, before.n)
+    """The change of the CSI shown (the weighted attribute means), tested by Welch's t with the
+    respondent-level index's sd and n as each period's spread: the test is of the quantity the page
+    shows, so its verdict and its sign always agree with the delta beside it (issue 19)."""
+    test = welch_t_test(now.score, now.index_sd, now.n, before.score, before.index_sd, before.n)
     delta = (now.score - before.score) if now.score is not None and before.score is not None else None
     return CsiChange(now, before, delta, test, test.significant)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 import pandas as pd
 
@@ -59,14 +60,23 @@ SELECT {columns}
 FROM answer
 """
 
+# Management's estimate as it stood in the period: per item, the ratings of the latest month rated on
+# or before the period's end (undated ratings count as the oldest), so a later re-estimate does not
+# rewrite an earlier month's gap 1.
 MANAGEMENT_ITEMS_SQL = f"""
+WITH standing AS (
+    SELECT *, dense_rank() OVER (PARTITION BY item_code ORDER BY date_trunc('month', rated_at) DESC NULLS LAST)
+              AS newest
+    FROM management_rating
+    WHERE scale_max > scale_min AND (rated_at IS NULL OR rated_at < $until)
+)
 SELECT item_code, min(item_text) AS item_text,
        {_DIMENSION.format(column="min(dimension)")} AS dimension,
        avg(score) AS management,
        avg((score - scale_min) / (scale_max - scale_min)) AS management_unit,
        count(*) AS n
-FROM management_rating
-WHERE scale_max > scale_min
+FROM standing
+WHERE newest = 1
 GROUP BY item_code
 """
 
@@ -201,7 +211,9 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tup
     counts the respondents with at least one pair. And, from the same pass, the mean stated
     importance per dimension (lower case, 'other' when an item names none)."""
     codes = ratings.by_code([p for p in positions if p.kind in ("perception", "expectation")])
-    importance = [p for p in positions if p.kind == "importance"]
+    # SERVQUAL's own importance: importance items of the perception/expectation items, never the CSI
+    # attributes' (which share the dimension names but weigh another questionnaire)
+    importance = [p for p in positions if p.kind == "importance" and p.item_code in codes]
     if not codes:
         return pd.DataFrame({c: [] for c in GAP5_COLUMNS}), {}
     answers, columns, pairs = [], [], []
@@ -266,9 +278,12 @@ def gap1(con, filters: Filters = Filters()) -> Gap1Result:
     Management items meet survey items by item_code. Both means are taken on a 0–1 unit scale
     ((score − min)/(max − min)) and the difference is put back on the customers' scale, so it is
     the plain difference of means when both use one scale. Per dimension: the mean of its item
-    gaps. Management ratings are not filtered by period or branch (they are one estimate).
+    gaps. Management ratings are one estimate for every branch; of them the period uses, per item,
+    the latest month's rated on or before its end (MANAGEMENT_ITEMS_SQL).
     """
-    management = fetch_df(con, MANAGEMENT_ITEMS_SQL, what="management's estimates")
+    until = (datetime.combine(filters.date_to + timedelta(days=1), time.min) if filters.date_to is not None
+             else datetime(9999, 1, 1))
+    management = fetch_df(con, MANAGEMENT_ITEMS_SQL, {"until": until}, what="management's estimates")
     item_columns = ["item_code", "item_text", "dimension", "management", "expectation", "gap",
                     "n_management", "n_customers"]
     empty_dimensions = pd.DataFrame({"dimension": [], "gap": [], "n_items": []})
@@ -356,10 +371,10 @@ def measure_actual(con, filters: Filters, rule: str | None,
     if name in ("median_hours_to_resolve", "share_within_sla", "escalation_rate"):
         stats = resolution_stats(con, filters, argument if argument is not None else sla_hours)
         if name == "median_hours_to_resolve":
-            value, n = stats.median_hours_to_resolve, stats.n_resolved
+            value, n = stats.median_hours_to_resolve, stats.n
         elif name == "share_within_sla":
             value = None if stats.within_sla is None else 100.0 * stats.within_sla
-            n = stats.n_resolved
+            n = stats.n_sla_due
         else:
             value = None if stats.escalation_rate is None else 100.0 * stats.escalation_rate
             n = stats.n_escalation_known

@@ -13,12 +13,10 @@ import pandas as pd
 
 from analytics.filters import FilterError, Filters, tallied, where_sql
 from analytics.memo import shared
-from analytics.stats import nps_standard_error
+from analytics.stats import Z_95, nps_adjusted_wald, nps_difference_test
 from store.db import quote_identifier
 from store.query import count, fetch_all, fetch_df
 from store.sums import NPS_MEASURES, month_key_sql, month_label
-
-SIGNIFICANCE_Z = 1.96  # DESIGN.md: |Δ| > 1.96 × sqrt(SE₁² + SE₂²)
 
 BREAKDOWN_COLUMNS = ("touchpoint", "branch", "region", "channel", "segment", "product")
 
@@ -55,7 +53,11 @@ LIMIT $limit
 
 @dataclass(frozen=True)
 class NpsResult:
-    """NPS with its counts and uncertainty; score, se and moe95 are None when n = 0."""
+    """NPS with its counts and its adjusted-Wald uncertainty; score, se and the interval are None when n = 0.
+
+    se is the adjusted-Wald standard error in points, ci_low..ci_high its 95% interval clipped to
+    [−100, 100] (stats.nps_adjusted_wald, Rocks 2016); moe95 = 1.96·se, the half-width before clipping.
+    """
 
     score: float | None
     n: int
@@ -64,27 +66,30 @@ class NpsResult:
     detractors: int
     se: float | None
     moe95: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
 
     @classmethod
     def from_counts(cls, promoters: int, passives: int, detractors: int) -> "NpsResult":
-        """NPS = 100·(P − D)/n, SE = 100·sqrt((p₊ + p₋ − (p₊ − p₋)²)/n), margin = 1.96·SE."""
+        """NPS = 100·(P − D)/n with the adjusted-Wald interval (n' = n + 3, ¾ added to P and D)."""
         n = promoters + passives + detractors
         if n == 0:
             return cls(None, 0, 0, 0, 0, None, None)
-        se = nps_standard_error(promoters, detractors, n)
+        interval = nps_adjusted_wald(promoters, detractors, n)
         return cls(100.0 * (promoters - detractors) / n, n, promoters, passives, detractors,
-                   se, SIGNIFICANCE_Z * se)
+                   interval.se, Z_95 * interval.se, interval.low, interval.high)
 
 
 @dataclass(frozen=True)
 class NpsChange:
-    """current − previous, flagged when |Δ| > 1.96·sqrt(SE₁² + SE₂²) (DESIGN.md)."""
+    """current − previous (raw scores), tested on the adjusted-Wald estimates (stats.nps_difference_test)."""
 
     current: NpsResult
     previous: NpsResult
     delta: float | None
     se_diff: float | None
     significant: bool
+    p_value: float | None = None
 
 
 @shared
@@ -104,11 +109,14 @@ def _with_scores(frame: pd.DataFrame) -> pd.DataFrame:
     frame["score"] = [r.score for r in results]
     frame["se"] = [r.se for r in results]
     frame["moe95"] = [r.moe95 for r in results]
+    frame["ci_low"] = [r.ci_low for r in results]
+    frame["ci_high"] = [r.ci_high for r in results]
     return frame
 
 
 def nps_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
-    """NPS per calendar month: month ('YYYY-MM'), score, n, promoters, passives, detractors, se, moe95.
+    """NPS per calendar month: month ('YYYY-MM'), score, n, promoters, passives, detractors, se, moe95,
+    ci_low, ci_high (adjusted Wald).
 
     Only months with responses appear, in calendar order.
     """
@@ -117,13 +125,13 @@ def nps_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
                                   counted=tallied("nps_response", NPS_MEASURES, filters))
     frame = _with_scores(fetch_df(con, sql, params, what="the NPS trend"))
     frame["month"] = pd.Series([month_label(k) for k in frame["month"]], dtype=object)
-    return frame[["month", "score", "n", "promoters", "passives", "detractors", "se", "moe95"]]
+    return frame[["month", "score", "n", "promoters", "passives", "detractors", "se", "moe95", "ci_low", "ci_high"]]
 
 
 def nps_by(con, filters: Filters = Filters(), column: str = "touchpoint") -> pd.DataFrame:
     """NPS per value of one column of nps_response (touchpoint, branch, region, ...).
 
-    Columns: <column>, score, n, promoters, passives, detractors, se, moe95; largest n first,
+    Columns: <column>, score, n, promoters, passives, detractors, se, moe95, ci_low, ci_high; largest n first,
     a missing value grouped as None.
     """
     if column not in BREAKDOWN_COLUMNS:
@@ -135,20 +143,21 @@ def nps_by(con, filters: Filters = Filters(), column: str = "touchpoint") -> pd.
                                   counted=tallied("nps_response", NPS_MEASURES, filters))
     frame = _with_scores(fetch_df(con, sql, params, what=f"NPS by {column}"))
     frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame[[column, "score", "n", "promoters", "passives", "detractors", "se", "moe95"]]
+    return frame[[column, "score", "n", "promoters", "passives", "detractors", "se", "moe95", "ci_low", "ci_high"]]
 
 
 def compare_nps(current: NpsResult, previous: NpsResult) -> NpsChange:
-    """Δ = NPS₁ − NPS₂ with SE_Δ = sqrt(SE₁² + SE₂²); significant when |Δ| > 1.96·SE_Δ.
+    """Δ = NPS₁ − NPS₂, tested on the adjusted-Wald estimates: z = (Ñ₁ − Ñ₂)/sqrt(SE₁² + SE₂²), p < 0.05.
 
-    When both periods have an SE of 0 (every response the same kind), any non-zero Δ counts as
-    significant, since the formula's bound is then 0. No change is reported if either n = 0.
+    The same standard errors as the intervals shown (Rocks 2016), so a change is never called
+    significant while both intervals say the data cannot tell. No change is reported if either n = 0.
     """
     if current.score is None or previous.score is None:
         return NpsChange(current, previous, None, None, False)
-    delta = current.score - previous.score
+    test = nps_difference_test(current.promoters, current.detractors, current.n,
+                               previous.promoters, previous.detractors, previous.n)
     se_diff = math.sqrt(current.se ** 2 + previous.se ** 2)
-    return NpsChange(current, previous, delta, se_diff, abs(delta) > SIGNIFICANCE_Z * se_diff)
+    return NpsChange(current, previous, current.score - previous.score, se_diff, test.significant, test.p_value)
 
 
 def nps_change(con, current: Filters, previous: Filters) -> NpsChange:
@@ -182,7 +191,7 @@ HAVING sum({_VALID}) > 0
 """
 
 CHANGE_BY_COLUMNS = ["score", "n", "moe95", "promoters", "passives", "detractors", "score_before", "n_before",
-                     "moe95_before", "delta", "significant"]
+                     "moe95_before", "delta", "significant", "ci_low", "ci_high", "p_value"]
 
 
 def nps_change_by(con, current: Filters, previous: Filters, column: str = "branch") -> pd.DataFrame:
@@ -190,8 +199,9 @@ def nps_change_by(con, current: Filters, previous: Filters, column: str = "branc
 
     One pass over nps_response for both periods. Columns: <column>, then CHANGE_BY_COLUMNS:
     score, n, moe95, promoters, passives, detractors (current period), score_before, n_before,
-    moe95_before, delta (NaN unless both periods have responses) and significant
-    (|Δ| > 1.96·sqrt(SE₁² + SE₂²), as compare_nps). Largest current n first, then by name.
+    moe95_before, delta (NaN unless both periods have responses), significant (p < 0.05 by the
+    adjusted-Wald difference test, as compare_nps, before any family correction), ci_low, ci_high
+    (adjusted Wald, current period) and p_value. Largest current n first, then by name.
     """
     if column not in BREAKDOWN_COLUMNS:
         raise FilterError(f"NPS cannot be broken down by {column!r}; use one of "
@@ -210,10 +220,10 @@ def nps_change_by(con, current: Filters, previous: Filters, column: str = "branc
         now, before = change.current, change.previous
         rows.append([None if pd.isna(group) else group, now.score, now.n, now.moe95, now.promoters,
                      now.passives, now.detractors, before.score, before.n, before.moe95,
-                     change.delta, change.significant])
+                     change.delta, change.significant, now.ci_low, now.ci_high, change.p_value])
     table = pd.DataFrame(rows, columns=[column, *CHANGE_BY_COLUMNS])
     table[column] = pd.Series([r[0] for r in rows], dtype=object)
-    for name in ("score", "moe95", "score_before", "moe95_before", "delta"):
+    for name in ("score", "moe95", "score_before", "moe95_before", "delta", "ci_low", "ci_high", "p_value"):
         table[name] = table[name].astype(float)
     table = table.astype({"n": "int64", "n_before": "int64", "promoters": "int64", "passives": "int64",
                           "detractors": "int64", "significant": bool})

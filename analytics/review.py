@@ -13,11 +13,13 @@ them together with review_of, as month_review does one after another.
   complaints, i.e. the highest mean, over the complaint's distinct words (complaints.complaint_tokens,
   cut at import), of the share of the cause's complaints that contain the word. Ties go to the newest
   complaint.
-- **Areas to act on**, each with the number behind it: the fix-first attributes of the
+- **Areas to act on**, each with the number behind it: first the sustained declines (trends and
+  year-on-year changes for the worse, analytics.trends), then the fix-first attributes of the
   importance–performance grid (most important first), the SERVQUAL dimensions whose gap 5 falls
-  short (largest shortfall first, at most MAX_GAPS), the complaint causes whose share rose
-  significantly (two-proportion z-test, p < 0.05) and the branches whose NPS fell significantly
-  (|Δ| > 1.96·SE_Δ), both against the month before.
+  short (largest shortfall first, at most MAX_GAPS), the complaint causes whose count rose
+  significantly (exact conditional test) and the branches whose NPS fell significantly (adjusted
+  Wald), both against the month before. Every test of the review is one Benjamini–Hochberg family
+  (changes.adjust_family) and nothing below the minimum n is named.
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from analytics.changes import Change, complaints_headline, csi_headline, negative_share_headline, nps_headline
+from analytics.changes import (
+    Change, Family, adjust_family, complaints_headline, csi_headline, negative_share_headline, nps_headline
+)
 from analytics.complaints import (
     ComplaintCounts, cause_pareto, complaint_counts, complaint_volume_change, rising_causes
 )
@@ -36,13 +40,15 @@ from analytics.gaps import Gap1Result, Gap5Result, GapModel, gap1, gap5, gap_mod
 from analytics.memo import shared_results
 from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.sentiment import ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
+from analytics.stats import MIN_N
+from analytics.trends import find_trends
 from store.query import fetch_df, number
 
 # The story's sections in the order the page and the report tell them; each is a heading id.
 SECTIONS = ("headlines", "csi", "gaps", "nps", "complaints", "sentiment", "verbatims", "actions")
 HEADLINE_METRICS = ("nps", "csi", "complaints", "negative_share")
 VERBATIM_KINDS = ("most_negative", "most_positive", "common_theme")
-ACTION_KINDS = ("fix_first", "gap", "rising_cause", "branch_nps")
+ACTION_KINDS = ("trend", "year_on_year", "fix_first", "gap", "rising_cause", "branch_nps")
 MAX_GAPS = 2
 MAX_PER_KIND = 3
 
@@ -111,6 +117,8 @@ class Action:
     perception, n = expectation–perception pairs. rising_cause: value = share now, reference =
     share last month, detail = complaints of the cause now, n = complaints with a cause now.
     branch_nps: value = NPS now, reference = NPS last month, detail = Δ, n = responses now.
+    trend / year_on_year: `finding` is the trends row (analytics.trends.COLUMNS, with q_value);
+    value = the last month's figure, reference = the first's, detail = the change.
     """
 
     kind: str
@@ -121,6 +129,8 @@ class Action:
     n: int
     p_value: float | None = None
     weights: str | None = None
+    q_value: float | None = None
+    finding: dict | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +151,7 @@ class MonthReview:
     sentiment_trend: pd.DataFrame = field(repr=False)  # sentiment_by month, 12 months
     verbatims: tuple[Verbatim, ...] = ()
     actions: tuple[Action, ...] = ()
+    family: Family | None = field(default=None, repr=False)  # every test of the review, adjusted together
 
     def headline(self, metric: str) -> Headline:
         return next(h for h in self.headlines if h.metric == metric)
@@ -180,25 +191,35 @@ def review_parts(month: str, filters: Filters = Filters()) -> tuple[tuple, ...]:
         (gap5, current), (gap1, current), (standards_gaps, current),
         (cause_pareto, current), (representative_verbatims, current),
         (sentiment_by, window, "month"), (rising_causes, current, previous),
-        (nps_change_by, current, previous, "branch"), (nps_trend, window),
+        (nps_change_by, current, previous, "branch"), (nps_trend, window), (find_trends, current),
     )
 
 
 def review_of(month: str, filters: Filters, headlines: ReviewHeadlines, five: Gap5Result, one: Gap1Result,
               standards: pd.DataFrame, causes: pd.DataFrame, verbatims: tuple[Verbatim, ...],
               sentiment_trend: pd.DataFrame, rising: pd.DataFrame, branches: pd.DataFrame,
-              trend: pd.DataFrame) -> MonthReview:
-    """The MonthReview from the results of review_parts(month, filters), in their order."""
+              trend: pd.DataFrame, trends: pd.DataFrame) -> MonthReview:
+    """The MonthReview from the results of review_parts(month, filters), in their order: every test
+    the review chooses among adjusted as one family (changes.adjust_family)."""
     current, previous, last_year = _periods(month, filters)
     csi = headlines.csi
+    raw = headlines.headlines
+    family = adjust_family([c for h in raw for c in (h.vs_previous, h.vs_last_year)],
+                           {"trends": trends,
+                            "attributes": compare_attributes(csi.current.attributes, csi.previous.attributes),
+                            "causes": rising, "branches": branches})
+    adjusted = iter(family.changes)
+    adjusted_headlines = tuple(Headline(h.metric, next(adjusted), next(adjusted)) for h in raw)
     grid = quadrants(csi.current.attributes, csi.current.weights)
     gaps = gap_model_of(five, one, standards)
     return MonthReview(
-        month=month, current=current, previous=previous, last_year=last_year, headlines=headlines.headlines,
-        csi=csi, attributes=compare_attributes(csi.current.attributes, csi.previous.attributes), grid=grid,
-        gaps=gaps, nps_trend=trend, counts=headlines.counts, causes=causes, rising=rising,
+        month=month, current=current, previous=previous, last_year=last_year, headlines=adjusted_headlines,
+        csi=csi, attributes=family.tables["attributes"], grid=grid,
+        gaps=gaps, nps_trend=trend, counts=headlines.counts, causes=causes, rising=family.tables["causes"],
         sentiment_trend=sentiment_trend, verbatims=verbatims,
-        actions=areas_to_act_on(grid, gaps, rising, branches))
+        actions=areas_to_act_on(grid, gaps, family.tables["causes"], family.tables["branches"],
+                                family.tables["trends"]),
+        family=family)
 
 
 def _periods(month: str, filters: Filters) -> tuple[Filters, Filters, Filters]:
@@ -282,34 +303,52 @@ def _text_or_none(value) -> str | None:
 # -- areas to act on ----------------------------------------------------------------------------------
 
 def areas_to_act_on(grid: ImportancePerformance, gaps: GapModel, rising: pd.DataFrame,
-                    branches: pd.DataFrame) -> tuple[Action, ...]:
-    """Fix-first attributes, shortfall gaps, significantly rising causes, branches whose NPS fell.
+                    branches: pd.DataFrame, trends: pd.DataFrame | None = None,
+                    min_n: int = MIN_N) -> tuple[Action, ...]:
+    """Sustained declines, fix-first attributes, shortfall gaps, rising causes, branches whose NPS fell.
 
-    grid: csi.quadrants; gaps: gaps.gap_model; rising: complaints.rising_causes; branches:
-    nps.nps_change_by(column='branch'). Every fix-first attribute is listed (as the CSI page lists
-    them); the other kinds keep their most pressing MAX_PER_KIND items (MAX_GAPS for gaps).
+    trends: analytics.trends.find_trends after changes.adjust_family (its 'significant' is the
+    family's verdict); grid: csi.quadrants; gaps: gaps.gap_model; rising: complaints.rising_causes;
+    branches: nps.nps_change_by(column='branch'), both after the family adjustment when the review
+    made one. Declines come first, the largest first; every fix-first attribute with at least
+    min_n ratings is listed (as the CSI page lists them); gaps need min_n pairs; the other kinds
+    keep their most pressing MAX_PER_KIND items (MAX_GAPS for gaps). Nothing too few is named.
     """
     actions: list[Action] = []
+    if trends is not None and len(trends) and "significant" in trends.columns:
+        worse = trends[trends["significant"].astype(bool)]
+        worse = worse[pd.Series([(m == "complaints") == (d == "up") for m, d in zip(worse["metric"], worse["direction"])],
+                                index=worse.index, dtype=bool)]
+        worse = worse.sort_values(["size", "kind"], ascending=[False, True])
+        actions += [Action(str(row["kind"]), str(row["subject"]) if row["subject"] is not None else "",
+                           float(row["last_value"]), float(row["first_value"]), float(row["delta"]), int(row["n"]),
+                           p_value=number(row["p_value"]), q_value=number(row["q_value"]), finding=row.to_dict())
+                    for _, row in worse.iterrows()]
     if grid.importance_mean is not None:
-        fix = grid.table[grid.table["quadrant"] == "fix_first"].sort_values(["importance", "attribute"],
-                                                                           ascending=[False, True])
+        fix = grid.table[(grid.table["quadrant"] == "fix_first") & (grid.table["n"] >= min_n)]
+        fix = fix.sort_values(["importance", "attribute"], ascending=[False, True])
         actions += [Action("fix_first", str(row.attribute), float(row.satisfaction), grid.satisfaction_mean,
                            float(row.importance), int(row.n), weights=grid.weights)
                     for row in fix.itertuples(index=False)]
     dimensions = gaps.gap5.dimensions
     if len(dimensions):
-        short = dimensions[dimensions["gap"] < 0].sort_values(["gap", "dimension"])
+        short = dimensions[(dimensions["gap"] < 0) & (dimensions["n"] >= min_n)].sort_values(["gap", "dimension"])
         actions += [Action("gap", str(row.dimension), float(row.gap), float(row.expectation),
                            float(row.perception), int(row.n))
                     for row in short.head(MAX_GAPS).itertuples(index=False)]
     if len(rising):
         total = int(rising["count_now"].sum())
-        up = rising[rising["rising"].astype(bool)]
+        up = rising[rising["significant"].astype(bool) & (rising["count_now"] > rising["count_before"])]
+        if "too_few" in up.columns:
+            up = up[~up["too_few"].astype(bool)]
         actions += [Action("rising_cause", str(row.cause), float(row.share_now), number(row.share_before),
-                           float(row.count_now), total, p_value=number(row.p_value))
+                           float(row.count_now), total, p_value=number(row.p_value),
+                           q_value=number(getattr(row, "q_value", None)),
+                           finding={"count_before": int(row.count_before)})
                     for row in up.head(MAX_PER_KIND).itertuples(index=False)]
     if len(branches):
         fell = branches[branches["significant"] & (branches["delta"] < 0) & branches["branch"].notna()]
+        fell = fell[(fell["n"] >= min_n) & (fell["n_before"] >= min_n)]
         fell = fell.sort_values(["delta", "branch"])
         actions += [Action("branch_nps", str(row.branch), float(row.score), number(row.score_before),
                            float(row.delta), int(row.n))

@@ -12,7 +12,7 @@ import pandas as pd
 from analytics.filters import FilterError, Filters, tallied, where_sql
 from analytics.memo import shared
 from analytics.stats import (
-    ProportionTest, WelchTest, mean_interval, two_proportion_z_test, welch_t_test, wilson_interval
+    ProportionTest, WelchTest, bounded_mean_interval, two_proportion_z_test, welch_t_test, wilson_interval
 )
 from store.query import count, fetch_df, fetch_record, number
 from store.sums import SENTIMENT_MEASURES, month_key_sql, month_label
@@ -130,7 +130,8 @@ def _tally_rows(filters: Filters, source: str) -> tuple[str, dict]:
 class SentimentResult:
     """Mean polarity and the shares of negative (< −0.05) and positive (> 0.05) texts, with n.
 
-    mean's 95% interval by Student's t; the shares' by Wilson's score interval. None when n = 0.
+    mean's 95% interval by Student's t, bounded to [−1, 1]; the shares' by Wilson's score interval.
+    None when n = 0.
     """
 
     n: int
@@ -153,7 +154,7 @@ class SentimentResult:
         if n == 0:
             return cls(0, None, None, None, None, 0, None, None, None, 0, None, None, None)
         mean, sd = number(mean), number(sd)
-        interval = mean_interval(mean, sd, n)
+        interval = bounded_mean_interval(mean, sd, n, -1.0, 1.0)
         neg, pos = wilson_interval(negative, n), wilson_interval(positive, n)
         return cls(n, mean, sd, interval.low, interval.high, negative, negative / n, neg.low, neg.high,
                    positive, positive / n, pos.low, pos.high)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from scipy import stats as scipy_stats
 
 ALPHA = 0.05
@@ -78,9 +80,10 @@ def welch_t_test(mean1: float | None, sd1: float | None, n1: int,
     v1, v2 = float(sd1) ** 2 / n1, float(sd2) ** 2 / n2
     if v1 + v2 == 0:
         return WelchTest(diff, None, None, None, False, n1, n2)
-    t = diff / math.sqrt(v1 + v2)
     df = (v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
-    p = float(2 * scipy_stats.t.sf(abs(t), df))
+    result = scipy_stats.ttest_ind_from_stats(float(mean1), float(sd1), n1, float(mean2), float(sd2), n2,
+                                              equal_var=False)
+    t, p = float(result.statistic), float(result.pvalue)
     return WelchTest(diff, t, df, p, p < alpha, n1, n2)
 
 
@@ -202,14 +205,230 @@ def wilson_interval(x: int, n: int, level: float = 0.95) -> Interval:
              {1 + \frac{z^2}{n}}
 
     Reference: E. B. Wilson (1927), "Probable inference, the law of succession, and statistical
-    inference", JASA 22, 209–212. Unlike the normal interval it stays inside [0, 1] and is usable
-    for shares of 0 or 1. None bounds when n = 0.
+    inference", JASA 22, 209–212; computed by scipy.stats.binomtest(x, n).proportion_ci(method="wilson").
+    Unlike the normal interval it stays inside [0, 1] and is usable for shares of 0 or 1, and it is
+    never of zero width (one text out of one: 20.7% to 100%). None bounds when n = 0.
     """
+    n, x = int(n or 0), int(x or 0)
     if not n:
         return Interval(None, None)
+    interval = scipy_stats.binomtest(x, n).proportion_ci(confidence_level=level, method="wilson")
+    return Interval(max(0.0, float(interval.low)), min(1.0, float(interval.high)))
+
+
+# -- the minimum n -------------------------------------------------------------------------------------
+
+# DESIGN.md, "Minimum n": the one setting. Below it a figure is "too few to judge" and carries no
+# change marker, headline, finding, "fix first" or chart title's claim. `python -m analytics summary
+# --min-n` overrides it for one run; pages show it.
+MIN_N = 30
+
+
+def too_few(n: int | None, min_n: int = MIN_N) -> bool:
+    """Whether a figure from n responses (ratings, texts, complaints) is below the minimum n."""
+    return int(n or 0) < int(min_n)
+
+
+# -- NPS by the adjusted-Wald method -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NpsInterval:
+    """The adjusted-Wald estimate of NPS (points), its standard error and 95% interval."""
+
+    adjusted: float | None  # 100·(p₊' − p₋')
+    se: float | None  # points
+    low: float | None
+    high: float | None
+
+
+def nps_adjusted_wald(promoters: int, detractors: int, n: int, level: float = 0.95) -> NpsInterval:
+    r"""Interval of NPS by the adjusted-Wald method (DESIGN.md, "NPS").
+
+    .. math::
+
+        n' = n + 3, \quad p_+' = \frac{P + 3/4}{n'}, \quad p_-' = \frac{D + 3/4}{n'}, \quad
+        SE = \sqrt{\frac{p_+' + p_-' - (p_+' - p_-')^2}{n'}}
+
+    and the interval 100·((p₊' − p₋') ± z·SE), clipped to [−100, 100]. Adding three responses (¾ a
+    promoter, ¾ a detractor, 1½ passives) keeps the interval honest at small n: three detractors
+    give −100 with an interval from −100 to +6.6, never "± 0".
+
+    Reference: D. Rocks (2016), "Interval Estimation for the 'Net Promoter Score'", The American
+    Statistician 70(4), 365–372. None when n = 0 (nothing to estimate).
+    """
+    n, promoters, detractors = int(n or 0), int(promoters or 0), int(detractors or 0)
+    if n <= 0:
+        return NpsInterval(None, None, None, None)
     z = Z_95 if level == 0.95 else float(scipy_stats.norm.ppf((1 + level) / 2))
-    p = x / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+    n_adj = n + 3
+    p_plus, p_minus = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
+    estimate = p_plus - p_minus
+    se = math.sqrt(max(p_plus + p_minus - estimate ** 2, 0.0) / n_adj)
+    return NpsInterval(100.0 * estimate, 100.0 * se, max(-100.0, 100.0 * (estimate - z * se)),
+                       min(100.0, 100.0 * (estimate + z * se)))
+
+
+@dataclass(frozen=True)
+class NpsDifferenceTest:
+    """NPS₁ − NPS₂ as shown (raw scores) and its test on the adjusted-Wald estimates."""
+
+    diff: float | None
+    z: float | None
+    p_value: float | None
+    significant: bool
+
+
+def nps_difference_test(promoters1: int, detractors1: int, n1: int, promoters2: int, detractors2: int, n2: int,
+                        alpha: float = ALPHA) -> NpsDifferenceTest:
+    r"""Whether two NPS differ, tested consistently with the adjusted-Wald interval.
+
+    .. math::
+
+        z = \frac{100(p_{+,1}' - p_{-,1}') - 100(p_{+,2}' - p_{-,2}')}{\sqrt{SE_1^2 + SE_2^2}}
+
+    with a two-sided normal p-value (Rocks 2016, section 4: the adjusted-Wald difference of two
+    independent NPS). `diff` is the difference of the raw scores, the one a page shows; a change
+    whose adjusted difference has the other sign is never marked (the adjustment pulls a tiny
+    sample toward 0 and could otherwise turn the arrow around). No test (p None) when either n = 0.
+    """
+    first, second = nps_adjusted_wald(promoters1, detractors1, n1), nps_adjusted_wald(promoters2, detractors2, n2)
+    if first.adjusted is None or second.adjusted is None:
+        return NpsDifferenceTest(None, None, None, False)
+    diff = 100.0 * (promoters1 - detractors1) / n1 - 100.0 * (promoters2 - detractors2) / n2
+    adjusted = first.adjusted - second.adjusted
+    se = math.sqrt(first.se ** 2 + second.se ** 2)
+    z = adjusted / se
+    p = float(2 * scipy_stats.norm.sf(abs(z)))
+    same_sign = diff * adjusted > 0
+    return NpsDifferenceTest(diff, z, p, p < alpha and same_sign)
+
+
+def bounded_mean_interval(mean: float | None, sd: float | None, n: int, low: float, high: float,
+                          level: float = 0.95) -> Interval:
+    """mean_interval clipped to the scale [low, high] (a CSI between 0 and 100, polarity in [−1, 1])."""
+    interval = mean_interval(mean, sd, n, level)
+    if interval.low is None:
+        return interval
+    return Interval(max(low, interval.low), min(high, interval.high))
+
+
+# -- tests as a family -------------------------------------------------------------------------------
+
+def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
+    r"""q-values of a family of tests by the Benjamini–Hochberg step-up procedure.
+
+    .. math::
+
+        q_{(i)} = \min_{j \ge i} \min\!\left(1, \frac{m}{j}\, p_{(j)}\right)
+
+    over the m p-values that exist (None stays None: a comparison without a test is not a member
+    of the family). A change is marked when q < 0.05: the expected share of false markers among
+    those shown stays at most 5%, and when nothing changed at all the chance of any marker is at
+    most 5%. Computed by scipy.stats.false_discovery_control(method="bh").
+
+    Reference: Y. Benjamini & Y. Hochberg (1995), "Controlling the false discovery rate", JRSS B 57,
+    289–300.
+    """
+    present = [i for i, p in enumerate(p_values) if p is not None and not math.isnan(p)]
+    q: list[float | None] = [None] * len(p_values)
+    if present:
+        adjusted = scipy_stats.false_discovery_control([float(p_values[i]) for i in present], method="bh")
+        for i, value in zip(present, adjusted):
+            q[i] = float(value)
+    return q
+
+
+# -- trends ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrendTest:
+    """A monthly series' monotonic trend: Kendall's τ against time, its p, and Sen's slope per month."""
+
+    k: int  # months in the series
+    tau: float | None
+    p_value: float | None
+    slope: float | None
+    slope_low: float | None
+    slope_high: float | None
+
+
+def mann_kendall(values: list[float]) -> TrendTest:
+    r"""Mann–Kendall trend test of a series in time order, with the Theil–Sen slope and its interval.
+
+    .. math::
+
+        S = \sum_{i < j} \operatorname{sgn}(x_j - x_i), \qquad
+        \tau = S / \binom{k}{2} \ \text{(tie-corrected as Kendall's } \tau_b)
+
+    The test is Kendall's rank correlation between the values and their months (exact p for short
+    series without ties, else the normal approximation with the tie correction), so it needs no
+    normality and is not moved by one odd month. The slope is the median of the pairwise slopes
+    (x_j − x_i)/(j − i), per month, with its 95% interval.
+
+    References: H. B. Mann (1945), "Nonparametric tests against trend", Econometrica 13, 245–259;
+    M. G. Kendall (1975), Rank Correlation Methods; P. K. Sen (1968), JASA 63, 1379–1389. Computed by
+    scipy.stats.kendalltau and scipy.stats.theilslopes. No test (None) below 4 values, whose
+    smallest possible p is above 0.05 anyway.
+    """
+    clean = [float(v) for v in values]
+    k = len(clean)
+    if k < 4 or len(set(clean)) < 2:
+        return TrendTest(k, None, None, None, None, None)
+    months = list(range(k))
+    result = scipy_stats.kendalltau(months, clean)
+    p = float(result.pvalue)
+    if p >= ALPHA:
+        # the slope's interval is shown only beside a trend that passed; the slope itself (the
+        # median of the pairwise slopes, as theilslopes) still ranks and sizes the others
+        i, j = np.triu_indices(k, 1)
+        values = np.asarray(clean)
+        return TrendTest(k, float(result.statistic), p, float(np.median((values[j] - values[i]) / (j - i))),
+                         None, None)
+    sen = scipy_stats.theilslopes(clean, months, 0.95)
+    return TrendTest(k, float(result.statistic), p, float(sen.slope), float(sen.low_slope), float(sen.high_slope))
+
+
+# -- time to an event with open cases ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KaplanMeier:
+    """The Kaplan–Meier median of a duration with some cases still open (censored)."""
+
+    n: int
+    n_events: int
+    n_censored: int
+    median: float | None  # None when fewer than half are known to have ended
+
+
+def kaplan_meier_median(durations, ended) -> KaplanMeier:
+    r"""Median duration by the Kaplan–Meier (product-limit) estimator, open cases censored.
+
+    .. math::
+
+        \hat S(t) = \prod_{t_i \le t} \left(1 - \frac{d_i}{r_i}\right)
+
+    with d_i cases ending at t_i and r_i still open just before it. The median is the smallest t
+    with Ŝ(t) ≤ ½; where Ŝ equals ½ exactly up to the next ending, the midpoint of the two (so without
+    open cases it is the ordinary median). A case still open counts as at risk up to its time so
+    far, so a backlog of slow cases lengthens the median instead of vanishing from it.
+
+    Reference: E. L. Kaplan & P. Meier (1958), "Nonparametric estimation from incomplete
+    observations", JASA 53, 457–481; the median's convention is that of R's survival::survfit.
+    """
+    times = np.asarray(durations, dtype=float)
+    events = np.asarray(ended, dtype=bool)
+    n, n_events = len(times), int(events.sum())
+    if not n_events:
+        return KaplanMeier(n, 0, n, None)
+    ordered = np.sort(times)
+    event_times, deaths = np.unique(times[events], return_counts=True)
+    at_risk = n - np.searchsorted(ordered, event_times, side="left")  # still open just before each time
+    survival = np.cumprod(1.0 - deaths / at_risk)
+    reached = np.flatnonzero(survival <= 0.5 + 1e-12)
+    if not len(reached):
+        return KaplanMeier(n, n_events, n - n_events, None)
+    first = int(reached[0])
+    median = float(event_times[first])
+    if abs(survival[first] - 0.5) <= 1e-12 and first + 1 < len(event_times):
+        median = (median + float(event_times[first + 1])) / 2
+    return KaplanMeier(n, n_events, n - n_events, median)

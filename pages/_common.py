@@ -310,6 +310,16 @@ def masked_id(value) -> str | None:
     return mask_id(value) if presenting() else value
 
 
+def show_coloured_table(cells: pd.DataFrame, styles: pd.DataFrame) -> None:
+    """A table of ready-made text cells with a CSS style per cell (the branch league): no customer data
+    in it, so nothing to mask; drawn static in presentation mode, like every other table."""
+    styled = cells.style.apply(lambda _: styles, axis=None)
+    if presenting():
+        st.table(styled, hide_index=True)
+        return
+    st.dataframe(styled, hide_index=True, width="stretch")
+
+
 def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[str, str] | None = None,
                height: int | None = None, row_height: int | None = None) -> None:
     """A table with translated headers: `columns` maps a column to its label key, in display order.

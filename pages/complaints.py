@@ -33,12 +33,15 @@ pareto = pareto_of_rising(rising)
 if not resolution.current.n:
     no_data("empty.what.complaints", chosen)
 headlines = changes.resolution_headlines(resolution)
-tiles = (changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
-                                                              now, before)),
-         headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"])
+# the tiles and the causes are one family of tests: the rising chart picks among the causes
+family = changes.adjust_family(
+    [changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n, now, before)),
+     headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"]], {"causes": rising})
+tiles, rising = family.changes, family.tables["causes"]
 for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:
         show_change(tile, vs)
+st.caption(findings.family_note(family, lang))
 
 show_chart(charts.pareto(pareto, language=lang, title=findings.pareto_title(pareto, lang)),
            empty="empty.what.causes")
@@ -64,6 +67,6 @@ with left:
     st.metric(t("metric.repeat"), value, border=True)
     st.caption(detail)
 with right:
-    estimate = iceberg(counts.n, share)
+    estimate = iceberg(counts, share)
     show_chart(charts.iceberg(estimate, language=lang, title=findings.iceberg_title(estimate, lang)),
                empty="empty.what.complaints")

@@ -44,8 +44,11 @@ with right:
 change, trend = load(csi_change_with_trend, now, other, trend_window(now))
 if not change.current.n:
     no_data("empty.what.csi", chosen)
-headline = changes.csi_headline(change)
-attributes = compare_attributes(change.current.attributes, change.previous.attributes)
+# the tile and the attributes are one family of tests: the chart's title picks among them
+family = changes.adjust_family([changes.csi_headline(change)],
+                               {"attributes": compare_attributes(change.current.attributes,
+                                                                 change.previous.attributes)})
+headline, attributes = family.changes[0], family.tables["attributes"]
 
 tile, statement = st.columns([1, 3])
 with tile:
@@ -53,6 +56,7 @@ with tile:
 with statement:
     st.markdown(f"**{findings.change_sentence(headline, lang, vs)}**")
     st.markdown(findings.weights_statement(change.current.weights, lang))
+    st.caption(findings.family_note(family, lang))
 
 draw = {"radar": charts.attribute_radar, "bars": charts.attribute_bars, "line": charts.attribute_profile}[view]
 show_chart(draw(attributes, title=findings.attribute_comparison_title(attributes, lang, vs),

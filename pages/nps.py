@@ -24,10 +24,15 @@ change, trend, by_touchpoint, by_branch, verbatims = load_all(
     call(nps_change_by, now, before, "branch"), call(detractor_verbatims, now, 50))
 if not change.current.n:
     no_data("empty.what.nps", chosen)
-headline = changes.nps_headline(change)
-for column, tile in zip(st.columns(3), (headline, *findings.nps_mix_headlines(change))):
+# the tiles, touchpoints and branches are one family of tests: the charts pick among them
+family = changes.adjust_family([changes.nps_headline(change), *findings.nps_mix_headlines(change)],
+                               {"touchpoints": by_touchpoint, "branches": by_branch})
+headline = family.changes[0]
+by_touchpoint, by_branch = family.tables["touchpoints"], family.tables["branches"]
+for column, tile in zip(st.columns(3), family.changes):
     with column:
         show_change(tile, vs)
+st.caption(findings.family_note(family, lang))
 
 show_chart(charts.nps_mix(trend, language=lang,
                           title=findings.change_sentence(headline, lang, vs)), empty="empty.what.nps")

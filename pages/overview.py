@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import changes
-from analytics.complaints import complaint_trend, complaint_volume_change, resolution_change, rising_causes
-from analytics.csi import compare_attributes, csi_change_with_trend
+from analytics.complaints import complaint_trend, resolution_change, rising_causes
+from analytics.csi import csi_change_with_trend
 from analytics.filters import trend_window
 from analytics.nps import nps_change, nps_change_by, nps_trend
+from analytics.overview import overview_family
 from analytics.sentiment import sentiment_by, sentiment_change
+from analytics.trends import find_trends
 from pages._common import call, language, load_all, require_router, show_change, show_chart, show_findings, t
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -23,26 +24,27 @@ st.caption(t("page.period", period=chosen.period(), vs=vs))
 
 window = trend_window(now)
 # the longest first
-((csi, csi_monthly), nps, resolution, sentiment, rising, branches, nps_monthly, complaints_monthly,
+((csi, csi_monthly), nps, resolution, sentiment, trends, rising, branches, nps_monthly, complaints_monthly,
  sentiment_monthly) = load_all(
     call(csi_change_with_trend, now, before, window), call(nps_change, now, before),
-    call(resolution_change, now, before),
-    call(sentiment_change, now, before), call(rising_causes, now, before), call(nps_change_by, now, before, "branch"),
+    call(resolution_change, now, before), call(sentiment_change, now, before), call(find_trends, now),
+    call(rising_causes, now, before), call(nps_change_by, now, before, "branch"),
     call(nps_trend, window), call(complaint_trend, window), call(sentiment_by, window, "month"))
 if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.current.n)):
     no_data("empty.what.feedback", chosen)
 
-headlines = (changes.nps_headline(nps), changes.csi_headline(csi),
-             changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
-                                                                  now, before)),
-             changes.negative_share_headline(sentiment))
+# every test on this page, adjusted together: what changed picks among them all
+family = overview_family(nps, csi, resolution, sentiment, rising, branches, trends, now, before)
+headlines = family.changes
 for column, headline in zip(st.columns(len(headlines)), headlines):
     with column:
-        show_change(headline, vs)
+        # the negative share pools survey comments, NPS comments and complaint descriptions: it says so
+        show_change(headline, vs, detail=findings.tile_detail(headline, lang, t("sentiment.pooled"))
+                    if headline.metric == "negative_share" else None)
 
 st.subheader(t("overview.what_changed"))
-show_findings(findings.what_changed(compare_attributes(csi.current.attributes, csi.previous.attributes),
-                                    rising, branches, lang, vs))
+show_findings(findings.what_changed(family, lang, vs))
+st.caption(findings.family_note(family, lang))
 
 st.subheader(t("overview.trends"))
 left, right = st.columns(2)

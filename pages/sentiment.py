@@ -23,9 +23,11 @@ now, before = chosen.current, chosen.comparison
 
 st.title(t("sentiment.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
-source = st.segmented_control(t("sentiment.source"), (ALL_SOURCES, *SOURCES), key=keys.SENTIMENT_SOURCE,
+# by source by default: complaint descriptions are negative by nature and would swamp the survey's
+# comments if pooled; "all" is offered, and its tiles say they pool the three
+source = st.segmented_control(t("sentiment.source"), (*SOURCES, ALL_SOURCES), key=keys.SENTIMENT_SOURCE,
                               bind="query-params",
-                              default=ALL_SOURCES, required=True, format_func=labels("source"))
+                              default=next(iter(SOURCES)), required=True, format_func=labels("source"))
 
 change, trend, by_branch, by_source = load_all(
     call(sentiment_change, now, before, source), call(sentiment_by, trend_window(now), "month", source),
@@ -36,7 +38,8 @@ polarity, negative = changes.polarity_headline(change), changes.negative_share_h
 tiles = st.columns([1, 1, 2])
 for column, tile in zip(tiles, (polarity, negative)):
     with column:
-        show_change(tile, vs)
+        show_change(tile, vs, detail=findings.tile_detail(tile, lang, t("sentiment.pooled") if source == ALL_SOURCES
+                                                          else None))
 with tiles[2]:
     st.markdown(t("sentiment.how_scored"))
 

@@ -763,11 +763,15 @@ def group_nps(table: pd.DataFrame, column: str, *, title: str, language: str) ->
         return None
     labels = [str(v) if v is not None else translate("fmt.unknown", language) for v in order[column]]
     scores = order["score"].astype(float).tolist()
-    margins = [m or 0.0 for m in _none_if_nan(order["moe95"])]
+    # the adjusted-Wald interval is not centred on the score: its two arms are drawn apart
+    highs = [h if h is not None else s for s, h in zip(scores, _none_if_nan(order["ci_high"]))]
+    lows = [lo if lo is not None else s for s, lo in zip(scores, _none_if_nan(order["ci_low"]))]
+    margins = [h - s for s, h in zip(scores, highs)]
     fig = _figure(title, translate("chart.group_nps_note", language), 60 + 40 * len(order), legend=False)
     fig.add_trace(go.Bar(
         y=labels, x=scores, orientation="h", marker_color=COLORS["current"],
-        error_x=dict(type="data", array=margins, color=COLORS["neutral"], thickness=1.5, width=4),
+        error_x=dict(type="data", symmetric=False, array=margins, arrayminus=[s - lo for s, lo in zip(scores, lows)],
+                     color=COLORS["neutral"], thickness=1.5, width=4),
         customdata=order[column].tolist(), name=translate("metric.nps", language),
         hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
     ends = [max(s + m, 0.0) + 3 for s, m in zip(scores, margins)]
@@ -923,13 +927,13 @@ def resolution_histogram(table: pd.DataFrame, sla_hours: float, *, title: str, l
 
 
 def iceberg(data, *, title: str, language: str, height: int = 420) -> go.Figure:
-    """The complaint iceberg: the complaints above the waterline, the silent dissatisfied below it.
+    """The complaint iceberg: the complaining customers above the waterline, the silent dissatisfied below it.
 
     A diagram, not a plot: the tip's area is to scale with the part under water (capped so it
     stays drawable), and both numbers are written on it. The two shapes' traces carry their counts
     (customdata) for tests.
     """
-    visible = int(data.n_complaints)
+    visible = int(data.n_complainants)
     if visible == 0:
         return None
     below = max(float(data.silent_dissatisfied or 0.0) - visible, 0.0)
@@ -1011,12 +1015,9 @@ def gap1_items(gap, *, title: str, language: str) -> go.Figure | None:
 # -- the trends each page shows, from the analytics frames as they come ------------------------------
 
 def nps_trend(trend: pd.DataFrame, *, title: str, language: str, height: int = 360, wide: bool = False) -> go.Figure:
-    """nps.nps_trend: the score per month with its 95% margin (score ± 1.96·SE)."""
-    lows = [None if s is None or m is None else s - m for s, m in zip(_none_if_nan(trend["score"]),
-                                                                       _none_if_nan(trend["moe95"]))]
-    highs = [None if s is None or m is None else s + m for s, m in zip(_none_if_nan(trend["score"]),
-                                                                        _none_if_nan(trend["moe95"]))]
-    return interval_trend(trend["month"], trend["score"], lows, highs, trend["n"], title=title,
+    """nps.nps_trend: the score per month with its adjusted-Wald 95% interval (Rocks 2016)."""
+    return interval_trend(trend["month"], trend["score"], _none_if_nan(trend["ci_low"]),
+                          _none_if_nan(trend["ci_high"]), trend["n"], title=title,
                           y_title=translate("axis.nps", language), language=language, value_format="signed",
                           height=height, wide=wide)
 

@@ -11,25 +11,42 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.changes import BAD, GOOD, HIGHER, LOWER, METRICS, NEUTRAL, Change
+from analytics.changes import BAD, GOOD, HIGHER, LOWER, METRICS, NEUTRAL, Change, Family, gated
 from analytics.complaints import ComplaintIceberg, ResolutionStats
 from analytics.csi import ImportancePerformance
 from analytics.gaps import Gap5Result
 from analytics.nps import NpsChange
-from analytics.stats import two_proportion_z_test
+from analytics.stats import two_proportion_z_test, wilson_interval
 from presentation.formats import (
     fmt_count, fmt_date, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 )
 from presentation.i18n import translate
+from analytics.stats import MIN_N
 from store.query import number
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A generated sentence and whether what it reports is good, bad or neither."""
+    """A generated sentence and whether what it reports is good, bad or neither.
+
+    A finding that reports a marked change also says what it is about (for `summary --json`):
+    kind (trend, year_on_year, change, attribute, cause, branch), subject (a branch, region,
+    attribute or cause; None for the whole selection), metric, direction, p, q and n.
+    """
 
     text: str
     tone: str = NEUTRAL
+    kind: str | None = None
+    subject: str | None = None
+    metric: str | None = None
+    direction: str | None = None
+    p: float | None = None
+    q: float | None = None
+    n: int | None = None
+
+    def record(self) -> dict:
+        return {"kind": self.kind, "subject": self.subject, "metric": self.metric, "direction": self.direction,
+                "p": self.p, "q": self.q, "n": self.n, "sentence": self.text}
 
 
 # -- how a figure reads ----------------------------------------------------------------------------
@@ -90,6 +107,8 @@ def change_sentence(change: Change, language: str, vs: str, subject: str | None 
     value = fmt_value(change.metric, change.value, language)
     if change.value is None:
         return translate("finding.no_data", language, metric=subject)
+    if change.too_few:
+        return translate("finding.too_few", language, metric=subject, value=value, n=fmt_n(change.n, language))
     if change.delta is None or change.previous is None:
         return translate("finding.no_comparison", language, metric=subject, value=value, vs=vs)
     values = dict(metric=subject, value=value, vs=vs, amount=fmt_amount(change.metric, change.delta, language),
@@ -116,6 +135,8 @@ def verdict(change: Change, language: str) -> str:
         return ""
     if not change.tested:
         return translate("tile.untested", language)
+    if change.too_few:
+        return translate("tile.too_few", language, n=fmt_n(change.n, language))
     key = "tile.significant" if change.significant else "tile.not_significant"
     p = "" if change.p_value is None else translate("tile.p", language, p=_fmt_p(change.p_value))
     return translate(key, language, p=p)
@@ -127,22 +148,113 @@ def _fmt_p(p: float) -> str:
 
 # -- what changed -----------------------------------------------------------------------------------
 
-def what_changed(attributes: pd.DataFrame, rising: pd.DataFrame, branches: pd.DataFrame,
-                 language: str, vs: str) -> list[Finding]:
-    """The bullets of the overview, in order: attributes, complaint causes, branches.
+def _tone(metric: str, direction: str | None) -> str:
+    if direction is None:
+        return NEUTRAL
+    return GOOD if (direction == "up") == (METRICS[metric][1] == HIGHER) else BAD
 
-    attributes: csi.compare_attributes; rising: complaints.rising_causes; branches:
-    nps.nps_change_by(column='branch'). Each part names the largest significant drop (bad) and
-    rise (good); without one it says so plainly, naming the largest difference as not significant.
+
+def fmt_q(q: float | None, language: str) -> str:
+    if q is None:
+        return ""
+    return translate("tile.q", language, q="< 0.001" if q < 0.001 else f"{q:.3f}").replace("= <", "<")
+
+
+def subject_name(scope: str, subject: str | None, language: str) -> str:
+    if scope == "all" or subject is None:
+        return translate("finding.subject_all", language)
+    if scope == "region":
+        return translate("finding.subject_region", language, name=subject)
+    return str(subject)
+
+
+def trend_findings(trends: pd.DataFrame, language: str) -> list[Finding]:
+    """The trends and year-on-year changes that passed the family's test, bad news first, then by
+    size (trends.find_trends' rows after changes.adjust_family)."""
+    if trends is None or trends.empty:
+        return []
+    passed = trends[trends["significant"]]
+    if passed.empty:
+        return []
+    # a subject's trend and its year-on-year change are told together, the trend first, ranked by the
+    # larger of the two
+    largest: dict[tuple, float] = {}
+    for row in passed.itertuples(index=False):
+        key = (row.scope, row.subject, row.metric, row.direction)
+        largest[key] = max(largest.get(key, 0.0), float(row.size))
+    ordered = sorted(passed.itertuples(index=False),
+                     key=lambda r: (_tone(r.metric, r.direction) != BAD,
+                                    -largest[(r.scope, r.subject, r.metric, r.direction)], str(r.subject), r.metric,
+                                    r.kind != "trend"))
+    found = []
+    for row in ordered:
+        tone = _tone(row.metric, row.direction)
+        values = dict(subject=subject_name(row.scope, row.subject, language), metric=metric_name(row.metric, language),
+                      first=fmt_value(row.metric, row.first_value, language),
+                      last=fmt_value(row.metric, row.last_value, language),
+                      first_month=fmt_month(row.first_month, language), last_month=fmt_month(row.last_month, language),
+                      q=fmt_q(number(row.q_value), language), n=fmt_n(int(row.n), language))
+        if row.kind == "trend":
+            key = "finding.trend_fell" if row.direction == "down" else "finding.trend_rose"
+            text = translate(key, language, k=int(row.months), slope=fmt_delta(row.metric, row.slope, language),
+                             low=fmt_delta(row.metric, row.slope_low, language),
+                             high=fmt_delta(row.metric, row.slope_high, language), **values)
+        else:
+            key = "finding.yoy_fell" if row.direction == "down" else "finding.yoy_rose"
+            text = translate(key, language, amount=fmt_amount(row.metric, row.delta, language), **values)
+        found.append(Finding(text, tone, row.kind, row.subject, row.metric, row.direction, number(row.p_value),
+                             number(row.q_value), int(row.n)))
+    return found
+
+
+def change_findings(changes, language: str, vs: str) -> list[Finding]:
+    """The headline changes that passed the family's test, as sentences."""
+    return [Finding(change_sentence(c, language, vs), c.tone, "change", None, c.metric, c.direction, c.p_value,
+                    c.q_value, c.n)
+            for c in changes if c.direction is not None]
+
+
+def what_changed(family: Family, language: str, vs: str) -> list[Finding]:
+    """The overview's findings, in order: sustained trends and year-on-year changes (bad first),
+    the headline changes, then attributes, complaint causes and branches against `vs`.
+
+    family: changes.adjust_family over the page's headline Changes and the tables 'trends'
+    (trends.find_trends), 'attributes' (csi.compare_attributes), 'causes'
+    (complaints.rising_causes) and 'branches' (nps.nps_change_by(column='branch')): every marker
+    has passed Benjamini–Hochberg across all of them, and too-few rows are never named.
     """
+    tables = family.tables
     findings: list[Finding] = []
-    findings += _attribute_findings(attributes, language, vs)
-    findings += _cause_findings(rising, language, vs)
-    findings += _branch_findings(branches, language, vs)
+    findings += trend_findings(tables.get("trends"), language)
+    findings += change_findings(family.changes, language, vs)
+    if "attributes" in tables:
+        findings += _attribute_findings(tables["attributes"], language, vs)
+    if "causes" in tables:
+        findings += _cause_findings(tables["causes"], language, vs)
+    if "branches" in tables:
+        findings += _branch_findings(tables["branches"], language, vs)
     return findings
 
 
+def marked(findings: list[Finding]) -> list[Finding]:
+    """The findings that report a marked change (the `findings` list of summary --json)."""
+    return [f for f in findings if f.direction is not None]
+
+
+def family_note(family: Family, language: str) -> str:
+    """What the page says about its tests: the correction across its comparisons and the minimum n."""
+    return translate("page.family_note", language, m=family.m, min_n=family.min_n)
+
+
+def _judged(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows with enough data to be named at all."""
+    if "too_few" in table.columns and len(table):
+        return table[~table["too_few"].astype(bool)]
+    return table
+
+
 def _attribute_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding]:
+    table = _judged(table)
     known = table[table["delta"].notna()] if len(table) else table
     if known.empty:
         return []
@@ -154,14 +266,18 @@ def _attribute_findings(table: pd.DataFrame, language: str, vs: str) -> list[Fin
         found.append(Finding(translate("finding.attribute_fell", language, attribute=row["attribute"],
                                        amount=fmt_amount("attribute", row["delta"], language),
                                        value=fmt_number(row["satisfaction_now"], 1), vs=vs,
-                                       n=fmt_n(row["n_now"], language)), BAD))
+                                       n=fmt_n(row["n_now"], language)), BAD, "attribute", str(row["attribute"]),
+                             "attribute", "down", number(row["p_value"]), number(row.get("q_value")),
+                             int(row["n_now"])))
     rises = significant[significant["delta"] > 0]
     if len(rises):
         row = rises.loc[rises["delta"].idxmax()]
         found.append(Finding(translate("finding.attribute_rose", language, attribute=row["attribute"],
                                        amount=fmt_amount("attribute", row["delta"], language),
                                        value=fmt_number(row["satisfaction_now"], 1), vs=vs,
-                                       n=fmt_n(row["n_now"], language)), GOOD))
+                                       n=fmt_n(row["n_now"], language)), GOOD, "attribute", str(row["attribute"]),
+                             "attribute", "up", number(row["p_value"]), number(row.get("q_value")),
+                             int(row["n_now"])))
     if not found:
         row = known.loc[known["delta"].abs().idxmax()]
         found.append(Finding(translate("finding.attribute_none", language, attribute=row["attribute"],
@@ -172,37 +288,38 @@ def _attribute_findings(table: pd.DataFrame, language: str, vs: str) -> list[Fin
 def _cause_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding]:
     if table.empty:
         return []
-    rising = table[table["rising"].astype(bool)]
+    table = _judged(table)
+    rising = table[table["significant"].astype(bool) & (table["count_now"] > table["count_before"])] \
+        if len(table) else table
     if rising.empty:
         return [Finding(translate("finding.cause_none", language, vs=vs))]
     row = rising.iloc[0]
     text = translate("finding.cause_rose", language, cause=row["cause"], share=fmt_share(row["share_now"]),
-                     before=fmt_share(row["share_before"]), vs=vs, count=fmt_count(row["count_now"]))
+                     count_before=fmt_count(row["count_before"]), vs=vs, count=fmt_count(row["count_now"]),
+                     q=fmt_q(number(row.get("q_value")), language))
     if len(rising) > 1:
         text += translate("finding.and_more", language, k=len(rising) - 1)
-    return [Finding(text, BAD)]
+    return [Finding(text, BAD, "cause", str(row["cause"]), "complaints", "up", number(row["p_value"]),
+                    number(row.get("q_value")), int(row["count_now"]))]
 
 
 def _branch_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding]:
+    table = _judged(table)
     known = table[table["delta"].notna() & table["branch"].notna()] if len(table) else table
     if known.empty:
         return []
     significant = known[known["significant"]]
     found = []
-    falls = significant[significant["delta"] < 0]
-    if len(falls):
-        row = falls.loc[falls["delta"].idxmin()]
-        found.append(Finding(translate("finding.branch_fell", language, branch=row["branch"],
-                                       amount=fmt_amount("nps", row["delta"], language),
-                                       value=fmt_signed(row["score"], 1), vs=vs,
-                                       n=fmt_n(row["n"], language)), BAD))
-    rises = significant[significant["delta"] > 0]
-    if len(rises):
-        row = rises.loc[rises["delta"].idxmax()]
-        found.append(Finding(translate("finding.branch_rose", language, branch=row["branch"],
-                                       amount=fmt_amount("nps", row["delta"], language),
-                                       value=fmt_signed(row["score"], 1), vs=vs,
-                                       n=fmt_n(row["n"], language)), GOOD))
+    for key, pick, tone, direction in (("finding.branch_fell", "idxmin", BAD, "down"),
+                                       ("finding.branch_rose", "idxmax", GOOD, "up")):
+        side = significant[significant["delta"] < 0] if direction == "down" else significant[significant["delta"] > 0]
+        if len(side):
+            row = side.loc[getattr(side["delta"], pick)()]
+            found.append(Finding(translate(key, language, branch=row["branch"],
+                                           amount=fmt_amount("nps", row["delta"], language),
+                                           value=fmt_signed(row["score"], 1), vs=vs,
+                                           n=fmt_n(row["n"], language)), tone, "branch", str(row["branch"]), "nps",
+                                 direction, number(row.get("p_value")), number(row.get("q_value")), int(row["n"])))
     if not found:
         row = known.loc[known["delta"].abs().idxmax()]
         found.append(Finding(translate("finding.branch_none", language, branch=row["branch"],
@@ -217,7 +334,7 @@ def attribute_comparison_title(table: pd.DataFrame, language: str, vs: str) -> s
     known = table[table["delta"].notna()] if len(table) else table
     if known.empty:
         return translate("title.attributes_no_comparison", language, vs=vs)
-    significant = known[known["significant"]]
+    significant = _judged(known)[_judged(known)["significant"]]
     if significant.empty:
         return translate("title.attributes_same", language, vs=vs)
     row = significant.loc[significant["delta"].abs().idxmax()]
@@ -226,10 +343,15 @@ def attribute_comparison_title(table: pd.DataFrame, language: str, vs: str) -> s
                      amount=fmt_amount("attribute", row["delta"], language))
 
 
-def fix_first_title(grid: ImportancePerformance, language: str) -> str:
+def _fix_first(grid: ImportancePerformance, min_n: int) -> pd.DataFrame:
+    """The fix-first attributes rated by at least min_n respondents (fewer are too few to judge)."""
+    return grid.table[(grid.table["quadrant"] == "fix_first") & (grid.table["n"] >= min_n)]
+
+
+def fix_first_title(grid: ImportancePerformance, language: str, min_n: int = MIN_N) -> str:
     if grid.importance_mean is None:
         return translate("title.ip_none", language)
-    fix = grid.table[grid.table["quadrant"] == "fix_first"]
+    fix = _fix_first(grid, min_n)
     if fix.empty:
         return translate("title.ip_nothing", language)
     return translate("title.ip_fix", language, attributes=translate("fmt.list_sep", language).join(
@@ -245,41 +367,56 @@ def pareto_title(pareto: pd.DataFrame, language: str) -> str:
 
 
 def rising_title(rising: pd.DataFrame, language: str, vs: str) -> str:
+    """The first cause whose count rose significantly (after the family's correction when the table
+    went through changes.adjust_family), never a too-few one."""
     if rising.empty:
         return translate("title.rising_none", language, vs=vs)
-    up = rising[rising["rising"].astype(bool)]
+    judged = _judged(rising)
+    up = judged[judged["significant"].astype(bool) & (judged["count_now"] > judged["count_before"])] \
+        if len(judged) else judged
     if up.empty:
         return translate("finding.cause_none", language, vs=vs)
     row = up.iloc[0]
-    return translate("title.rising", language, cause=row["cause"], share=fmt_share(row["share_now"]),
-                     before=fmt_share(row["share_before"]), vs=vs)
+    return translate("title.rising", language, cause=row["cause"], count=fmt_count(row["count_now"]),
+                     count_before=fmt_count(row["count_before"]), vs=vs)
 
 
 def resolution_title(stats: ResolutionStats, language: str) -> str:
     if not stats.n_resolved:
         return translate("title.resolution_none", language)
-    return translate("title.resolution", language, share=fmt_share(stats.within_sla),
-                     sla=fmt_number(stats.sla_hours, 0), median=fmt_number(stats.median_hours_to_resolve, 1),
-                     n=fmt_n(stats.n_resolved, language))
+    median = stats.median_hours_to_resolve
+    return translate("title.resolution", language, share=fmt_share(stats.within_sla), due=fmt_count(stats.n_sla_due),
+                     sla=fmt_number(stats.sla_hours, 0), median="–" if median is None else fmt_number(median, 1),
+                     open=fmt_count(stats.n_open))
 
 
 def iceberg_title(iceberg: ComplaintIceberg, language: str) -> str:
+    """'41 complaining customers point to an estimated 820 dissatisfied customers (820–1,066 if 1 in 20 to
+    1 in 26 complain)': always an estimate with its range, and complaints without a customer id said."""
     if not iceberg.n_complaints:
         return translate("title.iceberg_none", language)
-    return translate("title.iceberg", language, complaints=fmt_count(iceberg.n_complaints),
-                     silent=fmt_count(iceberg.silent_dissatisfied), share=fmt_share(iceberg.complaint_share, 0))
+    text = translate("title.iceberg", language, customers=fmt_count(iceberg.n_complainants),
+                     total=fmt_count(iceberg.silent_dissatisfied), low=fmt_count(iceberg.total_low),
+                     high=fmt_count(iceberg.total_high))
+    if iceberg.n_without_id:
+        text += translate("title.iceberg_without_id", language, k=fmt_count(iceberg.n_without_id))
+    return text
 
 
-def gap5_title(gap: Gap5Result, language: str) -> str:
+def gap5_title(gap: Gap5Result, language: str, min_n: int = MIN_N) -> str:
     if gap.overall is None:
         return translate("title.gap5_none", language)
+    if gap.n < min_n:
+        return translate("title.gap5_too_few", language, n=fmt_n(gap.n, language))
     key = "title.gap5_short" if gap.overall < 0 else "title.gap5_exceeds"
     return translate(key, language, amount=fmt_number(abs(gap.overall), 2), n=fmt_n(gap.n, language))
 
 
-def gap_dimensions_title(gap: Gap5Result, language: str) -> str:
+def gap_dimensions_title(gap: Gap5Result, language: str, min_n: int = MIN_N) -> str:
     if gap.dimensions.empty:
         return translate("title.gap5_none", language)
+    if gap.n < min_n:
+        return translate("title.gap5_too_few", language, n=fmt_n(gap.n, language))
     row = gap.dimensions.loc[gap.dimensions["gap"].idxmin()]
     key = "title.gap_dimension_short" if row["gap"] < 0 else "title.gap_dimension_none_short"
     return translate(key, language, dimension=fmt_term("dim", row["dimension"], language),
@@ -303,27 +440,35 @@ def gap1_title(items: pd.DataFrame, language: str) -> str:
 
 
 def group_nps_title(table: pd.DataFrame, column: str, language: str, vs: str) -> str:
-    """By touchpoint or branch: the largest significant fall, else the lowest score."""
+    """By touchpoint or branch: the largest significant fall, else the lowest score among the groups
+    with enough responses to judge (never a group below the minimum n)."""
     known = table[table["score"].notna()]
     if known.empty:
         return translate("title.group_none", language)
     group_name = translate(f"group.{column}", language)
-    falls = known[known["significant"] & (known["delta"] < 0)]
+    judged = _judged(known)
+    if judged.empty:
+        return translate("title.group_too_few", language, what=group_name)
+    falls = judged[judged["significant"] & (judged["delta"] < 0)]
     if len(falls):
         row = falls.loc[falls["delta"].idxmin()]
         return translate("title.group_nps_fell", language, group=row[column],
                          amount=fmt_amount("nps", row["delta"], language), vs=vs,
                          value=fmt_signed(row["score"], 1))
-    row = known.loc[known["score"].idxmin()]
+    row = judged.loc[judged["score"].idxmin()]
     return translate("title.group_nps_lowest", language, group=row[column] if row[column] is not None
                      else translate("fmt.unknown", language), what=group_name,
                      value=fmt_signed(row["score"], 1), n=fmt_n(row["n"], language))
 
 
-def group_sentiment_title(table: pd.DataFrame, column: str, language: str) -> str:
+def group_sentiment_title(table: pd.DataFrame, column: str, language: str, min_n: int = MIN_N) -> str:
+    """The group with the largest negative share among those with at least min_n texts."""
     known = table[table["negative_share"].notna()] if len(table) else table
     if known.empty:
         return translate("title.group_none", language)
+    known = known[known["n"] >= min_n]
+    if known.empty:
+        return translate("title.group_too_few", language, what=translate(f"group.{column}", language))
     row = known.loc[known["negative_share"].idxmax()]
     name = row[column]
     if column == "source":
@@ -365,15 +510,24 @@ def gap_model_title(model, language: str) -> str:
     return gap5_title(model.gap5, language)
 
 
+def fmt_interval(metric: str, low, high, language: str) -> str:
+    """'95% CI 12.3 to 45.6' in the metric's unit (a share as percentages); '' without one."""
+    if number(low) is None or number(high) is None:
+        return ""
+    return translate("tile.interval", language, low=fmt_value(metric, low, language),
+                     high=fmt_value(metric, high, language))
+
+
 def tile_detail(change: Change, language: str, extra: str | None = None) -> str:
-    """The line under a tile: the test's verdict, the margin of error when there is one, and n."""
-    parts = [verdict(change, language)]
-    if change.moe95 is not None:
-        kind = METRICS[change.metric][0]
-        margin = (translate("unit.pp_short", language, value=fmt_number(100 * change.moe95, 1)) if kind == "share"
-                  else fmt_number(change.moe95, 2 if kind == "polarity" else 1))
-        parts.append(translate("tile.margin", language, margin=margin))
-    parts.append(fmt_n(change.n, language))
+    """The line under a tile: the test's verdict (or 'too few to judge'), the 95% interval, and n."""
+    if change.too_few and change.value is not None:
+        parts = [translate("tile.too_few", language, n=fmt_n(change.n, language))]
+    else:
+        parts = [verdict(change, language)]
+        if change.q_value is not None and change.delta is not None:
+            parts.append(fmt_q(change.q_value, language))
+        parts.append(fmt_interval(change.metric, change.ci_low, change.ci_high, language))
+        parts.append(fmt_n(change.n, language))
     if extra:
         parts.append(extra)
     return " · ".join(part for part in parts if part)
@@ -396,11 +550,12 @@ def weights_statement(weights: str | None, language: str) -> str:
     return translate(f"csi.weights.{weights or 'none'}", language)
 
 
-def fix_first_findings(grid: ImportancePerformance, language: str) -> list[Finding]:
-    """The 'fix first' attributes, most important first, each with its satisfaction and importance."""
+def fix_first_findings(grid: ImportancePerformance, language: str, min_n: int = MIN_N) -> list[Finding]:
+    """The 'fix first' attributes with at least min_n ratings, most important first, each with its
+    satisfaction and importance."""
     if grid.importance_mean is None:
         return []
-    fix = grid.table[grid.table["quadrant"] == "fix_first"].sort_values("importance", ascending=False)
+    fix = _fix_first(grid, min_n).sort_values("importance", ascending=False)
     if fix.empty:
         return [Finding(translate("title.ip_nothing", language))]
     digits = 2 if grid.weights == "derived" else 1
@@ -460,15 +615,17 @@ def standards_table(standards: pd.DataFrame, language: str) -> pd.DataFrame:
     })
 
 
-def nps_mix_headlines(change: NpsChange) -> list[Change]:
-    """The promoters' and detractors' shares with two-proportion z-tests of their change."""
+def nps_mix_headlines(change: NpsChange, min_n: int = MIN_N) -> list[Change]:
+    """The promoters' and detractors' shares with Wilson intervals and two-proportion z-tests of
+    their change, judged against the minimum n like every other tile."""
     now, before = change.current, change.previous
     found = []
     for metric, attr in (("promoter_share", "promoters"), ("detractor_share", "detractors")):
         test = two_proportion_z_test(getattr(now, attr), now.n, getattr(before, attr), before.n)
-        found.append(Change(metric, test.p1, test.p2, test.diff, test.significant, now.n, before.n, test.p_value))
+        interval = wilson_interval(getattr(now, attr), now.n)
+        found.append(gated(Change(metric, test.p1, test.p2, test.diff, test.significant, now.n, before.n,
+                                  test.p_value, ci_low=interval.low, ci_high=interval.high), min_n))
     return found
-
 
 
 def repeat_summary(repeat, language: str) -> tuple[str, str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import pandas as pd
+
 from analytics import changes
 from analytics.filters import month_of
 from analytics.review import SECTIONS, Action, MonthReview, Verbatim
@@ -250,11 +252,14 @@ def action_text(action: Action, language: str, previous: str) -> str:
         return translate("review.action.gap", language, dimension=fmt_term("dim", action.subject, language),
                          gap=fmt_signed(action.value, 2), perception=fmt_number(action.detail, 2),
                          expectation=fmt_number(action.reference, 2), n=fmt_n(action.n, language))
+    if action.kind in ("trend", "year_on_year"):
+        return findings.trend_findings(pd.DataFrame([action.finding]), language)[0].text
     if action.kind == "rising_cause":
-        p = "p < 0.001" if action.p_value is not None and action.p_value < 0.001 else f"p = {action.p_value:.3f}"
+        q = action.q_value if action.q_value is not None else action.p_value
         return translate("review.action.rising_cause", language, cause=action.subject, share=fmt_share(action.value),
-                         before=fmt_share(action.reference), vs=previous, k=fmt_count(action.detail),
-                         n=fmt_count(action.n), p=p)
+                         vs=previous, k=fmt_count(action.detail), n=fmt_count(action.n),
+                         count_before=fmt_count((action.finding or {}).get("count_before")),
+                         q=findings.fmt_q(q, language))
     return translate("review.action.branch_nps", language, branch=action.subject, value=fmt_signed(action.value, 1),
                      before=fmt_signed(action.reference, 1), vs=previous, amount=fmt_number(abs(action.detail), 1),
                      n=fmt_n(action.n, language))
@@ -264,8 +269,10 @@ def _actions(review: MonthReview, language: str, month: str, previous: str, last
     sentences = tuple(Finding(action_text(a, language, previous), BAD) for a in review.actions)
     if not sentences:
         sentences = (Finding(translate("review.action.none", language, vs=previous)),)
-    return Section("actions", _title("actions", language), sentences,
-                   notes=(translate("review.actions_note", language),), numbered=bool(review.actions))
+    notes = (translate("review.actions_note", language),)
+    if review.family is not None:
+        notes += (findings.family_note(review.family, language),)
+    return Section("actions", _title("actions", language), sentences, notes=notes, numbered=bool(review.actions))
 
 
 def _empty(what: str, language: str) -> str:

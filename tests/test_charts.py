@@ -86,22 +86,25 @@ def test_nps_trend_band_is_the_margin(con):
     data = charts.nps_trend(trend, title="t", language="zh").to_dict()["data"]
     upper, lower, line = data
     assert line["y"] == trend["score"].tolist()
-    assert lower["y"] == pytest.approx((trend["score"] - trend["moe95"]).tolist())
-    assert upper["y"] == pytest.approx((trend["score"] + trend["moe95"]).tolist())
+    # adjusted Wald: March P 2, D 1, n 4 → n' 7, centre 100·(2.75 − 1.75)/7 = 14.29, SE 29.82;
+    # April P 2, D 1, n 3 → n' 6, centre 16.67, SE 34.69: the band is centre ± 1.96·SE, not score ± margin
+    assert lower["y"] == pytest.approx([14.2857 - 1.96 * 29.820, 16.6667 - 1.96 * 34.694], abs=1e-2)
+    assert upper["y"] == pytest.approx([14.2857 + 1.96 * 29.820, 16.6667 + 1.96 * 34.694], abs=1e-2)
 
 
 BRANCHES = pd.DataFrame({
     "branch": ["Guangzhou Tianhe", "Xiamen Siming"], "score": [-20.0, 15.0], "n": [80, 60],
     "moe95": [20.0, 22.0], "promoters": [20, 20], "passives": [24, 25], "detractors": [36, 15],
     "score_before": [15.0, 10.0], "n_before": [75, 55], "moe95_before": [20.0, 22.0],
-    "delta": [-35.0, 5.0], "significant": [True, False]})
+    "delta": [-35.0, 5.0], "significant": [True, False], "ci_low": [-40.0, -5.0], "ci_high": [0.0, 37.0]})
 
 
 def test_group_nps_bars_margins_and_marked_changes():
     data = charts.group_nps(BRANCHES, "branch", title="t", language="en").to_dict()["data"]
     bars, labels = data
     assert bars["x"] == [-20.0, 15.0] and bars["y"] == ["Guangzhou Tianhe", "Xiamen Siming"]
-    assert bars["error_x"]["array"] == [20.0, 22.0]
+    assert bars["error_x"]["array"] == [20.0, 22.0]  # up to the interval's high end
+    assert bars["error_x"]["arrayminus"] == [20.0, 20.0]  # down to its low end
     assert labels["text"] == ["−20.0 (n = 80) ▼35.0", "+15.0 (n = 60)"]
     assert labels["textfont"]["color"] == [COLORS["bad"], COLORS["ink"]]
 
@@ -128,7 +131,8 @@ def test_resolution_histogram_colours_the_sla():
 
 
 def test_iceberg_carries_its_counts():
-    fig = charts.iceberg(ComplaintIceberg(75, 0.05, 1500.0), title="t", language="en")
+    # 80 complaints from 75 customers: the customers are what the share divides
+    fig = charts.iceberg(ComplaintIceberg(80, 0.05, 1500.0, 75), title="t", language="en")
     data = traces(fig)
     assert data["Complaints"]["customdata"] == [75]
     assert data["Silent dissatisfied"]["customdata"] == [1425.0]  # 1,500 dissatisfied, 75 of them complained

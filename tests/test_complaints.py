@@ -6,12 +6,14 @@ from datetime import date, datetime, timedelta
 import dbrows
 import pandas as pd
 import pytest
+from scipy import stats as scipy_stats
 
 from analytics.complaints import (
     cause_pareto, complaint_counts, complaint_iceberg, iceberg, pareto_of_rising, repeat_complainants,
     resolution_change, resolution_stats, rising_causes
 )
 from analytics.filters import FilterError, Filters
+from analytics.stats import kaplan_meier_median
 from text import tokens
 from text.causes import derive_causes
 from text.tokens import complaint_tokens
@@ -64,19 +66,39 @@ def test_empty_pareto(con):
 
 
 def test_rising_causes(con):
-    add_causes(con, {"Fees": 12, "Staff": 8}, at=datetime(2026, 3, 5))
-    add_causes(con, {"Fees": 4, "Staff": 16}, at=datetime(2026, 2, 5))
+    add_causes(con, {"Fees": 30, "Staff": 8}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Fees": 6, "Staff": 24}, at=datetime(2026, 2, 5))
     frame = rising_causes(con, MARCH).set_index("cause")
-    # Fees: 12/20 = .6 now vs 4/20 = .2 before; pooled 16/40 = .4;
-    # z = .4/sqrt(.4·.6·(1/20 + 1/20)) = .4/.154919 = 2.58199 → p = .0098, rising
-    assert frame.loc["Fees", "count_now"] == 12 and frame.loc["Fees", "count_before"] == 4
-    assert frame.loc["Fees", "change"] == 8
-    assert frame.loc["Fees", "z"] == pytest.approx(2.58199, abs=1e-5)
-    assert frame.loc["Fees", "p_value"] == pytest.approx(0.0098, abs=1e-4)
+    # counts, not shares: given 36 Fees complaints in 31 + 28 days, March's count is
+    # Binomial(36, 31/59) under an unchanged rate; 30 is far in its upper tail (exact p, scipy's binomtest)
+    assert frame.loc["Fees", "count_now"] == 30 and frame.loc["Fees", "count_before"] == 6
+    assert frame.loc["Fees", "change"] == 24
+    assert frame.loc["Fees", "p_value"] == pytest.approx(scipy_stats.binomtest(30, 36, 31 / 59).pvalue)
+    assert frame.loc["Fees", "p_value"] < 0.001
     assert bool(frame.loc["Fees", "rising"]) is True
-    # Staff: .4 vs .8, z = −2.58199: a significant fall, not rising
+    # Staff: 8 vs 24, a significant fall, not rising
     assert bool(frame.loc["Staff", "significant"]) is True and bool(frame.loc["Staff", "rising"]) is False
     assert rising_causes(con, MARCH)["cause"].tolist() == ["Fees", "Staff"]
+
+
+def test_three_complaints_against_none_is_not_a_rise(con):
+    # the case: 3 in March, 0 in February. P(X = k | 3) with π = 31/59 = .525424:
+    # P0 = .474576³ = .106886, P1 = .355003, P2 = .393050, P3 = .525424³ = .145053;
+    # two-sided exact p = P0 + P3 (the outcomes no likelier than 3) = .251939 (a z-test said .014)
+    add_causes(con, {"Fees": 3}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Staff": 1}, at=datetime(2026, 2, 5))
+    frame = rising_causes(con, MARCH).set_index("cause")
+    assert frame.loc["Fees", "p_value"] == pytest.approx(0.251939, abs=1e-6)
+    assert bool(frame.loc["Fees", "rising"]) is False
+
+
+def test_a_cause_whose_count_fell_is_never_rising(con):
+    # Fees 10 → 8 while the other causes vanish: its share rose from 10/40 to 8/8, its count fell
+    add_causes(con, {"Fees": 8}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Fees": 10, "Staff": 30}, at=datetime(2026, 2, 5))
+    frame = rising_causes(con, MARCH).set_index("cause")
+    assert frame.loc["Fees", "share_now"] == 1.0 and frame.loc["Fees", "share_before"] == 0.25
+    assert bool(frame.loc["Fees", "rising"]) is False
 
 
 def test_the_pareto_of_rising_causes_is_the_pareto_of_the_period(con):
@@ -102,8 +124,8 @@ def test_rising_causes_not_significant(con):
     add_causes(con, {"Fees": 6, "Staff": 4}, at=datetime(2026, 3, 5))
     add_causes(con, {"Fees": 2, "Staff": 8}, at=datetime(2026, 2, 5))
     frame = rising_causes(con, MARCH).set_index("cause")
-    # .6 vs .2, pooled .4: z = .4/sqrt(.4·.6·.2) = 1.82574 → p = .0679, not marked
-    assert frame.loc["Fees", "z"] == pytest.approx(1.82574, abs=1e-5)
+    # 6 vs 2 in 31 vs 28 days: Binomial(8, 31/59), exact p = .294, not marked
+    assert frame.loc["Fees", "p_value"] == pytest.approx(0.294142, abs=1e-5)
     assert bool(frame.loc["Fees", "rising"]) is False
 
 
@@ -126,15 +148,42 @@ def resolution_rows(con) -> None:
 def test_resolution_stats(con):
     resolution_rows(con)
     stats = resolution_stats(con)
-    # resolved in 2, 10, 30, 48 hours: median (10 + 30)/2 = 20
+    # as of the store's last moment (the 48 h resolution), the open complaint has been open 48 h.
+    # Kaplan–Meier over 2, 10, 30, 48 resolved and 48+ open: S(2) = 4/5, S(10) = 4/5·3/4 = .6,
+    # S(30) = .6·2/3 = .4 ≤ ½ → median 30 h (resolved ones only would say (10 + 30)/2 = 20)
     assert (stats.n, stats.n_resolved, stats.n_open) == (5, 4, 1)
-    assert stats.median_hours_to_resolve == pytest.approx(20.0)
-    # within 24 h: 2 of 4 resolved = .5
-    assert (stats.within_sla_n, stats.within_sla) == (2, 0.5)
+    assert stats.median_hours_to_resolve == pytest.approx(30.0)
+    # the SLA time (24 h) has passed for all 5: within 24 h 2 of 5 = .4, the open one missed
+    assert (stats.within_sla_n, stats.n_sla_due, stats.n_open_past_sla, stats.within_sla) == (2, 5, 1, 0.4)
     # escalated: 1 of the 4 with a known flag = .25
     assert (stats.escalated_n, stats.n_escalation_known, stats.escalation_rate) == (1, 4, 0.25)
-    # the SLA is inclusive: with 48 h all 4 are within
-    assert resolution_stats(con, sla_hours=48).within_sla == 1.0
+    # the SLA is inclusive: with 48 h the 4 resolved are within, the open one (48 h so far) missed
+    assert resolution_stats(con, sla_hours=48).within_sla == 0.8
+
+
+def test_kaplan_meier_by_hand():
+    # 5 complaints: resolved at 1, 3, 6 h, open at 4 and 8 h.
+    # at risk 5 at t = 1: S = 4/5 = .8; at t = 3 (4 at risk): S = .8·3/4 = .6;
+    # the one open at 4 leaves 2 at risk at t = 6: S = .6·1/2 = .3 ≤ ½ → median 6 h
+    result = kaplan_meier_median([1, 3, 4, 6, 8], [True, True, False, True, False])
+    assert (result.n, result.n_events, result.n_censored, result.median) == (5, 3, 2, 6.0)
+    # without open cases it is the ordinary median, midpoint of the middle two when S hits ½ exactly
+    assert kaplan_meier_median([10, 20, 30, 40], [True] * 4).median == 25.0
+    # fewer than half known to have ended: no median
+    assert kaplan_meier_median([5, 9, 9], [True, False, False]).median is None
+
+
+def test_sla_waits_for_complaints_whose_time_has_not_passed(con):
+    # as of 10:00 on 3 March (the last resolution), one complaint came in at 09:00 that day and is
+    # open: its 24 h have not passed, so it is not yet counted either way
+    dbrows.complaints(con, [
+        {"received_at": datetime(2026, 3, 1, 9), "resolved_at": datetime(2026, 3, 1, 12)},
+        {"received_at": datetime(2026, 3, 1, 9), "resolved_at": datetime(2026, 3, 3, 10)},
+        {"received_at": datetime(2026, 3, 3, 9), "resolved_at": None},
+    ])
+    stats = resolution_stats(con)
+    assert (stats.n_sla_due, stats.within_sla_n, stats.n_open_past_sla, stats.n_open) == (2, 1, 0, 1)
+    assert stats.within_sla == 0.5
 
 
 def test_resolution_of_nothing(con):
@@ -147,9 +196,9 @@ def test_resolution_change(con):
     dbrows.complaints(con, [{"received_at": datetime(2026, 2, 2), "resolved_at": datetime(2026, 2, 2, 5),
                              "escalated": False}])
     change = resolution_change(con, MARCH, Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28)))
-    # median 20 h now vs 5 h before; within SLA 2/4 vs 1/1
-    assert change.median_hours_delta == pytest.approx(15.0)
-    assert change.within_sla_test.p1 == 0.5 and change.within_sla_test.p2 == 1.0
+    # Kaplan–Meier median 30 h now vs 5 h before; within SLA 2/5 (the open one missed) vs 1/1
+    assert change.median_hours_delta == pytest.approx(25.0)
+    assert change.within_sla_test.p1 == 0.4 and change.within_sla_test.p2 == 1.0
 
 
 def test_repeat_complainants(con):
@@ -203,10 +252,30 @@ def test_complaint_iceberg_refuses_impossible_shares(con, share):
         iceberg(3, share)
 
 
-def test_the_iceberg_of_a_count_is_the_iceberg_of_the_complaints(con):
+def test_the_iceberg_of_the_counts_is_the_iceberg_of_the_complaints(con):
     dbrows.complaints(con, [{"customer_id": "c1"}, {"customer_id": "c1"}, {"customer_id": None}])
-    assert iceberg(complaint_counts(con).n, 0.1) == complaint_iceberg(con, complaint_share=0.1)
+    assert iceberg(complaint_counts(con), 0.1) == complaint_iceberg(con, complaint_share=0.1)
     assert iceberg(3, 0.1).silent_dissatisfied == pytest.approx(30.0)
+
+
+def test_the_iceberg_divides_complaining_customers_not_complaints(con):
+    # the case: 4 complaints from 2 customers. At 5%: 2 / .05 = 40 dissatisfied in all, of
+    # whom 38 silent (dividing the complaints said 80). The range: 2/.05 = 40 to 2·26 = 52.
+    dbrows.complaints(con, [{"customer_id": "c1"}, {"customer_id": "c1"}, {"customer_id": "c2"},
+                            {"customer_id": "c2"}])
+    estimate = complaint_iceberg(con)
+    assert (estimate.n_complaints, estimate.n_complainants, estimate.n_without_id) == (4, 2, 0)
+    assert estimate.silent_dissatisfied == pytest.approx(40.0)
+    assert (estimate.total_low, estimate.total_high) == (pytest.approx(40.0), pytest.approx(52.0))
+    assert "TARP" in estimate.source and "5%" in estimate.source
+
+
+def test_complaints_without_a_customer_id_count_one_each(con):
+    dbrows.complaints(con, [{"customer_id": "c1"}, {"customer_id": "c1"}, {"customer_id": None},
+                            {"customer_id": "  "}])
+    estimate = complaint_iceberg(con, complaint_share=0.1)
+    assert (estimate.n_complainants, estimate.n_without_id) == (3, 2)
+    assert estimate.silent_dissatisfied == pytest.approx(30.0)
 
 
 LABELLED = pd.DataFrame({
@@ -312,13 +381,13 @@ def test_resolution_time_distribution_of_nothing(con):
     [1, 70501, 70503, 999999], [-7200, 3601, 3602, 86400 * 400],
 ])
 def test_median_hours_is_duckdbs_median_of_the_hours(con, seconds):
-    # resolution_stats takes the middle values on whole seconds; the median must stay the very
-    # double DuckDB's median() gives on seconds / 3600.0 (also pins quantile_disc's indexing)
+    # with nothing open the Kaplan–Meier median is the ordinary median: DuckDB's median() of the
+    # hours (to the last bits of a double: KM halves the seconds before dividing by 3600)
     at = datetime(2026, 3, 10, 8, 0)
     dbrows.complaints(con, [{"received_at": at, "resolved_at": at + timedelta(seconds=s)} for s in seconds])
     expected = con.execute("SELECT median(date_diff('second', received_at, resolved_at) / 3600.0)"
                            " FROM complaint").fetchone()[0]
-    assert resolution_stats(con).median_hours_to_resolve == expected
+    assert resolution_stats(con).median_hours_to_resolve == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
 @pytest.mark.parametrize("hours", [0.0, 1 / 3, 0.1, 4, 24, 24.000000001, 23.9999999, 36.5, 1e-9, -2.5, 1e6 + 0.7])

@@ -51,7 +51,7 @@ def test_attribute_satisfaction_and_equal_weights(con):
     # 95% interval: 77.5 ± t(0.975, 2)·23.629/√3, t(0.975, 2) = 4.303 (t table)
     half = 4.302653 * math.sqrt(1116.6666667 / 2) / math.sqrt(3)
     assert result.ci_low == pytest.approx(77.5 - half, abs=1e-3)
-    assert result.ci_high == pytest.approx(77.5 + half, abs=1e-3)
+    assert 77.5 + half > 100 and result.ci_high == 100.0  # bounded to the scale
 
 
 def test_stated_weights(con):
@@ -68,9 +68,11 @@ def test_stated_weights(con):
     assert result.index_sd == pytest.approx(scipy_stats.tstd(indices))
 
 
-def four_respondents_with_overall(con) -> None:
-    # overall satisfaction 1..4 on a 1–5 scale; A rises with it, B falls, C is loosely related
-    for overall, a, b, c, recommend in [(1, 2, 8, 4, 0), (2, 4, 6, 8, 5), (3, 6, 4, 4, 5), (4, 8, 2, 8, 10)]:
+def four_respondents_with_overall(con, copies: int = 8) -> None:
+    # overall satisfaction 1..4 on a 1–5 scale; A rises with it, B falls, C is loosely related.
+    # Each of the four answers `copies` times: means and correlations are the four's, and 32
+    # respondents reach the minimum n that derived importance needs
+    for overall, a, b, c, recommend in [(1, 2, 8, 4, 0), (2, 4, 6, 8, 5), (3, 6, 4, 4, 5), (4, 8, 2, 8, 10)] * copies:
         dbrows.respondent(con, [("A", "satisfaction", a, 0, 10, "Speed"),
                                 ("B", "satisfaction", b, 0, 10, "Price"),
                                 ("C", "satisfaction", c, 0, 10, "Branch look")],
@@ -90,6 +92,14 @@ def test_derived_weights(con):
     assert result.score == pytest.approx((50 + 60 / math.sqrt(5)) / (1 + 1 / math.sqrt(5)))
     importance = result.attributes.set_index("item_code")["importance"]
     assert importance.tolist() == pytest.approx([1.0, 0.0, 1 / math.sqrt(5)])
+
+
+def test_derived_importance_from_too_few_respondents_is_not_used(con):
+    # r = 1, −1 and 0.45 from 4 respondents say little: below the minimum n the weights are equal
+    four_respondents_with_overall(con, copies=1)
+    result = csi_score(con)
+    assert result.weights == "equal"
+    assert result.score == pytest.approx((50 + 50 + 60) / 3)
 
 
 def test_derived_weights_all_zero_fall_back_to_equal(con):
@@ -250,7 +260,7 @@ def test_key_drivers(con):
     assert drivers.loc["B", "r_overall"] == pytest.approx(-1.0)
     assert drivers.loc["C", "r_overall"] == pytest.approx(1 / math.sqrt(5))
     assert drivers.loc["A", "r_recommend"] == pytest.approx(3 / math.sqrt(10))
-    assert drivers.loc["A", "n_overall"] == 4 and drivers.loc["A", "n_recommend"] == 4
+    assert drivers.loc["A", "n_overall"] == 32 and drivers.loc["A", "n_recommend"] == 32
     # strongest driver of overall satisfaction first
     assert key_drivers(con)["item_code"].tolist() == ["A", "C", "B"]
 

@@ -19,7 +19,7 @@ def nps_change(now: tuple[int, int, int], before: tuple[int, int, int]):
 
 def test_a_significant_nps_fall_is_bad_and_says_so():
     # now 20 promoters, 30 passives, 50 detractors: NPS −30; before 50, 30, 20: +30. Δ = −60.
-    # SE now = 100·sqrt((.2 + .5 − .09)/100) = 7.81; before the same; SE_Δ = 11.05 → |Δ| > 1.96·11.05
+    # adjusted Wald: n' = 103, centres ∓28.4, SE 7.6 each; z ≈ −5.3 → significant
     change = changes.nps_headline(nps_change((20, 30, 50), (50, 30, 20)))
     assert change.delta == pytest.approx(-60.0)
     assert (change.significant, change.direction, change.tone) == (True, "down", BAD)
@@ -29,8 +29,9 @@ def test_a_significant_nps_fall_is_bad_and_says_so():
 
 
 def test_a_change_that_does_not_pass_gets_no_direction():
-    # 5/3/2 against 4/3/3: NPS +30 against +10, Δ = +20 with n = 10 each: SE_Δ ≈ 39.5, not significant
-    change = changes.nps_headline(nps_change((5, 3, 2), (4, 3, 3)))
+    # 5/3/2 against 4/3/3: NPS +30 against +10, Δ = +20 with n = 10 each: z ≈ 0.5, not significant
+    # (judged with a minimum n of 5; at the default 30 it is too few to judge)
+    change = changes.nps_headline(nps_change((5, 3, 2), (4, 3, 3)), min_n=5)
     assert change.delta == pytest.approx(20.0)
     assert (change.significant, change.direction, change.tone) == (False, None, NEUTRAL)
     sentence = findings.change_sentence(change, "en", "Sep 2026")
@@ -57,13 +58,22 @@ def test_an_untested_change_is_never_marked():
         "Median time to resolve 20.0 h: +2.0 h vs Sep 2026 (a median, not tested)")
 
 
+def test_a_change_from_too_few_is_too_few_to_judge():
+    # one 10 in September, one 0 in October: Δ = −200, yet n = 1 on each side
+    change = changes.nps_headline(nps_change((0, 0, 1), (1, 0, 0)))
+    assert change.too_few and (change.significant, change.direction, change.tone) == (False, None, NEUTRAL)
+    assert findings.change_sentence(change, "en", "Sep 2026") == "NPS −100.0: too few to judge (n = 1)"
+    assert findings.tile_detail(change, "en") == "too few to judge (n = 1)"
+    assert "±" not in findings.tile_detail(change, "en")
+
+
 def test_tile_notes():
-    change = Change("negative_share", 0.25, 0.20, 0.05, True, 400, 380, p_value=0.0004, moe95=0.042)
+    change = Change("negative_share", 0.25, 0.20, 0.05, True, 400, 380, p_value=0.0004, ci_low=0.2102, ci_high=0.2946)
     assert findings.fmt_value("negative_share", 0.25, "en") == "25.0%"
     assert findings.fmt_delta("negative_share", 0.05, "en") == "+5.0 pp"
     assert findings.change_note(change, "en", "Sep 2026") == "vs Sep 2026"
-    assert findings.tile_detail(change, "en") == "significant (p < 0.001) · ± 4.2 pp (95%) · n = 400"
-    assert findings.tile_detail(change, "zh") == "显著（p < 0.001） · ± 4.2 个百分点（95%） · n = 400"
+    assert findings.tile_detail(change, "en") == "significant (p < 0.001) · 95% CI 21.0% to 29.5% · n = 400"
+    assert findings.tile_detail(change, "zh") == "显著（p < 0.001） · 95% 置信区间 21.0% 至 29.5% · n = 400"
     no_comparison = Change("csi", 70.0, None, None, False, 12, 0)
     assert findings.change_note(no_comparison, "en", "Sep 2026") == "no data for Sep 2026"
     assert findings.change_sentence(no_comparison, "en", "Sep 2026") == (
@@ -93,24 +103,35 @@ BRANCHES = pd.DataFrame({
     "branch": ["Guangzhou Tianhe", "Xiamen Siming", None], "score": [-20.0, 15.0, 5.0], "n": [80, 60, 5],
     "moe95": [20.0, 22.0, 80.0], "promoters": [20, 20, 1], "passives": [24, 25, 3], "detractors": [36, 15, 1],
     "score_before": [15.0, 10.0, 0.0], "n_before": [75, 55, 4], "moe95_before": [20.0, 22.0, 90.0],
-    "delta": [-35.0, 5.0, 5.0], "significant": [True, False, False]})
+    "delta": [-35.0, 5.0, 5.0], "significant": [True, False, False], "p_value": [0.001, 0.5, 0.6]})
+
+
+def family(attributes, rising, branches, trends=None):
+    tables = {"attributes": attributes, "causes": rising, "branches": branches}
+    if trends is not None:
+        tables["trends"] = trends
+    return changes.adjust_family([], tables)
 
 
 def test_what_changed_names_the_largest_significant_changes():
-    found = findings.what_changed(ATTRIBUTES, RISING, BRANCHES, "en", "Sep 2026")
+    # the family: 3 attributes, 2 causes, 2 branches (the unnamed branch's n = 5 is too few): m = 7.
+    # BH q: .0001·7 = .0007; .001 (twice) ·7/3 = .0023; .01·7/4 = .0175 — all below .05
+    found = findings.what_changed(family(ATTRIBUTES, RISING, BRANCHES), "en", "Sep 2026")
     assert [f.text for f in found] == [
         "Waiting time: satisfaction fell by 8.0 points to 55.0 vs Sep 2026 (significant, n = 120)",
         "Staff courtesy: satisfaction rose by 6.0 points to 80.0 vs Sep 2026 (significant, n = 118)",
-        "Mobile app problems: 40.0% of complaints, up from 15.0% vs Sep 2026 (significant, 40 complaints)",
+        "Mobile app problems: 40 complaints, up from 15 vs Sep 2026 (40.0% of complaints; significant, q < 0.001)",
         "Guangzhou Tianhe: NPS fell by 35.0 points to −20.0 vs Sep 2026 (significant, n = 80)",
     ]
+    assert [f.q for f in found] == pytest.approx([0.007 / 3, 0.0175, 0.0007, 0.007 / 3])
     assert [f.tone for f in found] == [BAD, GOOD, BAD, BAD]
 
 
 def test_what_changed_without_a_significant_change_says_so_without_direction():
     quiet = ATTRIBUTES.assign(significant=False)
-    found = findings.what_changed(quiet, RISING.assign(significant=False, rising=False),
-                                  BRANCHES.assign(significant=False), "en", "Sep 2026")
+    found = findings.what_changed(family(quiet.assign(p_value=0.5), RISING.assign(significant=False, rising=False,
+                                                                                 p_value=0.5),
+                                         BRANCHES.assign(significant=False, p_value=0.5)), "en", "Sep 2026")
     assert [f.text for f in found] == [
         "No attribute's satisfaction changed significantly vs Sep 2026; the largest difference is "
         "Waiting time (−8.0, not significant)",
@@ -122,7 +143,8 @@ def test_what_changed_without_a_significant_change_says_so_without_direction():
 
 
 def test_what_changed_of_nothing_is_nothing():
-    empty = findings.what_changed(ATTRIBUTES.iloc[0:0], RISING.iloc[0:0], BRANCHES.iloc[0:0], "en", "Sep 2026")
+    empty = findings.what_changed(family(ATTRIBUTES.iloc[0:0], RISING.iloc[0:0], BRANCHES.iloc[0:0]), "en",
+                                  "Sep 2026")
     assert empty == []
 
 
@@ -133,7 +155,7 @@ def test_chart_titles_state_the_finding():
     assert findings.pareto_title(pareto, "en") == "2 of 4 causes make up 80% of complaints"
     assert findings.pareto_title(pareto, "zh") == "4 类原因中的 2 类占全部投诉的 80%"
     assert findings.rising_title(RISING, "en", "Sep 2026") == (
-        "Mobile app problems rose to 40.0% of complaints from 15.0% vs Sep 2026 (significant)")
+        "Mobile app problems: 40 complaints, up from 15 vs Sep 2026 (significant)")
     assert findings.attribute_comparison_title(ATTRIBUTES, "en", "Sep 2026") == (
         "Waiting time is 8.0 points below Sep 2026 (significant; 2 attributes differ)")
     assert findings.group_nps_title(BRANCHES, "branch", "en", "Sep 2026") == (

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import dbrows
 import pandas as pd
@@ -124,6 +124,29 @@ def test_gap1_on_another_scale(con):
     # gap 1 = 4 − 5.5 = −1.5
     item = gap1(con).items.iloc[0]
     assert (item["management"], item["gap"]) == pytest.approx((4.0, -1.5))
+
+
+def test_gap1_uses_the_estimate_standing_in_the_period(con):
+    dbrows.respondent(con, [("T1", "expectation", 6, 1, 7)], responded_at=datetime(2026, 3, 10))
+    dbrows.management(con, [
+        {"item_code": "T1", "score": 4, "scale_min": 1, "scale_max": 7, "rated_at": datetime(2026, 1, 15)},
+        {"item_code": "T1", "score": 7, "scale_min": 1, "scale_max": 7, "rated_at": datetime(2026, 6, 1)},
+    ])
+    march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    # in March management's estimate was January's 4 (June's 7 came later): 4 − 6 = −2
+    assert gap1(con, march).items.iloc[0]["gap"] == pytest.approx(-2.0)
+    # over all time the latest estimate stands: 7 − 6 = 1
+    assert gap1(con).items.iloc[0]["gap"] == pytest.approx(1.0)
+
+
+def test_gap5_is_not_weighted_by_the_csi_attributes_importance(con):
+    # A1's importance belongs to the CSI questionnaire, not to SERVQUAL's T1
+    dbrows.respondent(con, [("T1", "perception", 5, 1, 7, "Clean", "Tangibles"),
+                            ("T1", "expectation", 6, 1, 7, "Clean", "Tangibles"),
+                            ("A1", "satisfaction", 4, 1, 5, "Branch look", "Tangibles"),
+                            ("A1", "importance", 9, 1, 10, "Branch look", "Tangibles")])
+    result = gap5(con)
+    assert result.overall == pytest.approx(-1.0) and result.overall_weighted is None
 
 
 @pytest.mark.parametrize("rows, missing", [

@@ -13,22 +13,31 @@ from analytics.nps import (
 )
 
 
+# Adjusted Wald (Rocks 2016): n' = n + 3, p₊' = (P + ¾)/n', p₋' = (D + ¾)/n',
+# SE = 100·sqrt((p₊' + p₋' − (p₊' − p₋')²)/n'), interval 100·(p₊' − p₋') ± 1.96·SE clipped to ±100.
 @pytest.mark.parametrize("scores, expected", [
     # promoters 10, 9; passives 8, 7; detractors 6, 0: NPS = 100·(2 − 2)/6 = 0;
-    # p₊ = p₋ = 1/3, SE = 100·sqrt((1/3 + 1/3 − 0²)/6) = 100·sqrt(1/9) = 33.333...
-    ([10, 9, 8, 7, 6, 0], dict(score=0.0, n=6, promoters=2, passives=2, detractors=2, se=100 / 3)),
-    # 3 promoters, 1 detractor: NPS = 100·(3 − 1)/4 = 50; p₊ = .75, p₋ = .25,
-    # SE = 100·sqrt((.75 + .25 − .5²)/4) = 100·sqrt(.1875) = 43.30127
-    ([10, 10, 10, 0], dict(score=50.0, n=4, promoters=3, passives=0, detractors=1,
-                           se=100 * math.sqrt(0.1875))),
-    # all promoters: NPS 100, SE = 100·sqrt((1 + 0 − 1²)/3) = 0
-    ([9, 10, 10], dict(score=100.0, n=3, promoters=3, passives=0, detractors=0, se=0.0)),
-    # all detractors: NPS −100, SE = 100·sqrt((0 + 1 − 1)/2) = 0
-    ([0, 6], dict(score=-100.0, n=2, promoters=0, passives=0, detractors=2, se=0.0)),
-    # one passive: NPS 0, SE = 0
-    ([7], dict(score=0.0, n=1, promoters=0, passives=1, detractors=0, se=0.0)),
-    # one promoter: NPS 100
-    ([10], dict(score=100.0, n=1, promoters=1, passives=0, detractors=0, se=0.0)),
+    # n' = 9, p₊' = p₋' = 2.75/9 = .305556, SE = 100·sqrt(.611111/9) = 26.0579; ± 51.07
+    ([10, 9, 8, 7, 6, 0], dict(score=0.0, n=6, promoters=2, passives=2, detractors=2, se=26.0579,
+                               low=-51.0725, high=51.0725)),
+    # 3 promoters, 1 detractor: NPS = 100·(3 − 1)/4 = 50; n' = 7, p₊' = 3.75/7 = .535714,
+    # p₋' = 1.75/7 = .25, centre 28.5714, SE = 100·sqrt((.785714 − .081633)/7) = 31.7148
+    ([10, 10, 10, 0], dict(score=50.0, n=4, promoters=3, passives=0, detractors=1, se=31.7148,
+                           low=28.5714 - 1.96 * 31.7148, high=28.5714 + 1.96 * 31.7148)),
+    # all promoters: NPS 100; n' = 6, p₊' = 3.75/6 = .625, p₋' = .125, centre 50,
+    # SE = 100·sqrt((.75 − .25)/6) = 28.8675; 50 + 56.58 clipped to 100
+    ([9, 10, 10], dict(score=100.0, n=3, promoters=3, passives=0, detractors=0, se=28.8675,
+                       low=50 - 1.96 * 28.8675, high=100.0)),
+    # all detractors: NPS −100; n' = 5, p₋' = 2.75/5 = .55, p₊' = .15, centre −40,
+    # SE = 100·sqrt((.7 − .16)/5) = 32.8634; the low end clipped to −100
+    ([0, 6], dict(score=-100.0, n=2, promoters=0, passives=0, detractors=2, se=32.8634,
+                  low=-100.0, high=-40 + 1.96 * 32.8634)),
+    # one passive: NPS 0; n' = 4, p₊' = p₋' = .1875, SE = 100·sqrt(.375/4) = 30.6186
+    ([7], dict(score=0.0, n=1, promoters=0, passives=1, detractors=0, se=30.6186,
+               low=-1.96 * 30.6186, high=1.96 * 30.6186)),
+    # one promoter: NPS 100; n' = 4, p₊' = .4375, p₋' = .1875, centre 25, SE = 100·sqrt((.625 − .0625)/4) = 37.5
+    ([10], dict(score=100.0, n=1, promoters=1, passives=0, detractors=0, se=37.5,
+                low=25 - 1.96 * 37.5, high=25 + 1.96 * 37.5)),
 ])
 def test_nps_score(con, scores, expected):
     dbrows.nps(con, scores)
@@ -37,15 +46,17 @@ def test_nps_score(con, scores, expected):
     assert (result.promoters, result.passives, result.detractors) == (
         expected["promoters"], expected["passives"], expected["detractors"])
     assert result.score == pytest.approx(expected["score"])
-    assert result.se == pytest.approx(expected["se"])
-    assert result.moe95 == pytest.approx(1.96 * expected["se"])
+    assert result.se == pytest.approx(expected["se"], abs=1e-3)
+    assert result.moe95 == pytest.approx(1.96 * expected["se"], abs=1e-2)
+    assert (result.ci_low, result.ci_high) == (pytest.approx(expected["low"], abs=1e-2),
+                                               pytest.approx(expected["high"], abs=1e-2))
 
 
 def test_nps_of_nothing_is_an_explicit_empty_result(con):
     assert nps_score(con) == NpsResult(None, 0, 0, 0, 0, None, None)
     assert nps_trend(con).empty
     assert list(nps_trend(con).columns) == ["month", "score", "n", "promoters", "passives",
-                                           "detractors", "se", "moe95"]
+                                           "detractors", "se", "moe95", "ci_low", "ci_high"]
     assert nps_by(con, column="branch").empty
 
 
@@ -89,18 +100,22 @@ def test_by_an_unknown_column_is_refused(con):
 
 
 @pytest.mark.parametrize("current, previous, delta, se_diff, significant", [
-    # 80 P / 20 D: NPS 60, SE = 100·sqrt((.8 + .2 − .6²)/100) = 8;
-    # 50 P / 50 D: NPS 0, SE = 100·sqrt((.5 + .5 − 0)/100) = 10;
-    # SE_Δ = sqrt(8² + 10²) = 12.806; 1.96·12.806 = 25.1 < 60 → significant
-    ((80, 0, 20), (50, 0, 50), 60.0, math.sqrt(164), True),
-    # NPS 50 (SE 43.30) vs NPS 0 (SE 33.33): SE_Δ = sqrt(1875 + 1111.11) = 54.645;
-    # 1.96·54.645 = 107.1 > 50 → not significant
-    ((3, 0, 1), (2, 2, 2), 50.0, math.sqrt(1875 + 10000 / 9), False),
+    # 80 P / 20 D: n' = 103, p₊' = 80.75/103, p₋' = 20.75/103, centre 58.2524,
+    #   SE = 100·sqrt((.985437 − .339335)/103) = 7.9201;
+    # 50 P / 50 D: centre 0, SE = 100·sqrt((101.5/103)/103) = 9.7813;
+    # SE_Δ = sqrt(7.9201² + 9.7813²) = 12.5858; z = 58.25/12.59 = 4.63 → significant
+    ((80, 0, 20), (50, 0, 50), 60.0, 12.5858, True),
+    # 3 P, 1 D (centre 28.57, SE 31.71) vs 2 P, 2 passive, 2 D (centre 0, SE 26.06):
+    # SE_Δ = sqrt(31.71² + 26.06²) = 41.05; z = 0.70 → not significant
+    ((3, 0, 1), (2, 2, 2), 50.0, 41.0468, False),
+    # the issue's case: one 10 in January, one 0 in February: Δ = 200, yet centres +25 and −25 with
+    # SE 37.5 each: z = 50/53.03 = 0.94, p = 0.35 → not significant
+    ((1, 0, 0), (0, 0, 1), 200.0, 53.0330, False),
 ])
 def test_compare_two_periods(current, previous, delta, se_diff, significant):
     change = compare_nps(NpsResult.from_counts(*current), NpsResult.from_counts(*previous))
     assert change.delta == pytest.approx(delta)
-    assert change.se_diff == pytest.approx(se_diff)
+    assert change.se_diff == pytest.approx(se_diff, abs=1e-3)
     assert change.significant is significant
 
 
@@ -127,8 +142,8 @@ def test_detractor_verbatims_newest_first(con):
 
 
 def test_nps_change_by_branch_in_one_pass(con):
-    # North: September 10, 10, 10, 10 (NPS 100, SE 0); October 0, 0, 0, 0 (NPS −100, SE 0):
-    # Δ = −200 with SE_Δ = 0 → significant. South: September 10, 0 (0); October 10, 0, 8 (0): Δ 0.
+    # North: September 10, 10, 10, 10 (NPS 100); October 0, 0, 0, 0 (NPS −100): Δ = −200; adjusted
+    # centres ±57.14 (n' = 7, 4.75/7 − .75/7), SE 25.61 each: z = −114.29/36.22 = −3.16 → significant. South: September 10, 0 (0); October 10, 0, 8 (0): Δ 0.
     # East answers only in September: no current NPS, no Δ.
     september, october = datetime(2026, 9, 10), datetime(2026, 10, 10)
     dbrows.nps(con, [10, 10, 10, 10], branch="North", responded_at=september)
@@ -151,3 +166,11 @@ def test_nps_change_by_branch_in_one_pass(con):
                        Filters(date_from=before.date_from, date_to=before.date_to, branches=("South",)))
     assert table.loc["South", "moe95"] == pytest.approx(south.current.moe95)
     assert table.loc["South", "moe95_before"] == pytest.approx(south.previous.moe95)
+
+
+def test_three_detractors_have_an_interval_not_plus_minus_zero():
+    # n' = 6, p₋' = 3.75/6 = .625, p₊' = .125: centre −50, SE = 100·sqrt((.75 − .25)/6) = 28.87;
+    # −50 ± 56.58 → −100 (clipped) to +6.58
+    result = NpsResult.from_counts(0, 0, 3)
+    assert result.score == -100.0
+    assert result.ci_low == -100.0 and result.ci_high == pytest.approx(6.579, abs=1e-3)

@@ -53,9 +53,9 @@ def test_headlines_against_last_month_and_last_year(small):
     nps = review.headline("nps")
     assert (nps.vs_previous.value, nps.vs_previous.previous, nps.vs_last_year.previous) == (40.0, -50.0, 50.0)
     assert (nps.vs_previous.n, nps.vs_previous.n_previous, nps.vs_last_year.n_previous) == (5, 4, 2)
-    # SE now = 100·sqrt((.6 + .2 − .4²)/5) = 35.78, SE Sep = 100·sqrt((.25 + .75 − .5²)/4) = 43.30:
-    # |Δ| = 90 < 1.96·sqrt(35.78² + 43.30²) = 110.1, so no marker
+    # 5 and 4 responses are below the minimum n (30): too few to judge, so no marker whatever the test
     assert nps.vs_previous.delta == pytest.approx(90.0) and not nps.vs_previous.significant
+    assert nps.vs_previous.too_few
     assert nps.vs_previous.direction is None
     csi = review.headline("csi")
     assert csi.vs_previous.value == pytest.approx(75.0) and csi.vs_previous.previous == pytest.approx(37.5)
@@ -69,13 +69,23 @@ def test_headlines_against_last_month_and_last_year(small):
 
 
 def test_a_significant_change_gets_a_direction_only_when_its_test_passes(con):
-    # 12 complaints in October (31 days) against 1 in September (30 days): the exact conditional
-    # test gives P(X ≥ 12 | 13, 31/61) ≈ 0.002 one-sided, significant; a rise in complaints is bad.
+    # 40 complaints in October (31 days) against 10 in September (30 days): the exact conditional
+    # test of X = 40 given 50 at π = 31/61 gives p < 0.001, and with the family's other test
+    # (against none a year ago) q stays below 0.05; a rise in complaints is bad.
+    dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i % 31)} for i in range(40)]
+                      + [{"received_at": datetime(2026, 9, 9)}] * 10)
+    review = month_review(con, "2026-10")
+    change = review.headline("complaints").vs_previous
+    assert (change.delta, change.significant, change.direction, change.tone) == (30, True, "up", "bad")
+    assert change.p_value < 0.001 and change.q_value < 0.05 and review.family.m >= 2
+
+
+def test_twelve_complaints_against_one_are_too_few_to_judge(con):
+    # 12 vs 1 would pass the exact test (p ≈ 0.003) but 13 complaints are below the minimum n
     dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i)} for i in range(12)]
                       + [{"received_at": datetime(2026, 9, 9)}])
     change = month_review(con, "2026-10").headline("complaints").vs_previous
-    assert (change.delta, change.significant, change.direction, change.tone) == (11, True, "up", "bad")
-    assert change.p_value < 0.01
+    assert change.too_few and change.direction is None and change.tone == "neutral"
 
 
 def _theme(con, descriptions: list[str], words: list[list[str]] | None = None):
@@ -165,20 +175,21 @@ def test_areas_to_act_on_state_their_numbers():
                                "importance": [4.5, 4.0, 3.0, 2.5], "satisfaction": [50.0, 80.0, 40.0, 90.0],
                                "n": [40, 41, 42, 43]})
     grid = quadrants(attributes, "stated")
-    gaps = _gaps([("reliability", 5.4, 6.2, -0.8, 4, 10, math.nan), ("tangibles", 6.0, 5.7, 0.3, 4, 11, math.nan),
-                  ("responsiveness", 5.0, 5.5, -0.5, 4, 12, math.nan), ("assurance", 5.8, 5.9, -0.1, 4, 13, math.nan)])
+    gaps = _gaps([("reliability", 5.4, 6.2, -0.8, 4, 40, math.nan), ("tangibles", 6.0, 5.7, 0.3, 4, 41, math.nan),
+                  ("responsiveness", 5.0, 5.5, -0.5, 4, 42, math.nan), ("assurance", 5.8, 5.9, -0.1, 4, 43, math.nan),
+                  ("empathy", 4.0, 6.0, -2.0, 4, 12, math.nan)])  # the largest shortfall, from too few pairs
     rising = pd.DataFrame({"cause": ["App", "Fees", "Staff"], "count_now": [30, 20, 10], "count_before": [10, 20, 30],
                            "share_now": [0.5, 1 / 3, 1 / 6], "share_before": [1 / 6, 1 / 3, 0.5],
                            "p_value": [0.0001, 1.0, 0.0001], "significant": [True, False, True],
                            "rising": [True, False, False]})
     branches = pd.DataFrame({"branch": ["North", "South", None], "score": [-20.0, 30.0, 0.0],
                              "score_before": [25.0, 10.0, 50.0], "delta": [-45.0, 20.0, -50.0],
-                             "significant": [True, True, True], "n": [50, 60, 5]})
+                             "significant": [True, True, True], "n": [50, 60, 5], "n_before": [45, 50, 4]})
     actions = areas_to_act_on(grid, gaps, rising, branches)
     assert [(a.kind, a.subject, a.value, a.reference, a.detail, a.n) for a in actions] == [
         ("fix_first", "Waiting", 50.0, 65.0, 4.5, 40),
-        ("gap", "reliability", -0.8, 6.2, 5.4, 10),  # the two largest shortfalls, largest first
-        ("gap", "responsiveness", -0.5, 5.5, 5.0, 12),
+        ("gap", "reliability", -0.8, 6.2, 5.4, 40),  # the two largest shortfalls, largest first
+        ("gap", "responsiveness", -0.5, 5.5, 5.0, 42),
         ("rising_cause", "App", 0.5, 1 / 6, 30, 60),  # 30 of the 60 complaints with a cause
         ("branch_nps", "North", -20.0, 25.0, -45.0, 50),  # a rise is no action; an unknown branch is left out
     ]
@@ -192,7 +203,7 @@ def test_nothing_to_act_on_without_importance_shortfalls_or_significant_moves():
     empty_rising = pd.DataFrame({c: [] for c in ("cause", "count_now", "share_now", "share_before", "p_value",
                                                   "rising")})
     branches = pd.DataFrame({"branch": ["North"], "score": [10.0], "score_before": [40.0], "delta": [-30.0],
-                             "significant": [False], "n": [9]})
+                             "significant": [False], "n": [9], "n_before": [9]})
     assert areas_to_act_on(quadrants(attributes, None), gaps, empty_rising, branches) == ()
 
 

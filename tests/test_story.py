@@ -20,10 +20,12 @@ from presentation.story import action_text, story
      "Close the gap in Reliability: perception 5.45 vs expectation 6.22, gap 5 = −0.78 (n = 67)"),
     (Action("gap", "reliability", -0.776, 6.222, 5.446, 67), "zh",
      "缩小可靠性差距：感知 5.45，期望 6.22，差距 5 = −0.78（n = 67）"),
-    (Action("rising_cause", "App", 0.5, 1 / 6, 30, 60, p_value=0.0001), "en",
-     "Rising cause: App, 50.0% of complaints (30 of 60) vs 16.7% in Sep 2026 (significant, p < 0.001)"),
-    (Action("rising_cause", "App", 0.5, 1 / 6, 30, 60, p_value=0.0123), "en",
-     "Rising cause: App, 50.0% of complaints (30 of 60) vs 16.7% in Sep 2026 (significant, p = 0.012)"),
+    (Action("rising_cause", "App", 0.5, 1 / 6, 30, 60, p_value=0.0001, q_value=0.0003,
+            finding={"count_before": 10}), "en",
+     "Rising cause: App, 30 complaints vs 10 in Sep 2026 (50.0% of 60; significant, q < 0.001)"),
+    (Action("rising_cause", "App", 0.5, 1 / 6, 30, 60, p_value=0.0041, q_value=0.0123,
+            finding={"count_before": 10}), "en",
+     "Rising cause: App, 30 complaints vs 10 in Sep 2026 (50.0% of 60; significant, q = 0.012)"),
     (Action("branch_nps", "North", -20.0, 25.0, -45.0, 50), "en",
      "North: NPS fell by 45.0 points to −20.0 from +25.0 in Sep 2026 (significant, n = 50)"),
 ])
@@ -32,15 +34,15 @@ def test_each_area_to_act_on_states_its_numbers(action, language, text):
 
 
 def test_the_story_marks_only_significant_changes(con):
-    # NPS +40 now vs −50 in September: |Δ| = 90 < 1.96·SE_Δ = 110.1 (see test_review), so no mark
+    # NPS +40 now vs −50 in September from 5 and 4 responses: too few to judge, so no mark
     dbrows.nps(con, [10, 10, 9, 8, 3], responded_at=datetime(2026, 10, 12))
     dbrows.nps(con, [10, 6, 6, 5], responded_at=datetime(2026, 9, 12))
     told = story(month_review(con, "2026-10"), "en")
     assert [s.id for s in told.sections] == list(SECTIONS)
     nps = told.sections[0].tiles[0]
-    assert (nps.label, nps.value, nps.detail.endswith("n = 5")) == ("NPS", "+40.0", True)
+    assert (nps.label, nps.value, nps.detail) == ("NPS", "+40.0", "too few to judge (n = 5)")
     last_month, last_year = nps.comparisons
-    assert (last_month.delta, last_month.mark, last_month.verdict) == ("+90.0", "", "not significant")
+    assert (last_month.delta, last_month.mark, last_month.verdict) == ("+90.0", "", "too few to judge (n = 5)")
     assert (last_year.delta, last_year.mark, last_year.verdict) == ("—", "", "no data for Oct 2025")
     assert [f.text for f in told.sections[0].sentences] == [
         "No headline number changed significantly vs Sep 2026 or vs Oct 2025."]
@@ -49,9 +51,9 @@ def test_the_story_marks_only_significant_changes(con):
 
 
 def test_a_significant_change_is_marked_and_said(con):
-    dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i)} for i in range(12)]
-                      + [{"received_at": datetime(2026, 9, 9)}])
+    dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i % 31)} for i in range(40)]
+                      + [{"received_at": datetime(2026, 9, 9)}] * 10)
     told = story(month_review(con, "2026-10"), "en")
     complaints = next(t for t in told.sections[0].tiles if t.metric == "complaints")
     assert complaints.comparisons[0].mark == "▲" and complaints.comparisons[0].tone == "bad"
-    assert told.sections[0].sentences[0].text == "Complaints rose by 11 to 12 vs Sep 2026 (significant)"
+    assert told.sections[0].sentences[0].text == "Complaints rose by 30 to 40 vs Sep 2026 (significant)"

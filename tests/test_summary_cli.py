@@ -59,11 +59,13 @@ def test_summary_json_of_the_whole_range(small_db):
     # the whole data range: the first survey (20 Feb) to the last row (10 March)
     assert result["period"] == {"from": "2026-02-20", "to": "2026-03-10"}
     # NPS of 10, 9, 8, 7, 6, 0: 2 promoters, 2 passives, 2 detractors → 0;
-    # SE = 100·sqrt((1/3 + 1/3)/6) = 33.333, margin 1.96·33.333 = 65.333
+    # adjusted Wald: n' = 9, p₊' = p₋' = 2.75/9, SE = 100·sqrt(.611111/9) = 26.0579, ± 51.07
     nps = result["nps"]
     assert {k: nps[k] for k in ("score", "n", "promoters", "passives", "detractors")} == {
         "score": 0.0, "n": 6, "promoters": 2, "passives": 2, "detractors": 2}
-    assert nps["moe95"] == pytest.approx(1.96 * 100 / 3)
+    assert nps["moe95"] == pytest.approx(51.0725, abs=1e-3)
+    assert nps["ci95"] == [pytest.approx(-51.0725, abs=1e-3), pytest.approx(51.0725, abs=1e-3)]
+    assert nps["too_few"] is True and result["min_n"] == 30
     # CSI: Waiting time (8, 6 on 0–10) → 70; Staff courtesy (7, 4 on 1–7) → 100·(5.5 − 1)/6 = 75;
     # no importance, no overall satisfaction → equal weights: (70 + 75)/2 = 72.5
     assert result["csi"]["weights"] == "equal"
@@ -73,14 +75,17 @@ def test_summary_json_of_the_whole_range(small_db):
     assert result["gaps"]["gap5"] == pytest.approx({"tangibles": 0.5, "reliability": -2.0})
     assert result["gaps"]["gap5_overall"] == pytest.approx(-0.75)
     assert result["gaps"]["gap1"] is None
-    # complaints: Fees 2 (2/3), Staff 1; resolved in 2 h and 30 h → median 16, within 24 h 1 of 2
+    # complaints: Fees 2 (2/3), Staff 1 still open. As of the last resolution (30 h after all three came
+    # in), Kaplan–Meier: S(2 h) = 2/3, S(30 h) = 2/3·1/2 = 1/3 → median 30 h (the open one counts as
+    # at risk to 30 h); the SLA (24 h) has passed for all three, met by 1 → 1/3
     complaints = result["complaints"]
     assert complaints["n"] == 3
     assert [(c["cause"], c["count"]) for c in complaints["top_causes"]] == [("Fees", 2), ("Staff", 1)]
     assert [c["share"] for c in complaints["top_causes"]] == pytest.approx([2 / 3, 1 / 3])
     assert [c["cumulative"] for c in complaints["top_causes"]] == pytest.approx([2 / 3, 1.0])
-    assert complaints["median_hours_to_resolve"] == pytest.approx(16.0)
-    assert complaints["within_sla"] == 0.5
+    assert complaints["median_hours_to_resolve"] == pytest.approx(30.0)
+    assert complaints["within_sla"] == pytest.approx(1 / 3)
+    assert (complaints["n_open"], complaints["n_open_past_sla"], complaints["within_sla_n"]) == (1, 1, 3)
     # sentiment: 0.5 (February), −0.3 and −0.8 (March) → mean −0.2, 2 of 3 negative
     sentiment = result["sentiment"]
     assert (sentiment["n"], sentiment["mean"], sentiment["negative_share"]) == (
@@ -100,7 +105,7 @@ def test_summary_of_a_period_and_a_branch(small_db):
     # South has one complaint and nothing else: empty figures are null, never NaN
     assert south["nps"]["score"] is None and south["nps"]["n"] == 0
     assert south["csi"] == {"score": None, "n": 0, "weights": None, "ci_low": None, "ci_high": None,
-                            "attributes": {}}
+                            "ci95": None, "too_few": True, "attributes": {}}
     assert south["complaints"]["n"] == 1 and south["complaints"]["median_hours_to_resolve"] is None
     assert south["gaps"]["gap5"] == {} and south["gaps"]["gap5_overall"] is None
 
@@ -136,7 +141,7 @@ def test_errors_are_one_readable_line(small_db, tmp_path, args, message):
 def test_text_output(small_db):
     done = run("summary", "--db", small_db)
     assert done.returncode == 0
-    assert "NPS         0.0 ± 65.3 (n 6)" in done.stdout
+    assert "NPS         0.0 (95% CI -51.1 to 51.1; n 6, too few to judge)" in done.stdout
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -1,0 +1,28 @@
+"""Branches: every branch's NPS, CSI, complaints and negative share side by side, coloured only where
+it differs from the rest of the company beyond chance (after the family's correction)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.league import branch_league
+from pages import _keys as keys
+from pages._common import labels, language, load, require_router, show_chart, show_coloured_table, t
+from pages._filters import no_data, selection
+from presentation.league import SORTS, league_chart, league_note, league_view
+
+require_router()
+chosen = selection()
+lang, now = language(), chosen.current
+
+st.title(t("branches.title"))
+st.caption(t("page.period_only", period=chosen.period()))
+sort = st.segmented_control(t("branches.sort"), SORTS, key=keys.BRANCHES_SORT, default="nps", required=True,
+                            bind="query-params", format_func=labels("branches.sort"))
+
+league = load(branch_league, now)
+if league.empty:
+    no_data("empty.what.feedback", chosen)
+cells, styles = league_view(league, sort, lang)
+show_coloured_table(cells, styles)
+st.caption(league_note(league, lang))
+show_chart(league_chart(league, lang), empty="empty.what.nps")
