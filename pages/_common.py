@@ -22,6 +22,7 @@ from pages import _keys as keys
 from presentation.charts import drawn_once, enlarged
 from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_text
 from presentation.upload import plain
 from store.db import connect, data_version, default_db_path
@@ -322,13 +323,16 @@ def masked_id(value) -> str | None:
 
 
 def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[str, str] | None = None,
-               height: int | None = None, row_height: int | None = None) -> None:
+               height: int | None = None, row_height: int | None = None, download: str | None = None) -> None:
     """A table with translated headers: `columns` maps a column to its label key, in display order.
 
     Every table of the dashboard goes through here, so presentation mode masks them all in one
-    place and draws them as a static table whose text grows with the page's.
+    place and draws them as a static table whose text grows with the page's. `download` names the
+    file of its csv/xlsx buttons (download_buttons); Streamlit's own table download is off.
     """
     shown = _masked(frame[list(columns)])
+    if download:
+        download_buttons(shown.rename(columns={c: t(k) for c, k in columns.items()}), download)
     if presenting():
         st.table(_as_text(shown, columns, formats or {}), hide_index=True, height=height or "content")
         return
@@ -352,18 +356,34 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—", **kwargs)
 
 
-def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> None:
+def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
+                   download: str = "verbatims") -> None:
     """Customers' own words (and who said them): always customer data, always through show_table.
 
     Rows are tall enough for a comment of two or three lines to wrap.
     """
-    show_table(frame, columns, formats=formats, row_height=66, height=560)
+    show_table(frame, columns, formats=formats, row_height=66, height=560, download=download)
 
 
-def show_frame(frame: pd.DataFrame, **kwargs) -> None:
+def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> None:
+    """The table as shown (masked in presentation mode) as csv and xlsx files whose cells cannot run
+    as formulas (presentation.export): in place of Streamlit's own table download, which writes
+    cells as they are and is switched off (client.disableDataExport)."""
+    csv_column, xlsx_column, _ = st.columns([1, 1, 6])
+    csv_column.download_button(t("download.csv"), data=lambda: to_csv_bytes(frame), file_name=f"{name}.csv",
+                               mime="text/csv", key=f"{key or 'download.' + name}.csv", icon=":material/download:",
+                               on_click="ignore", help=t("download.help"), width="stretch")
+    xlsx_column.download_button(t("download.xlsx"), data=lambda: to_xlsx_bytes(frame), file_name=f"{name}.xlsx",
+                                mime=XLSX_MIME, key=f"{key or 'download.' + name}.xlsx", icon=":material/download:",
+                                on_click="ignore", help=t("download.help"), width="stretch")
+
+
+def show_frame(frame: pd.DataFrame, *, download: str | None = None, **kwargs) -> None:
     """A table whose columns are already labelled (the upload page's previews and reports), masked
     in presentation mode like every other."""
     shown = _masked(frame)
+    if download:
+        download_buttons(shown, download)
     if presenting():
         st.table(pd.DataFrame({str(column): [_cell_text(v) for v in shown[column]] for column in shown.columns}),
                  hide_index=True)

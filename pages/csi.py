@@ -77,4 +77,5 @@ with st.expander(t("csi.weights_table")):
     show_table(findings.weights_table(change.current.attributes, lang),
                {"attribute": "col.attribute", "dimension": "col.dimension", "satisfaction": "col.satisfaction",
                 "importance": "col.importance", "weight": "col.weight", "n": "col.n"},
-               formats={"satisfaction": "%.1f", "importance": "%.2f", "weight": "%.1f%%", "n": "%d"})
+               formats={"satisfaction": "%.1f", "importance": "%.2f", "weight": "%.1f%%", "n": "%d"},
+               download="csi-weights")

@@ -50,4 +50,5 @@ else:
                 "actual": "col.actual", "actual_source": "col.actual_source", "gap2": "col.gap2",
                 "gap3": "col.gap3", "gap4": "col.gap4"},
                formats={c: "%.1f" for c in ("management_view", "target", "promise", "actual", "gap2", "gap3",
-                                            "gap4")})
+                                            "gap4")},
+               download="service-standards")

@@ -75,4 +75,5 @@ else:
     show_verbatims(findings.with_terms(verbatims, {"source": "source"}, lang),
                    {"date": "col.date", "source": "col.source", "branch": "col.branch", "customer_id": "col.customer",
                     "sentiment": "col.sentiment", "text": "col.comment"},
-                   formats={"date": "date", "customer_id": "short", "sentiment": "%+.2f", "text": "text"})
+                   formats={"date": "date", "customer_id": "short", "sentiment": "%+.2f", "text": "text"},
+                   download="sentiment-comments")

@@ -137,7 +137,7 @@ _UPLOAD_TEXT: dict[str, dict[str, str]] = {
     "upload.problems_shown": {"en": "Showing the first {shown} of {count} problems; the download has all of"
                                     " them.",
                               "zh": "仅显示 {count} 个问题中的前 {shown} 个；下载文件包含全部问题。"},
-    "upload.download_report": {"en": "Download the problems (csv)", "zh": "下载问题清单（csv）"},
+    "upload.download_report": {"en": "Download the problems:", "zh": "下载问题清单："},
     "upload.report.row": {"en": "Row", "zh": "行号"},
     "upload.report.column": {"en": "Column", "zh": "列"},
     "upload.report.value": {"en": "Value", "zh": "值"},
@@ -193,7 +193,7 @@ _UPLOAD_TEXT: dict[str, dict[str, str]] = {
                       "zh": "已撤销：批次 {batch}（来自 {file} 的 {rows} 行）已删除。"},
     "upload.skipped_title": {"en": "Rows skipped by an import", "zh": "导入时跳过的行"},
     "upload.skipped_choose": {"en": "Batch", "zh": "批次"},
-    "upload.skipped_download": {"en": "Download these rows' problems (csv)", "zh": "下载这些行的问题（csv）"},
+    "upload.skipped_download": {"en": "Download these rows' problems:", "zh": "下载这些行的问题："},
     "col.undone_at": {"en": "Undone at", "zh": "撤销时间"},
     "upload.by_cli": {"en": "command line", "zh": "命令行"},
     "upload.by_page": {"en": "upload page", "zh": "上传页面"},
@@ -803,3 +803,13 @@ _REVIEW_TEXT: dict[str, dict[str, str]] = {
         "zh": "演示模式下不能上传：预览会显示未遮蔽的客户数据。如需导入，请在侧边栏关闭演示模式。"},
 }
 TEXT.update(_REVIEW_TEXT)
+
+# Words of the security work: downloads of tables.
+_SECURITY_TEXT: dict[str, dict[str, str]] = {
+    "download.csv": {"en": "CSV", "zh": "CSV"},
+    "download.xlsx": {"en": "Excel", "zh": "Excel"},
+    "download.help": {
+        "en": "The table as shown, with cells that a spreadsheet would run as a formula written as text.",
+        "zh": "下载当前表格；电子表格会当作公式执行的单元格已改为文本。"},
+}
+TEXT.update(_SECURITY_TEXT)
