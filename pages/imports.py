@@ -19,6 +19,7 @@ from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import cursor, download_buttons, language, presenting, require_router, show_frame, t
+from pages._uploads import permit_uploads
 from presentation.upload import (
     RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
@@ -45,6 +46,7 @@ def number(value) -> str:
 def upload_section(access: Access, batches: pd.DataFrame) -> None:
     st.header(t("upload.title"), divider="gray")
     show_last_import()
+    permit_uploads()
     files = st.file_uploader(t("upload.files"), type=list(UPLOAD_TYPES), accept_multiple_files=True,
                              key=keys.UPLOAD_FILES, help=t("upload.files_help"))
     present = {f.file_id for f in files}

@@ -806,6 +806,9 @@ TEXT.update(_REVIEW_TEXT)
 
 # Words of the security work: downloads of tables.
 _SECURITY_TEXT: dict[str, dict[str, str]] = {
+    "access.busy": {"en": "Many sign-ins are being checked right now; try again in a moment.",
+                    "zh": "当前有多个登录正在校验，请稍后再试。"},
+    "access.failed": {"en": "The sign-in could not be checked: {error}", "zh": "无法校验登录：{error}"},
     "download.csv": {"en": "CSV", "zh": "CSV"},
     "download.xlsx": {"en": "Excel", "zh": "Excel"},
     "download.help": {
