@@ -12,13 +12,13 @@ from presentation.masking import mask_frame, mask_id, mask_text
 
 
 @pytest.mark.parametrize("text, masked", [
-    ("Call me on 13812345678 please", "Call me on •••••••••78 please"),
-    ("电话 138-1234-5678，谢谢", "电话 •••••••••78，谢谢"),
-    ("office 021-62345678", "office •••••••••78"),
-    ("+86 139 1234 5678", "•••••••••••78"),
-    ("mail wang.li@example.com now", "mail w•••@•••.com now"),
+    ("Call me on 13812345678 please", "Call me on ••••••••••• please"),
+    ("电话 138-1234-5678，谢谢", "电话 •••••••••••，谢谢"),
+    ("office 021-62345678", "office •••••••••••"),
+    ("+86 139 1234 5678", "•••••••••••••"),
+    ("mail wang.li@example.com now", "mail •••@••• now"),
     ("Mr Wang was rude", "Mr ••• was rude"),
-    ("Dr. O'Brien helped", "Dr ••• helped"),
+    ("Dr. O'Brien helped", "Dr. ••• helped"),
     ("李女士说排队太久", "•女士说排队太久"),
     ("王先生和张小姐", "•先生和•小姐"),
     ("Waited 45 minutes, fee 200 yuan", "Waited 45 minutes, fee 200 yuan"),
@@ -29,7 +29,7 @@ def test_mask_text(text, masked):
     assert mask_text(text) == masked
 
 
-@pytest.mark.parametrize("value, masked", [("C000123", "•••••23"), ("K1", "••"), (None, None)])
+@pytest.mark.parametrize("value, masked", [("C000123", "•••••••"), ("K1", "••"), (None, None)])
 def test_mask_id(value, masked):
     assert mask_id(value) == masked
 
@@ -38,8 +38,8 @@ def test_mask_frame_masks_ids_and_text_only():
     frame = pd.DataFrame({"customer_id": ["C000123"], "branch": ["Mr Wang Street"],
                           "comment": ["Mr Wang 13812345678"]})
     masked = mask_frame(frame)
-    assert masked.to_dict("records") == [{"customer_id": "•••••23", "branch": "Mr Wang Street",
-                                          "comment": "Mr ••• •••••••••78"}]
+    assert masked.to_dict("records") == [{"customer_id": "•••••••", "branch": "Mr Wang Street",
+                                          "comment": "Mr ••• •••••••••••"}]
     assert frame.loc[0, "customer_id"] == "C000123"
 
 
