@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from pages import _keys as keys
-from presentation.charts import drawn_once, enlarged
+from presentation.charts import drawn_once, enlarged, masked
 from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
@@ -153,7 +153,7 @@ def load_all(*calls: Call) -> list:
         with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
             return list(pool.map(run, calls))
     except FeedbackError as e:
-        st.error(t("error.query", message=str(e)))
+        st.error(t("error.query", message=markdown_text(str(e))))
         st.stop()
 
 
@@ -247,10 +247,10 @@ def show_change(change: Change, vs: str, *, label: str | None = None, detail: st
     lang = language()
     delta = None if change.delta is None else fmt_delta(change.metric, change.delta, lang)
     arrow = {"up": "up", "down": "down"}.get(change.direction, "off")
-    st.metric(label or t(f"metric.{change.metric}"), fmt_value(change.metric, change.value, lang),
+    st.metric(markdown_text(label or t(f"metric.{change.metric}")), fmt_value(change.metric, change.value, lang),
               delta=delta, delta_color=_TONE_COLOR[change.tone], delta_arrow=arrow,
-              delta_description=change_note(change, lang, vs), border=border)
-    st.caption(detail if detail is not None else tile_detail(change, lang))
+              delta_description=markdown_text(change_note(change, lang, vs)), border=border)
+    st.caption(markdown_text(detail if detail is not None else tile_detail(change, lang)))
 
 
 def show_findings(findings: list[Finding]) -> None:
@@ -260,7 +260,7 @@ def show_findings(findings: list[Finding]) -> None:
     and the review has a dozen findings.
     """
     if findings:
-        st.markdown("\n\n".join(f"{_TONE_MARK.get(finding.tone, _TONE_MARK[NEUTRAL])} {finding.text}"
+        st.markdown("\n\n".join(f"{_TONE_MARK.get(finding.tone, _TONE_MARK[NEUTRAL])} {markdown_text(finding.text)}"
                                   for finding in findings))
 
 
@@ -272,10 +272,10 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
     what is missing (`empty` names it), never an empty axis.
     """
     if figure is None:
-        st.info(empty_text or t("empty.chart", what=t(empty)))
+        st.info(markdown_text(empty_text) if empty_text else t("empty.chart", what=t(empty)))
         return None
     if presenting():
-        figure = enlarged(figure)
+        figure = enlarged(masked(figure))
     if select:
         # the modes Streamlit gives a chart whose points can be picked, set before it is drawn:
         # set after, they would make Plotly draw it again
@@ -418,7 +418,8 @@ def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, st
 
 
 def markdown_text(text: str) -> str:
-    """Text from a customer or a file shown in markdown exactly as written."""
+    """Text shown in markdown exactly as written: a customer's words, a file's, and every sentence
+    generated from the data (findings, titles, notes), which carry branch and cause names."""
     return plain(text)
 
 
@@ -428,4 +429,4 @@ def show_quote(label: str, text: str, meta: str, customer_id: str | None, sentim
         st.markdown(f"**{markdown_text(label)}**")
         st.markdown(f"“{markdown_text(masked_text(text) or '')}”")
         who = masked_id(customer_id)
-        st.caption(" · ".join(part for part in (meta, who, sentiment) if part))
+        st.caption(" · ".join(markdown_text(part) for part in (meta, who, sentiment) if part))

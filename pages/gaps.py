@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.gaps import gap_model
-from pages._common import language, load, require_router, show_chart, show_table, t
+from pages._common import language, load, markdown_text, require_router, show_chart, show_table, t
 from pages._filters import no_data, selection
 from presentation import charts, findings
 
@@ -23,10 +23,10 @@ if not any(status.available for status in model.status):
 show_chart(charts.gap_model_diagram(findings.gap_summaries(model, lang), language=lang,
                                     title=findings.gap_model_title(model, lang)))
 for note in findings.gap_missing_notes(model, lang):
-    st.info(note, icon=":material/info:")
+    st.info(markdown_text(note), icon=":material/info:")
 
 st.subheader(t("gaps.gap5_title"))
-st.caption(findings.gap5_note(model.gap5, lang))
+st.caption(markdown_text(findings.gap5_note(model.gap5, lang)))
 left, right = st.columns(2)
 with left:
     show_chart(charts.gap5_dimensions(model.gap5, language=lang, title=findings.gap_dimensions_title(model.gap5, lang)),

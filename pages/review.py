@@ -8,7 +8,7 @@ from analytics.filters import months_between
 from analytics.review import month_review
 from pages import _keys as keys
 from pages._common import (
-    language, load, require_router, show_change, show_chart, show_findings, show_quote, t
+    language, load, markdown_text, require_router, show_change, show_chart, show_findings, show_quote, t
 )
 from pages._filters import choose_month, review_month, selection
 from presentation.formats import fmt_month
@@ -29,8 +29,8 @@ if st.session_state.get(keys.REVIEW_MONTH) != month:  # the sidebar moved the mo
 review = load(month_review, month, chosen.current)
 told = story(review, lang)
 
-st.title(told.title)
-st.caption(f"{told.period} · {told.scope}")
+st.title(markdown_text(told.title))
+st.caption(markdown_text(f"{told.period} · {told.scope}"))
 picker, download = st.columns([1, 2], vertical_alignment="bottom")
 with picker:
     st.selectbox(t("review.month"), months, index=months.index(month), key=keys.REVIEW_MONTH,
@@ -43,17 +43,17 @@ with download:
                        help=t("review.download_note"))
 
 for section in told.sections:
-    st.header(section.title, anchor=section.id, divider="gray")
+    st.header(markdown_text(section.title), anchor=section.id, divider="gray")
     if section.tiles:
         for column, tile in zip(st.columns(len(section.tiles)), section.tiles):
             first, second = tile.comparisons
             with column, st.container(border=True, height="stretch"):
                 show_change(first.change, first.month, label=tile.label, border=False,
                             detail=" · ".join(part for part in (first.verdict, tile.detail) if part))
-                st.markdown(f"{_MARK.get(second.tone, '')} **{second.delta}** {second.vs}  \n"
-                            f":gray[{second.verdict}]")
+                st.markdown(f"{_MARK.get(second.tone, '')} **{markdown_text(second.delta)}** "
+                            f"{markdown_text(second.vs)}  \n:gray[{markdown_text(second.verdict)}]")
     if section.numbered:
-        st.markdown("\n".join(f"{i}. {finding.text}" for i, finding in enumerate(section.sentences, 1)))
+        st.markdown("\n".join(f"{i}. {markdown_text(finding.text)}" for i, finding in enumerate(section.sentences, 1)))
     else:
         show_findings(list(section.sentences))
     if section.figures:
@@ -66,4 +66,4 @@ for section in told.sections:
             with column:
                 show_quote(quote.label, quote.text, quote.meta, quote.customer_id, quote.sentiment)
     for note in section.notes:
-        st.caption(note)
+        st.caption(markdown_text(note))

@@ -441,8 +441,8 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
         "en": "No branch's NPS changed significantly vs {vs}; the largest difference is {branch} ({delta}, not significant)",
         "zh": "与{vs}相比，各网点 NPS 均无显著变化；差异最大的是{branch}（{delta}，不显著）"},
     "finding.fix_first": {
-        "en": "**{attribute}**: satisfaction {satisfaction} (average {average}), importance {importance}",
-        "zh": "**{attribute}**：满意度 {satisfaction}（平均 {average}），重要性 {importance}"},
+        "en": "{attribute}: satisfaction {satisfaction} (average {average}), importance {importance}",
+        "zh": "{attribute}：满意度 {satisfaction}（平均 {average}），重要性 {importance}"},
     # chart titles
     "title.attributes_no_comparison": {"en": "Attribute satisfaction (no data for {vs} to compare)",
                                        "zh": "各属性满意度（{vs}无可对比数据）"},

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import replace
 from datetime import datetime
 
 from analytics.review import MonthReview, summary_numbers
 from analytics.summary import plain
+from presentation.charts import masked
 from presentation.findings import Change
 from presentation.i18n import translate
 from presentation.masking import mask_id, mask_text
@@ -23,7 +23,6 @@ from presentation.story import Figure, Quote, Section, Tile, story
 
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 STYLE = """
 :root { --ink: #1f2937; --muted: #4b5563; --line: #e5e7eb; --good: #1a7f37; --bad: #c62828;
@@ -122,8 +121,8 @@ def report_html(review: MonthReview, language: str, *, generated: datetime | Non
 
 
 def _text(value) -> str:
-    """Text for HTML, with the **bold** the findings use kept as bold."""
-    return _BOLD.sub(r"<b>\1</b>", html.escape(str(value), quote=True))
+    """Plain text (sentences about the data carry its names) for HTML: escaped, never markup."""
+    return html.escape(str(value), quote=True)
 
 
 def _script(code: str) -> str:
@@ -177,7 +176,7 @@ def _tile(tile: Tile) -> str:
 def _figure(figure: Figure, div_id: str) -> str:
     if figure.figure is None:
         return f'<div class="figure"><p class="empty">{_text(figure.empty)}</p></div>'
-    drawn = figure.figure.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG, div_id=div_id)
+    drawn = masked(figure.figure).to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG, div_id=div_id)
     return f'<div class="figure">{drawn}</div>'
 
 

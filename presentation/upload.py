@@ -39,7 +39,7 @@ RATING_DETAIL_COLUMNS = MAPPING_COLUMNS[3:]
 SAMPLE_VALUES = 3
 SAMPLE_CHARS = 48
 SAMPLE_SCAN_ROWS = 500
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&=^@'\"])")
 
 
 class MappingProblem(FeedbackError):
@@ -63,7 +63,9 @@ class MappingProblem(FeedbackError):
 
 
 def plain(text) -> str:
-    """Text from a file or a person (a file name, a name) shown in markdown exactly as written."""
+    """Text from a file or a person (a file name, a name) shown in markdown exactly as written: every
+    character markdown, KaTeX ($), Streamlit's directives (:red[ ], :material/…:) or HTML would read
+    is escaped, and so are the dots and colons of addresses, so nothing becomes a live link."""
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
