@@ -23,7 +23,7 @@ from presentation.charts import drawn_once, enlarged, masked
 from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
-from presentation.masking import ID_COLUMNS, mask_id, mask_text
+from presentation.masking import ID_COLUMNS, mask_id, mask_problem_values, mask_text
 from presentation.upload import plain
 from store.db import connect, data_version, default_db_path
 from store.errors import FeedbackError
@@ -311,6 +311,12 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
         elif masked[column].dtype == object or pd.api.types.is_string_dtype(masked[column]):
             masked[column] = masked[column].map(lambda v: mask_text(v) if isinstance(v, str) else v)
     return masked
+
+
+def masked_problems(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows' problems (row, column, value, …) with the values masked when presenting: a value of an id
+    column (a complaint reference) whole."""
+    return mask_problem_values(frame) if presenting() else frame
 
 
 def masked_text(text: str | None) -> str | None:

@@ -18,7 +18,9 @@ from loaders.importer import history, rejected_rows, row_counts
 from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
 from pages._access import access_panel, current_access
-from pages._common import cursor, download_buttons, language, presenting, require_router, show_frame, t
+from pages._common import (
+    cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, t
+)
 from pages._uploads import permit_uploads
 from presentation.upload import (
     RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
@@ -386,7 +388,7 @@ def skipped_rows(batches: pd.DataFrame) -> None:
                               format_func=lambda batch_id: batch_label(with_skips[batch_id]))
         cur = cursor()
         try:
-            frame = rejected_rows(cur, choice)
+            frame = masked_problems(rejected_rows(cur, choice))
         finally:
             cur.close()
         frame = frame.rename(columns={c: t(f"upload.report.{c}") for c in frame.columns})

@@ -277,6 +277,23 @@ ID_COLUMNS = ("customer_id", "respondent_id", "complaint_ref", "complaint_id", "
 TEXT_COLUMNS = ("text", "comment", "description", "verbatim")
 
 
+# A file's header that names an identifier, a contact or a person (English and Chinese).
+_IDENTIFYING_HEADER = re.compile(
+    r"\bid\b|_id\b|ref|\bno\b|number|name|phone|mobile|mail|contact|passport|account|card|customer|"
+    r"编号|单号|号码|客户|姓名|名字|电话|手机|邮箱|联系|证件|身份证|护照|账号|帐号|卡号", re.IGNORECASE)
+
+
+def mask_problem_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of rows' problems (row, column, value, problem, fix) with each value masked: whole when
+    its column names an identifier, a contact or a person (a complaint reference, a customer id),
+    else by the text rules."""
+    masked = frame.copy()
+    masked["value"] = [mask_id(value) if _IDENTIFYING_HEADER.search(str(column)) else
+                       (mask_text(value) if isinstance(value, str) else value)
+                       for column, value in zip(masked["column"], masked["value"])]
+    return masked
+
+
 def mask_frame(frame: pd.DataFrame, id_columns=ID_COLUMNS, text_columns=TEXT_COLUMNS) -> pd.DataFrame:
     """A copy of a table with its id columns and free-text columns masked."""
     masked = frame.copy()

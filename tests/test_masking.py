@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from presentation.export import safe_cell, to_csv_bytes, to_xlsx_bytes
-from presentation.masking import mask_frame, mask_id, mask_text
+from presentation.masking import mask_frame, mask_id, mask_problem_values, mask_text
 
 
 @pytest.mark.parametrize("text, masked", [
@@ -75,3 +75,12 @@ def test_every_email_and_phone_in_the_demo_data_is_masked():
     assert len(with_pii) > 20
     for text in with_pii.map(mask_text):
         assert not re.search(r"[\w.]+@[\w.]+\.\w+|\d{5,}", text), text
+
+
+def test_problem_values_of_identifying_columns_are_masked_whole():
+    frame = pd.DataFrame({"row": [3, 4, 5, 6], "column": ["Complaint ID", "投诉编号", "Score", "Comment"],
+                          "value": ["0042", "TS-17", "11", "call 13812345678"],
+                          "problem": ["duplicate"] * 4, "fix": ["-"] * 4})
+    masked = mask_problem_values(frame)
+    assert masked["value"].tolist() == ["••••", "•••••", "11", "call •••••••••••"]
+    assert frame["value"].tolist()[0] == "0042"
