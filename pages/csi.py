@@ -52,7 +52,7 @@ with tile:
     show_change(headline, vs)
 with statement:
     st.markdown(f"**{markdown_text(findings.change_sentence(headline, lang, vs))}**")
-    st.markdown(findings.weights_statement(change.current.weights, lang))
+    st.markdown(markdown_text(findings.weights_statement(change.current.weights, lang)))
 
 draw = {"radar": charts.attribute_radar, "bars": charts.attribute_bars, "line": charts.attribute_profile}[view]
 show_chart(draw(attributes, title=findings.attribute_comparison_title(attributes, lang, vs),

@@ -600,14 +600,14 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
     "csi.view.bars": {"en": "Bars", "zh": "条形图"},
     "csi.view.line": {"en": "Line", "zh": "折线图"},
     "csi.weights.stated": {
-        "en": "**Weights: stated importance.** Each attribute counts by how important customers rated it.",
-        "zh": "**权重：自述重要性。** 每个属性按客户给出的重要性评分加权。"},
+        "en": "Weights: stated importance. Each attribute counts by how important customers rated it.",
+        "zh": "权重：自述重要性。每个属性按客户给出的重要性评分加权。"},
     "csi.weights.derived": {
-        "en": "**Weights: derived importance.** The survey has no importance ratings, so each attribute counts by its correlation with overall satisfaction (negative correlations count zero).",
-        "zh": "**权重：推导重要性。** 问卷没有重要性评分，因此按各属性与总体满意度的相关系数加权（负相关记为零）。"},
+        "en": "Weights: derived importance. The survey has no importance ratings, so each attribute counts by its correlation with overall satisfaction (negative correlations count zero).",
+        "zh": "权重：推导重要性。问卷没有重要性评分，因此按各属性与总体满意度的相关系数加权（负相关记为零）。"},
     "csi.weights.equal": {
-        "en": "**Weights: equal.** The survey has neither importance ratings nor an overall satisfaction question to derive them from.",
-        "zh": "**权重：等权重。** 问卷既无重要性评分，也无可用于推导权重的总体满意度题目。"},
+        "en": "Weights: equal. The survey has neither importance ratings nor an overall satisfaction question to derive them from.",
+        "zh": "权重：等权重。问卷既无重要性评分，也无可用于推导权重的总体满意度题目。"},
     "csi.weights.none": {"en": "No weights: no satisfaction ratings.", "zh": "无权重：没有满意度评分。"},
     "csi.ip_title": {"en": "Importance and performance", "zh": "重要性—表现分析"},
     "csi.fix_first": {"en": "Fix first", "zh": "优先改进"},

@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh store per test, in tmp_path."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from presentation.upload import WORD_JOINER
 from store.db import connect
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
@@ -23,6 +25,12 @@ def build_demo_store(path: Path) -> Path:
                     "--files", str(path.parent / "demo-files")],
                    cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
     return path
+
+
+def shown(markdown: str) -> str:
+    """Markdown as the reader sees it: the pages escape every text drawn from data (backslashes) and
+    break addresses with an invisible word joiner (presentation.upload.plain)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 @pytest.fixture
