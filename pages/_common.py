@@ -23,7 +23,7 @@ from presentation.charts import drawn_once, enlarged, masked
 from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
-from presentation.masking import ID_COLUMNS, mask_id, mask_problem_values, mask_text
+from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
 from store.db import connect, data_version, default_db_path
 from store.errors import FeedbackError
@@ -313,10 +313,10 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
     return masked
 
 
-def masked_problems(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows' problems (row, column, value, …) with the values masked when presenting: a value of an id
-    column (a complaint reference) whole."""
-    return mask_problem_values(frame) if presenting() else frame
+def masked_problems(problems):
+    """Rows' problems with their values masked when presenting: a value of an id column (a complaint
+    reference) whole."""
+    return mask_problems(problems) if presenting() else problems
 
 
 def masked_text(text: str | None) -> str | None:

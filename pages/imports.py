@@ -388,10 +388,10 @@ def skipped_rows(batches: pd.DataFrame) -> None:
                               format_func=lambda batch_id: batch_label(with_skips[batch_id]))
         cur = cursor()
         try:
-            frame = masked_problems(rejected_rows(cur, choice))
+            skipped = masked_problems(rejected_rows(cur, choice))
         finally:
             cur.close()
-        frame = frame.rename(columns={c: t(f"upload.report.{c}") for c in frame.columns})
+        frame = problems_frame(skipped, language())
         show_frame(frame)
         st.caption(t("upload.skipped_download"))
         download_buttons(frame, Path(report_file_name(with_skips[choice]["source_file"])).stem,

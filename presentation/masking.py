@@ -23,6 +23,7 @@ Identifier columns (customer ids, complaint references) are masked whole in ever
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 
@@ -283,15 +284,11 @@ _IDENTIFYING_HEADER = re.compile(
     r"编号|单号|号码|客户|姓名|名字|电话|手机|邮箱|联系|证件|身份证|护照|账号|帐号|卡号", re.IGNORECASE)
 
 
-def mask_problem_values(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table of rows' problems (row, column, value, problem, fix) with each value masked: whole when
-    its column names an identifier, a contact or a person (a complaint reference, a customer id),
-    else by the text rules."""
-    masked = frame.copy()
-    masked["value"] = [mask_id(value) if _IDENTIFYING_HEADER.search(str(column)) else
-                       (mask_text(value) if isinstance(value, str) else value)
-                       for column, value in zip(masked["column"], masked["value"])]
-    return masked
+def mask_problems(problems):
+    """Rows' problems (loaders.errors.RowProblem) with each value masked: whole when its column names an
+    identifier, a contact or a person (a complaint reference, a customer id), else by the text rules."""
+    return tuple(replace(p, value=mask_id(p.value) if _IDENTIFYING_HEADER.search(str(p.column or "")) else
+                         (mask_text(p.value) if isinstance(p.value, str) else p.value)) for p in problems)
 
 
 def mask_frame(frame: pd.DataFrame, id_columns=ID_COLUMNS, text_columns=TEXT_COLUMNS) -> pd.DataFrame:

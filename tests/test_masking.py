@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from presentation.export import safe_cell, to_csv_bytes, to_xlsx_bytes
-from presentation.masking import mask_frame, mask_id, mask_problem_values, mask_text
+from loaders.errors import RowProblem
+from presentation.masking import mask_frame, mask_id, mask_problems, mask_text
 
 
 @pytest.mark.parametrize("text, masked", [
@@ -78,9 +79,9 @@ def test_every_email_and_phone_in_the_demo_data_is_masked():
 
 
 def test_problem_values_of_identifying_columns_are_masked_whole():
-    frame = pd.DataFrame({"row": [3, 4, 5, 6], "column": ["Complaint ID", "投诉编号", "Score", "Comment"],
-                          "value": ["0042", "TS-17", "11", "call 13812345678"],
-                          "problem": ["duplicate"] * 4, "fix": ["-"] * 4})
-    masked = mask_problem_values(frame)
-    assert masked["value"].tolist() == ["••••", "•••••", "11", "call •••••••••••"]
-    assert frame["value"].tolist()[0] == "0042"
+    problems = [RowProblem("f.csv", None, row, column, value, "duplicate_id", "unique_id")
+                for row, column, value in [(3, "Complaint ID", "0042"), (4, "投诉编号", "TS-17"), (5, "Score", "11"),
+                                           (6, "Comment", "call 13812345678")]]
+    masked = mask_problems(problems)
+    assert [p.value for p in masked] == ["••••", "•••••", "11", "call •••••••••••"]
+    assert masked[0].column == "Complaint ID" and problems[0].value == "0042"

@@ -124,7 +124,8 @@ def test_every_page_shows_markup_in_the_data_as_literal_text(hostile_url, watche
     # where the branch, the cause and the comments are drawn as text, they read as written
     assert BRANCH in seen["nps"] and BRANCH in seen["sentiment"]
     assert CAUSE in seen["complaints"].replace("\n", " ") or "$E=mc^2$" in seen["complaints"]
-    assert IMAGE in seen["review"]
+    if not present:  # presenting, the review shows one section a screen
+        assert IMAGE in seen["review"]
 
 
 def test_the_review_report_writes_the_data_as_text(hostile_url, browser, tmp_path):
