@@ -139,7 +139,7 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     note = t("upload.rows_read", rows=f"{source.row_count:,}", header=source.header_row)
     if kind == "auto":
         note = t("upload.detected", kind=t(f"kind.{prepared.mapping.kind}")) + " " + note
-    note_column.caption(plain(note))
+    note_column.caption(note)
     earlier = imported_as(batches, source.sha256)
     if earlier is not None:
         # Importing it again would be refused as a duplicate; say so instead of offering it.
