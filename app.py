@@ -40,16 +40,22 @@ def run() -> None:
 
     from pages._common import language_switch, presentation_switch, routed, t
     from pages._filters import sidebar_filters
+    from pages._uploads import begin_run, end_run
+
+    begin_run()
 
     language_switch()
     presentation_switch()
     st.set_page_config(page_title=t("app.title"), page_icon=FAVICON, layout="wide")
     pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                      default=(i == 0)) for i, spec in enumerate(PAGES)]
-    with routed():
-        navigation = st.navigation(pages)
-        sidebar_filters()
-        navigation.run()
+    try:
+        with routed():
+            navigation = st.navigation(pages)
+            sidebar_filters()
+            navigation.run()
+    finally:  # also when a page stops early (st.stop) or reruns
+        end_run()
 
 
 if __name__ == "__main__":

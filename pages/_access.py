@@ -14,11 +14,12 @@ import datetime as dt
 import streamlit as st
 
 from loaders.access import (
-    GRANT_HOURS, MAX_FAILURES, check_passphrase, grant_valid, locked_for, passphrase_hash
+    GRANT_HOURS, MAX_FAILURES, check_passphrase, grant_valid, locked_for, passphrase_hash, source_key
 )
 from pages import _keys as keys
 from pages._common import cursor, t
 from presentation.upload import Access, email_allowed, plain
+from store.errors import FeedbackError
 
 
 def _secrets_section(name: str):
@@ -99,7 +100,7 @@ def _passphrase_panel(access: Access) -> None:
         else:
             cur = cursor()
             try:
-                wait = locked_for(cur)
+                wait = locked_for(cur, source=_source())
             finally:
                 cur.close()
             if wait:
@@ -112,10 +113,15 @@ def _unlock(name: str, attempt: str) -> None:
         return
     cur = cursor()
     try:
-        result = check_passphrase(cur, attempt)
+        result = check_passphrase(cur, attempt, source=_source())
+    except FeedbackError as e:
+        st.error(t("access.failed", error=str(e)), icon=":material/error:")
+        return
     finally:
         cur.close()
-    if result.accepted:
+    if result.busy:
+        st.warning(t("access.busy"), icon=":material/hourglass_top:")
+    elif result.accepted:
         st.session_state[keys.ANALYST_GRANT] = {"token": result.grant, "at": dt.datetime.now(),
                                                 "who": name or None}
         st.rerun()
@@ -123,6 +129,13 @@ def _unlock(name: str, attempt: str) -> None:
         st.error(t("access.locked", seconds=result.locked_seconds), icon=":material/timer:")
     else:
         st.error(t("access.wrong", left=max(MAX_FAILURES - result.failures, 0)))
+
+
+def _source() -> str:
+    """Where this session's sign-in attempts come from, as the store counts them (a digest of the
+    browser's address): one viewer's wrong guesses lock that address, not every analyst."""
+    address = st.context.ip_address
+    return source_key(address if isinstance(address, str) else None)  # None where no browser is (AppTest)
 
 
 def _oidc_panel(access: Access) -> None:

@@ -18,10 +18,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from pages import _keys as keys
-from presentation.charts import drawn_once, enlarged, title_apart
+from presentation.charts import drawn_once, enlarged, masked, title_apart
 from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from presentation.masking import ID_COLUMNS, mask_id, mask_text
+from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
+from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
 from store.db import connect, data_version, default_db_path
 from store.errors import FeedbackError
@@ -136,7 +137,7 @@ def load_all(*calls: Call) -> list:
         with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
             return list(pool.map(run, calls))
     except FeedbackError as e:
-        st.error(t("error.query", message=str(e)))
+        st.error(t("error.query", message=markdown_text(str(e))))
         st.stop()
 
 
@@ -230,10 +231,10 @@ def show_change(change: Change, vs: str, *, label: str | None = None, detail: st
     lang = language()
     delta = None if change.delta is None else fmt_delta(change.metric, change.delta, lang)
     arrow = {"up": "up", "down": "down"}.get(change.direction, "off")
-    st.metric(label or t(f"metric.{change.metric}"), fmt_value(change.metric, change.value, lang),
+    st.metric(markdown_text(label or t(f"metric.{change.metric}")), fmt_value(change.metric, change.value, lang),
               delta=delta, delta_color=_TONE_COLOR[change.tone], delta_arrow=arrow,
-              delta_description=change_note(change, lang, vs), border=border)
-    st.caption(detail if detail is not None else tile_detail(change, lang))
+              delta_description=markdown_text(change_note(change, lang, vs)), border=border)
+    st.caption(markdown_text(detail if detail is not None else tile_detail(change, lang)))
 
 
 def show_findings(findings: list[Finding]) -> None:
@@ -243,7 +244,7 @@ def show_findings(findings: list[Finding]) -> None:
     and the review has a dozen findings.
     """
     if findings:
-        st.markdown("\n\n".join(f"{_TONE_MARK.get(finding.tone, _TONE_MARK[NEUTRAL])} {finding.text}"
+        st.markdown("\n\n".join(f"{_TONE_MARK.get(finding.tone, _TONE_MARK[NEUTRAL])} {markdown_text(finding.text)}"
                                   for finding in findings))
 
 
@@ -255,7 +256,7 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
     what is missing (`empty` names it), never an empty axis.
     """
     if figure is None:
-        st.info(empty_text or t("empty.chart", what=t(empty)))
+        st.info(markdown_text(empty_text) if empty_text else t("empty.chart", what=t(empty)))
         return None
     title, subtitle, figure = title_apart(figure)
     if title:
@@ -263,7 +264,7 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
     if subtitle:
         st.caption(markdown_text(subtitle))
     if presenting():
-        figure = enlarged(figure)
+        figure = enlarged(masked(figure))
     if select:
         # the modes Streamlit gives a chart whose points can be picked, set before it is drawn:
         # set after, they would make Plotly draw it again
@@ -301,6 +302,12 @@ def _masked(frame: pd.DataFrame) -> pd.DataFrame:
     return masked
 
 
+def masked_problems(problems):
+    """Rows' problems with their values masked when presenting: a value of an id column (a complaint
+    reference) whole."""
+    return mask_problems(problems) if presenting() else problems
+
+
 def masked_text(text: str | None) -> str | None:
     """A customer's words as this mode may show them (masked when presenting)."""
     return mask_text(text) if presenting() else text
@@ -321,13 +328,16 @@ def show_coloured_table(cells: pd.DataFrame, styles: pd.DataFrame) -> None:
 
 
 def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[str, str] | None = None,
-               height: int | None = None, row_height: int | None = None) -> None:
+               height: int | None = None, row_height: int | None = None, download: str | None = None) -> None:
     """A table with translated headers: `columns` maps a column to its label key, in display order.
 
     Every table of the dashboard goes through here, so presentation mode masks them all in one
-    place and draws them as a static table whose text grows with the page's.
+    place and draws them as a static table whose text grows with the page's. `download` names the
+    file of its csv/xlsx buttons (download_buttons); Streamlit's own table download is off.
     """
     shown = _masked(frame[list(columns)])
+    if download:
+        download_buttons(shown.rename(columns={c: t(k) for c, k in columns.items()}), download)
     if presenting():
         st.table(_as_text(shown, columns, formats or {}), hide_index=True, height=height or "content")
         return
@@ -351,18 +361,34 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—", **kwargs)
 
 
-def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None) -> None:
+def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
+                   download: str = "verbatims") -> None:
     """Customers' own words (and who said them): always customer data, always through show_table.
 
     Rows are tall enough for a comment of two or three lines to wrap.
     """
-    show_table(frame, columns, formats=formats, row_height=66, height=560)
+    show_table(frame, columns, formats=formats, row_height=66, height=560, download=download)
 
 
-def show_frame(frame: pd.DataFrame, **kwargs) -> None:
+def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> None:
+    """The table as shown (masked in presentation mode) as csv and xlsx files whose cells cannot run
+    as formulas (presentation.export): in place of Streamlit's own table download, which writes
+    cells as they are and is switched off (client.disableDataExport)."""
+    csv_column, xlsx_column, _ = st.columns([1, 1, 6])
+    csv_column.download_button(t("download.csv"), data=lambda: to_csv_bytes(frame), file_name=f"{name}.csv",
+                               mime="text/csv", key=f"{key or 'download.' + name}.csv", icon=":material/download:",
+                               on_click="ignore", help=t("download.help"), width="stretch")
+    xlsx_column.download_button(t("download.xlsx"), data=lambda: to_xlsx_bytes(frame), file_name=f"{name}.xlsx",
+                                mime=XLSX_MIME, key=f"{key or 'download.' + name}.xlsx", icon=":material/download:",
+                                on_click="ignore", help=t("download.help"), width="stretch")
+
+
+def show_frame(frame: pd.DataFrame, *, download: str | None = None, **kwargs) -> None:
     """A table whose columns are already labelled (the upload page's previews and reports), masked
     in presentation mode like every other."""
     shown = _masked(frame)
+    if download:
+        download_buttons(shown, download)
     if presenting():
         st.table(pd.DataFrame({str(column): [_cell_text(v) for v in shown[column]] for column in shown.columns}),
                  hide_index=True)
@@ -397,7 +423,8 @@ def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, st
 
 
 def markdown_text(text: str) -> str:
-    """Text from a customer or a file shown in markdown exactly as written."""
+    """Text shown in markdown exactly as written: a customer's words, a file's, and every sentence
+    generated from the data (findings, titles, notes), which carry branch and cause names."""
     return plain(text)
 
 
@@ -407,4 +434,4 @@ def show_quote(label: str, text: str, meta: str, customer_id: str | None, sentim
         st.markdown(f"**{markdown_text(label)}**")
         st.markdown(f"“{markdown_text(masked_text(text) or '')}”")
         who = masked_id(customer_id)
-        st.caption(" · ".join(part for part in (meta, who, sentiment) if part))
+        st.caption(" · ".join(markdown_text(part) for part in (meta, who, sentiment) if part))

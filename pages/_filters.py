@@ -18,7 +18,7 @@ from analytics.filters import (
     same_period_last_year
 )
 from pages import _keys as keys
-from pages._common import IMPORTS_PAGE, labels, language, load, presenting, t
+from pages._common import IMPORTS_PAGE, labels, language, load, markdown_text, presenting, t
 from presentation.formats import fmt_month, fmt_period
 from presentation.i18n import translate
 
@@ -147,8 +147,8 @@ def sidebar_filters() -> None:
         _select(state[keys.FILTER_DATES], state[keys.FILTER_COMPARE], lists, options)
         _to_url(month, state[keys.FILTER_DATES], state[keys.FILTER_COMPARE], lists)
         chosen = state[keys.SELECTION]
-        st.sidebar.caption(t("present.showing", period=" · ".join(
-            [chosen.period()] + [", ".join(values) for values in lists.values() if values])))
+        st.sidebar.caption(t("present.showing", period=markdown_text(" · ".join(
+            [chosen.period()] + [", ".join(values) for values in lists.values() if values]))))
         return
     with st.sidebar:
         st.subheader(t("filters.title"))

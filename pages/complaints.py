@@ -10,7 +10,9 @@ from analytics.complaints import (
     repeat_complainants, resolution_change, resolution_time_distribution, rising_causes
 )
 from pages import _keys as keys
-from pages._common import call, language, load, load_all, require_router, show_change, show_chart, t
+from pages._common import (
+    call, language, load, load_all, markdown_text, require_router, show_change, show_chart, t
+)
 from pages._filters import no_data, selection
 from presentation import charts, findings
 from presentation.formats import fmt_share
@@ -45,7 +47,7 @@ st.caption(findings.family_note(family, lang))
 
 show_chart(charts.pareto(pareto, language=lang, title=findings.pareto_title(pareto, lang)),
            empty="empty.what.causes")
-st.caption(findings.cause_coverage(counts, lang))
+st.caption(markdown_text(findings.cause_coverage(counts, lang)))
 
 left, right = st.columns(2)
 with left:
@@ -65,7 +67,7 @@ with left:
     st.markdown(t("complaints.iceberg_explained"))
     value, detail = findings.repeat_summary(repeat, lang)
     st.metric(t("metric.repeat"), value, border=True)
-    st.caption(detail)
+    st.caption(markdown_text(detail))
 with right:
     estimate = iceberg(counts, share)
     show_chart(charts.iceberg(estimate, language=lang, title=findings.iceberg_title(estimate, lang)),

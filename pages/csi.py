@@ -9,7 +9,7 @@ from analytics.csi import compare_attributes, csi_change_with_trend, quadrants
 from analytics.filters import company_wide, one_branch, trend_window
 from pages import _keys as keys
 from pages._common import (
-    labels, language, load, require_router, show_change, show_chart, show_findings, show_table, t
+    labels, language, load, markdown_text, require_router, show_change, show_chart, show_findings, show_table, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -54,9 +54,9 @@ tile, statement = st.columns([1, 3])
 with tile:
     show_change(headline, vs)
 with statement:
-    st.markdown(f"**{findings.change_sentence(headline, lang, vs)}**")
-    st.markdown(findings.weights_statement(change.current.weights, lang))
-    st.caption(findings.family_note(family, lang))
+    st.markdown(f"**{markdown_text(findings.change_sentence(headline, lang, vs))}**")
+    st.markdown(markdown_text(findings.weights_statement(change.current.weights, lang)))
+    st.caption(markdown_text(findings.family_note(family, lang)))
 
 draw = {"radar": charts.attribute_radar, "bars": charts.attribute_bars, "line": charts.attribute_profile}[view]
 show_chart(draw(attributes, title=findings.attribute_comparison_title(attributes, lang, vs),
@@ -81,4 +81,5 @@ with st.expander(t("csi.weights_table")):
     show_table(findings.weights_table(change.current.attributes, lang),
                {"attribute": "col.attribute", "dimension": "col.dimension", "satisfaction": "col.satisfaction",
                 "importance": "col.importance", "weight": "col.weight", "n": "col.n"},
-               formats={"satisfaction": "%.1f", "importance": "%.2f", "weight": "%.1f%%", "n": "%d"})
+               formats={"satisfaction": "%.1f", "importance": "%.2f", "weight": "%.1f%%", "n": "%d"},
+               download="csi-weights")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.gaps import gap1, gap5, gap_model_of, standards_gaps
-from pages._common import call, language, load_all, require_router, show_chart, show_table, t
+from pages._common import call, language, load_all, markdown_text, require_router, show_chart, show_table, t
 from pages._filters import no_data, selection
 from presentation import charts, findings
 
@@ -24,10 +24,10 @@ if not any(status.available for status in model.status):
 show_chart(charts.gap_model_diagram(findings.gap_summaries(model, lang), language=lang,
                                     title=findings.gap_model_title(model, lang)))
 for note in findings.gap_missing_notes(model, lang):
-    st.info(note, icon=":material/info:")
+    st.info(markdown_text(note), icon=":material/info:")
 
 st.subheader(t("gaps.gap5_title"))
-st.caption(findings.gap5_note(model.gap5, lang))
+st.caption(markdown_text(findings.gap5_note(model.gap5, lang)))
 left, right = st.columns(2)
 with left:
     show_chart(charts.gap5_dimensions(model.gap5, language=lang, title=findings.gap_dimensions_title(model.gap5, lang)),
@@ -51,4 +51,5 @@ else:
                 "actual": "col.actual", "actual_source": "col.actual_source", "gap2": "col.gap2",
                 "gap3": "col.gap3", "gap4": "col.gap4"},
                formats={c: "%.1f" for c in ("management_view", "target", "promise", "actual", "gap2", "gap3",
-                                            "gap4")})
+                                            "gap4")},
+               download="service-standards")

@@ -6,6 +6,8 @@ run computed on the server; the controls are only drawn for analysts as well.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -16,8 +18,10 @@ from loaders.importer import history, rejected_rows, row_counts
 from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
 from pages._access import access_panel, current_access
-from pages._common import cursor, language, presenting, require_router, show_frame, t
-from presentation.export import to_csv_bytes
+from pages._common import (
+    cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, t
+)
+from pages._uploads import permit_uploads
 from presentation.upload import (
     RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
@@ -45,6 +49,7 @@ def number(value) -> str:
 def upload_section(access: Access, batches: pd.DataFrame) -> None:
     st.header(t("upload.title"), divider="gray")
     show_last_import()
+    permit_uploads()
     files = st.file_uploader(t("upload.files"), type=list(UPLOAD_TYPES), accept_multiple_files=True,
                              key=keys.UPLOAD_FILES, help=t("upload.files_help"))
     present = {f.file_id for f in files}
@@ -268,9 +273,8 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
                          count=f"{report.problem_count:,}"))
         show_frame(frame.head(PROBLEMS_SHOWN),
                    height=min(38 + 35 * min(len(frame), PROBLEMS_SHOWN), 400))
-        st.download_button(t("upload.download_report"), data=to_csv_bytes(frame),
-                           file_name=report_file_name(prepared.source.file_name), mime="text/csv",
-                           key=keys.upload_report(fid), icon=":material/download:", on_click="ignore")
+        st.caption(t("upload.download_report"))
+        download_buttons(frame, Path(report_file_name(prepared.source.file_name)).stem, key=keys.upload_report(fid))
     else:
         st.success(t("upload.all_good", rows=f"{report.rows_valid:,}"), icon=":material/check_circle:")
     st.markdown(f"**{t('upload.preview')}**")
@@ -371,7 +375,7 @@ def history_section(access: Access, batches: pd.DataFrame) -> None:
        "imported_at", "status", "undone_at"]]
     shown.columns = [t(k) for k in ("col.batch", "col.kind", "col.file", "col.sheet", "col.rows", "col.skipped",
                                     "col.imported_by", "col.imported_at", "col.status", "col.undone_at")]
-    show_frame(shown,
+    show_frame(shown, download="import-history",
                column_config={t("col.imported_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                               t("col.undone_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
     if not access.analyst:
@@ -414,7 +418,7 @@ def confirm_undo(batch: dict) -> None:
             st.error(t("access.denied"), icon=":material/block:")
             return
         except FeedbackError as e:
-            st.error(str(e))
+            st.error(plain(str(e)))
             return
         finally:
             cur.close()
@@ -435,14 +439,14 @@ def skipped_rows(batches: pd.DataFrame) -> None:
                               format_func=lambda batch_id: batch_label(with_skips[batch_id]))
         cur = cursor()
         try:
-            skipped = rejected_rows(cur, choice)
+            skipped = masked_problems(rejected_rows(cur, choice))
         finally:
             cur.close()
         frame = problems_frame(skipped, language())
         show_frame(frame)
-        st.download_button(t("upload.skipped_download"), data=to_csv_bytes(frame),
-                           file_name=report_file_name(with_skips[choice]["source_file"]), mime="text/csv",
-                           icon=":material/download:", on_click="ignore")
+        st.caption(t("upload.skipped_download"))
+        download_buttons(frame, Path(report_file_name(with_skips[choice]["source_file"])).stem,
+                         key=keys.UPLOAD_SKIPPED_DOWNLOAD)
 
 
 # --- rows and templates ----------------------------------------------------------------------

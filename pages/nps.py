@@ -54,4 +54,5 @@ else:
     st.caption(t("nps.verbatims_note", k=len(verbatims)))
     show_verbatims(verbatims, {"responded_at": "col.date", "customer_id": "col.customer", "branch": "col.branch",
                                "touchpoint": "col.touchpoint", "score": "col.score", "comment": "col.comment"},
-                   formats={"responded_at": "date", "customer_id": "short", "score": "%d", "comment": "text"})
+                   formats={"responded_at": "date", "customer_id": "short", "score": "%d", "comment": "text"},
+                   download="nps-comments")

@@ -8,7 +8,8 @@ from analytics.filters import months_between
 from analytics.review import review_of, review_parts
 from pages import _keys as keys
 from pages._common import (
-    call, language, load_all, presenting, require_router, show_change, show_chart, show_findings, show_quote, t
+    call, language, load_all, markdown_text, presenting, require_router, show_change, show_chart, show_findings,
+    show_quote, t
 )
 from pages._filters import choose_month, review_month, selection
 from presentation.formats import fmt_month
@@ -31,10 +32,10 @@ review = review_of(month, chosen.current, *load_all(*(call(*part) for part in re
 told = story(review, lang)
 
 if presenting():  # on the shared screen the sections are the slides; what they cover in one line
-    st.caption(f"{told.title} · {told.period} · {told.scope}")
+    st.caption(markdown_text(f"{told.title} · {told.period} · {told.scope}"))
 else:
-    st.title(told.title)
-    st.caption(f"{told.period} · {told.scope}")
+    st.title(markdown_text(told.title))
+    st.caption(markdown_text(f"{told.period} · {told.scope}"))
     picker, download, deck = st.columns([1, 1, 1], vertical_alignment="bottom")
     with picker:
         st.selectbox(t("review.month"), months, index=months.index(month), key=keys.REVIEW_MONTH,
@@ -62,17 +63,17 @@ html:root { font-size: 24px; }
 
 
 def draw(section) -> None:
-    st.header(section.title, anchor=section.id, divider="gray")
+    st.header(markdown_text(section.title), anchor=section.id, divider="gray")
     if section.tiles:
         for column, tile in zip(st.columns(len(section.tiles)), section.tiles):
             first, second = tile.comparisons
             with column, st.container(border=True, height="stretch"):
                 show_change(first.change, first.month, label=tile.label, border=False,
                             detail=" · ".join(part for part in (first.verdict, tile.detail) if part))
-                st.markdown(f"{_MARK.get(second.tone, '')} **{second.delta}** {second.vs}  \n"
-                            f":gray[{second.verdict}]")
+                st.markdown(f"{_MARK.get(second.tone, '')} **{markdown_text(second.delta)}** "
+                            f"{markdown_text(second.vs)}  \n:gray[{markdown_text(second.verdict)}]")
     if section.numbered:
-        st.markdown("\n".join(f"{i}. {finding.text}" for i, finding in enumerate(section.sentences, 1)))
+        st.markdown("\n".join(f"{i}. {markdown_text(finding.text)}" for i, finding in enumerate(section.sentences, 1)))
     else:
         show_findings(list(section.sentences))
     if section.figures:
@@ -85,7 +86,7 @@ def draw(section) -> None:
             with column:
                 show_quote(quote.label, quote.text, quote.meta, quote.customer_id, quote.sentiment)
     for note in section.notes:
-        st.caption(note)
+        st.caption(markdown_text(note))
 
 
 if presenting():

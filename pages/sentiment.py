@@ -9,8 +9,8 @@ from analytics.filters import month_filters, one_branch, trend_window
 from analytics.sentiment import ALL_SOURCES, SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
 from pages import _keys as keys
 from pages._common import (
-    call, labels, language, load, load_all, require_router, selected, show_change, show_chart, show_verbatims,
-    t
+    call, labels, language, load, load_all, markdown_text, require_router, selected, show_change, show_chart,
+    show_verbatims, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -72,7 +72,7 @@ which = st.segmented_control(t("sentiment.which"), ("negative", "positive"), key
                              bind="query-params",
                              default="negative", required=True, format_func=labels("sentiment.which"))
 st.caption(t("sentiment.verbatims_note", period=fmt_month(month, lang) if month else chosen.period(),
-             branch=branch or t("sentiment.all_branches")))
+             branch=markdown_text(branch) if branch else t("sentiment.all_branches")))
 verbatims = load(sentiment_verbatims, shown, source, which, 20)
 if verbatims.empty:
     st.info(t("empty.chart", what=t(f"empty.what.{which}_comments")))
@@ -80,4 +80,5 @@ else:
     show_verbatims(findings.with_terms(verbatims, {"source": "source"}, lang),
                    {"date": "col.date", "source": "col.source", "branch": "col.branch", "customer_id": "col.customer",
                     "sentiment": "col.sentiment", "text": "col.comment"},
-                   formats={"date": "date", "customer_id": "short", "sentiment": "%+.2f", "text": "text"})
+                   formats={"date": "date", "customer_id": "short", "sentiment": "%+.2f", "text": "text"},
+                   download="sentiment-comments")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import html
 import math
 import re
 import unicodedata
@@ -20,6 +21,7 @@ from plotly.io.json import to_json_plotly
 
 from presentation.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 from presentation.i18n import translate
+from presentation.masking import mask_text
 
 COLORS = {
     "good": "#1a7f37",
@@ -74,7 +76,8 @@ def wrap(text: str, width: int = 52) -> str:
     """Break a title into lines of about `width` columns with <br> (a Chinese character counts two).
 
     Latin words stay whole, 'n = 68' stays on one line, and no line starts with closing
-    punctuation; Chinese may break between any other two characters.
+    punctuation; Chinese may break between any other two characters. The text is plain text:
+    Plotly reads <b>, <a href> and the like in labels as markup, so every line is escaped.
     """
     lines, line, used, previous = [], "", 0, ""
     for token in _TOKENS.findall(str(text)):
@@ -91,7 +94,12 @@ def wrap(text: str, width: int = 52) -> str:
         used += size
         previous = token
     lines.append(line.rstrip())
-    return "<br>".join(x for x in lines if x)
+    return "<br>".join(chart_text(x) for x in lines if x)
+
+
+def chart_text(value) -> str:
+    """Plain text (a branch, a cause, a sentence about them) as Plotly shows it, markup escaped."""
+    return html.escape(str(value), quote=False)
 
 
 def _figure(title: str, subtitle: str | None = None, height: int = HEIGHT, wide: bool = False,
@@ -353,6 +361,39 @@ def _band(fig: go.Figure, x: list, low: list, high: list, name: str) -> None:
                              showlegend=False, name=name))
     fig.add_trace(go.Scatter(x=x, y=low, mode="lines", line=dict(width=0), fill="tonexty",
                              fillcolor=COLORS["band"], hoverinfo="skip", name=name, showlegend=True))
+
+
+# The parts of a trace that a reader sees as text (customdata too: hover templates show it).
+_SHOWN_TEXT = ("x", "y", "theta", "text", "hovertext", "labels", "customdata", "name")
+
+
+def masked(figure: go.Figure) -> go.Figure:
+    """A copy of the chart with every label, hover text and title passed through the masking rules
+    (presentation.masking): for presentation mode and the report, where names, phones and ids in a
+    branch, a cause or a term must not show either."""
+    data = figure.to_dict()
+    for trace in data.get("data", []):
+        for key in _SHOWN_TEXT:
+            if key in trace:
+                trace[key] = _mask_values(trace[key])
+    layout = data.get("layout", {})
+    for node in [layout.get("title"), (layout.get("title") or {}).get("subtitle"), *layout.get("annotations", [])]:
+        if isinstance(node, dict) and isinstance(node.get("text"), str):
+            node["text"] = mask_text(node["text"])
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis", "polar")) and isinstance(axis, dict) and "ticktext" in axis:
+            axis["ticktext"] = _mask_values(axis["ticktext"])
+    return go.Figure(data)
+
+
+def _mask_values(values):
+    if isinstance(values, str):
+        return mask_text(values)
+    if isinstance(values, (list, tuple)):
+        return [_mask_values(v) for v in values]
+    if hasattr(values, "tolist"):
+        return _mask_values(values.tolist())
+    return values
 
 
 def enlarged(figure: go.Figure, factor: float = 1.25) -> go.Figure:
@@ -761,7 +802,7 @@ def group_nps(table: pd.DataFrame, column: str, *, title: str, language: str) ->
     order = table[table["score"].notna()].sort_values("score")
     if order.empty:
         return None
-    labels = [str(v) if v is not None else translate("fmt.unknown", language) for v in order[column]]
+    labels = [chart_text(v) if v is not None else translate("fmt.unknown", language) for v in order[column]]
     scores = order["score"].astype(float).tolist()
     # the adjusted-Wald interval is not centred on the score: its two arms are drawn apart
     highs = [h if h is not None else s for s, h in zip(scores, _none_if_nan(order["ci_high"]))]
@@ -798,7 +839,7 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
         return None
     raw = order[column].tolist()
     labels = [fmt_term("source", v, language) if column == "source" else
-              (str(v) if v is not None else translate("fmt.unknown", language)) for v in raw]
+              (chart_text(v) if v is not None else translate("fmt.unknown", language)) for v in raw]
     share = [100.0 * v for v in order["negative_share"]]
     highs = [100.0 * h for h in order["negative_ci_high"]]
     fig = _figure(title, translate("chart.negative_note", language), 60 + 40 * len(order), legend=False)

@@ -11,6 +11,7 @@ import io
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value):

@@ -10,7 +10,6 @@ so a test or a script can check them against `python -m analytics summary`.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
@@ -22,6 +21,7 @@ from plotly.offline import get_plotlyjs
 
 from analytics.review import MonthReview, summary_numbers
 from analytics.summary import plain
+from presentation.charts import masked
 from presentation.findings import Change
 from presentation.i18n import translate
 from presentation.masking import mask_id, mask_text
@@ -30,12 +30,12 @@ from presentation.story import Figure, Quote, Story, Tile, story
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def _words(value) -> Markup:
-    """Text for HTML, escaped, with the **bold** the findings use kept as bold; None is no text."""
-    return Markup(_BOLD.sub(r"<b>\1</b>", str(escape("" if value is None else value))))
+    """Plain text for HTML, escaped: sentences about the data carry its names, so no markup of theirs
+    (not even **bold**) is read; None is no text."""
+    return Markup(escape("" if value is None else value))
 
 
 @cache
@@ -89,9 +89,10 @@ def _tile_data(tile: Tile) -> dict[str, str]:
 
 
 def _drawn(figure: Figure, div_id: str) -> Markup:
-    """A chart as plotly draws it inline, calling the plotly.js embedded once in the head."""
-    return Markup(figure.figure.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
-                                        div_id=div_id))
+    """A chart as plotly draws it inline, calling the plotly.js embedded once in the head; its labels
+    masked like the quotes."""
+    return Markup(masked(figure.figure).to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
+                                                div_id=div_id))
 
 
 def masked_quote(quote: Quote) -> Quote:

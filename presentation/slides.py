@@ -8,6 +8,7 @@ words are always masked (presentation.masking), as in the report file.
 """
 from __future__ import annotations
 
+import html
 import io
 import math
 import re
@@ -33,7 +34,6 @@ COMPARISON = RGBColor(0x9C, 0xA3, 0xAF)
 TONES = {GOOD: RGBColor(0x1A, 0x7F, 0x37), BAD: RGBColor(0xC6, 0x28, 0x28)}
 FONT = "Noto Sans CJK SC"
 _TAG = re.compile(r"<[^>]+>")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
 BLANK_LAYOUT = 6
 
 
@@ -51,8 +51,13 @@ def review_pptx(review: MonthReview, language: str) -> bytes:
 
 
 def plain_text(text: str) -> str:
-    """A sentence or chart title as PowerPoint shows it: no markup, no **bold** markers."""
-    return _BOLD.sub(r"\1", _TAG.sub(" ", str(text))).replace("  ", " ").strip()
+    """A sentence as PowerPoint shows it: plain text already (data in it stays as written)."""
+    return str(text).replace("  ", " ").strip()
+
+
+def _chart_text(text: str) -> str:
+    """A Plotly title as plain text: its line breaks dropped, the data's escaped markup as written."""
+    return plain_text(html.unescape(_TAG.sub(" ", str(text))))
 
 
 def _title_slide(deck, told: Story, language: str) -> None:
@@ -146,7 +151,7 @@ class _Chart:
 def _figure_title(figure: Figure, fallback: str) -> str:
     layout_title = getattr(getattr(figure.figure, "layout", None), "title", None)
     text = getattr(layout_title, "text", None) if layout_title is not None else None
-    return plain_text(text) if text else fallback
+    return _chart_text(text) if text else fallback
 
 
 def _values(column) -> list:

@@ -42,7 +42,11 @@ RATING_DETAIL_COLUMNS = MAPPING_COLUMNS[3:]
 SAMPLE_VALUES = 3
 SAMPLE_CHARS = 48
 SAMPLE_SCAN_ROWS = 500
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+# Streamlit's markdown turns https://…, www.… and name@host.tld in text into links after parsing,
+# whatever is escaped: an invisible word joiner after "https:", "www" and "@" keeps them text.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"((?:https?|ftp|mailto):|\bwww(?=\.)|@)", re.IGNORECASE)
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&=^@'\"])")
 
 
 class MappingProblem(FeedbackError):
@@ -66,8 +70,10 @@ class MappingProblem(FeedbackError):
 
 
 def plain(text) -> str:
-    """Text from a file or a person (a file name, a name) shown in markdown exactly as written."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """Text from a file or a person (a file name, a name) shown in markdown exactly as written: every
+    character markdown, KaTeX ($), Streamlit's directives (:red[ ], :material/…:) or HTML would read
+    is escaped, and addresses are broken by an invisible word joiner, so nothing becomes a live link."""
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub("\\1" + WORD_JOINER, str(text)))
 
 
 # --- who may change data ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from presentation.upload import WORD_JOINER
 from store.db import connect
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
@@ -87,6 +89,12 @@ def schema_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "empty.duckdb"
     connect(path).close()
     return path
+
+
+def shown(markdown: str) -> str:
+    """Markdown as the reader sees it: the pages escape every text drawn from data (backslashes) and
+    break addresses with an invisible word joiner (presentation.upload.plain)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 @pytest.fixture

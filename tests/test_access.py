@@ -2,15 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from argon2 import PasswordHasher
 from conftest import PROJECT_ROOT
 
+from loaders import access
 from loaders.access import (
-    MAX_FAILURES, AccessError, check_passphrase, clear_passphrase, grant_valid, lock_seconds, locked_for,
-    passphrase_hash, set_passphrase
+    MAX_FAILURES, MAX_GLOBAL_FAILURES, MAX_PARALLEL_CHECKS, AccessError, Attempt, check_passphrase,
+    clear_passphrase, grant_valid, lock_seconds, locked_for, passphrase_hash, set_passphrase, source_key
 )
 from store.db import connect
 
@@ -132,3 +139,123 @@ def test_cli_refuses_a_short_passphrase(db_path):
     done = run_cli("set-passphrase", "--db", str(db_path), stdin="short\n")
     assert done.returncode == 1
     assert done.stderr == "error: the passphrase must have at least 10 characters\n"
+
+
+# --- attempts at the same moment -------------------------------------------------------------------
+# Each thread takes its own cursor, as each Streamlit session does; the hasher is wrapped to count
+# the argon2 checks that really ran and how many ran at once.
+
+class CountingHasher:
+    def __init__(self, real, pause: float = 0.0):
+        self.real, self.pause = real, pause
+        self.checks = self.running = self.most_at_once = 0
+        self.lock = threading.Lock()
+
+    def verify(self, stored, attempt):
+        with self.lock:
+            self.checks += 1
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            time.sleep(self.pause)
+            return self.real.verify(stored, attempt)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+# a cheap argon2 for these tests: what they count is checks, not their cost
+CHEAP_ARGON2 = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    hasher = CountingHasher(CHEAP_ARGON2, pause=0.05)
+    monkeypatch.setattr(access, "_hasher", hasher)
+    return hasher
+
+
+def in_parallel(con, attempts: list[tuple[str, str]]) -> list[Attempt]:
+    """Every (passphrase, source) at once, each on its own thread and cursor, released together."""
+    start = threading.Barrier(len(attempts))
+
+    def one(item):
+        passphrase, source = item
+        cur = con.cursor()
+        try:
+            start.wait()
+            return check_passphrase(cur, passphrase, now=at(100), source=source)
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+        return list(pool.map(one, attempts))
+
+
+def test_parallel_wrong_attempts_from_one_source_make_only_the_allowed_checks(con, counting):
+    set_passphrase(con, RIGHT, now=T0)
+    results = in_parallel(con, [(f"guess number {i}", "viewer") for i in range(16)])
+    # counted before checking, in one transaction: 5 checks, the other 11 refused unchecked
+    assert counting.checks == MAX_FAILURES
+    assert sum(not r.locked_seconds for r in results) == MAX_FAILURES - 1   # 1st..4th: not yet locked
+    assert sorted(r.failures for r in results if not r.accepted)[-1] == MAX_FAILURES
+    assert not any(r.accepted for r in results)
+    assert locked_for(con, now=at(100), source="viewer") == 30
+    assert counting.most_at_once <= MAX_PARALLEL_CHECKS
+
+
+def test_parallel_right_attempts_are_checked_a_few_at_a_time_and_never_crash(con, counting):
+    set_passphrase(con, RIGHT, now=T0)
+    results = in_parallel(con, [(RIGHT, "analyst") for _ in range(24)])
+    assert counting.most_at_once <= MAX_PARALLEL_CHECKS
+    # each check that ran was counted first and taken back when right: no lock, every one accepted
+    assert counting.checks == 24 and all(r.accepted for r in results)
+    assert locked_for(con, now=at(100), source="analyst") == 0
+
+
+def test_one_viewer_cannot_lock_the_analysts_out(con):
+    set_passphrase(con, RIGHT, now=T0)
+    for i in range(12):
+        check_passphrase(con, f"guess number {i}", now=at(i), source=source_key("10.0.0.66"))
+    assert locked_for(con, now=at(12), source=source_key("10.0.0.66")) > 0
+    assert locked_for(con, now=at(12), source=source_key("10.0.0.7")) == 0
+    assert check_passphrase(con, RIGHT, now=at(12), source=source_key("10.0.0.7")).accepted
+    # the viewer stays locked after the analyst's success
+    assert check_passphrase(con, RIGHT, now=at(13), source=source_key("10.0.0.66")).locked_seconds > 0
+
+
+def test_many_sources_together_lock_everyone_after_the_global_limit(con, counting):
+    set_passphrase(con, RIGHT, now=T0)
+    results = in_parallel(con, [(f"guess number {i}", f"source {i}") for i in range(MAX_GLOBAL_FAILURES + 10)])
+    assert counting.checks == MAX_GLOBAL_FAILURES
+    assert sum(bool(r.locked_seconds) for r in results) == 10 + 1  # 10 refused; the 20th locked everyone
+    assert locked_for(con, now=at(100), source="a new source") == 30
+    refused = check_passphrase(con, RIGHT, now=at(101), source="a new source")
+    assert (refused.accepted, refused.locked_seconds) == (False, 29)
+    assert check_passphrase(con, RIGHT, now=at(131), source="a new source").accepted
+
+
+def test_checks_beyond_the_parallel_limit_wait_then_are_told_the_sign_in_is_busy(con, monkeypatch):
+    set_passphrase(con, RIGHT, now=T0)
+    slow = CountingHasher(CHEAP_ARGON2, pause=0.6)
+    monkeypatch.setattr(access, "_hasher", slow)
+    monkeypatch.setattr(access, "CHECK_WAIT_SECONDS", 0.2)
+    results = in_parallel(con, [(RIGHT, f"source {i}") for i in range(MAX_PARALLEL_CHECKS + 3)])
+    assert slow.checks == MAX_PARALLEL_CHECKS
+    assert sum(r.busy for r in results) == 3
+    assert sum(r.accepted for r in results) == MAX_PARALLEL_CHECKS
+
+
+def test_the_address_is_stored_as_a_digest():
+    assert source_key("192.0.2.10") == hashlib.sha256(b"192.0.2.10").hexdigest()[:16]
+    assert source_key(None) == source_key("") == "unknown"
+
+
+def test_a_count_kept_before_sources_still_locks(con):
+    set_passphrase(con, RIGHT, now=T0)
+    old = json.dumps({"failures": 5, "locked_until": at(30).isoformat()})
+    con.execute("UPDATE app_setting SET value = ? WHERE name = ?", [old, access.ATTEMPTS_SETTING])
+    assert check_passphrase(con, RIGHT, now=at(10), source="anyone").locked_seconds == 20

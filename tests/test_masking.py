@@ -8,17 +8,18 @@ import pytest
 from openpyxl import load_workbook
 
 from presentation.export import safe_cell, to_csv_bytes, to_xlsx_bytes
-from presentation.masking import mask_frame, mask_id, mask_text
+from loaders.errors import RowProblem
+from presentation.masking import mask_frame, mask_id, mask_problems, mask_text
 
 
 @pytest.mark.parametrize("text, masked", [
-    ("Call me on 13812345678 please", "Call me on •••••••••78 please"),
-    ("电话 138-1234-5678，谢谢", "电话 •••••••••78，谢谢"),
-    ("office 021-62345678", "office •••••••••78"),
-    ("+86 139 1234 5678", "•••••••••••78"),
-    ("mail wang.li@example.com now", "mail w•••@•••.com now"),
+    ("Call me on 13812345678 please", "Call me on ••••••••••• please"),
+    ("电话 138-1234-5678，谢谢", "电话 •••••••••••，谢谢"),
+    ("office 021-62345678", "office •••••••••••"),
+    ("+86 139 1234 5678", "•••••••••••••"),
+    ("mail wang.li@example.com now", "mail •••@••• now"),
     ("Mr Wang was rude", "Mr ••• was rude"),
-    ("Dr. O'Brien helped", "Dr ••• helped"),
+    ("Dr. O'Brien helped", "Dr. ••• helped"),
     ("李女士说排队太久", "•女士说排队太久"),
     ("王先生和张小姐", "•先生和•小姐"),
     ("Waited 45 minutes, fee 200 yuan", "Waited 45 minutes, fee 200 yuan"),
@@ -29,7 +30,7 @@ def test_mask_text(text, masked):
     assert mask_text(text) == masked
 
 
-@pytest.mark.parametrize("value, masked", [("C000123", "•••••23"), ("K1", "••"), (None, None)])
+@pytest.mark.parametrize("value, masked", [("C000123", "•••••••"), ("K1", "••"), (None, None)])
 def test_mask_id(value, masked):
     assert mask_id(value) == masked
 
@@ -38,8 +39,8 @@ def test_mask_frame_masks_ids_and_text_only():
     frame = pd.DataFrame({"customer_id": ["C000123"], "branch": ["Mr Wang Street"],
                           "comment": ["Mr Wang 13812345678"]})
     masked = mask_frame(frame)
-    assert masked.to_dict("records") == [{"customer_id": "•••••23", "branch": "Mr Wang Street",
-                                          "comment": "Mr ••• •••••••••78"}]
+    assert masked.to_dict("records") == [{"customer_id": "•••••••", "branch": "Mr Wang Street",
+                                          "comment": "Mr ••• •••••••••••"}]
     assert frame.loc[0, "customer_id"] == "C000123"
 
 
@@ -75,3 +76,12 @@ def test_every_email_and_phone_in_the_demo_data_is_masked():
     assert len(with_pii) > 20
     for text in with_pii.map(mask_text):
         assert not re.search(r"[\w.]+@[\w.]+\.\w+|\d{5,}", text), text
+
+
+def test_problem_values_of_identifying_columns_are_masked_whole():
+    problems = [RowProblem("f.csv", None, row, column, value, "duplicate_id", "unique_id")
+                for row, column, value in [(3, "Complaint ID", "0042"), (4, "投诉编号", "TS-17"), (5, "Score", "11"),
+                                           (6, "Comment", "call 13812345678")]]
+    masked = mask_problems(problems)
+    assert [p.value for p in masked] == ["••••", "•••••", "11", "call •••••••••••"]
+    assert masked[0].column == "Complaint ID" and problems[0].value == "0042"

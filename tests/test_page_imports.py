@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.access import MAX_FAILURES, set_passphrase
 from loaders.importer import import_file
+from presentation.upload import WORD_JOINER
 from store.db import connect, quote_identifier
 
 PASSPHRASE = "correct horse battery"
@@ -63,8 +64,9 @@ def tables_headed(at: AppTest, *columns: str) -> list:
 
 
 def shown(markdown: str) -> str:
-    """Markdown as the reader sees it: the page escapes file names and e-mails (presentation.upload.plain)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown as the reader sees it: the page escapes file names and e-mails (presentation.upload.plain),
+    and breaks addresses with an invisible word joiner."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def texts(elements) -> list[str]:
@@ -426,3 +428,17 @@ def test_when_two_kinds_fit_the_page_asks(app):
     no_exception(app)
     assert any("This file could be Survey or Complaints" in w.value for w in app.warning), \
         [w.value for w in app.warning]
+
+
+def test_in_presentation_mode_the_skipped_rows_show_no_complaint_reference(store, tmp_path):
+    log = tmp_path / "complaints.csv"
+    lines = (TEST_DATA / "complaints_bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    log.write_text("\n".join([lines[0], lines[1], lines[1].replace("C001", "C009"), *lines[2:]]), encoding="utf-8")
+    assert import_file(store, log, skip_invalid=True).rows_rejected == 1
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.query_params["present"] = "1"
+    at = imports_page(at)
+    no_exception(at)
+    skipped = [t.value for t in at.table if list(t.value.columns[:3]) == ["Row", "Column", "Value"]]
+    assert [shown(v) for v in skipped[0]["Column"]] == ["Complaint ID"]
+    assert skipped[0]["Value"].tolist() == ["••"]          # K1, masked whole

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dbrows
 import pytest
-from conftest import copy_demo_store
+from conftest import copy_demo_store, shown
 from streamlit.testing.v1 import AppTest
 
 from analytics.changes import (
@@ -114,7 +114,7 @@ def test_a_selection_without_that_data_says_so(nps_only_store, monkeypatch, page
 
 def test_the_gap_page_explains_every_missing_gap(nps_only_store, monkeypatch):
     at = open_app(nps_only_store, monkeypatch, "pages/gaps.py", month="2026-10")
-    infos = [i.value for i in at.info]
+    infos = [shown(i.value) for i in at.info]
     for gap in ("gap1", "gap2", "gap3", "gap4", "gap5"):
         assert any(text.startswith(translate(f"gaps.missing.{gap}", "en")) for text in infos), gap
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import copy_demo_store
+from conftest import copy_demo_store, shown
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
@@ -80,7 +80,7 @@ def rendered_text(at: AppTest) -> str:
             parts += [str(c) for c in frame.columns] + [str(v) for v in frame.to_numpy().ravel()]
         else:
             parts.append(text_format.MessageToString(proto, as_utf8=True))
-    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # markdown escapes are not there on screen
+    return shown("\n".join(parts))  # markdown escapes and word joiners are not there on screen
 
 
 def leaks(text: str, data: dict[str, set[str]]) -> dict[str, list[str]]:
@@ -139,17 +139,17 @@ def test_the_toggle_writes_the_mode_into_the_link(demo_store, monkeypatch):
 def test_the_review_page_tells_the_month_in_order(demo_store, monkeypatch, language):
     at = open_app(demo_store, monkeypatch, "pages/review.py", month="2026-10", lang=language)
     assert not at.error
-    assert [h.value for h in at.header] == [translate(f"review.section.{s}", language) for s in SECTIONS]
+    assert [shown(h.value) for h in at.header] == [translate(f"review.section.{s}", language) for s in SECTIONS]
     assert [h.proto.anchor for h in at.header] == list(SECTIONS)
     con = connect(demo_store)
     try:
         review = month_review(con, "2026-10", Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31)))
     finally:
         con.close()
-    assert [(m.label, m.value) for m in at.metric] == [
+    assert [(shown(m.label), m.value) for m in at.metric] == [
         (translate(f"metric.{h.metric}", language), fmt_value(h.metric, h.vs_previous.value, language))
         for h in review.headlines]
-    assert at.title[0].value == translate("review.report_title", language,
+    assert shown(at.title[0].value) == translate("review.report_title", language,
                                           month="Oct 2026" if language == "en" else "2026年10月")
     assert at.get("download_button")
     assert len(at.get("plotly_chart")) >= 7
@@ -166,7 +166,7 @@ def test_a_month_without_data_says_so(demo_store, monkeypatch):
     at = open_app(demo_store, monkeypatch, "pages/review.py", month="2026-10", region="South",
                   branch="Beijing Chaoyang")
     assert not at.error
-    assert any(translate("review.no_data", "en", month="Oct 2026") in m.value for m in at.markdown)
+    assert any(translate("review.no_data", "en", month="Oct 2026") in shown(m.value) for m in at.markdown)
     assert at.get("download_button")[0].proto.disabled
 
 
@@ -176,11 +176,11 @@ def test_the_review_month_picker_moves_the_shared_month_and_the_link(demo_store,
     assert at.query_params["month"] == "2026-08"
     assert at.session_state[keys.FILTER_MONTH] == "2026-08"
     assert at.selectbox(key=keys.choice(keys.FILTER_MONTH)).value == "2026-08"  # the sidebar follows
-    assert at.title[0].value == translate("review.report_title", "en", month="Aug 2026")
+    assert shown(at.title[0].value) == translate("review.report_title", "en", month="Aug 2026")
     # and the other way round: the sidebar's month moves the review
     at.selectbox(key=keys.choice(keys.FILTER_MONTH)).set_value("2026-09").run()
     assert at.selectbox(key=keys.REVIEW_MONTH).value == "2026-09"
-    assert at.title[0].value == translate("review.report_title", "en", month="Sep 2026")
+    assert shown(at.title[0].value) == translate("review.report_title", "en", month="Sep 2026")
 
 
 def test_a_link_reopens_the_review_with_its_filters_month_language_and_mode(demo_store, monkeypatch):
@@ -189,7 +189,7 @@ def test_a_link_reopens_the_review_with_its_filters_month_language_and_mode(demo
     assert {k: at.query_params[k] for k in params} == params
     assert at.session_state[keys.PRESENT] is True
     # on the shared screen the title is one line above the slides, and the month comes from the link
-    assert at.caption[0].value.startswith(translate("review.report_title", "zh", month="2026年8月"))
+    assert shown(at.caption[0].value).startswith(translate("review.report_title", "zh", month="2026年8月"))
     assert not at.title and not at.selectbox
     con = connect(demo_store)
     try:
