@@ -259,6 +259,8 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
         st.info(markdown_text(empty_text) if empty_text else t("empty.chart", what=t(empty)))
         return None
     title, subtitle, figure = title_apart(figure)
+    if presenting():  # the words drawn above the chart are masked as the chart's own are (charts.masked)
+        title, subtitle = mask_text(title), mask_text(subtitle)
     if title:
         st.markdown(f"**{markdown_text(title)}**")
     if subtitle:
