@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.complaints import DEFAULT_SLA_HOURS, cause_pareto, complaint_counts, resolution_stats
+from analytics.handling import handling_steps, steps_summary
 from analytics.csi import csi_score
 from analytics.filters import Filters, resolve_period
 from analytics.gaps import gap1, gap5
@@ -93,6 +94,7 @@ def summary(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HO
             "within_sla": resolution.within_sla,
             "sla_hours": resolution.sla_hours,
             "escalation_rate": resolution.escalation_rate,
+            "steps": steps_summary(handling_steps(con, period, sla_hours)),
         },
         "sentiment": {
             "n": sentiment.n, "mean": sentiment.mean, "negative_share": sentiment.negative_share,
