@@ -1029,3 +1029,27 @@ def complaint_trend(trend: pd.DataFrame, *, title: str, language: str, height: i
     """complaints.complaint_trend: complaints per month."""
     return count_trend(trend["month"], trend["n"], title=title, y_title=translate("axis.complaints", language),
                        language=language, height=height)
+
+
+# -- complaint handling steps and the self-assessment (issue 23) ----------------------------------
+
+def handling_funnel(steps: pd.DataFrame, stalls_most: str | None, *, title: str, language: str,
+                    height: int = 380) -> go.Figure:
+    """analytics.handling's steps: complaints that reached each step (bars, first step on top), each
+    bar labelled with how many are at the step now and how many of those stall; the step where most
+    stall is red."""
+    if steps.empty or not int(steps["reached"].iloc[0]):
+        return None
+    labels = [translate(f"step.{s}", language) for s in steps["step"]]
+    fig = _figure(title, translate("chart.funnel_note", language), height, legend=False)
+    fig.add_trace(go.Bar(
+        y=labels, x=steps["reached"].astype(int).tolist(), orientation="h",
+        name=translate("chart.reached", language),
+        marker_color=[COLORS["bad"] if s == stalls_most else COLORS["current"] for s in steps["step"]],
+        text=[translate("chart.funnel_label", language, reached=fmt_count(r), now=fmt_count(c), stalled=fmt_count(k))
+              for r, c, k in zip(steps["reached"], steps["count"], steps["stalled"])],
+        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>"))
+    top = int(steps["reached"].max())
+    fig.update_xaxes(title_text=translate("axis.complaints", language), range=[0, top * 1.6])
+    fig.update_yaxes(autorange="reversed", type="category")
+    return fig

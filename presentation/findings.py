@@ -490,3 +490,15 @@ def with_terms(frame: pd.DataFrame, columns: dict[str, str], language: str) -> p
     """A table with the dashboard's own terms translated ({'source': 'source'} → '问卷评论'); data untouched."""
     return frame.assign(**{column: [fmt_term(kind, v, language) for v in frame[column]]
                            for column, kind in columns.items()})
+
+
+def handling_title(result, language: str) -> str:
+    """The handling funnel's finding: where complaints stall and how many closed with confirmed satisfaction."""
+    if not result.n_closed and result.stalls_most is None:
+        return translate("title.handling_none", language)
+    if result.stalls_most is None:
+        return translate("title.handling_no_stall", language, share=fmt_share(result.confirmed_share, 0))
+    row = result.steps.set_index("step").loc[result.stalls_most]
+    return translate("title.handling", language, step=translate(f"step.{result.stalls_most}", language),
+                     k=fmt_count(row["stalled"]), hours=fmt_number(result.stall_hours, 0),
+                     share=fmt_share(result.confirmed_share, 0))
