@@ -25,6 +25,7 @@ PAGES = (
     PageSpec("pages/nps.py", "nav.nps", ":material/recommend:", "nps"),
     PageSpec("pages/sentiment.py", "nav.sentiment", ":material/sentiment_satisfied:", "sentiment"),
     PageSpec("pages/complaints.py", "nav.complaints", ":material/report:", "complaints"),
+    PageSpec("pages/assessment.py", "nav.assessment", ":material/checklist:", "assessment"),
     PageSpec("pages/imports.py", "nav.imports", ":material/upload_file:", "imports"),
 )
 

@@ -1053,3 +1053,34 @@ def handling_funnel(steps: pd.DataFrame, stalls_most: str | None, *, title: str,
     fig.update_xaxes(title_text=translate("axis.complaints", language), range=[0, top * 1.6])
     fig.update_yaxes(autorange="reversed", type="category")
     return fig
+
+
+def assessment_radar(sections: pd.DataFrame, *, title: str, now_label: str, last_label: str, language: str,
+                     height: int = 520) -> go.Figure:
+    """analytics.assessment's sections as percentages (0–100) on a radar: this assessment over the
+    team's last one (dashed) when there is one."""
+    if sections.empty:
+        return None
+    theta = [_short(translate(f"assessment.section.{s}", language), 18) for s in sections["section"]]
+    fig = _figure(title, translate("chart.assessment_note", language), height, wide=True)
+    traces = [("last_percentage", last_label, COLORS["comparison"], "none"),
+              ("percentage", now_label, COLORS["current"], "toself")]
+    for column, name, color, fill in traces:
+        r = _none_if_nan(sections[column])
+        if all(v is None for v in r):
+            continue
+        fig.add_trace(go.Scatterpolar(
+            r=r + r[:1], theta=theta + theta[:1], name=name, mode="lines+markers",
+            line=dict(color=color, width=3 if column == "percentage" else 2.5,
+                      dash="solid" if column == "percentage" else "dash"),
+            marker=dict(size=8), fill=fill, fillcolor="rgba(31, 78, 121, 0.10)",
+            hovertemplate="%{theta}: %{r:.0f}%<extra>" + name + "</extra>"))
+    between = 90 - 180 / len(theta)
+    fig.update_layout(polar=dict(
+        radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], ticksuffix="%",
+                        tickfont=dict(size=13, color=COLORS["neutral"]), gridcolor=COLORS["grid"], angle=between,
+                        tickangle=between, linecolor=COLORS["grid"]),
+        angularaxis=dict(tickfont=dict(size=15), gridcolor=COLORS["grid"], direction="clockwise", rotation=90),
+        bgcolor="white"), margin=dict(l=120, r=120, b=60),
+        legend=dict(orientation="v", x=0, xanchor="left", y=1, yanchor="top"))
+    return fig

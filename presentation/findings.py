@@ -502,3 +502,11 @@ def handling_title(result, language: str) -> str:
     return translate("title.handling", language, step=translate(f"step.{result.stalls_most}", language),
                      k=fmt_count(row["stalled"]), hours=fmt_number(result.stall_hours, 0),
                      share=fmt_share(result.confirmed_share, 0))
+
+
+def assessment_title(view, language: str) -> str:
+    """The self-assessment radar's finding: the team's total, strongest and weakest section."""
+    ordered = view.sections.sort_values("percentage", kind="stable")
+    return translate("title.assessment", language, team=view.team, total=fmt_share(view.total / 100, 0),
+                     best=translate(f"assessment.section.{ordered['section'].iloc[-1]}", language),
+                     worst=translate(f"assessment.section.{ordered['section'].iloc[0]}", language))

@@ -251,7 +251,7 @@ CREATE TABLE IF NOT EXISTS app_setting (
 ALTER TABLE complaint ADD COLUMN IF NOT EXISTS handling_step VARCHAR;
 
 -- A team's customer-orientation self-assessment (issue 23): insert-only, one row per saving; the
--- answers are the statements' scores 1-5 in the order of analytics/assessment.py SECTIONS.
+-- answers are the statements' scores 1-5 in the order of store/assessment.py SECTIONS.
 CREATE TABLE IF NOT EXISTS self_assessment (
     id              UUID NOT NULL,
     team            VARCHAR NOT NULL,
