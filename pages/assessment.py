@@ -13,8 +13,7 @@ from pages import _keys as keys
 from pages._common import call, cursor, language, load_all, require_router, show_chart, t
 from pages._filters import selection
 from presentation import charts, findings
-from presentation.findings import fmt_value
-from presentation.formats import fmt_date, fmt_n, fmt_share, fmt_signed
+from presentation.formats import fmt_date, fmt_share, fmt_signed
 from store.assessment import HIGHEST, LOWEST, SECTIONS, save_assessment
 from store.errors import FeedbackError
 
@@ -72,7 +71,6 @@ with side:
               delta=None if view.total_change is None else fmt_signed(view.total_change, 0))
     st.caption(t("assessment.last_on", date=fmt_date(view.last_on, lang)) if view.last_on else t("assessment.no_last"))
     st.markdown(f"**{t('assessment.customers')}** · {chosen.period()}")
-    st.metric(t("metric.csi"), fmt_value("csi", csi.score, lang), border=True)
-    st.caption(fmt_n(csi.n, lang))
-    st.metric(t("metric.nps"), fmt_value("nps", nps.score, lang), border=True)
-    st.caption(fmt_n(nps.n, lang))
+    for label, value, n in findings.customer_side(csi, nps, lang):
+        st.metric(label, value, border=True)
+        st.caption(n)

@@ -510,3 +510,9 @@ def assessment_title(view, language: str) -> str:
     return translate("title.assessment", language, team=view.team, total=fmt_share(view.total / 100, 0),
                      best=translate(f"assessment.section.{ordered['section'].iloc[-1]}", language),
                      worst=translate(f"assessment.section.{ordered['section'].iloc[0]}", language))
+
+
+def customer_side(csi, nps, language: str) -> list[tuple[str, str, str]]:
+    """The period's CSI and NPS as (label, value, n) for the self-assessment's side column."""
+    return [(translate(f"metric.{metric}", language), fmt_value(metric, result.score, language),
+             fmt_n(result.n, language)) for metric, result in (("csi", csi), ("nps", nps))]
