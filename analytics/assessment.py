@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from store.assessment import HIGHEST, SECTIONS, check_answers
+from store.assessment import HIGHEST, SECTIONS, check_scores
 from store.query import fetch_all, fetch_one
 
 SECTION_COLUMNS = ["section", "score", "maximum", "percentage", "last_percentage", "change"]
@@ -74,10 +74,11 @@ def last_assessment(con, team: str, excluding: str | None = None) -> tuple[date,
 
 
 def assessment_view(con, team: str, answers, excluding: str | None = None) -> AssessmentView:
-    """The sections of `answers` as percentages, beside the team's last assessment other than `excluding`."""
-    team, scores = check_answers(team, answers)
+    """The sections of `answers` as percentages, beside the team's last assessment other than `excluding`
+    (none for a team not yet named)."""
+    team, scores = (team or "").strip(), check_scores(answers)
     sections = section_percentages(scores)
-    last = last_assessment(con, team, excluding)
+    last = last_assessment(con, team, excluding) if team else None
     if last is None:
         sections["last_percentage"], sections["change"] = None, None
         last_on, last_total = None, None

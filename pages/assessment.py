@@ -41,9 +41,7 @@ for section, count in SECTIONS:
 
 if not team.strip():
     st.info(t("assessment.need_team"))
-    st.stop()
-
-if st.button(t("assessment.save"), type="primary", key="assessment.save_button"):
+elif st.button(t("assessment.save"), type="primary", key="assessment.save_button"):
     cur = cursor()
     try:
         st.session_state[keys.ASSESSMENT_SAVED] = save_assessment(cur, team, assessed_on, answers)

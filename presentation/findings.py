@@ -507,7 +507,8 @@ def handling_title(result, language: str) -> str:
 def assessment_title(view, language: str) -> str:
     """The self-assessment radar's finding: the team's total, strongest and weakest section."""
     ordered = view.sections.sort_values("percentage", kind="stable")
-    return translate("title.assessment", language, team=view.team, total=fmt_share(view.total / 100, 0),
+    return translate("title.assessment" if view.team else "title.assessment_unnamed", language, team=view.team,
+                     total=fmt_share(view.total / 100, 0),
                      best=translate(f"assessment.section.{ordered['section'].iloc[-1]}", language),
                      worst=translate(f"assessment.section.{ordered['section'].iloc[0]}", language))
 

@@ -36,13 +36,18 @@ def check_answers(team: str, answers) -> tuple[str, list[int]]:
     name = (team or "").strip()
     if not name:
         raise AssessmentError("the self-assessment needs the team's name")
+    return name, check_scores(answers)
+
+
+def check_scores(answers) -> list[int]:
+    """The answers as integers, one per statement from LOWEST to HIGHEST, or an AssessmentError."""
     scores = list(answers)
     if len(scores) != STATEMENTS:
         raise AssessmentError(f"the self-assessment has {STATEMENTS} statements; {len(scores)} scores were given")
     wrong = [i + 1 for i, s in enumerate(scores) if not isinstance(s, int) or not LOWEST <= s <= HIGHEST]
     if wrong:
         raise AssessmentError(f"statements {', '.join(map(str, wrong))} need a score from {LOWEST} to {HIGHEST}")
-    return name, scores
+    return scores
 
 
 def save_assessment(con, team: str, assessed_on: date, answers, saved_at: datetime | None = None) -> str:
@@ -55,5 +60,5 @@ def save_assessment(con, team: str, assessed_on: date, answers, saved_at: dateti
     return row_id
 
 
-__all__ = ["SECTIONS", "STATEMENTS", "LOWEST", "HIGHEST", "AssessmentError", "statement_keys", "check_answers",
+__all__ = ["SECTIONS", "STATEMENTS", "LOWEST", "HIGHEST", "AssessmentError", "statement_keys", "check_answers", "check_scores",
            "save_assessment"]

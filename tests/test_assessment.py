@@ -95,6 +95,10 @@ def test_the_page_asks_for_the_team_first(tmp_path, monkeypatch):
     at = run_page(customer_store(tmp_path / "s.duckdb"), monkeypatch)
     assert [i.value for i in at.info] == ["Name the team to see and save its assessment."]
     assert len([r for r in at.radio if r.key.startswith("assessment.answer.")]) == STATEMENTS
+    # the on-screen answers (every statement 3 at first: 60%) are drawn; nothing can be saved yet
+    radar = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert [trace["r"][:-1] for trace in radar] == [[60] * 7]
+    assert [b.key for b in at.button if b.key == "assessment.save_button"] == []
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
