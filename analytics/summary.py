@@ -14,6 +14,7 @@ import pandas as pd
 
 from analytics.changes import Change, Family
 from analytics.complaints import DEFAULT_SLA_HOURS, cause_pareto, complaint_counts, resolution_stats
+from analytics.handling import handling_steps, steps_summary
 from analytics.csi import csi_score
 from analytics.filters import Filters, previous_period, resolve_period
 from analytics.gaps import gap1, gap5
@@ -135,6 +136,7 @@ def summary(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HO
             "n_open_past_sla": resolution.n_open_past_sla,
             "sla_hours": resolution.sla_hours,
             "escalation_rate": resolution.escalation_rate,
+            "steps": steps_summary(handling_steps(con, period, sla_hours)),
         },
         "sentiment": {
             "n": sentiment.n, "mean": sentiment.mean, "ci95": _ci(sentiment.ci_low, sentiment.ci_high),

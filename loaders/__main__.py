@@ -195,6 +195,7 @@ def cmd_import(args) -> int:
     described["batch_id"] = result.batch_id
     described["imported"] = {"rows": result.rows_accepted, "rows_skipped": result.rows_rejected,
                              "ratings": result.ratings}
+    described["status_words"] = [{"word": w, "step": s, "rows": r} for w, s, r in result.status_words]
     _say(args, described, "imported")
     if not args.json:
         where = f", sheet '{result.sheet}'" if result.sheet else ""
@@ -205,6 +206,8 @@ def cmd_import(args) -> int:
             print(translate("problems.skipped", args.lang, rows=f"{result.rows_rejected:,}"))
             for line in problem_lines(result.skipped, result.skipped_problems, args.lang):
                 print("  " + line)
+        for line in _status_word_lines(result.status_words, args.lang):
+            print(line)
     return 0
 
 
@@ -247,6 +250,20 @@ def _problem_dict(problem: RowProblem, language: str) -> dict:
             "fix_code": problem.fix_code, "values": problem.values,
             "problem": problem_text(problem, language), "fix": fix_text(problem, language),
             "message": problem_line(problem, language)}
+
+
+def _status_word_lines(status_words, language: str) -> list[str]:
+    """The complaints' status words with the handling step each was mapped to, and those mapped to none."""
+    mapped = [translate("steps.word", language, word=word, step=translate(f"step.{step}", language), rows=rows)
+              for word, step, rows in status_words if step is not None]
+    unmapped = [translate("steps.unmapped_word", language, word=word, rows=rows)
+                for word, step, rows in status_words if step is None]
+    lines = []
+    if mapped:
+        lines.append(translate("steps.mapped", language, words="; ".join(mapped)))
+    if unmapped:
+        lines.append(translate("steps.unmapped", language, n=len(unmapped), words="; ".join(unmapped)))
+    return lines
 
 
 def cmd_history(args) -> int:

@@ -25,7 +25,9 @@ from loaders.items import ItemChanges, item_changes
 from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationError
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
-from store.db import RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, write_sums
+from store.db import (
+    RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, status_steps, write_sums
+)
 from store.errors import FeedbackError, QueryError
 from text.causes import derive_causes, theme_causes
 from text.sentiment import score_texts
@@ -70,6 +72,12 @@ class ImportResult:
     texts_scored: int = 0
     skipped: tuple[RowProblem, ...] = field(default_factory=tuple)   # the first skipped problems
     skipped_problems: int = 0                                          # how many in all
+    # complaints: each distinct status word, the handling step it names (None: none we know), its rows
+    status_words: tuple[tuple[str, str | None, int], ...] = field(default_factory=tuple)
+
+    @property
+    def unmapped_statuses(self) -> tuple[tuple[str, int], ...]:
+        return tuple((word, rows) for word, step, rows in self.status_words if step is None)
 
 
 def _no_progress(_fraction: float, _message: str) -> None:
@@ -294,6 +302,9 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     if mapping.kind == "complaints":
         _derive_causes(con)
         _cut_descriptions(con)
+        status_words = _map_status_words(con)
+    else:
+        status_words = ()
     progress(0.7, "writing")
     batch_id = str(uuid.uuid4())
     rejected = _rejected_json(con, source) if report.rows_invalid else None
@@ -320,7 +331,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     skipped = report.problems if report.rows_invalid else ()
     return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid,
                         report.rows_invalid, ratings, texts_scored, tuple(skipped),
-                        report.problem_count if report.rows_invalid else 0)
+                        report.problem_count if report.rows_invalid else 0, status_words)
 
 
 def _rollback(con) -> None:
@@ -394,6 +405,17 @@ def _derive_causes(con) -> None:
     con.unregister("derived_cause_frame")
 
 
+def _map_status_words(con) -> tuple[tuple[str, str | None, int], ...]:
+    """Each distinct status word of the staged complaints with its handling step and row count, most
+    rows first; the temporary table staged_status_steps holds the mapping for the writer."""
+    counts = con.execute(
+        f"SELECT status, count(*) FROM {STAGED_ROWS} WHERE status IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
+    status_steps(con, [r[0] for r in counts], "staged_status_steps")
+    steps = dict(con.execute("SELECT status, step FROM staged_status_steps").fetchall())
+    return tuple((word, steps.get(word), int(rows)) for word, rows in counts)
+
+
 def _cut_descriptions(con) -> None:
     """Each distinct description's words, stored with the complaint so the dashboard finds a cause's
     most typical complaint in SQL, without loading jieba."""
@@ -462,12 +484,16 @@ def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
 
 def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
     con.execute(
-        "INSERT INTO complaint SELECT $batch, s.row_no, s.complaint_ref, s.customer_id, s.received_at,"
+        "INSERT INTO complaint (batch_id, row_no, complaint_ref, customer_id, received_at, channel, branch,"
+        " region, product, segment, cause, cause_source, sub_cause, severity, status, resolved_at, escalated,"
+        " satisfaction_after, description, description_language, sentiment, description_words, handling_step)"
+        " SELECT $batch, s.row_no, s.complaint_ref, s.customer_id, s.received_at,"
         " s.channel, s.branch, s.region, s.product, s.segment, COALESCE(s.cause, d.cause),"
         " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN d.source END,"
         " s.sub_cause, s.severity, s.status, s.resolved_at, s.escalated, s.satisfaction_after,"
-        f" s.description, t.language, t.sentiment, w.words FROM {STAGED_ROWS} s"
+        f" s.description, t.language, t.sentiment, w.words, m.step FROM {STAGED_ROWS} s"
         " LEFT JOIN scored_texts t ON t.text = s.description"
+        " LEFT JOIN staged_status_steps m ON m.status = s.status"
         " LEFT JOIN derived_cause d ON d.text = s.description AND s.cause IS NULL"
         " LEFT JOIN description_words w ON w.text = s.description"
         " ORDER BY s.row_no",

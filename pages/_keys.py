@@ -130,3 +130,12 @@ def upload_report(file_id: str) -> str:
 
 def upload_template(kind: str) -> str:
     return f"upload.template.{kind}"
+
+# The self-assessment page
+ASSESSMENT_TEAM = "assessment.team"
+ASSESSMENT_DATE = "assessment.date"
+ASSESSMENT_SAVED = "assessment.saved"  # the id of the assessment saved in this session, left out of "last"
+
+
+def assessment_answer(section: str, number: int) -> str:
+    return f"assessment.answer.{section}.{number}"

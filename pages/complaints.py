@@ -9,13 +9,14 @@ from analytics.complaints import (
     DEFAULT_COMPLAINT_SHARE, complaint_counts, complaint_volume_change, iceberg, pareto_of_rising,
     repeat_complainants, resolution_change, resolution_time_distribution, rising_causes
 )
+from analytics.handling import handling_steps
 from pages import _keys as keys
 from pages._common import (
     call, language, load, load_all, markdown_text, require_router, show_change, show_chart, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
-from presentation.formats import fmt_share
+from presentation.formats import fmt_count, fmt_hours, fmt_share
 
 ICEBERG_SHARES = (0.01, 0.02, 0.04, 0.05, 0.1, 0.2, 0.25, 0.5)
 
@@ -28,9 +29,9 @@ st.title(t("complaints.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 
 # the longest first; the Pareto is the causes' counts now, which rising_causes has
-repeat, resolution, counts, rising, resolution_times = load_all(
+repeat, resolution, counts, rising, resolution_times, handling = load_all(
     call(repeat_complainants, now), call(resolution_change, now, before), call(complaint_counts, now),
-    call(rising_causes, now, before), call(resolution_time_distribution, now))
+    call(rising_causes, now, before), call(resolution_time_distribution, now), call(handling_steps, now))
 pareto = pareto_of_rising(rising)
 if not resolution.current.n:
     no_data("empty.what.complaints", chosen)
@@ -57,6 +58,20 @@ with right:
     show_chart(charts.resolution_histogram(resolution_times, resolution.current.sla_hours,
                                            language=lang, title=findings.resolution_title(resolution.current, lang)),
                empty="empty.what.resolved")
+
+st.subheader(t("complaints.handling_heading"))
+left, right = st.columns([2, 1])
+with left:
+    show_chart(charts.handling_funnel(handling.steps, handling.stalls_most, language=lang,
+                                      title=findings.handling_title(handling, lang)), empty="empty.what.steps")
+with right:
+    st.metric(t("metric.confirmed_satisfaction"), fmt_share(handling.confirmed_share), border=True)
+    st.caption(t("complaints.confirmed_detail", k=fmt_count(handling.n_confirmed), n=fmt_count(handling.n_closed)))
+    st.metric(t("metric.km_median"), fmt_hours(handling.median_hours_to_resolve, lang), border=True)
+    st.caption(t("complaints.km_detail", resolved=fmt_count(handling.n_resolved),
+                 censored=fmt_count(handling.n_censored)))
+    if handling.n_without_step:
+        st.caption(t("complaints.without_step", n=fmt_count(handling.n_without_step)))
 
 st.subheader(t("complaints.iceberg_title"))
 left, right = st.columns([1, 2])

@@ -1090,3 +1090,58 @@ def complaint_trend(trend: pd.DataFrame, *, title: str, language: str, height: i
     """complaints.complaint_trend: complaints per month."""
     return count_trend(trend["month"], trend["n"], title=title, y_title=translate("axis.complaints", language),
                        language=language, height=height)
+
+
+# -- complaint handling steps and the self-assessment (issue 23) ----------------------------------
+
+def handling_funnel(steps: pd.DataFrame, stalls_most: str | None, *, title: str, language: str,
+                    height: int = 380) -> go.Figure:
+    """analytics.handling's steps: complaints that reached each step (bars, first step on top), each
+    bar labelled with how many are at the step now and how many of those stall; the step where most
+    stall is red."""
+    if steps.empty or not int(steps["reached"].iloc[0]):
+        return None
+    labels = [translate(f"step.{s}", language) for s in steps["step"]]
+    fig = _figure(title, translate("chart.funnel_note", language), height, legend=False)
+    fig.add_trace(go.Bar(
+        y=labels, x=steps["reached"].astype(int).tolist(), orientation="h",
+        name=translate("chart.reached", language),
+        marker_color=[COLORS["bad"] if s == stalls_most else COLORS["current"] for s in steps["step"]],
+        text=[translate("chart.funnel_label", language, reached=fmt_count(r), now=fmt_count(c), stalled=fmt_count(k))
+              for r, c, k in zip(steps["reached"], steps["count"], steps["stalled"])],
+        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x}<extra></extra>"))
+    top = int(steps["reached"].max())
+    fig.update_xaxes(title_text=translate("axis.complaints", language), range=[0, top * 1.6])
+    fig.update_yaxes(autorange="reversed", type="category")
+    return fig
+
+
+def assessment_radar(sections: pd.DataFrame, *, title: str, now_label: str, last_label: str, language: str,
+                     height: int = 520) -> go.Figure:
+    """analytics.assessment's sections as percentages (0–100) on a radar: this assessment over the
+    team's last one (dashed) when there is one."""
+    if sections.empty:
+        return None
+    theta = [_short(translate(f"assessment.section.{s}", language), 18) for s in sections["section"]]
+    fig = _figure(title, translate("chart.assessment_note", language), height, wide=True)
+    traces = [("last_percentage", last_label, COLORS["comparison"], "none"),
+              ("percentage", now_label, COLORS["current"], "toself")]
+    for column, name, color, fill in traces:
+        r = _none_if_nan(sections[column])
+        if all(v is None for v in r):
+            continue
+        fig.add_trace(go.Scatterpolar(
+            r=r + r[:1], theta=theta + theta[:1], name=name, mode="lines+markers",
+            line=dict(color=color, width=3 if column == "percentage" else 2.5,
+                      dash="solid" if column == "percentage" else "dash"),
+            marker=dict(size=8), fill=fill, fillcolor="rgba(31, 78, 121, 0.10)",
+            hovertemplate="%{theta}: %{r:.0f}%<extra>" + name + "</extra>"))
+    between = 90 - 180 / len(theta)
+    fig.update_layout(polar=dict(
+        radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], ticksuffix="%",
+                        tickfont=dict(size=13, color=COLORS["neutral"]), gridcolor=COLORS["grid"], angle=between,
+                        tickangle=between, linecolor=COLORS["grid"]),
+        angularaxis=dict(tickfont=dict(size=15), gridcolor=COLORS["grid"], direction="clockwise", rotation=90),
+        bgcolor="white"), margin=dict(l=120, r=120, b=60),
+        legend=dict(orientation="v", x=0, xanchor="left", y=1, yanchor="top"))
+    return fig

@@ -647,3 +647,30 @@ def with_terms(frame: pd.DataFrame, columns: dict[str, str], language: str) -> p
     """A table with the dashboard's own terms translated ({'source': 'source'} → '问卷评论'); data untouched."""
     return frame.assign(**{column: [fmt_term(kind, v, language) for v in frame[column]]
                            for column, kind in columns.items()})
+
+
+def handling_title(result, language: str) -> str:
+    """The handling funnel's finding: where complaints stall and how many closed with confirmed satisfaction."""
+    if not result.n_closed and result.stalls_most is None:
+        return translate("title.handling_none", language)
+    if result.stalls_most is None:
+        return translate("title.handling_no_stall", language, share=fmt_share(result.confirmed_share, 0))
+    row = result.steps.set_index("step").loc[result.stalls_most]
+    return translate("title.handling", language, step=translate(f"step.{result.stalls_most}", language),
+                     k=fmt_count(row["stalled"]), hours=fmt_number(result.stall_hours, 0),
+                     share=fmt_share(result.confirmed_share, 0))
+
+
+def assessment_title(view, language: str) -> str:
+    """The self-assessment radar's finding: the team's total, strongest and weakest section."""
+    ordered = view.sections.sort_values("percentage", kind="stable")
+    return translate("title.assessment" if view.team else "title.assessment_unnamed", language, team=view.team,
+                     total=fmt_share(view.total / 100, 0),
+                     best=translate(f"assessment.section.{ordered['section'].iloc[-1]}", language),
+                     worst=translate(f"assessment.section.{ordered['section'].iloc[0]}", language))
+
+
+def customer_side(csi, nps, language: str) -> list[tuple[str, str, str]]:
+    """The period's CSI and NPS as (label, value, n) for the self-assessment's side column."""
+    return [(translate(f"metric.{metric}", language), fmt_value(metric, result.score, language),
+             fmt_n(result.n, language)) for metric, result in (("csi", csi), ("nps", nps))]

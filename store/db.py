@@ -16,6 +16,7 @@ import pandas as pd
 
 from store.errors import QueryError
 from store.sums import NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
+from text.steps import handling_step
 from text.tokens import complaint_token_sets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,7 @@ def _refuse_outdated(con: duckdb.DuckDBPyConnection, target: str) -> None:
         " WHERE table_schema = current_schema() AND table_name IN ('survey_score', 'complaint')").fetchall()}
     complaint_columns = {name for name in found if name.startswith("complaint.")}
     outdated = any(name.startswith("survey_score.") for name in found) or (
-        complaint_columns and "complaint.description_words" not in complaint_columns) or any(
+        complaint_columns and not {"complaint.description_words", "complaint.handling_step"} <= complaint_columns) or any(
         _has_table(con, source) and not _has_table(con, name) for name, source in SUMS_TABLES.items())
     if outdated:
         con.close()
@@ -141,9 +142,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _move_narrow_ratings(con)
     # a store that has the rows but not yet their sums (a new store has neither)
     missing = [name for name, source in SUMS_TABLES.items() if _has_table(con, source) and not _has_table(con, name)]
+    unstepped = _has_table(con, "complaint") and not _has_column(con, "complaint", "handling_step")
     for statement in _statements(SCHEMA_SQL):
         con.execute(statement)
     _cut_old_descriptions(con)
+    if unstepped:
+        _step_old_complaints(con)
     if missing:
         _sum_old_batches(con, missing)
 
@@ -152,6 +156,12 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
         " AND table_schema = current_schema() AND table_type = 'BASE TABLE'", [name]).fetchone()[0])
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?"
+        " AND table_schema = current_schema()", [table, column]).fetchone()[0])
 
 
 def _tally_measures() -> dict[str, dict[str, str]]:
@@ -250,6 +260,36 @@ def _cut_old_descriptions(con: duckdb.DuckDBPyConnection) -> None:
                         " WHERE complaint.description = w.text AND complaint.description_words IS NULL")
     finally:
         con.execute("DROP TABLE IF EXISTS old_description_words")
+
+
+# -- complaint handling steps (issue 23): one additive column, kept apart from the other upgrades --
+
+def status_steps(con: duckdb.DuckDBPyConnection, statuses: list[str], table: str) -> None:
+    """A temporary `table` (status, step): each distinct status word with the handling step it
+    names (text.steps.handling_step), NULL for a word that names none."""
+    frame = pd.DataFrame({"status": pd.Series(list(statuses), dtype=object),
+                          "step": pd.Series([handling_step(s) for s in statuses], dtype=object)})
+    con.register("status_steps_frame", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_identifier(table)} AS SELECT status::VARCHAR AS status,"
+                    " step::VARCHAR AS step FROM status_steps_frame")
+    finally:
+        con.unregister("status_steps_frame")
+
+
+def _step_old_complaints(con: duckdb.DuckDBPyConnection) -> None:
+    """Complaints imported before handling steps get theirs from their status words, once."""
+    statuses = [r[0] for r in con.execute(
+        "SELECT DISTINCT status FROM complaint WHERE status IS NOT NULL").fetchall()]
+    if not statuses:
+        return
+    status_steps(con, statuses, "old_status_steps")
+    try:
+        with transaction(con, "the store's complaints could not be given their handling steps"):
+            con.execute("UPDATE complaint SET handling_step = m.step FROM old_status_steps m"
+                        " WHERE complaint.status = m.status")
+    finally:
+        con.execute("DROP TABLE IF EXISTS old_status_steps")
 
 
 # The score list of each kind of rated item on survey_response (schema.sql).

@@ -243,3 +243,19 @@ CREATE TABLE IF NOT EXISTS app_setting (
     value           VARCHAR NOT NULL,
     updated_at      TIMESTAMP NOT NULL
 );
+
+-- Complaint handling steps (issue 23): the step a complaint's status word names (text/steps.py
+-- STEPS), set at import; NULL when its status is blank or names no step we know. Additive: a store
+-- from before it gets the column here and its complaints' steps from their status words
+-- (store/db.py _step_old_complaints).
+ALTER TABLE complaint ADD COLUMN IF NOT EXISTS handling_step VARCHAR;
+
+-- A team's customer-orientation self-assessment (issue 23): insert-only, one row per saving; the
+-- answers are the statements' scores 1-5 in the order of store/assessment.py SECTIONS.
+CREATE TABLE IF NOT EXISTS self_assessment (
+    id              UUID NOT NULL,
+    team            VARCHAR NOT NULL,
+    assessed_on     DATE NOT NULL,
+    answers         INTEGER[] NOT NULL,
+    saved_at        TIMESTAMP NOT NULL
+);

@@ -20,11 +20,13 @@ from analytics.changes import (
 from analytics.complaints import complaint_volume_change, repeat_complainants, resolution_change
 from analytics.csi import compare_attributes, csi_change
 from analytics.filters import Filters, company_wide, latest_full_month, same_period_last_year
+from analytics.handling import handling_steps
 from analytics.nps import nps_change
 from analytics.sentiment import sentiment_change
 from app import PAGES
 from pages import _keys as keys
 from presentation.findings import fmt_delta, fmt_value, nps_mix_headlines, repeat_summary
+from presentation.formats import fmt_hours, fmt_share
 from presentation.i18n import translate
 from store.db import connect
 
@@ -188,10 +190,14 @@ def test_complaints_page_tiles_equal_the_analytics(demo_store, demo_con, monkeyp
     resolution = resolution_change(demo_con, OCTOBER, SEPTEMBER)
     heads = resolution_headlines(resolution)
     value, _ = repeat_summary(repeat_complainants(demo_con, OCTOBER), "en")
+    handling = handling_steps(demo_con, OCTOBER)
     assert metrics(at) == [
         tile(complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
                                                          OCTOBER, SEPTEMBER))),
         tile(heads["within_sla"]), tile(heads["median_hours"]), tile(heads["escalation_rate"]),
+        # beside the handling funnel
+        (translate("metric.confirmed_satisfaction", "en"), fmt_share(handling.confirmed_share), ""),
+        (translate("metric.km_median", "en"), fmt_hours(handling.median_hours_to_resolve, "en"), ""),
         (translate("metric.repeat", "en"), value, ""),  # beside the iceberg
     ]
     pareto = figures(at)[0]["data"]
