@@ -1,7 +1,10 @@
 """Scoring customers' words at import: language by the share of CJK characters, polarity in [-1, 1].
 
-English is scored by TextBlob's pattern analyser, Chinese by SnowNLP as 2p - 1 (DESIGN.md,
-"Sentiment").
+Without a learned model, English is scored by our rule baseline on VADER's lexicon
+(text/english_rules.py), Chinese by our jieba rules and lexicon (text/chinese_rules.py); both beat
+TextBlob and SnowNLP on public labelled reviews (README, "Sentiment"). With the store's learned
+model (text/learned.py) each language's rule polarity is blended with what the model learned from
+the customers' own scores.
 """
 from __future__ import annotations
 
@@ -12,8 +15,11 @@ from typing import Iterable
 
 import pandas as pd
 
-from text.chinese_sentiment import positive_probability
-from text.english_sentiment import english_polarity
+import numpy as np
+
+from text.chinese_rules import chinese_polarity
+from text.english_rules import english_polarity
+from text.learned import LearnedSentiment
 
 CJK_SHARE_FOR_CHINESE = 0.3
 
@@ -39,11 +45,16 @@ def polarity(text: str | None) -> tuple[str | None, float | None]:
     """Return (language, polarity) of one text; (None, None) for text with no letters."""
     language = detect_language(text)
     if language == "en":
-        # TextBlob(text).sentiment.polarity to the same bits, about three times faster
-        return language, float(english_polarity(text))
+        return language, english_polarity(text)
     if language == "zh":
-        return language, 2.0 * float(positive_probability(text)) - 1.0
+        return language, chinese_polarity(text)
     return None, None
+
+
+def baseline_polarities(language: str, texts: list[str]) -> np.ndarray:
+    """The rule baseline's polarity of each text, all in `language`."""
+    score = english_polarity if language == "en" else chinese_polarity
+    return np.fromiter((score(t) for t in texts), dtype=float, count=len(texts))
 
 
 def _score_chunk(texts: list[str]) -> list[tuple[str | None, float | None]]:
@@ -51,8 +62,8 @@ def _score_chunk(texts: list[str]) -> list[tuple[str | None, float | None]]:
 
 
 def score_texts(texts: Iterable[str | None], workers: int | None = None,
-                parallel_from: int = _PARALLEL_FROM) -> pd.DataFrame:
-    """Score each distinct non-empty text once.
+                parallel_from: int = _PARALLEL_FROM, model: LearnedSentiment | None = None) -> pd.DataFrame:
+    """Score each distinct non-empty text once, by the rule baseline blended with `model` when given.
 
     Returns a frame with columns text, language, sentiment, one row per distinct text, so a
     caller joins it back to its rows; the same text is never scored twice.
@@ -63,10 +74,10 @@ def score_texts(texts: Iterable[str | None], workers: int | None = None,
                              "sentiment": pd.Series(dtype=float)})
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(distinct) >= parallel_from:
-        # The English lexicon loads here, once per process, before the pool forks, so the workers
-        # share it. SnowNLP's models are not loaded here: they are large, and the import process
-        # already holds the file; each worker loads them when it meets Chinese text.
+        # Both lexicons and jieba's dictionary load here, once, before the pool forks, so the
+        # workers share them.
         polarity("good")
+        polarity("好")
         # Many small chunks: the texts are sorted, so Chinese (several times slower per text)
         # comes last; with a few large chunks one worker is left scoring the last one alone.
         chunk = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
@@ -75,8 +86,16 @@ def score_texts(texts: Iterable[str | None], workers: int | None = None,
             scored = [pair for part in pool.map(_score_chunk, parts) for pair in part]
     else:
         scored = _score_chunk(distinct)
+    languages = [language for language, _ in scored]
+    sentiment = np.array([np.nan if value is None else value for _, value in scored], dtype=float)
+    if model is not None:
+        # the learned models score a whole language's texts at once (sparse matrix products)
+        for language in model.models:
+            at = [i for i, found in enumerate(languages) if found == language]
+            if at:
+                sentiment[at] = model.blend(language, [distinct[i] for i in at], sentiment[at])
     return pd.DataFrame({
         "text": distinct,
-        "language": [language for language, _ in scored],
-        "sentiment": [value for _, value in scored],
+        "language": languages,
+        "sentiment": sentiment,
     })

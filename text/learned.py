@@ -1,0 +1,147 @@
+"""Sentiment learned from the customers' own scores: one small linear text model per language.
+
+A comment paired with its writer's score is a label in the business's own words (NPS 0-6
+negative, 9-10 positive; overall satisfaction at the bottom quarter or the top of its scale). Per
+language, TF-IDF features (English: words and word pairs; Chinese: character 1-3-grams, which need
+no segmenter) feed a logistic regression. Its polarity 2p - 1 is blended with the rule baseline by
+w = n / (n + BLEND_LABELS), n the language's labelled comments, so a store with few labels leans
+on the baseline and one with thousands on what its customers taught it.
+"""
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
+
+BLEND_LABELS = 300
+# a language gets a model only with this many labelled comments of each class
+MIN_PER_CLASS = 20
+# the agreement is cross-validated on at most this many distinct texts, so that retraining at
+# 100k labels stays within the bench's training-time floor
+AGREEMENT_SAMPLE = 20_000
+AGREEMENT_FOLDS = 3
+FORMAT = 1
+
+
+def _vectorizer(language: str) -> TfidfVectorizer:
+    if language == "zh":
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
+                               max_features=300_000, dtype=np.float32)
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=200_000,
+                           token_pattern=r"(?u)\b\w[\w']*\b", dtype=np.float32)
+
+
+def _classifier() -> LogisticRegression:
+    return LogisticRegression(C=4.0, max_iter=1000, class_weight="balanced", solver="liblinear")
+
+
+@dataclass(frozen=True)
+class LanguageModel:
+    vectorizer: TfidfVectorizer
+    classifier: LogisticRegression
+    labels: int                     # labelled comments it learned from (repeats counted)
+
+    @property
+    def weight(self) -> float:
+        return self.labels / (self.labels + BLEND_LABELS)
+
+    def blend(self, texts: list[str], baseline: np.ndarray) -> np.ndarray:
+        learned = 2.0 * self.classifier.predict_proba(self.vectorizer.transform(texts))[:, 1] - 1.0
+        return self.weight * learned + (1.0 - self.weight) * baseline
+
+
+def _fit_language(language: str, texts: list[str], labels: np.ndarray, counts: np.ndarray) -> LanguageModel:
+    vectorizer = _vectorizer(language)
+    features = vectorizer.fit_transform(texts)
+    classifier = _classifier().fit(features, labels, sample_weight=counts)
+    return LanguageModel(vectorizer, classifier, int(counts.sum()))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Share of labelled comments whose held-out polarity has the sign of their writer's score."""
+    agreeing: int
+    n: int
+    by_language: dict = field(default_factory=dict)   # language -> (agreeing, n)
+
+    @property
+    def share(self) -> float | None:
+        return self.agreeing / self.n if self.n else None
+
+
+def agrees(polarity: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """A polarity agrees with a label when it is on the label's side of the neutral band."""
+    return np.where(labels == 1, polarity > POSITIVE_ABOVE, polarity < NEGATIVE_BELOW)
+
+
+@dataclass(frozen=True)
+class LearnedSentiment:
+    models: dict[str, LanguageModel]
+    agreement: Agreement
+
+    def blend(self, language: str, texts: list[str], baseline: np.ndarray) -> np.ndarray:
+        model = self.models.get(language)
+        return baseline if model is None or not texts else model.blend(texts, baseline)
+
+    def labels(self, language: str | None = None) -> int:
+        return sum(m.labels for lang, m in self.models.items() if language in (None, lang))
+
+    def to_bytes(self) -> bytes:
+        return pickle.dumps((FORMAT, self), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def from_bytes(blob: bytes) -> "LearnedSentiment":
+        # the store's own BLOB, written by to_bytes: never bytes from outside the store
+        version, model = pickle.loads(blob)
+        if version != FORMAT:
+            raise ValueError(f"a sentiment model of format {version}; this version reads format {FORMAT}")
+        return model
+
+
+def fit_learned(texts: list[str], languages: list[str], labels: list[int], counts: list[int],
+                baseline, seed: int = 0) -> LearnedSentiment:
+    """Fit one model per language with enough labels of both classes, and its cross-validated
+    agreement. `texts` are distinct per language, `counts` how many labelled comments carry each,
+    `baseline(language, texts)` the rule polarity (an array)."""
+    texts_a = np.asarray(texts, dtype=object)
+    languages_a, labels_a, counts_a = np.asarray(languages), np.asarray(labels), np.asarray(counts)
+    models: dict[str, LanguageModel] = {}
+    agreeing = total = 0
+    by_language = {}
+    rng = np.random.default_rng(seed)
+    for language in ("en", "zh"):
+        mask = languages_a == language
+        if not mask.any():
+            continue
+        t, y, c = texts_a[mask], labels_a[mask], counts_a[mask]
+        base = np.asarray(baseline(language, list(t)), dtype=float)
+        if min(c[y == 0].sum(), c[y == 1].sum()) < MIN_PER_CLASS or min((y == 0).sum(), (y == 1).sum()) < AGREEMENT_FOLDS:
+            ok = agrees(base, y)
+            a, n = int((ok * c).sum()), int(c.sum())
+        else:
+            models[language] = _fit_language(language, list(t), y, c)
+            a, n = _cross_validated(language, t, y, c, base, rng)
+        by_language[language] = (a, n)
+        agreeing, total = agreeing + a, total + n
+    return LearnedSentiment(models, Agreement(agreeing, total, by_language))
+
+
+def _cross_validated(language, texts, labels, counts, baseline, rng) -> tuple[int, int]:
+    """Held-out agreement over AGREEMENT_FOLDS folds of at most AGREEMENT_SAMPLE distinct texts."""
+    index = np.arange(len(texts))
+    if len(index) > AGREEMENT_SAMPLE:
+        index = np.sort(rng.choice(index, AGREEMENT_SAMPLE, replace=False))
+    t, y, c, b = texts[index], labels[index], counts[index], baseline[index]
+    held_out = np.empty(len(index))
+    folds = StratifiedKFold(n_splits=AGREEMENT_FOLDS, shuffle=True, random_state=0)
+    for train, test in folds.split(t, y):
+        model = _fit_language(language, list(t[train]), y[train], c[train])
+        held_out[test] = model.blend(list(t[test]), b[test])
+    ok = agrees(held_out, y)
+    return int((ok * c).sum()), int(c.sum())
