@@ -16,6 +16,7 @@ from analytics.stats import (
 )
 from store.query import count, fetch_df, fetch_record, non_blank, number
 from store.sums import SENTIMENT_MEASURES, month_key_sql, month_label
+from store.sentiment_model import latest_version
 from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
 
 # -- aggregates for the views -------------------------------------------------------------------
@@ -234,3 +235,27 @@ def sentiment_change(con, current: Filters, previous: Filters, source: str = ALL
         now, before,
         welch_t_test(now.mean, now.sd, now.n, before.mean, before.sd, before.n),
         two_proportion_z_test(now.negative_n, now.n, before.negative_n, before.n))
+
+
+@dataclass(frozen=True)
+class ModelAgreement:
+    """The learned sentiment model in use: how many labelled comments taught it and how often its
+    cross-validated polarity agrees with the customer's own score (version None: none yet, the rule
+    baseline scores every text)."""
+    version: int | None
+    trained_at: object
+    labels: int
+    agreeing: int
+    n: int
+
+    @property
+    def share(self) -> float | None:
+        return self.agreeing / self.n if self.n else None
+
+
+def model_agreement(con) -> ModelAgreement:
+    current = latest_version(con)
+    if current is None:
+        return ModelAgreement(None, None, 0, 0, 0)
+    return ModelAgreement(current.version, current.trained_at, current.labels, current.agreeing, current.agreement_n)
+

@@ -6,7 +6,9 @@ import streamlit as st
 
 from analytics import changes
 from analytics.filters import month_filters, one_branch, trend_window
-from analytics.sentiment import ALL_SOURCES, SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
+from analytics.sentiment import (
+    ALL_SOURCES, SOURCES, model_agreement, sentiment_by, sentiment_change, sentiment_verbatims
+)
 from pages import _keys as keys
 from pages._common import (
     call, labels, language, load, load_all, require_router, selected, show_change, show_chart, show_verbatims,
@@ -38,6 +40,7 @@ for column, tile in zip(tiles, (polarity, negative)):
         show_change(tile, vs)
 with tiles[2]:
     st.markdown(t("sentiment.how_scored"))
+    st.caption(findings.model_note(load(model_agreement), lang))
 
 left, right = st.columns(2)
 with left:

@@ -16,6 +16,8 @@ from analytics.complaints import ComplaintIceberg, ResolutionStats
 from analytics.csi import ImportancePerformance
 from analytics.gaps import Gap5Result
 from analytics.nps import NpsChange
+from analytics.sentiment import ModelAgreement
+from loaders.learning import FIRST_MODEL_LABELS
 from analytics.stats import two_proportion_z_test
 from presentation.formats import (
     fmt_count, fmt_date, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
@@ -490,3 +492,14 @@ def with_terms(frame: pd.DataFrame, columns: dict[str, str], language: str) -> p
     """A table with the dashboard's own terms translated ({'source': 'source'} → '问卷评论'); data untouched."""
     return frame.assign(**{column: [fmt_term(kind, v, language) for v in frame[column]]
                            for column, kind in columns.items()})
+
+
+def model_note(agreement: ModelAgreement, language: str) -> str:
+    """The learned sentiment model's line on the sentiment page: what taught it and how often it
+    agrees with the customers' own scores."""
+    if agreement.version is None or agreement.share is None:
+        return translate("sentiment.model_none", language, needed=fmt_count(FIRST_MODEL_LABELS))
+    return translate("sentiment.model", language, labels=fmt_count(agreement.labels),
+                     version=agreement.version, trained=f"{agreement.trained_at:%Y-%m-%d}",
+                     share=f"{agreement.share:.0%}", n=fmt_count(agreement.n))
+

@@ -691,8 +691,14 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
     "sentiment.title": {"en": "Sentiment of customers' words", "zh": "客户评论情感分析"},
     "sentiment.source": {"en": "Comments from", "zh": "评论来源"},
     "sentiment.how_scored": {
-        "en": "Each comment is scored from −1 (negative) to +1 (positive) when it is imported: English by TextBlob, Chinese by SnowNLP. Below −0.05 counts as negative.",
-        "zh": "每条评论在导入时打分，范围 −1（负面）到 +1（正面）：英文用 TextBlob，中文用 SnowNLP。低于 −0.05 计为负面。"},
+        "en": "Each comment is scored from −1 (negative) to +1 (positive) when it is imported, by rules on a lexicon of customers' words (English and Chinese) and, once enough comments arrive with their writer's score, by a model learned from those scores. Below −0.05 counts as negative.",
+        "zh": "每条评论在导入时打分，范围 −1（负面）到 +1（正面）：先用中英文客户用语词典的规则打分；当带有客户评分的评论足够多时，再用从这些评分中学习的模型打分。低于 −0.05 计为负面。"},
+    "sentiment.model": {
+        "en": "Learned from {labels} comments with their writer's score (model {version}, {trained}): agrees with the customer's score on {share} of {n} comments held out.",
+        "zh": "已从 {labels} 条带客户评分的评论中学习（模型第 {version} 版，{trained}）：在留出检验的 {n} 条评论中，与客户自己的评分一致的占 {share}。"},
+    "sentiment.model_none": {
+        "en": "No learned model yet: fewer than {needed} comments arrived with their writer's score, so the rules score every comment.",
+        "zh": "尚无学习模型：带客户评分的评论不足 {needed} 条，所有评论均按规则打分。"},
     "sentiment.verbatims": {"en": "What customers said", "zh": "客户原话"},
     "sentiment.which": {"en": "Show", "zh": "显示"},
     "sentiment.which.negative": {"en": "Most negative", "zh": "最负面"},

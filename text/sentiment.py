@@ -57,6 +57,21 @@ def baseline_polarities(language: str, texts: list[str]) -> np.ndarray:
     return np.fromiter((score(t) for t in texts), dtype=float, count=len(texts))
 
 
+def polarities(texts: list[str], language: str = "auto", model: LearnedSentiment | None = None) -> list[float]:
+    """One polarity per text, in order: each text's detected language, or `language` ('en', 'zh') for
+    all; the rule baseline blended with `model` when given; 0.0 for a text with no letters."""
+    languages = [detect_language(t) if language == "auto" else language for t in texts]
+    result = np.zeros(len(texts))
+    for lang in ("en", "zh"):
+        at = [i for i, found in enumerate(languages) if found == lang]
+        if not at:
+            continue
+        chosen = [texts[i] for i in at]
+        scores = baseline_polarities(lang, chosen)
+        result[at] = model.blend(lang, chosen, scores) if model is not None else scores
+    return result.tolist()
+
+
 def _score_chunk(texts: list[str]) -> list[tuple[str | None, float | None]]:
     return [polarity(t) for t in texts]
 
