@@ -8,7 +8,7 @@ words, which the lexicon could not score anyway). Within a clause (up to the nex
 
 - a negator (不, 没有, 并不 ...) before a word flips it: praise x -0.8, a complaint x -0.5
   (不差 is faint praise, 不好 a real complaint);
-- degree adverbs multiply it (非常 1.6, 很 1.3, 有点 0.7 ...);
+- degree adverbs multiply it (非常 1.6, 很 1.3, 有点 0.7 ...); 好 at a clause's end is praise;
 - a word the lexicon lacks is scored by its parts: a degree or negation prefix on a known word
   (很漂亮, 不清晰), or a verb with a negative potential complement (打不开, 登不上: -1);
 - after 但是/不过/可是/却 the text counts 1.5 times and before it 0.5 times;
@@ -87,7 +87,9 @@ def chinese_polarity(text: str) -> float:
     before = after = 0.0
     contrast = negated = False
     boost = 1.0
-    for word in _tokenizer().lcut(text, HMM=False):
+    words = _tokenizer().lcut(text, HMM=False)
+    last = len(words) - 1
+    for i, word in enumerate(words):
         if word in _PUNCTUATION or word.isspace():
             negated, boost = False, 1.0
             continue
@@ -100,7 +102,8 @@ def chinese_polarity(text: str) -> float:
             negated = not negated
             continue
         degree = DEGREE.get(word)
-        if degree is not None:
+        # 好 and 真 are degree adverbs before a word (好大, 真好) and praise on their own (服务不太好)
+        if degree is not None and not (word in lexicon and (i == last or words[i + 1] in _PUNCTUATION)):
             boost *= degree
             continue
         weight = lexicon.get(word)
