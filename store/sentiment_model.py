@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from store.db import rewrite_tallies, transaction
+from store.errors import QueryError
 from text.learned import LearnedSentiment
 
 # NPS 0-6 is a detractor, 9-10 a promoter; overall satisfaction in the bottom quarter of its scale is
@@ -56,7 +57,10 @@ _VERSION_COLUMNS = "version, trained_at, labels, labels_en, labels_zh, agreeing,
 
 
 def labelled_comments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(LABELLED_SQL).df()
+    try:
+        return con.execute(LABELLED_SQL).df()
+    except duckdb.Error as e:
+        raise QueryError(f"the comments with their writer's score could not be read ({e})") from e
 
 
 def label_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -87,7 +91,10 @@ def stored_texts(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every distinct stored text a model scores."""
     union = " UNION ".join(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
                            for table, column, _ in SCORED_COLUMNS)
-    return [row[0] for row in con.execute(union).fetchall()]
+    try:
+        return [row[0] for row in con.execute(union).fetchall()]
+    except duckdb.Error as e:
+        raise QueryError(f"the stored texts could not be read for rescoring ({e})") from e
 
 
 def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, scored: pd.DataFrame,
