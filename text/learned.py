@@ -3,7 +3,7 @@
 A comment paired with its writer's score is a label in the business's own words (NPS 0-6
 negative, 9-10 positive; overall satisfaction at the bottom quarter or the top of its scale). Per
 language, TF-IDF features (English: words and word pairs; Chinese: character 1-3-grams, which need
-no segmenter) feed a logistic regression. Its polarity 2p - 1 is blended with the rule baseline by
+no segmenter) feed a logistic regression (fitted by stochastic gradient descent). Its polarity 2p - 1 is blended with the rule baseline by
 w = n / (n + BLEND_LABELS), n the language's labelled comments, so a store with few labels leans
 on the baseline and one with thousands on what its customers taught it.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import StratifiedKFold
 
 from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
@@ -37,14 +37,17 @@ def _vectorizer(language: str) -> TfidfVectorizer:
                            token_pattern=r"(?u)\b\w[\w']*\b", dtype=np.float32)
 
 
-def _classifier() -> LogisticRegression:
-    return LogisticRegression(C=4.0, max_iter=1000, class_weight="balanced", solver="liblinear")
+def _classifier() -> SGDClassifier:
+    # logistic loss by stochastic gradient descent: as accurate as liblinear's exact fit on the public
+    # review sets and many times faster, which the training-time floor at 100k labels needs
+    return SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=10, tol=None, class_weight="balanced",
+                         random_state=0)
 
 
 @dataclass(frozen=True)
 class LanguageModel:
     vectorizer: TfidfVectorizer
-    classifier: LogisticRegression
+    classifier: SGDClassifier
     labels: int                     # labelled comments it learned from (repeats counted)
 
     @property
