@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="import the valid rows and record the invalid ones with the batch")
     imp.add_argument("--db", default=None)
     imp.add_argument("--progress", action="store_true",
-                     help="print each step (reading, validating, scoring sentiment, writing) to stderr"
+                     help="print each step (reading, validating, scoring sentiment, writing, learning from the scores)"
+                          " to stderr"
                           " with the seconds elapsed, for a large file")
 
     hist = commands.add_parser("history", help="list imported batches")

@@ -158,6 +158,8 @@ _UPLOAD_TEXT: dict[str, dict[str, str]] = {
     "upload.progress.scoring sentiment": {"en": "Scoring the sentiment of comments…",
                                           "zh": "正在计算评论的情感倾向…"},
     "upload.progress.writing": {"en": "Writing to the store…", "zh": "正在写入数据库…"},
+    "upload.progress.learning from the scores": {"en": "Learning sentiment from the customers' scores…",
+                                                 "zh": "正在从客户评分中学习情感…"},
     "upload.progress.done": {"en": "Done", "zh": "完成"},
     "upload.refused": {"en": "Nothing was imported: {bad} of {total} rows have problems (listed above). Fix"
                              " them, or tick the option to import the good rows and skip the others.",
