@@ -25,7 +25,7 @@ from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, write_sums
 from store.errors import FeedbackError, QueryError
-from loaders.learning import retrain_if_due
+from loaders.learning import learn
 from text.causes import derive_causes
 from store.sentiment_model import latest_model
 from text.sentiment import score_texts
@@ -214,7 +214,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
         _rollback(con)
         raise
     progress(0.9, "learning from the scores")
-    retrain_if_due(con)
+    learn(con)
     progress(1.0, "done")
     skipped = report.problems if report.rows_invalid else ()
     return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid,

@@ -1,5 +1,6 @@
 """Retraining the learned sentiment model when enough new labelled comments have arrived, and
-rescoring every stored text with it (text/learned.py, store/sentiment_model.py)."""
+rescoring every stored text with it (text/learned.py, store/sentiment_model.py); finding the themes
+again when the texts have grown (text/themes.py, store/themes.py)."""
 from __future__ import annotations
 
 import time
@@ -8,7 +9,9 @@ import duckdb
 
 from store.sentiment_model import ModelVersion, label_count, labelled_comments, latest_version, save_and_rescore
 from store.sentiment_model import stored_texts
+from store.themes import save_themes, themed_texts
 from text.learned import fit_learned
+from text.themes import find_themes
 from text.sentiment import baseline_polarities, score_texts
 
 # the first model needs this many labelled comments; a new one, this share more than the last had
@@ -43,3 +46,22 @@ def retrain(con: duckdb.DuckDBPyConnection) -> ModelVersion:
 
 def retrain_if_due(con: duckdb.DuckDBPyConnection) -> ModelVersion | None:
     return retrain(con) if retrain_due(con) else None
+
+
+# themes are found again when the distinct texts have grown by this share (or on the first texts)
+THEMES_GROWTH = 0.25
+
+
+def refresh_themes_if_due(con: duckdb.DuckDBPyConnection) -> bool:
+    texts = sorted(stored_texts(con))
+    before = themed_texts(con)
+    if not texts or (before and len(texts) < before * (1 + THEMES_GROWTH)):
+        return False
+    save_themes(con, texts, find_themes(texts))
+    return True
+
+
+def learn(con: duckdb.DuckDBPyConnection) -> None:
+    """After an import: a new sentiment model and new themes when they are due."""
+    retrain_if_due(con)
+    refresh_themes_if_due(con)

@@ -7,7 +7,8 @@ import streamlit as st
 from analytics import changes
 from analytics.filters import month_filters, one_branch, trend_window
 from analytics.sentiment import (
-    ALL_SOURCES, SOURCES, model_agreement, sentiment_by, sentiment_change, sentiment_verbatims
+    ALL_SOURCES, SOURCES, model_agreement, rising_themes, sentiment_by, sentiment_change, sentiment_verbatims,
+    themes_by_sentiment
 )
 from pages import _keys as keys
 from pages._common import (
@@ -61,6 +62,17 @@ with right:
     show_chart(charts.group_negative_share(by_source, "source", language=lang,
                                            title=findings.group_sentiment_title(by_source, "source", lang)),
                empty="empty.what.sentiment")
+
+st.subheader(t("sentiment.themes"))
+st.caption(t("sentiment.themes_note"))
+themes, rising = load_all(call(themes_by_sentiment, now, source), call(rising_themes, now, before, source))
+left, right = st.columns([2, 1])
+with left:
+    show_chart(charts.group_negative_share(themes, "theme", language=lang,
+                                           title=findings.group_sentiment_title(themes, "theme", lang)),
+               empty="empty.what.sentiment")
+with right:
+    st.markdown(findings.rising_themes_note(rising, lang, vs))
 
 st.subheader(t("sentiment.verbatims"))
 month = selected(polarity_event) or selected(negative_event)

@@ -503,3 +503,13 @@ def model_note(agreement: ModelAgreement, language: str) -> str:
                      version=agreement.version, trained=f"{agreement.trained_at:%Y-%m-%d}",
                      share=f"{agreement.share:.0%}", n=fmt_count(agreement.n))
 
+
+def rising_themes_note(rising: pd.DataFrame, language: str, vs: str) -> str:
+    """The themes whose share of the themed texts rose significantly against the comparison period."""
+    up = rising[rising["rising"]] if len(rising) else rising
+    if up.empty:
+        return translate("sentiment.no_rising_themes", language, vs=vs)
+    parts = [translate("sentiment.rising_theme", language, theme=row.theme, now=fmt_share(row.share_now),
+                       before=fmt_share(row.share_before)) for row in up.itertuples(index=False)]
+    return translate("sentiment.rising_themes", language, vs=vs, themes="; ".join(parts))
+

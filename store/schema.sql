@@ -267,3 +267,20 @@ CREATE TABLE IF NOT EXISTS sentiment_rescore (
     texts           BIGINT NOT NULL,       -- distinct texts scored
     rows_changed    BIGINT NOT NULL        -- survey, NPS and complaint rows whose sentiment changed
 );
+
+-- Themes of the stored comments and complaint descriptions (text/themes.py), found again when the
+-- texts have grown: each theme's top words and its label (the top words until someone edits it;
+-- an edited label is kept for a later theme with the same top words), and each distinct text's theme.
+CREATE TABLE IF NOT EXISTS theme (
+    theme_id        INTEGER NOT NULL,
+    found_at        TIMESTAMP NOT NULL,
+    texts           BIGINT NOT NULL,       -- distinct texts grouped in that run
+    top_words       VARCHAR[] NOT NULL,
+    label           VARCHAR NOT NULL,
+    label_edited    BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE IF NOT EXISTS text_theme (
+    text            VARCHAR NOT NULL,
+    theme_id        INTEGER NOT NULL
+);
