@@ -1,4 +1,4 @@
-"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase.
+"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
 into a readable message and a non-zero exit code.
@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from loaders.errors import ValidationError
+from loaders.errors import LoadError, ValidationError
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
 
@@ -58,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
                                    " or a prompt); --clear opens uploads to everyone again")
     pas.add_argument("--clear", action="store_true", help="remove the passphrase")
     pas.add_argument("--db", default=None)
+
+    thm = commands.add_parser("themes", help="list the themes of the stored texts; --rename ID LABEL gives one"
+                                             " a label of your own")
+    thm.add_argument("--rename", nargs=2, metavar=("ID", "LABEL"), help="the theme's id and its new label")
+    thm.add_argument("--db", default=None)
 
     args = parser.parse_args(argv)
     try:
@@ -116,6 +121,27 @@ def cmd_import(args) -> int:
         print(f"skipped {result.rows_rejected} invalid rows (recorded with the batch):")
         for problem in result.skipped[:50]:
             print("  " + problem.describe())
+    return 0
+
+
+def cmd_themes(args) -> int:
+    from store.themes import rename_theme, theme_list
+
+    con = connect(_db(args))
+    try:
+        if args.rename:
+            theme_id, label = args.rename
+            if not theme_id.isdigit():
+                raise LoadError(f"a theme's id is a number, as `python -m loaders themes` lists it, not {theme_id!r}")
+            rename_theme(con, int(theme_id), label)
+        themes = theme_list(con)
+    finally:
+        con.close()
+    if not themes:
+        print("no themes yet: they are found when texts are imported")
+        return 0
+    for theme_id, label, words, edited in themes:
+        print(f"{theme_id:>3}  {label}" + (f"   (top words: {', '.join(words)})" if edited else ""))
     return 0
 
 
@@ -194,7 +220,7 @@ def _read_passphrase() -> str:
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
-            "templates": cmd_templates, "set-passphrase": cmd_set_passphrase}
+            "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes}
 
 if __name__ == "__main__":
     sys.exit(main())

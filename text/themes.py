@@ -3,9 +3,9 @@ named by its most telling words.
 
 The words are text/tokens.py's (jieba for Chinese, a light stem and stopwords for English), so both
 languages are read; a text's words weighted by TF-IDF, the texts grouped by k-means on those
-weights (unit length, so texts sharing their telling words meet), a theme named by the three words
-heaviest in its centre. The sentiment lexicons' words are left out: a theme is what the text is
-about, and its sentiment is measured apart. English and Chinese texts share no words, so each theme holds one language.
+weights (unit length, so texts sharing their telling words meet), each language's texts apart, a
+theme named by the three words heaviest in its centre. The sentiment lexicons' words are left out:
+a theme is what the text is about, and its sentiment is measured apart.
 """
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from text import chinese_rules, english_rules
+from text.sentiment import detect_language
 from text.tokens import complaint_tokens
 
-MAX_THEMES = 16
+MAX_THEMES_PER_LANGUAGE = 10
 TEXTS_PER_THEME = 40          # fewer distinct texts than this per theme make fewer themes
 NAME_WORDS = 3
 
@@ -45,15 +46,28 @@ class Themes:
 
 
 def find_themes(texts: list[str], seed: int = 0) -> Themes:
-    """Group distinct `texts` into themes (at most MAX_THEMES, about one per TEXTS_PER_THEME texts)."""
-    if not texts:
-        return Themes([], [])
+    """Group distinct `texts` into themes, each language apart (at most MAX_THEMES_PER_LANGUAGE per
+    language, about one per TEXTS_PER_THEME texts)."""
+    assignment = [0] * len(texts)
+    names: list[list[str]] = []
+    for language in ("en", "zh", None):
+        at = [i for i, text in enumerate(texts) if detect_language(text) == language]
+        if not at:
+            continue
+        found = _one_language([texts[i] for i in at], seed)
+        for i, theme in zip(at, found.assignment):
+            assignment[i] = len(names) + theme
+        names += found.names
+    return Themes(assignment, names)
+
+
+def _one_language(texts: list[str], seed: int) -> Themes:
     vectorizer = TfidfVectorizer(analyzer=_words, min_df=2, sublinear_tf=True)
     try:
         weights = vectorizer.fit_transform(texts)
     except ValueError:                      # no word occurs twice: one theme of everything
         return Themes([0] * len(texts), [[]])
-    k = int(min(MAX_THEMES, max(1, len(texts) // TEXTS_PER_THEME)))
+    k = int(min(MAX_THEMES_PER_LANGUAGE, max(1, len(texts) // TEXTS_PER_THEME)))
     if k == 1:
         centre = np.asarray(weights.mean(axis=0)).ravel()
         return Themes([0] * len(texts), [_top(centre, vectorizer)])
