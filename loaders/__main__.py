@@ -18,7 +18,7 @@ from store.errors import FeedbackError
 EXIT_INVALID = 2
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -63,8 +63,11 @@ def main(argv: list[str] | None = None) -> int:
                                              " a label of your own")
     thm.add_argument("--rename", nargs=2, metavar=("ID", "LABEL"), help="the theme's id and its new label")
     thm.add_argument("--db", default=None)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except ValidationError as e:
