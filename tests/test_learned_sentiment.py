@@ -192,3 +192,13 @@ def test_sentiment_page_shows_the_agreement(db_path, con, corpus, monkeypatch):
     expected = translate("sentiment.model", "en", labels="120", version=1,
                          trained=f"{version.trained_at:%Y-%m-%d}", share=share, n=f"{version.agreement_n:,}")
     assert expected in [c.value for c in at.caption]
+
+
+def test_parallel_scoring_with_a_model_gives_the_serial_numbers(learned):
+    from text.sentiment import score_texts
+
+    texts = [f"The app logs me out, case {i}" for i in range(100)] + [f"第{i}号网点当天就到账了" for i in range(100)]
+    serial = score_texts(texts, workers=1, model=learned)
+    parallel = score_texts(texts, workers=2, parallel_from=10, model=learned)
+    assert serial.equals(parallel)
+    assert serial["sentiment"].tolist() == pytest.approx(polarities(serial["text"].tolist(), model=learned))

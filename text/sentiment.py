@@ -8,6 +8,7 @@ the customers' own scores.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -72,8 +73,25 @@ def polarities(texts: list[str], language: str = "auto", model: LearnedSentiment
     return result.tolist()
 
 
+# The model the pool's workers blend with: set before the pool forks, so each worker inherits it
+# instead of unpickling it for every chunk.
+_chunk_model: LearnedSentiment | None = None
+
+
 def _score_chunk(texts: list[str]) -> list[tuple[str | None, float | None]]:
-    return [polarity(t) for t in texts]
+    scored = [polarity(t) for t in texts]
+    if _chunk_model is None:
+        return scored
+    languages = [language for language, _ in scored]
+    values = [value for _, value in scored]
+    for language in _chunk_model.models:
+        at = [i for i, found in enumerate(languages) if found == language]
+        if at:
+            # a language's texts at once: the learned model's sparse matrix products
+            blended = _chunk_model.blend(language, [texts[i] for i in at], np.array([values[i] for i in at]))
+            for i, value in zip(at, blended):
+                values[i] = float(value)
+    return list(zip(languages, values))
 
 
 def score_texts(texts: Iterable[str | None], workers: int | None = None,
@@ -83,34 +101,31 @@ def score_texts(texts: Iterable[str | None], workers: int | None = None,
     Returns a frame with columns text, language, sentiment, one row per distinct text, so a
     caller joins it back to its rows; the same text is never scored twice.
     """
+    global _chunk_model
     distinct = sorted({t for t in texts if isinstance(t, str) and t.strip()})
     if not distinct:
         return pd.DataFrame({"text": pd.Series(dtype=str), "language": pd.Series(dtype=str),
                              "sentiment": pd.Series(dtype=float)})
     workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(distinct) >= parallel_from:
-        # Both lexicons and jieba's dictionary load here, once, before the pool forks, so the
-        # workers share them.
-        polarity("good")
-        polarity("好")
-        # Many small chunks: the texts are sorted, so Chinese (several times slower per text)
-        # comes last; with a few large chunks one worker is left scoring the last one alone.
-        chunk = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
-        parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            scored = [pair for part in pool.map(_score_chunk, parts) for pair in part]
-    else:
-        scored = _score_chunk(distinct)
-    languages = [language for language, _ in scored]
-    sentiment = np.array([np.nan if value is None else value for _, value in scored], dtype=float)
-    if model is not None:
-        # the learned models score a whole language's texts at once (sparse matrix products)
-        for language in model.models:
-            at = [i for i, found in enumerate(languages) if found == language]
-            if at:
-                sentiment[at] = model.blend(language, [distinct[i] for i in at], sentiment[at])
+    _chunk_model = model
+    try:
+        if workers > 1 and len(distinct) >= parallel_from:
+            # Both lexicons and jieba's dictionary load here, once, before the pool forks, so the
+            # workers share them.
+            polarity("good")
+            polarity("好")
+            # Many small chunks: the texts are sorted, so Chinese (several times slower per text)
+            # comes last; with a few large chunks one worker is left scoring the last one alone.
+            chunk = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
+            parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                scored = [pair for part in pool.map(_score_chunk, parts) for pair in part]
+        else:
+            scored = _score_chunk(distinct)
+    finally:
+        _chunk_model = None
     return pd.DataFrame({
         "text": distinct,
-        "language": languages,
-        "sentiment": sentiment,
+        "language": [language for language, _ in scored],
+        "sentiment": np.array([np.nan if value is None else value for _, value in scored], dtype=float),
     })
