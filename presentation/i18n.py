@@ -783,11 +783,15 @@ _REVIEW_TEXT: dict[str, dict[str, str]] = {
     "review.quote.most_positive": {"en": "Most positive", "zh": "最正面"},
     "review.quote.common_theme": {"en": "Most common theme: {theme} ({k} of {n} complaints with a cause)",
                                   "zh": "最常见主题：{theme}（有原因的 {n} 件投诉中占 {k} 件）"},
+    "review.quote.common_theme_found": {"en": "Most common theme: {theme} ({k} of {n} complaints with a theme)",
+                                        "zh": "最常见主题：{theme}（已归类主题的 {n} 件投诉中占 {k} 件）"},
     "review.quote.sentiment": {"en": "sentiment {value}", "zh": "情感 {value}"},
     "review.theme_definition": {
-        "en": "The most common theme is the month's most frequent complaint cause; its quote is that cause's most"
-              " typical complaint, the one whose words the cause's other complaints share most.",
-        "zh": "最常见主题是本月投诉最多的原因；引用的是该原因下最典型的一条投诉，即其用词与同类投诉重合最多的一条。"},
+        "en": "The most common theme is the theme of most of the month's complaints (themes group texts by the"
+              " words that say what they are about; before any are found, the most frequent complaint cause); its"
+              " quote is the theme's most typical complaint, the one whose words its other complaints share most.",
+        "zh": "最常见主题是本月投诉中最多的主题（主题按说明内容的词语归类文本；尚未归类时为投诉最多的原因）；"
+              "引用的是该主题下最典型的一条投诉，即其用词与同类投诉重合最多的一条。"},
     "review.action.fix_first": {
         "en": "Fix first: {attribute}, satisfaction {value} vs {average} on average across attributes, importance"
               " {importance} ({n})",

@@ -76,3 +76,15 @@ def test_the_demo_planted_rising_cause_is_the_top_rising_theme(demo_con):
 
 def test_themes_are_not_found_again_before_the_texts_grow(demo_con):
     assert not refresh_themes_if_due(demo_con)
+
+
+def test_the_reviews_most_common_theme_is_the_months_top_theme(demo_con):
+    from analytics.review import representative_verbatims
+
+    october = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    top = themes_by_sentiment(demo_con, october, "complaint").iloc[0]
+    theme = [v for v in representative_verbatims(demo_con, october, None) if v.kind == "common_theme"][0]
+    assert (theme.theme_from, theme.theme, theme.theme_count) == ("theme", top["theme"], top["n"])
+    assert theme.theme_n == int(themes_by_sentiment(demo_con, october, "complaint")["n"].sum())
+    # its quote is one of the theme's complaints
+    assert demo_con.execute("SELECT theme_id FROM text_theme WHERE text = ?", [theme.text]).fetchone()[0] == top["theme_id"]
