@@ -10,6 +10,7 @@ on the baseline and one with thousands on what its customers taught it.
 from __future__ import annotations
 
 import pickle
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,13 +36,27 @@ FORMAT = 1
 HASHED_FEATURES = 2 ** 19
 
 
+_ENGLISH_WORD = re.compile(r"\w[\w']*")
+_SPACES = re.compile(r"\s+")
+
+
+def english_terms(text: str) -> list[str]:
+    """An English text's words and word pairs (lower-cased)."""
+    words = _ENGLISH_WORD.findall(text.lower())
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def chinese_terms(text: str) -> list[str]:
+    """A Chinese text's characters and runs of two and three (spaces folded): no segmenter needed."""
+    t = _SPACES.sub(" ", text.lower().strip())
+    return [*t, *(t[i:i + 2] for i in range(len(t) - 1)), *(t[i:i + 3] for i in range(len(t) - 2))]
+
+
 def _vectorizer(language: str) -> Pipeline:
-    if language == "zh":
-        hashed = HashingVectorizer(analyzer="char_wb", ngram_range=(1, 3), n_features=HASHED_FEATURES,
-                                   alternate_sign=False, norm=None, dtype=np.float32)
-    else:
-        hashed = HashingVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\b\w[\w']*\b", n_features=HASHED_FEATURES,
-                                   alternate_sign=False, norm=None, dtype=np.float32)
+    # our own analysers: list comprehensions over the text, a few times faster than scikit-learn's
+    # n-gram loops, which the learned model's texts/s floor needs
+    hashed = HashingVectorizer(analyzer=chinese_terms if language == "zh" else english_terms,
+                               n_features=HASHED_FEATURES, alternate_sign=False, norm=None, dtype=np.float32)
     return make_pipeline(hashed, TfidfTransformer(sublinear_tf=True))
 
 
