@@ -1,6 +1,7 @@
 """Command line for the dashboard's numbers: `python -m analytics summary --json`, and the monthly
 review as a file: `python -m analytics report --month 2026-10 --out review.html` (or `--format pptx`
-for a PowerPoint deck).
+for a PowerPoint deck), and the polarity of texts on standard input:
+`python -m analytics score-texts [--db PATH] [--lang auto|en|zh]`.
 
 Opens the store read-only, calls the library, and turns our errors into one line on stderr and
 exit code 1.
@@ -20,6 +21,8 @@ from presentation.formats import fmt_period
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
+from store.sentiment_model import latest_model
+from text.sentiment import polarities
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,7 +65,31 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE, help="the report's language")
     cmd.add_argument("--branch", action="append", default=[], help="only this branch (repeatable)")
     cmd.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
+
+    cmd = commands.add_parser("score-texts", help="polarity in [-1, 1] of each line of standard input")
+    cmd.add_argument("--db", default=None, help="a store whose learned sentiment model to use (default: the rule"
+                                                " baseline alone)")
+    cmd.add_argument("--lang", choices=("auto", "en", "zh"), default="auto",
+                     help="the texts' language (default auto: by the share of CJK characters)")
     return parser
+
+
+def _score_texts(args) -> int:
+    texts = [line.rstrip("\r\n") for line in sys.stdin]
+    try:
+        model = None
+        if args.db:
+            con = connect(args.db, read_only=True, create=False)
+            try:
+                model = latest_model(con)
+            finally:
+                con.close()
+        scores = polarities(texts, args.lang, model)
+    except FeedbackError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    sys.stdout.write("".join(f"{score:.4f}\n" for score in scores))
+    return 0
 
 
 def _text(result: dict) -> str:
@@ -138,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "report":
         return _report(args)
+    if args.command == "score-texts":
+        return _score_texts(args)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(f"error: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
         return 1

@@ -8,8 +8,9 @@ them together with review_of, as month_review does one after another.
 
 - **Representative verbatims**: the month's most negative and most positive text (survey comments,
   NPS comments and complaint descriptions together, by stored polarity), and the *most common theme*.
-  The theme is the month's most frequent complaint cause (the top of its Pareto); its verbatim is
-  that cause's most typical complaint: the one whose words are most shared by the cause's other
+  The theme is the theme (text/themes.py) of most of the month's complaints, or in a store without
+  themes the month's most frequent complaint cause (the top of its Pareto); its verbatim is that
+  theme's most typical complaint: the one whose words are most shared by the theme's other
   complaints, i.e. the highest mean, over the complaint's distinct words (complaints.complaint_tokens,
   cut at import), of the share of the cause's complaints that contain the word. Ties go to the newest
   complaint.
@@ -39,7 +40,9 @@ from analytics.filters import Filters, add_months, month_filters, trend_window, 
 from analytics.gaps import Gap1Result, Gap5Result, GapModel, gap1, gap5, gap_model_of, standards_gaps
 from analytics.memo import shared_results
 from analytics.nps import nps_change, nps_change_by, nps_trend
-from analytics.sentiment import ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
+from analytics.sentiment import (
+    ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims, themes_by_sentiment
+)
 from analytics.stats import MIN_N
 from analytics.trends import find_trends
 from store.query import fetch_df, number
@@ -53,7 +56,7 @@ MAX_GAPS = 2
 MAX_PER_KIND = 3
 
 # The theme's most typical complaint (see the module's docstring), counted in DuckDB on the words the
-# import cut (complaint.description_words): i numbers the cause's complaints newest first, a
+# import cut (complaint.description_words): i numbers the theme's complaints newest first, a
 # complaint's score is the mean over its distinct words of df(word) / N, and the first of the highest
 # scores wins; a complaint without words scores 0.
 THEME_TYPICAL_SQL = f"""
@@ -61,7 +64,7 @@ WITH theme AS (
     SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
            list_distinct(description_words) AS words, received_at AS "date", branch, customer_id, sentiment
     FROM complaint
-    WHERE nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND trim(description) <> ''
+    WHERE {{member}} AND description IS NOT NULL AND trim(description) <> ''
       AND {{where}}
 ), words AS (
     SELECT i, unnest(words) AS word FROM theme
@@ -76,6 +79,9 @@ FROM theme LEFT JOIN scored USING (i)
 ORDER BY typicality DESC, i
 LIMIT 1
 """
+# what makes a complaint one of the theme's: its theme (text_theme), or its cause in a store without themes
+IN_THEME = "description IN (SELECT text FROM text_theme WHERE theme_id = $theme_id)"
+IN_CAUSE = "nullif(trim(cause), '') = $theme_cause"
 
 
 @dataclass(frozen=True)
@@ -91,8 +97,9 @@ class Headline:
 class Verbatim:
     """A customer's own words as they were stored (masking is the page's and the report's job).
 
-    For the common theme, `theme` is the cause, `theme_count` its complaints this month and
-    `theme_n` the month's complaints with a cause, and `typicality` the mean word share.
+    For the common theme, `theme` is the theme's label (or the cause, `theme_from` "cause"),
+    `theme_count` its complaints this month and `theme_n` the month's complaints with a theme (a
+    cause), and `typicality` the mean word share.
     """
 
     kind: str
@@ -106,6 +113,7 @@ class Verbatim:
     theme_count: int = 0
     theme_n: int = 0
     typicality: float | None = None
+    theme_from: str = "cause"               # "theme": text/themes.py's; "cause": the complaint cause
 
 
 @dataclass(frozen=True)
@@ -265,7 +273,7 @@ def representative_verbatims(con, current: Filters) -> tuple[Verbatim, ...]:
             found.append(Verbatim(kind, str(row["text"]), str(row["source"]), _when(row["date"]),
                                   _text_or_none(row["branch"]), _text_or_none(row["customer_id"]),
                                   number(row["sentiment"])))
-    theme = common_theme(con, current, cause_pareto(con, current))
+    theme = common_theme_of_themes(con, current) or common_theme(con, current, cause_pareto(con, current))
     if theme is not None:
         found.append(theme)
     return tuple(found)
@@ -277,7 +285,7 @@ def common_theme(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None
         return None
     cause, count = str(causes["cause"].iloc[0]), int(causes["count"].iloc[0])
     where, params = where_sql(current, "complaint")
-    rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where), {**params, "theme_cause": cause},
+    rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where, member=IN_CAUSE), {**params, "theme_cause": cause},
                     what="the most typical complaint of the month's most common cause")
     if rows.empty:
         return None
@@ -286,6 +294,26 @@ def common_theme(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None
                     _text_or_none(row["branch"]), _text_or_none(row["customer_id"]), number(row["sentiment"]),
                     theme=cause, theme_count=count, theme_n=int(causes["count"].sum()),
                     typicality=float(row["typicality"]))
+
+
+def common_theme_of_themes(con, current: Filters) -> Verbatim | None:
+    """The theme (store/themes.py) of most of the month's complaints and its most typical complaint;
+    None when the store has no themes for them (then the top cause stands for the theme)."""
+    themes = themes_by_sentiment(con, current, "complaint")
+    if themes.empty:
+        return None
+    top = themes.iloc[0]                       # most complaints first, then by label
+    where, params = where_sql(current, "complaint")
+    rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where, member=IN_THEME),
+                    {**params, "theme_id": int(top["theme_id"])},
+                    what="the most typical complaint of the month's most common theme")
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return Verbatim("common_theme", str(row["text"]), "complaint", _when(row["date"]),
+                    _text_or_none(row["branch"]), _text_or_none(row["customer_id"]), number(row["sentiment"]),
+                    theme=str(top["theme"]), theme_count=int(top["n"]), theme_n=int(themes["n"].sum()),
+                    typicality=float(row["typicality"]), theme_from="theme")
 
 
 def _when(value) -> datetime | None:

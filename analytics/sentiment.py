@@ -11,11 +11,14 @@ import pandas as pd
 
 from analytics.filters import FilterError, Filters, tallied, where_sql
 from analytics.memo import shared
+from analytics.stats import two_proportion_z_test
 from analytics.stats import (
     ProportionTest, WelchTest, bounded_mean_interval, two_proportion_z_test, welch_t_test, wilson_interval
 )
-from store.query import count, fetch_df, fetch_record, number
+from store.query import count, fetch_all, fetch_df, fetch_record, number
 from store.sums import SENTIMENT_MEASURES, month_key_sql, month_label
+from store.sentiment_model import latest_version
+from store.themes import has_themes
 from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
 
 # -- aggregates for the views -------------------------------------------------------------------
@@ -103,12 +106,12 @@ def _chosen(source: str) -> list[str]:
     raise FilterError(f"no sentiment source {source!r}; use one of {', '.join([*SOURCES, ALL_SOURCES])}")
 
 
-def _source_rows(filters: Filters, source: str) -> tuple[str, dict]:
-    """The selected texts themselves, for the verbatims."""
+def _source_rows(filters: Filters, source: str, prefix: str = "f") -> tuple[str, dict]:
+    """The selected texts themselves, for the verbatims and the themes."""
     parts, params = [], {}
     for name in _chosen(source):
         table, text, date_column = SOURCES[name]
-        where, part_params = where_sql(filters, table)
+        where, part_params = where_sql(filters, table, prefix=prefix)
         parts.append(SOURCE_ROWS_SQL.format(source=name, text=text, date=date_column, table=table, where=where))
         params.update(part_params)
     return " UNION ALL ".join(parts), params
@@ -235,3 +238,93 @@ def sentiment_change(con, current: Filters, previous: Filters, source: str = ALL
         now, before,
         welch_t_test(now.mean, now.sd, now.n, before.mean, before.sd, before.n),
         two_proportion_z_test(now.negative_n, now.n, before.negative_n, before.n))
+
+
+@dataclass(frozen=True)
+class ModelAgreement:
+    """The learned sentiment model in use: how many labelled comments taught it and how often its
+    cross-validated polarity agrees with the customer's own score (version None: none yet, the rule
+    baseline scores every text)."""
+    version: int | None
+    trained_at: object
+    labels: int
+    agreeing: int
+    n: int
+
+    @property
+    def share(self) -> float | None:
+        return self.agreeing / self.n if self.n else None
+
+
+def model_agreement(con) -> ModelAgreement:
+    current = latest_version(con)
+    if current is None:
+        return ModelAgreement(None, None, 0, 0, 0)
+    return ModelAgreement(current.version, current.trained_at, current.labels, current.agreeing, current.agreement_n)
+
+
+# -- themes --------------------------------------------------------------------------------------
+# A text's theme is looked up by the text itself (store/themes.py); texts imported after the themes
+# were last found have none until they are found again.
+
+THEMES_SQL = f"""
+WITH v AS ({{rows}})
+SELECT th.theme_id, th.label, count(*)::BIGINT AS n, avg(v.sentiment) AS mean, stddev_samp(v.sentiment) AS sd,
+       count(*) FILTER (WHERE v.sentiment < {NEGATIVE_BELOW})::BIGINT AS negative,
+       count(*) FILTER (WHERE v.sentiment > {POSITIVE_ABOVE})::BIGINT AS positive
+FROM v JOIN text_theme tt ON tt.text = v.text JOIN theme th ON th.theme_id = tt.theme_id
+GROUP BY ALL
+ORDER BY n DESC, th.label
+"""
+
+THEME_COUNTS_SQL = """
+WITH now AS ({now}), before AS ({before})
+SELECT th.label,
+       (SELECT count(*) FROM now JOIN text_theme tt ON tt.text = now.text WHERE tt.theme_id = th.theme_id) AS count_now,
+       (SELECT count(*) FROM before JOIN text_theme tt ON tt.text = before.text WHERE tt.theme_id = th.theme_id)
+           AS count_before
+FROM theme th
+"""
+
+
+def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> pd.DataFrame:
+    """Each theme's volume and sentiment in the selection.
+
+    Columns: theme, theme_id, n, mean, ci_low, ci_high, negative_share, negative_ci_low,
+    negative_ci_high, positive_share, positive_ci_low, positive_ci_high; most texts first.
+    """
+    columns = ["theme", "theme_id", *BY_COLUMNS]
+    if not has_themes(con):
+        return pd.DataFrame({c: [] for c in columns})
+    rows, params = _source_rows(filters or Filters(), source)
+    frame = fetch_df(con, THEMES_SQL.format(rows=rows), params, what="themes")
+    table = []
+    for r in frame.itertuples(index=False):
+        result = SentimentResult.from_summary(r.n, r.mean, r.sd, r.negative, r.positive)
+        table.append([r.label, int(r.theme_id)] + [getattr(result, c) for c in BY_COLUMNS])
+    return pd.DataFrame(table, columns=columns).astype({"n": "int64"}) if table else pd.DataFrame({c: [] for c in columns})
+
+
+def rising_themes(con, current: Filters, previous: Filters | None, source: str = ALL_SOURCES) -> pd.DataFrame:
+    """Each theme's texts now and in the previous period and its share of the themed texts, with a
+    two-proportion z-test; rising = significant and a larger share now. Largest rise in share first.
+
+    Columns: theme, count_now, count_before, share_now, share_before, p_value, rising.
+    """
+    columns = ["theme", "count_now", "count_before", "share_now", "share_before", "p_value", "rising"]
+    if previous is None or not has_themes(con):
+        return pd.DataFrame({c: [] for c in columns})
+    now_rows, now_params = _source_rows(current, source, prefix="now")
+    before_rows, before_params = _source_rows(previous, source, prefix="before")
+    params = {**now_params, **before_params}
+    rows = fetch_all(con, THEME_COUNTS_SQL.format(now=now_rows, before=before_rows), params, what="rising themes")
+    total_now, total_before = sum(int(r[1]) for r in rows), sum(int(r[2]) for r in rows)
+    table = []
+    for label, now, before in rows:
+        test = two_proportion_z_test(int(now), total_now, int(before), total_before)
+        rise = (test.p1 or 0.0) - (test.p2 or 0.0)
+        table.append((-rise, label, int(now), int(before), test.p1, test.p2, test.p_value,
+                      bool(test.significant and test.diff is not None and test.diff > 0)))
+    table.sort(key=lambda row: row[:2])
+    return pd.DataFrame([row[1:] for row in table], columns=columns)
+

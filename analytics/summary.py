@@ -20,7 +20,7 @@ from analytics.filters import Filters, previous_period, resolve_period
 from analytics.gaps import gap1, gap5
 from analytics.nps import nps_score
 from analytics.overview import overview
-from analytics.sentiment import sentiment_by, sentiment_summary
+from analytics.sentiment import model_agreement, sentiment_by, sentiment_summary
 from analytics.stats import MIN_N, too_few
 
 TOP_CAUSES = 10
@@ -99,6 +99,7 @@ def summary(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HO
     pareto = cause_pareto(con, period).head(TOP_CAUSES)
     resolution = resolution_stats(con, period, sla_hours)
     sentiment = sentiment_summary(con, period)
+    learned = model_agreement(con)
     by_month = sentiment_by(con, period, by="month")
 
     result = {
@@ -146,6 +147,8 @@ def summary(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HO
             "by_month": [{"month": m, "mean": mean, "n": n}
                          for m, mean, n in zip(by_month.get("month", []), by_month.get("mean", []),
                                                by_month.get("n", []))],
+            "model": {"version": learned.version, "labels": learned.labels,
+                      "agreement": learned.share, "agreement_n": learned.n},
         },
         "comparison": ({"from": previous.date_from, "to": previous.date_to} if previous is not None else None),
         "changes": ({c.metric: _change(c) for c in family.changes} if family is not None else {}),

@@ -1,4 +1,4 @@
-"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase.
+"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
 into a readable message and a non-zero exit code. Like app.py and `python -m analytics`, it is an
@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="import the valid rows and record the invalid ones with the batch")
     imp.add_argument("--db", default=None)
     imp.add_argument("--progress", action="store_true",
-                     help="print each step (reading, validating, scoring sentiment, writing) to stderr"
+                     help="print each step (reading, validating, scoring sentiment, writing, learning from the scores)"
+                          " to stderr"
                           " with the seconds elapsed, for a large file")
     imp.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE,
                      help="the language of the rows' problems")
@@ -83,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    " or a prompt); --clear opens uploads to everyone again")
     pas.add_argument("--clear", action="store_true", help="remove the passphrase")
     pas.add_argument("--db", default=None)
+
+    thm = commands.add_parser("themes", help="list the themes of the stored texts; --rename ID LABEL gives one"
+                                             " a label of your own")
+    thm.add_argument("--rename", nargs=2, metavar=("ID", "LABEL"), help="the theme's id and its new label")
+    thm.add_argument("--db", default=None)
     return parser
 
 
@@ -266,6 +272,27 @@ def _status_word_lines(status_words, language: str) -> list[str]:
     return lines
 
 
+def cmd_themes(args) -> int:
+    from store.themes import rename_theme, theme_list
+
+    con = connect(_db(args))
+    try:
+        if args.rename:
+            theme_id, label = args.rename
+            if not theme_id.isdigit():
+                raise LoadError(f"a theme's id is a number, as `python -m loaders themes` lists it, not {theme_id!r}")
+            rename_theme(con, int(theme_id), label)
+        themes = theme_list(con)
+    finally:
+        con.close()
+    if not themes:
+        print("no themes yet: they are found when texts are imported")
+        return 0
+    for theme_id, label, words, edited in themes:
+        print(f"{theme_id:>3}  {label}" + (f"   (top words: {', '.join(words)})" if edited else ""))
+    return 0
+
+
 def cmd_history(args) -> int:
     from loaders.importer import history
 
@@ -341,7 +368,7 @@ def _read_passphrase() -> str:
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
-            "templates": cmd_templates, "set-passphrase": cmd_set_passphrase}
+            "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -29,6 +29,8 @@ from store.db import (
     RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, status_steps, write_sums
 )
 from store.errors import FeedbackError, QueryError
+from loaders.learning import learn
+from store.sentiment_model import latest_model
 from text.causes import derive_causes, theme_causes
 from text.sentiment import score_texts
 
@@ -327,6 +329,8 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     except BaseException:
         _rollback(con)
         raise
+    progress(0.9, "learning from the scores")
+    learn(con)
     progress(1.0, "done")
     skipped = report.problems if report.rows_invalid else ()
     return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid,
@@ -370,7 +374,8 @@ def _score_sentiment(con, kind: str) -> int:
         return 0
     texts = [r[0] for r in con.execute(
         f"SELECT DISTINCT {column} FROM {STAGED_ROWS} WHERE {column} IS NOT NULL").fetchall()]
-    scored = score_texts(texts)
+    # the newest learned model scores the batch as it scores every stored text (loaders/learning.py)
+    scored = score_texts(texts, model=latest_model(con))
     con.register("scored_texts_frame", scored)
     con.execute("CREATE OR REPLACE TEMP TABLE scored_texts AS SELECT text, language,"
                 " sentiment::DOUBLE AS sentiment FROM scored_texts_frame")

@@ -339,7 +339,7 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked, accept
 
 
 _PROGRESS_KEYS = {f"upload.progress.{m}" for m in ("reading", "validating", "scoring sentiment", "writing",
-                                                   "done")}
+                                                   "learning from the scores", "done")}
 
 
 # --- history ---------------------------------------------------------------------------------

@@ -6,7 +6,10 @@ import streamlit as st
 
 from analytics import changes
 from analytics.filters import month_filters, one_branch, trend_window
-from analytics.sentiment import ALL_SOURCES, SOURCES, sentiment_by, sentiment_change, sentiment_verbatims
+from analytics.sentiment import (
+    ALL_SOURCES, SOURCES, model_agreement, rising_themes, sentiment_by, sentiment_change, sentiment_verbatims,
+    themes_by_sentiment
+)
 from pages import _keys as keys
 from pages._common import (
     call, labels, language, load, load_all, markdown_text, require_router, selected, show_change, show_chart,
@@ -42,6 +45,7 @@ for column, tile in zip(tiles, (polarity, negative)):
                                                           else None))
 with tiles[2]:
     st.markdown(t("sentiment.how_scored"))
+    st.caption(findings.model_note(load(model_agreement), lang))
 
 left, right = st.columns(2)
 with left:
@@ -62,6 +66,17 @@ with right:
     show_chart(charts.group_negative_share(by_source, "source", language=lang,
                                            title=findings.group_sentiment_title(by_source, "source", lang)),
                empty="empty.what.sentiment")
+
+st.subheader(t("sentiment.themes"))
+st.caption(t("sentiment.themes_note"))
+themes, rising = load_all(call(themes_by_sentiment, now, source), call(rising_themes, now, before, source))
+left, right = st.columns([2, 1])
+with left:
+    show_chart(charts.group_negative_share(themes, "theme", language=lang,
+                                           title=findings.group_sentiment_title(themes, "theme", lang)),
+               empty="empty.what.sentiment")
+with right:
+    st.markdown(findings.rising_themes_note(rising, lang, vs))
 
 st.subheader(t("sentiment.verbatims"))
 month = selected(polarity_event) or selected(negative_event)

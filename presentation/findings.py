@@ -16,7 +16,9 @@ from analytics.complaints import ComplaintIceberg, ResolutionStats
 from analytics.csi import ImportancePerformance
 from analytics.gaps import Gap5Result
 from analytics.nps import NpsChange
+from analytics.sentiment import ModelAgreement
 from analytics.stats import two_proportion_z_test, wilson_interval
+from loaders.learning import FIRST_MODEL_LABELS
 from presentation.formats import (
     fmt_count, fmt_date, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 )
@@ -674,3 +676,24 @@ def customer_side(csi, nps, language: str) -> list[tuple[str, str, str]]:
     """The period's CSI and NPS as (label, value, n) for the self-assessment's side column."""
     return [(translate(f"metric.{metric}", language), fmt_value(metric, result.score, language),
              fmt_n(result.n, language)) for metric, result in (("csi", csi), ("nps", nps))]
+
+
+def model_note(agreement: ModelAgreement, language: str) -> str:
+    """The learned sentiment model's line on the sentiment page: what taught it and how often it
+    agrees with the customers' own scores."""
+    if agreement.version is None or agreement.share is None:
+        return translate("sentiment.model_none", language, needed=fmt_count(FIRST_MODEL_LABELS))
+    return translate("sentiment.model", language, labels=fmt_count(agreement.labels),
+                     version=agreement.version, trained=f"{agreement.trained_at:%Y-%m-%d}",
+                     share=f"{agreement.share:.0%}", n=fmt_count(agreement.n))
+
+
+def rising_themes_note(rising: pd.DataFrame, language: str, vs: str) -> str:
+    """The themes whose share of the themed texts rose significantly against the comparison period."""
+    up = rising[rising["rising"]] if len(rising) else rising
+    if up.empty:
+        return translate("sentiment.no_rising_themes", language, vs=vs)
+    parts = [translate("sentiment.rising_theme", language, theme=row.theme, now=fmt_share(row.share_now),
+                       before=fmt_share(row.share_before)) for row in up.itertuples(index=False)]
+    return translate("sentiment.rising_themes", language, vs=vs, themes="; ".join(parts))
+

@@ -223,7 +223,8 @@ def _sentiment(review: MonthReview, language: str, month: str, previous: str, la
 
 def _quote(verbatim: Verbatim, language: str) -> Quote:
     if verbatim.kind == "common_theme":
-        label = translate("review.quote.common_theme", language, theme=verbatim.theme,
+        key = "review.quote.common_theme" + ("_found" if verbatim.theme_from == "theme" else "")
+        label = translate(key, language, theme=verbatim.theme,
                           k=fmt_count(verbatim.theme_count), n=fmt_count(verbatim.theme_n))
     else:
         label = translate(f"review.quote.{verbatim.kind}", language)

@@ -190,6 +190,14 @@ def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None,
     con.execute(f"INSERT INTO {name} ({columns}) {select}", {"batch": batch_id} if batch_id is not None else {})
 
 
+def rewrite_tallies(con: duckdb.DuckDBPyConnection) -> None:
+    """Every batch's tally rows again, from the rows as they are now (after a rescoring), inside the
+    caller's transaction."""
+    for name in _tally_measures():
+        con.execute(f"DELETE FROM {name}")
+        _write_sums(con, name, None)
+
+
 def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None) -> None:
     """One batch's rows of survey_moments (schema.sql), from its respondents' score lists: those in
     survey_response, or `scores`, a relation of the batch's responded_at, satisfaction_scores and

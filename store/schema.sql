@@ -259,3 +259,44 @@ CREATE TABLE IF NOT EXISTS self_assessment (
     answers         INTEGER[] NOT NULL,
     saved_at        TIMESTAMP NOT NULL
 );
+
+-- Sentiment learned from the customers' own scores (text/learned.py): every trained model, its
+-- version, how many labelled comments taught it and its cross-validated agreement with them. The
+-- newest version scores every text; `model` is its pickled form, written only by the store itself.
+CREATE TABLE IF NOT EXISTS sentiment_model (
+    version         INTEGER NOT NULL,
+    trained_at      TIMESTAMP NOT NULL,
+    labels          BIGINT NOT NULL,       -- labelled comments seen (repeats counted)
+    labels_en       BIGINT NOT NULL,
+    labels_zh       BIGINT NOT NULL,
+    agreeing        BIGINT NOT NULL,       -- held-out comments whose polarity agrees with their score
+    agreement_n     BIGINT NOT NULL,
+    train_seconds   DOUBLE,
+    model           BLOB NOT NULL
+);
+
+-- Each rescoring of the stored texts by a new model, written in the same transaction as the
+-- model and the new scores, so a trend never mixes two models silently.
+CREATE TABLE IF NOT EXISTS sentiment_rescore (
+    version         INTEGER NOT NULL,
+    rescored_at     TIMESTAMP NOT NULL,
+    texts           BIGINT NOT NULL,       -- distinct texts scored
+    rows_changed    BIGINT NOT NULL        -- survey, NPS and complaint rows whose sentiment changed
+);
+
+-- Themes of the stored comments and complaint descriptions (text/themes.py), found again when the
+-- texts have grown: each theme's top words and its label (the top words until someone edits it;
+-- an edited label is kept for a later theme with the same top words), and each distinct text's theme.
+CREATE TABLE IF NOT EXISTS theme (
+    theme_id        INTEGER NOT NULL,
+    found_at        TIMESTAMP NOT NULL,
+    texts           BIGINT NOT NULL,       -- distinct texts grouped in that run
+    top_words       VARCHAR[] NOT NULL,
+    label           VARCHAR NOT NULL,
+    label_edited    BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE IF NOT EXISTS text_theme (
+    text            VARCHAR NOT NULL,
+    theme_id        INTEGER NOT NULL
+);

@@ -55,14 +55,16 @@ def test_row_steps_have_rows_per_second(report, step):
 def test_ingest_has_its_stages(report):
     for step in ("ingest_csv", "ingest_xlsx"):
         stages = report["steps"][step]["stages"]
-        assert set(stages) == {"reading", "validating", "scoring sentiment", "writing"}
+        assert set(stages) == {"reading", "validating", "scoring sentiment", "writing", "learning from the scores"}
         assert all(is_number(v) for v in stages.values())
 
 
 def test_sentiment_rates_and_the_demo_mix(report):
     sentiment = report["steps"]["sentiment"]
-    for language in ("english", "chinese", "english_one_core", "chinese_one_core", "chinese_with_clause_cache"):
-        assert is_number(sentiment[language]["per_s"])
+    for rate in ("english", "chinese", "english_one_core", "chinese_one_core", "learned_english", "learned_chinese",
+                 "reference_textblob_one_core", "reference_snownlp_one_core"):
+        assert is_number(sentiment[rate]["per_s"])
+    assert is_number(sentiment["training"]["seconds"]) and sentiment["training"]["labels"] > 0
     mix = sentiment["demo_mix"]
     assert mix["comments"] >= mix["distinct"] > 0 and is_number(mix["saving_factor"])
 

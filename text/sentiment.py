@@ -1,10 +1,14 @@
 """Scoring customers' words at import: language by the share of CJK characters, polarity in [-1, 1].
 
-English is scored by TextBlob's pattern analyser, Chinese by SnowNLP as 2p - 1 (DESIGN.md,
-"Sentiment").
+Without a learned model, English is scored by our rule baseline on VADER's lexicon
+(text/english_rules.py), Chinese by our jieba rules and lexicon (text/chinese_rules.py); both beat
+TextBlob and SnowNLP on public labelled reviews (README, "Sentiment"). With the store's learned
+model (text/learned.py) each language's rule polarity is blended with what the model learned from
+the customers' own scores.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -12,8 +16,11 @@ from typing import Iterable
 
 import pandas as pd
 
-from text.chinese_sentiment import positive_probability
-from text.english_sentiment import english_polarity
+import numpy as np
+
+from text.chinese_rules import chinese_polarity
+from text.english_rules import english_polarity
+from text.learned import LearnedSentiment
 
 CJK_SHARE_FOR_CHINESE = 0.3
 
@@ -41,44 +48,86 @@ def polarity(text: str | None) -> tuple[str | None, float | None]:
     """Return (language, polarity) of one text; (None, None) for text with no letters."""
     language = detect_language(text)
     if language == "en":
-        # TextBlob(text).sentiment.polarity to the same bits (text/english_sentiment.py)
-        return language, float(english_polarity(text))
+        return language, english_polarity(text)
     if language == "zh":
-        return language, 2.0 * float(positive_probability(text)) - 1.0
+        return language, chinese_polarity(text)
     return None, None
 
 
+def baseline_polarities(language: str, texts: list[str]) -> np.ndarray:
+    """The rule baseline's polarity of each text, all in `language`."""
+    score = english_polarity if language == "en" else chinese_polarity
+    return np.fromiter((score(t) for t in texts), dtype=float, count=len(texts))
+
+
+def polarities(texts: list[str], language: str = "auto", model: LearnedSentiment | None = None) -> list[float]:
+    """One polarity per text, in order: each text's detected language, or `language` ('en', 'zh') for
+    all; the rule baseline blended with `model` when given; 0.0 for a text with no letters."""
+    languages = [detect_language(t) if language == "auto" else language for t in texts]
+    result = np.zeros(len(texts))
+    for lang in ("en", "zh"):
+        at = [i for i, found in enumerate(languages) if found == lang]
+        if not at:
+            continue
+        chosen = [texts[i] for i in at]
+        scores = baseline_polarities(lang, chosen)
+        result[at] = model.blend(lang, chosen, scores) if model is not None else scores
+    return result.tolist()
+
+
+# The model the pool's workers blend with: set before the pool forks, so each worker inherits it
+# instead of unpickling it for every chunk.
+_chunk_model: LearnedSentiment | None = None
+
+
 def _score_chunk(texts: list[str]) -> list[tuple[str | None, float | None]]:
-    return [polarity(t) for t in texts]
+    scored = [polarity(t) for t in texts]
+    if _chunk_model is None:
+        return scored
+    languages = [language for language, _ in scored]
+    values = [value for _, value in scored]
+    for language in _chunk_model.models:
+        at = [i for i, found in enumerate(languages) if found == language]
+        if at:
+            # a language's texts at once: the learned model's sparse matrix products
+            blended = _chunk_model.blend(language, [texts[i] for i in at], np.array([values[i] for i in at]))
+            for i, value in zip(at, blended):
+                values[i] = float(value)
+    return list(zip(languages, values))
 
 
 def score_texts(texts: Iterable[str | None], workers: int | None = None,
-                parallel_from: int = _PARALLEL_FROM) -> pd.DataFrame:
-    """Score each distinct non-empty text once.
+                parallel_from: int = _PARALLEL_FROM, model: LearnedSentiment | None = None) -> pd.DataFrame:
+    """Score each distinct non-empty text once, by the rule baseline blended with `model` when given.
 
     Returns a frame with columns text, language, sentiment, one row per distinct text, so a
     caller joins it back to its rows; the same text is never scored twice.
     """
+    global _chunk_model
     distinct = sorted({t for t in texts if isinstance(t, str) and t.strip()})
     if not distinct:
         return pd.DataFrame({"text": pd.Series(dtype=str), "language": pd.Series(dtype=str),
                              "sentiment": pd.Series(dtype=float)})
     workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(distinct) >= parallel_from:
-        # The English lexicon loads here, once per process, before the pool forks, so the workers
-        # share it. SnowNLP's models are not loaded here: they are large, and the import process
-        # already holds the file; each worker loads them when it meets Chinese text.
-        polarity("good")
-        # Many small chunks: the texts are sorted, so Chinese (several times slower per text)
-        # comes last; with a few large chunks one worker is left scoring the last one alone.
-        chunk = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
-        parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            scored = [pair for part in pool.map(_score_chunk, parts) for pair in part]
-    else:
-        scored = _score_chunk(distinct)
+    _chunk_model = model
+    try:
+        if workers > 1 and len(distinct) >= parallel_from:
+            # Both lexicons and jieba's dictionary load here, once, before the pool forks, so the
+            # workers share them.
+            polarity("good")
+            polarity("好")
+            # Many small chunks: the texts are sorted, so Chinese (several times slower per text)
+            # comes last; with a few large chunks one worker is left scoring the last one alone.
+            chunk = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
+            parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                scored = [pair for part in pool.map(_score_chunk, parts) for pair in part]
+        else:
+            scored = _score_chunk(distinct)
+    finally:
+        _chunk_model = None
     return pd.DataFrame({
         "text": distinct,
         "language": [language for language, _ in scored],
-        "sentiment": [value for _, value in scored],
+        "sentiment": np.array([np.nan if value is None else value for _, value in scored], dtype=float),
     })

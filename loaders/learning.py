@@ -1,0 +1,67 @@
+"""Retraining the learned sentiment model when enough new labelled comments have arrived, and
+rescoring every stored text with it (text/learned.py, store/sentiment_model.py); finding the themes
+again when the texts have grown (text/themes.py, store/themes.py)."""
+from __future__ import annotations
+
+import time
+
+import duckdb
+
+from store.sentiment_model import ModelVersion, label_count, labelled_comments, latest_version, save_and_rescore
+from store.sentiment_model import stored_texts
+from store.themes import save_themes, themed_texts
+from text.learned import fit_learned
+from text.themes import find_themes
+from text.sentiment import baseline_polarities, score_texts
+
+# the first model needs this many labelled comments; a new one, this share more than the last had
+FIRST_MODEL_LABELS = 100
+RETRAIN_GROWTH = 0.25
+# distinct labelled texts a model learns from at most: the newest store's texts beyond it add
+# little and would stretch the import
+MAX_TRAINING_TEXTS = 100_000
+
+
+def retrain_due(con: duckdb.DuckDBPyConnection) -> bool:
+    labels = label_count(con)
+    current = latest_version(con)
+    if current is None:
+        return labels >= FIRST_MODEL_LABELS
+    return labels >= max(FIRST_MODEL_LABELS, current.labels * (1 + RETRAIN_GROWTH))
+
+
+def retrain(con: duckdb.DuckDBPyConnection) -> ModelVersion:
+    """Train a model on the store's labelled comments, store it as the next version and rescore
+    every stored text with it, all in one transaction (save_and_rescore)."""
+    labelled = labelled_comments(con)
+    if len(labelled) > MAX_TRAINING_TEXTS:
+        labelled = labelled.sample(MAX_TRAINING_TEXTS, random_state=0)
+    started = time.perf_counter()
+    model = fit_learned(labelled["text"].tolist(), labelled["language"].tolist(), labelled["label"].tolist(),
+                        labelled["n"].tolist(), baseline_polarities)
+    seconds = time.perf_counter() - started
+    scored = score_texts(stored_texts(con), model=model)
+    return save_and_rescore(con, model, scored, train_seconds=round(seconds, 3))
+
+
+def retrain_if_due(con: duckdb.DuckDBPyConnection) -> ModelVersion | None:
+    return retrain(con) if retrain_due(con) else None
+
+
+# themes are found again when the distinct texts have grown by this share (or on the first texts)
+THEMES_GROWTH = 0.25
+
+
+def refresh_themes_if_due(con: duckdb.DuckDBPyConnection) -> bool:
+    texts = sorted(stored_texts(con))
+    before = themed_texts(con)
+    if not texts or (before and len(texts) < before * (1 + THEMES_GROWTH)):
+        return False
+    save_themes(con, texts, find_themes(texts))
+    return True
+
+
+def learn(con: duckdb.DuckDBPyConnection) -> None:
+    """After an import: a new sentiment model and new themes when they are due."""
+    retrain_if_due(con)
+    refresh_themes_if_due(con)

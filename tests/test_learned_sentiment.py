@@ -1,0 +1,204 @@
+"""Sentiment learned from the customers' own scores: it beats the rule baseline on held-back texts of
+a scored corpus written for the test (tests/data/scored_comments.csv), the store keeps its versions,
+rescoring is all or nothing, and the sentiment page, summary --json and score-texts show and use it."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import dbrows
+import numpy as np
+import pandas as pd
+import pytest
+
+from loaders import learning
+from store import sentiment_model
+from store.errors import QueryError
+from text.learned import LearnedSentiment, agrees, fit_learned
+from text.sentiment import baseline_polarities, polarities
+
+CORPUS = Path(__file__).parent / "data" / "scored_comments.csv"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def macro_f1(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Mean of the F1 of 'negative' (below -0.05) and 'positive' (above 0.05); neutral misses both."""
+    f1 = []
+    for label, predicted in ((0, scores < -0.05), (1, scores > 0.05)):
+        truth = labels == label
+        tp, fp, fn = (predicted & truth).sum(), (predicted & ~truth).sum(), (~predicted & truth).sum()
+        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(f1))
+
+
+@pytest.fixture(scope="module")
+def corpus() -> pd.DataFrame:
+    frame = pd.read_csv(CORPUS)
+    frame["label"] = (frame["score"] >= 9).astype(int)   # the corpus holds only 0-6 and 9-10
+    frame["held_back"] = frame.index % 3 == 2
+    return frame
+
+
+@pytest.fixture(scope="module")
+def learned(corpus) -> LearnedSentiment:
+    train = corpus[~corpus["held_back"]]
+    return fit_learned(train["text"].tolist(), train["language"].tolist(), train["label"].tolist(),
+                       [1] * len(train), baseline_polarities)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_learned_beats_the_baseline_on_held_back_texts(corpus, learned, language):
+    held = corpus[corpus["held_back"] & (corpus["language"] == language)]
+    texts, labels = held["text"].tolist(), held["label"].to_numpy()
+    baseline = baseline_polarities(language, texts)
+    blended = learned.blend(language, texts, baseline)
+    assert macro_f1(labels, blended) > macro_f1(labels, baseline) + 0.2
+
+
+def test_blend_weight_grows_with_the_labels(learned):
+    # 40 labelled comments per language: w = 40 / (40 + 300)
+    assert learned.models["en"].labels == 40
+    assert learned.models["en"].weight == pytest.approx(40 / 340)
+
+
+def test_agreement_counts_the_held_out_signs():
+    assert agrees(np.array([-0.5, 0.0, 0.5, 0.06]), np.array([0, 0, 0, 1])).tolist() == [True, False, False, True]
+
+
+def test_a_model_survives_the_store_round_trip(learned):
+    again = LearnedSentiment.from_bytes(learned.to_bytes())
+    texts = ["The app logs me out again", "转账当天就到账了"]
+    assert polarities(texts, model=again) == polarities(texts, model=learned)
+
+
+def test_a_language_without_both_classes_keeps_the_baseline():
+    model = fit_learned(["good", "fine"] * 30, ["en"] * 60, [1] * 60, [1] * 60, baseline_polarities)
+    assert model.models == {}
+    assert polarities(["The staff were rude"], model=model) == polarities(["The staff were rude"])
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+def _scored_nps(con, corpus: pd.DataFrame) -> None:
+    rows = [{"score": int(r.score), "comment": r.text, "comment_language": r.language,
+             "sentiment": polarities([r.text])[0]} for r in corpus.itertuples()]
+    dbrows.insert(con, "nps_response", [{"responded_at": dbrows.DEFAULT_AT, **row} for row in rows])
+
+
+def test_labels_from_nps_and_satisfaction_scores(con):
+    dbrows.nps(con, [0, 6, 7, 8, 9, 10], comment="c", comment_language="en")
+    dbrows.insert(con, "survey_response", [
+        {"responded_at": dbrows.DEFAULT_AT, "overall_satisfaction": s, "overall_scale_min": 1,
+         "overall_scale_max": 5, "comment": f"s{s}", "comment_language": "en"} for s in (1, 2, 3, 4, 5)])
+    labelled = sentiment_model.labelled_comments(con)
+    # NPS: 0 and 6 negative, 9 and 10 positive; satisfaction on 1-5: (s-1)/4 <= 0.25 -> 1, 2; top 5
+    assert sorted(map(tuple, labelled[["text", "label", "n"]].values.tolist())) == [
+        ("c", 0, 2), ("c", 1, 2), ("s1", 0, 1), ("s2", 0, 1), ("s5", 1, 1)]
+
+
+def test_retraining_stores_a_version_and_rescores_every_text(con, corpus):
+    _scored_nps(con, corpus)
+    assert learning.retrain_due(con)                       # 120 labels >= 100
+    version = learning.retrain(con)
+    assert (version.version, version.labels, version.labels_en, version.labels_zh) == (1, 120, 60, 60)
+    stored = dict(con.execute("SELECT comment, sentiment FROM nps_response").fetchall())
+    model = sentiment_model.latest_model(con)
+    texts = sorted(stored)
+    assert [stored[t] for t in texts] == pytest.approx(polarities(texts, model=model))
+    # the tally is the rows' sum again
+    assert con.execute("SELECT sum(sentiment_sum) FROM nps_tally").fetchone()[0] == pytest.approx(
+        sum(stored.values()))
+    rescore = con.execute("SELECT version, texts FROM sentiment_rescore").fetchall()
+    assert rescore == [(1, 120)]
+    assert not learning.retrain_due(con)                   # no new labels
+
+
+def test_rescoring_is_all_or_nothing(con, corpus, monkeypatch):
+    _scored_nps(con, corpus)
+    before = con.execute("SELECT comment, sentiment FROM nps_response ORDER BY comment").fetchall()
+    tally = con.execute("SELECT sum(sentiment_sum), sum(negative) FROM nps_tally").fetchall()
+
+    def fail(con):
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(sentiment_model, "rewrite_tallies", fail)   # after the rows were updated
+    with pytest.raises(RuntimeError):
+        learning.retrain(con)
+    assert con.execute("SELECT comment, sentiment FROM nps_response ORDER BY comment").fetchall() == before
+    assert con.execute("SELECT sum(sentiment_sum), sum(negative) FROM nps_tally").fetchall() == tally
+    assert con.execute("SELECT count(*) FROM sentiment_model").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM sentiment_rescore").fetchone()[0] == 0
+
+
+def test_a_database_error_while_rescoring_is_ours_and_changes_nothing(con, corpus, monkeypatch):
+    _scored_nps(con, corpus)
+    before = con.execute("SELECT comment, sentiment FROM nps_response ORDER BY comment").fetchall()
+    monkeypatch.setattr(sentiment_model, "rewrite_tallies",
+                        lambda con: con.execute("SELECT no_such_column FROM nps_tally"))
+    with pytest.raises(QueryError, match="could not be rescored"):
+        learning.retrain(con)
+    assert con.execute("SELECT comment, sentiment FROM nps_response ORDER BY comment").fetchall() == before
+    assert con.execute("SELECT count(*) FROM sentiment_model").fetchone()[0] == 0
+
+
+# --- what people see ---------------------------------------------------------------------------
+
+def test_score_texts_cli_uses_the_stores_model(db_path, con, corpus):
+    _scored_nps(con, corpus)
+    learning.retrain(con)
+    model = sentiment_model.latest_model(con)
+    con.close()
+    texts = ["The app logs me out again", "转账当天就到账了", "12345"]
+    run = [sys.executable, "-m", "analytics", "score-texts"]
+    plain = subprocess.run(run, input="\n".join(texts) + "\n", capture_output=True, text=True, cwd=PROJECT_ROOT)
+    with_db = subprocess.run(run + ["--db", str(db_path), "--lang", "auto"], input="\n".join(texts) + "\n",
+                             capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert plain.returncode == with_db.returncode == 0
+    assert [float(x) for x in plain.stdout.split()] == pytest.approx(polarities(texts), abs=1e-4)
+    assert [float(x) for x in with_db.stdout.split()] == pytest.approx(polarities(texts, model=model), abs=1e-4)
+    assert plain.stdout != with_db.stdout
+
+
+def test_summary_json_carries_the_agreement(db_path, con, corpus):
+    import json
+
+    _scored_nps(con, corpus)
+    version = learning.retrain(con)
+    con.close()
+    run = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", str(db_path), "--json"],
+                         capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["sentiment"]["model"] == {
+        "version": 1, "labels": 120, "agreement": version.agreeing / version.agreement_n,
+        "agreement_n": version.agreement_n}
+
+
+def test_sentiment_page_shows_the_agreement(db_path, con, corpus, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from presentation.i18n import translate
+
+    _scored_nps(con, corpus)
+    version = learning.retrain(con)
+    con.close()
+    monkeypatch.setenv("FEEDBACK_DB", str(db_path))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"month": "2026-03"})
+    at.run()
+    at.switch_page("pages/sentiment.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    share = f"{version.agreeing / version.agreement_n:.0%}"
+    expected = translate("sentiment.model", "en", labels="120", version=1,
+                         trained=f"{version.trained_at:%Y-%m-%d}", share=share, n=f"{version.agreement_n:,}")
+    assert expected in [c.value for c in at.caption]
+
+
+def test_parallel_scoring_with_a_model_gives_the_serial_numbers(learned):
+    from text.sentiment import score_texts
+
+    texts = [f"The app logs me out, case {i}" for i in range(100)] + [f"第{i}号网点当天就到账了" for i in range(100)]
+    serial = score_texts(texts, workers=1, model=learned)
+    parallel = score_texts(texts, workers=2, parallel_from=10, model=learned)
+    assert serial.equals(parallel)
+    assert serial["sentiment"].tolist() == pytest.approx(polarities(serial["text"].tolist(), model=learned))

@@ -1,0 +1,59 @@
+"""The rule baselines, by hand: VADER's valences (vader_lexicon.txt) and ours (text/lexicon/), the
+rules' multipliers, then s / sqrt(s^2 + 15) for English and s / sqrt(s^2 + 4) for Chinese."""
+from __future__ import annotations
+
+from math import sqrt
+
+import pytest
+
+from text.chinese_rules import chinese_polarity
+from text.english_rules import english_polarity
+from text.sentiment import polarities, polarity
+
+
+def en(s: float) -> float:
+    return s / sqrt(s * s + 15)
+
+
+def zh(s: float) -> float:
+    return s / sqrt(s * s + 4)
+
+
+# valences: rude -2.0, helpful 1.8, good 1.9 (VADER); slow -1.5, queue -0.8, "on hold" -1.5,
+# waited -1.2 (text/lexicon/en.tsv)
+@pytest.mark.parametrize("text, expected", [
+    ("The staff were rude", en(-2.0)),
+    ("The staff were not helpful", en(1.8 * -0.74)),                          # negation
+    ("The staff were very helpful", en(1.8 + 0.293)),                         # intensifier
+    ("The queue was slow but the staff were helpful", en(0.5 * (-0.8 - 1.5) + 1.5 * 1.8)),  # contrast
+    ("good!!", en(1.9 + 2 * 0.292)),                                          # exclamation
+    ("I waited forty minutes on hold", en(-1.2 - 1.5)),                       # our phrase
+    ("The branch opens at nine", 0.0),
+])
+def test_english_rules(text, expected):
+    assert english_polarity(text) == pytest.approx(expected)
+
+
+# weights: 周到 1, 不好 -1, 干净 1, 太差 -2 (text/lexicon/zh.tsv); 很 x1.3; 非常满意 2
+@pytest.mark.parametrize("text, expected", [
+    ("服务很周到", zh(1.3)),                                   # degree adverb
+    ("态度不好", zh(-1.0)),
+    ("服务不太好", zh(1.0 * -0.8)),                             # negated praise; 好 ends the clause
+    ("房间很干净，但是隔音太差", zh(0.5 * 1.3 + 1.5 * -2.0)),    # contrast
+    ("手机银行打不开", zh(-1.0)),                               # a verb that could not be done
+    ("非常满意！", zh(2.0 + 0.3)),                              # exclamation
+    ("今天下午三点去的", 0.0),
+])
+def test_chinese_rules(text, expected):
+    assert chinese_polarity(text) == pytest.approx(expected)
+
+
+def test_polarity_picks_the_language_rules():
+    assert polarity("The staff were rude") == ("en", pytest.approx(en(-2.0)))
+    assert polarity("态度不好") == ("zh", pytest.approx(zh(-1.0)))
+
+
+def test_polarities_keep_order_and_force_a_language():
+    assert polarities(["The staff were rude", "态度不好", "123"]) == pytest.approx([en(-2.0), zh(-1.0), 0.0])
+    # read as Chinese, English words score nothing
+    assert polarities(["The staff were rude"], "zh") == [0.0]

@@ -1,0 +1,90 @@
+"""Themes: texts grouped by what they are about in both languages, named by their top words, labels
+kept when edited; on the demo data the planted rising cause (mobile-app complaints) is a rising theme."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from analytics.filters import Filters
+from analytics.sentiment import rising_themes, themes_by_sentiment
+from conftest import build_demo_store
+from loaders.learning import refresh_themes_if_due
+from store.db import connect
+from store.themes import rename_theme, save_themes, theme_list
+from text.themes import Themes, find_themes
+
+# four topics, two per language, 40 texts each: each text a topic's words and its own number
+TOPICS = {
+    "app": ["The mobile app crashes at login", "Login to the mobile app fails", "The app crashes when I log in"],
+    "queue": ["Long queue at the branch counter", "Only one counter open, long queue", "The branch queue was long"],
+    "手机银行": ["手机银行登录闪退", "手机银行一登录就闪退", "登录手机银行总是闪退"],
+    "排队": ["网点排队时间长", "网点只开一个窗口排队", "排队等窗口等了很久"],
+}
+
+
+def test_texts_of_one_topic_share_a_theme_and_topics_differ():
+    texts, topic_of = [], []
+    for topic, phrasings in TOPICS.items():
+        for i in range(40):
+            texts.append(f"{phrasings[i % 3]} #{i}")
+            topic_of.append(topic)
+    found = find_themes(texts)
+    assert len(found.names) == 160 // 40
+    by_topic = {topic: {found.assignment[i] for i, t in enumerate(topic_of) if t == topic} for topic in TOPICS}
+    assert all(len(themes) == 1 for themes in by_topic.values())
+    assert len({next(iter(themes)) for themes in by_topic.values()}) == 4
+    # named by the topic's own words (jieba cuts 手机银行 into 手机, 银行)
+    names = {topic: set(found.names[next(iter(by_topic[topic]))]) for topic in TOPICS}
+    assert names["app"] == {"app", "login", "mobile"} and names["手机银行"] == {"登录", "手机", "银行"}
+
+
+def test_an_edited_label_stays_for_the_same_top_words(con):
+    texts = ["a", "b"]
+    save_themes(con, texts, Themes([0, 1], [["app", "login"], ["queue", "counter"]]))
+    rename_theme(con, 0, "Mobile app")
+    save_themes(con, texts + ["c"], Themes([1, 0, 0], [["queue", "counter"], ["app", "login"]]))
+    assert theme_list(con) == [(0, "queue · counter", ["queue", "counter"], False),
+                               (1, "Mobile app", ["app", "login"], True)]
+
+
+@pytest.fixture(scope="module")
+def demo_con(tmp_path_factory):
+    con = connect(build_demo_store(tmp_path_factory.mktemp("themes") / "demo.duckdb"))
+    yield con
+    con.close()
+
+
+APP_WORDS = {"app", "mobile", "手机", "手机银行"}
+
+
+def _about_the_app(label: str) -> bool:
+    return bool(APP_WORDS & set(label.split(" · ")))
+
+
+def test_the_demo_planted_rising_cause_is_the_top_rising_theme(demo_con):
+    # loaders/demo.py: "Mobile app problems" complaints rise over the last four months
+    recent = Filters(date_from=date(2026, 7, 1), date_to=date(2026, 10, 31))
+    before = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 6, 30))
+    rising = rising_themes(demo_con, recent, before, "complaint")
+    top = rising.iloc[0]
+    assert _about_the_app(top["theme"]) and top["rising"], rising
+    themes = themes_by_sentiment(demo_con, recent, "complaint")
+    app = themes[themes["theme"] == top["theme"]].iloc[0]
+    assert app["negative_share"] > 0.5        # complaints about the app read negative
+
+
+def test_themes_are_not_found_again_before_the_texts_grow(demo_con):
+    assert not refresh_themes_if_due(demo_con)
+
+
+def test_the_reviews_most_common_theme_is_the_months_top_theme(demo_con):
+    from analytics.review import representative_verbatims
+
+    october = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    top = themes_by_sentiment(demo_con, october, "complaint").iloc[0]
+    theme = [v for v in representative_verbatims(demo_con, october, None) if v.kind == "common_theme"][0]
+    assert (theme.theme_from, theme.theme, theme.theme_count) == ("theme", top["theme"], top["n"])
+    assert theme.theme_n == int(themes_by_sentiment(demo_con, october, "complaint")["n"].sum())
+    # its quote is one of the theme's complaints
+    assert demo_con.execute("SELECT theme_id FROM text_theme WHERE text = ?", [theme.text]).fetchone()[0] == top["theme_id"]

@@ -1,0 +1,122 @@
+"""The Chinese baseline: jieba's words looked up in our own lexicon, with negation, degree adverbs,
+contrast and exclamation.
+
+text/lexicon/zh.tsv (written for this project, about 580 words of praise and complaint about
+products and service: 态度差, 排队, 退款, 闪退, 周到, 干净 ...) gives each word a weight. jieba cuts
+the text (its own dictionary, plus the lexicon's words so they stay whole; no HMM for unknown
+words, which the lexicon could not score anyway). Within a clause (up to the next punctuation):
+
+- a negator (不, 没有, 并不 ...) before a word flips it: praise x -0.8, a complaint x -0.5
+  (不差 is faint praise, 不好 a real complaint);
+- degree adverbs multiply it (非常 1.6, 很 1.3, 有点 0.7 ...); 好 at a clause's end is praise;
+- a word the lexicon lacks is scored by its parts: a degree or negation prefix on a known word
+  (很漂亮, 不清晰), or a verb with a negative potential complement (打不开, 登不上: -1);
+- after 但是/不过/可是/却 the text counts 1.5 times and before it 0.5 times;
+- exclamation marks (up to three) add 0.3 each in the direction of the sum.
+
+The sum s becomes a polarity as s / sqrt(s^2 + 4). Chosen over SnowNLP by macro-F1 on public
+labelled review sets (README, "Sentiment").
+"""
+from __future__ import annotations
+
+import logging
+from functools import cache
+from math import sqrt
+from pathlib import Path
+
+import jieba
+
+_LEXICON = Path(__file__).with_name("lexicon") / "zh.tsv"
+NEGATORS = frozenset("不 没 没有 无 非 未 别 不是 不太 不怎么 并不 从不 毫不 绝不 不够 不会 没什么 并非 毫无 从未"
+                     " 不算 不很 木有".split())
+DEGREE = {"非常": 1.6, "特别": 1.5, "十分": 1.5, "极其": 1.8, "极": 1.8, "超": 1.5, "超级": 1.6, "太": 1.5,
+          "真": 1.3, "真的": 1.3, "很": 1.3, "挺": 1.15, "蛮": 1.15, "相当": 1.4, "最": 1.6, "更": 1.3,
+          "比较": 0.9, "还": 0.8, "还算": 0.8, "有点": 0.7, "有些": 0.7, "稍微": 0.6, "略": 0.6, "略微": 0.6,
+          "好": 1.2, "巨": 1.6, "贼": 1.5, "格外": 1.4, "实在": 1.4, "简直": 1.5}
+CONTRAST = frozenset("但是 但 可是 不过 然而 却 只是 可惜".split())
+_PUNCTUATION = frozenset("，,。.！!？?；;、~～…")
+# a verb with one of these after it says it could not be done: 打不开, 登不上, 吃不了
+_COMPLEMENTS = ("不了", "不上", "不开", "不进", "不出", "不动", "不到", "不住", "不好")
+NORMALISER = 4.0
+
+
+@cache
+def _lexicon() -> dict[str, float]:
+    weights = {}
+    for line in _LEXICON.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, weight = line.split("\t")
+            weights[word] = float(weight)
+    return weights
+
+
+@cache
+def _tokenizer() -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for word in [*_lexicon(), *NEGATORS, *DEGREE, *CONTRAST]:
+        if len(word) > 1:
+            tokenizer.add_word(word, freq=2000)
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _negated(weight: float) -> float:
+    return weight * (-0.8 if weight > 0 else -0.5)
+
+
+def _unknown(word: str, lexicon: dict[str, float]) -> float | None:
+    if len(word) < 2:
+        return None
+    for cut in (2, 1):
+        head, rest = word[:cut], word[cut:]
+        weight = lexicon.get(rest)
+        if weight is not None:
+            if head in DEGREE:
+                return weight * DEGREE[head]
+            if head in NEGATORS:
+                return _negated(weight)
+    if len(word) >= 3 and word[-2:] in _COMPLEMENTS:
+        return -1.0
+    return None
+
+
+def chinese_polarity(text: str) -> float:
+    """Polarity in [-1, 1] of a Chinese text (module docstring)."""
+    lexicon = _lexicon()
+    before = after = 0.0
+    contrast = negated = False
+    boost = 1.0
+    words = _tokenizer().lcut(text, HMM=False)
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        if word in _PUNCTUATION or word.isspace():
+            negated, boost = False, 1.0
+            continue
+        if word in CONTRAST:
+            contrast = True
+            before, after = before + after, 0.0
+            negated, boost = False, 1.0
+            continue
+        if word in NEGATORS:
+            negated = not negated
+            continue
+        degree = DEGREE.get(word)
+        # 好 and 真 are degree adverbs before a word (好大, 真好) and praise on their own (服务不太好)
+        if degree is not None and not (word in lexicon and (i == last or words[i + 1] in _PUNCTUATION)):
+            boost *= degree
+            continue
+        weight = lexicon.get(word)
+        if weight is None:
+            weight = _unknown(word, lexicon)
+            if weight is None:
+                continue
+        weight *= boost
+        after += _negated(weight) if negated else weight
+        negated, boost = False, 1.0
+    total = (before * 0.5 + after * 1.5) if contrast else after
+    if not total:
+        return 0.0
+    bangs = text.count("！") + text.count("!")
+    total += min(bangs, 3) * 0.3 * (1 if total > 0 else -1)
+    return total / sqrt(total * total + NORMALISER)
