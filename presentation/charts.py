@@ -140,7 +140,9 @@ def title_apart(fig: go.Figure) -> tuple[str, str, go.Figure]:
     apart = go.Figure(fig)
     apart.update_layout(title=dict(text="", subtitle=dict(text="")), meta=None,
                         height=max(int(fig.layout.height) - int(meta["title_room"]), 120),
-                        margin=dict(t=max(int(fig.layout.margin.t) - int(meta["title_margin"]), 12)))
+                        # what stays above the plot holds a legend: Plotly wants a few px more for it
+                        # than under a title, so 12 of the title's px are kept
+                        margin=dict(t=max(int(fig.layout.margin.t) - int(meta["title_margin"]) + 12, 12)))
     return meta["title"], meta["subtitle"], apart
 
 
@@ -264,14 +266,15 @@ def _wider_margins(layout: dict, data: list[dict]) -> dict[str, int]:
         size = setting("tickfont", "size", default=FONT_SIZE)
         title_size = setting("title", "font", "size", default=FONT_SIZE)
         title = (axis.get("title") or {}).get("text")
+        title_lines = str(title).count("<br>") + 1 if title else 0
         widest = max((_text_width(line, size) for label in labels for line in _plain_lines(label)), default=0)
         if letter == "y":
             side = "r" if axis.get("side") == "right" else "l"
-            room = widest + 16 + (1.6 * title_size if title else 0)
+            room = widest + 24 + 1.6 * title_size * title_lines
         else:
             lines = max((len(_plain_lines(label)) for label in labels), default=1)
             side = "t" if axis.get("side") == "top" else "b"
-            room = 1.4 * size * lines + 14 + (1.6 * title_size if title else 0)
+            room = 1.4 * size * lines + 14 + 1.6 * title_size * title_lines
             if numeric:
                 # a number axis can end on a tick: half its label hangs past the plot's right edge
                 need["r"] = max(need.get("r", 0), math.ceil(widest / 2 + 12))

@@ -183,8 +183,9 @@ def test_reserved_margins_fit_the_labels_and_keep_wider_ones():
     charts.reserve_margins(fig)
     # "Guangzhou Tianhe" at 15 px, letter by letter: G .699 u .617 a .573 n .62 g .574 z .485 h .617
     # o .616 u .617, space .29, T .609 i .285 a .573 n .62 h .617 e .564 = 8.976 em = 134.6 px (Chromium
-    # draws it 131.2 px wide), and 16 px for the ticks, rounded up: 151
-    assert fig.layout.margin.l == 151
+    # draws it 131.2 px wide), and 24 px for the ticks and the room presentation mode's larger font
+    # needs, rounded up: 159
+    assert fig.layout.margin.l == 159
     # one line of tick labels (1.4 x 15 = 21), 14 for the ticks, the title 1.6 x 16 = 25.6: 61
     assert fig.layout.margin.b == 61
     # a number axis may end on the tick "1,200" (1 .565 , .288 2 .565 0 .565 0 .565 = 2.548 em =
@@ -212,7 +213,7 @@ def test_drawn_once_writes_the_template_out_and_names_the_content():
     # what the figure set itself wins over the template
     assert layout["margin"]["t"] == fig.layout.margin.t and layout["margin"]["r"] == 20
     # and the margins are reserved for the labels, as reserve_margins reserves them
-    assert (layout["margin"]["l"], layout["margin"]["b"]) == (56, 82)
+    assert (layout["margin"]["l"], layout["margin"]["b"]) == (64, 82)
     assert layout["xaxis"]["type"] == "category"
     # the data revision changes exactly when the figure does
     assert charts.drawn_once(fig).layout.datarevision == drawn.layout.datarevision
@@ -234,8 +235,8 @@ def test_reserved_margins_read_numbers_and_month_labels():
                                 y_title="", language="en", value_format="polarity")
     charts.reserve_margins(fig)
     # the widest number is −0.35: minus .62 (any other character) + 0 .565 + point .288 + 3 .565
-    # + 5 .565 = 2.603 em = 39.05 px, and 16 px for the ticks, rounded up: 56
-    assert fig.layout.margin.l == 56
+    # + 5 .565 = 2.603 em = 39.05 px, and 24 px for the ticks, rounded up: 64
+    assert fig.layout.margin.l == 64
     # two lines of month labels (the year under January) and the axis title: 42 + 14 + 25.6
     assert fig.layout.margin.b == 82
     hidden = charts.reserve_margins(charts.gap_model_diagram({}, title="t", language="en"))

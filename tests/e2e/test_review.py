@@ -41,24 +41,26 @@ def first_screen(tab, name: str) -> None:
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_review_in_presentation_mode_on_a_projector(app_url, projector, language):
-    open_review(projector, app_url, f"lang={language}&month=2026-10&present=1")
-    assert projector.locator('[data-testid="stException"]').count() == 0
-    for section in SECTIONS:
-        heading = projector.locator(f"#{section}")
-        assert heading.count() == 1, section
-    assert projector.locator("h1").first.inner_text() == translate("review.report_title", language,
-                                                                   month="Oct 2026" if language == "en" else "2026年10月")
-    # larger text: the root font grows, the filters are gone, the switch stays
-    assert projector.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "21px"
+    """Slide by slide (one section a screen, tests/e2e/test_slides_mode.py): every section, larger
+    text, the filters gone but the switch kept, and no customer's data on any slide."""
+    text = ""
+    for number, section in enumerate(SECTIONS, 1):
+        projector.goto(f"{app_url}/review?lang={language}&month=2026-10&present=1&slide={number}")
+        wait_for_app(projector)
+        assert projector.locator('[data-testid="stException"]').count() == 0
+        assert projector.locator(f"#{section}").count() == 1, section
+        text += projector.locator('[data-testid="stMain"]').inner_text()
+        if number == 1:
+            first_screen(projector, f"review-present-{language}-1920x1080")
+    assert text.startswith(translate("review.report_title", language,
+                                     month="Oct 2026" if language == "en" else "2026年10月"))
+    assert projector.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "24px"
     sidebar = projector.locator('[data-testid="stSidebar"]')
     assert sidebar.locator('[data-testid="stMultiSelect"]').count() == 0
     assert sidebar.get_by_text(translate("present.toggle", language)).is_visible()
-    text = projector.locator('[data-testid="stMain"]').inner_text()
     assert not EMAIL.search(text) and not PHONE.search(text)
     assert not re.search(r"\bC\d{6}\b", text), "customer ids are masked"
     assert "•••••" in text
-    first_screen(projector, f"review-present-{language}-1920x1080")
-    screenshot(projector, f"review-present-{language}", width=1920)
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -73,10 +75,11 @@ def test_the_review_in_normal_mode(app_url, projector, language):
 
 
 def test_a_copied_link_reopens_the_review_and_the_mode_switches_off(app_url, projector):
-    open_review(projector, app_url, "lang=zh&month=2026-08&region=South&compare=last_year&present=1")
-    for part in ("lang=zh", "month=2026-08", "region=South", "compare=last_year", "present=1"):
+    open_review(projector, app_url, "lang=zh&month=2026-08&region=South&compare=last_year&present=1&slide=2")
+    for part in ("lang=zh", "month=2026-08", "region=South", "compare=last_year", "present=1", "slide=2"):
         assert part in projector.url
-    assert projector.locator("h1").first.inner_text() == translate("review.report_title", "zh", month="2026年8月")
+    caption = projector.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    assert caption.startswith(translate("review.report_title", "zh", month="2026年8月"))
     projector.locator('[data-testid="stSidebar"]').get_by_text(translate("present.toggle", "zh")).click()
     projector.wait_for_function("() => !location.search.includes('present=1')", timeout=20_000)
     wait_for_app(projector)

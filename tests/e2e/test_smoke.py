@@ -44,7 +44,8 @@ def assert_opened_cleanly(tab) -> None:
     """No exception, a page that exists with its title, and no margin Plotly had to widen."""
     assert tab.locator('[data-testid="stException"]').count() == 0
     assert tab.get_by_text("Page not found").count() == 0
-    assert tab.locator('[data-testid="stMainBlockContainer"] h1').count() >= 1
+    # a page's title, or on the review's slides (presentation mode) the section on screen
+    assert tab.locator('[data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2').count() >= 1
     assert tab.evaluate(_WIDENED_MARGINS) == []
 
 
