@@ -322,10 +322,13 @@ def masked_id(value) -> str | None:
 def show_coloured_table(cells: pd.DataFrame, styles: pd.DataFrame) -> None:
     """A table of ready-made text cells with a CSS style per cell (the branch league): no customer data
     in it, so nothing to mask; drawn static in presentation mode, like every other table."""
-    styled = cells.style.apply(lambda _: styles, axis=None)
-    if presenting():
-        st.table(styled, hide_index=True)
+    if presenting():  # a static table reads its cells as markdown: the data's words are escaped
+        shown = cells.map(lambda v: markdown_text(str(v)))
+        shown.columns = [markdown_text(str(c)) for c in cells.columns]
+        styled_shown = shown.style.apply(lambda _: styles.set_axis(shown.columns, axis=1), axis=None)
+        st.table(styled_shown, hide_index=True)
         return
+    styled = cells.style.apply(lambda _: styles, axis=None)
     st.dataframe(styled, hide_index=True, width="stretch")
 
 

@@ -532,7 +532,7 @@ def attribute_radar(table: pd.DataFrame, *, title: str, now_label: str, vs_label
         radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], tickfont=dict(size=13, color=COLORS["neutral"]),
                         gridcolor=COLORS["grid"], angle=between, tickangle=between, linecolor=COLORS["grid"]),
         angularaxis=dict(tickfont=dict(size=15), gridcolor=COLORS["grid"], direction="clockwise", rotation=90),
-        bgcolor="white"), margin=dict(l=120, r=120, b=60),
+        bgcolor="white"), margin=dict(l=132, r=132, b=60),
         legend=dict(orientation="v", x=0, xanchor="left", y=1, yanchor="top"))
     return fig
 
@@ -1145,6 +1145,6 @@ def assessment_radar(sections: pd.DataFrame, *, title: str, now_label: str, last
                         tickfont=dict(size=13, color=COLORS["neutral"]), gridcolor=COLORS["grid"], angle=between,
                         tickangle=between, linecolor=COLORS["grid"]),
         angularaxis=dict(tickfont=dict(size=15), gridcolor=COLORS["grid"], direction="clockwise", rotation=90),
-        bgcolor="white"), margin=dict(l=120, r=120, b=60),
+        bgcolor="white"), margin=dict(l=132, r=132, b=60),
         legend=dict(orientation="v", x=0, xanchor="left", y=1, yanchor="top"))
     return fig
