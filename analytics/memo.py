@@ -8,6 +8,8 @@ import threading
 from concurrent.futures import Executor, Future
 from contextvars import ContextVar
 
+from store.db import cursor as store_cursor
+
 _shared: ContextVar[dict | None] = ContextVar("shared_results", default=None)
 _computing = threading.Lock()
 
@@ -64,7 +66,7 @@ def apart(pool: Executor, function, con, *args, **kwargs) -> Future:
     context = contextvars.copy_context()  # a copy per task: one context cannot run on two threads
 
     def run():
-        cursor = con.cursor()
+        cursor = store_cursor(con)
         try:
             return context.run(function, cursor, *args, **kwargs)
         finally:

@@ -25,6 +25,7 @@ from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.masking import ID_COLUMNS, mask_id, mask_text
 from presentation.upload import plain
 from store.db import connect, data_version, default_db_path
+from store.db import cursor as store_cursor
 from store.errors import FeedbackError
 
 LANGUAGE_KEY = keys.LANGUAGE
@@ -82,7 +83,7 @@ def _store(path: str):
 
 
 def cursor():
-    return _store(default_db_path()).cursor()
+    return store_cursor(_store(default_db_path()))
 
 
 def current_version() -> str:
