@@ -11,6 +11,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from postgres import Cluster
 from store.db import connect
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
@@ -44,3 +45,22 @@ def navigation_mode():
 
     with served_navigation():
         yield
+
+
+# -- the two stores -------------------------------------------------------------------------------
+# Tests that take `store_url` run on a DuckDB file and on a DuckLake whose catalog is in PostgreSQL
+# (a throw-away cluster for the session, tests/postgres.py), each test on a store of its own.
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["file", "lake"])
+def store_url(request, tmp_path: Path, monkeypatch) -> str:
+    if request.param == "file":
+        return str(tmp_path / "feedback.duckdb")
+    monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
+    return request.getfixturevalue("postgres_cluster").lake_url()
