@@ -146,13 +146,19 @@ def _create_lake(target: str, directory: str) -> None:
         creator.execute("DETACH new_lake")
 
 
+# Lakes this process has found or made: a lake is not deleted under a running dashboard, so each is
+# looked for once per process.
+_known_lakes: set[str] = set()
+
+
 def _open_lake(target: str, *, read_only: bool, create: bool) -> duckdb.DuckDBPyConnection:
     directory = _extension_directory()
-    if not _lake_exists(target, directory):
+    if target not in _known_lakes and not _lake_exists(target, directory):
         if not create:
             raise QueryError(f"no lake at {masked(target)}: check the URL, or create it with"
                              " `python -m loaders demo` or an import")
         _create_lake(target, directory)
+    _known_lakes.add(target)
     return duckdb.connect(target, read_only=read_only, config=_lake_config(directory))
 
 

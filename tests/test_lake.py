@@ -181,3 +181,32 @@ def test_the_newest_saved_mapping_and_setting_win(store_url):
         assert passphrase_hash(con) is not None
     finally:
         con.close()
+
+
+def claim(con, who: str) -> None:
+    con.execute("BEGIN TRANSACTION")
+    con.execute("UPDATE store_claim SET claimed_by = ? WHERE name = 'writer'", [who])
+
+
+def test_two_writers_at_once_conflict_on_the_claim_row(store_url):
+    con = connect(store_url)
+    # A second process: a lake's own instance (DuckDB shares one per URL in a process, and the
+    # extra space only makes the URL another key); a file's writers share one process, as cursors.
+    other = connect(store_url + " ") if store_url.startswith("ducklake:") else cursor(con)
+    first = cursor(con)
+    try:
+        claim(first, "first")
+        if store_url.startswith("ducklake:"):
+            claim(other, "second")
+            first.execute("COMMIT")
+            with pytest.raises(duckdb.TransactionException, match="conflict"):
+                other.execute("COMMIT")  # a lake refuses the later commit
+        else:
+            with pytest.raises(duckdb.TransactionException, match="Conflict on update"):
+                claim(other, "second")  # DuckDB refuses the second update at once
+            first.execute("COMMIT")
+        assert con.execute("SELECT claimed_by FROM store_claim").fetchall() == [("first",)]
+    finally:
+        other.close()
+        first.close()
+        con.close()
