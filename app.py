@@ -33,7 +33,7 @@ def route(spec: PageSpec) -> str:
 def run() -> None:
     import streamlit as st
 
-    from pages._common import language_switch, presentation_switch, routed, settle_heap, t
+    from pages._common import language_switch, presentation_switch, routed, settle_heap, store_held, t
     from pages._filters import sidebar_filters
 
     language_switch()
@@ -41,7 +41,7 @@ def run() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
     pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                      default=(i == 0)) for i, spec in enumerate(PAGES)]
-    with routed():
+    with routed(), store_held():
         navigation = st.navigation(pages)
         sidebar_filters()
         navigation.run()

@@ -8,6 +8,7 @@ functions through which a page shows customers' data.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import threading
@@ -24,7 +25,7 @@ from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_del
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.masking import ID_COLUMNS, mask_id, mask_text
 from presentation.upload import plain
-from store.db import connect, data_version, default_db_path
+from store.db import SharedStore, data_version, default_db_path
 from store.db import cursor as store_cursor
 from store.errors import FeedbackError
 
@@ -76,14 +77,26 @@ def require_router() -> None:
 
 
 @st.cache_resource
-def _store(path: str):
-    # One DuckDB connection per process; sessions run on their own threads and each query
-    # takes its own cursor (DuckDB's multi-threading guide).
-    return connect(path)
+def _store(path: str) -> SharedStore:
+    # One store per process; sessions run on their own threads and each query takes its own cursor
+    # (DuckDB's multi-threading guide).
+    return SharedStore(path)
+
+
+@contextlib.contextmanager
+def store_held():
+    """Around a script run: the store stays open until the run ends (a DuckDB file is let go of when
+    no run holds it, so that an import from the command line can open it; SharedStore)."""
+    store = _store(default_db_path())
+    store.hold()
+    try:
+        yield
+    finally:
+        store.release()
 
 
 def cursor():
-    return store_cursor(_store(default_db_path()))
+    return store_cursor(_store(default_db_path()).connection())
 
 
 def current_version() -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -580,3 +581,39 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
         "SELECT count(*), max(imported_at), max(undone_at) FROM import_batch"
     ).fetchone()
     return "|".join(str(v) for v in row)
+
+
+class SharedStore:
+    """The dashboard's store, shared by its sessions' threads.
+
+    A DuckDB file is open in one process at a time when it is open for writing, and then in no other
+    (DuckDB locks the file), so the dashboard keeps a file open only while some script run holds it
+    (hold/release around each run) and closes it when none does: an import from the command line
+    opens the file between two page views, and the next view opens it again and sees the import. A
+    lake is shared by many processes through its catalog, and stays open.
+    """
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.stays_open = is_lake(target)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._holders = 0
+        self._lock = threading.Lock()
+
+    def hold(self) -> None:
+        with self._lock:
+            self._holders += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._holders = max(self._holders - 1, 0)
+            if not self._holders and not self.stays_open and self._con is not None:
+                self._con.close()
+                self._con = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The open store (opened now if no run had it open); its cursors go to the caller's queries."""
+        with self._lock:
+            if self._con is None:
+                self._con = connect(self.target)
+            return self._con
