@@ -4,17 +4,21 @@ mistyped store is an error, imports and undos claim one writer row."""
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import PROJECT_ROOT
 
 from loaders.access import check_passphrase, passphrase_hash, set_passphrase
 from loaders.importer import history, import_file, save_mapping, saved_mapping, undo
 from loaders.columns import ColumnMapping
 from loaders.errors import LoadError
-from store.db import LATEST_VERSION, connect, cursor, layout_version, masked, write_claimed
+from store.db import LATEST_VERSION, SharedStore, connect, cursor, layout_version, masked, write_claimed
 from store.errors import QueryError, StoreBusy
 
 
@@ -210,3 +214,33 @@ def test_two_writers_at_once_conflict_on_the_claim_row(store_url):
         other.close()
         first.close()
         con.close()
+
+
+def history_from_another_process(url: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "loaders", "history", "--db", url], cwd=PROJECT_ROOT,
+                          text=True, capture_output=True, env={**os.environ, "FEEDBACK_LOCK_WAIT": "1"},
+                          timeout=300)
+
+
+@pytest.mark.slow
+def test_the_dashboard_lets_go_of_a_file_between_runs(tmp_path):
+    path = str(tmp_path / "feedback.duckdb")
+    store = SharedStore(path)
+    store.hold()  # a page view is running
+    assert store.connection().execute("SELECT count(*) FROM import_batch").fetchone() == (0,)
+    busy = history_from_another_process(path)
+    assert busy.returncode == 1
+    assert "is open in another program (the dashboard, or an import)" in busy.stderr
+    store.release()  # no page view is running
+    assert history_from_another_process(path).stdout == "no imports yet\n"
+    store.hold()
+    assert store.connection().execute("SELECT count(*) FROM import_batch").fetchone() == (0,)
+    store.release()
+
+
+def test_the_dashboard_keeps_a_lake_open(store_url):
+    store = SharedStore(store_url)
+    store.hold()
+    first = store.connection()
+    store.release()
+    assert (store.connection() is first) is store_url.startswith("ducklake:")
