@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= data/feedback.duckdb
 PORT ?= 8501
 
-.PHONY: run test demo browser bench clean
+.PHONY: run test demo browser office bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,14 @@ browser:
 		else sudo apt-get update -q && sudo apt-get install -y -q chromium fonts-noto-cjk; fi; \
 	fi
 
-test: $(STAMP) browser
+# The slides test renders the PowerPoint deck as an office suite would: Debian's LibreOffice and poppler.
+office:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q libreoffice-impress poppler-utils; \
+		else sudo apt-get update -q && sudo apt-get install -y -q libreoffice-impress poppler-utils; fi; \
+	fi
+
+test: $(STAMP) browser office
 	$(PY) -m pytest
 
 bench: $(STAMP)

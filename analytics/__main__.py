@@ -1,5 +1,6 @@
 """Command line for the dashboard's numbers: `python -m analytics summary --json`, and the monthly
-review as a file: `python -m analytics report --month 2026-10 --out review.html`.
+review as a file: `python -m analytics report --month 2026-10 --out review.html` (or `--format pptx`
+for a PowerPoint deck).
 
 Opens the store read-only, calls the library, and turns our errors into one line on stderr and
 exit code 1.
@@ -44,10 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--sla-hours", type=float, default=24.0, help="complaint resolution SLA in hours (default 24)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
 
-    cmd = commands.add_parser("report", help="the monthly review as one self-contained, masked HTML file")
+    cmd = commands.add_parser("report", help="the monthly review as one self-contained, masked HTML file,"
+                                             " or a PowerPoint deck")
     cmd.add_argument("--month", required=True, help="the month to review, YYYY-MM")
     cmd.add_argument("--db", default=None, help="the DuckDB file (default: env FEEDBACK_DB, else data/feedback.duckdb)")
-    cmd.add_argument("--out", required=True, help="the HTML file to write")
+    cmd.add_argument("--out", required=True, help="the file to write")
+    cmd.add_argument("--format", choices=("html", "pptx"), default="html",
+                     help="html: one self-contained page (default); pptx: one slide per section, native charts")
     cmd.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE, help="the report's language")
     cmd.add_argument("--branch", action="append", default=[], help="only this branch (repeatable)")
     cmd.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
@@ -74,6 +78,7 @@ def _report(args) -> int:
     from analytics.filters import data_range, month_filters, month_of
     from analytics.review import month_review
     from presentation.report import report_html
+    from presentation.slides import review_pptx
 
     filters = Filters(branches=tuple(args.branch), regions=tuple(args.region))
     try:
@@ -82,7 +87,12 @@ def _report(args) -> int:
         try:
             review = month_review(con, args.month, filters)
             first, last = data_range(con)
-            page = report_html(review, args.lang) if review.has_data else None
+            if not review.has_data:
+                page = None
+            elif args.format == "pptx":
+                page = review_pptx(review, args.lang)
+            else:
+                page = report_html(review, args.lang).encode("utf-8")
         finally:
             con.close()
     except FeedbackError as e:
@@ -97,7 +107,7 @@ def _report(args) -> int:
               f" ({covers})", file=sys.stderr)
         return 1
     try:
-        with open(args.out, "w", encoding="utf-8") as out:
+        with open(args.out, "wb") as out:
             out.write(page)
     except OSError as e:
         print(f"error: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)

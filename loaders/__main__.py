@@ -21,7 +21,7 @@ from store.errors import FeedbackError
 EXIT_INVALID = 2
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -72,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
                                                " delete the files no snapshot needs")
     mnt.add_argument("--db", default=None)
 
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except ValidationError as e:

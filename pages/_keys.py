@@ -56,6 +56,7 @@ SENTIMENT_BRANCH_CHART = "sentiment.branch_chart"
 COMPLAINTS_ICEBERG_SHARE = "complaints.iceberg_share"
 REVIEW_MONTH = "review.month"  # the review page's own month picker; the month itself is FILTER_MONTH
 REVIEW_DOWNLOAD = "review.download"
+REVIEW_DOWNLOAD_PPTX = "review.download_pptx"
 
 # Only widget values a page drew can be written by a browser; the access grant is never a widget.
 # Shared: an analyst's unlocked passphrase session (pages/_access.py).

@@ -57,7 +57,8 @@ st.subheader(t("complaints.iceberg_title"))
 left, right = st.columns([1, 2])
 with left:
     share = st.select_slider(t("complaints.iceberg_share"), ICEBERG_SHARES, value=DEFAULT_COMPLAINT_SHARE,
-                             key=keys.COMPLAINTS_ICEBERG_SHARE, format_func=lambda s: fmt_share(s, 0))
+                             key=keys.COMPLAINTS_ICEBERG_SHARE, bind="query-params",
+                             format_func=lambda s: fmt_share(s, 0))
     st.markdown(t("complaints.iceberg_explained"))
     value, detail = findings.repeat_summary(repeat, lang)
     st.metric(t("metric.repeat"), value, border=True)

@@ -27,10 +27,10 @@ st.caption(t("page.period_only", period=chosen.period()))
 left, middle, right = st.columns([2, 2, 2])
 with left:
     against = st.segmented_control(t("csi.against"), AGAINST, key=keys.CSI_AGAINST, default="period",
-                                   required=True, format_func=labels("csi.against"))
+                                   required=True, bind="query-params", format_func=labels("csi.against"))
 if against == "branch" and chosen.options.branches:
     with middle:
-        branch = st.selectbox(t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH)
+        branch = st.selectbox(t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH, bind="query-params")
     other, vs, legend = one_branch(now, branch), branch, branch
 elif against == "company":
     other, vs, legend = company_wide(now), t("csi.company_average"), t("csi.against.company")
@@ -38,7 +38,7 @@ else:
     other, vs, legend = chosen.comparison, chosen.vs(), chosen.vs()
 with right:
     view = st.segmented_control(t("csi.view"), VIEWS, key=keys.CSI_VIEW, default="radar", required=True,
-                                format_func=labels("csi.view"))
+                                bind="query-params", format_func=labels("csi.view"))
 
 # the trend weighs every month as this period does, so its last point is the tile's CSI
 change, trend = load(csi_change_with_trend, now, other, trend_window(now))

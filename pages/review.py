@@ -13,6 +13,7 @@ from pages._common import (
 from pages._filters import choose_month, review_month, selection
 from presentation.formats import fmt_month
 from presentation.report import report_html
+from presentation.slides import review_pptx
 from presentation.story import story
 
 _MARK = {"good": ":green[**▲**]", "bad": ":red[**▼**]"}
@@ -31,7 +32,7 @@ told = story(review, lang)
 
 st.title(told.title)
 st.caption(f"{told.period} · {told.scope}")
-picker, download = st.columns([1, 2], vertical_alignment="bottom")
+picker, download, deck = st.columns([1, 1, 1], vertical_alignment="bottom")
 with picker:
     st.selectbox(t("review.month"), months, index=months.index(month), key=keys.REVIEW_MONTH,
                  format_func=lambda m: fmt_month(m, lang),
@@ -41,6 +42,12 @@ with download:
                        file_name=f"review-{month}-{lang}.html", mime="text/html", key=keys.REVIEW_DOWNLOAD,
                        icon=":material/download:", on_click="ignore", disabled=not review.has_data,
                        help=t("review.download_note"))
+with deck:
+    st.download_button(t("review.download_pptx"), data=lambda: review_pptx(review, lang),
+                       file_name=f"review-{month}-{lang}.pptx", key=keys.REVIEW_DOWNLOAD_PPTX,
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       icon=":material/slideshow:", on_click="ignore", disabled=not review.has_data,
+                       help=t("review.download_pptx_note"))
 
 for section in told.sections:
     st.header(section.title, anchor=section.id, divider="gray")

@@ -24,6 +24,7 @@ now, before = chosen.current, chosen.comparison
 st.title(t("sentiment.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 source = st.segmented_control(t("sentiment.source"), (ALL_SOURCES, *SOURCES), key=keys.SENTIMENT_SOURCE,
+                              bind="query-params",
                               default=ALL_SOURCES, required=True, format_func=labels("source"))
 
 change, trend, by_branch, by_source = load_all(
@@ -65,6 +66,7 @@ branch = selected(branch_event)
 shown = month_filters(now, month) if month else now
 shown = one_branch(shown, branch) if branch else shown
 which = st.segmented_control(t("sentiment.which"), ("negative", "positive"), key=keys.SENTIMENT_WHICH,
+                             bind="query-params",
                              default="negative", required=True, format_func=labels("sentiment.which"))
 st.caption(t("sentiment.verbatims_note", period=fmt_month(month, lang) if month else chosen.period(),
              branch=branch or t("sentiment.all_branches")))

@@ -731,6 +731,10 @@ _REVIEW_TEXT: dict[str, dict[str, str]] = {
         "en": "One file that opens in any browser without a network, charts included; customers' names, e-mails,"
               " phone numbers and ids are masked in it.",
         "zh": "单个文件，无需联网即可在任何浏览器中打开，图表已内嵌；其中客户姓名、邮箱、电话和编号均已遮蔽。"},
+    "review.download_pptx": {"en": "Download the slides (PowerPoint)", "zh": "下载幻灯片（PowerPoint）"},
+    "review.download_pptx_note": {
+        "en": "One slide per section with editable charts and the findings as speaker notes; customers' data masked.",
+        "zh": "每个部分一张幻灯片，图表可编辑，发现写在演讲者备注中；客户信息已遮蔽。"},
     "review.report_title": {"en": "Monthly review: {month}", "zh": "月度回顾：{month}"},
     "review.period": {"en": "{month}, compared with last month ({previous}) and the same month last year ({last_year})",
                       "zh": "{month}，对比上月（{previous}）和去年同月（{last_year}）"},

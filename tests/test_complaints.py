@@ -12,6 +12,7 @@ from analytics.complaints import (
     resolution_change, resolution_stats, rising_causes
 )
 from analytics.filters import FilterError, Filters
+from text import tokens
 from text.causes import derive_causes
 from text.tokens import complaint_tokens
 
@@ -240,14 +241,12 @@ def test_tokens_drop_stopwords():
 
 
 def test_token_sets_cut_each_chinese_run_once_and_match_each_text_alone(monkeypatch):
-    from analytics import complaints
-
     texts = ["手机银行登录不了，一直提示系统错误。请尽快处理。", "手机银行登录不了。",
              "App crashed again. 请尽快处理。", "手机银行登录不了。", None]
     cut_runs = []
-    jieba = complaints._jieba()
+    jieba = tokens._jieba()
     monkeypatch.setattr(jieba, "lcut", lambda run, _lcut=jieba.lcut: cut_runs.append(run) or _lcut(run))
-    sets = complaints.complaint_token_sets(texts)
+    sets = tokens.complaint_token_sets(texts)
     # five texts, four distinct; their Chinese runs: 手机银行登录不了 (3 times), 一直提示系统错误, 请尽快处理 (twice)
     assert sorted(cut_runs) == sorted(["手机银行登录不了", "一直提示系统错误", "请尽快处理"])
     assert sets["手机银行登录不了。"] == {"手机", "银行", "登录", "不了"}

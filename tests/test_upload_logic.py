@@ -322,5 +322,5 @@ def test_the_upload_logic_imports_no_streamlit():
     """presentation/upload.py is tested without a running app, so it stays free of Streamlit."""
     from conftest import PROJECT_ROOT
 
-    source = (PROJECT_ROOT / "pages" / "_upload.py").read_text(encoding="utf-8")
+    source = (PROJECT_ROOT / "presentation" / "upload.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(import streamlit|from streamlit\b)", source, re.M)

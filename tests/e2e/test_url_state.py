@@ -1,0 +1,72 @@
+"""Every control that changes what a page shows is in the link: change each one, copy the URL into
+a fresh browser (no shared session), and the page shows the same thing."""
+from __future__ import annotations
+
+import pytest
+
+from presentation.i18n import translate
+from tests.e2e.conftest import wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+# page → the controls a manager changes there: (widget key = URL parameter, option label to click)
+CONTROLS = {
+    "csi": [("csi.against", "csi.against.company"), ("csi.view", "csi.view.bars")],
+    "sentiment": [("sentiment.source", "source.nps"), ("sentiment.which", "sentiment.which.positive")],
+}
+ACTIVE = '[data-testid="stMainBlockContainer"] [role="radio"][aria-checked="true"]'
+
+
+def main_text(tab) -> str:
+    """What the page says, charts' words included: the same view reads the same."""
+    return tab.locator('[data-testid="stMainBlockContainer"]').inner_text()
+
+
+def active_options(tab) -> list[str]:
+    return sorted(tab.locator(ACTIVE).all_inner_texts())
+
+
+@pytest.mark.parametrize("path", sorted(CONTROLS))
+def test_a_copied_link_reopens_every_choice_of_the_page(app_url, browser, page, path):
+    page.goto(f"{app_url}/{path}?lang=en&month=2026-09")
+    wait_for_app(page)
+    before = main_text(page)
+    for key, label_key in CONTROLS[path]:
+        page.get_by_role("radio", name=translate(label_key, "en"), exact=True).click()
+        wait_for_app(page)
+        assert f"{key}=" in page.url, page.url
+    assert main_text(page) != before  # the choices changed what the page shows
+    shown, chosen = main_text(page), active_options(page)
+
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+    try:
+        reopened = fresh.new_page()
+        reopened.goto(page.url)
+        wait_for_app(reopened)
+        assert active_options(reopened) == chosen
+        assert main_text(reopened) == shown
+    finally:
+        fresh.close()
+
+
+def test_the_iceberg_share_is_in_the_link(app_url, browser, page):
+    page.goto(f"{app_url}/complaints?lang=en&month=2026-09")
+    wait_for_app(page)
+    label = translate("complaints.iceberg_share", "en")
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
+    default = slider.get_attribute("aria-valuetext")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_app(page)
+    moved = slider.get_attribute("aria-valuetext")
+    assert moved != default and "complaints.iceberg_share=" in page.url, page.url
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+    try:
+        reopened = fresh.new_page()
+        reopened.goto(page.url)
+        wait_for_app(reopened)
+        again = reopened.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
+        assert again.get_attribute("aria-valuetext") == moved
+        assert main_text(reopened) == main_text(page)
+    finally:
+        fresh.close()
