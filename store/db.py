@@ -591,10 +591,14 @@ class SharedStore:
     (hold/release around each run) and closes it when none does: an import from the command line
     opens the file between two page views, and the next view opens it again and sees the import. A
     lake is shared by many processes through its catalog, and stays open.
+
+    With env FEEDBACK_READ_ONLY=1 the store is opened read-only: a replica for browsing, which
+    cannot import, undo or record a sign-in.
     """
 
     def __init__(self, target: str) -> None:
         self.target = target
+        self.read_only = os.environ.get("FEEDBACK_READ_ONLY", "").strip() == "1"
         self.stays_open = is_lake(target)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._holders = 0
@@ -615,5 +619,5 @@ class SharedStore:
         """The open store (opened now if no run had it open); its cursors go to the caller's queries."""
         with self._lock:
             if self._con is None:
-                self._con = connect(self.target)
+                self._con = connect(self.target, read_only=self.read_only)
             return self._con

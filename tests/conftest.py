@@ -31,9 +31,19 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "feedback.duckdb"
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption("--store", choices=("file", "lake"), default="file",
+                     help="the store the `con` fixture opens: a DuckDB file, or a DuckLake with its catalog"
+                          " in a throw-away PostgreSQL cluster")
+
+
 @pytest.fixture
-def con(db_path: Path):
-    connection = connect(db_path)
+def con(request, db_path: Path, tmp_path: Path, monkeypatch):
+    if request.config.getoption("--store") == "lake":
+        monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
+        connection = connect(request.getfixturevalue("postgres_cluster").lake_url())
+    else:
+        connection = connect(db_path)
     yield connection
     connection.close()
 

@@ -244,3 +244,20 @@ def test_the_dashboard_keeps_a_lake_open(store_url):
     first = store.connection()
     store.release()
     assert (store.connection() is first) is store_url.startswith("ducklake:")
+
+
+def test_a_browsing_replica_reads_and_cannot_write(store_url, tmp_path, monkeypatch):
+    con = connect(store_url)
+    import_file(con, nps_file(tmp_path))
+    con.close()
+    monkeypatch.setenv("FEEDBACK_READ_ONLY", "1")
+    store = SharedStore(store_url)
+    store.hold()
+    try:
+        browsing = cursor(store.connection())
+        assert browsing.execute("SELECT count(*) FROM nps_response").fetchone() == (3,)
+        with pytest.raises(QueryError, match="the import was rolled back, nothing changed.*read-only"):
+            import_file(browsing, nps_file(tmp_path, "november.csv", rows=4))
+        browsing.close()
+    finally:
+        store.release()
