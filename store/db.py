@@ -587,33 +587,56 @@ class SharedStore:
     """The dashboard's store, shared by its sessions' threads.
 
     A DuckDB file is open in one process at a time when it is open for writing, and then in no other
-    (DuckDB locks the file), so the dashboard keeps a file open only while some script run holds it
-    (hold/release around each run) and closes it when none does: an import from the command line
-    opens the file between two page views, and the next view opens it again and sees the import. A
-    lake is shared by many processes through its catalog, and stays open.
+    (DuckDB locks the file), so the dashboard keeps a file open only while script runs hold it
+    (hold/release around each run), and closes it once none has for IDLE_SECONDS: an import from the
+    command line opens the file in such a pause, and the next view opens it again and sees the
+    import. The pause spares a reader clicking through pages an open per click. A lake is shared by
+    many processes through its catalog, and stays open.
 
     With env FEEDBACK_READ_ONLY=1 the store is opened read-only: a replica for browsing, which
     cannot import, undo or record a sign-in.
     """
 
-    def __init__(self, target: str) -> None:
+    IDLE_SECONDS = 2.0
+
+    def __init__(self, target: str, *, idle_seconds: float | None = None) -> None:
         self.target = target
         self.read_only = os.environ.get("FEEDBACK_READ_ONLY", "").strip() == "1"
         self.stays_open = is_lake(target)
+        self.idle_seconds = self.IDLE_SECONDS if idle_seconds is None else idle_seconds
         self._con: duckdb.DuckDBPyConnection | None = None
         self._holders = 0
+        self._closing: threading.Timer | None = None
         self._lock = threading.Lock()
 
     def hold(self) -> None:
         with self._lock:
             self._holders += 1
+            if self._closing is not None:
+                self._closing.cancel()
+                self._closing = None
 
     def release(self) -> None:
         with self._lock:
             self._holders = max(self._holders - 1, 0)
-            if not self._holders and not self.stays_open and self._con is not None:
-                self._con.close()
-                self._con = None
+            if self._holders or self.stays_open or self._con is None:
+                return
+            if self.idle_seconds <= 0:
+                self._close()
+            else:
+                self._closing = threading.Timer(self.idle_seconds, self._close_if_idle)
+                self._closing.daemon = True
+                self._closing.start()
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            if not self._holders:
+                self._close()
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The open store (opened now if no run had it open); its cursors go to the caller's queries."""

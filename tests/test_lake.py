@@ -225,13 +225,13 @@ def history_from_another_process(url: str) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 def test_the_dashboard_lets_go_of_a_file_between_runs(tmp_path):
     path = str(tmp_path / "feedback.duckdb")
-    store = SharedStore(path)
+    store = SharedStore(path, idle_seconds=0.5)
     store.hold()  # a page view is running
     assert store.connection().execute("SELECT count(*) FROM import_batch").fetchone() == (0,)
     busy = history_from_another_process(path)
     assert busy.returncode == 1
     assert "is open in another program (the dashboard, or an import)" in busy.stderr
-    store.release()  # no page view is running
+    store.release()  # no page view is running: the file is let go of after half a second
     assert history_from_another_process(path).stdout == "no imports yet\n"
     store.hold()
     assert store.connection().execute("SELECT count(*) FROM import_batch").fetchone() == (0,)
@@ -239,7 +239,7 @@ def test_the_dashboard_lets_go_of_a_file_between_runs(tmp_path):
 
 
 def test_the_dashboard_keeps_a_lake_open(store_url):
-    store = SharedStore(store_url)
+    store = SharedStore(store_url, idle_seconds=0)
     store.hold()
     first = store.connection()
     store.release()
