@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 
 from store.db import (
-    _extension_file, connect, is_lake, masked, quote_identifier, quote_literal, transaction
+    extension_file, connect, is_lake, masked, quote_identifier, quote_literal, transaction
 )
 from store.errors import QueryError
 
@@ -63,7 +63,7 @@ def _attach_source(con: duckdb.DuckDBPyConnection, source: str) -> None:
     try:
         if is_lake(source):
             for name in ("ducklake", "postgres_scanner"):
-                con.execute(f"LOAD {quote_literal(str(_extension_file(name)))}")
+                con.execute(f"LOAD {quote_literal(str(extension_file(name)))}")
         con.execute(f"ATTACH {quote_literal(source)} AS source (READ_ONLY)")
     except duckdb.Error as e:
         raise QueryError(masked(f"could not open the source {source}: {e}")) from e

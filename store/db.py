@@ -1,8 +1,9 @@
-"""The one way to open the store, its schema, and identifier quoting.
+"""The one way to open the store, its layout's upgrades, one writer at a time, and identifier quoting.
 
-A DuckDB file by default (data/feedback.duckdb, or env FEEDBACK_DB). A `ducklake:` path opens a
-DuckLake catalog instead, with the extension loaded from its PyPI package, since nothing may be
-downloaded at run time. Nothing else in the code base knows which store it talks to.
+A DuckDB file by default (data/feedback.duckdb, or env FEEDBACK_DB). A `ducklake:` URL opens a
+DuckLake instead, its catalog a DuckDB file or a PostgreSQL database (ducklake:postgres:dbname=…),
+with the extensions loaded from their PyPI packages, since nothing may be downloaded at run time.
+Nothing else in the code base knows which store it talks to.
 """
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ _EXTENSION_PACKAGES = {"ducklake": duckdb_extension_ducklake,
                        "postgres_scanner": duckdb_extension_postgres_scanner}
 
 
-def _extension_file(name: str) -> Path:
+def extension_file(name: str) -> Path:
     package_dir = Path(_EXTENSION_PACKAGES[name].__file__).parent
     found = sorted(package_dir.glob(f"extensions/v{duckdb.__version__}/{name}.duckdb_extension"))
     if not found:
@@ -81,10 +82,13 @@ def _extension_directory() -> str:
     place = folder / f"v{duckdb.__version__}" / platform
     place.mkdir(parents=True, exist_ok=True)
     for name in _EXTENSION_PACKAGES:
-        link, target = place / f"{name}.duckdb_extension", _extension_file(name)
+        link, target = place / f"{name}.duckdb_extension", extension_file(name)
         if not (link.is_symlink() and link.resolve() == target.resolve()):
-            link.unlink(missing_ok=True)
-            link.symlink_to(target)
+            # made aside and renamed into place: another process may be doing the same
+            aside = place / f".{name}.{os.getpid()}.{threading.get_ident()}"
+            aside.unlink(missing_ok=True)
+            aside.symlink_to(target)
+            os.replace(aside, link)
     return str(folder)
 
 
