@@ -27,7 +27,7 @@ from presentation.masking import ID_COLUMNS, mask_id, mask_text
 from presentation.upload import plain
 from store.db import SharedStore, data_version, default_db_path
 from store.db import cursor as store_cursor
-from store.errors import FeedbackError
+from store.errors import FeedbackError, StoreBusy
 
 LANGUAGE_KEY = keys.LANGUAGE
 IMPORTS_PAGE = "pages/imports.py"
@@ -148,13 +148,14 @@ def load_all(*calls: Call) -> list:
     A month's query reads one or two of DuckDB's row groups and so keeps one core busy: a page's
     independent figures, asked for together, use both cores the first time they are computed.
     """
-    store, version = default_db_path(), current_version()
+    store = default_db_path()
 
     def run(one: Call):
         name = f"{one.function.__module__}.{one.function.__name__}"
         return _cached(store, version, name, one.args, one.kwargs)
 
     try:
+        version = current_version()
         if len(calls) == 1:
             return [run(calls[0])]
         context = get_script_run_ctx()
@@ -165,6 +166,9 @@ def load_all(*calls: Call) -> list:
 
         with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
             return list(pool.map(run, calls))
+    except StoreBusy:  # another program (an import) holds a DuckDB file: a notice, not an error
+        st.info(t("error.busy"), icon=":material/hourglass_top:")
+        st.stop()
     except FeedbackError as e:
         st.error(t("error.query", message=str(e)))
         st.stop()

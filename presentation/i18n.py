@@ -294,6 +294,8 @@ _VIEWS_TEXT: dict[str, dict[str, str]] = {
     "page.period": {"en": "{period}, compared with {vs}", "zh": "{period}，对比{vs}"},
     "page.period_only": {"en": "{period}", "zh": "{period}"},
     "error.query": {"en": "The data could not be read: {message}", "zh": "无法读取数据：{message}"},
+    "error.busy": {"en": "An import is finishing; the page shows it in a moment: reload then.",
+                   "zh": "正在完成一次导入，稍后即可显示：请稍后刷新本页。"},
     # the sidebar
     "filters.title": {"en": "Filters", "zh": "筛选"},
     "filters.period": {"en": "Month", "zh": "月份"},

@@ -220,8 +220,8 @@ def _open_file(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
             if "could not set lock" not in str(e).lower():
                 raise
             if time.monotonic() > deadline:
-                raise QueryError(f"{target} is open in another program (the dashboard, or an import):"
-                                 " try again when it has finished") from e
+                raise StoreBusy(f"{target} is open in another program (the dashboard, or an import):"
+                                " try again when it has finished") from e
         time.sleep(pause)
         pause = min(pause * 2, 1.0)
 

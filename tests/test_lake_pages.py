@@ -1,6 +1,9 @@
 """Every page of the dashboard on a lake shows what it shows on the DuckDB file it was migrated from."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from conftest import PROJECT_ROOT, TEST_DATA
 from streamlit.testing.v1 import AppTest
@@ -44,3 +47,31 @@ def shown(store: str, page: str, monkeypatch) -> tuple:
 def test_a_page_on_a_lake_shows_what_it_shows_on_the_file(two_stores, page, monkeypatch):
     source, lake = two_stores
     assert shown(lake, page, monkeypatch) == shown(source, page, monkeypatch)
+
+
+HOLDER = """
+import sys, time
+from store.db import connect
+con = connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def test_a_page_says_an_import_is_finishing_while_another_program_holds_the_file(tmp_path, monkeypatch):
+    path = str(tmp_path / "feedback.duckdb")
+    connect(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, path], cwd=PROJECT_ROOT, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        monkeypatch.setenv("FEEDBACK_DB", path)
+        monkeypatch.setenv("FEEDBACK_LOCK_WAIT", "1")
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [i.value for i in at.info] == ["An import is finishing; the page shows it in a moment: reload then."]
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
