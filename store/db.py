@@ -162,7 +162,13 @@ def _open_lake(target: str, *, read_only: bool, create: bool) -> duckdb.DuckDBPy
         if not create:
             raise QueryError(f"no lake at {masked(target)}: check the URL, or create it with"
                              " `python -m loaders demo` or an import")
-        _create_lake(target, directory)
+        try:
+            _create_lake(target, directory)
+        except duckdb.Error:
+            # replicas started together on a new catalog: one creates it, the others find it made
+            time.sleep(1.0)
+            if not _lake_exists(target, directory):
+                raise
     _known_lakes.add(target)
     return duckdb.connect(target, read_only=read_only, config=_lake_config(directory))
 
@@ -343,8 +349,8 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
                         step(con)
                 con.execute("INSERT INTO store_version VALUES (?, now()::TIMESTAMP)", [LATEST_VERSION])
             return
-        except QueryError:
-            if attempt == UPGRADE_ATTEMPTS:
+        except QueryError as e:
+            if attempt == UPGRADE_ATTEMPTS or not _is_conflict(e.__cause__):
                 raise
             # another process upgrading at the same moment: give it time to commit, then look again
             time.sleep(0.2 * attempt)

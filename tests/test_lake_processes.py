@@ -150,3 +150,19 @@ def test_one_file_imported_twice_at_once_lands_once(store_url, tmp_path):
     refused = next(r for r in results if r.returncode == 1)
     assert any(reason in refused.stderr for reason in REFUSED[:2]), refused.stderr
     assert whole_batches(store_url) == [("october.csv", 20_000, 20_000)]
+
+
+def test_replicas_started_together_on_a_new_lake_make_it_once(postgres_cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
+    url = postgres_cluster.lake_url()
+    processes = [subprocess.Popen([sys.executable, "-m", "loaders", "history", "--db", url], cwd=PROJECT_ROOT,
+                                  text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    outputs = [process.communicate(timeout=600) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    assert [out for out, _ in outputs] == ["no imports yet\n"] * 3
+    con = connect(url, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM store_version").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM store_claim").fetchone() == (1,)
+    finally:
+        con.close()
