@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,9 @@ class PageSpec:
     icon: str
     url_path: str
 
+
+# A picture of our own: a material icon as favicon is fetched from Google's font servers on every load.
+FAVICON = str(Path(__file__).resolve().parent / "presentation" / "static" / "favicon.png")
 
 # The order is the sidebar's order; the first page opens by default.
 PAGES = (
@@ -38,7 +42,7 @@ def run() -> None:
 
     language_switch()
     presentation_switch()
-    st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
+    st.set_page_config(page_title=t("app.title"), page_icon=FAVICON, layout="wide")
     pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                      default=(i == 0)) for i, spec in enumerate(PAGES)]
     with routed(), store_held():

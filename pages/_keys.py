@@ -57,6 +57,9 @@ COMPLAINTS_ICEBERG_SHARE = "complaints.iceberg_share"
 REVIEW_MONTH = "review.month"  # the review page's own month picker; the month itself is FILTER_MONTH
 REVIEW_DOWNLOAD = "review.download"
 REVIEW_DOWNLOAD_PPTX = "review.download_pptx"
+REVIEW_SLIDE = "slide"  # presentation mode: the section on screen, 1-based, in the URL
+REVIEW_SLIDE_BACK = "review.slide_back"
+REVIEW_SLIDE_NEXT = "review.slide_next"
 
 # Only widget values a page drew can be written by a browser; the access grant is never a widget.
 # Shared: an analyst's unlocked passphrase session (pages/_access.py).

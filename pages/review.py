@@ -8,7 +8,7 @@ from analytics.filters import months_between
 from analytics.review import month_review
 from pages import _keys as keys
 from pages._common import (
-    language, load, require_router, show_change, show_chart, show_findings, show_quote, t
+    language, load, presenting, require_router, show_change, show_chart, show_findings, show_quote, t
 )
 from pages._filters import choose_month, review_month, selection
 from presentation.formats import fmt_month
@@ -30,26 +30,38 @@ if st.session_state.get(keys.REVIEW_MONTH) != month:  # the sidebar moved the mo
 review = load(month_review, month, chosen.current)
 told = story(review, lang)
 
-st.title(told.title)
-st.caption(f"{told.period} · {told.scope}")
-picker, download, deck = st.columns([1, 1, 1], vertical_alignment="bottom")
-with picker:
-    st.selectbox(t("review.month"), months, index=months.index(month), key=keys.REVIEW_MONTH,
-                 format_func=lambda m: fmt_month(m, lang),
-                 on_change=lambda: choose_month(st.session_state[keys.REVIEW_MONTH]))
-with download:
-    st.download_button(t("review.download"), data=lambda: report_html(review, lang).encode(),
-                       file_name=f"review-{month}-{lang}.html", mime="text/html", key=keys.REVIEW_DOWNLOAD,
-                       icon=":material/download:", on_click="ignore", disabled=not review.has_data,
-                       help=t("review.download_note"))
-with deck:
-    st.download_button(t("review.download_pptx"), data=lambda: review_pptx(review, lang),
-                       file_name=f"review-{month}-{lang}.pptx", key=keys.REVIEW_DOWNLOAD_PPTX,
-                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       icon=":material/slideshow:", on_click="ignore", disabled=not review.has_data,
-                       help=t("review.download_pptx_note"))
+if presenting():  # on the shared screen the sections are the slides; what they cover in one line
+    st.caption(f"{told.title} · {told.period} · {told.scope}")
+else:
+    st.title(told.title)
+    st.caption(f"{told.period} · {told.scope}")
+    picker, download, deck = st.columns([1, 1, 1], vertical_alignment="bottom")
+    with picker:
+        st.selectbox(t("review.month"), months, index=months.index(month), key=keys.REVIEW_MONTH,
+                     format_func=lambda m: fmt_month(m, lang),
+                     on_change=lambda: choose_month(st.session_state[keys.REVIEW_MONTH]))
+    with download:
+        st.download_button(t("review.download"), data=lambda: report_html(review, lang).encode(),
+                           file_name=f"review-{month}-{lang}.html", mime="text/html", key=keys.REVIEW_DOWNLOAD,
+                           icon=":material/download:", on_click="ignore", disabled=not review.has_data,
+                           help=t("review.download_note"))
+    with deck:
+        st.download_button(t("review.download_pptx"), data=lambda: review_pptx(review, lang),
+                           file_name=f"review-{month}-{lang}.pptx", key=keys.REVIEW_DOWNLOAD_PPTX,
+                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                           icon=":material/slideshow:", on_click="ignore", disabled=not review.has_data,
+                           help=t("review.download_pptx_note"))
 
-for section in told.sections:
+SLIDES_CSS = """
+html:root { font-size: 24px; }
+[data-testid="stCaptionContainer"], [data-testid="stMetricDelta"] { font-size: 1rem; }
+[data-testid="stMainBlockContainer"] button p { font-size: 1rem !important; }
+[data-testid="stMetricValue"] { font-size: 64px; }
+[data-testid="stMainBlockContainer"] { padding-top: 24px; }
+"""
+
+
+def draw(section) -> None:
     st.header(section.title, anchor=section.id, divider="gray")
     if section.tiles:
         for column, tile in zip(st.columns(len(section.tiles)), section.tiles):
@@ -74,3 +86,27 @@ for section in told.sections:
                 show_quote(quote.label, quote.text, quote.meta, quote.customer_id, quote.sentiment)
     for note in section.notes:
         st.caption(note)
+
+
+if presenting():
+    # the shared screen: one section a screen, ← and → (or the buttons) move, the marker shows where
+    st.html(f"<style>{SLIDES_CSS}</style>")
+    count = len(told.sections)
+
+    def move(step: int) -> None:
+        st.session_state[keys.REVIEW_SLIDE] = min(max(st.session_state[keys.REVIEW_SLIDE] + step, 1), count)
+
+    back, marker, forward = st.columns([1, 4, 1], vertical_alignment="center")
+    with marker:
+        shown = st.pagination(count, key=keys.REVIEW_SLIDE, bind="query-params", max_visible_pages=count,
+                              width="stretch")
+    with back:
+        st.button(t("review.slide_back"), key=keys.REVIEW_SLIDE_BACK, on_click=move, args=(-1,), shortcut="Left",
+                  icon=":material/arrow_back:", disabled=shown == 1)
+    with forward:
+        st.button(t("review.slide_next"), key=keys.REVIEW_SLIDE_NEXT, on_click=move, args=(1,), shortcut="Right",
+                  icon=":material/arrow_forward:", disabled=shown == count)
+    draw(told.sections[shown - 1])
+else:
+    for section in told.sections:
+        draw(section)

@@ -737,6 +737,8 @@ _REVIEW_TEXT: dict[str, dict[str, str]] = {
     "review.download_pptx_note": {
         "en": "One slide per section with editable charts and the findings as speaker notes; customers' data masked.",
         "zh": "每个部分一张幻灯片，图表可编辑，发现写在演讲者备注中；客户信息已遮蔽。"},
+    "review.slide_back": {"en": "Back", "zh": "上一页"},
+    "review.slide_next": {"en": "Next", "zh": "下一页"},
     "review.report_title": {"en": "Monthly review: {month}", "zh": "月度回顾：{month}"},
     "review.period": {"en": "{month}, compared with last month ({previous}) and the same month last year ({last_year})",
                       "zh": "{month}，对比上月（{previous}）和去年同月（{last_year}）"},

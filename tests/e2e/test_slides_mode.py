@@ -1,0 +1,65 @@
+"""The review on the shared screen: one section a screen at 1920×1080, ← and → move between them,
+the link keeps the slide, words large enough for the back of the room, customers' data masked."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analytics.review import SECTIONS
+from presentation.i18n import translate
+from tests.e2e.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"1[3-9]\d{9}")
+SIZES = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const px = el => parseFloat(getComputedStyle(el).fontSize);
+  const body = [...main.querySelectorAll('[data-testid="stMarkdownContainer"] p')].map(px);
+  const numbers = [...main.querySelectorAll('[data-testid="stMetricValue"]')].map(px);
+  return {body: Math.min(...body), numbers: numbers.length ? Math.min(...numbers) : null};
+}"""
+
+
+def headers(tab) -> list[str]:
+    return tab.locator('[data-testid="stMainBlockContainer"] h2').all_inner_texts()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_one_section_a_screen_moved_by_the_arrow_keys(app_url, browser, language):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{app_url}/review?present=1&lang={language}&month=2026-10")
+        wait_for_app(tab)
+        for number, section in enumerate(SECTIONS, 1):
+            assert headers(tab) == [translate(f"review.section.{section}", language)]
+            text = tab.locator('[data-testid="stMainBlockContainer"]').inner_text()
+            assert not EMAIL.search(text) and not PHONE.search(text)
+            sizes = tab.evaluate(SIZES)
+            assert sizes["body"] >= 24, sizes
+            if section == "headlines":
+                assert sizes["numbers"] >= 64, sizes
+            screenshot(tab, f"slides-{language}-{number}", width=1920)
+            tab.keyboard.press("ArrowRight")
+            wait_for_app(tab)
+        assert "slide=8" in tab.url  # the last one stays
+        tab.keyboard.press("ArrowLeft")
+        wait_for_app(tab)
+        assert "slide=7" in tab.url
+        assert headers(tab) == [translate(f"review.section.{SECTIONS[6]}", language)]
+    finally:
+        context.close()
+
+
+def test_a_copied_link_reopens_the_slide(app_url, browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{app_url}/review?present=1&lang=en&month=2026-10&slide=4")
+        wait_for_app(tab)
+        assert headers(tab) == [translate("review.section.nps", "en")]
+    finally:
+        context.close()
