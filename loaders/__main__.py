@@ -1,7 +1,9 @@
 """Command line of the loaders: demo, import, history, undo, templates, set-passphrase, migrate, maintain.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
-into a readable message and a non-zero exit code.
+into a readable message and a non-zero exit code. Like app.py and `python -m analytics`, it is an
+entry on top of every layer: it words the rows' problems with the upload page's own renderer
+(presentation.problems), in English or Chinese.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ import time
 from pathlib import Path
 
 from loaders.errors import ValidationError
+from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from presentation.problems import problem_lines, refusal
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
 
@@ -44,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--progress", action="store_true",
                      help="print each step (reading, validating, scoring sentiment, writing) to stderr"
                           " with the seconds elapsed, for a large file")
+    imp.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE,
+                     help="the language of the rows' problems")
 
     hist = commands.add_parser("history", help="list imported batches")
     hist.add_argument("--db", default=None)
@@ -80,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except ValidationError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {refusal(e, getattr(args, 'lang', DEFAULT_LANGUAGE))}", file=sys.stderr)
         return EXIT_INVALID
     except FeedbackError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -130,9 +136,9 @@ def cmd_import(args) -> int:
     print(f"imported {result.kind}: {result.rows_accepted} rows{extra} from {result.file_name}{where}"
           f" as batch {result.batch_id}")
     if result.rows_rejected:
-        print(f"skipped {result.rows_rejected} invalid rows (recorded with the batch):")
-        for problem in result.skipped[:50]:
-            print("  " + problem.describe())
+        print(translate("problems.skipped", args.lang, rows=f"{result.rows_rejected:,}"))
+        for line in problem_lines(result.skipped, result.skipped_problems, args.lang):
+            print("  " + line)
     return 0
 
 

@@ -16,46 +16,47 @@ class UnknownKindError(LoadError):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One bad cell: where it is, what it holds, and how to fix it."""
+    """One bad cell: where it is, what it holds, what is wrong and what to do, as codes with values.
+
+    `values` hold what the words need (a scale's ends, a field's name) as language-free text;
+    presentation/problems.py renders the problem and the fix in the reader's language from the
+    translation files (keys `problem.<code>` and `fix.<fix_code>`).
+    """
 
     file: str
     sheet: str | None
     row: int | None  # the row number as the analyst sees it in the spreadsheet (header = 1)
     column: str | None
     value: str | None
-    problem: str
-    fix: str
-
-    def describe(self) -> str:
-        where = [self.file]
-        if self.sheet:
-            where.append(f"sheet '{self.sheet}'")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        value = "" if self.value is None else f" (value {self.value!r})"
-        return f"{', '.join(where)}: {self.problem}{value}. {self.fix}"
+    code: str       # what is wrong, e.g. outside_scale
+    fix_code: str   # what to do, e.g. score_range
+    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class ValidationError(FeedbackError):
-    """Rows of a file break the spreadsheet contract; nothing was imported."""
+    """Rows of a file break the spreadsheet contract; nothing was imported.
+
+    `problems` holds the first problems found (validate.PROBLEM_DETAIL_LIMIT); `problem_count` is
+    how many there are in all.
+    """
 
     problems: list[RowProblem] = field(default_factory=list)
     rows_total: int = 0
     rows_invalid: int = 0
+    problem_count: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.problem_count is None:
+            self.problem_count = len(self.problems)
 
     def __str__(self) -> str:
-        shown = self.problems[:50]
-        if self.rows_invalid >= self.rows_total:
-            head = (f"all {self.rows_total} rows are invalid; nothing was imported."
-                    " Fix them and import again.")
-        else:
-            head = (f"{self.rows_invalid} of {self.rows_total} rows are invalid; nothing was imported."
-                    " Fix them and import again, or import the valid rows with --skip-invalid.")
-        lines = [head]
-        lines += ["  " + p.describe() for p in shown]
-        if len(self.problems) > len(shown):
-            lines.append(f"  ... and {len(self.problems) - len(shown)} more problems")
-        return "\n".join(lines)
+        # For logs and tracebacks; the CLI and the upload page render the problems in words.
+        first = ""
+        if self.problems:
+            p = self.problems[0]
+            values = ", ".join(f"{k}={v}" for k, v in p.values.items())
+            first = (f"; first: {p.file} row {p.row} column {p.column!r}: {p.code}/{p.fix_code}"
+                     + (f" ({values})" if values else ""))
+        return (f"{self.rows_invalid} of {self.rows_total} rows are invalid ({self.problem_count} problems)"
+                f"{first}")

@@ -57,7 +57,8 @@ class ImportResult:
     rows_rejected: int
     ratings: int = 0
     texts_scored: int = 0
-    skipped: tuple[RowProblem, ...] = field(default_factory=tuple)
+    skipped: tuple[RowProblem, ...] = field(default_factory=tuple)   # the first skipped problems
+    skipped_problems: int = 0                                          # how many in all
 
 
 def _no_progress(_fraction: float, _message: str) -> None:
@@ -179,10 +180,8 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     _refuse_duplicate(con, source)
     progress(0.25, "validating")
     report = check(con, prepared)
-    if report.rows_invalid and not skip_invalid:
-        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid)
-    if report.rows_valid == 0:
-        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid)
+    if (report.rows_invalid and not skip_invalid) or report.rows_valid == 0:
+        raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid, report.problem_count)
     if report.rows_invalid:
         # Skipped rows leave the staged rows here, so every writer below takes all that is left.
         con.execute(f"DELETE FROM {STAGED_ROWS} WHERE row_no IN (SELECT row_no FROM {STAGED_PROBLEMS})")
@@ -216,7 +215,8 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     progress(1.0, "done")
     skipped = report.problems if report.rows_invalid else ()
     return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid,
-                        report.rows_invalid, ratings, texts_scored, tuple(skipped))
+                        report.rows_invalid, ratings, texts_scored, tuple(skipped),
+                        report.problem_count if report.rows_invalid else 0)
 
 
 def _now() -> dt.datetime:
@@ -236,10 +236,10 @@ def _refuse_duplicate(con, source: SourceTable) -> None:
 
 def _rejected_json(con, source: SourceTable) -> str:
     rows = con.execute(
-        f"SELECT row_no, column_name, value, problem, fix FROM {STAGED_PROBLEMS}"
+        f"SELECT row_no, column_name, value, problem, fix, vals FROM {STAGED_PROBLEMS}"
         f" ORDER BY row_no LIMIT {REJECTED_KEPT}").fetchall()
-    return json.dumps([{"row": r[0], "column": r[1], "value": r[2], "problem": r[3], "fix": r[4]}
-                       for r in rows], ensure_ascii=False)
+    return json.dumps([{"row": r[0], "column": r[1], "value": r[2], "code": r[3], "fix_code": r[4],
+                        "values": json.loads(r[5])} for r in rows], ensure_ascii=False)
 
 
 def _score_sentiment(con, kind: str) -> int:
@@ -437,11 +437,21 @@ def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
     return batch_id, kind, source_file, rows
 
 
-def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame:
-    """The rows a batch skipped (imported with skip-invalid): row, column, value, problem, fix."""
-    row = con.execute("SELECT rejected_json FROM import_batch WHERE id = ?", [batch_id]).fetchone()
-    records = json.loads(row[0]) if row and row[0] else []
-    return pd.DataFrame(records, columns=["row", "column", "value", "problem", "fix"])
+def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[RowProblem, ...]:
+    """The problems of the rows a batch skipped (imported with skip-invalid).
+
+    Batches recorded before problems were codes hold English sentences; they come back with the
+    codes 'recorded', whose words are those sentences as written.
+    """
+    row = con.execute("SELECT rejected_json, source_file, source_sheet FROM import_batch WHERE id = ?",
+                      [batch_id]).fetchone()
+    if not row or not row[0]:
+        return ()
+    return tuple(
+        RowProblem(row[1], row[2], r["row"], r["column"], r["value"], r["code"], r["fix_code"], r["values"])
+        if "code" in r else RowProblem(row[1], row[2], r["row"], r["column"], r["value"], "recorded", "recorded",
+                                       {"problem": r["problem"], "fix": r["fix"]})
+        for r in json.loads(row[0]))
 
 
 # --- preview ---------------------------------------------------------------------------------

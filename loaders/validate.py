@@ -2,10 +2,12 @@
 
 `stage()` turns a SourceTable and its mapping into two temporary tables on the given
 connection: `staged_rows` (one typed row per spreadsheet row) and `staged_problems` (one row per
-bad cell: row, column, value, problem, fix). Set-based, so a million rows cost seconds.
+bad cell: row, column, value, the problem's and the fix's codes and their values). Set-based, so a million rows cost
+seconds. A problem is data, not words: presentation/problems.py renders it in the reader's language.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -100,10 +102,10 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
     sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_ROWS} AS SELECT {', '.join(typed)} FROM {STAGED_SOURCE}"
     con.execute(sql, _used(params, sql))
 
-    checks: list[tuple[str, str, str, str]] = []   # (condition, column, problem, fix)
+    checks: list[tuple[str, str, str, str, dict[str, str]]] = []   # (condition, column, problem, fix, values)
 
-    def add(condition: str, column: str, problem: str, fix: str) -> None:
-        checks.append((condition, column, problem, fix))
+    def add(condition: str, column: str, problem: str, fix: str, **values: str) -> None:
+        checks.append((condition, column, problem, fix, values))
 
     for f in fields:
         column = mapping.fields.get(f.name)
@@ -113,40 +115,35 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
         if f.required:
             # A cell of spaces is empty text, but an unreadable date or number is reported as such.
             empty = f"{f.name} IS NULL" if f.kind == "text" else f"{f.name} IS NULL AND NOT ({unread})"
-            add(empty, column, "is empty", f"Fill in the {f.label_en}.")
+            add(empty, column, "empty", "fill_in", kind=mapping.kind, field=f.name)
         if f.kind == "datetime":
-            add(unread, column, "is not a date",
-                "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15).")
-            add(f"{f.name} > now()::TIMESTAMP + INTERVAL {FUTURE_TOLERANCE_DAYS} DAY", column,
-                "is in the future", "Check the year and month of this date.")
+            add(unread, column, "not_date", "date")
+            add(f"{f.name} > now()::TIMESTAMP + INTERVAL {FUTURE_TOLERANCE_DAYS} DAY", column, "future", "future")
         elif f.kind in ("number", "integer"):
-            add(unread, column, "is not a number",
-                "Enter a number." if f.required else "Enter a number, or leave the cell blank.")
+            add(unread, column, "not_number", "number" if f.required else "number_or_blank")
             low, high = f.low, f.high
             if f.name == "overall_satisfaction" and mapping.overall_scale:
                 low, high = mapping.overall_scale
             if low is not None and high is not None:
-                add(f"{f.name} < {float(low)} OR {f.name} > {float(high)}", column,
-                    f"is outside the scale {low:g}-{high:g}",
-                    f"Use a value from {low:g} to {high:g}, or correct the scale in the mapping.")
+                add(f"{f.name} < {float(low)} OR {f.name} > {float(high)}", column, "outside_scale",
+                    "value_range", low=f"{low:g}", high=f"{high:g}")
             if f.kind == "integer":
-                add(f"{f.name} <> round({f.name})", column, "is not a whole number", "Use a whole number.")
+                add(f"{f.name} <> round({f.name})", column, "not_whole", "whole")
         elif f.kind == "boolean":
-            add(unread, column, "is not yes or no", "Write Yes or No (是/否).")
+            add(unread, column, "not_yes_no", "yes_no")
         elif f.kind == "better":
-            add(unread, column, "is not higher or lower",
-                "Write 'higher' if a larger number is better, 'lower' if a smaller one is.")
+            add(unread, column, "not_better", "better")
 
     for i, rating in enumerate(mapping.ratings):
         value = f"rating_{i}"
-        add(f"filled_rating_{i} AND {value} IS NULL", rating.column, "is not a number",
-            "Enter a score, or leave the cell blank when the question was not answered.")
-        na = "" if rating.na_code is None else f" AND {value} <> {float(rating.na_code)}"
-        na_note = "" if rating.na_code is None else f" ({rating.na_code:g} = not applicable)"
-        add(f"({value} < {float(rating.scale_min)} OR {value} > {float(rating.scale_max)}){na}",
-            rating.column, f"is outside the scale {rating.scale_min:g}-{rating.scale_max:g}{na_note}",
-            f"Use a score from {rating.scale_min:g} to {rating.scale_max:g}, or correct the"
-            " item's scale / not-applicable code in the mapping.")
+        add(f"filled_rating_{i} AND {value} IS NULL", rating.column, "not_number", "score_or_blank")
+        outside = f"({value} < {float(rating.scale_min)} OR {value} > {float(rating.scale_max)})"
+        scale = {"low": f"{rating.scale_min:g}", "high": f"{rating.scale_max:g}"}
+        if rating.na_code is None:
+            add(outside, rating.column, "outside_scale", "score_range", **scale)
+        else:
+            add(f"{outside} AND {value} <> {float(rating.na_code)}", rating.column, "outside_scale_na",
+                "score_range", na=f"{rating.na_code:g}", **scale)
 
     for id_field in ("respondent_id", "complaint_ref"):
         column = mapping.fields.get(id_field)
@@ -154,38 +151,38 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             add(f"row_no IN (SELECT row_no FROM (SELECT row_no, {id_field},"
                 f" min(row_no) OVER (PARTITION BY {id_field}) AS first_row FROM {STAGED_ROWS})"
                 f" WHERE {id_field} IS NOT NULL AND row_no <> first_row)",
-                column, "repeats an ID used earlier in the file",
-                "Give every row its own ID, or remove the duplicated row.")
+                column, "repeated_id", "repeated_id")
     if mapping.kind == "complaints" and "resolved_at" in mapping.fields:
-        add("resolved_at < received_at", mapping.fields["resolved_at"],
-            "is before the complaint was received", "Check both dates; resolution comes after receipt.")
+        add("resolved_at < received_at", mapping.fields["resolved_at"], "resolved_before",
+            "resolved_before")
     if mapping.kind == "standards" and "actual_rule" in mapping.fields:
         add("actual_rule IS NOT NULL AND actual_rule NOT IN ("
             + ", ".join("'" + rule + "'" for rule in ACTUAL_RULES) + ")",
-            mapping.fields["actual_rule"], "is not a rule the dashboard knows",
-            "Use one of: " + ", ".join(ACTUAL_RULES) + " — or give the Actual as a number.")
+            mapping.fields["actual_rule"], "unknown_rule", "rule", rules=", ".join(ACTUAL_RULES))
     if mapping.kind == "management_survey":
         add("(score < COALESCE(scale_min, 1) OR score > COALESCE(scale_max, 7))",
-            mapping.fields.get("score", "score"), "is outside the item's scale",
-            "Use a score within Scale min-Scale max (default 1-7).")
+            mapping.fields.get("score", "score"), "outside_item_scale",
+            "item_scale")
 
     _materialise_problems(con, checks)
     return _report(con, source)
 
 
-def _materialise_problems(con, checks: list[tuple[str, str, str, str]]) -> None:
-    """staged_problems(row_no, column_name, value, problem, fix), values from the source's text."""
+def _materialise_problems(con, checks: list[tuple[str, str, str, str, dict[str, str]]]) -> None:
+    """staged_problems(row_no, column_name, value, problem, fix, vals): the cell's text from the source,
+    the problem's and the fix's codes, and their values as a JSON object."""
     flagged = " UNION ALL ".join(f"SELECT row_no, {k} AS check_no FROM {STAGED_ROWS} WHERE {condition}"
                                  for k, (condition, *_rest) in enumerate(checks))
     if not flagged:
         flagged = "SELECT NULL::BIGINT AS row_no, NULL::INTEGER AS check_no WHERE false"
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged_flags AS {flagged}")
     con.execute("CREATE OR REPLACE TEMP TABLE staged_checks (check_no INTEGER, column_name VARCHAR,"
-                " problem VARCHAR, fix VARCHAR)")
+                " problem VARCHAR, fix VARCHAR, vals VARCHAR)")
     if checks:
-        con.executemany("INSERT INTO staged_checks VALUES (?, ?, ?, ?)",
-                        [[k, column, problem, fix] for k, (_, column, problem, fix) in enumerate(checks)])
-    columns = sorted({column for _, column, _, _ in checks})
+        con.executemany("INSERT INTO staged_checks VALUES (?, ?, ?, ?, ?)",
+                        [[k, column, problem, fix, json.dumps(values, ensure_ascii=False)]
+                         for k, (_, column, problem, fix, values) in enumerate(checks)])
+    columns = sorted({column for _, column, *_ in checks})
     value = "NULL::VARCHAR"
     if columns:
         # A flagged cell's text, picked by its column; read only for the flagged rows.
@@ -193,7 +190,7 @@ def _materialise_problems(con, checks: list[tuple[str, str, str, str]]) -> None:
             f"WHEN ? THEN trim(src.{quote_identifier(column)})" for column in columns) + " END"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGED_PROBLEMS} AS"
-        f" SELECT f.row_no, c.column_name, {value} AS value, c.problem, c.fix"
+        f" SELECT f.row_no, c.column_name, {value} AS value, c.problem, c.fix, c.vals"
         f" FROM staged_flags f JOIN staged_checks c USING (check_no)"
         f" JOIN {STAGED_SOURCE} src ON src.{quote_identifier(ROW_COLUMN)} = f.row_no",
         columns or None)
@@ -210,21 +207,23 @@ def _report(con, source: SourceTable) -> StageReport:
     invalid, count = con.execute(
         f"SELECT count(DISTINCT row_no), count(*) FROM {STAGED_PROBLEMS}").fetchone()
     rows = con.execute(
-        f"SELECT row_no, column_name, value, problem, fix FROM {STAGED_PROBLEMS}"
+        f"SELECT row_no, column_name, value, problem, fix, vals FROM {STAGED_PROBLEMS}"
         f" ORDER BY row_no, column_name LIMIT {PROBLEM_DETAIL_LIMIT}").fetchall()
-    problems = tuple(
-        RowProblem(source.file_name, source.sheet, int(r[0]), r[1], r[2], r[3], r[4]) for r in rows
-    )
-    return StageReport(total, invalid, count, problems)
+    return StageReport(total, invalid, count, tuple(_problem(source, r) for r in rows))
+
+
+def _problem(source: SourceTable, row: tuple) -> RowProblem:
+    row_no, column, value, problem, fix, values = row
+    return RowProblem(source.file_name, source.sheet, int(row_no), column, value, problem, fix, json.loads(values))
 
 
 def staged_problem_list(con: duckdb.DuckDBPyConnection, source: SourceTable,
                         limit: int = 100_000) -> list[RowProblem]:
     """Every bad cell `stage()` found (up to `limit`), for the analyst's downloadable report."""
     rows = con.execute(
-        f"SELECT row_no, column_name, value, problem, fix FROM {STAGED_PROBLEMS}"
+        f"SELECT row_no, column_name, value, problem, fix, vals FROM {STAGED_PROBLEMS}"
         " ORDER BY row_no, column_name LIMIT ?", [limit]).fetchall()
-    return [RowProblem(source.file_name, source.sheet, int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+    return [_problem(source, r) for r in rows]
 
 
 def missing_required(mapping: ColumnMapping) -> list[Field]:

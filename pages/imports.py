@@ -384,10 +384,10 @@ def skipped_rows(batches: pd.DataFrame) -> None:
                               format_func=lambda batch_id: batch_label(with_skips[batch_id]))
         cur = cursor()
         try:
-            frame = rejected_rows(cur, choice)
+            skipped = rejected_rows(cur, choice)
         finally:
             cur.close()
-        frame = frame.rename(columns={c: t(f"upload.report.{c}") for c in frame.columns})
+        frame = problems_frame(skipped, language())
         show_frame(frame)
         st.download_button(t("upload.skipped_download"), data=to_csv_bytes(frame),
                            file_name=report_file_name(with_skips[choice]["source_file"]), mime="text/csv",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from analytics.filters import Filters, _is_whole_months, month_of
-from presentation.i18n import TEXT, translate
+from presentation.i18n import has_text, translate
 
 MISSING = "—"
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen on a projector
@@ -61,12 +61,12 @@ def fmt_month(month: str | None, language: str) -> str:
     if not month:
         return MISSING
     year, number = int(month[:4]), int(month[5:7])
-    return translate("fmt.month", language, year=year, month=number,
+    return translate("fmt.month", language, year=year,
                      month_name=translate(f"month.{number}", language))
 
 
 def fmt_date(day, language: str) -> str:
-    return translate("fmt.date", language, year=day.year, month=day.month, day=day.day,
+    return translate("fmt.date", language, year=day.year, day=day.day,
                      month_name=translate(f"month.{day.month}", language))
 
 
@@ -90,7 +90,7 @@ def fmt_term(kind: str, value, language: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return translate("fmt.unknown", language)
     key = f"{kind}.{str(value).strip().lower()}"
-    return translate(key, language) if key in TEXT else str(value)
+    return translate(key, language) if has_text(key) else str(value)
 
 
 def fmt_hours(value, language: str, digits: int = 1) -> str:

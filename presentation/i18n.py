@@ -1,813 +1,127 @@
-"""Every word the dashboard shows, in English and Simplified Chinese, in one table.
+"""Every word the dashboard shows, read from one data file per language (presentation/locales/).
 
-Pages, charts and the report ask `translate(key, language, **values)`; data values (branch
-names, verbatims) are never translated. A missing key fails loudly in tests, not on screen.
+Pages, charts, the report and the command lines ask `translate(key, language, **values)`; data values
+(branch names, verbatims) are never translated. A text is a Python format string with named values,
+plus one construct of ICU MessageFormat for counts:
+
+    "{rows, plural, one {# row} other {# rows}} under the header"
+
+picks its branch by the number the value shows ('1' is one in English; Chinese has no plural, so
+its files never need the construct), and `#` in the branch is that value as given ('25,926').
+`=0`-style exact branches are read too. A missing language falls back to English, a missing key
+shows the key itself (tests check that every key the code names exists), and a missing or None
+value shows an em dash, so no reader ever sees 'None'.
 """
 from __future__ import annotations
 
+import json
+import re
+import string
+from functools import cache
+from pathlib import Path
+
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
+LOCALES = Path(__file__).resolve().parent / "locales"
+MISSING = "—"
 
-# The upload page (pages/imports.py, presentation/upload.py, pages/_access.py).
-_UPLOAD_TEXT: dict[str, dict[str, str]] = {
-    "access.open": {
-        "en": "Uploads are open: no analyst passphrase or sign-in is set up, so anyone who can open the"
-              " dashboard can import and undo. The README explains how to keep this to analysts.",
-        "zh": "上传未设限制：尚未设置分析师口令或登录，任何能打开仪表板的人都可以导入和撤销。"
-              "如何只允许分析师操作，请见 README。"},
-    "access.viewer_passphrase": {
-        "en": "Importing and undoing are for analysts. Analysts unlock them with the analyst passphrase.",
-        "zh": "导入和撤销仅限分析师。分析师请输入分析师口令解锁。"},
-    "access.unlock_title": {"en": "Analyst sign-in", "zh": "分析师登录"},
-    "access.name": {"en": "Your name (shown in the import history)", "zh": "您的姓名（显示在导入历史中）"},
-    "access.passphrase": {"en": "Analyst passphrase", "zh": "分析师口令"},
-    "access.unlock": {"en": "Unlock", "zh": "解锁"},
-    "access.empty": {"en": "Type the passphrase first.", "zh": "请先输入口令。"},
-    "access.wrong": {"en": "That passphrase is not right. After {left} more wrong attempts sign-in locks"
-                           " for a while.",
-                     "zh": "口令不正确。再错 {left} 次，登录将被暂时锁定。"},
-    "access.locked": {"en": "Too many wrong passphrases: sign-in is locked for {seconds} s.",
-                      "zh": "口令错误次数过多：登录已锁定 {seconds} 秒。"},
-    "access.unlocked": {"en": "Unlocked for analyst {who}.", "zh": "已为分析师 {who} 解锁。"},
-    "access.unlocked_anonymous": {"en": "Unlocked for analysts.", "zh": "已为分析师解锁。"},
-    "access.lock": {"en": "Lock", "zh": "锁定"},
-    "access.viewer_oidc": {"en": "Importing and undoing are for analysts. Sign in with your work account.",
-                           "zh": "导入和撤销仅限分析师。请用工作账号登录。"},
-    "access.sign_in": {"en": "Sign in", "zh": "登录"},
-    "access.sign_out": {"en": "Sign out", "zh": "退出登录"},
-    "access.not_analyst": {"en": "Signed in as {email}, who is not on the analysts' list: you can read the"
-                                 " history but not import or undo.",
-                           "zh": "当前登录账号 {email} 不在分析师名单中：可以查看导入历史，但不能导入或撤销。"},
-    "access.analyst_oidc": {"en": "Signed in as {email} (analyst).", "zh": "已登录：{email}（分析师）。"},
-    "access.login_failed": {"en": "Sign-in is configured but could not start: {error}",
-                            "zh": "已配置登录，但无法启动：{error}"},
-    "access.denied": {"en": "Only an analyst may import or undo. Sign in as one first.",
-                      "zh": "只有分析师可以导入或撤销，请先以分析师身份登录。"},
-    "upload.title": {"en": "Upload files", "zh": "上传文件"},
-    "upload.files": {"en": "Survey, NPS, complaint, management-estimate or service-standard spreadsheets",
-                     "zh": "满意度问卷、NPS、投诉、管理层估计或服务标准表格"},
-    "upload.files_help": {"en": "xlsx or csv (UTF-8 or GBK), several at once. Each file gets its own"
-                                " mapping, report and import button.",
-                          "zh": "xlsx 或 csv（UTF-8 或 GBK），可一次上传多个。每个文件有各自的列映射、"
-                                "校验报告和导入按钮。"},
-    "upload.kind": {"en": "Kind of file", "zh": "文件类型"},
-    "upload.kind_auto": {"en": "Detect from headers", "zh": "根据表头识别"},
-    "upload.detected": {"en": "Detected as {kind}.", "zh": "识别为{kind}。"},
-    "upload.sheet": {"en": "Sheet", "zh": "工作表"},
-    "upload.rows_read": {"en": "{rows} rows under the header on row {header}.",
-                         "zh": "表头在第 {header} 行，其下共 {rows} 行。"},
-    "upload.kind_unknown": {"en": "The headers do not say which kind of file this is. Choose its kind"
-                                  " above, then map its columns below.",
-                            "zh": "无法从表头判断文件类型。请在上方选择类型，然后在下方映射各列。"},
-    "upload.cannot_read": {"en": "This file cannot be read. The loaders say:",
-                           "zh": "无法读取此文件。加载程序的说明："},
-    "upload.mapping": {"en": "Column mapping", "zh": "列映射"},
-    "upload.mapping_saved": {"en": "A mapping saved for files with these same headers was used. Check it;"
-                                   " your corrections are saved with the import.",
-                             "zh": "已使用为相同表头的文件保存的列映射。请核对；您的修改会随导入一并保存。"},
-    "upload.mapping_inferred": {"en": "Mapping inferred from the headers and the numbers in the columns."
-                                      " Correct any row before importing; it is remembered for files with"
-                                      " the same headers.",
-                                "zh": "列映射根据表头和各列数值推断。导入前可修改任意一行；"
-                                      "相同表头的文件下次会沿用。"},
-    "upload.mapping_edited": {"en": "Mapping corrected; it is saved for files with these headers when you"
-                                    " import.",
-                              "zh": "列映射已修改；导入时会为相同表头的文件保存。"},
-    "upload.col.column": {"en": "Column in the file", "zh": "文件中的列"},
-    "upload.col.sample": {"en": "Sample values", "zh": "示例值"},
-    "upload.col.target": {"en": "Maps to", "zh": "对应字段"},
-    "upload.col.target_help": {"en": "The field this column feeds (* = required), a rating item, or"
-                                     " ignore.",
-                               "zh": "此列对应的字段（* 为必填）、评分题或忽略。"},
-    "upload.col.item_code": {"en": "Item code", "zh": "题号"},
-    "upload.col.item_code_help": {"en": "The E_ and P_ columns of one item share its code.",
-                                  "zh": "同一题目的期望（E_）列与感知（P_）列使用相同题号。"},
-    "upload.col.item_text": {"en": "Question", "zh": "题目"},
-    "upload.col.rating_kind": {"en": "Rating kind", "zh": "评分类型"},
-    "upload.col.dimension": {"en": "Dimension", "zh": "维度"},
-    "upload.col.dimension_help": {"en": "tangibles, reliability, responsiveness, assurance, empathy, or a"
-                                        " group of your own",
-                                  "zh": "有形性、可靠性、响应性、保证性、移情性，或自定义分组"},
-    "upload.col.scale_min": {"en": "Scale min", "zh": "量表最小值"},
-    "upload.col.scale_max": {"en": "Scale max", "zh": "量表最大值"},
-    "upload.col.na_code": {"en": "N/A code", "zh": "不适用代码"},
-    "upload.col.na_code_help": {"en": "A score that means 'not applicable' (e.g. 0 on a 1-5 scale); it is"
-                                      " stored as missing.",
-                                "zh": "表示“不适用”的分值（如 1-5 分量表中的 0），存为缺失值。"},
-    "upload.target.rating": {"en": "Rating item", "zh": "评分题"},
-    "upload.target.ignore": {"en": "— ignore —", "zh": "— 忽略 —"},
-    "rating_kind.satisfaction": {"en": "satisfaction", "zh": "满意度"},
-    "rating_kind.perception": {"en": "perception", "zh": "感知"},
-    "rating_kind.expectation": {"en": "expectation", "zh": "期望"},
-    "rating_kind.importance": {"en": "importance", "zh": "重要性"},
-    "upload.mapping.not_number": {"en": "Column '{column}': {what} must be a number.",
-                                  "zh": "列“{column}”：{what}必须是数字。"},
-    "upload.mapping.rows_changed": {"en": "The mapping needs one row per column of the file; reload the"
-                                          " file.",
-                                    "zh": "列映射须与文件的列一一对应；请重新上传文件。"},
-    "upload.mapping.unknown_target": {"en": "Column '{column}': choose what it maps to from the list.",
-                                      "zh": "列“{column}”：请从列表中选择对应字段。"},
-    "upload.mapping.twice": {"en": "{field} is mapped from two columns, '{first}' and '{second}'. Keep one"
-                                   " and set the other to ignore.",
-                             "zh": "“{field}”同时对应了“{first}”和“{second}”两列。请保留一列，另一列设为忽略。"},
-    "upload.mapping.rating_kind": {"en": "Column '{column}': the rating kind must be satisfaction,"
-                                         " perception, expectation or importance.",
-                                   "zh": "列“{column}”：评分类型须为满意度、感知、期望或重要性。"},
-    "upload.mapping.no_scores": {"en": "Column '{column}' holds no numbers, so it cannot be a rating item.",
-                                 "zh": "列“{column}”中没有数字，不能作为评分题。"},
-    "upload.mapping.scale": {"en": "Column '{column}': scale max ({high}) must be above scale min ({low}).",
-                             "zh": "列“{column}”：量表最大值（{high}）须大于最小值（{low}）。"},
-    "upload.mapping.item_twice": {"en": "Item {code} ({rating_kind}) comes from two columns, '{first}' and"
-                                        " '{second}'. Give each its own item code.",
-                                  "zh": "题号 {code}（{rating_kind}）同时来自“{first}”和“{second}”两列。请为每列设置不同题号。"},
-    "upload.missing_required": {"en": "Map a column to {fields}: a file of this kind needs it.",
-                                "zh": "请为“{fields}”指定一列：此类文件必须包含该字段。"},
-    "upload.no_ratings": {"en": "A survey needs rating columns or an overall satisfaction column: set at"
-                                " least one column to 'Rating item'.",
-                          "zh": "满意度问卷需要评分列或总体满意度列：请至少将一列设为“评分题”。"},
-    "upload.report": {"en": "Validation", "zh": "数据校验"},
-    "upload.rows_total": {"en": "Rows in the file", "zh": "文件行数"},
-    "upload.rows_good": {"en": "Good rows", "zh": "有效行"},
-    "upload.rows_bad": {"en": "Rows with problems", "zh": "有问题的行"},
-    "upload.all_good": {"en": "Every row is good: {rows} rows are ready to import.",
-                        "zh": "全部有效：{rows} 行可以导入。"},
-    "upload.some_bad": {"en": "{bad} of {total} rows have problems. Fix them in the file and upload it"
-                              " again, or import the good rows and skip these.",
-                        "zh": "{total} 行中有 {bad} 行存在问题。请在文件中修正后重新上传，或只导入有效行并跳过这些行。"},
-    "upload.problems_shown": {"en": "Showing the first {shown} of {count} problems; the download has all of"
-                                    " them.",
-                              "zh": "仅显示 {count} 个问题中的前 {shown} 个；下载文件包含全部问题。"},
-    "upload.download_report": {"en": "Download the problems (csv)", "zh": "下载问题清单（csv）"},
-    "upload.report.row": {"en": "Row", "zh": "行号"},
-    "upload.report.column": {"en": "Column", "zh": "列"},
-    "upload.report.value": {"en": "Value", "zh": "值"},
-    "upload.report.problem": {"en": "Problem", "zh": "问题"},
-    "upload.report.fix": {"en": "How to fix", "zh": "修改方法"},
-    "upload.preview": {"en": "Preview: the first good rows as they will be stored",
-                       "zh": "预览：前几行有效数据（按入库后的样子）"},
-    "upload.preview_none": {"en": "No good rows to preview.", "zh": "没有可预览的有效行。"},
-    "upload.preview_ratings": {"en": "Ratings of these rows, one row per answer",
-                               "zh": "这些答卷的评分，每个回答一行"},
-    "upload.skip_invalid": {"en": "Import the {good} good rows and skip the {bad} with problems (they are"
-                                  " recorded with the batch)",
-                            "zh": "导入 {good} 行有效数据，跳过 {bad} 行有问题的数据（跳过的行随批次记录）"},
-    "upload.import": {"en": "Import", "zh": "导入"},
-    "upload.progress.start": {"en": "Starting…", "zh": "开始…"},
-    "upload.progress.reading": {"en": "Reading the file…", "zh": "正在读取文件…"},
-    "upload.progress.validating": {"en": "Validating every row…", "zh": "正在校验每一行…"},
-    "upload.progress.scoring sentiment": {"en": "Scoring the sentiment of comments…",
-                                          "zh": "正在计算评论的情感倾向…"},
-    "upload.progress.writing": {"en": "Writing to the store…", "zh": "正在写入数据库…"},
-    "upload.progress.done": {"en": "Done", "zh": "完成"},
-    "upload.refused": {"en": "Nothing was imported: {bad} of {total} rows have problems (listed above). Fix"
-                             " them, or tick the option to import the good rows and skip the others.",
-                       "zh": "未导入任何数据：{total} 行中有 {bad} 行存在问题（见上方列表）。请修正，"
-                             "或勾选“只导入有效行并跳过其余行”。"},
-    "upload.refused_all": {"en": "Nothing was imported: none of the {total} rows is good.",
-                           "zh": "未导入任何数据：{total} 行中没有有效行。"},
-    "upload.failed": {"en": "Nothing was imported. The loaders say:", "zh": "未导入任何数据。加载程序的说明："},
-    "upload.imported": {"en": "Imported {rows} rows from {file} as batch {batch}.",
-                        "zh": "已从 {file} 导入 {rows} 行，批次 {batch}。"},
-    "upload.imported_skipped": {"en": "{skipped} rows with problems were skipped and recorded with the"
-                                      " batch.",
-                                "zh": "已跳过 {skipped} 行有问题的数据，并随批次记录。"},
-    "upload.changes": {"en": "What changed", "zh": "数据变化"},
-    "upload.headline.nps": {"en": "NPS", "zh": "NPS"},
-    "upload.already_imported": {"en": "This file was imported on {when} as batch {batch}. To import it"
-                                      " again, undo that batch first.",
-                                "zh": "此文件已于 {when} 导入，批次 {batch}。如需重新导入，请先撤销该批次。"},
-    "upload.templates": {"en": "Templates", "zh": "导入模板"},
-    "upload.templates_help": {"en": "One workbook per kind: bilingual headers, two example rows, and a sheet"
-                                    " explaining each column.",
-                              "zh": "每种类型一个工作簿：中英双语表头、两行示例，以及逐列说明的工作表。"},
-    "upload.undo_choose": {"en": "Batch to undo", "zh": "要撤销的批次"},
-    "upload.undo": {"en": "Undo…", "zh": "撤销…"},
-    "upload.undo_title": {"en": "Undo this import?", "zh": "撤销此次导入？"},
-    "upload.undo_confirm": {"en": "Batch {batch}: {rows} rows of {kind} from {file}, imported {when}. Undo"
-                                  " removes exactly these rows; the batch stays in the history as undone.",
-                            "zh": "批次 {batch}：来自 {file} 的 {rows} 行{kind}数据，导入于 {when}。"
-                                  "撤销将只删除这些行；该批次会以“已撤销”状态保留在历史中。"},
-    "upload.undo_yes": {"en": "Yes, undo it", "zh": "确认撤销"},
-    "upload.cancel": {"en": "Cancel", "zh": "取消"},
-    "upload.undone": {"en": "Undone: batch {batch} ({rows} rows from {file}) was removed.",
-                      "zh": "已撤销：批次 {batch}（来自 {file} 的 {rows} 行）已删除。"},
-    "upload.skipped_title": {"en": "Rows skipped by an import", "zh": "导入时跳过的行"},
-    "upload.skipped_choose": {"en": "Batch", "zh": "批次"},
-    "upload.skipped_download": {"en": "Download these rows' problems (csv)", "zh": "下载这些行的问题（csv）"},
-    "col.undone_at": {"en": "Undone at", "zh": "撤销时间"},
-    "upload.by_cli": {"en": "command line", "zh": "命令行"},
-    "upload.by_page": {"en": "upload page", "zh": "上传页面"},
-    "upload.by_analyst": {"en": "analyst", "zh": "分析师"},
-    "problem.empty": {"en": "is empty", "zh": "为空"},
-    "problem.not_date": {"en": "is not a date", "zh": "不是日期"},
-    "problem.future": {"en": "is in the future", "zh": "是未来的日期"},
-    "problem.not_number": {"en": "is not a number", "zh": "不是数字"},
-    "problem.outside_scale": {"en": "is outside the scale {low}-{high}", "zh": "超出量表范围 {low}-{high}"},
-    "problem.outside_scale_na": {"en": "is outside the scale {low}-{high} ({na} = not applicable)",
-                                 "zh": "超出量表范围 {low}-{high}（{na} 表示不适用）"},
-    "problem.not_whole": {"en": "is not a whole number", "zh": "不是整数"},
-    "problem.not_yes_no": {"en": "is not yes or no", "zh": "不是“是”或“否”"},
-    "problem.not_better": {"en": "is not higher or lower", "zh": "不是 higher 或 lower"},
-    "problem.repeated_id": {"en": "repeats an ID used earlier in the file", "zh": "与文件中前面的编号重复"},
-    "problem.resolved_before": {"en": "is before the complaint was received", "zh": "早于投诉受理时间"},
-    "problem.unknown_rule": {"en": "is not a rule the dashboard knows", "zh": "不是仪表板支持的计算规则"},
-    "problem.outside_item_scale": {"en": "is outside the item's scale", "zh": "超出该题的量表范围"},
-    "fix.fill_in": {"en": "Fill in the {field}.", "zh": "请填写{field}。"},
-    "fix.date": {"en": "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15).",
-                 "zh": "日期请写成 YYYY-MM-DD 或 YYYY-MM-DD HH:MM（如 2026-10-15）。"},
-    "fix.future": {"en": "Check the year and month of this date.", "zh": "请检查该日期的年份和月份。"},
-    "fix.number": {"en": "Enter a number.", "zh": "请填写数字。"},
-    "fix.number_or_blank": {"en": "Enter a number, or leave the cell blank.", "zh": "请填写数字，或留空。"},
-    "fix.value_range": {"en": "Use a value from {low} to {high}, or correct the scale in the mapping.",
-                        "zh": "请填写 {low} 到 {high} 之间的值，或在列映射中更正量表。"},
-    "fix.whole": {"en": "Use a whole number.", "zh": "请填写整数。"},
-    "fix.yes_no": {"en": "Write Yes or No (是/否).", "zh": "请填写“是”或“否”（Yes/No）。"},
-    "fix.better": {"en": "Write 'higher' if a larger number is better, 'lower' if a smaller one is.",
-                   "zh": "数值越大越好填 higher，越小越好填 lower。"},
-    "fix.score_or_blank": {"en": "Enter a score, or leave the cell blank when the question was not answered.",
-                           "zh": "请填写分数；未作答的题目请留空。"},
-    "fix.score_range": {"en": "Use a score from {low} to {high}, or correct the item's scale /"
-                              " not-applicable code in the mapping.",
-                        "zh": "请填写 {low} 到 {high} 之间的分数，或在列映射中更正该题的量表或不适用代码。"},
-    "fix.repeated_id": {"en": "Give every row its own ID, or remove the duplicated row.",
-                        "zh": "请为每行设置唯一编号，或删除重复的行。"},
-    "fix.resolved_before": {"en": "Check both dates; resolution comes after receipt.",
-                            "zh": "请检查两个日期：解决时间应晚于受理时间。"},
-    "fix.rule": {"en": "Use one of: {rules} — or give the Actual as a number.",
-                 "zh": "请使用以下规则之一：{rules}；或直接填写实际值。"},
-    "fix.item_scale": {"en": "Use a score within Scale min-Scale max (default 1-7).",
-                       "zh": "请填写量表最小值与最大值之间的分数（默认 1-7）。"},
-}
+_PLURAL_START = re.compile(r"\{\s*(\w+)\s*,\s*plural\s*,")
+_SELECTOR = re.compile(r"\s*(=\d+|zero|one|two|few|many|other)\s*\{")
+# CLDR plural categories of the languages we ship: English 'one' is exactly 1 with no decimals.
+_CATEGORY = {"en": lambda shown: "one" if shown == "1" else "other"}
 
-TEXT: dict[str, dict[str, str]] = {
-    "app.title": {"en": "Voice of the customer", "zh": "客户之声"},
-    "app.language": {"en": "Language", "zh": "语言"},
-    "nav.imports": {"en": "Imports", "zh": "数据导入"},
-    "imports.title": {"en": "Imports", "zh": "数据导入"},
-    "imports.history": {"en": "Import history", "zh": "导入历史"},
-    "imports.row_counts": {"en": "Rows in the store", "zh": "数据库中的行数"},
-    "imports.none": {"en": "Nothing has been imported yet.", "zh": "尚未导入任何数据。"},
-    "table.import_batch": {"en": "Import batches", "zh": "导入批次"},
-    "table.survey_response": {"en": "Survey responses", "zh": "问卷答卷"},
-    "table.survey_rating": {"en": "Survey ratings", "zh": "问卷评分"},
-    "table.nps_response": {"en": "NPS responses", "zh": "NPS 回答"},
-    "table.complaint": {"en": "Complaints", "zh": "投诉"},
-    "table.management_rating": {"en": "Management estimates", "zh": "管理层估计"},
-    "table.service_standard": {"en": "Service standards", "zh": "服务标准"},
-    "col.batch": {"en": "Batch", "zh": "批次"},
-    "col.kind": {"en": "Kind", "zh": "类型"},
-    "col.file": {"en": "File", "zh": "文件"},
-    "col.sheet": {"en": "Sheet", "zh": "工作表"},
-    "col.rows": {"en": "Rows", "zh": "行数"},
-    "col.skipped": {"en": "Skipped", "zh": "跳过"},
-    "col.imported_at": {"en": "Imported at", "zh": "导入时间"},
-    "col.imported_by": {"en": "By", "zh": "导入人"},
-    "col.status": {"en": "Status", "zh": "状态"},
-    "col.table": {"en": "Table", "zh": "数据表"},
-    "kind.survey": {"en": "Survey", "zh": "满意度问卷"},
-    "kind.nps": {"en": "NPS", "zh": "NPS"},
-    "kind.complaints": {"en": "Complaints", "zh": "投诉"},
-    "kind.management_survey": {"en": "Management estimates", "zh": "管理层估计"},
-    "kind.standards": {"en": "Service standards", "zh": "服务标准"},
-    "status.imported": {"en": "imported", "zh": "已导入"},
-    "status.undone": {"en": "undone", "zh": "已撤销"},
-}
-TEXT.update(_UPLOAD_TEXT)
+
+@cache
+def texts(language: str) -> dict[str, str]:
+    """key -> text of one language, as its file holds them."""
+    path = LOCALES / f"{language}.json"
+    if language not in LANGUAGES or not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def has_text(key: str) -> bool:
+    return key in texts(DEFAULT_LANGUAGE)
 
 
 def translate(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
-    entry = TEXT[key]
-    text = entry.get(language) or entry[DEFAULT_LANGUAGE]
-    return text.format(**values) if values else text
+    text = texts(language).get(key) or texts(DEFAULT_LANGUAGE).get(key)
+    if text is None:
+        return key
+    shown = _Values({name: MISSING if value is None else value for name, value in values.items()})
+    if "plural" in text:
+        text = _render(_parsed(text), shown, _CATEGORY.get(language, _other))
+    return text.format_map(shown)
 
 
-# The dashboard views' words (the pages overview … complaints, presentation/charts.py, findings.py,
-# formats.py), merged into TEXT here at the end: kept apart so merges stay easy.
-_VIEWS_TEXT: dict[str, dict[str, str]] = {
-    # navigation and page furniture
-    "nav.overview": {"en": "Overview", "zh": "总览"},
-    "nav.csi": {"en": "Satisfaction (CSI)", "zh": "满意度指数"},
-    "nav.gaps": {"en": "Gap model", "zh": "服务差距模型"},
-    "nav.nps": {"en": "NPS", "zh": "净推荐值 NPS"},
-    "nav.sentiment": {"en": "Sentiment", "zh": "情感分析"},
-    "nav.complaints": {"en": "Complaints", "zh": "投诉分析"},
-    "page.period": {"en": "{period}, compared with {vs}", "zh": "{period}，对比{vs}"},
-    "page.period_only": {"en": "{period}", "zh": "{period}"},
-    "error.query": {"en": "The data could not be read: {message}", "zh": "无法读取数据：{message}"},
-    "error.busy": {"en": "An import is finishing; the page shows it in a moment: reload then.",
-                   "zh": "正在完成一次导入，稍后即可显示：请稍后刷新本页。"},
-    # the sidebar
-    "filters.title": {"en": "Filters", "zh": "筛选"},
-    "filters.period": {"en": "Month", "zh": "月份"},
-    "filters.custom": {"en": "Custom dates…", "zh": "自定义日期…"},
-    "filters.dates": {"en": "From – to", "zh": "起止日期"},
-    "filters.compare": {"en": "Compare with", "zh": "对比"},
-    "filters.compare.previous": {"en": "The previous period", "zh": "上一期"},
-    "filters.compare.last_year": {"en": "The same period last year", "zh": "去年同期"},
-    "filters.no_comparison": {"en": "no comparison", "zh": "无对比期"},
-    "filters.regions": {"en": "Region", "zh": "区域"},
-    "filters.branches": {"en": "Branch", "zh": "网点"},
-    "filters.channels": {"en": "Channel", "zh": "渠道"},
-    "filters.segments": {"en": "Customer segment", "zh": "客户群"},
-    "filters.products": {"en": "Product", "zh": "产品"},
-    "filters.all": {"en": "All", "zh": "全部"},
-    # empty states
-    "empty.store": {"en": "There is no data yet: import the survey, NPS and complaint spreadsheets first.",
-                    "zh": "还没有数据：请先导入满意度问卷、NPS 和投诉表格。"},
-    "empty.go_import": {"en": "Go to Imports", "zh": "前往数据导入"},
-    "empty.selection": {"en": "No {what} for {period} with these filters. Choose another month or clear a filter.",
-                        "zh": "{period}在当前筛选条件下没有{what}。请换一个月份或清除筛选条件。"},
-    "empty.chart": {"en": "No {what} for this selection.", "zh": "当前选择下没有{what}。"},
-    "empty.what.data": {"en": "data", "zh": "数据"},
-    "empty.what.feedback": {"en": "survey responses, NPS responses or complaints", "zh": "问卷、NPS 回答或投诉"},
-    "empty.what.csi": {"en": "satisfaction ratings", "zh": "满意度评分"},
-    "empty.what.importance": {"en": "importance data (neither importance ratings nor overall satisfaction)",
-                              "zh": "重要性数据（既无重要性评分，也无总体满意度）"},
-    "empty.what.gaps": {"en": "data for any of the five gaps", "zh": "任何一个差距的数据"},
-    "empty.what.gap5": {"en": "paired expectation and perception ratings", "zh": "成对的期望与感知评分"},
-    "empty.what.gap1": {"en": "management estimates matching the survey's items", "zh": "与问卷题项对应的管理层估计"},
-    "empty.what.nps": {"en": "NPS responses", "zh": "NPS 回答"},
-    "empty.what.detractor_comments": {"en": "detractor comments", "zh": "贬损者评论"},
-    "empty.what.negative_comments": {"en": "negative comments", "zh": "负面评论"},
-    "empty.what.positive_comments": {"en": "positive comments", "zh": "正面评论"},
-    "empty.what.sentiment": {"en": "scored comments", "zh": "已评分的评论"},
-    "empty.what.complaints": {"en": "complaints", "zh": "投诉"},
-    "empty.what.causes": {"en": "complaints with a cause", "zh": "有原因的投诉"},
-    "empty.what.resolved": {"en": "resolved complaints", "zh": "已解决的投诉"},
-    # how figures read
-    "fmt.month": {"en": "{month_name} {year}", "zh": "{year}年{month}月"},
-    "fmt.date": {"en": "{day} {month_name} {year}", "zh": "{year}年{month}月{day}日"},
-    "fmt.range": {"en": "{start} – {end}", "zh": "{start}至{end}"},
-    "fmt.all_dates": {"en": "all dates", "zh": "全部日期"},
-    "fmt.unknown": {"en": "(not given)", "zh": "（未填写）"},
-    "fmt.hours": {"en": "{hours} h", "zh": "{hours} 小时"},
-    "fmt.n": {"en": "n = {n}", "zh": "n = {n}"},
-    "fmt.list_sep": {"en": ", ", "zh": "、"},
-    "fmt.year": {"en": "{year}", "zh": "{year}年"},
-    "month.1": {"en": "Jan", "zh": "1月"},
-    "month.2": {"en": "Feb", "zh": "2月"},
-    "month.3": {"en": "Mar", "zh": "3月"},
-    "month.4": {"en": "Apr", "zh": "4月"},
-    "month.5": {"en": "May", "zh": "5月"},
-    "month.6": {"en": "Jun", "zh": "6月"},
-    "month.7": {"en": "Jul", "zh": "7月"},
-    "month.8": {"en": "Aug", "zh": "8月"},
-    "month.9": {"en": "Sep", "zh": "9月"},
-    "month.10": {"en": "Oct", "zh": "10月"},
-    "month.11": {"en": "Nov", "zh": "11月"},
-    "month.12": {"en": "Dec", "zh": "12月"},
-    "unit.points": {"en": "{value} points", "zh": "{value} 分"},
-    "unit.pp": {"en": "{value} percentage points", "zh": "{value} 个百分点"},
-    "unit.pp_short": {"en": "{value} pp", "zh": "{value} 个百分点"},
-    "unit.hours": {"en": "{value} hours", "zh": "{value} 小时"},
-    # the dashboard's own terms
-    "dim.tangibles": {"en": "Tangibles", "zh": "有形性"},
-    "dim.reliability": {"en": "Reliability", "zh": "可靠性"},
-    "dim.responsiveness": {"en": "Responsiveness", "zh": "响应性"},
-    "dim.assurance": {"en": "Assurance", "zh": "保证性"},
-    "dim.empathy": {"en": "Empathy", "zh": "移情性"},
-    "dim.other": {"en": "Other", "zh": "其他"},
-    "source.all": {"en": "All comments", "zh": "全部评论"},
-    "source.survey": {"en": "Survey comments", "zh": "问卷评论"},
-    "source.nps": {"en": "NPS comments", "zh": "NPS 评论"},
-    "source.complaint": {"en": "Complaint descriptions", "zh": "投诉描述"},
-    "metric.nps": {"en": "NPS", "zh": "NPS"},
-    "metric.csi": {"en": "CSI", "zh": "满意度指数"},
-    "metric.attribute": {"en": "Satisfaction", "zh": "满意度"},
-    "metric.complaints": {"en": "Complaints", "zh": "投诉量"},
-    "metric.negative_share": {"en": "Negative comments", "zh": "负面评论占比"},
-    "metric.positive_share": {"en": "Positive comments", "zh": "正面评论占比"},
-    "metric.polarity": {"en": "Mean sentiment", "zh": "平均情感"},
-    "metric.within_sla": {"en": "Resolved within SLA", "zh": "SLA 内解决率"},
-    "metric.escalation_rate": {"en": "Escalation rate", "zh": "升级率"},
-    "metric.median_hours": {"en": "Median time to resolve", "zh": "解决用时中位数"},
-    "metric.promoter_share": {"en": "Promoters", "zh": "推荐者占比"},
-    "metric.detractor_share": {"en": "Detractors", "zh": "贬损者占比"},
-    "metric.repeat": {"en": "Repeat complainants", "zh": "重复投诉客户"},
-    "nps.promoters": {"en": "Promoters (9–10)", "zh": "推荐者（9–10）"},
-    "nps.passives": {"en": "Passives (7–8)", "zh": "被动者（7–8）"},
-    "nps.detractors": {"en": "Detractors (0–6)", "zh": "贬损者（0–6）"},
-    "group.touchpoint": {"en": "touchpoint", "zh": "触点"},
-    "group.branch": {"en": "branch", "zh": "网点"},
-    "quadrant.fix_first": {"en": "Fix first", "zh": "优先改进"},
-    "quadrant.keep_up": {"en": "Keep up", "zh": "继续保持"},
-    "quadrant.low_priority": {"en": "Low priority", "zh": "次要改进"},
-    "quadrant.possible_overkill": {"en": "Possible overkill", "zh": "可能过度投入"},
-    "better.higher": {"en": "higher is better", "zh": "越高越好"},
-    "better.lower": {"en": "lower is better", "zh": "越低越好"},
-    "actual.given": {"en": "given", "zh": "填报"},
-    "actual.measured": {"en": "measured from the data", "zh": "由数据测得"},
-    "actual.none": {"en": "missing", "zh": "缺失"},
-    # headline tiles
-    "tile.vs": {"en": "vs {vs}", "zh": "较{vs}"},
-    "tile.no_comparison": {"en": "no data for {vs}", "zh": "{vs}无数据"},
-    "tile.untested": {"en": "a median: not tested", "zh": "中位数：不做检验"},
-    "tile.significant": {"en": "significant{p}", "zh": "显著{p}"},
-    "tile.not_significant": {"en": "not significant{p}", "zh": "不显著{p}"},
-    "tile.p": {"en": " ({p})", "zh": "（{p}）"},
-    "tile.margin": {"en": "± {margin} (95%)", "zh": "± {margin}（95%）"},
-    # generated sentences
-    "finding.no_data": {"en": "No {metric} data for this selection", "zh": "当前选择下没有{metric}数据"},
-    "finding.no_comparison": {"en": "{metric} {value}; no data for {vs} to compare",
-                              "zh": "{metric} {value}；{vs}没有可对比的数据"},
-    "finding.rose": {"en": "{metric} rose by {amount} to {value} vs {vs} (significant)",
-                     "zh": "{metric}较{vs}上升 {amount}，达到 {value}（显著）"},
-    "finding.fell": {"en": "{metric} fell by {amount} to {value} vs {vs} (significant)",
-                     "zh": "{metric}较{vs}下降 {amount}，为 {value}（显著）"},
-    "finding.not_significant": {"en": "{metric} {value}: {delta} vs {vs}, not significant",
-                                "zh": "{metric} {value}：较{vs} {delta}，变化不显著"},
-    "finding.untested": {"en": "{metric} {value}: {delta} vs {vs} (a median, not tested)",
-                         "zh": "{metric} {value}：较{vs} {delta}（中位数，不做检验）"},
-    "finding.trend": {"en": "{metric} {value} in {month}; between {low} and {high} over the last {k} months",
-                      "zh": "{month}{metric}为 {value}；近 {k} 个月在 {low} 至 {high} 之间"},
-    "finding.attribute_fell": {
-        "en": "{attribute}: satisfaction fell by {amount} to {value} vs {vs} (significant, {n})",
-        "zh": "{attribute}：满意度较{vs}下降 {amount}，为 {value}（显著，{n}）"},
-    "finding.attribute_rose": {
-        "en": "{attribute}: satisfaction rose by {amount} to {value} vs {vs} (significant, {n})",
-        "zh": "{attribute}：满意度较{vs}上升 {amount}，达到 {value}（显著，{n}）"},
-    "finding.attribute_none": {
-        "en": "No attribute's satisfaction changed significantly vs {vs}; the largest difference is {attribute} ({delta}, not significant)",
-        "zh": "与{vs}相比，各属性满意度均无显著变化；差异最大的是{attribute}（{delta}，不显著）"},
-    "finding.cause_rose": {
-        "en": "{cause}: {share} of complaints, up from {before} vs {vs} (significant, {count} complaints)",
-        "zh": "{cause}：占投诉 {share}，较{vs}的 {before} 上升（显著，{count} 件）"},
-    "finding.and_more": {"en": "; {k} more rising", "zh": "；另有 {k} 类原因上升"},
-    "finding.cause_none": {"en": "No complaint cause rose significantly vs {vs}",
-                           "zh": "与{vs}相比，没有投诉原因显著上升"},
-    "finding.branch_fell": {"en": "{branch}: NPS fell by {amount} to {value} vs {vs} (significant, {n})",
-                            "zh": "{branch}：NPS 较{vs}下降 {amount}，为 {value}（显著，{n}）"},
-    "finding.branch_rose": {"en": "{branch}: NPS rose by {amount} to {value} vs {vs} (significant, {n})",
-                            "zh": "{branch}：NPS 较{vs}上升 {amount}，达到 {value}（显著，{n}）"},
-    "finding.branch_none": {
-        "en": "No branch's NPS changed significantly vs {vs}; the largest difference is {branch} ({delta}, not significant)",
-        "zh": "与{vs}相比，各网点 NPS 均无显著变化；差异最大的是{branch}（{delta}，不显著）"},
-    "finding.fix_first": {
-        "en": "**{attribute}**: satisfaction {satisfaction} (average {average}), importance {importance}",
-        "zh": "**{attribute}**：满意度 {satisfaction}（平均 {average}），重要性 {importance}"},
-    # chart titles
-    "title.attributes_no_comparison": {"en": "Attribute satisfaction (no data for {vs} to compare)",
-                                       "zh": "各属性满意度（{vs}无可对比数据）"},
-    "title.attributes_same": {"en": "No attribute differs significantly from {vs}",
-                              "zh": "与{vs}相比，没有属性存在显著差异"},
-    "title.attributes_lower": {"en": "{attribute} is {amount} below {vs} (significant; {k} attributes differ)",
-                               "zh": "{attribute}比{vs}低 {amount}（显著；共 {k} 项存在显著差异）"},
-    "title.attributes_higher": {"en": "{attribute} is {amount} above {vs} (significant; {k} attributes differ)",
-                                "zh": "{attribute}比{vs}高 {amount}（显著；共 {k} 项存在显著差异）"},
-    "title.ip_none": {"en": "No importance data: the survey has neither importance ratings nor overall satisfaction",
-                      "zh": "无重要性数据：问卷既无重要性评分，也无总体满意度"},
-    "title.ip_nothing": {"en": "No attribute is both more important and less satisfying than average",
-                         "zh": "没有既重要又低于平均满意度的属性"},
-    "title.ip_fix": {"en": "Fix first: {attributes}", "zh": "优先改进：{attributes}"},
-    "title.pareto": {"en": "{k} of {m} causes make up {share} of complaints",
-                     "zh": "{m} 类原因中的 {k} 类占全部投诉的 {share}"},
-    "title.pareto_none": {"en": "No complaint has a cause in this selection", "zh": "当前选择下没有带原因的投诉"},
-    "title.rising_none": {"en": "No complaints to compare with {vs}", "zh": "没有可与{vs}对比的投诉"},
-    "title.rising": {"en": "{cause} rose to {share} of complaints from {before} vs {vs} (significant)",
-                     "zh": "{cause}占投诉比例由{vs}的 {before} 升至 {share}（显著）"},
-    "title.resolution": {"en": "{share} resolved within the {sla} h SLA; median {median} h ({n})",
-                         "zh": "{share} 在 {sla} 小时 SLA 内解决；中位数 {median} 小时（{n}）"},
-    "title.resolution_none": {"en": "No complaint was resolved in this selection", "zh": "当前选择下没有已解决的投诉"},
-    "title.iceberg": {"en": "{complaints} complaints point to about {silent} dissatisfied customers in all",
-                      "zh": "{complaints} 件投诉背后约有 {silent} 位不满意客户"},
-    "title.iceberg_none": {"en": "No complaints in this selection", "zh": "当前选择下没有投诉"},
-    "title.gap5_none": {"en": "No paired expectation and perception ratings in this selection",
-                        "zh": "当前选择下没有成对的期望与感知评分"},
-    "title.gap5_short": {"en": "Perceptions fall short of expectations by {amount} points (gap 5, {n})",
-                         "zh": "感知低于期望 {amount} 分（差距 5，{n}）"},
-    "title.gap5_exceeds": {"en": "Perceptions exceed expectations by {amount} points (gap 5, {n})",
-                           "zh": "感知高于期望 {amount} 分（差距 5，{n}）"},
-    "title.gap_dimension_short": {"en": "Largest shortfall by dimension: {dimension} ({gap} points)",
-                                  "zh": "差距最大的维度：{dimension}（{gap} 分）"},
-    "title.gap_dimension_none_short": {"en": "Every dimension meets expectations (smallest: {dimension}, {gap})",
-                                       "zh": "所有维度均达到期望（最小：{dimension}，{gap}）"},
-    "title.gap_item_short": {"en": "Largest shortfall by item: {item} ({gap} points)",
-                             "zh": "差距最大的题项：{item}（{gap} 分）"},
-    "title.gap_item_none_short": {"en": "Every item meets expectations (smallest: {item}, {gap})",
-                                  "zh": "所有题项均达到期望（最小：{item}，{gap}）"},
-    "title.gap1_none": {"en": "No management estimates to compare", "zh": "没有可对比的管理层估计"},
-    "title.gap1_under": {"en": "Management underestimates customers' expectation most for {item} ({gap} points)",
-                         "zh": "管理层对“{item}”的客户期望低估最多（{gap} 分）"},
-    "title.gap1_over": {"en": "Management overestimates customers' expectation most for {item} ({gap} points)",
-                        "zh": "管理层对“{item}”的客户期望高估最多（{gap} 分）"},
-    "title.group_none": {"en": "No data for this selection", "zh": "当前选择下没有数据"},
-    "title.group_nps_fell": {"en": "{group}: NPS fell by {amount} to {value} vs {vs} (significant)",
-                             "zh": "{group}：NPS 较{vs}下降 {amount}，为 {value}（显著）"},
-    "title.group_nps_lowest": {"en": "Lowest NPS by {what}: {group}, {value} ({n})",
-                               "zh": "按{what}看，NPS 最低的是{group}：{value}（{n}）"},
-    "title.group_negative_most": {"en": "Most negative: {group}, {share} of comments negative ({n})",
-                                  "zh": "负面占比最高：{group}，{share}（{n}）"},
-    # charts
-    "chart.interval95": {"en": "95% interval", "zh": "95% 置信区间"},
-    "chart.value": {"en": "Value", "zh": "数值"},
-    "chart.nps_mix_note": {"en": "Share of responses per month; NPS (promoters − detractors) above each bar",
-                           "zh": "每月回答构成；柱上数字为当月 NPS（推荐者 − 贬损者）"},
-    "chart.radar_note": {"en": "Satisfaction with each attribute, 0–100", "zh": "各属性满意度，0–100 分"},
-    "chart.bars_note": {"en": "Satisfaction 0–100; ▲▼ marks a significant difference (Welch's t-test, p < 0.05)",
-                        "zh": "满意度 0–100；▲▼ 表示差异显著（Welch t 检验，p < 0.05）"},
-    "chart.profile_note": {"en": "Satisfaction 0–100; ▲▼ marks a significant difference (Welch's t-test, p < 0.05)",
-                           "zh": "满意度 0–100；▲▼ 表示差异显著（Welch t 检验，p < 0.05）"},
-    "chart.ip_note": {"en": "Dotted lines: the averages", "zh": "虚线为平均值"},
-    "chart.gap_model_note": {"en": "Parasuraman, Zeithaml & Berry's five gaps; a negative gap is a shortfall",
-                             "zh": "Parasuraman、Zeithaml 与 Berry 的五差距模型；负值表示不足"},
-    "chart.gap": {"en": "Gap", "zh": "差距"},
-    "chart.expectation": {"en": "Expectation", "zh": "期望"},
-    "chart.perception": {"en": "Perception", "zh": "感知"},
-    "chart.customers_expect": {"en": "Customers' expectation", "zh": "客户期望"},
-    "chart.management_thinks": {"en": "Management's estimate", "zh": "管理层估计"},
-    "chart.group_nps_note": {"en": "With its 95% margin; ▲▼ a significant change",
-                             "zh": "含 95% 误差范围；▲▼ 表示变化显著"},
-    "chart.negative_note": {"en": "With its 95% interval; click a bar to read its comments",
-                            "zh": "含 95% 区间；点击柱形查看评论"},
-    "chart.complaints": {"en": "Complaints", "zh": "投诉数"},
-    "chart.cumulative": {"en": "Cumulative share", "zh": "累计占比"},
-    "chart.line80": {"en": "80% line", "zh": "80% 线"},
-    "chart.pareto_note": {"en": "Dark bars: the vital few causes that make up 80% of complaints",
-                          "zh": "深色柱：累计占投诉 80% 的关键少数原因"},
-    "chart.rising_note": {"en": "▲▼ a significant change in share (two-proportion z-test)",
-                          "zh": "▲▼ 表示占比变化显著（两比例 z 检验）"},
-    "chart.hours_over": {"en": "over {hours} h", "zh": "{hours} 小时以上"},
-    "chart.hours_range": {"en": "{low}–{high} h", "zh": "{low}–{high} 小时"},
-    "chart.resolved": {"en": "Resolved complaints", "zh": "已解决投诉"},
-    "chart.sla_line": {"en": "SLA {hours} h", "zh": "SLA {hours} 小时"},
-    "chart.iceberg_note": {"en": "Assuming {share} of dissatisfied customers complain",
-                           "zh": "假设 {share} 的不满意客户会投诉"},
-    "chart.iceberg_column": {"en": "Dissatisfied customers", "zh": "不满意客户"},
-    "chart.iceberg_visible": {"en": "Complaints", "zh": "投诉"},
-    "chart.iceberg_visible_label": {"en": "{n} complaints (what we see)", "zh": "{n} 件投诉（看得见的）"},
-    "chart.iceberg_silent": {"en": "Silent dissatisfied", "zh": "沉默的不满意客户"},
-    "chart.iceberg_silent_label": {"en": "about {n} dissatisfied<br>who did not complain",
-                                   "zh": "约 {n} 位<br>不满意但未投诉"},
-    "chart.waterline": {"en": "waterline", "zh": "水面"},
-    # axes
-    "axis.month": {"en": "Month", "zh": "月份"},
-    "axis.nps": {"en": "NPS (−100 to +100)", "zh": "NPS（−100 至 +100）"},
-    "axis.csi": {"en": "CSI (0–100)", "zh": "满意度指数（0–100）"},
-    "axis.polarity": {"en": "Mean polarity (−1 to +1)", "zh": "平均情感极性（−1 至 +1）"},
-    "axis.negative_share": {"en": "Negative comments (%)", "zh": "负面评论占比（%）"},
-    "axis.share_of_responses": {"en": "Share of responses (%)", "zh": "回答占比（%）"},
-    "axis.satisfaction_100": {"en": "Satisfaction (0–100)", "zh": "满意度（0–100）"},
-    "axis.importance_stated": {"en": "Stated importance (mean rating)", "zh": "自述重要性（平均评分）"},
-    "axis.importance_derived": {"en": "Derived importance (correlation with overall satisfaction)",
-                                "zh": "推导重要性（与总体满意度的相关系数）"},
-    "axis.importance_equal": {"en": "Importance (none: equal weights)", "zh": "重要性（无：等权重）"},
-    "axis.rating": {"en": "Mean rating (survey scale)", "zh": "平均评分（问卷量表）"},
-    "axis.complaints": {"en": "Complaints (count)", "zh": "投诉数（件）"},
-    "axis.cumulative": {"en": "Cumulative share (%)", "zh": "累计占比（%）"},
-    "axis.cause": {"en": "Cause", "zh": "投诉原因"},
-    "axis.share_of_complaints": {"en": "Share of complaints with a cause (%)", "zh": "占有原因投诉的比例（%）"},
-    "axis.resolved_complaints": {"en": "Resolved complaints (count)", "zh": "已解决投诉（件）"},
-    "axis.hours_to_resolve": {"en": "Hours to resolve", "zh": "解决用时（小时）"},
-    "axis.customers": {"en": "Customers (count)", "zh": "客户数"},
-    # table headers
-    "col.date": {"en": "Date", "zh": "日期"},
-    "col.customer": {"en": "Customer", "zh": "客户"},
-    "col.branch": {"en": "Branch", "zh": "网点"},
-    "col.touchpoint": {"en": "Touchpoint", "zh": "触点"},
-    "col.source": {"en": "Source", "zh": "来源"},
-    "col.score": {"en": "Score", "zh": "评分"},
-    "col.sentiment": {"en": "Sentiment", "zh": "情感极性"},
-    "col.comment": {"en": "Comment", "zh": "评论"},
-    "col.attribute": {"en": "Attribute", "zh": "属性"},
-    "col.dimension": {"en": "Dimension", "zh": "维度"},
-    "col.satisfaction": {"en": "Satisfaction (0–100)", "zh": "满意度（0–100）"},
-    "col.importance": {"en": "Importance", "zh": "重要性"},
-    "col.weight": {"en": "Weight", "zh": "权重"},
-    "col.n": {"en": "n", "zh": "n"},
-    "col.standard": {"en": "Standard", "zh": "服务标准"},
-    "col.unit": {"en": "Unit", "zh": "单位"},
-    "col.better": {"en": "Direction", "zh": "方向"},
-    "col.management_view": {"en": "Management's view of expectations", "zh": "管理层认为的客户期望"},
-    "col.target": {"en": "Standard's target", "zh": "标准目标"},
-    "col.promise": {"en": "Promised", "zh": "对外承诺"},
-    "col.actual": {"en": "Actual", "zh": "实际"},
-    "col.actual_source": {"en": "Actual from", "zh": "实际值来源"},
-    "col.gap2": {"en": "Gap 2", "zh": "差距 2"},
-    "col.gap3": {"en": "Gap 3", "zh": "差距 3"},
-    "col.gap4": {"en": "Gap 4", "zh": "差距 4"},
-    # overview
-    "overview.title": {"en": "Overview", "zh": "总览"},
-    "overview.what_changed": {"en": "What changed", "zh": "本期变化"},
-    "overview.trends": {"en": "Trends, last 12 months", "zh": "近 12 个月趋势"},
-    # CSI
-    "csi.title": {"en": "Customer satisfaction index (CSI)", "zh": "客户满意度指数（CSI）"},
-    "csi.against": {"en": "Compare the attributes with", "zh": "属性对比对象"},
-    "csi.against.period": {"en": "Comparison period", "zh": "对比期"},
-    "csi.against.branch": {"en": "A branch", "zh": "某个网点"},
-    "csi.against.company": {"en": "Company average", "zh": "全公司平均"},
-    "csi.branch": {"en": "Branch to compare with", "zh": "对比网点"},
-    "csi.company_average": {"en": "the company average", "zh": "全公司平均"},
-    "csi.view": {"en": "Show as", "zh": "图表类型"},
-    "csi.view.radar": {"en": "Radar", "zh": "雷达图"},
-    "csi.view.bars": {"en": "Bars", "zh": "条形图"},
-    "csi.view.line": {"en": "Line", "zh": "折线图"},
-    "csi.weights.stated": {
-        "en": "**Weights: stated importance.** Each attribute counts by how important customers rated it.",
-        "zh": "**权重：自述重要性。** 每个属性按客户给出的重要性评分加权。"},
-    "csi.weights.derived": {
-        "en": "**Weights: derived importance.** The survey has no importance ratings, so each attribute counts by its correlation with overall satisfaction (negative correlations count zero).",
-        "zh": "**权重：推导重要性。** 问卷没有重要性评分，因此按各属性与总体满意度的相关系数加权（负相关记为零）。"},
-    "csi.weights.equal": {
-        "en": "**Weights: equal.** The survey has neither importance ratings nor an overall satisfaction question to derive them from.",
-        "zh": "**权重：等权重。** 问卷既无重要性评分，也无可用于推导权重的总体满意度题目。"},
-    "csi.weights.none": {"en": "No weights: no satisfaction ratings.", "zh": "无权重：没有满意度评分。"},
-    "csi.ip_title": {"en": "Importance and performance", "zh": "重要性—表现分析"},
-    "csi.fix_first": {"en": "Fix first", "zh": "优先改进"},
-    "csi.weights_table": {"en": "Attributes and the weights used", "zh": "各属性及所用权重"},
-    # gap model
-    "gaps.title": {"en": "Service-quality gap model", "zh": "服务质量差距模型"},
-    "gap.gap1": {"en": "Gap 1 · knowing what customers expect", "zh": "差距 1 · 了解客户期望"},
-    "gap.gap2": {"en": "Gap 2 · setting the right standards", "zh": "差距 2 · 制定服务标准"},
-    "gap.gap3": {"en": "Gap 3 · delivering to standard", "zh": "差距 3 · 按标准交付"},
-    "gap.gap4": {"en": "Gap 4 · keeping promises", "zh": "差距 4 · 兑现承诺"},
-    "gap.gap5": {"en": "Gap 5 · perceived − expected service", "zh": "差距 5 · 感知 − 期望"},
-    "gapbox.expected": {"en": "Expected service", "zh": "期望的服务"},
-    "gapbox.perceived": {"en": "Perceived service", "zh": "感知的服务"},
-    "gapbox.delivery": {"en": "Service delivery", "zh": "服务交付"},
-    "gapbox.communications": {"en": "What we promise customers", "zh": "对客户的承诺"},
-    "gapbox.standards": {"en": "Service standards", "zh": "服务质量标准"},
-    "gapbox.management": {"en": "Management's view of customers' expectations", "zh": "管理层对客户期望的认知"},
-    "gapbox.customer": {"en": "CUSTOMER", "zh": "客户"},
-    "gapbox.provider": {"en": "SERVICE PROVIDER", "zh": "服务提供方"},
-    "gapvalue.points": {"en": "{value} points ({n})", "zh": "{value} 分（{n}）"},
-    "gapvalue.items": {"en": "{value} points ({k} items)", "zh": "{value} 分（{k} 个题项）"},
-    "gapvalue.standards": {"en": "{k} of {m} standards fall short", "zh": "{m} 项标准中 {k} 项未达到"},
-    "gapvalue.none": {"en": "no data", "zh": "无数据"},
-    "gaps.missing.gap1": {"en": "Gap 1 compares management's estimate of what customers expect with what they expect.",
-                          "zh": "差距 1 比较管理层估计的客户期望与客户的实际期望。"},
-    "gaps.missing.gap2": {"en": "Gap 2 compares each service standard with management's view of customers' expectations.",
-                          "zh": "差距 2 比较各项服务标准与管理层认为的客户期望。"},
-    "gaps.missing.gap3": {"en": "Gap 3 compares what is delivered with each service standard.",
-                          "zh": "差距 3 比较实际交付与各项服务标准。"},
-    "gaps.missing.gap4": {"en": "Gap 4 compares what is delivered with what is promised to customers.",
-                          "zh": "差距 4 比较实际交付与对客户的承诺。"},
-    "gaps.missing.gap5": {"en": "Gap 5 compares customers' perception of the service with their expectation.",
-                          "zh": "差距 5 比较客户对服务的感知与期望。"},
-    "gaps.reason.no_perception_items": {
-        "en": "To fill it, the survey needs perception questions (P_ columns) with matching expectation questions (E_ columns).",
-        "zh": "要计算它，问卷需要感知题（P_ 列）及对应的期望题（E_ 列）。"},
-    "gaps.reason.no_expectation_items": {
-        "en": "To fill it, the survey needs expectation questions (E_ columns) for the same items as its perception questions.",
-        "zh": "要计算它，问卷需要与感知题对应的期望题（E_ 列）。"},
-    "gaps.reason.no_management_ratings": {
-        "en": "To fill it, import a management estimates sheet: managers rating, item by item, what they think customers expect.",
-        "zh": "要计算它，请导入管理层估计表：管理者逐题评估他们认为的客户期望。"},
-    "gaps.reason.no_matching_items": {
-        "en": "Management's estimates are imported, but their item codes do not match the survey's expectation items.",
-        "zh": "已导入管理层估计，但其题项代码与问卷期望题不一致。"},
-    "gaps.reason.no_service_standards": {
-        "en": "To fill it, import a service standards sheet (standard, target, management's view, promise, actual).",
-        "zh": "要计算它，请导入服务标准表（标准、目标、管理层认知、承诺、实际）。"},
-    "gaps.reason.no_management_view": {
-        "en": "The service standards sheet needs management's view of what customers expect for each standard.",
-        "zh": "服务标准表需要填写管理层认为的客户期望值。"},
-    "gaps.reason.no_target": {"en": "The service standards sheet needs each standard's target.",
-                              "zh": "服务标准表需要填写各标准的目标值。"},
-    "gaps.reason.no_promise": {"en": "The service standards sheet needs what is promised to customers.",
-                               "zh": "服务标准表需要填写对客户的承诺值。"},
-    "gaps.reason.no_actual": {
-        "en": "The service standards sheet needs the measured actual, or a rule that measures it from the data (e.g. median_hours_to_resolve).",
-        "zh": "服务标准表需要填写实际值，或填写由数据测量实际值的规则（如 median_hours_to_resolve）。"},
-    "gaps.reason.unknown_actual_rule": {"en": "A standard names a rule for its actual that the dashboard does not know.",
-                                        "zh": "某项标准的实际值规则无法识别。"},
-    "gaps.reason.no_data_for_actual": {"en": "The data of this period cannot measure the standards' actuals.",
-                                       "zh": "本期数据无法测量标准的实际值。"},
-    "gaps.gap5_title": {"en": "Gap 5: expectation and perception", "zh": "差距 5：期望与感知"},
-    "gaps.gap1_title": {"en": "Gap 1: management's estimate of customers' expectations", "zh": "差距 1：管理层对客户期望的估计"},
-    "gaps.standards_title": {"en": "Gaps 2–4: service standards", "zh": "差距 2–4：服务标准"},
-    "gaps.standards_note": {
-        "en": "Each gap is signed so that a negative number is a shortfall, whether higher or lower is better.",
-        "zh": "各差距均已按方向调整：无论越高越好还是越低越好，负值都表示不足。"},
-    "gaps.no_standards": {"en": "No service standards imported: gaps 2–4 need a service standards sheet.",
-                          "zh": "尚未导入服务标准：差距 2–4 需要服务标准表。"},
-    "gaps.overall": {"en": "Overall gap 5: {value} points (mean of the dimensions, {n}).",
-                     "zh": "总体差距 5：{value} 分（各维度平均，{n}）。"},
-    "gaps.overall_weighted": {"en": " Weighted by dimension importance: {value}.", "zh": "按维度重要性加权：{value}。"},
-    "gaps.unpaired": {"en": " Left out (no matching expectation or perception): {items}.",
-                      "zh": "未计入（缺少对应的期望或感知）：{items}。"},
-    # NPS
-    "nps.title": {"en": "Net Promoter Score", "zh": "净推荐值（NPS）"},
-    "nps.verbatims": {"en": "Detractors to follow up", "zh": "需要跟进的贬损者"},
-    "nps.verbatims_note": {"en": "The {k} newest detractor comments (scores 0–6).", "zh": "最新的 {k} 条贬损者评论（评分 0–6）。"},
-    # sentiment
-    "sentiment.title": {"en": "Sentiment of customers' words", "zh": "客户评论情感分析"},
-    "sentiment.source": {"en": "Comments from", "zh": "评论来源"},
-    "sentiment.how_scored": {
-        "en": "Each comment is scored from −1 (negative) to +1 (positive) when it is imported: English by TextBlob, Chinese by SnowNLP. Below −0.05 counts as negative.",
-        "zh": "每条评论在导入时打分，范围 −1（负面）到 +1（正面）：英文用 TextBlob，中文用 SnowNLP。低于 −0.05 计为负面。"},
-    "sentiment.verbatims": {"en": "What customers said", "zh": "客户原话"},
-    "sentiment.which": {"en": "Show", "zh": "显示"},
-    "sentiment.which.negative": {"en": "Most negative", "zh": "最负面"},
-    "sentiment.which.positive": {"en": "Most positive", "zh": "最正面"},
-    "sentiment.verbatims_note": {
-        "en": "{period} · {branch}. Click a month in the trends or a branch's bar to read the comments behind it.",
-        "zh": "{period} · {branch}。点击趋势图中的月份或网点柱形，查看对应评论。"},
-    "sentiment.all_branches": {"en": "all branches", "zh": "全部网点"},
-    # complaints
-    "complaints.title": {"en": "Complaints", "zh": "投诉分析"},
-    "complaints.coverage": {
-        "en": "{n} complaints; {k} have a cause, {derived} of them derived from the complaint's own words.",
-        "zh": "共 {n} 件投诉；{k} 件有原因，其中 {derived} 件的原因由投诉内容推断。"},
-    "complaints.repeat_detail": {"en": "{k} of {m} customers complained twice or more, {start} – {end}",
-                                 "zh": "{start}至{end}，{m} 位客户中有 {k} 位投诉两次及以上"},
-    "complaints.repeat_none": {"en": "No complaints with a customer id in the last 12 months",
-                               "zh": "近 12 个月没有带客户编号的投诉"},
-    "complaints.iceberg_title": {"en": "The complaint iceberg", "zh": "投诉冰山"},
-    "complaints.iceberg_share": {"en": "Share of dissatisfied customers who complain",
-                                 "zh": "不满意客户中会投诉的比例"},
-    "complaints.iceberg_explained": {
-        "en": "Most dissatisfied customers never complain; they leave. Research often cites about 5% who do. The estimate is complaints ÷ that share.",
-        "zh": "多数不满意的客户不会投诉，而是直接离开。研究常引用约 5% 的人会投诉。估计值 = 投诉数 ÷ 该比例。"},
-}
-TEXT.update(_VIEWS_TEXT)
+class _Values(dict):
+    def __missing__(self, name: str) -> str:
+        return MISSING
 
 
-# The monthly review (pages/review.py, presentation/story.py, presentation/report.py) and presentation
-# mode, merged into TEXT here at the end: kept apart so merges stay easy.
-_REVIEW_TEXT: dict[str, dict[str, str]] = {
-    "nav.review": {"en": "Monthly review", "zh": "月度回顾"},
-    "review.title": {"en": "The month in review", "zh": "月度回顾"},
-    "review.month": {"en": "Month to review", "zh": "回顾月份"},
-    "review.download": {"en": "Download the report (HTML)", "zh": "下载报告（HTML）"},
-    "review.download_note": {
-        "en": "One file that opens in any browser without a network, charts included; customers' names, e-mails,"
-              " phone numbers and ids are masked in it.",
-        "zh": "单个文件，无需联网即可在任何浏览器中打开，图表已内嵌；其中客户姓名、邮箱、电话和编号均已遮蔽。"},
-    "review.download_pptx": {"en": "Download the slides (PowerPoint)", "zh": "下载幻灯片（PowerPoint）"},
-    "review.download_pptx_note": {
-        "en": "One slide per section with editable charts and the findings as speaker notes; customers' data masked.",
-        "zh": "每个部分一张幻灯片，图表可编辑，发现写在演讲者备注中；客户信息已遮蔽。"},
-    "review.slide_back": {"en": "Back", "zh": "上一页"},
-    "review.slide_next": {"en": "Next", "zh": "下一页"},
-    "review.report_title": {"en": "Monthly review: {month}", "zh": "月度回顾：{month}"},
-    "review.period": {"en": "{month}, compared with last month ({previous}) and the same month last year ({last_year})",
-                      "zh": "{month}，对比上月（{previous}）和去年同月（{last_year}）"},
-    "review.scope_all": {"en": "All regions, branches and channels", "zh": "全部区域、网点和渠道"},
-    "review.generated": {"en": "Generated {when} from the voice-of-customer dashboard.",
-                         "zh": "由客户之声仪表板于 {when} 生成。"},
-    "review.masked_note": {"en": "Customers' names, e-mails, phone numbers and ids are masked.",
-                           "zh": "客户姓名、邮箱、电话和编号均已遮蔽。"},
-    "review.contents": {"en": "Contents", "zh": "目录"},
-    "review.section.headlines": {"en": "1. Headline numbers", "zh": "1. 关键指标"},
-    "review.section.csi": {"en": "2. Satisfaction by attribute", "zh": "2. 各属性满意度"},
-    "review.section.gaps": {"en": "3. Service-quality gaps", "zh": "3. 服务质量差距"},
-    "review.section.nps": {"en": "4. Net Promoter Score", "zh": "4. 净推荐值"},
-    "review.section.complaints": {"en": "5. Complaint causes", "zh": "5. 投诉原因"},
-    "review.section.sentiment": {"en": "6. Sentiment of customers' words", "zh": "6. 客户评论情感"},
-    "review.section.verbatims": {"en": "7. In customers' words", "zh": "7. 客户原话"},
-    "review.section.actions": {"en": "8. Areas to act on", "zh": "8. 需要行动的方面"},
-    "review.headlines_note": {
-        "en": "▲ ▼ mark a change only where its test passes (NPS: |Δ| > 1.96·SE; CSI and sentiment: Welch's t-test;"
-              " shares: two-proportion z-test; complaints: exact test of two counts; p < 0.05).",
-        "zh": "仅当检验通过时才以 ▲ ▼ 标记变化（NPS：|Δ| > 1.96·SE；满意度指数与情感：Welch t 检验；"
-              "占比：两比例 z 检验；投诉量：两计数精确检验；p < 0.05）。"},
-    "review.no_significant_change": {
-        "en": "No headline number changed significantly vs {previous} or vs {last_year}.",
-        "zh": "与{previous}和{last_year}相比，关键指标均无显著变化。"},
-    "review.no_data": {"en": "No survey responses, NPS responses or complaints for {month} with these filters.",
-                       "zh": "{month}在当前筛选下没有问卷、NPS 回答或投诉。"},
-    "review.quote.most_negative": {"en": "Most negative", "zh": "最负面"},
-    "review.quote.most_positive": {"en": "Most positive", "zh": "最正面"},
-    "review.quote.common_theme": {"en": "Most common theme: {theme} ({k} of {n} complaints with a cause)",
-                                  "zh": "最常见主题：{theme}（有原因的 {n} 件投诉中占 {k} 件）"},
-    "review.quote.sentiment": {"en": "sentiment {value}", "zh": "情感 {value}"},
-    "review.theme_definition": {
-        "en": "The most common theme is the month's most frequent complaint cause; its quote is that cause's most"
-              " typical complaint, the one whose words the cause's other complaints share most.",
-        "zh": "最常见主题是本月投诉最多的原因；引用的是该原因下最典型的一条投诉，即其用词与同类投诉重合最多的一条。"},
-    "review.action.fix_first": {
-        "en": "Fix first: {attribute}, satisfaction {value} vs {average} on average across attributes, importance"
-              " {importance} ({n})",
-        "zh": "优先改进：{attribute}，满意度 {value}，各属性平均 {average}，重要性 {importance}（{n}）"},
-    "review.action.gap": {
-        "en": "Close the gap in {dimension}: perception {perception} vs expectation {expectation}, gap 5 = {gap}"
-              " ({n})",
-        "zh": "缩小{dimension}差距：感知 {perception}，期望 {expectation}，差距 5 = {gap}（{n}）"},
-    "review.action.rising_cause": {
-        "en": "Rising cause: {cause}, {share} of complaints ({k} of {n}) vs {before} in {vs} (significant, {p})",
-        "zh": "上升的投诉原因：{cause}，占投诉 {share}（{n} 件中 {k} 件），{vs}为 {before}（显著，{p}）"},
-    "review.action.branch_nps": {
-        "en": "{branch}: NPS fell by {amount} points to {value} from {before} in {vs} (significant, {n})",
-        "zh": "{branch}：NPS 下降 {amount} 分，由{vs}的 {before} 降至 {value}（显著，{n}）"},
-    "review.action.none": {
-        "en": "Nothing stands out: no fix-first attribute, no gap shortfall and no significant rise or fall vs {vs}.",
-        "zh": "没有突出问题：没有优先改进属性、没有差距短板，与{vs}相比也没有显著升降。"},
-    "review.actions_note": {
-        "en": "From the numbers: fix-first attributes (important, below average satisfaction), the largest gap-5"
-              " shortfalls, complaint causes whose share rose significantly and branches whose NPS fell"
-              " significantly vs last month.",
-        "zh": "由数据得出：优先改进属性（重要且满意度低于平均）、差距 5 最大的短板、占比显著上升的投诉原因，"
-              "以及 NPS 较上月显著下降的网点。"},
-    # presentation mode
-    "present.toggle": {"en": "Presentation mode", "zh": "演示模式"},
-    "present.help": {
-        "en": "Larger text for a projector, the filters tucked away, and customers' names, e-mails, phone numbers"
-              " and ids masked on every page. The link keeps it.",
-        "zh": "为投影放大文字、收起筛选，并在所有页面遮蔽客户姓名、邮箱、电话和编号。链接会保留此模式。"},
-    "present.showing": {"en": "Showing {period}", "zh": "当前显示：{period}"},
-    "present.imports": {
-        "en": "Uploads are off in presentation mode, since a preview would show customers' data unmasked."
-              " Switch presentation mode off in the sidebar to import.",
-        "zh": "演示模式下不能上传：预览会显示未遮蔽的客户数据。如需导入，请在侧边栏关闭演示模式。"},
-}
-TEXT.update(_REVIEW_TEXT)
+def _other(_shown: str) -> str:
+    return "other"
+
+
+def _shown(value) -> str:
+    return str(value).replace(",", "").lstrip("+-\u2212").strip()
+
+
+# A text parsed: plain pieces, and (name, {selector: parsed branch}) for each plural block.
+Parsed = tuple
+
+
+@cache
+def _parsed(text: str) -> Parsed:
+    parts, position = [], 0
+    while (start := _PLURAL_START.search(text, position)) is not None:
+        branches, end = _branches(text, start.end())
+        parts += [text[position:start.start()],
+                  (start.group(1), {selector: _parsed(branch) for selector, branch in branches.items()})]
+        position = end
+    parts.append(text[position:])
+    return tuple(parts)
+
+
+def _render(parsed: Parsed, values: dict, category) -> str:
+    out = []
+    for part in parsed:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        name, branches = part
+        shown = _shown(values.get(name, ""))
+        chosen = branches.get(f"={shown}") or branches.get(category(shown)) or branches.get("other", ())
+        out.append(_render(chosen, values, category).replace("#", f"{{{name}}}"))
+    return "".join(out)
+
+
+def _branches(text: str, position: int) -> tuple[dict[str, str], int]:
+    """The branches of a plural block whose selectors start at `position`, and where the block ends."""
+    branches = {}
+    while (match := _SELECTOR.match(text, position)) is not None:
+        depth, cursor = 1, match.end()
+        while depth:
+            if cursor >= len(text):
+                raise ValueError(f"unclosed plural branch in {text!r}")
+            depth += {"{": 1, "}": -1}.get(text[cursor], 0)
+            cursor += 1
+        branches[match.group(1)] = text[match.end():cursor - 1]
+        position = cursor
+    closing = text.index("}", position)
+    if text[position:closing].strip():
+        raise ValueError(f"unreadable plural block in {text!r}")
+    return branches, closing + 1
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the values a text takes, those that choose a plural included."""
+    names = set()
+    for start in _PLURAL_START.finditer(text):
+        names.add(start.group(1))
+    flat = text
+    while (start := _PLURAL_START.search(flat)) is not None:
+        branches, end = _branches(flat, start.end())
+        flat = flat[:start.start()] + " ".join(branches.values()).replace("#", "") + flat[end:]
+    names |= {field for _, field, _, _ in string.Formatter().parse(flat) if field}
+    return names

@@ -28,6 +28,7 @@ from loaders.importer import (
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
 from presentation.i18n import translate
+from presentation.problems import fix_text, problem_text
 from store.errors import FeedbackError
 
 UPLOAD_TYPES = ("xlsx", "csv")
@@ -343,78 +344,13 @@ def imported_as(batches: pd.DataFrame, sha256: str) -> dict | None:
     return None if same.empty else same.iloc[-1].to_dict()
 
 
-# The loaders' problem and fix texts (loaders/validate.py), each with the key of its words.
-_PROBLEM_PATTERNS = [
-    (re.compile(r"^is empty$"), "problem.empty"),
-    (re.compile(r"^is not a date$"), "problem.not_date"),
-    (re.compile(r"^is in the future$"), "problem.future"),
-    (re.compile(r"^is not a number$"), "problem.not_number"),
-    (re.compile(r"^is outside the scale (?P<low>-?[\d.]+)-(?P<high>-?[\d.]+) \((?P<na>-?[\d.]+) = not applicable\)$"),
-     "problem.outside_scale_na"),
-    (re.compile(r"^is outside the scale (?P<low>-?[\d.]+)-(?P<high>-?[\d.]+)$"), "problem.outside_scale"),
-    (re.compile(r"^is not a whole number$"), "problem.not_whole"),
-    (re.compile(r"^is not yes or no$"), "problem.not_yes_no"),
-    (re.compile(r"^is not higher or lower$"), "problem.not_better"),
-    (re.compile(r"^repeats an ID used earlier in the file$"), "problem.repeated_id"),
-    (re.compile(r"^is before the complaint was received$"), "problem.resolved_before"),
-    (re.compile(r"^is not a rule the dashboard knows$"), "problem.unknown_rule"),
-    (re.compile(r"^is outside the item's scale$"), "problem.outside_item_scale"),
-]
-_FIX_PATTERNS = [
-    (re.compile(r"^Fill in the (?P<field>.+)\.$"), "fix.fill_in"),
-    (re.compile(r"^Write dates as YYYY-MM-DD"), "fix.date"),
-    (re.compile(r"^Check the year and month of this date\.$"), "fix.future"),
-    (re.compile(r"^Enter a number\.$"), "fix.number"),
-    (re.compile(r"^Enter a number, or leave the cell blank\.$"), "fix.number_or_blank"),
-    (re.compile(r"^Use a value from (?P<low>-?[\d.]+) to (?P<high>-?[\d.]+), or correct the scale"),
-     "fix.value_range"),
-    (re.compile(r"^Use a whole number\.$"), "fix.whole"),
-    (re.compile(r"^Write Yes or No"), "fix.yes_no"),
-    (re.compile(r"^Write 'higher' if"), "fix.better"),
-    (re.compile(r"^Enter a score, or leave the cell blank"), "fix.score_or_blank"),
-    (re.compile(r"^Use a score from (?P<low>-?[\d.]+) to (?P<high>-?[\d.]+), or correct the item's"),
-     "fix.score_range"),
-    (re.compile(r"^Give every row its own ID"), "fix.repeated_id"),
-    (re.compile(r"^Check both dates; resolution comes after receipt\.$"), "fix.resolved_before"),
-    (re.compile(r"^Use one of: (?P<rules>.+?) — or give the Actual as a number\.$"), "fix.rule"),
-    (re.compile(r"^Use a score within Scale min-Scale max"), "fix.item_scale"),
-]
-
-
-def _field_label(label_en: str, language: str) -> str:
-    for fields in FIELDS.values():
-        for f in fields:
-            if f.label_en == label_en:
-                return f.label_zh if language == "zh" else f.label_en
-    return label_en
-
-
-def translate_problem(text: str | None, language: str, patterns=None) -> str:
-    """A loader's problem (or fix, with `patterns=_FIX_PATTERNS`) in the analyst's language."""
-    if not text:
-        return ""
-    for pattern, key in patterns or _PROBLEM_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            values = m.groupdict()
-            if "field" in values:
-                values["field"] = _field_label(values["field"], language)
-            return translate(key, language, **values) if values else translate(key, language)
-    return text
-
-
-def translate_fix(text: str | None, language: str) -> str:
-    return translate_problem(text, language, _FIX_PATTERNS)
-
-
 REPORT_COLUMNS = ("row", "column", "value", "problem", "fix")
 
 
 def problems_frame(problems: list[RowProblem] | tuple[RowProblem, ...], language: str) -> pd.DataFrame:
-    """One row per bad cell, headed in the analyst's language."""
+    """One row per bad cell, its problem and fix in the analyst's language, headed in it too."""
     rows = [{"row": p.row, "column": p.column, "value": p.value,
-             "problem": translate_problem(p.problem, language), "fix": translate_fix(p.fix, language)}
-            for p in problems]
+             "problem": problem_text(p, language), "fix": fix_text(p, language)} for p in problems]
     frame = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
     return frame.rename(columns={c: translate(f"upload.report.{c}", language) for c in REPORT_COLUMNS})

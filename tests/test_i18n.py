@@ -1,18 +1,20 @@
-"""Every word in two languages, and no user-facing words outside the one translation table."""
+"""Every word in two languages, read from the locale files, and no user-facing words outside them."""
 from __future__ import annotations
 
 import ast
+import json
 import re
-import string
 from pathlib import Path
 
 import pytest
 
-from presentation.i18n import _REVIEW_TEXT, _VIEWS_TEXT, LANGUAGES, TEXT
+from presentation.i18n import LANGUAGES, LOCALES, MISSING, placeholders, texts, translate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((PROJECT_ROOT / "pages").glob("*.py"))
-ANALYTICS = sorted((PROJECT_ROOT / "analytics").glob("*.py"))
+PRESENTATION = sorted((PROJECT_ROOT / "presentation").glob("*.py"))
+ENTRIES = [PROJECT_ROOT / "app.py", PROJECT_ROOT / "loaders" / "__main__.py", PROJECT_ROOT / "analytics" / "__main__.py"]
+ENGLISH = texts("en")
 
 # Streamlit calls whose string arguments a reader sees
 DISPLAY_CALLS = {
@@ -31,36 +33,127 @@ DIRECTIVES = re.compile(r":material/[a-z_]+:|:(?:red|green|gray|grey|blue|orange
 OPTION_WIDGETS = {"radio", "selectbox", "multiselect", "segmented_control", "pills", "select_slider"}
 
 
-@pytest.mark.parametrize("key", sorted(TEXT))
-def test_every_key_has_every_language(key):
-    for language in LANGUAGES:
-        assert TEXT[key].get(language, "").strip(), f"{key} has no {language}"
+def test_there_is_one_file_per_language():
+    assert sorted(p.stem for p in LOCALES.glob("*.json")) == sorted(LANGUAGES)
+    assert len(ENGLISH) > 400
 
 
-# Dates are spelt with different parts in each language ('Oct 2026' / '2026年10月').
-DIFFERENT_PARTS = {"fmt.month", "fmt.date"}
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_every_key_is_in_every_language(language):
+    assert sorted(set(ENGLISH) ^ set(texts(language))) == []
+    assert [key for key, text in texts(language).items() if not text.strip()] == []
 
 
-@pytest.mark.parametrize("key", sorted((set(_VIEWS_TEXT) | set(_REVIEW_TEXT)) - DIFFERENT_PARTS))
+@pytest.mark.parametrize("key", sorted(ENGLISH))
 def test_both_languages_take_the_same_values(key):
-    names = [{f[1] for f in string.Formatter().parse(TEXT[key][language]) if f[1]} for language in LANGUAGES]
-    assert all(n == names[0] for n in names), f"{key}: {names}"
+    names = {language: placeholders(texts(language)[key]) for language in LANGUAGES}
+    assert all(n == names["en"] for n in names.values()), f"{key}: {names}"
 
 
-def _literal_keys(paths) -> set[str]:
-    keys = set()
+# A value right before a word in 's' is a count whose noun must agree with it: such texts put the noun in a
+# plural block. These words follow a value without being its noun.
+NOT_NOUNS = {"is", "as", "vs", "was", "has", "this"}
+
+
+@pytest.mark.parametrize("key", sorted(ENGLISH))
+def test_english_nouns_agree_with_their_counts(key):
+    flat = re.sub(r"\{\s*\w+\s*,\s*plural\s*,.*", "", ENGLISH[key])  # the plural blocks and what follows them
+    nouns = [m.group(2) for m in re.finditer(r"\{(\w+)\} (\w{2,}s)\b", flat) if m.group(2) not in NOT_NOUNS]
+    assert nouns == [], f"{key}: {ENGLISH[key]}"
+
+
+@pytest.mark.parametrize("key, values, expected", [
+    ("upload.imported_skipped", {"skipped": "1"}, "1 row with problems was skipped and recorded with the batch."),
+    ("upload.imported_skipped", {"skipped": "25,926"},
+     "25,926 rows with problems were skipped and recorded with the batch."),
+    ("finding.trend", {"metric": "NPS", "value": "31.0", "month": "Oct 2026", "low": "28.0", "high": "33.0", "k": 1},
+     "NPS 31.0 in Oct 2026; between 28.0 and 33.0 over the last month"),
+    ("finding.trend", {"metric": "NPS", "value": "31.0", "month": "Oct 2026", "low": "28.0", "high": "33.0", "k": 12},
+     "NPS 31.0 in Oct 2026; between 28.0 and 33.0 over the last 12 months"),
+    ("chart.iceberg_visible_label", {"n": "1"}, "1 complaint (what we see)"),
+    ("chart.iceberg_visible_label", {"n": "0"}, "0 complaints (what we see)"),
+    ("unit.points", {"value": "1.0"}, "1.0 points"),      # a decimal reads as plural ('1.0 points')
+    ("unit.points", {"value": "\u22121"}, "\u22121 point"),
+    ("upload.some_bad", {"bad": "1", "total": "4"},        # a plural inside a plural's branch
+     "1 of 4 rows has problems. Fix it in the file and upload it again, or import the good rows and skip it."),
+    ("upload.some_bad", {"bad": "3", "total": "4"},
+     "3 of 4 rows have problems. Fix them in the file and upload it again, or import the good rows and skip these."),
+    ("title.pareto", {"k": 1, "m": 1, "share": "100%"}, "1 of 1 cause makes up 100% of complaints"),
+    ("title.pareto", {"k": 2, "m": 7, "share": "81%"}, "2 of 7 causes make up 81% of complaints"),
+])
+def test_plurals_agree_in_english(key, values, expected):
+    assert translate(key, "en", **values) == expected
+
+
+def test_chinese_has_no_plurals_to_choose():
+    assert translate("upload.imported_skipped", "zh", skipped="1") == "已跳过 1 行有问题的数据，并随批次记录。"
+    assert not any("plural" in text for text in texts("zh").values())
+
+
+@pytest.mark.parametrize("text, values, expected", [
+    ("{n, plural, =0 {none} one {# item} other {# items}}", {"n": 0}, "none"),
+    ("{n, plural, =0 {none} one {# item} other {# items}}", {"n": "2,001"}, "2,001 items"),
+    ("#{k}: {n, plural, one {# row} other {# rows}}", {"k": 3, "n": 1}, "#3: 1 row"),  # '#' counts only in a branch
+])
+def test_the_plural_construct(monkeypatch, text, values, expected):
+    monkeypatch.setitem(texts("en"), "test.plural", text)
+    assert translate("test.plural", "en", **values) == expected
+    assert placeholders(text) == set(values)
+
+
+def test_translate_falls_back_safely():
+    assert translate("fmt.n", "en", n=None) == "n = " + MISSING     # None is never printed
+    assert translate("fmt.n", "en") == "n = " + MISSING              # nor is a value left out a crash
+    assert translate("fmt.n", "fr", n=3) == "n = 3"                  # an unknown language reads English
+    assert translate("no.such.key", "zh") == "no.such.key"           # and an unknown key shows itself
+    assert translate("upload.imported", "zh", rows="1,234", file="a.csv", batch="ab12cd34") == \
+        "已从 a.csv 导入 1,234 行，批次 ab12cd34。"
+
+
+def test_the_files_are_plain_json_objects_of_strings():
+    for path in LOCALES.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()), path.name
+
+
+def _keys_named(paths) -> tuple[set[str], set[str]]:
+    """Keys given as literals to t(), translate() and labels() (a labels() prefix names keys under it),
+    and the literal starts of keys built with an f-string (t(f"kind.{kind}"))."""
+    keys, starts = set(), set()
     for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in (
-                    "t", "translate") and node.args and isinstance(node.args[0], ast.Constant):
-                keys.add(node.args[0].value)
-    return keys
+            name = getattr(node, "func", None) and getattr(node.func, "id", getattr(node.func, "attr", None))
+            if not isinstance(node, ast.Call) or name not in ("t", "translate", "labels") or not node.args:
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                (starts if name == "labels" else keys).add(first.value + ("." if name == "labels" else ""))
+            elif isinstance(first, ast.JoinedStr) and first.values and isinstance(first.values[0], ast.Constant):
+                starts.add(first.values[0].value)
+    return keys, starts
 
 
 def test_every_key_the_code_names_exists():
-    used = _literal_keys(PAGES + ANALYTICS + [PROJECT_ROOT / "app.py"])
-    assert used, "the check found no keys"
-    assert sorted(used - set(TEXT)) == []
+    keys, starts = _keys_named(PAGES + PRESENTATION + ENTRIES)
+    assert len(keys) > 250 and len(starts) > 20, "the check found too few keys"
+    assert sorted(keys - set(ENGLISH)) == []
+    assert sorted(s for s in starts if not any(key.startswith(s) for key in ENGLISH)) == []
+
+
+def test_every_call_gives_the_values_its_text_takes():
+    """A value left out reads as '—' on screen; here it fails instead."""
+    missing = []
+    for path in PAGES + PRESENTATION + ENTRIES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in (
+                    "t", "translate") and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            if any(k.arg is None for k in node.keywords):  # **values: checked where they are built
+                continue
+            left_out = placeholders(ENGLISH.get(node.args[0].value, "")) - {k.arg for k in node.keywords}
+            if left_out:
+                missing.append((path.name, node.lineno, node.args[0].value, sorted(left_out)))
+    assert missing == []
 
 
 def _strings_with_words(node) -> list[str]:

@@ -84,6 +84,7 @@ def _project_copy(tmp_path: Path, violation: tuple[str, str] | None) -> Path:
     (tmp_path / "analytics" / "module.py").write_text("from store import module\nfrom text import module as m\n")
     (tmp_path / "presentation" / "module.py").write_text("from analytics import module\n")
     (tmp_path / "analytics" / "__main__.py").write_text("from presentation import module\n")  # a CLI entry
+    (tmp_path / "loaders" / "__main__.py").write_text("from presentation import module\n")  # a CLI entry
     if violation is not None:
         importer, imported = violation
         (tmp_path / importer / "late.py").write_text(f"def f():\n    from {imported} import module\n")

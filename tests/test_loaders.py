@@ -14,6 +14,7 @@ from loaders.errors import LoadError, ValidationError
 from loaders.importer import history, import_file, prepare, row_counts, undo
 from loaders.read import read_source
 from loaders.templates import TEMPLATE_FILES, write_templates
+from presentation.problems import problem_text
 from store.db import quote_identifier
 
 
@@ -161,21 +162,29 @@ def test_unreadable_files_are_refused_whole(con, file_name, message):
     assert snapshot(con) == before
 
 
-@pytest.mark.parametrize("file_name, kind, expected", [
-    ("nps_out_of_range.csv", "nps", [(3, "Score", "11", "is outside the scale 0-10"),
-                                     (4, "Score", "-1", "is outside the scale 0-10")]),
-    ("nps_bad_date.csv", "nps", [(3, "Date", "31/10/2026", "is not a date"),
-                                 (4, "Date", "yesterday", "is not a date")]),
-    ("survey_bad_rating.xlsx", "survey", [(3, "Q1", "6", "is outside the scale 1-5")]),
+ZERO_TO_TEN = {"low": "0", "high": "10"}
+
+
+@pytest.mark.parametrize("file_name, kind, expected, words", [
+    ("nps_out_of_range.csv", "nps", [(3, "Score", "11", "outside_scale", "value_range", ZERO_TO_TEN),
+                                     (4, "Score", "-1", "outside_scale", "value_range", ZERO_TO_TEN)],
+     ["is outside the scale 0-10"] * 2),
+    ("nps_bad_date.csv", "nps", [(3, "Date", "31/10/2026", "not_date", "date", {}),
+                                 (4, "Date", "yesterday", "not_date", "date", {})],
+     ["is not a date"] * 2),
+    ("survey_bad_rating.xlsx", "survey", [(3, "Q1", "6", "outside_scale", "score_range", {"low": "1", "high": "5"})],
+     ["is outside the scale 1-5"]),
 ])
-def test_invalid_rows_refuse_the_file_and_name_row_column_and_value(con, file_name, kind, expected):
+def test_invalid_rows_refuse_the_file_and_name_row_column_and_value(con, file_name, kind, expected, words):
     import_file(con, TEST_DATA / "nps_gbk.csv")
     before = snapshot(con)
     with pytest.raises(ValidationError) as error:
         import_file(con, TEST_DATA / file_name, kind=kind)
-    found = [(p.row, p.column, p.value, p.problem) for p in error.value.problems]
+    found = [(p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in error.value.problems]
     assert found == expected
-    assert all(p.file == file_name and p.fix for p in error.value.problems)
+    assert [problem_text(p, "en") for p in error.value.problems] == words
+    assert all(p.file == file_name for p in error.value.problems)
+    assert error.value.problem_count == len(expected)
     assert snapshot(con) == before
 
 
@@ -216,15 +225,16 @@ def test_duplicate_ids_within_a_file_are_invalid(con, tmp_path):
     path.write_text("Complaint ID,Received,Cause\nK1,2026-10-01,Fees\nK1,2026-10-02,Fees\n", encoding="utf-8")
     with pytest.raises(ValidationError) as error:
         import_file(con, path, kind="complaints")
-    assert [(p.row, p.column, p.problem) for p in error.value.problems] == [
-        (3, "Complaint ID", "repeats an ID used earlier in the file")]
+    assert [(p.row, p.column, p.code) for p in error.value.problems] == [(3, "Complaint ID", "repeated_id")]
 
 
 def test_resolution_before_receipt_is_invalid(con, tmp_path):
     path = tmp_path / "time.csv"
     path.write_text("Complaint ID,Received,Resolved\nK1,2026-10-02 10:00,2026-10-01 10:00\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="before the complaint was received"):
+    with pytest.raises(ValidationError) as error:
         import_file(con, path, kind="complaints")
+    assert [(p.row, p.column, p.value, p.code) for p in error.value.problems] == [
+        (2, "Resolved", "2026-10-01 10:00", "resolved_before")]
 
 
 # --- templates -------------------------------------------------------------------------------
@@ -280,6 +290,35 @@ def test_cli_refuses_invalid_rows_with_their_reasons(db_path):
     assert skipped.returncode == 0 and "skipped 2 invalid rows" in skipped.stdout
 
 
+def test_cli_words_the_problems_in_chinese(db_path):
+    bad = run_cli("import", str(TEST_DATA / "nps_out_of_range.csv"), "--db", str(db_path), "--lang", "zh")
+    assert bad.returncode == 2
+    assert bad.stderr.splitlines()[:2] == [
+        "error: 4 行中有 2 行无效，未导入任何数据。请修正后重新导入，或用 --skip-invalid 只导入有效行。",
+        "  nps_out_of_range.csv，第 3 行，列“Score”：超出量表范围 0-10（值“11”）。请填写 0 到 10 之间的值，"
+        "或在列映射中更正量表。"]
+
+
+def test_cli_counts_every_problem_beyond_those_it_lists(db_path, tmp_path):
+    # 1,100 scores of 11: more problems than validation keeps in detail (1,000), of which 50 are listed.
+    path = tmp_path / "many.csv"
+    lines = ["Date,Customer,Score"] + [f"2026-10-01,C{i},11" for i in range(1100)] + ["2026-10-01,C9999,9"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    bad = run_cli("import", str(path), "--kind", "nps", "--db", str(db_path))
+    assert bad.returncode == 2
+    errors = bad.stderr.splitlines()
+    assert errors[0] == ("error: 1,100 of 1,101 rows are invalid; nothing was imported. Fix them and import again,"
+                         " or import the valid rows with --skip-invalid.")
+    assert len(errors) == 1 + 50 + 1 and errors[-1] == "  ... and 1,050 more problems"
+    skipped = run_cli("import", str(path), "--kind", "nps", "--skip-invalid", "--db", str(db_path))
+    assert skipped.returncode == 0, skipped.stderr
+    printed = skipped.stdout.splitlines()
+    assert printed[1:3] == ["skipped 1,100 invalid rows (recorded with the batch):",
+                            "  many.csv, row 2, column 'Score': is outside the scale 0-10 (value '11'). Use a value"
+                            " from 0 to 10, or correct the scale in the mapping."]
+    assert printed[-1] == "  ... and 1,050 more problems"
+
+
 def test_cli_reports_a_duplicate_file(db_path):
     assert run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path)).returncode == 0
     again = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path))
@@ -291,5 +330,6 @@ def test_a_required_cell_of_spaces_is_empty(con, tmp_path):
     path.write_text("Standard,Better,Target\n   ,higher,5\nSpeed,sideways,3\n", encoding="utf-8")
     with pytest.raises(ValidationError) as error:
         import_file(con, path, kind="standards")
-    assert [(p.row, p.column, p.value, p.problem) for p in error.value.problems] == [
-        (2, "Standard", "", "is empty"), (3, "Better", "sideways", "is not higher or lower")]
+    assert [(p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in error.value.problems] == [
+        (2, "Standard", "", "empty", "fill_in", {"kind": "standards", "field": "standard"}),
+        (3, "Better", "sideways", "not_better", "better", {})]

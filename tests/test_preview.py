@@ -9,6 +9,7 @@ from conftest import TEST_DATA
 from loaders.errors import UnknownKindError
 from loaders.importer import check, import_file, prepare, preview, rejected_rows
 from loaders.validate import staged_problem_list
+from presentation.problems import fix_text, problem_text
 
 
 def test_nps_preview_is_the_first_rows_as_stored(con):
@@ -54,17 +55,34 @@ def test_staged_problem_list_has_every_problem_with_row_and_fix(con):
     report = check(con, prepared)
     problems = staged_problem_list(con, prepared.source)
     assert len(problems) == report.problem_count == 2
-    assert [(p.row, p.column, p.value, p.problem) for p in problems] == [
-        (3, "Score", "11", "is outside the scale 0-10"), (4, "Score", "-1", "is outside the scale 0-10")]
-    assert problems[0].fix == "Use a value from 0 to 10, or correct the scale in the mapping."
+    scale = {"low": "0", "high": "10"}
+    assert [(p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in problems] == [
+        (3, "Score", "11", "outside_scale", "value_range", scale),
+        (4, "Score", "-1", "outside_scale", "value_range", scale)]
+    assert fix_text(problems[0], "en") == "Use a value from 0 to 10, or correct the scale in the mapping."
 
 
 def test_rejected_rows_of_a_batch(con):
     result = import_file(con, TEST_DATA / "nps_out_of_range.csv", skip_invalid=True)
     skipped = rejected_rows(con, result.batch_id)
-    assert skipped[["row", "column", "value"]].values.tolist() == [[3, "Score", "11"], [4, "Score", "-1"]]
+    scale = {"low": "0", "high": "10"}
+    assert [(p.file, p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in skipped] == [
+        ("nps_out_of_range.csv", 3, "Score", "11", "outside_scale", "value_range", scale),
+        ("nps_out_of_range.csv", 4, "Score", "-1", "outside_scale", "value_range", scale)]
     clean = import_file(con, TEST_DATA / "nps_gbk.csv")
-    assert rejected_rows(con, clean.batch_id).empty
+    assert rejected_rows(con, clean.batch_id) == ()
+
+
+def test_skipped_rows_recorded_as_sentences_read_as_written(con):
+    """A batch from before problems were codes kept English sentences; they are shown as they were."""
+    result = import_file(con, TEST_DATA / "nps_out_of_range.csv", skip_invalid=True)
+    con.execute("UPDATE import_batch SET rejected_json = ? WHERE id = ?",
+                ['[{"row": 3, "column": "Score", "value": "11", "problem": "is outside the scale 0-10",'
+                 ' "fix": "Use a value from 0 to 10."}]', result.batch_id])
+    (skipped,) = rejected_rows(con, result.batch_id)
+    assert (skipped.row, skipped.code, skipped.fix_code) == (3, "recorded", "recorded")
+    assert (problem_text(skipped, "zh"), fix_text(skipped, "zh")) == ("is outside the scale 0-10",
+                                                                      "Use a value from 0 to 10.")
 
 
 def test_unknown_headers_raise_unknown_kind(con):

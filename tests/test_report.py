@@ -17,7 +17,7 @@ from conftest import build_demo_store
 
 from analytics.review import SECTIONS, month_review
 from presentation.i18n import translate
-from presentation.report import report_html
+from presentation.report import _environment, _words, report_html
 from store.db import connect
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -224,3 +224,22 @@ def test_inline_text_cannot_close_its_script(con):
     text = report_html(month_review(con, "2026-10"), "en", plotly_js="/**/")
     assert "<script>alert(1)" not in text
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in text
+
+
+def test_the_numbers_block_is_json_that_cannot_close_its_script(con):
+    dbrows.nps(con, [9, 3], responded_at=datetime(2026, 10, 5))
+    text = report_html(month_review(con, "2026-10"), "en", plotly_js="var s = '</script><script>alert(1)';")
+    assert "</script><script>alert(1)" not in text and "<\\/script><script>alert(1)" in text
+    block = re.search(r'<script type="application/json" id="review-numbers">(.*?)</script>', text, re.S).group(1)
+    assert json.loads(block)["nps"] == pytest.approx(100 * (1 - 1) / 2)
+    hostile = _environment().from_string("{{ numbers|tojson }}").render(numbers={"branch": "</script><!-- & 'x'"})
+    assert "<" not in hostile and "&" not in hostile and "'" not in hostile
+    assert json.loads(hostile) == {"branch": "</script><!-- & 'x'"}
+
+
+def test_every_text_is_escaped_and_only_our_bold_is_markup():
+    assert str(_words("**Fees**: <i>5</i> & 'x'")) == "<b>Fees</b>: &lt;i&gt;5&lt;/i&gt; &amp; &#39;x&#39;"
+    assert str(_words(None)) == ""
+    template = (PROJECT_ROOT / "presentation" / "templates" / "report.html.j2").read_text(encoding="utf-8")
+    assert "|safe" not in template and "autoescape false" not in template
+    assert not re.search(r"\b(src|href)=\"(?!#)", template)  # the only links are to the page's own sections

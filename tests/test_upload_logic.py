@@ -1,12 +1,13 @@
 """The upload page's logic: mapping table both ways, the report and its csv, role checks, imports."""
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 
 import pandas as pd
 import pytest
-from conftest import TEST_DATA
+from conftest import PROJECT_ROOT, TEST_DATA
 
 from loaders.access import AccessError
 from loaders.errors import RowProblem, UnknownKindError, ValidationError
@@ -15,8 +16,9 @@ from presentation.export import safe_text, to_csv_bytes
 from presentation.upload import (
     TARGET_IGNORE, TARGET_RATING, Access, MappingProblem, check_upload, email_allowed, imported_as,
     mapping_from_table, mapping_table, plain, problems_frame, read_upload, report_file_name, run_import,
-    run_undo, translate_fix, translate_problem, with_mapping
+    run_undo, with_mapping
 )
+from presentation.problems import fix_text, problem_line, problem_lines, problem_text, refusal
 
 ANALYST = Access("passphrase", True, "Li Na")
 VIEWER = Access("passphrase", False)
@@ -162,39 +164,106 @@ def test_two_columns_for_one_item_and_kind_are_refused(con):
 
 # --- the report ------------------------------------------------------------------------------
 
-LOADER_TEXTS = [
-    # (problem, fix) exactly as loaders/validate.py writes them
-    ("is empty", "Fill in the Date."),
-    ("is not a date", "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15)."),
-    ("is in the future", "Check the year and month of this date."),
-    ("is not a number", "Enter a number."),
-    ("is not a number", "Enter a number, or leave the cell blank."),
-    ("is outside the scale 0-10", "Use a value from 0 to 10, or correct the scale in the mapping."),
-    ("is not a whole number", "Use a whole number."),
-    ("is not yes or no", "Write Yes or No (是/否)."),
-    ("is not higher or lower", "Write 'higher' if a larger number is better, 'lower' if a smaller one is."),
-    ("is not a number", "Enter a score, or leave the cell blank when the question was not answered."),
-    ("is outside the scale 1-5 (0 = not applicable)",
+LOADER_PROBLEMS = [
+    # (problem code, fix code, values) as loaders/validate.py records them, and their words in English
+    ("empty", "fill_in", {"kind": "nps", "field": "responded_at"}, "is empty", "Fill in the Date."),
+    ("not_date", "date", {}, "is not a date", "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15)."),
+    ("future", "future", {}, "is in the future", "Check the year and month of this date."),
+    ("not_number", "number", {}, "is not a number", "Enter a number."),
+    ("not_number", "number_or_blank", {}, "is not a number", "Enter a number, or leave the cell blank."),
+    ("outside_scale", "value_range", {"low": "0", "high": "10"}, "is outside the scale 0-10",
+     "Use a value from 0 to 10, or correct the scale in the mapping."),
+    ("not_whole", "whole", {}, "is not a whole number", "Use a whole number."),
+    ("not_yes_no", "yes_no", {}, "is not yes or no", "Write Yes or No (是/否)."),
+    ("not_better", "better", {}, "is not higher or lower",
+     "Write 'higher' if a larger number is better, 'lower' if a smaller one is."),
+    ("not_number", "score_or_blank", {}, "is not a number",
+     "Enter a score, or leave the cell blank when the question was not answered."),
+    ("outside_scale", "score_range", {"low": "1", "high": "5"}, "is outside the scale 1-5",
      "Use a score from 1 to 5, or correct the item's scale / not-applicable code in the mapping."),
-    ("repeats an ID used earlier in the file", "Give every row its own ID, or remove the duplicated row."),
-    ("is before the complaint was received", "Check both dates; resolution comes after receipt."),
-    ("is not a rule the dashboard knows", "Use one of: nps, csi — or give the Actual as a number."),
-    ("is outside the item's scale", "Use a score within Scale min-Scale max (default 1-7)."),
+    ("outside_scale_na", "score_range", {"low": "1", "high": "5", "na": "0"},
+     "is outside the scale 1-5 (0 = not applicable)",
+     "Use a score from 1 to 5, or correct the item's scale / not-applicable code in the mapping."),
+    ("repeated_id", "repeated_id", {}, "repeats an ID used earlier in the file",
+     "Give every row its own ID, or remove the duplicated row."),
+    ("resolved_before", "resolved_before", {}, "is before the complaint was received",
+     "Check both dates; resolution comes after receipt."),
+    ("unknown_rule", "rule", {"rules": "nps, csi"}, "is not a rule the dashboard knows",
+     "Use one of: nps, csi — or give the Actual as a number."),
+    ("outside_item_scale", "item_scale", {}, "is outside the item's scale",
+     "Use a score within Scale min-Scale max (default 1-7)."),
 ]
 
 
-@pytest.mark.parametrize("problem, fix", LOADER_TEXTS)
-def test_every_loader_problem_reads_in_english_and_chinese(problem, fix):
-    assert translate_problem(problem, "en") == problem
-    assert translate_fix(fix, "en") == fix
-    assert CJK.search(translate_problem(problem, "zh"))
-    assert CJK.search(translate_fix(fix, "zh"))
+def _codes_validate_records() -> set[tuple[str, str]]:
+    """(problem, fix) of every add(condition, column, problem, fix, ...) in loaders/validate.py."""
+    tree = ast.parse((PROJECT_ROOT / "loaders" / "validate.py").read_text(encoding="utf-8"))
+
+    def options(node) -> list[str]:
+        return options(node.body) + options(node.orelse) if isinstance(node, ast.IfExp) else [node.value]
+
+    return {(problem, fix) for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "add"
+            for problem in options(node.args[2]) for fix in options(node.args[3])}
+
+
+def test_every_code_the_loaders_record_has_its_words():
+    assert _codes_validate_records() == {(code, fix) for code, fix, *_ in LOADER_PROBLEMS}
+
+
+@pytest.mark.parametrize("code, fix_code, values, problem, fix", LOADER_PROBLEMS,
+                         ids=[f"{p[0]}-{p[1]}" for p in LOADER_PROBLEMS])
+def test_every_loader_problem_reads_in_english_and_chinese(code, fix_code, values, problem, fix):
+    row = RowProblem("f.csv", None, 3, "Score", "x", code, fix_code, values)
+    assert (problem_text(row, "en"), fix_text(row, "en")) == (problem, fix)
+    assert CJK.search(problem_text(row, "zh")) and CJK.search(fix_text(row, "zh"))
 
 
 def test_chinese_report_keeps_numbers_and_field_names():
-    assert translate_problem("is outside the scale 1-5 (0 = not applicable)", "zh") == "超出量表范围 1-5（0 表示不适用）"
-    assert translate_fix("Fill in the Date.", "zh") == "请填写日期。"
-    assert translate_problem("something new", "zh") == "something new"
+    outside = RowProblem("f.csv", None, 3, "Q1", "9", "outside_scale_na", "score_range", {"low": "1", "high": "5", "na": "0"})
+    assert problem_text(outside, "zh") == "超出量表范围 1-5（0 表示不适用）"
+    empty = RowProblem("f.csv", None, 3, "日期", None, "empty", "fill_in", {"kind": "nps", "field": "responded_at"})
+    assert fix_text(empty, "zh") == "请填写日期。"
+    # the same field name is a different field in another kind of file
+    assert fix_text(RowProblem("f.csv", None, 3, "S", None, "empty", "fill_in", {"kind": "nps", "field": "score"}), "en") == \
+        "Fill in the Recommend score (0-10)."
+    assert fix_text(RowProblem("f.csv", None, 3, "S", None, "empty", "fill_in",
+                                           {"kind": "management_survey", "field": "score"}), "en") == \
+        "Fill in the Expected score."
+
+
+def test_a_problem_line_names_file_sheet_row_column_and_value():
+    problem = RowProblem("q.xlsx", "Responses", 7, "Q1", "6", "outside_scale", "score_range", {"low": "1", "high": "5"})
+    assert problem_line(problem, "en") == ("q.xlsx, sheet 'Responses', row 7, column 'Q1': is outside the scale 1-5"
+                                           " (value '6'). Use a score from 1 to 5, or correct the item's scale /"
+                                           " not-applicable code in the mapping.")
+    assert problem_line(problem, "zh") == ("q.xlsx，工作表“Responses”，第 7 行，列“Q1”：超出量表范围 1-5（值“6”）。"
+                                           "请填写 1 到 5 之间的分数，或在列映射中更正该题的量表或不适用代码。")
+    blank = RowProblem("n.csv", None, 2, "Date", None, "empty", "fill_in", {"kind": "nps", "field": "responded_at"})
+    assert problem_line(blank, "en") == "n.csv, row 2, column 'Date': is empty. Fill in the Date."
+
+
+@pytest.mark.parametrize("count, listed, last", [
+    (3, 3, "n.csv, row 4, column 'Score': is not a number (value 'x'). Enter a number."),
+    (4, 3, "... and 1 more problem"),
+    (25_979, 3, "... and 25,976 more problems"),
+])
+def test_problem_lines_count_what_they_do_not_list(count, listed, last):
+    problems = [RowProblem("n.csv", None, row, "Score", "x", "not_number", "number") for row in (2, 3, 4)]
+    lines = problem_lines(problems, count, "en", listed=3)
+    assert len(lines) == listed + (count > listed) and lines[-1] == last
+
+
+@pytest.mark.parametrize("total, invalid, head", [
+    (1, 1, "the one row is invalid; nothing was imported. Fix it and import again."),
+    (5, 5, "all 5 rows are invalid; nothing was imported. Fix them and import again."),
+    (5, 1, "1 of 5 rows is invalid; nothing was imported. Fix it and import again, or import the valid rows"
+           " with --skip-invalid."),
+    (1_200, 2, "2 of 1,200 rows are invalid; nothing was imported. Fix them and import again, or import the valid"
+               " rows with --skip-invalid."),
+])
+def test_a_refusal_says_how_many_rows_in_good_english(total, invalid, head):
+    assert refusal(ValidationError([], total, invalid), "en").splitlines() == [head]
 
 
 def test_bad_rows_report_lists_row_column_value_reason_and_fix(con):
@@ -217,7 +286,7 @@ def test_csv_cells_never_start_a_formula(value, cell):
 
 
 def test_problem_csv_is_utf8_with_bom_and_formula_safe():
-    problems = [RowProblem("f.csv", None, 3, "Score", "=1+1", "is not a number", "Enter a number.")]
+    problems = [RowProblem("f.csv", None, 3, "Score", "=1+1", "not_number", "number")]
     data = to_csv_bytes(problems_frame(problems, "zh"))
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == ["行号,列,值,问题,修改方法", "3,Score,'=1+1,不是数字,请填写数字。"]
@@ -320,7 +389,5 @@ def test_survey_with_chinese_headers_imports_with_its_ratings(con):
 
 def test_the_upload_logic_imports_no_streamlit():
     """presentation/upload.py is tested without a running app, so it stays free of Streamlit."""
-    from conftest import PROJECT_ROOT
-
     source = (PROJECT_ROOT / "presentation" / "upload.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(import streamlit|from streamlit\b)", source, re.M)

@@ -1,0 +1,74 @@
+"""The loaders' row problems in words: a problem is two codes with values (loaders.errors.RowProblem),
+its problem and fix read from the translation files (`problem.<code>`, `fix.<fix_code>`), for the
+upload page and for `python -m loaders import` alike.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from loaders.columns import FIELDS
+from loaders.errors import RowProblem, ValidationError
+from presentation.i18n import translate
+
+# Problems a command line lists before it says how many more there are.
+LISTED = 50
+
+
+def _values(problem: RowProblem, language: str) -> dict[str, str]:
+    values = dict(problem.values)
+    if "field" in values:
+        values["field"] = field_label(values.get("kind"), values["field"], language)
+    return values
+
+
+def field_label(kind: str | None, name: str, language: str) -> str:
+    """A field's label as the analyst reads it; the field of the file's kind first, then of any kind."""
+    kinds = ([kind] if kind in FIELDS else []) + list(FIELDS)
+    for candidate in kinds:
+        for f in FIELDS[candidate]:
+            if f.name == name:
+                return f.label_zh if language == "zh" else f.label_en
+    return name
+
+
+def problem_text(problem: RowProblem, language: str) -> str:
+    return translate(f"problem.{problem.code}", language, **_values(problem, language))
+
+
+def fix_text(problem: RowProblem, language: str) -> str:
+    return translate(f"fix.{problem.fix_code}", language, **_values(problem, language))
+
+
+def problem_line(problem: RowProblem, language: str) -> str:
+    """One line: file, sheet, row and column, what is wrong (with the cell's value), and the fix."""
+    where = [problem.file]
+    if problem.sheet:
+        where.append(translate("problems.at_sheet", language, sheet=problem.sheet))
+    if problem.row is not None:
+        where.append(translate("problems.at_row", language, row=problem.row))
+    if problem.column:
+        where.append(translate("problems.at_column", language, column=problem.column))
+    key = "problems.line_no_value" if problem.value is None else "problems.line"
+    return translate(key, language, where=translate("problems.at_sep", language).join(where),
+                     problem=problem_text(problem, language), value=problem.value,
+                     fix=fix_text(problem, language))
+
+
+def problem_lines(problems: Iterable[RowProblem], count: int, language: str, listed: int = LISTED) -> list[str]:
+    """The first `listed` problems as lines, then how many more of `count` there are, exactly."""
+    problems = list(problems)[:listed]
+    lines = [problem_line(p, language) for p in problems]
+    if count > len(problems):
+        lines.append(translate("problems.more", language, count=f"{count - len(problems):,}"))
+    return lines
+
+
+def refusal(error: ValidationError, language: str, listed: int = LISTED) -> str:
+    """Why nothing was imported, with the problems, as the command line prints it."""
+    total, invalid = f"{error.rows_total:,}", f"{error.rows_invalid:,}"
+    if error.rows_invalid >= error.rows_total:
+        head = translate("problems.refused_all", language, total=total)
+    else:
+        head = translate("problems.refused", language, invalid=invalid, total=total)
+    return "\n".join([head] + ["  " + line for line in problem_lines(error.problems, error.problem_count,
+                                                                      language, listed)])
