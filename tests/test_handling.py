@@ -129,8 +129,9 @@ def test_the_cli_lists_mapped_and_unmapped_words(tmp_path, capsys):
     path.write_text(LOG, encoding="utf-8")
     assert loaders_main(["import", str(path), "--kind", "complaints", "--db", str(tmp_path / "s.duckdb")]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "已办结 → Satisfy (1 row)" in out[1] and "受理 → Listen (1 row)" in out[1]
-    assert out[2] == "1 status word names no handling step (those complaints have none): parked (1 row)"
+    mapped = [line for line in out if line.startswith("status words mapped to handling steps: ")]
+    assert len(mapped) == 1 and "已办结 → Satisfy (1 row)" in mapped[0] and "受理 → Listen (1 row)" in mapped[0]
+    assert out[-1] == "1 status word names no handling step (those complaints have none): parked (1 row)"
 
 
 def test_a_store_from_before_steps_gets_them_from_its_status_words(tmp_path):

@@ -187,6 +187,7 @@ def test_sentiment_page_shows_the_agreement(db_path, con, corpus, monkeypatch):
     at.query_params.update({"month": "2026-03"})
     at.run()
     at.switch_page("pages/sentiment.py").run()
+    at.button_group(key="sentiment.source").set_value("nps").run()  # the scored texts are NPS comments
     assert not at.exception, [e.value for e in at.exception]
     share = f"{version.agreeing / version.agreement_n:.0%}"
     expected = translate("sentiment.model", "en", labels="120", version=1,

@@ -192,7 +192,7 @@ def test_an_import_places_its_items_where_an_earlier_one_did(con, tmp_path):
     first.write_text("Date,Branch,Q1,Q2\n2026-01-05,B,4,5\n", encoding="utf-8")
     second.write_text("Date,Branch,Q2,Q1,Q3\n2026-02-05,B,3,2,1\n", encoding="utf-8")
     import_file(con, first, kind="survey")
-    import_file(con, second, kind="survey")
+    import_file(con, second, kind="survey", accept_new_items=True)  # Q3 is new: the analyst accepts it
     rows = con.execute("SELECT satisfaction_scores FROM survey_response ORDER BY responded_at").fetchall()
     assert rows == [([4.0, 5.0],), ([2.0, 3.0, 1.0],)]
     assert con.execute("SELECT item_code, score FROM survey_rating WHERE row_no = 2 ORDER BY ALL").fetchall() == [

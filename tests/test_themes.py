@@ -83,7 +83,7 @@ def test_the_reviews_most_common_theme_is_the_months_top_theme(demo_con):
 
     october = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
     top = themes_by_sentiment(demo_con, october, "complaint").iloc[0]
-    theme = [v for v in representative_verbatims(demo_con, october, None) if v.kind == "common_theme"][0]
+    theme = [v for v in representative_verbatims(demo_con, october) if v.kind == "common_theme"][0]
     assert (theme.theme_from, theme.theme, theme.theme_count) == ("theme", top["theme"], top["n"])
     assert theme.theme_n == int(themes_by_sentiment(demo_con, october, "complaint")["n"].sum())
     # its quote is one of the theme's complaints
