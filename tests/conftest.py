@@ -110,13 +110,19 @@ def pytest_addoption(parser) -> None:
 
 
 @pytest.fixture
-def con(request, db_path: Path, tmp_path: Path, monkeypatch):
+def con_url(request, db_path: Path, tmp_path: Path, monkeypatch) -> str:
+    """Where `con` opens its store, for a test that opens it again (a command, a page): with --store
+    lake a fresh lake, else db_path, a copy of the empty store with the schema."""
     if request.config.getoption("--store") == "lake":
         monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
-        connection = connect(request.getfixturevalue("postgres_cluster").lake_url())
-    else:
-        shutil.copyfile(request.getfixturevalue("schema_template"), db_path)
-        connection = connect(db_path)
+        return request.getfixturevalue("postgres_cluster").lake_url()
+    shutil.copyfile(request.getfixturevalue("schema_template"), db_path)
+    return str(db_path)
+
+
+@pytest.fixture
+def con(con_url: str):
+    connection = connect(con_url)
     yield connection
     connection.close()
 
