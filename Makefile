@@ -43,6 +43,11 @@ TEST_MARKS := $(if $(filter true 1 yes,$(CI)),,-m "not ci")
 test: $(STAMP) browser office
 	$(PY) -m pytest -n 2 $(TEST_MARKS)
 
+# The suite's store tests on a DuckLake whose catalog is in a throw-away PostgreSQL cluster (the
+# `con` fixture; tests/postgres.py starts the cluster), browser tests aside.
+test-lake: $(STAMP)
+	$(PY) -m pytest --store lake -m "not e2e"
+
 bench: $(STAMP)
 	$(PY) bench/run.py
 

@@ -39,7 +39,7 @@ def route(spec: PageSpec) -> str:
 def run() -> None:
     import streamlit as st
 
-    from pages._common import language_switch, presentation_switch, routed, t
+    from pages._common import language_switch, presentation_switch, routed, store_held, t
     from pages._filters import sidebar_filters
     from pages._uploads import begin_run, end_run
 
@@ -51,7 +51,7 @@ def run() -> None:
     pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                      default=(i == 0)) for i, spec in enumerate(PAGES)]
     try:
-        with routed():
+        with routed(), store_held():
             navigation = st.navigation(pages)
             sidebar_filters()
             navigation.run()

@@ -371,11 +371,13 @@ def step_queries(args: dict) -> dict:
 def render(con, calls: list[tuple], pool: ThreadPoolExecutor) -> list[float]:
     """One render's analytics: each call's seconds, the calls made in order as the page makes them,
     the calls of one load_all group two at a time (pages._common.load_all), each on its own cursor."""
+    from store.db import cursor as store_cursor
+
     seconds = [0.0] * len(calls)
 
     def timed(i: int) -> None:
         _, function, call_args, kwargs, _ = calls[i]
-        cursor = con.cursor()
+        cursor = store_cursor(con)
         started = _now()
         try:
             function(cursor, *call_args, **kwargs)

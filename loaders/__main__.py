@@ -1,4 +1,5 @@
-"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes.
+"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes, migrate,
+maintain.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
 into a readable message and a non-zero exit code. Like app.py and `python -m analytics`, it is an
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import subprocess
 import sys
 import tempfile
 import time
@@ -89,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
                                              " a label of your own")
     thm.add_argument("--rename", nargs=2, metavar=("ID", "LABEL"), help="the theme's id and its new label")
     thm.add_argument("--db", default=None)
+
+    mig = commands.add_parser("migrate", help="copy every table of the store into a new or empty store"
+                                              " (a DuckDB file into a lake, or back), checked")
+    mig.add_argument("--to", required=True, dest="target",
+                     help="the new store: a DuckDB file or ducklake:postgres:dbname=… host=…"
+                          " (with FEEDBACK_LAKE_DATA naming its data folder)")
+    mig.add_argument("--db", default=None, help="the store to copy (default: env FEEDBACK_DB or data/feedback.duckdb)")
+
+    mnt = commands.add_parser("maintain", help="merge a lake's small files, expire week-old snapshots and"
+                                               " delete the files no snapshot needs")
+    mnt.add_argument("--db", default=None)
+
     return parser
 
 
@@ -367,8 +382,59 @@ def _read_passphrase() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def cmd_migrate(args) -> int:
+    from store.copy import migrate
+    from store.db import masked
+
+    copied = migrate(_db(args), args.target)
+    for table, rows in copied.items():
+        print(f"{table:20} {rows:>10} rows")
+    summaries = [_summary(url) for url in (_db(args), args.target)]
+    if not same_figures(*(json.loads(summary) for summary in summaries)):
+        print("error: the summaries of the two stores differ:", *summaries, sep="\n", file=sys.stderr)
+        return 1
+    print(f"copied into {masked(args.target)}: every table's rows and the summary are equal;"
+          " point FEEDBACK_DB at it")
+    return 0
+
+
+def _summary(url: str) -> str:
+    """`python -m analytics summary --json` of a store, run as its own process (the loaders never
+    import the analytics)."""
+    done = subprocess.run([sys.executable, "-m", "analytics", "summary", "--json", "--db", url],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode:
+        raise FeedbackError(f"the summary of the copy could not be computed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def same_figures(first, second) -> bool:
+    """Two summaries alike, their numbers to 1e-9 of each other: a sum over the same rows read in
+    another order differs in its last bits."""
+    if isinstance(first, dict) and isinstance(second, dict):
+        return first.keys() == second.keys() and all(same_figures(first[k], second[k]) for k in first)
+    if isinstance(first, list) and isinstance(second, list):
+        return len(first) == len(second) and all(same_figures(a, b) for a, b in zip(first, second))
+    if isinstance(first, float) or isinstance(second, float):
+        return isinstance(first, (int, float)) and isinstance(second, (int, float)) and \
+            math.isclose(first, second, rel_tol=1e-9, abs_tol=1e-12)
+    return first == second
+
+
+def cmd_maintain(args) -> int:
+    from store.copy import maintain
+
+    done = maintain(_db(args))
+    if not done:
+        print("a DuckDB file needs no maintenance beyond the checkpoint just made")
+    for what, count in done.items():
+        print(f"{what.replace('_', ' ')}: {count}")
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
-            "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes}
+            "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes,
+            "migrate": cmd_migrate, "maintain": cmd_maintain}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -72,16 +72,16 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+# app_setting is insert-only: a setting's newest row wins (ties in order of insertion), and an empty
+# value is a cleared setting, so that two processes saving one setting at once never conflict.
 def _get(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    row = con.execute("SELECT value FROM app_setting WHERE name = ? ORDER BY updated_at DESC LIMIT 1",
+    row = con.execute("SELECT value FROM app_setting WHERE name = ? ORDER BY updated_at DESC, rowid DESC LIMIT 1",
                       [name]).fetchone()
-    return row[0] if row else None
+    return (row[0] or None) if row else None
 
 
 def _put(con: duckdb.DuckDBPyConnection, name: str, value: str | None, now: dt.datetime) -> None:
-    con.execute("DELETE FROM app_setting WHERE name = ?", [name])
-    if value is not None:
-        con.execute("INSERT INTO app_setting VALUES (?, ?, ?)", [name, value, now])
+    con.execute("INSERT INTO app_setting VALUES (?, ?, ?)", [name, value or "", now])
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> None:

@@ -26,9 +26,10 @@ from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationErro
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import (
-    RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, status_steps, write_sums
+    RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, status_steps, write_claimed,
+    write_sums
 )
-from store.errors import FeedbackError, QueryError
+from store.errors import FeedbackError
 from loaders.learning import learn
 from store.sentiment_model import latest_model
 from text.causes import derive_causes, theme_causes
@@ -213,16 +214,16 @@ QUESTION_SHEET_NAMES = {"questions", "question", "items", "item", "codebook", "é
 
 def saved_mapping(con: duckdb.DuckDBPyConnection, headers) -> ColumnMapping | None:
     row = con.execute(
-        "SELECT mapping_json FROM saved_mapping WHERE layout_key = ? ORDER BY saved_at DESC LIMIT 1",
+        "SELECT mapping_json FROM saved_mapping WHERE layout_key = ? ORDER BY saved_at DESC, rowid DESC LIMIT 1",
         [layout_key(headers)]).fetchone()
     return ColumnMapping.from_json(row[0]) if row else None
 
 
 def save_mapping(con: duckdb.DuckDBPyConnection, headers, mapping: ColumnMapping) -> None:
-    key = layout_key(headers)
-    con.execute("DELETE FROM saved_mapping WHERE layout_key = ?", [key])
+    """Insert-only (the newest row of a layout wins, saved_mapping): two imports of one layout at the
+    same moment never conflict over it. saved_at keeps its microseconds, to order two saves."""
     con.execute("INSERT INTO saved_mapping VALUES (?, ?, ?, ?)",
-                [key, mapping.kind, mapping.to_json(), _now()])
+                [layout_key(headers), mapping.kind, mapping.to_json(), dt.datetime.now()])
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -310,25 +311,25 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     progress(0.7, "writing")
     batch_id = str(uuid.uuid4())
     rejected = _rejected_json(con, source) if report.rows_invalid else None
-    ratings = 0
-    try:
-        con.execute("BEGIN TRANSACTION")
+    imported_at = _now()
+
+    def write() -> int:
+        # inside the transaction, so that the same file imported by another process at the same
+        # moment is seen here, or conflicts on the writer row and is seen on the retry
+        _refuse_duplicate(con, source)
         con.execute(
             "INSERT INTO import_batch (id, kind, source_file, source_sheet, sha256, rows_accepted,"
             " rows_rejected, imported_at, imported_by, status, mapping_json, rejected_json)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?)",
             [batch_id, mapping.kind, source.file_name, source.sheet, source.sha256, report.rows_valid,
-             report.rows_invalid, _now(), imported_by, mapping.to_json(), rejected])
-        ratings = _WRITERS[mapping.kind](con, batch_id, mapping)
+             report.rows_invalid, imported_at, imported_by, mapping.to_json(), rejected])
+        written = _WRITERS[mapping.kind](con, batch_id, mapping)
         if remember_mapping:
             save_mapping(con, source.headers, mapping)
-        con.execute("COMMIT")
-    except duckdb.Error as e:
-        _rollback(con)
-        raise QueryError(f"{source.where()}: the import was rolled back, nothing changed ({e})") from e
-    except BaseException:
-        _rollback(con)
-        raise
+        return written
+
+    ratings = write_claimed(con, write, who=imported_by,
+                            failure=f"{source.where()}: the import was rolled back, nothing changed")
     progress(0.9, "learning from the scores")
     learn(con)
     progress(1.0, "done")
@@ -336,13 +337,6 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid,
                         report.rows_invalid, ratings, texts_scored, tuple(skipped),
                         report.problem_count if report.rows_invalid else 0, status_words)
-
-
-def _rollback(con) -> None:
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass
 
 
 def _now() -> dt.datetime:
@@ -572,16 +566,17 @@ def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
     batch_id, kind, source_file, status, rows = find_batch(con, batch_ref)
     if status != "imported":
         raise LoadError(f"batch {batch_id[:8]} ({source_file}) was already undone")
-    try:
-        con.execute("BEGIN TRANSACTION")
+
+    def remove() -> None:
+        status_now = con.execute("SELECT status FROM import_batch WHERE id = ?", [batch_id]).fetchone()[0]
+        if status_now != "imported":  # undone by another process meanwhile
+            raise LoadError(f"batch {batch_id[:8]} ({source_file}) was already undone")
         for table in BATCH_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute("UPDATE import_batch SET status = 'undone', undone_at = ? WHERE id = ?",
                     [_now(), batch_id])
-        con.execute("COMMIT")
-    except duckdb.Error as e:
-        _rollback(con)
-        raise QueryError(f"undo of batch {batch_id[:8]} was rolled back, nothing changed ({e})") from e
+
+    write_claimed(con, remove, failure=f"undo of batch {batch_id[:8]} was rolled back, nothing changed")
     return batch_id, kind, source_file, rows
 
 

@@ -8,6 +8,7 @@ functions through which a page shows customers' data.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -24,8 +25,9 @@ from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
-from store.db import connect, data_version, default_db_path
-from store.errors import FeedbackError
+from store.db import SharedStore, data_version, default_db_path
+from store.db import cursor as store_cursor
+from store.errors import FeedbackError, StoreBusy
 
 LANGUAGE_KEY = keys.LANGUAGE
 IMPORTS_PAGE = "pages/imports.py"
@@ -58,14 +60,26 @@ def require_router() -> None:
 
 
 @st.cache_resource
-def _store(path: str):
-    # One DuckDB connection per process; sessions run on their own threads and each query
-    # takes its own cursor (DuckDB's multi-threading guide).
-    return connect(path)
+def _store(path: str) -> SharedStore:
+    # One store per process; sessions run on their own threads and each query takes its own cursor
+    # (DuckDB's multi-threading guide).
+    return SharedStore(path)
+
+
+@contextlib.contextmanager
+def store_held():
+    """Around a script run: the store stays open until the run ends (a DuckDB file is let go of when
+    no run holds it, so that an import from the command line can open it; SharedStore)."""
+    store = _store(default_db_path())
+    store.hold()
+    try:
+        yield
+    finally:
+        store.release()
 
 
 def cursor():
-    return _store(default_db_path()).cursor()
+    return store_cursor(_store(default_db_path()).connection())
 
 
 def current_version() -> str:
@@ -119,13 +133,14 @@ def load_all(*calls: Call) -> list:
     independent figures, asked for together, use both cores the first time they are computed,
     which the review and gaps pages' p95 floor (bench/, 250 ms at a million responses) needs.
     """
-    store, version = default_db_path(), current_version()
+    store = default_db_path()
 
     def run(one: Call):
         name = f"{one.function.__module__}.{one.function.__name__}"
         return _cached(store, version, name, one.args, one.kwargs)
 
     try:
+        version = current_version()
         if len(calls) == 1:
             return [run(calls[0])]
         context = get_script_run_ctx()
@@ -136,6 +151,9 @@ def load_all(*calls: Call) -> list:
 
         with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
             return list(pool.map(run, calls))
+    except StoreBusy:  # another program (an import) holds a DuckDB file: a notice, not an error
+        st.info(t("error.busy"), icon=":material/hourglass_top:")
+        st.stop()
     except FeedbackError as e:
         st.error(t("error.query", message=markdown_text(str(e))))
         st.stop()

@@ -1,20 +1,27 @@
-"""The one way to open the store, its schema, and identifier quoting.
+"""The one way to open the store, its layout's upgrades, one writer at a time, and identifier quoting.
 
-A DuckDB file by default (data/feedback.duckdb, or env FEEDBACK_DB). A `ducklake:` path opens a
-DuckLake catalog instead, with the extension loaded from its PyPI package, since nothing may be
-downloaded at run time. Nothing else in the code base knows which store it talks to.
+A DuckDB file by default (data/feedback.duckdb, or env FEEDBACK_DB). A `ducklake:` URL opens a
+DuckLake instead, its catalog a DuckDB file or a PostgreSQL database (ducklake:postgres:dbname=…),
+with the extensions loaded from their PyPI packages, since nothing may be downloaded at run time.
+Nothing else in the code base knows which store it talks to.
 """
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 import duckdb
+import duckdb_extension_ducklake
+import duckdb_extension_postgres_scanner
 import pandas as pd
 
-from store.errors import QueryError
+from store.errors import QueryError, StoreBusy
 from store.sums import NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
 from text.steps import handling_step
 from text.tokens import complaint_token_sets
@@ -23,6 +30,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "feedback.duckdb"
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 DUCKLAKE_PREFIX = "ducklake:"
+POSTGRES_PREFIX = "postgres:"
 
 
 # DuckDB takes up to 80% of the machine's memory by default, and a million-row import then peaked
@@ -48,63 +56,202 @@ def quote_identifier(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
-def _ducklake_extension_path() -> str:
-    import duckdb_extension_ducklake
+# The extensions a lake needs, each from its pinned PyPI package (DuckDB would otherwise download
+# them at run time). A lake is opened as DuckDB's own database (duckdb.connect("ducklake:…")), so
+# the lake is the default catalog of its connection and of every cursor taken from it (an ATTACH
+# followed by USE would hold for the first connection only). DuckDB loads the extensions it needs
+# for that from an extension folder laid out as it expects: _extension_directory builds one of
+# links to the packages' files.
+_EXTENSION_PACKAGES = {"ducklake": duckdb_extension_ducklake,
+                       "postgres_scanner": duckdb_extension_postgres_scanner}
 
-    package_dir = Path(duckdb_extension_ducklake.__file__).parent
-    found = sorted(package_dir.glob(f"extensions/v{duckdb.__version__}/ducklake.duckdb_extension"))
+
+def extension_file(name: str) -> Path:
+    package_dir = Path(_EXTENSION_PACKAGES[name].__file__).parent
+    found = sorted(package_dir.glob(f"extensions/v{duckdb.__version__}/{name}.duckdb_extension"))
     if not found:
-        raise QueryError(f"the DuckLake extension for DuckDB {duckdb.__version__} is not installed")
-    return str(found[0])
+        raise QueryError(f"the {name} extension for DuckDB {duckdb.__version__} is not installed:"
+                         " pip install -r requirements.txt")
+    return found[0]
+
+
+def _extension_directory() -> str:
+    folder = Path(os.environ.get("FEEDBACK_EXTENSION_DIR")
+                  or Path(tempfile.gettempdir()) / f"feedback-duckdb-extensions-{os.getuid()}")
+    with duckdb.connect() as probe:
+        platform = probe.execute("PRAGMA platform").fetchone()[0]
+    place = folder / f"v{duckdb.__version__}" / platform
+    place.mkdir(parents=True, exist_ok=True)
+    for name in _EXTENSION_PACKAGES:
+        link, target = place / f"{name}.duckdb_extension", extension_file(name)
+        if not (link.is_symlink() and link.resolve() == target.resolve()):
+            # made aside and renamed into place: another process may be doing the same
+            aside = place / f".{name}.{os.getpid()}.{threading.get_ident()}"
+            aside.unlink(missing_ok=True)
+            aside.symlink_to(target)
+            os.replace(aside, link)
+    return str(folder)
+
+
+def _lake_config(directory: str) -> dict:
+    # extensions load from the folder of links, never from the network
+    return {"autoinstall_known_extensions": False, "autoload_known_extensions": True,
+            "extension_directory": directory}
+
+
+_SECRETS = (re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE),
+            re.compile(r"(://[^:/@\s]+:)([^@\s]+)(@)"))
+
+
+def masked(text: str) -> str:
+    """`text` with every password of a connection string in it replaced by ***."""
+    text = _SECRETS[0].sub(r"\1***", str(text))
+    return _SECRETS[1].sub(r"\1***\3", text)
+
+
+def is_lake(target: str | os.PathLike) -> bool:
+    return str(target).startswith(DUCKLAKE_PREFIX)
+
+
+def _lake_catalog(target: str) -> tuple[str, str]:
+    """("postgres", libpq connection string) or ("duckdb", catalog file) of a `ducklake:` URL."""
+    rest = target[len(DUCKLAKE_PREFIX):]
+    if rest.startswith(POSTGRES_PREFIX):
+        return "postgres", rest[len(POSTGRES_PREFIX):]
+    if re.match(r"^[a-z]{2,}:", rest):
+        raise QueryError(f"{masked(target)}: a lake's catalog is a DuckDB file (ducklake:/path/catalog.ducklake)"
+                         " or PostgreSQL (ducklake:postgres:dbname=… host=…)")
+    return "duckdb", rest
+
+
+def _lake_exists(target: str, directory: str) -> bool:
+    """Whether `target` names a DuckLake catalog that has been created, without creating one."""
+    kind, where = _lake_catalog(target)
+    if kind == "duckdb":
+        return Path(where).exists()
+    with duckdb.connect(config=_lake_config(directory)) as probe:
+        probe.execute(f"ATTACH {quote_literal(where)} AS catalog_check (TYPE postgres, READ_ONLY)")
+        # DuckLake keeps its settings in ducklake_metadata, in the schema the catalog was made in
+        return bool(probe.execute(
+            "SELECT count(*) FROM postgres_query('catalog_check', 'SELECT 1 FROM information_schema.tables"
+            " WHERE table_name = ''ducklake_metadata''')").fetchone()[0])
+
+
+def _create_lake(target: str, directory: str) -> None:
+    kind, where = _lake_catalog(target)
+    data_path = os.environ.get("FEEDBACK_LAKE_DATA", "").strip()
+    if not data_path:
+        if kind == "postgres":
+            raise QueryError("a new lake needs a folder for its data files that every process can reach:"
+                             " set FEEDBACK_LAKE_DATA (a shared folder, or s3://… with the httpfs extension)")
+        data_path = where + ".files"
+    if "://" not in data_path:
+        Path(data_path).mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(config=_lake_config(directory)) as creator:
+        creator.execute(f"ATTACH {quote_literal(target)} AS new_lake (DATA_PATH {quote_literal(data_path)})")
+        creator.execute("DETACH new_lake")
+
+
+# Lakes this process has found or made: a lake is not deleted under a running dashboard, so each is
+# looked for once per process.
+_known_lakes: set[str] = set()
+
+
+def _open_lake(target: str, *, read_only: bool, create: bool) -> duckdb.DuckDBPyConnection:
+    directory = _extension_directory()
+    if target not in _known_lakes and not _lake_exists(target, directory):
+        if not create:
+            raise QueryError(f"no lake at {masked(target)}: check the URL, or create it with"
+                             " `python -m loaders demo` or an import")
+        try:
+            _create_lake(target, directory)
+        except duckdb.Error:
+            # replicas started together on a new catalog: one creates it, the others find it made
+            time.sleep(1.0)
+            if not _lake_exists(target, directory):
+                raise
+    _known_lakes.add(target)
+    return duckdb.connect(target, read_only=read_only, config=_lake_config(directory))
 
 
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
             create: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the store and make sure its tables exist.
+    """Open the store and bring its layout up to date (upgrade).
 
-    `path` is a DuckDB file, ":memory:", or "ducklake:<catalog>" with env FEEDBACK_LAKE_DATA
-    naming the folder for its Parquet files.
+    `path` is a DuckDB file, ":memory:", or a lake: "ducklake:/path/catalog.ducklake" or
+    "ducklake:postgres:dbname=… host=…" (credentials from PG* variables or ~/.pgpass; a password in
+    the URL is masked in every message), with env FEEDBACK_LAKE_DATA naming the folder of its Parquet
+    files when it is created. Only `create` (never with read_only) makes a new store: a path that
+    names none is an error.
     """
     target = str(path) if path is not None else default_db_path()
     limit = memory_limit()
+    create = create and not read_only
     try:
-        if target.startswith(DUCKLAKE_PREFIX):
-            con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                         "autoload_known_extensions": False})
-            con.execute(f"LOAD {quote_literal(_ducklake_extension_path())}")
-            data_path = os.environ.get("FEEDBACK_LAKE_DATA", target[len(DUCKLAKE_PREFIX):] + ".files")
-            con.execute(f"ATTACH {quote_literal(target)} AS lake (DATA_PATH {quote_literal(data_path)})")
-            con.execute("USE lake")
+        if is_lake(target):
+            con = _open_lake(target, read_only=read_only, create=create)
         else:
             if target != ":memory:":
                 if not create and not Path(target).exists():
                     raise QueryError(f"no database at {target}: run `python -m loaders demo` or import a file")
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(target, read_only=read_only,
-                                 config={"autoinstall_known_extensions": False})
+            con = _open_file(target, read_only)
         # no progress bar: a long query (a million-row import) would draw one on the app's output
         con.execute("SET enable_progress_bar = false")
         con.execute(f"SET memory_limit = {quote_literal(limit)}")
     except duckdb.Error as e:
-        raise QueryError(f"DuckDB could not open {target}: {e}") from e
-    if read_only:
-        _refuse_outdated(con, target)
-    else:
-        ensure_schema(con)
+        raise QueryError(masked(f"DuckDB could not open {target}: {e}")) from e
+    try:
+        if read_only:
+            _refuse_outdated(con, masked(target))
+        else:
+            upgrade(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
+# How long an open waits for another process to let go of a DuckDB file (env FEEDBACK_LOCK_WAIT,
+# seconds): a DuckDB file is open for writing in one process at a time, and then in no other.
+DEFAULT_LOCK_WAIT = 30.0
+
+
+def _open_file(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + float(os.environ.get("FEEDBACK_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only, config={"autoinstall_known_extensions": False})
+        except duckdb.IOException as e:
+            if "could not set lock" not in str(e).lower():
+                raise
+            if time.monotonic() > deadline:
+                raise StoreBusy(f"{target} is open in another program (the dashboard, or an import):"
+                                " try again when it has finished") from e
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of the store for one thread's queries (DuckDB's multi-threading guide). A lake is its
+    connection's default catalog (_open_lake), so a cursor sees the store's tables on both kinds."""
+    return con.cursor()
+
+
 def _refuse_outdated(con: duckdb.DuckDBPyConnection, target: str) -> None:
-    """A read-only store cannot be upgraded (ensure_schema): say so, rather than fail in a metric."""
+    """A read-only store cannot be upgraded: say so, rather than fail in a metric."""
     found = {row[0] for row in con.execute(
         "SELECT table_name || '.' || column_name FROM information_schema.columns"
-        " WHERE table_schema = current_schema() AND table_name IN ('survey_score', 'complaint')").fetchall()}
+        " WHERE table_catalog = current_database() AND table_schema = current_schema()"
+        " AND table_name IN ('survey_score', 'complaint')").fetchall()}
     complaint_columns = {name for name in found if name.startswith("complaint.")}
-    outdated = any(name.startswith("survey_score.") for name in found) or (
+    version = layout_version(con)
+    outdated = (version is not None and version < LATEST_VERSION) or any(
+        name.startswith("survey_score.") for name in found) or (
         complaint_columns and not {"complaint.description_words", "complaint.handling_step"} <= complaint_columns) or any(
         _has_table(con, source) and not _has_table(con, name) for name, source in SUMS_TABLES.items())
     if outdated:
-        con.close()
         raise QueryError(f"{target} was written by an earlier version of the dashboard and cannot be read"
                          " read-only: open it once with the dashboard or `python -m loaders` to bring it"
                          " up to date, then try again")
@@ -138,30 +285,124 @@ SUMS_TABLES = {"survey_moments": "survey_response", "survey_tally": "survey_resp
                "nps_tally": "nps_response", "complaint_tally": "complaint"}
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    _move_narrow_ratings(con)
-    # a store that has the rows but not yet their sums (a new store has neither)
-    missing = [name for name, source in SUMS_TABLES.items() if _has_table(con, source) and not _has_table(con, name)]
-    unstepped = _has_table(con, "complaint") and not _has_column(con, "complaint", "handling_step")
+# -- the store's layout, step by step --------------------------------------------------------------
+# A store records the last numbered step it has taken (store_version). Opening for writing runs the
+# steps after it, once, all in one transaction; a store that is up to date is only read (one query),
+# so opening writes nothing. When two processes upgrade one lake at the same moment, one commits and
+# the other's transaction conflicts: it waits, looks again and finds the work done. A change to
+# schema.sql that an existing store needs comes with a new step here.
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     for statement in _statements(SCHEMA_SQL):
         con.execute(statement)
-    _cut_old_descriptions(con)
-    if unstepped:
-        _step_old_complaints(con)
-    if missing:
-        _sum_old_batches(con, missing)
+
+
+def _sum_unsummed_batches(con: duckdb.DuckDBPyConnection) -> None:
+    """Batches imported before a sums table existed get their rows in it."""
+    for name, source in SUMS_TABLES.items():
+        batches = [row[0] for row in con.execute(
+            f"SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM {source}"
+            f" WHERE batch_id NOT IN (SELECT batch_id FROM {name}) ORDER BY 1").fetchall()]
+        for batch in batches:
+            _write_sums(con, name, batch)
+
+
+def _seed_claim(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("INSERT INTO store_claim SELECT 'writer', NULL, NULL"
+                " WHERE NOT EXISTS (SELECT 1 FROM store_claim WHERE name = 'writer')")
+
+
+# (number, what it does); run in order, each once
+UPGRADES = (
+    (1, "ratings move onto survey_response as score lists", lambda con: _move_narrow_ratings(con)),
+    (2, "every table and view of schema.sql", _create_tables),
+    (3, "complaints get their descriptions' words", lambda con: _cut_old_descriptions(con)),
+    (4, "every batch gets its monthly sums", _sum_unsummed_batches),
+    (5, "the writers' claim row", _seed_claim),
+    (6, "complaints get their handling steps", lambda con: _step_old_complaints(con)),
+    (7, "the self-assessment, learned-sentiment and theme tables", _create_tables),
+)
+LATEST_VERSION = UPGRADES[-1][0]
+UPGRADE_ATTEMPTS = 5
+
+
+def layout_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The last upgrade step the store has taken; None for a store from before the steps were counted."""
+    try:
+        return con.execute("SELECT max(version) FROM store_version").fetchone()[0]
+    except duckdb.CatalogException:
+        return None
+
+
+def upgrade(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring the store's layout up to date (UPGRADES); nothing is written when it is."""
+    for attempt in range(1, UPGRADE_ATTEMPTS + 1):
+        version = layout_version(con)
+        if version is not None and version > LATEST_VERSION:
+            raise QueryError("this store was written by a newer version of the dashboard: update this copy")
+        if version == LATEST_VERSION:
+            return
+        try:
+            with transaction(con, "the store could not be brought up to date"):
+                con.execute("CREATE TABLE IF NOT EXISTS store_version"
+                            " (version INTEGER NOT NULL, upgraded_at TIMESTAMP NOT NULL)")
+                done = con.execute("SELECT coalesce(max(version), 0) FROM store_version").fetchone()[0]
+                for number, _what, step in UPGRADES:
+                    if number > done:
+                        step(con)
+                con.execute("INSERT INTO store_version VALUES (?, now()::TIMESTAMP)", [LATEST_VERSION])
+            return
+        except QueryError as e:
+            if attempt == UPGRADE_ATTEMPTS or not _is_conflict(e.__cause__):
+                raise
+            # another process upgrading at the same moment: give it time to commit, then look again
+            time.sleep(0.2 * attempt)
+
+
+# -- one writer at a time --------------------------------------------------------------------------
+# Imports and undos from any process update the one row of store_claim first thing in their
+# transaction. Two at the same moment then conflict on that row: DuckDB refuses the second update
+# at once, a lake refuses the later commit (DuckLake's conflict check: both deleted from one table).
+# The loser rolls back, runs its work again (which re-checks for a duplicate), and refuses clearly
+# if it conflicts again.
+
+def _is_conflict(error: BaseException) -> bool:
+    text = str(error).lower()
+    return isinstance(error, duckdb.TransactionException) or "conflict" in text
+
+
+def write_claimed(con: duckdb.DuckDBPyConnection, work, *, failure: str, who: str | None = None):
+    """`work()`'s statements in one transaction that holds the store's writer row; its result.
+
+    A DuckDB error rolls everything back and is raised as a QueryError starting with `failure`; a
+    conflict with another writer is tried once more, then raised as StoreBusy."""
+    for attempt in (1, 2):
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("UPDATE store_claim SET claimed_at = ?, claimed_by = ? WHERE name = 'writer'",
+                        [dt.datetime.now(), who or "python -m loaders"])
+            result = work()
+            con.execute("COMMIT")
+            return result
+        except BaseException as e:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            if not isinstance(e, duckdb.Error):
+                raise
+            if not _is_conflict(e):
+                raise QueryError(f"{failure} ({e})") from e
+            if attempt == 2:
+                raise StoreBusy(f"{failure}: another import or undo is running on this store;"
+                                " try again when it has finished") from e
+            time.sleep(0.5)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_catalog = current_database()"
         " AND table_schema = current_schema() AND table_type = 'BASE TABLE'", [name]).fetchone()[0])
-
-
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?"
-        " AND table_schema = current_schema()", [table, column]).fetchone()[0])
 
 
 def _tally_measures() -> dict[str, dict[str, str]]:
@@ -234,13 +475,6 @@ def _list(elements: list[str], type_name: str) -> str:
     return f"[{', '.join(elements)}]::{type_name}[]"
 
 
-def _sum_old_batches(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
-    """A store from before some sums tables gets them for every batch, once, in one transaction."""
-    with transaction(con, "the store's imports could not be summed by month"):
-        for name in names:
-            _write_sums(con, name, None)
-
-
 def cut_descriptions(con: duckdb.DuckDBPyConnection, texts: list[str], table: str) -> None:
     """A temporary `table` (text, words): each distinct text's words as complaint_tokens gives them."""
     words = complaint_token_sets(texts)
@@ -255,7 +489,7 @@ def cut_descriptions(con: duckdb.DuckDBPyConnection, texts: list[str], table: st
 
 
 def _cut_old_descriptions(con: duckdb.DuckDBPyConnection) -> None:
-    """Complaints imported before their words were stored get them, once, in one transaction."""
+    """Complaints imported before their words were stored get them (an upgrade step)."""
     texts = [r[0] for r in con.execute(
         "SELECT DISTINCT description FROM complaint WHERE description_words IS NULL AND description IS NOT NULL"
     ).fetchall()]
@@ -263,14 +497,13 @@ def _cut_old_descriptions(con: duckdb.DuckDBPyConnection) -> None:
         return
     cut_descriptions(con, texts, "old_description_words")
     try:
-        with transaction(con, "the store's complaints could not be given their words"):
-            con.execute("UPDATE complaint SET description_words = w.words FROM old_description_words w"
-                        " WHERE complaint.description = w.text AND complaint.description_words IS NULL")
+        con.execute("UPDATE complaint SET description_words = w.words FROM old_description_words w"
+                    " WHERE complaint.description = w.text AND complaint.description_words IS NULL")
     finally:
         con.execute("DROP TABLE IF EXISTS old_description_words")
 
 
-# -- complaint handling steps (issue 23): one additive column, kept apart from the other upgrades --
+# -- complaint handling steps (issue 23) --
 
 def status_steps(con: duckdb.DuckDBPyConnection, statuses: list[str], table: str) -> None:
     """A temporary `table` (status, step): each distinct status word with the handling step it
@@ -286,16 +519,17 @@ def status_steps(con: duckdb.DuckDBPyConnection, statuses: list[str], table: str
 
 
 def _step_old_complaints(con: duckdb.DuckDBPyConnection) -> None:
-    """Complaints imported before handling steps get theirs from their status words, once."""
+    """Complaints imported before handling steps get the column, and their steps from their status
+    words (an upgrade step, inside the upgrade's transaction)."""
+    con.execute("ALTER TABLE complaint ADD COLUMN IF NOT EXISTS handling_step VARCHAR")
     statuses = [r[0] for r in con.execute(
         "SELECT DISTINCT status FROM complaint WHERE status IS NOT NULL").fetchall()]
     if not statuses:
         return
     status_steps(con, statuses, "old_status_steps")
     try:
-        with transaction(con, "the store's complaints could not be given their handling steps"):
-            con.execute("UPDATE complaint SET handling_step = m.step FROM old_status_steps m"
-                        " WHERE complaint.status = m.status")
+        con.execute("UPDATE complaint SET handling_step = m.step FROM old_status_steps m"
+                    " WHERE complaint.status = m.status")
     finally:
         con.execute("DROP TABLE IF EXISTS old_status_steps")
 
@@ -356,7 +590,7 @@ class ItemPositions:
 
 def _move_narrow_ratings(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite a store from before ratings moved onto survey_response (a survey_score table with one
-    row per rating) into the score lists, in one transaction; the ratings and their view stay the same."""
+    row per rating) into the score lists (an upgrade step); the ratings and their view stay the same."""
     if not _has_table(con, "survey_score"):
         return
     items = con.execute(
@@ -369,24 +603,23 @@ def _move_narrow_ratings(con: duckdb.DuckDBPyConnection) -> None:
         batch = [row for row in items if row[0] == batch_id]
         for row, position in zip(batch, positions.assign([row[2:] for row in batch])):
             placed.append((position, row[0], row[1]))
-    with transaction(con, "the store's survey ratings could not be moved to the new layout"):
-        con.execute("DROP VIEW IF EXISTS survey_rating")
-        for column in SCORE_LISTS.values():
-            con.execute(f"ALTER TABLE survey_response ADD COLUMN {column} DOUBLE[]")
-        con.execute("ALTER TABLE survey_item ADD COLUMN position SMALLINT DEFAULT 0")
-        con.executemany("UPDATE survey_item SET position = ? WHERE batch_id = ? AND item_no = ?", placed)
-        for kind, column in SCORE_LISTS.items():
-            last = positions.last.get(kind)
-            if last is None:
-                continue
-            elements = ", ".join(f"max(s.score) FILTER (WHERE i.position = {p})" for p in range(1, last + 1))
-            con.execute(
-                f"UPDATE survey_response r SET {column} = l.scores FROM ("
-                f" SELECT s.batch_id, s.row_no, [{elements}]::DOUBLE[] AS scores"
-                " FROM survey_score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.item_no = s.item_no"
-                " WHERE i.kind = ? GROUP BY s.batch_id, s.row_no) l"
-                " WHERE r.batch_id = l.batch_id AND r.row_no = l.row_no", [kind])
-        con.execute("DROP TABLE survey_score")
+    con.execute("DROP VIEW IF EXISTS survey_rating")
+    for column in SCORE_LISTS.values():
+        con.execute(f"ALTER TABLE survey_response ADD COLUMN {column} DOUBLE[]")
+    con.execute("ALTER TABLE survey_item ADD COLUMN position SMALLINT DEFAULT 0")
+    con.executemany("UPDATE survey_item SET position = ? WHERE batch_id = ? AND item_no = ?", placed)
+    for kind, column in SCORE_LISTS.items():
+        last = positions.last.get(kind)
+        if last is None:
+            continue
+        elements = ", ".join(f"max(s.score) FILTER (WHERE i.position = {p})" for p in range(1, last + 1))
+        con.execute(
+            f"UPDATE survey_response r SET {column} = l.scores FROM ("
+            f" SELECT s.batch_id, s.row_no, [{elements}]::DOUBLE[] AS scores"
+            " FROM survey_score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.item_no = s.item_no"
+            " WHERE i.kind = ? GROUP BY s.batch_id, s.row_no) l"
+            " WHERE r.batch_id = l.batch_id AND r.row_no = l.row_no", [kind])
+    con.execute("DROP TABLE survey_score")
 
 
 def _statements(sql: str) -> list[str]:
@@ -400,3 +633,66 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
         "SELECT count(*), max(imported_at), max(undone_at) FROM import_batch"
     ).fetchone()
     return "|".join(str(v) for v in row)
+
+
+class SharedStore:
+    """The dashboard's store, shared by its sessions' threads.
+
+    A DuckDB file is open in one process at a time when it is open for writing, and then in no other
+    (DuckDB locks the file), so the dashboard keeps a file open only while script runs hold it
+    (hold/release around each run), and closes it once none has for IDLE_SECONDS: an import from the
+    command line opens the file in such a pause, and the next view opens it again and sees the
+    import. The pause spares a reader clicking through pages an open per click. A lake is shared by
+    many processes through its catalog, and stays open.
+
+    With env FEEDBACK_READ_ONLY=1 the store is opened read-only: a replica for browsing, which
+    cannot import, undo or record a sign-in.
+    """
+
+    IDLE_SECONDS = 2.0
+
+    def __init__(self, target: str, *, idle_seconds: float | None = None) -> None:
+        self.target = target
+        self.read_only = os.environ.get("FEEDBACK_READ_ONLY", "").strip() == "1"
+        self.stays_open = is_lake(target)
+        self.idle_seconds = self.IDLE_SECONDS if idle_seconds is None else idle_seconds
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._holders = 0
+        self._closing: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def hold(self) -> None:
+        with self._lock:
+            self._holders += 1
+            if self._closing is not None:
+                self._closing.cancel()
+                self._closing = None
+
+    def release(self) -> None:
+        with self._lock:
+            self._holders = max(self._holders - 1, 0)
+            if self._holders or self.stays_open or self._con is None:
+                return
+            if self.idle_seconds <= 0:
+                self._close()
+            else:
+                self._closing = threading.Timer(self.idle_seconds, self._close_if_idle)
+                self._closing.daemon = True
+                self._closing.start()
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            if not self._holders:
+                self._close()
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The open store (opened now if no run had it open); its cursors go to the caller's queries."""
+        with self._lock:
+            if self._con is None:
+                self._con = connect(self.target, read_only=self.read_only)
+            return self._con

@@ -8,3 +8,7 @@ class FeedbackError(Exception):
 
 class QueryError(FeedbackError):
     """The store refused or failed a query."""
+
+
+class StoreBusy(QueryError):
+    """Another import or undo held the store at the same moment."""

@@ -3,6 +3,8 @@
 -- loaders inside the import transaction. Rows of one import share batch_id (a UUID); row_no is
 -- the row's number in the analyst's spreadsheet, so (batch_id, row_no) identifies a row and
 -- points back to its source.
+-- A change here that an existing store needs comes with a numbered upgrade step (store/db.py
+-- UPGRADES): a store runs each step once, and schema.sql itself is one of them.
 
 CREATE TABLE IF NOT EXISTS import_batch (
     id              UUID NOT NULL,
@@ -231,6 +233,8 @@ CREATE TABLE IF NOT EXISTS service_standard (
     actual_rule     VARCHAR                -- or how to measure it from the data
 );
 
+-- Insert-only, like app_setting: the newest row of a layout wins, so two imports that save one
+-- layout's mapping at the same moment never conflict.
 CREATE TABLE IF NOT EXISTS saved_mapping (
     layout_key      VARCHAR NOT NULL,      -- sha256 of kind + sorted headers
     kind            VARCHAR NOT NULL,
@@ -244,10 +248,19 @@ CREATE TABLE IF NOT EXISTS app_setting (
     updated_at      TIMESTAMP NOT NULL
 );
 
+-- One row ('writer') that every import and undo updates first thing in its transaction, so that two
+-- writers at the same moment, from any process, conflict on it and one of them waits (store/db.py
+-- write_claimed).
+CREATE TABLE IF NOT EXISTS store_claim (
+    name            VARCHAR NOT NULL,
+    claimed_at      TIMESTAMP,
+    claimed_by      VARCHAR
+);
+
 -- Complaint handling steps (issue 23): the step a complaint's status word names (text/steps.py
--- STEPS), set at import; NULL when its status is blank or names no step we know. Additive: a store
--- from before it gets the column here and its complaints' steps from their status words
--- (store/db.py _step_old_complaints).
+-- STEPS), set at import; NULL when its status is blank or names no step we know. A store from
+-- before it gets the column and its complaints' steps from their status words in upgrade step 6
+-- (store/db.py _step_old_complaints), and the tables below in step 7.
 ALTER TABLE complaint ADD COLUMN IF NOT EXISTS handling_step VARCHAR;
 
 -- A team's customer-orientation self-assessment (issue 23): insert-only, one row per saving; the

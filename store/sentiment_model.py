@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from store.db import rewrite_tallies, transaction
+from store.db import rewrite_tallies, write_claimed
 from store.errors import QueryError
 from text.learned import LearnedSentiment
 
@@ -102,25 +102,30 @@ def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, sc
     """Store `model` as the next version and give every stored text its score from `scored` (text,
     language, sentiment), rewriting the monthly tallies, in one transaction; record the rescoring."""
     now = dt.datetime.now().replace(microsecond=0)
+
+    def write() -> None:
+        version = int(con.execute("SELECT coalesce(max(version), 0) + 1 FROM sentiment_model").fetchone()[0])
+        con.execute("CREATE OR REPLACE TEMP TABLE rescored AS SELECT text::VARCHAR AS text,"
+                    " sentiment::DOUBLE AS sentiment FROM rescored_frame")
+        changed = 0
+        for table, column, _ in SCORED_COLUMNS:
+            changed += int(con.execute(
+                f"SELECT count(*) FROM {table} t JOIN rescored r ON t.{column} = r.text"
+                " WHERE t.sentiment IS DISTINCT FROM r.sentiment").fetchone()[0])
+            con.execute(f"UPDATE {table} SET sentiment = r.sentiment FROM rescored r"
+                        f" WHERE {table}.{column} = r.text")
+        rewrite_tallies(con)
+        con.execute(
+            f"INSERT INTO sentiment_model ({_VERSION_COLUMNS}, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [version, now, model.labels(), model.labels("en"), model.labels("zh"), model.agreement.agreeing,
+             model.agreement.n, train_seconds, model.to_bytes()])
+        con.execute("INSERT INTO sentiment_rescore VALUES (?, ?, ?, ?)", [version, now, len(scored), changed])
+
     con.register("rescored_frame", scored)
     try:
-        with transaction(con, "the texts could not be rescored with the new sentiment model; nothing changed"):
-            version = int(con.execute("SELECT coalesce(max(version), 0) + 1 FROM sentiment_model").fetchone()[0])
-            con.execute("CREATE OR REPLACE TEMP TABLE rescored AS SELECT text::VARCHAR AS text,"
-                        " sentiment::DOUBLE AS sentiment FROM rescored_frame")
-            changed = 0
-            for table, column, _ in SCORED_COLUMNS:
-                changed += int(con.execute(
-                    f"SELECT count(*) FROM {table} t JOIN rescored r ON t.{column} = r.text"
-                    " WHERE t.sentiment IS DISTINCT FROM r.sentiment").fetchone()[0])
-                con.execute(f"UPDATE {table} SET sentiment = r.sentiment FROM rescored r"
-                            f" WHERE {table}.{column} = r.text")
-            rewrite_tallies(con)
-            con.execute(
-                f"INSERT INTO sentiment_model ({_VERSION_COLUMNS}, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [version, now, model.labels(), model.labels("en"), model.labels("zh"), model.agreement.agreeing,
-                 model.agreement.n, train_seconds, model.to_bytes()])
-            con.execute("INSERT INTO sentiment_rescore VALUES (?, ?, ?, ?)", [version, now, len(scored), changed])
+        # the store's writer row, as an import's: it rewrites rows and tallies an import or undo writes
+        write_claimed(con, write,
+                      failure="the texts could not be rescored with the new sentiment model; nothing changed")
     finally:
         con.unregister("rescored_frame")
     return latest_version(con)

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from store.db import transaction
+from store.db import write_claimed
 from store.errors import QueryError
 from text.themes import Themes
 
@@ -28,18 +28,22 @@ def save_themes(con: duckdb.DuckDBPyConnection, texts: list[str], themes: Themes
     labels = [" · ".join(words) for words in themes.names]
     assigned = pd.DataFrame({"text": pd.Series(texts, dtype=object),
                              "theme_id": pd.Series(themes.assignment, dtype="int32")})
+
+    def write() -> None:
+        edited = {tuple(words): label for words, label in con.execute(
+            "SELECT top_words, label FROM theme WHERE label_edited").fetchall()}
+        con.execute("DELETE FROM theme")
+        con.execute("DELETE FROM text_theme")
+        for theme_id, (words, label) in enumerate(zip(themes.names, labels)):
+            kept = edited.get(tuple(words))
+            con.execute("INSERT INTO theme VALUES (?, ?, ?, ?, ?, ?)",
+                        [theme_id, now, len(texts), words, kept or label or "–", kept is not None])
+        con.execute("INSERT INTO text_theme SELECT text, theme_id FROM text_theme_frame")
+
     con.register("text_theme_frame", assigned)
     try:
-        with transaction(con, "the themes could not be stored; the previous ones stay"):
-            edited = {tuple(words): label for words, label in con.execute(
-                "SELECT top_words, label FROM theme WHERE label_edited").fetchall()}
-            con.execute("DELETE FROM theme")
-            con.execute("DELETE FROM text_theme")
-            for theme_id, (words, label) in enumerate(zip(themes.names, labels)):
-                kept = edited.get(tuple(words))
-                con.execute("INSERT INTO theme VALUES (?, ?, ?, ?, ?, ?)",
-                            [theme_id, now, len(texts), words, kept or label or "–", kept is not None])
-            con.execute("INSERT INTO text_theme SELECT text, theme_id FROM text_theme_frame")
+        # the store's writer row, as an import's: two processes finding themes at once take turns
+        write_claimed(con, write, failure="the themes could not be stored; the previous ones stay")
     finally:
         con.unregister("text_theme_frame")
 
@@ -48,11 +52,15 @@ def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> N
     """Give a theme a label of one's own; it stays when the themes are found again with the same top words."""
     if not label.strip():
         raise QueryError("a theme's label cannot be empty")
-    with transaction(con, f"theme {theme_id} could not be renamed"):
+
+    def write() -> None:
         found = con.execute("SELECT count(*) FROM theme WHERE theme_id = ?", [theme_id]).fetchone()[0]
         if not found:
             raise QueryError(f"there is no theme {theme_id}; `python -m loaders themes` lists them")
         con.execute("UPDATE theme SET label = ?, label_edited = true WHERE theme_id = ?", [label.strip(), theme_id])
+
+    # the writer row: a rename and an import's new themes (which rewrite the table) take turns
+    write_claimed(con, write, failure=f"theme {theme_id} could not be renamed")
 
 
 def theme_list(con: duckdb.DuckDBPyConnection) -> list[tuple]:

@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from postgres import Cluster
 from presentation.upload import WORD_JOINER
 from store.db import connect
 
@@ -102,10 +103,26 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "feedback.duckdb"
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption("--store", choices=("file", "lake"), default="file",
+                     help="the store the `con` fixture opens: a DuckDB file, or a DuckLake with its catalog"
+                          " in a throw-away PostgreSQL cluster")
+
+
 @pytest.fixture
-def con(db_path: Path, schema_template: Path):
-    shutil.copyfile(schema_template, db_path)
-    connection = connect(db_path)
+def con_url(request, db_path: Path, tmp_path: Path, monkeypatch) -> str:
+    """Where `con` opens its store, for a test that opens it again (a command, a page): with --store
+    lake a fresh lake, else db_path, a copy of the empty store with the schema."""
+    if request.config.getoption("--store") == "lake":
+        monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
+        return request.getfixturevalue("postgres_cluster").lake_url()
+    shutil.copyfile(request.getfixturevalue("schema_template"), db_path)
+    return str(db_path)
+
+
+@pytest.fixture
+def con(con_url: str):
+    connection = connect(con_url)
     yield connection
     connection.close()
 
@@ -117,3 +134,22 @@ def navigation_mode():
 
     with served_navigation():
         yield
+
+
+# -- the two stores -------------------------------------------------------------------------------
+# Tests that take `store_url` run on a DuckDB file and on a DuckLake whose catalog is in PostgreSQL
+# (a throw-away cluster for the session, tests/postgres.py), each test on a store of its own.
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["file", "lake"])
+def store_url(request, tmp_path: Path, monkeypatch) -> str:
+    if request.param == "file":
+        return str(tmp_path / "feedback.duckdb")
+    monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
+    return request.getfixturevalue("postgres_cluster").lake_url()

@@ -134,10 +134,28 @@ def test_the_cli_lists_mapped_and_unmapped_words(tmp_path, capsys):
     assert out[-1] == "1 status word names no handling step (those complaints have none): parked (1 row)"
 
 
-def test_a_store_from_before_steps_gets_them_from_its_status_words(tmp_path):
+NEWER_TABLES = ("self_assessment", "sentiment_model", "sentiment_rescore", "theme", "text_theme")
+
+
+def before_handling_steps(con, era: str) -> None:
+    """Make a store look as one from before handling steps did: a lake-era store that has taken
+    upgrade step 5, or one from before the steps were counted (no store_version, no store_claim)."""
+    if era == "step 5":
+        con.execute("DELETE FROM store_version")
+        con.execute("INSERT INTO store_version VALUES (5, now()::TIMESTAMP)")
+    else:
+        con.execute("DROP TABLE store_version")
+        con.execute("DROP TABLE store_claim")
+    con.execute("ALTER TABLE complaint DROP COLUMN handling_step")
+    for table in NEWER_TABLES:  # a lake-era store had none of them, nor has a store from before counted steps
+        con.execute(f"DROP TABLE {table}")
+
+
+@pytest.mark.parametrize("era", ["step 5", "uncounted"])
+def test_a_store_from_before_steps_gets_them_from_its_status_words(tmp_path, era):
     path = tmp_path / "old.duckdb"
     con = connect(path)
-    con.execute("ALTER TABLE complaint DROP COLUMN handling_step")
+    before_handling_steps(con, era)
     con.execute("INSERT INTO complaint (batch_id, row_no, received_at, status) VALUES"
                 " ('11111111-1111-1111-1111-111111111111', 2, '2026-10-01', '已办结'),"
                 " ('11111111-1111-1111-1111-111111111111', 3, '2026-10-01', 'parked')")
@@ -146,5 +164,7 @@ def test_a_store_from_before_steps_gets_them_from_its_status_words(tmp_path):
     try:
         assert again.execute("SELECT row_no, handling_step FROM complaint ORDER BY 1").fetchall() == \
             [(2, "satisfy"), (3, None)]
+        assert [again.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in NEWER_TABLES] == [0] * 5
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == 7
     finally:
         again.close()

@@ -144,7 +144,7 @@ def test_a_database_error_while_rescoring_is_ours_and_changes_nothing(con, corpu
 
 # --- what people see ---------------------------------------------------------------------------
 
-def test_score_texts_cli_uses_the_stores_model(db_path, con, corpus):
+def test_score_texts_cli_uses_the_stores_model(con_url, con, corpus):
     _scored_nps(con, corpus)
     learning.retrain(con)
     model = sentiment_model.latest_model(con)
@@ -152,7 +152,7 @@ def test_score_texts_cli_uses_the_stores_model(db_path, con, corpus):
     texts = ["The app logs me out again", "转账当天就到账了", "12345"]
     run = [sys.executable, "-m", "analytics", "score-texts"]
     plain = subprocess.run(run, input="\n".join(texts) + "\n", capture_output=True, text=True, cwd=PROJECT_ROOT)
-    with_db = subprocess.run(run + ["--db", str(db_path), "--lang", "auto"], input="\n".join(texts) + "\n",
+    with_db = subprocess.run(run + ["--db", con_url, "--lang", "auto"], input="\n".join(texts) + "\n",
                              capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert plain.returncode == with_db.returncode == 0
     assert [float(x) for x in plain.stdout.split()] == pytest.approx(polarities(texts), abs=1e-4)
@@ -160,13 +160,13 @@ def test_score_texts_cli_uses_the_stores_model(db_path, con, corpus):
     assert plain.stdout != with_db.stdout
 
 
-def test_summary_json_carries_the_agreement(db_path, con, corpus):
+def test_summary_json_carries_the_agreement(con_url, con, corpus):
     import json
 
     _scored_nps(con, corpus)
     version = learning.retrain(con)
     con.close()
-    run = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", str(db_path), "--json"],
+    run = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", con_url, "--json"],
                          capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["sentiment"]["model"] == {
@@ -174,7 +174,7 @@ def test_summary_json_carries_the_agreement(db_path, con, corpus):
         "agreement_n": version.agreement_n}
 
 
-def test_sentiment_page_shows_the_agreement(db_path, con, corpus, monkeypatch):
+def test_sentiment_page_shows_the_agreement(con_url, con, corpus, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from presentation.i18n import translate
@@ -182,7 +182,7 @@ def test_sentiment_page_shows_the_agreement(db_path, con, corpus, monkeypatch):
     _scored_nps(con, corpus)
     version = learning.retrain(con)
     con.close()
-    monkeypatch.setenv("FEEDBACK_DB", str(db_path))
+    monkeypatch.setenv("FEEDBACK_DB", con_url)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     at.query_params.update({"month": "2026-03"})
     at.run()

@@ -107,9 +107,16 @@ def test_a_store_with_narrow_ratings_is_moved_to_score_lists(tmp_path):
         again.close()
 
 
+def from_before_counted_steps(con) -> None:
+    """Make a store look as one did before its layout's steps were counted (store_version)."""
+    con.execute("DROP TABLE store_version")
+    con.execute("DROP TABLE store_claim")
+
+
 def test_a_store_from_before_stored_words_gets_them_once_it_is_opened(tmp_path):
     path = tmp_path / "old.duckdb"
     con = connect(path)
+    from_before_counted_steps(con)
     con.execute("ALTER TABLE complaint DROP COLUMN description_words")
     con.execute("INSERT INTO complaint (batch_id, row_no, received_at, description)"
                 " VALUES ('11111111-1111-1111-1111-111111111111', 2, '2026-10-01', 'card blocked')")
@@ -128,6 +135,7 @@ def test_an_outdated_store_opened_read_only_says_how_to_bring_it_up_to_date(tmp_
     current = connect(path, read_only=True)  # up to date: opens
     current.close()
     con = connect(path)
+    from_before_counted_steps(con)
     con.execute("ALTER TABLE complaint DROP COLUMN description_words")
     con.close()
     with pytest.raises(QueryError, match="earlier version of the dashboard.*open it once with the dashboard"):

@@ -1,0 +1,67 @@
+"""A throw-away PostgreSQL cluster for the lake tests: Debian's postgresql, started on 127.0.0.1 in a
+temporary folder as an unprivileged user (PostgreSQL refuses to run as root), stopped at the end."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+USER = "lake"
+
+
+def postgres_bin() -> Path:
+    """The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/<major>/bin)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (see .ci/run)")
+    return found[-1].parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    def __init__(self) -> None:
+        self.bin = postgres_bin()
+        self.folder = Path(tempfile.mkdtemp(prefix="feedback-pg-"))
+        self.port = _free_port()
+        self.runner = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+        if self.runner:
+            shutil.chown(self.folder, "nobody")
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run([*self.runner, str(self.bin / program), *args], check=True, capture_output=True,
+                       text=True, cwd=self.folder)
+
+    def start(self) -> "Cluster":
+        data = self.folder / "data"
+        self._run("initdb", "-D", str(data), "-A", "trust", "-U", USER, "--no-sync")
+        self._run("pg_ctl", "-D", str(data), "-w", "-l", str(self.folder / "log"), "-o",
+                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+                  " -c max_connections=200", "start")
+        return self
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def connection(self, dbname: str) -> str:
+        return f"dbname={dbname} host=127.0.0.1 port={self.port} user={USER}"
+
+    def new_database(self) -> str:
+        """A fresh, empty database's libpq connection string."""
+        name = "t_" + uuid.uuid4().hex[:12]
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, name)
+        return self.connection(name)
+
+    def lake_url(self) -> str:
+        return "ducklake:postgres:" + self.new_database()

@@ -1,0 +1,77 @@
+"""Every page of the dashboard on a lake shows what it shows on the DuckDB file it was migrated from."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import PROJECT_ROOT, TEST_DATA
+from streamlit.testing.v1 import AppTest
+
+from app import PAGES
+from loaders.__main__ import main
+from loaders.importer import import_file
+from store.db import connect
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def two_stores(postgres_cluster, tmp_path_factory) -> tuple[str, str]:
+    folder = tmp_path_factory.mktemp("two-stores")
+    source = str(folder / "feedback.duckdb")
+    con = connect(source)
+    try:
+        for name in ("nps_gbk.csv", "complaints_bom.csv", "survey_questions.xlsx"):
+            import_file(con, TEST_DATA / name)
+    finally:
+        con.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FEEDBACK_LAKE_DATA", str(folder / "lake-data"))
+        lake = postgres_cluster.lake_url()
+        assert main(["migrate", "--db", source, "--to", lake]) == 0
+    return source, lake
+
+
+def shown(store: str, page: str, monkeypatch) -> tuple:
+    monkeypatch.setenv("FEEDBACK_DB", store)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return [(m.label, m.value, m.delta) for m in at.metric], [c.proto.spec for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", [spec.path for spec in PAGES])
+def test_a_page_on_a_lake_shows_what_it_shows_on_the_file(two_stores, page, monkeypatch):
+    source, lake = two_stores
+    assert shown(lake, page, monkeypatch) == shown(source, page, monkeypatch)
+
+
+HOLDER = """
+import sys, time
+from store.db import connect
+con = connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def test_a_page_says_an_import_is_finishing_while_another_program_holds_the_file(tmp_path, monkeypatch):
+    path = str(tmp_path / "feedback.duckdb")
+    connect(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, path], cwd=PROJECT_ROOT, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        monkeypatch.setenv("FEEDBACK_DB", path)
+        monkeypatch.setenv("FEEDBACK_LOCK_WAIT", "1")
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [i.value for i in at.info] == ["An import is finishing; the page shows it in a moment: reload then."]
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
