@@ -7,18 +7,36 @@ from store.errors import FeedbackError
 
 
 class LoadError(FeedbackError):
-    """A file could not be read or imported as a whole (encoding, empty sheet, duplicate file)."""
+    """A file could not be read or imported as a whole (encoding, empty sheet, duplicate file).
+
+    The message is English, for logs; `code` with `values` (language-free text) and where it is
+    (`file`, `sheet`, `row` as the spreadsheet numbers it, `column`) let presentation/problems.py
+    word it in the reader's language (keys `load.<code>` and `loadfix.<code>`). An error raised
+    without a code is shown as its message.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, file: str | None = None,
+                 sheet: str | None = None, row: int | None = None, column: str | None = None,
+                 values: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.values = {k: str(v) for k, v in (values or {}).items()}
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "file": self.file, "sheet": self.sheet, "row": self.row,
+                "column": self.column, "values": self.values, "message": str(self)}
 
 
 class MalformedFileError(LoadError):
     """The file is not a whole, regular table (cut off inside a quoted cell, a row too wide)."""
 
     def __init__(self, message: str, row: int | None = None, code: str = "unparsable",
-                 values: dict | None = None):
-        super().__init__(message)
-        self.row = row
-        self.code = code
-        self.values = values or {}
+                 values: dict | None = None, **where):
+        super().__init__(message, code=code, row=row, values=values, **where)
 
 
 class UnknownKindError(LoadError):

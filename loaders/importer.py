@@ -23,7 +23,7 @@ from loaders.columns import (
 from loaders.dates import DATE_ORDERS
 from loaders.items import ItemChanges, item_changes
 from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationError
-from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
+from loaders.read import SourceTable, is_workbook, read_source, sheet_names
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import (
     RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, status_steps, write_claimed,
@@ -104,7 +104,7 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
     path = Path(path)
     name = display_name or path.name
     questions = None
-    if path.suffix.lower() in EXCEL_SUFFIXES:
+    if is_workbook(path, name):
         source, questions = _read_workbook_sheets(path, sheet, name, header_row)
     else:
         source = read_source(path, sheet, display_name=name, header_row=header_row)
@@ -176,9 +176,10 @@ def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tup
 
 
 def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: int | None = None):
-    names = sheet_names(path)
+    names = sheet_names(path, name)
     if not names:
-        raise LoadError(f"{name}: the workbook has no sheets")
+        # every sheet hidden (or none at all): the reader says which
+        return read_source(path, sheet, display_name=name, header_row=header_row), None
     data = read_source(path, sheet, display_name=name, header_row=header_row) if sheet else None
     others: list[SourceTable] = []
     errors: dict[str, LoadError] = {}

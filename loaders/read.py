@@ -14,6 +14,7 @@ import io
 import os
 import re
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,6 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook
 
+from loaders.bounds import (
+    MAX_COLUMNS, MAX_FIELD_CHARS, MAX_ROWS, WorkbookLook, check_file_size, column_letters, look_into_ole2,
+    look_into_zip, sniff_format
+)
 from loaders.errors import LoadError, MalformedFileError
 
 ROW_COLUMN = "__row"
@@ -44,6 +49,9 @@ class SourceTable:
     sha256: str
     header_rows: int = 1       # how many rows the header takes (survey tools write two or three)
     texts: tuple[str | None, ...] = ()   # per header: the question text of a multi-row header
+    # what the reader did that the analyst should know: (code, values), worded by presentation
+    # (`notice.<code>`): hidden sheets skipped, merged cells filled down, a file read as what it is
+    notices: tuple[tuple[str, dict], ...] = ()
 
     @property
     def row_count(self) -> int:
@@ -68,12 +76,61 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sheet_names(path: str | os.PathLike) -> list[str]:
-    """Sheets of a workbook; a csv has one unnamed sheet."""
+def sheet_names(path: str | os.PathLike, display_name: str | None = None) -> list[str]:
+    """The visible sheets of a workbook, in order; a csv has none. Hidden sheets (hidden_sheets)
+    are left out: nobody sees them in Excel, so nobody expects them imported."""
     path = Path(path)
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        return list(_open_workbook(path).sheet_names)
-    return []
+    name = display_name or path.name
+    look = _look(path, name)
+    if look is None:
+        return []
+    if look.sheets:
+        return list(look.visible)
+    return list(_open_workbook(path, name).sheet_names)
+
+
+def hidden_sheets(path: str | os.PathLike, display_name: str | None = None) -> list[str]:
+    """Sheets a workbook keeps hidden (state hidden or veryHidden)."""
+    path = Path(path)
+    look = _look(path, display_name or path.name)
+    return list(look.hidden) if look is not None else []
+
+
+def is_workbook(path: str | os.PathLike, display_name: str | None = None) -> bool:
+    """Whether the file's bytes are a workbook (a zip or an old .xls), whatever its name says."""
+    path = Path(path)
+    return _look(path, display_name or path.name) is not None
+
+
+# Looks into workbooks by path, size and modification time: an upload's sheets are listed, then
+# each is read, and the zip's entries need to be checked once.
+_LOOKS: OrderedDict = OrderedDict()
+
+
+def _look(path: Path, name: str) -> WorkbookLook | None:
+    """The workbook's look (its limits checked), or None for a text file. Refuses a missing, empty or
+    oversized file."""
+    if not path.exists():
+        raise LoadError(f"{name}: no such file", code="no_file", file=name)
+    size = check_file_size(path, name)
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    fmt = sniff_format(head)
+    if fmt == "empty":
+        raise LoadError(f"{name}: the file is empty (0 bytes); export the sheet again with its header row",
+                        code="empty_file", file=name)
+    if fmt == "text":
+        return None
+    stat = path.stat()
+    key = (str(path), name, stat.st_size, stat.st_mtime_ns)
+    if key in _LOOKS:
+        _LOOKS.move_to_end(key)
+        return _LOOKS[key]
+    look = look_into_zip(path, name) if fmt == "zip" else look_into_ole2(path, name, size)
+    _LOOKS[key] = look
+    while len(_LOOKS) > 16:
+        _LOOKS.popitem(last=False)
+    return look
 
 
 def read_source(path: str | os.PathLike, sheet: str | None = None,
@@ -83,44 +140,152 @@ def read_source(path: str | os.PathLike, sheet: str | None = None,
     `display_name` is the name the analyst knows the file by (an upload keeps its original
     name while its bytes sit in a temporary file). `header_row` (1-based, as the spreadsheet
     numbers rows) says where the header is when the analyst knows better than the guess.
+    What the file is comes from its bytes: a workbook saved under a .csv name is read as the
+    workbook it is, and says so in the table's notices.
     """
     path = Path(path)
     name = display_name or path.name
-    if not path.exists():
-        raise LoadError(f"{name}: no such file")
     suffix = path.suffix.lower()
     if header_row is not None and header_row < 1:
-        raise LoadError(f"{name}: the header row is counted from 1, so {header_row} is not a row")
+        raise LoadError(f"{name}: the header row is counted from 1, so {header_row} is not a row",
+                        code="header_row", file=name, values={"row": header_row})
+    look = _look(path, name)
+    if look is not None:
+        source = _read_workbook(path, name, sheet, header_row, look)
+        if suffix not in EXCEL_SUFFIXES:
+            source = replace(source, notices=(("read_as_workbook", {"format": look.format}),) + source.notices)
+        return source
     if suffix in EXCEL_SUFFIXES:
-        return _read_workbook(path, name, sheet, header_row)
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+        if is_binary(head):
+            raise LoadError(f"{name}: the file is neither a workbook nor text, though its name ends in {suffix};"
+                            " open it in Excel and save it again as .xlsx", code="not_a_workbook", file=name,
+                            values={"suffix": suffix})
+        source = _read_csv(path, name, header_row)
+        return replace(source, notices=(("read_as_text", {"suffix": suffix}),) + source.notices)
     if suffix in CSV_SUFFIXES or suffix == "":
         if sheet:
-            raise LoadError(f"{name}: a csv file has no sheets, so --sheet {sheet!r} does not apply")
+            raise LoadError(f"{name}: a csv file has no sheets, so --sheet {sheet!r} does not apply",
+                            code="csv_no_sheets", file=name, values={"sheet": sheet})
         return _read_csv(path, name, header_row)
-    raise LoadError(f"{name}: files ending in {suffix} are not read here; save it as .xlsx or .csv")
+    raise LoadError(f"{name}: files ending in {suffix} are not read here; save it as .xlsx or .csv",
+                    code="suffix", file=name, values={"suffix": suffix})
 
 
 # --- csv -------------------------------------------------------------------------------------
 
 def detect_encoding(raw: bytes) -> str | None:
-    """utf-8-sig / utf-16 by their byte-order mark, else utf-8 if it decodes, else gb18030.
+    """The text encoding of a file's first bytes; None when they are not text at all.
 
-    GB18030 is a superset of GBK and GB2312, so one name covers the Chinese Excel exports.
+    utf-8-sig / utf-16 by their byte-order mark; UTF-16 without one by its zero bytes (every other
+    byte of Latin text); utf-8 if it decodes; GB18030 (a superset of GBK and GB2312, so one name
+    covers the Chinese Excel exports) when its two-byte characters look Chinese; else the
+    single-byte code page whose letters fit (Windows-1252, -1250 or -1251).
     """
     if raw.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
         return "utf-16"
+    utf16 = _bomless_utf16(raw)
+    if utf16:
+        return utf16
+    if is_binary(raw):
+        return None
     try:
         raw.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _looks_like_gb(raw):
+        return "gb18030"
+    return _single_byte(raw)
+
+
+def _bomless_utf16(raw: bytes) -> str | None:
+    sample = raw[:65536]
+    sample = sample[:len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    for encoding, zeros, other in (("utf-16-le", zeros_odd, zeros_even), ("utf-16-be", zeros_even, zeros_odd)):
+        if zeros > 0.2 and other < 0.02:
+            try:
+                sample.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None
+
+
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+
+
+def is_binary(raw: bytes) -> bool:
+    """Bytes no text file holds: zero bytes (outside UTF-16) or many control characters."""
+    return not (raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _bomless_utf16(raw)) and \
+        (b"\x00" in raw[:65536] or _control_share(raw) > 0.01)
+
+
+def _control_share(raw: bytes) -> float:
+    sample = raw[:65536]
+    if not sample:
+        return 0.0
+    return sum(sample.count(bytes([c])) for c in _CONTROL) / len(sample)
+
+
+def _looks_like_gb(raw: bytes) -> bool:
+    """GB text decodes as GB18030 and its two-byte characters have trail bytes above 0xA0 (GB2312's
+    range); Windows-1252 text read as GB18030 pairs an accented letter with the plain letter after it."""
     try:
         raw.decode("gb18030")
-        return "gb18030"
+    except UnicodeDecodeError:
+        return False
+    pairs = proper = 0
+    i, end = 0, min(len(raw), 65536)
+    while i < end - 1:
+        if raw[i] >= 0x81:
+            pairs += 1
+            proper += raw[i + 1] >= 0xA1
+            i += 2
+        else:
+            i += 1
+    return pairs == 0 or proper >= 0.8 * pairs
+
+
+# letters each Windows code page has and the others lack, to tell Western from Central European text
+_WESTERN_ONLY = set("àâãåæèêëìîïñòõøùûÿÀÂÃÅÆÈÊËÌÎÏÑÒÕØÙÛ")
+_CENTRAL_ONLY = set("ąćęłńśźżčďěňřšťůžĄĆĘŁŃŚŹŻČĎĚŇŘŠŤŮŽőűŐŰ")
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
+
+
+def _single_byte(raw: bytes) -> str | None:
+    """The Windows code page of text that is neither UTF-8 nor GB; None when no reading of it looks
+    like words (accented letters come one or two at a time between plain ones)."""
+    sample = raw[:65536]
+    high = sum(1 for b in sample if b >= 0x80)
+    letters = sum(1 for b in sample if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A)
+    if high > letters:
+        try:
+            text = sample.decode("cp1251")
+        except UnicodeDecodeError:
+            return None
+        # words of Cyrillic letters are all high bytes
+        return "cp1251" if sum(c.isalpha() for c in text if ord(c) > 127) >= 0.8 * high else None
+    if _HIGH_RUN.search(sample):
+        return None
+    western = sum(1 for c in sample.decode("cp1252", errors="replace") if c in _WESTERN_ONLY)
+    central = sum(1 for c in sample.decode("cp1250", errors="replace") if c in _CENTRAL_ONLY)
+    encoding = "cp1250" if central > western else "cp1252"
+    try:
+        text = sample.decode(encoding)
     except UnicodeDecodeError:
         return None
+    accented = [c for c in text if ord(c) > 127]
+    return encoding if sum(c.isalpha() for c in accented) >= 0.6 * len(accented) else None
 
 
 def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTable:
@@ -128,8 +293,14 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head.strip():
-        raise LoadError(f"{name}: the file is empty; export the sheet again with its header row")
+        raise LoadError(f"{name}: the file is empty; export the sheet again with its header row",
+                        code="empty_file", file=name)
+    if is_binary(head):
+        raise LoadError(f"{name}: the file is not text (it holds binary bytes), so it is not a csv; export the"
+                        " sheet again as .csv or .xlsx", code="binary", file=name)
     encoding = detect_encoding(_whole_characters(head))
+    if encoding is None:
+        raise _unknown_encoding(name)
     if encoding in ("utf-8", "utf-8-sig"):
         # DuckDB reads UTF-8 fast and in parallel, and checks every byte of it as it goes.
         try:
@@ -140,8 +311,13 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
             table, layout, encoding = _transcoded_csv(path, name, None, header_row)
     else:
         table, layout, encoding = _transcoded_csv(path, name, encoding, header_row)
-    table = table.rename_columns(list(layout.headers))
     first_data = layout.first + layout.count + 1
+    if table.num_rows > MAX_ROWS:
+        raise LoadError(f"{name}: it has more than {MAX_ROWS:,} rows, the limit for one file; split it by month",
+                        code="too_many_rows", file=name, row=first_data + MAX_ROWS,
+                        values={"limit": f"{MAX_ROWS:,}"})
+    _check_field_sizes(table, layout, name, first_data)
+    table = table.rename_columns(list(layout.headers))
     rows = pa.array(range(first_data, first_data + table.num_rows), type=pa.int64())
     table = _blank_tokens_to_null(table.add_column(0, ROW_COLUMN, rows))
     table = _drop_blank_rows(table)
@@ -151,7 +327,25 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
     return source
 
 
+def _check_field_sizes(table: pa.Table, layout: "HeaderLayout", name: str, first_data: int) -> None:
+    """A cell longer than MAX_FIELD_CHARS is refused at its row and column (a runaway quote, a pasted
+    document), before anything reads its text."""
+    for i, column in enumerate(table.columns):
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_FIELD_CHARS:
+            index = pc.index(pc.greater(lengths, MAX_FIELD_CHARS), True).as_py()
+            header = layout.headers[i]
+            raise LoadError(
+                f"{name}, row {first_data + index}, column '{header}': the cell holds {longest:,} characters,"
+                f" over the limit of {MAX_FIELD_CHARS:,}; shorten it (or check for a quote that never closes)",
+                code="field_too_large", file=name, row=first_data + index, column=header,
+                values={"chars": f"{longest:,}", "limit": f"{MAX_FIELD_CHARS:,}"})
+
+
 HEAD_BYTES = 256 * 1024
+# The longest line DuckDB reads: many long cells of one record (its own default is 2 MB).
+MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 class _NotUtf8(Exception):
@@ -179,6 +373,7 @@ def _csv_layout(text: str, name: str, header_row: int | None) -> tuple["HeaderLa
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True)
     records: list[list[str]] = []
     lines_after: list[int] = []
+    previous = csv.field_size_limit(MAX_LINE_BYTES)
     try:
         for row in reader:
             records.append(row)
@@ -187,7 +382,14 @@ def _csv_layout(text: str, name: str, header_row: int | None) -> tuple["HeaderLa
                 break
     except csv.Error:
         pass  # the head may stop inside a quoted cell; the records before it are enough
+    finally:
+        csv.field_size_limit(previous)
     layout = header_layout(records, name, header_row)
+    if len(layout.headers) > MAX_COLUMNS:
+        raise LoadError(f"{name}: the header has {len(layout.headers):,} columns, over the limit of {MAX_COLUMNS:,};"
+                        " save only the columns that hold data", code="too_many_columns", file=name,
+                        row=layout.first + 1, column=column_letters(len(layout.headers)),
+                        values={"columns": f"{len(layout.headers):,}", "limit": f"{MAX_COLUMNS:,}"})
     last = layout.first + layout.count - 1
     return replace(layout, skip_lines=lines_after[last] if last < len(lines_after) else last + 1), delimiter
 
@@ -203,14 +405,16 @@ def _sniff_delimiter(text: str) -> str:
 
 def _duckdb_csv(path: Path, name: str, layout: "HeaderLayout", delimiter: str) -> pa.Table:
     """Every record as text, the dialect fixed (not guessed), so a quoted line break stays in its
-    cell and a record with more cells than the header is refused instead of shifted."""
+    cell and a record with more cells than the header is refused instead of shifted. One row past
+    MAX_ROWS is read, so that a file over it is refused without reading the rest."""
     con = duckdb.connect()
     columns = {f"c{i}": "VARCHAR" for i in range(len(layout.headers))}
     try:
         return con.execute(
             "SELECT * FROM read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"',"
-            " null_padding = true, strict_mode = true, auto_detect = false, columns = ?)",
-            [str(path), layout.skip_lines, delimiter, columns],
+            " null_padding = true, strict_mode = true, auto_detect = false, columns = ?,"
+            " max_line_size = ?, buffer_size = ?) LIMIT ?",
+            [str(path), layout.skip_lines, delimiter, columns, MAX_LINE_BYTES, 2 * MAX_LINE_BYTES, MAX_ROWS + 1],
         ).to_arrow_table()
     except duckdb.InvalidInputException as e:
         if "unicode" in str(e).lower() or "utf" in str(e).lower():
@@ -223,64 +427,107 @@ def _duckdb_csv(path: Path, name: str, layout: "HeaderLayout", delimiter: str) -
 
 
 def _malformed(path: Path, name: str, layout: "HeaderLayout", delimiter: str, error: Exception) -> LoadError:
-    """Where the csv breaks, as a spreadsheet row number: Python's csv module walks the records."""
+    """Where the csv breaks, as a spreadsheet row number (the file's record, as Excel numbers its rows):
+    Python's csv module walks the records."""
     width = len(layout.headers)
     row = layout.first + layout.count
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
-        try:
-            for k, record in enumerate(reader):
-                if k < layout.first + layout.count:
-                    continue
-                row = k + 1
-                extra = [c for c in record[width:] if c.strip()]
-                if extra:
-                    return MalformedFileError(
-                        f"{name}, row {row}: has {len(record)} cells but the header has {width}; a cell"
-                        " holds the separator without quotes, or the row was pasted into the wrong place."
-                        " Nothing was imported", row=row, code="too_many_cells",
-                        values={"cells": len(record), "width": width})
-        except csv.Error:
-            return MalformedFileError(
-                f"{name}, row {row + 1}: a quoted cell opens here and never closes, so the file is cut"
-                " off or broken (a download that stopped?). Download or export it again. Nothing was"
-                " imported", row=row + 1, code="unclosed_quote", values={})
+    previous = csv.field_size_limit(MAX_LINE_BYTES)
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+            try:
+                for k, record in enumerate(reader):
+                    if k < layout.first + layout.count:
+                        continue
+                    row = k + 1
+                    long = next((i for i, cell in enumerate(record) if len(cell) > MAX_FIELD_CHARS), None)
+                    if long is not None:
+                        column = layout.headers[long] if long < width else column_letters(long + 1)
+                        return MalformedFileError(
+                            f"{name}, row {row}, column '{column}': the cell holds {len(record[long]):,} characters,"
+                            f" over the limit of {MAX_FIELD_CHARS:,}; shorten it (or check for a quote that never"
+                            " closes)", row=row, code="field_too_large", file=name, column=column,
+                            values={"chars": f"{len(record[long]):,}", "limit": f"{MAX_FIELD_CHARS:,}"})
+                    extra = [c for c in record[width:] if c.strip()]
+                    if extra:
+                        return MalformedFileError(
+                            f"{name}, row {row}: has {len(record)} cells but the header has {width}; a cell"
+                            " holds the separator without quotes, or the row was pasted into the wrong place."
+                            " Nothing was imported", row=row, code="too_many_cells", file=name,
+                            column=column_letters(width + 1), values={"cells": len(record), "width": width})
+            except csv.Error:
+                return MalformedFileError(
+                    f"{name}, row {row + 1}: a quoted cell opens here and never closes, so the file is cut"
+                    " off or broken (a download that stopped?). Download or export it again. Nothing was"
+                    " imported", row=row + 1, code="unclosed_quote", values={}, file=name)
+    finally:
+        csv.field_size_limit(previous)
     return MalformedFileError(f"{name}: the csv could not be parsed ({_first_line(error)});"
                               " check that it is one table", row=None, code="unparsable",
-                              values={"detail": _first_line(error)})
+                              values={"detail": _first_line(error)}, file=name)
 
 
 def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int | None):
-    """GBK/GB18030 or UTF-16 text, re-encoded as UTF-8 for DuckDB in a scratch file."""
-    raw = path.read_bytes()
-    candidates = [encoding] if encoding and encoding not in ("utf-8", "utf-8-sig") else ["gb18030"]
-    for candidate in candidates:
-        try:
-            text = raw.decode(candidate)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise LoadError(
-            f"{name}: the text is neither UTF-8 nor GBK/GB18030, so its characters cannot be read;"
-            " in Excel use 'Save As' > 'CSV UTF-8 (Comma delimited)' and import that file"
-        )
-    del raw
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    layout, delimiter = _csv_layout(text[:HEAD_BYTES], name, header_row)
+    """GBK/GB18030, UTF-16 or single-byte text, re-encoded as UTF-8 for DuckDB in a scratch file, a
+    chunk at a time (a large file is never held whole)."""
+    if encoding is None or encoding in ("utf-8", "utf-8-sig"):
+        encoding = _encoding_of_rest(path)
+        if encoding is None:
+            raise _unknown_encoding(name)
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    layout, delimiter = _csv_layout(_decode_head(head, encoding), name, header_row)
     handle, scratch = tempfile.mkstemp(suffix=".csv")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        del text
+        line = 1
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out, \
+                open(path, encoding=encoding, newline="") as text:
+            first = True
+            try:
+                while True:
+                    chunk = text.read(1 << 20)
+                    if not chunk:
+                        break
+                    if first and chunk.startswith("\ufeff"):
+                        chunk = chunk[1:]
+                    first = False
+                    out.write(chunk)
+                    line += chunk.count("\n")
+            except UnicodeDecodeError as e:
+                raise LoadError(
+                    f"{name}, line {line}: a character cannot be read as {encoding} (the file mixes encodings?);"
+                    " in Excel use 'Save As' > 'CSV UTF-8 (Comma delimited)' and import that file",
+                    code="encoding_mixed", file=name, row=line, values={"encoding": encoding}) from e
         try:
             table = _duckdb_csv(Path(scratch), name, layout, delimiter)
         except _NotUtf8 as e:
-            raise LoadError(f"{name}: the csv could not be parsed") from e
+            raise LoadError(f"{name}: the csv could not be parsed", code="unparsable", file=name,
+                            values={"detail": "utf-8"}) from e
     finally:
         os.unlink(scratch)
-    return table, layout, candidate
+    return table, layout, encoding
+
+
+def _unknown_encoding(name: str) -> LoadError:
+    return LoadError(
+        f"{name}: the text is neither UTF-8 nor GBK/GB18030 nor a Windows code page, so its characters cannot"
+        " be read; in Excel use 'Save As' > 'CSV UTF-8 (Comma delimited)' and import that file",
+        code="encoding", file=name)
+
+
+def _encoding_of_rest(path: Path) -> str | None:
+    """A file whose head is UTF-8 but whose later bytes are not: the encoding of the first part
+    that is not."""
+    with open(path, "rb") as handle:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        while True:
+            block = handle.read(1 << 20)
+            if not block:
+                return None
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as e:
+                return detect_encoding(block[max(0, e.start - 4096):])
 
 
 # --- where the header is ---------------------------------------------------------------------
@@ -390,28 +637,45 @@ def _header_index(widths: list[int]) -> int:
 
 # --- xlsx ------------------------------------------------------------------------------------
 
-def _open_workbook(path: Path):
+def _open_workbook(path: Path, name: str | None = None):
+    name = name or path.name
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types per format
-        raise LoadError(f"{path.name}: the workbook could not be opened ({_first_line(e)});"
-                        " check that it is a real .xlsx file and not password-protected") from e
+        raise LoadError(f"{name}: the workbook could not be opened ({_first_line(e)}); it may be cut off or"
+                        " damaged: open it in Excel and save it again as .xlsx", code="broken_workbook",
+                        file=name) from e
 
 
-def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | None = None) -> SourceTable:
-    workbook = _open_workbook(path)
+def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | None = None,
+                   look: WorkbookLook | None = None) -> SourceTable:
+    workbook = _open_workbook(path, name)
     names = list(workbook.sheet_names)
+    hidden = [n for n in (look.hidden if look is not None else ()) if n in names]
+    visible = [n for n in names if n not in hidden]
     if sheet is None:
-        sheet = names[0] if names else None
+        if not visible:
+            raise LoadError(f"{name}: every sheet of the workbook is hidden ({', '.join(hidden)}); unhide the one"
+                            " to import (right-click a sheet tab > Unhide) or name it with --sheet",
+                            code="all_sheets_hidden", file=name, values={"sheets": ", ".join(hidden)})
+        sheet = visible[0]
     if sheet not in names:
         raise LoadError(f"{name}: there is no sheet named {sheet!r}; its sheets are "
-                        + ", ".join(repr(n) for n in names))
-    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                        + ", ".join(repr(n) for n in visible), code="no_sheet", file=name, sheet=sheet,
+                        values={"sheets": ", ".join(visible)})
+    try:
+        grid = workbook.get_sheet_by_name(sheet)
+        rows, merged = _sheet_rows(grid)
+    except LoadError:
+        raise
+    except Exception as e:  # calamine's own errors: a sheet's XML cut off or broken
+        raise LoadError(f"{name}, sheet '{sheet}': the sheet cannot be read ({_first_line(e)}); open the workbook"
+                        " in Excel and save it again", code="broken_sheet", file=name, sheet=sheet) from e
     sha = file_sha256(path)
     widths = [sum(1 for cell in row if _cell_text(cell) is not None) for row in rows[:HEADER_SCAN_ROWS]]
     if not any(widths):
         raise LoadError(f"{name}, sheet '{sheet}': the sheet is empty; put a header row and data"
-                        " rows on it, or choose another sheet")
+                        " rows on it, or choose another sheet", code="empty_sheet", file=name, sheet=sheet)
     layout = header_layout(rows, f"{name}, sheet '{sheet}'", header_row)
     start = layout.first + layout.count
     width = max(len(layout.headers), max((len(r) for r in rows[start:]), default=0))
@@ -423,14 +687,44 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
         length = len(row)
         for i in range(width):
             columns[i].append(_cell_text(row[i]) if i < length else None)
-    arrays = [pa.array(range(start + 1, start + 1 + len(body)), type=pa.int64())]
+    count = len(body)
+    del rows, body
+    arrays = [pa.array(range(start + 1, start + 1 + count), type=pa.int64())]
     arrays += [pa.array(col, type=pa.string()) for col in columns]
     table = pa.Table.from_arrays(arrays, names=[ROW_COLUMN] + headers)
     table = _drop_blank_rows(_blank_tokens_to_null(table))
     table, kept, kept_texts = _drop_blank_columns(table, tuple(headers), tuple(texts))
-    source = SourceTable(name, sheet, None, layout.first + 1, kept, table, sha, layout.count, kept_texts)
+    notices = []
+    if hidden:
+        notices.append(("hidden_sheets", {"sheets": ", ".join(hidden)}))
+    if merged:
+        notices.append(("merged_filled", {"ranges": ", ".join(merged), "count": str(len(merged))}))
+    source = SourceTable(name, sheet, None, layout.first + 1, kept, table, sha, layout.count, kept_texts,
+                         tuple(notices))
     _require_rows(source)
     return source
+
+
+def _sheet_rows(grid) -> tuple[list[list], list[str]]:
+    """The sheet's rows from A1 (blank rows and columns before the data kept, so the spreadsheet's
+    numbers hold), and its merged cells filled with the value of their top-left cell: a branch merged
+    down a column belongs to every row it spans. Returns the rows and the merged ranges filled (A1:B2)."""
+    left = grid.start[1] if grid.start else 0
+    pad = [None] * left
+    rows = [pad + row if left else row for row in grid.iter_rows()]
+    filled = []
+    for (top, first), (bottom, last) in grid.merged_cell_ranges or ():
+        # only down: a title merged across a row stays one cell, or it would pass for a header
+        if top >= len(rows) or bottom <= top:
+            continue
+        value = rows[top][first] if first < len(rows[top]) else None
+        if _cell_text(value) is None:
+            continue
+        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            if first < len(rows[r]):
+                rows[r][first] = value
+        filled.append(f"{column_letters(first + 1)}{top + 1}:{column_letters(last + 1)}{bottom + 1}")
+    return rows, filled
 
 
 def _cell_text(value) -> str | None:
