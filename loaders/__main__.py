@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 from loaders.columns import ColumnMapping
-from loaders.errors import (DecisionNeeded, KindDecisionNeeded, LoadError, MalformedFileError, RowProblem,
-                            ValidationError)
+from loaders.errors import DecisionNeeded, KindDecisionNeeded, LoadError, RowProblem, ValidationError
 from loaders.importer import check, describe, import_prepared, pending, prepare
 from loaders.validate import missing_required
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from presentation.problems import LISTED, fix_text, problem_line, problem_lines, problem_text, refusal
+from presentation.problems import (LISTED, fix_text, load_error_text, notice_text, problem_line, problem_lines,
+                                   problem_text, refusal)
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
 
@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the fieldwork date of every row (a survey file without a date column)")
     imp.add_argument("--date-order", default=None, choices=["dmy", "mdy"],
                      help="read dates like 03/04/2026 day first (dmy) or month first (mdy)")
+    imp.add_argument("--allow-dates-from", default=None, metavar="YYYY-MM-DD",
+                     help="accept dates from this day on (default 1990-01-01: an earlier date is refused at its row)")
+    imp.add_argument("--allow-dates-to", default=None, metavar="YYYY-MM-DD",
+                     help="accept dates up to this day (default today: a later date is refused at its row)")
     imp.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
                      help="map a column to a field, to 'ignore', or to 'item:CODE' (repeatable)")
     imp.add_argument("--mapping", default=None, metavar="FILE.json",
@@ -123,11 +127,14 @@ def main(argv: list[str] | None = None) -> int:
         _say_json(args, {"status": "decision_needed", "decisions": [_decision_of(e)]})
         print(f"decision needed: {e}", file=sys.stderr)
         return EXIT_DECISION
-    except MalformedFileError as e:
-        _say_json(args, {"status": "invalid", "error": {"code": e.code, "row": e.row, "values": e.values,
-                                                         "message": str(e)}})
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_INVALID
+    except LoadError as e:
+        # a file that cannot be read: its code, where it is and the words in --lang; exit 2 like
+        # invalid rows when the file itself is at fault (it has a code), else 1
+        language = getattr(args, "lang", DEFAULT_LANGUAGE)
+        words = load_error_text(e, language)
+        _say_json(args, {"status": "invalid" if e.code else "error", "error": {**e.as_dict(), "text": words}})
+        print(f"error: {words}", file=sys.stderr)
+        return EXIT_INVALID if e.code else 1
     except FeedbackError as e:
         _say_json(args, {"status": "error", "error": {"message": str(e)}})
         print(f"error: {e}", file=sys.stderr)
@@ -189,7 +196,8 @@ def cmd_import(args) -> int:
             progress(0.05, "reading")
         prepared = prepare(con, args.file, kind=args.kind, sheet=args.sheet, mapping=mapping,
                            header_row=args.header_row, fieldwork_date=args.date, overrides=args.map,
-                           date_order=args.date_order)
+                           date_order=args.date_order, dates_from=args.allow_dates_from,
+                           dates_to=args.allow_dates_to)
         open_decisions = pending(prepared, args.accept_new_items)
         report = check(con, prepared) if not open_decisions and not missing_required(prepared.mapping) else None
         described = describe(prepared, report)
@@ -241,6 +249,8 @@ def _say(args, described: dict, status: str) -> None:
     rows = described["header_rows"]
     header = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
     print(f"{described['file']}: {described['kind']}{platform}; header {header}; {described['rows']:,} rows")
+    for notice in described.get("notices", ()):
+        print(f"note: {notice_text(notice['code'], notice['values'], args.lang)}")
     for column in described["columns"]:
         target = column["target"]
         if target.startswith("item:"):

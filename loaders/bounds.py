@@ -268,7 +268,7 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shee
     _check_range(name, sheet, max(max_row, rows), max_column, "cells")
     if cells > MAX_CELLS:
         raise LoadError(f"{name}, sheet '{sheet}': it holds over {MAX_CELLS:,} cells, the limit for one sheet;"
-                        " split it by month", code="too_many_cells", file=name, sheet=sheet,
+                        " split it by month", code="sheet_cells", file=name, sheet=sheet,
                         values={"limit": f"{MAX_CELLS:,}"})
 
 

@@ -440,11 +440,14 @@ def numeric_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
     try:
         con.register("source_table", table.select(columns))
         # DuckDB's cast to DOUBLE skips surrounding spaces itself; cast each column once.
-        casts = ", ".join(f"{quote_identifier(c)} AS t{i}, TRY_CAST({quote_identifier(c)} AS DOUBLE) AS v{i}"
+        casts = ", ".join(f"{quote_identifier(c)} AS t{i}, TRY_CAST({quote_identifier(c)} AS DOUBLE) AS r{i}"
                           for i, c in enumerate(columns))
+        # NaN and inf read as numbers but are no score (a spreadsheet's #NUM!, pandas' NaN)
+        finite = ", ".join(f"t{i}, CASE WHEN isfinite(r{i}) THEN r{i} END AS v{i}" for i in range(len(columns)))
         parts = [f"count(nullif(trim(t{i}), '')), count(v{i}), count_if(v{i} = round(v{i})),"
                  f" min(v{i}), max(v{i})" for i in range(len(columns))]
-        row = con.execute(f"SELECT {', '.join(parts)} FROM (SELECT {casts} FROM source_table)").fetchone()
+        row = con.execute(f"SELECT {', '.join(parts)} FROM (SELECT {finite} FROM (SELECT {casts}"
+                          " FROM source_table))").fetchone()
     finally:
         con.close()
     profile = {}

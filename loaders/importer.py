@@ -24,7 +24,7 @@ from loaders.dates import DATE_ORDERS
 from loaders.items import ItemChanges, item_changes
 from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationError
 from loaders.read import SourceTable, is_workbook, read_source, sheet_names
-from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
+from loaders.validate import EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import (
     RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, status_steps, write_claimed,
     write_sums
@@ -61,6 +61,9 @@ class PreparedFile:
     mapping: ColumnMapping
     mapping_origin: str          # inferred | saved | given
     decisions: tuple[Decision, ...] = ()
+    # the dates the analyst allows outside validate's range (before 1990, after today)
+    dates_from: dt.date | None = None
+    dates_to: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,17 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
             sheet: str | None = None, mapping: ColumnMapping | None = None,
             display_name: str | None = None, header_row: int | None = None,
             fieldwork_date: str | None = None, overrides: list[str] | tuple[str, ...] = (),
-            date_order: str | None = None) -> PreparedFile:
+            date_order: str | None = None, dates_from: str | dt.date | None = None,
+            dates_to: str | dt.date | None = None) -> PreparedFile:
     """Read the file (choosing its data and questions sheets) and settle its column mapping.
 
     A mapping saved for the same headers (last month's file) wins over inference; an explicit
     `mapping` wins over both. `fieldwork_date` (YYYY-MM-DD) dates every row of a survey;
     `overrides` are SOURCE=FIELD pairs; `date_order` (dmy|mdy) reads numeric dates. What the
-    analyst still has to decide is listed in the result's `decisions`.
+    analyst still has to decide is listed in the result's `decisions`. `dates_from` / `dates_to`
+    (YYYY-MM-DD) widen the range of dates accepted (validate.EARLIEST_DATE to today).
     """
+    earliest, latest = allowed_date(dates_from, "--allow-dates-from"), allowed_date(dates_to, "--allow-dates-to")
     path = Path(path)
     name = display_name or path.name
     questions = None
@@ -130,8 +136,19 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
         # Items are the store's items when their code or question text says so.
         changes = item_changes(con, mapping)
         mapping = changes.mapping
-    prepared = PreparedFile(source, questions, mapping, origin)
+    prepared = PreparedFile(source, questions, mapping, origin, dates_from=earliest, dates_to=latest)
     return replace(prepared, decisions=decisions(prepared, changes))
+
+
+def allowed_date(value: str | dt.date | None, flag: str) -> dt.date | None:
+    """An analyst's YYYY-MM-DD widening the dates accepted; LoadError when it is not a date."""
+    if value is None or value == "" or isinstance(value, dt.date):
+        return value or None
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise LoadError(f"{flag} {value!r}: write the date as YYYY-MM-DD, e.g. 1985-01-01", code="date_flag",
+                        values={"flag": flag, "value": value}) from None
 
 
 def with_fieldwork_date(mapping: ColumnMapping, day: str) -> ColumnMapping:
@@ -232,7 +249,7 @@ def save_mapping(con: duckdb.DuckDBPyConnection, headers, mapping: ColumnMapping
 def check(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> StageReport:
     """Validate without importing (the upload page's report). Leaves only temp tables behind."""
     _require_columns(prepared)
-    return stage(con, prepared.source, prepared.mapping)
+    return stage(con, prepared.source, prepared.mapping, prepared.dates_from, prepared.dates_to)
 
 
 def _require_columns(prepared: PreparedFile) -> None:
@@ -689,6 +706,9 @@ def describe(prepared: PreparedFile, report: StageReport | None = None) -> dict:
         "overall_scale": list(mapping.overall_scale) if mapping.overall_scale else None,
         "decisions": [{"code": d.code, "flag": d.flag, "message": d.message, "values": d.values}
                       for d in prepared.decisions],
+        "notices": [{"code": code, "values": values} for code, values in source.notices],
+        "dates_allowed": [(prepared.dates_from or EARLIEST_DATE).isoformat(),
+                          prepared.dates_to.isoformat() if prepared.dates_to else "today"],
         "mapping": json.loads(mapping.to_json()),
     }
     if report is not None:

@@ -811,7 +811,8 @@ def _drop_blank_rows(table: pa.Table) -> pa.Table:
 def _require_rows(source: SourceTable) -> None:
     if source.row_count == 0:
         raise LoadError(f"{source.where()}: there are no data rows under the header (row "
-                        f"{source.header_row}); add rows or choose the sheet that holds them")
+                        f"{source.header_row}); add rows or choose the sheet that holds them", code="no_rows",
+                        file=source.file_name, sheet=source.sheet, row=source.header_row + source.header_rows)
 
 
 def _first_line(error: Exception) -> str:

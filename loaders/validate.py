@@ -7,6 +7,7 @@ seconds. A problem is data, not words: presentation/problems.py renders it in th
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ LOWER_WORDS = ["lower", "low", "lower is better", "down", "越低越好", "低",
 # Problems listed in full; beyond this the count is still exact.
 PROBLEM_DETAIL_LIMIT = 1000
 FUTURE_TOLERANCE_DAYS = 1
+# Dates before this are refused at their row (1926 typed for 2026) unless the analyst allows them
+# (--allow-dates-from, the page's "earliest date"); so are dates after today (--allow-dates-to).
+EARLIEST_DATE = dt.date(1990, 1, 1)
 
 STAGED_ROWS = "staged_rows"
 STAGED_PROBLEMS = "staged_problems"
@@ -74,12 +78,16 @@ def _null_for(f: Field) -> str:
             "boolean": "NULL::BOOLEAN"}.get(f.kind, "NULL::VARCHAR")
 
 
-def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMapping) -> StageReport:
+def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMapping,
+          dates_from: dt.date | None = None, dates_to: dt.date | None = None) -> StageReport:
     """Type every row and list every bad cell; leaves staged_rows / staged_problems on `con`.
 
     One pass types the rows (with a 'filled' flag per mapped column); the checks then scan those
-    typed columns, and only for the rows they flag is the cell's original text looked up.
+    typed columns, and only for the rows they flag is the cell's original text looked up. Dates
+    are accepted from `dates_from` (EARLIEST_DATE) to `dates_to` (today, and a day for time zones).
     """
+    earliest = dates_from or EARLIEST_DATE
+    latest = dates_to or dt.date.today() + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
     fields = fields_of(mapping.kind)
     con.register(STAGED_SOURCE, source.table)
     params: dict[str, object] = {"date_formats": date_formats(mapping.date_order), "true_words": TRUE_WORDS,
@@ -120,14 +128,19 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             add(empty, column, "empty", "fill_in", kind=mapping.kind, field=f.name)
         if f.kind == "datetime":
             add(unread, column, "not_date", "date")
-            add(f"{f.name} > now()::TIMESTAMP + INTERVAL {FUTURE_TOLERANCE_DAYS} DAY", column, "future", "future")
+            add(f"{f.name} < DATE '{earliest.isoformat()}'", column, "too_early", "too_early",
+                earliest=earliest.isoformat())
+            add(f"{f.name} >= DATE '{latest.isoformat()}' + INTERVAL 1 DAY", column, "future", "future",
+                latest=latest.isoformat())
         elif f.kind in ("number", "integer"):
-            add(unread, column, "not_number", "number" if f.required else "number_or_blank")
+            add(f"filled_{f.name} AND ({f.name} IS NULL OR NOT isfinite({f.name}))", column, "not_number",
+                "number" if f.required else "number_or_blank")
             low, high = f.low, f.high
             if f.name == "overall_satisfaction" and mapping.overall_scale:
                 low, high = mapping.overall_scale
             if low is not None and high is not None:
-                add(f"{f.name} < {float(low)} OR {f.name} > {float(high)}", column, "outside_scale",
+                add(f"isfinite({f.name}) AND ({f.name} < {float(low)} OR {f.name} > {float(high)})", column,
+                    "outside_scale",
                     "value_range", low=f"{low:g}", high=f"{high:g}")
             if f.kind == "integer":
                 add(f"{f.name} <> round({f.name})", column, "not_whole", "whole")
@@ -139,8 +152,9 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
     for i, rating in enumerate(mapping.ratings):
         value = f"rating_{i}"
         low, high = f"{rating.scale_min:g}", f"{rating.scale_max:g}"
-        add(f"filled_rating_{i} AND {value} IS NULL", rating.column, "not_number", "score_or_blank")
-        outside = f"({value} < {float(rating.scale_min)} OR {value} > {float(rating.scale_max)})"
+        add(f"filled_rating_{i} AND ({value} IS NULL OR NOT isfinite({value}))", rating.column, "not_number",
+            "score_or_blank")
+        outside = f"isfinite({value}) AND ({value} < {float(rating.scale_min)} OR {value} > {float(rating.scale_max)})"
         if rating.na_code is not None:
             add(f"{outside} AND {value} <> {float(rating.na_code)}", rating.column, "outside_scale_na",
                 "score_range", low=low, high=high, na=f"{rating.na_code:g}")
@@ -166,7 +180,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             + ", ".join("'" + rule + "'" for rule in ACTUAL_RULES) + ")",
             mapping.fields["actual_rule"], "unknown_rule", "rule", rules=", ".join(ACTUAL_RULES))
     if mapping.kind == "management_survey":
-        add("(score < COALESCE(scale_min, 1) OR score > COALESCE(scale_max, 7))",
+        add("isfinite(score) AND (score < COALESCE(scale_min, 1) OR score > COALESCE(scale_max, 7))",
             mapping.fields.get("score", "score"), "outside_item_scale",
             "item_scale")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from loaders.columns import FIELDS
-from loaders.errors import RowProblem, ValidationError
-from presentation.i18n import translate
+from loaders.errors import LoadError, RowProblem, ValidationError
+from presentation.i18n import has_text, translate
 
 # Problems a command line lists before it says how many more there are.
 LISTED = 50
@@ -72,3 +72,26 @@ def refusal(error: ValidationError, language: str, listed: int = LISTED) -> str:
         head = translate("problems.refused", language, invalid=invalid, total=total)
     return "\n".join([head] + ["  " + line for line in problem_lines(error.problems, error.problem_count,
                                                                       language, listed)])
+
+
+def load_error_text(error: LoadError, language: str) -> str:
+    """Why a file could not be read, in the reader's language: where (file, sheet, row, column), what
+    is wrong and what to do. An error without a code (or one no translation file words yet) is shown
+    as its English message."""
+    if not error.code or not has_text(f"load.{error.code}"):
+        return str(error)
+    where = [error.file] if error.file else []
+    if error.sheet:
+        where.append(translate("problems.at_sheet", language, sheet=error.sheet))
+    if error.row is not None:
+        where.append(translate("problems.at_row", language, row=error.row))
+    if error.column:
+        where.append(translate("problems.at_column", language, column=error.column))
+    return translate("load.line", language, where=translate("problems.at_sep", language).join(where),
+                     problem=translate(f"load.{error.code}", language, **error.values),
+                     fix=translate(f"loadfix.{error.code}", language, **error.values))
+
+
+def notice_text(code: str, values: dict, language: str) -> str:
+    """What the reader did that the analyst should know (hidden sheets skipped, merged cells filled)."""
+    return translate(f"notice.{code}", language, **values)
