@@ -455,6 +455,9 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
     answered = ", ".join(f"CASE WHEN s{p} IS NULL THEN '0' ELSE '1' END" for p in range(1, rated + 1))
     # pairs j by j (i <= j): a batch with fewer positions writes a prefix of a longer batch's list
     products = [f"coalesce(sum(s{i} * s{j}), 0)" for j in range(1, rated + 1) for i in range(1, j + 1)]
+    if len(products) > PRODUCTS_PER_QUERY:
+        _write_wide_moments(con, batch_id, scores, columns, answered, products, rated, weighed)
+        return
     con.execute(
         "INSERT INTO survey_moments SELECT $batch, month, " + (f"concat({answered})" if rated else "''")
         + ", count(*), " + _list([f"coalesce(sum(s{p}), 0)" for p in range(1, rated + 1)], "DOUBLE")
@@ -465,6 +468,43 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
         + f" FROM {scores or _BATCH_SCORES} AS r"
         " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL",
         {"batch": batch_id})
+
+
+# A survey of many items has many pairs of them (150 items: 11,325): one GROUP BY with that many sums
+# ran DuckDB out of its memory limit, so the pairs' sums are taken this many at a time.
+PRODUCTS_PER_QUERY = 1000
+
+
+def _write_wide_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None, columns: list[str],
+                        answered: str, products: list[str], rated: int, weighed: int) -> None:
+    """write_survey_moments for a survey of many items: the rows grouped once into a temporary
+    table, the pairs' sums in slices of PRODUCTS_PER_QUERY, joined back by group."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE moments_source AS SELECT *, concat({answered}) AS answered FROM"
+        f" (SELECT {month_key_sql('responded_at')} AS month, " + ", ".join(columns)
+        + f" FROM {scores or _BATCH_SCORES} AS r"
+        " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL))",
+        {"batch": batch_id} if scores is None else None)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE moments_groups AS SELECT month, answered, count(*) AS respondents, "
+            + _list([f"coalesce(sum(s{p}), 0)" for p in range(1, rated + 1)], "DOUBLE") + " AS sums, "
+            + _list([f"count(m{p})" for p in range(1, weighed + 1)], "BIGINT") + " AS counts, "
+            + _list([f"coalesce(sum(m{p}), 0)" for p in range(1, weighed + 1)], "DOUBLE") + " AS msums"
+            " FROM moments_source GROUP BY month, answered")
+        slices = range(0, len(products), PRODUCTS_PER_QUERY)
+        for k, start in enumerate(slices):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE moments_slice_{k} AS SELECT month, answered, "
+                        + _list(products[start:start + PRODUCTS_PER_QUERY], "DOUBLE")
+                        + " AS products FROM moments_source GROUP BY month, answered")
+        joined = " ".join(f"JOIN moments_slice_{k} p{k} USING (month, answered)" for k in range(len(slices)))
+        concatenated = "flatten([" + ", ".join(f"p{k}.products" for k in range(len(slices))) + "])"
+        con.execute(f"INSERT INTO survey_moments SELECT $batch, month, answered, g.respondents, g.sums,"
+                    f" {concatenated}, g.counts, g.msums FROM moments_groups g {joined}", {"batch": batch_id})
+    finally:
+        for table in ("moments_source", "moments_groups",
+                      *(f"moments_slice_{k}" for k in range(-(-len(products) // PRODUCTS_PER_QUERY)))):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 _BATCH_SCORES = ("(SELECT responded_at, satisfaction_scores, importance_scores FROM survey_response"
