@@ -259,12 +259,9 @@ _WESTERN_ONLY = set("àâãåæèêëìîïñòõøùûÿÀÂÃÅÆÈÊËÌÎÏ�
 _CENTRAL_ONLY = set("ąćęłńśźżčďěňřšťůžĄĆĘŁŃŚŹŻČĎĚŇŘŠŤŮŽőűŐŰ")
 
 
-_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
-
-
 def _single_byte(raw: bytes) -> str | None:
     """The Windows code page of text that is neither UTF-8 nor GB; None when no reading of it looks
-    like words (accented letters come one or two at a time between plain ones)."""
+    like words (most of its characters beyond ASCII are letters)."""
     sample = raw[:65536]
     high = sum(1 for b in sample if b >= 0x80)
     letters = sum(1 for b in sample if 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A)
@@ -275,8 +272,6 @@ def _single_byte(raw: bytes) -> str | None:
             return None
         # words of Cyrillic letters are all high bytes
         return "cp1251" if sum(c.isalpha() for c in text if ord(c) > 127) >= 0.8 * high else None
-    if _HIGH_RUN.search(sample):
-        return None
     western = sum(1 for c in sample.decode("cp1252", errors="replace") if c in _WESTERN_ONLY)
     central = sum(1 for c in sample.decode("cp1250", errors="replace") if c in _CENTRAL_ONLY)
     encoding = "cp1250" if central > western else "cp1252"
@@ -292,13 +287,15 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
     sha = file_sha256(path)
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
-    if not head.strip():
+    if not head.removeprefix(codecs.BOM_UTF8).strip():
         raise LoadError(f"{name}: the file is empty; export the sheet again with its header row",
                         code="empty_file", file=name)
     if is_binary(head):
         raise LoadError(f"{name}: the file is not text (it holds binary bytes), so it is not a csv; export the"
                         " sheet again as .csv or .xlsx", code="binary", file=name)
     encoding = detect_encoding(_whole_characters(head))
+    if encoding not in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be") and _mixed_utf8(head):
+        raise _mixed_encoding(path, name)
     if encoding is None:
         raise _unknown_encoding(name)
     if encoding in ("utf-8", "utf-8-sig"):
@@ -308,6 +305,9 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
             table = _duckdb_csv(path, name, layout, delimiter)
             encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
         except _NotUtf8:
+            if not head.isascii():
+                # UTF-8 accents in the head and other bytes later: reading either way garbles one part
+                raise _mixed_encoding(path, name) from None
             table, layout, encoding = _transcoded_csv(path, name, None, header_row)
     else:
         table, layout, encoding = _transcoded_csv(path, name, encoding, header_row)
@@ -409,13 +409,19 @@ def _duckdb_csv(path: Path, name: str, layout: "HeaderLayout", delimiter: str) -
     MAX_ROWS is read, so that a file over it is refused without reading the rest."""
     con = duckdb.connect()
     columns = {f"c{i}": "VARCHAR" for i in range(len(layout.headers))}
+    sql = ("SELECT * FROM read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"',"
+           " null_padding = true, strict_mode = true, auto_detect = false, columns = ?,"
+           " max_line_size = ?, buffer_size = ?, parallel = ?) LIMIT ?")
+    params = [str(path), layout.skip_lines, delimiter, columns, MAX_LINE_BYTES, 2 * MAX_LINE_BYTES, True, MAX_ROWS + 1]
     try:
-        return con.execute(
-            "SELECT * FROM read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', escape = '\"',"
-            " null_padding = true, strict_mode = true, auto_detect = false, columns = ?,"
-            " max_line_size = ?, buffer_size = ?) LIMIT ?",
-            [str(path), layout.skip_lines, delimiter, columns, MAX_LINE_BYTES, 2 * MAX_LINE_BYTES, MAX_ROWS + 1],
-        ).to_arrow_table()
+        try:
+            return con.execute(sql, params).to_arrow_table()
+        except duckdb.Error as e:
+            if "parallel=false" not in str(e):
+                raise
+            # DuckDB's parallel reader cannot pad short rows once a quoted cell holds a line break
+            params[-2] = False
+            return con.execute(sql, params).to_arrow_table()
     except duckdb.InvalidInputException as e:
         if "unicode" in str(e).lower() or "utf" in str(e).lower():
             raise _NotUtf8() from e
@@ -515,6 +521,33 @@ def _unknown_encoding(name: str) -> LoadError:
         code="encoding", file=name)
 
 
+def _mixed_utf8(raw: bytes) -> bool:
+    """UTF-8 text with some bytes of another encoding: its accents read as UTF-8 outnumber the bytes
+    that do not (GBK or Windows-1252 text read as UTF-8 is nearly all bytes that do not)."""
+    text = _whole_characters(raw).decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    accents = sum(1 for c in text if ord(c) > 127) - replaced
+    return replaced > 0 and accents >= replaced
+
+
+def _mixed_encoding(path: Path, name: str) -> LoadError:
+    """A file that starts as UTF-8 and later is not, refused at the line of its first foreign byte."""
+    line = 1
+    with open(path, "rb") as handle:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        while block := handle.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as e:
+                line += block.count(b"\n", 0, e.start)
+                break
+            line += block.count(b"\n")
+    return LoadError(
+        f"{name}, line {line}: a character cannot be read as utf-8 (the file mixes encodings?); in Excel use"
+        " 'Save As' > 'CSV UTF-8 (Comma delimited)' and import that file",
+        code="encoding_mixed", file=name, row=line, values={"encoding": "utf-8"})
+
+
 def _encoding_of_rest(path: Path) -> str | None:
     """A file whose head is UTF-8 but whose later bytes are not: the encoding of the first part
     that is not."""
@@ -565,8 +598,11 @@ def header_layout(rows: list[list], name: str = "", header_row: int | None = Non
             raise LoadError(f"{name}: there is no row {header_row} to take the header from")
     else:
         first = _header_index([sum(1 for c in row if c is not None) for row in cells[:HEADER_SCAN_ROWS]])
-    # The header's rows set the width: a wider row further down is a broken row, not more columns.
-    width = max((len(r) for r in cells[first:first + 3]), default=0)
+    # The header's rows set the width: a wider row further down is a broken row, not more columns;
+    # the two rows under the header widen it only with blank cells (a separator ending every line).
+    named = len(cells[first]) if first < len(cells) else 0
+    width = max([named] + [len(r) for r in cells[first + 1:first + 3]
+                           if all(c is None for c in r[named:])])
     grid = [(row + [None] * (width - len(row)))[:width] for row in cells]
     names = grid[first] if first < len(grid) else [None] * width
     count = 1
