@@ -461,7 +461,15 @@ def _malformed(path: Path, name: str, layout: "HeaderLayout", delimiter: str, er
                             " holds the separator without quotes, or the row was pasted into the wrong place."
                             " Nothing was imported", row=row, code="too_many_cells", file=name,
                             column=column_letters(width + 1), values={"cells": len(record), "width": width})
-            except csv.Error:
+            except csv.Error as e:
+                if "field larger" in str(e):
+                    column = _long_field_column(path, delimiter, row)
+                    column = layout.headers[column] if column < width else column_letters(column + 1)
+                    return MalformedFileError(
+                        f"{name}, row {row + 1}, column '{column}': the cell holds more than {MAX_LINE_BYTES:,}"
+                        f" characters, over the limit of {MAX_FIELD_CHARS:,}; shorten it (or check for a quote"
+                        " that never closes)", row=row + 1, code="field_too_large", file=name, column=column,
+                        values={"chars": f"{MAX_LINE_BYTES:,}", "limit": f"{MAX_FIELD_CHARS:,}"})
                 return MalformedFileError(
                     f"{name}, row {row + 1}: a quoted cell opens here and never closes, so the file is cut"
                     " off or broken (a download that stopped?). Download or export it again. Nothing was"
@@ -471,6 +479,31 @@ def _malformed(path: Path, name: str, layout: "HeaderLayout", delimiter: str, er
     return MalformedFileError(f"{name}: the csv could not be parsed ({_first_line(error)});"
                               " check that it is one table", row=None, code="unparsable",
                               values={"detail": _first_line(error)}, file=name)
+
+
+def _long_field_column(path: Path, delimiter: str, records_before: int) -> int:
+    """The position of the first cell over MAX_FIELD_CHARS in the record after `records_before`
+    records, counted by walking its characters (the csv module refuses to hold the cell)."""
+    previous = csv.field_size_limit(MAX_LINE_BYTES)
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True)
+            for _ in range(records_before):
+                next(reader)
+            column, length, quoted = 0, 0, False
+            while chunk := handle.read(1 << 16):
+                for character in chunk:
+                    if character == '"':
+                        quoted = not quoted
+                    elif character == delimiter and not quoted:
+                        column, length = column + 1, 0
+                        continue
+                    length += 1
+                    if length > MAX_FIELD_CHARS:
+                        return column
+    finally:
+        csv.field_size_limit(previous)
+    return column
 
 
 def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int | None):
