@@ -11,6 +11,7 @@ import sys
 import textwrap
 
 import pytest
+import xlsxwriter
 from conftest import PROJECT_ROOT, TEST_DATA
 
 import loaders.bounds as bounds
@@ -220,7 +221,9 @@ def test_a_line_longer_than_the_reader_takes_is_refused_at_its_row_and_column(co
 def test_shared_strings_over_their_limit_are_refused(monkeypatch, tmp_path):
     monkeypatch.setattr(bounds, "MAX_SHARED_STRINGS_BYTES", 100)
     path = tmp_path / "book.xlsx"
-    path.write_bytes((BAD / "hidden_first_sheet.xlsx").read_bytes())
+    book = xlsxwriter.Workbook(path)   # writes text cells as shared strings (openpyxl writes them inline)
+    book.add_worksheet("Data").write_row(0, 0, ["Customer ID", "Date", "Score", "a longer comment" * 10])
+    book.close()
     with pytest.raises(LoadError) as refused:
         read_source(path)
     assert refused.value.code == "shared_strings"
