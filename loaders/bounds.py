@@ -209,9 +209,9 @@ def _small_entry(archive: zipfile.ZipFile, entries: dict, part: str, name: str) 
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
-_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,4})(\d{1,8})"')
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
+# cells beyond column Z (two to four letters): a sheet of 26 columns or fewer has none to match
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,4})\d{1,8}"')
 
 
 def column_number(letters: str) -> int:
@@ -231,11 +231,12 @@ def column_letters(number: int) -> str:
 
 
 def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str | None) -> None:
-    """Stream one sheet's XML: its <dimension ref>, then every cell's reference, so the used range,
-    the rows, the columns and the cells are known before the reader builds its grid."""
+    """Stream one sheet's XML: its <dimension ref>, then its rows, cells and cell references, so the
+    used range, the rows, the columns and the cells are known before the reader builds its grid.
+    Counting is by byte search, a regular expression only for the references that can widen the range."""
     max_row = max_column = cells = rows = inflated = 0
     carry = b""
-    first = True
+    cell_tags = row_tags = None
     try:
         with archive.open(info) as stream:
             while True:
@@ -243,36 +244,53 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shee
                 if not chunk:
                     break
                 inflated += len(chunk)
+                if inflated > info.file_size:
+                    raise LoadError(f"{name}: part {info.filename} inflates past the size its zip directory gives,"
+                                    " as a forged file does; download or export it again",
+                                    code="broken_workbook", file=name, sheet=sheet)
                 if inflated > MAX_ENTRY_BYTES:
                     raise _inflates(name, info.filename, inflated, MAX_ENTRY_BYTES)
                 text = carry + chunk
                 # a tag cut at the chunk's end is looked at whole with the next chunk
                 cut = text.rfind(b"<")
                 text, carry = (text[:cut], text[cut:]) if cut > 0 and len(text) - cut < 256 else (text, b"")
-                if first:
-                    first = False
+                if cell_tags is None:
+                    prefix = _PREFIX.search(text[:65536])
+                    prefix = prefix.group(1) or b"" if prefix else b""
+                    cell_tags = (b"<" + prefix + b"c ", b"<" + prefix + b"c>")
+                    row_tags = (b"<" + prefix + b"row ", b"<" + prefix + b"row>")
+                    # a literal start, which the regular expression engine searches for fast
+                    row_numbers = re.compile(re.escape(b"<" + prefix + b'row r="') + rb"(\d{1,9})")
                     dimension = _DIMENSION.search(text[:65536])
                     if dimension and dimension.group(3):
-                        _check_range(name, sheet, int(dimension.group(4)),
-                                     column_number(dimension.group(3).decode()), "dimension")
-                for letters in set(_CELL.findall(text)):
-                    max_column = max(max_column, column_number(letters[0].decode()))
-                    max_row = max(max_row, int(letters[1]))
-                cells += len(_CELL_TAG.findall(text))
-                rows += len(_ROW_TAG.findall(text))
+                        _check_range(name, sheet, int(dimension.group(4)), column_number(dimension.group(3).decode()))
+                found = text.count(cell_tags[0]) + text.count(cell_tags[1])
+                cells += found
+                rows += text.count(row_tags[0]) + text.count(row_tags[1])
+                if found and max_column < 26:
+                    # the last single-letter column of the chunk, from Z down: a byte search each
+                    for number in range(26, max_column, -1):
+                        if text.find(b' r="' + bytes([64 + number])) >= 0:
+                            max_column = number
+                            break
+                for letters in set(_WIDE_CELL.findall(text)):
+                    max_column = max(max_column, column_number(letters.decode()))
+                numbers = row_numbers.findall(text)
+                if numbers:
+                    max_row = max(max_row, max(map(int, numbers)))
                 if cells > MAX_CELLS or max_row > MAX_ROWS or max_column > MAX_COLUMNS or rows > MAX_ROWS:
                     break
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
         raise LoadError(f"{name}: the workbook is cut off or damaged ({info.filename} cannot be read);"
                         " download or export it again", code="broken_workbook", file=name, sheet=sheet) from e
-    _check_range(name, sheet, max(max_row, rows), max_column, "cells")
+    _check_range(name, sheet, max(max_row, rows), max_column)
     if cells > MAX_CELLS:
         raise LoadError(f"{name}, sheet '{sheet}': it holds over {MAX_CELLS:,} cells, the limit for one sheet;"
                         " split it by month", code="sheet_cells", file=name, sheet=sheet,
                         values={"limit": f"{MAX_CELLS:,}"})
 
 
-def _check_range(name: str, sheet: str | None, rows: int, columns: int, _how: str) -> None:
+def _check_range(name: str, sheet: str | None, rows: int, columns: int) -> None:
     where = f"{name}, sheet '{sheet}'" if sheet else name
     last = f"{column_letters(columns)}{rows}" if columns else str(rows)
     if columns > MAX_COLUMNS:
