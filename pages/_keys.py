@@ -104,6 +104,14 @@ def upload_date_order(file_id: str) -> str:
     return f"upload.date_order.{file_id}"
 
 
+def upload_dates_from(file_id: str) -> str:
+    return f"upload.dates_from.{file_id}"
+
+
+def upload_dates_to(file_id: str) -> str:
+    return f"upload.dates_to.{file_id}"
+
+
 def upload_accept_items(file_id: str) -> str:
     return f"upload.accept_items.{file_id}"
 

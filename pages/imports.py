@@ -23,7 +23,8 @@ from pages._common import (
 )
 from pages._uploads import permit_uploads
 from presentation.upload import (
-    RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
+    EARLIEST_ALLOWED, LATEST_ALLOWED, RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
+    check_upload, dates_refused, error_text, imported_as, notices,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label
@@ -83,8 +84,8 @@ def show_last_import() -> None:
                           help=f"{number(change.before)} → {number(change.after)}")
 
 
-def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None, None, None)) -> Reading:
-    """`answers`: the header row, fieldwork date and date order the analyst gave so far."""
+def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None,) * 5) -> Reading:
+    """`answers`: the header row, fieldwork date, date order and dates allowed the analyst gave so far."""
     cache = st.session_state.setdefault(keys.UPLOAD_READINGS, {})
     key = (upload.file_id, kind, sheet, *answers)
     if key not in cache:
@@ -101,13 +102,16 @@ def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None, None,
 
 def _answers(fid: str) -> tuple:
     day = st.session_state.get(keys.upload_date(fid))
+    earliest = st.session_state.get(keys.upload_dates_from(fid))
+    latest = st.session_state.get(keys.upload_dates_to(fid))
     return (st.session_state.get(keys.upload_header_row(fid)), day.isoformat() if day else None,
-            st.session_state.get(keys.upload_date_order(fid)))
+            st.session_state.get(keys.upload_date_order(fid)), earliest.isoformat() if earliest else None,
+            latest.isoformat() if latest else None)
 
 
 def _checked(file_id: str, prepared) -> Checked:
     cache = st.session_state.setdefault(keys.UPLOAD_CHECKS, {})
-    key = (file_id, prepared.source.sheet, prepared.mapping.to_json())
+    key = (file_id, prepared.source.sheet, prepared.mapping.to_json(), prepared.dates_from, prepared.dates_to)
     if key not in cache:
         cur = cursor()
         try:
@@ -148,10 +152,12 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         return
     if reading.error is not None:
         st.error(t("upload.cannot_read"), icon=":material/error:")
-        st.code(str(reading.error), language=None, wrap_lines=True)
+        st.code(error_text(reading.error, language()), language=None, wrap_lines=True)
         return
     prepared = reading.prepared
     source = prepared.source
+    for notice in notices(prepared, language()):
+        st.info(plain(notice), icon=":material/info:")
     note = t("upload.rows_read", rows=f"{source.row_count:,}", header=source.header_row)
     if kind == "auto":
         note = t("upload.detected", kind=t(f"kind.{prepared.mapping.kind}")) + " " + note
@@ -190,8 +196,15 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         checked = _checked(fid, prepared)
     except FeedbackError as e:
         st.error(t("upload.cannot_read"), icon=":material/error:")
-        st.code(str(e), language=None, wrap_lines=True)
+        st.code(error_text(e, language()), language=None, wrap_lines=True)
         return
+    if dates_refused(checked) or st.session_state.get(keys.upload_dates_from(fid)) is not None \
+            or st.session_state.get(keys.upload_dates_to(fid)) is not None:
+        earliest_column, latest_column = st.columns(2)
+        earliest_column.date_input(t("upload.dates_from"), value=None, min_value=EARLIEST_ALLOWED,
+                                   key=keys.upload_dates_from(fid), help=t("upload.dates_help"))
+        latest_column.date_input(t("upload.dates_to"), value=None, max_value=LATEST_ALLOWED,
+                                 key=keys.upload_dates_to(fid), help=t("upload.dates_help"))
     validation_report(fid, prepared, checked)
     import_controls(fid, access, prepared, checked, accept_items)
 

@@ -6,6 +6,7 @@ before and after an import, and the role check that guards every import and undo
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import tempfile
@@ -30,10 +31,10 @@ from loaders.platforms import PLATFORMS
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
 from presentation.i18n import translate
-from presentation.problems import fix_text, problem_text
+from presentation.problems import fix_text, load_error_text, notice_text, problem_text
 from store.errors import FeedbackError
 
-UPLOAD_TYPES = ("xlsx", "csv")
+UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv")
 TARGET_RATING = "rating"
 TARGET_IGNORE = "ignore"
 MAPPING_COLUMNS = ("column", "sample", "target", "item_code", "item_text", "rating_kind", "dimension",
@@ -126,9 +127,11 @@ class Reading:
 
 def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | None = None,
                 header_row: int | None = None, fieldwork_date: str | None = None,
-                date_order: str | None = None) -> Reading:
+                date_order: str | None = None, dates_from: str | None = None,
+                dates_to: str | None = None) -> Reading:
     """Read uploaded bytes as the loaders read a file on disk, under the file's own name, with the
-    analyst's answers so far (the header row, the fieldwork date, the order of day and month)."""
+    analyst's answers so far (the header row, the fieldwork date, the order of day and month, the
+    earliest and latest dates allowed)."""
     suffix = Path(name).suffix.lower()
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here"))
@@ -137,15 +140,37 @@ def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | No
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
-            sheets = tuple(sheet_names(path))
+            sheets = tuple(sheet_names(path, name))
         except FeedbackError as e:
             return Reading(name, (), None, e)
         try:
             prepared = prepare(con, path, kind, sheet or None, display_name=name, header_row=header_row,
-                               fieldwork_date=fieldwork_date, date_order=date_order)
+                               fieldwork_date=fieldwork_date, date_order=date_order, dates_from=dates_from,
+                               dates_to=dates_to)
         except FeedbackError as e:
             return Reading(name, sheets, None, e)
     return Reading(name, sheets, prepared)
+
+
+def error_text(error: FeedbackError, language: str) -> str:
+    """Why a file could not be read or checked, in the analyst's language where the loaders gave a code."""
+    return load_error_text(error, language) if isinstance(error, LoadError) else str(error)
+
+
+def notices(prepared: PreparedFile, language: str) -> list[str]:
+    """What the reader did that the analyst should know (hidden sheets skipped, merged cells filled)."""
+    return [notice_text(code, values, language) for code, values in prepared.source.notices]
+
+
+DATE_RANGE_CODES = ("too_early", "future")
+# the widest range the page's "earliest / latest date allowed" offer
+EARLIEST_ALLOWED = dt.date(1900, 1, 1)
+LATEST_ALLOWED = dt.date(2100, 12, 31)
+
+
+def dates_refused(checked: "Checked") -> bool:
+    """Whether rows were refused for a date outside the range allowed (the page then offers to widen it)."""
+    return any(p.code in DATE_RANGE_CODES for p in checked.problems)
 
 
 # --- the mapping as a table ------------------------------------------------------------------
