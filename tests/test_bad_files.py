@@ -19,10 +19,11 @@ from loaders.errors import LoadError, ValidationError
 from loaders.importer import import_file, prepare
 from loaders.read import read_source
 from presentation.problems import load_error_text, notice_text, problem_line
+import store.db as db
 from store.db import quote_identifier
 
 sys.path.insert(0, str(TEST_DATA))
-from make_bad import long_comment, make_inflating_workbook  # noqa: E402
+from make_bad import long_comment, make_inflating_workbook, survey_rows  # noqa: E402
 
 BAD = TEST_DATA / "bad"
 
@@ -281,3 +282,18 @@ def test_a_workbook_inflating_to_a_gigabyte_stays_under_the_memory_floor(tmp_pat
     code, peak_kb, tracebacks = map(int, done.stdout.split())
     assert (code, tracebacks) == (2, 0)
     assert peak_kb < 1.5 * 1024 * 1024
+
+
+def test_a_survey_of_many_items_sums_its_pairs_in_slices_as_in_one_query(con, monkeypatch, tmp_path):
+    """survey_moments of a 12-item survey (78 pairs) written in slices of 10 pairs equal those one
+    query writes: the slicing that lets a 150-item survey import changes no sum."""
+    path = tmp_path / "survey_12.csv"
+    path.write_text("\n".join(",".join(map(str, row)) for row in survey_rows(12)) + "\n", encoding="utf-8")
+    monkeypatch.setattr(db, "PRODUCTS_PER_QUERY", 10)
+    import_file(con, path)
+    sliced = con.execute("SELECT * EXCLUDE (batch_id) FROM survey_moments ORDER BY month, answered").fetchall()
+    monkeypatch.setattr(db, "PRODUCTS_PER_QUERY", 1000)
+    con.execute("DELETE FROM survey_moments")
+    db.write_survey_moments(con, con.execute("SELECT id::VARCHAR FROM import_batch").fetchone()[0])
+    assert con.execute("SELECT * EXCLUDE (batch_id) FROM survey_moments ORDER BY month, answered").fetchall() == sliced
+    assert len(sliced[0][4]) == 12 * 13 // 2
