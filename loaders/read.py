@@ -11,11 +11,13 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import os
 import re
 import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from typing import Iterator
 from pathlib import Path
 
 import duckdb
@@ -735,31 +737,25 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
     try:
         grid = workbook.get_sheet_by_name(sheet)
         rows, merged = _sheet_rows(grid)
+        head = list(itertools.islice(rows, HEADER_SCAN_ROWS + 4))
     except LoadError:
         raise
     except Exception as e:  # calamine's own errors: a sheet's XML cut off or broken
         raise LoadError(f"{name}, sheet '{sheet}': the sheet cannot be read ({_first_line(e)}); open the workbook"
                         " in Excel and save it again", code="broken_sheet", file=name, sheet=sheet) from e
     sha = file_sha256(path)
-    widths = [sum(1 for cell in row if _cell_text(cell) is not None) for row in rows[:HEADER_SCAN_ROWS]]
+    widths = [sum(1 for cell in row if _cell_text(cell) is not None) for row in head[:HEADER_SCAN_ROWS]]
     if not any(widths):
         raise LoadError(f"{name}, sheet '{sheet}': the sheet is empty; put a header row and data"
                         " rows on it, or choose another sheet", code="empty_sheet", file=name, sheet=sheet)
-    layout = header_layout(rows, f"{name}, sheet '{sheet}'", header_row)
+    layout = header_layout(head, f"{name}, sheet '{sheet}'", header_row)
     start = layout.first + layout.count
-    width = max(len(layout.headers), max((len(r) for r in rows[start:]), default=0))
+    width = max(len(layout.headers), max((len(r) for r in head), default=0))
     headers = list(layout.headers) + _unique_headers([None] * width)[len(layout.headers):]
     texts = list(layout.texts) + [None] * (width - len(layout.texts))
-    body = rows[start:]
-    columns = [[] for _ in range(width)]
-    for row in body:
-        length = len(row)
-        for i in range(width):
-            columns[i].append(_cell_text(row[i]) if i < length else None)
-    count = len(body)
-    del rows, body
-    arrays = [pa.array(range(start + 1, start + 1 + count), type=pa.int64())]
-    arrays += [pa.array(col, type=pa.string()) for col in columns]
+    columns, count = _text_columns(itertools.chain(head[start:], rows), width)
+    del head
+    arrays = [pa.array(range(start + 1, start + 1 + count), type=pa.int64()), *columns]
     table = pa.Table.from_arrays(arrays, names=[ROW_COLUMN] + headers)
     table = _drop_blank_rows(_blank_tokens_to_null(table))
     table, kept, kept_texts = _drop_blank_columns(table, tuple(headers), tuple(texts))
@@ -774,26 +770,61 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
     return source
 
 
-def _sheet_rows(grid) -> tuple[list[list], list[str]]:
-    """The sheet's rows from A1 (blank rows and columns before the data kept, so the spreadsheet's
-    numbers hold), and its merged cells filled with the value of their top-left cell: a branch merged
-    down a column belongs to every row it spans. Returns the rows and the merged ranges filled (A1:B2)."""
+# Rows turned into text a batch at a time: only one batch of Python strings is held, the rest is Arrow.
+ROW_BATCH = 50_000
+
+
+def _text_columns(rows, width: int) -> tuple[list[pa.ChunkedArray], int]:
+    """The cells of `rows` as text, one Arrow column per position, and how many rows there were."""
+    chunks: list[list[pa.Array]] = [[] for _ in range(width)]
+    batch: list[list] = [[] for _ in range(width)]
+    count = 0
+    for row in rows:
+        length = len(row)
+        for i in range(width):
+            batch[i].append(_cell_text(row[i]) if i < length else None)
+        count += 1
+        if count % ROW_BATCH == 0:
+            for i in range(width):
+                chunks[i].append(pa.array(batch[i], type=pa.string()))
+                batch[i] = []
+    for i in range(width):
+        chunks[i].append(pa.array(batch[i], type=pa.string()))
+    return [pa.chunked_array(c, type=pa.string()) for c in chunks], count
+
+
+def _sheet_rows(grid) -> tuple[Iterator[list], list[str]]:
+    """The sheet's rows from A1, one at a time (blank rows and columns before the data kept, so the
+    spreadsheet's numbers hold), and its cells merged down a column filled with the value of their
+    top cell: a branch merged down a column belongs to every row it spans. The second value lists
+    the merged ranges filled (C2:C5), complete once the rows have been read."""
     left = grid.start[1] if grid.start else 0
     pad = [None] * left
-    rows = [pad + row if left else row for row in grid.iter_rows()]
-    filled = []
+    starts: dict[int, list] = {}
     for (top, first), (bottom, last) in grid.merged_cell_ranges or ():
         # only down: a title merged across a row stays one cell, or it would pass for a header
-        if top >= len(rows) or bottom <= top:
-            continue
-        value = rows[top][first] if first < len(rows[top]) else None
-        if _cell_text(value) is None:
-            continue
-        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
-            if first < len(rows[r]):
-                rows[r][first] = value
-        filled.append(f"{column_letters(first + 1)}{top + 1}:{column_letters(last + 1)}{bottom + 1}")
-    return rows, filled
+        if bottom > top:
+            starts.setdefault(top, []).append((first, bottom, last))
+    filled: list[str] = []
+
+    def rows():
+        active: list[tuple[int, int, object]] = []   # (column, last row, value) of merges being filled
+        for r, row in enumerate(grid.iter_rows()):
+            if left:
+                row = pad + row
+            if active:
+                active[:] = [a for a in active if a[1] >= r]
+                for column, _, value in active:
+                    if column < len(row):
+                        row[column] = value
+            for first, bottom, last in starts.get(r, ()):
+                value = row[first] if first < len(row) else None
+                if _cell_text(value) is not None:
+                    active.append((first, bottom, value))
+                    filled.append(f"{column_letters(first + 1)}{r + 1}:{column_letters(last + 1)}{bottom + 1}")
+            yield row
+
+    return rows(), filled
 
 
 def _cell_text(value) -> str | None:
