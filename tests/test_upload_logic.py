@@ -168,7 +168,12 @@ LOADER_PROBLEMS = [
     # (problem code, fix code, values) as loaders/validate.py records them, and their words in English
     ("empty", "fill_in", {"kind": "nps", "field": "responded_at"}, "is empty", "Fill in the Date."),
     ("not_date", "date", {}, "is not a date", "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15)."),
-    ("future", "future", {}, "is in the future", "Check the year and month of this date."),
+    ("future", "future", {"latest": "2026-12-03"}, "is in the future",
+     "Check the year and month of this date. If later dates are right, allow them: --allow-dates-to YYYY-MM-DD,"
+     " or the page's latest date."),
+    ("too_early", "too_early", {"earliest": "1990-01-01"}, "is before 1990-01-01",
+     "Check the year (1926 typed for 2026?). If dates this early are right, allow them: --allow-dates-from"
+     " YYYY-MM-DD, or the page's earliest date."),
     ("not_number", "number", {}, "is not a number", "Enter a number."),
     ("not_number", "number_or_blank", {}, "is not a number", "Enter a number, or leave the cell blank."),
     ("outside_scale", "value_range", {"low": "0", "high": "10"}, "is outside the scale 0-10",
