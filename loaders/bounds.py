@@ -27,7 +27,7 @@ MB = 1024 * 1024
 # The largest file read at all (Streamlit's maxUploadSize in .streamlit/config.toml is the same).
 MAX_FILE_BYTES = 500 * MB
 # A workbook's zip: all its entries inflated together, and any one of them.
-MAX_UNZIPPED_BYTES = 1024 * MB
+MAX_UNZIPPED_BYTES = 1000 * MB
 MAX_ENTRY_BYTES = 600 * MB
 # An entry may inflate at most this many times its packed size, once it is larger than
 # RATIO_FROM_BYTES: a sheet's XML packs 5-30 times; a zip bomb packs 1,000 times and more.
@@ -88,10 +88,10 @@ def sniff_format(head: bytes) -> str:
 def check_file_size(path: Path, name: str) -> int:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise LoadError(f"{name}: the file is {size / MB:,.0f} MB, over the limit of {MAX_FILE_BYTES // MB} MB;"
+        raise LoadError(f"{name}: the file is {size / MB:,.0f} MB, over the limit of {MAX_FILE_BYTES // MB:,} MB;"
                         " split it by month or save only the used range",
                         code="file_too_large", file=name,
-                        values={"size": f"{size / MB:,.0f} MB", "limit": f"{MAX_FILE_BYTES // MB} MB"})
+                        values={"size": f"{size / MB:,.0f} MB", "limit": f"{MAX_FILE_BYTES // MB:,} MB"})
     return size
 
 
@@ -106,9 +106,9 @@ def look_into_ole2(path: Path, name: str, size: int) -> WorkbookLook:
                         code="encrypted", file=name)
     if size > MAX_XLS_BYTES:
         raise LoadError(f"{name}: an old-format .xls workbook of {size / MB:,.0f} MB is over the limit of"
-                        f" {MAX_XLS_BYTES // MB} MB for that format; save it as .xlsx",
+                        f" {MAX_XLS_BYTES // MB:,} MB for that format; save it as .xlsx",
                         code="xls_too_large", file=name,
-                        values={"size": f"{size / MB:,.0f} MB", "limit": f"{MAX_XLS_BYTES // MB} MB"})
+                        values={"size": f"{size / MB:,.0f} MB", "limit": f"{MAX_XLS_BYTES // MB:,} MB"})
     return WorkbookLook("xls", ())
 
 
@@ -149,9 +149,9 @@ def look_into_zip(path: Path, name: str) -> WorkbookLook:
         if shared is not None and shared.file_size > MAX_SHARED_STRINGS_BYTES:
             raise LoadError(
                 f"{name}: its shared text is {shared.file_size / MB:,.0f} MB, over the limit of"
-                f" {MAX_SHARED_STRINGS_BYTES // MB} MB; split the file or shorten the long texts",
+                f" {MAX_SHARED_STRINGS_BYTES // MB:,} MB; split the file or shorten the long texts",
                 code="shared_strings", file=name,
-                values={"size": f"{shared.file_size / MB:,.0f} MB", "limit": f"{MAX_SHARED_STRINGS_BYTES // MB} MB"})
+                values={"size": f"{shared.file_size / MB:,.0f} MB", "limit": f"{MAX_SHARED_STRINGS_BYTES // MB:,} MB"})
         if fmt == "ods":
             _scan_entry(archive, entries["content.xml"], name, None)
             return WorkbookLook("ods", ())
@@ -164,10 +164,10 @@ def look_into_zip(path: Path, name: str) -> WorkbookLook:
 
 def _inflates(name: str, part: str | None, size: int, limit: int) -> LoadError:
     what = f"part {part}" if part else "the workbook"
-    return LoadError(f"{name}: {what} inflates to {size / MB:,.0f} MB, over the limit of {limit // MB} MB;"
+    return LoadError(f"{name}: {what} inflates to {size / MB:,.0f} MB, over the limit of {limit // MB:,} MB;"
                      " save only the used range (select the data, copy it into a new workbook) or split it",
                      code="zip_too_large", file=name,
-                     values={"part": part or "", "size": f"{size / MB:,.0f} MB", "limit": f"{limit // MB} MB"})
+                     values={"part": part or "", "size": f"{size / MB:,.0f} MB", "limit": f"{limit // MB:,} MB"})
 
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
