@@ -153,7 +153,7 @@ def look_into_zip(path: Path, name: str) -> WorkbookLook:
                 code="shared_strings", file=name,
                 values={"size": f"{shared.file_size / MB:,.0f} MB", "limit": f"{MAX_SHARED_STRINGS_BYTES // MB:,} MB"})
         if fmt == "ods":
-            _scan_entry(archive, entries["content.xml"], name, None)
+            _scan_ods(archive, entries["content.xml"], name)
             return WorkbookLook("ods", ())
         sheets = _workbook_sheets(archive, entries, name)
         for sheet in sheets:
@@ -288,6 +288,52 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shee
         raise LoadError(f"{name}, sheet '{sheet}': it holds over {MAX_CELLS:,} cells, the limit for one sheet;"
                         " split it by month", code="sheet_cells", file=name, sheet=sheet,
                         values={"limit": f"{MAX_CELLS:,}"})
+
+
+# An ODS row or cell may stand for many ("repeated"): the reader lays out every repeated cell that
+# holds a value (empty repeats, which LibreOffice writes to the sheet's edge, it drops).
+_ODS_TAG = re.compile(rb"<table:table-row\b([^>]*)>|</table:table-row>|<table:table-cell\b([^>]*)>")
+_ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d{1,12})"')
+_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d{1,12})"')
+
+
+def _scan_ods(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Stream an ODS's content.xml: the rows and cells its repeats stand for, summed per table as
+    the reader would lay them out, before it does."""
+    rows = cells = columns = row_repeat = row_cells = 0
+    carry, inflated = b"", 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(SCAN_CHUNK):
+                inflated += len(chunk)
+                if inflated > MAX_ENTRY_BYTES:
+                    raise _inflates(name, info.filename, inflated, MAX_ENTRY_BYTES)
+                text = carry + chunk
+                cut = text.rfind(b"<")
+                text, carry = (text[:cut], text[cut:]) if cut > 0 and len(text) - cut < 4096 else (text, b"")
+                for match in _ODS_TAG.finditer(text):
+                    row, cell = match.group(1), match.group(2)
+                    if row is not None:
+                        repeated = _ROWS_REPEATED.search(row)
+                        row_repeat, row_cells = (int(repeated.group(1)) if repeated else 1), 0
+                    elif cell is not None:
+                        repeated = _COLUMNS_REPEATED.search(cell)
+                        width = int(repeated.group(1)) if repeated else 1
+                        if b"value-type" in cell:
+                            row_cells += width
+                            columns = max(columns, row_cells)
+                    elif row_cells:
+                        rows += row_repeat
+                        cells += row_repeat * row_cells
+                if columns > MAX_COLUMNS or rows > MAX_ROWS or cells > MAX_CELLS:
+                    break
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+        raise LoadError(f"{name}: the workbook is cut off or damaged ({info.filename} cannot be read);"
+                        " download or export it again", code="broken_workbook", file=name) from e
+    _check_range(name, None, rows, columns)
+    if cells > MAX_CELLS:
+        raise LoadError(f"{name}: its sheets hold over {MAX_CELLS:,} cells, the limit; split it by month",
+                        code="sheet_cells", file=name, values={"limit": f"{MAX_CELLS:,}"})
 
 
 def _check_range(name: str, sheet: str | None, rows: int, columns: int) -> None:

@@ -154,10 +154,11 @@ def ole2(stream_names: list[str]) -> bytes:
     return header + directory.ljust(4096, b"\x00")
 
 
-def ods(rows: list[list[str]]) -> bytes:
+def ods(rows: list[list[str]], tail: str = "") -> bytes:
+    """An OpenDocument spreadsheet of text cells; `tail` is raw XML after the rows (repeats)."""
     cells = "".join("<table:table-row>" + "".join(
         f'<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>' for c in row)
-        + "</table:table-row>" for row in rows)
+        + "</table:table-row>" for row in rows) + tail
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
                'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
@@ -235,6 +236,14 @@ def main() -> None:
     write("macros.xlsm", stable_zip(_zip(parts)))
     write("sheet.ods", ods([["Customer ID", "Date", "Branch", "Score", "Comment"],
                             ["C1", "2026-10-01", "North", "9", "fine"], ["C2", "2026-10-02", "South", "4", "slow"]]))
+    ods_header = [["Customer ID", "Date", "Branch", "Score", "Comment"], ["C1", "2026-10-01", "North", "9", "fine"]]
+    # LibreOffice's own edge: empty cells and rows repeated to the end of the sheet
+    write("sheet_libreoffice_edge.ods", ods(ods_header, '<table:table-row table:number-rows-repeated="1048574">'
+                                            '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'))
+    write("ods_repeated_bomb.ods", ods(ods_header, '<table:table-row table:number-rows-repeated="6000">'
+                                       '<table:table-cell table:number-columns-repeated="1900" office:value-type='
+                                       '"float" office:value="1"><text:p>1</text:p></table:table-cell>'
+                                       '</table:table-row>'))
     # --- sizes
     write("zip_bomb.xlsx", raw_xlsx(bomb_chunks(250_000)))
     write("used_range_xfd.xlsx", raw_xlsx(SHEET_HEAD + b'<dimension ref="A1:XFD1048576"/><sheetData>' + header_cells()
