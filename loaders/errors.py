@@ -89,3 +89,25 @@ class ValidationError(FeedbackError):
                      + (f" ({values})" if values else ""))
         return (f"{self.rows_invalid} of {self.rows_total} rows are invalid ({self.problem_count} problems)"
                 f"{first}")
+
+
+class DuplicateRows(LoadError):
+    """Rows of the file are already in the store (by content or by their ids); nothing was imported.
+
+    `duplicates` (loaders.duplicates.Duplicates) says how many and in which batches; when some rows
+    are new, importing only those (--skip-duplicates, the page's tick box) is the analyst's choice.
+    """
+
+    flag = "--skip-duplicates"
+
+    def __init__(self, file_name: str, duplicates):
+        self.file_name = file_name
+        self.duplicates = duplicates
+        where = "; ".join(f"{b.rows} in batch {b.batch_id[:8]} ({b.source_file}, imported"
+                          f" {b.imported_at:%Y-%m-%d %H:%M})" for b in duplicates.batches)
+        if duplicates.new_rows:
+            advice = f"import only the {duplicates.new_rows} new rows with {self.flag}, or undo those batches first"
+        else:
+            advice = "to import them again, undo those batches first"
+        super().__init__(f"{file_name}: {duplicates.rows} of {duplicates.total} rows are already in the store"
+                         f" ({where}); nothing was imported. To go on, {advice}")
