@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, TEST_DATA, shown
 
 from loaders.errors import DuplicateRows
 from loaders.importer import import_file, prepare, undo
@@ -228,3 +228,40 @@ def test_the_command_line_refuses_then_skips_and_says_how_many(con_url, tmp_path
                       "--skip-duplicates")
     assert nothing_new.returncode == 1
     assert "again.csv: all 4 rows are already in the store" in nothing_new.stderr
+
+
+# --- the Imports page --------------------------------------------------------------------------
+
+def test_the_imports_page_warns_offers_the_tick_box_and_imports_only_the_new_rows(con_url, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from store.db import connect
+
+    monkeypatch.setenv("FEEDBACK_DB", con_url)
+    con = connect(con_url)
+    first = import_file(con, TEST_DATA / "nps_gbk.csv")
+    con.close()
+    # the same six rows saved as UTF-8 with a seventh, under another name
+    text = (TEST_DATA / "nps_gbk.csv").read_bytes().decode("gbk").rstrip("\n")
+    data = (text + "\nC099,2026-09-20,8,手机银行,East,Shanghai Pudong,\n").encode("utf-8")
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    at = at.switch_page("pages/imports.py").run()
+    at = at.file_uploader(key="upload.files").set_value([("nps-resaved.csv", data, "text/csv")]).run()
+    assert not at.exception
+    warning = [shown(w.value) for w in at.warning if "already in the store" in shown(w.value)]
+    assert len(warning) == 1
+    assert f"5 of 6 rows are already in the store (5 rows in batch {first.batch_id[:8]}" in warning[0]
+    assert "Tick the box below to import only the 1 new row, or undo those batches first." in warning[0]
+    box = next(c for c in at.checkbox if c.key and c.key.startswith("upload.skip_duplicates."))
+    assert box.label == "Import only the 1 new row and skip the 5 rows already in the store"
+    box.check()
+    at = next(b for b in at.button if b.key and b.key.startswith("upload.import.")).click().run()
+    assert not at.exception
+    success = " ".join(shown(s.value) for s in at.success)
+    assert "Imported 1 row from nps-resaved.csv" in success
+    assert "5 rows were already in the store and were skipped" in success
+    con = connect(con_url)
+    try:
+        assert con.execute("SELECT count(*) FROM nps_response").fetchone() == (6,)
+    finally:
+        con.close()
