@@ -353,7 +353,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
              report.rows_valid - found.rows, report.rows_invalid, imported_at, imported_by, mapping.to_json(),
              rejected])
         written = _WRITERS[mapping.kind](con, batch_id, mapping)
-        record_fingerprints(con, batch_id, mapping.kind)
+        record_fingerprints(con, batch_id, mapping.kind, skipped=found.rows > 0)
         if remember_mapping:
             save_mapping(con, source.headers, mapping)
         return written, found

@@ -321,9 +321,7 @@ CREATE TABLE IF NOT EXISTS text_theme (
 -- a batch deletes its rows here too. Batches imported before this table have none: their files are
 -- still known by their sha256.
 CREATE TABLE IF NOT EXISTS row_fingerprint (
-    batch_id        UUID NOT NULL,
-    row_no          INTEGER NOT NULL,
-    kind            VARCHAR NOT NULL,      -- survey | nps | complaints
+    batch_id        UUID NOT NULL,         -- its kind is the batch's
     fingerprint     UBIGINT NOT NULL,
     natural_id      VARCHAR
 );
