@@ -103,11 +103,12 @@ class DuplicateRows(LoadError):
     def __init__(self, file_name: str, duplicates):
         self.file_name = file_name
         self.duplicates = duplicates
-        where = "; ".join(f"{b.rows} in batch {b.batch_id[:8]} ({b.source_file}, imported"
-                          f" {b.imported_at:%Y-%m-%d %H:%M})" for b in duplicates.batches)
-        if duplicates.new_rows:
-            advice = f"import only the {duplicates.new_rows} new rows with {self.flag}, or undo those batches first"
-        else:
-            advice = "to import them again, undo those batches first"
-        super().__init__(f"{file_name}: {duplicates.rows} of {duplicates.total} rows are already in the store"
+        # in English for logs; the command line and the page word it in the reader's language
+        # (presentation.problems.duplicates_refusal)
+        where = "; ".join(f"batch {b.batch_id[:8]} ({b.source_file}, imported {b.imported_at:%Y-%m-%d %H:%M}):"
+                          f" {b.rows}" for b in duplicates.batches)
+        new = duplicates.new_rows
+        advice = (f"import only the new ones ({new}) with {self.flag}, or undo those batches first" if new
+                  else "undo those batches first to import them again")
+        super().__init__(f"{file_name}: rows already in the store: {duplicates.rows} of {duplicates.total}"
                          f" ({where}); nothing was imported. To go on, {advice}")

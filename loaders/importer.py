@@ -359,7 +359,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
         return written, found
 
     ratings, found = write_claimed(con, write, who=imported_by,
-                            failure=f"{source.where()}: the import was rolled back, nothing changed")
+                                   failure=f"{source.where()}: the import was rolled back, nothing changed")
     progress(0.9, "learning from the scores")
     learn(con)
     progress(1.0, "done")
