@@ -72,8 +72,8 @@ def fingerprint_sql(mapping: ColumnMapping) -> tuple[str, dict]:
     if ratings:
         params["items"] = "|".join(f"{mapping.ratings[i].kind}:{mapping.ratings[i].item_code}" for i in ratings)
         parts += ["$items::VARCHAR"] + [f"rating_{i}" for i in ratings]
-    # DuckDB's own hash of the typed values, five times cheaper than md5 over their text (the csv
-    # import's floor, bench/: at most 3x DuckDB's read_csv). It is the pinned engine's: a DuckDB that
+    # DuckDB's own hash of the typed values: md5 over their text costs more than the csv import's
+    # floor (bench/: at most 3x DuckDB's read_csv) can spare. It is the pinned engine's: a DuckDB that
     # hashed otherwise would miss the older batches' contents, not refuse new rows (their ids still hold).
     return f"hash({', '.join(parts)})", params
 
