@@ -13,7 +13,7 @@ from conftest import PROJECT_ROOT, TEST_DATA, copy_demo_store
 from bench.browser import start_app, stop_app
 from pages._uploads import GONE_SECONDS, SWEEP_SECONDS
 from tests.e2e.conftest import wait_for_app, worker_port
-from tests.e2e.test_hostile_data import _PUT, UPLOADER, held_upload_bytes, wait_for_bytes
+from tests.e2e.test_hostile_data import _PUT, UPLOADER, wait_for_bytes
 
 pytestmark = pytest.mark.e2e
 
