@@ -365,10 +365,36 @@ UPGRADES = (
     (5, "the writers' claim row", _seed_claim),
     (6, "complaints get their handling steps", lambda con: _step_old_complaints(con)),
     (7, "the self-assessment, learned-sentiment and theme tables", _create_tables),
-    (8, "the imported rows' fingerprints, to find rows already in the store", _create_tables),
+    (8, "the imported rows' fingerprints, to find rows already in the store", lambda con: _fingerprint_old_batches(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
+
+
+# Each kind's fingerprint as its stored rows give it: the fields loaders/duplicates.py hashes, in name
+# order, with the types validation gives them (a score is a DOUBLE there, a complaint's cause only
+# when the file gave it). tests/test_duplicates.py checks that these equal the import's own.
+FINGERPRINTED_ROWS = {
+    "nps_response": ("branch, channel, comment, customer_id, product, region, responded_at, score::DOUBLE,"
+                     " segment, touchpoint", "NULL::VARCHAR"),
+    "complaint": ("branch, CASE WHEN cause_source = 'given' THEN cause END, channel, complaint_ref, customer_id,"
+                  " description, escalated, product, received_at, region, resolved_at, satisfaction_after,"
+                  " segment, severity, status, sub_cause", "complaint_ref"),
+}
+# A survey response's id with its time (loaders/duplicates.py NATURAL_ID); its ratings' fingerprint
+# needs the file's columns, so older survey batches are known by their ids only.
+SURVEY_ID = "respondent_id || '@' || strftime(responded_at, '%Y-%m-%d %H:%M:%S')"
+
+
+def _fingerprint_old_batches(con: duckdb.DuckDBPyConnection) -> None:
+    """Batches imported before fingerprints get them from their rows (an upgrade step), so that the
+    next overlapping export is known by the rows the store already held."""
+    _create_tables(con)
+    for table, (fields, natural) in FINGERPRINTED_ROWS.items():
+        con.execute(f"INSERT INTO row_fingerprint SELECT batch_id, hash({fields}), {natural} FROM {table}"
+                    " WHERE batch_id NOT IN (SELECT batch_id FROM row_fingerprint)")
+    con.execute(f"INSERT INTO row_fingerprint SELECT batch_id, NULL, {SURVEY_ID} FROM survey_response"
+                " WHERE respondent_id IS NOT NULL AND batch_id NOT IN (SELECT batch_id FROM row_fingerprint)")
 
 
 def layout_version(con: duckdb.DuckDBPyConnection) -> int | None:
