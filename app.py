@@ -39,7 +39,7 @@ def route(spec: PageSpec) -> str:
 def run() -> None:
     import streamlit as st
 
-    from pages._common import language_switch, presentation_switch, routed, store_held, t
+    from pages._common import busy_notice, language_switch, presentation_switch, routed, store_held, t
     from pages._filters import sidebar_filters
     from pages._uploads import begin_run, end_run
 
@@ -53,8 +53,9 @@ def run() -> None:
     try:
         with routed(), store_held():
             navigation = st.navigation(pages)
-            sidebar_filters()
-            navigation.run()
+            with busy_notice():
+                sidebar_filters()
+                navigation.run()
     finally:  # also when a page stops early (st.stop) or reruns
         end_run()
 

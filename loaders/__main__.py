@@ -18,12 +18,15 @@ import time
 from pathlib import Path
 
 from loaders.columns import ColumnMapping
-from loaders.errors import DecisionNeeded, KindDecisionNeeded, LoadError, RowProblem, ValidationError
+from loaders.errors import (DecisionNeeded, DuplicateRows, KindDecisionNeeded, LoadError,
+                            RowProblem, ValidationError)
 from loaders.importer import check, describe, import_prepared, pending, prepare
 from loaders.validate import missing_required
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from presentation.problems import (LISTED, fix_text, load_error_text, notice_text, problem_line, problem_lines,
-                                   problem_text, refusal)
+from presentation.problems import (
+    LISTED, duplicates_refusal, duplicates_skipped, fix_text, load_error_text, notice_text, problem_line,
+    problem_lines, problem_text, refusal
+)
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
 
@@ -68,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="print the whole decision as JSON")
     imp.add_argument("--skip-invalid", action="store_true",
                      help="import the valid rows and record the invalid ones with the batch")
+    imp.add_argument("--skip-duplicates", action="store_true",
+                     help="import only the rows the store does not hold yet (same content, or the same complaint"
+                          " or response id) and say how many were skipped")
     imp.add_argument("--db", default=None)
     imp.add_argument("--progress", action="store_true",
                      help="print each step (reading, validating, scoring sentiment, writing, learning from the scores)"
@@ -123,6 +129,16 @@ def main(argv: list[str] | None = None) -> int:
             "problems": [_problem_dict(p, language) for p in e.problems[:LISTED]]}})
         print(f"error: {refusal(e, language)}", file=sys.stderr)
         return EXIT_INVALID
+    except DuplicateRows as e:
+        # a decision when some rows are new (the flag imports them), a plain refusal when none is
+        language = getattr(args, "lang", DEFAULT_LANGUAGE)
+        dup = e.duplicates
+        _say_json(args, {"status": "duplicates", "duplicates": {
+            "rows": dup.rows, "total": dup.total, "new_rows": dup.new_rows,
+            "batches": [{"batch_id": b.batch_id, "source_file": b.source_file, "imported_at": b.imported_at,
+                         "rows": b.rows} for b in dup.batches]}})
+        print(f"error: {duplicates_refusal(e.file_name, dup, language)}", file=sys.stderr)
+        return EXIT_DECISION if dup.new_rows else 1
     except (KindDecisionNeeded, DecisionNeeded) as e:
         _say_json(args, {"status": "decision_needed", "decisions": [_decision_of(e)]})
         print(f"decision needed: {e}", file=sys.stderr)
@@ -218,12 +234,13 @@ def cmd_import(args) -> int:
             return EXIT_INVALID if report.rows_invalid and not args.skip_invalid else 0
         result = import_prepared(con, prepared, skip_invalid=args.skip_invalid,
                                  progress=progress if args.progress else None,
-                                 accept_new_items=args.accept_new_items)
+                                 accept_new_items=args.accept_new_items,
+                                 skip_duplicates=args.skip_duplicates)
     finally:
         con.close()
     described["batch_id"] = result.batch_id
     described["imported"] = {"rows": result.rows_accepted, "rows_skipped": result.rows_rejected,
-                             "ratings": result.ratings}
+                             "rows_duplicate": result.rows_duplicate, "ratings": result.ratings}
     described["status_words"] = [{"word": w, "step": s, "rows": r} for w, s, r in result.status_words]
     _say(args, described, "imported")
     if not args.json:
@@ -235,6 +252,8 @@ def cmd_import(args) -> int:
             print(translate("problems.skipped", args.lang, rows=f"{result.rows_rejected:,}"))
             for line in problem_lines(result.skipped, result.skipped_problems, args.lang):
                 print("  " + line)
+        if result.duplicates is not None:
+            print(duplicates_skipped(result.duplicates, args.lang))
         for line in _status_word_lines(result.status_words, args.lang):
             print(line)
     return 0

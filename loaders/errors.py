@@ -107,3 +107,26 @@ class ValidationError(FeedbackError):
                      + (f" ({values})" if values else ""))
         return (f"{self.rows_invalid} of {self.rows_total} rows are invalid ({self.problem_count} problems)"
                 f"{first}")
+
+
+class DuplicateRows(LoadError):
+    """Rows of the file are already in the store (by content or by their ids); nothing was imported.
+
+    `duplicates` (loaders.duplicates.Duplicates) says how many and in which batches; when some rows
+    are new, importing only those (--skip-duplicates, the page's tick box) is the analyst's choice.
+    """
+
+    flag = "--skip-duplicates"
+
+    def __init__(self, file_name: str, duplicates):
+        self.file_name = file_name
+        self.duplicates = duplicates
+        # in English for logs; the command line and the page word it in the reader's language
+        # (presentation.problems.duplicates_refusal)
+        where = "; ".join(f"batch {b.batch_id[:8]} ({b.source_file}, imported {b.imported_at:%Y-%m-%d %H:%M}):"
+                          f" {b.rows}" for b in duplicates.batches)
+        new = duplicates.new_rows
+        advice = (f"import only the new ones ({new}) with {self.flag}, or undo those batches first" if new
+                  else "undo those batches first to import them again")
+        super().__init__(f"{file_name}: rows already in the store: {duplicates.rows} of {duplicates.total}"
+                         f" ({where}); nothing was imported. To go on, {advice}")

@@ -1,7 +1,8 @@
 """Import a file as one batch, in one transaction; list batches; undo one.
 
 read -> map -> validate -> score sentiment -> write. Either every accepted row lands with its
-batch, or nothing does. A file already imported (same sha256) is refused.
+batch, or nothing does. A file already imported (same sha256) is refused, and so are rows already
+in the store by their content or ids (loaders/duplicates.py) unless the analyst skips them.
 """
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ from loaders.columns import (
 )
 from loaders.dates import DATE_ORDERS
 from loaders.items import ItemChanges, item_changes
-from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationError
+from loaders.duplicates import (
+    BatchShare, Duplicates, drop_duplicates, find_duplicates, record_fingerprints, stage_fingerprints
+)
+from loaders.errors import DecisionNeeded, DuplicateRows, LoadError, RowProblem, ValidationError
 from loaders.read import SourceTable, is_workbook, read_source, sheet_names
 from loaders.validate import EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import (
@@ -80,6 +84,12 @@ class ImportResult:
     skipped_problems: int = 0                                          # how many in all
     # complaints: each distinct status word, the handling step it names (None: none we know), its rows
     status_words: tuple[tuple[str, str | None, int], ...] = field(default_factory=tuple)
+    # rows already in the store (by content or id) that were skipped, as the analyst asked
+    duplicates: Duplicates | None = None
+
+    @property
+    def rows_duplicate(self) -> int:
+        return self.duplicates.rows if self.duplicates is not None else 0
 
     @property
     def unmapped_statuses(self) -> tuple[tuple[str, int], ...]:
@@ -252,6 +262,14 @@ def check(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> StageReport
     return stage(con, prepared.source, prepared.mapping, prepared.dates_from, prepared.dates_to)
 
 
+def duplicates(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> Duplicates:
+    """The valid rows of the checked file (run after `check` on the same connection) that the store
+    already holds, and in which batches: what an import would refuse or, told to, skip."""
+    valid = f"(SELECT * FROM {STAGED_ROWS} WHERE row_no NOT IN (SELECT row_no FROM {STAGED_PROBLEMS}))"
+    stage_fingerprints(con, prepared.mapping, valid)
+    return find_duplicates(con, prepared.mapping.kind, valid)
+
+
 def _require_columns(prepared: PreparedFile) -> None:
     missing = missing_required(prepared.mapping)
     if missing:
@@ -273,15 +291,17 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, kind: s
                 sheet: str | None = None, mapping: ColumnMapping | None = None,
                 skip_invalid: bool = False, display_name: str | None = None,
                 imported_by: str | None = None, progress: Progress | None = None,
-                remember_mapping: bool = True, accept_new_items: bool = False, **options) -> ImportResult:
-    """Import one file as one batch. Raises LoadError / ValidationError / DecisionNeeded and changes
-    nothing then. `options` are prepare()'s (header_row, fieldwork_date, overrides, date_order)."""
+                remember_mapping: bool = True, accept_new_items: bool = False,
+                skip_duplicates: bool = False, **options) -> ImportResult:
+    """Import one file as one batch. Raises LoadError / ValidationError / DecisionNeeded /
+    DuplicateRows and changes nothing then. `options` are prepare()'s (header_row, fieldwork_date,
+    overrides, date_order)."""
     progress = progress or _no_progress
     progress(0.05, "reading")
     prepared = prepare(con, path, kind, sheet, mapping, display_name, **options)
     return import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=imported_by,
                            progress=progress, remember_mapping=remember_mapping,
-                           accept_new_items=accept_new_items)
+                           accept_new_items=accept_new_items, skip_duplicates=skip_duplicates)
 
 
 def refresh_decisions(con, prepared: PreparedFile) -> PreparedFile:
@@ -302,7 +322,11 @@ def pending(prepared: PreparedFile, accept_new_items: bool = False) -> tuple[Dec
 
 def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip_invalid: bool = False,
                     imported_by: str | None = None, progress: Progress | None = None,
-                    remember_mapping: bool = True, accept_new_items: bool = False) -> ImportResult:
+                    remember_mapping: bool = True, accept_new_items: bool = False,
+                    skip_duplicates: bool = False) -> ImportResult:
+    """Import a prepared file as one batch. Rows the store already holds (loaders/duplicates.py)
+    refuse the import with DuplicateRows, or with `skip_duplicates` are left out and counted; the
+    check runs again inside the write transaction, where another process's batch is seen."""
     progress = progress or _no_progress
     prepared = refresh_decisions(con, prepared)
     source, mapping = prepared.source, prepared.mapping
@@ -318,6 +342,9 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     if report.rows_invalid:
         # Skipped rows leave the staged rows here, so every writer below takes all that is left.
         con.execute(f"DELETE FROM {STAGED_ROWS} WHERE row_no IN (SELECT row_no FROM {STAGED_PROBLEMS})")
+    stage_fingerprints(con, mapping)
+    # looked for first here, so that a refusal or the skipped rows cost no sentiment scoring
+    early = _settle_duplicates(con, source, mapping.kind, skip_duplicates)
     progress(0.45, "scoring sentiment")
     texts_scored = _score_sentiment(con, mapping.kind)
     if mapping.kind == "complaints":
@@ -331,30 +358,34 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     rejected = _rejected_json(con, source) if report.rows_invalid else None
     imported_at = _now()
 
-    def write() -> int:
+    def write() -> tuple[int, Duplicates]:
         # inside the transaction, so that the same file imported by another process at the same
         # moment is seen here, or conflicts on the writer row and is seen on the retry
         _refuse_duplicate(con, source)
+        found = _settle_duplicates(con, source, mapping.kind, skip_duplicates, early)
         con.execute(
             "INSERT INTO import_batch (id, kind, source_file, source_sheet, sha256, rows_accepted,"
             " rows_rejected, imported_at, imported_by, status, mapping_json, rejected_json)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?)",
-            [batch_id, mapping.kind, source.file_name, source.sheet, source.sha256, report.rows_valid,
-             report.rows_invalid, imported_at, imported_by, mapping.to_json(), rejected])
+            [batch_id, mapping.kind, source.file_name, source.sheet, source.sha256,
+             report.rows_valid - found.rows, report.rows_invalid, imported_at, imported_by, mapping.to_json(),
+             rejected])
         written = _WRITERS[mapping.kind](con, batch_id, mapping)
+        record_fingerprints(con, batch_id, mapping.kind, skipped=found.rows > 0)
         if remember_mapping:
             save_mapping(con, source.headers, mapping)
-        return written
+        return written, found
 
-    ratings = write_claimed(con, write, who=imported_by,
-                            failure=f"{source.where()}: the import was rolled back, nothing changed")
+    ratings, found = write_claimed(con, write, who=imported_by,
+                                   failure=f"{source.where()}: the import was rolled back, nothing changed")
     progress(0.9, "learning from the scores")
     learn(con)
     progress(1.0, "done")
     skipped = report.problems if report.rows_invalid else ()
-    return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid,
+    return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid - found.rows,
                         report.rows_invalid, ratings, texts_scored, tuple(skipped),
-                        report.problem_count if report.rows_invalid else 0, status_words)
+                        report.problem_count if report.rows_invalid else 0, status_words,
+                        found if found.rows else None)
 
 
 def _now() -> dt.datetime:
@@ -370,6 +401,28 @@ def _refuse_duplicate(con, source: SourceTable) -> None:
             f"{source.file_name}: this file was already imported on {row[1]:%Y-%m-%d %H:%M} as batch"
             f" {row[0][:8]} ({row[2]}); nothing was imported again. Undo that batch first to re-import it"
         )
+
+
+def _settle_duplicates(con, source: SourceTable, kind: str, skip: bool,
+                       earlier: Duplicates | None = None) -> Duplicates:
+    """Refuse the rows the store already holds, or drop them from the staged rows (`skip`); every
+    row dropped so far, with the batches that hold them, counted together with `earlier`'s."""
+    found = find_duplicates(con, kind)
+    if found.rows and (not skip or found.rows == found.total):
+        raise DuplicateRows(source.file_name, _together(earlier, found) if earlier else found)
+    if found.rows:
+        drop_duplicates(con)
+    return _together(earlier, found) if earlier else found
+
+
+def _together(earlier: Duplicates, later: Duplicates) -> Duplicates:
+    """Rows skipped before the transaction and those found inside it, as one count per batch."""
+    shares: dict[str, BatchShare] = {b.batch_id: b for b in earlier.batches}
+    for b in later.batches:
+        held = shares.get(b.batch_id)
+        shares[b.batch_id] = replace(b, rows=b.rows + (held.rows if held else 0))
+    ordered = tuple(sorted(shares.values(), key=lambda b: (-b.rows, b.imported_at, b.batch_id)))
+    return Duplicates(earlier.rows + later.rows, earlier.total, ordered)
 
 
 def _rejected_json(con, source: SourceTable) -> str:
@@ -576,7 +629,7 @@ def find_batch(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:
 
 
 BATCH_TABLES = ("survey_item", "survey_response", "nps_response", "complaint", "management_rating",
-                "service_standard", *SUMS_TABLES)
+                "service_standard", "row_fingerprint", *SUMS_TABLES)
 
 
 def undo(con: duckdb.DuckDBPyConnection, batch_ref: str) -> tuple:

@@ -66,26 +66,65 @@ def _store(path: str) -> SharedStore:
     return SharedStore(path)
 
 
+# The ticket of each session's current run (SharedStore.hold): a query names its run by it, from
+# the script's thread or a load_all thread that joined the run.
+_run_tickets: dict[str, int] = {}
+
+
+def _session_key() -> str | None:
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else None
+
+
 @contextlib.contextmanager
 def store_held():
     """Around a script run: the store stays open until the run ends (a DuckDB file is let go of when
     no run holds it, so that an import from the command line can open it; SharedStore)."""
     store = _store(default_db_path())
-    store.hold()
+    ticket = store.hold()
+    session = _session_key()
+    if session is not None:
+        _run_tickets[session] = ticket
     try:
         yield
     finally:
-        store.release()
+        if session is not None and _run_tickets.get(session) == ticket:
+            del _run_tickets[session]
+        store.release(ticket)
+
+
+def _ticket() -> int | None:
+    session = _session_key()
+    return _run_tickets.get(session) if session is not None else None
+
+
+@contextlib.contextmanager
+def busy_notice():
+    """Around a run: while another program (an import, an undo from the command line) has the store,
+    whatever the page could not draw gives way to a short notice, never an error box."""
+    try:
+        yield
+    except StoreBusy:
+        st.info(t("error.busy"), icon=":material/hourglass_top:")
 
 
 def cursor():
-    return store_cursor(_store(default_db_path()).connection())
+    return store_cursor(_store(default_db_path()).connection(_ticket()))
 
 
 def current_version() -> str:
-    cur = cursor()
+    """The store's data version; while another program has the store, the one last read, so that
+    the figures already computed for it are shown (StoreBusy when none was read yet)."""
+    store = _store(default_db_path())
     try:
-        return data_version(cur)
+        cur = store_cursor(store.connection(_ticket()))
+    except StoreBusy:
+        if store.last_version is None:
+            raise
+        return store.last_version
+    try:
+        store.last_version = data_version(cur)
+        return store.last_version
     finally:
         cur.close()
 

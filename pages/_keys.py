@@ -128,6 +128,10 @@ def upload_skip(file_id: str) -> str:
     return f"upload.skip.{file_id}"
 
 
+def upload_skip_duplicates(file_id: str) -> str:
+    return f"upload.skip_duplicates.{file_id}"
+
+
 def upload_import(file_id: str) -> str:
     return f"upload.import.{file_id}"
 

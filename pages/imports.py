@@ -13,7 +13,7 @@ import streamlit as st
 
 from loaders.access import AccessError
 from loaders.columns import KINDS, RATING_KINDS
-from loaders.errors import UnknownKindError, ValidationError
+from loaders.errors import DuplicateRows, UnknownKindError, ValidationError
 from loaders.importer import history, rejected_rows, row_counts
 from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
@@ -22,6 +22,7 @@ from pages._common import (
     cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, t
 )
 from pages._uploads import permit_uploads
+from presentation.problems import duplicates_refusal, duplicates_skipped
 from presentation.upload import (
     EARLIEST_ALLOWED, LATEST_ALLOWED, RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
     check_upload, dates_refused, error_text, imported_as, notices,
@@ -29,7 +30,7 @@ from presentation.upload import (
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label
 )
-from store.errors import FeedbackError
+from store.errors import FeedbackError, StoreBusy
 
 require_router()
 
@@ -71,6 +72,8 @@ def show_last_import() -> None:
                 batch=result.batch_id[:8])
     if result.rows_rejected:
         message += " " + t("upload.imported_skipped", skipped=f"{result.rows_rejected:,}")
+    if result.duplicates is not None:
+        message += " " + plain(duplicates_skipped(result.duplicates, language()))
     st.success(message, icon=":material/check_circle:")
     if outcome.changes:
         st.caption(t("upload.changes"))
@@ -314,6 +317,16 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked, accept
     if report.rows_invalid and report.rows_valid:
         skip = st.checkbox(t("upload.skip_invalid", good=f"{report.rows_valid:,}", bad=f"{report.rows_invalid:,}"),
                            key=keys.upload_skip(fid))
+    found = checked.duplicates
+    skip_duplicates = False
+    if found is not None and found.rows:
+        # the same words the import would refuse with; the tick box below when some rows are new
+        st.warning(plain(duplicates_refusal(prepared.source.file_name, found, language(), on_page=True)),
+                   icon=":material/content_copy:")
+        if not found.new_rows:
+            return
+        skip_duplicates = st.checkbox(t("upload.skip_duplicates", new=f"{found.new_rows:,}", rows=f"{found.rows:,}"),
+                                      key=keys.upload_skip_duplicates(fid))
     if not st.button(t("upload.import"), key=keys.upload_import(fid), type="primary",
                      icon=":material/upload:", disabled=not accept_items):
         return
@@ -326,7 +339,7 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked, accept
     cur = cursor()
     try:
         outcome = run_import(cur, access, prepared, skip_invalid=skip, progress=progress,
-                             accept_new_items=accept_items)
+                             accept_new_items=accept_items, skip_duplicates=skip_duplicates)
     except ValidationError as e:
         bar.empty()
         if e.rows_invalid >= e.rows_total:
@@ -338,6 +351,15 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked, accept
     except AccessError:
         bar.empty()
         st.error(t("access.denied"), icon=":material/block:")
+        return
+    except DuplicateRows as e:   # rows landed from elsewhere since the check
+        bar.empty()
+        st.warning(plain(duplicates_refusal(e.file_name, e.duplicates, language(), on_page=True)),
+                   icon=":material/content_copy:")
+        return
+    except StoreBusy:
+        bar.empty()
+        st.info(t("error.busy_import"), icon=":material/hourglass_top:")
         return
     except FeedbackError as e:
         bar.empty()
@@ -429,6 +451,9 @@ def confirm_undo(batch: dict) -> None:
             st.session_state[keys.UPLOAD_LAST_UNDO] = run_undo(cur, current_access(), batch["id"])
         except AccessError:
             st.error(t("access.denied"), icon=":material/block:")
+            return
+        except StoreBusy:
+            st.info(t("error.busy_undo"), icon=":material/hourglass_top:")
             return
         except FeedbackError as e:
             st.error(plain(str(e)))

@@ -95,3 +95,24 @@ def load_error_text(error: LoadError, language: str) -> str:
 def notice_text(code: str, values: dict, language: str) -> str:
     """What the reader did that the analyst should know (hidden sheets skipped, merged cells filled)."""
     return translate(f"notice.{code}", language, **values)
+def duplicates_where(duplicates, language: str) -> str:
+    """Which batches already hold a file's rows and how many each: '3 rows in batch 1a2b3c4d (…)'."""
+    return translate("duplicates.sep", language).join(
+        translate("duplicates.in_batch", language, rows=f"{b.rows:,}", batch=b.batch_id[:8], file=b.source_file,
+                  when=f"{b.imported_at:%Y-%m-%d %H:%M}") for b in duplicates.batches)
+
+
+def duplicates_refusal(file_name: str, duplicates, language: str, on_page: bool = False) -> str:
+    """Why nothing was imported: how many rows are already in which batch, and what the analyst may
+    do (the command line's --skip-duplicates, or the page's tick box)."""
+    values = {"file": file_name, "rows": f"{duplicates.rows:,}", "total": f"{duplicates.total:,}",
+              "where": duplicates_where(duplicates, language)}
+    if not duplicates.new_rows:
+        return translate("duplicates.refused_all", language, **values)
+    how = translate("duplicates.how_page" if on_page else "duplicates.how_cli", language, new=f"{duplicates.new_rows:,}")
+    return translate("duplicates.refused", language, how=how, **values)
+
+
+def duplicates_skipped(duplicates, language: str) -> str:
+    return translate("duplicates.skipped", language, rows=f"{duplicates.rows:,}",
+                     where=duplicates_where(duplicates, language))

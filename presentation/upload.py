@@ -22,9 +22,11 @@ from loaders.columns import (
     FIELDS, RATING_KINDS, ColumnMapping, RatingColumn, fields_of, infer_scale, normalise_dimension,
     normalise_rating_kind, numeric_profile, rating_kind_from_header
 )
+from loaders.duplicates import Duplicates
 from loaders.errors import LoadError, RowProblem
 from loaders.importer import (
-    Decision, ImportResult, PreparedFile, check, import_prepared, prepare, preview, refresh_decisions, row_counts,
+    Decision, ImportResult, PreparedFile, check, duplicates, import_prepared, prepare, preview, refresh_decisions,
+    row_counts,
     undo
 )
 from loaders.platforms import PLATFORMS
@@ -336,13 +338,15 @@ class Checked:
     report: StageReport
     problems: tuple[RowProblem, ...]
     preview: dict[str, pd.DataFrame]
+    duplicates: Duplicates | None = None     # the good rows the store already holds, by batch
 
 
 def check_upload(con, prepared: PreparedFile) -> Checked:
     """Validate without importing. `con` should be a cursor of its own (the check leaves temp tables)."""
     report = check(con, prepared)
     problems = tuple(staged_problem_list(con, prepared.source)) if report.rows_invalid else ()
-    return Checked(report, problems, preview(con, prepared))
+    shown = preview(con, prepared)
+    return Checked(report, problems, shown, duplicates(con, prepared))
 
 
 def missing_fields(mapping: ColumnMapping, language: str) -> str | None:
@@ -437,12 +441,13 @@ def changes(before: dict, after: dict) -> tuple[Change, ...]:
 
 def run_import(con, access: Access, prepared: PreparedFile, skip_invalid: bool,
                progress: Callable[[float, str], None] | None = None,
-               accept_new_items: bool = False) -> ImportOutcome:
+               accept_new_items: bool = False, skip_duplicates: bool = False) -> ImportOutcome:
     """Import one prepared upload as one batch, for an analyst only."""
     require_analyst(access)
     before = headline(con)
     result = import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=access.imported_by,
-                             progress=progress, accept_new_items=accept_new_items)
+                             progress=progress, accept_new_items=accept_new_items,
+                             skip_duplicates=skip_duplicates)
     return ImportOutcome(result, changes(before, headline(con)))
 
 

@@ -175,14 +175,15 @@ def _open_lake(target: str, *, read_only: bool, create: bool) -> duckdb.DuckDBPy
 
 
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
-            create: bool = True) -> duckdb.DuckDBPyConnection:
+            create: bool = True, lock_wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open the store and bring its layout up to date (upgrade).
 
     `path` is a DuckDB file, ":memory:", or a lake: "ducklake:/path/catalog.ducklake" or
     "ducklake:postgres:dbname=… host=…" (credentials from PG* variables or ~/.pgpass; a password in
     the URL is masked in every message), with env FEEDBACK_LAKE_DATA naming the folder of its Parquet
     files when it is created. Only `create` (never with read_only) makes a new store: a path that
-    names none is an error.
+    names none is an error. `lock_wait`: how long to wait for another program to let go of a DuckDB
+    file (default FEEDBACK_LOCK_WAIT), saying meanwhile that a program waits (waiting_programs).
     """
     target = str(path) if path is not None else default_db_path()
     limit = memory_limit()
@@ -195,7 +196,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
                 if not create and not Path(target).exists():
                     raise QueryError(f"no database at {target}: run `python -m loaders demo` or import a file")
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
-            con = _open_file(target, read_only)
+            con = _open_file(target, read_only, lock_wait)
         # no progress bar: a long query (a million-row import) would draw one on the app's output
         con.execute("SET enable_progress_bar = false")
         con.execute(f"SET memory_limit = {quote_literal(limit)}")
@@ -217,20 +218,63 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
 DEFAULT_LOCK_WAIT = 30.0
 
 
-def _open_file(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + float(os.environ.get("FEEDBACK_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
+def _open_file(target: str, read_only: bool, lock_wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    wait = float(os.environ.get("FEEDBACK_LOCK_WAIT") or DEFAULT_LOCK_WAIT) if lock_wait is None else lock_wait
+    deadline = time.monotonic() + wait
     pause = 0.05
-    while True:
+    sign = None
+    try:
+        while True:
+            try:
+                return duckdb.connect(target, read_only=read_only, config={"autoinstall_known_extensions": False})
+            except duckdb.IOException as e:
+                if "could not set lock" not in str(e).lower():
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreBusy(f"{target} is open in another program (the dashboard, or an import):"
+                                    " try again when it has finished") from e
+                if sign is None and lock_wait is None:
+                    sign = _announce_waiting(target)
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+    finally:
+        if sign is not None:
+            sign.unlink(missing_ok=True)
+
+
+# A program that waits for a DuckDB file says so with a file beside it (<store>.waiting-<pid>), and
+# the dashboard, which keeps the file open while its pages are drawn, then lets go of it as soon as
+# the runs holding it end and opens it for no new one (SharedStore): with readers clicking through
+# pages all the time, an import or undo from the command line would otherwise never find a pause.
+WAITING_SUFFIX = ".waiting-"
+
+
+def _announce_waiting(target: str) -> Path | None:
+    sign = Path(f"{target}{WAITING_SUFFIX}{os.getpid()}")
+    try:
+        sign.touch()
+    except OSError:  # a folder we may not write to: the wait still works, only more slowly
+        return None
+    return sign
+
+
+def waiting_programs(target: str) -> int:
+    """How many live programs wait to open the DuckDB file `target` (a sign left by a program that
+    was killed is removed)."""
+    found = 0
+    for sign in Path(target).parent.glob(Path(target).name + WAITING_SUFFIX + "*"):
+        pid = sign.name.rsplit("-", 1)[-1]
         try:
-            return duckdb.connect(target, read_only=read_only, config={"autoinstall_known_extensions": False})
-        except duckdb.IOException as e:
-            if "could not set lock" not in str(e).lower():
-                raise
-            if time.monotonic() > deadline:
-                raise StoreBusy(f"{target} is open in another program (the dashboard, or an import):"
-                                " try again when it has finished") from e
-        time.sleep(pause)
-        pause = min(pause * 2, 1.0)
+            os.kill(int(pid), 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            sign.unlink(missing_ok=True)
+            continue
+        except PermissionError:  # alive, another user's
+            pass
+        found += 1
+    return found
 
 
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -321,9 +365,36 @@ UPGRADES = (
     (5, "the writers' claim row", _seed_claim),
     (6, "complaints get their handling steps", lambda con: _step_old_complaints(con)),
     (7, "the self-assessment, learned-sentiment and theme tables", _create_tables),
+    (8, "the imported rows' fingerprints, to find rows already in the store", lambda con: _fingerprint_old_batches(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
+
+
+# Each kind's fingerprint as its stored rows give it: the fields loaders/duplicates.py hashes, in name
+# order, with the types validation gives them (a score is a DOUBLE there, a complaint's cause only
+# when the file gave it). tests/test_duplicates.py checks that these equal the import's own.
+FINGERPRINTED_ROWS = {
+    "nps_response": ("branch, channel, comment, customer_id, product, region, responded_at, score::DOUBLE,"
+                     " segment, touchpoint", "NULL::VARCHAR"),
+    "complaint": ("branch, CASE WHEN cause_source = 'given' THEN cause END, channel, complaint_ref, customer_id,"
+                  " description, escalated, product, received_at, region, resolved_at, satisfaction_after,"
+                  " segment, severity, status, sub_cause", "complaint_ref"),
+}
+# A survey response's id with its time (loaders/duplicates.py NATURAL_ID); its ratings' fingerprint
+# needs the file's columns, so older survey batches are known by their ids only.
+SURVEY_ID = "respondent_id || '@' || strftime(responded_at, '%Y-%m-%d %H:%M:%S')"
+
+
+def _fingerprint_old_batches(con: duckdb.DuckDBPyConnection) -> None:
+    """Batches imported before fingerprints get them from their rows (an upgrade step), so that the
+    next overlapping export is known by the rows the store already held."""
+    _create_tables(con)
+    for table, (fields, natural) in FINGERPRINTED_ROWS.items():
+        con.execute(f"INSERT INTO row_fingerprint SELECT batch_id, hash({fields}), {natural} FROM {table}"
+                    " WHERE batch_id NOT IN (SELECT batch_id FROM row_fingerprint)")
+    con.execute(f"INSERT INTO row_fingerprint SELECT batch_id, NULL, {SURVEY_ID} FROM survey_response"
+                " WHERE respondent_id IS NOT NULL AND batch_id NOT IN (SELECT batch_id FROM row_fingerprint)")
 
 
 def layout_version(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -682,14 +753,21 @@ class SharedStore:
     (DuckDB locks the file), so the dashboard keeps a file open only while script runs hold it
     (hold/release around each run), and closes it once none has for IDLE_SECONDS: an import from the
     command line opens the file in such a pause, and the next view opens it again and sees the
-    import. The pause spares a reader clicking through pages an open per click. A lake is shared by
-    many processes through its catalog, and stays open.
+    import. The pause spares a reader clicking through pages an open per click. When a program waits
+    for the file (waiting_programs), the dashboard opens it for no new query and closes it as soon as
+    the runs holding it end, however busy its readers are; while another program has the file, a
+    query is refused at once (StoreBusy: the page shows what it had, or a short notice) rather than
+    waiting for it. A lake is shared by many processes through its catalog, and stays open.
 
     With env FEEDBACK_READ_ONLY=1 the store is opened read-only: a replica for browsing, which
     cannot import, undo or record a sign-in.
     """
 
     IDLE_SECONDS = 2.0
+    # how long one open waits for another program to let go of the file, and how long after a failed
+    # open the next is refused without trying: twenty sessions then do not queue up behind the lock
+    OPEN_WAIT_SECONDS = 0.5
+    BUSY_SECONDS = 1.0
 
     def __init__(self, target: str, *, idle_seconds: float | None = None) -> None:
         self.target = target
@@ -697,28 +775,44 @@ class SharedStore:
         self.stays_open = is_lake(target)
         self.idle_seconds = self.IDLE_SECONDS if idle_seconds is None else idle_seconds
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._holders = 0
+        self._holders: set[int] = set()     # the runs going on (their tickets)
+        self._users: set[int] = set()       # those of them that have queried the open store
+        self._tickets = 0
         self._closing: threading.Timer | None = None
+        self._busy_until = 0.0
         self._lock = threading.Lock()
+        self.last_version: str | None = None   # the data version last read, for pages while busy
 
-    def hold(self) -> None:
+    def hold(self) -> int:
+        """A run begins: the store stays open until it ends (release with the ticket returned)."""
         with self._lock:
-            self._holders += 1
+            self._tickets += 1
+            self._holders.add(self._tickets)
             if self._closing is not None:
                 self._closing.cancel()
                 self._closing = None
+            return self._tickets
 
-    def release(self) -> None:
+    def release(self, ticket: int | None = None) -> None:
         with self._lock:
-            self._holders = max(self._holders - 1, 0)
-            if self._holders or self.stays_open or self._con is None:
+            if ticket is None:  # the oldest run, for a caller that kept no ticket
+                ticket = min(self._holders, default=None)
+            self._holders.discard(ticket)
+            self._users.discard(ticket)
+            if self.stays_open or self._con is None:
                 return
-            if self.idle_seconds <= 0:
+            if not self._users and self._someone_waits():
                 self._close()
-            else:
-                self._closing = threading.Timer(self.idle_seconds, self._close_if_idle)
-                self._closing.daemon = True
-                self._closing.start()
+            elif not self._holders:
+                if self.idle_seconds <= 0:
+                    self._close()
+                else:
+                    self._closing = threading.Timer(self.idle_seconds, self._close_if_idle)
+                    self._closing.daemon = True
+                    self._closing.start()
+
+    def _someone_waits(self) -> bool:
+        return not self.stays_open and self.target != ":memory:" and waiting_programs(self.target) > 0
 
     def _close_if_idle(self) -> None:
         with self._lock:
@@ -726,13 +820,31 @@ class SharedStore:
                 self._close()
 
     def _close(self) -> None:
+        self._users.clear()
         if self._con is not None:
             self._con.close()
             self._con = None
 
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        """The open store (opened now if no run had it open); its cursors go to the caller's queries."""
+    def connection(self, ticket: int | None = None) -> duckdb.DuckDBPyConnection:
+        """The open store (opened now if no run had it open); its cursors go to the caller's queries.
+
+        `ticket` names the run asking (hold). While another program waits for the file, only the
+        runs already querying it go on, and the file is closed when they end; every other run, and
+        every run while another program has the file, gets StoreBusy at once."""
         with self._lock:
+            if self._someone_waits() and ticket not in self._users:
+                if not self._users:
+                    self._close()
+                raise StoreBusy(f"{self.target}: an import or undo from another program is finishing")
             if self._con is None:
-                self._con = connect(self.target, read_only=self.read_only)
+                if time.monotonic() < self._busy_until:
+                    raise StoreBusy(f"{self.target} is open in another program")
+                try:
+                    self._con = connect(self.target, read_only=self.read_only,
+                                        lock_wait=None if self.stays_open else self.OPEN_WAIT_SECONDS)
+                except StoreBusy:
+                    self._busy_until = time.monotonic() + self.BUSY_SECONDS
+                    raise
+            if ticket is not None and ticket in self._holders:
+                self._users.add(ticket)
             return self._con

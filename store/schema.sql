@@ -313,3 +313,15 @@ CREATE TABLE IF NOT EXISTS text_theme (
     text            VARCHAR NOT NULL,
     theme_id        INTEGER NOT NULL
 );
+
+-- Each imported survey, NPS and complaint row's fingerprint (a hash of the row as validation typed
+-- it, columns by name, ratings by item) and its natural id (a complaint's reference; a survey
+-- response's id @ its time), so that the same rows re-saved, renamed or exported again in an
+-- overlapping file are found inside the next import's transaction (loaders/duplicates.py). Undoing
+-- a batch deletes its rows here too. Batches imported before this table get theirs from their rows
+-- in upgrade step 8 (a survey's by its ids only: NULL fingerprint).
+CREATE TABLE IF NOT EXISTS row_fingerprint (
+    batch_id        UUID NOT NULL,         -- its kind is the batch's
+    fingerprint     UBIGINT,
+    natural_id      VARCHAR
+);

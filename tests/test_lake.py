@@ -257,7 +257,8 @@ def test_a_browsing_replica_reads_and_cannot_write(store_url, tmp_path, monkeypa
         browsing = cursor(store.connection())
         assert browsing.execute("SELECT count(*) FROM nps_response").fetchone() == (3,)
         with pytest.raises(QueryError, match="the import was rolled back, nothing changed.*read-only"):
-            import_file(browsing, nps_file(tmp_path, "november.csv", rows=4))
+            # three of its rows are October's: the one new row is what it would write
+            import_file(browsing, nps_file(tmp_path, "november.csv", rows=4), skip_duplicates=True)
         browsing.close()
     finally:
         store.release()

@@ -23,7 +23,7 @@ from conftest import PROJECT_ROOT, TEST_DATA
 
 from loaders.columns import KindEvidence
 from loaders.errors import DecisionNeeded, KindDecisionNeeded, MalformedFileError, ValidationError
-from loaders.importer import import_file, prepare
+from loaders.importer import import_file, prepare, undo
 from loaders.read import read_source
 from presentation.problems import refusal
 
@@ -205,12 +205,14 @@ def test_renamed_codes_keep_the_items_and_new_items_wait_for_the_analyst(con):
     renamed = prepare(con, PLATFORMS / "qualtrics_next_month.csv")
     assert renamed.decisions == ()
     assert [r.item_code for r in renamed.mapping.ratings] == ["Q2_1", "Q2_2", "Q2_3", "Q2_4", "Q2_5"]
-    import_file(con, PLATFORMS / "qualtrics_next_month.csv")
+    next_month = import_file(con, PLATFORMS / "qualtrics_next_month.csv")
     assert con.execute("SELECT count(DISTINCT position) FROM survey_item").fetchone()[0] == 5
     with pytest.raises(DecisionNeeded) as asked:
         import_file(con, PLATFORMS / "qualtrics_new_item.csv")
     assert asked.value.flag == "--accept-new-items"
     assert asked.value.values["new_items"] == [["Q7_6", "Parking was easy to find"]]
+    # the same responses with one more item: next month's batch holds them, so it is undone first
+    undo(con, next_month.batch_id)
     assert import_file(con, PLATFORMS / "qualtrics_new_item.csv", accept_new_items=True).ratings == 58 + 12
 
 
@@ -258,16 +260,18 @@ def test_cli_exit_codes(db_path, tmp_path):
                    "--map", "Speed=ignore", "--json", "--db", str(db_path))
     assert done.returncode == 0, done.stderr
     imported = json.loads(done.stdout)
-    assert imported["imported"] == {"rows": 8, "rows_skipped": 0, "ratings": 16}
+    assert imported["imported"] == {"rows": 8, "rows_skipped": 0, "rows_duplicate": 0, "ratings": 16}
     assert imported["batch_id"] and imported["constants"] == {"responded_at": "2026-10-15"}
     # the mapping --json printed, saved to a file, imports the next file the same way
     mapping_file = tmp_path / "mapping.json"
     mapping_file.write_text(json.dumps(imported["mapping"]), encoding="utf-8")
     again = tmp_path / "next.csv"
     again.write_bytes((PLATFORMS / "survey_no_dates.csv").read_bytes() + b"C200,Hangzhou Xihu,4,4,3,\n")
-    reused = run_cli("import", str(again), "--mapping", str(mapping_file), "--db", str(db_path))
+    # (the file's first eight rows are the batch's: only the new one is imported)
+    reused = run_cli("import", str(again), "--mapping", str(mapping_file), "--skip-duplicates", "--db", str(db_path))
     assert reused.returncode == 0, reused.stderr
-    assert "imported survey: 9 rows, 18 ratings" in reused.stdout
+    assert "imported survey: 1 rows, 2 ratings" in reused.stdout
+    assert "8 rows were already in the store and were skipped" in reused.stdout
 
 
 @pytest.mark.parametrize("name, expected", [
