@@ -299,6 +299,9 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def _sum_unsummed_batches(con: duckdb.DuckDBPyConnection) -> None:
     """Batches imported before a sums table existed get their rows in it."""
+    # the sums are keyed by schema.sql's filter columns as they are now (the tier since step 8), which
+    # a store that took step 2 long ago may lack
+    _create_tables(con)
     for name, source in SUMS_TABLES.items():
         batches = [row[0] for row in con.execute(
             f"SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM {source}"
@@ -321,6 +324,8 @@ UPGRADES = (
     (5, "the writers' claim row", _seed_claim),
     (6, "complaints get their handling steps", lambda con: _step_old_complaints(con)),
     (7, "the self-assessment, learned-sentiment and theme tables", _create_tables),
+    (8, "customer tiers: the rows' tier columns, the tallies' tier key, the analyst's rules and words",
+     _create_tables),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
