@@ -27,6 +27,7 @@ FILTER_BRANCHES = "filters.branches"
 FILTER_CHANNELS = "filters.channels"
 FILTER_SEGMENTS = "filters.segments"
 FILTER_PRODUCTS = "filters.products"
+FILTER_TIERS = "filters.tiers"
 SELECTION = "filters.selection"  # the Filters the sidebar built this run, read by every page
 
 # Multiselect key → (URL parameter, Filters field, FilterOptions field)
@@ -36,6 +37,7 @@ LIST_FILTERS = {
     FILTER_CHANNELS: ("channel", "channels"),
     FILTER_SEGMENTS: ("segment", "segments"),
     FILTER_PRODUCTS: ("product", "products"),
+    FILTER_TIERS: ("tier", "tiers"),
 }
 URL_LANGUAGE = "lang"
 URL_MONTH = "month"

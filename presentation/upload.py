@@ -32,6 +32,7 @@ from loaders.validate import StageReport, missing_required, staged_problem_list
 from presentation.i18n import translate
 from presentation.problems import fix_text, problem_text
 from store.errors import FeedbackError
+from store.tiers import TierRules, save_rules, save_words
 
 UPLOAD_TYPES = ("xlsx", "csv")
 TARGET_RATING = "rating"
@@ -425,6 +426,20 @@ def run_undo(con, access: Access, batch_id: str) -> tuple:
     """Remove exactly one batch, for an analyst only."""
     require_analyst(access)
     return undo(con, batch_id)
+
+
+def run_tier_change(con, access: Access, rules: TierRules | None = None,
+                    words: dict[str, str] | None = None) -> dict[str, int]:
+    """Set the tier rules and/or the analyst's tier words, and every row's tier with them, for an
+    analyst only (the same rule as importing); the rows whose tier changed, per table."""
+    require_analyst(access)
+    changed: dict[str, int] = {}
+    if rules is not None:
+        changed = save_rules(con, rules, who=access.imported_by)
+    if words:
+        for table, rows in save_words(con, words, who=access.imported_by).items():
+            changed[table] = changed.get(table, 0) + rows
+    return changed
 
 
 def open_decisions(con, prepared: PreparedFile) -> tuple[Decision, ...]:
