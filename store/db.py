@@ -297,6 +297,20 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
+_ADD_COLUMN = re.compile(r"^ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS ", re.IGNORECASE)
+
+
+def _add_schema_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """The columns schema.sql adds to tables the store already has, before any step runs: DuckDB
+    refuses to commit a transaction that alters a table after changing its rows, and the steps
+    change rows (step 1 survey_response's, steps 3 and 6 complaint's) that a later step's columns
+    (the tiers of step 8) belong to."""
+    for statement in _statements(SCHEMA_SQL):
+        match = _ADD_COLUMN.match(statement)
+        if match and _has_table(con, match.group(1)):
+            con.execute(statement)
+
+
 def _sum_unsummed_batches(con: duckdb.DuckDBPyConnection) -> None:
     """Batches imported before a sums table existed get their rows in it."""
     # the sums are keyed by schema.sql's filter columns as they are now (the tier since step 8), which
@@ -352,6 +366,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute("CREATE TABLE IF NOT EXISTS store_version"
                             " (version INTEGER NOT NULL, upgraded_at TIMESTAMP NOT NULL)")
                 done = con.execute("SELECT coalesce(max(version), 0) FROM store_version").fetchone()[0]
+                _add_schema_columns(con)
                 for number, _what, step in UPGRADES:
                     if number > done:
                         step(con)

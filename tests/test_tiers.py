@@ -268,10 +268,16 @@ def test_only_an_analyst_changes_the_tiers(con, tiered):
 
 # --- the store's layout -----------------------------------------------------------------------------
 
-def test_a_store_from_before_tiers_gets_them_when_opened(tmp_path):
+@pytest.mark.parametrize("version", [7, 5])
+def test_a_store_from_before_tiers_gets_them_when_opened(tmp_path, version):
+    """At step 5 the upgrade also writes the complaints' handling steps before step 8 adds the tier
+    columns: the columns come first, since DuckDB commits no transaction that alters a table after
+    changing its rows."""
     path = tmp_path / "old.duckdb"
     con = connect(path)
-    con.execute("UPDATE store_version SET version = 7")
+    con.execute("UPDATE store_version SET version = ?", [version])
+    if version == 5:
+        con.execute("ALTER TABLE complaint DROP COLUMN handling_step")
     for table in ("survey_response", "nps_response", "complaint"):
         for column in ("tier_label", "annual_value", "products_held", "tier"):
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
@@ -284,6 +290,8 @@ def test_a_store_from_before_tiers_gets_them_when_opened(tmp_path):
     con.execute("INSERT INTO nps_tally (batch_id, responded_at, branch, promoters, passives, detractors, texts,"
                 " sentiment_sum, sentiment_squares, negative, positive)"
                 " VALUES ('11111111-1111-1111-1111-111111111111', '2026-03-01', 'North', 1, 0, 0, 0, 0, 0, 0, 0)")
+    con.execute("INSERT INTO complaint (batch_id, row_no, received_at, status)"
+                " VALUES ('22222222-2222-2222-2222-222222222222', 2, '2026-03-02', '已办结')")
     con.close()
     with pytest.raises(QueryError, match="earlier version"):
         connect(path, read_only=True)
@@ -294,6 +302,9 @@ def test_a_store_from_before_tiers_gets_them_when_opened(tmp_path):
         assert nps_score(again, Filters(tiers=("key",))).n == 0
         assert nps_score(again, Filters()).n == 1
         assert tier_rules(again) == TierRules()
+        # step 6 maps the status word 已办结 to Satisfy; a store at step 7 had it mapped at import
+        step = "satisfy" if version == 5 else None
+        assert again.execute("SELECT handling_step, tier FROM complaint").fetchall() == [(step, None)]
     finally:
         again.close()
 
