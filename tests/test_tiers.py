@@ -4,28 +4,37 @@ by hand from the rows below."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
+from conftest import copy_demo_store
 from same import assert_same
+from streamlit.testing.v1 import AppTest
 
 from analytics import filters as filters_module
 from analytics.__main__ import main as analytics_main
 from analytics.complaints import cause_pareto, complaint_counts
 from analytics.csi import csi_score
 from analytics.filters import Filters, filter_options, where_sql
-from analytics.nps import nps_by, nps_score, nps_trend
+from analytics.changes import nps_headline
+from analytics.nps import nps_by, nps_change, nps_score, nps_trend
 from analytics.sentiment import sentiment_summary
 from loaders.__main__ import main as loaders_main
 from loaders.access import AccessError
 from loaders.columns import match_fields
 from loaders.importer import import_file, undo
+from pages import _keys as keys
+from presentation.findings import fmt_delta, fmt_value
+from presentation.i18n import translate
 from presentation.upload import Access, run_tier_change
 from store.db import LATEST_VERSION, connect
 from store.errors import QueryError
 from store.tiers import TierError, TierRules, parse_word, recompute_tiers, save_rules, save_words, tier_rules
 from text.tiers import tier_of
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 # the same days, not whole months: the metrics read the rows instead of the monthly tallies
 MARCH_ROWS = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 30))
@@ -349,3 +358,52 @@ def test_summary_takes_a_tier(con_url, con, tiered, capsys):
     result = json.loads(capsys.readouterr().out)
     assert (result["nps"]["n"], result["nps"]["score"]) == (4, -25.0)
     assert result["complaints"]["n"] == 2
+
+
+# --- the dashboard --------------------------------------------------------------------------------
+
+OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+SEPTEMBER = Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))
+
+
+@pytest.fixture(scope="module")
+def demo_store(demo_master, tmp_path_factory) -> Path:
+    return copy_demo_store(demo_master, tmp_path_factory.mktemp("tiers"))
+
+
+def open_app(store: Path, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("FEEDBACK_DB", str(store))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def nps_tile(con, current: Filters, previous: Filters, language: str = "en") -> tuple[str, str, str]:
+    change = nps_headline(nps_change(con, current, previous))
+    return (translate("metric.nps", language), fmt_value("nps", change.value, language),
+            fmt_delta("nps", change.delta, language))
+
+
+def test_the_overview_reads_the_tier_from_the_link_and_keeps_it(demo_store, monkeypatch):
+    at = open_app(demo_store, monkeypatch, month="2026-10", tier="key", lang="zh")
+    assert at.session_state[keys.FILTER_TIERS] == ["key"]
+    assert at.query_params["tier"] == "key"
+    con = connect(demo_store)  # as the app opens it: one process holds one configuration of a file
+    try:
+        key = nps_tile(con, replace(OCTOBER, tiers=("key",)), replace(SEPTEMBER, tiers=("key",)), "zh")
+        everyone = nps_tile(con, OCTOBER, SEPTEMBER, "zh")
+        general = nps_tile(con, replace(OCTOBER, tiers=("general",)), replace(SEPTEMBER, tiers=("general",)))
+    finally:
+        con.close()
+    shown_tiles = [(m.label, m.value, m.delta) for m in at.metric]
+    assert shown_tiles[0] == key != everyone
+    # the tier's options read in the reader's language, in their order
+    widget = at.multiselect(key=keys.choice(keys.FILTER_TIERS))
+    assert widget.label == "客户等级" and widget.options == ["重点客户", "核心客户", "一般客户"]
+    widget.set_value(["general"]).run()
+    assert at.query_params["tier"] == "general"
+    at.radio(key=keys.choice(keys.LANGUAGE)).set_value("en").run()
+    assert at.query_params["tier"] == "general"  # the tier survives the language switch
+    assert (at.metric[0].label, at.metric[0].value, at.metric[0].delta) == general
