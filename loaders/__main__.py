@@ -320,6 +320,14 @@ def _tier_word_lines(tier_words, language: str) -> list[str]:
     return lines
 
 
+def _rule_text(rules: TierRules, tier: str) -> str:
+    """'annual value >= 50000 or products held >= 5': what puts a customer in `tier`."""
+    value, products = getattr(rules, f"{tier}_value"), getattr(rules, f"{tier}_products")
+    parts = ([f"annual value >= {value:g}"] if value is not None else []) + (
+        [f"products held >= {products:g}"] if products is not None else [])
+    return " or ".join(parts) or "(no threshold)"
+
+
 def cmd_tiers(args) -> int:
     given = {"key_value": args.key_value, "key_products": args.key_products, "core_value": args.core_value,
              "core_products": args.core_products}
@@ -348,12 +356,7 @@ def cmd_tiers(args) -> int:
     if changed:
         print(f"tiers recomputed: {sum(changed.values()):,} rows changed")
     if rules.any:
-        def rule(tier: str) -> str:
-            parts = [f"annual value >= {getattr(rules, tier + '_value'):g}"] if getattr(rules, tier + "_value") is not None else []
-            if getattr(rules, tier + "_products") is not None:
-                parts.append(f"products held >= {getattr(rules, tier + '_products'):g}")
-            return " or ".join(parts) or "(no threshold)"
-        print(f"rules: key if {rule('key')}; core if {rule('core')}; else general")
+        print(f"rules: key if {_rule_text(rules, 'key')}; core if {_rule_text(rules, 'core')}; else general")
     else:
         print("rules: none (rows without a tier word get no tier; set them with --key-value, --core-value, ...)")
     for word, tier, rows in known.itertuples(index=False):

@@ -141,3 +141,13 @@ ASSESSMENT_SAVED = "assessment.saved"  # the id of the assessment saved in this 
 
 def assessment_answer(section: str, number: int) -> str:
     return f"assessment.answer.{section}.{number}"
+
+# The Imports page's customer tiers
+TIERS_FORM = "tiers.form"
+TIERS_WORDS = "tiers.words"
+TIERS_SAVE = "tiers.save"
+TIERS_SAVED = "tiers.saved"  # the rows a change moved, shown once after the rerun
+
+
+def tiers_rule(name: str) -> str:
+    return f"tiers.rule.{name}"

@@ -32,7 +32,8 @@ from loaders.validate import StageReport, missing_required, staged_problem_list
 from presentation.i18n import translate
 from presentation.problems import fix_text, problem_text
 from store.errors import FeedbackError
-from store.tiers import TierRules, save_rules, save_words
+from store.tiers import TierRules, save_rules, save_words, stored_words, tier_counts, tier_rules
+from text.tiers import TIERS
 
 UPLOAD_TYPES = ("xlsx", "csv")
 TARGET_RATING = "rating"
@@ -440,6 +441,42 @@ def run_tier_change(con, access: Access, rules: TierRules | None = None,
         for table, rows in save_words(con, words, who=access.imported_by).items():
             changed[table] = changed.get(table, 0) + rows
     return changed
+
+
+# --- customer tiers on the Imports page ----------------------------------------------------------
+
+NO_TIER = "none"
+TIER_CHOICES = (*TIERS, NO_TIER)
+
+
+@dataclass(frozen=True)
+class TierOverview:
+    """The tier rules in force, each stored tier word with its tier (NO_TIER: names none) and rows,
+    and the rows per source and tier (one column per tier and one for rows without)."""
+
+    rules: TierRules
+    words: pd.DataFrame     # word, tier, rows
+    counts: pd.DataFrame    # source, key, core, general, none
+
+
+def tier_overview(con, language: str) -> TierOverview:
+    """What the Imports page shows of the tiers; the sources named in `language`."""
+    words = stored_words(con)
+    words["tier"] = words["tier"].fillna(NO_TIER)
+    counts = tier_counts(con)
+    counts["tier"] = counts["tier"].fillna(NO_TIER)
+    table = (counts.pivot_table(index="source", columns="tier", values="rows", aggfunc="sum", fill_value=0)
+             .reindex(columns=list(TIER_CHOICES), fill_value=0).reset_index())
+    table.columns.name = None
+    table["source"] = [translate(f"table.{source}", language) for source in table["source"]]
+    return TierOverview(tier_rules(con), words, table)
+
+
+def word_changes(shown: pd.DataFrame, edited: pd.DataFrame) -> dict[str, str]:
+    """The words whose tier the analyst changed in the table, with the new tier (or NO_TIER)."""
+    before = dict(zip(shown["word"], shown["tier"]))
+    return {word: tier for word, tier in zip(edited["word"], edited["tier"])
+            if tier in TIER_CHOICES and before.get(word) != tier}
 
 
 def open_decisions(con, prepared: PreparedFile) -> tuple[Decision, ...]:

@@ -22,7 +22,7 @@ from analytics.changes import nps_headline
 from analytics.nps import nps_by, nps_change, nps_score, nps_trend
 from analytics.sentiment import sentiment_summary
 from loaders.__main__ import main as loaders_main
-from loaders.access import AccessError
+from loaders.access import AccessError, set_passphrase
 from loaders.columns import match_fields
 from loaders.importer import import_file, undo
 from pages import _keys as keys
@@ -407,3 +407,28 @@ def test_the_overview_reads_the_tier_from_the_link_and_keeps_it(demo_store, monk
     at.radio(key=keys.choice(keys.LANGUAGE)).set_value("en").run()
     assert at.query_params["tier"] == "general"  # the tier survives the language switch
     assert (at.metric[0].label, at.metric[0].value, at.metric[0].delta) == general
+
+
+def test_an_analyst_sets_the_rules_on_the_imports_page(con_url, con, tiered, monkeypatch):
+    """No passphrase is set, so the page is open (the demo's set-up): the rules typed in recompute the
+    tiers, and the table of words corrects one."""
+    at = open_app(Path(con_url), monkeypatch, lang="en")
+    at.switch_page("pages/imports.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.header[-2].value == "Customer tiers"
+    for name, value in RULES.as_dict().items():
+        at.number_input(key=keys.tiers_rule(name)).set_value(value)
+    at.button(key=keys.TIERS_SAVE).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success[0].value == "Saved: 4 rows changed their tier."
+    assert tier_rules(con) == RULES
+    assert nps_tiers(con)["C6"] == "core"
+
+
+def test_a_reader_sees_the_tiers_but_cannot_change_them(con_url, con, tiered, monkeypatch):
+    set_passphrase(con, "a long enough passphrase")
+    at = open_app(Path(con_url), monkeypatch, lang="zh")
+    at.switch_page("pages/imports.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert all(box.disabled for box in at.number_input if box.key.startswith("tiers.rule."))
+    assert not [b for b in at.button if b.key == keys.TIERS_SAVE]
