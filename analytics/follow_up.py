@@ -91,11 +91,17 @@ def _filtered(filters: Filters) -> tuple[str, dict]:
     return f"SELECT * FROM ({LIST_SQL}) u WHERE {where}", params
 
 
-def follow_up_list(con, filters: Filters, as_of: datetime | None = None) -> pd.DataFrame:
+def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
+                   sources: tuple[str, ...] = ()) -> pd.DataFrame:
     """The period's items (LIST_COLUMNS), overdue ones first (most days overdue first), then by due
-    date. Overdue: due before `as_of`'s day and neither resolved nor given up as unreachable."""
+    date; only those of `statuses` and `sources` when given. Overdue: due before `as_of`'s day and
+    neither resolved nor given up as unreachable."""
     today = (as_of or datetime.now()).date()
     sql, params = _filtered(filters)
+    for name, chosen in (("status", statuses), ("source", sources)):
+        if chosen:
+            sql += f" AND list_contains(${name}_chosen, {name})"
+            params[f"{name}_chosen"] = [str(v) for v in chosen]
     frame = con.execute(sql + " ORDER BY due_on, responded_at, item_key", params).df()
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
