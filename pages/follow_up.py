@@ -61,7 +61,7 @@ if saved:
     st.success(saved, icon=":material/check_circle:")
 
 st.subheader(t("follow_up.outcome_heading"))
-for column, (label, value, detail) in zip(st.columns(5), outcome_tiles(outcome, lang)):
+for column, (label, value, detail) in zip(st.columns([1, 1, 1, 1.5, 1.5]), outcome_tiles(outcome, lang)):
     column.metric(label, value, border=True)
     if detail:
         column.caption(detail)
@@ -92,7 +92,7 @@ shown = shown_list(items, lang)
 styled = shown.style.apply(lambda _: overdue_styles(items, SHOWN_COLUMNS), axis=None)
 edits = st.session_state.get(keys.FOLLOW_UP_EDITS, 0)
 edited = st.data_editor(
-    styled, key=keys.follow_up_editor(edits), hide_index=True, width="stretch",
+    styled, key=keys.follow_up_editor(edits), hide_index=True, width="stretch", placeholder="—",
     disabled=[c for c in SHOWN_COLUMNS if c not in EDITABLE],
     column_config={
         **{c: st.column_config.Column(t(k)) for c, k in headers.items()},

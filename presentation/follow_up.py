@@ -18,10 +18,11 @@ from store.follow_up import KEEP, SOURCES, STATUSES, FollowUpChange, SavedChange
 
 # The list's columns as the page and the spreadsheet show them, in order (each headed by
 # follow_up.col.<column>); `late` is the overdue days in words.
-SHOWN_COLUMNS = ("item_key", "source", "customer_id", "responded_at", "region", "branch", "score", "detail",
-                 "owner", "due_on", "status", "outcome", "contacted_at", "late")
+SHOWN_COLUMNS = ("source", "late", "customer_id", "responded_at", "branch", "score", "owner", "due_on", "status",
+                 "outcome", "contacted_at", "detail", "region", "item_key")
 EDITABLE = ("owner", "due_on", "status", "outcome", "contacted_at")
-EXPORTED = SHOWN_COLUMNS[:-1]
+# the spreadsheet: the id that names the item first, the lateness left out (it is the day's, not the item's)
+EXPORTED = ("item_key", *(c for c in SHOWN_COLUMNS if c not in ("item_key", "late")))
 
 
 def follow_up_words() -> FollowUpWords:
@@ -58,6 +59,7 @@ def shown_list(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     shown["responded_at"] = pd.to_datetime(shown["responded_at"])
     shown["contacted_at"] = pd.to_datetime(shown["contacted_at"])
     shown["due_on"] = pd.to_datetime(shown["due_on"]).dt.date
+    shown["detail"] = shown["detail"].fillna("")
     return shown[list(SHOWN_COLUMNS)].reset_index(drop=True)
 
 
