@@ -111,6 +111,8 @@ def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuse
     frame["overdue"] = (late > 0) & ~frame["status"].isin(CLOSED)
     frame["days_overdue"] = late.where(frame["overdue"], 0).astype(int)
     frame["source_gone"] = frame["source_gone"].fillna(False).astype(bool)
+    for column in ("customer_id", "region", "branch", "detail", "owner", "outcome", "saved_by"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     frame = frame.sort_values(["overdue", "days_overdue"], ascending=[False, False], kind="stable")
     return frame[LIST_COLUMNS].reset_index(drop=True)
 

@@ -16,7 +16,7 @@ so a record outlives the undo of its batch and meets its row again when the data
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from store.db import transaction
 from store.errors import FeedbackError
@@ -32,6 +32,7 @@ DETRACTOR_MAX = 6
 LOW_SATISFACTION_SHARE = 0.25
 # an item without a due date of its own is due this many days after its row's day (the 48 h goal)
 DEFAULT_DUE_DAYS = 2
+DEFAULT_DUE_SQL = f"CAST(responded_at AS DATE) + {DEFAULT_DUE_DAYS}"
 MAX_OWNER = 80
 MAX_OUTCOME = 2000
 
@@ -157,7 +158,9 @@ def _states(con, keys: list[str]) -> dict[str, dict]:
     if not keys:
         return {}
     columns = ("item_key", "revision", *SNAPSHOT_COLUMNS, *RECORD_COLUMNS)
-    recorded = fetch_all(con, f"SELECT {', '.join(columns)} FROM ({CURRENT_SQL}) WHERE list_contains($keys, item_key)",
+    # an item without a due date of its own is due by default, as the list shows it
+    selected = [f"coalesce(due_on, {DEFAULT_DUE_SQL})" if c == "due_on" else c for c in columns]
+    recorded = fetch_all(con, f"SELECT {', '.join(selected)} FROM ({CURRENT_SQL}) WHERE list_contains($keys, item_key)",
                          {"keys": keys}, what="the follow-up records")
     states = {row[0]: dict(zip(columns, row)) for row in recorded}
     missing = [k for k in keys if k not in states]
@@ -166,7 +169,8 @@ def _states(con, keys: list[str]) -> dict[str, dict]:
                               " WHERE list_contains($keys, item_key)", {"keys": missing}, what="the follow-up items")
         for row in rows:
             state = dict(zip(("item_key", *SNAPSHOT_COLUMNS), row))
-            state.update(revision=0, owner=None, due_on=None, status="open", outcome=None, contacted_at=None)
+            state.update(revision=0, owner=None, due_on=state["responded_at"].date() + timedelta(days=DEFAULT_DUE_DAYS),
+                         status="open", outcome=None, contacted_at=None)
             states[row[0]] = state
     return states
 
