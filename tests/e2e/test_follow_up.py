@@ -153,6 +153,13 @@ def test_a_viewer_reads_the_follow_up_list_and_cannot_edit_it(served, page):
 
 
 def test_a_viewer_cannot_save_the_self_assessment_and_an_analyst_can(served, page):
+    open_page(page, served, "assessment", "zh")
+    page.get_by_label("团队", exact=True).fill("广州天河")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text("保存自评仅限分析师；您可以打分和比较，但不能保存。")).to_be_visible()
+    assert page.get_by_role("button", name="保存评估").count() == 0
+    screenshot(page, "assessment-00-viewer-zh", width=1440)
     open_page(page, served, "assessment")
     page.get_by_label("Team", exact=True).fill("Guangzhou Tianhe")
     page.keyboard.press("Enter")
