@@ -23,7 +23,7 @@ import pandas as pd
 from analytics.filters import Filters, where_sql
 from analytics.stats import MIN_N, Interval, too_few, wilson_interval
 from store.follow_up import (
-    CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, ITEMS_SQL, LOW_SATISFACTION_SHARE, NPS_KEY,
+    SOURCES, STATUSES, CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, ITEMS_SQL, LOW_SATISFACTION_SHARE, NPS_KEY,
     SATISFACTION_SHARE, SOURCE_KEYS_SQL, SURVEY_KEY
 )
 from store.query import fetch_all, fetch_one, fetch_record
@@ -84,6 +84,22 @@ SELECT {SURVEY_KEY}, {SATISFACTION_SHARE},
 FROM survey_response WHERE customer_id IS NOT NULL AND overall_satisfaction IS NOT NULL
   AND overall_scale_max > overall_scale_min
 """
+
+
+def current_hour() -> datetime:
+    """The moment the pages judge overdue items and the 48 hours at: the start of this hour, so their
+    figures stay cached within it."""
+    return datetime.now().replace(minute=0, second=0, microsecond=0)
+
+
+def status_counts(items: pd.DataFrame) -> pd.DataFrame:
+    """follow_up_list's items counted by source and status (every pair, zeros included), in the
+    order of store.follow_up SOURCES and STATUSES; `overdue` counts those past their due date."""
+    grid = pd.MultiIndex.from_product([SOURCES, STATUSES], names=["source", "status"])
+    grouped = items.groupby(["source", "status"]).agg(items=("item_key", "size"), overdue=("overdue", "sum"))
+    counts = grouped.reindex(grid, fill_value=0).reset_index()
+    counts[["items", "overdue"]] = counts[["items", "overdue"]].astype(int)
+    return counts
 
 
 def _filtered(filters: Filters) -> tuple[str, dict]:
@@ -182,5 +198,5 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
         as_of=as_of)
 
 
-__all__ = ["CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
+__all__ = ["current_hour", "status_counts", "CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
            "items_without_id", "share_of"]

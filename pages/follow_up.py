@@ -3,25 +3,24 @@ follows each up, by when, how it stands and what came of it; analysts edit the l
 edited spreadsheet back, everyone else reads it; what following up achieved, with its n."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 
-from analytics.follow_up import follow_up_list, follow_up_outcome, items_without_id
+from analytics.follow_up import current_hour, follow_up_list, follow_up_outcome, items_without_id, status_counts
 from loaders.access import AccessError
 from loaders.errors import ValidationError
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import (
-    cursor, download_buttons, labels, language, markdown_text, masked_problems, presenting, require_router, show_frame,
-    show_table, t
+    call, cursor, download_buttons, labels, language, load_all, markdown_text, masked_problems, presenting,
+    require_router, show_chart, show_frame, show_table, t
 )
 from pages._filters import selection
 from pages._uploads import permit_uploads
 from presentation.follow_up import (
     EDITABLE, SHOWN_COLUMNS, export_frame, outcome_tiles, overdue_styles, readable_list, run_import_list,
-    run_save_list, shown_list, status_label
+    run_save_list, shown_list, status_label, status_title
 )
+from presentation import charts
 from presentation.upload import plain, problems_frame
 from store.errors import FeedbackError
 from store.follow_up import SOURCES, STATUSES
@@ -29,7 +28,7 @@ from store.follow_up import SOURCES, STATUSES
 require_router()
 chosen = selection()
 lang, now = language(), chosen.current
-as_of = datetime.now().replace(microsecond=0)
+as_of = current_hour()
 
 st.title(t("follow_up.title"))
 st.caption(markdown_text(chosen.period()))
@@ -47,14 +46,9 @@ statuses = left.multiselect(t("follow_up.filter_status"), STATUSES, key=keys.FOL
 sources = right.multiselect(t("follow_up.filter_source"), SOURCES, key=keys.FOLLOW_UP_SOURCE, bind="query-params",
                             format_func=labels("follow_up.source"), placeholder=t("follow_up.all"))
 
-# read fresh, not through the cache: a saving changes no import, so the data version stays
-cur = cursor()
-try:
-    items = follow_up_list(cur, now, as_of, tuple(statuses), tuple(sources))
-    outcome = follow_up_outcome(cur, now, as_of)
-    without_id = items_without_id(cur, now)
-finally:
-    cur.close()
+# a saving changes the data version (store.db.data_version), so these are read again after one
+items, outcome, without_id = load_all(call(follow_up_list, now, as_of, tuple(statuses), tuple(sources)),
+                                      call(follow_up_outcome, now, as_of), call(items_without_id, now))
 
 saved = st.session_state.pop(keys.FOLLOW_UP_SAVED, None)
 if saved:
@@ -75,6 +69,8 @@ if outcome.source_gone:
 if items.empty:
     st.info(t("follow_up.empty", period=chosen.period()))
     st.stop()
+counts = status_counts(items)
+show_chart(charts.follow_up_status(counts, title=status_title(counts, lang), language=lang))
 
 headers = {column: f"follow_up.col.{column}" for column in SHOWN_COLUMNS}
 formats = {"responded_at": "date", "detail": "text", "outcome": "text", "score": "%.0f"}

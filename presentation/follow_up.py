@@ -129,6 +129,13 @@ def run_save_assessment(con, access: Access, team: str, assessed_on: date, answe
     return save_assessment(con, team, assessed_on, answers)
 
 
+def status_title(counts: pd.DataFrame, language: str) -> str:
+    """The chart's finding: how many of the items shown are overdue, and how many resolved."""
+    resolved = int(counts.loc[counts["status"] == "resolved", "items"].sum())
+    return translate("title.follow_up", language, overdue=int(counts["overdue"].sum()),
+                     items=int(counts["items"].sum()), resolved=resolved)
+
+
 def share_detail(share: Share, language: str) -> str:
     """'12 of 40 · 95% interval 17.6% to 45.1%', or too few to judge below the minimum n."""
     if share.too_few:
@@ -152,4 +159,4 @@ def outcome_tiles(outcome: FollowUpOutcome, language: str) -> list[tuple[str, st
 
 __all__ = ["EDITABLE", "EXPORTED", "SHOWN_COLUMNS", "export_frame", "overdue_styles", "readable_list", "follow_up_words", "late_text", "list_changes",
            "outcome_tiles", "run_import_list", "run_save_assessment", "run_save_list",
-           "share_detail", "shown_list", "source_label", "status_label"]
+           "share_detail", "shown_list", "status_title", "source_label", "status_label"]

@@ -629,9 +629,10 @@ def _statements(sql: str) -> list[str]:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an import or an undo lands; pages key their caches on it."""
+    """Changes whenever an import or an undo lands, or a follow-up is saved (its table is insert-only,
+    so its rows count its savings); pages key their caches on it."""
     row = con.execute(
-        "SELECT count(*), max(imported_at), max(undone_at) FROM import_batch"
+        "SELECT count(*), max(imported_at), max(undone_at), (SELECT count(*) FROM follow_up) FROM import_batch"
     ).fetchone()
     return "|".join(str(v) for v in row)
 

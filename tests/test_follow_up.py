@@ -13,15 +13,16 @@ import openpyxl
 import pytest
 
 from analytics.filters import Filters
-from analytics.follow_up import follow_up_list, follow_up_outcome, items_without_id
+from analytics.follow_up import follow_up_list, follow_up_outcome, items_without_id, status_counts
 from analytics.summary import summary
 from loaders.access import AccessError
 from loaders.errors import ValidationError
 from loaders.follow_up import import_follow_up_file, read_follow_up_changes
 from loaders.importer import import_file, undo
 from presentation.export import to_csv_bytes, to_xlsx_bytes
+from presentation import charts
 from presentation.follow_up import (
-    EXPORTED, export_frame, follow_up_words, list_changes, run_import_list, run_save_assessment, run_save_list,
+    EXPORTED, status_title, export_frame, follow_up_words, list_changes, run_import_list, run_save_assessment, run_save_list,
     shown_list
 )
 from presentation.i18n import translate
@@ -313,3 +314,15 @@ def test_the_words_the_file_is_read_by_are_the_pages():
             assert words.status_of(translate(f"follow_up.status.{status}", lang)) == status
         assert words.field_of(translate("follow_up.col.item_key", lang)) == "item_key"
     assert words.status_of(" could NOT reach ") == "unreachable" and words.status_of("later") is None
+
+
+def test_the_chart_counts_the_items_by_hand(filled):
+    counts = status_counts(follow_up_list(filled, OCTOBER, AS_OF))
+    figure = charts.follow_up_status(counts, title=status_title(counts, "en"), language="en").to_dict()
+    bars = {trace["name"]: list(trace["x"]) for trace in figure["data"]}
+    # detractors: C2b, C5 open, C1, C2a contacted; low satisfaction: R2, R4 open, R1 resolved;
+    # complaints: K-1, C10 open
+    assert bars == {"Open": [2, 2, 2], "Contacted": [2, 0, 0], "Resolved": [0, 1, 0], "Could not reach": [0, 0, 0]}
+    assert list(figure["data"][0]["y"]) == ["Detractor", "Low satisfaction", "Open complaint"]
+    assert status_title(counts, "en") == "7 of 9 items are overdue; 1 resolved"
+    assert status_title(counts, "zh") == "9 项中有 7 项逾期，1 项已解决"
