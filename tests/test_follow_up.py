@@ -27,6 +27,9 @@ from presentation.follow_up import (
 )
 from presentation.i18n import translate
 from presentation.upload import Access
+from store.copy import migrate
+from store.db import connect
+from store.errors import QueryError
 from store.follow_up import CURRENT_SQL, FollowUpChange, FollowUpError, save_follow_ups
 
 OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
@@ -326,3 +329,32 @@ def test_the_chart_counts_the_items_by_hand(filled):
     assert list(figure["data"][0]["y"]) == ["Detractor", "Low satisfaction", "Open complaint"]
     assert status_title(counts, "en") == "7 of 9 items are overdue; 1 resolved"
     assert status_title(counts, "zh") == "9 项中有 7 项逾期，1 项已解决"
+
+
+def test_a_store_from_step_7_gets_the_follow_up_table_in_step_8(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    con.execute("DROP TABLE follow_up")
+    con.execute("DELETE FROM store_version")
+    con.execute("INSERT INTO store_version VALUES (7, now()::TIMESTAMP)")
+    con.close()
+    with pytest.raises(QueryError, match="earlier version"):
+        connect(path, read_only=True)
+    again = connect(path)
+    try:
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == 8
+        assert again.execute("SELECT count(*) FROM follow_up").fetchone()[0] == 0
+    finally:
+        again.close()
+
+
+def test_migrate_copies_the_follow_up_records(filled, con_url, tmp_path):
+    rows = filled.execute("SELECT * FROM follow_up ORDER BY item_key, revision").fetchall()
+    filled.close()
+    copied = migrate(con_url, str(tmp_path / "copy.duckdb"))
+    assert copied["follow_up"] == len(rows) == 4
+    target = connect(tmp_path / "copy.duckdb")
+    try:
+        assert target.execute("SELECT * FROM follow_up ORDER BY item_key, revision").fetchall() == rows
+    finally:
+        target.close()
