@@ -90,6 +90,7 @@ def test_an_analyst_edits_a_row_of_the_follow_up_list(served, page):
     expect(page.get_by_text("Unlocked for analyst Li Na.")).to_be_visible()
     screenshot(page, "follow-up-01-analyst-en", width=1440)
     grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     # the first row's first cell, then along the row to its owner: Enter opens the cell's editor
     page.mouse.click(box["x"] + 30, box["y"] + ROW_HEIGHT * 1.5)
@@ -103,6 +104,8 @@ def test_an_analyst_edits_a_row_of_the_follow_up_list(served, page):
     page.wait_for_timeout(500)
     wait_for_app(page)
     expect(grid).to_contain_text("Zhao Lei")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
     page.mouse.click(box["x"] + 30, box["y"] + ROW_HEIGHT * 1.5)
     for _ in range(OWNER_COLUMN + 2):     # the status, two columns on
         page.keyboard.press("ArrowRight")
@@ -130,6 +133,7 @@ def test_a_viewer_reads_the_follow_up_list_and_cannot_edit_it(served, page):
     assert page.get_by_role("button", name="Save changes").count() == 0
     assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
     grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.dblclick(box["x"] + 30, box["y"] + ROW_HEIGHT * 1.5)
     page.keyboard.type("Nobody")
