@@ -83,6 +83,31 @@ def unlock(tab, name: str = "Li Na") -> None:
     wait_for_app(tab)
 
 
+def open_cell(tab, grid, column: int):
+    """The editor of the first row's cell in `column` (0-based): its first cell clicked, then along the
+    row by the arrow keys (the grid is a canvas; its hidden table says which cell is selected), then
+    Enter."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    tab.mouse.click(box["x"] + 30, box["y"] + ROW_HEIGHT * 1.5)
+    selected = grid.locator('td[aria-selected="true"]')
+    expect(selected).to_have_attribute("id", "glide-cell-0-0")
+    for step in range(1, column + 1):
+        tab.keyboard.press("ArrowRight")
+        expect(selected).to_have_attribute("id", f"glide-cell-{step}-0")
+    expect(selected).to_have_attribute("aria-readonly", "false")
+    tab.keyboard.press("Enter")
+    editor = tab.locator("#portal textarea, #portal input").first
+    expect(editor).to_be_focused()
+    return editor
+
+
+def settle_edit(tab) -> None:
+    """Each edit reruns the page: the next begins once that run has ended."""
+    tab.wait_for_timeout(500)
+    wait_for_app(tab)
+
+
 def test_an_analyst_edits_a_row_of_the_follow_up_list(served, page):
     open_page(page, served, "follow_up")
     assert page.get_by_role("button", name="Save changes").count() == 0
@@ -90,30 +115,16 @@ def test_an_analyst_edits_a_row_of_the_follow_up_list(served, page):
     expect(page.get_by_text("Unlocked for analyst Li Na.")).to_be_visible()
     screenshot(page, "follow-up-01-analyst-en", width=1440)
     grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    # the first row's first cell, then along the row to its owner: Enter opens the cell's editor
-    page.mouse.click(box["x"] + 30, box["y"] + ROW_HEIGHT * 1.5)
-    for _ in range(OWNER_COLUMN):
-        page.keyboard.press("ArrowRight")
+    open_cell(page, grid, OWNER_COLUMN).fill("Zhao Lei")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(200)
-    page.keyboard.type("Zhao Lei")
-    page.keyboard.press("Enter")
-    # each edit reruns the page: the next begins once that run has ended
-    page.wait_for_timeout(500)
-    wait_for_app(page)
-    expect(grid).to_contain_text("Zhao Lei")
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 30, box["y"] + ROW_HEIGHT * 1.5)
-    for _ in range(OWNER_COLUMN + 2):     # the status, two columns on
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
+    settle_edit(page)
+    expect(grid.locator(f'td[id="glide-cell-{OWNER_COLUMN}-0"]')).to_have_text("Zhao Lei")
+    open_cell(page, grid, OWNER_COLUMN + 2)          # the status, two columns on
     page.keyboard.type("Contacted")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    settle_edit(page)
+    # the grid's hidden table holds the status's code; the canvas draws its words
+    expect(grid.locator(f'td[id="glide-cell-{OWNER_COLUMN + 2}-0"]')).to_have_text("contacted")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("1 item was saved.")).to_be_visible()
     wait_for_app(page)
@@ -132,13 +143,6 @@ def test_a_viewer_reads_the_follow_up_list_and_cannot_edit_it(served, page):
     expect(page.get_by_text("You are reading the list. Analysts edit it.")).to_be_visible()
     assert page.get_by_role("button", name="Save changes").count() == 0
     assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.dblclick(box["x"] + 30, box["y"] + ROW_HEIGHT * 1.5)
-    page.keyboard.type("Nobody")
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
     # the status choice is kept in the link
     page.locator('[data-testid="stMultiSelect"]').filter(has_text="Status").click()
     page.get_by_role("option", name="Contacted").click()
@@ -149,6 +153,17 @@ def test_a_viewer_reads_the_follow_up_list_and_cannot_edit_it(served, page):
     page.goto(page.url)
     wait_for_app(page)
     expect(page.locator('[data-testid="stMultiSelect"]').filter(has_text="Status")).to_contain_text("Contacted")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    # every cell of the viewer's table is read-only, the owner's too
+    expect(grid.locator(f'td[id="glide-cell-{OWNER_COLUMN}-0"]')).to_have_attribute("aria-readonly", "true")
+    box = grid.bounding_box()
+    page.mouse.dblclick(box["x"] + 30, box["y"] + ROW_HEIGHT * 1.5)
+    page.keyboard.type("Nobody")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    expect(grid).not_to_contain_text("Nobody")
     screenshot(page, "follow-up-04-viewer-en", width=1440)
     open_page(page, served, "follow_up", "zh")
     expect(page.get_by_text("您正在查看此列表，分析师可以编辑。")).to_be_visible()
