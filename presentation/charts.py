@@ -1168,7 +1168,7 @@ def follow_up_status(counts: pd.DataFrame, *, title: str, language: str, height:
             y=labels, x=part["items"].astype(int).tolist(), orientation="h", marker_color=color,
             name=translate(f"follow_up.status.{status}", language),
             hovertemplate="%{y}: %{x}<extra>" + translate(f"follow_up.status.{status}", language) + "</extra>"))
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
     fig.update_xaxes(title_text=translate("axis.follow_up_items", language))
     fig.update_yaxes(autorange="reversed", type="category")
     return fig
