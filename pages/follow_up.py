@@ -75,7 +75,9 @@ show_chart(charts.follow_up_status(counts, title=status_title(counts, lang), lan
 headers = {column: f"follow_up.col.{column}" for column in SHOWN_COLUMNS}
 formats = {"responded_at": "date", "detail": "text", "outcome": "text", "score": "%.0f"}
 if not editing:
-    shown_columns = {c: k for c, k in headers.items() if not (presenting() and c == "item_key")}
+    # on the shared screen: no ids, and fewer columns, so the words stay readable
+    shown_columns = {c: k for c, k in headers.items()
+                     if not (presenting() and c in ("item_key", "region", "contacted_at"))}
     show_table(readable_list(items, lang), shown_columns, formats=formats, download="follow-up",
                styles=overdue_styles(items, shown_columns))
     if not access.analyst:
