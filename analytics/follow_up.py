@@ -23,16 +23,17 @@ import pandas as pd
 from analytics.filters import Filters, where_sql
 from analytics.stats import MIN_N, Interval, too_few, wilson_interval
 from store.follow_up import (
-    SOURCES, STATUSES, CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, ITEMS_SQL, LOW_SATISFACTION_SHARE, NPS_KEY,
-    SATISFACTION_SHARE, SOURCE_KEYS_SQL, SURVEY_KEY
+    CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_KEY, SATISFACTION_SHARE,
+    SOURCES, STATUSES, SURVEY_KEY, items_sql, source_keys_sql
 )
 from store.query import fetch_all, fetch_one, fetch_record
 
 CONTACT_HOURS = 48
 
-# Items and records side by side, one row per id. Its columns are named as survey_response's, so
-# the shared filter SQL (analytics.filters.where_sql) applies to it as to that table.
-LIST_SQL = f"""
+# Items and records side by side, one row per id, each side filtered to the selection before they
+# meet (so a month reads that month's rows). The records' columns are named as survey_response's,
+# so the shared filter SQL (analytics.filters.where_sql) applies to them as to that table.
+LIST_SQL = """
 SELECT coalesce(i.item_key, c.item_key) AS item_key,
        coalesce(i.source, c.source) AS source,
        coalesce(i.customer_id, c.customer_id) AS customer_id,
@@ -45,14 +46,15 @@ SELECT coalesce(i.item_key, c.item_key) AS item_key,
        coalesce(i.score, c.score) AS score,
        i.detail AS detail,
        c.owner AS owner,
-       coalesce(c.due_on, CAST(coalesce(i.responded_at, c.responded_at) AS DATE) + {DEFAULT_DUE_DAYS}) AS due_on,
+       coalesce(c.due_on, CAST(coalesce(i.responded_at, c.responded_at) AS DATE) + {due_days}) AS due_on,
        coalesce(c.status, 'open') AS status,
        c.outcome AS outcome,
        c.contacted_at AS contacted_at,
        c.saved_at AS saved_at,
        c.saved_by AS saved_by,
-       i.item_key IS NULL AND c.item_key NOT IN (SELECT item_key FROM ({SOURCE_KEYS_SQL})) AS source_gone
-FROM ({ITEMS_SQL}) i FULL OUTER JOIN ({CURRENT_SQL}) c ON c.item_key = i.item_key
+       i.item_key IS NULL AND c.item_key NOT IN (SELECT item_key FROM ({source_keys})) AS source_gone
+FROM ({items}) i
+FULL OUTER JOIN (SELECT * FROM ({current}) c WHERE {records_where}) c ON c.item_key = i.item_key
 """
 
 LIST_COLUMNS = ["item_key", "source", "customer_id", "responded_at", "region", "branch", "score", "detail", "owner",
@@ -103,8 +105,17 @@ def status_counts(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def _filtered(filters: Filters) -> tuple[str, dict]:
-    where, params = where_sql(filters, "survey_response", "u")
-    return f"SELECT * FROM ({LIST_SQL}) u WHERE {where}", params
+    """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters."""
+    params: dict = {}
+    where: dict[str, str] = {}
+    for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
+        where[table], own = where_sql(filters, table, prefix=prefix)
+        params.update(own)
+    records_where, own = where_sql(filters, "survey_response", "c", prefix="r")
+    params.update(own)
+    sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(where), items=items_sql(where),
+                          current=CURRENT_SQL, records_where=records_where)
+    return f"SELECT * FROM ({sql}) u WHERE TRUE", params
 
 
 def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),

@@ -45,32 +45,48 @@ COMPLAINT_KEY = ("'complaint:' || coalesce(complaint_ref, customer_id || '@' || 
 SATISFACTION_SHARE = ("CASE WHEN overall_scale_max > overall_scale_min THEN (overall_satisfaction - overall_scale_min)"
                       " / (overall_scale_max - overall_scale_min) END")
 
-# Every item the store's rows call for now, one row per id (the earliest row when two share one).
-ITEMS_SQL = f"""
+# The rows of each table that can be items, and their ids.
+_NPS_ITEMS = "customer_id IS NOT NULL AND score <= {max}".format(max=DETRACTOR_MAX)
+_SURVEY_ITEMS = f"coalesce(respondent_id, customer_id) IS NOT NULL AND {SATISFACTION_SHARE} <= {LOW_SATISFACTION_SHARE}"
+_COMPLAINT_ITEMS = "resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NOT NULL"
+
+
+def items_sql(where: dict[str, str] | None = None) -> str:
+    """Every item the store's rows call for now, one row per id (the earliest row when two share one),
+    of the rows that pass `where` (table → a condition on its own columns, e.g. the period's)."""
+    where = where or {}
+    nps, survey, complaint = (where.get(t, "TRUE") for t in ("nps_response", "survey_response", "complaint"))
+    return f"""
 SELECT * FROM (
     SELECT {NPS_KEY} AS item_key, 'nps' AS source, customer_id, responded_at, region, branch, channel,
            segment, product, score::DOUBLE AS score, 10.0 AS scale_max, comment AS detail
-    FROM nps_response WHERE customer_id IS NOT NULL AND score <= {DETRACTOR_MAX}
+    FROM nps_response WHERE {_NPS_ITEMS} AND {nps}
     UNION ALL
     SELECT {SURVEY_KEY}, 'survey', customer_id, responded_at, region, branch, channel, segment, product,
            overall_satisfaction, overall_scale_max, comment
-    FROM survey_response WHERE coalesce(respondent_id, customer_id) IS NOT NULL
-      AND {SATISFACTION_SHARE} <= {LOW_SATISFACTION_SHARE}
+    FROM survey_response WHERE {_SURVEY_ITEMS} AND {survey}
     UNION ALL
     SELECT {COMPLAINT_KEY}, 'complaint', customer_id, received_at, region, branch, channel, segment, product,
            NULL, NULL, coalesce(cause || ': ', '') || coalesce(description, '')
-    FROM complaint WHERE resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NOT NULL
+    FROM complaint WHERE {_COMPLAINT_ITEMS} AND {complaint}
 )
 QUALIFY row_number() OVER (PARTITION BY item_key ORDER BY responded_at, source) = 1
 """
 
-# The ids of every row of the three tables, qualifying or not: a record whose id is not among them
-# has lost its row (its batch was undone).
-SOURCE_KEYS_SQL = f"""
-SELECT {NPS_KEY} AS item_key FROM nps_response WHERE customer_id IS NOT NULL
-UNION ALL SELECT {SURVEY_KEY} FROM survey_response WHERE coalesce(respondent_id, customer_id) IS NOT NULL
-UNION ALL SELECT {COMPLAINT_KEY} FROM complaint WHERE coalesce(complaint_ref, customer_id) IS NOT NULL
+
+def source_keys_sql(where: dict[str, str] | None = None) -> str:
+    """The ids of the rows of the three tables that pass `where`, qualifying or not: a record whose id
+    is not among them has lost its row (its batch was undone)."""
+    where = where or {}
+    nps, survey, complaint = (where.get(t, "TRUE") for t in ("nps_response", "survey_response", "complaint"))
+    return f"""
+SELECT {NPS_KEY} AS item_key FROM nps_response WHERE customer_id IS NOT NULL AND {nps}
+UNION ALL SELECT {SURVEY_KEY} FROM survey_response WHERE coalesce(respondent_id, customer_id) IS NOT NULL AND {survey}
+UNION ALL SELECT {COMPLAINT_KEY} FROM complaint WHERE coalesce(complaint_ref, customer_id) IS NOT NULL AND {complaint}
 """
+
+
+ITEMS_SQL = items_sql()
 
 # Each item's newest revision.
 CURRENT_SQL = """
@@ -219,5 +235,5 @@ def _same(a, b) -> bool:
 
 
 __all__ = ["SOURCES", "STATUSES", "REACHED", "CLOSED", "DEFAULT_DUE_DAYS", "KEEP", "FollowUpChange", "FollowUpError",
-           "SavedChanges", "ITEMS_SQL", "SOURCE_KEYS_SQL", "CURRENT_SQL", "save_follow_ups", "known_items",
+           "SavedChanges", "ITEMS_SQL", "CURRENT_SQL", "items_sql", "source_keys_sql", "save_follow_ups", "known_items",
            "clean_change"]
