@@ -96,10 +96,10 @@ class Access:
         return self.who or ("analyst" if self.mode == "passphrase" else "upload page")
 
 
-def require_analyst(access: Access) -> None:
+def require_analyst(access: Access, what: str = "import or undo") -> None:
     """Refuse any change of data by a viewer, whatever the browser sent."""
     if not access.analyst:
-        raise AccessError("only an analyst may import or undo; sign in as one first")
+        raise AccessError(f"only an analyst may {what}; sign in as one first")
 
 
 def email_allowed(email: str | None, allowed: list[str] | tuple[str, ...]) -> bool:

@@ -304,7 +304,7 @@ def _add_schema_columns(con: duckdb.DuckDBPyConnection) -> None:
     """The columns schema.sql adds to tables the store already has, before any step runs: DuckDB
     refuses to commit a transaction that alters a table after changing its rows, and the steps
     change rows (step 1 survey_response's, steps 3 and 6 complaint's) that a later step's columns
-    (the tiers of step 8) belong to."""
+    (the tiers of step 9) belong to."""
     for statement in _statements(SCHEMA_SQL):
         match = _ADD_COLUMN.match(statement)
         if match and _has_table(con, match.group(1)):
@@ -313,7 +313,7 @@ def _add_schema_columns(con: duckdb.DuckDBPyConnection) -> None:
 
 def _sum_unsummed_batches(con: duckdb.DuckDBPyConnection) -> None:
     """Batches imported before a sums table existed get their rows in it."""
-    # the sums are keyed by schema.sql's filter columns as they are now (the tier since step 8), which
+    # the sums are keyed by schema.sql's filter columns as they are now (the tier since step 9), which
     # a store that took step 2 long ago may lack
     _create_tables(con)
     for name, source in SUMS_TABLES.items():
@@ -338,7 +338,8 @@ UPGRADES = (
     (5, "the writers' claim row", _seed_claim),
     (6, "complaints get their handling steps", lambda con: _step_old_complaints(con)),
     (7, "the self-assessment, learned-sentiment and theme tables", _create_tables),
-    (8, "customer tiers: the rows' tier columns, the tallies' tier key, the analyst's rules and words",
+    (8, "the follow-up list", _create_tables),
+    (9, "customer tiers: the rows' tier columns, the tallies' tier key, the analyst's rules and words",
      _create_tables),
 )
 LATEST_VERSION = UPGRADES[-1][0]
@@ -648,9 +649,10 @@ def _statements(sql: str) -> list[str]:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an import or an undo lands; pages key their caches on it."""
+    """Changes whenever an import or an undo lands, or a follow-up is saved (its table is insert-only,
+    so its rows count its savings); pages key their caches on it."""
     row = con.execute(
-        "SELECT count(*), max(imported_at), max(undone_at) FROM import_batch"
+        "SELECT count(*), max(imported_at), max(undone_at), (SELECT count(*) FROM follow_up) FROM import_batch"
     ).fetchone()
     return "|".join(str(v) for v in row)
 

@@ -314,12 +314,39 @@ CREATE TABLE IF NOT EXISTS text_theme (
     theme_id        INTEGER NOT NULL
 );
 
+-- Closing the loop (issue 23): the follow-up of detractors, low-satisfaction respondents and open
+-- complaints. Insert-only, one row per saving of an item, its newest revision the item's state
+-- (store/follow_up.py). No batch_id: an item names its source row by a natural id (item_key, made
+-- of the customer or respondent id or the complaint reference and the row's time), so the records
+-- outlive an undo and find their row again when the same data is imported anew. The source row's
+-- time, place and score are kept with each revision, so an item whose row is gone is still shown.
+CREATE TABLE IF NOT EXISTS follow_up (
+    item_key        VARCHAR NOT NULL,      -- e.g. nps:C00123@2026-10-03 09:12:00
+    revision        INTEGER NOT NULL,      -- 1, 2, ... per item
+    source          VARCHAR NOT NULL,      -- nps | survey | complaint
+    customer_id     VARCHAR,
+    responded_at    TIMESTAMP NOT NULL,    -- the response's time, or the complaint's receipt
+    region          VARCHAR,
+    branch          VARCHAR,
+    channel         VARCHAR,
+    segment         VARCHAR,
+    product         VARCHAR,
+    score           DOUBLE,                -- the NPS score, or satisfaction on its own scale
+    owner           VARCHAR,
+    due_on          DATE,
+    status          VARCHAR NOT NULL,      -- open | contacted | resolved | unreachable
+    outcome         VARCHAR,
+    contacted_at    TIMESTAMP,             -- first reached (contacted or resolved)
+    saved_at        TIMESTAMP NOT NULL,
+    saved_by        VARCHAR
+);
+
 -- Customer tiers (issue 23): key, core or general (text/tiers.py TIERS) on every survey response, NPS
 -- response and complaint. tier_label is the file's own word for it (VIP, 重点客户), annual_value and
 -- products_held the value columns; tier is the tier they give: the label's (text/tiers.py, with the
 -- analyst's corrections in tier_word), else the analyst's rules on the values (tier_rule), else NULL.
 -- store/tiers.py computes it at import and again, for every row, when the rules or words change.
--- A store from before tiers gets the columns (all NULL) in upgrade step 8.
+-- A store from before tiers gets the columns (all NULL) in upgrade step 9.
 ALTER TABLE survey_response ADD COLUMN IF NOT EXISTS tier_label VARCHAR;
 ALTER TABLE survey_response ADD COLUMN IF NOT EXISTS annual_value DOUBLE;
 ALTER TABLE survey_response ADD COLUMN IF NOT EXISTS products_held DOUBLE;

@@ -277,9 +277,9 @@ def test_only_an_analyst_changes_the_tiers(con, tiered):
 
 # --- the store's layout -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("version", [7, 5])
+@pytest.mark.parametrize("version", [8, 5])
 def test_a_store_from_before_tiers_gets_them_when_opened(tmp_path, version):
-    """At step 5 the upgrade also writes the complaints' handling steps before step 8 adds the tier
+    """At step 5 the upgrade also writes the complaints' handling steps before step 9 adds the tier
     columns: the columns come first, since DuckDB commits no transaction that alters a table after
     changing its rows."""
     path = tmp_path / "old.duckdb"
@@ -306,12 +306,12 @@ def test_a_store_from_before_tiers_gets_them_when_opened(tmp_path, version):
         connect(path, read_only=True)
     again = connect(path)
     try:
-        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION == 8
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION == 9
         assert again.execute("SELECT tier FROM nps_response").fetchall() == [(None,)]
         assert nps_score(again, Filters(tiers=("key",))).n == 0
         assert nps_score(again, Filters()).n == 1
         assert tier_rules(again) == TierRules()
-        # step 6 maps the status word 已办结 to Satisfy; a store at step 7 had it mapped at import
+        # step 6 maps the status word 已办结 to Satisfy; a store at step 8 had it mapped at import
         step = "satisfy" if version == 5 else None
         assert again.execute("SELECT handling_step, tier FROM complaint").fetchall() == [(step, None)]
     finally:
