@@ -29,6 +29,8 @@ from store.follow_up import (
 from store.query import fetch_all, fetch_one, fetch_record
 
 CONTACT_HOURS = 48
+# whose detractors the list puts first
+KEY_TIER = "key"
 
 # Items and records side by side, one row per id, each side filtered to the selection before they
 # meet (so a month reads that month's rows). The records' columns are named as survey_response's,
@@ -43,6 +45,7 @@ SELECT coalesce(i.item_key, c.item_key) AS item_key,
        coalesce(i.channel, c.channel) AS channel,
        coalesce(i.segment, c.segment) AS segment,
        coalesce(i.product, c.product) AS product,
+       coalesce(i.tier, c.tier) AS tier,
        coalesce(i.score, c.score) AS score,
        i.detail AS detail,
        c.owner AS owner,
@@ -57,20 +60,20 @@ FROM ({items}) i
 FULL OUTER JOIN (SELECT * FROM ({current}) c WHERE {records_where}) c ON c.item_key = i.item_key
 """
 
-LIST_COLUMNS = ["item_key", "source", "customer_id", "responded_at", "region", "branch", "score", "detail", "owner",
+LIST_COLUMNS = ["item_key", "source", "customer_id", "tier", "responded_at", "region", "branch", "score", "detail", "owner",
                 "due_on", "status", "outcome", "contacted_at", "overdue", "days_overdue", "source_gone", "saved_at",
                 "saved_by"]
 
 # Rows that would be items but carry no id to follow up by.
 WITHOUT_ID_SQL = f"""
 SELECT count(*) FROM (
-    SELECT responded_at, region, branch, channel, segment, product FROM nps_response
+    SELECT responded_at, region, branch, channel, segment, product, tier FROM nps_response
     WHERE customer_id IS NULL AND score <= {DETRACTOR_MAX}
     UNION ALL
-    SELECT responded_at, region, branch, channel, segment, product FROM survey_response
+    SELECT responded_at, region, branch, channel, segment, product, tier FROM survey_response
     WHERE coalesce(respondent_id, customer_id) IS NULL AND {SATISFACTION_SHARE} <= {LOW_SATISFACTION_SHARE}
     UNION ALL
-    SELECT received_at, region, branch, channel, segment, product FROM complaint
+    SELECT received_at, region, branch, channel, segment, product, tier FROM complaint
     WHERE resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NULL
 ) u WHERE {{where}}
 """
@@ -120,9 +123,10 @@ def _filtered(filters: Filters) -> tuple[str, dict]:
 
 def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
                    sources: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The period's items (LIST_COLUMNS), overdue ones first (most days overdue first), then by due
-    date; only those of `statuses` and `sources` when given. Overdue: due before `as_of`'s day and
-    neither resolved nor given up as unreachable."""
+    """The period's items (LIST_COLUMNS): key customers' detractors first (issue 23: the customers who
+    matter most, who said they would not recommend us), then overdue ones (most days overdue first),
+    then by due date; only those of `statuses` and `sources` when given. Overdue: due before
+    `as_of`'s day and neither resolved nor given up as unreachable."""
     today = (as_of or datetime.now()).date()
     sql, params = _filtered(filters)
     for name, chosen in (("status", statuses), ("source", sources)):
@@ -140,7 +144,10 @@ def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuse
     frame["source_gone"] = frame["source_gone"].fillna(False).astype(bool)
     for column in ("customer_id", "region", "branch", "detail", "owner", "outcome", "saved_by"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    frame = frame.sort_values(["overdue", "days_overdue"], ascending=[False, False], kind="stable")
+    key_detractor = (frame["source"] == "nps") & (frame["tier"] == KEY_TIER)
+    frame["tier"] = frame["tier"].astype(object).where(frame["tier"].notna(), None)
+    frame = (frame.assign(key_detractor=key_detractor)
+             .sort_values(["key_detractor", "overdue", "days_overdue"], ascending=[False, False, False], kind="stable"))
     return frame[LIST_COLUMNS].reset_index(drop=True)
 
 

@@ -15,10 +15,11 @@ from presentation.i18n import LANGUAGES, translate
 from presentation.upload import Access, require_analyst
 from store.assessment import save_assessment
 from store.follow_up import KEEP, SOURCES, STATUSES, FollowUpChange, SavedChanges, save_follow_ups
+from text.tiers import TIERS
 
 # The list's columns as the page and the spreadsheet show them, in order (each headed by
 # follow_up.col.<column>); `late` is the overdue days in words.
-SHOWN_COLUMNS = ("source", "late", "customer_id", "responded_at", "branch", "score", "owner", "due_on", "status",
+SHOWN_COLUMNS = ("source", "late", "customer_id", "tier", "responded_at", "branch", "score", "owner", "due_on", "status",
                  "outcome", "contacted_at", "detail", "region", "item_key")
 EDITABLE = ("owner", "due_on", "status", "outcome", "contacted_at")
 # the spreadsheet: the id that names the item first, the lateness left out (it is the day's, not the item's)
@@ -60,6 +61,7 @@ def shown_list(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     shown["contacted_at"] = pd.to_datetime(shown["contacted_at"])
     shown["due_on"] = pd.to_datetime(shown["due_on"]).dt.date
     shown["detail"] = shown["detail"].fillna("")
+    shown["tier"] = shown["tier"].map(lambda tier: translate(f"tier.{tier}", language) if tier in TIERS else "")
     return shown[list(SHOWN_COLUMNS)].reset_index(drop=True)
 
 

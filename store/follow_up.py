@@ -59,14 +59,14 @@ def items_sql(where: dict[str, str] | None = None) -> str:
     return f"""
 SELECT * FROM (
     SELECT {NPS_KEY} AS item_key, 'nps' AS source, customer_id, responded_at, region, branch, channel,
-           segment, product, score::DOUBLE AS score, 10.0 AS scale_max, comment AS detail
+           segment, product, tier, score::DOUBLE AS score, 10.0 AS scale_max, comment AS detail
     FROM nps_response WHERE {_NPS_ITEMS} AND {nps}
     UNION ALL
-    SELECT {SURVEY_KEY}, 'survey', customer_id, responded_at, region, branch, channel, segment, product,
+    SELECT {SURVEY_KEY}, 'survey', customer_id, responded_at, region, branch, channel, segment, product, tier,
            overall_satisfaction, overall_scale_max, comment
     FROM survey_response WHERE {_SURVEY_ITEMS} AND {survey}
     UNION ALL
-    SELECT {COMPLAINT_KEY}, 'complaint', customer_id, received_at, region, branch, channel, segment, product,
+    SELECT {COMPLAINT_KEY}, 'complaint', customer_id, received_at, region, branch, channel, segment, product, tier,
            NULL, NULL, coalesce(cause || ': ', '') || coalesce(description, '')
     FROM complaint WHERE {_COMPLAINT_ITEMS} AND {complaint}
 )
@@ -95,7 +95,7 @@ QUALIFY row_number() OVER (PARTITION BY item_key ORDER BY revision DESC, saved_a
 """
 
 SNAPSHOT_COLUMNS = ("source", "customer_id", "responded_at", "region", "branch", "channel", "segment", "product",
-                    "score")
+                    "tier", "score")
 RECORD_COLUMNS = ("owner", "due_on", "status", "outcome", "contacted_at")
 INSERT_SQL = (f"INSERT INTO follow_up (item_key, revision, {', '.join(SNAPSHOT_COLUMNS)}, {', '.join(RECORD_COLUMNS)},"
               " saved_at, saved_by) VALUES (" + ", ".join("?" for _ in range(4 + len(SNAPSHOT_COLUMNS)

@@ -364,6 +364,8 @@ ALTER TABLE complaint ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE nps_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
+-- a follow-up record keeps its item's tier with the rest of its row's values (store/follow_up.py)
+ALTER TABLE follow_up ADD COLUMN IF NOT EXISTS tier VARCHAR;
 
 -- The analyst's tier rules, insert-only (the newest row wins; a row of NULLs clears them): key when
 -- the annual value reaches key_value or the products held reach key_products, else core when they

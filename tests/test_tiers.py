@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+import dbrows
 import pytest
 from conftest import copy_demo_store
 from same import assert_same
@@ -18,6 +19,7 @@ from analytics.__main__ import main as analytics_main
 from analytics.complaints import cause_pareto, complaint_counts
 from analytics.csi import csi_score
 from analytics.filters import Filters, filter_options, where_sql
+from analytics.follow_up import follow_up_list, items_without_id
 from analytics.changes import nps_headline
 from analytics.nps import nps_by, nps_change, nps_score, nps_trend
 from analytics.sentiment import sentiment_summary
@@ -27,10 +29,12 @@ from loaders.columns import match_fields
 from loaders.importer import import_file, undo
 from pages import _keys as keys
 from presentation.findings import fmt_delta, fmt_value
+from presentation.follow_up import shown_list
 from presentation.i18n import translate
 from presentation.upload import Access, run_tier_change
 from store.db import LATEST_VERSION, connect
 from store.errors import QueryError
+from store.follow_up import FollowUpChange, save_follow_ups
 from store.tiers import TierError, TierRules, parse_word, recompute_tiers, save_rules, save_words, tier_rules
 from text.tiers import tier_of
 
@@ -432,3 +436,38 @@ def test_a_reader_sees_the_tiers_but_cannot_change_them(con_url, con, tiered, mo
     assert not at.exception, [e.value for e in at.exception]
     assert all(box.disabled for box in at.number_input if box.key.startswith("tiers.rule."))
     assert not [b for b in at.button if b.key == keys.TIERS_SAVE]
+
+
+# --- the follow-up list ---------------------------------------------------------------------------
+
+def test_key_customers_detractors_come_first_in_the_follow_up_list(con):
+    day = lambda d: datetime(2026, 10, d, 9)  # noqa: E731
+    dbrows.insert(con, "nps_response", [
+        {"customer_id": "G1", "responded_at": day(2), "score": 2, "tier": "general"},
+        {"customer_id": "K1", "responded_at": day(20), "score": 5, "tier": "key"},
+        {"customer_id": "C1", "responded_at": day(3), "score": 1, "tier": "core"},
+        {"customer_id": "K2", "responded_at": day(25), "score": 9, "tier": "key"},  # a promoter: no item
+    ])
+    dbrows.complaints(con, [{"complaint_ref": "KC", "customer_id": "K3", "received_at": day(1), "tier": "key"}])
+    as_of = datetime(2026, 11, 1, 12)
+    listed = follow_up_list(con, OCTOBER, as_of=as_of)
+    # every item is due two days after its day, so all are overdue on 1 November: K3's complaint by 29
+    # days (due 3 Oct), G1 by 28, C1 by 27, K1 by 10 (due 22 Oct). K1 is the one key detractor: first;
+    # the key customer's complaint is not a detractor and keeps its overdue place.
+    assert listed["customer_id"].tolist() == ["K1", "K3", "G1", "C1"]
+    assert listed["tier"].tolist() == ["key", "key", "general", "core"]
+    key_only = follow_up_list(con, replace(OCTOBER, tiers=("key",)), as_of=as_of)
+    assert key_only["customer_id"].tolist() == ["K1", "K3"]
+    assert items_without_id(con, replace(OCTOBER, tiers=("key",))) == 0
+    shown = shown_list(listed, "zh")
+    assert shown["tier"].tolist() == ["重点客户", "重点客户", "一般客户", "核心客户"]
+
+
+def test_a_follow_up_record_keeps_its_tier_after_an_undo(con, tmp_path):
+    path = tmp_path / "nps.csv"
+    path.write_text("Customer ID,Date,Score,Tier\nK1,2026-10-20 09:00,3,VIP\n", encoding="utf-8")
+    batch = import_file(con, path, kind="nps").batch_id
+    save_follow_ups(con, [FollowUpChange("nps:K1@2026-10-20 09:00:00", owner="Li Na")], who="Li Na")
+    undo(con, batch)
+    listed = follow_up_list(con, replace(OCTOBER, tiers=("key",)), as_of=datetime(2026, 11, 1))
+    assert listed[["customer_id", "tier", "owner", "source_gone"]].values.tolist() == [["K1", "key", "Li Na", True]]
