@@ -1169,6 +1169,8 @@ def follow_up_status(counts: pd.DataFrame, *, title: str, language: str, height:
             name=translate(f"follow_up.status.{status}", language),
             hovertemplate="%{y}: %{x}<extra>" + translate(f"follow_up.status.{status}", language) + "</extra>"))
     fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
-    fig.update_xaxes(title_text=translate("axis.follow_up_items", language))
+    top = int(counts.groupby("source")["items"].sum().max())
+    # counts are whole: a short bar gets a tick per item, never 0.2
+    fig.update_xaxes(title_text=translate("axis.follow_up_items", language), dtick=1 if top <= 5 else None)
     fig.update_yaxes(autorange="reversed", type="category")
     return fig
