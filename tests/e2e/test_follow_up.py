@@ -14,6 +14,7 @@ from analytics.filters import Filters
 from analytics.follow_up import follow_up_list
 from bench.browser import start_app, stop_app
 from loaders.access import set_passphrase
+from presentation.follow_up import SHOWN_COLUMNS
 from store.db import connect
 from store.follow_up import FollowUpChange, save_follow_ups
 from tests.e2e.conftest import screenshot, wait_for_app, worker_port
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.e2e
 PASSPHRASE = "correct horse battery"
 OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
 ROW_HEIGHT = 35          # st.data_editor's row (and header) height in pixels
-OWNER_COLUMN = 6         # presentation.follow_up.SHOWN_COLUMNS: source, late, customer, answered, branch, score, owner
+OWNER_COLUMN = SHOWN_COLUMNS.index("owner")  # the grid's columns are presentation.follow_up.SHOWN_COLUMNS
 
 
 class Served:
