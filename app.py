@@ -26,6 +26,7 @@ PAGES = (
     PageSpec("pages/sentiment.py", "nav.sentiment", ":material/sentiment_satisfied:", "sentiment"),
     PageSpec("pages/complaints.py", "nav.complaints", ":material/report:", "complaints"),
     PageSpec("pages/branches.py", "nav.branches", ":material/leaderboard:", "branches"),
+    PageSpec("pages/follow_up.py", "nav.follow_up", ":material/phone_callback:", "follow_up"),
     PageSpec("pages/assessment.py", "nav.assessment", ":material/checklist:", "assessment"),
     PageSpec("pages/imports.py", "nav.imports", ":material/upload_file:", "imports"),
 )

@@ -23,6 +23,7 @@ from store.db import connect, default_db_path
 from store.errors import FeedbackError
 from store.sentiment_model import latest_model
 from text.sentiment import polarities
+from text.tiers import TIERS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--to", dest="date_to", type=_day, help="last day, inclusive (default: the data's last)")
     cmd.add_argument("--branch", action="append", default=[], help="only this branch (repeatable)")
     cmd.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
+    cmd.add_argument("--tier", action="append", default=[], choices=TIERS,
+                     help="only customers of this tier: key, core or general (repeatable)")
     cmd.add_argument("--sla-hours", type=float, default=24.0, help="complaint resolution SLA in hours (default 24)")
     cmd.add_argument("--min-n", type=int, default=MIN_N,
                      help=f"below this many responses a figure is too few to judge (default {MIN_N})")
@@ -65,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE, help="the report's language")
     cmd.add_argument("--branch", action="append", default=[], help="only this branch (repeatable)")
     cmd.add_argument("--region", action="append", default=[], help="only this region (repeatable)")
+    cmd.add_argument("--tier", action="append", default=[], choices=TIERS,
+                     help="only customers of this tier: key, core or general (repeatable)")
 
     cmd = commands.add_parser("score-texts", help="polarity in [-1, 1] of each line of standard input")
     cmd.add_argument("--db", default=None, help="a store whose learned sentiment model to use (default: the rule"
@@ -125,7 +130,7 @@ def _report(args) -> int:
     from presentation.report import report_html
     from presentation.slides import review_pptx
 
-    filters = Filters(branches=tuple(args.branch), regions=tuple(args.region))
+    filters = Filters(branches=tuple(args.branch), regions=tuple(args.region), tiers=tuple(args.tier))
     try:
         month_filters(filters, args.month)  # a readable error for '2026-13' before the store is opened
         con = connect(args.db or default_db_path(), read_only=True, create=False)
@@ -177,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --min-n must be at least 1, not {args.min_n}", file=sys.stderr)
         return 1
     filters = Filters(date_from=args.date_from, date_to=args.date_to,
-                      branches=tuple(args.branch), regions=tuple(args.region))
+                      branches=tuple(args.branch), regions=tuple(args.region), tiers=tuple(args.tier))
     try:
         con = connect(args.db or default_db_path(), read_only=True, create=False)
         try:

@@ -15,6 +15,7 @@ from store.db import quote_identifier
 from store.errors import FeedbackError
 from store.query import fetch_all, fetch_one
 from store.sums import TABLES, TALLIES
+from text.tiers import TIERS
 
 
 class FilterError(FeedbackError):
@@ -33,10 +34,11 @@ class Filters:
     segments: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
     touchpoints: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()            # key | core | general (text/tiers.py TIERS)
 
     def __post_init__(self) -> None:
         # A page may hand over a multiselect's list, or one string; keep the value hashable.
-        for name in ("regions", "branches", "channels", "segments", "products", "touchpoints"):
+        for name in LIST_FIELDS:
             value = getattr(self, name)
             if value is None:
                 value = ()
@@ -48,6 +50,9 @@ class Filters:
             if isinstance(value, datetime):
                 object.__setattr__(self, name, value.date())
 
+
+# The filters that take a list of values, in the order the sidebar shows them.
+LIST_FIELDS = ("regions", "branches", "channels", "segments", "products", "touchpoints", "tiers")
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -239,6 +244,7 @@ class FilterOptions:
     segments: tuple[str, ...]
     products: tuple[str, ...]
     touchpoints: tuple[str, ...]
+    tiers: tuple[str, ...]
     date_min: date | None
     date_max: date | None
 
@@ -270,11 +276,13 @@ def data_range(con) -> tuple[date | None, date | None]:
 def filter_options(con) -> FilterOptions:
     """The values the sidebar offers: every region, branch, ... present in any table."""
     values: dict[str, tuple[str, ...]] = {}
-    for filter_name in ("regions", "branches", "channels", "segments", "products", "touchpoints"):
+    for filter_name in LIST_FIELDS:
         tables = [t for t, spec in TABLES.items() if filter_name in spec.columns]
         column = TABLES[tables[0]].columns[filter_name]
         rows = fetch_all(con, _distinct_sql(column, tables), what=f"the {filter_name} to filter on")
         values[filter_name] = tuple(str(r[0]) for r in rows)
+    # the tiers in their own order, most valuable first
+    values["tiers"] = tuple(tier for tier in TIERS if tier in values["tiers"])
     date_min, date_max = data_range(con)
     return FilterOptions(**values, date_min=date_min, date_max=date_max)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ from analytics.complaints import DEFAULT_SLA_HOURS, cause_pareto, complaint_coun
 from analytics.handling import handling_steps, steps_summary
 from analytics.csi import csi_score
 from analytics.filters import Filters, previous_period, resolve_period
+from analytics.follow_up import FollowUpOutcome, Share, follow_up_outcome
 from analytics.gaps import gap1, gap5
 from analytics.nps import nps_score
 from analytics.overview import overview
@@ -78,14 +79,30 @@ def _change(change: Change) -> dict:
             "direction": change.direction}
 
 
+def _share(share: Share) -> dict:
+    return {"k": share.k, "n": share.n, "share": share.share, "ci95": _ci(share.ci.low, share.ci.high),
+            "too_few": share.too_few}
+
+
+def follow_up_block(outcome: FollowUpOutcome) -> dict:
+    """The `follow_up` block: the period's items, open and overdue ones, those whose rows are gone,
+    the detractors contacted within 48 h and the reached customers whose next score rose (each k of
+    n with its Wilson interval), and the same rise among those not reached."""
+    return {"items": outcome.items, "open": outcome.open, "overdue": outcome.overdue,
+            "source_gone": outcome.source_gone, "as_of": outcome.as_of.isoformat(sep=" "),
+            "contacted_within_48h": _share(outcome.contacted_48h), "next_score_rose": _share(outcome.recovered),
+            "next_score_rose_not_reached": _share(outcome.not_reached_rose)}
+
+
 def summary(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HOURS, min_n: int = MIN_N,
-            family: Family | None = None) -> dict:
+            family: Family | None = None, as_of: datetime | None = None) -> dict:
     """NPS, CSI, gaps, complaints and sentiment of one period, as issue 4's JSON shape, with every
     figure's n, 95% interval (`ci95`) and `too_few`, and the headline changes against the period
     before with their p and family-adjusted q (issue 19).
 
     Without dates the period is the whole range of the data. `family` is summary_family's result
-    when the caller has it (the CLI, which also words its findings).
+    when the caller has it (the CLI, which also words its findings). `as_of`: the moment the
+    follow-up's overdue items and 48 hours are judged at (now by default).
     """
     period, previous = summary_period(con, filters)
     if family is None and previous is not None:
@@ -150,6 +167,7 @@ def summary(con, filters: Filters = Filters(), sla_hours: float = DEFAULT_SLA_HO
             "model": {"version": learned.version, "labels": learned.labels,
                       "agreement": learned.share, "agreement_n": learned.n},
         },
+        "follow_up": follow_up_block(follow_up_outcome(con, period, as_of, min_n)),
         "comparison": ({"from": previous.date_from, "to": previous.date_to} if previous is not None else None),
         "changes": ({c.metric: _change(c) for c in family.changes} if family is not None else {}),
         "tests_in_family": family.m if family is not None else 0,

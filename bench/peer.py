@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.stats import mean_interval, two_proportion_z_test, welch_t_test, wilson_interval
+from text.tiers import tier_of
 
 ATTRIBUTES = [f"A{i:02d}" for i in range(1, 11)]
 IMPORTANCE = ["I_" + a for a in ATTRIBUTES]
@@ -31,13 +32,13 @@ COMPLAINT_SHARE = 0.05
 
 # Each frame's date and filter columns, as the files name them.
 SURVEY = {"date": "Date", "branch": "Branch", "region": "Region", "channel": "Channel",
-          "segment": "Segment", "product": "Product"}
+          "segment": "Segment", "product": "Product", "tier": "Tier"}
 NPS = {"date": "日期", "branch": "网点", "region": "区域", "channel": "渠道", "segment": "客户类型",
-       "product": "产品", "touchpoint": "触点"}
+       "product": "产品", "touchpoint": "触点", "tier": "客户等级"}
 COMPLAINTS = {"date": "Received", "branch": "Branch", "region": "Region", "channel": "Channel",
-              "segment": "Segment", "product": "Product"}
+              "segment": "Segment", "product": "Product", "tier": "Customer level"}
 FILTER_COLUMNS = {"regions": "region", "branches": "branch", "channels": "channel", "segments": "segment",
-                  "products": "product", "touchpoints": "touchpoint"}
+                  "products": "product", "touchpoints": "touchpoint", "tiers": "tier"}
 
 
 READERS = {
@@ -101,7 +102,10 @@ def select(frame: pd.DataFrame, columns: dict, filters) -> pd.DataFrame:
     for field, key in FILTER_COLUMNS.items():
         values = getattr(filters, field)
         if values and key in columns:
-            mask &= frame[columns[key]].isin(values).to_numpy()
+            cells = frame[columns[key]]
+            if key == "tier":  # each file names the tiers in its own words
+                cells = cells.map({word: tier_of(word) for word in cells.dropna().unique()})
+            mask &= cells.isin(values).to_numpy()
     return frame[mask]
 
 

@@ -32,6 +32,8 @@ MIN_CHINESE_TEXTS = 1_000     # Chinese is several times slower per text
 TRAINING_LABELS = 100_000     # labelled comments the learned model is trained on for its time
 # The branch filter of the "branch" variant: the demo's declining branch.
 FILTER_BRANCH = "Guangzhou Tianhe"
+# The tier filter of the "tier" variant: key customers, the fewest.
+FILTER_TIER = "key"
 
 
 def _now() -> float:
@@ -257,7 +259,7 @@ def variants(con, only: list[str] | None = None) -> dict:
     month: what a page opens on, the latest full month of data against the month before, no other
     filter (the issue's "no filter"); month_branch: the same for one branch ("a branch filter");
     all_time: a custom period over the whole range of the data, against the equally long period
-    before it (empty), the heaviest a manager can ask for.
+    before it (empty), the heaviest a manager can ask for; month_tier: the month for key customers.
     """
     from analytics.filters import (
         Filters, month_filters, previous_period, resolve_period, same_period_last_year, trend_window
@@ -273,6 +275,7 @@ def variants(con, only: list[str] | None = None) -> dict:
         chosen["month"] = month
         chosen["month_branch"] = replace(month, branches=(FILTER_BRANCH,))
         chosen["all_time"] = whole
+        chosen["month_tier"] = replace(month, tiers=(FILTER_TIER,))
     result = {}
     for name, current in chosen.items():
         if only and name not in only:
@@ -297,6 +300,8 @@ def variant_url(selection: dict) -> dict[str, str]:
         url = {"month": current.date_from.strftime("%Y-%m")}
     if current.branches:
         url["branch"] = current.branches[0]
+    if current.tiers:
+        url["tier"] = current.tiers[0]
     return url
 
 

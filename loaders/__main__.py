@@ -1,5 +1,5 @@
-"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes, migrate,
-maintain.
+"""Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes, tiers,
+migrate, maintain.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
 into a readable message and a non-zero exit code. Like app.py and `python -m analytics`, it is an
@@ -29,6 +29,7 @@ from presentation.problems import (
 )
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
+from store.tiers import TierRules, parse_word, save_rules, save_words, stored_words, tier_counts, tier_rules
 
 EXIT_INVALID = 2
 EXIT_DECISION = 3
@@ -102,6 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
                                              " a label of your own")
     thm.add_argument("--rename", nargs=2, metavar=("ID", "LABEL"), help="the theme's id and its new label")
     thm.add_argument("--db", default=None)
+
+    tie = commands.add_parser("tiers", help="show the customer tiers, or set the rules that give a tier from the"
+                                            " value columns and the tier a file's tier word names; every"
+                                            " stored row's tier follows at once")
+    tie.add_argument("--key-value", type=float, metavar="X", help="key when the annual value is at least X")
+    tie.add_argument("--key-products", type=float, metavar="N", help="key when the products held are at least N")
+    tie.add_argument("--core-value", type=float, metavar="Y", help="else core when the annual value is at least Y")
+    tie.add_argument("--core-products", type=float, metavar="M",
+                     help="else core when the products held are at least M")
+    tie.add_argument("--clear-rules", action="store_true", help="no rules: the value columns give no tier")
+    tie.add_argument("--word", action="append", default=[], metavar="WORD=TIER",
+                     help="the tier a file's tier word names: key, core, general or none (repeatable)")
+    tie.add_argument("--json", action="store_true", help="print the rules, words and counts as JSON")
+    tie.add_argument("--db", default=None)
 
     mig = commands.add_parser("migrate", help="copy every table of the store into a new or empty store"
                                               " (a DuckDB file into a lake, or back), checked")
@@ -242,6 +257,8 @@ def cmd_import(args) -> int:
     described["imported"] = {"rows": result.rows_accepted, "rows_skipped": result.rows_rejected,
                              "rows_duplicate": result.rows_duplicate, "ratings": result.ratings}
     described["status_words"] = [{"word": w, "step": s, "rows": r} for w, s, r in result.status_words]
+    described["tier_words"] = [{"word": w, "tier": t, "rows": r} for w, t, r in result.tier_words]
+    described["tiers"] = {str(t): r for t, r in result.tiers}
     _say(args, described, "imported")
     if not args.json:
         where = f", sheet '{result.sheet}'" if result.sheet else ""
@@ -255,6 +272,8 @@ def cmd_import(args) -> int:
         if result.duplicates is not None:
             print(duplicates_skipped(result.duplicates, args.lang))
         for line in _status_word_lines(result.status_words, args.lang):
+            print(line)
+        for line in _tier_word_lines(result.tier_words, args.lang):
             print(line)
     return 0
 
@@ -314,6 +333,66 @@ def _status_word_lines(status_words, language: str) -> list[str]:
     if unmapped:
         lines.append(translate("steps.unmapped", language, n=len(unmapped), words="; ".join(unmapped)))
     return lines
+
+
+def _tier_word_lines(tier_words, language: str) -> list[str]:
+    """The tier words of a file with the tier each names, and those that name none."""
+    mapped = [translate("tiers.word", language, word=word, tier=translate(f"tier.{tier}", language), rows=rows)
+              for word, tier, rows in tier_words if tier is not None]
+    unmapped = [translate("steps.unmapped_word", language, word=word, rows=rows)
+                for word, tier, rows in tier_words if tier is None]
+    lines = []
+    if mapped:
+        lines.append(translate("tiers.mapped", language, words="; ".join(mapped)))
+    if unmapped:
+        lines.append(translate("tiers.unmapped", language, n=len(unmapped), words="; ".join(unmapped)))
+    return lines
+
+
+def _rule_text(rules: TierRules, tier: str) -> str:
+    """'annual value >= 50000 or products held >= 5': what puts a customer in `tier`."""
+    value, products = getattr(rules, f"{tier}_value"), getattr(rules, f"{tier}_products")
+    parts = ([f"annual value >= {value:g}"] if value is not None else []) + (
+        [f"products held >= {products:g}"] if products is not None else [])
+    return " or ".join(parts) or "(no threshold)"
+
+
+def cmd_tiers(args) -> int:
+    given = {"key_value": args.key_value, "key_products": args.key_products, "core_value": args.core_value,
+             "core_products": args.core_products}
+    setting = any(v is not None for v in given.values())
+    if setting and args.clear_rules:
+        raise LoadError("--clear-rules and a rule flag say opposite things: give one or the other")
+    words = dict(parse_word(pair) for pair in args.word)
+    changed: dict[str, int] = {}
+    con = connect(_db(args))
+    try:
+        if setting or args.clear_rules:
+            changed = save_rules(con, TierRules(**given) if setting else TierRules())
+        if words:
+            for table, rows in save_words(con, words).items():
+                changed[table] = changed.get(table, 0) + rows
+        rules, counts, known = tier_rules(con), tier_counts(con), stored_words(con)
+    finally:
+        con.close()
+    result = {"rules": rules.as_dict(), "words": [{"word": w, "tier": t, "rows": int(r)} for w, t, r in
+                                                  known.itertuples(index=False)],
+              "rows": {f"{source}.{tier}": int(rows) for source, tier, rows in counts.itertuples(index=False)},
+              "changed": changed}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    if changed:
+        print(f"tiers recomputed: {sum(changed.values()):,} rows changed")
+    if rules.any:
+        print(f"rules: key if {_rule_text(rules, 'key')}; core if {_rule_text(rules, 'core')}; else general")
+    else:
+        print("rules: none (rows without a tier word get no tier; set them with --key-value, --core-value, ...)")
+    for word, tier, rows in known.itertuples(index=False):
+        print(f"  {word} -> {tier or 'no tier (map it with --word WORD=TIER)'}  ({rows:,} rows)")
+    for source, tier, rows in counts.itertuples(index=False):
+        print(f"{source:16} {tier or 'no tier':8} {rows:>10,}")
+    return 0
 
 
 def cmd_themes(args) -> int:
@@ -439,9 +518,11 @@ def _summary(url: str) -> str:
 
 def same_figures(first, second) -> bool:
     """Two summaries alike, their numbers to 1e-9 of each other: a sum over the same rows read in
-    another order differs in its last bits."""
+    another order differs in its last bits. `as_of` (the moment the follow-up figures were judged
+    at, each summary's own) is no figure of the store."""
     if isinstance(first, dict) and isinstance(second, dict):
-        return first.keys() == second.keys() and all(same_figures(first[k], second[k]) for k in first)
+        return first.keys() == second.keys() and all(same_figures(first[k], second[k]) for k in first
+                                                      if k != "as_of")
     if isinstance(first, list) and isinstance(second, list):
         return len(first) == len(second) and all(same_figures(a, b) for a, b in zip(first, second))
     if isinstance(first, float) or isinstance(second, float):
@@ -463,6 +544,7 @@ def cmd_maintain(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
             "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes,
+            "tiers": cmd_tiers,
             "migrate": cmd_migrate, "maintain": cmd_maintain}
 
 if __name__ == "__main__":

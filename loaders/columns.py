@@ -72,6 +72,29 @@ _SEGMENT = _f("segment", "Segment", "客户类型",
                         "客户群体", "细分"),
               help_en="Customer segment", help_zh="客户类型/客群", example="Retail")
 
+# Customer tiers (issue 23): the file's own word for the tier (text/tiers.py maps it to key, core or
+# general), or the value columns the analyst's rules turn into one (store/tiers.py). "Segment" stays
+# the segment field: a customer segment (retail, small business) is not a tier.
+_TIER = _f("tier", "Tier", "客户等级",
+           synonyms=("tier", "customer tier", "client tier", "value tier", "tier level", "customer level",
+                     "client level", "customer grade", "customer class", "membership level", "member level",
+                     "membership tier", "vip level", "vip", "客户等级", "客户层级", "客户级别", "会员等级", "会员级别",
+                     "客户分级", "客户价值等级", "贵宾等级", "vip等级", "客户星级"),
+           help_en="Key, core or general (or your own words: VIP, Gold, ...)",
+           help_zh="重点、核心或一般客户（或贵司自己的叫法：VIP、金卡……）", example="Key")
+_ANNUAL_VALUE = _f("annual_value", "Annual value", "年度价值", "number",
+                   synonyms=("annual value", "annual spend", "annual revenue", "yearly value", "yearly spend",
+                             "customer value", "annual contribution", "年度价值", "年消费额", "年消费", "年度消费额",
+                             "年度消费", "年贡献", "年度贡献", "客户价值", "年收入贡献"),
+                   low=0, help_en="What the customer is worth a year, for the tier rules",
+                   help_zh="客户一年的价值（用于客户分级规则）", example="52000")
+_PRODUCTS_HELD = _f("products_held", "Products held", "持有产品数", "number",
+                    synonyms=("products held", "number of products", "products owned", "product count",
+                              "products", "holdings", "持有产品数", "持有产品数量", "持有产品", "产品数", "产品数量"),
+                    low=0, help_en="How many of our products the customer holds, for the tier rules",
+                    help_zh="客户持有的产品数（用于客户分级规则）", example="3")
+_TIER_FIELDS = (_TIER, _ANNUAL_VALUE, _PRODUCTS_HELD)
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "survey": (
         _f("respondent_id", "Response ID", "问卷编号",
@@ -85,7 +108,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                      "答题时间", "调查日期", "时间"),
            help_en="When the survey was answered (YYYY-MM-DD)", help_zh="填写日期（YYYY-MM-DD）",
            example="2026-10-15"),
-        _REGION, _BRANCH, _CHANNEL, _PRODUCT, _SEGMENT,
+        _REGION, _BRANCH, _CHANNEL, _PRODUCT, _SEGMENT, *_TIER_FIELDS,
         _f("overall_satisfaction", "Overall satisfaction", "总体满意度", "number",
            synonyms=("overall satisfaction", "overall", "satisfaction", "overall score", "osat",
                      "总体满意度", "整体满意度", "满意度", "总体评价"),
@@ -118,7 +141,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            synonyms=("touchpoint", "touch point", "journey", "journey step", "interaction",
                      "触点", "接触点", "服务环节", "环节"),
            help_en="Where the customer met us", help_zh="客户接触点", example="Mobile app"),
-        _REGION, _BRANCH, _CHANNEL, _SEGMENT, _PRODUCT,
+        _REGION, _BRANCH, _CHANNEL, _SEGMENT, _PRODUCT, *_TIER_FIELDS,
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "reason", "why",
                      "评论", "意见", "留言", "原因", "建议", "反馈"),
@@ -137,7 +160,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                      "投诉日期", "创建时间", "登记时间", "来电时间"),
            help_en="When the complaint came in (YYYY-MM-DD HH:MM)",
            help_zh="投诉受理时间（YYYY-MM-DD HH:MM）", example="2026-10-15 09:30"),
-        _CHANNEL, _BRANCH, _REGION, _PRODUCT, _SEGMENT,
+        _CHANNEL, _BRANCH, _REGION, _PRODUCT, _SEGMENT, *_TIER_FIELDS,
         _f("cause", "Cause", "投诉原因",
            synonyms=("cause", "category", "reason", "root cause", "complaint type", "issue", "issue type",
                      "complaint category", "type", "投诉原因", "原因", "投诉类别", "类别", "投诉类型", "投诉分类",

@@ -51,6 +51,16 @@ PRODUCTS = ["Current account", "Credit card", "Mortgage", "Savings", "Wealth man
 SEGMENTS = ["Retail", "Premier", "Small business"]
 SEGMENT_SHARES = [0.70, 0.18, 0.12]
 SEGMENT_EFFECTS = [0.0, 0.20, -0.15]
+# Customer tiers (key, core, general) by segment: a customer's tier follows from their id, so every
+# file names the same customer's tier alike, each file in its own words.
+TIER_SHARES = [  # P(tier | segment), rows follow SEGMENTS, columns key, core, general
+    [0.05, 0.25, 0.70],
+    [0.40, 0.45, 0.15],
+    [0.15, 0.40, 0.45],
+]
+SURVEY_TIER_WORDS = ["Key", "Core", "General"]
+NPS_TIER_WORDS = ["重点客户", "核心客户", "一般客户"]
+COMPLAINT_TIER_WORDS = ["VIP", "Gold", "Standard"]
 SEGMENT_PRODUCTS = [  # P(product | segment), rows follow SEGMENTS, columns PRODUCTS
     [0.35, 0.25, 0.12, 0.23, 0.05],
     [0.20, 0.20, 0.15, 0.15, 0.30],
@@ -367,7 +377,7 @@ ESTIMATES_SHEET = "Estimates"
 ATTRIBUTE_CODES = [a[0] for a in ATTRIBUTES]
 SERVQUAL_CODES = [s[0] for s in SERVQUAL_ITEMS]
 SURVEY_COLUMNS = (
-    ["Response ID", "Customer ID", "Date", "Region", "Branch", "Channel", "Product", "Segment",
+    ["Response ID", "Customer ID", "Date", "Region", "Branch", "Channel", "Product", "Segment", "Tier",
      "Overall satisfaction", "Likelihood to recommend"]
     + ATTRIBUTE_CODES
     + ["I_" + c for c in ATTRIBUTE_CODES]
@@ -376,10 +386,10 @@ SURVEY_COLUMNS = (
     + ["Comment"]
 )
 QUESTION_COLUMNS = ["Code", "Question", "Dimension", "Kind", "Scale min", "Scale max", "N/A code"]
-NPS_COLUMNS = ["客户编号", "日期", "推荐得分", "触点", "区域", "网点", "渠道", "客户类型", "产品", "评论"]
+NPS_COLUMNS = ["客户编号", "日期", "推荐得分", "触点", "区域", "网点", "渠道", "客户类型", "客户等级", "产品", "评论"]
 COMPLAINT_COLUMNS = [
     "Complaint ID", "Customer ID", "Received", "Channel", "Region", "Branch", "Product", "Segment",
-    "Cause", "Sub-cause", "Severity", "Status", "Resolved", "Escalated",
+    "Customer level", "Cause", "Sub-cause", "Severity", "Status", "Resolved", "Escalated",
     "Satisfaction after resolution", "Description",
 ]
 MANAGEMENT_COLUMNS = ["Manager", "Date", "Item code", "Item", "Dimension", "Expected score",
@@ -539,6 +549,16 @@ class _Customers:
         mixed = (customer.astype(np.uint64) * np.uint64(0x9E3779B1) + np.uint64(self.salt)) & np.uint64(0xFFFFFFFF)
         u = mixed.astype(np.float64) / 2.0 ** 32
         return np.searchsorted(np.cumsum(SEGMENT_SHARES)[:-1], u, side="right")
+
+    def tier(self, customer: np.ndarray) -> np.ndarray:
+        """0 key, 1 core, 2 general: from the id, like the segment, so drawing it takes nothing from the
+        random streams and the demo's other columns stay as they were before tiers."""
+        segment = self.segment(customer)
+        mixed = ((customer.astype(np.uint64) * np.uint64(0x85EBCA6B) + np.uint64(self.salt ^ 0x5BD1E995))
+                 & np.uint64(0xFFFFFFFF))
+        u = mixed.astype(np.float64) / 2.0 ** 32
+        edges = np.cumsum(TIER_SHARES, axis=1)[segment]
+        return (u[:, None] >= edges[:, :-1]).sum(axis=1)
 
     def ids(self, customer: np.ndarray) -> np.ndarray:
         return _numbered("C", customer, self.width)
@@ -789,6 +809,7 @@ def _survey(rng: np.random.Generator, calendar: _Calendar, customers: _Customers
         "Channel": _strings(CHANNELS)[channel[sort]],
         "Product": _strings(PRODUCTS)[product[sort]],
         "Segment": _strings(SEGMENTS)[segment[sort]],
+        "Tier": _strings(SURVEY_TIER_WORDS)[customers.tier(customer[sort])],
         "Overall satisfaction": overall[sort],
         "Likelihood to recommend": recommend[sort],
     }
@@ -801,7 +822,7 @@ def _survey(rng: np.random.Generator, calendar: _Calendar, customers: _Customers
     for j, code in enumerate(SERVQUAL_CODES):
         columns["P_" + code] = _nullable(perception[sort, j], ~servqual[sort])
     frame = pd.DataFrame(columns)
-    for name in ("Response ID", "Customer ID", "Region", "Branch", "Channel", "Product", "Segment"):
+    for name in ("Response ID", "Customer ID", "Region", "Branch", "Channel", "Product", "Segment", "Tier"):
         frame[name] = frame[name].astype("str")
     frame["Comment"] = _text_column(comment[sort], has_comment[sort])
     return frame[SURVEY_COLUMNS], len(rows)
@@ -863,9 +884,10 @@ def _nps(rng: np.random.Generator, calendar: _Calendar, customers: _Customers, n
         "网点": _strings([b[0] for b in BRANCHES])[branch[sort]],
         "渠道": _strings(CHANNELS)[channel[sort]],
         "客户类型": _strings(SEGMENTS)[segment[sort]],
+        "客户等级": _strings(NPS_TIER_WORDS)[customers.tier(customer[sort])],
         "产品": _strings(PRODUCTS)[product[sort]],
     })
-    for name in ("客户编号", "触点", "区域", "网点", "渠道", "客户类型", "产品"):
+    for name in ("客户编号", "触点", "区域", "网点", "渠道", "客户类型", "客户等级", "产品"):
         frame[name] = frame[name].astype("str")
     frame["评论"] = _text_column(comment[sort], has_comment[sort])
     return frame[NPS_COLUMNS], len(rows)
@@ -948,8 +970,10 @@ def _complaints(rng: np.random.Generator, calendar: _Calendar, customers: _Custo
         "Branch": _strings([b[0] for b in BRANCHES])[branch],
         "Product": _strings(PRODUCTS)[product],
         "Segment": _strings(SEGMENTS)[segment],
+        "Customer level": _strings(COMPLAINT_TIER_WORDS)[customers.tier(customer)],
     })
-    for name in ("Complaint ID", "Customer ID", "Channel", "Region", "Branch", "Product", "Segment"):
+    for name in ("Complaint ID", "Customer ID", "Channel", "Region", "Branch", "Product", "Segment",
+                 "Customer level"):
         frame[name] = frame[name].astype("str")
     frame["Cause"] = _text_column(_strings([c[0] for c in CAUSES])[cause], ~blank_cause)
     frame["Sub-cause"] = _text_column(sub_cause_names[cause, sub_cause], ~blank_cause)

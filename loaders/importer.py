@@ -36,6 +36,7 @@ from store.db import (
 from store.errors import FeedbackError
 from loaders.learning import learn
 from store.sentiment_model import latest_model
+from store.tiers import TIER_TABLES, tier_rules, tier_sql, word_tiers
 from text.causes import derive_causes, theme_causes
 from text.sentiment import score_texts
 
@@ -86,6 +87,10 @@ class ImportResult:
     status_words: tuple[tuple[str, str | None, int], ...] = field(default_factory=tuple)
     # rows already in the store (by content or id) that were skipped, as the analyst asked
     duplicates: Duplicates | None = None
+    # survey, NPS and complaints: each distinct tier word, the tier it names (None: none we know), its
+    # rows; and the rows per tier the batch got (None: no tier)
+    tier_words: tuple[tuple[str, str | None, int], ...] = field(default_factory=tuple)
+    tiers: tuple[tuple[str | None, int], ...] = field(default_factory=tuple)
 
     @property
     def rows_duplicate(self) -> int:
@@ -94,6 +99,10 @@ class ImportResult:
     @property
     def unmapped_statuses(self) -> tuple[tuple[str, int], ...]:
         return tuple((word, rows) for word, step, rows in self.status_words if step is None)
+
+    @property
+    def unmapped_tier_words(self) -> tuple[tuple[str, int], ...]:
+        return tuple((word, rows) for word, tier, rows in self.tier_words if tier is None)
 
 
 def _no_progress(_fraction: float, _message: str) -> None:
@@ -353,6 +362,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
         status_words = _map_status_words(con)
     else:
         status_words = ()
+    tier_words = _map_tier_words(con) if TABLE_OF_KIND[mapping.kind] in TIER_TABLES else ()
     progress(0.7, "writing")
     batch_id = str(uuid.uuid4())
     rejected = _rejected_json(con, source) if report.rows_invalid else None
@@ -378,6 +388,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
 
     ratings, found = write_claimed(con, write, who=imported_by,
                                    failure=f"{source.where()}: the import was rolled back, nothing changed")
+    tiers = _batch_tiers(con, mapping.kind, batch_id)
     progress(0.9, "learning from the scores")
     learn(con)
     progress(1.0, "done")
@@ -385,7 +396,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid - found.rows,
                         report.rows_invalid, ratings, texts_scored, tuple(skipped),
                         report.problem_count if report.rows_invalid else 0, status_words,
-                        found if found.rows else None)
+                        found if found.rows else None, tier_words, tiers)
 
 
 def _now() -> dt.datetime:
@@ -486,6 +497,35 @@ def _map_status_words(con) -> tuple[tuple[str, str | None, int], ...]:
     return tuple((word, steps.get(word), int(rows)) for word, rows in counts)
 
 
+def _map_tier_words(con) -> tuple[tuple[str, str | None, int], ...]:
+    """Each distinct tier word of the staged rows with the tier it names and its row count, most rows
+    first; the temporary table staged_tier_words holds the mapping for the writer."""
+    counts = con.execute(
+        f"SELECT tier, count(*) FROM {STAGED_ROWS} WHERE tier IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    word_tiers(con, [r[0] for r in counts], "staged_tier_words")
+    tiers = dict(con.execute("SELECT word, tier FROM staged_tier_words").fetchall())
+    return tuple((word, tiers.get(word), int(rows)) for word, rows in counts)
+
+
+def _tier_columns(con) -> tuple[str, dict]:
+    """The staged rows' tier word, values and tier as the writers select them (s: the staged rows,
+    w: staged_tier_words), with the rules' parameters; the rules read inside the import's transaction."""
+    tier, params = tier_sql(tier_rules(con), word_tier="w.tier", value="s.annual_value", products="s.products_held")
+    return f"s.tier, s.annual_value, s.products_held, {tier}", params
+
+
+_TIER_COLUMNS = "tier_label, annual_value, products_held, tier"
+_TIER_JOIN = " LEFT JOIN staged_tier_words w ON w.word = s.tier"
+
+
+def _batch_tiers(con, kind: str, batch_id: str) -> tuple[tuple[str | None, int], ...]:
+    table = TABLE_OF_KIND[kind]
+    if table not in TIER_TABLES:
+        return ()
+    return tuple(con.execute(f"SELECT tier, count(*) FROM {table} WHERE batch_id = ? GROUP BY 1"
+                             " ORDER BY 1 NULLS LAST", [batch_id]).fetchall())
+
+
 def _cut_descriptions(con) -> None:
     """Each distinct description's words, stored with the complaint so the dashboard finds a cause's
     most typical complaint in SQL, without loading jieba."""
@@ -515,16 +555,17 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
         # a respondent who rated nothing of this kind gets no list, which costs nothing to scan
         lists.append(f"CASE WHEN coalesce({', '.join(scores.values())}) IS NULL THEN NULL"
                      f" ELSE [{elements}]::DOUBLE[] END")
+    tiers, tier_params = _tier_columns(con)
     con.execute(
         "INSERT INTO survey_response (batch_id, row_no, respondent_id, customer_id, responded_at, branch,"
         " region, channel, product, segment, overall_satisfaction, overall_scale_min, overall_scale_max,"
         " likelihood_to_recommend, comment, comment_language, sentiment, " + ", ".join(SCORE_LISTS.values())
-        + ") SELECT $batch, s.row_no, s.respondent_id, s.customer_id,"
+        + f", {_TIER_COLUMNS}) SELECT $batch, s.row_no, s.respondent_id, s.customer_id,"
         " s.responded_at, s.branch, s.region, s.channel, s.product, s.segment,"
         " s.overall_satisfaction, $low, $high, s.likelihood_to_recommend, s.comment,"
-        f" t.language, t.sentiment, {', '.join(lists)} FROM {STAGED_ROWS} s"
-        " LEFT JOIN scored_texts t ON t.text = s.comment ORDER BY s.row_no",
-        {"batch": batch_id, "low": low, "high": high})
+        f" t.language, t.sentiment, {', '.join(lists)}, {tiers} FROM {STAGED_ROWS} s"
+        f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN} ORDER BY s.row_no",
+        {"batch": batch_id, "low": low, "high": high, **tier_params})
     if not ratings:
         write_sums(con, "survey_response", batch_id)
         return 0
@@ -542,32 +583,37 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
 
 
 def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
+    tiers, tier_params = _tier_columns(con)
     con.execute(
-        "INSERT INTO nps_response SELECT $batch, s.row_no, s.customer_id, s.responded_at,"
+        "INSERT INTO nps_response (batch_id, row_no, customer_id, responded_at, score, touchpoint, branch, region,"
+        f" channel, segment, product, comment, comment_language, sentiment, {_TIER_COLUMNS})"
+        " SELECT $batch, s.row_no, s.customer_id, s.responded_at,"
         " s.score::INTEGER, s.touchpoint, s.branch, s.region, s.channel, s.segment, s.product,"
-        f" s.comment, t.language, t.sentiment FROM {STAGED_ROWS} s"
-        " LEFT JOIN scored_texts t ON t.text = s.comment ORDER BY s.row_no",
-        {"batch": batch_id})
+        f" s.comment, t.language, t.sentiment, {tiers} FROM {STAGED_ROWS} s"
+        f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN} ORDER BY s.row_no",
+        {"batch": batch_id, **tier_params})
     write_sums(con, "nps_response", batch_id)
     return 0
 
 
 def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
+    tiers, tier_params = _tier_columns(con)
     con.execute(
         "INSERT INTO complaint (batch_id, row_no, complaint_ref, customer_id, received_at, channel, branch,"
         " region, product, segment, cause, cause_source, sub_cause, severity, status, resolved_at, escalated,"
-        " satisfaction_after, description, description_language, sentiment, description_words, handling_step)"
+        f" satisfaction_after, description, description_language, sentiment, description_words, handling_step,"
+        f" {_TIER_COLUMNS})"
         " SELECT $batch, s.row_no, s.complaint_ref, s.customer_id, s.received_at,"
         " s.channel, s.branch, s.region, s.product, s.segment, COALESCE(s.cause, d.cause),"
         " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN d.source END,"
         " s.sub_cause, s.severity, s.status, s.resolved_at, s.escalated, s.satisfaction_after,"
-        f" s.description, t.language, t.sentiment, w.words, m.step FROM {STAGED_ROWS} s"
+        f" s.description, t.language, t.sentiment, dw.words, m.step, {tiers} FROM {STAGED_ROWS} s"
         " LEFT JOIN scored_texts t ON t.text = s.description"
         " LEFT JOIN staged_status_steps m ON m.status = s.status"
         " LEFT JOIN derived_cause d ON d.text = s.description AND s.cause IS NULL"
-        " LEFT JOIN description_words w ON w.text = s.description"
-        " ORDER BY s.row_no",
-        {"batch": batch_id})
+        " LEFT JOIN description_words dw ON dw.text = s.description"
+        f"{_TIER_JOIN} ORDER BY s.row_no",
+        {"batch": batch_id, **tier_params})
     write_sums(con, "complaint", batch_id)
     return 0
 

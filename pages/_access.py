@@ -68,17 +68,19 @@ def current_access() -> Access:
     return Access("passphrase", False)
 
 
-def access_panel(access: Access) -> None:
-    """What the page says about the reader's role, and the sign-in or sign-out."""
+def access_panel(access: Access, *, open_key: str = "access.open",
+                 viewer_key: str = "access.viewer_passphrase") -> None:
+    """What the page says about the reader's role, and the sign-in or sign-out; `open_key` and
+    `viewer_key` name what an open dashboard and a viewer are told (the Imports page's by default)."""
     if access.mode == "open":
-        st.info(t("access.open"), icon=":material/lock_open:")
+        st.info(t(open_key), icon=":material/lock_open:")
     elif access.mode == "passphrase":
-        _passphrase_panel(access)
+        _passphrase_panel(access, viewer_key)
     else:
         _oidc_panel(access)
 
 
-def _passphrase_panel(access: Access) -> None:
+def _passphrase_panel(access: Access, viewer_key: str) -> None:
     if access.analyst:
         text, button = st.columns([5, 1], vertical_alignment="center")
         who = access.who
@@ -90,7 +92,7 @@ def _passphrase_panel(access: Access) -> None:
             st.rerun()
         return
     with st.expander(t("access.unlock_title"), icon=":material/lock:"):
-        st.caption(t("access.viewer_passphrase"))
+        st.caption(t(viewer_key))
         with st.form(keys.UPLOAD_UNLOCK_FORM, clear_on_submit=True, border=False):
             name = st.text_input(t("access.name"), key=keys.UPLOAD_UNLOCK_NAME, max_chars=80)
             attempt = st.text_input(t("access.passphrase"), type="password", key=keys.UPLOAD_UNLOCK_PASSPHRASE)

@@ -390,18 +390,24 @@ def show_coloured_table(cells: pd.DataFrame, styles: pd.DataFrame) -> None:
 
 
 def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[str, str] | None = None,
-               height: int | None = None, row_height: int | None = None, download: str | None = None) -> None:
+               height: int | None = None, row_height: int | None = None, download: str | None = None,
+               styles: pd.DataFrame | None = None) -> None:
     """A table with translated headers: `columns` maps a column to its label key, in display order.
 
     Every table of the dashboard goes through here, so presentation mode masks them all in one
     place and draws them as a static table whose text grows with the page's. `download` names the
     file of its csv/xlsx buttons (download_buttons); Streamlit's own table download is off.
+    `styles`: a CSS style per cell (the columns of `columns`, the frame's rows), e.g. overdue items.
     """
     shown = _masked(frame[list(columns)])
     if download:
         download_buttons(shown.rename(columns={c: t(k) for c, k in columns.items()}), download)
     if presenting():
-        st.table(_as_text(shown, columns, formats or {}), hide_index=True, height=height or "content")
+        text = _as_text(shown, columns, formats or {})
+        if styles is not None:
+            aligned = styles[list(columns)].set_axis(text.columns, axis=1).set_axis(text.index, axis=0)
+            text = text.style.apply(lambda _: aligned, axis=None)
+        st.table(text, hide_index=True, height=height or "content")
         return
     config = {}
     for column, key in columns.items():
@@ -420,7 +426,11 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
     kwargs = {"height": height} if height else {}
     if row_height:
         kwargs["row_height"] = row_height
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, placeholder="—", **kwargs)
+    data = shown
+    if styles is not None:
+        aligned = styles[list(columns)].set_axis(shown.index, axis=0)
+        data = shown.style.apply(lambda _: aligned, axis=None)
+    st.dataframe(data, hide_index=True, width="stretch", column_config=config, placeholder="—", **kwargs)
 
 
 def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,

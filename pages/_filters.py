@@ -148,7 +148,8 @@ def sidebar_filters() -> None:
         _to_url(month, state[keys.FILTER_DATES], state[keys.FILTER_COMPARE], lists)
         chosen = state[keys.SELECTION]
         st.sidebar.caption(t("present.showing", period=markdown_text(" · ".join(
-            [chosen.period()] + [", ".join(values) for values in lists.values() if values]))))
+            [chosen.period()] + [", ".join(_shown(key)(v) for v in values) for key, values in lists.items()
+                                 if values]))))
         return
     with st.sidebar:
         st.subheader(t("filters.title"))
@@ -176,9 +177,14 @@ def sidebar_filters() -> None:
         for key, (_, field) in keys.LIST_FILTERS.items():
             lists[key] = state[key] = st.multiselect(t(f"filters.{field}"), getattr(options, field),
                                                      default=state[key], key=keys.choice(key),
-                                                     placeholder=t("filters.all"))
+                                                     placeholder=t("filters.all"), format_func=_shown(key))
     _select(dates, state[keys.FILTER_COMPARE], lists, options)
     _to_url(month, dates, state[keys.FILTER_COMPARE], lists)
+
+
+def _shown(key: str):
+    """How a list filter's values read: a tier by its name in the reader's language, the rest as stored."""
+    return labels("tier") if key == keys.FILTER_TIERS else str
 
 
 def _select(dates: tuple[date, date], compare: str, lists: dict[str, list[str]], options: FilterOptions) -> None:

@@ -27,6 +27,7 @@ FILTER_BRANCHES = "filters.branches"
 FILTER_CHANNELS = "filters.channels"
 FILTER_SEGMENTS = "filters.segments"
 FILTER_PRODUCTS = "filters.products"
+FILTER_TIERS = "filters.tiers"
 SELECTION = "filters.selection"  # the Filters the sidebar built this run, read by every page
 
 # Multiselect key → (URL parameter, Filters field, FilterOptions field)
@@ -36,6 +37,7 @@ LIST_FILTERS = {
     FILTER_CHANNELS: ("channel", "channels"),
     FILTER_SEGMENTS: ("segment", "segments"),
     FILTER_PRODUCTS: ("product", "products"),
+    FILTER_TIERS: ("tier", "tiers"),
 }
 URL_LANGUAGE = "lang"
 URL_MONTH = "month"
@@ -151,3 +153,27 @@ ASSESSMENT_SAVED = "assessment.saved"  # the id of the assessment saved in this 
 
 def assessment_answer(section: str, number: int) -> str:
     return f"assessment.answer.{section}.{number}"
+
+# The follow-up page
+FOLLOW_UP_STATUS = "follow_up.status"   # in the URL: the statuses shown
+FOLLOW_UP_SOURCE = "follow_up.source"   # in the URL: the kinds of item shown
+FOLLOW_UP_EDITS = "follow_up.edits"     # how many savings this session made: a new editor after each
+FOLLOW_UP_SAVE = "follow_up.save"
+FOLLOW_UP_SAVED = "follow_up.saved"     # what the last saving or file did, shown once
+FOLLOW_UP_FILE = "follow_up.file"
+FOLLOW_UP_IMPORT = "follow_up.import"
+FOLLOW_UP_DOWNLOAD = "follow_up.download"
+
+
+def follow_up_editor(edits: int) -> str:
+    return f"follow_up.editor.{edits}"
+
+# The Imports page's customer tiers
+TIERS_FORM = "tiers.form"
+TIERS_WORDS = "tiers.words"
+TIERS_SAVE = "tiers.save"
+TIERS_SAVED = "tiers.saved"  # the rows a change moved, shown once after the rerun
+
+
+def tiers_rule(name: str) -> str:
+    return f"tiers.rule.{name}"

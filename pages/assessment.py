@@ -9,12 +9,15 @@ import streamlit as st
 from analytics.assessment import assessment_view
 from analytics.csi import csi_score
 from analytics.nps import nps_score
+from loaders.access import AccessError
 from pages import _keys as keys
+from pages._access import access_panel, current_access
 from pages._common import call, cursor, language, load_all, require_router, show_chart, t
 from pages._filters import selection
 from presentation import charts, findings
 from presentation.formats import fmt_date, fmt_share, fmt_signed
-from store.assessment import HIGHEST, LOWEST, SECTIONS, save_assessment
+from presentation.follow_up import run_save_assessment
+from store.assessment import HIGHEST, LOWEST, SECTIONS
 from store.errors import FeedbackError
 
 SCORES = tuple(range(LOWEST, HIGHEST + 1))
@@ -39,13 +42,20 @@ for section, count in SECTIONS:
             answers.append(st.radio(t(f"assessment.statement.{section}.{number}"), SCORES, index=2,
                                     horizontal=True, key=keys.assessment_answer(section, number)))
 
+# saving is for analysts, as uploads are; anyone may score and compare
+access = current_access()
 if not team.strip():
     st.info(t("assessment.need_team"))
+elif not access.analyst:
+    st.info(t("assessment.viewer"), icon=":material/visibility:")
+    access_panel(access, viewer_key="access.viewer_edits")
 elif st.button(t("assessment.save"), type="primary", key="assessment.save_button"):
     cur = cursor()
     try:
-        st.session_state[keys.ASSESSMENT_SAVED] = save_assessment(cur, team, assessed_on, answers)
+        st.session_state[keys.ASSESSMENT_SAVED] = run_save_assessment(cur, current_access(), team, assessed_on, answers)
         st.success(t("assessment.saved", team=team.strip(), date=fmt_date(assessed_on, lang)))
+    except AccessError:
+        st.error(t("access.denied_edit"), icon=":material/block:")
     except FeedbackError as e:
         st.error(str(e))
     finally:

@@ -19,7 +19,7 @@ from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import (
-    cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, t
+    cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, show_table, t
 )
 from pages._uploads import permit_uploads
 from presentation.problems import duplicates_refusal, duplicates_skipped
@@ -28,9 +28,11 @@ from presentation.upload import (
     check_upload, dates_refused, error_text, imported_as, notices,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
-    item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label
+    item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, TIER_CHOICES,
+    run_tier_change, tier_overview, word_changes
 )
 from store.errors import FeedbackError, StoreBusy
+from store.tiers import TierError, TierRules
 
 require_router()
 
@@ -487,6 +489,77 @@ def skipped_rows(batches: pd.DataFrame) -> None:
                          key=keys.UPLOAD_SKIPPED_DOWNLOAD)
 
 
+# --- customer tiers --------------------------------------------------------------------------
+
+RULE_FIELDS = ("key_value", "key_products", "core_value", "core_products")
+
+
+def tiers_section(access: Access) -> None:
+    st.header(t("tiers.title"), divider="gray")
+    st.caption(t("tiers.help"))
+    cur = cursor()
+    try:
+        overview = tier_overview(cur, language())
+    finally:
+        cur.close()
+    moved = st.session_state.pop(keys.TIERS_SAVED, None)
+    if moved is not None:
+        st.success(t("tiers.saved", rows=f"{moved:,}"), icon=":material/check_circle:")
+    show_table(overview.counts, {"source": "tiers.source", **{tier: f"tier.{tier}" for tier in TIER_CHOICES}},
+               formats={tier: "%d" for tier in TIER_CHOICES})
+    editable = access.analyst and not presenting()
+    if not editable:
+        rule_inputs(overview.rules, disabled=True)
+        word_table(overview.words, disabled=True)
+        return
+    with st.form(keys.TIERS_FORM, border=False):
+        chosen = rule_inputs(overview.rules, disabled=False)
+        edited = word_table(overview.words, disabled=False)
+        if not st.form_submit_button(t("tiers.save"), type="primary", icon=":material/save:", key=keys.TIERS_SAVE):
+            return
+    cur = cursor()
+    try:
+        # the role is decided again on this run, as for an import
+        changed = run_tier_change(cur, current_access(), TierRules(**chosen),
+                                  word_changes(overview.words, edited) if edited is not None else None)
+    except AccessError:
+        st.error(t("access.denied"), icon=":material/block:")
+        return
+    except TierError as e:
+        st.error(plain(str(e)), icon=":material/error:")
+        return
+    except FeedbackError as e:
+        st.error(t("upload.failed"), icon=":material/error:")
+        st.code(str(e), language=None, wrap_lines=True)
+        return
+    finally:
+        cur.close()
+    st.session_state[keys.TIERS_SAVED] = sum(changed.values())
+    st.rerun()
+
+
+def rule_inputs(rules: TierRules, disabled: bool) -> dict[str, float | None]:
+    st.caption(t("tiers.rules_help"))
+    columns = st.columns(len(RULE_FIELDS))
+    return {name: column.number_input(t(f"tiers.{name}"), min_value=0.0, value=getattr(rules, name),
+                                      step=1.0, format="%g", placeholder=t("tiers.unused"),
+                                      key=keys.tiers_rule(name), disabled=disabled)
+            for column, name in zip(columns, RULE_FIELDS)}
+
+
+def word_table(words: pd.DataFrame, disabled: bool) -> pd.DataFrame | None:
+    if words.empty:
+        st.caption(t("tiers.no_words"))
+        return None
+    st.caption(t("tiers.words_help"))
+    return st.data_editor(
+        words, key=keys.TIERS_WORDS, hide_index=True, width="stretch", disabled=True if disabled else ["word", "rows"],
+        column_config={"word": st.column_config.TextColumn(t("tiers.word")),
+                       "tier": st.column_config.SelectboxColumn(t("tiers.tier"), options=list(TIER_CHOICES),
+                                                                required=True, format_func=lambda v: t(f"tier.{v}")),
+                       "rows": st.column_config.NumberColumn(t("tiers.rows"), format="%d")})
+
+
 # --- rows and templates ----------------------------------------------------------------------
 
 def counts_section(counts: dict[str, int]) -> None:
@@ -528,4 +601,5 @@ elif access.analyst:
     upload_section(access, batches)
 history_section(access, batches)
 counts_section(counts)
+tiers_section(access)
 templates_section()

@@ -1148,3 +1148,29 @@ def assessment_radar(sections: pd.DataFrame, *, title: str, now_label: str, last
         bgcolor="white"), margin=dict(l=132, r=132, b=60),
         legend=dict(orientation="v", x=0, xanchor="left", y=1, yanchor="top"))
     return fig
+
+
+FOLLOW_UP_COLORS = {"open": COLORS["bad"], "contacted": COLORS["comparison"], "resolved": COLORS["good"],
+                    "unreachable": COLORS["passive"]}
+
+
+def follow_up_status(counts: pd.DataFrame, *, title: str, language: str, height: int = 300) -> go.Figure:
+    """analytics.follow_up.status_counts: one bar per reason for following up, split by status
+    (open red, contacted light blue, resolved green, could not reach grey)."""
+    if counts.empty or not int(counts["items"].sum()):
+        return None
+    fig = _figure(title, translate("chart.follow_up_note", language), height)
+    reasons = list(dict.fromkeys(counts["source"]))
+    labels = [translate(f"follow_up.source.{r}", language) for r in reasons]
+    for status, color in FOLLOW_UP_COLORS.items():
+        part = counts[counts["status"] == status].set_index("source").reindex(reasons)
+        fig.add_trace(go.Bar(
+            y=labels, x=part["items"].astype(int).tolist(), orientation="h", marker_color=color,
+            name=translate(f"follow_up.status.{status}", language),
+            hovertemplate="%{y}: %{x}<extra>" + translate(f"follow_up.status.{status}", language) + "</extra>"))
+    fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
+    top = int(counts.groupby("source")["items"].sum().max())
+    # counts are whole: a short bar gets a tick per item, never 0.2
+    fig.update_xaxes(title_text=translate("axis.follow_up_items", language), dtick=1 if top <= 5 else None)
+    fig.update_yaxes(autorange="reversed", type="category")
+    return fig

@@ -107,10 +107,11 @@ def story(review: MonthReview, language: str) -> Story:
 def scope(review: MonthReview, language: str) -> str:
     """What the numbers cover: 'Region: South · Channel: Branch, Phone', or all of it."""
     current = review.current
+    tiers = tuple(translate(f"tier.{tier}", language) for tier in current.tiers)
     parts = [translate(f"filters.{name}", language) + ": " + translate("fmt.list_sep", language).join(values)
              for name, values in (("regions", current.regions), ("branches", current.branches),
                                   ("channels", current.channels), ("segments", current.segments),
-                                  ("products", current.products)) if values]
+                                  ("products", current.products), ("tiers", tiers)) if values]
     return " · ".join(parts) if parts else translate("review.scope_all", language)
 
 

@@ -35,6 +35,8 @@ from loaders.validate import StageReport, missing_required, staged_problem_list
 from presentation.i18n import translate
 from presentation.problems import fix_text, load_error_text, notice_text, problem_text
 from store.errors import FeedbackError
+from store.tiers import TierRules, save_rules, save_words, stored_words, tier_counts, tier_rules
+from text.tiers import TIERS
 
 UPLOAD_TYPES = ("xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv")
 TARGET_RATING = "rating"
@@ -97,10 +99,10 @@ class Access:
         return self.who or ("analyst" if self.mode == "passphrase" else "upload page")
 
 
-def require_analyst(access: Access) -> None:
+def require_analyst(access: Access, what: str = "import or undo") -> None:
     """Refuse any change of data by a viewer, whatever the browser sent."""
     if not access.analyst:
-        raise AccessError("only an analyst may import or undo; sign in as one first")
+        raise AccessError(f"only an analyst may {what}; sign in as one first")
 
 
 def email_allowed(email: str | None, allowed: list[str] | tuple[str, ...]) -> bool:
@@ -455,6 +457,56 @@ def run_undo(con, access: Access, batch_id: str) -> tuple:
     """Remove exactly one batch, for an analyst only."""
     require_analyst(access)
     return undo(con, batch_id)
+
+
+def run_tier_change(con, access: Access, rules: TierRules | None = None,
+                    words: dict[str, str] | None = None) -> dict[str, int]:
+    """Set the tier rules and/or the analyst's tier words, and every row's tier with them, for an
+    analyst only (the same rule as importing); the rows whose tier changed, per table."""
+    require_analyst(access)
+    changed: dict[str, int] = {}
+    if rules is not None:
+        changed = save_rules(con, rules, who=access.imported_by)
+    if words:
+        for table, rows in save_words(con, words, who=access.imported_by).items():
+            changed[table] = changed.get(table, 0) + rows
+    return changed
+
+
+# --- customer tiers on the Imports page ----------------------------------------------------------
+
+NO_TIER = "none"
+TIER_CHOICES = (*TIERS, NO_TIER)
+
+
+@dataclass(frozen=True)
+class TierOverview:
+    """The tier rules in force, each stored tier word with its tier (NO_TIER: names none) and rows,
+    and the rows per source and tier (one column per tier and one for rows without)."""
+
+    rules: TierRules
+    words: pd.DataFrame     # word, tier, rows
+    counts: pd.DataFrame    # source, key, core, general, none
+
+
+def tier_overview(con, language: str) -> TierOverview:
+    """What the Imports page shows of the tiers; the sources named in `language`."""
+    words = stored_words(con)
+    words["tier"] = words["tier"].fillna(NO_TIER)
+    counts = tier_counts(con)
+    counts["tier"] = counts["tier"].fillna(NO_TIER)
+    table = (counts.pivot_table(index="source", columns="tier", values="rows", aggfunc="sum", fill_value=0)
+             .reindex(columns=list(TIER_CHOICES), fill_value=0).reset_index())
+    table.columns.name = None
+    table["source"] = [translate(f"table.{source}", language) for source in table["source"]]
+    return TierOverview(tier_rules(con), words, table)
+
+
+def word_changes(shown: pd.DataFrame, edited: pd.DataFrame) -> dict[str, str]:
+    """The words whose tier the analyst changed in the table, with the new tier (or NO_TIER)."""
+    before = dict(zip(shown["word"], shown["tier"]))
+    return {word: tier for word, tier in zip(edited["word"], edited["tier"])
+            if tier in TIER_CHOICES and before.get(word) != tier}
 
 
 def open_decisions(con, prepared: PreparedFile) -> tuple[Decision, ...]:

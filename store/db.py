@@ -341,8 +341,25 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
+_ADD_COLUMN = re.compile(r"^ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS ", re.IGNORECASE)
+
+
+def _add_schema_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """The columns schema.sql adds to tables the store already has, before any step runs: DuckDB
+    refuses to commit a transaction that alters a table after changing its rows, and the steps
+    change rows (step 1 survey_response's, steps 3 and 6 complaint's) that a later step's columns
+    (the tiers of step 10) belong to."""
+    for statement in _statements(SCHEMA_SQL):
+        match = _ADD_COLUMN.match(statement)
+        if match and _has_table(con, match.group(1)):
+            con.execute(statement)
+
+
 def _sum_unsummed_batches(con: duckdb.DuckDBPyConnection) -> None:
     """Batches imported before a sums table existed get their rows in it."""
+    # the sums are keyed by schema.sql's filter columns as they are now (the tier since step 10), which
+    # a store that took step 2 long ago may lack
+    _create_tables(con)
     for name, source in SUMS_TABLES.items():
         batches = [row[0] for row in con.execute(
             f"SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM {source}"
@@ -366,6 +383,9 @@ UPGRADES = (
     (6, "complaints get their handling steps", lambda con: _step_old_complaints(con)),
     (7, "the self-assessment, learned-sentiment and theme tables", _create_tables),
     (8, "the imported rows' fingerprints, to find rows already in the store", lambda con: _fingerprint_old_batches(con)),
+    (9, "the follow-up list", _create_tables),
+    (10, "customer tiers: the rows' tier columns, the tallies' tier key, the analyst's rules and words",
+     _create_tables),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -375,11 +395,11 @@ UPGRADE_ATTEMPTS = 5
 # order, with the types validation gives them (a score is a DOUBLE there, a complaint's cause only
 # when the file gave it). tests/test_duplicates.py checks that these equal the import's own.
 FINGERPRINTED_ROWS = {
-    "nps_response": ("branch, channel, comment, customer_id, product, region, responded_at, score::DOUBLE,"
-                     " segment, touchpoint", "NULL::VARCHAR"),
-    "complaint": ("branch, CASE WHEN cause_source = 'given' THEN cause END, channel, complaint_ref, customer_id,"
-                  " description, escalated, product, received_at, region, resolved_at, satisfaction_after,"
-                  " segment, severity, status, sub_cause", "complaint_ref"),
+    "nps_response": ("annual_value, branch, channel, comment, customer_id, product, products_held, region,"
+                     " responded_at, score::DOUBLE, segment, tier_label, touchpoint", "NULL::VARCHAR"),
+    "complaint": ("annual_value, branch, CASE WHEN cause_source = 'given' THEN cause END, channel, complaint_ref,"
+                  " customer_id, description, escalated, product, products_held, received_at, region, resolved_at,"
+                  " satisfaction_after, segment, severity, status, sub_cause, tier_label", "complaint_ref"),
 }
 # A survey response's id with its time (loaders/duplicates.py NATURAL_ID); its ratings' fingerprint
 # needs the file's columns, so older survey batches are known by their ids only.
@@ -418,6 +438,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute("CREATE TABLE IF NOT EXISTS store_version"
                             " (version INTEGER NOT NULL, upgraded_at TIMESTAMP NOT NULL)")
                 done = con.execute("SELECT coalesce(max(version), 0) FROM store_version").fetchone()[0]
+                _add_schema_columns(con)
                 for number, _what, step in UPGRADES:
                     if number > done:
                         step(con)
@@ -739,9 +760,10 @@ def _statements(sql: str) -> list[str]:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an import or an undo lands; pages key their caches on it."""
+    """Changes whenever an import or an undo lands, or a follow-up is saved (its table is insert-only,
+    so its rows count its savings); pages key their caches on it."""
     row = con.execute(
-        "SELECT count(*), max(imported_at), max(undone_at) FROM import_batch"
+        "SELECT count(*), max(imported_at), max(undone_at), (SELECT count(*) FROM follow_up) FROM import_batch"
     ).fetchone()
     return "|".join(str(v) for v in row)
 

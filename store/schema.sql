@@ -324,4 +324,76 @@ CREATE TABLE IF NOT EXISTS row_fingerprint (
     batch_id        UUID NOT NULL,         -- its kind is the batch's
     fingerprint     UBIGINT,
     natural_id      VARCHAR
+-- Closing the loop (issue 23): the follow-up of detractors, low-satisfaction respondents and open
+-- complaints. Insert-only, one row per saving of an item, its newest revision the item's state
+-- (store/follow_up.py). No batch_id: an item names its source row by a natural id (item_key, made
+-- of the customer or respondent id or the complaint reference and the row's time), so the records
+-- outlive an undo and find their row again when the same data is imported anew. The source row's
+-- time, place and score are kept with each revision, so an item whose row is gone is still shown.
+CREATE TABLE IF NOT EXISTS follow_up (
+    item_key        VARCHAR NOT NULL,      -- e.g. nps:C00123@2026-10-03 09:12:00
+    revision        INTEGER NOT NULL,      -- 1, 2, ... per item
+    source          VARCHAR NOT NULL,      -- nps | survey | complaint
+    customer_id     VARCHAR,
+    responded_at    TIMESTAMP NOT NULL,    -- the response's time, or the complaint's receipt
+    region          VARCHAR,
+    branch          VARCHAR,
+    channel         VARCHAR,
+    segment         VARCHAR,
+    product         VARCHAR,
+    score           DOUBLE,                -- the NPS score, or satisfaction on its own scale
+    owner           VARCHAR,
+    due_on          DATE,
+    status          VARCHAR NOT NULL,      -- open | contacted | resolved | unreachable
+    outcome         VARCHAR,
+    contacted_at    TIMESTAMP,             -- first reached (contacted or resolved)
+    saved_at        TIMESTAMP NOT NULL,
+    saved_by        VARCHAR
+);
+
+-- Customer tiers (issue 23): key, core or general (text/tiers.py TIERS) on every survey response, NPS
+-- response and complaint. tier_label is the file's own word for it (VIP, 重点客户), annual_value and
+-- products_held the value columns; tier is the tier they give: the label's (text/tiers.py, with the
+-- analyst's corrections in tier_word), else the analyst's rules on the values (tier_rule), else NULL.
+-- store/tiers.py computes it at import and again, for every row, when the rules or words change.
+-- A store from before tiers gets the columns (all NULL) in upgrade step 10.
+ALTER TABLE survey_response ADD COLUMN IF NOT EXISTS tier_label VARCHAR;
+ALTER TABLE survey_response ADD COLUMN IF NOT EXISTS annual_value DOUBLE;
+ALTER TABLE survey_response ADD COLUMN IF NOT EXISTS products_held DOUBLE;
+ALTER TABLE survey_response ADD COLUMN IF NOT EXISTS tier VARCHAR;
+ALTER TABLE nps_response ADD COLUMN IF NOT EXISTS tier_label VARCHAR;
+ALTER TABLE nps_response ADD COLUMN IF NOT EXISTS annual_value DOUBLE;
+ALTER TABLE nps_response ADD COLUMN IF NOT EXISTS products_held DOUBLE;
+ALTER TABLE nps_response ADD COLUMN IF NOT EXISTS tier VARCHAR;
+ALTER TABLE complaint ADD COLUMN IF NOT EXISTS tier_label VARCHAR;
+ALTER TABLE complaint ADD COLUMN IF NOT EXISTS annual_value DOUBLE;
+ALTER TABLE complaint ADD COLUMN IF NOT EXISTS products_held DOUBLE;
+ALTER TABLE complaint ADD COLUMN IF NOT EXISTS tier VARCHAR;
+-- the tier is a key of the monthly tallies like branch and segment, so a tier filter on whole months
+-- still reads the tallies (store/sums.py TABLES)
+ALTER TABLE survey_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
+ALTER TABLE nps_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
+ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
+-- a follow-up record keeps its item's tier with the rest of its row's values (store/follow_up.py)
+ALTER TABLE follow_up ADD COLUMN IF NOT EXISTS tier VARCHAR;
+
+-- The analyst's tier rules, insert-only (the newest row wins; a row of NULLs clears them): key when
+-- the annual value reaches key_value or the products held reach key_products, else core when they
+-- reach core_value or core_products, else general; a threshold left NULL is not used.
+CREATE TABLE IF NOT EXISTS tier_rule (
+    key_value       DOUBLE,
+    key_products    DOUBLE,
+    core_value      DOUBLE,
+    core_products   DOUBLE,
+    saved_at        TIMESTAMP NOT NULL,
+    saved_by        VARCHAR
+);
+
+-- The analyst's corrections of tier words, insert-only (the newest row of a word wins): `word` as
+-- text/tiers.py normalise_tier_word gives it, `tier` key | core | general, or '' for "names no tier".
+CREATE TABLE IF NOT EXISTS tier_word (
+    word            VARCHAR NOT NULL,
+    tier            VARCHAR NOT NULL,
+    saved_at        TIMESTAMP NOT NULL,
+    saved_by        VARCHAR
 );

@@ -15,7 +15,7 @@ class TableColumns:
 
 
 _COMMON = {"regions": "region", "branches": "branch", "channels": "channel",
-           "segments": "segment", "products": "product"}
+           "segments": "segment", "products": "product", "tiers": "tier"}
 
 TABLES: dict[str, TableColumns] = {
     "survey_response": TableColumns("responded_at", dict(_COMMON)),

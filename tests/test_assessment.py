@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.assessment import assessment_view, last_assessment, section_percentages, teams, total_percentage
+from loaders.access import set_passphrase
 from pages import _keys as keys
 from store.assessment import SECTIONS, STATEMENTS, AssessmentError, save_assessment, statement_keys
 from store.db import connect
@@ -128,3 +129,17 @@ def test_the_page_scores_saves_and_compares(tmp_path, monkeypatch, lang):
     total = at.metric[0]
     assert total.value == "69%" and total.delta == "+9"   # 138/200 = 69%, 120/200 = 60%
     assert at.metric[2].value == "+40.0"                   # the customers' NPS of the same month
+
+
+def test_a_viewer_scores_but_cannot_save(tmp_path, monkeypatch):
+    """Saving is for analysts, as uploads are: with a passphrase set, a viewer gets no save button."""
+    store = customer_store(tmp_path / "s.duckdb")
+    con = connect(store)
+    set_passphrase(con, "correct horse battery")
+    con.close()
+    at = run_page(store, monkeypatch, "Branch North")
+    assert [b.key for b in at.button if b.key == "assessment.save_button"] == []
+    assert "Saving an assessment is for analysts; you can score and compare without saving." in [i.value for i in at.info]
+    assert [e.label for e in at.expander if e.label == "Analyst sign-in"] == ["Analyst sign-in"]
+    radar = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert [trace["r"][:-1] for trace in radar] == [[60] * 7]

@@ -74,7 +74,7 @@ def test_every_page_and_variant_is_timed_for_us_and_the_peer(report):
     assert set(ours) == {p.url_path for p in PAGES} | {SIDEBAR}
     assert report["ratios"]["pages_not_timed"] == []
     for page, variants in ours.items():
-        assert set(variants) == {"month", "month_branch", "all_time"}
+        assert set(variants) == {"month", "month_branch", "all_time", "month_tier"}
         for timing in variants.values():
             assert is_number(timing["p50_ms"]) and is_number(timing["p95_ms"])
             assert timing["calls"], page  # every page asks the analytics for something

@@ -102,19 +102,19 @@ def test_dates_cover_the_months_ending_with_end_month():
 # --- layouts ------------------------------------------------------------------------------------
 def test_survey_headers(demo):
     expected = (["Response ID", "Customer ID", "Date", "Region", "Branch", "Channel", "Product", "Segment",
-                 "Overall satisfaction", "Likelihood to recommend"]
+                 "Tier", "Overall satisfaction", "Likelihood to recommend"]
                 + ATTRIBUTES + ["I_" + a for a in ATTRIBUTES]
                 + ["E_" + s for s in SERVQUAL] + ["P_" + s for s in SERVQUAL] + ["Comment"])
     assert list(demo.survey_responses.columns) == expected
     assert list(demo.survey_questions.columns) == ["Code", "Question", "Dimension", "Kind", "Scale min",
                                                    "Scale max", "N/A code"]
-    assert list(demo.survey_questions["Code"]) == expected[10:-1]
+    assert list(demo.survey_questions["Code"]) == expected[11:-1]
 
 
 @pytest.mark.parametrize("frame, headers", [
-    ("nps", ["客户编号", "日期", "推荐得分", "触点", "区域", "网点", "渠道", "客户类型", "产品", "评论"]),
+    ("nps", ["客户编号", "日期", "推荐得分", "触点", "区域", "网点", "渠道", "客户类型", "客户等级", "产品", "评论"]),
     ("complaints", ["Complaint ID", "Customer ID", "Received", "Channel", "Region", "Branch", "Product",
-                    "Segment", "Cause", "Sub-cause", "Severity", "Status", "Resolved", "Escalated",
+                    "Segment", "Customer level", "Cause", "Sub-cause", "Severity", "Status", "Resolved", "Escalated",
                     "Satisfaction after resolution", "Description"]),
     ("management", ["Manager", "Date", "Item code", "Item", "Dimension", "Expected score", "Scale min",
                     "Scale max"]),
@@ -452,3 +452,22 @@ def test_two_hundred_thousand_responses():
     comments = data.survey_responses["Comment"].dropna()
     chinese = comments.str.contains(CJK)
     assert comments[chinese].nunique() > 35_000 and comments[~chinese].nunique() > 35_000
+
+
+def test_a_customer_has_one_tier_in_every_file(demo):
+    """The demo names tiers in each file's own words (Key / 重点客户 / VIP ...), and one customer's tier
+    is the same in all three files, so the tier filter selects the same customers everywhere."""
+    survey, nps, complaints = demo.survey_responses, demo.nps, demo.complaints
+    as_tier = {"Key": "key", "Core": "core", "General": "general", "重点客户": "key", "核心客户": "core",
+               "一般客户": "general", "VIP": "key", "Gold": "core", "Standard": "general"}
+    tiers = pd.concat([
+        pd.DataFrame({"customer": survey["Customer ID"], "tier": survey["Tier"].map(as_tier)}),
+        pd.DataFrame({"customer": nps["客户编号"], "tier": nps["客户等级"].map(as_tier)}),
+        pd.DataFrame({"customer": complaints["Customer ID"], "tier": complaints["Customer level"].map(as_tier)}),
+    ])
+    assert tiers["tier"].notna().all()
+    assert (tiers.groupby("customer")["tier"].nunique() == 1).all()
+    shares = tiers.drop_duplicates("customer")["tier"].value_counts(normalize=True)
+    # TIER_SHARES weighted by SEGMENT_SHARES: key 0.7*0.05 + 0.18*0.40 + 0.12*0.15 = 0.125
+    assert shares["key"] == pytest.approx(0.125, abs=0.02)
+    assert shares["general"] > shares["core"] > shares["key"]

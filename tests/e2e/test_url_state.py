@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from presentation.i18n import translate
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -68,5 +68,33 @@ def test_the_iceberg_share_is_in_the_link(app_url, browser, page):
         again = reopened.locator('[data-testid="stSlider"]').filter(has_text=label).get_by_role("slider")
         assert again.get_attribute("aria-valuetext") == moved
         assert main_text(reopened) == main_text(page)
+    finally:
+        fresh.close()
+
+
+def test_the_customer_tier_is_in_the_link(app_url, browser, page):
+    """The sidebar's tier filter, picked by its name in the reader's language, goes into the link; a
+    fresh browser opened on that link shows the same numbers for the same tier."""
+    page.goto(f"{app_url}/?lang=zh&month=2026-09")
+    wait_for_app(page)
+    before = main_text(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text=translate("filters.tiers", "zh")).click()
+    page.get_by_role("option", name=translate("tier.key", "zh"), exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    assert "tier=key" in page.url, page.url
+    shown = main_text(page)
+    assert shown != before  # key customers' numbers are not everyone's
+    screenshot(page, "tiers-overview-key-zh")
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    try:
+        reopened = fresh.new_page()
+        reopened.goto(page.url)
+        wait_for_app(reopened)
+        chosen = reopened.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+            has_text=translate("filters.tiers", "zh"))
+        assert translate("tier.key", "zh") in chosen.inner_text()
+        assert main_text(reopened) == shown
     finally:
         fresh.close()

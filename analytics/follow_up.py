@@ -1,0 +1,220 @@
+"""Closing the loop: the follow-up list of a period, and what following up achieved (issue 23).
+
+The list holds every item (store/follow_up.py) whose row falls in the period and the filters, with
+its record (owner, due date, status, outcome) where an analyst has made one, and every record of
+the period whose row is gone (its batch undone: `source_gone`), shown from the values kept with it.
+
+What following up achieved, of the period's items:
+- **contacted within 48 h**: of the detractors whose 48 hours had passed by `as_of`, the share
+  first reached (contacted or resolved) no later than 48 h after they answered, with Wilson's
+  interval (analytics.stats.wilson_interval);
+- **next score rose**: of the detractors and low-satisfaction respondents who were reached, those
+  whose next answer of the same kind (the next NPS score; the next overall satisfaction, as a share
+  of its scale), by the same customer id, is higher; beside them the same count for those not
+  reached, as a yardstick, not a test (customers who answer again are not a random sample).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pandas as pd
+
+from analytics.filters import Filters, where_sql
+from analytics.stats import MIN_N, Interval, too_few, wilson_interval
+from store.follow_up import (
+    CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_KEY, SATISFACTION_SHARE,
+    SOURCES, STATUSES, SURVEY_KEY, items_sql, source_keys_sql
+)
+from store.query import fetch_all, fetch_one, fetch_record
+
+CONTACT_HOURS = 48
+# whose detractors the list puts first
+KEY_TIER = "key"
+
+# Items and records side by side, one row per id, each side filtered to the selection before they
+# meet (so a month reads that month's rows). The records' columns are named as survey_response's,
+# so the shared filter SQL (analytics.filters.where_sql) applies to them as to that table.
+LIST_SQL = """
+SELECT coalesce(i.item_key, c.item_key) AS item_key,
+       coalesce(i.source, c.source) AS source,
+       coalesce(i.customer_id, c.customer_id) AS customer_id,
+       coalesce(i.responded_at, c.responded_at) AS responded_at,
+       coalesce(i.region, c.region) AS region,
+       coalesce(i.branch, c.branch) AS branch,
+       coalesce(i.channel, c.channel) AS channel,
+       coalesce(i.segment, c.segment) AS segment,
+       coalesce(i.product, c.product) AS product,
+       coalesce(i.tier, c.tier) AS tier,
+       coalesce(i.score, c.score) AS score,
+       i.detail AS detail,
+       c.owner AS owner,
+       coalesce(c.due_on, CAST(coalesce(i.responded_at, c.responded_at) AS DATE) + {due_days}) AS due_on,
+       coalesce(c.status, 'open') AS status,
+       c.outcome AS outcome,
+       c.contacted_at AS contacted_at,
+       c.saved_at AS saved_at,
+       c.saved_by AS saved_by,
+       i.item_key IS NULL AND c.item_key NOT IN (SELECT item_key FROM ({source_keys})) AS source_gone
+FROM ({items}) i
+FULL OUTER JOIN (SELECT * FROM ({current}) c WHERE {records_where}) c ON c.item_key = i.item_key
+"""
+
+LIST_COLUMNS = ["item_key", "source", "customer_id", "tier", "responded_at", "region", "branch", "score", "detail", "owner",
+                "due_on", "status", "outcome", "contacted_at", "overdue", "days_overdue", "source_gone", "saved_at",
+                "saved_by"]
+
+# Rows that would be items but carry no id to follow up by.
+WITHOUT_ID_SQL = f"""
+SELECT count(*) FROM (
+    SELECT responded_at, region, branch, channel, segment, product, tier FROM nps_response
+    WHERE customer_id IS NULL AND score <= {DETRACTOR_MAX}
+    UNION ALL
+    SELECT responded_at, region, branch, channel, segment, product, tier FROM survey_response
+    WHERE coalesce(respondent_id, customer_id) IS NULL AND {SATISFACTION_SHARE} <= {LOW_SATISFACTION_SHARE}
+    UNION ALL
+    SELECT received_at, region, branch, channel, segment, product, tier FROM complaint
+    WHERE resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NULL
+) u WHERE {{where}}
+"""
+
+# Each NPS answer and each satisfaction (as a share of its scale) with the same customer's next one.
+NEXT_SCORES_SQL = f"""
+SELECT {NPS_KEY} AS item_key, score::DOUBLE AS this_score,
+       lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at) AS next_score
+FROM nps_response WHERE customer_id IS NOT NULL
+UNION ALL
+SELECT {SURVEY_KEY}, {SATISFACTION_SHARE},
+       lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at)
+FROM survey_response WHERE customer_id IS NOT NULL AND overall_satisfaction IS NOT NULL
+  AND overall_scale_max > overall_scale_min
+"""
+
+
+def current_hour() -> datetime:
+    """The moment the pages judge overdue items and the 48 hours at: the start of this hour, so their
+    figures stay cached within it."""
+    return datetime.now().replace(minute=0, second=0, microsecond=0)
+
+
+def status_counts(items: pd.DataFrame) -> pd.DataFrame:
+    """follow_up_list's items counted by source and status (every pair, zeros included), in the
+    order of store.follow_up SOURCES and STATUSES; `overdue` counts those past their due date."""
+    grid = pd.MultiIndex.from_product([SOURCES, STATUSES], names=["source", "status"])
+    grouped = items.groupby(["source", "status"]).agg(items=("item_key", "size"), overdue=("overdue", "sum"))
+    counts = grouped.reindex(grid, fill_value=0).reset_index()
+    counts[["items", "overdue"]] = counts[["items", "overdue"]].astype(int)
+    return counts
+
+
+def _filtered(filters: Filters) -> tuple[str, dict]:
+    """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters."""
+    params: dict = {}
+    where: dict[str, str] = {}
+    for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
+        where[table], own = where_sql(filters, table, prefix=prefix)
+        params.update(own)
+    records_where, own = where_sql(filters, "survey_response", "c", prefix="r")
+    params.update(own)
+    sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(where), items=items_sql(where),
+                          current=CURRENT_SQL, records_where=records_where)
+    return f"SELECT * FROM ({sql}) u WHERE TRUE", params
+
+
+def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
+                   sources: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The period's items (LIST_COLUMNS): key customers' detractors first (issue 23: the customers who
+    matter most, who said they would not recommend us), then overdue ones (most days overdue first),
+    then by due date; only those of `statuses` and `sources` when given. Overdue: due before
+    `as_of`'s day and neither resolved nor given up as unreachable."""
+    today = (as_of or datetime.now()).date()
+    sql, params = _filtered(filters)
+    for name, chosen in (("status", statuses), ("source", sources)):
+        if chosen:
+            sql += f" AND list_contains(${name}_chosen, {name})"
+            params[f"{name}_chosen"] = [str(v) for v in chosen]
+    frame = con.execute(sql + " ORDER BY due_on, responded_at, item_key", params).df()
+    if frame.empty:
+        return pd.DataFrame(columns=LIST_COLUMNS)
+    due = pd.to_datetime(frame["due_on"]).dt.date
+    frame["due_on"] = due
+    late = due.map(lambda d: (today - d).days if d is not None and d == d else 0)
+    frame["overdue"] = (late > 0) & ~frame["status"].isin(CLOSED)
+    frame["days_overdue"] = late.where(frame["overdue"], 0).astype(int)
+    frame["source_gone"] = frame["source_gone"].fillna(False).astype(bool)
+    for column in ("customer_id", "region", "branch", "detail", "owner", "outcome", "saved_by"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    key_detractor = (frame["source"] == "nps") & (frame["tier"] == KEY_TIER)
+    frame["tier"] = frame["tier"].astype(object).where(frame["tier"].notna(), None)
+    frame = (frame.assign(key_detractor=key_detractor)
+             .sort_values(["key_detractor", "overdue", "days_overdue"], ascending=[False, False, False], kind="stable"))
+    return frame[LIST_COLUMNS].reset_index(drop=True)
+
+
+def items_without_id(con, filters: Filters) -> int:
+    """The period's detractors, low-satisfaction respondents and open complaints with no id to follow up by."""
+    where, params = where_sql(filters, "survey_response", "u")
+    return int(fetch_one(con, WITHOUT_ID_SQL.format(where=where), params, what="the items without an id")[0])
+
+
+@dataclass(frozen=True)
+class Share:
+    """k of n, the share and its 95% Wilson interval (None without n), and whether n is too few."""
+
+    k: int
+    n: int
+    share: float | None
+    ci: Interval
+    too_few: bool
+
+
+def share_of(k: int, n: int, min_n: int = MIN_N) -> Share:
+    k, n = int(k or 0), int(n or 0)
+    return Share(k, n, k / n if n else None, wilson_interval(k, n), too_few(n, min_n))
+
+
+@dataclass(frozen=True)
+class FollowUpOutcome:
+    """What following up the period's items achieved (the module's docstring defines each)."""
+
+    items: int
+    open: int
+    overdue: int
+    source_gone: int
+    contacted_48h: Share        # of detractors whose 48 h had passed
+    recovered: Share            # reached customers whose next score rose, of those who answered again
+    not_reached_rose: Share     # the same of those not reached
+    as_of: datetime
+
+
+def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_n: int = MIN_N) -> FollowUpOutcome:
+    """The period's counts, the share of detractors contacted within 48 h and the next scores."""
+    as_of = as_of or datetime.now().replace(microsecond=0)
+    sql, params = _filtered(filters)
+    counts = fetch_record(con, f"""
+        SELECT count(*) AS items,
+               count(*) FILTER (WHERE NOT list_contains($closed, status)) AS open,
+               count(*) FILTER (WHERE NOT list_contains($closed, status) AND due_on < $today) AS overdue,
+               count(*) FILTER (WHERE source_gone) AS source_gone,
+               count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start) AS due_48h,
+               count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start
+                                     AND contacted_at <= responded_at + INTERVAL {CONTACT_HOURS} HOUR) AS within_48h
+        FROM ({sql})""", {**params, "today": as_of.date(), "closed": list(CLOSED), "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
+        what="the follow-up counts")
+    rows = fetch_all(con, f"""
+        SELECT l.contacted_at IS NOT NULL AS reached, count(*), count(*) FILTER (WHERE n.next_score > n.this_score)
+        FROM ({sql}) l JOIN ({NEXT_SCORES_SQL}) n ON n.item_key = l.item_key
+        WHERE l.source IN ('nps', 'survey') AND n.next_score IS NOT NULL
+        GROUP BY ALL""", params, what="the follow-up's next scores")
+    by_group = {bool(row[0]): (row[2], row[1]) for row in rows}
+    return FollowUpOutcome(
+        items=int(counts.get("items") or 0), open=int(counts.get("open") or 0),
+        overdue=int(counts.get("overdue") or 0), source_gone=int(counts.get("source_gone") or 0),
+        contacted_48h=share_of(counts.get("within_48h"), counts.get("due_48h"), min_n),
+        recovered=share_of(*by_group.get(True, (0, 0)), min_n),
+        not_reached_rose=share_of(*by_group.get(False, (0, 0)), min_n),
+        as_of=as_of)
+
+
+__all__ = ["current_hour", "status_counts", "CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
+           "items_without_id", "share_of"]

@@ -1,0 +1,164 @@
+"""The follow-up list as the page shows it and as a spreadsheet, and the changes analysts make to it
+(the list's edits, an edited file brought back, a team's self-assessment), each refused for a viewer
+on the server, whatever the browser sent.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analytics.follow_up import FollowUpOutcome, Share
+from loaders.follow_up import FIELDS, ID_FIELD, FollowUpWords, import_follow_up_bytes
+from presentation.formats import fmt_count, fmt_share
+from presentation.i18n import LANGUAGES, translate
+from presentation.upload import Access, require_analyst
+from store.assessment import save_assessment
+from store.follow_up import KEEP, SOURCES, STATUSES, FollowUpChange, SavedChanges, save_follow_ups
+from text.tiers import TIERS
+
+# The list's columns as the page and the spreadsheet show them, in order (each headed by
+# follow_up.col.<column>); `late` is the overdue days in words.
+SHOWN_COLUMNS = ("source", "late", "customer_id", "tier", "responded_at", "branch", "score", "owner", "due_on", "status",
+                 "outcome", "contacted_at", "detail", "region", "item_key")
+EDITABLE = ("owner", "due_on", "status", "outcome", "contacted_at")
+# the spreadsheet: the id that names the item first, the lateness left out (it is the day's, not the item's)
+EXPORTED = ("item_key", *(c for c in SHOWN_COLUMNS if c not in ("item_key", "late")))
+
+
+def follow_up_words() -> FollowUpWords:
+    """The headers and status words of every language the dashboard writes the list in."""
+    headers = {name: tuple(translate(f"follow_up.col.{name}", lang) for lang in LANGUAGES)
+               for name in (ID_FIELD, *FIELDS)}
+    statuses = {translate(f"follow_up.status.{s}", lang): s for s in STATUSES for lang in LANGUAGES}
+    return FollowUpWords(headers, statuses)
+
+
+def status_label(status: str, language: str) -> str:
+    return translate(f"follow_up.status.{status}", language)
+
+
+def source_label(source: str, language: str) -> str:
+    return translate(f"follow_up.source.{source}", language) if source in SOURCES else str(source)
+
+
+def late_text(days: int, source_gone: bool, language: str) -> str:
+    parts = []
+    if days:
+        parts.append(translate("follow_up.late", language, days=int(days)))
+    if source_gone:
+        parts.append(translate("follow_up.gone", language))
+    return " · ".join(parts)
+
+
+def shown_list(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The list with its codes in words (why, lateness) and its dates as dates: SHOWN_COLUMNS, the
+    status still a code (the page's editor offers the codes by their words)."""
+    shown = frame.copy()
+    shown["source"] = shown["source"].map(lambda s: source_label(s, language))
+    shown["late"] = [late_text(d, g, language) for d, g in zip(shown["days_overdue"], shown["source_gone"])]
+    shown["responded_at"] = pd.to_datetime(shown["responded_at"])
+    shown["contacted_at"] = pd.to_datetime(shown["contacted_at"])
+    shown["due_on"] = pd.to_datetime(shown["due_on"]).dt.date
+    shown["detail"] = shown["detail"].fillna("")
+    shown["tier"] = shown["tier"].map(lambda tier: translate(f"tier.{tier}", language) if tier in TIERS else "")
+    return shown[list(SHOWN_COLUMNS)].reset_index(drop=True)
+
+
+OVERDUE_STYLE = "background-color: #fde2e1; color: #8a1c1c; font-weight: 600"
+
+
+def overdue_styles(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """A CSS style per cell of the list shown with `columns`: overdue items' lateness and reason
+    marked (the editor styles only the cells that cannot be edited)."""
+    marked = [OVERDUE_STYLE if overdue else "" for overdue in frame["overdue"]]
+    return pd.DataFrame({c: marked if c in ("late", "source") else [""] * len(frame) for c in columns})
+
+
+def readable_list(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """shown_list with the statuses in words, for a table nobody edits."""
+    shown = shown_list(frame, language)
+    shown["status"] = shown["status"].map(lambda s: status_label(s, language))
+    return shown
+
+
+def export_frame(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The list as the spreadsheet to download: headed and worded in `language`, the columns that
+    loaders.follow_up reads back under the same headers. The caller writes it with
+    presentation.export, so no cell runs as a formula."""
+    shown = readable_list(frame, language)
+    shown["due_on"] = shown["due_on"].map(lambda d: d.isoformat() if isinstance(d, date) else "")
+    for column in ("responded_at", "contacted_at"):
+        shown[column] = shown[column].map(lambda t: t.strftime("%Y-%m-%d %H:%M") if pd.notna(t) else "")
+    exported = shown[list(EXPORTED)]
+    exported.columns = [translate(f"follow_up.col.{c}", language) for c in EXPORTED]
+    return exported
+
+
+def _value(value):
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def list_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[FollowUpChange]:
+    """The changes the page's editor made: per row whose editable cells differ, those cells."""
+    changes = []
+    for (_, old), (_, new) in zip(before.iterrows(), after.iterrows()):
+        changed = {c: _value(new[c]) for c in EDITABLE if _value(old[c]) != _value(new[c])}
+        if changed:
+            changes.append(FollowUpChange(old["item_key"], **{c: changed.get(c, KEEP) for c in EDITABLE}))
+    return changes
+
+
+def run_save_list(con, access: Access, before: pd.DataFrame, after: pd.DataFrame) -> SavedChanges:
+    """Save the editor's changes, for an analyst only."""
+    require_analyst(access, "change the follow-up list")
+    return save_follow_ups(con, list_changes(before, after), access.imported_by)
+
+
+def run_import_list(con, access: Access, name: str, data: bytes) -> SavedChanges:
+    """Save an edited follow-up file's changes, for an analyst only."""
+    require_analyst(access, "change the follow-up list")
+    return import_follow_up_bytes(con, name, data, follow_up_words(), access.imported_by)
+
+
+def run_save_assessment(con, access: Access, team: str, assessed_on: date, answers) -> str:
+    """Save a team's self-assessment, for an analyst only (the rule of uploads)."""
+    require_analyst(access, "save a self-assessment")
+    return save_assessment(con, team, assessed_on, answers)
+
+
+def status_title(counts: pd.DataFrame, language: str) -> str:
+    """The chart's finding: how many of the items shown are overdue, and how many resolved."""
+    resolved = int(counts.loc[counts["status"] == "resolved", "items"].sum())
+    return translate("title.follow_up", language, overdue=int(counts["overdue"].sum()),
+                     items=int(counts["items"].sum()), resolved=resolved)
+
+
+def share_detail(share: Share, language: str) -> str:
+    """'12 of 40 · 95% interval 17.6% to 45.1%', or too few to judge below the minimum n."""
+    if share.too_few:
+        return translate("follow_up.share_too_few", language, k=fmt_count(share.k), n=fmt_count(share.n))
+    return translate("follow_up.share_detail", language, k=fmt_count(share.k), n=fmt_count(share.n),
+                     low=fmt_share(share.ci.low), high=fmt_share(share.ci.high))
+
+
+def outcome_tiles(outcome: FollowUpOutcome, language: str) -> list[tuple[str, str, str]]:
+    """(label, value, detail) of the outcome's tiles: the counts, then the two shares."""
+    return [
+        (translate("follow_up.metric.items", language), fmt_count(outcome.items), ""),
+        (translate("follow_up.metric.open", language), fmt_count(outcome.open), ""),
+        (translate("follow_up.metric.overdue", language), fmt_count(outcome.overdue), ""),
+        (translate("follow_up.metric.contacted_48h", language), fmt_share(outcome.contacted_48h.share, 0),
+         share_detail(outcome.contacted_48h, language)),
+        (translate("follow_up.metric.recovered", language), fmt_share(outcome.recovered.share, 0),
+         share_detail(outcome.recovered, language)),
+    ]
+
+
+__all__ = ["EDITABLE", "EXPORTED", "SHOWN_COLUMNS", "export_frame", "overdue_styles", "readable_list", "follow_up_words", "late_text", "list_changes",
+           "outcome_tiles", "run_import_list", "run_save_assessment", "run_save_list",
+           "share_detail", "shown_list", "status_title", "source_label", "status_label"]

@@ -1,0 +1,361 @@
+"""Closing the loop: the follow-up list from a hand-made store, its records kept across imports and
+undo, the spreadsheet out (formula-safe) and back in (one transaction, bad cells named), the share
+of detractors contacted within 48 h and the next scores, all computed by hand."""
+from __future__ import annotations
+
+import io
+import math
+from datetime import date, datetime
+from pathlib import Path
+
+import dbrows
+import openpyxl
+import pytest
+
+from analytics.filters import Filters
+from analytics.follow_up import follow_up_list, follow_up_outcome, items_without_id, status_counts
+from analytics.summary import summary
+from loaders.access import AccessError
+from loaders.errors import ValidationError
+from loaders.follow_up import import_follow_up_file, read_follow_up_changes
+from loaders.importer import import_file, undo
+from presentation.export import to_csv_bytes, to_xlsx_bytes
+from presentation import charts
+from presentation.follow_up import (
+    EXPORTED, status_title, export_frame, follow_up_words, list_changes, run_import_list, run_save_assessment, run_save_list,
+    shown_list
+)
+from presentation.i18n import translate
+from presentation.upload import Access
+from store.copy import migrate
+from store.db import LATEST_VERSION, connect
+from store.errors import QueryError
+from store.follow_up import CURRENT_SQL, FollowUpChange, FollowUpError, save_follow_ups
+
+OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+AS_OF = datetime(2026, 11, 1, 12, 0)
+ANALYST = Access("passphrase", True, "Li Na")
+VIEWER = Access("passphrase", False)
+
+C1 = "nps:C1@2026-10-02 09:00:00"
+C2A = "nps:C2@2026-10-05 10:00:00"
+C2B = "nps:C2@2026-10-25 10:00:00"
+C5 = "nps:C5@2026-10-30 20:00:00"
+R1 = "survey:R1@2026-10-03 09:00:00"
+R2 = "survey:R2@2026-10-03 11:00:00"
+R4 = "survey:R4@2026-10-29 09:00:00"
+K1 = "complaint:K-1"
+C10 = "complaint:C10@2026-10-10 08:30:00"
+
+
+def at(day: int, hour: int = 9, minute: int = 0, month: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, minute)
+
+
+def fill(con) -> None:
+    """October's rows that call for a follow-up, and those that do not."""
+    dbrows.insert(con, "nps_response", [
+        {"customer_id": "C1", "responded_at": at(2), "score": 3, "branch": "North 1", "region": "North",
+         "comment": "slow"},
+        {"customer_id": "C1", "responded_at": at(20), "score": 9, "branch": "North 1", "region": "North"},
+        {"customer_id": "C2", "responded_at": at(5, 10), "score": 6, "branch": "South 1", "region": "South"},
+        {"customer_id": "C2", "responded_at": at(25, 10), "score": 4, "branch": "South 1", "region": "South"},
+        {"customer_id": "C3", "responded_at": at(6), "score": 9, "branch": "South 1", "region": "South"},
+        {"customer_id": None, "responded_at": at(7), "score": 2, "branch": "South 1", "region": "South"},
+        {"customer_id": "C4", "responded_at": at(28, month=9), "score": 0, "branch": "North 1", "region": "North"},
+        {"customer_id": "C5", "responded_at": at(30, 20), "score": 4, "branch": "North 1", "region": "North"},
+    ])
+    for respondent, customer, when, overall in (("R1", "C6", at(3), 1), ("R2", "C7", at(3, 11), 2),
+                                                ("R3", "C8", at(3, 12), 3), ("R5", "C6", at(28), 4),
+                                                ("R4", "C7", at(29), 1)):
+        dbrows.respondent(con, [], respondent_id=respondent, customer_id=customer, responded_at=when,
+                          overall_satisfaction=overall, overall_scale_min=1, overall_scale_max=5,
+                          branch="North 1", region="North")
+    dbrows.complaints(con, [
+        {"complaint_ref": "K-1", "customer_id": "C9", "received_at": at(4), "branch": "South 1", "region": "South",
+         "cause": "Waiting", "description": "queue"},
+        {"complaint_ref": "K-2", "customer_id": "C9", "received_at": at(4), "resolved_at": at(5)},
+        {"complaint_ref": None, "customer_id": "C10", "received_at": at(10, 8, 30), "branch": "North 1",
+         "region": "North"},
+        {"complaint_ref": None, "customer_id": None, "received_at": at(11)},
+    ])
+
+
+def record(con) -> None:
+    save_follow_ups(con, [FollowUpChange(C1, owner="Li", status="contacted", contacted_at=at(3, 8)),
+                          FollowUpChange(C2A, status="contacted", contacted_at=at(8, 10)),
+                          FollowUpChange(K1, owner="Wang", due_on=date(2026, 10, 6))], "Li Na", at(9))
+    save_follow_ups(con, [FollowUpChange(R1, status="resolved", outcome="apologised")], "Li Na", at(4, 12))
+
+
+@pytest.fixture
+def filled(con):
+    fill(con)
+    record(con)
+    return con
+
+
+def test_the_list_has_exactly_the_items_by_hand(filled):
+    items = follow_up_list(filled, OCTOBER, AS_OF)
+    # overdue first, most days first (due by default two days after the row's day; as of 1 Nov):
+    # C1 due 4 Oct (28), R2 5 Oct (27), K-1 6 Oct as set (26), C2a 7 Oct (25), C10 12 Oct (20),
+    # C2b 27 Oct (5), R4 31 Oct (1); then R1 (resolved) and C5 (due 1 Nov: not yet late)
+    assert items["item_key"].tolist() == [C1, R2, K1, C2A, C10, C2B, R4, R1, C5]
+    assert items["days_overdue"].tolist() == [28, 27, 26, 25, 20, 5, 1, 0, 0]
+    assert items["status"].tolist() == ["contacted", "open", "open", "contacted", "open", "open", "open",
+                                        "resolved", "open"]
+    assert items["owner"].tolist()[:3] == ["Li", None, "Wang"]
+    assert items["source"].tolist() == ["nps", "survey", "complaint", "nps", "complaint", "nps", "survey", "survey",
+                                        "nps"]
+    assert items["score"].tolist()[:2] == [3.0, 2.0]
+    assert items.loc[items["item_key"] == R1, "contacted_at"].tolist() == [at(4, 12)]  # set when resolved
+    assert not items["source_gone"].any()
+    # one NPS detractor and one open complaint have no id to reach them by
+    assert items_without_id(filled, OCTOBER) == 2
+
+
+def test_the_list_follows_the_filters_and_its_own_choices(filled):
+    south = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), regions=("South",))
+    assert follow_up_list(filled, south, AS_OF)["item_key"].tolist() == [K1, C2A, C2B]
+    assert follow_up_list(filled, OCTOBER, AS_OF, statuses=("contacted",))["item_key"].tolist() == [C1, C2A]
+    assert follow_up_list(filled, OCTOBER, AS_OF, sources=("complaint",))["item_key"].tolist() == [K1, C10]
+    september = Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))
+    assert follow_up_list(filled, september, AS_OF)["item_key"].tolist() == ["nps:C4@2026-09-28 09:00:00"]
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    z = 1.959963984540054
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def test_contacted_within_48_hours_and_next_scores_by_hand(filled):
+    outcome = follow_up_outcome(filled, OCTOBER, AS_OF)
+    assert (outcome.items, outcome.open, outcome.overdue, outcome.source_gone) == (9, 8, 7, 0)
+    # detractors whose 48 h had passed by 1 Nov 12:00: C1, C2a, C2b (C5 answered 30 Oct 20:00);
+    # C1 reached after 23 h, C2a after 72 h, C2b not at all: 1 of 3
+    share = outcome.contacted_48h
+    assert (share.k, share.n) == (1, 3) and share.share == pytest.approx(1 / 3)
+    assert (share.ci.low, share.ci.high) == pytest.approx(wilson(1, 3))     # 6.1% to 79.2%
+    assert share.too_few
+    # reached, and answered again: C1 3 -> 9 (rose), C2a 6 -> 4 (fell), R1's C6 1 -> 4 of 1-5 (rose)
+    assert (outcome.recovered.k, outcome.recovered.n) == (2, 3)
+    # not reached, and answered again: R2's C7 2 -> 1 (fell); C2b, C5, R4 never answered again
+    assert (outcome.not_reached_rose.k, outcome.not_reached_rose.n) == (0, 1)
+
+
+def test_summary_json_carries_the_follow_up(filled):
+    block = summary(filled, OCTOBER, as_of=AS_OF)["follow_up"]
+    assert block["contacted_within_48h"]["k"] == 1 and block["contacted_within_48h"]["n"] == 3
+    assert block["contacted_within_48h"]["ci95"] == pytest.approx(list(wilson(1, 3)))
+    assert block["next_score_rose"] == {"k": 2, "n": 3, "share": pytest.approx(2 / 3),
+                                        "ci95": pytest.approx(list(wilson(2, 3))), "too_few": True}
+    assert (block["items"], block["open"], block["overdue"]) == (9, 8, 7)
+
+
+def test_saving_is_insert_only_and_an_unchanged_item_writes_nothing(filled):
+    before = filled.execute("SELECT count(*) FROM follow_up").fetchone()[0]
+    result = save_follow_ups(filled, [FollowUpChange(C1, owner="Li"), FollowUpChange(C2B, status="unreachable")],
+                             "Wang", at(1, month=11))
+    assert result.changed == (C2B,) and result.unchanged == (C1,)
+    assert filled.execute("SELECT count(*) FROM follow_up").fetchone()[0] == before + 1
+    # unreachable: closed, never reached
+    assert filled.execute("SELECT revision, status, contacted_at FROM follow_up WHERE item_key = ?",
+                          [C2B]).fetchall() == [(1, "unreachable", None)]
+    with pytest.raises(FollowUpError, match="no follow-up item nps:nobody"):
+        save_follow_ups(filled, [FollowUpChange(C1, owner="X"), FollowUpChange("nps:nobody")])
+    with pytest.raises(FollowUpError, match="status 'maybe' is not one of open, contacted, resolved, unreachable"):
+        save_follow_ups(filled, [FollowUpChange(C1, status="maybe")])
+    assert filled.execute("SELECT count(*) FROM follow_up").fetchone()[0] == before + 1
+
+
+def test_viewers_may_not_change_the_list_or_save_an_assessment(filled):
+    with pytest.raises(AccessError, match="only an analyst may change the follow-up list"):
+        run_save_list(filled, VIEWER, shown_list(follow_up_list(filled, OCTOBER, AS_OF), "en"),
+                      shown_list(follow_up_list(filled, OCTOBER, AS_OF), "en"))
+    with pytest.raises(AccessError, match="only an analyst may change the follow-up list"):
+        run_import_list(filled, VIEWER, "list.csv", b"")
+    with pytest.raises(AccessError, match="only an analyst may save a self-assessment"):
+        run_save_assessment(filled, VIEWER, "North", date(2026, 10, 31), [3] * 40)
+    assert filled.execute("SELECT count(*) FROM self_assessment").fetchone()[0] == 0
+
+
+def test_the_editors_changes_are_saved_for_an_analyst(filled):
+    before = shown_list(follow_up_list(filled, OCTOBER, AS_OF), "en")
+    after = before.copy()
+    row = after.index[after["item_key"] == R2][0]
+    after.loc[row, "owner"] = "Zhao"
+    after.loc[row, "status"] = "contacted"
+    after.loc[row, "due_on"] = date(2026, 11, 3)
+    changes = list_changes(before, after)
+    assert [(c.item_key, c.owner, c.status, c.due_on) for c in changes] == [
+        (R2, "Zhao", "contacted", date(2026, 11, 3))]
+    saved = run_save_list(filled, ANALYST, before, after)
+    assert saved.changed == (R2,)
+    assert filled.execute("SELECT owner, status, due_on, saved_by, contacted_at IS NOT NULL FROM follow_up"
+                          " WHERE item_key = ?", [R2]).fetchall() == [("Zhao", "contacted", date(2026, 11, 3),
+                                                                      "Li Na", True)]
+
+
+# -- kept across imports and undo -------------------------------------------------------------------
+
+NPS_FILE = "Customer ID,Date,Likelihood to recommend (0-10),Branch,Region\nC1,2026-10-02 09:00,3,North 1,North\n" \
+           "C2,2026-10-05 10:00,9,North 1,North\n"
+
+
+def test_records_outlive_an_undo_and_meet_their_row_again(con, tmp_path):
+    path = tmp_path / "nps.csv"
+    path.write_text(NPS_FILE, encoding="utf-8")
+    first = import_file(con, path, kind="nps")
+    assert follow_up_list(con, OCTOBER, AS_OF)["item_key"].tolist() == [C1]
+    save_follow_ups(con, [FollowUpChange(C1, owner="Li", status="contacted", outcome="called back")], "Li Na")
+    undo(con, first.batch_id)
+    items = follow_up_list(con, OCTOBER, AS_OF)
+    # the row is gone, its record stays, shown from the values kept with it
+    assert items[["item_key", "owner", "status", "outcome", "branch", "score", "source_gone"]].values.tolist() == [
+        [C1, "Li", "contacted", "called back", "North 1", 3.0, True]]
+    assert follow_up_outcome(con, OCTOBER, AS_OF).source_gone == 1
+    import_file(con, path, kind="nps")  # the same file again, once its batch is undone
+    items = follow_up_list(con, OCTOBER, AS_OF)
+    assert items[["item_key", "owner", "source_gone"]].values.tolist() == [[C1, "Li", False]]
+    # another import leaves the record alone
+    other = tmp_path / "more.csv"
+    other.write_text(NPS_FILE.replace("2026-10-02 09:00,3", "2026-10-12 09:00,10").replace("C2,", "C8,"),
+                     encoding="utf-8")
+    import_file(con, other, kind="nps")
+    assert con.execute("SELECT count(*) FROM follow_up").fetchone()[0] == 1
+    assert follow_up_list(con, OCTOBER, AS_OF)["owner"].tolist() == ["Li"]
+
+
+# -- the spreadsheet out and back in ----------------------------------------------------------------
+
+HOSTILE = ("=cmd|' /C calc'!A0", "+1", "-1", "@x")
+
+
+def test_the_export_is_formula_safe_and_reads_back_as_written(filled, tmp_path):
+    save_follow_ups(filled, [FollowUpChange(C1, owner=HOSTILE[3], outcome=HOSTILE[0]),
+                             FollowUpChange(R2, owner=HOSTILE[1], outcome=HOSTILE[2])])
+    frame = export_frame(follow_up_list(filled, OCTOBER, AS_OF), "en")
+    assert list(frame.columns) == [translate(f"follow_up.col.{c}", "en") for c in EXPORTED]
+    text = to_csv_bytes(frame).decode("utf-8-sig")
+    for value in HOSTILE:
+        assert f"'{value}" in text
+    assert ",=" not in text and ",+1" not in text and ",-1," not in text and ",@" not in text
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame)))
+    cells = [cell for row in book.active.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert sorted(cell.value for cell in cells if cell.value.lstrip("'") in HOSTILE) == sorted(f"'{v}" for v in HOSTILE)
+    # the untouched file comes back as no change at all, in either format
+    for name, data in (("list.csv", to_csv_bytes(frame)), ("list.xlsx", to_xlsx_bytes(frame))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = import_follow_up_file(filled, path, follow_up_words())
+        assert result.changed == () and len(result.unchanged) == 9
+    states = dict(filled.execute(f"SELECT item_key, outcome FROM ({CURRENT_SQL})").fetchall())
+    assert (states[C1], states[R2]) == (HOSTILE[0], HOSTILE[2])
+
+
+def _edited(filled, tmp_path, lang: str, edit) -> Path:
+    frame = export_frame(follow_up_list(filled, OCTOBER, AS_OF), lang)
+    edit(frame)
+    path = tmp_path / f"follow-up-{lang}.xlsx"
+    path.write_bytes(to_xlsx_bytes(frame))
+    return path
+
+
+def test_an_edited_chinese_file_updates_its_items(filled, tmp_path):
+    col = {c: translate(f"follow_up.col.{c}", "zh") for c in EXPORTED}
+
+    def edit(frame):
+        row = frame.index[frame[col["item_key"]] == R2][0]
+        frame.loc[row, col["owner"]] = "张三"
+        frame.loc[row, col["status"]] = "已联系"
+        frame.loc[row, col["due_on"]] = "2026/11/05"
+        frame.loc[row, col["contacted_at"]] = "2026-11-01 09:30"
+        row = frame.index[frame[col["item_key"]] == C10][0]
+        frame.loc[row, col["status"]] = "联系不上"
+
+    result = import_follow_up_file(filled, _edited(filled, tmp_path, "zh", edit), follow_up_words(), "Li Na")
+    assert sorted(result.changed) == sorted([R2, C10])
+    assert filled.execute(f"SELECT owner, status, due_on, contacted_at FROM ({CURRENT_SQL}) WHERE item_key = ?",
+                          [R2]).fetchall() == [("张三", "contacted", date(2026, 11, 5), datetime(2026, 11, 1, 9, 30))]
+    assert filled.execute(f"SELECT status FROM ({CURRENT_SQL}) WHERE item_key = ?", [C10]).fetchall() == [
+        ("unreachable",)]
+
+
+def test_bad_rows_are_named_by_row_and_column_and_nothing_changes(filled, tmp_path):
+    col = {c: translate(f"follow_up.col.{c}", "en") for c in EXPORTED}
+
+    def edit(frame):
+        frame.loc[0, col["status"]] = "maybe"             # row 2 of the sheet
+        frame.loc[1, col["owner"]] = "Zhao"               # a good change, refused with the rest
+        frame.loc[2, col["due_on"]] = "next week"         # row 4
+        frame.loc[3, col["item_key"]] = "nps:C99@2026-10-01 00:00:00"   # row 5
+        frame.loc[4, col["item_key"]] = frame.loc[0, col["item_key"]]   # row 6 repeats row 2
+
+    path = _edited(filled, tmp_path, "en", edit)
+    before = filled.execute("SELECT count(*) FROM follow_up").fetchone()[0]
+    with pytest.raises(ValidationError) as raised:
+        read_follow_up_changes(filled, path, follow_up_words())
+    found = [(p.row, p.column, p.value, p.code) for p in raised.value.problems]
+    assert found == [(2, "Status", "maybe", "followup_status"),
+                     (4, "Due", "next week", "followup_date"),
+                     (5, "Follow-up id", "nps:C99@2026-10-01 00:00:00", "followup_unknown_item"),
+                     (6, "Follow-up id", C1, "followup_twice")]
+    assert (raised.value.rows_total, raised.value.rows_invalid) == (9, 4)
+    with pytest.raises(ValidationError):
+        run_import_list(filled, ANALYST, path.name, path.read_bytes())
+    assert filled.execute("SELECT count(*) FROM follow_up").fetchone()[0] == before
+
+
+def test_the_words_the_file_is_read_by_are_the_pages():
+    words = follow_up_words()
+    for lang in ("en", "zh"):
+        for status in ("open", "contacted", "resolved", "unreachable"):
+            assert words.status_of(translate(f"follow_up.status.{status}", lang)) == status
+        assert words.field_of(translate("follow_up.col.item_key", lang)) == "item_key"
+    assert words.status_of(" could NOT reach ") == "unreachable" and words.status_of("later") is None
+
+
+def test_the_chart_counts_the_items_by_hand(filled):
+    counts = status_counts(follow_up_list(filled, OCTOBER, AS_OF))
+    figure = charts.follow_up_status(counts, title=status_title(counts, "en"), language="en").to_dict()
+    bars = {trace["name"]: list(trace["x"]) for trace in figure["data"]}
+    # detractors: C2b, C5 open, C1, C2a contacted; low satisfaction: R2, R4 open, R1 resolved;
+    # complaints: K-1, C10 open
+    assert bars == {"Open": [2, 2, 2], "Contacted": [2, 0, 0], "Resolved": [0, 1, 0], "Could not reach": [0, 0, 0]}
+    assert list(figure["data"][0]["y"]) == ["Detractor", "Low satisfaction", "Open complaint"]
+    assert status_title(counts, "en") == "7 of 9 items are overdue; 1 resolved"
+    assert status_title(counts, "zh") == "9 项中有 7 项逾期，1 项已解决"
+
+
+def test_a_store_from_step_7_gets_the_follow_up_table_in_step_8(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    con.execute("DROP TABLE follow_up")
+    con.execute("DELETE FROM store_version")
+    con.execute("INSERT INTO store_version VALUES (8, now()::TIMESTAMP)")
+    con.close()
+    with pytest.raises(QueryError, match="earlier version"):
+        connect(path, read_only=True)
+    again = connect(path)
+    try:
+        # step 9 made the table; the later steps ran in the same upgrade
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION
+        assert again.execute("SELECT count(*) FROM follow_up").fetchone()[0] == 0
+    finally:
+        again.close()
+
+
+def test_migrate_copies_the_follow_up_records(filled, con_url, tmp_path):
+    rows = filled.execute("SELECT * FROM follow_up ORDER BY item_key, revision").fetchall()
+    filled.close()
+    copied = migrate(con_url, str(tmp_path / "copy.duckdb"))
+    assert copied["follow_up"] == len(rows) == 4
+    target = connect(tmp_path / "copy.duckdb")
+    try:
+        assert target.execute("SELECT * FROM follow_up ORDER BY item_key, revision").fetchall() == rows
+    finally:
+        target.close()

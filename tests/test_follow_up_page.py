@@ -1,0 +1,89 @@
+"""The follow-up page with Streamlit's AppTest: what an analyst and a viewer get, both languages,
+presentation mode's masking, and the filters kept in the link."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_follow_up import C1, fill, record
+
+from loaders.access import set_passphrase
+from pages import _keys as keys
+from store.db import connect
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PASSPHRASE = "correct horse battery"
+
+
+def store(path: Path, passphrase: bool = False) -> Path:
+    con = connect(path)
+    try:
+        fill(con)
+        record(con)
+        if passphrase:
+            set_passphrase(con, PASSPHRASE)
+    finally:
+        con.close()
+    return path
+
+
+def open_page(path: Path, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("FEEDBACK_DB", str(path))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"lang": "en", "month": "2026-10", **params})
+    at.run()
+    at.switch_page("pages/follow_up.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_an_analyst_gets_the_editor_and_saving_nothing_says_so(tmp_path, monkeypatch):
+    at = open_page(store(tmp_path / "s.duckdb"), monkeypatch)
+    # as of today every October item is past its due date but the resolved one; every detractor's 48 h
+    # have passed: C1 within 23 h, C2a after 72 h, C2b and C5 never: 1 of 4
+    assert tiles(at) == {"Items": "9", "Still open": "8", "Overdue": "8", "Contacted within 48 h": "25%",
+                         "Next score rose": "67%"}
+    assert "1 of 4 · too few to judge" in [c.value for c in at.caption]
+    editor = at.dataframe[0]
+    assert editor.editing_mode != "read_only"
+    assert editor.value["item_key"].tolist()[0] == C1
+    at.button(key=keys.FOLLOW_UP_SAVE).click().run()
+    assert [s.value for s in at.success] == ["Nothing was changed."]
+
+
+def test_a_viewer_reads_the_list_and_cannot_save(tmp_path, monkeypatch):
+    at = open_page(store(tmp_path / "s.duckdb", passphrase=True), monkeypatch)
+    assert [b.key for b in at.button if b.key == keys.FOLLOW_UP_SAVE] == []
+    assert at.dataframe[0].editing_mode == "read_only"
+    assert "You are reading the list. Analysts edit it." in [c.value for c in at.caption]
+    assert at.get("file_uploader") == []
+
+
+def test_the_page_in_chinese(tmp_path, monkeypatch):
+    at = open_page(store(tmp_path / "s.duckdb"), monkeypatch, lang="zh")
+    assert at.title[0].value == "闭环跟进"
+    assert list(tiles(at)) == ["事项", "仍未完成", "已逾期", "48 小时内联系", "下次评分上升"]
+    assert at.dataframe[0].value["source"].tolist()[:3] == ["贬损者", "满意度低", "未解决投诉"]
+    assert at.dataframe[0].value["late"].tolist()[0].startswith("逾期 ")
+
+
+def test_presentation_mode_masks_and_edits_nothing(tmp_path, monkeypatch):
+    at = open_page(store(tmp_path / "s.duckdb"), monkeypatch, present="1")
+    assert [i.value for i in at.info][0] == "Editing is off in presentation mode; customers' ids are masked."
+    table = at.table[0].value
+    assert "Follow-up id" not in table.columns
+    assert "C1" not in table["Customer"].tolist() and len(table) == 9
+    assert [b.key for b in at.button if b.key == keys.FOLLOW_UP_SAVE] == []
+
+
+def test_the_status_and_source_choices_narrow_the_list(tmp_path, monkeypatch):
+    at = open_page(store(tmp_path / "s.duckdb"), monkeypatch)
+    at.multiselect(key=keys.FOLLOW_UP_STATUS).select("contacted").run()
+    assert at.dataframe[0].value["item_key"].tolist() == [C1, "nps:C2@2026-10-05 10:00:00"]
+    at.multiselect(key=keys.FOLLOW_UP_SOURCE).select("complaint").run()
+    assert "No item to follow up in Oct 2026 with these filters." in [i.value for i in at.info]
