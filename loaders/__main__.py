@@ -1,10 +1,11 @@
 """Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes, migrate,
-maintain.
+maintain, and the targets and alert rules an analyst sets: set-target, targets, alert-rules, check-alerts.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
 into a readable message and a non-zero exit code. Like app.py and `python -m analytics`, it is an
 entry on top of every layer: it words the rows' problems with the upload page's own renderer
-(presentation.problems), in English or Chinese.
+(presentation.problems), in English or Chinese, and checks the alert rules after an import
+(presentation.alerts), as the upload page does.
 """
 from __future__ import annotations
 
@@ -22,10 +23,15 @@ from loaders.errors import (DecisionNeeded, KindDecisionNeeded, LoadError, Malfo
                             ValidationError)
 from loaders.importer import check, describe, import_prepared, pending, prepare
 from loaders.validate import missing_required
+from presentation.alerts import alert_sentence, run_summary
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from presentation.upload import checked_alerts
 from presentation.problems import LISTED, fix_text, problem_line, problem_lines, problem_text, refusal
+from store.alerts import alert_rules, set_rule
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
+from store.rules import RULES
+from store.targets import TARGET_METRICS, set_target, targets, written_value
 
 EXIT_INVALID = 2
 EXIT_DECISION = 3
@@ -104,6 +110,34 @@ def build_parser() -> argparse.ArgumentParser:
                                                " delete the files no snapshot needs")
     mnt.add_argument("--db", default=None)
 
+    tgt = commands.add_parser("set-target", help="set (or --clear) the target of a metric for the company,"
+                                                 " a region or a branch; shares in percent")
+    tgt.add_argument("metric", choices=sorted(TARGET_METRICS))
+    tgt.add_argument("value", nargs="?", type=float, help="the target (a share in percent: 90 for 90%%)")
+    place = tgt.add_mutually_exclusive_group()
+    place.add_argument("--region", default=None, help="the target of this region only")
+    place.add_argument("--branch", default=None, help="the target of this branch only")
+    tgt.add_argument("--clear", action="store_true", help="remove the target")
+    tgt.add_argument("--db", default=None)
+
+    tgs = commands.add_parser("targets", help="list the targets in force")
+    tgs.add_argument("--db", default=None)
+
+    rul = commands.add_parser("alert-rules", help="list the alert rules; with a rule, switch it --on or --off"
+                                                  " or change its --threshold")
+    rul.add_argument("rule", nargs="?", choices=RULES)
+    switch = rul.add_mutually_exclusive_group()
+    switch.add_argument("--on", action="store_true", help="switch the rule on")
+    switch.add_argument("--off", action="store_true", help="switch the rule off")
+    rul.add_argument("--threshold", type=float, default=None, help="the rule's threshold (see README, Alerts)")
+    rul.add_argument("--db", default=None)
+
+    chk = commands.add_parser("check-alerts", help="check the alert rules on the latest month now, as every"
+                                                   " import does: record new alerts, e-mail unsent ones")
+    chk.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE,
+                     help="the language of the alerts printed")
+    chk.add_argument("--db", default=None)
+
     return parser
 
 
@@ -162,11 +196,13 @@ def cmd_demo(args) -> int:
         # Demo files go through the same import as an analyst's, so the demo store is what
         # importing data/demo/ by hand gives.
         results = [import_file(con, path) for path in files.values()]
+        alerts = checked_alerts(con, "python -m loaders demo")
     finally:
         con.close()
     for result in results:
         print(f"imported {result.kind}: {result.rows_accepted} rows from {result.file_name}"
               f" (batch {result.batch_id[:8]})")
+    print(run_summary(alerts, DEFAULT_LANGUAGE))
     print(f"demo store ready at {_db(args)}; spreadsheets in {folder}")
     return 0
 
@@ -211,12 +247,15 @@ def cmd_import(args) -> int:
         result = import_prepared(con, prepared, skip_invalid=args.skip_invalid,
                                  progress=progress if args.progress else None,
                                  accept_new_items=args.accept_new_items)
+        alerts = checked_alerts(con, "python -m loaders import")
     finally:
         con.close()
     described["batch_id"] = result.batch_id
     described["imported"] = {"rows": result.rows_accepted, "rows_skipped": result.rows_rejected,
                              "ratings": result.ratings}
     described["status_words"] = [{"word": w, "step": s, "rows": r} for w, s, r in result.status_words]
+    described["alerts"] = {"month": alerts.month, "new": len(alerts.new), "sent": alerts.sent,
+                           "problem": alerts.problem}
     _say(args, described, "imported")
     if not args.json:
         where = f", sheet '{result.sheet}'" if result.sheet else ""
@@ -229,6 +268,8 @@ def cmd_import(args) -> int:
                 print("  " + line)
         for line in _status_word_lines(result.status_words, args.lang):
             print(line)
+        if run_summary(alerts, args.lang):
+            print(run_summary(alerts, args.lang))
     return 0
 
 
@@ -432,9 +473,68 @@ def cmd_maintain(args) -> int:
     return 0
 
 
+def cmd_set_target(args) -> int:
+    if args.clear == (args.value is not None):
+        raise FeedbackError("give the target's value, or --clear to remove it")
+    scope, subject = ("region", args.region) if args.region else ("branch", args.branch) if args.branch else ("all", None)
+    con = connect(_db(args))
+    try:
+        set_target(con, args.metric, None if args.clear else args.value, scope, subject, who="python -m loaders")
+    finally:
+        con.close()
+    whose = f" of {subject}" if subject else ""
+    print(f"target{whose} for {args.metric} cleared" if args.clear else
+          f"target{whose} for {args.metric} set to {args.value:g}; the tiles show the gap to it")
+    return 0
+
+
+def cmd_targets(args) -> int:
+    con = connect(_db(args))
+    try:
+        book = targets(con)
+    finally:
+        con.close()
+    if book.empty:
+        print("no targets yet: `python -m loaders set-target METRIC VALUE` sets one")
+    for row in book.itertuples(index=False):
+        place = row.subject if isinstance(row.subject, str) else "the company"
+        print(f"{row.metric:16} {written_value(row.metric, row.target):>8g}  {place}  (set {row.set_at:%Y-%m-%d %H:%M}"
+              f"{' by ' + row.set_by if row.set_by else ''})")
+    return 0
+
+
+def cmd_alert_rules(args) -> int:
+    if not args.rule and (args.on or args.off or args.threshold is not None):
+        raise FeedbackError("name the rule to change: python -m loaders alert-rules RULE --on|--off|--threshold X")
+    con = connect(_db(args))
+    try:
+        if args.rule and (args.on or args.off or args.threshold is not None):
+            set_rule(con, args.rule, True if args.on else False if args.off else None, args.threshold,
+                     who="python -m loaders")
+        rules = alert_rules(con)
+    finally:
+        con.close()
+    for rule in rules.values():
+        print(f"{rule.name:18} {'on ' if rule.enabled else 'off'}  threshold {rule.threshold:g}")
+    return 0
+
+
+def cmd_check_alerts(args) -> int:
+    con = connect(_db(args))
+    try:
+        run = checked_alerts(con, "python -m loaders check-alerts")
+    finally:
+        con.close()
+    for row in run.new.itertuples(index=False):
+        print(alert_sentence(row, args.lang))
+    print(run_summary(run, args.lang))
+    return 1 if run.problem else 0
+
+
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
             "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes,
-            "migrate": cmd_migrate, "maintain": cmd_maintain}
+            "migrate": cmd_migrate, "maintain": cmd_maintain, "set-target": cmd_set_target, "targets": cmd_targets,
+            "alert-rules": cmd_alert_rules, "check-alerts": cmd_check_alerts}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -29,6 +29,7 @@ from loaders.importer import (
 from loaders.platforms import PLATFORMS
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
+from presentation.alerts import AlertRun, after_import
 from presentation.i18n import translate
 from presentation.problems import fix_text, problem_text
 from store.errors import FeedbackError
@@ -404,6 +405,7 @@ class Change:
 class ImportOutcome:
     result: ImportResult
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    alerts: AlertRun | None = None
 
 
 def changes(before: dict, after: dict) -> tuple[Change, ...]:
@@ -418,7 +420,16 @@ def run_import(con, access: Access, prepared: PreparedFile, skip_invalid: bool,
     before = headline(con)
     result = import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=access.imported_by,
                              progress=progress, accept_new_items=accept_new_items)
-    return ImportOutcome(result, changes(before, headline(con)))
+    return ImportOutcome(result, changes(before, headline(con)), checked_alerts(con, access.imported_by))
+
+
+def checked_alerts(con, who: str | None = None) -> AlertRun:
+    """The alert rules checked after an import (presentation.alerts.after_import); the import has
+    landed whatever happens here, so a failure is reported, not raised."""
+    try:
+        return after_import(con, who)
+    except FeedbackError as e:
+        return AlertRun(None, pd.DataFrame(), problem=str(e))
 
 
 def run_undo(con, access: Access, batch_id: str) -> tuple:

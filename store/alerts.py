@@ -37,6 +37,11 @@ ORDER BY period DESC, detected_at, rule, scope, subject, metric
 """
 
 
+def subject_key(subject) -> str:
+    """A subject as the events' key compares it: '' for none (the company)."""
+    return "" if subject is None or (not isinstance(subject, str) and pd.isna(subject)) else str(subject)
+
+
 class RuleError(FeedbackError):
     """An alert rule that does not exist, or a threshold outside what the rule allows."""
 
@@ -86,8 +91,9 @@ def record_events(con: duckdb.DuckDBPyConnection, events: pd.DataFrame, who: str
         known = con.execute("SELECT rule, scope, coalesce(subject, ''), metric, period FROM alert_event"
                             " WHERE period IN (SELECT DISTINCT period FROM new_alert_events)").fetchall()
         seen = {tuple(row) for row in known}
-        keys = [(r.rule, r.scope, r.subject or "", r.metric, r.period) for r in frame.itertuples(index=False)]
+        keys = [(r.rule, r.scope, subject_key(r.subject), r.metric, r.period) for r in frame.itertuples(index=False)]
         fresh = frame[[key not in seen for key in keys]].drop_duplicates(subset=list(EVENT_KEY))
+        fresh = fresh.assign(subject=[subject_key(v) or None for v in fresh["subject"]])
         if len(fresh):
             con.register("fresh_alert_events", fresh)
             try:
@@ -130,6 +136,6 @@ def release_unsent(con: duckdb.DuckDBPyConnection, events: pd.DataFrame, error: 
         for row in events.itertuples(index=False):
             con.execute("UPDATE alert_event SET sent_at = NULL, sent_to = NULL, send_error = ?"
                         " WHERE rule = ? AND scope = ? AND coalesce(subject, '') = ? AND metric = ? AND period = ?",
-                        [error[:500], row.rule, row.scope, row.subject or "", row.metric, row.period])
+                        [error[:500], row.rule, row.scope, subject_key(row.subject), row.metric, row.period])
 
     write_claimed(con, work, failure="a failed sending could not be noted", who="alerts")
