@@ -15,6 +15,7 @@ from analytics import changes
 from analytics.filters import month_of
 from analytics.review import SECTIONS, Action, MonthReview, Verbatim
 from presentation import charts, findings
+from presentation.alerts import alert_findings
 from presentation.findings import BAD, NEUTRAL, Change, Finding
 from presentation.formats import (
     fmt_count, fmt_date, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
@@ -140,6 +141,9 @@ def _headlines(review: MonthReview, language: str, month: str, previous: str, la
     if not sentences and review.has_data:
         sentences.append(Finding(translate("review.no_significant_change", language, previous=previous,
                                            last_year=last_year)))
+    if review.alerts is not None and len(review.alerts) and review.has_data:
+        # the month's alerts (analytics.alerts) after the headline changes: what the rules raised
+        sentences += alert_findings(review.alerts, language)
     notes = (translate("review.headlines_note", language),)
     if not review.has_data:
         sentences = [Finding(translate("review.no_data", language, month=month))]

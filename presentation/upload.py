@@ -32,7 +32,9 @@ from loaders.validate import StageReport, missing_required, staged_problem_list
 from presentation.alerts import AlertRun, after_import
 from presentation.i18n import translate
 from presentation.problems import fix_text, problem_text
+from store.alerts import alert_rules, set_rule
 from store.errors import FeedbackError
+from store.targets import set_target, written_value
 
 UPLOAD_TYPES = ("xlsx", "csv")
 TARGET_RATING = "rating"
@@ -436,6 +438,47 @@ def run_undo(con, access: Access, batch_id: str) -> tuple:
     """Remove exactly one batch, for an analyst only."""
     require_analyst(access)
     return undo(con, batch_id)
+
+
+def run_set_target(con, access: Access, metric: str, written: float | None, place: str) -> None:
+    """Set (or clear, written None) a target, for an analyst only; `place` is 'all', 'region:NAME'
+    or 'branch:NAME' (target_places)."""
+    require_analyst(access)
+    scope, _, subject = place.partition(":")
+    set_target(con, metric, written, scope, subject or None, who=access.imported_by)
+
+
+def run_set_rules(con, access: Access, rules: dict[str, tuple[bool, float]]) -> None:
+    """Switch alert rules on or off and set their thresholds, for an analyst only; only what changed
+    is written."""
+    require_analyst(access)
+    current = alert_rules(con)
+    for name, (enabled, threshold) in rules.items():
+        if (enabled, float(threshold)) != (current[name].enabled, current[name].threshold):
+            set_rule(con, name, enabled, threshold, who=access.imported_by)
+
+
+def target_places(regions, branches) -> list[str]:
+    """What a target can be for: the company, each region, each branch (run_set_target's `place`)."""
+    return ["all"] + [f"region:{r}" for r in regions] + [f"branch:{b}" for b in branches]
+
+
+def place_label(place: str, language: str) -> str:
+    scope, _, subject = place.partition(":")
+    if scope == "all":
+        return translate("target.place_all", language)
+    return translate("finding.subject_region", language, name=subject) if scope == "region" else subject
+
+
+def targets_table(book: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The targets in force as the Imports page lists them: metric and place in words, shares in percent."""
+    return pd.DataFrame({
+        "metric": [translate(f"metric.{m}", language) for m in book["metric"]],
+        "place": [place_label("all" if s == "all" else f"{s}:{n}", language) for s, n in zip(book["scope"], book["subject"])],
+        "target": [written_value(m, v) for m, v in zip(book["metric"], book["target"])],
+        "set_at": book["set_at"],
+        "set_by": book["set_by"],
+    })
 
 
 def open_decisions(con, prepared: PreparedFile) -> tuple[Decision, ...]:
