@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import binomtest
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, copy_demo_store
 from smtp_sink import SmtpSink
 
 from analytics.alerts import alerts_for, evaluate
@@ -27,7 +27,6 @@ from analytics.filters import Filters, month_filters
 from analytics.nps import NpsResult
 from analytics.targets import MET, SHORT, TOO_FEW, WITHIN_REACH, Target, target_for, target_gap
 from loaders.__main__ import main as loaders_main
-from loaders.demo import DEMO_FOLDER, FILE_NAMES
 from loaders.importer import import_file
 from presentation.alerts import after_import, alert_findings, target_sentence
 from store.alerts import RuleError, alert_events, alert_rules, record_events, set_rule
@@ -56,17 +55,10 @@ def smtp_to(monkeypatch, sink: SmtpSink) -> None:
 # -- the demo's planted stories -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
+def demo_store(committed_demo_master, tmp_path_factory):
     """The committed demo spreadsheets (4,000 survey responses, 24 months to October 2026) imported
     as an analyst would, without any evaluation yet."""
-    path = tmp_path_factory.mktemp("alerts") / "demo.duckdb"
-    con = connect(path)
-    try:
-        for name in FILE_NAMES.values():
-            import_file(con, DEMO_FOLDER / name)
-    finally:
-        con.close()
-    return path
+    return copy_demo_store(committed_demo_master, tmp_path_factory.mktemp("alerts"))
 
 
 PLANTED = {("sustained_decline", "branch", "Guangzhou Tianhe", "nps"),
