@@ -89,6 +89,8 @@ def test_a_month_without_alerts_says_so(alerted_store, monkeypatch):
 def test_the_review_tells_the_alerts_after_the_headlines(alerted_store, monkeypatch):
     at = open_page(alerted_store, monkeypatch, "pages/review.py", month="2026-10")
     assert any("Mobile app problems: 23 complaints in Oct 2026" in text for text in texts(at))
+    # the NPS tile says how it stands against its target, as the overview's does
+    assert any("Target +30.0: below it (gap −34.8;" in text for text in texts(at))
 
 
 def test_an_analyst_sets_a_target_on_the_imports_page(alerted_store, tmp_path, monkeypatch):

@@ -93,7 +93,7 @@ def test_the_recorded_calls_are_what_the_pages_ask(report):
     # the review and the gap model are independent parts the page asks for together, timed together
     assert calls["review"] == ["review_headlines", "gap5", "gap1", "standards_gaps", "cause_pareto",
                                "representative_verbatims", "sentiment_by", "rising_causes", "nps_change_by",
-                               "nps_trend", "find_trends", "alerts_for"]
+                               "nps_trend", "find_trends", "alerts_for", "targets_in_force"]
     assert calls["gaps"] == ["gap5", "gap1", "standards_gaps"]
     for page in ("review", "gaps"):
         together = {c["together"] for c in report["steps"]["queries"]["pages"][page]["month"]["calls"]}
