@@ -20,7 +20,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from pages import _keys as keys
 from analytics.targets import TargetGap
-from presentation.alerts import target_sentence
+from presentation.alerts import ALERT, target_sentence
 from presentation.charts import drawn_once, enlarged, masked, title_apart
 from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -278,7 +278,7 @@ def show_findings(findings: list[Finding]) -> None:
     if findings:
         # an alert's sentence is masked on a shared screen, as the charts' titles are
         st.markdown("\n\n".join(f"{_TONE_MARK.get(finding.tone, _TONE_MARK[NEUTRAL])} "
-                                  f"{markdown_text(masked_text(finding.text) if finding.kind == 'alert' else finding.text)}"
+                                  f"{markdown_text(masked_text(finding.text) if finding.kind == ALERT else finding.text)}"
                                   for finding in findings))
 
 

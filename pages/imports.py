@@ -29,7 +29,7 @@ from presentation.upload import (
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, place_label,
-    run_set_rules, run_set_target, target_places, targets_table
+    rule_lines, run_set_rules, run_set_target, target_placeholder, target_places, targets_table
 )
 from store.alerts import alert_rules
 from store.errors import FeedbackError
@@ -512,8 +512,7 @@ def targets_section(access: Access) -> None:
     if access.analyst and not presenting():
         rule_controls(access, rules)
     else:
-        st.markdown("\n".join(f"- {t('alert.enabled') if r.enabled else '—'} · {t(f'alert.rule.{r.name}')} · "
-                               f"{t(f'alert.threshold.{r.name}')}: {r.threshold:g}" for r in rules.values()))
+        st.markdown(rule_lines(rules, language()))
 
 
 def target_controls(access: Access, places: list[str]) -> None:
@@ -524,7 +523,7 @@ def target_controls(access: Access, places: list[str]) -> None:
     place = place_column.selectbox(t("target.place"), places, key=keys.TARGET_PLACE,
                                    format_func=lambda p: place_label(p, lang))
     value = value_column.number_input(t("target.value"), value=None, step=1.0, key=keys.TARGET_VALUE,
-                                      placeholder="30" if metric in ("nps", "csi") else "90 (%)")
+                                      placeholder=target_placeholder(metric))
     save_column, clear_column, _ = st.columns([1, 1, 4])
     save = save_column.button(t("target.save"), key=keys.TARGET_SAVE, type="primary", icon=":material/flag:",
                               disabled=value is None, width="stretch")

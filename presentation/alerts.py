@@ -22,6 +22,9 @@ from store.alerts import claim_unsent, record_events, release_unsent
 from store.query import number
 
 
+ALERT = "alert"  # the kind of an alert's Finding
+
+
 def _subject(row, language: str) -> str:
     if row.scope == "cause":
         return str(row.subject)
@@ -62,7 +65,7 @@ def alert_findings(alerts: pd.DataFrame, language: str) -> list[Finding]:
         since = getattr(row, "since", None)
         if since and since != row.period:
             text += translate("alert.since", language, since=fmt_month(since, language))
-        found.append(Finding(text, BAD, "alert", None if pd.isna(row.subject) else row.subject, row.metric))
+        found.append(Finding(text, BAD, ALERT, None if pd.isna(row.subject) else row.subject, row.metric))
     return found
 
 

@@ -470,6 +470,19 @@ def place_label(place: str, language: str) -> str:
     return translate("finding.subject_region", language, name=subject) if scope == "region" else subject
 
 
+def target_placeholder(metric: str) -> str:
+    """What the target's box shows before anything is typed: a share is written in percent."""
+    return "90 (%)" if written_value(metric, 1.0) == 100.0 else "30"
+
+
+def rule_lines(rules, language: str) -> str:
+    """The alert rules as a reader who may not change them sees them: a markdown list."""
+    return "\n".join(f"- {translate('alert.enabled', language) if rule.enabled else '—'} · "
+                     f"{translate(f'alert.rule.{rule.name}', language)} · "
+                     f"{translate(f'alert.threshold.{rule.name}', language)}: {rule.threshold:g}"
+                     for rule in rules.values())
+
+
 def targets_table(book: pd.DataFrame, language: str) -> pd.DataFrame:
     """The targets in force as the Imports page lists them: metric and place in words, shares in percent."""
     return pd.DataFrame({
