@@ -247,7 +247,11 @@ def cmd_import(args) -> int:
         result = import_prepared(con, prepared, skip_invalid=args.skip_invalid,
                                  progress=progress if args.progress else None,
                                  accept_new_items=args.accept_new_items)
+        if args.progress:
+            progress(0.99, "checking the alert rules")
         alerts = checked_alerts(con, "python -m loaders import")
+        if args.progress:
+            progress(1.0, "alert rules checked")
     finally:
         con.close()
     described["batch_id"] = result.batch_id
@@ -269,7 +273,8 @@ def cmd_import(args) -> int:
         for line in _status_word_lines(result.status_words, args.lang):
             print(line)
         if run_summary(alerts, args.lang):
-            print(run_summary(alerts, args.lang))
+            # on stderr, like the progress: the import's own result stays the output's last line
+            print(run_summary(alerts, args.lang), file=sys.stderr)
     return 0
 
 

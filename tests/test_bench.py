@@ -55,7 +55,8 @@ def test_row_steps_have_rows_per_second(report, step):
 def test_ingest_has_its_stages(report):
     for step in ("ingest_csv", "ingest_xlsx"):
         stages = report["steps"][step]["stages"]
-        assert set(stages) == {"reading", "validating", "scoring sentiment", "writing", "learning from the scores"}
+        assert set(stages) == {"reading", "validating", "scoring sentiment", "writing", "learning from the scores",
+                               "done", "checking the alert rules"}
         assert all(is_number(v) for v in stages.values())
 
 
