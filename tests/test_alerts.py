@@ -27,8 +27,9 @@ from analytics.filters import Filters, month_filters
 from analytics.nps import NpsResult
 from analytics.targets import MET, SHORT, TOO_FEW, WITHIN_REACH, Target, target_for, target_gap
 from loaders.__main__ import main as loaders_main
-from loaders.importer import import_file
-from presentation.alerts import after_import, alert_findings, target_sentence
+from loaders.importer import import_file, prepare
+from presentation.alerts import after_import, alert_findings, run_summary, target_sentence
+from presentation.upload import Access, run_import
 from store.alerts import RuleError, alert_events, alert_rules, record_events, set_rule
 from store.copy import migrate
 from store.db import connect
@@ -349,3 +350,37 @@ def test_since_is_the_first_month_of_an_unbroken_run(con):
     # a region's filter shows its branches' alerts; another region's shows none
     assert len(alerts_for(con, month_filters(Filters(regions=("South",)), "2026-10"))) == 2
     assert alerts_for(con, month_filters(Filters(regions=("North",)), "2026-10")).empty
+
+
+def test_a_failed_sending_is_tried_again_and_then_sent_once(demo_store, tmp_path, monkeypatch):
+    path = tmp_path / "demo.duckdb"
+    path.write_bytes(demo_store.read_bytes())
+    con = connect(path)
+    try:
+        with SmtpSink() as closed:
+            port = closed.port  # a port nobody listens on once this sink has stopped
+        monkeypatch.setenv("FEEDBACK_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("FEEDBACK_SMTP_PORT", str(port))
+        monkeypatch.setenv("FEEDBACK_SMTP_FROM", "dashboard@example.com")
+        monkeypatch.setenv("FEEDBACK_SMTP_TO", "cx@example.com")
+        failed = after_import(con)
+        unsent = alert_events(con, "2026-10")
+        with SmtpSink() as sink:
+            smtp_to(monkeypatch, sink)
+            retried = after_import(con)
+            again = after_import(con)
+            messages = list(sink.messages)
+    finally:
+        con.close()
+    assert failed.sent == 0 and failed.problem.startswith(f"the alerts could not be sent through 127.0.0.1:{port}")
+    assert unsent["sent_at"].isna().all() and unsent["send_error"].notna().all()
+    assert retried.new.empty and retried.sent == len(failed.new) and again.sent == 0
+    assert len(messages) == 1
+
+
+def test_the_upload_flow_checks_the_rules_after_the_import(con, tmp_path):
+    nps, _ = null_files(tmp_path)
+    outcome = run_import(con, Access("open", True), prepare(con, nps), skip_invalid=False)
+    assert outcome.alerts.month == "2026-10" and outcome.alerts.new.empty and outcome.alerts.problem is None
+    assert run_summary(outcome.alerts, "en") == "Alert rules checked for Oct 2026: no new alert."
+    assert run_summary(outcome.alerts, "zh") == "已按预警规则检查2026年10月：新增预警 0 条。"
