@@ -29,6 +29,7 @@ from analytics.targets import MET, SHORT, TOO_FEW, WITHIN_REACH, Target, target_
 from loaders.__main__ import main as loaders_main
 from loaders.importer import import_file, prepare
 from presentation.alerts import after_import, alert_findings, run_summary, target_sentence
+from presentation.mail import MailError, smtp_settings
 from presentation.upload import Access, run_import
 from store.alerts import RuleError, alert_events, alert_rules, record_events, set_rule
 from store.copy import migrate
@@ -384,3 +385,26 @@ def test_the_upload_flow_checks_the_rules_after_the_import(con, tmp_path):
     assert outcome.alerts.month == "2026-10" and outcome.alerts.new.empty and outcome.alerts.problem is None
     assert run_summary(outcome.alerts, "en") == "Alert rules checked for Oct 2026: no new alert."
     assert run_summary(outcome.alerts, "zh") == "已按预警规则检查2026年10月：新增预警 0 条。"
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({}, None),
+    ({"FEEDBACK_SMTP_HOST": "mail.example.com", "FEEDBACK_SMTP_FROM": "a@example.com", "FEEDBACK_SMTP_TO": "b@x.cn, c@x.cn",
+      "FEEDBACK_SMTP_PORT": "587", "FEEDBACK_SMTP_STARTTLS": "1", "FEEDBACK_SMTP_USER": "dash",
+      "FEEDBACK_SMTP_PASSWORD": "s3cret"},
+     "SmtpSettings(host='mail.example.com', port=587, sender='a@example.com', recipients=('b@x.cn', 'c@x.cn'),"
+     " starttls=True, user='dash')"),
+])
+def test_the_smtp_settings_come_from_the_environment_and_never_show_the_password(environ, expected):
+    found = smtp_settings(environ)
+    assert (repr(found) if found else None) == expected
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"FEEDBACK_SMTP_HOST": "mail.example.com"}, "FEEDBACK_SMTP_FROM and FEEDBACK_SMTP_TO must name"),
+    ({"FEEDBACK_SMTP_HOST": "m", "FEEDBACK_SMTP_PORT": "smtp", "FEEDBACK_SMTP_FROM": "a", "FEEDBACK_SMTP_TO": "b"},
+     "FEEDBACK_SMTP_PORT='smtp' is not a port number"),
+])
+def test_incomplete_smtp_settings_are_refused(environ, message):
+    with pytest.raises(MailError, match=message):
+        smtp_settings(environ)
