@@ -554,7 +554,8 @@ def rule_controls(access: Access, rules) -> None:
             chosen[rule.name] = (
                 on_column.checkbox(t(f"alert.rule.{rule.name}"), value=rule.enabled, key=keys.rule_enabled(rule.name)),
                 threshold_column.number_input(t(f"alert.threshold.{rule.name}"), min_value=low, max_value=high,
-                                              value=rule.threshold, step=1.0, key=keys.rule_threshold(rule.name)))
+                                              value=rule.threshold, step=1.0, format="%g",
+                                              key=keys.rule_threshold(rule.name)))
         if not st.form_submit_button(t("alert.save_rules"), icon=":material/notifications:"):
             return
     cur = cursor()

@@ -490,7 +490,7 @@ def targets_table(book: pd.DataFrame, language: str) -> pd.DataFrame:
         "place": [place_label("all" if s == "all" else f"{s}:{n}", language) for s, n in zip(book["scope"], book["subject"])],
         "target": [written_value(m, v) for m, v in zip(book["metric"], book["target"])],
         "set_at": book["set_at"],
-        "set_by": book["set_by"],
+        "set_by": [who if isinstance(who, str) and who else "—" for who in book["set_by"]],
     })
 
 

@@ -8,6 +8,7 @@ from conftest import copy_demo_store
 
 from bench.browser import start_app, stop_app
 from presentation.alerts import after_import
+from presentation.i18n import translate
 from store.db import connect
 from store.targets import set_target
 from tests.e2e.conftest import screenshot, wait_for_app, worker_port
@@ -70,7 +71,7 @@ def test_the_review_tells_the_alerts(alerted_url, laptop, language):
     text = laptop.locator('[data-testid="stMain"]').inner_text()
     # told among the headlines, before the first chart's section
     assert WORDS[language]["tianhe"] in text
-    assert text.index(WORDS[language]["tianhe"]) < text.index("CSI")
+    assert text.index(WORDS[language]["tianhe"]) < text.index(translate("review.section.csi", language))
     screenshot(laptop, f"alerts-review-{language}-1440", width=LAPTOP["width"])
 
 
@@ -81,3 +82,19 @@ def test_the_review_slide_shows_the_alerts(alerted_url, laptop):
     text = laptop.locator('[data-testid="stMain"]').inner_text()
     assert WORDS["en"]["tianhe"] in text and "Mobile app problems" in text
     screenshot(laptop, "alerts-review-present-en-1440", width=LAPTOP["width"])
+
+
+def test_the_imports_page_sets_targets_and_rules(alerted_url, laptop):
+    """The demo's uploads are open to anyone (no passphrase): the controls are drawn, the targets in
+    force listed."""
+    laptop.goto(f"{alerted_url}/imports?lang=en")
+    wait_for_app(laptop)
+    main = laptop.locator('[data-testid="stMain"]')
+    heading = main.get_by_role("heading", name="Targets and alerts")
+    heading.scroll_into_view_if_needed()
+    assert heading.is_visible()
+    assert main.get_by_role("button", name="Save the rules").count() == 1
+    text = main.inner_text()
+    # the targets in force are a data grid (drawn on a canvas); the rules' switches are text
+    assert "Targets in force" in text and "A branch's NPS falls significantly against last month" in text
+    screenshot(laptop, "alerts-imports-en-1440", width=LAPTOP["width"])
