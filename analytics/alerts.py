@@ -99,7 +99,7 @@ def evaluate(con, month: str, rules: dict[str, Rule] | None = None, book: pd.Dat
     if "branches" in family.tables:
         drop = rules["branch_nps_fall"].threshold
         for row in family.tables["branches"].itertuples(index=False):
-            if row.significant and row.branch is not None and number(row.delta) is not None and row.delta < -drop:
+            if row.significant and isinstance(row.branch, str) and number(row.delta) is not None and row.delta < -drop:
                 events.append(_event("branch_nps_fall", "branch", row.branch, "nps", month,
                                      region=regions.get(str(row.branch)), value=row.score, reference=row.score_before,
                                      ci_low=row.ci_low, ci_high=row.ci_high, p_value=row.p_value,

@@ -350,7 +350,7 @@ CREATE TABLE IF NOT EXISTS alert_event (
     period          VARCHAR NOT NULL,      -- YYYY-MM: the month evaluated
     value           DOUBLE,
     reference       DOUBLE,                -- the comparison: last month, the 3-month mean, the target, the first month
-    ci_low          DOUBLE,
+    ci_low          DOUBLE,                -- the 95% interval: the figure's, or a trend's Sen slope per month
     ci_high         DOUBLE,
     p_value         DOUBLE,
     q_value         DOUBLE,
