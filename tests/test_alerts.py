@@ -59,7 +59,7 @@ def smtp_to(monkeypatch, sink: SmtpSink) -> None:
 @pytest.fixture(scope="module")
 def demo_store(committed_demo_master, tmp_path_factory):
     """The committed demo spreadsheets (4,000 survey responses, 24 months to October 2026) imported
-    as an analyst would, without any evaluation yet."""
+    as an analyst would, without any evaluation yet; a test that writes works on its own copy."""
     return copy_demo_store(committed_demo_master, tmp_path_factory.mktemp("alerts"))
 
 
@@ -67,8 +67,8 @@ PLANTED = {("sustained_decline", "branch", "Guangzhou Tianhe", "nps"),
            ("cause_above_mean", "cause", "Mobile app problems", "complaints")}
 
 
-def test_the_planted_decline_and_rising_cause_fire_once_and_reach_the_smtp_sink(demo_store, monkeypatch):
-    con = connect(demo_store)
+def test_the_planted_decline_and_rising_cause_fire_once_and_reach_the_smtp_sink(demo_store, tmp_path, monkeypatch):
+    con = connect(copy_demo_store(demo_store, tmp_path))
     try:
         with SmtpSink() as sink:
             smtp_to(monkeypatch, sink)
@@ -310,8 +310,7 @@ def test_the_loaders_command_line_sets_targets_and_rules(con_url, capsys):
 
 
 def test_summary_json_carries_the_alerts_and_the_targets(demo_store, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    path.write_bytes(demo_store.read_bytes())
+    path = copy_demo_store(demo_store, tmp_path)
     con = connect(path)
     try:
         after_import(con)
@@ -354,9 +353,7 @@ def test_since_is_the_first_month_of_an_unbroken_run(con):
 
 
 def test_a_failed_sending_is_tried_again_and_then_sent_once(demo_store, tmp_path, monkeypatch):
-    path = tmp_path / "demo.duckdb"
-    path.write_bytes(demo_store.read_bytes())
-    con = connect(path)
+    con = connect(copy_demo_store(demo_store, tmp_path))
     try:
         with SmtpSink() as closed:
             port = closed.port  # a port nobody listens on once this sink has stopped
