@@ -13,9 +13,12 @@ import json
 import sys
 from datetime import date
 
+from analytics.alerts import alerts_for
 from analytics.filters import Filters
 from analytics.stats import MIN_N
-from analytics.summary import summary, summary_family, summary_period
+from analytics.summary import plain, summary, summary_family, summary_period
+from analytics.targets import period_figures, target_gaps, targets_in_force
+from presentation.alerts import alert_records, target_records
 from presentation.findings import marked, what_changed
 from presentation.formats import fmt_period
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -189,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
             family = summary_family(con, filters, args.min_n)
             result = summary(con, filters, sla_hours=args.sla_hours, min_n=args.min_n, family=family)
             result["findings"] = _findings(con, filters, family, args.lang)
+            period, _ = summary_period(con, filters)
+            result["alerts"] = plain(alert_records(alerts_for(con, period), args.lang))
+            gaps = target_gaps(period_figures(con, period, args.sla_hours, args.min_n), targets_in_force(con, period))
+            result["targets"] = plain(target_records(gaps))
         finally:
             con.close()
     except FeedbackError as e:

@@ -29,6 +29,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from analytics.alerts import alerts_for
+from analytics.targets import targets_in_force
 from analytics.changes import (
     Change, Family, adjust_family, complaints_headline, csi_headline, negative_share_headline, nps_headline
 )
@@ -160,6 +162,8 @@ class MonthReview:
     verbatims: tuple[Verbatim, ...] = ()
     actions: tuple[Action, ...] = ()
     family: Family | None = field(default=None, repr=False)  # every test of the review, adjusted together
+    alerts: pd.DataFrame | None = field(default=None, repr=False, compare=False)  # analytics.alerts.alerts_for
+    targets: dict | None = field(default=None, repr=False, compare=False)  # analytics.targets.targets_in_force
 
     def headline(self, metric: str) -> Headline:
         return next(h for h in self.headlines if h.metric == metric)
@@ -200,13 +204,15 @@ def review_parts(month: str, filters: Filters = Filters()) -> tuple[tuple, ...]:
         (cause_pareto, current), (representative_verbatims, current),
         (sentiment_by, window, "month"), (rising_causes, current, previous),
         (nps_change_by, current, previous, "branch"), (nps_trend, window), (find_trends, current),
+        (alerts_for, current), (targets_in_force, current),
     )
 
 
 def review_of(month: str, filters: Filters, headlines: ReviewHeadlines, five: Gap5Result, one: Gap1Result,
               standards: pd.DataFrame, causes: pd.DataFrame, verbatims: tuple[Verbatim, ...],
               sentiment_trend: pd.DataFrame, rising: pd.DataFrame, branches: pd.DataFrame,
-              trend: pd.DataFrame, trends: pd.DataFrame) -> MonthReview:
+              trend: pd.DataFrame, trends: pd.DataFrame, alerts: pd.DataFrame | None = None,
+              targets: dict | None = None) -> MonthReview:
     """The MonthReview from the results of review_parts(month, filters), in their order: every test
     the review chooses among adjusted as one family (changes.adjust_family)."""
     current, previous, last_year = _periods(month, filters)
@@ -227,7 +233,7 @@ def review_of(month: str, filters: Filters, headlines: ReviewHeadlines, five: Ga
         sentiment_trend=sentiment_trend, verbatims=verbatims,
         actions=areas_to_act_on(grid, gaps, family.tables["causes"], family.tables["branches"],
                                 family.tables["trends"]),
-        family=family)
+        family=family, alerts=alerts, targets=targets)
 
 
 def _periods(month: str, filters: Filters) -> tuple[Filters, Filters, Filters]:

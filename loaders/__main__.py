@@ -1,10 +1,12 @@
 """Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes, tiers,
-migrate, maintain.
+migrate, maintain, and the targets and alert rules an analyst sets: set-target, targets, alert-rules,
+check-alerts.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
 into a readable message and a non-zero exit code. Like app.py and `python -m analytics`, it is an
 entry on top of every layer: it words the rows' problems with the upload page's own renderer
-(presentation.problems), in English or Chinese.
+(presentation.problems), in English or Chinese, and checks the alert rules after an import
+(presentation.alerts), as the upload page does.
 """
 from __future__ import annotations
 
@@ -22,13 +24,18 @@ from loaders.errors import (DecisionNeeded, DuplicateRows, KindDecisionNeeded, L
                             RowProblem, ValidationError)
 from loaders.importer import check, describe, import_prepared, pending, prepare
 from loaders.validate import missing_required
+from presentation.alerts import alert_sentence, run_summary
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from presentation.upload import checked_alerts
 from presentation.problems import (
     LISTED, duplicates_refusal, duplicates_skipped, fix_text, load_error_text, notice_text, problem_line,
     problem_lines, problem_text, refusal
 )
+from store.alerts import alert_rules, set_rule
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
+from store.rules import RULES
+from store.targets import TARGET_METRICS, set_target, targets, written_value
 from store.tiers import TierRules, parse_word, save_rules, save_words, stored_words, tier_counts, tier_rules
 
 EXIT_INVALID = 2
@@ -129,6 +136,34 @@ def build_parser() -> argparse.ArgumentParser:
                                                " delete the files no snapshot needs")
     mnt.add_argument("--db", default=None)
 
+    tgt = commands.add_parser("set-target", help="set (or --clear) the target of a metric for the company,"
+                                                 " a region or a branch; shares in percent")
+    tgt.add_argument("metric", choices=sorted(TARGET_METRICS))
+    tgt.add_argument("value", nargs="?", type=float, help="the target (a share in percent: 90 for 90%%)")
+    place = tgt.add_mutually_exclusive_group()
+    place.add_argument("--region", default=None, help="the target of this region only")
+    place.add_argument("--branch", default=None, help="the target of this branch only")
+    tgt.add_argument("--clear", action="store_true", help="remove the target")
+    tgt.add_argument("--db", default=None)
+
+    tgs = commands.add_parser("targets", help="list the targets in force")
+    tgs.add_argument("--db", default=None)
+
+    rul = commands.add_parser("alert-rules", help="list the alert rules; with a rule, switch it --on or --off"
+                                                  " or change its --threshold")
+    rul.add_argument("rule", nargs="?", choices=RULES)
+    switch = rul.add_mutually_exclusive_group()
+    switch.add_argument("--on", action="store_true", help="switch the rule on")
+    switch.add_argument("--off", action="store_true", help="switch the rule off")
+    rul.add_argument("--threshold", type=float, default=None, help="the rule's threshold (see README, Alerts)")
+    rul.add_argument("--db", default=None)
+
+    chk = commands.add_parser("check-alerts", help="check the alert rules on the latest month now, as every"
+                                                   " import does: record new alerts, e-mail unsent ones")
+    chk.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE,
+                     help="the language of the alerts printed")
+    chk.add_argument("--db", default=None)
+
     return parser
 
 
@@ -200,11 +235,13 @@ def cmd_demo(args) -> int:
         # Demo files go through the same import as an analyst's, so the demo store is what
         # importing data/demo/ by hand gives.
         results = [import_file(con, path) for path in files.values()]
+        alerts = checked_alerts(con, "python -m loaders demo")
     finally:
         con.close()
     for result in results:
         print(f"imported {result.kind}: {result.rows_accepted} rows from {result.file_name}"
               f" (batch {result.batch_id[:8]})")
+    print(run_summary(alerts, DEFAULT_LANGUAGE))
     print(f"demo store ready at {_db(args)}; spreadsheets in {folder}")
     return 0
 
@@ -251,6 +288,11 @@ def cmd_import(args) -> int:
                                  progress=progress if args.progress else None,
                                  accept_new_items=args.accept_new_items,
                                  skip_duplicates=args.skip_duplicates)
+        if args.progress:
+            progress(0.99, "checking the alert rules")
+        alerts = checked_alerts(con, "python -m loaders import")
+        if args.progress:
+            progress(1.0, "alert rules checked")
     finally:
         con.close()
     described["batch_id"] = result.batch_id
@@ -259,6 +301,8 @@ def cmd_import(args) -> int:
     described["status_words"] = [{"word": w, "step": s, "rows": r} for w, s, r in result.status_words]
     described["tier_words"] = [{"word": w, "tier": t, "rows": r} for w, t, r in result.tier_words]
     described["tiers"] = {str(t): r for t, r in result.tiers}
+    described["alerts"] = {"month": alerts.month, "new": len(alerts.new), "sent": alerts.sent,
+                           "problem": alerts.problem}
     _say(args, described, "imported")
     if not args.json:
         where = f", sheet '{result.sheet}'" if result.sheet else ""
@@ -275,6 +319,9 @@ def cmd_import(args) -> int:
             print(line)
         for line in _tier_word_lines(result.tier_words, args.lang):
             print(line)
+        if run_summary(alerts, args.lang):
+            # on stderr, like the progress: the import's own result stays the output's last line
+            print(run_summary(alerts, args.lang), file=sys.stderr)
     return 0
 
 
@@ -542,10 +589,69 @@ def cmd_maintain(args) -> int:
     return 0
 
 
+def cmd_set_target(args) -> int:
+    if args.clear == (args.value is not None):
+        raise FeedbackError("give the target's value, or --clear to remove it")
+    scope, subject = ("region", args.region) if args.region else ("branch", args.branch) if args.branch else ("all", None)
+    con = connect(_db(args))
+    try:
+        set_target(con, args.metric, None if args.clear else args.value, scope, subject, who="python -m loaders")
+    finally:
+        con.close()
+    whose = f" of {subject}" if subject else ""
+    print(f"target{whose} for {args.metric} cleared" if args.clear else
+          f"target{whose} for {args.metric} set to {args.value:g}; the tiles show the gap to it")
+    return 0
+
+
+def cmd_targets(args) -> int:
+    con = connect(_db(args))
+    try:
+        book = targets(con)
+    finally:
+        con.close()
+    if book.empty:
+        print("no targets yet: `python -m loaders set-target METRIC VALUE` sets one")
+    for row in book.itertuples(index=False):
+        place = row.subject if isinstance(row.subject, str) else "the company"
+        print(f"{row.metric:16} {written_value(row.metric, row.target):>8g}  {place}  (set {row.set_at:%Y-%m-%d %H:%M}"
+              f"{' by ' + row.set_by if row.set_by else ''})")
+    return 0
+
+
+def cmd_alert_rules(args) -> int:
+    if not args.rule and (args.on or args.off or args.threshold is not None):
+        raise FeedbackError("name the rule to change: python -m loaders alert-rules RULE --on|--off|--threshold X")
+    con = connect(_db(args))
+    try:
+        if args.rule and (args.on or args.off or args.threshold is not None):
+            set_rule(con, args.rule, True if args.on else False if args.off else None, args.threshold,
+                     who="python -m loaders")
+        rules = alert_rules(con)
+    finally:
+        con.close()
+    for rule in rules.values():
+        print(f"{rule.name:18} {'on ' if rule.enabled else 'off'}  threshold {rule.threshold:g}")
+    return 0
+
+
+def cmd_check_alerts(args) -> int:
+    con = connect(_db(args))
+    try:
+        run = checked_alerts(con, "python -m loaders check-alerts")
+    finally:
+        con.close()
+    for row in run.new.itertuples(index=False):
+        print(alert_sentence(row, args.lang))
+    print(run_summary(run, args.lang))
+    return 1 if run.problem else 0
+
+
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
             "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes,
             "tiers": cmd_tiers,
-            "migrate": cmd_migrate, "maintain": cmd_maintain}
+            "migrate": cmd_migrate, "maintain": cmd_maintain, "set-target": cmd_set_target, "targets": cmd_targets,
+            "alert-rules": cmd_alert_rules, "check-alerts": cmd_check_alerts}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,8 +19,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from pages import _keys as keys
+from analytics.targets import TargetGap
+from presentation.alerts import ALERT, target_sentence
 from presentation.charts import drawn_once, enlarged, masked, title_apart
-from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
+from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
@@ -283,8 +285,9 @@ _TONE_MARK = {"good": ":green[**▲**]", "bad": ":red[**▼**]", "neutral": ":gr
 
 
 def show_change(change: Change, vs: str, *, label: str | None = None, detail: str | None = None,
-                border: bool = True) -> None:
-    """A headline tile: the figure, its change vs the comparison (marked only when significant), its n."""
+                border: bool = True, target: TargetGap | None = None) -> None:
+    """A headline tile: the figure, its change vs the comparison (marked only when significant), its n,
+    and its gap to the target when it has one (analytics.targets)."""
     lang = language()
     delta = None if change.delta is None else fmt_delta(change.metric, change.delta, lang)
     arrow = {"up": "up", "down": "down"}.get(change.direction, "off")
@@ -292,6 +295,17 @@ def show_change(change: Change, vs: str, *, label: str | None = None, detail: st
               delta=delta, delta_color=_TONE_COLOR[change.tone], delta_arrow=arrow,
               delta_description=markdown_text(change_note(change, lang, vs)), border=border)
     st.caption(markdown_text(detail if detail is not None else tile_detail(change, lang)))
+    if target is not None:
+        st.caption(":material/flag: " + markdown_text(target_sentence(target, lang)))
+
+
+def show_alerts(alerts: list[Finding], none: str) -> None:
+    """The alerts raised (presentation.alerts.alert_findings), masked on a shared screen like every
+    sentence drawn from the data; `none` when there are none."""
+    if not alerts:
+        st.caption(markdown_text(none))
+        return
+    st.markdown("\n\n".join(f"{_TONE_MARK[BAD]} {markdown_text(masked_text(finding.text))}" for finding in alerts))
 
 
 def show_findings(findings: list[Finding]) -> None:
@@ -301,7 +315,9 @@ def show_findings(findings: list[Finding]) -> None:
     and the review has a dozen findings.
     """
     if findings:
-        st.markdown("\n\n".join(f"{_TONE_MARK.get(finding.tone, _TONE_MARK[NEUTRAL])} {markdown_text(finding.text)}"
+        # an alert's sentence is masked on a shared screen, as the charts' titles are
+        st.markdown("\n\n".join(f"{_TONE_MARK.get(finding.tone, _TONE_MARK[NEUTRAL])} "
+                                  f"{markdown_text(masked_text(finding.text) if finding.kind == ALERT else finding.text)}"
                                   for finding in findings))
 
 

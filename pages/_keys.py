@@ -177,3 +177,21 @@ TIERS_SAVED = "tiers.saved"  # the rows a change moved, shown once after the rer
 
 def tiers_rule(name: str) -> str:
     return f"tiers.rule.{name}"
+
+
+# Targets and alert rules on the Imports page (pages/imports.py).
+TARGET_METRIC = "imports.target_metric"
+TARGET_PLACE = "imports.target_place"
+TARGET_VALUE = "imports.target_value"
+TARGET_SAVE = "imports.target_save"
+TARGET_CLEAR = "imports.target_clear"
+TARGET_DONE = "imports.target_done"
+RULES_FORM = "imports.rules_form"
+
+
+def rule_enabled(rule: str) -> str:
+    return f"imports.rule_enabled.{rule}"
+
+
+def rule_threshold(rule: str) -> str:
+    return f"imports.rule_threshold.{rule}"

@@ -10,6 +10,7 @@ from analytics.complaints import (
     repeat_complainants, resolution_change, resolution_time_distribution, rising_causes
 )
 from analytics.handling import handling_steps
+from analytics.targets import target_gaps, targets_in_force
 from pages import _keys as keys
 from pages._common import (
     call, language, load, load_all, markdown_text, require_router, show_change, show_chart, t
@@ -29,9 +30,10 @@ st.title(t("complaints.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 
 # the longest first; the Pareto is the causes' counts now, which rising_causes has
-repeat, resolution, counts, rising, resolution_times, handling = load_all(
+repeat, resolution, counts, rising, resolution_times, handling, goals = load_all(
     call(repeat_complainants, now), call(resolution_change, now, before), call(complaint_counts, now),
-    call(rising_causes, now, before), call(resolution_time_distribution, now), call(handling_steps, now))
+    call(rising_causes, now, before), call(resolution_time_distribution, now), call(handling_steps, now),
+    call(targets_in_force, now))
 pareto = pareto_of_rising(rising)
 if not resolution.current.n:
     no_data("empty.what.complaints", chosen)
@@ -41,9 +43,10 @@ family = changes.adjust_family(
     [changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n, now, before)),
      headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"]], {"causes": rising})
 tiles, rising = family.changes, family.tables["causes"]
+gaps = target_gaps(tiles, goals)
 for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:
-        show_change(tile, vs)
+        show_change(tile, vs, target=gaps.get(tile.metric))
 st.caption(findings.family_note(family, lang))
 
 show_chart(charts.pareto(pareto, language=lang, title=findings.pareto_title(pareto, lang)),

@@ -7,6 +7,7 @@ import streamlit as st
 from analytics import changes
 from analytics.csi import compare_attributes, csi_change_with_trend, quadrants
 from analytics.filters import company_wide, one_branch, trend_window
+from analytics.targets import target_gaps, targets_in_force
 from pages import _keys as keys
 from pages._common import (
     labels, language, load, markdown_text, require_router, show_change, show_chart, show_findings, show_table, t
@@ -52,7 +53,7 @@ headline, attributes = family.changes[0], family.tables["attributes"]
 
 tile, statement = st.columns([1, 3])
 with tile:
-    show_change(headline, vs)
+    show_change(headline, vs, target=target_gaps([headline], load(targets_in_force, now)).get("csi"))
 with statement:
     st.markdown(f"**{markdown_text(findings.change_sentence(headline, lang, vs))}**")
     st.markdown(markdown_text(findings.weights_statement(change.current.weights, lang)))

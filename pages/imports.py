@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analytics.filters import filter_options
 from loaders.access import AccessError
 from loaders.columns import KINDS, RATING_KINDS
 from loaders.errors import DuplicateRows, UnknownKindError, ValidationError
@@ -23,15 +24,20 @@ from pages._common import (
 )
 from pages._uploads import permit_uploads
 from presentation.problems import duplicates_refusal, duplicates_skipped
+from presentation.alerts import run_summary
 from presentation.upload import (
     EARLIEST_ALLOWED, LATEST_ALLOWED, RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
     check_upload, dates_refused, error_text, imported_as, notices,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, TIER_CHOICES,
-    run_tier_change, tier_overview, word_changes
+    run_tier_change, tier_overview, word_changes, place_label, rule_lines, run_set_rules, run_set_target,
+    target_placeholder, target_places, targets_table
 )
+from store.alerts import alert_rules
 from store.errors import FeedbackError, StoreBusy
+from store.rules import DEFAULT_RULES
+from store.targets import TARGET_METRICS, targets
 from store.tiers import TierError, TierRules
 
 require_router()
@@ -77,6 +83,8 @@ def show_last_import() -> None:
     if result.duplicates is not None:
         message += " " + plain(duplicates_skipped(result.duplicates, language()))
     st.success(message, icon=":material/check_circle:")
+    if outcome.alerts is not None and run_summary(outcome.alerts, language()):
+        st.caption(":material/notifications: " + plain(run_summary(outcome.alerts, language())))
     if outcome.changes:
         st.caption(t("upload.changes"))
         columns = st.columns(max(len(outcome.changes), 4))
@@ -584,6 +592,98 @@ def templates_section() -> None:
                                on_click="ignore", width="stretch")
 
 
+# --- targets and alert rules ----------------------------------------------------------------------
+# Here rather than on the overview: the overview is what managers read, this page is where analysts
+# change what the dashboard holds, behind the same access rule as uploads (presentation.upload checks it
+# again on every save, whatever the browser sends).
+
+def targets_section(access: Access) -> None:
+    st.header(t("target.title"), divider="gray")
+    st.caption(t("target.note"))
+    cur = cursor()
+    try:
+        book, rules, options = targets(cur), alert_rules(cur), filter_options(cur)
+    finally:
+        cur.close()
+    done = st.session_state.pop(keys.TARGET_DONE, None)
+    if done:
+        st.success(t(done), icon=":material/flag:")
+    if access.analyst and not presenting():
+        target_controls(access, target_places(options.regions, options.branches))
+    st.subheader(t("target.in_force"))
+    if book.empty:
+        st.caption(t("target.none"))
+    else:
+        shown = targets_table(book, language())
+        shown.columns = [t(f"target.col.{c}") for c in shown.columns]
+        show_frame(shown, column_config={t("target.col.set_at"): st.column_config.DatetimeColumn(
+            format="YYYY-MM-DD HH:mm")})
+    st.subheader(t("alert.rules"))
+    st.caption(t("alert.rules_note"))
+    if access.analyst and not presenting():
+        rule_controls(access, rules)
+    else:
+        st.markdown(rule_lines(rules, language()))
+
+
+def target_controls(access: Access, places: list[str]) -> None:
+    lang = language()
+    metric_column, place_column, value_column = st.columns(3)
+    metric = metric_column.selectbox(t("target.metric"), list(TARGET_METRICS), key=keys.TARGET_METRIC,
+                                     format_func=lambda m: t(f"metric.{m}"))
+    place = place_column.selectbox(t("target.place"), places, key=keys.TARGET_PLACE,
+                                   format_func=lambda p: place_label(p, lang))
+    value = value_column.number_input(t("target.value"), value=None, step=1.0, key=keys.TARGET_VALUE,
+                                      placeholder=target_placeholder(metric))
+    save_column, clear_column, _ = st.columns([1, 1, 4])
+    save = save_column.button(t("target.save"), key=keys.TARGET_SAVE, type="primary", icon=":material/flag:",
+                              disabled=value is None, width="stretch")
+    clear = clear_column.button(t("target.clear"), key=keys.TARGET_CLEAR, width="stretch")
+    if not (save or clear):
+        return
+    cur = cursor()
+    try:
+        run_set_target(cur, current_access(), metric, value if save else None, place)
+    except AccessError:
+        st.error(t("target.denied"), icon=":material/block:")
+        return
+    except FeedbackError as e:
+        st.error(plain(str(e)), icon=":material/error:")
+        return
+    finally:
+        cur.close()
+    st.session_state[keys.TARGET_DONE] = "target.saved" if save else "target.cleared"
+    st.rerun()
+
+
+def rule_controls(access: Access, rules) -> None:
+    with st.form(keys.RULES_FORM, border=True):
+        chosen = {}
+        for rule in rules.values():
+            on_column, threshold_column = st.columns([3, 2], vertical_alignment="bottom")
+            low, high = DEFAULT_RULES[rule.name][2:]
+            chosen[rule.name] = (
+                on_column.checkbox(t(f"alert.rule.{rule.name}"), value=rule.enabled, key=keys.rule_enabled(rule.name)),
+                threshold_column.number_input(t(f"alert.threshold.{rule.name}"), min_value=low, max_value=high,
+                                              value=rule.threshold, step=1.0, format="%g",
+                                              key=keys.rule_threshold(rule.name)))
+        if not st.form_submit_button(t("alert.save_rules"), icon=":material/notifications:"):
+            return
+    cur = cursor()
+    try:
+        run_set_rules(cur, current_access(), chosen)
+    except AccessError:
+        st.error(t("target.denied"), icon=":material/block:")
+        return
+    except FeedbackError as e:
+        st.error(plain(str(e)), icon=":material/error:")
+        return
+    finally:
+        cur.close()
+    st.session_state[keys.TARGET_DONE] = "alert.rules_saved"
+    st.rerun()
+
+
 # --- the page --------------------------------------------------------------------------------
 
 st.title(t("imports.title"))
@@ -600,6 +700,7 @@ if access.analyst and presenting():
 elif access.analyst:
     upload_section(access, batches)
 history_section(access, batches)
+targets_section(access)
 counts_section(counts)
 tiers_section(access)
 templates_section()

@@ -7,6 +7,7 @@ import streamlit as st
 from analytics import changes
 from analytics.filters import trend_window
 from analytics.nps import detractor_verbatims, nps_change, nps_change_by, nps_trend
+from analytics.targets import target_gaps, targets_in_force
 from pages._common import call, language, load_all, require_router, show_change, show_chart, show_verbatims, t
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -19,9 +20,9 @@ now, before = chosen.current, chosen.comparison
 st.title(t("nps.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 
-change, trend, by_touchpoint, by_branch, verbatims = load_all(
+change, trend, by_touchpoint, by_branch, verbatims, goals = load_all(
     call(nps_change, now, before), call(nps_trend, trend_window(now)), call(nps_change_by, now, before, "touchpoint"),
-    call(nps_change_by, now, before, "branch"), call(detractor_verbatims, now, 50))
+    call(nps_change_by, now, before, "branch"), call(detractor_verbatims, now, 50), call(targets_in_force, now))
 if not change.current.n:
     no_data("empty.what.nps", chosen)
 # the tiles, touchpoints and branches are one family of tests: the charts pick among them
@@ -29,9 +30,10 @@ family = changes.adjust_family([changes.nps_headline(change), *findings.nps_mix_
                                {"touchpoints": by_touchpoint, "branches": by_branch})
 headline = family.changes[0]
 by_touchpoint, by_branch = family.tables["touchpoints"], family.tables["branches"]
+gaps = target_gaps(family.changes, goals)
 for column, tile in zip(st.columns(3), family.changes):
     with column:
-        show_change(tile, vs)
+        show_change(tile, vs, target=gaps.get(tile.metric))
 st.caption(findings.family_note(family, lang))
 
 show_chart(charts.nps_mix(trend, language=lang,

@@ -14,7 +14,9 @@ import pandas as pd
 from analytics import changes
 from analytics.filters import month_of
 from analytics.review import SECTIONS, Action, MonthReview, Verbatim
+from analytics.targets import target_gap
 from presentation import charts, findings
+from presentation.alerts import alert_findings, target_sentence
 from presentation.findings import BAD, NEUTRAL, Change, Finding
 from presentation.formats import (
     fmt_count, fmt_date, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
@@ -130,9 +132,12 @@ def _headlines(review: MonthReview, language: str, month: str, previous: str, la
     tiles, sentences = [], []
     for headline in review.headlines:
         now = headline.vs_previous
+        detail = findings.tile_detail(replace(now, delta=None), language)  # margin and n, no verdict
+        target = (review.targets or {}).get(headline.metric)
+        if target is not None:
+            detail += " · " + target_sentence(target_gap(now, target), language)
         tiles.append(Tile(headline.metric, findings.metric_name(headline.metric, language),
-                          findings.fmt_value(headline.metric, now.value, language),
-                          findings.tile_detail(replace(now, delta=None), language),  # margin and n, no verdict
+                          findings.fmt_value(headline.metric, now.value, language), detail,
                           (_comparison(headline.vs_previous, previous, language),
                            _comparison(headline.vs_last_year, last_year, language))))
         for change, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year)):
@@ -141,6 +146,9 @@ def _headlines(review: MonthReview, language: str, month: str, previous: str, la
     if not sentences and review.has_data:
         sentences.append(Finding(translate("review.no_significant_change", language, previous=previous,
                                            last_year=last_year)))
+    if review.alerts is not None and len(review.alerts) and review.has_data:
+        # the month's alerts (analytics.alerts) after the headline changes: what the rules raised
+        sentences += alert_findings(review.alerts, language)
     notes = (translate("review.headlines_note", language),)
     if not review.has_data:
         sentences = [Finding(translate("review.no_data", language, month=month))]

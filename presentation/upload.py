@@ -32,9 +32,12 @@ from loaders.importer import (
 from loaders.platforms import PLATFORMS
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
+from presentation.alerts import AlertRun, after_import
 from presentation.i18n import translate
 from presentation.problems import fix_text, load_error_text, notice_text, problem_text
+from store.alerts import alert_rules, set_rule
 from store.errors import FeedbackError
+from store.targets import set_target, written_value
 from store.tiers import TierRules, save_rules, save_words, stored_words, tier_counts, tier_rules
 from text.tiers import TIERS
 
@@ -435,6 +438,7 @@ class Change:
 class ImportOutcome:
     result: ImportResult
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    alerts: AlertRun | None = None
 
 
 def changes(before: dict, after: dict) -> tuple[Change, ...]:
@@ -450,7 +454,16 @@ def run_import(con, access: Access, prepared: PreparedFile, skip_invalid: bool,
     result = import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=access.imported_by,
                              progress=progress, accept_new_items=accept_new_items,
                              skip_duplicates=skip_duplicates)
-    return ImportOutcome(result, changes(before, headline(con)))
+    return ImportOutcome(result, changes(before, headline(con)), checked_alerts(con, access.imported_by))
+
+
+def checked_alerts(con, who: str | None = None) -> AlertRun:
+    """The alert rules checked after an import (presentation.alerts.after_import); the import has
+    landed whatever happens here, so a failure is reported, not raised."""
+    try:
+        return after_import(con, who)
+    except FeedbackError as e:
+        return AlertRun(None, pd.DataFrame(), problem=str(e))
 
 
 def run_undo(con, access: Access, batch_id: str) -> tuple:
@@ -507,6 +520,60 @@ def word_changes(shown: pd.DataFrame, edited: pd.DataFrame) -> dict[str, str]:
     before = dict(zip(shown["word"], shown["tier"]))
     return {word: tier for word, tier in zip(edited["word"], edited["tier"])
             if tier in TIER_CHOICES and before.get(word) != tier}
+
+
+def run_set_target(con, access: Access, metric: str, written: float | None, place: str) -> None:
+    """Set (or clear, written None) a target, for an analyst only; `place` is 'all', 'region:NAME'
+    or 'branch:NAME' (target_places)."""
+    require_analyst(access)
+    scope, _, subject = place.partition(":")
+    set_target(con, metric, written, scope, subject or None, who=access.imported_by)
+
+
+def run_set_rules(con, access: Access, rules: dict[str, tuple[bool, float]]) -> None:
+    """Switch alert rules on or off and set their thresholds, for an analyst only; only what changed
+    is written."""
+    require_analyst(access)
+    current = alert_rules(con)
+    for name, (enabled, threshold) in rules.items():
+        if (enabled, float(threshold)) != (current[name].enabled, current[name].threshold):
+            set_rule(con, name, enabled, threshold, who=access.imported_by)
+
+
+def target_places(regions, branches) -> list[str]:
+    """What a target can be for: the company, each region, each branch (run_set_target's `place`)."""
+    return ["all"] + [f"region:{r}" for r in regions] + [f"branch:{b}" for b in branches]
+
+
+def place_label(place: str, language: str) -> str:
+    scope, _, subject = place.partition(":")
+    if scope == "all":
+        return translate("target.place_all", language)
+    return translate("finding.subject_region", language, name=subject) if scope == "region" else subject
+
+
+def target_placeholder(metric: str) -> str:
+    """What the target's box shows before anything is typed: a share is written in percent."""
+    return "90 (%)" if written_value(metric, 1.0) == 100.0 else "30"
+
+
+def rule_lines(rules, language: str) -> str:
+    """The alert rules as a reader who may not change them sees them: a markdown list."""
+    return "\n".join(f"- {translate('alert.enabled', language) if rule.enabled else '—'} · "
+                     f"{translate(f'alert.rule.{rule.name}', language)} · "
+                     f"{translate(f'alert.threshold.{rule.name}', language)}: {rule.threshold:g}"
+                     for rule in rules.values())
+
+
+def targets_table(book: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The targets in force as the Imports page lists them: metric and place in words, shares in percent."""
+    return pd.DataFrame({
+        "metric": [translate(f"metric.{m}", language) for m in book["metric"]],
+        "place": [place_label("all" if s == "all" else f"{s}:{n}", language) for s, n in zip(book["scope"], book["subject"])],
+        "target": [written_value(m, v) for m, v in zip(book["metric"], book["target"])],
+        "set_at": book["set_at"],
+        "set_by": [who if isinstance(who, str) and who else "—" for who in book["set_by"]],
+    })
 
 
 def open_decisions(con, prepared: PreparedFile) -> tuple[Decision, ...]:

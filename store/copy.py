@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 
 from store.db import (
-    extension_file, connect, is_lake, masked, quote_identifier, quote_literal, transaction
+    SEEDED_TABLES, extension_file, connect, is_lake, masked, quote_identifier, quote_literal, transaction
 )
 from store.errors import QueryError
 
@@ -34,7 +34,8 @@ def migrate(source: str, target: str) -> dict[str, int]:
     connect(source).close()
     con = connect(target)
     try:
-        filled = {name: rows for name, rows in row_counts(con).items() if rows}
+        # the target's own upgrade seeded the defaults (alert rules): the source's rows replace them
+        filled = {name: rows for name, rows in row_counts(con).items() if rows and name not in SEEDED_TABLES}
         if filled:
             raise QueryError(f"{masked(target)} already holds data ({', '.join(sorted(filled))}):"
                              " migrate copies into a new or empty store only")
@@ -43,6 +44,8 @@ def migrate(source: str, target: str) -> dict[str, int]:
         try:
             with transaction(con, f"copying into {masked(target)} was rolled back, nothing changed"):
                 for name in tables:
+                    if name in SEEDED_TABLES:
+                        con.execute(f"DELETE FROM {quote_identifier(name)}")
                     columns = ", ".join(quote_identifier(c[0]) for c in con.execute(
                         f"DESCRIBE {quote_identifier(name)}").fetchall())
                     con.execute(f"INSERT INTO {quote_identifier(name)} ({columns})"

@@ -22,6 +22,7 @@ import duckdb_extension_postgres_scanner
 import pandas as pd
 
 from store.errors import QueryError, StoreBusy
+from store.rules import DEFAULT_RULES
 from store.sums import NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
 from text.steps import handling_step
 from text.tokens import complaint_token_sets
@@ -373,6 +374,19 @@ def _seed_claim(con: duckdb.DuckDBPyConnection) -> None:
                 " WHERE NOT EXISTS (SELECT 1 FROM store_claim WHERE name = 'writer')")
 
 
+def _targets_and_alerts(con: duckdb.DuckDBPyConnection) -> None:
+    """The target, alert rule and alert event tables, and the rules' defaults (store/rules.py)."""
+    _create_tables(con)
+    for rule, (enabled, threshold, _low, _high) in DEFAULT_RULES.items():
+        con.execute("INSERT INTO alert_rule SELECT ?, ?, ?, now()::TIMESTAMP, 'default'"
+                    " WHERE NOT EXISTS (SELECT 1 FROM alert_rule WHERE rule = ?)", [rule, enabled, threshold, rule])
+
+
+# The tables an upgrade fills with defaults: a store copied into (store/copy.py) has them replaced by
+# the source's rows.
+SEEDED_TABLES = ("alert_rule",)
+
+
 # (number, what it does); run in order, each once
 UPGRADES = (
     (1, "ratings move onto survey_response as score lists", lambda con: _move_narrow_ratings(con)),
@@ -386,6 +400,7 @@ UPGRADES = (
     (9, "the follow-up list", _create_tables),
     (10, "customer tiers: the rows' tier columns, the tallies' tier key, the analyst's rules and words",
      _create_tables),
+    (11, "targets, alert rules (with their defaults) and alert events", _targets_and_alerts),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5

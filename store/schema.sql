@@ -396,4 +396,51 @@ CREATE TABLE IF NOT EXISTS tier_word (
     tier            VARCHAR NOT NULL,
     saved_at        TIMESTAMP NOT NULL,
     saved_by        VARCHAR
+-- Targets (issue 19): an analyst's target for a metric, for the whole company or one region or
+-- branch. Insert-only, like app_setting: the newest row of (metric, scope, subject) wins and a row
+-- with a NULL target clears it, so two analysts saving at once never conflict. Shares are stored
+-- as fractions (0.9 for 90%). store/targets.py reads and writes them.
+CREATE TABLE IF NOT EXISTS metric_target (
+    metric          VARCHAR NOT NULL,      -- nps | csi | within_sla | negative_share | ...
+    scope           VARCHAR NOT NULL,      -- all | region | branch
+    subject         VARCHAR,               -- the region or branch; NULL for all
+    target          DOUBLE,                -- NULL: cleared
+    set_at          TIMESTAMP NOT NULL,
+    set_by          VARCHAR
+);
+
+-- Alert rules (issue 23): each rule's switch and threshold, insert-only with the newest row of a
+-- rule winning; upgrade step 11 seeds the defaults (store/alerts.py DEFAULT_RULES).
+CREATE TABLE IF NOT EXISTS alert_rule (
+    rule            VARCHAR NOT NULL,
+    enabled         BOOLEAN NOT NULL,
+    threshold       DOUBLE,
+    set_at          TIMESTAMP NOT NULL,
+    set_by          VARCHAR
+);
+
+-- Alerts raised: one row per (rule, scope, subject, metric, period), written only when no such
+-- row exists (inside the writer's claim), so an event is recorded, shown and sent once. The
+-- numbers behind it are kept so its sentence can be written in either language later; sent_at is
+-- set before the e-mail goes out (and cleared again if it fails), so two processes never send it twice.
+CREATE TABLE IF NOT EXISTS alert_event (
+    rule            VARCHAR NOT NULL,
+    scope           VARCHAR NOT NULL,      -- all | region | branch | cause
+    subject         VARCHAR,
+    region          VARCHAR,               -- a branch's region, for the pages' place filters
+    metric          VARCHAR NOT NULL,
+    period          VARCHAR NOT NULL,      -- YYYY-MM: the month evaluated
+    value           DOUBLE,
+    reference       DOUBLE,                -- the comparison: last month, the 3-month mean, the target, the first month
+    ci_low          DOUBLE,                -- the 95% interval: the figure's, or a trend's Sen slope per month
+    ci_high         DOUBLE,
+    p_value         DOUBLE,
+    q_value         DOUBLE,
+    n               BIGINT,
+    first_month     VARCHAR,               -- a trend's first month (YYYY-MM)
+    months          INTEGER,               -- a trend's months; the months of a mean
+    detected_at     TIMESTAMP NOT NULL,
+    sent_at         TIMESTAMP,
+    sent_to         VARCHAR,
+    send_error      VARCHAR
 );

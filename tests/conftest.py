@@ -15,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from loaders.demo import DEMO_FOLDER, FILE_NAMES
+from loaders.importer import import_file
 from postgres import Cluster
 from presentation.upload import WORD_JOINER
 from store.db import connect
@@ -76,6 +78,21 @@ def demo_master(tmp_path_factory) -> Path:
     """The run's one demo store; tests read copies of it (copy_demo_store), never this file, since
     DuckDB lets one process at a time open a file for writing."""
     return built_once(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def committed_demo_master(tmp_path_factory) -> Path:
+    """The committed demo spreadsheets (data/demo: 4,000 survey responses, the planted stories at
+    full strength) imported as an analyst would, and nothing else: no alert rules checked yet. Tests
+    read copies (copy_demo_store)."""
+    path = tmp_path_factory.mktemp("committed-demo") / "demo.duckdb"
+    con = connect(path)
+    try:
+        for name in FILE_NAMES.values():
+            import_file(con, DEMO_FOLDER / name)
+    finally:
+        con.close()
+    return path
 
 
 def copy_demo_store(master: Path, folder: Path) -> Path:

@@ -55,7 +55,8 @@ def test_row_steps_have_rows_per_second(report, step):
 def test_ingest_has_its_stages(report):
     for step in ("ingest_csv", "ingest_xlsx"):
         stages = report["steps"][step]["stages"]
-        assert set(stages) == {"reading", "validating", "scoring sentiment", "writing", "learning from the scores"}
+        assert set(stages) == {"reading", "validating", "scoring sentiment", "writing", "learning from the scores",
+                               "done", "checking the alert rules"}
         assert all(is_number(v) for v in stages.values())
 
 
@@ -93,7 +94,7 @@ def test_the_recorded_calls_are_what_the_pages_ask(report):
     # the review and the gap model are independent parts the page asks for together, timed together
     assert calls["review"] == ["review_headlines", "gap5", "gap1", "standards_gaps", "cause_pareto",
                                "representative_verbatims", "sentiment_by", "rising_causes", "nps_change_by",
-                               "nps_trend", "find_trends"]
+                               "nps_trend", "find_trends", "alerts_for", "targets_in_force"]
     assert calls["gaps"] == ["gap5", "gap1", "standards_gaps"]
     for page in ("review", "gaps"):
         together = {c["together"] for c in report["steps"]["queries"]["pages"][page]["month"]["calls"]}

@@ -276,7 +276,9 @@ def test_cli_import_progress_names_each_step(db_path):
     ok = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path), "--progress")
     assert ok.returncode == 0, ok.stderr
     steps = [line.split(" s ", 1)[1] for line in ok.stderr.splitlines() if line.startswith("progress: ")]
-    assert steps == ["reading", "validating", "scoring sentiment", "writing", "learning from the scores", "done"]
+    assert steps == ["reading", "validating", "scoring sentiment", "writing", "learning from the scores", "done",
+                     "checking the alert rules", "alert rules checked"]
+    assert "Alert rules checked for Sep 2026: no new alert." in ok.stderr
     quiet = run_cli("import", str(TEST_DATA / "complaints_bom.csv"), "--db", str(db_path))
     assert quiet.returncode == 0 and "progress:" not in quiet.stderr
 

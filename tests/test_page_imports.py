@@ -346,7 +346,7 @@ def test_the_page_in_chinese(store):
     upload(at, "nps_out_of_range.csv")
     no_exception(at)
     assert texts(at.title) == ["数据导入"]
-    assert [h.value for h in at.header] == ["上传文件", "导入历史", "数据库中的行数", "客户等级", "导入模板"]
+    assert [h.value for h in at.header] == ["上传文件", "导入历史", "目标与预警", "数据库中的行数", "客户等级", "导入模板"]
     assert at.warning[0].value == "4 行中有 2 行存在问题。请在文件中修正后重新上传，或只导入有效行并跳过这些行。"
     problems = tables_headed(at, "行号", "列", "值")[0]
     assert problems.columns.tolist() == ["行号", "列", "值", "问题", "修改方法"]

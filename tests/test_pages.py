@@ -150,7 +150,9 @@ def test_overview_tiles_equal_the_analytics(demo_store, demo_con, monkeypatch):
         tile(negative_share_headline(sentiment_change(demo_con, OCTOBER, SEPTEMBER))),
     ]
     assert metrics(at) == expected
-    assert at.subheader[0].value == translate("overview.what_changed", "en")
+    # the month's alerts under the tiles, then what changed
+    assert [s.value for s in at.subheader[:2]] == [translate("overview.alerts", "en"),
+                                                   translate("overview.what_changed", "en")]
 
 
 def test_nps_page_tiles_equal_the_analytics(demo_store, demo_con, monkeypatch):
