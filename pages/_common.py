@@ -22,12 +22,14 @@ from pages import _keys as keys
 from presentation.charts import drawn_once, enlarged, masked, title_apart
 from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from presentation.labels import AS_GIVEN, DataLabels, labelled
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
 from store.db import SharedStore, data_version, default_db_path
 from store.db import cursor as store_cursor
 from store.errors import FeedbackError, StoreBusy
+from store.labels import label_table, labels_version
 
 LANGUAGE_KEY = keys.LANGUAGE
 IMPORTS_PAGE = "pages/imports.py"
@@ -103,6 +105,25 @@ def _cached(store: str, version: str, function: str, args: tuple, kwargs: tuple)
         cur.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cached_labels(store: str, version: str) -> DataLabels:
+    cur = cursor()
+    try:
+        return DataLabels.from_frame(label_table(cur))
+    finally:
+        cur.close()
+
+
+def data_labels() -> DataLabels:
+    """The store's labels of the data's own values (presentation.labels), read again when they change."""
+    cur = cursor()
+    try:
+        version = labels_version(cur)
+    finally:
+        cur.close()
+    return _cached_labels(default_db_path(), version)
+
+
 def load(function, *args, **kwargs):
     """Call an analytics function on the store, cached by its arguments and the data version.
 
@@ -142,15 +163,20 @@ def load_all(*calls: Call) -> list:
     try:
         version = current_version()
         if len(calls) == 1:
-            return [run(calls[0])]
-        context = get_script_run_ctx()
+            results = [run(calls[0])]
+        else:
+            context = get_script_run_ctx()
 
-        def join_the_run():  # the threads' cache lookups then belong to this session's run
-            if context is not None:
-                add_script_run_ctx(threading.current_thread(), context)
+            def join_the_run():  # the threads' cache lookups then belong to this session's run
+                if context is not None:
+                    add_script_run_ctx(threading.current_thread(), context)
 
-        with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
-            return list(pool.map(run, calls))
+            with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
+                results = list(pool.map(run, calls))
+        # Every result a page draws passes here: the data's own labels in the reader's language,
+        # the values as given kept beside them (presentation.labels).
+        shown_labels, lang = data_labels(), language()
+        return [labelled(result, shown_labels, lang) for result in results]
     except StoreBusy:  # another program (an import) holds a DuckDB file: a notice, not an error
         st.info(t("error.busy"), icon=":material/hourglass_top:")
         st.stop()

@@ -321,6 +321,7 @@ UPGRADES = (
     (5, "the writers' claim row", _seed_claim),
     (6, "complaints get their handling steps", lambda con: _step_old_complaints(con)),
     (7, "the self-assessment, learned-sentiment and theme tables", _create_tables),
+    (8, "labels in both languages", _create_tables),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5

@@ -313,3 +313,17 @@ CREATE TABLE IF NOT EXISTS text_theme (
     text            VARCHAR NOT NULL,
     theme_id        INTEGER NOT NULL
 );
+
+-- The data's own labels in both languages (issue 22): per field (item, dimension, cause,
+-- touchpoint, channel, branch, region) and value as the data holds it, what a reader sees in
+-- English and in Chinese (NULL: the value as it is). Filled from a file's bilingual columns at
+-- import (origin 'file') and edited by analysts on the Imports page (origin 'edited', which a
+-- later file does not overwrite). One row per field and value, kept so by store/labels.py.
+CREATE TABLE IF NOT EXISTS data_label (
+    field           VARCHAR NOT NULL,
+    value           VARCHAR NOT NULL,
+    label_en        VARCHAR,
+    label_zh        VARCHAR,
+    origin          VARCHAR NOT NULL,      -- file | edited
+    updated_at      TIMESTAMP NOT NULL
+);
