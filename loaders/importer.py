@@ -22,6 +22,7 @@ from loaders.columns import (
 )
 from loaders.dates import DATE_ORDERS
 from loaders.items import ItemChanges, item_changes
+from loaders.labels import is_label_sheet, labels_from_questions, labels_from_sheet
 from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationError
 from loaders.read import EXCEL_SUFFIXES, SourceTable, read_source, sheet_names
 from loaders.validate import STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
@@ -30,6 +31,7 @@ from store.db import (
     write_sums
 )
 from store.errors import FeedbackError
+from store.labels import add_file_labels
 from loaders.learning import learn
 from store.sentiment_model import latest_model
 from text.causes import derive_causes, theme_causes
@@ -61,6 +63,8 @@ class PreparedFile:
     mapping: ColumnMapping
     mapping_origin: str          # inferred | saved | given
     decisions: tuple[Decision, ...] = ()
+    # the data's own labels the file gives in both languages: (field, value, English, Chinese)
+    labels: tuple[tuple, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,9 +107,12 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
     """
     path = Path(path)
     name = display_name or path.name
-    questions = None
+    questions, labels = None, ()
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        source, questions = _read_workbook_sheets(path, sheet, name, header_row)
+        source, questions, label_sheets = _read_workbook_sheets(path, sheet, name, header_row)
+        labels = tuple(row for table in label_sheets for row in labels_from_sheet(table))
+        if questions is not None:
+            labels = tuple(labels_from_questions(questions, source.headers)) + labels
     else:
         source = read_source(path, sheet, display_name=name, header_row=header_row)
     origin = "given"
@@ -130,7 +137,7 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
         # Items are the store's items when their code or question text says so.
         changes = item_changes(con, mapping)
         mapping = changes.mapping
-    prepared = PreparedFile(source, questions, mapping, origin)
+    prepared = PreparedFile(source, questions, mapping, origin, labels=labels)
     return replace(prepared, decisions=decisions(prepared, changes))
 
 
@@ -191,7 +198,8 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
         except LoadError as e:
             errors[candidate] = e
             continue
-        if data is None and not is_questions_sheet(table.headers) and not is_column_guide_sheet(table.headers):
+        if (data is None and not is_questions_sheet(table.headers) and not is_column_guide_sheet(table.headers)
+                and not is_label_sheet(table.headers)):
             data = table
         else:
             others.append(table)
@@ -202,11 +210,12 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
                         " put the responses on the first sheet or name it with --sheet")
     questions = next((t for t in others if is_questions_sheet(t.headers)
                       or looks_like_questions(t, data.headers)), None)
+    label_sheets = [t for t in others if t is not questions and is_label_sheet(t.headers)]
     for candidate, error in errors.items():
         if candidate.strip().lower() in QUESTION_SHEET_NAMES:
             raise LoadError(f"{name}: sheet '{candidate}' looks like the questions sheet but cannot be"
                             f" read ({error}); fix it or remove it") from error
-    return data, questions
+    return data, questions, label_sheets
 
 
 QUESTION_SHEET_NAMES = {"questions", "question", "items", "item", "codebook", "题目", "问题", "题目说明"}
@@ -324,6 +333,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
             [batch_id, mapping.kind, source.file_name, source.sheet, source.sha256, report.rows_valid,
              report.rows_invalid, imported_at, imported_by, mapping.to_json(), rejected])
         written = _WRITERS[mapping.kind](con, batch_id, mapping)
+        add_file_labels(con, prepared.labels)
         if remember_mapping:
             save_mapping(con, source.headers, mapping)
         return written
