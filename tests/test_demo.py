@@ -106,8 +106,8 @@ def test_survey_headers(demo):
                 + ATTRIBUTES + ["I_" + a for a in ATTRIBUTES]
                 + ["E_" + s for s in SERVQUAL] + ["P_" + s for s in SERVQUAL] + ["Comment"])
     assert list(demo.survey_responses.columns) == expected
-    assert list(demo.survey_questions.columns) == ["Code", "Question", "Dimension", "Kind", "Scale min",
-                                                   "Scale max", "N/A code"]
+    assert list(demo.survey_questions.columns) == ["Code", "Question", "Question (中文)", "Dimension", "Kind",
+                                                   "Scale min", "Scale max", "N/A code"]
     assert list(demo.survey_questions["Code"]) == expected[10:-1]
 
 
@@ -163,9 +163,9 @@ def test_every_rating_within_its_declared_scale(demo):
     survey = demo.survey_responses
     for question in demo.survey_questions.itertuples(index=False):
         values = survey[question.Code].dropna()
-        in_scale = values.between(question[4], question[5])
-        if pd.notna(question[6]):
-            in_scale |= values == question[6]
+        in_scale = values.between(question[5], question[6])
+        if pd.notna(question[7]):
+            in_scale |= values == question[7]
         assert in_scale.all(), question.Code
 
 
@@ -388,7 +388,7 @@ def test_write_files_names(written):
 
 def test_survey_workbook_reads_back(demo, written):
     sheets = pd.read_excel(written["survey"], sheet_name=None, engine="calamine")
-    assert list(sheets) == ["Responses", "Questions"]
+    assert list(sheets) == ["Responses", "Questions", "Labels"]
     responses = sheets["Responses"]
     assert responses.shape == demo.survey_responses.shape
     assert list(responses.columns) == list(demo.survey_responses.columns)
@@ -397,7 +397,8 @@ def test_survey_workbook_reads_back(demo, written):
     assert responses["Response ID"].iloc[0] == "R000001"
     assert responses["I_A01"].isna().sum() == demo.survey_responses["I_A01"].isna().sum()
     assert (responses["Comment"].fillna("") == demo.survey_responses["Comment"].fillna("")).all()
-    assert sheets["Questions"].shape == (40, 7)
+    assert sheets["Questions"].shape == (40, 8)
+    assert sheets["Labels"].shape == (17, 4)  # 8 causes, 5 touchpoints, 4 channels
 
 
 def test_nps_file_is_gbk_and_not_utf8(demo, written):
