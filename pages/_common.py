@@ -22,7 +22,7 @@ from pages import _keys as keys
 from presentation.charts import drawn_once, enlarged, masked, title_apart
 from presentation.findings import NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from presentation.labels import AS_GIVEN, DataLabels, labelled
+from presentation.labels import AS_GIVEN, DataLabels, as_given, labelled
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
@@ -384,16 +384,21 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
     place and draws them as a static table whose text grows with the page's. `download` names the
     file of its csv/xlsx buttons (download_buttons); Streamlit's own table download is off.
     """
-    shown = _masked(frame[list(columns)])
+    headers = {}
+    for column, key in columns.items():
+        headers[column] = t(key)
+        # a label in the reader's language: the value as the data holds it beside it (presentation.labels)
+        if as_given(frame, column) is not None:
+            headers[f"{column}{AS_GIVEN}"] = t("col.as_given", name=t(key))
+    shown = _masked(frame[list(headers)])
     if download:
-        download_buttons(shown.rename(columns={c: t(k) for c, k in columns.items()}), download)
+        download_buttons(shown.rename(columns=headers), download)
     if presenting():
-        st.table(_as_text(shown, columns, formats or {}), hide_index=True, height=height or "content")
+        st.table(_as_text(shown, headers, formats or {}), hide_index=True, height=height or "content")
         return
     config = {}
-    for column, key in columns.items():
+    for column, label in headers.items():
         fmt = (formats or {}).get(column)
-        label = t(key)
         if fmt == "date":
             config[column] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD")
         elif fmt == "text":
@@ -453,8 +458,8 @@ def _cell_text(value) -> str:
     return markdown_text(str(value))
 
 
-def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str]) -> pd.DataFrame:
-    """The table as show_table formats it, in words: headers translated, numbers and dates as text."""
+def _as_text(frame: pd.DataFrame, headers: dict[str, str], formats: dict[str, str]) -> pd.DataFrame:
+    """The table as show_table formats it, in words: its headers, numbers and dates as text."""
     def cell(value, fmt):
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return "—"
@@ -467,8 +472,8 @@ def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, st
                 return str(value)
         return markdown_text(str(value))
 
-    return pd.DataFrame({t(key): [cell(v, formats.get(column)) for v in frame[column]]
-                         for column, key in columns.items()})
+    return pd.DataFrame({header: [cell(v, formats.get(column)) for v in frame[column]]
+                         for column, header in headers.items()})
 
 
 def markdown_text(text: str) -> str:
