@@ -401,6 +401,9 @@ CAUSES_ZH = {
 TOUCHPOINTS_EN = {"网点柜台": "Branch counter", "手机银行": "Mobile banking", "客服热线": "Customer hotline",
                   "网上银行": "Online banking", "理财经理": "Wealth manager"}
 CHANNELS_ZH = {"Branch": "网点", "Mobile app": "手机银行", "Phone": "电话", "Online": "网上"}
+DIMENSIONS_BOTH = {"tangibles": ("Tangibles", "有形性"), "reliability": ("Reliability", "可靠性"),
+                   "responsiveness": ("Responsiveness", "响应性"), "assurance": ("Assurance", "保证性"),
+                   "empathy": ("Empathy", "移情性")}
 NPS_COLUMNS = ["客户编号", "日期", "推荐得分", "触点", "区域", "网点", "渠道", "客户类型", "产品", "评论"]
 COMPLAINT_COLUMNS = [
     "Complaint ID", "Customer ID", "Received", "Channel", "Region", "Branch", "Product", "Segment",
@@ -848,8 +851,9 @@ def _survey_questions() -> pd.DataFrame:
 
 
 def data_labels() -> pd.DataFrame:
-    """The Labels sheet: the causes, touchpoints and channels of the demo's files in both languages."""
-    rows = ([("cause", en, en, zh) for en, zh in CAUSES_ZH.items()]
+    """The Labels sheet: the dimensions, causes, touchpoints and channels of the demo's files in both languages."""
+    rows = ([("dimension", value, en, zh) for value, (en, zh) in DIMENSIONS_BOTH.items()]
+            + [("cause", en, en, zh) for en, zh in CAUSES_ZH.items()]
             + [("touchpoint", zh, en, zh) for zh, en in TOUCHPOINTS_EN.items()]
             + [("channel", en, en, zh) for en, zh in CHANNELS_ZH.items()])
     return pd.DataFrame(rows, columns=LABEL_SHEET_COLUMNS)

@@ -48,10 +48,17 @@ def _matches(header: str, words) -> bool:
     return base_header(header) in {normalise_header(w) for w in words}
 
 
+# What presentation/export.py puts before a cell that would start a formula; a label file the Imports
+# page wrote and an analyst sends back loses it again.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
 def _cell(value) -> str | None:
-    if value is None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        text = text[1:]
     return text or None
 
 

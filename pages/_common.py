@@ -124,6 +124,13 @@ def data_labels() -> DataLabels:
     return _cached_labels(default_db_path(), version)
 
 
+def for_reader(result):
+    """A result as the reader sees it: the data's own labels (items, dimensions, causes, touchpoints,
+    channels) in the reader's language, the values as given kept beside them (presentation.labels).
+    A page calls it on what it draws, after any analytics that combine results."""
+    return labelled(result, data_labels(), language())
+
+
 def load(function, *args, **kwargs):
     """Call an analytics function on the store, cached by its arguments and the data version.
 
@@ -163,20 +170,15 @@ def load_all(*calls: Call) -> list:
     try:
         version = current_version()
         if len(calls) == 1:
-            results = [run(calls[0])]
-        else:
-            context = get_script_run_ctx()
+            return [run(calls[0])]
+        context = get_script_run_ctx()
 
-            def join_the_run():  # the threads' cache lookups then belong to this session's run
-                if context is not None:
-                    add_script_run_ctx(threading.current_thread(), context)
+        def join_the_run():  # the threads' cache lookups then belong to this session's run
+            if context is not None:
+                add_script_run_ctx(threading.current_thread(), context)
 
-            with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
-                results = list(pool.map(run, calls))
-        # Every result a page draws passes here: the data's own labels in the reader's language,
-        # the values as given kept beside them (presentation.labels).
-        shown_labels, lang = data_labels(), language()
-        return [labelled(result, shown_labels, lang) for result in results]
+        with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
+            return list(pool.map(run, calls))
     except StoreBusy:  # another program (an import) holds a DuckDB file: a notice, not an error
         st.info(t("error.busy"), icon=":material/hourglass_top:")
         st.stop()

@@ -18,9 +18,10 @@ from analytics.filters import (
     same_period_last_year
 )
 from pages import _keys as keys
-from pages._common import IMPORTS_PAGE, labels, language, load, markdown_text, presenting, t
+from pages._common import IMPORTS_PAGE, data_labels, labels, language, load, markdown_text, presenting, t
 from presentation.formats import fmt_month, fmt_period
 from presentation.i18n import translate
+from presentation.labels import data_label
 
 CUSTOM = "custom"
 COMPARE_PREVIOUS = "previous"
@@ -173,10 +174,13 @@ def sidebar_filters() -> None:
             t("filters.compare"), COMPARISONS, index=COMPARISONS.index(state[keys.FILTER_COMPARE]),
             key=keys.choice(keys.FILTER_COMPARE), format_func=labels("filters.compare"))
         lists = {}
-        for key, (_, field) in keys.LIST_FILTERS.items():
-            lists[key] = state[key] = st.multiselect(t(f"filters.{field}"), getattr(options, field),
-                                                     default=state[key], key=keys.choice(key),
-                                                     placeholder=t("filters.all"))
+        shown_labels = data_labels()
+        for key, (labelled_field, field) in keys.LIST_FILTERS.items():
+            # the values are the data's (the URL and the queries keep them); the reader sees their labels
+            lists[key] = state[key] = st.multiselect(
+                t(f"filters.{field}"), getattr(options, field), default=state[key], key=keys.choice(key),
+                placeholder=t("filters.all"),
+                format_func=lambda value, name=labelled_field: data_label(name, value, lang, shown_labels))
     _select(dates, state[keys.FILTER_COMPARE], lists, options)
     _to_url(month, dates, state[keys.FILTER_COMPARE], lists)
 

@@ -12,7 +12,7 @@ from analytics.complaints import (
 from analytics.handling import handling_steps
 from pages import _keys as keys
 from pages._common import (
-    call, language, load, load_all, markdown_text, require_router, show_change, show_chart, t
+    call, for_reader, language, load, load_all, markdown_text, require_router, show_change, show_chart, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -32,14 +32,14 @@ st.caption(t("page.period", period=chosen.period(), vs=vs))
 repeat, resolution, counts, rising, resolution_times, handling = load_all(
     call(repeat_complainants, now), call(resolution_change, now, before), call(complaint_counts, now),
     call(rising_causes, now, before), call(resolution_time_distribution, now), call(handling_steps, now))
-pareto = pareto_of_rising(rising)
+pareto = for_reader(pareto_of_rising(rising))
 if not resolution.current.n:
     no_data("empty.what.complaints", chosen)
 headlines = changes.resolution_headlines(resolution)
 # the tiles and the causes are one family of tests: the rising chart picks among the causes
-family = changes.adjust_family(
+family = for_reader(changes.adjust_family(
     [changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n, now, before)),
-     headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"]], {"causes": rising})
+     headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"]], {"causes": rising}))
 tiles, rising = family.changes, family.tables["causes"]
 for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:

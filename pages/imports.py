@@ -26,9 +26,11 @@ from presentation.upload import (
     RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
-    item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label
+    item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, label_editor_frame,
+    run_import_labels, run_save_labels
 )
 from store.errors import FeedbackError
+from store.labels import LABEL_COLUMNS, LABEL_FIELDS
 
 require_router()
 
@@ -449,6 +451,65 @@ def skipped_rows(batches: pd.DataFrame) -> None:
                          key=keys.UPLOAD_SKIPPED_DOWNLOAD)
 
 
+# --- the data's own labels ------------------------------------------------------------------
+
+ALL_FIELDS = "all"
+
+
+def labels_section() -> None:
+    """The label table for analysts: edit it, download it, send one back (presentation.upload)."""
+    st.header(t("labels.title"), divider="gray")
+    st.caption(t("labels.help"))
+    saved = st.session_state.pop(keys.LABELS_SAVED, None)
+    if saved is not None:
+        st.success(t("labels.saved", **{k: f"{v:,}" for k, v in saved.items()}) if any(saved.values())
+                   else t("labels.unchanged"), icon=":material/check_circle:")
+    cur = cursor()
+    try:
+        table = label_editor_frame(cur)
+    finally:
+        cur.close()
+    if table.empty:
+        st.info(t("labels.empty"))
+        return
+    field = st.selectbox(t("labels.show_field"), [ALL_FIELDS, *LABEL_FIELDS], key=keys.LABELS_FIELD,
+                         format_func=lambda f: t("labels.all_fields") if f == ALL_FIELDS else t(f"labels.field.{f}"))
+    names = {f: t(f"labels.field.{f}") for f in LABEL_FIELDS}
+    shown = table if field == ALL_FIELDS else table[table["field"] == field]
+    edited = st.data_editor(
+        shown.assign(field=shown["field"].map(names)), key=f"{keys.LABELS_EDITOR}.{field}", hide_index=True,
+        width="stretch", height=420, num_rows="fixed",
+        column_config={"field": st.column_config.TextColumn(t("labels.col.field"), disabled=True, width="small"),
+                       "value": st.column_config.TextColumn(t("labels.col.value"), disabled=True),
+                       "label_en": st.column_config.TextColumn(t("labels.col.en")),
+                       "label_zh": st.column_config.TextColumn(t("labels.col.zh"))})
+    if st.button(t("labels.save"), key=keys.LABELS_SAVE, type="primary", icon=":material/save:"):
+        edited = edited.assign(field=shown["field"].to_numpy())
+        whole = edited if field == ALL_FIELDS else pd.concat([table[table["field"] != field], edited])
+        _change_labels(lambda cur: run_save_labels(cur, current_access(), whole[LABEL_COLUMNS]))
+    download_buttons(table, "labels", key=keys.LABELS_DOWNLOAD)
+    permit_uploads()
+    upload = st.file_uploader(t("labels.file"), type=["csv", "xlsx"], key=keys.LABELS_FILE)
+    if upload is not None and st.button(t("labels.import"), key=keys.LABELS_IMPORT, icon=":material/upload:"):
+        _change_labels(lambda cur: run_import_labels(cur, current_access(), upload.name, upload.getvalue()))
+
+
+def _change_labels(change) -> None:
+    # the role is decided again on this run, as for an import
+    cur = cursor()
+    try:
+        st.session_state[keys.LABELS_SAVED] = change(cur)
+    except AccessError:
+        st.error(t("access.denied"), icon=":material/block:")
+        return
+    except FeedbackError as e:
+        st.error(plain(str(e)))
+        return
+    finally:
+        cur.close()
+    st.rerun()
+
+
 # --- rows and templates ----------------------------------------------------------------------
 
 def counts_section(counts: dict[str, int]) -> None:
@@ -489,5 +550,7 @@ if access.analyst and presenting():
 elif access.analyst:
     upload_section(access, batches)
 history_section(access, batches)
+if access.analyst and not presenting():
+    labels_section()
 counts_section(counts)
 templates_section()

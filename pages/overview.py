@@ -10,7 +10,9 @@ from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.overview import overview_family
 from analytics.sentiment import sentiment_by, sentiment_change
 from analytics.trends import find_trends
-from pages._common import call, language, load_all, require_router, show_change, show_chart, show_findings, t
+from pages._common import (
+    call, for_reader, language, load_all, require_router, show_change, show_chart, show_findings, t
+)
 from pages._filters import no_data, selection
 from presentation import charts, findings
 
@@ -34,7 +36,7 @@ if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.curren
     no_data("empty.what.feedback", chosen)
 
 # every test on this page, adjusted together: what changed picks among them all
-family = overview_family(nps, csi, resolution, sentiment, rising, branches, trends, now, before)
+family = for_reader(overview_family(nps, csi, resolution, sentiment, rising, branches, trends, now, before))
 headlines = family.changes
 for column, headline in zip(st.columns(len(headlines)), headlines):
     with column:

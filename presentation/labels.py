@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from types import MappingProxyType
 
 import pandas as pd
 
@@ -31,7 +30,7 @@ ACTION_FIELDS = {"fix_first": "item", "gap": "dimension", "rising_cause": "cause
 class DataLabels:
     """(field, value as the data holds it) -> (English, Chinese); either may be None."""
 
-    table: Mapping = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    table: Mapping = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> DataLabels:
@@ -39,7 +38,7 @@ class DataLabels:
         table = {}
         for field, value, en, zh in frame[["field", "value", "label_en", "label_zh"]].itertuples(index=False):
             table[(str(field), str(value))] = (_text(en), _text(zh))
-        return cls(MappingProxyType(table))
+        return cls(table)
 
     def __bool__(self) -> bool:
         return bool(self.table)
@@ -125,3 +124,4 @@ def as_given(frame: pd.DataFrame, column: str) -> list | None:
         return None
     shown, given = frame[column].astype(str).tolist(), frame[kept].astype(str).tolist()
     return given if shown != given else None
+

@@ -29,9 +29,11 @@ from loaders.importer import (
 from loaders.platforms import PLATFORMS
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
+from loaders.labels import label_frame, read_label_file
 from presentation.i18n import translate
 from presentation.problems import fix_text, problem_text
 from store.errors import FeedbackError
+from store.labels import LABEL_COLUMNS, LABEL_FIELDS, label_table, save_label_table, values_to_label
 
 UPLOAD_TYPES = ("xlsx", "csv")
 TARGET_RATING = "rating"
@@ -97,7 +99,7 @@ class Access:
 def require_analyst(access: Access) -> None:
     """Refuse any change of data by a viewer, whatever the browser sent."""
     if not access.analyst:
-        raise AccessError("only an analyst may import or undo; sign in as one first")
+        raise AccessError("only an analyst may import, undo or change labels; sign in as one first")
 
 
 def email_allowed(email: str | None, allowed: list[str] | tuple[str, ...]) -> bool:
@@ -425,6 +427,36 @@ def run_undo(con, access: Access, batch_id: str) -> tuple:
     """Remove exactly one batch, for an analyst only."""
     require_analyst(access)
     return undo(con, batch_id)
+
+
+# --- the data's own labels -------------------------------------------------------------------
+
+def label_editor_frame(con) -> pd.DataFrame:
+    """The label table as the Imports page edits it: every stored label, and every value of a labelled
+    field in the data that has none yet, with blank labels to fill (field, value, label_en, label_zh)."""
+    stored = label_table(con)[LABEL_COLUMNS]
+    known = set(zip(stored["field"], stored["value"]))
+    missing = [(f, v) for f, v in values_to_label(con).itertuples(index=False) if (f, v) not in known]
+    frame = pd.concat([stored, label_frame((f, v, None, None) for f, v in missing)], ignore_index=True)
+    order = {name: i for i, name in enumerate(LABEL_FIELDS)}
+    frame = frame.assign(_order=frame["field"].map(order)).sort_values(["_order", "value"], kind="stable")
+    frame = frame.drop(columns="_order").reset_index(drop=True).astype(object)
+    return frame.where(frame.notna(), None)
+
+
+def run_save_labels(con, access: Access, table: pd.DataFrame) -> dict[str, int]:
+    """Save the label table as the analyst left it, for an analyst only (the same rule as an import)."""
+    require_analyst(access)
+    return save_label_table(con, table[LABEL_COLUMNS].itertuples(index=False), who=access.imported_by)
+
+
+def run_import_labels(con, access: Access, name: str, data: bytes) -> dict[str, int]:
+    """A label file (csv or xlsx, as the page's download writes it, or a field's column beside its
+    labels) laid over the stored labels, for an analyst only."""
+    require_analyst(access)
+    rows = [(f, v, en, zh) for f, v, en, zh in read_label_file(name, data)]
+    stored = label_table(con)[LABEL_COLUMNS]
+    return save_label_table(con, [*stored.itertuples(index=False), *rows], who=access.imported_by)
 
 
 def open_decisions(con, prepared: PreparedFile) -> tuple[Decision, ...]:

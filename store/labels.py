@@ -108,3 +108,25 @@ def labels_version(con: duckdb.DuckDBPyConnection) -> str:
         return "none"
     row = con.execute("SELECT count(*), max(updated_at) FROM data_label").fetchone()
     return "|".join(str(v) for v in row)
+
+
+# Where each labelled field's values live in the store.
+FIELD_SOURCES = {
+    "item": (("survey_item", "item_text"), ("management_rating", "item_text")),
+    "dimension": (("survey_item", "dimension"), ("management_rating", "dimension"), ("service_standard", "dimension")),
+    "cause": (("complaint", "cause"),),
+    "touchpoint": (("nps_response", "touchpoint"),),
+    "channel": (("survey_response", "channel"), ("nps_response", "channel"), ("complaint", "channel")),
+    "branch": (("survey_response", "branch"), ("nps_response", "branch"), ("complaint", "branch")),
+    "region": (("survey_response", "region"), ("nps_response", "region"), ("complaint", "region")),
+}
+
+
+def values_to_label(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every distinct value of a labelled field in the data: field, value (LABEL_FIELDS order, then value)."""
+    parts = [f"SELECT DISTINCT '{field}' AS field, CAST({column} AS VARCHAR) AS value, {order} AS field_order"
+             f" FROM {table} WHERE {column} IS NOT NULL AND trim(CAST({column} AS VARCHAR)) <> ''"
+             # the tables and columns are this module's constants above, never data
+             for order, field in enumerate(LABEL_FIELDS) for table, column in FIELD_SOURCES[field]]
+    sql = f"SELECT DISTINCT field, value, field_order FROM ({' UNION ALL '.join(parts)}) ORDER BY field_order, value"
+    return con.execute(sql).df()[["field", "value"]]
