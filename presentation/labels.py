@@ -82,9 +82,10 @@ def labelled(result, labels: DataLabels, language: str):
         return result if field is None else dataclasses.replace(
             result, subject=data_label(field, result.subject, language, labels))
     if isinstance(result, Verbatim):
-        if result.theme is None or result.theme_from != "cause":
-            return result
-        return dataclasses.replace(result, theme=data_label("cause", result.theme, language, labels))
+        theme = result.theme
+        if theme is not None and result.theme_from == "cause":
+            theme = data_label("cause", theme, language, labels)
+        return dataclasses.replace(result, theme=theme, branch=data_label("branch", result.branch, language, labels))
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         changed = {}
         for item in dataclasses.fields(result):
