@@ -9,6 +9,7 @@ from analytics.complaints import (
     DEFAULT_COMPLAINT_SHARE, complaint_counts, complaint_volume_change, iceberg, pareto_of_rising,
     repeat_complainants, resolution_change, resolution_time_distribution, rising_causes
 )
+from analytics.filters import covered
 from analytics.handling import handling_steps
 from pages import _keys as keys
 from pages._common import (
@@ -38,7 +39,8 @@ if not resolution.current.n:
 headlines = changes.resolution_headlines(resolution)
 # the tiles and the causes are one family of tests: the rising chart picks among the causes
 family = for_reader(changes.adjust_family(
-    [changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n, now, before)),
+    [changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n, now, before),
+                                 compared=covered(before, chosen.options.date_min)),
      headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"]], {"causes": rising}))
 tiles, rising = family.changes, family.tables["causes"]
 for column, tile in zip(st.columns(len(tiles)), tiles):

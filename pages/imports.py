@@ -27,7 +27,7 @@ from presentation.upload import (
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, label_editor_frame,
-    run_import_labels, run_save_labels
+    run_import_labels, run_save_labels, change_delta, change_value
 )
 from store.errors import FeedbackError
 from store.labels import LABEL_COLUMNS, LABEL_FIELDS
@@ -77,11 +77,9 @@ def show_last_import() -> None:
         st.caption(t("upload.changes"))
         columns = st.columns(max(len(outcome.changes), 4))
         for column, change in zip(columns, outcome.changes):
-            delta = None
-            if change.before is not None and change.after is not None:
-                delta = number(change.after - change.before)
-                delta = delta if delta.startswith("-") else "+" + delta
-            column.metric(t(change.key), number(change.after), delta,
+            # not a tested change (DESIGN.md): no arrow and no colour, only the difference
+            column.metric(t(change.key), change_value(change), change_delta(change, language()),
+                          delta_color="off", delta_arrow="off",
                           help=f"{number(change.before)} → {number(change.after)}")
 
 
@@ -337,6 +335,8 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked, accept
         cur.close()
     st.session_state[keys.UPLOAD_LAST_IMPORT] = outcome
     st.session_state.pop(keys.UPLOAD_LAST_UNDO, None)
+    # the undo offers the batch just imported first, whatever was picked before
+    st.session_state[keys.UPLOAD_UNDO_BATCH] = outcome.result.batch_id
     st.rerun()
 
 

@@ -36,7 +36,8 @@ if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.curren
     no_data("empty.what.feedback", chosen)
 
 # every test on this page, adjusted together: what changed picks among them all
-family = for_reader(overview_family(nps, csi, resolution, sentiment, rising, branches, trends, now, before))
+family = for_reader(overview_family(nps, csi, resolution, sentiment, rising, branches, trends, now, before,
+                                    data_from=chosen.options.date_min))
 headlines = family.changes
 for column, headline in zip(st.columns(len(headlines)), headlines):
     with column:

@@ -30,6 +30,7 @@ from loaders.platforms import PLATFORMS
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
 from loaders.labels import label_frame, read_label_file
+from presentation.formats import fmt_count, fmt_number, fmt_signed
 from presentation.i18n import translate
 from presentation.problems import fix_text, problem_text
 from store.errors import FeedbackError
@@ -406,6 +407,22 @@ class Change:
 class ImportOutcome:
     result: ImportResult
     changes: tuple[Change, ...] = field(default_factory=tuple)
+
+
+def change_delta(change: Change, language: str) -> str:
+    """An import's change as the page writes it under the figure: '+450', '−0.3', 'unchanged' (a change
+    that rounds to nothing never shows a sign), or 'no figure before' when there was none."""
+    if change.before is None or change.after is None:
+        return translate("upload.no_previous", language)
+    whole = float(change.before).is_integer() and float(change.after).is_integer()
+    text = fmt_signed(change.after - change.before, 0 if whole else 1)
+    return text if text[0] in "+−" else translate("upload.unchanged", language)
+
+
+def change_value(change: Change) -> str:
+    """The figure after the import: a count whole, any other figure to one decimal."""
+    whole = change.after is not None and float(change.after).is_integer()
+    return fmt_count(change.after) if whole else fmt_number(change.after, 1)
 
 
 def changes(before: dict, after: dict) -> tuple[Change, ...]:
