@@ -449,7 +449,7 @@ def show_frame(frame: pd.DataFrame, *, download: str | None = None, **kwargs) ->
         st.table(pd.DataFrame({str(column): [_cell_text(v) for v in shown[column]] for column in shown.columns}),
                  hide_index=True)
         return
-    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    st.dataframe(shown, hide_index=True, width="stretch", **{"placeholder": "—", **kwargs})
 
 
 def _cell_text(value) -> str:

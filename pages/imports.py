@@ -478,7 +478,7 @@ def labels_section() -> None:
     shown = table if field == ALL_FIELDS else table[table["field"] == field]
     edited = st.data_editor(
         shown.assign(field=shown["field"].map(names)), key=f"{keys.LABELS_EDITOR}.{field}", hide_index=True,
-        width="stretch", height=420, num_rows="fixed",
+        width="stretch", height=420, num_rows="fixed", placeholder="—",
         column_config={"field": st.column_config.TextColumn(t("labels.col.field"), disabled=True, width="small"),
                        "value": st.column_config.TextColumn(t("labels.col.value"), disabled=True),
                        "label_en": st.column_config.TextColumn(t("labels.col.en")),
