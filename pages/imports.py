@@ -35,6 +35,7 @@ from store.labels import LABEL_COLUMNS, LABEL_FIELDS
 require_router()
 
 PROBLEMS_SHOWN = 200
+PLAIN = "off"  # st.metric's delta without arrow or colour
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def kind_label(kind: str) -> str:
     return t("upload.kind_auto") if kind == "auto" else t(f"kind.{kind}")
@@ -79,7 +80,7 @@ def show_last_import() -> None:
         for column, change in zip(columns, outcome.changes):
             # not a tested change (DESIGN.md): no arrow and no colour, only the difference
             column.metric(t(change.key), change_value(change), change_delta(change, language()),
-                          delta_color="off", delta_arrow="off",
+                          delta_color=PLAIN, delta_arrow=PLAIN,
                           help=f"{number(change.before)} → {number(change.after)}")
 
 
