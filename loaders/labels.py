@@ -92,9 +92,10 @@ def labels_from_questions(questions: SourceTable, response_headers=None) -> list
             if value is None:
                 continue
             en, zh = (_cell(row.get(languages[lang])) if lang in languages else None for lang in ("en", "zh"))
+            en, zh = _with_own_language(value, en, zh)
             if field == "dimension":  # stored as loaders.columns.normalise_dimension gives it
                 value = normalise_dimension(value)
-            rows.append((field, value, *_with_own_language(value, en, zh)))
+            rows.append((field, value, en, zh))
     return rows
 
 
@@ -170,7 +171,7 @@ def read_label_file(name: str, content: bytes) -> list[tuple]:
     suffix = Path(name).suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
+            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False, engine="calamine")
         elif suffix == ".csv":
             frame = None
             for encoding in ("utf-8-sig", "gb18030"):
