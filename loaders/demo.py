@@ -375,7 +375,7 @@ SURVEY_COLUMNS = (
     + ["P_" + c for c in SERVQUAL_CODES]
     + ["Comment"]
 )
-QUESTION_COLUMNS = ["Code", "Question", "Question (中文)", "Dimension", "Kind", "Scale min", "Scale max", "N/A code"]
+QUESTION_COLUMNS = ["Code", "Question", "Dimension", "Kind", "Scale min", "Scale max", "N/A code", "Question (中文)"]
 LABELS_SHEET = "Labels"
 LABEL_SHEET_COLUMNS = ["Field", "Value", "English", "中文"]
 # The data's own words in both languages (presentation/labels.py): every item's question in Chinese
@@ -839,13 +839,13 @@ def _survey(rng: np.random.Generator, calendar: _Calendar, customers: _Customers
 def _survey_questions() -> pd.DataFrame:
     rows = []
     for code, text, dimension, *_ in ATTRIBUTES:
-        rows.append((code, text, QUESTIONS_ZH[text], dimension, "satisfaction", 1, 5, NOT_APPLICABLE))
+        rows.append((code, text, dimension, "satisfaction", 1, 5, NOT_APPLICABLE, QUESTIONS_ZH[text]))
     for code, text, dimension, *_ in ATTRIBUTES:
-        rows.append(("I_" + code, text, QUESTIONS_ZH[text], dimension, "importance", 1, 5, None))
+        rows.append(("I_" + code, text, dimension, "importance", 1, 5, None, QUESTIONS_ZH[text]))
     for code, text, dimension, *_ in SERVQUAL_ITEMS:
-        rows.append(("E_" + code, text, QUESTIONS_ZH[text], dimension, "expectation", 1, 7, None))
+        rows.append(("E_" + code, text, dimension, "expectation", 1, 7, None, QUESTIONS_ZH[text]))
     for code, text, dimension, *_ in SERVQUAL_ITEMS:
-        rows.append(("P_" + code, text, QUESTIONS_ZH[text], dimension, "perception", 1, 7, None))
+        rows.append(("P_" + code, text, dimension, "perception", 1, 7, None, QUESTIONS_ZH[text]))
     frame = pd.DataFrame(rows, columns=QUESTION_COLUMNS)
     frame["N/A code"] = frame["N/A code"].astype("Int64")
     return frame

@@ -106,8 +106,8 @@ def test_survey_headers(demo):
                 + ATTRIBUTES + ["I_" + a for a in ATTRIBUTES]
                 + ["E_" + s for s in SERVQUAL] + ["P_" + s for s in SERVQUAL] + ["Comment"])
     assert list(demo.survey_responses.columns) == expected
-    assert list(demo.survey_questions.columns) == ["Code", "Question", "Question (中文)", "Dimension", "Kind",
-                                                   "Scale min", "Scale max", "N/A code"]
+    assert list(demo.survey_questions.columns) == ["Code", "Question", "Dimension", "Kind", "Scale min",
+                                                   "Scale max", "N/A code", "Question (中文)"]
     assert list(demo.survey_questions["Code"]) == expected[10:-1]
 
 
@@ -163,9 +163,9 @@ def test_every_rating_within_its_declared_scale(demo):
     survey = demo.survey_responses
     for question in demo.survey_questions.itertuples(index=False):
         values = survey[question.Code].dropna()
-        in_scale = values.between(question[5], question[6])
-        if pd.notna(question[7]):
-            in_scale |= values == question[7]
+        in_scale = values.between(question[4], question[5])
+        if pd.notna(question[6]):
+            in_scale |= values == question[6]
         assert in_scale.all(), question.Code
 
 

@@ -10,7 +10,7 @@ from analytics.handling import handling_steps, kaplan_meier, kaplan_meier_median
 from analytics.summary import summary
 from loaders.__main__ import main as loaders_main
 from loaders.importer import import_file
-from store.db import connect
+from store.db import LATEST_VERSION, connect
 from text.steps import STEPS, _WORDS, handling_step
 
 # A small log with status words in both languages; the log's "now" is 2026-10-10 00:00.
@@ -165,6 +165,6 @@ def test_a_store_from_before_steps_gets_them_from_its_status_words(tmp_path, era
         assert again.execute("SELECT row_no, handling_step FROM complaint ORDER BY 1").fetchall() == \
             [(2, "satisfy"), (3, None)]
         assert [again.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in NEWER_TABLES] == [0] * 5
-        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == 7
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION
     finally:
         again.close()
