@@ -401,7 +401,6 @@ CAUSES_ZH = {
 TOUCHPOINTS_EN = {"网点柜台": "Branch counter", "手机银行": "Mobile banking", "客服热线": "Customer hotline",
                   "网上银行": "Online banking", "理财经理": "Wealth manager"}
 CHANNELS_ZH = {"Branch": "网点", "Mobile app": "手机银行", "Phone": "电话", "Online": "网上"}
-REGIONS_ZH = {"North": "华北", "East": "华东", "South": "华南", "West": "西部"}
 DIMENSIONS_BOTH = {"tangibles": ("Tangibles", "有形性"), "reliability": ("Reliability", "可靠性"),
                    "responsiveness": ("Responsiveness", "响应性"), "assurance": ("Assurance", "保证性"),
                    "empathy": ("Empathy", "移情性")}
@@ -852,14 +851,13 @@ def _survey_questions() -> pd.DataFrame:
 
 
 def data_labels() -> pd.DataFrame:
-    """The Labels sheet: the dimensions, causes, touchpoints, channels, branches and regions of the demo's
-    files in both languages."""
+    """The Labels sheet: the dimensions, causes, touchpoints and channels of the demo's files in both
+    languages. Branches and regions keep their names: the pages' branch charts, league and trend
+    findings show branch names as the data holds them."""
     rows = ([("dimension", value, en, zh) for value, (en, zh) in DIMENSIONS_BOTH.items()]
             + [("cause", en, en, zh) for en, zh in CAUSES_ZH.items()]
             + [("touchpoint", zh, en, zh) for zh, en in TOUCHPOINTS_EN.items()]
-            + [("channel", en, en, zh) for en, zh in CHANNELS_ZH.items()]
-            + [("branch", en, en, zh) for en, _region, zh, *_ in BRANCHES]
-            + [("region", en, en, zh) for en, zh in REGIONS_ZH.items()])
+            + [("channel", en, en, zh) for en, zh in CHANNELS_ZH.items()])
     return pd.DataFrame(rows, columns=LABEL_SHEET_COLUMNS)
 
 
