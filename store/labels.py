@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from store.db import write_claimed
+from store.db import quote_identifier, write_claimed
 from store.errors import QueryError
 
 # The fields whose values a reader sees as labels; the order the Imports page lists them in.
@@ -124,9 +124,12 @@ FIELD_SOURCES = {
 
 def values_to_label(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every distinct value of a labelled field in the data: field, value (LABEL_FIELDS order, then value)."""
-    parts = [f"SELECT DISTINCT '{field}' AS field, CAST({column} AS VARCHAR) AS value, {order} AS field_order"
-             f" FROM {table} WHERE {column} IS NOT NULL AND trim(CAST({column} AS VARCHAR)) <> ''"
-             # the tables and columns are this module's constants above, never data
-             for order, field in enumerate(LABEL_FIELDS) for table, column in FIELD_SOURCES[field]]
+    parts, params = [], []
+    for order, field in enumerate(LABEL_FIELDS):
+        for table, column in FIELD_SOURCES[field]:
+            value = f"CAST({quote_identifier(column)} AS VARCHAR)"
+            parts.append(f"SELECT DISTINCT ? AS field, {value} AS value, ? AS field_order"
+                         f" FROM {quote_identifier(table)} WHERE {value} IS NOT NULL AND trim({value}) <> ''")
+            params += [field, order]
     sql = f"SELECT DISTINCT field, value, field_order FROM ({' UNION ALL '.join(parts)}) ORDER BY field_order, value"
-    return con.execute(sql).df()[["field", "value"]]
+    return con.execute(sql, params).df()[["field", "value"]]
