@@ -22,8 +22,10 @@ from presentation.alerts import alert_records, target_records
 from presentation.findings import marked, what_changed
 from presentation.formats import fmt_period
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from presentation.labels import DataLabels, labelled
 from store.db import connect, default_db_path
 from store.errors import FeedbackError
+from store.labels import label_table
 from store.sentiment_model import latest_model
 from text.sentiment import polarities
 from text.tiers import TIERS
@@ -138,7 +140,9 @@ def _report(args) -> int:
         month_filters(filters, args.month)  # a readable error for '2026-13' before the store is opened
         con = connect(args.db or default_db_path(), read_only=True, create=False)
         try:
-            review = month_review(con, args.month, filters)
+            # the data's own labels in the report's language, as the review page shows them
+            review = labelled(month_review(con, args.month, filters), DataLabels.from_frame(label_table(con)),
+                              args.lang)
             first, last = data_range(con)
             if not review.has_data:
                 page = None

@@ -100,8 +100,13 @@ def csi_headline(change: CsiChange, min_n: int = MIN_N) -> Change:
                          ci_high=now.ci_high), min_n)
 
 
-def complaints_headline(test: RateTest, min_n: int = MIN_N) -> Change:
-    """A count is judged by the complaints of both periods together: 3 vs 0 is too few, 40 vs 5 is not."""
+def complaints_headline(test: RateTest, min_n: int = MIN_N, compared: bool = True) -> Change:
+    """A count is judged by the complaints of both periods together: 3 vs 0 is too few, 40 vs 5 is not.
+
+    `compared` False: the comparison period lies before the data begins (filters.covered), so its
+    zero is no figure at all and there is no change to show."""
+    if not compared:
+        return gated(Change("complaints", float(test.x1), None, None, False, test.x1, 0), min_n, (test.x1,))
     change = Change("complaints", float(test.x1), float(test.x2), None if test.diff is None else float(test.diff),
                     test.significant, test.x1, test.x2, test.p_value)
     return gated(change, min_n, (test.x1 + test.x2,))

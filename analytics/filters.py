@@ -273,6 +273,14 @@ def data_range(con) -> tuple[date | None, date | None]:
     return (first.date() if first is not None else None, last.date() if last is not None else None)
 
 
+def covered(period: Filters | None, data_from: date | None) -> bool:
+    """Whether a period reaches into the data (ends on or after its first day): a period wholly before
+    it has no figures, not figures of zero. Unknown (no data_from) counts as covered."""
+    if period is None:
+        return False
+    return data_from is None or period.date_to is None or period.date_to >= data_from
+
+
 def filter_options(con) -> FilterOptions:
     """The values the sidebar offers: every region, branch, ... present in any table."""
     values: dict[str, tuple[str, ...]] = {}

@@ -30,6 +30,8 @@ UNGROUPED = ratings.UNGROUPED  # the dimension of an item that names none
 # Machine-readable reasons a gap cannot be computed; the page translates them.
 NO_PERCEPTION_ITEMS = "no_perception_items"
 NO_EXPECTATION_ITEMS = "no_expectation_items"
+# the survey has the questions, but nobody in this selection answered them (a branch, a month)
+NO_ANSWERS_IN_SELECTION = "no_answers_in_selection"
 NO_MANAGEMENT_RATINGS = "no_management_ratings"
 NO_MATCHING_ITEMS = "no_matching_items"
 NO_SERVICE_STANDARDS = "no_service_standards"
@@ -167,6 +169,7 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
     an expectation (or the reverse) are left out of every mean and listed in unpaired_items.
     """
     items = ratings.positions(con, ("perception", "expectation", "importance"))
+    stored = {p.kind for p in items}
     raw, importance = _gap5_items(con, filters, items)
     totals = raw[raw["item_code"].isna()]
     kinds = raw[raw["item_code"].notna()].sort_values("item_code").reset_index(drop=True)
@@ -183,8 +186,10 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
     n = count(totals["n"].iloc[0]) if len(totals) and len(items) else 0
     dimension_columns = ["dimension", "perception", "expectation", "gap", "n_items", "n", "importance"]
     if items.empty:
-        missing = NO_PERCEPTION_ITEMS if int(kinds["n_perception"].sum() if len(kinds) else 0) == 0 \
-            else NO_EXPECTATION_ITEMS
+        if not {"perception", "expectation"} <= stored:
+            missing = NO_PERCEPTION_ITEMS if "perception" not in stored else NO_EXPECTATION_ITEMS
+        else:
+            missing = NO_ANSWERS_IN_SELECTION
         return Gap5Result(items, pd.DataFrame({c: [] for c in dimension_columns}), None, None, 0,
                           unpaired, missing)
     dimensions = (items.groupby("dimension", sort=True)
@@ -292,8 +297,9 @@ def gap1(con, filters: Filters = Filters()) -> Gap1Result:
                           missing=NO_MANAGEMENT_RATINGS)
     customers = _expectation_items(con, filters)
     if customers.empty:
+        stored = any(p.has_scale for p in ratings.positions(con, ("expectation",)))
         return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,
-                          missing=NO_EXPECTATION_ITEMS)
+                          missing=NO_ANSWERS_IN_SELECTION if stored else NO_EXPECTATION_ITEMS)
     merged = customers.merge(management, on="item_code", suffixes=("", "_management"))
     if merged.empty:
         return Gap1Result(pd.DataFrame({c: [] for c in item_columns}), empty_dimensions,

@@ -6,10 +6,12 @@ calls `overview` to compute the same family, so its `findings` are the page's, i
 """
 from __future__ import annotations
 
+from datetime import date
+
 from analytics import changes
 from analytics.complaints import ResolutionChange, complaint_volume_change, resolution_change, rising_causes
 from analytics.csi import CsiChange, compare_attributes, csi_change
-from analytics.filters import Filters
+from analytics.filters import Filters, covered, data_range
 from analytics.nps import NpsChange, nps_change, nps_change_by
 from analytics.sentiment import SentimentChange, sentiment_change
 from analytics.stats import MIN_N
@@ -18,12 +20,14 @@ from analytics.trends import find_trends
 
 def overview_family(nps: NpsChange, csi: CsiChange, resolution: ResolutionChange, sentiment: SentimentChange,
                     rising, branches, trends, current: Filters, previous: Filters,
-                    min_n: int = MIN_N) -> changes.Family:
+                    min_n: int = MIN_N, data_from: date | None = None) -> changes.Family:
     """The headline changes (NPS, CSI, complaints, negative share) and the tables 'trends',
-    'attributes', 'causes' and 'branches', adjusted together by Benjamini–Hochberg."""
+    'attributes', 'causes' and 'branches', adjusted together by Benjamini–Hochberg. `data_from`, the
+    data's first day: a comparison before it has no complaint count to compare with."""
     headlines = [changes.nps_headline(nps, min_n), changes.csi_headline(csi, min_n),
                  changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n,
-                                                                     current, previous), min_n),
+                                                                     current, previous), min_n,
+                                               compared=covered(previous, data_from)),
                  changes.negative_share_headline(sentiment, min_n)]
     tables = {"trends": trends, "attributes": compare_attributes(csi.current.attributes, csi.previous.attributes),
               "causes": rising, "branches": branches}
@@ -35,7 +39,7 @@ def overview(con, current: Filters, previous: Filters, min_n: int = MIN_N) -> ch
     return overview_family(nps_change(con, current, previous), csi_change(con, current, previous),
                            resolution_change(con, current, previous), sentiment_change(con, current, previous),
                            rising_causes(con, current, previous), nps_change_by(con, current, previous, "branch"),
-                           find_trends(con, current), current, previous, min_n)
+                           find_trends(con, current), current, previous, min_n, data_from=data_range(con)[0])
 
 
 __all__ = ["overview_family", "overview"]

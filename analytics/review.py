@@ -38,7 +38,7 @@ from analytics.complaints import (
     ComplaintCounts, cause_pareto, complaint_counts, complaint_volume_change, rising_causes
 )
 from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
-from analytics.filters import Filters, add_months, month_filters, trend_window, where_sql
+from analytics.filters import Filters, add_months, covered, data_range, month_filters, trend_window, where_sql
 from analytics.gaps import Gap1Result, Gap5Result, GapModel, gap1, gap5, gap_model_of, standards_gaps
 from analytics.memo import shared_results
 from analytics.nps import nps_change, nps_change_by, nps_trend
@@ -255,7 +255,9 @@ def review_headlines(con, current: Filters, previous: Filters, last_year: Filter
         csi = [csi_headline(csi_vs_previous), csi_headline(csi_change(con, current, last_year))]
         counts = {name: complaint_counts(con, f) for name, f in
                   (("now", current), ("previous", previous), ("last_year", last_year))}
-        complaints = [complaints_headline(complaint_volume_change(counts["now"].n, counts[name].n, current, other))
+        data_from = data_range(con)[0]
+        complaints = [complaints_headline(complaint_volume_change(counts["now"].n, counts[name].n, current, other),
+                                          compared=covered(other, data_from))
                       for name, other in (("previous", previous), ("last_year", last_year))]
         negative = [negative_share_headline(sentiment_change(con, current, other)) for other in (previous, last_year)]
     headlines = tuple(Headline(metric, *pair) for metric, pair in

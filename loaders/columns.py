@@ -552,10 +552,31 @@ def looks_like_questions(questions: SourceTable, response_headers) -> bool:
     return bool(keys & words)
 
 
-def questions_from_sheet(questions: SourceTable, response_headers=None) -> dict[str, RatingColumn]:
-    """Rating columns keyed by their header, from a questions sheet. The code column is the one
-    named so, or (by content) the one whose values are the responses sheet's headers."""
-    headers = list(questions.headers)
+# A header's language note ('Question (中文)', '题目（英文）', 'Text (EN)', 'Label_zh'): such a column
+# holds a label in that language (loaders/labels.py), never the field itself when a plain one exists.
+_LANGUAGE_NOTE = re.compile(r"[\(（\[【]\s*([^\)）\]】]+?)\s*[\)）\]】]\s*$")
+_LANGUAGE_SUFFIX = re.compile(r"[\s_\-.]+(en|zh|cn|eng|english|chinese)\s*$", re.IGNORECASE)
+LANGUAGE_WORDS = {
+    "en": {"en", "eng", "english", "英文", "英语", "英"},
+    "zh": {"zh", "cn", "zh-cn", "chinese", "中文", "汉语", "简体中文", "中", "简体"},
+}
+
+
+def label_language(header: str) -> str | None:
+    """'en' or 'zh' when a header names a language ('Question (中文)', 'Text (EN)', 'Label_zh')."""
+    header = str(header).strip()
+    found = _LANGUAGE_NOTE.search(header) or _LANGUAGE_SUFFIX.search(header)
+    if found is None:
+        return None
+    note = found.group(1).strip().lower()
+    return next((language for language, words in LANGUAGE_WORDS.items() if note in words), None)
+
+
+def question_columns(questions: SourceTable, response_headers=None) -> dict[str, str]:
+    """The questions sheet's column of each QUESTION_FIELDS name. The code column is the one named
+    so, or (by content) the one whose values are the responses sheet's headers; a plain header wins
+    over one with a language note."""
+    headers = sorted(questions.headers, key=lambda h: label_language(h) is not None)
     found: dict[str, str] = {}
     by_content = _code_column(questions, response_headers)
     if by_content is not None:
@@ -568,6 +589,12 @@ def questions_from_sheet(questions: SourceTable, response_headers=None) -> dict[
             if normalise_header(header) in keys and header not in found.values():
                 found[name] = header
                 break
+    return found
+
+
+def questions_from_sheet(questions: SourceTable, response_headers=None) -> dict[str, RatingColumn]:
+    """Rating columns keyed by their header, from a questions sheet (question_columns)."""
+    found = question_columns(questions, response_headers)
     if "code" not in found:
         raise LoadError(f"{questions.where()}: a questions sheet needs a 'Code' column naming each"
                         " rating column of the responses sheet")

@@ -385,7 +385,35 @@ SURVEY_COLUMNS = (
     + ["P_" + c for c in SERVQUAL_CODES]
     + ["Comment"]
 )
-QUESTION_COLUMNS = ["Code", "Question", "Dimension", "Kind", "Scale min", "Scale max", "N/A code"]
+QUESTION_COLUMNS = ["Code", "Question", "Dimension", "Kind", "Scale min", "Scale max", "N/A code", "Question (中文)"]
+LABELS_SHEET = "Labels"
+LABEL_SHEET_COLUMNS = ["Field", "Value", "English", "中文"]
+# The data's own words in both languages (presentation/labels.py): every item's question in Chinese
+# (the questions sheet's "Question (中文)"), and the causes, touchpoints and channels the files hold, on
+# the survey workbook's Labels sheet.
+QUESTIONS_ZH = {
+    "Waiting time": "等候时间", "Staff courtesy": "员工礼貌", "Staff knowledge": "员工专业知识",
+    "Accuracy of transactions": "交易准确性", "Branch cleanliness and comfort": "网点整洁舒适",
+    "Mobile app ease of use": "手机银行易用性", "Problem resolution": "问题解决",
+    "Transparency of fees": "收费透明度", "Convenient opening hours": "营业时间便利",
+    "Speed of service": "服务速度", "Modern-looking equipment": "设备现代化",
+    "Visually appealing facilities": "设施美观", "Service performed right the first time": "一次把服务做好",
+    "Promises kept on time": "按时兑现承诺", "Prompt service": "服务及时",
+    "Always willing to help": "总是乐于帮助", "Employees instil confidence": "员工令人信赖",
+    "Customers feel safe in transactions": "交易让客户安心", "Individual attention": "个性化关注",
+    "Customers' best interests at heart": "真心为客户着想",
+}
+CAUSES_ZH = {
+    "Long waiting time": "等候时间长", "Staff attitude": "员工态度", "Fees and charges": "收费问题",
+    "Mobile app problems": "手机银行故障", "Transaction errors": "交易差错", "Card issues": "银行卡问题",
+    "Account opening": "开户问题", "Other": "其他",
+}
+TOUCHPOINTS_EN = {"网点柜台": "Branch counter", "手机银行": "Mobile banking", "客服热线": "Customer hotline",
+                  "网上银行": "Online banking", "理财经理": "Wealth manager"}
+CHANNELS_ZH = {"Branch": "网点", "Mobile app": "手机银行", "Phone": "电话", "Online": "网上"}
+DIMENSIONS_BOTH = {"tangibles": ("Tangibles", "有形性"), "reliability": ("Reliability", "可靠性"),
+                   "responsiveness": ("Responsiveness", "响应性"), "assurance": ("Assurance", "保证性"),
+                   "empathy": ("Empathy", "移情性")}
 NPS_COLUMNS = ["客户编号", "日期", "推荐得分", "触点", "区域", "网点", "渠道", "客户类型", "客户等级", "产品", "评论"]
 COMPLAINT_COLUMNS = [
     "Complaint ID", "Customer ID", "Received", "Channel", "Region", "Branch", "Product", "Segment",
@@ -831,16 +859,27 @@ def _survey(rng: np.random.Generator, calendar: _Calendar, customers: _Customers
 def _survey_questions() -> pd.DataFrame:
     rows = []
     for code, text, dimension, *_ in ATTRIBUTES:
-        rows.append((code, text, dimension, "satisfaction", 1, 5, NOT_APPLICABLE))
+        rows.append((code, text, dimension, "satisfaction", 1, 5, NOT_APPLICABLE, QUESTIONS_ZH[text]))
     for code, text, dimension, *_ in ATTRIBUTES:
-        rows.append(("I_" + code, text, dimension, "importance", 1, 5, None))
+        rows.append(("I_" + code, text, dimension, "importance", 1, 5, None, QUESTIONS_ZH[text]))
     for code, text, dimension, *_ in SERVQUAL_ITEMS:
-        rows.append(("E_" + code, text, dimension, "expectation", 1, 7, None))
+        rows.append(("E_" + code, text, dimension, "expectation", 1, 7, None, QUESTIONS_ZH[text]))
     for code, text, dimension, *_ in SERVQUAL_ITEMS:
-        rows.append(("P_" + code, text, dimension, "perception", 1, 7, None))
+        rows.append(("P_" + code, text, dimension, "perception", 1, 7, None, QUESTIONS_ZH[text]))
     frame = pd.DataFrame(rows, columns=QUESTION_COLUMNS)
     frame["N/A code"] = frame["N/A code"].astype("Int64")
     return frame
+
+
+def data_labels() -> pd.DataFrame:
+    """The Labels sheet: the dimensions, causes, touchpoints and channels of the demo's files in both
+    languages. Branches and regions keep their names: the pages' branch charts, league and trend
+    findings show branch names as the data holds them."""
+    rows = ([("dimension", value, en, zh) for value, (en, zh) in DIMENSIONS_BOTH.items()]
+            + [("cause", en, en, zh) for en, zh in CAUSES_ZH.items()]
+            + [("touchpoint", zh, en, zh) for zh, en in TOUCHPOINTS_EN.items()]
+            + [("channel", en, en, zh) for en, zh in CHANNELS_ZH.items()])
+    return pd.DataFrame(rows, columns=LABEL_SHEET_COLUMNS)
 
 
 # --- NPS --------------------------------------------------------------------------------------
@@ -1110,6 +1149,7 @@ def write_files(demo: DemoData, folder: Path) -> dict[str, Path]:
     _write_workbook(paths["survey"], {
         RESPONSES_SHEET: (demo.survey_responses, ("Date",)),
         QUESTIONS_SHEET: (demo.survey_questions, ()),
+        LABELS_SHEET: (data_labels(), ()),
     }, stamp)
     # Excel on a Chinese Windows saves "CSV" as GBK with CRLF line ends.
     demo.nps.to_csv(paths["nps"], index=False, encoding="gbk", lineterminator="\r\n",

@@ -27,6 +27,7 @@ from loaders.duplicates import (
     BatchShare, Duplicates, drop_duplicates, find_duplicates, record_fingerprints, stage_fingerprints
 )
 from loaders.errors import DecisionNeeded, DuplicateRows, LoadError, RowProblem, ValidationError
+from loaders.labels import is_label_sheet, labels_from_questions, labels_from_sheet
 from loaders.read import SourceTable, is_workbook, read_source, sheet_names
 from loaders.validate import EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
 from store.db import (
@@ -34,6 +35,7 @@ from store.db import (
     write_sums
 )
 from store.errors import FeedbackError
+from store.labels import add_file_labels
 from loaders.learning import learn
 from store.sentiment_model import latest_model
 from store.tiers import TIER_TABLES, tier_rules, tier_sql, word_tiers
@@ -69,6 +71,8 @@ class PreparedFile:
     # the dates the analyst allows outside validate's range (before 1990, after today)
     dates_from: dt.date | None = None
     dates_to: dt.date | None = None
+    # the data's own labels the file gives in both languages: (field, value, English, Chinese)
+    labels: tuple[tuple, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,9 +132,12 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
     earliest, latest = allowed_date(dates_from, "--allow-dates-from"), allowed_date(dates_to, "--allow-dates-to")
     path = Path(path)
     name = display_name or path.name
-    questions = None
+    questions, labels = None, ()
     if is_workbook(path, name):
-        source, questions = _read_workbook_sheets(path, sheet, name, header_row)
+        source, questions, label_sheets = _read_workbook_sheets(path, sheet, name, header_row)
+        labels = tuple(row for table in label_sheets for row in labels_from_sheet(table))
+        if questions is not None:
+            labels = tuple(labels_from_questions(questions, source.headers)) + labels
     else:
         source = read_source(path, sheet, display_name=name, header_row=header_row)
     origin = "given"
@@ -155,7 +162,7 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
         # Items are the store's items when their code or question text says so.
         changes = item_changes(con, mapping)
         mapping = changes.mapping
-    prepared = PreparedFile(source, questions, mapping, origin, dates_from=earliest, dates_to=latest)
+    prepared = PreparedFile(source, questions, mapping, origin, dates_from=earliest, dates_to=latest, labels=labels)
     return replace(prepared, decisions=decisions(prepared, changes))
 
 
@@ -215,7 +222,7 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
     names = sheet_names(path, name)
     if not names:
         # every sheet hidden (or none at all): the reader says which
-        return read_source(path, sheet, display_name=name, header_row=header_row), None
+        return read_source(path, sheet, display_name=name, header_row=header_row), None, []
     data = read_source(path, sheet, display_name=name, header_row=header_row) if sheet else None
     others: list[SourceTable] = []
     errors: dict[str, LoadError] = {}
@@ -228,7 +235,8 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
         except LoadError as e:
             errors[candidate] = e
             continue
-        if data is None and not is_questions_sheet(table.headers) and not is_column_guide_sheet(table.headers):
+        if (data is None and not is_questions_sheet(table.headers) and not is_column_guide_sheet(table.headers)
+                and not is_label_sheet(table.headers)):
             data = table
         else:
             others.append(table)
@@ -239,11 +247,12 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
                         " put the responses on the first sheet or name it with --sheet")
     questions = next((t for t in others if is_questions_sheet(t.headers)
                       or looks_like_questions(t, data.headers)), None)
+    label_sheets = [t for t in others if t is not questions and is_label_sheet(t.headers)]
     for candidate, error in errors.items():
         if candidate.strip().lower() in QUESTION_SHEET_NAMES:
             raise LoadError(f"{name}: sheet '{candidate}' looks like the questions sheet but cannot be"
                             f" read ({error}); fix it or remove it") from error
-    return data, questions
+    return data, questions, label_sheets
 
 
 QUESTION_SHEET_NAMES = {"questions", "question", "items", "item", "codebook", "题目", "问题", "题目说明"}
@@ -382,6 +391,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
              rejected])
         written = _WRITERS[mapping.kind](con, batch_id, mapping)
         record_fingerprints(con, batch_id, mapping.kind, skipped=found.rows > 0)
+        add_file_labels(con, prepared.labels)
         if remember_mapping:
             save_mapping(con, source.headers, mapping)
         return written, found

@@ -71,15 +71,24 @@ _EXAMPLES = {
 
 # The survey template's rating columns, and its Questions sheet.
 _SURVEY_RATINGS = [
-    # header, question, dimension, kind, min, max, N/A code, example values
-    ("A01", "Waiting time", "responsiveness", "satisfaction", 1, 5, 0, ["5", "2"]),
-    ("A02", "Staff courtesy", "empathy", "satisfaction", 1, 5, 0, ["5", "0"]),
-    ("I_A01", "Waiting time", "responsiveness", "importance", 1, 5, None, ["4", "5"]),
-    ("I_A02", "Staff courtesy", "empathy", "importance", 1, 5, None, ["3", "4"]),
-    ("E_S01", "Modern-looking equipment", "tangibles", "expectation", 1, 7, None, ["6", "7"]),
-    ("P_S01", "Modern-looking equipment", "tangibles", "perception", 1, 7, None, ["6", "4"]),
+    # header, question, its Chinese, dimension, kind, min, max, N/A code, example values
+    ("A01", "Waiting time", "等候时间", "responsiveness", "satisfaction", 1, 5, 0, ["5", "2"]),
+    ("A02", "Staff courtesy", "员工礼貌", "empathy", "satisfaction", 1, 5, 0, ["5", "0"]),
+    ("I_A01", "Waiting time", "等候时间", "responsiveness", "importance", 1, 5, None, ["4", "5"]),
+    ("I_A02", "Staff courtesy", "员工礼貌", "empathy", "importance", 1, 5, None, ["3", "4"]),
+    ("E_S01", "Modern-looking equipment", "设备现代化", "tangibles", "expectation", 1, 7, None, ["6", "7"]),
+    ("P_S01", "Modern-looking equipment", "设备现代化", "tangibles", "perception", 1, 7, None, ["6", "4"]),
 ]
-_QUESTION_HEADERS = ["Code", "Question", "Dimension", "Kind", "Scale min", "Scale max", "N/A code"]
+_QUESTION_HEADERS = ["Code", "Question", "Question (中文)", "Dimension", "Kind", "Scale min", "Scale max", "N/A code"]
+# A labels sheet in the complaints and NPS templates: the values the file holds, with their labels
+# in both languages, which the dashboard shows in the reader's language (loaders/labels.py).
+_LABEL_SHEETS = {
+    "complaints": ("Causes", ["Cause", "Cause (English)", "Cause (中文)"],
+                   [["Long waiting time", "Long waiting time", "等候时间长"],
+                    ["Staff attitude", "Staff attitude", "员工态度"]]),
+    "nps": ("Touchpoints", ["Touchpoint", "Touchpoint (English)", "Touchpoint (中文)"],
+            [["Branch counter", "Branch counter", "网点柜台"], ["Mobile app", "Mobile app", "手机银行"]]),
+}
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -97,7 +106,7 @@ def template_workbook(kind: str) -> bytes:
     if kind == "survey":
         headers += [r[0] for r in _SURVEY_RATINGS]
         for i, row in enumerate(rows):
-            row += [r[7][i] for r in _SURVEY_RATINGS]
+            row += [r[8][i] for r in _SURVEY_RATINGS]
     data.append(headers)
     for row in rows:
         data.append([_typed(v) for v in row])
@@ -105,9 +114,16 @@ def template_workbook(kind: str) -> bytes:
     if kind == "survey":
         questions = book.create_sheet("Questions")
         questions.append(_QUESTION_HEADERS)
-        for code, text, dimension, rating_kind, low, high, na, _ in _SURVEY_RATINGS:
-            questions.append([code, text, dimension, rating_kind, low, high, na])
+        for code, text, text_zh, dimension, rating_kind, low, high, na, _ in _SURVEY_RATINGS:
+            questions.append([code, text, text_zh, dimension, rating_kind, low, high, na])
         _style_header(questions, len(_QUESTION_HEADERS))
+    if kind in _LABEL_SHEETS:
+        title, label_headers, label_rows = _LABEL_SHEETS[kind]
+        labels = book.create_sheet(title)
+        labels.append(label_headers)
+        for row in label_rows:
+            labels.append(row)
+        _style_header(labels, len(label_headers))
     guide = book.create_sheet("Columns")
     guide.append(["Column", "列名", "Meaning", "说明", "Required", "Example"])
     for f in fields:
@@ -117,6 +133,11 @@ def template_workbook(kind: str) -> bytes:
                       "Satisfaction ratings, one column per attribute; describe each on the Questions"
                       " sheet (scale, dimension, N/A code)",
                       "满意度评分，每个属性一列；在 Questions 表中说明量表、维度和不适用代码", "no", "4"])
+        guide.append(["Question (中文)", "题目（中文）",
+                      "Optional, on the Questions sheet: the question in Chinese (or a 题目（英文） column for"
+                      " English), shown to readers of that language",
+                      "可选，在 Questions 表中：题目的中文（或用“题目（英文）”列给出英文），按读者的语言显示", "no",
+                      "等候时间"])
         guide.append(["E_…, P_…, I_…", "期望_…, 感知_…, 重要性_…",
                       "Expectation, perception and importance of an item; E_ and P_ columns of the same"
                       " item share its code after the prefix",

@@ -24,12 +24,14 @@ from presentation.alerts import ALERT, target_sentence
 from presentation.charts import drawn_once, enlarged, masked, title_apart
 from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from presentation.labels import AS_GIVEN, DataLabels, as_given, labelled
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
 from store.db import SharedStore, data_version, default_db_path
 from store.db import cursor as store_cursor
 from store.errors import FeedbackError, StoreBusy
+from store.labels import label_table, labels_version
 
 LANGUAGE_KEY = keys.LANGUAGE
 IMPORTS_PAGE = "pages/imports.py"
@@ -142,6 +144,32 @@ def _cached(store: str, version: str, function: str, args: tuple, kwargs: tuple)
         return run(cur, *args, **dict(kwargs))
     finally:
         cur.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _cached_labels(store: str, version: str) -> DataLabels:
+    cur = cursor()
+    try:
+        return DataLabels.from_frame(label_table(cur))
+    finally:
+        cur.close()
+
+
+def data_labels() -> DataLabels:
+    """The store's labels of the data's own values (presentation.labels), read again when they change."""
+    cur = cursor()
+    try:
+        version = labels_version(cur)
+    finally:
+        cur.close()
+    return _cached_labels(default_db_path(), version)
+
+
+def for_reader(result):
+    """A result as the reader sees it: the data's own labels (items, dimensions, causes, touchpoints,
+    channels) in the reader's language, the values as given kept beside them (presentation.labels).
+    A page calls it on what it draws, after any analytics that combine results."""
+    return labelled(result, data_labels(), language())
 
 
 def load(function, *args, **kwargs):
@@ -415,20 +443,27 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
     file of its csv/xlsx buttons (download_buttons); Streamlit's own table download is off.
     `styles`: a CSS style per cell (the columns of `columns`, the frame's rows), e.g. overdue items.
     """
-    shown = _masked(frame[list(columns)])
+    headers = {}
+    for column, key in columns.items():
+        headers[column] = t(key)
+        # a label in the reader's language: the value as the data holds it beside it (presentation.labels)
+        if as_given(frame, column) is not None:
+            headers[f"{column}{AS_GIVEN}"] = t("col.as_given", name=t(key))
+    shown = _masked(frame[list(headers)])
     if download:
-        download_buttons(shown.rename(columns={c: t(k) for c, k in columns.items()}), download)
+        download_buttons(shown.rename(columns=headers), download)
     if presenting():
-        text = _as_text(shown, columns, formats or {})
+        text = _as_text(shown, headers, formats or {})
         if styles is not None:
-            aligned = styles[list(columns)].set_axis(text.columns, axis=1).set_axis(text.index, axis=0)
+            # the as-given columns beside a labelled one take no style
+            aligned = (styles.reindex(columns=list(headers), fill_value="")
+                       .set_axis(text.columns, axis=1).set_axis(text.index, axis=0))
             text = text.style.apply(lambda _: aligned, axis=None)
         st.table(text, hide_index=True, height=height or "content")
         return
     config = {}
-    for column, key in columns.items():
+    for column, label in headers.items():
         fmt = (formats or {}).get(column)
-        label = t(key)
         if fmt == "date":
             config[column] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD")
         elif fmt == "text":
@@ -481,7 +516,7 @@ def show_frame(frame: pd.DataFrame, *, download: str | None = None, **kwargs) ->
         st.table(pd.DataFrame({str(column): [_cell_text(v) for v in shown[column]] for column in shown.columns}),
                  hide_index=True)
         return
-    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    st.dataframe(shown, hide_index=True, width="stretch", **{"placeholder": "—", **kwargs})
 
 
 def _cell_text(value) -> str:
@@ -492,8 +527,8 @@ def _cell_text(value) -> str:
     return markdown_text(str(value))
 
 
-def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str]) -> pd.DataFrame:
-    """The table as show_table formats it, in words: headers translated, numbers and dates as text."""
+def _as_text(frame: pd.DataFrame, headers: dict[str, str], formats: dict[str, str]) -> pd.DataFrame:
+    """The table as show_table formats it, in words: its headers, numbers and dates as text."""
     def cell(value, fmt):
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return "—"
@@ -506,8 +541,8 @@ def _as_text(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, st
                 return str(value)
         return markdown_text(str(value))
 
-    return pd.DataFrame({t(key): [cell(v, formats.get(column)) for v in frame[column]]
-                         for column, key in columns.items()})
+    return pd.DataFrame({header: [cell(v, formats.get(column)) for v in frame[column]]
+                         for column, header in headers.items()})
 
 
 def markdown_text(text: str) -> str:

@@ -18,9 +18,10 @@ from analytics.filters import (
     same_period_last_year
 )
 from pages import _keys as keys
-from pages._common import IMPORTS_PAGE, labels, language, load, markdown_text, presenting, t
+from pages._common import IMPORTS_PAGE, data_labels, labels, language, load, markdown_text, presenting, t
 from presentation.formats import fmt_month, fmt_period
 from presentation.i18n import translate
+from presentation.labels import data_label
 
 CUSTOM = "custom"
 COMPARE_PREVIOUS = "previous"
@@ -144,12 +145,13 @@ def sidebar_filters() -> None:
             chosen = month_filters(Filters(), month)
             state[keys.FILTER_DATES] = (chosen.date_from, chosen.date_to)
         lists = {key: list(state[key]) for key in keys.LIST_FILTERS}
+        shown_labels = data_labels()
         _select(state[keys.FILTER_DATES], state[keys.FILTER_COMPARE], lists, options)
         _to_url(month, state[keys.FILTER_DATES], state[keys.FILTER_COMPARE], lists)
         chosen = state[keys.SELECTION]
         st.sidebar.caption(t("present.showing", period=markdown_text(" · ".join(
-            [chosen.period()] + [", ".join(_shown(key)(v) for v in values) for key, values in lists.items()
-                                 if values]))))
+            [chosen.period()] + [", ".join(_shown(key, lang, shown_labels)(v) for v in values)
+                                 for key, values in lists.items() if values]))))
         return
     with st.sidebar:
         st.subheader(t("filters.title"))
@@ -174,17 +176,23 @@ def sidebar_filters() -> None:
             t("filters.compare"), COMPARISONS, index=COMPARISONS.index(state[keys.FILTER_COMPARE]),
             key=keys.choice(keys.FILTER_COMPARE), format_func=labels("filters.compare"))
         lists = {}
+        shown_labels = data_labels()
         for key, (_, field) in keys.LIST_FILTERS.items():
-            lists[key] = state[key] = st.multiselect(t(f"filters.{field}"), getattr(options, field),
-                                                     default=state[key], key=keys.choice(key),
-                                                     placeholder=t("filters.all"), format_func=_shown(key))
+            # the values are the data's (the URL and the queries keep them); the reader sees their labels
+            lists[key] = state[key] = st.multiselect(
+                t(f"filters.{field}"), getattr(options, field), default=state[key], key=keys.choice(key),
+                placeholder=t("filters.all"), format_func=_shown(key, lang, shown_labels))
     _select(dates, state[keys.FILTER_COMPARE], lists, options)
     _to_url(month, dates, state[keys.FILTER_COMPARE], lists)
 
 
-def _shown(key: str):
-    """How a list filter's values read: a tier by its name in the reader's language, the rest as stored."""
-    return labels("tier") if key == keys.FILTER_TIERS else str
+def _shown(key: str, lang: str, shown_labels):
+    """How a list filter's values read: a tier by its name in the reader's language, the rest by the
+    data's own label in it (presentation.labels), else as stored."""
+    if key == keys.FILTER_TIERS:
+        return labels("tier")
+    name = keys.LIST_FILTERS[key][0]
+    return lambda value: data_label(name, value, lang, shown_labels)
 
 
 def _select(dates: tuple[date, date], compare: str, lists: dict[str, list[str]], options: FilterOptions) -> None:

@@ -9,11 +9,12 @@ from analytics.complaints import (
     DEFAULT_COMPLAINT_SHARE, complaint_counts, complaint_volume_change, iceberg, pareto_of_rising,
     repeat_complainants, resolution_change, resolution_time_distribution, rising_causes
 )
+from analytics.filters import covered
 from analytics.handling import handling_steps
 from analytics.targets import target_gaps, targets_in_force
 from pages import _keys as keys
 from pages._common import (
-    call, language, load, load_all, markdown_text, require_router, show_change, show_chart, t
+    call, for_reader, language, load, load_all, markdown_text, require_router, show_change, show_chart, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -34,14 +35,15 @@ repeat, resolution, counts, rising, resolution_times, handling, goals = load_all
     call(repeat_complainants, now), call(resolution_change, now, before), call(complaint_counts, now),
     call(rising_causes, now, before), call(resolution_time_distribution, now), call(handling_steps, now),
     call(targets_in_force, now))
-pareto = pareto_of_rising(rising)
+pareto = for_reader(pareto_of_rising(rising))
 if not resolution.current.n:
     no_data("empty.what.complaints", chosen)
 headlines = changes.resolution_headlines(resolution)
 # the tiles and the causes are one family of tests: the rising chart picks among the causes
-family = changes.adjust_family(
-    [changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n, now, before)),
-     headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"]], {"causes": rising})
+family = for_reader(changes.adjust_family(
+    [changes.complaints_headline(complaint_volume_change(resolution.current.n, resolution.previous.n, now, before),
+                                 compared=covered(before, chosen.options.date_min)),
+     headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"]], {"causes": rising}))
 tiles, rising = family.changes, family.tables["causes"]
 gaps = target_gaps(tiles, goals)
 for column, tile in zip(st.columns(len(tiles)), tiles):

@@ -10,7 +10,8 @@ from analytics.filters import company_wide, one_branch, trend_window
 from analytics.targets import target_gaps, targets_in_force
 from pages import _keys as keys
 from pages._common import (
-    labels, language, load, markdown_text, require_router, show_change, show_chart, show_findings, show_table, t
+    for_reader, labels, language, load, markdown_text, require_router, show_change, show_chart, show_findings,
+    show_table, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -46,9 +47,9 @@ change, trend = load(csi_change_with_trend, now, other, trend_window(now))
 if not change.current.n:
     no_data("empty.what.csi", chosen)
 # the tile and the attributes are one family of tests: the chart's title picks among them
-family = changes.adjust_family([changes.csi_headline(change)],
-                               {"attributes": compare_attributes(change.current.attributes,
-                                                                 change.previous.attributes)})
+family = for_reader(changes.adjust_family([changes.csi_headline(change)],
+                                          {"attributes": compare_attributes(change.current.attributes,
+                                                                            change.previous.attributes)}))
 headline, attributes = family.changes[0], family.tables["attributes"]
 
 tile, statement = st.columns([1, 3])
@@ -64,7 +65,7 @@ show_chart(draw(attributes, title=findings.attribute_comparison_title(attributes
                 now_label=chosen.period(), vs_label=legend, language=lang), empty="empty.what.csi")
 
 st.subheader(t("csi.ip_title"))
-grid = quadrants(change.current.attributes, change.current.weights)
+grid = for_reader(quadrants(change.current.attributes, change.current.weights))
 chart, fix_first = st.columns([3, 2])
 with chart:
     show_chart(charts.importance_performance(grid, title=findings.fix_first_title(grid, lang), language=lang,
@@ -79,7 +80,7 @@ show_chart(charts.csi_trend(trend, language=lang, wide=True,
            empty="empty.what.csi")
 
 with st.expander(t("csi.weights_table")):
-    show_table(findings.weights_table(change.current.attributes, lang),
+    show_table(findings.weights_table(for_reader(change.current.attributes), lang),
                {"attribute": "col.attribute", "dimension": "col.dimension", "satisfaction": "col.satisfaction",
                 "importance": "col.importance", "weight": "col.weight", "n": "col.n"},
                formats={"satisfaction": "%.1f", "importance": "%.2f", "weight": "%.1f%%", "n": "%d"},

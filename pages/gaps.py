@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.gaps import gap1, gap5, gap_model_of, standards_gaps
-from pages._common import call, language, load_all, markdown_text, require_router, show_chart, show_table, t
+from pages._common import call, for_reader, language, load_all, markdown_text, require_router, show_chart, show_table, t
 from pages._filters import no_data, selection
 from presentation import charts, findings
 
@@ -17,8 +17,8 @@ lang = language()
 st.title(t("gaps.title"))
 st.caption(t("page.period_only", period=chosen.period()))
 
-model = gap_model_of(*load_all(call(gap5, chosen.current), call(gap1, chosen.current),
-                              call(standards_gaps, chosen.current)))
+model = for_reader(gap_model_of(*load_all(call(gap5, chosen.current), call(gap1, chosen.current),
+                                         call(standards_gaps, chosen.current))))
 if not any(status.available for status in model.status):
     no_data("empty.what.gaps", chosen, stop=False)
 show_chart(charts.gap_model_diagram(findings.gap_summaries(model, lang), language=lang,

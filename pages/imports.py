@@ -32,10 +32,12 @@ from presentation.upload import (
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, TIER_CHOICES,
     run_tier_change, tier_overview, word_changes, place_label, rule_lines, run_set_rules, run_set_target,
-    target_placeholder, target_places, targets_table
+    target_placeholder, target_places, targets_table, label_editor_frame, run_import_labels, run_save_labels,
+    change_delta, change_value
 )
 from store.alerts import alert_rules
 from store.errors import FeedbackError, StoreBusy
+from store.labels import LABEL_COLUMNS, LABEL_FIELDS
 from store.rules import DEFAULT_RULES
 from store.targets import TARGET_METRICS, targets
 from store.tiers import TierError, TierRules
@@ -43,6 +45,7 @@ from store.tiers import TierError, TierRules
 require_router()
 
 PROBLEMS_SHOWN = 200
+PLAIN = "off"  # st.metric's delta without arrow or colour
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def kind_label(kind: str) -> str:
     return t("upload.kind_auto") if kind == "auto" else t(f"kind.{kind}")
@@ -89,11 +92,9 @@ def show_last_import() -> None:
         st.caption(t("upload.changes"))
         columns = st.columns(max(len(outcome.changes), 4))
         for column, change in zip(columns, outcome.changes):
-            delta = None
-            if change.before is not None and change.after is not None:
-                delta = number(change.after - change.before)
-                delta = delta if delta.startswith("-") else "+" + delta
-            column.metric(t(change.key), number(change.after), delta,
+            # not a tested change (DESIGN.md): no arrow and no colour, only the difference
+            column.metric(t(change.key), change_value(change), change_delta(change, language()),
+                          delta_color=PLAIN, delta_arrow=PLAIN,
                           help=f"{number(change.before)} → {number(change.after)}")
 
 
@@ -380,6 +381,8 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked, accept
         cur.close()
     st.session_state[keys.UPLOAD_LAST_IMPORT] = outcome
     st.session_state.pop(keys.UPLOAD_LAST_UNDO, None)
+    # the undo offers the batch just imported first, whatever was picked before
+    st.session_state[keys.UPLOAD_UNDO_BATCH] = outcome.result.batch_id
     st.rerun()
 
 
@@ -568,6 +571,65 @@ def word_table(words: pd.DataFrame, disabled: bool) -> pd.DataFrame | None:
                        "rows": st.column_config.NumberColumn(t("tiers.rows"), format="%d")})
 
 
+# --- the data's own labels ------------------------------------------------------------------
+
+ALL_FIELDS = "all"
+
+
+def labels_section() -> None:
+    """The label table for analysts: edit it, download it, send one back (presentation.upload)."""
+    st.header(t("labels.title"), divider="gray")
+    st.caption(t("labels.help"))
+    saved = st.session_state.pop(keys.LABELS_SAVED, None)
+    if saved is not None:
+        st.success(t("labels.saved", **{k: f"{v:,}" for k, v in saved.items()}) if any(saved.values())
+                   else t("labels.unchanged"), icon=":material/check_circle:")
+    cur = cursor()
+    try:
+        table = label_editor_frame(cur)
+    finally:
+        cur.close()
+    if table.empty:
+        st.info(t("labels.empty"))
+        return
+    field = st.selectbox(t("labels.show_field"), [ALL_FIELDS, *LABEL_FIELDS], key=keys.LABELS_FIELD,
+                         format_func=lambda f: t("labels.all_fields") if f == ALL_FIELDS else t(f"labels.field.{f}"))
+    names = {f: t(f"labels.field.{f}") for f in LABEL_FIELDS}
+    shown = table if field == ALL_FIELDS else table[table["field"] == field]
+    edited = st.data_editor(
+        shown.assign(field=shown["field"].map(names)), key=f"{keys.LABELS_EDITOR}.{field}", hide_index=True,
+        width="stretch", height=420, num_rows="fixed", placeholder="—",
+        column_config={"field": st.column_config.TextColumn(t("labels.col.field"), disabled=True, width="small"),
+                       "value": st.column_config.TextColumn(t("labels.col.value"), disabled=True),
+                       "label_en": st.column_config.TextColumn(t("labels.col.en")),
+                       "label_zh": st.column_config.TextColumn(t("labels.col.zh"))})
+    if st.button(t("labels.save"), key=keys.LABELS_SAVE, type="primary", icon=":material/save:"):
+        edited = edited.assign(field=shown["field"].to_numpy())
+        whole = edited if field == ALL_FIELDS else pd.concat([table[table["field"] != field], edited])
+        _change_labels(lambda cur: run_save_labels(cur, current_access(), whole[LABEL_COLUMNS]))
+    download_buttons(table, "labels", key=keys.LABELS_DOWNLOAD)
+    permit_uploads()
+    upload = st.file_uploader(t("labels.file"), type=["csv", "xlsx"], key=keys.LABELS_FILE)
+    if upload is not None and st.button(t("labels.import"), key=keys.LABELS_IMPORT, icon=":material/upload:"):
+        _change_labels(lambda cur: run_import_labels(cur, current_access(), upload.name, upload.getvalue()))
+
+
+def _change_labels(change) -> None:
+    # the role is decided again on this run, as for an import
+    cur = cursor()
+    try:
+        st.session_state[keys.LABELS_SAVED] = change(cur)
+    except AccessError:
+        st.error(t("access.denied"), icon=":material/block:")
+        return
+    except FeedbackError as e:
+        st.error(plain(str(e)))
+        return
+    finally:
+        cur.close()
+    st.rerun()
+
+
 # --- rows and templates ----------------------------------------------------------------------
 
 def counts_section(counts: dict[str, int]) -> None:
@@ -701,6 +763,8 @@ elif access.analyst:
     upload_section(access, batches)
 history_section(access, batches)
 targets_section(access)
+if access.analyst and not presenting():
+    labels_section()
 counts_section(counts)
 tiers_section(access)
 templates_section()

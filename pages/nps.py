@@ -8,7 +8,9 @@ from analytics import changes
 from analytics.filters import trend_window
 from analytics.nps import detractor_verbatims, nps_change, nps_change_by, nps_trend
 from analytics.targets import target_gaps, targets_in_force
-from pages._common import call, language, load_all, require_router, show_change, show_chart, show_verbatims, t
+from pages._common import (
+    call, for_reader, language, load_all, require_router, show_change, show_chart, show_verbatims, t
+)
 from pages._filters import no_data, selection
 from presentation import charts, findings
 
@@ -26,8 +28,8 @@ change, trend, by_touchpoint, by_branch, verbatims, goals = load_all(
 if not change.current.n:
     no_data("empty.what.nps", chosen)
 # the tiles, touchpoints and branches are one family of tests: the charts pick among them
-family = changes.adjust_family([changes.nps_headline(change), *findings.nps_mix_headlines(change)],
-                               {"touchpoints": by_touchpoint, "branches": by_branch})
+family = for_reader(changes.adjust_family([changes.nps_headline(change), *findings.nps_mix_headlines(change)],
+                                          {"touchpoints": by_touchpoint, "branches": by_branch}))
 headline = family.changes[0]
 by_touchpoint, by_branch = family.tables["touchpoints"], family.tables["branches"]
 gaps = target_gaps(family.changes, goals)
@@ -54,7 +56,7 @@ if verbatims.empty:
     st.info(t("empty.chart", what=t("empty.what.detractor_comments")))
 else:
     st.caption(t("nps.verbatims_note", k=len(verbatims)))
-    show_verbatims(verbatims, {"responded_at": "col.date", "customer_id": "col.customer", "branch": "col.branch",
+    show_verbatims(for_reader(verbatims), {"responded_at": "col.date", "customer_id": "col.customer", "branch": "col.branch",
                                "touchpoint": "col.touchpoint", "score": "col.score", "comment": "col.comment"},
                    formats={"responded_at": "date", "customer_id": "short", "score": "%d", "comment": "text"},
                    download="nps-comments")

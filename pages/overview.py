@@ -13,7 +13,7 @@ from analytics.sentiment import sentiment_by, sentiment_change
 from analytics.targets import target_gaps, targets_in_force
 from analytics.trends import find_trends
 from pages._common import (
-    call, language, load_all, require_router, show_alerts, show_change, show_chart, show_findings, t
+    call, for_reader, language, load_all, require_router, show_alerts, show_change, show_chart, show_findings, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -41,7 +41,8 @@ if not any((nps.current.n, csi.current.n, resolution.current.n, sentiment.curren
     no_data("empty.what.feedback", chosen)
 
 # every test on this page, adjusted together: what changed picks among them all
-family = overview_family(nps, csi, resolution, sentiment, rising, branches, trends, now, before)
+family = for_reader(overview_family(nps, csi, resolution, sentiment, rising, branches, trends, now, before,
+                                    data_from=chosen.options.date_min))
 headlines = family.changes
 gaps = target_gaps(headlines, goals)
 for column, headline in zip(st.columns(len(headlines)), headlines):

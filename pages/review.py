@@ -8,7 +8,8 @@ from analytics.filters import months_between
 from analytics.review import review_of, review_parts
 from pages import _keys as keys
 from pages._common import (
-    call, language, load_all, markdown_text, presenting, require_router, show_change, show_chart, show_findings,
+    call, for_reader, language, load_all, markdown_text, presenting, require_router, show_change, show_chart,
+    show_findings,
     show_quote, t
 )
 from pages._filters import choose_month, review_month, selection
@@ -28,7 +29,8 @@ month = review_month(chosen)
 if st.session_state.get(keys.REVIEW_MONTH) != month:  # the sidebar moved the month: follow it
     st.session_state.pop(keys.REVIEW_MONTH, None)
 
-review = review_of(month, chosen.current, *load_all(*(call(*part) for part in review_parts(month, chosen.current))))
+review = for_reader(review_of(month, chosen.current,
+                              *load_all(*(call(*part) for part in review_parts(month, chosen.current)))))
 told = story(review, lang)
 
 if presenting():  # on the shared screen the sections are the slides; what they cover in one line

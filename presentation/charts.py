@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
 from presentation.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
+from presentation.labels import as_given
 from presentation.i18n import translate
 from presentation.masking import mask_text
 
@@ -508,6 +509,17 @@ def _short(text: str, width: int = 22) -> str:
     return wrap(text, width)
 
 
+def _hover_names(table: pd.DataFrame, column: str, language: str) -> list[str]:
+    """Each row's label whole, for hover text, with the value as the data holds it beneath where the
+    label differs from it (presentation.labels keeps it in `<column>_as_given`)."""
+    shown = [chart_text(v) if v is not None else translate("fmt.unknown", language) for v in table[column]]
+    given = as_given(table, column)
+    if given is None:
+        return shown
+    return [s if s == chart_text(g) else s + "<br>" + chart_text(translate("chart.as_given", language, value=g))
+            for s, g in zip(shown, given)]
+
+
 def attribute_radar(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
                     height: int = 560) -> go.Figure:
     """Attribute satisfaction (0–100) on a radar, this selection over the comparison.
@@ -517,6 +529,7 @@ def attribute_radar(table: pd.DataFrame, *, title: str, now_label: str, vs_label
     if table.empty:
         return None
     theta = [_short(a, 18) for a in table["attribute"]]
+    names = _hover_names(table, "attribute", language)
     fig = _figure(title, translate("chart.radar_note", language), height, wide=True)
     for column, name, color, fill in (("satisfaction_before", vs_label, COLORS["comparison"], "none"),
                                       ("satisfaction_now", now_label, COLORS["current"], "toself")):
@@ -525,8 +538,8 @@ def attribute_radar(table: pd.DataFrame, *, title: str, now_label: str, vs_label
             r=r + r[:1], theta=theta + theta[:1], name=name, mode="lines+markers",
             line=dict(color=color, width=3 if column == "satisfaction_now" else 2.5,
                       dash="solid" if column == "satisfaction_now" else "dash"),
-            marker=dict(size=8), fill=fill, fillcolor="rgba(31, 78, 121, 0.10)",
-            hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>"))
+            marker=dict(size=8), fill=fill, fillcolor="rgba(31, 78, 121, 0.10)", hovertext=names + names[:1],
+            hovertemplate="%{hovertext}: %{r:.1f}<extra>" + name + "</extra>"))
     between = 90 - 180 / max(len(theta), 1)  # the radial scale sits between two attributes' labels
     fig.update_layout(polar=dict(
         radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], tickfont=dict(size=13, color=COLORS["neutral"]),
@@ -549,11 +562,13 @@ def attribute_bars(table: pd.DataFrame, *, title: str, now_label: str, vs_label:
         return None
     order = table.sort_values("satisfaction_now", na_position="first")
     y = [_short(a, 30) for a in order["attribute"]]
+    names = _hover_names(order, "attribute", language)
     fig = _figure(title, translate("chart.bars_note", language), 120 + 52 * len(order), wide=True)
     fig.add_trace(go.Bar(y=y, x=_none_if_nan(order["satisfaction_before"]), orientation="h", name=vs_label,
                          marker_color=COLORS["comparison"],
                          text=[fmt_number(v, 1) for v in order["satisfaction_before"]], textposition="outside",
-                         cliponaxis=False, hovertemplate="%{y}: %{x:.1f}<extra>" + vs_label + "</extra>"))
+                         cliponaxis=False, hovertext=names,
+                         hovertemplate="%{hovertext}: %{x:.1f}<extra>" + vs_label + "</extra>"))
     fig.add_trace(go.Bar(
         y=y, x=_none_if_nan(order["satisfaction_now"]), orientation="h", name=now_label,
         marker_color=COLORS["current"],
@@ -562,7 +577,7 @@ def attribute_bars(table: pd.DataFrame, *, title: str, now_label: str, vs_label:
         textposition="outside", cliponaxis=False,
         textfont=dict(color=[COLORS["good"] if s and d > 0 else COLORS["bad"] if s and d < 0 else COLORS["ink"]
                              for d, s in zip(order["delta"], order["significant"])]),
-        hovertemplate="%{y}: %{x:.1f}<extra>" + now_label + "</extra>"))
+        hovertext=names, hovertemplate="%{hovertext}: %{x:.1f}<extra>" + now_label + "</extra>"))
     fig.update_layout(barmode="group", legend=dict(traceorder="reversed"))
     fig.update_xaxes(title_text=translate("axis.satisfaction_100", language), range=[0, 108],
                      showgrid=True, gridcolor=COLORS["grid"])
@@ -575,10 +590,12 @@ def attribute_profile(table: pd.DataFrame, *, title: str, now_label: str, vs_lab
     if table.empty:
         return None
     x = [_short(a, 14) for a in table["attribute"]]
+    names = _hover_names(table, "attribute", language)
     fig = _figure(title, translate("chart.profile_note", language), height, wide=True)
     fig.add_trace(go.Scatter(x=x, y=_none_if_nan(table["satisfaction_before"]), name=vs_label,
                              mode="lines+markers", line=dict(color=COLORS["comparison"], width=3, dash="dash"),
-                             marker=dict(size=10), hovertemplate="%{x}: %{y:.1f}<extra>" + vs_label + "</extra>"))
+                             marker=dict(size=10), hovertext=names,
+                             hovertemplate="%{hovertext}: %{y:.1f}<extra>" + vs_label + "</extra>"))
     now, before = _none_if_nan(table["satisfaction_now"]), _none_if_nan(table["satisfaction_before"])
     fig.add_trace(go.Scatter(
         x=x, y=now, name=now_label, mode="lines+markers+text",
@@ -589,7 +606,7 @@ def attribute_profile(table: pd.DataFrame, *, title: str, now_label: str, vs_lab
         textposition=["bottom center" if n is not None and b is not None and n < b else "top center"
                       for n, b in zip(now, before)],
         textfont=dict(size=14, color=[_change_color(d, s) for d, s in zip(table["delta"], table["significant"])]),
-        hovertemplate="%{x}: %{y:.1f}<extra>" + now_label + "</extra>"))
+        hovertext=names, hovertemplate="%{hovertext}: %{y:.1f}<extra>" + now_label + "</extra>"))
     values = [v for v in _none_if_nan(table["satisfaction_now"]) + _none_if_nan(table["satisfaction_before"])
               if v is not None]
     low = max(0.0, math.floor((min(values) if values else 0) / 10) * 10 - 10)
@@ -664,8 +681,8 @@ def importance_performance(grid, *, title: str, x_title: str, language: str, hei
                         line=dict(color="white", width=1)),
             text=[_short(a, 16) for a in part["attribute"]], textposition=[where[c] for c in part["item_code"]],
             textfont=dict(size=13, color=color if quadrant == "fix_first" else COLORS["ink"]),
-            customdata=part["item_code"].tolist(),
-            hovertemplate="%{text}<br>%{x:.2f}, %{y:.1f}<extra></extra>"))
+            customdata=part["item_code"].tolist(), hovertext=_hover_names(part, "attribute", language),
+            hovertemplate="%{hovertext}<br>%{x:.2f}, %{y:.1f}<extra></extra>"))
     fig.add_vline(x=grid.importance_mean, line=dict(color=COLORS["neutral"], dash="dot", width=2))
     fig.add_hline(y=grid.satisfaction_mean, line=dict(color=COLORS["neutral"], dash="dot", width=2))
     for quadrant, x, y, xanchor, yanchor in (("fix_first", 1, 0, "right", "bottom"),
@@ -750,11 +767,13 @@ def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int
 
 
 def dumbbell(labels, expectation, perception, gaps, *, title: str, left_name: str, right_name: str,
-             x_title: str, language: str, x_range=None) -> go.Figure:
+             x_title: str, language: str, x_range=None, hover: list[str] | None = None) -> go.Figure:
     """Two values per row joined by a line (expectation ○ → perception ●), the gap written at the end.
 
-    The line is red where the second value falls short of the first, green where it exceeds it.
+    The line is red where the second value falls short of the first, green where it exceeds it;
+    `hover` names the rows whole on hover (_hover_names).
     """
+    hover = hover if hover is not None else [chart_text(v) for v in labels]
     labels = [_short(str(v), 30) for v in labels]
     fig = _figure(title, None, 110 + 50 * len(labels), wide=True)
     for label, e, p, g in zip(labels, _none_if_nan(expectation), _none_if_nan(perception), _none_if_nan(gaps)):
@@ -764,10 +783,10 @@ def dumbbell(labels, expectation, perception, gaps, *, title: str, left_name: st
                                  line=dict(color=COLORS["bad"] if p < e else COLORS["good"], width=5)))
     fig.add_trace(go.Scatter(x=_none_if_nan(expectation), y=labels, mode="markers", name=left_name,
                              marker=dict(size=15, color="white", line=dict(color=COLORS["ink"], width=2.5)),
-                             hovertemplate="%{y}: %{x:.2f}<extra>" + left_name + "</extra>"))
+                             hovertext=hover, hovertemplate="%{hovertext}: %{x:.2f}<extra>" + left_name + "</extra>"))
     fig.add_trace(go.Scatter(x=_none_if_nan(perception), y=labels, mode="markers", name=right_name,
-                             marker=dict(size=15, color=COLORS["current"]),
-                             hovertemplate="%{y}: %{x:.2f}<extra>" + right_name + "</extra>"))
+                             marker=dict(size=15, color=COLORS["current"]), hovertext=hover,
+                             hovertemplate="%{hovertext}: %{x:.2f}<extra>" + right_name + "</extra>"))
     ends = [max(v for v in (e, p) if v is not None) if (e is not None or p is not None) else None
             for e, p in zip(_none_if_nan(expectation), _none_if_nan(perception))]
     fig.add_trace(go.Scatter(
@@ -817,7 +836,7 @@ def group_nps(table: pd.DataFrame, column: str, *, title: str, language: str) ->
         error_x=dict(type="data", symmetric=False, array=margins, arrayminus=[s - lo for s, lo in zip(scores, lows)],
                      color=COLORS["neutral"], thickness=1.5, width=4),
         customdata=order[column].tolist(), name=translate("metric.nps", language),
-        hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
+        hovertext=_hover_names(order, column, language), hovertemplate="%{hovertext}: %{x:.1f}<extra></extra>"))
     ends = [max(s + m, 0.0) + 3 for s, m in zip(scores, margins)]
     _label_column(fig, labels, ends,
                   [f"{fmt_signed(s, 1)} ({fmt_n(n, language)}){_marker(d, sig)}"
@@ -852,7 +871,8 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
                      arrayminus=[v - 100.0 * lo for lo, v in zip(order["negative_ci_low"], share)],
                      color=COLORS["neutral"], thickness=1.5, width=4),
         customdata=raw, name=translate("metric.negative_share", language),
-        hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
+        hovertext=labels if column == "source" else _hover_names(order, column, language),
+        hovertemplate="%{hovertext}: %{x:.1f}%<extra></extra>"))
     ends = [h + 2 for h in highs]
     _label_column(fig, labels, ends,
                   [f"{fmt_share(v)} ({fmt_n(n, language)})" for v, n in zip(order["negative_share"], order["n"])],
@@ -873,16 +893,17 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500)
     if table.empty:
         return None
     causes = [_short(str(c), 16) for c in table["cause"]]
+    names = _hover_names(table, "cause", language)
     fig = _figure(title, translate("chart.pareto_note", language), height, wide=True)
     fig.add_trace(go.Bar(
         x=causes, y=table["count"].astype(int).tolist(), name=translate("chart.complaints", language),
         marker_color=[COLORS["current"] if v else COLORS["comparison"] for v in table["vital_few"]],
         text=[fmt_count(c) for c in table["count"]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x}: %{y}<extra></extra>"))
+        hovertext=names, hovertemplate="%{hovertext}: %{y}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=causes, y=[100.0 * v for v in table["cumulative"]], name=translate("chart.cumulative", language),
         yaxis="y2", mode="lines+markers", line=dict(color=COLORS["ink"], width=2.5), marker=dict(size=8),
-        hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+        hovertext=names, hovertemplate="%{hovertext}: %{y:.1f}%<extra></extra>"))
     # on a white label, readable where the line crosses a dark bar; set at once (see gap_model_diagram)
     fig.update_layout(annotations=[
         dict(x=cause, y=100.0 * value, yref="y2", text=fmt_share(value, 0), showarrow=False, yshift=16,
@@ -909,6 +930,7 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
     if order.empty:
         return None
     labels = [_short(str(c), 26) for c in order["cause"]]
+    names = _hover_names(order, "cause", language)
     fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=wide)
     for label, b, n, sig in zip(labels, _none_if_nan(order["share_before"]), _none_if_nan(order["share_now"]),
                                 order["significant"]):
@@ -920,7 +942,7 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
     fig.add_trace(go.Scatter(x=[None if v is None else 100 * v for v in _none_if_nan(order["share_before"])],
                              y=labels, mode="markers", name=vs_label,
                              marker=dict(size=14, color="white", line=dict(color=COLORS["ink"], width=2.5)),
-                             hovertemplate="%{y}: %{x:.1f}%<extra>" + vs_label + "</extra>"))
+                             hovertext=names, hovertemplate="%{hovertext}: %{x:.1f}%<extra>" + vs_label + "</extra>"))
     fig.add_trace(go.Scatter(
         x=[None if v is None else 100 * v for v in _none_if_nan(order["share_now"])], y=labels,
         mode="markers+text", name=now_label, marker=dict(size=14, color=COLORS["current"]),
@@ -931,7 +953,7 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
                       for d in (order["share_now"].fillna(0) - order["share_before"].fillna(0))],
         textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in
                                       (order["share_now"].fillna(0) - order["share_before"].fillna(0))]),
-        hovertemplate="%{y}: %{x:.1f}%<extra>" + now_label + "</extra>"))
+        hovertext=names, hovertemplate="%{hovertext}: %{x:.1f}%<extra>" + now_label + "</extra>"))
     fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 28), ticksuffix="%", rangemode="tozero",
                      showgrid=True, gridcolor=COLORS["grid"])
     return fig
@@ -1029,7 +1051,8 @@ def gap5_dimensions(gap, *, title: str, language: str) -> go.Figure | None:
                     left_name=translate("chart.expectation", language),
                     right_name=translate("chart.perception", language),
                     x_title=translate("axis.rating", language), language=language,
-                    x_range=_scale_range(table["expectation"], table["perception"]))
+                    x_range=_scale_range(table["expectation"], table["perception"]),
+                    hover=_hover_names(table, "dimension", language) if as_given(table, "dimension") else None)
 
 
 def gap5_items(gap, *, title: str, language: str) -> go.Figure | None:
@@ -1041,7 +1064,8 @@ def gap5_items(gap, *, title: str, language: str) -> go.Figure | None:
                     left_name=translate("chart.expectation", language),
                     right_name=translate("chart.perception", language),
                     x_title=translate("axis.rating", language), language=language,
-                    x_range=_scale_range(table["expectation"], table["perception"]))
+                    x_range=_scale_range(table["expectation"], table["perception"]),
+                    hover=_hover_names(table, "item_text", language))
 
 
 def gap1_items(gap, *, title: str, language: str) -> go.Figure | None:
@@ -1053,7 +1077,8 @@ def gap1_items(gap, *, title: str, language: str) -> go.Figure | None:
                     left_name=translate("chart.customers_expect", language),
                     right_name=translate("chart.management_thinks", language),
                     x_title=translate("axis.rating", language), language=language,
-                    x_range=_scale_range(table["expectation"], table["management"]))
+                    x_range=_scale_range(table["expectation"], table["management"]),
+                    hover=_hover_names(table, "item_text", language))
 
 
 # -- the trends each page shows, from the analytics frames as they come ------------------------------

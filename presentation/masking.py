@@ -266,6 +266,18 @@ def _replace_spans(text: str, spans: list[tuple[int, int]], replacement) -> str:
     return text
 
 
+_MASKED_RUN = re.compile(f"({MASK}+)")
+# A font whose • is narrow: a Chinese font draws it full width, and a masked id then reads as
+# letter-spaced dots; the report and the slides draw every run of • in it.
+BULLET_FONT = "Arial"
+
+
+def masked_runs(text: str) -> list[tuple[str, bool]]:
+    """A text cut into its pieces, each with whether it is a run of mask bullets (one run per
+    masked id, phone or name), for the report and the slides to draw those in BULLET_FONT."""
+    return [(piece, bool(i % 2)) for i, piece in enumerate(_MASKED_RUN.split(str(text))) if piece]
+
+
 def mask_id(value) -> str | None:
     """An identifier masked whole, one • per character: C000123 -> •••••••."""
     if value is None or (isinstance(value, float) and pd.isna(value)):

@@ -24,7 +24,7 @@ from analytics.summary import plain
 from presentation.charts import masked
 from presentation.findings import Change
 from presentation.i18n import translate
-from presentation.masking import mask_id, mask_text
+from presentation.masking import mask_id, mask_text, masked_runs
 from presentation.story import Figure, Quote, Story, Tile, story
 
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
@@ -34,8 +34,12 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def _words(value) -> Markup:
     """Plain text for HTML, escaped: sentences about the data carry its names, so no markup of theirs
-    (not even **bold**) is read; None is no text."""
-    return Markup(escape("" if value is None else value))
+    (not even **bold**) is read; None is no text. A run of mask bullets is one span in a font whose
+    bullets are narrow (masking.BULLET_FONT)."""
+    if value is None:
+        return Markup("")
+    return Markup("").join(Markup('<span class="bullets">{}</span>').format(piece) if bullets else escape(piece)
+                           for piece, bullets in masked_runs(value))
 
 
 @cache

@@ -18,12 +18,14 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from analytics.review import MonthReview
 from presentation.findings import BAD, GOOD
 from presentation.formats import fmt_month, fmt_term
 from presentation.i18n import translate
+from presentation.masking import BULLET_FONT, mask_text, masked_runs
 from presentation.report import masked_quote
 from presentation.story import Figure, Section, Story, Tile, story
 
@@ -158,12 +160,18 @@ def _values(column) -> list:
     return [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in column]
 
 
+def _categories(values) -> list[str]:
+    """A chart's category names masked as every other word of the deck (a name or number a cause or
+    an item may carry)."""
+    return [mask_text(str(v)) for v in values]
+
+
 def _charts(section: Section, review: MonthReview, language: str) -> list[_Chart]:
     titles = [_figure_title(f, plain_text(f.empty)) for f in section.figures]
     months = lambda column: [fmt_month(m, language) for m in column]  # noqa: E731
     if section.id == "csi" and len(review.attributes):
         table = review.attributes
-        return [_Chart(XL_CHART_TYPE.RADAR_MARKERS, titles[0], [str(a) for a in table["attribute"]],
+        return [_Chart(XL_CHART_TYPE.RADAR_MARKERS, titles[0], _categories(table["attribute"]),
                        [(fmt_month(review.month, language), _values(table["satisfaction_now"])),
                         (translate("tile.vs", language, vs=fmt_month(_month(review.previous), language)),
                          _values(table["satisfaction_before"]))], name="csi-radar")]
@@ -171,7 +179,7 @@ def _charts(section: Section, review: MonthReview, language: str) -> list[_Chart
         dims = review.gaps.gap5.dimensions
         if not len(dims):
             return []
-        labels = [fmt_term("dim", d, language) for d in dims["dimension"]]
+        labels = _categories(fmt_term("dim", d, language) for d in dims["dimension"])
         return [_Chart(XL_CHART_TYPE.BAR_CLUSTERED, titles[1] if len(titles) > 1 else titles[0], labels,
                        [(translate("gap.gap5", language), _values(dims["gap"]))], name="gap5-dimensions")]
     if section.id == "nps" and len(review.nps_trend):
@@ -179,12 +187,12 @@ def _charts(section: Section, review: MonthReview, language: str) -> list[_Chart
         return [_Chart(XL_CHART_TYPE.LINE_MARKERS, titles[0], months(trend["month"]),
                        [(translate("metric.nps", language), _values(trend["score"]))], name="nps-trend")]
     if section.id == "complaints" and len(review.causes):
-        charts = [_Chart(XL_CHART_TYPE.COLUMN_CLUSTERED, titles[0], [str(c) for c in review.causes["cause"]],
+        charts = [_Chart(XL_CHART_TYPE.COLUMN_CLUSTERED, titles[0], _categories(review.causes["cause"]),
                          [(translate("metric.complaints", language), _values(review.causes["count"]))],
                          name="cause-pareto")]
         if len(review.rising):
             rising = review.rising
-            charts.append(_Chart(XL_CHART_TYPE.BAR_CLUSTERED, titles[1], [str(c) for c in rising["cause"]],
+            charts.append(_Chart(XL_CHART_TYPE.BAR_CLUSTERED, titles[1], _categories(rising["cause"]),
                                  [(fmt_month(review.month, language), _values(rising["share_now"])),
                                   (fmt_month(_month(review.previous), language), _values(rising["share_before"]))],
                                  percent=True, name="rising-causes"))
@@ -243,10 +251,20 @@ def _place_charts(slide, charts: list[_Chart], top: Emu, bottom: Emu) -> None:
 # -- text ---------------------------------------------------------------------------------------------
 
 def _run(paragraph, text: str, size: int, *, bold: bool = False, color: RGBColor = INK) -> None:
-    run = paragraph.add_run()
-    run.text = plain_text(text)
-    run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-    run.font.color.rgb = color
+    """The text as runs of FONT, a run of mask bullets in masking.BULLET_FONT (for both scripts, so
+    that neither draws them full width)."""
+    for piece, bullets in masked_runs(plain_text(text)) or [("", False)]:
+        run = paragraph.add_run()
+        run.text = piece
+        run.font.size, run.font.bold, run.font.name = Pt(size), bold, BULLET_FONT if bullets else FONT
+        run.font.color.rgb = color
+        if bullets:
+            for tag in ("a:ea", "a:cs"):
+                element = run.font._rPr.find(qn(tag))
+                if element is None:
+                    element = run.font._rPr.makeelement(qn(tag), {})
+                    run.font._rPr.append(element)
+                element.set("typeface", BULLET_FONT)
 
 
 def _text(slide, text: str, left, top, width, height, *, size: int, bold: bool = False, color: RGBColor = INK,

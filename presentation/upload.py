@@ -32,11 +32,14 @@ from loaders.importer import (
 from loaders.platforms import PLATFORMS
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
+from loaders.labels import label_frame, read_label_file
 from presentation.alerts import AlertRun, after_import
+from presentation.formats import fmt_count, fmt_number, fmt_signed
 from presentation.i18n import translate
 from presentation.problems import fix_text, load_error_text, notice_text, problem_text
 from store.alerts import alert_rules, set_rule
 from store.errors import FeedbackError
+from store.labels import LABEL_COLUMNS, LABEL_FIELDS, label_table, save_label_table, values_to_label
 from store.targets import set_target, written_value
 from store.tiers import TierRules, save_rules, save_words, stored_words, tier_counts, tier_rules
 from text.tiers import TIERS
@@ -441,6 +444,22 @@ class ImportOutcome:
     alerts: AlertRun | None = None
 
 
+def change_delta(change: Change, language: str) -> str:
+    """An import's change as the page writes it under the figure: '+450', '−0.3', 'unchanged' (a change
+    that rounds to nothing never shows a sign), or 'no figure before' when there was none."""
+    if change.before is None or change.after is None:
+        return translate("upload.no_previous", language)
+    whole = float(change.before).is_integer() and float(change.after).is_integer()
+    text = fmt_signed(change.after - change.before, 0 if whole else 1)
+    return text if text[0] in "+−" else translate("upload.unchanged", language)
+
+
+def change_value(change: Change) -> str:
+    """The figure after the import: a count whole, any other figure to one decimal."""
+    whole = change.after is not None and float(change.after).is_integer()
+    return fmt_count(change.after) if whole else fmt_number(change.after, 1)
+
+
 def changes(before: dict, after: dict) -> tuple[Change, ...]:
     return tuple(Change(k, before.get(k), after[k]) for k in after if before.get(k) != after[k])
 
@@ -574,6 +593,36 @@ def targets_table(book: pd.DataFrame, language: str) -> pd.DataFrame:
         "set_at": book["set_at"],
         "set_by": [who if isinstance(who, str) and who else "—" for who in book["set_by"]],
     })
+
+
+# --- the data's own labels -------------------------------------------------------------------
+
+def label_editor_frame(con) -> pd.DataFrame:
+    """The label table as the Imports page edits it: every stored label, and every value of a labelled
+    field in the data that has none yet, with blank labels to fill (field, value, label_en, label_zh)."""
+    stored = label_table(con)[LABEL_COLUMNS]
+    known = set(zip(stored["field"], stored["value"]))
+    missing = [(f, v) for f, v in values_to_label(con).itertuples(index=False) if (f, v) not in known]
+    frame = pd.concat([stored, label_frame((f, v, None, None) for f, v in missing)], ignore_index=True)
+    order = {name: i for i, name in enumerate(LABEL_FIELDS)}
+    frame = frame.assign(_order=frame["field"].map(order)).sort_values(["_order", "value"], kind="stable")
+    frame = frame.drop(columns="_order").reset_index(drop=True).astype(object)
+    return frame.where(frame.notna(), None)
+
+
+def run_save_labels(con, access: Access, table: pd.DataFrame) -> dict[str, int]:
+    """Save the label table as the analyst left it, for an analyst only (the same rule as an import)."""
+    require_analyst(access, "change labels")
+    return save_label_table(con, table[LABEL_COLUMNS].itertuples(index=False), who=access.imported_by)
+
+
+def run_import_labels(con, access: Access, name: str, data: bytes) -> dict[str, int]:
+    """A label file (csv or xlsx, as the page's download writes it, or a field's column beside its
+    labels) laid over the stored labels, for an analyst only."""
+    require_analyst(access, "change labels")
+    rows = [(f, v, en, zh) for f, v, en, zh in read_label_file(name, data)]
+    stored = label_table(con)[LABEL_COLUMNS]
+    return save_label_table(con, [*stored.itertuples(index=False), *rows], who=access.imported_by)
 
 
 def open_decisions(con, prepared: PreparedFile) -> tuple[Decision, ...]:

@@ -401,6 +401,7 @@ UPGRADES = (
     (10, "customer tiers: the rows' tier columns, the tallies' tier key, the analyst's rules and words",
      _create_tables),
     (11, "targets, alert rules (with their defaults) and alert events", _targets_and_alerts),
+    (12, "labels in both languages", _create_tables),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5

@@ -324,6 +324,8 @@ CREATE TABLE IF NOT EXISTS row_fingerprint (
     batch_id        UUID NOT NULL,         -- its kind is the batch's
     fingerprint     UBIGINT,
     natural_id      VARCHAR
+);
+
 -- Closing the loop (issue 23): the follow-up of detractors, low-satisfaction respondents and open
 -- complaints. Insert-only, one row per saving of an item, its newest revision the item's state
 -- (store/follow_up.py). No batch_id: an item names its source row by a natural id (item_key, made
@@ -396,6 +398,8 @@ CREATE TABLE IF NOT EXISTS tier_word (
     tier            VARCHAR NOT NULL,
     saved_at        TIMESTAMP NOT NULL,
     saved_by        VARCHAR
+);
+
 -- Targets (issue 19): an analyst's target for a metric, for the whole company or one region or
 -- branch. Insert-only, like app_setting: the newest row of (metric, scope, subject) wins and a row
 -- with a NULL target clears it, so two analysts saving at once never conflict. Shares are stored
@@ -443,4 +447,19 @@ CREATE TABLE IF NOT EXISTS alert_event (
     sent_at         TIMESTAMP,
     sent_to         VARCHAR,
     send_error      VARCHAR
+);
+
+-- The data's own labels in both languages (issue 22): per field (item, dimension, cause,
+-- touchpoint, channel, branch, region) and value as the data holds it, what a reader sees in
+-- English and in Chinese (NULL: the value as it is). Filled from a file's bilingual columns at
+-- import (origin 'file') and edited by analysts on the Imports page (origin 'edited', which a
+-- later file does not overwrite). One row per field and value, kept so by store/labels.py.
+-- A store from before labels gets the table in upgrade step 12.
+CREATE TABLE IF NOT EXISTS data_label (
+    field           VARCHAR NOT NULL,
+    value           VARCHAR NOT NULL,
+    label_en        VARCHAR,
+    label_zh        VARCHAR,
+    origin          VARCHAR NOT NULL,      -- file | edited
+    updated_at      TIMESTAMP NOT NULL
 );

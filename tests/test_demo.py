@@ -107,7 +107,7 @@ def test_survey_headers(demo):
                 + ["E_" + s for s in SERVQUAL] + ["P_" + s for s in SERVQUAL] + ["Comment"])
     assert list(demo.survey_responses.columns) == expected
     assert list(demo.survey_questions.columns) == ["Code", "Question", "Dimension", "Kind", "Scale min",
-                                                   "Scale max", "N/A code"]
+                                                   "Scale max", "N/A code", "Question (中文)"]
     assert list(demo.survey_questions["Code"]) == expected[11:-1]
 
 
@@ -388,7 +388,7 @@ def test_write_files_names(written):
 
 def test_survey_workbook_reads_back(demo, written):
     sheets = pd.read_excel(written["survey"], sheet_name=None, engine="calamine")
-    assert list(sheets) == ["Responses", "Questions"]
+    assert list(sheets) == ["Responses", "Questions", "Labels"]
     responses = sheets["Responses"]
     assert responses.shape == demo.survey_responses.shape
     assert list(responses.columns) == list(demo.survey_responses.columns)
@@ -397,7 +397,8 @@ def test_survey_workbook_reads_back(demo, written):
     assert responses["Response ID"].iloc[0] == "R000001"
     assert responses["I_A01"].isna().sum() == demo.survey_responses["I_A01"].isna().sum()
     assert (responses["Comment"].fillna("") == demo.survey_responses["Comment"].fillna("")).all()
-    assert sheets["Questions"].shape == (40, 7)
+    assert sheets["Questions"].shape == (40, 8)
+    assert sheets["Labels"].shape == (22, 4)  # 5 dimensions, 8 causes, 5 touchpoints, 4 channels
 
 
 def test_nps_file_is_gbk_and_not_utf8(demo, written):

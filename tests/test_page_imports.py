@@ -295,7 +295,8 @@ def test_right_passphrase_unlocks_upload_and_undo_until_locked_again(locked, sto
     unlock(locked, PASSPHRASE, name="Li Na")
     no_exception(locked)
     assert locked.success[0].value == "Unlocked for analyst Li Na."
-    assert len(locked.file_uploader) == 1 and locked.button(key="upload.undo_button")
+    # the data files' uploader and the label table's
+    assert len(locked.file_uploader) == 2 and locked.button(key="upload.undo_button")
     upload(locked, "complaints_bom.csv")
     import_button(locked).click().run()
     assert rows(store, "SELECT imported_by FROM import_batch WHERE kind = 'complaints'") == [("Li Na",)]
@@ -346,7 +347,8 @@ def test_the_page_in_chinese(store):
     upload(at, "nps_out_of_range.csv")
     no_exception(at)
     assert texts(at.title) == ["数据导入"]
-    assert [h.value for h in at.header] == ["上传文件", "导入历史", "目标与预警", "数据库中的行数", "客户等级", "导入模板"]
+    assert [h.value for h in at.header] == ["上传文件", "导入历史", "目标与预警", "数据标签（中英文）", "数据库中的行数", "客户等级",
+                                            "导入模板"]
     assert at.warning[0].value == "4 行中有 2 行存在问题。请在文件中修正后重新上传，或只导入有效行并跳过这些行。"
     problems = tables_headed(at, "行号", "列", "值")[0]
     assert problems.columns.tolist() == ["行号", "列", "值", "问题", "修改方法"]

@@ -70,14 +70,17 @@ def test_headlines_against_last_month_and_last_year(small):
 
 def test_a_significant_change_gets_a_direction_only_when_its_test_passes(con):
     # 40 complaints in October (31 days) against 10 in September (30 days): the exact conditional
-    # test of X = 40 given 50 at π = 31/61 gives p < 0.001, and with the family's other test
-    # (against none a year ago) q stays below 0.05; a rise in complaints is bad.
+    # test of X = 40 given 50 at π = 31/61 gives p < 0.001; a year ago lies before the data, so that
+    # is no figure and no test (not "+40 vs Oct 2025"), and the family holds this one test, q = p.
+    # A rise in complaints is bad.
     dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i % 31)} for i in range(40)]
                       + [{"received_at": datetime(2026, 9, 9)}] * 10)
     review = month_review(con, "2026-10")
     change = review.headline("complaints").vs_previous
     assert (change.delta, change.significant, change.direction, change.tone) == (30, True, "up", "bad")
-    assert change.p_value < 0.001 and change.q_value < 0.05 and review.family.m >= 2
+    assert change.p_value < 0.001 and change.q_value == change.p_value and review.family.m == 1
+    last_year = review.headline("complaints").vs_last_year
+    assert (last_year.previous, last_year.delta, last_year.significant) == (None, None, False)
 
 
 def test_twelve_complaints_against_one_are_too_few_to_judge(con):

@@ -21,9 +21,11 @@ from analytics.review import SECTIONS, month_review
 from presentation.findings import fmt_value
 from presentation.formats import fmt_n
 from presentation.i18n import translate
+from presentation.labels import DataLabels, data_label, labelled
 from presentation.slides import plain_text
 from presentation.story import story
 from store.db import connect
+from store.labels import label_table
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
@@ -95,9 +97,14 @@ def test_the_headline_tiles_carry_the_summarys_numbers_and_their_n(deck, summary
         assert fmt_n(n, language) in lines[2]
 
 
-def test_native_charts_hold_the_summarys_numbers(deck, summary):
-    _, _, presentation = deck
+def test_native_charts_hold_the_summarys_numbers(deck, summary, demo_store):
+    language, _, presentation = deck
     slides = {s.name: s for s in presentation.slides}
+    con = connect(demo_store, read_only=True)
+    try:
+        labels = DataLabels.from_frame(label_table(con))
+    finally:
+        con.close()
     nps = shape(slides["nps"], "nps-trend").chart
     assert nps.chart_type == XL_CHART_TYPE.LINE_MARKERS
     scores = list(nps.plots[0].series[0].values)
@@ -105,8 +112,9 @@ def test_native_charts_hold_the_summarys_numbers(deck, summary):
 
     pareto = shape(slides["complaints"], "cause-pareto").chart
     counts = dict(zip(pareto.plots[0].categories, pareto.plots[0].series[0].values))
-    assert {c["cause"]: c["count"] for c in summary["complaints"]["top_causes"]}.items() <= {
-        k: int(v) for k, v in counts.items()}.items()
+    # the summary names causes and attributes as the data holds them; the slides in the reader's language
+    assert {data_label("cause", c["cause"], language, labels): c["count"]
+            for c in summary["complaints"]["top_causes"]}.items() <= {k: int(v) for k, v in counts.items()}.items()
     assert sum(counts.values()) == summary["complaints"]["n_with_cause"]
 
     radar = shape(slides["csi"], "csi-radar").chart
@@ -114,7 +122,7 @@ def test_native_charts_hold_the_summarys_numbers(deck, summary):
     now = dict(zip(radar.plots[0].categories, radar.plots[0].series[0].values))
     attributes = summary["csi"]["attributes"]
     attributes = attributes if isinstance(attributes, dict) else {a["attribute"]: a["satisfaction"] for a in attributes}
-    assert now == pytest.approx(attributes, abs=1e-9)
+    assert now == pytest.approx({data_label("item", a, language, labels): v for a, v in attributes.items()}, abs=1e-9)
 
     gaps = shape(slides["gaps"], "gap5-dimensions").chart
     assert sorted(gaps.plots[0].series[0].values) == pytest.approx(sorted(summary["gaps"]["gap5"].values()), abs=1e-9)
@@ -124,7 +132,7 @@ def test_speaker_notes_carry_every_finding_of_the_section(deck, demo_store):
     language, _, presentation = deck
     con = connect(demo_store, read_only=True)
     try:
-        told = story(month_review(con, MONTH), language)
+        told = story(labelled(month_review(con, MONTH), DataLabels.from_frame(label_table(con)), language), language)
     finally:
         con.close()
     slides = {s.name: s for s in presentation.slides}
@@ -169,3 +177,20 @@ def test_libreoffice_renders_every_slide(deck, tmp_path):
         shutil.copy(page, screenshots / f"slides-{language}-{i + 1}.png")
         colours = Image.open(page).convert("L").getextrema()
         assert colours[1] - colours[0] > 100, f"slide {i + 1} is blank"
+
+
+@pytest.mark.parametrize("language, cause, attribute, dimension", [
+    ("en", "Mobile app problems", "Problem resolution", "Reliability"),
+    ("zh", "手机银行故障", "问题解决", "可靠性"),
+])
+def test_the_slides_name_the_datas_values_in_the_readers_language(demo_store, tmp_path, language, cause,
+                                                                  attribute, dimension):
+    """The demo's questions sheet (Question (中文)) and Labels sheet name its items, causes and
+    dimensions in both languages; a deck in each language shows that language's names."""
+    out = tmp_path / "review.pptx"
+    done = run("report", "--db", demo_store, "--month", MONTH, "--format", "pptx", "--lang", language, "--out", out)
+    assert done.returncode == 0, done.stderr
+    slides = {s.name: s for s in Presentation(str(out)).slides}
+    assert cause in list(shape(slides["complaints"], "cause-pareto").chart.plots[0].categories)
+    assert attribute in list(shape(slides["csi"], "csi-radar").chart.plots[0].categories)
+    assert dimension in list(shape(slides["gaps"], "gap5-dimensions").chart.plots[0].categories)

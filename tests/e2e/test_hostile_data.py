@@ -144,7 +144,8 @@ def test_the_review_report_writes_the_data_as_text(hostile_url, browser, tmp_pat
 
 # --- uploads --------------------------------------------------------------------------------------
 
-UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
+# the data files' uploader; the label table's comes after it on the page
+UPLOADER = '[data-testid="stFileUploaderDropzoneInput"] >> nth=0'
 
 
 def held_upload_bytes(url: str) -> int:

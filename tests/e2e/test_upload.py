@@ -19,7 +19,8 @@ from tests.e2e.conftest import screenshot, wait_for_app, worker_port
 pytestmark = pytest.mark.e2e
 
 PASSPHRASE = "correct horse battery"
-UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
+# the data files' uploader; the label table's comes after it on the page
+UPLOADER = '[data-testid="stFileUploaderDropzoneInput"] >> nth=0'
 ROW_HEIGHT = 35          # st.data_editor's row (and header) height in pixels
 
 
