@@ -17,9 +17,10 @@ import duckdb
 import pandas as pd
 
 from loaders.columns import (
-    DIMENSION_WORDS, ColumnMapping, apply_overrides, infer_mapping, is_column_guide_sheet, is_questions_sheet,
+    DIMENSION_WORDS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, is_column_guide_sheet, is_questions_sheet,
     layout_key, looks_like_questions, normalise_header, normalise_kind
 )
+from loaders.answers import answer_sets
 from loaders.dates import DATE_ORDERS
 from loaders.items import ItemChanges, item_changes
 from loaders.errors import DecisionNeeded, LoadError, RowProblem, ValidationError
@@ -93,13 +94,14 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
             sheet: str | None = None, mapping: ColumnMapping | None = None,
             display_name: str | None = None, header_row: int | None = None,
             fieldwork_date: str | None = None, overrides: list[str] | tuple[str, ...] = (),
-            date_order: str | None = None) -> PreparedFile:
+            date_order: str | None = None, answers: dict[str, float | None] | None = None) -> PreparedFile:
     """Read the file (choosing its data and questions sheets) and settle its column mapping.
 
     A mapping saved for the same headers (last month's file) wins over inference; an explicit
     `mapping` wins over both. `fieldwork_date` (YYYY-MM-DD) dates every row of a survey;
-    `overrides` are SOURCE=FIELD pairs; `date_order` (dmy|mdy) reads numeric dates. What the
-    analyst still has to decide is listed in the result's `decisions`.
+    `overrides` are SOURCE=FIELD pairs; `date_order` (dmy|mdy) reads numeric dates; `answers`
+    scores answers given as words (None: not applicable). What the analyst still has to decide is
+    listed in the result's `decisions`.
     """
     path = Path(path)
     name = display_name or path.name
@@ -115,8 +117,13 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
         if saved is not None and (wanted is None or saved.kind == wanted):
             mapping, origin = saved, "saved"
         else:
-            mapping = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None)
+            mapping = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None,
+                                    declared=answers)
             origin = "inferred"
+    elif answers:
+        mapping, origin = declare_answers(mapping, source, answers), "given"
+    if answers and origin == "saved":
+        mapping, origin = declare_answers(mapping, source, answers), "given"
     if overrides:
         mapping, origin = apply_overrides(mapping, source, list(overrides)), "given"
     if fieldwork_date:
@@ -169,6 +176,22 @@ def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tup
             f"{source.where()}: its dates (like 03/04/2026) could be day first or month first, and no"
             " date shows which. Say which with --date-order dmy (day first) or --date-order mdy"
             " (month first)", {}))
+    for column, words in mapping.unknown_answers.items():
+        found.append(Decision(
+            "answer_words", '--answer "ANSWER=SCORE"',
+            f"{source.where(column=column)}: its answers are words no known scale has ("
+            + ", ".join(repr(w) for w in words) + "). Give each its score with --answer \"ANSWER=SCORE\""
+            " (repeatable; SCORE na for not applicable), or leave the column out with"
+            f" --map \"{column}=ignore\"", {"column": column, "unknown": list(words)}))
+    if mapping.unsure_columns:
+        listed = ", ".join(f"'{c}'" for c in mapping.unsure_columns)
+        first = mapping.unsure_columns[0]
+        found.append(Decision(
+            "choice_or_rating", '--map "COLUMN=ignore" or --map "COLUMN=item:CODE"',
+            f"{source.where()}: {listed} hold small whole numbers that may be the numbers of the choices"
+            " picked (问卷星 按选项序号, a numeric export) rather than scores, and neither the question nor the"
+            f" answers tell which. Say what each is: --map \"{first}=ignore\" for a choice question, or"
+            f" --map \"{first}=item:CODE\" for a rating", {"columns": list(mapping.unsure_columns)}))
     if changes is not None and changes.any:
         found.append(Decision("item_changes", "--accept-new-items", changes.message(source.where()),
                               changes.as_dict()))
@@ -677,6 +700,15 @@ def describe(prepared: PreparedFile, report: StageReport | None = None) -> dict:
             entry["target"] = "ignore"
             if header in mapping.platform_columns:
                 entry["platform_column"] = True
+            if header in mapping.choice_columns:
+                entry["choice_numbers"] = True
+            if header in mapping.unsure_columns:
+                entry["choice_or_rating"] = True
+            if header in mapping.unknown_answers:
+                entry["unknown_answers"] = list(mapping.unknown_answers[header])
+        if header in mapping.answers:
+            entry["answers"] = dict(mapping.answers[header])
+            entry.update(answer_sets(mapping.answers[header]))
         columns.append(entry)
     described = {
         "file": source.file_name, "sheet": source.sheet, "kind": mapping.kind, "platform": mapping.platform,
@@ -684,6 +716,7 @@ def describe(prepared: PreparedFile, report: StageReport | None = None) -> dict:
         "header_rows": list(range(source.header_row, source.header_row + source.header_rows)),
         "rows": source.row_count, "mapping_origin": prepared.mapping_origin, "columns": columns,
         "ignored": list(mapping.ignored), "platform_columns": list(mapping.platform_columns),
+        "choice_columns": list(mapping.choice_columns),
         "constants": dict(mapping.constants), "date_order": mapping.date_order,
         "overall_scale": list(mapping.overall_scale) if mapping.overall_scale else None,
         "decisions": [{"code": d.code, "flag": d.flag, "message": d.message, "values": d.values}
