@@ -280,7 +280,7 @@ def _say(args, described: dict, status: str) -> None:
         if column.get("answers"):
             scores = "; ".join(f"{word} = {'n/a' if score is None else f'{score:g}'}"
                                for word, score in column["answers"].items())
-            read_on = column["answer_set"] or "your scores"
+            read_on = column["answer_set_levels"] or column["answer_set"] or "your scores"
             print(f"      answers: {scores} (read on: {read_on})")
     for name, value in described["constants"].items():
         print(f"  (every row) -> {name} = {value}")

@@ -236,7 +236,8 @@ def read_answer_columns(columns: dict[str, list], declared: dict[str, float | No
                 scale = (min(scale[0], min(seen)), max(scale[1], max(seen)))
         else:
             scale = number_scale(min(seen), max(seen)) if seen else (1.0, 5.0)
-        result[header] = ColumnAnswers(scores, scale, answer_set, alternatives, unknown)
+        ordered = dict(sorted(scores.items(), key=lambda kv: (kv[1] is None, kv[1] or 0, kv[0])))
+        result[header] = ColumnAnswers(ordered, scale, answer_set, alternatives, unknown)
     return result
 
 
@@ -327,9 +328,10 @@ def answer_sets(scores: dict[str, float | None]) -> dict:
     None: scores of the analyst's own."""
     words = {answer_key(k): v for k, v in scores.items() if v is not None and numbered(k) is None}
     if not words:
-        return {"answer_set": "numbered", "also": []}
+        return {"answer_set": "numbered", "answer_set_levels": None, "also": []}
     candidates = sorted(candidate_sets(set(words)), key=lambda c: (c.size, ANSWER_SETS.index(c)))
     same = [c for c in candidates if all(_fits(c, set(words))[w] == v for w, v in words.items())]
     chosen = same[0] if same else None
-    return {"answer_set": chosen.label() if chosen else None,
-            "also": [c.label() for c in candidates if c is not chosen]}
+    return {"answer_set": chosen.name if chosen else None,
+            "answer_set_levels": chosen.label() if chosen else None,
+            "also": [c.name for c in candidates if c is not chosen]}

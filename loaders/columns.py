@@ -644,6 +644,8 @@ def fits(f: Field, p: dict | None) -> bool:
     of text into a number, or a column of US states into a status."""
     if p is None or not p["filled"]:
         return True
+    if p.get("answers") and f.kind not in ("number", "integer"):
+        return False   # answers on a rating scale are scores, never a branch or a comment
     filled = p["filled"]
     if f.kind in ("number", "integer"):
         if p["numeric"] < 0.9 * filled:

@@ -176,19 +176,24 @@ def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tup
             f"{source.where()}: its dates (like 03/04/2026) could be day first or month first, and no"
             " date shows which. Say which with --date-order dmy (day first) or --date-order mdy"
             " (month first)", {}))
-    for column, words in mapping.unknown_answers.items():
+    if mapping.unknown_answers:
+        words = sorted({w for ws in mapping.unknown_answers.values() for w in ws})
+        columns = list(mapping.unknown_answers)
         found.append(Decision(
             "answer_words", '--answer "ANSWER=SCORE"',
-            f"{source.where(column=column)}: its answers are words no known scale has ("
-            + ", ".join(repr(w) for w in words) + "). Give each its score with --answer \"ANSWER=SCORE\""
-            " (repeatable; SCORE na for not applicable), or leave the column out with"
-            f" --map \"{column}=ignore\"", {"column": column, "unknown": list(words)}))
+            f"{source.where()}: {len(columns)} {'column is' if len(columns) == 1 else 'columns are'} answered"
+            " with words no known scale has (" + ", ".join(repr(w) for w in words) + ", in "
+            + ", ".join(f"'{c}'" for c in columns[:6]) + ("…" if len(columns) > 6 else "") + "). Give each"
+            f" word its score with --answer \"{words[0]}=SCORE\" (repeatable; SCORE na for not applicable),"
+            f" or leave a column out with --map \"{columns[0]}=ignore\"",
+            {"columns": {c: list(ws) for c, ws in mapping.unknown_answers.items()}, "words": words}))
     if mapping.unsure_columns:
         listed = ", ".join(f"'{c}'" for c in mapping.unsure_columns)
         first = mapping.unsure_columns[0]
+        verb = "holds" if len(mapping.unsure_columns) == 1 else "hold"
         found.append(Decision(
             "choice_or_rating", '--map "COLUMN=ignore" or --map "COLUMN=item:CODE"',
-            f"{source.where()}: {listed} hold small whole numbers that may be the numbers of the choices"
+            f"{source.where()}: {listed} {verb} small whole numbers that may be the numbers of the choices"
             " picked (问卷星 按选项序号, a numeric export) rather than scores, and neither the question nor the"
             f" answers tell which. Say what each is: --map \"{first}=ignore\" for a choice question, or"
             f" --map \"{first}=item:CODE\" for a rating", {"columns": list(mapping.unsure_columns)}))
