@@ -277,6 +277,11 @@ def set_label(name: str | None) -> str | None:
     return next((s.label() for s in ANSWER_SETS if s.name == name), None)
 
 
+def answer_set_size(name: str) -> int:
+    """How many answers a known set has (its points)."""
+    return next(s.size for s in ANSWER_SETS if s.name == name)
+
+
 # --- numbers that may be a choice's position ---------------------------------------------------
 
 RATING_WORDS = ("satisf", "rate", "rating", "agree", "likely", "likelihood", "recommend", "important",

@@ -26,7 +26,8 @@ from presentation.upload import (
     RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading, check_upload, imported_as,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
-    item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label
+    item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, answers_table,
+    answers_from_table, choice_overrides
 )
 from store.errors import FeedbackError
 
@@ -101,8 +102,13 @@ def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None, None,
 
 def _answers(fid: str) -> tuple:
     day = st.session_state.get(keys.upload_date(fid))
+    words = st.session_state.get(keys.upload_open_words(fid), ())
+    scores = tuple((word, st.session_state[keys.upload_answer(fid, word)]) for word in words
+                   if st.session_state.get(keys.upload_answer(fid, word)) is not None)
+    columns = st.session_state.get(keys.upload_open_choices(fid), ())
+    overrides = choice_overrides({column: st.session_state.get(keys.upload_choice(fid, column)) for column in columns})
     return (st.session_state.get(keys.upload_header_row(fid)), day.isoformat() if day else None,
-            st.session_state.get(keys.upload_date_order(fid)))
+            st.session_state.get(keys.upload_date_order(fid)), scores, overrides)
 
 
 def _checked(file_id: str, prepared) -> Checked:
@@ -173,6 +179,11 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     mapping = mapping_editor(fid, prepared)
     if mapping is None:
         return
+    if mapping.choice_columns:
+        st.caption(t("upload.choices_note", columns=", ".join(plain(c) for c in mapping.choice_columns)))
+    mapping = answers_editor(fid, mapping, prepared.source.sheet)
+    if mapping is None:
+        return
     prepared = with_mapping(prepared, mapping)
     if prepared.mapping_origin == "edited":
         st.caption(t("upload.mapping_edited"))
@@ -210,6 +221,8 @@ def decisions_panel(fid: str, prepared) -> bool | None:
             st.warning(t("upload.no_date"), icon=":material/event:")
         if st.date_input(t("upload.fieldwork_date"), value=None, key=keys.upload_date(fid)) is None:
             return None
+    if not answer_questions(fid, decisions) or not choice_questions(fid, decisions):
+        return None
     if "ambiguous_dates" in decisions or st.session_state.get(keys.upload_date_order(fid)) is not None:
         order = st.radio(t("upload.date_order"), ["dmy", "mdy"], index=None, key=keys.upload_date_order(fid),
                          format_func=lambda choice: t(f"upload.date_order.{choice}"))
@@ -223,6 +236,65 @@ def decisions_panel(fid: str, prepared) -> bool | None:
     st.warning(t("upload.items_change", new=counts["new"], close=counts["close"], rescaled=counts["rescaled"],
                  weights=weights), icon=":material/warning:")
     return st.checkbox(t("upload.accept_items"), key=keys.upload_accept_items(fid))
+
+
+def answer_questions(fid: str, decisions: dict) -> bool:
+    """Scores for answers no known scale has; False while they are asked for. The words stay asked
+    (their inputs drawn) once seen, so the scores given live on."""
+    decision = decisions.get("answer_words")
+    if decision is not None:
+        st.session_state[keys.upload_open_words(fid)] = tuple(decision.values["words"])
+    words = st.session_state.get(keys.upload_open_words(fid), ())
+    if not words:
+        return True
+    if decision is not None:
+        st.warning(t("upload.unknown_answers", column=", ".join(plain(c) for c in decision.values["columns"]),
+                     words=", ".join(plain(w) for w in words)), icon=":material/help:")
+    columns = st.columns(min(len(words), 4))
+    for i, word in enumerate(words):
+        columns[i % 4].number_input(t("upload.unknown_answer_score", word=plain(word)), value=None, step=1.0,
+                                    key=keys.upload_answer(fid, word))
+    return decision is None
+
+
+def choice_questions(fid: str, decisions: dict) -> bool:
+    """What each column of numbers that may be choice numbers is; False while one is not answered."""
+    decision = decisions.get("choice_or_rating")
+    if decision is not None:
+        st.session_state[keys.upload_open_choices(fid)] = tuple(decision.values["columns"])
+    columns = st.session_state.get(keys.upload_open_choices(fid), ())
+    if not columns:
+        return True
+    if decision is not None:
+        st.warning(t("upload.unsure_choices", n=len(columns)), icon=":material/help:")
+    for column in columns:
+        st.radio(plain(column), ["rating", "choice"], index=None, horizontal=True, key=keys.upload_choice(fid, column),
+                 format_func=lambda choice: t(f"upload.unsure.{choice}"))
+    return decision is None
+
+
+def answers_editor(fid: str, mapping, sheet: str | None):
+    """The scores of answers given as words, correctable; the mapping they say, or None after showing
+    why not."""
+    lang = language()
+    table = answers_table(mapping, lang)
+    if table.empty:
+        return mapping
+    st.markdown(f"**{t('upload.answers_title')}**")
+    st.caption(t("upload.answers_help"))
+    config = {
+        "column": st.column_config.TextColumn(t("upload.answers.column"), disabled=True),
+        "answer": st.column_config.TextColumn(t("upload.answers.answer"), disabled=True),
+        "score": st.column_config.NumberColumn(t("upload.answers.score"), format="%g"),
+        "read_on": st.column_config.TextColumn(t("upload.answers.set"), disabled=True),
+    }
+    edited = st.data_editor(table, key=keys.upload_answers(fid, mapping.kind, sheet), column_config=config,
+                            hide_index=True, num_rows="fixed", width="stretch", placeholder="")
+    try:
+        return answers_from_table(edited, mapping)
+    except MappingProblem as problem:
+        st.error(problem.message(lang), icon=":material/error:")
+        return None
 
 
 def mapping_editor(fid: str, prepared):
