@@ -179,6 +179,10 @@ LOADER_PROBLEMS = [
      "Write 'higher' if a larger number is better, 'lower' if a smaller one is."),
     ("not_number", "score_or_blank", {}, "is not a number",
      "Enter a score, or leave the cell blank when the question was not answered."),
+    ("not_answer", "answer", {"answers": "Dissatisfied = 2, Satisfied = 4"},
+     "is not one of the answers this question's scores know (Dissatisfied = 2, Satisfied = 4)",
+     "Give the answer its score with --answer \"ANSWER=SCORE\" (na: not applicable) or in the page's table of"
+     " answers, or correct the cell."),
     ("outside_scale", "score_range", {"low": "1", "high": "5"}, "is outside the scale 1-5",
      "Use a score from 1 to 5, or correct the item's scale / not-applicable code in the mapping."),
     ("outside_scale_na", "score_range", {"low": "1", "high": "5", "na": "0"},
