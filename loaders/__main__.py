@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--answer", action="append", default=[], metavar="ANSWER=SCORE",
                      help="the score of an answer given as words, e.g. \"Very good=4\" (SCORE na: not applicable;"
                           " repeatable)")
+    imp.add_argument("--na-code", action="append", default=[], metavar="COLUMN=CODE",
+                     help="the code that means 'not applicable' in a rated item's column, e.g. \"Q1=0\" (repeatable)")
     imp.add_argument("--mapping", default=None, metavar="FILE.json",
                      help="a whole mapping, in the form the Imports page saves and --json prints")
     imp.add_argument("--accept-new-items", action="store_true",
@@ -192,7 +194,8 @@ def cmd_import(args) -> int:
             progress(0.05, "reading")
         prepared = prepare(con, args.file, kind=args.kind, sheet=args.sheet, mapping=mapping,
                            header_row=args.header_row, fieldwork_date=args.date, overrides=args.map,
-                           date_order=args.date_order, answers=parse_answers(args.answer))
+                           date_order=args.date_order, answers=parse_answers(args.answer),
+                           na_codes=parse_na_codes(args.na_code))
         open_decisions = pending(prepared, args.accept_new_items)
         report = check(con, prepared) if not open_decisions and not missing_required(prepared.mapping) else None
         described = describe(prepared, report)
@@ -251,6 +254,20 @@ def parse_answers(pairs: list[str]) -> dict[str, float | None]:
         except ValueError:
             raise LoadError(f"--answer {pair!r}: the score must be a number, or na for not applicable") from None
     return answers
+
+
+def parse_na_codes(pairs: list[str]) -> dict[str, float]:
+    """`--na-code "COLUMN=CODE"` pairs (the column may hold '='; the code is after the last one)."""
+    codes = {}
+    for pair in pairs:
+        column, sep, code = pair.rpartition("=")
+        try:
+            codes[column.strip()] = float(code)
+        except ValueError:
+            sep = ""
+        if not sep or not column.strip():
+            raise LoadError(f"--na-code {pair!r}: write it as \"COLUMN=CODE\", e.g. \"Q1=0\"")
+    return codes
 
 
 def _say(args, described: dict, status: str) -> None:

@@ -1147,6 +1147,18 @@ def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list
     return mapping
 
 
+def with_na_codes(mapping: ColumnMapping, codes: dict[str, float]) -> ColumnMapping:
+    """Rated items' not-applicable codes set by the analyst (`--na-code "COLUMN=0"`, the page's
+    'read 0 as not applicable'): a 0 on a 1-5 item is then a blank, not a problem."""
+    rated = {r.column for r in mapping.ratings}
+    unknown = [column for column in codes if column not in rated]
+    if unknown:
+        raise LoadError(f"--na-code: {', '.join(repr(c) for c in unknown)} is not a rated item's column; the"
+                        " rated columns are " + ", ".join(repr(r.column) for r in mapping.ratings[:12]))
+    return replace(mapping, ratings=tuple(replace(r, na_code=float(codes[r.column])) if r.column in codes else r
+                                          for r in mapping.ratings))
+
+
 def _answers_of(source: SourceTable, column: str, mapping: ColumnMapping) -> ColumnAnswers | None:
     """A column's answers read as scores (with the scores the mapping already gives its words)."""
     values = pc.unique(source.table.column(column)).to_pylist()

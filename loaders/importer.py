@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from loaders.columns import (
-    DIMENSION_WORDS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, is_column_guide_sheet, is_questions_sheet,
+    DIMENSION_WORDS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, with_na_codes, is_column_guide_sheet, is_questions_sheet,
     layout_key, looks_like_questions, normalise_header, normalise_kind
 )
 from loaders.answers import answer_sets
@@ -94,13 +94,15 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
             sheet: str | None = None, mapping: ColumnMapping | None = None,
             display_name: str | None = None, header_row: int | None = None,
             fieldwork_date: str | None = None, overrides: list[str] | tuple[str, ...] = (),
-            date_order: str | None = None, answers: dict[str, float | None] | None = None) -> PreparedFile:
+            date_order: str | None = None, answers: dict[str, float | None] | None = None,
+            na_codes: dict[str, float] | None = None) -> PreparedFile:
     """Read the file (choosing its data and questions sheets) and settle its column mapping.
 
     A mapping saved for the same headers (last month's file) wins over inference; an explicit
     `mapping` wins over both. `fieldwork_date` (YYYY-MM-DD) dates every row of a survey;
     `overrides` are SOURCE=FIELD pairs; `date_order` (dmy|mdy) reads numeric dates; `answers`
-    scores answers given as words (None: not applicable). What the analyst still has to decide is
+    scores answers given as words (None: not applicable); `na_codes` sets rated items' not-applicable
+    codes (column -> code). What the analyst still has to decide is
     listed in the result's `decisions`.
     """
     path = Path(path)
@@ -126,6 +128,8 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
         mapping, origin = declare_answers(mapping, source, answers), "given"
     if overrides:
         mapping, origin = apply_overrides(mapping, source, list(overrides)), "given"
+    if na_codes:
+        mapping, origin = with_na_codes(mapping, na_codes), "given"
     if fieldwork_date:
         mapping, origin = with_fieldwork_date(mapping, fieldwork_date), "given"
     if date_order:

@@ -126,6 +126,15 @@ def upload_answers(file_id: str, kind: str, sheet: str | None) -> str:
     return f"upload.answers.{file_id}.{kind}.{sheet or ''}"
 
 
+def upload_zero_na(file_id: str) -> str:
+    """The rated columns whose 0s the analyst reads as not applicable (not a widget)."""
+    return f"upload.zero_na.{file_id}"
+
+
+def upload_zero_na_button(file_id: str) -> str:
+    return f"upload.zero_na_button.{file_id}"
+
+
 def upload_accept_items(file_id: str) -> str:
     return f"upload.accept_items.{file_id}"
 

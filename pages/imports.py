@@ -27,7 +27,7 @@ from presentation.upload import (
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
     read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, answers_table,
-    answers_from_table, choice_overrides
+    answers_from_table, choice_overrides, with_zero_na, zero_na_columns
 )
 from store.errors import FeedbackError
 
@@ -184,6 +184,10 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     mapping = answers_editor(fid, mapping, prepared.source.sheet)
     if mapping is None:
         return
+    zero = st.session_state.get(keys.upload_zero_na(fid), ())
+    if zero:
+        mapping = with_zero_na(mapping, zero)
+        st.caption(t("upload.zero_na_done", columns=", ".join(plain(c) for c in zero)))
     prepared = with_mapping(prepared, mapping)
     if prepared.mapping_origin == "edited":
         st.caption(t("upload.mapping_edited"))
@@ -345,6 +349,11 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
                          count=f"{report.problem_count:,}"))
         show_frame(frame.head(PROBLEMS_SHOWN),
                    height=min(38 + 35 * min(len(frame), PROBLEMS_SHOWN), 400))
+        zero = zero_na_columns(checked.problems)
+        if zero and st.button(t("upload.zero_na", columns=", ".join(plain(c) for c in zero)),
+                              key=keys.upload_zero_na_button(fid), icon=":material/block:"):
+            st.session_state[keys.upload_zero_na(fid)] = zero
+            st.rerun()
         st.caption(t("upload.download_report"))
         download_buttons(frame, Path(report_file_name(prepared.source.file_name)).stem, key=keys.upload_report(fid))
     else:

@@ -20,7 +20,7 @@ from loaders.access import AccessError
 from loaders.answers import answer_set_size, answer_sets
 from loaders.columns import (
     FIELDS, RATING_KINDS, ColumnMapping, RatingColumn, fields_of, infer_scale, normalise_dimension,
-    normalise_rating_kind, numeric_profile, rating_kind_from_header
+    normalise_rating_kind, numeric_profile, rating_kind_from_header, with_na_codes
 )
 from loaders.errors import LoadError, RowProblem
 from loaders.importer import (
@@ -363,6 +363,18 @@ def choice_overrides(choices: dict[str, str | None]) -> tuple[str, ...]:
         elif choice == "choice":
             overrides.append(f"{column}=ignore")
     return tuple(overrides)
+
+
+def zero_na_columns(problems) -> tuple[str, ...]:
+    """Rated columns whose 0s are outside their 1-based scale: most often a tool's 'not applicable'."""
+    return tuple(dict.fromkeys(p.column for p in problems if p.code == "outside_scale_zero"))
+
+
+def with_zero_na(mapping: ColumnMapping, columns) -> ColumnMapping:
+    """The analyst's 'read 0 as not applicable' for these rated columns (those still rated)."""
+    rated = {r.column for r in mapping.ratings}
+    codes = {column: 0.0 for column in columns if column in rated}
+    return with_na_codes(mapping, codes) if codes else mapping
 
 
 # --- the validation report -------------------------------------------------------------------

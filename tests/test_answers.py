@@ -274,3 +274,23 @@ def test_cli_asks_for_unknown_words_and_unsure_numbers_naming_the_flags(db_path)
                       "--db", str(db_path))
     assert settled.returncode == 0, settled.stderr
     assert "imported survey: 12 rows, 58 ratings" in settled.stdout
+
+
+def test_a_later_zero_on_a_1_based_item_says_so_and_takes_the_na_code_flag(db_path, tmp_path):
+    first = run_cli("import", str(PLATFORMS / "survey_no_dates.csv"), "--date", "2026-10-15", "--db", str(db_path))
+    assert first.returncode == 0, first.stderr
+    later = tmp_path / "survey_next.csv"
+    later.write_bytes((PLATFORMS / "survey_no_dates.csv").read_bytes() + b"C300,Hangzhou Xihu,0,4,3,\n")
+    refused = run_cli("import", str(later), "--date", "2026-11-15", "--db", str(db_path))
+    assert refused.returncode == 2
+    assert "row 10, column 'Cleanliness': is 0, outside the scale 1-5" in refused.stderr
+    assert '--na-code "COLUMN=0"' in refused.stderr
+    done = run_cli("import", str(later), "--date", "2026-11-15", "--na-code", "Cleanliness=0", "--json",
+                   "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    imported = json.loads(done.stdout)
+    # 9 rows x 3 items, the one 0 not applicable -> 26 ratings
+    assert imported["imported"] == {"rows": 9, "rows_skipped": 0, "ratings": 26}
+    assert {c["column"]: c for c in imported["columns"]}["Cleanliness"]["na_code"] == 0.0
+    wrong = run_cli("import", str(later), "--date", "2026-11-15", "--na-code", "Comment=0", "--db", str(db_path))
+    assert wrong.returncode == 1 and "'Comment' is not a rated item's column" in wrong.stderr

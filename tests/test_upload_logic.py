@@ -189,8 +189,8 @@ LOADER_PROBLEMS = [
      "is outside the scale 1-5 (0 = not applicable)",
      "Use a score from 1 to 5, or correct the item's scale / not-applicable code in the mapping."),
     ("outside_scale_zero", "zero_na", {"low": "1", "high": "5"}, "is 0, outside the scale 1-5",
-     "If 0 means 'not applicable' here, set the item's not-applicable code to 0 in the mapping (the page's"
-     " N/A column, or --mapping); otherwise use a score from 1 to 5."),
+     "If 0 means 'not applicable' here, read it so: the page's button 'Read 0 as not applicable',"
+     " --na-code \"COLUMN=0\", or the N/A column of the mapping; otherwise use a score from 1 to 5."),
     ("repeated_id", "repeated_id", {}, "repeats an ID used earlier in the file",
      "Give every row its own ID, or remove the duplicated row."),
     ("resolved_before", "resolved_before", {}, "is before the complaint was received",
