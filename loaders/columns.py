@@ -354,6 +354,7 @@ class ColumnMapping:
     choice_columns: tuple[str, ...] = ()                        # numbers that are a choice's position
     unsure_columns: tuple[str, ...] = ()                        # numbers: a choice or a rating? ask
     unknown_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)   # words in no known set
+    coded_names: tuple[str, ...] = ()                           # a name field fed choice numbers: ask
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -380,6 +381,7 @@ class ColumnMapping:
             choice_columns=tuple(data.get("choice_columns") or ()),
             unsure_columns=tuple(data.get("unsure_columns") or ()),
             unknown_answers={str(k): tuple(v) for k, v in (data.get("unknown_answers") or {}).items()},
+            coded_names=tuple(data.get("coded_names") or ()),
         )
 
     def with_field(self, name: str, column: str | None) -> "ColumnMapping":
@@ -392,7 +394,8 @@ class ColumnMapping:
     def settled(self, column: str | None) -> "ColumnMapping":
         """The analyst said what a column is: it is no longer a question to ask."""
         return replace(self, unsure_columns=tuple(c for c in self.unsure_columns if c != column),
-                       unknown_answers={k: v for k, v in self.unknown_answers.items() if k != column})
+                       unknown_answers={k: v for k, v in self.unknown_answers.items() if k != column},
+                       coded_names=tuple(c for c in self.coded_names if c != column))
 
 
 def template_header(f: Field) -> str:
@@ -768,6 +771,8 @@ class _Reading:
     roles: dict[str, str] = field(default_factory=dict)   # numbers: rating | choice | unsure
 
 
+# Fields that hold names: a column of choice numbers in one is a choice exported as numbers.
+NAME_FIELDS = ("branch", "region", "channel", "product", "segment", "touchpoint")
 # Survey tools that can export a choice question's answer as the choice's position.
 CODED_CHOICE_PLATFORMS = {"qualtrics", "surveymonkey", "wjx", "tencent"}
 # A column with more distinct cells than this is not read for answers.
@@ -1072,7 +1077,11 @@ def infer_mapping(source: SourceTable, kind: str = "auto",
     open_roles = kind == "survey" and questions is None
     unknown = {h: reading.answers[h].unknown for h in ignored
                if open_roles and h in reading.answers and reading.answers[h].unknown}
-    return ColumnMapping(kind=kind, fields=fields, ratings=ratings, overall_scale=overall_scale,
+    # a choice question answered with the choice's number fills a name field (branch 2) with numbers
+    coded_names = tuple(column for name, column in fields.items() if name in NAME_FIELDS
+                        and platform is not None and platform.platform.name in CODED_CHOICE_PLATFORMS
+                        and _looks_like_rating(reading.profile[column]))
+    return ColumnMapping(kind=kind, fields=fields, ratings=ratings, overall_scale=overall_scale, coded_names=coded_names,
                          ignored=ignored, platform=platform.platform.name if platform else None,
                          platform_columns=own, date_order=date_order, answers=answers,
                          choice_columns=tuple(h for h in ignored if reading.roles.get(h) == "choice"),

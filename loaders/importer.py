@@ -201,6 +201,17 @@ def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tup
             " picked (问卷星 按选项序号, a numeric export) rather than scores, and neither the question nor the"
             f" answers tell which. Say what each is: --map \"{first}=ignore\" for a choice question, or"
             f" --map \"{first}=item:CODE\" for a rating", {"columns": list(mapping.unsure_columns)}))
+    if mapping.coded_names:
+        field_of = {column: name for name, column in mapping.fields.items()}
+        first = mapping.coded_names[0]
+        found.append(Decision(
+            "coded_names", f'--map "COLUMN=ignore" or --map "COLUMN={field_of.get(first, "FIELD")}"',
+            f"{source.where()}: " + ", ".join(f"'{c}' ({field_of.get(c)})" for c in mapping.coded_names)
+            + " hold the numbers of the choices picked, not names (问卷星 按选项序号, a numeric export): the"
+            " dashboard would show them as 1, 2, 3. Export the choices' text (问卷星: 按选项文本) and import"
+            f" that, or leave the column out with --map \"{first}=ignore\", or keep the numbers as names"
+            f" with --map \"{first}={field_of.get(first)}\"",
+            {"columns": {c: field_of.get(c) for c in mapping.coded_names}}))
     if changes is not None and changes.any:
         found.append(Decision("item_changes", "--accept-new-items", changes.message(source.where()),
                               changes.as_dict()))

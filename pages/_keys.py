@@ -122,6 +122,15 @@ def upload_open_choices(file_id: str) -> str:
     return f"upload.open_choices.{file_id}"
 
 
+def upload_open_names(file_id: str) -> str:
+    """The name fields fed choice numbers the loaders asked about, column -> field (not a widget)."""
+    return f"upload.open_names.{file_id}"
+
+
+def upload_name(file_id: str, column: str) -> str:
+    return f"upload.name.{file_id}.{column}"
+
+
 def upload_answers(file_id: str, kind: str, sheet: str | None) -> str:
     return f"upload.answers.{file_id}.{kind}.{sheet or ''}"
 

@@ -107,6 +107,9 @@ def _answers(fid: str) -> tuple:
                    if st.session_state.get(keys.upload_answer(fid, word)) is not None)
     columns = st.session_state.get(keys.upload_open_choices(fid), ())
     overrides = choice_overrides({column: st.session_state.get(keys.upload_choice(fid, column)) for column in columns})
+    names = st.session_state.get(keys.upload_open_names(fid), {})
+    overrides += tuple(f"{column}={st.session_state[keys.upload_name(fid, column)]}" for column in names
+                       if st.session_state.get(keys.upload_name(fid, column)))
     return (st.session_state.get(keys.upload_header_row(fid)), day.isoformat() if day else None,
             st.session_state.get(keys.upload_date_order(fid)), scores, overrides)
 
@@ -225,7 +228,7 @@ def decisions_panel(fid: str, prepared) -> bool | None:
             st.warning(t("upload.no_date"), icon=":material/event:")
         if st.date_input(t("upload.fieldwork_date"), value=None, key=keys.upload_date(fid)) is None:
             return None
-    if not answer_questions(fid, decisions) or not choice_questions(fid, decisions):
+    if not all([answer_questions(fid, decisions), choice_questions(fid, decisions), name_questions(fid, decisions)]):
         return None
     if "ambiguous_dates" in decisions or st.session_state.get(keys.upload_date_order(fid)) is not None:
         order = st.radio(t("upload.date_order"), ["dmy", "mdy"], index=None, key=keys.upload_date_order(fid),
@@ -274,6 +277,24 @@ def choice_questions(fid: str, decisions: dict) -> bool:
     for column in columns:
         st.radio(plain(column), ["rating", "choice"], index=None, horizontal=True, key=keys.upload_choice(fid, column),
                  format_func=lambda choice: t(f"upload.unsure.{choice}"))
+    return decision is None
+
+
+def name_questions(fid: str, decisions: dict) -> bool:
+    """A name field (branch, channel …) fed choice numbers: keep the numbers as names, or leave the
+    column out; False while not answered."""
+    decision = decisions.get("coded_names")
+    if decision is not None:
+        st.session_state[keys.upload_open_names(fid)] = dict(decision.values["columns"])
+    names = st.session_state.get(keys.upload_open_names(fid), {})
+    if not names:
+        return True
+    if decision is not None:
+        st.warning(t("upload.coded_names", n=len(names)), icon=":material/help:")
+    for column, name in names.items():
+        st.radio(plain(column), [name, "ignore"], index=None, horizontal=True, key=keys.upload_name(fid, column),
+                 format_func=lambda choice, name=name: t("upload.coded_names.ignore") if choice == "ignore" else
+                 t("upload.coded_names.keep", field=target_label("survey", name, language()).rstrip(" *")))
     return decision is None
 
 

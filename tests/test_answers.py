@@ -190,12 +190,18 @@ def test_wjx_coded_choices_are_choices_and_the_unsure_one_is_asked(con):
     assert mapping.choice_columns == ("1、您的性别", "2、您来自哪个城市", "3、您使用的服务类型")
     assert mapping.unsure_columns == ("7、柜员的业务熟练度",)
     assert [r.item_text for r in mapping.ratings] == ITEMS_ZH
-    assert [d.code for d in prepared.decisions] == ["choice_or_rating"]
+    # the branch question answered 1-3 would make branches named 1, 2 and 3: asked too
+    assert mapping.fields["branch"] == "9、您本次办理业务的网点是？"
+    assert [d.code for d in prepared.decisions] == ["choice_or_rating", "coded_names"]
     with pytest.raises(DecisionNeeded) as asked:
         import_file(con, PLATFORMS / "wjx_codes.xlsx")
     assert '--map "7、柜员的业务熟练度=ignore"' in str(asked.value)
+    with pytest.raises(DecisionNeeded) as asked:
+        import_file(con, PLATFORMS / "wjx_codes.xlsx", overrides=["7、柜员的业务熟练度=item:熟练度"])
+    assert asked.value.code == "coded_names" and '--map "9、您本次办理业务的网点是？=ignore"' in str(asked.value)
     # the analyst says it is a rating: 1,4,3,2 three times -> 30 / 12 = 2.5
-    result = import_file(con, PLATFORMS / "wjx_codes.xlsx", overrides=["7、柜员的业务熟练度=item:熟练度"])
+    result = import_file(con, PLATFORMS / "wjx_codes.xlsx",
+                         overrides=["7、柜员的业务熟练度=item:熟练度", "9、您本次办理业务的网点是？=ignore"])
     assert result.ratings == 58 + 12
     assert con.execute("SELECT avg(score) FROM survey_rating WHERE item_code = '熟练度'").fetchone()[0] == 2.5
 
@@ -271,7 +277,7 @@ def test_cli_asks_for_unknown_words_and_unsure_numbers_naming_the_flags(db_path)
     columns = {c["column"]: c for c in decided["columns"]}
     assert columns["1、您的性别"]["choice_numbers"] and columns["7、柜员的业务熟练度"]["choice_or_rating"]
     settled = run_cli("import", str(PLATFORMS / "wjx_codes.xlsx"), "--map", "7、柜员的业务熟练度=ignore",
-                      "--db", str(db_path))
+                      "--map", "9、您本次办理业务的网点是？=branch", "--db", str(db_path))
     assert settled.returncode == 0, settled.stderr
     assert "imported survey: 12 rows, 58 ratings" in settled.stdout
 

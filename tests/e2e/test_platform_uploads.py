@@ -122,7 +122,10 @@ def test_coded_choices_are_asked_about_on_the_chinese_page(empty_dashboard, page
     expect(page.get_by_text("可能是所选选项的序号", exact=False)).to_be_visible()
     assert page.get_by_role("button", name="导入", exact=True).count() == 0
     screenshot(page, "platform-wjx-codes-asked-zh")
+    expect(page.get_by_text("本应是名称，却是所选选项的序号", exact=False)).to_be_visible()
     page.get_by_text("评分", exact=True).click()
+    settle(page)
+    page.get_by_text("不导入该列", exact=True).click()
     settle(page)
     expect(page.get_by_text("全部有效：12 行可以导入。")).to_be_visible()
     screenshot(page, "platform-wjx-codes-answered-zh")
@@ -132,3 +135,4 @@ def test_coded_choices_are_asked_about_on_the_chinese_page(empty_dashboard, page
     # the matrix's 58 and the proficiency question's 12 (1,4,3,2 three times: 30)
     assert empty_dashboard.rows("SELECT count(*) FROM survey_rating") == [(70,)]
     assert empty_dashboard.rows("SELECT sum(score) FROM survey_rating WHERE item_code = '柜员的业务熟练度'") == [(30,)]
+    assert empty_dashboard.rows("SELECT count(branch) FROM survey_response") == [(0,)]

@@ -392,9 +392,10 @@ def write_wjx_text() -> None:
 def write_wjx_codes() -> None:
     """问卷星 "按选项序号": every choice question's answer is the position of the choice picked. Gender,
     city and service type are choices (1 男 2 女; 1 上海 2 杭州 3 深圳; 1-4 a service); the matrix and the
-    overall question are ratings; "柜员的业务熟练度" (1-4) says neither by its words."""
+    overall question are ratings; "柜员的业务熟练度" (1-4) says neither by its words; the branch question
+    (asked last, numbered 9 in this questionnaire) gives 1-3, not the branch's name."""
     header = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的性别", "2、您来自哪个城市",
-              "3、您使用的服务类型"]
+              "3、您使用的服务类型", "9、您本次办理业务的网点是？"]
     header += [f"4、({item})" for item in ITEMS_ZH]
     header += ["5、您对我行服务的总体满意度？", "6、您有多大可能向朋友或同事推荐我行？", "7、柜员的业务熟练度",
                "8、您对我们还有什么意见或建议？"]
@@ -405,7 +406,8 @@ def write_wjx_codes() -> None:
         matrix = ["(跳过)" if r is None else r for r in RATINGS[i]]
         rows.append([i + 1, f"{t.year}/{t.month}/{t.day} {t.hour}:{t:%M:%S}", f"{60 + 9 * i}秒", source,
                      detail, f"101.86.{i}.{40 + i}({WJX_CITIES[BRANCH_OF[i]]})", 1 + i % 2, 1 + BRANCH_OF[i],
-                     1 + i % 4, *matrix, OVERALL[i], NPS[i], 1 + (i * 3) % 4, COMMENTS_ZH[i] or "(空)"])
+                     1 + i % 4, 1 + BRANCH_OF[i], *matrix, OVERALL[i], NPS[i], 1 + (i * 3) % 4,
+                     COMMENTS_ZH[i] or "(空)"])
     write_xlsx("wjx_codes.xlsx", {"Sheet1": rows})
 
 
