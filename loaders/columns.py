@@ -806,6 +806,9 @@ def _reading(source: SourceTable, declared: dict[str, float | None] | None = Non
     for header, read in answers.items():
         if not read.unknown:
             profile[header] = _answered_profile(source.table, header, read)
+        else:
+            # answers on a scale the loaders do not know are still answers: never a comment or a name
+            profile[header] = {**profile[header], "answers": True}
     rating_like = [h for h, _ in names if _looks_like_rating(profile[h]) and h not in skip]
     roles = {}
     matrix = _matrix_columns(source, columns)

@@ -250,7 +250,9 @@ def answer_questions(fid: str, decisions: dict) -> bool:
     (their inputs drawn) once seen, so the scores given live on."""
     decision = decisions.get("answer_words")
     if decision is not None:
-        st.session_state[keys.upload_open_words(fid)] = tuple(decision.values["words"])
+        # words answered earlier stay asked: their scores are what settled them
+        seen = st.session_state.get(keys.upload_open_words(fid), ())
+        st.session_state[keys.upload_open_words(fid)] = tuple(dict.fromkeys([*seen, *decision.values["words"]]))
     words = st.session_state.get(keys.upload_open_words(fid), ())
     if not words:
         return True
@@ -268,7 +270,8 @@ def choice_questions(fid: str, decisions: dict) -> bool:
     """What each column of numbers that may be choice numbers is; False while one is not answered."""
     decision = decisions.get("choice_or_rating")
     if decision is not None:
-        st.session_state[keys.upload_open_choices(fid)] = tuple(decision.values["columns"])
+        seen = st.session_state.get(keys.upload_open_choices(fid), ())
+        st.session_state[keys.upload_open_choices(fid)] = tuple(dict.fromkeys([*seen, *decision.values["columns"]]))
     columns = st.session_state.get(keys.upload_open_choices(fid), ())
     if not columns:
         return True
@@ -285,7 +288,8 @@ def name_questions(fid: str, decisions: dict) -> bool:
     column out; False while not answered."""
     decision = decisions.get("coded_names")
     if decision is not None:
-        st.session_state[keys.upload_open_names(fid)] = dict(decision.values["columns"])
+        st.session_state[keys.upload_open_names(fid)] = {**st.session_state.get(keys.upload_open_names(fid), {}),
+                                                         **decision.values["columns"]}
     names = st.session_state.get(keys.upload_open_names(fid), {})
     if not names:
         return True

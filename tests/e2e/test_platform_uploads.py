@@ -96,12 +96,11 @@ def test_words_on_no_known_scale_are_scored_on_the_page(empty_dashboard, page):
     expect(page.get_by_text("is answered with words no known scale has (bad, so-so)", exact=False)).to_be_visible()
     assert page.get_by_role("button", name="Import", exact=True).count() == 0
     screenshot(page, "platform-own-words-asked-en")
-    page.get_by_label("Score of 'bad'").fill("1")
-    page.get_by_label("Score of 'bad'").press("Enter")
-    settle(page)
-    page.get_by_label("Score of 'so-so'").fill("2")
-    page.get_by_label("Score of 'so-so'").press("Enter")
-    settle(page)
+    for word, score in (("bad", "1"), ("so-so", "2")):
+        box = page.locator('[data-testid="stNumberInput"]').filter(has_text=f"Score of '{word}'").locator("input")
+        box.fill(score)
+        box.press("Enter")
+        settle(page)
     expect(page.get_by_text("Every row is good: 12 rows are ready to import.")).to_be_visible()
     assert "So-so" in grid_text(page, 1)
     screenshot(page, "platform-own-words-scored-en")
