@@ -300,3 +300,25 @@ def test_a_later_zero_on_a_1_based_item_says_so_and_takes_the_na_code_flag(db_pa
     assert {c["column"]: c for c in imported["columns"]}["Cleanliness"]["na_code"] == 0.0
     wrong = run_cli("import", str(later), "--date", "2026-11-15", "--na-code", "Comment=0", "--db", str(db_path))
     assert wrong.returncode == 1 and "'Comment' is not a rated item's column" in wrong.stderr
+
+
+# --- the page's tables ------------------------------------------------------------------------------
+
+def test_the_answers_table_shows_each_word_and_takes_the_analysts_scores(con):
+    from presentation.upload import answers_from_table, answers_table, choice_overrides
+
+    mapping = prepare(con, PLATFORMS / "google_forms_words.csv").mapping
+    table = answers_table(mapping, "en")
+    quick = table[table["column"] == "How would you rate the following? [Quick service]"]
+    assert list(zip(quick["answer"], quick["score"])) == [("Poor", 1.0), ("Fair", 2.0), ("Good", 3.0),
+                                                          ("Excellent", 4.0)]
+    assert quick["read_on"].iloc[0].startswith("4 points: Poor < Fair < Good < Excellent · also possible on a scale of 5")
+    overall = table[table["column"] == "Overall, how satisfied are you with our bank?"]
+    assert overall["read_on"].iloc[0].startswith("5 points: Dissatisfied < Neither satisfied nor dissatisfied")
+    # the analyst reads Excellent as 5 on a 5 point scale
+    table.loc[table["answer"] == "Excellent", "score"] = 5.0
+    corrected = answers_from_table(table, mapping)
+    assert corrected.answers["How would you rate the following? [Quick service]"]["Excellent"] == 5.0
+    assert answers_from_table(answers_table(mapping, "zh"), mapping) is mapping
+    assert choice_overrides({"7、柜员的业务熟练度": "rating", "1、您的性别": "choice", "2、您来自哪个城市": None}) == (
+        "7、柜员的业务熟练度=item:柜员的业务熟练度", "1、您的性别=ignore")
