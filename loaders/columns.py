@@ -799,6 +799,9 @@ def _reading(source: SourceTable, declared: dict[str, float | None] | None = Non
         p = profile[header]
         if header in skip or not p["filled"] or p["numeric"] == p["filled"]:
             continue
+        # the first rows tell free text at once; only a column of few answers is read whole
+        if len(pc.unique(source.table.column(header).slice(0, PROFILE_SAMPLE_ROWS))) > ANSWER_SCAN_DISTINCT:
+            continue
         distinct = pc.unique(source.table.column(header))
         if len(distinct) <= ANSWER_SCAN_DISTINCT:
             worded[header] = distinct.to_pylist()
