@@ -206,6 +206,16 @@ def test_wjx_coded_choices_are_choices_and_the_unsure_one_is_asked(con):
     assert con.execute("SELECT avg(score) FROM survey_rating WHERE item_code = '熟练度'").fetchone()[0] == 2.5
 
 
+def test_qualtrics_numeric_values_of_choice_questions_are_choices(con):
+    prepared = prepare(con, PLATFORMS / "qualtrics_numeric_choices.csv")
+    mapping = prepared.mapping
+    assert (mapping.choice_columns, mapping.unsure_columns) == (("Q1", "Q6", "Q8"), ("Q9",))
+    assert [r.item_code for r in mapping.ratings] == ["Q2_1", "Q2_2", "Q2_3", "Q2_4", "Q2_5"]
+    assert [d.code for d in prepared.decisions] == ["choice_or_rating"]
+    result = import_file(con, PLATFORMS / "qualtrics_numeric_choices.csv", overrides=["Q9=ignore"])
+    assert (result.rows_accepted, result.ratings) == (12, 58)
+
+
 def test_an_answer_a_saved_mapping_does_not_know_is_a_problem_naming_the_flag(con, tmp_path):
     import_file(con, PLATFORMS / "microsoft_forms_words.xlsx")
     saved = prepare(con, PLATFORMS / "microsoft_forms_words.xlsx")

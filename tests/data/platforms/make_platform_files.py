@@ -369,6 +369,21 @@ def write_qualtrics_choice_text() -> None:
     write_csv("qualtrics_choice_text.csv", rows, "utf-8-sig")
 
 
+def write_qualtrics_numeric_choices() -> None:
+    """Qualtrics' "Export with numeric values": the multiple-choice questions' answers are their
+    recode values. Gender (1-3), visits this month (how many: 1-4) and the channel used (which: 1-3)
+    are choices; the matrix and the overall question are ratings; "Q9" (staff knowledge, 1-4) says
+    neither by its words and is asked about."""
+    rows = qualtrics_rows()
+    rows[0] += ["Q1", "Q6", "Q8", "Q9"]
+    rows[1] += ["What is your gender?", "How many times did you visit a branch this month?",
+                "Which channel do you use most?", "Staff knowledge of our products"]
+    rows[2] += ['{"ImportId":"QID1"}', '{"ImportId":"QID6"}', '{"ImportId":"QID8"}', '{"ImportId":"QID9"}']
+    for i, row in enumerate(rows[3:]):
+        row += [1 + i % 3, 1 + (i * 5) % 4, 1 + (i * 7) % 3, 1 + (i * 3) % 4]
+    write_csv("qualtrics_numeric_choices.csv", rows, "utf-8-sig")
+
+
 def write_wjx_text() -> None:
     """问卷星 "按选项文本": gender 男/女, the matrix 非常不满意 ... 非常满意 (skipped rows "(跳过)"), the overall
     question in words, the branch's surroundings rated 很差 ... 很好 (one 不适用), NPS as numbers."""
@@ -599,6 +614,7 @@ def main() -> None:
     write_microsoft_forms_words()
     write_google_forms_words()
     write_qualtrics_choice_text()
+    write_qualtrics_numeric_choices()
     write_wjx_text()
     write_wjx_codes()
     write_airline_like()
