@@ -273,10 +273,6 @@ def number_scale(low: float, high: float) -> tuple[float, float]:
     return float(min(low, 0)), float(high)
 
 
-def set_label(name: str | None) -> str | None:
-    return next((s.label() for s in ANSWER_SETS if s.name == name), None)
-
-
 def answer_set_size(name: str) -> int:
     """How many answers a known set has (its points)."""
     return next(s.size for s in ANSWER_SETS if s.name == name)

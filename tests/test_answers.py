@@ -13,11 +13,13 @@ import sys
 
 import pytest
 from conftest import PROJECT_ROOT, TEST_DATA
+from openpyxl import load_workbook
 
 from loaders.answers import answer_sets, numbered, numbers_role, read_answer_columns
 from loaders.columns import ColumnMapping
 from loaders.errors import DecisionNeeded, ValidationError
 from loaders.importer import import_file, prepare
+from presentation.upload import answers_from_table, answers_table, choice_overrides
 
 PLATFORMS = TEST_DATA / "platforms"
 ITEMS_SHORT = ["Clean and tidy branch", "Friendly staff", "Quick service", "Clear explanations",
@@ -220,8 +222,6 @@ def test_an_answer_a_saved_mapping_does_not_know_is_a_problem_naming_the_flag(co
     import_file(con, PLATFORMS / "microsoft_forms_words.xlsx")
     saved = prepare(con, PLATFORMS / "microsoft_forms_words.xlsx")
     assert saved.mapping_origin == "saved"
-    from openpyxl import load_workbook
-
     book = load_workbook(PLATFORMS / "microsoft_forms_words.xlsx")
     book.active["H2"] = "Quite satisfied"         # row 2's Clean and tidy branch
     path = tmp_path / "microsoft_forms_words_next.xlsx"
@@ -315,8 +315,6 @@ def test_a_later_zero_on_a_1_based_item_says_so_and_takes_the_na_code_flag(db_pa
 # --- the page's tables ------------------------------------------------------------------------------
 
 def test_the_answers_table_shows_each_word_and_takes_the_analysts_scores(con):
-    from presentation.upload import answers_from_table, answers_table, choice_overrides
-
     mapping = prepare(con, PLATFORMS / "google_forms_words.csv").mapping
     table = answers_table(mapping, "en")
     quick = table[table["column"] == "How would you rate the following? [Quick service]"]
