@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="accept dates up to this day (default today: a later date is refused at its row)")
     imp.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
                      help="map a column to a field, to 'ignore', or to 'item:CODE' (repeatable)")
+    imp.add_argument("--answer", action="append", default=[], metavar="ANSWER=SCORE",
+                     help="the score of an answer given as words, e.g. \"Very good=4\" (SCORE na: not applicable;"
+                          " repeatable)")
+    imp.add_argument("--na-code", action="append", default=[], metavar="COLUMN=CODE",
+                     help="the code that means 'not applicable' in a rated item's column, e.g. \"Q1=0\" (repeatable)")
     imp.add_argument("--mapping", default=None, metavar="FILE.json",
                      help="a whole mapping, in the form the Imports page saves and --json prints")
     imp.add_argument("--accept-new-items", action="store_true",
@@ -265,7 +270,8 @@ def cmd_import(args) -> int:
         prepared = prepare(con, args.file, kind=args.kind, sheet=args.sheet, mapping=mapping,
                            header_row=args.header_row, fieldwork_date=args.date, overrides=args.map,
                            date_order=args.date_order, dates_from=args.allow_dates_from,
-                           dates_to=args.allow_dates_to)
+                           dates_to=args.allow_dates_to, answers=parse_answers(args.answer),
+                           na_codes=parse_na_codes(args.na_code))
         open_decisions = pending(prepared, args.accept_new_items)
         report = check(con, prepared) if not open_decisions and not missing_required(prepared.mapping) else None
         described = describe(prepared, report)
@@ -325,6 +331,38 @@ def cmd_import(args) -> int:
     return 0
 
 
+def parse_answers(pairs: list[str]) -> dict[str, float | None]:
+    """`--answer "ANSWER=SCORE"` pairs (the answer may hold '='; the score is after the last one)."""
+    answers: dict[str, float | None] = {}
+    for pair in pairs:
+        word, sep, score = pair.rpartition("=")
+        word, score = word.strip(), score.strip()
+        if not sep or not word or not score:
+            raise LoadError(f"--answer {pair!r}: write it as \"ANSWER=SCORE\", e.g. \"Very good=4\" or \"N/A=na\"")
+        if score.lower() in ("na", "n/a"):
+            answers[word] = None
+            continue
+        try:
+            answers[word] = float(score)
+        except ValueError:
+            raise LoadError(f"--answer {pair!r}: the score must be a number, or na for not applicable") from None
+    return answers
+
+
+def parse_na_codes(pairs: list[str]) -> dict[str, float]:
+    """`--na-code "COLUMN=CODE"` pairs (the column may hold '='; the code is after the last one)."""
+    codes = {}
+    for pair in pairs:
+        column, sep, code = pair.rpartition("=")
+        try:
+            codes[column.strip()] = float(code)
+        except ValueError:
+            sep = ""
+        if not sep or not column.strip():
+            raise LoadError(f"--na-code {pair!r}: write it as \"COLUMN=CODE\", e.g. \"Q1=0\"")
+    return codes
+
+
 def _say(args, described: dict, status: str) -> None:
     """The decision: as JSON with --json, else a few readable lines (kind, platform, columns)."""
     if args.json:
@@ -344,7 +382,18 @@ def _say(args, described: dict, status: str) -> None:
                       f"{column['scale_max']:g}{na})"
         elif target == "ignore" and column.get("platform_column"):
             target = "ignore (the platform's own column)"
+        elif target == "ignore" and column.get("choice_numbers"):
+            target = "ignore (a choice question's numbers)"
+        elif target == "ignore" and column.get("choice_or_rating"):
+            target = "? (a choice's numbers or scores: say which)"
+        elif target == "ignore" and column.get("unknown_answers"):
+            target = "? (answers on no known scale: " + ", ".join(column["unknown_answers"]) + ")"
         print(f"  {column['column']} -> {target}")
+        if column.get("answers"):
+            scores = "; ".join(f"{word} = {'n/a' if score is None else f'{score:g}'}"
+                               for word, score in column["answers"].items())
+            read_on = column["answer_set_levels"] or column["answer_set"] or "your scores"
+            print(f"      answers: {scores} (read on: {read_on})")
     for name, value in described["constants"].items():
         print(f"  (every row) -> {name} = {value}")
     validation = described.get("validation")

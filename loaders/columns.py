@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from loaders.answers import ColumnAnswers, answer_key, numbers_role, read_answer_columns
 from loaders.dates import day_month_order
 from loaders.errors import KindDecisionNeeded, LoadError
 from loaders.platforms import PlatformColumns, detect_platform, platform_columns
@@ -370,10 +372,17 @@ class ColumnMapping:
     platform_columns: tuple[str, ...] = ()                      # its own columns (among the ignored)
     constants: dict[str, str] = field(default_factory=dict)     # field -> one value for every row
     date_order: str | None = None                               # dmy | mdy for numeric dates
+    # column -> {answer as written: score, None = not applicable}: answers given as words
+    answers: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    choice_columns: tuple[str, ...] = ()                        # numbers that are a choice's position
+    unsure_columns: tuple[str, ...] = ()                        # numbers: a choice or a rating? ask
+    unknown_answers: dict[str, tuple[str, ...]] = field(default_factory=dict)   # words in no known set
+    coded_names: tuple[str, ...] = ()                           # a name field fed choice numbers: ask
 
     def to_json(self) -> str:
         data = asdict(self)
         data["ratings"] = [asdict(r) for r in self.ratings]
+        data["unknown_answers"] = {k: list(v) for k, v in self.unknown_answers.items()}
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -389,6 +398,13 @@ class ColumnMapping:
             platform_columns=tuple(data.get("platform_columns") or ()),
             constants=dict(data.get("constants") or {}),
             date_order=data.get("date_order"),
+            answers={str(column): {str(word): None if score is None else float(score)
+                                   for word, score in dict(scores).items()}
+                     for column, scores in (data.get("answers") or {}).items()},
+            choice_columns=tuple(data.get("choice_columns") or ()),
+            unsure_columns=tuple(data.get("unsure_columns") or ()),
+            unknown_answers={str(k): tuple(v) for k, v in (data.get("unknown_answers") or {}).items()},
+            coded_names=tuple(data.get("coded_names") or ()),
         )
 
     def with_field(self, name: str, column: str | None) -> "ColumnMapping":
@@ -396,7 +412,13 @@ class ColumnMapping:
         if column:
             fields[name] = column
         ratings = tuple(r for r in self.ratings if r.column != column)
-        return replace(self, fields=fields, ratings=ratings)
+        return replace(self, fields=fields, ratings=ratings).settled(column)
+
+    def settled(self, column: str | None) -> "ColumnMapping":
+        """The analyst said what a column is: it is no longer a question to ask."""
+        return replace(self, unsure_columns=tuple(c for c in self.unsure_columns if c != column),
+                       unknown_answers={k: v for k, v in self.unknown_answers.items() if k != column},
+                       coded_names=tuple(c for c in self.coded_names if c != column))
 
 
 def template_header(f: Field) -> str:
@@ -678,6 +700,8 @@ def fits(f: Field, p: dict | None) -> bool:
     of text into a number, or a column of US states into a status."""
     if p is None or not p["filled"]:
         return True
+    if p.get("answers") and f.kind not in ("number", "integer"):
+        return False   # answers on a rating scale are scores, never a branch or a comment
     filled = p["filled"]
     if f.kind in ("number", "integer"):
         if p["numeric"] < 0.9 * filled:
@@ -794,11 +818,21 @@ class _Reading:
 
     platform: PlatformColumns | None
     names: list[tuple[str, str]]            # (header, text to match fields on)
-    profile: dict[str, dict]
-    rating_like: tuple[str, ...]            # columns of small whole numbers on a scale
+    profile: dict[str, dict]                # columns of answers profiled as their scores
+    rating_like: tuple[str, ...]            # columns of small whole numbers on a scale (or answers)
+    answers: dict[str, ColumnAnswers] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)   # numbers: rating | choice | unsure
 
 
-def _reading(source: SourceTable) -> _Reading:
+# Fields that hold names: a column of choice numbers in one is a choice exported as numbers.
+NAME_FIELDS = ("branch", "region", "channel", "product", "segment", "touchpoint")
+# Survey tools that can export a choice question's answer as the choice's position.
+CODED_CHOICE_PLATFORMS = {"qualtrics", "surveymonkey", "wjx", "tencent"}
+# A column with more distinct cells than this is not read for answers.
+ANSWER_SCAN_DISTINCT = 40
+
+
+def _reading(source: SourceTable, declared: dict[str, float | None] | None = None) -> _Reading:
     platform = detect_platform(source.headers)
     columns = platform_columns(source, platform) if platform else None
     texts = source.texts or (None,) * len(source.headers)
@@ -812,9 +846,90 @@ def _reading(source: SourceTable) -> _Reading:
         else:
             names.append((header, header))
     profile = content_profile(source.table, list(source.headers))
-    rating_like = tuple(h for h, _ in names if _looks_like_rating(profile[h])
-                        and not (columns and h in (columns.date_column, columns.id_column)))
-    return _Reading(columns, names, profile, rating_like)
+    skip = set(columns.own) | {columns.date_column, columns.id_column} if columns else set()
+    worded = {}
+    for header, _ in names:
+        p = profile[header]
+        if header in skip or not p["filled"] or p["numeric"] == p["filled"]:
+            continue
+        # the first rows tell free text at once; only a column of few answers is read whole
+        if len(pc.unique(source.table.column(header).slice(0, PROFILE_SAMPLE_ROWS))) > ANSWER_SCAN_DISTINCT:
+            continue
+        distinct = pc.unique(source.table.column(header))
+        if len(distinct) <= ANSWER_SCAN_DISTINCT:
+            worded[header] = distinct.to_pylist()
+    answers = read_answer_columns(worded, declared)
+    for header, read in answers.items():
+        if not read.unknown:
+            profile[header] = _answered_profile(source.table, header, read)
+        else:
+            # answers on a scale the loaders do not know are still answers: never a comment or a name
+            profile[header] = {**profile[header], "answers": True}
+    rating_like = [h for h, _ in names if _looks_like_rating(profile[h]) and h not in skip]
+    roles = {}
+    matrix = _matrix_columns(source, columns)
+    codes_choices = columns is not None and columns.platform.name in CODED_CHOICE_PLATFORMS
+    for header in rating_like:
+        if header in answers:
+            continue   # words or numbered answers on a rating scale
+        p = profile[header]
+        roles[header] = numbers_role(_question_text(header, columns, source), p["min"], p["max"],
+                                     header in matrix, codes_choices)
+    rating_like = tuple(h for h in rating_like if roles.get(h) != "choice")
+    return _Reading(columns, names, profile, rating_like, answers, roles)
+
+
+def _question_text(header: str, columns: PlatformColumns | None, source: SourceTable) -> str:
+    """The whole question a column asks (a matrix row with its question), to read its words."""
+    texts = dict(zip(source.headers, source.texts or ()))
+    parts = [header, texts.get(header) or ""]
+    if columns is not None and header in columns.questions:
+        parts += [columns.questions[header], columns.items[header]]
+    return " ".join(dict.fromkeys(p for p in parts if p))
+
+
+def _matrix_columns(source: SourceTable, columns: PlatformColumns | None) -> set[str]:
+    """Columns that are rows of one question with several rows: a matrix (Likert) question, by the
+    platform's layout, by a shared question number (问卷星's `3、(环境整洁)`), or, in a file of
+    plain headers, three or more columns of small whole numbers side by side."""
+    if columns is not None:
+        split = {h for h in columns.items if columns.items[h] != columns.questions[h]}
+        numbers: dict[str, list[str]] = {}
+        for header in source.headers:
+            match = QUESTION_NUMBER.match(header)
+            if match:
+                numbers.setdefault(match[1], []).append(header)
+            for separator in (" - ", " [", ":", "："):
+                if separator in header:
+                    numbers.setdefault(separator + header.rsplit(separator, 1)[0], []).append(header)
+        return split | {h for group in numbers.values() if len(group) >= 2 for h in group}
+    return set(source.headers)
+
+
+QUESTION_NUMBER = re.compile(r"^\s*(?:Q\s*)?(\d+)\s*[、.．:：)）]")
+
+
+def _answered_profile(table: pa.Table, column: str, read: ColumnAnswers) -> dict:
+    """A column of answers profiled as the scores they stand for (not-applicable cells as blanks)."""
+    scores = {k.strip(): v for k, v in read.scores.items()}
+    numbers, filled = [], 0
+    for value in table.column(column).slice(0, PROFILE_SAMPLE_ROWS).to_pylist():
+        if value is None or not value.strip():
+            continue
+        value = value.strip()
+        if value in scores:
+            if scores[value] is None:
+                continue
+            numbers.append(scores[value])
+        else:
+            try:
+                numbers.append(float(value))
+            except ValueError:
+                pass
+        filled += 1
+    return {"filled": filled, "numeric": len(numbers), "whole": sum(1 for n in numbers if n == round(n)),
+            "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
+            "numbers": numbers, "dated": 0, "booleans": 0, "states": 0, "length": None, "answers": True}
 
 
 def _platform_fixed(reading: _Reading, kind: str) -> dict[str, str]:
@@ -948,18 +1063,24 @@ def _item_identity(header: str, reading: _Reading, source: SourceTable) -> tuple
 def _rating_headers(source: SourceTable, exclude: set[str], reading: _Reading,
                     least: int = 2) -> list[RatingColumn]:
     rest = [h for h, _ in reading.names if h not in exclude
-            and not (reading.platform and h in (reading.platform.date_column, reading.platform.id_column))]
-    candidates = [h for h in rest if _looks_like_rating(reading.profile[h]) or rating_kind_from_header(h)]
-    profile = numeric_profile(source.table, candidates)
+            and not (reading.platform and h in (reading.platform.date_column, reading.platform.id_column))
+            and reading.roles.get(h) not in ("choice", "unsure")]
+    candidates = [h for h in rest if (_looks_like_rating(reading.profile[h]) or rating_kind_from_header(h))
+                  and not (h in reading.answers and reading.answers[h].unknown)]
+    profile = numeric_profile(source.table, [h for h in candidates if h not in reading.answers])
     ratings = []
     for header in candidates:
-        p = profile[header]
+        p = reading.profile[header] if header in reading.answers else profile[header]
         if not _looks_like_rating(p):
             continue
         marked = rating_kind_from_header(header)
         code, text = _item_identity(header, reading, source)
         kind, code = (marked[0], marked[1]) if marked else ("satisfaction", code)
-        scale_min, scale_max, na_code = infer_rating_scale(p["min"], p["max"])
+        if header in reading.answers:
+            # answers on a known set (or numbered by the tool): the set's scale, not the values seen
+            (scale_min, scale_max), na_code = reading.answers[header].scale, None
+        else:
+            scale_min, scale_max, na_code = infer_rating_scale(p["min"], p["max"])
         ratings.append(RatingColumn(column=header, item_code=code, item_text=text if not marked else code,
                                     kind=kind, scale_min=scale_min, scale_max=scale_max, na_code=na_code))
     marked_count = sum(1 for r in ratings if r.kind != "satisfaction")
@@ -967,10 +1088,12 @@ def _rating_headers(source: SourceTable, exclude: set[str], reading: _Reading,
 
 
 def infer_mapping(source: SourceTable, kind: str = "auto",
-                  questions: SourceTable | None = None) -> ColumnMapping:
-    """The mapping the loaders propose for a file; the analyst may correct it before importing."""
+                  questions: SourceTable | None = None,
+                  declared: dict[str, float | None] | None = None) -> ColumnMapping:
+    """The mapping the loaders propose for a file; the analyst may correct it before importing.
+    `declared`: the analyst's scores for answers given as words (None: not applicable)."""
     headers = list(source.headers)
-    reading = _reading(source)
+    reading = _reading(source, declared)
     if kind in (None, "", "auto"):
         kind = detect_kind(source, questions is not None, reading)
     else:
@@ -983,28 +1106,46 @@ def infer_mapping(source: SourceTable, kind: str = "auto",
     overall_scale = None
     if kind == "survey":
         if questions is not None:
-            declared = questions_from_sheet(questions, headers)
+            declared_items = questions_from_sheet(questions, headers)
             for header in headers:
-                if header in declared:
+                if header in declared_items:
                     fields = {k: v for k, v in fields.items() if v != header}
-            ratings = tuple(declared[h] for h in headers if h in declared)
-            missing = [code for code in declared if code not in headers]
+            ratings = tuple(declared_items[h] for h in headers if h in declared_items)
+            missing = [code for code in declared_items if code not in headers]
             if missing:
                 raise LoadError(f"{questions.where()}: the questions sheet names columns the responses"
                                 " sheet does not have: " + ", ".join(missing[:10]))
         else:
             ratings = tuple(_rating_headers(source, set(fields.values()), reading))
-        if "overall_satisfaction" in fields:
-            p = numeric_profile(source.table, [fields["overall_satisfaction"]])[fields["overall_satisfaction"]]
+        overall = fields.get("overall_satisfaction")
+        if overall in reading.answers:
+            overall_scale = reading.answers[overall].scale
+        elif overall:
+            p = numeric_profile(source.table, [overall])[overall]
             overall_scale = infer_scale(p["min"], p["max"])
     used = set(fields.values()) | {r.column for r in ratings}
     ignored = tuple(h for h in headers if h not in used)
     platform = reading.platform
     own = tuple(h for h in ignored if platform and h in platform.own)
     date_order = _date_order(source, fields, platform)
-    return ColumnMapping(kind=kind, fields=fields, ratings=ratings, overall_scale=overall_scale,
+    scored = {r.column for r in ratings} | {column for name, column in fields.items()
+                                            if field_named(kind, name).kind in ("number", "integer")}
+    answers = {h: dict(reading.answers[h].scores) for h in headers
+               if h in scored and h in reading.answers and not reading.answers[h].unknown}
+    # what is still open matters only where the file holds ratings: a survey (and an NPS score)
+    open_roles = kind == "survey" and questions is None
+    unknown = {h: reading.answers[h].unknown for h in ignored
+               if open_roles and h in reading.answers and reading.answers[h].unknown}
+    # a choice question answered with the choice's number fills a name field (branch 2) with numbers
+    coded_names = tuple(column for name, column in fields.items() if name in NAME_FIELDS
+                        and platform is not None and platform.platform.name in CODED_CHOICE_PLATFORMS
+                        and _looks_like_rating(reading.profile[column]))
+    return ColumnMapping(kind=kind, fields=fields, ratings=ratings, overall_scale=overall_scale, coded_names=coded_names,
                          ignored=ignored, platform=platform.platform.name if platform else None,
-                         platform_columns=own, date_order=date_order)
+                         platform_columns=own, date_order=date_order, answers=answers,
+                         choice_columns=tuple(h for h in ignored if reading.roles.get(h) == "choice"),
+                         unsure_columns=tuple(h for h in ignored if open_roles and reading.roles.get(h) == "unsure"),
+                         unknown_answers=unknown)
 
 
 MONTH_FIRST_PLATFORMS = {"surveymonkey", "microsoft_forms"}
@@ -1042,12 +1183,18 @@ def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list
                             + ", ".join(repr(h) for h in source.headers[:20]))
         fields = {k: v for k, v in mapping.fields.items() if v != column}
         ratings = tuple(r for r in mapping.ratings if r.column != column)
+        answers = {k: v for k, v in mapping.answers.items() if k != column}
         if target.lower() == "ignore":
             pass
         elif target.lower().startswith("item:"):
             code = target[5:].strip() or column
-            p = numeric_profile(source.table, [column])[column]
-            low, high, na = infer_rating_scale(p["min"], p["max"])
+            read = _answers_of(source, column, mapping)
+            if read is not None:
+                (low, high), na = read.scale, None
+                answers = {**answers, column: dict(read.scores)}
+            else:
+                p = numeric_profile(source.table, [column])[column]
+                low, high, na = infer_rating_scale(p["min"], p["max"])
             marked = rating_kind_from_header(code)
             ratings += (RatingColumn(column=column, item_code=marked[1] if marked else code, item_text=code,
                                      kind=marked[0] if marked else "satisfaction", scale_min=low,
@@ -1058,10 +1205,52 @@ def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list
                 raise LoadError(f"--map {override!r}: a {mapping.kind} file has no field {target!r}; use one"
                                 " of " + ", ".join(names) + ", ignore or item:CODE")
             fields[target] = column
+            read = _answers_of(source, column, mapping)
+            if read is not None and field_named(mapping.kind, target).kind in ("number", "integer"):
+                answers[column] = dict(read.scores)
         used = set(fields.values()) | {r.column for r in ratings}
-        mapping = replace(mapping, fields=fields, ratings=ratings,
-                          ignored=tuple(h for h in source.headers if h not in used))
+        mapping = replace(mapping, fields=fields, ratings=ratings, answers=answers,
+                          ignored=tuple(h for h in source.headers if h not in used),
+                          choice_columns=tuple(c for c in mapping.choice_columns if c != column)).settled(column)
     return mapping
+
+
+def with_na_codes(mapping: ColumnMapping, codes: dict[str, float]) -> ColumnMapping:
+    """Rated items' not-applicable codes set by the analyst (`--na-code "COLUMN=0"`, the page's
+    'read 0 as not applicable'): a 0 on a 1-5 item is then a blank, not a problem."""
+    rated = {r.column for r in mapping.ratings}
+    unknown = [column for column in codes if column not in rated]
+    if unknown:
+        raise LoadError(f"--na-code: {', '.join(repr(c) for c in unknown)} is not a rated item's column; the"
+                        " rated columns are " + ", ".join(repr(r.column) for r in mapping.ratings[:12]))
+    return replace(mapping, ratings=tuple(replace(r, na_code=float(codes[r.column])) if r.column in codes else r
+                                          for r in mapping.ratings))
+
+
+def _answers_of(source: SourceTable, column: str, mapping: ColumnMapping) -> ColumnAnswers | None:
+    """A column's answers read as scores (with the scores the mapping already gives its words)."""
+    values = pc.unique(source.table.column(column)).to_pylist()
+    if len(values) > ANSWER_SCAN_DISTINCT:
+        return None
+    read = read_answer_columns({column: values}, mapping.answers.get(column)).get(column)
+    if read is None or read.unknown:
+        return None
+    return read
+
+
+def declare_answers(mapping: ColumnMapping, source: SourceTable,
+                    declared: dict[str, float | None]) -> ColumnMapping:
+    """The analyst's scores for answers (`--answer "WORD=SCORE"`) in a mapping that was saved or
+    given: every scored column holding one of those answers takes its score."""
+    from_words = {answer_key(k): v for k, v in declared.items()}
+    answers = {column: dict(scores) for column, scores in mapping.answers.items()}
+    for column in list(answers) + list(mapping.unknown_answers):
+        if column not in source.headers:
+            continue
+        for value in pc.unique(source.table.column(column)).to_pylist():
+            if value is not None and answer_key(value) in from_words:
+                answers.setdefault(column, {})[value.strip()] = from_words[answer_key(value)]
+    return replace(mapping, answers=answers)
 
 
 def layout_key(headers: tuple[str, ...] | list[str]) -> str:

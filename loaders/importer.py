@@ -18,9 +18,10 @@ import duckdb
 import pandas as pd
 
 from loaders.columns import (
-    DIMENSION_WORDS, ColumnMapping, apply_overrides, infer_mapping, is_column_guide_sheet, is_questions_sheet,
+    DIMENSION_WORDS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, with_na_codes, is_column_guide_sheet, is_questions_sheet,
     layout_key, looks_like_questions, normalise_header, normalise_kind
 )
+from loaders.answers import answer_sets
 from loaders.dates import DATE_ORDERS
 from loaders.items import ItemChanges, item_changes
 from loaders.duplicates import (
@@ -120,14 +121,17 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
             display_name: str | None = None, header_row: int | None = None,
             fieldwork_date: str | None = None, overrides: list[str] | tuple[str, ...] = (),
             date_order: str | None = None, dates_from: str | dt.date | None = None,
-            dates_to: str | dt.date | None = None) -> PreparedFile:
+            dates_to: str | dt.date | None = None, answers: dict[str, float | None] | None = None,
+            na_codes: dict[str, float] | None = None) -> PreparedFile:
     """Read the file (choosing its data and questions sheets) and settle its column mapping.
 
     A mapping saved for the same headers (last month's file) wins over inference; an explicit
     `mapping` wins over both. `fieldwork_date` (YYYY-MM-DD) dates every row of a survey;
-    `overrides` are SOURCE=FIELD pairs; `date_order` (dmy|mdy) reads numeric dates. What the
-    analyst still has to decide is listed in the result's `decisions`. `dates_from` / `dates_to`
-    (YYYY-MM-DD) widen the range of dates accepted (validate.EARLIEST_DATE to today).
+    `overrides` are SOURCE=FIELD pairs; `date_order` (dmy|mdy) reads numeric dates; `answers`
+    scores answers given as words (None: not applicable); `na_codes` sets rated items' not-applicable
+    codes (column -> code). What the analyst still has to decide is listed in the result's
+    `decisions`. `dates_from` / `dates_to` (YYYY-MM-DD) widen the range of dates accepted
+    (validate.EARLIEST_DATE to today).
     """
     earliest, latest = allowed_date(dates_from, "--allow-dates-from"), allowed_date(dates_to, "--allow-dates-to")
     path = Path(path)
@@ -147,10 +151,17 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
         if saved is not None and (wanted is None or saved.kind == wanted):
             mapping, origin = saved, "saved"
         else:
-            mapping = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None)
+            mapping = infer_mapping(source, wanted or "auto", questions if wanted in (None, "survey") else None,
+                                    declared=answers)
             origin = "inferred"
+    elif answers:
+        mapping, origin = declare_answers(mapping, source, answers), "given"
+    if answers and origin == "saved":
+        mapping, origin = declare_answers(mapping, source, answers), "given"
     if overrides:
         mapping, origin = apply_overrides(mapping, source, list(overrides)), "given"
+    if na_codes:
+        mapping, origin = with_na_codes(mapping, na_codes), "given"
     if fieldwork_date:
         mapping, origin = with_fieldwork_date(mapping, fieldwork_date), "given"
     if date_order:
@@ -212,6 +223,38 @@ def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tup
             f"{source.where()}: its dates (like 03/04/2026) could be day first or month first, and no"
             " date shows which. Say which with --date-order dmy (day first) or --date-order mdy"
             " (month first)", {}))
+    if mapping.unknown_answers:
+        words = sorted({w for ws in mapping.unknown_answers.values() for w in ws})
+        columns = list(mapping.unknown_answers)
+        found.append(Decision(
+            "answer_words", '--answer "ANSWER=SCORE"',
+            f"{source.where()}: {len(columns)} {'column is' if len(columns) == 1 else 'columns are'} answered"
+            " with words no known scale has (" + ", ".join(repr(w) for w in words) + ", in "
+            + ", ".join(f"'{c}'" for c in columns[:6]) + ("…" if len(columns) > 6 else "") + "). Give each"
+            f" word its score with --answer \"{words[0]}=SCORE\" (repeatable; SCORE na for not applicable),"
+            f" or leave a column out with --map \"{columns[0]}=ignore\"",
+            {"columns": {c: list(ws) for c, ws in mapping.unknown_answers.items()}, "words": words}))
+    if mapping.unsure_columns:
+        listed = ", ".join(f"'{c}'" for c in mapping.unsure_columns)
+        first = mapping.unsure_columns[0]
+        verb = "holds" if len(mapping.unsure_columns) == 1 else "hold"
+        found.append(Decision(
+            "choice_or_rating", '--map "COLUMN=ignore" or --map "COLUMN=item:CODE"',
+            f"{source.where()}: {listed} {verb} small whole numbers that may be the numbers of the choices"
+            " picked (问卷星 按选项序号, a numeric export) rather than scores, and neither the question nor the"
+            f" answers tell which. Say what each is: --map \"{first}=ignore\" for a choice question, or"
+            f" --map \"{first}=item:CODE\" for a rating", {"columns": list(mapping.unsure_columns)}))
+    if mapping.coded_names:
+        field_of = {column: name for name, column in mapping.fields.items()}
+        first = mapping.coded_names[0]
+        found.append(Decision(
+            "coded_names", f'--map "COLUMN=ignore" or --map "COLUMN={field_of.get(first, "FIELD")}"',
+            f"{source.where()}: " + ", ".join(f"'{c}' ({field_of.get(c)})" for c in mapping.coded_names)
+            + " hold the numbers of the choices picked, not names (问卷星 按选项序号, a numeric export): the"
+            " dashboard would show them as 1, 2, 3. Export the choices' text (问卷星: 按选项文本) and import"
+            f" that, or leave the column out with --map \"{first}=ignore\", or keep the numbers as names"
+            f" with --map \"{first}={field_of.get(first)}\"",
+            {"columns": {c: field_of.get(c) for c in mapping.coded_names}}))
     if changes is not None and changes.any:
         found.append(Decision("item_changes", "--accept-new-items", changes.message(source.where()),
                               changes.as_dict()))
@@ -804,6 +847,15 @@ def describe(prepared: PreparedFile, report: StageReport | None = None) -> dict:
             entry["target"] = "ignore"
             if header in mapping.platform_columns:
                 entry["platform_column"] = True
+            if header in mapping.choice_columns:
+                entry["choice_numbers"] = True
+            if header in mapping.unsure_columns:
+                entry["choice_or_rating"] = True
+            if header in mapping.unknown_answers:
+                entry["unknown_answers"] = list(mapping.unknown_answers[header])
+        if header in mapping.answers:
+            entry["answers"] = dict(mapping.answers[header])
+            entry.update(answer_sets(mapping.answers[header]))
         columns.append(entry)
     described = {
         "file": source.file_name, "sheet": source.sheet, "kind": mapping.kind, "platform": mapping.platform,
@@ -811,6 +863,7 @@ def describe(prepared: PreparedFile, report: StageReport | None = None) -> dict:
         "header_rows": list(range(source.header_row, source.header_row + source.header_rows)),
         "rows": source.row_count, "mapping_origin": prepared.mapping_origin, "columns": columns,
         "ignored": list(mapping.ignored), "platform_columns": list(mapping.platform_columns),
+        "choice_columns": list(mapping.choice_columns),
         "constants": dict(mapping.constants), "date_order": mapping.date_order,
         "overall_scale": list(mapping.overall_scale) if mapping.overall_scale else None,
         "decisions": [{"code": d.code, "flag": d.flag, "message": d.message, "values": d.values}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from loaders.answers import NA_WORDS
 from loaders.columns import ACTUAL_RULES, ColumnMapping, Field, fields_of
 from loaders.dates import date_formats, date_sql
 from loaders.errors import RowProblem
@@ -103,12 +104,21 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
                          f" AS {f.name}")
         elif column is None:
             typed.append(f"{_null_for(f)} AS {f.name}")
+        elif column in mapping.answers and f.kind in ("number", "integer"):
+            value, filled = _answered(column, mapping.answers[column], params)
+            typed.append(f"{value} AS {f.name}")
+            typed.append(f"{filled} AS filled_{f.name}")
         else:
             typed.append(f"{_parse(f, column)} AS {f.name}")
             typed.append(f"{quote_identifier(column)} IS NOT NULL AS filled_{f.name}")
     for i, rating in enumerate(mapping.ratings):
-        typed.append(f"TRY_CAST({quote_identifier(rating.column)} AS DOUBLE) AS rating_{i}")
-        typed.append(f"{quote_identifier(rating.column)} IS NOT NULL AS filled_rating_{i}")
+        if rating.column in mapping.answers:
+            value, filled = _answered(rating.column, mapping.answers[rating.column], params)
+        else:
+            value = f"TRY_CAST({quote_identifier(rating.column)} AS DOUBLE)"
+            filled = f"{quote_identifier(rating.column)} IS NOT NULL"
+        typed.append(f"{value} AS rating_{i}")
+        typed.append(f"{filled} AS filled_rating_{i}")
     sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_ROWS} AS SELECT {', '.join(typed)} FROM {STAGED_SOURCE}"
     con.execute(sql, _used(params, sql))
 
@@ -126,15 +136,18 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             # A cell of spaces is empty text, but an unreadable date or number is reported as such.
             empty = f"{f.name} IS NULL" if f.kind == "text" else f"{f.name} IS NULL AND NOT ({unread})"
             add(empty, column, "empty", "fill_in", kind=mapping.kind, field=f.name)
-        if f.kind == "datetime":
+        if column in mapping.answers and f.kind in ("number", "integer"):
+            add(unread, column, "not_answer", "answer", answers=_answer_list(mapping.answers[column]))
+        elif f.kind == "datetime":
             add(unread, column, "not_date", "date")
             add(f"{f.name} < DATE '{earliest.isoformat()}'", column, "too_early", "too_early",
                 earliest=earliest.isoformat())
             add(f"{f.name} >= DATE '{latest.isoformat()}' + INTERVAL 1 DAY", column, "future", "future",
                 latest=latest.isoformat())
-        elif f.kind in ("number", "integer"):
-            add(f"filled_{f.name} AND ({f.name} IS NULL OR NOT isfinite({f.name}))", column, "not_number",
-                "number" if f.required else "number_or_blank")
+        if f.kind in ("number", "integer"):
+            if column not in mapping.answers:
+                add(f"filled_{f.name} AND ({f.name} IS NULL OR NOT isfinite({f.name}))", column, "not_number",
+                    "number" if f.required else "number_or_blank")
             low, high = f.low, f.high
             if f.name == "overall_satisfaction" and mapping.overall_scale:
                 low, high = mapping.overall_scale
@@ -152,8 +165,12 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
     for i, rating in enumerate(mapping.ratings):
         value = f"rating_{i}"
         low, high = f"{rating.scale_min:g}", f"{rating.scale_max:g}"
-        add(f"filled_rating_{i} AND ({value} IS NULL OR NOT isfinite({value}))", rating.column, "not_number",
-            "score_or_blank")
+        if rating.column in mapping.answers:
+            add(f"filled_rating_{i} AND {value} IS NULL", rating.column, "not_answer", "answer",
+                answers=_answer_list(mapping.answers[rating.column]))
+        else:
+            add(f"filled_rating_{i} AND ({value} IS NULL OR NOT isfinite({value}))", rating.column, "not_number",
+                "score_or_blank")
         outside = f"isfinite({value}) AND ({value} < {float(rating.scale_min)} OR {value} > {float(rating.scale_max)})"
         if rating.na_code is not None:
             add(f"{outside} AND {value} <> {float(rating.na_code)}", rating.column, "outside_scale_na",
@@ -186,6 +203,26 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
 
     _materialise_problems(con, checks)
     return _report(con, source)
+
+
+def _answered(column: str, answers: dict[str, float | None], params: dict[str, object]) -> tuple[str, str]:
+    """A column of answers (words, or numbers with words) as its scores, and whether a cell holds an
+    answer at all: a not-applicable one is a blank, not a problem. Words are compared in lower case."""
+    n = sum(1 for k in params if k.startswith("answer_words_"))
+    words = [k.strip().lower() for k, v in answers.items() if v is not None]
+    params[f"answer_words_{n}"] = words or [""]
+    params[f"answer_scores_{n}"] = [float(v) for v in answers.values() if v is not None] or [None]
+    params[f"answer_na_{n}"] = sorted({k.strip().lower() for k, v in answers.items() if v is None} | NA_WORDS)
+    cell = f"lower(trim({quote_identifier(column)}))"
+    position = f"list_position($answer_words_{n}, {cell})"
+    value = (f"CASE WHEN {position} IS NOT NULL THEN $answer_scores_{n}[{position}]"
+             f" ELSE TRY_CAST({quote_identifier(column)} AS DOUBLE) END")
+    filled = f"({quote_identifier(column)} IS NOT NULL AND NOT list_contains($answer_na_{n}, {cell}))"
+    return value, filled
+
+
+def _answer_list(answers: dict[str, float | None]) -> str:
+    return ", ".join(f"{word} = {score:g}" for word, score in answers.items() if score is not None)
 
 
 def _materialise_problems(con, checks: list[tuple[str, str, str, str, dict[str, str]]]) -> None:

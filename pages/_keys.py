@@ -121,6 +121,46 @@ def upload_dates_to(file_id: str) -> str:
     return f"upload.dates_to.{file_id}"
 
 
+def upload_answer(file_id: str, word: str) -> str:
+    return f"upload.answer.{file_id}.{word}"
+
+
+def upload_open_words(file_id: str) -> str:
+    """The words no known scale has that the loaders asked about for this file (not a widget)."""
+    return f"upload.open_words.{file_id}"
+
+
+def upload_choice(file_id: str, column: str) -> str:
+    return f"upload.choice.{file_id}.{column}"
+
+
+def upload_open_choices(file_id: str) -> str:
+    """The columns of numbers the loaders asked about for this file (not a widget)."""
+    return f"upload.open_choices.{file_id}"
+
+
+def upload_open_names(file_id: str) -> str:
+    """The name fields fed choice numbers the loaders asked about, column -> field (not a widget)."""
+    return f"upload.open_names.{file_id}"
+
+
+def upload_name(file_id: str, column: str) -> str:
+    return f"upload.name.{file_id}.{column}"
+
+
+def upload_answers(file_id: str, kind: str, sheet: str | None) -> str:
+    return f"upload.answers.{file_id}.{kind}.{sheet or ''}"
+
+
+def upload_zero_na(file_id: str) -> str:
+    """The rated columns whose 0s the analyst reads as not applicable (not a widget)."""
+    return f"upload.zero_na.{file_id}"
+
+
+def upload_zero_na_button(file_id: str) -> str:
+    return f"upload.zero_na_button.{file_id}"
+
+
 def upload_accept_items(file_id: str) -> str:
     return f"upload.accept_items.{file_id}"
 

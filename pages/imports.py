@@ -33,7 +33,7 @@ from presentation.upload import (
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, TIER_CHOICES,
     run_tier_change, tier_overview, word_changes, place_label, rule_lines, run_set_rules, run_set_target,
     target_placeholder, target_places, targets_table, label_editor_frame, run_import_labels, run_save_labels,
-    change_delta, change_value
+    change_delta, change_value, answers_table, answers_from_table, choice_overrides, with_zero_na, zero_na_columns
 )
 from store.alerts import alert_rules
 from store.errors import FeedbackError, StoreBusy
@@ -98,8 +98,9 @@ def show_last_import() -> None:
                           help=f"{number(change.before)} → {number(change.after)}")
 
 
-def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None,) * 5) -> Reading:
-    """`answers`: the header row, fieldwork date, date order and dates allowed the analyst gave so far."""
+def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None,) * 5 + ((), ())) -> Reading:
+    """`answers`: the header row, fieldwork date, date order, dates allowed, scores of answer words and
+    column overrides the analyst gave so far."""
     cache = st.session_state.setdefault(keys.UPLOAD_READINGS, {})
     key = (upload.file_id, kind, sheet, *answers)
     if key not in cache:
@@ -118,9 +119,17 @@ def _answers(fid: str) -> tuple:
     day = st.session_state.get(keys.upload_date(fid))
     earliest = st.session_state.get(keys.upload_dates_from(fid))
     latest = st.session_state.get(keys.upload_dates_to(fid))
+    words = st.session_state.get(keys.upload_open_words(fid), ())
+    scores = tuple((word, st.session_state[keys.upload_answer(fid, word)]) for word in words
+                   if st.session_state.get(keys.upload_answer(fid, word)) is not None)
+    columns = st.session_state.get(keys.upload_open_choices(fid), ())
+    overrides = choice_overrides({column: st.session_state.get(keys.upload_choice(fid, column)) for column in columns})
+    names = st.session_state.get(keys.upload_open_names(fid), {})
+    overrides += tuple(f"{column}={st.session_state[keys.upload_name(fid, column)]}" for column in names
+                       if st.session_state.get(keys.upload_name(fid, column)))
     return (st.session_state.get(keys.upload_header_row(fid)), day.isoformat() if day else None,
             st.session_state.get(keys.upload_date_order(fid)), earliest.isoformat() if earliest else None,
-            latest.isoformat() if latest else None)
+            latest.isoformat() if latest else None, scores, overrides)
 
 
 def _checked(file_id: str, prepared) -> Checked:
@@ -193,6 +202,15 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     mapping = mapping_editor(fid, prepared)
     if mapping is None:
         return
+    if mapping.choice_columns:
+        st.caption(t("upload.choices_note", columns=", ".join(plain(c) for c in mapping.choice_columns)))
+    mapping = answers_editor(fid, mapping, prepared.source.sheet)
+    if mapping is None:
+        return
+    zero = st.session_state.get(keys.upload_zero_na(fid), ())
+    if zero:
+        mapping = with_zero_na(mapping, zero)
+        st.caption(t("upload.zero_na_done", columns=", ".join(plain(c) for c in zero)))
     prepared = with_mapping(prepared, mapping)
     if prepared.mapping_origin == "edited":
         st.caption(t("upload.mapping_edited"))
@@ -237,6 +255,8 @@ def decisions_panel(fid: str, prepared) -> bool | None:
             st.warning(t("upload.no_date"), icon=":material/event:")
         if st.date_input(t("upload.fieldwork_date"), value=None, key=keys.upload_date(fid)) is None:
             return None
+    if not all([answer_questions(fid, decisions), choice_questions(fid, decisions), name_questions(fid, decisions)]):
+        return None
     if "ambiguous_dates" in decisions or st.session_state.get(keys.upload_date_order(fid)) is not None:
         order = st.radio(t("upload.date_order"), ["dmy", "mdy"], index=None, key=keys.upload_date_order(fid),
                          format_func=lambda choice: t(f"upload.date_order.{choice}"))
@@ -250,6 +270,87 @@ def decisions_panel(fid: str, prepared) -> bool | None:
     st.warning(t("upload.items_change", new=counts["new"], close=counts["close"], rescaled=counts["rescaled"],
                  weights=weights), icon=":material/warning:")
     return st.checkbox(t("upload.accept_items"), key=keys.upload_accept_items(fid))
+
+
+def answer_questions(fid: str, decisions: dict) -> bool:
+    """Scores for answers no known scale has; False while they are asked for. The words stay asked
+    (their inputs drawn) once seen, so the scores given live on."""
+    decision = decisions.get("answer_words")
+    if decision is not None:
+        # words answered earlier stay asked: their scores are what settled them
+        seen = st.session_state.get(keys.upload_open_words(fid), ())
+        st.session_state[keys.upload_open_words(fid)] = tuple(dict.fromkeys([*seen, *decision.values["words"]]))
+    words = st.session_state.get(keys.upload_open_words(fid), ())
+    if not words:
+        return True
+    if decision is not None:
+        st.warning(t("upload.unknown_answers", column=", ".join(plain(c) for c in decision.values["columns"]),
+                     words=", ".join(plain(w) for w in words)), icon=":material/help:")
+    columns = st.columns(min(len(words), 4))
+    for i, word in enumerate(words):
+        columns[i % 4].number_input(t("upload.unknown_answer_score", word=plain(word)), value=None, step=1.0,
+                                    key=keys.upload_answer(fid, word))
+    return decision is None
+
+
+def choice_questions(fid: str, decisions: dict) -> bool:
+    """What each column of numbers that may be choice numbers is; False while one is not answered."""
+    decision = decisions.get("choice_or_rating")
+    if decision is not None:
+        seen = st.session_state.get(keys.upload_open_choices(fid), ())
+        st.session_state[keys.upload_open_choices(fid)] = tuple(dict.fromkeys([*seen, *decision.values["columns"]]))
+    columns = st.session_state.get(keys.upload_open_choices(fid), ())
+    if not columns:
+        return True
+    if decision is not None:
+        st.warning(t("upload.unsure_choices", n=len(columns)), icon=":material/help:")
+    for column in columns:
+        st.radio(plain(column), ["rating", "choice"], index=None, horizontal=True, key=keys.upload_choice(fid, column),
+                 format_func=lambda choice: t(f"upload.unsure.{choice}"))
+    return decision is None
+
+
+def name_questions(fid: str, decisions: dict) -> bool:
+    """A name field (branch, channel …) fed choice numbers: keep the numbers as names, or leave the
+    column out; False while not answered."""
+    decision = decisions.get("coded_names")
+    if decision is not None:
+        st.session_state[keys.upload_open_names(fid)] = {**st.session_state.get(keys.upload_open_names(fid), {}),
+                                                         **decision.values["columns"]}
+    names = st.session_state.get(keys.upload_open_names(fid), {})
+    if not names:
+        return True
+    if decision is not None:
+        st.warning(t("upload.coded_names", n=len(names)), icon=":material/help:")
+    for column, name in names.items():
+        st.radio(plain(column), [name, "ignore"], index=None, horizontal=True, key=keys.upload_name(fid, column),
+                 format_func=lambda choice, name=name: t("upload.coded_names.ignore") if choice == "ignore" else
+                 t("upload.coded_names.keep", field=target_label("survey", name, language()).rstrip(" *")))
+    return decision is None
+
+
+def answers_editor(fid: str, mapping, sheet: str | None):
+    """The scores of answers given as words, correctable; the mapping they say, or None after showing
+    why not."""
+    lang = language()
+    table = answers_table(mapping, lang)
+    if table.empty:
+        return mapping
+    st.markdown(f"**{t('upload.answers_title')}**")
+    st.caption(t("upload.answers_help"))
+    config = {
+        "column": st.column_config.TextColumn(t("upload.answers.column"), disabled=True),
+        "answer": st.column_config.TextColumn(t("upload.answers.answer"), disabled=True),
+        "score": st.column_config.NumberColumn(t("upload.answers.score"), format="%g"),
+        "read_on": st.column_config.TextColumn(t("upload.answers.set"), disabled=True),
+    }
+    edited = st.data_editor(table, key=keys.upload_answers(fid, mapping.kind, sheet), column_config=config,
+                            hide_index=True, num_rows="fixed", width="stretch", placeholder="")
+    try:
+        return answers_from_table(edited, mapping)
+    except MappingProblem as problem:
+        st.error(problem.message(lang), icon=":material/error:")
+        return None
 
 
 def mapping_editor(fid: str, prepared):
@@ -300,6 +401,11 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
                          count=f"{report.problem_count:,}"))
         show_frame(frame.head(PROBLEMS_SHOWN),
                    height=min(38 + 35 * min(len(frame), PROBLEMS_SHOWN), 400))
+        zero = zero_na_columns(checked.problems)
+        if zero and st.button(t("upload.zero_na", columns=", ".join(plain(c) for c in zero)),
+                              key=keys.upload_zero_na_button(fid), icon=":material/block:"):
+            st.session_state[keys.upload_zero_na(fid)] = zero
+            st.rerun()
         st.caption(t("upload.download_report"))
         download_buttons(frame, Path(report_file_name(prepared.source.file_name)).stem, key=keys.upload_report(fid))
     else:

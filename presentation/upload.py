@@ -18,9 +18,10 @@ import pandas as pd
 
 from analytics.nps import nps_score
 from loaders.access import AccessError
+from loaders.answers import answer_set_size, answer_sets
 from loaders.columns import (
     FIELDS, RATING_KINDS, ColumnMapping, RatingColumn, fields_of, infer_scale, normalise_dimension,
-    normalise_rating_kind, numeric_profile, rating_kind_from_header
+    normalise_rating_kind, numeric_profile, rating_kind_from_header, with_na_codes
 )
 from loaders.duplicates import Duplicates
 from loaders.errors import LoadError, RowProblem
@@ -29,7 +30,7 @@ from loaders.importer import (
     row_counts,
     undo
 )
-from loaders.platforms import PLATFORMS
+from loaders.platforms import PLATFORMS, question_and_item
 from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
 from loaders.labels import label_frame, read_label_file
@@ -138,10 +139,12 @@ class Reading:
 def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | None = None,
                 header_row: int | None = None, fieldwork_date: str | None = None,
                 date_order: str | None = None, dates_from: str | None = None,
-                dates_to: str | None = None) -> Reading:
+                dates_to: str | None = None, answers: tuple[tuple[str, float | None], ...] = (),
+                overrides: tuple[str, ...] = ()) -> Reading:
     """Read uploaded bytes as the loaders read a file on disk, under the file's own name, with the
     analyst's answers so far (the header row, the fieldwork date, the order of day and month, the
-    earliest and latest dates allowed)."""
+    earliest and latest dates allowed, the scores of answers no known scale has, what columns of
+    numbers are)."""
     suffix = Path(name).suffix.lower()
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here"))
@@ -156,7 +159,7 @@ def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | No
         try:
             prepared = prepare(con, path, kind, sheet or None, display_name=name, header_row=header_row,
                                fieldwork_date=fieldwork_date, date_order=date_order, dates_from=dates_from,
-                               dates_to=dates_to)
+                               dates_to=dates_to, answers=dict(answers) or None, overrides=list(overrides))
         except FeedbackError as e:
             return Reading(name, sheets, None, e)
     return Reading(name, sheets, prepared)
@@ -335,6 +338,77 @@ def _ratings(prepared: PreparedFile, rows: list[tuple[str, dict]]) -> tuple[Rati
             kind=rating_kind, dimension=None if _blank(dimension) else normalise_dimension(str(dimension)),
             scale_min=low, scale_max=high, na_code=na))
     return tuple(ratings)
+
+
+# --- answers given as words ------------------------------------------------------------------
+
+ANSWER_COLUMNS = ("column", "answer", "score", "read_on")
+
+
+def answers_table(mapping: ColumnMapping, language: str) -> pd.DataFrame:
+    """One row per answer of each scored column given as words: its score (blank: not applicable)
+    and the known set it was read on, with the other sets its words would also fit."""
+    scored = set(mapping.fields.values()) | {r.column for r in mapping.ratings}
+    rows = []
+    for column, scores in mapping.answers.items():
+        if column not in scored:
+            continue
+        sets = answer_sets(scores)
+        read_on = _set_words(sets["answer_set"], scores, language)
+        if sets["also"]:
+            read_on += " · " + translate("upload.answers.also", language, sets=", ".join(
+                str(answer_set_size(name)) for name in sets["also"]))
+        for answer, score in scores.items():
+            rows.append({"column": column, "answer": answer, "score": math.nan if score is None else float(score),
+                         "read_on": read_on})
+    frame = pd.DataFrame(rows, columns=list(ANSWER_COLUMNS))
+    frame["score"] = frame["score"].astype("float64")
+    return frame
+
+
+def _set_words(name: str | None, scores: dict[str, float | None], language: str) -> str:
+    if name == "numbered":
+        return translate("upload.answers.numbered", language)
+    if name is None:
+        return translate("upload.answers.own", language)
+    return translate("upload.answers.points", language, n=answer_set_size(name), words=" < ".join(
+        answer for answer, score in sorted(scores.items(), key=lambda kv: kv[1] or 0) if score is not None))
+
+
+def answers_from_table(table: pd.DataFrame, mapping: ColumnMapping) -> ColumnMapping:
+    """The mapping with the scores the analyst's (possibly corrected) table of answers gives."""
+    answers = {column: dict(scores) for column, scores in mapping.answers.items()}
+    for record in table.to_dict("records"):
+        column, answer = record.get("column"), record.get("answer")
+        if column not in answers or answer not in answers[column]:
+            raise MappingProblem("upload.mapping.rows_changed")
+        answers[column][answer] = _number(record.get("score"), column, "answers.score")
+    if answers == mapping.answers:
+        return mapping
+    return replace(mapping, answers=answers)
+
+
+def choice_overrides(choices: dict[str, str | None]) -> tuple[str, ...]:
+    """The analyst's word on columns of numbers: a rating (an item coded as its column) or a choice."""
+    overrides = []
+    for column, choice in choices.items():
+        if choice == "rating":
+            overrides.append(f"{column}=item:{question_and_item(column, None)[1]}")
+        elif choice == "choice":
+            overrides.append(f"{column}=ignore")
+    return tuple(overrides)
+
+
+def zero_na_columns(problems) -> tuple[str, ...]:
+    """Rated columns whose 0s are outside their 1-based scale: most often a tool's 'not applicable'."""
+    return tuple(dict.fromkeys(p.column for p in problems if p.code == "outside_scale_zero"))
+
+
+def with_zero_na(mapping: ColumnMapping, columns) -> ColumnMapping:
+    """The analyst's 'read 0 as not applicable' for these rated columns (those still rated)."""
+    rated = {r.column for r in mapping.ratings}
+    codes = {column: 0.0 for column in columns if column in rated}
+    return with_na_codes(mapping, codes) if codes else mapping
 
 
 # --- the validation report -------------------------------------------------------------------

@@ -184,14 +184,18 @@ LOADER_PROBLEMS = [
      "Write 'higher' if a larger number is better, 'lower' if a smaller one is."),
     ("not_number", "score_or_blank", {}, "is not a number",
      "Enter a score, or leave the cell blank when the question was not answered."),
+    ("not_answer", "answer", {"answers": "Dissatisfied = 2, Satisfied = 4"},
+     "is not one of the answers this question's scores know (Dissatisfied = 2, Satisfied = 4)",
+     "Give the answer its score with --answer \"ANSWER=SCORE\" (na: not applicable) or in the page's table of"
+     " answers, or correct the cell."),
     ("outside_scale", "score_range", {"low": "1", "high": "5"}, "is outside the scale 1-5",
      "Use a score from 1 to 5, or correct the item's scale / not-applicable code in the mapping."),
     ("outside_scale_na", "score_range", {"low": "1", "high": "5", "na": "0"},
      "is outside the scale 1-5 (0 = not applicable)",
      "Use a score from 1 to 5, or correct the item's scale / not-applicable code in the mapping."),
     ("outside_scale_zero", "zero_na", {"low": "1", "high": "5"}, "is 0, outside the scale 1-5",
-     "If 0 means 'not applicable' here, set the item's not-applicable code to 0 in the mapping (the page's"
-     " N/A column, or --mapping); otherwise use a score from 1 to 5."),
+     "If 0 means 'not applicable' here, read it so: the page's button 'Read 0 as not applicable',"
+     " --na-code \"COLUMN=0\", or the N/A column of the mapping; otherwise use a score from 1 to 5."),
     ("repeated_id", "repeated_id", {}, "repeats an ID used earlier in the file",
      "Give every row its own ID, or remove the duplicated row."),
     ("resolved_before", "resolved_before", {}, "is before the complaint was received",

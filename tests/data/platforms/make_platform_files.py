@@ -266,6 +266,166 @@ def write_tencent() -> None:
     write_csv("tencent.csv", rows, "gbk", trailing_comma=True)
 
 
+# --- answers exported as words, and choices exported as numbers --------------------------------
+
+SATISFIED = {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neither satisfied nor dissatisfied", 4: "Satisfied",
+             5: "Very satisfied"}
+QUALTRICS_AGREE = {1: "Strongly disagree", 2: "Somewhat disagree", 3: "Neither agree nor disagree",
+                   4: "Somewhat agree", 5: "Strongly agree"}
+QUALTRICS_SATISFIED = {1: "Extremely dissatisfied", 2: "Somewhat dissatisfied",
+                       3: "Neither satisfied nor dissatisfied", 4: "Somewhat satisfied", 5: "Extremely satisfied"}
+QUALITY_4 = {1: "Poor", 2: "Fair", 3: "Good", 4: "Excellent"}
+SATISFIED_ZH = {1: "非常不满意", 2: "不太满意", 3: "一般", 4: "比较满意", 5: "非常满意"}
+GOOD_ZH = {1: "很差", 2: "差", 3: "一般", 4: "好", 5: "很好"}
+# The Qualtrics file's own recommend scores: the generator's NPS with respondent 4's 5 as a 0, so
+# that "0 - Not at all likely" appears; still 6 promoters and 3 detractors of 12 -> NPS 25.
+NPS_WITH_ZERO = [10, 8, 3, 0, 9, 10, 7, 8, 4, 9, 10, 9]
+
+
+def likely_words(score: int) -> str:
+    """Qualtrics' choice text of an NPS question: the end points carry their labels."""
+    return {0: "0 - Not at all likely", 10: "10 - Extremely likely"}.get(score, str(score))
+
+
+def write_microsoft_forms_words() -> None:
+    """A Likert question: one column per statement, the answers as the words chosen; unanswered
+    statements answered "N/A" (an option of the question)."""
+    header = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
+              "Which branch did you visit?", *ITEMS_SHORT,
+              "Overall, how satisfied are you with our bank?",
+              "How likely are you to recommend us to a friend or colleague?", "Any other comments?"]
+    rows = [header]
+    for i in range(12):
+        end = when(i)
+        rows.append([i + 1, end - dt.timedelta(seconds=120 + 5 * i), end, "anonymous", None, None,
+                     BRANCHES[BRANCH_OF[i]], *["N/A" if r is None else SATISFIED[r] for r in RATINGS[i]],
+                     SATISFIED[OVERALL[i]], NPS[i], COMMENTS[i] or None])
+    write_xlsx("microsoft_forms_words.xlsx", {"Sheet1": rows})
+
+
+def write_google_forms_words() -> None:
+    """A multiple-choice grid rated Poor / Fair / Good / Excellent (a 5 is an Excellent), the overall
+    question as a multiple choice, the recommend question as a linear scale (numbers)."""
+    header = ["Timestamp", "Email Address", "Which branch did you visit?"]
+    header += [f"How would you rate the following? [{item}]" for item in ITEMS_SHORT]
+    header += ["Overall, how satisfied are you with our bank?",
+               "How likely is it that you would recommend us to a friend or colleague?",
+               "What could we do better?"]
+    rows = [header]
+    for i in range(12):
+        t = when(i)
+        stamp = f"{t:%Y/%m/%d} {t.hour % 12 or 12}:{t:%M:%S} {'AM' if t.hour < 12 else 'PM'} GMT+8"
+        grid = [None if r is None else QUALITY_4[min(r, 4)] for r in RATINGS[i]]
+        rows.append([stamp, f"customer{i + 1}@example.com", BRANCHES[BRANCH_OF[i]], *grid,
+                     SATISFIED[OVERALL[i]], NPS[i], COMMENTS[i] or None])
+    write_csv("google_forms_words.csv", rows, "utf-8")
+    # The same form with a grid of the form owner's own words: So-so and Bad are on no known scale.
+    own = {1: "Bad", 2: "So-so", 3: "Good", 4: "Excellent"}
+    rows = [header]
+    for i in range(12):
+        t = when(i)
+        stamp = f"{t:%Y/%m/%d} {t.hour % 12 or 12}:{t:%M:%S} {'AM' if t.hour < 12 else 'PM'} GMT+8"
+        grid = [None if r is None else own[min(r, 4)] for r in RATINGS[i]]
+        rows.append([stamp, f"customer{i + 1}@example.com", BRANCHES[BRANCH_OF[i]], *grid,
+                     SATISFIED[OVERALL[i]], NPS[i], COMMENTS[i] or None])
+    write_csv("google_forms_own_words.csv", rows, "utf-8")
+
+
+def write_qualtrics_choice_text() -> None:
+    """Qualtrics' "Export with choice text": the matrix answered Strongly disagree ... Strongly agree,
+    the overall question Extremely dissatisfied ... Extremely satisfied, the NPS question with its
+    end points labelled, its group as words, a gender question as words."""
+    codes = [c for c, _, _ in QUALTRICS_META]
+    texts = [t for _, t, _ in QUALTRICS_META]
+    ids = [i for _, _, i in QUALTRICS_META]
+    codes.append("Q1")
+    texts.append("What is your gender?")
+    ids.append('{"ImportId":"QID1"}')
+    for k, item in enumerate(ITEMS, start=1):
+        codes.append(f"Q2_{k}")
+        texts.append(f"How much do you agree with each of the following? - {item}")
+        ids.append(json.dumps({"ImportId": f"QID2_{k}"}, separators=(",", ":")))
+    codes += ["Q3", "Q4", "Q4_NPS_GROUP", "Q5"]
+    texts += ["Overall, how satisfied are you with our bank?",
+              "How likely are you to recommend our bank to a friend or colleague?",
+              "How likely are you to recommend our bank to a friend or colleague? - Group",
+              "What could we do better?"]
+    ids += ['{"ImportId":"QID3"}', '{"ImportId":"QID4"}', '{"ImportId":"QID4_NPS_GROUP"}',
+            '{"ImportId":"QID5_TEXT"}']
+    rows = [codes, texts, ids]
+    genders = ["Female", "Male", "Prefer not to say"]
+    for i in range(12):
+        end = when(i)
+        start = end - dt.timedelta(seconds=95 + 7 * i)
+        score = NPS_WITH_ZERO[i]
+        group = "Detractor" if score <= 6 else "Passive" if score <= 8 else "Promoter"
+        row = [start.strftime("%Y-%m-%d %H:%M:%S"), end.strftime("%Y-%m-%d %H:%M:%S"), "IP Address",
+               f"203.0.113.{10 + i}", 100, 95 + 7 * i, "True", end.strftime("%Y-%m-%d %H:%M:%S"),
+               f"R_{'7bN2c' if i % 2 else '4hW8e'}{i:02d}Qx{i * 3 % 10}Za", None, None, None, None,
+               f"31.2{i}", f"121.4{i}", "anonymous", "EN", genders[i % 3]]
+        row += [None if r is None else QUALTRICS_AGREE[r] for r in RATINGS[i]]
+        row += [QUALTRICS_SATISFIED[OVERALL[i]], likely_words(score), group, COMMENTS[i] or None]
+        rows.append(row)
+    write_csv("qualtrics_choice_text.csv", rows, "utf-8-sig")
+
+
+def write_qualtrics_numeric_choices() -> None:
+    """Qualtrics' "Export with numeric values": the multiple-choice questions' answers are their
+    recode values. Gender (1-3), visits this month (how many: 1-4) and the channel used (which: 1-3)
+    are choices; the matrix and the overall question are ratings; "Q9" (staff knowledge, 1-4) says
+    neither by its words and is asked about."""
+    rows = qualtrics_rows()
+    rows[0] += ["Q1", "Q6", "Q8", "Q9"]
+    rows[1] += ["What is your gender?", "How many times did you visit a branch this month?",
+                "Which channel do you use most?", "Staff knowledge of our products"]
+    rows[2] += ['{"ImportId":"QID1"}', '{"ImportId":"QID6"}', '{"ImportId":"QID8"}', '{"ImportId":"QID9"}']
+    for i, row in enumerate(rows[3:]):
+        row += [1 + i % 3, 1 + (i * 5) % 4, 1 + (i * 7) % 3, 1 + (i * 3) % 4]
+    write_csv("qualtrics_numeric_choices.csv", rows, "utf-8-sig")
+
+
+def write_wjx_text() -> None:
+    """问卷星 "按选项文本": gender 男/女, the matrix 非常不满意 ... 非常满意 (skipped rows "(跳过)"), the overall
+    question in words, the branch's surroundings rated 很差 ... 很好 (one 不适用), NPS as numbers."""
+    header = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的性别", "2、您本次办理业务的网点是？"]
+    header += [f"3、({item})" for item in ITEMS_ZH]
+    header += ["4、您对我行服务的总体满意度？", "5、您对网点周边停车的评价", "6、您有多大可能向朋友或同事推荐我行？",
+               "7、您对我们还有什么意见或建议？"]
+    rows = [header]
+    for i in range(12):
+        t = when(i)
+        source, detail = WJX_SOURCES[i % 3]
+        matrix = ["(跳过)" if r is None else SATISFIED_ZH[r] for r in RATINGS[i]]
+        parking = "不适用" if i == 6 else GOOD_ZH[RATINGS[i][0]]
+        rows.append([i + 1, f"{t.year}/{t.month}/{t.day} {t.hour}:{t:%M:%S}", f"{60 + 9 * i}秒", source,
+                     detail, f"101.86.{i}.{40 + i}({WJX_CITIES[BRANCH_OF[i]]})", "女" if i % 2 else "男",
+                     BRANCHES_ZH[BRANCH_OF[i]], *matrix, SATISFIED_ZH[OVERALL[i]], parking, NPS[i],
+                     COMMENTS_ZH[i] or "(空)"])
+    write_xlsx("wjx_text.xlsx", {"Sheet1": rows})
+
+
+def write_wjx_codes() -> None:
+    """问卷星 "按选项序号": every choice question's answer is the position of the choice picked. Gender,
+    city and service type are choices (1 男 2 女; 1 上海 2 杭州 3 深圳; 1-4 a service); the matrix and the
+    overall question are ratings; "柜员的业务熟练度" (1-4) says neither by its words; the branch question
+    (asked last, numbered 9 in this questionnaire) gives 1-3, not the branch's name."""
+    header = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的性别", "2、您来自哪个城市",
+              "3、您使用的服务类型", "9、您本次办理业务的网点是？"]
+    header += [f"4、({item})" for item in ITEMS_ZH]
+    header += ["5、您对我行服务的总体满意度？", "6、您有多大可能向朋友或同事推荐我行？", "7、柜员的业务熟练度",
+               "8、您对我们还有什么意见或建议？"]
+    rows = [header]
+    for i in range(12):
+        t = when(i)
+        source, detail = WJX_SOURCES[i % 3]
+        matrix = ["(跳过)" if r is None else r for r in RATINGS[i]]
+        rows.append([i + 1, f"{t.year}/{t.month}/{t.day} {t.hour}:{t:%M:%S}", f"{60 + 9 * i}秒", source,
+                     detail, f"101.86.{i}.{40 + i}({WJX_CITIES[BRANCH_OF[i]]})", 1 + i % 2, 1 + BRANCH_OF[i],
+                     1 + i % 4, 1 + BRANCH_OF[i], *matrix, OVERALL[i], NPS[i], 1 + (i * 3) % 4,
+                     COMMENTS_ZH[i] or "(空)"])
+    write_xlsx("wjx_codes.xlsx", {"Sheet1": rows})
+
+
 # --- surveys the issue met -----------------------------------------------------------------
 
 AIRLINE_RATINGS = ["Inflight wifi service", "Departure/Arrival time convenient", "Ease of Online booking",
@@ -451,6 +611,12 @@ def main() -> None:
     write_microsoft_forms()
     write_wjx()
     write_tencent()
+    write_microsoft_forms_words()
+    write_google_forms_words()
+    write_qualtrics_choice_text()
+    write_qualtrics_numeric_choices()
+    write_wjx_text()
+    write_wjx_codes()
     write_airline_like()
     write_id_date_questions()
     write_survey_without_dates()
