@@ -12,7 +12,8 @@ import pytest
 
 from text import english_prior
 from text.english_prior import PRIOR_FILE, prior_margin, prior_polarity, read_prior
-from text.english_rules import RULE_SHARE, english_polarity, english_rule_polarity, english_words
+from text.english_rules import (RULE_SHARE, english_polarity, english_rule_polarity, english_words,
+                                 negated_words)
 from tools.train_english_prior import fit_prior, write_prior
 
 
@@ -21,7 +22,7 @@ def small_prior(tmp_path, monkeypatch):
     """A prior file of three weights, in place of the shipped one."""
     path = tmp_path / "prior.tsv.gz"
     with gzip.open(path, "wt", encoding="utf-8") as out:
-        out.write("# a test prior\n<bias>\t0.5\nslow\t-2.0\nfriendly\t1.0\nstaff rude\t-1.5\n")
+        out.write("# a test prior\n<bias>\t0.5\nslow\t-2.0\nfriendly\t1.0\nstaff rude\t-1.5\n~friendly\t-3.0\n")
     monkeypatch.setattr(english_prior, "PRIOR_FILE", path)
     english_prior._prior.cache_clear()
     yield path
@@ -36,6 +37,7 @@ def test_the_shipped_prior_loads():
     # the direction a reader expects of words the corpora use often
     assert weights["excellent"] > 0 and weights["great"] > 0
     assert weights["terrible"] < 0 and weights["waste"] < 0 and weights["not worth"] < 0
+    assert weights["~good"] < 0 < weights["~bad"]           # "not ... good", "not ... bad"
 
 
 def test_a_stored_weight_moves_the_score_its_way():
@@ -61,6 +63,26 @@ def test_margin_of_a_two_word_text(small_prior):
     # a repeated word counts once: terms slow, "slow slow"
     assert prior_margin(["slow", "slow"]) == pytest.approx(0.5 - 2.0 / sqrt(2))
     assert prior_polarity([]) == 0.0
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["not", "very", "friendly", "but", "fine"], ["~very", "~friendly"]),     # "but" ends the scope
+    (["never", "a", "b", "c", "d"], ["~a", "~b", "~c"]),                         # three words
+    (["not", "a", "no", "b", "c", "d", "e"], ["~a", "~b", "~c", "~d"]),          # a negator starts again
+    (["good", "!", "x"], []),
+])
+def test_negated_words(words, expected):
+    assert negated_words(words) == expected
+
+
+def test_a_negated_word_is_a_term_of_its_own(small_prior):
+    # "not friendly": terms not, friendly, "not friendly" (no weight), ~friendly: 0.5 + (1.0 - 3.0) / sqrt(4)
+    words = english_words("Not friendly")
+    assert prior_margin(words, negated_words(words)) == pytest.approx(0.5 + (1.0 - 3.0) / 2)
+    # the baseline passes them; the rules: friendly 2.2 (VADER) negated, x -0.74
+    rules = (2.2 * -0.74) / sqrt((2.2 * -0.74) ** 2 + 15)
+    assert english_rule_polarity("Not friendly") == pytest.approx(rules)
+    assert english_polarity("Not friendly") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * tanh(-0.5 / 2))
 
 
 def test_the_baseline_blends_rules_and_prior(small_prior):

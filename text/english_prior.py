@@ -1,9 +1,10 @@
 """An English sentiment prior learned offline from public labelled reviews: a linear model over words
 and word pairs, shipped as text/lexicon/en_prior.tsv.gz (term, weight; one line per term).
 
-A text's terms are its words, as the rules cut them (text/english_rules.py), and each pair of
-neighbouring words; each distinct term counts once and the sum is divided by the square root of
-the number of distinct terms (the training's L2-normalised binary features), so
+A text's terms are its words, as the rules cut them (text/english_rules.py), each pair of
+neighbouring words, and "~word" for each word up to three places after a negator (the rules'
+negated_words); each distinct term counts once and the sum is divided by the square root of the
+number of distinct terms (the training's L2-normalised binary features), so
 
     margin = bias + sum(weight[t] for t in distinct terms) / sqrt(number of distinct terms)
     prior  = tanh(margin / 2)                          (2p - 1 of the logistic model's p)
@@ -45,15 +46,16 @@ def _prior() -> tuple[dict[str | tuple[str, str], float], float]:
     return {tuple(term.split(" ")) if " " in term else term: weight for term, weight in weights.items()}, bias
 
 
-def prior_margin(words: list[str]) -> float:
-    """The prior's log-odds of 'positive' for a text cut into `words` (module docstring)."""
+def prior_margin(words: list[str], negated: list[str] = ()) -> float:
+    """The prior's log-odds of 'positive' for a text cut into `words`, with its `negated` terms
+    (module docstring)."""
     weights, bias = _prior()
-    terms = {*words, *zip(words, words[1:])}
+    terms = {*words, *zip(words, words[1:]), *negated}
     if not terms:
         return 0.0
     return bias + sum(map(weights.get, terms, repeat(0.0))) / sqrt(len(terms))
 
 
-def prior_polarity(words: list[str]) -> float:
+def prior_polarity(words: list[str], negated: list[str] = ()) -> float:
     """2p - 1 of the prior's probability p of 'positive', in (-1, 1); 0.0 for a text without words."""
-    return tanh(prior_margin(words) / 2) if words else 0.0
+    return tanh(prior_margin(words, negated) / 2) if words else 0.0

@@ -46,6 +46,8 @@ _DISTANCE = (1.0, 0.95, 0.9)
 # the rules' share of the baseline; the learned prior has the rest (chosen by macro-F1 on the
 # public review sets, README "Sentiment")
 RULE_SHARE = 0.4
+# the prior reads a word up to this many places after a negator as a term of its own ("~word")
+NEGATION_SCOPE = 3
 
 
 def _read_tsv(text: str) -> dict[str, float]:
@@ -82,7 +84,24 @@ def english_polarity(text: str) -> float:
     """The English baseline: RULE_SHARE of the rules' polarity plus the rest of the learned prior's
     (text/english_prior.py), in [-1, 1]."""
     words = english_words(text)
-    return RULE_SHARE * rule_polarity(words) + (1.0 - RULE_SHARE) * prior_polarity(words)
+    return RULE_SHARE * rule_polarity(words) + (1.0 - RULE_SHARE) * prior_polarity(words, negated_words(words))
+
+
+def negated_words(words: list[str]) -> list[str]:
+    """The prior's negated terms: "~" + each of the NEGATION_SCOPE words after a negator (a contrast
+    word or "!" ends the scope, another negator starts it again)."""
+    if NEGATIONS.isdisjoint(words):
+        return []
+    negated, left = [], 0
+    for word in words:
+        if word in NEGATIONS:
+            left = NEGATION_SCOPE
+        elif word in CONTRAST or word == "!":
+            left = 0
+        elif left:
+            negated.append("~" + word)
+            left -= 1
+    return negated
 
 
 def english_rule_polarity(text: str) -> float:

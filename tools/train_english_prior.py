@@ -4,7 +4,7 @@
 
 Each CORPUS.csv has columns `text` and `label` (1 positive, 0 negative); the data stays outside the
 repository (README, "Sentiment", names the corpora the shipped file was fitted on). Features are
-the rules' words and neighbouring pairs, present or not, L2-normalised; logistic regression
+the rules' words, neighbouring pairs and negated words ("~word"), present or not, L2-normalised; logistic regression
 (liblinear, balanced classes); terms seen in fewer than --min-df texts are dropped, and of the rest
 the --keep heaviest by |weight| are written. --shift is added to the bias (log-odds).
 """
@@ -21,12 +21,12 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from text.english_prior import BIAS_TERM
-from text.english_rules import english_words
+from text.english_rules import english_words, negated_words
 
 
 def terms(text: str) -> list[str]:
     words = english_words(text)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])] + negated_words(words)
 
 
 def fit_prior(texts: list[str], labels: np.ndarray, c: float, min_df: int) -> tuple[dict[str, float], float]:
