@@ -10,7 +10,7 @@ from analytics.handling import handling_steps, kaplan_meier, kaplan_meier_median
 from analytics.summary import summary
 from loaders.__main__ import main as loaders_main
 from loaders.importer import import_file
-from store.db import LATEST_VERSION, connect
+from store.db import LATEST_VERSION, connect, quote_identifier
 from text.steps import STEPS, _WORDS, handling_step
 
 # A small log with status words in both languages; the log's "now" is 2026-10-10 00:00.
@@ -148,7 +148,7 @@ def before_handling_steps(con, era: str) -> None:
         con.execute("DROP TABLE store_claim")
     con.execute("ALTER TABLE complaint DROP COLUMN handling_step")
     for table in NEWER_TABLES:  # a lake-era store had none of them, nor has a store from before counted steps
-        con.execute(f"DROP TABLE {table}")
+        con.execute(f"DROP TABLE {quote_identifier(table)}")
 
 
 @pytest.mark.parametrize("era", ["step 5", "uncounted"])

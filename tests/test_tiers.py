@@ -32,7 +32,7 @@ from presentation.findings import fmt_delta, fmt_value
 from presentation.follow_up import shown_list
 from presentation.i18n import translate
 from presentation.upload import Access, run_tier_change
-from store.db import LATEST_VERSION, connect
+from store.db import LATEST_VERSION, connect, quote_identifier
 from store.errors import QueryError
 from store.follow_up import FollowUpChange, save_follow_ups
 from store.tiers import TierError, TierRules, parse_word, recompute_tiers, save_rules, save_words, tier_rules
@@ -293,9 +293,9 @@ def test_a_store_from_before_tiers_gets_them_when_opened(tmp_path, version):
         con.execute("ALTER TABLE complaint DROP COLUMN handling_step")
     for table in ("survey_response", "nps_response", "complaint"):
         for column in ("tier_label", "annual_value", "products_held", "tier"):
-            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+            con.execute(f"ALTER TABLE {quote_identifier(table)} DROP COLUMN {quote_identifier(column)}")
     for table in ("survey_tally", "nps_tally", "complaint_tally"):
-        con.execute(f"ALTER TABLE {table} DROP COLUMN tier")
+        con.execute(f"ALTER TABLE {quote_identifier(table)} DROP COLUMN tier")
     con.execute("DROP TABLE tier_rule")
     con.execute("DROP TABLE tier_word")
     con.execute("INSERT INTO nps_response (batch_id, row_no, responded_at, score, branch)"
