@@ -42,10 +42,59 @@ _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORE
 
 
 def memory_limit() -> str:
-    value = os.environ.get("FEEDBACK_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
+    return _size_setting("FEEDBACK_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT)
+
+
+# An import holds the file's cells in Python (loaders/read.py) beside DuckDB's staged and written
+# rows, and issue 20's floor (1.5 GB for the whole import of any file under the upload limit) is for
+# both, with Python, its libraries and the sentiment workers: DuckDB and the cells held together get
+# this much during an import (env FEEDBACK_IMPORT_MEMORY), DuckDB never less than IMPORT_MEMORY_LEAST
+# nor more than the store's own limit, and spills to its temporary files beyond it.
+DEFAULT_IMPORT_MEMORY = "1000MB"
+IMPORT_MEMORY_LEAST = 256 * 2 ** 20
+
+
+def import_memory_budget() -> str:
+    return _size_setting("FEEDBACK_IMPORT_MEMORY", DEFAULT_IMPORT_MEMORY)
+
+
+def _size_setting(variable: str, default: str) -> str:
+    value = os.environ.get(variable, "").strip() or default
     if not _MEMORY.match(value):
-        raise QueryError(f"FEEDBACK_DUCKDB_MEMORY={value!r} is not a size DuckDB takes; write it like 1GB or 512MB")
+        raise QueryError(f"{variable}={value!r} is not a size DuckDB takes; write it like 1GB or 512MB")
     return value
+
+
+_UNITS = {"kb": 10 ** 3, "mb": 10 ** 6, "gb": 10 ** 9, "tb": 10 ** 12,
+          "kib": 2 ** 10, "mib": 2 ** 20, "gib": 2 ** 30, "tib": 2 ** 40}
+
+
+def size_bytes(size: str) -> int:
+    """A size as the settings above write it ("1GB", "512 MiB"), in bytes."""
+    number, unit = re.match(r"^\s*([\d.]+)\s*([A-Za-z]+)\s*$", size).groups()
+    return int(float(number) * _UNITS[unit.lower()])
+
+
+def import_memory_limit(held_bytes: int = 0) -> int:
+    """DuckDB's memory limit, in bytes, while an import holds `held_bytes` of the file's cells."""
+    budget, store = size_bytes(import_memory_budget()), size_bytes(memory_limit())
+    return min(store, max(IMPORT_MEMORY_LEAST, budget - held_bytes))
+
+
+def set_import_memory(con: duckdb.DuckDBPyConnection, held_bytes: int = 0) -> None:
+    con.execute(f"SET memory_limit = '{import_memory_limit(held_bytes) // 2 ** 20}MiB'")
+
+
+@contextlib.contextmanager
+def import_memory(con: duckdb.DuckDBPyConnection, held_bytes: int = 0):
+    """The store's connection with the import's memory limit (import_memory_limit) while the block
+    runs, and the store's own limit again afterwards: the dashboard imports on the connection its
+    pages use."""
+    set_import_memory(con, held_bytes)
+    try:
+        yield con
+    finally:
+        con.execute(f"SET memory_limit = {quote_literal(memory_limit())}")
 
 
 def default_db_path() -> str:
