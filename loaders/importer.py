@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import uuid
-from array import array
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -40,10 +39,9 @@ from store.db import (
 from store.errors import FeedbackError
 from store.labels import add_file_labels
 from loaders.learning import learn
-from store.sentiment_model import latest_model
+from store.sentiment_model import latest_model, score_into
 from store.tiers import TIER_TABLES, tier_rules, tier_sql, word_tiers
 from text.causes import derive_causes, theme_causes
-from text.sentiment import chunk_size, score_chunks
 
 Progress = Callable[[float, str], None]
 
@@ -525,45 +523,13 @@ def _rejected_json(con, source: SourceTable) -> str:
 
 
 def _score_sentiment(con, kind: str) -> int:
-    """The temporary table scored_texts (text, language, sentiment) of the staged rows' distinct texts.
-
-    The texts stay in DuckDB, numbered in order, and go to the scorer a chunk at a time; Python holds
-    each text's number, language and score, never the file's texts at once (issue 20's memory floor:
-    a file of long, distinct comments holds hundreds of MB of them)."""
+    """The temporary table scored_texts (text, language, sentiment) of the staged rows' distinct texts,
+    streamed to the scorer (score_into)."""
     column = TEXT_COLUMN.get(kind)
     if column is None:
         return 0
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_texts AS SELECT text, row_number() OVER (ORDER BY text) AS k"
-        f" FROM (SELECT DISTINCT {column} AS text FROM {STAGED_ROWS} WHERE {column} IS NOT NULL) ORDER BY k")
-    total = con.execute("SELECT count(*) FROM staged_texts").fetchone()[0]
-    size = chunk_size(total)
-    keys = array("q")
-
-    def chunks():
-        for start in range(0, total, size):
-            rows = con.execute("SELECT k, text FROM staged_texts WHERE k > ? AND k <= ? ORDER BY k",
-                               [start, start + size]).fetchall()
-            # a text of spaces is no text: it gets no score, as score_texts gives it none
-            kept = [(k, text) for k, text in rows if text.strip()]
-            keys.extend(k for k, _ in kept)
-            yield [text for _, text in kept]
-
-    languages: list[str | None] = []
-    scores: list[float | None] = []
     # the newest learned model scores the batch as it scores every stored text (loaders/learning.py)
-    for part in score_chunks(chunks(), total, model=latest_model(con)):
-        for language, value in part:
-            languages.append(language)
-            scores.append(value)
-    scored = pa.table({"k": pa.array(keys, type=pa.int64()), "language": pa.array(languages, type=pa.string()),
-                       "sentiment": pa.array(scores, type=pa.float64())})
-    con.register("scored_texts_frame", scored)
-    con.execute("CREATE OR REPLACE TEMP TABLE scored_texts AS SELECT t.text, s.language,"
-                " s.sentiment::DOUBLE AS sentiment FROM staged_texts t JOIN scored_texts_frame s USING (k)")
-    con.unregister("scored_texts_frame")
-    con.execute("DROP TABLE staged_texts")
-    return len(keys)
+    return score_into(con, f"SELECT {column} FROM {STAGED_ROWS}", "scored_texts", latest_model(con))
 
 
 def _derive_causes(con) -> None:
