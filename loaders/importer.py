@@ -468,6 +468,8 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
                                    failure=f"{source.where()}: the import was rolled back, nothing changed")
     tiers = _batch_tiers(con, mapping.kind, batch_id)
     progress(0.9, "learning from the scores")
+    # the model and the themes are Python's work: DuckDB lets go of what the written rows took
+    set_import_memory(con, least=True)
     learn(con)
     progress(1.0, "done")
     skipped = report.problems if report.rows_invalid else ()

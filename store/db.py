@@ -81,8 +81,11 @@ def import_memory_limit(held_bytes: int = 0) -> int:
     return min(store, max(IMPORT_MEMORY_LEAST, budget - held_bytes))
 
 
-def set_import_memory(con: duckdb.DuckDBPyConnection, held_bytes: int = 0) -> None:
-    con.execute(f"SET memory_limit = '{import_memory_limit(held_bytes) // 2 ** 20}MiB'")
+def set_import_memory(con: duckdb.DuckDBPyConnection, held_bytes: int = 0, *, least: bool = False) -> None:
+    """DuckDB's limit while an import holds `held_bytes` of the file's cells; `least`: while Python
+    needs the memory (learning from the scores, finding the themes) and DuckDB's work is light."""
+    limit = min(IMPORT_MEMORY_LEAST, size_bytes(memory_limit())) if least else import_memory_limit(held_bytes)
+    con.execute(f"SET memory_limit = '{limit // 2 ** 20}MiB'")
 
 
 @contextlib.contextmanager
