@@ -34,9 +34,9 @@ DUCKLAKE_PREFIX = "ducklake:"
 POSTGRES_PREFIX = "postgres:"
 
 
-# DuckDB takes up to 80% of the machine's memory by default, and a million-row import then peaked
-# at 2.3 GB; with a limit it spills to its temporary files instead (1.7 GB, as fast). The dashboard's
-# queries use far less. Env FEEDBACK_DUCKDB_MEMORY sets another limit ("4GB").
+# DuckDB takes up to 80% of the machine's memory by default; with a limit it spills to its temporary
+# files instead. The dashboard's queries use far less; an import gets less still (import_memory).
+# Env FEEDBACK_DUCKDB_MEMORY sets another limit ("4GB").
 DEFAULT_MEMORY_LIMIT = "1GB"
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 
