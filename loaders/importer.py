@@ -33,7 +33,7 @@ from loaders.labels import is_label_sheet, labels_from_questions, labels_from_sh
 from loaders.read import SourceTable, is_workbook, read_source, sheet_names
 from loaders.validate import EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, STAGED_SOURCE, StageReport, missing_required, stage
 from store.db import (
-    RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, import_memory, set_import_memory,
+    RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions_of, import_memory, set_import_memory,
     status_steps, write_claimed, write_sums
 )
 from store.errors import FeedbackError
@@ -48,6 +48,8 @@ Progress = Callable[[float, str], None]
 # Rejected rows kept with their batch, so an analyst can see later what was skipped.
 REJECTED_KEPT = 10_000
 TEXT_COLUMN = {"survey": "comment", "nps": "comment", "complaints": "description"}
+# labelled complaints the cause keywords are learnt from at most (_derive_causes)
+MAX_CAUSE_EXAMPLES = 200_000
 
 
 @dataclass(frozen=True)
@@ -545,9 +547,12 @@ def _derive_causes(con) -> None:
                             "source": pd.Series(dtype=str)})
     if missing:
         labelled = con.execute(
-            f"SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
+            f"SELECT * FROM (SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
             " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
-            " WHERE cause_source = 'given' AND description IS NOT NULL").df()
+            " WHERE cause_source = 'given' AND description IS NOT NULL)"
+            # a sample the same rows always give, taken in DuckDB: a million complaints' texts in Python
+            # would break issue 20's memory floor, and this many teach the keywords as well
+            " ORDER BY hash(text, cause), text, cause LIMIT ?", [MAX_CAUSE_EXAMPLES]).df()
         texts = [r[0] for r in missing]
         if labelled.empty:
             causes, source = theme_causes(texts), "derived"
@@ -604,9 +609,7 @@ def _batch_tiers(con, kind: str, batch_id: str) -> tuple[tuple[str | None, int],
 def _cut_descriptions(con) -> None:
     """Each distinct description's words, stored with the complaint so the dashboard finds a cause's
     most typical complaint in SQL, without loading jieba."""
-    texts = [r[0] for r in con.execute(
-        f"SELECT DISTINCT description FROM {STAGED_ROWS} WHERE description IS NOT NULL").fetchall()]
-    cut_descriptions(con, texts, "description_words")
+    cut_descriptions_of(con, f"SELECT description FROM {STAGED_ROWS}", "description_words")
 
 
 

@@ -677,12 +677,38 @@ def _list(elements: list[str], type_name: str) -> str:
 
 def cut_descriptions(con: duckdb.DuckDBPyConnection, texts: list[str], table: str) -> None:
     """A temporary `table` (text, words): each distinct text's words as complaint_tokens gives them."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_identifier(table)} (text VARCHAR, words VARCHAR[])")
+    _add_description_words(con, texts, table)
+
+
+# Descriptions cut a chunk at a time: a file of a million distinct descriptions would otherwise hold
+# every one with its words in Python at once (issue 20's memory floor for an import).
+CUT_CHUNK = 20_000
+
+
+def cut_descriptions_of(con: duckdb.DuckDBPyConnection, texts_sql: str, table: str) -> None:
+    """cut_descriptions of the distinct texts in the first column of `texts_sql`, read from the store
+    a chunk at a time."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_identifier(table)} (text VARCHAR, words VARCHAR[])")
+    con.execute("CREATE OR REPLACE TEMP TABLE texts_to_cut AS SELECT text, row_number() OVER (ORDER BY text) AS k"
+                f" FROM (SELECT DISTINCT #1 AS text FROM ({texts_sql}) WHERE #1 IS NOT NULL) ORDER BY k")
+    try:
+        total = con.execute("SELECT count(*) FROM texts_to_cut").fetchone()[0]
+        for start in range(0, total, CUT_CHUNK):
+            texts = [r[0] for r in con.execute("SELECT text FROM texts_to_cut WHERE k > ? AND k <= ? ORDER BY k",
+                                               [start, start + CUT_CHUNK]).fetchall()]
+            _add_description_words(con, texts, table)
+    finally:
+        con.execute("DROP TABLE IF EXISTS texts_to_cut")
+
+
+def _add_description_words(con: duckdb.DuckDBPyConnection, texts: list[str], table: str) -> None:
     words = complaint_token_sets(texts)
     frame = pd.DataFrame({"text": pd.Series(list(words), dtype=object),
                           "words": pd.Series([sorted(w) for w in words.values()], dtype=object)})
     con.register("description_words_frame", frame)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_identifier(table)} AS SELECT text::VARCHAR AS text,"
+        con.execute(f"INSERT INTO {quote_identifier(table)} SELECT text::VARCHAR AS text,"
                     " words::VARCHAR[] AS words FROM description_words_frame")
     finally:
         con.unregister("description_words_frame")
