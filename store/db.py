@@ -50,7 +50,7 @@ def memory_limit() -> str:
 # both, with Python, its libraries and the sentiment workers: DuckDB and the cells held together get
 # this much during an import (env FEEDBACK_IMPORT_MEMORY), DuckDB never less than IMPORT_MEMORY_LEAST
 # nor more than the store's own limit, and spills to its temporary files beyond it.
-DEFAULT_IMPORT_MEMORY = "1000MB"
+DEFAULT_IMPORT_MEMORY = "800MB"
 IMPORT_MEMORY_LEAST = 256 * 2 ** 20
 
 
