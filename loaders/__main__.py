@@ -32,7 +32,7 @@ from presentation.problems import (
     problem_lines, problem_text, refusal
 )
 from store.alerts import alert_rules, set_rule
-from store.db import connect, default_db_path
+from store.db import connect, default_db_path, set_import_memory
 from store.errors import FeedbackError
 from store.rules import RULES
 from store.targets import TARGET_METRICS, set_target, targets, written_value
@@ -267,40 +267,47 @@ def cmd_import(args) -> int:
     try:
         if args.progress:
             progress(0.05, "reading")
-        prepared = prepare(con, args.file, kind=args.kind, sheet=args.sheet, mapping=mapping,
-                           header_row=args.header_row, fieldwork_date=args.date, overrides=args.map,
-                           date_order=args.date_order, dates_from=args.allow_dates_from,
-                           dates_to=args.allow_dates_to, answers=parse_answers(args.answer),
-                           na_codes=parse_na_codes(args.na_code))
-        open_decisions = pending(prepared, args.accept_new_items)
-        report = check(con, prepared) if not open_decisions and not missing_required(prepared.mapping) else None
-        described = describe(prepared, report)
-        if report is not None:
-            # the loaders give the problems as codes; their words are presentation's, in --lang
-            described["validation"]["problems"] = [_problem_dict(p, args.lang) for p in report.problems[:LISTED]]
-        if open_decisions:
-            _say(args, described, "decision_needed")
-            for decision in open_decisions:
-                print(f"decision needed: {decision.message}", file=sys.stderr)
-            return EXIT_DECISION
-        if args.dry_run:
-            if report is None:
-                check(con, prepared)   # raises what is missing, as an import would
-            _say(args, described, "invalid" if report.rows_invalid else "dry_run")
-            if report.rows_invalid:
-                _print_problems(args, report)
-            return EXIT_INVALID if report.rows_invalid and not args.skip_invalid else 0
-        result = import_prepared(con, prepared, skip_invalid=args.skip_invalid,
-                                 progress=progress if args.progress else None,
-                                 accept_new_items=args.accept_new_items,
-                                 skip_duplicates=args.skip_duplicates)
-        if args.progress:
-            progress(0.99, "checking the alert rules")
-        alerts = checked_alerts(con, "python -m loaders import")
-        if args.progress:
-            progress(1.0, "alert rules checked")
+        return _import(con, args, mapping, progress)
     finally:
         con.close()
+
+
+def _import(con, args, mapping, progress) -> int:
+    prepared = prepare(con, args.file, kind=args.kind, sheet=args.sheet, mapping=mapping,
+                       header_row=args.header_row, fieldwork_date=args.date, overrides=args.map,
+                       date_order=args.date_order, dates_from=args.allow_dates_from,
+                       dates_to=args.allow_dates_to, answers=parse_answers(args.answer),
+                       na_codes=parse_na_codes(args.na_code))
+    # the file's cells are held from here on: DuckDB gets what they leave of the import's memory
+    set_import_memory(con, prepared.source.table.nbytes)
+    open_decisions = pending(prepared, args.accept_new_items)
+    report = check(con, prepared) if not open_decisions and not missing_required(prepared.mapping) else None
+    described = describe(prepared, report)
+    if report is not None:
+        # the loaders give the problems as codes; their words are presentation's, in --lang
+        described["validation"]["problems"] = [_problem_dict(p, args.lang) for p in report.problems[:LISTED]]
+    if open_decisions:
+        _say(args, described, "decision_needed")
+        for decision in open_decisions:
+            print(f"decision needed: {decision.message}", file=sys.stderr)
+        return EXIT_DECISION
+    if args.dry_run:
+        if report is None:
+            check(con, prepared)   # raises what is missing, as an import would
+        _say(args, described, "invalid" if report.rows_invalid else "dry_run")
+        if report.rows_invalid:
+            _print_problems(args, report)
+        return EXIT_INVALID if report.rows_invalid and not args.skip_invalid else 0
+    # the command imports its prepared file once: its cells are let go of once staged
+    result = import_prepared(con, prepared, skip_invalid=args.skip_invalid,
+                             progress=progress if args.progress else None,
+                             accept_new_items=args.accept_new_items,
+                             skip_duplicates=args.skip_duplicates, release_rows=True)
+    if args.progress:
+        progress(0.99, "checking the alert rules")
+    alerts = checked_alerts(con, "python -m loaders import")
+    if args.progress:
+        progress(1.0, "alert rules checked")
     described["batch_id"] = result.batch_id
     described["imported"] = {"rows": result.rows_accepted, "rows_skipped": result.rows_rejected,
                              "rows_duplicate": result.rows_duplicate, "ratings": result.ratings}

@@ -16,6 +16,7 @@ from typing import Callable
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from loaders.columns import (
     DIMENSION_WORDS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, with_na_codes, is_column_guide_sheet, is_questions_sheet,
@@ -30,24 +31,25 @@ from loaders.duplicates import (
 from loaders.errors import DecisionNeeded, DuplicateRows, LoadError, RowProblem, ValidationError
 from loaders.labels import is_label_sheet, labels_from_questions, labels_from_sheet
 from loaders.read import SourceTable, is_workbook, read_source, sheet_names
-from loaders.validate import EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, StageReport, missing_required, stage
+from loaders.validate import EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, STAGED_SOURCE, StageReport, missing_required, stage
 from store.db import (
-    RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions, status_steps, write_claimed,
-    write_sums
+    RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions_of, import_memory, set_import_memory,
+    status_steps, write_claimed, write_sums
 )
 from store.errors import FeedbackError
 from store.labels import add_file_labels
 from loaders.learning import learn
-from store.sentiment_model import latest_model
+from store.sentiment_model import latest_model, score_into
 from store.tiers import TIER_TABLES, tier_rules, tier_sql, word_tiers
 from text.causes import derive_causes, theme_causes
-from text.sentiment import score_texts
 
 Progress = Callable[[float, str], None]
 
 # Rejected rows kept with their batch, so an analyst can see later what was skipped.
 REJECTED_KEPT = 10_000
 TEXT_COLUMN = {"survey": "comment", "nps": "comment", "complaints": "description"}
+# labelled complaints the cause keywords are learnt from at most (_derive_causes)
+MAX_CAUSE_EXAMPLES = 200_000
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,16 @@ def check(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> StageReport
     return stage(con, prepared.source, prepared.mapping, prepared.dates_from, prepared.dates_to)
 
 
+def release_staged_source(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+    """After staging: the store lets go of the file's cells, and so does `source` (its owner reads
+    them no more); the memory they took goes back to the system before the rows are written."""
+    con.unregister(STAGED_SOURCE)
+    source.release_rows()
+    pa.default_memory_pool().release_unused()
+    # what the cells took is DuckDB's now
+    set_import_memory(con)
+
+
 def duplicates(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> Duplicates:
     """The valid rows of the checked file (run after `check` on the same connection) that the store
     already holds, and in which batches: what an import would refuse or, told to, skip."""
@@ -359,10 +371,11 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | os.PathLike, kind: s
     overrides, date_order)."""
     progress = progress or _no_progress
     progress(0.05, "reading")
-    prepared = prepare(con, path, kind, sheet, mapping, display_name, **options)
-    return import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=imported_by,
-                           progress=progress, remember_mapping=remember_mapping,
-                           accept_new_items=accept_new_items, skip_duplicates=skip_duplicates)
+    # the prepared file is this call's alone: its cells are let go of once staged
+    return import_prepared(con, prepare(con, path, kind, sheet, mapping, display_name, **options),
+                           skip_invalid=skip_invalid, imported_by=imported_by, progress=progress,
+                           remember_mapping=remember_mapping, accept_new_items=accept_new_items,
+                           skip_duplicates=skip_duplicates, release_rows=True)
 
 
 def refresh_decisions(con, prepared: PreparedFile) -> PreparedFile:
@@ -384,10 +397,22 @@ def pending(prepared: PreparedFile, accept_new_items: bool = False) -> tuple[Dec
 def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip_invalid: bool = False,
                     imported_by: str | None = None, progress: Progress | None = None,
                     remember_mapping: bool = True, accept_new_items: bool = False,
-                    skip_duplicates: bool = False) -> ImportResult:
+                    skip_duplicates: bool = False, release_rows: bool = False) -> ImportResult:
     """Import a prepared file as one batch. Rows the store already holds (loaders/duplicates.py)
     refuse the import with DuplicateRows, or with `skip_duplicates` are left out and counted; the
-    check runs again inside the write transaction, where another process's batch is seen."""
+    check runs again inside the write transaction, where another process's batch is seen.
+
+    DuckDB works within the import's memory limit beside the file's cells (store.db.import_memory).
+    `release_rows`: the caller will not import this prepared file again, so its cells are let go of
+    once staged, and DuckDB may take what they took."""
+    with import_memory(con, prepared.source.table.nbytes):
+        return _import_prepared(con, prepared, skip_invalid, imported_by, progress, remember_mapping,
+                                accept_new_items, skip_duplicates, release_rows)
+
+
+def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_by: str | None,
+                     progress: Progress | None, remember_mapping: bool, accept_new_items: bool,
+                     skip_duplicates: bool, release_rows: bool) -> ImportResult:
     progress = progress or _no_progress
     prepared = refresh_decisions(con, prepared)
     source, mapping = prepared.source, prepared.mapping
@@ -398,6 +423,8 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     _refuse_duplicate(con, source)
     progress(0.25, "validating")
     report = check(con, prepared)
+    if release_rows:
+        release_staged_source(con, source)
     if (report.rows_invalid and not skip_invalid) or report.rows_valid == 0:
         raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid, report.problem_count)
     if report.rows_invalid:
@@ -443,6 +470,8 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
                                    failure=f"{source.where()}: the import was rolled back, nothing changed")
     tiers = _batch_tiers(con, mapping.kind, batch_id)
     progress(0.9, "learning from the scores")
+    # the model and the themes are Python's work: DuckDB lets go of what the written rows took
+    set_import_memory(con, least=True)
     learn(con)
     progress(1.0, "done")
     skipped = report.problems if report.rows_invalid else ()
@@ -498,18 +527,13 @@ def _rejected_json(con, source: SourceTable) -> str:
 
 
 def _score_sentiment(con, kind: str) -> int:
+    """The temporary table scored_texts (text, language, sentiment) of the staged rows' distinct texts,
+    streamed to the scorer (score_into)."""
     column = TEXT_COLUMN.get(kind)
     if column is None:
         return 0
-    texts = [r[0] for r in con.execute(
-        f"SELECT DISTINCT {column} FROM {STAGED_ROWS} WHERE {column} IS NOT NULL").fetchall()]
     # the newest learned model scores the batch as it scores every stored text (loaders/learning.py)
-    scored = score_texts(texts, model=latest_model(con))
-    con.register("scored_texts_frame", scored)
-    con.execute("CREATE OR REPLACE TEMP TABLE scored_texts AS SELECT text, language,"
-                " sentiment::DOUBLE AS sentiment FROM scored_texts_frame")
-    con.unregister("scored_texts_frame")
-    return len(scored)
+    return score_into(con, f"SELECT {column} FROM {STAGED_ROWS}", "scored_texts", latest_model(con))
 
 
 def _derive_causes(con) -> None:
@@ -523,9 +547,12 @@ def _derive_causes(con) -> None:
                             "source": pd.Series(dtype=str)})
     if missing:
         labelled = con.execute(
-            f"SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
+            f"SELECT * FROM (SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
             " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
-            " WHERE cause_source = 'given' AND description IS NOT NULL").df()
+            " WHERE cause_source = 'given' AND description IS NOT NULL)"
+            # a sample the same rows always give, taken in DuckDB: a million complaints' texts in Python
+            # would break issue 20's memory floor, and this many teach the keywords as well
+            " ORDER BY hash(text, cause), text, cause LIMIT ?", [MAX_CAUSE_EXAMPLES]).df()
         texts = [r[0] for r in missing]
         if labelled.empty:
             causes, source = theme_causes(texts), "derived"
@@ -582,9 +609,7 @@ def _batch_tiers(con, kind: str, batch_id: str) -> tuple[tuple[str | None, int],
 def _cut_descriptions(con) -> None:
     """Each distinct description's words, stored with the complaint so the dashboard finds a cause's
     most typical complaint in SQL, without loading jieba."""
-    texts = [r[0] for r in con.execute(
-        f"SELECT DISTINCT description FROM {STAGED_ROWS} WHERE description IS NOT NULL").fetchall()]
-    cut_descriptions(con, texts, "description_words")
+    cut_descriptions_of(con, f"SELECT description FROM {STAGED_ROWS}", "description_words")
 
 
 

@@ -7,12 +7,14 @@ import time
 
 import duckdb
 
-from store.sentiment_model import ModelVersion, label_count, labelled_comments, latest_version, save_and_rescore
-from store.sentiment_model import stored_texts
+from store.sentiment_model import (
+    STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_version, save_and_rescore, score_into,
+    stored_texts
+)
 from store.themes import save_themes, themed_texts
 from text.learned import fit_learned
 from text.themes import find_themes
-from text.sentiment import baseline_polarities, score_texts
+from text.sentiment import baseline_polarities
 
 # the first model needs this many labelled comments; a new one, this share more than the last had
 FIRST_MODEL_LABELS = 100
@@ -33,15 +35,18 @@ def retrain_due(con: duckdb.DuckDBPyConnection) -> bool:
 def retrain(con: duckdb.DuckDBPyConnection) -> ModelVersion:
     """Train a model on the store's labelled comments, store it as the next version and rescore
     every stored text with it, all in one transaction (save_and_rescore)."""
-    labelled = labelled_comments(con)
-    if len(labelled) > MAX_TRAINING_TEXTS:
-        labelled = labelled.sample(MAX_TRAINING_TEXTS, random_state=0)
+    labelled = labelled_comments(con, at_most=MAX_TRAINING_TEXTS)
     started = time.perf_counter()
     model = fit_learned(labelled["text"].tolist(), labelled["language"].tolist(), labelled["label"].tolist(),
                         labelled["n"].tolist(), baseline_polarities)
     seconds = time.perf_counter() - started
-    scored = score_texts(stored_texts(con), model=model)
-    return save_and_rescore(con, model, scored, train_seconds=round(seconds, 3))
+    del labelled
+    # every stored text, streamed to the scorer from the store
+    score_into(con, STORED_TEXTS_SQL, "rescored_texts", model)
+    try:
+        return save_and_rescore(con, model, "rescored_texts", train_seconds=round(seconds, 3))
+    finally:
+        con.execute("DROP TABLE IF EXISTS rescored_texts")
 
 
 def retrain_if_due(con: duckdb.DuckDBPyConnection) -> ModelVersion | None:

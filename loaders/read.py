@@ -59,6 +59,14 @@ class SourceTable:
     def row_count(self) -> int:
         return self.table.num_rows
 
+    def release_rows(self) -> None:
+        """Let go of the cells once they are staged in the store (loaders/validate.py), so that the
+        file's cells and the rows written from them are not held at once (issue 20's memory floor).
+        Only for an owner that reads the rows no more: the table keeps its columns and has no rows."""
+        # frozen for its readers; its one owner empties it in place, since every copy of the owner's
+        # prepared file would otherwise keep the cells alive
+        object.__setattr__(self, "table", self.table.schema.empty_table())
+
     def where(self, row: int | None = None, column: str | None = None) -> str:
         parts = [self.file_name]
         if self.sheet:

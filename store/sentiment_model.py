@@ -3,14 +3,18 @@ versions, and rescoring every stored text with a new version in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from store.db import rewrite_tallies, write_claimed
 from store.errors import QueryError
+from store.db import quote_identifier
 from text.learned import LearnedSentiment
+from text.sentiment import chunk_size, score_chunks
 
 # NPS 0-6 is a detractor, 9-10 a promoter; overall satisfaction in the bottom quarter of its scale is
 # negative, at the top positive. One row per distinct (text, language, label) with how many say it.
@@ -56,9 +60,16 @@ class ModelVersion:
 _VERSION_COLUMNS = "version, trained_at, labels, labels_en, labels_zh, agreeing, agreement_n, train_seconds"
 
 
-def labelled_comments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def labelled_comments(con: duckdb.DuckDBPyConnection, at_most: int | None = None) -> pd.DataFrame:
+    """The labelled comments (LABELLED_SQL); `at_most` of them, a sample the same store always gives,
+    taken in DuckDB, so that a store of a million labelled texts never holds them all in Python."""
+    sql, params = LABELLED_SQL, []
+    if at_most is not None:
+        sql = (f"SELECT * FROM ({LABELLED_SQL}) ORDER BY hash(text, language, label), text, language, label"
+               " LIMIT ?")
+        params = [at_most]
     try:
-        return con.execute(LABELLED_SQL).df()
+        return con.execute(sql, params).df()
     except duckdb.Error as e:
         raise QueryError(f"the comments with their writer's score could not be read ({e})") from e
 
@@ -87,26 +98,76 @@ def latest_model(con: duckdb.DuckDBPyConnection) -> LearnedSentiment | None:
     return LearnedSentiment.from_bytes(bytes(row[0])) if row else None
 
 
+STORED_TEXTS_SQL = " UNION ".join(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
+                                  for table, column, _ in SCORED_COLUMNS)
+
+
 def stored_texts(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every distinct stored text a model scores."""
-    union = " UNION ".join(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
-                           for table, column, _ in SCORED_COLUMNS)
+    union = STORED_TEXTS_SQL
     try:
         return [row[0] for row in con.execute(union).fetchall()]
     except duckdb.Error as e:
         raise QueryError(f"the stored texts could not be read for rescoring ({e})") from e
 
 
-def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, scored: pd.DataFrame,
+def score_into(con: duckdb.DuckDBPyConnection, texts_sql: str, table: str,
+               model: LearnedSentiment | None = None) -> int:
+    """A temporary `table` (text, language, sentiment) of the distinct texts in the first column of
+    `texts_sql` (NULLs and texts of spaces get no row), as text.sentiment.score_texts scores them;
+    how many texts it holds.
+
+    The texts stay in DuckDB, numbered in order, and go to the scorer a chunk at a time; Python holds
+    each text's number, language and score, never the texts at once (issue 20's memory floor: a
+    file of long, distinct comments, or the store's texts when a new model rescores them, hold
+    hundreds of MB of them)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE texts_to_score AS SELECT text, row_number() OVER (ORDER BY text) AS k"
+        f" FROM (SELECT DISTINCT #1 AS text FROM ({texts_sql}) WHERE #1 IS NOT NULL) ORDER BY k")
+    total = con.execute("SELECT count(*) FROM texts_to_score").fetchone()[0]
+    size = chunk_size(total)
+    keys = array("q")
+
+    def chunks():
+        for start in range(0, total, size):
+            rows = con.execute("SELECT k, text FROM texts_to_score WHERE k > ? AND k <= ? ORDER BY k",
+                               [start, start + size]).fetchall()
+            # a text of spaces is no text: score_texts gives it no row either
+            kept = [(k, text) for k, text in rows if text.strip()]
+            keys.extend(k for k, _ in kept)
+            yield [text for _, text in kept]
+
+    languages: list[str | None] = []
+    scores: list[float | None] = []
+    for part in score_chunks(chunks(), total, model=model):
+        for language, value in part:
+            languages.append(language)
+            scores.append(value)
+    scored = pa.table({"k": pa.array(keys, type=pa.int64()), "language": pa.array(languages, type=pa.string()),
+                       "sentiment": pa.array(scores, type=pa.float64())})
+    con.register("scored_keys_frame", scored)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_identifier(table)} AS SELECT t.text, s.language,"
+                    " s.sentiment::DOUBLE AS sentiment FROM texts_to_score t JOIN scored_keys_frame s USING (k)")
+    finally:
+        con.unregister("scored_keys_frame")
+        con.execute("DROP TABLE texts_to_score")
+    return len(keys)
+
+
+def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, scored: pd.DataFrame | str,
                      train_seconds: float | None = None) -> ModelVersion:
     """Store `model` as the next version and give every stored text its score from `scored` (text,
-    language, sentiment), rewriting the monthly tallies, in one transaction; record the rescoring."""
+    language, sentiment: a frame, or the temporary table score_into wrote), rewriting the monthly
+    tallies, in one transaction; record the rescoring."""
     now = dt.datetime.now().replace(microsecond=0)
+    source = quote_identifier(scored) if isinstance(scored, str) else "rescored_frame"
+    count = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0] if isinstance(scored, str) else len(scored)
 
     def write() -> None:
         version = int(con.execute("SELECT coalesce(max(version), 0) + 1 FROM sentiment_model").fetchone()[0])
         con.execute("CREATE OR REPLACE TEMP TABLE rescored AS SELECT text::VARCHAR AS text,"
-                    " sentiment::DOUBLE AS sentiment FROM rescored_frame")
+                    f" sentiment::DOUBLE AS sentiment FROM {source}")
         changed = 0
         for table, column, _ in SCORED_COLUMNS:
             changed += int(con.execute(
@@ -119,13 +180,15 @@ def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, sc
             f"INSERT INTO sentiment_model ({_VERSION_COLUMNS}, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [version, now, model.labels(), model.labels("en"), model.labels("zh"), model.agreement.agreeing,
              model.agreement.n, train_seconds, model.to_bytes()])
-        con.execute("INSERT INTO sentiment_rescore VALUES (?, ?, ?, ?)", [version, now, len(scored), changed])
+        con.execute("INSERT INTO sentiment_rescore VALUES (?, ?, ?, ?)", [version, now, count, changed])
 
-    con.register("rescored_frame", scored)
+    if not isinstance(scored, str):
+        con.register("rescored_frame", scored)
     try:
         # the store's writer row, as an import's: it rewrites rows and tallies an import or undo writes
         write_claimed(con, write,
                       failure="the texts could not be rescored with the new sentiment model; nothing changed")
     finally:
-        con.unregister("rescored_frame")
+        if not isinstance(scored, str):
+            con.unregister("rescored_frame")
     return latest_version(con)

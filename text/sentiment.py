@@ -12,8 +12,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pandas as pd
 
@@ -32,6 +33,11 @@ _LATIN = re.compile(r"[A-Za-z]")
 # worker processes costs more than it saves.
 _PARALLEL_FROM = 4000
 _CHUNKS_PER_WORKER = 32
+# A chunk holds at most this many texts, and at most this many chunks per worker are handed out and
+# not yet taken back: what Python holds of a file's texts stays bounded whatever the file's size
+# (issue 20's memory floor for an import).
+MAX_CHUNK_TEXTS = 5000
+CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
 
 def detect_language(text: str | None) -> str | None:
@@ -97,6 +103,44 @@ def _score_chunk(texts: list[str]) -> list[tuple[str | None, float | None]]:
     return list(zip(languages, values))
 
 
+def chunk_size(total: int, workers: int | None = None) -> int:
+    """How many texts one chunk of score_chunks holds, for `total` distinct texts."""
+    workers = workers or os.cpu_count() or 1
+    # Many small chunks: the texts are sorted, so Chinese (several times slower per text) comes
+    # last; with a few large chunks one worker is left scoring the last one alone.
+    return max(1, min(MAX_CHUNK_TEXTS, -(-total // (workers * _CHUNKS_PER_WORKER))))
+
+
+def score_chunks(chunks: Iterable[list[str]], total: int, workers: int | None = None,
+                 parallel_from: int = _PARALLEL_FROM,
+                 model: LearnedSentiment | None = None) -> Iterator[list[tuple[str | None, float | None]]]:
+    """(language, polarity) of each text of each chunk, a chunk at a time and in order; `total` is
+    how many texts the chunks hold in all (it decides whether the worker processes pay). The
+    chunks are read only as the workers take them, so a caller streams them from the store."""
+    global _chunk_model
+    workers = workers or os.cpu_count() or 1
+    _chunk_model = model
+    try:
+        if workers > 1 and total >= parallel_from:
+            # Both lexicons and jieba's dictionary load here, once, before the pool forks, so the
+            # workers share them.
+            polarity("good")
+            polarity("好")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                waiting: deque = deque()
+                for chunk in chunks:
+                    waiting.append(pool.submit(_score_chunk, chunk))
+                    while len(waiting) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
+                        yield waiting.popleft().result()
+                while waiting:
+                    yield waiting.popleft().result()
+        else:
+            for chunk in chunks:
+                yield _score_chunk(chunk)
+    finally:
+        _chunk_model = None
+
+
 def score_texts(texts: Iterable[str | None], workers: int | None = None,
                 parallel_from: int = _PARALLEL_FROM, model: LearnedSentiment | None = None) -> pd.DataFrame:
     """Score each distinct non-empty text once, by the rule baseline blended with `model` when given.
@@ -104,29 +148,13 @@ def score_texts(texts: Iterable[str | None], workers: int | None = None,
     Returns a frame with columns text, language, sentiment, one row per distinct text, so a
     caller joins it back to its rows; the same text is never scored twice.
     """
-    global _chunk_model
     distinct = sorted({t for t in texts if isinstance(t, str) and t.strip()})
     if not distinct:
         return pd.DataFrame({"text": pd.Series(dtype=str), "language": pd.Series(dtype=str),
                              "sentiment": pd.Series(dtype=float)})
-    workers = workers or os.cpu_count() or 1
-    _chunk_model = model
-    try:
-        if workers > 1 and len(distinct) >= parallel_from:
-            # Both lexicons and jieba's dictionary load here, once, before the pool forks, so the
-            # workers share them.
-            polarity("good")
-            polarity("好")
-            # Many small chunks: the texts are sorted, so Chinese (several times slower per text)
-            # comes last; with a few large chunks one worker is left scoring the last one alone.
-            chunk = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
-            parts = [distinct[i:i + chunk] for i in range(0, len(distinct), chunk)]
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                scored = [pair for part in pool.map(_score_chunk, parts) for pair in part]
-        else:
-            scored = _score_chunk(distinct)
-    finally:
-        _chunk_model = None
+    size = chunk_size(len(distinct), workers)
+    parts = (distinct[i:i + size] for i in range(0, len(distinct), size))
+    scored = [pair for part in score_chunks(parts, len(distinct), workers, parallel_from, model) for pair in part]
     return pd.DataFrame({
         "text": distinct,
         "language": [language for language, _ in scored],
