@@ -350,11 +350,12 @@ def show_findings(findings: list[Finding]) -> None:
 
 
 def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None, select: bool = False,
-               empty_text: str | None = None):
+               empty_text: str | None = None, height: int | str = "content"):
     """A Plotly figure from presentation.charts, drawn with its own theme (not Streamlit's).
 
     A chart function returns None when it has nothing to draw: the reader gets a sentence saying
-    what is missing (`empty` names it), never an empty axis.
+    what is missing (`empty` names it), never an empty axis. `height="stretch"` fills what its
+    container leaves (a slide in presentation mode) instead of the figure's own height.
     """
     if figure is None:
         st.info(markdown_text(empty_text) if empty_text else t("empty.chart", what=t(empty)))
@@ -376,8 +377,8 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
     config = {"displayModeBar": False, "displaylogo": False, "responsive": True}
     if select:
         return st.plotly_chart(figure, theme=None, config=config, key=key, on_select="rerun",
-                               selection_mode="points")
-    return st.plotly_chart(figure, theme=None, config=config, key=key)
+                               selection_mode="points", height=height)
+    return st.plotly_chart(figure, theme=None, config=config, key=key, height=height)
 
 
 def selected(event, field: str = "customdata"):

@@ -78,6 +78,9 @@ class Section:
     quotes: tuple[Quote, ...] = ()
     notes: tuple[str, ...] = ()
     columns: int = 1  # figures side by side: 2 for charts drawn for half the page's width
+    # on a slide every figure sits side by side, in these shares of the width (equal when empty):
+    # a slide has one screen's height for them all
+    slide_widths: tuple[int, ...] = ()
     numbered: bool = False  # sentences as a numbered list (the areas to act on)
 
 
@@ -181,8 +184,9 @@ def _gaps(review: MonthReview, language: str, month: str, previous: str, last_ye
                                         title=findings.gap_dimensions_title(model.gap5, language))
     figures = (Figure(diagram, _empty("empty.what.gaps", language)),
                Figure(dimensions, _empty("empty.what.gap5", language)))
+    # the diagram's boxes and words need the wider share
     return Section("gaps", _title("gaps", language), tuple(sentences), figures,
-                   notes=tuple(findings.gap_missing_notes(model, language)))
+                   notes=tuple(findings.gap_missing_notes(model, language)), slide_widths=(3, 2))
 
 
 def _nps(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
