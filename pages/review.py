@@ -31,7 +31,7 @@ if st.session_state.get(keys.REVIEW_MONTH) != month:  # the sidebar moved the mo
 
 review = for_reader(review_of(month, chosen.current,
                               *load_all(*(call(*part) for part in review_parts(month, chosen.current)))))
-told = story(review, lang)
+told = story(review, lang, slides=presenting())
 
 if presenting():  # on the shared screen the sections are the slides; what they cover in one line
     st.caption(markdown_text(f"{told.title} · {told.period} · {told.scope}"))
@@ -56,14 +56,14 @@ else:
                            help=t("review.download_pptx_note"))
 
 # The shared screen: the slide fills the window below the slide controls and never scrolls. Sizes
-# follow the window's height (1080 px / 45 = 24 px body, 1080 / 16.875 = 64 px numbers), so a
-# projector at 1920×1080 gets them in full and a smaller screen the same slide scaled down; the
+# follow the window (1080 px / 45 = 1920 px / 80 = 24 px body, 1080 / 16.875 = 1920 / 30 = 64 px
+# numbers), so a projector at 1920×1080 gets them in full and a smaller screen the same slide scaled; the
 # charts take what the slide's words leave (height "stretch"), the words never give way to them.
 SLIDES_CSS = """
-html:root { font-size: clamp(15px, calc(100vh / 45), 24px); }
+html:root { font-size: clamp(14px, min(100vh / 45, 100vw / 80), 24px); }
 [data-testid="stCaptionContainer"], [data-testid="stMetricDelta"] { font-size: 0.8rem; }
 [data-testid="stMainBlockContainer"] button p { font-size: 0.9rem !important; }
-[data-testid="stMetricValue"] { font-size: clamp(40px, calc(100vh / 16.875), 64px); }
+[data-testid="stMetricValue"] { font-size: clamp(36px, min(100vh / 16.875, 100vw / 30), 64px); }
 [data-testid="stHeader"] { background: transparent; pointer-events: none; }
 [data-testid="stHeader"] * { pointer-events: auto; }
 [data-testid="stMainBlockContainer"] { padding-top: 0.5rem; padding-bottom: 0.5rem; height: 100vh; }
