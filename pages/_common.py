@@ -24,7 +24,7 @@ from presentation.alerts import ALERT, target_sentence
 from presentation.charts import drawn_once, enlarged, masked, title_apart
 from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from presentation.labels import AS_GIVEN, DataLabels, as_given, labelled
+from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labelled
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
@@ -170,6 +170,18 @@ def for_reader(result):
     channels) in the reader's language, the values as given kept beside them (presentation.labels).
     A page calls it on what it draws, after any analytics that combine results."""
     return labelled(result, data_labels(), language())
+
+
+def data_format(field: str):
+    """A format_func for a widget whose options are the data's values of `field` (branch, region …):
+    the value stays what the URL and the queries hold, the reader sees its label."""
+    shown, lang = data_labels(), language()
+    return lambda value: data_label(field, value, lang, shown)
+
+
+def data_value(field: str, value) -> str:
+    """One value of `field` as the reader sees it (its label in the reader's language)."""
+    return data_label(field, value, language(), data_labels())
 
 
 def load(function, *args, **kwargs):

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
 from presentation.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
-from presentation.labels import as_given
+from presentation.labels import AS_GIVEN, as_given
 from presentation.i18n import translate
 from presentation.masking import mask_text
 
@@ -563,6 +563,13 @@ def _short(text: str, width: int = 22) -> str:
     return wrap(text, width)
 
 
+def _stored(table: pd.DataFrame, column: str) -> list:
+    """The column's values as the data holds them (presentation.labels keeps them beside a label):
+    what a selected point passes back to a query or a link."""
+    kept = f"{column}{AS_GIVEN}"
+    return table[kept if kept in table.columns else column].tolist()
+
+
 def _hover_names(table: pd.DataFrame, column: str, language: str) -> list[str]:
     """Each row's label whole, for hover text, with the value as the data holds it beneath where the
     label differs from it (presentation.labels keeps it in `<column>_as_given`)."""
@@ -891,7 +898,7 @@ def group_nps(table: pd.DataFrame, column: str, *, title: str, language: str) ->
         y=labels, x=scores, orientation="h", marker_color=COLORS["current"],
         error_x=dict(type="data", symmetric=False, array=margins, arrayminus=[s - lo for s, lo in zip(scores, lows)],
                      color=COLORS["neutral"], thickness=1.5, width=4),
-        customdata=order[column].tolist(), name=translate("metric.nps", language),
+        customdata=_stored(order, column), name=translate("metric.nps", language),
         hovertext=_hover_names(order, column, language), hovertemplate="%{hovertext}: %{x:.1f}<extra></extra>"))
     ends = [max(s + m, 0.0) + 3 for s, m in zip(scores, margins)]
     _label_column(fig, labels, ends,
@@ -926,7 +933,7 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
         error_x=dict(type="data", symmetric=False, array=[h - v for h, v in zip(highs, share)],
                      arrayminus=[v - 100.0 * lo for lo, v in zip(order["negative_ci_low"], share)],
                      color=COLORS["neutral"], thickness=1.5, width=4),
-        customdata=raw, name=translate("metric.negative_share", language),
+        customdata=_stored(order, column), name=translate("metric.negative_share", language),
         hovertext=labels if column == "source" else _hover_names(order, column, language),
         hovertemplate="%{hovertext}: %{x:.1f}%<extra></extra>"))
     ends = [h + 2 for h in highs]
