@@ -119,15 +119,22 @@ def _labelled_frame(frame: pd.DataFrame, labels: DataLabels, language: str) -> p
         return frame
     out = frame.copy()
     if trends:  # analytics.trends' rows: a branch's or a region's name in `subject`
-        out["subject"] = [data_label(SCOPE_FIELDS[scope], subject, language, labels) if scope in SCOPE_FIELDS
-                          else subject for scope, subject in zip(frame["scope"], frame["subject"])]
+        out["subject"] = _column(frame, [data_label(SCOPE_FIELDS[scope], subject, language, labels)
+                                         if scope in SCOPE_FIELDS else subject
+                                         for scope, subject in zip(frame["scope"], frame["subject"])])
         out[f"subject{AS_GIVEN}"] = frame["subject"]
     for column in columns:
         field = LABELLED_COLUMNS[column]
         given = frame[column]
-        out[column] = [data_label(field, v, language, labels) for v in given]
+        out[column] = _column(frame, [data_label(field, v, language, labels) for v in given])
         out[f"{column}{AS_GIVEN}"] = given
     return out
+
+
+def _column(frame: pd.DataFrame, values: list) -> pd.Series:
+    """Labels as a column that keeps a missing value None (a list of strings would become a text
+    column, its None a NaN that reads "nan")."""
+    return pd.Series(values, index=frame.index, dtype=object)
 
 
 def as_given(frame: pd.DataFrame, column: str) -> list | None:
