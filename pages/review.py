@@ -61,8 +61,8 @@ else:
 # charts take what the slide's words leave (height "stretch"), the words never give way to them.
 SLIDES_CSS = """
 html:root { font-size: clamp(14px, min(100vh / 45, 100vw / 80), 24px); }
-[data-testid="stCaptionContainer"], [data-testid="stMetricDelta"] { font-size: 0.8rem; }
-[data-testid="stMainBlockContainer"] button p { font-size: 0.9rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stMetricDelta"] { font-size: 1rem; }
+[data-testid="stMainBlockContainer"] button p { font-size: 1rem !important; }
 [data-testid="stMetricValue"] { font-size: clamp(36px, min(100vh / 16.875, 100vw / 30), 64px); }
 [data-testid="stHeader"] { background: transparent; pointer-events: none; }
 [data-testid="stHeader"] * { pointer-events: auto; }

@@ -24,8 +24,8 @@ LABELLED_COLUMNS = {"attribute": "item", "item_text": "item", "dimension": "dime
 AS_GIVEN = "_as_given"
 # An area to act on names a subject of this field (analytics.review.Action.kind).
 ACTION_FIELDS = {"fix_first": "item", "gap": "dimension", "rising_cause": "cause", "branch_nps": "branch"}
-# A trend's subject (analytics.trends: scope, subject) is a value of this field.
-SCOPE_FIELDS = {"branch": "branch", "region": "region"}
+# A trend's or an alert's subject (analytics.trends, analytics.alerts: scope, subject) is a value of this field.
+SCOPE_FIELDS = {"branch": "branch", "region": "region", "cause": "cause"}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -283,7 +283,8 @@ def test_the_report_and_the_slides_name_the_datas_values_in_their_language(demo_
 # --- branches and regions (issue 22): their labels wherever a reader sees them ------------------------
 
 PLACES = DataLabels({("branch", "Guangzhou Tianhe"): ("Guangzhou Tianhe", "广州天河"),
-                     ("region", "South"): ("South", "华南")})
+                     ("region", "South"): ("South", "华南"),
+                     ("cause", "Mobile app problems"): ("Mobile app problems", "手机银行故障")})
 
 
 def test_a_branch_league_and_a_trend_name_branches_and_regions_by_their_labels():
@@ -294,6 +295,8 @@ def test_a_branch_league_and_a_trend_name_branches_and_regions_by_their_labels()
     trends = pd.DataFrame({"scope": ["branch", "region", "all"],
                            "subject": pd.Series(["Guangzhou Tianhe", "South", None], dtype=object)})
     assert labelled(trends, PLACES, "zh")["subject"].tolist() == ["广州天河", "华南", None]
+    alerts = pd.DataFrame({"rule": ["cause_above_mean"], "scope": ["cause"], "subject": ["Mobile app problems"]})
+    assert labelled(alerts, PLACES, "zh")["subject"].tolist() == ["手机银行故障"]
 
 
 def test_an_area_to_act_on_names_its_branch_by_its_label():

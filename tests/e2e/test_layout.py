@@ -53,3 +53,43 @@ def test_no_chart_word_is_cut(app_url, browser, width, language):
         assert cut == {}
     finally:
         context.close()
+
+
+# Two tick labels of one axis that touch: month ticks of the half-width trends, causes of the Pareto.
+OVERLAPS = """() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    for (const axis of ['xtick', 'ytick']) {
+      const boxes = [...plot.querySelectorAll(`.${axis} text`)].filter(t => t.textContent.trim())
+        .map(t => ({text: t.textContent, r: t.getBoundingClientRect()})).filter(b => b.r.width > 0);
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i].r, b = boxes[j].r;
+          if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+            out.push([boxes[i].text, boxes[j].text]);
+        }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_no_two_tick_labels_overlap(app_url, browser, width, language):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
+    try:
+        tab = context.new_page()
+        crowded = {}
+        for path in ("", "sentiment", "complaints", "review?present=1&slide=5", "review?present=1&slide=6"):
+            joiner = "&" if "?" in path else "?"
+            tab.goto(f"{app_url}/{path}{joiner}lang={language}&month=2026-10")
+            wait_for_app(tab)
+            tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+            tab.wait_for_timeout(300)
+            found = tab.evaluate(OVERLAPS)
+            if found:
+                crowded[path or "overview"] = found
+        assert crowded == {}
+    finally:
+        context.close()
