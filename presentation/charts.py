@@ -1054,7 +1054,9 @@ def resolution_histogram(table: pd.DataFrame, sla_hours: float, *, title: str, l
                            font=dict(size=14))
     top = int(table["count"].max()) if len(table) else 1
     fig.update_yaxes(title_text=translate("axis.resolved_complaints", language), range=[0, top * 1.3])
-    fig.update_xaxes(title_text=translate("axis.hours_to_resolve", language), type="category", tickangle=0)
+    labels, angle = category_ticks(x, MONTH_PLOT_WIDTH[False])  # drawn at half the page's width
+    fig.update_xaxes(title_text=translate("axis.hours_to_resolve", language), type="category", tickangle=angle,
+                     tickmode="array", tickvals=x, ticktext=labels)
     return fig
 
 
