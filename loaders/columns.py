@@ -781,19 +781,33 @@ def match_fields(kind: str, headers: list[str] | tuple[str, ...]) -> dict[str, s
     return _match(kind, [(h, h) for h in headers])
 
 
+def _rated_question(kind: str, name: str, text: str, p: dict | None) -> bool:
+    """A question that only mentions a name field ('The branch was clean') and is answered on a
+    rating scale is an item, not the branch: the words a question carries name a field only when
+    its answers are not scores."""
+    if name not in NAME_FIELDS or not p or not p["filled"] or not _looks_like_rating(p):
+        return False
+    key = normalise_header(text)
+    if key in _field_words(field_named(kind, name)):
+        return False
+    return len(key) >= (LONG_NAME_CJK if CJK.search(key) else LONG_NAME)
+
+
 def match_checked(kind: str, names: list[tuple[str, str]], profile: dict[str, dict],
                   fixed: dict[str, str] | None = None) -> dict[str, str]:
     """Field -> header for the columns whose content fits the field; a misfit gives way to the next
     header that names the field. `fixed` fields (a platform's date and id) are taken as given."""
     fixed = dict(fixed or {})
     names = [(h, n) for h, n in names if h not in fixed.values()]
+    spoken = dict(names)
     exclude: set[tuple[str, str]] = set()
     for _ in range(8):
         matched = _match(kind, names, exclude)
         for name in fixed:
             matched.pop(name, None)
         misfits = {(name, header) for name, header in matched.items()
-                   if not fits(field_named(kind, name), profile.get(header))}
+                   if not fits(field_named(kind, name), profile.get(header))
+                   or _rated_question(kind, name, spoken.get(header, header), profile.get(header))}
         if not misfits:
             return {**fixed, **matched}
         exclude |= misfits

@@ -374,12 +374,10 @@ def _csv_layout(text: str, name: str, header_row: int | None) -> tuple["HeaderLa
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True)
     records: list[list[str]] = []
-    lines_after: list[int] = []
     previous = csv.field_size_limit(MAX_LINE_BYTES)
     try:
         for row in reader:
             records.append(row)
-            lines_after.append(reader.line_num)
             if len(records) >= HEADER_SCAN_ROWS + 4:
                 break
     except csv.Error:
@@ -392,8 +390,9 @@ def _csv_layout(text: str, name: str, header_row: int | None) -> tuple["HeaderLa
                         " save only the columns that hold data", code="too_many_columns", file=name,
                         row=layout.first + 1, column=column_letters(len(layout.headers)),
                         values={"columns": f"{len(layout.headers):,}", "limit": f"{MAX_COLUMNS:,}"})
-    last = layout.first + layout.count - 1
-    return replace(layout, skip_lines=lines_after[last] if last < len(lines_after) else last + 1), delimiter
+    # DuckDB's read_csv skips records, not lines: a header cell with a quoted line break (Microsoft
+    # Forms writes long questions so) is one record however many lines it takes
+    return replace(layout, skip_lines=layout.first + layout.count), delimiter
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -855,7 +854,9 @@ def _unique_headers(raw: list[str | None]) -> list[str]:
     seen: dict[str, int] = {}
     headers = []
     for i, header in enumerate(raw):
-        text = (header or "").strip() or f"column_{i + 1}"
+        # a line break or run of spaces inside a header cell (a long question wrapped in Excel or a
+        # form tool's export) is one space: the mapping, the items and the messages show one line
+        text = " ".join((header or "").split()) or f"column_{i + 1}"
         if text in seen:
             seen[text] += 1
             text = f"{text} ({seen[text]})"

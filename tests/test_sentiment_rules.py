@@ -1,5 +1,6 @@
 """The rule baselines, by hand: VADER's valences (vader_lexicon.txt) and ours (text/lexicon/), the
-rules' multipliers, then s / sqrt(s^2 + 15) for English and s / sqrt(s^2 + 4) for Chinese."""
+rules' multipliers, then s / sqrt(s^2 + 15) for English and s / sqrt(s^2 + 4) for Chinese. The English
+baseline blends the rules with the learned prior (tests/test_english_prior.py checks that blend)."""
 from __future__ import annotations
 
 from math import sqrt
@@ -7,12 +8,17 @@ from math import sqrt
 import pytest
 
 from text.chinese_rules import chinese_polarity
-from text.english_rules import english_polarity
+from text.english_prior import prior_polarity
+from text.english_rules import RULE_SHARE, english_rule_polarity
 from text.sentiment import polarities, polarity
 
 
 def en(s: float) -> float:
     return s / sqrt(s * s + 15)
+
+
+def en_baseline(rules: float, words: list[str]) -> float:
+    return RULE_SHARE * rules + (1 - RULE_SHARE) * prior_polarity(words)
 
 
 def zh(s: float) -> float:
@@ -31,7 +37,7 @@ def zh(s: float) -> float:
     ("The branch opens at nine", 0.0),
 ])
 def test_english_rules(text, expected):
-    assert english_polarity(text) == pytest.approx(expected)
+    assert english_rule_polarity(text) == pytest.approx(expected)
 
 
 # weights: 周到 1, 不好 -1, 干净 1, 太差 -2 (text/lexicon/zh.tsv); 很 x1.3; 非常满意 2
@@ -49,11 +55,13 @@ def test_chinese_rules(text, expected):
 
 
 def test_polarity_picks_the_language_rules():
-    assert polarity("The staff were rude") == ("en", pytest.approx(en(-2.0)))
+    rude = en_baseline(en(-2.0), ["the", "staff", "were", "rude"])
+    assert polarity("The staff were rude") == ("en", pytest.approx(rude))
     assert polarity("态度不好") == ("zh", pytest.approx(zh(-1.0)))
 
 
 def test_polarities_keep_order_and_force_a_language():
-    assert polarities(["The staff were rude", "态度不好", "123"]) == pytest.approx([en(-2.0), zh(-1.0), 0.0])
+    rude = en_baseline(en(-2.0), ["the", "staff", "were", "rude"])
+    assert polarities(["The staff were rude", "态度不好", "123"]) == pytest.approx([rude, zh(-1.0), 0.0])
     # read as Chinese, English words score nothing
     assert polarities(["The staff were rude"], "zh") == [0.0]

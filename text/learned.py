@@ -3,9 +3,10 @@
 A comment paired with its writer's score is a label in the business's own words (NPS 0-6
 negative, 9-10 positive; overall satisfaction at the bottom quarter or the top of its scale). Per
 language, TF-IDF features (English: words and word pairs; Chinese: character 1-3-grams, which need
-no segmenter) feed a logistic regression (fitted by stochastic gradient descent). Its polarity 2p - 1 is blended with the rule baseline by
-w = n / (n + BLEND_LABELS), n the language's labelled comments, so a store with few labels leans
-on the baseline and one with thousands on what its customers taught it.
+no segmenter) feed a logistic regression (fitted by stochastic gradient descent). Its polarity
+2p - 1 is blended with the baseline (English: the rules and the prior learned from public reviews;
+Chinese: the rules) by w = n / (n + BLEND_LABELS), n the language's labelled comments, so a store
+with few labels leans on the baseline and one with thousands on what its customers taught it.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Scoring customers' words at import: language by the share of CJK characters, polarity in [-1, 1].
 
-Without a learned model, English is scored by our rule baseline on VADER's lexicon
-(text/english_rules.py), Chinese by our jieba rules and lexicon (text/chinese_rules.py); both beat
+Without a learned model, English is scored by our rules on VADER's lexicon blended with a prior
+learned offline from public labelled reviews (text/english_rules.py, text/english_prior.py),
+Chinese by our jieba rules and lexicon (text/chinese_rules.py); both beat
 TextBlob and SnowNLP on public labelled reviews (README, "Sentiment"). With the store's learned
 model (text/learned.py) each language's rule polarity is blended with what the model learned from
 the customers' own scores.

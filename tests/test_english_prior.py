@@ -1,0 +1,107 @@
+"""The English prior (text/english_prior.py) and the baseline's blend of it with the rules, by hand:
+margin = bias + sum of the distinct terms' weights / sqrt(number of distinct terms), prior =
+tanh(margin / 2), baseline = RULE_SHARE x rules + (1 - RULE_SHARE) x prior."""
+from __future__ import annotations
+
+import gzip
+import math
+from math import sqrt, tanh
+
+import numpy as np
+import pytest
+
+from text import english_prior
+from text.english_prior import PRIOR_FILE, prior_margin, prior_polarity, read_prior
+from text.english_rules import (RULE_SHARE, english_polarity, english_rule_polarity, english_words,
+                                 negated_words)
+from tools.train_english_prior import fit_prior, write_prior
+
+
+@pytest.fixture()
+def small_prior(tmp_path, monkeypatch):
+    """A prior file of three weights, in place of the shipped one."""
+    path = tmp_path / "prior.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.write("# a test prior\n<bias>\t0.5\nslow\t-2.0\nfriendly\t1.0\nstaff rude\t-1.5\n~friendly\t-3.0\n")
+    monkeypatch.setattr(english_prior, "PRIOR_FILE", path)
+    english_prior._prior.cache_clear()
+    yield path
+    english_prior._prior.cache_clear()
+
+
+def test_the_shipped_prior_loads():
+    weights, bias = read_prior(PRIOR_FILE)
+    assert 20_000 <= len(weights) <= 100_000
+    assert PRIOR_FILE.stat().st_size < 3_000_000
+    assert math.isfinite(bias) and all(math.isfinite(w) for w in weights.values())
+    # the direction a reader expects of words the corpora use often
+    assert weights["excellent"] > 0 and weights["great"] > 0
+    assert weights["terrible"] < 0 and weights["waste"] < 0 and weights["not worth"] < 0
+    assert weights["~good"] < 0 < weights["~bad"]           # "not ... good", "not ... bad"
+
+
+def test_a_stored_weight_moves_the_score_its_way():
+    weights, bias = read_prior(PRIOR_FILE)
+    words = english_words("Service was terrible")
+    terms = ["service", "was", "terrible", "service was", "was terrible"]
+    expected = bias + sum(weights.get(t, 0.0) for t in terms) / sqrt(5)
+    assert prior_margin(words) == pytest.approx(expected)
+    assert prior_polarity(words) == pytest.approx(tanh(expected / 2))
+    # without "terrible" and its pair: terms service, was, "service was"; the text scores higher
+    without = bias + sum(weights.get(t, 0.0) for t in ("service", "was", "service was")) / sqrt(3)
+    assert prior_margin(english_words("Service was")) == pytest.approx(without)
+    assert prior_margin(words) < without
+    # the baseline calls it negative: VADER's terrible (-2.5) outweighs the prior's pair "service was"
+    assert english_polarity("Service was terrible") < -0.05
+
+
+def test_margin_of_a_two_word_text(small_prior):
+    # terms: slow, friendly, "slow friendly" (no weight): 0.5 + (-2.0 + 1.0 + 0) / sqrt(3)
+    margin = 0.5 + (-2.0 + 1.0) / sqrt(3)
+    assert prior_margin(["slow", "friendly"]) == pytest.approx(margin)           # -0.0774
+    assert prior_polarity(["slow", "friendly"]) == pytest.approx(tanh(margin / 2))
+    # a repeated word counts once: terms slow, "slow slow"
+    assert prior_margin(["slow", "slow"]) == pytest.approx(0.5 - 2.0 / sqrt(2))
+    assert prior_polarity([]) == 0.0
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["not", "very", "friendly", "but", "fine"], ["~very", "~friendly"]),     # "but" ends the scope
+    (["never", "a", "b", "c", "d"], ["~a", "~b", "~c"]),                         # three words
+    (["not", "a", "no", "b", "c", "d", "e"], ["~a", "~b", "~c", "~d"]),          # a negator starts again
+    (["good", "!", "x"], []),
+])
+def test_negated_words(words, expected):
+    assert negated_words(words) == expected
+
+
+def test_a_negated_word_is_a_term_of_its_own(small_prior):
+    # "not friendly": terms not, friendly, "not friendly" (no weight), ~friendly: 0.5 + (1.0 - 3.0) / sqrt(4)
+    words = english_words("Not friendly")
+    assert prior_margin(words, negated_words(words)) == pytest.approx(0.5 + (1.0 - 3.0) / 2)
+    # the baseline passes them; the rules: friendly 2.2 (VADER) negated, x -0.74
+    rules = (2.2 * -0.74) / sqrt((2.2 * -0.74) ** 2 + 15)
+    assert english_rule_polarity("Not friendly") == pytest.approx(rules)
+    assert english_polarity("Not friendly") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * tanh(-0.5 / 2))
+
+
+def test_the_baseline_blends_rules_and_prior(small_prior):
+    # rules: rude -2.0 (VADER) -> -2 / sqrt(4 + 15); prior: terms staff, rude, "staff rude" -> 0.5 - 1.5 / sqrt(3)
+    rules = -2.0 / sqrt(19)
+    prior = tanh((0.5 - 1.5 / sqrt(3)) / 2)
+    assert english_rule_polarity("Staff rude") == pytest.approx(rules)
+    assert english_polarity("Staff rude") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * prior)
+    assert RULE_SHARE == 0.4
+
+
+def test_training_writes_a_prior_that_reads_back(tmp_path):
+    texts = ["great service", "great staff", "great app", "awful service", "awful staff", "awful app"] * 3
+    labels = np.array([1, 1, 1, 0, 0, 0] * 3)
+    weights, bias = fit_prior(texts, labels, c=8.0, min_df=2)
+    assert weights["great"] > 0 > weights["awful"]
+    path = tmp_path / "prior.tsv.gz"
+    write_prior(path, weights, bias, keep=2, header=["test"])
+    stored, stored_bias = read_prior(path)
+    assert set(stored) == {"great", "awful"}                 # the two heaviest by |weight|
+    assert stored["great"] == pytest.approx(weights["great"], abs=5e-5)
+    assert stored_bias == pytest.approx(bias, abs=5e-5)

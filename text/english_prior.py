@@ -1,0 +1,61 @@
+"""An English sentiment prior learned offline from public labelled reviews: a linear model over words,
+word pairs and negated words, shipped as text/lexicon/en_prior.tsv.gz (term, weight; one a line).
+
+A text's terms are its words, as the rules cut them (text/english_rules.py), each pair of
+neighbouring words, and "~word" for each word up to three places after a negator (the rules'
+negated_words); each distinct term counts once and the sum is divided by the square root of the
+number of distinct terms (the training's L2-normalised binary features), so
+
+    margin = bias + sum(weight[t] for t in distinct terms) / sqrt(number of distinct terms)
+    prior  = tanh(margin / 2)                          (2p - 1 of the logistic model's p)
+
+The weights were fitted by logistic regression (tools/train_english_prior.py) on the corpora the
+README lists ("Sentiment"); none of the evaluation or held-out sets. Nothing is downloaded: the
+file is committed, and read once.
+"""
+from __future__ import annotations
+
+import gzip
+from functools import cache
+from itertools import repeat
+from math import sqrt, tanh
+from pathlib import Path
+
+PRIOR_FILE = Path(__file__).with_name("lexicon") / "en_prior.tsv.gz"
+BIAS_TERM = "<bias>"
+
+
+def read_prior(path: Path) -> tuple[dict[str, float], float]:
+    """(term -> weight, bias) of a prior file: `term<TAB>weight` lines, `#` comments, the bias as the
+    term <bias>."""
+    weights: dict[str, float] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            term, weight = line.rstrip("\n").split("\t")
+            weights[term] = float(weight)
+    return weights, weights.pop(BIAS_TERM, 0.0)
+
+
+@cache
+def _prior() -> tuple[dict[str | tuple[str, str], float], float]:
+    """The shipped prior with each pair's key a tuple (first word, second word): the text's pairs
+    are looked up as zip() makes them, with no string built per pair (the bench's English floor)."""
+    weights, bias = read_prior(PRIOR_FILE)
+    return {tuple(term.split(" ")) if " " in term else term: weight for term, weight in weights.items()}, bias
+
+
+def prior_margin(words: list[str], negated: list[str] = ()) -> float:
+    """The prior's log-odds of 'positive' for a text cut into `words`, with its `negated` terms
+    (module docstring)."""
+    weights, bias = _prior()
+    terms = {*words, *zip(words, words[1:]), *negated}
+    if not terms:
+        return 0.0
+    return bias + sum(map(weights.get, terms, repeat(0.0))) / sqrt(len(terms))
+
+
+def prior_polarity(words: list[str], negated: list[str] = ()) -> float:
+    """2p - 1 of the prior's probability p of 'positive', in (-1, 1); 0.0 for a text without words."""
+    return tanh(prior_margin(words, negated) / 2) if words else 0.0
