@@ -781,11 +781,18 @@ def match_fields(kind: str, headers: list[str] | tuple[str, ...]) -> dict[str, s
     return _match(kind, [(h, h) for h in headers])
 
 
+ASKS_FOR_NAME = re.compile(r"[?？]\s*$|\b(which|what|where)\b|哪|什么|是否", re.IGNORECASE)
+
+
 def _rated_question(kind: str, name: str, text: str, p: dict | None) -> bool:
     """A question that only mentions a name field ('The branch was clean') and is answered on a
     rating scale is an item, not the branch: the words a question carries name a field only when
     its answers are not scores."""
     if name not in NAME_FIELDS or not p or not p["filled"] or not _looks_like_rating(p):
+        return False
+    if ASKS_FOR_NAME.search(str(text)):
+        # 'Which branch did you visit?' answered 1, 2, 3 is a choice's numbers: loaders ask about
+        # those (coded_names), they are no score
         return False
     key = normalise_header(text)
     if key in _field_words(field_named(kind, name)):

@@ -492,7 +492,7 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
         kwargs["row_height"] = row_height
     data = shown
     if styles is not None:
-        aligned = styles[list(columns)].set_axis(shown.index, axis=0)
+        aligned = styles.reindex(columns=list(shown.columns), fill_value="").set_axis(shown.index, axis=0)
         data = shown.style.apply(lambda _: aligned, axis=None)
     st.dataframe(data, hide_index=True, width="stretch", column_config=config, placeholder="—", **kwargs)
 

@@ -212,7 +212,9 @@ TABLE_CALLS = {"dataframe", "table", "data_editor", "json", "write", "text", "co
 SHOWN_BY_COMMON = {"show_table", "show_verbatims", "show_frame", "show_quote"}
 # The upload section's mapping editor and error messages: drawn only outside presentation mode
 # (pages/imports.py hides the upload section while presenting); they show the analyst's own file.
-ALLOWED = {("imports.py", "data_editor"), ("imports.py", "code")}
+# the analysts' editors (mappings, labels, tiers, the follow-up list): never shown in presentation
+# mode, and Streamlit's own export is off everywhere (client.disableDataExport)
+ALLOWED = {("imports.py", "data_editor"), ("imports.py", "code"), ("follow_up.py", "data_editor")}
 
 
 def direct_table_calls(path: Path) -> list[str]:

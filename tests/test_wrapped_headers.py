@@ -83,3 +83,15 @@ def test_a_workbook_header_with_line_breaks_is_one_line(tmp_path):
     assert "The staff were courteous" in prepared.source.headers
     assert "branch" not in prepared.mapping.fields
     assert len(prepared.mapping.ratings) == 3
+
+
+def test_a_question_asking_which_branch_answered_with_numbers_stays_the_branch(tmp_path):
+    """Answered 1, 2, 3 it is a choice's numbers, which the loaders ask about; it is no score."""
+    path = tmp_path / "which_branch_coded.csv"
+    rows = _rows("Which branch did you visit?")
+    for row, code in zip(rows[1:], [1, 2, 1, 3, 2]):
+        row[5] = code
+    path.write_text("\n".join(",".join(_csv_cell(str(c)) for c in row) for row in rows) + "\n", encoding="utf-8")
+    mapping = prepare(None, path, kind="survey").mapping
+    assert mapping.fields["branch"] == "Which branch did you visit?"
+    assert "Which branch did you visit?" not in [r.column for r in mapping.ratings]

@@ -67,7 +67,7 @@ def test_the_review_in_presentation_mode_on_a_projector(app_url, projector, lang
 def test_the_review_in_normal_mode(app_url, projector, language):
     open_review(projector, app_url, f"lang={language}&month=2026-10")
     assert projector.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "16px"
-    assert projector.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 5
+    assert projector.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 6  # region, branch, channel, segment, product, tier
     text = projector.locator('[data-testid="stMain"]').inner_text()
     assert re.search(r"\bC\d{6}\b", text), "outside presentation mode analysts see the ids"
     first_screen(projector, f"review-normal-{language}-1920x1080")
@@ -83,7 +83,7 @@ def test_a_copied_link_reopens_the_review_and_the_mode_switches_off(app_url, pro
     projector.locator('[data-testid="stSidebar"]').get_by_text(translate("present.toggle", "zh")).click()
     projector.wait_for_function("() => !location.search.includes('present=1')", timeout=20_000)
     wait_for_app(projector)
-    assert projector.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 5
+    assert projector.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 6  # region, branch, channel, segment, product, tier
     assert "region=South" in projector.url and "month=2026-08" in projector.url
 
 
