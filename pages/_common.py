@@ -24,7 +24,7 @@ from presentation.alerts import ALERT, target_sentence
 from presentation.charts import drawn_once, enlarged, masked, title_apart
 from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from presentation.labels import AS_GIVEN, DataLabels, as_given, labelled
+from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labelled
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
@@ -170,6 +170,18 @@ def for_reader(result):
     channels) in the reader's language, the values as given kept beside them (presentation.labels).
     A page calls it on what it draws, after any analytics that combine results."""
     return labelled(result, data_labels(), language())
+
+
+def data_format(field: str):
+    """A format_func for a widget whose options are the data's values of `field` (branch, region …):
+    the value stays what the URL and the queries hold, the reader sees its label."""
+    shown, lang = data_labels(), language()
+    return lambda value: data_label(field, value, lang, shown)
+
+
+def data_value(field: str, value) -> str:
+    """One value of `field` as the reader sees it (its label in the reader's language)."""
+    return data_label(field, value, language(), data_labels())
 
 
 def load(function, *args, **kwargs):
@@ -350,11 +362,12 @@ def show_findings(findings: list[Finding]) -> None:
 
 
 def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None, select: bool = False,
-               empty_text: str | None = None):
+               empty_text: str | None = None, height: int | str = "content"):
     """A Plotly figure from presentation.charts, drawn with its own theme (not Streamlit's).
 
     A chart function returns None when it has nothing to draw: the reader gets a sentence saying
-    what is missing (`empty` names it), never an empty axis.
+    what is missing (`empty` names it), never an empty axis. `height="stretch"` fills what its
+    container leaves (a slide in presentation mode) instead of the figure's own height.
     """
     if figure is None:
         st.info(markdown_text(empty_text) if empty_text else t("empty.chart", what=t(empty)))
@@ -376,8 +389,8 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
     config = {"displayModeBar": False, "displaylogo": False, "responsive": True}
     if select:
         return st.plotly_chart(figure, theme=None, config=config, key=key, on_select="rerun",
-                               selection_mode="points")
-    return st.plotly_chart(figure, theme=None, config=config, key=key)
+                               selection_mode="points", height=height)
+    return st.plotly_chart(figure, theme=None, config=config, key=key, height=height)
 
 
 def selected(event, field: str = "customdata"):

@@ -23,6 +23,8 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pages import _keys as keys
+from pages._common import language
+from presentation.upload import uploader_words_css
 
 # Streamlit keeps a disconnected session for a reconnect for 2 minutes (MemorySessionStorage);
 # its files are kept a little longer, then freed.
@@ -137,6 +139,15 @@ def permit_uploads() -> None:
     gate, session_id = install(), _session_id()
     if gate is not None and session_id is not None:
         gate.permit(session_id)
+
+
+def file_uploader(label: str, types, key: str, **kwargs):
+    """st.file_uploader whose own words (its button, its size and type line) are in the reader's
+    language (presentation.upload.uploader_words_css)."""
+    css = uploader_words_css(key, types, st.get_option("server.maxUploadSize"), language())
+    if css:
+        st.html(f"<style>{css}</style>")
+    return st.file_uploader(label, type=list(types), key=key, **kwargs)
 
 
 def end_run() -> None:

@@ -6,7 +6,9 @@ import streamlit as st
 
 from analytics.league import branch_league
 from pages import _keys as keys
-from pages._common import labels, language, load, require_router, show_chart, show_coloured_table, t
+from pages._common import (
+    for_reader, labels, language, load, require_router, show_chart, show_coloured_table, t
+)
 from pages._filters import no_data, selection
 from presentation.league import SORTS, league_chart, league_note, league_view
 
@@ -19,7 +21,7 @@ st.caption(t("page.period_only", period=chosen.period()))
 sort = st.segmented_control(t("branches.sort"), SORTS, key=keys.BRANCHES_SORT, default="nps", required=True,
                             bind="query-params", format_func=labels("branches.sort"))
 
-league = load(branch_league, now)
+league = for_reader(load(branch_league, now))  # branches by their labels (presentation.labels)
 if league.empty:
     no_data("empty.what.feedback", chosen)
 cells, styles = league_view(league, sort, lang)

@@ -10,8 +10,8 @@ from analytics.filters import company_wide, one_branch, trend_window
 from analytics.targets import target_gaps, targets_in_force
 from pages import _keys as keys
 from pages._common import (
-    for_reader, labels, language, load, markdown_text, require_router, show_change, show_chart, show_findings,
-    show_table, t
+    data_format, data_value, for_reader, labels, language, load, markdown_text, require_router, show_change,
+    show_chart, show_findings, show_table, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -32,8 +32,9 @@ with left:
                                    required=True, bind="query-params", format_func=labels("csi.against"))
 if against == "branch" and chosen.options.branches:
     with middle:
-        branch = st.selectbox(t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH, bind="query-params")
-    other, vs, legend = one_branch(now, branch), branch, branch
+        branch = st.selectbox(t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH, bind="query-params",
+                              format_func=data_format("branch"))
+    other, vs, legend = one_branch(now, branch), data_value("branch", branch), data_value("branch", branch)
 elif against == "company":
     other, vs, legend = company_wide(now), t("csi.company_average"), t("csi.against.company")
 else:

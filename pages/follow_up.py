@@ -15,7 +15,7 @@ from pages._common import (
     require_router, show_chart, show_frame, show_table, t
 )
 from pages._filters import selection
-from pages._uploads import permit_uploads
+from pages._uploads import file_uploader, permit_uploads
 from presentation.follow_up import (
     EDITABLE, SHOWN_COLUMNS, export_frame, outcome_tiles, overdue_styles, readable_list, run_import_list,
     run_save_list, shown_list, status_label, status_title
@@ -122,7 +122,7 @@ if st.button(t("follow_up.save"), key=keys.FOLLOW_UP_SAVE, type="primary", icon=
 with st.expander(t("follow_up.import_title"), icon=":material/upload_file:"):
     st.caption(t("follow_up.import_help"))
     permit_uploads()
-    upload = st.file_uploader(t("follow_up.import_file"), type=["csv", "xlsx"], key=keys.FOLLOW_UP_FILE)
+    upload = file_uploader(t("follow_up.import_file"), ["csv", "xlsx"], keys.FOLLOW_UP_FILE)
     if upload is not None and st.button(t("follow_up.import_button"), key=keys.FOLLOW_UP_IMPORT, type="primary",
                                         icon=":material/upload:"):
         cur = cursor()

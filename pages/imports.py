@@ -22,7 +22,7 @@ from pages._access import access_panel, current_access
 from pages._common import (
     cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, show_table, t
 )
-from pages._uploads import permit_uploads
+from pages._uploads import file_uploader, permit_uploads
 from presentation.problems import duplicates_refusal, duplicates_skipped
 from presentation.alerts import run_summary
 from presentation.upload import (
@@ -63,8 +63,8 @@ def upload_section(access: Access, batches: pd.DataFrame) -> None:
     st.header(t("upload.title"), divider="gray")
     show_last_import()
     permit_uploads()
-    files = st.file_uploader(t("upload.files"), type=list(UPLOAD_TYPES), accept_multiple_files=True,
-                             key=keys.UPLOAD_FILES, help=t("upload.files_help"))
+    files = file_uploader(t("upload.files"), UPLOAD_TYPES, keys.UPLOAD_FILES, accept_multiple_files=True,
+                          help=t("upload.files_help"))
     present = {f.file_id for f in files}
     for cache in (keys.UPLOAD_READINGS, keys.UPLOAD_CHECKS):
         kept = {k: v for k, v in st.session_state.get(cache, {}).items() if k[0] in present}
@@ -715,7 +715,7 @@ def labels_section() -> None:
         _change_labels(lambda cur: run_save_labels(cur, current_access(), whole[LABEL_COLUMNS]))
     download_buttons(table, "labels", key=keys.LABELS_DOWNLOAD)
     permit_uploads()
-    upload = st.file_uploader(t("labels.file"), type=["csv", "xlsx"], key=keys.LABELS_FILE)
+    upload = file_uploader(t("labels.file"), ["csv", "xlsx"], keys.LABELS_FILE)
     if upload is not None and st.button(t("labels.import"), key=keys.LABELS_IMPORT, icon=":material/upload:"):
         _change_labels(lambda cur: run_import_labels(cur, current_access(), upload.name, upload.getvalue()))
 

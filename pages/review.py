@@ -31,7 +31,7 @@ if st.session_state.get(keys.REVIEW_MONTH) != month:  # the sidebar moved the mo
 
 review = for_reader(review_of(month, chosen.current,
                               *load_all(*(call(*part) for part in review_parts(month, chosen.current)))))
-told = story(review, lang)
+told = story(review, lang, slides=presenting())
 
 if presenting():  # on the shared screen the sections are the slides; what they cover in one line
     st.caption(markdown_text(f"{told.title} · {told.period} · {told.scope}"))
@@ -55,16 +55,36 @@ else:
                            icon=":material/slideshow:", on_click="ignore", disabled=not review.has_data,
                            help=t("review.download_pptx_note"))
 
+# The shared screen: the slide fills the window below the slide controls and never scrolls. Sizes
+# follow the window (1080 px / 45 = 1920 px / 80 = 24 px body, 1080 / 16.875 = 1920 / 30 = 64 px
+# numbers), so a projector at 1920×1080 gets them in full and a smaller screen the same slide scaled; the
+# charts take what the slide's words leave (height "stretch"), the words never give way to them.
 SLIDES_CSS = """
-html:root { font-size: 24px; }
+html:root { font-size: clamp(14px, min(100vh / 45, 100vw / 80), 24px); }
 [data-testid="stCaptionContainer"], [data-testid="stMetricDelta"] { font-size: 1rem; }
 [data-testid="stMainBlockContainer"] button p { font-size: 1rem !important; }
-[data-testid="stMetricValue"] { font-size: 64px; }
-[data-testid="stMainBlockContainer"] { padding-top: 24px; }
+[data-testid="stMetricValue"] { font-size: clamp(36px, min(100vh / 16.875, 100vw / 30), 64px); }
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] * { pointer-events: auto; }
+[data-testid="stMainBlockContainer"] { padding-top: 0.5rem; padding-bottom: 0.5rem; height: 100vh; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { height: 100%; flex-wrap: nowrap; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; padding: 0.25rem 0 0.5rem; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-review-slide),
+[data-testid="stLayoutWrapper"]:has(> .st-key-review-slide-figures) { flex: 1 1 0; min-height: 0; }
+.st-key-review-slide { height: 100%; flex-wrap: nowrap; overflow: auto; }
+.st-key-review-slide > * { flex-shrink: 0; }
+.st-key-review-slide [data-testid="stCaptionContainer"], .st-key-review-slide [data-testid="stCaptionContainer"] p {
+  margin-bottom: 0; }
+.st-key-review-slide-figures :is([data-testid="stLayoutWrapper"], [data-testid="stHorizontalBlock"],
+  [data-testid="stColumn"], [data-testid="stVerticalBlock"]) { height: 100% !important; }
+.st-key-review-slide-figures :is([data-testid="stLayoutWrapper"], [data-testid="stVerticalBlock"]) {
+  flex: 1 1 0 !important; }
+[class*="st-key-review-slide-figure-"] { height: 100% !important; overflow: hidden !important; }
 """
 
 
-def draw(section) -> None:
+def draw(section, slide: bool = False) -> None:
+    """A section of the story; as a slide, its figures side by side in what its words leave."""
     st.header(markdown_text(section.title), anchor=section.id, divider="gray")
     if section.tiles:
         for column, tile in zip(st.columns(len(section.tiles)), section.tiles):
@@ -78,7 +98,14 @@ def draw(section) -> None:
         st.markdown("\n".join(f"{i}. {markdown_text(finding.text)}" for i, finding in enumerate(section.sentences, 1)))
     else:
         show_findings(list(section.sentences))
-    if section.figures:
+    if section.figures and slide:
+        with st.container(key="review-slide-figures"):
+            places = st.columns(list(section.slide_widths) or len(section.figures), gap="medium")
+            for i, (place, figure) in enumerate(zip(places, section.figures)):
+                # a fixed height is what lets a chart stretch; the style gives it the slide's rest instead
+                with place, st.container(height=400, border=False, key=f"review-slide-figure-{i}"):
+                    show_chart(figure.figure, empty_text=figure.empty, height="stretch")
+    elif section.figures:
         places = st.columns(2) if section.columns == 2 else [st.container() for _ in section.figures]
         for place, figure in zip(places, section.figures):
             with place:
@@ -109,7 +136,8 @@ if presenting():
     with forward:
         st.button(t("review.slide_next"), key=keys.REVIEW_SLIDE_NEXT, on_click=move, args=(1,), shortcut="Right",
                   icon=":material/arrow_forward:", disabled=shown == count)
-    draw(told.sections[shown - 1])
+    with st.container(key="review-slide"):
+        draw(told.sections[shown - 1], slide=True)
 else:
     for section in told.sections:
         draw(section)

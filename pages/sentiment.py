@@ -12,8 +12,8 @@ from analytics.sentiment import (
 )
 from pages import _keys as keys
 from pages._common import (
-    call, labels, language, load, load_all, markdown_text, require_router, selected, show_change, show_chart,
-    show_verbatims, t
+    call, data_value, for_reader, labels, language, load, load_all, markdown_text, require_router, selected,
+    show_change, show_chart, show_verbatims, t
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -35,6 +35,7 @@ source = st.segmented_control(t("sentiment.source"), (*SOURCES, ALL_SOURCES), ke
 change, trend, by_branch, by_source = load_all(
     call(sentiment_change, now, before, source), call(sentiment_by, trend_window(now), "month", source),
     call(sentiment_by, now, "branch", source), call(sentiment_by, now, "source"))
+by_branch = for_reader(by_branch)  # branches by their labels; a selected bar gives back the stored name
 if not change.current.n:
     no_data("empty.what.sentiment", chosen)
 polarity, negative = changes.polarity_headline(change), changes.negative_share_headline(change)
@@ -87,8 +88,8 @@ which = st.segmented_control(t("sentiment.which"), ("negative", "positive"), key
                              bind="query-params",
                              default="negative", required=True, format_func=labels("sentiment.which"))
 st.caption(t("sentiment.verbatims_note", period=fmt_month(month, lang) if month else chosen.period(),
-             branch=markdown_text(branch) if branch else t("sentiment.all_branches")))
-verbatims = load(sentiment_verbatims, shown, source, which, 20)
+             branch=markdown_text(data_value("branch", branch)) if branch else t("sentiment.all_branches")))
+verbatims = for_reader(load(sentiment_verbatims, shown, source, which, 20))
 if verbatims.empty:
     st.info(t("empty.chart", what=t(f"empty.what.{which}_comments")))
 else:

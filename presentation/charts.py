@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
 from presentation.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
-from presentation.labels import as_given
+from presentation.labels import AS_GIVEN, as_given
 from presentation.i18n import translate
 from presentation.masking import mask_text
 
@@ -336,16 +336,69 @@ def _months(months, language: str) -> list[str]:
     return [fmt_month(m, language) for m in months]
 
 
-def _month_axis(fig: go.Figure, months, language: str) -> None:
-    """Months as categories 'YYYY-MM', labelled 'Oct' with the year under the first and each January."""
+# The plot's width, in px, where a month axis is drawn narrowest: a half-width chart beside the
+# sidebar at 1280 px (two side by side on the sentiment page, the overview, a slide) or a full-width
+# one; its tick labels at presentation mode's size (charts.enlarged), the larger the dashboard draws.
+MONTH_PLOT_WIDTH = {False: 320, True: 760}
+MONTH_TICK_FONT = FONT_SIZE * 1.25
+MONTH_TICK_GAP = 12  # px kept clear between two labels
+
+
+def month_ticks(months, language: str, plot_width: float,
+                font_size: float = MONTH_TICK_FONT) -> tuple[list[str], list[str]]:
+    """(tick values, tick labels) for months 'YYYY-MM' on a plot `plot_width` px wide: 'Oct' or
+    '10月', the year under the first label and under the first of each new year.
+
+    Every k-th month is labelled, counted back from the latest so that it always is, with the
+    smallest k at which no two neighbouring labels come closer than MONTH_TICK_GAP: half of each
+    one's widest line (_text_width) against the k months' width between their centres.
+    """
     months = list(months)
-    text = []
-    for i, month in enumerate(months):
-        name = translate(f"month.{int(month[5:7])}", language)
-        if i == 0 or month.endswith("-01"):
-            name += "<br>" + translate("fmt.year", language, year=int(month[:4]))
-        text.append(name)
-    fig.update_xaxes(type="category", tickmode="array", tickvals=months, ticktext=text, tickangle=0,
+    if not months:
+        return [], []
+    slot = plot_width / len(months)
+    for step in range(1, len(months) + 1):
+        shown = list(range(len(months) - 1, -1, -step))[::-1]
+        text = []
+        for k, i in enumerate(shown):
+            name = translate(f"month.{int(months[i][5:7])}", language)
+            if k == 0 or months[i][:4] != months[shown[k - 1]][:4]:
+                name += "<br>" + translate("fmt.year", language, year=int(months[i][:4]))
+            text.append(name)
+        widths = [max(_text_width(line, font_size) for line in _plain_lines(label)) for label in text]
+        if all((a + b) / 2 + MONTH_TICK_GAP <= step * slot for a, b in zip(widths, widths[1:])):
+            break
+    return [months[i] for i in shown], text
+
+
+def category_ticks(labels, plot_width: float, font_size: float = MONTH_TICK_FONT,
+                   max_lines: int = 3) -> tuple[list[str], int]:
+    """(tick labels, angle) for categories side by side on a plot `plot_width` px wide: each label
+    on one line when neighbours stay MONTH_TICK_GAP apart, else wrapped into narrower lines (at most
+    `max_lines`), else on one line turned 45°, where no width is too narrow for them."""
+    labels = [str(label) for label in labels]
+    slot = plot_width / max(len(labels), 1)
+    text, widths = [], []
+    for label in labels:
+        columns = sum(_width(c) for c in label)
+        for lines in range(1, max_lines + 1):
+            # in lines of about equal length (a whole Chinese character each), not a full line and a stub
+            wrapped = wrap(label, 2 * math.ceil(columns / (2 * lines)))
+            width = max(_text_width(html.unescape(line), font_size) for line in _plain_lines(wrapped))
+            if width + MONTH_TICK_GAP <= slot or lines == max_lines:
+                break
+        text.append(wrapped)
+        widths.append(width)
+    if all(t.count("<br>") < max_lines for t in text) and \
+            all((a + b) / 2 + MONTH_TICK_GAP <= slot for a, b in zip(widths, widths[1:])):
+        return text, 0
+    return [chart_text(label) for label in labels], -45
+
+
+def _month_axis(fig: go.Figure, months, language: str, wide: bool = False) -> None:
+    """Months as categories 'YYYY-MM', labelled as many as fit the chart's width (month_ticks)."""
+    values, text = month_ticks(months, language, MONTH_PLOT_WIDTH[wide])
+    fig.update_xaxes(type="category", tickmode="array", tickvals=values, ticktext=text, tickangle=0,
                      title_text=translate("axis.month", language))
 
 
@@ -456,11 +509,12 @@ def interval_trend(months, values, lows, highs, ns, *, title: str, y_title: str,
         hovertemplate="%{customdata[2]}: %{text}<br>n = %{customdata[1]}<extra></extra>",
         text=[labels(v) for v in values], showlegend=False))
     fig.update_yaxes(title_text=y_title, range=y_range, ticksuffix="%" if value_format == "share" else "")
-    _month_axis(fig, x, language)
+    _month_axis(fig, x, language, wide)
     return fig
 
 
-def count_trend(months, counts, *, title: str, y_title: str, language: str, height: int = 360) -> go.Figure:
+def count_trend(months, counts, *, title: str, y_title: str, language: str, height: int = 360,
+                wide: bool = False) -> go.Figure:
     """Counts per month as bars with their value on top."""
     if len(months) == 0:
         return None
@@ -472,7 +526,7 @@ def count_trend(months, counts, *, title: str, y_title: str, language: str, heig
                          hovertemplate="%{customdata}: %{y}<extra></extra>"))
     top = max([int(c) for c in counts] + [1])
     fig.update_yaxes(title_text=y_title, range=[0, top * 1.15])
-    _month_axis(fig, x, language)
+    _month_axis(fig, x, language, wide)
     return fig
 
 
@@ -499,7 +553,7 @@ def nps_mix(trend: pd.DataFrame, *, title: str, language: str, height: int = 440
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=translate("axis.share_of_responses", language), range=[0, 112],
                      ticksuffix="%", tickvals=[0, 25, 50, 75, 100])
-    _month_axis(fig, x, language)
+    _month_axis(fig, x, language, wide=True)
     return fig
 
 
@@ -507,6 +561,13 @@ def nps_mix(trend: pd.DataFrame, *, title: str, language: str, height: int = 440
 
 def _short(text: str, width: int = 22) -> str:
     return wrap(text, width)
+
+
+def _stored(table: pd.DataFrame, column: str) -> list:
+    """The column's values as the data holds them (presentation.labels keeps them beside a label):
+    what a selected point passes back to a query or a link."""
+    kept = f"{column}{AS_GIVEN}"
+    return table[kept if kept in table.columns else column].tolist()
 
 
 def _hover_names(table: pd.DataFrame, column: str, language: str) -> list[str]:
@@ -729,7 +790,9 @@ def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int
     fig.update_layout(shapes=shapes)
     fig.add_trace(go.Scatter(
         x=[x for x, _ in boxes.values()], y=[y for _, y in boxes.values()], mode="text", hoverinfo="skip",
-        text=[wrap(translate(f"gapbox.{name}", language), 26) for name in boxes], textposition="middle center",
+        # the promise's box is the narrower: its words in two lines
+        text=[wrap(translate(f"gapbox.{name}", language), 16 if name == "communications" else 26) for name in boxes],
+        textposition="middle center",
         textfont=dict(size=15, color=COLORS["ink"]), showlegend=False, name="boxes"))
     fig.add_trace(go.Scatter(
         x=[12.0, 12.0], y=[6.62, 6.38], mode="text", hoverinfo="skip", showlegend=False, name="sides",
@@ -835,7 +898,7 @@ def group_nps(table: pd.DataFrame, column: str, *, title: str, language: str) ->
         y=labels, x=scores, orientation="h", marker_color=COLORS["current"],
         error_x=dict(type="data", symmetric=False, array=margins, arrayminus=[s - lo for s, lo in zip(scores, lows)],
                      color=COLORS["neutral"], thickness=1.5, width=4),
-        customdata=order[column].tolist(), name=translate("metric.nps", language),
+        customdata=_stored(order, column), name=translate("metric.nps", language),
         hovertext=_hover_names(order, column, language), hovertemplate="%{hovertext}: %{x:.1f}<extra></extra>"))
     ends = [max(s + m, 0.0) + 3 for s, m in zip(scores, margins)]
     _label_column(fig, labels, ends,
@@ -870,7 +933,7 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
         error_x=dict(type="data", symmetric=False, array=[h - v for h, v in zip(highs, share)],
                      arrayminus=[v - 100.0 * lo for lo, v in zip(order["negative_ci_low"], share)],
                      color=COLORS["neutral"], thickness=1.5, width=4),
-        customdata=raw, name=translate("metric.negative_share", language),
+        customdata=_stored(order, column), name=translate("metric.negative_share", language),
         hovertext=labels if column == "source" else _hover_names(order, column, language),
         hovertemplate="%{hovertext}: %{x:.1f}%<extra></extra>"))
     ends = [h + 2 for h in highs]
@@ -888,11 +951,13 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
 
 # -- complaints -------------------------------------------------------------------------------------
 
-def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500) -> go.Figure:
-    """Complaints per cause (bars, most first), cumulative share (line, right axis) and the 80% line."""
+def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500, wide: bool = True) -> go.Figure:
+    """Complaints per cause (bars, most first), cumulative share (line, right axis) and the 80% line;
+    the causes' labels wrapped or turned to fit a full-width chart or, `wide` False, a half-width one."""
     if table.empty:
         return None
-    causes = [_short(str(c), 16) for c in table["cause"]]
+    causes = [chart_text(c) for c in table["cause"]]
+    labels, angle = category_ticks(table["cause"], MONTH_PLOT_WIDTH[wide])
     names = _hover_names(table, "cause", language)
     fig = _figure(title, translate("chart.pareto_note", language), height, wide=True)
     fig.add_trace(go.Bar(
@@ -919,7 +984,8 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500)
         yaxis2=dict(title=dict(text=translate("axis.cumulative", language)), overlaying="y", side="right",
                     range=[0, 112], ticksuffix="%", showgrid=False, tickvals=[0, 20, 40, 60, 80, 100],
                     tickfont=dict(size=15)))
-    fig.update_xaxes(title_text=translate("axis.cause", language), type="category", tickangle=0)
+    fig.update_xaxes(title_text=translate("axis.cause", language), type="category", tickangle=angle,
+                     tickmode="array", tickvals=causes, ticktext=labels)
     return fig
 
 
@@ -988,7 +1054,9 @@ def resolution_histogram(table: pd.DataFrame, sla_hours: float, *, title: str, l
                            font=dict(size=14))
     top = int(table["count"].max()) if len(table) else 1
     fig.update_yaxes(title_text=translate("axis.resolved_complaints", language), range=[0, top * 1.3])
-    fig.update_xaxes(title_text=translate("axis.hours_to_resolve", language), type="category", tickangle=0)
+    labels, angle = category_ticks(x, MONTH_PLOT_WIDTH[False])  # drawn at half the page's width
+    fig.update_xaxes(title_text=translate("axis.hours_to_resolve", language), type="category", tickangle=angle,
+                     tickmode="array", tickvals=x, ticktext=labels)
     return fig
 
 

@@ -20,10 +20,12 @@ from presentation.formats import fmt_term
 
 # An analytics result's columns that hold a labelled field's values.
 LABELLED_COLUMNS = {"attribute": "item", "item_text": "item", "dimension": "dimension", "cause": "cause",
-                    "touchpoint": "touchpoint", "channel": "channel"}
+                    "touchpoint": "touchpoint", "channel": "channel", "branch": "branch", "region": "region"}
 AS_GIVEN = "_as_given"
 # An area to act on names a subject of this field (analytics.review.Action.kind).
-ACTION_FIELDS = {"fix_first": "item", "gap": "dimension", "rising_cause": "cause"}
+ACTION_FIELDS = {"fix_first": "item", "gap": "dimension", "rising_cause": "cause", "branch_nps": "branch"}
+# A trend's or an alert's subject (analytics.trends, analytics.alerts: scope, subject) is a value of this field.
+SCOPE_FIELDS = {"branch": "branch", "region": "region", "cause": "cause"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +80,11 @@ def labelled(result, labels: DataLabels, language: str):
     if isinstance(result, pd.DataFrame):
         return _labelled_frame(result, labels, language)
     if isinstance(result, Action):
+        if isinstance(result.finding, dict) and result.finding.get("scope") in SCOPE_FIELDS:  # a trend's
+            finding = result.finding
+            return dataclasses.replace(result, finding={
+                **finding, "subject": data_label(SCOPE_FIELDS[finding["scope"]], finding.get("subject"), language,
+                                                 labels)})
         field = ACTION_FIELDS.get(result.kind)
         return result if field is None else dataclasses.replace(
             result, subject=data_label(field, result.subject, language, labels))
@@ -107,15 +114,27 @@ def labelled(result, labels: DataLabels, language: str):
 
 def _labelled_frame(frame: pd.DataFrame, labels: DataLabels, language: str) -> pd.DataFrame:
     columns = [c for c in frame.columns if c in LABELLED_COLUMNS and f"{c}{AS_GIVEN}" not in frame.columns]
-    if not columns or frame.empty:
+    trends = {"scope", "subject"} <= set(frame.columns) and f"subject{AS_GIVEN}" not in frame.columns
+    if not (columns or trends) or frame.empty:
         return frame
     out = frame.copy()
+    if trends:  # analytics.trends' rows: a branch's or a region's name in `subject`
+        out["subject"] = _column(frame, [data_label(SCOPE_FIELDS[scope], subject, language, labels)
+                                         if scope in SCOPE_FIELDS else subject
+                                         for scope, subject in zip(frame["scope"], frame["subject"])])
+        out[f"subject{AS_GIVEN}"] = frame["subject"]
     for column in columns:
         field = LABELLED_COLUMNS[column]
         given = frame[column]
-        out[column] = [data_label(field, v, language, labels) for v in given]
+        out[column] = _column(frame, [data_label(field, v, language, labels) for v in given])
         out[f"{column}{AS_GIVEN}"] = given
     return out
+
+
+def _column(frame: pd.DataFrame, values: list) -> pd.Series:
+    """Labels as a column that keeps a missing value None (a list of strings would become a text
+    column, its None a NaN that reads "nan")."""
+    return pd.Series(values, index=frame.index, dtype=object)
 
 
 def as_given(frame: pd.DataFrame, column: str) -> list | None:

@@ -65,6 +65,8 @@ def league_chart(league: pd.DataFrame, language: str):
     table = pd.DataFrame({"branch": league["branch"], "score": league["nps"], "n": league["nps_n"],
                           "ci_low": league["nps_low"], "ci_high": league["nps_high"],
                           "delta": float("nan"), "significant": False})
+    if "branch_as_given" in league.columns:  # labelled (presentation.labels): the names as stored beside
+        table["branch_as_given"] = league["branch_as_given"]
     table = table[table["score"].notna()]
     below = league[league["nps_vs_company"] == "below"]["branch"].tolist()
     above = league[league["nps_vs_company"] == "above"]["branch"].tolist()

@@ -8,6 +8,7 @@ are the customers' words as stored: the page masks them in presentation mode, th
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pandas as pd
 
@@ -78,6 +79,9 @@ class Section:
     quotes: tuple[Quote, ...] = ()
     notes: tuple[str, ...] = ()
     columns: int = 1  # figures side by side: 2 for charts drawn for half the page's width
+    # on a slide every figure sits side by side, in these shares of the width (equal when empty):
+    # a slide has one screen's height for them all
+    slide_widths: tuple[int, ...] = ()
     numbered: bool = False  # sentences as a numbered list (the areas to act on)
 
 
@@ -91,13 +95,14 @@ class Story:
     has_data: bool
 
 
-def story(review: MonthReview, language: str) -> Story:
-    """The review's sections in analytics.review.SECTIONS order, in one language."""
+def story(review: MonthReview, language: str, slides: bool = False) -> Story:
+    """The review's sections in analytics.review.SECTIONS order, in one language; `slides` for the
+    shared screen, where a section's figures sit side by side (pages/review.py)."""
     month = fmt_month(review.month, language)
     previous = fmt_month(month_of(review.previous.date_from), language)
     last_year = fmt_month(month_of(review.last_year.date_from), language)
     build = {
-        "headlines": _headlines, "csi": _csi, "gaps": _gaps, "nps": _nps, "complaints": _complaints,
+        "headlines": _headlines, "csi": _csi, "gaps": _gaps, "nps": _nps, "complaints": partial(_complaints, slides=slides),
         "sentiment": _sentiment, "verbatims": _verbatims, "actions": _actions,
     }
     sections = tuple(build[name](review, language, month, previous, last_year) for name in SECTIONS)
@@ -181,8 +186,9 @@ def _gaps(review: MonthReview, language: str, month: str, previous: str, last_ye
                                         title=findings.gap_dimensions_title(model.gap5, language))
     figures = (Figure(diagram, _empty("empty.what.gaps", language)),
                Figure(dimensions, _empty("empty.what.gap5", language)))
+    # the diagram's boxes and words need the wider share
     return Section("gaps", _title("gaps", language), tuple(sentences), figures,
-                   notes=tuple(findings.gap_missing_notes(model, language)))
+                   notes=tuple(findings.gap_missing_notes(model, language)), slide_widths=(3, 2))
 
 
 def _nps(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
@@ -195,14 +201,16 @@ def _nps(review: MonthReview, language: str, month: str, previous: str, last_yea
     return Section("nps", _title("nps", language), sentences, (Figure(figure, _empty("empty.what.nps", language)),))
 
 
-def _complaints(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
+def _complaints(review: MonthReview, language: str, month: str, previous: str, last_year: str,
+                slides: bool = False) -> Section:
     headline = review.headline("complaints")
     sentences = [Finding(findings.change_sentence(c, language, vs), c.tone)
                  for c, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year))]
     if len(review.rising):
         up = review.rising[review.rising["rising"].astype(bool)]
         sentences.append(Finding(findings.rising_title(review.rising, language, previous), BAD if len(up) else NEUTRAL))
-    pareto = charts.pareto(review.causes, language=language, title=findings.pareto_title(review.causes, language))
+    pareto = charts.pareto(review.causes, language=language, title=findings.pareto_title(review.causes, language),
+                           wide=not slides)
     rising = charts.rising_causes(review.rising, language=language,
                                   title=findings.rising_title(review.rising, language, previous),
                                   now_label=month, vs_label=previous, wide=True)

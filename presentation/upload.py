@@ -725,3 +725,35 @@ def with_mapping(prepared: PreparedFile, mapping: ColumnMapping) -> PreparedFile
     if mapping is prepared.mapping:
         return prepared
     return replace(prepared, mapping=mapping, mapping_origin="edited")
+
+
+# -- the upload widget's own words ------------------------------------------------------------------
+
+def widget_class(key: str) -> str:
+    """The class Streamlit gives the element of a widget with this key (its other characters as '-')."""
+    return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal of `text`: quotes, backslashes and line breaks as CSS escapes."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\\n' else c for c in text) + '"'
+
+
+def uploader_words_css(key: str, types, limit_mb: int, language: str) -> str:
+    """Style that shows the file uploader's own words (its "Upload" button and its "500MB per file •
+    CSV, XLSX" line) in `language`; empty for English, which Streamlit writes itself.
+
+    Streamlit 1.67 writes them in English only and has no parameter for them (streamlit/streamlit
+    issue 13500, open): its text is hidden and ours drawn in its place, for the one uploader `key`.
+    """
+    if language == "en":
+        return ""
+    scope = f".{widget_class(key)} [data-testid=\"stFileUploaderDropzone\"]"
+    button = translate("upload.widget_button", language)
+    limit = translate("upload.widget_limit", language, mb=limit_mb,
+                      types=translate("fmt.list_sep", language).join(str(t).upper() for t in types))
+    return (f"{scope} button [data-testid=\"stMarkdownContainer\"] p {{ display: none; }}\n"
+            f"{scope} button [data-testid=\"stMarkdownContainer\"]::after {{ content: {_css_string(button)}; }}\n"
+            f"{scope} [data-testid=\"stFileUploaderDropzoneInstructions\"] span {{ display: none; }}\n"
+            f"{scope} [data-testid=\"stFileUploaderDropzoneInstructions\"] > div::after {{ "
+            f"content: {_css_string(limit)}; font-size: 14px; line-height: 1.6; color: rgba(27, 38, 49, 0.7); }}\n")

@@ -296,3 +296,66 @@ def test_enlarged_keeps_per_point_font_sizes_in_step():
     fig = charts.go.Figure(charts.go.Scatter(x=[1, 2], y=[1, 2], mode="text", text=["a", "b"],
                                              textfont=dict(size=[14, 17])))
     assert list(charts.enlarged(fig, 2).to_dict()["data"][0]["textfont"]["size"]) == [28, 34]
+
+
+# --- month ticks and cause labels that never overlap (month_ticks, category_ticks) ----------------
+
+TWELVE = ["2025-11", "2025-12"] + [f"2026-{m:02d}" for m in range(1, 11)]
+
+
+@pytest.mark.parametrize("language, width, values, text", [
+    # half width, 320 px for 12 months: 26.7 px each, labels at 20 px. '11月' is 2×0.565 + 1.02 =
+    # 2.15 em = 43 px: neighbours need 43 + 12 > 26.7 (every month) and, every 2nd, '12月<br>2025年'
+    # beside '2月<br>2026年' need 65.6 + 12 = 77.6 > 53.3 ('2025年' = 4×0.565 + 1.02 em = 65.6 px);
+    # every 3rd: '1月<br>2026年' (65.6) beside '4月' (1.585 em = 31.7): 48.7 + 12 = 60.7 ≤ 80
+    ("zh", 320, ["2026-01", "2026-04", "2026-07", "2026-10"], ["1月<br>2026年", "4月", "7月", "10月"]),
+    # English: 'Dec<br>2025' beside 'Feb<br>2026' every 2nd: '2025' = 45.2 px, 45.2 + 12 = 57.2 > 53.3
+    ("en", 320, ["2026-01", "2026-04", "2026-07", "2026-10"], ["Jan<br>2026", "Apr", "Jul", "Oct"]),
+    # full width, 760 px: 63.3 px a month; 'Nov<br>2025' (45.2) beside 'Dec' (35.2): 40.2 + 12 fits
+    ("en", 760, TWELVE, ["Nov<br>2025", "Dec", "Jan<br>2026", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                         "Sep", "Oct"]),
+    # but '11月<br>2025年' (65.6) beside '12月' (43): 54.3 + 12 = 66.3 > 63.3, so every 2nd month
+    ("zh", 760, TWELVE[1::2], ["12月<br>2025年", "2月<br>2026年", "4月", "6月", "8月", "10月"]),
+])
+def test_month_ticks_leave_room_between_labels(language, width, values, text):
+    assert charts.month_ticks(TWELVE, language, width) == (values, text)
+
+
+def test_the_latest_month_is_always_labelled_and_a_short_trend_keeps_every_month():
+    assert charts.month_ticks(TWELVE[:5], "zh", 320)[0][-1] == "2026-03"
+    assert charts.month_ticks(["2026-03", "2026-04"], "en", 320) == (["2026-03", "2026-04"], ["Mar<br>2026", "Apr"])
+
+
+def test_a_half_width_trend_labels_every_third_month_in_chinese():
+    frame = pd.DataFrame({"month": TWELVE, "mean": [0.1] * 12, "ci_low": [0.0] * 12, "ci_high": [0.2] * 12,
+                          "n": [40] * 12})
+    axis = charts.polarity_trend(frame, title="t", language="zh").to_dict()["layout"]["xaxis"]
+    assert axis["tickvals"] == ["2026-01", "2026-04", "2026-07", "2026-10"]
+    wide = charts.csi_trend(frame.rename(columns={"mean": "csi"}), title="t", language="zh", wide=True)
+    assert len(wide.to_dict()["layout"]["xaxis"]["tickvals"]) == 6
+
+
+CAUSES_ZH = ["手机银行故障", "收费问题", "等候时间长", "其他", "员工态度", "银行卡问题", "交易差错", "开户问题"]
+
+
+@pytest.mark.parametrize("width, text, angle", [
+    # 1200 px for 8: 150 px each; the longest, 6 characters × 1.02 em × 20 px = 122 px, + 12 fits
+    (1200, CAUSES_ZH, 0),
+    # 760 px: 95 px each; in two lines of 3 (61 px) each neighbour pair fits, 4 in one line (82 + 12)
+    (760, ["手机银<br>行故障", "收费问题", "等候时<br>间长", "其他", "员工态度", "银行卡<br>问题", "交易差错", "开户问题"], 0),
+    # 320 px: 40 px each, less than one character and a gap in three lines: turned instead
+    (320, CAUSES_ZH, -45),
+])
+def test_cause_labels_wrap_or_turn_to_fit(width, text, angle):
+    assert charts.category_ticks(CAUSES_ZH, width) == (text, angle)
+
+
+def test_the_pareto_labels_its_causes_for_its_width():
+    table = pd.DataFrame({"cause": CAUSES_ZH, "count": [23, 15, 9, 8, 8, 5, 5, 2]})
+    table["cumulative"] = table["count"].cumsum() / table["count"].sum()
+    table["vital_few"] = table["cumulative"] <= 0.8
+    half = charts.pareto(table, title="t", language="zh", wide=False).to_dict()["layout"]["xaxis"]
+    full = charts.pareto(table, title="t", language="zh").to_dict()["layout"]["xaxis"]
+    assert (half["tickangle"], half["ticktext"]) == (-45, CAUSES_ZH)
+    assert (full["tickangle"], full["ticktext"][0]) == (0, "手机银<br>行故障")
+    assert half["tickvals"] == full["tickvals"] == CAUSES_ZH  # the bars stay on the causes as named

@@ -278,3 +278,60 @@ def test_the_report_and_the_slides_name_the_datas_values_in_their_language(demo_
         assert text in categories
     for text in absent:
         assert text not in categories
+
+
+# --- branches and regions (issue 22): their labels wherever a reader sees them ------------------------
+
+PLACES = DataLabels({("branch", "Guangzhou Tianhe"): ("Guangzhou Tianhe", "广州天河"),
+                     ("region", "South"): ("South", "华南"),
+                     ("cause", "Mobile app problems"): ("Mobile app problems", "手机银行故障")})
+
+
+def test_a_branch_league_and_a_trend_name_branches_and_regions_by_their_labels():
+    league = pd.DataFrame({"branch": ["Guangzhou Tianhe", "Xiamen Siming"], "region": ["South", "South"]})
+    assert labelled(league, PLACES, "zh").to_dict("list") == {
+        "branch": ["广州天河", "Xiamen Siming"], "region": ["华南", "华南"],
+        "branch_as_given": ["Guangzhou Tianhe", "Xiamen Siming"], "region_as_given": ["South", "South"]}
+    trends = pd.DataFrame({"scope": ["branch", "region", "all"],
+                           "subject": pd.Series(["Guangzhou Tianhe", "South", None], dtype=object)})
+    assert labelled(trends, PLACES, "zh")["subject"].tolist() == ["广州天河", "华南", None]
+    alerts = pd.DataFrame({"rule": ["cause_above_mean"], "scope": ["cause"], "subject": ["Mobile app problems"]})
+    assert labelled(alerts, PLACES, "zh")["subject"].tolist() == ["手机银行故障"]
+
+
+def test_an_area_to_act_on_names_its_branch_by_its_label():
+    from analytics.review import Action
+
+    branch = Action("branch_nps", "Guangzhou Tianhe", -51.9, -20.0, -31.9, 27)
+    trend = Action("trend", "South", -20.3, 36.2, -56.5, 829, finding={"scope": "region", "subject": "South"})
+    assert labelled(branch, PLACES, "zh").subject == "广州天河"
+    assert labelled(trend, PLACES, "zh").finding == {"scope": "region", "subject": "华南"}
+    assert labelled(branch, PLACES, "en").subject == "Guangzhou Tianhe"
+
+
+def test_a_branch_chart_shows_the_label_and_gives_back_the_stored_name():
+    from presentation import charts
+
+    table = labelled(pd.DataFrame({"branch": ["Guangzhou Tianhe"], "negative_share": [0.4], "negative_ci_low": [0.3],
+                                   "negative_ci_high": [0.5], "n": [40]}), PLACES, "zh")
+    bars = charts.group_negative_share(table, "branch", title="t", language="zh").to_dict()["data"][0]
+    assert list(bars["y"]) == ["广州天河"] and list(bars["customdata"]) == ["Guangzhou Tianhe"]
+
+
+def test_the_branches_page_shows_an_analysts_branch_label(demo_store, tmp_path, monkeypatch):
+    store = copy_demo_store(demo_store, tmp_path)
+    con = connect(store)
+    try:
+        table = label_editor_frame(con)
+        assert not table[table["field"] == "branch"].empty  # every branch of the data is offered to label
+        table.loc[(table["field"] == "branch") & (table["value"] == "Guangzhou Tianhe"),
+                  ["label_en", "label_zh"]] = ["Guangzhou Tianhe", "广州天河"]
+        run_save_labels(con, ANALYST, table)
+    finally:
+        con.close()
+    at = page(store, monkeypatch, "pages/branches.py", "zh")
+    league = at.dataframe[0].value
+    league = getattr(league, "data", league)  # a Styler holds the frame it colours
+    assert "广州天河" in league["网点"].tolist() and "Guangzhou Tianhe" not in league["网点"].tolist()
+    nps = next(t for t in traces(at) if t["type"] == "bar")
+    assert "广州天河" in nps["y"] and "Guangzhou Tianhe" in nps["customdata"]

@@ -411,3 +411,22 @@ def test_the_upload_logic_imports_no_streamlit():
     """presentation/upload.py is tested without a running app, so it stays free of Streamlit."""
     source = (PROJECT_ROOT / "presentation" / "upload.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(import streamlit|from streamlit\b)", source, re.M)
+
+
+# --- the upload widget's own words in the reader's language ------------------------------------------
+
+def test_the_uploader_says_its_button_and_limit_in_chinese():
+    from presentation.upload import uploader_words_css
+
+    css = uploader_words_css("upload.files", ("xlsx", "csv"), 500, "zh")
+    scope = '.st-key-upload-files [data-testid="stFileUploaderDropzone"]'
+    assert f'{scope} button [data-testid="stMarkdownContainer"]::after {{ content: "上传文件"; }}' in css
+    assert 'content: "每个文件不超过 500 MB · 格式：XLSX、CSV";' in css
+    assert f'{scope} [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}' in css
+    assert uploader_words_css("upload.files", ("xlsx",), 500, "en") == ""  # Streamlit's own English
+
+
+def test_a_quote_in_the_uploaders_words_cannot_end_the_style_string():
+    from presentation.upload import _css_string
+
+    assert _css_string('a"b\\c') == '"a\\22 b\\5c c"'

@@ -53,3 +53,57 @@ def test_no_chart_word_is_cut(app_url, browser, width, language):
         assert cut == {}
     finally:
         context.close()
+
+
+# Two tick labels of one axis that touch: month ticks of the half-width trends, causes of the Pareto.
+# Labels turned by the same angle lie on parallel lines: they touch when their ends (where each meets
+# its tick) are closer, across those lines, than the font's height.
+OVERLAPS = """() => {
+  const out = [];
+  const turn = t => { const m = /rotate\\((-?[0-9.]+)/.exec(t.getAttribute('transform') || ''); return m ? +m[1] : 0; };
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    for (const axis of ['xtick', 'ytick']) {
+      const boxes = [...plot.querySelectorAll(`.${axis} text`)].filter(t => t.textContent.trim())
+        .map(t => ({text: t.textContent, r: t.getBoundingClientRect(), angle: turn(t),
+                    size: parseFloat(getComputedStyle(t).fontSize)})).filter(b => b.r.width > 0);
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i], b = boxes[j];
+          // side by side: their boxes meet; one above the other: their lines closer than the font
+          const touch = a.angle
+            ? Math.abs(a.r.right - b.r.right) * Math.abs(Math.sin(a.angle * Math.PI / 180)) < a.size
+            : a.r.left < b.r.right - 1 && b.r.left < a.r.right - 1
+              && Math.abs((a.r.top + a.r.bottom) - (b.r.top + b.r.bottom)) / 2 < a.size;
+          if (touch) out.push([a.text, b.text]);
+        }
+    }
+  }
+  return out;
+}"""
+
+
+# the pages at the widths managers use; the slides at the projector's 1920×1080 they are made for
+SCREENS = {1280: ("", "sentiment", "complaints"),
+           1920: ("", "sentiment", "complaints", "review?present=1&slide=5", "review?present=1&slide=6")}
+
+
+@pytest.mark.parametrize("width", sorted(SCREENS))
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_no_two_tick_labels_overlap(app_url, browser, width, language):
+    context = browser.new_context(viewport={"width": width, "height": 1080 if width == 1920 else 900},
+                                  locale="en-US")
+    try:
+        tab = context.new_page()
+        crowded = {}
+        for path in SCREENS[width]:
+            joiner = "&" if "?" in path else "?"
+            tab.goto(f"{app_url}/{path}{joiner}lang={language}&month=2026-10")
+            wait_for_app(tab)
+            tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+            tab.wait_for_timeout(300)
+            found = tab.evaluate(OVERLAPS)
+            if found:
+                crowded[path or "overview"] = found
+        assert crowded == {}
+    finally:
+        context.close()

@@ -63,3 +63,43 @@ def test_a_copied_link_reopens_the_slide(app_url, browser):
         assert headers(tab) == [translate("review.section.nps", "en")]
     finally:
         context.close()
+
+
+# Everything the slide shows lies inside the window and nothing scrolls: not the page, not the slide
+# (the words keep their size, the charts take what they leave), and each chart is drawn in full.
+FITS = """() => {
+  const slide = document.querySelector('.st-key-review-slide');
+  const main = document.querySelector('[data-testid="stMain"]');
+  const box = slide.getBoundingClientRect();
+  const charts = [...slide.querySelectorAll('.js-plotly-plot .main-svg')].map(svg => svg.getBoundingClientRect())
+    .filter(r => r.height > 0);
+  const words = [...slide.querySelectorAll('p, h2, li, [data-testid="stMetricValue"]')].map(e => e.getBoundingClientRect())
+    .filter(r => r.height > 0);
+  return {page: main.scrollHeight - main.clientHeight, slide: slide.scrollHeight - slide.clientHeight,
+          bottom: Math.max(box.bottom, ...charts.map(r => r.bottom), ...words.map(r => r.bottom)),
+          right: Math.max(box.right, ...charts.map(r => r.right), ...words.map(r => r.right)),
+          smallest_chart: Math.min(...charts.map(r => r.height)), charts: charts.length};
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 800)])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_slide_fits_the_screen_without_scrolling(app_url, browser, language, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    tab = context.new_page()
+    try:
+        misfits = {}
+        for number, section in enumerate(SECTIONS, 1):
+            tab.goto(f"{app_url}/review?present=1&lang={language}&month=2026-10&slide={number}")
+            wait_for_app(tab)
+            if section in ("csi", "gaps", "nps", "complaints", "sentiment"):
+                tab.locator(".st-key-review-slide .js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+                tab.wait_for_timeout(300)
+            fit = tab.evaluate(FITS)
+            too_small = fit["charts"] and fit["smallest_chart"] < height / 3
+            if fit["page"] > 0 or fit["slide"] > 0 or fit["bottom"] > height or fit["right"] > width or too_small:
+                misfits[section] = fit
+            screenshot(tab, f"slide-fit-{language}-{width}-{number}", width=width)
+        assert misfits == {}
+    finally:
+        context.close()
