@@ -10,6 +10,8 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from store.db import quote_literal
+
 USER = "lake"
 
 
@@ -64,4 +66,23 @@ class Cluster:
         return self.connection(name)
 
     def lake_url(self) -> str:
+        """A URL naming no lake yet: connect() creates it there."""
         return "ducklake:postgres:" + self.new_database()
+
+    def copied_lake_url(self, template: str, data_folder: Path) -> str:
+        """A lake of its own, copied from the lake in database `template` (CREATE DATABASE …
+        TEMPLATE, a file copy inside PostgreSQL) with its data files in `data_folder`: a test's
+        store without DuckLake creating the schema's tables again, one catalog round trip each."""
+        name = "t_" + uuid.uuid4().hex[:12]
+        data_folder.mkdir(parents=True, exist_ok=True)
+        # DuckLake keeps the data folder in its catalog, ending with a separator
+        folder = str(data_folder).rstrip("/") + "/"
+        self._psql(f"CREATE DATABASE {name} TEMPLATE {template}", f"\\connect {name}",
+                   "UPDATE ducklake_metadata SET value = " + quote_literal(folder)
+                   + " WHERE key = 'data_path' AND scope IS NULL")
+        return "ducklake:postgres:" + self.connection(name)
+
+    def _psql(self, *commands: str) -> None:
+        """The commands, one after the other, in one psql session that starts in database postgres."""
+        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", "postgres",
+                  "-v", "ON_ERROR_STOP=1", "-q", *(part for command in commands for part in ("-c", command)))
