@@ -38,6 +38,7 @@ STAGES = ("reading", "validating", "scoring sentiment", "writing", "learning fro
 XLSX_SPEEDUP_FLOOR = 5.0
 CSV_OVERHEAD_CEILING = 3.0
 PAGE_P95_MS_CEILING = 250.0
+LAKE_PAGE_P95_MS_CEILING = 500.0   # issue 24: whole-month pages on a PostgreSQL lake
 PAGE_PEER_SPEEDUP_FLOOR = 10.0
 ENGLISH_PER_S_FLOOR = 10_000
 CHINESE_PER_S_FLOOR = 2_000
@@ -241,6 +242,13 @@ def run_benchmark(scale: float, runs: int, reps: int, workdir: Path, timeout: fl
 
     attempt("queries", queries)
 
+    def lake_queries() -> dict:
+        measured, result = child("lake_queries", {"db": str(store), "reps": reps, "folder": str(workdir)}, timeout)
+        return step_entry(measured, store_rows if "pages" in result else None,
+                          **{k: v for k, v in result.items() if k != "rows"})
+
+    attempt("lake_queries", lake_queries)
+
     def peer_queries() -> dict:
         # pandas takes seconds a page: five renders give its median
         measured, result = child("peer_queries", {"db": str(store), "reps": min(reps, PEER_REPS),
@@ -312,6 +320,7 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
                           speedup >= PAGE_PEER_SPEEDUP_FLOOR, page=page, variant=variant,
                           against_cached_frames=cached)
         ratios["pages_not_timed"] = sorted({p.url_path for p in PAGES} - set(queries["pages"]))
+    lake_floors(steps.get("lake_queries"), ratios, floor)
     if queries and peer:
         agree = {}
         for variant, ours in queries["headline"].items():
@@ -353,6 +362,20 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
                   f"<= {PAGE_OPEN_S_CEILING:g}", timing["first_s"] <= PAGE_OPEN_S_CEILING and not timing["exceptions"],
                   page=name, again_s=timing.get("again_s"), reference_page_s=reference)
     return ratios, table
+
+
+def lake_floors(lake: dict | None, ratios: dict, floor) -> None:
+    """Issue 24's page floor on the lake, and the lake's p95 over the file's per page and variant."""
+    if not lake or "pages" not in lake:
+        return
+    ratios["lake_over_file_p95"] = {}
+    for page, by_variant in lake["pages"].items():
+        for variant, timing in by_variant.items():
+            ratios["lake_over_file_p95"][f"{page} [{variant}]"] = timing["lake_over_file_p95"]
+            p95 = timing["lake"]["p95_ms"]
+            floor(f"page analytics p95 on the PostgreSQL lake, {page} [{variant}]", p95,
+                  f"<= {LAKE_PAGE_P95_MS_CEILING:g} ms", p95 <= LAKE_PAGE_P95_MS_CEILING, page=page, variant=variant,
+                  file_p95_ms=timing["file"]["p95_ms"], lake_over_file=timing["lake_over_file_p95"])
 
 
 # the file each import step reads (bench/steps.py step_generate)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -416,6 +418,87 @@ def _plain_filters(filters) -> dict | None:
             for k, v in filters.__dict__.items() if v not in ((), None)}
 
 
+# --- the same pages on a DuckLake with its catalog in PostgreSQL -----------------------------------
+
+# The selections of whole months (variants): the lake's floor is for what managers open every day.
+WHOLE_MONTH_VARIANTS = ("month", "month_branch", "month_tier")
+
+
+def compare_stores(file_seconds: list[float], lake_seconds: list[float]) -> dict:
+    """One page's renders on both stores: each store's timing_summary and the lake's p50 and p95 over
+    the file's."""
+    on_file, on_lake = timing_summary(file_seconds), timing_summary(lake_seconds)
+    return {"file": on_file, "lake": on_lake,
+            "lake_over_file_p50": round(on_lake["p50_ms"] / on_file["p50_ms"], 2) if on_file["p50_ms"] else None,
+            "lake_over_file_p95": round(on_lake["p95_ms"] / on_file["p95_ms"], 2) if on_file["p95_ms"] else None}
+
+
+def _close(a, b) -> bool:
+    # the stores sum in different orders: equal up to the last digits of a float
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+
+
+def step_lake_queries(args: dict) -> dict:
+    """Every page's analytics on the file store and on the same rows moved to a PostgreSQL lake.
+
+    A throw-away PostgreSQL cluster (bench/postgres.py) holds the catalog; `python -m loaders migrate`
+    copies the store into it as an operator would. The calls are recorded once per variant on the
+    file (bench/page_calls); each render then runs them on the file and on the lake in turn, so both
+    meet the same moments of a busy machine. Without PostgreSQL's programs the step says so and
+    measures nothing.
+    """
+    from bench.page_calls import record
+    from bench.postgres import NOT_INSTALLED, Cluster, installed_bin
+    from store.db import connect
+
+    if installed_bin() is None:
+        return {"rows": None, "skipped": NOT_INSTALLED}
+    reps = int(args["reps"])
+    lake_data = Path(args["folder"]) / "lake-data"
+    cluster = Cluster().start()
+    try:
+        url = cluster.lake_url()
+        env = {**os.environ, "FEEDBACK_LAKE_DATA": str(lake_data)}
+        started = _now()
+        subprocess.run([sys.executable, "-m", "loaders", "migrate", "--db", args["db"], "--to", url],
+                       cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True)
+        migrate_seconds = _now() - started
+        on_file, on_lake = connect(args["db"]), connect(url)
+        try:
+            chosen = variants(on_file, args.get("variants") or list(WHOLE_MONTH_VARIANTS))
+            report: dict = {}
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for variant, selection in chosen.items():
+                    pages = {page: [(path, resolve(path), call_args, kwargs, group)
+                                    for path, call_args, kwargs, group in calls]
+                             for page, calls in record(Path(args["db"]), variant_url(selection)).items()}
+                    times = {page: {"file": [], "lake": []} for page in pages}
+                    # one render first on each, to warm both stores' caches as the recording warmed the file's
+                    for rep in range(reps + 1):
+                        for page, calls in pages.items():
+                            for store, con in (("file", on_file), ("lake", on_lake)):
+                                page_started = _now()
+                                render(con, calls, pool)
+                                if rep:
+                                    times[page][store].append(_now() - page_started)
+                    for page, measured in times.items():
+                        report.setdefault(page, {})[variant] = {
+                            **compare_stores(measured["file"], measured["lake"]), "calls": len(pages[page])}
+            same = None
+            if "month" in chosen:
+                ours, theirs = (headline(con, chosen["month"]["current"]) for con in (on_file, on_lake))
+                same = {name: _close(value, theirs[name]) for name, value in ours.items()}
+        finally:
+            on_file.close()
+            on_lake.close()
+    finally:
+        cluster.stop()
+    return {"rows": None, "migrate_seconds": round(migrate_seconds, 3), "reps": reps, "pages": report,
+            "headline_equal": same}
+
+
 # --- the peer: pandas on every rerun --------------------------------------------------------------
 
 def step_peer_queries(args: dict) -> dict:
@@ -463,7 +546,7 @@ def step_page(args: dict) -> dict:
 
 STEPS = {"generate": step_generate, "limit": step_limit, "sentiment": step_sentiment,
          "peer_read_csv": step_peer_read_csv, "peer_read_xlsx": step_peer_read_xlsx,
-         "queries": step_queries, "peer_queries": step_peer_queries, "page": step_page}
+         "queries": step_queries, "lake_queries": step_lake_queries, "peer_queries": step_peer_queries, "page": step_page}
 
 
 def main(argv: list[str]) -> int:

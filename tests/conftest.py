@@ -17,7 +17,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from loaders.demo import DEMO_FOLDER, FILE_NAMES
 from loaders.importer import import_file
-from postgres import Cluster
+from bench.postgres import Cluster
 from presentation.upload import WORD_JOINER
 from store.db import connect
 

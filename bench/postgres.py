@@ -1,5 +1,6 @@
-"""A throw-away PostgreSQL cluster for the lake tests: Debian's postgresql, started on 127.0.0.1 in a
-temporary folder as an unprivileged user (PostgreSQL refuses to run as root), stopped at the end."""
+"""A throw-away PostgreSQL cluster for the lake tests and the benchmark's lake step: Debian's
+postgresql, started on 127.0.0.1 in a temporary folder as an unprivileged user (PostgreSQL refuses to
+run as root), stopped at the end."""
 from __future__ import annotations
 
 import os
@@ -15,12 +16,20 @@ from store.db import quote_literal
 USER = "lake"
 
 
-def postgres_bin() -> Path:
-    """The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/<major>/bin)."""
+NOT_INSTALLED = "PostgreSQL is not installed: apt-get install postgresql (see .ci/run)"
+
+
+def installed_bin() -> Path | None:
+    """The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/<major>/bin), if any."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
-    if not found:
-        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (see .ci/run)")
-    return found[-1].parent
+    return found[-1].parent if found else None
+
+
+def postgres_bin() -> Path:
+    found = installed_bin()
+    if found is None:
+        raise RuntimeError(NOT_INSTALLED)
+    return found
 
 
 def _free_port() -> int:
