@@ -16,7 +16,7 @@ from store.db import quote_literal
 USER = "lake"
 
 
-NOT_INSTALLED = "PostgreSQL is not installed: apt-get install postgresql (see .ci/run)"
+NOT_INSTALLED = "PostgreSQL is not installed: apt-get install postgresql (`make lake` does it)"
 
 
 def installed_bin() -> Path | None:

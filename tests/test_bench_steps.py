@@ -71,4 +71,4 @@ def test_the_lake_step_without_postgresql_measures_nothing_and_says_why(monkeypa
 
     monkeypatch.setattr(postgres, "installed_bin", lambda: None)
     result = step_lake_queries({"db": str(tmp_path / "never-opened.duckdb"), "reps": 3, "folder": str(tmp_path)})
-    assert result == {"rows": None, "skipped": "PostgreSQL is not installed: apt-get install postgresql (see .ci/run)"}
+    assert result == {"rows": None, "skipped": "PostgreSQL is not installed: apt-get install postgresql (`make lake` does it)"}
