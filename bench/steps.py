@@ -462,9 +462,12 @@ def step_lake_queries(args: dict) -> dict:
         url = cluster.lake_url()
         env = {**os.environ, "FEEDBACK_LAKE_DATA": str(lake_data)}
         started = _now()
-        subprocess.run([sys.executable, "-m", "loaders", "migrate", "--db", args["db"], "--to", url],
-                       cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True)
+        moved = subprocess.run([sys.executable, "-m", "loaders", "migrate", "--db", args["db"], "--to", url],
+                               cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
         migrate_seconds = _now() - started
+        if moved.returncode:
+            raise RuntimeError(f"`python -m loaders migrate` failed with code {moved.returncode}:"
+                               f" {(moved.stderr or moved.stdout)[-3000:]}")
         on_file, on_lake = connect(args["db"]), connect(url)
         try:
             chosen = variants(on_file, args.get("variants") or list(WHOLE_MONTH_VARIANTS))
