@@ -379,6 +379,7 @@ def render(con, calls: list[tuple], pool: ThreadPoolExecutor) -> list[float]:
     """One render's analytics: each call's seconds, the calls made in order as the page makes them,
     the calls of one load_all group two at a time (pages._common.load_all), each on its own cursor."""
     from store.db import cursor as store_cursor
+    from store.db import reading
 
     seconds = [0.0] * len(calls)
 
@@ -387,7 +388,9 @@ def render(con, calls: list[tuple], pool: ThreadPoolExecutor) -> list[float]:
         cursor = store_cursor(con)
         started = _now()
         try:
-            function(cursor, *call_args, **kwargs)
+            # as pages._common._cached runs it: one read transaction per call
+            with reading(cursor):
+                function(cursor, *call_args, **kwargs)
         finally:
             seconds[i] = _now() - started
             cursor.close()

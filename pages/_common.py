@@ -28,7 +28,7 @@ from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labe
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
-from store.db import SharedStore, data_version, default_db_path
+from store.db import SharedStore, data_version, default_db_path, reading
 from store.db import cursor as store_cursor
 from store.errors import FeedbackError, StoreBusy
 from store.labels import label_table, labels_version
@@ -141,7 +141,8 @@ def _cached(store: str, version: str, function: str, args: tuple, kwargs: tuple)
     run = getattr(importlib.import_module(module), name)
     cur = cursor()
     try:
-        return run(cur, *args, **dict(kwargs))
+        with reading(cur):
+            return run(cur, *args, **dict(kwargs))
     finally:
         cur.close()
 

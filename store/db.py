@@ -336,6 +336,26 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con.cursor()
 
 
+@contextlib.contextmanager
+def reading(cur: duckdb.DuckDBPyConnection):
+    """The block's queries in one read transaction: one snapshot of the store for all of them.
+
+    On a lake each transaction asks the catalog for the newest snapshot and the tables' files
+    anew; a figure's several queries in one transaction ask about half as often (issue 24's lake
+    page floor, bench/ lake_queries). Nothing is written, so the commit never conflicts.
+    """
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    except BaseException:
+        try:
+            cur.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    cur.execute("COMMIT")
+
+
 def _refuse_outdated(con: duckdb.DuckDBPyConnection, target: str) -> None:
     """A read-only store cannot be upgraded: say so, rather than fail in a metric."""
     found = {row[0] for row in con.execute(
