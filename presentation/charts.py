@@ -276,6 +276,11 @@ def _wider_margins(layout: dict, data: list[dict]) -> dict[str, int]:
             lines = max((len(_plain_lines(label)) for label in labels), default=1)
             side = "t" if axis.get("side") == "top" else "b"
             room = 1.4 * size * lines + 14 + 1.6 * title_size * title_lines
+            angle = setting("tickangle")
+            if isinstance(angle, (int, float)) and angle % 180:
+                # a turned label reaches down by its width's share at that angle, plus its line's
+                turn = math.radians(angle)
+                room += widest * abs(math.sin(turn)) - 1.4 * size * lines * (1 - abs(math.cos(turn)))
             if numeric:
                 # a number axis can end on a tick: half its label hangs past the plot's right edge
                 need["r"] = max(need.get("r", 0), math.ceil(widest / 2 + 12))

@@ -195,6 +195,19 @@ def test_reserved_margins_fit_the_labels_and_keep_wider_ones():
     assert charts.reserve_margins(fig).layout.margin.l == 300
 
 
+def test_reserved_margins_reach_as_far_down_as_turned_labels():
+    fig = go.Figure(go.Bar(x=["Guangzhou Tianhe", "Foshan"], y=[3, 1]), layout=dict(template=charts.TEMPLATE))
+    fig.update_xaxes(title_text="Branch", tickangle=-45)
+    charts.reserve_margins(fig)
+    # "Guangzhou Tianhe" is 134.6 px at 15 px (above); turned 45° it reaches 134.6 x sin 45° = 95.2 px
+    # down, and its line's 21 px height counts at cos 45°: 14.85; 14 for the ticks, the title 25.6:
+    # 149.6, rounded up
+    assert fig.layout.margin.b == 150
+    fig.update_xaxes(tickangle=0)
+    fig.update_layout(margin=dict(b=0))
+    assert charts.reserve_margins(fig).layout.margin.b == 61
+
+
 def test_drawn_once_writes_the_template_out_and_names_the_content():
     months = ["2026-01", "2026-02"]
     fig = charts.interval_trend(months, [-0.2, 0.1], [-0.35, 0.0], [-0.05, 0.2], [40, 50], title="t",
