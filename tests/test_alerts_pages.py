@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, copy_demo_store, shown
+from conftest import PROJECT_ROOT, alerted_demo_store, shown
 from streamlit.testing.v1 import AppTest
 
 from analytics.changes import nps_headline
@@ -15,11 +15,11 @@ from analytics.filters import Filters
 from analytics.nps import nps_change
 from analytics.targets import Target, target_gap
 from loaders.access import AccessError, set_passphrase
-from presentation.alerts import after_import, target_sentence
+from presentation.alerts import target_sentence
 from presentation.upload import Access, run_set_rules, run_set_target
 from store.alerts import alert_rules
 from store.db import connect
-from store.targets import set_target, targets
+from store.targets import targets
 
 pytestmark = pytest.mark.slow
 OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
@@ -28,16 +28,7 @@ SEPTEMBER = Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))
 
 @pytest.fixture(scope="module")
 def alerted_store(committed_demo_master, tmp_path_factory) -> Path:
-    """The committed demo with its alert rules checked and two targets: NPS +30, within SLA 95%."""
-    path = copy_demo_store(committed_demo_master, tmp_path_factory.mktemp("alert-pages"))
-    con = connect(path)
-    try:
-        after_import(con, "test")
-        set_target(con, "nps", 30)
-        set_target(con, "within_sla", 95)
-    finally:
-        con.close()
-    return path
+    return alerted_demo_store(committed_demo_master, tmp_path_factory.mktemp("alert-pages"))
 
 
 def open_page(store: Path, monkeypatch, page: str, **params) -> AppTest:
