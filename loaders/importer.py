@@ -397,23 +397,27 @@ def pending(prepared: PreparedFile, accept_new_items: bool = False) -> tuple[Dec
 def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip_invalid: bool = False,
                     imported_by: str | None = None, progress: Progress | None = None,
                     remember_mapping: bool = True, accept_new_items: bool = False,
-                    skip_duplicates: bool = False, release_rows: bool = False) -> ImportResult:
+                    skip_duplicates: bool = False, release_rows: bool = False,
+                    checked: StageReport | None = None) -> ImportResult:
     """Import a prepared file as one batch. Rows the store already holds (loaders/duplicates.py)
     refuse the import with DuplicateRows, or with `skip_duplicates` are left out and counted; the
     check runs again inside the write transaction, where another process's batch is seen.
 
     DuckDB works within the import's memory limit beside the file's cells (store.db.import_memory).
     `release_rows`: the caller will not import this prepared file again, so its cells are let go of
-    once staged, and DuckDB may take what they took."""
+    once staged, and DuckDB may take what they took. `checked`: the report of `check(con, prepared)`
+    run just before on this connection (the command line shows it first), whose staged rows are
+    imported as they are when the mapping still stands, rather than validated a second time."""
     with import_memory(con, prepared.source.table.nbytes):
         return _import_prepared(con, prepared, skip_invalid, imported_by, progress, remember_mapping,
-                                accept_new_items, skip_duplicates, release_rows)
+                                accept_new_items, skip_duplicates, release_rows, checked)
 
 
 def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_by: str | None,
                      progress: Progress | None, remember_mapping: bool, accept_new_items: bool,
-                     skip_duplicates: bool, release_rows: bool) -> ImportResult:
+                     skip_duplicates: bool, release_rows: bool, checked: StageReport | None) -> ImportResult:
     progress = progress or _no_progress
+    mapping_checked = prepared.mapping
     prepared = refresh_decisions(con, prepared)
     source, mapping = prepared.source, prepared.mapping
     open_decisions = pending(prepared, accept_new_items)
@@ -421,8 +425,11 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
         first = open_decisions[0]
         raise DecisionNeeded(first.message, first.flag, first.code, first.values)
     _refuse_duplicate(con, source)
-    progress(0.25, "validating")
-    report = check(con, prepared)
+    # the staged rows of a check on another mapping (the store's items changed meanwhile) are not these
+    report = checked if checked is not None and prepared.mapping == mapping_checked else None
+    if report is None:
+        progress(0.25, "validating")
+        report = check(con, prepared)
     if release_rows:
         release_staged_source(con, source)
     if (report.rows_invalid and not skip_invalid) or report.rows_valid == 0:
