@@ -323,6 +323,10 @@ def whole_processes(workdir: Path, runs: int, timeout: float, rows: int = WHOLE_
         entry = whole_process_pair([m.seconds for m in ours], [m.seconds for m in peer], limit, strictly_below)
         entry.update({"ours_peak_rss_mb": round(max(m.peak_rss_mb for m in ours), 1),
                       "peer_peak_rss_mb": round(max(m.peak_rss_mb for m in peer), 1)})
+        # processor seconds beside the wall's (the floor is the wall's): on a loaded machine they say
+        # what each needs when it has both cores to itself
+        cpu = whole_process_pair([m.cpu_seconds for m in ours], [m.cpu_seconds for m in peer], limit, strictly_below)
+        entry["cpu"] = {k: cpu[k] for k in ("ours_seconds", "peer_seconds", "ratios", "ratio")}
         return entry
 
     return {"rows": rows, "file_mb": made["file_mb"], "runs": runs, "bytecode_cache": True,
