@@ -158,6 +158,21 @@ def test_retraining_stores_a_version_and_rescores_every_text(con, corpus):
     assert not learning.retrain_due(con)                   # no new labels
 
 
+def test_a_model_of_an_older_format_is_retrained(con, corpus):
+    import pickle
+
+    _scored_nps(con, corpus)
+    first = learning.retrain(con)
+    # the first format: a model blended by a fixed weight, stored before the stacker
+    old = pickle.dumps((1, sentiment_model.latest_model(con)))
+    con.execute("UPDATE sentiment_model SET model = ? WHERE version = ?", [old, first.version])
+    assert sentiment_model.latest_model(con) is None
+    assert learning.retrain_due(con)                       # same 120 labels, but the model is outdated
+    assert learning.retrain(con).version == 2
+    assert sentiment_model.latest_model(con) is not None
+    assert not learning.retrain_due(con)
+
+
 def test_rescoring_is_all_or_nothing(con, corpus, monkeypatch):
     _scored_nps(con, corpus)
     before = con.execute("SELECT comment, sentiment FROM nps_response ORDER BY comment").fetchall()

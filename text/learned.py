@@ -175,9 +175,13 @@ class LearnedSentiment:
         return pickle.dumps((FORMAT, self), protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
-    def from_bytes(blob: bytes) -> "LearnedSentiment":
-        # the store's own BLOB, written by to_bytes: never bytes from outside the store
+    def from_bytes(blob: bytes) -> "LearnedSentiment | None":
+        """The model of a BLOB written by to_bytes, or None for one of an older format, which this
+        version does not blend with (loaders/learning.py retrains it at the next import)."""
+        # the store's own BLOB: never bytes from outside the store
         version, model = pickle.loads(blob)
+        if version < FORMAT:
+            return None
         if version != FORMAT:
             raise ValueError(f"a sentiment model of format {version}; this version reads format {FORMAT}")
         return model
