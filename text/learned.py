@@ -4,9 +4,10 @@ A comment paired with its writer's score is a label in the business's own words 
 negative, 9-10 positive; overall satisfaction at the bottom quarter or the top of its scale). Per
 language, TF-IDF features (English: words and word pairs; Chinese: character 1-3-grams, which need
 no segmenter) feed a logistic regression (by stochastic gradient descent) whose regularisation is
-chosen by cross-validation on the store's own labels. The model starts from the baseline (English: the rules and the prior learned from public
-reviews; Chinese: the rules) rather than replacing it: a second, two-input logistic regression
-(the stacker) is fitted on the held-out margins of the cross-validation,
+chosen by cross-validation on the store's own labels. The model starts from the baseline (English:
+the rules and the prior learned from public reviews; Chinese: the rules) rather than replacing it:
+a second, two-input logistic regression (the stacker) is fitted on the held-out margins of the
+cross-validation,
 
     z = a * m + b * 2 artanh(baseline) + c,        polarity = tanh(z / 2)   (= 2p - 1)
 
@@ -34,7 +35,7 @@ from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
 # a language gets a model only with this many labelled comments of each class (each of the
 # AGREEMENT_FOLDS folds then holds three)
 MIN_PER_CLASS = 10
-# C, the stacker and the agreement are cross-validated on at most this many distinct texts, so that
+# alpha, the stacker and the agreement are cross-validated on at most this many distinct texts, so that
 # retraining at 100k labels stays within the bench's training-time floor
 AGREEMENT_SAMPLE = 10_000
 AGREEMENT_FOLDS = 3
