@@ -8,8 +8,8 @@ import time
 import duckdb
 
 from store.sentiment_model import (
-    STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_version, save_and_rescore, score_into,
-    stored_texts
+    STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model, latest_version, save_and_rescore,
+    score_into, stored_texts
 )
 from store.themes import save_themes, themed_texts
 from text.sentiment import baseline_polarities
@@ -25,7 +25,8 @@ MAX_TRAINING_TEXTS = 100_000
 def retrain_due(con: duckdb.DuckDBPyConnection) -> bool:
     labels = label_count(con)
     current = latest_version(con)
-    if current is None:
+    # a stored model of an older format (text/learned.py's FORMAT) is replaced as a first one would be
+    if current is None or latest_model(con) is None:
         return labels >= FIRST_MODEL_LABELS
     return labels >= max(FIRST_MODEL_LABELS, current.labels * (1 + RETRAIN_GROWTH))
 
