@@ -23,6 +23,7 @@ from presentation.formats import (
     fmt_count, fmt_date, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 )
 from presentation.i18n import translate
+from presentation.labels import NO_LABELS, DataLabels, data_label
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,10 @@ class Story:
     has_data: bool
 
 
-def story(review: MonthReview, language: str, slides: bool = False) -> Story:
+def story(review: MonthReview, language: str, slides: bool = False, labels: DataLabels = NO_LABELS) -> Story:
     """The review's sections in analytics.review.SECTIONS order, in one language; `slides` for the
-    shared screen, where a section's figures sit side by side (pages/review.py)."""
+    shared screen, where a section's figures sit side by side (pages/review.py); `labels` the
+    store's label table, for the selection the review covers (its results come labelled already)."""
     month = fmt_month(review.month, language)
     previous = fmt_month(month_of(review.previous.date_from), language)
     last_year = fmt_month(month_of(review.last_year.date_from), language)
@@ -108,18 +110,24 @@ def story(review: MonthReview, language: str, slides: bool = False) -> Story:
     sections = tuple(build[name](review, language, month, previous, last_year) for name in SECTIONS)
     return Story(review.month, translate("review.report_title", language, month=month),
                  translate("review.period", language, month=month, previous=previous, last_year=last_year),
-                 scope(review, language), sections, review.has_data)
+                 scope(review, language, labels), sections, review.has_data)
 
 
-def scope(review: MonthReview, language: str) -> str:
-    """What the numbers cover: 'Region: South · Channel: Branch, Phone', or all of it."""
+# The selection's fields as the scope names them, with the label table's field of their values.
+SCOPE_PARTS = (("regions", "region"), ("branches", "branch"), ("channels", "channel"),
+               ("segments", "segment"), ("products", "product"))
+
+
+def scope(review: MonthReview, language: str, labels: DataLabels = NO_LABELS) -> str:
+    """What the numbers cover: 'Region: South · Channel: Branch, Phone', or all of it; each value
+    by its label in `language` (the filters hold the values as the data has them)."""
     current = review.current
-    tiers = tuple(translate(f"tier.{tier}", language) for tier in current.tiers)
-    parts = [translate(f"filters.{name}", language) + ": " + translate("fmt.list_sep", language).join(values)
-             for name, values in (("regions", current.regions), ("branches", current.branches),
-                                  ("channels", current.channels), ("segments", current.segments),
-                                  ("products", current.products), ("tiers", tiers)) if values]
-    return " · ".join(parts) if parts else translate("review.scope_all", language)
+    parts = [(name, [data_label(field, value, language, labels) for value in getattr(current, name)])
+             for name, field in SCOPE_PARTS]
+    parts.append(("tiers", [translate(f"tier.{tier}", language) for tier in current.tiers]))
+    words = [translate("review.scope_part", language, name=translate(f"filters.{name}", language),
+                       values=translate("fmt.list_sep", language).join(values)) for name, values in parts if values]
+    return " · ".join(words) if words else translate("review.scope_all", language)
 
 
 def _title(section: str, language: str) -> str:
