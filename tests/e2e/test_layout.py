@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app import PAGES, route
+from presentation.i18n import translate
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -105,5 +106,44 @@ def test_no_two_tick_labels_overlap(app_url, browser, width, language):
             if found:
                 crowded[path or "overview"] = found
         assert crowded == {}
+    finally:
+        context.close()
+
+
+# On the shared screen a table is static text at the slides' size: a short cell (a date, a lateness,
+# a branch, a status) keeps to one line, only the words of customers and of the follow-up wrap, and
+# the table fits the page's width (the follow-up list: its longest table).
+WRAPPED = """(wraps) => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
+  const table = document.querySelector('[data-testid="stTable"] table');
+  const heads = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+  const out = [];
+  for (const row of [...table.querySelectorAll('tbody tr')].slice(0, 30)) {
+    [...row.children].forEach((cell, i) => {
+      const bottoms = new Set(), words = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = words.nextNode(); node; node = words.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) if (r.width > 0) bottoms.add(Math.round(r.bottom));
+      }
+      const lines = bottoms.size;
+      if (lines > 1 && !wraps.includes(heads[i])) out.push([heads[i], cell.innerText]);
+    });
+  }
+  return {wrapped: out.slice(0, 8), beyond: Math.round(table.getBoundingClientRect().right - main.right)};
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (1920, 1080)])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_follow_up_list_reads_on_the_shared_screen(app_url, browser, language, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    try:
+        tab = context.new_page()
+        tab.goto(f"{app_url}/follow_up?present=1&lang={language}&month=2026-10")
+        wait_for_app(tab)
+        tab.locator('[data-testid="stTable"] table').wait_for(timeout=20_000)
+        found = tab.evaluate(WRAPPED, [translate(f"follow_up.col.{c}", language) for c in ("detail", "outcome")])
+        assert found == {"wrapped": [], "beyond": found["beyond"]} and found["beyond"] <= 0, found
     finally:
         context.close()
