@@ -989,6 +989,30 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500,
     return fig
 
 
+def pareto_rows(table: pd.DataFrame, *, title: str, language: str) -> go.Figure:
+    """The Pareto for a half-width slide: a row per cause (most first, at the top), its count and the
+    cumulative share written after its bar, the vital few dark. Turned, the causes' names need no
+    slanting and the figure no second axis or legend, which left a half-width slide little plot."""
+    if table.empty:
+        return None
+    causes = [_short(chart_text(c), 18) for c in table["cause"]]
+    counts = table["count"].astype(int).tolist()
+    fig = _figure(title, translate("chart.pareto_rows_note", language), 70 + 44 * len(causes), legend=False)
+    fig.add_trace(go.Bar(
+        y=causes, x=counts, orientation="h", name=translate("chart.complaints", language),
+        marker_color=[COLORS["current"] if v else COLORS["comparison"] for v in table["vital_few"]],
+        text=[f"{fmt_count(c)} · {fmt_share(s, 0)}" for c, s in zip(counts, table["cumulative"])],
+        textposition="outside", cliponaxis=False, textfont=dict(size=15),
+        hovertext=_hover_names(table, "cause", language), customdata=[100.0 * v for v in table["cumulative"]],
+        hovertemplate="%{hovertext}: %{x} (%{customdata:.0f}%)<extra></extra>"))
+    # room after the longest bar for its words ('23 · 31%')
+    fig.update_xaxes(title_text=translate("axis.complaints", language), range=[0, max(counts) * 1.45],
+                     showgrid=True, gridcolor=COLORS["grid"])
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
 def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
                   wide: bool = False) -> go.Figure:
     """Each cause's share of complaints before (○) and now (●); a significant rise red, a fall green."""
@@ -1020,7 +1044,7 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
         textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in
                                       (order["share_now"].fillna(0) - order["share_before"].fillna(0))]),
         hovertext=names, hovertemplate="%{hovertext}: %{x:.1f}%<extra>" + now_label + "</extra>"))
-    fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 28), ticksuffix="%", rangemode="tozero",
+    fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 20), ticksuffix="%", rangemode="tozero",
                      showgrid=True, gridcolor=COLORS["grid"])
     return fig
 

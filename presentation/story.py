@@ -214,11 +214,12 @@ def _complaints(review: MonthReview, language: str, month: str, previous: str, l
     headline = review.headline("complaints")
     sentences = [Finding(findings.change_sentence(c, language, vs), c.tone)
                  for c, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year))]
-    if len(review.rising):
+    if len(review.rising) and not slides:  # on a slide the rising chart's title says it, beside it
         up = review.rising[review.rising["rising"].astype(bool)]
         sentences.append(Finding(findings.rising_title(review.rising, language, previous), BAD if len(up) else NEUTRAL))
-    pareto = charts.pareto(review.causes, language=language, title=findings.pareto_title(review.causes, language),
-                           wide=not slides)
+    # a half-width slide turns the Pareto: the causes' names in rows, not slanted under narrow bars
+    pareto = (charts.pareto_rows if slides else charts.pareto)(
+        review.causes, language=language, title=findings.pareto_title(review.causes, language))
     rising = charts.rising_causes(review.rising, language=language,
                                   title=findings.rising_title(review.rising, language, previous),
                                   now_label=month, vs_label=previous, wide=True)

@@ -359,3 +359,18 @@ def test_the_pareto_labels_its_causes_for_its_width():
     assert (half["tickangle"], half["ticktext"]) == (-45, CAUSES_ZH)
     assert (full["tickangle"], full["ticktext"][0]) == (0, "手机银<br>行故障")
     assert half["tickvals"] == full["tickvals"] == CAUSES_ZH  # the bars stay on the causes as named
+
+
+def test_the_slides_pareto_lists_its_causes_in_rows_with_their_cumulative_share():
+    table = pd.DataFrame({"cause": ["App", "Fees", "Queue", "Card"], "count": [5, 3, 1, 1]})
+    table["cumulative"] = table["count"].cumsum() / table["count"].sum()  # 5/10, 8/10, 9/10, 10/10
+    table["vital_few"] = table["cumulative"] <= 0.8
+    fig = charts.pareto_rows(table, title="2 of 4 causes make up 80% of complaints", language="en").to_dict()
+    (bars,) = fig["data"]
+    assert (bars["orientation"], list(bars["y"]), list(bars["x"])) == ("h", ["App", "Fees", "Queue", "Card"], [5, 3, 1, 1])
+    assert list(bars["text"]) == ["5 · 50%", "3 · 80%", "1 · 90%", "1 · 100%"]
+    assert bars["marker"]["color"] == [COLORS["current"]] * 2 + [COLORS["comparison"]] * 2
+    # the most first at the top, no slanted names, no second axis, no legend
+    layout = fig["layout"]
+    assert layout["yaxis"]["autorange"] == "reversed" and "yaxis2" not in layout and layout["showlegend"] is False
+    assert charts.pareto_rows(table.iloc[0:0], title="", language="en") is None
