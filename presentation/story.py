@@ -196,7 +196,7 @@ def _gaps(review: MonthReview, language: str, month: str, previous: str, last_ye
                Figure(dimensions, _empty("empty.what.gap5", language)))
     # the diagram's boxes and words need the wider share
     return Section("gaps", _title("gaps", language), tuple(sentences), figures,
-                   notes=tuple(findings.gap_missing_notes(model, language)), slide_widths=(3, 2))
+                   notes=tuple(findings.gap_missing_notes(model, language)), slide_widths=(2, 1))
 
 
 def _nps(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
