@@ -147,6 +147,62 @@ def step_limit(args: dict) -> dict:
     return {"rows": rows, "inner_seconds": round(_now() - started, 3)}
 
 
+# --- whole processes (issue 24) ---------------------------------------------------------------
+
+# An analyst's own NPS export, not the demo generator's: four columns, a million rows by default.
+WHOLE_NPS_ROWS = 1_000_000
+WHOLE_NPS_BRANCHES = 40
+
+
+def step_nps_csv(args: dict) -> dict:
+    """An independent NPS csv: response_id, date (two years), branch, nps score (0-10), from a seed."""
+    import duckdb
+
+    rows, path = int(args.get("rows", WHOLE_NPS_ROWS)), Path(args["csv"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SELECT setseed(?)", [float(args.get("seed", 0.24))])
+    # single-threaded, so that the seed gives the same file every time
+    con.execute("SET threads = 1")
+    con.execute(
+        "COPY (SELECT 'N' || lpad(CAST(i AS VARCHAR), 7, '0') AS response_id,"
+        " DATE '2024-01-01' + CAST(floor(random() * 730) AS INTEGER) AS date,"
+        " 'Branch ' || CAST(1 + CAST(floor(random() * ?) AS INTEGER) AS VARCHAR) AS branch,"
+        " CAST(least(10, greatest(0, round(7.5 + 2.2 * sqrt(-2 * ln(random() + 1e-12)) * cos(2 * pi() * random()))))"
+        " AS INTEGER) AS \"nps score\" FROM range(1, ? + 1) t(i)) TO '" + str(path).replace("'", "''")
+        + "' (HEADER, DELIMITER ',')", [WHOLE_NPS_BRANCHES, rows])
+    con.close()
+    return {"rows": rows, "file_mb": round(path.stat().st_size / 2 ** 20, 1)}
+
+
+def step_peer_nps_script(args: dict) -> dict:
+    """The analyst's pandas script: read the csv, NPS and its monthly trend (promoters 9-10, detractors
+    0-6, DESIGN.md), printed. Its whole process is the peer of `python -m analytics summary --json`."""
+    import pandas as pd
+
+    frame = pd.read_csv(args["csv"], parse_dates=["date"])
+    score = frame["nps score"]
+    promoter, detractor = (score >= 9).astype(int), (score <= 6).astype(int)
+    month = frame["date"].dt.strftime("%Y-%m")
+    monthly = pd.DataFrame({"month": month, "promoter": promoter, "detractor": detractor}).groupby("month").mean()
+    trend = {m: round(100 * (p - d), 4) for m, p, d in monthly.itertuples(name=None)}
+    return {"rows": len(frame), "nps": round(100 * (promoter.mean() - detractor.mean()), 4), "n": int(score.count()),
+            "by_month": trend}
+
+
+def whole_process_pair(ours: list[float], peer: list[float], limit: float, strictly_below: bool = False) -> dict:
+    """Ours against the peer, run in turn: every run's seconds, the ratio ours/peer of each pair, their
+    median (the figure a floor is judged on: it holds when the machine's speed drifts between pairs)
+    and the verdict against `limit` (ratio <= limit, or < limit when `strictly_below`)."""
+    ratios = [a / b for a, b in zip(ours, peer)]
+    ratio = percentile(ratios, 0.5)
+    return {"ours_seconds": [round(s, 3) for s in ours], "peer_seconds": [round(s, 3) for s in peer],
+            "ours_median_s": round(percentile(ours, 0.5), 3), "peer_median_s": round(percentile(peer, 0.5), 3),
+            "ratios": [round(r, 3) for r in ratios], "ratio": round(ratio, 3),
+            "limit": f"{'<' if strictly_below else '<='} {limit:g}",
+            "met": ratio < limit if strictly_below else ratio <= limit}
+
+
 # --- sentiment -------------------------------------------------------------------------------
 
 def _rate(texts: list[str], workers: int | None, model=None) -> dict:
@@ -551,6 +607,7 @@ def step_page(args: dict) -> dict:
 
 
 STEPS = {"generate": step_generate, "limit": step_limit, "sentiment": step_sentiment,
+         "nps_csv": step_nps_csv, "peer_nps_script": step_peer_nps_script,
          "peer_read_csv": step_peer_read_csv, "peer_read_xlsx": step_peer_read_xlsx,
          "queries": step_queries, "lake_queries": step_lake_queries, "peer_queries": step_peer_queries, "page": step_page}
 

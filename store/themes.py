@@ -3,13 +3,17 @@ labels people edited kept for the same top words."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from store.db import write_claimed
 from store.errors import QueryError
-from text.themes import Themes
+
+if TYPE_CHECKING:
+    # only named here: finding themes loads scikit-learn (loaders.learning)
+    from text.themes import Themes
 
 
 def has_themes(con: duckdb.DuckDBPyConnection) -> bool:

@@ -18,8 +18,10 @@ if str(PROJECT_ROOT) not in sys.path:
 from loaders.demo import DEMO_FOLDER, FILE_NAMES
 from loaders.importer import import_file
 from bench.postgres import Cluster
+from presentation.alerts import after_import
 from presentation.upload import WORD_JOINER
 from store.db import connect
+from store.targets import set_target
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
 DEMO_RESPONSES = 1500
@@ -98,6 +100,20 @@ def committed_demo_master(tmp_path_factory) -> Path:
 def copy_demo_store(master: Path, folder: Path) -> Path:
     path = folder / "demo.duckdb"
     shutil.copyfile(master, path)
+    return path
+
+
+def alerted_demo_store(master: Path, folder: Path) -> Path:
+    """A copy of the committed demo with its alert rules checked and two targets: NPS +30 and
+    within SLA 95% (the alerts' page and browser tests read the same store)."""
+    path = copy_demo_store(master, folder)
+    con = connect(path)
+    try:
+        after_import(con, "test")
+        set_target(con, "nps", 30)
+        set_target(con, "within_sla", 95)
+    finally:
+        con.close()
     return path
 
 
