@@ -426,8 +426,6 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
     _refuse_duplicate(con, source)
     progress(0.25, "validating")
     report = check(con, prepared)
-    if release_rows:
-        release_staged_source(con, source)
     if (report.rows_invalid and not skip_invalid) or report.rows_valid == 0:
         raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid, report.problem_count)
     if report.rows_invalid:
@@ -436,6 +434,10 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
     stage_fingerprints(con, mapping)
     # looked for first here, so that a refusal or the skipped rows cost no sentiment scoring
     early = _settle_duplicates(con, source, mapping.kind, skip_duplicates)
+    if release_rows:
+        # after the refusals a caller may answer (skip the invalid rows, skip the duplicates) and
+        # retry with the same prepared file
+        release_staged_source(con, source)
     progress(0.45, "scoring sentiment")
     texts_scored = _score_sentiment(con, mapping.kind)
     if mapping.kind == "complaints":
