@@ -328,14 +328,15 @@ def check(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> StageReport
     return stage(con, prepared.source, prepared.mapping, prepared.dates_from, prepared.dates_to)
 
 
-def release_staged_source(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+def release_staged_source(con: duckdb.DuckDBPyConnection, source: SourceTable, held_bytes: int = 0) -> None:
     """After staging: the store lets go of the file's cells, and so does `source` (its owner reads
-    them no more); the memory they took goes back to the system before the rows are written."""
+    them no more); the memory they took goes back to the system before the rows are written.
+    `held_bytes`: what the caller still holds of the file (the upload page: the upload's bytes)."""
     con.unregister(STAGED_SOURCE)
     source.release_rows()
     pa.default_memory_pool().release_unused()
     # what the cells took is DuckDB's now
-    set_import_memory(con)
+    set_import_memory(con, held_bytes)
 
 
 def duplicates(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> Duplicates:
@@ -400,22 +401,23 @@ def pending(prepared: PreparedFile, accept_new_items: bool = False) -> tuple[Dec
 def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip_invalid: bool = False,
                     imported_by: str | None = None, progress: Progress | None = None,
                     remember_mapping: bool = True, accept_new_items: bool = False,
-                    skip_duplicates: bool = False, release_rows: bool = False) -> ImportResult:
+                    skip_duplicates: bool = False, release_rows: bool = False, held_bytes: int = 0) -> ImportResult:
     """Import a prepared file as one batch. Rows the store already holds (loaders/duplicates.py)
     refuse the import with DuplicateRows, or with `skip_duplicates` are left out and counted; the
     check runs again inside the write transaction, where another process's batch is seen.
 
     DuckDB works within the import's memory limit beside the file's cells (store.db.import_memory).
     `release_rows`: the caller will not import this prepared file again, so its cells are let go of
-    once staged, and DuckDB may take what they took."""
-    with import_memory(con, prepared.source.table.nbytes):
+    once staged, and DuckDB may take what they took. `held_bytes`: what the caller holds of the file
+    beside its cells all along (the upload page: the upload's bytes), left out of DuckDB's share."""
+    with import_memory(con, prepared.source.table.nbytes + held_bytes):
         return _import_prepared(con, prepared, skip_invalid, imported_by, progress, remember_mapping,
-                                accept_new_items, skip_duplicates, release_rows)
+                                accept_new_items, skip_duplicates, release_rows, held_bytes)
 
 
 def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_by: str | None,
                      progress: Progress | None, remember_mapping: bool, accept_new_items: bool,
-                     skip_duplicates: bool, release_rows: bool) -> ImportResult:
+                     skip_duplicates: bool, release_rows: bool, held_bytes: int = 0) -> ImportResult:
     progress = progress or _no_progress
     prepared = refresh_decisions(con, prepared)
     source, mapping = prepared.source, prepared.mapping
@@ -437,7 +439,7 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
     if release_rows:
         # after the refusals a caller may answer (skip the invalid rows, skip the duplicates) and
         # retry with the same prepared file
-        release_staged_source(con, source)
+        release_staged_source(con, source, held_bytes)
     progress(0.45, "scoring sentiment")
     texts_scored = _score_sentiment(con, mapping.kind)
     if mapping.kind == "complaints":

@@ -139,13 +139,13 @@ def _forget(file_id: str) -> None:
             del held[key]
 
 
-def _checked(file_id: str, prepared) -> Checked:
+def _checked(file_id: str, prepared, held: int = 0) -> Checked:
     cache = st.session_state.setdefault(keys.UPLOAD_CHECKS, {})
     key = (file_id, prepared.source.sheet, prepared.mapping.to_json(), prepared.dates_from, prepared.dates_to)
     if key not in cache:
         cur = cursor()
         try:
-            checked = check_upload(cur, prepared)
+            checked = check_upload(cur, prepared, held_bytes=held)
         finally:
             cur.close()
         # Only the latest check of a file is kept: a big file's report and preview weigh.
@@ -237,7 +237,7 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         st.error(t("upload.no_ratings"), icon=":material/error:")
         return
     try:
-        checked = _checked(fid, prepared)
+        checked = _checked(fid, prepared, upload.size)
     except FeedbackError as e:
         st.error(t("upload.cannot_read"), icon=":material/error:")
         st.code(error_text(e, language()), language=None, wrap_lines=True)
@@ -250,7 +250,7 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         latest_column.date_input(t("upload.dates_to"), value=None, max_value=LATEST_ALLOWED,
                                  key=keys.upload_dates_to(fid), help=t("upload.dates_help"))
     validation_report(fid, prepared, checked)
-    import_controls(fid, access, prepared, checked, accept_items)
+    import_controls(fid, access, prepared, checked, accept_items, upload.size)
 
 
 def decisions_panel(fid: str, prepared) -> bool | None:
@@ -440,7 +440,9 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
         show_frame(frame.rename(columns=labels), column_config=dates)
 
 
-def import_controls(fid: str, access: Access, prepared, checked: Checked, accept_items: bool = True) -> None:
+def import_controls(fid: str, access: Access, prepared, checked: Checked, accept_items: bool = True,
+                    held: int = 0) -> None:
+    """`held`: the upload's bytes the server holds while the file is imported."""
     report = checked.report
     skip = False
     if report.rows_invalid and report.rows_valid:
@@ -468,7 +470,7 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked, accept
     cur = cursor()
     try:
         outcome = run_import(cur, access, prepared, skip_invalid=skip, progress=progress,
-                             accept_new_items=accept_items, skip_duplicates=skip_duplicates)
+                             accept_new_items=accept_items, skip_duplicates=skip_duplicates, held_bytes=held)
     except ValidationError as e:
         bar.empty()
         if e.rows_invalid >= e.rows_total:

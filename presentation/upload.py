@@ -39,6 +39,7 @@ from presentation.formats import fmt_count, fmt_number, fmt_signed
 from presentation.i18n import translate
 from presentation.problems import fix_text, load_error_text, notice_text, problem_text
 from store.alerts import alert_rules, set_rule
+from store.db import import_memory
 from store.errors import FeedbackError
 from store.labels import LABEL_COLUMNS, LABEL_FIELDS, label_table, save_label_table, values_to_label
 from store.targets import set_target, written_value
@@ -429,12 +430,16 @@ class Checked:
     duplicates: Duplicates | None = None     # the good rows the store already holds, by batch
 
 
-def check_upload(con, prepared: PreparedFile) -> Checked:
-    """Validate without importing. `con` should be a cursor of its own (the check leaves temp tables)."""
-    report = check(con, prepared)
-    problems = tuple(staged_problem_list(con, prepared.source)) if report.rows_invalid else ()
-    shown = preview(con, prepared)
-    return Checked(report, problems, shown, duplicates(con, prepared))
+def check_upload(con, prepared: PreparedFile, held_bytes: int = 0) -> Checked:
+    """Validate without importing. `con` should be a cursor of its own (the check leaves temp tables).
+
+    DuckDB validates within the import's memory budget beside the file's cells and `held_bytes`
+    (the upload's bytes the server holds), as the import itself does (issue 20's memory floor)."""
+    with import_memory(con, prepared.source.table.nbytes + held_bytes):
+        report = check(con, prepared)
+        problems = tuple(staged_problem_list(con, prepared.source)) if report.rows_invalid else ()
+        shown = preview(con, prepared)
+        return Checked(report, problems, shown, duplicates(con, prepared))
 
 
 def missing_fields(mapping: ColumnMapping, language: str) -> str | None:
@@ -546,8 +551,10 @@ def changes(before: dict, after: dict) -> tuple[Change, ...]:
 
 def run_import(con, access: Access, prepared: PreparedFile, skip_invalid: bool,
                progress: Callable[[float, str], None] | None = None,
-               accept_new_items: bool = False, skip_duplicates: bool = False) -> ImportOutcome:
-    """Import one prepared upload as one batch, for an analyst only.
+               accept_new_items: bool = False, skip_duplicates: bool = False,
+               held_bytes: int = 0) -> ImportOutcome:
+    """Import one prepared upload as one batch, for an analyst only; `held_bytes`: the upload's bytes
+    the server holds meanwhile (left out of DuckDB's share of the import's memory).
 
     The file's cells are let go of once staged, as the command line does (issue 20's memory floor:
     the server holds the upload's bytes as well): a page that needs them again reads the upload
@@ -556,7 +563,7 @@ def run_import(con, access: Access, prepared: PreparedFile, skip_invalid: bool,
     before = headline(con)
     result = import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=access.imported_by,
                              progress=progress, accept_new_items=accept_new_items,
-                             skip_duplicates=skip_duplicates, release_rows=True)
+                             skip_duplicates=skip_duplicates, release_rows=True, held_bytes=held_bytes)
     return ImportOutcome(result, changes(before, headline(con)), checked_alerts(con, access.imported_by))
 
 
