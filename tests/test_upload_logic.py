@@ -13,6 +13,7 @@ from loaders.access import AccessError
 from loaders.errors import RowProblem, UnknownKindError, ValidationError
 from loaders.importer import history
 from presentation.export import safe_text, to_csv_bytes
+from presentation import upload as upload_logic
 from presentation.upload import (
     TARGET_IGNORE, TARGET_RATING, WORD_JOINER, Access, MappingProblem, check_upload, email_allowed, imported_as,
     mapping_from_table, mapping_table, plain, problems_frame, read_upload, released, report_file_name, run_import,
@@ -442,3 +443,23 @@ def test_an_import_lets_go_of_the_uploads_cells_and_a_refused_one_keeps_them(con
     assert not released(prepared) and prepared.source.row_count == 4
     run_import(con, ANALYST, prepared, skip_invalid=True)
     assert released(prepared) and prepared.source.row_count == 0
+
+
+def test_the_pages_check_runs_within_the_import_budget_beside_the_uploads_bytes(con, monkeypatch):
+    """issue 20: the page validates as the import does, DuckDB within the budget less the cells and
+    the upload's bytes the server holds: 800 MiB - 700 MiB - a few KB of cells is under the least,
+    256 MiB; the store's own limit comes back afterwards."""
+    monkeypatch.setenv("FEEDBACK_IMPORT_MEMORY", "800MiB")
+    seen = []
+    checking = upload_logic.check
+
+    def spied(cur, prepared):
+        seen.append(cur.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        return checking(cur, prepared)
+
+    monkeypatch.setattr(upload_logic, "check", spied)
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    checked = check_upload(con, read(con, "nps_gbk.csv").prepared, held_bytes=700 * 2 ** 20)
+    assert checked.report.rows_total == 5
+    assert seen == ["256.0 MiB"]
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
