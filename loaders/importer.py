@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import uuid
+from array import array
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -41,15 +42,17 @@ from store.labels import add_file_labels
 from loaders.learning import learn
 from store.sentiment_model import latest_model, score_into
 from store.tiers import TIER_TABLES, tier_rules, tier_sql, word_tiers
-from text.causes import derive_causes, theme_causes
+from text.causes import SharedThemes, causes_by_keywords, keyword_index
 
 Progress = Callable[[float, str], None]
 
 # Rejected rows kept with their batch, so an analyst can see later what was skipped.
 REJECTED_KEPT = 10_000
 TEXT_COLUMN = {"survey": "comment", "nps": "comment", "complaints": "description"}
-# labelled complaints the cause keywords are learnt from at most (_derive_causes)
+# labelled complaints the cause keywords are learnt from at most, and descriptions given a cause at
+# a time (_derive_causes)
 MAX_CAUSE_EXAMPLES = 200_000
+CAUSE_CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -325,14 +328,15 @@ def check(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> StageReport
     return stage(con, prepared.source, prepared.mapping, prepared.dates_from, prepared.dates_to)
 
 
-def release_staged_source(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+def release_staged_source(con: duckdb.DuckDBPyConnection, source: SourceTable, held_bytes: int = 0) -> None:
     """After staging: the store lets go of the file's cells, and so does `source` (its owner reads
-    them no more); the memory they took goes back to the system before the rows are written."""
+    them no more); the memory they took goes back to the system before the rows are written.
+    `held_bytes`: what the caller still holds of the file (the upload page: the upload's bytes)."""
     con.unregister(STAGED_SOURCE)
     source.release_rows()
     pa.default_memory_pool().release_unused()
     # what the cells took is DuckDB's now
-    set_import_memory(con)
+    set_import_memory(con, held_bytes)
 
 
 def duplicates(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> Duplicates:
@@ -398,7 +402,7 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
                     imported_by: str | None = None, progress: Progress | None = None,
                     remember_mapping: bool = True, accept_new_items: bool = False,
                     skip_duplicates: bool = False, release_rows: bool = False,
-                    checked: StageReport | None = None) -> ImportResult:
+                    checked: StageReport | None = None, held_bytes: int = 0) -> ImportResult:
     """Import a prepared file as one batch. Rows the store already holds (loaders/duplicates.py)
     refuse the import with DuplicateRows, or with `skip_duplicates` are left out and counted; the
     check runs again inside the write transaction, where another process's batch is seen.
@@ -407,15 +411,18 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip
     `release_rows`: the caller will not import this prepared file again, so its cells are let go of
     once staged, and DuckDB may take what they took. `checked`: the report of `check(con, prepared)`
     run just before on this connection (the command line shows it first), whose staged rows are
-    imported as they are when the mapping still stands, rather than validated a second time."""
-    with import_memory(con, prepared.source.table.nbytes):
+    imported as they are when the mapping still stands, rather than validated a second time.
+    `held_bytes`: what the caller holds of the file beside its cells all along (the upload page: the
+    upload's bytes), left out of DuckDB's share."""
+    with import_memory(con, prepared.source.table.nbytes + held_bytes):
         return _import_prepared(con, prepared, skip_invalid, imported_by, progress, remember_mapping,
-                                accept_new_items, skip_duplicates, release_rows, checked)
+                                accept_new_items, skip_duplicates, release_rows, checked, held_bytes)
 
 
 def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_by: str | None,
                      progress: Progress | None, remember_mapping: bool, accept_new_items: bool,
-                     skip_duplicates: bool, release_rows: bool, checked: StageReport | None) -> ImportResult:
+                     skip_duplicates: bool, release_rows: bool, checked: StageReport | None,
+                     held_bytes: int = 0) -> ImportResult:
     progress = progress or _no_progress
     mapping_checked = prepared.mapping
     prepared = refresh_decisions(con, prepared)
@@ -430,8 +437,6 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
     if report is None:
         progress(0.25, "validating")
         report = check(con, prepared)
-    if release_rows:
-        release_staged_source(con, source)
     if (report.rows_invalid and not skip_invalid) or report.rows_valid == 0:
         raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid, report.problem_count)
     if report.rows_invalid:
@@ -440,6 +445,10 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
     stage_fingerprints(con, mapping)
     # looked for first here, so that a refusal or the skipped rows cost no sentiment scoring
     early = _settle_duplicates(con, source, mapping.kind, skip_duplicates)
+    if release_rows:
+        # after the refusals a caller may answer (skip the invalid rows, skip the duplicates) and
+        # retry with the same prepared file
+        release_staged_source(con, source, held_bytes)
     progress(0.45, "scoring sentiment")
     texts_scored = _score_sentiment(con, mapping.kind)
     if mapping.kind == "complaints":
@@ -546,31 +555,62 @@ def _score_sentiment(con, kind: str) -> int:
 def _derive_causes(con) -> None:
     """Complaints without a cause get one from the words of their description: keywords learnt on
     the complaints that have a cause, or (when none has) the themes the descriptions share, each
-    named by its top words and marked 'derived'."""
-    missing = con.execute(
-        f"SELECT DISTINCT description FROM {STAGED_ROWS} WHERE cause IS NULL AND description IS NOT NULL"
-        " ORDER BY description").fetchall()
-    derived = pd.DataFrame({"text": pd.Series(dtype=str), "cause": pd.Series(dtype=str),
-                            "source": pd.Series(dtype=str)})
-    if missing:
-        labelled = con.execute(
-            f"SELECT * FROM (SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
-            " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
-            " WHERE cause_source = 'given' AND description IS NOT NULL)"
-            # a sample the same rows always give, taken in DuckDB: a million complaints' texts in Python
-            # would break issue 20's memory floor, and this many teach the keywords as well
-            " ORDER BY hash(text, cause), text, cause LIMIT ?", [MAX_CAUSE_EXAMPLES]).df()
-        texts = [r[0] for r in missing]
-        if labelled.empty:
-            causes, source = theme_causes(texts), "derived"
-        else:
-            causes, source = derive_causes(labelled, texts), "keywords"
-        derived = pd.DataFrame({"text": texts, "cause": list(causes), "source": source})
-    con.register("derived_cause_frame", derived)
-    con.execute("CREATE OR REPLACE TEMP TABLE derived_cause AS SELECT text::VARCHAR AS text,"
-                " cause::VARCHAR AS cause, source::VARCHAR AS source FROM derived_cause_frame"
-                " WHERE cause IS NOT NULL")
-    con.unregister("derived_cause_frame")
+    named by its top words and marked 'derived'. The descriptions stay in DuckDB and are read a
+    chunk at a time (issue 20's memory floor); Python holds each one's number and cause."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE causes_to_derive AS SELECT text, row_number() OVER (ORDER BY text) AS k"
+        f" FROM (SELECT DISTINCT description AS text FROM {STAGED_ROWS} WHERE cause IS NULL"
+        " AND description IS NOT NULL) ORDER BY k")
+    try:
+        total = con.execute("SELECT count(*) FROM causes_to_derive").fetchone()[0]
+        keys, causes, names, source = array("q"), [], [], "keywords"
+        if total:
+            labelled = con.execute(
+                f"SELECT * FROM (SELECT description AS text, cause FROM {STAGED_ROWS} WHERE cause IS NOT NULL"
+                " AND description IS NOT NULL UNION ALL SELECT description, cause FROM complaint"
+                " WHERE cause_source = 'given' AND description IS NOT NULL)"
+                # a sample the same rows always give, taken in DuckDB: a million complaints' texts in Python
+                # would break issue 20's memory floor, and this many teach the keywords as well
+                " ORDER BY hash(text, cause), text, cause LIMIT ?", [MAX_CAUSE_EXAMPLES]).df()
+
+            def chunks():
+                for start in range(0, total, CAUSE_CHUNK):
+                    rows = con.execute("SELECT k, text FROM causes_to_derive WHERE k > ? AND k <= ? ORDER BY k",
+                                       [start, start + CAUSE_CHUNK]).fetchall()
+                    yield [k for k, _ in rows], [text for _, text in rows]
+
+            if labelled.empty:
+                themes, source = SharedThemes(), "derived"
+                for _, texts in chunks():
+                    themes.count(texts)
+                found = ((k, themes.lead(texts)) for k, texts in chunks())
+            else:
+                index = keyword_index(labelled)
+                found = ((k, causes_by_keywords(index, texts)) for k, texts in chunks())
+            del labelled
+            named: dict[str, int] = {}
+            for numbers, derived in found:
+                for k, cause in zip(numbers, derived):
+                    if cause is not None:
+                        keys.append(k)
+                        causes.append(named.setdefault(cause, len(named)))
+            names = list(named)
+            if source == "derived":
+                # a theme is named once every text has had its lead word
+                theme_names = themes.names()
+                names = [theme_names[lead] for lead in names]
+        derived = pa.table({"k": pa.array(keys, type=pa.int64()),
+                            "cause": pa.DictionaryArray.from_arrays(pa.array(causes, type=pa.int32()),
+                                                                    pa.array(names, type=pa.string()))})
+        con.register("derived_cause_keys", derived)
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE derived_cause AS SELECT t.text, d.cause::VARCHAR AS cause,"
+                        " $source::VARCHAR AS source FROM causes_to_derive t JOIN derived_cause_keys d USING (k)",
+                        {"source": source})
+        finally:
+            con.unregister("derived_cause_keys")
+    finally:
+        con.execute("DROP TABLE IF EXISTS causes_to_derive")
 
 
 def _map_status_words(con) -> tuple[tuple[str, str | None, int], ...]:

@@ -9,9 +9,9 @@ import duckdb
 
 from store.sentiment_model import (
     STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model, latest_version, save_and_rescore,
-    score_into, stored_texts
+    score_into
 )
-from store.themes import save_themes, themed_texts
+from store.themes import save_theme_model, themed_texts
 from text.sentiment import baseline_polarities
 
 # the first model needs this many labelled comments; a new one, this share more than the last had
@@ -60,15 +60,26 @@ def retrain_if_due(con: duckdb.DuckDBPyConnection) -> ModelVersion | None:
 THEMES_GROWTH = 0.25
 
 
+# distinct texts the themes are found on at most, a sample the same texts always give; every text
+# is then placed in the nearest theme a chunk at a time (issue 20's memory floor: a million
+# descriptions and their words at once in Python are over a gigabyte)
+MAX_THEME_TEXTS = 50_000
+
+
 def refresh_themes_if_due(con: duckdb.DuckDBPyConnection) -> bool:
-    texts = sorted(stored_texts(con))
+    total = con.execute(f"SELECT count(*) FROM ({STORED_TEXTS_SQL})").fetchone()[0]
     before = themed_texts(con)
-    if not texts or (before and len(texts) < before * (1 + THEMES_GROWTH)):
+    if not total or (before and total < before * (1 + THEMES_GROWTH)):
         return False
     # imported here for start-up time, as fit_learned in retrain
-    from text.themes import find_themes
+    from text.themes import fit_themes
 
-    save_themes(con, texts, find_themes(texts))
+    sample = sorted(row[0] for row in con.execute(
+        f"SELECT text FROM (SELECT #1 AS text FROM ({STORED_TEXTS_SQL})) ORDER BY hash(text), text LIMIT ?",
+        [MAX_THEME_TEXTS]).fetchall())
+    model = fit_themes(sample)
+    del sample
+    save_theme_model(con, model, STORED_TEXTS_SQL)
     return True
 
 

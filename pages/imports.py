@@ -29,7 +29,7 @@ from presentation.upload import (
     EARLIEST_ALLOWED, LATEST_ALLOWED, RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
     check_upload, dates_refused, error_text, imported_as, notices,
     lacks_ratings, mapping_from_table, mapping_table, missing_fields, plain, preview_labels, problems_frame,
-    read_upload, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
+    read_upload, released, report_file_name, run_import, run_undo, target_label, target_options, with_mapping,
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, TIER_CHOICES,
     run_tier_change, tier_overview, word_changes, place_label, rule_lines, run_set_rules, run_set_target,
     target_placeholder, target_places, targets_table, label_editor_frame, run_import_labels, run_save_labels,
@@ -132,13 +132,20 @@ def _answers(fid: str) -> tuple:
             latest.isoformat() if latest else None, scores, overrides)
 
 
-def _checked(file_id: str, prepared) -> Checked:
+def _forget(file_id: str) -> None:
+    for cache in (keys.UPLOAD_READINGS, keys.UPLOAD_CHECKS):
+        held = st.session_state.get(cache, {})
+        for key in [k for k in held if k[0] == file_id]:
+            del held[key]
+
+
+def _checked(file_id: str, prepared, held: int = 0) -> Checked:
     cache = st.session_state.setdefault(keys.UPLOAD_CHECKS, {})
     key = (file_id, prepared.source.sheet, prepared.mapping.to_json(), prepared.dates_from, prepared.dates_to)
     if key not in cache:
         cur = cursor()
         try:
-            checked = check_upload(cur, prepared)
+            checked = check_upload(cur, prepared, held_bytes=held)
         finally:
             cur.close()
         # Only the latest check of a file is kept: a big file's report and preview weigh.
@@ -154,6 +161,11 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
     # Read first (with the kind and sheet chosen on the last run) to know whether a sheet is chosen.
     kind = st.session_state.get(keys.upload_kind(fid), "auto")
     reading = _reading(upload, kind, st.session_state.get(keys.upload_sheet(fid)), _answers(fid))
+    if reading.prepared is not None and released(reading.prepared) \
+            and imported_as(batches, reading.prepared.source.sha256) is None:
+        # an import let go of the cells and did not land (refused, or undone since): read the file again
+        _forget(fid)
+        reading = _reading(upload, kind, st.session_state.get(keys.upload_sheet(fid)), _answers(fid))
     if reading.sheets:
         kind_column, sheet_column, header_column, note_column = st.columns([1, 1, 1, 2],
                                                                            vertical_alignment="bottom")
@@ -225,7 +237,7 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         st.error(t("upload.no_ratings"), icon=":material/error:")
         return
     try:
-        checked = _checked(fid, prepared)
+        checked = _checked(fid, prepared, upload.size)
     except FeedbackError as e:
         st.error(t("upload.cannot_read"), icon=":material/error:")
         st.code(error_text(e, language()), language=None, wrap_lines=True)
@@ -238,7 +250,7 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         latest_column.date_input(t("upload.dates_to"), value=None, max_value=LATEST_ALLOWED,
                                  key=keys.upload_dates_to(fid), help=t("upload.dates_help"))
     validation_report(fid, prepared, checked)
-    import_controls(fid, access, prepared, checked, accept_items)
+    import_controls(fid, access, prepared, checked, accept_items, upload.size)
 
 
 def decisions_panel(fid: str, prepared) -> bool | None:
@@ -426,7 +438,9 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
         show_frame(frame.rename(columns=labels), column_config=dates)
 
 
-def import_controls(fid: str, access: Access, prepared, checked: Checked, accept_items: bool = True) -> None:
+def import_controls(fid: str, access: Access, prepared, checked: Checked, accept_items: bool = True,
+                    held: int = 0) -> None:
+    """`held`: the upload's bytes the server holds while the file is imported."""
     report = checked.report
     skip = False
     if report.rows_invalid and report.rows_valid:
@@ -454,7 +468,7 @@ def import_controls(fid: str, access: Access, prepared, checked: Checked, accept
     cur = cursor()
     try:
         outcome = run_import(cur, access, prepared, skip_invalid=skip, progress=progress,
-                             accept_new_items=accept_items, skip_duplicates=skip_duplicates)
+                             accept_new_items=accept_items, skip_duplicates=skip_duplicates, held_bytes=held)
     except ValidationError as e:
         bar.empty()
         if e.rows_invalid >= e.rows_total:

@@ -39,6 +39,7 @@ from presentation.formats import fmt_count, fmt_number, fmt_signed
 from presentation.i18n import translate
 from presentation.problems import fix_text, load_error_text, notice_text, problem_text
 from store.alerts import alert_rules, set_rule
+from store.db import import_memory
 from store.errors import FeedbackError
 from store.labels import LABEL_COLUMNS, LABEL_FIELDS, label_table, save_label_table, values_to_label
 from store.targets import set_target, written_value
@@ -163,6 +164,12 @@ def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | No
         except FeedbackError as e:
             return Reading(name, sheets, None, e)
     return Reading(name, sheets, prepared)
+
+
+def released(prepared: PreparedFile) -> bool:
+    """An import let go of the file's cells (run_import): what the page shows of them must be read
+    again. A file read has rows (the loaders refuse one without), so no rows means let go of."""
+    return prepared.source.row_count == 0
 
 
 def error_text(error: FeedbackError, language: str) -> str:
@@ -423,12 +430,16 @@ class Checked:
     duplicates: Duplicates | None = None     # the good rows the store already holds, by batch
 
 
-def check_upload(con, prepared: PreparedFile) -> Checked:
-    """Validate without importing. `con` should be a cursor of its own (the check leaves temp tables)."""
-    report = check(con, prepared)
-    problems = tuple(staged_problem_list(con, prepared.source)) if report.rows_invalid else ()
-    shown = preview(con, prepared)
-    return Checked(report, problems, shown, duplicates(con, prepared))
+def check_upload(con, prepared: PreparedFile, held_bytes: int = 0) -> Checked:
+    """Validate without importing. `con` should be a cursor of its own (the check leaves temp tables).
+
+    DuckDB validates within the import's memory budget beside the file's cells and `held_bytes`
+    (the upload's bytes the server holds), as the import itself does (issue 20's memory floor)."""
+    with import_memory(con, prepared.source.table.nbytes + held_bytes):
+        report = check(con, prepared)
+        problems = tuple(staged_problem_list(con, prepared.source)) if report.rows_invalid else ()
+        shown = preview(con, prepared)
+        return Checked(report, problems, shown, duplicates(con, prepared))
 
 
 def missing_fields(mapping: ColumnMapping, language: str) -> str | None:
@@ -540,13 +551,19 @@ def changes(before: dict, after: dict) -> tuple[Change, ...]:
 
 def run_import(con, access: Access, prepared: PreparedFile, skip_invalid: bool,
                progress: Callable[[float, str], None] | None = None,
-               accept_new_items: bool = False, skip_duplicates: bool = False) -> ImportOutcome:
-    """Import one prepared upload as one batch, for an analyst only."""
+               accept_new_items: bool = False, skip_duplicates: bool = False,
+               held_bytes: int = 0) -> ImportOutcome:
+    """Import one prepared upload as one batch, for an analyst only; `held_bytes`: the upload's bytes
+    the server holds meanwhile (left out of DuckDB's share of the import's memory).
+
+    The file's cells are let go of once staged, as the command line does (issue 20's memory floor:
+    the server holds the upload's bytes as well): a page that needs them again reads the upload
+    again (released)."""
     require_analyst(access)
     before = headline(con)
     result = import_prepared(con, prepared, skip_invalid=skip_invalid, imported_by=access.imported_by,
                              progress=progress, accept_new_items=accept_new_items,
-                             skip_duplicates=skip_duplicates)
+                             skip_duplicates=skip_duplicates, release_rows=True, held_bytes=held_bytes)
     return ImportOutcome(result, changes(before, headline(con)), checked_alerts(con, access.imported_by))
 
 

@@ -3,17 +3,22 @@ labels people edited kept for the same top words."""
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from store.db import write_claimed
 from store.errors import QueryError
 
 if TYPE_CHECKING:
-    # only named here: finding themes loads scikit-learn (loaders.learning)
-    from text.themes import Themes
+    # only named here: finding and placing themes loads scikit-learn (loaders.learning)
+    from text.themes import ThemeModel, Themes
+
+# distinct texts placed in a theme at a time (save_theme_model)
+THEME_CHUNK = 20_000
 
 
 def has_themes(con: duckdb.DuckDBPyConnection) -> bool:
@@ -28,28 +33,66 @@ def themed_texts(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def save_themes(con: duckdb.DuckDBPyConnection, texts: list[str], themes: Themes) -> None:
-    now = dt.datetime.now().replace(microsecond=0)
-    labels = [" · ".join(words) for words in themes.names]
     assigned = pd.DataFrame({"text": pd.Series(texts, dtype=object),
                              "theme_id": pd.Series(themes.assignment, dtype="int32")})
+    con.register("text_theme_frame", assigned)
+    try:
+        _write_themes(con, themes.names, len(texts), "SELECT text, theme_id FROM text_theme_frame")
+    finally:
+        con.unregister("text_theme_frame")
+
+
+def save_theme_model(con: duckdb.DuckDBPyConnection, model: ThemeModel, texts_sql: str) -> int:
+    """The themes of `model` stored, with every distinct text of the first column of `texts_sql`
+    placed in one of them; how many texts that was. The texts stay in DuckDB and go to the model
+    a chunk at a time: Python holds each text's number and theme, never the texts at once (issue
+    20's memory floor: a store's million descriptions are hundreds of MB)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE texts_to_theme AS SELECT text, row_number() OVER (ORDER BY text) AS k"
+                f" FROM (SELECT DISTINCT #1 AS text FROM ({texts_sql}) WHERE #1 IS NOT NULL) ORDER BY k")
+    try:
+        total = con.execute("SELECT count(*) FROM texts_to_theme").fetchone()[0]
+        keys, themes = array("q"), array("q")
+        for start in range(0, total, THEME_CHUNK):
+            rows = con.execute("SELECT k, text FROM texts_to_theme WHERE k > ? AND k <= ? ORDER BY k",
+                               [start, start + THEME_CHUNK]).fetchall()
+            for (k, _), theme in zip(rows, model.assign([text for _, text in rows])):
+                # a text of a language the sample had none of stays without a theme
+                if theme is not None:
+                    keys.append(k)
+                    themes.append(theme)
+            del rows
+        assigned = pa.table({"k": pa.array(keys, type=pa.int64()), "theme_id": pa.array(themes, type=pa.int32())})
+        del keys, themes
+        con.register("text_theme_keys", assigned)
+        try:
+            _write_themes(con, model.names, total, "SELECT t.text, a.theme_id FROM texts_to_theme t"
+                                                   " JOIN text_theme_keys a USING (k)")
+        finally:
+            con.unregister("text_theme_keys")
+        return total
+    finally:
+        con.execute("DROP TABLE IF EXISTS texts_to_theme")
+
+
+def _write_themes(con: duckdb.DuckDBPyConnection, names: list[list[str]], texts: int, assigned_sql: str) -> None:
+    """The themes `names` and the texts' themes (`assigned_sql`: text, theme_id) in place of the
+    stored ones, in one transaction."""
+    now = dt.datetime.now().replace(microsecond=0)
+    labels = [" · ".join(words) for words in names]
 
     def write() -> None:
         edited = {tuple(words): label for words, label in con.execute(
             "SELECT top_words, label FROM theme WHERE label_edited").fetchall()}
         con.execute("DELETE FROM theme")
         con.execute("DELETE FROM text_theme")
-        for theme_id, (words, label) in enumerate(zip(themes.names, labels)):
+        for theme_id, (words, label) in enumerate(zip(names, labels)):
             kept = edited.get(tuple(words))
             con.execute("INSERT INTO theme VALUES (?, ?, ?, ?, ?, ?)",
-                        [theme_id, now, len(texts), words, kept or label or "–", kept is not None])
-        con.execute("INSERT INTO text_theme SELECT text, theme_id FROM text_theme_frame")
+                        [theme_id, now, texts, words, kept or label or "–", kept is not None])
+        con.execute(f"INSERT INTO text_theme {assigned_sql}")
 
-    con.register("text_theme_frame", assigned)
-    try:
-        # the store's writer row, as an import's: two processes finding themes at once take turns
-        write_claimed(con, write, failure="the themes could not be stored; the previous ones stay")
-    finally:
-        con.unregister("text_theme_frame")
+    # the store's writer row, as an import's: two processes finding themes at once take turns
+    write_claimed(con, write, failure="the themes could not be stored; the previous ones stay")
 
 
 def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> None:

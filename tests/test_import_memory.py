@@ -10,11 +10,13 @@ import textwrap
 import pandas as pd
 import pytest
 
+from loaders import importer
 from loaders.importer import import_file
 from store import db
 from store.db import import_memory, import_memory_limit, size_bytes
 from store.sentiment_model import score_into
 from text import sentiment
+from text.causes import derive_causes, theme_causes
 from text.sentiment import score_chunks, score_texts
 
 from conftest import PROJECT_ROOT
@@ -124,3 +126,52 @@ def test_an_import_keeps_within_its_memory_budget(tmp_path):
     code, peak_kib = map(int, done.stdout.split())
     assert code == 0, done.stderr
     assert peak_kib / 1024 < 300 + PYTHON_ALLOWANCE_MIB + 2 * file_mib
+
+
+COMPLAINT_HEADER = "Complaint ID,Received,Branch,Cause,Description\n"
+COMPLAINTS = [
+    ("Long queue", "Waited an hour in the queue at the counter"),
+    ("Long queue", "The queue at the counter was long again"),
+    ("Fees", "An annual fee I was told would be waived"),
+    ("Fees", "The transfer fee was higher than the fee quoted"),
+    ("", "Another hour in the queue today"),
+    ("", "Charged a fee nobody explained"),
+    ("", "排队等了一个小时"),
+    ("", "The queue at the counter again"),
+    ("", "Nothing in common with anything"),
+]
+
+
+def _complaint_log(path, with_causes: bool) -> None:
+    header = COMPLAINT_HEADER if with_causes else COMPLAINT_HEADER.replace("Cause,", "")
+    lines = [header]
+    for i, (cause, text) in enumerate(COMPLAINTS):
+        cells = [f"K{i}", f"2026-01-{i + 1:02d} 09:00", "North"] + ([cause] if with_causes else []) + [text]
+        lines.append(",".join(cells) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("with_causes", [True, False])
+def test_causes_derived_a_chunk_at_a_time_are_those_derived_at_once(con, tmp_path, monkeypatch, with_causes):
+    """The import gives blank causes from the descriptions a few at a time (three here): keywords
+    learnt on the labelled complaints, or the themes the descriptions share when none has a cause;
+    the causes stored are those the pure functions give on every description at once."""
+    monkeypatch.setattr(importer, "CAUSE_CHUNK", 3)
+    path = tmp_path / "complaints.csv"
+    _complaint_log(path, with_causes)
+    import_file(con, path, kind="complaints")
+    stored = dict(con.execute("SELECT description, cause FROM complaint WHERE cause_source <> 'given'").fetchall())
+    blank = sorted(text for cause, text in COMPLAINTS if not (with_causes and cause))
+    if with_causes:
+        labelled = pd.DataFrame({"text": [t for c, t in COMPLAINTS if c], "cause": [c for c, t in COMPLAINTS if c]})
+        expected = derive_causes(labelled, blank)
+    else:
+        expected = theme_causes(blank)
+    assert stored == {text: cause for text, cause in zip(blank, expected) if cause is not None}
+    # by hand, without causes: words in 2+ descriptions are queue (4), counter (3), fee (3), hour (2);
+    # the queue texts hold counter 3 times and hour twice beside queue; the fee texts share no other word
+    assert stored["Another hour in the queue today"] == ("Long queue" if with_causes else "queue / counter")
+    assert stored["Charged a fee nobody explained"] == ("Fees" if with_causes else "fee")
+    source = "keywords" if with_causes else "derived"
+    assert {r[0] for r in con.execute("SELECT DISTINCT cause_source FROM complaint WHERE cause_source <> 'given'"
+                                      ).fetchall()} == {source}

@@ -9,10 +9,12 @@ import pytest
 from analytics.filters import Filters
 from analytics.sentiment import rising_themes, themes_by_sentiment
 from conftest import build_demo_store
+from loaders import learning
 from loaders.learning import refresh_themes_if_due
+from store import themes as store_themes
 from store.db import connect
-from store.themes import rename_theme, save_themes, theme_list
-from text.themes import Themes, find_themes
+from store.themes import rename_theme, save_theme_model, save_themes, theme_list
+from text.themes import Themes, find_themes, fit_themes
 
 # four topics, two per language, 40 texts each: each text a topic's words and its own number
 TOPICS = {
@@ -88,3 +90,39 @@ def test_the_reviews_most_common_theme_is_the_months_top_theme(demo_con):
     assert theme.theme_n == int(themes_by_sentiment(demo_con, october, "complaint")["n"].sum())
     # its quote is one of the theme's complaints
     assert demo_con.execute("SELECT theme_id FROM text_theme WHERE text = ?", [theme.text]).fetchone()[0] == top["theme_id"]
+
+
+def test_themes_placed_a_chunk_at_a_time_are_those_found_at_once(con, monkeypatch):
+    """A store's themes: found on a sample of its texts, then every text placed in its nearest theme,
+    a few at a time (three here). With every text in the sample, each text's theme is the one
+    find_themes gives them all at once."""
+    texts = sorted(f"{TOPICS[topic][i % 3]} #{i}" for topic in TOPICS for i in range(40))
+    monkeypatch.setattr(store_themes, "THEME_CHUNK", 3)
+    con.execute("CREATE TEMP TABLE some_texts AS SELECT unnest(?) AS text", [texts])
+    assert save_theme_model(con, fit_themes(texts), "SELECT text FROM some_texts") == 160
+    at_once = find_themes(texts)
+    placed = dict(con.execute("SELECT text, theme_id FROM text_theme").fetchall())
+    assert placed == dict(zip(texts, at_once.assignment))
+    assert [r[2] for r in theme_list(con)] == at_once.names
+
+
+def test_a_theme_sample_smaller_than_the_texts_places_every_text(con, monkeypatch):
+    """Themes found on 200 of the 400 texts (the cap lowered to 200, about 100 a language: two themes
+    a language, TEXTS_PER_THEME 40): every text is placed, and the four topics land in four themes."""
+    monkeypatch.setattr(learning, "MAX_THEME_TEXTS", 200)
+    topic_of = {}
+    rows = []
+    for topic, phrasings in TOPICS.items():
+        for i in range(100):
+            text = f"{phrasings[i % 3]} #{i}"
+            topic_of[text] = topic
+            rows.append(text)
+    con.execute("INSERT INTO nps_response (batch_id, row_no, responded_at, score, comment)"
+                " SELECT uuid(), 1, TIMESTAMP '2026-01-05', 9, unnest(?)", [rows])
+    assert refresh_themes_if_due(con)
+    placed = dict(con.execute("SELECT text, theme_id FROM text_theme").fetchall())
+    assert set(placed) == set(rows)
+    assert con.execute("SELECT texts FROM theme LIMIT 1").fetchone()[0] == 400
+    by_topic = {topic: {placed[t] for t in rows if topic_of[t] == topic} for topic in TOPICS}
+    assert all(len(themes) == 1 for themes in by_topic.values())
+    assert len({next(iter(themes)) for themes in by_topic.values()}) == 4

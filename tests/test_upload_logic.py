@@ -13,9 +13,10 @@ from loaders.access import AccessError
 from loaders.errors import RowProblem, UnknownKindError, ValidationError
 from loaders.importer import history
 from presentation.export import safe_text, to_csv_bytes
+from presentation import upload as upload_logic
 from presentation.upload import (
     TARGET_IGNORE, TARGET_RATING, WORD_JOINER, Access, MappingProblem, check_upload, email_allowed, imported_as,
-    mapping_from_table, mapping_table, plain, problems_frame, read_upload, report_file_name, run_import,
+    mapping_from_table, mapping_table, plain, problems_frame, read_upload, released, report_file_name, run_import,
     run_undo, with_mapping
 )
 from presentation.problems import fix_text, problem_line, problem_lines, problem_text, refusal
@@ -430,3 +431,35 @@ def test_a_quote_in_the_uploaders_words_cannot_end_the_style_string():
     from presentation.upload import _css_string
 
     assert _css_string('a"b\\c') == '"a\\22 b\\5c c"'
+
+
+def test_an_import_lets_go_of_the_uploads_cells_and_a_refused_one_keeps_them(con):
+    """issue 20's memory floor on the page: once an import goes on, the upload's cells are let go of
+    (the page reads the file again if it needs them: released); a refusal the analyst can answer
+    keeps them for the retry."""
+    prepared = read(con, "nps_out_of_range.csv").prepared
+    with pytest.raises(ValidationError):
+        run_import(con, ANALYST, prepared, skip_invalid=False)
+    assert not released(prepared) and prepared.source.row_count == 4
+    run_import(con, ANALYST, prepared, skip_invalid=True)
+    assert released(prepared) and prepared.source.row_count == 0
+
+
+def test_the_pages_check_runs_within_the_import_budget_beside_the_uploads_bytes(con, monkeypatch):
+    """issue 20: the page validates as the import does, DuckDB within the budget less the cells and
+    the upload's bytes the server holds: 800 MiB - 700 MiB - a few KB of cells is under the least,
+    256 MiB; the store's own limit comes back afterwards."""
+    monkeypatch.setenv("FEEDBACK_IMPORT_MEMORY", "800MiB")
+    seen = []
+    checking = upload_logic.check
+
+    def spied(cur, prepared):
+        seen.append(cur.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        return checking(cur, prepared)
+
+    monkeypatch.setattr(upload_logic, "check", spied)
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    checked = check_upload(con, read(con, "nps_gbk.csv").prepared, held_bytes=700 * 2 ** 20)
+    assert checked.report.rows_total == 5
+    assert seen == ["256.0 MiB"]
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before

@@ -46,22 +46,23 @@ def learn_cause_keywords(labelled: pd.DataFrame) -> dict[str, dict[str, float]]:
     return keywords
 
 
-def derive_causes(labelled: pd.DataFrame, unlabelled_texts: Iterable[str | None]) -> list[str | None]:
-    """A cause for each unlabelled complaint text, from keywords learnt on labelled complaints.
-
-    Pure (no database, no downloads): the loaders call it at import time for complaints without a
-    cause. Each text scores the sum of its keywords' weights per cause; the highest score wins, ties
-    go to the cause name that sorts first, and a text with no keyword gets None.
-    """
-    keywords = learn_cause_keywords(labelled)
+def keyword_index(labelled: pd.DataFrame) -> dict[str, list[tuple[str, float]]]:
+    """Each keyword of learn_cause_keywords with the causes it weighs for, and its weight."""
     by_word: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for cause, words in keywords.items():
+    for cause, words in learn_cause_keywords(labelled).items():
         for word, weight in words.items():
             by_word[word].append((cause, weight))
+    return dict(by_word)
+
+
+def causes_by_keywords(by_word: dict[str, list[tuple[str, float]]],
+                       texts: Iterable[str | None]) -> list[str | None]:
+    """A cause for each text from a keyword_index (derive_causes); a caller with many texts passes
+    them a chunk at a time."""
     derived: list[str | None] = []
     memo: dict[str, str | None] = {}
     cut: dict[str, list[str]] = {}
-    for text in unlabelled_texts:
+    for text in texts:
         key = text if isinstance(text, str) else ""
         if key not in memo:
             scores: dict[str, float] = defaultdict(float)
@@ -73,6 +74,56 @@ def derive_causes(labelled: pd.DataFrame, unlabelled_texts: Iterable[str | None]
     return derived
 
 
+def derive_causes(labelled: pd.DataFrame, unlabelled_texts: Iterable[str | None]) -> list[str | None]:
+    """A cause for each unlabelled complaint text, from keywords learnt on labelled complaints.
+
+    Pure (no database, no downloads): the loaders call it at import time for complaints without a
+    cause. Each text scores the sum of its keywords' weights per cause; the highest score wins, ties
+    go to the cause name that sorts first, and a text with no keyword gets None.
+    """
+    return causes_by_keywords(keyword_index(labelled), unlabelled_texts)
+
+
+class SharedThemes:
+    """theme_causes over texts read a chunk at a time, in two passes over the same chunks: `count`
+    every chunk, then `lead` every chunk, then `names`. Only the words' counts are held between
+    chunks, never the texts (issue 20's memory floor: a log of a million descriptions without causes)."""
+
+    def __init__(self, least: int = 2) -> None:
+        self.least = least
+        self.frequency: Counter[str] = Counter()
+        self.beside: dict[str, Counter[str]] = defaultdict(Counter)
+        self._shared: set[str] | None = None
+
+    def count(self, texts: Iterable[str | None]) -> None:
+        cut: dict[str, list[str]] = {}
+        for text in texts:
+            self.frequency.update(complaint_tokens(text, cut))
+
+    def lead(self, texts: Iterable[str | None]) -> list[str | None]:
+        """Each text's lead word (its most widespread shared word; ties: the word that sorts first)."""
+        if self._shared is None:
+            self._shared = {w for w, n in self.frequency.items() if n >= self.least}
+        shared, frequency = self._shared, self.frequency
+        leads = []
+        cut: dict[str, list[str]] = {}
+        for text in texts:
+            words = complaint_tokens(text, cut)
+            lead = min((w for w in words if w in shared), key=lambda w: (-frequency[w], w), default=None)
+            if lead is not None:
+                self.beside[lead].update(w for w in words if w != lead and w in shared)
+            leads.append(lead)
+        return leads
+
+    def names(self) -> dict[str, str]:
+        """Each lead word's theme name: the word and the word most often beside it ("queue / wait")."""
+        names = {}
+        for lead, neighbours in self.beside.items():
+            second = min(neighbours, key=lambda w: (-neighbours[w], w)) if neighbours else None
+            names[lead] = f"{lead} / {second}" if second else lead
+        return names
+
+
 def theme_causes(texts: Iterable[str | None], least: int = 2) -> list[str | None]:
     """A cause for complaints when none has one: the themes the texts themselves share.
 
@@ -82,21 +133,8 @@ def theme_causes(texts: Iterable[str | None], least: int = 2) -> list[str | None
     ("queue / wait"). A text with no shared word keeps no cause.
     """
     texts = list(texts)
-    cut: dict[str, list[str]] = {}
-    words = [complaint_tokens(t, cut) for t in texts]
-    frequency: Counter[str] = Counter(w for ws in words for w in ws)
-    shared = {w for w, n in frequency.items() if n >= least}
-    leads = [min((w for w in ws if w in shared), key=lambda w: (-frequency[w], w), default=None)
-             for ws in words]
-    beside: dict[str, Counter[str]] = defaultdict(Counter)
-    for lead, ws in zip(leads, words):
-        if lead is not None:
-            beside[lead].update(w for w in ws if w != lead and w in shared)
-    names = {}
-    for lead, neighbours in beside.items():
-        second = min(neighbours, key=lambda w: (-neighbours[w], w)) if neighbours else None
-        names[lead] = f"{lead} / {second}" if second else lead
-    for lead in leads:
-        if lead is not None and lead not in names:
-            names[lead] = lead
+    themes = SharedThemes(least)
+    themes.count(texts)
+    leads = themes.lead(texts)
+    names = themes.names()
     return [names[lead] if lead is not None else None for lead in leads]

@@ -45,34 +45,76 @@ class Themes:
     names: list[list[str]]          # each theme's top words, heaviest first
 
 
+@dataclass(frozen=True)
+class _LanguageThemes:
+    language: str | None
+    first: int                                  # the theme id of its first theme
+    vectorizer: TfidfVectorizer | None = None   # None: one theme of every text of the language
+    model: MiniBatchKMeans | None = None        # None: one theme (k = 1)
+
+
+@dataclass(frozen=True)
+class ThemeModel:
+    """Themes found on some texts (fit_themes), to place any text of their languages in one of them."""
+
+    names: list[list[str]]
+    languages: tuple[_LanguageThemes, ...]
+
+    def assign(self, texts: list[str]) -> list[int | None]:
+        """Each text's theme (an index into names), as the texts the themes were found on got theirs;
+        None for a text of a language the themes were not found on."""
+        assignment: list[int | None] = [None] * len(texts)
+        for part in self.languages:
+            at = [i for i, text in enumerate(texts) if detect_language(text) == part.language]
+            if not at:
+                continue
+            if part.model is None:
+                themes = [0] * len(at)
+            else:
+                themes = part.model.predict(part.vectorizer.transform([texts[i] for i in at])).tolist()
+            for i, theme in zip(at, themes):
+                assignment[i] = part.first + theme
+        return assignment
+
+
 def find_themes(texts: list[str], seed: int = 0) -> Themes:
     """Group distinct `texts` into themes, each language apart (at most MAX_THEMES_PER_LANGUAGE per
     language, about one per TEXTS_PER_THEME texts)."""
-    assignment = [0] * len(texts)
+    model = fit_themes(texts, seed)
+    return Themes(model.assign(texts), model.names)
+
+
+def fit_themes(texts: list[str], seed: int = 0) -> ThemeModel:
+    """The themes of distinct `texts` (find_themes), kept to place other texts in them: a store's
+    themes are found on a sample of its texts and every text is placed a chunk at a time."""
     names: list[list[str]] = []
+    languages = []
     for language in ("en", "zh", None):
-        at = [i for i, text in enumerate(texts) if detect_language(text) == language]
-        if not at:
+        chosen = [text for text in texts if detect_language(text) == language]
+        if not chosen:
             continue
-        found = _one_language([texts[i] for i in at], seed)
-        for i, theme in zip(at, found.assignment):
-            assignment[i] = len(names) + theme
-        names += found.names
-    return Themes(assignment, names)
+        part, found = _one_language(chosen, seed, language, len(names))
+        languages.append(part)
+        names += found
+    return ThemeModel(names, tuple(languages))
 
 
-def _one_language(texts: list[str], seed: int) -> Themes:
+def _one_language(texts: list[str], seed: int, language: str | None,
+                  first: int) -> tuple[_LanguageThemes, list[list[str]]]:
     vectorizer = TfidfVectorizer(analyzer=_words, min_df=2, sublinear_tf=True)
     try:
         weights = vectorizer.fit_transform(texts)
     except ValueError:                      # no word occurs twice: one theme of everything
-        return Themes([0] * len(texts), [[]])
+        return _LanguageThemes(language, first), [[]]
     k = int(min(MAX_THEMES_PER_LANGUAGE, max(1, len(texts) // TEXTS_PER_THEME)))
     if k == 1:
         centre = np.asarray(weights.mean(axis=0)).ravel()
-        return Themes([0] * len(texts), [_top(centre, vectorizer)])
+        return _LanguageThemes(language, first), [_top(centre, vectorizer)]
     model = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit(weights)
-    return Themes(model.labels_.tolist(), [_top(centre, vectorizer) for centre in model.cluster_centers_])
+    # the texts the themes were found on are placed by predict, as every other text: the same
+    # theme as the fit's own labels_ (both the nearest centre)
+    return (_LanguageThemes(language, first, vectorizer, model),
+            [_top(centre, vectorizer) for centre in model.cluster_centers_])
 
 
 def _top(centre: np.ndarray, vectorizer: TfidfVectorizer) -> list[str]:
