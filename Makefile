@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= data/feedback.duckdb
 PORT ?= 8501
 
-.PHONY: run test demo browser office bench clean
+.PHONY: run test test-lake demo browser office lake bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,17 +36,26 @@ office:
 		else sudo apt-get update -q && sudo apt-get install -y -q libreoffice-impress poppler-utils; fi; \
 	fi
 
-# Two workers, one per core. Tests marked `ci` (the benchmark's --quick run, the browser's draw
-# counts) run when CI is true, as .ci/run sets it: once per change rather than on every local run.
+# The lake tests start throw-away clusters of Debian's PostgreSQL (bench/postgres.py) and put the
+# README's nginx site in front of two replicas (tests/test_proxy.py).
+lake:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q postgresql nginx-light; \
+		else sudo apt-get update -q && sudo apt-get install -y -q postgresql nginx-light; fi; \
+	fi
+
+# Two workers, one per core. Every test that takes a store (the con, con_url or store_url fixture)
+# runs twice, on a DuckDB file and on a DuckLake whose catalog is in PostgreSQL (each worker starts
+# its own cluster). Tests marked `ci` (the benchmark's --quick run, the browser's draw counts) run
+# when CI is true, as .ci/run sets it: once per change rather than on every local run.
 TEST_MARKS := $(if $(filter true 1 yes,$(CI)),,-m "not ci")
 
-test: $(STAMP) browser office
+test: $(STAMP) browser office lake
 	$(PY) -m pytest -n 2 $(TEST_MARKS)
 
-# The suite's store tests on a DuckLake whose catalog is in a throw-away PostgreSQL cluster (the
-# `con` fixture; tests/postgres.py starts the cluster), browser tests aside.
-test-lake: $(STAMP)
-	$(PY) -m pytest --store lake -m "not e2e"
+# The store's tests on the lake alone, browser tests aside.
+test-lake: $(STAMP) lake
+	$(PY) -m pytest -n 2 --store lake -m "not e2e"
 
 bench: $(STAMP)
 	$(PY) bench/run.py

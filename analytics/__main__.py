@@ -141,15 +141,15 @@ def _report(args) -> int:
         con = connect(args.db or default_db_path(), read_only=True, create=False)
         try:
             # the data's own labels in the report's language, as the review page shows them
-            review = labelled(month_review(con, args.month, filters), DataLabels.from_frame(label_table(con)),
-                              args.lang)
+            labels = DataLabels.from_frame(label_table(con))
+            review = labelled(month_review(con, args.month, filters), labels, args.lang)
             first, last = data_range(con)
             if not review.has_data:
                 page = None
             elif args.format == "pptx":
-                page = review_pptx(review, args.lang)
+                page = review_pptx(review, args.lang, labels)
             else:
-                page = report_html(review, args.lang).encode("utf-8")
+                page = report_html(review, args.lang, labels=labels).encode("utf-8")
         finally:
             con.close()
     except FeedbackError as e:

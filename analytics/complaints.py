@@ -11,7 +11,9 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, add_months, period_days, previous_period, where_sql
+from analytics.filters import (
+    FilterError, Filters, add_months, month_of, months_between, period_days, previous_period, where_sql
+)
 from analytics.memo import shared
 from analytics.stats import (
     ProportionTest, RateTest, count_rate_test, kaplan_meier_median, two_proportion_z_test, wilson_interval
@@ -438,13 +440,32 @@ GROUP BY 1
 ORDER BY 1
 """.format(month=month_key_sql("received_at"))
 
+# The months the complaint log covers, whatever the selection: a month inside them without a
+# complaint of the selection had none (0); a month outside them was not recorded at all.
+COMPLAINT_LOG_SPAN_SQL = "SELECT min({month}), max({month}) FROM complaint".format(
+    month=month_key_sql("received_at"))
+
 
 def complaint_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
-    """Complaints per calendar month: month ('YYYY-MM'), n; only months with complaints, in order."""
+    """Complaints per calendar month: month ('YYYY-MM'), n, in order.
+
+    Every month from the selection's first to its last is a row, a month without complaints as 0,
+    within the months the complaint log covers (none invented before its first complaint or after
+    its last); without dates, from the selection's first complaint to its last. No complaint at
+    all: no rows.
+    """
     where, params = where_sql(filters, "complaint")
     frame = fetch_df(con, COMPLAINT_TREND_SQL.format(where=where), params, what="the complaint trend")
-    return pd.DataFrame({"month": pd.Series([month_label(k) for k in frame["month"]], dtype=object),
-                         "n": frame["n"].astype("int64")})
+    counts = {month_label(k): int(n) for k, n in zip(frame["month"], frame["n"])}
+    if not counts:
+        return pd.DataFrame({"month": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")})
+    log_first, log_last = (month_label(k) for k in fetch_one(con, COMPLAINT_LOG_SPAN_SQL,
+                                                              what="the complaint log's months"))
+    first = max(month_of(filters.date_from), log_first) if filters.date_from else min(counts)
+    last = min(month_of(filters.date_to), log_last) if filters.date_to else max(counts)
+    months = months_between(date.fromisoformat(f"{first}-01"), date.fromisoformat(f"{last}-01"))[::-1]
+    return pd.DataFrame({"month": pd.Series(months, dtype=object),
+                         "n": pd.Series([counts.get(m, 0) for m in months], dtype="int64")})
 
 
 def complaint_volume_change(n_now: int, n_before: int, current: Filters, previous: Filters) -> RateTest:

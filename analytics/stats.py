@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scipy import stats as scipy_stats
+from analytics.distributions import (
+    benjamini_hochberg_adjusted, binomial_two_sided_p, kendall_tau_in_time, median_slope, normal_quantile,
+    normal_two_sided_p, sen_slope, t_quantile as student_t_quantile, t_two_sided_p
+)
 
 ALPHA = 0.05
 Z_95 = 1.959963984540054  # the 0.975 quantile of the standard normal distribution
@@ -81,9 +84,8 @@ def welch_t_test(mean1: float | None, sd1: float | None, n1: int,
     if v1 + v2 == 0:
         return WelchTest(diff, None, None, None, False, n1, n2)
     df = (v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
-    result = scipy_stats.ttest_ind_from_stats(float(mean1), float(sd1), n1, float(mean2), float(sd2), n2,
-                                              equal_var=False)
-    t, p = float(result.statistic), float(result.pvalue)
+    t = diff / math.sqrt(v1 + v2)
+    p = t_two_sided_p(t, df)
     return WelchTest(diff, t, df, p, p < alpha, n1, n2)
 
 
@@ -114,7 +116,7 @@ def two_proportion_z_test(x1: int, n1: int, x2: int, n2: int,
     if variance <= 0:
         return ProportionTest(p1, p2, p1 - p2, None, None, False, n1, n2)
     z = (p1 - p2) / math.sqrt(variance)
-    p = float(2 * scipy_stats.norm.sf(abs(z)))
+    p = normal_two_sided_p(z)
     return ProportionTest(p1, p2, p1 - p2, z, p, p < alpha, n1, n2)
 
 
@@ -144,8 +146,8 @@ def count_rate_test(x1: int, exposure1: float, x2: int, exposure2: float,
         X_1 \mid X_1 + X_2 = k \;\sim\; \mathrm{Binomial}\!\left(k,\;
             \frac{e_1}{e_1 + e_2}\right)
 
-    with a two-sided exact p-value (scipy.stats.binomtest). Exposures are the periods' lengths in
-    days, so a 31-day month is not "up" on a 30-day month by its extra day.
+    with a two-sided exact p-value (as scipy.stats.binomtest; analytics/distributions.py). Exposures are
+    the periods' lengths in days, so a 31-day month is not "up" on a 30-day month by its extra day.
 
     References: J. Przyborowski & H. Wilenski (1940), "Homogeneity of results in testing samples from
     Poisson series", Biometrika 31, 313–323; K. Krishnamoorthy & J. Thomson (2004), "A more powerful
@@ -158,7 +160,7 @@ def count_rate_test(x1: int, exposure1: float, x2: int, exposure2: float,
     rate1, rate2 = x1 / exposure1, x2 / exposure2
     if x1 + x2 == 0:
         return RateTest(x1, x2, exposure1, exposure2, rate1, rate2, 0, None, False)
-    p = float(scipy_stats.binomtest(x1, x1 + x2, exposure1 / (exposure1 + exposure2)).pvalue)
+    p = binomial_two_sided_p(x1, x1 + x2, exposure1 / (exposure1 + exposure2))
     return RateTest(x1, x2, exposure1, exposure2, rate1, rate2, x1 - x2, p, p < alpha)
 
 
@@ -193,7 +195,7 @@ def mean_interval(mean: float | None, sd: float | None, n: int, level: float = 0
 
 def t_quantile(level: float, df: float) -> float:
     """The two-sided critical value of Student's t for a confidence level (2.228 for 95%, df 10)."""
-    return float(scipy_stats.t.ppf((1 + level) / 2, df))
+    return student_t_quantile((1 + level) / 2, float(df))
 
 
 def wilson_interval(x: int, n: int, level: float = 0.95) -> Interval:
@@ -205,15 +207,21 @@ def wilson_interval(x: int, n: int, level: float = 0.95) -> Interval:
              {1 + \frac{z^2}{n}}
 
     Reference: E. B. Wilson (1927), "Probable inference, the law of succession, and statistical
-    inference", JASA 22, 209–212; computed by scipy.stats.binomtest(x, n).proportion_ci(method="wilson").
+    inference", JASA 22, 209–212; as scipy.stats.binomtest(x, n).proportion_ci(method="wilson").
     Unlike the normal interval it stays inside [0, 1] and is usable for shares of 0 or 1, and it is
     never of zero width (one text out of one: 20.7% to 100%). None bounds when n = 0.
     """
     n, x = int(n or 0), int(x or 0)
     if not n:
         return Interval(None, None)
-    interval = scipy_stats.binomtest(x, n).proportion_ci(confidence_level=level, method="wilson")
-    return Interval(max(0.0, float(interval.low)), min(1.0, float(interval.high)))
+    z = normal_quantile(0.5 + 0.5 * level)
+    share = x / n
+    denominator = 2 * (n + z ** 2)
+    centre = (2 * n * share + z ** 2) / denominator
+    delta = z / denominator * math.sqrt(4 * n * share * (1 - share) + z ** 2)
+    low = 0.0 if x == 0 else centre - delta
+    high = 1.0 if x == n else centre + delta
+    return Interval(max(0.0, low), min(1.0, high))
 
 
 # -- the minimum n -------------------------------------------------------------------------------------
@@ -259,7 +267,7 @@ def nps_adjusted_wald(promoters: int, detractors: int, n: int, level: float = 0.
     n, promoters, detractors = int(n or 0), int(promoters or 0), int(detractors or 0)
     if n <= 0:
         return NpsInterval(None, None, None, None)
-    z = Z_95 if level == 0.95 else float(scipy_stats.norm.ppf((1 + level) / 2))
+    z = Z_95 if level == 0.95 else normal_quantile((1 + level) / 2)
     n_adj = n + 3
     p_plus, p_minus = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
     estimate = p_plus - p_minus
@@ -298,7 +306,7 @@ def nps_difference_test(promoters1: int, detractors1: int, n1: int, promoters2: 
     adjusted = first.adjusted - second.adjusted
     se = math.sqrt(first.se ** 2 + second.se ** 2)
     z = adjusted / se
-    p = float(2 * scipy_stats.norm.sf(abs(z)))
+    p = normal_two_sided_p(z)
     same_sign = diff * adjusted > 0
     return NpsDifferenceTest(diff, z, p, p < alpha and same_sign)
 
@@ -324,7 +332,7 @@ def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
     over the m p-values that exist (None stays None: a comparison without a test is not a member
     of the family). A change is marked when q < 0.05: the expected share of false markers among
     those shown stays at most 5%, and when nothing changed at all the chance of any marker is at
-    most 5%. Computed by scipy.stats.false_discovery_control(method="bh").
+    most 5%. As scipy.stats.false_discovery_control(method="bh").
 
     Reference: Y. Benjamini & Y. Hochberg (1995), "Controlling the false discovery rate", JRSS B 57,
     289–300.
@@ -332,7 +340,7 @@ def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
     present = [i for i, p in enumerate(p_values) if p is not None and not math.isnan(p)]
     q: list[float | None] = [None] * len(p_values)
     if present:
-        adjusted = scipy_stats.false_discovery_control([float(p_values[i]) for i in present], method="bh")
+        adjusted = benjamini_hochberg_adjusted([float(p_values[i]) for i in present])
         for i, value in zip(present, adjusted):
             q[i] = float(value)
     return q
@@ -366,26 +374,21 @@ def mann_kendall(values: list[float]) -> TrendTest:
     (x_j − x_i)/(j − i), per month, with its 95% interval.
 
     References: H. B. Mann (1945), "Nonparametric tests against trend", Econometrica 13, 245–259;
-    M. G. Kendall (1975), Rank Correlation Methods; P. K. Sen (1968), JASA 63, 1379–1389. Computed by
-    scipy.stats.kendalltau and scipy.stats.theilslopes. No test (None) below 4 values, whose
-    smallest possible p is above 0.05 anyway.
+    M. G. Kendall (1975), Rank Correlation Methods; P. K. Sen (1968), JASA 63, 1379–1389. Computed as
+    scipy.stats.kendalltau and scipy.stats.theilslopes (analytics/distributions.py). No test (None)
+    below 4 values, whose smallest possible p is above 0.05 anyway.
     """
     clean = [float(v) for v in values]
     k = len(clean)
     if k < 4 or len(set(clean)) < 2:
         return TrendTest(k, None, None, None, None, None)
-    months = list(range(k))
-    result = scipy_stats.kendalltau(months, clean)
-    p = float(result.pvalue)
+    tau, p = kendall_tau_in_time(clean)
     if p >= ALPHA:
         # the slope's interval is shown only beside a trend that passed; the slope itself (the
         # median of the pairwise slopes, as theilslopes) still ranks and sizes the others
-        i, j = np.triu_indices(k, 1)
-        values = np.asarray(clean)
-        return TrendTest(k, float(result.statistic), p, float(np.median((values[j] - values[i]) / (j - i))),
-                         None, None)
-    sen = scipy_stats.theilslopes(clean, months, 0.95)
-    return TrendTest(k, float(result.statistic), p, float(sen.slope), float(sen.low_slope), float(sen.high_slope))
+        return TrendTest(k, tau, p, median_slope(clean), None, None)
+    slope, low, high = sen_slope(clean, 0.95)
+    return TrendTest(k, tau, p, slope, low, high)
 
 
 # -- time to an event with open cases ----------------------------------------------------------------

@@ -29,6 +29,9 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    # user + system seconds of the process and the children it waited for (wait4's rusage): on a
+    # machine others load, the share of the processors a command needs, beside its wall time
+    cpu_seconds: float = 0.0
 
 
 def _children_by_parent() -> dict[int, list[int]]:
@@ -122,4 +125,5 @@ def run(command: list[str], *, cwd: Path, env: dict | None = None, timeout: floa
     if sampler.timed_out:
         stderr += f"\n(killed after {timeout:.0f} s)"
     # ru_maxrss is in KiB on Linux
-    return Measured(seconds, usage.ru_maxrss / 1024, sampler.peak, process.returncode, stdout, stderr)
+    return Measured(seconds, usage.ru_maxrss / 1024, sampler.peak, process.returncode, stdout, stderr,
+                    usage.ru_utime + usage.ru_stime)

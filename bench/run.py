@@ -1,12 +1,14 @@
 """The dashboard's benchmark at a million responses, with the naive peer measured in the same run.
 
-    python bench/run.py [--scale 1.0] [--quick] [--runs N] [--out FILE] [--keep DIR]
+    python bench/run.py [--scale 1.0] [--quick] [--runs N] [--out FILE] [--keep DIR] [--only whole_processes]
 
 Generates the data with the demo generator at `scale` (1.0 = 1,000,000 survey responses with ten
 rated attributes and paired SERVQUAL items for a tenth of them, 1,000,000 NPS responses, 200,000
 complaints), runs every step in a process of its own and prints ONE JSON object: per step its
 seconds, rows/s and peak memory, then the ratios and the floors of issue 8, met or not.
-`--quick` is the smoke test (small scale, few repeats; under two minutes).
+`--quick` is the smoke test (small scale, few repeats; under two minutes). `--only whole_processes`
+runs issue 24's two whole-process pairs alone (an analyst's own 1M-row NPS csv: our import against
+DuckDB's read_csv into a table, our summary against a pandas script).
 Progress goes to stderr; nothing but the JSON goes to stdout.
 """
 from __future__ import annotations
@@ -28,6 +30,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.measure import Measured, run  # noqa: E402
+from bench.steps import WHOLE_NPS_ROWS, whole_process_pair  # noqa: E402
 
 QUICK_SCALE = 0.01
 PEER_REPS = 5
@@ -38,6 +41,7 @@ STAGES = ("reading", "validating", "scoring sentiment", "writing", "learning fro
 XLSX_SPEEDUP_FLOOR = 5.0
 CSV_OVERHEAD_CEILING = 3.0
 PAGE_P95_MS_CEILING = 250.0
+LAKE_PAGE_P95_MS_CEILING = 500.0   # issue 24: whole-month pages on a PostgreSQL lake
 PAGE_PEER_SPEEDUP_FLOOR = 10.0
 ENGLISH_PER_S_FLOOR = 10_000
 CHINESE_PER_S_FLOOR = 2_000
@@ -45,6 +49,10 @@ TRAINING_SECONDS_CEILING = 60
 IMPORT_MB_CEILING = 1500      # issue 20's floor: any import under the upload limit
 APP_MB_CEILING = 1500
 PAGE_OPEN_S_CEILING = 3.0
+# issue 24's whole processes: our csv import at most this many times DuckDB's read_csv into a table,
+# and our summary faster than the analyst's pandas script (a ratio below 1)
+WHOLE_IMPORT_CEILING = 2.0
+WHOLE_SUMMARY_CEILING = 1.0
 
 
 def say(message: str) -> None:
@@ -241,6 +249,14 @@ def run_benchmark(scale: float, runs: int, reps: int, workdir: Path, timeout: fl
 
     attempt("queries", queries)
 
+    def lake_queries() -> dict:
+        # the smoke test times the month alone: the lake's own recording of every page costs minutes
+        measured, result = child("lake_queries", {"db": str(store), "reps": reps, "folder": str(workdir),
+                                                  "variants": ["month"] if quick else None}, timeout)
+        return step_entry(measured, None, **{k: v for k, v in result.items() if k != "rows"})
+
+    attempt("lake_queries", lake_queries)
+
     def peer_queries() -> dict:
         # pandas takes seconds a page: five renders give its median
         measured, result = child("peer_queries", {"db": str(store), "reps": min(reps, PEER_REPS),
@@ -257,7 +273,87 @@ def run_benchmark(scale: float, runs: int, reps: int, workdir: Path, timeout: fl
                           rows_per_page_s=round(store_rows / total, 1) if total else None)
 
     attempt("page", page)
+    attempt("whole_processes", lambda: whole_processes(workdir, runs, timeout, max(10_000, round(WHOLE_NPS_ROWS * scale))))
     return {"data": data, "steps": steps, "errors": errors}
+
+
+def _analyst_env() -> dict:
+    """The environment as an analyst's installed copy runs: Python keeps its bytecode caches (a
+    session that sets PYTHONDONTWRITEBYTECODE would otherwise compile our modules on every run)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def whole_processes(workdir: Path, runs: int, timeout: float, rows: int = WHOLE_NPS_ROWS) -> dict:
+    """Issue 24's pairs, each command a whole process as an analyst's script runs it, ours and the
+    peer in turn (A B A B ...): `python -m loaders import` of an independent four-column NPS csv into a
+    new store against plain DuckDB read_csv into a table of a new database; `python -m analytics
+    summary --json` on that store against a pandas script that reads the csv and computes NPS and its
+    monthly trend. One warm-up of each first (the file in the page cache, the bytecode written)."""
+    csv = workdir / "whole_nps.csv"
+    _, made = child("nps_csv", {"csv": str(csv), "rows": rows}, timeout)
+    env = _analyst_env()
+
+    def timed(command: list[str]) -> Measured:
+        measured = run(command, cwd=PROJECT_ROOT, env=env, timeout=timeout)
+        if measured.returncode != 0:
+            raise StepFailed(f"{' '.join(command[1:4])} exited {measured.returncode}:"
+                             f" {measured.stderr.strip()[-2000:]}")
+        return measured
+
+    store, limit_db = workdir / "whole_store.duckdb", workdir / "whole_limit.duckdb"
+
+    def import_ours() -> Measured:
+        store.unlink(missing_ok=True)
+        return timed([sys.executable, "-m", "loaders", "import", str(csv), "--db", str(store)])
+
+    def import_peer() -> Measured:
+        limit_db.unlink(missing_ok=True)
+        return timed([sys.executable, "-m", "bench.steps", "limit",
+                      json.dumps({"csv": str(csv), "db": str(limit_db)})])
+
+    summary_command = [sys.executable, "-m", "analytics", "summary", "--json", "--db", str(store)]
+    script_command = [sys.executable, "-m", "bench.steps", "peer_nps_script", json.dumps({"csv": str(csv)})]
+    import_peer(), import_ours()
+    ours_import, peer_import = [], []
+    for _ in range(runs):
+        ours_import.append(import_ours())
+        peer_import.append(import_peer())
+    limit_db.unlink(missing_ok=True)
+    timed(summary_command), timed(script_command)
+    ours_summary, peer_summary = [], []
+    for _ in range(runs):
+        ours_summary.append(timed(summary_command))
+        peer_summary.append(timed(script_command))
+    ours_nps = json.loads(ours_summary[-1].stdout)["nps"]
+    peer_nps = json.loads(peer_summary[-1].stdout.strip().splitlines()[-1])
+    store.unlink(missing_ok=True)
+
+    def pair(ours: list[Measured], peer: list[Measured], limit: float, strictly_below: bool) -> dict:
+        entry = whole_process_pair([m.seconds for m in ours], [m.seconds for m in peer], limit, strictly_below)
+        entry.update({"ours_peak_rss_mb": round(max(m.peak_rss_mb for m in ours), 1),
+                      "peer_peak_rss_mb": round(max(m.peak_rss_mb for m in peer), 1)})
+        # processor seconds beside the wall's (the floor is the wall's): on a loaded machine they say
+        # what each needs when it has both cores to itself
+        cpu = whole_process_pair([m.cpu_seconds for m in ours], [m.cpu_seconds for m in peer], limit, strictly_below)
+        entry["cpu"] = {k: cpu[k] for k in ("ours_seconds", "peer_seconds", "ratios", "ratio")}
+        return entry
+
+    return {"rows": rows, "file_mb": made["file_mb"], "runs": runs, "bytecode_cache": True,
+            "import_vs_read_csv": pair(ours_import, peer_import, WHOLE_IMPORT_CEILING, False),
+            "summary_vs_pandas_script": pair(ours_summary, peer_summary, WHOLE_SUMMARY_CEILING, True),
+            "nps": {"ours": ours_nps["score"], "peer": peer_nps["nps"], "n": ours_nps["n"],
+                    # both to four decimals of a point
+                    "agree": abs(ours_nps["score"] - peer_nps["nps"]) <= 1e-4}}
+
+
+def only_whole_processes(workdir: Path, runs: int, timeout: float, scale: float) -> dict:
+    steps, errors = {}, {}
+    say(f"whole_processes, {runs} pairs each ...")
+    try:
+        steps["whole_processes"] = whole_processes(workdir, runs, timeout, max(10_000, round(WHOLE_NPS_ROWS * scale)))
+    except StepFailed as e:
+        errors["whole_processes"] = str(e)
+    return {"steps": steps, "errors": errors}
 
 
 # --- ratios and floors -----------------------------------------------------------------------
@@ -312,6 +408,7 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
                           speedup >= PAGE_PEER_SPEEDUP_FLOOR, page=page, variant=variant,
                           against_cached_frames=cached)
         ratios["pages_not_timed"] = sorted({p.url_path for p in PAGES} - set(queries["pages"]))
+    lake_floors(steps.get("lake_queries"), ratios, floor)
     if queries and peer:
         agree = {}
         for variant, ours in queries["headline"].items():
@@ -342,6 +439,17 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
               " MB, process tree Pss or largest RSS)", biggest["peak_mb"], f"<= {IMPORT_MB_CEILING}",
               biggest["peak_mb"] <= IMPORT_MB_CEILING, file=biggest["file"],
               every_import={name: entry["peak_mb"] for name, entry in imports.items()})
+    whole = steps.get("whole_processes")
+    if whole:
+        for key, words in (("import_vs_read_csv", "whole process: `python -m loaders import` of a 1M-row NPS csv /"
+                                                  " plain DuckDB read_csv into a table (median of paired ratios)"),
+                           ("summary_vs_pandas_script", "whole process: `python -m analytics summary --json` / a pandas"
+                                                        " script reading the csv for NPS and its monthly trend"
+                                                        " (median of paired ratios)")):
+            entry = whole[key]
+            ratios[f"whole_{key}"] = entry["ratio"]
+            floor(words, entry["ratio"], entry["limit"], entry["met"], ours_median_s=entry["ours_median_s"],
+                  peer_median_s=entry["peer_median_s"])
     page = steps.get("page")
     if page:
         app_mb = page["app_peak_pss_mb"]
@@ -353,6 +461,20 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
                   f"<= {PAGE_OPEN_S_CEILING:g}", timing["first_s"] <= PAGE_OPEN_S_CEILING and not timing["exceptions"],
                   page=name, again_s=timing.get("again_s"), reference_page_s=reference)
     return ratios, table
+
+
+def lake_floors(lake: dict | None, ratios: dict, floor) -> None:
+    """Issue 24's page floor on the lake, and the lake's p95 over the file's per page and variant."""
+    if not lake or "pages" not in lake:
+        return
+    ratios["lake_over_file_p95"] = {}
+    for page, by_variant in lake["pages"].items():
+        for variant, timing in by_variant.items():
+            ratios["lake_over_file_p95"][f"{page} [{variant}]"] = timing["lake_over_file_p95"]
+            p95 = timing["lake"]["p95_ms"]
+            floor(f"page analytics p95 on the PostgreSQL lake, {page} [{variant}]", p95,
+                  f"<= {LAKE_PAGE_P95_MS_CEILING:g} ms", p95 <= LAKE_PAGE_P95_MS_CEILING, page=page, variant=variant,
+                  file_p95_ms=timing["file"]["p95_ms"], lake_over_file=timing["lake_over_file_p95"])
 
 
 # the file each import step reads (bench/steps.py step_generate)
@@ -388,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="also write the JSON to this file")
     parser.add_argument("--keep", default=None, help="work in this folder and keep its files and store")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds any one step may take")
+    parser.add_argument("--only", choices=["whole_processes"], default=None,
+                        help="run only issue 24's whole-process pairs (an analyst's 1M-row NPS csv; --runs pairs)")
     args = parser.parse_args(argv)
     scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 1.0)
     runs = args.runs or (1 if args.quick else 3)
@@ -398,7 +522,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         info = machine()
-        result = run_benchmark(scale, runs, reps, workdir, args.timeout, quick=args.quick)
+        if args.only == "whole_processes":
+            result = only_whole_processes(workdir, runs if args.runs else 5, args.timeout, scale)
+        else:
+            result = run_benchmark(scale, runs, reps, workdir, args.timeout, quick=args.quick)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

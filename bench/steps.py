@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -143,6 +145,62 @@ def step_limit(args: dict) -> dict:
     rows = con.execute("SELECT count(*) FROM survey").fetchone()[0]
     con.close()
     return {"rows": rows, "inner_seconds": round(_now() - started, 3)}
+
+
+# --- whole processes (issue 24) ---------------------------------------------------------------
+
+# An analyst's own NPS export, not the demo generator's: four columns, a million rows by default.
+WHOLE_NPS_ROWS = 1_000_000
+WHOLE_NPS_BRANCHES = 40
+
+
+def step_nps_csv(args: dict) -> dict:
+    """An independent NPS csv: response_id, date (two years), branch, nps score (0-10), from a seed."""
+    import duckdb
+
+    rows, path = int(args.get("rows", WHOLE_NPS_ROWS)), Path(args["csv"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SELECT setseed(?)", [float(args.get("seed", 0.24))])
+    # single-threaded, so that the seed gives the same file every time
+    con.execute("SET threads = 1")
+    con.execute(
+        "COPY (SELECT 'N' || lpad(CAST(i AS VARCHAR), 7, '0') AS response_id,"
+        " DATE '2024-01-01' + CAST(floor(random() * 730) AS INTEGER) AS date,"
+        " 'Branch ' || CAST(1 + CAST(floor(random() * ?) AS INTEGER) AS VARCHAR) AS branch,"
+        " CAST(least(10, greatest(0, round(7.5 + 2.2 * sqrt(-2 * ln(random() + 1e-12)) * cos(2 * pi() * random()))))"
+        " AS INTEGER) AS \"nps score\" FROM range(1, ? + 1) t(i)) TO '" + str(path).replace("'", "''")
+        + "' (HEADER, DELIMITER ',')", [WHOLE_NPS_BRANCHES, rows])
+    con.close()
+    return {"rows": rows, "file_mb": round(path.stat().st_size / 2 ** 20, 1)}
+
+
+def step_peer_nps_script(args: dict) -> dict:
+    """The analyst's pandas script: read the csv, NPS and its monthly trend (promoters 9-10, detractors
+    0-6, DESIGN.md), printed. Its whole process is the peer of `python -m analytics summary --json`."""
+    import pandas as pd
+
+    frame = pd.read_csv(args["csv"], parse_dates=["date"])
+    score = frame["nps score"]
+    promoter, detractor = (score >= 9).astype(int), (score <= 6).astype(int)
+    month = frame["date"].dt.strftime("%Y-%m")
+    monthly = pd.DataFrame({"month": month, "promoter": promoter, "detractor": detractor}).groupby("month").mean()
+    trend = {m: round(100 * (p - d), 4) for m, p, d in monthly.itertuples(name=None)}
+    return {"rows": len(frame), "nps": round(100 * (promoter.mean() - detractor.mean()), 4), "n": int(score.count()),
+            "by_month": trend}
+
+
+def whole_process_pair(ours: list[float], peer: list[float], limit: float, strictly_below: bool = False) -> dict:
+    """Ours against the peer, run in turn: every run's seconds, the ratio ours/peer of each pair, their
+    median (the figure a floor is judged on: it holds when the machine's speed drifts between pairs)
+    and the verdict against `limit` (ratio <= limit, or < limit when `strictly_below`)."""
+    ratios = [a / b for a, b in zip(ours, peer)]
+    ratio = percentile(ratios, 0.5)
+    return {"ours_seconds": [round(s, 3) for s in ours], "peer_seconds": [round(s, 3) for s in peer],
+            "ours_median_s": round(percentile(ours, 0.5), 3), "peer_median_s": round(percentile(peer, 0.5), 3),
+            "ratios": [round(r, 3) for r in ratios], "ratio": round(ratio, 3),
+            "limit": f"{'<' if strictly_below else '<='} {limit:g}",
+            "met": ratio < limit if strictly_below else ratio <= limit}
 
 
 # --- sentiment -------------------------------------------------------------------------------
@@ -377,6 +435,7 @@ def render(con, calls: list[tuple], pool: ThreadPoolExecutor) -> list[float]:
     """One render's analytics: each call's seconds, the calls made in order as the page makes them,
     the calls of one load_all group two at a time (pages._common.load_all), each on its own cursor."""
     from store.db import cursor as store_cursor
+    from store.db import reading
 
     seconds = [0.0] * len(calls)
 
@@ -385,7 +444,9 @@ def render(con, calls: list[tuple], pool: ThreadPoolExecutor) -> list[float]:
         cursor = store_cursor(con)
         started = _now()
         try:
-            function(cursor, *call_args, **kwargs)
+            # as pages._common._cached runs it: one read transaction per call
+            with reading(cursor):
+                function(cursor, *call_args, **kwargs)
         finally:
             seconds[i] = _now() - started
             cursor.close()
@@ -414,6 +475,90 @@ def _plain_filters(filters) -> dict | None:
         return None
     return {k: (v.isoformat() if isinstance(v, (date, datetime)) else list(v) if isinstance(v, tuple) else v)
             for k, v in filters.__dict__.items() if v not in ((), None)}
+
+
+# --- the same pages on a DuckLake with its catalog in PostgreSQL -----------------------------------
+
+# The selections of whole months (variants): the lake's floor is for what managers open every day.
+WHOLE_MONTH_VARIANTS = ("month", "month_branch", "month_tier")
+
+
+def compare_stores(file_seconds: list[float], lake_seconds: list[float]) -> dict:
+    """One page's renders on both stores: each store's timing_summary and the lake's p50 and p95 over
+    the file's."""
+    on_file, on_lake = timing_summary(file_seconds), timing_summary(lake_seconds)
+    return {"file": on_file, "lake": on_lake,
+            "lake_over_file_p50": round(on_lake["p50_ms"] / on_file["p50_ms"], 2) if on_file["p50_ms"] else None,
+            "lake_over_file_p95": round(on_lake["p95_ms"] / on_file["p95_ms"], 2) if on_file["p95_ms"] else None}
+
+
+def _close(a, b) -> bool:
+    # the stores sum in different orders: equal up to the last digits of a float
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+
+
+def step_lake_queries(args: dict) -> dict:
+    """Every page's analytics on the file store and on the same rows moved to a PostgreSQL lake.
+
+    A throw-away PostgreSQL cluster (bench/postgres.py) holds the catalog; `python -m loaders migrate`
+    copies the store into it as an operator would. The calls are recorded once per variant on the
+    file (bench/page_calls); each render then runs them on the file and on the lake in turn, so both
+    meet the same moments of a busy machine. Without PostgreSQL's programs the step says so and
+    measures nothing.
+    """
+    from bench.page_calls import record
+    from bench.postgres import NOT_INSTALLED, Cluster, installed_bin
+    from store.db import connect
+
+    if installed_bin() is None:
+        return {"rows": None, "skipped": NOT_INSTALLED}
+    reps = int(args["reps"])
+    lake_data = Path(args["folder"]) / "lake-data"
+    cluster = Cluster().start()
+    try:
+        url = cluster.lake_url()
+        env = {**os.environ, "FEEDBACK_LAKE_DATA": str(lake_data)}
+        started = _now()
+        moved = subprocess.run([sys.executable, "-m", "loaders", "migrate", "--db", args["db"], "--to", url],
+                               cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+        migrate_seconds = _now() - started
+        if moved.returncode:
+            raise RuntimeError(f"`python -m loaders migrate` failed with code {moved.returncode}:"
+                               f" {(moved.stderr or moved.stdout)[-3000:]}")
+        on_file, on_lake = connect(args["db"]), connect(url)
+        try:
+            chosen = variants(on_file, args.get("variants") or list(WHOLE_MONTH_VARIANTS))
+            report: dict = {}
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for variant, selection in chosen.items():
+                    pages = {page: [(path, resolve(path), call_args, kwargs, group)
+                                    for path, call_args, kwargs, group in calls]
+                             for page, calls in record(Path(args["db"]), variant_url(selection)).items()}
+                    times = {page: {"file": [], "lake": []} for page in pages}
+                    # one render first on each, to warm both stores' caches as the recording warmed the file's
+                    for rep in range(reps + 1):
+                        for page, calls in pages.items():
+                            for store, con in (("file", on_file), ("lake", on_lake)):
+                                page_started = _now()
+                                render(con, calls, pool)
+                                if rep:
+                                    times[page][store].append(_now() - page_started)
+                    for page, measured in times.items():
+                        report.setdefault(page, {})[variant] = {
+                            **compare_stores(measured["file"], measured["lake"]), "calls": len(pages[page])}
+            same = None
+            if "month" in chosen:
+                ours, theirs = (headline(con, chosen["month"]["current"]) for con in (on_file, on_lake))
+                same = {name: _close(value, theirs[name]) for name, value in ours.items()}
+        finally:
+            on_file.close()
+            on_lake.close()
+    finally:
+        cluster.stop()
+    return {"rows": None, "migrate_seconds": round(migrate_seconds, 3), "reps": reps, "pages": report,
+            "headline_equal": same}
 
 
 # --- the peer: pandas on every rerun --------------------------------------------------------------
@@ -462,8 +607,9 @@ def step_page(args: dict) -> dict:
 
 
 STEPS = {"generate": step_generate, "limit": step_limit, "sentiment": step_sentiment,
+         "nps_csv": step_nps_csv, "peer_nps_script": step_peer_nps_script,
          "peer_read_csv": step_peer_read_csv, "peer_read_xlsx": step_peer_read_xlsx,
-         "queries": step_queries, "peer_queries": step_peer_queries, "page": step_page}
+         "queries": step_queries, "lake_queries": step_lake_queries, "peer_queries": step_peer_queries, "page": step_page}
 
 
 def main(argv: list[str]) -> int:

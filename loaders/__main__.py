@@ -281,6 +281,8 @@ def _import(con, args, mapping, progress) -> int:
     # the file's cells are held from here on: DuckDB gets what they leave of the import's memory
     set_import_memory(con, prepared.source.table.nbytes)
     open_decisions = pending(prepared, args.accept_new_items)
+    if args.progress:
+        progress(0.25, "validating")
     report = check(con, prepared) if not open_decisions and not missing_required(prepared.mapping) else None
     described = describe(prepared, report)
     if report is not None:
@@ -302,7 +304,7 @@ def _import(con, args, mapping, progress) -> int:
     result = import_prepared(con, prepared, skip_invalid=args.skip_invalid,
                              progress=progress if args.progress else None,
                              accept_new_items=args.accept_new_items,
-                             skip_duplicates=args.skip_duplicates, release_rows=True)
+                             skip_duplicates=args.skip_duplicates, release_rows=True, checked=report)
     if args.progress:
         progress(0.99, "checking the alert rules")
     alerts = checked_alerts(con, "python -m loaders import")

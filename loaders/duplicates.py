@@ -96,6 +96,12 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, kind: str, rows: str = STAGE
     """Which staged rows (those left in `rows`) the store already holds; leaves them in the temporary
     table staged_duplicates (row_no, batch_id). Run inside an import's transaction, so that a batch
     committed a moment ago by another process is counted."""
+    total = con.execute(f"SELECT count(*) FROM {rows}").fetchone()[0]
+    if not con.execute("SELECT count(*) FROM (SELECT 1 FROM import_batch WHERE kind = ? AND status = 'imported'"
+                       " LIMIT 1)", [kind]).fetchone()[0]:
+        # the first batch of its kind: nothing to look up (a new store's import)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_DUPLICATES} (row_no BIGINT, batch_id UUID)")
+        return Duplicates(0, int(total))
     # Only the staged rows whose content or id the store holds are numbered among their equals (all
     # valid rows of the file, so that a row skipped before keeps its number); a file of new rows
     # costs two lookups.
@@ -120,7 +126,6 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, kind: str, rows: str = STAGE
         " LEFT JOIN by_id i ON i.natural_id = s.natural_id"
         f" WHERE (c.fingerprint IS NOT NULL OR i.natural_id IS NOT NULL) AND s.row_no IN (SELECT row_no FROM {rows})",
         {"kind": kind})
-    total = con.execute(f"SELECT count(*) FROM {rows}").fetchone()[0]
     shares = con.execute(
         f"SELECT d.batch_id::VARCHAR, b.source_file, b.imported_at, count(*) FROM {STAGED_DUPLICATES} d"
         " JOIN import_batch b ON b.id = d.batch_id GROUP BY ALL ORDER BY 4 DESC, 3, 1").fetchall()

@@ -401,24 +401,30 @@ def pending(prepared: PreparedFile, accept_new_items: bool = False) -> tuple[Dec
 def import_prepared(con: duckdb.DuckDBPyConnection, prepared: PreparedFile, skip_invalid: bool = False,
                     imported_by: str | None = None, progress: Progress | None = None,
                     remember_mapping: bool = True, accept_new_items: bool = False,
-                    skip_duplicates: bool = False, release_rows: bool = False, held_bytes: int = 0) -> ImportResult:
+                    skip_duplicates: bool = False, release_rows: bool = False,
+                    checked: StageReport | None = None, held_bytes: int = 0) -> ImportResult:
     """Import a prepared file as one batch. Rows the store already holds (loaders/duplicates.py)
     refuse the import with DuplicateRows, or with `skip_duplicates` are left out and counted; the
     check runs again inside the write transaction, where another process's batch is seen.
 
     DuckDB works within the import's memory limit beside the file's cells (store.db.import_memory).
     `release_rows`: the caller will not import this prepared file again, so its cells are let go of
-    once staged, and DuckDB may take what they took. `held_bytes`: what the caller holds of the file
-    beside its cells all along (the upload page: the upload's bytes), left out of DuckDB's share."""
+    once staged, and DuckDB may take what they took. `checked`: the report of `check(con, prepared)`
+    run just before on this connection (the command line shows it first), whose staged rows are
+    imported as they are when the mapping still stands, rather than validated a second time.
+    `held_bytes`: what the caller holds of the file beside its cells all along (the upload page: the
+    upload's bytes), left out of DuckDB's share."""
     with import_memory(con, prepared.source.table.nbytes + held_bytes):
         return _import_prepared(con, prepared, skip_invalid, imported_by, progress, remember_mapping,
-                                accept_new_items, skip_duplicates, release_rows, held_bytes)
+                                accept_new_items, skip_duplicates, release_rows, checked, held_bytes)
 
 
 def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_by: str | None,
                      progress: Progress | None, remember_mapping: bool, accept_new_items: bool,
-                     skip_duplicates: bool, release_rows: bool, held_bytes: int = 0) -> ImportResult:
+                     skip_duplicates: bool, release_rows: bool, checked: StageReport | None,
+                     held_bytes: int = 0) -> ImportResult:
     progress = progress or _no_progress
+    mapping_checked = prepared.mapping
     prepared = refresh_decisions(con, prepared)
     source, mapping = prepared.source, prepared.mapping
     open_decisions = pending(prepared, accept_new_items)
@@ -426,8 +432,11 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
         first = open_decisions[0]
         raise DecisionNeeded(first.message, first.flag, first.code, first.values)
     _refuse_duplicate(con, source)
-    progress(0.25, "validating")
-    report = check(con, prepared)
+    # the staged rows of a check on another mapping (the store's items changed meanwhile) are not these
+    report = checked if checked is not None and prepared.mapping == mapping_checked else None
+    if report is None:
+        progress(0.25, "validating")
+        report = check(con, prepared)
     if (report.rows_invalid and not skip_invalid) or report.rows_valid == 0:
         raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid, report.problem_count)
     if report.rows_invalid:
@@ -625,15 +634,24 @@ def _map_tier_words(con) -> tuple[tuple[str, str | None, int], ...]:
     return tuple((word, tiers.get(word), int(rows)) for word, rows in counts)
 
 
-def _tier_columns(con) -> tuple[str, dict]:
+def _tier_columns(con, joined: bool = True) -> tuple[str, dict]:
     """The staged rows' tier word, values and tier as the writers select them (s: the staged rows,
-    w: staged_tier_words), with the rules' parameters; the rules read inside the import's transaction."""
-    tier, params = tier_sql(tier_rules(con), word_tier="w.tier", value="s.annual_value", products="s.products_held")
+    w: staged_tier_words, unless not `joined`: no tier words), with the rules' parameters; the rules
+    read inside the import's transaction."""
+    tier, params = tier_sql(tier_rules(con), word_tier="w.tier" if joined else "NULL::VARCHAR",
+                            value="s.annual_value", products="s.products_held")
     return f"s.tier, s.annual_value, s.products_held, {tier}", params
 
 
 _TIER_COLUMNS = "tier_label, annual_value, products_held, tier"
 _TIER_JOIN = " LEFT JOIN staged_tier_words w ON w.word = s.tier"
+
+
+def _text_and_tier_joins(mapping: ColumnMapping) -> bool:
+    """Whether a survey or NPS file's rows need the scored texts and tier words joined to them: not
+    when it maps neither a comment nor a tier column. Without the joins the staged rows are written
+    in their own order, with no sort by row number, which the csv ingest floor (issue 24) needs."""
+    return "comment" in mapping.fields or "tier" in mapping.fields
 
 
 def _batch_tiers(con, kind: str, batch_id: str) -> tuple[tuple[str | None, int], ...]:
@@ -671,7 +689,8 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
         # a respondent who rated nothing of this kind gets no list, which costs nothing to scan
         lists.append(f"CASE WHEN coalesce({', '.join(scores.values())}) IS NULL THEN NULL"
                      f" ELSE [{elements}]::DOUBLE[] END")
-    tiers, tier_params = _tier_columns(con)
+    joined = _text_and_tier_joins(mapping)
+    tiers, tier_params = _tier_columns(con, joined)
     con.execute(
         "INSERT INTO survey_response (batch_id, row_no, respondent_id, customer_id, responded_at, branch,"
         " region, channel, product, segment, overall_satisfaction, overall_scale_min, overall_scale_max,"
@@ -679,8 +698,7 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
         + f", {_TIER_COLUMNS}) SELECT $batch, s.row_no, s.respondent_id, s.customer_id,"
         " s.responded_at, s.branch, s.region, s.channel, s.product, s.segment,"
         " s.overall_satisfaction, $low, $high, s.likelihood_to_recommend, s.comment,"
-        f" t.language, t.sentiment, {', '.join(lists)}, {tiers} FROM {STAGED_ROWS} s"
-        f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN} ORDER BY s.row_no",
+        f" {_scored(joined)}, {', '.join(lists)}, {tiers} FROM {STAGED_ROWS} s{_joins(joined)}",
         {"batch": batch_id, "low": low, "high": high, **tier_params})
     if not ratings:
         write_sums(con, "survey_response", batch_id)
@@ -699,17 +717,27 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
 
 
 def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
-    tiers, tier_params = _tier_columns(con)
+    joined = _text_and_tier_joins(mapping)
+    tiers, tier_params = _tier_columns(con, joined)
     con.execute(
         "INSERT INTO nps_response (batch_id, row_no, customer_id, responded_at, score, touchpoint, branch, region,"
         f" channel, segment, product, comment, comment_language, sentiment, {_TIER_COLUMNS})"
         " SELECT $batch, s.row_no, s.customer_id, s.responded_at,"
         " s.score::INTEGER, s.touchpoint, s.branch, s.region, s.channel, s.segment, s.product,"
-        f" s.comment, t.language, t.sentiment, {tiers} FROM {STAGED_ROWS} s"
-        f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN} ORDER BY s.row_no",
+        f" s.comment, {_scored(joined)}, {tiers} FROM {STAGED_ROWS} s{_joins(joined)}",
         {"batch": batch_id, **tier_params})
     write_sums(con, "nps_response", batch_id)
     return 0
+
+
+def _scored(joined: bool) -> str:
+    return "t.language, t.sentiment" if joined else "NULL::VARCHAR, NULL::DOUBLE"
+
+
+def _joins(joined: bool) -> str:
+    """The scored texts and tier words joined to the staged rows (s), sorted back into the file's
+    order; without joins the rows keep that order (DuckDB preserves insertion order)."""
+    return f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN} ORDER BY s.row_no" if joined else ""
 
 
 def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:

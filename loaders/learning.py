@@ -8,11 +8,10 @@ import time
 import duckdb
 
 from store.sentiment_model import (
-    STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_version, save_and_rescore, score_into
+    STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model, latest_version, save_and_rescore,
+    score_into
 )
 from store.themes import save_theme_model, themed_texts
-from text.learned import fit_learned
-from text.themes import fit_themes
 from text.sentiment import baseline_polarities
 
 # the first model needs this many labelled comments; a new one, this share more than the last had
@@ -26,7 +25,8 @@ MAX_TRAINING_TEXTS = 100_000
 def retrain_due(con: duckdb.DuckDBPyConnection) -> bool:
     labels = label_count(con)
     current = latest_version(con)
-    if current is None:
+    # a stored model of an older format (text/learned.py's FORMAT) is replaced as a first one would be
+    if current is None or latest_model(con) is None:
         return labels >= FIRST_MODEL_LABELS
     return labels >= max(FIRST_MODEL_LABELS, current.labels * (1 + RETRAIN_GROWTH))
 
@@ -34,6 +34,10 @@ def retrain_due(con: duckdb.DuckDBPyConnection) -> bool:
 def retrain(con: duckdb.DuckDBPyConnection) -> ModelVersion:
     """Train a model on the store's labelled comments, store it as the next version and rescore
     every stored text with it, all in one transaction (save_and_rescore)."""
+    # imported here for start-up time: scikit-learn loads only when a model is due, not with every
+    # import (an NPS file without comments has nothing to learn from)
+    from text.learned import fit_learned
+
     labelled = labelled_comments(con, at_most=MAX_TRAINING_TEXTS)
     started = time.perf_counter()
     model = fit_learned(labelled["text"].tolist(), labelled["language"].tolist(), labelled["label"].tolist(),
@@ -67,6 +71,9 @@ def refresh_themes_if_due(con: duckdb.DuckDBPyConnection) -> bool:
     before = themed_texts(con)
     if not total or (before and total < before * (1 + THEMES_GROWTH)):
         return False
+    # imported here for start-up time, as fit_learned in retrain
+    from text.themes import fit_themes
+
     sample = sorted(row[0] for row in con.execute(
         f"SELECT text FROM (SELECT #1 AS text FROM ({STORED_TEXTS_SQL})) ORDER BY hash(text), text LIMIT ?",
         [MAX_THEME_TEXTS]).fetchall())

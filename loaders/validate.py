@@ -228,10 +228,12 @@ def _answer_list(answers: dict[str, float | None]) -> str:
 def _materialise_problems(con, checks: list[tuple[str, str, str, str, dict[str, str]]]) -> None:
     """staged_problems(row_no, column_name, value, problem, fix, vals): the cell's text from the source,
     the problem's and the fix's codes, and their values as a JSON object."""
-    flagged = " UNION ALL ".join(f"SELECT row_no, {k} AS check_no FROM {STAGED_ROWS} WHERE {condition}"
-                                 for k, (condition, *_rest) in enumerate(checks))
-    if not flagged:
-        flagged = "SELECT NULL::BIGINT AS row_no, NULL::INTEGER AS check_no WHERE false"
+    # one pass over the staged rows for every check: each row flagged lists the checks it fails
+    flagged = "SELECT NULL::BIGINT AS row_no, NULL::INTEGER AS check_no WHERE false"
+    if checks:
+        failed = ", ".join(f"CASE WHEN {condition} THEN {k} END" for k, (condition, *_rest) in enumerate(checks))
+        flagged = (f"SELECT row_no, unnest(list_filter([{failed}], k -> k IS NOT NULL)) AS check_no"
+                   f" FROM {STAGED_ROWS} WHERE " + " OR ".join(f"({condition})" for condition, *_rest in checks))
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged_flags AS {flagged}")
     con.execute("CREATE OR REPLACE TEMP TABLE staged_checks (check_no INTEGER, column_name VARCHAR,"
                 " problem VARCHAR, fix VARCHAR, vals VARCHAR)")
@@ -245,11 +247,13 @@ def _materialise_problems(con, checks: list[tuple[str, str, str, str, dict[str, 
         # A flagged cell's text, picked by its column; read only for the flagged rows.
         value = "CASE c.column_name " + " ".join(
             f"WHEN ? THEN trim(src.{quote_identifier(column)})" for column in columns) + " END"
+    # a file without problems need not look up any cell of its source
+    none = not con.execute("SELECT count(*) FROM (SELECT 1 FROM staged_flags LIMIT 1)").fetchone()[0]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGED_PROBLEMS} AS"
         f" SELECT f.row_no, c.column_name, {value} AS value, c.problem, c.fix, c.vals"
         f" FROM staged_flags f JOIN staged_checks c USING (check_no)"
-        f" JOIN {STAGED_SOURCE} src ON src.{quote_identifier(ROW_COLUMN)} = f.row_no",
+        f" JOIN {STAGED_SOURCE} src ON src.{quote_identifier(ROW_COLUMN)} = f.row_no" + (" WHERE false" if none else ""),
         columns or None)
 
 

@@ -28,7 +28,7 @@ from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labe
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
-from store.db import SharedStore, data_version, default_db_path
+from store.db import SharedStore, data_version, default_db_path, reading
 from store.db import cursor as store_cursor
 from store.errors import FeedbackError, StoreBusy
 from store.labels import label_table, labels_version
@@ -141,7 +141,8 @@ def _cached(store: str, version: str, function: str, args: tuple, kwargs: tuple)
     run = getattr(importlib.import_module(module), name)
     cur = cursor()
     try:
-        return run(cur, *args, **dict(kwargs))
+        with reading(cur):
+            return run(cur, *args, **dict(kwargs))
     finally:
         cur.close()
 
@@ -315,6 +316,7 @@ html { font-size: 21px; }
 [data-testid="stMetricDelta"] { font-size: 0.95rem; }
 [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 [data-testid="stTable"] table { font-size: 0.95rem; }
+[data-testid="stTable"] td :is([data-testid="stMarkdownContainer"], [data-testid="stMarkdownContainer"] *) { white-space: inherit; }
 """
 
 
@@ -467,12 +469,17 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
         download_buttons(shown.rename(columns=headers), download)
     if presenting():
         text = _as_text(shown, headers, formats or {})
-        if styles is not None:
-            # the as-given columns beside a labelled one take no style
+        # at the slides' size a date, a lateness or a name broken over two lines is hard to read:
+        # only the columns of running text wrap (a cell's words inherit it: PRESENTATION_CSS)
+        aligned = pd.DataFrame("", index=text.index, columns=text.columns)
+        if styles is not None:  # the as-given columns beside a labelled one take no style
             aligned = (styles.reindex(columns=list(headers), fill_value="")
                        .set_axis(text.columns, axis=1).set_axis(text.index, axis=0))
-            text = text.style.apply(lambda _: aligned, axis=None)
-        st.table(text, hide_index=True, height=height or "content")
+        for column, header in headers.items():
+            wrap = ("white-space: normal; min-width: 9em" if (formats or {}).get(column) == "text"
+                    else "white-space: nowrap")
+            aligned[header] = [f"{style}; {wrap}" if style else wrap for style in aligned[header]]
+        st.table(text.style.apply(lambda _: aligned, axis=None), hide_index=True, height=height or "content")
         return
     config = {}
     for column, label in headers.items():

@@ -18,7 +18,7 @@ from pages._filters import selection
 from pages._uploads import file_uploader, permit_uploads
 from presentation.follow_up import (
     EDITABLE, SHOWN_COLUMNS, export_frame, outcome_tiles, overdue_styles, readable_list, run_import_list,
-    run_save_list, shown_list, status_label, status_title
+    run_save_list, shared_screen_columns, shown_list, status_label, status_title
 )
 from presentation import charts
 from presentation.upload import plain, problems_frame
@@ -75,10 +75,10 @@ show_chart(charts.follow_up_status(counts, title=status_title(counts, lang), lan
 headers = {column: f"follow_up.col.{column}" for column in SHOWN_COLUMNS}
 formats = {"responded_at": "date", "detail": "text", "outcome": "text", "score": "%.0f"}
 if not editing:
-    # on the shared screen: no ids, and fewer columns, so the words stay readable
-    shown_columns = {c: k for c, k in headers.items()
-                     if not (presenting() and c in ("item_key", "region", "contacted_at"))}
-    show_table(readable_list(items, lang), shown_columns, formats=formats, download="follow-up",
+    listed = readable_list(items, lang)
+    # on the shared screen fewer columns, so the words stay readable
+    shown_columns = {c: headers[c] for c in (shared_screen_columns(listed) if presenting() else SHOWN_COLUMNS)}
+    show_table(listed, shown_columns, formats=formats, download="follow-up",
                styles=overdue_styles(items, shown_columns))
     if not access.analyst:
         st.caption(t("follow_up.viewer"))

@@ -119,10 +119,10 @@ def _answers(fid: str) -> tuple:
     day = st.session_state.get(keys.upload_date(fid))
     earliest = st.session_state.get(keys.upload_dates_from(fid))
     latest = st.session_state.get(keys.upload_dates_to(fid))
-    words = st.session_state.get(keys.upload_open_words(fid), ())
+    words = st.session_state.get(keys.upload_open_words(fid), {})
     scores = tuple((word, st.session_state[keys.upload_answer(fid, word)]) for word in words
                    if st.session_state.get(keys.upload_answer(fid, word)) is not None)
-    columns = st.session_state.get(keys.upload_open_choices(fid), ())
+    columns = st.session_state.get(keys.upload_open_choices(fid), {})
     overrides = choice_overrides({column: st.session_state.get(keys.upload_choice(fid, column)) for column in columns})
     names = st.session_state.get(keys.upload_open_names(fid), {})
     overrides += tuple(f"{column}={st.session_state[keys.upload_name(fid, column)]}" for column in names
@@ -284,15 +284,19 @@ def decisions_panel(fid: str, prepared) -> bool | None:
     return st.checkbox(t("upload.accept_items"), key=keys.upload_accept_items(fid))
 
 
+def _still_asked(state_key: str, new: dict | None) -> dict:
+    """The questions of one kind asked about a file so far, with the new ones added: a question
+    answered earlier stays asked (its widget drawn), since its answer is what settled it."""
+    asked = {**st.session_state.get(state_key, {}), **(new or {})}
+    st.session_state[state_key] = asked
+    return asked
+
+
 def answer_questions(fid: str, decisions: dict) -> bool:
     """Scores for answers no known scale has; False while they are asked for. The words stay asked
     (their inputs drawn) once seen, so the scores given live on."""
     decision = decisions.get("answer_words")
-    if decision is not None:
-        # words answered earlier stay asked: their scores are what settled them
-        seen = st.session_state.get(keys.upload_open_words(fid), ())
-        st.session_state[keys.upload_open_words(fid)] = tuple(dict.fromkeys([*seen, *decision.values["words"]]))
-    words = st.session_state.get(keys.upload_open_words(fid), ())
+    words = _still_asked(keys.upload_open_words(fid), decision and dict.fromkeys(decision.values["words"]))
     if not words:
         return True
     if decision is not None:
@@ -308,10 +312,7 @@ def answer_questions(fid: str, decisions: dict) -> bool:
 def choice_questions(fid: str, decisions: dict) -> bool:
     """What each column of numbers that may be choice numbers is; False while one is not answered."""
     decision = decisions.get("choice_or_rating")
-    if decision is not None:
-        seen = st.session_state.get(keys.upload_open_choices(fid), ())
-        st.session_state[keys.upload_open_choices(fid)] = tuple(dict.fromkeys([*seen, *decision.values["columns"]]))
-    columns = st.session_state.get(keys.upload_open_choices(fid), ())
+    columns = _still_asked(keys.upload_open_choices(fid), decision and dict.fromkeys(decision.values["columns"]))
     if not columns:
         return True
     if decision is not None:
@@ -326,10 +327,7 @@ def name_questions(fid: str, decisions: dict) -> bool:
     """A name field (branch, channel …) fed choice numbers: keep the numbers as names, or leave the
     column out; False while not answered."""
     decision = decisions.get("coded_names")
-    if decision is not None:
-        st.session_state[keys.upload_open_names(fid)] = {**st.session_state.get(keys.upload_open_names(fid), {}),
-                                                         **decision.values["columns"]}
-    names = st.session_state.get(keys.upload_open_names(fid), {})
+    names = _still_asked(keys.upload_open_names(fid), decision and decision.values["columns"])
     if not names:
         return True
     if decision is not None:

@@ -52,7 +52,8 @@ for column, headline in zip(st.columns(len(headlines)), headlines):
                     if headline.metric == "negative_share" else None, target=gaps.get(headline.metric))
 
 st.subheader(t("overview.alerts"))
-show_alerts(alert_findings(alerts, lang), t("overview.alerts_none", month=fmt_month(f"{now.date_to:%Y-%m}", lang)))
+show_alerts(alert_findings(for_reader(alerts), lang),
+            t("overview.alerts_none", month=fmt_month(f"{now.date_to:%Y-%m}", lang)))
 st.caption(t("overview.alerts_note"))
 
 st.subheader(t("overview.what_changed"))

@@ -8,7 +8,7 @@ from analytics.filters import months_between
 from analytics.review import review_of, review_parts
 from pages import _keys as keys
 from pages._common import (
-    call, for_reader, language, load_all, markdown_text, presenting, require_router, show_change, show_chart,
+    call, data_labels, for_reader, language, load_all, markdown_text, presenting, require_router, show_change, show_chart,
     show_findings,
     show_quote, t
 )
@@ -31,7 +31,7 @@ if st.session_state.get(keys.REVIEW_MONTH) != month:  # the sidebar moved the mo
 
 review = for_reader(review_of(month, chosen.current,
                               *load_all(*(call(*part) for part in review_parts(month, chosen.current)))))
-told = story(review, lang, slides=presenting())
+told = story(review, lang, slides=presenting(), labels=data_labels())
 
 if presenting():  # on the shared screen the sections are the slides; what they cover in one line
     st.caption(markdown_text(f"{told.title} · {told.period} · {told.scope}"))
@@ -44,12 +44,12 @@ else:
                      format_func=lambda m: fmt_month(m, lang),
                      on_change=lambda: choose_month(st.session_state[keys.REVIEW_MONTH]))
     with download:
-        st.download_button(t("review.download"), data=lambda: report_html(review, lang).encode(),
+        st.download_button(t("review.download"), data=lambda: report_html(review, lang, labels=data_labels()).encode(),
                            file_name=f"review-{month}-{lang}.html", mime="text/html", key=keys.REVIEW_DOWNLOAD,
                            icon=":material/download:", on_click="ignore", disabled=not review.has_data,
                            help=t("review.download_note"))
     with deck:
-        st.download_button(t("review.download_pptx"), data=lambda: review_pptx(review, lang),
+        st.download_button(t("review.download_pptx"), data=lambda: review_pptx(review, lang, data_labels()),
                            file_name=f"review-{month}-{lang}.pptx", key=keys.REVIEW_DOWNLOAD_PPTX,
                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                            icon=":material/slideshow:", on_click="ignore", disabled=not review.has_data,

@@ -276,6 +276,11 @@ def _wider_margins(layout: dict, data: list[dict]) -> dict[str, int]:
             lines = max((len(_plain_lines(label)) for label in labels), default=1)
             side = "t" if axis.get("side") == "top" else "b"
             room = 1.4 * size * lines + 14 + 1.6 * title_size * title_lines
+            angle = setting("tickangle")
+            if isinstance(angle, (int, float)) and angle % 180:
+                # a turned label reaches down by its width's share at that angle, plus its line's
+                turn = math.radians(angle)
+                room += widest * abs(math.sin(turn)) - 1.4 * size * lines * (1 - abs(math.cos(turn)))
             if numeric:
                 # a number axis can end on a tick: half its label hangs past the plot's right edge
                 need["r"] = max(need.get("r", 0), math.ceil(widest / 2 + 12))
@@ -764,67 +769,164 @@ def importance_performance(grid, *, title: str, x_title: str, language: str, hei
 GAP_TONE_COLORS = {"good": COLORS["good"], "bad": COLORS["bad"], "neutral": COLORS["neutral"]}
 
 
-def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int = 660) -> go.Figure:
+# The diagram's words are drawn at GAP_FONT px and enlarged by presentation mode (enlarged, ×1.25):
+# its boxes and bands are measured at the enlarged size, so the words fit them at either.
+GAP_FONT = 15
+GAP_MEASURE = GAP_FONT * 1.25
+
+
+def _block(text: str, bold_lines: int = 0) -> tuple[float, float]:
+    """(width, height) in px of a block of `text` ('<br>' between lines; the first `bold_lines` bold)
+    at GAP_MEASURE: Plotly sets lines 1.3 em apart."""
+    lines = _plain_lines(text)
+    widths = [_text_width(html.unescape(line), GAP_MEASURE) * (1.08 if i < bold_lines else 1.0)
+              for i, line in enumerate(lines)]
+    return max(widths), len(lines) * GAP_MEASURE * 1.3
+
+
+def gap_model_layout(language: str, summaries: dict) -> dict:
+    """Where the five-gap diagram's boxes and words go, in px at GAP_MEASURE (the figure keeps
+    x and y at one scale, so a px here stays a px's share however large the figure is drawn).
+
+    Returns boxes {name: (x0, y0, x1, y1)}, labels {gap: (x, y, align, text)} with the block's box
+    in `label_boxes`, the separator's y, the loop's x, and the diagram's width and height. The
+    centre column holds the model's chain (management's view → standards → delivery → perceived,
+    expected on top); gap 1 and gap 3 and the sides' names stand to its left, gap 5, the promise,
+    gap 4 and gap 2 to its right; y grows downwards here, the figure turns it over.
+    """
+    pad_x, pad_y, space = 0.6 * GAP_MEASURE, 0.3 * GAP_MEASURE, 0.6 * GAP_MEASURE
+    words = {name: wrap(translate(f"gapbox.{name}", language), 16 if name == "communications" else 26)
+             for name in ("expected", "perceived", "delivery", "communications", "standards", "management")}
+    sizes = {name: _block(text) for name, text in words.items()}
+    labels = {}
+    for gap in ("gap1", "gap2", "gap3", "gap4", "gap5"):
+        name = wrap(translate(f"gap.{gap}", language), 24)
+        value = wrap(summaries.get(gap, ("", "neutral"))[0], 28)
+        text = f"<b>{name}</b><br>{value}" if value else f"<b>{name}</b>"
+        labels[gap] = (text, _block(text, name.count("<br>") + 1))
+    sides = [translate(f"gapbox.{side}", language) for side in ("customer", "provider")]
+    side_w = max(_text_width(side, GAP_MEASURE * 13 / 15) for side in sides)
+    centre_w = max(sizes[n][0] for n in words if n != "communications") + 2 * pad_x
+    promise_w = sizes["communications"][0] + 2 * pad_x
+    left_w = max(labels["gap1"][1][0], labels["gap3"][1][0], side_w)
+    right_w = max(promise_w, *(labels[g][1][0] for g in ("gap2", "gap4", "gap5")))
+    loop_x = 0.0
+    centre_x0 = loop_x + space + left_w + space
+    centre_x1 = centre_x0 + centre_w
+    right_x0 = centre_x1 + 2 * space
+    width = right_x0 + right_w + space / 2
+
+    def band(*gaps, least=1.6 * GAP_MEASURE):
+        return max([least, *(labels[g][1][1] + space for g in gaps)])
+
+    heights = {name: sizes[name][1] + 2 * pad_y for name in words}
+    delivery_h = max(heights["delivery"], heights["communications"])
+    sides_band = 2 * GAP_MEASURE * 1.3 + space
+    y = space / 2
+    boxes, label_at = {}, {}
+    boxes["expected"] = (centre_x0, y, centre_x1, y + heights["expected"])
+    y = boxes["expected"][3]
+    band_a = band("gap5")
+    label_at["gap5"] = (right_x0, y + band_a / 2, "left")
+    y += band_a
+    boxes["perceived"] = (centre_x0, y, centre_x1, y + heights["perceived"])
+    # gap 1 stands left of the customer's two boxes, where the loop's top arm leaves room
+    label_at["gap1"] = (centre_x0 - space, (boxes["expected"][3] + boxes["perceived"][3]) / 2, "right")
+    y = boxes["perceived"][3]
+    separator = y + sides_band / 2
+    y += sides_band
+    boxes["delivery"] = (centre_x0, y + (delivery_h - heights["delivery"]) / 2, centre_x1,
+                         y + (delivery_h + heights["delivery"]) / 2)
+    boxes["communications"] = (right_x0, y + (delivery_h - heights["communications"]) / 2, right_x0 + promise_w,
+                               y + (delivery_h + heights["communications"]) / 2)
+    y += delivery_h
+    band_c = band("gap3", "gap4")
+    label_at["gap3"] = (centre_x0 - space, y + band_c / 2, "right")
+    label_at["gap4"] = (right_x0, y + band_c / 2, "left")
+    y += band_c
+    boxes["standards"] = (centre_x0, y, centre_x1, y + heights["standards"])
+    y = boxes["standards"][3]
+    band_d = band("gap2")
+    label_at["gap2"] = (right_x0, y + band_d / 2, "left")
+    y += band_d
+    boxes["management"] = (centre_x0, y, centre_x1, y + heights["management"])
+    height = boxes["management"][3] + space / 2
+    label_boxes = {}
+    for gap, (x, middle, align) in label_at.items():
+        w, h = labels[gap][1]
+        x0 = x if align == "left" else x - w
+        label_boxes[gap] = (x0, middle - h / 2, x0 + w, middle + h / 2)
+    return {"boxes": boxes, "words": words, "labels": {g: (*label_at[g], labels[g][0]) for g in labels},
+            "label_boxes": label_boxes, "separator": separator, "loop_x": loop_x, "sides": sides,
+            "width": width, "height": height, "space": space}
+
+
+def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int | None = None) -> go.Figure:
     """The five-gap model (Parasuraman, Zeithaml & Berry 1985) with each gap's value beside it.
 
     `summaries` maps 'gap1'…'gap5' to (value text, tone) from findings.gap_summaries; the trace
-    of gap labels carries them (customdata: gap, text) for tests.
+    of gap labels carries them (customdata: gap, text) for tests. The boxes are sized to their
+    words (gap_model_layout) and x and y keep one scale, so a narrow or short figure shrinks the
+    drawing whole rather than squeezing its words out of their boxes.
     """
-    fig = _figure(title, translate("chart.gap_model_note", language), height, wide=True, legend=False)
-    boxes = {"expected": (4.5, 9.6), "perceived": (4.5, 7.6), "delivery": (4.5, 5.3),
-             "communications": (10.2, 5.3), "standards": (4.5, 3.2), "management": (4.5, 1.0)}
-    half_h = 0.45
+    at = gap_model_layout(language, summaries)
+    width, tall = at["width"], at["height"]
+    # drawn at GAP_FONT in a figure as tall as the layout measured at the enlarged size: room to spare
+    fig = _figure(title, translate("chart.gap_model_note", language), height or round(tall * GAP_FONT / GAP_MEASURE + 40),
+                  wide=True, legend=False)
+    flip = lambda y: tall - y  # noqa: E731 (the layout's y grows downwards, the figure's upwards)
+    boxes = at["boxes"]
     # The words are text traces, not annotations: the browser measures each annotation apart, and
     # the diagram had seventeen. Shapes are gathered and set once: each add_shape revalidates every
     # one added before it.
-    shapes = []
-    for name, (x, y) in boxes.items():
-        half_w = 1.45 if name == "communications" else 1.75
-        shapes.append(dict(type="rect", x0=x - half_w, x1=x + half_w, y0=y - half_h, y1=y + half_h,
-                           line=dict(color=COLORS["current"], width=2), fillcolor="#eef4fb", layer="below"))
-    shapes.append(dict(type="line", x0=-2.9, x1=12.0, y0=6.5, y1=6.5, line=dict(color=COLORS["neutral"], dash="dash")))
-    shapes.append(dict(type="line", x0=6.25, x1=8.75, y0=5.3, y1=5.3, line=dict(color=COLORS["neutral"], width=1.6)))
+    shapes = [dict(type="rect", x0=x0, x1=x1, y0=flip(y1), y1=flip(y0), line=dict(color=COLORS["current"], width=2),
+                   fillcolor="#eef4fb", layer="below", name=name) for name, (x0, y0, x1, y1) in boxes.items()]
+    shapes.append(dict(type="line", x0=at["loop_x"], x1=width, y0=flip(at["separator"]), y1=flip(at["separator"]),
+                       line=dict(color=COLORS["neutral"], dash="dash")))
+    delivery, promise = boxes["delivery"], boxes["communications"]
+    middle = (delivery[1] + delivery[3]) / 2
+    shapes.append(dict(type="line", x0=delivery[2], x1=promise[0], y0=flip(middle), y1=flip(middle),
+                       line=dict(color=COLORS["neutral"], width=1.6)))
     # gap 1 runs the long way round, from the customers' expectation to management's view of it
-    shapes.append(dict(type="path", path="M 2.75 9.6 L 0.9 9.6 L 0.9 1.0 L 2.75 1.0",
+    expected, management = boxes["expected"], boxes["management"]
+    top, bottom, loop = flip((expected[1] + expected[3]) / 2), flip((management[1] + management[3]) / 2), at["loop_x"]
+    shapes.append(dict(type="path", path=f"M {expected[0]} {top} L {loop} {top} L {loop} {bottom} L {management[0]} {bottom}",
                        line=dict(color=COLORS["neutral"], width=1.6, dash="dot")))
     fig.update_layout(shapes=shapes)
     fig.add_trace(go.Scatter(
-        x=[x for x, _ in boxes.values()], y=[y for _, y in boxes.values()], mode="text", hoverinfo="skip",
-        # the promise's box is the narrower: its words in two lines
-        text=[wrap(translate(f"gapbox.{name}", language), 16 if name == "communications" else 26) for name in boxes],
-        textposition="middle center",
-        textfont=dict(size=15, color=COLORS["ink"]), showlegend=False, name="boxes"))
+        x=[(b[0] + b[2]) / 2 for b in boxes.values()], y=[flip((b[1] + b[3]) / 2) for b in boxes.values()],
+        mode="text", hoverinfo="skip", text=[at["words"][name] for name in boxes], textposition="middle center",
+        textfont=dict(size=GAP_FONT, color=COLORS["ink"]), showlegend=False, name="boxes"))
+    space, separator = at["space"], flip(at["separator"])
     fig.add_trace(go.Scatter(
-        x=[12.0, 12.0], y=[6.62, 6.38], mode="text", hoverinfo="skip", showlegend=False, name="sides",
-        text=[translate("gapbox.customer", language), translate("gapbox.provider", language)],
-        textposition=["top left", "bottom left"], textfont=dict(size=13, color=COLORS["neutral"])))
+        x=[loop + space / 2] * 2, y=[separator + 3, separator - 3], mode="text", hoverinfo="skip", showlegend=False,
+        name="sides", text=at["sides"], textposition=["top right", "bottom right"],
+        textfont=dict(size=13, color=COLORS["neutral"])))
     # each arrow is a line ending in an arrowhead marker turned along it (its tip is the point)
+    centre = (delivery[0] + delivery[2]) / 2
+    standards, perceived = boxes["standards"], boxes["perceived"]
     arrows_x, arrows_y = [], []
-    for (x0, y0, x1, y1) in ((4.5, 1.45, 4.5, 2.75), (4.5, 3.65, 4.5, 4.85), (4.5, 5.75, 4.5, 7.15),
-                             (10.2, 5.75, 6.25, 7.45)):
+    for (x0, y0, x1, y1) in ((centre, management[1], centre, standards[3]), (centre, standards[1], centre, delivery[3]),
+                             (centre, delivery[1], centre, perceived[3]),
+                             (promise[0] + (promise[2] - promise[0]) / 3, promise[1], perceived[2],
+                              (perceived[1] + perceived[3]) / 2)):
         arrows_x += [x0, x1, None]
-        arrows_y += [y0, y1, None]
+        arrows_y += [flip(y0), flip(y1), None]
     fig.add_trace(go.Scatter(
         x=arrows_x, y=arrows_y, mode="lines+markers", hoverinfo="skip", showlegend=False, name="arrows",
         line=dict(color=COLORS["neutral"], width=1.6),
-        marker=dict(symbol="arrow", angleref="previous", color=COLORS["neutral"],
-                    size=[0, 16, 0] * 4)))
-    placements = {"gap5": (4.85, 8.6, "middle right"), "gap4": (7.5, 4.3, "middle center"),
-                  "gap3": (4.2, 4.25, "middle left"), "gap2": (4.85, 2.1, "middle right"),
-                  "gap1": (0.7, 5.3, "middle left")}
-    gaps, texts, labels, colors = [], [], [], []
-    for gap, (x, y, position) in placements.items():
-        text, tone = summaries.get(gap, ("", "neutral"))
-        gaps.append(gap)
-        texts.append(text)
-        labels.append(f"<b>{wrap(translate(f'gap.{gap}', language), 24)}</b><br>{wrap(text, 26)}")
-        colors.append(GAP_TONE_COLORS.get(tone, COLORS["neutral"]))
+        marker=dict(symbol="arrow", angleref="previous", color=COLORS["neutral"], size=[0, 16, 0] * 4)))
+    gaps = ["gap5", "gap4", "gap3", "gap2", "gap1"]
     fig.add_trace(go.Scatter(
-        x=[placements[g][0] for g in gaps], y=[placements[g][1] for g in gaps], mode="text", hoverinfo="skip",
-        text=labels, textposition=[placements[g][2] for g in gaps], textfont=dict(size=15, color=colors),
-        customdata=[list(pair) for pair in zip(gaps, texts)], showlegend=False, name="gaps"))
-    fig.update_xaxes(visible=False, range=[-2.9, 12.0], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[0.4, 10.2], fixedrange=True)
+        x=[at["labels"][g][0] for g in gaps], y=[flip(at["labels"][g][1]) for g in gaps], mode="text",
+        hoverinfo="skip", text=[at["labels"][g][3] for g in gaps],
+        textposition=["middle right" if at["labels"][g][2] == "left" else "middle left" for g in gaps],
+        textfont=dict(size=GAP_FONT, color=[GAP_TONE_COLORS.get(summaries.get(g, ("", "neutral"))[1], COLORS["neutral"])
+                                            for g in gaps]),
+        customdata=[[g, summaries.get(g, ("", "neutral"))[0]] for g in gaps], showlegend=False, name="gaps"))
+    fig.update_xaxes(visible=False, range=[-space / 2, width], fixedrange=True)
+    # one scale for x and y: a figure of another shape leaves room around the drawing, never squeezes it
+    fig.update_yaxes(visible=False, range=[0, tall], fixedrange=True, scaleanchor="x", scaleratio=1)
     fig.update_layout(margin=dict(l=0, r=0, b=0))
     return fig
 
@@ -989,6 +1091,30 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500,
     return fig
 
 
+def pareto_rows(table: pd.DataFrame, *, title: str, language: str) -> go.Figure:
+    """The Pareto for a half-width slide: a row per cause (most first, at the top), its count and the
+    cumulative share written after its bar, the vital few dark. Turned, the causes' names need no
+    slanting and the figure no second axis or legend, which left a half-width slide little plot."""
+    if table.empty:
+        return None
+    causes = [_short(chart_text(c), 18) for c in table["cause"]]
+    counts = table["count"].astype(int).tolist()
+    fig = _figure(title, translate("chart.pareto_rows_note", language), 70 + 44 * len(causes), legend=False)
+    fig.add_trace(go.Bar(
+        y=causes, x=counts, orientation="h", name=translate("chart.complaints", language),
+        marker_color=[COLORS["current"] if v else COLORS["comparison"] for v in table["vital_few"]],
+        text=[f"{fmt_count(c)} · {fmt_share(s, 0)}" for c, s in zip(counts, table["cumulative"])],
+        textposition="outside", cliponaxis=False, textfont=dict(size=15),
+        hovertext=_hover_names(table, "cause", language), customdata=[100.0 * v for v in table["cumulative"]],
+        hovertemplate="%{hovertext}: %{x} (%{customdata:.0f}%)<extra></extra>"))
+    # room after the longest bar for its words ('23 · 31%')
+    fig.update_xaxes(title_text=translate("axis.complaints", language), range=[0, max(counts) * 1.45],
+                     showgrid=True, gridcolor=COLORS["grid"])
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
 def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
                   wide: bool = False) -> go.Figure:
     """Each cause's share of complaints before (○) and now (●); a significant rise red, a fall green."""
@@ -1020,7 +1146,7 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
         textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in
                                       (order["share_now"].fillna(0) - order["share_before"].fillna(0))]),
         hovertext=names, hovertemplate="%{hovertext}: %{x:.1f}%<extra>" + now_label + "</extra>"))
-    fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 28), ticksuffix="%", rangemode="tozero",
+    fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 20), ticksuffix="%", rangemode="tozero",
                      showgrid=True, gridcolor=COLORS["grid"])
     return fig
 

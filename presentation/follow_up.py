@@ -75,6 +75,20 @@ def overdue_styles(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return pd.DataFrame({c: marked if c in ("late", "source") else [""] * len(frame) for c in columns})
 
 
+# On the shared screen: no ids (masked, they say nothing), no dates beside the lateness that says
+# when, so the reasons and the customers' words keep their room.
+NOT_ON_SCREEN = ("item_key", "customer_id", "region", "responded_at", "due_on", "contacted_at")
+
+
+def shared_screen_columns(shown: pd.DataFrame) -> tuple[str, ...]:
+    """The columns of a shown_list the shared screen shows: SHOWN_COLUMNS but NOT_ON_SCREEN and
+    those empty in every row (no owner or outcome written yet)."""
+    def filled(value) -> bool:
+        return not (value is None or value is pd.NaT or value == "" or (not isinstance(value, str) and pd.isna(value)))
+
+    return tuple(c for c in SHOWN_COLUMNS if c not in NOT_ON_SCREEN and any(filled(v) for v in shown[c]))
+
+
 def readable_list(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """shown_list with the statuses in words, for a table nobody edits."""
     shown = shown_list(frame, language)
@@ -159,6 +173,7 @@ def outcome_tiles(outcome: FollowUpOutcome, language: str) -> list[tuple[str, st
     ]
 
 
-__all__ = ["EDITABLE", "EXPORTED", "SHOWN_COLUMNS", "export_frame", "overdue_styles", "readable_list", "follow_up_words", "late_text", "list_changes",
+__all__ = ["EDITABLE", "EXPORTED", "NOT_ON_SCREEN", "SHOWN_COLUMNS", "export_frame", "overdue_styles", "readable_list",
+           "shared_screen_columns", "follow_up_words", "late_text", "list_changes",
            "outcome_tiles", "run_import_list", "run_save_assessment", "run_save_list",
            "share_detail", "shown_list", "status_title", "source_label", "status_label"]

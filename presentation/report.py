@@ -24,6 +24,7 @@ from analytics.summary import plain
 from presentation.charts import masked
 from presentation.findings import Change
 from presentation.i18n import translate
+from presentation.labels import NO_LABELS, DataLabels
 from presentation.masking import mask_id, mask_text, masked_runs
 from presentation.story import Figure, Quote, Story, Tile, story
 
@@ -53,12 +54,13 @@ def _environment() -> Environment:
 
 
 def report_html(review: MonthReview, language: str, *, generated: datetime | None = None,
-                plotly_js: str | None = None) -> str:
+                plotly_js: str | None = None, labels: DataLabels = NO_LABELS) -> str:
     """The review of `review.month` as one HTML document in `language`, customers' data masked.
 
-    `plotly_js` is the plotly.js bundle to embed (default: the installed plotly's, ~4.8 MB).
+    `plotly_js` is the plotly.js bundle to embed (default: the installed plotly's, ~4.8 MB);
+    `labels` the store's label table, for the selection's values (story.scope).
     """
-    told = _masked(story(review, language))
+    told = _masked(story(review, language, labels=labels))
     if plotly_js is None:
         plotly_js = get_plotlyjs()
     generated = generated or datetime.now()

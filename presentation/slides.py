@@ -25,6 +25,7 @@ from analytics.review import MonthReview
 from presentation.findings import BAD, GOOD
 from presentation.formats import fmt_month, fmt_term
 from presentation.i18n import translate
+from presentation.labels import NO_LABELS, DataLabels
 from presentation.masking import BULLET_FONT, mask_text, masked_runs
 from presentation.report import masked_quote
 from presentation.story import Figure, Section, Story, Tile, story
@@ -39,9 +40,10 @@ _TAG = re.compile(r"<[^>]+>")
 BLANK_LAYOUT = 6
 
 
-def review_pptx(review: MonthReview, language: str) -> bytes:
-    """The review of `review.month` as a .pptx file's bytes, in `language`, customers' data masked."""
-    told = story(review, language)
+def review_pptx(review: MonthReview, language: str, labels: DataLabels = NO_LABELS) -> bytes:
+    """The review of `review.month` as a .pptx file's bytes, in `language`, customers' data masked;
+    `labels` the store's label table, for the selection's values (story.scope)."""
+    told = story(review, language, labels=labels)
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _title_slide(deck, told, language)

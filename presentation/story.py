@@ -23,6 +23,7 @@ from presentation.formats import (
     fmt_count, fmt_date, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 )
 from presentation.i18n import translate
+from presentation.labels import NO_LABELS, DataLabels, data_label
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,10 @@ class Story:
     has_data: bool
 
 
-def story(review: MonthReview, language: str, slides: bool = False) -> Story:
+def story(review: MonthReview, language: str, slides: bool = False, labels: DataLabels = NO_LABELS) -> Story:
     """The review's sections in analytics.review.SECTIONS order, in one language; `slides` for the
-    shared screen, where a section's figures sit side by side (pages/review.py)."""
+    shared screen, where a section's figures sit side by side (pages/review.py); `labels` the
+    store's label table, for the selection the review covers (its results come labelled already)."""
     month = fmt_month(review.month, language)
     previous = fmt_month(month_of(review.previous.date_from), language)
     last_year = fmt_month(month_of(review.last_year.date_from), language)
@@ -108,18 +110,24 @@ def story(review: MonthReview, language: str, slides: bool = False) -> Story:
     sections = tuple(build[name](review, language, month, previous, last_year) for name in SECTIONS)
     return Story(review.month, translate("review.report_title", language, month=month),
                  translate("review.period", language, month=month, previous=previous, last_year=last_year),
-                 scope(review, language), sections, review.has_data)
+                 scope(review, language, labels), sections, review.has_data)
 
 
-def scope(review: MonthReview, language: str) -> str:
-    """What the numbers cover: 'Region: South · Channel: Branch, Phone', or all of it."""
+# The selection's fields as the scope names them, with the label table's field of their values.
+SCOPE_PARTS = (("regions", "region"), ("branches", "branch"), ("channels", "channel"),
+               ("segments", "segment"), ("products", "product"))
+
+
+def scope(review: MonthReview, language: str, labels: DataLabels = NO_LABELS) -> str:
+    """What the numbers cover: 'Region: South · Channel: Branch, Phone', or all of it; each value
+    by its label in `language` (the filters hold the values as the data has them)."""
     current = review.current
-    tiers = tuple(translate(f"tier.{tier}", language) for tier in current.tiers)
-    parts = [translate(f"filters.{name}", language) + ": " + translate("fmt.list_sep", language).join(values)
-             for name, values in (("regions", current.regions), ("branches", current.branches),
-                                  ("channels", current.channels), ("segments", current.segments),
-                                  ("products", current.products), ("tiers", tiers)) if values]
-    return " · ".join(parts) if parts else translate("review.scope_all", language)
+    parts = [(name, [data_label(field, value, language, labels) for value in getattr(current, name)])
+             for name, field in SCOPE_PARTS]
+    parts.append(("tiers", [translate(f"tier.{tier}", language) for tier in current.tiers]))
+    words = [translate("review.scope_part", language, name=translate(f"filters.{name}", language),
+                       values=translate("fmt.list_sep", language).join(values)) for name, values in parts if values]
+    return " · ".join(words) if words else translate("review.scope_all", language)
 
 
 def _title(section: str, language: str) -> str:
@@ -188,7 +196,7 @@ def _gaps(review: MonthReview, language: str, month: str, previous: str, last_ye
                Figure(dimensions, _empty("empty.what.gap5", language)))
     # the diagram's boxes and words need the wider share
     return Section("gaps", _title("gaps", language), tuple(sentences), figures,
-                   notes=tuple(findings.gap_missing_notes(model, language)), slide_widths=(3, 2))
+                   notes=tuple(findings.gap_missing_notes(model, language)), slide_widths=(2, 1))
 
 
 def _nps(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
@@ -206,11 +214,12 @@ def _complaints(review: MonthReview, language: str, month: str, previous: str, l
     headline = review.headline("complaints")
     sentences = [Finding(findings.change_sentence(c, language, vs), c.tone)
                  for c, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year))]
-    if len(review.rising):
+    if len(review.rising) and not slides:  # on a slide the rising chart's title says it, beside it
         up = review.rising[review.rising["rising"].astype(bool)]
         sentences.append(Finding(findings.rising_title(review.rising, language, previous), BAD if len(up) else NEUTRAL))
-    pareto = charts.pareto(review.causes, language=language, title=findings.pareto_title(review.causes, language),
-                           wide=not slides)
+    # a half-width slide turns the Pareto: the causes' names in rows, not slanted under narrow bars
+    pareto = (charts.pareto_rows if slides else charts.pareto)(
+        review.causes, language=language, title=findings.pareto_title(review.causes, language))
     rising = charts.rising_causes(review.rising, language=language,
                                   title=findings.rising_title(review.rising, language, previous),
                                   now_label=month, vs_label=previous, wide=True)

@@ -336,14 +336,36 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con.cursor()
 
 
+@contextlib.contextmanager
+def reading(cur: duckdb.DuckDBPyConnection):
+    """The block's queries in one read transaction: one snapshot of the store for all of them.
+
+    On a lake each transaction asks the catalog for the newest snapshot and the tables' files
+    anew; a figure's several queries in one transaction ask about half as often (issue 24's lake
+    page floor, bench/ lake_queries). Nothing is written, so the commit never conflicts.
+    """
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+    except BaseException:
+        try:
+            cur.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    cur.execute("COMMIT")
+
+
 def _refuse_outdated(con: duckdb.DuckDBPyConnection, target: str) -> None:
     """A read-only store cannot be upgraded: say so, rather than fail in a metric."""
+    version = layout_version(con)
+    if version == LATEST_VERSION:
+        return  # every step taken: none of the older layouts' signs below can be there
     found = {row[0] for row in con.execute(
         "SELECT table_name || '.' || column_name FROM information_schema.columns"
         " WHERE table_catalog = current_database() AND table_schema = current_schema()"
         " AND table_name IN ('survey_score', 'complaint')").fetchall()}
     complaint_columns = {name for name in found if name.startswith("complaint.")}
-    version = layout_version(con)
     outdated = (version is not None and version < LATEST_VERSION) or any(
         name.startswith("survey_score.") for name in found) or (
         complaint_columns and not {"complaint.description_words", "complaint.handling_step"} <= complaint_columns) or any(
@@ -389,9 +411,18 @@ SUMS_TABLES = {"survey_moments": "survey_response", "survey_tally": "survey_resp
 # the other's transaction conflicts: it waits, looks again and finds the work done. A change to
 # schema.sql that an existing store needs comes with a new step here.
 
+# Several steps make schema.sql's tables; within one upgrade (one transaction, one schema.sql) the
+# first does it for all, so a new store is not given the same forty statements eight times.
+_upgrading = threading.local()
+
+
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    if getattr(_upgrading, "schema_made", False):
+        return
     for statement in _statements(SCHEMA_SQL):
         con.execute(statement)
+    if hasattr(_upgrading, "schema_made"):
+        _upgrading.schema_made = True
 
 
 _ADD_COLUMN = re.compile(r"^ALTER TABLE (\w+) ADD COLUMN IF NOT EXISTS ", re.IGNORECASE)
@@ -507,9 +538,13 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
                             " (version INTEGER NOT NULL, upgraded_at TIMESTAMP NOT NULL)")
                 done = con.execute("SELECT coalesce(max(version), 0) FROM store_version").fetchone()[0]
                 _add_schema_columns(con)
-                for number, _what, step in UPGRADES:
-                    if number > done:
-                        step(con)
+                _upgrading.schema_made = False
+                try:
+                    for number, _what, step in UPGRADES:
+                        if number > done:
+                            step(con)
+                finally:
+                    del _upgrading.schema_made
                 con.execute("INSERT INTO store_version VALUES (?, now()::TIMESTAMP)", [LATEST_VERSION])
             return
         except QueryError as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -13,8 +14,10 @@ import pyarrow as pa
 from store.db import rewrite_tallies, write_claimed
 from store.errors import QueryError
 from store.db import quote_identifier
-from text.learned import LearnedSentiment
 from text.sentiment import chunk_size, score_chunks
+
+if TYPE_CHECKING:
+    from text.learned import LearnedSentiment
 
 # NPS 0-6 is a detractor, 9-10 a promoter; overall satisfaction in the bottom quarter of its scale is
 # negative, at the top positive. One row per distinct (text, language, label) with how many say it.
@@ -95,7 +98,12 @@ def latest_model(con: duckdb.DuckDBPyConnection) -> LearnedSentiment | None:
     if not _has_models(con):
         return None
     row = con.execute("SELECT model FROM sentiment_model ORDER BY version DESC LIMIT 1").fetchone()
-    return LearnedSentiment.from_bytes(bytes(row[0])) if row else None
+    if not row:
+        return None
+    # imported here for start-up time: scikit-learn (the model's own library) loads only when a
+    # store holds a model, not with every import and summary of a store that has none
+    from text.learned import LearnedSentiment
+    return LearnedSentiment.from_bytes(bytes(row[0]))
 
 
 STORED_TEXTS_SQL = " UNION ".join(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -11,7 +12,10 @@ import pyarrow as pa
 
 from store.db import write_claimed
 from store.errors import QueryError
-from text.themes import ThemeModel, Themes
+
+if TYPE_CHECKING:
+    # only named here: finding and placing themes loads scikit-learn (loaders.learning)
+    from text.themes import ThemeModel, Themes
 
 # distinct texts placed in a theme at a time (save_theme_model)
 THEME_CHUNK = 20_000

@@ -17,9 +17,11 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from loaders.demo import DEMO_FOLDER, FILE_NAMES
 from loaders.importer import import_file
-from postgres import Cluster
+from bench.postgres import Cluster
+from presentation.alerts import after_import
 from presentation.upload import WORD_JOINER
 from store.db import connect
+from store.targets import set_target
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
 DEMO_RESPONSES = 1500
@@ -101,6 +103,20 @@ def copy_demo_store(master: Path, folder: Path) -> Path:
     return path
 
 
+def alerted_demo_store(master: Path, folder: Path) -> Path:
+    """A copy of the committed demo with its alert rules checked and two targets: NPS +30 and
+    within SLA 95% (the alerts' page and browser tests read the same store)."""
+    path = copy_demo_store(master, folder)
+    con = connect(path)
+    try:
+        after_import(con, "test")
+        set_target(con, "nps", 30)
+        set_target(con, "within_sla", 95)
+    finally:
+        con.close()
+    return path
+
+
 @pytest.fixture(scope="session")
 def schema_template(tmp_path_factory) -> Path:
     """An empty store with the current schema, written once per process and copied for each `con`."""
@@ -120,19 +136,32 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "feedback.duckdb"
 
 
+STORES = ("file", "lake")
+
+
 def pytest_addoption(parser) -> None:
-    parser.addoption("--store", choices=("file", "lake"), default="file",
-                     help="the store the `con` fixture opens: a DuckDB file, or a DuckLake with its catalog"
-                          " in a throw-away PostgreSQL cluster")
+    parser.addoption("--store", choices=(*STORES, "both"), default="both",
+                     help="the stores the store fixtures (con, con_url, store_url) open: a DuckDB file, a"
+                          " DuckLake with its catalog in a throw-away PostgreSQL cluster, or both (each such"
+                          " test runs once on each)")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "store_kind" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--store")
+        metafunc.parametrize("store_kind", STORES if chosen == "both" else (chosen,))
 
 
 @pytest.fixture
-def con_url(request, db_path: Path, tmp_path: Path, monkeypatch) -> str:
-    """Where `con` opens its store, for a test that opens it again (a command, a page): with --store
-    lake a fresh lake, else db_path, a copy of the empty store with the schema."""
-    if request.config.getoption("--store") == "lake":
-        monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
-        return request.getfixturevalue("postgres_cluster").lake_url()
+def con_url(request, store_kind: str, db_path: Path, tmp_path: Path, monkeypatch) -> str:
+    """Where `con` opens its store, for a test that opens it again (a command, a page): on the lake
+    a lake of the test's own with the current schema, else db_path, a copy of the empty store with
+    the schema."""
+    if store_kind == "lake":
+        data = tmp_path / "lake-data"
+        monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(data))
+        return request.getfixturevalue("postgres_cluster").copied_lake_url(
+            request.getfixturevalue("lake_template"), data)
     shutil.copyfile(request.getfixturevalue("schema_template"), db_path)
     return str(db_path)
 
@@ -154,8 +183,9 @@ def navigation_mode():
 
 
 # -- the two stores -------------------------------------------------------------------------------
-# Tests that take `store_url` run on a DuckDB file and on a DuckLake whose catalog is in PostgreSQL
-# (a throw-away cluster for the session, tests/postgres.py), each test on a store of its own.
+# Tests that take `con`, `con_url` or `store_url` run on a DuckDB file and on a DuckLake whose
+# catalog is in PostgreSQL (--store picks one), each test on a store of its own. Each process of the
+# run (each pytest-xdist worker) starts its own cluster; a test's lake is a copy of one made once.
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
@@ -164,9 +194,27 @@ def postgres_cluster():
     cluster.stop()
 
 
-@pytest.fixture(params=["file", "lake"])
-def store_url(request, tmp_path: Path, monkeypatch) -> str:
-    if request.param == "file":
+@pytest.fixture(scope="session")
+def lake_template(postgres_cluster, tmp_path_factory) -> str:
+    """The database of an empty lake with the current schema, which con_url copies per test."""
+    url = postgres_cluster.lake_url()
+    previous = os.environ.get("FEEDBACK_LAKE_DATA")
+    # the copies each get a data folder of their own (copied_lake_url); nothing is written here
+    os.environ["FEEDBACK_LAKE_DATA"] = str(tmp_path_factory.mktemp("template-lake-data"))
+    try:
+        connect(url).close()
+    finally:
+        if previous is None:
+            del os.environ["FEEDBACK_LAKE_DATA"]
+        else:
+            os.environ["FEEDBACK_LAKE_DATA"] = previous
+    return re.search(r"dbname=(\S+)", url).group(1)
+
+
+@pytest.fixture
+def store_url(store_kind: str, request, tmp_path: Path, monkeypatch) -> str:
+    """Where a test creates its store: a DuckDB file, or a PostgreSQL database that holds no lake yet."""
+    if store_kind == "file":
         return str(tmp_path / "feedback.duckdb")
     monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
     return request.getfixturevalue("postgres_cluster").lake_url()

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.ci]
 
 STEPS = ["generate", "limit_csv", "ingest_csv", "ingest_xlsx", "ingest_nps", "ingest_complaints",
          "ingest_management", "ingest_standards", "sentiment", "peer_read_csv", "peer_read_xlsx",
-         "queries", "peer_queries", "page"]
+         "queries", "lake_queries", "peer_queries", "page"]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_every_step_has_seconds_and_memory(report, step):
     assert is_number(entry["peak_rss_mb"]) and entry["peak_rss_mb"] > 0
 
 
-@pytest.mark.parametrize("step", [s for s in STEPS if s not in ("queries", "page", "ingest_standards")])
+@pytest.mark.parametrize("step", [s for s in STEPS if s not in ("queries", "lake_queries", "page", "ingest_standards")])
 def test_row_steps_have_rows_per_second(report, step):
     assert is_number(report["steps"][step]["rows_per_s"])
 
@@ -82,6 +82,21 @@ def test_every_page_and_variant_is_timed_for_us_and_the_peer(report):
     assert set(peer) == set(PEER_PAGES) and set(PEER_PAGES) <= set(ours)
     for variants in peer.values():
         assert all(is_number(t["p50_ms"]) for t in variants.values())
+
+
+def test_every_page_is_timed_on_the_lake_beside_the_file(report):
+    lake = report["steps"]["lake_queries"]
+    # CI installs PostgreSQL (make lake): the step measures rather than saying why it could not
+    assert "skipped" not in lake and is_number(lake["migrate_seconds"])
+    assert set(lake["pages"]) == {p.url_path for p in PAGES} | {SIDEBAR}
+    for page, variants in lake["pages"].items():
+        assert set(variants) == {"month"}  # --quick: the month alone (bench/run.py)
+        for timing in variants.values():
+            assert is_number(timing["file"]["p95_ms"]) and is_number(timing["lake"]["p95_ms"])
+            assert is_number(timing["lake_over_file_p95"]) and timing["calls"], page
+    # the same rows give the same figures on both stores
+    assert all(lake["headline_equal"].values()), lake["headline_equal"]
+    assert set(report["ratios"]["lake_over_file_p95"]) == {f"{page} [month]" for page in lake["pages"]}
 
 
 def test_the_recorded_calls_are_what_the_pages_ask(report):

@@ -29,3 +29,91 @@ def test_the_import_floor_is_the_peak_of_the_biggest_input():
     assert (IMPORT_MB_CEILING, row["file"], row["measured"], row["met"]) == (1500, "survey.csv", 1100.0, True)
     assert row["every_import"] == {"ingest_csv": 1100.0, "ingest_nps": 1300.0}
     assert ratios["import_peak_mb"]["ingest_nps"] == {"file": "nps.csv", "file_mb": 107.4, "peak_mb": 1300.0}
+
+
+def test_the_lake_is_compared_with_the_file_render_by_render():
+    from bench.steps import compare_stores
+
+    # p95 of five renders: rank 0.95 * 4 = 3.8, so 4th + 0.8 * (5th - 4th)
+    # file: 0.040 + 0.8 * (0.050 - 0.040) = 0.048 s; lake: 0.100 + 0.8 * (0.200 - 0.100) = 0.180 s
+    compared = compare_stores([0.010, 0.020, 0.030, 0.040, 0.050], [0.060, 0.070, 0.090, 0.100, 0.200])
+    assert (compared["file"]["p95_ms"], compared["lake"]["p95_ms"]) == (48.0, 180.0)
+    assert (compared["file"]["p50_ms"], compared["lake"]["p50_ms"]) == (30.0, 90.0)
+    assert (compared["lake_over_file_p50"], compared["lake_over_file_p95"]) == (3.0, 3.75)
+
+
+def test_each_page_on_the_lake_meets_its_floor_or_not_and_carries_its_ratio():
+    from bench.run import LAKE_PAGE_P95_MS_CEILING, floors
+
+    lake = {"pages": {"nps": {"month": {"file": {"p95_ms": 120.0}, "lake": {"p95_ms": 480.0},
+                                        "lake_over_file_p95": 4.0}},
+                      "csi": {"month": {"file": {"p95_ms": 200.0}, "lake": {"p95_ms": 520.0},
+                                        "lake_over_file_p95": 2.6}}}}
+    ratios, table = floors({"steps": {"lake_queries": lake}})
+    rows = {row["page"]: row for row in table if "PostgreSQL lake" in row["floor"]}
+    assert LAKE_PAGE_P95_MS_CEILING == 500
+    assert (rows["nps"]["measured"], rows["nps"]["met"]) == (480.0, True)
+    assert (rows["csi"]["measured"], rows["csi"]["met"], rows["csi"]["file_p95_ms"]) == (520.0, False, 200.0)
+    assert ratios["lake_over_file_p95"] == {"nps [month]": 4.0, "csi [month]": 2.6}
+
+
+def test_without_postgresql_the_lake_step_says_why_and_sets_no_floor():
+    from bench.run import floors
+
+    ratios, table = floors({"steps": {"lake_queries": {"skipped": "PostgreSQL is not installed"}}})
+    assert "lake_over_file_p95" not in ratios
+    assert not [row for row in table if "lake" in row["floor"]]
+
+
+def test_the_lake_step_without_postgresql_measures_nothing_and_says_why(monkeypatch, tmp_path):
+    from bench import postgres
+    from bench.steps import step_lake_queries
+
+    monkeypatch.setattr(postgres, "installed_bin", lambda: None)
+    result = step_lake_queries({"db": str(tmp_path / "never-opened.duckdb"), "reps": 3, "folder": str(tmp_path)})
+    assert result == {"rows": None, "skipped": "PostgreSQL is not installed: apt-get install postgresql (`make lake` does it)"}
+
+
+def test_a_whole_process_pair_is_judged_on_the_median_of_its_paired_ratios():
+    from bench.steps import whole_process_pair
+
+    # pairs 2.0/1.0, 3.0/1.0, 1.8/1.2: ratios 2.0, 3.0, 1.5, their median 2.0; the seconds' medians 2.0 and 1.0
+    entry = whole_process_pair([2.0, 3.0, 1.8], [1.0, 1.0, 1.2], 2.0)
+    assert (entry["ratios"], entry["ratio"], entry["ours_median_s"], entry["peer_median_s"]) == (
+        [2.0, 3.0, 1.5], 2.0, 2.0, 1.0)
+    assert (entry["limit"], entry["met"]) == ("<= 2", True)
+    # "faster than the script": a median ratio of exactly 1 does not pass; 0.9/1.0 and 1.2/1.0 give 1.05
+    assert whole_process_pair([1.0], [1.0], 1.0, strictly_below=True)["met"] is False
+    slower = whole_process_pair([0.9, 1.2], [1.0, 1.0], 1.0, strictly_below=True)
+    assert (slower["ratio"], slower["limit"], slower["met"]) == (1.05, "< 1", False)
+
+
+def test_the_whole_process_floors_are_listed_with_their_verdicts():
+    from bench.run import floors
+    from bench.steps import whole_process_pair
+
+    steps = {"whole_processes": {"import_vs_read_csv": whole_process_pair([2.6, 2.4], [1.0, 1.0], 2.0),
+                                 "summary_vs_pandas_script": whole_process_pair([0.5, 0.7], [1.0, 1.0], 1.0, True)}}
+    ratios, table = floors({"steps": steps})
+    rows = [row for row in table if row["floor"].startswith("whole process")]
+    # import: ratios 2.6 and 2.4, median 2.5 > 2 (missed); summary: 0.5 and 0.7, median 0.6 < 1 (met)
+    assert [(row["measured"], row["limit"], row["met"]) for row in rows] == [(2.5, "<= 2", False), (0.6, "< 1", True)]
+    assert (ratios["whole_import_vs_read_csv"], ratios["whole_summary_vs_pandas_script"]) == (2.5, 0.6)
+
+
+def test_the_analysts_nps_file_has_four_columns_and_its_rows(tmp_path):
+    import duckdb
+
+    from bench.steps import step_nps_csv, step_peer_nps_script
+
+    made = step_nps_csv({"csv": str(tmp_path / "nps.csv"), "rows": 500})
+    again = step_nps_csv({"csv": str(tmp_path / "again.csv"), "rows": 500})
+    assert made["rows"] == 500 and (tmp_path / "nps.csv").read_bytes() == (tmp_path / "again.csv").read_bytes()
+    con = duckdb.connect()
+    columns = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_csv(?)", [str(tmp_path / "nps.csv")]).fetchall()]
+    promoters, detractors, n = con.execute(
+        "SELECT count(*) FILTER (\"nps score\" >= 9), count(*) FILTER (\"nps score\" <= 6), count(*)"
+        " FROM read_csv(?)", [str(tmp_path / "nps.csv")]).fetchone()
+    assert columns == ["response_id", "date", "branch", "nps score"] and n == 500
+    # the peer script's NPS is the definition's: 100 × (promoters − detractors) / n
+    assert step_peer_nps_script({"csv": str(tmp_path / "nps.csv")})["nps"] == round(100 * (promoters - detractors) / n, 4)

@@ -195,6 +195,19 @@ def test_reserved_margins_fit_the_labels_and_keep_wider_ones():
     assert charts.reserve_margins(fig).layout.margin.l == 300
 
 
+def test_reserved_margins_reach_as_far_down_as_turned_labels():
+    fig = go.Figure(go.Bar(x=["Guangzhou Tianhe", "Foshan"], y=[3, 1]), layout=dict(template=charts.TEMPLATE))
+    fig.update_xaxes(title_text="Branch", tickangle=-45)
+    charts.reserve_margins(fig)
+    # "Guangzhou Tianhe" is 134.6 px at 15 px (above); turned 45° it reaches 134.6 x sin 45° = 95.2 px
+    # down, and its line's 21 px height counts at cos 45°: 14.85; 14 for the ticks, the title 25.6:
+    # 149.6, rounded up
+    assert fig.layout.margin.b == 150
+    fig.update_xaxes(tickangle=0)
+    fig.update_layout(margin=dict(b=0))
+    assert charts.reserve_margins(fig).layout.margin.b == 61
+
+
 def test_drawn_once_writes_the_template_out_and_names_the_content():
     months = ["2026-01", "2026-02"]
     fig = charts.interval_trend(months, [-0.2, 0.1], [-0.35, 0.0], [-0.05, 0.2], [40, 50], title="t",
@@ -359,3 +372,46 @@ def test_the_pareto_labels_its_causes_for_its_width():
     assert (half["tickangle"], half["ticktext"]) == (-45, CAUSES_ZH)
     assert (full["tickangle"], full["ticktext"][0]) == (0, "手机银<br>行故障")
     assert half["tickvals"] == full["tickvals"] == CAUSES_ZH  # the bars stay on the causes as named
+
+
+def test_the_slides_pareto_lists_its_causes_in_rows_with_their_cumulative_share():
+    table = pd.DataFrame({"cause": ["App", "Fees", "Queue", "Card"], "count": [5, 3, 1, 1]})
+    table["cumulative"] = table["count"].cumsum() / table["count"].sum()  # 5/10, 8/10, 9/10, 10/10
+    table["vital_few"] = table["cumulative"] <= 0.8
+    fig = charts.pareto_rows(table, title="2 of 4 causes make up 80% of complaints", language="en").to_dict()
+    (bars,) = fig["data"]
+    assert (bars["orientation"], list(bars["y"]), list(bars["x"])) == ("h", ["App", "Fees", "Queue", "Card"], [5, 3, 1, 1])
+    assert list(bars["text"]) == ["5 · 50%", "3 · 80%", "1 · 90%", "1 · 100%"]
+    assert bars["marker"]["color"] == [COLORS["current"]] * 2 + [COLORS["comparison"]] * 2
+    # the most first at the top, no slanted names, no second axis, no legend
+    layout = fig["layout"]
+    assert layout["yaxis"]["autorange"] == "reversed" and "yaxis2" not in layout and layout["showlegend"] is False
+    assert charts.pareto_rows(table.iloc[0:0], title="", language="en") is None
+
+
+@pytest.mark.parametrize("language, summaries", [
+    ("en", {"gap1": ("−0.08 points (10 items)", "bad"), "gap2": ("8 of 8 standards fall short", "bad"),
+            "gap3": ("7 of 8 standards fall short", "bad"), "gap4": ("7 of 8 standards fall short", "bad"),
+            "gap5": ("−0.39 points (n = 36)", "bad")}),
+    ("zh", {"gap1": ("−0.08 分（10 个题项）", "bad"), "gap2": ("8 项标准中 8 项未达到", "bad"),
+            "gap3": ("8 项标准中 7 项未达到", "bad"), "gap4": ("8 项标准中 7 项未达到", "bad"),
+            "gap5": ("−0.39 分（n = 36）", "bad")}),
+])
+def test_the_gap_diagrams_boxes_fit_their_words_and_nothing_meets(language, summaries):
+    at = charts.gap_model_layout(language, summaries)
+    # each box is wider than its longest line and taller than its lines at the size presentation mode
+    # draws them (15 px × 1.25; Plotly sets lines 1.3 em apart)
+    for name, (x0, y0, x1, y1) in at["boxes"].items():
+        lines = at["words"][name].split("<br>")
+        assert x1 - x0 > max(charts._text_width(line, 18.75) for line in lines)
+        assert y1 - y0 > len(lines) * 18.75 * 1.3
+    # no two of the boxes and the gaps' words overlap
+    blocks = list(at["boxes"].items()) + list(at["label_boxes"].items())
+    for i, (a, (ax0, ay0, ax1, ay1)) in enumerate(blocks):
+        for b, (bx0, by0, bx1, by1) in blocks[i + 1:]:
+            assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0, (a, b)
+    # drawn at one scale in x and y: a short figure shrinks the drawing whole, never squeezes it
+    layout = charts.gap_model_diagram(summaries, title="t", language=language).to_dict()["layout"]
+    assert (layout["yaxis"]["scaleanchor"], layout["yaxis"]["scaleratio"]) == ("x", 1)
+    assert layout["xaxis"]["range"][1] == pytest.approx(at["width"])
+    assert layout["yaxis"]["range"] == [0, pytest.approx(at["height"])]

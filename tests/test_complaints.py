@@ -338,8 +338,28 @@ def test_complaint_trend_counts_each_month(con):
     dbrows.complaints(con, [{"received_at": datetime(2026, 2, 28, 23, 59)}, {"received_at": datetime(2026, 3, 1)},
                             {"received_at": datetime(2026, 3, 31, 12)}, {"received_at": datetime(2026, 5, 2)}])
     trend = complaint_trend(con)
-    assert list(trend.itertuples(index=False, name=None)) == [("2026-02", 1), ("2026-03", 2), ("2026-05", 1)]
+    # April had none: it is a month of the log all the same, counted 0 rather than left out
+    assert list(trend.itertuples(index=False, name=None)) == [("2026-02", 1), ("2026-03", 2), ("2026-04", 0),
+                                                              ("2026-05", 1)]
     assert complaint_trend(con, MARCH)["n"].tolist() == [2]
+
+
+@pytest.mark.parametrize("filters, expected", [
+    # a branch without complaints in March and April: both months are 0 within the selected range
+    (Filters(date_from=date(2026, 2, 1), date_to=date(2026, 5, 31), branches=("B2",)),
+     [("2026-02", 1), ("2026-03", 0), ("2026-04", 0), ("2026-05", 1)]),
+    # a range reaching past the log (January, June): only the months the log covers, none invented
+    (Filters(date_from=date(2026, 1, 1), date_to=date(2026, 6, 30)),
+     [("2026-02", 2), ("2026-03", 1), ("2026-04", 0), ("2026-05", 1)]),
+    # nothing in the selection at all: no months
+    (Filters(date_from=date(2026, 2, 1), date_to=date(2026, 5, 31), branches=("B9",)), []),
+])
+def test_complaint_trend_shows_months_without_complaints_as_zero(con, filters, expected):
+    dbrows.complaints(con, [{"received_at": datetime(2026, 2, 3), "branch": "B1"},
+                            {"received_at": datetime(2026, 2, 9), "branch": "B2"},
+                            {"received_at": datetime(2026, 3, 4), "branch": "B1"},
+                            {"received_at": datetime(2026, 5, 20), "branch": "B2"}])
+    assert list(complaint_trend(con, filters).itertuples(index=False, name=None)) == expected
 
 
 def test_complaint_volume_change_uses_the_periods_days():

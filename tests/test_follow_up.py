@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dbrows
 import openpyxl
+import pandas as pd
 import pytest
 
 from analytics.filters import Filters
@@ -22,8 +23,8 @@ from loaders.importer import import_file, undo
 from presentation.export import to_csv_bytes, to_xlsx_bytes
 from presentation import charts
 from presentation.follow_up import (
-    EXPORTED, status_title, export_frame, follow_up_words, list_changes, run_import_list, run_save_assessment, run_save_list,
-    shown_list
+    EXPORTED, SHOWN_COLUMNS, status_title, export_frame, follow_up_words, list_changes, run_import_list, run_save_assessment, run_save_list,
+    shared_screen_columns, shown_list
 )
 from presentation.i18n import translate
 from presentation.upload import Access
@@ -359,3 +360,16 @@ def test_migrate_copies_the_follow_up_records(filled, con_url, tmp_path):
         assert target.execute("SELECT * FROM follow_up ORDER BY item_key, revision").fetchall() == rows
     finally:
         target.close()
+
+
+@pytest.mark.parametrize("owners, outcomes, expected", [
+    # nobody owns an item or wrote an outcome yet: those columns would be a row of dashes
+    ([None, ""], [None, None], ("source", "late", "tier", "branch", "score", "status", "detail")),
+    # one owner and one outcome written: both columns are shown
+    (["Li Na", None], [None, "called back"],
+     ("source", "late", "tier", "branch", "score", "owner", "status", "outcome", "detail")),
+])
+def test_the_shared_screen_shows_the_reasons_and_words_without_ids_or_dates(owners, outcomes, expected):
+    shown = pd.DataFrame({c: ["x", "y"] for c in SHOWN_COLUMNS})
+    shown["owner"], shown["outcome"] = owners, outcomes
+    assert shared_screen_columns(shown) == expected

@@ -252,10 +252,10 @@ def test_a_tiny_store_is_too_few_to_judge(con, october, september):
     assert nps.ci_low < nps.ci_high
 
 
-def test_summary_json_of_a_tiny_store(db_path, con):
+def test_summary_json_of_a_tiny_store(con_url, con):
     dbrows.nps(con, [0, 3, 6], responded_at=datetime(2026, 10, 12), branch="North")
     con.close()
-    done = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", str(db_path), "--json",
+    done = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", con_url, "--json",
                            "--from", "2026-10-01", "--to", "2026-10-31"],
                           capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
     result = json.loads(done.stdout)
@@ -265,7 +265,7 @@ def test_summary_json_of_a_tiny_store(db_path, con):
     assert result["min_n"] == 30 and result["findings"] == []
     assert result["changes"]["nps"]["too_few"] is True and result["changes"]["nps"]["direction"] is None
     # with a minimum n of 3 the figure is judged (and still not a finding: nothing to compare with)
-    done = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", str(db_path), "--json",
+    done = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", con_url, "--json",
                            "--from", "2026-10-01", "--to", "2026-10-31", "--min-n", "3"],
                           capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
     assert json.loads(done.stdout)["nps"]["too_few"] is False

@@ -1,5 +1,5 @@
 """One store on both kinds: a DuckDB file and a DuckLake whose catalog is in PostgreSQL
-(tests/postgres.py). Every cursor sees the store, opening a current store writes nothing, a
+(bench/postgres.py). Every cursor sees the store, opening a current store writes nothing, a
 mistyped store is an error, imports and undos claim one writer row."""
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ a scored corpus written for the test (tests/data/scored_comments.csv), the store
 rescoring is all or nothing, and the sentiment page, summary --json and score-texts show and use it."""
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,9 @@ import pytest
 from loaders import learning
 from store import sentiment_model
 from store.errors import QueryError
-from text.learned import LearnedSentiment, agrees, fit_learned
+from text.learned import (
+    BASELINE_CLIP, LearnedSentiment, Stacker, agrees, baseline_log_odds, fit_learned, fit_stacker, weighted_macro_f1
+)
 from text.sentiment import baseline_polarities, polarities
 
 CORPUS = Path(__file__).parent / "data" / "scored_comments.csv"
@@ -48,9 +51,9 @@ def learned(corpus) -> LearnedSentiment:
 
 
 # The corpus's sentences carry their sentiment in facts, not opinion words. The Chinese rules find
-# almost nothing in them, so even at w = 40 / 340 the blend gains much; the English baseline's prior
-# already leans one way on most of them, and that little weight moves fewer across the neutral band
-# (macro-F1 0.45 -> 0.49 when this was written), while the model alone reaches 0.89.
+# almost nothing in them, so the blend gains much; the English baseline's prior already leans one way
+# on most of them, and 40 labels leave the stacker little to go on (macro-F1 0.45 -> 0.49 with the
+# earlier fixed blend), while the model alone reaches 0.89.
 @pytest.mark.parametrize("language, blend_gain", [("en", 0.0), ("zh", 0.2)])
 def test_learned_beats_the_baseline_on_held_back_texts(corpus, learned, language, blend_gain):
     held = corpus[corpus["held_back"] & (corpus["language"] == language)]
@@ -63,10 +66,44 @@ def test_learned_beats_the_baseline_on_held_back_texts(corpus, learned, language
     assert macro_f1(labels, alone) > macro_f1(labels, baseline) + 0.2
 
 
-def test_blend_weight_grows_with_the_labels(learned):
-    # 40 labelled comments per language: w = 40 / (40 + 300)
+def test_the_model_counts_its_labels(learned):
     assert learned.models["en"].labels == 40
-    assert learned.models["en"].weight == pytest.approx(40 / 340)
+    assert learned.models["zh"].labels == 40
+
+
+def test_the_stacker_adds_the_log_odds():
+    # z = 1.0 * 1.0 + 2.0 * 2 artanh(0.5) - 0.5, and 2 artanh(0.5) = ln((1 + 0.5) / (1 - 0.5)) = ln 3
+    stacker = Stacker(learned=1.0, baseline=2.0, intercept=-0.5)
+    assert stacker.polarity(np.array([1.0]), np.array([0.5]))[0] == pytest.approx(math.tanh((1.0 + 2 * math.log(3) - 0.5) / 2))
+
+
+def test_a_baseline_of_one_is_clipped_before_its_log_odds():
+    # 2 artanh(0.999) = ln(1.999 / 0.001) = ln 1999
+    assert baseline_log_odds(np.array([1.0, -1.0, 0.0])).tolist() == pytest.approx([math.log(1999), -math.log(1999), 0.0])
+    assert BASELINE_CLIP == 0.999
+
+
+def test_weighted_macro_f1_counts_repeats():
+    # negative: predicted {0, 3}, true {0, 1}: tp 1, fp 1, fn 1 -> 2 / 4 = 0.5
+    # positive: predicted {2} (counted twice), true {2, 3}: tp 2, fp 0, fn 1 -> 4 / 5 = 0.8
+    labels, polarity, counts = np.array([0, 0, 1, 1]), np.array([-0.5, 0.0, 0.5, -0.2]), np.array([1, 1, 2, 1])
+    assert weighted_macro_f1(labels, polarity, counts) == pytest.approx((0.5 + 0.8) / 2)
+
+
+def test_the_stacker_moves_a_baseline_that_calls_everything_positive():
+    # the store's negatives score +0.1, its positives +0.3: the baseline calls all 60 positive
+    # (macro-F1 (0 + 2*30/(2*30+30)) / 2 = 1/3); the stacker's threshold falls between them
+    baseline = np.array([0.1] * 30 + [0.3] * 30)
+    labels, counts = np.array([0] * 30 + [1] * 30), np.ones(60)
+    assert weighted_macro_f1(labels, baseline, counts) == pytest.approx(1 / 3)
+    stacker = fit_stacker(np.zeros(60), baseline, labels, counts)
+    assert weighted_macro_f1(labels, stacker.polarity(np.zeros(60), baseline), counts) == 1.0
+
+
+def test_a_text_model_that_points_the_wrong_way_is_not_used():
+    margin = np.array([2.0, 1.0, 1.5, -1.0, -2.0, -1.5] * 5)   # high for the negatives
+    labels, baseline = np.array([0, 0, 0, 1, 1, 1] * 5), np.array([-0.4, -0.2, 0.1, 0.2, 0.5, 0.3] * 5)
+    assert fit_stacker(margin, baseline, labels, np.ones(30)).learned == 0.0
 
 
 def test_agreement_counts_the_held_out_signs():
@@ -119,6 +156,21 @@ def test_retraining_stores_a_version_and_rescores_every_text(con, corpus):
     rescore = con.execute("SELECT version, texts FROM sentiment_rescore").fetchall()
     assert rescore == [(1, 120)]
     assert not learning.retrain_due(con)                   # no new labels
+
+
+def test_a_model_of_an_older_format_is_retrained(con, corpus):
+    import pickle
+
+    _scored_nps(con, corpus)
+    first = learning.retrain(con)
+    # the first format: a model blended by a fixed weight, stored before the stacker
+    old = pickle.dumps((1, sentiment_model.latest_model(con)))
+    con.execute("UPDATE sentiment_model SET model = ? WHERE version = ?", [old, first.version])
+    assert sentiment_model.latest_model(con) is None
+    assert learning.retrain_due(con)                       # same 120 labels, but the model is outdated
+    assert learning.retrain(con).version == 2
+    assert sentiment_model.latest_model(con) is not None
+    assert not learning.retrain_due(con)
 
 
 def test_rescoring_is_all_or_nothing(con, corpus, monkeypatch):

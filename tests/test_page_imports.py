@@ -413,6 +413,45 @@ def test_a_survey_without_dates_asks_for_the_fieldwork_date(app, store):
     assert rows(store, "SELECT DISTINCT responded_at FROM survey_response") == [(dt.datetime(2026, 10, 15),)]
 
 
+def test_answers_no_known_scale_has_are_asked_and_stay_asked_once_scored(app, store):
+    upload_platform(app, "google_forms_own_words.csv")
+    no_exception(app)
+    assert any("(bad, so-so)" in shown(w.value) for w in app.warning), [w.value for w in app.warning]
+    assert not keyed(app.button, "upload.import.")
+    asked = keyed(app.number_input, "upload.answer.")
+    assert [n.key.rsplit(".", 1)[1] for n in asked] == ["bad", "so-so"]
+    asked[0].set_value(1).run()
+    # one word scored: the other is still asked, and the scored one keeps its input
+    assert [n.value for n in keyed(app.number_input, "upload.answer.")] == [1, None]
+    assert not keyed(app.button, "upload.import.")
+    keyed(app.number_input, "upload.answer.")[1].set_value(2).run()
+    no_exception(app)
+    assert [n.value for n in keyed(app.number_input, "upload.answer.")] == [1, 2]
+    import_button(app).click().run()
+    no_exception(app)
+    # as in the command line's test: the first item's answers average 3.5 on a scale of 4
+    assert rows(store, "SELECT count(*) FROM survey_rating") == [(58,)]
+
+
+def test_unsure_choice_numbers_and_a_place_answered_in_numbers_are_asked(app, store):
+    upload_platform(app, "wjx_codes.xlsx")
+    no_exception(app)
+    assert not keyed(app.button, "upload.import.")
+    choice = keyed(app.radio, "upload.choice.")
+    assert [r.label for r in choice] == ["7、柜员的业务熟练度"]
+    choice[0].set_value("rating").run()
+    # the place question is asked next; the answered choice stays drawn with its answer
+    assert [r.value for r in keyed(app.radio, "upload.choice.")] == ["rating"]
+    name = keyed(app.radio, "upload.name.")
+    assert [r.label for r in name] == ["9、您本次办理业务的网点是？"]
+    name[0].set_value("ignore").run()
+    no_exception(app)
+    import_button(app).click().run()
+    no_exception(app)
+    # 58 ratings of the known items and 12 of the column the analyst called a rating
+    assert rows(store, "SELECT count(*) FROM survey_rating") == [(70,)]
+
+
 def test_new_items_wait_for_the_analysts_confirmation(app, store):
     import_file(store, TEST_DATA / "platforms" / "qualtrics.csv")
     upload_platform(app, "qualtrics_new_item.csv")

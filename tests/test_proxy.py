@@ -31,7 +31,7 @@ def readme_site(replicas: list[int], listen: int) -> str:
 
 
 def test_two_replicas_behind_the_readmes_nginx_site(postgres_cluster, tmp_path, monkeypatch):
-    assert os.path.exists(NGINX), "nginx is missing: apt-get install nginx-light (.ci/run does it)"
+    assert os.path.exists(NGINX), "nginx is missing: apt-get install nginx-light (`make lake` does it)"
     monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
     url = postgres_cluster.lake_url()
     connect(url).close()

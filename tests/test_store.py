@@ -1,10 +1,11 @@
 """The store opens as a DuckDB file and as a DuckLake catalog with the same schema."""
 from __future__ import annotations
 
+import duckdb
 import pytest
 from conftest import TEST_DATA
 
-from store.db import connect, data_version, quote_identifier, transaction
+from store.db import connect, cursor, data_version, quote_identifier, reading, transaction
 from store.errors import QueryError
 
 TABLES = {"import_batch", "survey_response", "survey_item", "nps_response", "complaint",
@@ -222,3 +223,19 @@ def test_a_memory_limit_duckdb_cannot_read_is_a_clear_error(db_path, monkeypatch
     monkeypatch.setenv("FEEDBACK_DUCKDB_MEMORY", "lots; DROP TABLE x")
     with pytest.raises(QueryError, match="FEEDBACK_DUCKDB_MEMORY"):
         connect(db_path)
+
+
+def test_a_figures_queries_read_one_snapshot_and_a_failure_ends_it(con):
+    reader = cursor(con)
+    count = "SELECT count(*) FROM app_setting WHERE name = 'probe'"
+    with reading(reader):
+        assert reader.execute(count).fetchone() == (0,)
+        con.execute("INSERT INTO app_setting VALUES ('probe', 'landed meanwhile', now())")  # committed elsewhere
+        assert reader.execute(count).fetchone() == (0,)
+    assert reader.execute(count).fetchone() == (1,)
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        with reading(reader):
+            reader.execute("SELECT * FROM no_such_table")
+    # the failed block's transaction was rolled back: the next one starts
+    with reading(reader):
+        assert reader.execute(count).fetchone() == (1,)

@@ -3,12 +3,15 @@ when its test passes, and the sections come in the review's order."""
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 
 import dbrows
 import pytest
 
+from analytics.filters import Filters
 from analytics.review import SECTIONS, Action, month_review
-from presentation.story import action_text, story
+from presentation.labels import DataLabels
+from presentation.story import action_text, scope, story
 
 
 @pytest.mark.parametrize("action, language, text", [
@@ -57,3 +60,19 @@ def test_a_significant_change_is_marked_and_said(con):
     complaints = next(t for t in told.sections[0].tiles if t.metric == "complaints")
     assert complaints.comparisons[0].mark == "▲" and complaints.comparisons[0].tone == "bad"
     assert told.sections[0].sentences[0].text == "Complaints rose by 30 to 40 vs Sep 2026 (significant)"
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Region: South China · Branch: Guangzhou Tianhe, Shenzhen Futian · Channel: Mobile app"
+           " · Customer tier: Key"),
+    ("zh", "区域：华南 · 网点：广州天河、深圳福田 · 渠道：手机银行 · 客户等级：重点客户"),
+])
+def test_the_scope_names_the_selection_by_its_labels(language, expected):
+    # the filters hold the values as the data has them; the reader sees each one's label
+    labels = DataLabels({("region", "South"): ("South China", "华南"),
+                         ("branch", "GZ-TH"): ("Guangzhou Tianhe", "广州天河"),
+                         ("branch", "SZ-FT"): ("Shenzhen Futian", "深圳福田"),
+                         ("channel", "手机银行"): ("Mobile app", None)})
+    review = SimpleNamespace(current=Filters(regions=("South",), branches=("GZ-TH", "SZ-FT"), channels=("手机银行",),
+                                             tiers=("key",)))
+    assert scope(review, language, labels) == expected

@@ -24,8 +24,6 @@ from functools import cache
 from math import sqrt
 from pathlib import Path
 
-import jieba
-
 _LEXICON = Path(__file__).with_name("lexicon") / "zh.tsv"
 NEGATORS = frozenset("不 没 没有 无 非 未 别 不是 不太 不怎么 并不 从不 毫不 绝不 不够 不会 没什么 并非 毫无 从未"
                      " 不算 不很 木有".split())
@@ -51,7 +49,10 @@ def _lexicon() -> dict[str, float]:
 
 
 @cache
-def _tokenizer() -> jieba.Tokenizer:
+def _tokenizer():
+    # imported here for start-up time, as in text/tokens.py: jieba loads with the first Chinese text
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     for word in [*_lexicon(), *NEGATORS, *DEGREE, *CONTRAST]:

@@ -14,7 +14,7 @@ import os
 import re
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pandas as pd
 
@@ -22,7 +22,10 @@ import numpy as np
 
 from text.chinese_rules import chinese_polarity
 from text.english_rules import english_polarity
-from text.learned import LearnedSentiment
+if TYPE_CHECKING:
+    # only named here: scikit-learn, which the learned model needs, loads with a stored model
+    # (store.sentiment_model.latest_model) or a training (text.learned), not with every command
+    from text.learned import LearnedSentiment
 
 CJK_SHARE_FOR_CHINESE = 0.3
 

@@ -7,6 +7,24 @@ repository (README, "Sentiment", names the corpora the shipped file was fitted o
 the rules' words, neighbouring pairs and negated words ("~word"), present or not, L2-normalised; logistic regression
 (liblinear, balanced classes); terms seen in fewer than --min-df texts are dropped, and of the rest
 the --keep heaviest by |weight| are written. --shift is added to the bias (log-odds).
+
+The shipped file was fitted (C 8, min-df 3, shift 0.5, keep 60,000) on these corpora, each taken
+from a public GitHub copy, and on nothing else:
+
+- Pang & Lee sentence polarity v1.0 (Rotten Tomatoes snippets; ACL 2005), 10,661 texts, from
+  yoonkim/CNN_sentence (rt-polarity.pos/.neg). Terms: distributed by Cornell for research, cite the
+  paper; no licence stated, by the authors or the copy.
+- Blitzer, Dredze & Pereira multi-domain Amazon reviews (ACL 2007), books, DVD and kitchen, each
+  review's text and title, 11,499 texts, from muko034/sentiment-prediction
+  (data/xml/{books,dvd,kitchen}/*.review). Terms: distributed by JHU for research, cite the paper;
+  no licence stated, by the authors or the copy.
+- Women's E-Commerce Clothing Reviews (Kaggle, nicapotato, 2018), the 834 reviews with 1-2 or 4-5
+  stars of the sample in fehimkus/machine-learning ("Womens Clothing E-Commerce Reviews.csv").
+  Licence: CC0 1.0 (public domain), as the Kaggle page's usage information states; a sample of a
+  CC0 data set is CC0 whatever its copy states (the copy states nothing).
+
+The first two have no licence that covers a commercial release: a release needs that decision (or
+a prior refitted on the third and other openly licensed corpora).
 """
 from __future__ import annotations
 

@@ -4,13 +4,10 @@ review's headlines telling the month's alerts. Screenshots go to artifacts/scree
 from __future__ import annotations
 
 import pytest
-from conftest import copy_demo_store
+from conftest import alerted_demo_store
 
 from bench.browser import start_app, stop_app
-from presentation.alerts import after_import
 from presentation.i18n import translate
-from store.db import connect
-from store.targets import set_target
 from tests.e2e.conftest import screenshot, wait_for_app, worker_port
 
 pytestmark = pytest.mark.e2e
@@ -23,15 +20,7 @@ WORDS = {"en": {"alerts": "Alerts", "tianhe": "Guangzhou Tianhe: NPS has fallen 
 
 @pytest.fixture(scope="module")
 def alerted_url(committed_demo_master, tmp_path_factory):
-    """The committed demo with its alert rules checked and targets for NPS (+30) and within SLA (95%)."""
-    store = copy_demo_store(committed_demo_master, tmp_path_factory.mktemp("e2e-alerts"))
-    con = connect(store)
-    try:
-        after_import(con, "test")
-        set_target(con, "nps", 30)
-        set_target(con, "within_sla", 95)
-    finally:
-        con.close()
+    store = alerted_demo_store(committed_demo_master, tmp_path_factory.mktemp("e2e-alerts"))
     port = worker_port()
     process = start_app(store, port)
     yield f"http://127.0.0.1:{port}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app import PAGES, route
+from presentation.i18n import translate
 from tests.e2e.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -105,5 +106,87 @@ def test_no_two_tick_labels_overlap(app_url, browser, width, language):
             if found:
                 crowded[path or "overview"] = found
         assert crowded == {}
+    finally:
+        context.close()
+
+
+# On the shared screen a table is static text at the slides' size: a short cell (a date, a lateness,
+# a branch, a status) keeps to one line, only the words of customers and of the follow-up wrap, and
+# the table fits the page's width (the follow-up list: its longest table).
+WRAPPED = """(wraps) => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
+  const table = document.querySelector('[data-testid="stTable"] table');
+  const heads = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+  const out = [];
+  for (const row of [...table.querySelectorAll('tbody tr')].slice(0, 30)) {
+    [...row.children].forEach((cell, i) => {
+      const bottoms = new Set(), words = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = words.nextNode(); node; node = words.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) if (r.width > 0) bottoms.add(Math.round(r.bottom));
+      }
+      const lines = bottoms.size;
+      if (lines > 1 && !wraps.includes(heads[i])) out.push([heads[i], cell.innerText]);
+    });
+  }
+  return {wrapped: out.slice(0, 8), beyond: Math.round(table.getBoundingClientRect().right - main.right)};
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (1920, 1080)])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_follow_up_list_reads_on_the_shared_screen(app_url, browser, language, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    try:
+        tab = context.new_page()
+        tab.goto(f"{app_url}/follow_up?present=1&lang={language}&month=2026-10")
+        wait_for_app(tab)
+        tab.locator('[data-testid="stTable"] table').wait_for(timeout=20_000)
+        found = tab.evaluate(WRAPPED, [translate(f"follow_up.col.{c}", language) for c in ("detail", "outcome")])
+        assert found == {"wrapped": [], "beyond": found["beyond"]} and found["beyond"] <= 0, found
+    finally:
+        context.close()
+
+
+# The gap diagram's boxes hold their words, and no gap's words run into a box or another gap's.
+GAP_DIAGRAM = """() => {
+  const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p =>
+    [...p.querySelectorAll('.shapelayer path')].some(s => getComputedStyle(s).fill === 'rgb(238, 244, 251)'));
+  if (!plot) return ['no gap diagram'];
+  const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const boxes = [...plot.querySelectorAll('.shapelayer path')].filter(s => getComputedStyle(s).fill === 'rgb(238, 244, 251)')
+    .map(s => s.getBoundingClientRect());
+  const traces = [...plot.querySelectorAll('.scatterlayer .trace')];
+  const words = t => [...traces[t].querySelectorAll('.textpoint text')].map(e => ({text: e.textContent, r: e.getBoundingClientRect()}));
+  const out = [];
+  for (const w of words(0)) {
+    const cx = (w.r.left + w.r.right) / 2, cy = (w.r.top + w.r.bottom) / 2;
+    const box = boxes.find(b => cx > b.left && cx < b.right && cy > b.top && cy < b.bottom);
+    if (!box || !inside(w.r, box)) out.push(['out of its box', w.text]);
+  }
+  const gaps = words(3);
+  for (const g of gaps) {
+    if (boxes.some(b => meet(g.r, b))) out.push(['over a box', g.text]);
+    for (const h of gaps) if (h !== g && meet(g.r, h.r)) out.push(['over another gap', g.text]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("path, width, height", [("gaps", 1280, 900), ("gaps", 1440, 900), ("gaps", 1920, 1080),
+                                                 ("review?present=1&slide=3", 1920, 1080)])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_gap_diagrams_words_stay_in_their_places(app_url, browser, language, path, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    try:
+        tab = context.new_page()
+        joiner = "&" if "?" in path else "?"
+        tab.goto(f"{app_url}/{path}{joiner}lang={language}&month=2026-10")
+        wait_for_app(tab)
+        tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+        tab.wait_for_timeout(300)
+        assert tab.evaluate(GAP_DIAGRAM) == []
     finally:
         context.close()

@@ -1,5 +1,6 @@
-"""A throw-away PostgreSQL cluster for the lake tests: Debian's postgresql, started on 127.0.0.1 in a
-temporary folder as an unprivileged user (PostgreSQL refuses to run as root), stopped at the end."""
+"""A throw-away PostgreSQL cluster for the lake tests and the benchmark's lake step: Debian's
+postgresql, started on 127.0.0.1 in a temporary folder as an unprivileged user (PostgreSQL refuses to
+run as root), stopped at the end."""
 from __future__ import annotations
 
 import os
@@ -10,15 +11,25 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from store.db import quote_literal
+
 USER = "lake"
 
 
-def postgres_bin() -> Path:
-    """The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/<major>/bin)."""
+NOT_INSTALLED = "PostgreSQL is not installed: apt-get install postgresql (`make lake` does it)"
+
+
+def installed_bin() -> Path | None:
+    """The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/<major>/bin), if any."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
-    if not found:
-        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (see .ci/run)")
-    return found[-1].parent
+    return found[-1].parent if found else None
+
+
+def postgres_bin() -> Path:
+    found = installed_bin()
+    if found is None:
+        raise RuntimeError(NOT_INSTALLED)
+    return found
 
 
 def _free_port() -> int:
@@ -64,4 +75,23 @@ class Cluster:
         return self.connection(name)
 
     def lake_url(self) -> str:
+        """A URL naming no lake yet: connect() creates it there."""
         return "ducklake:postgres:" + self.new_database()
+
+    def copied_lake_url(self, template: str, data_folder: Path) -> str:
+        """A lake of its own, copied from the lake in database `template` (CREATE DATABASE …
+        TEMPLATE, a file copy inside PostgreSQL) with its data files in `data_folder`: a test's
+        store without DuckLake creating the schema's tables again, one catalog round trip each."""
+        name = "t_" + uuid.uuid4().hex[:12]
+        data_folder.mkdir(parents=True, exist_ok=True)
+        # DuckLake keeps the data folder in its catalog, ending with a separator
+        folder = str(data_folder).rstrip("/") + "/"
+        self._psql(f"CREATE DATABASE {name} TEMPLATE {template}", f"\\connect {name}",
+                   "UPDATE ducklake_metadata SET value = " + quote_literal(folder)
+                   + " WHERE key = 'data_path' AND scope IS NULL")
+        return "ducklake:postgres:" + self.connection(name)
+
+    def _psql(self, *commands: str) -> None:
+        """The commands, one after the other, in one psql session that starts in database postgres."""
+        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", "postgres",
+                  "-v", "ON_ERROR_STOP=1", "-q", *(part for command in commands for part in ("-c", command)))
