@@ -110,15 +110,6 @@ STORED_TEXTS_SQL = " UNION ".join(f"SELECT {column} FROM {table} WHERE {column} 
                                   for table, column, _ in SCORED_COLUMNS)
 
 
-def stored_texts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every distinct stored text a model scores."""
-    union = STORED_TEXTS_SQL
-    try:
-        return [row[0] for row in con.execute(union).fetchall()]
-    except duckdb.Error as e:
-        raise QueryError(f"the stored texts could not be read for rescoring ({e})") from e
-
-
 def score_into(con: duckdb.DuckDBPyConnection, texts_sql: str, table: str,
                model: LearnedSentiment | None = None) -> int:
     """A temporary `table` (text, language, sentiment) of the distinct texts in the first column of
