@@ -15,6 +15,7 @@ from loaders.errors import DuplicateRows
 from loaders.importer import import_file, prepare, undo
 from presentation.problems import duplicates_refusal, duplicates_skipped
 from presentation.upload import check_upload
+from store.db import quote_identifier
 
 NPS = ["Customer ID,Date,Branch,Score,Comment",
        "C1,2026-10-01,Tianhe,9,Quick and friendly",
@@ -29,7 +30,7 @@ def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
 
 
 def count(con, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return con.execute("SELECT count(*) FROM " + quote_identifier(table)).fetchone()[0]
 
 
 def reordered(lines: list[str], order: list[int]) -> list[str]:

@@ -164,7 +164,7 @@ def test_a_store_from_before_steps_gets_them_from_its_status_words(tmp_path, era
     try:
         assert again.execute("SELECT row_no, handling_step FROM complaint ORDER BY 1").fetchall() == \
             [(2, "satisfy"), (3, None)]
-        assert [again.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in NEWER_TABLES] == [0] * len(NEWER_TABLES)
+        assert [again.execute(f"SELECT count(*) FROM {quote_identifier(table)}").fetchone()[0] for table in NEWER_TABLES] == [0] * len(NEWER_TABLES)
         assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION
     finally:
         again.close()

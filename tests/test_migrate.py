@@ -9,7 +9,7 @@ from conftest import TEST_DATA
 
 from loaders.__main__ import main, same_figures
 from loaders.importer import import_file
-from store.db import connect
+from store.db import connect, quote_identifier
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ def small_store(path) -> None:
 def counts(url) -> dict:
     con = connect(url, read_only=True)
     try:
-        return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return {table: con.execute("SELECT count(*) FROM " + quote_identifier(table)).fetchone()[0]
                 for table in ("import_batch", "nps_response", "nps_tally", "complaint", "saved_mapping")}
     finally:
         con.close()
