@@ -49,11 +49,22 @@ def run() -> None:
     language_switch()
     presentation_switch()
     st.set_page_config(page_title=t("app.title"), page_icon=FAVICON, layout="wide")
-    pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
+    pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=route(spec),
                      default=(i == 0)) for i, spec in enumerate(PAGES)]
+    home = pages[0]
+
+    def to_the_root() -> None:
+        st.switch_page(home, query_params=[(key, value) for key in st.query_params
+                                           for value in st.query_params.get_all(key)])
+
+    # The default page is served at the root only; its own name as an address (/overview?month=…,
+    # typed or bookmarked) is a hidden page, still reachable by its URL, that hands over to the root
+    # with the same query string: the reader lands on the overview in the same state.
+    by_its_name = st.Page(to_the_root, title=home.title, icon=PAGES[0].icon, url_path=PAGES[0].url_path,
+                          visibility="hidden")
     try:
         with routed(), store_held():
-            navigation = st.navigation(pages)
+            navigation = st.navigation([*pages, by_its_name])
             with busy_notice():
                 sidebar_filters()
                 navigation.run()

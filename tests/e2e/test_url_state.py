@@ -2,8 +2,11 @@
 a fresh browser (no shared session), and the page shows the same thing."""
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
+from app import PAGES
 from presentation.i18n import translate
 from tests.e2e.conftest import screenshot, wait_for_app
 
@@ -99,5 +102,28 @@ def test_the_customer_tier_is_in_the_link(app_url, browser, page):
             has_text=translate("filters.tiers", "zh"))
         assert translate("tier.key", "zh") in chosen.inner_text()
         assert main_text(reopened) == shown
+    finally:
+        fresh.close()
+
+
+def test_the_overview_by_its_name_lands_on_the_overview_in_the_same_state(app_url, browser, page):
+    """The overview is the app's root; a link or bookmark that names it (/overview?…) opens it in the
+    same state at the root, never Streamlit's "Page not found"."""
+    query = "lang=zh&month=2026-08&region=South&region=North&compare=last_year"
+    page.goto(f"{app_url}/?{query}")
+    wait_for_app(page)
+    shown = main_text(page)
+    assert shown.startswith(translate("overview.title", "zh"))
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+    try:
+        bookmarked = fresh.new_page()
+        bookmarked.goto(f"{app_url}/{PAGES[0].url_path}?{query}")
+        bookmarked.wait_for_url(f"{app_url}/?*", timeout=30_000)
+        wait_for_app(bookmarked)
+        assert bookmarked.get_by_role("dialog").count() == 0  # Streamlit's "Page not found"
+        landed = urlsplit(bookmarked.url)
+        assert landed.path == "/"
+        assert parse_qs(landed.query) == parse_qs(urlsplit(page.url).query)
+        assert main_text(bookmarked) == shown
     finally:
         fresh.close()
