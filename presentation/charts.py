@@ -1146,8 +1146,10 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
         textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in
                                       (order["share_now"].fillna(0) - order["share_before"].fillna(0))]),
         hovertext=names, hovertemplate="%{hovertext}: %{x:.1f}%<extra>" + now_label + "</extra>"))
-    fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 20), ticksuffix="%", rangemode="tozero",
-                     showgrid=True, gridcolor=COLORS["grid"])
+    # 0 always shown, with the padding autorange gives a marker: rangemode="tozero" puts the plot's
+    # edge at 0 itself, and a cause at 0% lost half its dot there
+    fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 20), ticksuffix="%",
+                     autorangeoptions=dict(include=[0]), showgrid=True, gridcolor=COLORS["grid"])
     return fig
 
 

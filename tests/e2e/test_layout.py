@@ -190,3 +190,39 @@ def test_the_gap_diagrams_words_stay_in_their_places(app_url, browser, language,
         assert tab.evaluate(GAP_DIAGRAM) == []
     finally:
         context.close()
+
+
+# A dot is drawn whole: one at the edge of the plot (a cause at 0% of complaints) is not cut in half
+# by the plot's clipping, which a range that ends exactly at the value does.
+CLIPPED_MARKERS = """() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const area = plot.querySelector('.draglayer .xy .nsewdrag');
+    if (!area) continue;
+    const box = area.getBoundingClientRect();
+    for (const point of plot.querySelectorAll('.scatterlayer .points path.point')) {
+      const r = point.getBoundingClientRect();
+      if (r.width === 0 || !point.closest('[clip-path]')) continue;
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+        out.push([point.closest('.trace').__data__?.[0]?.trace?.name || '', Math.round(r.left - box.left),
+                  Math.round(box.right - r.right)]);
+    }
+  }
+  return out;
+}"""
+
+
+# In the North in Oct 2026 two causes had no complaint: their dots sit at 0%, the plot's left edge.
+@pytest.mark.parametrize("path", ["complaints?region=North", "review?present=1&slide=6&region=North"])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_dot_at_the_edge_of_a_plot_is_drawn_whole(app_url, browser, language, path):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+    try:
+        tab = context.new_page()
+        tab.goto(f"{app_url}/{path}&lang={language}&month=2026-10")
+        wait_for_app(tab)
+        tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+        tab.wait_for_timeout(300)
+        assert tab.evaluate(CLIPPED_MARKERS) == []
+    finally:
+        context.close()
