@@ -586,6 +586,38 @@ def _hover_names(table: pd.DataFrame, column: str, language: str) -> list[str]:
             for s, g in zip(shown, given)]
 
 
+RADAR_TICKS = (20, 40, 60, 80, 100)
+
+
+def scale_angle(loops: list[list], ticks=RADAR_TICKS) -> float:
+    """Where a radar's radial scale goes (degrees, counterclockwise from the right, as Plotly's
+    radialaxis.angle): midway between two neighbouring attributes, so that it stays clear of their
+    names, and of those gaps the one where the loops cross the scale farthest from any of its
+    numbers, so that no line runs through one; the first gap when all are alike.
+
+    The attributes run clockwise from the top (angular axis rotation 90), k at 90 − k·360/N. A loop
+    joins r₁ and r₂ on two spokes Δ = 360/N apart by a straight line, which crosses the bisector at
+    ρ = 2·r₁·r₂·cos(Δ/2) / (r₁ + r₂).
+    """
+    count = max((len(loop) for loop in loops), default=0)
+    if count < 2:
+        return 90.0
+    step = 360 / count
+    half = math.cos(math.radians(step / 2))
+    best, clearest = 0, -1.0
+    for k in range(count):
+        clearance = math.inf
+        for loop in loops:
+            r1, r2 = loop[k], loop[(k + 1) % count]
+            if r1 is None or r2 is None:
+                continue
+            crossing = 2 * r1 * r2 * half / (r1 + r2) if r1 + r2 > 0 else 0.0
+            clearance = min(clearance, *(abs(crossing - tick) for tick in ticks))
+        if clearance > clearest + 1e-9:
+            best, clearest = k, clearance
+    return 90 - (best + 0.5) * step
+
+
 def attribute_radar(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
                     height: int = 560) -> go.Figure:
     """Attribute satisfaction (0–100) on a radar, this selection over the comparison.
@@ -606,9 +638,9 @@ def attribute_radar(table: pd.DataFrame, *, title: str, now_label: str, vs_label
                       dash="solid" if column == "satisfaction_now" else "dash"),
             marker=dict(size=8), fill=fill, fillcolor="rgba(31, 78, 121, 0.10)", hovertext=names + names[:1],
             hovertemplate="%{hovertext}: %{r:.1f}<extra>" + name + "</extra>"))
-    between = 90 - 180 / max(len(theta), 1)  # the radial scale sits between two attributes' labels
+    between = scale_angle([_none_if_nan(table[c]) for c in ("satisfaction_before", "satisfaction_now")], RADAR_TICKS)
     fig.update_layout(polar=dict(
-        radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], tickfont=dict(size=13, color=COLORS["neutral"]),
+        radialaxis=dict(range=[0, 100], tickvals=list(RADAR_TICKS), tickfont=dict(size=13, color=COLORS["neutral"]),
                         gridcolor=COLORS["grid"], angle=between, tickangle=between, linecolor=COLORS["grid"]),
         angularaxis=dict(tickfont=dict(size=15), gridcolor=COLORS["grid"], direction="clockwise", rotation=90),
         bgcolor="white"), margin=dict(l=132, r=132, b=60),

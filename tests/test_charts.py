@@ -55,6 +55,21 @@ def test_radar_closes_each_loop_on_the_attributes():
     assert fig.to_dict()["layout"]["polar"]["radialaxis"]["range"] == [0, 100]
 
 
+# Four attributes, 90° apart: a loop through r₁, r₂ crosses the bisector at 2·r₁·r₂·cos 45° / (r₁ + r₂);
+# 60, 60 → 42.43 (2.43 from the 40), 60, 100 → 53.03 (6.97 from the 60), 100, 100 → 70.71 (9.29 from
+# the 80). The scale goes where the crossing is farthest from its numbers, at 90 − (k + ½)·90 degrees.
+@pytest.mark.parametrize("loops, angle", [
+    ([[60, 60, 60, 60]], 45.0),                           # alike everywhere: the first gap
+    ([[60, 60, 100, 100]], -135.0),                       # the gap between the two 100s
+    # with 80, 80, 60, 60 too (80, 80 → 56.57; 80, 60 → 48.49): the gaps clear by 2.43, 6.97, 2.43,
+    # 6.97; the first of the two clearest
+    ([[60, 60, 100, 100], [80, 80, 60, 60]], -45.0),
+    ([[60, None, 100, 100]], 45.0),                       # no line between 60 and a missing attribute
+])
+def test_the_radars_scale_stands_where_no_line_crosses_its_numbers(loops, angle):
+    assert charts.scale_angle(loops) == pytest.approx(angle)
+
+
 def test_bar_and_line_views_show_the_same_numbers_and_mark_only_significant_differences():
     bars = traces(charts.attribute_bars(ATTRIBUTES, title="t", now_label="now", vs_label="before", language="en"))
     # sorted by satisfaction now, lowest at the bottom: Waiting time 55, Fees 60, Staff courtesy 80

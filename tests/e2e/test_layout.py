@@ -226,3 +226,47 @@ def test_a_dot_at_the_edge_of_a_plot_is_drawn_whole(app_url, browser, language, 
         assert tab.evaluate(CLIPPED_MARKERS) == []
     finally:
         context.close()
+
+
+# The radar's scale (20 … 100) is read between two attributes: no line of the chart runs through
+# one of its numbers. A line is sampled every 2 px along its path, in the page's coordinates.
+TICKS_ON_LINES = """() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const ticks = [...plot.querySelectorAll('.polarlayer .radial-axis .xtick text')].filter(t => t.textContent.trim())
+      .map(t => ({text: t.textContent, r: t.getBoundingClientRect()}));
+    if (!ticks.length) continue;
+    for (const line of plot.querySelectorAll('.scatterlayer .trace path.js-line')) {
+      const matrix = line.getScreenCTM(), length = line.getTotalLength();
+      for (let at = 0; at <= length; at += 2) {
+        const p = line.getPointAtLength(at), x = matrix.a * p.x + matrix.c * p.y + matrix.e,
+              y = matrix.b * p.x + matrix.d * p.y + matrix.f;
+        for (const tick of ticks)
+          if (x > tick.r.left - 1 && x < tick.r.right + 1 && y > tick.r.top - 1 && y < tick.r.bottom + 1
+              && !out.includes(tick.text)) out.push(tick.text);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (1440, 900), (1920, 1080)])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_no_line_of_the_radar_runs_through_its_scale(app_url, browser, language, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    try:
+        tab = context.new_page()
+        found = {}
+        for path in ("csi", "review?present=1&slide=2"):
+            joiner = "&" if "?" in path else "?"
+            tab.goto(f"{app_url}/{path}{joiner}lang={language}&month=2026-10")
+            wait_for_app(tab)
+            tab.locator(".js-plotly-plot .radial-axis .xtick").first.wait_for(timeout=20_000)
+            tab.wait_for_timeout(300)
+            crossed = tab.evaluate(TICKS_ON_LINES)
+            if crossed:
+                found[path] = crossed
+        assert found == {}
+    finally:
+        context.close()
