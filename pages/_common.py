@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from pages import _keys as keys
 from analytics.targets import TargetGap
 from presentation.alerts import ALERT, target_sentence
-from presentation.charts import drawn_once, enlarged, masked, title_apart
+from presentation.charts import ENLARGED, drawn_once, enlarged, masked, title_apart
 from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labelled
@@ -303,6 +303,33 @@ def presentation_switch() -> None:
         st.html(f"<style>{PRESENTATION_CSS}</style>")
 
 
+# The browser window's size (innerWidth, innerHeight), sent again a moment after the window stops
+# changing: a slide's words follow the window through CSS, its charts' words are px that the server
+# sets (charts.slide_enlargement). The component's script runs in the page; it fetches nothing.
+_WINDOW_JS = """
+export default function ({ setStateValue }) {
+  let sent = "", timer;
+  const send = () => {
+    const size = [window.innerWidth, window.innerHeight];
+    if (size.join() !== sent) { sent = size.join(); setStateValue("size", size); }
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(send, 250); };
+  send();
+  window.addEventListener("resize", later);
+  return () => { clearTimeout(timer); window.removeEventListener("resize", later); };
+}
+"""
+_window = st.components.v2.component("voc_dashboard.window_size", js=_WINDOW_JS)
+
+
+def window_size() -> tuple[int, int] | None:
+    """The reader's window in px, or None until the browser has sent it (the first run of a session)."""
+    with st.sidebar:
+        result = _window(key=keys.REVIEW_WINDOW, on_size_change=lambda: None, height=0)
+    size = getattr(result, "size", None)
+    return (int(size[0]), int(size[1])) if size and len(size) == 2 else None
+
+
 # Streamlit sizes its text in rem, so a larger root font enlarges every word on the page (Plotly
 # charts carry their own sizes, already set for a projector); the toolbar's menu is hidden. The
 # paddings are whole pixels: at 21 px a rem, 2.4rem left the charts a width in fractions of a pixel,
@@ -364,12 +391,13 @@ def show_findings(findings: list[Finding]) -> None:
 
 
 def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None, select: bool = False,
-               empty_text: str | None = None, height: int | str = "content"):
+               empty_text: str | None = None, height: int | str = "content", enlarge: float = ENLARGED):
     """A Plotly figure from presentation.charts, drawn with its own theme (not Streamlit's).
 
     A chart function returns None when it has nothing to draw: the reader gets a sentence saying
     what is missing (`empty` names it), never an empty axis. `height="stretch"` fills what its
-    container leaves (a slide in presentation mode) instead of the figure's own height.
+    container leaves (a slide in presentation mode) instead of the figure's own height; `enlarge`
+    is how much larger presentation mode draws its words (a slide's: charts.slide_enlargement).
     """
     if figure is None:
         st.info(markdown_text(empty_text) if empty_text else t("empty.chart", what=t(empty)))
@@ -382,7 +410,7 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
     if subtitle:
         st.caption(markdown_text(subtitle))
     if presenting():
-        figure = enlarged(masked(figure))
+        figure = enlarged(masked(figure), enlarge)
     if select:
         # the modes Streamlit gives a chart whose points can be picked, set before it is drawn:
         # set after, they would make Plotly draw it again

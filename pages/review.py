@@ -10,9 +10,10 @@ from pages import _keys as keys
 from pages._common import (
     call, data_labels, for_reader, language, load_all, markdown_text, presenting, require_router, show_change, show_chart,
     show_findings,
-    show_quote, t
+    show_quote, t, window_size
 )
 from pages._filters import choose_month, review_month, selection
+from presentation.charts import ENLARGED, slide_enlargement
 from presentation.formats import fmt_month
 from presentation.report import report_html
 from presentation.slides import review_pptx
@@ -83,8 +84,9 @@ html:root { font-size: clamp(14px, min(100vh / 45, 100vw / 80), 24px); }
 """
 
 
-def draw(section, slide: bool = False) -> None:
-    """A section of the story; as a slide, its figures side by side in what its words leave."""
+def draw(section, slide: bool = False, enlarge: float = ENLARGED) -> None:
+    """A section of the story; as a slide, its figures side by side in what its words leave, their
+    words `enlarge` times larger (charts.slide_enlargement)."""
     st.header(markdown_text(section.title), anchor=section.id, divider="gray")
     if section.tiles:
         for column, tile in zip(st.columns(len(section.tiles)), section.tiles):
@@ -104,7 +106,7 @@ def draw(section, slide: bool = False) -> None:
             for i, (place, figure) in enumerate(zip(places, section.figures)):
                 # a fixed height is what lets a chart stretch; the style gives it the slide's rest instead
                 with place, st.container(height=400, border=False, key=f"review-slide-figure-{i}"):
-                    show_chart(figure.figure, empty_text=figure.empty, height="stretch")
+                    show_chart(figure.figure, empty_text=figure.empty, height="stretch", enlarge=enlarge)
     elif section.figures:
         places = st.columns(2) if section.columns == 2 else [st.container() for _ in section.figures]
         for place, figure in zip(places, section.figures):
@@ -137,7 +139,7 @@ if presenting():
         st.button(t("review.slide_next"), key=keys.REVIEW_SLIDE_NEXT, on_click=move, args=(1,), shortcut="Right",
                   icon=":material/arrow_forward:", disabled=shown == count)
     with st.container(key="review-slide"):
-        draw(told.sections[shown - 1], slide=True)
+        draw(told.sections[shown - 1], slide=True, enlarge=slide_enlargement(*(window_size() or (None, None))))
 else:
     for section in told.sections:
         draw(section)

@@ -458,7 +458,22 @@ def _mask_values(values):
     return values
 
 
-def enlarged(figure: go.Figure, factor: float = 1.25) -> go.Figure:
+ENLARGED = 1.25  # presentation mode's charts: every font a quarter larger
+
+
+def slide_enlargement(width: float | None, height: float | None) -> float:
+    """How much larger a slide's charts draw their words on a window of width × height px: ENLARGED
+    on a 1920×1080 projector and, on a smaller window, as much less as the slide's own words (the
+    review's SLIDES_CSS sets a rem to min(height / 45, width / 80), between 14 and 24 px). Plotly
+    sizes its words in px, so without this a smaller screen kept the projector's sizes in a smaller
+    slide, and the gap diagram's words ran out of their boxes. ENLARGED while the size is unknown."""
+    if not width or not height:
+        return ENLARGED
+    rem = min(max(min(height / 45, width / 80), 14), 24)
+    return ENLARGED * rem / 24
+
+
+def enlarged(figure: go.Figure, factor: float = ENLARGED) -> go.Figure:
     """The same chart with every font (titles, ticks, labels, legends) `factor` times larger and the
     plot as much taller: presentation mode's charts, read from the back of a meeting room."""
     spec = figure.to_dict()
