@@ -59,7 +59,9 @@ else:
 # The shared screen: the slide fills the window below the slide controls and never scrolls. Sizes
 # follow the window (1080 px / 45 = 1920 px / 80 = 24 px body, 1080 / 16.875 = 1920 / 30 = 64 px
 # numbers), so a projector at 1920×1080 gets them in full and a smaller screen the same slide scaled; the
-# charts take what the slide's words leave (height "stretch"), the words never give way to them.
+# charts take what the slide's words leave (height "stretch"), the words never give way to them: a
+# tile's "vs Sep 2026" goes to the next line in a narrow tile rather than ending in "…", and a tile's
+# parts sit closer to make room for it.
 SLIDES_CSS = """
 html:root { font-size: clamp(14px, min(100vh / 45, 100vw / 80), 24px); }
 [data-testid="stCaptionContainer"], [data-testid="stMetricDelta"] { font-size: 1rem; }
@@ -81,6 +83,9 @@ html:root { font-size: clamp(14px, min(100vh / 45, 100vw / 80), 24px); }
 .st-key-review-slide-figures :is([data-testid="stLayoutWrapper"], [data-testid="stVerticalBlock"]) {
   flex: 1 1 0 !important; }
 [class*="st-key-review-slide-figure-"] { height: 100% !important; overflow: hidden !important; }
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; }
+[class*="st-key-review-tile-"] { gap: 0.25rem; }
+[data-testid="stMetricDeltaDescription"] [data-testid="stCaptionContainer"] { white-space: normal; text-overflow: clip; }
 """
 
 
@@ -91,7 +96,7 @@ def draw(section, slide: bool = False, enlarge: float = ENLARGED) -> None:
     if section.tiles:
         for column, tile in zip(st.columns(len(section.tiles)), section.tiles):
             first, second = tile.comparisons
-            with column, st.container(border=True, height="stretch"):
+            with column, st.container(border=True, height="stretch", key=f"review-tile-{tile.metric}"):
                 show_change(first.change, first.month, label=tile.label, border=False,
                             detail=" · ".join(part for part in (first.verdict, tile.detail) if part))
                 st.markdown(f"{_MARK.get(second.tone, '')} **{markdown_text(second.delta)}** "

@@ -9,6 +9,7 @@ import pytest
 from analytics.review import SECTIONS
 from presentation.i18n import translate
 from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.test_layout import GAP_DIAGRAM, OUTSIDE
 
 pytestmark = pytest.mark.e2e
 
@@ -75,16 +76,22 @@ FITS = """() => {
     .filter(r => r.height > 0);
   const words = [...slide.querySelectorAll('p, h2, li, [data-testid="stMetricValue"]')].map(e => e.getBoundingClientRect())
     .filter(r => r.height > 0);
-  return {page: main.scrollHeight - main.clientHeight, slide: slide.scrollHeight - slide.clientHeight,
+  // a word Streamlit shortens to fit ("vs Sep 20…") is cut as surely as one beyond the window
+  const truncated = [...slide.querySelectorAll('*')].filter(e => getComputedStyle(e).textOverflow === 'ellipsis'
+    && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.slice(0, 40));
+  return {page: main.scrollHeight - main.clientHeight, slide: slide.scrollHeight - slide.clientHeight, truncated,
           bottom: Math.max(box.bottom, ...charts.map(r => r.bottom), ...words.map(r => r.bottom)),
           right: Math.max(box.right, ...charts.map(r => r.right), ...words.map(r => r.right)),
           smallest_chart: Math.min(...charts.map(r => r.height)), charts: charts.length};
 }"""
 
 
-@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 800)])
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1440, 900), (1280, 800)])
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_slide_fits_the_screen_without_scrolling(app_url, browser, language, width, height):
+    """…and without a cut word: every word a chart draws lies inside it (test_layout.OUTSIDE), the
+    gap diagram's words inside their boxes (test_layout.GAP_DIAGRAM), no text shortened to fit.
+    The charts' words are drawn for the window (charts.slide_enlargement), as the slide's are."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
     tab = context.new_page()
     try:
@@ -96,8 +103,12 @@ def test_every_slide_fits_the_screen_without_scrolling(app_url, browser, languag
                 tab.locator(".st-key-review-slide .js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
                 tab.wait_for_timeout(300)
             fit = tab.evaluate(FITS)
+            fit["cut"] = tab.evaluate(OUTSIDE)
+            if section == "gaps":
+                fit["cut"] += tab.evaluate(GAP_DIAGRAM)
             too_small = fit["charts"] and fit["smallest_chart"] < height / 3
-            if fit["page"] > 0 or fit["slide"] > 0 or fit["bottom"] > height or fit["right"] > width or too_small:
+            if (fit["page"] > 0 or fit["slide"] > 0 or fit["bottom"] > height or fit["right"] > width or too_small
+                    or fit["cut"] or fit["truncated"]):
                 misfits[section] = fit
             screenshot(tab, f"slide-fit-{language}-{width}-{number}", width=width)
         assert misfits == {}
