@@ -127,3 +127,47 @@ def test_the_overview_by_its_name_lands_on_the_overview_in_the_same_state(app_ur
         assert main_text(bookmarked) == shown
     finally:
         fresh.close()
+
+
+def reopened_the_same(browser, page) -> None:
+    """The page's URL opened in a fresh browser shows what the page shows, with the same choices."""
+    shown, chosen = main_text(page), active_options(page)
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+    try:
+        reopened = fresh.new_page()
+        reopened.goto(page.url)
+        wait_for_app(reopened)
+        assert active_options(reopened) == chosen
+        assert main_text(reopened) == shown
+    finally:
+        fresh.close()
+
+
+def test_the_csi_against_one_branch_is_in_the_link(app_url, browser, page):
+    """CSI's third comparison: one branch, picked in a list that shows only for it."""
+    page.goto(f"{app_url}/csi?lang=en&month=2026-09")
+    wait_for_app(page)
+    page.get_by_role("radio", name=translate("csi.against.branch", "en"), exact=True).click()
+    wait_for_app(page)
+    first = main_text(page)
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+        has_text=translate("csi.branch", "en")).click()
+    page.get_by_role("option").nth(2).click()
+    wait_for_app(page)
+    assert "csi.against=" in page.url and "csi.branch=" in page.url, page.url
+    assert main_text(page) != first  # another branch, other numbers
+    reopened_the_same(browser, page)
+
+
+def test_the_nps_comparison_is_in_the_link(app_url, browser, page):
+    """The NPS page's only choice is the sidebar's comparison: against the same month last year."""
+    page.goto(f"{app_url}/nps?lang=en&month=2026-09")
+    wait_for_app(page)
+    before = main_text(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text=translate("filters.compare", "en")).click()
+    page.get_by_role("option", name=translate("filters.compare.last_year", "en"), exact=True).click()
+    wait_for_app(page)
+    assert "compare=last_year" in page.url, page.url
+    assert main_text(page) != before
+    reopened_the_same(browser, page)
