@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from pages import _keys as keys
 from analytics.targets import TargetGap
 from presentation.alerts import ALERT, target_sentence
-from presentation.charts import ENLARGED, drawn_once, enlarged, masked, title_apart
+from presentation.charts import ENLARGED, PROJECTOR_REM, drawn_once, enlarged, masked, title_apart
 from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labelled
@@ -303,31 +303,36 @@ def presentation_switch() -> None:
         st.html(f"<style>{PRESENTATION_CSS}</style>")
 
 
-# The browser window's size (innerWidth, innerHeight), sent again a moment after the window stops
-# changing: a slide's words follow the window through CSS, its charts' words are px that the server
-# sets (charts.slide_enlargement). The component's script runs in the page; it fetches nothing.
-_WINDOW_JS = """
-export default function ({ setStateValue }) {
-  let sent = "", timer;
+# The slide's rem as the browser computed it (the review's SLIDES_CSS sizes it by the window): a
+# slide's words follow the window through CSS, its charts' words are px the server sets
+# (charts.slide_enlargement). The server passes the rem it drew for; the browser answers only when
+# its own differs (a smaller window, or one resized), so a projector's slides run once. The script
+# runs in the page and fetches nothing.
+_SLIDE_REM_JS = """
+export default function ({ data, setStateValue }) {
+  let sent = data, timer, frame;
   const send = () => {
-    const size = [window.innerWidth, window.innerHeight];
-    if (size.join() !== sent) { sent = size.join(); setStateValue("size", size); }
+    const rem = Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 10) / 10;
+    if (rem && rem !== sent) { sent = rem; setStateValue("rem", rem); }
   };
   const later = () => { clearTimeout(timer); timer = setTimeout(send, 250); };
-  send();
+  frame = requestAnimationFrame(send);
   window.addEventListener("resize", later);
-  return () => { clearTimeout(timer); window.removeEventListener("resize", later); };
+  return () => { cancelAnimationFrame(frame); clearTimeout(timer); window.removeEventListener("resize", later); };
 }
 """
-_window = st.components.v2.component("voc_dashboard.window_size", js=_WINDOW_JS)
+_slide_rem = st.components.v2.component("voc_dashboard.slide_rem", js=_SLIDE_REM_JS)
 
 
-def window_size() -> tuple[int, int] | None:
-    """The reader's window in px, or None until the browser has sent it (the first run of a session)."""
+def slide_rem() -> float:
+    """The rem of the slide on the reader's screen, px; the projector's until the browser has said."""
+    state = st.session_state.get(keys.REVIEW_SLIDE_REM)
+    said = state.get("rem") if hasattr(state, "get") else None
+    assumed = float(said) if said else float(PROJECTOR_REM)
     with st.sidebar:
-        result = _window(key=keys.REVIEW_WINDOW, on_size_change=lambda: None, height=0)
-    size = getattr(result, "size", None)
-    return (int(size[0]), int(size[1])) if size and len(size) == 2 else None
+        result = _slide_rem(key=keys.REVIEW_SLIDE_REM, data=assumed, on_rem_change=lambda: None, height=0)
+    rem = getattr(result, "rem", None)
+    return float(rem) if rem else assumed
 
 
 # Streamlit sizes its text in rem, so a larger root font enlarges every word on the page (Plotly

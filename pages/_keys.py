@@ -63,7 +63,7 @@ REVIEW_DOWNLOAD_PPTX = "review.download_pptx"
 REVIEW_SLIDE = "slide"  # presentation mode: the section on screen, 1-based, in the URL
 REVIEW_SLIDE_BACK = "review.slide_back"
 REVIEW_SLIDE_NEXT = "review.slide_next"
-REVIEW_WINDOW = "review.window"  # the browser window's size, which the slides' charts are drawn for
+REVIEW_SLIDE_REM = "review.slide_rem"  # the slide's rem in the reader's browser, which its charts follow
 
 # Only widget values a page drew can be written by a browser; the access grant is never a widget.
 # Shared: an analyst's unlocked passphrase session (pages/_access.py).

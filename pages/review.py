@@ -10,7 +10,7 @@ from pages import _keys as keys
 from pages._common import (
     call, data_labels, for_reader, language, load_all, markdown_text, presenting, require_router, show_change, show_chart,
     show_findings,
-    show_quote, t, window_size
+    show_quote, slide_rem, t
 )
 from pages._filters import choose_month, review_month, selection
 from presentation.charts import ENLARGED, slide_enlargement
@@ -144,7 +144,7 @@ if presenting():
         st.button(t("review.slide_next"), key=keys.REVIEW_SLIDE_NEXT, on_click=move, args=(1,), shortcut="Right",
                   icon=":material/arrow_forward:", disabled=shown == count)
     with st.container(key="review-slide"):
-        draw(told.sections[shown - 1], slide=True, enlarge=slide_enlargement(*(window_size() or (None, None))))
+        draw(told.sections[shown - 1], slide=True, enlarge=slide_enlargement(slide_rem()))
 else:
     for section in told.sections:
         draw(section)

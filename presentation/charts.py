@@ -461,16 +461,16 @@ def _mask_values(values):
 ENLARGED = 1.25  # presentation mode's charts: every font a quarter larger
 
 
-def slide_enlargement(width: float | None, height: float | None) -> float:
-    """How much larger a slide's charts draw their words on a window of width × height px: ENLARGED
-    on a 1920×1080 projector and, on a smaller window, as much less as the slide's own words (the
-    review's SLIDES_CSS sets a rem to min(height / 45, width / 80), between 14 and 24 px). Plotly
-    sizes its words in px, so without this a smaller screen kept the projector's sizes in a smaller
-    slide, and the gap diagram's words ran out of their boxes. ENLARGED while the size is unknown."""
-    if not width or not height:
-        return ENLARGED
-    rem = min(max(min(height / 45, width / 80), 14), 24)
-    return ENLARGED * rem / 24
+PROJECTOR_REM = 24  # px: a slide's rem on a 1920×1080 projector (the review's SLIDES_CSS)
+
+
+def slide_enlargement(rem: float | None) -> float:
+    """How much larger a slide's charts draw their words when the slide's rem is `rem` px: ENLARGED
+    on the projector (PROJECTOR_REM) and, on a smaller window, as much less as the slide's own words
+    (the review's SLIDES_CSS sizes a rem by the window, 14–24 px). Plotly sizes its words in px, so
+    without this a smaller screen kept the projector's sizes in a smaller slide, and the gap
+    diagram's words ran out of their boxes. ENLARGED while the rem is unknown."""
+    return ENLARGED * (rem or PROJECTOR_REM) / PROJECTOR_REM
 
 
 def enlarged(figure: go.Figure, factor: float = ENLARGED) -> go.Figure:

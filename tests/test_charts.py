@@ -430,3 +430,10 @@ def test_the_gap_diagrams_boxes_fit_their_words_and_nothing_meets(language, summ
     assert (layout["yaxis"]["scaleanchor"], layout["yaxis"]["scaleratio"]) == ("x", 1)
     assert layout["xaxis"]["range"][1] == pytest.approx(at["width"])
     assert layout["yaxis"]["range"] == [0, pytest.approx(at["height"])]
+
+
+# A slide's charts follow its words: 1.25 at the projector's 24-px rem; at 1280×800 a rem is
+# min(800 / 45, 1280 / 80) = 16 px, so 1.25 × 16 / 24; at 1440×900, min(20, 18) = 18 px.
+@pytest.mark.parametrize("rem, factor", [(None, 1.25), (24, 1.25), (16, 1.25 * 16 / 24), (18, 0.9375)])
+def test_a_slides_charts_are_enlarged_as_much_as_its_words(rem, factor):
+    assert charts.slide_enlargement(rem) == pytest.approx(factor)
