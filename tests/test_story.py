@@ -60,6 +60,10 @@ def test_a_significant_change_is_marked_and_said(con):
     complaints = next(t for t in told.sections[0].tiles if t.metric == "complaints")
     assert complaints.comparisons[0].mark == "▲" and complaints.comparisons[0].tone == "bad"
     assert told.sections[0].sentences[0].text == "Complaints rose by 30 to 40 vs Sep 2026 (significant)"
+    # the markers are the family's verdicts: only complaints vs Sep 2026 could be tested (nothing in
+    # Oct 2025, no survey, NPS or comments), so the family holds one test and the note says so
+    assert told.sections[0].notes[0].endswith(
+        "passes after the Benjamini–Hochberg correction for the 1 comparison in this review (q < 0.05).")
 
 
 @pytest.mark.parametrize("language, expected", [
