@@ -187,7 +187,8 @@ def _gaps(review: MonthReview, language: str, month: str, previous: str, last_ye
     sentences = []
     note = findings.gap5_note(model.gap5, language)
     if note:
-        sentences.append(Finding(note, BAD if model.gap5.overall is not None and model.gap5.overall < 0 else NEUTRAL))
+        # a level, not a tested change: no marker (DESIGN.md: a marker only where a test passes)
+        sentences.append(Finding(note, NEUTRAL))
     else:
         sentences.append(Finding(translate("empty.chart", language, what=translate("empty.what.gap5", language))))
     diagram = charts.gap_model_diagram(findings.gap_summaries(model, language), language=language,

@@ -7,11 +7,14 @@ from types import SimpleNamespace
 
 import dbrows
 import pytest
+from conftest import copy_demo_store
 
 from analytics.filters import Filters
 from analytics.review import SECTIONS, Action, month_review
+from presentation.findings import NEUTRAL
 from presentation.labels import DataLabels
 from presentation.story import action_text, scope, story
+from store.db import connect
 
 
 @pytest.mark.parametrize("action, language, text", [
@@ -80,3 +83,14 @@ def test_the_scope_names_the_selection_by_its_labels(language, expected):
     review = SimpleNamespace(current=Filters(regions=("South",), branches=("GZ-TH", "SZ-FT"), channels=("手机银行",),
                                              tiers=("key",)))
     assert scope(review, language, labels) == expected
+
+
+def test_the_overall_gap_is_told_without_a_marker(demo_master, tmp_path):
+    # gap 5 overall is a level with no test behind it: the demo's October falls short (negative),
+    # yet the sentence carries no ▼, which on this review means "passed its test"
+    with connect(copy_demo_store(demo_master, tmp_path), read_only=True) as con:
+        review = month_review(con, "2026-10")
+    assert review.gaps.gap5.overall < 0
+    gaps = next(s for s in story(review, "en").sections if s.id == "gaps")
+    assert gaps.sentences[0].text.startswith("Overall gap 5: −")
+    assert gaps.sentences[0].tone == NEUTRAL
