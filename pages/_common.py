@@ -306,10 +306,12 @@ def presentation_switch() -> None:
 # The slide's rem as the browser computed it (the review's SLIDES_CSS sizes it by the window): a
 # slide's words follow the window through CSS, its charts' words are px the server sets
 # (charts.slide_enlargement). The server passes the rem it drew for; the browser answers only when
-# its own differs (a smaller window, or one resized), so a projector's slides run once. The script
-# runs in the page and fetches nothing.
+# its own differs (a smaller window, or one resized), so a projector's slides run once. The rem drawn
+# for is left on the page (data-slide-drawn-for), where a browser test waits for it to be the
+# window's. The script runs in the page and fetches nothing.
 _SLIDE_REM_JS = """
 export default function ({ data, setStateValue }) {
+  document.documentElement.dataset.slideDrawnFor = data;
   let sent = data, timer, frame;
   const send = () => {
     const rem = Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 10) / 10;

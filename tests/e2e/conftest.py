@@ -71,13 +71,18 @@ def page(browser):
 
 
 # The script run has ended (stApp's script state, as Streamlit's own browser tests wait), nothing
-# is loading, and the sidebar lists the dashboard's pages rather than the files of pages/ (on a
+# is loading, a slide is drawn for this window, and the sidebar lists the dashboard's pages rather than the files of pages/ (on a
 # fresh server a deep link first runs in Streamlit's legacy mode until require_router() reruns it).
 _SETTLED = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
   if (document.querySelector('a[href$="/common"], a[href$="/keys"]')) return false;
+  // a slide is drawn for the rem the server assumed until the browser says its own (pages/_common.py
+  // slide_rem): settled once the slide is drawn for the rem this window has
+  const root = document.documentElement, drawnFor = root.dataset.slideDrawnFor;
+  if (drawnFor && document.querySelector('.st-key-review-slide')
+      && +drawnFor !== Math.round(parseFloat(getComputedStyle(root).fontSize) * 10) / 10) return false;
   return document.querySelectorAll('[data-testid="stMainBlockContainer"] *').length > 5;
 }"""
 
