@@ -640,7 +640,7 @@ def _tier_columns(con, joined: bool = True) -> tuple[str, dict]:
     read inside the import's transaction."""
     tier, params = tier_sql(tier_rules(con), word_tier="w.tier" if joined else "NULL::VARCHAR",
                             value="s.annual_value", products="s.products_held")
-    return f"s.tier, s.annual_value, s.products_held, {tier}", params
+    return f"s.tier AS tier_label, s.annual_value, s.products_held, {tier} AS tier", params
 
 
 _TIER_COLUMNS = "tier_label, annual_value, products_held, tier"
@@ -728,17 +728,11 @@ def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
     # back much more slowly; issue 24's csv floor)
     rows = (f"SELECT $batch AS batch_id, s.row_no, s.customer_id, s.responded_at, s.score::INTEGER AS score,"
             " s.touchpoint, s.branch, s.region, s.channel, s.segment, s.product, s.comment,"
-            f" {_scored(joined)}, {_named_tiers(tiers)} FROM {STAGED_ROWS} s{_joins(joined, ordered=False)}")
+            f" {_scored(joined)}, {tiers} FROM {STAGED_ROWS} s{_joins(joined, ordered=False)}")
     con.execute(f"INSERT INTO nps_response ({_NPS_COLUMNS}) SELECT {_NPS_COLUMNS} FROM ({rows})"
                 + (" ORDER BY row_no" if joined else ""), {"batch": batch_id, **tier_params})
     write_sums(con, "nps_response", batch_id, rows=f"({rows})", params=tier_params)
     return 0
-
-
-def _named_tiers(tiers: str) -> str:
-    """_tier_columns' four expressions named as the tables name them (_TIER_COLUMNS)."""
-    word, value, products, tier = tiers.split(", ", 3)
-    return f"{word} AS tier_label, {value} AS annual_value, {products} AS products_held, {tier} AS tier"
 
 
 def _scored(joined: bool) -> str:

@@ -626,11 +626,12 @@ def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None,
         for batch in batches:
             write_survey_moments(con, batch, scores)
         return
-    columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], every_batch=batch_id is None,
-                                rows=rows if batch_id is not None else None)
-    given = {**(params or {}), "batch": batch_id} if rows is not None and batch_id is not None else {}
-    con.execute(f"INSERT INTO {name} ({columns}) {select}",
-                given or ({"batch": batch_id} if batch_id is not None else {}))
+    if batch_id is None:
+        columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], every_batch=True)
+        con.execute(f"INSERT INTO {name} ({columns}) {select}")
+        return
+    columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], rows=rows)
+    con.execute(f"INSERT INTO {name} ({columns}) {select}", {**((params or {}) if rows else {}), "batch": batch_id})
 
 
 def rewrite_tallies(con: duckdb.DuckDBPyConnection) -> None:
