@@ -78,8 +78,11 @@ def wrap(text: str, width: int = 52) -> str:
 
     Latin words stay whole, 'n = 68' stays on one line, and no line starts with closing
     punctuation; Chinese may break between any other two characters. The text is plain text:
-    Plotly reads <b>, <a href> and the like in labels as markup, so every line is escaped.
+    Plotly reads <b>, <a href> and the like in labels as markup, so every line is escaped; a line
+    break the words themselves ask for is a newline in the text.
     """
+    if "\n" in str(text):
+        return "<br>".join(wrap(part, width) for part in str(text).split("\n") if part.strip())
     lines, line, used, previous = [], "", 0, ""
     for token in _TOKENS.findall(str(text)):
         if token.isspace():

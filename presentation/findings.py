@@ -132,7 +132,11 @@ def change_note(change: Change, language: str, vs: str) -> str:
 
 
 def verdict(change: Change, language: str) -> str:
-    """Whether the change passed its test: 'significant (p = 0.003)', 'not significant (p = 0.28)'."""
+    """Whether the change passed its test: 'significant (p = 0.003)', 'not significant (p = 0.28)'.
+
+    Once the page's family has been adjusted, the verdict is the Benjamini–Hochberg q's, so q is
+    printed beside p: 'not significant (p = 0.007, q = 0.081)' — a p under 0.05 alone would read
+    as a contradiction."""
     if change.delta is None:
         return ""
     if not change.tested:
@@ -140,7 +144,10 @@ def verdict(change: Change, language: str) -> str:
     if change.too_few:
         return translate("tile.too_few", language, n=fmt_n(change.n, language))
     key = "tile.significant" if change.significant else "tile.not_significant"
-    p = "" if change.p_value is None else translate("tile.p", language, p=_fmt_p(change.p_value))
+    tests = [_fmt_p(change.p_value)] if change.p_value is not None else []
+    if change.q_value is not None:
+        tests.append(fmt_q(change.q_value, language))
+    p = translate("tile.p", language, p=translate("tile.test_sep", language).join(tests)) if tests else ""
     return translate(key, language, p=p)
 
 
@@ -526,8 +533,6 @@ def tile_detail(change: Change, language: str, extra: str | None = None) -> str:
         parts = [translate("tile.too_few", language, n=fmt_n(change.n, language))]
     else:
         parts = [verdict(change, language)]
-        if change.q_value is not None and change.delta is not None:
-            parts.append(fmt_q(change.q_value, language))
         parts.append(fmt_interval(change.metric, change.ci_low, change.ci_high, language))
         parts.append(fmt_n(change.n, language))
     if extra:

@@ -9,7 +9,8 @@ plus one construct of ICU MessageFormat for counts:
 picks its branch by the number the value shows ('1' is one in English; Chinese has no plural, so
 its files never need the construct), and `#` in the branch is that value as given ('25,926').
 `=0`-style exact branches are read too. A missing language falls back to English, a missing key
-shows the key itself (tests check that every key the code names exists), and a missing or None
+shows the key itself and is remembered in `unknown_keys` (tests check that every key the code names
+exists, and that no page asked for one built at run time that does not), and a missing or None
 value shows an em dash, so no reader ever sees 'None'.
 """
 from __future__ import annotations
@@ -29,6 +30,8 @@ _PLURAL_START = re.compile(r"\{\s*(\w+)\s*,\s*plural\s*,")
 _SELECTOR = re.compile(r"\s*(=\d+|zero|one|two|few|many|other)\s*\{")
 # CLDR plural categories of the languages we ship: English 'one' is exactly 1 with no decimals.
 _CATEGORY = {"en": lambda shown: "one" if shown == "1" else "other"}
+# keys asked for that no file holds, as built at run time (f"group.{column}"): the page tests read it
+unknown_keys: set[str] = set()
 
 
 @cache
@@ -47,6 +50,7 @@ def has_text(key: str) -> bool:
 def translate(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
     text = texts(language).get(key) or texts(DEFAULT_LANGUAGE).get(key)
     if text is None:
+        unknown_keys.add(key)
         return key
     shown = _Values({name: MISSING if value is None else value for name, value in values.items()})
     if "plural" in text:

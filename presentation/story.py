@@ -162,7 +162,9 @@ def _headlines(review: MonthReview, language: str, month: str, previous: str, la
     if review.alerts is not None and len(review.alerts) and review.has_data:
         # the month's alerts (analytics.alerts) after the headline changes: what the rules raised
         sentences += alert_findings(review.alerts, language)
-    notes = (translate("review.headlines_note", language),)
+    # the markers are the review's family's verdicts (analytics.review): say how many tests it holds
+    notes = ((translate("review.headlines_note", language, m=review.family.m),)
+             if review.family is not None else ())
     if not review.has_data:
         sentences = [Finding(translate("review.no_data", language, month=month))]
     return Section("headlines", _title("headlines", language), tuple(sentences), tiles=tuple(tiles), notes=notes)
@@ -185,7 +187,8 @@ def _gaps(review: MonthReview, language: str, month: str, previous: str, last_ye
     sentences = []
     note = findings.gap5_note(model.gap5, language)
     if note:
-        sentences.append(Finding(note, BAD if model.gap5.overall is not None and model.gap5.overall < 0 else NEUTRAL))
+        # a level, not a tested change: no marker (DESIGN.md: a marker only where a test passes)
+        sentences.append(Finding(note, NEUTRAL))
     else:
         sentences.append(Finding(translate("empty.chart", language, what=translate("empty.what.gap5", language))))
     diagram = charts.gap_model_diagram(findings.gap_summaries(model, language), language=language,

@@ -139,6 +139,14 @@ def test_iceberg_carries_its_counts():
     assert charts.iceberg(ComplaintIceberg(0, 0.05, None), title="t", language="en") is None
 
 
+@pytest.mark.parametrize("language, lines", [
+    ("en", ["about 1,425 dissatisfied", "who did not complain"]), ("zh", ["约 1,425 位", "不满意但未投诉"])])
+def test_the_icebergs_words_break_where_they_ask_and_show_no_markup(language, lines):
+    fig = charts.iceberg(ComplaintIceberg(80, 0.05, 1500.0, 75), title="t", language=language)
+    label = traces(fig)["labels"]["text"][2]
+    assert label.split("<br>") == lines  # the break the words ask for; no escaped "&lt;br&gt;" shown
+
+
 def test_gap_diagram_writes_every_gap():
     summaries = {"gap5": ("−0.39 points (n = 36)", "bad"), "gap1": ("no data", "neutral")}
     fig = charts.gap_model_diagram(summaries, title="t", language="en")

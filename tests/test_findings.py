@@ -172,3 +172,13 @@ def test_with_terms_translates_only_the_dashboards_words():
     shown = findings.with_terms(frame, {"source": "source"}, "zh")
     assert shown["source"].tolist() == ["NPS 评论", "投诉描述"]
     assert shown["text"].tolist() == ["太差了", "Slow"]
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "not significant (p = 0.007, q = 0.081)"), ("zh", "不显著（p = 0.007，q = 0.081）")])
+def test_a_verdict_judged_by_the_family_shows_its_q_beside_p(language, expected):
+    # one of several tests on a page: p = 0.007 alone passes 0.05, but its Benjamini–Hochberg
+    # q of 0.081 does not, and the verdict is q's, so both are printed
+    change = Change("nps", 10.0, 29.7, -19.7, False, 400, 380, p_value=0.007, q_value=0.081)
+    assert findings.verdict(change, language) == expected
+    assert findings.tile_detail(change, language).count("q = ") == 1

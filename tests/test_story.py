@@ -7,11 +7,14 @@ from types import SimpleNamespace
 
 import dbrows
 import pytest
+from conftest import copy_demo_store
 
 from analytics.filters import Filters
 from analytics.review import SECTIONS, Action, month_review
+from presentation.findings import NEUTRAL
 from presentation.labels import DataLabels
 from presentation.story import action_text, scope, story
+from store.db import connect
 
 
 @pytest.mark.parametrize("action, language, text", [
@@ -60,6 +63,10 @@ def test_a_significant_change_is_marked_and_said(con):
     complaints = next(t for t in told.sections[0].tiles if t.metric == "complaints")
     assert complaints.comparisons[0].mark == "▲" and complaints.comparisons[0].tone == "bad"
     assert told.sections[0].sentences[0].text == "Complaints rose by 30 to 40 vs Sep 2026 (significant)"
+    # the markers are the family's verdicts: only complaints vs Sep 2026 could be tested (nothing in
+    # Oct 2025, no survey, NPS or comments), so the family holds one test and the note says so
+    assert told.sections[0].notes[0].endswith(
+        "passes after the Benjamini–Hochberg correction for the 1 comparison in this review (q < 0.05).")
 
 
 @pytest.mark.parametrize("language, expected", [
@@ -76,3 +83,14 @@ def test_the_scope_names_the_selection_by_its_labels(language, expected):
     review = SimpleNamespace(current=Filters(regions=("South",), branches=("GZ-TH", "SZ-FT"), channels=("手机银行",),
                                              tiers=("key",)))
     assert scope(review, language, labels) == expected
+
+
+def test_the_overall_gap_is_told_without_a_marker(demo_master, tmp_path):
+    # gap 5 overall is a level with no test behind it: the demo's October falls short (negative),
+    # yet the sentence carries no ▼, which on this review means "passed its test"
+    with connect(copy_demo_store(demo_master, tmp_path), read_only=True) as con:
+        review = month_review(con, "2026-10")
+    assert review.gaps.gap5.overall < 0
+    gaps = next(s for s in story(review, "en").sections if s.id == "gaps")
+    assert gaps.sentences[0].text.startswith("Overall gap 5: −")
+    assert gaps.sentences[0].tone == NEUTRAL
