@@ -640,7 +640,7 @@ def _tier_columns(con, joined: bool = True) -> tuple[str, dict]:
     read inside the import's transaction."""
     tier, params = tier_sql(tier_rules(con), word_tier="w.tier" if joined else "NULL::VARCHAR",
                             value="s.annual_value", products="s.products_held")
-    return f"s.tier, s.annual_value, s.products_held, {tier}", params
+    return f"s.tier AS tier_label, s.annual_value, s.products_held, {tier} AS tier", params
 
 
 _TIER_COLUMNS = "tier_label, annual_value, products_held, tier"
@@ -716,28 +716,37 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
     return con.execute(RATINGS_COUNT_SQL + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
 
 
+_NPS_COLUMNS = ("batch_id, row_no, customer_id, responded_at, score, touchpoint, branch, region, channel,"
+                f" segment, product, comment, comment_language, sentiment, {_TIER_COLUMNS}")
+
+
 def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
     joined = _text_and_tier_joins(mapping)
     tiers, tier_params = _tier_columns(con, joined)
-    con.execute(
-        "INSERT INTO nps_response (batch_id, row_no, customer_id, responded_at, score, touchpoint, branch, region,"
-        f" channel, segment, product, comment, comment_language, sentiment, {_TIER_COLUMNS})"
-        " SELECT $batch, s.row_no, s.customer_id, s.responded_at,"
-        " s.score::INTEGER, s.touchpoint, s.branch, s.region, s.channel, s.segment, s.product,"
-        f" s.comment, {_scored(joined)}, {tiers} FROM {STAGED_ROWS} s{_joins(joined)}",
-        {"batch": batch_id, **tier_params})
-    write_sums(con, "nps_response", batch_id)
+    # the batch's rows as written, named as nps_response names them: the insert takes them in the
+    # file's order, and the tally sums them as they are (rows written in the open transaction are read
+    # back much more slowly; issue 24's csv floor)
+    rows = (f"SELECT $batch AS batch_id, s.row_no, s.customer_id, s.responded_at, s.score::INTEGER AS score,"
+            " s.touchpoint, s.branch, s.region, s.channel, s.segment, s.product, s.comment,"
+            f" {_scored(joined)}, {tiers} FROM {STAGED_ROWS} s{_joins(joined, ordered=False)}")
+    con.execute(f"INSERT INTO nps_response ({_NPS_COLUMNS}) SELECT {_NPS_COLUMNS} FROM ({rows})"
+                + (" ORDER BY row_no" if joined else ""), {"batch": batch_id, **tier_params})
+    write_sums(con, "nps_response", batch_id, rows=f"({rows})", params=tier_params)
     return 0
 
 
 def _scored(joined: bool) -> str:
-    return "t.language, t.sentiment" if joined else "NULL::VARCHAR, NULL::DOUBLE"
+    return ("t.language AS comment_language, t.sentiment" if joined
+            else "NULL::VARCHAR AS comment_language, NULL::DOUBLE AS sentiment")
 
 
-def _joins(joined: bool) -> str:
+def _joins(joined: bool, ordered: bool = True) -> str:
     """The scored texts and tier words joined to the staged rows (s), sorted back into the file's
-    order; without joins the rows keep that order (DuckDB preserves insertion order)."""
-    return f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN} ORDER BY s.row_no" if joined else ""
+    order unless not `ordered`; without joins the rows keep that order (DuckDB preserves insertion
+    order)."""
+    if not joined:
+        return ""
+    return f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN}" + (" ORDER BY s.row_no" if ordered else "")
 
 
 def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:

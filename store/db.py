@@ -605,16 +605,20 @@ def _tally_measures() -> dict[str, dict[str, str]]:
             "complaint_tally": SENTIMENT_MEASURES}
 
 
-def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, *, scores: str | None = None) -> None:
+def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, *, scores: str | None = None,
+               rows: str | None = None, params: dict | None = None) -> None:
     """A batch's rows of the sums tables of `table` (its tally, and a survey's moments), from the
     batch's rows, inside the caller's transaction. `scores`: a survey batch's score lists as a
-    relation (write_survey_moments), when the caller has them at hand."""
+    relation (write_survey_moments), when the caller has them at hand; `rows`: the batch's rows as a
+    relation with `table`'s columns (its tally reads them instead of the table), with `params`, the
+    relation's parameters besides $batch."""
     for name, source in SUMS_TABLES.items():
         if source == table:
-            _write_sums(con, name, batch_id, scores)
+            _write_sums(con, name, batch_id, scores, rows, params)
 
 
-def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None, scores: str | None = None) -> None:
+def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None, scores: str | None = None,
+                rows: str | None = None, params: dict | None = None) -> None:
     """One sums table's rows for a batch, or for every batch (batch_id None)."""
     if name == "survey_moments":
         batches = [batch_id] if batch_id is not None else [row[0] for row in con.execute(
@@ -622,8 +626,12 @@ def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None,
         for batch in batches:
             write_survey_moments(con, batch, scores)
         return
-    columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], every_batch=batch_id is None)
-    con.execute(f"INSERT INTO {name} ({columns}) {select}", {"batch": batch_id} if batch_id is not None else {})
+    if batch_id is None:
+        columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], every_batch=True)
+        con.execute(f"INSERT INTO {name} ({columns}) {select}")
+        return
+    columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], rows=rows)
+    con.execute(f"INSERT INTO {name} ({columns}) {select}", {**((params or {}) if rows else {}), "batch": batch_id})
 
 
 def rewrite_tallies(con: duckdb.DuckDBPyConnection) -> None:

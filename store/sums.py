@@ -33,14 +33,20 @@ TABLES: dict[str, TableColumns] = {
 TALLIES = {"survey_response": "survey_tally", "nps_response": "nps_tally", "complaint": "complaint_tally"}
 
 
-def tally_sql(table: str, measures: dict[str, str], *, every_batch: bool = False) -> tuple[str, str]:
-    """(columns, SELECT) of `table`'s tally rows: batch $batch's, or every batch's."""
+def tally_sql(table: str, measures: dict[str, str], *, every_batch: bool = False,
+              rows: str | None = None) -> tuple[str, str]:
+    """(columns, SELECT) of `table`'s tally rows: batch $batch's, or every batch's. `rows`: a relation
+    of the batch's rows with `table`'s columns (an import passes the rows it writes, since rows
+    written in the open transaction are read back much more slowly)."""
     spec = TABLES[table]
     keys = [*spec.columns.values()]
     columns = ["batch_id", spec.date, *keys, *measures]
-    select = (f"SELECT batch_id, date_trunc('month', {spec.date}), {', '.join(keys)}, "
+    source = f" FROM {rows} AS r" if rows is not None else \
+        f" FROM {table}" + ("" if every_batch else " WHERE batch_id = $batch")
+    batch = "$batch::UUID" if rows is not None else "batch_id"
+    select = (f"SELECT {batch}, date_trunc('month', {spec.date}), {', '.join(keys)}, "
               + ", ".join(f"sum({expression})" for expression in measures.values())
-              + f" FROM {table}" + ("" if every_batch else " WHERE batch_id = $batch") + " GROUP BY ALL")
+              + source + " GROUP BY ALL")
     return ", ".join(columns), select
 
 

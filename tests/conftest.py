@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh store per test, in tmp_path, and the demo store built once per run."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -47,13 +48,14 @@ def run_folder(tmp_path_factory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def built_once(tmp_path_factory) -> Path:
-    """The demo store, built by whichever process of the run asks first; the others wait for it.
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """A store of the run, `build(path)` run by whichever process of the run asks first; the others
+    wait for it.
 
     Creating a folder is atomic, so exactly one process wins the right to build; it marks the store
     ready (or failed, with the error) when the build has ended, and nobody writes to it afterwards.
     """
-    root = run_folder(tmp_path_factory) / "demo-store"
+    root = run_folder(tmp_path_factory) / name
     store, ready, failed = root / "demo.duckdb", root / "ready", root / "failed"
     try:
         root.mkdir()
@@ -61,13 +63,13 @@ def built_once(tmp_path_factory) -> Path:
         deadline = time.monotonic() + DEMO_BUILD_WAIT_S
         while not ready.exists():
             if failed.exists():
-                pytest.fail(f"the demo store could not be built: {failed.read_text(encoding='utf-8')}")
+                pytest.fail(f"the store {name} could not be built: {failed.read_text(encoding='utf-8')}")
             if time.monotonic() > deadline:
-                pytest.fail(f"no demo store in {root} after {DEMO_BUILD_WAIT_S} s")
+                pytest.fail(f"no store in {root} after {DEMO_BUILD_WAIT_S} s")
             time.sleep(0.2)
         return store
     try:
-        build_demo_store(store)
+        build(store)
     except BaseException as e:
         failed.write_text(str(e), encoding="utf-8")
         raise
@@ -79,22 +81,30 @@ def built_once(tmp_path_factory) -> Path:
 def demo_master(tmp_path_factory) -> Path:
     """The run's one demo store; tests read copies of it (copy_demo_store), never this file, since
     DuckDB lets one process at a time open a file for writing."""
-    return built_once(tmp_path_factory)
+    return built_once(tmp_path_factory, "demo-store", build_demo_store)
+
+
+COMMITTED_IMPORTS = "imports.json"
+
+
+def import_committed_demo(path: Path) -> None:
+    """The committed demo spreadsheets imported one by one as an analyst would; each import's kind
+    and rejected rows written beside the store (COMMITTED_IMPORTS), for the tests of the import."""
+    con = connect(path)
+    try:
+        results = {kind: import_file(con, DEMO_FOLDER / name) for kind, name in FILE_NAMES.items()}
+    finally:
+        con.close()
+    imports = {kind: {"kind": r.kind, "rows_rejected": r.rows_rejected} for kind, r in results.items()}
+    (path.parent / COMMITTED_IMPORTS).write_text(json.dumps(imports), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def committed_demo_master(tmp_path_factory) -> Path:
     """The committed demo spreadsheets (data/demo: 4,000 survey responses, the planted stories at
-    full strength) imported as an analyst would, and nothing else: no alert rules checked yet. Tests
-    read copies (copy_demo_store)."""
-    path = tmp_path_factory.mktemp("committed-demo") / "demo.duckdb"
-    con = connect(path)
-    try:
-        for name in FILE_NAMES.values():
-            import_file(con, DEMO_FOLDER / name)
-    finally:
-        con.close()
-    return path
+    full strength) imported as an analyst would, and nothing else: no alert rules checked yet. Built
+    once per run like demo_master; tests read copies (copy_demo_store)."""
+    return built_once(tmp_path_factory, "committed-demo", import_committed_demo)
 
 
 def copy_demo_store(master: Path, folder: Path) -> Path:

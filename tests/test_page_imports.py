@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import PROJECT_ROOT, TEST_DATA
+from conftest import PROJECT_ROOT, TEST_DATA, copy_demo_store
 from streamlit.testing.v1 import AppTest
 
 from loaders.access import MAX_FAILURES, set_passphrase
@@ -356,7 +356,8 @@ def test_the_page_in_chinese(store):
     assert import_button(at).label == "导入"
 
 
-def test_the_demo_files_import_through_the_page_as_they_do_from_the_command_line(app, store, tmp_path):
+def test_the_demo_files_import_through_the_page_as_they_do_from_the_command_line(app, store, tmp_path,
+                                                                                    committed_demo_master):
     from loaders.demo import DEMO_FOLDER, FILE_NAMES
 
     files = [(name, (DEMO_FOLDER / name).read_bytes(), MIME[name.rsplit(".", 1)[1]])
@@ -368,10 +369,9 @@ def test_the_demo_files_import_through_the_page_as_they_do_from_the_command_line
         no_exception(app)
     by_page = {t: count(store, t) for t in ("survey_response", "survey_rating", "nps_response",
                                             "complaint", "management_rating", "service_standard")}
-    # The same files through the command line's import, into a second store.
-    reference = connect(tmp_path / "cli.duckdb")
-    for name in FILE_NAMES.values():
-        import_file(reference, DEMO_FOLDER / name)
+    # The same files through the command line's import, into a second store: the run's import of
+    # them (conftest.import_committed_demo), read from a copy.
+    reference = connect(copy_demo_store(committed_demo_master, tmp_path))
     by_cli = {t: count(reference, t) for t in by_page}
     reference.close()
     assert by_page == by_cli

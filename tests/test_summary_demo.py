@@ -13,11 +13,10 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, copy_demo_store
 from openpyxl import load_workbook
 
 from loaders.demo import DEMO_FOLDER, FILE_NAMES
-from loaders.importer import import_file
 from store.db import connect
 from text.causes import derive_causes
 from store.sentiment_model import latest_model
@@ -34,13 +33,8 @@ def sheet(name: str, title: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("summary") / "demo.duckdb"
-    con = connect(path)
-    for name in FILE_NAMES.values():
-        import_file(con, DEMO_FOLDER / name)
-    con.close()
-    return path
+def demo_db(committed_demo_master, tmp_path_factory):
+    return copy_demo_store(committed_demo_master, tmp_path_factory.mktemp("summary"))
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summar
 from loaders import importer
 from store.db import connect, quote_identifier
 from store.sums import NPS_MEASURES, SENTIMENT_MEASURES
+from store.tiers import TierRules, save_rules
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
@@ -117,6 +118,29 @@ def test_import_writes_the_tally_and_undo_removes_it(con, tmp_path):
                     (datetime(2026, 4, 1), "South", "Counter", 0, 1, 0, 0)]
     importer.undo(con, result.batch_id)
     assert con.execute("SELECT count(*) FROM nps_tally").fetchone()[0] == 0
+
+
+def test_an_import_with_comments_and_tiers_tallies_the_rows_it_writes(con, tmp_path):
+    """The tally is summed from the rows as the import writes them (scored texts and tiers joined,
+    the tier rules' thresholds as parameters), and gives what nps_response's rows give."""
+    save_rules(con, TierRules(core_value=100))
+    path = tmp_path / "nps.csv"
+    path.write_text("Customer ID,Date,Score,Branch,Customer level,Annual value,Comment\n"
+                    "C1,2026-03-02,10,North,重点客户,,very helpful staff\n"
+                    "C2,2026-03-05,3,North,VIP,,the queue was terribly slow\n"
+                    "C3,2026-04-01,8,North,,150,\n", encoding="utf-8")
+    result = importer.import_file(con, path, kind="nps")
+    rows = con.execute("SELECT responded_at, branch, tier, promoters, passives, detractors, texts FROM nps_tally"
+                       " WHERE batch_id = ? ORDER BY responded_at", [result.batch_id]).fetchall()
+    # March: C1 (10, key by its word) a promoter, C2 (3, VIP: key) a detractor, both commented;
+    # April: C3 (8) a passive, core by its value of 150 (core from 100), no comment
+    assert rows == [(datetime(2026, 3, 1), "North", "key", 1, 0, 1, 2),
+                    (datetime(2026, 4, 1), "North", "core", 0, 1, 0, 0)]
+    sums = con.execute("SELECT sentiment_sum, sentiment_squares, negative, positive FROM nps_tally"
+                       " WHERE batch_id = ? AND texts > 0", [result.batch_id]).fetchone()
+    scored = con.execute("SELECT sum(sentiment), sum(sentiment * sentiment), count(*) FILTER (sentiment < -0.05),"
+                         " count(*) FILTER (sentiment > 0.05) FROM nps_response WHERE comment IS NOT NULL").fetchone()
+    assert sums == pytest.approx(scored)
 
 
 def test_a_store_from_before_the_tallies_gets_them_when_opened(db_path):

@@ -8,7 +8,7 @@ import pytest
 
 from analytics.filters import Filters
 from analytics.sentiment import rising_themes, themes_by_sentiment
-from conftest import build_demo_store
+from conftest import copy_demo_store
 from loaders import learning
 from loaders.learning import refresh_themes_if_due
 from store import themes as store_themes
@@ -51,8 +51,8 @@ def test_an_edited_label_stays_for_the_same_top_words(con):
 
 
 @pytest.fixture(scope="module")
-def demo_con(tmp_path_factory):
-    con = connect(build_demo_store(tmp_path_factory.mktemp("themes") / "demo.duckdb"))
+def demo_con(demo_master, tmp_path_factory):
+    con = connect(copy_demo_store(demo_master, tmp_path_factory.mktemp("themes")))
     yield con
     con.close()
 
