@@ -26,7 +26,7 @@ DISPLAY_CALLS = {
 # keyword arguments that are identifiers or formats, not words
 TECHNICAL_KWARGS = {"key", "icon", "format", "width", "type", "selection_mode", "on_select", "on_click", "on_change",
                     "theme", "url_path", "layout", "page_icon", "label_visibility", "default", "value", "options",
-                    "divider", "mime", "file_name", "kind", "bind", "shortcut"}
+                    "divider", "mime", "file_name", "kind", "bind", "shortcut", "visibility"}
 # markdown directives: icons (:material/upload:) and colours (:red[...]) are not words
 DIRECTIVES = re.compile(r":material/[a-z_]+:|:(?:red|green|gray|grey|blue|orange|violet|rainbow|primary)\[")
 # widgets whose second argument is a list of options: codes are fine there when a format_func names them

@@ -103,11 +103,12 @@ def test_every_slide_fits_the_screen_without_scrolling(app_url, browser, languag
             if section in ("csi", "gaps", "nps", "complaints", "sentiment"):
                 tab.locator(".st-key-review-slide .js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
                 tab.wait_for_timeout(300)
-            # Plotly draws the slide's charts again once the browser has said its rem: given a few
-            # seconds for that, what is still cut is cut
+            # Plotly draws the slide's charts again once the browser has said its rem: given time
+            # for that (a loaded CI machine took more than 5 s), what is still cut is cut. A slide
+            # that fits passes at once; only a cut one waits the whole time.
             checks = f"({OUTSIDE})().length === 0" + (f" && ({GAP_DIAGRAM})().length === 0" if section == "gaps" else "")
             try:
-                tab.wait_for_function(f"() => {checks}", timeout=5_000)
+                tab.wait_for_function(f"() => {checks}", timeout=20_000)
             except PlaywrightTimeout:
                 pass
             fit = tab.evaluate(FITS)
