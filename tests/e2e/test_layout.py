@@ -190,15 +190,21 @@ GAP_DIAGRAMS_HERE = {1280: ("gaps",), 1440: ("gaps",)}
 @pytest.mark.parametrize("path, width, height", [("gaps", 1920, 1080), ("review?present=1&slide=3", 1920, 1080)])
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_gap_diagrams_words_stay_in_their_places(app_url, browser, language, path, width, height):
+    joiner = "&" if "?" in path else "?"
+    url = f"{app_url}/{path}{joiner}lang={language}&month=2026-10"
+    assert drawn_and_checked(browser, url, width, height, GAP_DIAGRAM) == []
+
+
+def drawn_and_checked(browser, url: str, width: int, height: int, check: str):
+    """What the script `check` finds on `url` once its charts are drawn, in a fresh browser of that size."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
     try:
         tab = context.new_page()
-        joiner = "&" if "?" in path else "?"
-        tab.goto(f"{app_url}/{path}{joiner}lang={language}&month=2026-10")
+        tab.goto(url)
         wait_for_app(tab)
         tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
         tab.wait_for_timeout(300)
-        assert tab.evaluate(GAP_DIAGRAM) == []
+        return tab.evaluate(check)
     finally:
         context.close()
 
@@ -227,16 +233,8 @@ CLIPPED_MARKERS = """() => {
 @pytest.mark.parametrize("path", ["complaints?region=North", "review?present=1&slide=6&region=North"])
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_a_dot_at_the_edge_of_a_plot_is_drawn_whole(app_url, browser, language, path):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
-    try:
-        tab = context.new_page()
-        tab.goto(f"{app_url}/{path}&lang={language}&month=2026-10")
-        wait_for_app(tab)
-        tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
-        tab.wait_for_timeout(300)
-        assert tab.evaluate(CLIPPED_MARKERS) == []
-    finally:
-        context.close()
+    url = f"{app_url}/{path}&lang={language}&month=2026-10"
+    assert drawn_and_checked(browser, url, 1440, 900, CLIPPED_MARKERS) == []
 
 
 # The radar's scale (20 … 100) is read between two attributes: no line of the chart runs through

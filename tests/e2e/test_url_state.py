@@ -39,17 +39,7 @@ def test_a_copied_link_reopens_every_choice_of_the_page(app_url, browser, page, 
         wait_for_app(page)
         assert f"{key}=" in page.url, page.url
     assert main_text(page) != before  # the choices changed what the page shows
-    shown, chosen = main_text(page), active_options(page)
-
-    fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
-    try:
-        reopened = fresh.new_page()
-        reopened.goto(page.url)
-        wait_for_app(reopened)
-        assert active_options(reopened) == chosen
-        assert main_text(reopened) == shown
-    finally:
-        fresh.close()
+    reopened_the_same(browser, page)
 
 
 def test_the_iceberg_share_is_in_the_link(app_url, browser, page):
