@@ -974,9 +974,11 @@ def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int
         textfont=dict(size=GAP_FONT, color=[GAP_TONE_COLORS.get(summaries.get(g, ("", "neutral"))[1], COLORS["neutral"])
                                             for g in gaps]),
         customdata=[[g, summaries.get(g, ("", "neutral"))[0]] for g in gaps], showlegend=False, name="gaps"))
-    fig.update_xaxes(visible=False, range=[-space / 2, width], fixedrange=True)
-    # one scale for x and y: a figure of another shape leaves room around the drawing, never squeezes it
-    fig.update_yaxes(visible=False, range=[0, tall], fixedrange=True, scaleanchor="x", scaleratio=1)
+    fig.update_xaxes(visible=False, range=[-space / 2, width], fixedrange=True, constrain="domain")
+    # one scale for x and y: a figure of another shape leaves room around the drawing, never squeezes
+    # it. The room is taken from the axes' domain: met by widening the ranges instead (Plotly's
+    # default), each new size widened them again from the last, and the drawing shrank for good.
+    fig.update_yaxes(visible=False, range=[0, tall], fixedrange=True, scaleanchor="x", scaleratio=1, constrain="domain")
     fig.update_layout(margin=dict(l=0, r=0, b=0))
     return fig
 

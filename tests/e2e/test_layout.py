@@ -195,6 +195,39 @@ def test_the_gap_diagrams_words_stay_in_their_places(app_url, browser, language,
     assert drawn_and_checked(browser, url, width, height, GAP_DIAGRAM) == []
 
 
+# The diagram keeps x and y at one scale; Plotly met that by widening the axes' ranges, and widened
+# them again from the widened ones at every new size, so each resize (or a slide's first draw at one
+# size and its stretch to another) shrank the drawing for good and its words ran out of their boxes.
+GAP_BOXES = """() => {
+  const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p =>
+    [...p.querySelectorAll('.shapelayer path')].some(s => getComputedStyle(s).fill === 'rgb(238, 244, 251)'));
+  return [...plot.querySelectorAll('.shapelayer path')].filter(s => getComputedStyle(s).fill === 'rgb(238, 244, 251)')
+    .map(s => Math.round(s.getBoundingClientRect().width));
+}"""
+
+
+@pytest.mark.parametrize("path", ["gaps", "review?present=1&slide=3"])
+def test_the_gap_diagram_is_drawn_the_same_after_the_window_is_resized(app_url, browser, path):
+    joiner = "&" if "?" in path else "?"
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+    try:
+        tab = context.new_page()
+        tab.goto(f"{app_url}/{path}{joiner}month=2026-10")
+        wait_for_app(tab)
+        tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=20_000)
+        tab.wait_for_timeout(300)
+        first = tab.evaluate(GAP_BOXES)
+        for width, height in [(1280, 800), (1920, 1080), (1440, 900)]:
+            tab.set_viewport_size({"width": width, "height": height})
+            tab.wait_for_timeout(600)
+            wait_for_app(tab)
+            tab.wait_for_timeout(600)
+        assert tab.evaluate(GAP_BOXES) == first
+        assert tab.evaluate(GAP_DIAGRAM) == []
+    finally:
+        context.close()
+
+
 def drawn_and_checked(browser, url: str, width: int, height: int, check: str):
     """What the script `check` finds on `url` once its charts are drawn, in a fresh browser of that size."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
