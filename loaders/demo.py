@@ -46,6 +46,7 @@ BRANCHES = [
     ("Xi'an Yanta", "West", "西安雁塔", 0.8, -0.10),
 ]
 REGIONS = ["North", "East", "South", "West"]
+REGIONS_ZH = {"North": "华北", "East": "华东", "South": "华南", "West": "华西"}
 CHANNELS = ["Branch", "Mobile app", "Phone", "Online"]
 PRODUCTS = ["Current account", "Credit card", "Mortgage", "Savings", "Wealth management"]
 SEGMENTS = ["Retail", "Premier", "Small business"]
@@ -872,10 +873,11 @@ def _survey_questions() -> pd.DataFrame:
 
 
 def data_labels() -> pd.DataFrame:
-    """The Labels sheet: the dimensions, causes, touchpoints and channels of the demo's files in both
-    languages. Branches and regions keep their names: the pages' branch charts, league and trend
-    findings show branch names as the data holds them."""
+    """The Labels sheet: the dimensions, causes, touchpoints, channels, branches and regions of the
+    demo's files in both languages."""
     rows = ([("dimension", value, en, zh) for value, (en, zh) in DIMENSIONS_BOTH.items()]
+            + [("branch", name, name, zh) for name, _, zh, *_ in BRANCHES]
+            + [("region", en, en, zh) for en, zh in REGIONS_ZH.items()]
             + [("cause", en, en, zh) for en, zh in CAUSES_ZH.items()]
             + [("touchpoint", zh, en, zh) for zh, en in TOUCHPOINTS_EN.items()]
             + [("channel", en, en, zh) for en, zh in CHANNELS_ZH.items()])

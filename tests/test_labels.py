@@ -325,13 +325,31 @@ def test_the_branches_page_shows_an_analysts_branch_label(demo_store, tmp_path, 
         table = label_editor_frame(con)
         assert not table[table["field"] == "branch"].empty  # every branch of the data is offered to label
         table.loc[(table["field"] == "branch") & (table["value"] == "Guangzhou Tianhe"),
-                  ["label_en", "label_zh"]] = ["Guangzhou Tianhe", "广州天河"]
+                  ["label_en", "label_zh"]] = ["Tianhe flagship", "天河旗舰网点"]
         run_save_labels(con, ANALYST, table)
     finally:
         con.close()
     at = page(store, monkeypatch, "pages/branches.py", "zh")
     league = at.dataframe[0].value
     league = getattr(league, "data", league)  # a Styler holds the frame it colours
-    assert "广州天河" in league["网点"].tolist() and "Guangzhou Tianhe" not in league["网点"].tolist()
+    assert "天河旗舰网点" in league["网点"].tolist() and "广州天河" not in league["网点"].tolist()
     nps = next(t for t in traces(at) if t["type"] == "bar")
-    assert "广州天河" in nps["y"] and "Guangzhou Tianhe" in nps["customdata"]
+    assert "天河旗舰网点" in nps["y"] and "Guangzhou Tianhe" in nps["customdata"]
+
+
+def test_the_demo_names_its_branches_and_regions_in_both_languages(demo_store):
+    """A Chinese reader of the demo reads 广州天河 and 华南大区, not "Guangzhou Tianhe" and "South大区"
+    (the overview's alerts in Chinese: tests/e2e/test_alerts.py)."""
+    con = connect(demo_store, read_only=True)
+    try:
+        labels = label_table(con)
+        places = {(f, v): (en, zh) for f, v, en, zh in
+                  labels[labels["field"].isin(["branch", "region"])][["field", "value", "label_en", "label_zh"]]
+                  .itertuples(index=False)}
+        stored = {("branch", b) for (b,) in con.execute("SELECT DISTINCT branch FROM nps_response").fetchall()}
+        stored |= {("region", r) for (r,) in con.execute("SELECT DISTINCT region FROM nps_response").fetchall()}
+    finally:
+        con.close()
+    assert set(places) == stored and len(stored) == 12 + 4
+    assert places[("branch", "Guangzhou Tianhe")] == ("Guangzhou Tianhe", "广州天河")
+    assert places[("region", "South")] == ("South", "华南")

@@ -17,7 +17,7 @@ LAPTOP = {"width": 1440, "height": 900}
 WORDS = {"en": {"alerts": "Alerts", "tianhe": "Guangzhou Tianhe: NPS has fallen over the last 12 months",
                 "target": "Target +30.0:",
                 "cause": "Mobile app problems"},
-         "zh": {"alerts": "预警", "tianhe": "Guangzhou Tianhe：NPS近 12 个月持续下降", "target": "目标 +30.0：",
+         "zh": {"alerts": "预警", "tianhe": "广州天河：NPS近 12 个月持续下降", "target": "目标 +30.0：",
                 "cause": "手机银行故障"}}
 
 
