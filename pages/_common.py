@@ -493,10 +493,10 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
     file of its csv/xlsx buttons (download_buttons); Streamlit's own table download is off.
     `styles`: a CSS style per cell (the columns of `columns`, the frame's rows), e.g. overdue items.
     """
-    headers = {}
+    headers = {column: t(key) for column, key in columns.items()}
+    # a label in the reader's language: the value as the data holds it, at the table's end (presentation.labels),
+    # so what the table is for (a gap, a comment) is not pushed out of sight to the right by it
     for column, key in columns.items():
-        headers[column] = t(key)
-        # a label in the reader's language: the value as the data holds it beside it (presentation.labels)
         if as_given(frame, column) is not None:
             headers[f"{column}{AS_GIVEN}"] = t("col.as_given", name=t(key))
     shown = _masked(frame[list(headers)])

@@ -46,10 +46,11 @@ if model.standards.empty:
 else:
     st.caption(t("gaps.standards_note"))
     show_table(findings.standards_table(model.standards, lang),
-               {"standard": "col.standard", "unit": "col.unit", "better": "col.better",
+               # the gaps first: the figures they come from and their units follow, off to the right on a laptop
+               {"standard": "col.standard", "gap2": "col.gap2", "gap3": "col.gap3", "gap4": "col.gap4",
                 "management_view": "col.management_view", "target": "col.target", "promise": "col.promise",
-                "actual": "col.actual", "actual_source": "col.actual_source", "gap2": "col.gap2",
-                "gap3": "col.gap3", "gap4": "col.gap4"},
+                "actual": "col.actual", "unit": "col.unit", "better": "col.better",
+                "actual_source": "col.actual_source"},
                formats={c: "%.1f" for c in ("management_view", "target", "promise", "actual", "gap2", "gap3",
                                             "gap4")},
                download="service-standards")

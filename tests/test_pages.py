@@ -252,3 +252,15 @@ def test_invalid_url_values_fall_back_to_defaults(demo_store, monkeypatch):
     assert at.query_params["compare"] == "previous"
     assert at.query_params["lang"] == "en"
     assert at.query_params["month"] != "1999-01"
+
+
+@pytest.mark.parametrize("page, first, last", [
+    # what the table is for comes first; a laptop's table scrolls to the right for the rest
+    ("pages/gaps.py", ["standard", "gap2", "gap3", "gap4"], "actual_source"),
+    ("pages/nps.py", ["responded_at", "customer_id", "branch", "touchpoint", "score", "comment"], "touchpoint_as_given"),
+])
+def test_a_tables_key_columns_come_first(demo_store, monkeypatch, page, first, last):
+    at = open_app(demo_store, monkeypatch, page, month="2026-10")
+    table = at.dataframe[0].value
+    columns = list(getattr(table, "data", table).columns)  # a Styler holds the frame it colours
+    assert columns[:len(first)] == first and columns[-1] == last
