@@ -87,6 +87,8 @@ class SourceTable:
         # frozen for its readers; its one owner changes it in place, as release_rows does
         object.__setattr__(self, "spilled", spilled)
         object.__setattr__(self, "table", self.table.schema.empty_table())
+        # Arrow's allocator keeps what the cells took for later tables unless told to give it back
+        pa.default_memory_pool().release_unused()
 
     def release_rows(self) -> None:
         """Let go of the cells once they are staged in the store (loaders/validate.py), so that the
