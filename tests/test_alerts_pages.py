@@ -49,7 +49,7 @@ def texts(at: AppTest) -> list[str]:
     ("en", "Guangzhou Tianhe: NPS has fallen over the last 12 months, from +37.9 in Nov 2025 to −51.9 in Oct 2026",
      "Mobile app problems", "Target +30.0: ", "Alerts"),
     # the cause by its label in the reader's language, as the charts name it
-    ("zh", "Guangzhou Tianhe：NPS近 12 个月持续下降，从2025年11月的 +37.9 降至2026年10月的 −51.9",
+    ("zh", "广州天河：NPS近 12 个月持续下降，从2025年11月的 +37.9 降至2026年10月的 −51.9",
      "手机银行故障", "目标 +30.0：", "预警"),
 ])
 def test_the_overview_shows_the_alerts_and_the_gap_to_target(alerted_store, monkeypatch, lang, alert, cause, target,
