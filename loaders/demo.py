@@ -45,8 +45,8 @@ BRANCHES = [
     ("Chongqing Yuzhong", "West", "重庆渝中", 0.9, -0.15),
     ("Xi'an Yanta", "West", "西安雁塔", 0.8, -0.10),
 ]
-REGIONS = ["North", "East", "South", "West"]
 REGIONS_ZH = {"North": "华北", "East": "华东", "South": "华南", "West": "华西"}
+REGIONS = list(REGIONS_ZH)
 CHANNELS = ["Branch", "Mobile app", "Phone", "Online"]
 PRODUCTS = ["Current account", "Credit card", "Mortgage", "Savings", "Wealth management"]
 SEGMENTS = ["Retail", "Premier", "Small business"]
