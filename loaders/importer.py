@@ -691,15 +691,20 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
                      f" ELSE [{elements}]::DOUBLE[] END")
     joined = _text_and_tier_joins(mapping)
     tiers, tier_params = _tier_columns(con, joined)
-    con.execute(
-        "INSERT INTO survey_response (batch_id, row_no, respondent_id, customer_id, responded_at, branch,"
-        " region, channel, product, segment, overall_satisfaction, overall_scale_min, overall_scale_max,"
-        " likelihood_to_recommend, comment, comment_language, sentiment, " + ", ".join(SCORE_LISTS.values())
-        + f", {_TIER_COLUMNS}) SELECT $batch, s.row_no, s.respondent_id, s.customer_id,"
-        " s.responded_at, s.branch, s.region, s.channel, s.product, s.segment,"
-        " s.overall_satisfaction, $low, $high, s.likelihood_to_recommend, s.comment,"
-        f" {_scored(joined)}, {', '.join(lists)}, {tiers} FROM {STAGED_ROWS} s{_joins(joined)}",
-        {"batch": batch_id, "low": low, "high": high, **tier_params})
+    columns = ("batch_id, row_no, respondent_id, customer_id, responded_at, branch, region, channel, product,"
+               " segment, overall_satisfaction, overall_scale_min, overall_scale_max, likelihood_to_recommend,"
+               " comment, comment_language, sentiment, " + ", ".join(SCORE_LISTS.values()) + f", {_TIER_COLUMNS}")
+    rows = ("SELECT $batch AS batch_id, s.row_no, s.respondent_id, s.customer_id, s.responded_at, s.branch,"
+            " s.region, s.channel, s.product, s.segment, s.overall_satisfaction, $low AS overall_scale_min,"
+            " $high AS overall_scale_max, s.likelihood_to_recommend, s.comment, "
+            f"{_scored(joined)}, "
+            + ", ".join(f"{expression} AS {name}" for expression, name in zip(lists, SCORE_LISTS.values()))
+            + f", {tiers} FROM {STAGED_ROWS} s{_joins(joined)}")
+    params = {"batch": batch_id, "low": low, "high": high, **tier_params}
+    if joined:
+        _insert_in_file_order(con, "survey_response", columns, rows, params)
+    else:
+        con.execute(f"INSERT INTO survey_response ({columns}) {rows}", params)
     if not ratings:
         write_sums(con, "survey_response", batch_id)
         return 0
@@ -724,14 +729,19 @@ def _write_nps(con, batch_id: str, mapping: ColumnMapping) -> int:
     joined = _text_and_tier_joins(mapping)
     tiers, tier_params = _tier_columns(con, joined)
     # the batch's rows as written, named as nps_response names them: the insert takes them in the
-    # file's order, and the tally sums them as they are (rows written in the open transaction are read
-    # back much more slowly; issue 24's csv floor)
+    # file's order, and the tally sums them as they are, or as joined once (rows written in the open
+    # transaction are read back much more slowly; issue 24's csv floor)
     rows = (f"SELECT $batch AS batch_id, s.row_no, s.customer_id, s.responded_at, s.score::INTEGER AS score,"
             " s.touchpoint, s.branch, s.region, s.channel, s.segment, s.product, s.comment,"
-            f" {_scored(joined)}, {tiers} FROM {STAGED_ROWS} s{_joins(joined, ordered=False)}")
-    con.execute(f"INSERT INTO nps_response ({_NPS_COLUMNS}) SELECT {_NPS_COLUMNS} FROM ({rows})"
-                + (" ORDER BY row_no" if joined else ""), {"batch": batch_id, **tier_params})
-    write_sums(con, "nps_response", batch_id, rows=f"({rows})", params=tier_params)
+            f" {_scored(joined)}, {tiers} FROM {STAGED_ROWS} s{_joins(joined)}")
+    if not joined:
+        con.execute(f"INSERT INTO nps_response ({_NPS_COLUMNS}) SELECT {_NPS_COLUMNS} FROM ({rows})",
+                    {"batch": batch_id, **tier_params})
+        write_sums(con, "nps_response", batch_id, rows=f"({rows})", params=tier_params)
+        return 0
+    _insert_in_file_order(con, "nps_response", _NPS_COLUMNS, rows, {"batch": batch_id, **tier_params}, keep=True)
+    write_sums(con, "nps_response", batch_id, rows=ROWS_TO_WRITE)
+    con.execute(f"DROP TABLE {ROWS_TO_WRITE}")
     return 0
 
 
@@ -740,35 +750,64 @@ def _scored(joined: bool) -> str:
             else "NULL::VARCHAR AS comment_language, NULL::DOUBLE AS sentiment")
 
 
-def _joins(joined: bool, ordered: bool = True) -> str:
-    """The scored texts and tier words joined to the staged rows (s), sorted back into the file's
-    order unless not `ordered`; without joins the rows keep that order (DuckDB preserves insertion
-    order)."""
+def _joins(joined: bool) -> str:
+    """The scored texts and tier words joined to the staged rows (s); the joins do not keep the
+    file's order (_insert_in_file_order restores it), while rows written without them keep it
+    (DuckDB preserves insertion order)."""
     if not joined:
         return ""
-    return f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN}" + (" ORDER BY s.row_no" if ordered else "")
+    return f" LEFT JOIN scored_texts t ON t.text = s.comment{_TIER_JOIN}"
+
+
+_COMPLAINT_COLUMNS = (
+    "batch_id, row_no, complaint_ref, customer_id, received_at, channel, branch, region, product, segment, cause,"
+    " cause_source, sub_cause, severity, status, resolved_at, escalated, satisfaction_after, description,"
+    f" description_language, sentiment, description_words, handling_step, {_TIER_COLUMNS}")
 
 
 def _write_complaints(con, batch_id: str, mapping: ColumnMapping) -> int:
     tiers, tier_params = _tier_columns(con)
-    con.execute(
-        "INSERT INTO complaint (batch_id, row_no, complaint_ref, customer_id, received_at, channel, branch,"
-        " region, product, segment, cause, cause_source, sub_cause, severity, status, resolved_at, escalated,"
-        f" satisfaction_after, description, description_language, sentiment, description_words, handling_step,"
-        f" {_TIER_COLUMNS})"
-        " SELECT $batch, s.row_no, s.complaint_ref, s.customer_id, s.received_at,"
-        " s.channel, s.branch, s.region, s.product, s.segment, COALESCE(s.cause, d.cause),"
-        " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN d.source END,"
+    # the description's facts in one table first, so the rows meet one table keyed by the text
+    con.execute("CREATE OR REPLACE TEMP TABLE described AS SELECT w.text, w.words, t.language, t.sentiment"
+                " FROM description_words w LEFT JOIN scored_texts t USING (text)")
+    _insert_in_file_order(con, "complaint", _COMPLAINT_COLUMNS, (
+        "SELECT $batch AS batch_id, s.row_no, s.complaint_ref, s.customer_id, s.received_at,"
+        " s.channel, s.branch, s.region, s.product, s.segment, COALESCE(s.cause, d.cause) AS cause,"
+        " CASE WHEN s.cause IS NOT NULL THEN 'given' WHEN d.cause IS NOT NULL THEN d.source END AS cause_source,"
         " s.sub_cause, s.severity, s.status, s.resolved_at, s.escalated, s.satisfaction_after,"
-        f" s.description, t.language, t.sentiment, dw.words, m.step, {tiers} FROM {STAGED_ROWS} s"
-        " LEFT JOIN scored_texts t ON t.text = s.description"
+        " s.description, x.language AS description_language, x.sentiment, x.words AS description_words,"
+        f" m.step AS handling_step, {tiers} FROM {STAGED_ROWS} s"
+        " LEFT JOIN described x ON x.text = s.description"
         " LEFT JOIN staged_status_steps m ON m.status = s.status"
         " LEFT JOIN derived_cause d ON d.text = s.description AND s.cause IS NULL"
-        " LEFT JOIN description_words dw ON dw.text = s.description"
-        f"{_TIER_JOIN} ORDER BY s.row_no",
-        {"batch": batch_id, **tier_params})
+        f"{_TIER_JOIN}"), {"batch": batch_id, **tier_params})
+    con.execute("DROP TABLE described")
     write_sums(con, "complaint", batch_id)
     return 0
+
+
+# Rows written per statement when they are joined to their texts: DuckDB sorts a whole statement's
+# rows in memory in proportion to their size, and a large upload's rows with their long texts need
+# more than an import's share has beside what the server holds (issue 20's floor); a range of row
+# numbers at a time does not, and the rows still land in the file's order.
+WRITE_CHUNK_ROWS = 100_000
+ROWS_TO_WRITE = "rows_to_write"
+
+
+def _insert_in_file_order(con, table: str, columns: str, rows_sql: str, params: dict,
+                          keep: bool = False) -> None:
+    """INSERT INTO `table` (`columns`) the rows `rows_sql` selects (`columns`, named so, row_no among
+    them) in row_no's order: the joins run once, into the temporary table ROWS_TO_WRITE, which is
+    then written WRITE_CHUNK_ROWS row numbers at a time, each range sorted. `keep`: leave that table
+    for the caller (the tally reads it) to drop."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS_TO_WRITE} AS {rows_sql}", params)
+    low, high = con.execute(f"SELECT min(row_no), max(row_no) FROM {ROWS_TO_WRITE}").fetchone()
+    if low is not None:
+        for start in range(low, high + 1, WRITE_CHUNK_ROWS):
+            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {ROWS_TO_WRITE}"
+                        " WHERE row_no >= ? AND row_no < ? ORDER BY row_no", [start, start + WRITE_CHUNK_ROWS])
+    if not keep:
+        con.execute(f"DROP TABLE {ROWS_TO_WRITE}")
 
 
 def _write_management(con, batch_id: str, mapping: ColumnMapping) -> int:

@@ -175,3 +175,29 @@ def test_causes_derived_a_chunk_at_a_time_are_those_derived_at_once(con, tmp_pat
     source = "keywords" if with_causes else "derived"
     assert {r[0] for r in con.execute("SELECT DISTINCT cause_source FROM complaint WHERE cause_source <> 'given'"
                                       ).fetchall()} == {source}
+
+
+@pytest.mark.parametrize("chunk", [3, 100_000])
+def test_rows_joined_to_their_texts_are_written_in_the_files_order(con, tmp_path, monkeypatch, chunk):
+    """A batch whose rows meet their scored texts is written a range of row numbers at a time (three
+    here, or all at once): every row once, in the file's order, each with its own text's facts."""
+    monkeypatch.setattr(importer, "WRITE_CHUNK_ROWS", chunk)
+    log = tmp_path / "complaints.csv"
+    _complaint_log(log, with_causes=True)
+    nps = tmp_path / "nps.csv"
+    # the same comment on rows 1 and 4: one scored text, two rows
+    comments = ["Great staff", "Slow and rude", "", "Great staff", "Fine", "Never again", "Quick and kind"]
+    nps.write_text("Response ID,Date,Score,Comment\n" + "".join(
+        f"R{i},2026-01-{i + 1:02d},{i + 3},{text}\n" for i, text in enumerate(comments)), encoding="utf-8")
+    import_file(con, log, kind="complaints")
+    import_file(con, nps, kind="nps")
+    rows = con.execute("SELECT row_no, description, sentiment, description_words FROM complaint").fetchall()
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows) and len(rows) == len(COMPLAINTS)
+    assert [r[1] for r in rows] == [text for _, text in COMPLAINTS]
+    assert all(r[2] is not None and r[3] for r in rows)
+    written = con.execute("SELECT row_no, comment, sentiment FROM nps_response").fetchall()
+    assert [r[0] for r in written] == sorted(r[0] for r in written) and len(written) == len(comments)
+    assert [r[1] or "" for r in written] == comments
+    frame = score_texts(comments)
+    scores = dict(zip(frame["text"], frame["sentiment"]))
+    assert [r[2] for r in written if r[1]] == pytest.approx([scores[c] for c in comments if c])
