@@ -105,3 +105,17 @@ def test_training_writes_a_prior_that_reads_back(tmp_path):
     assert set(stored) == {"great", "awful"}                 # the two heaviest by |weight|
     assert stored["great"] == pytest.approx(weights["great"], abs=5e-5)
     assert stored_bias == pytest.approx(bias, abs=5e-5)
+
+
+def test_handles_and_links_are_not_words():
+    # a customer's tweet names the company and links a photo; neither says how they feel
+    assert english_words("@AmericanAir Don't bother http://t.co/x1Y www.example.com !") == ["don't", "bother", "!"]
+    assert english_polarity("@AmericanAir the staff were rude http://t.co/x1Y") == english_polarity(
+        "the staff were rude")
+
+
+def test_a_typographic_apostrophe_is_an_apostrophe():
+    # "don’t" (U+2019, as phones type it) is the negator "don't", not the words "don" and "t"
+    assert english_words("I don\u2019t like it") == ["i", "don't", "like", "it"]
+    # VADER's like 1.5, negated x -0.74
+    assert english_rule_polarity("I don\u2019t like it") == pytest.approx((1.5 * -0.74) / sqrt((1.5 * 0.74) ** 2 + 15))

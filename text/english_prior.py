@@ -1,5 +1,6 @@
-"""An English sentiment prior learned offline from public labelled reviews: a linear model over words,
-word pairs and negated words, shipped as text/lexicon/en_prior.tsv.gz (term, weight; one a line).
+"""An English sentiment prior learned offline from public labelled reviews and tweets: a linear model
+over words, word pairs and negated words, shipped as text/lexicon/en_prior.tsv.gz (term, weight; one
+a line).
 
 A text's terms are its words, as the rules cut them (text/english_rules.py), each pair of
 neighbouring words, and "~word" for each word up to three places after a negator (the rules'

@@ -1,5 +1,5 @@
 """The English baseline: VADER's lexicon with our own words for service complaints and four rules,
-blended with a prior learned from public labelled reviews (text/english_prior.py).
+blended with a prior learned from public labelled reviews and tweets (text/english_prior.py).
 
 The lexicon is the one the vaderSentiment package ships (vader_lexicon.txt, valence -4..4, read
 from the installed package; nothing is downloaded), with text/lexicon/en.tsv, written for this
@@ -29,6 +29,10 @@ from pathlib import Path
 from text.english_prior import prior_polarity
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|!")
+# @handles and links name someone or something, they say nothing of the writer's feeling: read as
+# words ("@united" -> "united", "http://t.co/x" -> "http t co x") they carried the weights those
+# words have elsewhere (measured on public brand tweets, README "Sentiment")
+_HANDLE_OR_LINK = re.compile(r"@\w+|https?://\S+|www\.\S+")
 _DOMAIN_LEXICON = Path(__file__).with_name("lexicon") / "en.tsv"
 NEGATION_SCALAR = -0.74
 BOOST_STEP = 0.293
@@ -76,8 +80,12 @@ def _lexicon() -> tuple[dict[str, float], dict[str, list[tuple[list[str], float]
 
 
 def english_words(text: str) -> list[str]:
-    """The words (lower-cased, apostrophes kept) and exclamation marks the rules and the prior read."""
-    return _WORD.findall(text.lower())
+    """The words (lower-cased, apostrophes kept, a typographic apostrophe read as one) and exclamation
+    marks the rules and the prior read; @handles and links are left out."""
+    text = text.lower()
+    if "@" in text or "http" in text or "www." in text:
+        text = _HANDLE_OR_LINK.sub(" ", text)
+    return _WORD.findall(text.replace("\u2019", "'"))
 
 
 def english_polarity(text: str) -> float:

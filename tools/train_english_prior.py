@@ -9,22 +9,31 @@ the rules' words, neighbouring pairs and negated words ("~word"), present or not
 the --keep heaviest by |weight| are written. --shift is added to the bias (log-odds).
 
 The shipped file was fitted (C 8, min-df 3, shift 0.5, keep 60,000) on these corpora, each taken
-from a public GitHub copy, and on nothing else:
+from a public GitHub copy, and on nothing else (62,340 distinct texts):
 
 - Pang & Lee sentence polarity v1.0 (Rotten Tomatoes snippets; ACL 2005), 10,661 texts, from
   yoonkim/CNN_sentence (rt-polarity.pos/.neg). Terms: distributed by Cornell for research, cite the
   paper; no licence stated, by the authors or the copy.
 - Blitzer, Dredze & Pereira multi-domain Amazon reviews (ACL 2007), books, DVD and kitchen, each
-  review's text and title, 11,499 texts, from muko034/sentiment-prediction
+  review's text and title, 11,535 texts, from muko034/sentiment-prediction
   (data/xml/{books,dvd,kitchen}/*.review). Terms: distributed by JHU for research, cite the paper;
   no licence stated, by the authors or the copy.
 - Women's E-Commerce Clothing Reviews (Kaggle, nicapotato, 2018), the 834 reviews with 1-2 or 4-5
   stars of the sample in fehimkus/machine-learning ("Womens Clothing E-Commerce Reviews.csv").
   Licence: CC0 1.0 (public domain), as the Kaggle page's usage information states; a sample of a
   CC0 data set is CC0 whatever its copy states (the copy states nothing).
+- Tweets (README, "Sentiment", names files and filters): SemEval-2017 task 4 as TweetEval ships it
+  (cardiffnlp/tweeteval, the sentiment task's validation and test files, 7,347 negative or positive
+  tweets); SentiStrength's 4,242 tweets (Thelwall et al. 2010; 2,254 with one side stronger);
+  a 20,000-tweet part of Sentiment140 (Go, Bhayani & Huang 2009; labelled by emoticons, 19,622
+  kept); a part of Kaggle's entity-level "Twitter Sentiment Analysis" (10,098). Tweets that name an
+  airline or a flight (the held-out airline tweets), or Apple, Google or their products (the public
+  brand tweets the baseline is checked on), are left out. Terms: Twitter's, under which SemEval's
+  organisers ask that the tweets not be redistributed (the file ships weights, not tweets); no
+  licence stated by the other authors or the copies.
 
-The first two have no licence that covers a commercial release: a release needs that decision (or
-a prior refitted on the third and other openly licensed corpora).
+Only the Kaggle clothing reviews have a licence that covers a commercial release: a release needs
+that decision (or a prior refitted on openly licensed corpora).
 """
 from __future__ import annotations
 
