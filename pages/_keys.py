@@ -15,6 +15,13 @@ def choice(key: str) -> str:
     return f"{key}.choice"
 
 
+def kept(key: str) -> str:
+    """(language, choice): a page's own choice kept in the link (pages._common.url_choice), waiting
+    while other pages run (Streamlit forgets a widget's state once a run does not draw it), and the
+    language it was last drawn in."""
+    return f"{key}.kept"
+
+
 LANGUAGE = "language"
 PRESENT = "present"  # presentation mode: larger text, filters tucked away, customers' data masked
 
