@@ -35,6 +35,7 @@ FILTER_CHANNELS = "filters.channels"
 FILTER_SEGMENTS = "filters.segments"
 FILTER_PRODUCTS = "filters.products"
 FILTER_TIERS = "filters.tiers"
+FILTERS_DRAWN_IN = "filters.drawn_in"  # the language the sidebar's lists last showed their choices in
 SELECTION = "filters.selection"  # the Filters the sidebar built this run, read by every page
 
 # Multiselect key → (URL parameter, Filters field, FilterOptions field)

@@ -365,8 +365,9 @@ def test_the_demos_gaps_table_names_its_standards_and_units_in_chinese(demo_stor
     table = standards_shown(at)
     shown = dict(zip(table["standard"], table["unit"]))
     # the demo's eight standards (loaders/demo.py SERVICE_STANDARDS) and their Labels sheet's names
-    assert shown == {"投诉处理时长": "小时", "24小时内办结的投诉": "%", "排队等候时间": "分钟", "20秒内接听的来电": "%",
-                     "首次接触解决率": "%", "投诉升级率": "%", "净推荐值": "分", "客户满意度指数": "分"}
+    assert shown == {"投诉处理时长": "小时", "24小时内办结的投诉": "%", "排队等候时间": "分钟",
+                     "20秒内接听的来电": "%", "首次接触解决率": "%", "投诉升级率": "%", "净推荐值": "分",
+                     "客户满意度指数": "分"}
     as_given = dict(zip(table["standard"], table["standard_as_given"]))
     assert as_given["20秒内接听的来电"] == "Calls answered within 20 s"
     english = standards_shown(page(demo_store, monkeypatch, "pages/gaps.py", "en"))

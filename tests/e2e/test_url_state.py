@@ -166,8 +166,8 @@ def test_the_nps_comparison_is_in_the_link(app_url, browser, page):
 def test_a_link_made_in_english_opens_the_same_view_in_chinese(app_url, browser, page):
     """The CSI page against one branch (the demo labels its branches in Chinese) and as bars: the link
     holds the options as stored, so it is one string in both languages and reopens the same choices
-    with the Chinese words."""
-    page.goto(f"{app_url}/csi?lang=en&month=2026-09")
+    with the Chinese words; the sidebar's lists too show their choices in Chinese after the switch."""
+    page.goto(f"{app_url}/csi?lang=en&month=2026-09&region=South")
     wait_for_app(page)
     page.get_by_role("radio", name=translate("csi.against.branch", "en"), exact=True).click()
     wait_for_app(page)
@@ -192,6 +192,11 @@ def test_a_link_made_in_english_opens_the_same_view_in_chinese(app_url, browser,
     branch = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
         has_text=translate("csi.branch", "zh"))
     assert branch.get_by_role("combobox").input_value() == "广州天河"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.locator('[data-testid="stSelectbox"]').filter(has_text=translate("filters.period", "zh")).get_by_role(
+        "combobox").input_value() == "2026年9月"
+    assert "华南" in sidebar.locator('[data-testid="stMultiSelect"]').filter(
+        has_text=translate("filters.regions", "zh")).inner_text()
     screenshot(page, "csi-branch-bars-zh")
 
     # the English link opened with the Chinese language parameter, in a fresh browser
