@@ -415,6 +415,14 @@ CHANNELS_ZH = {"Branch": "网点", "Mobile app": "手机银行", "Phone": "电�
 DIMENSIONS_BOTH = {"tangibles": ("Tangibles", "有形性"), "reliability": ("Reliability", "可靠性"),
                    "responsiveness": ("Responsiveness", "响应性"), "assurance": ("Assurance", "保证性"),
                    "empathy": ("Empathy", "移情性")}
+# The service standards' names and units in Chinese (the standards file writes them in English).
+STANDARDS_ZH = {
+    "Complaint resolution time": "投诉处理时长", "Complaints resolved within 24 h": "24小时内办结的投诉",
+    "Queue waiting time": "排队等候时间", "Calls answered within 20 s": "20秒内接听的来电",
+    "First-contact resolution": "首次接触解决率", "Escalation rate": "投诉升级率",
+    "Net Promoter Score": "净推荐值", "Customer satisfaction index": "客户满意度指数",
+}
+UNITS_ZH = {"hours": "小时", "minutes": "分钟", "points": "分"}
 NPS_COLUMNS = ["客户编号", "日期", "推荐得分", "触点", "区域", "网点", "渠道", "客户类型", "客户等级", "产品", "评论"]
 COMPLAINT_COLUMNS = [
     "Complaint ID", "Customer ID", "Received", "Channel", "Region", "Branch", "Product", "Segment",
@@ -873,14 +881,16 @@ def _survey_questions() -> pd.DataFrame:
 
 
 def data_labels() -> pd.DataFrame:
-    """The Labels sheet: the dimensions, causes, touchpoints, channels, branches and regions of the
-    demo's files in both languages."""
+    """The Labels sheet: the dimensions, causes, touchpoints, channels, branches, regions and the
+    service standards' names and units of the demo's files in both languages."""
     rows = ([("dimension", value, en, zh) for value, (en, zh) in DIMENSIONS_BOTH.items()]
             + [("branch", name, name, zh) for name, _, zh, *_ in BRANCHES]
             + [("region", en, en, zh) for en, zh in REGIONS_ZH.items()]
             + [("cause", en, en, zh) for en, zh in CAUSES_ZH.items()]
             + [("touchpoint", zh, en, zh) for zh, en in TOUCHPOINTS_EN.items()]
-            + [("channel", en, en, zh) for en, zh in CHANNELS_ZH.items()])
+            + [("channel", en, en, zh) for en, zh in CHANNELS_ZH.items()]
+            + [("standard", en, en, zh) for en, zh in STANDARDS_ZH.items()]
+            + [("unit", en, en, zh) for en, zh in UNITS_ZH.items()])
     return pd.DataFrame(rows, columns=LABEL_SHEET_COLUMNS)
 
 

@@ -32,6 +32,8 @@ FIELD_WORDS = {
     "channel": ("channel", "渠道", "受理渠道"),
     "branch": ("branch", "网点", "门店", "支行"),
     "region": ("region", "区域", "地区", "大区"),
+    "standard": ("standard", "service standard", "标准", "服务标准"),
+    "unit": ("unit", "单位"),
 }
 TABLE_KEYS = {"field": ("field", "字段"), "value": ("value", "值", "原值")}
 TABLE_LANGUAGES = {"en": ("english", "en", "label_en", "label en", "英文"),

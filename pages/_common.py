@@ -258,6 +258,69 @@ def labels(prefix: str):
     return lambda value: translate(f"{prefix}.{value}", lang)
 
 
+# -- a page's own choices in the link ------------------------------------------------------------------
+# Streamlit's bind="query-params" writes what the widget shows (its format_func's words) into the
+# URL, so one view had one link in English and another in Chinese. These write the option itself.
+
+def option_from_link(given: list[str], options, default, readings, *, multiple: bool = False):
+    """The option(s) a link's parameter names: by the option itself, or, for a link made before the
+    link held options, by its words in any language (`readings`: one format_func per language).
+    Whatever names no option is dropped, silently: the default stands (a multiselect keeps the rest)."""
+    by_text = {str(option): option for option in options}
+    for shown_as in readings:
+        for option in options:
+            by_text.setdefault(str(shown_as(option)), option)
+    found = [by_text[text] for text in given if text in by_text]
+    if multiple:
+        return list(dict.fromkeys(found))
+    return found[-1] if found else default
+
+
+def url_choice(draw, label: str, options, *, key: str, default, words: str | None = None,
+               field: str | None = None, **kwargs):
+    """A page's own widget (`draw`: st.segmented_control, st.selectbox, st.multiselect, or a
+    column's) kept in the link under its key, as the option (`previous`, the branch as stored),
+    never as the words shown. It reads `words.<option>` in the reader's language (labels()), or the
+    data's label of `field` (data_format()); a list `default` makes it a multiple choice. The link
+    is read when the widget starts (a fresh session, or the page opened again; a page switch empties
+    the link, so the choice last made in this session stands in for it); the widget's state then holds
+    the choice, and the link follows it, without the parameter while it is the default."""
+    multiple = isinstance(default, (list, tuple))
+    if words is not None:
+        readings = [lambda v, lang=lang: translate(f"{words}.{v}", lang) for lang in LANGUAGES]
+        shown_as = labels(words)
+    else:
+        shown = data_labels()
+        readings = [lambda v, lang=lang: data_label(field, v, lang, shown) for lang in LANGUAGES]
+        shown_as = data_format(field)
+    lang, kept = language(), st.session_state.get(keys.kept(key))
+    if key not in st.session_state:
+        given = st.query_params.get_all(key)
+        if not given and kept is not None:  # back from another page, whose link had no room for it
+            given = kept[1] if multiple else [kept[1]]
+        st.session_state[key] = option_from_link(given, options, list(default) if multiple else default, readings,
+                                                 multiple=multiple)
+    elif kept is not None and kept[0] != lang:
+        # a list box goes on showing its choice in the words it was picked in unless told it again
+        st.session_state[key] = st.session_state[key]
+    value = draw(label, options, key=key, format_func=shown_as, **kwargs)
+    st.session_state[keys.kept(key)] = (lang, list(value) if multiple else value)
+    keep_in_link(key, [str(v) for v in value] if multiple else value,
+                 [str(v) for v in default] if multiple else default)
+    return value
+
+
+def keep_in_link(key: str, value, default) -> None:
+    """The link's parameter `key` set to `value` (a list: repeated), or removed when it is `default`."""
+    if value == default or value is None or value == []:
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    current = st.query_params.get_all(key)
+    if current != (value if isinstance(value, list) else [str(value)]):
+        st.query_params[key] = value
+
+
 def language_switch() -> None:
     """Sidebar language choice, kept in the URL so a shared link opens in the same language."""
     widget = keys.choice(LANGUAGE_KEY)

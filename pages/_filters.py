@@ -153,11 +153,15 @@ def sidebar_filters() -> None:
             [chosen.period()] + [", ".join(_shown(key, lang, shown_labels)(v) for v in values)
                                  for key, values in lists.items() if values]))))
         return
+    # a list box goes on showing its choice in the words of the language it was picked in (Streamlit
+    # keeps the words it showed), so after a language switch each is told its choice again
+    retell = state.get(keys.FILTERS_DRAWN_IN, lang) != lang
+    state[keys.FILTERS_DRAWN_IN] = lang
     with st.sidebar:
         st.subheader(t("filters.title"))
         periods = [*months, CUSTOM]
-        month = st.selectbox(t("filters.period"), periods, index=periods.index(state[keys.FILTER_MONTH]),
-                             key=keys.choice(keys.FILTER_MONTH),
+        month_at = None if _retold(keys.FILTER_MONTH, retell) else periods.index(state[keys.FILTER_MONTH])
+        month = st.selectbox(t("filters.period"), periods, index=month_at, key=keys.choice(keys.FILTER_MONTH),
                              format_func=lambda m: translate("filters.custom", lang) if m == CUSTOM
                              else fmt_month(m, lang))
         state[keys.FILTER_MONTH] = month
@@ -173,17 +177,27 @@ def sidebar_filters() -> None:
                 state[keys.FILTER_DATES] = tuple(picked)
         dates = state[keys.FILTER_DATES]
         state[keys.FILTER_COMPARE] = st.selectbox(
-            t("filters.compare"), COMPARISONS, index=COMPARISONS.index(state[keys.FILTER_COMPARE]),
+            t("filters.compare"), COMPARISONS,
+            index=None if _retold(keys.FILTER_COMPARE, retell) else COMPARISONS.index(state[keys.FILTER_COMPARE]),
             key=keys.choice(keys.FILTER_COMPARE), format_func=labels("filters.compare"))
         lists = {}
         shown_labels = data_labels()
         for key, (_, field) in keys.LIST_FILTERS.items():
             # the values are the data's (the URL and the queries keep them); the reader sees their labels
             lists[key] = state[key] = st.multiselect(
-                t(f"filters.{field}"), getattr(options, field), default=state[key], key=keys.choice(key),
+                t(f"filters.{field}"), getattr(options, field), default=None if _retold(key, retell) else state[key],
+                key=keys.choice(key),
                 placeholder=t("filters.all"), format_func=_shown(key, lang, shown_labels))
     _select(dates, state[keys.FILTER_COMPARE], lists, options)
     _to_url(month, dates, state[keys.FILTER_COMPARE], lists)
+
+
+def _retold(key: str, retell: bool) -> bool:
+    """Whether the widget of the choice kept under `key` is told it again (through its state, so it
+    takes no default this run)."""
+    if retell:
+        st.session_state[keys.choice(key)] = st.session_state[key]
+    return retell
 
 
 def _shown(key: str, lang: str, shown_labels):

@@ -15,6 +15,13 @@ def choice(key: str) -> str:
     return f"{key}.choice"
 
 
+def kept(key: str) -> str:
+    """(language, choice): a page's own choice kept in the link (pages._common.url_choice), waiting
+    while other pages run (Streamlit forgets a widget's state once a run does not draw it), and the
+    language it was last drawn in."""
+    return f"{key}.kept"
+
+
 LANGUAGE = "language"
 PRESENT = "present"  # presentation mode: larger text, filters tucked away, customers' data masked
 
@@ -28,6 +35,7 @@ FILTER_CHANNELS = "filters.channels"
 FILTER_SEGMENTS = "filters.segments"
 FILTER_PRODUCTS = "filters.products"
 FILTER_TIERS = "filters.tiers"
+FILTERS_DRAWN_IN = "filters.drawn_in"  # the language the sidebar's lists last showed their choices in
 SELECTION = "filters.selection"  # the Filters the sidebar built this run, read by every page
 
 # Multiselect key → (URL parameter, Filters field, FilterOptions field)

@@ -7,7 +7,7 @@ import streamlit as st
 from analytics.league import branch_league
 from pages import _keys as keys
 from pages._common import (
-    for_reader, labels, language, load, require_router, show_chart, show_coloured_table, t
+    for_reader, language, load, require_router, show_chart, show_coloured_table, t, url_choice
 )
 from pages._filters import no_data, selection
 from presentation.league import SORTS, league_chart, league_note, league_view
@@ -18,8 +18,8 @@ lang, now = language(), chosen.current
 
 st.title(t("branches.title"))
 st.caption(t("page.period_only", period=chosen.period()))
-sort = st.segmented_control(t("branches.sort"), SORTS, key=keys.BRANCHES_SORT, default="nps", required=True,
-                            bind="query-params", format_func=labels("branches.sort"))
+sort = url_choice(st.segmented_control, t("branches.sort"), SORTS, key=keys.BRANCHES_SORT, default="nps",
+                  words="branches.sort", required=True)
 
 league = for_reader(load(branch_league, now))  # branches by their labels (presentation.labels)
 if league.empty:

@@ -10,8 +10,8 @@ from analytics.filters import company_wide, one_branch, trend_window
 from analytics.targets import target_gaps, targets_in_force
 from pages import _keys as keys
 from pages._common import (
-    data_format, data_value, for_reader, labels, language, load, markdown_text, require_router, show_change,
-    show_chart, show_findings, show_table, t
+    data_value, for_reader, keep_in_link, language, load, markdown_text, require_router, show_change, show_chart,
+    show_findings, show_table, t, url_choice
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -28,20 +28,22 @@ st.caption(t("page.period_only", period=chosen.period()))
 
 left, middle, right = st.columns([2, 2, 2])
 with left:
-    against = st.segmented_control(t("csi.against"), AGAINST, key=keys.CSI_AGAINST, default="period",
-                                   required=True, bind="query-params", format_func=labels("csi.against"))
+    against = url_choice(st.segmented_control, t("csi.against"), AGAINST, key=keys.CSI_AGAINST, default="period",
+                         words="csi.against", required=True)
 if against == "branch" and chosen.options.branches:
     with middle:
-        branch = st.selectbox(t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH, bind="query-params",
-                              format_func=data_format("branch"))
+        branch = url_choice(st.selectbox, t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH,
+                            default=chosen.options.branches[0], field="branch")
     other, vs, legend = one_branch(now, branch), data_value("branch", branch), data_value("branch", branch)
-elif against == "company":
-    other, vs, legend = company_wide(now), t("csi.company_average"), t("csi.against.company")
 else:
-    other, vs, legend = chosen.comparison, chosen.vs(), chosen.vs()
+    keep_in_link(keys.CSI_BRANCH, None, None)  # the branch list is not drawn, nor kept in the link
+    if against == "company":
+        other, vs, legend = company_wide(now), t("csi.company_average"), t("csi.against.company")
+    else:
+        other, vs, legend = chosen.comparison, chosen.vs(), chosen.vs()
 with right:
-    view = st.segmented_control(t("csi.view"), VIEWS, key=keys.CSI_VIEW, default="radar", required=True,
-                                bind="query-params", format_func=labels("csi.view"))
+    view = url_choice(st.segmented_control, t("csi.view"), VIEWS, key=keys.CSI_VIEW, default="radar",
+                      words="csi.view", required=True)
 
 # the trend weighs every month as this period does, so its last point is the tile's CSI
 change, trend = load(csi_change_with_trend, now, other, trend_window(now))

@@ -11,8 +11,8 @@ from loaders.errors import ValidationError
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import (
-    call, cursor, download_buttons, labels, language, load_all, markdown_text, masked_problems, presenting,
-    require_router, show_chart, show_frame, show_table, t
+    call, cursor, download_buttons, language, load_all, markdown_text, masked_problems, presenting, require_router,
+    show_chart, show_frame, show_table, t, url_choice
 )
 from pages._filters import selection
 from pages._uploads import file_uploader, permit_uploads
@@ -41,10 +41,10 @@ else:
     access_panel(access, open_key="access.open_edits", viewer_key="access.viewer_edits")
 
 left, right = st.columns(2)
-statuses = left.multiselect(t("follow_up.filter_status"), STATUSES, key=keys.FOLLOW_UP_STATUS, bind="query-params",
-                            format_func=labels("follow_up.status"), placeholder=t("follow_up.all"))
-sources = right.multiselect(t("follow_up.filter_source"), SOURCES, key=keys.FOLLOW_UP_SOURCE, bind="query-params",
-                            format_func=labels("follow_up.source"), placeholder=t("follow_up.all"))
+statuses = url_choice(left.multiselect, t("follow_up.filter_status"), STATUSES, key=keys.FOLLOW_UP_STATUS,
+                      default=[], words="follow_up.status", placeholder=t("follow_up.all"))
+sources = url_choice(right.multiselect, t("follow_up.filter_source"), SOURCES, key=keys.FOLLOW_UP_SOURCE,
+                     default=[], words="follow_up.source", placeholder=t("follow_up.all"))
 
 # a saving changes the data version (store.db.data_version), so these are read again after one
 items, outcome, without_id = load_all(call(follow_up_list, now, as_of, tuple(statuses), tuple(sources)),

@@ -12,8 +12,8 @@ from analytics.sentiment import (
 )
 from pages import _keys as keys
 from pages._common import (
-    call, data_value, for_reader, labels, language, load, load_all, markdown_text, require_router, selected,
-    show_change, show_chart, show_verbatims, t
+    call, data_value, for_reader, language, load, load_all, markdown_text, require_router, selected,
+    show_change, show_chart, show_verbatims, t, url_choice
 )
 from pages._filters import no_data, selection
 from presentation import charts, findings
@@ -28,9 +28,8 @@ st.title(t("sentiment.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 # by source by default: complaint descriptions are negative by nature and would swamp the survey's
 # comments if pooled; "all" is offered, and its tiles say they pool the three
-source = st.segmented_control(t("sentiment.source"), (*SOURCES, ALL_SOURCES), key=keys.SENTIMENT_SOURCE,
-                              bind="query-params",
-                              default=next(iter(SOURCES)), required=True, format_func=labels("source"))
+source = url_choice(st.segmented_control, t("sentiment.source"), (*SOURCES, ALL_SOURCES), key=keys.SENTIMENT_SOURCE,
+                    default=next(iter(SOURCES)), words="source", required=True)
 
 change, trend, by_branch, by_source = load_all(
     call(sentiment_change, now, before, source), call(sentiment_by, trend_window(now), "month", source),
@@ -84,9 +83,8 @@ month = selected(polarity_event) or selected(negative_event)
 branch = selected(branch_event)
 shown = month_filters(now, month) if month else now
 shown = one_branch(shown, branch) if branch else shown
-which = st.segmented_control(t("sentiment.which"), ("negative", "positive"), key=keys.SENTIMENT_WHICH,
-                             bind="query-params",
-                             default="negative", required=True, format_func=labels("sentiment.which"))
+which = url_choice(st.segmented_control, t("sentiment.which"), ("negative", "positive"), key=keys.SENTIMENT_WHICH,
+                   default="negative", words="sentiment.which", required=True)
 st.caption(t("sentiment.verbatims_note", period=fmt_month(month, lang) if month else chosen.period(),
              branch=markdown_text(data_value("branch", branch)) if branch else t("sentiment.all_branches")))
 verbatims = for_reader(load(sentiment_verbatims, shown, source, which, 20))

@@ -23,6 +23,7 @@ from presentation.formats import (
     fmt_count, fmt_date, fmt_hours, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 )
 from presentation.i18n import translate
+from presentation.labels import AS_GIVEN
 from analytics.stats import MIN_N
 from store.query import number
 
@@ -605,8 +606,9 @@ def gap5_note(gap: Gap5Result, language: str) -> str:
 
 
 def standards_table(standards: pd.DataFrame, language: str) -> pd.DataFrame:
-    """Gaps 2–4 per standard with their words translated (direction, where the actual came from)."""
-    return pd.DataFrame({
+    """Gaps 2–4 per standard with their words translated (direction, where the actual came from); a
+    standard's name and unit as labelled (presentation.labels), their values as given kept beside."""
+    table = pd.DataFrame({
         "standard": standards["standard"],
         "unit": standards["unit"],
         "better": [translate(f"better.{b}", language) if b in (HIGHER, LOWER) else b for b in standards["better"]],
@@ -620,6 +622,10 @@ def standards_table(standards: pd.DataFrame, language: str) -> pd.DataFrame:
         "gap3": standards["gap3"].astype(float),
         "gap4": standards["gap4"].astype(float),
     })
+    for column in ("standard", "unit"):
+        if f"{column}{AS_GIVEN}" in standards.columns:
+            table[f"{column}{AS_GIVEN}"] = standards[f"{column}{AS_GIVEN}"]
+    return table
 
 
 def nps_mix_headlines(change: NpsChange, min_n: int = MIN_N) -> list[Change]:

@@ -20,7 +20,9 @@ from presentation.formats import fmt_term
 
 # An analytics result's columns that hold a labelled field's values.
 LABELLED_COLUMNS = {"attribute": "item", "item_text": "item", "dimension": "dimension", "cause": "cause",
-                    "touchpoint": "touchpoint", "channel": "channel", "branch": "branch", "region": "region"}
+                    "touchpoint": "touchpoint", "channel": "channel", "branch": "branch", "region": "region",
+                    # analytics.gaps.standards_gaps' rows
+                    "standard": "standard", "unit": "unit"}
 AS_GIVEN = "_as_given"
 # An area to act on names a subject of this field (analytics.review.Action.kind).
 ACTION_FIELDS = {"fix_first": "item", "gap": "dimension", "rising_cause": "cause", "branch_nps": "branch"}

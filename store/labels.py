@@ -11,7 +11,7 @@ from store.db import quote_identifier, write_claimed
 from store.errors import QueryError
 
 # The fields whose values a reader sees as labels; the order the Imports page lists them in.
-LABEL_FIELDS = ("item", "dimension", "cause", "touchpoint", "channel", "branch", "region")
+LABEL_FIELDS = ("item", "dimension", "cause", "touchpoint", "channel", "branch", "region", "standard", "unit")
 LABEL_COLUMNS = ["field", "value", "label_en", "label_zh"]
 
 
@@ -119,6 +119,9 @@ FIELD_SOURCES = {
     "channel": (("survey_response", "channel"), ("nps_response", "channel"), ("complaint", "channel")),
     "branch": (("survey_response", "branch"), ("nps_response", "branch"), ("complaint", "branch")),
     "region": (("survey_response", "region"), ("nps_response", "region"), ("complaint", "region")),
+    # a service standard's name and its unit (hours, minutes) as the standards file writes them
+    "standard": (("service_standard", "standard"),),
+    "unit": (("service_standard", "unit"),),
 }
 
 

@@ -398,7 +398,8 @@ def test_survey_workbook_reads_back(demo, written):
     assert responses["I_A01"].isna().sum() == demo.survey_responses["I_A01"].isna().sum()
     assert (responses["Comment"].fillna("") == demo.survey_responses["Comment"].fillna("")).all()
     assert sheets["Questions"].shape == (40, 8)
-    assert sheets["Labels"].shape == (38, 4)  # 5 dimensions, 12 branches, 4 regions, 8 causes, 5 touchpoints, 4 channels
+    # 5 dimensions, 12 branches, 4 regions, 8 causes, 5 touchpoints, 4 channels, 8 standards, 3 units (not "%")
+    assert sheets["Labels"].shape == (49, 4)
 
 
 def test_nps_file_is_gbk_and_not_utf8(demo, written):

@@ -353,3 +353,40 @@ def test_the_demo_names_its_branches_and_regions_in_both_languages(demo_store):
     assert set(places) == stored and len(stored) == 12 + 4
     assert places[("branch", "Guangzhou Tianhe")] == ("Guangzhou Tianhe", "广州天河")
     assert places[("region", "South")] == ("South", "华南")
+
+
+def standards_shown(at: AppTest) -> pd.DataFrame:
+    """The gaps page's table of gaps 2–4 (the page's only table), by the page's column names."""
+    return at.dataframe[0].value
+
+
+def test_the_demos_gaps_table_names_its_standards_and_units_in_chinese(demo_store, monkeypatch):
+    at = page(demo_store, monkeypatch, "pages/gaps.py", "zh")
+    table = standards_shown(at)
+    shown = dict(zip(table["standard"], table["unit"]))
+    # the demo's eight standards (loaders/demo.py SERVICE_STANDARDS) and their Labels sheet's names
+    assert shown == {"投诉处理时长": "小时", "24小时内办结的投诉": "%", "排队等候时间": "分钟",
+                     "20秒内接听的来电": "%", "首次接触解决率": "%", "投诉升级率": "%", "净推荐值": "分",
+                     "客户满意度指数": "分"}
+    as_given = dict(zip(table["standard"], table["standard_as_given"]))
+    assert as_given["20秒内接听的来电"] == "Calls answered within 20 s"
+    english = standards_shown(page(demo_store, monkeypatch, "pages/gaps.py", "en"))
+    assert "Calls answered within 20 s" in english["standard"].tolist() and "hours" in english["unit"].tolist()
+    assert "standard_as_given" not in english.columns  # the English labels are the values as given
+
+
+def test_an_analysts_label_for_a_standard_shows_on_the_gaps_page(demo_store, tmp_path, monkeypatch):
+    store = copy_demo_store(demo_store, tmp_path)
+    con = connect(store)
+    try:
+        table = label_editor_frame(con)
+        offered = set(table.loc[table["field"] == "standard", "value"])
+        assert "Queue waiting time" in offered and len(offered) == 8  # every standard of the data is offered
+        table.loc[(table["field"] == "standard") & (table["value"] == "Queue waiting time"),
+                  ["label_en", "label_zh"]] = ["Counter queue", "柜台排队时长"]
+        assert run_save_labels(con, ANALYST, table) == {"added": 0, "changed": 1, "removed": 0}
+    finally:
+        con.close()
+    for language, name in (("zh", "柜台排队时长"), ("en", "Counter queue")):
+        shown = standards_shown(page(store, monkeypatch, "pages/gaps.py", language))["standard"].tolist()
+        assert name in shown and "Queue waiting time" not in shown

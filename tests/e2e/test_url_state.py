@@ -2,7 +2,7 @@
 a fresh browser (no shared session), and the page shows the same thing."""
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -161,3 +161,67 @@ def test_the_nps_comparison_is_in_the_link(app_url, browser, page):
     assert "compare=last_year" in page.url, page.url
     assert main_text(page) != before
     reopened_the_same(browser, page)
+
+
+def test_a_link_made_in_english_opens_the_same_view_in_chinese(app_url, browser, page):
+    """The CSI page against one branch (the demo labels its branches in Chinese) and as bars: the link
+    holds the options as stored, so it is one string in both languages and reopens the same choices
+    with the Chinese words; the sidebar's lists too show their choices in Chinese after the switch."""
+    page.goto(f"{app_url}/csi?lang=en&month=2026-09&region=South")
+    wait_for_app(page)
+    page.get_by_role("radio", name=translate("csi.against.branch", "en"), exact=True).click()
+    wait_for_app(page)
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+        has_text=translate("csi.branch", "en")).click()
+    page.get_by_role("option", name="Guangzhou Tianhe", exact=True).click()
+    wait_for_app(page)
+    page.get_by_role("radio", name=translate("csi.view.bars", "en"), exact=True).click()
+    wait_for_app(page)
+    english = parse_qs(urlsplit(page.url).query)
+    assert {k: english[k] for k in ("csi.against", "csi.branch", "csi.view")} == {
+        "csi.against": ["branch"], "csi.branch": ["Guangzhou Tianhe"], "csi.view": ["bars"]}
+
+    # the reader switches the language: the same choices, the same link but for the language
+    page.locator('[data-testid="stSidebar"]').get_by_text("简体中文", exact=True).click()
+    wait_for_app(page)
+    chinese = parse_qs(urlsplit(page.url).query)
+    assert chinese.pop("lang") == ["zh"] and english.pop("lang") == ["en"]
+    assert chinese == english
+    chosen_in_chinese = [translate("csi.against.branch", "zh"), translate("csi.view.bars", "zh")]
+    assert active_options(page) == sorted(chosen_in_chinese)
+    branch = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+        has_text=translate("csi.branch", "zh"))
+    assert branch.get_by_role("combobox").input_value() == "广州天河"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.locator('[data-testid="stSelectbox"]').filter(has_text=translate("filters.period", "zh")).get_by_role(
+        "combobox").input_value() == "2026年9月"
+    assert "华南" in sidebar.locator('[data-testid="stMultiSelect"]').filter(
+        has_text=translate("filters.regions", "zh")).inner_text()
+    screenshot(page, "csi-branch-bars-zh")
+
+    # the English link opened with the Chinese language parameter, in a fresh browser
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    try:
+        reopened = fresh.new_page()
+        reopened.goto(page.url)
+        wait_for_app(reopened)
+        assert active_options(reopened) == sorted(chosen_in_chinese)
+        assert reopened.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+            has_text=translate("csi.branch", "zh")).get_by_role("combobox").input_value() == "广州天河"
+        assert main_text(reopened) == main_text(page)
+    finally:
+        fresh.close()
+
+
+def test_a_link_that_holds_the_words_shown_still_opens_its_view(app_url, page):
+    """A link copied before the link held options (the Chinese words of a sort order): the same view,
+    no error box, and the link now names the option."""
+    sort = translate("branches.sort.complaints", "zh")
+    page.goto(f"{app_url}/branches?lang=en&month=2026-09&branches.sort={quote(sort)}")
+    wait_for_app(page)
+    assert active_options(page) == [translate("branches.sort.complaints", "en")]
+    assert parse_qs(urlsplit(page.url).query)["branches.sort"] == ["complaints"]
+    page.goto(f"{app_url}/branches?lang=en&month=2026-09&branches.sort=nonsense")
+    wait_for_app(page)
+    assert active_options(page) == [translate("branches.sort.nps", "en")]
+    assert page.locator('[data-testid="stMain"] [data-testid="stAlert"], [data-testid="stException"]').count() == 0
