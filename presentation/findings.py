@@ -111,7 +111,7 @@ def change_sentence(change: Change, language: str, vs: str, subject: str | None 
     if change.value is None:
         return translate("finding.no_data", language, metric=subject)
     if change.too_few:
-        return translate("finding.too_few", language, metric=subject, value=value, n=fmt_n(change.n, language))
+        return translate("finding.too_few", language, metric=subject, value=value, n=too_few_sizes(change, language))
     if change.delta is None or change.previous is None:
         return translate("finding.no_comparison", language, metric=subject, value=value, vs=vs)
     values = dict(metric=subject, value=value, vs=vs, amount=fmt_amount(change.metric, change.delta, language),
@@ -143,13 +143,22 @@ def verdict(change: Change, language: str) -> str:
     if not change.tested:
         return translate("tile.untested", language)
     if change.too_few:
-        return translate("tile.too_few", language, n=fmt_n(change.n, language))
+        return translate("tile.too_few", language, n=too_few_sizes(change, language))
     key = "tile.significant" if change.significant else "tile.not_significant"
     tests = [_fmt_p(change.p_value)] if change.p_value is not None else []
     if change.q_value is not None:
         tests.append(fmt_q(change.q_value, language))
     p = translate("tile.p", language, p=translate("tile.test_sep", language).join(tests)) if tests else ""
     return translate(key, language, p=p)
+
+
+def too_few_sizes(change: Change, language: str) -> str:
+    """The n a 'too few to judge' names: the figure's own, and the comparison's beside it when that is
+    the side below the minimum (a branch against the company: the company's n alone would not say why)."""
+    own = fmt_n(change.n, language)
+    if change.delta is not None and change.n_previous < MIN_N <= change.n:
+        return translate("tile.too_few_vs", language, n=own, vs_n=fmt_n(change.n_previous, language))
+    return own
 
 
 def _fmt_p(p: float) -> str:
@@ -531,7 +540,7 @@ def fmt_interval(metric: str, low, high, language: str) -> str:
 def tile_detail(change: Change, language: str, extra: str | None = None) -> str:
     """The line under a tile: the test's verdict (or 'too few to judge'), the 95% interval, and n."""
     if change.too_few and change.value is not None:
-        parts = [translate("tile.too_few", language, n=fmt_n(change.n, language))]
+        parts = [translate("tile.too_few", language, n=too_few_sizes(change, language))]
     else:
         parts = [verdict(change, language)]
         parts.append(fmt_interval(change.metric, change.ci_low, change.ci_high, language))

@@ -67,6 +67,20 @@ def test_a_change_from_too_few_is_too_few_to_judge():
     assert "±" not in findings.tile_detail(change, "en")
 
 
+def test_too_few_names_the_side_that_is_too_few():
+    # the company's month (186 promoters) against one branch's 12: the branch is the side below
+    # MIN_N (30), so the tile names its n beside the company's
+    change = changes.nps_headline(nps_change((186, 0, 0), (12, 0, 0)))
+    assert change.too_few and (change.n, change.n_previous) == (186, 12)
+    assert findings.tile_detail(change, "en") == "too few to judge (n = 186; the comparison n = 12)"
+    assert findings.tile_detail(change, "zh") == "样本太少，无法判断（n = 186；对比方 n = 12）"
+    assert findings.change_sentence(change, "en", "Guangzhou Tianhe") == (
+        "NPS +100.0: too few to judge (n = 186; the comparison n = 12)")
+    # the figure's own side too few: its n alone says why
+    reverse = changes.nps_headline(nps_change((12, 0, 0), (186, 0, 0)))
+    assert findings.tile_detail(reverse, "en") == "too few to judge (n = 12)"
+
+
 def test_tile_notes():
     change = Change("negative_share", 0.25, 0.20, 0.05, True, 400, 380, p_value=0.0004, ci_low=0.2102, ci_high=0.2946)
     assert findings.fmt_value("negative_share", 0.25, "en") == "25.0%"
