@@ -23,6 +23,7 @@ from analytics.csi import csi_score
 from analytics.filters import Filters, where_sql
 from analytics.memo import shared_results
 from analytics.nps import nps_score
+from analytics.stats import mean_interval
 from store.query import count, fetch_df, fetch_record, number
 
 UNGROUPED = ratings.UNGROUPED  # the dimension of an item that names none
@@ -98,11 +99,20 @@ ORDER BY s.standard
 class Gap5Result:
     """Gap 5 per item, per dimension and overall.
 
-    items: item_code, item_text, dimension, perception, expectation, gap, n (pairs);
+    items: item_code, item_text, dimension, perception, expectation, gap, n (pairs), ci_low, ci_high
+    (the gap's 95% interval, Student's t on the pairs' differences; NaN below two pairs);
     dimensions: dimension, perception, expectation, gap (mean of its item gaps), n_items, n (pairs),
-    importance (mean stated importance of the dimension, NaN without); overall: mean of dimension
-    gaps; overall_weighted: Σ wᵈ·gapᵈ / Σ wᵈ over dimensions with stated importance, None without;
-    n: respondents with at least one pair; unpaired_items: item_code, item_text, reason.
+    importance (mean stated importance of the dimension, NaN without), ci_low, ci_high; overall: mean
+    of dimension gaps, with overall_ci_low..overall_ci_high; overall_weighted: Σ wᵈ·gapᵈ / Σ wᵈ over
+    dimensions with stated importance, None without; n: respondents with at least one pair;
+    unpaired_items: item_code, item_text, reason.
+
+    The intervals of a dimension and of the whole are conservative: a mean of item gaps gets the
+    mean of the items' half-widths. The items are answered by the same respondents, so their means
+    are correlated and independence would make the interval too narrow; the standard deviation of
+    a weighted sum is at most the weighted sum of the standard deviations (Minkowski's inequality),
+    which holds whatever the correlation, so the interval covers at least 95% (to the accuracy of
+    each item's own t interval). None where an item has fewer than two pairs.
     """
 
     items: pd.DataFrame = field(compare=False, repr=False)
@@ -112,6 +122,8 @@ class Gap5Result:
     n: int = 0
     unpaired_items: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
     missing: str | None = None
+    overall_ci_low: float | None = None
+    overall_ci_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +186,8 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
     totals = raw[raw["item_code"].isna()]
     kinds = raw[raw["item_code"].notna()].sort_values("item_code").reset_index(drop=True)
     paired = kinds["n"] > 0
-    items = (kinds[paired][["item_code", "item_text", "dimension", "perception", "expectation", "gap", "n"]]
+    items = (kinds[paired][["item_code", "item_text", "dimension", "perception", "expectation", "gap", "n",
+                            "ci_low", "ci_high"]]
              .reset_index(drop=True).astype({"n": "int64"}))
     unpaired = kinds[~paired]
     unpaired = pd.DataFrame({
@@ -184,7 +197,8 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
                    for p, e in zip(unpaired["n_perception"], unpaired["n_expectation"])],
     }, columns=["item_code", "item_text", "reason"])
     n = count(totals["n"].iloc[0]) if len(totals) and len(items) else 0
-    dimension_columns = ["dimension", "perception", "expectation", "gap", "n_items", "n", "importance"]
+    dimension_columns = ["dimension", "perception", "expectation", "gap", "n_items", "n", "importance",
+                         "ci_low", "ci_high"]
     if items.empty:
         if not {"perception", "expectation"} <= stored:
             missing = NO_PERCEPTION_ITEMS if "perception" not in stored else NO_EXPECTATION_ITEMS
@@ -192,22 +206,36 @@ def gap5(con, filters: Filters = Filters()) -> Gap5Result:
             missing = NO_ANSWERS_IN_SELECTION
         return Gap5Result(items, pd.DataFrame({c: [] for c in dimension_columns}), None, None, 0,
                           unpaired, missing)
+    items["half"] = items["ci_high"] - items["gap"]
     dimensions = (items.groupby("dimension", sort=True)
                   .agg(perception=("perception", "mean"), expectation=("expectation", "mean"),
-                       gap=("gap", "mean"), n_items=("item_code", "count"), n=("n", "sum"))
+                       gap=("gap", "mean"), n_items=("item_code", "count"), n=("n", "sum"),
+                       # NaN when any item of the dimension has no interval (the module's note)
+                       half=("half", lambda halves: halves.mean(skipna=False)))
                   .reset_index())
+    items = items.drop(columns="half")
     dimensions["importance"] = dimensions["dimension"].map(importance).astype(float)
+    dimensions["ci_low"] = dimensions["gap"] - dimensions["half"]
+    dimensions["ci_high"] = dimensions["gap"] + dimensions["half"]
+    half = dimensions["half"].mean(skipna=False)
     dimensions = dimensions[dimension_columns]
     overall = float(dimensions["gap"].mean())
+    overall_ci = (None, None) if math.isnan(half) else (overall - float(half), overall + float(half))
     weighted_rows = dimensions[dimensions["importance"].notna() & (dimensions["importance"] > 0)]
     overall_weighted = (float((weighted_rows["importance"] * weighted_rows["gap"]).sum()
                               / weighted_rows["importance"].sum())
                         if len(weighted_rows) else None)
-    return Gap5Result(items, dimensions, overall, overall_weighted, n, unpaired, None)
+    return Gap5Result(items, dimensions, overall, overall_weighted, n, unpaired, None, *overall_ci)
 
 
 GAP5_COLUMNS = ["item_code", "item_text", "dimension", "perception", "expectation", "gap", "n", "n_perception",
-                "n_expectation"]
+                "n_expectation", "ci_low", "ci_high"]
+
+
+def _interval(mean, sd, n) -> dict[str, float | None]:
+    """An item's gap interval: Student's t on its pairs' differences (None below two pairs)."""
+    interval = mean_interval(number(mean), number(sd), count(n))
+    return {"ci_low": interval.low, "ci_high": interval.high}
 
 
 def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tuple[pd.DataFrame, dict]:
@@ -233,6 +261,7 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tup
         columns += [f"avg(CASE WHEN {e} IS NOT NULL THEN {p} END) AS perception_{j}",
                     f"avg(CASE WHEN {p} IS NOT NULL THEN {e} END) AS expectation_{j}",
                     f"avg({p} - {e}) AS gap_{j}", f"count({p} - {e}) AS n_{j}",
+                    f"stddev_samp({p} - {e}) AS gap_sd_{j}",
                     f"count({p}) AS n_perception_{j}", f"count({e}) AS n_expectation_{j}"]
         columns += [f"count({item.column}) AS {item.column}_n" for item in items]
         pairs.append(f"{p} - {e} IS NOT NULL")
@@ -259,11 +288,12 @@ def _gap5_items(con, filters: Filters, positions: list[ratings.Position]) -> tup
                         "dimension": ratings.dimension_of([ratings.first_text(p.dimension for p in rated)]),
                         "perception": number(row[f"perception_{j}"]), "expectation": number(row[f"expectation_{j}"]),
                         "gap": number(row[f"gap_{j}"]), "n": count(row[f"n_{j}"]),
+                        **_interval(row[f"gap_{j}"], row[f"gap_sd_{j}"], row[f"n_{j}"]),
                         "n_perception": count(row[f"n_perception_{j}"]),
                         "n_expectation": count(row[f"n_expectation_{j}"])})
     records.append({"item_code": None, "n": count(row["respondents"])})
     frame = pd.DataFrame(records, columns=GAP5_COLUMNS)
-    for column in ("perception", "expectation", "gap"):
+    for column in ("perception", "expectation", "gap", "ci_low", "ci_high"):
         frame[column] = frame[column].astype(float)
     by_dimension: dict[str, list] = {}
     for item in importance:

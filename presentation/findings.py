@@ -606,6 +606,9 @@ def gap5_note(gap: Gap5Result, language: str) -> str:
     if gap.overall is None:
         return ""
     text = translate("gaps.overall", language, value=fmt_signed(gap.overall, 2), n=fmt_n(gap.n, language))
+    if gap.overall_ci_low is not None and gap.overall_ci_high is not None:
+        text += translate("gaps.overall_interval", language, low=fmt_signed(gap.overall_ci_low, 2),
+                          high=fmt_signed(gap.overall_ci_high, 2))
     if gap.overall_weighted is not None:
         text += translate("gaps.overall_weighted", language, value=fmt_signed(gap.overall_weighted, 2))
     if len(gap.unpaired_items):

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analytics import changes
+from analytics.gaps import Gap5Result
 from analytics.nps import NpsResult, compare_nps
 from analytics.stats import two_proportion_z_test
 from presentation import findings
@@ -196,3 +197,16 @@ def test_a_verdict_judged_by_the_family_shows_its_q_beside_p(language, expected)
     change = Change("nps", 10.0, 29.7, -19.7, False, 400, 380, p_value=0.007, q_value=0.081)
     assert findings.verdict(change, language) == expected
     assert findings.tile_detail(change, language).count("q = ") == 1
+
+
+def test_the_overall_gap_5_is_written_with_its_interval():
+    gap = Gap5Result(pd.DataFrame(), pd.DataFrame(), overall=-0.25, n=3, unpaired_items=pd.DataFrame(),
+                     overall_ci_low=-4.04, overall_ci_high=3.54)
+    assert findings.gap5_note(gap, "en") == (
+        "Overall gap 5: −0.25 points (mean of the dimensions, n = 3). 95% CI −4.04 to +3.54: conservative,"
+        " since the items are answered by the same respondents.")
+    assert findings.gap5_note(gap, "zh") == (
+        "总体差距 5：−0.25 分（各维度平均，n = 3）。95% 置信区间 −4.04 至 +3.54（保守估计：各题项来自同一批受访者）。")
+    # no interval (an item with one pair): the figure alone
+    alone = Gap5Result(pd.DataFrame(), pd.DataFrame(), overall=-0.25, n=3, unpaired_items=pd.DataFrame())
+    assert "95%" not in findings.gap5_note(alone, "en")

@@ -66,6 +66,48 @@ def test_gap5_per_dimension_and_overall(con):
     assert result.n == 2
 
 
+def test_gap5_intervals_are_students_t_and_conservative_for_means_of_items(con):
+    def item(code, kind, score, dimension):
+        return (code, kind, score, 1, 7, f"text {code}", dimension)
+
+    # differences P − E: T1 (−1, 2, 0), RE1 (−3, −1, 0), RE2 (0, −2, 1); each has deviations whose
+    # squares sum to 42/9, so sd = √(7/3) = 1.527525 and the 95% half-width is
+    # t(0.975, 2) · sd / √3 = 4.302653 · 1.527525 / 1.732051 = 3.794583 for every item
+    for (t_p, t_e), (r1_p, r1_e), (r2_p, r2_e) in [((5, 6), (4, 7), (6, 6)), ((7, 5), (5, 6), (3, 5)),
+                                                    ((6, 6), (6, 6), (5, 4))]:
+        dbrows.respondent(con, [item("T1", "perception", t_p, "Tangibles"), item("T1", "expectation", t_e, "Tangibles"),
+                                item("RE1", "perception", r1_p, "Reliability"),
+                                item("RE1", "expectation", r1_e, "Reliability"),
+                                item("RE2", "perception", r2_p, "Reliability"),
+                                item("RE2", "expectation", r2_e, "Reliability")])
+    result = gap5(con)
+    half = 4.302653 * math.sqrt(7 / 3) / math.sqrt(3)
+    items = result.items.set_index("item_code")
+    assert items.loc["T1", ["gap", "ci_low", "ci_high"]].tolist() == pytest.approx([1 / 3, 1 / 3 - half, 1 / 3 + half],
+                                                                                   rel=1e-5)
+    assert items.loc["RE1", ["ci_low", "ci_high"]].tolist() == pytest.approx([-4 / 3 - half, -4 / 3 + half], rel=1e-5)
+    # reliability = mean(−4/3, −1/3) = −5/6, its half-width the mean of its items' (the same here)
+    dimensions = result.dimensions.set_index("dimension")
+    assert dimensions.loc["reliability", ["gap", "ci_low", "ci_high"]].tolist() == pytest.approx(
+        [-5 / 6, -5 / 6 - half, -5 / 6 + half], rel=1e-5)
+    # overall = (1/3 − 5/6) / 2 = −0.25, ± the mean of the dimensions' half-widths
+    assert (result.overall, result.overall_ci_low, result.overall_ci_high) == pytest.approx(
+        (-0.25, -0.25 - half, -0.25 + half), rel=1e-5)
+
+
+def test_gap5_has_no_interval_where_an_item_has_one_pair(con):
+    servqual(con)
+    result = gap5(con)
+    items = result.items.set_index("item_code")
+    # T1: differences (−1, 2), sd √4.5; t(0.975, 1) = 12.706205
+    half = 12.706205 * math.sqrt(4.5) / math.sqrt(2)
+    assert items.loc["T1", ["ci_low", "ci_high"]].tolist() == pytest.approx([0.5 - half, 0.5 + half], rel=1e-5)
+    # RE2 has one pair: no spread, no interval, and none for its dimension or the whole
+    assert math.isnan(items.loc["RE2", "ci_low"])
+    assert math.isnan(result.dimensions.set_index("dimension").loc["reliability", "ci_low"])
+    assert result.overall_ci_low is None and result.overall_ci_high is None
+
+
 def test_gap5_weighted_by_dimension_importance(con):
     servqual(con, importance=True)
     result = gap5(con)
