@@ -15,8 +15,9 @@ import itertools
 import os
 import re
 import tempfile
+import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from python_calamine import CalamineWorkbook
 
 from loaders.bounds import (
@@ -55,10 +57,38 @@ class SourceTable:
     # what the reader did that the analyst should know: (code, values), worded by presentation
     # (`notice.<code>`): hidden sheets skipped, merged cells filled down, a file read as what it is
     notices: tuple[tuple[str, dict], ...] = ()
+    # the cells kept on disk instead of in `table` (spill): read them with cells() and head()
+    spilled: "SpilledCells | None" = field(default=None, compare=False, repr=False)
 
     @property
     def row_count(self) -> int:
-        return self.table.num_rows
+        return self.spilled.rows if self.spilled is not None else self.table.num_rows
+
+    def cells(self, columns: list[str] | None = None) -> pa.Table:
+        """The cells (of `columns`, or all with ROW_COLUMN), from memory or from the spilled file."""
+        if self.spilled is not None:
+            return self.spilled.read(columns)
+        return self.table if columns is None else self.table.select(columns)
+
+    def head(self, rows: int) -> pa.Table:
+        """The first `rows` rows of cells, without reading a spilled file's other rows."""
+        return self.spilled.head(rows) if self.spilled is not None else self.table.slice(0, rows)
+
+    def spill(self) -> None:
+        """Keep the cells in a Parquet file instead of memory until they are released: an owner that
+        holds the table between uses and reads its cells again in full only to validate them (the
+        upload page, whose server holds the upload's bytes as well; issue 20's memory floor).
+        Validation then reads them from the file (loaders/validate.py stages from it), a page of
+        rows at a time within DuckDB's memory limit. The file goes when no copy of this table
+        refers to it any more."""
+        if self.spilled is not None or self.table.num_rows == 0:
+            return
+        spilled = SpilledCells(self.table)
+        # frozen for its readers; its one owner changes it in place, as release_rows does
+        object.__setattr__(self, "spilled", spilled)
+        object.__setattr__(self, "table", self.table.schema.empty_table())
+        # Arrow's allocator keeps what the cells took for later tables unless told to give it back
+        pa.default_memory_pool().release_unused()
 
     def release_rows(self) -> None:
         """Let go of the cells once they are staged in the store (loaders/validate.py), so that the
@@ -67,6 +97,9 @@ class SourceTable:
         # frozen for its readers; its one owner empties it in place, since every copy of the owner's
         # prepared file would otherwise keep the cells alive
         object.__setattr__(self, "table", self.table.schema.empty_table())
+        if self.spilled is not None:
+            self.spilled.remove()
+            object.__setattr__(self, "spilled", None)
 
     def where(self, row: int | None = None, column: str | None = None) -> str:
         parts = [self.file_name]
@@ -77,6 +110,47 @@ class SourceTable:
         if column:
             parts.append(f"column '{column}'")
         return ", ".join(parts)
+
+
+# Rows per row group of spilled cells: DuckDB reads the row groups in parallel and holds a few at a
+# time, and a sample of the first rows reads only the first group.
+SPILL_ROW_GROUP = 65_536
+
+
+class SpilledCells:
+    """A table's cells in a Parquet file of their own (SourceTable.spill), removed when nothing refers
+    to it any more, or at remove(), or when the process ends."""
+
+    def __init__(self, table: pa.Table, folder: str | os.PathLike | None = None):
+        handle, self.path = tempfile.mkstemp(prefix="feedback-cells-", suffix=".parquet", dir=folder)
+        os.close(handle)
+        self._remove = weakref.finalize(self, _remove_file, self.path)
+        try:
+            # uncompressed: the file lives for minutes, and is read back at the disk's speed
+            pq.write_table(table, self.path, row_group_size=SPILL_ROW_GROUP, compression="none")
+        except BaseException:
+            self._remove()
+            raise
+        self.rows = table.num_rows
+        self.schema = table.schema
+
+    def read(self, columns: list[str] | None = None) -> pa.Table:
+        return pq.read_table(self.path, columns=columns)
+
+    def head(self, rows: int) -> pa.Table:
+        batches = pq.ParquetFile(self.path).iter_batches(batch_size=max(rows, 1))
+        first = next(batches, None)
+        return self.schema.empty_table() if first is None else pa.Table.from_batches([first]).slice(0, rows)
+
+    def remove(self) -> None:
+        self._remove()
+
+
+def _remove_file(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def file_sha256(path: Path) -> str:

@@ -19,7 +19,7 @@ from loaders.columns import ACTUAL_RULES, ColumnMapping, Field, fields_of
 from loaders.dates import date_formats, date_sql
 from loaders.errors import RowProblem
 from loaders.read import ROW_COLUMN, SourceTable
-from store.db import quote_identifier
+from store.db import quote_identifier, quote_literal
 
 # Dates analysts' exports use besides ISO 8601 (which TRY_CAST reads): loaders/dates.py. Day-first
 # and month-first forms such as 03/04/2026 are read only when the column or platform decides which.
@@ -90,7 +90,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
     earliest = dates_from or EARLIEST_DATE
     latest = dates_to or dt.date.today() + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
     fields = fields_of(mapping.kind)
-    con.register(STAGED_SOURCE, source.table)
+    _stage_source(con, source)
     params: dict[str, object] = {"date_formats": date_formats(mapping.date_order), "true_words": TRUE_WORDS,
                                  "false_words": FALSE_WORDS, "higher_words": HIGHER_WORDS,
                                  "lower_words": LOWER_WORDS}
@@ -203,6 +203,18 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
 
     _materialise_problems(con, checks)
     return _report(con, source)
+
+
+def _stage_source(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+    """STAGED_SOURCE: the file's cells, from memory, or from the file they were spilled to
+    (SourceTable.spill), which DuckDB reads a row group at a time within its memory limit."""
+    if source.spilled is None:
+        con.unregister(STAGED_SOURCE)   # a view a spilled file's staging left on this connection
+        con.register(STAGED_SOURCE, source.table)
+    else:
+        # a view takes no parameters: the path (our own temporary file's) as a quoted literal
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGED_SOURCE} AS"
+                    f" SELECT * FROM read_parquet({quote_literal(source.spilled.path)})")
 
 
 def _answered(column: str, answers: dict[str, float | None], params: dict[str, object]) -> tuple[str, str]:

@@ -145,7 +145,11 @@ def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | No
     """Read uploaded bytes as the loaders read a file on disk, under the file's own name, with the
     analyst's answers so far (the header row, the fieldwork date, the order of day and month, the
     earliest and latest dates allowed, the scores of answers no known scale has, what columns of
-    numbers are)."""
+    numbers are).
+
+    The page holds a reading between runs while the server holds the upload's bytes: the file's
+    cells, once read and mapped, are kept on disk (SourceTable.spill) and validated from there, so
+    the bytes, the cells and DuckDB's share of the check are not held at once (issue 20's floor)."""
     suffix = Path(name).suffix.lower()
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here"))
@@ -163,6 +167,7 @@ def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | No
                                dates_to=dates_to, answers=dict(answers) or None, overrides=list(overrides))
         except FeedbackError as e:
             return Reading(name, sheets, None, e)
+        prepared.source.spill()
     return Reading(name, sheets, prepared)
 
 
@@ -214,10 +219,10 @@ def target_label(kind: str, target: str | None, language: str) -> str:
     return str(target)
 
 
-def _samples(prepared: PreparedFile, header: str) -> str:
+def _samples(first_rows, header: str) -> str:
     values: list[str] = []
     # The first rows are enough for a few distinct samples; a million-row column is not converted.
-    for value in prepared.source.table.column(header).slice(0, SAMPLE_SCAN_ROWS).to_pylist():
+    for value in first_rows.column(header).to_pylist():
         if value is not None and value.strip() and value not in values:
             values.append(value.strip())
             if len(values) == SAMPLE_VALUES:
@@ -232,8 +237,9 @@ def mapping_table(prepared: PreparedFile) -> pd.DataFrame:
     field_of = {column: name for name, column in mapping.fields.items()}
     rating_of = {r.column: r for r in mapping.ratings}
     rows = []
+    first_rows = prepared.source.head(SAMPLE_SCAN_ROWS)
     for header in prepared.source.headers:
-        row = {"column": header, "sample": _samples(prepared, header),
+        row = {"column": header, "sample": _samples(first_rows, header),
                "target": field_of.get(header) or (TARGET_RATING if header in rating_of else TARGET_IGNORE)}
         r = rating_of.get(header)
         row.update({"item_code": r.item_code if r else None, "item_text": r.item_text if r else None,
@@ -298,7 +304,7 @@ def mapping_from_table(table: pd.DataFrame, prepared: PreparedFile) -> ColumnMap
         if prepared.mapping.fields.get("overall_satisfaction") == column and prepared.mapping.overall_scale:
             overall_scale = prepared.mapping.overall_scale
         else:
-            p = numeric_profile(prepared.source.table, [column])[column]
+            p = numeric_profile(prepared.source.cells([column]), [column])[column]
             overall_scale = infer_scale(p["min"], p["max"])
     used = set(fields.values()) | {r.column for r in ratings}
     # The tool, the fieldwork date and the date order the loaders settled stay with the edited mapping.
@@ -311,7 +317,7 @@ def _ratings(prepared: PreparedFile, rows: list[tuple[str, dict]]) -> tuple[Rati
     if not rows:
         return ()
     need_profile = [h for h, r in rows if _blank(r.get("scale_min")) or _blank(r.get("scale_max"))]
-    profile = numeric_profile(prepared.source.table, need_profile) if need_profile else {}
+    profile = numeric_profile(prepared.source.cells(need_profile), need_profile) if need_profile else {}
     ratings, seen = [], {}
     for header, record in rows:
         marked = rating_kind_from_header(header)
@@ -433,8 +439,9 @@ class Checked:
 def check_upload(con, prepared: PreparedFile, held_bytes: int = 0) -> Checked:
     """Validate without importing. `con` should be a cursor of its own (the check leaves temp tables).
 
-    DuckDB validates within the import's memory budget beside the file's cells and `held_bytes`
-    (the upload's bytes the server holds), as the import itself does (issue 20's memory floor)."""
+    DuckDB validates within the import's memory budget beside the file's cells held in memory (none
+    once read_upload spilled them) and `held_bytes` (the upload's bytes the server holds), as the
+    import itself does (issue 20's memory floor)."""
     with import_memory(con, prepared.source.table.nbytes + held_bytes):
         report = check(con, prepared)
         problems = tuple(staged_problem_list(con, prepared.source)) if report.rows_invalid else ()

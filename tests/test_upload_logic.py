@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import gc
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -463,3 +465,48 @@ def test_the_pages_check_runs_within_the_import_budget_beside_the_uploads_bytes(
     assert checked.report.rows_total == 5
     assert seen == ["256.0 MiB"]
     assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
+
+
+def test_an_upload_waits_read_and_mapped_with_its_cells_on_disk_not_in_memory(con):
+    """issue 20: the page holds a reading between runs while the server holds the upload's bytes, so
+    its cells wait in a file of their own and none in memory; the rows read, the samples and the
+    cells a corrected mapping looks at are read from that file (nps_gbk.csv: 5 rows, C001..C005)."""
+    prepared = read(con, "nps_gbk.csv").prepared
+    source = prepared.source
+    assert source.table.num_rows == 0 and source.table.nbytes == 0
+    assert source.spilled is not None and Path(source.spilled.path).stat().st_size > 0
+    assert source.row_count == 5 and not released(prepared)
+    assert source.cells(["客户编号"]).column(0).to_pylist() == ["C001", "C002", "C003", "C004", "C005"]
+    assert mapping_table(prepared).loc[0, "sample"] == "C001 · C002 · C003"
+
+
+def test_the_check_counts_no_cells_once_they_wait_on_disk(con, monkeypatch):
+    """The page's check gives DuckDB the whole budget less the upload's bytes: 800 MiB - 300 MiB =
+    500 MiB exactly (cells held in memory would have taken their few KB off it, 499 MiB)."""
+    monkeypatch.setenv("FEEDBACK_IMPORT_MEMORY", "800MiB")
+    seen = []
+    checking = upload_logic.check
+
+    def spied(cur, prepared):
+        seen.append(cur.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        return checking(cur, prepared)
+
+    monkeypatch.setattr(upload_logic, "check", spied)
+    checked = check_upload(con.cursor(), read(con, "nps_out_of_range.csv").prepared, held_bytes=300 * 2 ** 20)
+    assert seen == ["500.0 MiB"]
+    # the bad cells' text comes from the file on disk: rows 3 and 4 (11 and -1 on a 0-10 scale)
+    assert [(p.row, p.column, p.value) for p in checked.problems] == [(3, "Score", "11"), (4, "Score", "-1")]
+
+
+def test_the_cells_file_goes_with_the_reading_and_with_an_import(con):
+    reading = read(con, "nps_gbk.csv")
+    path = Path(reading.prepared.source.spilled.path)
+    assert path.exists()
+    del reading
+    gc.collect()
+    assert not path.exists()
+    prepared = read(con, "nps_gbk.csv").prepared
+    path = Path(prepared.source.spilled.path)
+    outcome = run_import(con, ANALYST, prepared, skip_invalid=False)
+    assert outcome.result.rows_accepted == 5
+    assert released(prepared) and prepared.source.spilled is None and not path.exists()
