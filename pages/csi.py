@@ -26,7 +26,7 @@ lang, now = language(), chosen.current
 st.title(t("csi.title"))
 st.caption(t("page.period_only", period=chosen.period()))
 
-left, middle, right = st.columns([2, 2, 2])
+left, middle, right = st.columns([3, 2, 2])
 with left:
     against = url_choice(st.segmented_control, t("csi.against"), AGAINST, key=keys.CSI_AGAINST, default="period",
                          words="csi.against", required=True)

@@ -261,7 +261,11 @@ def marked(findings: list[Finding]) -> list[Finding]:
 
 
 def family_note(family: Family, language: str) -> str:
-    """What the page says about its tests: the correction across its comparisons and the minimum n."""
+    """What the page says about its tests: the correction across its comparisons and the minimum n;
+    when nothing on the page could be tested (every figure too few), that instead of a correction
+    "for the 0 comparisons"."""
+    if not family.m:
+        return translate("page.family_note_none", language, min_n=family.min_n)
     return translate("page.family_note", language, m=family.m, min_n=family.min_n)
 
 

@@ -210,3 +210,14 @@ def test_the_overall_gap_5_is_written_with_its_interval():
     # no interval (an item with one pair): the figure alone
     alone = Gap5Result(pd.DataFrame(), pd.DataFrame(), overall=-0.25, n=3, unpaired_items=pd.DataFrame())
     assert "95%" not in findings.gap5_note(alone, "en")
+
+
+def test_a_page_with_nothing_to_test_says_so_instead_of_correcting_for_none():
+    none = changes.Family((), {}, m=0, min_n=30)
+    assert findings.family_note(none, "en") == (
+        "Nothing on this page could be tested: a figure from fewer than 30 responses is too few to judge"
+        " and is never marked.")
+    assert findings.family_note(none, "zh") == "本页没有可检验的比较：少于 30 个样本的数字样本太少，无法判断，从不标记。"
+    three = changes.Family((), {}, m=3, min_n=30)
+    assert findings.family_note(three, "en").startswith(
+        "A change is marked only when it passes its test after the Benjamini–Hochberg correction for the 3 comparisons")
