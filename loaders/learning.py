@@ -20,6 +20,10 @@ RETRAIN_GROWTH = 0.25
 # distinct labelled texts a model learns from at most: the newest store's texts beyond it add
 # little and would stretch the import
 MAX_TRAINING_TEXTS = 100_000
+# and their characters at most: a character n-gram model of 100,000 long Chinese comments took over
+# a gigabyte to fit, beside what the upload page holds (issue 20's floor); this many characters fit
+# in a few hundred megabytes and still teach a model tens of thousands of comments
+MAX_TRAINING_CHARS = 10_000_000
 
 
 def retrain_due(con: duckdb.DuckDBPyConnection) -> bool:
@@ -38,7 +42,7 @@ def retrain(con: duckdb.DuckDBPyConnection) -> ModelVersion:
     # import (an NPS file without comments has nothing to learn from)
     from text.learned import fit_learned
 
-    labelled = labelled_comments(con, at_most=MAX_TRAINING_TEXTS)
+    labelled = labelled_comments(con, at_most=MAX_TRAINING_TEXTS, at_most_chars=MAX_TRAINING_CHARS)
     started = time.perf_counter()
     model = fit_learned(labelled["text"].tolist(), labelled["language"].tolist(), labelled["label"].tolist(),
                         labelled["n"].tolist(), baseline_polarities)

@@ -63,14 +63,21 @@ class ModelVersion:
 _VERSION_COLUMNS = "version, trained_at, labels, labels_en, labels_zh, agreeing, agreement_n, train_seconds"
 
 
-def labelled_comments(con: duckdb.DuckDBPyConnection, at_most: int | None = None) -> pd.DataFrame:
+def labelled_comments(con: duckdb.DuckDBPyConnection, at_most: int | None = None,
+                      at_most_chars: int | None = None) -> pd.DataFrame:
     """The labelled comments (LABELLED_SQL); `at_most` of them, a sample the same store always gives,
-    taken in DuckDB, so that a store of a million labelled texts never holds them all in Python."""
+    taken in DuckDB, so that a store of a million labelled texts never holds them all in Python;
+    `at_most_chars`: the longest start of that sample whose texts hold at most this many characters
+    (the training's features grow with the characters, not the texts; issue 20's memory floor)."""
     sql, params = LABELLED_SQL, []
+    order = "hash(text, language, label), text, language, label"
     if at_most is not None:
-        sql = (f"SELECT * FROM ({LABELLED_SQL}) ORDER BY hash(text, language, label), text, language, label"
-               " LIMIT ?")
+        sql = f"SELECT * FROM ({LABELLED_SQL}) ORDER BY {order} LIMIT ?"
         params = [at_most]
+    if at_most_chars is not None:
+        sql = (f"SELECT * EXCLUDE (chars_so_far) FROM (SELECT *, sum(length(text)) OVER (ORDER BY {order}"
+               f" ROWS UNBOUNDED PRECEDING) AS chars_so_far FROM ({sql})) WHERE chars_so_far <= ? ORDER BY {order}")
+        params = [*params, at_most_chars]
     try:
         return con.execute(sql, params).df()
     except duckdb.Error as e:

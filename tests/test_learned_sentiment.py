@@ -141,6 +141,22 @@ def test_labels_from_nps_and_satisfaction_scores(con):
         ("c", 0, 2), ("c", 1, 2), ("s1", 0, 1), ("s2", 0, 1), ("s5", 1, 1)]
 
 
+def test_the_training_sample_is_capped_by_texts_and_by_characters(con):
+    # ten labelled comments of 1, 2, ... 10 characters ("a", "bb", ...), each its own text
+    texts = [chr(ord("a") + i) * (i + 1) for i in range(10)]
+    dbrows.insert(con, "nps_response", [{"responded_at": dbrows.DEFAULT_AT, "score": 10 * (i % 2), "comment": text,
+                                         "comment_language": "en"} for i, text in enumerate(texts)])
+    sample = sentiment_model.labelled_comments(con, at_most=6)
+    assert len(sample) == 6
+    # the same order, cut where the characters so far pass 12: the longest start within the cap
+    capped = sentiment_model.labelled_comments(con, at_most=6, at_most_chars=12)
+    lengths = sample["text"].str.len().tolist()
+    within = next(k for k in range(len(lengths), -1, -1) if sum(lengths[:k]) <= 12)
+    assert capped["text"].tolist() == sample["text"].tolist()[:within]
+    assert sum(capped["text"].str.len()) <= 12 < sum(lengths[:within + 1])
+    assert "chars_so_far" not in capped.columns
+
+
 def test_retraining_stores_a_version_and_rescores_every_text(con, corpus):
     _scored_nps(con, corpus)
     assert learning.retrain_due(con)                       # 120 labels >= 100
