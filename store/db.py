@@ -537,6 +537,10 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute("CREATE TABLE IF NOT EXISTS store_version"
                             " (version INTEGER NOT NULL, upgraded_at TIMESTAMP NOT NULL)")
                 done = con.execute("SELECT coalesce(max(version), 0) FROM store_version").fetchone()[0]
+                if done >= LATEST_VERSION:
+                    # another process brought it up to date after this one looked (a replica
+                    # started beside it on a new lake): its steps and its version row stand
+                    return
                 _add_schema_columns(con)
                 _upgrading.schema_made = False
                 try:

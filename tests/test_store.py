@@ -5,6 +5,7 @@ import duckdb
 import pytest
 from conftest import TEST_DATA
 
+from store import db
 from store.db import connect, cursor, data_version, quote_identifier, reading, transaction
 from store.errors import QueryError
 
@@ -239,3 +240,13 @@ def test_a_figures_queries_read_one_snapshot_and_a_failure_ends_it(con):
     # the failed block's transaction was rolled back: the next one starts
     with reading(reader):
         assert reader.execute(count).fetchone() == (1,)
+
+
+def test_an_upgrade_that_finds_the_store_brought_up_to_date_meanwhile_writes_nothing(con, monkeypatch):
+    """Replicas started together on a new lake: one looks (no version yet), another upgrades and
+    commits, then the first's transaction finds the version there and adds no second row."""
+    rows = con.execute("SELECT count(*) FROM store_version").fetchone()[0]
+    monkeypatch.setattr(db, "layout_version", lambda _con: None)   # it looked before the other committed
+    db.upgrade(con)
+    assert con.execute("SELECT count(*) FROM store_version").fetchone()[0] == rows
+    assert con.execute("SELECT count(*) FROM store_claim").fetchone()[0] == 1
