@@ -11,16 +11,29 @@ ends without the uploader (the page changed, the analyst signed out, presentatio
 session has been gone longer than Streamlit keeps it for a reconnect, which Streamlit itself does
 not do: a disconnected session that expires from its reconnect store is never shut down, and its
 files would stay.
+
+The files themselves are kept on disk, not in the server's memory (SpooledUploads): Streamlit holds
+every upload's bytes for as long as its session keeps the file in the widget, and a file near the
+upload limit held beside its import's work took the import over issue 20's memory floor. The page
+reads a spooled upload from its file (upload_path) and holds none of its bytes between runs.
 """
 from __future__ import annotations
 
+import atexit
+import re
+import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 from starlette.exceptions import HTTPException
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
 from pages import _keys as keys
 from pages._common import language
@@ -83,7 +96,56 @@ class UploadGate:
         return freed
 
 
+# the only part of an analyst's file name that reaches the file system
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
+
+
+class SpooledUploads:
+    """Uploaded files kept in a folder of their own, one file per upload; Streamlit's file store is
+    given the record without its bytes (the widget still lists the file by its id and name)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._paths: dict[tuple[str, str], Path] = {}
+        self._lock = threading.Lock()
+
+    def keep(self, session_id: str, file: UploadedFileRec) -> UploadedFileRec:
+        suffix = Path(file.name).suffix
+        place = Path(tempfile.mkdtemp(dir=self.folder)) / f"upload{suffix.lower() if _SUFFIX.fullmatch(suffix) else ''}"
+        place.write_bytes(file.data)
+        with self._lock:
+            replaced = self._paths.get((session_id, file.file_id))
+            self._paths[(session_id, file.file_id)] = place
+        if replaced is not None:
+            shutil.rmtree(replaced.parent, ignore_errors=True)
+        return file._replace(data=b"")
+
+    def path(self, session_id: str, file_id: str) -> Path | None:
+        with self._lock:
+            return self._paths.get((session_id, file_id))
+
+    def drop(self, session_id: str, file_id: str | None = None) -> None:
+        """Delete one upload of the session, or all of them."""
+        with self._lock:
+            gone = [self._paths.pop(key) for key in list(self._paths)
+                    if key[0] == session_id and file_id in (None, key[1])]
+        for place in gone:
+            shutil.rmtree(place.parent, ignore_errors=True)
+
+    def bytes_held(self) -> int:
+        with self._lock:
+            places = list(self._paths.values())
+        return sum(p.stat().st_size for p in places if p.exists())
+
+
+def spool_folder(port: int) -> Path:
+    """Where a server on `port` keeps its uploads (one server per port at a time; the tests find a
+    running server's uploads here)."""
+    return Path(tempfile.gettempdir()) / f"feedback-uploads-{port}"
+
+
 _installed: UploadGate | None = None
+_spooled: SpooledUploads | None = None
 _install_lock = threading.Lock()
 
 
@@ -92,7 +154,7 @@ def install() -> UploadGate | None:
 
     None where no server runs (AppTest): nothing can be uploaded there but through the widget.
     """
-    global _installed
+    global _installed, _spooled
     if _installed is not None or not runtime.exists():
         return _installed
     with _install_lock:
@@ -103,14 +165,30 @@ def install() -> UploadGate | None:
         gate = UploadGate(server.is_active_session)
         # the upload route asks this before reading the request's body
         server.is_active_session = gate.accepts
-        add_file = files.add_file
+        folder = spool_folder(st.get_option("server.port"))
+        # a server killed before it could clean up left its port's folder behind
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(mode=0o700, parents=True)
+        atexit.register(shutil.rmtree, folder, True)
+        spooled = SpooledUploads(folder)
+        add_file, remove_file, remove_session_files = files.add_file, files.remove_file, files.remove_session_files
 
         def add_file_if_allowed(session_id, file):
             if not gate.may_upload(session_id):
                 raise HTTPException(status_code=403, detail="This session may not upload files.")
-            add_file(session_id, file)
+            add_file(session_id, spooled.keep(session_id, file))
+
+        def remove_spooled_file(session_id, file_id):
+            remove_file(session_id, file_id)
+            spooled.drop(session_id, file_id)
+
+        def remove_spooled_session_files(session_id):
+            remove_session_files(session_id)
+            spooled.drop(session_id)
 
         files.add_file = add_file_if_allowed
+        files.remove_file = remove_spooled_file
+        files.remove_session_files = remove_spooled_session_files
 
         def sweep_forever():
             while True:
@@ -118,7 +196,7 @@ def install() -> UploadGate | None:
                 gate.sweep(files, time.monotonic())
 
         threading.Thread(target=sweep_forever, name="upload-sweep", daemon=True).start()
-        _installed = gate
+        _installed, _spooled = gate, spooled
         return gate
 
 
@@ -158,3 +236,25 @@ def end_run() -> None:
     if gate is not None and session_id is not None:
         gate.forbid(session_id)
         runtime.get_instance().uploaded_file_mgr.remove_session_files(session_id)
+
+
+@contextmanager
+def upload_path(upload) -> Iterator[Path]:
+    """The uploaded file on disk, named by its suffix alone: the spooled file where the server
+    spooled it, else (AppTest, no server) a temporary copy of the widget's bytes."""
+    session_id = _session_id()
+    spooled = _spooled.path(session_id, upload.file_id) if _spooled is not None and session_id else None
+    if spooled is not None:
+        yield spooled
+        return
+    suffix = Path(upload.name).suffix
+    with tempfile.TemporaryDirectory(prefix="feedback-upload-") as folder:
+        path = Path(folder) / f"upload{suffix.lower() if _SUFFIX.fullmatch(suffix) else ''}"
+        path.write_bytes(upload.getvalue())
+        yield path
+
+
+def upload_bytes(upload) -> bytes:
+    """The uploaded file's bytes (small files the page reads whole: label and follow-up lists)."""
+    with upload_path(upload) as path:
+        return path.read_bytes()

@@ -15,7 +15,7 @@ from pages._common import (
     show_chart, show_frame, show_table, t, url_choice
 )
 from pages._filters import selection
-from pages._uploads import file_uploader, permit_uploads
+from pages._uploads import file_uploader, permit_uploads, upload_bytes
 from presentation.follow_up import (
     EDITABLE, SHOWN_COLUMNS, export_frame, outcome_tiles, overdue_styles, readable_list, run_import_list,
     run_save_list, shared_screen_columns, shown_list, status_label, status_title
@@ -127,7 +127,7 @@ with st.expander(t("follow_up.import_title"), icon=":material/upload_file:"):
                                         icon=":material/upload:"):
         cur = cursor()
         try:
-            result = run_import_list(cur, current_access(), upload.name, upload.getvalue())
+            result = run_import_list(cur, current_access(), upload.name, upload_bytes(upload))
         except AccessError:
             st.error(t("access.denied_edit"), icon=":material/block:")
         except ValidationError as e:

@@ -22,7 +22,7 @@ from pages._access import access_panel, current_access
 from pages._common import (
     cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, show_table, t
 )
-from pages._uploads import file_uploader, permit_uploads
+from pages._uploads import file_uploader, permit_uploads, upload_bytes, upload_path
 from presentation.problems import duplicates_refusal, duplicates_skipped
 from presentation.alerts import run_summary
 from presentation.upload import (
@@ -106,7 +106,8 @@ def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None,) * 5 
     if key not in cache:
         cur = cursor()
         try:
-            cache[key] = read_upload(cur, upload.name, upload.getvalue(), kind, sheet, *answers)
+            with upload_path(upload) as path:
+                cache[key] = read_upload(cur, upload.name, path, kind, sheet, *answers)
         finally:
             cur.close()
         read = cache[key]
@@ -729,7 +730,7 @@ def labels_section() -> None:
     permit_uploads()
     upload = file_uploader(t("labels.file"), ["csv", "xlsx"], keys.LABELS_FILE)
     if upload is not None and st.button(t("labels.import"), key=keys.LABELS_IMPORT, icon=":material/upload:"):
-        _change_labels(lambda cur: run_import_labels(cur, current_access(), upload.name, upload.getvalue()))
+        _change_labels(lambda cur: run_import_labels(cur, current_access(), upload.name, upload_bytes(upload)))
 
 
 def _change_labels(change) -> None:

@@ -137,37 +137,50 @@ class Reading:
     error: FeedbackError | None = None
 
 
-def read_upload(con, name: str, data: bytes, kind: str = "auto", sheet: str | None = None,
+def read_upload(con, name: str, data: bytes | Path, kind: str = "auto", sheet: str | None = None,
                 header_row: int | None = None, fieldwork_date: str | None = None,
                 date_order: str | None = None, dates_from: str | None = None,
                 dates_to: str | None = None, answers: tuple[tuple[str, float | None], ...] = (),
                 overrides: tuple[str, ...] = ()) -> Reading:
-    """Read uploaded bytes as the loaders read a file on disk, under the file's own name, with the
-    analyst's answers so far (the header row, the fieldwork date, the order of day and month, the
-    earliest and latest dates allowed, the scores of answers no known scale has, what columns of
-    numbers are).
+    """Read an upload (its bytes, or the file the server keeps it in) as the loaders read a file on
+    disk, under the file's own name, with the analyst's answers so far (the header row, the fieldwork
+    date, the order of day and month, the earliest and latest dates allowed, the scores of answers no
+    known scale has, what columns of numbers are).
 
-    The page holds a reading between runs while the server holds the upload's bytes: the file's
-    cells, once read and mapped, are kept on disk (SourceTable.spill) and validated from there, so
-    the bytes, the cells and DuckDB's share of the check are not held at once (issue 20's floor)."""
+    The page holds a reading between runs: the file's cells, once read and mapped, are kept on disk
+    (SourceTable.spill) and validated from there, so the cells and DuckDB's share of the check are
+    not held at once (issue 20's floor)."""
     suffix = Path(name).suffix.lower()
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here"))
+    if isinstance(data, Path):
+        return _read_upload_file(con, name, data, kind, sheet, header_row, fieldwork_date, date_order,
+                                 dates_from, dates_to, answers, overrides)
     with tempfile.TemporaryDirectory(prefix="feedback-upload-") as folder:
         # Only the suffix of the analyst's file name reaches the file system.
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        try:
-            sheets = tuple(sheet_names(path, name))
-        except FeedbackError as e:
-            return Reading(name, (), None, e)
-        try:
-            prepared = prepare(con, path, kind, sheet or None, display_name=name, header_row=header_row,
-                               fieldwork_date=fieldwork_date, date_order=date_order, dates_from=dates_from,
-                               dates_to=dates_to, answers=dict(answers) or None, overrides=list(overrides))
-        except FeedbackError as e:
-            return Reading(name, sheets, None, e)
-        prepared.source.spill()
+        return _read_upload_file(con, name, path, kind, sheet, header_row, fieldwork_date, date_order,
+                                 dates_from, dates_to, answers, overrides)
+
+
+def _read_upload_file(con, name: str, path: Path, kind, sheet, header_row, fieldwork_date, date_order,
+                      dates_from, dates_to, answers, overrides) -> Reading:
+    try:
+        sheets = tuple(sheet_names(path, name))
+    except FeedbackError as e:
+        return Reading(name, (), None, e)
+    except OSError:
+        # the analyst took the file out of the uploader while this run read it
+        return Reading(name, (), None, LoadError(f"{name}: the file is no longer on the server", code="upload_gone",
+                                                 file=name))
+    try:
+        prepared = prepare(con, path, kind, sheet or None, display_name=name, header_row=header_row,
+                           fieldwork_date=fieldwork_date, date_order=date_order, dates_from=dates_from,
+                           dates_to=dates_to, answers=dict(answers) or None, overrides=list(overrides))
+    except FeedbackError as e:
+        return Reading(name, sheets, None, e)
+    prepared.source.spill()
     return Reading(name, sheets, prepared)
 
 

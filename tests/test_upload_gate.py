@@ -77,9 +77,11 @@ class FakeRuntime:
         return session_id in self.connected
 
 
-def test_installed_in_a_server_the_endpoint_and_the_file_store_refuse_a_viewer(monkeypatch, connected):
+def test_installed_in_a_server_the_endpoint_and_the_file_store_refuse_a_viewer(monkeypatch, connected, tmp_path):
     server = FakeRuntime(connected)
     monkeypatch.setattr(_uploads, "_installed", None)
+    monkeypatch.setattr(_uploads, "_spooled", None)
+    monkeypatch.setattr(_uploads, "spool_folder", lambda port: tmp_path / f"uploads-{port}")
     monkeypatch.setattr(_uploads.runtime, "exists", lambda: True)
     monkeypatch.setattr(_uploads.runtime, "get_instance", lambda: server)
     monkeypatch.setattr(_uploads, "SWEEP_SECONDS", 3600)
@@ -94,4 +96,33 @@ def test_installed_in_a_server_the_endpoint_and_the_file_store_refuse_a_viewer(m
     gate.permit("analyst")
     assert server.is_active_session("analyst")
     server.uploaded_file_mgr.add_file("analyst", record("a"))
-    assert held_bytes(server.uploaded_file_mgr) == MB
+    # kept on disk: Streamlit's store lists the file and holds none of its bytes
+    assert held_bytes(server.uploaded_file_mgr) == 0
+    [kept] = server.uploaded_file_mgr.get_files("analyst", ["a"])
+    assert (kept.file_id, kept.name, kept.data) == ("a", "a.csv", b"")
+    spooled = _uploads._spooled.path("analyst", "a")
+    assert spooled.name == "upload.csv" and spooled.read_bytes() == b"x" * MB
+    assert spooled.parent.parent == tmp_path / "uploads-8501"
+    server.uploaded_file_mgr.add_file("analyst", record("b", 3))
+    server.uploaded_file_mgr.remove_file("analyst", "a")          # the analyst took it out of the widget
+    assert not spooled.exists() and _uploads._spooled.path("analyst", "a") is None
+    assert _uploads._spooled.bytes_held() == 3
+    server.uploaded_file_mgr.remove_session_files("analyst")      # the session ended
+    assert _uploads._spooled.bytes_held() == 0 and list((tmp_path / "uploads-8501").iterdir()) == []
+
+
+def test_only_the_suffix_of_a_spooled_files_name_reaches_the_disk(tmp_path):
+    spooled = _uploads.SpooledUploads(tmp_path)
+    for file_id, name, kept_as in (("1", "../../etc/passwd.CSV", "upload.csv"), ("2", "报表 2026.xlsx", "upload.xlsx"),
+                                   ("3", "no suffix", "upload"), ("4", "x.c$v", "upload")):
+        assert spooled.keep("s", UploadedFileRec(file_id, name, "text/csv", b"abc")).data == b""
+        path = spooled.path("s", file_id)
+        assert path.name == kept_as and path.parent.parent == tmp_path and path.read_bytes() == b"abc"
+    # the same file id sent again replaces the first copy
+    first = spooled.path("s", "1")
+    spooled.keep("s", UploadedFileRec("1", "a.csv", "text/csv", b"abcd"))
+    assert not first.exists() and spooled.bytes_held() == 4 + 3 * 3
+    spooled.drop("s", "2")
+    assert spooled.path("s", "2") is None and spooled.bytes_held() == 4 + 2 * 3
+    spooled.drop("s")
+    assert spooled.bytes_held() == 0 and list(tmp_path.iterdir()) == []

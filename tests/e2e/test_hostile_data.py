@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from conftest import PROJECT_ROOT
 from app import PAGES, route
 from bench.browser import free_port, start_app, stop_app
 from loaders.demo import generate, write_files
+from pages._uploads import spool_folder
 from presentation.upload import WORD_JOINER
 from tests.e2e.conftest import screenshot, wait_for_app
 
@@ -148,12 +150,28 @@ def test_the_review_report_writes_the_data_as_text(hostile_url, browser, tmp_pat
 UPLOADER = '[data-testid="stFileUploaderDropzoneInput"] >> nth=0'
 
 
-def held_upload_bytes(url: str) -> int:
+def upload_bytes_in_memory(url: str) -> int:
     """What Streamlit's file store holds now, from its own metrics (cache_memory_bytes)."""
     with urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10) as answer:
         text = answer.read().decode()
     return sum(int(float(m.group(1))) for m in
                re.finditer(r'cache_memory_bytes\{[^}]*cache_type="UploadedFileManager"[^}]*\}\s+(\S+)', text))
+
+
+def upload_bytes_on_disk(url: str) -> int:
+    """What the folder the dashboard keeps the server's uploads in holds now (pages/_uploads.py)."""
+    total = 0
+    for path in spool_folder(urllib.parse.urlsplit(url).port).rglob("*"):
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except FileNotFoundError:   # freed while counted
+            pass
+    return total
+
+
+def held_upload_bytes(url: str) -> int:
+    """What the server holds of uploads, in memory and on disk."""
+    return upload_bytes_in_memory(url) + upload_bytes_on_disk(url)
 
 
 def wait_for_bytes(url: str, test, timeout: float = 30.0) -> int:
@@ -194,6 +212,8 @@ def test_a_signed_out_session_cannot_upload_and_its_file_is_freed(hostile_url, w
     session_url = uploads[0].rsplit("/", 1)[0]
     size = (TEST_DATA / "nps_gbk.csv").stat().st_size
     assert wait_for_bytes(hostile_url, lambda held: held >= size) >= size
+    # kept on disk: the server's memory holds none of the file (issue 20's memory floor)
+    assert upload_bytes_in_memory(hostile_url) == 0 and upload_bytes_on_disk(hostile_url) == size
     # the analyst may send another file to the same session
     assert watched.evaluate(_PUT, [f"{session_url}/another-file", 1000]) == 204
 
