@@ -99,7 +99,8 @@ class Headline:
 class Verbatim:
     """A customer's own words as they were stored (masking is the page's and the report's job).
 
-    For the common theme, `theme` is the theme's label (or the cause, `theme_from` "cause"),
+    For the common theme, `theme` is the theme's words and `theme_label` the label someone gave
+    it (analytics.sentiment.themes_by_sentiment), or `theme` is the cause (`theme_from` "cause");
     `theme_count` its complaints this month and `theme_n` the month's complaints with a theme (a
     cause), and `typicality` the mean word share.
     """
@@ -116,6 +117,7 @@ class Verbatim:
     theme_n: int = 0
     typicality: float | None = None
     theme_from: str = "cause"               # "theme": text/themes.py's; "cause": the complaint cause
+    theme_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -321,7 +323,8 @@ def common_theme_of_themes(con, current: Filters) -> Verbatim | None:
     return Verbatim("common_theme", str(row["text"]), "complaint", _when(row["date"]),
                     _text_or_none(row["branch"]), _text_or_none(row["customer_id"]), number(row["sentiment"]),
                     theme=str(top["theme"]), theme_count=int(top["n"]), theme_n=int(themes["n"].sum()),
-                    typicality=float(row["typicality"]), theme_from="theme")
+                    typicality=float(row["typicality"]), theme_from="theme",
+                    theme_label=_text_or_none(top["theme_label"]))
 
 
 def _when(value) -> datetime | None:
