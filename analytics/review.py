@@ -39,7 +39,7 @@ from analytics.complaints import (
 )
 from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
 from analytics.filters import Filters, add_months, covered, data_range, month_filters, trend_window, where_sql
-from analytics.gaps import Gap1Result, Gap5Result, GapModel, gap1, gap5, gap_model_of, standards_gaps
+from analytics.gaps import Gap1Result, Gap5Result, GapModel, clear_side, gap1, gap5, gap_model_of, standards_gaps
 from analytics.memo import shared_results
 from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.sentiment import (
@@ -371,7 +371,10 @@ def areas_to_act_on(grid: ImportancePerformance, gaps: GapModel, rising: pd.Data
                     for row in fix.itertuples(index=False)]
     dimensions = gaps.gap5.dimensions
     if len(dimensions):
-        short = dimensions[(dimensions["gap"] < 0) & (dimensions["n"] >= min_n)].sort_values(["gap", "dimension"])
+        # a shortfall only where the dimension's interval lies below 0 (a gap that may be 0 is none to close)
+        clear = [clear_side(low, high) < 0 for low, high in zip(dimensions["ci_low"], dimensions["ci_high"])]
+        short = dimensions[pd.Series(clear, index=dimensions.index, dtype=bool) & (dimensions["n"] >= min_n)]
+        short = short.sort_values(["gap", "dimension"])
         actions += [Action("gap", str(row.dimension), float(row.gap), float(row.expectation),
                            float(row.perception), int(row.n))
                     for row in short.head(MAX_GAPS).itertuples(index=False)]
