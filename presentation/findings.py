@@ -308,9 +308,17 @@ def _attribute_findings(table: pd.DataFrame, language: str, vs: str) -> list[Fin
     return found
 
 
+def _no_complaints_before(table: pd.DataFrame) -> bool:
+    """No complaint at all in the comparison period: there is nothing a cause could have risen from
+    (the first month of the data), which is not the same as no cause rising."""
+    return len(table) > 0 and float(pd.to_numeric(table["count_before"], errors="coerce").fillna(0).sum()) == 0
+
+
 def _cause_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding]:
     if table.empty:
         return []
+    if _no_complaints_before(table):
+        return [Finding(translate("finding.cause_no_comparison", language, vs=vs))]
     table = _judged(table)
     rising = table[table["significant"].astype(bool) & (table["count_now"] > table["count_before"])] \
         if len(table) else table
@@ -394,6 +402,8 @@ def rising_title(rising: pd.DataFrame, language: str, vs: str) -> str:
     went through changes.adjust_family), never a too-few one."""
     if rising.empty:
         return translate("title.rising_none", language, vs=vs)
+    if _no_complaints_before(rising):
+        return translate("finding.cause_no_comparison", language, vs=vs)
     judged = _judged(rising)
     up = judged[judged["significant"].astype(bool) & (judged["count_now"] > judged["count_before"])] \
         if len(judged) else judged

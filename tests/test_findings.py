@@ -157,6 +157,21 @@ def test_what_changed_without_a_significant_change_says_so_without_direction():
     assert {f.tone for f in found} == {NEUTRAL}
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Complaint causes: no complaints in Oct 2024 to compare with"),
+    ("zh", "投诉原因：Oct 2024没有投诉，无法比较"),
+])
+def test_no_cause_rose_is_not_said_of_a_period_without_complaints(language, expected):
+    # the data's first month: 51 complaints now, none in the month before; the test finds nothing
+    # to flag, and 'no cause rose significantly' would read as if it had compared
+    first = pd.DataFrame({"cause": ["Fees", "Queue"], "count_now": [30, 21], "count_before": [0, 0],
+                          "share_now": [30 / 51, 21 / 51], "share_before": [math.nan, math.nan],
+                          "p_value": [1.0, 1.0], "significant": [False, False], "rising": [False, False]})
+    found = findings.what_changed(family(ATTRIBUTES.iloc[0:0], first, BRANCHES.iloc[0:0]), language, "Oct 2024")
+    assert [(f.text, f.tone) for f in found] == [(expected, NEUTRAL)]
+    assert findings.rising_title(first, language, "Oct 2024") == expected
+
+
 def test_what_changed_of_nothing_is_nothing():
     empty = findings.what_changed(family(ATTRIBUTES.iloc[0:0], RISING.iloc[0:0], BRANCHES.iloc[0:0]), "en",
                                   "Sep 2026")
