@@ -365,6 +365,8 @@ def attribute_comparison_title(table: pd.DataFrame, language: str, vs: str) -> s
     known = table[table["delta"].notna()] if len(table) else table
     if known.empty:
         return translate("title.attributes_no_comparison", language, vs=vs)
+    if _judged(known).empty:  # every attribute too few to judge: none was tested, so none 'differs'
+        return translate("title.attributes_too_few", language, vs=vs)
     significant = _judged(known)[_judged(known)["significant"]]
     if significant.empty:
         return translate("title.attributes_same", language, vs=vs)

@@ -158,6 +158,20 @@ def test_what_changed_without_a_significant_change_says_so_without_direction():
 
 
 @pytest.mark.parametrize("language, expected", [
+    ("en", "Attribute satisfaction: too few ratings to judge any difference from Beijing Chaoyang"),
+    ("zh", "属性满意度：样本太少，无法判断与Beijing Chaoyang的差异"),
+])
+def test_no_attribute_differs_is_not_said_when_every_attribute_is_too_few(language, expected):
+    # a branch of 14 respondents against the month's 186: each attribute's comparison is below the minimum
+    few = ATTRIBUTES.assign(n_before=[14, 13, 14], significant=[False] * 3, too_few=[True] * 3)
+    assert findings.attribute_comparison_title(few, language, "Beijing Chaoyang") == expected
+    # one attribute judged: the others being too few does not stop 'no attribute differs'
+    one = few.assign(too_few=[False, True, True])
+    assert findings.attribute_comparison_title(one, "en", "Beijing Chaoyang") == (
+        "No attribute differs significantly from Beijing Chaoyang")
+
+
+@pytest.mark.parametrize("language, expected", [
     ("en", "Complaint causes: no complaints in Oct 2024 to compare with"),
     ("zh", "投诉原因：Oct 2024没有投诉，无法比较"),
 ])
