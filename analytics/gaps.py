@@ -126,6 +126,16 @@ class Gap5Result:
     overall_ci_high: float | None = None
 
 
+def clear_side(low, high) -> int:
+    """Which side of 0 a gap 5 lies on, by its 95% interval: −1 (a shortfall) when the whole interval
+    is below 0, +1 (a surplus) when it is above, 0 (no clear gap) when it includes 0 or is unknown.
+    A gap is called a shortfall or a surplus, in words or in colour, only when this says so."""
+    low, high = number(low), number(high)
+    if low is None or high is None:
+        return 0
+    return -1 if high < 0 else 1 if low > 0 else 0
+
+
 @dataclass(frozen=True)
 class Gap1Result:
     """Gap 1 per item and per dimension; missing says why there is none.

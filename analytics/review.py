@@ -39,7 +39,7 @@ from analytics.complaints import (
 )
 from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
 from analytics.filters import Filters, add_months, covered, data_range, month_filters, trend_window, where_sql
-from analytics.gaps import Gap1Result, Gap5Result, GapModel, gap1, gap5, gap_model_of, standards_gaps
+from analytics.gaps import Gap1Result, Gap5Result, GapModel, clear_side, gap1, gap5, gap_model_of, standards_gaps
 from analytics.memo import shared_results
 from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.sentiment import (
@@ -99,7 +99,8 @@ class Headline:
 class Verbatim:
     """A customer's own words as they were stored (masking is the page's and the report's job).
 
-    For the common theme, `theme` is the theme's label (or the cause, `theme_from` "cause"),
+    For the common theme, `theme` is the theme's words and `theme_label` the label someone gave
+    it (analytics.sentiment.themes_by_sentiment), or `theme` is the cause (`theme_from` "cause");
     `theme_count` its complaints this month and `theme_n` the month's complaints with a theme (a
     cause), and `typicality` the mean word share.
     """
@@ -116,6 +117,7 @@ class Verbatim:
     theme_n: int = 0
     typicality: float | None = None
     theme_from: str = "cause"               # "theme": text/themes.py's; "cause": the complaint cause
+    theme_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -321,7 +323,8 @@ def common_theme_of_themes(con, current: Filters) -> Verbatim | None:
     return Verbatim("common_theme", str(row["text"]), "complaint", _when(row["date"]),
                     _text_or_none(row["branch"]), _text_or_none(row["customer_id"]), number(row["sentiment"]),
                     theme=str(top["theme"]), theme_count=int(top["n"]), theme_n=int(themes["n"].sum()),
-                    typicality=float(row["typicality"]), theme_from="theme")
+                    typicality=float(row["typicality"]), theme_from="theme",
+                    theme_label=_text_or_none(top["theme_label"]))
 
 
 def _when(value) -> datetime | None:
@@ -368,7 +371,10 @@ def areas_to_act_on(grid: ImportancePerformance, gaps: GapModel, rising: pd.Data
                     for row in fix.itertuples(index=False)]
     dimensions = gaps.gap5.dimensions
     if len(dimensions):
-        short = dimensions[(dimensions["gap"] < 0) & (dimensions["n"] >= min_n)].sort_values(["gap", "dimension"])
+        # a shortfall only where the dimension's interval lies below 0 (a gap that may be 0 is none to close)
+        clear = [clear_side(low, high) < 0 for low, high in zip(dimensions["ci_low"], dimensions["ci_high"])]
+        short = dimensions[pd.Series(clear, index=dimensions.index, dtype=bool) & (dimensions["n"] >= min_n)]
+        short = short.sort_values(["gap", "dimension"])
         actions += [Action("gap", str(row.dimension), float(row.gap), float(row.expectation),
                            float(row.perception), int(row.n))
                     for row in short.head(MAX_GAPS).itertuples(index=False)]

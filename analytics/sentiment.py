@@ -18,7 +18,7 @@ from analytics.stats import (
 from store.query import count, fetch_all, fetch_df, fetch_record, number
 from store.sums import SENTIMENT_MEASURES, month_key_sql, month_label
 from store.sentiment_model import latest_version
-from store.themes import has_themes
+from store.themes import WORDS_NAME_SQL, has_themes
 from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
 
 # -- aggregates for the views -------------------------------------------------------------------
@@ -269,17 +269,18 @@ def model_agreement(con) -> ModelAgreement:
 
 THEMES_SQL = f"""
 WITH v AS ({{rows}})
-SELECT th.theme_id, th.label, count(*)::BIGINT AS n, avg(v.sentiment) AS mean, stddev_samp(v.sentiment) AS sd,
+SELECT th.theme_id, {WORDS_NAME_SQL.format(theme="th")} AS words, CASE WHEN th.label_edited THEN th.label END AS edited,
+       count(*)::BIGINT AS n, avg(v.sentiment) AS mean, stddev_samp(v.sentiment) AS sd,
        count(*) FILTER (WHERE v.sentiment < {NEGATIVE_BELOW})::BIGINT AS negative,
        count(*) FILTER (WHERE v.sentiment > {POSITIVE_ABOVE})::BIGINT AS positive
 FROM v JOIN text_theme tt ON tt.text = v.text JOIN theme th ON th.theme_id = tt.theme_id
 GROUP BY ALL
-ORDER BY n DESC, th.label
+ORDER BY n DESC, words
 """
 
-THEME_COUNTS_SQL = """
-WITH now AS ({now}), before AS ({before})
-SELECT th.label,
+THEME_COUNTS_SQL = f"""
+WITH now AS ({{now}}), before AS ({{before}})
+SELECT {WORDS_NAME_SQL.format(theme="th")} AS words, CASE WHEN th.label_edited THEN th.label END AS edited,
        (SELECT count(*) FROM now JOIN text_theme tt ON tt.text = now.text WHERE tt.theme_id = th.theme_id) AS count_now,
        (SELECT count(*) FROM before JOIN text_theme tt ON tt.text = before.text WHERE tt.theme_id = th.theme_id)
            AS count_before
@@ -290,10 +291,12 @@ FROM theme th
 def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> pd.DataFrame:
     """Each theme's volume and sentiment in the selection.
 
-    Columns: theme, theme_id, n, mean, ci_low, ci_high, negative_share, negative_ci_low,
-    negative_ci_high, positive_share, positive_ci_low, positive_ci_high; most texts first.
+    Columns: theme, theme_label, theme_id, n, mean, ci_low, ci_high, negative_share, negative_ci_low,
+    negative_ci_high, positive_share, positive_ci_low, positive_ci_high; most texts first. `theme` is
+    the theme's words (one language), `theme_label` the label someone gave it with `loaders themes
+    --rename` or None: which a reader sees is presentation.labels.theme_name's choice.
     """
-    columns = ["theme", "theme_id", *BY_COLUMNS]
+    columns = ["theme", "theme_label", "theme_id", *BY_COLUMNS]
     if not has_themes(con):
         return pd.DataFrame({c: [] for c in columns})
     rows, params = _source_rows(filters or Filters(), source)
@@ -301,7 +304,7 @@ def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_S
     table = []
     for r in frame.itertuples(index=False):
         result = SentimentResult.from_summary(r.n, r.mean, r.sd, r.negative, r.positive)
-        table.append([r.label, int(r.theme_id)] + [getattr(result, c) for c in BY_COLUMNS])
+        table.append([r.words, r.edited, int(r.theme_id)] + [getattr(result, c) for c in BY_COLUMNS])
     return pd.DataFrame(table, columns=columns).astype({"n": "int64"}) if table else pd.DataFrame({c: [] for c in columns})
 
 
@@ -309,21 +312,22 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
     """Each theme's texts now and in the previous period and its share of the themed texts, with a
     two-proportion z-test; rising = significant and a larger share now. Largest rise in share first.
 
-    Columns: theme, count_now, count_before, share_now, share_before, p_value, rising.
+    Columns: theme, theme_label (as themes_by_sentiment's), count_now, count_before, share_now,
+    share_before, p_value, rising.
     """
-    columns = ["theme", "count_now", "count_before", "share_now", "share_before", "p_value", "rising"]
+    columns = ["theme", "theme_label", "count_now", "count_before", "share_now", "share_before", "p_value", "rising"]
     if previous is None or not has_themes(con):
         return pd.DataFrame({c: [] for c in columns})
     now_rows, now_params = _source_rows(current, source, prefix="now")
     before_rows, before_params = _source_rows(previous, source, prefix="before")
     params = {**now_params, **before_params}
     rows = fetch_all(con, THEME_COUNTS_SQL.format(now=now_rows, before=before_rows), params, what="rising themes")
-    total_now, total_before = sum(int(r[1]) for r in rows), sum(int(r[2]) for r in rows)
+    total_now, total_before = sum(int(r[2]) for r in rows), sum(int(r[3]) for r in rows)
     table = []
-    for label, now, before in rows:
+    for words, edited, now, before in rows:
         test = two_proportion_z_test(int(now), total_now, int(before), total_before)
         rise = (test.p1 or 0.0) - (test.p2 or 0.0)
-        table.append((-rise, label, int(now), int(before), test.p1, test.p2, test.p_value,
+        table.append((-rise, words, edited, int(now), int(before), test.p1, test.p2, test.p_value,
                       bool(test.significant and test.diff is not None and test.diff > 0)))
     table.sort(key=lambda row: row[:2])
     return pd.DataFrame([row[1:] for row in table], columns=columns)

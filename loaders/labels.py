@@ -34,6 +34,7 @@ FIELD_WORDS = {
     "region": ("region", "区域", "地区", "大区"),
     "standard": ("standard", "service standard", "标准", "服务标准"),
     "unit": ("unit", "单位"),
+    "theme": ("theme", "topic", "主题", "话题"),
 }
 TABLE_KEYS = {"field": ("field", "字段"), "value": ("value", "值", "原值")}
 TABLE_LANGUAGES = {"en": ("english", "en", "label_en", "label en", "英文"),

@@ -258,6 +258,15 @@ def labels(prefix: str):
     return lambda value: translate(f"{prefix}.{value}", lang)
 
 
+def choose(options, *, many: bool = False) -> str:
+    """The words an empty list box shows, in the reader's language: Streamlit's own ('Choose an
+    option', 'Choose options', 'No options to select') are English whatever the page's language.
+    Every st.selectbox and st.multiselect in pages/ passes one (tests/test_i18n.py checks it)."""
+    if len(options) == 0:
+        return t("widget.no_options")
+    return t("widget.choose_many" if many else "widget.choose_one")
+
+
 # -- a page's own choices in the link ------------------------------------------------------------------
 # Streamlit's bind="query-params" writes what the widget shows (its format_func's words) into the
 # URL, so one view had one link in English and another in Chinese. These write the option itself.

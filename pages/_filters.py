@@ -18,7 +18,7 @@ from analytics.filters import (
     same_period_last_year
 )
 from pages import _keys as keys
-from pages._common import IMPORTS_PAGE, data_labels, labels, language, load, markdown_text, presenting, t
+from pages._common import IMPORTS_PAGE, choose, data_labels, labels, language, load, markdown_text, presenting, t
 from presentation.formats import fmt_month, fmt_period
 from presentation.i18n import translate
 from presentation.labels import data_label
@@ -163,7 +163,7 @@ def sidebar_filters() -> None:
         month_at = None if _retold(keys.FILTER_MONTH, retell) else periods.index(state[keys.FILTER_MONTH])
         month = st.selectbox(t("filters.period"), periods, index=month_at, key=keys.choice(keys.FILTER_MONTH),
                              format_func=lambda m: translate("filters.custom", lang) if m == CUSTOM
-                             else fmt_month(m, lang))
+                             else fmt_month(m, lang), placeholder=choose(periods))
         state[keys.FILTER_MONTH] = month
         if month != CUSTOM:
             chosen = month_filters(Filters(), month)
@@ -179,7 +179,8 @@ def sidebar_filters() -> None:
         state[keys.FILTER_COMPARE] = st.selectbox(
             t("filters.compare"), COMPARISONS,
             index=None if _retold(keys.FILTER_COMPARE, retell) else COMPARISONS.index(state[keys.FILTER_COMPARE]),
-            key=keys.choice(keys.FILTER_COMPARE), format_func=labels("filters.compare"))
+            key=keys.choice(keys.FILTER_COMPARE), format_func=labels("filters.compare"),
+            placeholder=choose(COMPARISONS))
         lists = {}
         shown_labels = data_labels()
         for key, (_, field) in keys.LIST_FILTERS.items():

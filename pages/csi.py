@@ -10,7 +10,7 @@ from analytics.filters import company_wide, one_branch, trend_window
 from analytics.targets import target_gaps, targets_in_force
 from pages import _keys as keys
 from pages._common import (
-    data_value, for_reader, keep_in_link, language, load, markdown_text, require_router, show_change, show_chart,
+    choose, data_value, for_reader, keep_in_link, language, load, markdown_text, require_router, show_change, show_chart,
     show_findings, show_table, t, url_choice
 )
 from pages._filters import no_data, selection
@@ -33,7 +33,8 @@ with left:
 if against == "branch" and chosen.options.branches:
     with middle:
         branch = url_choice(st.selectbox, t("csi.branch"), chosen.options.branches, key=keys.CSI_BRANCH,
-                            default=chosen.options.branches[0], field="branch")
+                            default=chosen.options.branches[0], field="branch",
+                            placeholder=choose(chosen.options.branches))
     other, vs, legend = one_branch(now, branch), data_value("branch", branch), data_value("branch", branch)
 else:
     keep_in_link(keys.CSI_BRANCH, None, None)  # the branch list is not drawn, nor kept in the link

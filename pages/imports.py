@@ -20,7 +20,7 @@ from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import (
-    cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, show_table, t
+    choose, cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, show_table, t
 )
 from pages._uploads import file_uploader, permit_uploads, upload_bytes, upload_path
 from presentation.problems import duplicates_refusal, duplicates_skipped
@@ -172,10 +172,12 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
                                                                            vertical_alignment="bottom")
         current = reading.prepared.source.sheet if reading.prepared else None
         index = reading.sheets.index(current) if current in reading.sheets else 0
-        sheet_column.selectbox(t("upload.sheet"), reading.sheets, index=index, key=keys.upload_sheet(fid))
+        sheet_column.selectbox(t("upload.sheet"), reading.sheets, index=index, key=keys.upload_sheet(fid),
+                               placeholder=choose(reading.sheets))
     else:
         kind_column, header_column, note_column = st.columns([1, 1, 3], vertical_alignment="bottom")
-    kind_column.selectbox(t("upload.kind"), ["auto", *KINDS], format_func=kind_label, key=keys.upload_kind(fid))
+    kind_column.selectbox(t("upload.kind"), ["auto", *KINDS], format_func=kind_label, key=keys.upload_kind(fid),
+                          placeholder=choose(KINDS))
     header_column.number_input(t("upload.header_row"), min_value=1, value=None, step=1,
                                key=keys.upload_header_row(fid), help=t("upload.header_row_help"))
     if isinstance(reading.error, UnknownKindError):
@@ -557,7 +559,7 @@ def undo_controls(batches: pd.DataFrame) -> None:
         return
     choice_column, button_column = st.columns([4, 1], vertical_alignment="bottom")
     choice = choice_column.selectbox(t("upload.undo_choose"), list(live), key=keys.UPLOAD_UNDO_BATCH,
-                                     format_func=lambda batch_id: batch_label(live[batch_id]))
+                                     format_func=lambda batch_id: batch_label(live[batch_id]), placeholder=choose(live))
     if button_column.button(t("upload.undo"), key=keys.UPLOAD_UNDO_BUTTON, icon=":material/undo:",
                             width="stretch"):
         st.session_state[keys.UPLOAD_UNDO_PENDING] = choice
@@ -606,7 +608,8 @@ def skipped_rows(batches: pd.DataFrame) -> None:
         return
     with st.expander(t("upload.skipped_title"), icon=":material/playlist_remove:"):
         choice = st.selectbox(t("upload.skipped_choose"), list(with_skips), key=keys.UPLOAD_SKIPPED_BATCH,
-                              format_func=lambda batch_id: batch_label(with_skips[batch_id]))
+                              format_func=lambda batch_id: batch_label(with_skips[batch_id]),
+                              placeholder=choose(with_skips))
         cur = cursor()
         try:
             skipped = masked_problems(rejected_rows(cur, choice))
@@ -712,7 +715,8 @@ def labels_section() -> None:
         st.info(t("labels.empty"))
         return
     field = st.selectbox(t("labels.show_field"), [ALL_FIELDS, *LABEL_FIELDS], key=keys.LABELS_FIELD,
-                         format_func=lambda f: t("labels.all_fields") if f == ALL_FIELDS else t(f"labels.field.{f}"))
+                         format_func=lambda f: t("labels.all_fields") if f == ALL_FIELDS else t(f"labels.field.{f}"),
+                         placeholder=choose(LABEL_FIELDS))
     names = {f: t(f"labels.field.{f}") for f in LABEL_FIELDS}
     shown = table if field == ALL_FIELDS else table[table["field"] == field]
     edited = st.data_editor(
@@ -811,9 +815,9 @@ def target_controls(access: Access, places: list[str]) -> None:
     lang = language()
     metric_column, place_column, value_column = st.columns(3)
     metric = metric_column.selectbox(t("target.metric"), list(TARGET_METRICS), key=keys.TARGET_METRIC,
-                                     format_func=lambda m: t(f"metric.{m}"))
+                                     format_func=lambda m: t(f"metric.{m}"), placeholder=choose(TARGET_METRICS))
     place = place_column.selectbox(t("target.place"), places, key=keys.TARGET_PLACE,
-                                   format_func=lambda p: place_label(p, lang))
+                                   format_func=lambda p: place_label(p, lang), placeholder=choose(places))
     value = value_column.number_input(t("target.value"), value=None, step=1.0, key=keys.TARGET_VALUE,
                                       placeholder=target_placeholder(metric))
     save_column, clear_column, _ = st.columns([1, 1, 4])

@@ -8,7 +8,7 @@ from analytics.filters import months_between
 from analytics.review import review_of, review_parts
 from pages import _keys as keys
 from pages._common import (
-    call, data_labels, for_reader, language, load_all, markdown_text, presenting, require_router, show_change, show_chart,
+    call, choose, data_labels, for_reader, language, load_all, markdown_text, presenting, require_router, show_change, show_chart,
     show_findings,
     show_quote, slide_rem, t
 )
@@ -42,7 +42,7 @@ else:
     picker, download, deck = st.columns([1, 1, 1], vertical_alignment="bottom")
     with picker:
         st.selectbox(t("review.month"), months, index=months.index(month), key=keys.REVIEW_MONTH,
-                     format_func=lambda m: fmt_month(m, lang),
+                     format_func=lambda m: fmt_month(m, lang), placeholder=choose(months),
                      on_change=lambda: choose_month(st.session_state[keys.REVIEW_MONTH]))
     with download:
         st.download_button(t("review.download"), data=lambda: report_html(review, lang, labels=data_labels()).encode(),

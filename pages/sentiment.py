@@ -69,7 +69,9 @@ with right:
 
 st.subheader(t("sentiment.themes"))
 st.caption(t("sentiment.themes_note"))
-themes, rising = load_all(call(themes_by_sentiment, now, source), call(rising_themes, now, before, source))
+# a theme by its label in the reader's language, else its customers' words (presentation.labels.theme_name)
+themes, rising = (for_reader(found) for found in load_all(call(themes_by_sentiment, now, source),
+                                                           call(rising_themes, now, before, source)))
 left, right = st.columns([2, 1])
 with left:
     show_chart(charts.group_negative_share(themes, "theme", language=lang,

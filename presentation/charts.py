@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
+from analytics.gaps import clear_side
 from presentation.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 from presentation.labels import AS_GIVEN, as_given
 from presentation.i18n import translate
@@ -984,20 +985,25 @@ def gap_model_diagram(summaries: dict, *, title: str, language: str, height: int
 
 
 def dumbbell(labels, expectation, perception, gaps, *, title: str, left_name: str, right_name: str,
-             x_title: str, language: str, x_range=None, hover: list[str] | None = None) -> go.Figure:
+             x_title: str, language: str, x_range=None, hover: list[str] | None = None,
+             sides: list[int] | None = None) -> go.Figure:
     """Two values per row joined by a line (expectation ○ → perception ●), the gap written at the end.
 
-    The line is red where the second value falls short of the first, green where it exceeds it;
-    `hover` names the rows whole on hover (_hover_names).
+    The line and the gap are red where the second value falls short of the first, green where it
+    exceeds it; with `sides` (analytics.gaps.clear_side of each row's interval) only where the
+    interval says so, grey where it includes 0. `hover` names the rows whole on hover (_hover_names).
     """
     hover = hover if hover is not None else [chart_text(v) for v in labels]
     labels = [_short(str(v), 30) for v in labels]
+    if sides is None:
+        sides = [0 if g is None else -1 if g < 0 else 1 for g in _none_if_nan(gaps)]
+    tones = [{-1: COLORS["bad"], 1: COLORS["good"], 0: COLORS["neutral"]}[side] for side in sides]
     fig = _figure(title, None, 110 + 50 * len(labels), wide=True)
-    for label, e, p, g in zip(labels, _none_if_nan(expectation), _none_if_nan(perception), _none_if_nan(gaps)):
+    for label, e, p, tone in zip(labels, _none_if_nan(expectation), _none_if_nan(perception), tones):
         if e is None or p is None:
             continue
         fig.add_trace(go.Scatter(x=[e, p], y=[label, label], mode="lines", showlegend=False, hoverinfo="skip",
-                                 line=dict(color=COLORS["bad"] if p < e else COLORS["good"], width=5)))
+                                 line=dict(color=tone, width=5)))
     fig.add_trace(go.Scatter(x=_none_if_nan(expectation), y=labels, mode="markers", name=left_name,
                              marker=dict(size=15, color="white", line=dict(color=COLORS["ink"], width=2.5)),
                              hovertext=hover, hovertemplate="%{hovertext}: %{x:.2f}<extra>" + left_name + "</extra>"))
@@ -1010,8 +1016,7 @@ def dumbbell(labels, expectation, perception, gaps, *, title: str, left_name: st
         x=[None if end is None else end for end in ends], y=labels, mode="text", showlegend=False,
         text=[f"  {fmt_signed(g, 2)}" if g is not None else "" for g in _none_if_nan(gaps)],
         textposition="middle right", hoverinfo="skip", name=translate("chart.gap", language),
-        textfont=dict(size=15, color=[COLORS["bad"] if g is not None and g < 0 else COLORS["good"]
-                                      for g in _none_if_nan(gaps)])))
+        textfont=dict(size=15, color=tones)))
     fig.update_xaxes(title_text=x_title, range=x_range, showgrid=True, gridcolor=COLORS["grid"])
     fig.update_yaxes(autorange="reversed", showgrid=False)
     return fig
@@ -1300,7 +1305,8 @@ def gap5_dimensions(gap, *, title: str, language: str) -> go.Figure | None:
                     right_name=translate("chart.perception", language),
                     x_title=translate("axis.rating", language), language=language,
                     x_range=_scale_range(table["expectation"], table["perception"]),
-                    hover=_hover_names(table, "dimension", language) if as_given(table, "dimension") else None)
+                    hover=_hover_names(table, "dimension", language) if as_given(table, "dimension") else None,
+                    sides=_sides(table))
 
 
 def gap5_items(gap, *, title: str, language: str) -> go.Figure | None:
@@ -1313,7 +1319,12 @@ def gap5_items(gap, *, title: str, language: str) -> go.Figure | None:
                     right_name=translate("chart.perception", language),
                     x_title=translate("axis.rating", language), language=language,
                     x_range=_scale_range(table["expectation"], table["perception"]),
-                    hover=_hover_names(table, "item_text", language))
+                    hover=_hover_names(table, "item_text", language), sides=_sides(table))
+
+
+def _sides(table: pd.DataFrame) -> list[int]:
+    """Each gap 5 row's side of 0 by its 95% interval (grey, not red, where it includes 0)."""
+    return [clear_side(low, high) for low, high in zip(table["ci_low"], table["ci_high"])]
 
 
 def gap1_items(gap, *, title: str, language: str) -> go.Figure | None:

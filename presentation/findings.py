@@ -14,7 +14,7 @@ import pandas as pd
 from analytics.changes import BAD, GOOD, HIGHER, LOWER, METRICS, NEUTRAL, Change, Family, gated
 from analytics.complaints import ComplaintIceberg, ResolutionStats
 from analytics.csi import ImportancePerformance
-from analytics.gaps import Gap5Result
+from analytics.gaps import Gap5Result, clear_side
 from analytics.nps import NpsChange
 from analytics.sentiment import ModelAgreement
 from analytics.stats import two_proportion_z_test, wilson_interval
@@ -308,9 +308,17 @@ def _attribute_findings(table: pd.DataFrame, language: str, vs: str) -> list[Fin
     return found
 
 
+def _no_complaints_before(table: pd.DataFrame) -> bool:
+    """No complaint at all in the comparison period: there is nothing a cause could have risen from
+    (the first month of the data), which is not the same as no cause rising."""
+    return len(table) > 0 and float(pd.to_numeric(table["count_before"], errors="coerce").fillna(0).sum()) == 0
+
+
 def _cause_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding]:
     if table.empty:
         return []
+    if _no_complaints_before(table):
+        return [Finding(translate("finding.cause_no_comparison", language, vs=vs))]
     table = _judged(table)
     rising = table[table["significant"].astype(bool) & (table["count_now"] > table["count_before"])] \
         if len(table) else table
@@ -357,6 +365,8 @@ def attribute_comparison_title(table: pd.DataFrame, language: str, vs: str) -> s
     known = table[table["delta"].notna()] if len(table) else table
     if known.empty:
         return translate("title.attributes_no_comparison", language, vs=vs)
+    if _judged(known).empty:  # every attribute too few to judge: none was tested, so none 'differs'
+        return translate("title.attributes_too_few", language, vs=vs)
     significant = _judged(known)[_judged(known)["significant"]]
     if significant.empty:
         return translate("title.attributes_same", language, vs=vs)
@@ -394,6 +404,8 @@ def rising_title(rising: pd.DataFrame, language: str, vs: str) -> str:
     went through changes.adjust_family), never a too-few one."""
     if rising.empty:
         return translate("title.rising_none", language, vs=vs)
+    if _no_complaints_before(rising):
+        return translate("finding.cause_no_comparison", language, vs=vs)
     judged = _judged(rising)
     up = judged[judged["significant"].astype(bool) & (judged["count_now"] > judged["count_before"])] \
         if len(judged) else judged
@@ -426,13 +438,43 @@ def iceberg_title(iceberg: ComplaintIceberg, language: str) -> str:
     return text
 
 
+GAP5_SIDES = {-1: "short", 1: "exceeds", 0: "unclear"}
+
+
+def _interval_words(low, high, language: str) -> str:
+    """A gap's 95% interval as its title writes it: '95% CI −0.80 to +0.02', 'includes 0' added when
+    it does; that there is none (an item with one pair) when there is none."""
+    low, high = number(low), number(high)
+    if low is None or high is None:
+        return translate("gaps.no_interval", language)
+    key = "gaps.interval_has_0" if clear_side(low, high) == 0 else "tile.interval"
+    return translate(key, language, low=fmt_signed(low, 2), high=fmt_signed(high, 2))
+
+
 def gap5_title(gap: Gap5Result, language: str, min_n: int = MIN_N) -> str:
+    """Gap 5 overall: a shortfall or a surplus only when its 95% interval excludes 0 (clear_side),
+    else 'no clear gap', with the gap and its interval either way."""
     if gap.overall is None:
         return translate("title.gap5_none", language)
     if gap.n < min_n:
         return translate("title.gap5_too_few", language, n=fmt_n(gap.n, language))
-    key = "title.gap5_short" if gap.overall < 0 else "title.gap5_exceeds"
-    return translate(key, language, amount=fmt_number(abs(gap.overall), 2), n=fmt_n(gap.n, language))
+    side = GAP5_SIDES[clear_side(gap.overall_ci_low, gap.overall_ci_high)]
+    return translate(f"title.gap5_{side}", language, amount=fmt_number(abs(gap.overall), 2),
+                     gap=fmt_signed(gap.overall, 2), n=fmt_n(gap.n, language),
+                     interval=_interval_words(gap.overall_ci_low, gap.overall_ci_high, language))
+
+
+def _gap_rows_title(table: pd.DataFrame, name: str, names: list, language: str) -> str:
+    """The largest clear shortfall of the rows (their interval below 0); else the lowest gap, said to
+    be no clear shortfall when it is below 0, or every row meeting expectations when none is."""
+    sides = [clear_side(low, high) for low, high in zip(table["ci_low"], table["ci_high"])]
+    short = [i for i, side in enumerate(sides) if side < 0]
+    gaps = table["gap"].astype(float).tolist()
+    at = min(short or range(len(gaps)), key=lambda i: gaps[i])
+    key = "short" if short else "unclear" if gaps[at] < 0 else "none_short"
+    row = table.iloc[at]
+    return translate(f"title.gap_{name}_{key}", language, **{name: names[at]}, gap=fmt_signed(gaps[at], 2),
+                     interval=_interval_words(row["ci_low"], row["ci_high"], language))
 
 
 def gap_dimensions_title(gap: Gap5Result, language: str, min_n: int = MIN_N) -> str:
@@ -440,18 +482,16 @@ def gap_dimensions_title(gap: Gap5Result, language: str, min_n: int = MIN_N) -> 
         return translate("title.gap5_none", language)
     if gap.n < min_n:
         return translate("title.gap5_too_few", language, n=fmt_n(gap.n, language))
-    row = gap.dimensions.loc[gap.dimensions["gap"].idxmin()]
-    key = "title.gap_dimension_short" if row["gap"] < 0 else "title.gap_dimension_none_short"
-    return translate(key, language, dimension=fmt_term("dim", row["dimension"], language),
-                     gap=fmt_signed(row["gap"], 2))
+    dimensions = gap.dimensions.reset_index(drop=True)
+    return _gap_rows_title(dimensions, "dimension", [fmt_term("dim", d, language) for d in dimensions["dimension"]],
+                           language)
 
 
 def gap_items_title(items: pd.DataFrame, language: str) -> str:
     if items.empty:
         return translate("title.gap5_none", language)
-    row = items.loc[items["gap"].idxmin()]
-    key = "title.gap_item_short" if row["gap"] < 0 else "title.gap_item_none_short"
-    return translate(key, language, item=row["item_text"], gap=fmt_signed(row["gap"], 2))
+    items = items.reset_index(drop=True)
+    return _gap_rows_title(items, "item", items["item_text"].tolist(), language)
 
 
 def gap1_title(items: pd.DataFrame, language: str) -> str:
@@ -511,8 +551,9 @@ def gap_summaries(model, language: str) -> dict[str, tuple[str, str]]:
     summaries: dict[str, tuple[str, str]] = {}
     five = model.gap5
     if five.overall is not None:
+        side = clear_side(five.overall_ci_low, five.overall_ci_high)
         summaries["gap5"] = (translate("gapvalue.points", language, value=fmt_signed(five.overall, 2),
-                                       n=fmt_n(five.n, language)), BAD if five.overall < 0 else GOOD)
+                                       n=fmt_n(five.n, language)), {-1: BAD, 1: GOOD, 0: NEUTRAL}[side])
     one = model.gap1
     if one.overall is not None:
         summaries["gap1"] = (translate("gapvalue.items", language, value=fmt_signed(one.overall, 2),

@@ -6,6 +6,9 @@ Analytics stay language-free: they return the values as the data holds them ("Pr
 file's bilingual columns, or an analyst's edits), else the dashboard's own term (the SERVQUAL
 dimensions), else the value as it is. A labelled column keeps the value as given beside it
 (`<column>_as_given`), which charts show on hover and tables as a column.
+
+A theme of the comments (text/themes.py) is named by its customers' words, in the language they
+wrote in; theme_name says what a reader sees instead.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import pandas as pd
 
 from analytics.review import Action, Verbatim
 from presentation.formats import fmt_term
+from text.sentiment import detect_language
 
 # An analytics result's columns that hold a labelled field's values.
 LABELLED_COLUMNS = {"attribute": "item", "item_text": "item", "dimension": "dimension", "cause": "cause",
@@ -72,11 +76,37 @@ def data_label(field: str, value, language: str, labels: DataLabels = NO_LABELS)
     return value
 
 
+def theme_name(words: str, label: str | None, language: str, labels: DataLabels = NO_LABELS) -> str:
+    """What a reader of `language` sees for a theme of the comments, in one language, never a mix.
+
+    `words` are the theme's top words as the customers wrote them (in one language, text/themes.py),
+    `label` the one someone gave it with `loaders themes --rename` (None when nobody did). The rule,
+    the first that applies:
+
+    1. the label table's label of the theme (field 'theme', its words; the Imports page) in the
+       reader's language;
+    2. the renamed label, when it is written in the reader's language (by its characters,
+       text.sentiment.detect_language: a label of Chinese characters is a Chinese label);
+    3. the theme's words, as the customers wrote them.
+
+    So the English page shows 'Hidden fees' for a Chinese theme someone labelled in English, and
+    '费用 · 隐藏 · 体验' for one nobody did: the customers' own words rather than a label of the other
+    language, and the words are on hover wherever a label stands for them."""
+    en, zh = labels.table.get(("theme", str(words).strip()), (None, None))
+    chosen = zh if language == "zh" else en
+    if chosen:
+        return chosen
+    if _text(label) is not None and detect_language(label) == language:
+        return label.strip()
+    return words
+
+
 def labelled(result, labels: DataLabels, language: str):
     """`result` (a DataFrame, a frozen dataclass of them, a tuple, a dict) with the values of every
     labelled column shown in `language`, each such column's values as given kept beside it.
 
-    Only DataFrames' LABELLED_COLUMNS, an area to act on's subject and a verbatim's theme change;
+    Only DataFrames' LABELLED_COLUMNS and themes (a `theme` beside its `theme_label`, theme_name),
+    an area to act on's subject and a verbatim's theme change;
     ids, codes and numbers are left as they are, so a result labelled once reads the same to the
     functions that word and draw it."""
     if isinstance(result, pd.DataFrame):
@@ -94,6 +124,8 @@ def labelled(result, labels: DataLabels, language: str):
         theme = result.theme
         if theme is not None and result.theme_from == "cause":
             theme = data_label("cause", theme, language, labels)
+        elif theme is not None and result.theme_from == "theme":
+            theme = theme_name(theme, result.theme_label, language, labels)
         return dataclasses.replace(result, theme=theme, branch=data_label("branch", result.branch, language, labels))
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         changed = {}
@@ -117,9 +149,14 @@ def labelled(result, labels: DataLabels, language: str):
 def _labelled_frame(frame: pd.DataFrame, labels: DataLabels, language: str) -> pd.DataFrame:
     columns = [c for c in frame.columns if c in LABELLED_COLUMNS and f"{c}{AS_GIVEN}" not in frame.columns]
     trends = {"scope", "subject"} <= set(frame.columns) and f"subject{AS_GIVEN}" not in frame.columns
-    if not (columns or trends) or frame.empty:
+    themes = {"theme", "theme_label"} <= set(frame.columns) and f"theme{AS_GIVEN}" not in frame.columns
+    if not (columns or trends or themes) or frame.empty:
         return frame
     out = frame.copy()
+    if themes:  # analytics.sentiment's themes: their words and the label given them, if any
+        out["theme"] = _column(frame, [theme_name(words, label, language, labels)
+                                       for words, label in zip(frame["theme"], frame["theme_label"])])
+        out[f"theme{AS_GIVEN}"] = frame["theme"]
     if trends:  # analytics.trends' rows: a branch's or a region's name in `subject`
         out["subject"] = _column(frame, [data_label(SCOPE_FIELDS[scope], subject, language, labels)
                                          if scope in SCOPE_FIELDS else subject

@@ -9,9 +9,11 @@ import pandas as pd
 
 from store.db import quote_identifier, write_claimed
 from store.errors import QueryError
+from store.themes import WORDS_NAME_SQL
 
 # The fields whose values a reader sees as labels; the order the Imports page lists them in.
-LABEL_FIELDS = ("item", "dimension", "cause", "touchpoint", "channel", "branch", "region", "standard", "unit")
+LABEL_FIELDS = ("item", "dimension", "cause", "touchpoint", "channel", "branch", "region", "standard", "unit",
+                "theme")
 LABEL_COLUMNS = ["field", "value", "label_en", "label_zh"]
 
 
@@ -122,6 +124,8 @@ FIELD_SOURCES = {
     # a service standard's name and its unit (hours, minutes) as the standards file writes them
     "standard": (("service_standard", "standard"),),
     "unit": (("service_standard", "unit"),),
+    # a theme by its words (store.themes.WORDS_NAME_SQL), which stay its name while it is found again
+    "theme": (("theme", None),),
 }
 
 
@@ -130,7 +134,8 @@ def values_to_label(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     parts, params = [], []
     for order, field in enumerate(LABEL_FIELDS):
         for table, column in FIELD_SOURCES[field]:
-            value = f"CAST({quote_identifier(column)} AS VARCHAR)"
+            value = (WORDS_NAME_SQL.format(theme=quote_identifier(table)) if column is None
+                     else f"CAST({quote_identifier(column)} AS VARCHAR)")
             parts.append(f"SELECT DISTINCT ? AS field, {value} AS value, ? AS field_order"
                          f" FROM {quote_identifier(table)} WHERE {value} IS NOT NULL AND trim({value}) <> ''")
             params += [field, order]

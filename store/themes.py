@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 
 # distinct texts placed in a theme at a time (save_theme_model)
 THEME_CHUNK = 20_000
+NAME_JOINER = " · "
+NO_WORDS = "–"
+# A theme's name from its words, as _write_themes writes it for a theme nobody renamed: the value the
+# label table (store/labels.py, field 'theme') labels, since a theme found again with the same top words
+# is the same theme. `{theme}` is the theme table's alias.
+WORDS_NAME_SQL = f"coalesce(nullif(array_to_string({{theme}}.top_words, '{NAME_JOINER}'), ''), '{NO_WORDS}')"
 
 
 def has_themes(con: duckdb.DuckDBPyConnection) -> bool:
@@ -78,7 +84,7 @@ def _write_themes(con: duckdb.DuckDBPyConnection, names: list[list[str]], texts:
     """The themes `names` and the texts' themes (`assigned_sql`: text, theme_id) in place of the
     stored ones, in one transaction."""
     now = dt.datetime.now().replace(microsecond=0)
-    labels = [" · ".join(words) for words in names]
+    labels = [NAME_JOINER.join(words) for words in names]
 
     def write() -> None:
         edited = {tuple(words): label for words, label in con.execute(
@@ -88,7 +94,7 @@ def _write_themes(con: duckdb.DuckDBPyConnection, names: list[list[str]], texts:
         for theme_id, (words, label) in enumerate(zip(names, labels)):
             kept = edited.get(tuple(words))
             con.execute("INSERT INTO theme VALUES (?, ?, ?, ?, ?, ?)",
-                        [theme_id, now, texts, words, kept or label or "–", kept is not None])
+                        [theme_id, now, texts, words, kept or label or NO_WORDS, kept is not None])
         con.execute(f"INSERT INTO text_theme {assigned_sql}")
 
     # the store's writer row, as an import's: two processes finding themes at once take turns

@@ -11,6 +11,7 @@ import pytest
 
 from analytics.complaints import ComplaintIceberg, cause_pareto
 from analytics.csi import ImportancePerformance
+from analytics.gaps import Gap5Result
 from analytics.nps import nps_trend
 from presentation import charts, findings
 
@@ -445,3 +446,17 @@ def test_the_gap_diagrams_boxes_fit_their_words_and_nothing_meets(language, summ
 @pytest.mark.parametrize("rem, factor", [(None, 1.25), (24, 1.25), (16, 1.25 * 16 / 24), (18, 0.9375)])
 def test_a_slides_charts_are_enlarged_as_much_as_its_words(rem, factor):
     assert charts.slide_enlargement(rem) == pytest.approx(factor)
+
+
+def test_a_gap_5_is_red_or_green_only_where_its_interval_excludes_0():
+    # reliability's interval lies below 0 (red), tangibles' above (green), assurance's holds 0 (grey)
+    dimensions = pd.DataFrame({"dimension": ["reliability", "tangibles", "assurance"],
+                               "expectation": [6.2, 5.7, 6.0], "perception": [5.4, 6.0, 5.7],
+                               "gap": [-0.8, 0.3, -0.3], "ci_low": [-1.2, 0.1, -0.7], "ci_high": [-0.4, 0.5, 0.1]})
+    gap = Gap5Result(pd.DataFrame(), dimensions, overall=-0.27, n=40)
+    fig = charts.gap5_dimensions(gap, title="", language="en").to_dict()
+    lines = [trace["line"]["color"] for trace in fig["data"] if trace.get("mode") == "lines"]
+    assert lines == [COLORS["bad"], COLORS["good"], COLORS["neutral"]]
+    (gaps,) = [trace for trace in fig["data"] if trace.get("mode") == "text"]
+    assert list(gaps["text"]) == ["  −0.80", "  +0.30", "  −0.30"]
+    assert list(gaps["textfont"]["color"]) == [COLORS["bad"], COLORS["good"], COLORS["neutral"]]

@@ -157,6 +157,35 @@ def test_what_changed_without_a_significant_change_says_so_without_direction():
     assert {f.tone for f in found} == {NEUTRAL}
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Attribute satisfaction: too few ratings to judge any difference from Beijing Chaoyang"),
+    ("zh", "属性满意度：样本太少，无法判断与Beijing Chaoyang的差异"),
+])
+def test_no_attribute_differs_is_not_said_when_every_attribute_is_too_few(language, expected):
+    # a branch of 14 respondents against the month's 186: each attribute's comparison is below the minimum
+    few = ATTRIBUTES.assign(n_before=[14, 13, 14], significant=[False] * 3, too_few=[True] * 3)
+    assert findings.attribute_comparison_title(few, language, "Beijing Chaoyang") == expected
+    # one attribute judged: the others being too few does not stop 'no attribute differs'
+    one = few.assign(too_few=[False, True, True])
+    assert findings.attribute_comparison_title(one, "en", "Beijing Chaoyang") == (
+        "No attribute differs significantly from Beijing Chaoyang")
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Complaint causes: no complaints in Oct 2024 to compare with"),
+    ("zh", "投诉原因：Oct 2024没有投诉，无法比较"),
+])
+def test_no_cause_rose_is_not_said_of_a_period_without_complaints(language, expected):
+    # the data's first month: 51 complaints now, none in the month before; the test finds nothing
+    # to flag, and 'no cause rose significantly' would read as if it had compared
+    first = pd.DataFrame({"cause": ["Fees", "Queue"], "count_now": [30, 21], "count_before": [0, 0],
+                          "share_now": [30 / 51, 21 / 51], "share_before": [math.nan, math.nan],
+                          "p_value": [1.0, 1.0], "significant": [False, False], "rising": [False, False]})
+    found = findings.what_changed(family(ATTRIBUTES.iloc[0:0], first, BRANCHES.iloc[0:0]), language, "Oct 2024")
+    assert [(f.text, f.tone) for f in found] == [(expected, NEUTRAL)]
+    assert findings.rising_title(first, language, "Oct 2024") == expected
+
+
 def test_what_changed_of_nothing_is_nothing():
     empty = findings.what_changed(family(ATTRIBUTES.iloc[0:0], RISING.iloc[0:0], BRANCHES.iloc[0:0]), "en",
                                   "Sep 2026")
@@ -210,6 +239,74 @@ def test_the_overall_gap_5_is_written_with_its_interval():
     # no interval (an item with one pair): the figure alone
     alone = Gap5Result(pd.DataFrame(), pd.DataFrame(), overall=-0.25, n=3, unpaired_items=pd.DataFrame())
     assert "95%" not in findings.gap5_note(alone, "en")
+
+
+def _gap5(overall, low, high, n=36, dimensions=None, items=None):
+    return Gap5Result(pd.DataFrame() if items is None else items, pd.DataFrame() if dimensions is None else dimensions,
+                      overall=overall, n=n, unpaired_items=pd.DataFrame(), overall_ci_low=low, overall_ci_high=high)
+
+
+@pytest.mark.parametrize("gap, language, expected, tone", [
+    # the demo's October: −0.39 with 95% CI −0.80 to +0.02, which holds 0: no shortfall is claimed
+    (_gap5(-0.3869, -0.7976, 0.0239), "en",
+     "No clear gap between perceptions and expectations: −0.39 points, 95% CI −0.80 to +0.02, which includes 0"
+     " (gap 5, n = 36)",
+     NEUTRAL),
+    (_gap5(-0.3869, -0.7976, 0.0239), "zh",
+     "感知与期望之间没有明确差距：−0.39 分，95% 置信区间 −0.80 至 +0.02 包含 0（差距 5，n = 36）", NEUTRAL),
+    # the demo's whole range: −0.58, 95% CI −0.66 to −0.50, wholly below 0
+    (_gap5(-0.5772, -0.6592, -0.4952, n=822), "en",
+     "Perceptions fall short of expectations by 0.58 points (gap 5, 95% CI −0.66 to −0.50, n = 822)", BAD),
+    (_gap5(-0.5772, -0.6592, -0.4952, n=822), "zh", "感知低于期望 0.58 分（差距 5，95% 置信区间 −0.66 至 −0.50，n = 822）", BAD),
+    (_gap5(0.30, 0.10, 0.50), "en",
+     "Perceptions exceed expectations by 0.30 points (gap 5, 95% CI +0.10 to +0.50, n = 36)", GOOD),
+    (_gap5(0.30, 0.10, 0.50), "zh", "感知高于期望 0.30 分（差距 5，95% 置信区间 +0.10 至 +0.50，n = 36）", GOOD),
+    # an interval that ends at 0 holds it
+    (_gap5(-0.30, -0.60, 0.0), "en",
+     "No clear gap between perceptions and expectations: −0.30 points, 95% CI −0.60 to 0.00, which includes 0"
+     " (gap 5, n = 36)",
+     NEUTRAL),
+    # no interval (an item with one pair): nothing is claimed
+    (_gap5(-0.90, None, None), "en", "No clear gap between perceptions and expectations: −0.90 points, no interval:"
+     " an item has fewer than two pairs (gap 5, n = 36)", NEUTRAL),
+    (_gap5(-0.90, None, None), "zh", "感知与期望之间没有明确差距：−0.90 分，无置信区间：有题项的成对评分少于两个（差距 5，n = 36）",
+     NEUTRAL),
+])
+def test_gap_5_claims_a_shortfall_only_when_its_interval_excludes_0(gap, language, expected, tone):
+    assert findings.gap5_title(gap, language) == expected
+    model = type("Model", (), {"gap5": gap, "gap1": type("Gap1", (), {"overall": None})(), "status": ()})()
+    assert findings.gap_summaries(model, language)["gap5"][1] == tone
+
+
+DIMENSIONS = ["dimension", "gap", "ci_low", "ci_high"]
+
+
+@pytest.mark.parametrize("rows, language, expected", [
+    # assurance's −0.90 is lower, but its interval holds 0: reliability is the largest clear shortfall
+    ([("assurance", -0.90, -2.00, 0.20), ("reliability", -0.78, -1.22, -0.33), ("tangibles", 0.41, -0.06, 0.88)],
+     "en", "Largest clear shortfall by dimension: Reliability (−0.78 points, 95% CI −1.22 to −0.33)"),
+    ([("assurance", -0.90, -2.00, 0.20), ("reliability", -0.78, -1.22, -0.33)],
+     "zh", "明确低于期望、差距最大的维度：可靠性（−0.78 分，95% 置信区间 −1.22 至 −0.33）"),
+    ([("assurance", -0.90, -2.00, 0.20), ("tangibles", 0.41, -0.06, 0.88)],
+     "en", "No dimension clearly falls short of expectations (lowest: Assurance, −0.90, 95% CI −2.00 to +0.20,"
+     " which includes 0)"),
+    ([("assurance", -0.90, -2.00, 0.20), ("tangibles", 0.41, -0.06, 0.88)],
+     "zh", "没有维度明确低于期望（最低：保证性，−0.90，95% 置信区间 −2.00 至 +0.20 包含 0）"),
+    ([("assurance", 0.10, -0.20, 0.40), ("tangibles", 0.41, -0.06, 0.88)],
+     "en", "Every dimension meets expectations (smallest: Assurance, +0.10)"),
+])
+def test_the_dimensions_title_names_a_shortfall_only_where_its_interval_is_below_0(rows, language, expected):
+    gap = _gap5(-0.1, -0.5, 0.3, dimensions=pd.DataFrame(rows, columns=DIMENSIONS))
+    assert findings.gap_dimensions_title(gap, language) == expected
+
+
+def test_the_items_title_names_a_shortfall_only_where_its_interval_is_below_0():
+    items = pd.DataFrame([("Prompt service", -1.22, -1.61, -0.83), ("Willing to help", -1.40, -3.0, 0.2)],
+                         columns=["item_text", "gap", "ci_low", "ci_high"])
+    assert findings.gap_items_title(items, "en") == (
+        "Largest clear shortfall by item: Prompt service (−1.22 points, 95% CI −1.61 to −0.83)")
+    assert findings.gap_items_title(items.iloc[1:], "zh") == (
+        "没有题项明确低于期望（最低：Willing to help，−1.40，95% 置信区间 −3.00 至 +0.20 包含 0）")
 
 
 def test_a_page_with_nothing_to_test_says_so_instead_of_correcting_for_none():

@@ -10,6 +10,7 @@ import pytest
 
 from analytics.filters import Filters
 from analytics.gaps import gap1, gap5, gap_model, gap_model_of, measure_actual, standards_gaps
+from presentation.findings import gap5_title
 
 
 def servqual(con, importance: bool = False) -> None:
@@ -93,6 +94,10 @@ def test_gap5_intervals_are_students_t_and_conservative_for_means_of_items(con):
     # overall = (1/3 − 5/6) / 2 = −0.25, ± the mean of the dimensions' half-widths
     assert (result.overall, result.overall_ci_low, result.overall_ci_high) == pytest.approx(
         (-0.25, -0.25 - half, -0.25 + half), rel=1e-5)
+    # −0.25 ± 3.794583 = −4.044583 to +3.544583 holds 0: the title claims no shortfall
+    assert gap5_title(result, "en", min_n=1) == (
+        "No clear gap between perceptions and expectations: −0.25 points, 95% CI −4.04 to +3.54, which includes 0"
+        " (gap 5, n = 3)")
 
 
 def test_gap5_has_no_interval_where_an_item_has_one_pair(con):

@@ -215,3 +215,55 @@ def test_pages_show_no_words_outside_the_translation_table(path):
 ])
 def test_the_literal_check_catches_words(source, expected):
     assert user_facing_literals(source) == expected
+
+
+# Streamlit's own placeholder of an empty list box is English in every language ('Choose an option')
+LIST_BOXES = {"selectbox", "multiselect"}
+PLACEHOLDER_CALLS = {"choose", "t"}
+
+
+def list_boxes_without_placeholder(source: str) -> list[int]:
+    """The lines of st.selectbox / st.multiselect calls (drawn directly, or handed to url_choice) that
+    give no placeholder from the translation table: choose(options) or t(key)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", None))
+        drawn = node.args[0] if name == "url_choice" and node.args else node.func
+        if getattr(drawn, "attr", getattr(drawn, "id", None)) not in LIST_BOXES:
+            continue
+        given = next((k.value for k in node.keywords if k.arg == "placeholder"), None)
+        if not (isinstance(given, ast.Call) and getattr(given.func, "id", None) in PLACEHOLDER_CALLS):
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("path", PAGES + [PROJECT_ROOT / "app.py"], ids=lambda p: p.name)
+def test_every_list_box_shows_our_placeholder(path):
+    assert list_boxes_without_placeholder(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('st.selectbox(t("a"), months, key="m")', [1]),
+    ('column.multiselect(t("a"), options, placeholder="Pick")', [1]),
+    ('url_choice(left.multiselect, t("a"), S, key=k, default=[])', [1]),
+    ('url_choice(st.selectbox, t("a"), S, key=k, default=S[0], placeholder=choose(S))', []),
+    ('url_choice(st.segmented_control, t("a"), S, key=k, default="x")', []),
+    ('st.selectbox(t("a"), months, placeholder=choose(months))', []),
+    ('st.multiselect(t("a"), S, placeholder=t("filters.all"))', []),
+])
+def test_the_placeholder_check_catches_a_list_box_without_one(source, expected):
+    assert list_boxes_without_placeholder(source) == expected
+
+
+@pytest.mark.parametrize("options, many, expected", [
+    (["2026-09", "2026-10"], False, "请选择"),
+    (["a"], True, "请选择（可多选）"),
+    ([], False, "没有可选项"),
+    ({}, True, "没有可选项"),
+])
+def test_an_empty_list_box_speaks_chinese(monkeypatch, options, many, expected):
+    from pages import _common
+    monkeypatch.setattr(_common, "language", lambda: "zh")
+    assert _common.choose(options, many=many) == expected

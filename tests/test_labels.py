@@ -15,12 +15,12 @@ from openpyxl import Workbook
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from analytics.review import month_review
+from analytics.review import Verbatim, month_review
 from loaders.columns import label_language
 from loaders.importer import import_file
 from loaders.labels import read_label_file
 from presentation.export import to_csv_bytes, to_xlsx_bytes
-from presentation.labels import DataLabels, data_label, labelled
+from presentation.labels import DataLabels, data_label, labelled, theme_name
 from presentation.report import report_html
 from presentation.slides import review_pptx
 from presentation.upload import Access, label_editor_frame, run_import_labels, run_save_labels
@@ -173,6 +173,49 @@ def test_a_labelled_result_keeps_the_values_as_given():
     assert frame.columns.tolist() == ["cause", "count"]  # the analytics' result is left alone
 
 
+THEME_LABELS = DataLabels({("theme", "费用 · 隐藏 · 体验"): ("Hidden fees", None),
+                           ("theme", "queue · counter"): ("Queues", "排队")})
+
+
+@pytest.mark.parametrize("words, label, language, expected", [
+    # 1. the label table's label in the reader's language
+    ("费用 · 隐藏 · 体验", None, "en", "Hidden fees"),
+    ("queue · counter", None, "zh", "排队"),
+    ("queue · counter", "Counter queues", "en", "Queues"),      # the table's before a renamed label
+    # 2. a renamed label written in the reader's language
+    ("app · mobile", "Mobile app", "en", "Mobile app"),
+    ("app · mobile", "手机应用", "zh", "手机应用"),
+    ("费用 · 隐藏 · 体验", "隐藏费用", "zh", "隐藏费用"),
+    # 3. else the customers' own words, never a label of the other language
+    ("费用 · 隐藏 · 体验", None, "zh", "费用 · 隐藏 · 体验"),
+    ("app · mobile", "手机应用", "en", "app · mobile"),
+    ("费用 · 隐藏 · 体验", "隐藏费用", "en", "Hidden fees"),
+    ("手机 · 银行", "Mobile banking", "zh", "手机 · 银行"),
+    ("手机 · 银行", float("nan"), "en", "手机 · 银行"),         # no label: a frame's NaN
+])
+def test_theme_name(words, label, language, expected):
+    assert theme_name(words, label, language, THEME_LABELS) == expected
+
+
+def test_a_labelled_theme_table_keeps_the_words_for_the_hover():
+    frame = pd.DataFrame({"theme": ["费用 · 隐藏 · 体验", "app · mobile"], "theme_label": [None, "手机应用"],
+                          "n": [3, 11]})
+    shown = labelled(frame, THEME_LABELS, "en")
+    assert shown[["theme", "n", "theme_as_given"]].to_dict("list") == {
+        "theme": ["Hidden fees", "app · mobile"], "n": [3, 11], "theme_as_given": ["费用 · 隐藏 · 体验", "app · mobile"]}
+    assert labelled(frame, THEME_LABELS, "zh")["theme"].tolist() == ["费用 · 隐藏 · 体验", "手机应用"]
+
+
+def test_the_reviews_common_theme_is_named_by_the_same_rule():
+    quote = Verbatim("common_theme", "隐藏收费太多", "complaint", None, None, None, -0.6, theme="费用 · 隐藏 · 体验",
+                     theme_count=3, theme_n=9, theme_from="theme", theme_label="隐藏费用")
+    assert labelled(quote, THEME_LABELS, "en").theme == "Hidden fees"
+    assert labelled(quote, THEME_LABELS, "zh").theme == "隐藏费用"
+    # a cause standing in for the theme is a cause's label, not a theme's
+    cause = Verbatim("common_theme", "…", "complaint", None, None, None, -0.6, theme="queue · counter")
+    assert labelled(cause, THEME_LABELS, "zh").theme == "queue · counter"
+
+
 # --- on the pages, in the report and the slides -----------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -227,6 +270,41 @@ def test_an_edited_label_shows_on_the_complaints_page_in_both_languages(demo_sto
     at = page(store, monkeypatch, "pages/complaints.py", language)
     pareto = next(t for t in traces(at) if t["type"] == "bar")
     assert cause in pareto["x"] and hover in pareto["hovertext"]
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_sentiment_page_names_themes_in_the_readers_language(demo_store, tmp_path, monkeypatch, language):
+    """Every Chinese theme given an English label on the Imports page's table: the English page's theme
+    chart holds no Chinese word (the words on hover), the Chinese page names them by their words."""
+    store = copy_demo_store(demo_store, tmp_path)
+    con = connect(store)
+    try:
+        table = label_editor_frame(con)
+        chinese = (table["field"] == "theme") & table["value"].map(lambda v: bool(CJK.search(v)))
+        english = (table["field"] == "theme") & ~chinese
+        assert chinese.sum() >= 2 and english.sum() >= 2, "the demo has themes in both languages"
+        # a theme's name is in one language: all its words Chinese, or none of them
+        assert all(all(CJK.search(w) for w in v.split(" · ")) for v in table.loc[chinese, "value"])
+        table.loc[chinese, "label_en"] = [f"Chinese theme {i}" for i in range(chinese.sum())]
+        run_save_labels(con, ANALYST, table)
+        words = dict(zip(table.loc[chinese, "value"], table.loc[chinese, "label_en"]))
+    finally:
+        con.close()
+    at = page(store, monkeypatch, "pages/sentiment.py", language)
+    bars = next(t for t in traces(at) if t["type"] == "bar" and set(t.get("customdata") or ()) & set(words))
+    shown = dict(zip(bars["customdata"], bars["y"]))
+    hover = dict(zip(bars["customdata"], bars["hovertext"]))
+    labelled_here = [w for w in shown if w in words]
+    assert labelled_here
+    if language == "en":
+        assert not [name for name in bars["y"] if CJK.search(name)]
+        assert [shown[w] for w in labelled_here] == [words[w] for w in labelled_here]
+        assert [hover[w] for w in labelled_here] == [f"{words[w]}<br>as in the data: {w}" for w in labelled_here]
+    else:
+        assert [shown[w] for w in labelled_here] == labelled_here
 
 
 def test_the_imports_page_takes_a_label_file_from_an_analyst(demo_store, tmp_path, monkeypatch):

@@ -90,6 +90,21 @@ def test_every_page_renders_on_the_demo_store(demo_store, monkeypatch, page, lan
         assert figures(at), "every view draws charts"
 
 
+CHINESE_TEXTS = set(i18n.texts("zh").values())
+
+
+@pytest.mark.parametrize("page", VIEW_PAGES + ["pages/imports.py"])
+def test_every_list_box_has_a_chinese_placeholder(demo_store, monkeypatch, page):
+    """Streamlit's own placeholder ('Choose an option', 'Choose options') is English in every language."""
+    at = open_app(demo_store, monkeypatch, page, lang="zh", month="2026-10")
+    if page == "pages/csi.py":  # the branch list is drawn when the comparison is another branch
+        at.segmented_control(key=keys.CSI_AGAINST).set_value("branch").run()
+    boxes = [*at.selectbox, *at.multiselect]
+    # the sidebar's month, comparison and five list filters at least
+    assert len(boxes) >= 7
+    assert [(box.label, box.proto.placeholder) for box in boxes if box.proto.placeholder not in CHINESE_TEXTS] == []
+
+
 @pytest.mark.parametrize("page", VIEW_PAGES)
 def test_every_page_on_an_empty_store_says_where_data_comes_from(tmp_path, monkeypatch, page):
     at = open_app(tmp_path / "empty.duckdb", monkeypatch, page)

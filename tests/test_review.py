@@ -166,7 +166,7 @@ def test_the_sections_are_in_the_issues_order():
 
 def _gaps(rows) -> GapModel:
     dimensions = pd.DataFrame(rows, columns=["dimension", "perception", "expectation", "gap", "n_items", "n",
-                                             "importance"])
+                                             "importance", "ci_low", "ci_high"])
     return GapModel(Gap5Result(items=pd.DataFrame(), dimensions=dimensions, overall=float(dimensions["gap"].mean())),
                     Gap1Result(items=pd.DataFrame(), dimensions=pd.DataFrame()), pd.DataFrame())
 
@@ -178,9 +178,13 @@ def test_areas_to_act_on_state_their_numbers():
                                "importance": [4.5, 4.0, 3.0, 2.5], "satisfaction": [50.0, 80.0, 40.0, 90.0],
                                "n": [40, 41, 42, 43]})
     grid = quadrants(attributes, "stated")
-    gaps = _gaps([("reliability", 5.4, 6.2, -0.8, 4, 40, math.nan), ("tangibles", 6.0, 5.7, 0.3, 4, 41, math.nan),
-                  ("responsiveness", 5.0, 5.5, -0.5, 4, 42, math.nan), ("assurance", 5.8, 5.9, -0.1, 4, 43, math.nan),
-                  ("empathy", 4.0, 6.0, -2.0, 4, 12, math.nan)])  # the largest shortfall, from too few pairs
+    gaps = _gaps([("reliability", 5.4, 6.2, -0.8, 4, 40, math.nan, -1.2, -0.4),
+                  ("tangibles", 6.0, 5.7, 0.3, 4, 41, math.nan, 0.1, 0.5),
+                  ("responsiveness", 5.0, 5.5, -0.5, 4, 42, math.nan, -0.9, -0.1),
+                  ("assurance", 5.8, 5.9, -0.1, 4, 43, math.nan, -0.5, 0.3),   # its interval holds 0: no shortfall
+                  ("access", 5.0, 6.1, -1.1, 4, 44, math.nan, -2.3, 0.1),  # larger, but its interval holds 0 too
+                  # the largest shortfall, from too few pairs
+                  ("empathy", 4.0, 6.0, -2.0, 4, 12, math.nan, -3.0, -1.0)])
     rising = pd.DataFrame({"cause": ["App", "Fees", "Staff"], "count_now": [30, 20, 10], "count_before": [10, 20, 30],
                            "share_now": [0.5, 1 / 3, 1 / 6], "share_before": [1 / 6, 1 / 3, 0.5],
                            "p_value": [0.0001, 1.0, 0.0001], "significant": [True, False, True],
@@ -202,7 +206,7 @@ def test_areas_to_act_on_state_their_numbers():
 def test_nothing_to_act_on_without_importance_shortfalls_or_significant_moves():
     attributes = pd.DataFrame({"item_code": ["A"], "attribute": ["Waiting"], "importance": [1.0],
                                "satisfaction": [50.0], "n": [4]})
-    gaps = _gaps([("tangibles", 6.0, 5.7, 0.3, 4, 11, math.nan)])
+    gaps = _gaps([("tangibles", 6.0, 5.7, 0.3, 4, 11, math.nan, 0.1, 0.5)])
     empty_rising = pd.DataFrame({c: [] for c in ("cause", "count_now", "share_now", "share_before", "p_value",
                                                   "rising")})
     branches = pd.DataFrame({"branch": ["North"], "score": [10.0], "score_before": [40.0], "delta": [-30.0],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from analytics.filters import Filters
@@ -14,7 +15,9 @@ from loaders.learning import refresh_themes_if_due
 from store import themes as store_themes
 from store.db import connect
 from store.themes import rename_theme, save_theme_model, save_themes, theme_list
+from text.causes import theme_causes
 from text.themes import Themes, find_themes, fit_themes
+from text.tokens import one_script
 
 # four topics, two per language, 40 texts each: each text a topic's words and its own number
 TOPICS = {
@@ -48,6 +51,47 @@ def test_an_edited_label_stays_for_the_same_top_words(con):
     save_themes(con, texts + ["c"], Themes([1, 0, 0], [["queue", "counter"], ["app", "login"]]))
     assert theme_list(con) == [(0, "queue · counter", ["queue", "counter"], False),
                                (1, "Mobile app", ["app", "login"], True)]
+
+
+def test_a_chinese_theme_is_named_by_its_chinese_words():
+    """40 Chinese texts, all about the app: 30 of '新版APP总是卡顿' (app, 新版, 总是) and 10 of
+    'APP新版一直卡顿' (app, 新版, 一直); 卡顿 is a sentiment word and left out. One theme (40 // 40).
+    TF-IDF (smooth idf = ln(41 / (1 + df)) + 1): app and 新版 1 (in every text), 总是 ln(41/31) + 1
+    = 1.280, 一直 ln(41/11) + 1 = 2.316. Each text's weights at unit length: the first kind's app and
+    新版 1/1.907 = 0.524, 总是 1.280/1.907 = 0.671; the second's app and 新版 1/2.713 = 0.369, 一直
+    2.316/2.713 = 0.853. The centre: 总是 30 × 0.671 / 40 = 0.503, app and 新版 (30 × 0.524 + 10 × 0.369)
+    / 40 = 0.485, 一直 10 × 0.853 / 40 = 0.213. The three heaviest words are 总是, app, 新版: the name
+    takes the three heaviest Chinese ones instead."""
+    texts = [f"{'APP新版一直卡顿' if i % 4 == 3 else '新版APP总是卡顿'} #{i}" for i in range(40)]
+    assert find_themes(texts).names == [["总是", "新版", "一直"]]
+
+
+@pytest.mark.parametrize("words, language, expected", [
+    (["app", "总是", "新版", "一直"], "zh", ["总是", "新版", "一直"]),
+    (["app", "总是", "login"], "en", ["app", "login"]),
+    (["app", "login"], "zh", ["app", "login"]),          # no Chinese word: one script still, the first's
+    (["总是", "app", "新版"], None, ["总是", "新版"]),     # no language: the first word's
+    ([], "zh", []),
+])
+def test_one_script(words, language, expected):
+    assert one_script(words, language) == expected
+
+
+def test_a_derived_cause_pairs_its_word_with_one_of_its_language():
+    # 排队 leads all five texts (5 > 3 > 2); beside it atm three times, 窗口 twice: the name takes 窗口
+    assert set(theme_causes(["排队 ATM"] * 3 + ["排队 窗口"] * 2)) == {"排队 / 窗口"}
+
+
+def test_the_themes_carry_their_words_and_the_label_given_them(con):
+    texts = ["The mobile app crashes", "Long queue at the counter", "网点排队时间长"]
+    con.execute("INSERT INTO nps_response (batch_id, row_no, responded_at, score, comment, sentiment)"
+                " SELECT uuid(), 1, TIMESTAMP '2026-01-05', 9, unnest(?), -0.5", [texts])
+    save_themes(con, texts, Themes([0, 1, 2], [["app", "mobile"], ["queue", "counter"], ["排队", "网点"]]))
+    rename_theme(con, 2, "Queues in branches")
+    found = themes_by_sentiment(con, None, "nps")
+    assert [(theme, None if pd.isna(label) else label, n) for theme, label, n in
+            found[["theme", "theme_label", "n"]].itertuples(index=False)] == [
+        ("app · mobile", None, 1), ("queue · counter", None, 1), ("排队 · 网点", "Queues in branches", 1)]
 
 
 @pytest.fixture(scope="module")

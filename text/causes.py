@@ -7,7 +7,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from text.tokens import complaint_tokens
+from text.tokens import complaint_tokens, word_language
 
 _MIN_PRECISION = 0.6
 
@@ -116,10 +116,12 @@ class SharedThemes:
         return leads
 
     def names(self) -> dict[str, str]:
-        """Each lead word's theme name: the word and the word most often beside it ("queue / wait")."""
+        """Each lead word's theme name: the word and the word of its language most often beside it
+        ("queue / wait"; a Chinese lead word is never paired with "app": a name is in one language)."""
         names = {}
         for lead, neighbours in self.beside.items():
-            second = min(neighbours, key=lambda w: (-neighbours[w], w)) if neighbours else None
+            alike = [w for w in neighbours if word_language(w) == word_language(lead)]
+            second = min(alike, key=lambda w: (-neighbours[w], w)) if alike else None
             names[lead] = f"{lead} / {second}" if second else lead
         return names
 

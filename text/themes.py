@@ -4,8 +4,13 @@ named by its most telling words.
 The words are text/tokens.py's (jieba for Chinese, a light stem and stopwords for English), so both
 languages are read; a text's words weighted by TF-IDF, the texts grouped by k-means on those
 weights (unit length, so texts sharing their telling words meet), each language's texts apart, a
-theme named by the three words heaviest in its centre. The sentiment lexicons' words are left out:
-a theme is what the text is about, and its sentiment is measured apart.
+theme named by the three words heaviest in its centre that are written in the theme's language (a
+Chinese theme whose heaviest word is "app" is named by its heaviest Chinese words: a name never mixes
+the two languages; text/tokens.py's one_script). The sentiment lexicons' words are left out: a theme
+is what the text is about, and its sentiment is measured apart.
+
+What a reader sees of a theme is chosen in presentation/labels.py (theme_name): its label in the
+reader's language where one exists, else these words as the customers wrote them.
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from text import chinese_rules, english_rules
 from text.sentiment import detect_language
-from text.tokens import complaint_tokens
+from text.tokens import complaint_tokens, one_script
 
 MAX_THEMES_PER_LANGUAGE = 10
 TEXTS_PER_THEME = 40          # fewer distinct texts than this per theme make fewer themes
@@ -109,14 +114,16 @@ def _one_language(texts: list[str], seed: int, language: str | None,
     k = int(min(MAX_THEMES_PER_LANGUAGE, max(1, len(texts) // TEXTS_PER_THEME)))
     if k == 1:
         centre = np.asarray(weights.mean(axis=0)).ravel()
-        return _LanguageThemes(language, first), [_top(centre, vectorizer)]
+        return _LanguageThemes(language, first), [_top(centre, vectorizer, language)]
     model = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit(weights)
     # the texts the themes were found on are placed by predict, as every other text: the same
     # theme as the fit's own labels_ (both the nearest centre)
     return (_LanguageThemes(language, first, vectorizer, model),
-            [_top(centre, vectorizer) for centre in model.cluster_centers_])
+            [_top(centre, vectorizer, language) for centre in model.cluster_centers_])
 
 
-def _top(centre: np.ndarray, vectorizer: TfidfVectorizer) -> list[str]:
+def _top(centre: np.ndarray, vectorizer: TfidfVectorizer, language: str | None) -> list[str]:
+    """The theme's name: its heaviest words in its language (one_script), at most NAME_WORDS."""
     words = vectorizer.get_feature_names_out()
-    return [str(words[i]) for i in np.argsort(-centre)[:NAME_WORDS] if centre[i] > 0]
+    heaviest = [str(words[i]) for i in np.argsort(-centre) if centre[i] > 0]
+    return one_script(heaviest, language)[:NAME_WORDS]

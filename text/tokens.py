@@ -68,6 +68,22 @@ def complaint_tokens(text: str | None, cut: dict[str, list[str]] | None = None) 
     return frozenset(words)
 
 
+def word_language(word: str) -> str:
+    """'zh' for a word of Chinese characters, else 'en': complaint_tokens cuts a text into words of
+    one script each (jieba's of the Chinese runs, the regex's of the rest)."""
+    return "zh" if _CJK_RUN.search(word) else "en"
+
+
+def one_script(words: list[str], language: str | None = None) -> list[str]:
+    """The words, in their order, written in `language` (a theme's or a name's), or where none is, in
+    the script of the first word: a name made of them never mixes English and Chinese."""
+    if not words:
+        return []
+    if language is None or not any(word_language(w) == language for w in words):
+        language = word_language(words[0])
+    return [w for w in words if word_language(w) == language]
+
+
 def complaint_token_sets(texts) -> dict[str, frozenset[str]]:
     """complaint_tokens of each distinct text. Complaints share most of their sentences (a
     product's usual fault, a closing "please fix it soon"), and jieba is cut once per distinct
