@@ -79,13 +79,15 @@ SELECT count(*) FROM (
 """
 
 # Each NPS answer and each satisfaction (as a share of its scale) with the same customer's next one.
+# Two answers of one customer at one moment are taken in a fixed order (batch, then the file's row):
+# by the moment alone, which came next was left to how the rows lay, and a migrated copy differed.
 NEXT_SCORES_SQL = f"""
 SELECT {NPS_KEY} AS item_key, score::DOUBLE AS this_score,
-       lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at) AS next_score
+       lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no) AS next_score
 FROM nps_response WHERE customer_id IS NOT NULL
 UNION ALL
 SELECT {SURVEY_KEY}, {SATISFACTION_SHARE},
-       lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at)
+       lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no)
 FROM survey_response WHERE customer_id IS NOT NULL AND overall_satisfaction IS NOT NULL
   AND overall_scale_max > overall_scale_min
 """

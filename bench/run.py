@@ -1,6 +1,7 @@
 """The dashboard's benchmark at a million responses, with the naive peer measured in the same run.
 
-    python bench/run.py [--scale 1.0] [--quick] [--runs N] [--out FILE] [--keep DIR] [--only whole_processes]
+    python bench/run.py [--scale 1.0] [--quick] [--runs N] [--out FILE] [--keep DIR]
+                        [--only whole_processes|lake_queries]
 
 Generates the data with the demo generator at `scale` (1.0 = 1,000,000 survey responses with ten
 rated attributes and paired SERVQUAL items for a tenth of them, 1,000,000 NPS responses, 200,000
@@ -8,7 +9,9 @@ complaints), runs every step in a process of its own and prints ONE JSON object:
 seconds, rows/s and peak memory, then the ratios and the floors of issue 8, met or not.
 `--quick` is the smoke test (small scale, few repeats; under two minutes). `--only whole_processes`
 runs issue 24's two whole-process pairs alone (an analyst's own 1M-row NPS csv: our import against
-DuckDB's read_csv into a table, our summary against a pandas script).
+DuckDB's read_csv into a table, our summary against a pandas script). `--only lake_queries` generates the
+data, imports each file once into the store and runs issue 24's lake step alone (every page's analytics
+on the file and on a PostgreSQL lake, the whole-month variants).
 Progress goes to stderr; nothing but the JSON goes to stdout.
 """
 from __future__ import annotations
@@ -356,6 +359,39 @@ def only_whole_processes(workdir: Path, runs: int, timeout: float, scale: float)
     return {"steps": steps, "errors": errors}
 
 
+def only_lake_queries(scale: float, reps: int, workdir: Path, timeout: float, quick: bool) -> dict:
+    """The store built as the full run builds it, each file imported once (no repeats, no limit),
+    then the lake step: what issue 24's lake floor needs and nothing more."""
+    steps, errors, data = {}, {}, None
+    step = "generate"
+    try:
+        say("generate ...")
+        measured, generated = child("generate", {"scale": scale, "folder": str(workdir / "files")}, timeout)
+        steps["generate"] = step_entry(measured, generated["rows"], generate_seconds=generated["generate_seconds"],
+                                       file_mb=generated["file_mb"])
+        data = generated["data"]
+        store = workdir / "store.duckdb"
+        store.unlink(missing_ok=True)
+        for step, name in IMPORTS_OF_THE_STORE:
+            say(f"{step} ...")
+            measured, stages, _ = loaders_import(Path(generated["files"][name]), store, timeout)
+            steps[step] = step_entry(measured, None, stages=stages)
+        step = "lake_queries"
+        say("lake_queries ...")
+        measured, result = child("lake_queries", {"db": str(store), "reps": reps, "folder": str(workdir),
+                                                  "variants": ["month"] if quick else None}, timeout)
+        steps["lake_queries"] = step_entry(measured, None, **{k: v for k, v in result.items() if k != "rows"})
+    except StepFailed as e:
+        errors[step] = str(e)
+        say(f"{step} FAILED: {str(e)[:500]}")
+    return {"data": data, "steps": steps, "errors": errors}
+
+
+# the store's imports, in the full run's order
+IMPORTS_OF_THE_STORE = (("ingest_csv", "survey.csv"), ("ingest_nps", "nps.csv"), ("ingest_complaints", "complaints.csv"),
+                        ("ingest_management", "management.xlsx"), ("ingest_standards", "standards.csv"))
+
+
 # --- ratios and floors -----------------------------------------------------------------------
 
 def _ratio(a, b) -> float | None:
@@ -510,8 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="also write the JSON to this file")
     parser.add_argument("--keep", default=None, help="work in this folder and keep its files and store")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds any one step may take")
-    parser.add_argument("--only", choices=["whole_processes"], default=None,
-                        help="run only issue 24's whole-process pairs (an analyst's 1M-row NPS csv; --runs pairs)")
+    parser.add_argument("--only", choices=["whole_processes", "lake_queries"], default=None,
+                        help="run only issue 24's whole-process pairs (an analyst's 1M-row NPS csv; --runs pairs),"
+                             " or only the store's build and its pages on the file and on a PostgreSQL lake")
     args = parser.parse_args(argv)
     scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 1.0)
     runs = args.runs or (1 if args.quick else 3)
@@ -524,6 +561,8 @@ def main(argv: list[str] | None = None) -> int:
         info = machine()
         if args.only == "whole_processes":
             result = only_whole_processes(workdir, runs if args.runs else 5, args.timeout, scale)
+        elif args.only == "lake_queries":
+            result = only_lake_queries(scale, reps, workdir, args.timeout, args.quick)
         else:
             result = run_benchmark(scale, runs, reps, workdir, args.timeout, quick=args.quick)
     finally:

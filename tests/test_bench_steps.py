@@ -117,3 +117,18 @@ def test_the_analysts_nps_file_has_four_columns_and_its_rows(tmp_path):
     assert columns == ["response_id", "date", "branch", "nps score"] and n == 500
     # the peer script's NPS is the definition's: 100 × (promoters − detractors) / n
     assert step_peer_nps_script({"csv": str(tmp_path / "nps.csv")})["nps"] == round(100 * (promoters - detractors) / n, 4)
+
+
+def test_only_the_lake_step_names_the_step_that_failed_and_runs_nothing_after_it(monkeypatch, tmp_path):
+    from bench import run
+
+    asked = []
+
+    def child(step, arguments, timeout):
+        asked.append(step)
+        raise run.StepFailed(f"{step} exited 1: no room")
+
+    monkeypatch.setattr(run, "child", child)
+    result = run.only_lake_queries(0.01, 3, tmp_path, 60, quick=True)
+    assert asked == ["generate"]
+    assert result == {"data": None, "steps": {}, "errors": {"generate": "generate exited 1: no room"}}

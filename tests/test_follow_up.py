@@ -147,6 +147,18 @@ def test_contacted_within_48_hours_and_next_scores_by_hand(filled):
     assert (outcome.not_reached_rose.k, outcome.not_reached_rose.n) == (0, 1)
 
 
+def test_two_answers_at_one_moment_follow_each_other_in_the_files_order(con):
+    # C11 answered twice at 10:00 on 12 Oct: row 1 a 2, row 2 a 9, the rows stored row 2 first.
+    # In the file's order the 2 is followed by the 9: the detractor, not reached, rose (1 of 1);
+    # in the stored order the 9 would be followed by the 2 (0 of 1)
+    dbrows.insert(con, "nps_response", [
+        {"customer_id": "C11", "responded_at": at(12, 10), "score": 9, "row_no": 2},
+        {"customer_id": "C11", "responded_at": at(12, 10), "score": 2, "row_no": 1},
+    ])
+    outcome = follow_up_outcome(con, OCTOBER, AS_OF)
+    assert (outcome.not_reached_rose.k, outcome.not_reached_rose.n) == (1, 1)
+
+
 def test_summary_json_carries_the_follow_up(filled):
     block = summary(filled, OCTOBER, as_of=AS_OF)["follow_up"]
     assert block["contacted_within_48h"]["k"] == 1 and block["contacted_within_48h"]["n"] == 3
