@@ -186,6 +186,19 @@ def test_no_cause_rose_is_not_said_of_a_period_without_complaints(language, expe
     assert findings.rising_title(first, language, "Oct 2024") == expected
 
 
+def test_a_cause_is_rising_only_by_the_familys_verdict():
+    # Queue 20 vs 5 passed its own test (p = .003, 'rising') but 25 complaints in all is under the
+    # minimum of 30: too few, so neither significant nor rising; Mobile app problems (40 vs 15,
+    # p = .0001, alone in the family: q = .0001) stays rising. The review's tone reads 'rising'.
+    causes = pd.DataFrame({"cause": ["Mobile app problems", "Queue"], "count_now": [40, 20], "count_before": [15, 5],
+                           "share_now": [2 / 3, 1 / 3], "share_before": [0.75, 0.25], "p_value": [0.0001, 0.003],
+                           "significant": [True, True], "rising": [True, True]})
+    table = family(ATTRIBUTES.iloc[0:0], causes, BRANCHES.iloc[0:0]).tables["causes"].set_index("cause")
+    assert table["too_few"].to_dict() == {"Mobile app problems": False, "Queue": True}
+    assert table["rising"].to_dict() == {"Mobile app problems": True, "Queue": False}
+    assert table["significant"].to_dict() == {"Mobile app problems": True, "Queue": False}
+
+
 def test_what_changed_of_nothing_is_nothing():
     empty = findings.what_changed(family(ATTRIBUTES.iloc[0:0], RISING.iloc[0:0], BRANCHES.iloc[0:0]), "en",
                                   "Sep 2026")
