@@ -125,10 +125,20 @@ def change_sentence(change: Change, language: str, vs: str, subject: str | None 
     return translate("finding.not_significant", language, **values)
 
 
+def tile_delta(change: Change, language: str) -> str | None:
+    """The difference a headline tile shows under its figure, or None: no comparison, or one too few
+    to judge (DESIGN.md, "Minimum n": no marker on too few; a grey '+0.2' still reads as a change)."""
+    if change.delta is None or change.too_few:
+        return None
+    return fmt_delta(change.metric, change.delta, language)
+
+
 def change_note(change: Change, language: str, vs: str) -> str:
     """What the change under a headline tile is measured against: 'vs Sep 2026'."""
     if change.delta is None:
         return translate("tile.no_comparison", language, vs=vs)
+    if change.too_few:
+        return translate("tile.too_few_to_compare", language, vs=vs)
     return translate("tile.vs", language, vs=vs)
 
 

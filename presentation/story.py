@@ -135,7 +135,7 @@ def _title(section: str, language: str) -> str:
 
 
 def _comparison(change: Change, vs: str, language: str) -> Comparison:
-    delta = findings.fmt_delta(change.metric, change.delta, language) if change.delta is not None else "—"
+    delta = findings.tile_delta(change, language) or "—"
     verdict = (findings.verdict(change, language) if change.delta is not None
                else translate("tile.no_comparison", language, vs=vs))
     return Comparison(vs, translate("tile.vs", language, vs=vs), delta, verdict, change.tone, change)

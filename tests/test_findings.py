@@ -82,6 +82,22 @@ def test_too_few_names_the_side_that_is_too_few():
     assert findings.tile_detail(reverse, "en") == "too few to judge (n = 12)"
 
 
+@pytest.mark.parametrize("language, note", [
+    ("en", "too few to compare with Beijing Chaoyang"), ("zh", "样本太少，无法与Beijing Chaoyang比较"),
+])
+def test_a_tile_shows_no_difference_from_a_comparison_too_few_to_judge(language, note):
+    # the month's 186 promoters against a branch's 12 (the minimum is 30): NPS +100 on both sides,
+    # yet a tile's grey '+0.0' or '+0.2' would still read as a change; the note says why there is none
+    change = changes.nps_headline(nps_change((186, 0, 0), (12, 0, 0)))
+    assert change.too_few and change.delta is not None
+    assert findings.tile_delta(change, language) is None
+    assert findings.change_note(change, language, "Beijing Chaoyang") == note
+    # 400 against 380 is judged: its difference is shown
+    judged = Change("negative_share", 0.25, 0.20, 0.05, False, 400, 380, p_value=0.06)
+    assert findings.tile_delta(judged, "en") == "+5.0 pp"
+    assert findings.change_note(judged, "en", "Sep 2026") == "vs Sep 2026"
+
+
 def test_tile_notes():
     change = Change("negative_share", 0.25, 0.20, 0.05, True, 400, 380, p_value=0.0004, ci_low=0.2102, ci_high=0.2946)
     assert findings.fmt_value("negative_share", 0.25, "en") == "25.0%"

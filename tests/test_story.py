@@ -48,7 +48,8 @@ def test_the_story_marks_only_significant_changes(con):
     nps = told.sections[0].tiles[0]
     assert (nps.label, nps.value, nps.detail) == ("NPS", "+40.0", "too few to judge (n = 5)")
     last_month, last_year = nps.comparisons
-    assert (last_month.delta, last_month.mark, last_month.verdict) == ("+90.0", "", "too few to judge (n = 5)")
+    # +90.0 is not shown: a difference too few to judge is no difference to read, marked or not
+    assert (last_month.delta, last_month.mark, last_month.verdict) == ("—", "", "too few to judge (n = 5)")
     assert (last_year.delta, last_year.mark, last_year.verdict) == ("—", "", "no data for Oct 2025")
     assert [f.text for f in told.sections[0].sentences] == [
         "No headline number changed significantly vs Sep 2026 or vs Oct 2025."]
