@@ -329,6 +329,8 @@ def _cause_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding
         return []
     if _no_complaints_before(table):
         return [Finding(translate("finding.cause_no_comparison", language, vs=vs))]
+    if "too_few" in table.columns and table["too_few"].astype(bool).all():
+        return [Finding(translate("finding.cause_too_few", language, vs=vs))]
     table = _judged(table)
     rising = table[table["significant"].astype(bool) & (table["count_now"] > table["count_before"])] \
         if len(table) else table
@@ -416,6 +418,9 @@ def rising_title(rising: pd.DataFrame, language: str, vs: str) -> str:
         return translate("title.rising_none", language, vs=vs)
     if _no_complaints_before(rising):
         return translate("finding.cause_no_comparison", language, vs=vs)
+    if "too_few" in rising.columns and rising["too_few"].astype(bool).all():
+        # none was tested, so 'no cause rose significantly' would claim a comparison never made
+        return translate("finding.cause_too_few", language, vs=vs)
     judged = _judged(rising)
     up = judged[judged["significant"].astype(bool) & (judged["count_now"] > judged["count_before"])] \
         if len(judged) else judged

@@ -215,6 +215,20 @@ def test_a_cause_is_rising_only_by_the_familys_verdict():
     assert table["significant"].to_dict() == {"Mobile app problems": True, "Queue": False}
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Complaint causes: too few complaints to judge any rise from Sep 2026"),
+    ("zh", "投诉原因：投诉太少，无法判断与Sep 2026相比是否上升"),
+])
+def test_no_cause_rose_is_not_said_when_every_cause_is_too_few(language, expected):
+    # one small branch's month: 2 + 1 complaints now against 3 + 2, each cause's 5 or 3 under 30
+    few = pd.DataFrame({"cause": ["Fees", "Queue"], "count_now": [2, 1], "count_before": [3, 2],
+                        "share_now": [2 / 3, 1 / 3], "share_before": [0.6, 0.4], "p_value": [1.0, 1.0],
+                        "significant": [False, False], "rising": [False, False]})
+    judged = family(ATTRIBUTES.iloc[0:0], few, BRANCHES.iloc[0:0])
+    assert [(f.text, f.tone) for f in findings.what_changed(judged, language, "Sep 2026")] == [(expected, NEUTRAL)]
+    assert findings.rising_title(judged.tables["causes"], language, "Sep 2026") == expected
+
+
 def test_what_changed_of_nothing_is_nothing():
     empty = findings.what_changed(family(ATTRIBUTES.iloc[0:0], RISING.iloc[0:0], BRANCHES.iloc[0:0]), "en",
                                   "Sep 2026")
