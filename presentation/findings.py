@@ -275,8 +275,32 @@ def family_note(family: Family, language: str) -> str:
     when nothing on the page could be tested (every figure too few), that instead of a correction
     "for the 0 comparisons"."""
     if not family.m:
+        if family.changes and not _compared_anything(family):
+            return translate("page.family_note_no_comparison", language)
         return translate("page.family_note_none", language, min_n=family.min_n)
     return translate("page.family_note", language, m=family.m, min_n=family.min_n)
+
+
+# the column of each comparison table that holds the comparison's own figure
+_BEFORE = {"attributes": "delta", "causes": "count_before", "branches": "n_before", "touchpoints": "n_before"}
+
+
+def _compared_anything(family: Family) -> bool:
+    """Whether any figure on the page had a comparison to be judged against at all (the data's
+    first month has none: its figures are not too few, they have nothing before them). A trend row
+    counts as compared: it is judged on its own months."""
+    if any(change.delta is not None for change in family.changes):
+        return True
+    for kind, table in family.tables.items():
+        if not len(table):
+            continue
+        column = _BEFORE.get(kind)
+        if column is None or column not in table.columns:
+            return True
+        before = pd.to_numeric(table[column], errors="coerce")
+        if (before.notna() & (before != 0) if column != "delta" else before.notna()).any():
+            return True
+    return False
 
 
 def _judged(table: pd.DataFrame) -> pd.DataFrame:

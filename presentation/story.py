@@ -163,8 +163,10 @@ def _headlines(review: MonthReview, language: str, month: str, previous: str, la
         # the month's alerts (analytics.alerts) after the headline changes: what the rules raised
         sentences += alert_findings(review.alerts, language)
     # the markers are the review's family's verdicts (analytics.review): say how many tests it holds
-    notes = ((translate("review.headlines_note", language, m=review.family.m),)
-             if review.family is not None else ())
+    # with nothing tested, the note says why instead of a correction 'for the 0 comparisons'
+    notes = (() if review.family is None
+             else (translate("review.headlines_note", language, m=review.family.m),) if review.family.m
+             else (findings.family_note(review.family, language),))
     if not review.has_data:
         sentences = [Finding(translate("review.no_data", language, month=month))]
     return Section("headlines", _title("headlines", language), tuple(sentences), tiles=tuple(tiles), notes=notes)

@@ -352,6 +352,28 @@ def test_the_items_title_names_a_shortfall_only_where_its_interval_is_below_0():
         "没有题项明确低于期望（最低：Willing to help，−1.40，95% 置信区间 −3.00 至 +0.20 包含 0）")
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Nothing on this page could be tested: the comparison period has no data to compare with."),
+    ("zh", "本页没有可检验的比较：对比期没有可比较的数据。"),
+])
+def test_the_first_month_says_there_is_nothing_before_it_not_that_it_is_too_few(language, expected):
+    # the demo's Nov 2024: 51 complaints, 49.0% of them within the SLA, and nothing in Oct 2024.
+    # Neither figure is too few (51 >= 30); neither has a comparison
+    from analytics.stats import count_rate_test
+
+    count = changes.complaints_headline(count_rate_test(51, 30, 0, 31), compared=False)
+    sla = changes.gated(Change("within_sla", 0.49, None, None, False, 51, 0))
+    causes = pd.DataFrame({"cause": ["Fees", "Queue"], "count_now": [30, 21], "count_before": [0, 0],
+                           "share_now": [30 / 51, 21 / 51], "share_before": [math.nan, math.nan],
+                           "p_value": [math.nan, math.nan], "significant": [False, False], "rising": [False, False]})
+    first = changes.adjust_family([count, sla], {"causes": causes})
+    assert first.m == 0 and not count.too_few and not sla.too_few
+    assert findings.family_note(first, language) == expected
+    # a small branch's month has a comparison, too few to judge: that is what its note says
+    small = changes.adjust_family([changes.nps_headline(nps_change((5, 3, 2), (4, 3, 3)))], {})
+    assert findings.family_note(small, "en").startswith("Nothing on this page could be tested: a figure from fewer")
+
+
 def test_a_page_with_nothing_to_test_says_so_instead_of_correcting_for_none():
     none = changes.Family((), {}, m=0, min_n=30)
     assert findings.family_note(none, "en") == (

@@ -57,6 +57,19 @@ def test_the_story_marks_only_significant_changes(con):
                            " (Oct 2025)")
 
 
+@pytest.mark.parametrize("language, note", [
+    ("en", "Nothing on this page could be tested: the comparison period has no data to compare with."),
+    ("zh", "本页没有可检验的比较：对比期没有可比较的数据。"),
+])
+def test_the_data_s_first_month_says_it_has_nothing_to_compare_with(con, language, note):
+    # 40 complaints in October and nothing before it: no figure is too few, none has a comparison
+    dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i % 31), "cause": "Fees"} for i in range(40)])
+    told = story(month_review(con, "2026-10"), language)
+    assert told.sections[0].notes == (note,)
+    complaints = next(t for t in told.sections[0].tiles if t.metric == "complaints")
+    assert [c.delta for c in complaints.comparisons] == ["—", "—"]
+
+
 def test_a_significant_change_is_marked_and_said(con):
     dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i % 31)} for i in range(40)]
                       + [{"received_at": datetime(2026, 9, 9)}] * 10)
