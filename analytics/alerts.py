@@ -10,6 +10,8 @@ The rules (store/rules.py, thresholds there):
 - **cause_above_mean**: a complaint cause's count this month against its mean over the months before
   (the threshold's number, 3 by default), by the exact conditional test of two Poisson counts with
   the periods' days as exposure (stats.count_rate_test), and only when the month's rate is the higher;
+  the months before start no earlier than the data's first day, and none is raised when they hold no
+  complaint at all (complaints.rising_causes);
 - **sustained_decline**: the overview's trend finding: Mann–Kendall's test of the last months' values
   (the threshold's number, 12 by default; analytics.trends) for NPS and CSI falling, complaints rising,
   for the company, each region and each branch;
@@ -30,7 +32,7 @@ import pandas as pd
 
 from analytics.changes import Change, Family, adjust_family
 from analytics.complaints import resolution_stats, rising_causes
-from analytics.filters import Filters, add_months, data_range, month_filters, month_of
+from analytics.filters import Filters, add_months, data_range, month_filters, month_of, months_between
 from analytics.nps import nps_change_by
 from analytics.stats import MIN_N, too_few
 from analytics.targets import SHORT, Target, target_gap
@@ -83,6 +85,13 @@ def evaluate(con, month: str, rules: dict[str, Rule] | None = None, book: pd.Dat
         months = int(rules["cause_above_mean"].threshold)
         before = Filters(date_from=add_months(current.date_from, -months),
                          date_to=current.date_from - timedelta(days=1))
+        data_from = data_range(con)[0]
+        if data_from is not None and before.date_from < data_from <= before.date_to:
+            # the days before the data began hold no complaints because there is no log, not
+            # because there were none: counted as exposure they made the data's second month look
+            # like a rise on a mean a third of the real one
+            months = len(months_between(data_from, before.date_to))
+            before = replace(before, date_from=data_from)
         causes = rising_causes(con, current, before)
         days_now = (current.date_to - current.date_from).days + 1
         days_before = (before.date_to - before.date_from).days + 1

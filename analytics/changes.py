@@ -177,7 +177,8 @@ class Family:
     """A page's changes and comparison tables after one Benjamini–Hochberg adjustment across all of them.
 
     changes: the headline Changes with q_value set; tables: the same tables with q_value, too_few
-    and `significant` = (q < 0.05 and not too few); m: how many tests the family holds.
+    and `significant` = (q < 0.05 and not too few), and the causes' `rising` = significant with the
+    count up; m: how many tests the family holds.
     """
 
     changes: tuple[Change, ...]
@@ -224,4 +225,8 @@ def adjust_family(changes: list[Change], tables: dict[str, pd.DataFrame], min_n:
         q = pd.Series([q_by_table[kind].get(i) for i in table.index], index=table.index, dtype=float)
         table["q_value"] = q
         table["significant"] = ((q < alpha) & raw).astype(bool)
+        if kind == "causes" and "rising" in table.columns:
+            # the causes' own "rising" was the row's raw test; the story's tone reads it beside the
+            # title, which reads the family's verdict
+            table["rising"] = (table["significant"] & (table["count_now"] > table["count_before"])).astype(bool)
     return Family(tuple(adjusted_changes), gated, len(members), int(min_n))

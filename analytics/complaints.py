@@ -195,6 +195,10 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
     vs 0 is p = 0.25, not the z-test's 0.014), and "rising" means significant with the count up.
     p-values are the row's own; a page picking among causes adjusts them as a family
     (changes.adjust_family).
+
+    A comparison period without a single complaint of any cause (the data's first month, a branch
+    not yet in the log) is no baseline: no cause is tested (p_value NaN, never significant or
+    rising), since 10 complaints against none would otherwise pass as a rise (p = 0.0008).
     """
     previous = previous if previous is not None else previous_period(filters)
     if previous is None:
@@ -209,6 +213,8 @@ def rising_causes(con, filters: Filters, previous: Filters | None = None) -> pd.
         return pd.DataFrame({c: [] for c in columns})
     days_now, days_before = period_days(filters) or 0, period_days(previous) or 0
     total_now, total_before = sum(int(r[1]) for r in rows), sum(int(r[2]) for r in rows)
+    if not total_before:
+        days_before = 0  # count_rate_test tests nothing without an exposure to compare with
     tested = []
     for cause, now, before in rows:
         now, before = int(now), int(before)

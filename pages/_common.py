@@ -22,7 +22,7 @@ from pages import _keys as keys
 from analytics.targets import TargetGap
 from presentation.alerts import ALERT, target_sentence
 from presentation.charts import ENLARGED, PROJECTOR_REM, drawn_once, enlarged, masked, title_apart
-from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_delta, fmt_value, tile_detail
+from presentation.findings import BAD, NEUTRAL, Change, Finding, change_note, fmt_value, tile_delta, tile_detail
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labelled
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
@@ -437,7 +437,7 @@ def show_change(change: Change, vs: str, *, label: str | None = None, detail: st
     """A headline tile: the figure, its change vs the comparison (marked only when significant), its n,
     and its gap to the target when it has one (analytics.targets)."""
     lang = language()
-    delta = None if change.delta is None else fmt_delta(change.metric, change.delta, lang)
+    delta = tile_delta(change, lang)
     arrow = {"up": "up", "down": "down"}.get(change.direction, "off")
     st.metric(markdown_text(label or t(f"metric.{change.metric}")), fmt_value(change.metric, change.value, lang),
               delta=delta, delta_color=_TONE_COLOR[change.tone], delta_arrow=arrow,

@@ -56,7 +56,8 @@ family = for_reader(changes.adjust_family([changes.csi_headline(change)],
                                                                             change.previous.attributes)}))
 headline, attributes = family.changes[0], family.tables["attributes"]
 
-tile, statement = st.columns([1, 3])
+# room for 'too few to compare with <branch>' under the figure at 1440 px
+tile, statement = st.columns([1.4, 3])
 with tile:
     show_change(headline, vs, target=target_gaps([headline], load(targets_in_force, now)).get("csi"))
 with statement:

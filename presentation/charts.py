@@ -1174,18 +1174,23 @@ def pareto_rows(table: pd.DataFrame, *, title: str, language: str) -> go.Figure:
 
 def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: str, language: str,
                   wide: bool = False) -> go.Figure:
-    """Each cause's share of complaints before (○) and now (●); a significant rise red, a fall green."""
+    """Each cause's share of complaints before (○) and now (●); a significant rise red, a fall green.
+
+    The test is of the cause's count (complaints.rising_causes), so the marker's direction and colour
+    are the count's: when every cause grows, one whose count rose significantly may have lost share,
+    and a green ▼ would say the opposite of the test."""
     order = table.sort_values("share_now", na_position="first")
     if order.empty:
         return None
     labels = [_short(str(c), 26) for c in order["cause"]]
     names = _hover_names(order, "cause", language)
+    counted = (order["count_now"].fillna(0) - order["count_before"].fillna(0)).tolist()
     fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=wide)
-    for label, b, n, sig in zip(labels, _none_if_nan(order["share_before"]), _none_if_nan(order["share_now"]),
-                                order["significant"]):
+    for label, b, n, sig, d in zip(labels, _none_if_nan(order["share_before"]), _none_if_nan(order["share_now"]),
+                                   order["significant"], counted):
         if b is None or n is None:
             continue
-        color = (COLORS["bad"] if n > b else COLORS["good"]) if sig else COLORS["passive"]
+        color = (COLORS["bad"] if d > 0 else COLORS["good"]) if sig and d else COLORS["passive"]
         fig.add_trace(go.Scatter(x=[100 * b, 100 * n], y=[label, label], mode="lines", showlegend=False,
                                  hoverinfo="skip", line=dict(color=color, width=5)))
     fig.add_trace(go.Scatter(x=[None if v is None else 100 * v for v in _none_if_nan(order["share_before"])],
@@ -1195,13 +1200,11 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
     fig.add_trace(go.Scatter(
         x=[None if v is None else 100 * v for v in _none_if_nan(order["share_now"])], y=labels,
         mode="markers+text", name=now_label, marker=dict(size=14, color=COLORS["current"]),
-        text=[(UP if d > 0 else DOWN) if s else "" for d, s in
-              zip((order["share_now"].fillna(0) - order["share_before"].fillna(0)), order["significant"])],
+        text=[(UP if d > 0 else DOWN) if s and d else "" for d, s in zip(counted, order["significant"])],
         # the arrow on the far side of the dot from the line it moved along
         textposition=["middle left" if d < 0 else "middle right"
                       for d in (order["share_now"].fillna(0) - order["share_before"].fillna(0))],
-        textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in
-                                      (order["share_now"].fillna(0) - order["share_before"].fillna(0))]),
+        textfont=dict(size=16, color=[COLORS["bad"] if d > 0 else COLORS["good"] for d in counted]),
         hovertext=names, hovertemplate="%{hovertext}: %{x:.1f}%<extra>" + now_label + "</extra>"))
     # 0 always shown, with the padding autorange gives a marker: rangemode="tozero" puts the plot's
     # edge at 0 itself, and a cause at 0% lost half its dot there

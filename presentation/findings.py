@@ -125,10 +125,20 @@ def change_sentence(change: Change, language: str, vs: str, subject: str | None 
     return translate("finding.not_significant", language, **values)
 
 
+def tile_delta(change: Change, language: str) -> str | None:
+    """The difference a headline tile shows under its figure, or None: no comparison, or one too few
+    to judge (DESIGN.md, "Minimum n": no marker on too few; a grey '+0.2' still reads as a change)."""
+    if change.delta is None or change.too_few:
+        return None
+    return fmt_delta(change.metric, change.delta, language)
+
+
 def change_note(change: Change, language: str, vs: str) -> str:
     """What the change under a headline tile is measured against: 'vs Sep 2026'."""
     if change.delta is None:
         return translate("tile.no_comparison", language, vs=vs)
+    if change.too_few:
+        return translate("tile.too_few_to_compare", language, vs=vs)
     return translate("tile.vs", language, vs=vs)
 
 
@@ -265,8 +275,32 @@ def family_note(family: Family, language: str) -> str:
     when nothing on the page could be tested (every figure too few), that instead of a correction
     "for the 0 comparisons"."""
     if not family.m:
+        if family.changes and not _compared_anything(family):
+            return translate("page.family_note_no_comparison", language)
         return translate("page.family_note_none", language, min_n=family.min_n)
     return translate("page.family_note", language, m=family.m, min_n=family.min_n)
+
+
+# the column of each comparison table that holds the comparison's own figure
+_BEFORE = {"attributes": "delta", "causes": "count_before", "branches": "n_before", "touchpoints": "n_before"}
+
+
+def _compared_anything(family: Family) -> bool:
+    """Whether any figure on the page had a comparison to be judged against at all (the data's
+    first month has none: its figures are not too few, they have nothing before them). A trend row
+    counts as compared: it is judged on its own months."""
+    if any(change.delta is not None for change in family.changes):
+        return True
+    for kind, table in family.tables.items():
+        if not len(table):
+            continue
+        column = _BEFORE.get(kind)
+        if column is None or column not in table.columns:
+            return True
+        before = pd.to_numeric(table[column], errors="coerce")
+        if (before.notna() & (before != 0) if column != "delta" else before.notna()).any():
+            return True
+    return False
 
 
 def _judged(table: pd.DataFrame) -> pd.DataFrame:
@@ -319,6 +353,8 @@ def _cause_findings(table: pd.DataFrame, language: str, vs: str) -> list[Finding
         return []
     if _no_complaints_before(table):
         return [Finding(translate("finding.cause_no_comparison", language, vs=vs))]
+    if "too_few" in table.columns and table["too_few"].astype(bool).all():
+        return [Finding(translate("finding.cause_too_few", language, vs=vs))]
     table = _judged(table)
     rising = table[table["significant"].astype(bool) & (table["count_now"] > table["count_before"])] \
         if len(table) else table
@@ -406,6 +442,9 @@ def rising_title(rising: pd.DataFrame, language: str, vs: str) -> str:
         return translate("title.rising_none", language, vs=vs)
     if _no_complaints_before(rising):
         return translate("finding.cause_no_comparison", language, vs=vs)
+    if "too_few" in rising.columns and rising["too_few"].astype(bool).all():
+        # none was tested, so 'no cause rose significantly' would claim a comparison never made
+        return translate("finding.cause_too_few", language, vs=vs)
     judged = _judged(rising)
     up = judged[judged["significant"].astype(bool) & (judged["count_now"] > judged["count_before"])] \
         if len(judged) else judged

@@ -135,7 +135,7 @@ def _title(section: str, language: str) -> str:
 
 
 def _comparison(change: Change, vs: str, language: str) -> Comparison:
-    delta = findings.fmt_delta(change.metric, change.delta, language) if change.delta is not None else "—"
+    delta = findings.tile_delta(change, language) or "—"
     verdict = (findings.verdict(change, language) if change.delta is not None
                else translate("tile.no_comparison", language, vs=vs))
     return Comparison(vs, translate("tile.vs", language, vs=vs), delta, verdict, change.tone, change)
@@ -156,15 +156,18 @@ def _headlines(review: MonthReview, language: str, month: str, previous: str, la
         for change, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year)):
             if change.direction is not None:
                 sentences.append(Finding(findings.change_sentence(change, language, vs), change.tone))
+    tested = review.family is None or review.family.m > 0
     if not sentences and review.has_data:
+        # 'no headline changed significantly' claims tests; with none run, the note's reason is the sentence
         sentences.append(Finding(translate("review.no_significant_change", language, previous=previous,
-                                           last_year=last_year)))
+                                           last_year=last_year) if tested
+                                 else findings.family_note(review.family, language)))
     if review.alerts is not None and len(review.alerts) and review.has_data:
         # the month's alerts (analytics.alerts) after the headline changes: what the rules raised
         sentences += alert_findings(review.alerts, language)
     # the markers are the review's family's verdicts (analytics.review): say how many tests it holds
     notes = ((translate("review.headlines_note", language, m=review.family.m),)
-             if review.family is not None else ())
+             if review.family is not None and tested else ())
     if not review.has_data:
         sentences = [Finding(translate("review.no_data", language, month=month))]
     return Section("headlines", _title("headlines", language), tuple(sentences), tiles=tuple(tiles), notes=notes)

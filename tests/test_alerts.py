@@ -115,6 +115,25 @@ def test_the_rising_cause_is_its_count_against_the_three_months_before(demo_stor
     assert family.m == sum(int((~t["too_few"] & t["p_value"].notna()).sum()) for t in family.tables.values())
 
 
+def test_the_months_before_the_data_began_are_not_in_a_causes_mean(con):
+    """The data begin on 1 February: March's 40 Fees complaints against February's 30 are tested on
+    February's 28 days, not on December–February's 90 of which 62 have no log. Binomial(70, 31/59)
+    expects 36.8 in March, and 40 is no rise (the 90 days' 31/121 expected 17.9: an alert)."""
+    from datetime import datetime
+
+    import dbrows
+
+    dbrows.complaints(con, [{"cause": "Fees", "received_at": datetime(2026, 2, 1, 9)} for _ in range(30)]
+                      + [{"cause": "Fees", "received_at": datetime(2026, 3, 10, 9)} for _ in range(40)])
+    events, family = evaluate(con, "2026-03")
+    assert "cause_above_mean" not in set(events["rule"])
+    row = family.tables["causes"].set_index("cause").loc["Fees"]
+    assert (row["count_now"], row["count_before"], row["months"]) == (40, 30, 1)
+    assert row["mean_before"] == 30
+    assert row["p_value"] == pytest.approx(binomtest(40, 70, 31 / 59).pvalue)
+    assert not row["significant"]
+
+
 def test_a_switched_off_rule_raises_nothing(demo_store):
     con = connect(demo_store, read_only=True)
     try:

@@ -460,3 +460,17 @@ def test_a_gap_5_is_red_or_green_only_where_its_interval_excludes_0():
     (gaps,) = [trace for trace in fig["data"] if trace.get("mode") == "text"]
     assert list(gaps["text"]) == ["  −0.80", "  +0.30", "  −0.30"]
     assert list(gaps["textfont"]["color"]) == [COLORS["bad"], COLORS["good"], COLORS["neutral"]]
+
+
+def test_a_rising_causes_marker_follows_the_tested_count_not_the_share():
+    # every cause grew: App 10 → 25 complaints (significant by the count test) while its share fell
+    # from 10/50 = 20% to 25/139 = 18.0%; Fees 40 → 114, not marked. The arrow is App's count: ▲, red
+    table = pd.DataFrame({"cause": ["App", "Fees"], "count_now": [25, 114], "count_before": [10, 40],
+                          "share_now": [25 / 139, 114 / 139], "share_before": [0.2, 0.8],
+                          "significant": [True, False]})
+    fig = charts.rising_causes(table, title="t", now_label="Oct 2026", vs_label="Sep 2026", language="en")
+    data = fig.to_dict()["data"]
+    now = next(t for t in data if t.get("name") == "Oct 2026")
+    assert dict(zip(now["y"], now["text"])) == {"App": "▲", "Fees": ""}
+    lines = [t for t in data if t.get("mode") == "lines"]
+    assert {t["y"][0]: t["line"]["color"] for t in lines} == {"App": COLORS["bad"], "Fees": COLORS["passive"]}

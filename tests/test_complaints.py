@@ -92,6 +92,29 @@ def test_three_complaints_against_none_is_not_a_rise(con):
     assert bool(frame.loc["Fees", "rising"]) is False
 
 
+def test_no_cause_rises_against_a_period_without_any_complaint(con):
+    # the data's first month: 40 Fees complaints in March and none of any cause in February. The
+    # exact test would give (31/59)^40 ≈ 6.6e-12 doubled by the tail; February is no baseline, so
+    # nothing is tested, flagged or rising
+    add_causes(con, {"Fees": 40, "Staff": 2}, at=datetime(2026, 3, 5))
+    frame = rising_causes(con, MARCH).set_index("cause")
+    assert frame.loc["Fees", "count_now"] == 40 and frame.loc["Fees", "count_before"] == 0
+    assert frame["p_value"].isna().all()
+    assert not frame["significant"].astype(bool).any() and not frame["rising"].astype(bool).any()
+    assert frame["share_now"].tolist() == pytest.approx([40 / 42, 2 / 42])
+
+
+def test_a_cause_rises_from_zero_when_the_period_before_had_complaints(con):
+    # one Staff complaint in February makes it a baseline: Fees 12 vs 0 is Binomial(12, 31/59) at
+    # its top; two-sided exact p = P(12) + P(0) = (31/59)^12 + (28/59)^12 = .000442707 + .000130519
+    # (P(1) = 12 (31/59)(28/59)^11 = .00173 is likelier than 12)
+    add_causes(con, {"Fees": 12}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Staff": 1}, at=datetime(2026, 2, 5))
+    frame = rising_causes(con, MARCH).set_index("cause")
+    assert frame.loc["Fees", "p_value"] == pytest.approx(0.000573226, abs=1e-9)
+    assert bool(frame.loc["Fees", "rising"]) is True
+
+
 def test_a_cause_whose_count_fell_is_never_rising(con):
     # Fees 10 → 8 while the other causes vanish: its share rose from 10/40 to 8/8, its count fell
     add_causes(con, {"Fees": 8}, at=datetime(2026, 3, 5))

@@ -82,6 +82,22 @@ def test_too_few_names_the_side_that_is_too_few():
     assert findings.tile_detail(reverse, "en") == "too few to judge (n = 12)"
 
 
+@pytest.mark.parametrize("language, note", [
+    ("en", "too few to compare with Beijing Chaoyang"), ("zh", "样本太少，无法与Beijing Chaoyang比较"),
+])
+def test_a_tile_shows_no_difference_from_a_comparison_too_few_to_judge(language, note):
+    # the month's 186 promoters against a branch's 12 (the minimum is 30): NPS +100 on both sides,
+    # yet a tile's grey '+0.0' or '+0.2' would still read as a change; the note says why there is none
+    change = changes.nps_headline(nps_change((186, 0, 0), (12, 0, 0)))
+    assert change.too_few and change.delta is not None
+    assert findings.tile_delta(change, language) is None
+    assert findings.change_note(change, language, "Beijing Chaoyang") == note
+    # 400 against 380 is judged: its difference is shown
+    judged = Change("negative_share", 0.25, 0.20, 0.05, False, 400, 380, p_value=0.06)
+    assert findings.tile_delta(judged, "en") == "+5.0 pp"
+    assert findings.change_note(judged, "en", "Sep 2026") == "vs Sep 2026"
+
+
 def test_tile_notes():
     change = Change("negative_share", 0.25, 0.20, 0.05, True, 400, 380, p_value=0.0004, ci_low=0.2102, ci_high=0.2946)
     assert findings.fmt_value("negative_share", 0.25, "en") == "25.0%"
@@ -184,6 +200,33 @@ def test_no_cause_rose_is_not_said_of_a_period_without_complaints(language, expe
     found = findings.what_changed(family(ATTRIBUTES.iloc[0:0], first, BRANCHES.iloc[0:0]), language, "Oct 2024")
     assert [(f.text, f.tone) for f in found] == [(expected, NEUTRAL)]
     assert findings.rising_title(first, language, "Oct 2024") == expected
+
+
+def test_a_cause_is_rising_only_by_the_familys_verdict():
+    # Queue 20 vs 5 passed its own test (p = .003, 'rising') but 25 complaints in all is under the
+    # minimum of 30: too few, so neither significant nor rising; Mobile app problems (40 vs 15,
+    # p = .0001, alone in the family: q = .0001) stays rising. The review's tone reads 'rising'.
+    causes = pd.DataFrame({"cause": ["Mobile app problems", "Queue"], "count_now": [40, 20], "count_before": [15, 5],
+                           "share_now": [2 / 3, 1 / 3], "share_before": [0.75, 0.25], "p_value": [0.0001, 0.003],
+                           "significant": [True, True], "rising": [True, True]})
+    table = family(ATTRIBUTES.iloc[0:0], causes, BRANCHES.iloc[0:0]).tables["causes"].set_index("cause")
+    assert table["too_few"].to_dict() == {"Mobile app problems": False, "Queue": True}
+    assert table["rising"].to_dict() == {"Mobile app problems": True, "Queue": False}
+    assert table["significant"].to_dict() == {"Mobile app problems": True, "Queue": False}
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Complaint causes: too few complaints to judge any rise from Sep 2026"),
+    ("zh", "投诉原因：投诉太少，无法判断与Sep 2026相比是否上升"),
+])
+def test_no_cause_rose_is_not_said_when_every_cause_is_too_few(language, expected):
+    # one small branch's month: 2 + 1 complaints now against 3 + 2, each cause's 5 or 3 under 30
+    few = pd.DataFrame({"cause": ["Fees", "Queue"], "count_now": [2, 1], "count_before": [3, 2],
+                        "share_now": [2 / 3, 1 / 3], "share_before": [0.6, 0.4], "p_value": [1.0, 1.0],
+                        "significant": [False, False], "rising": [False, False]})
+    judged = family(ATTRIBUTES.iloc[0:0], few, BRANCHES.iloc[0:0])
+    assert [(f.text, f.tone) for f in findings.what_changed(judged, language, "Sep 2026")] == [(expected, NEUTRAL)]
+    assert findings.rising_title(judged.tables["causes"], language, "Sep 2026") == expected
 
 
 def test_what_changed_of_nothing_is_nothing():
@@ -307,6 +350,28 @@ def test_the_items_title_names_a_shortfall_only_where_its_interval_is_below_0():
         "Largest clear shortfall by item: Prompt service (−1.22 points, 95% CI −1.61 to −0.83)")
     assert findings.gap_items_title(items.iloc[1:], "zh") == (
         "没有题项明确低于期望（最低：Willing to help，−1.40，95% 置信区间 −3.00 至 +0.20 包含 0）")
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Nothing on this page could be tested: the comparison period has no data to compare with."),
+    ("zh", "本页没有可检验的比较：对比期没有可比较的数据。"),
+])
+def test_the_first_month_says_there_is_nothing_before_it_not_that_it_is_too_few(language, expected):
+    # the demo's Nov 2024: 51 complaints, 49.0% of them within the SLA, and nothing in Oct 2024.
+    # Neither figure is too few (51 >= 30); neither has a comparison
+    from analytics.stats import count_rate_test
+
+    count = changes.complaints_headline(count_rate_test(51, 30, 0, 31), compared=False)
+    sla = changes.gated(Change("within_sla", 0.49, None, None, False, 51, 0))
+    causes = pd.DataFrame({"cause": ["Fees", "Queue"], "count_now": [30, 21], "count_before": [0, 0],
+                           "share_now": [30 / 51, 21 / 51], "share_before": [math.nan, math.nan],
+                           "p_value": [math.nan, math.nan], "significant": [False, False], "rising": [False, False]})
+    first = changes.adjust_family([count, sla], {"causes": causes})
+    assert first.m == 0 and not count.too_few and not sla.too_few
+    assert findings.family_note(first, language) == expected
+    # a small branch's month has a comparison, too few to judge: that is what its note says
+    small = changes.adjust_family([changes.nps_headline(nps_change((5, 3, 2), (4, 3, 3)))], {})
+    assert findings.family_note(small, "en").startswith("Nothing on this page could be tested: a figure from fewer")
 
 
 def test_a_page_with_nothing_to_test_says_so_instead_of_correcting_for_none():

@@ -19,7 +19,7 @@ from analytics.changes import (
 )
 from analytics.complaints import complaint_volume_change, repeat_complainants, resolution_change
 from analytics.csi import compare_attributes, csi_change
-from analytics.filters import Filters, company_wide, latest_full_month, same_period_last_year
+from analytics.filters import Filters, company_wide, latest_full_month, one_branch, same_period_last_year
 from analytics.handling import handling_steps
 from analytics.nps import nps_change
 from analytics.sentiment import sentiment_change
@@ -68,7 +68,8 @@ def metrics(at) -> list[tuple[str, str, str]]:
 
 
 def tile(change, language="en"):
-    delta = "" if change.delta is None else fmt_delta(change.metric, change.delta, language)
+    # a comparison too few to judge shows no difference (DESIGN.md, "Minimum n")
+    delta = "" if change.delta is None or change.too_few else fmt_delta(change.metric, change.delta, language)
     return (translate(f"metric.{change.metric}", language), fmt_value(change.metric, change.value, language), delta)
 
 
@@ -197,6 +198,21 @@ def test_csi_page_compares_with_the_company_average(demo_store, demo_con, monkey
     change = csi_change(demo_con, south, company_wide(south))
     assert metrics(at) == [tile(csi_headline(change))]
     assert "company average" in at.metric[0].proto.delta_description
+
+
+@pytest.mark.parametrize("language, note", [
+    ("en", "too few to compare with Beijing Chaoyang"), ("zh", "样本太少，无法与北京朝阳比较"),  # the branch's label
+])
+def test_csi_tile_against_a_branch_too_few_to_judge_shows_no_difference(demo_store, demo_con, monkeypatch,
+                                                                         language, note):
+    # the demo's October against one branch's respondents, under the minimum of 30
+    at = open_app(demo_store, monkeypatch, "pages/csi.py", month="2026-10", lang=language)
+    at.segmented_control(key=keys.CSI_AGAINST).set_value("branch").run()
+    at.selectbox(key=keys.CSI_BRANCH).set_value("Beijing Chaoyang").run()
+    change = csi_headline(csi_change(demo_con, OCTOBER, one_branch(OCTOBER, "Beijing Chaoyang")))
+    assert change.too_few and change.n_previous < 30 and change.delta is not None
+    assert at.metric[0].value == fmt_value("csi", change.value, language)
+    assert at.metric[0].delta == "" and at.metric[0].proto.delta_description == note
 
 
 def test_sentiment_page_tiles_follow_the_source(demo_store, demo_con, monkeypatch):

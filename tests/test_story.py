@@ -48,12 +48,28 @@ def test_the_story_marks_only_significant_changes(con):
     nps = told.sections[0].tiles[0]
     assert (nps.label, nps.value, nps.detail) == ("NPS", "+40.0", "too few to judge (n = 5)")
     last_month, last_year = nps.comparisons
-    assert (last_month.delta, last_month.mark, last_month.verdict) == ("+90.0", "", "too few to judge (n = 5)")
+    # +90.0 is not shown: a difference too few to judge is no difference to read, marked or not
+    assert (last_month.delta, last_month.mark, last_month.verdict) == ("—", "", "too few to judge (n = 5)")
     assert (last_year.delta, last_year.mark, last_year.verdict) == ("—", "", "no data for Oct 2025")
+    # nothing was tested (too few), so no sentence says nothing changed significantly
     assert [f.text for f in told.sections[0].sentences] == [
-        "No headline number changed significantly vs Sep 2026 or vs Oct 2025."]
+        "Nothing on this page could be tested: a figure from fewer than 30 responses is too few to judge"
+        " and is never marked."]
     assert told.period == ("Oct 2026, compared with last month (Sep 2026) and the same month last year"
                            " (Oct 2025)")
+
+
+@pytest.mark.parametrize("language, note", [
+    ("en", "Nothing on this page could be tested: the comparison period has no data to compare with."),
+    ("zh", "本页没有可检验的比较：对比期没有可比较的数据。"),
+])
+def test_the_data_s_first_month_says_it_has_nothing_to_compare_with(con, language, note):
+    # 40 complaints in October and nothing before it: no figure is too few, none has a comparison
+    dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i % 31), "cause": "Fees"} for i in range(40)])
+    told = story(month_review(con, "2026-10"), language)
+    assert [f.text for f in told.sections[0].sentences] == [note] and told.sections[0].notes == ()
+    complaints = next(t for t in told.sections[0].tiles if t.metric == "complaints")
+    assert [c.delta for c in complaints.comparisons] == ["—", "—"]
 
 
 def test_a_significant_change_is_marked_and_said(con):
