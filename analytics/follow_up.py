@@ -81,15 +81,18 @@ SELECT count(*) FROM (
 # Each NPS answer and each satisfaction (as a share of its scale) with the same customer's next one.
 # Two answers of one customer at one moment are taken in a fixed order (batch, then the file's row):
 # by the moment alone, which came next was left to how the rows lay, and a migrated copy differed.
+# Only the customers of the period's items are read ({customers}: a relation of customer ids): a
+# customer's answers are one window partition, kept or left out whole, so their next scores are
+# those of the whole table, without windowing every customer's answers of all time.
 NEXT_SCORES_SQL = f"""
 SELECT {NPS_KEY} AS item_key, score::DOUBLE AS this_score,
        lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no) AS next_score
-FROM nps_response WHERE customer_id IS NOT NULL
+FROM nps_response WHERE customer_id IN (SELECT customer_id FROM {{customers}})
 UNION ALL
 SELECT {SURVEY_KEY}, {SATISFACTION_SHARE},
        lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no)
-FROM survey_response WHERE customer_id IS NOT NULL AND overall_satisfaction IS NOT NULL
-  AND overall_scale_max > overall_scale_min
+FROM survey_response WHERE customer_id IN (SELECT customer_id FROM {{customers}})
+  AND overall_satisfaction IS NOT NULL AND overall_scale_max > overall_scale_min
 """
 
 
@@ -204,9 +207,11 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
         FROM ({sql})""", {**params, "today": as_of.date(), "closed": list(CLOSED), "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
         what="the follow-up counts")
     rows = fetch_all(con, f"""
+        WITH scored AS MATERIALIZED (
+            SELECT item_key, customer_id, contacted_at FROM ({sql} AND source IN ('nps', 'survey')))
         SELECT l.contacted_at IS NOT NULL AS reached, count(*), count(*) FILTER (WHERE n.next_score > n.this_score)
-        FROM ({sql}) l JOIN ({NEXT_SCORES_SQL}) n ON n.item_key = l.item_key
-        WHERE l.source IN ('nps', 'survey') AND n.next_score IS NOT NULL
+        FROM scored l JOIN ({NEXT_SCORES_SQL.format(customers="scored")}) n ON n.item_key = l.item_key
+        WHERE n.next_score IS NOT NULL
         GROUP BY ALL""", params, what="the follow-up's next scores")
     by_group = {bool(row[0]): (row[2], row[1]) for row in rows}
     return FollowUpOutcome(
