@@ -32,11 +32,16 @@ GROUP_COLUMNS = {
     "channel": "s.channel",
     "segment": "s.segment",
     "product": "s.product",
-    # a month and a branch (region) at once, as one text 'YYYYMM<name>': the trends read every
-    # branch's monthly CSI in one pass (analytics.trends)
-    "branch_month": f"(CAST({month_key_sql('s.responded_at')} AS VARCHAR) || s.branch)",
-    "region_month": f"(CAST({month_key_sql('s.responded_at')} AS VARCHAR) || s.region)",
+    # a month and a region, and a month and a branch, in one pass over the respondents (SCOPES_SQL):
+    # 'YYYYMM', then 'r' and the region or 'b' and the branch (analytics.trends reads every region's
+    # and branch's monthly CSI)
+    "scope_month": month_key_sql("s.responded_at"),
 }
+# The respondents grouped by month and region and by month and branch at once (grouping sets): the
+# respondent-level index is worked out once for both.
+SCOPES_SQL = ("SELECT CAST({group} AS VARCHAR) || CASE WHEN grouping(s.region) = 0 THEN 'r' || s.region"
+              " ELSE 'b' || s.branch END AS grp, {columns} FROM {source}"
+              " GROUP BY GROUPING SETS (({group}, s.region), ({group}, s.branch))")
 
 # Overall satisfaction rescaled to 0–1 when its scale is known, so mixed surveys correlate fairly.
 _OVERALL = ("CASE WHEN s.overall_scale_max > s.overall_scale_min"
@@ -459,7 +464,8 @@ def _groups(con, filters: Filters, weights: CsiWeights, by: str) -> tuple[dict, 
         if index:
             source = WITH_INDEX_SQL.format(index=_index_expression(terms, params), source=source)
             columns.append(INDEX_COLUMNS)
-        sql = ratings.GROUPS_SQL.format(group=GROUP_COLUMNS[by], columns=", ".join(columns), source=source)
+        grouped = SCOPES_SQL if by == "scope_month" else ratings.GROUPS_SQL
+        sql = grouped.format(group=GROUP_COLUMNS[by], columns=", ".join(columns), source=source)
         records = fetch_df(con, sql, params, what=f"CSI by {by}").to_dict("records")
     satisfaction: dict = {}
     index_stats: dict = {}

@@ -138,13 +138,13 @@ def _csi_series(con, span: Filters):
         return []
     found = [("all", None, {int(m.replace("-", "")): (float(v), int(n))
                             for m, v, n in zip(whole["month"], whole["csi"], whole["n"])})]
-    for scope in ("region", "branch"):
-        table = csi_by(con, span, f"{scope}_month", weights=weights)
-        groups: dict[str, dict] = {}
-        for key, value, n in zip(table[f"{scope}_month"], table["csi"], table["n"]):
-            if key is not None:  # 'YYYYMM' then the name
-                groups.setdefault(key[6:], {})[int(key[:6])] = (float(value), int(n))
-        found += [(scope, name, groups[name]) for name in sorted(groups)]
+    table = csi_by(con, span, "scope_month", weights=weights)
+    groups: dict[str, dict[str, dict]] = {"r": {}, "b": {}}
+    for key, value, n in zip(table["scope_month"], table["csi"], table["n"]):
+        if key is not None:  # 'YYYYMM', then 'r' and the region or 'b' and the branch
+            groups[key[6]].setdefault(key[7:], {})[int(key[:6])] = (float(value), int(n))
+    for scope, letter in (("region", "r"), ("branch", "b")):
+        found += [(scope, name, groups[letter][name]) for name in sorted(groups[letter])]
     return found
 
 
