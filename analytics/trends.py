@@ -17,6 +17,7 @@ The rows carry their p-values; a page adjusts them with its other tests as one f
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import replace
 from datetime import date
 
@@ -83,15 +84,34 @@ def find_trends(con, filters: Filters, months: int = TREND_MONTHS) -> pd.DataFra
         return pd.DataFrame({c: [] for c in COLUMNS})
     last = _month_key(filters.date_to)
     rows: list[dict] = []
-    for scope, subject, series in _nps_series(con, span):
-        rows += series_rows("nps", scope, subject, series, last, months)
-    for scope, subject, series in _complaint_series(con, span):
-        rows += series_rows("complaints", scope, subject, series, last, months)
-    for scope, subject, series in _csi_series(con, span):
-        rows += series_rows("csi", scope, subject, series, last, months)
+    for metric, found in (("nps", _nps_series(con, span)), ("complaints", _complaint_series(con, span)),
+                          ("csi", _csi_series(con, span))):
+        for scope, subject, series in distinct_series(found):
+            rows += series_rows(metric, scope, subject, series, last, months)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["subject"] = pd.Series([r["subject"] for r in rows], dtype=object)
     return frame
+
+
+def distinct_series(found: list[tuple[str, str | None, dict]]) -> list[tuple[str, str | None, dict]]:
+    """The scopes in order (the whole, regions, branches) without a region or branch whose monthly
+    series is the whole selection's: with one branch selected, its region and the branch itself are
+    the same rows as the whole, and testing them again would show one change three times and count
+    it three times in the page's family of tests. Equal counts (or equal n) month by month mean no
+    other rows were there, so nothing is lost. Only the whole is compared with: two branches' small
+    counts may match by chance. CSI values from two groupings of the same rows may differ in their
+    last bits, so values are compared to 1e-9."""
+    whole = next((series for scope, _, series in found if scope == "all"), None)
+    return [entry for entry in found
+            if entry[0] == "all" or whole is None or not _same_series(entry[2], whole)]
+
+
+def _same_series(a: dict, b: dict) -> bool:
+    if a.keys() != b.keys():
+        return False
+    return all(len(a[m]) == len(b[m]) and all(
+        x == y if isinstance(x, int) and isinstance(y, int) else math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+        for x, y in zip(a[m], b[m])) for m in a)
 
 
 # -- the monthly series -----------------------------------------------------------------------------
@@ -228,4 +248,4 @@ def series_rows(metric: str, scope: str, subject: str | None, series: dict, last
 VALUES = {"nps": (_nps_value, _nps_year_on_year), "complaints": (_count_value, _count_year_on_year),
           "csi": (_csi_value, None)}
 
-__all__ = ["TREND_MONTHS", "TREND_MIN_MONTHS", "find_trends", "trend_span", "series_rows"]
+__all__ = ["TREND_MONTHS", "TREND_MIN_MONTHS", "distinct_series", "find_trends", "trend_span", "series_rows"]
