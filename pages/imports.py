@@ -22,7 +22,7 @@ from pages._access import access_panel, current_access
 from pages._common import (
     choose, cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, show_table, t
 )
-from pages._uploads import file_uploader, permit_uploads, upload_bytes, upload_path
+from pages._uploads import file_uploader, held_by_server, permit_uploads, upload_bytes, upload_path
 from presentation.problems import duplicates_refusal, duplicates_skipped
 from presentation.alerts import run_summary
 from presentation.upload import (
@@ -240,7 +240,7 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         st.error(t("upload.no_ratings"), icon=":material/error:")
         return
     try:
-        checked = _checked(fid, prepared, upload.size)
+        checked = _checked(fid, prepared, held_by_server(upload))
     except FeedbackError as e:
         st.error(t("upload.cannot_read"), icon=":material/error:")
         st.code(error_text(e, language()), language=None, wrap_lines=True)
@@ -253,7 +253,7 @@ def upload_card(upload, access: Access, batches: pd.DataFrame) -> None:
         latest_column.date_input(t("upload.dates_to"), value=None, max_value=LATEST_ALLOWED,
                                  key=keys.upload_dates_to(fid), help=t("upload.dates_help"))
     validation_report(fid, prepared, checked)
-    import_controls(fid, access, prepared, checked, accept_items, upload.size)
+    import_controls(fid, access, prepared, checked, accept_items, held_by_server(upload))
 
 
 def decisions_panel(fid: str, prepared) -> bool | None:

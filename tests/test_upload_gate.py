@@ -126,3 +126,11 @@ def test_only_the_suffix_of_a_spooled_files_name_reaches_the_disk(tmp_path):
     assert spooled.path("s", "2") is None and spooled.bytes_held() == 4 + 2 * 3
     spooled.drop("s")
     assert spooled.bytes_held() == 0 and list(tmp_path.iterdir()) == []
+
+
+def test_the_page_leaves_duckdb_room_for_the_servers_own_memory():
+    resident = _uploads.resident_bytes()
+    with open("/proc/self/status") as f:
+        rss = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+    assert abs(resident - rss) < 64 * MB          # the same figure the kernel reports, read moments apart
+    assert resident + 3 <= _uploads.held_by_server(type("Upload", (), {"size": 3})()) <= resident + 3 + 64 * MB
