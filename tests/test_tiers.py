@@ -386,8 +386,9 @@ def open_app(store: Path, monkeypatch, **params) -> AppTest:
 
 def nps_tile(con, current: Filters, previous: Filters, language: str = "en") -> tuple[str, str, str]:
     change = nps_headline(nps_change(con, current, previous))
+    # no difference against a comparison too few to judge (presentation.findings.tile_delta)
     return (translate("metric.nps", language), fmt_value("nps", change.value, language),
-            fmt_delta("nps", change.delta, language))
+            fmt_delta("nps", change.delta, language) if not change.too_few else "")
 
 
 def test_the_overview_reads_the_tier_from_the_link_and_keeps_it(demo_store, monkeypatch):
