@@ -35,8 +35,7 @@ review = for_reader(review_of(month, chosen.current,
 told = story(review, lang, slides=presenting(), labels=data_labels())
 
 if presenting():  # on the shared screen the sections are the slides; what they cover in one line
-    # the period starts with the month, which the title names too ('Monthly review: Oct 2026 · Oct 2026, …')
-    st.caption(markdown_text(f"{told.period} · {told.scope}"))
+    st.caption(markdown_text(f"{told.title} · {told.period} · {told.scope}"))
 else:
     st.title(markdown_text(told.title))
     st.caption(markdown_text(f"{told.period} · {told.scope}"))
