@@ -100,6 +100,26 @@ def wait_for_app(tab, timeout: float = 60_000) -> None:
     tab.wait_for_function(_SETTLED, timeout=timeout)
 
 
+def sign_in(tab, passphrase: str, name: str | None = None) -> None:
+    """Opens the analyst sign-in, types the name and passphrase, and submits the form once the typing
+    is committed: each field is left (Tab) before the click, because a field committing its value on
+    the button's mousedown re-draws the form under the pointer and the click can be lost. Returns when
+    the form has been taken (it clears itself on submit) and the run it started has ended."""
+    tab.get_by_text("Analyst sign-in").click()
+    if name is not None:
+        tab.get_by_label("Your name (shown in the import history)").fill(name)
+        tab.get_by_label("Your name (shown in the import history)").press("Tab")
+    field = tab.get_by_label("Analyst passphrase")
+    field.fill(passphrase)
+    field.press("Tab")
+    wait_for_app(tab)
+    tab.get_by_role("button", name="Unlock").click()
+    tab.wait_for_function(
+        """() => { const f = [...document.querySelectorAll('input[type=password]')];
+                   return f.every(i => i.value === ''); }""", timeout=60_000)
+    wait_for_app(tab)
+
+
 def screenshot(tab, name: str, width: int = 1600) -> Path:
     """The whole page: Streamlit scrolls inside its main block, so the window grows to fit it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from loaders.access import set_passphrase
 from presentation.follow_up import SHOWN_COLUMNS
 from store.db import connect
 from store.follow_up import FollowUpChange, save_follow_ups
-from tests.e2e.conftest import screenshot, wait_for_app, worker_port
+from tests.e2e.conftest import screenshot, sign_in, wait_for_app, worker_port
 
 pytestmark = pytest.mark.e2e
 
@@ -77,11 +77,7 @@ def open_page(tab, served: Served, page: str, lang: str = "en") -> None:
 
 
 def unlock(tab, name: str = "Li Na") -> None:
-    tab.get_by_text("Analyst sign-in").click()
-    tab.get_by_label("Your name (shown in the import history)").fill(name)
-    tab.get_by_label("Analyst passphrase").fill(PASSPHRASE)
-    tab.get_by_role("button", name="Unlock").click()
-    wait_for_app(tab)
+    sign_in(tab, PASSPHRASE, name)
 
 
 def open_cell(tab, grid, column: int):

@@ -26,7 +26,7 @@ from bench.browser import free_port, start_app, stop_app
 from loaders.demo import generate, write_files
 from pages._uploads import spool_folder
 from presentation.upload import WORD_JOINER
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, sign_in, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -202,9 +202,7 @@ def test_a_signed_out_session_cannot_upload_and_its_file_is_freed(hostile_url, w
     watched.goto(f"{hostile_url}/imports")
     wait_for_app(watched)
     assert watched.locator(UPLOADER).count() == 0
-    watched.get_by_text("Analyst sign-in").click()
-    watched.get_by_label("Analyst passphrase").fill(PASSPHRASE)
-    watched.get_by_role("button", name="Unlock").click()
+    sign_in(watched, PASSPHRASE)
     watched.locator(UPLOADER).wait_for(state="attached", timeout=60_000)
     watched.locator(UPLOADER).set_input_files(str(TEST_DATA / "nps_gbk.csv"))
     wait_for_app(watched)

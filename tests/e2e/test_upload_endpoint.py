@@ -12,7 +12,7 @@ from conftest import PROJECT_ROOT, TEST_DATA, copy_demo_store
 
 from bench.browser import start_app, stop_app
 from pages._uploads import GONE_SECONDS, SWEEP_SECONDS
-from tests.e2e.conftest import wait_for_app, worker_port
+from tests.e2e.conftest import sign_in, wait_for_app, worker_port
 from tests.e2e.test_hostile_data import _PUT, UPLOADER, wait_for_bytes
 
 pytestmark = pytest.mark.e2e
@@ -71,9 +71,7 @@ def test_an_analysts_files_are_freed_when_the_session_ends(locked_url, browser):
     frames = listen(tab)
     tab.goto(f"{locked_url}/imports")
     wait_for_app(tab)
-    tab.get_by_text("Analyst sign-in").click()
-    tab.get_by_label("Analyst passphrase").fill(PASSPHRASE)
-    tab.get_by_role("button", name="Unlock").click()
+    sign_in(tab, PASSPHRASE)
     tab.locator(UPLOADER).wait_for(state="attached", timeout=60_000)
     tab.locator(UPLOADER).set_input_files(str(TEST_DATA / "nps_gbk.csv"))
     wait_for_app(tab)
