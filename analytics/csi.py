@@ -38,10 +38,11 @@ GROUP_COLUMNS = {
     "scope_month": month_key_sql("s.responded_at"),
 }
 # The respondents grouped by month and region and by month and branch at once (grouping sets): the
-# respondent-level index is worked out once for both.
-SCOPES_SQL = ("SELECT CAST({group} AS VARCHAR) || CASE WHEN grouping(s.region) = 0 THEN 'r' || s.region"
-              " ELSE 'b' || s.branch END AS grp, {columns} FROM {source}"
-              " GROUP BY GROUPING SETS (({group}, s.region), ({group}, s.branch))")
+# respondent-level index is worked out once for both. Rows without a region (branch) are in no
+# region's (branch's) group.
+SCOPES_SQL = ("SELECT * FROM (SELECT CAST({group} AS VARCHAR) || CASE WHEN grouping(s.region) = 0"
+              " THEN 'r' || s.region ELSE 'b' || s.branch END AS grp, {columns} FROM {source}"
+              " GROUP BY GROUPING SETS (({group}, s.region), ({group}, s.branch))) WHERE grp IS NOT NULL")
 
 # Overall satisfaction rescaled to 0–1 when its scale is known, so mixed surveys correlate fairly.
 _OVERALL = ("CASE WHEN s.overall_scale_max > s.overall_scale_min"
@@ -415,7 +416,9 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     """CSI per month ('YYYY-MM') or per branch/region/channel/segment/product.
 
     All groups use the weights of the whole selection, so their CSIs are comparable. Columns:
-    <by>, csi, n (respondents), ci_low, ci_high, moe95; groups in order of <by>.
+    <by>, csi, n (respondents), ci_low, ci_high, moe95; groups in order of <by>. 'scope_month' (each
+    region's and branch's months, for analytics.trends) is read from the sums by branch where they
+    answer (moments.covers_scopes): those hold no products, so its groups have no interval there.
     """
     if by not in GROUP_COLUMNS:
         raise FilterError(f"CSI cannot be broken down by {by!r}; use one of " + ", ".join(GROUP_COLUMNS))
@@ -432,10 +435,11 @@ def _by_columns(by: str) -> list[str]:
 def _by_table(satisfaction_by_group: dict, index_by_group: dict, chosen: CsiWeights, by: str) -> pd.DataFrame:
     columns = _by_columns(by)
     rows = []
+    no_attributes = pd.DataFrame()  # the groups' results are read for their figures only
     for group in sorted(satisfaction_by_group, key=lambda g: (g is None, g if g is not None else "")):
         score = _weighted(satisfaction_by_group[group], chosen.by_item)
         n, _, sd = index_by_group.get(group, (0, None, None))
-        result = _result(score, n, sd, chosen.source, pd.DataFrame())
+        result = _result(score, n, sd, chosen.source, no_attributes)
         if result.score is not None:
             label = month_label(group) if by == "month" else group
             rows.append([label, result.score, result.n, result.ci_low, result.ci_high, result.moe95])
@@ -457,6 +461,9 @@ def _groups(con, filters: Filters, weights: CsiWeights, by: str) -> tuple[dict, 
     sums = moments.month_sums(con, filters) if by == "month" else None
     if sums is not None:
         records = moments.records(sums, used, [], terms if index else None, by_month=True)
+    elif by == "scope_month" and moments.covers_scopes(filters):
+        # the sums by branch carry no products: these groups' CSI and n, without an interval
+        records = moments.scope_records(con, filters, used, terms if index else None)
     else:
         columns = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in used]
         where, params = where_sql(filters, "survey_response", alias="s")

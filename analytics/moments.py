@@ -41,8 +41,19 @@ WHERE month BETWEEN $first AND $last
 ORDER BY month, answered
 """
 
+SCOPE_SQL = """
+SELECT month, branch, region,
+       list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
+       respondents,
+       list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums
+FROM survey_scope_sums
+WHERE month BETWEEN $first AND $last{chosen}
+"""
+
 # A filter on any of these columns needs the respondents themselves.
 _RESPONDENT_FILTERS = tuple(TABLES["survey_response"].columns)
+# survey_scope_sums is keyed by these as well
+_SCOPE_FILTERS = {"branches": "branch", "regions": "region"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,100 @@ class MonthSums:
 def covers(filters: Filters) -> bool:
     """Whether survey_moments answers for `filters`: whole calendar months, nothing else filtered."""
     return whole_months(filters) and not any(getattr(filters, name) for name in _RESPONDENT_FILTERS)
+
+
+def covers_scopes(filters: Filters) -> bool:
+    """Whether survey_scope_sums answers for `filters`: whole calendar months, filtered by nothing
+    but branches and regions."""
+    return whole_months(filters) and not any(
+        getattr(filters, name) for name in _RESPONDENT_FILTERS if name not in _SCOPE_FILTERS)
+
+
+def scope_records(con, filters: Filters, satisfaction: list[ratings.Position],
+                  terms: list[IndexTerm] | None) -> list[dict]:
+    """Rows as analytics/csi.py's pass by month and region and by month and branch gives them (key
+    `grp`: 'YYYYMM', then 'r' and the region or 'b' and the branch; a row without a region or branch
+    is in no group of that kind), from survey_scope_sums, for selections covers_scopes allows:
+    <column>_n and _mean per satisfaction position, and index_n and index_mean under `terms`. The
+    sums hold no products, so there is no _sd: the trends read each group's CSI and n only.
+
+    Σ index over a pattern's respondents is (Σᵢ uᵢ Sᵢ + n C) / W, as in the module's docstring."""
+    rated = max((p.position for p in satisfaction), default=0)
+    first = filters.date_from.year * 100 + filters.date_from.month if filters.date_from else 0
+    last = filters.date_to.year * 100 + filters.date_to.month if filters.date_to else 999999
+    params: dict = {"rated": rated, "first": first, "last": last}
+    chosen = ""
+    for name, column in _SCOPE_FILTERS.items():
+        values = getattr(filters, name)
+        if values:
+            names = [f"{column}_{i}" for i in range(len(values))]
+            params.update({n: str(v) for n, v in zip(names, values)})
+            chosen += f" AND {column} IN (" + ", ".join("$" + n for n in names) + ")"
+    try:
+        table = con.execute(SCOPE_SQL.format(chosen=chosen), params).to_arrow_table()
+    except duckdb.Error as e:
+        raise QueryError(f"DuckDB raised an error while reading the survey's sums by branch: {e}") from e
+    rows = table.num_rows
+    if not rows or not rated:
+        return []
+    answered = np.asarray(table["answered"].combine_chunks().flatten()).reshape(rows, rated).astype(float)
+    sums = np.asarray(table["sums"].combine_chunks().flatten()).reshape(rows, rated).astype(float)
+    n = np.asarray(table["respondents"]).astype(float)
+    counts = answered * n[:, None]
+    index = None
+    if terms is not None:
+        weight, u, c = (np.zeros(rated) for _ in range(3))
+        for term in terms:
+            k = term.item.position - 1
+            weight[k] += term.weight
+            u[k] += term.u
+            c[k] += term.c
+        denominator = answered @ weight
+        indexed = denominator > 0
+        safe = np.where(indexed, denominator, 1.0)
+        index = (np.where(indexed, n, 0.0), np.where(indexed, (sums @ u + n * (answered @ c)) / safe, 0.0))
+    months = np.asarray(table["month"])
+    found = []
+    for letter, column in (("r", "region"), ("b", "branch")):
+        found += _scope_rows(months, letter, table[column].combine_chunks().dictionary_encode(),
+                             satisfaction, counts, sums, index)
+    return found
+
+
+def _scope_rows(months: np.ndarray, letter: str, names, satisfaction: list[ratings.Position],
+                counts: np.ndarray, sums: np.ndarray, index: tuple | None) -> list[dict]:
+    """scope_records' rows of one kind of group (`names`: the rows' region or branch, dictionary
+    encoded); rows without a name are in no group."""
+    kept = np.asarray(names.indices.is_valid())
+    if not kept.any():
+        return []
+    codes = np.asarray(names.indices.fill_null(0)).astype(np.int64)[kept]
+    keys, group = np.unique(months[kept].astype(np.int64) * len(names.dictionary) + codes, return_inverse=True)
+    size = len(keys)
+
+    def total(values: np.ndarray) -> np.ndarray:
+        values = values[kept]
+        if values.ndim == 1:
+            return np.bincount(group, weights=values, minlength=size)
+        return np.stack([np.bincount(group, weights=values[:, k], minlength=size) for k in range(values.shape[1])],
+                        axis=1)
+
+    counted, summed = total(counts), total(sums)
+    indexed = tuple(total(part) for part in index) if index is not None else None
+    labels = names.dictionary.to_pylist()
+    rows = []
+    for g, key in enumerate(keys.tolist()):
+        row: dict = {"grp": f"{key // len(labels)}{letter}{labels[key % len(labels)]}"}
+        for p in satisfaction:
+            k = p.position - 1
+            row[f"{p.column}_n"] = int(round(counted[g, k]))
+            row[f"{p.column}_mean"] = summed[g, k] / counted[g, k] if counted[g, k] else None
+        if indexed is not None:
+            respondents = int(round(indexed[0][g]))
+            row.update(index_n=respondents, index_mean=indexed[1][g] / respondents if respondents else None,
+                       index_sd=None)
+        rows.append(row)
+    return rows
 
 
 @shared
@@ -204,4 +309,4 @@ def _moments(column: str, n: float, total: float, square: float) -> dict:
     return {f"{column}_n": n, f"{column}_mean": mean, f"{column}_sd": sd}
 
 
-__all__ = ["IndexTerm", "MonthSums", "covers", "month_sums", "records"]
+__all__ = ["IndexTerm", "MonthSums", "covers", "covers_scopes", "month_sums", "records", "scope_records"]

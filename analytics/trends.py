@@ -25,6 +25,7 @@ import pandas as pd
 
 from analytics.csi import csi_by, csi_weights
 from analytics.filters import Filters, add_months, tallied, where_sql
+from analytics.memo import shared_results
 from analytics.nps import NpsResult
 from analytics.stats import count_rate_test, mann_kendall, nps_difference_test
 from store.query import count, fetch_all
@@ -84,8 +85,10 @@ def find_trends(con, filters: Filters, months: int = TREND_MONTHS) -> pd.DataFra
         return pd.DataFrame({c: [] for c in COLUMNS})
     last = _month_key(filters.date_to)
     rows: list[dict] = []
-    for metric, found in (("nps", _nps_series(con, span)), ("complaints", _complaint_series(con, span)),
-                          ("csi", _csi_series(con, span))):
+    with shared_results():  # the CSI's weights and its months read the same monthly sums
+        found_by_metric = (("nps", _nps_series(con, span)), ("complaints", _complaint_series(con, span)),
+                           ("csi", _csi_series(con, span)))
+    for metric, found in found_by_metric:
         for scope, subject, series in distinct_series(found):
             rows += series_rows(metric, scope, subject, series, last, months)
     frame = pd.DataFrame(rows, columns=COLUMNS)

@@ -715,7 +715,7 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
          for i, (r, position) in enumerate(zip(ratings, positions))])
     # the monthly sums read the staged rows' score lists, the same expressions as the rows just written
     by_kind = dict(zip(SCORE_LISTS, lists))
-    staged = (f"(SELECT s.responded_at, {by_kind['satisfaction']} AS satisfaction_scores,"
+    staged = (f"(SELECT s.responded_at, s.branch, s.region, {by_kind['satisfaction']} AS satisfaction_scores,"
               f" {by_kind['importance']} AS importance_scores FROM {STAGED_ROWS} s)")
     write_sums(con, "survey_response", batch_id, scores=staged)
     return con.execute(RATINGS_COUNT_SQL + " WHERE batch_id = ?", [batch_id]).fetchone()[0]

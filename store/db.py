@@ -400,7 +400,8 @@ def quote_literal(value: str) -> str:
 
 
 # The tables of sums the loaders write beside each batch's rows (schema.sql), and whose rows they sum.
-SUMS_TABLES = {"survey_moments": "survey_response", "survey_tally": "survey_response",
+SUMS_TABLES = {"survey_moments": "survey_response", "survey_scope_sums": "survey_response",
+               "survey_tally": "survey_response",
                "nps_tally": "nps_response", "complaint_tally": "complaint"}
 
 
@@ -485,6 +486,7 @@ UPGRADES = (
      _create_tables),
     (11, "targets, alert rules (with their defaults) and alert events", _targets_and_alerts),
     (12, "labels in both languages", _create_tables),
+    (13, "the survey's satisfaction sums by month, branch and region", _sum_unsummed_batches),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -624,11 +626,12 @@ def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, *, sco
 def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None, scores: str | None = None,
                 rows: str | None = None, params: dict | None = None) -> None:
     """One sums table's rows for a batch, or for every batch (batch_id None)."""
-    if name == "survey_moments":
+    if name in ("survey_moments", "survey_scope_sums"):
         batches = [batch_id] if batch_id is not None else [row[0] for row in con.execute(
             "SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM survey_item ORDER BY 1").fetchall()]
+        write = write_survey_moments if name == "survey_moments" else write_survey_scope_sums
         for batch in batches:
-            write_survey_moments(con, batch, scores)
+            write(con, batch, scores)
         return
     if batch_id is None:
         columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], every_batch=True)
@@ -677,6 +680,25 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
         {"batch": batch_id})
 
 
+def write_survey_scope_sums(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None) -> None:
+    """One batch's rows of survey_scope_sums (schema.sql): its respondents with satisfaction scores,
+    grouped by month, branch, region and pattern of answered positions, with each position's score
+    sum. `scores` as for write_survey_moments, with the rows' branch and region as well."""
+    rated = con.execute("SELECT max(position) FROM survey_item WHERE batch_id = ? AND kind = 'satisfaction'",
+                        [batch_id]).fetchone()[0]
+    if not rated:
+        return
+    positions = range(1, int(rated) + 1)
+    columns = ", ".join(f"satisfaction_scores[{p}] AS s{p}" for p in positions)
+    answered = ", ".join(f"CASE WHEN s{p} IS NULL THEN '0' ELSE '1' END" for p in positions)
+    con.execute(
+        f"INSERT INTO survey_scope_sums SELECT $batch, month, branch, region, concat({answered}), count(*), "
+        + _list([f"coalesce(sum(s{p}), 0)" for p in positions], "DOUBLE")
+        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, branch, region, {columns}"
+        f" FROM {scores or _BATCH_SCORES} AS r WHERE satisfaction_scores IS NOT NULL) GROUP BY ALL",
+        {"batch": batch_id})
+
+
 # A survey of many items has many pairs of them (150 items: 11,325): one GROUP BY with that many sums
 # ran DuckDB out of its memory limit, so the pairs' sums are taken this many at a time.
 PRODUCTS_PER_QUERY = 1000
@@ -714,7 +736,7 @@ def _write_wide_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: s
             con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-_BATCH_SCORES = ("(SELECT responded_at, satisfaction_scores, importance_scores FROM survey_response"
+_BATCH_SCORES = ("(SELECT responded_at, branch, region, satisfaction_scores, importance_scores FROM survey_response"
                  " WHERE batch_id = $batch)")
 
 

@@ -105,6 +105,21 @@ CREATE TABLE IF NOT EXISTS survey_moments (
     importance_sums DOUBLE[] NOT NULL
 );
 
+-- The same respondents' satisfaction sums per month, branch and region, without the products: the
+-- trends (analytics/trends.py) need each region's and branch's monthly CSI and its n, which the item
+-- sums and the patterns' respondent counts give exactly (analytics/moments.py scope_records). Kept
+-- apart from survey_moments so that a survey of many items and many branches does not multiply the
+-- pairs' sums by its branches.
+CREATE TABLE IF NOT EXISTS survey_scope_sums (
+    batch_id        UUID NOT NULL,
+    month           INTEGER NOT NULL,      -- YYYYMM of responded_at
+    branch          VARCHAR,
+    region          VARCHAR,
+    answered        VARCHAR NOT NULL,      -- as in survey_moments
+    respondents     BIGINT NOT NULL,
+    satisfaction_sums DOUBLE[] NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS nps_response (
     batch_id        UUID NOT NULL,
     row_no          INTEGER NOT NULL,

@@ -9,10 +9,10 @@ import dbrows
 import pytest
 from same import assert_same
 
-from analytics import csi, moments
+from analytics import csi, moments, ratings, trends
 from analytics.filters import Filters
 from loaders import importer
-from store.db import connect, write_survey_moments
+from store.db import connect, write_survey_moments, write_survey_scope_sums
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
@@ -150,5 +150,117 @@ def test_a_store_from_before_the_sums_gets_them_when_opened(db_path, monkeypatch
     try:
         assert con.execute("SELECT count(DISTINCT batch_id) FROM survey_moments").fetchone()[0] == 2
         assert_same(csi.csi_change_with_trend(con, MARCH, FEBRUARY, SPRING), expected)
+    finally:
+        con.close()
+
+
+def branch_survey(con) -> None:
+    """Two items on two scales, answered in patterns, in three branches of two regions (one branch
+    moved region in March) and by a respondent with no branch, over seven months."""
+    places = [("Tianhe", "South"), ("Yuexiu", "South"), ("Xiamen", "East"), (None, None)]
+    for month in range(1, 8):
+        for k, (branch, region) in enumerate(places):
+            if branch == "Yuexiu" and month >= 3:
+                region = "East"
+            for j in range(3):
+                a, b = (month + k + j) % 11, 1 + (month * 3 + k + 2 * j) % 7
+                rated = [("A", "satisfaction", a, 0, 10), ("B", "satisfaction", b, 1, 7)]
+                if (month + j) % 3 == 0:
+                    rated = rated[:1]            # answered A only
+                dbrows.respondent(con, rated, batch_id=f"batch-{month % 2}", branch=branch, region=region,
+                                  responded_at=datetime(2026, month, 2 + 9 * j))
+
+
+def test_the_sums_by_branch_by_hand(con):
+    branch_survey(con)
+    positions = [p for p in ratings.positions(con, ("satisfaction",)) if p.has_scale]
+    march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    found = {row["grp"]: row for row in moments.scope_records(con, march, positions, None)}
+    assert sorted(found) == ["202603bTianhe", "202603bXiamen", "202603bYuexiu", "202603rEast", "202603rSouth"]
+    # Tianhe (k = 0) in March: A = (3 + j) % 11 for j = 0, 1, 2 -> 3, 4, 5; B = 1 + (9 + 2j) % 7 -> 3, 5, 7,
+    # but j = 0 answered A only ((3 + 0) % 3 == 0)
+    tianhe = found["202603bTianhe"]
+    assert (tianhe["satisfaction1_n"], tianhe["satisfaction1_mean"]) == (3, 4.0)
+    assert (tianhe["satisfaction2_n"], tianhe["satisfaction2_mean"]) == (2, 6.0)
+    # East in March: Xiamen (k = 2: A 5, 6, 7) and Yuexiu, which moved there (k = 1: A 4, 5, 6)
+    east = found["202603rEast"]
+    assert (east["satisfaction1_n"], east["satisfaction1_mean"]) == (6, 33 / 6)
+
+
+@pytest.mark.parametrize("selection", [
+    Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31)),
+    Filters(date_from=date(2026, 2, 1), date_to=date(2026, 6, 30)),
+    Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), branches=("Yuexiu", "Xiamen")),
+    Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), regions=("South",)),
+], ids=["july", "spring", "two-branches", "south"])
+def test_the_sums_by_branch_give_what_the_respondents_give(con, monkeypatch, selection):
+    """Each region's and branch's monthly CSI and n, and the trends found from them, read from
+    survey_scope_sums equal a pass over the respondents (the SQL of grouping sets)."""
+    branch_survey(con)
+    assert moments.covers_scopes(selection)
+
+    def computed():
+        return (csi.csi_by(con, trends.trend_span(selection), "scope_month")[["scope_month", "csi", "n"]],
+                trends.find_trends(con, selection))
+
+    from_sums = computed()
+    with monkeypatch.context() as patch:
+        patch.setattr(moments, "covers_scopes", lambda filters: False)
+        from_rows = computed()
+    assert len(from_sums[0]) > 0
+    assert_same(from_sums[0], from_rows[0])
+    assert_same(from_sums[1], from_rows[1])
+
+
+def test_the_sums_by_branch_are_written_by_the_import_and_undone_with_it(con, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    responses = book.active
+    responses.title = "Responses"
+    for row in (["Response ID", "Date", "Branch", "Region", "Q1", "Q2"],
+                ["r1", "2026-03-02", "Tianhe", "South", 4, 5],
+                ["r2", "2026-03-20", "Tianhe", "South", 2, None],
+                ["r3", "2026-03-21", "Xiamen", None, 1, 2],
+                ["r4", "2026-04-01", "Tianhe", "South", 5, 3],
+                ["r5", "2026-04-03", "Tianhe", "South", 3, 1]):
+        responses.append(row)
+    questions = book.create_sheet("Questions")
+    for row in (["Code", "Question", "Kind", "Scale min", "Scale max"],
+                ["Q1", "Speed", "satisfaction", 1, 5], ["Q2", "Care", "satisfaction", 1, 5]):
+        questions.append(row)
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    result = importer.import_file(con, path, kind="survey")
+    query = ("SELECT month, branch, region, answered, respondents, satisfaction_sums FROM survey_scope_sums"
+             " ORDER BY month, branch, answered")
+    written = con.execute(query).fetchall()
+    assert written == [(202603, "Tianhe", "South", "10", 1, [2.0, 0.0]),
+                       (202603, "Tianhe", "South", "11", 1, [4.0, 5.0]),
+                       (202603, "Xiamen", None, "11", 1, [1.0, 2.0]),
+                       (202604, "Tianhe", "South", "11", 2, [8.0, 4.0])]
+    # the import sums its staged rows; the rows it wrote give the same sums
+    con.execute("DELETE FROM survey_scope_sums")
+    write_survey_scope_sums(con, result.batch_id)
+    assert con.execute(query).fetchall() == written
+    importer.undo(con, result.batch_id)
+    assert con.execute("SELECT count(*) FROM survey_scope_sums").fetchone()[0] == 0
+
+
+def test_a_store_from_before_the_sums_by_branch_gets_them_when_opened(db_path):
+    con = connect(db_path)
+    branch_survey(con)
+    july = Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31))
+    expected = trends.find_trends(con, july)
+    con.execute("DROP TABLE survey_scope_sums")
+    con.execute("DELETE FROM store_version")
+    con.execute("INSERT INTO store_version VALUES (12, now()::TIMESTAMP)")
+    con.close()
+    with pytest.raises(Exception, match="earlier version"):
+        connect(db_path, read_only=True)
+    con = connect(db_path)
+    try:
+        assert con.execute("SELECT count(DISTINCT batch_id) FROM survey_scope_sums").fetchone()[0] == 2
+        assert_same(trends.find_trends(con, july), expected)
     finally:
         con.close()
