@@ -197,23 +197,23 @@ def month_review(con, month: str, filters: Filters = Filters()) -> MonthReview:
 
 def review_parts(month: str, filters: Filters = Filters()) -> tuple[tuple, ...]:
     """The review's independent parts, each `(function, *arguments)` of a metric called with the
-    store first, in the order review_of takes their results."""
+    store first, in the order review_of takes their results: the slowest first, so that the page's
+    two threads (pages._common.load_all) take the long ones at once and end close together."""
     current, previous, last_year = _periods(month, filters)
     window = trend_window(current)
     return (
-        (review_headlines, current, previous, last_year),
-        (gap5, current), (gap1, current), (standards_gaps, current),
-        (cause_pareto, current), (representative_verbatims, current),
-        (sentiment_by, window, "month"), (rising_causes, current, previous),
-        (nps_change_by, current, previous, "branch"), (nps_trend, window), (find_trends, current),
-        (alerts_for, current), (targets_in_force, current),
+        (representative_verbatims, current), (review_headlines, current, previous, last_year),
+        (find_trends, current), (gap5, current), (standards_gaps, current), (gap1, current),
+        (alerts_for, current), (sentiment_by, window, "month"), (nps_change_by, current, previous, "branch"),
+        (nps_trend, window), (cause_pareto, current), (rising_causes, current, previous),
+        (targets_in_force, current),
     )
 
 
-def review_of(month: str, filters: Filters, headlines: ReviewHeadlines, five: Gap5Result, one: Gap1Result,
-              standards: pd.DataFrame, causes: pd.DataFrame, verbatims: tuple[Verbatim, ...],
-              sentiment_trend: pd.DataFrame, rising: pd.DataFrame, branches: pd.DataFrame,
-              trend: pd.DataFrame, trends: pd.DataFrame, alerts: pd.DataFrame | None = None,
+def review_of(month: str, filters: Filters, verbatims: tuple[Verbatim, ...], headlines: ReviewHeadlines,
+              trends: pd.DataFrame, five: Gap5Result, standards: pd.DataFrame, one: Gap1Result,
+              alerts: pd.DataFrame | None, sentiment_trend: pd.DataFrame, branches: pd.DataFrame,
+              trend: pd.DataFrame, causes: pd.DataFrame, rising: pd.DataFrame,
               targets: dict | None = None) -> MonthReview:
     """The MonthReview from the results of review_parts(month, filters), in their order: every test
     the review chooses among adjusted as one family (changes.adjust_family)."""

@@ -30,10 +30,10 @@ st.caption(t("page.period", period=chosen.period(), vs=vs))
 
 window = trend_window(now)
 # the longest first
-((csi, csi_monthly), nps, resolution, sentiment, trends, rising, branches, nps_monthly, complaints_monthly,
+(trends, (csi, csi_monthly), nps, resolution, sentiment, rising, branches, nps_monthly, complaints_monthly,
  sentiment_monthly, alerts, goals) = load_all(
-    call(csi_change_with_trend, now, before, window), call(nps_change, now, before),
-    call(resolution_change, now, before), call(sentiment_change, now, before), call(find_trends, now),
+    call(find_trends, now), call(csi_change_with_trend, now, before, window), call(nps_change, now, before),
+    call(resolution_change, now, before), call(sentiment_change, now, before),
     call(rising_causes, now, before), call(nps_change_by, now, before, "branch"),
     call(nps_trend, window), call(complaint_trend, window), call(sentiment_by, window, "month"),
     call(alerts_for, now), call(targets_in_force, now))
