@@ -35,7 +35,7 @@ review = for_reader(review_of(month, chosen.current,
 told = story(review, lang, slides=presenting(), labels=data_labels())
 
 if presenting():  # on the shared screen the sections are the slides; what they cover in one line
-    st.caption(markdown_text(f"{told.title} · {told.period} · {told.scope}"))
+    st.caption(markdown_text(f"{told.title_and_period} · {told.scope}"))
 else:
     st.title(markdown_text(told.title))
     st.caption(markdown_text(f"{told.period} · {told.scope}"))

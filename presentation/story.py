@@ -94,6 +94,8 @@ class Story:
     scope: str  # the filters, or 'all regions and branches'
     sections: tuple[Section, ...]
     has_data: bool
+    # the title and the period in one line, naming the month once (the shared screen's only line of them)
+    title_and_period: str = ""
 
 
 def story(review: MonthReview, language: str, slides: bool = False, labels: DataLabels = NO_LABELS) -> Story:
@@ -110,7 +112,8 @@ def story(review: MonthReview, language: str, slides: bool = False, labels: Data
     sections = tuple(build[name](review, language, month, previous, last_year) for name in SECTIONS)
     return Story(review.month, translate("review.report_title", language, month=month),
                  translate("review.period", language, month=month, previous=previous, last_year=last_year),
-                 scope(review, language, labels), sections, review.has_data)
+                 scope(review, language, labels), sections, review.has_data,
+                 translate("review.title_and_period", language, month=month, previous=previous, last_year=last_year))
 
 
 # The selection's fields as the scope names them, with the label table's field of their values.

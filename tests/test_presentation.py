@@ -189,7 +189,10 @@ def test_a_link_reopens_the_review_with_its_filters_month_language_and_mode(demo
     assert {k: at.query_params[k] for k in params} == params
     assert at.session_state[keys.PRESENT] is True
     # on the shared screen the title is one line above the slides, and the month comes from the link
-    assert shown(at.caption[0].value).startswith(translate("review.report_title", "zh", month="2026年8月"))
+    caption = shown(at.caption[0].value)
+    assert caption.startswith(translate("review.report_title", "zh", month="2026年8月"))
+    # ...naming the month once, then what it is compared with: last month and August 2025
+    assert caption.count("2026年8月") == 1 and "2026年7月" in caption and "2025年8月" in caption
     assert not at.title and not at.selectbox
     con = connect(demo_store)
     try:
