@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
+from concurrent.futures import Future
 from contextvars import ContextVar
 
 # One memo per composite call: a context variable, so the calls a page runs side by side
 # (pages._common.load_all) on their own threads never see each other's figures.
 _shared: ContextVar[dict | None] = ContextVar("shared_results", default=None)
+_inserting = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -38,7 +41,17 @@ def shared(function):
             hash(key)
         except TypeError:  # an unhashable argument: nothing to reuse
             return function(con, *args, **kwargs)
-        if key not in memo:
-            memo[key] = function(con, *args, **kwargs)
-        return memo[key]
+        # the page's two threads share one memo (pages._common.load_all): a figure the other thread
+        # is computing is waited for, not computed again
+        with _inserting:
+            future = memo.get(key)
+            mine = future is None
+            if mine:
+                future = memo[key] = Future()
+        if mine:
+            try:
+                future.set_result(function(con, *args, **kwargs))
+            except BaseException as e:
+                future.set_exception(e)
+        return future.result()
     return reusing

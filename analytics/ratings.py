@@ -20,7 +20,6 @@ from store.query import fetch_all
 POSITIONS_SQL = """
 SELECT kind, position, min(item_code), min(item_text), min(dimension), min(scale_min), max(scale_max)
 FROM survey_item
-WHERE kind IN (SELECT unnest($kinds))
 GROUP BY kind, position
 ORDER BY kind, position
 """
@@ -86,12 +85,18 @@ def scores_from(items: list[Position], where: str) -> str:
     return f"(SELECT s.*{extracts} FROM survey_response AS s WHERE ({where}) AND ({rated})) AS s"
 
 
-@shared
 def positions(con, kinds: tuple[str, ...]) -> list[Position]:
     """Every item position of the given kinds in the store, by kind and position."""
-    rows = fetch_all(con, POSITIONS_SQL, {"kinds": list(kinds)}, what="the survey's items")
-    return [Position(kind, int(position), code, text, dimension, float(low), float(high))
-            for kind, position, code, text, dimension, low, high in rows]
+    return [p for p in _every_position(con) if p.kind in kinds]
+
+
+@shared
+def _every_position(con) -> tuple[Position, ...]:
+    """Every kind's positions at once: a page's calls ask for several kinds, and one read serves
+    them all (analytics.memo)."""
+    rows = fetch_all(con, POSITIONS_SQL, what="the survey's items")
+    return tuple(Position(kind, int(position), code, text, dimension, float(low), float(high))
+                 for kind, position, code, text, dimension, low, high in rows)
 
 
 def by_code(items: list[Position]) -> dict[str, list[Position]]:

@@ -6,6 +6,7 @@ here: they are `python -m loaders import`, exactly as analysts run it.
 """
 from __future__ import annotations
 
+import contextvars
 import importlib
 import json
 import os
@@ -434,6 +435,7 @@ def step_queries(args: dict) -> dict:
 def render(con, calls: list[tuple], pool: ThreadPoolExecutor) -> list[float]:
     """One render's analytics: each call's seconds, the calls made in order as the page makes them,
     the calls of one load_all group two at a time (pages._common.load_all), each on its own cursor."""
+    from analytics.memo import shared_results
     from store.db import cursor as store_cursor
     from store.db import reading
 
@@ -457,7 +459,10 @@ def render(con, calls: list[tuple], pool: ThreadPoolExecutor) -> list[float]:
         while group is not None and end < len(calls) and calls[end][4] == group:
             end += 1
         if end - i > 1:
-            list(pool.map(timed, range(i, end)))
+            with shared_results():  # one memo per load_all, as the page has it
+                futures = [pool.submit(contextvars.copy_context().run, timed, k) for k in range(i, end)]
+                for future in futures:
+                    future.result()
         else:
             timed(i)
         i = end

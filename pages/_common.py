@@ -9,6 +9,7 @@ functions through which a page shows customers' data.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import importlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from pages import _keys as keys
+from analytics.memo import shared_results
 from analytics.targets import TargetGap
 from presentation.alerts import ALERT, target_sentence
 from presentation.charts import ENLARGED, PROJECTOR_REM, drawn_once, enlarged, masked, title_apart
@@ -231,8 +233,11 @@ def load_all(*calls: Call) -> list:
             if context is not None:
                 add_script_run_ctx(threading.current_thread(), context)
 
-        with ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
-            return list(pool.map(run, calls))
+        # one memo for the calls (analytics.memo): a figure two of them ask for (the survey's items,
+        # a month's CSI) is computed once; each thread runs in a copy of this context, which holds it
+        with shared_results(), ThreadPoolExecutor(max_workers=2, initializer=join_the_run) as pool:
+            futures = [pool.submit(contextvars.copy_context().run, run, one) for one in calls]
+            return [future.result() for future in futures]
     except StoreBusy:  # another program (an import) holds a DuckDB file: a notice, not an error
         st.info(t("error.busy"), icon=":material/hourglass_top:")
         st.stop()

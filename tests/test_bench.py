@@ -103,14 +103,14 @@ def test_every_page_is_timed_on_the_lake_beside_the_file(report):
 def test_the_recorded_calls_are_what_the_pages_ask(report):
     calls = {page: [c["call"].split("(")[0] for c in report["steps"]["queries"]["pages"][page]["month"]["calls"]]
              for page in ("overview", "review", "gaps", "imports", SIDEBAR)}
-    assert calls["overview"][:4] == ["csi_change_with_trend", "nps_change", "resolution_change", "sentiment_change"]
+    assert calls["overview"][:4] == ["find_trends", "csi_change_with_trend", "nps_change", "resolution_change"]
     # what the overview asks for together is timed together
     together = {c["together"] for c in report["steps"]["queries"]["pages"]["overview"]["month"]["calls"]}
     assert len(together) == 1 and None not in together
     # the review and the gap model are independent parts the page asks for together, timed together
-    assert calls["review"] == ["review_headlines", "gap5", "gap1", "standards_gaps", "cause_pareto",
-                               "representative_verbatims", "sentiment_by", "rising_causes", "nps_change_by",
-                               "nps_trend", "find_trends", "alerts_for", "targets_in_force"]
+    assert calls["review"] == ["representative_verbatims", "review_headlines", "find_trends", "gap5",
+                               "standards_gaps", "gap1", "alerts_for", "sentiment_by", "nps_change_by", "nps_trend",
+                               "cause_pareto", "rising_causes", "targets_in_force"]
     assert calls["gaps"] == ["gap5", "gap1", "standards_gaps"]
     for page in ("review", "gaps"):
         together = {c["together"] for c in report["steps"]["queries"]["pages"][page]["month"]["calls"]}
