@@ -52,6 +52,8 @@ def shared(function):
             try:
                 future.set_result(function(con, *args, **kwargs))
             except BaseException as e:
+                with _inserting:  # only answers are kept: a later call computes again
+                    memo.pop(key, None)
                 future.set_exception(e)
         return future.result()
     return reusing

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.answers import ColumnAnswers, answer_key, numbers_role, read_answer_columns
-from loaders.dates import day_month_order
+from loaders.dates import EXCEL_SERIAL, day_month_order
 from loaders.errors import KindDecisionNeeded, LoadError
 from loaders.platforms import PlatformColumns, detect_platform, platform_columns
 from loaders.read import ROW_COLUMN, SourceTable
@@ -663,7 +663,7 @@ WORDY_FIELDS = {"description", "comment", "cause", "sub_cause", "status"}
 # A cell that reads as a date or time in one of the forms loaders/dates.py parses.
 DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8})"
-    r"([ T]\d{1,2}[:时]\d{2}.*)?\s*$")
+    r"([ T]\d{1,2}[:时]\d{2}.*)?\s*$|^\s*" + EXCEL_SERIAL + r"\s*$")
 BOOLEAN_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "是", "否"})
 
 

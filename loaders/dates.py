@@ -34,10 +34,20 @@ def date_formats(order: str | None) -> list[str]:
     return YEAR_FIRST + (MONTH_FIRST if order == "mdy" else DAY_FIRST if order == "dmy" else [])
 
 
+# A date kept as Excel's serial number (days since 1899-12-30, the time as the fraction), as a cell
+# formatted "General" exports it: 30000–79999 is 1982–2118, and nothing else a date column holds
+# has five digits. A year out of the plausible range is still refused by validation.
+EXCEL_SERIAL = r"[3-7]\d{4}(\.\d+)?"
+EXCEL_EPOCH = "1899-12-30"
+
+
 def date_sql(text: str, formats: str = "$date_formats") -> str:
-    """SQL reading the text expression `text` as a TIMESTAMP (NULL when it is not a date)."""
+    """SQL reading the text expression `text` as a TIMESTAMP (NULL when it is not a date). The
+    forms are tried in turn for the cells the earlier ones leave NULL, Excel's serial number last."""
     return (f"COALESCE(TRY_CAST({text} AS TIMESTAMP),"
-            f" try_strptime(regexp_replace({text}, '{ZONE_SUFFIX}', ''), {formats}))")
+            f" try_strptime(regexp_replace({text}, '{ZONE_SUFFIX}', ''), {formats}),"
+            f" CASE WHEN regexp_full_match(trim({text}), '{EXCEL_SERIAL}') THEN TIMESTAMP '{EXCEL_EPOCH}'"
+            f" + to_microseconds(CAST(round(CAST(trim({text}) AS DOUBLE) * 86400000000) AS BIGINT)) END)")
 
 
 def day_month_order(values) -> str | None:

@@ -50,6 +50,21 @@ def test_gbk_csv_keeps_chinese_text_and_reads_every_date_form(con):
     assert rows[4][2] == dt.datetime(2026, 9, 5) and rows[4][6] == "en"
 
 
+def test_dates_kept_as_excel_serial_numbers_are_read_as_dates(con, tmp_path):
+    """A date column formatted 'General' in Excel exports the day's serial number (days since
+    1899-12-30): 46296 is 2026-10-01 (45658 is 2025-01-01, + 365 + 273 days of 2026 before
+    October), its fraction the time of day."""
+    path = tmp_path / "complaints_serial.csv"
+    path.write_text("Complaint ID,Received,Resolved,Branch,Description\n"
+                    "K1,46296,46297.75,Tianhe,Waited an hour\n"
+                    "K2,46300.5,,Tianhe,Card was swallowed\n", encoding="utf-8")
+    result = import_file(con, path)
+    assert (result.kind, result.rows_accepted) == ("complaints", 2)
+    assert con.execute("SELECT complaint_ref, received_at, resolved_at FROM complaint ORDER BY 1").fetchall() == [
+        ("K1", dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 2, 18)),
+        ("K2", dt.datetime(2026, 10, 5, 12), None)]
+
+
 def test_sentiment_is_scored_at_import_and_matches_the_words(con):
     import_file(con, TEST_DATA / "nps_gbk.csv")
     scores = dict(con.execute("SELECT customer_id, sentiment FROM nps_response").fetchall())
