@@ -46,8 +46,9 @@ def date_sql(text: str, formats: str = "$date_formats") -> str:
     forms are tried in turn for the cells the earlier ones leave NULL, Excel's serial number last."""
     return (f"COALESCE(TRY_CAST({text} AS TIMESTAMP),"
             f" try_strptime(regexp_replace({text}, '{ZONE_SUFFIX}', ''), {formats}),"
-            f" CASE WHEN regexp_full_match(trim({text}), '{EXCEL_SERIAL}') THEN TIMESTAMP '{EXCEL_EPOCH}'"
-            f" + to_microseconds(CAST(round(CAST(trim({text}) AS DOUBLE) * 86400000000) AS BIGINT)) END)")
+            # no trim(): DuckDB would work a shared trim() out for every cell, not only the NULL ones
+            f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
+            f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")
 
 
 def day_month_order(values) -> str | None:
