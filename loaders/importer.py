@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from loaders.columns import (
     DIMENSION_WORDS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, with_na_codes, is_column_guide_sheet, is_questions_sheet,
-    layout_key, looks_like_questions, normalise_header, normalise_kind
+    layout_key, looks_like_questions, match_fields, normalise_header, normalise_kind
 )
 from loaders.answers import answer_sets
 from loaders.dates import DATE_ORDERS
@@ -347,10 +347,32 @@ def duplicates(con: duckdb.DuckDBPyConnection, prepared: PreparedFile) -> Duplic
     return find_duplicates(con, prepared.mapping.kind, valid)
 
 
+# What a misfit column's cells should have been, by the field's kind (the error's code says it).
+MISFIT_CODES = {"datetime": "misfit_datetime", "number": "misfit_number", "integer": "misfit_number"}
+
+
+def _refuse_misfit(prepared: PreparedFile, f) -> None:
+    """A required field with a column named for it whose cells did not fit it (a 'Received' column of
+    words): say so, with the first cells, rather than that no column is named for it."""
+    source = prepared.source
+    header = match_fields(prepared.mapping.kind, list(source.headers)).get(f.name)
+    if header is None or header in prepared.mapping.fields.values():
+        return
+    cells = [str(v).strip() for v in source.head(50).column(header).to_pylist() if v is not None and str(v).strip()]
+    sample = ", ".join(f"'{cell[:30]}'" for cell in cells[:3]) or "''"
+    code = MISFIT_CODES.get(f.kind, "misfit_other")
+    raise LoadError(
+        f"{source.where(column=header)}: the column is named for '{f.label_en}', but its cells do not fit"
+        f" it (the first: {sample}). Fix those cells, or map another column to '{f.label_en}'",
+        code=code, file=source.file_name, sheet=source.sheet, column=header,
+        values={"field_en": f.label_en, "field_zh": f.label_zh, "sample": sample})
+
+
 def _require_columns(prepared: PreparedFile) -> None:
     missing = missing_required(prepared.mapping)
     if missing:
         f = missing[0]
+        _refuse_misfit(prepared, f)
         names = ", ".join(f"'{m.label_en}' / '{m.label_zh}'" for m in missing)
         raise LoadError(
             f"{prepared.source.where()}: no column for {names}. Name a column '{f.label_en}' or"

@@ -14,7 +14,7 @@ from loaders.errors import LoadError, ValidationError
 from loaders.importer import history, import_file, prepare, row_counts, undo
 from loaders.read import read_source
 from loaders.templates import TEMPLATE_FILES, write_templates
-from presentation.problems import problem_text
+from presentation.problems import load_error_text, problem_text
 from store.db import quote_identifier
 
 
@@ -63,6 +63,24 @@ def test_dates_kept_as_excel_serial_numbers_are_read_as_dates(con, tmp_path):
     assert con.execute("SELECT complaint_ref, received_at, resolved_at FROM complaint ORDER BY 1").fetchall() == [
         ("K1", dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 2, 18)),
         ("K2", dt.datetime(2026, 10, 5, 12), None)]
+
+
+def test_a_column_named_for_a_date_whose_cells_are_not_dates_is_named_with_its_cells(con, tmp_path):
+    path = tmp_path / "complaints_words.csv"
+    path.write_text("Complaint ID,Received,Branch,Description\nK1,last Monday,Tianhe,Waited an hour\n"
+                    "K2,yesterday,Tianhe,Card swallowed\n", encoding="utf-8")
+    before = snapshot(con)
+    with pytest.raises(LoadError) as refused:
+        import_file(con, path, kind="complaints")
+    error = refused.value
+    assert (error.code, error.column, error.values["sample"]) == ("misfit_datetime", "Received",
+                                                                  "'last Monday', 'yesterday'")
+    assert load_error_text(error, "en") == (
+        "complaints_words.csv, column 'Received': the column is named for the date 'Received' / '投诉时间', but"
+        " its cells do not read as dates (the first: 'last Monday', 'yesterday'). Write the dates as 2026-10-01"
+        " or 2026/10/01 09:30, or map another column to 'Received' / '投诉时间'.")
+    assert "投诉时间" in load_error_text(error, "zh") and "'last Monday'" in load_error_text(error, "zh")
+    assert snapshot(con) == before
 
 
 def test_sentiment_is_scored_at_import_and_matches_the_words(con):
