@@ -36,6 +36,7 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
+from loaders.errors import LoadError
 from pages import _keys as keys
 from pages._common import language
 from presentation.upload import uploader_words_css
@@ -101,42 +102,91 @@ class UploadGate:
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
 
 
+class _Spooling:
+    """One upload's file on disk, written on a thread of its own; `done` once the write ended."""
+
+    def __init__(self, place: Path):
+        self.place = place
+        self.done = threading.Event()
+        self.error: OSError | None = None
+
+
 class SpooledUploads:
     """Uploaded files kept in a folder of their own, one file per upload; Streamlit's file store is
-    given the record without its bytes (the widget still lists the file by its id and name)."""
+    given the record without its bytes (the widget still lists the file by its id and name).
+
+    Streamlit's upload route hands the file over on the server's event loop, which also serves every
+    session's messages; writing a file near the upload limit there would hold them all up, so the
+    bytes are written on a thread, and whoever asks for the file's path (the page's next run) waits
+    until the file is whole. The record is given to Streamlit at once: the browser's rerun that
+    follows the upload must find the file in the widget, and nothing asks for a rerun later."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._paths: dict[tuple[str, str], Path] = {}
+        self._paths: dict[tuple[str, str], _Spooling] = {}
         self._lock = threading.Lock()
 
     def keep(self, session_id: str, file: UploadedFileRec) -> UploadedFileRec:
         suffix = Path(file.name).suffix
         place = Path(tempfile.mkdtemp(dir=self.folder)) / f"upload{suffix.lower() if _SUFFIX.fullmatch(suffix) else ''}"
-        place.write_bytes(file.data)
+        spooling = _Spooling(place)
+        key = (session_id, file.file_id)
         with self._lock:
-            replaced = self._paths.get((session_id, file.file_id))
-            self._paths[(session_id, file.file_id)] = place
+            replaced = self._paths.get(key)
+            self._paths[key] = spooling
         if replaced is not None:
-            shutil.rmtree(replaced.parent, ignore_errors=True)
+            shutil.rmtree(replaced.place.parent, ignore_errors=True)
+        threading.Thread(target=self._write, args=(key, spooling, file.data), name="upload-spool",
+                         daemon=True).start()
         return file._replace(data=b"")
 
-    def path(self, session_id: str, file_id: str) -> Path | None:
+    @staticmethod
+    def _write_bytes(place: Path, data: bytes) -> None:
+        place.write_bytes(data)
+
+    def _write(self, key: tuple[str, str], spooling: _Spooling, data: bytes) -> None:
+        try:
+            self._write_bytes(spooling.place, data)
+        except OSError as e:      # the disk is full, or the upload was dropped while it was written
+            spooling.error = e
+        finally:
+            with self._lock:
+                kept = self._paths.get(key) is spooling
+            if not kept or spooling.error is not None:
+                # dropped or replaced while written: its folder may have been removed before the file
+                # was made in it
+                shutil.rmtree(spooling.place.parent, ignore_errors=True)
+            spooling.done.set()
+
+    def path(self, session_id: str, file_id: str, name: str | None = None) -> Path | None:
+        """The upload's file once it is whole; None if the session holds no such upload. A LoadError
+        (naming the file `name`) if the server could not write it."""
         with self._lock:
-            return self._paths.get((session_id, file_id))
+            spooling = self._paths.get((session_id, file_id))
+        if spooling is None:
+            return None
+        spooling.done.wait()
+        if spooling.error is not None:
+            reason = spooling.error.strerror or str(spooling.error)
+            raise LoadError(f"the upload could not be kept on the server's disk: {reason}", code="upload_not_kept",
+                            file=name, values={"reason": reason})
+        return spooling.place
 
     def drop(self, session_id: str, file_id: str | None = None) -> None:
         """Delete one upload of the session, or all of them."""
         with self._lock:
             gone = [self._paths.pop(key) for key in list(self._paths)
                     if key[0] == session_id and file_id in (None, key[1])]
-        for place in gone:
-            shutil.rmtree(place.parent, ignore_errors=True)
+        for spooling in gone:
+            shutil.rmtree(spooling.place.parent, ignore_errors=True)
 
     def bytes_held(self) -> int:
+        """The bytes on disk of the uploads kept, once the writes under way have ended."""
         with self._lock:
-            places = list(self._paths.values())
-        return sum(p.stat().st_size for p in places if p.exists())
+            kept = list(self._paths.values())
+        for spooling in kept:
+            spooling.done.wait()
+        return sum(s.place.stat().st_size for s in kept if s.error is None and s.place.exists())
 
 
 def spool_folder(port: int) -> Path:
@@ -242,9 +292,10 @@ def end_run() -> None:
 @contextmanager
 def upload_path(upload) -> Iterator[Path]:
     """The uploaded file on disk, named by its suffix alone: the spooled file where the server
-    spooled it, else (AppTest, no server) a temporary copy of the widget's bytes."""
+    spooled it (once it is whole; a LoadError if it could not be written), else (AppTest, no server)
+    a temporary copy of the widget's bytes."""
     session_id = _session_id()
-    spooled = _spooled.path(session_id, upload.file_id) if _spooled is not None and session_id else None
+    spooled = _spooled.path(session_id, upload.file_id, upload.name) if _spooled is not None and session_id else None
     if spooled is not None:
         yield spooled
         return

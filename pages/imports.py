@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.filters import filter_options
 from loaders.access import AccessError
 from loaders.columns import KINDS, RATING_KINDS
-from loaders.errors import DuplicateRows, UnknownKindError, ValidationError
+from loaders.errors import DuplicateRows, LoadError, UnknownKindError, ValidationError
 from loaders.importer import history, rejected_rows, row_counts
 from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
@@ -108,6 +108,8 @@ def _reading(upload, kind: str, sheet: str | None, answers: tuple = (None,) * 5 
         try:
             with upload_path(upload) as path:
                 cache[key] = read_upload(cur, upload.name, path, kind, sheet, *answers)
+        except LoadError as e:    # the server could not write the upload to its disk
+            cache[key] = Reading(upload.name, (), None, e)
         finally:
             cur.close()
         read = cache[key]

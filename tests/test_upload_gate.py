@@ -2,13 +2,18 @@
 gone are freed (pages/_uploads.py)."""
 from __future__ import annotations
 
+import errno
+import threading
+
 import pytest
 from starlette.exceptions import HTTPException
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
+from loaders.errors import LoadError
 from pages import _uploads
 from pages._uploads import GONE_SECONDS, UploadGate
+from presentation.problems import load_error_text
 
 MB = 1024 * 1024
 
@@ -134,3 +139,66 @@ def test_the_page_leaves_duckdb_room_for_the_servers_own_memory():
         rss = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
     assert abs(resident - rss) < 64 * MB          # the same figure the kernel reports, read moments apart
     assert resident + 3 <= _uploads.held_by_server(type("Upload", (), {"size": 3})()) <= resident + 3 + 64 * MB
+
+
+def test_the_upload_is_written_off_the_event_loop_and_read_only_once_whole(monkeypatch, tmp_path):
+    spooled = _uploads.SpooledUploads(tmp_path)
+    release, writing = threading.Event(), threading.Event()
+
+    def slow_write(place, data):             # a disk that takes its time
+        writing.set()
+        release.wait(10)
+        place.write_bytes(data)
+
+    monkeypatch.setattr(_uploads.SpooledUploads, "_write_bytes", staticmethod(slow_write))
+    kept = []
+    handed_over = threading.Thread(target=lambda: kept.append(spooled.keep("s", record("a", 3))))
+    handed_over.start()
+    handed_over.join(5)
+    # Streamlit's record comes back while the bytes are still being written
+    assert kept and kept[0].data == b"" and writing.wait(5)
+    found = []
+    reader = threading.Thread(target=lambda: found.append(spooled.path("s", "a")))
+    reader.start()
+    reader.join(0.3)
+    assert found == []                       # the page's run waits for the whole file
+    release.set()
+    reader.join(5)
+    assert found[0].read_bytes() == b"xxx" and spooled.bytes_held() == 3
+
+
+def test_an_upload_dropped_while_written_leaves_nothing_on_disk(monkeypatch, tmp_path):
+    spooled = _uploads.SpooledUploads(tmp_path)
+    release, writing = threading.Event(), threading.Event()
+
+    def slow_write(place, data):
+        writing.set()
+        release.wait(10)
+        place.write_bytes(data)
+
+    monkeypatch.setattr(_uploads.SpooledUploads, "_write_bytes", staticmethod(slow_write))
+    spooled.keep("s", record("a", 3))
+    assert writing.wait(5)
+    spooled.drop("s", "a")                   # taken out of the widget before its bytes were on disk
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "upload-spool":
+            thread.join(5)
+    assert spooled.path("s", "a") is None and list(tmp_path.iterdir()) == []
+
+
+def test_an_upload_the_disk_refused_is_a_load_error_naming_the_file(monkeypatch, tmp_path):
+    spooled = _uploads.SpooledUploads(tmp_path)
+
+    def full_disk(place, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_uploads.SpooledUploads, "_write_bytes", staticmethod(full_disk))
+    spooled.keep("s", record("a", 3))
+    with pytest.raises(LoadError) as refused:
+        spooled.path("s", "a", "march.csv")
+    assert (refused.value.code, refused.value.file) == ("upload_not_kept", "march.csv")
+    assert load_error_text(refused.value, "en") == ("march.csv: the server could not keep the file on its disk "
+                                                    "(No space left on device). Upload it again; if it fails "
+                                                    "again, the server's disk may be full.")
+    assert list(tmp_path.iterdir()) == []
