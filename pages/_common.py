@@ -562,13 +562,15 @@ def show_coloured_table(cells: pd.DataFrame, styles: pd.DataFrame) -> None:
 
 def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[str, str] | None = None,
                height: int | None = None, row_height: int | None = None, download: str | None = None,
-               styles: pd.DataFrame | None = None) -> None:
+               styles: pd.DataFrame | None = None, rows: int | None = None) -> None:
     """A table with translated headers: `columns` maps a column to its label key, in display order.
 
     Every table of the dashboard goes through here, so presentation mode masks them all in one
     place and draws them as a static table whose text grows with the page's. `download` names the
     file of its csv/xlsx buttons (download_buttons); Streamlit's own table download is off.
     `styles`: a CSS style per cell (the columns of `columns`, the frame's rows), e.g. overdue items.
+    `rows`: draw the first this many rows only (the download holds them all): pandas styles at most
+    STYLED_CELLS cells, and a browser grid of a hundred thousand rows helps no one.
     """
     headers = {column: t(key) for column, key in columns.items()}
     # a label in the reader's language: the value as the data holds it, at the table's end (presentation.labels),
@@ -579,6 +581,9 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
     shown = _masked(frame[list(headers)])
     if download:
         download_buttons(shown.rename(columns=headers), download)
+    if rows is not None and len(shown) > rows:
+        shown = shown.iloc[:rows]
+        styles = styles.iloc[:rows] if styles is not None else None
     if presenting():
         text = _as_text(shown, headers, formats or {})
         # at the slides' size a date, a lateness or a name broken over two lines is hard to read:
@@ -614,6 +619,10 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
         aligned = styles.reindex(columns=list(shown.columns), fill_value="").set_axis(shown.index, axis=0)
         data = shown.style.apply(lambda _: aligned, axis=None)
     st.dataframe(data, hide_index=True, width="stretch", column_config=config, placeholder="—", **kwargs)
+
+
+# The most cells pandas styles (styler.render.max_elements); a styled table of more is refused.
+STYLED_CELLS = pd.get_option("styler.render.max_elements")
 
 
 def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,

@@ -21,6 +21,7 @@ from presentation.follow_up import (
     run_save_list, shared_screen_columns, shown_list, status_label, status_title
 )
 from presentation import charts
+from presentation.formats import fmt_count
 from presentation.upload import plain, problems_frame
 from store.errors import FeedbackError
 from store.follow_up import SOURCES, STATUSES
@@ -45,6 +46,9 @@ statuses = url_choice(left.multiselect, t("follow_up.filter_status"), STATUSES, 
                       default=[], words="follow_up.status", placeholder=t("follow_up.all"))
 sources = url_choice(right.multiselect, t("follow_up.filter_source"), SOURCES, key=keys.FOLLOW_UP_SOURCE,
                      default=[], words="follow_up.source", placeholder=t("follow_up.all"))
+
+# The items drawn (overdue first): a styled grid takes at most STYLED_CELLS cells.
+LISTED_ITEMS = 2_000
 
 # a saving changes the data version (store.db.data_version), so these are read again after one
 items, outcome, without_id = load_all(call(follow_up_list, now, as_of, tuple(statuses), tuple(sources)),
@@ -74,17 +78,20 @@ show_chart(charts.follow_up_status(counts, title=status_title(counts, lang), lan
 
 headers = {column: f"follow_up.col.{column}" for column in SHOWN_COLUMNS}
 formats = {"responded_at": "date", "detail": "text", "outcome": "text", "score": "%.0f"}
+if len(items) > LISTED_ITEMS:  # over all time at a company's scale: the most urgent, the download holds all
+    st.caption(t("follow_up.first_items", shown=fmt_count(LISTED_ITEMS), n=fmt_count(len(items))))
 if not editing:
     listed = readable_list(items, lang)
     # on the shared screen fewer columns, so the words stay readable
     shown_columns = {c: headers[c] for c in (shared_screen_columns(listed) if presenting() else SHOWN_COLUMNS)}
     show_table(listed, shown_columns, formats=formats, download="follow-up",
-               styles=overdue_styles(items, shown_columns))
+               styles=overdue_styles(items, shown_columns), rows=LISTED_ITEMS)
     if not access.analyst:
         st.caption(t("follow_up.viewer"))
     st.stop()
 
 download_buttons(export_frame(items, lang), "follow-up", key=keys.FOLLOW_UP_DOWNLOAD)
+items = items.iloc[:LISTED_ITEMS]   # edited in the grid; the rest by the list's file (below)
 shown = shown_list(items, lang)
 styled = shown.style.apply(lambda _: overdue_styles(items, SHOWN_COLUMNS), axis=None)
 edits = st.session_state.get(keys.FOLLOW_UP_EDITS, 0)

@@ -88,3 +88,27 @@ def test_the_status_and_source_choices_narrow_the_list(tmp_path, monkeypatch):
     assert at.dataframe[0].value["item_key"].tolist() == [C1, "nps:C2@2026-10-05 10:00:00"]
     at.multiselect(key=keys.FOLLOW_UP_SOURCE).select("complaint").run()
     assert "No item to follow up in Oct 2026 with these filters." in [i.value for i in at.info]
+
+
+def test_a_list_longer_than_the_grid_shows_the_most_urgent_and_says_so(tmp_path, monkeypatch):
+    """2,010 October detractors: the page draws 2,000, to an analyst and to a viewer, and says so (a
+    styled grid of a company's whole list was refused by pandas: over 262,144 cells)."""
+    import dbrows
+
+    path = tmp_path / "many.duckdb"
+    con = connect(path)
+    try:
+        dbrows.insert(con, "nps_response", [
+            {"customer_id": f"C{i:05d}", "score": 2, "responded_at": "2026-10-03 10:00:00", "branch": "Tianhe"}
+            for i in range(2_010)])
+    finally:
+        con.close()
+    for viewer in (False, True):
+        if viewer:
+            con = connect(path)
+            set_passphrase(con, PASSPHRASE)
+            con.close()
+        at = open_page(path, monkeypatch)
+        assert "The list shows the 2,000 most urgent of 2,010 items (overdue first); the download holds them all." \
+            in [c.value for c in at.caption]
+        assert len(at.dataframe[0].value) == 2_000
