@@ -110,13 +110,18 @@ def test_analyst_unlocks_uploads_a_workbook_and_sees_the_new_rows(locked_dashboa
 
     page.get_by_text("Analyst sign-in").click()
     page.get_by_label("Analyst passphrase").fill("not the passphrase")
+    page.get_by_label("Analyst passphrase").press("Tab")   # committed before the click (conftest.sign_in)
+    wait_for_app(page)
     page.get_by_role("button", name="Unlock").click()
     expect(page.get_by_text("That passphrase is not right.")).to_be_visible()
     assert page.locator(UPLOADER).count() == 0
     screenshot(page, "upload-02-wrong-passphrase")
 
     page.get_by_label("Your name (shown in the import history)").fill("Li Na")
+    page.get_by_label("Your name (shown in the import history)").press("Tab")
     page.get_by_label("Analyst passphrase").fill(PASSPHRASE)
+    page.get_by_label("Analyst passphrase").press("Tab")
+    wait_for_app(page)
     page.get_by_role("button", name="Unlock").click()
     expect(page.get_by_text("Unlocked for analyst Li Na.")).to_be_visible()
     screenshot(page, "upload-03-unlocked")
