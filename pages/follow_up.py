@@ -63,7 +63,7 @@ for column, (label, value, detail) in zip(st.columns([1, 1, 1, 1.5, 1.5]), outco
     column.metric(label, value, border=True)
     if detail:
         column.caption(detail)
-st.caption(t("follow_up.outcome_note", k=outcome.not_reached_rose.k, n=outcome.not_reached_rose.n))
+st.caption(t("follow_up.outcome_note", k=fmt_count(outcome.not_reached_rose.k), n=fmt_count(outcome.not_reached_rose.n)))
 
 st.subheader(t("nav.follow_up"))
 if without_id:

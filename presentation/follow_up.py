@@ -148,8 +148,8 @@ def run_save_assessment(con, access: Access, team: str, assessed_on: date, answe
 def status_title(counts: pd.DataFrame, language: str) -> str:
     """The chart's finding: how many of the items shown are overdue, and how many resolved."""
     resolved = int(counts.loc[counts["status"] == "resolved", "items"].sum())
-    return translate("title.follow_up", language, overdue=int(counts["overdue"].sum()),
-                     items=int(counts["items"].sum()), resolved=resolved)
+    return translate("title.follow_up", language, overdue=fmt_count(counts["overdue"].sum()),
+                     items=fmt_count(counts["items"].sum()), resolved=fmt_count(resolved))
 
 
 def share_detail(share: Share, language: str) -> str:

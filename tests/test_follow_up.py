@@ -342,6 +342,8 @@ def test_the_chart_counts_the_items_by_hand(filled):
     assert list(figure["data"][0]["y"]) == ["Detractor", "Low satisfaction", "Open complaint"]
     assert status_title(counts, "en") == "7 of 9 items are overdue; 1 resolved"
     assert status_title(counts, "zh") == "9 项中有 7 项逾期，1 项已解决"
+    many = counts.assign(items=counts["items"] * 1000, overdue=counts["overdue"] * 1000)
+    assert status_title(many, "en") == "7,000 of 9,000 items are overdue; 1,000 resolved"
 
 
 def test_a_store_from_step_7_gets_the_follow_up_table_in_step_8(tmp_path):
