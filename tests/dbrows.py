@@ -58,6 +58,15 @@ def insert(con, table: str, rows: list[dict]) -> None:
         write_sums(con, source, batch_id)
 
 
+def layout_before(con, step: int, *tables: str) -> None:
+    """Make the store look as one whose layout stopped before upgrade `step` (store/db.py UPGRADES):
+    `tables` dropped, the last step taken step − 1."""
+    for table in tables:
+        con.execute(f"DROP TABLE {quote_identifier(table)}")
+    con.execute("DELETE FROM store_version")
+    con.execute("INSERT INTO store_version VALUES (?, now()::TIMESTAMP)", [step - 1])
+
+
 def nps(con, scores, **columns) -> None:
     """One nps_response per score, sharing the other columns."""
     columns.setdefault("responded_at", DEFAULT_AT)

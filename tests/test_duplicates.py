@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import dbrows
 import pytest
 from conftest import PROJECT_ROOT, TEST_DATA, shown
 
@@ -287,8 +288,7 @@ def test_batches_imported_before_fingerprints_get_the_same_ones_from_their_rows(
                                   " WHERE fingerprint IS NOT NULL OR natural_id LIKE '%@%'").fetchall(), key=str)
     # the store as a version before fingerprints left it
     con.execute("DELETE FROM row_fingerprint")
-    con.execute("DELETE FROM store_version")
-    con.execute("INSERT INTO store_version VALUES (7, now()::TIMESTAMP)")
+    dbrows.layout_before(con, 8)
     con.close()
     con = connect(con_url)
     try:

@@ -349,9 +349,7 @@ def test_the_chart_counts_the_items_by_hand(filled):
 def test_a_store_from_step_7_gets_the_follow_up_table_in_step_8(tmp_path):
     path = tmp_path / "old.duckdb"
     con = connect(path)
-    con.execute("DROP TABLE follow_up")
-    con.execute("DELETE FROM store_version")
-    con.execute("INSERT INTO store_version VALUES (8, now()::TIMESTAMP)")
+    dbrows.layout_before(con, 9, "follow_up")
     con.close()
     with pytest.raises(QueryError, match="earlier version"):
         connect(path, read_only=True)

@@ -252,9 +252,7 @@ def test_a_store_from_before_the_sums_by_branch_gets_them_when_opened(db_path):
     branch_survey(con)
     july = Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31))
     expected = trends.find_trends(con, july)
-    con.execute("DROP TABLE survey_scope_sums")
-    con.execute("DELETE FROM store_version")
-    con.execute("INSERT INTO store_version VALUES (12, now()::TIMESTAMP)")
+    dbrows.layout_before(con, 13, "survey_scope_sums")
     con.close()
     with pytest.raises(Exception, match="earlier version"):
         connect(db_path, read_only=True)
