@@ -103,8 +103,7 @@ def scope_records(con, filters: Filters, satisfaction: list[ratings.Position],
 
     Σ index over a pattern's respondents is (Σᵢ uᵢ Sᵢ + n C) / W, as in the module's docstring."""
     rated = max((p.position for p in satisfaction), default=0)
-    first = filters.date_from.year * 100 + filters.date_from.month if filters.date_from else 0
-    last = filters.date_to.year * 100 + filters.date_to.month if filters.date_to else 999999
+    first, last = _month_keys(filters)
     params: dict = {"rated": rated, "first": first, "last": last}
     chosen = ""
     for name, column in _SCOPE_FILTERS.items():
@@ -126,12 +125,7 @@ def scope_records(con, filters: Filters, satisfaction: list[ratings.Position],
     counts = answered * n[:, None]
     index = None
     if terms is not None:
-        weight, u, c = (np.zeros(rated) for _ in range(3))
-        for term in terms:
-            k = term.item.position - 1
-            weight[k] += term.weight
-            u[k] += term.u
-            c[k] += term.c
+        weight, u, c = _term_vectors(terms, rated)
         denominator = answered @ weight
         indexed = denominator > 0
         safe = np.where(indexed, denominator, 1.0)
@@ -188,8 +182,7 @@ def month_sums(con, filters: Filters) -> MonthSums | None:
     positions = ratings.positions(con, ("satisfaction", "importance"))
     rated = max((p.position for p in positions if p.kind == "satisfaction"), default=0)
     weighed = max((p.position for p in positions if p.kind == "importance"), default=0)
-    first = filters.date_from.year * 100 + filters.date_from.month if filters.date_from else 0
-    last = filters.date_to.year * 100 + filters.date_to.month if filters.date_to else 999999
+    first, last = _month_keys(filters)
     try:
         table = con.execute(SUMS_SQL, {"rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
                                        "first": first, "last": last}).to_arrow_table()
@@ -281,13 +274,7 @@ def _at(values: np.ndarray, group: int, position: int) -> float:
 def _index_sums(sums: MonthSums, terms: list[IndexTerm], by: _Groups) -> tuple:
     """(n, Σ index, Σ index²) per output group, over the respondents with an index."""
     rated = sums.answered.shape[1]
-    weight, u, c = (np.zeros(rated) for _ in range(3))
-    for term in terms:
-        k = term.item.position - 1
-        if k < rated:
-            weight[k] += term.weight
-            u[k] += term.u
-            c[k] += term.c
+    weight, u, c = _term_vectors(terms, rated)
     answered = sums.answered.astype(float)
     denominator = answered @ weight
     constant = answered @ c
@@ -299,6 +286,26 @@ def _index_sums(sums: MonthSums, terms: list[IndexTerm], by: _Groups) -> tuple:
     total = np.where(indexed, (linear + n * constant) / safe, 0.0)
     square = np.where(indexed, (n * constant ** 2 + 2 * constant * linear + quadratic) / safe ** 2, 0.0)
     return tuple(_total(by, part) for part in (n, total, square))
+
+
+def _term_vectors(terms: list[IndexTerm], rated: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The index terms as vectors over the `rated` positions: weight w, u and c (a position's terms
+    added; one beyond the sums' positions has no scores there and is left out)."""
+    weight, u, c = (np.zeros(rated) for _ in range(3))
+    for term in terms:
+        k = term.item.position - 1
+        if k < rated:
+            weight[k] += term.weight
+            u[k] += term.u
+            c[k] += term.c
+    return weight, u, c
+
+
+def _month_keys(filters: Filters) -> tuple[int, int]:
+    """The selection's first and last month as YYYYMM (open ends as 0 and 999999)."""
+    first = filters.date_from.year * 100 + filters.date_from.month if filters.date_from else 0
+    last = filters.date_to.year * 100 + filters.date_to.month if filters.date_to else 999999
+    return first, last
 
 
 def _moments(column: str, n: float, total: float, square: float) -> dict:
