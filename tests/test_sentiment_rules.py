@@ -54,6 +54,27 @@ def test_chinese_rules(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)
 
 
+# issue 21's words of restaurants, delivery and hotels (text/lexicon/zh.tsv): 还可以 0.6, 上菜慢 -1.2,
+# 服务态度差 -1.5, 送餐快 1, 还是热的 0.8, 不会去了 -1.2, 量少 -1, 腻 -0.8, 才送到 -1, 凉了 -1,
+# 联系不上 -1.2, 很一般 -1.2, 环境好 1, 还会再来 1.5, 丰富 1, 入味 1, 霉味 -1; 有点 x0.7, 非常 x1.6
+@pytest.mark.parametrize("text, expected", [
+    ("味道还可以", zh(0.6)),
+    ("上菜慢，服务态度差", zh(-1.2 - 1.5)),
+    ("送餐快，还是热的", zh(1.0 + 0.8)),
+    ("下次不会去了", zh(-1.2)),
+    ("量少，有点腻", zh(-1.0 + 0.7 * -0.8)),
+    ("一个半小时才送到，都凉了", zh(-1.0 - 1.0)),
+    ("预约了三次都联系不上", zh(-1.2)),
+    ("菜品很一般", zh(-1.2)),
+    ("环境好，还会再来", zh(1.0 + 1.5)),
+    ("种类不丰富", zh(1.0 * -0.8)),                             # negated praise
+    ("非常入味", zh(1.6 * 1.0)),                                 # degree adverb
+    ("房间有霉味", zh(-1.0)),
+])
+def test_chinese_service_words(text, expected):
+    assert chinese_polarity(text) == pytest.approx(expected)
+
+
 def test_polarity_picks_the_language_rules():
     rude = en_baseline(en(-2.0), ["the", "staff", "were", "rude"])
     assert polarity("The staff were rude") == ("en", pytest.approx(rude))
