@@ -75,6 +75,17 @@ def test_chinese_service_words(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)
 
 
+# 就是 after a scored word concedes a small flaw: the rest of its clause counts 0.5. 不错 1.2, 挺好 1.1,
+# 贵 -0.8 (有点 x0.7), 上菜慢 -1.2, 难吃 -1
+@pytest.mark.parametrize("text, expected", [
+    ("味道不错，就是有点贵", zh(1.2 + 0.5 * 0.7 * -0.8)),
+    ("挺好的，就是有点贵，上菜慢", zh(1.1 + 0.5 * 0.7 * -0.8 - 1.2)),  # the next clause counts whole
+    ("就是难吃", zh(-1.0)),                                         # at the start it only stresses
+])
+def test_chinese_concession(text, expected):
+    assert chinese_polarity(text) == pytest.approx(expected)
+
+
 def test_polarity_picks_the_language_rules():
     rude = en_baseline(en(-2.0), ["the", "staff", "were", "rude"])
     assert polarity("The staff were rude") == ("en", pytest.approx(rude))

@@ -13,6 +13,8 @@ to the next punctuation):
 - a word the lexicon lacks is scored by its parts: a degree or negation prefix on a known word
   (很漂亮, 不清晰), or a verb with a negative potential complement (打不开, 登不上: -1);
 - after 但是/不过/可是/却 the text counts 1.5 times and before it 0.5 times;
+- 就是 after something already scored concedes a small flaw ("味道不错，就是有点贵"): the rest of its
+  clause counts half;
 - exclamation marks (up to three) add 0.3 each in the direction of the sum.
 
 The sum s becomes a polarity as s / sqrt(s^2 + 4). Chosen over SnowNLP by macro-F1 on public
@@ -33,6 +35,10 @@ DEGREE = {"非常": 1.6, "特别": 1.5, "十分": 1.5, "极其": 1.8, "极": 1.8
           "比较": 0.9, "还": 0.8, "还算": 0.8, "有点": 0.7, "有些": 0.7, "稍微": 0.6, "略": 0.6, "略微": 0.6,
           "好": 1.2, "巨": 1.6, "贼": 1.5, "格外": 1.4, "实在": 1.4, "简直": 1.5}
 CONTRAST = frozenset("但是 但 可是 不过 然而 却 只是 可惜".split())
+# "X好，就是Y": Y is the small flaw of a text that praises X; at a text's start (就是难吃) it is only
+# emphasis. Not added to jieba's words: its own frequency of 就是 is higher than the lexicon's.
+CONCESSION = frozenset(["就是"])
+CONCESSION_WEIGHT = 0.5
 _PUNCTUATION = frozenset("，,。.！!？?；;、~～…")
 # a verb with one of these after it says it could not be done: 打不开, 登不上, 吃不了
 _COMPLEMENTS = ("不了", "不上", "不开", "不进", "不出", "不动", "不到", "不住", "不好")
@@ -88,12 +94,15 @@ def chinese_polarity(text: str) -> float:
     lexicon = _lexicon()
     before = after = 0.0
     contrast = negated = False
-    boost = 1.0
+    boost = damp = 1.0
     words = _tokenizer().lcut(text, HMM=False)
     last = len(words) - 1
     for i, word in enumerate(words):
         if word in _PUNCTUATION or word.isspace():
-            negated, boost = False, 1.0
+            negated, boost, damp = False, 1.0, 1.0
+            continue
+        if word in CONCESSION and (before or after):
+            damp = CONCESSION_WEIGHT
             continue
         if word in CONTRAST:
             contrast = True
@@ -113,7 +122,7 @@ def chinese_polarity(text: str) -> float:
             weight = _unknown(word, lexicon)
             if weight is None:
                 continue
-        weight *= boost
+        weight *= boost * damp
         after += _negated(weight) if negated else weight
         negated, boost = False, 1.0
     total = (before * 0.5 + after * 1.5) if contrast else after
