@@ -53,7 +53,7 @@ WHERE month BETWEEN $first AND $last{chosen}
 # A filter on any of these columns needs the respondents themselves.
 _RESPONDENT_FILTERS = tuple(TABLES["survey_response"].columns)
 # survey_scope_sums is keyed by these as well
-_SCOPE_FILTERS = {"branches": "branch", "regions": "region"}
+_SCOPE_FILTERS = {"branches": "branch", "regions": "region", "tiers": "tier"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def covers(filters: Filters) -> bool:
 
 def covers_scopes(filters: Filters) -> bool:
     """Whether survey_scope_sums answers for `filters`: whole calendar months, filtered by nothing
-    but branches and regions."""
+    but branches, regions and tiers."""
     return whole_months(filters) and not any(
         getattr(filters, name) for name in _RESPONDENT_FILTERS if name not in _SCOPE_FILTERS)
 

@@ -735,11 +735,12 @@ def _write_survey(con, batch_id: str, mapping: ColumnMapping) -> int:
         [[batch_id, i, r.column, r.item_code, r.item_text, r.dimension, r.kind, float(r.scale_min),
           float(r.scale_max), None if r.na_code is None else float(r.na_code), position]
          for i, (r, position) in enumerate(zip(ratings, positions))])
-    # the monthly sums read the staged rows' score lists, the same expressions as the rows just written
+    # the monthly sums read the staged rows' score lists and tiers, the same expressions as the rows
+    # just written
     by_kind = dict(zip(SCORE_LISTS, lists))
-    staged = (f"(SELECT s.responded_at, s.branch, s.region, {by_kind['satisfaction']} AS satisfaction_scores,"
-              f" {by_kind['importance']} AS importance_scores FROM {STAGED_ROWS} s)")
-    write_sums(con, "survey_response", batch_id, scores=staged)
+    staged = (f"(SELECT s.responded_at, s.branch, s.region, {tiers}, {by_kind['satisfaction']} AS satisfaction_scores,"
+              f" {by_kind['importance']} AS importance_scores FROM {STAGED_ROWS} s{_TIER_JOIN if joined else ''})")
+    write_sums(con, "survey_response", batch_id, scores=staged, params=tier_params)
     return con.execute(RATINGS_COUNT_SQL + " WHERE batch_id = ?", [batch_id]).fetchone()[0]
 
 

@@ -487,6 +487,7 @@ UPGRADES = (
     (11, "targets, alert rules (with their defaults) and alert events", _targets_and_alerts),
     (12, "labels in both languages", _create_tables),
     (13, "the survey's satisfaction sums by month, branch and region", _sum_unsummed_batches),
+    (14, "the survey's sums by branch and region kept per customer tier as well", lambda con: rewrite_scope_sums(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -616,8 +617,8 @@ def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, *, sco
     """A batch's rows of the sums tables of `table` (its tally, and a survey's moments), from the
     batch's rows, inside the caller's transaction. `scores`: a survey batch's score lists as a
     relation (write_survey_moments), when the caller has them at hand; `rows`: the batch's rows as a
-    relation with `table`'s columns (its tally reads them instead of the table), with `params`, the
-    relation's parameters besides $batch."""
+    relation with `table`'s columns (its tally reads them instead of the table); `params`: the
+    parameters of the relation given, besides $batch."""
     for name, source in SUMS_TABLES.items():
         if source == table:
             _write_sums(con, name, batch_id, scores, rows, params)
@@ -631,7 +632,7 @@ def _write_sums(con: duckdb.DuckDBPyConnection, name: str, batch_id: str | None,
             "SELECT DISTINCT CAST(batch_id AS VARCHAR) FROM survey_item ORDER BY 1").fetchall()]
         write = write_survey_moments if name == "survey_moments" else write_survey_scope_sums
         for batch in batches:
-            write(con, batch, scores)
+            write(con, batch, scores, params)
         return
     if batch_id is None:
         columns, select = tally_sql(SUMS_TABLES[name], _tally_measures()[name], every_batch=True)
@@ -649,11 +650,20 @@ def rewrite_tallies(con: duckdb.DuckDBPyConnection) -> None:
         _write_sums(con, name, None)
 
 
-def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None) -> None:
+def rewrite_scope_sums(con: duckdb.DuckDBPyConnection) -> None:
+    """Every batch's survey_scope_sums again, from the rows as they are now (after their tiers
+    changed), inside the caller's transaction."""
+    con.execute("DELETE FROM survey_scope_sums")
+    _write_sums(con, "survey_scope_sums", None)
+
+
+def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None,
+                         params: dict | None = None) -> None:
     """One batch's rows of survey_moments (schema.sql), from its respondents' score lists: those in
     survey_response, or `scores`, a relation of the batch's responded_at, satisfaction_scores and
-    importance_scores (an import passes its staged rows: rows written in the open transaction are
-    read much more slowly, and the csv import's floor, at most 3× DuckDB's read_csv, is close)."""
+    importance_scores with `params`, its parameters (an import passes its staged rows: rows written
+    in the open transaction are read much more slowly, and the csv import's floor, at most 3×
+    DuckDB's read_csv, is close)."""
     lengths = dict(con.execute(
         "SELECT kind, max(position) FROM survey_item WHERE batch_id = ? AND kind IN ('satisfaction', 'importance')"
         " GROUP BY kind", [batch_id]).fetchall())
@@ -666,7 +676,7 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
     # pairs j by j (i <= j): a batch with fewer positions writes a prefix of a longer batch's list
     products = [f"coalesce(sum(s{i} * s{j}), 0)" for j in range(1, rated + 1) for i in range(1, j + 1)]
     if len(products) > PRODUCTS_PER_QUERY:
-        _write_wide_moments(con, batch_id, scores, columns, answered, products, rated, weighed)
+        _write_wide_moments(con, batch_id, scores, params, columns, answered, products, rated, weighed)
         return
     con.execute(
         "INSERT INTO survey_moments SELECT $batch, month, " + (f"concat({answered})" if rated else "''")
@@ -677,13 +687,15 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
         + f" FROM (SELECT {month_key_sql('responded_at')} AS month, " + ", ".join(columns)
         + f" FROM {scores or _BATCH_SCORES} AS r"
         " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL",
-        {"batch": batch_id})
+        {"batch": batch_id, **(params or {})})
 
 
-def write_survey_scope_sums(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None) -> None:
+def write_survey_scope_sums(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None,
+                            params: dict | None = None) -> None:
     """One batch's rows of survey_scope_sums (schema.sql): its respondents with satisfaction scores,
-    grouped by month, branch, region and pattern of answered positions, with each position's score
-    sum. `scores` as for write_survey_moments, with the rows' branch and region as well."""
+    grouped by month, branch, region, tier and pattern of answered positions, with each position's
+    score sum. `scores` and `params` as for write_survey_moments, with the rows' branch, region and
+    tier as well."""
     rated = con.execute("SELECT max(position) FROM survey_item WHERE batch_id = ? AND kind = 'satisfaction'",
                         [batch_id]).fetchone()[0]
     if not rated:
@@ -692,11 +704,12 @@ def write_survey_scope_sums(con: duckdb.DuckDBPyConnection, batch_id: str, score
     columns = ", ".join(f"satisfaction_scores[{p}] AS s{p}" for p in positions)
     answered = ", ".join(f"CASE WHEN s{p} IS NULL THEN '0' ELSE '1' END" for p in positions)
     con.execute(
-        f"INSERT INTO survey_scope_sums SELECT $batch, month, branch, region, concat({answered}), count(*), "
+        "INSERT INTO survey_scope_sums (batch_id, month, branch, region, tier, answered, respondents,"
+        f" satisfaction_sums) SELECT $batch, month, branch, region, tier, concat({answered}), count(*), "
         + _list([f"coalesce(sum(s{p}), 0)" for p in positions], "DOUBLE")
-        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, branch, region, {columns}"
+        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, branch, region, tier, {columns}"
         f" FROM {scores or _BATCH_SCORES} AS r WHERE satisfaction_scores IS NOT NULL) GROUP BY ALL",
-        {"batch": batch_id})
+        {"batch": batch_id, **(params or {})})
 
 
 # A survey of many items has many pairs of them (150 items: 11,325): one GROUP BY with that many sums
@@ -704,8 +717,8 @@ def write_survey_scope_sums(con: duckdb.DuckDBPyConnection, batch_id: str, score
 PRODUCTS_PER_QUERY = 1000
 
 
-def _write_wide_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None, columns: list[str],
-                        answered: str, products: list[str], rated: int, weighed: int) -> None:
+def _write_wide_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None, params: dict | None,
+                        columns: list[str], answered: str, products: list[str], rated: int, weighed: int) -> None:
     """write_survey_moments for a survey of many items: the rows grouped once into a temporary
     table, the pairs' sums in slices of PRODUCTS_PER_QUERY, joined back by group."""
     con.execute(
@@ -713,7 +726,7 @@ def _write_wide_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: s
         f" (SELECT {month_key_sql('responded_at')} AS month, " + ", ".join(columns)
         + f" FROM {scores or _BATCH_SCORES} AS r"
         " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL))",
-        {"batch": batch_id} if scores is None else None)
+        {"batch": batch_id, **(params or {})} if scores is None else params)
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE moments_groups AS SELECT month, answered, count(*) AS respondents, "
@@ -736,8 +749,8 @@ def _write_wide_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: s
             con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-_BATCH_SCORES = ("(SELECT responded_at, branch, region, satisfaction_scores, importance_scores FROM survey_response"
-                 " WHERE batch_id = $batch)")
+_BATCH_SCORES = ("(SELECT responded_at, branch, region, tier, satisfaction_scores, importance_scores"
+                 " FROM survey_response WHERE batch_id = $batch)")
 
 
 def _list(elements: list[str], type_name: str) -> str:

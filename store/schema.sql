@@ -105,11 +105,11 @@ CREATE TABLE IF NOT EXISTS survey_moments (
     importance_sums DOUBLE[] NOT NULL
 );
 
--- The same respondents' satisfaction sums per month, branch and region, without the products: the
--- trends (analytics/trends.py) need each region's and branch's monthly CSI and its n, which the item
--- sums and the patterns' respondent counts give exactly (analytics/moments.py scope_records). Kept
--- apart from survey_moments so that a survey of many items and many branches does not multiply the
--- pairs' sums by its branches.
+-- The same respondents' satisfaction sums per month, branch, region and customer tier, without the
+-- products: the trends (analytics/trends.py) need each region's and branch's monthly CSI and its n,
+-- which the item sums and the patterns' respondent counts give exactly (analytics/moments.py
+-- scope_records), for the whole company or one tier. Kept apart from survey_moments so that a survey
+-- of many items and many branches does not multiply the pairs' sums by its branches.
 CREATE TABLE IF NOT EXISTS survey_scope_sums (
     batch_id        UUID NOT NULL,
     month           INTEGER NOT NULL,      -- YYYYMM of responded_at
@@ -117,7 +117,8 @@ CREATE TABLE IF NOT EXISTS survey_scope_sums (
     region          VARCHAR,
     answered        VARCHAR NOT NULL,      -- as in survey_moments
     respondents     BIGINT NOT NULL,
-    satisfaction_sums DOUBLE[] NOT NULL
+    satisfaction_sums DOUBLE[] NOT NULL,
+    tier            VARCHAR                -- as survey_response's (store/tiers.py rewrites it with them)
 );
 
 CREATE TABLE IF NOT EXISTS nps_response (
@@ -391,6 +392,8 @@ ALTER TABLE complaint ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE nps_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
+-- and of the survey's sums by branch (a store from before has them rewritten in upgrade step 14)
+ALTER TABLE survey_scope_sums ADD COLUMN IF NOT EXISTS tier VARCHAR;
 -- a follow-up record keeps its item's tier with the rest of its row's values (store/follow_up.py)
 ALTER TABLE follow_up ADD COLUMN IF NOT EXISTS tier VARCHAR;
 

@@ -156,7 +156,8 @@ def test_a_store_from_before_the_sums_gets_them_when_opened(db_path, monkeypatch
 
 def branch_survey(con) -> None:
     """Two items on two scales, answered in patterns, in three branches of two regions (one branch
-    moved region in March) and by a respondent with no branch, over seven months."""
+    moved region in March) and by a respondent with no branch, over seven months; each month's
+    branch has a key customer, a core one and one of no tier."""
     places = [("Tianhe", "South"), ("Yuexiu", "South"), ("Xiamen", "East"), (None, None)]
     for month in range(1, 8):
         for k, (branch, region) in enumerate(places):
@@ -168,7 +169,7 @@ def branch_survey(con) -> None:
                 if (month + j) % 3 == 0:
                     rated = rated[:1]            # answered A only
                 dbrows.respondent(con, rated, batch_id=f"batch-{month % 2}", branch=branch, region=region,
-                                  responded_at=datetime(2026, month, 2 + 9 * j))
+                                  tier=("key", "core", None)[j], responded_at=datetime(2026, month, 2 + 9 * j))
 
 
 def test_the_sums_by_branch_by_hand(con):
@@ -185,6 +186,12 @@ def test_the_sums_by_branch_by_hand(con):
     # East in March: Xiamen (k = 2: A 5, 6, 7) and Yuexiu, which moved there (k = 1: A 4, 5, 6)
     east = found["202603rEast"]
     assert (east["satisfaction1_n"], east["satisfaction1_mean"]) == (6, 33 / 6)
+    # key customers only (j = 0): Tianhe's A 3, Yuexiu's 4, Xiamen's 5; B answered by none of them
+    key = {row["grp"]: row for row in moments.scope_records(con, Filters(date_from=date(2026, 3, 1),
+                                                                         date_to=date(2026, 3, 31), tiers=("key",)),
+                                                            positions, None)}
+    assert (key["202603rEast"]["satisfaction1_n"], key["202603rEast"]["satisfaction1_mean"]) == (2, 4.5)
+    assert (key["202603bTianhe"]["satisfaction1_n"], key["202603bTianhe"]["satisfaction2_n"]) == (1, 0)
 
 
 @pytest.mark.parametrize("selection", [
@@ -192,7 +199,9 @@ def test_the_sums_by_branch_by_hand(con):
     Filters(date_from=date(2026, 2, 1), date_to=date(2026, 6, 30)),
     Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), branches=("Yuexiu", "Xiamen")),
     Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), regions=("South",)),
-], ids=["july", "spring", "two-branches", "south"])
+    Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), tiers=("key",)),
+    Filters(date_from=date(2026, 2, 1), date_to=date(2026, 6, 30), tiers=("key", "core"), regions=("East",)),
+], ids=["july", "spring", "two-branches", "south", "key-customers", "two-tiers-east"])
 def test_the_sums_by_branch_give_what_the_respondents_give(con, monkeypatch, selection):
     """Each region's and branch's monthly CSI and n, and the trends found from them, read from
     survey_scope_sums equal a pass over the respondents (the SQL of grouping sets)."""
@@ -260,5 +269,23 @@ def test_a_store_from_before_the_sums_by_branch_gets_them_when_opened(db_path):
     try:
         assert con.execute("SELECT count(DISTINCT batch_id) FROM survey_scope_sums").fetchone()[0] == 2
         assert_same(trends.find_trends(con, july), expected)
+    finally:
+        con.close()
+
+
+def test_a_store_whose_sums_by_branch_have_no_tier_gets_it_when_opened(db_path):
+    """Upgrade step 14: sums by branch written before they kept the tier are written again."""
+    con = connect(db_path)
+    branch_survey(con)
+    key_customers = Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), tiers=("key",))
+    expected = trends.find_trends(con, key_customers)
+    con.execute("ALTER TABLE survey_scope_sums DROP COLUMN tier")
+    dbrows.layout_before(con, 14)
+    con.close()
+    con = connect(db_path)
+    try:
+        assert con.execute("SELECT tier, count(*) > 0 FROM survey_scope_sums GROUP BY 1 ORDER BY 1 NULLS LAST"
+                           ).fetchall() == [("core", True), ("key", True), (None, True)]
+        assert_same(trends.find_trends(con, key_customers), expected)
     finally:
         con.close()

@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 from analytics import filters as filters_module
 from analytics.__main__ import main as analytics_main
 from analytics.complaints import cause_pareto, complaint_counts
-from analytics.csi import csi_score
+from analytics import moments
+from analytics.csi import csi_by, csi_score
 from analytics.filters import Filters, filter_options, where_sql
 from analytics.follow_up import follow_up_list, items_without_id
 from analytics.changes import nps_headline
@@ -249,6 +250,27 @@ def test_the_tallies_follow_a_change_of_the_rules(con, tiered):
     save_rules(con, RULES)
     assert con.execute("SELECT tier, sum(promoters + passives + detractors) FROM nps_tally GROUP BY 1"
                        " ORDER BY 1 NULLS LAST").fetchall() == [("core", 1), ("general", 2), ("key", 4), (None, 1)]
+
+
+def test_the_survey_sums_by_branch_keep_the_tier_and_follow_a_change_of_the_words(con, tiered, monkeypatch):
+    """The import writes survey_scope_sums with the tiers its words name (Key, Core, General), and a
+    change of the words rewrites them: the trends' CSI for one tier from the sums equals the rows'."""
+    def sums_by_tier():
+        return con.execute("SELECT tier, sum(respondents) FROM survey_scope_sums GROUP BY 1 ORDER BY 1").fetchall()
+
+    assert sums_by_tier() == [("core", 1), ("general", 1), ("key", 2)]
+    save_words(con, {"Key": "core"})
+    assert sums_by_tier() == [("core", 3), ("general", 1)]
+    selection = Filters(**{**vars(MARCH), "tiers": ("core",)})
+    assert moments.covers_scopes(selection)
+    from_sums = csi_by(con, selection, "scope_month")
+    with monkeypatch.context() as patch:
+        patch.setattr(moments, "covers_scopes", lambda filters: False)
+        from_rows = csi_by(con, selection, "scope_month")
+    # R1, R2 and R4 in North: A01 (5 + 3 + 4) / 3 = 4 → 75, A02 (4 + 2 + 4) / 3 → 100 × (10/3 − 1) / 4
+    assert list(from_sums["n"]) == [3]
+    assert from_sums["csi"].iloc[0] == pytest.approx((75 + 100 * (10 / 3 - 1) / 4) / 2)
+    assert_same(from_sums[["scope_month", "csi", "n"]], from_rows[["scope_month", "csi", "n"]])
 
 
 def test_undo_keeps_the_rules_and_words(con, tiered):
