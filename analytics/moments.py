@@ -1,8 +1,8 @@
 """The survey's ratings summed by month (survey_moments, written at import), for selections of whole
-months with no other filter: the CSI's passes then read a few thousand rows of sums, not every
-respondent.
+months with no other filter than customer tiers: the CSI's passes then read a few thousand rows of
+sums, not every respondent.
 
-A row of survey_moments holds, for the respondents of one batch and month who answered one pattern
+A row of survey_moments holds, for the respondents of one batch, month and tier who answered one pattern
 of satisfaction items, their number n, each item's score sum Sᵢ and each pair's sum of products Qᵢⱼ.
 Within a pattern every respondent's index, Σ (uᵢ·scoreᵢ + cᵢ) / W over the answered items, has the
 same denominator W, so with C = Σ cᵢ over the answered items
@@ -37,7 +37,7 @@ SELECT month,
        list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
        list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums
 FROM survey_moments
-WHERE month BETWEEN $first AND $last
+WHERE month BETWEEN $first AND $last{chosen}
 ORDER BY month, answered
 """
 
@@ -52,8 +52,9 @@ WHERE month BETWEEN $first AND $last{chosen}
 
 # A filter on any of these columns needs the respondents themselves.
 _RESPONDENT_FILTERS = tuple(TABLES["survey_response"].columns)
-# survey_scope_sums is keyed by these as well
-_SCOPE_FILTERS = {"branches": "branch", "regions": "region", "tiers": "tier"}
+# survey_moments is keyed by the tier as well, survey_scope_sums by these
+_MOMENT_FILTERS = {"tiers": "tier"}
+_SCOPE_FILTERS = {"branches": "branch", "regions": "region", **_MOMENT_FILTERS}
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,10 @@ class MonthSums:
 
 
 def covers(filters: Filters) -> bool:
-    """Whether survey_moments answers for `filters`: whole calendar months, nothing else filtered."""
-    return whole_months(filters) and not any(getattr(filters, name) for name in _RESPONDENT_FILTERS)
+    """Whether survey_moments answers for `filters`: whole calendar months, filtered by nothing but
+    tiers."""
+    return whole_months(filters) and not any(
+        getattr(filters, name) for name in _RESPONDENT_FILTERS if name not in _MOMENT_FILTERS)
 
 
 def covers_scopes(filters: Filters) -> bool:
@@ -104,16 +107,10 @@ def scope_records(con, filters: Filters, satisfaction: list[ratings.Position],
     Σ index over a pattern's respondents is (Σᵢ uᵢ Sᵢ + n C) / W, as in the module's docstring."""
     rated = max((p.position for p in satisfaction), default=0)
     first, last = _month_keys(filters)
-    params: dict = {"rated": rated, "first": first, "last": last}
-    chosen = ""
-    for name, column in _SCOPE_FILTERS.items():
-        values = getattr(filters, name)
-        if values:
-            names = [f"{column}_{i}" for i in range(len(values))]
-            params.update({n: str(v) for n, v in zip(names, values)})
-            chosen += f" AND {column} IN (" + ", ".join("$" + n for n in names) + ")"
+    chosen, params = _chosen(filters, _SCOPE_FILTERS)
     try:
-        table = con.execute(SCOPE_SQL.format(chosen=chosen), params).to_arrow_table()
+        table = con.execute(SCOPE_SQL.format(chosen=chosen),
+                            {**params, "rated": rated, "first": first, "last": last}).to_arrow_table()
     except duckdb.Error as e:
         raise QueryError(f"DuckDB raised an error while reading the survey's sums by branch: {e}") from e
     rows = table.num_rows
@@ -175,17 +172,32 @@ def _scope_rows(months: np.ndarray, letter: str, names, satisfaction: list[ratin
 
 
 @shared
+def _chosen(filters: Filters, columns: dict[str, str]) -> tuple[str, dict]:
+    """The sums' rows `filters` chooses by `columns` (filter name → the sums' column): an SQL
+    fragment of ANDs and its parameters."""
+    chosen, params = "", {}
+    for name, column in columns.items():
+        values = getattr(filters, name)
+        if values:
+            names = [f"{column}_{i}" for i in range(len(values))]
+            params.update({n: str(v) for n, v in zip(names, values)})
+            chosen += f" AND {column} IN (" + ", ".join("$" + n for n in names) + ")"
+    return chosen, params
+
+
 def month_sums(con, filters: Filters) -> MonthSums | None:
-    """The sums of the months `filters` selects; None when it filters more than whole months."""
+    """The sums of the months (and tiers) `filters` selects; None when it filters more than that."""
     if not covers(filters):
         return None
     positions = ratings.positions(con, ("satisfaction", "importance"))
     rated = max((p.position for p in positions if p.kind == "satisfaction"), default=0)
     weighed = max((p.position for p in positions if p.kind == "importance"), default=0)
     first, last = _month_keys(filters)
+    chosen, params = _chosen(filters, _MOMENT_FILTERS)
     try:
-        table = con.execute(SUMS_SQL, {"rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
-                                       "first": first, "last": last}).to_arrow_table()
+        table = con.execute(SUMS_SQL.format(chosen=chosen),
+                            {**params, "rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
+                             "first": first, "last": last}).to_arrow_table()
     except duckdb.Error as e:
         raise QueryError(f"DuckDB raised an error while reading the survey's monthly sums: {e}") from e
     rows = table.num_rows

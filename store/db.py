@@ -487,7 +487,7 @@ UPGRADES = (
     (11, "targets, alert rules (with their defaults) and alert events", _targets_and_alerts),
     (12, "labels in both languages", _create_tables),
     (13, "the survey's satisfaction sums by month, branch and region", _sum_unsummed_batches),
-    (14, "the survey's sums by branch and region kept per customer tier as well", lambda con: rewrite_scope_sums(con)),
+    (14, "the survey's sums kept per customer tier as well", lambda con: rewrite_survey_sums(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -650,11 +650,12 @@ def rewrite_tallies(con: duckdb.DuckDBPyConnection) -> None:
         _write_sums(con, name, None)
 
 
-def rewrite_scope_sums(con: duckdb.DuckDBPyConnection) -> None:
-    """Every batch's survey_scope_sums again, from the rows as they are now (after their tiers
-    changed), inside the caller's transaction."""
-    con.execute("DELETE FROM survey_scope_sums")
-    _write_sums(con, "survey_scope_sums", None)
+def rewrite_survey_sums(con: duckdb.DuckDBPyConnection) -> None:
+    """Every batch's survey_moments and survey_scope_sums again, from the rows as they are now
+    (after their tiers changed), inside the caller's transaction."""
+    for name in ("survey_moments", "survey_scope_sums"):
+        con.execute(f"DELETE FROM {name}")
+        _write_sums(con, name, None)
 
 
 def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None,
@@ -679,12 +680,13 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
         _write_wide_moments(con, batch_id, scores, params, columns, answered, products, rated, weighed)
         return
     con.execute(
-        "INSERT INTO survey_moments SELECT $batch, month, " + (f"concat({answered})" if rated else "''")
+        f"INSERT INTO survey_moments ({_MOMENTS_COLUMNS}) SELECT $batch, month, tier, "
+        + (f"concat({answered})" if rated else "''")
         + ", count(*), " + _list([f"coalesce(sum(s{p}), 0)" for p in range(1, rated + 1)], "DOUBLE")
         + ", " + _list(products, "DOUBLE")
         + ", " + _list([f"count(m{p})" for p in range(1, weighed + 1)], "BIGINT")
         + ", " + _list([f"coalesce(sum(m{p}), 0)" for p in range(1, weighed + 1)], "DOUBLE")
-        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, " + ", ".join(columns)
+        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, tier, " + ", ".join(columns)
         + f" FROM {scores or _BATCH_SCORES} AS r"
         " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL",
         {"batch": batch_id, **(params or {})})
@@ -712,6 +714,10 @@ def write_survey_scope_sums(con: duckdb.DuckDBPyConnection, batch_id: str, score
         {"batch": batch_id, **(params or {})})
 
 
+# named, since a store from before the tier has it last and a new one in its place
+_MOMENTS_COLUMNS = ("batch_id, month, tier, answered, respondents, satisfaction_sums, satisfaction_products,"
+                    " importance_counts, importance_sums")
+
 # A survey of many items has many pairs of them (150 items: 11,325): one GROUP BY with that many sums
 # ran DuckDB out of its memory limit, so the pairs' sums are taken this many at a time.
 PRODUCTS_PER_QUERY = 1000
@@ -721,28 +727,30 @@ def _write_wide_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: s
                         columns: list[str], answered: str, products: list[str], rated: int, weighed: int) -> None:
     """write_survey_moments for a survey of many items: the rows grouped once into a temporary
     table, the pairs' sums in slices of PRODUCTS_PER_QUERY, joined back by group."""
+    # the groups are joined back by their key, and a join matches no NULL: a row of no tier is ''
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE moments_source AS SELECT *, concat({answered}) AS answered FROM"
-        f" (SELECT {month_key_sql('responded_at')} AS month, " + ", ".join(columns)
+        f" (SELECT {month_key_sql('responded_at')} AS month, coalesce(tier, '') AS tier, " + ", ".join(columns)
         + f" FROM {scores or _BATCH_SCORES} AS r"
         " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL))",
         {"batch": batch_id, **(params or {})} if scores is None else params)
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE moments_groups AS SELECT month, answered, count(*) AS respondents, "
+            "CREATE OR REPLACE TEMP TABLE moments_groups AS SELECT month, tier, answered, count(*) AS respondents, "
             + _list([f"coalesce(sum(s{p}), 0)" for p in range(1, rated + 1)], "DOUBLE") + " AS sums, "
             + _list([f"count(m{p})" for p in range(1, weighed + 1)], "BIGINT") + " AS counts, "
             + _list([f"coalesce(sum(m{p}), 0)" for p in range(1, weighed + 1)], "DOUBLE") + " AS msums"
-            " FROM moments_source GROUP BY month, answered")
+            " FROM moments_source GROUP BY month, tier, answered")
         slices = range(0, len(products), PRODUCTS_PER_QUERY)
         for k, start in enumerate(slices):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE moments_slice_{k} AS SELECT month, answered, "
+            con.execute(f"CREATE OR REPLACE TEMP TABLE moments_slice_{k} AS SELECT month, tier, answered, "
                         + _list(products[start:start + PRODUCTS_PER_QUERY], "DOUBLE")
-                        + " AS products FROM moments_source GROUP BY month, answered")
-        joined = " ".join(f"JOIN moments_slice_{k} p{k} USING (month, answered)" for k in range(len(slices)))
+                        + " AS products FROM moments_source GROUP BY month, tier, answered")
+        joined = " ".join(f"JOIN moments_slice_{k} p{k} USING (month, tier, answered)" for k in range(len(slices)))
         concatenated = "flatten([" + ", ".join(f"p{k}.products" for k in range(len(slices))) + "])"
-        con.execute(f"INSERT INTO survey_moments SELECT $batch, month, answered, g.respondents, g.sums,"
-                    f" {concatenated}, g.counts, g.msums FROM moments_groups g {joined}", {"batch": batch_id})
+        con.execute(f"INSERT INTO survey_moments ({_MOMENTS_COLUMNS}) SELECT $batch, month, nullif(tier, ''),"
+                    f" answered, g.respondents, g.sums, {concatenated}, g.counts, g.msums"
+                    f" FROM moments_groups g {joined}", {"batch": batch_id})
     finally:
         for table in ("moments_source", "moments_groups",
                       *(f"moments_slice_{k}" for k in range(-(-len(products) // PRODUCTS_PER_QUERY)))):

@@ -87,7 +87,7 @@ SELECT s.batch_id, s.row_no, i.item_code, i.item_text, i.dimension, i.kind, s.sc
 FROM score s JOIN survey_item i ON i.batch_id = s.batch_id AND i.kind = s.kind AND i.position = s.position
 WHERE s.score IS NOT NULL;
 
--- Sums of each survey batch's ratings per month and per pattern of answered satisfaction items,
+-- Sums of each survey batch's ratings per month, customer tier and pattern of answered satisfaction items,
 -- written in the import's transaction (store/db.py write_survey_moments). Within one pattern
 -- every respondent's CSI has the same denominator, so these sums give the respondent-level index
 -- exactly under any weights: the CSI of whole months with no other filter reads a few thousand of
@@ -102,7 +102,8 @@ CREATE TABLE IF NOT EXISTS survey_moments (
     -- this order makes a shorter batch's list a prefix of a longer one's
     satisfaction_products DOUBLE[] NOT NULL,
     importance_counts BIGINT[] NOT NULL,   -- per importance position: how many rated it
-    importance_sums DOUBLE[] NOT NULL
+    importance_sums DOUBLE[] NOT NULL,
+    tier            VARCHAR                -- as survey_response's (store/tiers.py rewrites it with them)
 );
 
 -- The same respondents' satisfaction sums per month, branch, region and customer tier, without the
@@ -392,7 +393,8 @@ ALTER TABLE complaint ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE nps_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
--- and of the survey's sums by branch (a store from before has them rewritten in upgrade step 14)
+-- and of the survey's sums (a store from before has them written again in upgrade step 14)
+ALTER TABLE survey_moments ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_scope_sums ADD COLUMN IF NOT EXISTS tier VARCHAR;
 -- a follow-up record keeps its item's tier with the rest of its row's values (store/follow_up.py)
 ALTER TABLE follow_up ADD COLUMN IF NOT EXISTS tier VARCHAR;

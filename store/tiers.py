@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from store.db import quote_identifier, rewrite_scope_sums, rewrite_tallies, write_claimed
+from store.db import quote_identifier, rewrite_survey_sums, rewrite_tallies, write_claimed
 from store.errors import FeedbackError
 from text.tiers import TIERS, normalise_tier_word, tier_of
 
@@ -132,7 +132,7 @@ def recompute_tiers(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     if any(changed.values()):
         rewrite_tallies(con)
     if changed.get("survey_response"):
-        rewrite_scope_sums(con)
+        rewrite_survey_sums(con)
     return changed
 
 

@@ -299,3 +299,16 @@ def test_a_survey_of_many_items_sums_its_pairs_in_slices_as_in_one_query(con, mo
     db.write_survey_moments(con, con.execute("SELECT id::VARCHAR FROM import_batch").fetchone()[0])
     assert con.execute("SELECT * EXCLUDE (batch_id) FROM survey_moments ORDER BY month, answered").fetchall() == sliced
     assert len(sliced[0][4]) == 12 * 13 // 2
+    # with key customers and customers of no tier, whose groups the slices are joined back by
+    con.execute("UPDATE survey_response SET tier = CASE WHEN row_no % 3 = 0 THEN 'key' END")
+    written = []
+    for size in (10, 1000):
+        monkeypatch.setattr(db, "PRODUCTS_PER_QUERY", size)
+        con.execute("DELETE FROM survey_moments")
+        db.write_survey_moments(con, con.execute("SELECT id::VARCHAR FROM import_batch").fetchone()[0])
+        written.append(con.execute("SELECT * EXCLUDE (batch_id) FROM survey_moments"
+                                   " ORDER BY month, tier NULLS FIRST, answered").fetchall())
+    assert written[0] == written[1]
+    assert con.execute("SELECT tier, sum(respondents) FROM survey_moments GROUP BY 1 ORDER BY 1 NULLS FIRST"
+                       ).fetchall() == con.execute("SELECT tier, count(*) FROM survey_response GROUP BY 1"
+                                                   " ORDER BY 1 NULLS FIRST").fetchall()

@@ -29,12 +29,15 @@ def test_covers_whole_months_with_no_other_filter():
     assert not moments.covers(Filters(date_from=date(2026, 3, 2), date_to=date(2026, 3, 31)))
     assert not moments.covers(Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 30)))
     assert not moments.covers(Filters(branches=("Tianhe",)))
+    # survey_moments is kept per customer tier
+    assert moments.covers(Filters(date_from=date(2026, 2, 1), tiers=("key",)))
     assert not moments.covers(Filters(segments=("VIP",)))
 
 
 def mixed_survey(con) -> None:
     """Two batches in February and March: patterns of answered items, two scales, an item asked in two
-    columns, stated importance for some respondents, one respondent with importance only."""
+    columns, stated importance for some respondents, one respondent with importance only; key and
+    core customers and some of no tier."""
     rows = [
         ("batch-1", datetime(2026, 2, 3), [("A", 8), ("B", 5), ("C", 9)], [("A", 9), ("B", 4), ("C", 6)]),
         ("batch-1", datetime(2026, 2, 14), [("A", 6), ("C", 3)], [("A", 7), ("C", 5)]),
@@ -46,10 +49,10 @@ def mixed_survey(con) -> None:
         ("batch-2", datetime(2026, 2, 20), [("B", 1), ("C", 7)], [("A", 5)]),
     ]
     scales = {"A": (0, 10, "Speed"), "B": (1, 7, "Courtesy"), "C": (1, 10, "Branch")}
-    for batch, when, rated, weighed in rows:
+    for i, (batch, when, rated, weighed) in enumerate(rows):
         ratings = [(code, "satisfaction", score, *scales[code]) for code, score in rated]
         ratings += [(code, "importance", score, 1, 10) for code, score in weighed]
-        dbrows.respondent(con, ratings, batch_id=batch, responded_at=when)
+        dbrows.respondent(con, ratings, batch_id=batch, responded_at=when, tier=("key", "core", None)[i % 3])
 
 
 def _respondent_pass(monkeypatch, compute):
@@ -59,7 +62,10 @@ def _respondent_pass(monkeypatch, compute):
         return compute()
 
 
-@pytest.mark.parametrize("selection", [Filters(), MARCH, FEBRUARY, SPRING], ids=["all", "march", "february", "spring"])
+@pytest.mark.parametrize("selection", [
+    Filters(), MARCH, FEBRUARY, SPRING, Filters(**{**vars(MARCH), "tiers": ("key",)}),
+    Filters(**{**vars(SPRING), "tiers": ("key", "core")}),
+], ids=["all", "march", "february", "spring", "march-key", "spring-key-core"])
 def test_monthly_sums_give_what_the_respondents_give(con, monkeypatch, selection):
     mixed_survey(con)
     assert moments.covers(selection)
@@ -90,6 +96,11 @@ def test_monthly_sums_by_hand(con):
     assert result.index_sd == pytest.approx(sd, rel=1e-12)
     speed = result.attributes.set_index("item_code").loc["A"]
     assert speed["n"] == 4 and speed["satisfaction"] == pytest.approx((100 + 30 + 90 + 50) / 4)
+    # key customers in March: the respondent of 2 March (A 10, B 7, C 4) and one who stated importance only
+    key = csi.csi_score(con, Filters(**{**vars(MARCH), "tiers": ("key",)}))
+    attributes = key.attributes.set_index("item_code")
+    assert key.n == 1
+    assert list(attributes["satisfaction"]) == pytest.approx([100.0, 100.0, 100 * 3 / 9])
 
 
 def test_a_month_with_no_ratings_has_no_csi(con):
@@ -273,19 +284,22 @@ def test_a_store_from_before_the_sums_by_branch_gets_them_when_opened(db_path):
         con.close()
 
 
-def test_a_store_whose_sums_by_branch_have_no_tier_gets_it_when_opened(db_path):
-    """Upgrade step 14: sums by branch written before they kept the tier are written again."""
+def test_a_store_whose_survey_sums_have_no_tier_gets_it_when_opened(db_path):
+    """Upgrade step 14: the survey's sums written before they kept the tier are written again."""
     con = connect(db_path)
     branch_survey(con)
     key_customers = Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), tiers=("key",))
-    expected = trends.find_trends(con, key_customers)
-    con.execute("ALTER TABLE survey_scope_sums DROP COLUMN tier")
+    expected = (trends.find_trends(con, key_customers), csi.csi_score(con, key_customers))
+    for table in ("survey_moments", "survey_scope_sums"):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN tier")
     dbrows.layout_before(con, 14)
     con.close()
     con = connect(db_path)
     try:
-        assert con.execute("SELECT tier, count(*) > 0 FROM survey_scope_sums GROUP BY 1 ORDER BY 1 NULLS LAST"
-                           ).fetchall() == [("core", True), ("key", True), (None, True)]
-        assert_same(trends.find_trends(con, key_customers), expected)
+        for table in ("survey_moments", "survey_scope_sums"):
+            assert con.execute(f"SELECT tier, count(*) > 0 FROM {table} GROUP BY 1 ORDER BY 1 NULLS LAST"
+                               ).fetchall() == [("core", True), ("key", True), (None, True)]
+        assert_same(trends.find_trends(con, key_customers), expected[0])
+        assert_same(csi.csi_score(con, key_customers), expected[1])
     finally:
         con.close()
