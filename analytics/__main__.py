@@ -16,7 +16,7 @@ from datetime import date
 from analytics.alerts import alerts_for
 from analytics.filters import Filters
 from analytics.stats import MIN_N
-from analytics.summary import plain, summary, summary_family, summary_period
+from analytics.summary import plain, significant, summary, summary_family, summary_period
 from analytics.targets import period_figures, target_gaps, targets_in_force
 from presentation.alerts import alert_records, target_records
 from presentation.findings import marked, what_changed
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the summary failed unexpectedly ({type(e).__name__}: {e})", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, allow_nan=False))
+        print(json.dumps(significant(result), ensure_ascii=False, allow_nan=False))
     else:
         print(_text(result))
     return 0

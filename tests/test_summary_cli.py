@@ -155,3 +155,15 @@ def test_text_output(small_db):
 ])
 def test_plain_json_values(value, expected):
     assert plain(value) == expected
+
+
+def test_the_json_writes_12_significant_digits_so_an_order_of_adding_does_not_show():
+    from analytics.summary import significant
+
+    values = [0.1, 0.7, 0.2, 1e-3, 3.3]
+    one_way, other_way = sum(values), sum(reversed(values))
+    assert one_way != other_way                        # 4.301 and 4.300999999999999
+    assert significant(one_way) == significant(other_way) == 4.301
+    assert significant({"a": [1 / 3, 0.0, -2 / 3e5], "n": 7, "none": None, "yes": True}) == \
+        {"a": [0.333333333333, 0.0, -6.66666666667e-06], "n": 7, "none": None, "yes": True}
+    assert significant(123456.78901234567) == 123456.789012
