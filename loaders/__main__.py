@@ -32,7 +32,7 @@ from presentation.problems import (
     problem_lines, problem_text, refusal
 )
 from store.alerts import alert_rules, set_rule
-from store.db import connect, default_db_path, set_import_memory
+from store.db import connect, default_db_path, set_import_memory, unreachable_store
 from store.errors import FeedbackError
 from store.rules import RULES
 from store.targets import TARGET_METRICS, set_target, targets, written_value
@@ -209,6 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     except FeedbackError as e:
         _say_json(args, {"status": "error", "error": {"message": str(e)}})
         print(f"error: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:
+        # a lake's catalog lost mid-command (PostgreSQL stopped or restarting): one line, not a
+        # traceback; the command's transaction was rolled back with the connection
+        failure = unreachable_store(e)
+        if failure is None:
+            raise
+        _say_json(args, {"status": "error", "error": {"message": str(failure)}})
+        print(f"error: {failure}", file=sys.stderr)
         return 1
 
 

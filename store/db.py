@@ -162,6 +162,22 @@ def masked(text: str) -> str:
     return _SECRETS[1].sub(r"\1***\3", text)
 
 
+# DuckDB's errors that say the store itself could not be reached or read, not that a query was wrong:
+# a lake's catalog gone (PostgreSQL stopped, restarting, refusing the user) or its files (the shared
+# folder unmounted). A running dashboard keeps its lake open, so these reach its pages mid-run; the
+# next run asks the catalog again, and a restarted PostgreSQL serves it.
+_UNREACHABLE = (duckdb.IOException, duckdb.ConnectionException)
+
+
+def unreachable_store(error: BaseException) -> QueryError | None:
+    """`error` as one readable line when it says the store could not be reached (None otherwise):
+    DuckDB's own words up to the query it quotes, a password masked."""
+    if not isinstance(error, _UNREACHABLE):
+        return None
+    words = str(error).split("\nLINE ", 1)[0].strip()
+    return QueryError(masked(f"the store could not be reached: {words}"))
+
+
 def is_lake(target: str | os.PathLike) -> bool:
     return str(target).startswith(DUCKLAKE_PREFIX)
 

@@ -18,7 +18,9 @@ from loaders.access import check_passphrase, passphrase_hash, set_passphrase
 from loaders.importer import history, import_file, save_mapping, saved_mapping, undo
 from loaders.columns import ColumnMapping
 from loaders.errors import LoadError
-from store.db import LATEST_VERSION, SharedStore, connect, cursor, layout_version, masked, write_claimed
+from store.db import (
+    LATEST_VERSION, SharedStore, connect, cursor, layout_version, masked, unreachable_store, write_claimed
+)
 from store.errors import QueryError, StoreBusy
 
 
@@ -130,6 +132,24 @@ def test_a_password_never_appears_in_a_message(postgres_cluster):
 ])
 def test_masked(text, expected):
     assert masked(text) == expected
+
+
+@pytest.mark.parametrize("error, expected", [
+    # DuckLake's words when PostgreSQL is down, with the query it quotes (which names the catalog)
+    (duckdb.IOException("IO Error: Failed to query most recent snapshot for DuckLake: Unable to connect to"
+                        " Postgres at \"dbname=f password=s3cr3t host=h\": Connection refused\nLINE 2: SELECT *"
+                        " FROM postgres_query('__ducklake_metadata_postgres:dbname=f password=s3cr3t host=h')"),
+     "the store could not be reached: IO Error: Failed to query most recent snapshot for DuckLake: Unable to"
+     " connect to Postgres at \"dbname=f password=*** host=h\": Connection refused"),
+    (duckdb.ConnectionException("Connection Error: Connection already closed!"),
+     "the store could not be reached: Connection Error: Connection already closed!"),
+    # a query's own mistake is no failure of the store: raised as it is
+    (duckdb.BinderException("Binder Error: Referenced column \"x\" not found"), None),
+    (ValueError("password=s3cr3t"), None),
+])
+def test_a_store_out_of_reach_is_one_masked_line(error, expected):
+    failure = unreachable_store(error)
+    assert (failure if failure is None else str(failure)) == expected
 
 
 def test_a_lake_needs_a_shared_data_folder(postgres_cluster, monkeypatch):
