@@ -479,7 +479,7 @@ def cmd_tiers(args) -> int:
         raise LoadError("--clear-rules and a rule flag say opposite things: give one or the other")
     words = dict(parse_word(pair) for pair in args.word)
     changed: dict[str, int] = {}
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         if setting or args.clear_rules:
             changed = save_rules(con, TierRules(**given) if setting else TierRules())
@@ -512,7 +512,7 @@ def cmd_tiers(args) -> int:
 def cmd_themes(args) -> int:
     from store.themes import rename_theme, theme_list
 
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         if args.rename:
             theme_id, label = args.rename
@@ -533,7 +533,7 @@ def cmd_themes(args) -> int:
 def cmd_history(args) -> int:
     from loaders.importer import history
 
-    con = connect(_db(args), read_only=False)
+    con = connect(_db(args), create=False)
     try:
         batches = history(con)
     finally:
@@ -552,7 +552,7 @@ def cmd_history(args) -> int:
 def cmd_undo(args) -> int:
     from loaders.importer import undo
 
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         batch_id, kind, source_file, rows = undo(con, args.batch_id)
     finally:
@@ -573,7 +573,7 @@ def cmd_set_passphrase(args) -> int:
     from loaders.access import clear_passphrase, set_passphrase
 
     if args.clear:
-        con = connect(_db(args))
+        con = connect(_db(args), create=False)
         try:
             clear_passphrase(con)
         finally:
@@ -660,7 +660,7 @@ def cmd_set_target(args) -> int:
     if args.clear == (args.value is not None):
         raise FeedbackError("give the target's value, or --clear to remove it")
     scope, subject = ("region", args.region) if args.region else ("branch", args.branch) if args.branch else ("all", None)
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         set_target(con, args.metric, None if args.clear else args.value, scope, subject, who="python -m loaders")
     finally:
@@ -672,7 +672,7 @@ def cmd_set_target(args) -> int:
 
 
 def cmd_targets(args) -> int:
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         book = targets(con)
     finally:
@@ -689,7 +689,7 @@ def cmd_targets(args) -> int:
 def cmd_alert_rules(args) -> int:
     if not args.rule and (args.on or args.off or args.threshold is not None):
         raise FeedbackError("name the rule to change: python -m loaders alert-rules RULE --on|--off|--threshold X")
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         if args.rule and (args.on or args.off or args.threshold is not None):
             set_rule(con, args.rule, True if args.on else False if args.off else None, args.threshold,
@@ -703,7 +703,7 @@ def cmd_alert_rules(args) -> int:
 
 
 def cmd_check_alerts(args) -> int:
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         run = checked_alerts(con, "python -m loaders check-alerts")
     finally:

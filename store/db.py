@@ -199,6 +199,8 @@ def _lake_exists(target: str, directory: str) -> bool:
     if kind == "duckdb":
         return Path(where).exists()
     with duckdb.connect(config=_lake_config(directory)) as probe:
+        # no progress bar: the catalog another process is making held this long enough for one
+        probe.execute("SET enable_progress_bar = false")
         probe.execute(f"ATTACH {quote_literal(where)} AS catalog_check (TYPE postgres, READ_ONLY)")
         # DuckLake keeps its settings in ducklake_metadata, in the schema the catalog was made in
         return bool(probe.execute(
@@ -217,6 +219,9 @@ def _create_lake(target: str, directory: str) -> None:
     if "://" not in data_path:
         Path(data_path).mkdir(parents=True, exist_ok=True)
     with duckdb.connect(config=_lake_config(directory)) as creator:
+        # no progress bar: making a lake on a busy catalog took long enough for DuckDB to draw one
+        # on stdout (where a command prints its --json)
+        creator.execute("SET enable_progress_bar = false")
         creator.execute(f"ATTACH {quote_literal(target)} AS new_lake (DATA_PATH {quote_literal(data_path)})")
         creator.execute("DETACH new_lake")
 

@@ -114,6 +114,20 @@ def test_a_mistyped_file_is_an_error_and_creates_nothing(tmp_path):
     assert not (tmp_path / "feedbak.duckdb").exists()
 
 
+@pytest.mark.parametrize("command", [["history"], ["undo", "abc123"], ["themes"], ["tiers"], ["targets"],
+                                     ["set-target", "nps", "40"], ["alert-rules"], ["check-alerts"], ["maintain"],
+                                     ["set-passphrase", "--clear"]])
+def test_a_command_on_a_store_that_is_not_there_is_an_error_and_creates_nothing(store_url, command, capsys):
+    # only import, demo, migrate (its target) and set-passphrase make a new store: a mistyped --db
+    # (a lake URL naming another database, a file path) would otherwise be an empty store, silently
+    from loaders.__main__ import main
+
+    assert main([*command, "--db", store_url]) == 1
+    assert ("no lake at" if store_url.startswith("ducklake:") else "no database at") in capsys.readouterr().err
+    with pytest.raises(QueryError, match="no (lake|database) at"):
+        connect(store_url, read_only=True)
+
+
 def test_a_password_never_appears_in_a_message(postgres_cluster):
     url = ("ducklake:postgres:" + postgres_cluster.connection("no_such_database")
            + " password=hunter2secret")
