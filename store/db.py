@@ -217,6 +217,9 @@ def _create_lake(target: str, directory: str) -> None:
                              " set FEEDBACK_LAKE_DATA (a shared folder, or s3://… with the httpfs extension)")
         data_path = where + ".files"
     if "://" not in data_path:
+        # the catalog keeps the path as given, and every process reads a relative one from its own
+        # working folder: a command run elsewhere wrote its files where the replicas never look
+        data_path = str(Path(data_path).resolve())
         Path(data_path).mkdir(parents=True, exist_ok=True)
     with duckdb.connect(config=_lake_config(directory)) as creator:
         # no progress bar: making a lake on a busy catalog took long enough for DuckDB to draw one

@@ -172,6 +172,29 @@ def test_a_lake_needs_a_shared_data_folder(postgres_cluster, monkeypatch):
         connect("ducklake:postgres:" + postgres_cluster.new_database())
 
 
+def test_a_relative_data_folder_is_the_same_folder_for_every_process(postgres_cluster, tmp_path, monkeypatch):
+    (tmp_path / "here").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    monkeypatch.setenv("FEEDBACK_LAKE_DATA", "lake-data")
+    url = postgres_cluster.lake_url()
+    con = connect(url)
+    try:
+        # more rows than DuckLake keeps in its catalog: they go to a Parquet file
+        import_file(con, nps_file(tmp_path, rows=200))
+    finally:
+        con.close()
+    # a command run from another folder reads the rows' files where they were written
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    con = connect(url, read_only=True)
+    try:
+        # C0 … C199: the sum of 0 … 199 is 199 × 200 / 2
+        assert con.execute("SELECT sum(CAST(customer_id[2:] AS INTEGER)) FROM nps_response").fetchone() == (19_900,)
+    finally:
+        con.close()
+    assert any((tmp_path / "here" / "lake-data").rglob("*.parquet"))
+
+
 def test_import_and_undo_on_both_stores(store_url, tmp_path):
     con = connect(store_url)
     try:
