@@ -251,6 +251,12 @@ def _open_lake(target: str, *, read_only: bool, create: bool) -> duckdb.DuckDBPy
     return duckdb.connect(target, read_only=read_only, config=_lake_config(directory))
 
 
+# A name DuckDB would read as another kind of database ("postgres:dbname=…", "md:…", "sqlite:…"),
+# not a file (DuckDB takes the word before the colon for an extension): a lake URL without its
+# ducklake: drew DuckDB's advice to install one. Two letters at least: a Windows drive (C:) is a path.
+_OTHER_STORE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
             create: bool = True, lock_wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open the store and bring its layout up to date (upgrade).
@@ -269,6 +275,9 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
         if is_lake(target):
             con = _open_lake(target, read_only=read_only, create=create)
         else:
+            if _OTHER_STORE.match(target):
+                raise QueryError(f"{masked(target)} is not a store this dashboard opens: a store is a DuckDB file"
+                                 " (data/feedback.duckdb) or a lake (ducklake:postgres:dbname=… host=…)")
             if target != ":memory:":
                 if not create and not Path(target).exists():
                     raise QueryError(f"no database at {target}: run `python -m loaders demo` or import a file")

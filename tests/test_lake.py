@@ -128,6 +128,17 @@ def test_a_command_on_a_store_that_is_not_there_is_an_error_and_creates_nothing(
         connect(store_url, read_only=True)
 
 
+@pytest.mark.parametrize("url", ["postgres:dbname=feedback password=s3cr3t", "md:feedback", "s3://bucket/feedback.duckdb"])
+def test_a_url_of_another_kind_of_database_is_refused_plainly(url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(QueryError) as raised:
+        connect(url)
+    assert str(raised.value) == (f"{masked(url)} is not a store this dashboard opens: a store is a DuckDB file"
+                                 " (data/feedback.duckdb) or a lake (ducklake:postgres:dbname=… host=…)")
+    assert "s3cr3t" not in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_password_never_appears_in_a_message(postgres_cluster):
     url = ("ducklake:postgres:" + postgres_cluster.connection("no_such_database")
            + " password=hunter2secret")
