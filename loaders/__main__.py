@@ -543,7 +543,8 @@ def cmd_history(args) -> int:
         return 0
     print(f"{'batch':8}  {'kind':17}  {'rows':>8}  {'skipped':>7}  {'imported at':16}  {'status':8}  file")
     for b in batches.itertuples():
-        sheet = f" [{b.source_sheet}]" if b.source_sheet else ""
+        # a csv has no sheet: NULL, which pandas gives as NaN (true, and printed "[nan]")
+        sheet = f" [{b.source_sheet}]" if isinstance(b.source_sheet, str) and b.source_sheet else ""
         print(f"{b.id[:8]:8}  {b.kind:17}  {b.rows_accepted:>8}  {b.rows_rejected:>7}  "
               f"{b.imported_at:%Y-%m-%d %H:%M}  {b.status:8}  {b.source_file}{sheet}")
     return 0

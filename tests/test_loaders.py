@@ -301,6 +301,11 @@ def test_cli_import_history_undo(db_path):
     batch = ok.stdout.rsplit(" ", 1)[-1].strip()
     listed = run_cli("history", "--db", str(db_path))
     assert batch[:8] in listed.stdout and "imported" in listed.stdout
+    # a csv names no sheet, beside a workbook's batch that does (pandas then reads the NULL as NaN)
+    assert run_cli("import", str(TEST_DATA / "survey_questions.xlsx"), "--db", str(db_path)).returncode == 0
+    listed = run_cli("history", "--db", str(db_path))
+    assert [line.rsplit("  ", 1)[-1] for line in listed.stdout.splitlines()[1:]] == [
+        "survey_questions.xlsx [Responses]", "nps_gbk.csv"]
     gone = run_cli("undo", batch[:8], "--db", str(db_path))
     assert gone.returncode == 0 and f"undone batch {batch}" in gone.stdout
 
