@@ -129,6 +129,11 @@ def cursor():
     return store_cursor(_store(default_db_path()).connection(_ticket()))
 
 
+def read_only_store() -> bool:
+    """Whether this replica opens the store read-only (FEEDBACK_READ_ONLY=1): for browsing only."""
+    return _store(default_db_path()).read_only
+
+
 def current_version() -> str:
     """The store's data version; while another program has the store, the one last read, so that
     the figures already computed for it are shown (StoreBusy when none was read yet)."""
