@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -722,4 +723,10 @@ COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "und
             "alert-rules": cmd_alert_rules, "check-alerts": cmd_check_alerts}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # the reader stopped reading (`history | head`): not a failure to show with a traceback;
+        # stdout goes nowhere, so that Python's own flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -378,3 +378,14 @@ def test_a_required_cell_of_spaces_is_empty(con, tmp_path):
     assert [(p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in error.value.problems] == [
         (2, "Standard", "", "empty", "fill_in", {"kind": "standards", "field": "standard"}),
         (3, "Better", "sideways", "not_better", "better", {})]
+
+
+@pytest.mark.parametrize("command", [["loaders", "history"], ["analytics", "summary", "--json"]])
+def test_a_reader_that_stops_reading_draws_no_traceback(db_path, command):
+    # `python -m loaders history | head -3`: head closes the pipe before the command has written all
+    assert run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path)).returncode == 0
+    process = subprocess.Popen([sys.executable, "-m", *command, "--db", str(db_path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    process.stdout.close()
+    _, errors = process.communicate(timeout=120)
+    assert errors == ""
