@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 
@@ -23,7 +24,7 @@ from presentation.findings import marked, what_changed
 from presentation.formats import fmt_period
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from presentation.labels import DataLabels, labelled
-from store.db import connect, default_db_path
+from store.db import connect, default_db_path, masked, unreachable_store
 from store.errors import FeedbackError
 from store.labels import label_table
 from store.sentiment_model import latest_model
@@ -206,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     except Exception as e:  # a bug still gets one readable line, not a traceback, on the analyst's screen
-        print(f"error: the summary failed unexpectedly ({type(e).__name__}: {e})", file=sys.stderr)
+        failure = unreachable_store(e)  # a lake's catalog lost mid-command
+        print(f"error: {failure}" if failure else
+              masked(f"error: the summary failed unexpectedly ({type(e).__name__}: {e})"), file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(significant(result), ensure_ascii=False, allow_nan=False))
@@ -216,4 +219,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # the reader stopped reading (`history | head`): not a failure to show with a traceback;
+        # stdout goes nowhere, so that Python's own flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

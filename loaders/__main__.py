@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,7 @@ from presentation.problems import (
     problem_lines, problem_text, refusal
 )
 from store.alerts import alert_rules, set_rule
-from store.db import connect, default_db_path, set_import_memory
+from store.db import connect, default_db_path, set_import_memory, unreachable_store
 from store.errors import FeedbackError
 from store.rules import RULES
 from store.targets import TARGET_METRICS, set_target, targets, written_value
@@ -209,6 +210,15 @@ def main(argv: list[str] | None = None) -> int:
     except FeedbackError as e:
         _say_json(args, {"status": "error", "error": {"message": str(e)}})
         print(f"error: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:
+        # a lake's catalog lost mid-command (PostgreSQL stopped or restarting): one line, not a
+        # traceback; the command's transaction was rolled back with the connection
+        failure = unreachable_store(e)
+        if failure is None:
+            raise
+        _say_json(args, {"status": "error", "error": {"message": str(failure)}})
+        print(f"error: {failure}", file=sys.stderr)
         return 1
 
 
@@ -470,7 +480,7 @@ def cmd_tiers(args) -> int:
         raise LoadError("--clear-rules and a rule flag say opposite things: give one or the other")
     words = dict(parse_word(pair) for pair in args.word)
     changed: dict[str, int] = {}
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         if setting or args.clear_rules:
             changed = save_rules(con, TierRules(**given) if setting else TierRules())
@@ -503,7 +513,7 @@ def cmd_tiers(args) -> int:
 def cmd_themes(args) -> int:
     from store.themes import rename_theme, theme_list
 
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         if args.rename:
             theme_id, label = args.rename
@@ -524,7 +534,7 @@ def cmd_themes(args) -> int:
 def cmd_history(args) -> int:
     from loaders.importer import history
 
-    con = connect(_db(args), read_only=False)
+    con = connect(_db(args), create=False)
     try:
         batches = history(con)
     finally:
@@ -534,7 +544,8 @@ def cmd_history(args) -> int:
         return 0
     print(f"{'batch':8}  {'kind':17}  {'rows':>8}  {'skipped':>7}  {'imported at':16}  {'status':8}  file")
     for b in batches.itertuples():
-        sheet = f" [{b.source_sheet}]" if b.source_sheet else ""
+        # a csv has no sheet: NULL, which pandas gives as NaN (true, and printed "[nan]")
+        sheet = f" [{b.source_sheet}]" if isinstance(b.source_sheet, str) and b.source_sheet else ""
         print(f"{b.id[:8]:8}  {b.kind:17}  {b.rows_accepted:>8}  {b.rows_rejected:>7}  "
               f"{b.imported_at:%Y-%m-%d %H:%M}  {b.status:8}  {b.source_file}{sheet}")
     return 0
@@ -543,7 +554,7 @@ def cmd_history(args) -> int:
 def cmd_undo(args) -> int:
     from loaders.importer import undo
 
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         batch_id, kind, source_file, rows = undo(con, args.batch_id)
     finally:
@@ -564,7 +575,7 @@ def cmd_set_passphrase(args) -> int:
     from loaders.access import clear_passphrase, set_passphrase
 
     if args.clear:
-        con = connect(_db(args))
+        con = connect(_db(args), create=False)
         try:
             clear_passphrase(con)
         finally:
@@ -651,7 +662,7 @@ def cmd_set_target(args) -> int:
     if args.clear == (args.value is not None):
         raise FeedbackError("give the target's value, or --clear to remove it")
     scope, subject = ("region", args.region) if args.region else ("branch", args.branch) if args.branch else ("all", None)
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         set_target(con, args.metric, None if args.clear else args.value, scope, subject, who="python -m loaders")
     finally:
@@ -663,7 +674,7 @@ def cmd_set_target(args) -> int:
 
 
 def cmd_targets(args) -> int:
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         book = targets(con)
     finally:
@@ -680,7 +691,7 @@ def cmd_targets(args) -> int:
 def cmd_alert_rules(args) -> int:
     if not args.rule and (args.on or args.off or args.threshold is not None):
         raise FeedbackError("name the rule to change: python -m loaders alert-rules RULE --on|--off|--threshold X")
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         if args.rule and (args.on or args.off or args.threshold is not None):
             set_rule(con, args.rule, True if args.on else False if args.off else None, args.threshold,
@@ -694,7 +705,7 @@ def cmd_alert_rules(args) -> int:
 
 
 def cmd_check_alerts(args) -> int:
-    con = connect(_db(args))
+    con = connect(_db(args), create=False)
     try:
         run = checked_alerts(con, "python -m loaders check-alerts")
     finally:
@@ -712,4 +723,10 @@ COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "und
             "alert-rules": cmd_alert_rules, "check-alerts": cmd_check_alerts}
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # the reader stopped reading (`history | head`): not a failure to show with a traceback;
+        # stdout goes nowhere, so that Python's own flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

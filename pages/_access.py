@@ -17,7 +17,7 @@ from loaders.access import (
     GRANT_HOURS, MAX_FAILURES, check_passphrase, grant_valid, locked_for, passphrase_hash, source_key
 )
 from pages import _keys as keys
-from pages._common import cursor, t
+from pages._common import cursor, read_only_store, t
 from presentation.upload import Access, email_allowed, plain
 from store.errors import FeedbackError
 
@@ -49,6 +49,9 @@ def _login_provider() -> str | None:
 
 def current_access() -> Access:
     """The role of this session, from the identity provider or the store, never from the browser."""
+    if read_only_store():
+        # a browsing replica cannot write: no upload, undo or edit is offered that would then fail
+        return Access("read_only", False)
     if oidc_configured():
         if st.user.get("is_logged_in"):
             email = st.user.get("email")
@@ -74,6 +77,8 @@ def access_panel(access: Access, *, open_key: str = "access.open",
     `viewer_key` name what an open dashboard and a viewer are told (the Imports page's by default)."""
     if access.mode == "open":
         st.info(t(open_key), icon=":material/lock_open:")
+    elif access.mode == "read_only":
+        st.info(t("access.read_only"), icon=":material/visibility:")
     elif access.mode == "passphrase":
         _passphrase_panel(access, viewer_key)
     else:

@@ -30,7 +30,7 @@ from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labe
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
-from store.db import SharedStore, data_version, default_db_path, reading
+from store.db import SharedStore, data_version, default_db_path, reading, unreachable_store
 from store.db import cursor as store_cursor
 from store.errors import FeedbackError, StoreBusy
 from store.labels import label_table, labels_version
@@ -107,15 +107,31 @@ def _ticket() -> int | None:
 @contextlib.contextmanager
 def busy_notice():
     """Around a run: while another program (an import, an undo from the command line) has the store,
-    whatever the page could not draw gives way to a short notice, never an error box."""
+    whatever the page could not draw gives way to a short notice, never an error box; while the
+    store cannot be reached (a lake's PostgreSQL stopped), one line that says so."""
     try:
         yield
     except StoreBusy:
         st.info(t("error.busy"), icon=":material/hourglass_top:")
+    except Exception as e:
+        _say_unreachable(e)
+
+
+def _say_unreachable(error: Exception) -> None:
+    """One error line for a store that could not be reached; any other error is raised again."""
+    failure = unreachable_store(error)
+    if failure is None:
+        raise error
+    st.error(t("error.unreachable", message=markdown_text(str(failure))))
 
 
 def cursor():
     return store_cursor(_store(default_db_path()).connection(_ticket()))
+
+
+def read_only_store() -> bool:
+    """Whether this replica opens the store read-only (FEEDBACK_READ_ONLY=1): for browsing only."""
+    return _store(default_db_path()).read_only
 
 
 def current_version() -> str:
@@ -243,6 +259,9 @@ def load_all(*calls: Call) -> list:
         st.stop()
     except FeedbackError as e:
         st.error(t("error.query", message=markdown_text(str(e))))
+        st.stop()
+    except Exception as e:  # DuckDB's own: a lake's catalog or files out of reach mid-run
+        _say_unreachable(e)
         st.stop()
 
 

@@ -95,7 +95,8 @@ def plain(text) -> str:
 class Access:
     """Who is looking at the page, decided on the server on every run.
 
-    mode: open (nothing configured: everyone may upload), passphrase, or oidc (st.login).
+    mode: open (nothing configured: everyone may upload), passphrase, oidc (st.login), or read_only
+    (a browsing replica, FEEDBACK_READ_ONLY=1: nobody may change data on it).
     """
 
     mode: str

@@ -31,7 +31,8 @@ def row_counts(con: duckdb.DuckDBPyConnection, prefix: str = "") -> dict[str, in
 def migrate(source: str, target: str) -> dict[str, int]:
     """Copy every table of `source` into `target` (new or empty), in one transaction; the rows per
     table, equal in both (checked). The source is brought up to date first, so both have one layout."""
-    connect(source).close()
+    # a mistyped source is an error, not a new empty store copied into the target
+    connect(source, create=False).close()
     con = connect(target)
     try:
         # the target's own upgrade seeded the defaults (alert rules): the source's rows replace them
@@ -76,7 +77,7 @@ def maintain(url: str) -> dict[str, int]:
     """A lake's routine care (DuckLake's recommended maintenance): merge the small Parquet files each
     import writes, expire snapshots older than a week (time travel further back is given up), and
     delete the files no snapshot needs. A DuckDB file needs none: DuckDB checkpoints it itself."""
-    con = connect(url)
+    con = connect(url, create=False)
     try:
         if not is_lake(url):
             con.execute("CHECKPOINT")

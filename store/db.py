@@ -162,6 +162,22 @@ def masked(text: str) -> str:
     return _SECRETS[1].sub(r"\1***\3", text)
 
 
+# DuckDB's errors that say the store itself could not be reached or read, not that a query was wrong:
+# a lake's catalog gone (PostgreSQL stopped, restarting, refusing the user) or its files (the shared
+# folder unmounted). A running dashboard keeps its lake open, so these reach its pages mid-run; the
+# next run asks the catalog again, and a restarted PostgreSQL serves it.
+_UNREACHABLE = (duckdb.IOException, duckdb.ConnectionException)
+
+
+def unreachable_store(error: BaseException) -> QueryError | None:
+    """`error` as one readable line when it says the store could not be reached (None otherwise):
+    DuckDB's own words up to the query it quotes, a password masked."""
+    if not isinstance(error, _UNREACHABLE):
+        return None
+    words = str(error).split("\nLINE ", 1)[0].strip()
+    return QueryError(masked(f"the store could not be reached: {words}"))
+
+
 def is_lake(target: str | os.PathLike) -> bool:
     return str(target).startswith(DUCKLAKE_PREFIX)
 
@@ -183,6 +199,8 @@ def _lake_exists(target: str, directory: str) -> bool:
     if kind == "duckdb":
         return Path(where).exists()
     with duckdb.connect(config=_lake_config(directory)) as probe:
+        # no progress bar: the catalog another process is making held this long enough for one
+        probe.execute("SET enable_progress_bar = false")
         probe.execute(f"ATTACH {quote_literal(where)} AS catalog_check (TYPE postgres, READ_ONLY)")
         # DuckLake keeps its settings in ducklake_metadata, in the schema the catalog was made in
         return bool(probe.execute(
@@ -199,8 +217,14 @@ def _create_lake(target: str, directory: str) -> None:
                              " set FEEDBACK_LAKE_DATA (a shared folder, or s3://… with the httpfs extension)")
         data_path = where + ".files"
     if "://" not in data_path:
+        # the catalog keeps the path as given, and every process reads a relative one from its own
+        # working folder: a command run elsewhere wrote its files where the replicas never look
+        data_path = str(Path(data_path).resolve())
         Path(data_path).mkdir(parents=True, exist_ok=True)
     with duckdb.connect(config=_lake_config(directory)) as creator:
+        # no progress bar: making a lake on a busy catalog took long enough for DuckDB to draw one
+        # on stdout (where a command prints its --json)
+        creator.execute("SET enable_progress_bar = false")
         creator.execute(f"ATTACH {quote_literal(target)} AS new_lake (DATA_PATH {quote_literal(data_path)})")
         creator.execute("DETACH new_lake")
 
@@ -227,6 +251,12 @@ def _open_lake(target: str, *, read_only: bool, create: bool) -> duckdb.DuckDBPy
     return duckdb.connect(target, read_only=read_only, config=_lake_config(directory))
 
 
+# A name DuckDB would read as another kind of database ("postgres:dbname=…", "md:…", "sqlite:…"),
+# not a file (DuckDB takes the word before the colon for an extension): a lake URL without its
+# ducklake: drew DuckDB's advice to install one. Two letters at least: a Windows drive (C:) is a path.
+_OTHER_STORE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
 def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
             create: bool = True, lock_wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open the store and bring its layout up to date (upgrade).
@@ -245,6 +275,9 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False,
         if is_lake(target):
             con = _open_lake(target, read_only=read_only, create=create)
         else:
+            if _OTHER_STORE.match(target):
+                raise QueryError(f"{masked(target)} is not a store this dashboard opens: a store is a DuckDB file"
+                                 " (data/feedback.duckdb) or a lake (ducklake:postgres:dbname=… host=…)")
             if target != ":memory:":
                 if not create and not Path(target).exists():
                     raise QueryError(f"no database at {target}: run `python -m loaders demo` or import a file")

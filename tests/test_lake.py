@@ -18,7 +18,9 @@ from loaders.access import check_passphrase, passphrase_hash, set_passphrase
 from loaders.importer import history, import_file, save_mapping, saved_mapping, undo
 from loaders.columns import ColumnMapping
 from loaders.errors import LoadError
-from store.db import LATEST_VERSION, SharedStore, connect, cursor, layout_version, masked, write_claimed
+from store.db import (
+    LATEST_VERSION, SharedStore, connect, cursor, layout_version, masked, unreachable_store, write_claimed
+)
 from store.errors import QueryError, StoreBusy
 
 
@@ -112,6 +114,31 @@ def test_a_mistyped_file_is_an_error_and_creates_nothing(tmp_path):
     assert not (tmp_path / "feedbak.duckdb").exists()
 
 
+@pytest.mark.parametrize("command", [["history"], ["undo", "abc123"], ["themes"], ["tiers"], ["targets"],
+                                     ["set-target", "nps", "40"], ["alert-rules"], ["check-alerts"], ["maintain"],
+                                     ["set-passphrase", "--clear"]])
+def test_a_command_on_a_store_that_is_not_there_is_an_error_and_creates_nothing(store_url, command, capsys):
+    # only import, demo, migrate (its target) and set-passphrase make a new store: a mistyped --db
+    # (a lake URL naming another database, a file path) would otherwise be an empty store, silently
+    from loaders.__main__ import main
+
+    assert main([*command, "--db", store_url]) == 1
+    assert ("no lake at" if store_url.startswith("ducklake:") else "no database at") in capsys.readouterr().err
+    with pytest.raises(QueryError, match="no (lake|database) at"):
+        connect(store_url, read_only=True)
+
+
+@pytest.mark.parametrize("url", ["postgres:dbname=feedback password=s3cr3t", "md:feedback", "s3://bucket/feedback.duckdb"])
+def test_a_url_of_another_kind_of_database_is_refused_plainly(url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(QueryError) as raised:
+        connect(url)
+    assert str(raised.value) == (f"{masked(url)} is not a store this dashboard opens: a store is a DuckDB file"
+                                 " (data/feedback.duckdb) or a lake (ducklake:postgres:dbname=… host=…)")
+    assert "s3cr3t" not in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_password_never_appears_in_a_message(postgres_cluster):
     url = ("ducklake:postgres:" + postgres_cluster.connection("no_such_database")
            + " password=hunter2secret")
@@ -132,10 +159,51 @@ def test_masked(text, expected):
     assert masked(text) == expected
 
 
+@pytest.mark.parametrize("error, expected", [
+    # DuckLake's words when PostgreSQL is down, with the query it quotes (which names the catalog)
+    (duckdb.IOException("IO Error: Failed to query most recent snapshot for DuckLake: Unable to connect to"
+                        " Postgres at \"dbname=f password=s3cr3t host=h\": Connection refused\nLINE 2: SELECT *"
+                        " FROM postgres_query('__ducklake_metadata_postgres:dbname=f password=s3cr3t host=h')"),
+     "the store could not be reached: IO Error: Failed to query most recent snapshot for DuckLake: Unable to"
+     " connect to Postgres at \"dbname=f password=*** host=h\": Connection refused"),
+    (duckdb.ConnectionException("Connection Error: Connection already closed!"),
+     "the store could not be reached: Connection Error: Connection already closed!"),
+    # a query's own mistake is no failure of the store: raised as it is
+    (duckdb.BinderException("Binder Error: Referenced column \"x\" not found"), None),
+    (ValueError("password=s3cr3t"), None),
+])
+def test_a_store_out_of_reach_is_one_masked_line(error, expected):
+    failure = unreachable_store(error)
+    assert (failure if failure is None else str(failure)) == expected
+
+
 def test_a_lake_needs_a_shared_data_folder(postgres_cluster, monkeypatch):
     monkeypatch.delenv("FEEDBACK_LAKE_DATA", raising=False)
     with pytest.raises(QueryError, match="set FEEDBACK_LAKE_DATA"):
         connect("ducklake:postgres:" + postgres_cluster.new_database())
+
+
+def test_a_relative_data_folder_is_the_same_folder_for_every_process(postgres_cluster, tmp_path, monkeypatch):
+    (tmp_path / "here").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    monkeypatch.setenv("FEEDBACK_LAKE_DATA", "lake-data")
+    url = postgres_cluster.lake_url()
+    con = connect(url)
+    try:
+        # more rows than DuckLake keeps in its catalog: they go to a Parquet file
+        import_file(con, nps_file(tmp_path, rows=200))
+    finally:
+        con.close()
+    # a command run from another folder reads the rows' files where they were written
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    con = connect(url, read_only=True)
+    try:
+        # C0 … C199: the sum of 0 … 199 is 199 × 200 / 2
+        assert con.execute("SELECT sum(CAST(customer_id[2:] AS INTEGER)) FROM nps_response").fetchone() == (19_900,)
+    finally:
+        con.close()
+    assert any((tmp_path / "here" / "lake-data").rglob("*.parquet"))
 
 
 def test_import_and_undo_on_both_stores(store_url, tmp_path):

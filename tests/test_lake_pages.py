@@ -1,6 +1,7 @@
 """Every page of the dashboard on a lake shows what it shows on the DuckDB file it was migrated from."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -75,3 +76,34 @@ def test_a_page_says_an_import_is_finishing_while_another_program_holds_the_file
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
+
+
+def test_a_page_whose_catalog_cannot_be_reached_says_so_and_shows_the_data_again_after(
+        postgres_cluster, lake_template, tmp_path, monkeypatch):
+    # a replica keeps its lake open: PostgreSQL stopped under it (here: the catalog's database closed
+    # to connections, its sessions ended) reaches the next run's queries, not the open
+    url = postgres_cluster.copied_lake_url(lake_template, tmp_path / "lake-data")
+    con = connect(url)
+    try:
+        import_file(con, TEST_DATA / "nps_gbk.csv")
+    finally:
+        con.close()
+    monkeypatch.setenv("FEEDBACK_DB", url)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    before = [(m.label, m.value) for m in at.metric]
+    name = re.search(r"dbname=(\S+)", url).group(1)
+    postgres_cluster._psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false",
+                           f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    try:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [e.value.split(" (")[0] for e in at.error] == [
+            "The data cannot be read just now; the page shows it again once the store is back: reload then."]
+        assert "the store could not be reached" in at.error[0].value
+    finally:
+        postgres_cluster._psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    assert [(m.label, m.value) for m in at.metric] == before

@@ -47,6 +47,14 @@ IMPORTER = textwrap.dedent("""
 """)
 
 
+# A replica starting: opens the store (making it, if it is new) and reads it.
+OPENER = textwrap.dedent("""
+    import sys
+    from store.db import SharedStore, cursor
+    print(cursor(SharedStore(sys.argv[1]).connection()).execute("SELECT count(*) FROM import_batch").fetchone()[0])
+""")
+
+
 def nps_csv(path: Path, rows: int, first_day: int = 1) -> Path:
     lines = ["Customer ID,Date,Score"] + [f"C{i},2026-10-{(i + first_day) % 28 + 1:02d},{i % 11}"
                                           for i in range(rows)]
@@ -155,11 +163,12 @@ def test_one_file_imported_twice_at_once_lands_once(store_url, tmp_path):
 def test_replicas_started_together_on_a_new_lake_make_it_once(postgres_cluster, tmp_path, monkeypatch):
     monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
     url = postgres_cluster.lake_url()
-    processes = [subprocess.Popen([sys.executable, "-m", "loaders", "history", "--db", url], cwd=PROJECT_ROOT,
+    # each opens the store as a replica does (a read-only command never makes one)
+    processes = [subprocess.Popen([sys.executable, "-c", OPENER, url], cwd=PROJECT_ROOT,
                                   text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
     outputs = [process.communicate(timeout=600) for process in processes]
     assert [process.returncode for process in processes] == [0, 0, 0], outputs
-    assert [out for out, _ in outputs] == ["no imports yet\n"] * 3
+    assert [out for out, _ in outputs] == ["0\n"] * 3
     con = connect(url, read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM store_version").fetchone() == (1,)

@@ -301,6 +301,11 @@ def test_cli_import_history_undo(db_path):
     batch = ok.stdout.rsplit(" ", 1)[-1].strip()
     listed = run_cli("history", "--db", str(db_path))
     assert batch[:8] in listed.stdout and "imported" in listed.stdout
+    # a csv names no sheet, beside a workbook's batch that does (pandas then reads the NULL as NaN)
+    assert run_cli("import", str(TEST_DATA / "survey_questions.xlsx"), "--db", str(db_path)).returncode == 0
+    listed = run_cli("history", "--db", str(db_path))
+    assert [line.rsplit("  ", 1)[-1] for line in listed.stdout.splitlines()[1:]] == [
+        "survey_questions.xlsx [Responses]", "nps_gbk.csv"]
     gone = run_cli("undo", batch[:8], "--db", str(db_path))
     assert gone.returncode == 0 and f"undone batch {batch}" in gone.stdout
 
@@ -373,3 +378,14 @@ def test_a_required_cell_of_spaces_is_empty(con, tmp_path):
     assert [(p.row, p.column, p.value, p.code, p.fix_code, p.values) for p in error.value.problems] == [
         (2, "Standard", "", "empty", "fill_in", {"kind": "standards", "field": "standard"}),
         (3, "Better", "sideways", "not_better", "better", {})]
+
+
+@pytest.mark.parametrize("command", [["loaders", "history"], ["analytics", "summary", "--json"]])
+def test_a_reader_that_stops_reading_draws_no_traceback(db_path, command):
+    # `python -m loaders history | head -3`: head closes the pipe before the command has written all
+    assert run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path)).returncode == 0
+    process = subprocess.Popen([sys.executable, "-m", *command, "--db", str(db_path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    process.stdout.close()
+    _, errors = process.communicate(timeout=120)
+    assert errors == ""

@@ -10,6 +10,7 @@ from conftest import TEST_DATA
 from loaders.__main__ import main, same_figures
 from loaders.importer import import_file
 from store.db import connect, quote_identifier
+from store.errors import QueryError
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +50,16 @@ def test_a_file_moves_to_a_lake_and_back(postgres_cluster, tmp_path, monkeypatch
     assert main(["maintain", "--db", lake]) == 0
     assert "snapshots expired: 0" in capsys.readouterr().out
     assert counts(lake) == counts(source)
+
+
+def test_a_mistyped_source_is_an_error_and_creates_nothing(postgres_cluster, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "lake-data"))
+    lake = postgres_cluster.lake_url()
+    assert main(["migrate", "--db", str(tmp_path / "feedbak.duckdb"), "--to", lake]) == 1
+    assert f"no database at {tmp_path / 'feedbak.duckdb'}" in capsys.readouterr().err
+    assert not (tmp_path / "feedbak.duckdb").exists()
+    with pytest.raises(QueryError, match="no lake at"):
+        connect(lake, read_only=True)
 
 
 @pytest.mark.parametrize("first, second, same", [

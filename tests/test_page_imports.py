@@ -104,6 +104,21 @@ def test_with_data_the_history_and_row_counts_show_it(store):
     assert at.selectbox(key="upload.undo_batch").options  # analysts (open mode) may undo
 
 
+def test_a_browsing_replica_offers_no_upload_undo_or_edit(store, monkeypatch):
+    # FEEDBACK_READ_ONLY=1 opens the store read-only: offering an upload that can only fail would
+    # tell the reader "anyone may import" (the open dashboard's words) on a replica where nobody may
+    import_file(store, TEST_DATA / "nps_gbk.csv")
+    store.close()  # a DuckDB file is open read-only in a process that holds it for writing nowhere
+    monkeypatch.setenv("FEEDBACK_READ_ONLY", "1")
+    at = imports_page(AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60))
+    no_exception(at)
+    assert at.info[0].value == ("This copy of the dashboard is for reading only (FEEDBACK_READ_ONLY=1): imports,"
+                                " undos and changes are made on the other copies.")
+    assert len(at.file_uploader) == 0
+    assert not keyed(at.selectbox, "upload.undo_batch")
+    assert sorted(tables_headed(at, "Batch")[0]["File"]) == ["nps_gbk.csv"]
+
+
 # --- upload and import -----------------------------------------------------------------------
 
 def test_gbk_csv_with_chinese_headers_imports_through_the_page(app, store):
