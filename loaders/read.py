@@ -383,7 +383,12 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
         raise _mixed_encoding(path, name)
     if encoding is None:
         raise _unknown_encoding(name)
-    if encoding in ("utf-8", "utf-8-sig"):
+    _refuse_markup(_decode_head(head, encoding), name)
+    if _cr_only(head):
+        # Excel for Mac's "CSV (Macintosh)" ends its lines with CR alone, which neither DuckDB nor the
+        # header's reader takes for a line break: the lines are made LF lines in the scratch copy
+        table, layout, encoding = _transcoded_csv(path, name, encoding, header_row, cr_lines=True)
+    elif encoding in ("utf-8", "utf-8-sig"):
         # DuckDB reads UTF-8 fast and in parallel, and checks every byte of it as it goes.
         try:
             layout, delimiter = _csv_layout(_decode_head(head, encoding), name, header_row)
@@ -594,21 +599,25 @@ def _long_field_column(path: Path, delimiter: str, records_before: int) -> int:
     return column
 
 
-def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int | None):
+def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int | None,
+                    cr_lines: bool = False):
     """GBK/GB18030, UTF-16 or single-byte text, re-encoded as UTF-8 for DuckDB in a scratch file, a
-    chunk at a time (a large file is never held whole)."""
-    if encoding is None or encoding in ("utf-8", "utf-8-sig"):
+    chunk at a time (a large file is never held whole). `cr_lines`: the lines end in CR alone, and
+    are written with LF."""
+    if encoding is None or (encoding in ("utf-8", "utf-8-sig") and not cr_lines):
         encoding = _encoding_of_rest(path)
         if encoding is None:
             raise _unknown_encoding(name)
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
-    layout, delimiter = _csv_layout(_decode_head(head, encoding), name, header_row)
+    head_text = _decode_head(head, encoding)
+    layout, delimiter = _csv_layout(head_text.replace("\r", "\n") if cr_lines else head_text, name, header_row)
     handle, scratch = tempfile.mkstemp(suffix=".csv")
     try:
         line = 1
+        # newline=None reads CR, LF and CRLF alike as LF (a quoted line break too, as Excel wrote it)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out, \
-                open(path, encoding=encoding, newline="") as text:
+                open(path, encoding=encoding, newline=None if cr_lines else "") as text:
             first = True
             try:
                 while True:
@@ -633,6 +642,31 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
     finally:
         os.unlink(scratch)
     return table, layout, encoding
+
+
+def _cr_only(head: bytes) -> bool:
+    """Lines ended by CR alone (classic Mac): a CR and no LF in the file's head."""
+    return b"\r" in head and b"\n" not in head
+
+
+# What a "spreadsheet" that is a web page or Excel 2003's XML starts with: old CRM and ERP systems
+# export an HTML table under an .xls name, and Excel opens both, so analysts take them for workbooks.
+_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|table|meta)\b", re.I | re.S)
+_SPREADSHEET_ML = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def _refuse_markup(text: str, name: str) -> None:
+    """A web page or an Excel 2003 XML workbook is refused as what it is: read as a csv, its markup
+    would be taken for one header cell with no rows under it."""
+    start = text[:4096]
+    if _SPREADSHEET_ML in start and start.lstrip().startswith("<"):
+        raise LoadError(f"{name}: the file is an Excel 2003 XML spreadsheet, which is not read here; open it in"
+                        " Excel and save it as .xlsx (File > Save As > Excel Workbook)", code="xml_spreadsheet",
+                        file=name)
+    if _HTML_START.match(start):
+        raise LoadError(f"{name}: the file is a web page (an HTML table), though its name says spreadsheet, as"
+                        " some systems export 'Excel' files; open it in Excel and save it as .xlsx (File > Save"
+                        " As > Excel Workbook)", code="html_table", file=name)
 
 
 def _unknown_encoding(name: str) -> LoadError:

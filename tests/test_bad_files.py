@@ -41,6 +41,7 @@ REFUSED = {
     "encrypted.xlsx": ("encrypted", None, None, None),
     "header_only.csv": ("no_rows", None, 2, None),
     "header_only.xlsx": ("no_rows", "Data", 2, None),
+    "html_table.xls": ("html_table", None, None, None),
     "lying_dimension.xlsx": ("used_range_rows", "Data", 3_000_000, None),
     "mixed_encoding.csv": ("encoding_mixed", None, 4, None),
     "multiline_then_extra_cell.csv": ("too_many_cells", None, 3, "F"),
@@ -48,6 +49,7 @@ REFUSED = {
     "not_a_workbook.xlsx": ("not_a_workbook", None, None, None),
     "ods_repeated_bomb.ods": ("used_range_cells", None, None, None),
     "old_format.xls": ("broken_workbook", None, None, None),
+    "spreadsheetml_2003.xls": ("xml_spreadsheet", None, None, None),
     "too_many_columns.csv": ("too_many_columns", None, 1, "CRD"),
     "truncated.xlsx": ("broken_workbook", None, None, None),
     "truncated_quote.csv": ("unclosed_quote", None, 4, None),
@@ -82,6 +84,7 @@ BAD_CELL = {
 
 # file -> (kind, rows, notices, {column: first value as stored}) of a file that imports
 IMPORTED = {
+    "cr_only_lines.csv": ("nps", 3, [], {"branch": "Café Crème", "comment": "très bien"}),
     "crlf.csv": ("nps", 4, [], {"branch": "North"}),
     "gb18030_rare.csv": ("nps", 2, [], {"comment": "𠀀𪚥好"}),
     "gbk.csv": ("nps", 2, [], {"branch": "浦东支行", "comment": "服务很好"}),

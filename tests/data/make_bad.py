@@ -212,7 +212,19 @@ def main() -> None:
     write("unknown_encoding.csv", b"Customer,Date,Score\nC1,2026-01-01,9\n\x80\xff\xfe\x80,x,1\n")
     write("mixed_encoding.csv", (NPS_HEADER + "C1,2026-10-01,Café,9,très bien\nC2,2026-10-02,Crème,9,déjà\n").encode()
           + "C3,2026-10-03,Crème,9,déjà vu\n".encode("cp1252"))
+    # Excel for Mac's "CSV (Macintosh)": lines end in CR alone, a quoted line break too
+    write("cr_only_lines.csv", (accents + 'C3,2026-10-03,North,8,"first line\nsecond line"\n').replace("\n", "\r"),
+          "cp1252")
     # --- not what the name says, empty, cut off, junk
+    # an old CRM's "Excel export": an HTML table in GBK under an .xls name; Excel 2003's XML workbook
+    write("html_table.xls", "<html><head><meta http-equiv=Content-Type content='text/html; charset=gb2312'></head>"
+          "<body><table border=1><tr><td>客户编号</td><td>日期</td><td>网点</td><td>推荐得分</td></tr>"
+          "<tr><td>C1</td><td>2026-10-01</td><td>浦东支行</td><td>9</td></tr></table></body></html>\n", "gbk")
+    write("spreadsheetml_2003.xls", '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook'
+          ' xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:'
+          'spreadsheet"><Worksheet ss:Name="Data"><Table><Row><Cell><Data ss:Type="String">Customer ID</Data>'
+          '</Cell><Cell><Data ss:Type="String">Score</Data></Cell></Row><Row><Cell><Data ss:Type="String">C1'
+          '</Data></Cell><Cell><Data ss:Type="Number">9</Data></Cell></Row></Table></Worksheet></Workbook>\n')
     junk = random.Random(20).randbytes(3000)
     write("binary_junk.csv", junk)
     write("binary_junk.xlsx", b"\x00\x01" + junk)
