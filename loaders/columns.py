@@ -477,6 +477,13 @@ def rating_kind_from_header(header: str) -> tuple[str, str] | None:
     return None
 
 
+# What Excel shows in a cell whose formula failed. Such a cell does not say what its column holds
+# (a score column with some #N/A is still scores), so the profiles leave it out as they do a blank;
+# validation still names it at its row as "not a number".
+EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+
+
 def numeric_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
     """For each column: filled cells, how many are numbers, how many whole numbers, min, max."""
     if not columns:
@@ -489,10 +496,10 @@ def numeric_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
                           for i, c in enumerate(columns))
         # NaN and inf read as numbers but are no score (a spreadsheet's #NUM!, pandas' NaN)
         finite = ", ".join(f"t{i}, CASE WHEN isfinite(r{i}) THEN r{i} END AS v{i}" for i in range(len(columns)))
-        parts = [f"count(nullif(trim(t{i}), '')), count(v{i}), count_if(v{i} = round(v{i})),"
-                 f" min(v{i}), max(v{i})" for i in range(len(columns))]
+        parts = [f"count_if(trim(t{i}) <> '' AND NOT list_contains($errors, trim(t{i}))), count(v{i}),"
+                 f" count_if(v{i} = round(v{i})), min(v{i}), max(v{i})" for i in range(len(columns))]
         row = con.execute(f"SELECT {', '.join(parts)} FROM (SELECT {finite} FROM (SELECT {casts}"
-                          " FROM source_table))").fetchone()
+                          " FROM source_table))", {"errors": list(EXCEL_ERRORS)}).fetchone()
     finally:
         con.close()
     profile = {}
@@ -673,7 +680,7 @@ def content_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
     profile = {}
     for column in columns:
         values = [v.strip() for v in table.column(column).slice(0, PROFILE_SAMPLE_ROWS).to_pylist()
-                  if v is not None and v.strip()]
+                  if v is not None and v.strip() and v.strip() not in EXCEL_ERRORS]
         numbers = []
         for v in values:
             try:

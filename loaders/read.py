@@ -854,9 +854,10 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
         raise LoadError(f"{name}: there is no sheet named {sheet!r}; its sheets are "
                         + ", ".join(repr(n) for n in visible), code="no_sheet", file=name, sheet=sheet,
                         values={"sheets": ", ".join(visible)})
+    errors = look.error_cells.get(sheet, {}) if look is not None else {}
     try:
         grid = workbook.get_sheet_by_name(sheet)
-        rows, merged = _sheet_rows(grid)
+        rows, merged = _sheet_rows(grid, errors)
         head = list(itertools.islice(rows, HEADER_SCAN_ROWS + 4))
     except LoadError:
         raise
@@ -872,6 +873,14 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
     start = layout.first + layout.count
     width = max(len(layout.headers), max((len(r) for r in head), default=0))
     headers = list(layout.headers) + _unique_headers([None] * width)[len(layout.headers):]
+    uncomputed = look.uncomputed.get(sheet) if look is not None else None
+    if uncomputed is not None:
+        row, column = uncomputed
+        column = headers[column] if column < len(headers) else column_letters(column + 1)
+        raise LoadError(f"{name}, sheet '{sheet}', row {row + 1}, column '{column}': the cell holds a formula whose"
+                        " result was never saved (a program wrote the workbook, and Excel never calculated it);"
+                        " open it in Excel and save it again, so each formula's result is saved with it",
+                        code="formula_not_computed", file=name, sheet=sheet, row=row + 1, column=column)
     texts = list(layout.texts) + [None] * (width - len(layout.texts))
     columns, count = _text_columns(itertools.chain(head[start:], rows), width)
     del head
@@ -913,11 +922,16 @@ def _text_columns(rows, width: int) -> tuple[list[pa.ChunkedArray], int]:
     return [pa.chunked_array(c, type=pa.string()) for c in chunks], count
 
 
-def _sheet_rows(grid) -> tuple[Iterator[list], list[str]]:
+def _sheet_rows(grid, errors: dict | None = None) -> tuple[Iterator[list], list[str]]:
     """The sheet's rows from A1, one at a time (blank rows and columns before the data kept, so the
     spreadsheet's numbers hold), and its cells merged down a column filled with the value of their
     top cell: a branch merged down a column belongs to every row it spans. The second value lists
-    the merged ranges filled (C2:C5), complete once the rows have been read."""
+    the merged ranges filled (C2:C5), complete once the rows have been read. `errors` ((row, column)
+    -> '#N/A', from the look into the zip) are put back as text: the reader gives blanks for them,
+    and a score of #DIV/0! is not an unanswered question."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), value in (errors or {}).items():
+        by_row.setdefault(r, []).append((c, value))
     left = grid.start[1] if grid.start else 0
     pad = [None] * left
     starts: dict[int, list] = {}
@@ -932,6 +946,10 @@ def _sheet_rows(grid) -> tuple[Iterator[list], list[str]]:
         for r, row in enumerate(grid.iter_rows()):
             if left:
                 row = pad + row
+            for column, value in by_row.get(r, ()):
+                if column >= len(row):
+                    row = row + [None] * (column + 1 - len(row))
+                row[column] = value
             if active:
                 active[:] = [a for a in active if a[1] >= r]
                 for column, _, value in active:

@@ -39,6 +39,7 @@ REFUSED = {
     "empty.xlsx": ("empty_file", None, None, None),
     "empty_sheet.xlsx": ("empty_sheet", "Data", None, None),
     "encrypted.xlsx": ("encrypted", None, None, None),
+    "formula_not_computed.xlsx": ("formula_not_computed", "Data", 6, "Score"),
     "header_only.csv": ("no_rows", None, 2, None),
     "header_only.xlsx": ("no_rows", "Data", 2, None),
     "html_table.xls": ("html_table", None, None, None),
@@ -79,6 +80,8 @@ BAD_CELL = {
     "survey_nan_rating.csv": ("not_number", 22, "Q2"),
     "truncated_mid_row.csv": ("not_date", 5, "Date"),
     "xlsx_date_1926.xlsx": ("too_early", 4, "Date"),
+    "xlsx_error_branch.xlsx": ("excel_error", 3, "Branch"),
+    "xlsx_error_cells.xlsx": ("not_number", 3, "Score"),   # #DIV/0!, read as a blank before
     "xlsx_nan_text.xlsx": ("not_number", 3, "Score"),
 }
 
@@ -86,6 +89,7 @@ BAD_CELL = {
 IMPORTED = {
     "cr_only_lines.csv": ("nps", 3, [], {"branch": "Café Crème", "comment": "très bien"}),
     "crlf.csv": ("nps", 4, [], {"branch": "North"}),
+    "formulas_computed.xlsx": ("nps", 3, [], {"score": 9}),
     "gb18030_rare.csv": ("nps", 2, [], {"comment": "𠀀𪚥好"}),
     "gbk.csv": ("nps", 2, [], {"branch": "浦东支行", "comment": "服务很好"}),
     "hidden_first_sheet.xlsx": ("nps", 4, ["hidden_sheets"], {"customer_id": "C1"}),

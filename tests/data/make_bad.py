@@ -100,6 +100,13 @@ def data_row(r: int) -> bytes:
             f'</row>').encode()
 
 
+def score_row(r: int, score_cell: str, branch_cell: str | None = None) -> bytes:
+    """A data row of a hand-written sheet whose Score cell (and Branch cell) is the raw XML given."""
+    branch = branch_cell or f'<c r="C{r}" t="inlineStr"><is><t>North</t></is></c>'
+    return (f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>C{r}</t></is></c><c r="B{r}" t="inlineStr"><is><t>'
+            f'2026-10-0{r}</t></is></c>{branch}{score_cell.format(r=r)}</row>').encode()
+
+
 def raw_xlsx(sheet_xml, extra: dict[str, bytes] | None = None, workbook: bytes = WORKBOOK) -> bytes:
     """A workbook of one sheet whose XML is `sheet_xml` (bytes, or an iterable of byte chunks
     streamed into the zip, for a sheet too large to hold)."""
@@ -330,6 +337,24 @@ def main() -> None:
     write_xlsx("header_only.xlsx", {"Data": [NPS_SHEET[0]]})
     write_xlsx("no_such_rows_hidden_data.xlsx", {"Notes": [["read me"]], "Data": NPS_SHEET},
                lambda b: setattr(b["Data"], "sheet_state", "hidden"))
+    # --- formulas: as Excel saves them (a result with each, t="e" for an error), and as a program
+    # writes them (no result: the reader would see blanks)
+    computed = ['<c r="D{r}"><f>4+5</f><v>9</v></c>', '<c r="D{r}"><f t="shared" ref="D3:D4" si="0">4+3</f><v>7</v></c>',
+                '<c r="D{r}"><f t="shared" si="0"/><v>7</v></c>']
+    write("formulas_computed.xlsx", raw_xlsx(SHEET_HEAD + b"<sheetData>" + header_cells() + b"".join(
+        score_row(r, cell) for r, cell in zip(range(2, 5), computed)) + b"</sheetData></worksheet>"))
+    errors = computed[:1] + ['<c r="D{r}" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+                             '<c r="D{r}" t="e"><f>VLOOKUP(A{r},Scores!A:B,2,FALSE)</f><v>#N/A</v></c>'] + computed[:1] * 3
+    write("xlsx_error_cells.xlsx", raw_xlsx(SHEET_HEAD + b"<sheetData>" + header_cells() + b"".join(
+        score_row(r, cell) for r, cell in zip(range(2, 8), errors)) + b"</sheetData></worksheet>"))
+    lookup = '<c r="C{r}" t="e"><f>VLOOKUP(A{r},Branches!A:B,2,FALSE)</f><v>#N/A</v></c>'
+    write("xlsx_error_branch.xlsx", raw_xlsx(SHEET_HEAD + b"<sheetData>" + header_cells() + b"".join(
+        score_row(r, computed[0], lookup.format(r=r) if r == 3 else None) for r in range(2, 6))
+        + b"</sheetData></worksheet>"))
+
+    def totals(book):
+        book["Data"]["D6"] = "=SUM(D2:D5)"
+    write_xlsx("formula_not_computed.xlsx", {"Data": NPS_SHEET + [["Total", None, None, None, None]]}, totals)
     # --- separators and layout
     write("semicolons.csv", (NPS_HEADER + nps_rows()).replace(",", ";"))
     write("pipes.csv", (NPS_HEADER + nps_rows()).replace(",", "|"))
