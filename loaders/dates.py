@@ -23,6 +23,13 @@ DAY_FIRST = [
     "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d/%m/%y %H:%M", "%d-%m-%Y",
     "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M",
 ]
+# Month names are never ambiguous, so they are always tried: Excel's "5-Oct-26" (d-mmm-yy), a CRM's
+# "05-Oct-2026 14:30", English reports' "5 October 2026" and US "Oct 5, 2026 2:30 PM".
+MONTH_NAMED = [
+    "%d-%b-%y", "%d-%b-%Y", "%d-%b-%y %H:%M", "%d-%b-%Y %H:%M", "%d-%b-%Y %H:%M:%S", "%d %b %Y", "%d %B %Y",
+    "%d %b %Y %H:%M", "%d %B %Y %H:%M", "%b %d, %Y", "%B %d, %Y", "%b %d, %Y %I:%M %p", "%B %d, %Y %I:%M %p",
+    "%b %d, %Y %H:%M",
+]
 DATE_ORDERS = ("dmy", "mdy")
 # Google Forms ends its timestamps with the form's time zone ("... AM GMT+8"): the local time is kept.
 ZONE_SUFFIX = r"\s+(GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?$"
@@ -31,7 +38,7 @@ _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 
 def date_formats(order: str | None) -> list[str]:
     """The formats tried after ISO 8601, for a column whose day/month order is `order`."""
-    return YEAR_FIRST + (MONTH_FIRST if order == "mdy" else DAY_FIRST if order == "dmy" else [])
+    return YEAR_FIRST + MONTH_NAMED + (MONTH_FIRST if order == "mdy" else DAY_FIRST if order == "dmy" else [])
 
 
 # A date kept as Excel's serial number (days since 1899-12-30, the time as the fraction), as a cell

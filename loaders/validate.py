@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from loaders.answers import NA_WORDS
-from loaders.columns import ACTUAL_RULES, EXCEL_ERRORS, ColumnMapping, Field, fields_of
+from loaders.columns import ACTUAL_RULES, EXCEL_ERRORS, ColumnMapping, Field, fields_of, number_sql
 from loaders.dates import date_formats, date_sql
 from loaders.errors import RowProblem
 from loaders.read import ROW_COLUMN, SourceTable
@@ -67,7 +67,7 @@ def _parse(f: Field, column: str) -> str:
         return date_sql(text)
     if f.kind in ("number", "integer"):
         # The cast skips surrounding spaces itself; trimming first would double its cost.
-        return f"TRY_CAST({quote_identifier(column)} AS DOUBLE)"
+        return number_sql(column)
     if f.kind == "boolean":
         return (f"CASE WHEN lower({text}) IN (SELECT unnest($true_words)) THEN true"
                 f" WHEN lower({text}) IN (SELECT unnest($false_words)) THEN false END")
@@ -118,7 +118,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
         if rating.column in mapping.answers:
             value, filled = _answered(rating.column, mapping.answers[rating.column], params)
         else:
-            value = f"TRY_CAST({quote_identifier(rating.column)} AS DOUBLE)"
+            value = number_sql(rating.column)
             filled = f"{quote_identifier(rating.column)} IS NOT NULL"
         typed.append(f"{value} AS rating_{i}")
         typed.append(f"{filled} AS filled_rating_{i}")
@@ -234,7 +234,7 @@ def _answered(column: str, answers: dict[str, float | None], params: dict[str, o
     cell = f"lower(trim({quote_identifier(column)}))"
     position = f"list_position($answer_words_{n}, {cell})"
     value = (f"CASE WHEN {position} IS NOT NULL THEN $answer_scores_{n}[{position}]"
-             f" ELSE TRY_CAST({quote_identifier(column)} AS DOUBLE) END")
+             f" ELSE {number_sql(column)} END")
     filled = f"({quote_identifier(column)} IS NOT NULL AND NOT list_contains($answer_na_{n}, {cell}))"
     return value, filled
 

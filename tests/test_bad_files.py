@@ -4,6 +4,7 @@ column, or it imports as what it is; a refused file changes no table; nothing cr
 traceback or runs past the memory floor."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import resource
 import subprocess
@@ -90,6 +91,8 @@ IMPORTED = {
     "cr_only_lines.csv": ("nps", 3, [], {"branch": "Café Crème", "comment": "très bien"}),
     "crlf.csv": ("nps", 4, [], {"branch": "North"}),
     "formulas_computed.xlsx": ("nps", 3, [], {"score": 9}),
+    "date_month_names.csv": ("nps", 5, [], {"responded_at": dt.datetime(2026, 10, 5)}),
+    "fullwidth_score.csv": ("nps", 4, [], {"score": 10}),
     "gb18030_rare.csv": ("nps", 2, [], {"comment": "𠀀𪚥好"}),
     "gbk.csv": ("nps", 2, [], {"branch": "浦东支行", "comment": "服务很好"}),
     "hidden_first_sheet.xlsx": ("nps", 4, ["hidden_sheets"], {"customer_id": "C1"}),
@@ -99,6 +102,7 @@ IMPORTED = {
     "multiline_cells.csv": ("nps", 3, [], {"comment": "line one\nline two"}),
     "pipes.csv": ("nps", 4, [], {"branch": "North"}),
     "questionnaire_200.xlsx": ("survey", 40, [], {"branch": "North"}),
+    "score_header_cn.csv": ("nps", 2, [], {"score": 9}),
     "semicolons.csv": ("nps", 4, [], {"branch": "North"}),
     "sheet.ods": ("nps", 2, [], {"comment": "fine"}),
     "sheet_libreoffice_edge.ods": ("nps", 1, [], {"branch": "North"}),
@@ -171,6 +175,18 @@ def test_a_file_read_as_what_it_is_imports(con, name):
     for column, value in values.items():
         stored = con.execute(f"SELECT {quote_identifier(column)} FROM {table} ORDER BY row_no LIMIT 1").fetchone()[0]
         assert stored == value
+
+
+@pytest.mark.parametrize("name, column, expected", [
+    ("date_month_names.csv", "responded_at",
+     [dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 6, 14, 30), dt.datetime(2026, 10, 7), dt.datetime(2026, 10, 8),
+      dt.datetime(2026, 10, 9, 14, 30)]),
+    ("fullwidth_score.csv", "score", [10, 9, 0, 7]),   # １０, ９, a full-width space before ０, ７
+])
+def test_every_row_reads_as_written(con, name, column, expected):
+    import_file(con, BAD / name)
+    assert [r[0] for r in con.execute(f"SELECT {quote_identifier(column)} FROM nps_response ORDER BY row_no")
+            .fetchall()] == expected
 
 
 def test_hidden_sheets_are_skipped_and_named():

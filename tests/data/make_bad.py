@@ -355,6 +355,14 @@ def main() -> None:
     def totals(book):
         book["Data"]["D6"] = "=SUM(D2:D5)"
     write_xlsx("formula_not_computed.xlsx", {"Data": NPS_SHEET + [["Total", None, None, None, None]]}, totals)
+    # --- how people write numbers and dates: a score typed with a Chinese input method in full-width
+    # mode; a score column headed 推荐分数; English month names (Excel's d-mmm-yy, a CRM's, US reports')
+    write("fullwidth_score.csv", NPS_HEADER + "C1,2026-10-01,North,１０,fine\nC2,2026-10-02,North,９,fine\n"
+          "C3,2026-10-03,North,　０,fine\nC4,2026-10-04,North,７,fine\n")
+    write("score_header_cn.csv", "客户编号,日期,网点,推荐分数,评论\nC1,2026-10-01,浦东支行,9,服务很好\n"
+          "C2,2026-10-02,福田支行,3,排队太久了\n")
+    write("date_month_names.csv", NPS_HEADER + "C1,5-Oct-26,North,9,ok\nC2,06-Oct-2026 14:30,North,9,ok\n"
+          'C3,7 October 2026,North,9,ok\nC4,"Oct 8, 2026",North,9,ok\nC5,"Oct 9, 2026 2:30 PM",North,9,ok\n')
     # --- separators and layout
     write("semicolons.csv", (NPS_HEADER + nps_rows()).replace(",", ";"))
     write("pipes.csv", (NPS_HEADER + nps_rows()).replace(",", "|"))
