@@ -254,6 +254,10 @@ def read_source(path: str | os.PathLike, sheet: str | None = None,
             raise LoadError(f"{name}: a csv file has no sheets, so --sheet {sheet!r} does not apply",
                             code="csv_no_sheets", file=name, values={"sheet": sheet})
         return _read_csv(path, name, header_row)
+    with open(path, "rb") as handle:
+        if handle.read(2) == GZIP_MAGIC:
+            raise LoadError(f"{name}: the file is compressed (gzip), so it is not a csv itself; unpack it first"
+                            " (7-Zip, or gunzip) and import the csv inside", code="compressed", file=name)
     raise LoadError(f"{name}: files ending in {suffix} are not read here; save it as .xlsx or .csv",
                     code="suffix", file=name, values={"suffix": suffix})
 
@@ -375,7 +379,15 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
     if not head.removeprefix(codecs.BOM_UTF8).strip():
         raise LoadError(f"{name}: the file is empty; export the sheet again with its header row",
                         code="empty_file", file=name)
+    if head.startswith(GZIP_MAGIC):
+        raise LoadError(f"{name}: the file is compressed (gzip), so it is not a csv itself; unpack it first"
+                        " (7-Zip, or gunzip) and import the csv inside", code="compressed", file=name)
     if is_binary(head):
+        stray = _stray_nul_line(head)
+        if stray is not None:
+            raise LoadError(f"{name}, line {stray}: the text holds a zero byte (NUL), which no csv cell holds: the"
+                            " export or the copy broke there; export the file again, or delete the stray"
+                            " character in a text editor", code="nul_byte", file=name, row=stray)
         raise LoadError(f"{name}: the file is not text (it holds binary bytes), so it is not a csv; export the"
                         " sheet again as .csv or .xlsx", code="binary", file=name)
     encoding = detect_encoding(_whole_characters(head))
@@ -642,6 +654,19 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
     finally:
         os.unlink(scratch)
     return table, layout, encoding
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _stray_nul_line(head: bytes) -> int | None:
+    """The line of the first zero byte of text that is otherwise text (a few NULs from a broken export
+    or a copy padded with them, not a binary file), or None."""
+    sample = head[:65536]
+    cleaned = sample.replace(b"\x00", b"")
+    if not cleaned.strip() or len(sample) - len(cleaned) > 0.01 * len(sample) + 512 or is_binary(cleaned):
+        return None
+    return sample.count(b"\n", 0, sample.index(b"\x00")) + 1
 
 
 def _cr_only(head: bytes) -> bool:

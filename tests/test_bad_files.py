@@ -41,6 +41,8 @@ REFUSED = {
     "empty_sheet.xlsx": ("empty_sheet", "Data", None, None),
     "encrypted.xlsx": ("encrypted", None, None, None),
     "formula_not_computed.xlsx": ("formula_not_computed", "Data", 6, "Score"),
+    "gzipped.csv": ("compressed", None, None, None),
+    "gzipped.csv.gz": ("compressed", None, None, None),   # 'files ending in .gz are not read' before
     "header_only.csv": ("no_rows", None, 2, None),
     "header_only.xlsx": ("no_rows", "Data", 2, None),
     "html_table.xls": ("html_table", None, None, None),
@@ -50,6 +52,8 @@ REFUSED = {
     "no_such_rows_hidden_data.xlsx": ("no_rows", "Notes", 2, None),
     "not_a_workbook.xlsx": ("not_a_workbook", None, None, None),
     "ods_repeated_bomb.ods": ("used_range_cells", None, None, None),
+    "nul_in_cell.csv": ("nul_byte", None, 4, None),
+    "nul_padded.csv": ("nul_byte", None, 6, None),
     "old_format.xls": ("broken_workbook", None, None, None),
     "spreadsheetml_2003.xls": ("xml_spreadsheet", None, None, None),
     "too_many_columns.csv": ("too_many_columns", None, 1, "CRD"),

@@ -9,6 +9,7 @@ is made in a temporary folder at test time (make_inflating_workbook).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import random
 import re
@@ -234,6 +235,12 @@ def main() -> None:
           '</Data></Cell><Cell><Data ss:Type="Number">9</Data></Cell></Row></Table></Worksheet></Workbook>\n')
     junk = random.Random(20).randbytes(3000)
     write("binary_junk.csv", junk)
+    # a csv as a reporting tool mails it, gzip-compressed under its own name (no time stamp: same bytes)
+    write("gzipped.csv", gzip.compress((NPS_HEADER + nps_rows()).encode(), mtime=0))
+    write("gzipped.csv.gz", gzip.compress((NPS_HEADER + nps_rows()).encode(), mtime=0))
+    # one zero byte inside a comment (an export that broke there), and a copy padded with zeros
+    write("nul_in_cell.csv", NPS_HEADER + nps_rows(2) + "C3,2026-10-03,North,9,fi\x00ne\n")
+    write("nul_padded.csv", NPS_HEADER + nps_rows() + "\x00" * 256)
     write("binary_junk.xlsx", b"\x00\x01" + junk)
     write("text_named.xlsx", NPS_HEADER + nps_rows())
     write("workbook_named.csv", workbook_bytes({"Data": NPS_SHEET}))
