@@ -679,7 +679,7 @@ WORDY_FIELDS = {"description", "comment", "cause", "sub_cause", "status"}
 # A cell that reads as a date or time in one of the forms loaders/dates.py parses.
 DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8})"
-    r"([ T]\d{1,2}[:时]\d{2}.*)?\s*$|^\s*" + EXCEL_SERIAL + r"\s*$"
+    r"([ T]\s*(上午|下午)?\s*\d{1,2}[:时]\d{2}.*)?\s*$|^\s*" + EXCEL_SERIAL + r"\s*$"
     # a month's English name (dates.MONTH_NAMED): 5-Oct-26, 5 October 2026, Oct 5, 2026
     r"|^\s*(?i:\d{1,2}[ \-](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \-]\d{2,4}"
     r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}, \d{4})([ T]\d{1,2}:\d{2}.*)?\s*$")

@@ -14,6 +14,9 @@ YEAR_FIRST = [
     "%Y.%m.%d", "%Y.%m.%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %I:%M:%S %p",
+    # a Chinese Windows' time of day before the time (2026/10/5 下午 3:05:00), 上午/下午 read as AM/PM
+    "%Y/%m/%d %p %I:%M:%S", "%Y/%m/%d %p %I:%M", "%Y/%m/%d %p%I:%M:%S", "%Y/%m/%d %p%I:%M",
+    "%Y-%m-%d %p %I:%M:%S", "%Y-%m-%d %p %I:%M",
 ]
 MONTH_FIRST = [
     "%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
@@ -52,7 +55,8 @@ def date_sql(text: str, formats: str = "$date_formats") -> str:
     """SQL reading the text expression `text` as a TIMESTAMP (NULL when it is not a date). The
     forms are tried in turn for the cells the earlier ones leave NULL, Excel's serial number last."""
     return (f"COALESCE(TRY_CAST({text} AS TIMESTAMP),"
-            f" try_strptime(regexp_replace({text}, '{ZONE_SUFFIX}', ''), {formats}),"
+            f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
+            f" {formats}),"
             # no trim(): DuckDB would work a shared trim() out for every cell, not only the NULL ones
             f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
             f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")

@@ -95,6 +95,7 @@ IMPORTED = {
     "cr_only_lines.csv": ("nps", 3, [], {"branch": "Café Crème", "comment": "très bien"}),
     "crlf.csv": ("nps", 4, [], {"branch": "North"}),
     "formulas_computed.xlsx": ("nps", 3, [], {"score": 9}),
+    "date_cn_am_pm.csv": ("nps", 4, [], {"responded_at": dt.datetime(2026, 10, 5, 15, 5)}),
     "date_month_names.csv": ("nps", 5, [], {"responded_at": dt.datetime(2026, 10, 5)}),
     "fullwidth_score.csv": ("nps", 4, [], {"score": 10}),
     "gb18030_rare.csv": ("nps", 2, [], {"comment": "𠀀𪚥好"}),
@@ -185,6 +186,9 @@ def test_a_file_read_as_what_it_is_imports(con, name):
     ("date_month_names.csv", "responded_at",
      [dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 6, 14, 30), dt.datetime(2026, 10, 7), dt.datetime(2026, 10, 8),
       dt.datetime(2026, 10, 9, 14, 30)]),
+    ("date_cn_am_pm.csv", "responded_at",   # 上午 12:30 is half past midnight, 下午 12:10 ten past noon
+     [dt.datetime(2026, 10, 5, 15, 5), dt.datetime(2026, 10, 6, 11, 20), dt.datetime(2026, 10, 7, 0, 30),
+      dt.datetime(2026, 10, 8, 12, 10)]),
     ("fullwidth_score.csv", "score", [10, 9, 0, 7]),   # １０, ９, a full-width space before ０, ７
 ])
 def test_every_row_reads_as_written(con, name, column, expected):

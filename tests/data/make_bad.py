@@ -370,6 +370,9 @@ def main() -> None:
           "C2,2026-10-02,福田支行,3,排队太久了\n")
     write("date_month_names.csv", NPS_HEADER + "C1,5-Oct-26,North,9,ok\nC2,06-Oct-2026 14:30,North,9,ok\n"
           'C3,7 October 2026,North,9,ok\nC4,"Oct 8, 2026",North,9,ok\nC5,"Oct 9, 2026 2:30 PM",North,9,ok\n')
+    # a Chinese Windows' csv: the time of day as 上午/下午 before the time
+    write("date_cn_am_pm.csv", NPS_HEADER + "C1,2026/10/5 下午 3:05:00,North,9,ok\nC2,2026/10/6 上午 11:20,North,9,ok\n"
+          "C3,2026-10-07 上午 12:30:00,North,9,ok\nC4,2026/10/8 下午12:10,North,9,ok\n")
     # --- separators and layout
     write("semicolons.csv", (NPS_HEADER + nps_rows()).replace(",", ";"))
     write("pipes.csv", (NPS_HEADER + nps_rows()).replace(",", "|"))
