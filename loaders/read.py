@@ -421,12 +421,25 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
     _check_field_sizes(table, layout, name, first_data)
     table = table.rename_columns(list(layout.headers))
     rows = _row_numbers(first_data, table.num_rows)
-    table = _blank_tokens_to_null(table.add_column(0, ROW_COLUMN, rows))
+    table = _blank_tokens_to_null(_strip_inner_boms(table.add_column(0, ROW_COLUMN, rows)))
     table = _drop_blank_rows(table)
     table, headers, texts = _drop_blank_columns(table, layout.headers, layout.texts)
     source = SourceTable(name, None, encoding, layout.first + 1, headers, table, sha, layout.count, texts)
     _require_rows(source)
     return source
+
+
+def _strip_inner_boms(table: pa.Table) -> pa.Table:
+    """Two exports joined into one file (copy a.csv+b.csv) keep the second one's byte-order mark at the
+    start of a line: it is no character of the first cell, and an id 'C6' with it would be another
+    customer than 'C6'. Only the first column is looked at, where such a mark can be."""
+    if table.num_columns < 2:
+        return table
+    first = table.column(1)
+    marked = pc.starts_with(first, "\ufeff")
+    if not pc.any(marked).as_py():
+        return table
+    return table.set_column(1, table.column_names[1], pc.utf8_ltrim(first, characters="\ufeff"))
 
 
 def _check_field_sizes(table: pa.Table, layout: "HeaderLayout", name: str, first_data: int) -> None:

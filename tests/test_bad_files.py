@@ -101,6 +101,7 @@ IMPORTED = {
     "gb18030_rare.csv": ("nps", 2, [], {"comment": "𠀀𪚥好"}),
     "gbk.csv": ("nps", 2, [], {"branch": "浦东支行", "comment": "服务很好"}),
     "hidden_first_sheet.xlsx": ("nps", 4, ["hidden_sheets"], {"customer_id": "C1"}),
+    "joined_exports_bom.csv": ("nps", 4, [], {"customer_id": "C1"}),
     "macros.xlsm": ("nps", 4, [], {"customer_id": "C1"}),
     "merged_branch.xlsx": ("nps", 4, ["merged_filled"], {"branch": "North"}),
     "merged_title_and_branch.xlsx": ("nps", 3, ["merged_filled"], {"branch": "East"}),
@@ -189,7 +190,8 @@ def test_a_file_read_as_what_it_is_imports(con, name):
     ("date_cn_am_pm.csv", "responded_at",   # 上午 12:30 is half past midnight, 下午 12:10 ten past noon
      [dt.datetime(2026, 10, 5, 15, 5), dt.datetime(2026, 10, 6, 11, 20), dt.datetime(2026, 10, 7, 0, 30),
       dt.datetime(2026, 10, 8, 12, 10)]),
-    ("fullwidth_score.csv", "score", [10, 9, 0, 7]),   # １０, ９, a full-width space before ０, ７
+    ("fullwidth_score.csv", "score", [10, 9, 0, 7]),
+    ("joined_exports_bom.csv", "customer_id", ["C1", "C2", "C3", "C4"]),   # 'C3' kept its mark before   # １０, ９, a full-width space before ０, ７
 ])
 def test_every_row_reads_as_written(con, name, column, expected):
     import_file(con, BAD / name)

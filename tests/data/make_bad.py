@@ -376,6 +376,8 @@ def main() -> None:
     # --- separators and layout
     write("semicolons.csv", (NPS_HEADER + nps_rows()).replace(",", ";"))
     write("pipes.csv", (NPS_HEADER + nps_rows()).replace(",", "|"))
+    # two exports joined (copy a.csv+b.csv): the second's byte-order mark starts a line
+    write("joined_exports_bom.csv", "\ufeff" + NPS_HEADER + nps_rows(2) + "\ufeff" + nps_rows(2, 3))
     write("crlf.csv", (NPS_HEADER + nps_rows()).replace("\n", "\r\n"))
     write("control_chars.csv", NPS_HEADER + "C1,2026-10-01,North,9,\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e\n" * 3)
 
