@@ -276,8 +276,8 @@ def _find_special_cells(text: bytes, found: SheetFound, name: str, sheet: str | 
             if position is None or value is None:
                 continue
             if len(found.errors) >= MAX_ERROR_CELLS and position not in found.errors:
-                raise LoadError(f"{name}, sheet '{sheet}': over {MAX_ERROR_CELLS:,} cells show an Excel error"
-                                " (#N/A, #DIV/0! …); fix the formulas, or paste the values without them",
+                raise LoadError(f"{name}, sheet '{sheet}': more cells than the limit of {MAX_ERROR_CELLS:,} show an"
+                                " Excel error (#N/A, #DIV/0! …); fix the formulas, or paste the values without them",
                                 code="error_cells", file=name, sheet=sheet,
                                 values={"limit": f"{MAX_ERROR_CELLS:,}"})
             found.errors[position] = html.unescape(value.group(1).decode("utf-8", "replace")).strip()

@@ -265,6 +265,18 @@ def test_shared_strings_over_their_limit_are_refused(monkeypatch, tmp_path):
     assert refused.value.code == "shared_strings"
 
 
+def test_error_cells_are_read_as_their_errors_up_to_their_limit(monkeypatch, tmp_path):
+    # the file shows two: #DIV/0! in D3, #N/A in D4 (the workbook reader gives blanks for both)
+    assert read_source(BAD / "xlsx_error_cells.xlsx").cells(["Score"]).column(0).to_pylist()[:3] == \
+        ["9", "#DIV/0!", "#N/A"]
+    monkeypatch.setattr(bounds, "MAX_ERROR_CELLS", 1)
+    path = tmp_path / "errors.xlsx"
+    path.write_bytes((BAD / "xlsx_error_cells.xlsx").read_bytes())
+    with pytest.raises(LoadError) as refused:
+        read_source(path)
+    assert (refused.value.code, refused.value.sheet) == ("error_cells", "Data")
+
+
 def test_a_file_over_the_upload_limit_is_refused_before_reading(monkeypatch, tmp_path):
     monkeypatch.setattr(bounds, "MAX_FILE_BYTES", 1000)
     with pytest.raises(LoadError) as refused:
