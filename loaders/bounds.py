@@ -17,7 +17,7 @@ import html
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.errors import LoadError
@@ -64,6 +64,11 @@ class WorkbookLook:
 
     format: str                     # xlsx | ods | xls
     sheets: tuple[SheetEntry, ...]  # empty for xls and ods (their sheets come from the reader)
+    # per sheet, what the workbook reader does not say (xlsx only): the cells showing an Excel error
+    # ((row, column) 0-based -> '#DIV/0!'), which it reads as blanks, and the first cell whose formula
+    # has no saved result ((row, column)), which it reads as a blank too
+    error_cells: dict = field(default_factory=dict, compare=False)
+    uncomputed: dict = field(default_factory=dict, compare=False)
 
     @property
     def visible(self) -> tuple[str, ...]:
@@ -156,10 +161,15 @@ def look_into_zip(path: Path, name: str) -> WorkbookLook:
             _scan_ods(archive, entries["content.xml"], name)
             return WorkbookLook("ods", ())
         sheets = _workbook_sheets(archive, entries, name)
+        errors, uncomputed = {}, {}
         for sheet in sheets:
             if sheet.part in entries:
-                _scan_entry(archive, entries[sheet.part], name, sheet.name)
-        return WorkbookLook("xlsx", sheets)
+                found = _scan_entry(archive, entries[sheet.part], name, sheet.name)
+                if found.errors:
+                    errors[sheet.name] = found.errors
+                if found.uncomputed is not None:
+                    uncomputed[sheet.name] = found.uncomputed
+        return WorkbookLook("xlsx", sheets, errors, uncomputed)
 
 
 def _inflates(name: str, part: str | None, size: int, limit: int) -> LoadError:
@@ -230,13 +240,64 @@ def column_letters(number: int) -> str:
     return letters
 
 
-def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str | None) -> None:
+# A cell showing an Excel error (t="e": #DIV/0!, #N/A, #VALUE!), and a formula with no saved result
+# (a workbook written by a program, never opened in Excel: an empty or missing <v> after the <f>).
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_UNCOMPUTED = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)"
+                         rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?</(?:\w+:)?c>")
+_REFERENCE = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+# Error cells kept per sheet: beyond this many the sheet is refused at the next one (a sheet of
+# errors is a broken export, and their positions would be held in memory)
+MAX_ERROR_CELLS = 100_000
+
+
+@dataclass
+class SheetFound:
+    """What scanning a sheet's XML found beside its size: its error cells and first uncomputed formula."""
+
+    errors: dict = field(default_factory=dict)
+    uncomputed: tuple[int, int] | None = None
+
+
+def _cell_position(attributes: bytes) -> tuple[int, int] | None:
+    reference = _REFERENCE.search(attributes)
+    if reference is None:
+        return None
+    return int(reference.group(2)) - 1, column_number(reference.group(1).decode()) - 1
+
+
+def _find_special_cells(text: bytes, found: SheetFound, name: str, sheet: str | None) -> None:
+    """Record the error cells and the first uncomputed formula of `text` (whole cells only)."""
+    if b't="e"' in text:
+        for match in _ERROR_CELL.finditer(text):
+            position = _cell_position(match.group(1))
+            value = _CELL_VALUE.search(match.group(2))
+            if position is None or value is None:
+                continue
+            if len(found.errors) >= MAX_ERROR_CELLS and position not in found.errors:
+                raise LoadError(f"{name}, sheet '{sheet}': more cells than the limit of {MAX_ERROR_CELLS:,} show an"
+                                " Excel error (#N/A, #DIV/0! …); fix the formulas, or paste the values without them",
+                                code="error_cells", file=name, sheet=sheet,
+                                values={"limit": f"{MAX_ERROR_CELLS:,}"})
+            found.errors[position] = html.unescape(value.group(1).decode("utf-8", "replace")).strip()
+    if found.uncomputed is None:
+        match = _UNCOMPUTED.search(text)
+        if match is not None:
+            start = max(text.rfind(b"<c ", 0, match.start()), text.rfind(b":c ", 0, match.start()))
+            if start >= 0:
+                found.uncomputed = _cell_position(text[start:match.start()])
+
+
+def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str | None) -> SheetFound:
     """Stream one sheet's XML: its <dimension ref>, then its rows, cells and cell references, so the
     used range, the rows, the columns and the cells are known before the reader builds its grid.
-    Counting is by byte search, a regular expression only for the references that can widen the range."""
+    Counting is by byte search, a regular expression only for the references that can widen the range
+    and for the cells the reader would read as blanks (SheetFound)."""
     max_row = max_column = cells = rows = inflated = 0
     carry = b""
     cell_tags = row_tags = None
+    special, cell_carry = SheetFound(), b""
     try:
         with archive.open(info) as stream:
             while True:
@@ -278,6 +339,12 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shee
                 numbers = row_numbers.findall(text)
                 if numbers:
                     max_row = max(max_row, max(map(int, numbers)))
+                # a cell cut at the chunk's end is looked at whole with the next chunk
+                whole = cell_carry + text
+                if _may_hold_special_cells(whole):
+                    _find_special_cells(whole, special, name, sheet)
+                last = max(whole.rfind(cell_tags[0]), whole.rfind(cell_tags[1]))
+                cell_carry = whole[last:] if 0 <= last and len(whole) - last < 65536 else b""
                 if cells > MAX_CELLS or max_row > MAX_ROWS or max_column > MAX_COLUMNS or rows > MAX_ROWS:
                     break
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
@@ -288,6 +355,12 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shee
         raise LoadError(f"{name}, sheet '{sheet}': it holds over {MAX_CELLS:,} cells, the limit for one sheet;"
                         " split it by month", code="sheet_cells", file=name, sheet=sheet,
                         values={"limit": f"{MAX_CELLS:,}"})
+    return special
+
+
+def _may_hold_special_cells(text: bytes) -> bool:
+    """Whether XML may hold an error cell or a formula (byte searches: most sheets hold neither)."""
+    return b't="e"' in text or b"f>" in text or b"<f " in text or b":f " in text
 
 
 # An ODS row or cell may stand for many ("repeated"): the reader lays out every repeated cell that

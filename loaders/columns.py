@@ -118,7 +118,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_zh="总体满意度（如 1-10 分）", example="8"),
         _f("likelihood_to_recommend", "Likelihood to recommend", "推荐意愿", "integer",
            synonyms=("likelihood to recommend", "recommend", "would recommend", "ltr", "nps",
-                     "推荐意愿", "推荐可能性", "推荐度"),
+                     "推荐意愿", "推荐可能性", "推荐度", "推荐分数", "推荐评分", "推荐打分", "推荐程度"),
            low=0, high=10, help_en="0-10, when the survey asks it", help_zh="0-10 分（如有）",
            example="9"),
         _f("comment", "Comment", "评论",
@@ -136,7 +136,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("score", "Recommend score (0-10)", "推荐得分", "integer", True,
            synonyms=("score", "nps", "nps score", "recommend score", "likelihood to recommend",
                      "recommend", "rating", "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
-                     "评分", "推荐可能性"),
+                     "评分", "推荐可能性", "推荐分数", "推荐评分", "推荐打分", "推荐程度", "推荐指数", "nps分数",
+                     "nps评分", "nps打分"),
            low=0, high=10, help_en="0-10: how likely to recommend us", help_zh="0-10 分：推荐我们的可能性",
            example="9"),
         _f("touchpoint", "Touchpoint", "触点",
@@ -477,6 +478,22 @@ def rating_kind_from_header(header: str) -> tuple[str, str] | None:
     return None
 
 
+# What Excel shows in a cell whose formula failed. Such a cell does not say what its column holds
+# (a score column with some #N/A is still scores), so the profiles leave it out as they do a blank;
+# validation still names it at its row as "not a number".
+EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+
+
+def number_sql(column: str) -> str:
+    """SQL reading a column of text as a DOUBLE (NULL when it is no number), full-width digits too:
+    a score typed with a Chinese input method in full-width mode (１０, ９．５) is the number it shows.
+    The full-width reading is tried only for the cells the plain cast leaves NULL."""
+    quoted = quote_identifier(column)
+    return (f"COALESCE(TRY_CAST({quoted} AS DOUBLE),"
+            f" TRY_CAST(translate({quoted}, '０１２３４５６７８９．－＋　', '0123456789.-+ ') AS DOUBLE))")
+
+
 def numeric_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
     """For each column: filled cells, how many are numbers, how many whole numbers, min, max."""
     if not columns:
@@ -485,14 +502,13 @@ def numeric_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
     try:
         con.register("source_table", table.select(columns))
         # DuckDB's cast to DOUBLE skips surrounding spaces itself; cast each column once.
-        casts = ", ".join(f"{quote_identifier(c)} AS t{i}, TRY_CAST({quote_identifier(c)} AS DOUBLE) AS r{i}"
-                          for i, c in enumerate(columns))
+        casts = ", ".join(f"{quote_identifier(c)} AS t{i}, {number_sql(c)} AS r{i}" for i, c in enumerate(columns))
         # NaN and inf read as numbers but are no score (a spreadsheet's #NUM!, pandas' NaN)
         finite = ", ".join(f"t{i}, CASE WHEN isfinite(r{i}) THEN r{i} END AS v{i}" for i in range(len(columns)))
-        parts = [f"count(nullif(trim(t{i}), '')), count(v{i}), count_if(v{i} = round(v{i})),"
-                 f" min(v{i}), max(v{i})" for i in range(len(columns))]
+        parts = [f"count_if(trim(t{i}) <> '' AND NOT list_contains($errors, trim(t{i}))), count(v{i}),"
+                 f" count_if(v{i} = round(v{i})), min(v{i}), max(v{i})" for i in range(len(columns))]
         row = con.execute(f"SELECT {', '.join(parts)} FROM (SELECT {finite} FROM (SELECT {casts}"
-                          " FROM source_table))").fetchone()
+                          " FROM source_table))", {"errors": list(EXCEL_ERRORS)}).fetchone()
     finally:
         con.close()
     profile = {}
@@ -663,7 +679,10 @@ WORDY_FIELDS = {"description", "comment", "cause", "sub_cause", "status"}
 # A cell that reads as a date or time in one of the forms loaders/dates.py parses.
 DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8})"
-    r"([ T]\d{1,2}[:时]\d{2}.*)?\s*$|^\s*" + EXCEL_SERIAL + r"\s*$")
+    r"([ T]\s*(上午|下午)?\s*\d{1,2}[:时]\d{2}.*)?\s*$|^\s*" + EXCEL_SERIAL + r"\s*$"
+    # a month's English name (dates.MONTH_NAMED): 5-Oct-26, 5 October 2026, Oct 5, 2026
+    r"|^\s*(?i:\d{1,2}[ \-](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \-]\d{2,4}"
+    r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}, \d{4})([ T]\d{1,2}:\d{2}.*)?\s*$")
 BOOLEAN_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "是", "否"})
 
 
@@ -673,7 +692,7 @@ def content_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
     profile = {}
     for column in columns:
         values = [v.strip() for v in table.column(column).slice(0, PROFILE_SAMPLE_ROWS).to_pylist()
-                  if v is not None and v.strip()]
+                  if v is not None and v.strip() and v.strip() not in EXCEL_ERRORS]
         numbers = []
         for v in values:
             try:

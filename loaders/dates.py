@@ -14,6 +14,9 @@ YEAR_FIRST = [
     "%Y.%m.%d", "%Y.%m.%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %I:%M:%S %p",
+    # a Chinese Windows' time of day before the time (2026/10/5 下午 3:05:00), 上午/下午 read as AM/PM
+    "%Y/%m/%d %p %I:%M:%S", "%Y/%m/%d %p %I:%M", "%Y/%m/%d %p%I:%M:%S", "%Y/%m/%d %p%I:%M",
+    "%Y-%m-%d %p %I:%M:%S", "%Y-%m-%d %p %I:%M",
 ]
 MONTH_FIRST = [
     "%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
@@ -23,6 +26,13 @@ DAY_FIRST = [
     "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d/%m/%y %H:%M", "%d-%m-%Y",
     "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M",
 ]
+# Month names are never ambiguous, so they are always tried: Excel's "5-Oct-26" (d-mmm-yy), a CRM's
+# "05-Oct-2026 14:30", English reports' "5 October 2026" and US "Oct 5, 2026 2:30 PM".
+MONTH_NAMED = [
+    "%d-%b-%y", "%d-%b-%Y", "%d-%b-%y %H:%M", "%d-%b-%Y %H:%M", "%d-%b-%Y %H:%M:%S", "%d %b %Y", "%d %B %Y",
+    "%d %b %Y %H:%M", "%d %B %Y %H:%M", "%b %d, %Y", "%B %d, %Y", "%b %d, %Y %I:%M %p", "%B %d, %Y %I:%M %p",
+    "%b %d, %Y %H:%M",
+]
 DATE_ORDERS = ("dmy", "mdy")
 # Google Forms ends its timestamps with the form's time zone ("... AM GMT+8"): the local time is kept.
 ZONE_SUFFIX = r"\s+(GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?$"
@@ -31,7 +41,7 @@ _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 
 def date_formats(order: str | None) -> list[str]:
     """The formats tried after ISO 8601, for a column whose day/month order is `order`."""
-    return YEAR_FIRST + (MONTH_FIRST if order == "mdy" else DAY_FIRST if order == "dmy" else [])
+    return YEAR_FIRST + MONTH_NAMED + (MONTH_FIRST if order == "mdy" else DAY_FIRST if order == "dmy" else [])
 
 
 # A date kept as Excel's serial number (days since 1899-12-30, the time as the fraction), as a cell
@@ -45,7 +55,8 @@ def date_sql(text: str, formats: str = "$date_formats") -> str:
     """SQL reading the text expression `text` as a TIMESTAMP (NULL when it is not a date). The
     forms are tried in turn for the cells the earlier ones leave NULL, Excel's serial number last."""
     return (f"COALESCE(TRY_CAST({text} AS TIMESTAMP),"
-            f" try_strptime(regexp_replace({text}, '{ZONE_SUFFIX}', ''), {formats}),"
+            f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
+            f" {formats}),"
             # no trim(): DuckDB would work a shared trim() out for every cell, not only the NULL ones
             f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
             f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")

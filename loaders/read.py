@@ -254,6 +254,10 @@ def read_source(path: str | os.PathLike, sheet: str | None = None,
             raise LoadError(f"{name}: a csv file has no sheets, so --sheet {sheet!r} does not apply",
                             code="csv_no_sheets", file=name, values={"sheet": sheet})
         return _read_csv(path, name, header_row)
+    with open(path, "rb") as handle:
+        if handle.read(2) == GZIP_MAGIC:
+            raise LoadError(f"{name}: the file is compressed (gzip), so it is not a csv itself; unpack it first"
+                            " (7-Zip, or gunzip) and import the csv inside", code="compressed", file=name)
     raise LoadError(f"{name}: files ending in {suffix} are not read here; save it as .xlsx or .csv",
                     code="suffix", file=name, values={"suffix": suffix})
 
@@ -375,7 +379,15 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
     if not head.removeprefix(codecs.BOM_UTF8).strip():
         raise LoadError(f"{name}: the file is empty; export the sheet again with its header row",
                         code="empty_file", file=name)
+    if head.startswith(GZIP_MAGIC):
+        raise LoadError(f"{name}: the file is compressed (gzip), so it is not a csv itself; unpack it first"
+                        " (7-Zip, or gunzip) and import the csv inside", code="compressed", file=name)
     if is_binary(head):
+        stray = _stray_nul_line(head)
+        if stray is not None:
+            raise LoadError(f"{name}, line {stray}: the text holds a zero byte (NUL), which no csv cell holds: the"
+                            " export or the copy broke there; export the file again, or delete the stray"
+                            " character in a text editor", code="nul_byte", file=name, row=stray)
         raise LoadError(f"{name}: the file is not text (it holds binary bytes), so it is not a csv; export the"
                         " sheet again as .csv or .xlsx", code="binary", file=name)
     encoding = detect_encoding(_whole_characters(head))
@@ -383,7 +395,12 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
         raise _mixed_encoding(path, name)
     if encoding is None:
         raise _unknown_encoding(name)
-    if encoding in ("utf-8", "utf-8-sig"):
+    _refuse_markup(_decode_head(head, encoding), name)
+    if _cr_only(head):
+        # Excel for Mac's "CSV (Macintosh)" ends its lines with CR alone, which neither DuckDB nor the
+        # header's reader takes for a line break: the lines are made LF lines in the scratch copy
+        table, layout, encoding = _transcoded_csv(path, name, encoding, header_row, cr_lines=True)
+    elif encoding in ("utf-8", "utf-8-sig"):
         # DuckDB reads UTF-8 fast and in parallel, and checks every byte of it as it goes.
         try:
             layout, delimiter = _csv_layout(_decode_head(head, encoding), name, header_row)
@@ -404,12 +421,25 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
     _check_field_sizes(table, layout, name, first_data)
     table = table.rename_columns(list(layout.headers))
     rows = _row_numbers(first_data, table.num_rows)
-    table = _blank_tokens_to_null(table.add_column(0, ROW_COLUMN, rows))
+    table = _blank_tokens_to_null(_strip_inner_boms(table.add_column(0, ROW_COLUMN, rows)))
     table = _drop_blank_rows(table)
     table, headers, texts = _drop_blank_columns(table, layout.headers, layout.texts)
     source = SourceTable(name, None, encoding, layout.first + 1, headers, table, sha, layout.count, texts)
     _require_rows(source)
     return source
+
+
+def _strip_inner_boms(table: pa.Table) -> pa.Table:
+    """Two exports joined into one file (copy a.csv+b.csv) keep the second one's byte-order mark at the
+    start of a line: it is no character of the first cell, and an id 'C6' with it would be another
+    customer than 'C6'. Only the first column is looked at, where such a mark can be."""
+    if table.num_columns < 2:
+        return table
+    first = table.column(1)
+    marked = pc.starts_with(first, "\ufeff")
+    if not pc.any(marked).as_py():
+        return table
+    return table.set_column(1, table.column_names[1], pc.utf8_ltrim(first, characters="\ufeff"))
 
 
 def _check_field_sizes(table: pa.Table, layout: "HeaderLayout", name: str, first_data: int) -> None:
@@ -594,21 +624,25 @@ def _long_field_column(path: Path, delimiter: str, records_before: int) -> int:
     return column
 
 
-def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int | None):
+def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int | None,
+                    cr_lines: bool = False):
     """GBK/GB18030, UTF-16 or single-byte text, re-encoded as UTF-8 for DuckDB in a scratch file, a
-    chunk at a time (a large file is never held whole)."""
-    if encoding is None or encoding in ("utf-8", "utf-8-sig"):
+    chunk at a time (a large file is never held whole). `cr_lines`: the lines end in CR alone, and
+    are written with LF."""
+    if encoding is None or (encoding in ("utf-8", "utf-8-sig") and not cr_lines):
         encoding = _encoding_of_rest(path)
         if encoding is None:
             raise _unknown_encoding(name)
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
-    layout, delimiter = _csv_layout(_decode_head(head, encoding), name, header_row)
+    head_text = _decode_head(head, encoding)
+    layout, delimiter = _csv_layout(head_text.replace("\r", "\n") if cr_lines else head_text, name, header_row)
     handle, scratch = tempfile.mkstemp(suffix=".csv")
     try:
         line = 1
+        # newline=None reads CR, LF and CRLF alike as LF (a quoted line break too, as Excel wrote it)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out, \
-                open(path, encoding=encoding, newline="") as text:
+                open(path, encoding=encoding, newline=None if cr_lines else "") as text:
             first = True
             try:
                 while True:
@@ -633,6 +667,44 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
     finally:
         os.unlink(scratch)
     return table, layout, encoding
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _stray_nul_line(head: bytes) -> int | None:
+    """The line of the first zero byte of text that is otherwise text (a few NULs from a broken export
+    or a copy padded with them, not a binary file), or None."""
+    sample = head[:65536]
+    cleaned = sample.replace(b"\x00", b"")
+    if not cleaned.strip() or len(sample) - len(cleaned) > 0.01 * len(sample) + 512 or is_binary(cleaned):
+        return None
+    return sample.count(b"\n", 0, sample.index(b"\x00")) + 1
+
+
+def _cr_only(head: bytes) -> bool:
+    """Lines ended by CR alone (classic Mac): a CR and no LF in the file's head."""
+    return b"\r" in head and b"\n" not in head
+
+
+# What a "spreadsheet" that is a web page or Excel 2003's XML starts with: old CRM and ERP systems
+# export an HTML table under an .xls name, and Excel opens both, so analysts take them for workbooks.
+_HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|table|meta)\b", re.I | re.S)
+_SPREADSHEET_ML = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def _refuse_markup(text: str, name: str) -> None:
+    """A web page or an Excel 2003 XML workbook is refused as what it is: read as a csv, its markup
+    would be taken for one header cell with no rows under it."""
+    start = text[:4096]
+    if _SPREADSHEET_ML in start and start.lstrip().startswith("<"):
+        raise LoadError(f"{name}: the file is an Excel 2003 XML spreadsheet, which is not read here; open it in"
+                        " Excel and save it as .xlsx (File > Save As > Excel Workbook)", code="xml_spreadsheet",
+                        file=name)
+    if _HTML_START.match(start):
+        raise LoadError(f"{name}: the file is a web page (an HTML table), though its name says spreadsheet, as"
+                        " some systems export 'Excel' files; open it in Excel and save it as .xlsx (File > Save"
+                        " As > Excel Workbook)", code="html_table", file=name)
 
 
 def _unknown_encoding(name: str) -> LoadError:
@@ -820,9 +892,10 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
         raise LoadError(f"{name}: there is no sheet named {sheet!r}; its sheets are "
                         + ", ".join(repr(n) for n in visible), code="no_sheet", file=name, sheet=sheet,
                         values={"sheets": ", ".join(visible)})
+    errors = look.error_cells.get(sheet, {}) if look is not None else {}
     try:
         grid = workbook.get_sheet_by_name(sheet)
-        rows, merged = _sheet_rows(grid)
+        rows, merged = _sheet_rows(grid, errors)
         head = list(itertools.islice(rows, HEADER_SCAN_ROWS + 4))
     except LoadError:
         raise
@@ -838,6 +911,14 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
     start = layout.first + layout.count
     width = max(len(layout.headers), max((len(r) for r in head), default=0))
     headers = list(layout.headers) + _unique_headers([None] * width)[len(layout.headers):]
+    uncomputed = look.uncomputed.get(sheet) if look is not None else None
+    if uncomputed is not None:
+        row, column = uncomputed
+        column = headers[column] if column < len(headers) else column_letters(column + 1)
+        raise LoadError(f"{name}, sheet '{sheet}', row {row + 1}, column '{column}': the cell holds a formula whose"
+                        " result was never saved (a program wrote the workbook, and Excel never calculated it);"
+                        " open it in Excel and save it again, so each formula's result is saved with it",
+                        code="formula_not_computed", file=name, sheet=sheet, row=row + 1, column=column)
     texts = list(layout.texts) + [None] * (width - len(layout.texts))
     columns, count = _text_columns(itertools.chain(head[start:], rows), width)
     del head
@@ -879,11 +960,16 @@ def _text_columns(rows, width: int) -> tuple[list[pa.ChunkedArray], int]:
     return [pa.chunked_array(c, type=pa.string()) for c in chunks], count
 
 
-def _sheet_rows(grid) -> tuple[Iterator[list], list[str]]:
+def _sheet_rows(grid, errors: dict | None = None) -> tuple[Iterator[list], list[str]]:
     """The sheet's rows from A1, one at a time (blank rows and columns before the data kept, so the
     spreadsheet's numbers hold), and its cells merged down a column filled with the value of their
     top cell: a branch merged down a column belongs to every row it spans. The second value lists
-    the merged ranges filled (C2:C5), complete once the rows have been read."""
+    the merged ranges filled (C2:C5), complete once the rows have been read. `errors` ((row, column)
+    -> '#N/A', from the look into the zip) are put back as text: the reader gives blanks for them,
+    and a score of #DIV/0! is not an unanswered question."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), value in (errors or {}).items():
+        by_row.setdefault(r, []).append((c, value))
     left = grid.start[1] if grid.start else 0
     pad = [None] * left
     starts: dict[int, list] = {}
@@ -898,6 +984,10 @@ def _sheet_rows(grid) -> tuple[Iterator[list], list[str]]:
         for r, row in enumerate(grid.iter_rows()):
             if left:
                 row = pad + row
+            for column, value in by_row.get(r, ()):
+                if column >= len(row):
+                    row = row + [None] * (column + 1 - len(row))
+                row[column] = value
             if active:
                 active[:] = [a for a in active if a[1] >= r]
                 for column, _, value in active:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from loaders.answers import NA_WORDS
-from loaders.columns import ACTUAL_RULES, ColumnMapping, Field, fields_of
+from loaders.columns import ACTUAL_RULES, EXCEL_ERRORS, ColumnMapping, Field, fields_of, number_sql
 from loaders.dates import date_formats, date_sql
 from loaders.errors import RowProblem
 from loaders.read import ROW_COLUMN, SourceTable
@@ -34,6 +34,9 @@ FUTURE_TOLERANCE_DAYS = 1
 # Dates before this are refused at their row (1926 typed for 2026) unless the analyst allows them
 # (--allow-dates-from, the page's "earliest date"); so are dates after today (--allow-dates-to).
 EARLIEST_DATE = dt.date(1990, 1, 1)
+
+# Excel's error values, our own constants, as an SQL list (the conditions of the checks take no parameters)
+EXCEL_ERROR_LIST = ", ".join(quote_literal(e) for e in EXCEL_ERRORS)
 
 STAGED_ROWS = "staged_rows"
 STAGED_PROBLEMS = "staged_problems"
@@ -64,7 +67,7 @@ def _parse(f: Field, column: str) -> str:
         return date_sql(text)
     if f.kind in ("number", "integer"):
         # The cast skips surrounding spaces itself; trimming first would double its cost.
-        return f"TRY_CAST({quote_identifier(column)} AS DOUBLE)"
+        return number_sql(column)
     if f.kind == "boolean":
         return (f"CASE WHEN lower({text}) IN (SELECT unnest($true_words)) THEN true"
                 f" WHEN lower({text}) IN (SELECT unnest($false_words)) THEN false END")
@@ -115,7 +118,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
         if rating.column in mapping.answers:
             value, filled = _answered(rating.column, mapping.answers[rating.column], params)
         else:
-            value = f"TRY_CAST({quote_identifier(rating.column)} AS DOUBLE)"
+            value = number_sql(rating.column)
             filled = f"{quote_identifier(rating.column)} IS NOT NULL"
         typed.append(f"{value} AS rating_{i}")
         typed.append(f"{filled} AS filled_rating_{i}")
@@ -157,6 +160,9 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
                     "value_range", low=f"{low:g}", high=f"{high:g}")
             if f.kind == "integer":
                 add(f"{f.name} <> round({f.name})", column, "not_whole", "whole")
+        elif f.kind == "text" and f.name not in ("comment", "description"):
+            # a lookup that failed in Excel (#N/A as a branch) is no name: the words stay a customer's
+            add(f"{f.name} IN ({EXCEL_ERROR_LIST})", column, "excel_error", "excel_error")
         elif f.kind == "boolean":
             add(unread, column, "not_yes_no", "yes_no")
         elif f.kind == "better":
@@ -228,7 +234,7 @@ def _answered(column: str, answers: dict[str, float | None], params: dict[str, o
     cell = f"lower(trim({quote_identifier(column)}))"
     position = f"list_position($answer_words_{n}, {cell})"
     value = (f"CASE WHEN {position} IS NOT NULL THEN $answer_scores_{n}[{position}]"
-             f" ELSE TRY_CAST({quote_identifier(column)} AS DOUBLE) END")
+             f" ELSE {number_sql(column)} END")
     filled = f"({quote_identifier(column)} IS NOT NULL AND NOT list_contains($answer_na_{n}, {cell}))"
     return value, filled
 

@@ -153,7 +153,8 @@ def read_upload(con, name: str, data: bytes | Path, kind: str = "auto", sheet: s
     not held at once (issue 20's floor)."""
     suffix = Path(name).suffix.lower()
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
-        return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here"))
+        return Reading(name, (), None, LoadError(f"{name}: only .xlsx and .csv files are read here", code="suffix",
+                                                 file=name, values={"suffix": suffix or "''"}))
     if isinstance(data, Path):
         return _read_upload_file(con, name, data, kind, sheet, header_row, fieldwork_date, date_order,
                                  dates_from, dates_to, answers, overrides)

@@ -4,6 +4,7 @@ column, or it imports as what it is; a refused file changes no table; nothing cr
 traceback or runs past the memory floor."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import resource
 import subprocess
@@ -39,15 +40,22 @@ REFUSED = {
     "empty.xlsx": ("empty_file", None, None, None),
     "empty_sheet.xlsx": ("empty_sheet", "Data", None, None),
     "encrypted.xlsx": ("encrypted", None, None, None),
+    "formula_not_computed.xlsx": ("formula_not_computed", "Data", 6, "Score"),
+    "gzipped.csv": ("compressed", None, None, None),
+    "gzipped.csv.gz": ("compressed", None, None, None),   # 'files ending in .gz are not read' before
     "header_only.csv": ("no_rows", None, 2, None),
     "header_only.xlsx": ("no_rows", "Data", 2, None),
+    "html_table.xls": ("html_table", None, None, None),
     "lying_dimension.xlsx": ("used_range_rows", "Data", 3_000_000, None),
     "mixed_encoding.csv": ("encoding_mixed", None, 4, None),
     "multiline_then_extra_cell.csv": ("too_many_cells", None, 3, "F"),
     "no_such_rows_hidden_data.xlsx": ("no_rows", "Notes", 2, None),
     "not_a_workbook.xlsx": ("not_a_workbook", None, None, None),
     "ods_repeated_bomb.ods": ("used_range_cells", None, None, None),
+    "nul_in_cell.csv": ("nul_byte", None, 4, None),
+    "nul_padded.csv": ("nul_byte", None, 6, None),
     "old_format.xls": ("broken_workbook", None, None, None),
+    "spreadsheetml_2003.xls": ("xml_spreadsheet", None, None, None),
     "too_many_columns.csv": ("too_many_columns", None, 1, "CRD"),
     "truncated.xlsx": ("broken_workbook", None, None, None),
     "truncated_quote.csv": ("unclosed_quote", None, 4, None),
@@ -77,21 +85,30 @@ BAD_CELL = {
     "survey_nan_rating.csv": ("not_number", 22, "Q2"),
     "truncated_mid_row.csv": ("not_date", 5, "Date"),
     "xlsx_date_1926.xlsx": ("too_early", 4, "Date"),
+    "xlsx_error_branch.xlsx": ("excel_error", 3, "Branch"),
+    "xlsx_error_cells.xlsx": ("not_number", 3, "Score"),   # #DIV/0!, read as a blank before
     "xlsx_nan_text.xlsx": ("not_number", 3, "Score"),
 }
 
 # file -> (kind, rows, notices, {column: first value as stored}) of a file that imports
 IMPORTED = {
+    "cr_only_lines.csv": ("nps", 3, [], {"branch": "Café Crème", "comment": "très bien"}),
     "crlf.csv": ("nps", 4, [], {"branch": "North"}),
+    "formulas_computed.xlsx": ("nps", 3, [], {"score": 9}),
+    "date_cn_am_pm.csv": ("nps", 4, [], {"responded_at": dt.datetime(2026, 10, 5, 15, 5)}),
+    "date_month_names.csv": ("nps", 5, [], {"responded_at": dt.datetime(2026, 10, 5)}),
+    "fullwidth_score.csv": ("nps", 4, [], {"score": 10}),
     "gb18030_rare.csv": ("nps", 2, [], {"comment": "𠀀𪚥好"}),
     "gbk.csv": ("nps", 2, [], {"branch": "浦东支行", "comment": "服务很好"}),
     "hidden_first_sheet.xlsx": ("nps", 4, ["hidden_sheets"], {"customer_id": "C1"}),
+    "joined_exports_bom.csv": ("nps", 4, [], {"customer_id": "C1"}),
     "macros.xlsm": ("nps", 4, [], {"customer_id": "C1"}),
     "merged_branch.xlsx": ("nps", 4, ["merged_filled"], {"branch": "North"}),
     "merged_title_and_branch.xlsx": ("nps", 3, ["merged_filled"], {"branch": "East"}),
     "multiline_cells.csv": ("nps", 3, [], {"comment": "line one\nline two"}),
     "pipes.csv": ("nps", 4, [], {"branch": "North"}),
     "questionnaire_200.xlsx": ("survey", 40, [], {"branch": "North"}),
+    "score_header_cn.csv": ("nps", 2, [], {"score": 9}),
     "semicolons.csv": ("nps", 4, [], {"branch": "North"}),
     "sheet.ods": ("nps", 2, [], {"comment": "fine"}),
     "sheet_libreoffice_edge.ods": ("nps", 1, [], {"branch": "North"}),
@@ -166,6 +183,22 @@ def test_a_file_read_as_what_it_is_imports(con, name):
         assert stored == value
 
 
+@pytest.mark.parametrize("name, column, expected", [
+    ("date_month_names.csv", "responded_at",
+     [dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 6, 14, 30), dt.datetime(2026, 10, 7), dt.datetime(2026, 10, 8),
+      dt.datetime(2026, 10, 9, 14, 30)]),
+    ("date_cn_am_pm.csv", "responded_at",   # 上午 12:30 is half past midnight, 下午 12:10 ten past noon
+     [dt.datetime(2026, 10, 5, 15, 5), dt.datetime(2026, 10, 6, 11, 20), dt.datetime(2026, 10, 7, 0, 30),
+      dt.datetime(2026, 10, 8, 12, 10)]),
+    ("fullwidth_score.csv", "score", [10, 9, 0, 7]),
+    ("joined_exports_bom.csv", "customer_id", ["C1", "C2", "C3", "C4"]),   # 'C3' kept its mark before   # １０, ９, a full-width space before ０, ７
+])
+def test_every_row_reads_as_written(con, name, column, expected):
+    import_file(con, BAD / name)
+    assert [r[0] for r in con.execute(f"SELECT {quote_identifier(column)} FROM nps_response ORDER BY row_no")
+            .fetchall()] == expected
+
+
 def test_hidden_sheets_are_skipped_and_named():
     source = read_source(BAD / "hidden_first_sheet.xlsx")
     assert (source.sheet, source.notices) == ("Data", (("hidden_sheets", {"sheets": "Old"}),))
@@ -230,6 +263,18 @@ def test_shared_strings_over_their_limit_are_refused(monkeypatch, tmp_path):
     with pytest.raises(LoadError) as refused:
         read_source(path)
     assert refused.value.code == "shared_strings"
+
+
+def test_error_cells_are_read_as_their_errors_up_to_their_limit(monkeypatch, tmp_path):
+    # the file shows two: #DIV/0! in D3, #N/A in D4 (the workbook reader gives blanks for both)
+    assert read_source(BAD / "xlsx_error_cells.xlsx").cells(["Score"]).column(0).to_pylist()[:3] == \
+        ["9", "#DIV/0!", "#N/A"]
+    monkeypatch.setattr(bounds, "MAX_ERROR_CELLS", 1)
+    path = tmp_path / "errors.xlsx"
+    path.write_bytes((BAD / "xlsx_error_cells.xlsx").read_bytes())
+    with pytest.raises(LoadError) as refused:
+        read_source(path)
+    assert (refused.value.code, refused.value.sheet) == ("error_cells", "Data")
 
 
 def test_a_file_over_the_upload_limit_is_refused_before_reading(monkeypatch, tmp_path):

@@ -17,7 +17,7 @@ from loaders.importer import history
 from presentation.export import safe_text, to_csv_bytes
 from presentation import upload as upload_logic
 from presentation.upload import (
-    TARGET_IGNORE, TARGET_RATING, WORD_JOINER, Access, MappingProblem, check_upload, email_allowed, imported_as,
+    TARGET_IGNORE, TARGET_RATING, WORD_JOINER, Access, MappingProblem, check_upload, email_allowed, error_text, imported_as,
     mapping_from_table, mapping_table, plain, problems_frame, read_upload, released, report_file_name, run_import,
     run_undo, with_mapping
 )
@@ -56,6 +56,8 @@ def test_unknown_headers_and_other_suffixes_are_reported_not_raised(con):
     assert isinstance(read(con, "nps_needs_mapping.csv").error, UnknownKindError)
     odd = read_upload(con, "notes.txt.exe", b"MZ", "auto")
     assert odd.prepared is None and "only .xlsx and .csv" in str(odd.error)
+    # coded, so a Chinese page words it in Chinese too (it was shown in English)
+    assert error_text(odd.error, "zh") == "notes.txt.exe：不读取扩展名为 .exe 的文件。请另存为 .xlsx 或 .csv。"
 
 
 # --- the mapping table -----------------------------------------------------------------------

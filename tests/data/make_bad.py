@@ -9,6 +9,7 @@ is made in a temporary folder at test time (make_inflating_workbook).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import random
 import re
@@ -98,6 +99,13 @@ def data_row(r: int) -> bytes:
     return (f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>C{r}</t></is></c><c r="B{r}" t="inlineStr"><is><t>'
             f'2026-10-01</t></is></c><c r="C{r}" t="inlineStr"><is><t>North</t></is></c><c r="D{r}"><v>9</v></c>'
             f'</row>').encode()
+
+
+def score_row(r: int, score_cell: str, branch_cell: str | None = None) -> bytes:
+    """A data row of a hand-written sheet whose Score cell (and Branch cell) is the raw XML given."""
+    branch = branch_cell or f'<c r="C{r}" t="inlineStr"><is><t>North</t></is></c>'
+    return (f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>C{r}</t></is></c><c r="B{r}" t="inlineStr"><is><t>'
+            f'2026-10-0{r}</t></is></c>{branch}{score_cell.format(r=r)}</row>').encode()
 
 
 def raw_xlsx(sheet_xml, extra: dict[str, bytes] | None = None, workbook: bytes = WORKBOOK) -> bytes:
@@ -212,9 +220,27 @@ def main() -> None:
     write("unknown_encoding.csv", b"Customer,Date,Score\nC1,2026-01-01,9\n\x80\xff\xfe\x80,x,1\n")
     write("mixed_encoding.csv", (NPS_HEADER + "C1,2026-10-01,Café,9,très bien\nC2,2026-10-02,Crème,9,déjà\n").encode()
           + "C3,2026-10-03,Crème,9,déjà vu\n".encode("cp1252"))
+    # Excel for Mac's "CSV (Macintosh)": lines end in CR alone, a quoted line break too
+    write("cr_only_lines.csv", (accents + 'C3,2026-10-03,North,8,"first line\nsecond line"\n').replace("\n", "\r"),
+          "cp1252")
     # --- not what the name says, empty, cut off, junk
+    # an old CRM's "Excel export": an HTML table in GBK under an .xls name; Excel 2003's XML workbook
+    write("html_table.xls", "<html><head><meta http-equiv=Content-Type content='text/html; charset=gb2312'></head>"
+          "<body><table border=1><tr><td>客户编号</td><td>日期</td><td>网点</td><td>推荐得分</td></tr>"
+          "<tr><td>C1</td><td>2026-10-01</td><td>浦东支行</td><td>9</td></tr></table></body></html>\n", "gbk")
+    write("spreadsheetml_2003.xls", '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook'
+          ' xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:'
+          'spreadsheet"><Worksheet ss:Name="Data"><Table><Row><Cell><Data ss:Type="String">Customer ID</Data>'
+          '</Cell><Cell><Data ss:Type="String">Score</Data></Cell></Row><Row><Cell><Data ss:Type="String">C1'
+          '</Data></Cell><Cell><Data ss:Type="Number">9</Data></Cell></Row></Table></Worksheet></Workbook>\n')
     junk = random.Random(20).randbytes(3000)
     write("binary_junk.csv", junk)
+    # a csv as a reporting tool mails it, gzip-compressed under its own name (no time stamp: same bytes)
+    write("gzipped.csv", gzip.compress((NPS_HEADER + nps_rows()).encode(), mtime=0))
+    write("gzipped.csv.gz", gzip.compress((NPS_HEADER + nps_rows()).encode(), mtime=0))
+    # one zero byte inside a comment (an export that broke there), and a copy padded with zeros
+    write("nul_in_cell.csv", NPS_HEADER + nps_rows(2) + "C3,2026-10-03,North,9,fi\x00ne\n")
+    write("nul_padded.csv", NPS_HEADER + nps_rows() + "\x00" * 256)
     write("binary_junk.xlsx", b"\x00\x01" + junk)
     write("text_named.xlsx", NPS_HEADER + nps_rows())
     write("workbook_named.csv", workbook_bytes({"Data": NPS_SHEET}))
@@ -318,9 +344,40 @@ def main() -> None:
     write_xlsx("header_only.xlsx", {"Data": [NPS_SHEET[0]]})
     write_xlsx("no_such_rows_hidden_data.xlsx", {"Notes": [["read me"]], "Data": NPS_SHEET},
                lambda b: setattr(b["Data"], "sheet_state", "hidden"))
+    # --- formulas: as Excel saves them (a result with each, t="e" for an error), and as a program
+    # writes them (no result: the reader would see blanks)
+    computed = ['<c r="D{r}"><f>4+5</f><v>9</v></c>', '<c r="D{r}"><f t="shared" ref="D3:D4" si="0">4+3</f><v>7</v></c>',
+                '<c r="D{r}"><f t="shared" si="0"/><v>7</v></c>']
+    write("formulas_computed.xlsx", raw_xlsx(SHEET_HEAD + b"<sheetData>" + header_cells() + b"".join(
+        score_row(r, cell) for r, cell in zip(range(2, 5), computed)) + b"</sheetData></worksheet>"))
+    errors = computed[:1] + ['<c r="D{r}" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+                             '<c r="D{r}" t="e"><f>VLOOKUP(A{r},Scores!A:B,2,FALSE)</f><v>#N/A</v></c>'] + computed[:1] * 3
+    write("xlsx_error_cells.xlsx", raw_xlsx(SHEET_HEAD + b"<sheetData>" + header_cells() + b"".join(
+        score_row(r, cell) for r, cell in zip(range(2, 8), errors)) + b"</sheetData></worksheet>"))
+    lookup = '<c r="C{r}" t="e"><f>VLOOKUP(A{r},Branches!A:B,2,FALSE)</f><v>#N/A</v></c>'
+    write("xlsx_error_branch.xlsx", raw_xlsx(SHEET_HEAD + b"<sheetData>" + header_cells() + b"".join(
+        score_row(r, computed[0], lookup.format(r=r) if r == 3 else None) for r in range(2, 6))
+        + b"</sheetData></worksheet>"))
+
+    def totals(book):
+        book["Data"]["D6"] = "=SUM(D2:D5)"
+    write_xlsx("formula_not_computed.xlsx", {"Data": NPS_SHEET + [["Total", None, None, None, None]]}, totals)
+    # --- how people write numbers and dates: a score typed with a Chinese input method in full-width
+    # mode; a score column headed 推荐分数; English month names (Excel's d-mmm-yy, a CRM's, US reports')
+    write("fullwidth_score.csv", NPS_HEADER + "C1,2026-10-01,North,１０,fine\nC2,2026-10-02,North,９,fine\n"
+          "C3,2026-10-03,North,　０,fine\nC4,2026-10-04,North,７,fine\n")
+    write("score_header_cn.csv", "客户编号,日期,网点,推荐分数,评论\nC1,2026-10-01,浦东支行,9,服务很好\n"
+          "C2,2026-10-02,福田支行,3,排队太久了\n")
+    write("date_month_names.csv", NPS_HEADER + "C1,5-Oct-26,North,9,ok\nC2,06-Oct-2026 14:30,North,9,ok\n"
+          'C3,7 October 2026,North,9,ok\nC4,"Oct 8, 2026",North,9,ok\nC5,"Oct 9, 2026 2:30 PM",North,9,ok\n')
+    # a Chinese Windows' csv: the time of day as 上午/下午 before the time
+    write("date_cn_am_pm.csv", NPS_HEADER + "C1,2026/10/5 下午 3:05:00,North,9,ok\nC2,2026/10/6 上午 11:20,North,9,ok\n"
+          "C3,2026-10-07 上午 12:30:00,North,9,ok\nC4,2026/10/8 下午12:10,North,9,ok\n")
     # --- separators and layout
     write("semicolons.csv", (NPS_HEADER + nps_rows()).replace(",", ";"))
     write("pipes.csv", (NPS_HEADER + nps_rows()).replace(",", "|"))
+    # two exports joined (copy a.csv+b.csv): the second's byte-order mark starts a line
+    write("joined_exports_bom.csv", "\ufeff" + NPS_HEADER + nps_rows(2) + "\ufeff" + nps_rows(2, 3))
     write("crlf.csv", (NPS_HEADER + nps_rows()).replace("\n", "\r\n"))
     write("control_chars.csv", NPS_HEADER + "C1,2026-10-01,North,9,\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e\n" * 3)
 
