@@ -5,6 +5,8 @@ numbers its expected values are computed from.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import uuid
 from datetime import datetime
 
@@ -20,6 +22,36 @@ def batch_uuid(name: str) -> str:
         return str(uuid.UUID(str(name)))
     except ValueError:
         return str(uuid.uuid5(_BATCH_NAMESPACE, str(name)))
+
+
+# Inside together(): the (table, batch) pairs whose sums are written once, at its end.
+_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("deferred_sums", default=None)
+
+
+@contextlib.contextmanager
+def together(con):
+    """Many inserts as one transaction, each batch's sums written once at the end: on a lake every
+    statement outside a transaction is a commit of its own, and a test that builds a hundred
+    respondents one by one made a hundred snapshots and wrote the sums a hundred times."""
+    pending: set = set()
+    token = _deferred.set(pending)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        for source, batch_id in sorted(pending):
+            _rewrite_sums(con, source, batch_id)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        _deferred.reset(token)
+
+
+def _rewrite_sums(con, source: str, batch_id: str) -> None:
+    for name in (name for name, summed in SUMS_TABLES.items() if summed == source):
+        con.execute(f"DELETE FROM {name} WHERE batch_id = ?", [batch_id])
+    write_sums(con, source, batch_id)
 
 
 def _columns(con, table: str) -> list[str]:
@@ -52,10 +84,12 @@ def insert(con, table: str, rows: list[dict]) -> None:
             [row[n] for n in names])
         batches.add(row["batch_id"])
     source = "survey_response" if table == "survey_item" else table
+    pending = _deferred.get()
     for batch_id in sorted(batches):
-        for name in (name for name, summed in SUMS_TABLES.items() if summed == source):
-            con.execute(f"DELETE FROM {name} WHERE batch_id = ?", [batch_id])
-        write_sums(con, source, batch_id)
+        if pending is not None:
+            pending.add((source, batch_id))
+        else:
+            _rewrite_sums(con, source, batch_id)
 
 
 def layout_before(con, step: int, *tables: str) -> None:

@@ -49,10 +49,11 @@ def mixed_survey(con) -> None:
         ("batch-2", datetime(2026, 2, 20), [("B", 1), ("C", 7)], [("A", 5)]),
     ]
     scales = {"A": (0, 10, "Speed"), "B": (1, 7, "Courtesy"), "C": (1, 10, "Branch")}
-    for i, (batch, when, rated, weighed) in enumerate(rows):
-        ratings = [(code, "satisfaction", score, *scales[code]) for code, score in rated]
-        ratings += [(code, "importance", score, 1, 10) for code, score in weighed]
-        dbrows.respondent(con, ratings, batch_id=batch, responded_at=when, tier=("key", "core", None)[i % 3])
+    with dbrows.together(con):
+        for i, (batch, when, rated, weighed) in enumerate(rows):
+            ratings = [(code, "satisfaction", score, *scales[code]) for code, score in rated]
+            ratings += [(code, "importance", score, 1, 10) for code, score in weighed]
+            dbrows.respondent(con, ratings, batch_id=batch, responded_at=when, tier=("key", "core", None)[i % 3])
 
 
 def _respondent_pass(monkeypatch, compute):
@@ -170,17 +171,18 @@ def branch_survey(con) -> None:
     moved region in March) and by a respondent with no branch, over seven months; each month's
     branch has a key customer, a core one and one of no tier."""
     places = [("Tianhe", "South"), ("Yuexiu", "South"), ("Xiamen", "East"), (None, None)]
-    for month in range(1, 8):
-        for k, (branch, region) in enumerate(places):
-            if branch == "Yuexiu" and month >= 3:
-                region = "East"
-            for j in range(3):
-                a, b = (month + k + j) % 11, 1 + (month * 3 + k + 2 * j) % 7
-                rated = [("A", "satisfaction", a, 0, 10), ("B", "satisfaction", b, 1, 7)]
-                if (month + j) % 3 == 0:
-                    rated = rated[:1]            # answered A only
-                dbrows.respondent(con, rated, batch_id=f"batch-{month % 2}", branch=branch, region=region,
-                                  tier=("key", "core", None)[j], responded_at=datetime(2026, month, 2 + 9 * j))
+    with dbrows.together(con):
+        for month in range(1, 8):
+            for k, (branch, region) in enumerate(places):
+                if branch == "Yuexiu" and month >= 3:
+                    region = "East"
+                for j in range(3):
+                    a, b = (month + k + j) % 11, 1 + (month * 3 + k + 2 * j) % 7
+                    rated = [("A", "satisfaction", a, 0, 10), ("B", "satisfaction", b, 1, 7)]
+                    if (month + j) % 3 == 0:
+                        rated = rated[:1]            # answered A only
+                    dbrows.respondent(con, rated, batch_id=f"batch-{month % 2}", branch=branch, region=region,
+                                      tier=("key", "core", None)[j], responded_at=datetime(2026, month, 2 + 9 * j))
 
 
 def test_the_sums_by_branch_by_hand(con):
