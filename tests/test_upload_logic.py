@@ -209,6 +209,8 @@ LOADER_PROBLEMS = [
      "Use one of: nps, csi — or give the Actual as a number."),
     ("outside_item_scale", "item_scale", {}, "is outside the item's scale",
      "Use a score within Scale min-Scale max (default 1-7)."),
+    ("excel_error", "excel_error", {}, "shows an Excel error, not a value",
+     "Fix the formula in Excel (a lookup that found nothing shows #N/A), or clear the cell."),
 ]
 
 
