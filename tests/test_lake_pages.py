@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from app import PAGES
 from loaders.__main__ import main
 from loaders.importer import import_file
-from store.db import connect
+from store.db import connect, quote_identifier, quote_literal
 
 pytestmark = pytest.mark.slow
 
@@ -94,8 +94,9 @@ def test_a_page_whose_catalog_cannot_be_reached_says_so_and_shows_the_data_again
     assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
     before = [(m.label, m.value) for m in at.metric]
     name = re.search(r"dbname=(\S+)", url).group(1)
-    postgres_cluster._psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false",
-                           f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    postgres_cluster._psql(f"ALTER DATABASE {quote_identifier(name)} ALLOW_CONNECTIONS false",
+                           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                           f" WHERE datname = {quote_literal(name)}")
     try:
         at.run()
         assert not at.exception, [e.value for e in at.exception]
@@ -103,7 +104,7 @@ def test_a_page_whose_catalog_cannot_be_reached_says_so_and_shows_the_data_again
             "The data cannot be read just now; the page shows it again once the store is back: reload then."]
         assert "the store could not be reached" in at.error[0].value
     finally:
-        postgres_cluster._psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        postgres_cluster._psql(f"ALTER DATABASE {quote_identifier(name)} ALLOW_CONNECTIONS true")
     at.run()
     assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
     assert [(m.label, m.value) for m in at.metric] == before
