@@ -43,7 +43,7 @@ from analytics.gaps import Gap1Result, Gap5Result, GapModel, clear_side, gap1, g
 from analytics.memo import shared_results
 from analytics.nps import nps_change, nps_change_by, nps_trend
 from analytics.sentiment import (
-    ALL_SOURCES, sentiment_by, sentiment_change, sentiment_verbatims, themes_by_sentiment
+    ALL_SOURCES, sentiment_by, sentiment_change, themes_by_sentiment, verbatims_of_both_sides
 )
 from analytics.stats import MIN_N
 from analytics.trends import find_trends
@@ -276,8 +276,9 @@ def representative_verbatims(con, current: Filters) -> tuple[Verbatim, ...]:
     left out.
     """
     found = []
+    sides = verbatims_of_both_sides(con, current, ALL_SOURCES, 1)
     for kind, which in (("most_negative", "negative"), ("most_positive", "positive")):
-        rows = sentiment_verbatims(con, current, ALL_SOURCES, which, 1)
+        rows = sides[which]
         if len(rows):
             row = rows.iloc[0]
             found.append(Verbatim(kind, str(row["text"]), str(row["source"]), _when(row["date"]),

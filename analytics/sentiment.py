@@ -11,7 +11,6 @@ import pandas as pd
 
 from analytics.filters import FilterError, Filters, tallied, where_sql
 from analytics.memo import shared
-from analytics.stats import two_proportion_z_test
 from analytics.stats import (
     ProportionTest, WelchTest, bounded_mean_interval, two_proportion_z_test, welch_t_test, wilson_interval
 )
@@ -94,6 +93,28 @@ FROM first
 WHERE text IS NOT NULL AND trim(text) <> ''
 ORDER BY sentiment {direction}, happened_at DESC, text, {ties}
 """
+
+# Both sides' first `limit` in one query: the review shows the most negative and the most positive
+# text, and on a lake every query pays its catalog round trips whatever it reads.
+VERBATIMS_BOTH_FIRST_SQL = """
+WITH v AS ({rows}),
+negative AS (SELECT * FROM v WHERE {negative} ORDER BY {negative_order} LIMIT $limit),
+positive AS (SELECT * FROM v WHERE {positive} ORDER BY {positive_order} LIMIT $limit)
+SELECT * FROM (
+    SELECT 'negative' AS side, row_number() OVER (ORDER BY {negative_order}) AS rank,
+           text, source, happened_at AS "date", branch, customer_id, sentiment
+    FROM negative
+    UNION ALL
+    SELECT 'positive' AS side, row_number() OVER (ORDER BY {positive_order}) AS rank,
+           text, source, happened_at AS "date", branch, customer_id, sentiment
+    FROM positive)
+WHERE text IS NOT NULL AND trim(text) <> ''
+ORDER BY side, rank
+"""
+VERBATIM_SIDES = {  # side: (the texts that qualify, the order they are shown in)
+    "negative": (f"sentiment < {NEGATIVE_BELOW}", f"sentiment ASC, happened_at DESC, text, {_TIES}"),
+    "positive": (f"sentiment > {POSITIVE_ABOVE}", f"sentiment DESC, happened_at DESC, text, {_TIES}"),
+}
 
 SENTIMENT_GROUPS = {"month": month_key_sql("happened_at"), "branch": "branch", "source": "source"}
 
@@ -217,10 +238,10 @@ def sentiment_verbatims(con, filters: Filters | None = None, source: str = ALL_S
     """The most negative (or most positive) texts of the period: text, source, date, branch,
     customer_id, sentiment. Only texts labelled negative (or positive) qualify; ties go to the newest.
     """
-    if which not in ("negative", "positive"):
+    if which not in VERBATIM_SIDES:
         raise FilterError(f"verbatims are 'negative' or 'positive', not {which!r}")
     rows, params = _source_rows(filters or Filters(), source)
-    side = f"sentiment < {NEGATIVE_BELOW}" if which == "negative" else f"sentiment > {POSITIVE_ABOVE}"
+    side = VERBATIM_SIDES[which][0]
     direction = "ASC" if which == "negative" else "DESC"
     params = {**params, "limit": int(limit)}
     found = fetch_df(con, VERBATIMS_FIRST_SQL.format(rows=rows, side=side, direction=direction, ties=_TIES), params,
@@ -228,6 +249,22 @@ def sentiment_verbatims(con, filters: Filters | None = None, source: str = ALL_S
     if len(found) == int(limit):
         return found
     return fetch_df(con, VERBATIMS_SQL.format(rows=rows, side=side, direction=direction), params, what="verbatims")
+
+
+def verbatims_of_both_sides(con, filters: Filters | None = None, source: str = ALL_SOURCES,
+                            limit: int = 10) -> dict[str, pd.DataFrame]:
+    """{"negative": ..., "positive": ...}, each what sentiment_verbatims gives for that side, from
+    one query (a side with a blank text among its first `limit` is asked again on its own)."""
+    rows, params = _source_rows(filters or Filters(), source)
+    (negative, negative_order), (positive, positive_order) = VERBATIM_SIDES["negative"], VERBATIM_SIDES["positive"]
+    found = fetch_df(con, VERBATIMS_BOTH_FIRST_SQL.format(rows=rows, negative=negative, negative_order=negative_order,
+                                                          positive=positive, positive_order=positive_order),
+                     {**params, "limit": int(limit)}, what="verbatims")
+    sides = {}
+    for which in VERBATIM_SIDES:
+        part = found[found["side"] == which].drop(columns=["side", "rank"]).reset_index(drop=True)
+        sides[which] = part if len(part) == int(limit) else sentiment_verbatims(con, filters, source, which, limit)
+    return sides
 
 
 def sentiment_change(con, current: Filters, previous: Filters, source: str = ALL_SOURCES) -> SentimentChange:

@@ -5,12 +5,13 @@ import math
 from datetime import date, datetime
 
 import dbrows
+import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
 from analytics.filters import FilterError, Filters
 from analytics.sentiment import (
-    SentimentResult, sentiment_by, sentiment_change, sentiment_summary, sentiment_verbatims
+    SentimentResult, sentiment_by, sentiment_change, sentiment_summary, sentiment_verbatims, verbatims_of_both_sides
 )
 from text.labels import sentiment_label
 
@@ -125,6 +126,27 @@ def test_verbatims_tell_identical_texts_apart_by_where_they_came_from(con):
         ("nps", "East", "n1"), ("survey", "North", "s1"), ("survey", "North", "s9")]
     assert sentiment_verbatims(con, which="negative", limit=1)["customer_id"].tolist() == ["n1"]
 
+
+
+def test_both_sides_in_one_query_are_each_sides_own_verbatims(con):
+    # the review asks for both sides at once; each must be what the side alone gives, also when a
+    # blank text ranks first on one side and when identical texts tie
+    texts(con)
+    dbrows.nps(con, [0], comment="   ", sentiment=-0.9, branch="North", responded_at=MAR)
+    for branch, customer in (("South", "s2"), ("North", "s9")):
+        dbrows.respondent(con, [], comment="slow again", sentiment=-0.6, branch=branch, responded_at=MAR,
+                          customer_id=customer)
+    for limit in (1, 2, 3, 9):
+        for filters in (None, MARCH):
+            both = verbatims_of_both_sides(con, filters, limit=limit)
+            for which in ("negative", "positive"):
+                alone = sentiment_verbatims(con, filters, which=which, limit=limit)
+                pd.testing.assert_frame_equal(both[which], alone, check_dtype=False)
+    # written out once: the blank -0.9 is skipped, then -0.8, then the two -0.6 (survey, North first)
+    negative = verbatims_of_both_sides(con, limit=3)["negative"]
+    assert negative["text"].tolist() == ["charged twice, furious", "slow again", "slow again"]
+    assert negative["branch"].tolist() == ["South", "North", "South"]
+    assert verbatims_of_both_sides(con, limit=2)["positive"]["text"].tolist() == ["lovely staff", "fixed quickly"]
 
 def test_change_between_periods(con):
     texts(con)
