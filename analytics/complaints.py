@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import (
-    FilterError, Filters, add_months, month_of, months_between, period_days, previous_period, where_sql
+    FilterError, Filters, add_months, month_of, months_between, per_selection, period_days, previous_period, where_sql
 )
-from analytics.memo import shared
+from analytics.memo import offer, shared
 from analytics.stats import (
     ProportionTest, RateTest, count_rate_test, kaplan_meier_median, two_proportion_z_test, wilson_interval
 )
@@ -49,15 +49,13 @@ WHERE {_CAUSE} IS NOT NULL AND (({{now}}) OR ({{before}}))
 GROUP BY 1
 """
 
-COUNTS_SQL = f"""
-SELECT count(*) AS n,
+_COUNTS = f"""count(*) AS n,
        count({_CAUSE}) AS n_with_cause,
        count(*) FILTER (WHERE cause_source = 'keywords') AS n_cause_from_keywords,
        count(DISTINCT nullif(trim(customer_id), '')) AS n_customers,
-       count(*) FILTER (WHERE nullif(trim(customer_id), '') IS NULL) AS n_without_customer
-FROM complaint
-WHERE {{where}}
-"""
+       count(*) FILTER (WHERE nullif(trim(customer_id), '') IS NULL) AS n_without_customer"""
+COUNTS_SQL = f"SELECT {_COUNTS} FROM complaint WHERE {{where}}"
+COUNTS_BY_SELECTION_SQL = f"SELECT selection, {_COUNTS} FROM {{selected}} GROUP BY 1"
 
 # Resolution is judged as of the store's latest moment (the last complaint received or resolved), so a
 # complaint still open then has been open that long: the SLA share counts it as missed once its SLA
@@ -126,6 +124,19 @@ def complaint_counts(con, filters: Filters = Filters()) -> ComplaintCounts:
     where, params = where_sql(filters, "complaint")
     row = fetch_one(con, COUNTS_SQL.format(where=where), params, what="complaint counts")
     return ComplaintCounts(*(count(v) for v in row))
+
+
+def complaint_counts_of(con, selections) -> list[ComplaintCounts]:
+    """complaint_counts of each selection (a review's periods), from one scan; inside
+    shared_results() each is complaint_counts' answer from then on."""
+    selections = list(selections)
+    selected, params = per_selection("complaint", "complaint", selections)
+    rows = fetch_all(con, COUNTS_BY_SELECTION_SQL.format(selected=selected), params, what="complaint counts")
+    found = {int(index): ComplaintCounts(*(count(v) for v in values)) for index, *values in rows}
+    results = [found.get(index, ComplaintCounts(0, 0, 0)) for index in range(len(selections))]
+    for chosen, result in zip(selections, results):
+        offer(complaint_counts, result, chosen)
+    return results
 
 
 COUNTS_BY_SQL = "SELECT {group} AS grp, count(*) AS n FROM complaint WHERE {{where}} GROUP BY 1"
@@ -533,7 +544,7 @@ def resolution_time_distribution(con, filters: Filters = Filters(), sla_hours: f
     }, columns=columns).astype({"count": "int64"})
 
 
-__all__ = ["ComplaintCounts", "complaint_counts", "complaint_counts_by", "cause_pareto", "pareto", "pareto_of_rising", "rising_causes",
+__all__ = ["ComplaintCounts", "complaint_counts", "complaint_counts_of", "complaint_counts_by", "cause_pareto", "pareto", "pareto_of_rising", "rising_causes",
            "ResolutionStats", "ResolutionChange",
            "resolution_stats", "resolution_change", "RepeatComplainants", "repeat_complainants",
            "ComplaintIceberg", "iceberg", "complaint_iceberg", "complaint_trend", "complaint_volume_change",

@@ -112,6 +112,24 @@ def tallied(table: str, measures: dict[str, str], *selections: Filters) -> str:
     return f"(SELECT {', '.join(columns)} FROM {table})"
 
 
+def per_selection(relation: str, table: str, selections) -> tuple[str, dict]:
+    """`relation` (`table`'s rows, or the relation tallied() gives for them) with a column
+    `selection`: each row once for every selection it is in (the selection's index), rows in none
+    left out; and the parameters. A metric grouped by `selection` answers several selections (a
+    review's three periods) from one scan, where on a lake every scan pays its catalog round trips
+    whatever it reads. Overlapping selections each count a shared row."""
+    conditions, anywhere, params = [], [], {}
+    for index, chosen in enumerate(selections):
+        where, chosen_params = where_sql(chosen, table, prefix=f"s{index}")
+        conditions.append(f"(selection = {int(index)} AND {where})")
+        anywhere.append(f"({where})")
+        params.update(chosen_params)
+    sql = (f"(SELECT r.*, s.selection FROM {relation} AS r "
+           f"JOIN range({len(conditions)}) AS s(selection) ON {' OR '.join(conditions)} "
+           f"WHERE {' OR '.join(anywhere)})")
+    return sql, params
+
+
 def is_filtered(filters: Filters, table: str) -> bool:
     """Whether any filter applies to `table` (lets a metric skip a join when none does)."""
     return where_sql(filters, table)[0] != "TRUE"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import threading
 from concurrent.futures import Future
 from contextvars import ContextVar
@@ -29,6 +30,19 @@ def shared_results():
             _shared.reset(token)
 
 
+@functools.lru_cache(maxsize=None)
+def _signature(function) -> inspect.Signature:
+    return inspect.signature(function)
+
+
+def _key(function, args: tuple, kwargs: dict) -> tuple:
+    """The figure a call asks for: its function and its arguments as bound, defaults filled in, so
+    f(con, x) and f(con, x, "all") with "all" the default are one figure."""
+    bound = _signature(function).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    return (function.__module__, function.__qualname__, tuple(bound.arguments.items())[1:])
+
+
 def shared(function):
     """Let `function(con, *args, **kwargs)` reuse its result inside shared_results()."""
     @functools.wraps(function)
@@ -36,7 +50,7 @@ def shared(function):
         memo = _shared.get()
         if memo is None:
             return function(con, *args, **kwargs)
-        key = (function.__module__, function.__qualname__, args, tuple(sorted(kwargs.items())))
+        key = _key(function, args, kwargs)
         try:
             hash(key)
         except TypeError:  # an unhashable argument: nothing to reuse
@@ -57,3 +71,17 @@ def shared(function):
                 future.set_exception(e)
         return future.result()
     return reusing
+
+
+def offer(function, result, *args, **kwargs) -> None:
+    """Inside shared_results(), let `result` answer the @shared `function(con, *args, **kwargs)`
+    from now on, as if it had been computed: a composite that computed several selections' figures
+    in one query hands each on (outside the block, nothing is kept)."""
+    memo = _shared.get()
+    if memo is None:
+        return
+    key = _key(inspect.unwrap(function), args, kwargs)
+    with _inserting:
+        if key not in memo:
+            answered = memo[key] = Future()
+            answered.set_result(result)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, tallied, where_sql
-from analytics.memo import shared
+from analytics.filters import FilterError, Filters, per_selection, tallied, where_sql
+from analytics.memo import offer, shared
 from analytics.stats import Z_95, nps_adjusted_wald, nps_difference_test
 from store.db import quote_identifier
 from store.query import count, fetch_all, fetch_df
@@ -22,12 +22,13 @@ BREAKDOWN_COLUMNS = ("touchpoint", "branch", "region", "channel", "segment", "pr
 
 _VALID = "promoters + passives + detractors"
 
-NPS_COUNTS_SQL = """
-SELECT sum(promoters)::BIGINT AS promoters, sum(passives)::BIGINT AS passives,
-       sum(detractors)::BIGINT AS detractors
-FROM {counted}
-WHERE {where}
+_NPS_COUNTS = "sum(promoters)::BIGINT AS promoters, sum(passives)::BIGINT AS passives, sum(detractors)::BIGINT AS detractors"
+NPS_COUNTS_SQL = f"""
+SELECT {_NPS_COUNTS}
+FROM {{counted}}
+WHERE {{where}}
 """
+NPS_COUNTS_BY_SELECTION_SQL = f"SELECT selection, {_NPS_COUNTS} FROM {{selected}} GROUP BY 1"
 
 NPS_BY_GROUP_SQL = f"""
 SELECT {{group}} AS {{alias}},
@@ -99,6 +100,19 @@ def nps_score(con, filters: Filters = Filters()) -> NpsResult:
     counted = tallied("nps_response", NPS_MEASURES, filters)
     row = fetch_all(con, NPS_COUNTS_SQL.format(counted=counted, where=where), params, what="NPS")[0]
     return NpsResult.from_counts(count(row[0]), count(row[1]), count(row[2]))
+
+
+def nps_scores(con, selections) -> list[NpsResult]:
+    """nps_score of each selection (a review's periods), from one scan; inside shared_results() each
+    is nps_score's answer from then on."""
+    selections = list(selections)
+    selected, params = per_selection(tallied("nps_response", NPS_MEASURES, *selections), "nps_response", selections)
+    rows = fetch_all(con, NPS_COUNTS_BY_SELECTION_SQL.format(selected=selected), params, what="NPS")
+    found = {int(index): (count(p), count(a), count(d)) for index, p, a, d in rows}
+    results = [NpsResult.from_counts(*found.get(index, (0, 0, 0))) for index in range(len(selections))]
+    for chosen, result in zip(selections, results):
+        offer(nps_score, result, chosen)
+    return results
 
 
 def _with_scores(frame: pd.DataFrame) -> pd.DataFrame:
@@ -232,5 +246,5 @@ def nps_change_by(con, current: Filters, previous: Filters, column: str = "branc
     return table.iloc[order].reset_index(drop=True)
 
 
-__all__ = ["NpsResult", "NpsChange", "nps_score", "nps_trend", "nps_by", "compare_nps",
+__all__ = ["NpsResult", "NpsChange", "nps_score", "nps_scores", "nps_trend", "nps_by", "compare_nps",
            "nps_change", "nps_change_by", "detractor_verbatims"]

@@ -35,15 +35,15 @@ from analytics.changes import (
     Change, Family, adjust_family, complaints_headline, csi_headline, negative_share_headline, nps_headline
 )
 from analytics.complaints import (
-    ComplaintCounts, cause_pareto, complaint_counts, complaint_volume_change, rising_causes
+    ComplaintCounts, cause_pareto, complaint_counts_of, complaint_volume_change, rising_causes
 )
 from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, csi_change, quadrants
 from analytics.filters import Filters, add_months, covered, data_range, month_filters, trend_window, where_sql
 from analytics.gaps import Gap1Result, Gap5Result, GapModel, clear_side, gap1, gap5, gap_model_of, standards_gaps
 from analytics.memo import shared_results
-from analytics.nps import nps_change, nps_change_by, nps_trend
+from analytics.nps import compare_nps, nps_change_by, nps_scores, nps_trend
 from analytics.sentiment import (
-    ALL_SOURCES, sentiment_by, sentiment_change, themes_by_sentiment, verbatims_of_both_sides
+    ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, themes_by_sentiment, verbatims_of_both_sides
 )
 from analytics.stats import MIN_N
 from analytics.trends import find_trends
@@ -251,17 +251,20 @@ def _shift(month: str, months: int) -> str:
 
 def review_headlines(con, current: Filters, previous: Filters, last_year: Filters) -> ReviewHeadlines:
     """NPS, CSI, complaints and the negative share, each against last month and last year."""
+    periods = (current, previous, last_year)
     with shared_results():  # the month's own figures serve both comparisons
-        nps = [nps_headline(nps_change(con, current, other)) for other in (previous, last_year)]
+        # each metric's three periods from one query: on a lake every query pays catalog round trips
+        nps_now, *nps_before = nps_scores(con, periods)
+        nps = [nps_headline(compare_nps(nps_now, other)) for other in nps_before]
         csi_vs_previous = csi_change(con, current, previous)
         csi = [csi_headline(csi_vs_previous), csi_headline(csi_change(con, current, last_year))]
-        counts = {name: complaint_counts(con, f) for name, f in
-                  (("now", current), ("previous", previous), ("last_year", last_year))}
+        counts = dict(zip(("now", "previous", "last_year"), complaint_counts_of(con, periods)))
         data_from = data_range(con)[0]
         complaints = [complaints_headline(complaint_volume_change(counts["now"].n, counts[name].n, current, other),
                                           compared=covered(other, data_from))
                       for name, other in (("previous", previous), ("last_year", last_year))]
-        negative = [negative_share_headline(sentiment_change(con, current, other)) for other in (previous, last_year)]
+        sentiment_now, *sentiment_before = sentiment_summaries(con, periods)
+        negative = [negative_share_headline(sentiment_changed(sentiment_now, other)) for other in sentiment_before]
     headlines = tuple(Headline(metric, *pair) for metric, pair in
                       zip(HEADLINE_METRICS, (nps, csi, complaints, negative)))
     return ReviewHeadlines(headlines, csi_vs_previous, counts["now"])

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.filters import FilterError, Filters, tallied, where_sql
-from analytics.memo import shared
+from analytics.filters import FilterError, Filters, per_selection, tallied, where_sql
+from analytics.memo import offer, shared
 from analytics.stats import (
     ProportionTest, WelchTest, bounded_mean_interval, two_proportion_z_test, welch_t_test, wilson_interval
 )
@@ -41,6 +41,12 @@ TALLY_ROWS_SQL = """
 SELECT '{source}' AS source, {date} AS happened_at, branch, texts, sentiment_sum, sentiment_squares, negative, positive
 FROM {tallied}
 WHERE texts > 0 AND {where}
+"""
+
+SELECTED_TALLY_ROWS_SQL = """
+SELECT selection, texts, sentiment_sum, sentiment_squares, negative, positive
+FROM {selected}
+WHERE texts > 0
 """
 
 # n, mean, sd (stddev_samp's, from the sums: polarity lies in [-1, 1], so Σx² − (Σx)²/n loses no
@@ -269,12 +275,36 @@ def verbatims_of_both_sides(con, filters: Filters | None = None, source: str = A
 
 def sentiment_change(con, current: Filters, previous: Filters, source: str = ALL_SOURCES) -> SentimentChange:
     """Change of mean polarity (Welch) and of the negative share (two-proportion z) between periods."""
-    now = sentiment_summary(con, current, source)
-    before = sentiment_summary(con, previous, source)
+    return sentiment_changed(sentiment_summary(con, current, source), sentiment_summary(con, previous, source))
+
+
+def sentiment_changed(now: SentimentResult, before: SentimentResult) -> SentimentChange:
+    """sentiment_change of two summaries already at hand."""
     return SentimentChange(
         now, before,
         welch_t_test(now.mean, now.sd, now.n, before.mean, before.sd, before.n),
         two_proportion_z_test(now.negative_n, now.n, before.negative_n, before.n))
+
+
+def sentiment_summaries(con, selections, source: str = ALL_SOURCES) -> list[SentimentResult]:
+    """sentiment_summary of each selection (a review's periods), from one scan of each source;
+    inside shared_results() each is sentiment_summary's answer from then on."""
+    selections = list(selections)
+    parts, params = [], {}
+    for name in _chosen(source):
+        table, _, _ = SOURCES[name]
+        selected, part_params = per_selection(tallied(table, SENTIMENT_MEASURES, *selections), table, selections)
+        parts.append(SELECTED_TALLY_ROWS_SQL.format(selected=selected))
+        params.update(part_params)
+    frame = fetch_df(con, SENTIMENT_BY_SQL.format(rows=" UNION ALL ".join(parts), group="selection"), params,
+                     what="sentiment")
+    found = {int(r.grp): SentimentResult.from_summary(r.n, r.mean, r.sd, r.negative, r.positive)
+             for r in frame.itertuples(index=False)}
+    empty = SentimentResult.from_summary(0, None, None, 0, 0)
+    results = [found.get(index, empty) for index in range(len(selections))]
+    for chosen, result in zip(selections, results):
+        offer(sentiment_summary, result, chosen, source)
+    return results
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analytics.filters import Filters
-from analytics.memo import shared, shared_results
+from analytics.memo import offer, shared, shared_results
 
 calls: list[tuple] = []
 
@@ -57,3 +57,22 @@ def test_inside_the_block_a_failure_reaches_the_caller_and_is_not_kept():
             with pytest.raises(ValueError, match="the store is gone"):
                 failing(None, Filters())
     assert len(failures) == 2  # asked again, computed again: only answers are reused
+
+
+def test_a_default_written_out_is_the_same_figure():
+    with shared_results():
+        assert figure(None, Filters()) == 1
+        assert figure(None, Filters(), scale=1) == 1
+        assert figure(None, filters=Filters()) == 1
+    assert len(calls) == 1
+
+
+def test_an_offered_answer_is_returned_inside_the_block_only():
+    offer(figure, "handed on", Filters())  # outside a block: nothing is kept
+    with shared_results():
+        offer(figure, "handed on", Filters(), scale=1)
+        assert figure(None, Filters()) == "handed on"
+        offer(figure, "later", Filters())  # a figure already known keeps its first answer
+        assert figure(None, Filters()) == "handed on"
+    assert calls == []
+    assert figure(None, Filters()) == 1

@@ -11,8 +11,10 @@ from same import assert_same
 
 from analytics import filters as filters_module
 from analytics.filters import Filters, tallied, whole_months
-from analytics.nps import nps_by, nps_change_by, nps_score, nps_trend
-from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summary
+from analytics.complaints import complaint_counts, complaint_counts_of
+from analytics.memo import shared_results
+from analytics.nps import nps_by, nps_change_by, nps_score, nps_scores, nps_trend
+from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summaries, sentiment_summary
 from loaders import importer
 from store.db import connect, quote_identifier
 from store.sums import NPS_MEASURES, SENTIMENT_MEASURES
@@ -96,6 +98,38 @@ def test_tallies_by_hand(con):
     # App: 10, 9, 6, 2, 9, 9, 3, 7 → 4 promoters, 1 passive, 3 detractors of 8
     assert app.loc["App", "n"] == 8 and app.loc["App", "score"] == pytest.approx(12.5)
 
+
+
+def test_several_selections_from_one_query_are_each_ones_own_figures(con):
+    # the review asks for three periods at once; each must be what it gives alone, for whole months
+    # (the tallies), a span across two months (the rows), overlapping selections and empty ones
+    feedback(con)
+    across = Filters(date_from=date(2026, 2, 15), date_to=date(2026, 3, 15))
+    for selections in (SELECTIONS, [MARCH, Filters(), FEBRUARY], [across, MARCH, Filters(branches=("South",))]):
+        assert_same(nps_scores(con, selections), [nps_score(con, s) for s in selections])
+        assert_same(sentiment_summaries(con, selections), [sentiment_summary(con, s) for s in selections])
+        assert_same(sentiment_summaries(con, selections, "nps"), [sentiment_summary(con, s, "nps") for s in selections])
+        assert_same(complaint_counts_of(con, selections), [complaint_counts(con, s) for s in selections])
+    # by hand: all time is both months, each row counted in every selection it is in
+    whole, march, february = nps_scores(con, [Filters(), MARCH, FEBRUARY])
+    assert (whole.n, march.n, february.n) == (14, 7, 7)
+    assert [c.n for c in complaint_counts_of(con, [Filters(), MARCH, across])] == [3, 1, 1]
+    # scored texts: February NPS 0.6, −0.4, −0.9, 0.0, 0.3, survey 0.5, complaint 0.2; 15 February to
+    # 15 March: NPS 0.0, 0.3 (27 Feb), −0.7, 0.5 (1 Mar), survey −0.3, complaint −0.8
+    assert [t.n for t in sentiment_summaries(con, [MARCH, FEBRUARY, across])] == [7, 7, 6]
+
+
+def test_inside_a_shared_block_each_selection_answers_the_single_metric(con):
+    feedback(con)
+    with shared_results():
+        now, before = nps_scores(con, [MARCH, FEBRUARY])
+        texts = sentiment_summaries(con, [MARCH, FEBRUARY])
+        counts = complaint_counts_of(con, [MARCH, FEBRUARY])
+        # no store is asked (None is none): the figures were handed on, with the defaults filled in
+        assert nps_score(None, FEBRUARY) is before and nps_score(None, filters=MARCH) is now
+        assert sentiment_summary(None, MARCH) is texts[0] and sentiment_summary(None, FEBRUARY, "all") is texts[1]
+        assert complaint_counts(None, MARCH) is counts[0]
+    assert nps_score(con, MARCH) == now
 
 def test_a_partial_month_reads_the_rows(con):
     feedback(con)
