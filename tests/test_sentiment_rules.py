@@ -26,7 +26,7 @@ def zh(s: float) -> float:
 
 
 # valences: rude -2.0, helpful 1.8, good 1.9 (VADER); slow -1.5, queue -0.8, "on hold" -1.5,
-# waited -1.2 (text/lexicon/en.tsv)
+# waited -1.2, "doesn't work" -2.2 (text/lexicon/en.tsv)
 @pytest.mark.parametrize("text, expected", [
     ("The staff were rude", en(-2.0)),
     ("The staff were not helpful", en(1.8 * -0.74)),                          # negation
@@ -34,6 +34,7 @@ def zh(s: float) -> float:
     ("The queue was slow but the staff were helpful", en(0.5 * (-0.8 - 1.5) + 1.5 * 1.8)),  # contrast
     ("good!!", en(1.9 + 2 * 0.292)),                                          # exclamation
     ("I waited forty minutes on hold", en(-1.2 - 1.5)),                       # our phrase
+    ("It doesn't work", en(-2.2)),                                            # our phrase led by a negator
     ("The branch opens at nine", 0.0),
 ])
 def test_english_rules(text, expected):

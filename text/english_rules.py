@@ -142,7 +142,9 @@ def rule_polarity(words: list[str]) -> float:
                 break
         if valence is None:
             valence = scores.get(word)
-        if valence is not None and word not in NEGATIONS:
+        # a phrase of our lexicon that starts with a negator ("doesn't work", "never arrived") carries
+        # its negation in its valence; a negator alone has none
+        if valence is not None and (span > 1 or word not in NEGATIONS):
             for distance in (1, 2, 3):
                 j = i - distance
                 if j < 0:
