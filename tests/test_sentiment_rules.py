@@ -41,6 +41,19 @@ def test_english_rules(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
 
 
+# issue 21's fifth round (text/lexicon/en.tsv): "still waiting" -1.8, refund -1.5, bricked -2.5, "thanks for
+# nothing" -2.5; please and help 0 (VADER's 1.3 and 1.7 unscored); thanks 1.9 and helpful 1.8 (VADER)
+@pytest.mark.parametrize("text, expected", [
+    ("Still waiting for a refund", en(-1.8 - 1.5)),
+    ("Please help", 0.0),                                                    # a request
+    ("Thanks, the staff were helpful", en(1.9 + 1.8)),
+    ("Thanks for the update that bricked my phone", en(-2.5)),               # thanks in a complaint
+    ("Thanks for nothing", en(-2.5)),                                        # our phrase, not thanks
+])
+def test_english_complaint_words(text, expected):
+    assert english_rule_polarity(text) == pytest.approx(expected)
+
+
 # weights: 周到 1, 不好 -1, 干净 1, 太差 -2 (text/lexicon/zh.tsv); 很 x1.3; 非常满意 2
 @pytest.mark.parametrize("text, expected", [
     ("服务很周到", zh(1.3)),                                   # degree adverb
