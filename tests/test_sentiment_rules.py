@@ -26,7 +26,7 @@ def zh(s: float) -> float:
 
 
 # valences: rude -2.0, helpful 1.8, good 1.9 (VADER); slow -1.5, queue -0.8, "on hold" -1.5,
-# waited -1.2 (text/lexicon/en.tsv)
+# waited -1.2, "doesn't work" -2.2 (text/lexicon/en.tsv)
 @pytest.mark.parametrize("text, expected", [
     ("The staff were rude", en(-2.0)),
     ("The staff were not helpful", en(1.8 * -0.74)),                          # negation
@@ -34,9 +34,23 @@ def zh(s: float) -> float:
     ("The queue was slow but the staff were helpful", en(0.5 * (-0.8 - 1.5) + 1.5 * 1.8)),  # contrast
     ("good!!", en(1.9 + 2 * 0.292)),                                          # exclamation
     ("I waited forty minutes on hold", en(-1.2 - 1.5)),                       # our phrase
+    ("It doesn't work", en(-2.2)),                                            # our phrase led by a negator
     ("The branch opens at nine", 0.0),
 ])
 def test_english_rules(text, expected):
+    assert english_rule_polarity(text) == pytest.approx(expected)
+
+
+# issue 21's fifth round (text/lexicon/en.tsv): "still waiting" -1.8, refund -1.5, bricked -2.5, "thanks for
+# nothing" -2.5; please and help 0 (VADER's 1.3 and 1.7 unscored); thanks 1.9 and helpful 1.8 (VADER)
+@pytest.mark.parametrize("text, expected", [
+    ("Still waiting for a refund", en(-1.8 - 1.5)),
+    ("Please help", 0.0),                                                    # a request
+    ("Thanks, the staff were helpful", en(1.9 + 1.8)),
+    ("Thanks for the update that bricked my phone", en(-2.5)),               # thanks in a complaint
+    ("Thanks for nothing", en(-2.5)),                                        # our phrase, not thanks
+])
+def test_english_complaint_words(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
 
 

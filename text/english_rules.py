@@ -1,16 +1,19 @@
-"""The English baseline: VADER's lexicon with our own words for service complaints and four rules,
+"""The English baseline: VADER's lexicon with our own words for service complaints and five rules,
 blended with a prior learned from public labelled reviews and tweets (text/english_prior.py).
 
 The lexicon is the one the vaderSentiment package ships (vader_lexicon.txt, valence -4..4, read
 from the installed package; nothing is downloaded), with text/lexicon/en.tsv, written for this
 project, added on top: words and phrases customers use about service that VADER lacks ("refund",
-"stopped working", "on hold") or weighs otherwise. The rules:
+"stopped working", "on hold") or weighs otherwise; a word it gives 0 is VADER's word unscored ("please",
+"help": a request to a business, not praise). The rules:
 
 - negation: a negator within the three words before a word flips and damps it (x -0.74, VADER's);
 - intensifiers: "very", "extremely" add 0.293 to a word's strength, "slightly" takes it away,
   less for a word two or three places on;
 - contrast: after "but", "however", "although" the text counts 1.5 times and before it 0.5 times;
-- exclamation marks (up to four) add 0.292 each in the direction of the sum.
+- exclamation marks (up to four) add 0.292 each in the direction of the sum;
+- thanks ("thanks", "thank", "thx", "ty") counts only where the rest of the text is not negative: in
+  a complaint it is sarcasm or a formula ("thanks for an update that bricked my phone").
 
 The sum s becomes a polarity as VADER normalises it: s / sqrt(s^2 + 15). The baseline is
 RULE_SHARE x that + (1 - RULE_SHARE) x the prior's polarity over the same words. Chosen over
@@ -50,6 +53,8 @@ _DISTANCE = (1.0, 0.95, 0.9)
 # the rules' share of the baseline; the learned prior has the rest (chosen by macro-F1 on the
 # public review sets, README "Sentiment")
 RULE_SHARE = 0.4
+# thanks counts only in a text that is not otherwise negative (rule_polarity)
+THANKS = frozenset(("thanks", "thank", "thx", "ty"))
 # the prior reads a word up to this many places after a negator as a term of its own ("~word")
 NEGATION_SCOPE = 3
 
@@ -70,7 +75,11 @@ def _lexicon() -> tuple[dict[str, float], dict[str, list[tuple[list[str], float]
     phrases: dict[str, list[tuple[list[str], float]]] = {}
     for phrase, valence in _read_tsv(_DOMAIN_LEXICON.read_text("utf-8")).items():
         words = phrase.split(" ")
-        if len(words) == 1:
+        if len(words) == 1 and not valence:
+            # a word VADER scores that says nothing of the writer's feeling in a comment to a business
+            # ("please", "help": a request)
+            scores.pop(phrase, None)
+        elif len(words) == 1:
             scores[phrase] = valence
         else:
             phrases.setdefault(words[0], []).append((words[1:], valence))
@@ -120,7 +129,7 @@ def english_rule_polarity(text: str) -> float:
 def rule_polarity(words: list[str]) -> float:
     """The rules' polarity of a text cut by english_words."""
     scores, phrases = _lexicon()
-    before = after = 0.0
+    before = after = thanks_before = thanks_after = 0.0
     contrast = False
     bangs = 0
     i, n = 0, len(words)
@@ -133,6 +142,7 @@ def rule_polarity(words: list[str]) -> float:
         if word in CONTRAST:
             contrast = True
             before, after = before + after, 0.0
+            thanks_before, thanks_after = thanks_before + thanks_after, 0.0
             i += 1
             continue
         valence, span = None, 1
@@ -142,7 +152,9 @@ def rule_polarity(words: list[str]) -> float:
                 break
         if valence is None:
             valence = scores.get(word)
-        if valence is not None and word not in NEGATIONS:
+        # a phrase of our lexicon that starts with a negator ("doesn't work", "never arrived") carries
+        # its negation in its valence; a negator alone has none
+        if valence is not None and (span > 1 or word not in NEGATIONS):
             for distance in (1, 2, 3):
                 j = i - distance
                 if j < 0:
@@ -157,9 +169,16 @@ def rule_polarity(words: list[str]) -> float:
                     break
                 elif previous in CONTRAST:
                     break
-            after += valence
+            if span == 1 and word in THANKS:
+                thanks_after += valence
+            else:
+                after += valence
         i += span
     total = (before * 0.5 + after * 1.5) if contrast else after
+    # thanks in a complaint is sarcasm or a formula ("thanks @x for an update that bricked my phone"):
+    # it counts only where the rest of the text is not negative
+    if total >= 0:
+        total += (thanks_before * 0.5 + thanks_after * 1.5) if contrast else thanks_after
     if not total:
         return 0.0
     total += min(bangs, 4) * EXCLAMATION_STEP * (1 if total > 0 else -1)
