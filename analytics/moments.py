@@ -185,6 +185,7 @@ def _chosen(filters: Filters, columns: dict[str, str]) -> tuple[str, dict]:
     return chosen, params
 
 
+@shared
 def month_sums(con, filters: Filters) -> MonthSums | None:
     """The sums of the months (and tiers) `filters` selects; None when it filters more than that."""
     if not covers(filters):

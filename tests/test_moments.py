@@ -11,6 +11,7 @@ from same import assert_same
 
 from analytics import csi, moments, ratings, trends
 from analytics.filters import Filters
+from analytics.memo import shared_results
 from loaders import importer
 from store.db import connect, write_survey_moments, write_survey_scope_sums
 
@@ -77,6 +78,15 @@ def test_monthly_sums_give_what_the_respondents_give(con, monkeypatch, selection
                     lambda: csi.attribute_stats(con, selection, correlations=False)):
         assert_same(compute(), _respondent_pass(monkeypatch, compute))
 
+
+
+def test_a_view_reads_the_months_sums_once(con):
+    # the trends ask for the window's sums for its weights and again for its months: inside one
+    # view (shared_results) the second is the first answer, outside every call reads the store
+    mixed_survey(con)
+    with shared_results():
+        assert moments.month_sums(con, SPRING) is moments.month_sums(con, SPRING)
+    assert moments.month_sums(con, SPRING) is not moments.month_sums(con, SPRING)
 
 def test_monthly_sums_by_hand(con):
     """March's CSI from the sums, checked against the respondents' indices worked out by hand."""
