@@ -17,7 +17,7 @@ from analytics.stats import (
 from store.query import count, fetch_all, fetch_df, fetch_record, number
 from store.sums import SENTIMENT_MEASURES, month_key_sql, month_label
 from store.sentiment_model import latest_version
-from store.themes import WORDS_NAME_SQL, has_themes
+from store.themes import WORDS_NAME_SQL
 from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
 
 # -- aggregates for the views -------------------------------------------------------------------
@@ -364,8 +364,6 @@ def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_S
     --rename` or None: which a reader sees is presentation.labels.theme_name's choice.
     """
     columns = ["theme", "theme_label", "theme_id", *BY_COLUMNS]
-    if not has_themes(con):
-        return pd.DataFrame({c: [] for c in columns})
     rows, params = _source_rows(filters or Filters(), source)
     frame = fetch_df(con, THEMES_SQL.format(rows=rows), params, what="themes")
     table = []
@@ -383,7 +381,7 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
     share_before, p_value, rising.
     """
     columns = ["theme", "theme_label", "count_now", "count_before", "share_now", "share_before", "p_value", "rising"]
-    if previous is None or not has_themes(con):
+    if previous is None:
         return pd.DataFrame({c: [] for c in columns})
     now_rows, now_params = _source_rows(current, source, prefix="now")
     before_rows, before_params = _source_rows(previous, source, prefix="before")

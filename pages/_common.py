@@ -30,7 +30,7 @@ from presentation.labels import AS_GIVEN, DataLabels, as_given, data_label, labe
 from presentation.export import XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from presentation.masking import ID_COLUMNS, mask_id, mask_problems, mask_text
 from presentation.upload import plain
-from store.db import SharedStore, data_version, default_db_path, reading, unreachable_store
+from store.db import SharedStore, commits, data_version, default_db_path, reading, unreachable_store
 from store.db import cursor as store_cursor
 from store.errors import FeedbackError, StoreBusy
 from store.labels import label_table, labels_version
@@ -75,6 +75,8 @@ def _store(path: str) -> SharedStore:
 # The ticket of each session's current run (SharedStore.hold): a query names its run by it, from
 # the script's thread or a load_all thread that joined the run.
 _run_tickets: dict[str, int] = {}
+# per session, what its current run has read once (_once_per_run): (this process's commits then, answers)
+_run_reads: dict[str, tuple[int, dict]] = {}
 
 
 def _session_key() -> str | None:
@@ -91,12 +93,31 @@ def store_held():
     session = _session_key()
     if session is not None:
         _run_tickets[session] = ticket
+        _run_reads.pop(session, None)
     try:
         yield
     finally:
         if session is not None and _run_tickets.get(session) == ticket:
             del _run_tickets[session]
+            _run_reads.pop(session, None)
         store.release(ticket)
+
+
+def _once_per_run(name: str, read):
+    """`read()`'s answer, read once per script run of this session while this process writes nothing
+    (store.db.commits): a page asks for the data and label versions before each figure it loads, and
+    on a lake every read of them is several round trips to the catalog. A write of this run (an
+    import, a saved follow-up) reads again; another program's lands by the next run."""
+    session = _session_key()
+    if session is None:
+        return read()
+    writes = commits()
+    kept = _run_reads.get(session)
+    if kept is None or kept[0] != writes:
+        kept = _run_reads[session] = (writes, {})
+    if name not in kept[1]:
+        kept[1][name] = read()
+    return kept[1][name]
 
 
 def _ticket() -> int | None:
@@ -137,6 +158,10 @@ def read_only_store() -> bool:
 def current_version() -> str:
     """The store's data version; while another program has the store, the one last read, so that
     the figures already computed for it are shown (StoreBusy when none was read yet)."""
+    return _once_per_run("data_version", _read_version)
+
+
+def _read_version() -> str:
     store = _store(default_db_path())
     try:
         cur = store_cursor(store.connection(_ticket()))
@@ -176,12 +201,15 @@ def _cached_labels(store: str, version: str) -> DataLabels:
 
 def data_labels() -> DataLabels:
     """The store's labels of the data's own values (presentation.labels), read again when they change."""
+    return _cached_labels(default_db_path(), _once_per_run("labels_version", _read_labels_version))
+
+
+def _read_labels_version() -> str:
     cur = cursor()
     try:
-        version = labels_version(cur)
+        return labels_version(cur)
     finally:
         cur.close()
-    return _cached_labels(default_db_path(), version)
 
 
 def for_reader(result):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import os
 import re
 import tempfile
@@ -390,23 +391,36 @@ def reading(cur: duckdb.DuckDBPyConnection):
 
 
 def _refuse_outdated(con: duckdb.DuckDBPyConnection, target: str) -> None:
-    """A read-only store cannot be upgraded: say so, rather than fail in a metric."""
+    """A read-only store cannot be upgraded: say so, rather than fail in a metric. Only a store that
+    has taken every step opens, so every table of schema.sql is there and no reader needs to ask."""
     version = layout_version(con)
     if version == LATEST_VERSION:
-        return  # every step taken: none of the older layouts' signs below can be there
-    found = {row[0] for row in con.execute(
-        "SELECT table_name || '.' || column_name FROM information_schema.columns"
-        " WHERE table_catalog = current_database() AND table_schema = current_schema()"
-        " AND table_name IN ('survey_score', 'complaint')").fetchall()}
-    complaint_columns = {name for name in found if name.startswith("complaint.")}
-    outdated = (version is not None and version < LATEST_VERSION) or any(
-        name.startswith("survey_score.") for name in found) or (
-        complaint_columns and not {"complaint.description_words", "complaint.handling_step"} <= complaint_columns) or any(
-        _has_table(con, source) and not _has_table(con, name) for name, source in SUMS_TABLES.items())
-    if outdated:
-        raise QueryError(f"{target} was written by an earlier version of the dashboard and cannot be read"
-                         " read-only: open it once with the dashboard or `python -m loaders` to bring it"
-                         " up to date, then try again")
+        return
+    if version is not None and version > LATEST_VERSION:
+        raise QueryError("this store was written by a newer version of the dashboard: update this copy")
+    if version is None and not _has_table(con, "import_batch"):
+        raise QueryError(f"{target} holds no store of the dashboard yet: open it once with the dashboard or"
+                         " `python -m loaders` (not read-only) to make one, then try again")
+    raise QueryError(f"{target} was written by an earlier version of the dashboard and cannot be read"
+                     " read-only: open it once with the dashboard or `python -m loaders` to bring it"
+                     " up to date, then try again")
+
+
+# Writes this process has committed (transaction, write_claimed): what a reader has read of the
+# store still holds while this count stands, unless another process wrote (pages/_common reads the
+# data version once per script run on that ground).
+_commits = itertools.count(1)
+_committed = 0
+
+
+def _count_commit() -> None:
+    global _committed
+    _committed = next(_commits)
+
+
+def commits() -> int:
+    """How many writes this process has committed so far."""
+    return _committed
 
 
 @contextlib.contextmanager
@@ -417,6 +431,7 @@ def transaction(con: duckdb.DuckDBPyConnection, failure: str):
         con.execute("BEGIN TRANSACTION")
         yield
         con.execute("COMMIT")
+        _count_commit()
     except BaseException as e:
         try:
             con.execute("ROLLBACK")
@@ -618,6 +633,7 @@ def write_claimed(con: duckdb.DuckDBPyConnection, work, *, failure: str, who: st
                         [dt.datetime.now(), who or "python -m loaders"])
             result = work()
             con.execute("COMMIT")
+            _count_commit()
             return result
         except BaseException as e:
             try:

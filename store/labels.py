@@ -17,16 +17,8 @@ LABEL_FIELDS = ("item", "dimension", "cause", "touchpoint", "channel", "branch",
 LABEL_COLUMNS = ["field", "value", "label_en", "label_zh"]
 
 
-def _has_labels(con: duckdb.DuckDBPyConnection) -> bool:
-    # a store opened read-only before upgrade step 12 has no label table yet
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'data_label'"
-                            " AND table_schema = current_schema()").fetchone()[0])
-
-
 def label_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every label: field, value, label_en, label_zh, origin; by field (LABEL_FIELDS order), then value."""
-    if not _has_labels(con):
-        return pd.DataFrame(columns=[*LABEL_COLUMNS, "origin"])
     frame = con.execute("SELECT field, value, label_en, label_zh, origin FROM data_label").df()
     order = {name: i for i, name in enumerate(LABEL_FIELDS)}
     frame = frame.assign(_order=frame["field"].map(order).fillna(len(order)))
@@ -106,8 +98,6 @@ def save_label_table(con: duckdb.DuckDBPyConnection, rows, who: str | None = Non
 
 def labels_version(con: duckdb.DuckDBPyConnection) -> str:
     """Changes whenever the labels do; the dashboard keys its copy of them on it."""
-    if not _has_labels(con):
-        return "none"
     row = con.execute("SELECT count(*), max(updated_at) FROM data_label").fetchone()
     return "|".join(str(v) for v in row)
 

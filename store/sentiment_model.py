@@ -88,22 +88,12 @@ def label_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute(LABEL_COUNT_SQL).fetchone()[0])
 
 
-def _has_models(con: duckdb.DuckDBPyConnection) -> bool:
-    # a store opened read-only before this table existed has none
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'sentiment_model'"
-                            " AND table_schema = current_schema()").fetchone()[0])
-
-
 def latest_version(con: duckdb.DuckDBPyConnection) -> ModelVersion | None:
-    if not _has_models(con):
-        return None
     row = con.execute(f"SELECT {_VERSION_COLUMNS} FROM sentiment_model ORDER BY version DESC LIMIT 1").fetchone()
     return ModelVersion(*row) if row else None
 
 
 def latest_model(con: duckdb.DuckDBPyConnection) -> LearnedSentiment | None:
-    if not _has_models(con):
-        return None
     row = con.execute("SELECT model FROM sentiment_model ORDER BY version DESC LIMIT 1").fetchone()
     if not row:
         return None

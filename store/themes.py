@@ -27,12 +27,6 @@ NO_WORDS = "–"
 WORDS_NAME_SQL = f"coalesce(nullif(array_to_string({{theme}}.top_words, '{NAME_JOINER}'), ''), '{NO_WORDS}')"
 
 
-def has_themes(con: duckdb.DuckDBPyConnection) -> bool:
-    # a store opened read-only before these tables existed has none
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'text_theme'"
-                            " AND table_schema = current_schema()").fetchone()[0])
-
-
 def themed_texts(con: duckdb.DuckDBPyConnection) -> int:
     """Distinct texts grouped in the last run (0 before any)."""
     return int(con.execute("SELECT coalesce(max(texts), 0) FROM theme").fetchone()[0])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dbrows
 
 from analytics import ratings
+from pages import _common
 from pages._common import call, load_all
+from store.db import transaction
 
 
 def satisfaction_codes(con) -> list[str]:
@@ -33,3 +35,27 @@ def test_the_calls_of_one_load_all_read_the_survey_items_once(con, con_url, monk
     # the two calls start together on the two threads: one reads, the other waits for its answer
     assert load_all(call(satisfaction_codes), call(importance_codes)) == [["A", "B"], ["A"]]
     assert len(reads) == 1
+
+
+def test_a_run_reads_the_data_and_label_versions_once_until_this_process_writes(con, con_url, monkeypatch):
+    # a page asks for the versions before every figure; on a lake each read is catalog round trips
+    con.close()
+    monkeypatch.setenv("FEEDBACK_DB", con_url)
+    monkeypatch.setattr(_common, "_session_key", lambda: "one session")
+    reads = []
+    monkeypatch.setattr(_common, "data_version", lambda cur: reads.append("data") or f"v{len(reads)}")
+    monkeypatch.setattr(_common, "labels_version", lambda cur: reads.append("labels") or "l")
+    with _common.store_held():
+        first = _common.current_version()
+        assert _common.current_version() == first and reads == ["data"]
+        _common.data_labels(), _common.data_labels()
+        assert reads == ["data", "labels"]
+        cur = _common.cursor()
+        with transaction(cur, "a test write"):  # this process writes: the next ask reads again
+            cur.execute("CREATE TABLE scratch (x INTEGER)")
+        cur.close()
+        assert _common.current_version() != first
+        assert reads == ["data", "labels", "data"]
+    with _common.store_held():  # the next run reads again
+        _common.current_version()
+    assert reads == ["data", "labels", "data", "data"]
