@@ -60,8 +60,10 @@ COUNTS_BY_SELECTION_SQL = f"SELECT selection, {_COUNTS} FROM {{selected}} GROUP 
 # Resolution is judged as of the store's latest moment (the last complaint received or resolved), so a
 # complaint still open then has been open that long: the SLA share counts it as missed once its SLA
 # time has passed, and the median time to resolve censors it (Kaplan–Meier). Seconds are compared
-# as integers: `seconds <= $sla_seconds` is `hours <= sla` (_seconds_within).
-AS_OF_SQL = "SELECT max(greatest(received_at, coalesce(resolved_at, received_at))) FROM complaint"
+# as integers: `seconds <= $sla_seconds` is `hours <= sla` (_seconds_within). The latest of the two
+# columns' maxima is the latest of every row's moments; a lake answers it from its files' statistics
+# without reading the rows.
+AS_OF_SQL = "SELECT greatest(max(received_at), max(resolved_at)) FROM complaint"
 
 RESOLUTION_SQL = """
 WITH c AS (

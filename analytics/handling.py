@@ -16,16 +16,16 @@ from datetime import datetime
 
 import pandas as pd
 
-from analytics.complaints import DEFAULT_SLA_HOURS
+from analytics.complaints import AS_OF_SQL, DEFAULT_SLA_HOURS
 from analytics.filters import Filters, where_sql
 from analytics.memo import shared
 from analytics.stats import wilson_interval
 from store.query import count, fetch_all, fetch_one, number
 from text.steps import STEPS
 
-# The log's "now": its latest recorded instant, so open complaints are censored at a time the data
-# itself reached, and the figures of a store do not change with the day they are read.
-AS_OF_SQL = "SELECT max(greatest(received_at, coalesce(resolved_at, received_at))) FROM complaint"
+# The log's "now" is its latest recorded instant (complaints.AS_OF_SQL), so open complaints are
+# censored at a time the data itself reached, and the figures of a store do not change with the day
+# they are read.
 
 _HOURS = """
 CASE WHEN resolved_at IS NOT NULL THEN date_diff('second', received_at, resolved_at) / 3600.0
