@@ -267,11 +267,19 @@ class FilterOptions:
     date_max: date | None
 
 
-def _distinct_sql(column: str, tables: list[str]) -> str:
-    quoted = quote_identifier(column)
-    parts = [f"SELECT DISTINCT {quoted} AS value FROM {quote_identifier(t)} WHERE {quoted} IS NOT NULL"
-             for t in tables]
-    return "SELECT DISTINCT value FROM (" + " UNION ".join(parts) + ") ORDER BY value"
+def _choices_sql() -> str:
+    """Every (filter, value) present, from the tallies: they hold every distinct combination of their
+    table's filter columns, a few thousand rows where the table has millions, and one statement
+    scans each once (on a lake every scan pays its catalog round trips)."""
+    parts = []
+    for table, spec in TABLES.items():
+        columns = ", ".join(f"{quote_identifier(column)} AS {quote_identifier(name)}"
+                            for name, column in spec.columns.items() if name in LIST_FIELDS)
+        names = ", ".join(quote_identifier(name) for name in spec.columns if name in LIST_FIELDS)
+        parts.append(f"(UNPIVOT (SELECT DISTINCT {columns} FROM {quote_identifier(TALLIES[table])})"
+                     f" ON {names} INTO NAME field VALUE value)")
+    return ("SELECT DISTINCT field, CAST(value AS VARCHAR) FROM ("
+            + " UNION ALL ".join(f"SELECT * FROM {part}" for part in parts) + ") ORDER BY 1, 2")
 
 
 DATA_RANGE_SQL = """
@@ -301,12 +309,10 @@ def covered(period: Filters | None, data_from: date | None) -> bool:
 
 def filter_options(con) -> FilterOptions:
     """The values the sidebar offers: every region, branch, ... present in any table."""
-    values: dict[str, tuple[str, ...]] = {}
-    for filter_name in LIST_FIELDS:
-        tables = [t for t, spec in TABLES.items() if filter_name in spec.columns]
-        column = TABLES[tables[0]].columns[filter_name]
-        rows = fetch_all(con, _distinct_sql(column, tables), what=f"the {filter_name} to filter on")
-        values[filter_name] = tuple(str(r[0]) for r in rows)
+    found: dict[str, list[str]] = {name: [] for name in LIST_FIELDS}
+    for field, value in fetch_all(con, _choices_sql(), what="the values to filter on"):
+        found[field].append(value)
+    values = {name: tuple(found[name]) for name in LIST_FIELDS}
     # the tiers in their own order, most valuable first
     values["tiers"] = tuple(tier for tier in TIERS if tier in values["tiers"])
     date_min, date_max = data_range(con)
