@@ -992,13 +992,27 @@ def _statements(sql: str) -> list[str]:
     return [s.strip() for s in without_comments.split(";") if s.strip()]
 
 
+# What the pages show changes with every write but a sign-in's: imports and undos (import_batch),
+# whatever write_claimed writes (it stamps the writer row: tiers, themes, labels, alerts, models)
+# and the insert-only tables written without it (follow-up, targets, alert rules, self-assessments),
+# whose rows count their savings.
+_FILE_VERSION_SQL = """
+SELECT count(*), max(imported_at), max(undone_at),
+       (SELECT max(claimed_at) FROM store_claim), (SELECT count(*) FROM follow_up),
+       (SELECT count(*) FROM metric_target), (SELECT count(*) FROM alert_rule),
+       (SELECT count(*) FROM self_assessment)
+FROM import_batch
+"""
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an import or an undo lands, or a follow-up is saved (its table is insert-only,
-    so its rows count its savings); pages key their caches on it."""
-    row = con.execute(
-        "SELECT count(*), max(imported_at), max(undone_at), (SELECT count(*) FROM follow_up) FROM import_batch"
-    ).fetchone()
-    return "|".join(str(v) for v in row)
+    """Changes whenever the store's data or settings change; pages key their caches on it. A lake's
+    is its current snapshot, which every commit from any process moves on (one question to the
+    catalog, where the tables' would be a scan each); a file's is read from its tables."""
+    kind = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    if kind is not None and kind[0] == "ducklake":
+        return "snapshot|" + str(con.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0])
+    return "|".join(str(v) for v in con.execute(_FILE_VERSION_SQL).fetchone())
 
 
 class SharedStore:

@@ -51,6 +51,26 @@ def test_data_version_changes_with_an_import(con):
     assert data_version(con) != before
 
 
+
+def test_data_version_changes_with_every_setting_the_pages_show(con):
+    # a target, an alert rule, a self-assessment and the tier rules are shown by pages cached on the
+    # version: each must move it, or the pages keep the old one until the next import
+    from datetime import date
+
+    from store.alerts import set_rule
+    from store.assessment import STATEMENTS, save_assessment
+    from store.targets import set_target
+    from store.tiers import TierRules, save_rules
+
+    seen = [data_version(con)]
+    for change in (lambda: set_target(con, "nps", 30.0), lambda: set_rule(con, "branch_nps_fall", enabled=False),
+                   lambda: save_assessment(con, "Team", date(2026, 10, 1), [3] * STATEMENTS),
+                   lambda: save_rules(con, TierRules(key_value=100000.0))):
+        change()
+        seen.append(data_version(con))
+    assert len(set(seen)) == len(seen)
+    assert data_version(con) == seen[-1]  # reading changes nothing
+
 def narrow_store(path) -> list[tuple]:
     """A store in the layout before the score lists, two survey batches in it; its ratings, sorted."""
     import duckdb
