@@ -1005,13 +1005,21 @@ FROM import_batch
 """
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever the store's data or settings change; pages key their caches on it. A lake's
-    is its current snapshot, which every commit from any process moves on (one question to the
-    catalog, where the tables' would be a scan each); a file's is read from its tables."""
+def lake_snapshot(con: duckdb.DuckDBPyConnection) -> int | None:
+    """A lake's current snapshot, which every commit from any process moves on (one question to the
+    catalog, where reading a table would be several); None for a DuckDB file."""
     kind = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    if kind is not None and kind[0] == "ducklake":
-        return "snapshot|" + str(con.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0])
+    if kind is None or kind[0] != "ducklake":
+        return None
+    return int(con.execute("SELECT id FROM ducklake_current_snapshot(current_database())").fetchone()[0])
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever the store's data or settings change; pages key their caches on it: a lake's
+    snapshot, a file's read from its tables."""
+    snapshot = lake_snapshot(con)
+    if snapshot is not None:
+        return f"snapshot|{snapshot}"
     return "|".join(str(v) for v in con.execute(_FILE_VERSION_SQL).fetchone())
 
 

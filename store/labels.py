@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from store.db import quote_identifier, write_claimed
+from store.db import lake_snapshot, quote_identifier, write_claimed
 from store.errors import QueryError
 from store.themes import WORDS_NAME_SQL
 
@@ -97,7 +97,12 @@ def save_label_table(con: duckdb.DuckDBPyConnection, rows, who: str | None = Non
 
 
 def labels_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever the labels do; the dashboard keys its copy of them on it."""
+    """Changes whenever the labels do; the dashboard keys its copy of them on it. On a lake, its
+    snapshot (a change of anything reads the few labels again, one question to the catalog
+    instead of a read of the table)."""
+    snapshot = lake_snapshot(con)
+    if snapshot is not None:
+        return f"snapshot|{snapshot}"
     row = con.execute("SELECT count(*), max(updated_at) FROM data_label").fetchone()
     return "|".join(str(v) for v in row)
 
