@@ -33,7 +33,7 @@ from presentation.upload import plain
 from store.db import SharedStore, commits, data_version, default_db_path, reading, unreachable_store
 from store.db import cursor as store_cursor
 from store.errors import FeedbackError, StoreBusy
-from store.labels import label_table, labels_version
+from store.labels import label_table
 
 LANGUAGE_KEY = keys.LANGUAGE
 IMPORTS_PAGE = "pages/imports.py"
@@ -200,16 +200,9 @@ def _cached_labels(store: str, version: str) -> DataLabels:
 
 
 def data_labels() -> DataLabels:
-    """The store's labels of the data's own values (presentation.labels), read again when they change."""
-    return _cached_labels(default_db_path(), _once_per_run("labels_version", _read_labels_version))
-
-
-def _read_labels_version() -> str:
-    cur = cursor()
-    try:
-        return labels_version(cur)
-    finally:
-        cur.close()
+    """The store's labels of the data's own values (presentation.labels), read again when the data
+    version moves (a label's edit moves it, as every write does)."""
+    return _cached_labels(default_db_path(), current_version())
 
 
 def for_reader(result):

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from store.db import lake_snapshot, quote_identifier, write_claimed
+from store.db import quote_identifier, write_claimed
 from store.errors import QueryError
 from store.themes import WORDS_NAME_SQL
 
@@ -94,17 +94,6 @@ def save_label_table(con: duckdb.DuckDBPyConnection, rows, who: str | None = Non
         return counts
 
     return write_claimed(con, write, who=who, failure="the labels could not be saved; the previous ones stay")
-
-
-def labels_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever the labels do; the dashboard keys its copy of them on it. On a lake, its
-    snapshot (a change of anything reads the few labels again, one question to the catalog
-    instead of a read of the table)."""
-    snapshot = lake_snapshot(con)
-    if snapshot is not None:
-        return f"snapshot|{snapshot}"
-    row = con.execute("SELECT count(*), max(updated_at) FROM data_label").fetchone()
-    return "|".join(str(v) for v in row)
 
 
 # Where each labelled field's values live in the store.

@@ -37,25 +37,24 @@ def test_the_calls_of_one_load_all_read_the_survey_items_once(con, con_url, monk
     assert len(reads) == 1
 
 
-def test_a_run_reads_the_data_and_label_versions_once_until_this_process_writes(con, con_url, monkeypatch):
+def test_a_run_reads_the_data_version_once_until_this_process_writes(con, con_url, monkeypatch):
     # a page asks for the versions before every figure; on a lake each read is catalog round trips
     con.close()
     monkeypatch.setenv("FEEDBACK_DB", con_url)
     monkeypatch.setattr(_common, "_session_key", lambda: "one session")
     reads = []
     monkeypatch.setattr(_common, "data_version", lambda cur: reads.append("data") or f"v{len(reads)}")
-    monkeypatch.setattr(_common, "labels_version", lambda cur: reads.append("labels") or "l")
     with _common.store_held():
         first = _common.current_version()
         assert _common.current_version() == first and reads == ["data"]
-        _common.data_labels(), _common.data_labels()
-        assert reads == ["data", "labels"]
+        _common.data_labels(), _common.data_labels()  # keyed on the same version: no read of its own
+        assert reads == ["data"]
         cur = _common.cursor()
         with transaction(cur, "a test write"):  # this process writes: the next ask reads again
             cur.execute("CREATE TABLE scratch (x INTEGER)")
         cur.close()
         assert _common.current_version() != first
-        assert reads == ["data", "labels", "data"]
+        assert reads == ["data", "data"]
     with _common.store_held():  # the next run reads again
         _common.current_version()
-    assert reads == ["data", "labels", "data", "data"]
+    assert reads == ["data", "data", "data"]
