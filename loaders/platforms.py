@@ -66,6 +66,8 @@ PLATFORMS = (
              ("编号", "开始答题时间", "结束答题时间", "答题时长", "地理位置国家和地区", "地理位置省", "地理位置市",
               "自定义字段", "用户类型", "用户标识", "昵称", "ip", "ua", "referrer", "语言", "清洗数据结果",
               "智能清洗数据无效概率", "中奖时间", "中奖金额", "审核状态", "原始记录编号", "数据版本")),
+    Platform("typeform", "Typeform", ("submitdateutc", "networkid"), ("submitdateutc", "startdateutc"), (),
+             ("startdateutc", "stagedateutc", "submitdateutc", "networkid", "tags", "responsetype", "ending")),
     Platform("google_forms", "Google Forms", ("timestamp",), ("timestamp",), (),
              ("timestamp", "emailaddress", "score")),
 )
@@ -106,6 +108,7 @@ def platform_columns(source: SourceTable, platform: Platform) -> PlatformColumns
         key = keys[header]
         if key in platform.own_columns or header.endswith("_NPS_GROUP") or \
                 (platform.name == "qualtrics" and re.match(r"^Q_[A-Za-z]", header)) or \
+                (platform.name == "microsoft_forms" and QUIZ_COLUMN.match(header)) or \
                 any(key.startswith(p) for p in platform.own_prefixes):
             own.append(header)
     texts = source.texts or (None,) * len(headers)
@@ -118,6 +121,8 @@ def platform_columns(source: SourceTable, platform: Platform) -> PlatformColumns
     return PlatformColumns(platform, date_column, id_column, tuple(own), questions, items)
 
 
+# A Microsoft Forms quiz writes each question's points and feedback beside its answer
+QUIZ_COLUMN = re.compile(r"^\s*(Points|Feedback)\s+-\s+\S")
 NUMBERING = re.compile(r"^\s*(?:Q\s*)?\d+\s*[、.．:：)）]\s*")
 GRID = re.compile(r"^(?P<question>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
 WRAPPED = re.compile(r"^\s*[（(](?P<inner>.+)[)）]\s*$")
