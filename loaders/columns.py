@@ -192,7 +192,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="Yes / No", help_zh="是/否", example="No"),
         _f("satisfaction_after", "Satisfaction after resolution", "处理后满意度", "number",
            synonyms=("satisfaction after resolution", "satisfaction after", "post resolution satisfaction",
-                     "csat", "处理后满意度", "处理满意度", "回访满意度", "客户满意度"),
+                     "csat", "satisfaction score", "satisfaction rating", "处理后满意度", "处理满意度", "回访满意度",
+                     "客户满意度", "满意度评分", "满意度得分", "满意度"),
            low=1, high=5, help_en="1-5, from the follow-up call", help_zh="1-5 分（回访）", example="4"),
         _f("description", "Description", "投诉内容",
            synonyms=("description", "details", "complaint", "complaint text", "consumer complaint narrative",
@@ -1016,7 +1017,7 @@ def kind_evidence(source: SourceTable, has_questions: bool = False,
         reasons, score = [], 0.0
         if kind == "survey":
             ratings = len(dropped) if len(dropped) >= 2 else 0
-            if len(dropped) == 1 and question_words(_question_text(dropped[0], reading.platform, source))[0]:
+            if len(dropped) == 1 and _asks_for_a_rating(dropped[0], reading, source):
                 ratings = 1   # a lone question that asks for a rating (How satisfied …)
             score += 2 * min(ratings, 6)
             if ratings:
@@ -1124,6 +1125,14 @@ def _item_identity(header: str, reading: _Reading, source: SourceTable) -> tuple
     return header, text
 
 
+def _asks_for_a_rating(header: str, reading: _Reading, source: SourceTable) -> bool:
+    """A lone column whose question asks for a rating on a survey's scale (How satisfied …, 满意) up to
+    7: on 0-10, 'how likely' is the NPS question."""
+    p = reading.profile[header]
+    return (p["max"] is not None and p["max"] <= 7
+            and question_words(_question_text(header, reading.platform, source))[0])
+
+
 def _rating_headers(source: SourceTable, exclude: set[str], reading: _Reading,
                     least: int = 2) -> list[RatingColumn]:
     rest = [h for h, _ in reading.names if h not in exclude
@@ -1151,7 +1160,7 @@ def _rating_headers(source: SourceTable, exclude: set[str], reading: _Reading,
     # columns asked about (numbers with decimals, a choice's numbers or scores) may be items too
     asked = sum(1 for h in rest if reading.roles.get(h) == "unsure")
     # a lone column whose question asks for a rating (How satisfied …, 满意) is one
-    asks = any(question_words(_question_text(r.column, reading.platform, source))[0] for r in ratings)
+    asks = any(_asks_for_a_rating(r.column, reading, source) for r in ratings)
     return ratings if len(ratings) + asked >= least or marked_count or asks else []
 
 

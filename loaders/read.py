@@ -1189,6 +1189,7 @@ def _first_line(error: Exception) -> str:
 DECIMAL_COMMA = r"^\s*[+-]?\d+,\d+\s*$"
 WHOLE_OR_COMMA = r"^\s*[+-]?\d+(,\d+)?\s*$"
 WHOLE_POINT_OR_COMMA = r"^\s*[+-]?\d+([.,]\d+)?\s*$"
+DECIMAL_COMMA_SAMPLE = 5000
 # 1,234 is one thousand two hundred and thirty-four where the comma groups thousands
 THOUSANDS = r"^\s*[+-]?\d{1,3},\d{3}\s*$"
 
@@ -1207,7 +1208,9 @@ def _decimal_commas(table: pa.Table, headers: tuple[str, ...], comma_decimals: b
             continue
         column = table.column(i)
         cells = column.drop_null()
-        if len(cells) == 0 or not pc.any(pc.match_substring_regex(cells, DECIMAL_COMMA)).as_py():
+        # the first rows show such a column (a large file's columns of text are not scanned whole)
+        if len(cells) == 0 or not pc.any(pc.match_substring_regex(cells.slice(0, DECIMAL_COMMA_SAMPLE),
+                                                                   DECIMAL_COMMA)).as_py():
             continue
         if not pc.all(pc.match_substring_regex(cells, WHOLE_POINT_OR_COMMA if workbook else WHOLE_OR_COMMA)).as_py():
             continue

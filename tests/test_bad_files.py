@@ -109,6 +109,8 @@ IMPORTED = {
     "cr_only_lines.csv": ("nps", 3, [], {"branch": "Café Crème", "comment": "très bien"}),
     # the footer's lines were refused at their rows ('Received is empty') before
     "complaints_12315_footer.xlsx": ("complaints", 3, ["footer_left_out"], {"complaint_ref": "TS2026100001"}),
+    # the follow-up call's 满意度评分 was left out before
+    "complaints_cn_decimals.csv": ("complaints", 3, [], {"satisfaction_after": 4.5}),
     "crlf.csv": ("nps", 4, [], {"branch": "North"}),
     "formulas_computed.xlsx": ("nps", 3, [], {"score": 9}),
     "freshdesk_tickets.csv": ("complaints", 3, [], {"resolved_at": dt.datetime(2026, 10, 1, 15)}),
@@ -139,6 +141,7 @@ IMPORTED = {
     "sheet.ods": ("nps", 2, [], {"comment": "fine"}),
     "sheet_libreoffice_edge.ods": ("nps", 1, [], {"branch": "North"}),
     "survey_150.csv": ("survey", 40, [], {"branch": "North"}),
+    "surveymonkey_merged_header.xlsx": ("survey", 5, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 5)}),
     "tabs_named.xls": ("nps", 4, ["read_as_text"], {"branch": "北区"}),
     "text_named.xlsx": ("nps", 4, ["read_as_text"], {"branch": "North"}),
     # the sums under the data were refused at their row ('Date is empty') or hid the kind before
@@ -257,6 +260,19 @@ def test_decimal_commas_are_the_numbers_they_show(con, name, expected):
     assert item_scores(con) == expected
 
 
+@pytest.mark.parametrize("text, cells", [
+    ("Branch;Score\nNorth;4,5\nSouth;1,250\n", ["4.5", "1.250"]),   # ';' between cells: the comma is decimal
+    ('Branch,Score\nNorth,"4,5"\nSouth,"3,0"\n', ["4.5", "3.0"]),  # Google Sheets in a comma-decimal locale
+    ('Branch,Score\nNorth,"4,5"\nSouth,"1,250"\n', ["4,5", "1,250"]),   # 1,250 may be a thousand and more
+    ("Branch;Score\nNorth;4,5\nSouth;4.5\n", ["4,5", "4.5"]),        # both signs: left for validation to name
+    ("Branch;Score\nNorth;4,5\nSouth;n/a\n", ["4,5", "n/a"]),
+])
+def test_a_column_is_read_with_decimal_commas_only_when_every_cell_is_so_written(tmp_path, text, cells):
+    path = tmp_path / "scores.csv"
+    path.write_text(text, encoding="utf-8")
+    assert read_source(path).table.column("Score").to_pylist() == cells
+
+
 def test_half_points_import_as_ratings_once_the_analyst_says_so(con):
     columns = ASKED["decimal_comma_halves.csv"][1]["columns"]
     import_file(con, BAD / "decimal_comma_halves.csv",
@@ -271,7 +287,7 @@ def test_rows_of_sums_are_left_out_and_named(con):
     assert source.notices == (("totals_left_out", {"rows": "5, 6", "labels": "Total, Average", "count": "2"}),)
     assert notice_text(*source.notices[0], "en") == (
         "The 2 rows of sums or averages under the data (Total, Average: rows 5, 6) were left out; they are no response.")
-    assert notice_text(*source.notices[0], "zh") == "数据下方的合计或平均行（Total, Average：第 5, 6 行）不是答卷，已略去。"
+    assert notice_text(*source.notices[0], "zh") == "数据下方的 2 行合计或平均（Total, Average：第 5, 6 行）不是答卷，已略去。"
     import_file(con, BAD / "totals_row.csv")
     assert [r[0] for r in con.execute("SELECT score FROM nps_response ORDER BY row_no").fetchall()] == [9, 7, 10]
     import_file(con, BAD / "totals_row_cn.xlsx")

@@ -487,6 +487,22 @@ def main() -> None:
     write("blank_lines_utf16.csv", ("Customer ID;Date;Branch;Score;Comment\r\nC1;2026-10-01;North;9;fine\r\n"
                                     "C4;2026-10-01;North;9;fine\r\n\r\nC2;2026-10-02;North;7;\"a\r\n\r\nb\"\r\n\r\n"
                                     "C3;2026-10-02;North;12;x\r\n"), "utf-16")
+    # a complaint log with the hours taken and the follow-up call's satisfaction (4.5) in decimals
+    write("complaints_cn_decimals.csv", "投诉编号,受理时间,网点,投诉类型,投诉内容,处理状态,办结时间,处理时长(小时),满意度评分\n"
+          "K1,2026-10-01 09:00,浦东支行,收费,乱收费用,已办结,2026-10-01 12:30,3.5,4.5\n"
+          "K2,2026-10-02 10:00,福田支行,服务,态度差,已办结,2026-10-02 10:30,0.5,2.5\n"
+          "K3,2026-10-03 11:00,浦东支行,排队,排队太久,已办结,2026-10-03 18:00,7,3\n")
+
+    # SurveyMonkey's xlsx: the matrix question merged across its rows' columns over the row labels
+    def merge_question(book):
+        book["Sheet"].merge_cells("F1:H1")
+
+    write_xlsx("surveymonkey_merged_header.xlsx", {"Sheet": [
+        ["Respondent ID", "Collector ID", "Start Date", "End Date", "Which branch did you visit?",
+         "How satisfied were you with each of the following?", None, None, "Any other comments?"],
+        [None, None, None, None, "Response", "Friendly staff", "Waiting time", "Cleanliness", "Open-Ended Response"]] + [
+        [11800000 + i, 4000, f"10/{i}/2026 9:00:00 AM", f"10/{i}/2026 9:05:00 AM", "North" if i % 2 else "South",
+         i % 5 + 1, (i + 1) % 5 + 1, (i + 2) % 5 + 1, "ok"] for i in range(1, 6)]}, merge_question)
     # pandas' to_csv of a column with a blank: ids and scores as floats, the blank score named
     write("pandas_floats.csv", "customer_id,date,branch,score,comment\n1001.0,2026-10-01,North,9.0,fine\n"
           "1002.0,2026-10-02,North,,\n1003.0,2026-10-03,South,7.0,ok\n")
