@@ -12,7 +12,7 @@ import re
 YEAR_FIRST = [
     "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p",
     "%Y.%m.%d", "%Y.%m.%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %I:%M:%S %p",
     # a Chinese Windows' time of day before the time (2026/10/5 下午 3:05:00), 上午/下午 read as AM/PM
     "%Y/%m/%d %p %I:%M:%S", "%Y/%m/%d %p %I:%M", "%Y/%m/%d %p%I:%M:%S", "%Y/%m/%d %p%I:%M",
@@ -36,7 +36,8 @@ MONTH_NAMED = [
 ]
 DATE_ORDERS = ("dmy", "mdy")
 # Google Forms ends its timestamps with the form's time zone ("... AM GMT+8"): the local time is kept.
-ZONE_SUFFIX = r"\s+(GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?$"
+# A ticket system writes the offset after the time ("2026-10-03 10:00:00 +0800"): kept local too.
+ZONE_SUFFIX = r"\s+((GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?|[+-]\d\d:?\d\d)$"
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 
 

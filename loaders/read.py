@@ -1295,6 +1295,26 @@ def _shortened(text: str, at_most: int = 60) -> str:
     return text if len(text) <= at_most else text[:at_most - 1] + "…"
 
 
+# Excel's way to keep a csv cell as text (leading zeros, a long number): ="00123"
+EXCEL_TEXT_FORMULA = r'^="(.*)"$'
+
+
+def _excel_text_formulas(table: pa.Table, headers: tuple[str, ...]) -> tuple[pa.Table, list[str]]:
+    """Cells written ="00123" (a CRM's csv for Excel, so that ids and phone numbers keep their zeros)
+    as the text they hold, and which columns had them."""
+    changed = []
+    for i, name in enumerate(table.column_names):
+        if name not in headers:
+            continue
+        column = table.column(i)
+        sample = column.drop_null().slice(0, DECIMAL_COMMA_SAMPLE)
+        if len(sample) == 0 or not pc.any(pc.match_substring_regex(sample, EXCEL_TEXT_FORMULA)).as_py():
+            continue
+        table = table.set_column(i, name, pc.replace_substring_regex(column, EXCEL_TEXT_FORMULA, r"\1"))
+        changed.append(name)
+    return table, changed
+
+
 def _tidied(table: pa.Table, headers: tuple[str, ...], comma_decimals: bool,
             workbook: bool) -> tuple[pa.Table, list[tuple[str, dict]]]:
     """The sheet without its trailing rows of sums and footer, its decimal commas read, and notices
@@ -1310,6 +1330,8 @@ def _tidied(table: pa.Table, headers: tuple[str, ...], comma_decimals: bool,
     if footer:
         notices.append(("footer_left_out", {"rows": ", ".join(str(r) for r, _ in footer),
                                             "first": _shortened(footer[0][1]), "count": str(len(footer))}))
+    if not workbook:
+        table, _ = _excel_text_formulas(table, headers)
     table, commas = _decimal_commas(table, headers, comma_decimals, workbook)
     if commas:
         notices.append(("decimal_commas", {"columns": ", ".join(commas), "count": str(len(commas))}))

@@ -118,6 +118,7 @@ IMPORTED = {
     "google_forms_quiz.csv": ("survey", 3, [], {"branch": "North"}),
     "date_cn_am_pm.csv": ("nps", 4, [], {"responded_at": dt.datetime(2026, 10, 5, 15, 5)}),
     "date_month_names.csv": ("nps", 5, [], {"responded_at": dt.datetime(2026, 10, 5)}),
+    "excel_text_ids.csv": ("nps", 3, [], {"customer_id": "00123"}),   # '="00123"' before
     # its ratings were left out unsaid before, and no kind was found
     "decimal_comma_ratings.csv": ("survey", 5, ["decimal_commas"], {"responded_at": dt.datetime(2026, 10, 1)}),
     "fullwidth_score.csv": ("nps", 4, [], {"score": 10}),
@@ -144,6 +145,7 @@ IMPORTED = {
     "surveymonkey_merged_header.xlsx": ("survey", 5, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 5)}),
     "tabs_named.xls": ("nps", 4, ["read_as_text"], {"branch": "北区"}),
     "text_named.xlsx": ("nps", 4, ["read_as_text"], {"branch": "North"}),
+    "ticket_dates_with_offsets.csv": ("complaints", 3, [], {"received_at": dt.datetime(2026, 10, 1, 9)}),
     # the sums under the data were refused at their row ('Date is empty') or hid the kind before
     "totals_row.csv": ("nps", 3, ["totals_left_out"], {"customer_id": "C1"}),
     "totals_row_cn.xlsx": ("survey", 6, ["totals_left_out"], {"branch": "浦东支行"}),
@@ -168,6 +170,8 @@ ASKED = {
     "decimal_comma_halves.csv": ("choice_or_rating", {
         "columns": ["Q1 Staff friendliness", "Q2 Waiting time", "Q3 Cleanliness"],
         "with_decimals": ["Q1 Staff friendliness", "Q2 Waiting time", "Q3 Cleanliness"]}),
+    # a slider answered 7.5: left out unsaid before, beside the matrix's items
+    "qualtrics_slider_decimals.csv": ("choice_or_rating", {"columns": ["Q2"], "with_decimals": ["Q2"]}),
 }
 
 TABLE = {"nps": "nps_response", "survey": "survey_response", "complaints": "complaint"}
@@ -351,6 +355,13 @@ def test_two_digit_years_are_this_century(text, expected):
     reader = duckdb.connect()
     assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats("mdy")}
                           ).fetchone()[0] == expected
+
+
+def test_times_with_an_offset_keep_their_local_time(con):
+    # '+0800' after a space was 'not a date' before
+    import_file(con, BAD / "ticket_dates_with_offsets.csv")
+    assert [r[0] for r in con.execute("SELECT received_at FROM complaint ORDER BY row_no").fetchall()] == [
+        dt.datetime(2026, 10, 1, 9), dt.datetime(2026, 10, 2, 23, 30), dt.datetime(2026, 10, 3, 10)]
 
 
 @pytest.mark.parametrize("name, column, expected", [

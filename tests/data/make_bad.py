@@ -503,6 +503,27 @@ def main() -> None:
         [None, None, None, None, "Response", "Friendly staff", "Waiting time", "Cleanliness", "Open-Ended Response"]] + [
         [11800000 + i, 4000, f"10/{i}/2026 9:00:00 AM", f"10/{i}/2026 9:05:00 AM", "North" if i % 2 else "South",
          i % 5 + 1, (i + 1) % 5 + 1, (i + 2) % 5 + 1, "ok"] for i in range(1, 6)]}, merge_question)
+    # a ticket system's times with their offset after a space, and ISO ones with theirs: kept local
+    write("ticket_dates_with_offsets.csv", "Id,Created at,Status,Subject,Description\n"
+          "1,2026-10-01T09:00:00+08:00,Open,A,card declined twice at the till\n"
+          "2,2026-10-02T23:30:00Z,Open,B,app crashes when I log in\n"
+          "3,2026-10-03 10:00:00 +0800,Open,C,charged a fee I never agreed to\n")
+    # a CRM's csv for Excel: ids written ="00123" so that Excel keeps their zeros
+    write("excel_text_ids.csv", NPS_HEADER + '="00123",2026-10-01,North,9,fine\n="00124",2026-10-02,North,7,ok\n'
+          '="00125",2026-10-03,South,10,great\n')
+    # Qualtrics' three header rows, a matrix on 1-5 and a slider on 0-10 answered with decimals
+    qualtrics_codes = ["StartDate", "EndDate", "Status", "Progress", "Finished", "RecordedDate", "ResponseId",
+                       "Q1_1", "Q1_2", "Q1_3", "Q2", "Branch"]
+    qualtrics_texts = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Recorded Date", "Response ID",
+                       "How satisfied were you with each of the following? - Cleanliness",
+                       "How satisfied were you with each of the following? - Friendliness",
+                       "How satisfied were you with each of the following? - Speed",
+                       "Move the slider: how would you rate our mobile app?", "Branch"]
+    import_ids = ['"{""ImportId"":""%s""}"' % c for c in qualtrics_codes]
+    write("qualtrics_slider_decimals.csv", ",".join(qualtrics_codes) + "\n" + ",".join(
+        f'"{t}"' if "," in t else t for t in qualtrics_texts) + "\n" + ",".join(import_ids) + "\n" + "".join(
+        f"2026-10-0{r} 09:00:00,2026-10-0{r} 09:04:00,0,100,1,2026-10-0{r} 09:04:00,R_{r:04d},{r % 5 + 1},"
+        f"{(r + 1) % 5 + 1},{(r + 2) % 5 + 1},{[7.5, 8.2, 6, 9.5, 4.8][r - 1]},North\n" for r in range(1, 6)))
     # pandas' to_csv of a column with a blank: ids and scores as floats, the blank score named
     write("pandas_floats.csv", "customer_id,date,branch,score,comment\n1001.0,2026-10-01,North,9.0,fine\n"
           "1002.0,2026-10-02,North,,\n1003.0,2026-10-03,South,7.0,ok\n")
