@@ -1008,6 +1008,13 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
         notices.append(("hidden_sheets", {"sheets": ", ".join(hidden)}))
     if merged:
         notices.append(("merged_filled", {"ranges": ", ".join(merged), "count": str(len(merged))}))
+    hidden_rows = look.hidden_rows.get(sheet) if look is not None else None
+    if hidden_rows:
+        # read as every reader reads them, but said: a filter's hidden rows may be rows to leave out
+        numbers = table.column(ROW_COLUMN)
+        read = pc.filter(numbers, pc.is_in(numbers, value_set=pa.array(hidden_rows, pa.int64()))).to_pylist()
+        if read:
+            notices.append(("hidden_rows", {"rows": _row_ranges(sorted(read)), "count": str(len(read))}))
     notices += tidied
     source = SourceTable(name, sheet, None, layout.first + 1, kept, table, sha, layout.count, kept_texts,
                          tuple(notices))
@@ -1289,6 +1296,18 @@ def _trailing_summary(table: pa.Table) -> tuple[pa.Table, list[tuple[int, str, s
     if sum(1 for _, what, _ in block if what == "total") > TOTAL_ROWS_AT_MOST or not block:
         return table, []
     return table.slice(0, table.num_rows - len(block)), block
+
+
+def _row_ranges(rows: list[int], at_most: int = 8) -> str:
+    """5-9, 12, 20-21: consecutive rows as one range, the first few ranges."""
+    ranges: list[list[int]] = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    words = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges[:at_most]]
+    return ", ".join(words) + (", …" if len(ranges) > at_most else "")
 
 
 def _shortened(text: str, at_most: int = 60) -> str:

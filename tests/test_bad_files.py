@@ -112,6 +112,7 @@ IMPORTED = {
     # the follow-up call's 满意度评分 was left out before
     "complaints_cn_decimals.csv": ("complaints", 3, [], {"satisfaction_after": 4.5}),
     "crlf.csv": ("nps", 4, [], {"branch": "North"}),
+    "filtered_rows.xlsx": ("nps", 4, ["hidden_rows"], {"customer_id": "C1"}),   # read unsaid before
     "formulas_computed.xlsx": ("nps", 3, [], {"score": 9}),
     "freshdesk_tickets.csv": ("complaints", 3, [], {"resolved_at": dt.datetime(2026, 10, 1, 15)}),
     # its one rating question was dropped ('no rating columns were found') before
@@ -387,6 +388,16 @@ def test_hidden_sheets_are_skipped_and_named():
     assert notice_text(*source.notices[0], "zh") == "已跳过隐藏的工作表：Old。"
     # named on purpose, a hidden sheet is read
     assert read_source(BAD / "hidden_first_sheet.xlsx", sheet="Old").row_count == 1
+
+
+def test_rows_hidden_in_excel_are_read_and_named():
+    source = read_source(BAD / "filtered_rows.xlsx")
+    assert source.notices == (("hidden_rows", {"rows": "3-4", "count": "2"}),)
+    assert notice_text(*source.notices[0], "en") == (
+        "2 rows hidden in Excel were read as well (rows 3-4); if a filter hid them to leave them out, delete them"
+        " in Excel and import again.")
+    assert notice_text(*source.notices[0], "zh") == (
+        "在 Excel 中隐藏的 2 行也已读取（第 3-4 行）；如果是筛选隐藏、不应导入，请在 Excel 中删除这些行后重新导入。")
 
 
 def test_merged_cells_fill_down_and_say_which(con):

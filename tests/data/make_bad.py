@@ -524,6 +524,15 @@ def main() -> None:
         f'"{t}"' if "," in t else t for t in qualtrics_texts) + "\n" + ",".join(import_ids) + "\n" + "".join(
         f"2026-10-0{r} 09:00:00,2026-10-0{r} 09:04:00,0,100,1,2026-10-0{r} 09:04:00,R_{r:04d},{r % 5 + 1},"
         f"{(r + 1) % 5 + 1},{(r + 2) % 5 + 1},{[7.5, 8.2, 6, 9.5, 4.8][r - 1]},North\n" for r in range(1, 6)))
+    # a sheet filtered in Excel before it was sent: the rows the filter hides are still in the file
+
+    def filter_south(book):
+        sheet = book["Data"]
+        sheet.auto_filter.ref = "A1:E5"
+        for row in (3, 4):
+            sheet.row_dimensions[row].hidden = True
+
+    write_xlsx("filtered_rows.xlsx", {"Data": NPS_SHEET}, filter_south)
     # pandas' to_csv of a column with a blank: ids and scores as floats, the blank score named
     write("pandas_floats.csv", "customer_id,date,branch,score,comment\n1001.0,2026-10-01,North,9.0,fine\n"
           "1002.0,2026-10-02,North,,\n1003.0,2026-10-03,South,7.0,ok\n")
