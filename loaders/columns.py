@@ -123,7 +123,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            example="9"),
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "remarks", "suggestion",
-                     "open answer", "评论", "意见", "留言", "建议", "备注", "意见建议", "反馈"),
+                     "open answer", "评论", "意见", "留言", "建议", "备注", "意见建议", "反馈", "其他意见", "其他建议",
+                     "意见和建议", "其它意见", "其它建议"),
            help_en="The respondent's own words", help_zh="客户原话", example="Friendly staff"),
     ),
     "nps": (
@@ -147,7 +148,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _REGION, _BRANCH, _CHANNEL, _SEGMENT, _PRODUCT, *_TIER_FIELDS,
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "reason", "why",
-                     "评论", "意见", "留言", "原因", "建议", "反馈"),
+                     "评论", "意见", "留言", "原因", "建议", "反馈", "其他意见", "其他建议", "其它意见", "其它建议"),
            help_en="Why they gave that score", help_zh="打分原因", example="Quick and easy"),
     ),
     "complaints": (

@@ -60,6 +60,10 @@ PLATFORMS = (
              ("completiontime", "starttime"), ("id",),
              ("id", "starttime", "completiontime", "email", "name", "lastmodifiedtime", "totalpoints",
               "quizfeedback", "gradepostedtime")),
+    # the same export from a Chinese Microsoft 365
+    Platform("microsoft_forms", "Microsoft Forms", ("id", "开始时间", "完成时间"),
+             ("完成时间", "开始时间"), ("id",),
+             ("id", "开始时间", "完成时间", "电子邮件", "名称", "上次修改时间", "总分", "测验反馈")),
     Platform("wjx", "问卷星", ("提交答卷时间", "所用时间"), ("提交答卷时间",), ("序号",),
              ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自ip", "总分", "用户id")),
     Platform("tencent", "腾讯问卷", ("开始答题时间", "结束答题时间", "答题时长"), ("结束答题时间", "开始答题时间"), ("编号",),
@@ -68,8 +72,8 @@ PLATFORMS = (
               "智能清洗数据无效概率", "中奖时间", "中奖金额", "审核状态", "原始记录编号", "数据版本")),
     Platform("typeform", "Typeform", ("submitdateutc", "networkid"), ("submitdateutc", "startdateutc"), (),
              ("startdateutc", "stagedateutc", "submitdateutc", "networkid", "tags", "responsetype", "ending")),
-    Platform("google_forms", "Google Forms", ("timestamp",), ("timestamp",), (),
-             ("timestamp", "emailaddress", "score")),
+    Platform("google_forms", "Google Forms", ("timestamp",), ("timestamp", "时间戳记", "时间戳"), (),
+             ("timestamp", "时间戳记", "时间戳", "emailaddress", "电子邮件地址", "score", "得分")),
 )
 
 
@@ -78,7 +82,8 @@ def detect_platform(headers: tuple[str, ...] | list[str]) -> Platform | None:
     keys = {_key(h) for h in headers}
     for platform in PLATFORMS:
         if platform.name == "google_forms":
-            if headers and _key(headers[0]) == "timestamp":
+            # a Chinese Google account's export names it 时间戳记
+            if headers and _key(headers[0]) in ("timestamp", "时间戳记", "时间戳"):
                 return platform
             continue
         if set(platform.signature) <= keys:

@@ -115,6 +115,8 @@ IMPORTED = {
     "filtered_rows.xlsx": ("nps", 4, ["hidden_rows"], {"customer_id": "C1"}),   # read unsaid before
     "formulas_computed.xlsx": ("nps", 3, [], {"score": 9}),
     "freshdesk_tickets.csv": ("complaints", 3, [], {"resolved_at": dt.datetime(2026, 10, 1, 15)}),
+    # asked NPS or survey? (no platform, no date) before, and 其他意见 was no comment
+    "google_forms_cn.csv": ("survey", 3, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 5, 7), "comment": "很好"}),
     # its one rating question was dropped ('no rating columns were found') before
     "google_forms_quiz.csv": ("survey", 3, [], {"branch": "North"}),
     "date_cn_am_pm.csv": ("nps", 4, [], {"responded_at": dt.datetime(2026, 10, 5, 15, 5)}),
@@ -130,6 +132,7 @@ IMPORTED = {
     "macros.xlsm": ("nps", 4, [], {"customer_id": "C1"}),
     "merged_branch.xlsx": ("nps", 4, ["merged_filled"], {"branch": "North"}),
     "merged_title_and_branch.xlsx": ("nps", 3, ["merged_filled"], {"branch": "East"}),
+    "microsoft_forms_cn.xlsx": ("survey", 3, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 3)}),
     # 10/1/26 was the year 10 (refused as too early), and 'Points - …' an item, before
     "msforms_quiz.xlsx": ("survey", 3, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 2)}),
     "multiline_cells.csv": ("nps", 3, [], {"comment": "line one\nline two"}),

@@ -533,6 +533,14 @@ def main() -> None:
             sheet.row_dimensions[row].hidden = True
 
     write_xlsx("filtered_rows.xlsx", {"Data": NPS_SHEET}, filter_south)
+    # Google Forms and Microsoft Forms exported from Chinese accounts: 时间戳记; ID, 开始时间, 完成时间 …
+    write("google_forms_cn.csv", "时间戳记,您对本次服务的满意程度？,您向朋友推荐我们的可能性有多大？,您办理业务的网点,其他意见\n"
+          "2026/10/1 上午9:05:07,4,9,浦东支行,很好\n2026/10/2 下午3:10:00,2,3,福田支行,排队太久\n"
+          "2026/10/3 上午11:00:00,5,10,浦东支行,\n")
+    write_xlsx("microsoft_forms_cn.xlsx", {"Sheet1": [
+        ["ID", "开始时间", "完成时间", "电子邮件", "名称", "上次修改时间", "您对本次服务的满意程度如何？", "您向朋友推荐我们的可能性有多大？",
+         "网点"]] + [[i, dt.datetime(2026, 10, i, 9, 0), dt.datetime(2026, 10, i, 9, 3), "anonymous", None, None,
+                     [4, 2, 5][i - 1], [9, 3, 10][i - 1], "浦东支行"] for i in range(1, 4)]})
     # pandas' to_csv of a column with a blank: ids and scores as floats, the blank score named
     write("pandas_floats.csv", "customer_id,date,branch,score,comment\n1001.0,2026-10-01,North,9.0,fine\n"
           "1002.0,2026-10-02,North,,\n1003.0,2026-10-03,South,7.0,ok\n")
