@@ -1214,11 +1214,11 @@ def _decimal_commas(table: pa.Table, headers: tuple[str, ...], comma_decimals: b
         if name not in headers:
             continue
         column = table.column(i)
-        cells = column.drop_null()
         # the first rows show such a column (a large file's columns of text are not scanned whole)
-        if len(cells) == 0 or not pc.any(pc.match_substring_regex(cells.slice(0, DECIMAL_COMMA_SAMPLE),
-                                                                   DECIMAL_COMMA)).as_py():
+        sample = column.slice(0, DECIMAL_COMMA_SAMPLE).drop_null()
+        if len(sample) == 0 or not pc.any(pc.match_substring_regex(sample, DECIMAL_COMMA)).as_py():
             continue
+        cells = column.drop_null()
         if not pc.all(pc.match_substring_regex(cells, WHOLE_POINT_OR_COMMA if workbook else WHOLE_OR_COMMA)).as_py():
             continue
         if not comma_decimals and pc.any(pc.match_substring_regex(cells, THOUSANDS)).as_py():
@@ -1326,7 +1326,7 @@ def _excel_text_formulas(table: pa.Table, headers: tuple[str, ...]) -> tuple[pa.
         if name not in headers:
             continue
         column = table.column(i)
-        sample = column.drop_null().slice(0, DECIMAL_COMMA_SAMPLE)
+        sample = column.slice(0, DECIMAL_COMMA_SAMPLE).drop_null()
         if len(sample) == 0 or not pc.any(pc.match_substring_regex(sample, EXCEL_TEXT_FORMULA)).as_py():
             continue
         table = table.set_column(i, name, pc.replace_substring_regex(column, EXCEL_TEXT_FORMULA, r"\1"))
