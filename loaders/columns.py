@@ -1295,6 +1295,9 @@ def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list
         mapping = replace(mapping, fields=fields, ratings=ratings, answers=answers,
                           ignored=tuple(h for h in source.headers if h not in used),
                           choice_columns=tuple(c for c in mapping.choice_columns if c != column)).settled(column)
+    if mapping.date_order is None:
+        # a date column named by hand says its own order (01.10.26 with dots: day first)
+        mapping = replace(mapping, date_order=_date_order(source, mapping.fields, None))
     return mapping
 
 

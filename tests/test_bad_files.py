@@ -18,7 +18,7 @@ from conftest import PROJECT_ROOT, TEST_DATA
 
 import loaders.bounds as bounds
 from loaders.dates import date_formats, date_sql, day_month_order
-from loaders.errors import DecisionNeeded, LoadError, ValidationError
+from loaders.errors import DecisionNeeded, KindDecisionNeeded, LoadError, ValidationError
 from loaders.importer import import_file, prepare
 from loaders.read import read_source
 from presentation.problems import load_error_text, notice_text, problem_line
@@ -178,13 +178,16 @@ ASKED = {
     "qualtrics_slider_decimals.csv": ("choice_or_rating", {"columns": ["Q2"], "with_decimals": ["Q2"]}),
 }
 
+# files whose kind the loaders ask for (--kind), nothing imported
+ASKED_KIND = {"german_short_years.csv"}
+
 TABLE = {"nps": "nps_response", "survey": "survey_response", "complaints": "complaint"}
 
 
 def test_every_bad_file_has_its_expectation():
     files = {p.name for p in BAD.iterdir()}
     assert len(files) >= 60
-    assert files == set(REFUSED) | set(BAD_CELL) | set(IMPORTED) | set(ASKED)
+    assert files == set(REFUSED) | set(BAD_CELL) | set(IMPORTED) | set(ASKED) | ASKED_KIND
 
 
 def every_table(con) -> dict[str, list]:
@@ -245,6 +248,15 @@ def test_a_file_the_loaders_are_unsure_of_is_asked_about(con, name):
     with pytest.raises(DecisionNeeded) as asked:
         import_file(con, BAD / name)
     assert asked.value.code == ASKED[name][0]
+    assert every_table(con) == before
+
+
+@pytest.mark.parametrize("name", sorted(ASKED_KIND))
+def test_a_file_of_no_kind_the_loaders_know_is_asked_about(con, name):
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+    before = every_table(con)
+    with pytest.raises(KindDecisionNeeded):
+        prepare(con, BAD / name)
     assert every_table(con) == before
 
 
@@ -359,6 +371,16 @@ def test_two_digit_years_are_this_century(text, expected):
     reader = duckdb.connect()
     assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats("mdy")}
                           ).fetchone()[0] == expected
+
+
+def test_a_date_column_named_by_hand_says_its_own_order(con):
+    # asked for its columns (German headers), then named: 01.10.26 was the year 1, refused as too early, before
+    with pytest.raises(DecisionNeeded):
+        import_file(con, BAD / "german_short_years.csv", kind="nps")
+    import_file(con, BAD / "german_short_years.csv", kind="nps", overrides=[
+        "Kunden-Nr=customer_id", "Datum=responded_at", "Filiale=branch", "Bewertung=score", "Kommentar=comment"])
+    assert [r[0] for r in con.execute("SELECT responded_at FROM nps_response ORDER BY row_no").fetchall()] == [
+        dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 2, 14, 30), dt.datetime(2026, 10, 3)]
 
 
 def test_times_with_an_offset_keep_their_local_time(con):

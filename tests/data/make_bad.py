@@ -541,6 +541,9 @@ def main() -> None:
         ["ID", "开始时间", "完成时间", "电子邮件", "名称", "上次修改时间", "您对本次服务的满意程度如何？", "您向朋友推荐我们的可能性有多大？",
          "网点"]] + [[i, dt.datetime(2026, 10, i, 9, 0), dt.datetime(2026, 10, i, 9, 3), "anonymous", None, None,
                      [4, 2, 5][i - 1], [9, 3, 10][i - 1], "浦东支行"] for i in range(1, 4)]})
+    # an Austrian export with German headers (no field knows them) and two-digit years with dots
+    write("german_short_years.csv", "Kunden-Nr;Datum;Filiale;Bewertung;Kommentar\nK1;01.10.26;Wien;9;gut\n"
+          "K2;02.10.26 14:30;Graz;7;ok\nK3;03.10.26;Wien;10;super\n", "cp1252")
     # pandas' to_csv of a column with a blank: ids and scores as floats, the blank score named
     write("pandas_floats.csv", "customer_id,date,branch,score,comment\n1001.0,2026-10-01,North,9.0,fine\n"
           "1002.0,2026-10-02,North,,\n1003.0,2026-10-03,South,7.0,ok\n")
