@@ -404,7 +404,7 @@ def _say(args, described: dict, status: str) -> None:
         elif target == "ignore" and column.get("choice_numbers"):
             target = "ignore (a choice question's numbers)"
         elif target == "ignore" and column.get("choice_or_rating"):
-            target = "? (a choice's numbers or scores: say which)"
+            target = "? (scores of a rating, or not: say which)"
         elif target == "ignore" and column.get("unknown_answers"):
             target = "? (answers on no known scale: " + ", ".join(column["unknown_answers"]) + ")"
         print(f"  {column['column']} -> {target}")

@@ -69,6 +69,8 @@ class WorkbookLook:
     # has no saved result ((row, column)), which it reads as a blank too
     error_cells: dict = field(default_factory=dict, compare=False)
     uncomputed: dict = field(default_factory=dict, compare=False)
+    # per sheet, the rows hidden in Excel (a filter, or rows hidden by hand): 1-based row numbers
+    hidden_rows: dict = field(default_factory=dict, compare=False)
 
     @property
     def visible(self) -> tuple[str, ...]:
@@ -161,7 +163,7 @@ def look_into_zip(path: Path, name: str) -> WorkbookLook:
             _scan_ods(archive, entries["content.xml"], name)
             return WorkbookLook("ods", ())
         sheets = _workbook_sheets(archive, entries, name)
-        errors, uncomputed = {}, {}
+        errors, uncomputed, hidden_rows = {}, {}, {}
         for sheet in sheets:
             if sheet.part in entries:
                 found = _scan_entry(archive, entries[sheet.part], name, sheet.name)
@@ -169,7 +171,9 @@ def look_into_zip(path: Path, name: str) -> WorkbookLook:
                     errors[sheet.name] = found.errors
                 if found.uncomputed is not None:
                     uncomputed[sheet.name] = found.uncomputed
-        return WorkbookLook("xlsx", sheets, errors, uncomputed)
+                if found.hidden_rows:
+                    hidden_rows[sheet.name] = found.hidden_rows
+        return WorkbookLook("xlsx", sheets, errors, uncomputed, hidden_rows)
 
 
 def _inflates(name: str, part: str | None, size: int, limit: int) -> LoadError:
@@ -258,6 +262,14 @@ class SheetFound:
 
     errors: dict = field(default_factory=dict)
     uncomputed: tuple[int, int] | None = None
+    hidden_rows: list = field(default_factory=list)
+
+
+# A row Excel hides (<row r="5" hidden="1">): a filter's, or hidden by hand
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,9})"[^>]*?\bhidden="(?:1|true)"'
+                         rb'|<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d{1,9})"')
+# Hidden rows kept per sheet (their numbers, for the notice); beyond it they are counted no further
+MAX_HIDDEN_ROWS = 100_000
 
 
 def _cell_position(attributes: bytes) -> tuple[int, int] | None:
@@ -339,6 +351,8 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shee
                 numbers = row_numbers.findall(text)
                 if numbers:
                     max_row = max(max_row, max(map(int, numbers)))
+                if b"hidden=" in text and len(special.hidden_rows) < MAX_HIDDEN_ROWS:
+                    special.hidden_rows.extend(int(a or b) for a, b in _HIDDEN_ROW.findall(text))
                 # a cell cut at the chunk's end is looked at whole with the next chunk
                 whole = cell_carry + text
                 if _may_hold_special_cells(whole):

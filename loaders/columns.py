@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from loaders.answers import ColumnAnswers, answer_key, numbers_role, read_answer_columns
+from loaders.answers import ColumnAnswers, answer_key, numbers_role, question_words, read_answer_columns
 from loaders.dates import EXCEL_SERIAL, day_month_order
 from loaders.errors import KindDecisionNeeded, LoadError
 from loaders.platforms import PlatformColumns, detect_platform, platform_columns
@@ -123,7 +123,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            example="9"),
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "remarks", "suggestion",
-                     "open answer", "评论", "意见", "留言", "建议", "备注", "意见建议", "反馈"),
+                     "open answer", "评论", "意见", "留言", "建议", "备注", "意见建议", "反馈", "其他意见", "其他建议",
+                     "意见和建议", "其它意见", "其它建议"),
            help_en="The respondent's own words", help_zh="客户原话", example="Friendly staff"),
     ),
     "nps": (
@@ -147,14 +148,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _REGION, _BRANCH, _CHANNEL, _SEGMENT, _PRODUCT, *_TIER_FIELDS,
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "reason", "why",
-                     "评论", "意见", "留言", "原因", "建议", "反馈"),
+                     "评论", "意见", "留言", "原因", "建议", "反馈", "其他意见", "其他建议", "其它意见", "其它建议"),
            help_en="Why they gave that score", help_zh="打分原因", example="Quick and easy"),
     ),
     "complaints": (
         _f("complaint_ref", "Complaint ID", "投诉编号",
            synonyms=("complaint id", "complaint no", "complaint number", "case id", "case number", "ticket",
                      "ticket id", "ticket number", "reference", "ref", "id", "投诉编号", "工单号", "工单编号",
-                     "投诉单号", "受理编号", "编号"),
+                     "投诉单号", "受理编号", "登记编号", "登记号", "案件编号", "编号"),
            help_en="Unique per complaint", help_zh="每条投诉唯一", example="K000001"),
         _CUSTOMER,
         _f("received_at", "Received", "投诉时间", "datetime", True,
@@ -183,6 +184,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="Resolved / Open / In progress", help_zh="已解决/处理中/未处理", example="Resolved"),
         _f("resolved_at", "Resolved", "解决时间", "datetime",
            synonyms=("resolved", "resolved at", "date resolved", "closed", "closed at", "date closed",
+                     "solved", "solved at", "date solved",
                      "解决时间", "办结时间", "办结日期", "结案时间", "关闭时间", "处理完成时间"),
            help_en="When it was resolved (blank if open)", help_zh="解决时间（未解决留空）",
            example="2026-10-16 14:00"),
@@ -191,7 +193,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="Yes / No", help_zh="是/否", example="No"),
         _f("satisfaction_after", "Satisfaction after resolution", "处理后满意度", "number",
            synonyms=("satisfaction after resolution", "satisfaction after", "post resolution satisfaction",
-                     "csat", "处理后满意度", "处理满意度", "回访满意度", "客户满意度"),
+                     "csat", "satisfaction score", "satisfaction rating", "处理后满意度", "处理满意度", "回访满意度",
+                     "客户满意度", "满意度评分", "满意度得分", "满意度"),
            low=1, high=5, help_en="1-5, from the follow-up call", help_zh="1-5 分（回访）", example="4"),
         _f("description", "Description", "投诉内容",
            synonyms=("description", "details", "complaint", "complaint text", "consumer complaint narrative",
@@ -548,6 +551,14 @@ def _looks_like_rating(p: dict) -> bool:
             and p["min"] is not None and p["min"] >= 0 and p["max"] <= 10)
 
 
+def _looks_like_fractional_rating(p: dict) -> bool:
+    """Numbers on a rating's range (0-10), some with decimals: what _looks_like_rating leaves out."""
+    if not p["filled"] or not p["numeric"]:
+        return False
+    return (p["numeric"] / p["filled"] >= RATING_NUMERIC_SHARE and p["whole"] < p["numeric"]
+            and p["min"] is not None and p["min"] >= 0 and p["max"] <= 10)
+
+
 # --- the questions sheet ----------------------------------------------------------------------
 
 def is_questions_sheet(headers: tuple[str, ...] | list[str]) -> bool:
@@ -725,7 +736,8 @@ def fits(f: Field, p: dict | None) -> bool:
     if f.kind in ("number", "integer"):
         if p["numeric"] < 0.9 * filled:
             return False
-        if f.kind == "integer" and p["whole"] < p["numeric"]:
+        # a few cells with decimals (8.5 for a 0-10 score) are bad rows for validation to name
+        if f.kind == "integer" and p["whole"] < 0.9 * p["numeric"]:
             return False
         if f.low is not None and f.high is not None and p.get("numbers"):
             # A few cells off the scale are bad rows for validation to name, not another field.
@@ -916,6 +928,11 @@ def _reading(source: SourceTable, declared: dict[str, float | None] | None = Non
         roles[header] = numbers_role(_question_text(header, columns, source), p["min"], p["max"],
                                      header in matrix, codes_choices)
     rating_like = tuple(h for h in rating_like if roles.get(h) != "choice")
+    # numbers on a rating's range with decimals (4.5): half-point ratings, or means copied in? asked,
+    # never left out unsaid; not evidence of a survey, since hours and amounts look the same
+    for header, _ in names:
+        if header not in skip and header not in answers and _looks_like_fractional_rating(profile[header]):
+            roles[header] = "unsure"
     return _Reading(columns, names, profile, rating_like, answers, roles)
 
 
@@ -1001,9 +1018,18 @@ def kind_evidence(source: SourceTable, has_questions: bool = False,
         reasons, score = [], 0.0
         if kind == "survey":
             ratings = len(dropped) if len(dropped) >= 2 else 0
+            if len(dropped) == 1 and _asks_for_a_rating(dropped[0], reading, source):
+                ratings = 1   # a lone question that asks for a rating (How satisfied …)
             score += 2 * min(ratings, 6)
             if ratings:
                 reasons.append(f"{ratings} columns of ratings")
+            # numbers with decimals on a rating's range: weaker evidence (hours and amounts look the
+            # same), and asked about (choice_or_rating) when the survey is chosen
+            halves = [h for h, role in reading.roles.items() if role == "unsure" and h not in reading.rating_like
+                      and h not in used]
+            if len(halves) >= 2:
+                score += min(len(halves), 6)
+                reasons.append(f"{len(halves)} columns of numbers with decimals on a rating's range")
             if reading.platform:
                 score += 4
                 reasons.append(f"a {reading.platform.platform.label} export")
@@ -1100,6 +1126,14 @@ def _item_identity(header: str, reading: _Reading, source: SourceTable) -> tuple
     return header, text
 
 
+def _asks_for_a_rating(header: str, reading: _Reading, source: SourceTable) -> bool:
+    """A lone column whose question asks for a rating on a survey's scale (How satisfied …, 满意) up to
+    7: on 0-10, 'how likely' is the NPS question."""
+    p = reading.profile[header]
+    return (p["max"] is not None and p["max"] <= 7
+            and question_words(_question_text(header, reading.platform, source))[0])
+
+
 def _rating_headers(source: SourceTable, exclude: set[str], reading: _Reading,
                     least: int = 2) -> list[RatingColumn]:
     rest = [h for h, _ in reading.names if h not in exclude
@@ -1124,7 +1158,11 @@ def _rating_headers(source: SourceTable, exclude: set[str], reading: _Reading,
         ratings.append(RatingColumn(column=header, item_code=code, item_text=text if not marked else code,
                                     kind=kind, scale_min=scale_min, scale_max=scale_max, na_code=na_code))
     marked_count = sum(1 for r in ratings if r.kind != "satisfaction")
-    return ratings if len(ratings) >= least or marked_count else []
+    # columns asked about (numbers with decimals, a choice's numbers or scores) may be items too
+    asked = sum(1 for h in rest if reading.roles.get(h) == "unsure")
+    # a lone column whose question asks for a rating (How satisfied …, 满意) is one
+    asks = any(_asks_for_a_rating(r.column, reading, source) for r in ratings)
+    return ratings if len(ratings) + asked >= least or marked_count or asks else []
 
 
 def infer_mapping(source: SourceTable, kind: str = "auto",
@@ -1157,6 +1195,11 @@ def infer_mapping(source: SourceTable, kind: str = "auto",
                                 " sheet does not have: " + ", ".join(missing[:10]))
         else:
             ratings = tuple(_rating_headers(source, set(fields.values()), reading))
+            if not ratings:
+                # a lone column of small whole numbers in a survey: a rating, or a count? asked,
+                # never left out unsaid
+                lone = [r.column for r in _rating_headers(source, set(fields.values()), reading, least=1)]
+                reading.roles.update(dict.fromkeys(lone, "unsure"))
         overall = fields.get("overall_satisfaction")
         if overall in reading.answers:
             overall_scale = reading.answers[overall].scale
@@ -1252,6 +1295,9 @@ def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list
         mapping = replace(mapping, fields=fields, ratings=ratings, answers=answers,
                           ignored=tuple(h for h in source.headers if h not in used),
                           choice_columns=tuple(c for c in mapping.choice_columns if c != column)).settled(column)
+    if mapping.date_order is None:
+        # a date column named by hand says its own order (01.10.26 with dots: day first)
+        mapping = replace(mapping, date_order=_date_order(source, mapping.fields, None))
     return mapping
 
 

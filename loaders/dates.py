@@ -1,7 +1,7 @@
 """Dates as exports write them: ISO, year-first with slashes or 年月日, US survey tools' month-first
 with AM/PM, Google Forms' time zone suffix, and day-first or month-first when the column says which.
 
-03/04/2026 alone is ambiguous. A column decides it when one of its dates has a first part above 12
+03/04/2026 alone is ambiguous (03.04.2026, written with dots, is day first). A column decides it when one of its dates has a first part above 12
 (day first) or a second part above 12 (month first); a platform known to write month-first dates
 (SurveyMonkey, Microsoft Forms) decides it too; otherwise the analyst does (--date-order).
 """
@@ -12,7 +12,7 @@ import re
 YEAR_FIRST = [
     "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p",
     "%Y.%m.%d", "%Y.%m.%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %I:%M:%S %p",
     # a Chinese Windows' time of day before the time (2026/10/5 下午 3:05:00), 上午/下午 read as AM/PM
     "%Y/%m/%d %p %I:%M:%S", "%Y/%m/%d %p %I:%M", "%Y/%m/%d %p%I:%M:%S", "%Y/%m/%d %p%I:%M",
@@ -20,11 +20,12 @@ YEAR_FIRST = [
 ]
 MONTH_FIRST = [
     "%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
-    "%m/%d/%y", "%m/%d/%y %H:%M", "%m/%d/%y %H:%M:%S", "%m/%d/%y %I:%M:%S %p", "%m-%d-%Y",
+    "%m/%d/%y", "%m/%d/%y %H:%M", "%m/%d/%y %H:%M:%S", "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%m-%d-%Y",
 ]
 DAY_FIRST = [
     "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d/%m/%y %H:%M", "%d-%m-%Y",
-    "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M",
+    "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y",
+    "%d.%m.%y %H:%M",
 ]
 # Month names are never ambiguous, so they are always tried: Excel's "5-Oct-26" (d-mmm-yy), a CRM's
 # "05-Oct-2026 14:30", English reports' "5 October 2026" and US "Oct 5, 2026 2:30 PM".
@@ -35,13 +36,16 @@ MONTH_NAMED = [
 ]
 DATE_ORDERS = ("dmy", "mdy")
 # Google Forms ends its timestamps with the form's time zone ("... AM GMT+8"): the local time is kept.
-ZONE_SUFFIX = r"\s+(GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?$"
+# A ticket system writes the offset after the time ("2026-10-03 10:00:00 +0800"): kept local too.
+ZONE_SUFFIX = r"\s+((GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?|[+-]\d\d:?\d\d)$"
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 
 
 def date_formats(order: str | None) -> list[str]:
     """The formats tried after ISO 8601, for a column whose day/month order is `order`."""
-    return YEAR_FIRST + MONTH_NAMED + (MONTH_FIRST if order == "mdy" else DAY_FIRST if order == "dmy" else [])
+    formats = YEAR_FIRST + MONTH_NAMED + (MONTH_FIRST if order == "mdy" else DAY_FIRST if order == "dmy" else [])
+    # a two-digit year first: %Y takes "26" for the year 26, where %y stops short of "2026"
+    return [f for f in formats if "%y" in f] + [f for f in formats if "%y" not in f]
 
 
 # A date kept as Excel's serial number (days since 1899-12-30, the time as the fraction), as a cell
@@ -54,7 +58,9 @@ EXCEL_EPOCH = "1899-12-30"
 def date_sql(text: str, formats: str = "$date_formats") -> str:
     """SQL reading the text expression `text` as a TIMESTAMP (NULL when it is not a date). The
     forms are tried in turn for the cells the earlier ones leave NULL, Excel's serial number last."""
-    return (f"COALESCE(TRY_CAST({text} AS TIMESTAMP),"
+    # DuckDB's own cast reads 10/1/26 as the year 10 (January 26th): a year before 1000 is left to the
+    # formats, which read it as 2026-10-01
+    return (f"COALESCE(CASE WHEN year(TRY_CAST({text} AS TIMESTAMP)) >= 1000 THEN TRY_CAST({text} AS TIMESTAMP) END,"
             f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
             f" {formats}),"
             # no trim(): DuckDB would work a shared trim() out for every cell, not only the NULL ones
@@ -66,6 +72,7 @@ def day_month_order(values) -> str | None:
     """'dmy' or 'mdy' when the values show it; 'ambiguous' when numeric dates never do; None when
     there are no such dates (or they contradict each other, which a reader cannot settle)."""
     day_first = month_first = seen = False
+    dotted = True
     for value in values:
         if value is None:
             continue
@@ -76,9 +83,12 @@ def day_month_order(values) -> str | None:
         first, second = int(m.group(1)), int(m.group(2))
         day_first |= first > 12
         month_first |= second > 12
+        dotted &= m.group(0).count(".") == 2
     if day_first and month_first:
         return None
-    if day_first:
+    # 01.10.2026 is day first wherever dates are written with dots (Germany, Russia, Scandinavia);
+    # no month-first convention writes them so
+    if day_first or (seen and dotted and not month_first):
         return "dmy"
     if month_first:
         return "mdy"

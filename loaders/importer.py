@@ -20,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders.columns import (
-    DIMENSION_WORDS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, with_na_codes, is_column_guide_sheet, is_questions_sheet,
-    layout_key, looks_like_questions, match_fields, normalise_header, normalise_kind
+    DIMENSION_WORDS, PROFILE_SAMPLE_ROWS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, with_na_codes, is_column_guide_sheet, is_questions_sheet,
+    layout_key, looks_like_questions, match_fields, normalise_header, normalise_kind, numeric_profile
 )
 from loaders.answers import answer_sets
 from loaders.dates import DATE_ORDERS
@@ -240,15 +240,23 @@ def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tup
             f" or leave a column out with --map \"{columns[0]}=ignore\"",
             {"columns": {c: list(ws) for c, ws in mapping.unknown_answers.items()}, "words": words}))
     if mapping.unsure_columns:
-        listed = ", ".join(f"'{c}'" for c in mapping.unsure_columns)
+        fractional = _with_decimals(source, mapping.unsure_columns)
+        coded = [c for c in mapping.unsure_columns if c not in fractional]
         first = mapping.unsure_columns[0]
-        verb = "holds" if len(mapping.unsure_columns) == 1 else "hold"
+        said = []
+        if coded:
+            said.append(f"{_listed(coded)} {'holds' if len(coded) == 1 else 'hold'} small whole"
+                        " numbers that may be the numbers of the choices picked (问卷星 按选项序号, a numeric export)"
+                        " rather than scores, and neither the question nor the answers tell which")
+        if fractional:
+            said.append(f"{_listed(fractional)} {'holds' if len(fractional) == 1 else 'hold'}"
+                        " numbers on a rating's range with decimals (like 4.5): half-point ratings, or averages"
+                        " copied in rather than each respondent's score")
         found.append(Decision(
             "choice_or_rating", '--map "COLUMN=ignore" or --map "COLUMN=item:CODE"',
-            f"{source.where()}: {listed} {verb} small whole numbers that may be the numbers of the choices"
-            " picked (问卷星 按选项序号, a numeric export) rather than scores, and neither the question nor the"
-            f" answers tell which. Say what each is: --map \"{first}=ignore\" for a choice question, or"
-            f" --map \"{first}=item:CODE\" for a rating", {"columns": list(mapping.unsure_columns)}))
+            f"{source.where()}: {'; '.join(said)}. Say what each is: --map \"{first}=ignore\" to leave it out,"
+            f" or --map \"{first}=item:CODE\" for a rating",
+            {"columns": list(mapping.unsure_columns), "with_decimals": fractional}))
     if mapping.coded_names:
         field_of = {column: name for name, column in mapping.fields.items()}
         first = mapping.coded_names[0]
@@ -264,6 +272,16 @@ def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tup
         found.append(Decision("item_changes", "--accept-new-items", changes.message(source.where()),
                               changes.as_dict()))
     return tuple(found)
+
+
+def _listed(columns) -> str:
+    return ", ".join(f"'{c}'" for c in columns)
+
+
+def _with_decimals(source: SourceTable, columns) -> list[str]:
+    """Which of `columns` hold a number with decimals (4.5) in their first rows."""
+    profile = numeric_profile(source.head(PROFILE_SAMPLE_ROWS), list(columns))
+    return [c for c in columns if profile[c]["whole"] < profile[c]["numeric"]]
 
 
 def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: int | None = None):

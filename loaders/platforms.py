@@ -60,14 +60,20 @@ PLATFORMS = (
              ("completiontime", "starttime"), ("id",),
              ("id", "starttime", "completiontime", "email", "name", "lastmodifiedtime", "totalpoints",
               "quizfeedback", "gradepostedtime")),
+    # the same export from a Chinese Microsoft 365
+    Platform("microsoft_forms", "Microsoft Forms", ("id", "开始时间", "完成时间"),
+             ("完成时间", "开始时间"), ("id",),
+             ("id", "开始时间", "完成时间", "电子邮件", "名称", "上次修改时间", "总分", "测验反馈")),
     Platform("wjx", "问卷星", ("提交答卷时间", "所用时间"), ("提交答卷时间",), ("序号",),
              ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自ip", "总分", "用户id")),
     Platform("tencent", "腾讯问卷", ("开始答题时间", "结束答题时间", "答题时长"), ("结束答题时间", "开始答题时间"), ("编号",),
              ("编号", "开始答题时间", "结束答题时间", "答题时长", "地理位置国家和地区", "地理位置省", "地理位置市",
               "自定义字段", "用户类型", "用户标识", "昵称", "ip", "ua", "referrer", "语言", "清洗数据结果",
               "智能清洗数据无效概率", "中奖时间", "中奖金额", "审核状态", "原始记录编号", "数据版本")),
-    Platform("google_forms", "Google Forms", ("timestamp",), ("timestamp",), (),
-             ("timestamp", "emailaddress", "score")),
+    Platform("typeform", "Typeform", ("submitdateutc", "networkid"), ("submitdateutc", "startdateutc"), (),
+             ("startdateutc", "stagedateutc", "submitdateutc", "networkid", "tags", "responsetype", "ending")),
+    Platform("google_forms", "Google Forms", ("timestamp",), ("timestamp", "时间戳记", "时间戳"), (),
+             ("timestamp", "时间戳记", "时间戳", "emailaddress", "电子邮件地址", "score", "得分")),
 )
 
 
@@ -76,7 +82,8 @@ def detect_platform(headers: tuple[str, ...] | list[str]) -> Platform | None:
     keys = {_key(h) for h in headers}
     for platform in PLATFORMS:
         if platform.name == "google_forms":
-            if headers and _key(headers[0]) == "timestamp":
+            # a Chinese Google account's export names it 时间戳记
+            if headers and _key(headers[0]) in ("timestamp", "时间戳记", "时间戳"):
                 return platform
             continue
         if set(platform.signature) <= keys:
@@ -106,6 +113,7 @@ def platform_columns(source: SourceTable, platform: Platform) -> PlatformColumns
         key = keys[header]
         if key in platform.own_columns or header.endswith("_NPS_GROUP") or \
                 (platform.name == "qualtrics" and re.match(r"^Q_[A-Za-z]", header)) or \
+                (platform.name == "microsoft_forms" and QUIZ_COLUMN.match(header)) or \
                 any(key.startswith(p) for p in platform.own_prefixes):
             own.append(header)
     texts = source.texts or (None,) * len(headers)
@@ -118,6 +126,8 @@ def platform_columns(source: SourceTable, platform: Platform) -> PlatformColumns
     return PlatformColumns(platform, date_column, id_column, tuple(own), questions, items)
 
 
+# A Microsoft Forms quiz writes each question's points and feedback beside its answer
+QUIZ_COLUMN = re.compile(r"^\s*(Points|Feedback)\s+-\s+\S")
 NUMBERING = re.compile(r"^\s*(?:Q\s*)?\d+\s*[、.．:：)）]\s*")
 GRID = re.compile(r"^(?P<question>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
 WRAPPED = re.compile(r"^\s*[（(](?P<inner>.+)[)）]\s*$")

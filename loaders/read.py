@@ -7,6 +7,7 @@ row number as the analyst sees it in the spreadsheet.
 from __future__ import annotations
 
 import codecs
+from array import array
 import csv
 import datetime as dt
 import hashlib
@@ -396,10 +397,11 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
     if encoding is None:
         raise _unknown_encoding(name)
     _refuse_markup(_decode_head(head, encoding), name)
+    _refuse_json(_decode_head(head, encoding), name)
     if _cr_only(head):
         # Excel for Mac's "CSV (Macintosh)" ends its lines with CR alone, which neither DuckDB nor the
         # header's reader takes for a line break: the lines are made LF lines in the scratch copy
-        table, layout, encoding = _transcoded_csv(path, name, encoding, header_row, cr_lines=True)
+        table, layout, encoding, delimiter = _transcoded_csv(path, name, encoding, header_row, cr_lines=True)
     elif encoding in ("utf-8", "utf-8-sig"):
         # DuckDB reads UTF-8 fast and in parallel, and checks every byte of it as it goes.
         try:
@@ -410,9 +412,9 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
             if not head.isascii():
                 # UTF-8 accents in the head and other bytes later: reading either way garbles one part
                 raise _mixed_encoding(path, name) from None
-            table, layout, encoding = _transcoded_csv(path, name, None, header_row)
+            table, layout, encoding, delimiter = _transcoded_csv(path, name, None, header_row)
     else:
-        table, layout, encoding = _transcoded_csv(path, name, encoding, header_row)
+        table, layout, encoding, delimiter = _transcoded_csv(path, name, encoding, header_row)
     first_data = layout.first + layout.count + 1
     if table.num_rows > MAX_ROWS:
         raise LoadError(f"{name}: it has more than {MAX_ROWS:,} rows, the limit for one file; split it by month",
@@ -420,13 +422,55 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
                         values={"limit": f"{MAX_ROWS:,}"})
     _check_field_sizes(table, layout, name, first_data)
     table = table.rename_columns(list(layout.headers))
-    rows = _row_numbers(first_data, table.num_rows)
+    rows = _record_numbers(path, encoding, delimiter, layout.first + layout.count, table.num_rows) \
+        or _row_numbers(first_data, table.num_rows)
     table = _blank_tokens_to_null(_strip_inner_boms(table.add_column(0, ROW_COLUMN, rows)))
     table = _drop_blank_rows(table)
     table, headers, texts = _drop_blank_columns(table, layout.headers, layout.texts)
-    source = SourceTable(name, None, encoding, layout.first + 1, headers, table, sha, layout.count, texts)
+    table, notices = _tidied(table, headers, delimiter in ";\t", workbook=False)
+    source = SourceTable(name, None, encoding, layout.first + 1, headers, table, sha, layout.count, texts,
+                         tuple(notices))
+    _refuse_summary(source)
     _require_rows(source)
     return source
+
+
+def _has_blank_line(path: Path, encoding: str) -> bool:
+    """Whether an empty line sits anywhere in the file, looked for in its bytes a block at a time."""
+    codec = {"utf-16": "utf-16-le", "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}.get(encoding)
+    patterns = [p.encode(c) for p in ("\n\n", "\n\r\n", "\r\r")
+                for c in ((codec, "utf-16-be") if codec else ("ascii",))]
+    tail = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 22):
+            joined = tail + block
+            if any(p in joined for p in patterns):
+                return True
+            tail = joined[-8:]
+    return False
+
+
+def _record_numbers(path: Path, encoding: str, delimiter: str, before: int, count: int) -> pa.Array | None:
+    """The rows' record numbers, as Excel numbers the rows, when the file has empty lines (the csv
+    reader skips them, so the rows after one would be numbered one too early); None when it has
+    none, or when the records do not add up to the rows read (then they are numbered in turn)."""
+    if not _has_blank_line(path, encoding):
+        return None
+    numbers = array("q")
+    previous = csv.field_size_limit(MAX_LINE_BYTES)
+    try:
+        with open(path, encoding=encoding, newline="") as text:
+            reader = csv.reader(text, delimiter=delimiter, quotechar='"', doublequote=True)
+            for number, record in enumerate(reader, start=1):
+                if number > before and record:
+                    numbers.append(number)
+    except (csv.Error, UnicodeDecodeError, OSError):
+        return None
+    finally:
+        csv.field_size_limit(previous)
+    if len(numbers) != count:
+        return None
+    return pa.array(np.frombuffer(numbers, dtype=np.int64))
 
 
 def _strip_inner_boms(table: pa.Table) -> pa.Table:
@@ -666,7 +710,7 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
                             values={"detail": "utf-8"}) from e
     finally:
         os.unlink(scratch)
-    return table, layout, encoding
+    return table, layout, encoding, delimiter
 
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -705,6 +749,38 @@ def _refuse_markup(text: str, name: str) -> None:
         raise LoadError(f"{name}: the file is a web page (an HTML table), though its name says spreadsheet, as"
                         " some systems export 'Excel' files; open it in Excel and save it as .xlsx (File > Save"
                         " As > Excel Workbook)", code="html_table", file=name)
+
+
+_JSON_START = re.compile(r'^\ufeff?\s*(\[\s*[\[{"]|\{\s*")')
+
+
+def _refuse_json(text: str, name: str) -> None:
+    """A JSON export (a survey tool's or a ticket system's API) is no table: read as a csv, its first
+    bracket would be taken for the header."""
+    if _JSON_START.match(text[:4096]):
+        raise LoadError(f"{name}: the file is JSON (a program's export), not a table; export the responses from"
+                        " the tool as .csv or .xlsx", code="json_file", file=name)
+
+
+# The headers of a survey tool's summary report: each question's choices with how many picked them.
+SUMMARY_CHOICE = {"选项", "answerchoices", "answerchoice", "answer", "choice", "option", "options"}
+SUMMARY_COUNT = {"小计", "人数", "回复数", "回答数", "计数", "比例", "百分比", "responses", "count", "percent",
+                 "percentage", ""}
+
+
+def _refuse_summary(source: SourceTable) -> None:
+    """A survey tool's summary (问卷星's 统计报告, SurveyMonkey's summary export: answers counted per
+    choice, a question at a time) is refused as what it is: it holds no respondent's answers."""
+    keys = [re.sub(r"[^0-9a-z\u3400-\u9fff%]+", "", h.lower()).replace("%", "") for h in source.headers]
+    named = [k for k in keys if not k.startswith("column")]
+    if len(named) <= 4 and named and named[0] in SUMMARY_CHOICE \
+            and any(k in SUMMARY_COUNT - {""} for k in named[1:]) and all(k in SUMMARY_COUNT for k in named[1:]):
+        raise LoadError(f"{source.where()}: the file is a survey tool's summary report (each choice with how many"
+                        " picked it), not one row per respondent; download the individual responses instead"
+                        " (问卷星: 下载答卷数据; 腾讯问卷: 下载数据 > 原始数据; SurveyMonkey: Export > All individual"
+                        " responses)", code="summary_report", file=source.file_name, sheet=source.sheet,
+                        row=source.header_row,
+                        values={"headers": ", ".join(h for h in source.headers[:4] if not h.startswith("column_"))})
 
 
 def _unknown_encoding(name: str) -> LoadError:
@@ -926,13 +1002,23 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
     table = pa.Table.from_arrays(arrays, names=[ROW_COLUMN] + headers)
     table = _drop_blank_rows(_blank_tokens_to_null(table))
     table, kept, kept_texts = _drop_blank_columns(table, tuple(headers), tuple(texts))
+    table, tidied = _tidied(table, kept, comma_decimals=False, workbook=True)
     notices = []
     if hidden:
         notices.append(("hidden_sheets", {"sheets": ", ".join(hidden)}))
     if merged:
         notices.append(("merged_filled", {"ranges": ", ".join(merged), "count": str(len(merged))}))
+    hidden_rows = look.hidden_rows.get(sheet) if look is not None else None
+    if hidden_rows:
+        # read as every reader reads them, but said: a filter's hidden rows may be rows to leave out
+        numbers = table.column(ROW_COLUMN)
+        read = pc.filter(numbers, pc.is_in(numbers, value_set=pa.array(hidden_rows, pa.int64()))).to_pylist()
+        if read:
+            notices.append(("hidden_rows", {"rows": _row_ranges(sorted(read)), "count": str(len(read))}))
+    notices += tidied
     source = SourceTable(name, sheet, None, layout.first + 1, kept, table, sha, layout.count, kept_texts,
                          tuple(notices))
+    _refuse_summary(source)
     _require_rows(source)
     return source
 
@@ -1101,3 +1187,171 @@ def _require_rows(source: SourceTable) -> None:
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+# --- numbers written the European way, and the rows of sums under the data --------------------
+
+# A number with a decimal comma (4,5 3,0 -12,25), a plain whole number, and (in a workbook, whose
+# number cells the reader writes with a point) a number with a decimal point.
+DECIMAL_COMMA = r"^\s*[+-]?\d+,\d+\s*$"
+WHOLE_OR_COMMA = r"^\s*[+-]?\d+(,\d+)?\s*$"
+WHOLE_POINT_OR_COMMA = r"^\s*[+-]?\d+([.,]\d+)?\s*$"
+DECIMAL_COMMA_SAMPLE = 5000
+# 1,234 is one thousand two hundred and thirty-four where the comma groups thousands
+THOUSANDS = r"^\s*[+-]?\d{1,3},\d{3}\s*$"
+
+
+def _decimal_commas(table: pa.Table, headers: tuple[str, ...], comma_decimals: bool,
+                    workbook: bool) -> tuple[pa.Table, list[str]]:
+    """Columns of numbers written with a decimal comma (a European Excel's export: 4,5 for 4.5) as the
+    numbers they are, and which columns those were. A column is read so only when every filled cell is
+    such a number or a whole one. `comma_decimals`: the file's separator is ';' or a tab, as where the
+    comma is the decimal sign; elsewhere (a quoted "4,5" in a comma csv, a text cell in a workbook) a
+    column holding a cell like 1,234, which could be a thousand and more, is left as text for
+    validation to name. In a workbook, number cells (written with a point) may sit among them."""
+    changed = []
+    for i, name in enumerate(table.column_names):
+        if name not in headers:
+            continue
+        column = table.column(i)
+        # the first rows show such a column (a large file's columns of text are not scanned whole)
+        sample = column.slice(0, DECIMAL_COMMA_SAMPLE).drop_null()
+        if len(sample) == 0 or not pc.any(pc.match_substring_regex(sample, DECIMAL_COMMA)).as_py():
+            continue
+        cells = column.drop_null()
+        if not pc.all(pc.match_substring_regex(cells, WHOLE_POINT_OR_COMMA if workbook else WHOLE_OR_COMMA)).as_py():
+            continue
+        if not comma_decimals and pc.any(pc.match_substring_regex(cells, THOUSANDS)).as_py():
+            continue
+        table = table.set_column(i, name, pc.replace_substring(column, ",", "."))
+        changed.append(name)
+    return table, changed
+
+
+# What a row of sums or means under the data says in its first filled cell.
+TOTAL_LABELS = frozenset({
+    "total", "totals", "grand total", "sum", "subtotal", "sub-total", "average", "avg", "mean", "count",
+    "overall", "summary", "gesamt", "summe", "durchschnitt", "mittelwert", "moyenne",
+    "合计", "总计", "小计", "汇总", "总和", "平均", "平均值", "平均分", "均值", "计数", "总数"})
+# A row of sums is among the last few rows of the sheet; more are not looked for.
+TOTAL_ROWS_AT_MOST = 3
+NUMBER_OR_SHARE = re.compile(r"^\s*[+-]?(\d+([.,]\d*)?|\.\d+)\s*%?\s*$")
+
+
+def _total_label(cell: str | None) -> str | None:
+    text = (cell or "").strip().rstrip(":：").strip()
+    return text if text.lower() in TOTAL_LABELS else None
+
+
+# What a line of a report's footer starts with: who made it and when, the source, a note, the rights.
+FOOTER_WORDS = ("制表", "审核", "填报", "打印", "导出", "统计时间", "统计日期", "数据来源", "来源：", "注：", "注:",
+                "备注：", "说明：", "prepared by", "generated by", "printed", "exported", "report generated",
+                "run by", "copyright", "©", "(c)", "confidential", "source:", "note:", "notes:")
+# How many rows at the end are looked at for sums and a footer.
+SUMMARY_ROWS_AT_MOST = 10
+
+
+def _summary_row(record: dict, first_column: str) -> str | None:
+    """'total' for a row of sums (a label, then only numbers), 'note' for a line of text in the first
+    column, or with a footer's words (制表人：…, Generated By …), else None: a row of data."""
+    cells = [(k, v.strip()) for k, v in record.items() if k != ROW_COLUMN and v is not None and v.strip()]
+    if not cells:
+        return None
+    if _total_label(cells[0][1]) is not None and all(NUMBER_OR_SHARE.match(v) for _, v in cells[1:]):
+        return "total"
+    if len(cells) <= 2 and not any(NUMBER_OR_SHARE.match(v) for _, v in cells):
+        if any(v.lower().startswith(FOOTER_WORDS) for _, v in cells):
+            return "note"
+        if len(cells) == 1 and cells[0][0] == first_column:
+            return "line"   # a note only when a blank row parts it from the data
+    return None
+
+
+def _trailing_summary(table: pa.Table) -> tuple[pa.Table, list[tuple[int, str, str]]]:
+    """The rows at the end of a sheet that are no response: its sums or means (Total, Average, 合计 in
+    the first filled cell, nothing but numbers after it; at most TOTAL_ROWS_AT_MOST) and its footer
+    (制表人：…, a report's "Generated By …" and copyright lines, or lines of text in the first column
+    under a blank row), as (row, what, first cell), left out. The sums would read as scores, the
+    footer as rows without a date."""
+    if table.num_rows < 2 or table.num_columns < 3:
+        return table, []
+    first_column = table.column_names[1]
+    tail = table.slice(max(0, table.num_rows - SUMMARY_ROWS_AT_MOST)).to_pylist()
+    block = []
+    for record in reversed(tail):
+        what = _summary_row(record, first_column)
+        if what is None:
+            break
+        label = next(v.strip() for k, v in record.items() if k != ROW_COLUMN and v is not None and v.strip())
+        block.append((record[ROW_COLUMN], what, label))
+    block.reverse()
+    if not block or len(block) >= table.num_rows:
+        return table, []
+    before = table.column(ROW_COLUMN)[table.num_rows - len(block) - 1].as_py()
+    parted = block[0][0] > before + 1
+    if any(what == "line" for _, what, _ in block) and not parted:
+        # lines of text right under the data may be responses with one cell filled: validation names them
+        block = block[next(i for i, (_, what, _) in enumerate(block) if what == "line") + 1:]
+        block = [] if any(what == "line" for _, what, _ in block) else block
+    if sum(1 for _, what, _ in block if what == "total") > TOTAL_ROWS_AT_MOST or not block:
+        return table, []
+    return table.slice(0, table.num_rows - len(block)), block
+
+
+def _row_ranges(rows: list[int], at_most: int = 8) -> str:
+    """5-9, 12, 20-21: consecutive rows as one range, the first few ranges."""
+    ranges: list[list[int]] = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    words = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges[:at_most]]
+    return ", ".join(words) + (", …" if len(ranges) > at_most else "")
+
+
+def _shortened(text: str, at_most: int = 60) -> str:
+    return text if len(text) <= at_most else text[:at_most - 1] + "…"
+
+
+# Excel's way to keep a csv cell as text (leading zeros, a long number): ="00123"
+EXCEL_TEXT_FORMULA = r'^="(.*)"$'
+
+
+def _excel_text_formulas(table: pa.Table, headers: tuple[str, ...]) -> tuple[pa.Table, list[str]]:
+    """Cells written ="00123" (a CRM's csv for Excel, so that ids and phone numbers keep their zeros)
+    as the text they hold, and which columns had them."""
+    changed = []
+    for i, name in enumerate(table.column_names):
+        if name not in headers:
+            continue
+        column = table.column(i)
+        sample = column.slice(0, DECIMAL_COMMA_SAMPLE).drop_null()
+        if len(sample) == 0 or not pc.any(pc.match_substring_regex(sample, EXCEL_TEXT_FORMULA)).as_py():
+            continue
+        table = table.set_column(i, name, pc.replace_substring_regex(column, EXCEL_TEXT_FORMULA, r"\1"))
+        changed.append(name)
+    return table, changed
+
+
+def _tidied(table: pa.Table, headers: tuple[str, ...], comma_decimals: bool,
+            workbook: bool) -> tuple[pa.Table, list[tuple[str, dict]]]:
+    """The sheet without its trailing rows of sums and footer, its decimal commas read, and notices
+    saying so."""
+    notices = []
+    table, summary = _trailing_summary(table)
+    totals = [(row, label) for row, what, label in summary if what == "total"]
+    footer = [(row, label) for row, what, label in summary if what != "total"]
+    if totals:
+        notices.append(("totals_left_out", {"rows": ", ".join(str(r) for r, _ in totals),
+                                            "labels": ", ".join(dict.fromkeys(label for _, label in totals)),
+                                            "count": str(len(totals))}))
+    if footer:
+        notices.append(("footer_left_out", {"rows": ", ".join(str(r) for r, _ in footer),
+                                            "first": _shortened(footer[0][1]), "count": str(len(footer))}))
+    if not workbook:
+        table, _ = _excel_text_formulas(table, headers)
+    table, commas = _decimal_commas(table, headers, comma_decimals, workbook)
+    if commas:
+        notices.append(("decimal_commas", {"columns": ", ".join(commas), "count": str(len(commas))}))
+    return table, notices

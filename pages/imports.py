@@ -320,7 +320,11 @@ def choice_questions(fid: str, decisions: dict) -> bool:
     columns = _still_asked(keys.upload_open_choices(fid), decision and dict.fromkeys(decision.values["columns"]))
     if not columns:
         return True
-    if decision is not None:
+    if decision is not None and decision.values.get("with_decimals"):
+        # numbers with decimals (4.5): half points, or averages pasted in
+        st.warning(t("upload.unsure_decimals", n=len(decision.values["with_decimals"]),
+                     columns=", ".join(plain(c) for c in decision.values["with_decimals"])), icon=":material/help:")
+    if decision is not None and len(decision.values.get("with_decimals") or ()) < len(decision.values["columns"]):
         st.warning(t("upload.unsure_choices", n=len(columns)), icon=":material/help:")
     for column in columns:
         st.radio(plain(column), ["rating", "choice"], index=None, horizontal=True, key=keys.upload_choice(fid, column),

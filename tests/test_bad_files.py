@@ -11,12 +11,14 @@ import subprocess
 import sys
 import textwrap
 
+import duckdb
 import pytest
 import xlsxwriter
 from conftest import PROJECT_ROOT, TEST_DATA
 
 import loaders.bounds as bounds
-from loaders.errors import LoadError, ValidationError
+from loaders.dates import date_formats, date_sql, day_month_order
+from loaders.errors import DecisionNeeded, KindDecisionNeeded, LoadError, ValidationError
 from loaders.importer import import_file, prepare
 from loaders.read import read_source
 from presentation.problems import load_error_text, notice_text, problem_line
@@ -27,6 +29,7 @@ sys.path.insert(0, str(TEST_DATA))
 from make_bad import long_comment, make_inflating_workbook, survey_rows  # noqa: E402
 
 BAD = TEST_DATA / "bad"
+NPS_HEADER_ROWS = "Customer ID,Date,Branch,Score,Comment\nC1,2026-10-01,North,9,fine\nC2,2026-10-02,North,7,ok\n"
 
 # file -> (code, sheet, row, column) of the LoadError
 REFUSED = {
@@ -46,6 +49,7 @@ REFUSED = {
     "header_only.csv": ("no_rows", None, 2, None),
     "header_only.xlsx": ("no_rows", "Data", 2, None),
     "html_table.xls": ("html_table", None, None, None),
+    "json_named.csv": ("json_file", None, None, None),   # 'cannot tell which kind ([)' before
     "lying_dimension.xlsx": ("used_range_rows", "Data", 3_000_000, None),
     "mixed_encoding.csv": ("encoding_mixed", None, 4, None),
     "multiline_then_extra_cell.csv": ("too_many_cells", None, 3, "F"),
@@ -56,6 +60,8 @@ REFUSED = {
     "nul_padded.csv": ("nul_byte", None, 6, None),
     "old_format.xls": ("broken_workbook", None, None, None),
     "spreadsheetml_2003.xls": ("xml_spreadsheet", None, None, None),
+    # a summary of answers per choice: 'cannot tell which kind' (exit 3, --kind) before
+    "surveymonkey_summary.csv": ("summary_report", None, 2, None),
     "too_many_columns.csv": ("too_many_columns", None, 1, "CRD"),
     "truncated.xlsx": ("broken_workbook", None, None, None),
     "truncated_quote.csv": ("unclosed_quote", None, 4, None),
@@ -65,11 +71,15 @@ REFUSED = {
     "used_range_cells.xlsx": ("used_range_cells", "Data", None, None),
     "used_range_rows.xlsx": ("used_range_rows", "Data", 2_000_001, None),
     "used_range_xfd.xlsx": ("used_range_columns", "Data", None, "XFD"),
+    "wjx_summary_report.xlsx": ("summary_report", "Sheet1", 2, None),
     "zip_bomb.xlsx": ("zip_ratio", None, None, None),
 }
 
 # file -> (problem code, row, column) of the first bad cell; nothing is imported
 BAD_CELL = {
+    # the rows under an empty line were numbered one too early before (4, and 6)
+    "blank_line_rows.csv": ("outside_scale", 5, "Score"),
+    "blank_lines_utf16.csv": ("outside_scale", 7, "Score"),
     "complaint_resolved_1926.csv": ("too_early", 3, "Resolved"),
     "date_1926.csv": ("too_early", 3, "Date"),
     "date_1926_slashes.csv": ("too_early", 3, "Date"),
@@ -79,10 +89,14 @@ BAD_CELL = {
     "inf_score.csv": ("not_number", 3, "Score"),
     "minus_inf_score.csv": ("not_number", 3, "Score"),
     "multiline_then_bad_score.csv": ("not_number", 4, "Score"),   # record 4; its line is 9
+    "nps_decimal_comma_half.csv": ("not_whole", 4, "Score"),   # 3,5 as a 0-10 score; no kind was found before
+    "pandas_floats.csv": ("empty", 3, "score"),
     "na_excel_score.csv": ("not_number", 3, "Score"),
     "nan_lower_score.csv": ("not_number", 3, "Score"),
     "nan_score.csv": ("not_number", 3, "Score"),
     "survey_nan_rating.csv": ("not_number", 22, "Q2"),
+    "total_not_last.csv": ("empty", 3, "Date"),   # a row headed Total between responses is no summary
+    "two_tables.xlsx": ("not_date", 6, "Date"),   # a second table under a blank row: named where it starts
     "truncated_mid_row.csv": ("not_date", 5, "Date"),
     "xlsx_date_1926.xlsx": ("too_early", 4, "Date"),
     "xlsx_error_branch.xlsx": ("excel_error", 3, "Branch"),
@@ -93,10 +107,23 @@ BAD_CELL = {
 # file -> (kind, rows, notices, {column: first value as stored}) of a file that imports
 IMPORTED = {
     "cr_only_lines.csv": ("nps", 3, [], {"branch": "Café Crème", "comment": "très bien"}),
+    # the footer's lines were refused at their rows ('Received is empty') before
+    "complaints_12315_footer.xlsx": ("complaints", 3, ["footer_left_out"], {"complaint_ref": "TS2026100001"}),
+    # the follow-up call's 满意度评分 was left out before
+    "complaints_cn_decimals.csv": ("complaints", 3, [], {"satisfaction_after": 4.5}),
     "crlf.csv": ("nps", 4, [], {"branch": "North"}),
+    "filtered_rows.xlsx": ("nps", 4, ["hidden_rows"], {"customer_id": "C1"}),   # read unsaid before
     "formulas_computed.xlsx": ("nps", 3, [], {"score": 9}),
+    "freshdesk_tickets.csv": ("complaints", 3, [], {"resolved_at": dt.datetime(2026, 10, 1, 15)}),
+    # asked NPS or survey? (no platform, no date) before, and 其他意见 was no comment
+    "google_forms_cn.csv": ("survey", 3, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 5, 7), "comment": "很好"}),
+    # its one rating question was dropped ('no rating columns were found') before
+    "google_forms_quiz.csv": ("survey", 3, [], {"branch": "North"}),
     "date_cn_am_pm.csv": ("nps", 4, [], {"responded_at": dt.datetime(2026, 10, 5, 15, 5)}),
     "date_month_names.csv": ("nps", 5, [], {"responded_at": dt.datetime(2026, 10, 5)}),
+    "excel_text_ids.csv": ("nps", 3, [], {"customer_id": "00123"}),   # '="00123"' before
+    # its ratings were left out unsaid before, and no kind was found
+    "decimal_comma_ratings.csv": ("survey", 5, ["decimal_commas"], {"responded_at": dt.datetime(2026, 10, 1)}),
     "fullwidth_score.csv": ("nps", 4, [], {"score": 10}),
     "gb18030_rare.csv": ("nps", 2, [], {"comment": "𠀀𪚥好"}),
     "gbk.csv": ("nps", 2, [], {"branch": "浦东支行", "comment": "服务很好"}),
@@ -105,15 +132,29 @@ IMPORTED = {
     "macros.xlsm": ("nps", 4, [], {"customer_id": "C1"}),
     "merged_branch.xlsx": ("nps", 4, ["merged_filled"], {"branch": "North"}),
     "merged_title_and_branch.xlsx": ("nps", 3, ["merged_filled"], {"branch": "East"}),
+    "microsoft_forms_cn.xlsx": ("survey", 3, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 3)}),
+    # 10/1/26 was the year 10 (refused as too early), and 'Points - …' an item, before
+    "msforms_quiz.xlsx": ("survey", 3, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 2)}),
     "multiline_cells.csv": ("nps", 3, [], {"comment": "line one\nline two"}),
+    "nps_decimal_comma.csv": ("nps", 4, ["decimal_commas"], {"score": 6, "branch": "München"}),
     "pipes.csv": ("nps", 4, [], {"branch": "North"}),
     "questionnaire_200.xlsx": ("survey", 40, [], {"branch": "North"}),
+    "salesforce_cases_footer.csv": ("complaints", 3, ["footer_left_out"], {"resolved_at": dt.datetime(2026, 10, 2, 15)}),
+    "sep_line.csv": ("nps", 4, [], {"responded_at": dt.datetime(2026, 10, 1)}),
     "score_header_cn.csv": ("nps", 2, [], {"score": 9}),
     "semicolons.csv": ("nps", 4, [], {"branch": "North"}),
     "sheet.ods": ("nps", 2, [], {"comment": "fine"}),
     "sheet_libreoffice_edge.ods": ("nps", 1, [], {"branch": "North"}),
     "survey_150.csv": ("survey", 40, [], {"branch": "North"}),
+    "surveymonkey_merged_header.xlsx": ("survey", 5, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 5)}),
+    "tabs_named.xls": ("nps", 4, ["read_as_text"], {"branch": "北区"}),
     "text_named.xlsx": ("nps", 4, ["read_as_text"], {"branch": "North"}),
+    "ticket_dates_with_offsets.csv": ("complaints", 3, [], {"received_at": dt.datetime(2026, 10, 1, 9)}),
+    # the sums under the data were refused at their row ('Date is empty') or hid the kind before
+    "totals_row.csv": ("nps", 3, ["totals_left_out"], {"customer_id": "C1"}),
+    "totals_row_cn.xlsx": ("survey", 6, ["totals_left_out"], {"branch": "浦东支行"}),
+    # as NPS responses without a date, its satisfaction question left out, before
+    "typeform.csv": ("survey", 3, [], {"responded_at": dt.datetime(2026, 10, 1, 9, 3, 10)}),
     "utf16_bom_tabs.txt": ("nps", 2, [], {"branch": "Café Crème"}),
     "utf16be_no_bom.csv": ("nps", 2, [], {"branch": "Café Crème", "comment": "très bien"}),
     "utf16le_no_bom.csv": ("nps", 2, [], {"branch": "Café Crème", "comment": "très bien"}),
@@ -123,15 +164,30 @@ IMPORTED = {
     "windows1251.csv": ("nps", 2, [], {"branch": "Москва", "comment": "Отличный сервис"}),
     "windows1252.csv": ("nps", 2, [], {"branch": "Café Crème", "comment": "très bien"}),
     "workbook_named.csv": ("nps", 4, ["read_as_workbook"], {"customer_id": "C1"}),
+    "xlsx_text_decimal_comma.xlsx": ("survey", 6, ["decimal_commas"], {"branch": "North"}),
+    "zendesk_tickets.csv": ("complaints", 3, [], {"resolved_at": dt.datetime(2026, 10, 2, 10)}),   # open, before
 }
 
-TABLE = {"nps": "nps_response", "survey": "survey_response"}
+# file -> (decision code, its values) of a file the loaders ask about before importing anything
+ASKED = {
+    # 4,5 and 2,5: half-point ratings, or averages pasted in? left out unsaid before
+    "decimal_comma_halves.csv": ("choice_or_rating", {
+        "columns": ["Q1 Staff friendliness", "Q2 Waiting time", "Q3 Cleanliness"],
+        "with_decimals": ["Q1 Staff friendliness", "Q2 Waiting time", "Q3 Cleanliness"]}),
+    # a slider answered 7.5: left out unsaid before, beside the matrix's items
+    "qualtrics_slider_decimals.csv": ("choice_or_rating", {"columns": ["Q2"], "with_decimals": ["Q2"]}),
+}
+
+# files whose kind the loaders ask for (--kind), nothing imported
+ASKED_KIND = {"german_short_years.csv"}
+
+TABLE = {"nps": "nps_response", "survey": "survey_response", "complaints": "complaint"}
 
 
 def test_every_bad_file_has_its_expectation():
     files = {p.name for p in BAD.iterdir()}
     assert len(files) >= 60
-    assert files == set(REFUSED) | set(BAD_CELL) | set(IMPORTED)
+    assert files == set(REFUSED) | set(BAD_CELL) | set(IMPORTED) | set(ASKED) | ASKED_KIND
 
 
 def every_table(con) -> dict[str, list]:
@@ -183,6 +239,157 @@ def test_a_file_read_as_what_it_is_imports(con, name):
         assert stored == value
 
 
+@pytest.mark.parametrize("name", sorted(ASKED))
+def test_a_file_the_loaders_are_unsure_of_is_asked_about(con, name):
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+    before = every_table(con)
+    prepared = prepare(con, BAD / name)
+    assert [(d.code, d.values) for d in prepared.decisions] == [ASKED[name]]
+    with pytest.raises(DecisionNeeded) as asked:
+        import_file(con, BAD / name)
+    assert asked.value.code == ASKED[name][0]
+    assert every_table(con) == before
+
+
+@pytest.mark.parametrize("name", sorted(ASKED_KIND))
+def test_a_file_of_no_kind_the_loaders_know_is_asked_about(con, name):
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+    before = every_table(con)
+    with pytest.raises(KindDecisionNeeded):
+        prepare(con, BAD / name)
+    assert every_table(con) == before
+
+
+def item_scores(con) -> dict[str, list[float]]:
+    rows = con.execute("SELECT item_code, score FROM survey_rating ORDER BY item_code, row_no").fetchall()
+    scores: dict[str, list[float]] = {}
+    for code, score in rows:
+        scores.setdefault(code, []).append(score)
+    return scores
+
+
+@pytest.mark.parametrize("name, expected", [
+    # the file's 2,0 3,0 … (r % 5 + 1, (r + 2) % 5 + 1, (r + 3) % 5 + 1 for respondents 1-5)
+    ("decimal_comma_ratings.csv", {"Q1 Staff friendliness": [2, 3, 4, 5, 1], "Q2 Waiting time": [4, 5, 1, 2, 3],
+                                   "Q3 Cleanliness": [5, 1, 2, 3, 4]}),
+    # text "2,0" among number cells: r % 5 + 1, (r + 1) % 5 + 1, (r + 2) % 5 + 1 for respondents 1-6
+    ("xlsx_text_decimal_comma.xlsx", {"Q1": [2, 3, 4, 5, 1, 2], "Q2": [3, 4, 5, 1, 2, 3], "Q3": [4, 5, 1, 2, 3, 4]}),
+])
+def test_decimal_commas_are_the_numbers_they_show(con, name, expected):
+    import_file(con, BAD / name)
+    assert item_scores(con) == expected
+
+
+@pytest.mark.parametrize("text, cells", [
+    ("Branch;Score\nNorth;4,5\nSouth;1,250\n", ["4.5", "1.250"]),   # ';' between cells: the comma is decimal
+    ('Branch,Score\nNorth,"4,5"\nSouth,"3,0"\n', ["4.5", "3.0"]),  # Google Sheets in a comma-decimal locale
+    ('Branch,Score\nNorth,"4,5"\nSouth,"1,250"\n', ["4,5", "1,250"]),   # 1,250 may be a thousand and more
+    ("Branch;Score\nNorth;4,5\nSouth;4.5\n", ["4,5", "4.5"]),        # both signs: left for validation to name
+    ("Branch;Score\nNorth;4,5\nSouth;n/a\n", ["4,5", "n/a"]),
+])
+def test_a_column_is_read_with_decimal_commas_only_when_every_cell_is_so_written(tmp_path, text, cells):
+    path = tmp_path / "scores.csv"
+    path.write_text(text, encoding="utf-8")
+    assert read_source(path).table.column("Score").to_pylist() == cells
+
+
+def test_half_points_import_as_ratings_once_the_analyst_says_so(con):
+    columns = ASKED["decimal_comma_halves.csv"][1]["columns"]
+    import_file(con, BAD / "decimal_comma_halves.csv",
+                overrides=[f"{c}=item:Q{i}" for i, c in enumerate(columns, 1)])
+    assert item_scores(con) == {"Q1": [4.5, 4, 5, 3.5], "Q2": [3, 2.5, 4, 3], "Q3": [5, 4, 4.5, 4]}
+    # 01.10.2026 with dots is day first: the 1st of October, no --date-order asked
+    assert con.execute("SELECT min(responded_at)::DATE::VARCHAR FROM survey_response").fetchone()[0] == "2026-10-01"
+
+
+def test_rows_of_sums_are_left_out_and_named(con):
+    source = read_source(BAD / "totals_row.csv")
+    assert source.notices == (("totals_left_out", {"rows": "5, 6", "labels": "Total, Average", "count": "2"}),)
+    assert notice_text(*source.notices[0], "en") == (
+        "The 2 rows of sums or averages under the data (Total, Average: rows 5, 6) were left out; they are no response.")
+    assert notice_text(*source.notices[0], "zh") == "数据下方的 2 行合计或平均（Total, Average：第 5, 6 行）不是答卷，已略去。"
+    import_file(con, BAD / "totals_row.csv")
+    assert [r[0] for r in con.execute("SELECT score FROM nps_response ORDER BY row_no").fetchall()] == [9, 7, 10]
+    import_file(con, BAD / "totals_row_cn.xlsx")
+    # 环境整洁 is r % 5 + 1 for respondents 1-6; the 合计 row's 17 and the 平均分 row's 2.83 are no scores
+    assert item_scores(con)["环境整洁"] == [2, 3, 4, 5, 1, 2]
+
+
+def test_a_footer_is_left_out_and_named(con):
+    source = read_source(BAD / "salesforce_cases_footer.csv")
+    # records 2-4, an empty line, Grand Totals on row 6, an empty line, four lines of footer
+    assert source.notices == (("footer_left_out", {"rows": "6, 8, 9, 10, 11", "first": "Grand Totals (3 records)",
+                                                   "count": "5"}),)
+    assert notice_text(*source.notices[0], "en") == ("The 5 lines under the data that are no response"
+                                                     " (rows 6, 8, 9, 10, 11: “Grand Totals (3 records)”…) were left out.")
+    assert notice_text(*source.notices[0], "zh") == "数据下方不是答卷的 5 行文字（第 6, 8, 9, 10, 11 行：“Grand Totals (3 records)”…）已略去。"
+    assert read_source(BAD / "complaints_12315_footer.xlsx").notices == (
+        ("footer_left_out", {"rows": "7", "first": "制表人：赵六", "count": "1"}),)
+
+
+@pytest.mark.parametrize("last_rows, kept", [
+    ("\nPrepared by: J. Doe\n", 2),              # under a blank line
+    ("Prepared by: J. Doe\n", 2),                # a footer's words
+    ("\nC9\n", 2),                               # one cell in the first column under a blank line
+    ("C9\n", 3),                                 # right under the data: a response with one cell, named by validation
+    ("\n,,,,a comment alone\n", 3),              # not in the first column: a response
+])
+def test_only_lines_that_read_as_a_footer_are_left_out(tmp_path, last_rows, kept):
+    path = tmp_path / "export.csv"
+    path.write_text(NPS_HEADER_ROWS + last_rows, encoding="utf-8")
+    assert read_source(path).row_count == kept
+
+
+@pytest.mark.parametrize("last_rows, kept", [
+    ("Total,,,26,\n", 2),                      # the sums
+    ("Total,2026-10-03,North,8,fine\n", 3),    # a customer whose id is Total: a response, with its date
+    ("Total,,,26,see note\n", 3),              # words after the label: not a row of sums
+    ("Sum,,,16,\nAverage,,,8,\nCount,,,2,\n", 2),
+    ("合计：,,,16,\n", 2),
+])
+def test_only_a_row_of_numbers_under_its_label_is_a_row_of_sums(tmp_path, last_rows, kept):
+    path = tmp_path / "export.csv"
+    path.write_text(NPS_HEADER_ROWS + last_rows, encoding="utf-8")
+    assert read_source(path).row_count == kept
+
+
+@pytest.mark.parametrize("values, order", [
+    (["01.10.2026", "02.10.2026"], "dmy"),        # dots: day first
+    (["01/10/2026", "02/10/2026"], "ambiguous"),
+    (["01.10.2026", "10/13/2026"], "mdy"),        # a month-first date with slashes decides
+])
+def test_dates_with_dots_are_day_first(values, order):
+    assert day_month_order(values) == order
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("10/1/26 9:02:00", dt.datetime(2026, 10, 1, 9, 2)),   # DuckDB's own cast made it the year 10 before
+    ("10/1/2026 9:02:00", dt.datetime(2026, 10, 1, 9, 2)),
+    ("2026-10-01 09:02", dt.datetime(2026, 10, 1, 9, 2)),
+])
+def test_two_digit_years_are_this_century(text, expected):
+    reader = duckdb.connect()
+    assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats("mdy")}
+                          ).fetchone()[0] == expected
+
+
+def test_a_date_column_named_by_hand_says_its_own_order(con):
+    # asked for its columns (German headers), then named: 01.10.26 was the year 1, refused as too early, before
+    with pytest.raises(DecisionNeeded):
+        import_file(con, BAD / "german_short_years.csv", kind="nps")
+    import_file(con, BAD / "german_short_years.csv", kind="nps", overrides=[
+        "Kunden-Nr=customer_id", "Datum=responded_at", "Filiale=branch", "Bewertung=score", "Kommentar=comment"])
+    assert [r[0] for r in con.execute("SELECT responded_at FROM nps_response ORDER BY row_no").fetchall()] == [
+        dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 2, 14, 30), dt.datetime(2026, 10, 3)]
+
+
+def test_times_with_an_offset_keep_their_local_time(con):
+    # '+0800' after a space was 'not a date' before
+    import_file(con, BAD / "ticket_dates_with_offsets.csv")
+    assert [r[0] for r in con.execute("SELECT received_at FROM complaint ORDER BY row_no").fetchall()] == [
+        dt.datetime(2026, 10, 1, 9), dt.datetime(2026, 10, 2, 23, 30), dt.datetime(2026, 10, 3, 10)]
+
+
 @pytest.mark.parametrize("name, column, expected", [
     ("date_month_names.csv", "responded_at",
      [dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 6, 14, 30), dt.datetime(2026, 10, 7), dt.datetime(2026, 10, 8),
@@ -206,6 +413,16 @@ def test_hidden_sheets_are_skipped_and_named():
     assert notice_text(*source.notices[0], "zh") == "已跳过隐藏的工作表：Old。"
     # named on purpose, a hidden sheet is read
     assert read_source(BAD / "hidden_first_sheet.xlsx", sheet="Old").row_count == 1
+
+
+def test_rows_hidden_in_excel_are_read_and_named():
+    source = read_source(BAD / "filtered_rows.xlsx")
+    assert source.notices == (("hidden_rows", {"rows": "3-4", "count": "2"}),)
+    assert notice_text(*source.notices[0], "en") == (
+        "2 rows hidden in Excel were read as well (rows 3-4); if a filter hid them to leave them out, delete them"
+        " in Excel and import again.")
+    assert notice_text(*source.notices[0], "zh") == (
+        "在 Excel 中隐藏的 2 行也已读取（第 3-4 行）；如果是筛选隐藏、不应导入，请在 Excel 中删除这些行后重新导入。")
 
 
 def test_merged_cells_fill_down_and_say_which(con):

@@ -45,6 +45,9 @@ def no_exception(at: AppTest) -> None:
                                   " data, or save only the used range in a new workbook."),
     ("unquoted_comma.csv", "zh", "unquoted_comma.csv，第 3 行，列“F”：这一行有 6 个单元格，而表头只有 5 个。有单元格含有"
                                  "未加引号的分隔符，或该行粘贴错了位置：请给该单元格加上引号。未导入任何数据。"),
+    ("wjx_summary_report.xlsx", "zh", "wjx_summary_report.xlsx，工作表“Sheet1”，第 2 行：文件是问卷工具的统计报告（每个选项及选择人数："
+                                      "选项, 小计, 比例），不是每位答卷人一行。请改为下载原始答卷数据（问卷星：下载答卷数据；腾讯问卷：下载数据 > 原始数据；"
+                                      "SurveyMonkey：Export > All individual responses）。"),
 ])
 def test_a_file_that_cannot_be_read_says_why_where_and_what_to_do(store, name, language, expected):
     at = upload(imports_page(language), name)
@@ -58,6 +61,16 @@ def test_hidden_sheets_are_not_offered_and_are_noticed(store):
     no_exception(at)
     assert at.selectbox(key=[s.key for s in at.selectbox if s.key.startswith("upload.sheet.")][0]).options == ["Data"]
     assert "Hidden sheets were skipped: Old." in [i.value.replace("\\", "") for i in at.info]
+
+
+def test_rows_of_sums_are_left_out_and_noticed(store):
+    at = upload(imports_page(), "totals_row.csv")
+    no_exception(at)
+    assert ("The 2 rows of sums or averages under the data (Total, Average: rows 5, 6) were left out; they are no"
+            " response.") in [i.value.replace("\\", "") for i in at.info]
+    [b for b in at.button if b.key and b.key.startswith("upload.import.")][0].click().run()
+    no_exception(at)
+    assert store.execute("SELECT count(*), sum(score) FROM nps_response").fetchone() == (3, 26)
 
 
 def test_early_dates_are_refused_until_the_analyst_allows_them(store):

@@ -467,6 +467,22 @@ def test_unsure_choice_numbers_and_a_place_answered_in_numbers_are_asked(app, st
     assert rows(store, "SELECT count(*) FROM survey_rating") == [(70,)]
 
 
+def test_ratings_with_decimals_are_asked_about(app, store):
+    upload(app, "bad/decimal_comma_halves.csv")
+    no_exception(app)
+    assert not keyed(app.button, "upload.import.")
+    assert any("3 questions hold numbers with decimals on a rating's range" in w.value for w in app.warning), \
+        [w.value for w in app.warning]
+    assert not any("numbers of the choices picked" in w.value for w in app.warning)
+    for radio in keyed(app.radio, "upload.choice."):
+        radio.set_value("rating").run()
+    no_exception(app)
+    import_button(app).click().run()
+    no_exception(app)
+    # four respondents, three items each, 4,5 and 2,5 among them
+    assert rows(store, "SELECT count(*), sum(score) FROM survey_rating") == [(12, 47.0)]
+
+
 def test_new_items_wait_for_the_analysts_confirmation(app, store):
     import_file(store, TEST_DATA / "platforms" / "qualtrics.csv")
     upload_platform(app, "qualtrics_new_item.csv")
