@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -166,14 +167,64 @@ def pytest_generate_tests(metafunc) -> None:
 def con_url(request, store_kind: str, db_path: Path, tmp_path: Path, monkeypatch) -> str:
     """Where `con` opens its store, for a test that opens it again (a command, a page): on the lake
     a lake of the test's own with the current schema, else db_path, a copy of the empty store with
-    the schema."""
+    the schema. A test that takes `built` gets a copy of its module's built store instead."""
+    copied = _built_store(request, store_kind) if "store_build" in request.fixturenames else None
     if store_kind == "lake":
         data = tmp_path / "lake-data"
         monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(data))
-        return request.getfixturevalue("postgres_cluster").copied_lake_url(
-            request.getfixturevalue("lake_template"), data)
-    shutil.copyfile(request.getfixturevalue("schema_template"), db_path)
+        url = request.getfixturevalue("postgres_cluster").copied_lake_url(
+            copied.template if copied else request.getfixturevalue("lake_template"), data)
+        if copied:
+            shutil.copytree(copied.data, data, dirs_exist_ok=True)
+        return url
+    shutil.copyfile(copied.template if copied else request.getfixturevalue("schema_template"), db_path)
     return str(db_path)
+
+
+# -- stores built once and copied ------------------------------------------------------------------
+# A module whose tests each start from the same imports defines a fixture `store_build` returning a
+# function build(con, folder) -> value; its tests take `built` (that value) and `con` opens a copy of
+# the store build made, once per process and store kind: on a lake each import is many catalog
+# round trips, a copy one CREATE DATABASE … TEMPLATE (the lake keeps small tables in its catalog and
+# names its data files relative to its data folder, which is copied too).
+
+@dataclass(frozen=True)
+class BuiltStore:
+    template: str        # a DuckDB file, or the PostgreSQL database of a lake
+    data: Path | None    # the lake's data folder
+    value: object        # what the build returned
+
+
+_built_stores: dict[tuple, BuiltStore] = {}
+
+
+def _built_store(request, store_kind: str) -> BuiltStore:
+    build = request.getfixturevalue("store_build")
+    key = (build, store_kind)
+    if key not in _built_stores:
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("built")
+        data = None
+        if store_kind == "lake":
+            data = folder / "lake-data"
+            url = request.getfixturevalue("postgres_cluster").copied_lake_url(
+                request.getfixturevalue("lake_template"), data)
+            template = re.search(r"dbname=(\S+)", url).group(1)
+        else:
+            url = template = str(folder / "built.duckdb")
+            shutil.copyfile(request.getfixturevalue("schema_template"), url)
+        con = connect(url)
+        try:
+            value = build(con, folder)
+        finally:
+            con.close()
+        _built_stores[key] = BuiltStore(template, data, value)
+    return _built_stores[key]
+
+
+@pytest.fixture
+def built(store_build, store_kind: str, con_url: str):
+    """What the module's store_build returned when it built the store `con` opens a copy of."""
+    return _built_stores[(store_build, store_kind)].value
 
 
 @pytest.fixture

@@ -24,17 +24,22 @@ def batch_uuid(name: str) -> str:
         return str(uuid.uuid5(_BATCH_NAMESPACE, str(name)))
 
 
-# Inside together(): the (table, batch) pairs whose sums are written once, at its end.
-_deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("deferred_sums", default=None)
+# Inside together(): its connection and the (table, batch) pairs whose sums it writes once, at its end.
+_deferred: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("deferred_sums", default=None)
 
 
 @contextlib.contextmanager
 def together(con):
     """Many inserts as one transaction, each batch's sums written once at the end: on a lake every
     statement outside a transaction is a commit of its own, and a test that builds a hundred
-    respondents one by one made a hundred snapshots and wrote the sums a hundred times."""
+    respondents one by one made a hundred snapshots and wrote the sums a hundred times. Inside
+    another together() on the same connection it adds to that one's transaction."""
+    outer = _deferred.get()
+    if outer is not None and outer[0] is con:
+        yield
+        return
     pending: set = set()
-    token = _deferred.set(pending)
+    token = _deferred.set((con, pending))
     con.execute("BEGIN TRANSACTION")
     try:
         yield
@@ -62,34 +67,64 @@ def _columns(con, table: str) -> list[str]:
 
 def insert(con, table: str, rows: list[dict]) -> None:
     """Insert dicts into `table`; a missing row_no continues the batch's numbering. The batch's
-    monthly sums (its tally, a survey's moments) are written again, as an import writes them."""
+    monthly sums (its tally, a survey's moments) are written again, as an import writes them, in one
+    transaction with the rows."""
+    with together(con):
+        _insert(con, table, rows)
+
+
+def _insert(con, table: str, rows: list[dict]) -> None:
     known = set(_columns(con, table))
-    batches = set()
+    numbered = "row_no" in known
+    next_row_no: dict[str, int] = {}   # a batch's coalesce(max(row_no), 0) + 1, kept as rows go in
+    ready = []
     for row in rows:
         row = dict(row)
-        row["batch_id"] = batch_uuid(row.get("batch_id", "batch-1"))
-        if "row_no" not in known:
+        row["batch_id"] = batch = batch_uuid(row.get("batch_id", "batch-1"))
+        if not numbered:
             row.pop("row_no", None)
-        elif "row_no" not in row:
-            row["row_no"] = con.execute(
-                f"SELECT coalesce(max(row_no), 0) + 1 FROM {quote_identifier(table)} WHERE batch_id = ?",
-                [row["batch_id"]]).fetchone()[0]
+        else:
+            if batch not in next_row_no:
+                next_row_no[batch] = con.execute(
+                    f"SELECT coalesce(max(row_no), 0) + 1 FROM {quote_identifier(table)} WHERE batch_id = ?",
+                    [batch]).fetchone()[0]
+            row.setdefault("row_no", next_row_no[batch])
+            if row["row_no"] is not None:
+                next_row_no[batch] = max(next_row_no[batch], row["row_no"] + 1)
         unknown = set(row) - known
         if unknown:
             raise KeyError(f"{table} has no columns {sorted(unknown)}")
-        names = list(row)
+        ready.append(row)
+    for group in _alike(ready):
+        names = list(group[0])
+        one = f"({', '.join('?' for _ in names)})"
         con.execute(
             f"INSERT INTO {quote_identifier(table)} ({', '.join(quote_identifier(n) for n in names)})"
-            f" VALUES ({', '.join('?' for _ in names)})",
-            [row[n] for n in names])
-        batches.add(row["batch_id"])
+            f" VALUES {', '.join(one for _ in group)}",
+            [row[n] for row in group for n in names])
     source = "survey_response" if table == "survey_item" else table
-    pending = _deferred.get()
-    for batch_id in sorted(batches):
-        if pending is not None:
-            pending.add((source, batch_id))
-        else:
-            _rewrite_sums(con, source, batch_id)
+    _deferred.get()[1].update((source, row["batch_id"]) for row in ready)
+
+
+# rows per INSERT statement, so that its parameters stay in the low thousands
+_ROWS_PER_INSERT = 200
+
+
+def _alike(rows: list[dict]) -> list[list[dict]]:
+    """The rows cut into runs that one multi-row INSERT takes: the same columns in the same order,
+    and in each column values of one Python type (or None), so that VALUES needs no common type."""
+    groups: list[list[dict]] = []
+    types: dict[str, type] = {}
+    for row in rows:
+        group = groups[-1] if groups else None
+        fits = (group is not None and len(group) < _ROWS_PER_INSERT and list(row) == list(group[0])
+                and all(v is None or types.get(n) in (None, type(v)) for n, v in row.items()))
+        if not fits:
+            groups.append([])
+            types = {}
+        groups[-1].append(row)
+        types.update({n: type(v) for n, v in row.items() if v is not None})
+    return groups
 
 
 def layout_before(con, step: int, *tables: str) -> None:
@@ -116,7 +151,13 @@ def respondent(con, ratings, *, batch_id="batch-1", row_no=None, **columns) -> i
 
     `ratings` are tuples (item_code, kind, score, scale_min, scale_max[, item_text[, dimension]]).
     An item rated twice by one respondent is two columns of the file, as the loaders would store it.
+    The respondent, its items and the sums are one transaction.
     """
+    with together(con):
+        return _respondent(con, ratings, batch_id=batch_id, row_no=row_no, **columns)
+
+
+def _respondent(con, ratings, *, batch_id, row_no, **columns) -> int:
     columns.setdefault("responded_at", DEFAULT_AT)
     batch_id = batch_uuid(batch_id)
     if row_no is None:

@@ -21,11 +21,12 @@ FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
 def three_respondents(con, importance: bool = False) -> None:
     """Attribute A on 0–10 and B on 1–7 in one survey; respondent 3 skipped B."""
     imp = lambda code, score: [(code, "importance", score, 1, 10)] if importance else []  # noqa: E731
-    dbrows.respondent(con, [("A", "satisfaction", 8, 0, 10, "Waiting time"),
-                            ("B", "satisfaction", 7, 1, 7, "Staff courtesy")] + imp("A", 9) + imp("B", 4))
-    dbrows.respondent(con, [("A", "satisfaction", 6, 0, 10, "Waiting time"),
-                            ("B", "satisfaction", 4, 1, 7, "Staff courtesy")] + imp("A", 7) + imp("B", 2))
-    dbrows.respondent(con, [("A", "satisfaction", 10, 0, 10, "Waiting time")])
+    with dbrows.together(con):
+        dbrows.respondent(con, [("A", "satisfaction", 8, 0, 10, "Waiting time"),
+                                ("B", "satisfaction", 7, 1, 7, "Staff courtesy")] + imp("A", 9) + imp("B", 4))
+        dbrows.respondent(con, [("A", "satisfaction", 6, 0, 10, "Waiting time"),
+                                ("B", "satisfaction", 4, 1, 7, "Staff courtesy")] + imp("A", 7) + imp("B", 2))
+        dbrows.respondent(con, [("A", "satisfaction", 10, 0, 10, "Waiting time")])
 
 
 def test_attribute_satisfaction_and_equal_weights(con):
@@ -72,12 +73,13 @@ def four_respondents_with_overall(con, copies: int = 8) -> None:
     # overall satisfaction 1..4 on a 1–5 scale; A rises with it, B falls, C is loosely related.
     # Each of the four answers `copies` times: means and correlations are the four's, and 32
     # respondents reach the minimum n that derived importance needs
-    for overall, a, b, c, recommend in [(1, 2, 8, 4, 0), (2, 4, 6, 8, 5), (3, 6, 4, 4, 5), (4, 8, 2, 8, 10)] * copies:
-        dbrows.respondent(con, [("A", "satisfaction", a, 0, 10, "Speed"),
-                                ("B", "satisfaction", b, 0, 10, "Price"),
-                                ("C", "satisfaction", c, 0, 10, "Branch look")],
-                          overall_satisfaction=overall, overall_scale_min=1, overall_scale_max=5,
-                          likelihood_to_recommend=recommend)
+    with dbrows.together(con):
+        for overall, a, b, c, recommend in [(1, 2, 8, 4, 0), (2, 4, 6, 8, 5), (3, 6, 4, 4, 5), (4, 8, 2, 8, 10)] * copies:
+            dbrows.respondent(con, [("A", "satisfaction", a, 0, 10, "Speed"),
+                                    ("B", "satisfaction", b, 0, 10, "Price"),
+                                    ("C", "satisfaction", c, 0, 10, "Branch look")],
+                              overall_satisfaction=overall, overall_scale_min=1, overall_scale_max=5,
+                              likelihood_to_recommend=recommend)
 
 
 def test_derived_weights(con):
@@ -104,9 +106,10 @@ def test_derived_importance_from_too_few_respondents_is_not_used(con):
 
 def test_derived_weights_all_zero_fall_back_to_equal(con):
     # overall satisfaction does not vary → r undefined → 0 for every attribute → equal
-    for a, b in [(2, 8), (6, 4)]:
-        dbrows.respondent(con, [("A", "satisfaction", a, 0, 10), ("B", "satisfaction", b, 0, 10)],
-                          overall_satisfaction=3, overall_scale_min=1, overall_scale_max=5)
+    with dbrows.together(con):
+        for a, b in [(2, 8), (6, 4)]:
+            dbrows.respondent(con, [("A", "satisfaction", a, 0, 10), ("B", "satisfaction", b, 0, 10)],
+                              overall_satisfaction=3, overall_scale_min=1, overall_scale_max=5)
     result = csi_score(con)
     # A: (20 + 60)/2 = 40, B: (80 + 40)/2 = 60 → (40 + 60)/2 = 50
     assert result.weights == "equal"
@@ -115,9 +118,10 @@ def test_derived_weights_all_zero_fall_back_to_equal(con):
 
 def test_a_0_10_and_a_1_7_scale_in_one_database(con):
     # the same item asked on 0–10 in one import and on 1–7 in another
-    dbrows.respondent(con, [("Q1", "satisfaction", 5, 0, 10, "Overall service")], batch_id="survey-0-10")
-    dbrows.respondent(con, [("Q1", "satisfaction", 7, 1, 7, "Overall service")], batch_id="survey-1-7")
-    dbrows.respondent(con, [("Q1", "satisfaction", 3, 1, 7, "Overall service")], batch_id="survey-1-7")
+    with dbrows.together(con):
+        dbrows.respondent(con, [("Q1", "satisfaction", 5, 0, 10, "Overall service")], batch_id="survey-0-10")
+        dbrows.respondent(con, [("Q1", "satisfaction", 7, 1, 7, "Overall service")], batch_id="survey-1-7")
+        dbrows.respondent(con, [("Q1", "satisfaction", 3, 1, 7, "Overall service")], batch_id="survey-1-7")
     result = csi_score(con)
     # rows rescaled by their own scale: 100·5/10 = 50, 100·(7 − 1)/6 = 100, 100·(3 − 1)/6 = 33.33
     # → satisfaction (50 + 100 + 33.33)/3 = 61.11
@@ -142,10 +146,11 @@ def test_one_respondent_has_no_interval(con):
 
 
 def test_csi_by_month_and_branch(con):
-    dbrows.respondent(con, [("A", "satisfaction", 8, 0, 10)], branch="North", responded_at=datetime(2026, 2, 3))
-    dbrows.respondent(con, [("A", "satisfaction", 6, 0, 10)], branch="South", responded_at=datetime(2026, 2, 9))
-    dbrows.respondent(con, [("A", "satisfaction", 10, 0, 10)], branch="North", responded_at=datetime(2026, 3, 1))
-    dbrows.respondent(con, [("A", "satisfaction", 4, 0, 10)], branch=None, responded_at=datetime(2026, 3, 2))
+    with dbrows.together(con):
+        dbrows.respondent(con, [("A", "satisfaction", 8, 0, 10)], branch="North", responded_at=datetime(2026, 2, 3))
+        dbrows.respondent(con, [("A", "satisfaction", 6, 0, 10)], branch="South", responded_at=datetime(2026, 2, 9))
+        dbrows.respondent(con, [("A", "satisfaction", 10, 0, 10)], branch="North", responded_at=datetime(2026, 3, 1))
+        dbrows.respondent(con, [("A", "satisfaction", 4, 0, 10)], branch=None, responded_at=datetime(2026, 3, 2))
     by_month = csi_by(con, by="month")
     # February: (80 + 60)/2 = 70 (n 2); March: (100 + 40)/2 = 70 (n 2)
     assert by_month["month"].tolist() == ["2026-02", "2026-03"]
@@ -161,10 +166,11 @@ def test_csi_by_month_and_branch(con):
 
 
 def two_periods(con) -> None:
-    for score in (8, 9, 10):
-        dbrows.respondent(con, [("A", "satisfaction", score, 0, 10, "Speed")], responded_at=datetime(2026, 3, 10))
-    for score in (5, 6, 7):
-        dbrows.respondent(con, [("A", "satisfaction", score, 0, 10, "Speed")], responded_at=datetime(2026, 2, 10))
+    with dbrows.together(con):
+        for score in (8, 9, 10):
+            dbrows.respondent(con, [("A", "satisfaction", score, 0, 10, "Speed")], responded_at=datetime(2026, 3, 10))
+        for score in (5, 6, 7):
+            dbrows.respondent(con, [("A", "satisfaction", score, 0, 10, "Speed")], responded_at=datetime(2026, 2, 10))
 
 
 def test_csi_change_by_welch(con):
@@ -190,9 +196,10 @@ def test_csi_change_with_trend_weighs_the_trend_as_the_period(con):
                                 ("A", "importance", importance_a, 1, 10), ("B", "importance", importance_b, 1, 10)],
                           responded_at=when)
 
-    rated(8, 6, 9, 3, datetime(2026, 3, 10))
-    rated(10, 4, 7, 5, datetime(2026, 3, 20))
-    rated(5, 9, 4, 8, datetime(2026, 2, 10))
+    with dbrows.together(con):
+        rated(8, 6, 9, 3, datetime(2026, 3, 10))
+        rated(10, 4, 7, 5, datetime(2026, 3, 20))
+        rated(5, 9, 4, 8, datetime(2026, 2, 10))
     spring = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 3, 31))
     change, trend = csi_change_with_trend(con, MARCH, FEBRUARY, spring)
     # March's stated weights A 8, B 4: March (8·90 + 4·50)/12 = 76.667; February on them

@@ -21,15 +21,16 @@ def servqual(con, importance: bool = False) -> None:
     def imp(code, score, dimension):
         return [(code, "importance", score, 1, 10, f"text {code}", dimension)] if importance else []
 
-    dbrows.respondent(con, [item("T1", "perception", 5, "Tangibles"), item("T1", "expectation", 6, "Tangibles"),
-                            item("RE1", "perception", 4, "Reliability"), item("RE1", "expectation", 7, "Reliability"),
-                            item("RE2", "perception", 6, "Reliability"), item("RE2", "expectation", 6, "Reliability")]
-                      + imp("T1", 4, "Tangibles") + imp("RE1", 6, "Reliability"))
-    dbrows.respondent(con, [item("T1", "perception", 7, "Tangibles"), item("T1", "expectation", 5, "Tangibles"),
-                            item("RE1", "perception", 5, "Reliability"), item("RE1", "expectation", 6, "Reliability"),
-                            item("RE2", "perception", 3, "Reliability")]
-                      + imp("T1", 2, "Tangibles") + imp("RE1", 9, "Reliability"))
-    dbrows.respondent(con, [item("T2", "perception", 4, "Tangibles")])
+    with dbrows.together(con):
+        dbrows.respondent(con, [item("T1", "perception", 5, "Tangibles"), item("T1", "expectation", 6, "Tangibles"),
+                                item("RE1", "perception", 4, "Reliability"), item("RE1", "expectation", 7, "Reliability"),
+                                item("RE2", "perception", 6, "Reliability"), item("RE2", "expectation", 6, "Reliability")]
+                          + imp("T1", 4, "Tangibles") + imp("RE1", 6, "Reliability"))
+        dbrows.respondent(con, [item("T1", "perception", 7, "Tangibles"), item("T1", "expectation", 5, "Tangibles"),
+                                item("RE1", "perception", 5, "Reliability"), item("RE1", "expectation", 6, "Reliability"),
+                                item("RE2", "perception", 3, "Reliability")]
+                          + imp("T1", 2, "Tangibles") + imp("RE1", 9, "Reliability"))
+        dbrows.respondent(con, [item("T2", "perception", 4, "Tangibles")])
 
 
 def test_gap5_per_item(con):
@@ -74,13 +75,14 @@ def test_gap5_intervals_are_students_t_and_conservative_for_means_of_items(con):
     # differences P − E: T1 (−1, 2, 0), RE1 (−3, −1, 0), RE2 (0, −2, 1); each has deviations whose
     # squares sum to 42/9, so sd = √(7/3) = 1.527525 and the 95% half-width is
     # t(0.975, 2) · sd / √3 = 4.302653 · 1.527525 / 1.732051 = 3.794583 for every item
-    for (t_p, t_e), (r1_p, r1_e), (r2_p, r2_e) in [((5, 6), (4, 7), (6, 6)), ((7, 5), (5, 6), (3, 5)),
-                                                    ((6, 6), (6, 6), (5, 4))]:
-        dbrows.respondent(con, [item("T1", "perception", t_p, "Tangibles"), item("T1", "expectation", t_e, "Tangibles"),
-                                item("RE1", "perception", r1_p, "Reliability"),
-                                item("RE1", "expectation", r1_e, "Reliability"),
-                                item("RE2", "perception", r2_p, "Reliability"),
-                                item("RE2", "expectation", r2_e, "Reliability")])
+    with dbrows.together(con):
+        for (t_p, t_e), (r1_p, r1_e), (r2_p, r2_e) in [((5, 6), (4, 7), (6, 6)), ((7, 5), (5, 6), (3, 5)),
+                                                        ((6, 6), (6, 6), (5, 4))]:
+            dbrows.respondent(con, [item("T1", "perception", t_p, "Tangibles"), item("T1", "expectation", t_e, "Tangibles"),
+                                    item("RE1", "perception", r1_p, "Reliability"),
+                                    item("RE1", "expectation", r1_e, "Reliability"),
+                                    item("RE2", "perception", r2_p, "Reliability"),
+                                    item("RE2", "expectation", r2_e, "Reliability")])
     result = gap5(con)
     half = 4.302653 * math.sqrt(7 / 3) / math.sqrt(3)
     items = result.items.set_index("item_code")
@@ -143,13 +145,14 @@ def test_gap5_respects_filters(con):
 
 
 def test_gap1(con):
-    servqual(con)
-    dbrows.management(con, [
-        {"manager": "m1", "item_code": "T1", "score": 6, "scale_min": 1, "scale_max": 7},
-        {"manager": "m2", "item_code": "T1", "score": 4, "scale_min": 1, "scale_max": 7},
-        {"manager": "m1", "item_code": "RE1", "score": 7, "scale_min": 1, "scale_max": 7},
-        {"manager": "m1", "item_code": "X9", "score": 3, "scale_min": 1, "scale_max": 7},
-    ])
+    with dbrows.together(con):
+        servqual(con)
+        dbrows.management(con, [
+            {"manager": "m1", "item_code": "T1", "score": 6, "scale_min": 1, "scale_max": 7},
+            {"manager": "m2", "item_code": "T1", "score": 4, "scale_min": 1, "scale_max": 7},
+            {"manager": "m1", "item_code": "RE1", "score": 7, "scale_min": 1, "scale_max": 7},
+            {"manager": "m1", "item_code": "X9", "score": 3, "scale_min": 1, "scale_max": 7},
+        ])
     result = gap1(con)
     items = result.items.set_index("item_code")
     # T1: management mean(6, 4) = 5, customers' expectation mean(6, 5) = 5.5 → 5 − 5.5 = −0.5
@@ -164,9 +167,10 @@ def test_gap1(con):
 
 
 def test_gap1_on_another_scale(con):
-    dbrows.respondent(con, [("T1", "expectation", 6, 1, 7), ("T1", "perception", 5, 1, 7)])
-    dbrows.respondent(con, [("T1", "expectation", 5, 1, 7), ("T1", "perception", 5, 1, 7)])
-    dbrows.management(con, [{"item_code": "T1", "score": 5, "scale_min": 0, "scale_max": 10}])
+    with dbrows.together(con):
+        dbrows.respondent(con, [("T1", "expectation", 6, 1, 7), ("T1", "perception", 5, 1, 7)])
+        dbrows.respondent(con, [("T1", "expectation", 5, 1, 7), ("T1", "perception", 5, 1, 7)])
+        dbrows.management(con, [{"item_code": "T1", "score": 5, "scale_min": 0, "scale_max": 10}])
     # management 5 on 0–10 is 0.5 of the scale → 1 + 0.5·6 = 4 on 1–7; customers mean(6, 5) = 5.5
     # gap 1 = 4 − 5.5 = −1.5
     item = gap1(con).items.iloc[0]
@@ -174,11 +178,12 @@ def test_gap1_on_another_scale(con):
 
 
 def test_gap1_uses_the_estimate_standing_in_the_period(con):
-    dbrows.respondent(con, [("T1", "expectation", 6, 1, 7)], responded_at=datetime(2026, 3, 10))
-    dbrows.management(con, [
-        {"item_code": "T1", "score": 4, "scale_min": 1, "scale_max": 7, "rated_at": datetime(2026, 1, 15)},
-        {"item_code": "T1", "score": 7, "scale_min": 1, "scale_max": 7, "rated_at": datetime(2026, 6, 1)},
-    ])
+    with dbrows.together(con):
+        dbrows.respondent(con, [("T1", "expectation", 6, 1, 7)], responded_at=datetime(2026, 3, 10))
+        dbrows.management(con, [
+            {"item_code": "T1", "score": 4, "scale_min": 1, "scale_max": 7, "rated_at": datetime(2026, 1, 15)},
+            {"item_code": "T1", "score": 7, "scale_min": 1, "scale_max": 7, "rated_at": datetime(2026, 6, 1)},
+        ])
     march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
     # in March management's estimate was January's 4 (June's 7 came later): 4 − 6 = −2
     assert gap1(con, march).items.iloc[0]["gap"] == pytest.approx(-2.0)
@@ -201,8 +206,9 @@ def test_gap5_is_not_weighted_by_the_csi_attributes_importance(con):
     ([{"item_code": "ZZ", "score": 5, "scale_min": 1, "scale_max": 7}], "no_matching_items"),
 ])
 def test_gap1_missing(con, rows, missing):
-    servqual(con)
-    dbrows.management(con, rows)
+    with dbrows.together(con):
+        servqual(con)
+        dbrows.management(con, rows)
     result = gap1(con)
     assert (result.missing, result.overall, result.n_items) == (missing, None, 0)
 
@@ -214,30 +220,32 @@ def complaint_hours(con) -> None:
 
 
 def add_standards(con) -> None:
-    for batch, name, sha, rows, day in (("std-old", "old.xlsx", "a", 1, "2026-01-01"),
-                                        ("std-new", "new.xlsx", "b", 7, "2026-02-01")):
-        con.execute("INSERT INTO import_batch VALUES (?, 'standards', ?, NULL, ?, ?, 0,"
-                    " CAST(? AS TIMESTAMP) + INTERVAL 9 HOUR, NULL, 'imported', NULL, NULL, NULL)",
-                    [dbrows.batch_uuid(batch), name, sha, rows, day])
-    dbrows.standards(con, [{"batch_id": "std-old", "standard": "Resolve fast", "better": "lower", "target": 30}])
-    dbrows.standards(con, [
-        {"batch_id": "std-new", "standard": "Resolve fast", "better": "lower", "management_view": 12,
-         "target": 24, "promise": 48, "actual_rule": "median_hours_to_resolve"},
-        {"batch_id": "std-new", "standard": "Within SLA", "better": "higher", "management_view": 95,
-         "target": 90, "promise": 85, "actual_rule": "share_within_sla"},
-        {"batch_id": "std-new", "standard": "Answer calls", "better": "Higher", "target": 85, "actual": 80},
-        {"batch_id": "std-new", "standard": "Escalations", "better": "lower", "target": 10,
-         "actual_rule": "escalation_rate"},
-        {"batch_id": "std-new", "standard": "NPS", "better": "higher", "target": 30, "actual_rule": "nps"},
-        {"batch_id": "std-new", "standard": "Mystery", "better": "higher", "target": 1, "actual_rule": "bogus"},
-        {"batch_id": "std-new", "standard": "Within 48h", "better": "higher", "target": 90,
-         "actual_rule": "share_within_sla:48"},
-    ])
+    with dbrows.together(con):
+        for batch, name, sha, rows, day in (("std-old", "old.xlsx", "a", 1, "2026-01-01"),
+                                            ("std-new", "new.xlsx", "b", 7, "2026-02-01")):
+            con.execute("INSERT INTO import_batch VALUES (?, 'standards', ?, NULL, ?, ?, 0,"
+                        " CAST(? AS TIMESTAMP) + INTERVAL 9 HOUR, NULL, 'imported', NULL, NULL, NULL)",
+                        [dbrows.batch_uuid(batch), name, sha, rows, day])
+        dbrows.standards(con, [{"batch_id": "std-old", "standard": "Resolve fast", "better": "lower", "target": 30}])
+        dbrows.standards(con, [
+            {"batch_id": "std-new", "standard": "Resolve fast", "better": "lower", "management_view": 12,
+             "target": 24, "promise": 48, "actual_rule": "median_hours_to_resolve"},
+            {"batch_id": "std-new", "standard": "Within SLA", "better": "higher", "management_view": 95,
+             "target": 90, "promise": 85, "actual_rule": "share_within_sla"},
+            {"batch_id": "std-new", "standard": "Answer calls", "better": "Higher", "target": 85, "actual": 80},
+            {"batch_id": "std-new", "standard": "Escalations", "better": "lower", "target": 10,
+             "actual_rule": "escalation_rate"},
+            {"batch_id": "std-new", "standard": "NPS", "better": "higher", "target": 30, "actual_rule": "nps"},
+            {"batch_id": "std-new", "standard": "Mystery", "better": "higher", "target": 1, "actual_rule": "bogus"},
+            {"batch_id": "std-new", "standard": "Within 48h", "better": "higher", "target": 90,
+             "actual_rule": "share_within_sla:48"},
+        ])
 
 
 def test_standards_gaps(con):
-    complaint_hours(con)
-    add_standards(con)
+    with dbrows.together(con):
+        complaint_hours(con)
+        add_standards(con)
     frame = standards_gaps(con).set_index("standard")
     # Resolve fast (lower is better, d = −1), newest import wins (target 24, not 30);
     # actual = median(2, 10, 30, 48) = 20 h
@@ -288,9 +296,10 @@ def test_gap_model_says_what_is_missing(con):
 
 
 def test_gap_model_with_data(con):
-    servqual(con)
-    complaint_hours(con)
-    dbrows.standards(con, [{"standard": "Answer calls", "better": "higher", "target": 85, "actual": 80}])
+    with dbrows.together(con):
+        servqual(con)
+        complaint_hours(con)
+        dbrows.standards(con, [{"standard": "Answer calls", "better": "higher", "target": 85, "actual": 80}])
     model = gap_model(con)
     status = {s.gap: (s.available, s.missing, s.n) for s in model.status}
     assert status["gap5"] == (True, None, 2)
@@ -302,9 +311,10 @@ def test_gap_model_with_data(con):
 
 def test_the_gap_model_from_its_parts_asked_for_one_by_one(con):
     # the gaps page asks for gap 5, gap 1 and the standards on their own (load_all)
-    servqual(con)
-    complaint_hours(con)
-    dbrows.standards(con, [{"standard": "Answer calls", "better": "higher", "target": 85, "actual": 80}])
+    with dbrows.together(con):
+        servqual(con)
+        complaint_hours(con)
+        dbrows.standards(con, [{"standard": "Answer calls", "better": "higher", "target": 85, "actual": 80}])
     whole = gap_model(con)
     parts = gap_model_of(gap5(con), gap1(con), standards_gaps(con))
     assert parts.status == whole.status

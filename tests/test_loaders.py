@@ -179,14 +179,29 @@ def test_a_mapping_is_remembered_for_the_same_headers(con, tmp_path):
 
 # --- bad files -------------------------------------------------------------------------------
 
+def import_good_rows(con, folder) -> None:
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+
+
+@pytest.fixture
+def store_build():
+    return import_good_rows
+
+
+@pytest.fixture
+def good_rows(con, built) -> None:
+    """`con` opens a store holding nps_gbk.csv's rows, a copy of one imported once (conftest's
+    `built`): a refused file must leave them as they were."""
+    assert con.execute("SELECT count(*) FROM nps_response").fetchone()[0] > 0
+
+
 @pytest.mark.parametrize("file_name, message", [
     ("bad_encoding.csv", "neither UTF-8 nor GBK"),
     ("nps_missing_date.csv", "no column holds the date the survey was answered"),
     ("empty_sheet.xlsx", "sheet 'Responses': the sheet is empty"),
     ("header_only.xlsx", "no data rows under the header"),
 ])
-def test_unreadable_files_are_refused_whole(con, file_name, message):
-    import_file(con, TEST_DATA / "nps_gbk.csv")
+def test_unreadable_files_are_refused_whole(con, good_rows, file_name, message):
     before = snapshot(con)
     with pytest.raises(LoadError) as error:
         import_file(con, TEST_DATA / file_name, kind="nps")
@@ -208,8 +223,7 @@ ZERO_TO_TEN = {"low": "0", "high": "10"}
     ("survey_bad_rating.xlsx", "survey", [(3, "Q1", "6", "outside_scale", "score_range", {"low": "1", "high": "5"})],
      ["is outside the scale 1-5"]),
 ])
-def test_invalid_rows_refuse_the_file_and_name_row_column_and_value(con, file_name, kind, expected, words):
-    import_file(con, TEST_DATA / "nps_gbk.csv")
+def test_invalid_rows_refuse_the_file_and_name_row_column_and_value(con, good_rows, file_name, kind, expected, words):
     before = snapshot(con)
     with pytest.raises(ValidationError) as error:
         import_file(con, TEST_DATA / file_name, kind=kind)

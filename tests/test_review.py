@@ -22,26 +22,27 @@ OCT, SEP, OCT_LAST_YEAR = datetime(2026, 10, 12, 9), datetime(2026, 9, 12, 9), d
 def small(con):
     # NPS: October 10 10 9 8 3 -> (3 - 1)/5 = +40; September 10 6 6 5 -> (1 - 3)/4 = -50;
     # October last year 9 7 -> (1 - 0)/2 = +50.
-    dbrows.nps(con, [10, 10, 9], responded_at=OCT, branch="North")
-    dbrows.nps(con, [8], responded_at=OCT, branch="North", comment="great service", sentiment=0.8)
-    dbrows.nps(con, [3], responded_at=OCT, branch="North", comment="awful queue", sentiment=-0.9,
-               customer_id="C000001")
-    dbrows.nps(con, [10, 6, 6, 5], responded_at=SEP, branch="North")
-    dbrows.nps(con, [9, 7], responded_at=OCT_LAST_YEAR, branch="North")
-    # CSI on a 1–5 scale, equal weights: October A 5,4 -> 87.5, B 3,4 -> 62.5, CSI 75.0;
-    # September A 3,2 and B 3,2 -> 37.5 each, CSI 37.5.
-    for a, b, at in ((5, 3, OCT), (4, 4, OCT), (3, 3, SEP), (2, 2, SEP)):
-        dbrows.respondent(con, [("A", "satisfaction", a, 1, 5, "Waiting time"),
-                                ("B", "satisfaction", b, 1, 5, "Staff courtesy")], responded_at=at)
-    # Complaints: October three about fees and one about staff; one in September.
-    dbrows.complaints(con, [
-        {"cause": "Fees", "description": "fee charged twice", "received_at": datetime(2026, 10, 20), "sentiment": -0.2},
-        {"cause": "Fees", "description": "fee charged", "received_at": datetime(2026, 10, 10), "sentiment": -0.2,
-         "customer_id": "C000002", "branch": "South"},
-        {"cause": "Fees", "description": "hidden fee", "received_at": datetime(2026, 10, 5), "sentiment": -0.2},
-        {"cause": "Staff", "description": "rude staff", "received_at": datetime(2026, 10, 3), "sentiment": -0.2},
-        {"cause": "Fees", "description": "fee", "received_at": datetime(2026, 9, 3)},
-    ])
+    with dbrows.together(con):
+        dbrows.nps(con, [10, 10, 9], responded_at=OCT, branch="North")
+        dbrows.nps(con, [8], responded_at=OCT, branch="North", comment="great service", sentiment=0.8)
+        dbrows.nps(con, [3], responded_at=OCT, branch="North", comment="awful queue", sentiment=-0.9,
+                   customer_id="C000001")
+        dbrows.nps(con, [10, 6, 6, 5], responded_at=SEP, branch="North")
+        dbrows.nps(con, [9, 7], responded_at=OCT_LAST_YEAR, branch="North")
+        # CSI on a 1–5 scale, equal weights: October A 5,4 -> 87.5, B 3,4 -> 62.5, CSI 75.0;
+        # September A 3,2 and B 3,2 -> 37.5 each, CSI 37.5.
+        for a, b, at in ((5, 3, OCT), (4, 4, OCT), (3, 3, SEP), (2, 2, SEP)):
+            dbrows.respondent(con, [("A", "satisfaction", a, 1, 5, "Waiting time"),
+                                    ("B", "satisfaction", b, 1, 5, "Staff courtesy")], responded_at=at)
+        # Complaints: October three about fees and one about staff; one in September.
+        dbrows.complaints(con, [
+            {"cause": "Fees", "description": "fee charged twice", "received_at": datetime(2026, 10, 20), "sentiment": -0.2},
+            {"cause": "Fees", "description": "fee charged", "received_at": datetime(2026, 10, 10), "sentiment": -0.2,
+             "customer_id": "C000002", "branch": "South"},
+            {"cause": "Fees", "description": "hidden fee", "received_at": datetime(2026, 10, 5), "sentiment": -0.2},
+            {"cause": "Staff", "description": "rude staff", "received_at": datetime(2026, 10, 3), "sentiment": -0.2},
+            {"cause": "Fees", "description": "fee", "received_at": datetime(2026, 9, 3)},
+        ])
     return con
 
 

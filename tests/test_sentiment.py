@@ -21,18 +21,19 @@ FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
 
 
 def texts(con) -> None:
-    dbrows.respondent(con, [], comment="lovely staff", sentiment=0.5, branch="North", responded_at=FEB,
-                      customer_id="s1")
-    dbrows.respondent(con, [], comment="slow queue", sentiment=-0.3, branch="North", responded_at=MAR,
-                      customer_id="s2")
-    dbrows.nps(con, [7], comment="ok", sentiment=0.0, branch="South", responded_at=MAR)
-    dbrows.nps(con, [2], comment="bad app", sentiment=-0.5, branch="North", responded_at=MAR, customer_id="n2")
-    dbrows.complaints(con, [
-        {"description": "charged twice, furious", "sentiment": -0.8, "branch": "South", "received_at": MAR,
-         "customer_id": "c1"},
-        {"description": "fixed quickly", "sentiment": 0.2, "branch": "South", "received_at": FEB},
-        {"description": "no score", "sentiment": None, "branch": "South", "received_at": FEB},
-    ])
+    with dbrows.together(con):
+        dbrows.respondent(con, [], comment="lovely staff", sentiment=0.5, branch="North", responded_at=FEB,
+                          customer_id="s1")
+        dbrows.respondent(con, [], comment="slow queue", sentiment=-0.3, branch="North", responded_at=MAR,
+                          customer_id="s2")
+        dbrows.nps(con, [7], comment="ok", sentiment=0.0, branch="South", responded_at=MAR)
+        dbrows.nps(con, [2], comment="bad app", sentiment=-0.5, branch="North", responded_at=MAR, customer_id="n2")
+        dbrows.complaints(con, [
+            {"description": "charged twice, furious", "sentiment": -0.8, "branch": "South", "received_at": MAR,
+             "customer_id": "c1"},
+            {"description": "fixed quickly", "sentiment": 0.2, "branch": "South", "received_at": FEB},
+            {"description": "no score", "sentiment": None, "branch": "South", "received_at": FEB},
+        ])
 
 
 def test_summary_of_all_sources(con):
@@ -117,10 +118,11 @@ def test_verbatims_skip_a_blank_text_that_would_rank_first(con):
 def test_verbatims_tell_identical_texts_apart_by_where_they_came_from(con):
     # one templated comment, same time and polarity, from three customers in two branches and two
     # sources: the order is source, then branch, then customer, so every call shows the same rows
-    for branch, customer in (("South", "s2"), ("North", "s9"), ("North", "s1")):
-        dbrows.respondent(con, [], comment="slow again", sentiment=-0.6, branch=branch, responded_at=MAR,
-                          customer_id=customer)
-    dbrows.nps(con, [3], comment="slow again", sentiment=-0.6, branch="East", responded_at=MAR, customer_id="n1")
+    with dbrows.together(con):
+        for branch, customer in (("South", "s2"), ("North", "s9"), ("North", "s1")):
+            dbrows.respondent(con, [], comment="slow again", sentiment=-0.6, branch=branch, responded_at=MAR,
+                              customer_id=customer)
+        dbrows.nps(con, [3], comment="slow again", sentiment=-0.6, branch="East", responded_at=MAR, customer_id="n1")
     rows = sentiment_verbatims(con, which="negative", limit=3)
     assert list(zip(rows["source"], rows["branch"], rows["customer_id"])) == [
         ("nps", "East", "n1"), ("survey", "North", "s1"), ("survey", "North", "s9")]
@@ -132,10 +134,11 @@ def test_both_sides_in_one_query_are_each_sides_own_verbatims(con):
     # the review asks for both sides at once; each must be what the side alone gives, also when a
     # blank text ranks first on one side and when identical texts tie
     texts(con)
-    dbrows.nps(con, [0], comment="   ", sentiment=-0.9, branch="North", responded_at=MAR)
-    for branch, customer in (("South", "s2"), ("North", "s9")):
-        dbrows.respondent(con, [], comment="slow again", sentiment=-0.6, branch=branch, responded_at=MAR,
-                          customer_id=customer)
+    with dbrows.together(con):
+        dbrows.nps(con, [0], comment="   ", sentiment=-0.9, branch="North", responded_at=MAR)
+        for branch, customer in (("South", "s2"), ("North", "s9")):
+            dbrows.respondent(con, [], comment="slow again", sentiment=-0.6, branch=branch, responded_at=MAR,
+                              customer_id=customer)
     for limit in (1, 2, 3, 9):
         for filters in (None, MARCH):
             both = verbatims_of_both_sides(con, filters, limit=limit)

@@ -39,23 +39,24 @@ def test_a_tally_serves_whole_months_only():
 
 def feedback(con) -> None:
     """NPS responses and texts over two months, two branches, two touchpoints and two batches."""
-    for when, branch, touchpoint, scores, comments in [
-        (datetime(2026, 2, 3), "North", "App", [10, 9, 6, 2], [0.6, None, -0.4, -0.9]),
-        (datetime(2026, 2, 27, 23, 59), "South", "Counter", [7, 8, 10], [0.0, 0.3, None]),
-        (datetime(2026, 3, 1), "North", "Counter", [0, 5, 9], [-0.7, None, 0.5]),
-        (datetime(2026, 3, 31, 12), "South", "App", [9, 9, 3, 7], [0.2, 0.04, -0.06, None]),
-    ]:
-        for score, sentiment in zip(scores, comments):
-            dbrows.nps(con, [score], branch=branch, touchpoint=touchpoint, responded_at=when,
-                       comment=None if sentiment is None else "text", sentiment=sentiment,
-                       batch_id="nps-2" if score == 9 else "nps-1")
-    dbrows.respondent(con, [], comment="lovely", sentiment=0.5, branch="North", responded_at=datetime(2026, 2, 10))
-    dbrows.respondent(con, [], comment="slow", sentiment=-0.3, branch="South", responded_at=datetime(2026, 3, 10))
-    dbrows.complaints(con, [
-        {"description": "charged twice", "sentiment": -0.8, "branch": "South", "received_at": datetime(2026, 3, 9)},
-        {"description": "fixed", "sentiment": 0.2, "branch": "North", "received_at": datetime(2026, 2, 1)},
-        {"description": "unscored", "sentiment": None, "branch": "North", "received_at": datetime(2026, 2, 2)},
-    ])
+    with dbrows.together(con):
+        for when, branch, touchpoint, scores, comments in [
+            (datetime(2026, 2, 3), "North", "App", [10, 9, 6, 2], [0.6, None, -0.4, -0.9]),
+            (datetime(2026, 2, 27, 23, 59), "South", "Counter", [7, 8, 10], [0.0, 0.3, None]),
+            (datetime(2026, 3, 1), "North", "Counter", [0, 5, 9], [-0.7, None, 0.5]),
+            (datetime(2026, 3, 31, 12), "South", "App", [9, 9, 3, 7], [0.2, 0.04, -0.06, None]),
+        ]:
+            for score, sentiment in zip(scores, comments):
+                dbrows.nps(con, [score], branch=branch, touchpoint=touchpoint, responded_at=when,
+                           comment=None if sentiment is None else "text", sentiment=sentiment,
+                           batch_id="nps-2" if score == 9 else "nps-1")
+        dbrows.respondent(con, [], comment="lovely", sentiment=0.5, branch="North", responded_at=datetime(2026, 2, 10))
+        dbrows.respondent(con, [], comment="slow", sentiment=-0.3, branch="South", responded_at=datetime(2026, 3, 10))
+        dbrows.complaints(con, [
+            {"description": "charged twice", "sentiment": -0.8, "branch": "South", "received_at": datetime(2026, 3, 9)},
+            {"description": "fixed", "sentiment": 0.2, "branch": "North", "received_at": datetime(2026, 2, 1)},
+            {"description": "unscored", "sentiment": None, "branch": "North", "received_at": datetime(2026, 2, 2)},
+        ])
 
 
 def _from_rows(monkeypatch, compute):

@@ -132,14 +132,24 @@ K4,2026-03-05 09:00,South,Standard,Waiting,long queue
 """
 
 
-@pytest.fixture
-def tiered(con, tmp_path):
+def import_tiered(con, folder):
     results = {}
     for kind, text in (("nps", NPS_CSV), ("survey", SURVEY_CSV), ("complaints", COMPLAINTS_CSV)):
-        path = tmp_path / f"{kind}.csv"
+        path = folder / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")
         results[kind] = import_file(con, path, kind=kind)
     return results
+
+
+@pytest.fixture
+def store_build():
+    return import_tiered
+
+
+@pytest.fixture
+def tiered(con, built):
+    """The three files imported (once per store kind, conftest's `built`); `con` opens a copy."""
+    return built
 
 
 def nps_tiers(con) -> dict[str, str | None]:
