@@ -422,7 +422,9 @@ def only_split_imports(scale: float, reps: int, workdir: Path, timeout: float, q
                 say(f"{step} ...")
                 load_before = [round(v, 2) for v in os.getloadavg()]
                 measured, stages, _ = loaders_import(path, store, timeout)
+                # the processor seconds beside the wall's: on a machine others load, what the import needs
                 imports.append(step_entry(measured, part["rows"], file=path.name, file_mb=part["mb"], stages=stages,
+                                          cpu_seconds=round(measured.cpu_seconds, 1),
                                           load_average_before=load_before,
                                           load_average_after=[round(v, 2) for v in os.getloadavg()],
                                           store_mb_after=round(_store_mb(store), 1)))
