@@ -1,7 +1,7 @@
 """The dashboard's benchmark at a million responses, with the naive peer measured in the same run.
 
     python bench/run.py [--scale 1.0] [--quick] [--runs N] [--out FILE] [--keep DIR]
-                        [--only whole_processes|lake_queries]
+                        [--only whole_processes|lake_queries|split_imports] [--no-lake] [--part-rows N]
 
 Generates the data with the demo generator at `scale` (1.0 = 1,000,000 survey responses with ten
 rated attributes and paired SERVQUAL items for a tenth of them, 1,000,000 NPS responses, 200,000
@@ -11,7 +11,11 @@ seconds, rows/s and peak memory, then the ratios and the floors of issue 8, met 
 runs issue 24's two whole-process pairs alone (an analyst's own 1M-row NPS csv: our import against
 DuckDB's read_csv into a table, our summary against a pandas script). `--only lake_queries` generates the
 data, imports each file once into the store and runs issue 24's lake step alone (every page's analytics
-on the file and on a PostgreSQL lake, the whole-month variants).
+on the file and on a PostgreSQL lake, the whole-month variants). A scale whose survey is over the
+loaders' 2,000,000-row file limit (`--scale 10`: issue 24's ten million), or `--only split_imports`,
+writes each csv over the limit as parts of whole months, imports every file one after another (each
+part's time and peak memory), then times the pages' analytics on the whole-month variants on the
+file and (unless `--no-lake`) on a PostgreSQL lake.
 Progress goes to stderr; nothing but the JSON goes to stdout.
 """
 from __future__ import annotations
@@ -33,7 +37,8 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.measure import Measured, run  # noqa: E402
-from bench.steps import WHOLE_NPS_ROWS, whole_process_pair  # noqa: E402
+from bench.steps import FULL_SURVEY, WHOLE_MONTH_VARIANTS, WHOLE_NPS_ROWS, whole_process_pair  # noqa: E402
+from loaders.bounds import MAX_ROWS  # noqa: E402
 
 QUICK_SCALE = 0.01
 PEER_REPS = 5
@@ -50,6 +55,7 @@ ENGLISH_PER_S_FLOOR = 10_000
 CHINESE_PER_S_FLOOR = 2_000
 TRAINING_SECONDS_CEILING = 60
 IMPORT_MB_CEILING = 1500      # issue 20's floor: any import under the upload limit
+SCALE_IMPORT_MB_CEILING = 2500  # issue 24's: each import of the ten-million-response store
 APP_MB_CEILING = 1500
 PAGE_OPEN_S_CEILING = 3.0
 # issue 24's whole processes: our csv import at most this many times DuckDB's read_csv into a table,
@@ -387,6 +393,70 @@ def only_lake_queries(scale: float, reps: int, workdir: Path, timeout: float, qu
     return {"data": data, "steps": steps, "errors": errors}
 
 
+def only_split_imports(scale: float, reps: int, workdir: Path, timeout: float, quick: bool, lake: bool,
+                       part_rows: int) -> dict:
+    """Issue 24's scale floor: the data at `scale` (10 = ten million survey responses and NPS answers,
+    two million complaints), each csv over the loaders' row limit written as parts of whole months
+    (`part_rows` rows at most), every file imported one after another into one new store as an
+    analyst would (each import's wall time, peak memory and the machine's load around it), the
+    store's size, then every page's analytics on the whole-month variants on the file (`queries`)
+    and, with `lake`, on a PostgreSQL lake beside it (`lake_queries`)."""
+    steps, errors, data = {}, {}, None
+    step = "generate"
+    try:
+        say("generate ...")
+        measured, generated = child("generate", {"scale": scale, "folder": str(workdir / "files"),
+                                                 "split_rows": part_rows, "xlsx": False}, timeout)
+        steps["generate"] = step_entry(measured, generated["rows"], generate_seconds=generated["generate_seconds"],
+                                       file_mb=generated["file_mb"], parts=generated["parts"])
+        data = generated["data"]
+        store = workdir / "store.duckdb"
+        for stale in (store, workdir / "store.duckdb.wal"):
+            stale.unlink(missing_ok=True)
+        imports = []
+        for name in ("survey.csv", "nps.csv", "complaints.csv", "management.xlsx", "standards.csv"):
+            for part in generated["parts"].get(name) or [{"file": generated["files"][name], "rows": None,
+                                                          "mb": generated["file_mb"][name]}]:
+                path = Path(part["file"])
+                step = f"import {path.name}"
+                say(f"{step} ...")
+                load_before = [round(v, 2) for v in os.getloadavg()]
+                measured, stages, _ = loaders_import(path, store, timeout)
+                # the processor seconds beside the wall's: on a machine others load, what the import needs
+                imports.append(step_entry(measured, part["rows"], file=path.name, file_mb=part["mb"], stages=stages,
+                                          cpu_seconds=round(measured.cpu_seconds, 1),
+                                          load_average_before=load_before,
+                                          load_average_after=[round(v, 2) for v in os.getloadavg()],
+                                          store_mb_after=round(_store_mb(store), 1)))
+        steps["split_imports"] = imports
+        steps["store"] = {"mb": round(_store_mb(store), 1), "imports": len(imports)}
+        variants = ["month"] if quick else list(WHOLE_MONTH_VARIANTS)
+        step = "queries"
+        say("queries ...")
+        load_before = [round(v, 2) for v in os.getloadavg()]
+        measured, result = child("queries", {"db": str(store), "reps": reps, "variants": variants}, timeout)
+        steps["queries"] = step_entry(measured, None, **{k: v for k, v in result.items() if k != "rows"},
+                                      load_average_before=load_before,
+                                      load_average_after=[round(v, 2) for v in os.getloadavg()])
+        if lake:
+            step = "lake_queries"
+            say("lake_queries ...")
+            load_before = [round(v, 2) for v in os.getloadavg()]
+            measured, result = child("lake_queries", {"db": str(store), "reps": reps, "folder": str(workdir),
+                                                      "variants": variants}, timeout)
+            steps["lake_queries"] = step_entry(measured, None, **{k: v for k, v in result.items() if k != "rows"},
+                                               load_average_before=load_before,
+                                               load_average_after=[round(v, 2) for v in os.getloadavg()])
+    except StepFailed as e:
+        errors[step] = str(e)
+        say(f"{step} FAILED: {str(e)[:500]}")
+    return {"data": data, "steps": steps, "errors": errors}
+
+
+def _store_mb(store: Path) -> float:
+    return sum(p.stat().st_size for p in (store, store.with_name(store.name + ".wal")) if p.exists()) / 2 ** 20
+
+
 # the store's imports, in the full run's order
 IMPORTS_OF_THE_STORE = (("ingest_csv", "survey.csv"), ("ingest_nps", "nps.csv"), ("ingest_complaints", "complaints.csv"),
                         ("ingest_management", "management.xlsx"), ("ingest_standards", "standards.csv"))
@@ -445,6 +515,7 @@ def floors(result: dict) -> tuple[dict, list[dict]]:
                           against_cached_frames=cached)
         ratios["pages_not_timed"] = sorted({p.url_path for p in PAGES} - set(queries["pages"]))
     lake_floors(steps.get("lake_queries"), ratios, floor)
+    split_import_floors(steps.get("split_imports"), ratios, floor)
     if queries and peer:
         agree = {}
         for variant, ours in queries["headline"].items():
@@ -513,6 +584,19 @@ def lake_floors(lake: dict | None, ratios: dict, floor) -> None:
                   file_p95_ms=timing["file"]["p95_ms"], lake_over_file=timing["lake_over_file_p95"])
 
 
+def split_import_floors(imports: list[dict] | None, ratios: dict, floor) -> None:
+    """Issue 24's memory floor for the imports of the split files (2.5 GB each) and issue 20's for any
+    file under the upload limit (1.5 GB), on the largest of every import's peaks."""
+    if not imports:
+        return
+    peaks = {entry["file"]: max(entry["peak_rss_mb"], entry["peak_tree_mb"] or 0) for entry in imports}
+    ratios["split_import_peak_mb"] = peaks
+    biggest = max(peaks, key=peaks.get)
+    for limit, words in ((SCALE_IMPORT_MB_CEILING, "issue 24"), (IMPORT_MB_CEILING, "issue 20, every file under the upload limit")):
+        floor(f"peak memory of the largest of {len(peaks)} imports into one store ({words}; MB, process tree Pss or"
+              " largest RSS)", peaks[biggest], f"<= {limit}", peaks[biggest] <= limit, file=biggest)
+
+
 # the file each import step reads (bench/steps.py step_generate)
 IMPORT_FILES = {"ingest_csv": "survey.csv", "ingest_xlsx": "survey.xlsx", "ingest_nps": "nps.csv",
                 "ingest_complaints": "complaints.csv"}
@@ -546,9 +630,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="also write the JSON to this file")
     parser.add_argument("--keep", default=None, help="work in this folder and keep its files and store")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds any one step may take")
-    parser.add_argument("--only", choices=["whole_processes", "lake_queries"], default=None,
+    parser.add_argument("--only", choices=["whole_processes", "lake_queries", "split_imports"], default=None,
                         help="run only issue 24's whole-process pairs (an analyst's 1M-row NPS csv; --runs pairs),"
-                             " or only the store's build and its pages on the file and on a PostgreSQL lake")
+                             " or only the store's build and its pages on the file and on a PostgreSQL lake,"
+                             " or only the build from files split by month and the pages (what a scale over"
+                             " the loaders' row limit runs)")
+    parser.add_argument("--no-lake", action="store_true", help="split_imports: the pages on the file only")
+    parser.add_argument("--part-rows", type=int, default=MAX_ROWS,
+                        help=f"split_imports: rows a split file holds at most (default the loaders' limit, {MAX_ROWS:,})")
     args = parser.parse_args(argv)
     scale = args.scale if args.scale is not None else (QUICK_SCALE if args.quick else 1.0)
     runs = args.runs or (1 if args.quick else 3)
@@ -561,6 +650,11 @@ def main(argv: list[str] | None = None) -> int:
         info = machine()
         if args.only == "whole_processes":
             result = only_whole_processes(workdir, runs if args.runs else 5, args.timeout, scale)
+        elif args.only == "split_imports" or (args.only is None and FULL_SURVEY * scale > MAX_ROWS):
+            # one survey csv of this many rows is over the loaders' limit: the full run's steps that read
+            # it whole (the limit, the xlsx, the peer) cannot run; the files are split by month instead
+            result = only_split_imports(scale, reps, workdir, args.timeout, args.quick, not args.no_lake,
+                                        args.part_rows)
         elif args.only == "lake_queries":
             result = only_lake_queries(scale, reps, workdir, args.timeout, args.quick)
         else:

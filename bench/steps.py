@@ -85,6 +85,43 @@ def _write_workbook(path: Path, sheets: dict) -> None:
     workbook.save(path)
 
 
+def month_parts(months: list[tuple[str, int]], limit: int) -> list[list[str]]:
+    """Whole months, in order, gathered into parts of at most `limit` rows each, as an analyst splits
+    an export that is over the loaders' row limit (loaders/bounds.MAX_ROWS): a part takes the next
+    month while it still fits. `months` is (month, rows) in the file's order."""
+    parts: list[list[str]] = []
+    rows = 0
+    for month, n in months:
+        if n > limit:
+            raise ValueError(f"{month} alone has {n:,} rows, over the {limit:,} a file may hold")
+        if parts and rows + n <= limit:
+            parts[-1].append(month)
+            rows += n
+        else:
+            parts.append([month])
+            rows = n
+    return parts
+
+
+def _write_parts(frame, name: str, folder: Path, limit: int, write) -> list[Path]:
+    """`frame` written by `write(frame, path)` as one file, or, over `limit` rows, as parts of whole
+    months (by its first date column) named survey.part1.csv, survey.part2.csv, ..."""
+    if len(frame) <= limit:
+        write(frame, folder / name)
+        return [folder / name]
+    date_column = next(c for c in frame.columns if str(frame[c].dtype).startswith("datetime64"))
+    month = frame[date_column].dt.strftime("%Y-%m")
+    counts = month.value_counts(sort=False)
+    ordered = sorted(counts.items())
+    stem, suffix = name.rsplit(".", 1)
+    paths = []
+    for k, months in enumerate(month_parts([(m, int(n)) for m, n in ordered], limit), start=1):
+        path = folder / f"{stem}.part{k}.{suffix}"
+        write(frame[month.isin(months)], path)
+        paths.append(path)
+    return paths
+
+
 def step_generate(args: dict) -> dict:
     from loaders.demo import generate
 
@@ -96,16 +133,35 @@ def step_generate(args: dict) -> dict:
     demo = generate(responses=counts["survey"], nps_responses=counts["nps"], complaints=counts["complaints"],
                     servqual_share=SERVQUAL_SHARE, seed=int(args.get("seed", 7)))
     generated = _now() - started
-    files = {name: folder / name for name in
-             ("survey.csv", "survey.xlsx", "nps.csv", "complaints.csv", "management.xlsx", "standards.csv")}
+    # `split_rows`: the csvs over that many rows are written as parts of whole months (issue 24's
+    # ten million responses, over the loaders' row limit); `xlsx: false` leaves the survey's workbook
+    # out (at ten million its tenth is a million rows, which only the full run's xlsx step reads)
+    limit = int(args.get("split_rows") or 0) or None
+    with_xlsx = args.get("xlsx", True)
+    names = ("survey.csv", "survey.xlsx", "nps.csv", "complaints.csv", "management.xlsx", "standards.csv")
+    files = {name: folder / name for name in names if with_xlsx or name != "survey.xlsx"}
+    parts: dict[str, list[Path]] = {}
     # The formats analysts send: a survey saved as "CSV UTF-8", the NPS export of a Chinese
     # Windows Excel (GBK, CRLF), the complaint log as UTF-8 with a byte-order mark.
-    demo.survey_responses.to_csv(files["survey.csv"], index=False, date_format="%Y-%m-%d")
-    sample = demo.survey_responses.iloc[::round(1 / XLSX_SHARE)]
-    _write_workbook(files["survey.xlsx"], {"Responses": sample, "Questions": demo.survey_questions})
-    demo.nps.to_csv(files["nps.csv"], index=False, encoding="gbk", lineterminator="\r\n", date_format="%Y-%m-%d")
-    demo.complaints.to_csv(files["complaints.csv"], index=False, encoding="utf-8-sig", lineterminator="\r\n",
-                           date_format="%Y-%m-%d %H:%M")
+    writers = {
+        "survey.csv": (demo.survey_responses,
+                       lambda frame, path: frame.to_csv(path, index=False, date_format="%Y-%m-%d")),
+        "nps.csv": (demo.nps, lambda frame, path: frame.to_csv(path, index=False, encoding="gbk", lineterminator="\r\n",
+                                                               date_format="%Y-%m-%d")),
+        "complaints.csv": (demo.complaints,
+                           lambda frame, path: frame.to_csv(path, index=False, encoding="utf-8-sig",
+                                                            lineterminator="\r\n", date_format="%Y-%m-%d %H:%M")),
+    }
+    for name, (frame, write) in writers.items():
+        if limit is None:
+            write(frame, files[name])
+        else:
+            parts[name] = _write_parts(frame, name, folder, limit, write)
+            if parts[name] != [files[name]]:
+                del files[name]
+    if with_xlsx:
+        sample = demo.survey_responses.iloc[::round(1 / XLSX_SHARE)]
+        _write_workbook(files["survey.xlsx"], {"Responses": sample, "Questions": demo.survey_questions})
     _write_workbook(files["management.xlsx"], {"Estimates": demo.management})
     demo.standards.to_csv(files["standards.csv"], index=False, encoding="utf-8", float_format="%g")
 
@@ -118,6 +174,8 @@ def step_generate(args: dict) -> dict:
         "generate_seconds": round(generated, 3),
         "files": {name: str(path) for name, path in files.items()},
         "file_mb": {name: round(path.stat().st_size / 2 ** 20, 1) for name, path in files.items()},
+        "parts": {name: [{"file": str(path), "rows": _data_rows(path), "mb": round(path.stat().st_size / 2 ** 20, 1)}
+                         for path in paths] for name, paths in parts.items()},
         "data": {
             "survey_responses": len(survey),
             "attribute_ratings": int(survey[[f"A{i:02d}" for i in range(1, 11)]].notna().sum().sum())
@@ -127,11 +185,17 @@ def step_generate(args: dict) -> dict:
             "importance_share": round(float(survey["I_A01"].notna().mean()), 4),
             "servqual_respondents": int(survey["P_S01"].notna().sum()),
             "survey_comments": int(survey["Comment"].notna().sum()),
-            "xlsx_rows": len(sample),
+            "xlsx_rows": len(sample) if with_xlsx else 0,
             "nps_responses": len(demo.nps),
             "complaints": len(demo.complaints),
         },
     }
+
+
+def _data_rows(path: Path) -> int:
+    """A generated csv's rows (its lines but the header; the generator writes no line breaks in a cell)."""
+    with open(path, "rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(2 ** 24), b"")) - 1
 
 
 # --- the limit -------------------------------------------------------------------------------

@@ -132,3 +132,50 @@ def test_only_the_lake_step_names_the_step_that_failed_and_runs_nothing_after_it
     result = run.only_lake_queries(0.01, 3, tmp_path, 60, quick=True)
     assert asked == ["generate"]
     assert result == {"data": None, "steps": {}, "errors": {"generate": "generate exited 1: no room"}}
+
+
+def test_a_file_over_the_row_limit_is_split_into_parts_of_whole_months():
+    from bench.steps import month_parts
+
+    # 400 + 300 = 700 fits 1,000, + 400 would be 1,100: a new part; 400 + 600 = 1,000 fits exactly;
+    # then 200 alone is left for the last part
+    months = [("2025-01", 400), ("2025-02", 300), ("2025-03", 400), ("2025-04", 600), ("2025-05", 200)]
+    assert month_parts(months, 1000) == [["2025-01", "2025-02"], ["2025-03", "2025-04"], ["2025-05"]]
+    assert month_parts(months, 10_000) == [["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"]]
+    with pytest.raises(ValueError, match="2025-04 alone has 600 rows"):
+        month_parts(months, 500)
+
+
+def test_split_parts_keep_every_row_once_in_its_months_and_the_files_encoding(tmp_path):
+    import pandas as pd
+
+    from bench.steps import _write_parts
+
+    # five rows over three months, parts of at most three rows: January and February (1 + 2 rows), then March (2)
+    frame = pd.DataFrame({"日期": pd.to_datetime(["2025-01-05", "2025-02-01", "2025-02-20", "2025-03-02", "2025-03-31"]),
+                          "网点": ["甲", "乙", "丙", "丁", "戊"]})
+
+    def write(part, path):
+        part.to_csv(path, index=False, encoding="gbk", lineterminator="\r\n", date_format="%Y-%m-%d")
+
+    paths = _write_parts(frame, "nps.csv", tmp_path, 3, write)
+    assert [p.name for p in paths] == ["nps.part1.csv", "nps.part2.csv"]
+    assert paths[0].read_bytes().decode("gbk") == "日期,网点\r\n2025-01-05,甲\r\n2025-02-01,乙\r\n2025-02-20,丙\r\n"
+    assert paths[1].read_bytes().decode("gbk") == "日期,网点\r\n2025-03-02,丁\r\n2025-03-31,戊\r\n"
+    # under the limit: the one file, under its own name
+    assert [p.name for p in _write_parts(frame, "nps.csv", tmp_path, 5, write)] == ["nps.csv"]
+
+
+def test_the_split_imports_memory_floors_take_the_largest_peak_of_every_import():
+    from bench.run import floors
+
+    imports = [{"file": "survey.part1.csv", "peak_rss_mb": 900.0, "peak_tree_mb": 1000.0},
+               {"file": "complaints.csv", "peak_rss_mb": 1600.0, "peak_tree_mb": None},
+               {"file": "nps.part1.csv", "peak_rss_mb": 500.0, "peak_tree_mb": 450.0}]
+    ratios, table = floors({"steps": {"split_imports": imports}})
+    rows = [row for row in table if "imports into one store" in row["floor"]]
+    # each import the larger of its Pss and its RSS; the largest: complaints.csv's 1,600 MB, under
+    # issue 24's 2,500 and over issue 20's 1,500
+    assert [(row["measured"], row["limit"], row["met"], row["file"]) for row in rows] == [
+        (1600.0, "<= 2500", True, "complaints.csv"), (1600.0, "<= 1500", False, "complaints.csv")]
+    assert ratios["split_import_peak_mb"] == {"survey.part1.csv": 1000.0, "complaints.csv": 1600.0, "nps.part1.csv": 500.0}
