@@ -105,8 +105,8 @@ def store_held():
 
 def _once_per_run(name: str, read):
     """`read()`'s answer, read once per script run of this session while this process writes nothing
-    (store.db.commits): a page asks for the data and label versions before each figure it loads, and
-    on a lake every read of them is several round trips to the catalog. A write of this run (an
+    (store.db.commits): a page asks for the data version before each figure it loads (and its
+    labels), and on a lake every read of it is a question to the catalog. A write of this run (an
     import, a saved follow-up) reads again; another program's lands by the next run."""
     session = _session_key()
     if session is None:
