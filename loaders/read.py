@@ -1210,14 +1210,7 @@ def _decimal_commas(table: pa.Table, headers: tuple[str, ...], comma_decimals: b
     column holding a cell like 1,234, which could be a thousand and more, is left as text for
     validation to name. In a workbook, number cells (written with a point) may sit among them."""
     changed = []
-    for i, name in enumerate(table.column_names):
-        if name not in headers:
-            continue
-        column = table.column(i)
-        # the first rows show such a column (a large file's columns of text are not scanned whole)
-        sample = column.slice(0, DECIMAL_COMMA_SAMPLE).drop_null()
-        if len(sample) == 0 or not pc.any(pc.match_substring_regex(sample, DECIMAL_COMMA)).as_py():
-            continue
+    for i, name, column in _columns_showing(table, headers, DECIMAL_COMMA):
         cells = column.drop_null()
         if not pc.all(pc.match_substring_regex(cells, WHOLE_POINT_OR_COMMA if workbook else WHOLE_OR_COMMA)).as_py():
             continue
@@ -1318,17 +1311,23 @@ def _shortened(text: str, at_most: int = 60) -> str:
 EXCEL_TEXT_FORMULA = r'^="(.*)"$'
 
 
-def _excel_text_formulas(table: pa.Table, headers: tuple[str, ...]) -> tuple[pa.Table, list[str]]:
-    """Cells written ="00123" (a CRM's csv for Excel, so that ids and phone numbers keep their zeros)
-    as the text they hold, and which columns had them."""
-    changed = []
+def _columns_showing(table: pa.Table, headers: tuple[str, ...], pattern: str):
+    """(index, name, column) of each of `headers`' columns whose first rows hold a cell matching
+    `pattern` (a large file's columns of text are not scanned whole to find out)."""
     for i, name in enumerate(table.column_names):
         if name not in headers:
             continue
         column = table.column(i)
         sample = column.slice(0, DECIMAL_COMMA_SAMPLE).drop_null()
-        if len(sample) == 0 or not pc.any(pc.match_substring_regex(sample, EXCEL_TEXT_FORMULA)).as_py():
-            continue
+        if len(sample) and pc.any(pc.match_substring_regex(sample, pattern)).as_py():
+            yield i, name, column
+
+
+def _excel_text_formulas(table: pa.Table, headers: tuple[str, ...]) -> tuple[pa.Table, list[str]]:
+    """Cells written ="00123" (a CRM's csv for Excel, so that ids and phone numbers keep their zeros)
+    as the text they hold, and which columns had them."""
+    changed = []
+    for i, name, column in _columns_showing(table, headers, EXCEL_TEXT_FORMULA):
         table = table.set_column(i, name, pc.replace_substring_regex(column, EXCEL_TEXT_FORMULA, r"\1"))
         changed.append(name)
     return table, changed
