@@ -227,6 +227,19 @@ def built(store_build, store_kind: str, con_url: str):
     return _built_stores[(store_build, store_kind)].value
 
 
+def import_good_rows(con, folder) -> None:
+    """A module's `store_build` for tests of refused files: one import of nps_gbk.csv, built once per
+    worker and store kind even when two modules use it."""
+    import_file(con, TEST_DATA / "nps_gbk.csv")
+
+
+@pytest.fixture
+def good_rows(con, built) -> None:
+    """`con` opens a store holding nps_gbk.csv's rows, a copy of one imported once (`built`): a
+    refused file must leave them as they were. The module's `store_build` returns import_good_rows."""
+    assert con.execute("SELECT count(*) FROM nps_response").fetchone()[0] > 0
+
+
 @pytest.fixture
 def con(con_url: str):
     connection = connect(con_url)

@@ -14,7 +14,7 @@ import textwrap
 import duckdb
 import pytest
 import xlsxwriter
-from conftest import PROJECT_ROOT, TEST_DATA
+from conftest import PROJECT_ROOT, TEST_DATA, import_good_rows
 
 import loaders.bounds as bounds
 from loaders.dates import date_formats, date_sql, day_month_order
@@ -198,20 +198,9 @@ def every_table(con) -> dict[str, list]:
     return {t: sorted(map(repr, con.execute(f"SELECT * FROM {quote_identifier(t)}").fetchall())) for t in tables}
 
 
-def import_good_rows(con, folder) -> None:
-    import_file(con, TEST_DATA / "nps_gbk.csv")
-
-
 @pytest.fixture
 def store_build():
     return import_good_rows
-
-
-@pytest.fixture
-def good_rows(con, built) -> None:
-    """`con` opens a store holding nps_gbk.csv's rows, a copy of one imported once (conftest's
-    `built`): a refused file must leave them as they were."""
-    assert con.execute("SELECT count(*) FROM nps_response").fetchone()[0] > 0
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PROJECT_ROOT, TEST_DATA
+from conftest import PROJECT_ROOT, TEST_DATA, import_good_rows
 
 from loaders.columns import ColumnMapping, infer_mapping, normalise_header
 from loaders.errors import LoadError, ValidationError
@@ -179,20 +179,9 @@ def test_a_mapping_is_remembered_for_the_same_headers(con, tmp_path):
 
 # --- bad files -------------------------------------------------------------------------------
 
-def import_good_rows(con, folder) -> None:
-    import_file(con, TEST_DATA / "nps_gbk.csv")
-
-
 @pytest.fixture
 def store_build():
     return import_good_rows
-
-
-@pytest.fixture
-def good_rows(con, built) -> None:
-    """`con` opens a store holding nps_gbk.csv's rows, a copy of one imported once (conftest's
-    `built`): a refused file must leave them as they were."""
-    assert con.execute("SELECT count(*) FROM nps_response").fetchone()[0] > 0
 
 
 @pytest.mark.parametrize("file_name, message", [
