@@ -12,8 +12,8 @@ import pytest
 
 from text import english_prior
 from text.english_prior import PRIOR_FILE, SOCIAL_PRIOR_FILE, prior_margin, prior_polarity, read_prior
-from text.english_rules import (RULE_SHARE, english_polarity, english_rule_polarity, english_words,
-                                 is_social, negated_words)
+from text.english_rules import (ADDRESSED_SHIFT, RULE_SHARE, english_polarity, english_rule_polarity,
+                                 english_words, is_social, negated_words)
 from tools.train_english_prior import fit_prior, write_prior
 
 
@@ -155,12 +155,26 @@ def test_a_social_post_reads_the_social_prior(two_priors):
     # rules: slow -1.5 (text/lexicon/en.tsv) -> -1.5 / sqrt(2.25 + 15), the handle and hashtag mark
     # read as no word; the words are "slow" alone, one term
     rules = -1.5 / sqrt(1.5 ** 2 + 15)
-    assert english_words("@acme slow") == english_words("#acme slow")[1:] == ["slow"]
-    assert english_polarity("@acme slow") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.25 - 3.0) / 2))
+    assert english_words("slow @acme") == english_words("#acme slow")[1:] == ["slow"]
     assert english_polarity("slow") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.5 - 2.0) / 2))
+    # a handle after the words: the social prior, 0.25 - 3.0
+    assert english_polarity("slow @acme") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.25 - 3.0) / 2))
     # "#acme slow": terms acme, slow, "acme slow"; only slow has a weight: 0.25 - 3.0 / sqrt(3)
     assert english_polarity("#acme slow") == pytest.approx(
         RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.25 - 3.0 / sqrt(3)) / 2))
-    # an e-mail address is no handle: the review prior, with its words jo, example, com
     assert prior_margin(["slow"], social=True) == pytest.approx(-2.75)
     assert prior_margin(["slow"]) == pytest.approx(-1.5)
+
+
+def test_a_post_addressed_to_someone_leans_negative(two_priors):
+    # opens with an @handle: the social prior's margin and ADDRESSED_SHIFT, 0.25 - 3.0 - 0.75
+    rules = -1.5 / sqrt(1.5 ** 2 + 15)                     # slow -1.5 (text/lexicon/en.tsv)
+    assert ADDRESSED_SHIFT == -0.75
+    assert english_polarity("  @acme slow") == pytest.approx(
+        RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.25 - 3.0 - 0.75) / 2))
+    # friendly 2.2 (VADER) and the prior's 0.25 + 0.5 - 0.75 = 0: the rules alone decide
+    assert english_polarity("@acme friendly") == pytest.approx(RULE_SHARE * 2.2 / sqrt(2.2 ** 2 + 15))
+    # a retweet, or "@ " with no handle, is not addressed: "rt @acme friendly" reads rt, friendly, "rt friendly"
+    assert english_polarity("RT @acme friendly") == pytest.approx(
+        RULE_SHARE * 2.2 / sqrt(2.2 ** 2 + 15) + (1 - RULE_SHARE) * tanh((0.25 + 0.5 / sqrt(3)) / 2))
+    assert english_polarity("@ the branch friendly #x") != english_polarity("@acme the branch friendly #x")

@@ -62,6 +62,7 @@ def prior_margin(words: list[str], negated: list[str] = (), social: bool = False
     return bias + sum(map(weights.get, terms, repeat(0.0))) / sqrt(len(terms))
 
 
-def prior_polarity(words: list[str], negated: list[str] = (), social: bool = False) -> float:
-    """2p - 1 of the prior's probability p of 'positive', in (-1, 1); 0.0 for a text without words."""
-    return tanh(prior_margin(words, negated, social) / 2) if words else 0.0
+def prior_polarity(words: list[str], negated: list[str] = (), social: bool = False, shift: float = 0.0) -> float:
+    """2p - 1 of the prior's probability p of 'positive', in (-1, 1), `shift` added to the margin
+    first; 0.0 for a text without words."""
+    return tanh((prior_margin(words, negated, social) + shift) / 2) if words else 0.0
