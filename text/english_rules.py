@@ -18,11 +18,10 @@ project, added on top: words and phrases customers use about service that VADER 
 The sum s becomes a polarity as VADER normalises it: s / sqrt(s^2 + 15). The baseline is
 RULE_SHARE x that + (1 - RULE_SHARE) x the prior's polarity over the same words; a text that reads
 as a social-media post (an @handle or a #hashtag, is_social) reads the prior fitted with more tweets,
-leaning to negative (ADDRESSED_SHIFT) where it opens with an @handle.
-Chosen over
-TextBlob, VADER and the rules or the prior alone by macro-F1 on public labelled review sets (see
-README, "Sentiment"); a plain loop over a regex's words and dict lookups, several times faster than
-VADER's own analyser.
+leaning to negative (ADDRESSED_SHIFT) where it opens with an @handle. Chosen over TextBlob, VADER and
+the rules or the prior alone by macro-F1 on public labelled review sets and tweets (see README,
+"Sentiment"); a plain loop over a regex's words and dict lookups, several times faster than VADER's
+own analyser.
 """
 from __future__ import annotations
 
@@ -110,9 +109,9 @@ def english_words(text: str) -> list[str]:
 
 
 def is_social(text: str) -> bool:
-    """Whether a text reads as a social-media post: it holds an @handle or a #hashtag. Such posts
-    about a business (a tweet at its account) are more often complaints than reviews are, and the
-    prior fitted with more tweets reads them better (README "Sentiment", issue 21's sixth round)."""
+    """Whether a text reads as a social-media post: it holds an @handle or a #hashtag. The prior
+    fitted with more tweets reads such posts better, and reviews worse, than the other (README
+    "Sentiment", issue 21's sixth round)."""
     return ("@" in text or "#" in text) and _SOCIAL_MARK.search(text) is not None
 
 
