@@ -109,9 +109,9 @@ def english_words(text: str) -> list[str]:
 
 
 def is_social(text: str) -> bool:
-    """Whether a text reads as a social-media post: it holds an @handle or a #hashtag. The prior
-    fitted with more tweets reads such posts better, and reviews worse, than the other (README
-    "Sentiment", issue 21's sixth round)."""
+    """Whether a text reads as a social-media post: it holds an @handle or a #hashtag. Such posts
+    read the prior fitted with more tweets, better on public tweets than the other and worse on some
+    review sets (README "Sentiment", issue 21's fifth and sixth rounds)."""
     return ("@" in text or "#" in text) and _SOCIAL_MARK.search(text) is not None
 
 
