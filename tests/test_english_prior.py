@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from text import english_prior
-from text.english_prior import PRIOR_FILE, prior_margin, prior_polarity, read_prior
-from text.english_rules import (RULE_SHARE, english_polarity, english_rule_polarity, english_words,
-                                 negated_words)
+from text.english_prior import PRIOR_FILE, SOCIAL_PRIOR_FILE, prior_margin, prior_polarity, read_prior
+from text.english_rules import (ADDRESSED_SHIFT, RULE_SHARE, english_polarity, english_rule_polarity,
+                                 english_words, is_social, negated_words)
 from tools.train_english_prior import fit_prior, write_prior
 
 
@@ -29,10 +29,25 @@ def small_prior(tmp_path, monkeypatch):
     english_prior._prior.cache_clear()
 
 
-def test_the_shipped_prior_loads():
-    weights, bias = read_prior(PRIOR_FILE)
+@pytest.fixture()
+def two_priors(tmp_path, monkeypatch):
+    """Small files in place of the shipped prior and the social posts' prior."""
+    for name, text in (("PRIOR_FILE", "<bias>\t0.5\nslow\t-2.0\nfriendly\t1.0\n"),
+                       ("SOCIAL_PRIOR_FILE", "<bias>\t0.25\nslow\t-3.0\nfriendly\t0.5\n")):
+        path = tmp_path / f"{name}.tsv.gz"
+        with gzip.open(path, "wt", encoding="utf-8") as out:
+            out.write(text)
+        monkeypatch.setattr(english_prior, name, path)
+    english_prior._prior.cache_clear()
+    yield
+    english_prior._prior.cache_clear()
+
+
+@pytest.mark.parametrize("path", [PRIOR_FILE, SOCIAL_PRIOR_FILE])
+def test_the_shipped_prior_loads(path):
+    weights, bias = read_prior(path)
     assert 20_000 <= len(weights) <= 100_000
-    assert PRIOR_FILE.stat().st_size < 3_000_000
+    assert path.stat().st_size < 3_000_000
     assert math.isfinite(bias) and all(math.isfinite(w) for w in weights.values())
     # the direction a reader expects of words the corpora use often
     assert weights["excellent"] > 0 and weights["great"] > 0
@@ -110,8 +125,9 @@ def test_training_writes_a_prior_that_reads_back(tmp_path):
 def test_handles_and_links_are_not_words():
     # a customer's tweet names the company and links a photo; neither says how they feel
     assert english_words("@AmericanAir Don't bother http://t.co/x1Y www.example.com !") == ["don't", "bother", "!"]
+    # which handle, and a link or none, changes nothing (the post reads the social prior either way)
     assert english_polarity("@AmericanAir the staff were rude http://t.co/x1Y") == english_polarity(
-        "the staff were rude")
+        "@acme the staff were rude")
 
 
 def test_a_typographic_apostrophe_is_an_apostrophe():
@@ -119,3 +135,46 @@ def test_a_typographic_apostrophe_is_an_apostrophe():
     assert english_words("I don\u2019t like it") == ["i", "don't", "like", "it"]
     # VADER's like 1.5, negated x -0.74
     assert english_rule_polarity("I don\u2019t like it") == pytest.approx((1.5 * -0.74) / sqrt((1.5 * 0.74) ** 2 + 15))
+
+
+@pytest.mark.parametrize("text, social", [
+    ("@AcmeBank my card was declined again", True),
+    ("Queued for an hour #fail", True),
+    ("RT @someone: the new branch is lovely", True),
+    ("Write to jo@example.com for a refund", False),      # an e-mail address
+    ("We were #1 in the queue", False),                     # a number
+    ("They told me to go F@#K myself", False),
+    ("It&#39;s fine", False),                               # an HTML entity
+    ("The staff were friendly", False),
+])
+def test_what_reads_as_a_social_post(text, social):
+    assert is_social(text) is social
+
+
+def test_a_social_post_reads_the_social_prior(two_priors):
+    # rules: slow -1.5 (text/lexicon/en.tsv) -> -1.5 / sqrt(2.25 + 15), the handle and hashtag mark
+    # read as no word; the words are "slow" alone, one term
+    rules = -1.5 / sqrt(1.5 ** 2 + 15)
+    assert english_words("slow @acme") == english_words("#acme slow")[1:] == ["slow"]
+    assert english_polarity("slow") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.5 - 2.0) / 2))
+    # a handle after the words: the social prior, 0.25 - 3.0
+    assert english_polarity("slow @acme") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.25 - 3.0) / 2))
+    # "#acme slow": terms acme, slow, "acme slow"; only slow has a weight: 0.25 - 3.0 / sqrt(3)
+    assert english_polarity("#acme slow") == pytest.approx(
+        RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.25 - 3.0 / sqrt(3)) / 2))
+    assert prior_margin(["slow"], social=True) == pytest.approx(-2.75)
+    assert prior_margin(["slow"]) == pytest.approx(-1.5)
+
+
+def test_a_post_addressed_to_someone_leans_negative(two_priors):
+    # opens with an @handle: the social prior's margin and ADDRESSED_SHIFT, 0.25 - 3.0 - 0.75
+    rules = -1.5 / sqrt(1.5 ** 2 + 15)                     # slow -1.5 (text/lexicon/en.tsv)
+    assert ADDRESSED_SHIFT == -0.75
+    assert english_polarity("  @acme slow") == pytest.approx(
+        RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.25 - 3.0 - 0.75) / 2))
+    # friendly 2.2 (VADER) and the prior's 0.25 + 0.5 - 0.75 = 0: the rules alone decide
+    assert english_polarity("@acme friendly") == pytest.approx(RULE_SHARE * 2.2 / sqrt(2.2 ** 2 + 15))
+    # a retweet, or "@ " with no handle, is not addressed: "rt @acme friendly" reads rt, friendly, "rt friendly"
+    assert english_polarity("RT @acme friendly") == pytest.approx(
+        RULE_SHARE * 2.2 / sqrt(2.2 ** 2 + 15) + (1 - RULE_SHARE) * tanh((0.25 + 0.5 / sqrt(3)) / 2))
+    assert english_polarity("@ the branch friendly #x") != english_polarity("@acme the branch friendly #x")

@@ -1,6 +1,7 @@
 """An English sentiment prior learned offline from public labelled reviews and tweets: a linear model
 over words, word pairs and negated words, shipped as text/lexicon/en_prior.tsv.gz (term, weight; one
-a line).
+a line), and a second one for social-media posts (text/lexicon/en_prior_social.tsv.gz: the same
+recipe with SemEval's 2013-2016 tweets added; english_rules.is_social says which texts read it).
 
 A text's terms are its words, as the rules cut them (text/english_rules.py), each pair of
 neighbouring words, and "~word" for each word up to three places after a negator (the rules'
@@ -12,7 +13,7 @@ number of distinct terms (the training's L2-normalised binary features), so
 
 The weights were fitted by logistic regression (tools/train_english_prior.py) on the corpora the
 README lists ("Sentiment"); none of the evaluation or held-out sets. Nothing is downloaded: the
-file is committed, and read once.
+files are committed, and each is read once, when a text first needs it.
 """
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ from math import sqrt, tanh
 from pathlib import Path
 
 PRIOR_FILE = Path(__file__).with_name("lexicon") / "en_prior.tsv.gz"
+# fitted as PRIOR_FILE with 13,948 SemEval tweets added; it scored public tweets better than
+# PRIOR_FILE and two review sets worse (fine-food titles, musical-instrument reviews), so only social
+# posts read it (english_rules.is_social)
+SOCIAL_PRIOR_FILE = Path(__file__).with_name("lexicon") / "en_prior_social.tsv.gz"
 BIAS_TERM = "<bias>"
 
 
@@ -40,23 +45,25 @@ def read_prior(path: Path) -> tuple[dict[str, float], float]:
 
 
 @cache
-def _prior() -> tuple[dict[str | tuple[str, str], float], float]:
-    """The shipped prior with each pair's key a tuple (first word, second word): the text's pairs
-    are looked up as zip() makes them, with no string built per pair (the bench's English floor)."""
-    weights, bias = read_prior(PRIOR_FILE)
+def _prior(social: bool = False) -> tuple[dict[str | tuple[str, str], float], float]:
+    """The shipped prior (the social posts' one if `social`) with each pair's key a tuple (first
+    word, second word): the text's pairs are looked up as zip() makes them, with no string built
+    per pair (the bench's English floor)."""
+    weights, bias = read_prior(SOCIAL_PRIOR_FILE if social else PRIOR_FILE)
     return {tuple(term.split(" ")) if " " in term else term: weight for term, weight in weights.items()}, bias
 
 
-def prior_margin(words: list[str], negated: list[str] = ()) -> float:
+def prior_margin(words: list[str], negated: list[str] = (), social: bool = False) -> float:
     """The prior's log-odds of 'positive' for a text cut into `words`, with its `negated` terms
-    (module docstring)."""
-    weights, bias = _prior()
+    (module docstring); `social` reads the social posts' prior."""
+    weights, bias = _prior(social)
     terms = {*words, *zip(words, words[1:]), *negated}
     if not terms:
         return 0.0
     return bias + sum(map(weights.get, terms, repeat(0.0))) / sqrt(len(terms))
 
 
-def prior_polarity(words: list[str], negated: list[str] = ()) -> float:
-    """2p - 1 of the prior's probability p of 'positive', in (-1, 1); 0.0 for a text without words."""
-    return tanh(prior_margin(words, negated) / 2) if words else 0.0
+def prior_polarity(words: list[str], negated: list[str] = (), social: bool = False, shift: float = 0.0) -> float:
+    """2p - 1 of the prior's probability p of 'positive', in (-1, 1), `shift` added to the margin
+    first; 0.0 for a text without words."""
+    return tanh((prior_margin(words, negated, social) + shift) / 2) if words else 0.0

@@ -32,6 +32,10 @@ from a public GitHub copy, and on nothing else (62,340 distinct texts):
   organisers ask that the tweets not be redistributed (the file ships weights, not tweets); no
   licence stated by the other authors or the copies.
 
+The social posts' prior (text/lexicon/en_prior_social.tsv.gz, english_rules.is_social) was fitted
+by the same command and options on those corpora plus 13,948 SemEval-2013-2016 subtask A tweets
+(README "Sentiment" names the copy and the filters), 76,248 distinct texts.
+
 Only the Kaggle clothing reviews have a licence that covers a commercial release: a release needs
 that decision (or a prior refitted on openly licensed corpora).
 """
