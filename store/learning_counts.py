@@ -13,6 +13,7 @@ import datetime as dt
 import duckdb
 
 from store.db import quote_identifier, quote_literal, write_claimed
+from store.errors import StoreBusy
 
 # the tables whose rows may hold what is counted, and the kind of import that writes each
 COUNTED_TABLES = {"labels": ("nps_response", "survey_response"),
@@ -46,9 +47,13 @@ def keep_count(con: duckdb.DuckDBPyConnection, what: str, counted: int, rows_bef
 
 
 def keep_count_claimed(con: duckdb.DuckDBPyConnection, what: str, counted: int, rows_before: int) -> None:
-    # the store's writer row, as every write after an import: a lake's writers take turns
-    write_claimed(con, lambda: keep_count(con, what, counted, rows_before),
-                  failure="the count of the texts learned from could not be kept")
+    """keep_count in a transaction of its own, holding the store's writer row as every write after an
+    import does; left unkept while another writer holds it: a later check counts again."""
+    try:
+        write_claimed(con, lambda: keep_count(con, what, counted, rows_before),
+                      failure="the count of the texts learned from could not be kept")
+    except StoreBusy:
+        pass
 
 
 def trained_on(con: duckdb.DuckDBPyConnection, version: int) -> int | None:
