@@ -37,7 +37,8 @@ LABELLED_ROWS_SQL = """
            OR (overall_satisfaction - overall_scale_min) / (overall_scale_max - overall_scale_min) <= 0.25)
 """
 # One row per distinct (text, language, label) with how many say it.
-LABELLED_SQL = f"SELECT text, language, label, count(*) AS n FROM ({LABELLED_ROWS_SQL}) GROUP BY ALL ORDER BY language, text, label"
+LABELLED_SQL = (f"SELECT text, language, label, count(*) AS n FROM ({LABELLED_ROWS_SQL})"
+                " GROUP BY ALL ORDER BY language, text, label")
 # the labelled comments, repeats counted: the sum of LABELLED_SQL's n, without grouping the texts
 LABEL_COUNT_SQL = f"SELECT count(*) FROM ({LABELLED_ROWS_SQL})"
 
