@@ -7,9 +7,10 @@ import time
 
 import duckdb
 
+from store.learning_counts import keep_count_claimed, least_margin, rows_ever, trained_on
 from store.sentiment_model import (
-    STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model, latest_version, save_and_rescore,
-    score_into
+    STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model_current, latest_version,
+    save_and_rescore, score_into
 )
 from store.themes import save_theme_model, themed_texts
 from text.sentiment import baseline_polarities
@@ -26,13 +27,35 @@ MAX_TRAINING_TEXTS = 100_000
 MAX_TRAINING_CHARS = 10_000_000
 
 
-def retrain_due(con: duckdb.DuckDBPyConnection) -> bool:
-    labels = label_count(con)
+def labels_needed(con: duckdb.DuckDBPyConnection) -> float:
+    """The labelled comments at which the next model is due."""
     current = latest_version(con)
     # a stored model of an older format (text/learned.py's FORMAT) is replaced as a first one would be
-    if current is None or latest_model(con) is None:
-        return labels >= FIRST_MODEL_LABELS
-    return labels >= max(FIRST_MODEL_LABELS, current.labels * (1 + RETRAIN_GROWTH))
+    if current is None or not latest_model_current(con):
+        return FIRST_MODEL_LABELS
+    # grown from the labels the store held when the model was trained, not from those it learned from:
+    # past the training sample's caps those stay put and every import was a new model. A model trained
+    # before these counts were kept has only the latter (retrained once more, it gets the former).
+    held = trained_on(con, current.version)
+    return max(FIRST_MODEL_LABELS, (current.labels if held is None else held) * (1 + RETRAIN_GROWTH))
+
+
+def retrain_due(con: duckdb.DuckDBPyConnection) -> bool:
+    return _reaches(con, "labels", labels_needed(con), label_count)
+
+
+def _reaches(con: duckdb.DuckDBPyConnection, what: str, needed: float, count) -> bool:
+    """Whether `count(con)` (of `what`, store/learning_counts.py) is at least `needed`, counted only
+    when the kept counts and the rows written since allow it; a count taken is kept when it bounds
+    later ones more tightly."""
+    rows_before = rows_ever(con, what)
+    least = least_margin(con, what)
+    if least is not None and least + rows_before < needed:
+        return False
+    counted = count(con)
+    if least is None or counted - rows_before < least:
+        keep_count_claimed(con, what, counted, rows_before)
+    return counted >= needed
 
 
 def retrain(con: duckdb.DuckDBPyConnection) -> ModelVersion:
@@ -42,6 +65,8 @@ def retrain(con: duckdb.DuckDBPyConnection) -> ModelVersion:
     # import (an NPS file without comments has nothing to learn from)
     from text.learned import fit_learned
 
+    rows_before = rows_ever(con, "labels")
+    labels_held = label_count(con)
     labelled = labelled_comments(con, at_most=MAX_TRAINING_TEXTS, at_most_chars=MAX_TRAINING_CHARS)
     started = time.perf_counter()
     model = fit_learned(labelled["text"].tolist(), labelled["language"].tolist(), labelled["label"].tolist(),
@@ -51,7 +76,8 @@ def retrain(con: duckdb.DuckDBPyConnection) -> ModelVersion:
     # every stored text, streamed to the scorer from the store
     score_into(con, STORED_TEXTS_SQL, "rescored_texts", model)
     try:
-        return save_and_rescore(con, model, "rescored_texts", train_seconds=round(seconds, 3))
+        return save_and_rescore(con, model, "rescored_texts", train_seconds=round(seconds, 3),
+                                labels_counted=(labels_held, rows_before))
     finally:
         con.execute("DROP TABLE IF EXISTS rescored_texts")
 
@@ -70,10 +96,15 @@ THEMES_GROWTH = 0.25
 MAX_THEME_TEXTS = 50_000
 
 
+def distinct_texts(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute(f"SELECT count(*) FROM ({STORED_TEXTS_SQL})").fetchone()[0])
+
+
 def refresh_themes_if_due(con: duckdb.DuckDBPyConnection) -> bool:
-    total = con.execute(f"SELECT count(*) FROM ({STORED_TEXTS_SQL})").fetchone()[0]
     before = themed_texts(con)
-    if not total or (before and total < before * (1 + THEMES_GROWTH)):
+    # the first themes come with the first text; later ones when the texts have grown by the share
+    needed = before * (1 + THEMES_GROWTH) if before else 1
+    if not _reaches(con, "texts", needed, distinct_texts):
         return False
     # imported here for start-up time, as fit_learned in retrain
     from text.themes import fit_themes

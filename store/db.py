@@ -536,6 +536,7 @@ UPGRADES = (
     (12, "labels in both languages", _create_tables),
     (13, "the survey's satisfaction sums by month, branch and region", _sum_unsummed_batches),
     (14, "the survey's sums kept per customer tier as well", lambda con: rewrite_survey_sums(con)),
+    (15, "the counts that say when a sentiment model or themes are due", _create_tables),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5

@@ -314,6 +314,18 @@ CREATE TABLE IF NOT EXISTS sentiment_rescore (
     rows_changed    BIGINT NOT NULL        -- survey, NPS and complaint rows whose sentiment changed
 );
 
+-- The counts that say whether a new sentiment model or new themes are due (loaders/learning.py),
+-- each taken at one moment: the labelled comments (repeats counted) or the distinct stored texts, with
+-- the rows ever written to the tables that hold them, read just before (store/learning_counts.py). A
+-- row with a version is the count that model was trained when the store held.
+CREATE TABLE IF NOT EXISTS learning_count (
+    what            VARCHAR NOT NULL,      -- 'labels' or 'texts'
+    counted_at      TIMESTAMP NOT NULL,
+    counted         BIGINT NOT NULL,
+    rows_ever       BIGINT NOT NULL,
+    version         INTEGER                -- the sentiment model trained on these labels
+);
+
 -- Themes of the stored comments and complaint descriptions (text/themes.py), found again when the
 -- texts have grown: each theme's top words and its label (the top words until someone edits it;
 -- an edited label is kept for a later theme with the same top words), and each distinct text's theme.

@@ -13,16 +13,17 @@ import pyarrow as pa
 
 from store.db import rewrite_tallies, write_claimed
 from store.errors import QueryError
+from store.learning_counts import keep_count
 from store.db import quote_identifier
+from text.model_format import FORMAT, format_of
 from text.sentiment import chunk_size, score_chunks
 
 if TYPE_CHECKING:
     from text.learned import LearnedSentiment
 
 # NPS 0-6 is a detractor, 9-10 a promoter; overall satisfaction in the bottom quarter of its scale is
-# negative, at the top positive. One row per distinct (text, language, label) with how many say it.
-LABELLED_SQL = """
-SELECT text, language, label, count(*) AS n FROM (
+# negative, at the top positive. One row per labelled comment.
+LABELLED_ROWS_SQL = """
     SELECT comment AS text, comment_language AS language, CASE WHEN score <= 6 THEN 0 ELSE 1 END AS label
     FROM nps_response
     WHERE comment IS NOT NULL AND comment_language IS NOT NULL AND (score <= 6 OR score >= 9)
@@ -34,9 +35,12 @@ SELECT text, language, label, count(*) AS n FROM (
       AND overall_scale_max > overall_scale_min
       AND (overall_satisfaction >= overall_scale_max
            OR (overall_satisfaction - overall_scale_min) / (overall_scale_max - overall_scale_min) <= 0.25)
-) GROUP BY ALL ORDER BY language, text, label
 """
-LABEL_COUNT_SQL = f"SELECT coalesce(sum(n), 0) FROM ({LABELLED_SQL})"
+# One row per distinct (text, language, label) with how many say it.
+LABELLED_SQL = (f"SELECT text, language, label, count(*) AS n FROM ({LABELLED_ROWS_SQL})"
+                " GROUP BY ALL ORDER BY language, text, label")
+# the labelled comments, repeats counted: the sum of LABELLED_SQL's n, without grouping the texts
+LABEL_COUNT_SQL = f"SELECT count(*) FROM ({LABELLED_ROWS_SQL})"
 
 # the stored texts a model scores: (table, text column, language column)
 SCORED_COLUMNS = (("survey_response", "comment", "comment_language"),
@@ -103,6 +107,13 @@ def latest_model(con: duckdb.DuckDBPyConnection) -> LearnedSentiment | None:
     return LearnedSentiment.from_bytes(bytes(row[0]))
 
 
+def latest_model_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the newest stored model is of the format this version blends with, read from its
+    BLOB without loading it (text/model_format.py; latest_model gives None for an older one)."""
+    row = con.execute("SELECT model FROM sentiment_model ORDER BY version DESC LIMIT 1").fetchone()
+    return row is not None and format_of(bytes(row[0])) >= FORMAT
+
+
 STORED_TEXTS_SQL = " UNION ".join(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
                                   for table, column, _ in SCORED_COLUMNS)
 
@@ -152,10 +163,13 @@ def score_into(con: duckdb.DuckDBPyConnection, texts_sql: str, table: str,
 
 
 def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, scored: pd.DataFrame | str,
-                     train_seconds: float | None = None) -> ModelVersion:
+                     train_seconds: float | None = None, labels_counted: tuple[int, int] | None = None
+                     ) -> ModelVersion:
     """Store `model` as the next version and give every stored text its score from `scored` (text,
     language, sentiment: a frame, or the temporary table score_into wrote), rewriting the monthly
-    tallies, in one transaction; record the rescoring."""
+    tallies, in one transaction; record the rescoring. `labels_counted`: the labelled comments the
+    store held when the model was trained and the rows ever written read before them
+    (store/learning_counts.py), kept with the version: the next model is due from them."""
     now = dt.datetime.now().replace(microsecond=0)
     source = quote_identifier(scored) if isinstance(scored, str) else "rescored_frame"
     count = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0] if isinstance(scored, str) else len(scored)
@@ -177,6 +191,8 @@ def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, sc
             [version, now, model.labels(), model.labels("en"), model.labels("zh"), model.agreement.agreeing,
              model.agreement.n, train_seconds, model.to_bytes()])
         con.execute("INSERT INTO sentiment_rescore VALUES (?, ?, ?, ?)", [version, now, count, changed])
+        if labels_counted is not None:
+            keep_count(con, "labels", *labels_counted, version=version)
 
     if not isinstance(scored, str):
         con.register("rescored_frame", scored)

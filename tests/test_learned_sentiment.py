@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from loaders import learning
-from store import sentiment_model
+from store import learning_counts, sentiment_model
 from store.errors import QueryError
 from text.learned import (
     BASELINE_CLIP, LearnedSentiment, Stacker, agrees, baseline_log_odds, fit_learned, fit_stacker, weighted_macro_f1
@@ -215,6 +215,81 @@ def test_a_database_error_while_rescoring_is_ours_and_changes_nothing(con, corpu
         learning.retrain(con)
     assert con.execute("SELECT comment, sentiment FROM nps_response ORDER BY comment").fetchall() == before
     assert con.execute("SELECT count(*) FROM sentiment_model").fetchone()[0] == 0
+
+
+def _labelled_nps(con, n: int, *, score: int = 10, batch_id: str = "batch-1", start: int = 0) -> None:
+    """n NPS answers with comments of their own ("more 0", "more 1", ...), in English."""
+    dbrows.insert(con, "nps_response", [
+        {"batch_id": batch_id, "responded_at": dbrows.DEFAULT_AT, "score": score, "comment": f"more {start + i}",
+         "comment_language": "en"} for i in range(n)])
+
+
+def _batch(con, batch_id: str, kind: str, rows: int) -> None:
+    """The import_batch row of rows inserted with dbrows under `batch_id`, as an import writes it."""
+    con.execute("INSERT INTO import_batch (id, kind, source_file, sha256, rows_accepted, rows_rejected, imported_at,"
+                " status) VALUES (?, ?, 'f.csv', ?, ?, 0, TIMESTAMP '2026-03-15 10:00:00', 'imported')",
+                [dbrows.batch_uuid(batch_id), kind, batch_id, rows])
+
+
+def test_a_model_trained_on_a_capped_sample_is_due_when_the_stores_labels_grow(con, corpus, monkeypatch):
+    """The next model is due at 25% more labels than the store held at training, not than the
+    training sample held: past the sample's caps those stay put, and every import retrained."""
+    _scored_nps(con, corpus)
+    monkeypatch.setattr(learning, "MAX_TRAINING_TEXTS", 60)   # 60 of the 120 distinct labelled texts
+    version = learning.retrain(con)
+    assert version.labels == 60
+    assert learning.labels_needed(con) == 150                  # 120 held x 1.25, not 60 x 1.25
+    assert not learning.retrain_due(con)
+    _labelled_nps(con, 29)                                     # 149 labels
+    assert not learning.retrain_due(con)
+    _labelled_nps(con, 1, start=29)                            # 150
+    assert learning.retrain_due(con)
+
+
+def test_the_due_check_gives_the_full_counts_answer(con, corpus):
+    """After each change, retrain_due answers as the full count of labelled comments does (counted by
+    hand in the comments), whether it counted or went by the kept counts and the rows written since."""
+    from loaders.importer import undo
+
+    _scored_nps(con, corpus)
+    learning.retrain(con)                                      # 120 labels held: the next at 150
+    steps = [
+        (lambda: _labelled_nps(con, 20), 140),
+        (lambda: _labelled_nps(con, 10, score=7, start=20), 140),       # 7 is neither side: no label
+        (lambda: (_labelled_nps(con, 9, batch_id="later", start=30), _batch(con, "later", "nps", 9)), 149),
+        (lambda: undo(con, dbrows.batch_uuid("later")), 140),
+        (lambda: _labelled_nps(con, 9, start=40), 149),
+        (lambda: dbrows.insert(con, "survey_response", [              # satisfaction 5 of 1-5: positive
+            {"responded_at": dbrows.DEFAULT_AT, "overall_satisfaction": 5, "overall_scale_min": 1,
+             "overall_scale_max": 5, "comment": "top", "comment_language": "en"}]), 150),
+    ]
+    for change, labels in steps:
+        change()
+        assert sentiment_model.label_count(con) == labels
+        assert learning.retrain_due(con) == (labels >= 150)
+        # the kept counts never promise fewer labels than the store holds
+        assert learning_counts.least_margin(con, "labels") + learning_counts.rows_ever(con, "labels") >= labels
+
+
+def test_the_due_check_reads_no_comment_when_too_few_rows_came(con, corpus, monkeypatch):
+    _scored_nps(con, corpus)
+    learning.retrain(con)                                      # 120 held, the next at 150
+    _labelled_nps(con, 29)                                     # at most 149 labels now
+
+    def counted(con):
+        raise AssertionError("the labels were counted")
+
+    monkeypatch.setattr(learning, "label_count", counted)
+    assert not learning.retrain_due(con)
+
+
+def test_a_models_format_is_read_without_loading_it(learned):
+    import pickle
+
+    from text.model_format import FORMAT, format_of
+
+    assert format_of(learned.to_bytes()) == FORMAT
+    assert format_of(pickle.dumps((1, learned))) == 1
 
 
 # --- what people see ---------------------------------------------------------------------------

@@ -170,3 +170,28 @@ def test_a_theme_sample_smaller_than_the_texts_places_every_text(con, monkeypatc
     by_topic = {topic: {placed[t] for t in rows if topic_of[t] == topic} for topic in TOPICS}
     assert all(len(themes) == 1 for themes in by_topic.values())
     assert len({next(iter(themes)) for themes in by_topic.values()}) == 4
+
+
+def test_the_themes_due_check_gives_the_distinct_counts_answer(con, monkeypatch):
+    """Themes are found again at 25% more distinct texts than the last run grouped: after each change
+    refresh_themes_if_due answers as the distinct count by hand does, counted or not."""
+    texts = [f"{phrasings[i % 3]} #{i}" for phrasings in TOPICS.values() for i in range(10)]   # 40 distinct
+
+    def nps_comments(comments):
+        con.execute("INSERT INTO nps_response (batch_id, row_no, responded_at, score, comment)"
+                    " SELECT uuid(), 1, TIMESTAMP '2026-01-05', 9, unnest(?)", [comments])
+
+    nps_comments(texts)
+    assert refresh_themes_if_due(con)                          # the first themes: 40 texts, the next at 50
+    steps = [
+        (lambda: nps_comments([f"new {i}" for i in range(5)] + texts[:5]), 45),     # 5 repeats count once
+        (lambda: nps_comments(texts[5:20]), 45),
+        (lambda: nps_comments([f"new {i}" for i in range(5, 9)]), 49),
+        (lambda: con.execute("INSERT INTO complaint (batch_id, row_no, received_at, description)"
+                             " VALUES (uuid(), 1, TIMESTAMP '2026-01-05', 'new 9')"), 50),
+    ]
+    for change, distinct in steps:
+        change()
+        assert learning.distinct_texts(con) == distinct
+        assert refresh_themes_if_due(con) == (distinct >= 50)
+    assert con.execute("SELECT max(texts) FROM theme").fetchone()[0] == 50

@@ -31,6 +31,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
+from text.model_format import FORMAT
 
 # a language gets a model only with this many labelled comments of each class (each of the
 # AGREEMENT_FOLDS folds then holds three)
@@ -45,7 +46,6 @@ ALPHA_GRID = (1e-4, 1e-5, 1e-6)
 SHIFT_GRID = tuple(round(-2.0 + 0.1 * i, 1) for i in range(41))
 # a baseline polarity of +-1 would be an infinite log-odds: the stacker reads it clipped
 BASELINE_CLIP = 0.999
-FORMAT = 2
 
 
 # Hashed features: no vocabulary to build, sort and prune (most of TF-IDF's time at 100k texts) and
