@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ from loaders.importer import import_file
 from bench.postgres import Cluster
 from presentation.alerts import after_import
 from presentation.upload import WORD_JOINER
+import store.db as store_db
 from store.db import connect
 from store.targets import set_target
 
@@ -248,8 +250,31 @@ def navigation_mode():
 # catalog is in PostgreSQL (--store picks one), each test on a store of its own. Each process of the
 # run (each pytest-xdist worker) starts its own cluster; a test's lake is a copy of one made once.
 
+_signed_lake_config = store_db._lake_config
+
+
 @pytest.fixture(scope="session")
-def postgres_cluster():
+def extensions_verified_once():
+    """The lake's extensions loaded once with their signatures checked, as every store opens them;
+    the test process's later lake opens then skip the check (store_db._lake_config patched).
+
+    DuckDB checks an extension's signature each time a new database instance loads it, by hashing
+    the whole file (ducklake and postgres_scanner together are tens of megabytes), and every lake
+    a test opens is a new instance, twice over (connect() looks for the catalog first): the hashing
+    was a large share of a lake test's time. The files are the same ones checked here; the commands and
+    dashboards the tests start in processes of their own open lakes unpatched, with the check.
+    """
+    directory = store_db._extension_directory()
+    with duckdb.connect(config=_signed_lake_config(directory)) as checked:
+        for name in ("postgres_scanner", "ducklake"):
+            checked.execute(f"LOAD {name}")
+    store_db._lake_config = lambda directory: {**_signed_lake_config(directory), "allow_unsigned_extensions": True}
+    yield
+    store_db._lake_config = _signed_lake_config
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(extensions_verified_once):
     cluster = Cluster().start()
     yield cluster
     cluster.stop()
