@@ -165,6 +165,13 @@ def pytest_generate_tests(metafunc) -> None:
         metafunc.parametrize("store_kind", STORES if chosen == "both" else (chosen,))
 
 
+def _known_copy(url: str) -> None:
+    """A copied lake is opened as one this process has already found (connect() asks the catalog
+    whether a lake is there only for a URL it has not opened before): the copy is of a lake that
+    was opened. Tests that look for a missing or new lake take store_url or make their own."""
+    store_db._known_lakes.add(url)
+
+
 @pytest.fixture
 def con_url(request, store_kind: str, db_path: Path, tmp_path: Path, monkeypatch) -> str:
     """Where `con` opens its store, for a test that opens it again (a command, a page): on the lake
@@ -176,6 +183,7 @@ def con_url(request, store_kind: str, db_path: Path, tmp_path: Path, monkeypatch
         monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(data))
         url = request.getfixturevalue("postgres_cluster").copied_lake_url(
             copied.template if copied else request.getfixturevalue("lake_template"), data)
+        _known_copy(url)
         if copied:
             shutil.copytree(copied.data, data, dirs_exist_ok=True)
         return url
@@ -210,6 +218,7 @@ def _built_store(request, store_kind: str) -> BuiltStore:
             data = folder / "lake-data"
             url = request.getfixturevalue("postgres_cluster").copied_lake_url(
                 request.getfixturevalue("lake_template"), data)
+            _known_copy(url)
             template = re.search(r"dbname=(\S+)", url).group(1)
         else:
             url = template = str(folder / "built.duckdb")
