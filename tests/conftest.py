@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ from loaders.importer import import_file
 from bench.postgres import Cluster
 from presentation.alerts import after_import
 from presentation.upload import WORD_JOINER
+import store.db as store_db
 from store.db import connect
 from store.targets import set_target
 
@@ -163,6 +165,13 @@ def pytest_generate_tests(metafunc) -> None:
         metafunc.parametrize("store_kind", STORES if chosen == "both" else (chosen,))
 
 
+def _known_copy(url: str) -> None:
+    """A copied lake is opened as one this process has already found (connect() asks the catalog
+    whether a lake is there only for a URL it has not opened before): the copy is of a lake that
+    was opened. Tests that look for a missing or new lake take store_url or make their own."""
+    store_db._known_lakes.add(url)
+
+
 @pytest.fixture
 def con_url(request, store_kind: str, db_path: Path, tmp_path: Path, monkeypatch) -> str:
     """Where `con` opens its store, for a test that opens it again (a command, a page): on the lake
@@ -174,6 +183,7 @@ def con_url(request, store_kind: str, db_path: Path, tmp_path: Path, monkeypatch
         monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(data))
         url = request.getfixturevalue("postgres_cluster").copied_lake_url(
             copied.template if copied else request.getfixturevalue("lake_template"), data)
+        _known_copy(url)
         if copied:
             shutil.copytree(copied.data, data, dirs_exist_ok=True)
         return url
@@ -208,6 +218,7 @@ def _built_store(request, store_kind: str) -> BuiltStore:
             data = folder / "lake-data"
             url = request.getfixturevalue("postgres_cluster").copied_lake_url(
                 request.getfixturevalue("lake_template"), data)
+            _known_copy(url)
             template = re.search(r"dbname=(\S+)", url).group(1)
         else:
             url = template = str(folder / "built.duckdb")
@@ -261,8 +272,31 @@ def navigation_mode():
 # catalog is in PostgreSQL (--store picks one), each test on a store of its own. Each process of the
 # run (each pytest-xdist worker) starts its own cluster; a test's lake is a copy of one made once.
 
+_signed_lake_config = store_db._lake_config
+
+
 @pytest.fixture(scope="session")
-def postgres_cluster():
+def extensions_verified_once():
+    """The lake's extensions loaded once with their signatures checked, as every store opens them;
+    the test process's later lake opens then skip the check (store_db._lake_config patched).
+
+    DuckDB checks an extension's signature each time a new database instance loads it, by hashing
+    the whole file (ducklake and postgres_scanner together are tens of megabytes), and every lake
+    a test opens is a new instance, twice over (connect() looks for the catalog first): the hashing
+    was a large share of a lake test's time. The files are the same ones checked here; the commands and
+    dashboards the tests start in processes of their own open lakes unpatched, with the check.
+    """
+    directory = store_db._extension_directory()
+    with duckdb.connect(config=_signed_lake_config(directory)) as checked:
+        for name in ("postgres_scanner", "ducklake"):
+            checked.execute(f"LOAD {name}")
+    store_db._lake_config = lambda directory: {**_signed_lake_config(directory), "allow_unsigned_extensions": True}
+    yield
+    store_db._lake_config = _signed_lake_config
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(extensions_verified_once):
     cluster = Cluster().start()
     yield cluster
     cluster.stop()

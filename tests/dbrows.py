@@ -24,8 +24,21 @@ def batch_uuid(name: str) -> str:
         return str(uuid.uuid5(_BATCH_NAMESPACE, str(name)))
 
 
-# Inside together(): its connection and the (table, batch) pairs whose sums it writes once, at its end.
-_deferred: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("deferred_sums", default=None)
+class _Block:
+    """One together() block: its connection, the (table, batch) pairs whose sums it writes once, at
+    its end, and what it has read of the tables it writes, kept up to date as it writes them (inside
+    the block only these helpers write them): on a lake each question about rows written in the open
+    transaction cost tens of milliseconds, and building a respondent asked several."""
+
+    def __init__(self, con):
+        self.con = con
+        self.pending: set = set()
+        self.columns: dict[str, list[str]] = {}
+        self.next_row_no: dict[tuple[str, str], int] = {}   # a batch's coalesce(max(row_no), 0) + 1
+        self.items: list[dict] | None = None                 # survey_item's rows, read at first need
+
+
+_deferred: contextvars.ContextVar[_Block | None] = contextvars.ContextVar("deferred_sums", default=None)
 
 
 @contextlib.contextmanager
@@ -35,15 +48,15 @@ def together(con):
     respondents one by one made a hundred snapshots and wrote the sums a hundred times. Inside
     another together() on the same connection it adds to that one's transaction."""
     outer = _deferred.get()
-    if outer is not None and outer[0] is con:
+    if outer is not None and outer.con is con:
         yield
         return
-    pending: set = set()
-    token = _deferred.set((con, pending))
+    block = _Block(con)
+    token = _deferred.set(block)
     con.execute("BEGIN TRANSACTION")
     try:
         yield
-        for source, batch_id in sorted(pending):
+        for source, batch_id in sorted(block.pending):
             _rewrite_sums(con, source, batch_id)
         con.execute("COMMIT")
     except BaseException:
@@ -60,9 +73,22 @@ def _rewrite_sums(con, source: str, batch_id: str) -> None:
 
 
 def _columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [table]).fetchall()]
+    block = _deferred.get()
+    if table not in block.columns:
+        block.columns[table] = [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table]).fetchall()]
+    return block.columns[table]
+
+
+def _next_row_no(con, table: str, batch: str) -> int:
+    """The batch's next row_no in `table`, read once per block and counted on from there."""
+    numbers = _deferred.get().next_row_no
+    if (table, batch) not in numbers:
+        numbers[(table, batch)] = con.execute(
+            f"SELECT coalesce(max(row_no), 0) + 1 FROM {quote_identifier(table)} WHERE batch_id = ?",
+            [batch]).fetchone()[0]
+    return numbers[(table, batch)]
 
 
 def insert(con, table: str, rows: list[dict]) -> None:
@@ -74,9 +100,10 @@ def insert(con, table: str, rows: list[dict]) -> None:
 
 
 def _insert(con, table: str, rows: list[dict]) -> None:
+    block = _deferred.get()
     known = set(_columns(con, table))
     numbered = "row_no" in known
-    next_row_no: dict[str, int] = {}   # a batch's coalesce(max(row_no), 0) + 1, kept as rows go in
+    next_row_no: dict[tuple[str, str], int] = {}   # kept as rows go in, the block's once they are in
     ready = []
     for row in rows:
         row = dict(row)
@@ -84,13 +111,12 @@ def _insert(con, table: str, rows: list[dict]) -> None:
         if not numbered:
             row.pop("row_no", None)
         else:
-            if batch not in next_row_no:
-                next_row_no[batch] = con.execute(
-                    f"SELECT coalesce(max(row_no), 0) + 1 FROM {quote_identifier(table)} WHERE batch_id = ?",
-                    [batch]).fetchone()[0]
-            row.setdefault("row_no", next_row_no[batch])
+            key = (table, batch)
+            if key not in next_row_no:
+                next_row_no[key] = _next_row_no(con, table, batch)
+            row.setdefault("row_no", next_row_no[key])
             if row["row_no"] is not None:
-                next_row_no[batch] = max(next_row_no[batch], row["row_no"] + 1)
+                next_row_no[key] = max(next_row_no[key], row["row_no"] + 1)
         unknown = set(row) - known
         if unknown:
             raise KeyError(f"{table} has no columns {sorted(unknown)}")
@@ -102,8 +128,11 @@ def _insert(con, table: str, rows: list[dict]) -> None:
             f"INSERT INTO {quote_identifier(table)} ({', '.join(quote_identifier(n) for n in names)})"
             f" VALUES {', '.join(one for _ in group)}",
             [row[n] for row in group for n in names])
+    block.next_row_no.update(next_row_no)
+    if table == "survey_item" and block.items is not None:
+        block.items.extend(_item(row) for row in ready)
     source = "survey_response" if table == "survey_item" else table
-    _deferred.get()[1].update((source, row["batch_id"]) for row in ready)
+    block.pending.update((source, row["batch_id"]) for row in ready)
 
 
 # rows per INSERT statement, so that its parameters stay in the low thousands
@@ -161,8 +190,7 @@ def _respondent(con, ratings, *, batch_id, row_no, **columns) -> int:
     columns.setdefault("responded_at", DEFAULT_AT)
     batch_id = batch_uuid(batch_id)
     if row_no is None:
-        row_no = con.execute("SELECT coalesce(max(row_no), 0) + 1 FROM survey_response WHERE batch_id = ?",
-                             [batch_id]).fetchone()[0]
+        row_no = _next_row_no(con, "survey_response", batch_id)
     scores: dict[str, dict[int, float]] = {kind: {} for kind in SCORE_LISTS}
     for rating in ratings:
         code, kind, score, low, high, *rest = rating
@@ -176,26 +204,52 @@ def _respondent(con, ratings, *, batch_id, row_no, **columns) -> int:
     return row_no
 
 
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _item(row: dict) -> dict:
+    """A survey_item row as the store holds it, for the block's copy (_Block.items)."""
+    return {"batch_id": str(row["batch_id"]), "item_no": row["item_no"], "position": row["position"],
+            "definition": (_text(row["item_code"]), _text(row["item_text"]), _text(row.get("dimension")),
+                           _text(row["kind"]), float(row["scale_min"]), float(row["scale_max"]))}
+
+
+def _items(con) -> list[dict]:
+    block = _deferred.get()
+    if block.items is None:
+        names = ["batch_id", "item_no", "item_code", "item_text", "dimension", "kind", "scale_min", "scale_max",
+                 "position"]
+        block.items = [_item(dict(zip(names, r))) for r in con.execute(
+            "SELECT batch_id::VARCHAR, item_no, item_code, item_text, dimension, kind, scale_min, scale_max, position"
+            " FROM survey_item").fetchall()]
+    return block.items
+
+
 def _position(con, batch_id, code, text, dimension, kind, low, high, taken) -> int:
     """The item's position in its kind's list, described in survey_item as the loaders do: the
     batch's own column for it if there is one this respondent has not used, else the position the
-    item has in another batch, else the next free one."""
-    definition = [code, text, dimension, kind, low, high]
-    same = ("item_code = ? AND item_text = ? AND dimension IS NOT DISTINCT FROM ? AND kind = ?"
-            " AND scale_min = ? AND scale_max = ?")
-    for (position,) in con.execute(f"SELECT position FROM survey_item WHERE batch_id = ? AND {same}"
-                                   " ORDER BY position", [batch_id, *definition]).fetchall():
+    item has in another batch, else the next free one. Read from the block's copy of survey_item,
+    as these questions would read the table (= on NOT NULL columns, IS NOT DISTINCT FROM on dimension):
+
+        own       SELECT position WHERE batch_id = ? AND <same> ORDER BY position
+        used      SELECT position WHERE batch_id = ? AND kind = ?
+        elsewhere SELECT DISTINCT position WHERE <same> ORDER BY position
+        next      SELECT coalesce(max(position), 0) + 1 WHERE kind = ?
+        item_no   SELECT coalesce(max(item_no), -1) + 1 WHERE batch_id = ?
+    """
+    items = _items(con)
+    definition = (_text(code), _text(text), _text(dimension), _text(kind), float(low), float(high))
+    same = [i for i in items if i["definition"] == definition]
+    for position in sorted(i["position"] for i in same if i["batch_id"] == batch_id):
         if position not in taken:
             return position
-    used = {r[0] for r in con.execute("SELECT position FROM survey_item WHERE batch_id = ? AND kind = ?",
-                                      [batch_id, kind]).fetchall()}
-    elsewhere = [r[0] for r in con.execute(f"SELECT DISTINCT position FROM survey_item WHERE {same}"
-                                           " ORDER BY position", definition).fetchall()]
+    used = {i["position"] for i in items if i["batch_id"] == batch_id and i["definition"][3] == definition[3]}
+    elsewhere = sorted({i["position"] for i in same})
     free = [p for p in elsewhere if p not in taken and p not in used]
-    position = free[0] if free else con.execute(
-        "SELECT coalesce(max(position), 0) + 1 FROM survey_item WHERE kind = ?", [kind]).fetchone()[0]
-    item_no = con.execute("SELECT coalesce(max(item_no), -1) + 1 FROM survey_item WHERE batch_id = ?",
-                          [batch_id]).fetchone()[0]
+    position = free[0] if free else max(
+        (i["position"] for i in items if i["definition"][3] == definition[3]), default=0) + 1
+    item_no = max((i["item_no"] for i in items if i["batch_id"] == batch_id), default=-1) + 1
     prefix = {"expectation": "E_", "perception": "P_", "importance": "I_"}.get(kind, "")
     insert(con, "survey_item", [{"batch_id": batch_id, "item_no": item_no, "source_column": prefix + code,
                                  "item_code": code, "item_text": text, "dimension": dimension,
