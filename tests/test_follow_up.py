@@ -228,6 +228,20 @@ def test_the_next_score_is_the_customers_next_answer_before_or_after_the_period(
     assert (outcome.recovered.k, outcome.recovered.n) == (0, 0)
 
 
+def test_two_rows_of_one_id_are_one_item_the_earlier_row(con):
+    # C14 answered 3 at 10:00:00.2 and 5 at 10:00:00.7 on 16 Oct: one id (times to the second), one
+    # item, the earlier row's score; C15's single detractor answer is an item of its own
+    dbrows.insert(con, "nps_response", [
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 700000), "score": 5},
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 200000), "score": 3},
+        {"customer_id": "C15", "responded_at": at(17), "score": 6},
+    ])
+    items = follow_up_list(con, OCTOBER, AS_OF)
+    assert items[["item_key", "score"]].values.tolist() == [["nps:C14@2026-10-16 10:00:00", 3.0],
+                                                            ["nps:C15@2026-10-17 09:00:00", 6.0]]
+    assert follow_up_outcome(con, OCTOBER, AS_OF).items == 2
+
+
 def test_a_record_is_gone_only_when_its_row_is(filled):
     # C1's detractor answer corrected to a 9: its row stands but calls for no follow-up; its record
     # stays on the list, not gone
