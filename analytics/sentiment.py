@@ -334,30 +334,27 @@ def model_agreement(con) -> ModelAgreement:
 # A text's theme is looked up by the text itself (store/themes.py); texts imported after the themes
 # were last found have none until they are found again.
 
-# The selection's texts are read once (MATERIALIZED) and only their themes are taken from text_theme:
-# joined as it stood, DuckDB built its hash table on every themed text of the store (issue 24's
-# floor: a million and a half at ten million responses) to probe a month's texts into it.
 THEMES_SQL = f"""
-WITH v AS MATERIALIZED ({{rows}}),
-tt AS (SELECT text, theme_id FROM text_theme WHERE text IN (SELECT text FROM v))
+WITH v AS ({{rows}})
 SELECT th.theme_id, {WORDS_NAME_SQL.format(theme="th")} AS words, CASE WHEN th.label_edited THEN th.label END AS edited,
        count(*)::BIGINT AS n, avg(v.sentiment) AS mean, stddev_samp(v.sentiment) AS sd,
        count(*) FILTER (WHERE v.sentiment < {NEGATIVE_BELOW})::BIGINT AS negative,
        count(*) FILTER (WHERE v.sentiment > {POSITIVE_ABOVE})::BIGINT AS positive
-FROM v JOIN tt ON tt.text = v.text JOIN theme th ON th.theme_id = tt.theme_id
+FROM v JOIN text_theme tt ON tt.text = v.text JOIN theme th ON th.theme_id = tt.theme_id
 GROUP BY ALL
 ORDER BY n DESC, words
 """
 
-# Both periods' texts in one pass over text_theme (period 0 now, 1 before), each theme's count of
-# each; a theme neither period has counts 0 and 0.
+# Both periods' texts joined to text_theme in one pass (period 0 now, 1 before), each theme's count of
+# each; a theme neither period has counts 0 and 0. One subquery per theme and period joined the
+# texts to text_theme twice (issue 24's floor: a month's half million texts, a million and a half
+# themed texts at ten million responses).
 THEME_COUNTS_SQL = f"""
-WITH v AS MATERIALIZED (SELECT 0 AS period, text FROM ({{now}}) UNION ALL SELECT 1, text FROM ({{before}})),
-tt AS (SELECT text, theme_id FROM text_theme WHERE text IN (SELECT text FROM v)),
-counted AS (
+WITH counted AS (
     SELECT tt.theme_id, count(*) FILTER (WHERE v.period = 0) AS count_now,
            count(*) FILTER (WHERE v.period = 1) AS count_before
-    FROM v JOIN tt ON tt.text = v.text
+    FROM (SELECT 0 AS period, text FROM ({{now}}) UNION ALL SELECT 1, text FROM ({{before}})) v
+    JOIN text_theme tt ON tt.text = v.text
     GROUP BY tt.theme_id)
 SELECT {WORDS_NAME_SQL.format(theme="th")} AS words, CASE WHEN th.label_edited THEN th.label END AS edited,
        coalesce(c.count_now, 0) AS count_now, coalesce(c.count_before, 0) AS count_before
