@@ -16,7 +16,7 @@ What following up achieved, of the period's items:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pandas as pd
 
@@ -26,7 +26,7 @@ from store.follow_up import (
     CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_KEY, SATISFACTION_SHARE,
     SOURCES, STATUSES, SURVEY_KEY, items_sql, source_keys_sql
 )
-from store.query import fetch_all, fetch_one, fetch_record
+from store.query import fetch_one, fetch_record
 
 CONTACT_HOURS = 48
 # whose detractors the list puts first
@@ -34,8 +34,14 @@ KEY_TIER = "key"
 
 # Items and records side by side, one row per id, each side filtered to the selection before they
 # meet (so a month reads that month's rows). The records' columns are named as survey_response's,
-# so the shared filter SQL (analytics.filters.where_sql) applies to them as to that table.
+# so the shared filter SQL (analytics.filters.where_sql) applies to them as to that table. Whether a
+# record's row is gone is asked only of the records without an item ({unmatched}): the ids of a
+# source's rows are made only when one of those records is of that source, not for every row of
+# the period on every page (issue 24's floor).
 LIST_SQL = """
+WITH records AS MATERIALIZED (SELECT * FROM ({current}) c WHERE {records_where}),
+items AS MATERIALIZED ({items}),
+unmatched AS MATERIALIZED (SELECT item_key FROM records WHERE item_key NOT IN (SELECT item_key FROM items))
 SELECT coalesce(i.item_key, c.item_key) AS item_key,
        coalesce(i.source, c.source) AS source,
        coalesce(i.customer_id, c.customer_id) AS customer_id,
@@ -56,9 +62,12 @@ SELECT coalesce(i.item_key, c.item_key) AS item_key,
        c.saved_at AS saved_at,
        c.saved_by AS saved_by,
        i.item_key IS NULL AND c.item_key NOT IN (SELECT item_key FROM ({source_keys})) AS source_gone
-FROM ({items}) i
-FULL OUTER JOIN (SELECT * FROM ({current}) c WHERE {records_where}) c ON c.item_key = i.item_key
+FROM items i
+FULL OUTER JOIN records c ON c.item_key = i.item_key
 """
+# a source's rows are asked for their ids only when a record without an item has an id of that source
+_UNMATCHED_OF = "EXISTS (SELECT 1 FROM unmatched WHERE starts_with(item_key, '{source}:'))"
+_SOURCE_TABLES = {"nps_response": "nps", "survey_response": "survey", "complaint": "complaint"}
 
 LIST_COLUMNS = ["item_key", "source", "customer_id", "tier", "responded_at", "region", "branch", "score", "detail", "owner",
                 "due_on", "status", "outcome", "contacted_at", "overdue", "days_overdue", "source_gone", "saved_at",
@@ -83,15 +92,18 @@ SELECT count(*) FROM (
 # by the moment alone, which came next was left to how the rows lay, and a migrated copy differed.
 # Only the customers of the period's items are read ({customers}: a relation of customer ids): a
 # customer's answers are one window partition, kept or left out whole, so their next scores are
-# those of the whole table, without windowing every customer's answers of all time.
+# those of the whole table, without windowing every customer's answers of all time. And of those
+# only the answers from the period's start on ({since}): an item's next answer comes after it in
+# the window's order, so no earlier answer is ever one, and a month reads that month and after
+# instead of every answer of its customers (issue 24's floor).
 NEXT_SCORES_SQL = f"""
 SELECT {NPS_KEY} AS item_key, score::DOUBLE AS this_score,
        lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no) AS next_score
-FROM nps_response WHERE customer_id IN (SELECT customer_id FROM {{customers}})
+FROM nps_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
 UNION ALL
 SELECT {SURVEY_KEY}, {SATISFACTION_SHARE},
        lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no)
-FROM survey_response WHERE customer_id IN (SELECT customer_id FROM {{customers}})
+FROM survey_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
   AND overall_satisfaction IS NOT NULL AND overall_scale_max > overall_scale_min
 """
 
@@ -119,11 +131,20 @@ def _filtered(filters: Filters) -> tuple[str, dict]:
     for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
         where[table], own = where_sql(filters, table, prefix=prefix)
         params.update(own)
+    asked = {table: f"{where[table]} AND {_UNMATCHED_OF.format(source=source)}"
+             for table, source in _SOURCE_TABLES.items()}
     records_where, own = where_sql(filters, "survey_response", "c", prefix="r")
     params.update(own)
-    sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(where), items=items_sql(where),
+    sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(asked), items=items_sql(where),
                           current=CURRENT_SQL, records_where=records_where)
     return f"SELECT * FROM ({sql}) u WHERE TRUE", params
+
+
+def _next_since(filters: Filters) -> tuple[str, dict]:
+    """NEXT_SCORES_SQL's {since}: the answers from the period's start on, and its parameter."""
+    if filters.date_from is None:
+        return "TRUE", {}
+    return "responded_at >= $next_since", {"next_since": datetime.combine(filters.date_from, time.min)}
 
 
 def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
@@ -141,9 +162,10 @@ def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuse
     frame = con.execute(sql + " ORDER BY due_on, responded_at, item_key", params).df()
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    due = pd.to_datetime(frame["due_on"]).dt.date
-    frame["due_on"] = due
-    late = due.map(lambda d: (today - d).days if d is not None and d == d else 0)
+    due = pd.to_datetime(frame["due_on"])
+    frame["due_on"] = due.dt.date
+    # days late as one column's arithmetic: a month's list at a company's scale is 100,000s of items
+    late = (pd.Timestamp(today) - due).dt.days.fillna(0).astype(int)
     frame["overdue"] = (late > 0) & ~frame["status"].isin(CLOSED)
     frame["days_overdue"] = late.where(frame["overdue"], 0).astype(int)
     frame["source_gone"] = frame["source_gone"].fillna(False).astype(bool)
@@ -196,30 +218,35 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
     """The period's counts, the share of detractors contacted within 48 h and the next scores."""
     as_of = as_of or datetime.now().replace(microsecond=0)
     sql, params = _filtered(filters)
+    since, since_params = _next_since(filters)
+    # the counts and the next scores from one reading of the list
     counts = fetch_record(con, f"""
+        WITH list AS MATERIALIZED ({sql}),
+        scored AS MATERIALIZED (SELECT item_key, customer_id, contacted_at FROM list WHERE source IN ('nps', 'survey')),
+        answered AS MATERIALIZED (
+            SELECT l.contacted_at IS NOT NULL AS reached, n.next_score > n.this_score AS rose
+            FROM scored l JOIN ({NEXT_SCORES_SQL.format(customers="scored", since=since)}) n ON n.item_key = l.item_key
+            WHERE n.next_score IS NOT NULL)
         SELECT count(*) AS items,
                count(*) FILTER (WHERE NOT list_contains($closed, status)) AS open,
                count(*) FILTER (WHERE NOT list_contains($closed, status) AND due_on < $today) AS overdue,
                count(*) FILTER (WHERE source_gone) AS source_gone,
                count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start) AS due_48h,
                count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start
-                                     AND contacted_at <= responded_at + INTERVAL {CONTACT_HOURS} HOUR) AS within_48h
-        FROM ({sql})""", {**params, "today": as_of.date(), "closed": list(CLOSED), "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
-        what="the follow-up counts")
-    rows = fetch_all(con, f"""
-        WITH scored AS MATERIALIZED (
-            SELECT item_key, customer_id, contacted_at FROM ({sql} AND source IN ('nps', 'survey')))
-        SELECT l.contacted_at IS NOT NULL AS reached, count(*), count(*) FILTER (WHERE n.next_score > n.this_score)
-        FROM scored l JOIN ({NEXT_SCORES_SQL.format(customers="scored")}) n ON n.item_key = l.item_key
-        WHERE n.next_score IS NOT NULL
-        GROUP BY ALL""", params, what="the follow-up's next scores")
-    by_group = {bool(row[0]): (row[2], row[1]) for row in rows}
+                                     AND contacted_at <= responded_at + INTERVAL {CONTACT_HOURS} HOUR) AS within_48h,
+               (SELECT count(*) FROM answered WHERE reached) AS reached_n,
+               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE reached) AS reached_rose,
+               (SELECT count(*) FROM answered WHERE NOT reached) AS not_reached_n,
+               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose
+        FROM list""", {**params, **since_params, "today": as_of.date(), "closed": list(CLOSED),
+                       "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
+        what="the follow-up counts and next scores")
     return FollowUpOutcome(
         items=int(counts.get("items") or 0), open=int(counts.get("open") or 0),
         overdue=int(counts.get("overdue") or 0), source_gone=int(counts.get("source_gone") or 0),
         contacted_48h=share_of(counts.get("within_48h"), counts.get("due_48h"), min_n),
-        recovered=share_of(*by_group.get(True, (0, 0)), min_n),
-        not_reached_rose=share_of(*by_group.get(False, (0, 0)), min_n),
+        recovered=share_of(counts.get("reached_rose"), counts.get("reached_n"), min_n),
+        not_reached_rose=share_of(counts.get("not_reached_rose"), counts.get("not_reached_n"), min_n),
         as_of=as_of)
 
 

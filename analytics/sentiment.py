@@ -345,13 +345,20 @@ GROUP BY ALL
 ORDER BY n DESC, words
 """
 
+# Both periods' texts joined to text_theme in one pass (period 0 now, 1 before), each theme's count of
+# each; a theme neither period has counts 0 and 0. One subquery per theme and period joined the
+# texts to text_theme twice (issue 24's floor: a month's half million texts, a million and a half
+# themed texts at ten million responses).
 THEME_COUNTS_SQL = f"""
-WITH now AS ({{now}}), before AS ({{before}})
+WITH counted AS (
+    SELECT tt.theme_id, count(*) FILTER (WHERE v.period = 0) AS count_now,
+           count(*) FILTER (WHERE v.period = 1) AS count_before
+    FROM (SELECT 0 AS period, text FROM ({{now}}) UNION ALL SELECT 1, text FROM ({{before}})) v
+    JOIN text_theme tt ON tt.text = v.text
+    GROUP BY tt.theme_id)
 SELECT {WORDS_NAME_SQL.format(theme="th")} AS words, CASE WHEN th.label_edited THEN th.label END AS edited,
-       (SELECT count(*) FROM now JOIN text_theme tt ON tt.text = now.text WHERE tt.theme_id = th.theme_id) AS count_now,
-       (SELECT count(*) FROM before JOIN text_theme tt ON tt.text = before.text WHERE tt.theme_id = th.theme_id)
-           AS count_before
-FROM theme th
+       coalesce(c.count_now, 0) AS count_now, coalesce(c.count_before, 0) AS count_before
+FROM theme th LEFT JOIN counted c ON c.theme_id = th.theme_id
 """
 
 

@@ -537,6 +537,7 @@ UPGRADES = (
     (13, "the survey's satisfaction sums by month, branch and region", _sum_unsummed_batches),
     (14, "the survey's sums kept per customer tier as well", lambda con: rewrite_survey_sums(con)),
     (15, "the counts that say when a sentiment model or themes are due", _create_tables),
+    (16, "each survey batch's count of its ratings", lambda con: _count_old_ratings(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -905,9 +906,16 @@ SCORE_LISTS = {"satisfaction": "satisfaction_scores", "importance": "importance_
                "perception": "perception_scores", "expectation": "expectation_scores"}
 
 # How many ratings the lists hold (one survey_rating row each), without unfolding them.
-RATINGS_COUNT_SQL = ("SELECT coalesce(sum(" + " + ".join(
-    f"coalesce(list_aggregate({column}, 'count'), 0)" for column in SCORE_LISTS.values())
-    + "), 0) FROM survey_response")
+RATINGS_IN_ROW_SQL = ("coalesce(sum(" + " + ".join(
+    f"coalesce(list_aggregate({column}, 'count'), 0)" for column in SCORE_LISTS.values()) + "), 0)")
+RATINGS_COUNT_SQL = f"SELECT {RATINGS_IN_ROW_SQL} FROM survey_response"
+
+
+def _count_old_ratings(con: duckdb.DuckDBPyConnection) -> None:
+    """Survey batches imported before survey_rating_count get their counts from their rows."""
+    _create_tables(con)
+    con.execute(f"INSERT INTO survey_rating_count SELECT batch_id, {RATINGS_IN_ROW_SQL} FROM survey_response"
+                " WHERE batch_id NOT IN (SELECT batch_id FROM survey_rating_count) GROUP BY batch_id")
 
 
 class ItemPositions:

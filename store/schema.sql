@@ -495,3 +495,13 @@ CREATE TABLE IF NOT EXISTS data_label (
     origin          VARCHAR NOT NULL,      -- file | edited
     updated_at      TIMESTAMP NOT NULL
 );
+
+-- How many ratings each survey batch's score lists hold (one survey_rating row each), written in the
+-- import's transaction and deleted with the batch's rows at undo: the Imports page's count of ratings
+-- adds these instead of unfolding every respondent's lists (issue 24's floor: ten million
+-- respondents' lists on every open of the page). A store from before gets its batches' counts in
+-- upgrade step 16; a batch without one is counted from its rows (loaders/importer.py row_counts).
+CREATE TABLE IF NOT EXISTS survey_rating_count (
+    batch_id        UUID NOT NULL,
+    ratings         BIGINT NOT NULL
+);

@@ -212,6 +212,52 @@ def test_the_editors_changes_are_saved_for_an_analyst(filled):
                                                                       "Li Na", True)]
 
 
+def test_the_next_score_is_the_customers_next_answer_before_or_after_the_period(con):
+    # C12 answered 8 in September, 2 on 14 Oct, 10 on 3 Nov: the detractor's next answer is November's
+    # (rose); C13 answered 10 in September and 5 on 15 Oct, nothing after: no next answer, not counted.
+    # Not reached, answered again: 1 of 1 rose
+    dbrows.insert(con, "nps_response", [
+        {"customer_id": "C12", "responded_at": at(1, month=9), "score": 8},
+        {"customer_id": "C12", "responded_at": at(14), "score": 2},
+        {"customer_id": "C12", "responded_at": at(3, month=11), "score": 10},
+        {"customer_id": "C13", "responded_at": at(20, month=9), "score": 10},
+        {"customer_id": "C13", "responded_at": at(15), "score": 5},
+    ])
+    outcome = follow_up_outcome(con, OCTOBER, AS_OF)
+    assert (outcome.items, outcome.not_reached_rose.k, outcome.not_reached_rose.n) == (2, 1, 1)
+    assert (outcome.recovered.k, outcome.recovered.n) == (0, 0)
+
+
+def test_two_rows_of_one_id_are_one_item_the_earlier_row(con):
+    # C14 answered 3 at 10:00:00.2 and 5 at 10:00:00.7 on 16 Oct: one id (times to the second), one
+    # item, the earlier row's score; C15's single detractor answer is an item of its own
+    dbrows.insert(con, "nps_response", [
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 700000), "score": 5},
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 200000), "score": 3},
+        {"customer_id": "C15", "responded_at": at(17), "score": 6},
+    ])
+    items = follow_up_list(con, OCTOBER, AS_OF)
+    assert items[["item_key", "score"]].values.tolist() == [["nps:C14@2026-10-16 10:00:00", 3.0],
+                                                            ["nps:C15@2026-10-17 09:00:00", 6.0]]
+    assert follow_up_outcome(con, OCTOBER, AS_OF).items == 2
+
+
+def test_a_record_is_gone_only_when_its_row_is(filled):
+    # C1's detractor answer corrected to a 9: its row stands but calls for no follow-up; its record
+    # stays on the list, not gone
+    filled.execute("UPDATE nps_response SET score = 9 WHERE customer_id = 'C1' AND score = 3")
+    items = follow_up_list(filled, OCTOBER, AS_OF)
+    assert items.loc[items["item_key"] == C1, ["owner", "source_gone"]].values.tolist() == [["Li", False]]
+    assert not items["source_gone"].any()
+    outcome = follow_up_outcome(filled, OCTOBER, AS_OF)
+    assert (outcome.items, outcome.source_gone) == (9, 0)
+    # R1's response removed: its record is gone, C1's still is not
+    filled.execute("DELETE FROM survey_response WHERE respondent_id = 'R1'")
+    items = follow_up_list(filled, OCTOBER, AS_OF)
+    assert items.loc[items["source_gone"], "item_key"].tolist() == [R1]
+    assert follow_up_outcome(filled, OCTOBER, AS_OF).source_gone == 1
+
+
 # -- kept across imports and undo -------------------------------------------------------------------
 
 NPS_FILE = "Customer ID,Date,Likelihood to recommend (0-10),Branch,Region\nC1,2026-10-02 09:00,3,North 1,North\n" \

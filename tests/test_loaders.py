@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 
+import dbrows
 import pytest
 from conftest import PROJECT_ROOT, TEST_DATA, import_good_rows
 
@@ -15,7 +16,7 @@ from loaders.importer import history, import_file, prepare, row_counts, undo
 from loaders.read import read_source
 from loaders.templates import TEMPLATE_FILES, write_templates
 from presentation.problems import load_error_text, problem_text
-from store.db import quote_identifier
+from store.db import LATEST_VERSION, connect, quote_identifier
 
 
 def snapshot(con) -> dict[str, list]:
@@ -254,6 +255,37 @@ def test_undo_removes_exactly_one_batch_and_allows_reimport(con):
         undo(con, first.batch_id)
     again = import_file(con, TEST_DATA / "nps_gbk.csv")
     assert again.rows_accepted == 5
+
+
+def test_the_ratings_are_counted_from_each_batchs_count_and_from_rows_without_one(con):
+    # survey_questions.xlsx holds 9 ratings (test above); its import writes that count
+    first = import_file(con, TEST_DATA / "survey_questions.xlsx")
+    assert con.execute("SELECT ratings FROM survey_rating_count").fetchall() == [(9,)]
+    assert row_counts(con)["survey_rating"] == 9
+    # two ratings written as rows alone (no count of their batch) are counted from the rows: 9 + 2
+    dbrows.respondent(con, [("Z1", "satisfaction", 4, 1, 5), ("Z2", "satisfaction", 3, 1, 5)])
+    assert row_counts(con)["survey_rating"] == 11
+    assert con.execute("SELECT count(*) FROM survey_rating").fetchone()[0] == 11
+    # the undo takes the batch's count with its rows: 2 left
+    undo(con, first.batch_id)
+    assert con.execute("SELECT count(*) FROM survey_rating_count").fetchone()[0] == 0
+    assert row_counts(con)["survey_rating"] == 2
+
+
+def test_a_store_from_step_15_gets_its_survey_batches_ratings_counted_in_step_16(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    batch = import_file(con, TEST_DATA / "survey_questions.xlsx").batch_id
+    dbrows.layout_before(con, 16, "survey_rating_count")
+    con.close()
+    again = connect(path)
+    try:
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION
+        assert again.execute("SELECT CAST(batch_id AS VARCHAR), ratings FROM survey_rating_count").fetchall() == [
+            (batch, 9)]
+        assert row_counts(again)["survey_rating"] == 9
+    finally:
+        again.close()
 
 
 def test_duplicate_ids_within_a_file_are_invalid(con, tmp_path):

@@ -94,6 +94,37 @@ def test_the_themes_carry_their_words_and_the_label_given_them(con):
         ("app · mobile", None, 1), ("queue · counter", None, 1), ("排队 · 网点", "Queues in branches", 1)]
 
 
+def _themed_month_texts(con) -> None:
+    """October: "app crash" three times (-0.5, -0.3, -0.1), "queue long" once (0.4), a text of no theme
+    once; September: "app crash" once, "queue long" twice; themes app, queue and fees (no text)."""
+    rows = [("2026-10-03", "app crash", -0.5), ("2026-10-04", "app crash", -0.3), ("2026-10-05", "app crash", -0.1),
+            ("2026-10-06", "queue long", 0.4), ("2026-10-07", "a text of no theme", -0.9),
+            ("2026-09-03", "app crash", -0.2), ("2026-09-04", "queue long", 0.1), ("2026-09-05", "queue long", 0.3)]
+    for day, text, polarity in rows:
+        con.execute("INSERT INTO nps_response (batch_id, row_no, responded_at, score, comment, sentiment)"
+                    " VALUES (uuid(), 1, CAST(? AS TIMESTAMP), 5, ?, ?)", [day, text, polarity])
+    save_themes(con, ["app crash", "queue long"], Themes([0, 1], [["app"], ["queue"], ["fees"]]))
+
+
+OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+SEPTEMBER = Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))
+
+
+def test_a_months_themes_count_its_themed_texts_by_hand(con):
+    _themed_month_texts(con)
+    found = themes_by_sentiment(con, OCTOBER, "nps")
+    # app: n 3, mean -0.3, sd sqrt((0.04 + 0 + 0.04) / 2) = 0.2, all three negative; queue: n 1, positive
+    assert found[["theme", "n", "negative_share", "positive_share"]].values.tolist() == [
+        ["app", 3, 1.0, 0.0], ["queue", 1, 0.0, 1.0]]
+    assert found["mean"].tolist() == pytest.approx([-0.3, 0.4])
+    rising = rising_themes(con, OCTOBER, SEPTEMBER, "nps")
+    # themed texts: 4 now, 3 before; app 3/4 against 1/3 (rise 5/12), fees 0 and 0, queue 1/4 against 2/3
+    assert rising[["theme", "count_now", "count_before"]].values.tolist() == [
+        ["app", 3, 1], ["fees", 0, 0], ["queue", 1, 2]]
+    assert rising["share_now"].tolist() == pytest.approx([0.75, 0.0, 0.25])
+    assert rising["share_before"].tolist() == pytest.approx([1 / 3, 0.0, 2 / 3])
+
+
 @pytest.fixture(scope="module")
 def demo_con(demo_master, tmp_path_factory):
     con = connect(copy_demo_store(demo_master, tmp_path_factory.mktemp("themes")))
