@@ -384,10 +384,11 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
     """Each theme's texts now and in the previous period and its share of the themed texts, with a
     two-proportion z-test; rising = significant and a larger share now. Largest rise in share first.
 
-    Columns: theme, theme_label (as themes_by_sentiment's), count_now, count_before, share_now,
-    share_before, p_value, rising.
+    Columns: theme, theme_label (as themes_by_sentiment's), count_now, count_before, total_now,
+    total_before (the themed texts of each period), share_now, share_before, p_value, rising.
     """
-    columns = ["theme", "theme_label", "count_now", "count_before", "share_now", "share_before", "p_value", "rising"]
+    columns = ["theme", "theme_label", "count_now", "count_before", "total_now", "total_before", "share_now",
+               "share_before", "p_value", "rising"]
     if previous is None:
         return pd.DataFrame({c: [] for c in columns})
     now_rows, now_params = _source_rows(current, source, prefix="now")
@@ -399,8 +400,8 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
     for words, edited, now, before in rows:
         test = two_proportion_z_test(int(now), total_now, int(before), total_before)
         rise = (test.p1 or 0.0) - (test.p2 or 0.0)
-        table.append((-rise, words, edited, int(now), int(before), test.p1, test.p2, test.p_value,
-                      bool(test.significant and test.diff is not None and test.diff > 0)))
+        table.append((-rise, words, edited, int(now), int(before), total_now, total_before, test.p1, test.p2,
+                      test.p_value, bool(test.significant and test.diff is not None and test.diff > 0)))
     table.sort(key=lambda row: row[:2])
     return pd.DataFrame([row[1:] for row in table], columns=columns)
 

@@ -796,11 +796,14 @@ def model_note(agreement: ModelAgreement, language: str) -> str:
 
 
 def rising_themes_note(rising: pd.DataFrame, language: str, vs: str) -> str:
-    """The themes whose share of the themed texts rose significantly against the comparison period."""
+    """The themes whose share of the themed texts rose significantly against the comparison period (p < 0.05),
+    each with both periods' themed texts and its p."""
     up = rising[rising["rising"]] if len(rising) else rising
     if up.empty:
         return translate("sentiment.no_rising_themes", language, vs=vs)
     parts = [translate("sentiment.rising_theme", language, theme=row.theme, now=fmt_share(row.share_now),
-                       before=fmt_share(row.share_before)) for row in up.itertuples(index=False)]
+                       n_now=fmt_count(row.total_now), before=fmt_share(row.share_before),
+                       n_before=fmt_count(row.total_before), p=_fmt_p(float(row.p_value)))
+             for row in up.itertuples(index=False)]
     return translate("sentiment.rising_themes", language, vs=vs, themes="; ".join(parts))
 

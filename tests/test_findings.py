@@ -383,3 +383,14 @@ def test_a_page_with_nothing_to_test_says_so_instead_of_correcting_for_none():
     three = changes.Family((), {}, m=3, min_n=30)
     assert findings.family_note(three, "en").startswith(
         "A change is marked only when it passes its test after the Benjamini–Hochberg correction for the 3 comparisons")
+
+
+def test_a_rising_theme_is_told_with_both_periods_themed_texts_and_its_p():
+    # app: 30 of 120 themed texts now (25.0%), 12 of 100 before (12.0%); queue did not rise
+    rising = pd.DataFrame({"theme": ["app", "queue"], "total_now": [120, 120], "total_before": [100, 100],
+                           "share_now": [0.25, 0.1], "share_before": [0.12, 0.1], "p_value": [0.0123, 1.0],
+                           "rising": [True, False]})
+    assert findings.rising_themes_note(rising, "en", "Sep 2026") == (
+        "Rising against Sep 2026: app (25.0% of 120 themed texts, was 12.0% of 100; p = 0.012).")
+    assert findings.rising_themes_note(rising, "zh", "2026年9月") == (
+        "与2026年9月相比上升的主题：app（占已归类文本 25.0%，n = 120；此前 12.0%，n = 100；p = 0.012）。")

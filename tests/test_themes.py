@@ -121,6 +121,7 @@ def test_a_months_themes_count_its_themed_texts_by_hand(con):
     # themed texts: 4 now, 3 before; app 3/4 against 1/3 (rise 5/12), fees 0 and 0, queue 1/4 against 2/3
     assert rising[["theme", "count_now", "count_before"]].values.tolist() == [
         ["app", 3, 1], ["fees", 0, 0], ["queue", 1, 2]]
+    assert rising["total_now"].tolist() == [4, 4, 4] and rising["total_before"].tolist() == [3, 3, 3]
     assert rising["share_now"].tolist() == pytest.approx([0.75, 0.0, 0.25])
     assert rising["share_before"].tolist() == pytest.approx([1 / 3, 0.0, 2 / 3])
 
