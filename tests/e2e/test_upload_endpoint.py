@@ -4,14 +4,14 @@ files are freed when the analyst's session ends (the tab closed), which Streamli
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
-from conftest import PROJECT_ROOT, TEST_DATA, copy_demo_store
+from conftest import TEST_DATA, copy_demo_store
 
 from bench.browser import start_app, stop_app
+from loaders.access import set_passphrase
 from pages._uploads import GONE_FACTOR, SWEEPS_PER_GONE
+from store.db import connect
 from tests.e2e.conftest import sign_in, wait_for_app, worker_port
 from tests.e2e.test_hostile_data import _PUT, UPLOADER, wait_for_bytes
 
@@ -27,8 +27,11 @@ RECONNECT_SECONDS = 4
 @pytest.fixture(scope="module")
 def locked_url(demo_master, tmp_path_factory):
     db = copy_demo_store(demo_master, tmp_path_factory.mktemp("endpoint"))
-    subprocess.run([sys.executable, "-m", "loaders", "set-passphrase", "--db", str(db)], input=PASSPHRASE + "\n",
-                   cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+    con = connect(db)
+    try:
+        set_passphrase(con, PASSPHRASE)
+    finally:
+        con.close()
     port = worker_port()
     process = start_app(db, port, options={"server.disconnectedSessionTTL": RECONNECT_SECONDS})
     yield f"http://127.0.0.1:{port}"
