@@ -250,9 +250,12 @@ def install() -> UploadGate | None:
         files.remove_file = remove_spooled_file
         files.remove_session_files = remove_spooled_session_files
 
+        # a reconnect window set to 0 would otherwise sweep without a pause
+        pause = max(gate.gone_after / SWEEPS_PER_GONE, 1.0)
+
         def sweep_forever():
             while True:
-                time.sleep(gate.gone_after / SWEEPS_PER_GONE)
+                time.sleep(pause)
                 gate.sweep(files, time.monotonic())
 
         threading.Thread(target=sweep_forever, name="upload-sweep", daemon=True).start()
