@@ -49,13 +49,19 @@ lake:
 # its own cluster). Tests marked `ci` (the benchmark's --quick run, the browser's draw counts) run
 # when CI is true, as .ci/run sets it: once per change rather than on every local run.
 TEST_MARKS := $(if $(filter true 1 yes,$(CI)),,-m "not ci")
+# A worker takes one test file at a time, in the order collected (the browser tests first; xdist
+# would otherwise sort files by their number of tests, putting the long browser files last): a
+# module's servers and store builds are made once, and the short files at the end keep both workers
+# busy to the end. xdist's default (--dist load) hands each worker a quarter of the collection up
+# front, and every browser test fell in the first worker's quarter.
+TEST_WORKERS := -n 2 --dist loadfile --no-loadscope-reorder
 
 test: $(STAMP) browser office lake
-	$(PY) -m pytest -n 2 $(TEST_MARKS)
+	$(PY) -m pytest $(TEST_WORKERS) $(TEST_MARKS)
 
 # The store's tests on the lake alone, browser tests aside.
 test-lake: $(STAMP) lake
-	$(PY) -m pytest -n 2 --store lake -m "not e2e"
+	$(PY) -m pytest $(TEST_WORKERS) --store lake -m "not e2e"
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -67,8 +67,10 @@ def free_port() -> int:
 REFERENCE_APP = "bench/reference_app.py"
 
 
-def start_app(db: Path, port: int, timeout: float = 60, script: str = "app.py") -> subprocess.Popen:
-    """`streamlit run` on the store `db`, returned once its health check answers.
+def start_app(db: Path, port: int, timeout: float = 60, script: str = "app.py",
+              options: dict[str, object] | None = None) -> subprocess.Popen:
+    """`streamlit run` on the store `db`, returned once its health check answers; `options`: more
+    of Streamlit's server options ({"server.disconnectedSessionTTL": 4}).
 
     The server's output goes to a temporary file, which no pipe can fill and block; if the server
     exits before it answers, the error shows the end of that output.
@@ -78,7 +80,8 @@ def start_app(db: Path, port: int, timeout: float = 60, script: str = "app.py") 
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         *(word for name, value in (options or {}).items() for word in (f"--{name}", str(value)))],
         cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

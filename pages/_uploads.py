@@ -41,17 +41,26 @@ from pages import _keys as keys
 from pages._common import language
 from presentation.upload import uploader_words_css
 
-# Streamlit keeps a disconnected session for a reconnect for 2 minutes (MemorySessionStorage);
-# its files are kept a little longer, then freed.
-GONE_SECONDS = 180.0
-SWEEP_SECONDS = 30.0
+# Streamlit keeps a disconnected session for a reconnect for server.disconnectedSessionTTL seconds
+# (2 minutes unless set; MemorySessionStorage); its files are kept half as long again, then freed,
+# by a sweep that looks SWEEPS_PER_GONE times in that span.
+GONE_FACTOR = 1.5
+SWEEPS_PER_GONE = 6
+
+
+def gone_seconds() -> float:
+    """How long a session must have been gone before its files are freed: GONE_FACTOR times the
+    reconnect window of this server (server.disconnectedSessionTTL), so that a session that comes
+    back in time finds its files."""
+    return GONE_FACTOR * float(st.get_option("server.disconnectedSessionTTL"))
 
 
 class UploadGate:
     """The sessions that may upload, and the sweep that frees the files of sessions that are gone."""
 
-    def __init__(self, is_active):
+    def __init__(self, is_active, gone_after: float):
         self._is_active = is_active          # the runtime's own answer: is this session connected?
+        self.gone_after = gone_after         # seconds (gone_seconds)
         self._allowed: set[str] = set()
         self._gone_since: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -76,8 +85,8 @@ class UploadGate:
         return self._is_active(session_id) and self.may_upload(session_id)
 
     def sweep(self, files, now: float) -> list[str]:
-        """Free the files of every session gone for GONE_SECONDS, and forget its permission; the
-        sessions freed."""
+        """Free the files of every session gone for `gone_after` seconds, and forget its permission;
+        the sessions freed."""
         try:
             held = set(files.file_storage)
         except RuntimeError:  # a file was added while the keys were read: the next sweep sees it
@@ -89,7 +98,7 @@ class UploadGate:
                     self._gone_since.pop(session_id, None)
                     continue
                 since = self._gone_since.setdefault(session_id, now)
-                if now - since >= GONE_SECONDS:
+                if now - since >= self.gone_after:
                     freed.append(session_id)
                     self._gone_since.pop(session_id)
                     self._allowed.discard(session_id)
@@ -213,7 +222,7 @@ def install() -> UploadGate | None:
             return _installed
         server = runtime.get_instance()
         files = server.uploaded_file_mgr
-        gate = UploadGate(server.is_active_session)
+        gate = UploadGate(server.is_active_session, gone_seconds())
         # the upload route asks this before reading the request's body
         server.is_active_session = gate.accepts
         folder = spool_folder(st.get_option("server.port"))
@@ -241,9 +250,12 @@ def install() -> UploadGate | None:
         files.remove_file = remove_spooled_file
         files.remove_session_files = remove_spooled_session_files
 
+        # a reconnect window set to 0 would otherwise sweep without a pause
+        pause = max(gate.gone_after / SWEEPS_PER_GONE, 1.0)
+
         def sweep_forever():
             while True:
-                time.sleep(SWEEP_SECONDS)
+                time.sleep(pause)
                 gate.sweep(files, time.monotonic())
 
         threading.Thread(target=sweep_forever, name="upload-sweep", daemon=True).start()

@@ -6,16 +6,18 @@ import errno
 import threading
 
 import pytest
+import streamlit as st
 from starlette.exceptions import HTTPException
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.runtime.uploaded_file_manager import UploadedFileRec
 
 from loaders.errors import LoadError
 from pages import _uploads
-from pages._uploads import GONE_SECONDS, UploadGate
+from pages._uploads import UploadGate
 from presentation.problems import load_error_text
 
 MB = 1024 * 1024
+GONE_SECONDS = 180.0     # Streamlit's reconnect window of 2 minutes, times 1.5 (gone_seconds)
 
 
 def record(file_id: str, size: int = MB) -> UploadedFileRec:
@@ -33,7 +35,7 @@ def connected():
 
 @pytest.fixture
 def gate(connected):
-    return UploadGate(lambda session_id: session_id in connected)
+    return UploadGate(lambda session_id: session_id in connected, GONE_SECONDS)
 
 
 def test_only_a_permitted_connected_session_is_let_through(gate, connected):
@@ -73,6 +75,14 @@ def test_a_session_that_comes_back_in_time_keeps_its_files(gate, connected):
     assert held_bytes(files) == MB
 
 
+def test_files_are_kept_half_as_long_again_as_streamlit_keeps_a_session_for_a_reconnect(monkeypatch):
+    assert st.get_option("server.disconnectedSessionTTL") == 120    # Streamlit's default
+    assert _uploads.gone_seconds() == GONE_SECONDS                  # 1.5 x 120
+    options = {"server.disconnectedSessionTTL": 4}                  # a server started with the option
+    monkeypatch.setattr(_uploads.st, "get_option", options.__getitem__)
+    assert _uploads.gone_seconds() == 6.0                           # 1.5 x 4
+
+
 class FakeRuntime:
     def __init__(self, connected):
         self.uploaded_file_mgr = MemoryUploadedFileManager("/_stcore/upload_file")
@@ -89,7 +99,7 @@ def test_installed_in_a_server_the_endpoint_and_the_file_store_refuse_a_viewer(m
     monkeypatch.setattr(_uploads, "spool_folder", lambda port: tmp_path / f"uploads-{port}")
     monkeypatch.setattr(_uploads.runtime, "exists", lambda: True)
     monkeypatch.setattr(_uploads.runtime, "get_instance", lambda: server)
-    monkeypatch.setattr(_uploads, "SWEEP_SECONDS", 3600)
+    monkeypatch.setattr(_uploads, "gone_seconds", lambda: 6 * 3600.0)   # no sweep while the test runs
     gate = _uploads.install()
     assert _uploads.install() is gate
     # what Streamlit's upload route asks before it reads the body

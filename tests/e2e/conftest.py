@@ -4,10 +4,12 @@ from __future__ import annotations
 import os
 import random
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, copy_demo_store
+from conftest import PROJECT_ROOT, TEST_DATA, built_once, copy_demo_store
 from playwright.sync_api import expect
 
 from bench.browser import CHROMIUM, CHROMIUM_ARGS as BENCH_CHROMIUM_ARGS, start_app, stop_app
@@ -45,6 +47,18 @@ def worker_port() -> int:
 @pytest.fixture(scope="session")
 def demo_db(demo_master, tmp_path_factory) -> Path:
     return copy_demo_store(demo_master, tmp_path_factory.mktemp("e2e"))
+
+
+def import_complaint_log(path: Path) -> None:
+    """A store that holds a complaint log (tests/data/complaints_bom.csv), imported by the command line."""
+    subprocess.run([sys.executable, "-m", "loaders", "import", str(TEST_DATA / "complaints_bom.csv"), "--db",
+                    str(path)], cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def complaint_master(tmp_path_factory) -> Path:
+    """The run's one store holding a complaint log (import_complaint_log); tests serve copies of it."""
+    return built_once(tmp_path_factory, "complaint-store", import_complaint_log)
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,11 @@ questions the loaders cannot settle asked on the page, and the file imported (ch
 after the server stops). The files are tests/data/platforms/, built by make_platform_files.py."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from playwright.sync_api import expect
 
-from store.db import connect
 from tests.e2e.conftest import screenshot, wait_for_app
 from tests.e2e.test_upload import Dashboard, settle
 
@@ -17,9 +18,9 @@ UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
 
 
 @pytest.fixture
-def empty_dashboard(tmp_path):
+def empty_dashboard(schema_template, tmp_path):
     db = tmp_path / "feedback.duckdb"
-    connect(db).close()
+    shutil.copyfile(schema_template, db)          # an empty store with the schema
     served = Dashboard(db).start()
     yield served
     served.stop()

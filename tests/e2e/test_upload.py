@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, TEST_DATA
+from conftest import PROJECT_ROOT, TEST_DATA, copy_demo_store
 from playwright.sync_api import expect
 
 from app import PAGES
 from bench.browser import start_app, stop_app
+from loaders.access import set_passphrase
 from store.db import connect
 from tests.e2e.conftest import screenshot, wait_for_app, worker_port
 
@@ -51,17 +52,16 @@ class Dashboard:
             con.close()
 
 
-def cli(*args: str, stdin: str = "") -> None:
-    subprocess.run([sys.executable, "-m", "loaders", *args], input=stdin, cwd=PROJECT_ROOT, check=True,
-                   capture_output=True, text=True)
+def cli(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "loaders", *args], cwd=PROJECT_ROOT, check=True, capture_output=True,
+                   text=True)
 
 
 @pytest.fixture
-def store(tmp_path) -> Path:
-    """A store that already holds a complaint log, as a running dashboard's would."""
-    db = tmp_path / "feedback.duckdb"
-    cli("import", str(TEST_DATA / "complaints_bom.csv"), "--db", str(db))
-    return db
+def store(complaint_master, tmp_path) -> Path:
+    """A store that already holds a complaint log, as a running dashboard's would: a copy of the
+    run's one (conftest's complaint_master)."""
+    return copy_demo_store(complaint_master, tmp_path)
 
 
 @pytest.fixture
@@ -73,7 +73,11 @@ def dashboard(store):
 
 @pytest.fixture
 def locked_dashboard(store):
-    cli("set-passphrase", "--db", str(store), stdin=PASSPHRASE + "\n")
+    con = connect(store)
+    try:
+        set_passphrase(con, PASSPHRASE)
+    finally:
+        con.close()
     served = Dashboard(store).start()
     yield served
     served.stop()
