@@ -332,7 +332,7 @@ def model_agreement(con) -> ModelAgreement:
 
 # -- themes --------------------------------------------------------------------------------------
 # A text's theme is looked up by the text itself (store/themes.py); texts imported after the themes
-# were last found have none until they are found again.
+# were last found were placed in them by their import (loaders/learning.py place_new_texts).
 
 THEMES_SQL = f"""
 WITH v AS ({{rows}})
