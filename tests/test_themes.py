@@ -129,6 +129,33 @@ def test_a_months_themes_count_its_themed_texts_by_hand(con):
     assert rising["share_before"].tolist() == pytest.approx([1 / 3, 0.0, 2 / 3])
 
 
+def test_rising_themes_are_judged_as_a_family_by_benjamini_hochberg(con):
+    """Five themes, 100 themed texts in October and 100 in September (counts now, before): app 20, 10;
+    fees 30, 12; queue 40, 66; staff 10, 12; atm 0, 0 (no test: no member of the family, m = 4).
+    Two-proportion z-tests on the pooled share (z = Δ / sqrt(p̂(1 − p̂)(1/100 + 1/100)), p = erfc(|z|/√2)):
+    app p̂ 0.15, z = 0.10 / 0.0504975 = 1.98030, p = 0.047670; fees p̂ 0.21, z = 0.18 / 0.0576021 =
+    3.12489, p = 0.0017787; queue p̂ 0.53, z = -0.26 / 0.0705833 = -3.68359, p = 0.00022997; staff
+    p̂ 0.11, z = -0.02 / 0.0442493 = -0.45198, p = 0.65128. Benjamini–Hochberg, ranked by p: queue
+    4/1 × 0.00022997 = 0.00091988, fees 4/2 × 0.0017787 = 0.0035575, app 4/3 × 0.047670 = 0.063561,
+    staff 4/4 × 0.65128. Fees rose (q < 0.05, share up); app's p is under 0.05 but its q is not: one
+    of four tests, it is not called rising; queue's q is small but its share fell."""
+    counts = {"app": (20, 10), "fees": (30, 12), "queue": (40, 66), "staff": (10, 12)}
+    rows = [(day, f"{theme} text") for theme, (now, before) in counts.items()
+            for day, k in (("2026-10-10", now), ("2026-09-10", before)) for _ in range(k)]
+    con.execute("INSERT INTO nps_response (batch_id, row_no, responded_at, score, comment, sentiment)"
+                " SELECT uuid(), 1, CAST(r.day AS TIMESTAMP), 8, r.text, 0.0 FROM (SELECT unnest(?) AS day,"
+                " unnest(?) AS text) r", [[day for day, _ in rows], [text for _, text in rows]])
+    save_themes(con, [f"{theme} text" for theme in counts], Themes([0, 1, 2, 3], [["app"], ["fees"], ["queue"],
+                                                                                   ["staff"], ["atm"]]))
+    rising = rising_themes(con, OCTOBER, SEPTEMBER, "nps").set_index("theme")
+    assert rising.loc[["app", "fees", "queue", "staff"], "p_value"].tolist() == pytest.approx(
+        [0.047670, 0.0017787, 0.00022997, 0.65128], rel=1e-4)
+    assert rising.loc[["app", "fees", "queue", "staff"], "q_value"].tolist() == pytest.approx(
+        [0.063561, 0.0035575, 0.00091988, 0.65128], rel=1e-4)
+    assert pd.isna(rising.loc["atm", "p_value"]) and pd.isna(rising.loc["atm", "q_value"])
+    assert rising.index[rising["rising"]].tolist() == ["fees"]
+
+
 @pytest.fixture(scope="module")
 def demo_con(demo_master, tmp_path_factory):
     con = connect(copy_demo_store(demo_master, tmp_path_factory.mktemp("themes")))
