@@ -808,5 +808,6 @@ def rising_themes_note(rising: pd.DataFrame, language: str, vs: str) -> str:
                        q=fmt_q(float(row.q_value), language))
              for row in up.itertuples(index=False)]
     tested = int(rising["q_value"].notna().sum())
-    return translate("sentiment.rising_themes", language, vs=vs, m=tested, themes="; ".join(parts))
+    return translate("sentiment.rising_themes", language, vs=vs, m=tested,
+                     themes=translate("sentiment.rising_theme_sep", language).join(parts))
 

@@ -399,3 +399,9 @@ def test_a_rising_theme_is_told_with_both_periods_themed_texts_its_p_and_its_q()
     assert findings.rising_themes_note(rising, "zh", "2026年9月") == (
         "与2026年9月相比上升的主题（按 q 判断：对检验的 2 个主题做 Benjamini–Hochberg 校正）："
         "app（占已归类文本 25.0%，n = 120；此前 12.0%，n = 100；p = 0.012，q = 0.025）。")
+    # two rising themes are told one after the other, with the reader's language's separator
+    both = rising.assign(rising=[True, True, False])
+    assert findings.rising_themes_note(both, "en", "Sep 2026").endswith(
+        "p = 0.012, q = 0.025); queue (10.0% of 120 themed texts, was 10.0% of 100; p = 1.000, q = 1.000).")
+    assert findings.rising_themes_note(both, "zh", "2026年9月").endswith(
+        "q = 0.025）；queue（占已归类文本 10.0%，n = 120；此前 10.0%，n = 100；p = 1.000，q = 1.000）。")
