@@ -12,7 +12,8 @@ import pandas as pd
 from analytics.filters import FilterError, Filters, per_selection, tallied, where_sql
 from analytics.memo import offer, shared
 from analytics.stats import (
-    ProportionTest, WelchTest, bounded_mean_interval, two_proportion_z_test, welch_t_test, wilson_interval
+    ALPHA, ProportionTest, WelchTest, benjamini_hochberg, bounded_mean_interval, two_proportion_z_test, welch_t_test,
+    wilson_interval
 )
 from store.query import count, fetch_all, fetch_df, fetch_record, number
 from store.sums import SENTIMENT_MEASURES, month_key_sql, month_label
@@ -332,7 +333,7 @@ def model_agreement(con) -> ModelAgreement:
 
 # -- themes --------------------------------------------------------------------------------------
 # A text's theme is looked up by the text itself (store/themes.py); texts imported after the themes
-# were last found have none until they are found again.
+# were last found were placed in them by their import (loaders/learning.py place_new_texts).
 
 THEMES_SQL = f"""
 WITH v AS ({{rows}})
@@ -382,13 +383,16 @@ def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_S
 
 def rising_themes(con, current: Filters, previous: Filters | None, source: str = ALL_SOURCES) -> pd.DataFrame:
     """Each theme's texts now and in the previous period and its share of the themed texts, with a
-    two-proportion z-test; rising = significant and a larger share now. Largest rise in share first.
+    two-proportion z-test; the themes tested are one family (the project's rule: many comparisons
+    controlled as a family), their p-values adjusted by Benjamini–Hochberg (stats.benjamini_hochberg;
+    a theme without a test, no text in either period, is no member). rising = q below ALPHA and a
+    larger share now. Largest rise in share first.
 
     Columns: theme, theme_label (as themes_by_sentiment's), count_now, count_before, total_now,
-    total_before (the themed texts of each period), share_now, share_before, p_value, rising.
+    total_before (the themed texts of each period), share_now, share_before, p_value, q_value, rising.
     """
     columns = ["theme", "theme_label", "count_now", "count_before", "total_now", "total_before", "share_now",
-               "share_before", "p_value", "rising"]
+               "share_before", "p_value", "q_value", "rising"]
     if previous is None:
         return pd.DataFrame({c: [] for c in columns})
     now_rows, now_params = _source_rows(current, source, prefix="now")
@@ -396,12 +400,13 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
     params = {**now_params, **before_params}
     rows = fetch_all(con, THEME_COUNTS_SQL.format(now=now_rows, before=before_rows), params, what="rising themes")
     total_now, total_before = sum(int(r[2]) for r in rows), sum(int(r[3]) for r in rows)
+    tests = [two_proportion_z_test(int(now), total_now, int(before), total_before) for _, _, now, before in rows]
+    q_values = benjamini_hochberg([test.p_value for test in tests])
     table = []
-    for words, edited, now, before in rows:
-        test = two_proportion_z_test(int(now), total_now, int(before), total_before)
+    for (words, edited, now, before), test, q in zip(rows, tests, q_values):
         rise = (test.p1 or 0.0) - (test.p2 or 0.0)
         table.append((-rise, words, edited, int(now), int(before), total_now, total_before, test.p1, test.p2,
-                      test.p_value, bool(test.significant and test.diff is not None and test.diff > 0)))
+                      test.p_value, q, bool(q is not None and q < ALPHA and test.diff is not None and test.diff > 0)))
     table.sort(key=lambda row: row[:2])
     return pd.DataFrame([row[1:] for row in table], columns=columns)
 

@@ -530,7 +530,9 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
     progress(0.9, "learning from the scores")
     # the model and the themes are Python's work: DuckDB lets go of what the written rows took
     set_import_memory(con, least=True)
-    learn(con)
+    column = TEXT_COLUMN.get(mapping.kind)
+    learn(con, None if column is None else
+          (f"SELECT {column} FROM {TABLE_OF_KIND[mapping.kind]} WHERE batch_id = ?", [batch_id]))
     progress(1.0, "done")
     skipped = report.problems if report.rows_invalid else ()
     return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid - found.rows,

@@ -1,6 +1,7 @@
 """Retraining the learned sentiment model when enough new labelled comments have arrived, and
 rescoring every stored text with it (text/learned.py, store/sentiment_model.py); finding the themes
-again when the texts have grown (text/themes.py, store/themes.py)."""
+again when the texts have grown (text/themes.py, store/themes.py), and between those runs placing
+each import's new texts in the stored themes."""
 from __future__ import annotations
 
 import time
@@ -12,7 +13,9 @@ from store.sentiment_model import (
     STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model_current, latest_version,
     save_and_rescore, score_into
 )
-from store.themes import save_theme_model, themed_texts
+from store.themes import (
+    latest_theme_model, latest_theme_model_current, place_texts, save_theme_model, themed_texts, unthemed_texts
+)
 from text.sentiment import baseline_polarities
 
 # the first model needs this many labelled comments; a new one, this share more than the last had
@@ -102,8 +105,10 @@ def distinct_texts(con: duckdb.DuckDBPyConnection) -> int:
 
 def refresh_themes_if_due(con: duckdb.DuckDBPyConnection) -> bool:
     before = themed_texts(con)
-    # the first themes come with the first text; later ones when the texts have grown by the share
-    needed = before * (1 + THEMES_GROWTH) if before else 1
+    # the first themes come with the first text, and so do themes no stored model of this format
+    # found (a store's themes from before the model was kept, store upgrade 17): a new text could not
+    # be placed in them. Later ones when the texts have grown by the share.
+    needed = before * (1 + THEMES_GROWTH) if before and latest_theme_model_current(con) else 1
     if not _reaches(con, "texts", needed, distinct_texts):
         return False
     # imported here for start-up time, as fit_learned in retrain
@@ -118,7 +123,20 @@ def refresh_themes_if_due(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def learn(con: duckdb.DuckDBPyConnection) -> None:
-    """After an import: a new sentiment model and new themes when they are due."""
+def place_new_texts(con: duckdb.DuckDBPyConnection, texts_sql: str, params: list | None = None) -> int:
+    """The distinct texts of the first column of `texts_sql` (an import's comments or descriptions)
+    that have no theme placed in the stored themes (store/themes.py place_texts); how many. The
+    stored model, and scikit-learn with it, is loaded only when there is such a text."""
+    if not unthemed_texts(con, texts_sql, params):
+        return 0
+    stored = latest_theme_model(con)
+    return 0 if stored is None else place_texts(con, *stored, texts_sql, params)
+
+
+def learn(con: duckdb.DuckDBPyConnection, new_texts: tuple[str, list] | None = None) -> None:
+    """After an import: a new sentiment model and new themes when they are due; when the themes are
+    not found again, the import's texts (`new_texts`: a query of them and its parameters) placed in
+    the stored ones, so that no text waits for the next run for its theme."""
     retrain_if_due(con)
-    refresh_themes_if_due(con)
+    if not refresh_themes_if_due(con) and new_texts is not None:
+        place_new_texts(con, *new_texts)

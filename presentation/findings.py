@@ -796,14 +796,18 @@ def model_note(agreement: ModelAgreement, language: str) -> str:
 
 
 def rising_themes_note(rising: pd.DataFrame, language: str, vs: str) -> str:
-    """The themes whose share of the themed texts rose significantly against the comparison period (p < 0.05),
-    each with both periods' themed texts and its p."""
-    up = rising[rising["rising"]] if len(rising) else rising
+    """The themes whose share of the themed texts rose significantly against the comparison period
+    (analytics.sentiment.rising_themes: q < 0.05, Benjamini–Hochberg over the themes tested), each with
+    both periods' themed texts, its p and its q; the family's size said once."""
+    up = rising[rising["rising"].astype(bool)] if len(rising) else rising
     if up.empty:
         return translate("sentiment.no_rising_themes", language, vs=vs)
     parts = [translate("sentiment.rising_theme", language, theme=row.theme, now=fmt_share(row.share_now),
                        n_now=fmt_count(row.total_now), before=fmt_share(row.share_before),
-                       n_before=fmt_count(row.total_before), p=_fmt_p(float(row.p_value)))
+                       n_before=fmt_count(row.total_before), p=_fmt_p(float(row.p_value)),
+                       q=fmt_q(float(row.q_value), language))
              for row in up.itertuples(index=False)]
-    return translate("sentiment.rising_themes", language, vs=vs, themes="; ".join(parts))
+    tested = int(rising["q_value"].notna().sum())
+    return translate("sentiment.rising_themes", language, vs=vs, m=tested,
+                     themes=translate("sentiment.rising_theme_sep", language).join(parts))
 

@@ -538,6 +538,7 @@ UPGRADES = (
     (14, "the survey's sums kept per customer tier as well", lambda con: rewrite_survey_sums(con)),
     (15, "the counts that say when a sentiment model or themes are due", _create_tables),
     (16, "each survey batch's count of its ratings", lambda con: _count_old_ratings(con)),
+    (17, "the themes' fitted model, to place each import's new texts in them", _create_tables),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5

@@ -343,6 +343,16 @@ CREATE TABLE IF NOT EXISTS text_theme (
     theme_id        INTEGER NOT NULL
 );
 
+-- The fitted model of each run of the themes (text/themes.py ThemeModel, its format first: text/
+-- model_format.py), written in the run's transaction: every import places its new distinct texts in
+-- the newest one's themes (loaders/learning.py), so a text imported between runs has a theme too.
+CREATE TABLE IF NOT EXISTS theme_model (
+    version         INTEGER NOT NULL,
+    found_at        TIMESTAMP NOT NULL,
+    texts           BIGINT NOT NULL,       -- distinct texts placed in that run
+    model           BLOB NOT NULL
+);
+
 -- Each imported survey, NPS and complaint row's fingerprint (a hash of the row as validation typed
 -- it, columns by name, ratings by item) and its natural id (a complaint's reference; a survey
 -- response's id @ its time), so that the same rows re-saved, renamed or exported again in an

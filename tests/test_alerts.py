@@ -94,22 +94,22 @@ def test_the_planted_decline_and_rising_cause_fire_once_and_reach_the_smtp_sink(
     assert recipients == ["<branch.managers@example.com>", "<cx@example.com>"]
     body = message.get_content()
     assert "Guangzhou Tianhe: NPS has fallen over the last 12 months" in body
-    assert "Mobile app problems: 23 complaints in Oct 2026, above the mean of 9.3 a month" in body
+    assert "Mobile app problems: 46 complaints in Oct 2026, above the mean of 20.7 a month" in body
     assert "Guangzhou Tianhe：NPS近 12 个月持续下降" in body  # and in Chinese
     assert message["Subject"].startswith("Customer feedback alerts for Oct 2026")
 
 
 def test_the_rising_cause_is_its_count_against_the_three_months_before(demo_store):
-    """23 mobile-app complaints in October against 28 in July–September (92 days): the exact conditional
-    test of two Poisson counts, X₁ | X₁ + X₂ = 51 ~ Binomial(51, 31/123)."""
+    """46 mobile-app complaints in October against 62 in July–September (11, 16, 35; 92 days): the exact
+    conditional test of two Poisson counts, X₁ | X₁ + X₂ = 108 ~ Binomial(108, 31/123)."""
     con = connect(demo_store, read_only=True)
     try:
         events, family = evaluate(con, "2026-10")
     finally:
         con.close()
     row = events[events["rule"] == "cause_above_mean"].iloc[0]
-    assert (row["value"], row["months"]) == (23, 3) and row["reference"] == pytest.approx(28 / 3)
-    assert row["p_value"] == pytest.approx(binomtest(23, 51, 31 / 123).pvalue)
+    assert (row["value"], row["months"]) == (46, 3) and row["reference"] == pytest.approx(62 / 3)
+    assert row["p_value"] == pytest.approx(binomtest(46, 108, 31 / 123).pvalue)
     assert row["q_value"] < 0.05
     # the family: branches' NPS changes, the causes and the trend rows, adjusted together
     assert family.m == sum(int((~t["too_few"] & t["p_value"].notna()).sum()) for t in family.tables.values())

@@ -82,7 +82,7 @@ def test_a_month_without_alerts_says_so(alerted_store, monkeypatch):
 
 def test_the_review_tells_the_alerts_after_the_headlines(alerted_store, monkeypatch):
     at = open_page(alerted_store, monkeypatch, "pages/review.py", month="2026-10")
-    assert any("Mobile app problems: 23 complaints in Oct 2026" in text for text in texts(at))
+    assert any("Mobile app problems: 46 complaints in Oct 2026" in text for text in texts(at))
     # the NPS tile says how it stands against its target, as the overview's does
     assert any("Target +30.0: below it (gap −34.8;" in text for text in texts(at))
 

@@ -385,12 +385,23 @@ def test_a_page_with_nothing_to_test_says_so_instead_of_correcting_for_none():
         "A change is marked only when it passes its test after the Benjamini–Hochberg correction for the 3 comparisons")
 
 
-def test_a_rising_theme_is_told_with_both_periods_themed_texts_and_its_p():
-    # app: 30 of 120 themed texts now (25.0%), 12 of 100 before (12.0%); queue did not rise
-    rising = pd.DataFrame({"theme": ["app", "queue"], "total_now": [120, 120], "total_before": [100, 100],
-                           "share_now": [0.25, 0.1], "share_before": [0.12, 0.1], "p_value": [0.0123, 1.0],
-                           "rising": [True, False]})
+def test_a_rising_theme_is_told_with_both_periods_themed_texts_its_p_and_its_q():
+    # app: 30 of 120 themed texts now (25.0%), 12 of 100 before (12.0%), p 0.0123; queue did not rise
+    # (p 1.0); fees had no text in either period (no test). Two themes tested: app's q = 2/1 × 0.0123
+    # = 0.0246, queue's 1.0.
+    rising = pd.DataFrame({"theme": ["app", "queue", "fees"], "total_now": [120, 120, 120],
+                           "total_before": [100, 100, 100], "share_now": [0.25, 0.1, 0.0],
+                           "share_before": [0.12, 0.1, 0.0], "p_value": [0.0123, 1.0, None],
+                           "q_value": [0.0246, 1.0, None], "rising": [True, False, False]})
     assert findings.rising_themes_note(rising, "en", "Sep 2026") == (
-        "Rising against Sep 2026: app (25.0% of 120 themed texts, was 12.0% of 100; p = 0.012).")
+        "Rising against Sep 2026, judged by q (Benjamini–Hochberg over the 2 themes tested):"
+        " app (25.0% of 120 themed texts, was 12.0% of 100; p = 0.012, q = 0.025).")
     assert findings.rising_themes_note(rising, "zh", "2026年9月") == (
-        "与2026年9月相比上升的主题：app（占已归类文本 25.0%，n = 120；此前 12.0%，n = 100；p = 0.012）。")
+        "与2026年9月相比上升的主题（按 q 判断：对检验的 2 个主题做 Benjamini–Hochberg 校正）："
+        "app（占已归类文本 25.0%，n = 120；此前 12.0%，n = 100；p = 0.012，q = 0.025）。")
+    # two rising themes are told one after the other, with the reader's language's separator
+    both = rising.assign(rising=[True, True, False])
+    assert findings.rising_themes_note(both, "en", "Sep 2026").endswith(
+        "p = 0.012, q = 0.025); queue (10.0% of 120 themed texts, was 10.0% of 100; p = 1.000, q = 1.000).")
+    assert findings.rising_themes_note(both, "zh", "2026年9月").endswith(
+        "q = 0.025）；queue（占已归类文本 10.0%，n = 120；此前 10.0%，n = 100；p = 1.000，q = 1.000）。")

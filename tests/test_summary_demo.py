@@ -184,19 +184,23 @@ def test_sentiment_equals_pandas(cli_summary, survey, complaints, demo_db):
                                 "n": len(scores)}]
 
 
-def test_the_first_finding_is_guangzhou_tianhes_decline(cli_summary):
-    # the demo's planted story: Guangzhou Tianhe's NPS slides over the last six months (loaders.demo)
-    first = cli_summary["findings"][0]
+def test_the_first_findings_are_the_demos_planted_stories(cli_summary):
+    # the demo's planted stories (loaders.demo): the mobile-app complaints' spike, which doubles
+    # October's complaints on a year before (smallest p), and Guangzhou Tianhe's NPS sliding over the
+    # last six months
+    first, second = cli_summary["findings"][:2]
     assert (first["kind"], first["subject"], first["metric"], first["direction"]) == (
+        "year_on_year", None, "complaints", "up")
+    assert (second["kind"], second["subject"], second["metric"], second["direction"]) == (
         "trend", "Guangzhou Tianhe", "nps", "down")
-    assert first["q"] < 0.05 and first["p"] <= first["q"] and first["n"] >= 30
-    assert first["sentence"].startswith("Guangzhou Tianhe: NPS has fallen over the last 12 months")
+    assert second["q"] < 0.05 and second["p"] <= second["q"] and second["n"] >= 30
+    assert second["sentence"].startswith("Guangzhou Tianhe: NPS has fallen over the last 12 months")
     # every finding passed the family's test and carries its numbers
     assert all(f["q"] < 0.05 and f["direction"] in ("up", "down") for f in cli_summary["findings"])
     assert cli_summary["tests_in_family"] > 20
 
 
-def test_the_reviews_first_area_to_act_on_is_guangzhou_tianhe(demo_db):
+def test_the_reviews_first_areas_to_act_on_are_the_complaints_and_guangzhou_tianhe(demo_db):
     from analytics.review import month_review
     from presentation.story import story
 
@@ -205,7 +209,8 @@ def test_the_reviews_first_area_to_act_on_is_guangzhou_tianhe(demo_db):
         review = month_review(con, "2026-10")
     finally:
         con.close()
-    first = review.actions[0]
-    assert (first.kind, first.subject, first.finding["metric"]) == ("trend", "Guangzhou Tianhe", "nps")
+    first, second = review.actions[:2]
+    assert (first.kind, first.finding["metric"]) == ("year_on_year", "complaints")
+    assert (second.kind, second.subject, second.finding["metric"]) == ("trend", "Guangzhou Tianhe", "nps")
     actions = next(s for s in story(review, "en").sections if s.id == "actions")
-    assert actions.sentences[0].text.startswith("Guangzhou Tianhe: NPS has fallen")
+    assert actions.sentences[1].text.startswith("Guangzhou Tianhe: NPS has fallen")

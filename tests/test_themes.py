@@ -2,6 +2,7 @@
 kept when edited; on the demo data the planted rising cause (mobile-app complaints) is a rising theme."""
 from __future__ import annotations
 
+import pickle
 from datetime import date
 
 import pandas as pd
@@ -11,12 +12,14 @@ from analytics.filters import Filters
 from analytics.sentiment import rising_themes, themes_by_sentiment
 from conftest import copy_demo_store
 from loaders import learning
+from loaders.importer import import_file, undo
 from loaders.learning import refresh_themes_if_due
 from store import themes as store_themes
 from store.db import connect
 from store.themes import rename_theme, save_theme_model, save_themes, theme_list
 from text.causes import theme_causes
-from text.themes import Themes, find_themes, fit_themes
+from text.model_format import THEME_FORMAT, format_of
+from text.themes import ThemeModel, Themes, find_themes, fit_themes
 from text.tokens import one_script
 
 # four topics, two per language, 40 texts each: each text a topic's words and its own number
@@ -126,6 +129,33 @@ def test_a_months_themes_count_its_themed_texts_by_hand(con):
     assert rising["share_before"].tolist() == pytest.approx([1 / 3, 0.0, 2 / 3])
 
 
+def test_rising_themes_are_judged_as_a_family_by_benjamini_hochberg(con):
+    """Five themes, 100 themed texts in October and 100 in September (counts now, before): app 20, 10;
+    fees 30, 12; queue 40, 66; staff 10, 12; atm 0, 0 (no test: no member of the family, m = 4).
+    Two-proportion z-tests on the pooled share (z = Δ / sqrt(p̂(1 − p̂)(1/100 + 1/100)), p = erfc(|z|/√2)):
+    app p̂ 0.15, z = 0.10 / 0.0504975 = 1.98030, p = 0.047670; fees p̂ 0.21, z = 0.18 / 0.0576021 =
+    3.12489, p = 0.0017787; queue p̂ 0.53, z = -0.26 / 0.0705833 = -3.68359, p = 0.00022997; staff
+    p̂ 0.11, z = -0.02 / 0.0442493 = -0.45198, p = 0.65128. Benjamini–Hochberg, ranked by p: queue
+    4/1 × 0.00022997 = 0.00091988, fees 4/2 × 0.0017787 = 0.0035575, app 4/3 × 0.047670 = 0.063561,
+    staff 4/4 × 0.65128. Fees rose (q < 0.05, share up); app's p is under 0.05 but its q is not: one
+    of four tests, it is not called rising; queue's q is small but its share fell."""
+    counts = {"app": (20, 10), "fees": (30, 12), "queue": (40, 66), "staff": (10, 12)}
+    rows = [(day, f"{theme} text") for theme, (now, before) in counts.items()
+            for day, k in (("2026-10-10", now), ("2026-09-10", before)) for _ in range(k)]
+    con.execute("INSERT INTO nps_response (batch_id, row_no, responded_at, score, comment, sentiment)"
+                " SELECT uuid(), 1, CAST(r.day AS TIMESTAMP), 8, r.text, 0.0 FROM (SELECT unnest(?) AS day,"
+                " unnest(?) AS text) r", [[day for day, _ in rows], [text for _, text in rows]])
+    save_themes(con, [f"{theme} text" for theme in counts], Themes([0, 1, 2, 3], [["app"], ["fees"], ["queue"],
+                                                                                   ["staff"], ["atm"]]))
+    rising = rising_themes(con, OCTOBER, SEPTEMBER, "nps").set_index("theme")
+    assert rising.loc[["app", "fees", "queue", "staff"], "p_value"].tolist() == pytest.approx(
+        [0.047670, 0.0017787, 0.00022997, 0.65128], rel=1e-4)
+    assert rising.loc[["app", "fees", "queue", "staff"], "q_value"].tolist() == pytest.approx(
+        [0.063561, 0.0035575, 0.00091988, 0.65128], rel=1e-4)
+    assert pd.isna(rising.loc["atm", "p_value"]) and pd.isna(rising.loc["atm", "q_value"])
+    assert rising.index[rising["rising"]].tolist() == ["fees"]
+
+
 @pytest.fixture(scope="module")
 def demo_con(demo_master, tmp_path_factory):
     con = connect(copy_demo_store(demo_master, tmp_path_factory.mktemp("themes")))
@@ -227,3 +257,101 @@ def test_the_themes_due_check_gives_the_distinct_counts_answer(con, monkeypatch)
         assert learning.distinct_texts(con) == distinct
         assert refresh_themes_if_due(con) == (distinct >= 50)
     assert con.execute("SELECT max(texts) FROM theme").fetchone()[0] == 50
+
+
+# -- each import's new texts placed in the stored themes ------------------------------------------
+
+def _nps_file(folder, name: str, rows: list[tuple[int, str | None]]):
+    """An NPS file of (score, comment) rows, one customer and day each; scores 7 and 8 label nothing,
+    so no sentiment model is trained beside the themes."""
+    lines = ["客户编号,日期,推荐得分,评论"]
+    lines += [f'C{name}{i},2026-03-{1 + i % 28:02d},{score},"{comment or ""}"' for i, (score, comment) in enumerate(rows)]
+    path = folder / f"{name}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _topic_texts(numbers) -> dict[str, str]:
+    return {f"{phrasings[i % 3]} #{i}": topic for topic, phrasings in TOPICS.items() for i in numbers}
+
+
+def _themes_of(con) -> dict[str, int]:
+    return dict(con.execute("SELECT text, theme_id FROM text_theme").fetchall())
+
+
+def _first_themes(con, folder) -> dict[str, str]:
+    """160 texts, 40 a topic (two topics a language: two themes a language, TEXTS_PER_THEME 40)."""
+    first = _topic_texts(range(40))
+    import_file(con, _nps_file(folder, "first", [(8, text) for text in first]), kind="nps")
+    return first
+
+
+def test_an_import_below_the_refit_share_places_its_new_texts_in_the_stored_themes(con, tmp_path):
+    first = _first_themes(con, tmp_path)
+    found = con.execute("SELECT theme_id, found_at, texts, top_words FROM theme ORDER BY theme_id").fetchall()
+    assert len(found) == 4 and {row[2] for row in found} == {160}
+    assert con.execute("SELECT version, texts FROM theme_model").fetchall() == [(1, 160)]
+    theme_of_topic = {topic: {t for text, t in _themes_of(con).items() if first[text] == topic} for topic in TOPICS}
+    assert all(len(themes) == 1 for themes in theme_of_topic.values())
+    # 20 new texts (5 a topic) and 3 the store holds: 160 → 180 distinct, 12.5% more, under the 25% refit
+    new = _topic_texts(range(100, 105))
+    import_file(con, _nps_file(tmp_path, "second", [(7, text) for text in [*new, *list(first)[:3]]]), kind="nps")
+    assert con.execute("SELECT theme_id, found_at, texts, top_words FROM theme ORDER BY theme_id").fetchall() == found
+    assert con.execute("SELECT version, texts FROM theme_model").fetchall() == [(1, 160)]
+    themes = _themes_of(con)
+    assert len(themes) == 180
+    # each new text is in its topic's theme, as the texts the themes were found on
+    assert {text: themes[text] for text in new} == {text: next(iter(theme_of_topic[topic])) for text, topic in new.items()}
+    # and the sentiment page's themes count them: 45 texts a topic, one NPS row each, and the app
+    # topic's first three texts (the repeats) a second row each
+    assert sorted(themes_by_sentiment(con, None, "nps")["n"].tolist()) == [45, 45, 45, 48]
+
+
+def test_undoing_an_import_whose_texts_were_placed_leaves_the_other_themes(con, tmp_path):
+    first = _first_themes(con, tmp_path)
+    before = _themes_of(con)
+    page_before = themes_by_sentiment(con, None, "nps")
+    second = import_file(con, _nps_file(tmp_path, "second", [(7, text) for text in _topic_texts(range(100, 105))]),
+                         kind="nps")
+    undo(con, second.batch_id)
+    after = _themes_of(con)
+    assert {text: after[text] for text in first} == before
+    assert len(con.execute("SELECT * FROM theme").fetchall()) == 4
+    assert con.execute("SELECT version FROM theme_model").fetchall() == [(1,)]
+    # a theme kept for a text no row holds now is counted by nothing: the figures are those before
+    pd.testing.assert_frame_equal(themes_by_sentiment(con, None, "nps"), page_before)
+
+
+def test_an_import_without_new_texts_does_not_load_the_theme_model(con, tmp_path, monkeypatch):
+    first = _first_themes(con, tmp_path)
+    loaded = []
+
+    def latest(con):
+        loaded.append(True)
+        return store_themes.latest_theme_model(con)
+
+    monkeypatch.setattr(learning, "latest_theme_model", latest)
+    import_file(con, _nps_file(tmp_path, "scores", [(7, None), (8, None)]), kind="nps")           # no text
+    import_file(con, _nps_file(tmp_path, "again", [(7, text) for text in list(first)[:5]]), kind="nps")  # none new
+    assert loaded == []
+    import_file(con, _nps_file(tmp_path, "new", [(7, "Long queue at the branch counter #200")]), kind="nps")
+    assert loaded == [True]
+
+
+def test_themes_without_a_stored_model_are_found_again_at_the_next_import(con, tmp_path):
+    """A store's themes from before the model was kept (upgrade 17), or given without it: no new text
+    could be placed in them, so the next import finds them again, however few its texts."""
+    first = _first_themes(con, tmp_path)
+    save_themes(con, list(first), Themes([0] * len(first), [["old"]]))
+    assert con.execute("SELECT count(*) FROM theme_model").fetchone()[0] == 0
+    import_file(con, _nps_file(tmp_path, "one", [(7, "Long queue at the branch counter #200")]), kind="nps")
+    assert con.execute("SELECT version, texts FROM theme_model").fetchall() == [(1, 161)]
+    assert len(_themes_of(con)) == 161 and len(theme_list(con)) == 4
+
+
+def test_a_theme_models_format_is_read_without_loading_it():
+    texts = [f"{TOPICS[topic][i % 3]} #{i}" for topic in TOPICS for i in range(40)]
+    blob = fit_themes(texts).to_bytes()
+    assert format_of(blob) == THEME_FORMAT
+    assert ThemeModel.from_bytes(blob).assign(texts) == find_themes(texts).assignment
+    assert ThemeModel.from_bytes(pickle.dumps((THEME_FORMAT - 1, None))) is None

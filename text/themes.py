@@ -15,6 +15,7 @@ reader's language where one exists, else these words as the customers wrote them
 from __future__ import annotations
 
 import functools
+import pickle
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from text import chinese_rules, english_rules
+from text.model_format import THEME_FORMAT
 from text.sentiment import detect_language
 from text.tokens import complaint_tokens, one_script
 
@@ -80,6 +82,22 @@ class ThemeModel:
             for i, theme in zip(at, themes):
                 assignment[i] = part.first + theme
         return assignment
+
+    def to_bytes(self) -> bytes:
+        """The model as the store keeps it (store/themes.py), its format first (text/model_format.py)."""
+        return pickle.dumps((THEME_FORMAT, self), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def from_bytes(blob: bytes) -> "ThemeModel | None":
+        """The model of a BLOB written by to_bytes, or None for one of an older format (the themes are
+        then found again, loaders/learning.py)."""
+        # the store's own BLOB: never bytes from outside the store
+        version, model = pickle.loads(blob)
+        if version < THEME_FORMAT:
+            return None
+        if version != THEME_FORMAT:
+            raise ValueError(f"a theme model of format {version}; this version reads format {THEME_FORMAT}")
+        return model
 
 
 def find_themes(texts: list[str], seed: int = 0) -> Themes:
