@@ -24,7 +24,7 @@ import pandas as pd
 
 from store.errors import QueryError, StoreBusy
 from store.rules import DEFAULT_RULES
-from store.sums import NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
+from store.sums import COMPLAINT_MEASURES, NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
 from text.steps import handling_step
 from text.tokens import complaint_token_sets
 
@@ -538,6 +538,7 @@ UPGRADES = (
     (14, "the survey's sums kept per customer tier as well", lambda con: rewrite_survey_sums(con)),
     (15, "the counts that say when a sentiment model or themes are due", _create_tables),
     (16, "each survey batch's count of its ratings", lambda con: _count_old_ratings(con)),
+    (17, "the complaints' monthly tallies count the complaints too", lambda con: _recount_complaint_tally(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -660,7 +661,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def _tally_measures() -> dict[str, dict[str, str]]:
     return {"survey_tally": SENTIMENT_MEASURES, "nps_tally": {**NPS_MEASURES, **SENTIMENT_MEASURES},
-            "complaint_tally": SENTIMENT_MEASURES}
+            "complaint_tally": {**COMPLAINT_MEASURES, **SENTIMENT_MEASURES}}
 
 
 def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, *, scores: str | None = None,
@@ -699,6 +700,12 @@ def rewrite_tallies(con: duckdb.DuckDBPyConnection) -> None:
     for name in _tally_measures():
         con.execute(f"DELETE FROM {name}")
         _write_sums(con, name, None)
+
+
+def _recount_complaint_tally(con: duckdb.DuckDBPyConnection) -> None:
+    """Every batch's complaint_tally rows again, now with their count of complaints (an upgrade step)."""
+    con.execute("DELETE FROM complaint_tally")
+    _write_sums(con, "complaint_tally", None)
 
 
 def rewrite_survey_sums(con: duckdb.DuckDBPyConnection) -> None:

@@ -405,6 +405,9 @@ ALTER TABLE complaint ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE nps_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
+-- the complaints themselves, counted (store/sums.py COMPLAINT_MEASURES; a store from before has its
+-- tallies written again in upgrade step 17)
+ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS complaints BIGINT;
 -- and of the survey's sums (a store from before has them written again in upgrade step 14)
 ALTER TABLE survey_moments ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_scope_sums ADD COLUMN IF NOT EXISTS tier VARCHAR;
