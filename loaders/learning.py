@@ -12,7 +12,7 @@ from store.sentiment_model import (
     STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model_current, latest_version,
     save_and_rescore, score_into
 )
-from store.themes import save_theme_model, themed_texts
+from store.themes import add_new_batches_themes, save_theme_model, themed_texts
 from text.sentiment import baseline_polarities
 
 # the first model needs this many labelled comments; a new one, this share more than the last had
@@ -119,6 +119,8 @@ def refresh_themes_if_due(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def learn(con: duckdb.DuckDBPyConnection) -> None:
-    """After an import: a new sentiment model and new themes when they are due."""
+    """After an import: a new sentiment model and new themes when they are due, and the import's
+    themed texts by month when the themes were not found again."""
     retrain_if_due(con)
-    refresh_themes_if_due(con)
+    if not refresh_themes_if_due(con):
+        add_new_batches_themes(con)

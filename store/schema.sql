@@ -343,6 +343,21 @@ CREATE TABLE IF NOT EXISTS text_theme (
     theme_id        INTEGER NOT NULL
 );
 
+-- The themed texts again by the month of each row that holds them (one row per month and text), for
+-- the batches listed in theme_batch: a month's themes then read that month's texts instead of every
+-- themed text of the store (issue 24's floor). Written again with the themes (store/themes.py) and
+-- for each new batch after its import (loaders/learning.py); a batch not listed is read through
+-- text_theme as before. A month's row of an undone batch's text matches no row and stays.
+CREATE TABLE IF NOT EXISTS theme_month (
+    month           TIMESTAMP NOT NULL,    -- the month's first instant
+    text            VARCHAR NOT NULL,
+    theme_id        INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS theme_batch (
+    batch_id        UUID NOT NULL
+);
+
 -- Each imported survey, NPS and complaint row's fingerprint (a hash of the row as validation typed
 -- it, columns by name, ratings by item) and its natural id (a complaint's reference; a survey
 -- response's id @ its time), so that the same rows re-saved, renamed or exported again in an
