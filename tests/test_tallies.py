@@ -17,7 +17,7 @@ from analytics.nps import nps_by, nps_change_by, nps_score, nps_scores, nps_tren
 from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summaries, sentiment_summary
 from analytics.trends import find_trends
 from loaders import importer
-from store.db import connect, quote_identifier
+from store.db import LATEST_VERSION, connect, quote_identifier
 from store.sums import COMPLAINT_MEASURES, NPS_MEASURES, SENTIMENT_MEASURES
 from store.tiers import TierRules, save_rules
 
@@ -277,7 +277,7 @@ def test_a_store_from_step_16_gets_its_complaints_counted_in_its_tallies(db_path
     con.close()
     again = connect(db_path)
     try:
-        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == 17
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION
         # 31 complaints (1 + k % 4 in month k = 0 .. 12), the i-th of month k at branch (k + i) % 3:
         # North 11, South 10, East 10
         assert again.execute("SELECT branch, sum(complaints)::BIGINT FROM complaint_tally GROUP BY 1 ORDER BY 1"
