@@ -7,6 +7,7 @@ import time
 
 import duckdb
 
+from store.errors import StoreBusy
 from store.learning_counts import keep_count_claimed, least_margin, rows_ever, trained_on
 from store.sentiment_model import (
     STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model_current, latest_version,
@@ -123,4 +124,10 @@ def learn(con: duckdb.DuckDBPyConnection) -> None:
     themed texts by month when the themes were not found again."""
     retrain_if_due(con)
     if not refresh_themes_if_due(con):
-        add_new_batches_themes(con)
+        try:
+            add_new_batches_themes(con)
+        except StoreBusy:
+            # the import itself is committed: another writer holding the store leaves this batch
+            # unlisted, read through text_theme with the same figures, until the next import's
+            # learning lists every batch not yet listed
+            pass

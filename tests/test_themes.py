@@ -356,3 +356,23 @@ def test_a_batchs_rows_gone_leave_the_themes_by_month_equal_to_those_by_text(con
                 " WHERE row_no = 1 ORDER BY responded_at DESC LIMIT 1)")
     whole = Filters(date_from=date(2026, 8, 1), date_to=date(2026, 11, 30))
     assert_same(themes_by_sentiment(con, whole), _by_text(con, lambda: themes_by_sentiment(con, whole)))
+
+
+def test_an_import_stays_when_another_writer_keeps_its_months_from_being_added(con, monkeypatch):
+    from analytics.sentiment import themes_and_how
+    from store.errors import StoreBusy
+
+    _themed_months(con)
+    import dbrows
+    dbrows.nps(con, [2], comment="app crash", sentiment=-0.6, responded_at=date(2026, 10, 28), batch_id="nps-c")
+
+    def busy(con):
+        raise StoreBusy("another import or undo is running on this store")
+
+    monkeypatch.setattr(learning, "retrain_if_due", lambda con: None)
+    monkeypatch.setattr(learning, "refresh_themes_if_due", lambda con: False)
+    monkeypatch.setattr(learning, "add_new_batches_themes", busy)
+    learning.learn(con)
+    found, by_month = themes_and_how(con, OCTOBER, "nps")
+    # still unlisted: October's NPS texts read by their texts, app 1 + 1 and queue 1
+    assert not by_month and found.set_index("theme")["n"].to_dict() == {"app": 2, "queue": 1}
