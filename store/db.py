@@ -743,7 +743,7 @@ def add_theme_months(con: duckdb.DuckDBPyConnection) -> int:
         INSERT INTO theme_month
         SELECT DISTINCT r.month, r.text, t.theme_id
         FROM ({TEXT_MONTHS_SQL}) r JOIN text_theme t ON t.text = r.text
-        WHERE list_contains($batches, CAST(r.batch_id AS VARCHAR))
+        WHERE r.batch_id IN (SELECT CAST(unnest($batches) AS UUID))
           AND NOT EXISTS (SELECT 1 FROM theme_month m WHERE m.month = r.month AND m.text = r.text)
         ORDER BY 1, 2""", {"batches": batches})
     con.execute("INSERT INTO theme_batch SELECT CAST(unnest($batches) AS UUID)", {"batches": batches})
