@@ -12,14 +12,15 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import (
-    FilterError, Filters, add_months, month_of, months_between, per_selection, period_days, previous_period, where_sql
+    FilterError, Filters, add_months, month_of, months_between, per_selection, period_days, previous_period, tallied,
+    where_sql
 )
 from analytics.memo import offer, shared
 from analytics.stats import (
     ProportionTest, RateTest, count_rate_test, kaplan_meier_median, two_proportion_z_test, wilson_interval
 )
 from store.query import count, fetch_all, fetch_df, fetch_one, number
-from store.sums import month_key_sql, month_label
+from store.sums import COMPLAINT_MEASURES, month_key_sql, month_label
 
 VITAL_FEW_CUMULATIVE = 0.8
 DEFAULT_SLA_HOURS = 24.0
@@ -451,18 +452,21 @@ def complaint_iceberg(con, filters: Filters = Filters(),
 
 # -- volume over time ------------------------------------------------------------------------------
 
+# Summed from the monthly tallies for whole months (analytics.filters.tallied), else from the rows.
 COMPLAINT_TREND_SQL = """
-SELECT {month} AS month, count(*) AS n
-FROM complaint
+SELECT {month} AS month, sum(complaints)::BIGINT AS n
+FROM {{counted}}
 WHERE {{where}}
 GROUP BY 1
 ORDER BY 1
 """.format(month=month_key_sql("received_at"))
 
 # The months the complaint log covers, whatever the selection: a month inside them without a
-# complaint of the selection had none (0); a month outside them was not recorded at all.
-COMPLAINT_LOG_SPAN_SQL = "SELECT min({month}), max({month}) FROM complaint".format(
-    month=month_key_sql("received_at"))
+# complaint of the selection had none (0); a month outside them was not recorded at all. The month
+# of the first and last moment (a month key never decreases with time, so it is the least and the
+# greatest key): the store answers min and max of a column from its statistics, where min of an
+# expression reads every complaint ever logged (issue 24's floor: a page of one month).
+COMPLAINT_LOG_SPAN_SQL = "SELECT min(received_at), max(received_at) FROM complaint"
 
 
 def complaint_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
@@ -474,12 +478,13 @@ def complaint_trend(con, filters: Filters = Filters()) -> pd.DataFrame:
     all: no rows.
     """
     where, params = where_sql(filters, "complaint")
-    frame = fetch_df(con, COMPLAINT_TREND_SQL.format(where=where), params, what="the complaint trend")
+    frame = fetch_df(con, COMPLAINT_TREND_SQL.format(where=where, counted=tallied("complaint", COMPLAINT_MEASURES, filters)),
+                     params, what="the complaint trend")
     counts = {month_label(k): int(n) for k, n in zip(frame["month"], frame["n"])}
     if not counts:
         return pd.DataFrame({"month": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")})
-    log_first, log_last = (month_label(k) for k in fetch_one(con, COMPLAINT_LOG_SPAN_SQL,
-                                                              what="the complaint log's months"))
+    log_first, log_last = (month_of(moment) for moment in fetch_one(con, COMPLAINT_LOG_SPAN_SQL,
+                                                                     what="the complaint log's months"))
     first = max(month_of(filters.date_from), log_first) if filters.date_from else min(counts)
     last = min(month_of(filters.date_to), log_last) if filters.date_to else max(counts)
     months = months_between(date.fromisoformat(f"{first}-01"), date.fromisoformat(f"{last}-01"))[::-1]

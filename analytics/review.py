@@ -43,11 +43,11 @@ from analytics.gaps import Gap1Result, Gap5Result, GapModel, clear_side, gap1, g
 from analytics.memo import shared_results
 from analytics.nps import compare_nps, nps_change_by, nps_scores, nps_trend
 from analytics.sentiment import (
-    ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, themes_by_sentiment, verbatims_of_both_sides
+    ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, themes_and_how, verbatims_of_both_sides
 )
 from analytics.stats import MIN_N
 from analytics.trends import find_trends
-from store.query import fetch_df, number
+from store.query import fetch_df, fetch_one, number
 
 # The story's sections in the order the page and the report tell them; each is a heading id.
 SECTIONS = ("headlines", "csi", "gaps", "nps", "complaints", "sentiment", "verbatims", "actions")
@@ -83,6 +83,12 @@ LIMIT 1
 """
 # what makes a complaint one of the theme's: its theme (text_theme), or its cause in a store without themes
 IN_THEME = "description IN (SELECT text FROM text_theme WHERE theme_id = $theme_id)"
+# its theme by its month and text, when every complaint of the month is of a batch theme_month holds
+# (analytics.sentiment.themes_and_how): the month's themed texts, not every themed text, are read
+UNLISTED_COMPLAINTS_SQL = ("SELECT count(*) FROM complaint WHERE {where} AND description IS NOT NULL"
+                           " AND batch_id NOT IN (SELECT batch_id FROM theme_batch)")
+IN_THEME_BY_MONTH = ("EXISTS (SELECT 1 FROM theme_month m WHERE m.theme_id = $theme_id"
+                     " AND m.month = date_trunc('month', complaint.received_at) AND m.text = complaint.description)")
 IN_CAUSE = "nullif(trim(cause), '') = $theme_cause"
 
 
@@ -313,12 +319,16 @@ def common_theme(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None
 def common_theme_of_themes(con, current: Filters) -> Verbatim | None:
     """The theme (store/themes.py) of most of the month's complaints and its most typical complaint;
     None when the store has no themes for them (then the top cause stands for the theme)."""
-    themes = themes_by_sentiment(con, current, "complaint")
+    themes, by_month = themes_and_how(con, current, "complaint")
     if themes.empty:
         return None
     top = themes.iloc[0]                       # most complaints first, then by label
     where, params = where_sql(current, "complaint")
-    rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where, member=IN_THEME),
+    # the themes were read by month from the scored texts: the unscored ones' batches are asked too
+    by_month = by_month and not fetch_one(con, UNLISTED_COMPLAINTS_SQL.format(where=where), params,
+                                          what="the month's complaints whose themes are not by month")[0]
+    member = IN_THEME_BY_MONTH if by_month else IN_THEME
+    rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where, member=member),
                     {**params, "theme_id": int(top["theme_id"])},
                     what="the most typical complaint of the month's most common theme")
     if rows.empty:

@@ -33,7 +33,7 @@ SOURCES = {
 ALL_SOURCES = "all"
 
 SOURCE_ROWS_SQL = """
-SELECT '{source}' AS source, {text} AS text, {date} AS happened_at, branch, customer_id, sentiment
+SELECT '{source}' AS source, {text} AS text, {date} AS happened_at, branch, customer_id, sentiment, batch_id
 FROM {table}
 WHERE sentiment IS NOT NULL AND {where}
 """
@@ -335,14 +335,33 @@ def model_agreement(con) -> ModelAgreement:
 # A text's theme is looked up by the text itself (store/themes.py); texts imported after the themes
 # were last found were placed in them by their import (loaders/learning.py place_new_texts).
 
-THEMES_SQL = f"""
-WITH v AS ({{rows}})
+_THEME_STATS = f"""
 SELECT th.theme_id, {WORDS_NAME_SQL.format(theme="th")} AS words, CASE WHEN th.label_edited THEN th.label END AS edited,
        count(*)::BIGINT AS n, avg(v.sentiment) AS mean, stddev_samp(v.sentiment) AS sd,
        count(*) FILTER (WHERE v.sentiment < {NEGATIVE_BELOW})::BIGINT AS negative,
        count(*) FILTER (WHERE v.sentiment > {POSITIVE_ABOVE})::BIGINT AS positive
-FROM v JOIN text_theme tt ON tt.text = v.text JOIN theme th ON th.theme_id = tt.theme_id
+FROM {{themed}} v JOIN theme th ON th.theme_id = v.theme_id
 GROUP BY ALL
+"""
+# The texts' themes by the texts themselves: every themed text of the store is read.
+_BY_TEXT = "(SELECT v.sentiment, t.theme_id FROM v JOIN text_theme t ON t.text = v.text)"
+# By each row's month and text (store schema.sql theme_month), right for the rows of the batches
+# theme_batch lists: a month's themes read that month's themed texts (issue 24's floor).
+_BY_MONTH = ("(SELECT v.sentiment, t.theme_id FROM v JOIN theme_month t"
+             " ON t.month = date_trunc('month', v.happened_at) AND t.text = v.text)")
+_UNLISTED = "(SELECT count(*) FROM v WHERE batch_id NOT IN (SELECT batch_id FROM theme_batch))"
+
+THEMES_SQL = f"""
+WITH v AS ({{rows}})
+{_THEME_STATS.format(themed=_BY_TEXT)}
+ORDER BY n DESC, words
+"""
+# THEMES_SQL's rows by month, each with the count of the selection's texts of unlisted batches (one
+# row of NULLs besides it when no text has a theme): when that count is not 0, THEMES_SQL answers.
+THEMES_BY_MONTH_SQL = f"""
+WITH v AS MATERIALIZED ({{rows}})
+SELECT u.unlisted, s.* FROM (SELECT {_UNLISTED} AS unlisted) u
+LEFT JOIN ({_THEME_STATS.format(themed=_BY_MONTH)}) s ON TRUE
 ORDER BY n DESC, words
 """
 
@@ -350,17 +369,25 @@ ORDER BY n DESC, words
 # each; a theme neither period has counts 0 and 0. One subquery per theme and period joined the
 # texts to text_theme twice (issue 24's floor: a month's half million texts, a million and a half
 # themed texts at ten million responses).
-THEME_COUNTS_SQL = f"""
-WITH counted AS (
-    SELECT tt.theme_id, count(*) FILTER (WHERE v.period = 0) AS count_now,
+_THEME_COUNTS = f"""
+WITH v AS {{materialized}} (SELECT 0 AS period, text, happened_at, batch_id FROM ({{now}})
+                          UNION ALL SELECT 1, text, happened_at, batch_id FROM ({{before}})),
+counted AS (
+    SELECT t.theme_id, count(*) FILTER (WHERE v.period = 0) AS count_now,
            count(*) FILTER (WHERE v.period = 1) AS count_before
-    FROM (SELECT 0 AS period, text FROM ({{now}}) UNION ALL SELECT 1, text FROM ({{before}})) v
-    JOIN text_theme tt ON tt.text = v.text
-    GROUP BY tt.theme_id)
-SELECT {WORDS_NAME_SQL.format(theme="th")} AS words, CASE WHEN th.label_edited THEN th.label END AS edited,
+    FROM v JOIN {{themes}} t ON {{on}}
+    GROUP BY t.theme_id)
+SELECT {{unlisted}} AS unlisted, {WORDS_NAME_SQL.format(theme="th")} AS words,
+       CASE WHEN th.label_edited THEN th.label END AS edited,
        coalesce(c.count_now, 0) AS count_now, coalesce(c.count_before, 0) AS count_before
 FROM theme th LEFT JOIN counted c ON c.theme_id = th.theme_id
 """
+THEME_COUNTS_SQL = _THEME_COUNTS.format(materialized="", themes="text_theme", on="t.text = v.text", unlisted="0",
+                                        now="{now}", before="{before}")
+# The same by month (THEMES_BY_MONTH_SQL): right when every row's `unlisted` is 0.
+THEME_COUNTS_BY_MONTH_SQL = _THEME_COUNTS.format(
+    materialized="MATERIALIZED", themes="theme_month", unlisted=_UNLISTED, now="{now}", before="{before}",
+    on="t.month = date_trunc('month', v.happened_at) AND t.text = v.text")
 
 
 def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> pd.DataFrame:
@@ -371,14 +398,26 @@ def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_S
     the theme's words (one language), `theme_label` the label someone gave it with `loaders themes
     --rename` or None: which a reader sees is presentation.labels.theme_name's choice.
     """
+    return themes_and_how(con, filters, source)[0]
+
+
+def themes_and_how(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> tuple[pd.DataFrame, bool]:
+    """themes_by_sentiment's frame, and whether it was read by month (every text of the selection is
+    of a batch theme_batch lists: a theme's texts of the selection are then theme_month's)."""
     columns = ["theme", "theme_label", "theme_id", *BY_COLUMNS]
     rows, params = _source_rows(filters or Filters(), source)
-    frame = fetch_df(con, THEMES_SQL.format(rows=rows), params, what="themes")
+    frame = fetch_df(con, THEMES_BY_MONTH_SQL.format(rows=rows), params, what="themes")
+    by_month = not len(frame) or int(frame["unlisted"].iloc[0]) == 0
+    if by_month:
+        frame = frame.dropna(subset=["theme_id"])
+    else:
+        frame = fetch_df(con, THEMES_SQL.format(rows=rows), params, what="themes")
     table = []
     for r in frame.itertuples(index=False):
         result = SentimentResult.from_summary(r.n, r.mean, r.sd, r.negative, r.positive)
         table.append([r.words, r.edited, int(r.theme_id)] + [getattr(result, c) for c in BY_COLUMNS])
-    return pd.DataFrame(table, columns=columns).astype({"n": "int64"}) if table else pd.DataFrame({c: [] for c in columns})
+    found = pd.DataFrame(table, columns=columns).astype({"n": "int64"}) if table else pd.DataFrame({c: [] for c in columns})
+    return found, by_month
 
 
 def rising_themes(con, current: Filters, previous: Filters | None, source: str = ALL_SOURCES) -> pd.DataFrame:
@@ -398,7 +437,11 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
     now_rows, now_params = _source_rows(current, source, prefix="now")
     before_rows, before_params = _source_rows(previous, source, prefix="before")
     params = {**now_params, **before_params}
-    rows = fetch_all(con, THEME_COUNTS_SQL.format(now=now_rows, before=before_rows), params, what="rising themes")
+    rows = fetch_all(con, THEME_COUNTS_BY_MONTH_SQL.format(now=now_rows, before=before_rows), params,
+                     what="rising themes")
+    if any(int(r[0]) for r in rows):  # texts of batches theme_month does not hold yet
+        rows = fetch_all(con, THEME_COUNTS_SQL.format(now=now_rows, before=before_rows), params, what="rising themes")
+    rows = [r[1:] for r in rows]
     total_now, total_before = sum(int(r[2]) for r in rows), sum(int(r[3]) for r in rows)
     tests = [two_proportion_z_test(int(now), total_now, int(before), total_before) for _, _, now, before in rows]
     q_values = benjamini_hochberg([test.p_value for test in tests])

@@ -29,7 +29,7 @@ from analytics.memo import shared_results
 from analytics.nps import NpsResult
 from analytics.stats import count_rate_test, mann_kendall, nps_difference_test
 from store.query import count, fetch_all
-from store.sums import NPS_MEASURES, month_key_sql, month_label
+from store.sums import COMPLAINT_MEASURES, NPS_MEASURES, month_key_sql, month_label
 
 TREND_MONTHS = 12
 TREND_MIN_MONTHS = 6  # fewer monthly values say little about a "sustained" change
@@ -50,8 +50,8 @@ GROUP BY ALL
 """
 
 COMPLAINTS_BY_MONTH_SQL = """
-SELECT {month} AS month, branch, region, count(*) AS n
-FROM complaint
+SELECT {month} AS month, branch, region, sum(complaints)::BIGINT AS n
+FROM {counted}
 WHERE {where}
 GROUP BY ALL
 """
@@ -147,7 +147,10 @@ def _nps_series(con, span: Filters):
 
 def _complaint_series(con, span: Filters):
     where, params = where_sql(span, "complaint")
-    sql = COMPLAINTS_BY_MONTH_SQL.format(month=month_key_sql("received_at"), where=where)
+    # the monthly tallies' counts (store/sums.py COMPLAINT_MEASURES): a span of whole months reads
+    # them, not thirteen months of complaints
+    sql = COMPLAINTS_BY_MONTH_SQL.format(month=month_key_sql("received_at"), where=where,
+                                         counted=tallied("complaint", COMPLAINT_MEASURES, span))
     return _scopes(fetch_all(con, sql, params, what="complaints by month and branch"), _sum)
 
 

@@ -8,13 +8,15 @@ import time
 
 import duckdb
 
+from store.errors import StoreBusy
 from store.learning_counts import keep_count_claimed, least_margin, rows_ever, trained_on
 from store.sentiment_model import (
     STORED_TEXTS_SQL, ModelVersion, label_count, labelled_comments, latest_model_current, latest_version,
     save_and_rescore, score_into
 )
 from store.themes import (
-    latest_theme_model, latest_theme_model_current, place_texts, save_theme_model, themed_texts, unthemed_texts
+    add_new_batches_themes, latest_theme_model, latest_theme_model_current, place_texts, save_theme_model, themed_texts,
+    unthemed_texts
 )
 from text.sentiment import baseline_polarities
 
@@ -136,7 +138,18 @@ def place_new_texts(con: duckdb.DuckDBPyConnection, texts_sql: str, params: list
 def learn(con: duckdb.DuckDBPyConnection, new_texts: tuple[str, list] | None = None) -> None:
     """After an import: a new sentiment model and new themes when they are due; when the themes are
     not found again, the import's texts (`new_texts`: a query of them and its parameters) placed in
-    the stored ones, so that no text waits for the next run for its theme."""
+    the stored ones, so that no text waits for the next run for its theme, and then the new batches'
+    themed texts by month (store/db.py add_theme_months: after the placing, which gives them their
+    themes)."""
     retrain_if_due(con)
-    if not refresh_themes_if_due(con) and new_texts is not None:
-        place_new_texts(con, *new_texts)
+    if refresh_themes_if_due(con):
+        return
+    try:
+        if new_texts is not None:
+            place_new_texts(con, *new_texts)
+        add_new_batches_themes(con)
+    except StoreBusy:
+        # the import itself is committed: another writer holding the store leaves its texts without
+        # a theme until the themes are found again, and this batch unlisted, read through text_theme
+        # with the same figures, until the next import's learning lists every batch not yet listed
+        pass

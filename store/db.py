@@ -24,7 +24,7 @@ import pandas as pd
 
 from store.errors import QueryError, StoreBusy
 from store.rules import DEFAULT_RULES
-from store.sums import NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
+from store.sums import COMPLAINT_MEASURES, NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
 from text.steps import handling_step
 from text.tokens import complaint_token_sets
 
@@ -539,6 +539,8 @@ UPGRADES = (
     (15, "the counts that say when a sentiment model or themes are due", _create_tables),
     (16, "each survey batch's count of its ratings", lambda con: _count_old_ratings(con)),
     (17, "the themes' fitted model, to place each import's new texts in them", _create_tables),
+    (18, "the complaints' monthly tallies count the complaints too", lambda con: _recount_complaint_tally(con)),
+    (19, "the themed texts by month", lambda con: _theme_months_anew(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -661,7 +663,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def _tally_measures() -> dict[str, dict[str, str]]:
     return {"survey_tally": SENTIMENT_MEASURES, "nps_tally": {**NPS_MEASURES, **SENTIMENT_MEASURES},
-            "complaint_tally": SENTIMENT_MEASURES}
+            "complaint_tally": {**COMPLAINT_MEASURES, **SENTIMENT_MEASURES}}
 
 
 def write_sums(con: duckdb.DuckDBPyConnection, table: str, batch_id: str, *, scores: str | None = None,
@@ -700,6 +702,58 @@ def rewrite_tallies(con: duckdb.DuckDBPyConnection) -> None:
     for name in _tally_measures():
         con.execute(f"DELETE FROM {name}")
         _write_sums(con, name, None)
+
+
+def _recount_complaint_tally(con: duckdb.DuckDBPyConnection) -> None:
+    """Every batch's complaint_tally rows again, now with their count of complaints (an upgrade step)."""
+    con.execute("DELETE FROM complaint_tally")
+    _write_sums(con, "complaint_tally", None)
+
+
+# Every row's text with the month it was written in and its batch, of the three tables with texts.
+TEXT_MONTHS_SQL = """
+SELECT batch_id, date_trunc('month', responded_at) AS month, comment AS text FROM survey_response WHERE comment IS NOT NULL
+UNION ALL
+SELECT batch_id, date_trunc('month', responded_at), comment FROM nps_response WHERE comment IS NOT NULL
+UNION ALL
+SELECT batch_id, date_trunc('month', received_at), description FROM complaint WHERE description IS NOT NULL
+"""
+ROW_BATCHES_SQL = ("SELECT batch_id FROM survey_response UNION SELECT batch_id FROM nps_response"
+                   " UNION SELECT batch_id FROM complaint")
+
+
+def rewrite_theme_months(con: duckdb.DuckDBPyConnection) -> None:
+    """theme_month (schema.sql) again from text_theme and every batch's rows, and every batch listed
+    in theme_batch, inside the caller's transaction."""
+    con.execute("DELETE FROM theme_month")
+    con.execute("DELETE FROM theme_batch")
+    con.execute(f"INSERT INTO theme_month SELECT DISTINCT r.month, r.text, t.theme_id FROM ({TEXT_MONTHS_SQL}) r"
+                " JOIN text_theme t ON t.text = r.text ORDER BY 1, 2")
+    con.execute(f"INSERT INTO theme_batch SELECT batch_id FROM ({ROW_BATCHES_SQL})")
+
+
+def add_theme_months(con: duckdb.DuckDBPyConnection) -> int:
+    """theme_month's rows of the batches theme_batch does not list yet (a month's text already there
+    is not added twice), and those batches listed, inside the caller's transaction; how many batches."""
+    batches = [row[0] for row in con.execute(
+        f"SELECT CAST(batch_id AS VARCHAR) FROM ({ROW_BATCHES_SQL})"
+        " WHERE batch_id NOT IN (SELECT batch_id FROM theme_batch) ORDER BY 1").fetchall()]
+    if not batches:
+        return 0
+    con.execute(f"""
+        INSERT INTO theme_month
+        SELECT DISTINCT r.month, r.text, t.theme_id
+        FROM ({TEXT_MONTHS_SQL}) r JOIN text_theme t ON t.text = r.text
+        WHERE r.batch_id IN (SELECT CAST(unnest($batches) AS UUID))
+          AND NOT EXISTS (SELECT 1 FROM theme_month m WHERE m.month = r.month AND m.text = r.text)
+        ORDER BY 1, 2""", {"batches": batches})
+    con.execute("INSERT INTO theme_batch SELECT CAST(unnest($batches) AS UUID)", {"batches": batches})
+    return len(batches)
+
+
+def _theme_months_anew(con: duckdb.DuckDBPyConnection) -> None:
+    _create_tables(con)
+    rewrite_theme_months(con)
 
 
 def rewrite_survey_sums(con: duckdb.DuckDBPyConnection) -> None:

@@ -353,6 +353,21 @@ CREATE TABLE IF NOT EXISTS theme_model (
     model           BLOB NOT NULL
 );
 
+-- The themed texts again by the month of each row that holds them (one row per month and text), for
+-- the batches listed in theme_batch: a month's themes then read that month's texts instead of every
+-- themed text of the store (issue 24's floor). Written again with the themes (store/themes.py) and
+-- for each new batch after its import (loaders/learning.py); a batch not listed is read through
+-- text_theme as before. A month's row of an undone batch's text matches no row and stays.
+CREATE TABLE IF NOT EXISTS theme_month (
+    month           TIMESTAMP NOT NULL,    -- the month's first instant
+    text            VARCHAR NOT NULL,
+    theme_id        INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS theme_batch (
+    batch_id        UUID NOT NULL
+);
+
 -- Each imported survey, NPS and complaint row's fingerprint (a hash of the row as validation typed
 -- it, columns by name, ratings by item) and its natural id (a complaint's reference; a survey
 -- response's id @ its time), so that the same rows re-saved, renamed or exported again in an
@@ -415,6 +430,9 @@ ALTER TABLE complaint ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE nps_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS tier VARCHAR;
+-- the complaints themselves, counted (store/sums.py COMPLAINT_MEASURES; a store from before has its
+-- tallies written again in upgrade step 18)
+ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS complaints BIGINT;
 -- and of the survey's sums (a store from before has them written again in upgrade step 14)
 ALTER TABLE survey_moments ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_scope_sums ADD COLUMN IF NOT EXISTS tier VARCHAR;

@@ -72,6 +72,12 @@ NPS_MEASURES = {"promoters": "CAST(score BETWEEN 9 AND 10 AS BIGINT)",
                 "detractors": "CAST(score BETWEEN 0 AND 6 AS BIGINT)"}
 
 
+# What a complaint adds to its tally besides its text's sentiment: itself, so whole months' counts of
+# complaints by month, branch and region (the trends, the complaint trend) sum the tally instead of
+# counting the months' rows (issue 24's floor: a month's page reads a year of complaints for them).
+COMPLAINT_MEASURES = {"complaints": "CAST(1 AS BIGINT)"}
+
+
 # What a row adds to the aggregates: a scored text counts 1 with its polarity and the polarity's
 # square (for the sd), and 1 more as negative or positive. The aggregates sum them over the rows of a
 # source, or over its monthly tally (filters.tallied); an unscored row adds nothing.

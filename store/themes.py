@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from store.db import write_claimed
+from store.db import ROW_BATCHES_SQL, add_theme_months, rewrite_theme_months, write_claimed
 from store.errors import QueryError
 from text.model_format import THEME_FORMAT, format_of
 
@@ -176,9 +176,20 @@ def _write_themes(con: duckdb.DuckDBPyConnection, names: list[list[str]], texts:
         else:
             con.execute("INSERT INTO theme_model SELECT coalesce(max(version), 0) + 1, ?, ?, ? FROM theme_model",
                         [now, texts, blob])
+        rewrite_theme_months(con)
 
     # the store's writer row, as an import's: two processes finding themes at once take turns
     write_claimed(con, write, failure="the themes could not be stored; the previous ones stay")
+
+
+def add_new_batches_themes(con: duckdb.DuckDBPyConnection) -> int:
+    """The themed texts by month (theme_month) of the batches imported since they were last written;
+    how many batches that was."""
+    # looked at before taking the writer row: an import of rows without new batches writes nothing
+    if not con.execute(f"SELECT count(*) FROM ({ROW_BATCHES_SQL})"
+                       " WHERE batch_id NOT IN (SELECT batch_id FROM theme_batch)").fetchone()[0]:
+        return 0
+    return write_claimed(con, lambda: add_theme_months(con), failure="the themed texts by month could not be stored")
 
 
 def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> None:

@@ -11,13 +11,14 @@ from same import assert_same
 
 from analytics import filters as filters_module
 from analytics.filters import Filters, tallied, whole_months
-from analytics.complaints import complaint_counts, complaint_counts_of
+from analytics.complaints import complaint_counts, complaint_counts_of, complaint_trend
 from analytics.memo import shared_results
 from analytics.nps import nps_by, nps_change_by, nps_score, nps_scores, nps_trend
 from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summaries, sentiment_summary
+from analytics.trends import find_trends
 from loaders import importer
-from store.db import connect, quote_identifier
-from store.sums import NPS_MEASURES, SENTIMENT_MEASURES
+from store.db import LATEST_VERSION, connect, quote_identifier
+from store.sums import COMPLAINT_MEASURES, NPS_MEASURES, SENTIMENT_MEASURES
 from store.tiers import TierRules, save_rules
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
@@ -77,7 +78,8 @@ def test_tallies_give_what_the_rows_give(con, monkeypatch, selection):
                     lambda: nps_change_by(con, selection, FEBRUARY, "branch"),
                     lambda: sentiment_summary(con, selection), lambda: sentiment_change(con, selection, FEBRUARY),
                     lambda: sentiment_by(con, selection, "month"), lambda: sentiment_by(con, selection, "branch"),
-                    lambda: sentiment_by(con, selection, "source"), lambda: sentiment_summary(con, selection, "nps")):
+                    lambda: sentiment_by(con, selection, "source"), lambda: sentiment_summary(con, selection, "nps"),
+                    lambda: complaint_trend(con, selection)):
         assert_same(compute(), _from_rows(monkeypatch, compute))
 
 
@@ -198,8 +200,87 @@ def test_a_store_from_before_the_tallies_gets_them_when_opened(db_path):
 
 
 def test_every_measure_has_a_column_in_its_tally(con):
-    for table, measures in (("survey_tally", SENTIMENT_MEASURES), ("complaint_tally", SENTIMENT_MEASURES),
+    for table, measures in (("survey_tally", SENTIMENT_MEASURES),
+                            ("complaint_tally", {**COMPLAINT_MEASURES, **SENTIMENT_MEASURES}),
                             ("nps_tally", {**NPS_MEASURES, **SENTIMENT_MEASURES})):
         columns = {row[0] for row in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
         assert set(measures) <= columns, table
+
+
+def complaint_log(con) -> None:
+    """Complaints over fourteen months (October 2025 to November 2026, none in January), two regions,
+    three branches, two tiers and two batches: the months a trend and its year-ago month read."""
+    rows = []
+    for k, (year, month) in enumerate([(2025, 10), (2025, 11), (2025, 12), (2026, 2), (2026, 3), (2026, 4),
+                                       (2026, 5), (2026, 6), (2026, 7), (2026, 8), (2026, 9), (2026, 10),
+                                       (2026, 11)]):
+        for i in range(1 + k % 4):
+            branch = ("North", "South", "East")[(k + i) % 3]
+            rows.append({"received_at": datetime(year, month, 1 + 7 * i, 9 + i), "branch": branch,
+                         "region": "R1" if branch != "East" else "R2", "tier": "key" if i == 1 else None,
+                         "customer_id": f"C{i}", "batch_id": "complaints-1" if k < 6 else "complaints-2"})
+    dbrows.complaints(con, rows)
+
+
+# What the trends and the complaint trend counted before the tallies counted complaints (the rows of
+# the span, by month, branch and region), and the log's months as the month keys' least and greatest.
+OLD_COMPLAINTS_BY_MONTH_SQL = """
+SELECT (year(received_at) * 100 + month(received_at)) AS month, branch, region, count(*) AS n
+FROM complaint WHERE {where} GROUP BY ALL ORDER BY ALL
+"""
+OLD_LOG_SPAN_SQL = "SELECT min(year(received_at) * 100 + month(received_at)), max(year(received_at) * 100 + month(received_at)) FROM complaint"
+
+
+@pytest.mark.parametrize("selection", [
+    Filters(date_from=date(2025, 11, 1), date_to=date(2026, 10, 31)),
+    Filters(date_from=date(2025, 11, 1), date_to=date(2026, 10, 31), branches=("South",)),
+    Filters(date_from=date(2025, 10, 1), date_to=date(2026, 11, 30), tiers=("key",)),
+    Filters(date_from=date(2026, 2, 1), date_to=date(2026, 4, 30), regions=("R2",)),
+], ids=["year", "branch", "tier", "region"])
+def test_complaint_counts_from_the_tally_equal_the_rows_counted(con, monkeypatch, selection):
+    complaint_log(con)
+    where, params = filters_module.where_sql(selection, "complaint")
+    old = con.execute(OLD_COMPLAINTS_BY_MONTH_SQL.format(where=where), params).fetchall()
+    counted = tallied("complaint", COMPLAINT_MEASURES, selection)
+    assert counted == "complaint_tally"
+    new = con.execute(f"SELECT (year(received_at) * 100 + month(received_at)) AS month, branch, region,"
+                      f" sum(complaints)::BIGINT FROM {counted} WHERE {where} GROUP BY ALL ORDER BY ALL", params).fetchall()
+    assert new == old
+    trend = complaint_trend(con, selection)
+    assert_same(trend, _from_rows(monkeypatch, lambda: complaint_trend(con, selection)))
+    by_month = {}
+    for month, _, _, n in old:
+        by_month[f"{month // 100}-{month % 100:02d}"] = by_month.get(f"{month // 100}-{month % 100:02d}", 0) + n
+    assert trend[trend["n"] > 0].set_index("month")["n"].to_dict() == by_month
+    assert_same(find_trends(con, selection), _from_rows(monkeypatch, lambda: find_trends(con, selection)))
+
+
+def test_complaint_trend_by_hand_and_the_logs_months(con):
+    complaint_log(con)
+    # 2026-02 .. 2026-11 are k = 3 .. 12: 1 + k % 4 complaints each; January none, within the log
+    expected = [("2026-01", 0), ("2026-02", 4), ("2026-03", 1), ("2026-04", 2), ("2026-05", 3), ("2026-06", 4),
+                ("2026-07", 1), ("2026-08", 2), ("2026-09", 3), ("2026-10", 4), ("2026-11", 1)]
+    trend = complaint_trend(con, Filters(date_from=date(2026, 1, 1), date_to=date(2026, 12, 31)))
+    # December 2026 is after the log's last complaint: not a month of the log, not shown
+    assert list(trend.itertuples(index=False, name=None)) == expected
+    # the log's months from its first and last moment are the old least and greatest month keys
+    assert con.execute(OLD_LOG_SPAN_SQL).fetchone() == (202510, 202611)
+
+
+def test_a_store_from_step_17_gets_its_complaints_counted_in_its_tallies(db_path):
+    con = connect(db_path)
+    complaint_log(con)
+    expected = con.execute("SELECT branch, count(*) FROM complaint GROUP BY 1 ORDER BY 1").fetchall()
+    con.execute("ALTER TABLE complaint_tally DROP COLUMN complaints")
+    dbrows.layout_before(con, 18)
+    con.close()
+    again = connect(db_path)
+    try:
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION
+        # 31 complaints (1 + k % 4 in month k = 0 .. 12), the i-th of month k at branch (k + i) % 3:
+        # North 11, South 10, East 10
+        assert again.execute("SELECT branch, sum(complaints)::BIGINT FROM complaint_tally GROUP BY 1 ORDER BY 1"
+                             ).fetchall() == expected == [("East", 10), ("North", 11), ("South", 10)]
+    finally:
+        again.close()

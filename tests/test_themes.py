@@ -355,3 +355,152 @@ def test_a_theme_models_format_is_read_without_loading_it():
     assert format_of(blob) == THEME_FORMAT
     assert ThemeModel.from_bytes(blob).assign(texts) == find_themes(texts).assignment
     assert ThemeModel.from_bytes(pickle.dumps((THEME_FORMAT - 1, None))) is None
+
+
+# -- the themes by month (store schema.sql theme_month) ------------------------------------------------
+
+def _themed_months(con) -> None:
+    """Texts of three sources over four months (August to November 2026) in three batches, two
+    branches; themes app, queue and fees found for them (every batch then listed in theme_batch)."""
+    import dbrows
+
+    texts = {"app": ["app crash", "app login fails"], "queue": ["queue long", "long queue again"],
+             "fees": ["fees too high"]}
+    flat = [(theme, text) for theme, group in texts.items() for text in group]
+    with dbrows.together(con):
+        for k in range(24):
+            month = 8 + k % 4
+            theme, text = flat[k % len(flat)]
+            branch = ("North", "South")[k % 2]
+            when = f"2026-{month:02d}-{1 + k:02d}"
+            polarity = round(-0.9 + 0.08 * k, 2)
+            if k % 3 == 0:
+                dbrows.nps(con, [k % 11], comment=text, sentiment=polarity, branch=branch,
+                           responded_at=date.fromisoformat(when), batch_id="nps-a" if k < 12 else "nps-b")
+            elif k % 3 == 1:
+                dbrows.complaints(con, [{"description": text, "sentiment": polarity, "branch": branch,
+                                         "received_at": date.fromisoformat(when), "batch_id": "complaints-a"}])
+            else:
+                dbrows.respondent(con, [], comment=text, sentiment=polarity, branch=branch,
+                                  responded_at=date.fromisoformat(when), batch_id="survey-a")
+        # a text no theme holds
+        dbrows.nps(con, [3], comment="nothing in common", sentiment=-0.2, responded_at=date(2026, 10, 9),
+                   batch_id="nps-a")
+    names = list(texts)
+    save_themes(con, [text for _, text in flat], Themes([names.index(theme) for theme, _ in flat],
+                                                        [["app"], ["queue"], ["fees"]]))
+
+
+def _by_text(con, compute):
+    """`compute()` with no batch listed in theme_batch: every theme read through text_theme, as before
+    the themes by month."""
+    listed = con.execute("SELECT batch_id FROM theme_batch").fetchall()
+    con.execute("DELETE FROM theme_batch")
+    try:
+        return compute()
+    finally:
+        con.executemany("INSERT INTO theme_batch VALUES (?)", [list(row) for row in listed])
+
+
+MONTHS = [OCTOBER, Filters(date_from=date(2026, 8, 1), date_to=date(2026, 11, 30)),
+          Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), branches=("South",)),
+          Filters(date_from=date(2026, 9, 10), date_to=date(2026, 10, 20))]
+
+
+@pytest.mark.parametrize("selection", MONTHS, ids=["october", "four months", "a branch", "days"])
+def test_the_themes_by_month_equal_the_themes_by_text(con, selection):
+    from same import assert_same
+
+    from analytics.filters import previous_period
+    from analytics.review import common_theme_of_themes
+    from analytics.sentiment import themes_and_how
+
+    _themed_months(con)
+    before = previous_period(selection)
+    for source in ("all", "nps", "complaint", "survey"):
+        found, by_month = themes_and_how(con, selection, source)
+        assert by_month
+        assert_same(found, _by_text(con, lambda: themes_by_sentiment(con, selection, source)))
+        assert_same(rising_themes(con, selection, before, source),
+                    _by_text(con, lambda: rising_themes(con, selection, before, source)))
+    assert_same(common_theme_of_themes(con, selection), _by_text(con, lambda: common_theme_of_themes(con, selection)))
+
+
+def test_a_batch_not_yet_by_month_is_read_by_its_texts_until_its_months_are_added(con, monkeypatch):
+    import dbrows
+
+    from analytics.sentiment import themes_and_how
+
+    _themed_months(con)
+    october = themes_by_sentiment(con, OCTOBER, "nps").set_index("theme")["n"].to_dict()
+    # October's NPS texts are row k with 8 + k % 4 = 10 and k % 3 = 0: k = 6 and 18, texts k % 5 = 1
+    # ("app login fails") and 3 ("long queue again")
+    assert october == {"app": 1, "queue": 1}
+    dbrows.nps(con, [2, 4], comment="app crash", sentiment=-0.6, responded_at=date(2026, 10, 28), batch_id="nps-c")
+    found, by_month = themes_and_how(con, OCTOBER, "nps")
+    assert not by_month and found.set_index("theme")["n"].to_dict() == {"app": 3, "queue": 1}
+    # after an import: the themes are not due, the new batch's months are added
+    monkeypatch.setattr(learning, "retrain_if_due", lambda con: None)
+    monkeypatch.setattr(learning, "refresh_themes_if_due", lambda con: False)
+    learning.learn(con)
+    found_again, by_month = themes_and_how(con, OCTOBER, "nps")
+    assert by_month
+    pd.testing.assert_frame_equal(found_again, found, rtol=1e-12)
+    # "app crash" was written in October already (row 10, a complaint): one row per month and text
+    assert con.execute("SELECT count(*) FROM theme_month WHERE month = '2026-10-01' AND text = 'app crash'"
+                       ).fetchone()[0] == 1
+    assert store_themes.add_new_batches_themes(con) == 0
+
+
+def test_a_store_from_step_18_gets_its_themes_by_month(db_path):
+    import dbrows
+
+    from analytics.sentiment import themes_and_how
+
+    con = connect(db_path)
+    _themed_months(con)
+    expected = themes_by_sentiment(con, Filters(date_from=date(2026, 8, 1), date_to=date(2026, 11, 30)))
+    dbrows.layout_before(con, 19, "theme_month", "theme_batch")
+    con.close()
+    again = connect(db_path)
+    try:
+        found, by_month = themes_and_how(again, Filters(date_from=date(2026, 8, 1), date_to=date(2026, 11, 30)))
+        assert by_month
+        pd.testing.assert_frame_equal(found, expected, rtol=1e-12)
+        # row k is written in month 8 + k % 4 with text k % 5: rows k and k + 20 share both, so the
+        # 24 rows hold 20 months and texts (the text of no theme is in none)
+        assert again.execute("SELECT count(*) FROM theme_month").fetchone()[0] == 20
+        assert again.execute("SELECT count(*) FROM theme_batch").fetchone()[0] == 4  # nps-a, nps-b, complaints-a, survey-a
+    finally:
+        again.close()
+
+
+def test_a_batchs_rows_gone_leave_the_themes_by_month_equal_to_those_by_text(con):
+    from same import assert_same
+
+    _themed_months(con)
+    # as an undo takes a batch's rows: its months and texts stay in theme_month, matching no row of it
+    con.execute("DELETE FROM nps_response WHERE batch_id = (SELECT batch_id FROM nps_response"
+                " WHERE row_no = 1 ORDER BY responded_at DESC LIMIT 1)")
+    whole = Filters(date_from=date(2026, 8, 1), date_to=date(2026, 11, 30))
+    assert_same(themes_by_sentiment(con, whole), _by_text(con, lambda: themes_by_sentiment(con, whole)))
+
+
+def test_an_import_stays_when_another_writer_keeps_its_months_from_being_added(con, monkeypatch):
+    from analytics.sentiment import themes_and_how
+    from store.errors import StoreBusy
+
+    _themed_months(con)
+    import dbrows
+    dbrows.nps(con, [2], comment="app crash", sentiment=-0.6, responded_at=date(2026, 10, 28), batch_id="nps-c")
+
+    def busy(con):
+        raise StoreBusy("another import or undo is running on this store")
+
+    monkeypatch.setattr(learning, "retrain_if_due", lambda con: None)
+    monkeypatch.setattr(learning, "refresh_themes_if_due", lambda con: False)
+    monkeypatch.setattr(learning, "add_new_batches_themes", busy)
+    learning.learn(con)
+    found, by_month = themes_and_how(con, OCTOBER, "nps")
+    # still unlisted: October's NPS texts read by their texts, app 1 + 1 and queue 1
+    assert not by_month and found.set_index("theme")["n"].to_dict() == {"app": 2, "queue": 1}
