@@ -450,11 +450,32 @@ def _has_blank_line(path: Path, encoding: str) -> bool:
     return False
 
 
+def _one_line_each(path: Path, encoding: str, records: int) -> bool:
+    """Whether the file has exactly `records` lines (LF or CRLF, the last one with or without its
+    break) and no CR standing alone: then no line is empty, since every record takes a line of its
+    own. Counted in its bytes, a block at a time, which is quicker than looking for the empty lines
+    themselves (issue 24's csv floor); UTF-16, whose line breaks are two bytes, is not counted."""
+    if encoding.startswith("utf-16"):
+        return False
+    lines = crs = crlfs = 0
+    last = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 22):
+            lines += block.count(b"\n")
+            crs += block.count(b"\r")
+            if crs:
+                crlfs += block.count(b"\r\n") + (last == b"\r" and block.startswith(b"\n"))
+            last = block[-1:]
+    if last and last != b"\n":
+        lines += 1
+    return crs == crlfs and lines == records
+
+
 def _record_numbers(path: Path, encoding: str, delimiter: str, before: int, count: int) -> pa.Array | None:
     """The rows' record numbers, as Excel numbers the rows, when the file has empty lines (the csv
     reader skips them, so the rows after one would be numbered one too early); None when it has
     none, or when the records do not add up to the rows read (then they are numbered in turn)."""
-    if not _has_blank_line(path, encoding):
+    if _one_line_each(path, encoding, before + count) or not _has_blank_line(path, encoding):
         return None
     numbers = array("q")
     previous = csv.field_size_limit(MAX_LINE_BYTES)
@@ -490,6 +511,9 @@ def _check_field_sizes(table: pa.Table, layout: "HeaderLayout", name: str, first
     """A cell longer than MAX_FIELD_CHARS is refused at its row and column (a runaway quote, a pasted
     document), before anything reads its text."""
     for i, column in enumerate(table.columns):
+        # a cell holds no more characters than bytes, and Arrow knows the bytes without reading them
+        if (pc.max(pc.binary_length(column)).as_py() or 0) <= MAX_FIELD_CHARS:
+            continue
         lengths = pc.utf8_length(column)
         longest = pc.max(lengths).as_py()
         if longest is not None and longest > MAX_FIELD_CHARS:
