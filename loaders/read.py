@@ -26,7 +26,6 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from python_calamine import CalamineWorkbook
 
 from loaders.bounds import (
@@ -128,7 +127,7 @@ class SpilledCells:
         self._remove = weakref.finalize(self, _remove_file, self.path)
         try:
             # uncompressed: the file lives for minutes, and is read back at the disk's speed
-            pq.write_table(table, self.path, row_group_size=SPILL_ROW_GROUP, compression="none")
+            _parquet().write_table(table, self.path, row_group_size=SPILL_ROW_GROUP, compression="none")
         except BaseException:
             self._remove()
             raise
@@ -136,15 +135,24 @@ class SpilledCells:
         self.schema = table.schema
 
     def read(self, columns: list[str] | None = None) -> pa.Table:
-        return pq.read_table(self.path, columns=columns)
+        return _parquet().read_table(self.path, columns=columns)
 
     def head(self, rows: int) -> pa.Table:
-        batches = pq.ParquetFile(self.path).iter_batches(batch_size=max(rows, 1))
+        batches = _parquet().ParquetFile(self.path).iter_batches(batch_size=max(rows, 1))
         first = next(batches, None)
         return self.schema.empty_table() if first is None else pa.Table.from_batches([first]).slice(0, rows)
 
     def remove(self) -> None:
         self._remove()
+
+
+def _parquet():
+    """pyarrow.parquet, imported when cells are first spilled (only the upload page spills them): it
+    brings pyarrow's file systems and their TLS with it, which every command would otherwise load at
+    start-up (issue 24's whole-process floors)."""
+    import pyarrow.parquet
+
+    return pyarrow.parquet
 
 
 def _remove_file(path: str) -> None:
