@@ -65,9 +65,9 @@ def _text(column: str) -> str:
 
 
 def _parse(f: Field, column: str) -> str:
-    text = _text(column)
     if f.kind == "datetime":
-        return date_sql(text)
+        return date_sql(quote_identifier(column))
+    text = _text(column)
     if f.kind in ("number", "integer"):
         # The cast skips surrounding spaces itself; trimming first would double its cost.
         return number_sql(column)
