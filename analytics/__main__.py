@@ -8,6 +8,14 @@ exit code 1.
 """
 from __future__ import annotations
 
+import gc
+
+# One command, then the process ends: the objects the imports below make (pandas', pyarrow's, ours)
+# live until then, and the collector would walk them all again whenever the command's own objects
+# set it off (issue 24's whole-process floors). It waits for the imports, then leaves them out.
+if __name__ == "__main__":
+    gc.disable()
+
 import argparse
 import json
 import os
@@ -219,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    gc.freeze()
+    gc.enable()
     try:
         sys.exit(main())
     except BrokenPipeError:

@@ -55,17 +55,25 @@ EXCEL_SERIAL = r"[3-7]\d{4}(\.\d+)?"
 EXCEL_EPOCH = "1899-12-30"
 
 
-def date_sql(text: str, formats: str = "$date_formats") -> str:
-    """SQL reading the text expression `text` as a TIMESTAMP (NULL when it is not a date). The
-    forms are tried in turn for the cells the earlier ones leave NULL, Excel's serial number last."""
+def date_sql(cell: str, formats: str = "$date_formats") -> str:
+    """SQL reading the text expression `cell` as a TIMESTAMP (NULL when it is not a date or is blank).
+
+    ISO 8601 is read from the cell as it is (DuckDB's cast skips the spaces around it); a cell it
+    leaves NULL has its surrounding spaces (Unicode's too) trimmed and tries the forms in turn, Excel's
+    serial number last. The trimmed cell is a lambda's one argument: written out in each form, DuckDB
+    would trim every cell of the column, not only those the cast left (issue 24's csv floor)."""
     # DuckDB's own cast reads 10/1/26 as the year 10 (January 26th): a year before 1000 is left to the
     # formats, which read it as 2026-10-01
-    return (f"COALESCE(CASE WHEN year(TRY_CAST({text} AS TIMESTAMP)) >= 1000 THEN TRY_CAST({text} AS TIMESTAMP) END,"
-            f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
-            f" {formats}),"
-            # no trim(): DuckDB would work a shared trim() out for every cell, not only the NULL ones
-            f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
-            f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")
+    def iso(text: str) -> str:
+        return f"CASE WHEN year(TRY_CAST({text} AS TIMESTAMP)) >= 1000 THEN TRY_CAST({text} AS TIMESTAMP) END"
+
+    text = "NULLIF(t, '')"
+    forms = (f"COALESCE({iso(text)},"
+             f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
+             f" {formats}),"
+             f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
+             f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")
+    return f"COALESCE({iso(cell)}, list_transform([trim({cell})], lambda t: {forms})[1])"
 
 
 def day_month_order(values) -> str | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import duckdb
 
 from loaders.columns import ColumnMapping, fields_of
-from loaders.validate import STAGED_ROWS
+from loaders.validate import STAGED_ROWS, STAGED_TYPED
 from store.db import quote_identifier
 
 CONTENT_KINDS = ("survey", "nps", "complaints")
@@ -135,7 +135,7 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, kind: str, rows: str = STAGE
 
 def drop_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     """Leave only the new rows staged (an import told to skip the duplicates)."""
-    con.execute(f"DELETE FROM {STAGED_ROWS} WHERE row_no IN (SELECT row_no FROM {STAGED_DUPLICATES})")
+    con.execute(f"DELETE FROM {STAGED_TYPED} WHERE row_no IN (SELECT row_no FROM {STAGED_DUPLICATES})")
 
 
 def record_fingerprints(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str, skipped: bool) -> None:

@@ -32,7 +32,9 @@ from loaders.duplicates import (
 from loaders.errors import DecisionNeeded, DuplicateRows, LoadError, RowProblem, ValidationError
 from loaders.labels import is_label_sheet, labels_from_questions, labels_from_sheet
 from loaders.read import SourceTable, is_workbook, read_source, sheet_names
-from loaders.validate import EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, STAGED_SOURCE, StageReport, missing_required, stage
+from loaders.validate import (
+    EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, STAGED_SOURCE, STAGED_TYPED, StageReport, missing_required, stage
+)
 from store.db import (
     RATINGS_COUNT_SQL, SCORE_LISTS, SUMS_TABLES, ItemPositions, cut_descriptions_of, import_memory, set_import_memory,
     status_steps, write_claimed, write_sums
@@ -481,7 +483,7 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
         raise ValidationError(list(report.problems), report.rows_total, report.rows_invalid, report.problem_count)
     if report.rows_invalid:
         # Skipped rows leave the staged rows here, so every writer below takes all that is left.
-        con.execute(f"DELETE FROM {STAGED_ROWS} WHERE row_no IN (SELECT row_no FROM {STAGED_PROBLEMS})")
+        con.execute(f"DELETE FROM {STAGED_TYPED} WHERE row_no IN (SELECT row_no FROM {STAGED_PROBLEMS})")
     stage_fingerprints(con, mapping)
     # looked for first here, so that a refusal or the skipped rows cost no sentiment scoring
     early = _settle_duplicates(con, source, mapping.kind, skip_duplicates)

@@ -26,7 +26,6 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from python_calamine import CalamineWorkbook
 
 from loaders.bounds import (
@@ -128,7 +127,7 @@ class SpilledCells:
         self._remove = weakref.finalize(self, _remove_file, self.path)
         try:
             # uncompressed: the file lives for minutes, and is read back at the disk's speed
-            pq.write_table(table, self.path, row_group_size=SPILL_ROW_GROUP, compression="none")
+            _parquet().write_table(table, self.path, row_group_size=SPILL_ROW_GROUP, compression="none")
         except BaseException:
             self._remove()
             raise
@@ -136,15 +135,24 @@ class SpilledCells:
         self.schema = table.schema
 
     def read(self, columns: list[str] | None = None) -> pa.Table:
-        return pq.read_table(self.path, columns=columns)
+        return _parquet().read_table(self.path, columns=columns)
 
     def head(self, rows: int) -> pa.Table:
-        batches = pq.ParquetFile(self.path).iter_batches(batch_size=max(rows, 1))
+        batches = _parquet().ParquetFile(self.path).iter_batches(batch_size=max(rows, 1))
         first = next(batches, None)
         return self.schema.empty_table() if first is None else pa.Table.from_batches([first]).slice(0, rows)
 
     def remove(self) -> None:
         self._remove()
+
+
+def _parquet():
+    """pyarrow.parquet, imported when cells are first spilled (only the upload page spills them): it
+    brings pyarrow's file systems and their TLS with it, which every command would otherwise load at
+    start-up (issue 24's whole-process floors)."""
+    import pyarrow.parquet
+
+    return pyarrow.parquet
 
 
 def _remove_file(path: str) -> None:
@@ -450,11 +458,32 @@ def _has_blank_line(path: Path, encoding: str) -> bool:
     return False
 
 
+def _one_line_each(path: Path, encoding: str, records: int) -> bool:
+    """Whether the file has exactly `records` lines (LF or CRLF, the last one with or without its
+    break) and no CR standing alone: then no line is empty, since every record takes a line of its
+    own. Counted in its bytes, a block at a time, which is quicker than looking for the empty lines
+    themselves (issue 24's csv floor); UTF-16, whose line breaks are two bytes, is not counted."""
+    if encoding.startswith("utf-16"):
+        return False
+    lines = crs = crlfs = 0
+    last = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 22):
+            lines += block.count(b"\n")
+            crs += block.count(b"\r")
+            if crs:
+                crlfs += block.count(b"\r\n") + (last == b"\r" and block.startswith(b"\n"))
+            last = block[-1:]
+    if last and last != b"\n":
+        lines += 1
+    return crs == crlfs and lines == records
+
+
 def _record_numbers(path: Path, encoding: str, delimiter: str, before: int, count: int) -> pa.Array | None:
     """The rows' record numbers, as Excel numbers the rows, when the file has empty lines (the csv
     reader skips them, so the rows after one would be numbered one too early); None when it has
     none, or when the records do not add up to the rows read (then they are numbered in turn)."""
-    if not _has_blank_line(path, encoding):
+    if _one_line_each(path, encoding, before + count) or not _has_blank_line(path, encoding):
         return None
     numbers = array("q")
     previous = csv.field_size_limit(MAX_LINE_BYTES)
@@ -490,6 +519,9 @@ def _check_field_sizes(table: pa.Table, layout: "HeaderLayout", name: str, first
     """A cell longer than MAX_FIELD_CHARS is refused at its row and column (a runaway quote, a pasted
     document), before anything reads its text."""
     for i, column in enumerate(table.columns):
+        # a cell holds no more characters than bytes, and Arrow knows the bytes without reading them
+        if (pc.max(pc.binary_length(column)).as_py() or 0) <= MAX_FIELD_CHARS:
+            continue
         lengths = pc.utf8_length(column)
         longest = pc.max(lengths).as_py()
         if longest is not None and longest > MAX_FIELD_CHARS:

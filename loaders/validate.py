@@ -1,9 +1,9 @@
 """Check every cell against the spreadsheet contract, in SQL, and keep the typed values.
 
-`stage()` turns a SourceTable and its mapping into two temporary tables on the given
-connection: `staged_rows` (one typed row per spreadsheet row) and `staged_problems` (one row per
-bad cell: row, column, value, the problem's and the fix's codes and their values). Set-based, so a million rows cost
-seconds. A problem is data, not words: presentation/problems.py renders it in the reader's language.
+`stage()` turns a SourceTable and its mapping into temporary relations on the given
+connection: `staged_rows` (one typed row per spreadsheet row, a view of the table `staged_typed`)
+and `staged_problems` (one row per bad cell: row, column, value, the problem's and the fix's codes
+and their values). Set-based, so a million rows cost seconds. A problem is data, not words: presentation/problems.py renders it in the reader's language.
 """
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 EXCEL_ERROR_LIST = ", ".join(quote_literal(e) for e in EXCEL_ERRORS)
 
 STAGED_ROWS = "staged_rows"
+# the table under the view STAGED_ROWS: the typed columns of the file's mapped cells, whose rows an
+# import deletes from (the invalid rows it skips, the duplicates)
+STAGED_TYPED = "staged_typed"
 STAGED_PROBLEMS = "staged_problems"
 STAGED_SOURCE = "staged_source"
 
@@ -62,9 +65,9 @@ def _text(column: str) -> str:
 
 
 def _parse(f: Field, column: str) -> str:
-    text = _text(column)
     if f.kind == "datetime":
-        return date_sql(text)
+        return date_sql(quote_identifier(column))
+    text = _text(column)
     if f.kind in ("number", "integer"):
         # The cast skips surrounding spaces itself; trimming first would double its cost.
         return number_sql(column)
@@ -98,6 +101,9 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
                                  "false_words": FALSE_WORDS, "higher_words": HIGHER_WORDS,
                                  "lower_words": LOWER_WORDS}
     typed = [f"{quote_identifier(ROW_COLUMN)} AS row_no"]
+    # the fields no column gives are NULL in the view, not columns of the table: a column of a
+    # million NULLs costs DuckDB as much to store as one of values (issue 24's csv floor)
+    unmapped: dict[str, str] = {}
     for f in fields:
         column = mapping.fields.get(f.name)
         if column is None and f.name in mapping.constants:
@@ -106,7 +112,8 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             typed.append(f"{date_sql('$constant_' + f.name) if f.kind == 'datetime' else '$constant_' + f.name}"
                          f" AS {f.name}")
         elif column is None:
-            typed.append(f"{_null_for(f)} AS {f.name}")
+            unmapped[f.name] = _null_for(f)
+            typed.append(f.name)
         elif column in mapping.answers and f.kind in ("number", "integer"):
             value, filled = _answered(column, mapping.answers[column], params)
             typed.append(f"{value} AS {f.name}")
@@ -122,8 +129,11 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             filled = f"{quote_identifier(rating.column)} IS NOT NULL"
         typed.append(f"{value} AS rating_{i}")
         typed.append(f"{filled} AS filled_rating_{i}")
-    sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_ROWS} AS SELECT {', '.join(typed)} FROM {STAGED_SOURCE}"
+    stored = [column for column in typed if column not in unmapped]
+    sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_TYPED} AS SELECT {', '.join(stored)} FROM {STAGED_SOURCE}"
     con.execute(sql, _used(params, sql))
+    shown = [f"{unmapped[c]} AS {c}" if c in unmapped else _output_name(c) for c in typed]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGED_ROWS} AS SELECT {', '.join(shown)} FROM {STAGED_TYPED}")
 
     checks: list[tuple[str, str, str, str, dict[str, str]]] = []   # (condition, column, problem, fix, values)
 
@@ -209,6 +219,11 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
 
     _materialise_problems(con, checks)
     return _report(con, source)
+
+
+def _output_name(expression: str) -> str:
+    """The name a select-list item `... AS name` gives its column."""
+    return expression.rsplit(" AS ", 1)[1]
 
 
 def _stage_source(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:

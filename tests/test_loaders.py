@@ -66,6 +66,24 @@ def test_dates_kept_as_excel_serial_numbers_are_read_as_dates(con, tmp_path):
         ("K2", dt.datetime(2026, 10, 5, 12), None)]
 
 
+def test_dates_with_spaces_around_them_are_read_as_dates(con, tmp_path):
+    """ISO dates are read from the cell as it is, every other form from the cell trimmed of its spaces,
+    a no-break space (U+00A0) and an ideographic one (U+3000, a Chinese input method's) included; 46299
+    is 2026-10-04 (46296 is 2026-10-01, as above)."""
+    path = tmp_path / "nps_spaced_dates.csv"
+    path.write_text("Date,Branch,NPS\n"
+                    "2026-10-01,Tianhe,9\n"
+                    " 2026-10-02 ,Tianhe,9\n"
+                    "2026-10-03\u3000,Tianhe,9\n"
+                    "\u00a02026年10月5日,Tianhe,9\n"
+                    " 46299 ,Tianhe,9\n", encoding="utf-8")
+    result = import_file(con, path)
+    assert (result.kind, result.rows_accepted, result.rows_rejected) == ("nps", 5, 0)
+    assert [r[0] for r in con.execute("SELECT responded_at FROM nps_response ORDER BY row_no").fetchall()] == [
+        dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 2), dt.datetime(2026, 10, 3), dt.datetime(2026, 10, 5),
+        dt.datetime(2026, 10, 4)]
+
+
 def test_a_column_named_for_a_date_whose_cells_are_not_dates_is_named_with_its_cells(con, tmp_path):
     path = tmp_path / "complaints_words.csv"
     path.write_text("Complaint ID,Received,Branch,Description\nK1,last Monday,Tianhe,Waited an hour\n"
