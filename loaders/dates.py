@@ -55,25 +55,56 @@ EXCEL_SERIAL = r"[3-7]\d{4}(\.\d+)?"
 EXCEL_EPOCH = "1899-12-30"
 
 
-def date_sql(cell: str, formats: str = "$date_formats") -> str:
+def date_sql(cell: str, formats: str = "$date_formats", first: str | None = None) -> str:
     """SQL reading the text expression `cell` as a TIMESTAMP (NULL when it is not a date or is blank).
 
     ISO 8601 is read from the cell as it is (DuckDB's cast skips the spaces around it); a cell it
     leaves NULL has its surrounding spaces (Unicode's too) trimmed and tries the forms in turn, Excel's
     serial number last. The trimmed cell is a lambda's one argument: written out in each form, DuckDB
-    would trim every cell of the column, not only those the cast left (issue 24's csv floor)."""
+    would trim every cell of the column, not only those the cast left (issue 24's csv floor).
+
+    `first` (SQL of one format, column_first_format's) is tried on the trimmed cell before the list:
+    a column's dates are written one way, and the list tried in turn costs a failed parse for every
+    form before the column's own (a day-first column of a million dates went through some forty
+    each). It gives the list's own answer: no two forms read one cell as different dates, except a
+    four-digit-year form reading a two-digit year as the year 26, which the list's two-digit forms
+    read first; so its answer counts only with a year of four digits, and the list decides the rest."""
     # DuckDB's own cast reads 10/1/26 as the year 10 (January 26th): a year before 1000 is left to the
     # formats, which read it as 2026-10-01
     def iso(text: str) -> str:
         return f"CASE WHEN year(TRY_CAST({text} AS TIMESTAMP)) >= 1000 THEN TRY_CAST({text} AS TIMESTAMP) END"
 
     text = "NULLIF(t, '')"
-    forms = (f"COALESCE({iso(text)},"
+    own = (f" CASE WHEN year(try_strptime({text}, {first})) >= 1000 THEN try_strptime({text}, {first}) END,"
+           if first else "")
+    forms = (f"COALESCE({iso(text)},{own}"
              f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
              f" {formats}),"
              f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
              f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")
     return f"COALESCE({iso(cell)}, list_transform([trim({cell})], lambda t: {forms})[1])"
+
+
+# the cells a column's own form is judged on (column_first_format): enough to find the form most of
+# a column is written in, few enough to cost nothing beside the column
+FORM_SAMPLE = 2_000
+
+
+def column_first_format(con, column_sql: str, table: str, formats: list[str]) -> str | None:
+    """The form of `formats` (in their order, the first that reads a cell, as date_sql's list) that
+    reads most of the first FORM_SAMPLE cells of `column_sql` in `table` that are neither blank nor
+    ISO 8601; None when no such cell is read by any. Only speed depends on it (date_sql)."""
+    # a format must be a constant to DuckDB's strptime: one parameter each, tried in turn per cell
+    first_read = " ".join(f"WHEN try_strptime(t, $f{k}) IS NOT NULL THEN {k}" for k in range(len(formats)))
+    row = con.execute(f"""
+        SELECT CASE {first_read} END AS k
+        FROM (SELECT trim({column_sql}) AS t FROM {table}
+              WHERE nullif(trim({column_sql}), '') IS NOT NULL
+                AND NOT coalesce(year(TRY_CAST({column_sql} AS TIMESTAMP)) >= 1000, false)
+              LIMIT {FORM_SAMPLE})
+        GROUP BY k HAVING k IS NOT NULL ORDER BY count(*) DESC, k LIMIT 1""",
+                      {f"f{k}": form for k, form in enumerate(formats)}).fetchone()
+    return None if row is None else formats[row[0]]
 
 
 def day_month_order(values) -> str | None:

@@ -16,7 +16,7 @@ import duckdb
 
 from loaders.answers import NA_WORDS
 from loaders.columns import ACTUAL_RULES, EXCEL_ERRORS, ColumnMapping, Field, fields_of, number_sql
-from loaders.dates import date_formats, date_sql
+from loaders.dates import column_first_format, date_formats, date_sql
 from loaders.errors import RowProblem
 from loaders.read import ROW_COLUMN, SourceTable
 from store.db import quote_identifier, quote_literal
@@ -119,7 +119,13 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             typed.append(f"{value} AS {f.name}")
             typed.append(f"{filled} AS filled_{f.name}")
         else:
-            typed.append(f"{_parse(f, column)} AS {f.name}")
+            parsed = _parse(f, column)
+            if f.kind == "datetime":
+                first = column_first_format(con, quote_identifier(column), STAGED_SOURCE, params["date_formats"])
+                if first is not None:
+                    params[f"date_first_{f.name}"] = first
+                    parsed = date_sql(quote_identifier(column), first=f"$date_first_{f.name}")
+            typed.append(f"{parsed} AS {f.name}")
             typed.append(f"{quote_identifier(column)} IS NOT NULL AS filled_{f.name}")
     for i, rating in enumerate(mapping.ratings):
         if rating.column in mapping.answers:

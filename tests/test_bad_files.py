@@ -17,7 +17,7 @@ import xlsxwriter
 from conftest import PROJECT_ROOT, TEST_DATA, import_good_rows
 
 import loaders.bounds as bounds
-from loaders.dates import date_formats, date_sql, day_month_order
+from loaders.dates import column_first_format, date_formats, date_sql, day_month_order
 from loaders.errors import DecisionNeeded, KindDecisionNeeded, LoadError, ValidationError
 from loaders.importer import import_file, prepare
 from loaders.read import read_source
@@ -374,6 +374,46 @@ def test_two_digit_years_are_this_century(text, expected):
     reader = duckdb.connect()
     assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats("mdy")}
                           ).fetchone()[0] == expected
+
+
+# cells of every kind date_sql reads (and some it does not), written together in one column
+MIXED_DATE_CELLS = [
+    "10/03/26", "10/03/2026", " 10/03/2026 ", "3/10/2026 14:05", "10/13/2026 2:05 PM", "13/10/2026", "26.10.05",
+    "05.10.26", "05.10.2026 14:30", "2026.10.05", "2026/10/5 下午 3:05:00", "2026/10/05 09:17", "20261005",
+    "5-Oct-26", "05-Oct-2026 14:30", "5 October 2026", "Oct 5, 2026 2:30 PM", "2026年10月5日",
+    "2026-10-05 10:00:00 +0800", "10/5/2026 9:00:00 AM GMT+8", "45123", "45123.5", "2026-10-05", "2026-10-05T14:30",
+    "10/1/26 9:02:00", "1/2/3", "not a date", "", "\u3000", "2026/13/45",
+]
+
+
+@pytest.mark.parametrize("order", [None, "dmy", "mdy"])
+def test_a_columns_own_form_tried_first_reads_every_cell_as_the_list_does(order):
+    """date_sql's `first` only speeds a column up: whichever form comes first, every cell reads as
+    the forms tried in turn read it (a four-digit-year form would read 10/03/26 as the year 26)."""
+    reader = duckdb.connect()
+    formats = date_formats(order)
+    reader.execute("CREATE TABLE cells AS SELECT unnest($cells) AS cell", {"cells": MIXED_DATE_CELLS})
+    plain = reader.execute(f"SELECT {date_sql('cell')} FROM cells", {"date_formats": formats}).fetchall()
+    assert sum(value is not None for (value,) in plain) >= 15
+    read = dict(zip(MIXED_DATE_CELLS, (value for (value,) in plain)))
+    if order == "dmy":
+        # a two-digit year is this century, as the list's two-digit forms read it before the others
+        assert read["26.10.05"] == dt.datetime(2005, 10, 26)
+        assert read["10/03/26"] == read["10/03/2026"] == dt.datetime(2026, 3, 10)
+    for form in formats:
+        first = reader.execute(f"SELECT {date_sql('cell', first='$first')} FROM cells",
+                               {"date_formats": formats, "first": form}).fetchall()
+        assert first == plain, form
+
+
+def test_a_columns_own_form_is_the_one_most_of_its_cells_are_read_by():
+    reader = duckdb.connect()
+    reader.execute("CREATE TABLE t AS SELECT unnest(['2026-10-05', '05/10/2026', '06/10/2026 14:00',"
+                   " '07/10/2026', 'x', '', NULL]) AS d")
+    assert column_first_format(reader, "d", "t", date_formats("dmy")) == "%d/%m/%Y"
+    # ISO dates are read by the cast before any form; a column of them has none of its own
+    reader.execute("CREATE TABLE iso AS SELECT unnest(['2026-10-05', '2026-10-06 14:00']) AS d")
+    assert column_first_format(reader, "d", "iso", date_formats("dmy")) is None
 
 
 def test_a_date_column_named_by_hand_says_its_own_order(con):
