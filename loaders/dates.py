@@ -88,19 +88,21 @@ def date_sql(cell: str, formats: str = "$date_formats", first: str | None = None
 # the cells a column's own form is judged on (column_first_format): enough to find the form most of
 # a column is written in, few enough to cost nothing beside the column
 FORM_SAMPLE = 2_000
+# and the rows they are looked for in: a column of ISO dates has none, and is not read to its end
+FORM_ROWS = 50_000
 
 
 def column_first_format(con, column_sql: str, table: str, formats: list[str]) -> str | None:
     """The form of `formats` (in their order, the first that reads a cell, as date_sql's list) that
-    reads most of the first FORM_SAMPLE cells of `column_sql` in `table` that are neither blank nor
-    ISO 8601; None when no such cell is read by any. Only speed depends on it (date_sql)."""
+    reads most of the first FORM_SAMPLE cells of `column_sql` in `table`, among its first FORM_ROWS,
+    that are neither blank nor ISO 8601; None when no such cell is read by any. Only speed depends
+    on it (date_sql)."""
     # a format must be a constant to DuckDB's strptime: one parameter each, tried in turn per cell
     first_read = " ".join(f"WHEN try_strptime(t, $f{k}) IS NOT NULL THEN {k}" for k in range(len(formats)))
     row = con.execute(f"""
         SELECT CASE {first_read} END AS k
-        FROM (SELECT trim({column_sql}) AS t FROM {table}
-              WHERE nullif(trim({column_sql}), '') IS NOT NULL
-                AND NOT coalesce(year(TRY_CAST({column_sql} AS TIMESTAMP)) >= 1000, false)
+        FROM (SELECT trim(c) AS t FROM (SELECT {column_sql} AS c FROM {table} LIMIT {FORM_ROWS})
+              WHERE nullif(trim(c), '') IS NOT NULL AND NOT coalesce(year(TRY_CAST(c AS TIMESTAMP)) >= 1000, false)
               LIMIT {FORM_SAMPLE})
         GROUP BY k HAVING k IS NOT NULL ORDER BY count(*) DESC, k LIMIT 1""",
                       {f"f{k}": form for k, form in enumerate(formats)}).fetchone()
