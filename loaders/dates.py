@@ -63,7 +63,7 @@ def date_sql(cell: str, formats: str = "$date_formats", first: str | None = None
     serial number last. The trimmed cell is a lambda's one argument: written out in each form, DuckDB
     would trim every cell of the column, not only those the cast left (issue 24's csv floor).
 
-    `first` (SQL of one format, column_first_format's) is tried on the trimmed cell before the list:
+    `first` (SQL of one format, column_first_format's) is tried on the trimmed cell before the rest:
     a column's dates are written one way, and the list tried in turn costs a failed parse for every
     form before the column's own (a day-first column of a million dates went through some forty
     each). It gives the list's own answer: no two forms read one cell as different dates, except a
@@ -75,14 +75,17 @@ def date_sql(cell: str, formats: str = "$date_formats", first: str | None = None
         return f"CASE WHEN year(TRY_CAST({text} AS TIMESTAMP)) >= 1000 THEN TRY_CAST({text} AS TIMESTAMP) END"
 
     text = "NULLIF(t, '')"
-    own = (f" CASE WHEN year(try_strptime({text}, {first})) >= 1000 THEN try_strptime({text}, {first}) END,"
-           if first else "")
-    forms = (f"COALESCE({iso(text)},{own}"
+    forms = (f"COALESCE({iso(text)},"
              f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
              f" {formats}),"
              f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
              f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")
-    return f"COALESCE({iso(cell)}, list_transform([trim({cell})], lambda t: {forms})[1])"
+    whole = f"COALESCE({iso(cell)}, list_transform([trim({cell})], lambda t: {forms})[1])"
+    if first is None:
+        return whole
+    # before the ISO casts too: a cast that fails costs more than the column's own form that reads
+    own = f"list_transform([try_strptime(trim({cell}), {first})], lambda d: CASE WHEN year(d) >= 1000 THEN d END)[1]"
+    return f"COALESCE({own}, {whole})"
 
 
 # the cells a column's own form is judged on (column_first_format): enough to find the form most of
