@@ -249,7 +249,10 @@ def check_passphrase(con: duckdb.DuckDBPyConnection, attempt: str, now: dt.datet
         return Attempt(False, failures, wait_if_wrong)
     if _hasher.check_needs_rehash(stored):
         stored = _hasher.hash(attempt)
-        _in_transaction(con, lambda: _put(con, PASSPHRASE_SETTING, stored, now))
+        # insert-only, but on a lake it can meet another sign-in's update of the attempts row in the
+        # same table (a conflict DuckLake reports at commit): tried again, as that update is
+        _retrying(con, lambda: _put(con, PASSPHRASE_SETTING, stored, now),
+                  "the analyst passphrase setting could not be saved")
     _record_success(con, source, now)
     return Attempt(True, 0, 0, grant_for(stored))
 
