@@ -31,7 +31,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
-from text.model_format import FORMAT
+from text.model_format import FORMAT, read_model
 
 # a language gets a model only with this many labelled comments of each class (each of the
 # AGREEMENT_FOLDS folds then holds three)
@@ -179,13 +179,7 @@ class LearnedSentiment:
     def from_bytes(blob: bytes) -> "LearnedSentiment | None":
         """The model of a BLOB written by to_bytes, or None for one of an older format, which this
         version does not blend with (loaders/learning.py retrains it at the next import)."""
-        # the store's own BLOB: never bytes from outside the store
-        version, model = pickle.loads(blob)
-        if version < FORMAT:
-            return None
-        if version != FORMAT:
-            raise ValueError(f"a sentiment model of format {version}; this version reads format {FORMAT}")
-        return model
+        return read_model(blob, FORMAT, "sentiment model")
 
 
 def fit_learned(texts: list[str], languages: list[str], labels: list[int], counts: list[int],

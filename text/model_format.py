@@ -4,6 +4,7 @@ that decide whether a model is due (loaders/learning.py) would otherwise load sc
 unpickle the model for nothing."""
 from __future__ import annotations
 
+import pickle
 import pickletools
 
 # the learned sentiment model's format (text/learned.py)
@@ -21,3 +22,15 @@ def format_of(blob: bytes) -> int:
         if opcode.name in _INTEGER_OPS:
             return int(argument)
     raise ValueError("a stored model without a format number")
+
+
+def read_model(blob: bytes, current: int, what: str):
+    """The model of a BLOB written as `(format, model)`, or None for one of a format older than
+    `current` (found or learned again at the next import, loaders/learning.py); a newer format is an
+    error naming `what`. The store's own BLOB only: never bytes from outside the store."""
+    version, model = pickle.loads(blob)
+    if version < current:
+        return None
+    if version != current:
+        raise ValueError(f"a {what} of format {version}; this version reads format {current}")
+    return model

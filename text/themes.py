@@ -23,7 +23,7 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from text import chinese_rules, english_rules
-from text.model_format import THEME_FORMAT
+from text.model_format import THEME_FORMAT, read_model
 from text.sentiment import detect_language
 from text.tokens import complaint_tokens, one_script
 
@@ -91,13 +91,7 @@ class ThemeModel:
     def from_bytes(blob: bytes) -> "ThemeModel | None":
         """The model of a BLOB written by to_bytes, or None for one of an older format (the themes are
         then found again, loaders/learning.py)."""
-        # the store's own BLOB: never bytes from outside the store
-        version, model = pickle.loads(blob)
-        if version < THEME_FORMAT:
-            return None
-        if version != THEME_FORMAT:
-            raise ValueError(f"a theme model of format {version}; this version reads format {THEME_FORMAT}")
-        return model
+        return read_model(blob, THEME_FORMAT, "theme model")
 
 
 def find_themes(texts: list[str], seed: int = 0) -> Themes:
