@@ -71,17 +71,29 @@ def fmt_date(day, language: str) -> str:
 
 
 def fmt_period(filters: Filters | None, language: str) -> str:
-    """A period as a manager says it: 'Oct 2026', 'Aug 2026 – Oct 2026', '3 Oct 2026 – 9 Oct 2026'."""
+    """A period as a manager says it: 'Oct 2026', 'Aug – Oct 2026', '3 – 9 Oct 2026', '15 Sep – 14 Oct
+    2026', 'Nov 2025 – Oct 2026'. The year is said once when both ends share it: the label sits in a
+    metric tile's delta, whose width the Chinese form used to overrun ('较2026年3月至2026年…')."""
     if filters is None or filters.date_from is None or filters.date_to is None:
         return translate("fmt.all_dates", language)
     start, end = filters.date_from, filters.date_to
+    start_month, end_month = (translate(f"month.{day.month}", language) for day in (start, end))
     if _is_whole_months(start, end):
         if (start.year, start.month) == (end.year, end.month):
             return fmt_month(month_of(start), language)
+        if start.year == end.year:
+            return translate("fmt.in_year", language, year=start.year, start=start_month, end=end_month)
         return translate("fmt.range", language, start=fmt_month(month_of(start), language),
                          end=fmt_month(month_of(end), language))
     if start == end:
         return fmt_date(start, language)
+    if start.year == end.year:
+        if start.month == end.month:
+            return translate("fmt.days_in_month", language, year=start.year, month_name=start_month,
+                             start=start.day, end=end.day)
+        return translate("fmt.in_year", language, year=start.year,
+                         start=translate("fmt.day_month", language, day=start.day, month_name=start_month),
+                         end=translate("fmt.day_month", language, day=end.day, month_name=end_month))
     return translate("fmt.range", language, start=fmt_date(start, language), end=fmt_date(end, language))
 
 

@@ -47,9 +47,15 @@ def test_fmt_month(month, language, expected):
 @pytest.mark.parametrize("start, end, language, expected", [
     (date(2026, 10, 1), date(2026, 10, 31), "en", "Oct 2026"),
     (date(2026, 10, 1), date(2026, 10, 31), "zh", "2026年10月"),
-    (date(2026, 8, 1), date(2026, 10, 31), "en", "Aug 2026 – Oct 2026"),
-    (date(2026, 8, 1), date(2026, 10, 31), "zh", "2026年8月至2026年10月"),
-    (date(2026, 10, 3), date(2026, 10, 9), "en", "3 Oct 2026 – 9 Oct 2026"),
+    (date(2026, 8, 1), date(2026, 10, 31), "en", "Aug – Oct 2026"),
+    (date(2026, 8, 1), date(2026, 10, 31), "zh", "2026年8月至10月"),
+    (date(2025, 11, 1), date(2026, 10, 31), "en", "Nov 2025 – Oct 2026"),
+    (date(2025, 11, 1), date(2026, 10, 31), "zh", "2025年11月至2026年10月"),
+    (date(2026, 10, 3), date(2026, 10, 9), "en", "3 – 9 Oct 2026"),
+    (date(2026, 10, 3), date(2026, 10, 9), "zh", "2026年10月3日至9日"),
+    (date(2026, 9, 15), date(2026, 10, 14), "en", "15 Sep – 14 Oct 2026"),
+    (date(2026, 9, 15), date(2026, 10, 14), "zh", "2026年9月15日至10月14日"),
+    (date(2025, 12, 30), date(2026, 1, 2), "en", "30 Dec 2025 – 2 Jan 2026"),
     (date(2026, 10, 3), date(2026, 10, 3), "zh", "2026年10月3日"),
 ])
 def test_fmt_period(start, end, language, expected):
