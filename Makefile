@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= data/feedback.duckdb
 PORT ?= 8501
 
-.PHONY: run test test-lake demo browser office lake bench clean
+.PHONY: run test test-all test-lake demo browser office lake bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,11 +44,15 @@ lake:
 		else sudo apt-get update -q && sudo apt-get install -y -q postgresql nginx-light; fi; \
 	fi
 
-# Two workers, one per core. Every test that takes a store (the con, con_url or store_url fixture)
-# runs twice, on a DuckDB file and on a DuckLake whose catalog is in PostgreSQL (each worker starts
-# its own cluster). Tests marked `ci` (the benchmark's --quick run, the browser's draw counts) run
-# when CI is true, as .ci/run sets it: once per change rather than on every local run.
-TEST_MARKS := $(if $(filter true 1 yes,$(CI)),,-m "not ci")
+# Two tiers of one suite. On a developer's machine `make test` runs the quick tier: every test on
+# the DuckDB file that starts no browser, no server or command-line process and takes no seconds of
+# a core (the marks `e2e`, `slow` and `ci` leave the rest to CI). With CI true, as .ci/run sets it,
+# it runs everything: every test that takes a store (the con, con_url or store_url fixture) on a
+# DuckDB file and on a DuckLake whose catalog is in PostgreSQL (each worker starts its own cluster),
+# the browser tests, the slow ones, and those marked `ci` (the benchmark's --quick run, the browser's
+# draw counts). `make test-all` is the CI run on this machine.
+CI_RUN := $(filter true 1 yes,$(CI))
+TEST_SCOPE := $(if $(CI_RUN),,--store file -m "not ci and not slow and not e2e")
 # A worker takes one test file at a time, in the order collected (the browser tests first; xdist
 # would otherwise sort files by their number of tests, putting the long browser files last): a
 # module's servers and store builds are made once, and the short files at the end keep both workers
@@ -56,8 +60,11 @@ TEST_MARKS := $(if $(filter true 1 yes,$(CI)),,-m "not ci")
 # front, and every browser test fell in the first worker's quarter.
 TEST_WORKERS := -n 2 --dist loadfile --no-loadscope-reorder
 
-test: $(STAMP) browser office lake
-	$(PY) -m pytest $(TEST_WORKERS) $(TEST_MARKS)
+test: $(STAMP) $(if $(CI_RUN),browser office lake)
+	$(PY) -m pytest $(TEST_WORKERS) $(TEST_SCOPE)
+
+test-all:
+	$(MAKE) test CI=true
 
 # The store's tests on the lake alone, browser tests aside.
 test-lake: $(STAMP) lake

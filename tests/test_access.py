@@ -43,6 +43,7 @@ def test_a_short_passphrase_is_refused(con):
     assert passphrase_hash(con) is None
 
 
+@pytest.mark.slow
 def test_right_passphrase_is_accepted_and_grants_until_it_changes(con):
     set_passphrase(con, RIGHT, now=T0)
     attempt = check_passphrase(con, RIGHT, now=at(1))
@@ -53,6 +54,7 @@ def test_right_passphrase_is_accepted_and_grants_until_it_changes(con):
     assert not grant_valid(con, None)
 
 
+@pytest.mark.slow
 def test_wrong_passphrase_is_refused_and_counted(con):
     set_passphrase(con, RIGHT, now=T0)
     attempt = check_passphrase(con, "correct horse battery ", now=at(1))
@@ -69,6 +71,7 @@ def test_lock_grows_with_failures(failures, seconds):
     assert lock_seconds(failures) == seconds
 
 
+@pytest.mark.slow
 def test_five_failures_lock_even_the_right_passphrase_until_the_delay_passes(con):
     set_passphrase(con, RIGHT, now=T0)
     for i in range(MAX_FAILURES):
@@ -87,6 +90,7 @@ def test_five_failures_lock_even_the_right_passphrase_until_the_delay_passes(con
     assert check_passphrase(con, "wrong again", now=at(97)).failures == 1
 
 
+@pytest.mark.slow
 def test_the_limit_lives_in_the_store_not_in_a_session(db_path):
     first = connect(db_path)
     set_passphrase(first, RIGHT, now=T0)
@@ -100,6 +104,7 @@ def test_the_limit_lives_in_the_store_not_in_a_session(db_path):
         second.close()
 
 
+@pytest.mark.slow
 def test_setting_a_new_passphrase_clears_the_lock(con):
     set_passphrase(con, RIGHT, now=T0)
     for i in range(MAX_FAILURES):
@@ -121,6 +126,7 @@ def run_cli(*args, stdin: str = ""):
                           text=True, cwd=PROJECT_ROOT)
 
 
+@pytest.mark.slow
 def test_cli_set_passphrase_reads_stdin_and_clear_removes_it(db_path):
     done = run_cli("set-passphrase", "--db", str(db_path), stdin=RIGHT + "\n")
     assert done.returncode == 0, done.stderr
@@ -135,6 +141,7 @@ def test_cli_set_passphrase_reads_stdin_and_clear_removes_it(db_path):
     assert cleared.stdout == f"analyst passphrase removed from {db_path}: uploads are open to everyone\n"
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_short_passphrase(db_path):
     done = run_cli("set-passphrase", "--db", str(db_path), stdin="short\n")
     assert done.returncode == 1
@@ -219,6 +226,7 @@ def test_parallel_right_attempts_are_checked_a_few_at_a_time_and_never_crash(con
     assert locked_for(con, now=at(100), source="analyst") == 0
 
 
+@pytest.mark.slow
 def test_one_viewer_cannot_lock_the_analysts_out(con):
     set_passphrase(con, RIGHT, now=T0)
     for i in range(12):
@@ -241,6 +249,7 @@ def test_many_sources_together_lock_everyone_after_the_global_limit(con, countin
     assert check_passphrase(con, RIGHT, now=at(131), source="a new source").accepted
 
 
+@pytest.mark.slow
 def test_checks_beyond_the_parallel_limit_wait_then_are_told_the_sign_in_is_busy(con, monkeypatch):
     set_passphrase(con, RIGHT, now=T0)
     slow = CountingHasher(CHEAP_ARGON2, pause=0.6)

@@ -192,6 +192,7 @@ def test_a_store_where_nothing_changes_raises_no_alert(null_store):
     assert run.new.empty and alert_events(con, "2026-10").empty
 
 
+@pytest.mark.slow
 def test_the_sla_rule_fires_only_when_the_whole_interval_is_below_the_target(null_store):
     con = null_store
     set_target(con, "within_sla", 60)  # met: the interval lies above 60%
@@ -328,6 +329,7 @@ def test_the_loaders_command_line_sets_targets_and_rules(con_url, capsys):
     assert "give the target's value, or --clear to remove it" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_summary_json_carries_the_alerts_and_the_targets(demo_store, tmp_path):
     path = copy_demo_store(demo_store, tmp_path)
     con = connect(path)

@@ -135,6 +135,7 @@ WORD_EXPORTS = [
 
 @pytest.mark.parametrize("name, platform, items, scale_max, first_answers, first_mean, overall_set, ratings",
                          WORD_EXPORTS)
+@pytest.mark.slow
 def test_an_export_with_word_answers_imports_scored(con, name, platform, items, scale_max, first_answers,
                                                     first_mean, overall_set, ratings):
     prepared = prepare(con, PLATFORMS / name)
@@ -262,6 +263,7 @@ def run_cli(*args: str):
     ("wjx_text.xlsx", "5、您对网点周边停车的评价", {"差": 2.0, "一般": 3.0, "好": 4.0, "很好": 5.0, "不适用": None},
      "quality_5_very_poor"),
 ])
+@pytest.mark.slow
 def test_cli_dry_run_json_shows_every_answers_score(db_path, name, column, answers, answer_set):
     done = run_cli("import", str(PLATFORMS / name), "--dry-run", "--json", "--db", str(db_path))
     assert done.returncode == 0, done.stderr
@@ -272,6 +274,7 @@ def test_cli_dry_run_json_shows_every_answers_score(db_path, name, column, answe
     assert decision["mapping"]["answers"][column] == answers
 
 
+@pytest.mark.slow
 def test_cli_asks_for_unknown_words_and_unsure_numbers_naming_the_flags(db_path):
     words = run_cli("import", str(PLATFORMS / "google_forms_own_words.csv"), "--dry-run", "--json",
                     "--db", str(db_path))
@@ -294,6 +297,7 @@ def test_cli_asks_for_unknown_words_and_unsure_numbers_naming_the_flags(db_path)
     assert "imported survey: 12 rows, 58 ratings" in settled.stdout
 
 
+@pytest.mark.slow
 def test_a_later_zero_on_a_1_based_item_says_so_and_takes_the_na_code_flag(db_path, tmp_path):
     first = run_cli("import", str(PLATFORMS / "survey_no_dates.csv"), "--date", "2026-10-15", "--db", str(db_path))
     assert first.returncode == 0, first.stderr

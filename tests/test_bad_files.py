@@ -229,6 +229,7 @@ def test_a_bad_cell_is_reported_at_its_row_and_column(con, good_rows, name):
     assert f"row {first.row}" in problem_line(first, "en") and f"第 {first.row} 行" in problem_line(first, "zh")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(IMPORTED))
 def test_a_file_read_as_what_it_is_imports(con, name):
     kind, rows, notices, values = IMPORTED[name]
@@ -551,6 +552,7 @@ def test_column_letters(letters, number):
 
 @pytest.mark.parametrize("name, code", [("zip_bomb.xlsx", "zip_ratio"), ("used_range_xfd.xlsx", "used_range_columns"),
                                         ("unquoted_comma.csv", "too_many_cells"), ("encrypted.xlsx", "encrypted")])
+@pytest.mark.slow
 def test_the_command_line_prints_a_clean_refusal(tmp_path, name, code):
     done = subprocess.run([sys.executable, "-m", "loaders", "import", str(BAD / name), "--dry-run", "--json",
                            "--db", str(tmp_path / "store.duckdb")], cwd=PROJECT_ROOT, capture_output=True, text=True)
@@ -561,6 +563,7 @@ def test_the_command_line_prints_a_clean_refusal(tmp_path, name, code):
     assert done.stderr.startswith(f"error: {name}")
 
 
+@pytest.mark.slow
 def test_the_command_line_allows_early_dates(tmp_path):
     command = [sys.executable, "-m", "loaders", "import", str(BAD / "date_1926.csv"), "--dry-run",
                "--db", str(tmp_path / "store.duckdb")]
@@ -579,6 +582,7 @@ MEASURED_IMPORT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_workbook_inflating_to_a_gigabyte_stays_under_the_memory_floor(tmp_path):
     path = tmp_path / "inflates.xlsx"
     make_inflating_workbook(path, 1024)

@@ -40,6 +40,7 @@ def test_every_demo_file_imports_as_its_kind_with_no_rejects(demo_store):
         "management": ("management_survey", 0), "standards": ("standards", 0)}
 
 
+@pytest.mark.slow
 def test_row_counts_equal_the_files(demo_store):
     con, _ = demo_store
     survey = read_sheet(DEMO_FOLDER / FILE_NAMES["survey"], "Responses")
@@ -55,6 +56,7 @@ def test_row_counts_equal_the_files(demo_store):
                       "service_standard": len(standards)}
 
 
+@pytest.mark.slow
 def test_ratings_are_every_answered_cell_minus_not_applicable(demo_store):
     con, _ = demo_store
     survey = read_sheet(DEMO_FOLDER / FILE_NAMES["survey"], "Responses")
@@ -69,6 +71,7 @@ def test_ratings_are_every_answered_cell_minus_not_applicable(demo_store):
     assert con.execute("SELECT count(*) FROM survey_rating").fetchone()[0] == expected
 
 
+@pytest.mark.slow
 def test_first_rows_hold_the_exact_values_of_the_files(demo_store):
     con, _ = demo_store
     survey = read_sheet(DEMO_FOLDER / FILE_NAMES["survey"], "Responses").iloc[0]

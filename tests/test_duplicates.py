@@ -214,6 +214,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_the_command_line_refuses_then_skips_and_says_how_many(con_url, tmp_path):
     first = cli("import", str(write(tmp_path / "october.csv", NPS[:3])), "--db", con_url)
     assert first.returncode == 0, first.stderr
@@ -234,6 +235,7 @@ def test_the_command_line_refuses_then_skips_and_says_how_many(con_url, tmp_path
 
 # --- the Imports page --------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_imports_page_warns_offers_the_tick_box_and_imports_only_the_new_rows(con_url, monkeypatch, tmp_path):
     from streamlit.testing.v1 import AppTest
 

@@ -90,6 +90,7 @@ def test_the_status_and_source_choices_narrow_the_list(tmp_path, monkeypatch):
     assert "No item to follow up in Oct 2026 with these filters." in [i.value for i in at.info]
 
 
+@pytest.mark.slow
 def test_a_list_longer_than_the_grid_shows_the_most_urgent_and_says_so(tmp_path, monkeypatch):
     """2,010 October detractors: the page draws 2,000, to an analyst and to a viewer, and says so (a
     styled grid of a company's whole list was refused by pandas: over 262,144 cells)."""

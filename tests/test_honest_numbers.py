@@ -252,6 +252,7 @@ def test_a_tiny_store_is_too_few_to_judge(con, october, september):
     assert nps.ci_low < nps.ci_high
 
 
+@pytest.mark.slow
 def test_summary_json_of_a_tiny_store(con_url, con):
     dbrows.nps(con, [0, 3, 6], responded_at=datetime(2026, 10, 12), branch="North")
     con.close()

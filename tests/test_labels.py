@@ -318,6 +318,7 @@ def test_the_sentiment_page_names_themes_in_the_readers_language(demo_store, tmp
         assert [shown[w] for w in labelled_here] == labelled_here
 
 
+@pytest.mark.slow
 def test_the_imports_page_takes_a_label_file_from_an_analyst(demo_store, tmp_path, monkeypatch):
     store = copy_demo_store(demo_store, tmp_path)
     at = page(store, monkeypatch, "pages/imports.py", "en")
@@ -352,6 +353,7 @@ def test_a_viewer_sees_no_label_editor(demo_store, tmp_path, monkeypatch):
     ("en", ["Problem resolution", "Mobile app problems", "Reliability"], ["问题解决", "手机银行故障"]),
     ("zh", ["问题解决", "手机银行故障", "可靠性"], ["Problem resolution", "Mobile app problems"]),
 ])
+@pytest.mark.slow
 def test_the_report_and_the_slides_name_the_datas_values_in_their_language(demo_store, language, present, absent):
     con = connect(demo_store, read_only=True)
     try:
@@ -464,6 +466,7 @@ def test_the_demos_gaps_table_names_its_standards_and_units_in_chinese(demo_stor
     assert "standard_as_given" not in english.columns  # the English labels are the values as given
 
 
+@pytest.mark.slow
 def test_an_analysts_label_for_a_standard_shows_on_the_gaps_page(demo_store, tmp_path, monkeypatch):
     store = copy_demo_store(demo_store, tmp_path)
     con = connect(store)

@@ -94,6 +94,7 @@ def test_a_new_store_takes_every_step_once(store_url):
         con.close()
 
 
+@pytest.mark.slow
 def test_a_mistyped_lake_is_an_error_and_creates_nothing(postgres_cluster, tmp_path, monkeypatch):
     monkeypatch.setenv("FEEDBACK_LAKE_DATA", str(tmp_path / "data"))
     empty = "ducklake:postgres:" + postgres_cluster.new_database()
@@ -183,6 +184,7 @@ def test_a_lake_needs_a_shared_data_folder(postgres_cluster, monkeypatch):
         connect("ducklake:postgres:" + postgres_cluster.new_database())
 
 
+@pytest.mark.slow
 def test_a_relative_data_folder_is_the_same_folder_for_every_process(postgres_cluster, tmp_path, monkeypatch):
     (tmp_path / "here").mkdir()
     (tmp_path / "elsewhere").mkdir()

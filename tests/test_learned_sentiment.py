@@ -54,6 +54,7 @@ def learned(corpus) -> LearnedSentiment:
 # almost nothing in them, so the blend gains much; the English baseline's prior already leans one way
 # on most of them, and 40 labels leave the stacker little to go on (macro-F1 0.45 -> 0.49 with the
 # earlier fixed blend), while the model alone reaches 0.89.
+@pytest.mark.slow
 @pytest.mark.parametrize("language, blend_gain", [("en", 0.0), ("zh", 0.2)])
 def test_learned_beats_the_baseline_on_held_back_texts(corpus, learned, language, blend_gain):
     held = corpus[corpus["held_back"] & (corpus["language"] == language)]
@@ -157,6 +158,7 @@ def test_the_training_sample_is_capped_by_texts_and_by_characters(con):
     assert "chars_so_far" not in capped.columns
 
 
+@pytest.mark.slow
 def test_retraining_stores_a_version_and_rescores_every_text(con, corpus):
     _scored_nps(con, corpus)
     assert learning.retrain_due(con)                       # 120 labels >= 100
@@ -174,6 +176,7 @@ def test_retraining_stores_a_version_and_rescores_every_text(con, corpus):
     assert not learning.retrain_due(con)                   # no new labels
 
 
+@pytest.mark.slow
 def test_a_model_of_an_older_format_is_retrained(con, corpus):
     import pickle
 
@@ -206,6 +209,7 @@ def test_rescoring_is_all_or_nothing(con, corpus, monkeypatch):
     assert con.execute("SELECT count(*) FROM sentiment_rescore").fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_a_database_error_while_rescoring_is_ours_and_changes_nothing(con, corpus, monkeypatch):
     _scored_nps(con, corpus)
     before = con.execute("SELECT comment, sentiment FROM nps_response ORDER BY comment").fetchall()
@@ -231,6 +235,7 @@ def _batch(con, batch_id: str, kind: str, rows: int) -> None:
                 [dbrows.batch_uuid(batch_id), kind, batch_id, rows])
 
 
+@pytest.mark.slow
 def test_a_model_trained_on_a_capped_sample_is_due_when_the_stores_labels_grow(con, corpus, monkeypatch):
     """The next model is due at 25% more labels than the store held at training, not than the
     training sample held: past the sample's caps those stay put, and every import retrained."""
@@ -246,6 +251,7 @@ def test_a_model_trained_on_a_capped_sample_is_due_when_the_stores_labels_grow(c
     assert learning.retrain_due(con)
 
 
+@pytest.mark.slow
 def test_the_due_check_gives_the_full_counts_answer(con, corpus):
     """After each change, retrain_due answers as the full count of labelled comments does (counted by
     hand in the comments), whether it counted or went by the kept counts and the rows written since."""
@@ -271,6 +277,7 @@ def test_the_due_check_gives_the_full_counts_answer(con, corpus):
         assert learning_counts.least_margin(con, "labels") + learning_counts.rows_ever(con, "labels") >= labels
 
 
+@pytest.mark.slow
 def test_the_due_check_reads_no_comment_when_too_few_rows_came(con, corpus, monkeypatch):
     _scored_nps(con, corpus)
     learning.retrain(con)                                      # 120 held, the next at 150
@@ -294,6 +301,7 @@ def test_a_models_format_is_read_without_loading_it(learned):
 
 # --- what people see ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_score_texts_cli_uses_the_stores_model(con_url, con, corpus):
     _scored_nps(con, corpus)
     learning.retrain(con)
@@ -310,6 +318,7 @@ def test_score_texts_cli_uses_the_stores_model(con_url, con, corpus):
     assert plain.stdout != with_db.stdout
 
 
+@pytest.mark.slow
 def test_summary_json_carries_the_agreement(con_url, con, corpus):
     import json
 
@@ -324,6 +333,7 @@ def test_summary_json_carries_the_agreement(con_url, con, corpus):
         "agreement_n": version.agreement_n}
 
 
+@pytest.mark.slow
 def test_sentiment_page_shows_the_agreement(con_url, con, corpus, monkeypatch):
     from streamlit.testing.v1 import AppTest
 

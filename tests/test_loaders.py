@@ -347,6 +347,7 @@ def run_cli(*args: str):
                           cwd=PROJECT_ROOT)
 
 
+@pytest.mark.slow
 def test_cli_import_history_undo(db_path):
     ok = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path))
     assert ok.returncode == 0, ok.stderr
@@ -363,6 +364,7 @@ def test_cli_import_history_undo(db_path):
     assert gone.returncode == 0 and f"undone batch {batch}" in gone.stdout
 
 
+@pytest.mark.slow
 def test_cli_import_progress_names_each_step(db_path):
     ok = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path), "--progress")
     assert ok.returncode == 0, ok.stderr
@@ -374,6 +376,7 @@ def test_cli_import_progress_names_each_step(db_path):
     assert quiet.returncode == 0 and "progress:" not in quiet.stderr
 
 
+@pytest.mark.slow
 def test_cli_refuses_invalid_rows_with_their_reasons(db_path):
     bad = run_cli("import", str(TEST_DATA / "nps_out_of_range.csv"), "--db", str(db_path))
     assert bad.returncode == 2
@@ -383,6 +386,7 @@ def test_cli_refuses_invalid_rows_with_their_reasons(db_path):
     assert skipped.returncode == 0 and "skipped 2 invalid rows" in skipped.stdout
 
 
+@pytest.mark.slow
 def test_cli_words_the_problems_in_chinese(db_path):
     bad = run_cli("import", str(TEST_DATA / "nps_out_of_range.csv"), "--db", str(db_path), "--lang", "zh")
     assert bad.returncode == 2
@@ -392,6 +396,7 @@ def test_cli_words_the_problems_in_chinese(db_path):
         "或在列映射中更正量表。"]
 
 
+@pytest.mark.slow
 def test_cli_counts_every_problem_beyond_those_it_lists(db_path, tmp_path):
     # 1,100 scores of 11: more problems than validation keeps in detail (1,000), of which 50 are listed.
     path = tmp_path / "many.csv"
@@ -417,6 +422,7 @@ def test_cli_counts_every_problem_beyond_those_it_lists(db_path, tmp_path):
     assert printed[-1] == "  ... and 1,050 more problems"
 
 
+@pytest.mark.slow
 def test_cli_reports_a_duplicate_file(db_path):
     assert run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path)).returncode == 0
     again = run_cli("import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(db_path))
@@ -433,6 +439,7 @@ def test_a_required_cell_of_spaces_is_empty(con, tmp_path):
         (3, "Better", "sideways", "not_better", "better", {})]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["loaders", "history"], ["analytics", "summary", "--json"]])
 def test_a_reader_that_stops_reading_draws_no_traceback(db_path, command):
     # `python -m loaders history | head -3`: head closes the pipe before the command has written all

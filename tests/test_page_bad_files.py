@@ -56,6 +56,7 @@ def test_a_file_that_cannot_be_read_says_why_where_and_what_to_do(store, name, l
     assert store.execute("SELECT count(*) FROM import_batch").fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_hidden_sheets_are_not_offered_and_are_noticed(store):
     at = upload(imports_page(), "hidden_first_sheet.xlsx")
     no_exception(at)
@@ -63,6 +64,7 @@ def test_hidden_sheets_are_not_offered_and_are_noticed(store):
     assert "Hidden sheets were skipped: Old." in [i.value.replace("\\", "") for i in at.info]
 
 
+@pytest.mark.slow
 def test_rows_of_sums_are_left_out_and_noticed(store):
     at = upload(imports_page(), "totals_row.csv")
     no_exception(at)
@@ -73,6 +75,7 @@ def test_rows_of_sums_are_left_out_and_noticed(store):
     assert store.execute("SELECT count(*), sum(score) FROM nps_response").fetchone() == (3, 26)
 
 
+@pytest.mark.slow
 def test_early_dates_are_refused_until_the_analyst_allows_them(store):
     at = upload(imports_page(), "date_1926.csv")
     no_exception(at)

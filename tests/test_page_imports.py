@@ -91,6 +91,7 @@ def test_empty_store_shows_open_uploads_and_an_empty_history(app):
     assert not keyed(app.button, "upload.undo")
 
 
+@pytest.mark.slow
 def test_with_data_the_history_and_row_counts_show_it(store):
     import_file(store, TEST_DATA / "nps_gbk.csv")
     import_file(store, TEST_DATA / "complaints_bom.csv")
@@ -121,6 +122,7 @@ def test_a_browsing_replica_offers_no_upload_undo_or_edit(store, monkeypatch):
 
 # --- upload and import -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_gbk_csv_with_chinese_headers_imports_through_the_page(app, store):
     upload(app, "nps_gbk.csv")
     no_exception(app)
@@ -144,6 +146,7 @@ def test_gbk_csv_with_chinese_headers_imports_through_the_page(app, store):
     assert not keyed(app.button, "upload.import.")
 
 
+@pytest.mark.slow
 def test_survey_workbook_with_questions_sheet_imports_its_ratings(app, store):
     upload(app, "survey_questions.xlsx")
     no_exception(app)
@@ -157,6 +160,7 @@ def test_survey_workbook_with_questions_sheet_imports_its_ratings(app, store):
                        " WHERE row_no = 2 AND kind = 'expectation'") == [("T1", "tangibles", "expectation", 6.0, 7.0)]
 
 
+@pytest.mark.slow
 def test_several_files_at_once_each_get_their_own_card(app, store):
     upload(app, "nps_gbk.csv", "complaints_bom.csv")
     no_exception(app)
@@ -167,6 +171,7 @@ def test_several_files_at_once_each_get_their_own_card(app, store):
         [("K1", False, "Long waiting time"), ("K2", True, "Fees and charges")]
 
 
+@pytest.mark.slow
 def test_a_file_needing_a_corrected_mapping_imports_after_correction(app, store):
     upload(app, "nps_needs_mapping.csv")
     assert "The headers do not say which kind of file this is" in app.warning[0].value
@@ -193,6 +198,7 @@ def test_a_file_needing_a_corrected_mapping_imports_after_correction(app, store)
     assert rows(store, "SELECT count(*) FROM saved_mapping WHERE kind = 'nps'") == [(1,)]
 
 
+@pytest.mark.slow
 def test_a_mapping_mistake_is_explained_and_blocks_the_import(app):
     upload(app, "nps_gbk.csv")
     editor = app.data_editor[0]
@@ -204,6 +210,7 @@ def test_a_mapping_mistake_is_explained_and_blocks_the_import(app):
     assert not keyed(app.button, "upload.import.")
 
 
+@pytest.mark.slow
 def test_bad_rows_refuse_the_file_then_import_with_the_skip_option(app, store):
     upload(app, "nps_out_of_range.csv")
     no_exception(app)
@@ -228,6 +235,7 @@ def test_bad_rows_refuse_the_file_then_import_with_the_skip_option(app, store):
     assert skipped["Value"].tolist() == ["11", "-1"]
 
 
+@pytest.mark.slow
 def test_undo_asks_first_then_removes_exactly_that_batch(store):
     kept_nps = import_file(store, TEST_DATA / "nps_gbk.csv")
     kept = import_file(store, TEST_DATA / "complaints_bom.csv")
@@ -280,12 +288,14 @@ def test_a_viewer_sees_no_uploader_and_no_undo(locked):
     assert locked.expander[0].label == "Analyst sign-in"
 
 
+@pytest.mark.slow
 def test_a_forged_grant_in_the_session_does_not_unlock(locked):
     locked.session_state["access.grant"] = {"token": "0" * 64, "at": dt.datetime.now(), "who": "mallory"}
     locked.run()
     assert_viewer(locked)
 
 
+@pytest.mark.slow
 def test_wrong_passphrase_is_refused(locked, store):
     unlock(locked, "not the passphrase")
     no_exception(locked)
@@ -294,6 +304,7 @@ def test_wrong_passphrase_is_refused(locked, store):
     assert_viewer(locked)
 
 
+@pytest.mark.slow
 def test_attempts_are_rate_limited_even_for_the_right_passphrase(locked):
     for i in range(MAX_FAILURES):
         unlock(locked, f"guess number {i}")
@@ -306,6 +317,7 @@ def test_attempts_are_rate_limited_even_for_the_right_passphrase(locked):
     assert fresh.warning[0].value.startswith("Too many wrong passphrases")
 
 
+@pytest.mark.slow
 def test_right_passphrase_unlocks_upload_and_undo_until_locked_again(locked, store):
     unlock(locked, PASSPHRASE, name="Li Na")
     no_exception(locked)
@@ -319,6 +331,7 @@ def test_right_passphrase_unlocks_upload_and_undo_until_locked_again(locked, sto
     assert not locked.file_uploader and not keyed(locked.button, "upload.undo")
 
 
+@pytest.mark.slow
 def test_a_new_passphrase_locks_unlocked_sessions(locked, store):
     unlock(locked, PASSPHRASE)
     assert locked.file_uploader
@@ -371,6 +384,7 @@ def test_the_page_in_chinese(store):
     assert import_button(at).label == "导入"
 
 
+@pytest.mark.slow
 def test_the_demo_files_import_through_the_page_as_they_do_from_the_command_line(app, store, tmp_path,
                                                                                     committed_demo_master):
     from loaders.demo import DEMO_FOLDER, FILE_NAMES
@@ -402,6 +416,7 @@ def upload_platform(at: AppTest, name: str) -> AppTest:
     return at.file_uploader(key="upload.files").set_value(files).run()
 
 
+@pytest.mark.slow
 def test_a_qualtrics_export_imports_with_its_question_texts(app, store):
     upload_platform(app, "qualtrics.csv")
     no_exception(app)
@@ -416,6 +431,7 @@ def test_a_qualtrics_export_imports_with_its_question_texts(app, store):
     assert count(store, "survey_rating") == 58
 
 
+@pytest.mark.slow
 def test_a_survey_without_dates_asks_for_the_fieldwork_date(app, store):
     upload_platform(app, "survey_no_dates.csv")
     no_exception(app)
@@ -428,6 +444,7 @@ def test_a_survey_without_dates_asks_for_the_fieldwork_date(app, store):
     assert rows(store, "SELECT DISTINCT responded_at FROM survey_response") == [(dt.datetime(2026, 10, 15),)]
 
 
+@pytest.mark.slow
 def test_answers_no_known_scale_has_are_asked_and_stay_asked_once_scored(app, store):
     upload_platform(app, "google_forms_own_words.csv")
     no_exception(app)
@@ -448,6 +465,7 @@ def test_answers_no_known_scale_has_are_asked_and_stay_asked_once_scored(app, st
     assert rows(store, "SELECT count(*) FROM survey_rating") == [(58,)]
 
 
+@pytest.mark.slow
 def test_unsure_choice_numbers_and_a_place_answered_in_numbers_are_asked(app, store):
     upload_platform(app, "wjx_codes.xlsx")
     no_exception(app)
@@ -467,6 +485,7 @@ def test_unsure_choice_numbers_and_a_place_answered_in_numbers_are_asked(app, st
     assert rows(store, "SELECT count(*) FROM survey_rating") == [(70,)]
 
 
+@pytest.mark.slow
 def test_ratings_with_decimals_are_asked_about(app, store):
     upload(app, "bad/decimal_comma_halves.csv")
     no_exception(app)
@@ -483,6 +502,7 @@ def test_ratings_with_decimals_are_asked_about(app, store):
     assert rows(store, "SELECT count(*), sum(score) FROM survey_rating") == [(12, 47.0)]
 
 
+@pytest.mark.slow
 def test_new_items_wait_for_the_analysts_confirmation(app, store):
     import_file(store, TEST_DATA / "platforms" / "qualtrics.csv")
     upload_platform(app, "qualtrics_new_item.csv")
@@ -502,6 +522,7 @@ def test_when_two_kinds_fit_the_page_asks(app):
         [w.value for w in app.warning]
 
 
+@pytest.mark.slow
 def test_in_presentation_mode_the_skipped_rows_show_no_complaint_reference(store, tmp_path):
     log = tmp_path / "complaints.csv"
     lines = (TEST_DATA / "complaints_bom.csv").read_text(encoding="utf-8-sig").splitlines()

@@ -89,6 +89,7 @@ def test_the_csi_choices_hold_the_same_link_in_both_languages(demo_store, monkey
     assert keys.CSI_VIEW not in at.query_params
 
 
+@pytest.mark.slow
 def test_the_csi_branch_is_the_branch_as_stored(demo_store, monkeypatch):
     """The demo labels 'Guangzhou Tianhe' 广州天河 in Chinese; the link names it as the data does."""
     at = open_page(demo_store, monkeypatch, "pages/csi.py", lang="zh", **{keys.CSI_AGAINST: "branch"})
@@ -119,6 +120,7 @@ def test_a_link_that_names_nothing_opens_the_default_quietly(demo_store, monkeyp
     assert not at.error and not at.warning
 
 
+@pytest.mark.slow
 def test_the_branches_sort_and_sentiment_choices_are_options_in_the_link(demo_store, monkeypatch):
     at = open_page(demo_store, monkeypatch, "pages/branches.py", lang="zh",
                    **{keys.BRANCHES_SORT: translate("branches.sort.complaints", "en")})

@@ -200,6 +200,7 @@ def test_a_questions_sheet_is_found_by_its_content(con):
     assert {(r.scale_min, r.scale_max) for r in mapping.ratings} == {(1.0, 7.0)}
 
 
+@pytest.mark.slow
 def test_renamed_codes_keep_the_items_and_new_items_wait_for_the_analyst(con):
     import_file(con, PLATFORMS / "qualtrics.csv")
     renamed = prepare(con, PLATFORMS / "qualtrics_next_month.csv")
@@ -233,6 +234,7 @@ def run_cli(*args: str):
                           cwd=PROJECT_ROOT)
 
 
+@pytest.mark.slow
 def test_cli_dry_run_json_prints_the_whole_decision(db_path):
     done = run_cli("import", str(PLATFORMS / "surveymonkey.csv"), "--dry-run", "--json", "--db", str(db_path))
     assert done.returncode == 0, done.stderr
@@ -248,6 +250,7 @@ def test_cli_dry_run_json_prints_the_whole_decision(db_path):
     assert "batch_id" not in decision
 
 
+@pytest.mark.slow
 def test_cli_exit_codes(db_path, tmp_path):
     asked = run_cli("import", str(PLATFORMS / "survey_no_dates.csv"), "--db", str(db_path))
     assert asked.returncode == 3 and "--date YYYY-MM-DD" in asked.stderr

@@ -196,6 +196,7 @@ def test_the_report_in_chinese(demo_store, tmp_path):
     (["--month", "2030-01"], "error: no survey responses, NPS responses or complaints in 2030-01 with these filters"
                              " (the data covers 2026-03 – 2026-03)"),
 ])
+@pytest.mark.slow
 def test_report_errors_are_one_line(tmp_path, args, message):
     db = tmp_path / "small.duckdb"
     con = connect(db)

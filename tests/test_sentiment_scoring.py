@@ -29,12 +29,14 @@ def test_language_by_share_of_cjk_characters(text, language):
     "。。。", "排队时间太长了，柜员态度差，再也不来了", "客户经理很专业，解释得清楚，赞！",
     "𠀀𠀁未知字", "一般般吧，没什么特别的", "收费不透明，年费说好免了结果还是扣了",
 ])
+@pytest.mark.slow
 def test_chinese_score_equals_snownlp_exactly(text):
     from snownlp import SnowNLP
 
     assert ChineseSentiment().positive_probability(text) == SnowNLP(text).sentiments
 
 
+@pytest.mark.slow
 def test_chinese_score_equals_snownlp_on_the_demo_comments():
     import random
 
@@ -57,6 +59,7 @@ def test_chinese_models_are_snownlps_own():
     assert ChineseSentiment()._stop == normal.stop
 
 
+@pytest.mark.slow
 def test_every_trigram_of_the_segmenter_ends_in_a_seen_bigram():
     # the segmenter skips the trigram lookup behind a bigram count of 0, which is exact only so
     from text.chinese_sentiment import _segmenter
@@ -73,6 +76,7 @@ def test_every_trigram_of_the_segmenter_ends_in_a_seen_bigram():
     "no no no", "Not a good one", "extremely slow\n\nvery poor", "TERRIBLE queue, AWESOME staff",
     "I can't say it was unhelpful", "terribly good", "The app crashed :/ again... (ref. 12345)", "", "!!!",
 ])
+@pytest.mark.slow
 def test_english_score_equals_textblob_exactly(text):
     from textblob import TextBlob
 

@@ -70,6 +70,7 @@ def slide_text(slide) -> str:
     return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
 
 
+@pytest.mark.slow
 def test_one_slide_per_section_in_the_reviews_order_with_its_title(deck):
     language, _, presentation = deck
     slides = list(presentation.slides)
@@ -84,6 +85,7 @@ def test_one_slide_per_section_in_the_reviews_order_with_its_title(deck):
         assert shape(slide, "title").text_frame.text == translate(f"review.section.{section}", language)
 
 
+@pytest.mark.slow
 def test_the_headline_tiles_carry_the_summarys_numbers_and_their_n(deck, summary):
     language, _, presentation = deck
     headlines = next(s for s in presentation.slides if s.name == "headlines")
@@ -128,6 +130,7 @@ def test_native_charts_hold_the_summarys_numbers(deck, summary, demo_store):
     assert sorted(gaps.plots[0].series[0].values) == pytest.approx(sorted(summary["gaps"]["gap5"].values()), abs=1e-9)
 
 
+@pytest.mark.slow
 def test_speaker_notes_carry_every_finding_of_the_section(deck, demo_store):
     language, _, presentation = deck
     con = connect(demo_store, read_only=True)
@@ -152,6 +155,7 @@ def test_customers_data_is_masked_everywhere(deck):
     assert len(quotes) == 3
 
 
+@pytest.mark.slow
 def test_a_month_without_data_is_refused_in_words(demo_store, tmp_path):
     done = run("report", "--db", demo_store, "--month", "2019-01", "--format", "pptx", "--out", tmp_path / "x.pptx")
     assert done.returncode == 1 and "no survey responses" in done.stderr and not (tmp_path / "x.pptx").exists()
@@ -183,6 +187,7 @@ def test_libreoffice_renders_every_slide(deck, tmp_path):
     ("en", "Mobile app problems", "Problem resolution", "Reliability"),
     ("zh", "手机银行故障", "问题解决", "可靠性"),
 ])
+@pytest.mark.slow
 def test_the_slides_name_the_datas_values_in_the_readers_language(demo_store, tmp_path, language, cause,
                                                                   attribute, dimension):
     """The demo's questions sheet (Question (中文)) and Labels sheet name its items, causes and

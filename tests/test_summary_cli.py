@@ -52,6 +52,7 @@ def run(*args, env=None):
                           capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
 
 
+@pytest.mark.slow
 def test_summary_json_of_the_whole_range(small_db):
     done = run("summary", "--db", small_db, "--json")
     assert done.returncode == 0, done.stderr
@@ -94,6 +95,7 @@ def test_summary_json_of_the_whole_range(small_db):
                                      {"month": "2026-03", "mean": pytest.approx(-0.55), "n": 2}]
 
 
+@pytest.mark.slow
 def test_summary_of_a_period_and_a_branch(small_db):
     march = json.loads(run("summary", "--db", small_db, "--from", "2026-03-01", "--to", "2026-03-31",
                            "--json").stdout)
@@ -110,12 +112,14 @@ def test_summary_of_a_period_and_a_branch(small_db):
     assert south["gaps"]["gap5"] == {} and south["gaps"]["gap5_overall"] is None
 
 
+@pytest.mark.slow
 def test_db_defaults_to_feedback_db(small_db):
     done = run("summary", "--json", env={"FEEDBACK_DB": str(small_db)})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["nps"]["n"] == 6
 
 
+@pytest.mark.slow
 def test_summary_opens_the_store_read_only(small_db):
     before = small_db.stat().st_mtime_ns
     run("summary", "--db", small_db, "--json")
@@ -127,6 +131,7 @@ def test_summary_opens_the_store_read_only(small_db):
     (["--from", "2026-13-01"], "is not a date of the form YYYY-MM-DD"),
     (["--from", "2026-03-31", "--to", "2026-03-01"], "is after --to"),
 ])
+@pytest.mark.slow
 def test_errors_are_one_readable_line(small_db, tmp_path, args, message):
     args = [a.replace("{missing}", str(tmp_path / "nowhere.duckdb")) for a in args]
     if "--db" not in args:
@@ -138,6 +143,7 @@ def test_errors_are_one_readable_line(small_db, tmp_path, args, message):
     assert done.stdout == ""
 
 
+@pytest.mark.slow
 def test_text_output(small_db):
     done = run("summary", "--db", small_db)
     assert done.returncode == 0

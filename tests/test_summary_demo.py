@@ -60,6 +60,7 @@ def questions():
     return sheet(FILE_NAMES["survey"], "Questions")
 
 
+@pytest.mark.slow
 def test_period(cli_summary):
     assert cli_summary["period"] == {"from": MONTH_FROM, "to": MONTH_TO}
 
@@ -83,6 +84,7 @@ def test_nps_equals_pandas(cli_summary):
     assert got["too_few"] is False
 
 
+@pytest.mark.slow
 def test_attribute_satisfaction_and_csi_with_stated_weights_equal_pandas(cli_summary, survey, questions):
     attributes = questions[questions["Kind"] == "satisfaction"]
     satisfaction, weights = {}, {}

@@ -198,6 +198,7 @@ def test_the_reviews_most_common_theme_is_the_months_top_theme(demo_con):
     assert demo_con.execute("SELECT theme_id FROM text_theme WHERE text = ?", [theme.text]).fetchone()[0] == top["theme_id"]
 
 
+@pytest.mark.slow
 def test_themes_placed_a_chunk_at_a_time_are_those_found_at_once(con, monkeypatch):
     """A store's themes: found on a sample of its texts, then every text placed in its nearest theme,
     a few at a time (three here). With every text in the sample, each text's theme is the one
@@ -307,6 +308,7 @@ def test_an_import_below_the_refit_share_places_its_new_texts_in_the_stored_them
     assert sorted(themes_by_sentiment(con, None, "nps")["n"].tolist()) == [45, 45, 45, 48]
 
 
+@pytest.mark.slow
 def test_undoing_an_import_whose_texts_were_placed_leaves_the_other_themes(con, tmp_path):
     first = _first_themes(con, tmp_path)
     before = _themes_of(con)
@@ -322,6 +324,7 @@ def test_undoing_an_import_whose_texts_were_placed_leaves_the_other_themes(con, 
     pd.testing.assert_frame_equal(themes_by_sentiment(con, None, "nps"), page_before)
 
 
+@pytest.mark.slow
 def test_an_import_without_new_texts_does_not_load_the_theme_model(con, tmp_path, monkeypatch):
     first = _first_themes(con, tmp_path)
     loaded = []
@@ -349,6 +352,7 @@ def test_themes_without_a_stored_model_are_found_again_at_the_next_import(con, t
     assert len(_themes_of(con)) == 161 and len(theme_list(con)) == 4
 
 
+@pytest.mark.slow
 def test_a_theme_models_format_is_read_without_loading_it():
     texts = [f"{TOPICS[topic][i % 3]} #{i}" for topic in TOPICS for i in range(40)]
     blob = fit_themes(texts).to_bytes()

@@ -156,6 +156,7 @@ def nps_tiers(con) -> dict[str, str | None]:
     return dict(con.execute("SELECT customer_id, tier FROM nps_response ORDER BY customer_id").fetchall())
 
 
+@pytest.mark.slow
 def test_an_import_maps_the_tier_words_and_says_which_name_none(con, tiered):
     nps = tiered["nps"]
     assert nps.tier_words == (("Bronze", None, 1), ("VIP", "key", 1), ("普通", "general", 1), ("重点客户", "key", 1))
@@ -446,6 +447,7 @@ def test_the_overview_reads_the_tier_from_the_link_and_keeps_it(demo_store, monk
     assert (at.metric[0].label, at.metric[0].value, at.metric[0].delta) == general
 
 
+@pytest.mark.slow
 def test_an_analyst_sets_the_rules_on_the_imports_page(con_url, con, tiered, monkeypatch):
     """No passphrase is set, so the page is open (the demo's set-up): the rules typed in recompute the
     tiers, and the table of words corrects one."""
@@ -462,6 +464,7 @@ def test_an_analyst_sets_the_rules_on_the_imports_page(con_url, con, tiered, mon
     assert nps_tiers(con)["C6"] == "core"
 
 
+@pytest.mark.slow
 def test_a_reader_sees_the_tiers_but_cannot_change_them(con_url, con, tiered, monkeypatch):
     set_passphrase(con, "a long enough passphrase")
     at = open_app(Path(con_url), monkeypatch, lang="zh")

@@ -502,6 +502,7 @@ def test_the_check_counts_no_cells_once_they_wait_on_disk(con, monkeypatch):
     assert [(p.row, p.column, p.value) for p in checked.problems] == [(3, "Score", "11"), (4, "Score", "-1")]
 
 
+@pytest.mark.slow
 def test_the_cells_file_goes_with_the_reading_and_with_an_import(con):
     reading = read(con, "nps_gbk.csv")
     path = Path(reading.prepared.source.spilled.path)

@@ -109,6 +109,7 @@ def test_a_survey_without_the_questions_says_which_it_lacks(con, tmp_path):
 
 # --- undo offers the batch just imported ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_after_an_import_the_undo_offers_that_batch(db_path, monkeypatch):
     monkeypatch.setenv("FEEDBACK_DB", str(db_path))
     con = connect(db_path)

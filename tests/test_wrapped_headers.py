@@ -85,6 +85,7 @@ def test_a_workbook_header_with_line_breaks_is_one_line(tmp_path):
     assert len(prepared.mapping.ratings) == 3
 
 
+@pytest.mark.slow
 def test_a_question_asking_which_branch_answered_with_numbers_stays_the_branch(tmp_path):
     """Answered 1, 2, 3 it is a choice's numbers, which the loaders ask about; it is no score."""
     path = tmp_path / "which_branch_coded.csv"
