@@ -83,9 +83,11 @@ def date_sql(cell: str, formats: str = "$date_formats", first: str | None = None
     whole = f"COALESCE({iso(cell)}, list_transform([trim({cell})], lambda t: {forms})[1])"
     if first is None:
         return whole
-    # before the ISO casts too: a cast that fails costs more than the column's own form that reads
-    own = f"list_transform([try_strptime(trim({cell}), {first})], lambda d: CASE WHEN year(d) >= 1000 THEN d END)[1]"
-    return f"COALESCE({own}, {whole})"
+    # before the ISO casts too: a cast that fails costs more than the column's own form that reads.
+    # The rest sits in a lambda: DuckDB computes an expression written twice (the ISO cast's) once for
+    # every row before COALESCE or CASE picks the rows that need it, but never a lambda's body.
+    own = f"try_strptime(trim({cell}), {first})"
+    return f"CASE WHEN year({own}) >= 1000 THEN {own} ELSE list_transform([{cell}], lambda x: {date_sql('x')})[1] END"
 
 
 # the cells a column's own form is judged on (column_first_format): enough to find the form most of
