@@ -26,7 +26,7 @@ from store.follow_up import (
     CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_KEY, SATISFACTION_SHARE,
     SOURCES, STATUSES, SURVEY_KEY, items_sql, source_keys_sql
 )
-from store.query import fetch_one, fetch_record
+from store.query import fetch_all, fetch_one, fetch_record
 
 CONTACT_HOURS = 48
 # whose detractors the list puts first
@@ -147,35 +147,69 @@ def _next_since(filters: Filters) -> tuple[str, dict]:
     return "responded_at >= $next_since", {"next_since": datetime.combine(filters.date_from, time.min)}
 
 
-def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
-                   sources: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The period's items (LIST_COLUMNS): key customers' detractors first (issue 23: the customers who
-    matter most, who said they would not recommend us), then overdue ones (most days overdue first),
-    then by due date; only those of `statuses` and `sources` when given. Overdue: due before
-    `as_of`'s day and neither resolved nor given up as unreachable."""
-    today = (as_of or datetime.now()).date()
+# The list's lateness and order worked out in SQL, so a page of it, its counts and its file are each
+# one query over the selection's items and only what is drawn leaves the store (issue 24: a whole
+# month's list at ten million answers, sent whole to the page for a table of its first rows, was the
+# page's time). Overdue: due before the day of `as_of` and neither resolved nor unreachable.
+ORDERED_SQL = """
+SELECT *, CASE WHEN overdue THEN date_diff('day', due_on, $today) ELSE 0 END AS days_overdue,
+       coalesce(source = 'nps' AND tier = $key_tier, FALSE) AS key_detractor
+FROM (SELECT *, coalesce(due_on < $today AND NOT list_contains($closed, status), FALSE) AS overdue
+      FROM ({list}) l) o
+"""
+# key customers' detractors first (issue 23: the customers who matter most, who said they would not
+# recommend us), then the overdue (most days overdue first), then by due date; the id last, so that
+# every page of the list is the same slice of one order
+LIST_ORDER = "ORDER BY key_detractor DESC, overdue DESC, days_overdue DESC, due_on, responded_at, item_key"
+
+
+def _ordered(filters: Filters, as_of: datetime | None, statuses: tuple[str, ...],
+             sources: tuple[str, ...]) -> tuple[str, dict]:
+    """The selection's list with overdue, days_overdue and key_detractor (ORDERED_SQL), only the items
+    of `statuses` and `sources` when given, and its parameters."""
     sql, params = _filtered(filters)
     for name, chosen in (("status", statuses), ("source", sources)):
         if chosen:
             sql += f" AND list_contains(${name}_chosen, {name})"
             params[f"{name}_chosen"] = [str(v) for v in chosen]
-    frame = con.execute(sql + " ORDER BY due_on, responded_at, item_key", params).df()
+    params.update(today=(as_of or datetime.now()).date(), closed=list(CLOSED), key_tier=KEY_TIER)
+    return ORDERED_SQL.format(list=sql), params
+
+
+def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
+                   sources: tuple[str, ...] = (), limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    """The period's items (LIST_COLUMNS) in the list's order (LIST_ORDER), only those of `statuses` and
+    `sources` when given; with `limit`, only that many from the `offset`-th on (a page of the list).
+    Overdue: due before `as_of`'s day and neither resolved nor given up as unreachable."""
+    sql, params = _ordered(filters, as_of, statuses, sources)
+    sql += " " + LIST_ORDER
+    if limit is not None:
+        sql += " LIMIT $limit OFFSET $offset"
+        params.update(limit=int(limit), offset=max(int(offset), 0))
+    frame = con.execute(sql, params).df()
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    due = pd.to_datetime(frame["due_on"])
-    frame["due_on"] = due.dt.date
-    # days late as one column's arithmetic: a month's list at a company's scale is 100,000s of items
-    late = (pd.Timestamp(today) - due).dt.days.fillna(0).astype(int)
-    frame["overdue"] = (late > 0) & ~frame["status"].isin(CLOSED)
-    frame["days_overdue"] = late.where(frame["overdue"], 0).astype(int)
+    frame["due_on"] = pd.to_datetime(frame["due_on"]).dt.date
+    frame["overdue"] = frame["overdue"].astype(bool)
+    frame["days_overdue"] = frame["days_overdue"].astype(int)
     frame["source_gone"] = frame["source_gone"].fillna(False).astype(bool)
-    for column in ("customer_id", "region", "branch", "detail", "owner", "outcome", "saved_by"):
+    for column in ("customer_id", "region", "branch", "detail", "owner", "outcome", "saved_by", "tier"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    key_detractor = (frame["source"] == "nps") & (frame["tier"] == KEY_TIER)
-    frame["tier"] = frame["tier"].astype(object).where(frame["tier"].notna(), None)
-    frame = (frame.assign(key_detractor=key_detractor)
-             .sort_values(["key_detractor", "overdue", "days_overdue"], ascending=[False, False, False], kind="stable"))
     return frame[LIST_COLUMNS].reset_index(drop=True)
+
+
+def follow_up_counts(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
+                     sources: tuple[str, ...] = ()) -> pd.DataFrame:
+    """status_counts of follow_up_list(con, filters, as_of, statuses, sources), counted by the store:
+    the items and the overdue ones per source and status, every pair (zeros included)."""
+    sql, params = _ordered(filters, as_of, statuses, sources)
+    counted = fetch_all(con, f"SELECT source, status, count(*), count(*) FILTER (WHERE overdue) FROM ({sql}) c"
+                             " GROUP BY source, status", params, what="the follow-up items by status")
+    found = {(source, status): (items, overdue) for source, status, items, overdue in counted}
+    rows = [(source, status, *found.get((source, status), (0, 0))) for source in SOURCES for status in STATUSES]
+    counts = pd.DataFrame(rows, columns=["source", "status", "items", "overdue"])
+    counts[["items", "overdue"]] = counts[["items", "overdue"]].astype(int)
+    return counts
 
 
 def items_without_id(con, filters: Filters) -> int:
@@ -250,5 +284,5 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
         as_of=as_of)
 
 
-__all__ = ["current_hour", "status_counts", "CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
+__all__ = ["current_hour", "status_counts", "follow_up_counts", "LIST_ORDER", "CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
            "items_without_id", "share_of"]
