@@ -26,7 +26,7 @@ from store.follow_up import (
     CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_KEY, SATISFACTION_SHARE,
     SOURCES, STATUSES, SURVEY_KEY, items_sql, source_keys_sql
 )
-from store.query import fetch_all, fetch_one, fetch_record
+from store.query import fetch_one, fetch_record
 
 CONTACT_HOURS = 48
 # whose detractors the list puts first
@@ -198,20 +198,6 @@ def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuse
     return frame[LIST_COLUMNS].reset_index(drop=True)
 
 
-def follow_up_counts(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
-                     sources: tuple[str, ...] = ()) -> pd.DataFrame:
-    """status_counts of follow_up_list(con, filters, as_of, statuses, sources), counted by the store:
-    the items and the overdue ones per source and status, every pair (zeros included)."""
-    sql, params = _ordered(filters, as_of, statuses, sources)
-    counted = fetch_all(con, f"SELECT source, status, count(*), count(*) FILTER (WHERE overdue) FROM ({sql}) c"
-                             " GROUP BY source, status", params, what="the follow-up items by status")
-    found = {(source, status): (items, overdue) for source, status, items, overdue in counted}
-    rows = [(source, status, *found.get((source, status), (0, 0))) for source in SOURCES for status in STATUSES]
-    counts = pd.DataFrame(rows, columns=["source", "status", "items", "overdue"])
-    counts[["items", "overdue"]] = counts[["items", "overdue"]].astype(int)
-    return counts
-
-
 def items_without_id(con, filters: Filters) -> int:
     """The period's detractors, low-satisfaction respondents and open complaints with no id to follow up by."""
     where, params = where_sql(filters, "survey_response", "u")
@@ -246,6 +232,8 @@ class FollowUpOutcome:
     recovered: Share            # reached customers whose next score rose, of those who answered again
     not_reached_rose: Share     # the same of those not reached
     as_of: datetime
+    # (source, status, items, overdue) of each pair the list holds: what its status counts are of
+    by_status: tuple[tuple[str, str, int, int], ...] = ()
 
 
 def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_n: int = MIN_N) -> FollowUpOutcome:
@@ -271,7 +259,11 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
                (SELECT count(*) FROM answered WHERE reached) AS reached_n,
                (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE reached) AS reached_rose,
                (SELECT count(*) FROM answered WHERE NOT reached) AS not_reached_n,
-               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose
+               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose,
+               (SELECT list(struct_pack(source := source, status := status, items := n, overdue := late))
+                FROM (SELECT source, status, count(*) AS n,
+                             count(*) FILTER (WHERE NOT list_contains($closed, status) AND due_on < $today) AS late
+                      FROM list GROUP BY source, status)) AS by_status
         FROM list""", {**params, **since_params, "today": as_of.date(), "closed": list(CLOSED),
                        "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
         what="the follow-up counts and next scores")
@@ -281,8 +273,23 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
         contacted_48h=share_of(counts.get("within_48h"), counts.get("due_48h"), min_n),
         recovered=share_of(counts.get("reached_rose"), counts.get("reached_n"), min_n),
         not_reached_rose=share_of(counts.get("not_reached_rose"), counts.get("not_reached_n"), min_n),
-        as_of=as_of)
+        as_of=as_of,
+        by_status=tuple(sorted((c["source"], c["status"], int(c["items"]), int(c["overdue"]))
+                               for c in counts.get("by_status") or ())))
 
 
-__all__ = ["current_hour", "status_counts", "follow_up_counts", "LIST_ORDER", "CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
+def chosen_counts(outcome: FollowUpOutcome, statuses: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> pd.DataFrame:
+    """status_counts of follow_up_list(con, filters, as_of, statuses, sources), from the outcome of the
+    same filters and as_of: the list's items of the chosen statuses and sources are its pairs' counts
+    (issue 24: counted by the store in the outcome's reading of the list, never from the list sent
+    whole to the page). Every pair, zeros included, in the order of SOURCES and STATUSES."""
+    found = {(source, status): (items, overdue) for source, status, items, overdue in outcome.by_status
+             if (not statuses or status in statuses) and (not sources or source in sources)}
+    rows = [(source, status, *found.get((source, status), (0, 0))) for source in SOURCES for status in STATUSES]
+    counts = pd.DataFrame(rows, columns=["source", "status", "items", "overdue"])
+    counts[["items", "overdue"]] = counts[["items", "overdue"]].astype(int)
+    return counts
+
+
+__all__ = ["current_hour", "status_counts", "chosen_counts", "LIST_ORDER", "CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
            "items_without_id", "share_of"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.follow_up import current_hour, follow_up_counts, follow_up_list, follow_up_outcome, items_without_id
+from analytics.follow_up import chosen_counts, current_hour, follow_up_list, follow_up_outcome, items_without_id
 from loaders.access import AccessError
 from loaders.errors import ValidationError
 from pages import _keys as keys
@@ -61,9 +61,9 @@ def items_call(page: int):
 
 
 # a saving changes the data version (store.db.data_version), so these are read again after one
-counts, outcome, without_id, items = load_all(call(follow_up_counts, now, as_of, *chosen_now),
-                                              call(follow_up_outcome, now, as_of), call(items_without_id, now),
-                                              items_call(asked_page))
+outcome, items, without_id = load_all(call(follow_up_outcome, now, as_of), items_call(asked_page),
+                                      call(items_without_id, now))
+counts = chosen_counts(outcome, *chosen_now)   # the outcome's reading of the list counts it by status
 total = int(counts["items"].sum())
 page, pages, first, last = page_span(total, asked_page, PAGE_ITEMS)
 if page != asked_page:  # fewer pages than the one asked for (the list shrank)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analytics.filters import Filters
-from analytics.follow_up import follow_up_counts, follow_up_list, follow_up_outcome, items_without_id, status_counts
+from analytics.follow_up import chosen_counts, follow_up_list, follow_up_outcome, items_without_id, status_counts
 from analytics.summary import summary
 from loaders.access import AccessError
 from loaders.errors import ValidationError
@@ -396,20 +396,24 @@ def test_the_store_counts_the_items_by_status_as_the_list_does(filled):
     """The page's counts (issue 24: from the store, not from the list sent whole to the page), by hand:
     as test_the_chart_counts_the_items_by_hand, and overdue as of 1 Nov: C1, C2a contacted and late;
     C2b late, C5 not yet; R2, R4 late, R1 resolved; K-1 and C10 late."""
-    counts = follow_up_counts(filled, OCTOBER, AS_OF)
+    counts = chosen_counts(follow_up_outcome(filled, OCTOBER, AS_OF))
     table = {(r.source, r.status): (r.items, r.overdue) for r in counts.itertuples() if r.items}
     assert table == {("nps", "open"): (2, 1), ("nps", "contacted"): (2, 2), ("survey", "open"): (2, 2),
                      ("survey", "resolved"): (1, 0), ("complaint", "open"): (2, 2)}
     assert len(counts) == 12 and counts["items"].sum() == 9 and counts["overdue"].sum() == 7
     pd.testing.assert_frame_equal(counts, status_counts(follow_up_list(filled, OCTOBER, AS_OF)))
-    chosen = follow_up_counts(filled, OCTOBER, AS_OF, statuses=("contacted", "resolved"), sources=("nps", "survey"))
+    outcome = follow_up_outcome(filled, OCTOBER, AS_OF)
+    for statuses, sources in ((("contacted", "resolved"), ("nps", "survey")), (("open",), ()), ((), ("complaint",))):
+        pd.testing.assert_frame_equal(chosen_counts(outcome, statuses, sources),
+                                      status_counts(follow_up_list(filled, OCTOBER, AS_OF, statuses, sources)))
+    chosen = chosen_counts(outcome, ("contacted", "resolved"), ("nps", "survey"))
     assert {(r.source, r.status): r.items for r in chosen.itertuples() if r.items} == {
         ("nps", "contacted"): 2, ("survey", "resolved"): 1}
     # a day earlier C2b (due 27 Oct) is still late, R4 (due 31 Oct) not yet
-    earlier = follow_up_counts(filled, OCTOBER, datetime(2026, 10, 31, 12))
+    earlier = chosen_counts(follow_up_outcome(filled, OCTOBER, datetime(2026, 10, 31, 12)))
     assert earlier["overdue"].sum() == 6
     south = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), regions=("South",))
-    assert follow_up_counts(filled, south, AS_OF)["items"].sum() == 3
+    assert chosen_counts(follow_up_outcome(filled, south, AS_OF))["items"].sum() == 3
 
 
 def test_a_page_of_the_list_is_its_slice_in_the_lists_order(filled):
