@@ -124,8 +124,9 @@ def status_counts(items: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def _filtered(filters: Filters) -> tuple[str, dict]:
-    """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters."""
+def _filtered(filters: Filters, detail: bool = True) -> tuple[str, dict]:
+    """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters; without
+    `detail`, the items' detail is NULL (store.follow_up.items_sql)."""
     params: dict = {}
     where: dict[str, str] = {}
     for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
@@ -135,7 +136,7 @@ def _filtered(filters: Filters) -> tuple[str, dict]:
              for table, source in _SOURCE_TABLES.items()}
     records_where, own = where_sql(filters, "survey_response", "c", prefix="r")
     params.update(own)
-    sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(asked), items=items_sql(where),
+    sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(asked), items=items_sql(where, detail),
                           current=CURRENT_SQL, records_where=records_where)
     return f"SELECT * FROM ({sql}) u WHERE TRUE", params
 
@@ -239,7 +240,7 @@ class FollowUpOutcome:
 def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_n: int = MIN_N) -> FollowUpOutcome:
     """The period's counts, the share of detractors contacted within 48 h and the next scores."""
     as_of = as_of or datetime.now().replace(microsecond=0)
-    sql, params = _filtered(filters)
+    sql, params = _filtered(filters, detail=False)   # counts: the comments are not read
     since, since_params = _next_since(filters)
     # the counts and the next scores from one reading of the list
     counts = fetch_record(con, f"""
