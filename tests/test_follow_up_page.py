@@ -88,6 +88,7 @@ def test_the_status_and_source_choices_narrow_the_list(tmp_path, monkeypatch):
     at = open_page(store(tmp_path / "s.duckdb"), monkeypatch)
     at.multiselect(key=keys.FOLLOW_UP_STATUS).select("contacted").run()
     assert at.dataframe[0].value["item_key"].tolist() == [C1, "nps:C2@2026-10-05 10:00:00"]
+    assert "Items 1–2 of 2, most urgent first; the download holds them all." in [c.value for c in at.caption]
     at.multiselect(key=keys.FOLLOW_UP_SOURCE).select("complaint").run()
     assert "No item to follow up in Oct 2026 with these filters." in [i.value for i in at.info]
 
