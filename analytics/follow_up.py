@@ -148,8 +148,8 @@ def _next_since(filters: Filters) -> tuple[str, dict]:
     return "responded_at >= $next_since", {"next_since": datetime.combine(filters.date_from, time.min)}
 
 
-# The list's lateness and order worked out in SQL, so a page of it, its counts and its file are each
-# one query over the selection's items and only what is drawn leaves the store (issue 24: a whole
+# The list's lateness and order worked out in SQL, so a page of it and its file are each one query
+# over the selection's items and only what is drawn leaves the store (issue 24: a whole
 # month's list at ten million answers, sent whole to the page for a table of its first rows, was the
 # page's time). Overdue: due before the day of `as_of` and neither resolved nor unreachable.
 ORDERED_SQL = """
@@ -279,7 +279,8 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
                                for c in counts.get("by_status") or ())))
 
 
-def chosen_counts(outcome: FollowUpOutcome, statuses: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> pd.DataFrame:
+def chosen_counts(outcome: FollowUpOutcome, statuses: tuple[str, ...] = (),
+                  sources: tuple[str, ...] = ()) -> pd.DataFrame:
     """status_counts of follow_up_list(con, filters, as_of, statuses, sources), from the outcome of the
     same filters and as_of: the list's items of the chosen statuses and sources are its pairs' counts
     (issue 24: counted by the store in the outcome's reading of the list, never from the list sent

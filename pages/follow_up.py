@@ -11,8 +11,8 @@ from loaders.errors import ValidationError
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import (
-    call, cursor, deferred_download_buttons, language, load_all, markdown_text, masked_problems, presenting, require_router,
-    show_chart, show_frame, show_table, t, url_choice
+    call, cursor, deferred_download_buttons, language, load_all, markdown_text, masked_problems, presenting,
+    require_router, show_chart, show_frame, show_table, t, url_choice
 )
 from pages._filters import selection
 from pages._uploads import file_uploader, permit_uploads, upload_bytes
