@@ -124,8 +124,9 @@ def status_counts(items: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def _filtered(filters: Filters) -> tuple[str, dict]:
-    """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters."""
+def _filtered(filters: Filters, detail: bool = True) -> tuple[str, dict]:
+    """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters; without
+    `detail`, the items' detail is NULL (store.follow_up.items_sql)."""
     params: dict = {}
     where: dict[str, str] = {}
     for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
@@ -135,7 +136,7 @@ def _filtered(filters: Filters) -> tuple[str, dict]:
              for table, source in _SOURCE_TABLES.items()}
     records_where, own = where_sql(filters, "survey_response", "c", prefix="r")
     params.update(own)
-    sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(asked), items=items_sql(where),
+    sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(asked), items=items_sql(where, detail),
                           current=CURRENT_SQL, records_where=records_where)
     return f"SELECT * FROM ({sql}) u WHERE TRUE", params
 
@@ -147,34 +148,54 @@ def _next_since(filters: Filters) -> tuple[str, dict]:
     return "responded_at >= $next_since", {"next_since": datetime.combine(filters.date_from, time.min)}
 
 
-def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
-                   sources: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The period's items (LIST_COLUMNS): key customers' detractors first (issue 23: the customers who
-    matter most, who said they would not recommend us), then overdue ones (most days overdue first),
-    then by due date; only those of `statuses` and `sources` when given. Overdue: due before
-    `as_of`'s day and neither resolved nor given up as unreachable."""
-    today = (as_of or datetime.now()).date()
+# The list's lateness and order worked out in SQL, so a page of it and its file are each one query
+# over the selection's items and only what is drawn leaves the store (issue 24: a whole
+# month's list at ten million answers, sent whole to the page for a table of its first rows, was the
+# page's time). Overdue: due before the day of `as_of` and neither resolved nor unreachable.
+ORDERED_SQL = """
+SELECT *, CASE WHEN overdue THEN date_diff('day', due_on, $today) ELSE 0 END AS days_overdue,
+       coalesce(source = 'nps' AND tier = $key_tier, FALSE) AS key_detractor
+FROM (SELECT *, coalesce(due_on < $today AND NOT list_contains($closed, status), FALSE) AS overdue
+      FROM ({list}) l) o
+"""
+# key customers' detractors first (issue 23: the customers who matter most, who said they would not
+# recommend us), then the overdue (most days overdue first), then by due date; the id last, so that
+# every page of the list is the same slice of one order
+LIST_ORDER = "ORDER BY key_detractor DESC, overdue DESC, days_overdue DESC, due_on, responded_at, item_key"
+
+
+def _ordered(filters: Filters, as_of: datetime | None, statuses: tuple[str, ...],
+             sources: tuple[str, ...]) -> tuple[str, dict]:
+    """The selection's list with overdue, days_overdue and key_detractor (ORDERED_SQL), only the items
+    of `statuses` and `sources` when given, and its parameters."""
     sql, params = _filtered(filters)
     for name, chosen in (("status", statuses), ("source", sources)):
         if chosen:
             sql += f" AND list_contains(${name}_chosen, {name})"
             params[f"{name}_chosen"] = [str(v) for v in chosen]
-    frame = con.execute(sql + " ORDER BY due_on, responded_at, item_key", params).df()
+    params.update(today=(as_of or datetime.now()).date(), closed=list(CLOSED), key_tier=KEY_TIER)
+    return ORDERED_SQL.format(list=sql), params
+
+
+def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
+                   sources: tuple[str, ...] = (), limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+    """The period's items (LIST_COLUMNS) in the list's order (LIST_ORDER), only those of `statuses` and
+    `sources` when given; with `limit`, only that many from the `offset`-th on (a page of the list).
+    Overdue: due before `as_of`'s day and neither resolved nor given up as unreachable."""
+    sql, params = _ordered(filters, as_of, statuses, sources)
+    sql += " " + LIST_ORDER
+    if limit is not None:
+        sql += " LIMIT $limit OFFSET $offset"
+        params.update(limit=int(limit), offset=max(int(offset), 0))
+    frame = con.execute(sql, params).df()
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    due = pd.to_datetime(frame["due_on"])
-    frame["due_on"] = due.dt.date
-    # days late as one column's arithmetic: a month's list at a company's scale is 100,000s of items
-    late = (pd.Timestamp(today) - due).dt.days.fillna(0).astype(int)
-    frame["overdue"] = (late > 0) & ~frame["status"].isin(CLOSED)
-    frame["days_overdue"] = late.where(frame["overdue"], 0).astype(int)
+    frame["due_on"] = pd.to_datetime(frame["due_on"]).dt.date
+    frame["overdue"] = frame["overdue"].astype(bool)
+    frame["days_overdue"] = frame["days_overdue"].astype(int)
     frame["source_gone"] = frame["source_gone"].fillna(False).astype(bool)
-    for column in ("customer_id", "region", "branch", "detail", "owner", "outcome", "saved_by"):
+    for column in ("customer_id", "region", "branch", "detail", "owner", "outcome", "saved_by", "tier"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    key_detractor = (frame["source"] == "nps") & (frame["tier"] == KEY_TIER)
-    frame["tier"] = frame["tier"].astype(object).where(frame["tier"].notna(), None)
-    frame = (frame.assign(key_detractor=key_detractor)
-             .sort_values(["key_detractor", "overdue", "days_overdue"], ascending=[False, False, False], kind="stable"))
     return frame[LIST_COLUMNS].reset_index(drop=True)
 
 
@@ -212,12 +233,14 @@ class FollowUpOutcome:
     recovered: Share            # reached customers whose next score rose, of those who answered again
     not_reached_rose: Share     # the same of those not reached
     as_of: datetime
+    # (source, status, items, overdue) of each pair the list holds: what its status counts are of
+    by_status: tuple[tuple[str, str, int, int], ...] = ()
 
 
 def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_n: int = MIN_N) -> FollowUpOutcome:
     """The period's counts, the share of detractors contacted within 48 h and the next scores."""
     as_of = as_of or datetime.now().replace(microsecond=0)
-    sql, params = _filtered(filters)
+    sql, params = _filtered(filters, detail=False)   # counts: the comments are not read
     since, since_params = _next_since(filters)
     # the counts and the next scores from one reading of the list
     counts = fetch_record(con, f"""
@@ -237,7 +260,11 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
                (SELECT count(*) FROM answered WHERE reached) AS reached_n,
                (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE reached) AS reached_rose,
                (SELECT count(*) FROM answered WHERE NOT reached) AS not_reached_n,
-               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose
+               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose,
+               (SELECT list(struct_pack(source := source, status := status, items := n, overdue := late))
+                FROM (SELECT source, status, count(*) AS n,
+                             count(*) FILTER (WHERE NOT list_contains($closed, status) AND due_on < $today) AS late
+                      FROM list GROUP BY source, status)) AS by_status
         FROM list""", {**params, **since_params, "today": as_of.date(), "closed": list(CLOSED),
                        "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
         what="the follow-up counts and next scores")
@@ -247,8 +274,24 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
         contacted_48h=share_of(counts.get("within_48h"), counts.get("due_48h"), min_n),
         recovered=share_of(counts.get("reached_rose"), counts.get("reached_n"), min_n),
         not_reached_rose=share_of(counts.get("not_reached_rose"), counts.get("not_reached_n"), min_n),
-        as_of=as_of)
+        as_of=as_of,
+        by_status=tuple(sorted((c["source"], c["status"], int(c["items"]), int(c["overdue"]))
+                               for c in counts.get("by_status") or ())))
 
 
-__all__ = ["current_hour", "status_counts", "CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
+def chosen_counts(outcome: FollowUpOutcome, statuses: tuple[str, ...] = (),
+                  sources: tuple[str, ...] = ()) -> pd.DataFrame:
+    """status_counts of follow_up_list(con, filters, as_of, statuses, sources), from the outcome of the
+    same filters and as_of: the list's items of the chosen statuses and sources are its pairs' counts
+    (issue 24: counted by the store in the outcome's reading of the list, never from the list sent
+    whole to the page). Every pair, zeros included, in the order of SOURCES and STATUSES."""
+    found = {(source, status): (items, overdue) for source, status, items, overdue in outcome.by_status
+             if (not statuses or status in statuses) and (not sources or source in sources)}
+    rows = [(source, status, *found.get((source, status), (0, 0))) for source in SOURCES for status in STATUSES]
+    counts = pd.DataFrame(rows, columns=["source", "status", "items", "overdue"])
+    counts[["items", "overdue"]] = counts[["items", "overdue"]].astype(int)
+    return counts
+
+
+__all__ = ["current_hour", "status_counts", "chosen_counts", "LIST_ORDER", "CONTACT_HOURS", "LIST_COLUMNS", "FollowUpOutcome", "Share", "follow_up_list", "follow_up_outcome",
            "items_without_id", "share_of"]

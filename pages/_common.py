@@ -561,8 +561,11 @@ def selected(event, field: str = "customdata"):
 def _masked(frame: pd.DataFrame) -> pd.DataFrame:
     """In presentation mode: every text cell with its e-mails, phones and honorific names masked and
     every id column but its tail; otherwise the table as it is (analysts follow customers up)."""
-    if not presenting():
-        return frame
+    return _mask_all(frame) if presenting() else frame
+
+
+def _mask_all(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with its e-mails, phones and honorific names masked and every id column but its tail."""
     masked = frame.copy()
     for column in masked.columns:
         if column in ID_COLUMNS:
@@ -685,6 +688,44 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> 
     xlsx_column.download_button(t("download.xlsx"), data=lambda: to_xlsx_bytes(frame), file_name=f"{name}.xlsx",
                                 mime=XLSX_MIME, key=f"{key or 'download.' + name}.xlsx", icon=":material/download:",
                                 on_click="ignore", help=t("download.help"), width="stretch")
+
+
+def deferred_download_buttons(make, name: str, key: str | None = None, headers: dict[str, str] | None = None) -> None:
+    """download_buttons for a file made only when one of them is clicked: `make(cursor)` reads its
+    frame from the store then (a list the page draws a page of, whose whole the file holds), so
+    a page that is only looked at never reads it; masked in presentation mode as every table is, then
+    its columns headed by `headers` (column -> header)."""
+    frame = deferred_frame(make, presenting(), headers)
+    csv_column, xlsx_column, _ = st.columns([1, 1, 6])
+    csv_column.download_button(t("download.csv"), data=lambda: to_csv_bytes(frame()), file_name=f"{name}.csv",
+                               mime="text/csv", key=f"{key or 'download.' + name}.csv", icon=":material/download:",
+                               on_click="ignore", help=t("download.help"), width="stretch")
+    xlsx_column.download_button(t("download.xlsx"), data=lambda: to_xlsx_bytes(frame()), file_name=f"{name}.xlsx",
+                                mime=XLSX_MIME, key=f"{key or 'download.' + name}.xlsx", icon=":material/download:",
+                                on_click="ignore", help=t("download.help"), width="stretch")
+
+
+def deferred_frame(make, masking: bool, headers: dict[str, str] | None = None):
+    """What deferred_download_buttons writes, as a function of nothing: Streamlit runs it on a thread
+    of its own, outside the script run, so what the run knows (presentation mode) is given now, and
+    the store is held for the read as a run holds it (SharedStore.hold)."""
+    store = _store(default_db_path())
+
+    def frame() -> pd.DataFrame:
+        ticket = store.hold()
+        try:
+            cur = store_cursor(store.connection(ticket))
+            try:
+                with reading(cur):
+                    made = make(cur)
+            finally:
+                cur.close()
+        finally:
+            store.release(ticket)
+        made = _mask_all(made) if masking else made
+        return made.rename(columns=headers) if headers else made
+
+    return frame
 
 
 def show_frame(frame: pd.DataFrame, *, download: str | None = None, **kwargs) -> None:

@@ -219,10 +219,13 @@ FOLLOW_UP_SAVED = "follow_up.saved"     # what the last saving or file did, show
 FOLLOW_UP_FILE = "follow_up.file"
 FOLLOW_UP_IMPORT = "follow_up.import"
 FOLLOW_UP_DOWNLOAD = "follow_up.download"
+FOLLOW_UP_PAGE = "follow_up.page"       # which page of the list is drawn
+FOLLOW_UP_PAGE_OF = "follow_up.page_of"  # the selection that page is of: another starts at the first
 
 
-def follow_up_editor(edits: int) -> str:
-    return f"follow_up.editor.{edits}"
+def follow_up_editor(edits: int, page: int = 1) -> str:
+    # a grid of its own per page of the list: the editor keeps its edits by row number
+    return f"follow_up.editor.{edits}.{page}"
 
 # The Imports page's customer tiers
 TIERS_FORM = "tiers.form"

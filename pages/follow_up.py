@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.follow_up import current_hour, follow_up_list, follow_up_outcome, items_without_id, status_counts
+from analytics.follow_up import chosen_counts, current_hour, follow_up_list, follow_up_outcome, items_without_id
 from loaders.access import AccessError
 from loaders.errors import ValidationError
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import (
-    call, cursor, download_buttons, language, load_all, markdown_text, masked_problems, presenting, require_router,
-    show_chart, show_frame, show_table, t, url_choice
+    call, cursor, deferred_download_buttons, language, load_all, markdown_text, masked_problems, presenting,
+    require_router, show_chart, show_frame, show_table, t, url_choice
 )
 from pages._filters import selection
 from pages._uploads import file_uploader, permit_uploads, upload_bytes
 from presentation.follow_up import (
-    EDITABLE, SHOWN_COLUMNS, export_frame, outcome_tiles, overdue_styles, readable_list, run_import_list,
+    EDITABLE, SHOWN_COLUMNS, list_file, outcome_tiles, overdue_styles, page_span, readable_list, run_import_list,
     run_save_list, shared_screen_columns, shown_list, status_label, status_title
 )
 from presentation import charts
@@ -47,12 +47,28 @@ statuses = url_choice(left.multiselect, t("follow_up.filter_status"), STATUSES, 
 sources = url_choice(right.multiselect, t("follow_up.filter_source"), SOURCES, key=keys.FOLLOW_UP_SOURCE,
                      default=[], words="follow_up.source", placeholder=t("follow_up.all"))
 
-# The items drawn (overdue first): a styled grid takes at most STYLED_CELLS cells.
-LISTED_ITEMS = 2_000
+# The items drawn at a time (in the list's order); the counts are the store's, the file holds them all.
+PAGE_ITEMS = 100
+chosen_now = (tuple(statuses), tuple(sources))
+if st.session_state.get(keys.FOLLOW_UP_PAGE_OF) != (now, chosen_now):  # another selection: its first page
+    st.session_state[keys.FOLLOW_UP_PAGE_OF] = (now, chosen_now)
+    st.session_state[keys.FOLLOW_UP_PAGE] = 1
+asked_page = int(st.session_state.get(keys.FOLLOW_UP_PAGE) or 1)
+
+
+def items_call(page: int):
+    return call(follow_up_list, now, as_of, *chosen_now, limit=PAGE_ITEMS, offset=(page - 1) * PAGE_ITEMS)
+
 
 # a saving changes the data version (store.db.data_version), so these are read again after one
-items, outcome, without_id = load_all(call(follow_up_list, now, as_of, tuple(statuses), tuple(sources)),
-                                      call(follow_up_outcome, now, as_of), call(items_without_id, now))
+outcome, items, without_id = load_all(call(follow_up_outcome, now, as_of), items_call(asked_page),
+                                      call(items_without_id, now))
+counts = chosen_counts(outcome, *chosen_now)   # the outcome's reading of the list counts it by status
+total = int(counts["items"].sum())
+page, pages, first, last = page_span(total, asked_page, PAGE_ITEMS)
+if page != asked_page:  # fewer pages than the one asked for (the list shrank)
+    st.session_state[keys.FOLLOW_UP_PAGE] = page
+    items = load_all(items_call(page))[0]
 
 saved = st.session_state.pop(keys.FOLLOW_UP_SAVED, None)
 if saved:
@@ -70,33 +86,38 @@ if without_id:
     st.caption(t("follow_up.without_id", n=without_id))
 if outcome.source_gone:
     st.caption(t("follow_up.gone_note", n=outcome.source_gone))
-if items.empty:
+if not total:
     st.info(t("follow_up.empty", period=chosen.period()))
     st.stop()
-counts = status_counts(items)
 show_chart(charts.follow_up_status(counts, title=status_title(counts, lang), language=lang))
 
 headers = {column: f"follow_up.col.{column}" for column in SHOWN_COLUMNS}
 formats = {"responded_at": "date", "detail": "text", "outcome": "text", "score": "%.0f"}
-if len(items) > LISTED_ITEMS:  # over all time at a company's scale: the most urgent, the download holds all
-    st.caption(t("follow_up.first_items", shown=fmt_count(LISTED_ITEMS), n=fmt_count(len(items))))
+where, pager = st.columns([4, 1], vertical_alignment="bottom")
+where.caption(t("follow_up.page_items", first=fmt_count(first), last=fmt_count(last), n=fmt_count(total)))
+if total > PAGE_ITEMS:
+    pager.number_input(t("follow_up.page"), min_value=1, max_value=pages, step=1,
+                       key=keys.FOLLOW_UP_PAGE)
+# the file holds the whole selection, read from the store only when asked for (on a thread of
+# Streamlit's, outside this run: what it needs of the run is taken now)
+shared_screen = presenting()
+deferred_download_buttons(
+    lambda cur: list_file(cur, now, as_of, *chosen_now, lang, editing=editing, shared_screen=shared_screen),
+    "follow-up", key=keys.FOLLOW_UP_DOWNLOAD, headers=None if editing else {c: t(k) for c, k in headers.items()})
 if not editing:
     listed = readable_list(items, lang)
     # on the shared screen fewer columns, so the words stay readable
     shown_columns = {c: headers[c] for c in (shared_screen_columns(listed) if presenting() else SHOWN_COLUMNS)}
-    show_table(listed, shown_columns, formats=formats, download="follow-up",
-               styles=overdue_styles(items, shown_columns), rows=LISTED_ITEMS)
+    show_table(listed, shown_columns, formats=formats, styles=overdue_styles(items, shown_columns))
     if not access.analyst:
         st.caption(t("follow_up.viewer"))
     st.stop()
 
-download_buttons(export_frame(items, lang), "follow-up", key=keys.FOLLOW_UP_DOWNLOAD)
-items = items.iloc[:LISTED_ITEMS]   # edited in the grid; the rest by the list's file (below)
 shown = shown_list(items, lang)
 styled = shown.style.apply(lambda _: overdue_styles(items, SHOWN_COLUMNS), axis=None)
 edits = st.session_state.get(keys.FOLLOW_UP_EDITS, 0)
 edited = st.data_editor(
-    styled, key=keys.follow_up_editor(edits), hide_index=True, width="stretch", placeholder="—",
+    styled, key=keys.follow_up_editor(edits, page), hide_index=True, width="stretch", placeholder="—",
     disabled=[c for c in SHOWN_COLUMNS if c not in EDITABLE],
     column_config={
         **{c: st.column_config.Column(t(k)) for c, k in headers.items()},

@@ -4,11 +4,12 @@ on the server, whatever the browser sent.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
-from analytics.follow_up import FollowUpOutcome, Share
+from analytics.filters import Filters
+from analytics.follow_up import FollowUpOutcome, Share, follow_up_list
 from loaders.follow_up import FIELDS, ID_FIELD, FollowUpWords, import_follow_up_bytes
 from presentation.formats import fmt_count, fmt_share
 from presentation.i18n import LANGUAGES, translate
@@ -109,6 +110,29 @@ def export_frame(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     return exported
 
 
+def list_file(con, filters: Filters, as_of: datetime, statuses: tuple[str, ...], sources: tuple[str, ...],
+              language: str, *, editing: bool, shared_screen: bool = False) -> pd.DataFrame:
+    """The whole list of the selection (every item of follow_up_list, not the page's slice of it) as its
+    download, read when the file is asked for: for an analyst editing it, the spreadsheet that comes
+    back (export_frame); for a reader, the table as the page draws it (readable_list's SHOWN_COLUMNS,
+    on the shared screen shared_screen_columns), its columns still by name, for the page to mask and
+    head as it does its tables."""
+    items = follow_up_list(con, filters, as_of, statuses, sources)
+    if editing:
+        return export_frame(items, language)
+    listed = readable_list(items, language)
+    return listed[list(shared_screen_columns(listed) if shared_screen else SHOWN_COLUMNS)]
+
+
+def page_span(total: int, page: int, per_page: int) -> tuple[int, int, int, int]:
+    """(page, pages, first, last) of a list of `total` items shown `per_page` at a time: `page` kept
+    within the list (a narrower choice may leave fewer pages), its first and last item counted from 1."""
+    pages = max(-(-total // per_page), 1)
+    page = min(max(int(page), 1), pages)
+    first = (page - 1) * per_page
+    return page, pages, first + 1 if total else 0, min(first + per_page, total)
+
+
 def _value(value):
     if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -173,7 +197,7 @@ def outcome_tiles(outcome: FollowUpOutcome, language: str) -> list[tuple[str, st
     ]
 
 
-__all__ = ["EDITABLE", "EXPORTED", "NOT_ON_SCREEN", "SHOWN_COLUMNS", "export_frame", "overdue_styles", "readable_list",
+__all__ = ["EDITABLE", "EXPORTED", "list_file", "page_span", "NOT_ON_SCREEN", "SHOWN_COLUMNS", "export_frame", "overdue_styles", "readable_list",
            "shared_screen_columns", "follow_up_words", "late_text", "list_changes",
            "outcome_tiles", "run_import_list", "run_save_assessment", "run_save_list",
            "share_detail", "shown_list", "status_title", "source_label", "status_label"]

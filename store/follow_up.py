@@ -51,10 +51,14 @@ _SURVEY_ITEMS = f"coalesce(respondent_id, customer_id) IS NOT NULL AND {SATISFAC
 _COMPLAINT_ITEMS = "resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NOT NULL"
 
 
-def items_sql(where: dict[str, str] | None = None) -> str:
+def items_sql(where: dict[str, str] | None = None, detail: bool = True) -> str:
     """Every item the store's rows call for now, one row per id (the earliest row when two share one),
-    of the rows that pass `where` (table → a condition on its own columns, e.g. the period's)."""
+    of the rows that pass `where` (table → a condition on its own columns, e.g. the period's); without
+    `detail` its detail column is NULL (the comments and complaint texts are not read: counts need none)."""
     where = where or {}
+    nps_detail, survey_detail, complaint_detail = (
+        ("comment", "comment", "coalesce(cause || ': ', '') || coalesce(description, '')") if detail
+        else ("NULL::VARCHAR",) * 3)
     nps, survey, complaint = (where.get(t, "TRUE") for t in ("nps_response", "survey_response", "complaint"))
     # Two rows share an id only rarely (one customer's two answers in one second), so only the ids
     # that occur twice are windowed to keep the earliest: windowing every item of a month, payload
@@ -62,15 +66,15 @@ def items_sql(where: dict[str, str] | None = None) -> str:
     return f"""
 WITH item_rows AS MATERIALIZED (
     SELECT {NPS_KEY} AS item_key, 'nps' AS source, customer_id, responded_at, region, branch, channel,
-           segment, product, tier, score::DOUBLE AS score, 10.0 AS scale_max, comment AS detail
+           segment, product, tier, score::DOUBLE AS score, 10.0 AS scale_max, {nps_detail} AS detail
     FROM nps_response WHERE {_NPS_ITEMS} AND {nps}
     UNION ALL
     SELECT {SURVEY_KEY}, 'survey', customer_id, responded_at, region, branch, channel, segment, product, tier,
-           overall_satisfaction, overall_scale_max, comment
+           overall_satisfaction, overall_scale_max, {survey_detail}
     FROM survey_response WHERE {_SURVEY_ITEMS} AND {survey}
     UNION ALL
     SELECT {COMPLAINT_KEY}, 'complaint', customer_id, received_at, region, branch, channel, segment, product, tier,
-           NULL, NULL, coalesce(cause || ': ', '') || coalesce(description, '')
+           NULL, NULL, {complaint_detail}
     FROM complaint WHERE {_COMPLAINT_ITEMS} AND {complaint}
 ), shared_ids AS MATERIALIZED (
     SELECT item_key FROM item_rows GROUP BY item_key HAVING count(*) > 1

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analytics.filters import Filters
-from analytics.follow_up import follow_up_list, follow_up_outcome, items_without_id, status_counts
+from analytics.follow_up import chosen_counts, follow_up_list, follow_up_outcome, items_without_id, status_counts
 from analytics.summary import summary
 from loaders.access import AccessError
 from loaders.errors import ValidationError
@@ -23,8 +23,8 @@ from loaders.importer import import_file, undo
 from presentation.export import to_csv_bytes, to_xlsx_bytes
 from presentation import charts
 from presentation.follow_up import (
-    EXPORTED, SHOWN_COLUMNS, status_title, export_frame, follow_up_words, list_changes, run_import_list, run_save_assessment, run_save_list,
-    shared_screen_columns, shown_list
+    EXPORTED, SHOWN_COLUMNS, status_title, export_frame, follow_up_words, list_changes, list_file, page_span, run_import_list,
+    run_save_assessment, run_save_list, shared_screen_columns, shown_list
 )
 from presentation.i18n import translate
 from presentation.upload import Access
@@ -390,6 +390,58 @@ def test_the_chart_counts_the_items_by_hand(filled):
     assert status_title(counts, "zh") == "9 项中有 7 项逾期，1 项已解决"
     many = counts.assign(items=counts["items"] * 1000, overdue=counts["overdue"] * 1000)
     assert status_title(many, "en") == "7,000 of 9,000 items are overdue; 1,000 resolved"
+
+
+def test_the_store_counts_the_items_by_status_as_the_list_does(filled):
+    """The page's counts (issue 24: from the store, not from the list sent whole to the page), by hand:
+    as test_the_chart_counts_the_items_by_hand, and overdue as of 1 Nov: C1, C2a contacted and late;
+    C2b late, C5 not yet; R2, R4 late, R1 resolved; K-1 and C10 late."""
+    counts = chosen_counts(follow_up_outcome(filled, OCTOBER, AS_OF))
+    table = {(r.source, r.status): (r.items, r.overdue) for r in counts.itertuples() if r.items}
+    assert table == {("nps", "open"): (2, 1), ("nps", "contacted"): (2, 2), ("survey", "open"): (2, 2),
+                     ("survey", "resolved"): (1, 0), ("complaint", "open"): (2, 2)}
+    assert len(counts) == 12 and counts["items"].sum() == 9 and counts["overdue"].sum() == 7
+    pd.testing.assert_frame_equal(counts, status_counts(follow_up_list(filled, OCTOBER, AS_OF)))
+    outcome = follow_up_outcome(filled, OCTOBER, AS_OF)
+    for statuses, sources in ((("contacted", "resolved"), ("nps", "survey")), (("open",), ()), ((), ("complaint",))):
+        pd.testing.assert_frame_equal(chosen_counts(outcome, statuses, sources),
+                                      status_counts(follow_up_list(filled, OCTOBER, AS_OF, statuses, sources)))
+    chosen = chosen_counts(outcome, ("contacted", "resolved"), ("nps", "survey"))
+    assert {(r.source, r.status): r.items for r in chosen.itertuples() if r.items} == {
+        ("nps", "contacted"): 2, ("survey", "resolved"): 1}
+    # a day earlier C2b (due 27 Oct) is still late, R4 (due 31 Oct) not yet
+    earlier = chosen_counts(follow_up_outcome(filled, OCTOBER, datetime(2026, 10, 31, 12)))
+    assert earlier["overdue"].sum() == 6
+    south = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), regions=("South",))
+    assert chosen_counts(follow_up_outcome(filled, south, AS_OF))["items"].sum() == 3
+
+
+def test_a_page_of_the_list_is_its_slice_in_the_lists_order(filled):
+    whole = [C1, R2, K1, C2A, C10, C2B, R4, R1, C5]
+    assert follow_up_list(filled, OCTOBER, AS_OF, limit=4)["item_key"].tolist() == whole[:4]
+    second = follow_up_list(filled, OCTOBER, AS_OF, limit=4, offset=4)
+    assert second["item_key"].tolist() == whole[4:8]
+    assert second["days_overdue"].tolist() == [20, 5, 1, 0] and second["overdue"].tolist() == [True, True, True, False]
+    assert follow_up_list(filled, OCTOBER, AS_OF, limit=4, offset=8)["item_key"].tolist() == [C5]
+    assert follow_up_list(filled, OCTOBER, AS_OF, limit=4, offset=12).empty
+    assert follow_up_list(filled, OCTOBER, AS_OF, statuses=("open",), limit=2, offset=2)["item_key"].tolist() == [C10, C2B]
+    # 9 items 4 to a page: 3 pages; a page past the last is the last
+    assert page_span(9, 1, 4) == (1, 3, 1, 4)
+    assert page_span(9, 3, 4) == (3, 3, 9, 9)
+    assert page_span(9, 7, 4) == (3, 3, 9, 9)
+    assert page_span(0, 2, 4) == (1, 1, 0, 0)
+
+
+def test_the_file_holds_every_item_of_the_selection(filled):
+    whole = [C1, R2, K1, C2A, C10, C2B, R4, R1, C5]
+    edited = list_file(filled, OCTOBER, AS_OF, (), (), "en", editing=True)
+    assert edited[translate("follow_up.col.item_key", "en")].tolist() == whole
+    assert list(edited.columns) == [translate(f"follow_up.col.{c}", "en") for c in EXPORTED]
+    read = list_file(filled, OCTOBER, AS_OF, ("open",), ("nps", "complaint"), "zh", editing=False)
+    assert read["item_key"].tolist() == [K1, C10, C2B, C5] and list(read.columns) == list(SHOWN_COLUMNS)
+    assert set(read["status"]) == {translate("follow_up.status.open", "zh")}
+    shared = list_file(filled, OCTOBER, AS_OF, (), (), "en", editing=False, shared_screen=True)
+    assert len(shared) == 9 and "item_key" not in shared.columns and "customer_id" not in shared.columns
 
 
 def test_a_store_from_step_7_gets_the_follow_up_table_in_step_8(tmp_path):

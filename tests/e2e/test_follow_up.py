@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import copy_demo_store
 from playwright.sync_api import expect
@@ -61,10 +62,11 @@ def served(demo_master, tmp_path):
         save_follow_ups(con, [FollowUpChange(keys[-1], owner="Wang Fang", status="resolved", outcome="refund agreed",
                                              contacted_at=datetime(2026, 10, 30, 10)),
                               FollowUpChange(keys[-2], owner="Wang Fang", status="contacted")], "seed")
-        first = follow_up_list(con, OCTOBER)["item_key"].tolist()[0]
+        items = follow_up_list(con, OCTOBER)["item_key"].tolist()
     finally:
         con.close()
-    dashboard = Served(db, first)
+    dashboard = Served(db, items[0])
+    dashboard.items = items
     yield dashboard
     dashboard.stop()
 
@@ -166,6 +168,19 @@ def test_a_viewer_reads_the_follow_up_list_and_cannot_edit_it(served, page):
     expect(page.get_by_text("您正在查看此列表，分析师可以编辑。")).to_be_visible()
     screenshot(page, "follow-up-05-viewer-zh", width=1440)
     assert served.rows("SELECT count(*) FROM follow_up WHERE owner = 'Nobody' OR saved_by <> 'seed'") == [(0,)]
+
+
+def test_the_download_holds_the_whole_list_the_page_draws_a_page_of(served, page):
+    """The csv is made when its button is clicked, on Streamlit's own thread (pages._common
+    deferred_download_buttons), and holds every October item in the list's order; the page draws the
+    first 100 and says of how many."""
+    open_page(page, served, "follow_up")
+    total = len(served.items)
+    expect(page.get_by_text(f"Items 1–{min(total, 100)} of {total:,}, most urgent first")).to_be_visible()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="CSV").click()
+    written = pd.read_csv(download.value.path(), encoding="utf-8-sig")
+    assert written["Follow-up id"].tolist() == served.items
 
 
 def test_a_viewer_cannot_save_the_self_assessment_and_an_analyst_can(served, page):
