@@ -85,9 +85,9 @@ STRONG_RULE_SHARE = 0.8
 # better (chosen on the same halves: 25, 40, 60 and no limit measured)
 STRONG_MAX_WORDS = 40
 # a quantity before the unit ("opening hours" is not a wait); numbers are not words, so "2 hours" reads "hours"
-_DURATION = (r"(?:(?:over|almost|nearly|about|more than|an|a|another|two|three|four|five|six|ten|twenty|thirty|forty|"
-             r"fifty|several|few|a few|couple of|a couple of|many|the last|the past) )?"
-             r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)")
+_QUANTITY = (r"(?:over|almost|nearly|about|more than|an|a|another|two|three|four|five|six|ten|twenty|thirty|forty|"
+             r"fifty|several|few|a few|couple of|a couple of|many|the last|the past)")
+_DURATION = r"(?:" + _QUANTITY + r" )?(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)"
 _WAITS = "hours hour hrs hr minutes minute mins min days day weeks week months month"
 # service failures, sarcasm and double negatives that decide a text: (regex, valence on VADER's scale,
 # the words one of which a text must hold for the regex to be tried). Matched on the words as
@@ -97,19 +97,24 @@ _WAITS = "hours hour hrs hr minutes minute mins min days day weeks week months m
 # The trigger words are groups split by "|": a text must hold a word of each group.
 SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
     # waiting measured in time: on hold, in a queue, for a reply or a delivery
-    (r"\b(?<!can't )(?<!cant )(?<!cannot )(?<!not )(?:hold|waited|waiting|wait|queued|queue|sat|stuck)(?: [a-z']+){0,3}? (?:for )?" + _DURATION + r"\b",
+    (r"\b(?<!can't )(?<!cant )(?<!cannot )(?<!not )(?:hold|waited|waiting|wait|queued|queue|sat|stuck)(?: [a-z']+){0,6}? (?:for )?" + _DURATION + r"\b",
      -3.0, _WAITS + " | hold waited waiting wait queued queue sat stuck"),
     # still nothing: no reply, no refund, not fixed, not arrived
-    (r"\bstill (?:waiting|no|nothing|not|haven't|hasn't|havent|hasnt|have not|has not|don't|doesn't|can't|cant|"
+    (r"\bstill (?:(?:got|get|have|heard|received|getting) )?(?:waiting|no|nothing|not|haven't|hasn't|havent|hasnt|have not|has not|don't|doesn't|can't|cant|"
      r"cannot|unable|broken)\b", -2.5, "still"),
     # nobody acts: no one called back, nobody answered
     (r"\b(?:no one|noone|nobody)(?: [a-z']+){0,2}? (?:called|calls|call|answered|answers|answer|responded|responds|"
      r"replied|replies|returned|got|gets|has|bothered|bothers|cares|helped|helps|seems|knows|showed|came|picks|"
      r"picked|contacted|will|explained|explains|noticed|notices|takes|took|listens|listened|cared|apologised|apologized|"
-     r"followed|bothers|showed)\b", -2.5, "one noone nobody"),
+     r"followed|bothers|showed)\b", -2.5, "one noone nobody | no noone nobody"),
     # never, for what a business owes: never called back, never got my refund, never showed up
-    (r"\bnever (?:called|got|heard|received|responded|replied|answered|showed|came|returned|refunded|fixed|"
-     r"resolved|delivered|turned|contacted|sent|bothered|followed)\b", -2.5, "never"),
+    (r"\bnever (?:called|got|get|gets|heard|received|responded|replied|answered|answers|answer|showed|came|arrives|"
+     r"returned|refunded|fixed|fix|resolved|delivered|turned|contacted|sent|bothered|followed|works)\b",
+     -2.5, "never"),
+    # late by a measure of time: days late, two hours since we ordered
+    (r"\b(?:" + _QUANTITY + r" (?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)|hours|days|weeks|months) "
+     r"(?:late|later and|overdue|behind|since (?:i|we|my|our|the)|without (?:a|any))\b",
+     -2.5, _WAITS + " | late later overdue behind since without"),
     # changed behind the customer's back
     (r"\b(?:cancel+ed|cancel+ing|delayed|changed|closed|cut|disconnected|charged|debited|rescheduled|moved|"
      r"suspended|blocked|terminated|removed|deducted)(?: [a-z']+){0,4}? without (?:any )?(?:notice|notification|"
@@ -139,7 +144,16 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
     (r"\b(?:hung|hang|hangs) up on\b|\b(?:transferred|passed)(?: [a-z']+){0,3}? (?:times|again|around)\b|"
      r"\brun ?around\b", -3.0, "hung hang hangs transferred passed runaround run"),
     (r"\b(?:called|calling|emailed|contacted|phoned|rang|chased|complained|messaged|tried|tweeted)"
-     r"(?: [a-z']+){0,3}? times\b", -2.5, "times"),
+     r"(?: [a-z']+){0,3}? times\b|\bhad to(?: [a-z']+){0,5}? (?:times|again)\b",
+     -2.5, "times again | called calling emailed contacted phoned rang chased complained messaged tried tweeted had"),
+    # unable to use what was paid for; a service down
+    (r"\b(?:not able|unable|can't|cannot|cant|couldn't|could not) (?:to )?(?:access|open|log|login|sign|connect|"
+     r"load|reach|get through|pay|cancel|view)\b",
+     -1.5, "able unable can't cannot cant couldn't could | access open log login sign connect load reach get pay cancel"
+     " view"),
+    (r"\b(?:app|site|website|service|server|servers|network|internet|power|wifi|system|page|signal|connection|"
+     r"line|lines|phone|tv|cable|email|mail|broadband) (?:is|are|was|were|has been|have been|went|goes|keeps going|"
+     r"getting|still|keeps) (?:down|out|offline)\b", -2.5, "down out offline"),
     (r"\b(?:after|made|took|takes|taken) (?:two|three|four|five|six|several|many|multiple|numerous|countless|"
      r"repeated|endless|a dozen) (?:phone )?(?:calls|attempts|emails|visits|tries|complaints|trips|requests)\b",
      -2.5, "calls attempts emails visits tries complaints trips requests"),
