@@ -97,16 +97,17 @@ _WAITS = "hours hour hrs hr minutes minute mins min days day weeks week months m
 # The trigger words are groups split by "|": a text must hold a word of each group.
 SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
     # waiting measured in time: on hold, in a queue, for a reply or a delivery
-    (r"\b(?<!can't )(?<!cant )(?<!cannot )(?<!not )(?:hold|waited|waiting|wait|queued|queue|sat|stuck)(?: [a-z']+){0,6}? (?:for )?" + _DURATION + r"\b",
+    (r"\b(?<!can't )(?<!cant )(?<!cannot )(?<!not )(?:hold|waited|waiting|wait|queued|queue|sat|stuck)"
+     r"(?: [a-z']+){0,6}? (?:for )?" + _DURATION + r"\b",
      -3.0, _WAITS + " | hold waited waiting wait queued queue sat stuck"),
     # still nothing: no reply, no refund, not fixed, not arrived
-    (r"\bstill (?:(?:got|get|have|heard|received|getting) )?(?:waiting|no|nothing|not|haven't|hasn't|havent|hasnt|have not|has not|don't|doesn't|can't|cant|"
-     r"cannot|unable|broken)\b", -2.5, "still"),
+    (r"\bstill (?:(?:got|get|have|heard|received|getting) )?(?:waiting|no|nothing|not|haven't|hasn't|havent|hasnt|"
+     r"have not|has not|don't|doesn't|can't|cant|cannot|unable|broken)\b", -2.5, "still"),
     # nobody acts: no one called back, nobody answered
     (r"\b(?:no one|noone|nobody)(?: [a-z']+){0,2}? (?:called|calls|call|answered|answers|answer|responded|responds|"
      r"replied|replies|returned|got|gets|has|bothered|bothers|cares|helped|helps|seems|knows|showed|came|picks|"
-     r"picked|contacted|will|explained|explains|noticed|notices|takes|took|listens|listened|cared|apologised|apologized|"
-     r"followed|bothers|showed)\b", -2.5, "one noone nobody | no noone nobody"),
+     r"picked|contacted|will|explained|explains|noticed|notices|takes|took|listens|listened|cared|apologised|"
+     r"apologized|followed)\b", -2.5, "one noone nobody | no noone nobody"),
     # never, for what a business owes: never called back, never got my refund, never showed up
     (r"\bnever (?:called|got|get|gets|heard|received|responded|replied|answered|answers|answer|showed|came|arrives|"
      r"returned|refunded|fixed|fix|resolved|delivered|turned|contacted|sent|bothered|followed|works)\b",
@@ -137,7 +138,7 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
     (r"\b(?:no|never got|never received|didn't get|did not get|haven't got|haven't received|have not received|"
      r"refused|denied|won't give|wouldn't give|without a|waiting for) (?:a |my |the |any |our )?refund\b",
      -3.0, "refund"),
-    (r"\b(?:refused|refuse|refuses|won't|wont|wouldn't|not|unable) to (?:refund|help|replace|fix|honou?r|"
+    (r"\b(?:refused|refuse|refuses|won't|wont|wouldn't|unable) to (?:refund|help|replace|fix|honou?r|"
      r"cancel|give|respond|reply|answer|return|exchange|compensate|resolve|assist)\b",
      -2.5, "refused refuse refuses won't wont wouldn't unable"),
     # passed around: hung up on, transferred again and again, called five times
@@ -145,7 +146,8 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      r"\brun ?around\b", -3.0, "hung hang hangs transferred passed runaround run"),
     (r"\b(?:called|calling|emailed|contacted|phoned|rang|chased|complained|messaged|tried|tweeted)"
      r"(?: [a-z']+){0,3}? times\b|\bhad to(?: [a-z']+){0,5}? (?:times|again)\b",
-     -2.5, "times again | called calling emailed contacted phoned rang chased complained messaged tried tweeted had"),
+     -2.5, "times again | called calling emailed contacted phoned rang chased complained messaged tried tweeted"
+     " had"),
     # unable to use what was paid for; a service down
     (r"\b(?:not able|unable|can't|cannot|cant|couldn't|could not) (?:to )?(?:access|open|log|login|sign|connect|"
      r"load|reach|get through|pay|cancel|view)\b",
@@ -264,7 +266,8 @@ def english_rule_polarity(text: str) -> float:
 
 
 @cache
-def _patterns() -> tuple[frozenset[str], dict[str, tuple[int, ...]], list[tuple[re.Pattern[str], float, tuple[frozenset[str], ...]]]]:
+def _patterns() -> tuple[frozenset[str], dict[str, tuple[int, ...]],
+                         list[tuple[re.Pattern[str], float, tuple[frozenset[str], ...]]]]:
     """SERVICE_PATTERNS compiled: (every word of a first trigger group, such a word -> the patterns it
     opens, (regex, valence, the other trigger groups) by pattern)."""
     compiled, index = [], {}
