@@ -1,6 +1,7 @@
 """The English prior (text/english_prior.py) and the baseline's blend of it with the rules, by hand:
 margin = bias + sum of the distinct terms' weights / sqrt(number of distinct terms), prior =
-tanh(margin / 2), baseline = RULE_SHARE x rules + (1 - RULE_SHARE) x prior."""
+tanh(margin / 2), baseline = RULE_SHARE x rules + (1 - RULE_SHARE) x prior (STRONG_RULE_SHARE in place of
+RULE_SHARE where a service pattern decides a short text)."""
 from __future__ import annotations
 
 import gzip
