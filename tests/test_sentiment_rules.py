@@ -91,6 +91,7 @@ def test_english_service_patterns(text, expected):
     ("The power is out again", True),
     ("I had to call them back 3 times", True),
     ("you can never get the order right", True),
+    ("Having problems on your site again, help?", True),
     ("can't complain", False),
     ("no problems so far", False),
     ("not bad at all", False),
@@ -102,6 +103,8 @@ def test_english_service_patterns(text, expected):
     ("The opening hours suit me well", False),
     ("Used it for a week and still learning what it can do, love it", False),
     ("Day 2: late-night parties and a packed session", False),
+    ("Price keeps dropping and never have a problem", False),
+    ("Don't have any issues with the app", False),
 ])
 def test_english_baseline_signs(text, negative):
     score = polarity(text)[1]

@@ -148,7 +148,13 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      r"(?: [a-z']+){0,3}? times\b|\bhad to(?: [a-z']+){0,5}? (?:times|again)\b",
      -2.5, "times again | called calling emailed contacted phoned rang chased complained messaged tried tweeted"
      " had"),
-    # unable to use what was paid for; a service down
+    # trouble had, not trouble denied ("never had a problem" is a double negative, below); unable to use what was
+    # paid for; a service down
+    (r"\b(?<!n't )(?<!not )(?<!never )(?<!no )(?:having|have|had|getting|experiencing|facing|get|got|keep getting)"
+     r"(?: (?:a|an|some|many|lots of|so many|constant|the same|this|these|serious|major|technical|network|login|"
+     r"connection|billing))? (?:problems?|issues?|trouble|difficulty|difficulties|errors?)\b",
+     -2.0, "problem problems issue issues trouble difficulty difficulties error errors | having have had getting"
+     " experiencing facing get got"),
     (r"\b(?:not able|unable|can't|cannot|cant|couldn't|could not) (?:to )?(?:access|open|log|login|sign|connect|"
      r"load|reach|get through|pay|cancel|view)\b",
      -1.5, "able unable can't cannot cant couldn't could | access open log login sign connect load reach get pay cancel"
@@ -176,7 +182,9 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      " | never not didn't did doesn't does don't won't wont hasn't has haven't have wasn't isn't"),
     (r"\b(?:can't|cant|cannot|can not|couldn't) (?:complain|fault|go wrong|beat|ask for (?:more|better|a better))\b",
      3.0, "complain fault wrong beat ask | can't cant cannot can couldn't"),
-    (r"\b(?:no|zero|never had (?:any|a|one)|never (?:a|any|one)|without (?:any|a)|nothing to) (?:[a-z']+ )?"
+    (r"\b(?:no|zero|(?:never|don't|didn't|haven't|hasn't|not) (?:had|have|having|has|get|got|getting) (?:any|a|one)|"
+     r"(?:don't|didn't|haven't|hasn't|never) (?:have|had|get|got)|never (?:a|any|one)|without (?:any|a)|nothing to) "
+     r"(?:[a-z']+ )?"
      r"(?:complaints?|complain|problems?|issues?|hassles?|trouble|regrets?|worries|fuss)\b",
      2.5, "complaint complaints complain problem problems issue issues hassle hassles trouble regret regrets worries"
      " fuss | no zero never without nothing"),
