@@ -1,6 +1,7 @@
 """The English prior (text/english_prior.py) and the baseline's blend of it with the rules, by hand:
 margin = bias + sum of the distinct terms' weights / sqrt(number of distinct terms), prior =
-tanh(margin / 2), baseline = RULE_SHARE x rules + (1 - RULE_SHARE) x prior."""
+tanh(margin / 2), baseline = RULE_SHARE x rules + (1 - RULE_SHARE) x prior (STRONG_RULE_SHARE in place of
+RULE_SHARE where a service pattern decides a short text)."""
 from __future__ import annotations
 
 import gzip
@@ -12,8 +13,8 @@ import pytest
 
 from text import english_prior
 from text.english_prior import PRIOR_FILE, SOCIAL_PRIOR_FILE, prior_margin, prior_polarity, read_prior
-from text.english_rules import (ADDRESSED_SHIFT, RULE_SHARE, english_polarity, english_rule_polarity,
-                                 english_words, is_social, negated_words)
+from text.english_rules import (ADDRESSED_SHIFT, RULE_SHARE, STRONG_MAX_WORDS, STRONG_RULE_SHARE, english_polarity,
+                                 english_rule_polarity, english_words, is_social, negated_words)
 from tools.train_english_prior import fit_prior, write_prior
 
 
@@ -107,6 +108,20 @@ def test_the_baseline_blends_rules_and_prior(small_prior):
     assert english_rule_polarity("Staff rude") == pytest.approx(rules)
     assert english_polarity("Staff rude") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * prior)
     assert RULE_SHARE == 0.4
+
+
+def test_a_service_pattern_decides_a_short_text(small_prior):
+    # "Slow, never again.": slow -1.5 (ours) and the "never ... again" pattern -3.0 -> -4.5 / sqrt(4.5^2 + 15);
+    # prior: terms slow, never, again, two pairs, ~again -> 0.5 - 2.0 / sqrt(6); the rules take 0.8
+    rules = -4.5 / sqrt(4.5 ** 2 + 15)
+    assert english_rule_polarity("Slow, never again.") == pytest.approx(rules)
+    assert english_polarity("Slow, never again.") == pytest.approx(0.8 * rules + 0.2 * tanh((0.5 - 2.0 / sqrt(6)) / 2))
+    assert STRONG_RULE_SHARE == 0.8 and STRONG_MAX_WORDS == 40
+    # 40 more words the rules and the prior do not know: a long text, the usual 0.4; prior terms slow,
+    # never, again, branch, four pairs, ~again, ~branch
+    long = "Slow, never again." + " branch" * 40
+    assert english_rule_polarity(long) == pytest.approx(rules)
+    assert english_polarity(long) == pytest.approx(0.4 * rules + 0.6 * tanh((0.5 - 2.0 / sqrt(10)) / 2))
 
 
 def test_training_writes_a_prior_that_reads_back(tmp_path):

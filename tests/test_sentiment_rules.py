@@ -33,7 +33,7 @@ def zh(s: float) -> float:
     ("The staff were very helpful", en(1.8 + 0.293)),                         # intensifier
     ("The queue was slow but the staff were helpful", en(0.5 * (-0.8 - 1.5) + 1.5 * 1.8)),  # contrast
     ("good!!", en(1.9 + 2 * 0.292)),                                          # exclamation
-    ("I waited forty minutes on hold", en(-1.2 - 1.5)),                       # our phrase
+    ("I waited forty minutes on hold", en(-1.2 - 1.5 - 3.0)),                 # our phrase, a wait pattern
     ("It doesn't work", en(-2.2)),                                            # our phrase led by a negator
     ("The branch opens at nine", 0.0),
 ])
@@ -42,16 +42,73 @@ def test_english_rules(text, expected):
 
 
 # issue 21's fifth round (text/lexicon/en.tsv): "still waiting" -1.8, refund -1.5, bricked -2.5, "thanks for
-# nothing" -2.5; please and help 0 (VADER's 1.3 and 1.7 unscored); thanks 1.9 and helpful 1.8 (VADER)
+# nothing" -2.5; please and help 0 (VADER's 1.3 and 1.7 unscored); thanks 1.9 and helpful 1.8 (VADER); the
+# seventh round's patterns (SERVICE_PATTERNS): "still ..." -2.5 (it covers "waiting for a refund", whose
+# own pattern then does not count), "thanks ... for nothing" -3.0
 @pytest.mark.parametrize("text, expected", [
-    ("Still waiting for a refund", en(-1.8 - 1.5)),
+    ("Still waiting for a refund", en(-1.8 - 1.5 - 2.5)),
     ("Please help", 0.0),                                                    # a request
     ("Thanks, the staff were helpful", en(1.9 + 1.8)),
     ("Thanks for the update that bricked my phone", en(-2.5)),               # thanks in a complaint
-    ("Thanks for nothing", en(-2.5)),                                        # our phrase, not thanks
+    ("Thanks for nothing", en(-2.5 - 3.0)),                                  # our phrase and the pattern, not thanks
 ])
 def test_english_complaint_words(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
+
+
+# issue 21's seventh round, SERVICE_PATTERNS: each pattern's valence added where it starts, besides the
+# words' own; VADER: disappointed -2.1, problems -1.7, great 3.1, slow -1.5 (ours), "on hold" -1.5 (ours)
+@pytest.mark.parametrize("text, expected", [
+    ("On hold for 2 hours", en(-1.5 - 3.0)),                                 # "on hold for hours": a wait
+    ("Never disappointed", en(-2.1 * -0.74 + 3.0)),                          # a double negative
+    ("No problems at all", en(-1.7 * -0.74 + 2.5)),                          # "no" a negator, not a word
+    ("Great customer service, on hold for an hour", en(3.1 - 1.5 - 3.0 - 3.1)),  # sarcasm: the praise dropped
+    ("The staff were great but I waited 40 minutes", en(0.5 * 3.1 + 1.5 * (-1.2 - 3.0))),  # contrast
+    ("The queue was long but the staff were great", en(0.5 * -0.8 + 1.5 * 3.1)),  # no pattern: a queue, no time
+])
+def test_english_service_patterns(text, expected):
+    assert english_rule_polarity(text) == pytest.approx(expected)
+
+
+# the baseline (rules and the shipped prior) on phrases customers write, each sign checked by hand: the
+# prior alone had the first five the wrong way (issue 21); the others keep their sign
+@pytest.mark.parametrize("text, negative", [
+    ("never flying with you again", True),
+    ("thanks for nothing", True),
+    ("been on hold for 2 hours", True),
+    ("cancelled my flight without notice", True),
+    ("never disappointed", False),
+    ("Still no refund after three calls", True),
+    ("Nobody called me back", True),
+    ("They lost my package and refused to refund me", True),
+    ("Great job losing my bag again", True),
+    ("Love waiting 20 minutes for a coffee", True),
+    ("Worst customer service ever", True),
+    ("I will never shop here again", True),
+    ("2.5 hours since we ordered our pizza", True),
+    ("Days late and smashed. Nice work", True),
+    ("Reached out to the help desk and still got nothing", True),
+    ("The power is out again", True),
+    ("I had to call them back 3 times", True),
+    ("you can never get the order right", True),
+    ("Having problems on your site again, help?", True),
+    ("can't complain", False),
+    ("no problems so far", False),
+    ("not bad at all", False),
+    ("I switched banks and never looked back", False),
+    ("Hassle-free delivery", False),
+    ("They never fail me", False),
+    ("I can't wait to try the new app", False),
+    ("Great service, thanks a lot", False),
+    ("The opening hours suit me well", False),
+    ("Used it for a week and still learning what it can do, love it", False),
+    ("Day 2: late-night parties and a packed session", False),
+    ("Price keeps dropping and never have a problem", False),
+    ("Don't have any issues with the app", False),
+])
+def test_english_baseline_signs(text, negative):
+    score = polarity(text)[1]
+    assert (score < -0.05) if negative else (score > 0.05)
 
 
 # weights: 周到 1, 不好 -1, 干净 1, 太差 -2 (text/lexicon/zh.tsv); 很 x1.3; 非常满意 2
