@@ -416,8 +416,7 @@ def presentation_switch() -> None:
         st.query_params[keys.URL_PRESENT] = PRESENT_ON
     elif not presenting() and keys.URL_PRESENT in st.query_params:
         del st.query_params[keys.URL_PRESENT]
-    if presenting():
-        st.html(f"<style>{PRESENTATION_CSS}</style>")
+    st.html(f"<style>{TILE_CSS}{PRESENTATION_CSS if presenting() else ''}</style>")
 
 
 # The slide's rem as the browser computed it (the review's SLIDES_CSS sizes it by the window): a
@@ -458,6 +457,12 @@ def slide_rem() -> float:
 # charts carry their own sizes, already set for a projector); the toolbar's menu is hidden. The
 # paddings are whole pixels: at 21 px a rem, 2.4rem left the charts a width in fractions of a pixel,
 # which Plotly's first drawing rounds and Streamlit's second does not, so each chart was drawn twice.
+# A metric tile's comparison ("较2026年3月至6月") wraps under its delta rather than end in "…": a
+# Chinese period beside a delta in percentage points is wider than a tile of four in a row.
+TILE_CSS = """
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; }
+[data-testid="stMetricDeltaDescription"] [data-testid="stCaptionContainer"] { white-space: normal; text-overflow: clip; }
+"""
 PRESENTATION_CSS = """
 html { font-size: 21px; }
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none; }

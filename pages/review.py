@@ -83,9 +83,7 @@ html:root { font-size: clamp(14px, min(100vh / 45, 100vw / 80), 24px); }
 .st-key-review-slide-figures :is([data-testid="stLayoutWrapper"], [data-testid="stVerticalBlock"]) {
   flex: 1 1 0 !important; }
 [class*="st-key-review-slide-figure-"] { height: 100% !important; overflow: hidden !important; }
-[data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; }
 [class*="st-key-review-tile-"] { gap: 0.25rem; }
-[data-testid="stMetricDeltaDescription"] [data-testid="stCaptionContainer"] { white-space: normal; text-overflow: clip; }
 """
 
 
