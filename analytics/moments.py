@@ -1,6 +1,7 @@
 """The survey's ratings summed by month (survey_moments, written at import), for selections of whole
-months with no other filter than customer tiers: the CSI's passes then read a few thousand rows of
-sums, not every respondent.
+months with no other filter than customer tiers, and the same sums by branch and region
+(survey_scope_sums) for whole months of some branches or regions: the CSI's passes then read a few
+thousand rows of sums, not every respondent.
 
 A row of survey_moments holds, for the respondents of one batch, month and tier who answered one pattern
 of satisfaction items, their number n, each item's score sum Sᵢ and each pair's sum of products Qᵢⱼ.
@@ -36,7 +37,7 @@ SELECT month,
        list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
        list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
        list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums
-FROM survey_moments
+FROM {table}
 WHERE month BETWEEN $first AND $last{chosen}
 ORDER BY month, answered
 """
@@ -87,6 +88,12 @@ def covers(filters: Filters) -> bool:
     tiers."""
     return whole_months(filters) and not any(
         getattr(filters, name) for name in _RESPONDENT_FILTERS if name not in _MOMENT_FILTERS)
+
+
+def covers_places(filters: Filters) -> bool:
+    """Whether survey_scope_sums answers for `filters` in survey_moments' stead: whole calendar months
+    of some branches or regions, filtered by nothing else but tiers (month_sums)."""
+    return bool(filters.branches or filters.regions) and covers_scopes(filters)
 
 
 def covers_scopes(filters: Filters) -> bool:
@@ -187,21 +194,31 @@ def _chosen(filters: Filters, columns: dict[str, str]) -> tuple[str, dict]:
 
 @shared
 def month_sums(con, filters: Filters) -> MonthSums | None:
-    """The sums of the months (and tiers) `filters` selects; None when it filters more than that."""
-    if not covers(filters):
+    """The sums of the months (and tiers) `filters` selects, and of its branches or regions; None when
+    it filters more than that, or when a batch of the branches' months kept no products by branch
+    (schema.sql survey_scope_sums)."""
+    if covers(filters):
+        source, keys = "survey_moments", _MOMENT_FILTERS
+    elif covers_places(filters):
+        # the same sums by branch and region (and tier), summed over the selected ones: a branch's page
+        # reads a few hundred rows of them, not a year of its respondents (issue 24's floor)
+        source, keys = "survey_scope_sums", _SCOPE_FILTERS
+    else:
         return None
     positions = ratings.positions(con, ("satisfaction", "importance"))
     rated = max((p.position for p in positions if p.kind == "satisfaction"), default=0)
     weighed = max((p.position for p in positions if p.kind == "importance"), default=0)
     first, last = _month_keys(filters)
-    chosen, params = _chosen(filters, _MOMENT_FILTERS)
+    chosen, params = _chosen(filters, keys)
     try:
-        table = con.execute(SUMS_SQL.format(chosen=chosen),
+        table = con.execute(SUMS_SQL.format(table=source, chosen=chosen),
                             {**params, "rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
                              "first": first, "last": last}).to_arrow_table()
     except duckdb.Error as e:
         raise QueryError(f"DuckDB raised an error while reading the survey's monthly sums: {e}") from e
     rows = table.num_rows
+    if table["products"].null_count:
+        return None
 
     def matrix(name: str, width: int) -> np.ndarray:
         values = table[name].combine_chunks().flatten() if rows else []
@@ -329,4 +346,4 @@ def _moments(column: str, n: float, total: float, square: float) -> dict:
     return {f"{column}_n": n, f"{column}_mean": mean, f"{column}_sd": sd}
 
 
-__all__ = ["IndexTerm", "MonthSums", "covers", "covers_scopes", "month_sums", "records", "scope_records"]
+__all__ = ["IndexTerm", "MonthSums", "covers", "covers_places", "covers_scopes", "month_sums", "records", "scope_records"]
