@@ -51,6 +51,8 @@ def branch_league(con, filters: Filters = Filters(), min_n: int = MIN_N) -> pd.D
         if rest[2] > 0:
             row["nps_p"] = nps_difference_test(r.promoters, r.detractors, r.n, *rest).p_value
     for r in csi.itertuples(index=False):
+        if r.branch is None:  # respondents of no branch are in the company's figures, not a row of their own
+            continue
         rows[r.branch].update(csi=r.csi, csi_n=int(r.n), csi_low=r.ci_low, csi_high=r.ci_high)
     groups = {g: (int(n), m, s) for g, n, m, s in zip(index["grp"], index["n"], index["mean"], index["sd"])
               if g is not None}

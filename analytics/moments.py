@@ -42,6 +42,23 @@ WHERE month BETWEEN $first AND $last{chosen}
 ORDER BY month, answered
 """
 
+# The same sums grouped by branch or region instead of by month (`month` is the place's rank, `place`
+# its name; a NULL place last): one group per place and pattern, for a comparison of places.
+PLACE_SUMS_SQL = """
+SELECT dense_rank() OVER (ORDER BY {place} NULLS LAST) AS month, {place} AS place,
+       dense_rank() OVER (ORDER BY {place} NULLS LAST, answered) - 1 AS same_pattern,
+       list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
+       respondents,
+       list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums,
+       list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
+       list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
+       list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums
+FROM survey_scope_sums
+WHERE month BETWEEN $first AND $last{chosen}
+ORDER BY {place} NULLS LAST, answered
+"""
+PLACES = ("branch", "region")
+
 SCOPE_SQL = """
 SELECT month, branch, region,
        list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
@@ -198,27 +215,46 @@ def month_sums(con, filters: Filters) -> MonthSums | None:
     it filters more than that, or when a batch of the branches' months kept no products by branch
     (schema.sql survey_scope_sums)."""
     if covers(filters):
-        source, keys = "survey_moments", _MOMENT_FILTERS
-    elif covers_places(filters):
+        return _read_sums(con, filters, SUMS_SQL.format(table="survey_moments", chosen="{chosen}"),
+                          _MOMENT_FILTERS)[0]
+    if covers_places(filters):
         # the same sums by branch and region (and tier), summed over the selected ones: a branch's page
         # reads a few hundred rows of them, not a year of its respondents (issue 24's floor)
-        source, keys = "survey_scope_sums", _SCOPE_FILTERS
-    else:
+        return _read_sums(con, filters, SUMS_SQL.format(table="survey_scope_sums", chosen="{chosen}"),
+                          _SCOPE_FILTERS)[0]
+    return None
+
+
+@shared
+def place_sums(con, filters: Filters, place: str) -> tuple[MonthSums, dict] | None:
+    """The sums of `filters`' whole months grouped by branch or region (`place`), for selections
+    covers_scopes allows: a MonthSums whose `months` are the places' ranks, and {rank: the place's
+    name, None for rows without one}; None otherwise, or when a batch kept no products by branch."""
+    if place not in PLACES or not covers_scopes(filters):
         return None
+    found = _read_sums(con, filters, PLACE_SUMS_SQL.format(place=place, chosen="{chosen}"), _SCOPE_FILTERS)
+    if found[0] is None:
+        return None
+    return found
+
+
+def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str]) -> tuple[MonthSums | None, dict]:
+    """The sums `sql` reads (SUMS_SQL's columns; `month` the group), summed over batches and tiers
+    within each group and pattern, and {group: place} when the rows name a place."""
     positions = ratings.positions(con, ("satisfaction", "importance"))
     rated = max((p.position for p in positions if p.kind == "satisfaction"), default=0)
     weighed = max((p.position for p in positions if p.kind == "importance"), default=0)
     first, last = _month_keys(filters)
     chosen, params = _chosen(filters, keys)
     try:
-        table = con.execute(SUMS_SQL.format(table=source, chosen=chosen),
+        table = con.execute(sql.format(chosen=chosen),
                             {**params, "rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
                              "first": first, "last": last}).to_arrow_table()
     except duckdb.Error as e:
         raise QueryError(f"DuckDB raised an error while reading the survey's monthly sums: {e}") from e
     rows = table.num_rows
     if table["products"].null_count:
-        return None
+        return None, {}
 
     def matrix(name: str, width: int) -> np.ndarray:
         values = table[name].combine_chunks().flatten() if rows else []
@@ -229,14 +265,15 @@ def month_sums(con, filters: Filters) -> MonthSums | None:
     upper_j, upper_i = _pairs(rated)
     products[:, upper_i, upper_j] = pairs
     products[:, upper_j, upper_i] = pairs
-    months = np.asarray(table["month"]) if rows else np.zeros(0, dtype=np.int64)
+    months = np.asarray(table["month"]).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
+    places = dict(zip(months.tolist(), table["place"].to_pylist())) if "place" in table.column_names else {}
     answered = matrix("answered", rated).astype(bool)
     parts = (np.asarray(table["respondents"]).astype(float) if rows else np.zeros(0),
              matrix("sums", rated).astype(float), products, matrix("importance_counts", weighed).astype(float),
              matrix("importance_sums", weighed).astype(float))
     # several batches may share a month and pattern: their sums are added into one group
     same = _Groups(np.asarray(table["same_pattern"]) if rows else np.zeros(0, dtype=np.int64))
-    return MonthSums(months[same.first], answered[same.first], *(same.add(part) for part in parts))
+    return MonthSums(months[same.first], answered[same.first], *(same.add(part) for part in parts)), places
 
 
 def _pairs(rated: int) -> tuple[np.ndarray, np.ndarray]:
@@ -346,4 +383,4 @@ def _moments(column: str, n: float, total: float, square: float) -> dict:
     return {f"{column}_n": n, f"{column}_mean": mean, f"{column}_sd": sd}
 
 
-__all__ = ["IndexTerm", "MonthSums", "covers", "covers_places", "covers_scopes", "month_sums", "records", "scope_records"]
+__all__ = ["IndexTerm", "MonthSums", "covers", "covers_places", "covers_scopes", "month_sums", "place_sums", "records", "scope_records"]

@@ -9,7 +9,7 @@ import dbrows
 import pytest
 from same import assert_same
 
-from analytics import csi, moments, ratings, trends
+from analytics import csi, league, moments, ratings, trends
 from analytics.filters import Filters
 from analytics.memo import shared_results
 from loaders import importer
@@ -354,6 +354,7 @@ def _from_respondents(monkeypatch, compute):
         patch.setattr(moments, "covers", lambda filters: False)
         patch.setattr(moments, "covers_places", lambda filters: False)
         patch.setattr(moments, "covers_scopes", lambda filters: False)
+        patch.setattr(moments, "place_sums", lambda con, filters, place: None)
         return compute()
 
 
@@ -489,3 +490,48 @@ def test_a_store_whose_sums_by_branch_have_no_products_gets_them_when_opened(db_
             assert_same(compute(), figures)
     finally:
         con.close()
+
+
+def _by_group(frame):
+    """csi_index_by's groups in one order (a GROUP BY over the respondents returns them in any)."""
+    return frame.sort_values("grp", na_position="last", key=lambda g: g.fillna("")).reset_index(drop=True)
+
+
+LEAGUE_SELECTIONS = [MARCH, SPRING, Filters(**{**vars(MARCH), "tiers": ("key",)}), PLACE_SELECTIONS[1],
+                     PLACE_SELECTIONS[3]]
+LEAGUE_IDS = ["march", "spring", "march-key", "spring-south", "spring-two-branches-key-core"]
+
+
+@pytest.mark.parametrize("selection", LEAGUE_SELECTIONS, ids=LEAGUE_IDS)
+def test_the_sums_by_branch_give_the_league_the_respondents_give(con, monkeypatch, selection):
+    """Each branch's (region's) CSI, interval and respondent-level index of whole months, and the
+    league built on them, read from survey_scope_sums grouped by place, as the respondents give them."""
+    placed_survey(con)
+    assert moments.place_sums(con, selection, "branch") is not None
+    weights = csi.csi_weights(con, selection)
+    for compute in (lambda: csi.csi_by(con, selection, "branch", weights=weights),
+                    lambda: csi.csi_by(con, selection, "region"),
+                    lambda: _by_group(csi.csi_index_by(con, selection, "branch", weights)),
+                    lambda: _by_group(csi.csi_index_by(con, selection, "region", weights)),
+                    lambda: league.branch_league(con, selection, min_n=1)):
+        from_sums = compute()
+        assert len(from_sums) > 0
+        assert_same(from_sums, _from_respondents(monkeypatch, compute))
+
+
+def test_a_branch_league_csi_from_the_sums_by_hand(con):
+    """March's index by branch from the sums: Tianhe's two respondents (test_a_branch_csi_from_the_sums_by_hand)
+    on March's whole-company weights, and the respondents of no branch kept as a group of their own."""
+    placed_survey(con)
+    weights = csi.csi_weights(con, MARCH)
+    # March's stated importance over every respondent: A 8, 6, 8, 6 -> 7; B 6, 5, 2, 6, 5, 2 -> 13/3;
+    # C 9, 3, 7, 9, 3, 7 -> 19/3 (copy 1 repeats copy 0's importance)
+    assert weights.by_item == pytest.approx({"A": 7.0, "B": 13 / 3, "C": 19 / 3})
+    wa, wb, wc = weights.by_item["A"], weights.by_item["B"], weights.by_item["C"]
+    index = csi.csi_index_by(con, MARCH, "branch", weights).set_index("grp")
+    tianhe = [(wa * 30 + wa * 50 + wb * 500 / 6 + wc * 700 / 9) / (2 * wa + wb + wc),
+              (wa * 40 + wb * 0 + wc * 500 / 9) / (wa + wb + wc)]
+    assert index.loc["Tianhe", "n"] == 2
+    assert index.loc["Tianhe", "mean"] == pytest.approx(sum(tianhe) / 2, rel=1e-12)
+    assert index.loc["Tianhe", "sd"] == pytest.approx(abs(tianhe[0] - tianhe[1]) / math.sqrt(2), rel=1e-12)
+    assert index.index.isna().sum() == 1 and len(index) == 4
