@@ -544,6 +544,7 @@ def csi_change_with_trend(con, current: Filters, previous: Filters,
     months' (n, mean, sd) in the trend (ratings.pooled, exact) instead of a pass of its own.
     """
     with shared_results():
+        moments.offer_within(con, window, current, previous)
         weights = csi_weights(con, current)
         before = csi_score(con, previous, weights=weights)
         months = _whole_months(current, window)

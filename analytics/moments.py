@@ -17,14 +17,14 @@ the columns of the SQL passes they replace (analytics/csi.py), so the metrics st
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import duckdb
 import numpy as np
 
 from analytics import ratings
 from analytics.filters import Filters, whole_months
-from analytics.memo import shared
+from analytics.memo import offer, shared
 from store.errors import QueryError
 from store.sums import TABLES
 
@@ -276,6 +276,24 @@ def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str]) -> tuple[M
     return MonthSums(months[same.first], answered[same.first], *(same.add(part) for part in parts)), places
 
 
+def offer_within(con, window: Filters, *periods: Filters) -> None:
+    """Inside shared_results(), let the sums of `window` answer month_sums for each period of whole
+    months inside it with the same other filters: one read of the window's rows instead of one per
+    period (a page's CSI tile, its month before and its trend). The groups are the window's own, so
+    the figures are those a read of the period gives."""
+    sums = month_sums(con, window)
+    if sums is None or window.date_from is None or window.date_to is None:
+        return
+    for period in periods:
+        if (period.date_from is None or period.date_to is None or not whole_months(period)
+                or period.date_from < window.date_from or period.date_to > window.date_to
+                or replace(period, date_from=None, date_to=None) != replace(window, date_from=None, date_to=None)):
+            continue
+        first, last = _month_keys(period)
+        keep = (sums.months >= first) & (sums.months <= last)
+        offer(month_sums, MonthSums(*(getattr(sums, f.name)[keep] for f in fields(MonthSums))), period)
+
+
 def _pairs(rated: int) -> tuple[np.ndarray, np.ndarray]:
     """(j, i) of each stored product, j by j with i ≤ j, 0-based."""
     pairs = [(j, i) for j in range(rated) for i in range(j + 1)]
@@ -383,4 +401,4 @@ def _moments(column: str, n: float, total: float, square: float) -> dict:
     return {f"{column}_n": n, f"{column}_mean": mean, f"{column}_sd": sd}
 
 
-__all__ = ["IndexTerm", "MonthSums", "covers", "covers_places", "covers_scopes", "month_sums", "place_sums", "records", "scope_records"]
+__all__ = ["IndexTerm", "MonthSums", "covers", "covers_places", "covers_scopes", "month_sums", "offer_within", "place_sums", "records", "scope_records"]

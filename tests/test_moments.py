@@ -535,3 +535,45 @@ def test_a_branch_league_csi_from_the_sums_by_hand(con):
     assert index.loc["Tianhe", "mean"] == pytest.approx(sum(tianhe) / 2, rel=1e-12)
     assert index.loc["Tianhe", "sd"] == pytest.approx(abs(tianhe[0] - tianhe[1]) / math.sqrt(2), rel=1e-12)
     assert index.index.isna().sum() == 1 and len(index) == 4
+
+
+def test_the_csi_tile_its_month_before_and_its_trend_read_the_windows_sums_once(con, monkeypatch):
+    """csi_change_with_trend's period and the period before are whole months of its window: their
+    sums are the window's own groups (moments.offer_within), one read of the sums for the three, and
+    the figures those of reading each (and of the respondents)."""
+    placed_survey(con)
+    reads = []
+    original = moments._read_sums
+
+    def counted(*args, **kwargs):
+        reads.append(args[1])
+        return original(*args, **kwargs)
+
+    for chosen in ({}, {"branches": ("Tianhe", "Xiamen")}, {"tiers": ("key",)}):
+        march, february, spring = (Filters(**{**vars(f), **chosen}) for f in (MARCH, FEBRUARY, SPRING))
+        with monkeypatch.context() as patch:
+            patch.setattr(moments, "_read_sums", counted)
+            reads.clear()
+            once = csi.csi_change_with_trend(con, march, february, spring)
+            assert reads == [spring]
+        apart = csi.csi_change_with_trend(con, march, february, Filters(**{**vars(FEBRUARY), **chosen}))
+        assert_same(once, (csi.csi_change(con, march, february), csi.csi_by(con, spring, "month",
+                                                                           weights=csi.csi_weights(con, march))))
+        assert_same(once[0], apart[0])
+        assert_same(once, _from_respondents(monkeypatch, lambda: csi.csi_change_with_trend(con, march, february, spring)))
+
+
+@pytest.mark.parametrize("window, period", [
+    (SPRING, Filters(**{**vars(MARCH), "branches": ("Tianhe",)})),
+    (SPRING, Filters(**{**vars(MARCH), "tiers": ("key",)})),
+    (SPRING, Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 15))),
+    (MARCH, SPRING),
+], ids=["a-branch", "a-tier", "half-a-month", "beyond-the-window"])
+def test_a_window_offers_nothing_to_another_selection(con, window, period):
+    """offer_within hands the window's months on only to periods of the same branches, regions and
+    tiers, whole months inside it."""
+    placed_survey(con)
+    alone = csi.csi_score(con, period)
+    with shared_results():
+        moments.offer_within(con, window, period)
+        assert_same(csi.csi_score(con, period), alone)
