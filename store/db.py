@@ -831,7 +831,10 @@ def write_survey_scope_sums(con: duckdb.DuckDBPyConnection, batch_id: str, score
         + ", " + _list([f"coalesce(sum(m{p}), 0)" for p in range(1, weighed + 1)], "DOUBLE")
         + f" FROM (SELECT {month_key_sql('responded_at')} AS month, branch, region, tier, " + ", ".join(columns)
         + f" FROM {scores or _BATCH_SCORES} AS r"
-        " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL",
+        # in month order, so that a month's reading of the sums (a page of one month) skips the
+        # stored blocks of the others
+        " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL"
+        " ORDER BY month, branch NULLS LAST, region NULLS LAST",
         {"batch": batch_id, **(params or {})})
 
 
