@@ -142,7 +142,8 @@ def complaint_counts_of(con, selections) -> list[ComplaintCounts]:
     return results
 
 
-COUNTS_BY_SQL = "SELECT {group} AS grp, count(*) AS n FROM complaint WHERE {{where}} GROUP BY 1"
+# the tally's counts (store/sums.py COMPLAINT_MEASURES) for whole months, each complaint's 1 otherwise
+COUNTS_BY_SQL = "SELECT {group} AS grp, sum(complaints)::BIGINT AS n FROM {{counted}} WHERE {{where}} GROUP BY 1"
 COUNT_GROUPS = {"branch": "branch", "region": "region"}
 
 
@@ -151,8 +152,9 @@ def complaint_counts_by(con, filters: Filters = Filters(), by: str = "branch") -
     if by not in COUNT_GROUPS:
         raise FilterError(f"complaints cannot be counted by {by!r}; use one of " + ", ".join(COUNT_GROUPS))
     where, params = where_sql(filters, "complaint")
-    rows = fetch_all(con, COUNTS_BY_SQL.format(group=COUNT_GROUPS[by]).format(where=where), params,
-                     what=f"complaints by {by}")
+    sql = COUNTS_BY_SQL.format(group=COUNT_GROUPS[by]).format(
+        where=where, counted=tallied("complaint", COMPLAINT_MEASURES, filters))
+    rows = fetch_all(con, sql, params, what=f"complaints by {by}")
     return {group: count(n) for group, n in rows}
 
 
@@ -331,12 +333,13 @@ def resolution_stats(con, filters: Filters = Filters(), sla_hours: float = DEFAU
     row = fetch_one(con, RESOLUTION_SQL.format(where=where),
                     {**params, "sla_seconds": _seconds_within(sla_hours)}, what="complaint resolution")
     n, resolved, due, within, open_past, known, escalated = map(count, row)
-    durations = fetch_all(con, DURATIONS_SQL.format(where=where), params, what="the time to resolve complaints")
+    # as columns, not a Python tuple per duration: a month of a large store has nearly one per complaint
+    durations = fetch_df(con, DURATIONS_SQL.format(where=where), params, what="the time to resolve complaints")
     median = None
-    if durations:
-        seconds = np.array([float(r[0]) for r in durations])
-        ended = np.array([count(r[1]) for r in durations])
-        still_open = np.array([count(r[2]) for r in durations])
+    if len(durations):
+        seconds = durations["seconds"].to_numpy(dtype=float)
+        ended = durations["ended"].to_numpy(dtype=np.int64)
+        still_open = durations["still_open"].to_numpy(dtype=np.int64)
         times = np.concatenate([np.repeat(seconds, ended), np.repeat(seconds, still_open)])
         events = np.concatenate([np.ones(int(ended.sum()), bool), np.zeros(int(still_open.sum()), bool)])
         km = kaplan_meier_median(times, events).median

@@ -310,10 +310,16 @@ def _index_stats(con, filters: Filters, weights: CsiWeights, group: str | None) 
     if not terms:
         return pd.DataFrame({"grp": [], "n": [], "mean": [], "sd": []})
     sums = moments.month_sums(con, filters) if group in (None, "month") else None
+    placed = moments.place_sums(con, filters, group) if group in moments.PLACES else None
     if sums is not None:
         frame = pd.DataFrame(moments.records(sums, [], [], terms, by_month=group == "month"))
         if group is None:
             frame["grp"] = None
+    elif placed is not None:
+        frame = pd.DataFrame(_placed(moments.records(placed[0], [], [], terms, by_month=True), placed[1]),
+                             columns=["grp", "index_n", "index_mean", "index_sd"])
+        # the types DuckDB gives the pass over the respondents (a group of one has no sd: None)
+        frame = frame.astype({"index_n": "int64", "index_mean": float, "index_sd": float})
     else:
         where, params = where_sql(filters, "survey_response", alias="s")
         source = WITH_INDEX_SQL.format(index=_index_expression(terms, params),
@@ -419,6 +425,8 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     <by>, csi, n (respondents), ci_low, ci_high, moe95; groups in order of <by>. 'scope_month' (each
     region's and branch's months, for analytics.trends) is read from the sums by branch where they
     answer (moments.covers_scopes): those hold no products, so its groups have no interval there.
+    'branch' and 'region' of whole months are read from the same sums grouped by place
+    (moments.place_sums), which hold the products: the same figures as the respondents give.
     """
     if by not in GROUP_COLUMNS:
         raise FilterError(f"CSI cannot be broken down by {by!r}; use one of " + ", ".join(GROUP_COLUMNS))
@@ -459,8 +467,12 @@ def _groups(con, filters: Filters, weights: CsiWeights, by: str) -> tuple[dict, 
     terms = _index_terms(used, weights)
     index = bool(terms)
     sums = moments.month_sums(con, filters) if by == "month" else None
+    # a league of branches (regions) of whole months reads the sums by branch, not the month's respondents
+    placed = moments.place_sums(con, filters, by) if by in moments.PLACES else None
     if sums is not None:
         records = moments.records(sums, used, [], terms if index else None, by_month=True)
+    elif placed is not None:
+        records = _placed(moments.records(placed[0], used, [], terms if index else None, by_month=True), placed[1])
     elif by == "scope_month" and moments.covers_scopes(filters):
         # the sums by branch carry no products: these groups' CSI and n, without an interval
         records = moments.scope_records(con, filters, used, terms if index else None)
@@ -486,6 +498,11 @@ def _groups(con, filters: Filters, weights: CsiWeights, by: str) -> tuple[dict, 
         if index and count(row["index_n"]):
             index_stats[group] = (count(row["index_n"]), number(row["index_mean"]), number(row["index_sd"]))
     return satisfaction, index_stats
+
+
+def _placed(records: list[dict], places: dict) -> list[dict]:
+    """place_sums' records with each group's place name (None for rows without one) as its key."""
+    return [{**row, "grp": places[row["grp"]]} for row in records]
 
 
 def _group_key(value):
@@ -527,6 +544,7 @@ def csi_change_with_trend(con, current: Filters, previous: Filters,
     months' (n, mean, sd) in the trend (ratings.pooled, exact) instead of a pass of its own.
     """
     with shared_results():
+        moments.offer_within(con, window, current, previous)
         weights = csi_weights(con, current)
         before = csi_score(con, previous, weights=weights)
         months = _whole_months(current, window)

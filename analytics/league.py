@@ -15,6 +15,7 @@ from analytics import ratings
 from analytics.complaints import complaint_counts_by
 from analytics.csi import csi_by, csi_index_by, csi_weights
 from analytics.filters import Filters
+from analytics.memo import shared_results
 from analytics.nps import nps_by
 from analytics.sentiment import sentiment_by
 from analytics.stats import ALPHA, MIN_N, benjamini_hochberg, nps_difference_test, two_proportion_z_test, welch_t_test
@@ -33,11 +34,12 @@ def branch_league(con, filters: Filters = Filters(), min_n: int = MIN_N) -> pd.D
     """
     nps = nps_by(con, filters, "branch")
     nps = nps[nps["branch"].notna()]
-    weights = csi_weights(con, filters)
-    csi = csi_by(con, filters, "branch", weights=weights) if weights.by_item else pd.DataFrame(
-        {"branch": [], "csi": [], "n": [], "ci_low": [], "ci_high": []})
-    index = csi_index_by(con, filters, "branch", weights) if weights.by_item else pd.DataFrame(
-        {"grp": [], "n": [], "mean": [], "sd": []})
+    with shared_results():  # the branches' CSI and their respondent-level index read one set of sums
+        weights = csi_weights(con, filters)
+        csi = csi_by(con, filters, "branch", weights=weights) if weights.by_item else pd.DataFrame(
+            {"branch": [], "csi": [], "n": [], "ci_low": [], "ci_high": []})
+        index = csi_index_by(con, filters, "branch", weights) if weights.by_item else pd.DataFrame(
+            {"grp": [], "n": [], "mean": [], "sd": []})
     sentiment = sentiment_by(con, filters, "branch")
     complaints = complaint_counts_by(con, filters, "branch")
     branches = sorted({b for frame, column in ((nps, "branch"), (csi, "branch"), (sentiment, "branch"))
@@ -51,6 +53,8 @@ def branch_league(con, filters: Filters = Filters(), min_n: int = MIN_N) -> pd.D
         if rest[2] > 0:
             row["nps_p"] = nps_difference_test(r.promoters, r.detractors, r.n, *rest).p_value
     for r in csi.itertuples(index=False):
+        if r.branch is None:  # respondents of no branch are in the company's figures, not a row of their own
+            continue
         rows[r.branch].update(csi=r.csi, csi_n=int(r.n), csi_low=r.ci_low, csi_high=r.ci_high)
     groups = {g: (int(n), m, s) for g, n, m, s in zip(index["grp"], index["n"], index["mean"], index["sd"])
               if g is not None}

@@ -1,6 +1,7 @@
 """The survey's ratings summed by month (survey_moments, written at import), for selections of whole
-months with no other filter than customer tiers: the CSI's passes then read a few thousand rows of
-sums, not every respondent.
+months with no other filter than customer tiers, and the same sums by branch and region
+(survey_scope_sums) for whole months of some branches or regions: the CSI's passes then read a few
+thousand rows of sums, not every respondent.
 
 A row of survey_moments holds, for the respondents of one batch, month and tier who answered one pattern
 of satisfaction items, their number n, each item's score sum Sᵢ and each pair's sum of products Qᵢⱼ.
@@ -16,14 +17,14 @@ the columns of the SQL passes they replace (analytics/csi.py), so the metrics st
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import duckdb
 import numpy as np
 
 from analytics import ratings
 from analytics.filters import Filters, whole_months
-from analytics.memo import shared
+from analytics.memo import offer, shared
 from store.errors import QueryError
 from store.sums import TABLES
 
@@ -36,10 +37,27 @@ SELECT month,
        list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
        list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
        list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums
-FROM survey_moments
+FROM {table}
 WHERE month BETWEEN $first AND $last{chosen}
 ORDER BY month, answered
 """
+
+# The same sums grouped by branch or region instead of by month (`month` is the place's rank, `place`
+# its name; a NULL place last): one group per place and pattern, for a comparison of places.
+PLACE_SUMS_SQL = """
+SELECT dense_rank() OVER (ORDER BY {place} NULLS LAST) AS month, {place} AS place,
+       dense_rank() OVER (ORDER BY {place} NULLS LAST, answered) - 1 AS same_pattern,
+       list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
+       respondents,
+       list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums,
+       list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
+       list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
+       list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums
+FROM survey_scope_sums
+WHERE month BETWEEN $first AND $last{chosen}
+ORDER BY {place} NULLS LAST, answered
+"""
+PLACES = ("branch", "region")
 
 SCOPE_SQL = """
 SELECT month, branch, region,
@@ -87,6 +105,12 @@ def covers(filters: Filters) -> bool:
     tiers."""
     return whole_months(filters) and not any(
         getattr(filters, name) for name in _RESPONDENT_FILTERS if name not in _MOMENT_FILTERS)
+
+
+def covers_places(filters: Filters) -> bool:
+    """Whether survey_scope_sums answers for `filters` in survey_moments' stead: whole calendar months
+    of some branches or regions, filtered by nothing else but tiers (month_sums)."""
+    return bool(filters.branches or filters.regions) and covers_scopes(filters)
 
 
 def covers_scopes(filters: Filters) -> bool:
@@ -187,21 +211,50 @@ def _chosen(filters: Filters, columns: dict[str, str]) -> tuple[str, dict]:
 
 @shared
 def month_sums(con, filters: Filters) -> MonthSums | None:
-    """The sums of the months (and tiers) `filters` selects; None when it filters more than that."""
-    if not covers(filters):
+    """The sums of the months (and tiers) `filters` selects, and of its branches or regions; None when
+    it filters more than that, or when a batch of the branches' months kept no products by branch
+    (schema.sql survey_scope_sums)."""
+    if covers(filters):
+        return _read_sums(con, filters, SUMS_SQL.format(table="survey_moments", chosen="{chosen}"),
+                          _MOMENT_FILTERS)[0]
+    if covers_places(filters):
+        # the same sums by branch and region (and tier), summed over the selected ones: a branch's page
+        # reads a few hundred rows of them, not a year of its respondents (issue 24's floor)
+        return _read_sums(con, filters, SUMS_SQL.format(table="survey_scope_sums", chosen="{chosen}"),
+                          _SCOPE_FILTERS)[0]
+    return None
+
+
+@shared
+def place_sums(con, filters: Filters, place: str) -> tuple[MonthSums, dict] | None:
+    """The sums of `filters`' whole months grouped by branch or region (`place`), for selections
+    covers_scopes allows: a MonthSums whose `months` are the places' ranks, and {rank: the place's
+    name, None for rows without one}; None otherwise, or when a batch kept no products by branch."""
+    if place not in PLACES or not covers_scopes(filters):
         return None
+    found = _read_sums(con, filters, PLACE_SUMS_SQL.format(place=place, chosen="{chosen}"), _SCOPE_FILTERS)
+    if found[0] is None:
+        return None
+    return found
+
+
+def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str]) -> tuple[MonthSums | None, dict]:
+    """The sums `sql` reads (SUMS_SQL's columns; `month` the group), summed over batches and tiers
+    within each group and pattern, and {group: place} when the rows name a place."""
     positions = ratings.positions(con, ("satisfaction", "importance"))
     rated = max((p.position for p in positions if p.kind == "satisfaction"), default=0)
     weighed = max((p.position for p in positions if p.kind == "importance"), default=0)
     first, last = _month_keys(filters)
-    chosen, params = _chosen(filters, _MOMENT_FILTERS)
+    chosen, params = _chosen(filters, keys)
     try:
-        table = con.execute(SUMS_SQL.format(chosen=chosen),
+        table = con.execute(sql.format(chosen=chosen),
                             {**params, "rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
                              "first": first, "last": last}).to_arrow_table()
     except duckdb.Error as e:
         raise QueryError(f"DuckDB raised an error while reading the survey's monthly sums: {e}") from e
     rows = table.num_rows
+    if table["products"].null_count:
+        return None, {}
 
     def matrix(name: str, width: int) -> np.ndarray:
         values = table[name].combine_chunks().flatten() if rows else []
@@ -212,14 +265,33 @@ def month_sums(con, filters: Filters) -> MonthSums | None:
     upper_j, upper_i = _pairs(rated)
     products[:, upper_i, upper_j] = pairs
     products[:, upper_j, upper_i] = pairs
-    months = np.asarray(table["month"]) if rows else np.zeros(0, dtype=np.int64)
+    months = np.asarray(table["month"]).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
+    places = dict(zip(months.tolist(), table["place"].to_pylist())) if "place" in table.column_names else {}
     answered = matrix("answered", rated).astype(bool)
     parts = (np.asarray(table["respondents"]).astype(float) if rows else np.zeros(0),
              matrix("sums", rated).astype(float), products, matrix("importance_counts", weighed).astype(float),
              matrix("importance_sums", weighed).astype(float))
     # several batches may share a month and pattern: their sums are added into one group
     same = _Groups(np.asarray(table["same_pattern"]) if rows else np.zeros(0, dtype=np.int64))
-    return MonthSums(months[same.first], answered[same.first], *(same.add(part) for part in parts))
+    return MonthSums(months[same.first], answered[same.first], *(same.add(part) for part in parts)), places
+
+
+def offer_within(con, window: Filters, *periods: Filters) -> None:
+    """Inside shared_results(), let the sums of `window` answer month_sums for each period of whole
+    months inside it with the same other filters: one read of the window's rows instead of one per
+    period (a page's CSI tile, its month before and its trend). The groups are the window's own, so
+    the figures are those a read of the period gives."""
+    sums = month_sums(con, window)
+    if sums is None or window.date_from is None or window.date_to is None:
+        return
+    for period in periods:
+        if (period.date_from is None or period.date_to is None or not whole_months(period)
+                or period.date_from < window.date_from or period.date_to > window.date_to
+                or replace(period, date_from=None, date_to=None) != replace(window, date_from=None, date_to=None)):
+            continue
+        first, last = _month_keys(period)
+        keep = (sums.months >= first) & (sums.months <= last)
+        offer(month_sums, MonthSums(*(getattr(sums, f.name)[keep] for f in fields(MonthSums))), period)
 
 
 def _pairs(rated: int) -> tuple[np.ndarray, np.ndarray]:
@@ -329,4 +401,4 @@ def _moments(column: str, n: float, total: float, square: float) -> dict:
     return {f"{column}_n": n, f"{column}_mean": mean, f"{column}_sd": sd}
 
 
-__all__ = ["IndexTerm", "MonthSums", "covers", "covers_scopes", "month_sums", "records", "scope_records"]
+__all__ = ["IndexTerm", "MonthSums", "covers", "covers_places", "covers_scopes", "month_sums", "offer_within", "place_sums", "records", "scope_records"]

@@ -541,6 +541,8 @@ UPGRADES = (
     (17, "the themes' fitted model, to place each import's new texts in them", _create_tables),
     (18, "the complaints' monthly tallies count the complaints too", lambda con: _recount_complaint_tally(con)),
     (19, "the themed texts by month", lambda con: _theme_months_anew(con)),
+    (20, "the survey's sums by branch keep the pairs' products and the stated importance",
+     lambda con: _scope_sums_anew(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -764,6 +766,14 @@ def rewrite_survey_sums(con: duckdb.DuckDBPyConnection) -> None:
         _write_sums(con, name, None)
 
 
+def _scope_sums_anew(con: duckdb.DuckDBPyConnection) -> None:
+    """Every batch's survey_scope_sums again, now with the products and the stated importance (an
+    upgrade step)."""
+    _create_tables(con)
+    con.execute("DELETE FROM survey_scope_sums")
+    _write_sums(con, "survey_scope_sums", None)
+
+
 def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None,
                          params: dict | None = None) -> None:
     """One batch's rows of survey_moments (schema.sql), from its respondents' score lists: those in
@@ -771,10 +781,7 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
     importance_scores with `params`, its parameters (an import passes its staged rows: rows written
     in the open transaction are read much more slowly, and the csv import's floor, at most 3×
     DuckDB's read_csv, is close)."""
-    lengths = dict(con.execute(
-        "SELECT kind, max(position) FROM survey_item WHERE batch_id = ? AND kind IN ('satisfaction', 'importance')"
-        " GROUP BY kind", [batch_id]).fetchall())
-    rated, weighed = int(lengths.get("satisfaction") or 0), int(lengths.get("importance") or 0)
+    rated, weighed = _positions(con, batch_id)
     if not rated and not weighed:
         return
     columns = [f"satisfaction_scores[{p}] AS s{p}" for p in range(1, rated + 1)]
@@ -800,24 +807,43 @@ def write_survey_moments(con: duckdb.DuckDBPyConnection, batch_id: str, scores: 
 
 def write_survey_scope_sums(con: duckdb.DuckDBPyConnection, batch_id: str, scores: str | None = None,
                             params: dict | None = None) -> None:
-    """One batch's rows of survey_scope_sums (schema.sql): its respondents with satisfaction scores,
-    grouped by month, branch, region, tier and pattern of answered positions, with each position's
-    score sum. `scores` and `params` as for write_survey_moments, with the rows' branch, region and
-    tier as well."""
-    rated = con.execute("SELECT max(position) FROM survey_item WHERE batch_id = ? AND kind = 'satisfaction'",
-                        [batch_id]).fetchone()[0]
-    if not rated:
+    """One batch's rows of survey_scope_sums (schema.sql): its respondents with scores, grouped by
+    month, branch, region, tier and pattern of answered satisfaction positions, with what
+    survey_moments holds for them (each position's score sum, the pairs' products, the importance
+    counts and sums), the products NULL when there are more pairs than PRODUCTS_PER_QUERY. `scores`
+    and `params` as for write_survey_moments, with the rows' branch, region and tier as well."""
+    rated, weighed = _positions(con, batch_id)
+    if not rated and not weighed:
         return
-    positions = range(1, int(rated) + 1)
-    columns = ", ".join(f"satisfaction_scores[{p}] AS s{p}" for p in positions)
-    answered = ", ".join(f"CASE WHEN s{p} IS NULL THEN '0' ELSE '1' END" for p in positions)
+    columns = [f"satisfaction_scores[{p}] AS s{p}" for p in range(1, rated + 1)]
+    columns += [f"importance_scores[{p}] AS m{p}" for p in range(1, weighed + 1)]
+    answered = ", ".join(f"CASE WHEN s{p} IS NULL THEN '0' ELSE '1' END" for p in range(1, rated + 1))
+    products = [f"coalesce(sum(s{i} * s{j}), 0)" for j in range(1, rated + 1) for i in range(1, j + 1)]
+    # a wide survey's pairs by branch would outgrow its rows: its branches read the respondents
+    paired = _list(products, "DOUBLE") if len(products) <= PRODUCTS_PER_QUERY else "NULL::DOUBLE[]"
     con.execute(
         "INSERT INTO survey_scope_sums (batch_id, month, branch, region, tier, answered, respondents,"
-        f" satisfaction_sums) SELECT $batch, month, branch, region, tier, concat({answered}), count(*), "
-        + _list([f"coalesce(sum(s{p}), 0)" for p in positions], "DOUBLE")
-        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, branch, region, tier, {columns}"
-        f" FROM {scores or _BATCH_SCORES} AS r WHERE satisfaction_scores IS NOT NULL) GROUP BY ALL",
+        " satisfaction_sums, satisfaction_products, importance_counts, importance_sums)"
+        " SELECT $batch, month, branch, region, tier, " + (f"concat({answered})" if rated else "''")
+        + ", count(*), " + _list([f"coalesce(sum(s{p}), 0)" for p in range(1, rated + 1)], "DOUBLE")
+        + f", {paired}"
+        + ", " + _list([f"count(m{p})" for p in range(1, weighed + 1)], "BIGINT")
+        + ", " + _list([f"coalesce(sum(m{p}), 0)" for p in range(1, weighed + 1)], "DOUBLE")
+        + f" FROM (SELECT {month_key_sql('responded_at')} AS month, branch, region, tier, " + ", ".join(columns)
+        + f" FROM {scores or _BATCH_SCORES} AS r"
+        # in month order, so that a month's reading of the sums (a page of one month) skips the
+        # stored blocks of the others
+        " WHERE (satisfaction_scores IS NOT NULL OR importance_scores IS NOT NULL)) GROUP BY ALL"
+        " ORDER BY month, branch NULLS LAST, region NULLS LAST",
         {"batch": batch_id, **(params or {})})
+
+
+def _positions(con: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[int, int]:
+    """How many satisfaction and importance positions a batch's score lists have."""
+    lengths = dict(con.execute(
+        "SELECT kind, max(position) FROM survey_item WHERE batch_id = ? AND kind IN ('satisfaction', 'importance')"
+        " GROUP BY kind", [batch_id]).fetchall())
+    return int(lengths.get("satisfaction") or 0), int(lengths.get("importance") or 0)
 
 
 # named, since a store from before the tier has it last and a new one in its place

@@ -106,11 +106,15 @@ CREATE TABLE IF NOT EXISTS survey_moments (
     tier            VARCHAR                -- as survey_response's (store/tiers.py rewrites it with them)
 );
 
--- The same respondents' satisfaction sums per month, branch, region and customer tier, without the
--- products: the trends (analytics/trends.py) need each region's and branch's monthly CSI and its n,
--- which the item sums and the patterns' respondent counts give exactly (analytics/moments.py
--- scope_records), for the whole company or one tier. Kept apart from survey_moments so that a survey
--- of many items and many branches does not multiply the pairs' sums by its branches.
+-- The same respondents' sums per month, branch, region and customer tier: the trends
+-- (analytics/trends.py) need each region's and branch's monthly CSI and its n, which the item sums
+-- and the patterns' respondent counts give exactly (analytics/moments.py scope_records), for the
+-- whole company or one tier; with the pairs' products and the stated importance as well, a selection
+-- of branches or regions reads its CSI, its interval and its weights from them as survey_moments
+-- answers for the whole company (moments.month_sums). Kept apart from survey_moments, and a batch of
+-- more pairs than store/db.py PRODUCTS_PER_QUERY keeps no products here (NULL: its branches' CSI is
+-- read from the respondents), so that a survey of many items and many branches does not multiply the
+-- pairs' sums by its branches.
 CREATE TABLE IF NOT EXISTS survey_scope_sums (
     batch_id        UUID NOT NULL,
     month           INTEGER NOT NULL,      -- YYYYMM of responded_at
@@ -119,7 +123,10 @@ CREATE TABLE IF NOT EXISTS survey_scope_sums (
     answered        VARCHAR NOT NULL,      -- as in survey_moments
     respondents     BIGINT NOT NULL,
     satisfaction_sums DOUBLE[] NOT NULL,
-    tier            VARCHAR                -- as survey_response's (store/tiers.py rewrites it with them)
+    tier            VARCHAR,               -- as survey_response's (store/tiers.py rewrites it with them)
+    satisfaction_products DOUBLE[],        -- as in survey_moments, or NULL (above)
+    importance_counts BIGINT[],            -- as in survey_moments
+    importance_sums DOUBLE[]
 );
 
 CREATE TABLE IF NOT EXISTS nps_response (
@@ -436,6 +443,11 @@ ALTER TABLE complaint_tally ADD COLUMN IF NOT EXISTS complaints BIGINT;
 -- and of the survey's sums (a store from before has them written again in upgrade step 14)
 ALTER TABLE survey_moments ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE survey_scope_sums ADD COLUMN IF NOT EXISTS tier VARCHAR;
+-- the products and the stated importance by branch (a store from before has them written in upgrade
+-- step 20)
+ALTER TABLE survey_scope_sums ADD COLUMN IF NOT EXISTS satisfaction_products DOUBLE[];
+ALTER TABLE survey_scope_sums ADD COLUMN IF NOT EXISTS importance_counts BIGINT[];
+ALTER TABLE survey_scope_sums ADD COLUMN IF NOT EXISTS importance_sums DOUBLE[];
 -- a follow-up record keeps its item's tier with the rest of its row's values (store/follow_up.py)
 ALTER TABLE follow_up ADD COLUMN IF NOT EXISTS tier VARCHAR;
 

@@ -184,6 +184,24 @@ def test_resolution_stats(con):
     assert resolution_stats(con, sla_hours=48).within_sla == 0.8
 
 
+def test_resolution_median_with_complaints_open_for_different_times(con):
+    """Five complaints: resolved after 1, 2 and 7 h, open for 4 and 8 h as of the last moment (the
+    7 h one's resolution at 17:00), each duration read with its own count of resolved and open ones.
+    Kaplan–Meier: S(1) = 4/5, S(2) = 4/5·3/4 = .6, the one open at 4 h leaves 2 at risk at 7 h:
+    S(7) = .6·1/2 = .3 ≤ ½ → median 7 h."""
+    at = datetime(2026, 3, 2, 9, 0)
+    dbrows.complaints(con, [
+        {"received_at": at, "resolved_at": at + timedelta(hours=1)},
+        {"received_at": at, "resolved_at": at + timedelta(hours=2)},
+        {"received_at": at + timedelta(hours=1), "resolved_at": at + timedelta(hours=8)},
+        {"received_at": at, "resolved_at": None},
+        {"received_at": at + timedelta(hours=4), "resolved_at": None},
+    ])
+    stats = resolution_stats(con)
+    assert (stats.n, stats.n_resolved, stats.n_open) == (5, 3, 2)
+    assert stats.median_hours_to_resolve == pytest.approx(7.0)
+
+
 def test_kaplan_meier_by_hand():
     # 5 complaints: resolved at 1, 3, 6 h, open at 4 and 8 h.
     # at risk 5 at t = 1: S = 4/5 = .8; at t = 3 (4 at risk): S = .8·3/4 = .6;

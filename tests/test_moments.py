@@ -9,7 +9,7 @@ import dbrows
 import pytest
 from same import assert_same
 
-from analytics import csi, moments, ratings, trends
+from analytics import csi, league, moments, ratings, trends
 from analytics.filters import Filters
 from analytics.memo import shared_results
 from loaders import importer
@@ -315,3 +315,265 @@ def test_a_store_whose_survey_sums_have_no_tier_gets_it_when_opened(db_path):
         assert_same(csi.csi_score(con, key_customers), expected[1])
     finally:
         con.close()
+
+
+# -- the sums by branch and region, for a selection of branches or regions (upgrade step 20) ---------
+
+PLACES = [("Tianhe", "South"), ("Yuexiu", "South"), ("Xiamen", "East"), (None, None)]
+
+
+def placed_survey(con) -> None:
+    """mixed_survey's respondents in three branches of two regions and one of no branch, twice over in
+    a third batch (so that a branch's month sums several batches): stated importance for some, one
+    respondent with importance only, key and core customers and some of no tier."""
+    rows = [
+        ("batch-1", datetime(2026, 2, 3), [("A", 8), ("B", 5), ("C", 9)], [("A", 9), ("B", 4), ("C", 6)]),
+        ("batch-1", datetime(2026, 2, 14), [("A", 6), ("C", 3)], [("A", 7), ("C", 5)]),
+        ("batch-1", datetime(2026, 2, 27), [("B", 2)], []),
+        ("batch-1", datetime(2026, 3, 2), [("A", 10), ("B", 7), ("C", 4)], [("B", 6)]),
+        ("batch-2", datetime(2026, 3, 9), [("A", 3), ("B", 6), ("C", 8), ("A", 5)], [("A", 8), ("B", 5), ("C", 9)]),
+        ("batch-2", datetime(2026, 3, 18), [("A", 9), ("C", 10)], [("C", 3)]),
+        ("batch-2", datetime(2026, 3, 25), [], [("A", 6), ("B", 2), ("C", 7)]),
+        ("batch-2", datetime(2026, 2, 20), [("B", 1), ("C", 7)], [("A", 5)]),
+    ]
+    scales = {"A": (0, 10, "Speed"), "B": (1, 7, "Courtesy"), "C": (1, 10, "Branch")}
+    with dbrows.together(con):
+        for copy in range(2):
+            for i, (batch, when, rated, weighed) in enumerate(rows):
+                ratings = [(code, "satisfaction", (score + copy) % 8 + 1 if copy else score, *scales[code])
+                           for code, score in rated]
+                ratings += [(code, "importance", score, 1, 10) for code, score in weighed]
+                branch, region = PLACES[(i + copy) % 4]
+                dbrows.respondent(con, ratings, batch_id=batch if not copy else "batch-3", responded_at=when,
+                                  branch=branch, region=region, tier=("key", "core", None)[(i + copy) % 3])
+
+
+def _from_respondents(monkeypatch, compute):
+    """What `compute` gives when neither survey_moments nor its sums by branch may answer."""
+    with monkeypatch.context() as patch:
+        patch.setattr(moments, "covers", lambda filters: False)
+        patch.setattr(moments, "covers_places", lambda filters: False)
+        patch.setattr(moments, "covers_scopes", lambda filters: False)
+        patch.setattr(moments, "place_sums", lambda con, filters, place: None)
+        return compute()
+
+
+PLACE_SELECTIONS = [
+    Filters(**{**vars(MARCH), "branches": ("Tianhe",)}),
+    Filters(**{**vars(SPRING), "regions": ("South",)}),
+    Filters(**{**vars(MARCH), "regions": ("East",)}),
+    Filters(**{**vars(SPRING), "branches": ("Tianhe", "Xiamen"), "tiers": ("key", "core")}),
+    Filters(**{**vars(FEBRUARY), "branches": ("Yuexiu",), "regions": ("South",)}),
+]
+PLACE_IDS = ["march-tianhe", "spring-south", "march-east", "spring-two-branches-key-core", "february-yuexiu-south"]
+
+
+def _place_figures(con, selection):
+    window = Filters(**{**vars(SPRING), "branches": selection.branches, "regions": selection.regions,
+                        "tiers": selection.tiers})
+    earlier = Filters(**{**vars(FEBRUARY), "branches": selection.branches, "regions": selection.regions,
+                         "tiers": selection.tiers})
+    return [lambda: csi.csi_score(con, selection),
+            lambda: csi.csi_change(con, selection, earlier),
+            lambda: csi.csi_change_with_trend(con, selection, earlier, window),
+            lambda: csi.csi_by(con, window, "month"),
+            lambda: csi.attribute_stats(con, selection, correlations=False),
+            lambda: trends.find_trends(con, selection)]
+
+
+@pytest.mark.parametrize("selection", PLACE_SELECTIONS, ids=PLACE_IDS)
+def test_the_sums_by_branch_give_the_csi_the_respondents_give(con, monkeypatch, selection):
+    """A selection of branches or regions (and tiers) reads its CSI, interval, weights and trend from
+    survey_scope_sums, figure for figure as a pass over its respondents."""
+    placed_survey(con)
+    assert moments.covers_places(selection) and not moments.covers(selection)
+    assert moments.month_sums(con, selection) is not None
+    for compute in _place_figures(con, selection):
+        from_sums = compute()
+        assert_same(from_sums, _from_respondents(monkeypatch, compute))
+
+
+def test_a_branch_csi_from_the_sums_by_hand(con):
+    """Tianhe's March from the sums by branch, checked against its respondents worked out by hand."""
+    placed_survey(con)
+    tianhe = Filters(**{**vars(MARCH), "branches": ("Tianhe",)})
+    result = csi.csi_score(con, tianhe)
+    # Tianhe in March: the first copy's respondent of 2 March (i = 3, place 3 - ... ) — the places
+    # cycle (i + copy) % 4, so Tianhe holds copy 0's i = 4 (9 March) and copy 1's i = 3 (2 March):
+    #   9 March:  A 3 and 5 (two columns), B 6, C 8; importance A 8, B 5, C 9
+    #   2 March, copy 1: scores (s + 1) % 8 + 1: A (10+1)%8+1 = 4, B (7+1)%8+1 = 1, C (4+1)%8+1 = 6;
+    #   importance B 6
+    # stated importance: A 8, B (5 + 6)/2 = 5.5, C 9
+    wa, wb, wc = 8.0, 5.5, 9.0
+    assert result.weights == "stated"
+    # on 0–100: 9 March A 30 and 50, B 500/6, C 700/9; 2 March A 40, B 0, C 500/9
+    indices = [(wa * 30 + wa * 50 + wb * 500 / 6 + wc * 700 / 9) / (2 * wa + wb + wc),
+               (wa * 40 + wb * 0 + wc * 500 / 9) / (wa + wb + wc)]
+    mean = sum(indices) / 2
+    sd = math.sqrt(sum((x - mean) ** 2 for x in indices))
+    assert result.n == 2
+    assert result.index_mean == pytest.approx(mean, rel=1e-12)
+    assert result.index_sd == pytest.approx(sd, rel=1e-12)
+    speed = result.attributes.set_index("item_code").loc["A"]
+    assert speed["n"] == 3 and speed["satisfaction"] == pytest.approx((30 + 50 + 40) / 3)
+
+
+def test_a_wide_survey_keeps_no_products_by_branch_and_its_branches_read_the_respondents(con, monkeypatch):
+    """A batch of more pairs than PRODUCTS_PER_QUERY writes NULL products by branch: a selection of
+    its branches is not read from the sums, and its figures are the respondents' still."""
+    import store.db as store_db
+
+    monkeypatch.setattr(store_db, "PRODUCTS_PER_QUERY", 5)  # three items have six pairs
+    placed_survey(con)
+    assert con.execute("SELECT count(*) FROM survey_scope_sums WHERE satisfaction_products IS NOT NULL"
+                       ).fetchone()[0] == 0
+    selection = PLACE_SELECTIONS[1]
+    assert moments.month_sums(con, selection) is None
+    for compute in _place_figures(con, selection):
+        assert_same(compute(), _from_respondents(monkeypatch, compute))
+
+
+def test_the_products_by_branch_are_written_by_the_import(con, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    responses = book.active
+    responses.title = "Responses"
+    for row in (["Response ID", "Date", "Branch", "Region", "Q1", "Q2", "I_Q1"],
+                ["r1", "2026-03-02", "Tianhe", "South", 4, 5, 5],
+                ["r2", "2026-03-20", "Tianhe", "South", 2, None, 3],
+                ["r3", "2026-03-21", "Tianhe", "South", 3, 1, None],
+                ["r4", "2026-03-22", "Tianhe", "South", None, None, 4]):
+        responses.append(row)
+    questions = book.create_sheet("Questions")
+    for row in (["Code", "Question", "Kind", "Scale min", "Scale max"],
+                ["Q1", "Speed", "satisfaction", 1, 5], ["Q2", "Care", "satisfaction", 1, 5],
+                ["I_Q1", "Speed", "importance", 1, 5]):
+        questions.append(row)
+    path = tmp_path / "survey.xlsx"
+    book.save(path)
+    result = importer.import_file(con, path, kind="survey")
+    query = ("SELECT answered, respondents, satisfaction_sums, satisfaction_products, importance_counts,"
+             " importance_sums FROM survey_scope_sums ORDER BY answered")
+    written = con.execute(query).fetchall()
+    # r4 stated importance only (pattern 00); r2 answered Q1 only; r1 and r3 both: products 4·4 + 3·3,
+    # 4·5 + 3·1, 5·5 + 1·1, pairs j by j
+    assert written == [("00", 1, [0.0, 0.0], [0.0, 0.0, 0.0], [1], [4.0]),
+                       ("10", 1, [2.0, 0.0], [4.0, 0.0, 0.0], [1], [3.0]),
+                       ("11", 2, [7.0, 6.0], [25.0, 23.0, 26.0], [1], [5.0])]
+    con.execute("DELETE FROM survey_scope_sums")
+    write_survey_scope_sums(con, result.batch_id)
+    assert con.execute(query).fetchall() == written
+    importer.undo(con, result.batch_id)
+    assert con.execute("SELECT count(*) FROM survey_scope_sums").fetchone()[0] == 0
+
+
+def test_a_store_whose_sums_by_branch_have_no_products_gets_them_when_opened(db_path, monkeypatch):
+    """Upgrade step 20: the sums by branch written before they kept the products and the stated
+    importance are written again; until then a branch's CSI is read from its respondents."""
+    con = connect(db_path)
+    placed_survey(con)
+    selection = PLACE_SELECTIONS[3]
+    expected = [compute() for compute in _place_figures(con, selection)]
+    for column in ("satisfaction_products", "importance_counts", "importance_sums"):
+        con.execute(f"ALTER TABLE survey_scope_sums DROP COLUMN {column}")
+    dbrows.layout_before(con, 20)
+    con.close()
+    with pytest.raises(Exception, match="earlier version"):
+        connect(db_path, read_only=True)
+    con = connect(db_path)
+    try:
+        assert con.execute("SELECT count(*) FILTER (WHERE satisfaction_products IS NULL), count(*)"
+                           " FROM survey_scope_sums").fetchone()[0] == 0
+        assert moments.month_sums(con, selection) is not None
+        for compute, figures in zip(_place_figures(con, selection), expected):
+            assert_same(compute(), figures)
+    finally:
+        con.close()
+
+
+def _by_group(frame):
+    """csi_index_by's groups in one order (a GROUP BY over the respondents returns them in any)."""
+    return frame.sort_values("grp", na_position="last", key=lambda g: g.fillna("")).reset_index(drop=True)
+
+
+LEAGUE_SELECTIONS = [MARCH, SPRING, Filters(**{**vars(MARCH), "tiers": ("key",)}), PLACE_SELECTIONS[1],
+                     PLACE_SELECTIONS[3]]
+LEAGUE_IDS = ["march", "spring", "march-key", "spring-south", "spring-two-branches-key-core"]
+
+
+@pytest.mark.parametrize("selection", LEAGUE_SELECTIONS, ids=LEAGUE_IDS)
+def test_the_sums_by_branch_give_the_league_the_respondents_give(con, monkeypatch, selection):
+    """Each branch's (region's) CSI, interval and respondent-level index of whole months, and the
+    league built on them, read from survey_scope_sums grouped by place, as the respondents give them."""
+    placed_survey(con)
+    assert moments.place_sums(con, selection, "branch") is not None
+    weights = csi.csi_weights(con, selection)
+    for compute in (lambda: csi.csi_by(con, selection, "branch", weights=weights),
+                    lambda: csi.csi_by(con, selection, "region"),
+                    lambda: _by_group(csi.csi_index_by(con, selection, "branch", weights)),
+                    lambda: _by_group(csi.csi_index_by(con, selection, "region", weights)),
+                    lambda: league.branch_league(con, selection, min_n=1)):
+        from_sums = compute()
+        assert len(from_sums) > 0
+        assert_same(from_sums, _from_respondents(monkeypatch, compute))
+
+
+def test_a_branch_league_csi_from_the_sums_by_hand(con):
+    """March's index by branch from the sums: Tianhe's two respondents (test_a_branch_csi_from_the_sums_by_hand)
+    on March's whole-company weights, and the respondents of no branch kept as a group of their own."""
+    placed_survey(con)
+    weights = csi.csi_weights(con, MARCH)
+    # March's stated importance over every respondent: A 8, 6, 8, 6 -> 7; B 6, 5, 2, 6, 5, 2 -> 13/3;
+    # C 9, 3, 7, 9, 3, 7 -> 19/3 (copy 1 repeats copy 0's importance)
+    assert weights.by_item == pytest.approx({"A": 7.0, "B": 13 / 3, "C": 19 / 3})
+    wa, wb, wc = weights.by_item["A"], weights.by_item["B"], weights.by_item["C"]
+    index = csi.csi_index_by(con, MARCH, "branch", weights).set_index("grp")
+    tianhe = [(wa * 30 + wa * 50 + wb * 500 / 6 + wc * 700 / 9) / (2 * wa + wb + wc),
+              (wa * 40 + wb * 0 + wc * 500 / 9) / (wa + wb + wc)]
+    assert index.loc["Tianhe", "n"] == 2
+    assert index.loc["Tianhe", "mean"] == pytest.approx(sum(tianhe) / 2, rel=1e-12)
+    assert index.loc["Tianhe", "sd"] == pytest.approx(abs(tianhe[0] - tianhe[1]) / math.sqrt(2), rel=1e-12)
+    assert index.index.isna().sum() == 1 and len(index) == 4
+
+
+def test_the_csi_tile_its_month_before_and_its_trend_read_the_windows_sums_once(con, monkeypatch):
+    """csi_change_with_trend's period and the period before are whole months of its window: their
+    sums are the window's own groups (moments.offer_within), one read of the sums for the three, and
+    the figures those of reading each (and of the respondents)."""
+    placed_survey(con)
+    reads = []
+    original = moments._read_sums
+
+    def counted(*args, **kwargs):
+        reads.append(args[1])
+        return original(*args, **kwargs)
+
+    for chosen in ({}, {"branches": ("Tianhe", "Xiamen")}, {"tiers": ("key",)}):
+        march, february, spring = (Filters(**{**vars(f), **chosen}) for f in (MARCH, FEBRUARY, SPRING))
+        with monkeypatch.context() as patch:
+            patch.setattr(moments, "_read_sums", counted)
+            reads.clear()
+            once = csi.csi_change_with_trend(con, march, february, spring)
+            assert reads == [spring]
+        apart = csi.csi_change_with_trend(con, march, february, Filters(**{**vars(FEBRUARY), **chosen}))
+        assert_same(once, (csi.csi_change(con, march, february), csi.csi_by(con, spring, "month",
+                                                                           weights=csi.csi_weights(con, march))))
+        assert_same(once[0], apart[0])
+        assert_same(once, _from_respondents(monkeypatch, lambda: csi.csi_change_with_trend(con, march, february, spring)))
+
+
+@pytest.mark.parametrize("window, period", [
+    (SPRING, Filters(**{**vars(MARCH), "branches": ("Tianhe",)})),
+    (SPRING, Filters(**{**vars(MARCH), "tiers": ("key",)})),
+    (SPRING, Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 15))),
+    (MARCH, SPRING),
+], ids=["a-branch", "a-tier", "half-a-month", "beyond-the-window"])
+def test_a_window_offers_nothing_to_another_selection(con, window, period):
+    """offer_within hands the window's months on only to periods of the same branches, regions and
+    tiers, whole months inside it."""
+    placed_survey(con)
+    alone = csi.csi_score(con, period)
+    with shared_results():
+        moments.offer_within(con, window, period)
+        assert_same(csi.csi_score(con, period), alone)

@@ -11,7 +11,7 @@ from same import assert_same
 
 from analytics import filters as filters_module
 from analytics.filters import Filters, tallied, whole_months
-from analytics.complaints import complaint_counts, complaint_counts_of, complaint_trend
+from analytics.complaints import complaint_counts, complaint_counts_by, complaint_counts_of, complaint_trend
 from analytics.memo import shared_results
 from analytics.nps import nps_by, nps_change_by, nps_score, nps_scores, nps_trend
 from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summaries, sentiment_summary
@@ -254,6 +254,30 @@ def test_complaint_counts_from_the_tally_equal_the_rows_counted(con, monkeypatch
         by_month[f"{month // 100}-{month % 100:02d}"] = by_month.get(f"{month // 100}-{month % 100:02d}", 0) + n
     assert trend[trend["n"] > 0].set_index("month")["n"].to_dict() == by_month
     assert_same(find_trends(con, selection), _from_rows(monkeypatch, lambda: find_trends(con, selection)))
+
+
+@pytest.mark.parametrize("selection", [
+    Filters(date_from=date(2025, 11, 1), date_to=date(2026, 10, 31)),
+    Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31), tiers=("key",)),
+    Filters(date_from=date(2026, 2, 1), date_to=date(2026, 4, 30), regions=("R1",)),
+], ids=["year", "march-key", "spring-r1"])
+def test_complaints_by_branch_and_region_from_the_tally_equal_the_rows_counted(con, monkeypatch, selection):
+    """The branch league's complaints per branch (and per region) of whole months sum the tally."""
+    complaint_log(con)
+    dbrows.complaints(con, [{"received_at": datetime(2026, 3, 9), "branch": None, "region": None,
+                             "customer_id": "C9", "batch_id": "complaints-2"}])
+    for by in ("branch", "region"):
+        where, params = filters_module.where_sql(selection, "complaint")
+        counted = dict(con.execute(f"SELECT {by}, count(*) FROM complaint WHERE {where} GROUP BY 1", params).fetchall())
+        assert complaint_counts_by(con, selection, by) == counted
+        assert complaint_counts_by(con, selection, by) == _from_rows(
+            monkeypatch, lambda: complaint_counts_by(con, selection, by))
+    # by hand, the year is k = 1 .. 11 (November 2025 to October 2026), 1 + k % 4 complaints each: 29,
+    # and the one of no branch
+    if selection.date_from == date(2025, 11, 1):
+        by_branch = complaint_counts_by(con, selection, "branch")
+        assert sum(by_branch.values()) == sum(1 + k % 4 for k in range(1, 12)) + 1 == 30
+        assert by_branch[None] == 1
 
 
 def test_complaint_trend_by_hand_and_the_logs_months(con):
