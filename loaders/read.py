@@ -335,9 +335,11 @@ def _control_share(raw: bytes) -> float:
 
 def _looks_like_gb(raw: bytes) -> bool:
     """GB text decodes as GB18030 and its two-byte characters have trail bytes above 0xA0 (GB2312's
-    range); Windows-1252 text read as GB18030 pairs an accented letter with the plain letter after it."""
+    range); Windows-1252 text read as GB18030 pairs an accented letter with the plain letter after it.
+    The bytes may end inside a character (a file's head is its first HEAD_BYTES, cut back to a UTF-8
+    character boundary, which is not GB's): an unfinished last character is no reason to refuse."""
     try:
-        raw.decode("gb18030")
+        codecs.getincrementaldecoder("gb18030")().decode(raw, final=False)
     except UnicodeDecodeError:
         return False
     pairs = proper = 0

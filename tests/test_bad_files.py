@@ -621,3 +621,23 @@ def test_a_survey_of_many_items_sums_its_pairs_in_slices_as_in_one_query(con, mo
     assert con.execute("SELECT tier, sum(respondents) FROM survey_moments GROUP BY 1 ORDER BY 1 NULLS FIRST"
                        ).fetchall() == con.execute("SELECT tier, count(*) FROM survey_response GROUP BY 1"
                                                    " ORDER BY 1 NULLS FIRST").fetchall()
+
+
+@pytest.mark.parametrize("shift", range(4))
+def test_a_gbk_csv_whose_first_256_kib_end_inside_a_character_is_read_as_gbk(con, tmp_path, shift):
+    """The encoding is judged on the file's first 256 KiB (loaders.read.HEAD_BYTES), which may end
+    between the two bytes of a GBK character: one ASCII letter more or less at the top moves that
+    end by one byte, so of these four files some end inside a character. Each imports its 4,000
+    rows with its Chinese comments, never as Windows-1252 (which refused them as garbled headers)."""
+    import loaders.read as read
+    rows = [f"N{i:05d},2026-10-{1 + i % 28:02d},{i % 11},上海浦东,服务很好，等待时间有点长，工作人员耐心解答问题"
+            for i in range(4000)]
+    text = "客户编号" + "x" * shift + ",日期,推荐得分,网点,评论\n" + "\n".join(rows) + "\n"
+    raw = text.encode("gbk")
+    assert len(raw) > read.HEAD_BYTES
+    path = tmp_path / f"nps_gbk_{shift}.csv"
+    path.write_bytes(raw)
+    result = import_file(con, path, kind="nps")
+    assert (result.rows_accepted, result.rows_rejected) == (4000, 0)
+    comment = con.execute("SELECT comment FROM nps_response WHERE customer_id = 'N00007'").fetchone()[0]
+    assert comment == "服务很好，等待时间有点长，工作人员耐心解答问题"
