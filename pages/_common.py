@@ -461,7 +461,9 @@ def slide_rem() -> float:
 # Chinese period beside a delta in percentage points is wider than a tile of four in a row.
 TILE_CSS = """
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; }
-[data-testid="stMetricDeltaDescription"] [data-testid="stCaptionContainer"] { white-space: normal; text-overflow: clip; }
+[data-testid="stMetricDeltaDescription"] { min-width: 0; }
+[data-testid="stMetricDeltaDescription"] :is([data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *) {
+  white-space: normal; text-overflow: clip; overflow: visible; }
 """
 PRESENTATION_CSS = """
 html { font-size: 21px; }
