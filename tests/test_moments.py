@@ -35,24 +35,27 @@ def test_covers_whole_months_with_no_other_filter():
     assert not moments.covers(Filters(segments=("VIP",)))
 
 
+# mixed_survey's respondents: (batch, answered at, satisfaction ratings, importance ratings)
+MIXED_ROWS = [
+    ("batch-1", datetime(2026, 2, 3), [("A", 8), ("B", 5), ("C", 9)], [("A", 9), ("B", 4), ("C", 6)]),
+    ("batch-1", datetime(2026, 2, 14), [("A", 6), ("C", 3)], [("A", 7), ("C", 5)]),
+    ("batch-1", datetime(2026, 2, 27), [("B", 2)], []),
+    ("batch-1", datetime(2026, 3, 2), [("A", 10), ("B", 7), ("C", 4)], [("B", 6)]),
+    ("batch-2", datetime(2026, 3, 9), [("A", 3), ("B", 6), ("C", 8), ("A", 5)], [("A", 8), ("B", 5), ("C", 9)]),
+    ("batch-2", datetime(2026, 3, 18), [("A", 9), ("C", 10)], [("C", 3)]),
+    ("batch-2", datetime(2026, 3, 25), [], [("A", 6), ("B", 2), ("C", 7)]),
+    ("batch-2", datetime(2026, 2, 20), [("B", 1), ("C", 7)], [("A", 5)]),
+]
+MIXED_SCALES = {"A": (0, 10, "Speed"), "B": (1, 7, "Courtesy"), "C": (1, 10, "Branch")}
+
+
 def mixed_survey(con) -> None:
     """Two batches in February and March: patterns of answered items, two scales, an item asked in two
     columns, stated importance for some respondents, one respondent with importance only; key and
     core customers and some of no tier."""
-    rows = [
-        ("batch-1", datetime(2026, 2, 3), [("A", 8), ("B", 5), ("C", 9)], [("A", 9), ("B", 4), ("C", 6)]),
-        ("batch-1", datetime(2026, 2, 14), [("A", 6), ("C", 3)], [("A", 7), ("C", 5)]),
-        ("batch-1", datetime(2026, 2, 27), [("B", 2)], []),
-        ("batch-1", datetime(2026, 3, 2), [("A", 10), ("B", 7), ("C", 4)], [("B", 6)]),
-        ("batch-2", datetime(2026, 3, 9), [("A", 3), ("B", 6), ("C", 8), ("A", 5)], [("A", 8), ("B", 5), ("C", 9)]),
-        ("batch-2", datetime(2026, 3, 18), [("A", 9), ("C", 10)], [("C", 3)]),
-        ("batch-2", datetime(2026, 3, 25), [], [("A", 6), ("B", 2), ("C", 7)]),
-        ("batch-2", datetime(2026, 2, 20), [("B", 1), ("C", 7)], [("A", 5)]),
-    ]
-    scales = {"A": (0, 10, "Speed"), "B": (1, 7, "Courtesy"), "C": (1, 10, "Branch")}
     with dbrows.together(con):
-        for i, (batch, when, rated, weighed) in enumerate(rows):
-            ratings = [(code, "satisfaction", score, *scales[code]) for code, score in rated]
+        for i, (batch, when, rated, weighed) in enumerate(MIXED_ROWS):
+            ratings = [(code, "satisfaction", score, *MIXED_SCALES[code]) for code, score in rated]
             ratings += [(code, "importance", score, 1, 10) for code, score in weighed]
             dbrows.respondent(con, ratings, batch_id=batch, responded_at=when, tier=("key", "core", None)[i % 3])
 
@@ -326,21 +329,10 @@ def placed_survey(con) -> None:
     """mixed_survey's respondents in three branches of two regions and one of no branch, twice over in
     a third batch (so that a branch's month sums several batches): stated importance for some, one
     respondent with importance only, key and core customers and some of no tier."""
-    rows = [
-        ("batch-1", datetime(2026, 2, 3), [("A", 8), ("B", 5), ("C", 9)], [("A", 9), ("B", 4), ("C", 6)]),
-        ("batch-1", datetime(2026, 2, 14), [("A", 6), ("C", 3)], [("A", 7), ("C", 5)]),
-        ("batch-1", datetime(2026, 2, 27), [("B", 2)], []),
-        ("batch-1", datetime(2026, 3, 2), [("A", 10), ("B", 7), ("C", 4)], [("B", 6)]),
-        ("batch-2", datetime(2026, 3, 9), [("A", 3), ("B", 6), ("C", 8), ("A", 5)], [("A", 8), ("B", 5), ("C", 9)]),
-        ("batch-2", datetime(2026, 3, 18), [("A", 9), ("C", 10)], [("C", 3)]),
-        ("batch-2", datetime(2026, 3, 25), [], [("A", 6), ("B", 2), ("C", 7)]),
-        ("batch-2", datetime(2026, 2, 20), [("B", 1), ("C", 7)], [("A", 5)]),
-    ]
-    scales = {"A": (0, 10, "Speed"), "B": (1, 7, "Courtesy"), "C": (1, 10, "Branch")}
     with dbrows.together(con):
         for copy in range(2):
-            for i, (batch, when, rated, weighed) in enumerate(rows):
-                ratings = [(code, "satisfaction", (score + copy) % 8 + 1 if copy else score, *scales[code])
+            for i, (batch, when, rated, weighed) in enumerate(MIXED_ROWS):
+                ratings = [(code, "satisfaction", (score + copy) % 8 + 1 if copy else score, *MIXED_SCALES[code])
                            for code, score in rated]
                 ratings += [(code, "importance", score, 1, 10) for code, score in weighed]
                 branch, region = PLACES[(i + copy) % 4]
