@@ -28,15 +28,17 @@ from analytics.memo import offer, shared
 from store.errors import QueryError
 from store.sums import TABLES
 
-SUMS_SQL = """
-SELECT month,
-       dense_rank() OVER (ORDER BY month, answered) - 1 AS same_pattern,
-       list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
+# a group's sums, each list padded to the survey's items as the readers index them
+SUM_COLUMNS = """list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
        respondents,
        list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums,
        list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
        list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
-       list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums
+       list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums"""
+SUMS_SQL = """
+SELECT month,
+       dense_rank() OVER (ORDER BY month, answered) - 1 AS same_pattern,
+       """ + SUM_COLUMNS + """
 FROM {table}
 WHERE month BETWEEN $first AND $last{chosen}
 ORDER BY month, answered
@@ -47,12 +49,7 @@ ORDER BY month, answered
 PLACE_SUMS_SQL = """
 SELECT dense_rank() OVER (ORDER BY {place} NULLS LAST) AS month, {place} AS place,
        dense_rank() OVER (ORDER BY {place} NULLS LAST, answered) - 1 AS same_pattern,
-       list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
-       respondents,
-       list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums,
-       list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
-       list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
-       list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums
+       """ + SUM_COLUMNS + """
 FROM survey_scope_sums
 WHERE month BETWEEN $first AND $last{chosen}
 ORDER BY {place} NULLS LAST, answered
