@@ -151,11 +151,13 @@ def _next_since(filters: Filters) -> tuple[str, dict]:
 # The list's lateness and order worked out in SQL, so a page of it and its file are each one query
 # over the selection's items and only what is drawn leaves the store (issue 24: a whole
 # month's list at ten million answers, sent whole to the page for a table of its first rows, was the
-# page's time). Overdue: due before the day of `as_of` and neither resolved nor unreachable.
+# page's time). Overdue (OVERDUE_SQL, the one definition the list, its counts and the outcome share):
+# due before the day of `as_of` and neither resolved nor unreachable.
+OVERDUE_SQL = "(due_on < $today AND NOT list_contains($closed, status))"
 ORDERED_SQL = """
 SELECT *, CASE WHEN overdue THEN date_diff('day', due_on, $today) ELSE 0 END AS days_overdue,
        coalesce(source = 'nps' AND tier = $key_tier, FALSE) AS key_detractor
-FROM (SELECT *, coalesce(due_on < $today AND NOT list_contains($closed, status), FALSE) AS overdue
+FROM (SELECT *, coalesce(""" + OVERDUE_SQL + """, FALSE) AS overdue
       FROM ({list}) l) o
 """
 # key customers' detractors first (issue 23: the customers who matter most, who said they would not
@@ -252,7 +254,7 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
             WHERE n.next_score IS NOT NULL)
         SELECT count(*) AS items,
                count(*) FILTER (WHERE NOT list_contains($closed, status)) AS open,
-               count(*) FILTER (WHERE NOT list_contains($closed, status) AND due_on < $today) AS overdue,
+               count(*) FILTER (WHERE {OVERDUE_SQL}) AS overdue,
                count(*) FILTER (WHERE source_gone) AS source_gone,
                count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start) AS due_48h,
                count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start
@@ -263,7 +265,7 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
                (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose,
                (SELECT list(struct_pack(source := source, status := status, items := n, overdue := late))
                 FROM (SELECT source, status, count(*) AS n,
-                             count(*) FILTER (WHERE NOT list_contains($closed, status) AND due_on < $today) AS late
+                             count(*) FILTER (WHERE {OVERDUE_SQL}) AS late
                       FROM list GROUP BY source, status)) AS by_status
         FROM list""", {**params, **since_params, "today": as_of.date(), "closed": list(CLOSED),
                        "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
