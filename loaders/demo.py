@@ -14,7 +14,7 @@ Patterns a manager can find on purpose (and the tests check): Guangzhou Tianhe d
 last six months in satisfaction and NPS, and gets more complaints; "Mobile app problems" rise
 over the last four months; January-February (Chinese New Year crowds) and October (Golden Week)
 dip a little every year. And, as in real comments, not every comment says what its writer's score
-says: one commenter in five writes a mixed comment, the opposite tone or a remark with no tone
+says: about one commenter in six writes a mixed comment, the opposite tone or a remark with no tone
 (DISCORDANT_SHARE), so the learned sentiment model's agreement with the scores is not a perfect one.
 """
 from __future__ import annotations
@@ -376,11 +376,12 @@ COMPLAINT_PII_SHARE = 0.10
 # the wait that cost the score, and some write nothing of note ("see previous"). With every
 # comment in the score's tone, the learned model agreed with the scores on 100% of the demo's
 # comments, a figure no real data gives. This share of commenters, drawn from streams of their
-# own (generate), write against their score. One in five, not fewer: the model calls most
-# ambiguous comments the way the store's majority (promoters) scores, so that one in eight or in
-# seven gave it 93-94% agreement on the demo, still above what real comments give; one in five gives
-# 91% (on the 1,565 labelled comments of `python -m loaders demo`).
-DISCORDANT_SHARE = 0.20
+# own (generate), write against their score. Not fewer: the model calls most ambiguous comments
+# the way the store's majority (promoters) scores, so 13-15% gave it 93-94% agreement on the 1,565
+# labelled comments of `python -m loaders demo`, above what real comments give; 18% gives 92%.
+# Not more: at 20% the Chinese app complaints of the tests' smaller demo (1,500 responses) split
+# between two themes, neither rising after Benjamini-Hochberg, and the planted rise was lost there.
+DISCORDANT_SHARE = 0.18
 # and of those, by what they write: [mixed, the opposite tone, a remark with no tone]. Mixed is
 # praise, then "but" and a gripe, from promoters and detractors alike; a passive's mixed comment
 # would be in their tone, so a passive "against the score" writes praise instead (and the
