@@ -13,7 +13,9 @@ the same data, and the same files byte for byte.
 Patterns a manager can find on purpose (and the tests check): Guangzhou Tianhe declines over the
 last six months in satisfaction and NPS, and gets more complaints; "Mobile app problems" rise
 over the last four months; January-February (Chinese New Year crowds) and October (Golden Week)
-dip a little every year.
+dip a little every year. And, as in real comments, not every comment says what its writer's score
+says: about one commenter in six writes a mixed comment, the opposite tone or a remark with no tone
+(DISCORDANT_SHARE), so the learned sentiment model's agreement with the scores is not a perfect one.
 """
 from __future__ import annotations
 
@@ -368,6 +370,32 @@ ZH_NAMES = ["王先生", "李女士", "张女士", "陈先生", "刘女士", "�
 EMAIL_USERS = ["wang.lei", "li.na", "zhang.wei", "chen.jie", "liu.yang", "zhao.min", "huang.fang", "zhou.tao"]
 SURVEY_PII_SHARE = 0.03
 COMPLAINT_PII_SHARE = 0.10
+# Not every comment says what its writer's score says (issue 21). Real comments paired with their
+# writer's score agree with it on about 80-88%: a promoter answers "what could we do better?" with
+# a gripe ("great staff but the app keeps crashing"), a detractor is polite about the staff before
+# the wait that cost the score, and some write nothing of note ("see previous"). With every
+# comment in the score's tone, the learned model agreed with the scores on 100% of the demo's
+# comments, a figure no real data gives. This share of commenters, drawn from streams of their
+# own (generate), write against their score. Not fewer: the model calls most ambiguous comments
+# the way the store's majority (promoters) scores, so 13-15% gave it 93-94% agreement on the 1,565
+# labelled comments of `python -m loaders demo`, above what real comments give; 18% gives 92%.
+# Not more: at 20% the Chinese app complaints of the tests' smaller demo (1,500 responses) split
+# between two themes, neither rising after Benjamini-Hochberg, and the planted rise was lost there.
+DISCORDANT_SHARE = 0.18
+# and of those, by what they write: [mixed, the opposite tone, a remark with no tone]. Mixed is
+# praise, then "but" and a gripe, from promoters and detractors alike; a passive's mixed comment
+# would be in their tone, so a passive "against the score" writes praise instead (and the
+# opposite, a gripe).
+DISCORDANT_KINDS = [0.55, 0.25, 0.20]
+MIXED, OPPOSITE, REMARK = range(3)
+# what a writer against the score writes, by their score's tone (0 negative, 1 mixed, 2 positive)
+# and the kind above; REMARK keeps the tone (the text is replaced)
+WRITTEN_TONE = np.array([[1, 2, 0], [2, 0, 1], [1, 0, 2]])
+# Remarks with no tone. Not the bare "n/a", "N/A" or "None": pandas (and with it the tests' plain
+# pandas reading of the files) reads those cells as blank, while the loaders keep them as comments.
+EN_REMARKS = ["see previous", "As above.", "Nothing to add.", "No comment.", "nil", "na",
+              "Same as last time.", "Nothing else."]
+ZH_REMARKS = ["无", "同上", "暂无意见", "没有", "见上条", "无意见", "没什么要说的", "和上次一样。"]
 
 # --- the files --------------------------------------------------------------------------------
 FILE_NAMES = {
@@ -634,6 +662,7 @@ class _Phrases:
         self.names = {"en": _strings(EN_NAMES), "zh": _strings(ZH_NAMES)}
         self.email_users = _strings(EMAIL_USERS)
         self.complaint_closers = {"en": _strings(EN_COMPLAINT_CLOSERS), "zh": _strings(ZH_COMPLAINT_CLOSERS)}
+        self.remarks = {"en": _strings(EN_REMARKS), "zh": _strings(ZH_REMARKS)}
         descriptions = {"en": [], "zh": []}
         for cause in CAUSES:
             descriptions["en"].append([sub[1] for sub in cause[5]])
@@ -675,12 +704,15 @@ class _Phrases:
         return np.choose(kind, forms)
 
     def comments(self, rng: np.random.Generator, language: str, tone: np.ndarray, best: np.ndarray,
-                 worst: np.ndarray, second: np.ndarray, numbers: np.ndarray | None) -> np.ndarray:
+                 worst: np.ndarray, second: np.ndarray, numbers: np.ndarray | None,
+                 against: "_Against | None" = None) -> np.ndarray:
         """Comments whose tone (0 negative, 1 mixed, 2 positive) shows in their words.
 
         Positive ones praise the `best` aspect, negative ones complain about the `worst`, mixed ones
-        do both; `second` is another aspect some comments mention too. With `numbers` (distinct
-        mode) the slots follow the number and a reference ends the text, so all are distinct.
+        do both; `second` is another aspect some comments mention too. `against` marks the writers
+        against their score (_against_the_score): the opposite tone said plainly, with no opener or
+        closer, or a remark instead of the comment. With `numbers` (distinct mode) the slots follow
+        the number and a reference ends the text, so all are distinct.
         """
         n = len(tone)
         if numbers is None:
@@ -703,14 +735,20 @@ class _Phrases:
         gripe_worst = gripe[worst, variant[1]]
         opening = self.openers[language][tone, opener]
         opening = np.where(opening == "", opening, opening + space)
+        closing = self.closers[language][tone, closer]
+        if against is not None:
+            opening = np.where(against.plain, "", opening)
+            closing = np.where(against.plain, "", closing)
         second_sentence = np.where(tone == 2, praise[second, variant[2]], gripe[second, variant[2]])
         second_sentence = np.where(with_second & (tone != 1) & (second != np.where(tone == 2, best, worst)),
                                    space + second_sentence, "")
         core = np.where(tone == 2, praise_best, gripe_worst) + second_sentence
         mixed = (praise_best + space + self.but[language][opener % 3]
                  + self.gripe_after_but[language][worst, variant[1]])
-        text = opening + np.where(tone == 1, mixed, core) + self.closers[language][tone, closer]
+        text = opening + np.where(tone == 1, mixed, core) + closing
         text = text + np.where(with_detail, self.detail(language, detail_slot), "")
+        if against is not None:
+            text = np.where(against.remark >= 0, self.remarks[language][np.maximum(against.remark, 0)], text)
         if numbers is not None:
             text = text + self.reference(language, numbers)
         return text
@@ -753,13 +791,42 @@ def _with_personal_data(rng: np.random.Generator, text: np.ndarray, is_chinese: 
 
 def _compose_comments(rng: np.random.Generator, is_chinese: np.ndarray, tone: np.ndarray,
                       best: np.ndarray, worst: np.ndarray, second: np.ndarray,
-                      numbers: np.ndarray | None) -> np.ndarray:
+                      numbers: np.ndarray | None, against: "_Against | None" = None) -> np.ndarray:
     text = np.empty(len(tone), dtype=object)
     for language, mask in (("en", ~is_chinese), ("zh", is_chinese)):
         if mask.any():
             text[mask] = _PHRASES.comments(rng, language, tone[mask], best[mask], worst[mask], second[mask],
-                                           None if numbers is None else numbers[mask])
+                                           None if numbers is None else numbers[mask],
+                                           None if against is None else against[mask])
     return text
+
+
+@dataclass(frozen=True)
+class _Against:
+    """Per commenter: the tone they write in, whether they say the opposite of their score plainly
+    (no opener or closer: a promoter's "the app is slow and confusing" answers "what could we do
+    better?", it is no outburst), and the remark they write instead (-1: none)."""
+    written: np.ndarray
+    plain: np.ndarray
+    remark: np.ndarray
+
+    def __getitem__(self, rows) -> "_Against":
+        return _Against(self.written[rows], self.plain[rows], self.remark[rows])
+
+
+def _against_the_score(rng: np.random.Generator, tone: np.ndarray) -> _Against:
+    """How commenters whose score's tone is `tone` write: DISCORDANT_SHARE of them against it.
+
+    `rng` is a stream of its own: the draws here take nothing from the survey's or the NPS's
+    streams, so every score, date and branch is what it was before comments could disagree.
+    """
+    n = len(tone)
+    against = rng.random(n) < DISCORDANT_SHARE
+    kind = _pick(rng, DISCORDANT_KINDS, n)
+    remark_pick = rng.integers(0, len(EN_REMARKS), n)
+    return _Against(written=np.where(against, WRITTEN_TONE[tone, kind], tone),
+                    plain=against & (kind == OPPOSITE),
+                    remark=np.where(against & (kind == REMARK), remark_pick, -1))
 
 
 def distinct_texts(n: int, language: str = "en", seed: int = 7) -> list[str]:
@@ -780,7 +847,8 @@ def distinct_texts(n: int, language: str = "en", seed: int = 7) -> list[str]:
 
 # --- the survey -------------------------------------------------------------------------------
 def _survey(rng: np.random.Generator, calendar: _Calendar, customers: _Customers, n: int,
-            servqual_share: float, numbers_from: int | None) -> tuple[pd.DataFrame, int]:
+            servqual_share: float, numbers_from: int | None,
+            voice_rng: np.random.Generator) -> tuple[pd.DataFrame, int]:
     month = _pick(rng, calendar.volume(), n)
     branch_weights = np.array([b[3] for b in BRANCHES])
     branch = _pick(rng, branch_weights, n)
@@ -823,21 +891,24 @@ def _survey(rng: np.random.Generator, calendar: _Calendar, customers: _Customers
                         + 0.71 * rng.standard_normal((n, len(SERVQUAL_ITEMS)))), 1, 7)
     expectation_missing = ~servqual[:, None] | (rng.random(expectation.shape) < SERVQUAL_SKIP_SHARE)
 
-    # Comments: unhappy and delighted customers write a little more often.
+    # Comments: unhappy and delighted customers write a little more often; some write against
+    # their score (_against_the_score).
     tone = np.where(overall >= 8, 2, np.where(overall <= 4, 0, 1))
     has_comment = rng.random(n) < np.array([0.55, 0.36, 0.42])[tone]
+    voice = _against_the_score(voice_rng, tone)
     is_chinese = rng.random(n) < 0.5
     ranked = attributes + rng.random(attributes.shape) * 0.5
     answered = attributes != NOT_APPLICABLE
     best = np.argmax(np.where(answered, ranked, -np.inf), axis=1)
     worst = np.argmin(np.where(answered, ranked, np.inf), axis=1)
     order = np.argsort(np.where(answered, ranked, np.inf), axis=1)
-    second = np.where(tone == 2, order[np.arange(n), np.maximum(answered.sum(1) - 2, 0)], order[:, 1])
+    second = np.where(voice.written == 2, order[np.arange(n), np.maximum(answered.sum(1) - 2, 0)], order[:, 1])
     rows = np.flatnonzero(has_comment)
     numbers = None if numbers_from is None else numbers_from + np.arange(len(rows))
     comment = np.empty(n, dtype=object)
     comment[rows] = _with_personal_data(
-        rng, _compose_comments(rng, is_chinese[rows], tone[rows], best[rows], worst[rows], second[rows], numbers),
+        rng, _compose_comments(rng, is_chinese[rows], voice.written[rows], best[rows], worst[rows], second[rows],
+                               numbers, voice[rows]),
         is_chinese[rows], SURVEY_PII_SHARE)
 
     sort = np.argsort(date, kind="stable")
@@ -901,7 +972,7 @@ def data_labels() -> pd.DataFrame:
 
 # --- NPS --------------------------------------------------------------------------------------
 def _nps(rng: np.random.Generator, calendar: _Calendar, customers: _Customers, n: int,
-         numbers_from: int | None) -> tuple[pd.DataFrame, int]:
+         numbers_from: int | None, voice_rng: np.random.Generator) -> tuple[pd.DataFrame, int]:
     month = _pick(rng, calendar.volume(), n)
     branch = _pick(rng, [b[3] for b in BRANCHES], n)
     date = calendar.dates(rng, month)
@@ -918,6 +989,7 @@ def _nps(rng: np.random.Generator, calendar: _Calendar, customers: _Customers, n
     score = _scale(7.9 + 1.9 * latent, 0, 10)
 
     tone = np.where(score >= 9, 2, np.where(score <= 6, 0, 1))
+    voice = _against_the_score(voice_rng, tone)
     has_comment = rng.random(n) < 0.35
     is_chinese = rng.random(n) < 0.6
     aspects = np.asarray(TOUCHPOINT_ASPECTS)
@@ -927,7 +999,8 @@ def _nps(rng: np.random.Generator, calendar: _Calendar, customers: _Customers, n
     numbers = None if numbers_from is None else numbers_from + np.arange(len(rows))
     comment = np.empty(n, dtype=object)
     comment[rows] = _with_personal_data(
-        rng, _compose_comments(rng, is_chinese[rows], tone[rows], best[rows], worst[rows], second[rows], numbers),
+        rng, _compose_comments(rng, is_chinese[rows], voice.written[rows], best[rows], worst[rows], second[rows],
+                               numbers, voice[rows]),
         is_chinese[rows], SURVEY_PII_SHARE)
 
     sort = np.argsort(date, kind="stable")
@@ -1083,13 +1156,16 @@ def generate(months: int = 24, responses: int = 4000, seed: int = 7, end_month: 
         complaints = max(1, int(round(0.3 * responses)))
     if nps_responses < 1 or complaints < 1:
         raise ValueError("nps_responses and complaints must be at least 1")
-    survey_rng, nps_rng, complaint_rng, management_rng, customer_rng = np.random.default_rng(seed).spawn(5)
+    # the comments' voices (_against_the_score) come last: spawned children are numbered, so the
+    # first five streams are what they were before those two were added
+    (survey_rng, nps_rng, complaint_rng, management_rng, customer_rng, survey_voice_rng,
+     nps_voice_rng) = np.random.default_rng(seed).spawn(7)
     calendar = _calendar(end_month, months)
     customers = _customers(customer_rng, responses)
     survey, survey_texts = _survey(survey_rng, calendar, customers, responses, servqual_share,
-                                   0 if distinct_comments else None)
+                                   0 if distinct_comments else None, survey_voice_rng)
     nps, nps_texts = _nps(nps_rng, calendar, customers, nps_responses,
-                          survey_texts if distinct_comments else None)
+                          survey_texts if distinct_comments else None, nps_voice_rng)
     complaint_log = _complaints(complaint_rng, calendar, customers, complaints,
                                 survey_texts + nps_texts if distinct_comments else None)
     return DemoData(

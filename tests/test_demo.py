@@ -205,6 +205,63 @@ def test_comments_are_half_english_half_chinese(demo):
     assert 0.3 < nps_comments.str.contains(CJK).mean() < 0.9
 
 
+CONTRAST = re.compile(r"However, |But |On the other hand, |但是|不过|可惜")  # only mixed comments say them
+PERSONAL_SENTENCE = re.compile(r" (?:I am|Please reply|My phone number|This is) .*$|(?:我是|请回复到邮箱|我的电话是).*$")
+
+
+def comments_by_tone(demo: DemoData) -> dict[int, pd.Series]:
+    """Survey and NPS comments by their writer's score's tone (0 negative, 1 mixed, 2 positive), as
+    loaders.demo sets it: overall satisfaction 1-4 / 5-7 / 8-10, NPS 0-6 / 7-8 / 9-10."""
+    survey = demo.survey_responses.dropna(subset=["Comment"])
+    nps = demo.nps.dropna(subset=["评论"])
+    tones = pd.concat([pd.Series(np.select([survey["Overall satisfaction"] <= 4, survey["Overall satisfaction"] <= 7],
+                                           [0, 1], 2), index=survey["Comment"].values),
+                       pd.Series(np.select([nps["推荐得分"] <= 6, nps["推荐得分"] <= 8], [0, 1], 2),
+                                 index=nps["评论"].values)])
+    return {tone: pd.Series(tones.index[tones.values == tone]) for tone in (0, 1, 2)}
+
+
+def test_some_comments_disagree_with_their_writers_score(demo):
+    # loaders/demo.py: DISCORDANT_SHARE (0.18) of commenters write against their score, of those
+    # 55% a mixed comment (praise, "but", a gripe), 25% the opposite tone, 20% a remark with no tone.
+    # A promoter's or detractor's comment is mixed with probability 0.18 x 0.55 = 0.099; a passive's
+    # (mixed is their own tone) unless they wrote against it: 1 - 0.18 = 0.82; a remark, whatever
+    # the score, 0.18 x 0.20 = 0.036. With 600 to 1,600 comments a tone, the tolerances are three to
+    # five binomial standard errors.
+    by_tone = comments_by_tone(demo)
+    remarks = set(demo_module.EN_REMARKS) | set(demo_module.ZH_REMARKS)
+    for tone, mixed in ((0, 0.099), (1, 0.82), (2, 0.099)):
+        texts = by_tone[tone]
+        assert len(texts) > 600
+        assert texts.str.contains(CONTRAST).mean() == pytest.approx(mixed, abs=0.05)
+        without_personal_data = texts.str.replace(PERSONAL_SENTENCE, "", regex=True)
+        assert without_personal_data.isin(remarks).mean() == pytest.approx(0.036, abs=0.025)
+    # in both languages: a promoter's gripe and a polite detractor, and remarks
+    for tone in (0, 2):
+        mixed = by_tone[tone][by_tone[tone].str.contains(CONTRAST)]
+        assert mixed.str.contains(CJK).any() and (~mixed.str.contains(CJK)).any()
+    every = pd.concat(list(by_tone.values())).str.replace(PERSONAL_SENTENCE, "", regex=True)
+    assert every.isin(set(demo_module.EN_REMARKS)).any() and every.isin(set(demo_module.ZH_REMARKS)).any()
+
+
+def test_comments_against_the_score_move_nothing_else(demo, monkeypatch):
+    """The writers against their score are drawn from streams of their own: with none of them, every
+    other column (scores, dates, branches, the complaints) is as it is with them, and every
+    promoter's and detractor's comment is in their score's tone again (no contrast, no remark)."""
+    monkeypatch.setattr(demo_module, "DISCORDANT_SHARE", 0.0)
+    agreeing = generate()
+    for name, comment in (("survey_responses", "Comment"), ("nps", "评论")):
+        pd.testing.assert_frame_equal(getattr(agreeing, name).drop(columns=comment),
+                                      getattr(demo, name).drop(columns=comment))
+        assert (getattr(agreeing, name)[comment].isna() == getattr(demo, name)[comment].isna()).all()
+    pd.testing.assert_frame_equal(agreeing.complaints, demo.complaints)
+    by_tone = comments_by_tone(agreeing)
+    remarks = set(demo_module.EN_REMARKS) | set(demo_module.ZH_REMARKS)
+    for tone in (0, 2):
+        assert not by_tone[tone].str.contains(CONTRAST).any()
+        assert not by_tone[tone].str.replace(PERSONAL_SENTENCE, "", regex=True).isin(remarks).any()
+
+
 def test_complaint_resolution(demo):
     complaints = demo.complaints
     resolved = complaints["Status"] == "Resolved"

@@ -17,7 +17,8 @@ from loaders import learning
 from store import learning_counts, sentiment_model
 from store.errors import QueryError
 from text.learned import (
-    BASELINE_CLIP, LearnedSentiment, Stacker, agrees, baseline_log_odds, fit_learned, fit_stacker, weighted_macro_f1
+    BASELINE_CLIP, LearnedSentiment, Stacker, agrees, baseline_log_odds, fit_learned, fit_stacker, known_share,
+    weighted_macro_f1
 )
 from text.sentiment import baseline_polarities, polarities
 
@@ -76,6 +77,26 @@ def test_the_stacker_adds_the_log_odds():
     # z = 1.0 * 1.0 + 2.0 * 2 artanh(0.5) - 0.5, and 2 artanh(0.5) = ln((1 + 0.5) / (1 - 0.5)) = ln 3
     stacker = Stacker(learned=1.0, baseline=2.0, intercept=-0.5)
     assert stacker.polarity(np.array([1.0]), np.array([0.5]))[0] == pytest.approx(math.tanh((1.0 + 2 * math.log(3) - 0.5) / 2))
+
+
+def test_the_stacked_log_odds_count_as_far_as_the_model_knows_the_text():
+    # z = 1.0 * 1.0 + 2.0 * ln 3 + 3.0 (2 artanh(0.5) = ln 3); a known share e weighs z by e and the
+    # baseline's log-odds ln 3 by 1 - e: e = 0 is the baseline itself, tanh(ln 3 / 2) = 0.5
+    stacker = Stacker(learned=1.0, baseline=2.0, intercept=3.0)
+    z = 1.0 + 2.0 * math.log(3) + 3.0
+    polarity = stacker.polarity(np.array([1.0] * 3), np.array([0.5] * 3), np.array([0.0, 0.25, 1.0]))
+    assert polarity.tolist() == pytest.approx([0.5, math.tanh((0.25 * z + 0.75 * math.log(3)) / 2), math.tanh(z / 2)])
+
+
+def test_a_text_of_words_the_store_never_labelled_gets_the_baseline(learned, corpus):
+    # the comments' prior and the text model say nothing about words no labelled comment held
+    model = learned.models["en"]
+    unseen = ["Xylophagous quokkas zigzagged vorpally.", ""]
+    assert known_share(model.classifier, model.vectorizer.transform(unseen)).tolist() == [0.0, 0.0]
+    assert learned.blend("en", unseen, np.array([-0.4, 0.0])).tolist() == pytest.approx([-0.4, 0.0])
+    # a text it learned from is all known terms
+    trained = corpus[~corpus["held_back"] & (corpus["language"] == "en")]["text"].tolist()[:5]
+    assert known_share(model.classifier, model.vectorizer.transform(trained)) == pytest.approx(np.ones(5), abs=1e-5)
 
 
 def test_a_baseline_of_one_is_clipped_before_its_log_odds():
@@ -329,7 +350,7 @@ def test_summary_json_carries_the_agreement(con_url, con, corpus):
                          capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["sentiment"]["model"] == {
-        "version": 1, "labels": 120, "agreement": version.agreeing / version.agreement_n,
+        "version": 1, "labels": 120, "agreement": pytest.approx(version.agreeing / version.agreement_n, abs=1e-9),
         "agreement_n": version.agreement_n}
 
 

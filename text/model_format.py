@@ -8,7 +8,7 @@ import pickle
 import pickletools
 
 # the learned sentiment model's format (text/learned.py)
-FORMAT = 2
+FORMAT = 3
 # the themes' model's format (text/themes.py ThemeModel)
 THEME_FORMAT = 1
 
