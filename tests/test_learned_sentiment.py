@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.summary import significant
 from loaders import learning
 from store import learning_counts, sentiment_model
 from store.errors import QueryError
@@ -350,7 +351,7 @@ def test_summary_json_carries_the_agreement(con_url, con, corpus):
                          capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["sentiment"]["model"] == {
-        "version": 1, "labels": 120, "agreement": pytest.approx(version.agreeing / version.agreement_n, abs=1e-9),
+        "version": 1, "labels": 120, "agreement": significant(version.agreeing / version.agreement_n),
         "agreement_n": version.agreement_n}
 
 
