@@ -199,6 +199,24 @@ def test_retraining_stores_a_version_and_rescores_every_text(con, corpus):
 
 
 @pytest.mark.slow
+def test_a_language_gets_its_model_when_its_other_class_arrives(con, corpus):
+    # the promoters first, five times over: 300 labels of one class, a model of no text model
+    positives, negatives = corpus[corpus["score"] >= 9], corpus[corpus["score"] <= 6]
+    for _ in range(5):
+        _scored_nps(con, positives)
+    first = learning.retrain(con)
+    assert (first.labels, first.labels_en, first.labels_zh) == (0, 0, 0)
+    assert not learning.retrain_due(con)
+    # then the detractors: 360 labels, short of a quarter more than 300 (375), but each language now
+    # has 30 distinct texts of each class, at least MIN_PER_CLASS (10)
+    _scored_nps(con, negatives)
+    assert learning.retrain_due(con)
+    second = learning.retrain(con)
+    assert (second.labels, second.labels_en, second.labels_zh) == (360, 180, 180)
+    assert not learning.retrain_due(con)
+
+
+@pytest.mark.slow
 def test_a_model_of_an_older_format_is_retrained(con, corpus):
     import pickle
 
