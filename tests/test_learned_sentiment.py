@@ -358,6 +358,19 @@ def test_score_texts_cli_uses_the_stores_model(con_url, con, corpus):
     assert plain.stdout != with_db.stdout
 
 
+@pytest.mark.parametrize("score, line", [
+    (0.66322, "0.6632"), (-0.25, "-0.2500"), (0.0, "0.0000"),
+    # four decimals would read 0.0500 and -0.0500: neutral, where the scores are positive and negative
+    (0.050004, "0.050004"), (-0.0500001, "-0.0500001"),
+    # at the edge itself, and rounding that stays on its side, keep four
+    (0.05, "0.0500"), (0.05006, "0.0501"), (0.049996, "0.0500"),
+])
+def test_score_texts_prints_a_polarity_on_its_side_of_the_neutral_band(score, line):
+    from analytics.__main__ import polarity_line
+
+    assert polarity_line(score) == line
+
+
 @pytest.mark.slow
 def test_summary_json_carries_the_agreement(con_url, con, corpus):
     import json
