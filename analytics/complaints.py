@@ -41,12 +41,14 @@ WHERE {_CAUSE} IS NOT NULL AND {{where}}
 GROUP BY 1
 """
 
+# Each period a scan of its own (see COUNTS_OF_SELECTION_SQL); a complaint in both counts in both.
 CAUSE_COUNTS_TWO_PERIODS_SQL = f"""
-SELECT {_CAUSE} AS cause,
-       count(*) FILTER (WHERE {{now}}) AS count_now,
-       count(*) FILTER (WHERE {{before}}) AS count_before
-FROM complaint
-WHERE {_CAUSE} IS NOT NULL AND (({{now}}) OR ({{before}}))
+SELECT cause,
+       count(*) FILTER (WHERE period = 0) AS count_now,
+       count(*) FILTER (WHERE period = 1) AS count_before
+FROM (SELECT 0 AS period, {_CAUSE} AS cause FROM complaint WHERE {_CAUSE} IS NOT NULL AND {{now}}
+      UNION ALL
+      SELECT 1 AS period, {_CAUSE} AS cause FROM complaint WHERE {_CAUSE} IS NOT NULL AND {{before}})
 GROUP BY 1
 """
 
