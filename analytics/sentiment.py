@@ -133,14 +133,12 @@ SELECT {date} AS happened_at, sentiment
 FROM {table}
 WHERE sentiment IS NOT NULL AND {where}
 """
-BOUNDARY_KEYS_SQL = """
-WITH k AS ({rows})
-SELECT * FROM (SELECT 'negative' AS side, sentiment, happened_at FROM k WHERE {negative}
-               ORDER BY sentiment ASC, happened_at DESC LIMIT $limit)
-UNION ALL
-SELECT * FROM (SELECT 'positive' AS side, sentiment, happened_at FROM k WHERE {positive}
-               ORDER BY sentiment DESC, happened_at DESC LIMIT $limit)
+BOUNDARY_KEYS_SQL = "WITH k AS ({rows}) {sides}"
+BOUNDARY_SIDE_SQL = """
+SELECT * FROM (SELECT '{side}' AS side, sentiment, happened_at FROM k WHERE {qualifies}
+               ORDER BY {order} LIMIT $limit)
 """
+KEY_ORDER = {"negative": "sentiment ASC, happened_at DESC", "positive": "sentiment DESC, happened_at DESC"}
 BOUNDED = {  # side: the rows at or before its last key (the sentiment alone first, for the scan)
     "negative": ("sentiment <= $negative_bound", "(sentiment < $negative_bound"
                  " OR (sentiment = $negative_bound AND {date} >= $negative_since))"),
@@ -179,16 +177,21 @@ def _verbatim_rows(con, filters: Filters, source: str, sides, limit: int) -> tup
     """The selected texts that can be among the first `limit` of `sides` (see BOUNDED), as
     _source_rows gives them."""
     keys, params = _source_rows(filters, source, keys_only=True)
-    found = fetch_all(con, BOUNDARY_KEYS_SQL.format(rows=keys, negative=VERBATIM_SIDES["negative"][0],
-                                                    positive=VERBATIM_SIDES["positive"][0]),
-                      {**params, "limit": int(limit)}, what="verbatims")
-    last = {side: (sentiment, happened_at) for side, sentiment, happened_at in found}  # each side's last
+    asked = " UNION ALL ".join(BOUNDARY_SIDE_SQL.format(side=side, qualifies=VERBATIM_SIDES[side][0],
+                                                        order=KEY_ORDER[side]) for side in sides)
+    found = fetch_all(con, BOUNDARY_KEYS_SQL.format(rows=keys, sides=asked), {**params, "limit": int(limit)},
+                      what="verbatims")
+    keys_of: dict[str, list] = {}
+    for side, sentiment, happened_at in found:
+        keys_of.setdefault(side, []).append((sentiment, happened_at))
     reach, bounds = [], {}
-    for side in sides:
-        if side in last:
-            first, exact = BOUNDED[side]
-            reach.append((first, exact))
-            bounds.update({f"{side}_bound": last[side][0], f"{side}_since": last[side][1]})
+    for side, side_keys in keys_of.items():
+        # the last of the side's order (polarity from its end, then the newest first), whatever order
+        # the union gave the rows in
+        bound = (max if side == "negative" else min)(sentiment for sentiment, _ in side_keys)
+        since = min(happened_at for sentiment, happened_at in side_keys if sentiment == bound)
+        reach.append(BOUNDED[side])
+        bounds.update({f"{side}_bound": bound, f"{side}_since": since})
     if not reach:
         return _source_rows(filters, source, within="FALSE")
     within = "(" + " OR ".join(first for first, _ in reach) + ") AND (" + " OR ".join(exact for _, exact in reach) + ")"
