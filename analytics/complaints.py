@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.filters import (
-    FilterError, Filters, add_months, month_of, months_between, per_selection, period_days, previous_period, tallied,
+    FilterError, Filters, add_months, month_of, months_between, period_days, previous_period, tallied,
     where_sql
 )
 from analytics.memo import offer, shared
@@ -41,12 +41,14 @@ WHERE {_CAUSE} IS NOT NULL AND {{where}}
 GROUP BY 1
 """
 
+# Each period a scan of its own (see COUNTS_OF_SELECTION_SQL); a complaint in both counts in both.
 CAUSE_COUNTS_TWO_PERIODS_SQL = f"""
-SELECT {_CAUSE} AS cause,
-       count(*) FILTER (WHERE {{now}}) AS count_now,
-       count(*) FILTER (WHERE {{before}}) AS count_before
-FROM complaint
-WHERE {_CAUSE} IS NOT NULL AND (({{now}}) OR ({{before}}))
+SELECT cause,
+       count(*) FILTER (WHERE period = 0) AS count_now,
+       count(*) FILTER (WHERE period = 1) AS count_before
+FROM (SELECT 0 AS period, {_CAUSE} AS cause FROM complaint WHERE {_CAUSE} IS NOT NULL AND {{now}}
+      UNION ALL
+      SELECT 1 AS period, {_CAUSE} AS cause FROM complaint WHERE {_CAUSE} IS NOT NULL AND {{before}})
 GROUP BY 1
 """
 
@@ -56,7 +58,10 @@ _COUNTS = f"""count(*) AS n,
        count(DISTINCT nullif(trim(customer_id), '')) AS n_customers,
        count(*) FILTER (WHERE nullif(trim(customer_id), '') IS NULL) AS n_without_customer"""
 COUNTS_SQL = f"SELECT {_COUNTS} FROM complaint WHERE {{where}}"
-COUNTS_BY_SELECTION_SQL = f"SELECT selection, {_COUNTS} FROM {{selected}} GROUP BY 1"
+# One selection's counts, numbered: complaint_counts_of joins them with UNION ALL, each period a scan
+# of its own, since the file's zone maps prune each period's date range but not the OR of them (the
+# rows of every month would be read: at ten million the whole complaint log for three months).
+COUNTS_OF_SELECTION_SQL = f"SELECT {{index}} AS selection, {_COUNTS} FROM complaint WHERE {{where}}"
 
 # Resolution is judged as of the store's latest moment (the last complaint received or resolved), so a
 # complaint still open then has been open that long: the SLA share counts it as missed once its SLA
@@ -130,11 +135,17 @@ def complaint_counts(con, filters: Filters = Filters()) -> ComplaintCounts:
 
 
 def complaint_counts_of(con, selections) -> list[ComplaintCounts]:
-    """complaint_counts of each selection (a review's periods), from one scan; inside
+    """complaint_counts of each selection (a review's periods), from one query; inside
     shared_results() each is complaint_counts' answer from then on."""
     selections = list(selections)
-    selected, params = per_selection("complaint", "complaint", selections)
-    rows = fetch_all(con, COUNTS_BY_SELECTION_SQL.format(selected=selected), params, what="complaint counts")
+    if not selections:
+        return []
+    parts, params = [], {}
+    for index, chosen in enumerate(selections):
+        where, chosen_params = where_sql(chosen, "complaint", prefix=f"s{index}")
+        parts.append(COUNTS_OF_SELECTION_SQL.format(index=int(index), where=where))
+        params.update(chosen_params)
+    rows = fetch_all(con, " UNION ALL ".join(parts), params, what="complaint counts")
     found = {int(index): ComplaintCounts(*(count(v) for v in values)) for index, *values in rows}
     results = [found.get(index, ComplaintCounts(0, 0, 0)) for index in range(len(selections))]
     for chosen, result in zip(selections, results):

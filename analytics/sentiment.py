@@ -123,6 +123,29 @@ VERBATIM_SIDES = {  # side: (the texts that qualify, the order they are shown in
     "positive": (f"sentiment > {POSITIVE_ABOVE}", f"sentiment DESC, happened_at DESC, text, {_TIES}"),
 }
 
+# Late materialisation of the verbatims: a period's first `limit` texts of a side are among the rows
+# whose (polarity, time) comes no later, in the side's order, than the `limit`-th row's: that order
+# decides before the text and the ties do. The keys are read first from the polarity and date columns
+# only (BOUNDARY_KEYS_SQL); the texts are then read only for the rows at or before each side's last key
+# (BOUNDED), whatever the ties among them: a month's texts are most of what the verbatims read.
+KEY_ROWS_SQL = """
+SELECT {date} AS happened_at, sentiment
+FROM {table}
+WHERE sentiment IS NOT NULL AND {where}
+"""
+BOUNDARY_KEYS_SQL = "WITH k AS ({rows}) {sides}"
+BOUNDARY_SIDE_SQL = """
+SELECT * FROM (SELECT '{side}' AS side, sentiment, happened_at FROM k WHERE {qualifies}
+               ORDER BY {order} LIMIT $limit)
+"""
+KEY_ORDER = {"negative": "sentiment ASC, happened_at DESC", "positive": "sentiment DESC, happened_at DESC"}
+BOUNDED = {  # side: the rows at or before its last key (the sentiment alone first, for the scan)
+    "negative": ("sentiment <= $negative_bound", "(sentiment < $negative_bound"
+                 " OR (sentiment = $negative_bound AND {date} >= $negative_since))"),
+    "positive": ("sentiment >= $positive_bound", "(sentiment > $positive_bound"
+                 " OR (sentiment = $positive_bound AND {date} >= $positive_since))"),
+}
+
 SENTIMENT_GROUPS = {"month": month_key_sql("happened_at"), "branch": "branch", "source": "source"}
 
 
@@ -134,15 +157,46 @@ def _chosen(source: str) -> list[str]:
     raise FilterError(f"no sentiment source {source!r}; use one of {', '.join([*SOURCES, ALL_SOURCES])}")
 
 
-def _source_rows(filters: Filters, source: str, prefix: str = "f") -> tuple[str, dict]:
-    """The selected texts themselves, for the verbatims and the themes."""
+def _source_rows(filters: Filters, source: str, prefix: str = "f", *, keys_only: bool = False,
+                 within: str = "TRUE") -> tuple[str, dict]:
+    """The selected texts themselves, for the verbatims and the themes; `keys_only`: their dates
+    and polarities alone; `within`: a further condition on each table's rows ({date}: its date
+    column)."""
     parts, params = [], {}
     for name in _chosen(source):
         table, text, date_column = SOURCES[name]
         where, part_params = where_sql(filters, table, prefix=prefix)
-        parts.append(SOURCE_ROWS_SQL.format(source=name, text=text, date=date_column, table=table, where=where))
+        where = f"{where} AND {within.format(date=date_column)}"
+        template = KEY_ROWS_SQL if keys_only else SOURCE_ROWS_SQL
+        parts.append(template.format(source=name, text=text, date=date_column, table=table, where=where))
         params.update(part_params)
     return " UNION ALL ".join(parts), params
+
+
+def _verbatim_rows(con, filters: Filters, source: str, sides, limit: int) -> tuple[str, dict]:
+    """The selected texts that can be among the first `limit` of `sides` (see BOUNDED), as
+    _source_rows gives them."""
+    keys, params = _source_rows(filters, source, keys_only=True)
+    asked = " UNION ALL ".join(BOUNDARY_SIDE_SQL.format(side=side, qualifies=VERBATIM_SIDES[side][0],
+                                                        order=KEY_ORDER[side]) for side in sides)
+    found = fetch_all(con, BOUNDARY_KEYS_SQL.format(rows=keys, sides=asked), {**params, "limit": int(limit)},
+                      what="verbatims")
+    keys_of: dict[str, list] = {}
+    for side, sentiment, happened_at in found:
+        keys_of.setdefault(side, []).append((sentiment, happened_at))
+    reach, bounds = [], {}
+    for side, side_keys in keys_of.items():
+        # the last of the side's order (polarity from its end, then the newest first), whatever order
+        # the union gave the rows in
+        bound = (max if side == "negative" else min)(sentiment for sentiment, _ in side_keys)
+        since = min(happened_at for sentiment, happened_at in side_keys if sentiment == bound)
+        reach.append(BOUNDED[side])
+        bounds.update({f"{side}_bound": bound, f"{side}_since": since})
+    if not reach:
+        return _source_rows(filters, source, within="FALSE")
+    within = "(" + " OR ".join(first for first, _ in reach) + ") AND (" + " OR ".join(exact for _, exact in reach) + ")"
+    rows, params = _source_rows(filters, source, within=within)
+    return rows, {**params, **bounds}
 
 
 def _tally_rows(filters: Filters, source: str) -> tuple[str, dict]:
@@ -247,22 +301,26 @@ def sentiment_verbatims(con, filters: Filters | None = None, source: str = ALL_S
     """
     if which not in VERBATIM_SIDES:
         raise FilterError(f"verbatims are 'negative' or 'positive', not {which!r}")
-    rows, params = _source_rows(filters or Filters(), source)
     side = VERBATIM_SIDES[which][0]
     direction = "ASC" if which == "negative" else "DESC"
-    params = {**params, "limit": int(limit)}
-    found = fetch_df(con, VERBATIMS_FIRST_SQL.format(rows=rows, side=side, direction=direction, ties=_TIES), params,
-                     what="verbatims")
+    rows, params = _verbatim_rows(con, filters or Filters(), source, (which,), limit)
+    found = fetch_df(con, VERBATIMS_FIRST_SQL.format(rows=rows, side=side, direction=direction, ties=_TIES),
+                     {**params, "limit": int(limit)}, what="verbatims")
     if len(found) == int(limit):
         return found
-    return fetch_df(con, VERBATIMS_SQL.format(rows=rows, side=side, direction=direction), params, what="verbatims")
+    # fewer came back (a blank text among the first, or fewer texts than `limit`): every text of the
+    # side is read, as the definition says
+    rows, params = _source_rows(filters or Filters(), source)
+    return fetch_df(con, VERBATIMS_SQL.format(rows=rows, side=side, direction=direction),
+                    {**params, "limit": int(limit)}, what="verbatims")
 
 
 def verbatims_of_both_sides(con, filters: Filters | None = None, source: str = ALL_SOURCES,
                             limit: int = 10) -> dict[str, pd.DataFrame]:
     """{"negative": ..., "positive": ...}, each what sentiment_verbatims gives for that side, from
-    one query (a side with a blank text among its first `limit` is asked again on its own)."""
-    rows, params = _source_rows(filters or Filters(), source)
+    one reading of both sides' keys and one of their few texts (_verbatim_rows; a side with a blank
+    text among its first `limit` is asked again on its own)."""
+    rows, params = _verbatim_rows(con, filters or Filters(), source, VERBATIM_SIDES, limit)
     (negative, negative_order), (positive, positive_order) = VERBATIM_SIDES["negative"], VERBATIM_SIDES["positive"]
     found = fetch_df(con, VERBATIMS_BOTH_FIRST_SQL.format(rows=rows, negative=negative, negative_order=negative_order,
                                                           positive=positive, positive_order=positive_order),

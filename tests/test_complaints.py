@@ -81,6 +81,22 @@ def test_rising_causes(con):
     assert rising_causes(con, MARCH)["cause"].tolist() == ["Fees", "Staff"]
 
 
+def test_rising_causes_count_each_period_on_its_own(con):
+    # each period is read on its own: a complaint outside both is in neither count, one in a span
+    # both periods cover is in both, and a blank cause in none
+    add_causes(con, {"Fees": 2, "Staff": 1}, at=datetime(2026, 3, 5))
+    add_causes(con, {"Fees": 1}, at=datetime(2026, 2, 20))
+    add_causes(con, {"Fees": 4, "Wait": 1}, at=datetime(2026, 1, 5))
+    dbrows.complaints(con, [{"cause": "  ", "received_at": datetime(2026, 3, 6)}])
+    frame = rising_causes(con, MARCH, Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28)))
+    assert sorted(zip(frame["cause"], frame["count_now"], frame["count_before"])) == [("Fees", 2, 1), ("Staff", 1, 0)]
+    # 15 February to 10 March against February: the 20 February complaint is in both
+    overlap = rising_causes(con, Filters(date_from=date(2026, 2, 15), date_to=date(2026, 3, 10)),
+                            Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28)))
+    assert sorted(zip(overlap["cause"], overlap["count_now"], overlap["count_before"])) == [
+        ("Fees", 3, 1), ("Staff", 1, 0)]
+
+
 def test_three_complaints_against_none_is_not_a_rise(con):
     # the case: 3 in March, 0 in February. P(X = k | 3) with π = 31/59 = .525424:
     # P0 = .474576³ = .106886, P1 = .355003, P2 = .393050, P3 = .525424³ = .145053;

@@ -11,8 +11,10 @@ from scipy import stats as scipy_stats
 
 from analytics.filters import FilterError, Filters
 from analytics.sentiment import (
-    SentimentResult, sentiment_by, sentiment_change, sentiment_summary, sentiment_verbatims, verbatims_of_both_sides
+    ALL_SOURCES, VERBATIM_SIDES, VERBATIMS_SQL, SentimentResult, _source_rows, _verbatim_rows, sentiment_by, sentiment_change,
+    sentiment_summary, sentiment_verbatims, verbatims_of_both_sides
 )
+from store.query import fetch_df
 from text.labels import sentiment_label
 
 FEB, MAR = datetime(2026, 2, 10), datetime(2026, 3, 10)
@@ -150,6 +152,90 @@ def test_both_sides_in_one_query_are_each_sides_own_verbatims(con):
     assert negative["text"].tolist() == ["charged twice, furious", "slow again", "slow again"]
     assert negative["branch"].tolist() == ["South", "North", "South"]
     assert verbatims_of_both_sides(con, limit=2)["positive"]["text"].tolist() == ["lovely staff", "fixed quickly"]
+
+def _every_text_read(con, filters, which, limit):
+    """The verbatims as their definition gives them: every text of the side read, blanks left out,
+    ordered, the first `limit` (the query before the keys were read first)."""
+    rows, params = _source_rows(filters or Filters(), ALL_SOURCES)
+    side = VERBATIM_SIDES[which][0]
+    direction = "ASC" if which == "negative" else "DESC"
+    return fetch_df(con, VERBATIMS_SQL.format(rows=rows, side=side, direction=direction),
+                    {**params, "limit": limit}, what="verbatims")
+
+
+def _records(frame: pd.DataFrame) -> list[tuple]:
+    return [tuple(None if not isinstance(v, str) and pd.isna(v) else v for v in row)
+            for row in frame.itertuples(index=False)]
+
+
+def tied_texts(con) -> None:
+    """Texts whose polarity and time tie across the first few, so that the text and where it came
+    from decide: -0.7 at MAR three times (two texts, two sources), -0.7 a day later, -0.7 at FEB."""
+    mar_next = datetime(2026, 3, 11)
+    with dbrows.together(con):
+        texts(con)
+        dbrows.respondent(con, [], comment="queue again", sentiment=-0.7, branch="North", responded_at=MAR,
+                          customer_id="t1")
+        dbrows.nps(con, [1], comment="queue again", sentiment=-0.7, branch="South", responded_at=MAR,
+                   customer_id="t2")
+        dbrows.nps(con, [1], comment="app again", sentiment=-0.7, branch="North", responded_at=MAR, customer_id="t3")
+        dbrows.complaints(con, [
+            {"description": "newest of the ties", "sentiment": -0.7, "branch": "South", "received_at": mar_next},
+            {"description": "oldest of the ties", "sentiment": -0.7, "branch": "North", "received_at": FEB},
+            {"description": "delighted", "sentiment": 0.5, "branch": "North", "received_at": MAR},
+        ])
+        dbrows.nps(con, [10], comment="delighted", sentiment=0.5, branch="North", responded_at=MAR)
+
+
+@pytest.mark.parametrize("filters", [None, MARCH, FEBRUARY, Filters(branches=("North",)),
+                                     Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 10)),
+                                     Filters(branches=("Nowhere",))])
+def test_verbatims_from_the_keys_first_are_every_texts_own(con, filters):
+    # the texts are read only for the rows whose polarity and time reach the last of the first
+    # `limit`: the same rows as reading every text, at each limit, across ties and blanks
+    tied_texts(con)
+    dbrows.nps(con, [0], comment="   ", sentiment=-0.9, branch="North", responded_at=MAR)
+    for limit in range(1, 12):
+        both = verbatims_of_both_sides(con, filters, limit=limit)
+        for which in ("negative", "positive"):
+            expected = _records(_every_text_read(con, filters, which, limit))
+            assert _records(both[which]) == expected
+            assert _records(sentiment_verbatims(con, filters, which=which, limit=limit)) == expected
+
+
+def test_verbatims_read_the_texts_of_the_rows_up_to_the_last_key(con):
+    # a side's texts are read for every row whose (polarity, time) comes no later than the
+    # `limit`-th's, ties included, and for no other (a side short of `limit` reads every text again)
+    tied_texts(con)
+    def read(sides, limit):
+        rows, params = _verbatim_rows(con, Filters(), ALL_SOURCES, sides, limit)
+        return sorted(fetch_df(con, f"SELECT text FROM ({rows})", params, what="test")["text"])
+    # limit 3: -0.8, then (-0.7, MAR 11), then (-0.7, MAR 10) three times: five rows
+    assert read(("negative",), 3) == ["app again", "charged twice, furious", "newest of the ties", "queue again",
+                                      "queue again"]
+    assert read(("negative",), 1) == ["charged twice, furious"]
+    # 0.5 at MAR twice and at FEB once: limit 2 stops at MAR's; both sides together
+    assert read(("negative", "positive"), 2) == ["charged twice, furious", "delighted", "delighted",
+                                                  "newest of the ties"]
+
+
+def test_tied_verbatims_by_hand(con):
+    tied_texts(con)
+    # -0.8 first; then the -0.7s of MAR 11, then of MAR 10 by text ("app again" < "queue again"),
+    # "queue again" twice by source (nps before survey); FEB's last
+    negative = verbatims_of_both_sides(con, limit=6)["negative"]
+    assert negative["text"].tolist() == ["charged twice, furious", "newest of the ties", "app again", "queue again",
+                                         "queue again", "oldest of the ties"]
+    assert negative["source"].tolist()[3:5] == ["nps", "survey"]
+    march = sentiment_verbatims(con, MARCH, which="negative", limit=4)
+    assert list(zip(march["text"], march["source"])) == [
+        ("charged twice, furious", "complaint"), ("newest of the ties", "complaint"), ("app again", "nps"),
+        ("queue again", "nps")]
+    # 0.5 three times: MAR's two "delighted" (complaint before nps), then FEB's "lovely staff"
+    positive = verbatims_of_both_sides(con, limit=3)["positive"]
+    assert list(zip(positive["text"], positive["source"])) == [
+        ("delighted", "complaint"), ("delighted", "nps"), ("lovely staff", "survey")]
+
 
 def test_change_between_periods(con):
     texts(con)

@@ -122,6 +122,26 @@ def test_several_selections_from_one_query_are_each_ones_own_figures(con):
     assert [t.n for t in sentiment_summaries(con, [MARCH, FEBRUARY, across])] == [7, 7, 6]
 
 
+def test_each_periods_complaining_customers_by_hand(con):
+    # each period counts its own distinct customers (a scan of its own), overlapping periods alike
+    dbrows.complaints(con, [
+        {"description": "a", "customer_id": "k1", "branch": "North", "received_at": datetime(2026, 2, 3)},
+        {"description": "b", "customer_id": "k1", "branch": "North", "received_at": datetime(2026, 3, 3)},
+        {"description": "c", "customer_id": "k2", "branch": "South", "received_at": datetime(2026, 3, 4)},
+        {"description": "d", "customer_id": " ", "branch": "South", "received_at": datetime(2026, 3, 5),
+         "cause": "Fees"},
+    ])
+    whole, march, february, south = complaint_counts_of(con, [Filters(), MARCH, FEBRUARY,
+                                                              Filters(branches=("South",))])
+    # all time: k1 twice, k2, a blank id → 4 complaints, 2 customers, 1 without; March: k1, k2, blank;
+    # February: k1; South: k2 and the blank one (its cause given, not from keywords)
+    assert (whole.n, whole.n_customers, whole.n_without_customer) == (4, 2, 1)
+    assert (march.n, march.n_customers, march.n_without_customer) == (3, 2, 1)
+    assert (february.n, february.n_customers, february.n_without_customer) == (1, 1, 0)
+    assert (south.n, south.n_with_cause, south.n_customers, south.n_without_customer) == (2, 1, 1, 1)
+    assert complaint_counts_of(con, []) == []
+
+
 def test_inside_a_shared_block_each_selection_answers_the_single_metric(con):
     feedback(con)
     with shared_results():
