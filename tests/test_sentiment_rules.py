@@ -73,7 +73,8 @@ def test_english_service_patterns(text, expected):
 # issue 21's ninth round. VADER: disappointed -2.1, impressed 2.1, happier 2.4, better 1.9, stopped -0.9, rude -2.0;
 # ours: slow -1.5, "too small" and "too loud" -1.2; "so" a booster (+0.293); patterns: coming back and buying again
 # +2.5, "couldn't be happier" +3.0, "could be better" -2.0 (and its praise dropped, as beside any failure in a short
-# text), a failure at what a thing is for -2.0, stopped or keeps failing -2.5
+# text), a failure at what a thing is for -2.0, stopped or keeps failing -2.5, "will not be back" -3.0, advice to
+# keep away -2.5
 @pytest.mark.parametrize("text, expected", [
     ("I have never been so disappointed", en((-2.1 - 0.293) * 1.25)),         # never ... so: intensified, not flipped
     ("We were less than impressed", en(2.1 * -0.74)),                        # "less than" negates
@@ -89,6 +90,9 @@ def test_english_service_patterns(text, expected):
     ("It stopped charging", en(-0.9 - 2.5)),
     ("The portions were too small", en(-1.2)),
     ("It is not too loud", en(-1.2 * -0.74)),                                # excess negated: mild praise
+    ("Will not be back", en(-3.0)),                                          # not coming back
+    ("Stay away from this place", en(-2.5)),                                 # advice to keep away
+    ("Skip this one", en(-2.5)),
 ])
 def test_english_ninth_round_rules(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
@@ -139,6 +143,7 @@ def test_never_worked_with_a_person_is_no_failure():
     ("The service could be better", True),
     ("It won't charge", True),
     ("We were less than impressed", True),
+    ("Will not be back.", True),
     ("Bookmarks are an excellent feature, but not on this player", True),
 ])
 def test_english_baseline_signs(text, negative):

@@ -141,8 +141,11 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
     (r"\bwithout (?:any )?(?:notice|warning|explanation)\b", -2.0, "without"),
     # never again: never flying with you again, never ordering here again, never going back
     (r"\bnever(?: [a-z']+){0,5}? (?:again|anymore)\b", -3.0, "again anymore | never"),
-    (r"\b(?:never|not|won't|wont) (?:be )?(?:going|coming|go|come|returning|return)(?: [a-z']+){0,2}? back\b",
-     -3.0, "back | never not won't wont"),
+    (r"\b(?:never|not|won't|wont) (?:be )?(?:going|coming|go|come|returning|return)(?: [a-z']+){0,2}? back\b|"
+     r"\b(?:never|not|won't|wont) be back\b", -3.0, "back | never not won't wont"),
+    # advice to keep away: "stay away", "steer clear", "skip this one", "pass on it"
+    (r"\b(?:stay|steer|keep) (?:far |well )?(?:away|clear)\b|\b(?:skip|pass on) (?:this|it|that)\b", -2.5,
+     "away clear this it that | stay steer keep skip pass"),
     (r"\blast time i(?: [a-z']+){0,3}? (?:use|used|fly|flew|order|ordered|buy|bought|shop|shopped|go|went|stay|"
      r"stayed|bank)\b", -2.5, "last"),
     # the worst of a service
