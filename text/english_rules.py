@@ -145,7 +145,7 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      r"\b(?:never|not|won't|wont) be back\b", -3.0, "back | never not won't wont"),
     # advice to keep away: "stay away", "steer clear", "skip this one", "pass on it"
     (r"\b(?:stay|steer|keep) (?:far |well )?(?:away|clear)\b|\b(?:skip|pass on) (?:this|it|that)\b", -2.5,
-     "away clear this it that | stay steer keep skip pass"),
+     "stay steer keep skip pass | away clear this it that"),
     (r"\blast time i(?: [a-z']+){0,3}? (?:use|used|fly|flew|order|ordered|buy|bought|shop|shopped|go|went|stay|"
      r"stayed|bank)\b", -2.5, "last"),
     # the worst of a service
@@ -222,23 +222,23 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      2.5, "again | will would i'll we'll you'll they'll i'd we'd you'd they'd"),
     # could not be better: a negated comparative of praise is praise
     (r"\b(?:can't|cant|cannot|can not|couldn't|could not) (?:be|have been) (?:any )?(?:happier|better|more pleased|"
-     r"more satisfied|more impressed)\b", 3.0, "happier better more | can't cant cannot can couldn't could"),
+     r"more satisfied|more impressed)\b", 3.0, "can't cant cannot couldn't not | happier better pleased satisfied impressed"),
     # could be better: praise held back by a counterfactual is a mild complaint
     (r"\b(?<!n't )(?<!not )could (?:have )?(?:been |be |use )?(?:better|improved|some improvement|improvement)\b",
-     -2.0, "could | better improved improvement"),
+     -2.0, "improved improvement better | could"),
     # a thing that fails at what it is for: "won't charge", "doesn't fit", "wouldn't sync", "never worked"
     (r"\b(?:won't|wont|wouldn't|wouldnt|doesn't|doesnt|didn't|didnt|can't|cant|couldn't|couldnt|does not|did not|"
      r"would not|will not|could not|cannot|never) (?:even |always |properly |correctly |reliably |consistently )?"
      r"(?:work|works|worked|sync|fit|fits|charge|charges|connect|turn on|load|play|hold a charge|stay on|"
      r"stay connected|recognize|respond|print|install|boot|function|pair)\b(?! with\b)",
-     -2.0, "work works worked sync fit fits charge charges connect turn load play hold stay recognize respond"
-     " print install boot function pair | won't wont wouldn't wouldnt doesn't doesnt didn't didnt can't cant couldn't"
-     " couldnt does did would will could cannot never"),
+     -2.0, "won't wont wouldn't wouldnt doesn't doesnt didn't didnt can't cant couldn't couldnt cannot never not"
+     " | work works worked sync fit fits charge charges connect turn load play hold stay recognize respond print"
+     " install boot function pair"),
     # a thing that stopped doing, or keeps failing at, what it is for
     (r"\b(?:stopped|stops|quit|quits|keeps|kept|keep) (?:on )?(?:working|charging|connecting|responding|loading|playing|"
      r"dropping|crashing|freezing|disconnecting|shutting down|restarting|rebooting)\b",
-     -2.5, "working charging connecting responding loading playing dropping crashing freezing disconnecting shutting"
-     " restarting rebooting | stopped stops quit quits keeps kept keep"),
+     -2.5, "stopped stops quit quits keeps kept keep | working charging connecting responding loading playing dropping"
+     " crashing freezing disconnecting shutting restarting rebooting"),
 )
 
 
@@ -252,10 +252,11 @@ def _read_tsv(text: str) -> dict[str, float]:
 
 
 @cache
-def _lexicon() -> tuple[dict[str, float], dict[str, list[tuple[list[str], float]]]]:
-    """(word -> valence, first word -> [(the phrase's other words, valence)], longest first)."""
+def _lexicon() -> tuple[dict[str, float], dict[str, list[tuple[int, dict[tuple[str, ...], float]]]]]:
+    """(word -> valence, first word -> [(n, the phrases' other n words -> valence)], longest first): a word
+    opening many phrases ("too small", "too loud" ...) costs one look-up per length, not one per phrase."""
     scores = _read_tsv(resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text("utf-8"))
-    phrases: dict[str, list[tuple[list[str], float]]] = {}
+    by_length: dict[str, dict[int, dict[tuple[str, ...], float]]] = {}
     for phrase, valence in _read_tsv(_DOMAIN_LEXICON.read_text("utf-8")).items():
         words = phrase.split(" ")
         if len(words) == 1 and not valence:
@@ -265,9 +266,8 @@ def _lexicon() -> tuple[dict[str, float], dict[str, list[tuple[list[str], float]
         elif len(words) == 1:
             scores[phrase] = valence
         else:
-            phrases.setdefault(words[0], []).append((words[1:], valence))
-    for options in phrases.values():
-        options.sort(key=lambda option: -len(option[0]))
+            by_length.setdefault(words[0], {}).setdefault(len(words) - 1, {})[tuple(words[1:])] = valence
+    phrases = {first: sorted(tables.items(), reverse=True) for first, tables in by_length.items()}
     return scores, phrases
 
 
@@ -412,9 +412,10 @@ def _rules(words: list[str]) -> tuple[float, bool]:
             i += 1
             continue
         valence, span = None, 1
-        for rest, phrase_valence in phrases.get(word, ()):
-            if words[i + 1:i + 1 + len(rest)] == rest:
-                valence, span = phrase_valence, 1 + len(rest)
+        for length, table in phrases.get(word, ()):
+            phrase_valence = table.get(tuple(words[i + 1:i + 1 + length]))
+            if phrase_valence is not None:
+                valence, span = phrase_valence, 1 + length
                 break
         if valence is None:
             valence = scores.get(word)
