@@ -22,8 +22,8 @@ project, added on top: words and phrases customers use about service that VADER 
   nobody calling back, changes "without notice", "never ... again", refunds refused, sarcastic thanks
   ("thanks for nothing", "great job losing my bag"), double negatives ("never disappointed", "can't
   complain", "no problems", "couldn't be happier"), coming back or buying again ("we will be back"), praise held
-  back ("could be better") and things that fail at what they are for ("won't charge", "stopped working") add their
-  valence where they start; in a text of at most STRONG_MAX_WORDS
+  back ("could be better"), things that fail at what they are for ("won't charge", "stopped working") and advice
+  to keep away ("stay away", "skip this one") add their valence where they start; in a text of at most STRONG_MAX_WORDS
   words such a pattern decides the blend (STRONG_RULE_SHARE of the rules instead of RULE_SHARE), and a
   failure's praise beside it ("great customer service, on hold for an hour") does not count.
 
