@@ -74,7 +74,7 @@ def test_english_service_patterns(text, expected):
 # ours: slow -1.5, "too small" and "too loud" -1.2; "so" a booster (+0.293); patterns: coming back and buying again
 # +2.5, "couldn't be happier" +3.0, "could be better" -2.0 (and its praise dropped, as beside any failure in a short
 # text), a failure at what a thing is for -2.0, stopped or keeps failing -2.5, "will not be back" -3.0, advice to
-# keep away -2.5; idioms "what a joke" -2.0, "dropped the ball" -2.0, "save your money" -2.2
+# keep away -2.5; idioms "what a joke" -2.0, "dropped the ball" -2.0, "save your money" -2.2; "get it together" -2.0, "kidding me" -1.8
 @pytest.mark.parametrize("text, expected", [
     ("I have never been so disappointed", en((-2.1 - 0.293) * 1.25)),         # never ... so: intensified, not flipped
     ("We were less than impressed", en(2.1 * -0.74)),                        # "less than" negates
@@ -96,6 +96,8 @@ def test_english_service_patterns(text, expected):
     ("What a joke", en(-2.0)),                                               # idioms: not VADER's joke (+1.2)
     ("They dropped the ball", en(-2.0)),
     ("Save your money", en(-2.2)),
+    ("Get it together", en(-2.0)),                                           # exasperation at a company
+    ("You gotta be kidding me", en(-1.8)),                                   # not VADER's kidding (+0.4)
 ])
 def test_english_ninth_round_rules(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
