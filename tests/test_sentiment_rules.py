@@ -70,7 +70,7 @@ def test_english_service_patterns(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
 
 
-# issue 21's ninth round. VADER: disappointed -2.1, impressed 2.1, happier 2.4, better 1.9, stopped -0.9, rude -2.0;
+# issue 21's tenth round. VADER: disappointed -2.1, impressed 2.1, happier 2.4, better 1.9, stopped -0.9, rude -2.0;
 # ours: slow -1.5, "too small" and "too loud" -1.2; "so" a booster (+0.293); patterns: coming back and buying again
 # +2.5, "couldn't be happier" +3.0, "could be better" -2.0 (and its praise dropped, as beside any failure in a short
 # text), a failure at what a thing is for -2.0, stopped or keeps failing -2.5, "will not be back" -3.0, advice to
@@ -99,7 +99,7 @@ def test_english_service_patterns(text, expected):
     ("Get it together", en(-2.0)),                                           # exasperation at a company
     ("You gotta be kidding me", en(-1.8)),                                   # not VADER's kidding (+0.4)
 ])
-def test_english_ninth_round_rules(text, expected):
+def test_english_tenth_round_rules(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
 
 
@@ -144,7 +144,7 @@ def test_never_worked_with_a_person_is_no_failure():
     ("Day 2: late-night parties and a packed session", False),
     ("Price keeps dropping and never have a problem", False),
     ("Don't have any issues with the app", False),
-    # issue 21's ninth round: each of these had the wrong sign, or none, before it
+    # issue 21's tenth round: each of these had the wrong sign, or none, before it
     ("The service could be better", True),
     ("It won't charge", True),
     ("We were less than impressed", True),

@@ -82,7 +82,7 @@ _NEVER_SO = frozenset(("so", "this", "such"))
 NEVER_SO_SCALAR = 1.25
 # the prior weighs the parts of a short text around its last "but" or "however" as the rules do (0.5 before, 1.5
 # after): read whole, the prior counts "great camera but the battery died" as much praise as complaint (chosen on
-# halves of public sets, README "Sentiment", issue 21's ninth round; "although", "though" and "yet" measured too)
+# halves of public sets, README "Sentiment", issue 21's tenth round; "although", "though" and "yet" measured too)
 PRIOR_CONTRAST = frozenset(("but", "however"))
 PRIOR_BEFORE, PRIOR_AFTER = 0.5, 1.5
 _DISTANCE = (1.0, 0.95, 0.9)
