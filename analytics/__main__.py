@@ -36,6 +36,7 @@ from store.db import connect, default_db_path, masked, unreachable_store
 from store.errors import FeedbackError
 from store.labels import label_table
 from store.sentiment_model import latest_model
+from text.labels import sentiment_label
 from text.sentiment import polarities
 from text.tiers import TIERS
 
@@ -107,8 +108,15 @@ def _score_texts(args) -> int:
     except FeedbackError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    sys.stdout.write("".join(f"{score:.4f}\n" for score in scores))
+    sys.stdout.write("".join(f"{polarity_line(score)}\n" for score in scores))
     return 0
+
+
+def polarity_line(score: float) -> str:
+    """A polarity as score-texts prints it: four decimals, unless rounding would move it across the
+    neutral band's edge (0.050004 printed 0.0500 reads neutral, not positive); then every digit."""
+    short = f"{score:.4f}"
+    return short if sentiment_label(float(short)) == sentiment_label(score) else repr(float(score))
 
 
 def _text(result: dict) -> str:

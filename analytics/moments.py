@@ -28,10 +28,12 @@ from analytics.memo import offer, shared
 from store.errors import QueryError
 from store.sums import TABLES
 
-# a group's sums, each list padded to the survey's items as the readers index them
-SUM_COLUMNS = """list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
+# a group's sums, each list padded to the survey's items as the readers index them; the first three
+# are all that the trends' CSI by place reads (SCOPE_SQL)
+COUNT_COLUMNS = """list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
        respondents,
-       list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums,
+       list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums"""
+SUM_COLUMNS = COUNT_COLUMNS + """,
        list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
        list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
        list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums"""
@@ -58,9 +60,7 @@ PLACES = ("branch", "region")
 
 SCOPE_SQL = """
 SELECT month, branch, region,
-       list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
-       respondents,
-       list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums
+       """ + COUNT_COLUMNS + """
 FROM survey_scope_sums
 WHERE month BETWEEN $first AND $last{chosen}
 """

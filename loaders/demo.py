@@ -391,9 +391,9 @@ MIXED, OPPOSITE, REMARK = range(3)
 # what a writer against the score writes, by their score's tone (0 negative, 1 mixed, 2 positive)
 # and the kind above; REMARK keeps the tone (the text is replaced)
 WRITTEN_TONE = np.array([[1, 2, 0], [2, 0, 1], [1, 0, 2]])
-# Remarks with no tone. Not the bare "n/a", "N/A" or "None": pandas (and with it the tests' plain
-# pandas reading of the files) reads those cells as blank, while the loaders keep them as comments.
-EN_REMARKS = ["see previous", "As above.", "Nothing to add.", "No comment.", "nil", "na",
+# Remarks with no tone. Not a bare "n/a", "nil" or "None": the loaders store those as no comment
+# (loaders/validate.py NO_TEXT_WORDS), as pandas reads most of them.
+EN_REMARKS = ["see previous", "As above.", "Nothing to add.", "No comment.", "Nothing further.", "No remarks.",
               "Same as last time.", "Nothing else."]
 ZH_REMARKS = ["无", "同上", "暂无意见", "没有", "见上条", "无意见", "没什么要说的", "和上次一样。"]
 

@@ -38,6 +38,21 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 # Excel's error values, our own constants, as an SQL list (the conditions of the checks take no parameters)
 EXCEL_ERROR_LIST = ", ".join(quote_literal(e) for e in EXCEL_ERRORS)
 
+# Free-text cells that hold no words of the customer's: the markers pandas reads as missing by
+# default (pandas.read_csv's na_values, compared here without case), the ones survey tools write
+# for a question not answered (问卷星 "(空)", "(跳过)"), and cells of punctuation alone ("-",
+# "...", "／"). They are stored as no comment, so they count in no comment total, sentiment, theme
+# or learned label. A customer's short answer ("无", "no", "ok", "👍") is words and is kept.
+NO_TEXT_FIELDS = ("comment", "description")
+NO_TEXT_WORDS = ("#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan", "<na>", "n/a",
+                 "na", "null", "nan", "none", "nil", "n.a.", "(blank)", "(empty)", "(空)", "（空）", "(跳过)",
+                 "（跳过）", "不适用")
+# a letter, a digit, or a symbol such as an emoji: what a cell needs to be more than punctuation
+HAS_WORDS = r"[\p{L}\p{N}\p{So}]"
+# the longest cell checked, in bytes: every marker above is shorter, and a longer cell of
+# punctuation alone is rare enough to be kept as it is
+NO_TEXT_BYTES = 32
+
 STAGED_ROWS = "staged_rows"
 # the table under the view STAGED_ROWS: the typed columns of the file's mapped cells, whose rows an
 # import deletes from (the invalid rows it skips, the duplicates)
@@ -139,6 +154,12 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
     sql = f"CREATE OR REPLACE TEMP TABLE {STAGED_TYPED} AS SELECT {', '.join(stored)} FROM {STAGED_SOURCE}"
     con.execute(sql, _used(params, sql))
     shown = [f"{unmapped[c]} AS {c}" if c in unmapped else _output_name(c) for c in typed]
+    for name in (f.name for f in fields if f.name in NO_TEXT_FIELDS and mapping.fields.get(f.name) is not None):
+        # after the typing, not within it: a condition in the typing pass costs every row, the
+        # update only the few short cells it finds
+        con.execute(f"UPDATE {STAGED_TYPED} SET {name} = NULL WHERE strlen({name}) <= {NO_TEXT_BYTES}"
+                    f" AND (list_contains($words, lower({name})) OR NOT regexp_matches({name}, $has_words))",
+                    {"words": list(NO_TEXT_WORDS), "has_words": HAS_WORDS})
     con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGED_ROWS} AS SELECT {', '.join(shown)} FROM {STAGED_TYPED}")
 
     checks: list[tuple[str, str, str, str, dict[str, str]]] = []   # (condition, column, problem, fix, values)

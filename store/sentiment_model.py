@@ -41,6 +41,9 @@ LABELLED_SQL = (f"SELECT text, language, label, count(*) AS n FROM ({LABELLED_RO
                 " GROUP BY ALL ORDER BY language, text, label")
 # the labelled comments, repeats counted: the sum of LABELLED_SQL's n, without grouping the texts
 LABEL_COUNT_SQL = f"SELECT count(*) FROM ({LABELLED_ROWS_SQL})"
+# distinct labelled texts by language and class, for one language
+CLASS_COUNTS_SQL = (f"SELECT label, count(*) FROM (SELECT DISTINCT text, label FROM ({LABELLED_ROWS_SQL})"
+                    " WHERE language = ?) GROUP BY label")
 
 # the stored texts a model scores: (table, text column, language column)
 SCORED_COLUMNS = (("survey_response", "comment", "comment_language"),
@@ -90,6 +93,12 @@ def labelled_comments(con: duckdb.DuckDBPyConnection, at_most: int | None = None
 
 def label_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute(LABEL_COUNT_SQL).fetchone()[0])
+
+
+def distinct_texts_by_class(con: duckdb.DuckDBPyConnection, language: str) -> tuple[int, int]:
+    """(negative, positive): the distinct labelled texts of `language` in each class."""
+    counts = dict(con.execute(CLASS_COUNTS_SQL, [language]).fetchall())
+    return int(counts.get(0, 0)), int(counts.get(1, 0))
 
 
 def latest_version(con: duckdb.DuckDBPyConnection) -> ModelVersion | None:

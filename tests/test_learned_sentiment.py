@@ -199,6 +199,24 @@ def test_retraining_stores_a_version_and_rescores_every_text(con, corpus):
 
 
 @pytest.mark.slow
+def test_a_language_gets_its_model_when_its_other_class_arrives(con, corpus):
+    # the promoters first, five times over: 300 labels of one class, a model of no text model
+    positives, negatives = corpus[corpus["score"] >= 9], corpus[corpus["score"] <= 6]
+    for _ in range(5):
+        _scored_nps(con, positives)
+    first = learning.retrain(con)
+    assert (first.labels, first.labels_en, first.labels_zh) == (0, 0, 0)
+    assert not learning.retrain_due(con)
+    # then the detractors: 360 labels, short of a quarter more than 300 (375), but each language now
+    # has 30 distinct texts of each class, at least MIN_PER_CLASS (10)
+    _scored_nps(con, negatives)
+    assert learning.retrain_due(con)
+    second = learning.retrain(con)
+    assert (second.labels, second.labels_en, second.labels_zh) == (360, 180, 180)
+    assert not learning.retrain_due(con)
+
+
+@pytest.mark.slow
 def test_a_model_of_an_older_format_is_retrained(con, corpus):
     import pickle
 
@@ -338,6 +356,19 @@ def test_score_texts_cli_uses_the_stores_model(con_url, con, corpus):
     assert [float(x) for x in plain.stdout.split()] == pytest.approx(polarities(texts), abs=1e-4)
     assert [float(x) for x in with_db.stdout.split()] == pytest.approx(polarities(texts, model=model), abs=1e-4)
     assert plain.stdout != with_db.stdout
+
+
+@pytest.mark.parametrize("score, line", [
+    (0.66322, "0.6632"), (-0.25, "-0.2500"), (0.0, "0.0000"),
+    # four decimals would read 0.0500 and -0.0500: neutral, where the scores are positive and negative
+    (0.050004, "0.050004"), (-0.0500001, "-0.0500001"),
+    # at the edge itself, and rounding that stays on its side, keep four
+    (0.05, "0.0500"), (0.05006, "0.0501"), (0.049996, "0.0500"),
+])
+def test_score_texts_prints_a_polarity_on_its_side_of_the_neutral_band(score, line):
+    from analytics.__main__ import polarity_line
+
+    assert polarity_line(score) == line
 
 
 @pytest.mark.slow

@@ -1,10 +1,20 @@
-"""Where a polarity in [-1, 1] turns negative or positive (DESIGN.md, "Sentiment")."""
+"""Where a polarity in [-1, 1] turns negative or positive (DESIGN.md, "Sentiment"), and how many
+labelled comments a learned model needs (text/learned.py; read here by loaders/learning.py, which
+decides whether a model is due without loading scikit-learn)."""
 from __future__ import annotations
 
 import math
 
 NEGATIVE_BELOW = -0.05
 POSITIVE_ABOVE = 0.05
+
+# a language gets a learned model only with this many labelled comments of each class (each of the
+# learned model's three agreement folds then holds three)
+MIN_PER_CLASS = 10
+# the learned model's regularisation, stacker and agreement are cross-validated on at most this many
+# distinct texts per language, so that retraining at 100k labels stays within the bench's
+# training-time floor
+AGREEMENT_SAMPLE = 10_000
 
 
 def sentiment_label(value: float | None) -> str | None:

@@ -51,15 +51,9 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
+from text.labels import AGREEMENT_SAMPLE, MIN_PER_CLASS, NEGATIVE_BELOW, POSITIVE_ABOVE
 from text.model_format import FORMAT, read_model
 
-# a language gets a model only with this many labelled comments of each class (each of the
-# AGREEMENT_FOLDS folds then holds three)
-MIN_PER_CLASS = 10
-# alpha, the stacker and the agreement are cross-validated on at most this many distinct texts, so that
-# retraining at 100k labels stays within the bench's training-time floor
-AGREEMENT_SAMPLE = 10_000
 AGREEMENT_FOLDS = 3
 # the text model's regularisation strength (alpha), chosen per store by held-out macro-F1
 ALPHA_GRID = (1e-4, 1e-5, 1e-6)
