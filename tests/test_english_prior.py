@@ -193,3 +193,22 @@ def test_a_post_addressed_to_someone_leans_negative(two_priors):
     assert english_polarity("RT @acme friendly") == pytest.approx(
         RULE_SHARE * 2.2 / sqrt(2.2 ** 2 + 15) + (1 - RULE_SHARE) * tanh((0.25 + 0.5 / sqrt(3)) / 2))
     assert english_polarity("@ the branch friendly #x") != english_polarity("@acme the branch friendly #x")
+
+
+def test_the_prior_weighs_a_short_text_around_its_contrast(small_prior):
+    # "Friendly but slow": the parts' margins less the bias, friendly 1.0 and slow -2.0, weighed 0.5 and 1.5:
+    # 0.5 + 0.5 x 1.0 + 1.5 x -2.0 = -2.0; read whole (terms friendly, but, slow and two pairs) it was
+    # 0.5 + (1.0 - 2.0) / sqrt(5), positive. Rules: friendly 2.2 (VADER) and slow -1.5 (ours), 0.5 and 1.5
+    rules = (0.5 * 2.2 + 1.5 * -1.5) / sqrt((0.5 * 2.2 + 1.5 * -1.5) ** 2 + 15)
+    assert english_rule_polarity("Friendly but slow") == pytest.approx(rules)
+    assert english_polarity("Friendly but slow") == pytest.approx(RULE_SHARE * rules + (1 - RULE_SHARE) * tanh(-2.0 / 2))
+    # "nothing but" contrasts nothing: the prior reads the text whole (terms nothing, but, friendly, two pairs, no
+    # negated term: "but" ends the scope of "nothing"; the rules: "nothing" negates nothing across "but", friendly 2.2)
+    words = english_words("Nothing but friendly")
+    assert english_polarity("Nothing but friendly") == pytest.approx(
+        RULE_SHARE * 2.2 / sqrt(2.2 ** 2 + 15) + (1 - RULE_SHARE) * tanh((0.5 + 1.0 / sqrt(5)) / 2))
+    assert negated_words(words) == []
+    # a text of more than STRONG_MAX_WORDS words is read whole: terms friendly, but, slow, branch, four pairs
+    long = "Friendly but slow" + " branch" * 40
+    assert english_polarity(long) == pytest.approx(
+        RULE_SHARE * rules + (1 - RULE_SHARE) * tanh((0.5 + (1.0 - 2.0) / sqrt(8)) / 2))

@@ -9,7 +9,7 @@ import pytest
 
 from text.chinese_rules import chinese_polarity
 from text.english_prior import prior_polarity
-from text.english_rules import RULE_SHARE, english_rule_polarity
+from text.english_rules import RULE_SHARE, english_rule_polarity, english_words, service_patterns
 from text.sentiment import polarities, polarity
 
 
@@ -34,7 +34,7 @@ def zh(s: float) -> float:
     ("The queue was slow but the staff were helpful", en(0.5 * (-0.8 - 1.5) + 1.5 * 1.8)),  # contrast
     ("good!!", en(1.9 + 2 * 0.292)),                                          # exclamation
     ("I waited forty minutes on hold", en(-1.2 - 1.5 - 3.0)),                 # our phrase, a wait pattern
-    ("It doesn't work", en(-2.2)),                                            # our phrase led by a negator
+    ("It doesn't work", en(-2.2 - 2.0)),                     # our phrase led by a negator, and a failure pattern
     ("The branch opens at nine", 0.0),
 ])
 def test_english_rules(text, expected):
@@ -68,6 +68,45 @@ def test_english_complaint_words(text, expected):
 ])
 def test_english_service_patterns(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
+
+
+# issue 21's tenth round. VADER: disappointed -2.1, impressed 2.1, happier 2.4, better 1.9, stopped -0.9, rude -2.0;
+# ours: slow -1.5, "too small" and "too loud" -1.2; "so" a booster (+0.293); patterns: coming back and buying again
+# +2.5, "couldn't be happier" +3.0, "could be better" -2.0 (and its praise dropped, as beside any failure in a short
+# text), a failure at what a thing is for -2.0, stopped or keeps failing -2.5, "will not be back" -3.0, advice to
+# keep away -2.5; idioms "what a joke" -2.0, "dropped the ball" -2.0, "save your money" -2.2; "get it together" -2.0, "kidding me" -1.8
+@pytest.mark.parametrize("text, expected", [
+    ("I have never been so disappointed", en((-2.1 - 0.293) * 1.25)),         # never ... so: intensified, not flipped
+    ("We were less than impressed", en(2.1 * -0.74)),                        # "less than" negates
+    ("Slow delivery but also rude staff", en(-1.5 - 2.0)),                   # "but also" contrasts nothing
+    ("Slow delivery, nothing but rude staff", en(-1.5 - 2.0)),               # nor does "nothing but"
+    ("Slow delivery but rude staff", en(0.5 * -1.5 + 1.5 * -2.0)),           # a contrast still (as before)
+    ("We will be back", en(2.5)),
+    ("I would buy it again", en(2.5)),
+    ("I will never buy it again", en(-3.0)),                   # "never ... again" (as before), not buying again
+    ("Couldn't be happier", en(2.4 * -0.74 + 3.0)),
+    ("The service could be better", en(-2.0)),
+    ("It won't charge", en(-2.0)),
+    ("It stopped charging", en(-0.9 - 2.5)),
+    ("The portions were too small", en(-1.2)),
+    ("It is not too loud", en(-1.2 * -0.74)),                                # excess negated: mild praise
+    ("Will not be back", en(-3.0)),                                          # not coming back
+    ("Stay away from this place", en(-2.5)),                                 # advice to keep away
+    ("Skip this one", en(-2.5)),
+    ("What a joke", en(-2.0)),                                               # idioms: not VADER's joke (+1.2)
+    ("They dropped the ball", en(-2.0)),
+    ("Save your money", en(-2.2)),
+    ("Get it together", en(-2.0)),                                           # exasperation at a company
+    ("You gotta be kidding me", en(-1.8)),                                   # not VADER's kidding (+0.4)
+])
+def test_english_tenth_round_rules(text, expected):
+    assert english_rule_polarity(text) == pytest.approx(expected)
+
+
+def test_never_worked_with_a_person_is_no_failure():
+    # nicer: no valence in VADER; "never worked with" is not a thing failing, so no pattern fires
+    assert service_patterns(english_words("I've never worked with a nicer team")) == []
+    assert service_patterns(english_words("It never worked")) == [(1, -2.0)]
 
 
 # the baseline (rules and the shipped prior) on phrases customers write, each sign checked by hand: the
@@ -105,6 +144,12 @@ def test_english_service_patterns(text, expected):
     ("Day 2: late-night parties and a packed session", False),
     ("Price keeps dropping and never have a problem", False),
     ("Don't have any issues with the app", False),
+    # issue 21's tenth round: each of these had the wrong sign, or none, before it
+    ("The service could be better", True),
+    ("It won't charge", True),
+    ("We were less than impressed", True),
+    ("Will not be back.", True),
+    ("Bookmarks are an excellent feature, but not on this player", True),
 ])
 def test_english_baseline_signs(text, negative):
     score = polarity(text)[1]

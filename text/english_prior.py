@@ -63,6 +63,11 @@ def prior_margin(words: list[str], negated: list[str] = (), social: bool = False
     return bias + sum(map(weights.get, terms, repeat(0.0))) / sqrt(len(terms))
 
 
+def prior_bias(social: bool = False) -> float:
+    """The prior's bias: its margin for a text none of whose terms it weighs."""
+    return _prior(social)[1]
+
+
 def prior_polarity(words: list[str], negated: list[str] = (), social: bool = False, shift: float = 0.0) -> float:
     """2p - 1 of the prior's probability p of 'positive', in (-1, 1), `shift` added to the margin
     first; 0.0 for a text without words."""
