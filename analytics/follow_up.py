@@ -23,10 +23,10 @@ import pandas as pd
 from analytics.filters import Filters, where_sql
 from analytics.stats import MIN_N, Interval, too_few, wilson_interval
 from store.follow_up import (
-    CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_KEY, SATISFACTION_SHARE,
-    SOURCES, STATUSES, SURVEY_KEY, items_sql, source_keys_sql
+    CLOSED, COMPLAINT_ITEMS, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_ITEMS,
+    NPS_KEY, SATISFACTION_SHARE, SOURCES, STATUSES, SURVEY_ITEMS, SURVEY_KEY, items_sql, source_keys_sql
 )
-from store.query import fetch_one, fetch_record
+from store.query import fetch_all, fetch_one, fetch_record
 
 CONTACT_HOURS = 48
 # whose detractors the list puts first
@@ -124,9 +124,11 @@ def status_counts(items: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def _filtered(filters: Filters, detail: bool = True) -> tuple[str, dict]:
+def _filtered(filters: Filters, detail: bool = True, narrow: str | None = None) -> tuple[str, dict]:
     """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters; without
-    `detail`, the items' detail is NULL (store.follow_up.items_sql)."""
+    `detail`, the items' detail is NULL (store.follow_up.items_sql); with `narrow`, only the NPS and
+    survey rows that also pass it are items (a condition on responded_at that keeps or leaves out
+    each second whole: see _page_seconds)."""
     params: dict = {}
     where: dict[str, str] = {}
     for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
@@ -134,6 +136,8 @@ def _filtered(filters: Filters, detail: bool = True) -> tuple[str, dict]:
         params.update(own)
     asked = {table: f"{where[table]} AND {_UNMATCHED_OF.format(source=source)}"
              for table, source in _SOURCE_TABLES.items()}
+    if narrow:
+        where = {table: f"{clause} AND {narrow}" if table != "complaint" else clause for table, clause in where.items()}
     records_where, own = where_sql(filters, "survey_response", "c", prefix="r")
     params.update(own)
     sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(asked), items=items_sql(where, detail),
@@ -167,10 +171,10 @@ LIST_ORDER = "ORDER BY key_detractor DESC, overdue DESC, days_overdue DESC, due_
 
 
 def _ordered(filters: Filters, as_of: datetime | None, statuses: tuple[str, ...],
-             sources: tuple[str, ...]) -> tuple[str, dict]:
+             sources: tuple[str, ...], narrow: str | None = None) -> tuple[str, dict]:
     """The selection's list with overdue, days_overdue and key_detractor (ORDERED_SQL), only the items
-    of `statuses` and `sources` when given, and its parameters."""
-    sql, params = _filtered(filters)
+    of `statuses` and `sources` when given (and of the rows `narrow` keeps: _filtered), and its parameters."""
+    sql, params = _filtered(filters, narrow=narrow)
     for name, chosen in (("status", statuses), ("source", sources)):
         if chosen:
             sql += f" AND list_contains(${name}_chosen, {name})"
@@ -179,17 +183,110 @@ def _ordered(filters: Filters, as_of: datetime | None, statuses: tuple[str, ...]
     return ORDERED_SQL.format(list=sql), params
 
 
+# A page of the list without making the whole list (issue 24: a month at ten million answers holds
+# 171,530 items, each with an id made from its values, its twins found and its record joined, all
+# for a page of 100). An item without a record is open and due two days after its day, so the list
+# orders those by (key detractor first, then the moment answered) alone: LIST_ORDER reduces to it.
+# So the first rows in that order, read from the three tables' own columns (no id made), bound the
+# page: every item without a record that can be on it answered no later (in that order) than the
+# `reach`-th such row. The page is then LIST_ORDER over the rows of the seconds those rows answered
+# in (an item's id holds its second, so an id's rows, twins and all, are kept or left out together),
+# the seconds of the selection's records (read from their ids) and every open complaint, the
+# records joined as before: the same list, cut before the rows that come after the page.
+CANDIDATES_SQL = f"""
+SELECT 'nps' AS source, responded_at, coalesce(tier = $key_tier, FALSE) AS key_detractor
+FROM nps_response WHERE {NPS_ITEMS} AND {{nps}}
+UNION ALL SELECT 'survey', responded_at, FALSE FROM survey_response WHERE {SURVEY_ITEMS} AND {{survey}}
+UNION ALL SELECT 'complaint', received_at, FALSE FROM complaint WHERE {COMPLAINT_ITEMS} AND {{complaint}}
+"""
+# the first `reach` candidates in the order of items without a record (key detractors first, then by time)
+FIRST_CANDIDATES_SQL = ("SELECT key_detractor, responded_at FROM ({candidates}) c WHERE {sources}"
+                        " ORDER BY key_detractor DESC, responded_at LIMIT $reach")
+# the seconds of the selection's records of a survey or NPS answer (the last 19 characters of their ids)
+RECORD_SECONDS_SQL = """
+SELECT DISTINCT try_strptime(right(item_key, 19), '%Y-%m-%d %H:%M:%S') FROM ({current}) r
+WHERE {records_where} AND source IN ('nps', 'survey')
+"""
+# the candidates' rows and the records' seconds are of the selection's rows only: a row it filters
+# out is on no page of it
+_IN_SECONDS = "date_trunc('second', responded_at) IN (SELECT unnest($page_seconds::TIMESTAMP[]))"
+# items without a record up to the bound: the page is exact when they are at least the page's end
+_COVERED = ("count(*) FILTER (WHERE saved_at IS NULL AND (key_detractor > $bound_key"
+            " OR (key_detractor = $bound_key AND responded_at <= $bound_at))) OVER ()")
+
+
+def _page_seconds(con, filters: Filters, statuses: tuple[str, ...], sources: tuple[str, ...],
+                  reach: int) -> dict | None:
+    """The bound (the `reach`-th candidate row) and the seconds a page ending at the `reach`-th item
+    without a record draws its rows from (those of the candidates up to the bound, which holds every
+    row tied with it, and those of the records), as parameters; None when the selection holds fewer
+    than `reach` candidate rows (the whole list is then no bigger than the page asks for)."""
+    params: dict = {}
+    where: dict[str, str] = {}
+    for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
+        where[table], own = where_sql(filters, table, prefix=prefix)
+        params.update(own)
+    if statuses and "open" not in statuses:
+        # an item without a record is open: none is on the page, only the records' rows are read
+        bound, seconds = (True, datetime.min), set()
+    else:
+        candidates = CANDIDATES_SQL.format(nps=where["nps_response"], survey=where["survey_response"],
+                                           complaint=where["complaint"])
+        chosen = {"key_tier": KEY_TIER, "reach": int(reach)}
+        chosen_sources = "TRUE"
+        if sources:
+            chosen_sources = "list_contains($source_chosen, source)"
+            chosen["source_chosen"] = [str(s) for s in sources]
+        first = fetch_all(con, FIRST_CANDIDATES_SQL.format(candidates=candidates, sources=chosen_sources),
+                          {**params, **chosen}, what="the follow-up list's page")
+        if len(first) < reach:
+            return None
+        bound = first[-1]
+        seconds = {at.replace(microsecond=0) for _, at in first}
+    records_where, own = where_sql(filters, "survey_response", "r", prefix="r")
+    seconds.update(row[0] for row in fetch_all(con, RECORD_SECONDS_SQL.format(
+        current=CURRENT_SQL, records_where=records_where), own, what="the follow-up list's page") if row[0] is not None)
+    return {"page_seconds": sorted(seconds), "bound_key": bool(bound[0]), "bound_at": bound[1]}
+
+
+# candidate rows read beyond the page's end at first (items with a record and twins take some)
+PAGE_SLACK = 64
+
+
+def _page_frame(con, filters: Filters, as_of: datetime | None, statuses: tuple[str, ...],
+                sources: tuple[str, ...], limit: int, offset: int) -> pd.DataFrame:
+    """Items offset..offset+limit of the list in LIST_ORDER, read as CANDIDATES_SQL's comment says; the
+    reach grows until the items without a record up to the bound cover the page (twins and items
+    with a record can take some of the candidate rows)."""
+    end = offset + limit
+    reach = end + PAGE_SLACK
+    while True:
+        bound = _page_seconds(con, filters, statuses, sources, reach)
+        if bound is None:
+            sql, params = _ordered(filters, as_of, statuses, sources)
+            return con.execute(sql + f" {LIST_ORDER} LIMIT $limit OFFSET $offset",
+                               {**params, "limit": limit, "offset": offset}).df()
+        sql, params = _ordered(filters, as_of, statuses, sources, narrow=_IN_SECONDS)
+        params.update(bound)
+        frame = con.execute(f"SELECT *, {_COVERED} AS covered FROM ({sql}) p {LIST_ORDER} LIMIT $limit OFFSET $offset",
+                            {**params, "limit": limit, "offset": offset}).df()
+        covered = int(frame["covered"].iloc[0]) if len(frame) else 0
+        if covered >= end or (statuses and "open" not in statuses):
+            return frame.drop(columns="covered")
+        reach *= 4
+
+
 def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
                    sources: tuple[str, ...] = (), limit: int | None = None, offset: int = 0) -> pd.DataFrame:
     """The period's items (LIST_COLUMNS) in the list's order (LIST_ORDER), only those of `statuses` and
-    `sources` when given; with `limit`, only that many from the `offset`-th on (a page of the list).
-    Overdue: due before `as_of`'s day and neither resolved nor given up as unreachable."""
-    sql, params = _ordered(filters, as_of, statuses, sources)
-    sql += " " + LIST_ORDER
+    `sources` when given; with `limit`, only that many from the `offset`-th on (a page of the list,
+    read without making the whole list: CANDIDATES_SQL). Overdue: due before `as_of`'s day and neither
+    resolved nor given up as unreachable."""
     if limit is not None:
-        sql += " LIMIT $limit OFFSET $offset"
-        params.update(limit=int(limit), offset=max(int(offset), 0))
-    frame = con.execute(sql, params).df()
+        frame = _page_frame(con, filters, as_of, statuses, sources, max(int(limit), 0), max(int(offset), 0))
+    else:
+        sql, params = _ordered(filters, as_of, statuses, sources)
+        frame = con.execute(sql + " " + LIST_ORDER, params).df()
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
     frame["due_on"] = pd.to_datetime(frame["due_on"]).dt.date

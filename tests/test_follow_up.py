@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from analytics.filters import Filters
+from analytics import follow_up as follow_up_module
 from analytics.follow_up import chosen_counts, follow_up_list, follow_up_outcome, items_without_id, status_counts
 from analytics.summary import summary
 from loaders.access import AccessError
@@ -430,6 +431,47 @@ def test_a_page_of_the_list_is_its_slice_in_the_lists_order(filled):
     assert page_span(9, 3, 4) == (3, 3, 9, 9)
     assert page_span(9, 7, 4) == (3, 3, 9, 9)
     assert page_span(0, 2, 4) == (1, 1, 0, 0)
+
+
+def assert_every_page_is_its_slice(con, as_of: datetime) -> int:
+    """Every page of two items of the list (from every offset), for each status and source choice, equals its slice of the
+    whole list; returns how many items the list holds."""
+    whole = follow_up_list(con, OCTOBER, as_of)
+    for statuses, sources in (((), ()), (("contacted", "resolved"), ()), (("open",), ("nps", "complaint"))):
+        chosen = follow_up_list(con, OCTOBER, as_of, statuses, sources)
+        for offset in range(0, len(chosen) + 1):
+            page = follow_up_list(con, OCTOBER, as_of, statuses, sources, limit=2, offset=offset)
+            pd.testing.assert_frame_equal(page, chosen.iloc[offset:offset + 2].reset_index(drop=True),
+                                          check_index_type=False, check_dtype=False)
+    return len(whole)
+
+
+def test_a_page_read_without_the_whole_list_is_its_slice(filled, monkeypatch, tmp_path):
+    """A page reads only the rows up to its end in the order of items without a record (issue 24):
+    with no slack every page takes that path, and it must equal the whole list's slice with twins
+    (C14's two answers in one second, the later of a key customer), a key customer's detractor, records
+    that move items (K-1's due date, C1 contacted, R1 resolved), on either side of a due date, after
+    an import, an edit and an undo."""
+    monkeypatch.setattr(follow_up_module, "PAGE_SLACK", 0)
+    dbrows.insert(con := filled, "nps_response", [
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 700000), "score": 5, "tier": "key"},
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 200000), "score": 3},
+        {"customer_id": "C16", "responded_at": at(26), "score": 2, "tier": "key"},
+    ])
+    # 9 items of `filled`, C14 once and C16: key C16 first, C1 ... as in the whole list
+    assert assert_every_page_is_its_slice(con, AS_OF) == 11
+    # a day earlier R4 (due 31 Oct) is not yet late: a different order
+    assert assert_every_page_is_its_slice(con, datetime(2026, 10, 31, 12)) == 11
+    path = tmp_path / "nps.csv"
+    path.write_text(NPS_FILE.replace("C1,2026-10-02 09:00,3", "C17,2026-10-01 07:00,1"), encoding="utf-8")
+    batch = import_file(con, path, kind="nps")
+    assert assert_every_page_is_its_slice(con, AS_OF) == 12
+    save_follow_ups(con, [FollowUpChange("nps:C17@2026-10-01 07:00:00", status="unreachable"),
+                          FollowUpChange(C5, due_on=date(2026, 10, 2)),
+                          FollowUpChange("nps:C14@2026-10-16 10:00:00", owner="Zhao")], "Li Na")
+    assert assert_every_page_is_its_slice(con, AS_OF) == 12
+    undo(con, batch.batch_id)   # C17's record stays, its row gone
+    assert assert_every_page_is_its_slice(con, AS_OF) == 12
 
 
 def test_the_file_holds_every_item_of_the_selection(filled):
