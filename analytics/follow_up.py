@@ -24,7 +24,7 @@ from analytics.filters import Filters, where_sql
 from analytics.stats import MIN_N, Interval, too_few, wilson_interval
 from store.follow_up import (
     CLOSED, COMPLAINT_ITEMS, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_ITEMS,
-    NPS_KEY, SATISFACTION_SHARE, SOURCES, STATUSES, SURVEY_ITEMS, SURVEY_KEY, items_sql, source_keys_sql
+    SATISFACTION_SHARE, SOURCES, STATUSES, SURVEY_ITEMS, items_sql, source_keys_sql
 )
 from store.query import fetch_all, fetch_one, fetch_record
 
@@ -87,7 +87,9 @@ SELECT count(*) FROM (
 ) u WHERE {{where}}
 """
 
-# Each NPS answer and each satisfaction (as a share of its scale) with the same customer's next one.
+# Each NPS answer and each satisfaction (as a share of its scale) with the same customer's next one,
+# named by its item id's parts (source, ident, second: an id is 'source:ident@second', so equal parts
+# are equal ids, and no id is made for the rows).
 # Two answers of one customer at one moment are taken in a fixed order (batch, then the file's row):
 # by the moment alone, which came next was left to how the rows lay, and a migrated copy differed.
 # Only the customers of the period's items are read ({customers}: a relation of customer ids): a
@@ -96,16 +98,25 @@ SELECT count(*) FROM (
 # only the answers from the period's start on ({since}): an item's next answer comes after it in
 # the window's order, so no earlier answer is ever one, and a month reads that month and after
 # instead of every answer of its customers (issue 24's floor).
+# Only customers with two answers or more are windowed: the others' one answer has no next score.
+_ANSWERED = "overall_satisfaction IS NOT NULL AND overall_scale_max > overall_scale_min"
 NEXT_SCORES_SQL = f"""
-SELECT {NPS_KEY} AS item_key, score::DOUBLE AS this_score,
+SELECT 'nps' AS source, customer_id AS ident, date_trunc('second', responded_at) AS sec, score::DOUBLE AS this_score,
        lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no) AS next_score
-FROM nps_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
+FROM nps_response WHERE {{since}} AND customer_id IN (
+    SELECT customer_id FROM nps_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
+    GROUP BY customer_id HAVING count(*) > 1)
 UNION ALL
-SELECT {SURVEY_KEY}, {SATISFACTION_SHARE},
+SELECT 'survey', coalesce(respondent_id, customer_id), date_trunc('second', responded_at), {SATISFACTION_SHARE},
        lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no)
-FROM survey_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
-  AND overall_satisfaction IS NOT NULL AND overall_scale_max > overall_scale_min
+FROM survey_response WHERE {{since}} AND {_ANSWERED} AND customer_id IN (
+    SELECT customer_id FROM survey_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
+      AND {_ANSWERED}
+    GROUP BY customer_id HAVING count(*) > 1)
 """
+# an NPS or survey item id's parts: 'nps:C1@2026-10-02 09:00:00' is ('nps', 'C1', 2026-10-02 09:00:00)
+ID_IDENT = "substr(item_key, length(source) + 2, length(item_key) - length(source) - 21)"
+ID_SECOND = "try_strptime(right(item_key, 19), '%Y-%m-%d %H:%M:%S')"
 
 
 def current_hour() -> datetime:
@@ -243,9 +254,7 @@ def _page_seconds(con, filters: Filters, statuses: tuple[str, ...], sources: tup
             return None
         bound = first[-1]
         seconds = {at.replace(microsecond=0) for _, at in first}
-    records_where, own = where_sql(filters, "survey_response", "r", prefix="r")
-    seconds.update(row[0] for row in fetch_all(con, RECORD_SECONDS_SQL.format(
-        current=CURRENT_SQL, records_where=records_where), own, what="the follow-up list's page") if row[0] is not None)
+    seconds.update(_record_seconds(con, filters))
     return {"page_seconds": sorted(seconds), "bound_key": bool(bound[0]), "bound_at": bound[1]}
 
 
@@ -336,36 +345,90 @@ class FollowUpOutcome:
     by_status: tuple[tuple[str, str, int, int], ...] = ()
 
 
+# What follow_up_outcome counts, without making the whole list (issue 24: a month at ten million
+# answers holds 171,530 items, and making each one's id, finding its twins and joining its record
+# was most of the outcome's time). The list is (a) its records' rows and its open complaints, taken
+# from the list made of only the rows of the records' seconds (`listed`: an NPS or survey id holds
+# its second, so those rows are all a record's item can be made of; complaints are never narrowed),
+# and (b) the NPS and survey items without a record of the selection (`unrecorded`), each open and
+# due by default. (b) is counted as groups of the rows' own columns (source, ident, second): an id
+# is 'source:ident@second' (the second its last 19 characters), so one group is one item, and its
+# first row is the one the list keeps (twins share its second, so its due date). A record without
+# an item matches no group.
+OUTCOME_SQL = """
+WITH list AS MATERIALIZED ({narrowed}),
+listed AS MATERIALIZED (SELECT * FROM list WHERE saved_at IS NOT NULL OR source = 'complaint'),
+recorded AS MATERIALIZED (
+    SELECT source, {ident} AS ident, {second} AS sec FROM listed WHERE saved_at IS NOT NULL AND source IN ('nps', 'survey')),
+grouped AS MATERIALIZED (
+    SELECT source, ident, sec, min(responded_at) AS first_at, arg_min(customer_id, responded_at) AS customer_id
+    FROM (SELECT 'nps' AS source, customer_id AS ident, date_trunc('second', responded_at) AS sec, responded_at,
+                 customer_id
+          FROM nps_response WHERE {nps_items} AND {nps}
+          UNION ALL
+          SELECT 'survey', coalesce(respondent_id, customer_id), date_trunc('second', responded_at), responded_at,
+                 customer_id
+          FROM survey_response WHERE {survey_items} AND {survey}) r
+    GROUP BY source, ident, sec),
+unrecorded AS MATERIALIZED (
+    SELECT * FROM grouped g
+    WHERE NOT EXISTS (SELECT 1 FROM recorded d WHERE d.source = g.source AND d.ident = g.ident AND d.sec = g.sec)),
+counted AS (
+    SELECT source, status, due_on, source_gone, responded_at, contacted_at FROM listed
+    UNION ALL
+    SELECT source, 'open', CAST(first_at AS DATE) + {due_days}, FALSE, first_at, NULL FROM unrecorded),
+scored AS MATERIALIZED (
+    SELECT source, ident, sec, FALSE AS reached, customer_id FROM unrecorded
+    UNION ALL
+    SELECT source, {ident}, {second}, contacted_at IS NOT NULL, customer_id FROM listed
+    WHERE source IN ('nps', 'survey')),
+answered AS MATERIALIZED (
+    SELECT s.reached, n.next_score > n.this_score AS rose
+    FROM scored s JOIN ({next_scores}) n ON n.source = s.source AND n.ident = s.ident AND n.sec = s.sec
+    WHERE n.next_score IS NOT NULL)
+SELECT count(*) AS items,
+       count(*) FILTER (WHERE NOT list_contains($closed, status)) AS open,
+       count(*) FILTER (WHERE {overdue}) AS overdue,
+       count(*) FILTER (WHERE source_gone) AS source_gone,
+       count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start) AS due_48h,
+       count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start
+                             AND contacted_at <= responded_at + INTERVAL {contact_hours} HOUR) AS within_48h,
+       (SELECT count(*) FROM answered WHERE reached) AS reached_n,
+       (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE reached) AS reached_rose,
+       (SELECT count(*) FROM answered WHERE NOT reached) AS not_reached_n,
+       (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose,
+       (SELECT list(struct_pack(source := source, status := status, items := n, overdue := late))
+        FROM (SELECT source, status, count(*) AS n, count(*) FILTER (WHERE {overdue}) AS late
+              FROM counted GROUP BY source, status)) AS by_status
+FROM counted
+"""
+
+
+def _record_seconds(con, filters: Filters) -> list[datetime]:
+    """The seconds of the selection's records of an NPS or survey answer (read from their ids)."""
+    records_where, params = where_sql(filters, "survey_response", "r", prefix="r")
+    return sorted(row[0] for row in fetch_all(con, RECORD_SECONDS_SQL.format(
+        current=CURRENT_SQL, records_where=records_where), params, what="the follow-up records") if row[0] is not None)
+
+
 def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_n: int = MIN_N) -> FollowUpOutcome:
-    """The period's counts, the share of detractors contacted within 48 h and the next scores."""
+    """The period's counts, the share of detractors contacted within 48 h and the next scores, counted
+    as the list holds them (OUTCOME_SQL says how, without making it)."""
     as_of = as_of or datetime.now().replace(microsecond=0)
-    sql, params = _filtered(filters, detail=False)   # counts: the comments are not read
+    # counts: the comments are not read
+    narrowed, params = _filtered(filters, detail=False, narrow=_IN_SECONDS)
+    params["page_seconds"] = _record_seconds(con, filters)
+    where = {}
+    for table, prefix in (("nps_response", "n"), ("survey_response", "s")):
+        where[table], own = where_sql(filters, table, prefix=prefix)
+        params.update(own)
     since, since_params = _next_since(filters)
-    # the counts and the next scores from one reading of the list
-    counts = fetch_record(con, f"""
-        WITH list AS MATERIALIZED ({sql}),
-        scored AS MATERIALIZED (SELECT item_key, customer_id, contacted_at FROM list WHERE source IN ('nps', 'survey')),
-        answered AS MATERIALIZED (
-            SELECT l.contacted_at IS NOT NULL AS reached, n.next_score > n.this_score AS rose
-            FROM scored l JOIN ({NEXT_SCORES_SQL.format(customers="scored", since=since)}) n ON n.item_key = l.item_key
-            WHERE n.next_score IS NOT NULL)
-        SELECT count(*) AS items,
-               count(*) FILTER (WHERE NOT list_contains($closed, status)) AS open,
-               count(*) FILTER (WHERE {OVERDUE_SQL}) AS overdue,
-               count(*) FILTER (WHERE source_gone) AS source_gone,
-               count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start) AS due_48h,
-               count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start
-                                     AND contacted_at <= responded_at + INTERVAL {CONTACT_HOURS} HOUR) AS within_48h,
-               (SELECT count(*) FROM answered WHERE reached) AS reached_n,
-               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE reached) AS reached_rose,
-               (SELECT count(*) FROM answered WHERE NOT reached) AS not_reached_n,
-               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose,
-               (SELECT list(struct_pack(source := source, status := status, items := n, overdue := late))
-                FROM (SELECT source, status, count(*) AS n,
-                             count(*) FILTER (WHERE {OVERDUE_SQL}) AS late
-                      FROM list GROUP BY source, status)) AS by_status
-        FROM list""", {**params, **since_params, "today": as_of.date(), "closed": list(CLOSED),
-                       "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
+    counts = fetch_record(con, OUTCOME_SQL.format(
+        narrowed=narrowed, ident=ID_IDENT, second=ID_SECOND, nps_items=NPS_ITEMS, survey_items=SURVEY_ITEMS,
+        nps=where["nps_response"], survey=where["survey_response"], due_days=DEFAULT_DUE_DAYS, overdue=OVERDUE_SQL,
+        contact_hours=CONTACT_HOURS, next_scores=NEXT_SCORES_SQL.format(customers="scored", since=since)),
+        {**params, **since_params, "today": as_of.date(), "closed": list(CLOSED),
+         "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
         what="the follow-up counts and next scores")
     return FollowUpOutcome(
         items=int(counts.get("items") or 0), open=int(counts.get("open") or 0),

@@ -474,6 +474,63 @@ def test_a_page_read_without_the_whole_list_is_its_slice(filled, monkeypatch, tm
     assert assert_every_page_is_its_slice(con, AS_OF) == 12
 
 
+def counts_of_the_whole_list(con, filters: Filters, as_of: datetime) -> dict:
+    """The outcome's counts worked out from the whole list, as the page counted them before issue 24."""
+    items = follow_up_list(con, filters, as_of)
+    nps = items[(items["source"] == "nps") & ~items["source_gone"]
+                & (items["responded_at"] <= as_of - pd.Timedelta(hours=48))]
+    within = nps["contacted_at"].notna() & (nps["contacted_at"] <= nps["responded_at"] + pd.Timedelta(hours=48))
+    return {"items": len(items), "open": int((~items["status"].isin(["resolved", "unreachable"])).sum()),
+            "overdue": int(items["overdue"].sum()), "source_gone": int(items["source_gone"].sum()),
+            "contacted_48h": (int(within.sum()), len(nps)), "by_status": status_counts(items)}
+
+
+def assert_the_outcome_counts_the_whole_list(con, as_of: datetime) -> int:
+    for filters in (OCTOBER, Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), regions=("South",)),
+                    Filters(date_from=date(2026, 10, 3), date_to=date(2026, 10, 16)),
+                    Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), tiers=("key",))):
+        expected = counts_of_the_whole_list(con, filters, as_of)
+        outcome = follow_up_outcome(con, filters, as_of)
+        assert {"items": outcome.items, "open": outcome.open, "overdue": outcome.overdue,
+                "source_gone": outcome.source_gone,
+                "contacted_48h": (outcome.contacted_48h.k, outcome.contacted_48h.n)} == {
+            k: v for k, v in expected.items() if k != "by_status"}, filters
+        pd.testing.assert_frame_equal(chosen_counts(outcome), expected["by_status"])
+    return follow_up_outcome(con, OCTOBER, as_of).items
+
+
+def test_the_outcome_counts_what_the_whole_list_holds(filled, tmp_path):
+    """The outcome counts the list without making it (issue 24): its counts equal the whole list's
+    with twins (C14's two answers in one second, the later of a key customer), a key customer's
+    detractor, a record whose row no longer calls for a follow-up (C1 scored again as a 9), a record
+    made in the South of an item now in the North (C2a), on either side of a due date, after an
+    import, edits (status, owner, due date) and an undo."""
+    con = filled
+    dbrows.insert(con, "nps_response", [
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 700000), "score": 5, "tier": "key"},
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 200000), "score": 3},
+        {"customer_id": "C16", "responded_at": at(26), "score": 2, "tier": "key"},
+    ])
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 11
+    # a day earlier R4 (due 31 Oct) is not yet late
+    assert assert_the_outcome_counts_the_whole_list(con, datetime(2026, 10, 31, 12)) == 11
+    con.execute("UPDATE nps_response SET score = 9 WHERE customer_id = 'C1' AND score = 3")
+    con.execute("UPDATE nps_response SET region = 'North' WHERE customer_id = 'C2' AND responded_at = ?", [at(5, 10)])
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 11
+    path = tmp_path / "nps.csv"
+    path.write_text(NPS_FILE.replace("C1,2026-10-02 09:00,3", "C17,2026-10-01 07:00,1"), encoding="utf-8")
+    batch = import_file(con, path, kind="nps")
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 12
+    save_follow_ups(con, [FollowUpChange("nps:C17@2026-10-01 07:00:00", status="contacted", contacted_at=at(2)),
+                          FollowUpChange(C5, due_on=date(2026, 10, 2)),
+                          FollowUpChange("nps:C14@2026-10-16 10:00:00", owner="Zhao", status="unreachable")], "Li Na")
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 12
+    assert assert_the_outcome_counts_the_whole_list(con, datetime(2026, 10, 3, 12)) == 12
+    undo(con, batch.batch_id)   # C17's record stays, its row gone
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 12
+    assert follow_up_outcome(con, OCTOBER, AS_OF).source_gone == 1
+
+
 def test_the_file_holds_every_item_of_the_selection(filled):
     whole = [C1, R2, K1, C2A, C10, C2B, R4, R1, C5]
     edited = list_file(filled, OCTOBER, AS_OF, (), (), "en", editing=True)
