@@ -218,9 +218,30 @@ RECORD_SECONDS_SQL = """
 SELECT DISTINCT try_strptime(right(item_key, 19), '%Y-%m-%d %H:%M:%S') FROM ({current}) r
 WHERE {records_where} AND source IN ('nps', 'survey')
 """
-# the candidates' rows and the records' seconds are of the selection's rows only: a row it filters
-# out is on no page of it
-_IN_SECONDS = "date_trunc('second', responded_at) IN (SELECT unnest($page_seconds::TIMESTAMP[]))"
+
+
+def _record_seconds(con, filters: Filters) -> set[datetime]:
+    """The seconds of the selection's records of an NPS or survey answer (read from their ids)."""
+    records_where, params = where_sql(filters, "survey_response", "r", prefix="r")
+    return set(row[0] for row in fetch_all(con, RECORD_SECONDS_SQL.format(
+        current=CURRENT_SQL, records_where=records_where), params, what="the follow-up records") if row[0] is not None)
+
+
+# the rows of the seconds a page (or the outcome's records) draws from, within the span of those
+# seconds too: a bound the scan itself applies (the rows lie in time order, so the row groups
+# outside it are not read), where the seconds alone are a join after reading every row
+_IN_SECONDS = ("responded_at >= $seconds_from AND responded_at < $seconds_to"
+               " AND date_trunc('second', responded_at) IN (SELECT unnest($page_seconds::TIMESTAMP[]))")
+
+
+def _in_seconds(seconds) -> dict:
+    """_IN_SECONDS's parameters for the rows of `seconds` (none when it is empty)."""
+    seconds = sorted(seconds)
+    if not seconds:
+        return {"page_seconds": [], "seconds_from": datetime.max, "seconds_to": datetime.min}
+    return {"page_seconds": seconds, "seconds_from": seconds[0], "seconds_to": seconds[-1] + timedelta(seconds=1)}
+
+
 # items without a record up to the bound: the page is exact when they are at least the page's end
 _COVERED = ("count(*) FILTER (WHERE saved_at IS NULL AND (key_detractor > $bound_key"
             " OR (key_detractor = $bound_key AND responded_at <= $bound_at))) OVER ()")
@@ -255,7 +276,7 @@ def _page_seconds(con, filters: Filters, statuses: tuple[str, ...], sources: tup
         bound = first[-1]
         seconds = {at.replace(microsecond=0) for _, at in first}
     seconds.update(_record_seconds(con, filters))
-    return {"page_seconds": sorted(seconds), "bound_key": bool(bound[0]), "bound_at": bound[1]}
+    return {**_in_seconds(seconds), "bound_key": bool(bound[0]), "bound_at": bound[1]}
 
 
 # candidate rows read beyond the page's end at first (items with a record and twins take some)
@@ -404,20 +425,13 @@ FROM counted
 """
 
 
-def _record_seconds(con, filters: Filters) -> list[datetime]:
-    """The seconds of the selection's records of an NPS or survey answer (read from their ids)."""
-    records_where, params = where_sql(filters, "survey_response", "r", prefix="r")
-    return sorted(row[0] for row in fetch_all(con, RECORD_SECONDS_SQL.format(
-        current=CURRENT_SQL, records_where=records_where), params, what="the follow-up records") if row[0] is not None)
-
-
 def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_n: int = MIN_N) -> FollowUpOutcome:
     """The period's counts, the share of detractors contacted within 48 h and the next scores, counted
     as the list holds them (OUTCOME_SQL says how, without making it)."""
     as_of = as_of or datetime.now().replace(microsecond=0)
     # counts: the comments are not read
     narrowed, params = _filtered(filters, detail=False, narrow=_IN_SECONDS)
-    params["page_seconds"] = _record_seconds(con, filters)
+    params.update(_in_seconds(_record_seconds(con, filters)))
     where = {}
     for table, prefix in (("nps_response", "n"), ("survey_response", "s")):
         where[table], own = where_sql(filters, table, prefix=prefix)
