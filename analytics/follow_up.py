@@ -138,8 +138,8 @@ def status_counts(items: pd.DataFrame) -> pd.DataFrame:
 def _filtered(filters: Filters, detail: bool = True, narrow: str | None = None) -> tuple[str, dict]:
     """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters; without
     `detail`, the items' detail is NULL (store.follow_up.items_sql); with `narrow`, only the NPS and
-    survey rows that also pass it are items (a condition on responded_at that keeps or leaves out
-    each second whole: see _page_seconds)."""
+    survey rows that also pass it are items (_IN_IDS: a condition that keeps or leaves out all the
+    rows of an id, its {ident} the table's)."""
     params: dict = {}
     where: dict[str, str] = {}
     for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
@@ -148,7 +148,8 @@ def _filtered(filters: Filters, detail: bool = True, narrow: str | None = None) 
     asked = {table: f"{where[table]} AND {_UNMATCHED_OF.format(source=source)}"
              for table, source in _SOURCE_TABLES.items()}
     if narrow:
-        where = {table: f"{clause} AND {narrow}" if table != "complaint" else clause for table, clause in where.items()}
+        where = {table: f"{clause} AND {narrow.format(ident=_IDENTS[table])}" if table in _IDENTS else clause
+                 for table, clause in where.items()}
     records_where, own = where_sql(filters, "survey_response", "c", prefix="r")
     params.update(own)
     sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(asked), items=items_sql(where, detail),
@@ -200,58 +201,71 @@ def _ordered(filters: Filters, as_of: datetime | None, statuses: tuple[str, ...]
 # orders those by (key detractor first, then the moment answered) alone: LIST_ORDER reduces to it.
 # So the first rows in that order, read from the three tables' own columns (no id made), bound the
 # page: every item without a record that can be on it answered no later (in that order) than the
-# `reach`-th such row. The page is then LIST_ORDER over the rows of the seconds those rows answered
-# in (an item's id holds its second, so an id's rows, twins and all, are kept or left out together),
-# the seconds of the selection's records (read from their ids) and every open complaint, the
-# records joined as before: the same list, cut before the rows that come after the page.
+# `reach`-th such row. The page is then LIST_ORDER over the rows of those rows' ids (an NPS or
+# survey id is 'source:ident@second', made of the row's own columns, so an id's rows, twins and all,
+# are kept or left out together: _IN_IDS), the rows of the selection's records' ids and every open
+# complaint, the records joined as before: the same list, cut before the rows after the page.
 CANDIDATES_SQL = f"""
-SELECT 'nps' AS source, responded_at, coalesce(tier = $key_tier, FALSE) AS key_detractor
+SELECT 'nps' AS source, responded_at, coalesce(tier = $key_tier, FALSE) AS key_detractor, customer_id AS ident
 FROM nps_response WHERE {NPS_ITEMS} AND {{nps}}
-UNION ALL SELECT 'survey', responded_at, FALSE FROM survey_response WHERE {SURVEY_ITEMS} AND {{survey}}
-UNION ALL SELECT 'complaint', received_at, FALSE FROM complaint WHERE {COMPLAINT_ITEMS} AND {{complaint}}
+UNION ALL SELECT 'survey', responded_at, FALSE, coalesce(respondent_id, customer_id)
+FROM survey_response WHERE {SURVEY_ITEMS} AND {{survey}}
+UNION ALL SELECT 'complaint', received_at, FALSE, NULL FROM complaint WHERE {COMPLAINT_ITEMS} AND {{complaint}}
 """
-# the first `reach` candidates in the order of items without a record (key detractors first, then by time)
-FIRST_CANDIDATES_SQL = ("SELECT key_detractor, responded_at FROM ({candidates}) c WHERE {sources}"
+# the first `reach` candidates in the order of items without a record (key detractors first, then by
+# time), and every candidate tied with the last of them (their ids decide their order)
+FIRST_CANDIDATES_SQL = ("SELECT key_detractor, responded_at, ident FROM ({candidates}) c WHERE {sources}"
                         " ORDER BY key_detractor DESC, responded_at LIMIT $reach")
-# the seconds of the selection's records of a survey or NPS answer (the last 19 characters of their ids)
-RECORD_SECONDS_SQL = """
-SELECT DISTINCT try_strptime(right(item_key, 19), '%Y-%m-%d %H:%M:%S') FROM ({current}) r
-WHERE {records_where} AND source IN ('nps', 'survey')
+TIED_CANDIDATES_SQL = ("SELECT ident FROM ({candidates}) c WHERE {sources} AND key_detractor = $bound_key"
+                       " AND responded_at = $bound_at")
+# the (ident, second) of the ids of the selection's records of a survey or NPS answer
+RECORD_IDS_SQL = f"""
+SELECT DISTINCT {ID_IDENT}, {ID_SECOND} FROM ({{current}}) r
+WHERE {{records_where}} AND source IN ('nps', 'survey')
 """
 
 
-def _record_seconds(con, filters: Filters) -> set[datetime]:
-    """The seconds of the selection's records of an NPS or survey answer (read from their ids)."""
+def _record_ids(con, filters: Filters) -> set[tuple[str, datetime]]:
+    """The (ident, second) of the ids of the selection's records of an NPS or survey answer."""
     records_where, params = where_sql(filters, "survey_response", "r", prefix="r")
-    return set(row[0] for row in fetch_all(con, RECORD_SECONDS_SQL.format(
-        current=CURRENT_SQL, records_where=records_where), params, what="the follow-up records") if row[0] is not None)
+    return {(ident, second) for ident, second in fetch_all(con, RECORD_IDS_SQL.format(
+        current=CURRENT_SQL, records_where=records_where), params, what="the follow-up records") if second is not None}
 
 
-# the rows of the seconds a page (or the outcome's records) draws from, within the span of those
-# seconds too: a bound the scan itself applies (the rows lie in time order, so the row groups
-# outside it are not read), where the seconds alone are a join after reading every row
-_IN_SECONDS = ("responded_at >= $seconds_from AND responded_at < $seconds_to"
-               " AND date_trunc('second', responded_at) IN (SELECT unnest($page_seconds::TIMESTAMP[]))")
+# Each table's ident: the part of an NPS or survey id between its source and its second.
+_IDENTS = {"nps_response": "customer_id", "survey_response": "coalesce(respondent_id, customer_id)"}
+# The rows of the ids (ident, second) a page (or the outcome's records) draws from: all the rows of
+# each, twins and all; within the span of those seconds too, a bound the scan itself applies (the
+# rows lie in time order, so the row groups outside it are not read), where the ids alone are a
+# join after reading every row. Of ids and not seconds: many answers can share a second.
+_IN_IDS = ("responded_at >= $ids_from AND responded_at < $ids_to AND struct_pack(i := {ident},"
+           " s := date_trunc('second', responded_at)) IN (SELECT unnest($page_ids::STRUCT(i VARCHAR, s TIMESTAMP)[]))")
 
 
-def _in_seconds(seconds) -> dict:
-    """_IN_SECONDS's parameters for the rows of `seconds` (none when it is empty)."""
-    seconds = sorted(seconds)
-    if not seconds:
-        return {"page_seconds": [], "seconds_from": datetime.max, "seconds_to": datetime.min}
-    return {"page_seconds": seconds, "seconds_from": seconds[0], "seconds_to": seconds[-1] + timedelta(seconds=1)}
+def _in_ids(ids) -> dict:
+    """_IN_IDS's parameters for the rows of the ids `ids` ((ident, second) pairs; none when empty)."""
+    ids = sorted(ids, key=lambda pair: (pair[1], pair[0]))
+    if not ids:
+        return {"page_ids": [], "ids_from": datetime.max, "ids_to": datetime.min}
+    return {"page_ids": [{"i": ident, "s": second} for ident, second in ids], "ids_from": ids[0][1],
+            "ids_to": ids[-1][1] + timedelta(seconds=1)}
 
 
-# items without a record up to the bound: the page is exact when they are at least the page's end
-_COVERED = ("count(*) FILTER (WHERE saved_at IS NULL AND (key_detractor > $bound_key"
-            " OR (key_detractor = $bound_key AND responded_at <= $bound_at))) OVER ()")
+# a page of the narrowed list, and how many of its items without a record come up to the bound:
+# the page is exact when they are at least the page's end
+PAGE_SQL = """
+WITH narrowed AS MATERIALIZED ({ordered})
+SELECT *, (SELECT count(*) FROM narrowed WHERE saved_at IS NULL AND (key_detractor > $bound_key
+           OR (key_detractor = $bound_key AND responded_at <= $bound_at))) AS covered
+FROM narrowed {order} LIMIT $limit OFFSET $offset
+"""
 
 
-def _page_seconds(con, filters: Filters, statuses: tuple[str, ...], sources: tuple[str, ...],
+def _page_ids(con, filters: Filters, statuses: tuple[str, ...], sources: tuple[str, ...],
                   reach: int) -> dict | None:
-    """The bound (the `reach`-th candidate row) and the seconds a page ending at the `reach`-th item
-    without a record draws its rows from (those of the candidates up to the bound, which holds every
-    row tied with it, and those of the records), as parameters; None when the selection holds fewer
+    """The bound (the `reach`-th candidate row) and the ids a page ending at the `reach`-th item
+    without a record draws its rows from (those of the candidates up to the bound, and those of the
+    records), as parameters; None when the selection holds fewer
     than `reach` candidate rows (the whole list is then no bigger than the page asks for)."""
     params: dict = {}
     where: dict[str, str] = {}
@@ -260,7 +274,7 @@ def _page_seconds(con, filters: Filters, statuses: tuple[str, ...], sources: tup
         params.update(own)
     if statuses and "open" not in statuses:
         # an item without a record is open: none is on the page, only the records' rows are read
-        bound, seconds = (True, datetime.min), set()
+        bound, ids = (True, datetime.min), set()
     else:
         candidates = CANDIDATES_SQL.format(nps=where["nps_response"], survey=where["survey_response"],
                                            complaint=where["complaint"])
@@ -274,9 +288,15 @@ def _page_seconds(con, filters: Filters, statuses: tuple[str, ...], sources: tup
         if len(first) < reach:
             return None
         bound = first[-1]
-        seconds = {at.replace(microsecond=0) for _, at in first}
-    seconds.update(_record_seconds(con, filters))
-    return {**_in_seconds(seconds), "bound_key": bool(bound[0]), "bound_at": bound[1]}
+        tied = fetch_all(con, TIED_CANDIDATES_SQL.format(candidates=candidates, sources=chosen_sources),
+                         {**params, **{k: v for k, v in chosen.items() if k != "reach"},
+                          "bound_key": bool(bound[0]), "bound_at": bound[1]},
+                         what="the follow-up list's page")
+        # (a complaint's rows are all read: its ident is NULL here)
+        ids = {(ident, at.replace(microsecond=0)) for _, at, ident in first if ident is not None}
+        ids.update((ident, bound[1].replace(microsecond=0)) for ident, in tied if ident is not None)
+    ids.update(_record_ids(con, filters))
+    return {**_in_ids(ids), "bound_key": bool(bound[0]), "bound_at": bound[1]}
 
 
 # candidate rows read beyond the page's end at first (items with a record and twins take some)
@@ -291,15 +311,14 @@ def _page_frame(con, filters: Filters, as_of: datetime | None, statuses: tuple[s
     end = offset + limit
     reach = end + PAGE_SLACK
     while True:
-        bound = _page_seconds(con, filters, statuses, sources, reach)
+        bound = _page_ids(con, filters, statuses, sources, reach)
         if bound is None:
             sql, params = _ordered(filters, as_of, statuses, sources)
             return con.execute(sql + f" {LIST_ORDER} LIMIT $limit OFFSET $offset",
                                {**params, "limit": limit, "offset": offset}).df()
-        sql, params = _ordered(filters, as_of, statuses, sources, narrow=_IN_SECONDS)
+        sql, params = _ordered(filters, as_of, statuses, sources, narrow=_IN_IDS)
         params.update(bound)
-        frame = con.execute(f"SELECT *, {_COVERED} AS covered FROM ({sql}) p {LIST_ORDER} LIMIT $limit OFFSET $offset",
-                            {**params, "limit": limit, "offset": offset}).df()
+        frame = con.execute(PAGE_SQL.format(ordered=sql, order=LIST_ORDER), {**params, "limit": limit, "offset": offset}).df()
         covered = int(frame["covered"].iloc[0]) if len(frame) else 0
         if covered >= end or (statuses and "open" not in statuses):
             return frame.drop(columns="covered")
@@ -369,8 +388,8 @@ class FollowUpOutcome:
 # What follow_up_outcome counts, without making the whole list (issue 24: a month at ten million
 # answers holds 171,530 items, and making each one's id, finding its twins and joining its record
 # was most of the outcome's time). The list is (a) its records' rows and its open complaints, taken
-# from the list made of only the rows of the records' seconds (`listed`: an NPS or survey id holds
-# its second, so those rows are all a record's item can be made of; complaints are never narrowed),
+# from the list made of only the rows of the records' ids (`listed`: _IN_IDS, all a record's item
+# can be made of; complaints are never narrowed),
 # and (b) the NPS and survey items without a record of the selection (`unrecorded`), each open and
 # due by default. (b) is counted as groups of the rows' own columns (source, ident, second): an id
 # is 'source:ident@second' (the second its last 19 characters), so one group is one item, and its
@@ -430,8 +449,8 @@ def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_
     as the list holds them (OUTCOME_SQL says how, without making it)."""
     as_of = as_of or datetime.now().replace(microsecond=0)
     # counts: the comments are not read
-    narrowed, params = _filtered(filters, detail=False, narrow=_IN_SECONDS)
-    params.update(_in_seconds(_record_seconds(con, filters)))
+    narrowed, params = _filtered(filters, detail=False, narrow=_IN_IDS)
+    params.update(_in_ids(_record_ids(con, filters)))
     where = {}
     for table, prefix in (("nps_response", "n"), ("survey_response", "s")):
         where[table], own = where_sql(filters, table, prefix=prefix)

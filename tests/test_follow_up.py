@@ -433,14 +433,19 @@ def test_a_page_of_the_list_is_its_slice_in_the_lists_order(filled):
     assert page_span(0, 2, 4) == (1, 1, 0, 0)
 
 
+WEST = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), regions=("West",))
+
+
 def assert_every_page_is_its_slice(con, as_of: datetime) -> int:
-    """Every page of two items of the list (from every offset), for each status and source choice, equals its slice of the
-    whole list; returns how many items the list holds."""
+    """Every page of two items of the list (from every offset), for each status and source choice and
+    for October and its West, equals its slice of the whole list; returns how many items October's
+    list holds."""
     whole = follow_up_list(con, OCTOBER, as_of)
-    for statuses, sources in (((), ()), (("contacted", "resolved"), ()), (("open",), ("nps", "complaint"))):
-        chosen = follow_up_list(con, OCTOBER, as_of, statuses, sources)
+    for filters, statuses, sources in ((OCTOBER, (), ()), (OCTOBER, ("contacted", "resolved"), ()),
+                                       (OCTOBER, ("open",), ("nps", "complaint")), (WEST, (), ())):
+        chosen = follow_up_list(con, filters, as_of, statuses, sources)
         for offset in range(0, len(chosen) + 1):
-            page = follow_up_list(con, OCTOBER, as_of, statuses, sources, limit=2, offset=offset)
+            page = follow_up_list(con, filters, as_of, statuses, sources, limit=2, offset=offset)
             pd.testing.assert_frame_equal(page, chosen.iloc[offset:offset + 2].reset_index(drop=True),
                                           check_index_type=False, check_dtype=False)
     return len(whole)
@@ -449,29 +454,37 @@ def assert_every_page_is_its_slice(con, as_of: datetime) -> int:
 def test_a_page_read_without_the_whole_list_is_its_slice(filled, monkeypatch, tmp_path):
     """A page reads only the rows up to its end in the order of items without a record (issue 24):
     with no slack every page takes that path, and it must equal the whole list's slice with twins
-    (C14's two answers in one second, the later of a key customer), a key customer's detractor, records
-    that move items (K-1's due date, C1 contacted, R1 resolved), on either side of a due date, after
-    an import, an edit and an undo."""
+    (C14's two answers in one second, the later of a key customer), three answers at one moment (the
+    page's end can fall among them), a key customer's detractor, records that move items (K-1's due
+    date, C1 contacted, R1 resolved), on either side of a due date, after an import, edits and an undo."""
     monkeypatch.setattr(follow_up_module, "PAGE_SLACK", 0)
     dbrows.insert(con := filled, "nps_response", [
         {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 700000), "score": 5, "tier": "key"},
         {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 200000), "score": 3},
         {"customer_id": "C16", "responded_at": at(26), "score": 2, "tier": "key"},
+        *({"customer_id": customer, "responded_at": at(12, 15), "score": 1, "region": "West"}
+          for customer in ("C22", "C20", "C21")),
+        {"customer_id": "C23", "responded_at": at(11), "score": 0, "region": "West"},
     ])
-    # 9 items of `filled`, C14 once and C16: key C16 first, C1 ... as in the whole list
-    assert assert_every_page_is_its_slice(con, AS_OF) == 11
+    # 9 items of `filled`, C14 once, C16, C23 and three answered at one moment (their ids order them;
+    # in the West, with no record before them, the page's end falls among them)
+    assert assert_every_page_is_its_slice(con, AS_OF) == 15
     # a day earlier R4 (due 31 Oct) is not yet late: a different order
-    assert assert_every_page_is_its_slice(con, datetime(2026, 10, 31, 12)) == 11
+    assert assert_every_page_is_its_slice(con, datetime(2026, 10, 31, 12)) == 15
+    # whichever of the tied rows the store gives first (here the last by id), the page is the slice
+    monkeypatch.setattr(follow_up_module, "FIRST_CANDIDATES_SQL", follow_up_module.FIRST_CANDIDATES_SQL.replace(
+        "ORDER BY key_detractor DESC, responded_at", "ORDER BY key_detractor DESC, responded_at, ident DESC"))
+    assert assert_every_page_is_its_slice(con, AS_OF) == 15
     path = tmp_path / "nps.csv"
     path.write_text(NPS_FILE.replace("C1,2026-10-02 09:00,3", "C17,2026-10-01 07:00,1"), encoding="utf-8")
     batch = import_file(con, path, kind="nps")
-    assert assert_every_page_is_its_slice(con, AS_OF) == 12
     save_follow_ups(con, [FollowUpChange("nps:C17@2026-10-01 07:00:00", status="unreachable"),
                           FollowUpChange(C5, due_on=date(2026, 10, 2)),
-                          FollowUpChange("nps:C14@2026-10-16 10:00:00", owner="Zhao")], "Li Na")
-    assert assert_every_page_is_its_slice(con, AS_OF) == 12
+                          FollowUpChange("nps:C14@2026-10-16 10:00:00", owner="Zhao"),
+                          FollowUpChange("nps:C21@2026-10-12 15:00:00", status="contacted")], "Li Na")
+    assert assert_every_page_is_its_slice(con, AS_OF) == 16
     undo(con, batch.batch_id)   # C17's record stays, its row gone
-    assert assert_every_page_is_its_slice(con, AS_OF) == 12
+    assert assert_every_page_is_its_slice(con, AS_OF) == 16
 
 
 def counts_of_the_whole_list(con, filters: Filters, as_of: datetime) -> dict:
