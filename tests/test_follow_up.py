@@ -24,8 +24,9 @@ from loaders.importer import import_file, undo
 from presentation.export import to_csv_bytes, to_xlsx_bytes
 from presentation import charts
 from presentation.follow_up import (
-    EXPORTED, SHOWN_COLUMNS, status_title, export_frame, follow_up_words, list_changes, list_file, page_span, run_import_list,
-    run_save_assessment, run_save_list, shared_screen_columns, shown_list
+    EXPORTED, SHOWN_COLUMNS, status_title, export_frame, follow_up_words, list_changes, list_file, page_span,
+    pending_after, run_import_list, run_save_assessment, run_save_list, run_save_pending, shared_screen_columns, shown_list,
+    with_pending
 )
 from presentation.i18n import translate
 from presentation.upload import Access
@@ -211,6 +212,30 @@ def test_the_editors_changes_are_saved_for_an_analyst(filled):
     assert filled.execute("SELECT owner, status, due_on, saved_by, contacted_at IS NOT NULL FROM follow_up"
                           " WHERE item_key = ?", [R2]).fetchall() == [("Zhao", "contacted", date(2026, 11, 3),
                                                                       "Li Na", True)]
+
+
+def test_unsaved_edits_are_kept_across_pages_and_saved_together(filled):
+    """Page 1 (C1, R2) and page 2 (K-1, C2a) of the list edited in turn: the edits of both are kept,
+    drawn again on their page, an edit put back is none, and one saving writes them all."""
+    shown = shown_list(follow_up_list(filled, OCTOBER, AS_OF), "en")
+    first, second = shown.iloc[:2].reset_index(drop=True), shown.iloc[2:4].reset_index(drop=True)
+    edited = first.copy()
+    edited.loc[1, "owner"] = "Zhao"                      # R2
+    pending = pending_after({}, first, edited)
+    assert pending == {R2: {"owner": "Zhao"}}
+    edited = second.copy()
+    edited.loc[0, "status"] = "resolved"                 # K-1
+    pending = pending_after(pending, second, edited)
+    assert pending == {R2: {"owner": "Zhao"}, K1: {"status": "resolved"}}
+    drawn = with_pending(first, pending)
+    assert drawn["owner"].tolist() == ["Li", "Zhao"] and drawn["status"].tolist() == first["status"].tolist()
+    # R2's owner put back on page 1: no change of it is kept, K-1's still is
+    assert pending_after(pending, first, first) == {K1: {"status": "resolved"}}
+    assert run_save_pending(filled, ANALYST, pending).changed == (R2, K1)
+    with pytest.raises(AccessError):
+        run_save_pending(filled, VIEWER, pending)
+    items = follow_up_list(filled, OCTOBER, AS_OF).set_index("item_key")
+    assert (items.loc[R2, "owner"], items.loc[K1, "status"], items.loc[K1, "owner"]) == ("Zhao", "resolved", "Wang")
 
 
 def test_the_next_score_is_the_customers_next_answer_before_or_after_the_period(con):
