@@ -89,30 +89,32 @@ SELECT count(*) FROM (
 
 # Each NPS answer and each satisfaction (as a share of its scale) with the same customer's next one,
 # named by its item id's parts (source, ident, second: an id is 'source:ident@second', so equal parts
-# are equal ids, and no id is made for the rows).
+# are equal ids, and no id is made for the rows), of the customers of the period's items
+# ({customers}: a relation of customer ids).
 # Two answers of one customer at one moment are taken in a fixed order (batch, then the file's row):
 # by the moment alone, which came next was left to how the rows lay, and a migrated copy differed.
-# Only the customers of the period's items are read ({customers}: a relation of customer ids): a
-# customer's answers are one window partition, kept or left out whole, so their next scores are
-# those of the whole table, without windowing every customer's answers of all time. And of those
-# only the answers from the period's start on ({since}): an item's next answer comes after it in
-# the window's order, so no earlier answer is ever one, and a month reads that month and after
-# instead of every answer of its customers (issue 24's floor).
-# Only customers with two answers or more are windowed: the others' one answer has no next score.
+# A customer's answers are one window partition, kept or left out whole, so their next scores are
+# those of the whole table. Only the answers from the period's start on are read ({since}): an
+# item's next answer comes after it in the window's order, so no earlier answer is ever one, and a
+# month reads that month and after instead of every answer of its customers. Of those only the
+# customers who answered twice or more are windowed (the others' one answer has no next), and then
+# only the period's customers kept: counting answers by customer is cheaper than matching every
+# answer to the period's customers first (issue 24's floor).
 _ANSWERED = "overall_satisfaction IS NOT NULL AND overall_scale_max > overall_scale_min"
 NEXT_SCORES_SQL = f"""
-SELECT 'nps' AS source, customer_id AS ident, date_trunc('second', responded_at) AS sec, score::DOUBLE AS this_score,
-       lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no) AS next_score
-FROM nps_response WHERE {{since}} AND customer_id IN (
-    SELECT customer_id FROM nps_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
-    GROUP BY customer_id HAVING count(*) > 1)
-UNION ALL
-SELECT 'survey', coalesce(respondent_id, customer_id), date_trunc('second', responded_at), {SATISFACTION_SHARE},
-       lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no)
-FROM survey_response WHERE {{since}} AND {_ANSWERED} AND customer_id IN (
-    SELECT customer_id FROM survey_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
-      AND {_ANSWERED}
-    GROUP BY customer_id HAVING count(*) > 1)
+SELECT * FROM (
+    SELECT 'nps' AS source, customer_id, customer_id AS ident, date_trunc('second', responded_at) AS sec,
+           score::DOUBLE AS this_score,
+           lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no) AS next_score
+    FROM nps_response WHERE {{since}} AND customer_id IN (
+        SELECT customer_id FROM nps_response WHERE {{since}} GROUP BY customer_id HAVING count(*) > 1)
+    UNION ALL
+    SELECT 'survey', customer_id, coalesce(respondent_id, customer_id), date_trunc('second', responded_at),
+           {SATISFACTION_SHARE},
+           lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no)
+    FROM survey_response WHERE {{since}} AND {_ANSWERED} AND customer_id IN (
+        SELECT customer_id FROM survey_response WHERE {{since}} AND {_ANSWERED} GROUP BY customer_id HAVING count(*) > 1)
+) n WHERE next_score IS NOT NULL AND customer_id IN (SELECT customer_id FROM {{customers}})
 """
 # an NPS or survey item id's parts: 'nps:C1@2026-10-02 09:00:00' is ('nps', 'C1', 2026-10-02 09:00:00)
 ID_IDENT = "substr(item_key, length(source) + 2, length(item_key) - length(source) - 21)"
