@@ -23,8 +23,8 @@ import pandas as pd
 from analytics.filters import Filters, where_sql
 from analytics.stats import MIN_N, Interval, too_few, wilson_interval
 from store.follow_up import (
-    CLOSED, COMPLAINT_ITEMS, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_ITEMS,
-    SATISFACTION_SHARE, SOURCES, STATUSES, SURVEY_ITEMS, items_sql, source_keys_sql
+    CLOSED, COMPLAINT_ITEMS, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_ITEMS, NPS_KEY,
+    SATISFACTION_SHARE, SOURCES, STATUSES, SURVEY_ITEMS, SURVEY_KEY, items_sql, source_keys_sql
 )
 from store.query import fetch_all, fetch_one, fetch_record
 
@@ -87,38 +87,25 @@ SELECT count(*) FROM (
 ) u WHERE {{where}}
 """
 
-# Each NPS answer and each satisfaction (as a share of its scale) with the same customer's next one,
-# named by its item id's parts (source, ident, second: an id is 'source:ident@second', so equal parts
-# are equal ids, and no id is made for the rows), of the customers of the period's items
-# ({customers}: a relation of customer ids).
+# Each NPS answer and each satisfaction (as a share of its scale) with the same customer's next one.
 # Two answers of one customer at one moment are taken in a fixed order (batch, then the file's row):
 # by the moment alone, which came next was left to how the rows lay, and a migrated copy differed.
-# A customer's answers are one window partition, kept or left out whole, so their next scores are
-# those of the whole table. Only the answers from the period's start on are read ({since}): an
-# item's next answer comes after it in the window's order, so no earlier answer is ever one, and a
-# month reads that month and after instead of every answer of its customers. Of those only the
-# customers who answered twice or more are windowed (the others' one answer has no next), and then
-# only the period's customers kept: counting answers by customer is cheaper than matching every
-# answer to the period's customers first (issue 24's floor).
-_ANSWERED = "overall_satisfaction IS NOT NULL AND overall_scale_max > overall_scale_min"
+# Only the customers of the period's items are read ({customers}: a relation of customer ids): a
+# customer's answers are one window partition, kept or left out whole, so their next scores are
+# those of the whole table, without windowing every customer's answers of all time. And of those
+# only the answers from the period's start on ({since}): an item's next answer comes after it in
+# the window's order, so no earlier answer is ever one, and a month reads that month and after
+# instead of every answer of its customers (issue 24's floor).
 NEXT_SCORES_SQL = f"""
-SELECT * FROM (
-    SELECT 'nps' AS source, customer_id, customer_id AS ident, date_trunc('second', responded_at) AS sec,
-           score::DOUBLE AS this_score,
-           lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no) AS next_score
-    FROM nps_response WHERE {{since}} AND customer_id IN (
-        SELECT customer_id FROM nps_response WHERE {{since}} GROUP BY customer_id HAVING count(*) > 1)
-    UNION ALL
-    SELECT 'survey', customer_id, coalesce(respondent_id, customer_id), date_trunc('second', responded_at),
-           {SATISFACTION_SHARE},
-           lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no)
-    FROM survey_response WHERE {{since}} AND {_ANSWERED} AND customer_id IN (
-        SELECT customer_id FROM survey_response WHERE {{since}} AND {_ANSWERED} GROUP BY customer_id HAVING count(*) > 1)
-) n WHERE next_score IS NOT NULL AND customer_id IN (SELECT customer_id FROM {{customers}})
+SELECT {NPS_KEY} AS item_key, score::DOUBLE AS this_score,
+       lead(score::DOUBLE) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no) AS next_score
+FROM nps_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
+UNION ALL
+SELECT {SURVEY_KEY}, {SATISFACTION_SHARE},
+       lead({SATISFACTION_SHARE}) OVER (PARTITION BY customer_id ORDER BY responded_at, batch_id, row_no)
+FROM survey_response WHERE customer_id IN (SELECT customer_id FROM {{customers}}) AND {{since}}
+  AND overall_satisfaction IS NOT NULL AND overall_scale_max > overall_scale_min
 """
-# an NPS or survey item id's parts: 'nps:C1@2026-10-02 09:00:00' is ('nps', 'C1', 2026-10-02 09:00:00)
-ID_IDENT = "substr(item_key, length(source) + 2, length(item_key) - length(source) - 21)"
-ID_SECOND = "try_strptime(right(item_key, 19), '%Y-%m-%d %H:%M:%S')"
 
 
 def current_hour() -> datetime:
@@ -220,6 +207,9 @@ FIRST_CANDIDATES_SQL = ("SELECT key_detractor, responded_at, ident FROM ({candid
                         " ORDER BY key_detractor DESC, responded_at LIMIT $reach")
 TIED_CANDIDATES_SQL = ("SELECT ident FROM ({candidates}) c WHERE {sources} AND key_detractor = $bound_key"
                        " AND responded_at = $bound_at")
+# an NPS or survey item id's parts: 'nps:C1@2026-10-02 09:00:00' is ('nps', 'C1', 2026-10-02 09:00:00)
+ID_IDENT = "substr(item_key, length(source) + 2, length(item_key) - length(source) - 21)"
+ID_SECOND = "try_strptime(right(item_key, 19), '%Y-%m-%d %H:%M:%S')"
 # the (ident, second) of the ids of the selection's records of a survey or NPS answer
 RECORD_IDS_SQL = f"""
 SELECT DISTINCT {ID_IDENT}, {ID_SECOND} FROM ({{current}}) r
@@ -236,7 +226,7 @@ def _record_ids(con, filters: Filters) -> set[tuple[str, datetime]]:
 
 # Each table's ident: the part of an NPS or survey id between its source and its second.
 _IDENTS = {"nps_response": "customer_id", "survey_response": "coalesce(respondent_id, customer_id)"}
-# The rows of the ids (ident, second) a page (or the outcome's records) draws from: all the rows of
+# The rows of the ids (ident, second) a page draws from: all the rows of
 # each, twins and all; within the span of those seconds too, a bound the scan itself applies (the
 # rows lie in time order, so the row groups outside it are not read), where the ids alone are a
 # join after reading every row. Of ids and not seconds: many answers can share a second.
@@ -387,83 +377,36 @@ class FollowUpOutcome:
     by_status: tuple[tuple[str, str, int, int], ...] = ()
 
 
-# What follow_up_outcome counts, without making the whole list (issue 24: a month at ten million
-# answers holds 171,530 items, and making each one's id, finding its twins and joining its record
-# was most of the outcome's time). The list is (a) its records' rows and its open complaints, taken
-# from the list made of only the rows of the records' ids (`listed`: _IN_IDS, all a record's item
-# can be made of; complaints are never narrowed),
-# and (b) the NPS and survey items without a record of the selection (`unrecorded`), each open and
-# due by default. (b) is counted as groups of the rows' own columns (source, ident, second): an id
-# is 'source:ident@second' (the second its last 19 characters), so one group is one item, and its
-# first row is the one the list keeps (twins share its second, so its due date). A record without
-# an item matches no group.
-OUTCOME_SQL = """
-WITH list AS MATERIALIZED ({narrowed}),
-listed AS MATERIALIZED (SELECT * FROM list WHERE saved_at IS NOT NULL OR source = 'complaint'),
-recorded AS MATERIALIZED (
-    SELECT source, {ident} AS ident, {second} AS sec FROM listed WHERE saved_at IS NOT NULL AND source IN ('nps', 'survey')),
-grouped AS MATERIALIZED (
-    SELECT source, ident, sec, min(responded_at) AS first_at, arg_min(customer_id, responded_at) AS customer_id
-    FROM (SELECT 'nps' AS source, customer_id AS ident, date_trunc('second', responded_at) AS sec, responded_at,
-                 customer_id
-          FROM nps_response WHERE {nps_items} AND {nps}
-          UNION ALL
-          SELECT 'survey', coalesce(respondent_id, customer_id), date_trunc('second', responded_at), responded_at,
-                 customer_id
-          FROM survey_response WHERE {survey_items} AND {survey}) r
-    GROUP BY source, ident, sec),
-unrecorded AS MATERIALIZED (
-    SELECT * FROM grouped g
-    WHERE NOT EXISTS (SELECT 1 FROM recorded d WHERE d.source = g.source AND d.ident = g.ident AND d.sec = g.sec)),
-counted AS (
-    SELECT source, status, due_on, source_gone, responded_at, contacted_at FROM listed
-    UNION ALL
-    SELECT source, 'open', CAST(first_at AS DATE) + {due_days}, FALSE, first_at, NULL FROM unrecorded),
-scored AS MATERIALIZED (
-    SELECT source, ident, sec, FALSE AS reached, customer_id FROM unrecorded
-    UNION ALL
-    SELECT source, {ident}, {second}, contacted_at IS NOT NULL, customer_id FROM listed
-    WHERE source IN ('nps', 'survey')),
-answered AS MATERIALIZED (
-    SELECT s.reached, n.next_score > n.this_score AS rose
-    FROM scored s JOIN ({next_scores}) n ON n.source = s.source AND n.ident = s.ident AND n.sec = s.sec
-    WHERE n.next_score IS NOT NULL)
-SELECT count(*) AS items,
-       count(*) FILTER (WHERE NOT list_contains($closed, status)) AS open,
-       count(*) FILTER (WHERE {overdue}) AS overdue,
-       count(*) FILTER (WHERE source_gone) AS source_gone,
-       count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start) AS due_48h,
-       count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start
-                             AND contacted_at <= responded_at + INTERVAL {contact_hours} HOUR) AS within_48h,
-       (SELECT count(*) FROM answered WHERE reached) AS reached_n,
-       (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE reached) AS reached_rose,
-       (SELECT count(*) FROM answered WHERE NOT reached) AS not_reached_n,
-       (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose,
-       (SELECT list(struct_pack(source := source, status := status, items := n, overdue := late))
-        FROM (SELECT source, status, count(*) AS n, count(*) FILTER (WHERE {overdue}) AS late
-              FROM counted GROUP BY source, status)) AS by_status
-FROM counted
-"""
-
-
 def follow_up_outcome(con, filters: Filters, as_of: datetime | None = None, min_n: int = MIN_N) -> FollowUpOutcome:
-    """The period's counts, the share of detractors contacted within 48 h and the next scores, counted
-    as the list holds them (OUTCOME_SQL says how, without making it)."""
+    """The period's counts, the share of detractors contacted within 48 h and the next scores."""
     as_of = as_of or datetime.now().replace(microsecond=0)
-    # counts: the comments are not read
-    narrowed, params = _filtered(filters, detail=False, narrow=_IN_IDS)
-    params.update(_in_ids(_record_ids(con, filters)))
-    where = {}
-    for table, prefix in (("nps_response", "n"), ("survey_response", "s")):
-        where[table], own = where_sql(filters, table, prefix=prefix)
-        params.update(own)
+    sql, params = _filtered(filters, detail=False)   # counts: the comments are not read
     since, since_params = _next_since(filters)
-    counts = fetch_record(con, OUTCOME_SQL.format(
-        narrowed=narrowed, ident=ID_IDENT, second=ID_SECOND, nps_items=NPS_ITEMS, survey_items=SURVEY_ITEMS,
-        nps=where["nps_response"], survey=where["survey_response"], due_days=DEFAULT_DUE_DAYS, overdue=OVERDUE_SQL,
-        contact_hours=CONTACT_HOURS, next_scores=NEXT_SCORES_SQL.format(customers="scored", since=since)),
-        {**params, **since_params, "today": as_of.date(), "closed": list(CLOSED),
-         "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
+    # the counts and the next scores from one reading of the list
+    counts = fetch_record(con, f"""
+        WITH list AS MATERIALIZED ({sql}),
+        scored AS MATERIALIZED (SELECT item_key, customer_id, contacted_at FROM list WHERE source IN ('nps', 'survey')),
+        answered AS MATERIALIZED (
+            SELECT l.contacted_at IS NOT NULL AS reached, n.next_score > n.this_score AS rose
+            FROM scored l JOIN ({NEXT_SCORES_SQL.format(customers="scored", since=since)}) n ON n.item_key = l.item_key
+            WHERE n.next_score IS NOT NULL)
+        SELECT count(*) AS items,
+               count(*) FILTER (WHERE NOT list_contains($closed, status)) AS open,
+               count(*) FILTER (WHERE {OVERDUE_SQL}) AS overdue,
+               count(*) FILTER (WHERE source_gone) AS source_gone,
+               count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start) AS due_48h,
+               count(*) FILTER (WHERE source = 'nps' AND NOT source_gone AND responded_at <= $window_start
+                                     AND contacted_at <= responded_at + INTERVAL {CONTACT_HOURS} HOUR) AS within_48h,
+               (SELECT count(*) FROM answered WHERE reached) AS reached_n,
+               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE reached) AS reached_rose,
+               (SELECT count(*) FROM answered WHERE NOT reached) AS not_reached_n,
+               (SELECT count(*) FILTER (WHERE rose) FROM answered WHERE NOT reached) AS not_reached_rose,
+               (SELECT list(struct_pack(source := source, status := status, items := n, overdue := late))
+                FROM (SELECT source, status, count(*) AS n,
+                             count(*) FILTER (WHERE {OVERDUE_SQL}) AS late
+                      FROM list GROUP BY source, status)) AS by_status
+        FROM list""", {**params, **since_params, "today": as_of.date(), "closed": list(CLOSED),
+                       "window_start": as_of - timedelta(hours=CONTACT_HOURS)},
         what="the follow-up counts and next scores")
     return FollowUpOutcome(
         items=int(counts.get("items") or 0), open=int(counts.get("open") or 0),
