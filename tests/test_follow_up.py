@@ -538,9 +538,8 @@ def assert_the_outcome_counts_the_whole_list(con, as_of: datetime) -> int:
 
 
 def test_the_outcome_counts_what_the_whole_list_holds(filled, tmp_path):
-    """The outcome counts the list without making it (issue 24): its counts equal the whole list's
-    with twins (C14's two answers in one second, the later of a key customer), a key customer's
-    detractor, a record whose row no longer calls for a follow-up (C1 scored again as a 9), a record
+    """The outcome's counts (the page's tiles and chart, issue 24) equal the whole list's, with twins
+    (C14's two answers in one second, the later of a key customer), a key customer's detractor, a record whose row no longer calls for a follow-up (C1 scored again as a 9), a record
     made in the South of an item now in the North (C2a), on either side of a due date, after an
     import, edits (status, owner, due date) and an undo."""
     con = filled
