@@ -201,12 +201,21 @@ UNION ALL SELECT 'survey', responded_at, FALSE, coalesce(respondent_id, customer
 FROM survey_response WHERE {SURVEY_ITEMS} AND {{survey}}
 UNION ALL SELECT 'complaint', received_at, FALSE, NULL FROM complaint WHERE {COMPLAINT_ITEMS} AND {{complaint}}
 """
-# the first `reach` candidates in the order of items without a record (key detractors first, then by
-# time), and every candidate tied with the last of them (their ids decide their order)
-FIRST_CANDIDATES_SQL = ("SELECT key_detractor, responded_at, ident FROM ({candidates}) c WHERE {sources}"
-                        " ORDER BY key_detractor DESC, responded_at LIMIT $reach")
-TIED_CANDIDATES_SQL = ("SELECT ident FROM ({candidates}) c WHERE {sources} AND key_detractor = $bound_key"
-                       " AND responded_at = $bound_at")
+# In one statement (the page's calls run beside the outcome's, and each statement waits its turn for
+# the threads): the first `reach` candidates in the order of items without a record (key detractors
+# first, then by time), every candidate tied with the last of them (their ids decide their order),
+# and the ids (ident, second) of the selection's records of an NPS or survey answer.
+FIRST_CANDIDATES_SQL = """
+WITH c AS (SELECT * FROM ({candidates}) c WHERE {sources}),
+first AS MATERIALIZED (SELECT key_detractor, responded_at, ident FROM c
+                       ORDER BY key_detractor DESC, responded_at LIMIT $reach),
+last AS MATERIALIZED (SELECT key_detractor, responded_at FROM first ORDER BY key_detractor, responded_at DESC LIMIT 1)
+SELECT 'first' AS part, key_detractor, responded_at, ident FROM first
+UNION ALL
+SELECT 'tied', c.key_detractor, c.responded_at, c.ident FROM c JOIN last USING (key_detractor, responded_at)
+UNION ALL
+SELECT 'record', NULL, {second}, {ident} FROM ({current}) r WHERE {records_where} AND source IN ('nps', 'survey')
+"""
 # an NPS or survey item id's parts: 'nps:C1@2026-10-02 09:00:00' is ('nps', 'C1', 2026-10-02 09:00:00)
 ID_IDENT = "substr(item_key, length(source) + 2, length(item_key) - length(source) - 21)"
 ID_SECOND = "try_strptime(right(item_key, 19), '%Y-%m-%d %H:%M:%S')"
@@ -257,37 +266,35 @@ def _page_ids(con, filters: Filters, statuses: tuple[str, ...], sources: tuple[s
                   reach: int) -> dict | None:
     """The bound (the `reach`-th candidate row) and the ids a page ending at the `reach`-th item
     without a record draws its rows from (those of the candidates up to the bound, and those of the
-    records), as parameters; None when the selection holds fewer
-    than `reach` candidate rows (the whole list is then no bigger than the page asks for)."""
+    records), as parameters; None when the selection holds fewer than `reach` candidate rows (the
+    whole list is then no bigger than the page asks for)."""
+    if statuses and "open" not in statuses:
+        # an item without a record is open: none is on the page, only the records' rows are read
+        return {**_in_ids(_record_ids(con, filters)), "bound_key": True, "bound_at": datetime.min}
     params: dict = {}
     where: dict[str, str] = {}
     for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
         where[table], own = where_sql(filters, table, prefix=prefix)
         params.update(own)
-    if statuses and "open" not in statuses:
-        # an item without a record is open: none is on the page, only the records' rows are read
-        bound, ids = (True, datetime.min), set()
-    else:
-        candidates = CANDIDATES_SQL.format(nps=where["nps_response"], survey=where["survey_response"],
-                                           complaint=where["complaint"])
-        chosen = {"key_tier": KEY_TIER, "reach": int(reach)}
-        chosen_sources = "TRUE"
-        if sources:
-            chosen_sources = "list_contains($source_chosen, source)"
-            chosen["source_chosen"] = [str(s) for s in sources]
-        first = fetch_all(con, FIRST_CANDIDATES_SQL.format(candidates=candidates, sources=chosen_sources),
-                          {**params, **chosen}, what="the follow-up list's page")
-        if len(first) < reach:
-            return None
-        bound = first[-1]
-        tied = fetch_all(con, TIED_CANDIDATES_SQL.format(candidates=candidates, sources=chosen_sources),
-                         {**params, **{k: v for k, v in chosen.items() if k != "reach"},
-                          "bound_key": bool(bound[0]), "bound_at": bound[1]},
-                         what="the follow-up list's page")
-        # (a complaint's rows are all read: its ident is NULL here)
-        ids = {(ident, at.replace(microsecond=0)) for _, at, ident in first if ident is not None}
-        ids.update((ident, bound[1].replace(microsecond=0)) for ident, in tied if ident is not None)
-    ids.update(_record_ids(con, filters))
+    candidates = CANDIDATES_SQL.format(nps=where["nps_response"], survey=where["survey_response"],
+                                       complaint=where["complaint"])
+    chosen = {"key_tier": KEY_TIER, "reach": int(reach)}
+    chosen_sources = "TRUE"
+    if sources:
+        chosen_sources = "list_contains($source_chosen, source)"
+        chosen["source_chosen"] = [str(s) for s in sources]
+    records_where, own = where_sql(filters, "survey_response", "r", prefix="r")
+    rows = fetch_all(con, FIRST_CANDIDATES_SQL.format(
+        candidates=candidates, sources=chosen_sources, second=ID_SECOND, ident=ID_IDENT, current=CURRENT_SQL,
+        records_where=records_where), {**params, **chosen, **own}, what="the follow-up list's page")
+    first = [row[1:] for row in rows if row[0] == "first"]
+    if len(first) < reach:
+        return None
+    bound = max(first, key=lambda row: (not row[0], row[1]))   # the last in the order
+    # (a complaint's rows are all read: its ident is NULL here)
+    ids = {(ident, at.replace(microsecond=0)) for part, _, at, ident in rows
+           if part in ("first", "tied") and ident is not None}
+    ids.update((ident, second) for part, _, second, ident in rows if part == "record" and second is not None)
     return {**_in_ids(ids), "bound_key": bool(bound[0]), "bound_at": bound[1]}
 
 
