@@ -23,10 +23,10 @@ import pandas as pd
 from analytics.filters import Filters, where_sql
 from analytics.stats import MIN_N, Interval, too_few, wilson_interval
 from store.follow_up import (
-    CLOSED, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_KEY, SATISFACTION_SHARE,
-    SOURCES, STATUSES, SURVEY_KEY, items_sql, source_keys_sql
+    CLOSED, COMPLAINT_ITEMS, CURRENT_SQL, DEFAULT_DUE_DAYS, DETRACTOR_MAX, LOW_SATISFACTION_SHARE, NPS_ITEMS, NPS_KEY,
+    SATISFACTION_SHARE, SOURCES, STATUSES, SURVEY_ITEMS, SURVEY_KEY, items_sql, source_keys_sql
 )
-from store.query import fetch_one, fetch_record
+from store.query import fetch_all, fetch_one, fetch_record
 
 CONTACT_HOURS = 48
 # whose detractors the list puts first
@@ -124,9 +124,11 @@ def status_counts(items: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def _filtered(filters: Filters, detail: bool = True) -> tuple[str, dict]:
+def _filtered(filters: Filters, detail: bool = True, narrow: str | None = None) -> tuple[str, dict]:
     """The list of the selection as SQL (a relation of LIST_SQL's columns), and its parameters; without
-    `detail`, the items' detail is NULL (store.follow_up.items_sql)."""
+    `detail`, the items' detail is NULL (store.follow_up.items_sql); with `narrow`, only the NPS and
+    survey rows that also pass it are items (_IN_IDS: a condition that keeps or leaves out all the
+    rows of an id, its {ident} the table's)."""
     params: dict = {}
     where: dict[str, str] = {}
     for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
@@ -134,6 +136,9 @@ def _filtered(filters: Filters, detail: bool = True) -> tuple[str, dict]:
         params.update(own)
     asked = {table: f"{where[table]} AND {_UNMATCHED_OF.format(source=source)}"
              for table, source in _SOURCE_TABLES.items()}
+    if narrow:
+        where = {table: f"{clause} AND {narrow.format(ident=_IDENTS[table])}" if table in _IDENTS else clause
+                 for table, clause in where.items()}
     records_where, own = where_sql(filters, "survey_response", "c", prefix="r")
     params.update(own)
     sql = LIST_SQL.format(due_days=DEFAULT_DUE_DAYS, source_keys=source_keys_sql(asked), items=items_sql(where, detail),
@@ -167,10 +172,10 @@ LIST_ORDER = "ORDER BY key_detractor DESC, overdue DESC, days_overdue DESC, due_
 
 
 def _ordered(filters: Filters, as_of: datetime | None, statuses: tuple[str, ...],
-             sources: tuple[str, ...]) -> tuple[str, dict]:
+             sources: tuple[str, ...], narrow: str | None = None) -> tuple[str, dict]:
     """The selection's list with overdue, days_overdue and key_detractor (ORDERED_SQL), only the items
-    of `statuses` and `sources` when given, and its parameters."""
-    sql, params = _filtered(filters)
+    of `statuses` and `sources` when given (and of the rows `narrow` keeps: _filtered), and its parameters."""
+    sql, params = _filtered(filters, narrow=narrow)
     for name, chosen in (("status", statuses), ("source", sources)):
         if chosen:
             sql += f" AND list_contains(${name}_chosen, {name})"
@@ -179,17 +184,157 @@ def _ordered(filters: Filters, as_of: datetime | None, statuses: tuple[str, ...]
     return ORDERED_SQL.format(list=sql), params
 
 
+# A page of the list without making the whole list (issue 24: a month at ten million answers holds
+# 171,530 items, each with an id made from its values, its twins found and its record joined, all
+# for a page of 100). An item without a record is open and due two days after its day, so the list
+# orders those by (key detractor first, then the moment answered) alone: LIST_ORDER reduces to it.
+# So the first rows in that order, read from the three tables' own columns (no id made), bound the
+# page: every item without a record that can be on it answered no later (in that order) than the
+# `reach`-th such row. The page is then LIST_ORDER over the rows of those rows' ids (an NPS or
+# survey id is 'source:ident@second', made of the row's own columns, so an id's rows, twins and all,
+# are kept or left out together: _IN_IDS), the rows of the selection's records' ids and every open
+# complaint, the records joined as before: the same list, cut before the rows after the page.
+CANDIDATES_SQL = f"""
+SELECT 'nps' AS source, responded_at, coalesce(tier = $key_tier, FALSE) AS key_detractor, customer_id AS ident
+FROM nps_response WHERE {NPS_ITEMS} AND {{nps}}
+UNION ALL SELECT 'survey', responded_at, FALSE, coalesce(respondent_id, customer_id)
+FROM survey_response WHERE {SURVEY_ITEMS} AND {{survey}}
+UNION ALL SELECT 'complaint', received_at, FALSE, NULL FROM complaint WHERE {COMPLAINT_ITEMS} AND {{complaint}}
+"""
+# In one statement (the page's calls run beside the outcome's, and each statement waits its turn for
+# the threads): the first `reach` candidates in the order of items without a record (key detractors
+# first, then by time), every candidate tied with the last of them (their ids decide their order),
+# and the ids (ident, second) of the selection's records of an NPS or survey answer.
+FIRST_CANDIDATES_SQL = """
+WITH c AS (SELECT * FROM ({candidates}) c WHERE {sources}),
+first AS MATERIALIZED (SELECT key_detractor, responded_at, ident FROM c
+                       ORDER BY key_detractor DESC, responded_at LIMIT $reach),
+last AS MATERIALIZED (SELECT key_detractor, responded_at FROM first ORDER BY key_detractor, responded_at DESC LIMIT 1)
+SELECT 'first' AS part, key_detractor, responded_at, ident FROM first
+UNION ALL
+SELECT 'tied', c.key_detractor, c.responded_at, c.ident FROM c JOIN last USING (key_detractor, responded_at)
+UNION ALL
+SELECT 'record', NULL, {second}, {ident} FROM ({current}) r WHERE {records_where} AND source IN ('nps', 'survey')
+"""
+# an NPS or survey item id's parts: 'nps:C1@2026-10-02 09:00:00' is ('nps', 'C1', 2026-10-02 09:00:00)
+ID_IDENT = "substr(item_key, length(source) + 2, length(item_key) - length(source) - 21)"
+ID_SECOND = "try_strptime(right(item_key, 19), '%Y-%m-%d %H:%M:%S')"
+# the (ident, second) of the ids of the selection's records of a survey or NPS answer
+RECORD_IDS_SQL = f"""
+SELECT DISTINCT {ID_IDENT}, {ID_SECOND} FROM ({{current}}) r
+WHERE {{records_where}} AND source IN ('nps', 'survey')
+"""
+
+
+def _record_ids(con, filters: Filters) -> set[tuple[str, datetime]]:
+    """The (ident, second) of the ids of the selection's records of an NPS or survey answer."""
+    records_where, params = where_sql(filters, "survey_response", "r", prefix="r")
+    return {(ident, second) for ident, second in fetch_all(con, RECORD_IDS_SQL.format(
+        current=CURRENT_SQL, records_where=records_where), params, what="the follow-up records") if second is not None}
+
+
+# Each table's ident: the part of an NPS or survey id between its source and its second.
+_IDENTS = {"nps_response": "customer_id", "survey_response": "coalesce(respondent_id, customer_id)"}
+# The rows of the ids (ident, second) a page draws from: all the rows of
+# each, twins and all; within the span of those seconds too, a bound the scan itself applies (the
+# rows lie in time order, so the row groups outside it are not read), where the ids alone are a
+# join after reading every row. Of ids and not seconds: many answers can share a second.
+_IN_IDS = ("responded_at >= $ids_from AND responded_at < $ids_to AND struct_pack(i := {ident},"
+           " s := date_trunc('second', responded_at)) IN (SELECT unnest($page_ids::STRUCT(i VARCHAR, s TIMESTAMP)[]))")
+
+
+def _in_ids(ids) -> dict:
+    """_IN_IDS's parameters for the rows of the ids `ids` ((ident, second) pairs; none when empty)."""
+    ids = sorted(ids, key=lambda pair: (pair[1], pair[0]))
+    if not ids:
+        return {"page_ids": [], "ids_from": datetime.max, "ids_to": datetime.min}
+    return {"page_ids": [{"i": ident, "s": second} for ident, second in ids], "ids_from": ids[0][1],
+            "ids_to": ids[-1][1] + timedelta(seconds=1)}
+
+
+# a page of the narrowed list, and how many of its items without a record come up to the bound:
+# the page is exact when they are at least the page's end
+PAGE_SQL = """
+WITH narrowed AS MATERIALIZED ({ordered})
+SELECT *, (SELECT count(*) FROM narrowed WHERE saved_at IS NULL AND (key_detractor > $bound_key
+           OR (key_detractor = $bound_key AND responded_at <= $bound_at))) AS covered
+FROM narrowed {order} LIMIT $limit OFFSET $offset
+"""
+
+
+def _page_ids(con, filters: Filters, statuses: tuple[str, ...], sources: tuple[str, ...],
+                  reach: int) -> dict | None:
+    """The bound (the `reach`-th candidate row) and the ids a page ending at the `reach`-th item
+    without a record draws its rows from (those of the candidates up to the bound, and those of the
+    records), as parameters; None when the selection holds fewer than `reach` candidate rows (the
+    whole list is then no bigger than the page asks for)."""
+    if statuses and "open" not in statuses:
+        # an item without a record is open: none is on the page, only the records' rows are read
+        return {**_in_ids(_record_ids(con, filters)), "bound_key": True, "bound_at": datetime.min}
+    params: dict = {}
+    where: dict[str, str] = {}
+    for table, prefix in (("nps_response", "n"), ("survey_response", "s"), ("complaint", "k")):
+        where[table], own = where_sql(filters, table, prefix=prefix)
+        params.update(own)
+    candidates = CANDIDATES_SQL.format(nps=where["nps_response"], survey=where["survey_response"],
+                                       complaint=where["complaint"])
+    chosen = {"key_tier": KEY_TIER, "reach": int(reach)}
+    chosen_sources = "TRUE"
+    if sources:
+        chosen_sources = "list_contains($source_chosen, source)"
+        chosen["source_chosen"] = [str(s) for s in sources]
+    records_where, own = where_sql(filters, "survey_response", "r", prefix="r")
+    rows = fetch_all(con, FIRST_CANDIDATES_SQL.format(
+        candidates=candidates, sources=chosen_sources, second=ID_SECOND, ident=ID_IDENT, current=CURRENT_SQL,
+        records_where=records_where), {**params, **chosen, **own}, what="the follow-up list's page")
+    first = [row[1:] for row in rows if row[0] == "first"]
+    if len(first) < reach:
+        return None
+    bound = max(first, key=lambda row: (not row[0], row[1]))   # the last in the order
+    # (a complaint's rows are all read: its ident is NULL here)
+    ids = {(ident, at.replace(microsecond=0)) for part, _, at, ident in rows
+           if part in ("first", "tied") and ident is not None}
+    ids.update((ident, second) for part, _, second, ident in rows if part == "record" and second is not None)
+    return {**_in_ids(ids), "bound_key": bool(bound[0]), "bound_at": bound[1]}
+
+
+# candidate rows read beyond the page's end at first (items with a record and twins take some)
+PAGE_SLACK = 64
+
+
+def _page_frame(con, filters: Filters, as_of: datetime | None, statuses: tuple[str, ...],
+                sources: tuple[str, ...], limit: int, offset: int) -> pd.DataFrame:
+    """Items offset..offset+limit of the list in LIST_ORDER, read as CANDIDATES_SQL's comment says; the
+    reach grows until the items without a record up to the bound cover the page (twins and items
+    with a record can take some of the candidate rows)."""
+    end = offset + limit
+    reach = end + PAGE_SLACK
+    while True:
+        bound = _page_ids(con, filters, statuses, sources, reach)
+        if bound is None:
+            sql, params = _ordered(filters, as_of, statuses, sources)
+            return con.execute(sql + f" {LIST_ORDER} LIMIT $limit OFFSET $offset",
+                               {**params, "limit": limit, "offset": offset}).df()
+        sql, params = _ordered(filters, as_of, statuses, sources, narrow=_IN_IDS)
+        params.update(bound)
+        frame = con.execute(PAGE_SQL.format(ordered=sql, order=LIST_ORDER), {**params, "limit": limit, "offset": offset}).df()
+        covered = int(frame["covered"].iloc[0]) if len(frame) else 0
+        if covered >= end or (statuses and "open" not in statuses):
+            return frame.drop(columns="covered")
+        reach *= 4
+
+
 def follow_up_list(con, filters: Filters, as_of: datetime | None = None, statuses: tuple[str, ...] = (),
                    sources: tuple[str, ...] = (), limit: int | None = None, offset: int = 0) -> pd.DataFrame:
     """The period's items (LIST_COLUMNS) in the list's order (LIST_ORDER), only those of `statuses` and
-    `sources` when given; with `limit`, only that many from the `offset`-th on (a page of the list).
-    Overdue: due before `as_of`'s day and neither resolved nor given up as unreachable."""
-    sql, params = _ordered(filters, as_of, statuses, sources)
-    sql += " " + LIST_ORDER
+    `sources` when given; with `limit`, only that many from the `offset`-th on (a page of the list,
+    read without making the whole list: CANDIDATES_SQL). Overdue: due before `as_of`'s day and neither
+    resolved nor given up as unreachable."""
     if limit is not None:
-        sql += " LIMIT $limit OFFSET $offset"
-        params.update(limit=int(limit), offset=max(int(offset), 0))
-    frame = con.execute(sql, params).df()
+        frame = _page_frame(con, filters, as_of, statuses, sources, max(int(limit), 0), max(int(offset), 0))
+    else:
+        sql, params = _ordered(filters, as_of, statuses, sources)
+        frame = con.execute(sql + " " + LIST_ORDER, params).df()
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
     frame["due_on"] = pd.to_datetime(frame["due_on"]).dt.date

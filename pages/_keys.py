@@ -221,6 +221,8 @@ FOLLOW_UP_IMPORT = "follow_up.import"
 FOLLOW_UP_DOWNLOAD = "follow_up.download"
 FOLLOW_UP_PAGE = "follow_up.page"       # which page of the list is drawn
 FOLLOW_UP_PAGE_OF = "follow_up.page_of"  # the selection that page is of: another starts at the first
+FOLLOW_UP_PENDING = "follow_up.pending"  # the editor's unsaved changes by item, kept across the list's pages
+FOLLOW_UP_DISCARD = "follow_up.discard"
 
 
 def follow_up_editor(edits: int, page: int = 1) -> str:

@@ -17,8 +17,8 @@ from pages._common import (
 from pages._filters import selection
 from pages._uploads import file_uploader, permit_uploads, upload_bytes
 from presentation.follow_up import (
-    EDITABLE, SHOWN_COLUMNS, list_file, outcome_tiles, overdue_styles, page_span, readable_list, run_import_list,
-    run_save_list, shared_screen_columns, shown_list, status_label, status_title
+    EDITABLE, SHOWN_COLUMNS, list_file, outcome_tiles, overdue_styles, page_span, pending_after, readable_list,
+    run_import_list, run_save_pending, shared_screen_columns, shown_list, status_label, status_title, with_pending
 )
 from presentation import charts
 from presentation.formats import fmt_count
@@ -114,7 +114,10 @@ if not editing:
     st.stop()
 
 shown = shown_list(items, lang)
-styled = shown.style.apply(lambda _: overdue_styles(items, SHOWN_COLUMNS), axis=None)
+# the edits not yet saved, of this page and the others (each page's editor forgets its own once
+# another page is drawn): drawn in place, saved together
+pending = st.session_state.get(keys.FOLLOW_UP_PENDING, {})
+styled = with_pending(shown, pending).style.apply(lambda _: overdue_styles(items, SHOWN_COLUMNS), axis=None)
 edits = st.session_state.get(keys.FOLLOW_UP_EDITS, 0)
 edited = st.data_editor(
     styled, key=keys.follow_up_editor(edits, page), hide_index=True, width="stretch", placeholder="—",
@@ -131,10 +134,19 @@ edited = st.data_editor(
         "outcome": st.column_config.TextColumn(t(headers["outcome"]), width="large", max_chars=2000),
         "contacted_at": st.column_config.DatetimeColumn(t(headers["contacted_at"]), format="YYYY-MM-DD HH:mm"),
     })
+pending = pending_after(pending, shown, edited)
+st.session_state[keys.FOLLOW_UP_PENDING] = pending
+if pending:
+    elsewhere = len(set(pending) - set(shown["item_key"]))
+    st.warning(t("follow_up.pending", n=len(pending), other=elsewhere), icon=":material/edit_note:")
+    if st.button(t("follow_up.discard"), key=keys.FOLLOW_UP_DISCARD, icon=":material/undo:"):
+        st.session_state[keys.FOLLOW_UP_PENDING] = {}
+        st.session_state[keys.FOLLOW_UP_EDITS] = edits + 1
+        st.rerun()
 if st.button(t("follow_up.save"), key=keys.FOLLOW_UP_SAVE, type="primary", icon=":material/save:"):
     cur = cursor()
     try:
-        result = run_save_list(cur, current_access(), shown, edited)
+        result = run_save_pending(cur, current_access(), pending)
     except AccessError:
         st.error(t("access.denied_edit"), icon=":material/block:")
     except FeedbackError as e:
@@ -142,6 +154,7 @@ if st.button(t("follow_up.save"), key=keys.FOLLOW_UP_SAVE, type="primary", icon=
     else:
         st.session_state[keys.FOLLOW_UP_SAVED] = (t("follow_up.saved", n=len(result.changed)) if result.changed
                                                   else t("follow_up.nothing_changed"))
+        st.session_state[keys.FOLLOW_UP_PENDING] = {}
         st.session_state[keys.FOLLOW_UP_EDITS] = edits + 1
         st.rerun()
     finally:

@@ -151,6 +151,34 @@ def list_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[FollowUpChan
     return changes
 
 
+def pending_after(pending: dict[str, dict], before: pd.DataFrame, after: pd.DataFrame) -> dict[str, dict]:
+    """The unsaved edits of the whole list (item id -> {column: value}), kept while the analyst turns
+    its pages (each page is an editor of its own, which forgets its edits once another page is
+    drawn): `pending` with the drawn page's items (`before`, as the store has them) set to what the
+    editor now holds (`after`); an item edited back to the store's values has none."""
+    drawn = set(before["item_key"])
+    kept = {key: cells for key, cells in pending.items() if key not in drawn}
+    for change in list_changes(before, after):
+        kept[change.item_key] = {c: getattr(change, c) for c in EDITABLE if getattr(change, c) is not KEEP}
+    return kept
+
+
+def with_pending(shown: pd.DataFrame, pending: dict[str, dict]) -> pd.DataFrame:
+    """A shown_list page with the unsaved edits of its items in place: what its editor draws."""
+    drawn = shown.copy()
+    for row, key in enumerate(drawn["item_key"]):
+        for column, value in pending.get(key, {}).items():
+            drawn.at[row, column] = value
+    return drawn
+
+
+def run_save_pending(con, access: Access, pending: dict[str, dict]) -> SavedChanges:
+    """Save the unsaved edits of every page of the list (pending_after), for an analyst only."""
+    require_analyst(access, "change the follow-up list")
+    changes = [FollowUpChange(key, **{c: cells.get(c, KEEP) for c in EDITABLE}) for key, cells in pending.items()]
+    return save_follow_ups(con, changes, access.imported_by)
+
+
 def run_save_list(con, access: Access, before: pd.DataFrame, after: pd.DataFrame) -> SavedChanges:
     """Save the editor's changes, for an analyst only."""
     require_analyst(access, "change the follow-up list")
@@ -199,5 +227,6 @@ def outcome_tiles(outcome: FollowUpOutcome, language: str) -> list[tuple[str, st
 
 __all__ = ["EDITABLE", "EXPORTED", "list_file", "page_span", "NOT_ON_SCREEN", "SHOWN_COLUMNS", "export_frame", "overdue_styles", "readable_list",
            "shared_screen_columns", "follow_up_words", "late_text", "list_changes",
-           "outcome_tiles", "run_import_list", "run_save_assessment", "run_save_list",
+           "outcome_tiles", "pending_after", "run_import_list", "run_save_assessment", "run_save_list", "run_save_pending",
+           "with_pending",
            "share_detail", "shown_list", "status_title", "source_label", "status_label"]

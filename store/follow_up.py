@@ -45,10 +45,10 @@ COMPLAINT_KEY = ("'complaint:' || coalesce(complaint_ref, customer_id || '@' || 
 SATISFACTION_SHARE = ("CASE WHEN overall_scale_max > overall_scale_min THEN (overall_satisfaction - overall_scale_min)"
                       " / (overall_scale_max - overall_scale_min) END")
 
-# The rows of each table that can be items, and their ids.
-_NPS_ITEMS = "customer_id IS NOT NULL AND score <= {max}".format(max=DETRACTOR_MAX)
-_SURVEY_ITEMS = f"coalesce(respondent_id, customer_id) IS NOT NULL AND {SATISFACTION_SHARE} <= {LOW_SATISFACTION_SHARE}"
-_COMPLAINT_ITEMS = "resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NOT NULL"
+# The rows of each table that can be items (their ids below).
+NPS_ITEMS = "customer_id IS NOT NULL AND score <= {max}".format(max=DETRACTOR_MAX)
+SURVEY_ITEMS = f"coalesce(respondent_id, customer_id) IS NOT NULL AND {SATISFACTION_SHARE} <= {LOW_SATISFACTION_SHARE}"
+COMPLAINT_ITEMS = "resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NOT NULL"
 
 
 def items_sql(where: dict[str, str] | None = None, detail: bool = True) -> str:
@@ -67,15 +67,15 @@ def items_sql(where: dict[str, str] | None = None, detail: bool = True) -> str:
 WITH item_rows AS MATERIALIZED (
     SELECT {NPS_KEY} AS item_key, 'nps' AS source, customer_id, responded_at, region, branch, channel,
            segment, product, tier, score::DOUBLE AS score, 10.0 AS scale_max, {nps_detail} AS detail
-    FROM nps_response WHERE {_NPS_ITEMS} AND {nps}
+    FROM nps_response WHERE {NPS_ITEMS} AND {nps}
     UNION ALL
     SELECT {SURVEY_KEY}, 'survey', customer_id, responded_at, region, branch, channel, segment, product, tier,
            overall_satisfaction, overall_scale_max, {survey_detail}
-    FROM survey_response WHERE {_SURVEY_ITEMS} AND {survey}
+    FROM survey_response WHERE {SURVEY_ITEMS} AND {survey}
     UNION ALL
     SELECT {COMPLAINT_KEY}, 'complaint', customer_id, received_at, region, branch, channel, segment, product, tier,
            NULL, NULL, {complaint_detail}
-    FROM complaint WHERE {_COMPLAINT_ITEMS} AND {complaint}
+    FROM complaint WHERE {COMPLAINT_ITEMS} AND {complaint}
 ), shared_ids AS MATERIALIZED (
     SELECT item_key FROM item_rows GROUP BY item_key HAVING count(*) > 1
 )
@@ -249,5 +249,5 @@ def _same(a, b) -> bool:
 
 
 __all__ = ["SOURCES", "STATUSES", "REACHED", "CLOSED", "DEFAULT_DUE_DAYS", "KEEP", "FollowUpChange", "FollowUpError",
-           "SavedChanges", "ITEMS_SQL", "CURRENT_SQL", "items_sql", "source_keys_sql", "save_follow_ups", "known_items",
+           "SavedChanges", "ITEMS_SQL", "NPS_ITEMS", "SURVEY_ITEMS", "COMPLAINT_ITEMS", "CURRENT_SQL", "items_sql", "source_keys_sql", "save_follow_ups", "known_items",
            "clean_change"]

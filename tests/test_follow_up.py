@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from analytics.filters import Filters
+from analytics import follow_up as follow_up_module
 from analytics.follow_up import chosen_counts, follow_up_list, follow_up_outcome, items_without_id, status_counts
 from analytics.summary import summary
 from loaders.access import AccessError
@@ -23,8 +24,9 @@ from loaders.importer import import_file, undo
 from presentation.export import to_csv_bytes, to_xlsx_bytes
 from presentation import charts
 from presentation.follow_up import (
-    EXPORTED, SHOWN_COLUMNS, status_title, export_frame, follow_up_words, list_changes, list_file, page_span, run_import_list,
-    run_save_assessment, run_save_list, shared_screen_columns, shown_list
+    EXPORTED, SHOWN_COLUMNS, status_title, export_frame, follow_up_words, list_changes, list_file, page_span,
+    pending_after, run_import_list, run_save_assessment, run_save_list, run_save_pending, shared_screen_columns, shown_list,
+    with_pending
 )
 from presentation.i18n import translate
 from presentation.upload import Access
@@ -210,6 +212,30 @@ def test_the_editors_changes_are_saved_for_an_analyst(filled):
     assert filled.execute("SELECT owner, status, due_on, saved_by, contacted_at IS NOT NULL FROM follow_up"
                           " WHERE item_key = ?", [R2]).fetchall() == [("Zhao", "contacted", date(2026, 11, 3),
                                                                       "Li Na", True)]
+
+
+def test_unsaved_edits_are_kept_across_pages_and_saved_together(filled):
+    """Page 1 (C1, R2) and page 2 (K-1, C2a) of the list edited in turn: the edits of both are kept,
+    drawn again on their page, an edit put back is none, and one saving writes them all."""
+    shown = shown_list(follow_up_list(filled, OCTOBER, AS_OF), "en")
+    first, second = shown.iloc[:2].reset_index(drop=True), shown.iloc[2:4].reset_index(drop=True)
+    edited = first.copy()
+    edited.loc[1, "owner"] = "Zhao"                      # R2
+    pending = pending_after({}, first, edited)
+    assert pending == {R2: {"owner": "Zhao"}}
+    edited = second.copy()
+    edited.loc[0, "status"] = "resolved"                 # K-1
+    pending = pending_after(pending, second, edited)
+    assert pending == {R2: {"owner": "Zhao"}, K1: {"status": "resolved"}}
+    drawn = with_pending(first, pending)
+    assert drawn["owner"].tolist() == ["Li", "Zhao"] and drawn["status"].tolist() == first["status"].tolist()
+    # R2's owner put back on page 1: no change of it is kept, K-1's still is
+    assert pending_after(pending, first, first) == {K1: {"status": "resolved"}}
+    assert run_save_pending(filled, ANALYST, pending).changed == (R2, K1)
+    with pytest.raises(AccessError):
+        run_save_pending(filled, VIEWER, pending)
+    items = follow_up_list(filled, OCTOBER, AS_OF).set_index("item_key")
+    assert (items.loc[R2, "owner"], items.loc[K1, "status"], items.loc[K1, "owner"]) == ("Zhao", "resolved", "Wang")
 
 
 def test_the_next_score_is_the_customers_next_answer_before_or_after_the_period(con):
@@ -430,6 +456,116 @@ def test_a_page_of_the_list_is_its_slice_in_the_lists_order(filled):
     assert page_span(9, 3, 4) == (3, 3, 9, 9)
     assert page_span(9, 7, 4) == (3, 3, 9, 9)
     assert page_span(0, 2, 4) == (1, 1, 0, 0)
+
+
+WEST = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), regions=("West",))
+
+
+def assert_every_page_is_its_slice(con, as_of: datetime) -> int:
+    """Every page of two items of the list (from every offset), for each status and source choice and
+    for October and its West, equals its slice of the whole list; returns how many items October's
+    list holds."""
+    whole = follow_up_list(con, OCTOBER, as_of)
+    for filters, statuses, sources in ((OCTOBER, (), ()), (OCTOBER, ("contacted", "resolved"), ()),
+                                       (OCTOBER, ("open",), ("nps", "complaint")), (WEST, (), ())):
+        chosen = follow_up_list(con, filters, as_of, statuses, sources)
+        for offset in range(0, len(chosen) + 1):
+            page = follow_up_list(con, filters, as_of, statuses, sources, limit=2, offset=offset)
+            pd.testing.assert_frame_equal(page, chosen.iloc[offset:offset + 2].reset_index(drop=True),
+                                          check_index_type=False, check_dtype=False)
+    return len(whole)
+
+
+def test_a_page_read_without_the_whole_list_is_its_slice(filled, monkeypatch, tmp_path):
+    """A page reads only the rows up to its end in the order of items without a record (issue 24):
+    with no slack every page takes that path, and it must equal the whole list's slice with twins
+    (C14's two answers in one second, the later of a key customer), three answers at one moment (the
+    page's end can fall among them), a key customer's detractor, records that move items (K-1's due
+    date, C1 contacted, R1 resolved), on either side of a due date, after an import, edits and an undo."""
+    monkeypatch.setattr(follow_up_module, "PAGE_SLACK", 0)
+    dbrows.insert(con := filled, "nps_response", [
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 700000), "score": 5, "tier": "key"},
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 200000), "score": 3},
+        {"customer_id": "C16", "responded_at": at(26), "score": 2, "tier": "key"},
+        *({"customer_id": customer, "responded_at": at(12, 15), "score": 1, "region": "West"}
+          for customer in ("C22", "C20", "C21")),
+        {"customer_id": "C23", "responded_at": at(11), "score": 0, "region": "West"},
+    ])
+    # 9 items of `filled`, C14 once, C16, C23 and three answered at one moment (their ids order them;
+    # in the West, with no record before them, the page's end falls among them)
+    assert assert_every_page_is_its_slice(con, AS_OF) == 15
+    # a day earlier R4 (due 31 Oct) is not yet late: a different order
+    assert assert_every_page_is_its_slice(con, datetime(2026, 10, 31, 12)) == 15
+    # whichever of the tied rows the store gives first (here the last by id), the page is the slice
+    monkeypatch.setattr(follow_up_module, "FIRST_CANDIDATES_SQL", follow_up_module.FIRST_CANDIDATES_SQL.replace(
+        "ORDER BY key_detractor DESC, responded_at", "ORDER BY key_detractor DESC, responded_at, ident DESC"))
+    assert assert_every_page_is_its_slice(con, AS_OF) == 15
+    path = tmp_path / "nps.csv"
+    path.write_text(NPS_FILE.replace("C1,2026-10-02 09:00,3", "C17,2026-10-01 07:00,1"), encoding="utf-8")
+    batch = import_file(con, path, kind="nps")
+    save_follow_ups(con, [FollowUpChange("nps:C17@2026-10-01 07:00:00", status="unreachable"),
+                          FollowUpChange(C5, due_on=date(2026, 10, 2)),
+                          FollowUpChange("nps:C14@2026-10-16 10:00:00", owner="Zhao"),
+                          FollowUpChange("nps:C21@2026-10-12 15:00:00", status="contacted")], "Li Na")
+    assert assert_every_page_is_its_slice(con, AS_OF) == 16
+    undo(con, batch.batch_id)   # C17's record stays, its row gone
+    assert assert_every_page_is_its_slice(con, AS_OF) == 16
+
+
+def counts_of_the_whole_list(con, filters: Filters, as_of: datetime) -> dict:
+    """The outcome's counts worked out from the whole list, as the page counted them before issue 24."""
+    items = follow_up_list(con, filters, as_of)
+    nps = items[(items["source"] == "nps") & ~items["source_gone"]
+                & (items["responded_at"] <= as_of - pd.Timedelta(hours=48))]
+    within = nps["contacted_at"].notna() & (nps["contacted_at"] <= nps["responded_at"] + pd.Timedelta(hours=48))
+    return {"items": len(items), "open": int((~items["status"].isin(["resolved", "unreachable"])).sum()),
+            "overdue": int(items["overdue"].sum()), "source_gone": int(items["source_gone"].sum()),
+            "contacted_48h": (int(within.sum()), len(nps)), "by_status": status_counts(items)}
+
+
+def assert_the_outcome_counts_the_whole_list(con, as_of: datetime) -> int:
+    for filters in (OCTOBER, Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), regions=("South",)),
+                    Filters(date_from=date(2026, 10, 3), date_to=date(2026, 10, 16)),
+                    Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31), tiers=("key",))):
+        expected = counts_of_the_whole_list(con, filters, as_of)
+        outcome = follow_up_outcome(con, filters, as_of)
+        assert {"items": outcome.items, "open": outcome.open, "overdue": outcome.overdue,
+                "source_gone": outcome.source_gone,
+                "contacted_48h": (outcome.contacted_48h.k, outcome.contacted_48h.n)} == {
+            k: v for k, v in expected.items() if k != "by_status"}, filters
+        pd.testing.assert_frame_equal(chosen_counts(outcome), expected["by_status"])
+    return follow_up_outcome(con, OCTOBER, as_of).items
+
+
+def test_the_outcome_counts_what_the_whole_list_holds(filled, tmp_path):
+    """The outcome's counts (the page's tiles and chart, issue 24) equal the whole list's, with twins
+    (C14's two answers in one second, the later of a key customer), a key customer's detractor, a record whose row no longer calls for a follow-up (C1 scored again as a 9), a record
+    made in the South of an item now in the North (C2a), on either side of a due date, after an
+    import, edits (status, owner, due date) and an undo."""
+    con = filled
+    dbrows.insert(con, "nps_response", [
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 700000), "score": 5, "tier": "key"},
+        {"customer_id": "C14", "responded_at": datetime(2026, 10, 16, 10, 0, 0, 200000), "score": 3},
+        {"customer_id": "C16", "responded_at": at(26), "score": 2, "tier": "key"},
+    ])
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 11
+    # a day earlier R4 (due 31 Oct) is not yet late
+    assert assert_the_outcome_counts_the_whole_list(con, datetime(2026, 10, 31, 12)) == 11
+    con.execute("UPDATE nps_response SET score = 9 WHERE customer_id = 'C1' AND score = 3")
+    con.execute("UPDATE nps_response SET region = 'North' WHERE customer_id = 'C2' AND responded_at = ?", [at(5, 10)])
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 11
+    path = tmp_path / "nps.csv"
+    path.write_text(NPS_FILE.replace("C1,2026-10-02 09:00,3", "C17,2026-10-01 07:00,1"), encoding="utf-8")
+    batch = import_file(con, path, kind="nps")
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 12
+    save_follow_ups(con, [FollowUpChange("nps:C17@2026-10-01 07:00:00", status="contacted", contacted_at=at(2)),
+                          FollowUpChange(C5, due_on=date(2026, 10, 2)),
+                          FollowUpChange("nps:C14@2026-10-16 10:00:00", owner="Zhao", status="unreachable")], "Li Na")
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 12
+    assert assert_the_outcome_counts_the_whole_list(con, datetime(2026, 10, 3, 12)) == 12
+    undo(con, batch.batch_id)   # C17's record stays, its row gone
+    assert assert_the_outcome_counts_the_whole_list(con, AS_OF) == 12
+    assert follow_up_outcome(con, OCTOBER, AS_OF).source_gone == 1
 
 
 def test_the_file_holds_every_item_of_the_selection(filled):

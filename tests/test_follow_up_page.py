@@ -173,3 +173,50 @@ def test_presentation_mode_masks_the_file_too(tmp_path, monkeypatch, files):
     assert len(at.table[0].value) == 9 and at.get("number_input") == []   # one page: no page number
     exported = files[-1]()
     assert len(exported) == 9 and not exported.map(lambda cell: "C1" in str(cell)).any().any()
+
+
+def test_edits_on_one_page_are_kept_while_turning_pages_and_saved_together(tmp_path, monkeypatch):
+    """An analyst edits an item on page 1, turns to page 2 and saves there: the edit is kept (each
+    page's editor forgets its own once another is drawn), said to be unsaved, drawn again on page 1,
+    and saved with Save; Discard drops it. The editor's cell edit is made as the browser's would
+    arrive: in the value st.data_editor returns."""
+    import streamlit as st
+
+    path = many_items(tmp_path / "many.duckdb")
+    ordered = whole_list(path)
+    real_editor, edit = st.data_editor, {}
+
+    def editing(data, *args, **kwargs):
+        edited = real_editor(data, *args, **kwargs)
+        if edit:
+            edited = edited.copy()
+            edited.loc[0, "owner"] = edit.pop("owner")
+        return edited
+
+    monkeypatch.setattr(st, "data_editor", editing)
+    at = open_page(path, monkeypatch)
+    edit["owner"] = "Zhao"
+    at.run()
+    assert [w.value for w in at.warning] == ["1 unsaved change (0 on other pages of the list): kept while you turn "
+                                             "pages, saved together by Save."]
+    at.number_input(key=keys.FOLLOW_UP_PAGE).set_value(2).run()
+    assert at.dataframe[0].value["item_key"].tolist() == ordered[100:200]
+    assert "(1 on other pages of the list)" in at.warning[0].value
+    at.number_input(key=keys.FOLLOW_UP_PAGE).set_value(1).run()
+    drawn = at.dataframe[0].value
+    assert drawn.loc[0, ["item_key", "owner"]].tolist() == [ordered[0], "Zhao"]
+    at.number_input(key=keys.FOLLOW_UP_PAGE).set_value(2).run()
+    at.button(key=keys.FOLLOW_UP_SAVE).click().run()
+    assert [s.value for s in at.success] == ["1 item was saved."] and not at.warning
+    saved = follow_up_list(con := connect(path), OCTOBER, current_hour())
+    con.close()
+    assert saved.loc[saved["owner"].notna(), ["item_key", "owner"]].values.tolist() == [[ordered[0], "Zhao"]]
+    # an edit discarded is not saved
+    at.number_input(key=keys.FOLLOW_UP_PAGE).set_value(1).run()
+    edit["owner"] = "Wang"
+    at.run()
+    at.number_input(key=keys.FOLLOW_UP_PAGE).set_value(3).run()
+    at.button(key=keys.FOLLOW_UP_DISCARD).click().run()
+    assert not at.warning
+    at.button(key=keys.FOLLOW_UP_SAVE).click().run()
+    assert [s.value for s in at.success] == ["Nothing was changed."]
