@@ -25,6 +25,8 @@ from store.db import quote_identifier
 
 CONTENT_KINDS = ("survey", "nps", "complaints")
 STAGED_FINGERPRINTS = "staged_fingerprints"
+FINGERPRINT_ROWS = "staged_fingerprint_rows"
+FINGERPRINT_ITEMS = "staged_fingerprint_items"
 STAGED_DUPLICATES = "staged_duplicates"
 
 # The natural id of a staged row, where its kind has one.
@@ -79,17 +81,39 @@ def fingerprint_sql(mapping: ColumnMapping) -> tuple[str, dict]:
 
 
 def stage_fingerprints(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping, rows: str = STAGED_ROWS) -> None:
-    """staged_fingerprints (row_no, fingerprint, natural_id) for the valid staged rows (`rows`:
-    staged_rows or a query of them); for a kind checked by bytes only, an empty table."""
+    """The valid staged rows' (`rows`: staged_rows or a query of them) row_no, fingerprint and
+    natural_id, as the view staged_fingerprint_rows; for a kind checked by bytes only, an empty table
+    staged_fingerprints. The hashes are kept in the table staged_fingerprints only when a stored
+    batch of the kind is to be looked in (find_duplicates): the first batch of a kind (a new store's
+    import) hashes its rows once, into row_fingerprint (issue 24's csv floor)."""
+    con.execute(f"DROP TABLE IF EXISTS {STAGED_FINGERPRINTS}")
     if mapping.kind not in CONTENT_KINDS:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_FINGERPRINTS} (row_no INTEGER, fingerprint UBIGINT,"
+        con.execute(f"CREATE TEMP TABLE {STAGED_FINGERPRINTS} (row_no INTEGER, fingerprint UBIGINT,"
                     " natural_id VARCHAR)")
         return
     expression, params = fingerprint_sql(mapping)
     natural = NATURAL_ID.get(mapping.kind, "NULL::VARCHAR")
+    items = ""
+    if "items" in params:
+        # a view takes no parameters: the items' codes (the file's text) wait in a one-row table
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {FINGERPRINT_ITEMS} AS SELECT $items::VARCHAR AS items", params)
+        expression = expression.replace("$items::VARCHAR", "i.items")
+        items = f", {FINGERPRINT_ITEMS} i"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {STAGED_FINGERPRINTS} AS SELECT row_no, {expression} AS fingerprint,"
-        f" ({natural})::VARCHAR AS natural_id FROM {rows}", params)
+        f"CREATE OR REPLACE TEMP VIEW {FINGERPRINT_ROWS} AS SELECT row_no, {expression} AS fingerprint,"
+        f" ({natural})::VARCHAR AS natural_id FROM {rows}{items}")
+
+
+def _fingerprints_kept(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                            [STAGED_FINGERPRINTS]).fetchone()[0])
+
+
+def _keep_fingerprints(con: duckdb.DuckDBPyConnection) -> None:
+    """staged_fingerprints from the view, once: a later look (inside the write transaction) and the
+    recording read the same hashes, of the rows as they were staged."""
+    if not _fingerprints_kept(con):
+        con.execute(f"CREATE TEMP TABLE {STAGED_FINGERPRINTS} AS SELECT * FROM {FINGERPRINT_ROWS}")
 
 
 def find_duplicates(con: duckdb.DuckDBPyConnection, kind: str, rows: str = STAGED_ROWS) -> Duplicates:
@@ -102,6 +126,7 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, kind: str, rows: str = STAGE
         # the first batch of its kind: nothing to look up (a new store's import)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_DUPLICATES} (row_no BIGINT, batch_id UUID)")
         return Duplicates(0, int(total))
+    _keep_fingerprints(con)
     # Only the staged rows whose content or id the store holds are numbered among their equals (all
     # valid rows of the file, so that a row skipped before keeps its number); a file of new rows
     # costs two lookups.
@@ -144,6 +169,9 @@ def record_fingerprints(con: duckdb.DuckDBPyConnection, batch_id: str, kind: str
     if kind not in CONTENT_KINDS:
         return
     kept = f" WHERE f.row_no IN (SELECT row_no FROM {STAGED_ROWS})" if skipped else ""
+    # the hashes kept when a stored batch was looked in, else the staged rows hashed now (the view:
+    # the rows left after any dropped, in their staged order)
+    source = STAGED_FINGERPRINTS if _fingerprints_kept(con) else FINGERPRINT_ROWS
     con.execute(
-        f"INSERT INTO row_fingerprint SELECT $batch, f.fingerprint, f.natural_id FROM {STAGED_FINGERPRINTS} f{kept}",
+        f"INSERT INTO row_fingerprint SELECT $batch, f.fingerprint, f.natural_id FROM {source} f{kept}",
         {"batch": batch_id})

@@ -482,9 +482,11 @@ def _add_schema_columns(con: duckdb.DuckDBPyConnection) -> None:
     refuses to commit a transaction that alters a table after changing its rows, and the steps
     change rows (step 1 survey_response's, steps 3 and 6 complaint's) that a later step's columns
     (the tiers of step 10) belong to."""
+    # the store's tables looked up once, not once a statement (a new store's upgrade asked for each)
+    tables = _base_tables(con)
     for statement in _statements(SCHEMA_SQL):
         match = _ADD_COLUMN.match(statement)
-        if match and _has_table(con, match.group(1)):
+        if match and match.group(1) in tables:
             con.execute(statement)
 
 
@@ -657,10 +659,15 @@ def write_claimed(con: duckdb.DuckDBPyConnection, work, *, failure: str, who: st
             time.sleep(0.5)
 
 
+def _base_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the store's own tables (not its views, nor temporary tables)."""
+    return {row[0] for row in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()"
+        " AND table_schema = current_schema() AND table_type = 'BASE TABLE'").fetchall()}
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_catalog = current_database()"
-        " AND table_schema = current_schema() AND table_type = 'BASE TABLE'", [name]).fetchone()[0])
+    return name in _base_tables(con)
 
 
 def _tally_measures() -> dict[str, dict[str, str]]:

@@ -13,10 +13,11 @@ import pytest
 from conftest import PROJECT_ROOT, TEST_DATA, shown
 
 from loaders.errors import DuplicateRows
-from loaders.importer import import_file, prepare, undo
+from loaders.duplicates import NATURAL_ID, fingerprint_sql
+from loaders.importer import check, import_file, prepare, undo
 from presentation.problems import duplicates_refusal, duplicates_skipped
 from presentation.upload import check_upload
-from store.db import quote_identifier
+from store.db import connect, quote_identifier
 
 NPS = ["Customer ID,Date,Branch,Score,Comment",
        "C1,2026-10-01,Tianhe,9,Quick and friendly",
@@ -302,3 +303,40 @@ def test_batches_imported_before_fingerprints_get_the_same_ones_from_their_rows(
             import_file(con, write(tmp_path / "again.csv", reordered(NPS, [1, 0, 2, 3, 4])))
     finally:
         con.close()
+
+
+def test_a_first_batch_records_the_fingerprints_a_later_batch_would(con, tmp_path):
+    # the first batch of a kind hashes its rows straight into row_fingerprint, a later one keeps them
+    # staged to look in the stored batches first: the same rows must leave the same fingerprints
+    files = [("survey", write(tmp_path / "wave1.csv", SURVEY + ["4,not a date,Yuexiu,3,3,3"]),
+              write(tmp_path / "other-survey.csv", [SURVEY[0], "9,2026-09-01 09:00,Tianhe,1,1,1"])),
+             ("nps", write(tmp_path / "october.csv", NPS + ["C9,2026-13-45,Tianhe,8,"]),
+              write(tmp_path / "september.csv", [NPS[0], "C8,2026-09-01,Tianhe,5,"]))]
+    other = connect(str(tmp_path / "other.duckdb"))
+    try:
+        for kind, path, earlier in files:
+            first = import_file(con, path, kind=kind, skip_invalid=True)
+            import_file(other, earlier, kind=kind)
+            later = import_file(other, path, kind=kind, skip_invalid=True)
+            assert first.rows_accepted == later.rows_accepted == (3 if kind == "survey" else 4)
+            sql = "SELECT fingerprint, natural_id FROM row_fingerprint WHERE batch_id = ? ORDER BY ALL"
+            recorded = con.execute(sql, [first.batch_id]).fetchall()
+            assert len(recorded) == first.rows_accepted
+            assert recorded == other.execute(sql, [later.batch_id]).fetchall()
+            # the hashes as the fingerprint's expression gives them, its items' codes a parameter
+            # (a view cannot take one: the first batch's path reads them from a table)
+            prepared = prepare(con, path, kind=kind)
+            check(con, prepared)
+            expression, params = fingerprint_sql(prepared.mapping)
+            expected = con.execute(
+                f"SELECT {expression}, {'NULL' if kind == 'nps' else NATURAL_ID[kind]}::VARCHAR FROM staged_rows"
+                " WHERE row_no NOT IN (SELECT row_no FROM staged_problems) ORDER BY ALL", params).fetchall()
+            assert recorded == expected
+            # and they find the rows again: NPS rows have no id of their own, so by content only
+            if kind == "nps":
+                again = write(tmp_path / "october-reordered.csv", reordered(NPS, [4, 3, 2, 1, 0]))
+                with pytest.raises(DuplicateRows) as refused:
+                    import_file(con, again)
+                assert (refused.value.duplicates.rows, refused.value.duplicates.total) == (4, 4)
+    finally:
+        other.close()
