@@ -281,7 +281,11 @@ def sentiment_by(con, filters: Filters | None = None, by: str = "month", source:
     """
     if by not in SENTIMENT_GROUPS:
         raise FilterError(f"sentiment cannot be broken down by {by!r}; use one of {', '.join(SENTIMENT_GROUPS)}")
-    frame = _sentiment_frame(con, filters or Filters(), source, by)
+    return _by_table(_sentiment_frame(con, filters or Filters(), source, by), by)
+
+
+def _by_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """sentiment_by's table from a frame of (grp, n, mean, sd, negative, positive), groups in order."""
     rows = []
     for record in frame.itertuples(index=False):
         result = SentimentResult.from_summary(record.n, record.mean, record.sd, record.negative, record.positive)
@@ -364,6 +368,80 @@ def sentiment_summaries(con, selections, source: str = ALL_SOURCES) -> list[Sent
     for chosen, result in zip(selections, results):
         offer(sentiment_summary, result, chosen, source)
     return results
+
+
+# One scan of each source's tallies for a sentiment view's figures (sentiment_views): every source
+# for the current period (the breakdown by source pools all three), the chosen ones for the others.
+VIEW_ROWS_SQL = """
+SELECT '{source}' AS source, {chosen} AS chosen, selection, {date} AS happened_at, branch,
+       texts, sentiment_sum, sentiment_squares, negative, positive
+FROM {selected}
+WHERE texts > 0 AND ({chosen} OR selection = 0)
+"""
+# selection 0 the current period, 1 the previous, 2 the trend's window; each figure is what
+# SENTIMENT_SQL or SENTIMENT_BY_SQL gives for its own rows (a total has a row even with no text)
+VIEWS_SQL = f"""
+WITH v AS MATERIALIZED ({{rows}})
+SELECT 'current' AS figure, NULL::BIGINT AS month, NULL::VARCHAR AS label, {SENTIMENT_COLUMNS}
+FROM v WHERE selection = 0 AND chosen
+UNION ALL
+SELECT 'previous', NULL, NULL, {SENTIMENT_COLUMNS}
+FROM v WHERE selection = 1 AND chosen
+UNION ALL
+SELECT 'month', {SENTIMENT_GROUPS["month"]}, NULL, {SENTIMENT_COLUMNS}
+FROM v WHERE selection = 2 AND chosen GROUP BY 2
+UNION ALL
+SELECT 'branch', NULL, branch, {SENTIMENT_COLUMNS}
+FROM v WHERE selection = 0 AND chosen GROUP BY 3
+UNION ALL
+SELECT 'source', NULL, source, {SENTIMENT_COLUMNS}
+FROM v WHERE selection = 0 GROUP BY 3
+ORDER BY figure, month, label
+"""
+
+
+@dataclass(frozen=True)
+class SentimentViews:
+    """What the sentiment view shows at its top: the change now against before, the trend by month,
+    the current period by branch (the chosen source) and by source (all three)."""
+    change: SentimentChange
+    trend: pd.DataFrame
+    by_branch: pd.DataFrame
+    by_source: pd.DataFrame
+
+
+def sentiment_views(con, current: Filters, previous: Filters | None, window: Filters,
+                    source: str = ALL_SOURCES) -> SentimentViews:
+    """sentiment_change(current, previous, source), sentiment_by(window, "month", source),
+    sentiment_by(current, "branch", source) and sentiment_by(current, "source") from one query: each
+    source's tallies (analytics.filters.per_selection) read once for the three periods. On a lake
+    every query pays its catalog round trips whatever it reads (issue 24's page floor). A previous
+    period of None is the whole store, as sentiment_summary reads None."""
+    chosen = _chosen(source)
+    selections = [current, previous or Filters(), window]
+    parts, params = [], {}
+    for name, (table, _, date_column) in SOURCES.items():
+        selected, part_params = per_selection(tallied(table, SENTIMENT_MEASURES, *selections), table, selections)
+        parts.append(VIEW_ROWS_SQL.format(source=name, chosen="TRUE" if name in chosen else "FALSE",
+                                          date=date_column, selected=selected))
+        params.update(part_params)
+    frame = fetch_df(con, VIEWS_SQL.format(rows=" UNION ALL ".join(parts)), params, what="sentiment")
+    figures = {figure: part.drop(columns="figure").reset_index(drop=True) for figure, part in frame.groupby("figure")}
+
+    def summary(figure: str) -> SentimentResult:
+        row = figures[figure].iloc[0]  # a period without texts: NULL sums, NaN in the frame
+        return SentimentResult.from_summary(*(None if pd.isna(row[c]) else row[c]
+                                              for c in ("n", "mean", "sd", "negative", "positive")))
+
+    def by(figure: str, key: str) -> pd.DataFrame:
+        part = figures.get(figure, pd.DataFrame(columns=["n", "mean", "sd", "negative", "positive"]))
+        return _by_table(part.rename(columns={key: "grp"}), figure)
+
+    now, before = summary("current"), summary("previous")
+    offer(sentiment_summary, now, current, source)
+    offer(sentiment_summary, before, previous, source)
+    return SentimentViews(sentiment_changed(now, before), by("month", "month"), by("branch", "label"),
+                          by("source", "label"))
 
 
 @dataclass(frozen=True)
