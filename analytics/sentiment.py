@@ -199,12 +199,13 @@ def _verbatim_rows(con, filters: Filters, source: str, sides, limit: int) -> tup
     return rows, {**params, **bounds}
 
 
-def _tally_rows(filters: Filters, source: str) -> tuple[str, dict]:
-    """The selected texts' measures (SENTIMENT_MEASURES), from the tallies for whole months."""
+def _tally_rows(filters: Filters, source: str, prefix: str = "f") -> tuple[str, dict]:
+    """The selected texts' measures (SENTIMENT_MEASURES), from the tallies for whole months;
+    `prefix` names the parameters (where_sql)."""
     parts, params = [], {}
     for name in _chosen(source):
         table, _, date_column = SOURCES[name]
-        where, part_params = where_sql(filters, table)
+        where, part_params = where_sql(filters, table, prefix=prefix)
         parts.append(TALLY_ROWS_SQL.format(source=name, date=date_column, where=where,
                                            tallied=tallied(table, SENTIMENT_MEASURES, filters)))
         params.update(part_params)
@@ -370,33 +371,11 @@ def sentiment_summaries(con, selections, source: str = ALL_SOURCES) -> list[Sent
     return results
 
 
-# One scan of each source's tallies for a sentiment view's figures (sentiment_views): every source
-# for the current period (the breakdown by source pools all three), the chosen ones for the others.
-VIEW_ROWS_SQL = """
-SELECT '{source}' AS source, {chosen} AS chosen, selection, {date} AS happened_at, branch,
-       texts, sentiment_sum, sentiment_squares, negative, positive
-FROM {selected}
-WHERE texts > 0 AND ({chosen} OR selection = 0)
-"""
-# selection 0 the current period, 1 the previous, 2 the trend's window; each figure is what
-# SENTIMENT_SQL or SENTIMENT_BY_SQL gives for its own rows (a total has a row even with no text)
-VIEWS_SQL = f"""
-WITH v AS MATERIALIZED ({{rows}})
-SELECT 'current' AS figure, NULL::BIGINT AS month, NULL::VARCHAR AS label, {SENTIMENT_COLUMNS}
-FROM v WHERE selection = 0 AND chosen
-UNION ALL
-SELECT 'previous', NULL, NULL, {SENTIMENT_COLUMNS}
-FROM v WHERE selection = 1 AND chosen
-UNION ALL
-SELECT 'month', {SENTIMENT_GROUPS["month"]}, NULL, {SENTIMENT_COLUMNS}
-FROM v WHERE selection = 2 AND chosen GROUP BY 2
-UNION ALL
-SELECT 'branch', NULL, branch, {SENTIMENT_COLUMNS}
-FROM v WHERE selection = 0 AND chosen GROUP BY 3
-UNION ALL
-SELECT 'source', NULL, source, {SENTIMENT_COLUMNS}
-FROM v WHERE selection = 0 GROUP BY 3
-ORDER BY figure, month, label
+# A sentiment view's figure in a query of several (sentiment_views): SENTIMENT_SQL's or
+# SENTIMENT_BY_SQL's answer for its own rows, named; a total has its row even without texts.
+VIEW_FIGURE_SQL = f"""
+(SELECT '{{figure}}' AS figure, {{month}}::BIGINT AS month, {{label}}::VARCHAR AS label, {SENTIMENT_COLUMNS}
+ FROM ({{rows}}) {{group}})
 """
 
 
@@ -413,19 +392,21 @@ class SentimentViews:
 def sentiment_views(con, current: Filters, previous: Filters | None, window: Filters,
                     source: str = ALL_SOURCES) -> SentimentViews:
     """sentiment_change(current, previous, source), sentiment_by(window, "month", source),
-    sentiment_by(current, "branch", source) and sentiment_by(current, "source") from one query: each
-    source's tallies (analytics.filters.per_selection) read once for the three periods. On a lake
-    every query pays its catalog round trips whatever it reads (issue 24's page floor). A previous
-    period of None is the whole store, as sentiment_summary reads None."""
-    chosen = _chosen(source)
-    selections = [current, previous or Filters(), window]
+    sentiment_by(current, "branch", source) and sentiment_by(current, "source") from one query, each
+    figure its own part of it, read as that call reads it: on a lake every query pays its catalog
+    round trips whatever it reads (issue 24's page floor). A previous period of None is the whole
+    store, as sentiment_summary reads None."""
+    asked = [  # figure, selection, source, month, label, GROUP BY
+        ("current", current, source, "NULL", "NULL", ""), ("previous", previous or Filters(), source, "NULL", "NULL", ""),
+        ("month", window, source, SENTIMENT_GROUPS["month"], "NULL", "GROUP BY 2"),
+        ("branch", current, source, "NULL", "branch", "GROUP BY 3"),
+        ("source", current, ALL_SOURCES, "NULL", "source", "GROUP BY 3")]
     parts, params = [], {}
-    for name, (table, _, date_column) in SOURCES.items():
-        selected, part_params = per_selection(tallied(table, SENTIMENT_MEASURES, *selections), table, selections)
-        parts.append(VIEW_ROWS_SQL.format(source=name, chosen="TRUE" if name in chosen else "FALSE",
-                                          date=date_column, selected=selected))
+    for index, (figure, selection, of, month, label, group) in enumerate(asked):
+        rows, part_params = _tally_rows(selection, of, prefix=f"v{index}")
+        parts.append(VIEW_FIGURE_SQL.format(figure=figure, month=month, label=label, rows=rows, group=group))
         params.update(part_params)
-    frame = fetch_df(con, VIEWS_SQL.format(rows=" UNION ALL ".join(parts)), params, what="sentiment")
+    frame = fetch_df(con, " UNION ALL ".join(parts) + " ORDER BY figure, month, label", params, what="sentiment")
     figures = {figure: part.drop(columns="figure").reset_index(drop=True) for figure, part in frame.groupby("figure")}
 
     def summary(figure: str) -> SentimentResult:
