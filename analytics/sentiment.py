@@ -397,7 +397,8 @@ def sentiment_views(con, current: Filters, previous: Filters | None, window: Fil
     round trips whatever it reads (issue 24's page floor). A previous period of None is the whole
     store, as sentiment_summary reads None."""
     asked = [  # figure, selection, source, month, label, GROUP BY
-        ("current", current, source, "NULL", "NULL", ""), ("previous", previous or Filters(), source, "NULL", "NULL", ""),
+        ("current", current, source, "NULL", "NULL", ""),
+        ("previous", previous or Filters(), source, "NULL", "NULL", ""),
         ("month", window, source, SENTIMENT_GROUPS["month"], "NULL", "GROUP BY 2"),
         ("branch", current, source, "NULL", "branch", "GROUP BY 3"),
         ("source", current, ALL_SOURCES, "NULL", "source", "GROUP BY 3")]
