@@ -199,12 +199,13 @@ def _verbatim_rows(con, filters: Filters, source: str, sides, limit: int) -> tup
     return rows, {**params, **bounds}
 
 
-def _tally_rows(filters: Filters, source: str) -> tuple[str, dict]:
-    """The selected texts' measures (SENTIMENT_MEASURES), from the tallies for whole months."""
+def _tally_rows(filters: Filters, source: str, prefix: str = "f") -> tuple[str, dict]:
+    """The selected texts' measures (SENTIMENT_MEASURES), from the tallies for whole months;
+    `prefix` names the parameters (where_sql)."""
     parts, params = [], {}
     for name in _chosen(source):
         table, _, date_column = SOURCES[name]
-        where, part_params = where_sql(filters, table)
+        where, part_params = where_sql(filters, table, prefix=prefix)
         parts.append(TALLY_ROWS_SQL.format(source=name, date=date_column, where=where,
                                            tallied=tallied(table, SENTIMENT_MEASURES, filters)))
         params.update(part_params)
@@ -281,7 +282,11 @@ def sentiment_by(con, filters: Filters | None = None, by: str = "month", source:
     """
     if by not in SENTIMENT_GROUPS:
         raise FilterError(f"sentiment cannot be broken down by {by!r}; use one of {', '.join(SENTIMENT_GROUPS)}")
-    frame = _sentiment_frame(con, filters or Filters(), source, by)
+    return _by_table(_sentiment_frame(con, filters or Filters(), source, by), by)
+
+
+def _by_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """sentiment_by's table from a frame of (grp, n, mean, sd, negative, positive), groups in order."""
     rows = []
     for record in frame.itertuples(index=False):
         result = SentimentResult.from_summary(record.n, record.mean, record.sd, record.negative, record.positive)
@@ -364,6 +369,61 @@ def sentiment_summaries(con, selections, source: str = ALL_SOURCES) -> list[Sent
     for chosen, result in zip(selections, results):
         offer(sentiment_summary, result, chosen, source)
     return results
+
+
+# A sentiment view's figure in a query of several (sentiment_views): SENTIMENT_SQL's or
+# SENTIMENT_BY_SQL's answer for its own rows, named; a total has its row even without texts.
+VIEW_FIGURE_SQL = f"""
+(SELECT '{{figure}}' AS figure, {{month}}::BIGINT AS month, {{label}}::VARCHAR AS label, {SENTIMENT_COLUMNS}
+ FROM ({{rows}}) {{group}})
+"""
+
+
+@dataclass(frozen=True)
+class SentimentViews:
+    """What the sentiment view shows at its top: the change now against before, the trend by month,
+    the current period by branch (the chosen source) and by source (all three)."""
+    change: SentimentChange
+    trend: pd.DataFrame
+    by_branch: pd.DataFrame
+    by_source: pd.DataFrame
+
+
+def sentiment_views(con, current: Filters, previous: Filters | None, window: Filters,
+                    source: str = ALL_SOURCES) -> SentimentViews:
+    """sentiment_change(current, previous, source), sentiment_by(window, "month", source),
+    sentiment_by(current, "branch", source) and sentiment_by(current, "source") from one query, each
+    figure its own part of it, read as that call reads it: on a lake every query pays its catalog
+    round trips whatever it reads (issue 24's page floor). A previous period of None is the whole
+    store, as sentiment_summary reads None."""
+    asked = [  # figure, selection, source, month, label, GROUP BY
+        ("current", current, source, "NULL", "NULL", ""),
+        ("previous", previous or Filters(), source, "NULL", "NULL", ""),
+        ("month", window, source, SENTIMENT_GROUPS["month"], "NULL", "GROUP BY 2"),
+        ("branch", current, source, "NULL", "branch", "GROUP BY 3"),
+        ("source", current, ALL_SOURCES, "NULL", "source", "GROUP BY 3")]
+    parts, params = [], {}
+    for index, (figure, selection, of, month, label, group) in enumerate(asked):
+        rows, part_params = _tally_rows(selection, of, prefix=f"v{index}")
+        parts.append(VIEW_FIGURE_SQL.format(figure=figure, month=month, label=label, rows=rows, group=group))
+        params.update(part_params)
+    frame = fetch_df(con, " UNION ALL ".join(parts) + " ORDER BY figure, month, label", params, what="sentiment")
+    figures = {figure: part.drop(columns="figure").reset_index(drop=True) for figure, part in frame.groupby("figure")}
+
+    def summary(figure: str) -> SentimentResult:
+        row = figures[figure].iloc[0]  # a period without texts: NULL sums, NaN in the frame
+        return SentimentResult.from_summary(*(None if pd.isna(row[c]) else row[c]
+                                              for c in ("n", "mean", "sd", "negative", "positive")))
+
+    def by(figure: str, key: str) -> pd.DataFrame:
+        part = figures.get(figure, pd.DataFrame(columns=["n", "mean", "sd", "negative", "positive"]))
+        return _by_table(part.rename(columns={key: "grp"}), figure)
+
+    now, before = summary("current"), summary("previous")
+    offer(sentiment_summary, now, current, source)
+    offer(sentiment_summary, before, previous, source)
+    return SentimentViews(sentiment_changed(now, before), by("month", "month"), by("branch", "label"),
+                          by("source", "label"))
 
 
 @dataclass(frozen=True)

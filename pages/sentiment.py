@@ -7,8 +7,7 @@ import streamlit as st
 from analytics import changes
 from analytics.filters import month_filters, one_branch, trend_window
 from analytics.sentiment import (
-    ALL_SOURCES, SOURCES, model_agreement, rising_themes, sentiment_by, sentiment_change, sentiment_verbatims,
-    themes_by_sentiment
+    ALL_SOURCES, SOURCES, model_agreement, rising_themes, sentiment_verbatims, sentiment_views, themes_by_sentiment
 )
 from pages import _keys as keys
 from pages._common import (
@@ -31,10 +30,11 @@ st.caption(t("page.period", period=chosen.period(), vs=vs))
 source = url_choice(st.segmented_control, t("sentiment.source"), (*SOURCES, ALL_SOURCES), key=keys.SENTIMENT_SOURCE,
                     default=next(iter(SOURCES)), words="source", required=True)
 
-change, trend, by_branch, by_source = load_all(
-    call(sentiment_change, now, before, source), call(sentiment_by, trend_window(now), "month", source),
-    call(sentiment_by, now, "branch", source), call(sentiment_by, now, "source"))
-by_branch = for_reader(by_branch)  # branches by their labels; a selected bar gives back the stored name
+# the top figures in one query (on a lake every query pays catalog round trips), the model's note
+# read beside it on the other thread
+views, agreement = load_all(call(sentiment_views, now, before, trend_window(now), source), call(model_agreement))
+change, trend, by_source = views.change, views.trend, views.by_source
+by_branch = for_reader(views.by_branch)  # branches by their labels; a selected bar gives back the stored name
 if not change.current.n:
     no_data("empty.what.sentiment", chosen)
 polarity, negative = changes.polarity_headline(change), changes.negative_share_headline(change)
@@ -45,7 +45,7 @@ for column, tile in zip(tiles, (polarity, negative)):
                                                           else None))
 with tiles[2]:
     st.markdown(t("sentiment.how_scored"))
-    st.caption(findings.model_note(load(model_agreement), lang))
+    st.caption(findings.model_note(agreement, lang))
 
 left, right = st.columns(2)
 with left:

@@ -14,7 +14,7 @@ from analytics.filters import Filters, tallied, whole_months
 from analytics.complaints import complaint_counts, complaint_counts_by, complaint_counts_of, complaint_trend
 from analytics.memo import shared_results
 from analytics.nps import nps_by, nps_change_by, nps_score, nps_scores, nps_trend
-from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summaries, sentiment_summary
+from analytics.sentiment import sentiment_by, sentiment_change, sentiment_summaries, sentiment_summary, sentiment_views
 from analytics.trends import find_trends
 from loaders import importer
 from store.db import LATEST_VERSION, connect, quote_identifier
@@ -328,3 +328,31 @@ def test_a_store_from_step_17_gets_its_complaints_counted_in_its_tallies(db_path
                              ).fetchall() == expected == [("East", 10), ("North", 11), ("South", 10)]
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("source", ["all", "nps", "survey"])
+def test_the_sentiment_views_figures_from_one_query_are_each_calls_own(con, source):
+    # the sentiment page's top figures read in one query must be what each call gives alone: whole
+    # months (the tallies), a span across two months (the rows), no comparison (the whole store, as
+    # sentiment_summary reads None), a branch, and a selection without texts
+    feedback(con)
+    across = Filters(date_from=date(2026, 2, 15), date_to=date(2026, 3, 15))
+    south = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31), branches=("South",))
+    nowhere = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31), regions=("nowhere",))
+    for current, previous, window in [(MARCH, FEBRUARY, Filters(date_from=date(2025, 4, 1), date_to=date(2026, 3, 31))),
+                                      (across, MARCH, Filters()), (MARCH, None, MARCH), (south, FEBRUARY, south),
+                                      (nowhere, nowhere, nowhere), (FEBRUARY, nowhere, Filters(branches=("North",)))]:
+        views = sentiment_views(con, current, previous, window, source)
+        assert_same(views.change, sentiment_change(con, current, previous, source))
+        assert_same(views.trend, sentiment_by(con, window, "month", source))
+        assert_same(views.by_branch, sentiment_by(con, current, "branch", source))
+        assert_same(views.by_source, sentiment_by(con, current, "source"))
+    # by hand: March's scored texts by source: NPS −0.7, 0.5, 0.2, 0.04, −0.06; survey −0.3;
+    # complaint −0.8, whichever source the rest of the figures are of
+    views = sentiment_views(con, MARCH, FEBRUARY, MARCH, source)
+    assert list(views.by_source["source"]) == ["complaint", "nps", "survey"]
+    assert list(views.by_source["n"]) == [1, 5, 1]
+    assert views.change.current.n == {"all": 7, "nps": 5, "survey": 1}[source]
+    # February: NPS 0.6, −0.4, −0.9, 0.0, 0.3 (North 3, South 2); survey 0.5 (North); complaint 0.2 (North)
+    assert views.change.previous.n == {"all": 7, "nps": 5, "survey": 1}[source]
+    assert list(views.trend["month"]) == ["2026-03"]
