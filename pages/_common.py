@@ -675,13 +675,21 @@ def show_table(frame: pd.DataFrame, columns: dict[str, str], *, formats: dict[st
 STYLED_CELLS = pd.get_option("styler.render.max_elements")
 
 
+# a verbatim's row, the table's header row and its borders, and the most the table takes (px)
+VERBATIM_ROW_PX = 66
+TABLE_HEADER_PX = 38
+VERBATIM_HEIGHT = 560
+
+
 def show_verbatims(frame: pd.DataFrame, columns: dict[str, str], formats: dict[str, str] | None = None,
                    download: str = "verbatims") -> None:
     """Customers' own words (and who said them): always customer data, always through show_table.
 
-    Rows are tall enough for a comment of two or three lines to wrap.
+    Rows are tall enough for a comment of two or three lines to wrap; a few rows take only their
+    own height, not a frame of empty rows.
     """
-    show_table(frame, columns, formats=formats, row_height=66, height=560, download=download)
+    height = min(VERBATIM_HEIGHT, TABLE_HEADER_PX + VERBATIM_ROW_PX * len(frame))
+    show_table(frame, columns, formats=formats, row_height=VERBATIM_ROW_PX, height=height, download=download)
 
 
 def download_buttons(frame: pd.DataFrame, name: str, key: str | None = None) -> None:

@@ -87,8 +87,12 @@ shown = month_filters(now, month) if month else now
 shown = one_branch(shown, branch) if branch else shown
 which = url_choice(st.segmented_control, t("sentiment.which"), ("negative", "positive"), key=keys.SENTIMENT_WHICH,
                    default="negative", words="sentiment.which", required=True)
+# whose comments: the bar clicked, else the branches or regions the sidebar chose, else all branches
+places = ([("branch", branch)] if branch else [("branch", b) for b in now.branches] if now.branches
+          else [("region", r) for r in now.regions])
 st.caption(t("sentiment.verbatims_note", period=fmt_month(month, lang) if month else chosen.period(),
-             branch=markdown_text(data_value("branch", branch)) if branch else t("sentiment.all_branches")))
+             branch=markdown_text(", ".join(data_value(field, value) for field, value in places)) if places
+             else t("sentiment.all_branches")))
 verbatims = for_reader(load(sentiment_verbatims, shown, source, which, 20))
 if verbatims.empty:
     st.info(t("empty.chart", what=t(f"empty.what.{which}_comments")))

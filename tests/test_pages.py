@@ -222,6 +222,17 @@ def test_sentiment_page_tiles_follow_the_source(demo_store, demo_con, monkeypatc
     assert metrics(at) == [tile(polarity_headline(change)), tile(negative_share_headline(change))]
 
 
+@pytest.mark.parametrize("params, whose", [
+    ({}, "all branches"),
+    ({"branch": "Guangzhou Tianhe"}, "Guangzhou Tianhe"),
+    ({"region": "North"}, "North"),
+])
+def test_sentiment_verbatims_say_whose_comments_they_are(demo_store, monkeypatch, params, whose):
+    # the sidebar's branch or region, not "all branches", when one is chosen
+    at = open_app(demo_store, monkeypatch, "pages/sentiment.py", month="2026-10", **params)
+    assert any(c.value.startswith(f"Oct 2026 · {whose}. Click a month") for c in at.caption), [c.value for c in at.caption]
+
+
 def test_complaints_page_tiles_equal_the_analytics(demo_store, demo_con, monkeypatch):
     at = open_app(demo_store, monkeypatch, "pages/complaints.py", month="2026-10")
     resolution = resolution_change(demo_con, OCTOBER, SEPTEMBER)
