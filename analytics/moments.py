@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields, replace
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from analytics import ratings
 from analytics.filters import Filters, whole_months
@@ -37,13 +38,13 @@ SUM_COLUMNS = COUNT_COLUMNS + """,
        list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
        list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
        list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums"""
+# The rows come as read: a window and a sort in the SQL cost more than numbering the groups after
+# (_by_month_and_pattern), where a page's every CSI of whole months reads these sums.
 SUMS_SQL = """
-SELECT month,
-       dense_rank() OVER (ORDER BY month, answered) - 1 AS same_pattern,
+SELECT month, answered AS pattern,
        """ + SUM_COLUMNS + """
 FROM {table}
 WHERE month BETWEEN $first AND $last{chosen}
-ORDER BY month, answered
 """
 
 # The same sums grouped by branch or region instead of by month (`month` is the place's rank, `place`
@@ -252,6 +253,8 @@ def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str]) -> tuple[M
     rows = table.num_rows
     if table["products"].null_count:
         return None, {}
+    if "same_pattern" not in table.column_names:
+        table = _by_month_and_pattern(table)
 
     def matrix(name: str, width: int) -> np.ndarray:
         values = table[name].combine_chunks().flatten() if rows else []
@@ -271,6 +274,25 @@ def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str]) -> tuple[M
     # several batches may share a month and pattern: their sums are added into one group
     same = _Groups(np.asarray(table["same_pattern"]) if rows else np.zeros(0, dtype=np.int64))
     return MonthSums(months[same.first], answered[same.first], *(same.add(part) for part in parts)), places
+
+
+def _by_month_and_pattern(table):
+    """SUMS_SQL's rows sorted by month and pattern, each group (month, pattern) numbered from 0 in
+    that order (column same_pattern): what dense_rank() OVER (ORDER BY month, answered) - 1 and
+    ORDER BY month, answered give. The sort is stable: a group's rows keep the order they were read
+    in. Patterns are strings of '0' and '1', whose order is the same in Python and in DuckDB."""
+    if not table.num_rows:
+        return table.append_column("same_pattern", pa.array([], type=pa.int64()))
+    encoded = table["pattern"].combine_chunks().dictionary_encode()
+    names = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+    patterns = rank[np.asarray(encoded.indices, dtype=np.int64)]
+    months = np.asarray(table["month"]).astype(np.int64)
+    order = np.lexsort((patterns, months))
+    months, patterns = months[order], patterns[order]
+    starts = np.r_[False, (months[1:] != months[:-1]) | (patterns[1:] != patterns[:-1])]
+    return table.take(pa.array(order)).append_column("same_pattern", pa.array(np.cumsum(starts)))
 
 
 def offer_within(con, window: Filters, *periods: Filters) -> None:
