@@ -233,6 +233,34 @@ def test_the_monthly_sums_numbered_after_the_read_equal_those_numbered_in_the_sq
     for name in ("months", "answered", "respondents", "sums", "products", "importance_counts", "importance_sums"):
         assert getattr(found, name).shape == getattr(expected, name).shape, name
         assert (getattr(found, name) == getattr(expected, name)).all(), name
+    # and each group's sums added up here, one row at a time, from the rows the SQL numbered
+    chosen, params = moments._chosen(selection, keys)
+    first, last = moments._month_keys(selection)
+    rated, weighed = found.answered.shape[1], found.importance_counts.shape[1]
+    read = con.execute(NUMBERED_IN_SQL.format(table=table, chosen=chosen),
+                       {**params, "rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
+                        "first": first, "last": last}).fetchall()
+    groups: dict = {}
+    for month, group, answered, n, sums, products, counts, totals in read:
+        pairs = [(j, i) for j in range(rated) for i in range(j + 1)]
+        matrix = [[0.0] * rated for _ in range(rated)]
+        for (j, i), value in zip(pairs, products):
+            matrix[i][j] = matrix[j][i] = value
+        kept = groups.setdefault(group, [month, answered, 0, [0.0] * rated, [[0.0] * rated for _ in range(rated)],
+                                         [0] * weighed, [0.0] * weighed])
+        kept[2] += n
+        kept[3] = [a + b for a, b in zip(kept[3], sums)]
+        kept[4] = [[a + b for a, b in zip(r, q)] for r, q in zip(kept[4], matrix)]
+        kept[5] = [a + b for a, b in zip(kept[5], counts)]
+        kept[6] = [a + b for a, b in zip(kept[6], totals)]
+    by_hand = [groups[g] for g in sorted(groups)]
+    assert found.months.tolist() == [g[0] for g in by_hand]
+    assert found.answered.tolist() == [g[1] for g in by_hand]
+    assert found.respondents.tolist() == [g[2] for g in by_hand]
+    assert found.sums.tolist() == [g[3] for g in by_hand]
+    assert found.products.tolist() == [g[4] for g in by_hand]
+    assert found.importance_counts.tolist() == [g[5] for g in by_hand]
+    assert found.importance_sums.tolist() == [g[6] for g in by_hand]
     # several batches or tiers share a month and pattern here, so the groups are fewer than the rows read
     if survey is branch_survey and selection == Filters():
         assert len(found.months) < con.execute("SELECT count(*) FROM survey_moments").fetchone()[0]
