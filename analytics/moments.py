@@ -37,8 +37,8 @@ SUM_COLUMNS = COUNT_COLUMNS + """,
        list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
        list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
        list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums"""
-# The rows come as read: a window and a sort in the SQL cost more than numbering the groups after
-# (_by_month_and_pattern), where a page's every CSI of whole months reads these sums.
+# The rows come as read and are put in order and numbered by group after (_by_month_and_pattern): a
+# window and a sort in the SQL cost more, and every CSI of whole months reads these sums.
 SUMS_SQL = """
 SELECT month, answered AS pattern,
        """ + SUM_COLUMNS + """
