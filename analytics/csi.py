@@ -488,11 +488,13 @@ def _groups(con, filters: Filters, weights: CsiWeights, by: str) -> tuple[dict, 
         records = fetch_df(con, sql, params, what=f"CSI by {by}").to_dict("records")
     satisfaction: dict = {}
     index_stats: dict = {}
+    # the keys named once: the trends read a few hundred groups of many items
+    keyed = [(code, [(f"{p.column}_n", f"{p.column}_mean", p) for p in code_items]) for code, code_items in items.items()]
     for row in records:
         group = _group_key(row["grp"])
-        for code, code_items in items.items():
-            n, value, _ = ratings.pooled([(count(row[f"{p.column}_n"]), p.scaled(number(row[f"{p.column}_mean"])), None)
-                                          for p in code_items])
+        for code, code_items in keyed:
+            n, value, _ = ratings.pooled([(count(row[n_key]), p.scaled(number(row[mean_key])), None)
+                                          for n_key, mean_key, p in code_items])
             if n:
                 satisfaction.setdefault(group, {})[code] = value
         if index and count(row["index_n"]):

@@ -37,13 +37,13 @@ SUM_COLUMNS = COUNT_COLUMNS + """,
        list_resize(satisfaction_products, $pairs, 0::DOUBLE) AS products,
        list_resize(importance_counts, $weighed, 0::BIGINT) AS importance_counts,
        list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums"""
+# The rows come as read and are put in order and numbered by group after (_by_month_and_pattern): a
+# window and a sort in the SQL cost more, and every CSI of whole months reads these sums.
 SUMS_SQL = """
-SELECT month,
-       dense_rank() OVER (ORDER BY month, answered) - 1 AS same_pattern,
+SELECT month, answered AS pattern,
        """ + SUM_COLUMNS + """
 FROM {table}
 WHERE month BETWEEN $first AND $last{chosen}
-ORDER BY month, answered
 """
 
 # The same sums grouped by branch or region instead of by month (`month` is the place's rank, `place`
@@ -177,13 +177,18 @@ def _scope_rows(months: np.ndarray, letter: str, names, satisfaction: list[ratin
     counted, summed = total(counts), total(sums)
     indexed = tuple(total(part) for part in index) if index is not None else None
     labels = names.dictionary.to_pylist()
+    # a few hundred groups of many positions: the keys are named once and the figures read as Python
+    # floats (the same divisions and roundings as on numpy's scalars)
+    columns = [(f"{p.column}_n", f"{p.column}_mean", p.position - 1) for p in satisfaction]
+    counted, summed = counted.tolist(), summed.tolist()
+    indexed = tuple(part.tolist() for part in indexed) if indexed is not None else None
     rows = []
     for g, key in enumerate(keys.tolist()):
         row: dict = {"grp": f"{key // len(labels)}{letter}{labels[key % len(labels)]}"}
-        for p in satisfaction:
-            k = p.position - 1
-            row[f"{p.column}_n"] = int(round(counted[g, k]))
-            row[f"{p.column}_mean"] = summed[g, k] / counted[g, k] if counted[g, k] else None
+        counts, totals = counted[g], summed[g]
+        for n_key, mean_key, k in columns:
+            row[n_key] = int(round(counts[k]))
+            row[mean_key] = totals[k] / counts[k] if counts[k] else None
         if indexed is not None:
             respondents = int(round(indexed[0][g]))
             row.update(index_n=respondents, index_mean=indexed[1][g] / respondents if respondents else None,
@@ -257,20 +262,48 @@ def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str]) -> tuple[M
         values = table[name].combine_chunks().flatten() if rows else []
         return np.asarray(values).reshape(rows, width)
 
-    pairs = matrix("products", rated * (rated + 1) // 2).astype(float)
-    products = np.zeros((rows, rated, rated))
-    upper_j, upper_i = _pairs(rated)
-    products[:, upper_i, upper_j] = pairs
-    products[:, upper_j, upper_i] = pairs
     months = np.asarray(table["month"]).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
     places = dict(zip(months.tolist(), table["place"].to_pylist())) if "place" in table.column_names else {}
     answered = matrix("answered", rated).astype(bool)
-    parts = (np.asarray(table["respondents"]).astype(float) if rows else np.zeros(0),
-             matrix("sums", rated).astype(float), products, matrix("importance_counts", weighed).astype(float),
-             matrix("importance_sums", weighed).astype(float))
-    # several batches may share a month and pattern: their sums are added into one group
-    same = _Groups(np.asarray(table["same_pattern"]) if rows else np.zeros(0, dtype=np.int64))
-    return MonthSums(months[same.first], answered[same.first], *(same.add(part) for part in parts)), places
+    if "same_pattern" in table.column_names:  # PLACE_SUMS_SQL numbers and orders its groups itself
+        order, groups = slice(None), (np.asarray(table["same_pattern"]) if rows else np.zeros(0, dtype=np.int64))
+    else:
+        order, groups = _by_month_and_pattern(months, table["pattern"])
+    months, answered = months[order], answered[order]
+    widths = (1, rated, rated * (rated + 1) // 2, weighed, weighed)
+    columns = np.concatenate([
+        (np.asarray(table["respondents"]) if rows else np.zeros(0)).reshape(rows, 1),
+        *(matrix(name, width) for name, width in zip(("sums", "products", "importance_counts", "importance_sums"),
+                                                     widths[1:]))], axis=1).astype(float)[order]
+    # several batches may share a month and pattern: their sums are added into one group, every
+    # column in one reduceat (each cell is still added up row by row), and the stored pairs are
+    # spread into each group's symmetric matrix only after
+    same = _Groups(groups)
+    respondents, sums, pairs, importance_counts, importance_sums = np.split(same.add(columns),
+                                                                            np.cumsum(widths)[:-1], axis=1)
+    products = np.zeros((len(pairs), rated, rated))
+    upper_j, upper_i = _pairs(rated)
+    products[:, upper_i, upper_j] = pairs
+    products[:, upper_j, upper_i] = pairs
+    return MonthSums(months[same.first], answered[same.first], respondents[:, 0], sums, products,
+                     importance_counts, importance_sums), places
+
+
+def _by_month_and_pattern(months: np.ndarray, patterns) -> tuple[np.ndarray, np.ndarray]:
+    """SUMS_SQL's rows in order of month and pattern, and each row's group (month, pattern) numbered
+    from 0 in that order: what ORDER BY month, answered and dense_rank() OVER (ORDER BY month,
+    answered) - 1 give. The sort is stable: a group's rows keep the order they were read in.
+    Patterns are strings of '0' and '1', whose order is the same in Python and in DuckDB."""
+    if not len(months):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    encoded = patterns.combine_chunks().dictionary_encode()
+    names = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+    codes = rank[np.asarray(encoded.indices, dtype=np.int64)]
+    order = np.lexsort((codes, months))
+    months, codes = months[order], codes[order]
+    return order, np.cumsum(np.r_[False, (months[1:] != months[:-1]) | (codes[1:] != codes[:-1])])
 
 
 def offer_within(con, window: Filters, *periods: Filters) -> None:

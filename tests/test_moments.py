@@ -198,6 +198,74 @@ def branch_survey(con) -> None:
                                       tier=("key", "core", None)[j], responded_at=datetime(2026, month, 2 + 9 * j))
 
 
+# SUMS_SQL as it was before the groups were numbered after the read: the window and the sort in the SQL
+NUMBERED_IN_SQL = """
+SELECT month,
+       dense_rank() OVER (ORDER BY month, answered) - 1 AS same_pattern,
+       """ + moments.SUM_COLUMNS + """
+FROM {table}
+WHERE month BETWEEN $first AND $last{chosen}
+ORDER BY month, answered
+"""
+
+
+@pytest.mark.parametrize("survey, selection", [
+    (mixed_survey, Filters()),
+    (mixed_survey, MARCH),
+    (mixed_survey, SPRING),
+    (mixed_survey, Filters(date_from=date(2026, 2, 1), tiers=("key", "core"))),
+    (branch_survey, Filters()),
+    (branch_survey, Filters(date_from=date(2026, 2, 1), date_to=date(2026, 6, 30))),
+    (branch_survey, Filters(date_from=date(2026, 3, 1), date_to=date(2026, 7, 31), branches=("Yuexiu", "Xiamen"))),
+    (branch_survey, Filters(date_from=date(2026, 1, 1), date_to=date(2026, 7, 31), regions=("East",), tiers=("key",))),
+    (branch_survey, Filters(date_from=date(2027, 1, 1), date_to=date(2027, 1, 31))),
+], ids=["mixed-all", "mixed-march", "mixed-spring", "mixed-two-tiers", "branches-all", "branches-spring",
+        "two-branches", "east-key", "no-rows"])
+def test_the_monthly_sums_numbered_after_the_read_equal_those_numbered_in_the_sql(con, survey, selection):
+    """month_sums' groups (month, pattern), numbered and summed after the rows are read, are those the
+    SQL's window and sort gave, figure for figure, from survey_moments and from the sums by branch."""
+    survey(con)
+    found = moments.month_sums(con, selection)
+    table = "survey_moments" if moments.covers(selection) else "survey_scope_sums"
+    keys = moments._MOMENT_FILTERS if table == "survey_moments" else moments._SCOPE_FILTERS
+    expected = moments._read_sums(con, selection, NUMBERED_IN_SQL.format(table=table, chosen="{chosen}"), keys)[0]
+    assert selection.date_from == date(2027, 1, 1) or len(found.months) > 0
+    for name in ("months", "answered", "respondents", "sums", "products", "importance_counts", "importance_sums"):
+        assert getattr(found, name).shape == getattr(expected, name).shape, name
+        assert (getattr(found, name) == getattr(expected, name)).all(), name
+    # and each group's sums added up here, one row at a time, from the rows the SQL numbered
+    chosen, params = moments._chosen(selection, keys)
+    first, last = moments._month_keys(selection)
+    rated, weighed = found.answered.shape[1], found.importance_counts.shape[1]
+    read = con.execute(NUMBERED_IN_SQL.format(table=table, chosen=chosen),
+                       {**params, "rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
+                        "first": first, "last": last}).fetchall()
+    groups: dict = {}
+    for month, group, answered, n, sums, products, counts, totals in read:
+        pairs = [(j, i) for j in range(rated) for i in range(j + 1)]
+        matrix = [[0.0] * rated for _ in range(rated)]
+        for (j, i), value in zip(pairs, products):
+            matrix[i][j] = matrix[j][i] = value
+        kept = groups.setdefault(group, [month, answered, 0, [0.0] * rated, [[0.0] * rated for _ in range(rated)],
+                                         [0] * weighed, [0.0] * weighed])
+        kept[2] += n
+        kept[3] = [a + b for a, b in zip(kept[3], sums)]
+        kept[4] = [[a + b for a, b in zip(r, q)] for r, q in zip(kept[4], matrix)]
+        kept[5] = [a + b for a, b in zip(kept[5], counts)]
+        kept[6] = [a + b for a, b in zip(kept[6], totals)]
+    by_hand = [groups[g] for g in sorted(groups)]
+    assert found.months.tolist() == [g[0] for g in by_hand]
+    assert found.answered.tolist() == [g[1] for g in by_hand]
+    assert found.respondents.tolist() == [g[2] for g in by_hand]
+    assert found.sums.tolist() == [g[3] for g in by_hand]
+    assert found.products.tolist() == [g[4] for g in by_hand]
+    assert found.importance_counts.tolist() == [g[5] for g in by_hand]
+    assert found.importance_sums.tolist() == [g[6] for g in by_hand]
+    # several batches or tiers share a month and pattern here, so the groups are fewer than the rows read
+    if survey is branch_survey and selection == Filters():
+        assert len(found.months) < con.execute("SELECT count(*) FROM survey_moments").fetchone()[0]
+
+
 def test_the_sums_by_branch_by_hand(con):
     branch_survey(con)
     positions = [p for p in ratings.positions(con, ("satisfaction",)) if p.has_scale]
