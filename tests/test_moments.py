@@ -315,26 +315,36 @@ def test_the_sums_by_branch_give_what_the_respondents_give(con, monkeypatch, sel
     assert_same(from_sums[1], from_rows[1])
 
 
-def test_the_sums_by_branch_are_written_by_the_import_and_undone_with_it(con, tmp_path):
+# a Questions sheet of two satisfaction items on 1-5
+TWO_QUESTIONS = (["Code", "Question", "Kind", "Scale min", "Scale max"],
+                 ["Q1", "Speed", "satisfaction", 1, 5], ["Q2", "Care", "satisfaction", 1, 5])
+
+
+def _import_survey(con, tmp_path, responses: tuple, questions: tuple):
+    """Import a survey workbook of these Responses and Questions rows (headers first)."""
     from openpyxl import Workbook
 
     book = Workbook()
-    responses = book.active
-    responses.title = "Responses"
-    for row in (["Response ID", "Date", "Branch", "Region", "Q1", "Q2"],
-                ["r1", "2026-03-02", "Tianhe", "South", 4, 5],
-                ["r2", "2026-03-20", "Tianhe", "South", 2, None],
-                ["r3", "2026-03-21", "Xiamen", None, 1, 2],
-                ["r4", "2026-04-01", "Tianhe", "South", 5, 3],
-                ["r5", "2026-04-03", "Tianhe", "South", 3, 1]):
-        responses.append(row)
-    questions = book.create_sheet("Questions")
-    for row in (["Code", "Question", "Kind", "Scale min", "Scale max"],
-                ["Q1", "Speed", "satisfaction", 1, 5], ["Q2", "Care", "satisfaction", 1, 5]):
-        questions.append(row)
+    sheet = book.active
+    sheet.title = "Responses"
+    for row in responses:
+        sheet.append(row)
+    sheet = book.create_sheet("Questions")
+    for row in questions:
+        sheet.append(row)
     path = tmp_path / "survey.xlsx"
     book.save(path)
-    result = importer.import_file(con, path, kind="survey")
+    return importer.import_file(con, path, kind="survey")
+
+
+def test_the_sums_by_branch_are_written_by_the_import_and_undone_with_it(con, tmp_path):
+    responses = (["Response ID", "Date", "Branch", "Region", "Q1", "Q2"],
+                 ["r1", "2026-03-02", "Tianhe", "South", 4, 5],
+                 ["r2", "2026-03-20", "Tianhe", "South", 2, None],
+                 ["r3", "2026-03-21", "Xiamen", None, 1, 2],
+                 ["r4", "2026-04-01", "Tianhe", "South", 5, 3],
+                 ["r5", "2026-04-03", "Tianhe", "South", 3, 1])
+    result = _import_survey(con, tmp_path, responses, TWO_QUESTIONS)
     query = ("SELECT month, branch, region, answered, respondents, satisfaction_sums FROM survey_scope_sums"
              " ORDER BY month, branch, answered")
     written = con.execute(query).fetchall()
@@ -494,25 +504,12 @@ def test_a_wide_survey_keeps_no_products_by_branch_and_its_branches_read_the_res
 
 
 def test_the_products_by_branch_are_written_by_the_import(con, tmp_path):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    responses = book.active
-    responses.title = "Responses"
-    for row in (["Response ID", "Date", "Branch", "Region", "Q1", "Q2", "I_Q1"],
-                ["r1", "2026-03-02", "Tianhe", "South", 4, 5, 5],
-                ["r2", "2026-03-20", "Tianhe", "South", 2, None, 3],
-                ["r3", "2026-03-21", "Tianhe", "South", 3, 1, None],
-                ["r4", "2026-03-22", "Tianhe", "South", None, None, 4]):
-        responses.append(row)
-    questions = book.create_sheet("Questions")
-    for row in (["Code", "Question", "Kind", "Scale min", "Scale max"],
-                ["Q1", "Speed", "satisfaction", 1, 5], ["Q2", "Care", "satisfaction", 1, 5],
-                ["I_Q1", "Speed", "importance", 1, 5]):
-        questions.append(row)
-    path = tmp_path / "survey.xlsx"
-    book.save(path)
-    result = importer.import_file(con, path, kind="survey")
+    responses = (["Response ID", "Date", "Branch", "Region", "Q1", "Q2", "I_Q1"],
+                 ["r1", "2026-03-02", "Tianhe", "South", 4, 5, 5],
+                 ["r2", "2026-03-20", "Tianhe", "South", 2, None, 3],
+                 ["r3", "2026-03-21", "Tianhe", "South", 3, 1, None],
+                 ["r4", "2026-03-22", "Tianhe", "South", None, None, 4])
+    result = _import_survey(con, tmp_path, responses, (*TWO_QUESTIONS, ["I_Q1", "Speed", "importance", 1, 5]))
     query = ("SELECT answered, respondents, satisfaction_sums, satisfaction_products, importance_counts,"
              " importance_sums FROM survey_scope_sums ORDER BY answered")
     written = con.execute(query).fetchall()
