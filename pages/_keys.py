@@ -223,11 +223,13 @@ FOLLOW_UP_PAGE = "follow_up.page"       # which page of the list is drawn
 FOLLOW_UP_PAGE_OF = "follow_up.page_of"  # the selection that page is of: another starts at the first
 FOLLOW_UP_PENDING = "follow_up.pending"  # the editor's unsaved changes by item, kept across the list's pages
 FOLLOW_UP_DISCARD = "follow_up.discard"
+FOLLOW_UP_DRAWN = "follow_up.drawn"      # the editor drawn last and the unsaved edits drawn into its data
 
 
-def follow_up_editor(edits: int, page: int = 1) -> str:
-    # a grid of its own per page of the list: the editor keeps its edits by row number
-    return f"follow_up.editor.{edits}.{page}"
+def follow_up_editor(edits: int, page: int = 1, items: str = "") -> str:
+    # a grid of its own per page of the list and per order of its items (presentation.follow_up
+    # page_identity): the editor keeps its edits by row number
+    return f"follow_up.editor.{edits}.{page}.{items}"
 
 # The Imports page's customer tiers
 TIERS_FORM = "tiers.form"

@@ -17,8 +17,9 @@ from pages._common import (
 from pages._filters import selection
 from pages._uploads import file_uploader, permit_uploads, upload_bytes
 from presentation.follow_up import (
-    EDITABLE, SHOWN_COLUMNS, list_file, outcome_tiles, overdue_styles, page_span, pending_after, readable_list,
-    run_import_list, run_save_pending, shared_screen_columns, shown_list, status_label, status_title, with_pending
+    EDITABLE, SHOWN_COLUMNS, editor_overlay, list_file, outcome_tiles, overdue_styles, page_identity, page_span,
+    pending_after, readable_list, run_import_list, run_save_pending, shared_screen_columns, shown_list, status_label,
+    status_title, with_pending
 )
 from presentation import charts
 from presentation.formats import fmt_count
@@ -115,12 +116,15 @@ if not editing:
 
 shown = shown_list(items, lang)
 # the edits not yet saved, of this page and the others (each page's editor forgets its own once
-# another page is drawn): drawn in place, saved together
+# another page is drawn): drawn in place when its editor is drawn first, saved together
 pending = st.session_state.get(keys.FOLLOW_UP_PENDING, {})
-styled = with_pending(shown, pending).style.apply(lambda _: overdue_styles(items, SHOWN_COLUMNS), axis=None)
 edits = st.session_state.get(keys.FOLLOW_UP_EDITS, 0)
+editor_key, overlay = editor_overlay(st.session_state.get(keys.FOLLOW_UP_DRAWN),
+                                     keys.follow_up_editor(edits, page, page_identity(shown)), shown, pending)
+st.session_state[keys.FOLLOW_UP_DRAWN] = (editor_key, overlay)
+styled = with_pending(shown, overlay).style.apply(lambda _: overdue_styles(items, SHOWN_COLUMNS), axis=None)
 edited = st.data_editor(
-    styled, key=keys.follow_up_editor(edits, page), hide_index=True, width="stretch", placeholder="—",
+    styled, key=editor_key, hide_index=True, width="stretch", placeholder="—",
     disabled=[c for c in SHOWN_COLUMNS if c not in EDITABLE],
     column_config={
         **{c: st.column_config.Column(t(k)) for c, k in headers.items()},

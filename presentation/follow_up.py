@@ -4,6 +4,7 @@ on the server, whatever the browser sent.
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 import pandas as pd
@@ -170,6 +171,27 @@ def with_pending(shown: pd.DataFrame, pending: dict[str, dict]) -> pd.DataFrame:
         for column, value in pending.get(key, {}).items():
             drawn.at[row, column] = value
     return drawn
+
+
+def page_identity(shown: pd.DataFrame) -> str:
+    """Which items a page of the list draws, in their order: part of its editor's key. The editor keeps
+    its edits by row number, so a list drawn in another order (a save from another replica re-sorts
+    it; another month holds as many items) must be another editor, never an edit moved to the item
+    that now sits in its row."""
+    return hashlib.blake2b("\n".join(shown["item_key"]).encode(), digest_size=8).hexdigest()
+
+
+def editor_overlay(drawn: tuple[str, dict] | None, key: str, shown: pd.DataFrame,
+                   pending: dict[str, dict]) -> tuple[str, dict[str, dict]]:
+    """(editor key, the unsaved edits that editor draws in place): taken from `pending` when the
+    editor is first drawn and kept while it lives (`drawn` is the last run's pair). The editor itself
+    holds the edits made since; data that changed under it after each edit would make the browser's
+    grid drop the edits now in its data and send its state again, an extra run that can swallow a
+    click on Save."""
+    if drawn is not None and drawn[0] == key:
+        return drawn
+    page_keys = set(shown["item_key"])
+    return key, {item: cells for item, cells in pending.items() if item in page_keys}
 
 
 def run_save_pending(con, access: Access, pending: dict[str, dict]) -> SavedChanges:

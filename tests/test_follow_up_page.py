@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_follow_up import C1, OCTOBER, fill, record
@@ -13,6 +14,7 @@ from loaders.access import set_passphrase
 from pages import _common
 from pages import _keys as keys
 from store.db import connect
+from store.follow_up import FollowUpChange, save_follow_ups
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "correct horse battery"
@@ -220,3 +222,55 @@ def test_edits_on_one_page_are_kept_while_turning_pages_and_saved_together(tmp_p
     assert not at.warning
     at.button(key=keys.FOLLOW_UP_SAVE).click().run()
     assert [s.value for s in at.success] == ["Nothing was changed."]
+
+
+def test_an_editor_draws_the_same_data_while_it_lives_and_a_list_in_another_order_is_another_editor(
+        tmp_path, monkeypatch):
+    """The browser's grid keeps its edits by row number, against the data it was drawn with. So the
+    data stays what the editor was first drawn with while it holds edits (data that changed under it
+    made the grid send its state again, a run that swallowed a click on Save under load), and a save
+    made elsewhere that re-sorts the list gives another editor: the unsaved edit stays with its item,
+    never moved to the item that now sits in its row. The grid is modelled as the browser's is: its
+    edits held per editor key and row."""
+    import streamlit as st
+    from pandas.io.formats.style import Styler
+
+    path = many_items(tmp_path / "s.duckdb", 30)
+    ordered = whole_list(path)
+    real_editor, drawn, held = st.data_editor, [], {}
+
+    def grid(data, *args, key, **kwargs):
+        drawn.append((key, (data.data if isinstance(data, Styler) else data).copy()))
+        edited = real_editor(data, *args, key=key, **kwargs).copy()
+        for (editor, row, column), value in held.items():
+            if editor == key:
+                edited.loc[row, column] = value
+        return edited
+
+    monkeypatch.setattr(st, "data_editor", grid)
+    at = open_page(path, monkeypatch)
+    first_key, first_data = drawn[-1]
+    assert first_data["item_key"].tolist() == ordered and first_data["owner"].isna().all()
+    held[(first_key, 1, "owner")] = "Zhao"
+    at.run()
+    at.run()
+    assert "1 unsaved change" in at.warning[0].value
+    for key, data in drawn[-2:]:
+        assert key == first_key
+        pd.testing.assert_frame_equal(data, first_data)
+    # another analyst resolves the first item: it goes to the end of the list, the second comes first
+    con = connect(path)
+    try:
+        save_follow_ups(con, [FollowUpChange(ordered[0], status="resolved")], "Wang Fang")
+    finally:
+        con.close()
+    at.run()
+    key, data = drawn[-1]
+    assert key != first_key
+    assert data["item_key"].tolist() == [*ordered[1:], ordered[0]]
+    assert data.loc[data["owner"].notna(), ["item_key", "owner"]].values.tolist() == [[ordered[1], "Zhao"]]
+    at.button(key=keys.FOLLOW_UP_SAVE).click().run()
+    assert [s.value for s in at.success] == ["1 item was saved."]
+    saved = follow_up_list(con := connect(path), OCTOBER, current_hour())
+    con.close()
+    assert saved.loc[saved["owner"].notna(), ["item_key", "owner"]].values.tolist() == [[ordered[1], "Zhao"]]
