@@ -470,3 +470,15 @@ def test_a_reader_that_stops_reading_draws_no_traceback(db_path, command):
     process.stdout.close()
     _, errors = process.communicate(timeout=120)
     assert errors == ""
+
+
+def test_survey_tools_no_answer_cells_are_blanks_and_other_bracketed_cells_stay(tmp_path):
+    # 问卷星 writes (空) for unanswered and (跳过) for skipped: blanks. "(空) " with a space, "(n/a)" and
+    # "(none)" are not those tokens, so their columns keep them as written; a column without any "(" too.
+    path = tmp_path / "wjx.csv"
+    path.write_text("id,q1,q2,q3\n1,(空),(n/a),a\n2,3,(跳过),b\n3,(空) ,(none),c\n", encoding="utf-8")
+    table = read_source(path).table
+    assert table.column("q1").to_pylist() == [None, "3", "(空) "]
+    assert table.column("q2").to_pylist() == ["(n/a)", None, "(none)"]
+    assert table.column("q3").to_pylist() == ["a", "b", "c"]
+    assert table.column("__row").to_pylist() == [2, 3, 4]
