@@ -32,17 +32,18 @@ SIGN_VALENCE: dict[str, float] = {
     **dict.fromkeys("😤😒😞😩😫😖😣😭💔😢☹🙁😔😟😕🙄😓😰😨", _UPSET),
     **dict.fromkeys("😑😐", _MILD_UPSET),
     # emoticons, VADER's valences
-    ":)": 2.0, ":-)": 1.3, ":]": 2.2, "=)": 2.2, "(:": 2.2, ":D": 2.3, ":-D": 2.3, ":3": 2.3, "8)": 1.9,
+    ":)": 2.0, ":-)": 1.3, ":]": 2.2, "=)": 2.2, "(:": 2.2, ":D": 2.3, ":-D": 2.3, ":3": 2.3,
     ";)": 0.9, ";-)": 1.0, ":P": 1.4, ":p": 1.0, ":-*": 1.7, "<3": 1.9,
     ":(": -1.9, ":-(": -1.5, ":[": -2.0, "):": -1.8, ":'(": -2.2, ":'-(": -2.4, ">:(": -2.7, ">:-(": -2.7,
     ":/": -1.4, ":-/": -1.2, ":\\": -1.3, "</3": -3.0, ":|": -0.4, ":-|": -0.7,
-    # not VADER's: the Asian emoticons of joy, weariness and tears, ours
+    # not VADER's: the Asian emoticons of joy, weariness and tears, ours. VADER's "8)" is left out: a
+    # number closing a bracket ("(ref. 8)") is far more common in a comment than the face
     "^_^": 2.0, "-_-": -1.0, "T_T": -2.5,
 }
 
 _EMOTICONS = sorted((sign for sign in SIGN_VALENCE if len(sign) > 1), key=len, reverse=True)
 _EMOJI = "".join(sign for sign in SIGN_VALENCE if len(sign) == 1)
-# an emoticon stands apart (":/" in a link, "8)" closing a list item are not faces); an emoji anywhere
+# an emoticon stands apart (":/" in a link is no face); an emoji anywhere
 _SIGN = re.compile("[" + re.escape(_EMOJI) + "]|(?<!\\S)(?:" + "|".join(map(re.escape, _EMOTICONS)) + ")(?!\\S)")
 # a cell of emoticons and nothing else, for SQL (RE2 has no look-around): loaders/validate.py keeps such a
 # cell of punctuation alone (":(", ":( :(") as a comment, where it drops "-" or "..." as no answer
