@@ -20,6 +20,7 @@ from loaders.dates import column_first_format, date_formats, date_sql
 from loaders.errors import RowProblem
 from loaders.read import ROW_COLUMN, SourceTable
 from store.db import quote_identifier, quote_literal
+from text.emoji import EMOTICON_CELL
 
 # Dates analysts' exports use besides ISO 8601 (which TRY_CAST reads): loaders/dates.py. Day-first
 # and month-first forms such as 03/04/2026 are read only when the column or platform decides which.
@@ -42,7 +43,8 @@ EXCEL_ERROR_LIST = ", ".join(quote_literal(e) for e in EXCEL_ERRORS)
 # default (pandas.read_csv's na_values, compared here without case), the ones survey tools write
 # for a question not answered (问卷星 "(空)", "(跳过)"), and cells of punctuation alone ("-",
 # "...", "／"). They are stored as no comment, so they count in no comment total, sentiment, theme
-# or learned label. A customer's short answer ("无", "no", "ok", "👍") is words and is kept.
+# or learned label. A customer's short answer ("无", "no", "ok", "👍") is words and is kept, and so
+# is an emoticon of punctuation alone (":(", ";)": text/emoji.py, which scores it).
 NO_TEXT_FIELDS = ("comment", "description")
 NO_TEXT_WORDS = ("#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan", "<na>", "n/a",
                  "na", "null", "nan", "none", "nil", "n.a.", "(blank)", "(empty)", "(空)", "（空）", "(跳过)",
@@ -158,8 +160,9 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
         # after the typing, not within it: a condition in the typing pass costs every row, the
         # update only the few short cells it finds
         con.execute(f"UPDATE {STAGED_TYPED} SET {name} = NULL WHERE strlen({name}) <= {NO_TEXT_BYTES}"
-                    f" AND (list_contains($words, lower({name})) OR NOT regexp_matches({name}, $has_words))",
-                    {"words": list(NO_TEXT_WORDS), "has_words": HAS_WORDS})
+                    f" AND (list_contains($words, lower({name}))"
+                    f" OR NOT (regexp_matches({name}, $has_words) OR regexp_matches({name}, $emoticon)))",
+                    {"words": list(NO_TEXT_WORDS), "has_words": HAS_WORDS, "emoticon": EMOTICON_CELL})
     con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGED_ROWS} AS SELECT {', '.join(shown)} FROM {STAGED_TYPED}")
 
     checks: list[tuple[str, str, str, str, dict[str, str]]] = []   # (condition, column, problem, fix, values)

@@ -25,6 +25,7 @@ import pandas as pd
 from store.errors import QueryError, StoreBusy
 from store.rules import DEFAULT_RULES
 from store.sums import COMPLAINT_MEASURES, NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
+from text.sentiment import SIGNS_ONLY, polarity
 from text.steps import handling_step
 from text.tokens import complaint_token_sets
 
@@ -545,6 +546,7 @@ UPGRADES = (
     (19, "the themed texts by month", lambda con: _theme_months_anew(con)),
     (20, "the survey's sums by branch keep the pairs' products and the stated importance",
      lambda con: _scope_sums_anew(con)),
+    (21, "texts of emoji or emoticons alone get their language and sentiment", lambda con: _score_signs_alone(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -717,6 +719,29 @@ def _recount_complaint_tally(con: duckdb.DuckDBPyConnection) -> None:
     """Every batch's complaint_tally rows again, now with their count of complaints (an upgrade step)."""
     con.execute("DELETE FROM complaint_tally")
     _write_sums(con, "complaint_tally", None)
+
+
+# the stored texts and their language columns: (table, text column, language column)
+_TEXT_COLUMNS = (("survey_response", "comment", "comment_language"), ("nps_response", "comment", "comment_language"),
+                 ("complaint", "description", "description_language"))
+
+
+def _score_signs_alone(con: duckdb.DuckDBPyConnection) -> None:
+    """Texts of emoji or emoticons alone, stored without a language or sentiment before they were
+    read (text/emoji.py), get theirs, and the tallies are written again (an upgrade step). No learned
+    model blends such a text, so the baseline's polarity is the one an import now stores."""
+    scored_any = False
+    for table, column, language_column in _TEXT_COLUMNS:
+        texts = [row[0] for row in con.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {language_column} IS NULL"
+        ).fetchall()]
+        scored = [(language, value, text) for text in texts for language, value in (polarity(text),)
+                  if language == SIGNS_ONLY]
+        if scored:
+            con.executemany(f"UPDATE {table} SET {language_column} = ?, sentiment = ? WHERE {column} = ?", scored)
+            scored_any = True
+    if scored_any:
+        rewrite_tallies(con)
 
 
 # Every row's text with the month it was written in and its batch, of the three tables with texts.

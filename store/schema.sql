@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS survey_response (
     overall_scale_max DOUBLE,
     likelihood_to_recommend DOUBLE,        -- 0-10 when the survey asks it
     comment         VARCHAR,
-    comment_language VARCHAR,              -- en | zh | NULL
+    comment_language VARCHAR,              -- en | zh | zxx (emoji alone) | NULL
     sentiment       DOUBLE,                -- polarity in [-1, 1], scored at import
     -- The respondent's ratings, one list per kind of item: element p holds the score of the item
     -- at survey_item.position p (NULL: not answered, or answered with the not-applicable code);

@@ -22,16 +22,17 @@ if TYPE_CHECKING:
     from text.learned import LearnedSentiment
 
 # NPS 0-6 is a detractor, 9-10 a promoter; overall satisfaction in the bottom quarter of its scale is
-# negative, at the top positive. One row per labelled comment.
+# negative, at the top positive. One row per labelled comment in a language a model learns ('zxx', a
+# comment of emoji alone, has no words for one: text/sentiment.py SIGNS_ONLY).
 LABELLED_ROWS_SQL = """
     SELECT comment AS text, comment_language AS language, CASE WHEN score <= 6 THEN 0 ELSE 1 END AS label
     FROM nps_response
-    WHERE comment IS NOT NULL AND comment_language IS NOT NULL AND (score <= 6 OR score >= 9)
+    WHERE comment IS NOT NULL AND comment_language IN ('en', 'zh') AND (score <= 6 OR score >= 9)
     UNION ALL
     SELECT comment, comment_language,
            CASE WHEN overall_satisfaction >= overall_scale_max THEN 1 ELSE 0 END
     FROM survey_response
-    WHERE comment IS NOT NULL AND comment_language IS NOT NULL AND overall_satisfaction IS NOT NULL
+    WHERE comment IS NOT NULL AND comment_language IN ('en', 'zh') AND overall_satisfaction IS NOT NULL
       AND overall_scale_max > overall_scale_min
       AND (overall_satisfaction >= overall_scale_max
            OR (overall_satisfaction - overall_scale_min) / (overall_scale_max - overall_scale_min) <= 0.25)
