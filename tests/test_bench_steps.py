@@ -1,6 +1,8 @@
 """The benchmark's arithmetic (bench/steps.py), without running the benchmark."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.steps import percentile
@@ -179,3 +181,22 @@ def test_the_split_imports_memory_floors_take_the_largest_peak_of_every_import()
     assert [(row["measured"], row["limit"], row["met"], row["file"]) for row in rows] == [
         (1600.0, "<= 2500", True, "complaints.csv"), (1600.0, "<= 1500", False, "complaints.csv")]
     assert ratios["split_import_peak_mb"] == {"survey.part1.csv": 1000.0, "complaints.csv": 1600.0, "nps.part1.csv": 500.0}
+
+
+def test_the_read_csv_peer_is_the_plain_script_an_analyst_writes(tmp_path):
+    """The peer of the import floor reads the csv with its path written in the SQL, as a plain script
+    does: a path with a quote in it is read whole, and the process never loads pandas (DuckDB's client
+    imports it to look at any value bound as a parameter)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "analyst's exports"
+    folder.mkdir()
+    (folder / "nps.csv").write_text("id,date,score\n1,2026-10-01,9\n2,2026-10-02,3\n3,2026-10-03,10\n")
+    arguments = {"csv": str(folder / "nps.csv"), "db": str(tmp_path / "peer.duckdb")}
+    script = ("import json, sys; from bench.steps import step_limit;"
+              f" print(json.dumps([step_limit({arguments!r})['rows'], 'pandas' in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[3,", "false]"]
