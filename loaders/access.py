@@ -25,8 +25,6 @@ import time
 from dataclasses import dataclass
 
 import duckdb
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from store.db import transaction
 from store.errors import FeedbackError, QueryError
@@ -49,8 +47,19 @@ _NO_ATTEMPTS = {"global": {"failures": 0, "locked_until": None}, "sources": {}}
 # An unlocked upload page locks itself again after this long.
 GRANT_HOURS = 8
 
-_hasher = PasswordHasher()
+# made at the first hash or check: the import command loads this module (through the upload page's
+# functions) but never signs in, so it need not load argon2 at start-up (issue 24's whole-process floor)
+_hasher = None
 _checks = threading.BoundedSemaphore(MAX_PARALLEL_CHECKS)
+
+
+def _password_hasher():
+    """The process's argon2 hasher (argon2-cffi's defaults, RFC 9106's second recommended profile)."""
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher  # see _hasher
+        _hasher = PasswordHasher()
+    return _hasher
 
 
 class AccessError(FeedbackError):
@@ -98,7 +107,7 @@ def set_passphrase(con: duckdb.DuckDBPyConnection, passphrase: str, now: dt.date
     """Store the argon2 hash of a new passphrase; ends every unlocked session and clears the lock."""
     if len(passphrase.strip()) < MIN_PASSPHRASE_LENGTH:
         raise AccessError(f"the passphrase must have at least {MIN_PASSPHRASE_LENGTH} characters")
-    hashed = _hasher.hash(passphrase)
+    hashed = _password_hasher().hash(passphrase)
     now = now or _now()
 
     def work():
@@ -239,16 +248,18 @@ def check_passphrase(con: duckdb.DuckDBPyConnection, attempt: str, now: dt.datet
         failures, wait, wait_if_wrong = _reserve(con, source, now)
         if wait:
             return Attempt(False, failures, wait)
+        hasher = _password_hasher()
+        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError  # see _hasher
         try:
-            accepted = _hasher.verify(stored, attempt)
+            accepted = hasher.verify(stored, attempt)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             accepted = False
     finally:
         _checks.release()
     if not accepted:
         return Attempt(False, failures, wait_if_wrong)
-    if _hasher.check_needs_rehash(stored):
-        stored = _hasher.hash(attempt)
+    if hasher.check_needs_rehash(stored):
+        stored = hasher.hash(attempt)
         # insert-only, but on a lake it can meet another sign-in's update of the attempts row in the
         # same table (a conflict DuckLake reports at commit): tried again, as that update is
         _retrying(con, lambda: _put(con, PASSPHRASE_SETTING, stored, now),

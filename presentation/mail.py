@@ -14,10 +14,7 @@ repository or copied with the store (`migrate`):
 from __future__ import annotations
 
 import os
-import smtplib
-import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from store.errors import FeedbackError
 
@@ -65,6 +62,12 @@ def smtp_settings(environ=None) -> SmtpSettings | None:
 
 def send_mail(settings: SmtpSettings, subject: str, body: str) -> None:
     """One plain-text message to every recipient; any failure as a MailError."""
+    # only a configured server sends: every import checks the alerts, and most never mail, so they
+    # need not load OpenSSL and the mail modules at start-up (issue 24's whole-process floor)
+    import smtplib
+    import ssl
+    from email.message import EmailMessage
+
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.recipients)

@@ -18,11 +18,9 @@ the words already decide did not help (README "Sentiment", issue 21's eleventh r
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pandas as pd
@@ -183,6 +181,11 @@ def score_chunks(chunks: Iterable[list[str]], total: int, workers: int | None = 
             # workers share them.
             polarity("good")
             polarity("好")
+            # loaded only when a large batch of texts is scored: most imports (a file without texts)
+            # never fork, and need not load multiprocessing at start-up (issue 24's whole-process floor)
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 waiting: deque = deque()
                 for chunk in chunks:
