@@ -90,13 +90,18 @@ def warm_up() -> None:
     store that cannot be opened is reported by the page, as without this."""
     for module in WARM_MODULES:
         importlib.import_module(module)
-    importlib.import_module("pages._common").open_store_once()
+    from pages._common import open_store_once
+
+    open_store_once()
 
 
 @contextlib.asynccontextmanager
 async def _warmed(_app: st.App):
     await asyncio.to_thread(warm_up)
     yield
+    from pages._uploads import remove_spooled
+
+    remove_spooled()
 
 
 if __name__ == "__main__":  # each script run
