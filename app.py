@@ -1,4 +1,5 @@
-"""The dashboard's entry: page list, shared sidebar, theme. `streamlit run app.py`."""
+"""The dashboard's entry: page list, shared sidebar, theme, and the server's warm-up before it answers
+anyone. `streamlit run app.py`."""
 from __future__ import annotations
 
 import asyncio
