@@ -1,8 +1,14 @@
-"""The dashboard's entry: page list, shared sidebar, theme. `streamlit run app.py`."""
+"""The dashboard's entry: page list, shared sidebar, theme, and the server's warm-up before it answers
+anyone. `streamlit run app.py`."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+
+import streamlit as st
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,6 @@ def route(spec: PageSpec) -> str:
 
 
 def run() -> None:
-    import streamlit as st
-
     from pages._common import busy_notice, language_switch, presentation_switch, routed, store_held, t
     from pages._filters import sidebar_filters
     from pages._uploads import begin_run, end_run
@@ -72,5 +76,36 @@ def run() -> None:
         end_run()
 
 
-if __name__ == "__main__":
+# What the first page's script run imports (tests/test_app_start.py checks the default page's): the
+# pages' shared modules, the default page's analytics and presentation, and Pillow, with which
+# st.set_page_config reads the favicon.
+WARM_MODULES = ("pages._common", "pages._filters", "pages._uploads", "analytics.alerts", "analytics.complaints",
+                "analytics.csi", "analytics.filters", "analytics.nps", "analytics.overview", "analytics.sentiment",
+                "analytics.targets", "analytics.trends", "presentation.alerts", "presentation.charts",
+                "presentation.findings", "presentation.formats", "PIL.Image")
+
+
+def warm_up() -> None:
+    """What a freshly started server did inside its first reader's page, done before it answers any
+    browser (the page-open floor, bench/): import the first page's modules and open the store. A
+    store that cannot be opened is reported by the page, as without this."""
+    for module in WARM_MODULES:
+        importlib.import_module(module)
+    from pages._common import open_store_once
+
+    open_store_once()
+
+
+@contextlib.asynccontextmanager
+async def _warmed(_app: st.App):
+    await asyncio.to_thread(warm_up)
+    yield
+    from pages._uploads import remove_spooled
+
+    remove_spooled()
+
+
+if __name__ == "__main__":  # each script run
     run()
+else:  # imported: `streamlit run app.py` finds this st.App and serves app.py through it, warmed up first
+    app = st.App(__file__, lifespan=_warmed)

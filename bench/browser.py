@@ -196,7 +196,9 @@ def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = manager_browser(playwright, profile)
         port = free_port()
+        launched = time.perf_counter()
         app = start_app(db, port, timeout)
+        ready = time.perf_counter() - launched
         try:
             cold = open_and_wait(context, f"http://127.0.0.1:{port}/{address(PAGES[-1])}", timeout)
             for spec in PAGES:
@@ -212,7 +214,8 @@ def time_pages_quickly(db: Path, timeout: float = 60) -> dict:
             reference = time_reference(context, port, timeout, opens=1)
         finally:
             context.close()
-    return {"rows": None, "pages": pages, "cold_open_s": {"page": PAGES[-1].url_path, "seconds": cold["seconds"]},
+    return {"rows": None, "pages": pages, "cold_open_s": {"page": PAGES[-1].url_path, "seconds": cold["seconds"],
+                                                        "server_ready_s": round(ready, 3)},
             "reference_page": reference,
             "app_peak_pss_mb": round(max(app_memory), 1) if app_memory else None,
             "app_pss_mb_after_each_page": [round(m, 1) for m in app_memory]}
@@ -224,7 +227,8 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
     One browser profile serves the whole run (see manager_browser) and every server answers at the
     same address. First the browser opens every page once on a fresh server, as a manager's
     browser has before: the very first of these opens, fresh browser and fresh server, is
-    reported apart (cold_open_s). Then per page: a fresh server; another page opened first, so
+    reported apart (cold_open_s), with the seconds from starting the server to its health check
+    answering (server_ready_s: app.warm_up runs before it answers). Then per page: a fresh server; another page opened first, so
     the server has done its imports and opened the store; then the page timed in a new tab twice:
     "first" with the server's caches empty for it, "again" with them filled. Last, one server
     opens every page in turn and its memory is read after each: the app's peak with every cache
@@ -243,12 +247,14 @@ def time_pages(db: Path, timeout: float = 60) -> dict:
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = manager_browser(playwright, profile)
         try:
+            launched = time.perf_counter()
             app = start_app(db, port, timeout)
+            ready = time.perf_counter() - launched
             try:
                 visits = [open_and_wait(context, f"{base}/{address(spec)}", timeout) for spec in PAGES]
             finally:
                 stop_app(app)
-            cold = {"page": PAGES[0].url_path, "seconds": visits[0]["seconds"]}
+            cold = {"page": PAGES[0].url_path, "seconds": visits[0]["seconds"], "server_ready_s": round(ready, 3)}
             for i, spec in enumerate(PAGES):
                 app = start_app(db, port, timeout)
                 try:

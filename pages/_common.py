@@ -65,10 +65,10 @@ def require_router() -> None:
     st.rerun()
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _store(path: str) -> SharedStore:
     # One store per process; sessions run on their own threads and each query takes its own cursor
-    # (DuckDB's multi-threading guide).
+    # (DuckDB's multi-threading guide). No spinner: app.warm_up opens it outside any page.
     return SharedStore(path)
 
 
@@ -795,3 +795,16 @@ def show_quote(label: str, text: str, meta: str, customer_id: str | None, sentim
         st.markdown(f"“{markdown_text(masked_text(text) or '')}”")
         who = masked_id(customer_id)
         st.caption(" · ".join(markdown_text(part) for part in (meta, who, sentiment) if part))
+
+
+def open_store_once() -> None:
+    """Open the store and let go of it, as a script run does (app.warm_up); a failure is not shown
+    here but by the first page that reads the store."""
+    store = _store(default_db_path())
+    ticket = store.hold()
+    try:
+        store_cursor(store.connection(ticket)).close()
+    except Exception:  # the page's own open says what is wrong, in the reader's language
+        pass
+    finally:
+        store.release(ticket)

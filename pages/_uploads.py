@@ -263,6 +263,13 @@ def install() -> UploadGate | None:
         return gate
 
 
+def remove_spooled() -> None:
+    """The server's uploads folder removed, at its shutdown (app.py's st.App): uvicorn ends a server
+    asked to stop (SIGTERM) by the signal itself after the shutdown, and so runs no atexit function."""
+    if _spooled is not None:
+        shutil.rmtree(_spooled.folder, ignore_errors=True)
+
+
 def _session_id() -> str | None:
     context = get_script_run_ctx()
     return context.session_id if context is not None else None
