@@ -201,12 +201,6 @@ def run_save_pending(con, access: Access, pending: dict[str, dict]) -> SavedChan
     return save_follow_ups(con, changes, access.imported_by)
 
 
-def run_save_list(con, access: Access, before: pd.DataFrame, after: pd.DataFrame) -> SavedChanges:
-    """Save the editor's changes, for an analyst only."""
-    require_analyst(access, "change the follow-up list")
-    return save_follow_ups(con, list_changes(before, after), access.imported_by)
-
-
 def run_import_list(con, access: Access, name: str, data: bytes) -> SavedChanges:
     """Save an edited follow-up file's changes, for an analyst only."""
     require_analyst(access, "change the follow-up list")
@@ -249,6 +243,6 @@ def outcome_tiles(outcome: FollowUpOutcome, language: str) -> list[tuple[str, st
 
 __all__ = ["EDITABLE", "EXPORTED", "list_file", "page_span", "NOT_ON_SCREEN", "SHOWN_COLUMNS", "export_frame", "overdue_styles", "readable_list",
            "shared_screen_columns", "follow_up_words", "late_text", "list_changes",
-           "outcome_tiles", "pending_after", "run_import_list", "run_save_assessment", "run_save_list", "run_save_pending",
-           "with_pending",
+           "outcome_tiles", "pending_after", "run_import_list", "run_save_assessment", "run_save_pending",
+           "with_pending", "editor_overlay", "page_identity",
            "share_detail", "shown_list", "status_title", "source_label", "status_label"]

@@ -25,7 +25,7 @@ from presentation.export import to_csv_bytes, to_xlsx_bytes
 from presentation import charts
 from presentation.follow_up import (
     EXPORTED, SHOWN_COLUMNS, status_title, export_frame, follow_up_words, list_changes, list_file, page_span,
-    pending_after, run_import_list, run_save_assessment, run_save_list, run_save_pending, shared_screen_columns, shown_list,
+    pending_after, run_import_list, run_save_assessment, run_save_pending, shared_screen_columns, shown_list,
     with_pending
 )
 from presentation.i18n import translate
@@ -188,8 +188,7 @@ def test_saving_is_insert_only_and_an_unchanged_item_writes_nothing(filled):
 
 def test_viewers_may_not_change_the_list_or_save_an_assessment(filled):
     with pytest.raises(AccessError, match="only an analyst may change the follow-up list"):
-        run_save_list(filled, VIEWER, shown_list(follow_up_list(filled, OCTOBER, AS_OF), "en"),
-                      shown_list(follow_up_list(filled, OCTOBER, AS_OF), "en"))
+        run_save_pending(filled, VIEWER, {})
     with pytest.raises(AccessError, match="only an analyst may change the follow-up list"):
         run_import_list(filled, VIEWER, "list.csv", b"")
     with pytest.raises(AccessError, match="only an analyst may save a self-assessment"):
@@ -207,7 +206,7 @@ def test_the_editors_changes_are_saved_for_an_analyst(filled):
     changes = list_changes(before, after)
     assert [(c.item_key, c.owner, c.status, c.due_on) for c in changes] == [
         (R2, "Zhao", "contacted", date(2026, 11, 3))]
-    saved = run_save_list(filled, ANALYST, before, after)
+    saved = run_save_pending(filled, ANALYST, pending_after({}, before, after))
     assert saved.changed == (R2,)
     assert filled.execute("SELECT owner, status, due_on, saved_by, contacted_at IS NOT NULL FROM follow_up"
                           " WHERE item_key = ?", [R2]).fetchall() == [("Zhao", "contacted", date(2026, 11, 3),
