@@ -336,6 +336,7 @@ def _import(con, args, mapping, progress) -> int:
     described["tiers"] = {str(t): r for t, r in result.tiers}
     described["alerts"] = {"month": alerts.month, "new": len(alerts.new), "sent": alerts.sent,
                            "problem": alerts.problem}
+    described["learning_problem"] = result.learning_problem
     _say(args, described, "imported")
     if not args.json:
         where = f", sheet '{result.sheet}'" if result.sheet else ""
@@ -355,6 +356,8 @@ def _import(con, args, mapping, progress) -> int:
         if run_summary(alerts, args.lang):
             # on stderr, like the progress: the import's own result stays the output's last line
             print(run_summary(alerts, args.lang), file=sys.stderr)
+    if result.learning_problem:
+        print(translate("upload.learning_failed", args.lang, reason=result.learning_problem), file=sys.stderr)
     return 0
 
 
@@ -460,7 +463,8 @@ def _status_word_lines(status_words, language: str) -> list[str]:
 
 def _tier_word_lines(tier_words, language: str) -> list[str]:
     """The tier words of a file with the tier each names, and those that name none."""
-    mapped = [translate("tiers.word", language, word=word, tier=translate(f"tier.{tier}", language), rows=rows)
+    # the import's words with their steps' pattern ("steps.word"): "tiers.word" is the page's column header
+    mapped = [translate("steps.word", language, word=word, step=translate(f"tier.{tier}", language), rows=rows)
               for word, tier, rows in tier_words if tier is not None]
     unmapped = [translate("steps.unmapped_word", language, word=word, rows=rows)
                 for word, tier, rows in tier_words if tier is None]

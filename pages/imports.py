@@ -86,6 +86,8 @@ def show_last_import() -> None:
     if result.duplicates is not None:
         message += " " + plain(duplicates_skipped(result.duplicates, language()))
     st.success(message, icon=":material/check_circle:")
+    if result.learning_problem:
+        st.warning(t("upload.learning_failed", reason=plain(result.learning_problem)), icon=":material/warning:")
     if outcome.alerts is not None and run_summary(outcome.alerts, language()):
         st.caption(":material/notifications: " + plain(run_summary(outcome.alerts, language())))
     if outcome.changes:

@@ -122,6 +122,25 @@ def test_a_browsing_replica_offers_no_upload_undo_or_edit(store, monkeypatch):
 
 # --- upload and import -----------------------------------------------------------------------
 
+
+def test_an_import_whose_learning_failed_is_shown_imported_with_a_warning(app, store, monkeypatch):
+    from loaders import importer
+    from store.errors import QueryError
+
+    def learn(con, new_texts=None):
+        raise QueryError("the themes could not be stored; the previous ones stay (Out of Memory Error)")
+
+    monkeypatch.setattr(importer, "learn", learn)
+    upload(app, "nps_gbk.csv")
+    import_button(app).click().run()
+    no_exception(app)
+    assert texts(app.success)[0].startswith("Imported 5 rows from nps_gbk.csv as batch ")
+    assert texts(app.warning) == [
+        "The rows are imported, but the sentiment model and the themes were not brought up to date this time"
+        " (the themes could not be stored; the previous ones stay (Out of Memory Error)). The new texts keep"
+        " the sentiment of the current model and wait for a theme; the next import tries again."]
+    assert count(store, "nps_response") == 5
+
 @pytest.mark.slow
 def test_gbk_csv_with_chinese_headers_imports_through_the_page(app, store):
     upload(app, "nps_gbk.csv")

@@ -507,3 +507,19 @@ def test_a_follow_up_record_keeps_its_tier_after_an_undo(con, tmp_path):
     undo(con, batch)
     listed = follow_up_list(con, replace(OCTOBER, tiers=("key",)), as_of=datetime(2026, 11, 1))
     assert listed[["customer_id", "tier", "owner", "source_gone"]].values.tolist() == [["K1", "key", "Li Na", True]]
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("en", ["tier words mapped to customer tiers: VIP → Key (2 rows); 普通客户 → General (1 row)",
+            "1 tier word names no tier (those rows take the tier rules' tier, if any; map a word with"
+            " `python -m loaders tiers --word WORD=TIER`): Bronze (1 row)"]),
+    ("zh", ["VIP → 重点客户（2 行）; 普通客户 → 一般客户（1 行）", "Bronze（1 行）"]),
+])
+def test_an_import_on_the_command_line_says_which_tier_each_word_names(tmp_path, capsys, lang, lines):
+    path = tmp_path / "nps.csv"
+    path.write_text("Date,NPS,Customer tier\n2026-03-02,9,VIP\n2026-03-03,7,VIP\n2026-03-04,3,普通客户\n"
+                    "2026-03-05,10,Bronze\n", encoding="utf-8")
+    assert loaders_main(["import", str(path), "--db", str(tmp_path / "store.duckdb"), "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    for line in lines:
+        assert line in out
