@@ -6,6 +6,7 @@ as 2p - 1 (DESIGN.md, "Sentiment"); the language is decided by the share of CJK 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 
@@ -466,7 +467,7 @@ _BY_TEXT = "(SELECT v.sentiment, t.theme_id FROM v JOIN text_theme t ON t.text =
 # By each row's month and text (store schema.sql theme_month), right for the rows of the batches
 # theme_batch lists: a month's themes read that month's themed texts (issue 24's floor).
 _BY_MONTH = ("(SELECT v.sentiment, t.theme_id FROM v JOIN theme_month t"
-             " ON t.month = date_trunc('month', v.happened_at) AND t.text = v.text)")
+             " ON t.month = date_trunc('month', v.happened_at) AND t.text = v.text AND {months})")
 _UNLISTED = "(SELECT count(*) FROM v WHERE batch_id NOT IN (SELECT batch_id FROM theme_batch))"
 
 THEMES_SQL = f"""
@@ -505,7 +506,29 @@ THEME_COUNTS_SQL = _THEME_COUNTS.format(materialized="", themes="text_theme", on
 # The same by month (THEMES_BY_MONTH_SQL): right when every row's `unlisted` is 0.
 THEME_COUNTS_BY_MONTH_SQL = _THEME_COUNTS.format(
     materialized="MATERIALIZED", themes="theme_month", unlisted=_UNLISTED, now="{now}", before="{before}",
-    on="t.month = date_trunc('month', v.happened_at) AND t.text = v.text")
+    on="t.month = date_trunc('month', v.happened_at) AND t.text = v.text AND {months}")
+
+
+def theme_months(*selections: Filters) -> tuple[str, dict]:
+    """A condition on theme_month's month (alias t) that keeps the months the selections' dates can
+    fall in, and its parameters. theme_month is written in month order, so DuckDB then reads only
+    those months' blocks: its join on the month and the text bounded neither side's scan, and a
+    month's page read and hashed every month's themed texts (at ten million responses, nine tenths of
+    the sentiment page's time)."""
+    clauses, params = [], {}
+    starts = [f.date_from for f in selections]
+    ends = [f.date_to for f in selections]
+    if starts and all(day is not None for day in starts):
+        clauses.append("t.month >= $theme_month_from")
+        params["theme_month_from"] = _month_of(min(starts))
+    if ends and all(day is not None for day in ends):
+        clauses.append("t.month <= $theme_month_to")
+        params["theme_month_to"] = _month_of(max(ends))
+    return " AND ".join(clauses) or "TRUE", params
+
+
+def _month_of(day) -> datetime:
+    return datetime(day.year, day.month, 1)
 
 
 def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> pd.DataFrame:
@@ -523,8 +546,11 @@ def themes_and_how(con, filters: Filters | None = None, source: str = ALL_SOURCE
     """themes_by_sentiment's frame, and whether it was read by month (every text of the selection is
     of a batch theme_batch lists: a theme's texts of the selection are then theme_month's)."""
     columns = ["theme", "theme_label", "theme_id", *BY_COLUMNS]
-    rows, params = _source_rows(filters or Filters(), source)
-    frame = fetch_df(con, THEMES_BY_MONTH_SQL.format(rows=rows), params, what="themes")
+    filters = filters or Filters()
+    rows, params = _source_rows(filters, source)
+    months, month_params = theme_months(filters)
+    frame = fetch_df(con, THEMES_BY_MONTH_SQL.format(rows=rows, months=months), {**params, **month_params},
+                     what="themes")
     by_month = not len(frame) or int(frame["unlisted"].iloc[0]) == 0
     if by_month:
         frame = frame.dropna(subset=["theme_id"])
@@ -555,8 +581,9 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
     now_rows, now_params = _source_rows(current, source, prefix="now")
     before_rows, before_params = _source_rows(previous, source, prefix="before")
     params = {**now_params, **before_params}
-    rows = fetch_all(con, THEME_COUNTS_BY_MONTH_SQL.format(now=now_rows, before=before_rows), params,
-                     what="rising themes")
+    months, month_params = theme_months(current, previous)
+    rows = fetch_all(con, THEME_COUNTS_BY_MONTH_SQL.format(now=now_rows, before=before_rows, months=months),
+                     {**params, **month_params}, what="rising themes")
     if any(int(r[0]) for r in rows):  # texts of batches theme_month does not hold yet
         rows = fetch_all(con, THEME_COUNTS_SQL.format(now=now_rows, before=before_rows), params, what="rising themes")
     rows = [r[1:] for r in rows]

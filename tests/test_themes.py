@@ -3,7 +3,7 @@ kept when edited; on the demo data the planted rising cause (mobile-app complain
 from __future__ import annotations
 
 import pickle
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
@@ -438,6 +438,40 @@ def test_the_themes_by_month_equal_the_themes_by_text(con, selection):
                     _by_text(con, lambda: rising_themes(con, selection, before, source)))
     assert_same(common_theme_of_themes(con, selection), _by_text(con, lambda: common_theme_of_themes(con, selection)))
 
+
+
+@pytest.mark.parametrize("selections, condition, params", [
+    # a month and the month before: both months' rows, no other
+    ([OCTOBER, Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))],
+     "t.month >= $theme_month_from AND t.month <= $theme_month_to",
+     {"theme_month_from": datetime(2026, 9, 1), "theme_month_to": datetime(2026, 10, 1)}),
+    # days, against the same days a year before: from the earlier's first month to the later's last
+    ([Filters(date_from=date(2026, 3, 10), date_to=date(2026, 5, 20)),
+      Filters(date_from=date(2025, 3, 10), date_to=date(2025, 5, 20))],
+     "t.month >= $theme_month_from AND t.month <= $theme_month_to",
+     {"theme_month_from": datetime(2025, 3, 1), "theme_month_to": datetime(2026, 5, 1)}),
+    # a selection open at one end is not bounded at that end
+    ([Filters(date_to=date(2026, 5, 20)), Filters(date_from=date(2026, 1, 1), date_to=date(2026, 2, 1))],
+     "t.month <= $theme_month_to", {"theme_month_to": datetime(2026, 5, 1)}),
+    ([Filters()], "TRUE", {}),
+])
+def test_the_themes_by_month_read_only_the_selections_months(selections, condition, params):
+    from analytics.sentiment import theme_months
+
+    assert theme_months(*selections) == (condition, params)
+
+
+@pytest.mark.parametrize("selection, before", [
+    (Filters(date_from=date(2026, 9, 10), date_to=date(2026, 10, 20)),
+     Filters(date_from=date(2025, 9, 10), date_to=date(2025, 10, 20))),
+    (Filters(date_to=date(2026, 9, 30)), OCTOBER),
+])
+def test_rising_themes_by_month_against_any_period_equal_those_by_text(con, selection, before):
+    from same import assert_same
+
+    _themed_months(con)
+    assert_same(rising_themes(con, selection, before), _by_text(con, lambda: rising_themes(con, selection, before)))
+    assert_same(rising_themes(con, before, selection), _by_text(con, lambda: rising_themes(con, before, selection)))
 
 def test_a_batch_not_yet_by_month_is_read_by_its_texts_until_its_months_are_added(con, monkeypatch):
     import dbrows
