@@ -7,14 +7,17 @@ TextBlob and SnowNLP on public labelled reviews (README, "Sentiment"). With the 
 model (text/learned.py) each language's rule polarity is blended with what the model learned from
 the customers' own scores.
 
-Emoji and emoticons (text/emoji.py): a text of signs alone ("😡", "👍👍", ":(") gets their polarity
+Emoji, emoticons and WeChat's and Weibo's bracket codes (text/emoji.py): a text of signs alone ("😡",
+"👍👍", ":(", "[强][强]", "[抓狂]") gets their polarity
 and the language SIGNS_ONLY, "zxx", ISO 639-2's code for "no linguistic content": no word model
-learns from it or blends it (text/learned.py and store/sentiment_model.py take 'en' and 'zh'), the
-themes read it as before (a text without letters), and it counts in every sentiment figure, which
-reads the polarity, not the language. In a text with words the signs decide only where the words
-lean neither way (a polarity within the neutral band): measured on public labelled tweets and
-reviews that hold emoji, that set right 13 of 15 such texts, while mixing the signs into a text
-the words already decide did not help (README "Sentiment", issue 21's eleventh round).
+learns from it or blends it (text/labels.py LEARNED_LANGUAGES), the themes read it as before (by
+its letters: a text of codes as Chinese), and it counts in every sentiment figure, which reads the
+polarity, not the language. In a text with words the signs decide only where the words lean neither
+way (a polarity within the neutral band): measured on public labelled tweets and reviews that hold
+emoji, that set right 13 of 15 such texts, while mixing the signs into a text the words already
+decide did not help (README "Sentiment", issue 21's eleventh round). Bracket codes follow the same
+rule: the only public labelled set with them at hand (Weibo posts) was most likely labelled by its
+emoticons, so it cannot say how far a code should outweigh words (README, twelfth round).
 """
 from __future__ import annotations
 
@@ -68,8 +71,10 @@ def detect_language(text: str | None) -> str | None:
 
 
 def _signs_alone(text: str, language: str | None) -> float | None:
-    """The signs' polarity of a text of emoji or emoticons alone (text/emoji.py), else None."""
-    if language == "zh" or (language == "en" and _TWO_LETTERS.search(text) is not None):
+    """The signs' polarity of a text of emoji, emoticons or bracket codes alone (text/emoji.py), else
+    None."""
+    # a bracket code's name is letters ("[强]", "[OK]"): only a text without one is told by its letters
+    if "[" not in text and (language == "zh" or (language == "en" and _TWO_LETTERS.search(text) is not None)):
         return None
     return signs_only_polarity(text)
 
@@ -92,10 +97,11 @@ def _chinese(text: str) -> float:
 
 
 def polarity(text: str | None) -> tuple[str | None, float | None]:
-    """Return (language, polarity) of one text: SIGNS_ONLY for a text of emoji or emoticons alone;
+    """Return (language, polarity) of one text: SIGNS_ONLY for a text of emoji, emoticons or bracket
+    codes alone;
     (None, None) for a text with neither letters nor such signs."""
     language = detect_language(text)
-    if text and language != "zh":
+    if text:
         signs = _signs_alone(text, language)
         if signs is not None:
             return SIGNS_ONLY, signs
@@ -121,7 +127,7 @@ def polarities(texts: list[str], language: str = "auto", model: LearnedSentiment
     languages = []
     for text in texts:
         found = detect_language(text)
-        if text and found != "zh" and _signs_alone(text, found) is not None:
+        if text and _signs_alone(text, found) is not None:
             found = SIGNS_ONLY
         elif language != "auto":
             found = language
