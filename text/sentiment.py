@@ -47,6 +47,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 SIGNS_ONLY = "zxx"
 # every emoticon with a letter has one letter at most (":D", ":P", "T_T"): a text with two in a row has words
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+# a bracket code, of text/emoji.py's table or not ("[强]", "[蜡烛]")
+_ANY_CODE = re.compile(r"\[[^\[\]]*\]")
 # Scoring runs on every core because the sentiment floors of bench/ (10,000 distinct English and
 # 1,000 Chinese texts a second, both cores) need both; below this many distinct texts, starting
 # worker processes costs more than it saves.
@@ -73,8 +75,10 @@ def detect_language(text: str | None) -> str | None:
 def _signs_alone(text: str, language: str | None) -> float | None:
     """The signs' polarity of a text of emoji, emoticons or bracket codes alone (text/emoji.py), else
     None."""
-    # a bracket code's name is letters ("[强]", "[OK]"): only a text without one is told by its letters
-    if "[" not in text and (language == "zh" or (language == "en" and _TWO_LETTERS.search(text) is not None)):
+    # a bracket code's name is letters ("[强]", "[OK]"): a text's words are its letters outside the brackets
+    words = _ANY_CODE.sub(" ", text) if "[" in text else text
+    if (language == "zh" and (words is text or _CJK.search(words) is not None)) or (
+            language == "en" and _TWO_LETTERS.search(words) is not None):
         return None
     return signs_only_polarity(text)
 
