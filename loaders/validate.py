@@ -44,7 +44,9 @@ EXCEL_ERROR_LIST = ", ".join(quote_literal(e) for e in EXCEL_ERRORS)
 # for a question not answered (问卷星 "(空)", "(跳过)"), and cells of punctuation alone ("-",
 # "...", "／"). They are stored as no comment, so they count in no comment total, sentiment, theme
 # or learned label. A customer's short answer ("无", "no", "ok", "👍") is words and is kept, and so
-# is an emoticon of punctuation alone (":(", ";)": text/emoji.py, which scores it).
+# is an emoticon of punctuation alone (":(", ";)": text/emoji.py, which scores it); a cell of WeChat's
+# or Weibo's bracket codes alone ("[强]", "[怒][怒]") holds letters, so it is kept as a comment too, and
+# text/emoji.py scores it as signs.
 NO_TEXT_FIELDS = ("comment", "description")
 NO_TEXT_WORDS = ("#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan", "<na>", "n/a",
                  "na", "null", "nan", "none", "nil", "n.a.", "(blank)", "(empty)", "(空)", "（空）", "(跳过)",

@@ -546,7 +546,10 @@ UPGRADES = (
     (19, "the themed texts by month", lambda con: _theme_months_anew(con)),
     (20, "the survey's sums by branch keep the pairs' products and the stated importance",
      lambda con: _scope_sums_anew(con)),
-    (21, "texts of emoji or emoticons alone get their language and sentiment", lambda con: _score_signs_alone(con)),
+    (21, "texts of emoji or emoticons alone get their language and sentiment",
+     lambda con: _score_signs_alone(con, _STORED_UNREAD)),
+    (22, "texts of WeChat's and Weibo's bracket codes alone are scored as signs, not words",
+     lambda con: _score_signs_alone(con, _STORED_AS_WORDS_WITH_A_CODE)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -726,15 +729,25 @@ _TEXT_COLUMNS = (("survey_response", "comment", "comment_language"), ("nps_respo
                  ("complaint", "description", "description_language"))
 
 
-def _score_signs_alone(con: duckdb.DuckDBPyConnection) -> None:
-    """Texts of emoji or emoticons alone, stored without a language or sentiment before they were
-    read (text/emoji.py), get theirs, and the tallies are written again (an upgrade step). No learned
-    model blends such a text, so the baseline's polarity is the one an import now stores."""
+# Which stored texts an upgrade step reads again as signs alone (a condition on {language}, the text's
+# language column, and {text}): step 21, those stored without a language (emoji and emoticons, which no
+# rule read before); step 22, those stored in a language whose text holds a bracket code ("[强]" was
+# read as a Chinese word, "[OK]" as English).
+_STORED_UNREAD = ("{language} IS NULL", [])
+_STORED_AS_WORDS_WITH_A_CODE = ("{language} <> ? AND contains({text}, '[')", [SIGNS_ONLY])
+
+
+def _score_signs_alone(con: duckdb.DuckDBPyConnection, stored: tuple[str, list]) -> None:
+    """Texts of signs alone (emoji, emoticons, bracket codes: text/emoji.py) among those `stored`
+    selects get their language SIGNS_ONLY and their signs' sentiment, and the tallies are written again
+    (an upgrade step). No learned model blends such a text, so the baseline's polarity is the one an
+    import now stores."""
+    condition, params = stored
     scored_any = False
     for table, column, language_column in _TEXT_COLUMNS:
         texts = [row[0] for row in con.execute(
-            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {language_column} IS NULL"
-        ).fetchall()]
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"
+            f" AND {condition.format(language=language_column, text=column)}", params).fetchall()]
         scored = [(language, value, text) for text in texts for language, value in (polarity(text),)
                   if language == SIGNS_ONLY]
         if scored:

@@ -15,6 +15,7 @@ from store.db import rewrite_tallies, write_claimed
 from store.errors import QueryError
 from store.learning_counts import keep_count
 from store.db import quote_identifier
+from text.labels import LEARNED_LANGUAGES
 from text.model_format import FORMAT, format_of
 from text.sentiment import chunk_size, score_chunks
 
@@ -22,17 +23,18 @@ if TYPE_CHECKING:
     from text.learned import LearnedSentiment
 
 # NPS 0-6 is a detractor, 9-10 a promoter; overall satisfaction in the bottom quarter of its scale is
-# negative, at the top positive. One row per labelled comment in a language a model learns ('zxx', a
-# comment of emoji alone, has no words for one: text/sentiment.py SIGNS_ONLY).
+# negative, at the top positive. One row per labelled comment in a language a model learns, bound as
+# $languages (LEARNED_LANGUAGES; 'zxx', a comment of emoji or codes alone, has no words for one:
+# text/sentiment.py SIGNS_ONLY).
 LABELLED_ROWS_SQL = """
     SELECT comment AS text, comment_language AS language, CASE WHEN score <= 6 THEN 0 ELSE 1 END AS label
     FROM nps_response
-    WHERE comment IS NOT NULL AND comment_language IN ('en', 'zh') AND (score <= 6 OR score >= 9)
+    WHERE comment IS NOT NULL AND list_contains($languages, comment_language) AND (score <= 6 OR score >= 9)
     UNION ALL
     SELECT comment, comment_language,
            CASE WHEN overall_satisfaction >= overall_scale_max THEN 1 ELSE 0 END
     FROM survey_response
-    WHERE comment IS NOT NULL AND comment_language IN ('en', 'zh') AND overall_satisfaction IS NOT NULL
+    WHERE comment IS NOT NULL AND list_contains($languages, comment_language) AND overall_satisfaction IS NOT NULL
       AND overall_scale_max > overall_scale_min
       AND (overall_satisfaction >= overall_scale_max
            OR (overall_satisfaction - overall_scale_min) / (overall_scale_max - overall_scale_min) <= 0.25)
@@ -44,7 +46,7 @@ LABELLED_SQL = (f"SELECT text, language, label, count(*) AS n FROM ({LABELLED_RO
 LABEL_COUNT_SQL = f"SELECT count(*) FROM ({LABELLED_ROWS_SQL})"
 # distinct labelled texts by language and class, for one language
 CLASS_COUNTS_SQL = (f"SELECT label, count(*) FROM (SELECT DISTINCT text, label FROM ({LABELLED_ROWS_SQL})"
-                    " WHERE language = ?) GROUP BY label")
+                    " WHERE language = $language) GROUP BY label")
 
 # the stored texts a model scores: (table, text column, language column)
 SCORED_COLUMNS = (("survey_response", "comment", "comment_language"),
@@ -77,15 +79,16 @@ def labelled_comments(con: duckdb.DuckDBPyConnection, at_most: int | None = None
     taken in DuckDB, so that a store of a million labelled texts never holds them all in Python;
     `at_most_chars`: the longest start of that sample whose texts hold at most this many characters
     (the training's features grow with the characters, not the texts; issue 20's memory floor)."""
-    sql, params = LABELLED_SQL, []
+    sql, params = LABELLED_SQL, {"languages": list(LEARNED_LANGUAGES)}
     order = "hash(text, language, label), text, language, label"
     if at_most is not None:
-        sql = f"SELECT * FROM ({LABELLED_SQL}) ORDER BY {order} LIMIT ?"
-        params = [at_most]
+        sql = f"SELECT * FROM ({LABELLED_SQL}) ORDER BY {order} LIMIT $at_most"
+        params["at_most"] = at_most
     if at_most_chars is not None:
         sql = (f"SELECT * EXCLUDE (chars_so_far) FROM (SELECT *, sum(length(text)) OVER (ORDER BY {order}"
-               f" ROWS UNBOUNDED PRECEDING) AS chars_so_far FROM ({sql})) WHERE chars_so_far <= ? ORDER BY {order}")
-        params = [*params, at_most_chars]
+               f" ROWS UNBOUNDED PRECEDING) AS chars_so_far FROM ({sql})) WHERE chars_so_far <= $at_most_chars"
+               f" ORDER BY {order}")
+        params["at_most_chars"] = at_most_chars
     try:
         return con.execute(sql, params).df()
     except duckdb.Error as e:
@@ -93,12 +96,12 @@ def labelled_comments(con: duckdb.DuckDBPyConnection, at_most: int | None = None
 
 
 def label_count(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute(LABEL_COUNT_SQL).fetchone()[0])
+    return int(con.execute(LABEL_COUNT_SQL, {"languages": list(LEARNED_LANGUAGES)}).fetchone()[0])
 
 
 def distinct_texts_by_class(con: duckdb.DuckDBPyConnection, language: str) -> tuple[int, int]:
     """(negative, positive): the distinct labelled texts of `language` in each class."""
-    counts = dict(con.execute(CLASS_COUNTS_SQL, [language]).fetchall())
+    counts = dict(con.execute(CLASS_COUNTS_SQL, {"languages": list(LEARNED_LANGUAGES), "language": language}).fetchall())
     return int(counts.get(0, 0)), int(counts.get(1, 0))
 
 

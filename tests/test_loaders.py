@@ -113,16 +113,18 @@ def test_sentiment_is_scored_at_import_and_matches_the_words(con):
 
 def test_cells_that_hold_no_words_are_no_comment(con, tmp_path):
     # markers of a missing answer (pandas' defaults, survey tools' own) and punctuation alone are
-    # no comment; a customer's short answer, an emoji, an emoticon of punctuation or a number is kept as written
+    # no comment; a customer's short answer, an emoji, an emoticon of punctuation, a number or WeChat's
+    # bracket codes are kept as written
     cells = ["n/a", "N/A", " NULL ", "None", "#N/A", "nil", "（空）", "(跳过)", "-", "...", "／",
-             "无", "ok", "😡", "5", "Waited 40 minutes", ":(", ";) ;)"]
+             "无", "ok", "😡", "5", "Waited 40 minutes", ":(", ";) ;)", "[强]", "[怒] [怒]"]
     rows = "".join(f"C{i:02d},2026-10-{i + 1:02d},{9 if i % 2 else 3},{cell}\n" for i, cell in enumerate(cells))
     path = tmp_path / "placeholders.csv"
     path.write_text("Customer,Date,NPS,Comment\n" + rows, encoding="utf-8")
     import_file(con, path, kind="nps")
     stored = dict(con.execute("SELECT customer_id, comment FROM nps_response").fetchall())
     assert stored == {f"C{i:02d}": None for i in range(11)} | {
-        "C11": "无", "C12": "ok", "C13": "😡", "C14": "5", "C15": "Waited 40 minutes", "C16": ":(", "C17": ";) ;)"}
+        "C11": "无", "C12": "ok", "C13": "😡", "C14": "5", "C15": "Waited 40 minutes", "C16": ":(", "C17": ";) ;)",
+        "C18": "[强]", "C19": "[怒] [怒]"}
     # and complaint descriptions the same way
     path = tmp_path / "complaint_placeholders.csv"
     path.write_text("Complaint ID,Received,Description\nK1,2026-10-01,N/A\nK2,2026-10-02,--\n"

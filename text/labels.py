@@ -8,6 +8,9 @@ import math
 NEGATIVE_BELOW = -0.05
 POSITIVE_ABOVE = 0.05
 
+# the languages a learned model learns and blends (text/learned.py), and whose labelled comments the
+# store hands it (store/sentiment_model.py): not text/sentiment.py's SIGNS_ONLY, a text of no words
+LEARNED_LANGUAGES = ("en", "zh")
 # a language gets a learned model only with this many labelled comments of each class (each of the
 # learned model's three agreement folds then holds three)
 MIN_PER_CLASS = 10

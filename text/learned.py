@@ -51,7 +51,7 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from text.labels import AGREEMENT_SAMPLE, MIN_PER_CLASS, NEGATIVE_BELOW, POSITIVE_ABOVE
+from text.labels import AGREEMENT_SAMPLE, LEARNED_LANGUAGES, MIN_PER_CLASS, NEGATIVE_BELOW, POSITIVE_ABOVE
 from text.model_format import FORMAT, read_model
 
 AGREEMENT_FOLDS = 3
@@ -215,7 +215,7 @@ def fit_learned(texts: list[str], languages: list[str], labels: list[int], count
     agreeing = total = 0
     by_language = {}
     rng = np.random.default_rng(seed)
-    for language in ("en", "zh"):
+    for language in LEARNED_LANGUAGES:
         mask = languages_a == language
         if not mask.any():
             continue

@@ -7,14 +7,17 @@ TextBlob and SnowNLP on public labelled reviews (README, "Sentiment"). With the 
 model (text/learned.py) each language's rule polarity is blended with what the model learned from
 the customers' own scores.
 
-Emoji and emoticons (text/emoji.py): a text of signs alone ("😡", "👍👍", ":(") gets their polarity
+Emoji, emoticons and WeChat's and Weibo's bracket codes (text/emoji.py): a text of signs alone ("😡",
+"👍👍", ":(", "[强][强]", "[抓狂]") gets their polarity
 and the language SIGNS_ONLY, "zxx", ISO 639-2's code for "no linguistic content": no word model
-learns from it or blends it (text/learned.py and store/sentiment_model.py take 'en' and 'zh'), the
-themes read it as before (a text without letters), and it counts in every sentiment figure, which
-reads the polarity, not the language. In a text with words the signs decide only where the words
-lean neither way (a polarity within the neutral band): measured on public labelled tweets and
-reviews that hold emoji, that set right 13 of 15 such texts, while mixing the signs into a text
-the words already decide did not help (README "Sentiment", issue 21's eleventh round).
+learns from it or blends it (text/labels.py LEARNED_LANGUAGES), the themes read it as before (by
+its letters: a text of codes as Chinese), and it counts in every sentiment figure, which reads the
+polarity, not the language. In a text with words the signs decide only where the words lean neither
+way (a polarity within the neutral band): measured on public labelled tweets and reviews that hold
+emoji, that set right 13 of 15 such texts, while mixing the signs into a text the words already
+decide did not help (README "Sentiment", issue 21's eleventh round). Bracket codes follow the same
+rule: the only public labelled set with them at hand (Weibo posts) was most likely labelled by its
+emoticons, so it cannot say how far a code should outweigh words (README, twelfth round).
 """
 from __future__ import annotations
 
@@ -44,6 +47,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 SIGNS_ONLY = "zxx"
 # every emoticon with a letter has one letter at most (":D", ":P", "T_T"): a text with two in a row has words
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+# a bracket code, of text/emoji.py's table or not ("[强]", "[蜡烛]")
+_ANY_CODE = re.compile(r"\[[^\[\]]*\]")
 # Scoring runs on every core because the sentiment floors of bench/ (10,000 distinct English and
 # 1,000 Chinese texts a second, both cores) need both; below this many distinct texts, starting
 # worker processes costs more than it saves.
@@ -68,8 +73,12 @@ def detect_language(text: str | None) -> str | None:
 
 
 def _signs_alone(text: str, language: str | None) -> float | None:
-    """The signs' polarity of a text of emoji or emoticons alone (text/emoji.py), else None."""
-    if language == "zh" or (language == "en" and _TWO_LETTERS.search(text) is not None):
+    """The signs' polarity of a text of emoji, emoticons or bracket codes alone (text/emoji.py), else
+    None."""
+    # a bracket code's name is letters ("[强]", "[OK]"): a text's words are its letters outside the brackets
+    words = _ANY_CODE.sub(" ", text) if "[" in text else text
+    if (language == "zh" and (words is text or _CJK.search(words) is not None)) or (
+            language == "en" and _TWO_LETTERS.search(words) is not None):
         return None
     return signs_only_polarity(text)
 
@@ -92,10 +101,11 @@ def _chinese(text: str) -> float:
 
 
 def polarity(text: str | None) -> tuple[str | None, float | None]:
-    """Return (language, polarity) of one text: SIGNS_ONLY for a text of emoji or emoticons alone;
+    """Return (language, polarity) of one text: SIGNS_ONLY for a text of emoji, emoticons or bracket
+    codes alone;
     (None, None) for a text with neither letters nor such signs."""
     language = detect_language(text)
-    if text and language != "zh":
+    if text:
         signs = _signs_alone(text, language)
         if signs is not None:
             return SIGNS_ONLY, signs
@@ -121,7 +131,7 @@ def polarities(texts: list[str], language: str = "auto", model: LearnedSentiment
     languages = []
     for text in texts:
         found = detect_language(text)
-        if text and found != "zh" and _signs_alone(text, found) is not None:
+        if text and _signs_alone(text, found) is not None:
             found = SIGNS_ONLY
         elif language != "auto":
             found = language
