@@ -43,7 +43,8 @@ from analytics.gaps import Gap1Result, Gap5Result, GapModel, clear_side, gap1, g
 from analytics.memo import shared_results
 from analytics.nps import compare_nps, nps_change_by, nps_scores, nps_trend
 from analytics.sentiment import (
-    ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, themes_and_how, verbatims_of_both_sides
+    ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, theme_months, themes_and_how,
+    verbatims_of_both_sides
 )
 from analytics.stats import MIN_N
 from analytics.trends import find_trends
@@ -87,8 +88,9 @@ IN_THEME = "description IN (SELECT text FROM text_theme WHERE theme_id = $theme_
 # (analytics.sentiment.themes_and_how): the month's themed texts, not every themed text, are read
 UNLISTED_COMPLAINTS_SQL = ("SELECT count(*) FROM complaint WHERE {where} AND description IS NOT NULL"
                            " AND batch_id NOT IN (SELECT batch_id FROM theme_batch)")
-IN_THEME_BY_MONTH = ("EXISTS (SELECT 1 FROM theme_month m WHERE m.theme_id = $theme_id"
-                     " AND m.month = date_trunc('month', complaint.received_at) AND m.text = complaint.description)")
+# ({months}: the selection's months, analytics.sentiment.theme_months, so that only their blocks are read)
+IN_THEME_BY_MONTH = ("EXISTS (SELECT 1 FROM theme_month t WHERE t.theme_id = $theme_id AND {months}"
+                     " AND t.month = date_trunc('month', complaint.received_at) AND t.text = complaint.description)")
 IN_CAUSE = "nullif(trim(cause), '') = $theme_cause"
 
 
@@ -327,9 +329,10 @@ def common_theme_of_themes(con, current: Filters) -> Verbatim | None:
     # the themes were read by month from the scored texts: the unscored ones' batches are asked too
     by_month = by_month and not fetch_one(con, UNLISTED_COMPLAINTS_SQL.format(where=where), params,
                                           what="the month's complaints whose themes are not by month")[0]
-    member = IN_THEME_BY_MONTH if by_month else IN_THEME
+    months, month_params = theme_months(current) if by_month else ("TRUE", {})
+    member = IN_THEME_BY_MONTH.format(months=months) if by_month else IN_THEME
     rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where, member=member),
-                    {**params, "theme_id": int(top["theme_id"])},
+                    {**params, **month_params, "theme_id": int(top["theme_id"])},
                     what="the most typical complaint of the month's most common theme")
     if rows.empty:
         return None
