@@ -507,6 +507,27 @@ THEME_COUNTS_SQL = _THEME_COUNTS.format(materialized="", themes="text_theme", on
 THEME_COUNTS_BY_MONTH_SQL = _THEME_COUNTS.format(
     materialized="MATERIALIZED", themes="theme_month", unlisted=_UNLISTED, now="{now}", before="{before}",
     on="t.month = date_trunc('month', v.happened_at) AND t.text = v.text AND {months}")
+# THEMES_BY_MONTH_SQL's figures for now (period 0) and THEME_COUNTS_BY_MONTH_SQL's counts of both
+# periods from one join of both periods' texts to theme_month (themes_and_rising); n is count_now.
+THEMES_AND_COUNTS_BY_MONTH_SQL = f"""
+WITH v AS MATERIALIZED (SELECT 0 AS period, text, happened_at, batch_id, sentiment FROM ({{now}})
+                        UNION ALL SELECT 1, text, happened_at, batch_id, sentiment FROM ({{before}})),
+counted AS (
+    SELECT t.theme_id, count(*) FILTER (WHERE v.period = 0)::BIGINT AS n,
+           avg(v.sentiment) FILTER (WHERE v.period = 0) AS mean,
+           stddev_samp(v.sentiment) FILTER (WHERE v.period = 0) AS sd,
+           count(*) FILTER (WHERE v.period = 0 AND v.sentiment < {NEGATIVE_BELOW})::BIGINT AS negative,
+           count(*) FILTER (WHERE v.period = 0 AND v.sentiment > {POSITIVE_ABOVE})::BIGINT AS positive,
+           count(*) FILTER (WHERE v.period = 1)::BIGINT AS count_before
+    FROM v JOIN theme_month t ON t.month = date_trunc('month', v.happened_at) AND t.text = v.text AND {{months}}
+    GROUP BY t.theme_id)
+SELECT {_UNLISTED} AS unlisted, th.theme_id, {WORDS_NAME_SQL.format(theme="th")} AS words,
+       CASE WHEN th.label_edited THEN th.label END AS edited, coalesce(c.n, 0) AS n, c.mean, c.sd,
+       coalesce(c.negative, 0) AS negative, coalesce(c.positive, 0) AS positive,
+       coalesce(c.count_before, 0) AS count_before
+FROM theme th LEFT JOIN counted c ON c.theme_id = th.theme_id
+ORDER BY n DESC, words
+"""
 
 
 def theme_months(*selections: Filters) -> tuple[str, dict]:
@@ -545,7 +566,6 @@ def themes_by_sentiment(con, filters: Filters | None = None, source: str = ALL_S
 def themes_and_how(con, filters: Filters | None = None, source: str = ALL_SOURCES) -> tuple[pd.DataFrame, bool]:
     """themes_by_sentiment's frame, and whether it was read by month (every text of the selection is
     of a batch theme_batch lists: a theme's texts of the selection are then theme_month's)."""
-    columns = ["theme", "theme_label", "theme_id", *BY_COLUMNS]
     filters = filters or Filters()
     rows, params = _source_rows(filters, source)
     months, month_params = theme_months(filters)
@@ -556,12 +576,18 @@ def themes_and_how(con, filters: Filters | None = None, source: str = ALL_SOURCE
         frame = frame.dropna(subset=["theme_id"])
     else:
         frame = fetch_df(con, THEMES_SQL.format(rows=rows), params, what="themes")
+    return _themes_table(frame.itertuples(index=False)), by_month
+
+
+def _themes_table(records) -> pd.DataFrame:
+    """themes_by_sentiment's frame from records of (theme_id, words, edited, n, mean, sd, negative,
+    positive), most texts first."""
+    columns = ["theme", "theme_label", "theme_id", *BY_COLUMNS]
     table = []
-    for r in frame.itertuples(index=False):
+    for r in records:
         result = SentimentResult.from_summary(r.n, r.mean, r.sd, r.negative, r.positive)
         table.append([r.words, r.edited, int(r.theme_id)] + [getattr(result, c) for c in BY_COLUMNS])
-    found = pd.DataFrame(table, columns=columns).astype({"n": "int64"}) if table else pd.DataFrame({c: [] for c in columns})
-    return found, by_month
+    return pd.DataFrame(table, columns=columns).astype({"n": "int64"}) if table else pd.DataFrame({c: [] for c in columns})
 
 
 def rising_themes(con, current: Filters, previous: Filters | None, source: str = ALL_SOURCES) -> pd.DataFrame:
@@ -574,10 +600,8 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
     Columns: theme, theme_label (as themes_by_sentiment's), count_now, count_before, total_now,
     total_before (the themed texts of each period), share_now, share_before, p_value, q_value, rising.
     """
-    columns = ["theme", "theme_label", "count_now", "count_before", "total_now", "total_before", "share_now",
-               "share_before", "p_value", "q_value", "rising"]
     if previous is None:
-        return pd.DataFrame({c: [] for c in columns})
+        return pd.DataFrame({c: [] for c in RISING_COLUMNS})
     now_rows, now_params = _source_rows(current, source, prefix="now")
     before_rows, before_params = _source_rows(previous, source, prefix="before")
     params = {**now_params, **before_params}
@@ -586,7 +610,15 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
                      {**params, **month_params}, what="rising themes")
     if any(int(r[0]) for r in rows):  # texts of batches theme_month does not hold yet
         rows = fetch_all(con, THEME_COUNTS_SQL.format(now=now_rows, before=before_rows), params, what="rising themes")
-    rows = [r[1:] for r in rows]
+    return _rising_table([r[1:] for r in rows])
+
+
+RISING_COLUMNS = ["theme", "theme_label", "count_now", "count_before", "total_now", "total_before", "share_now",
+                  "share_before", "p_value", "q_value", "rising"]
+
+
+def _rising_table(rows) -> pd.DataFrame:
+    """rising_themes's frame from each theme's (words, edited, count now, count before)."""
     total_now, total_before = sum(int(r[2]) for r in rows), sum(int(r[3]) for r in rows)
     tests = [two_proportion_z_test(int(now), total_now, int(before), total_before) for _, _, now, before in rows]
     q_values = benjamini_hochberg([test.p_value for test in tests])
@@ -596,5 +628,26 @@ def rising_themes(con, current: Filters, previous: Filters | None, source: str =
         table.append((-rise, words, edited, int(now), int(before), total_now, total_before, test.p1, test.p2,
                       test.p_value, q, bool(q is not None and q < ALPHA and test.diff is not None and test.diff > 0)))
     table.sort(key=lambda row: row[:2])
-    return pd.DataFrame([row[1:] for row in table], columns=columns)
+    return pd.DataFrame([row[1:] for row in table], columns=RISING_COLUMNS)
+
+
+def themes_and_rising(con, current: Filters, previous: Filters | None,
+                      source: str = ALL_SOURCES) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """themes_by_sentiment(current) and rising_themes(current, previous), the same frames, from one
+    join of both periods' texts to theme_month when every text of both is of a batch it lists (the
+    sentiment page shows both; two joins of the month's texts were most of its time at ten million
+    responses), else from the two functions."""
+    if previous is None:
+        return themes_by_sentiment(con, current, source), rising_themes(con, current, previous, source)
+    now_rows, now_params = _source_rows(current, source, prefix="now")
+    before_rows, before_params = _source_rows(previous, source, prefix="before")
+    months, month_params = theme_months(current, previous)
+    frame = fetch_df(con, THEMES_AND_COUNTS_BY_MONTH_SQL.format(now=now_rows, before=before_rows, months=months),
+                     {**now_params, **before_params, **month_params}, what="themes")
+    if len(frame) and int(frame["unlisted"].iloc[0]):
+        return themes_by_sentiment(con, current, source), rising_themes(con, current, previous, source)
+    themes = _themes_table(r for r in frame.itertuples(index=False) if r.n)
+    # rising_themes lists every theme in the store's order of themes, its own sort decides
+    counts = frame.sort_values("theme_id")
+    return themes, _rising_table(list(zip(counts["words"], counts["edited"], counts["n"], counts["count_before"])))
 

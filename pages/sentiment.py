@@ -7,7 +7,7 @@ import streamlit as st
 from analytics import changes
 from analytics.filters import month_filters, one_branch, trend_window
 from analytics.sentiment import (
-    ALL_SOURCES, SOURCES, model_agreement, rising_themes, sentiment_verbatims, sentiment_views, themes_by_sentiment
+    ALL_SOURCES, SOURCES, model_agreement, sentiment_verbatims, sentiment_views, themes_and_rising
 )
 from pages import _keys as keys
 from pages._common import (
@@ -70,8 +70,7 @@ with right:
 st.subheader(t("sentiment.themes"))
 st.caption(t("sentiment.themes_note"))
 # a theme by its label in the reader's language, else its customers' words (presentation.labels.theme_name)
-themes, rising = (for_reader(found) for found in load_all(call(themes_by_sentiment, now, source),
-                                                           call(rising_themes, now, before, source)))
+themes, rising = (for_reader(found) for found in load(themes_and_rising, now, before, source))
 left, right = st.columns([2, 1])
 with left:
     show_chart(charts.group_negative_share(themes, "theme", language=lang,

@@ -473,6 +473,27 @@ def test_rising_themes_by_month_against_any_period_equal_those_by_text(con, sele
     assert_same(rising_themes(con, selection, before), _by_text(con, lambda: rising_themes(con, selection, before)))
     assert_same(rising_themes(con, before, selection), _by_text(con, lambda: rising_themes(con, before, selection)))
 
+
+@pytest.mark.parametrize("selection", MONTHS, ids=["october", "four months", "a branch", "days"])
+@pytest.mark.parametrize("listed", [True, False], ids=["by month", "by text"])
+def test_the_themes_and_their_rise_together_equal_each_alone(con, selection, listed):
+    from same import assert_same
+
+    from analytics.filters import previous_period
+    from analytics.sentiment import themes_and_rising
+
+    _themed_months(con)
+    before = previous_period(selection)
+    for source in ("all", "nps", "complaint", "survey"):
+        def together():
+            return themes_and_rising(con, selection, before, source)
+
+        themes, rising = together() if listed else _by_text(con, together)
+        assert_same(themes, themes_by_sentiment(con, selection, source))
+        assert_same(rising, rising_themes(con, selection, before, source))
+        # not a comparison of two empty frames: October's texts hold themes
+        assert selection != OCTOBER or source != "all" or (len(themes) and len(rising))
+
 def test_a_batch_not_yet_by_month_is_read_by_its_texts_until_its_months_are_added(con, monkeypatch):
     import dbrows
 
