@@ -25,7 +25,7 @@ import pandas as pd
 from store.errors import QueryError, StoreBusy
 from store.rules import DEFAULT_RULES
 from store.sums import COMPLAINT_MEASURES, NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
-from text.sentiment import SIGNS_ONLY, polarity
+from text.sentiment import NON_ANSWER_MOST, NON_ANSWERS, SIGNS_ONLY, polarity
 from text.steps import handling_step
 from text.tokens import complaint_token_sets
 
@@ -550,6 +550,8 @@ UPGRADES = (
      lambda con: _score_signs_alone(con, _STORED_UNREAD)),
     (22, "texts of WeChat's and Weibo's bracket codes alone are scored as signs, not words",
      lambda con: _score_signs_alone(con, _STORED_AS_WORDS_WITH_A_CODE)),
+    (23, "remarks that answer nothing (\"No comment.\", \"暂无意见\") are neutral, not read as words",
+     lambda con: _score_signs_alone(con, _STORED_NON_ANSWERS)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -735,13 +737,18 @@ _TEXT_COLUMNS = (("survey_response", "comment", "comment_language"), ("nps_respo
 # read as a Chinese word, "[OK]" as English).
 _STORED_UNREAD = ("{language} IS NULL", [])
 _STORED_AS_WORDS_WITH_A_CODE = ("{language} <> ? AND contains({text}, '[')", [SIGNS_ONLY])
+# step 23, the remarks that answer nothing ("No comment.", "暂无意见": text/sentiment.py NON_ANSWERS),
+# stored as words; their letters and digits found in SQL, then polarity() decides as an import does
+_STORED_NON_ANSWERS = ("{language} <> ? AND length({text}) <= ?"
+                       " AND lower(regexp_replace({text}, '[^\\pL\\pN]', '', 'g')) IN (SELECT unnest(?::VARCHAR[]))",
+                       [SIGNS_ONLY, NON_ANSWER_MOST, sorted(NON_ANSWERS)])
 
 
 def _score_signs_alone(con: duckdb.DuckDBPyConnection, stored: tuple[str, list]) -> None:
-    """Texts of signs alone (emoji, emoticons, bracket codes: text/emoji.py) among those `stored`
-    selects get their language SIGNS_ONLY and their signs' sentiment, and the tallies are written again
-    (an upgrade step). No learned model blends such a text, so the baseline's polarity is the one an
-    import now stores."""
+    """Texts of signs alone (emoji, emoticons, bracket codes: text/emoji.py) or remarks that answer
+    nothing (text/sentiment.py NON_ANSWERS) among those `stored` selects get their language SIGNS_ONLY
+    and their sentiment, and the tallies are written again (an upgrade step). No learned model blends
+    such a text, so the baseline's polarity is the one an import now stores."""
     condition, params = stored
     scored_any = False
     for table, column, language_column in _TEXT_COLUMNS:

@@ -72,9 +72,38 @@ def detect_language(text: str | None) -> str | None:
     return "zh" if cjk / (cjk + latin) >= CJK_SHARE_FOR_CHINESE else "en"
 
 
+# Remarks that answer nothing: a comment box's "No comment.", "Nothing to add.", "As above.", "暂无意见",
+# "同上". They carry no feeling about the service, yet their words read negative to the rules ("no",
+# "nothing": "No comment." scored -0.27, "Nothing to add." -0.35), and a learned model took them for
+# whatever their writers' scores were (-1.0 for each of five such remarks at ten million responses,
+# so that "No comment." was the month's most negative verbatim). They are scored 0.0, with the
+# language SIGNS_ONLY, so that no model learns from or blends them; they still count as comments.
+# Whole texts only, compared by their letters and digits lower-cased ("No comment!" = "no comment").
+# A bare "n/a", "nil" or "none" is no comment at all: loaders/validate.py NO_TEXT_WORDS.
+NON_ANSWERS = frozenset({
+    "nocomment", "nocomments", "nocommentsthanks", "nocommentthanks", "nothing", "nothingtoadd",
+    "nothingtosay", "nothingtoreport", "nothingfurther", "nothingelse", "nothingmore", "noremarks",
+    "noremark", "nofeedback", "nosuggestions", "nosuggestion", "nofurthercomments", "noothercomments",
+    "notapplicable", "asabove", "seeabove", "seeprevious", "sameasabove", "sameasbefore",
+    "sameaslasttime", "sameasprevious",
+    "无", "没有", "暂无", "无意见", "没意见", "没有意见", "暂无意见", "无建议", "没有建议", "暂无建议",
+    "没什么", "没什么说的", "没什么要说的", "没有什么要说的", "无补充", "没有补充", "暂时没有", "没有了",
+    "无其他意见", "没有其他意见", "同上", "见上", "见上条", "同上次", "和上次一样", "跟上次一样",
+})
+# the longest of them, in characters with punctuation and spaces: a longer text is never one
+NON_ANSWER_MOST = 40
+
+
+def says_nothing(text: str) -> bool:
+    """Whether `text` is one of NON_ANSWERS."""
+    return len(text) <= NON_ANSWER_MOST and "".join(ch for ch in text.lower() if ch.isalnum()) in NON_ANSWERS
+
+
 def _signs_alone(text: str, language: str | None) -> float | None:
-    """The signs' polarity of a text of emoji, emoticons or bracket codes alone (text/emoji.py), else
-    None."""
+    """The signs' polarity of a text of emoji, emoticons or bracket codes alone (text/emoji.py), 0.0
+    for a remark that answers nothing (NON_ANSWERS), else None."""
+    if says_nothing(text):
+        return 0.0
     # a bracket code's name is letters ("[强]", "[OK]"): a text's words are its letters outside the brackets
     words = _ANY_CODE.sub(" ", text) if "[" in text else text
     if (language == "zh" and (words is text or _CJK.search(words) is not None)) or (
