@@ -87,6 +87,9 @@ def test_english_service_patterns(text, expected):
     ("Couldn't be happier", en(2.4 * -0.74 + 3.0)),
     ("The service could be better", en(-2.0)),
     ("It won't charge", en(-2.0)),
+    ("Nothing works", en(-2.0)),                                             # nothing did what it was for
+    ("Nothing has been done", en(-2.0)),                                     # not "done", "works" as praise
+    ("nothing ever gets fixed", en(-2.0)),
     ("It stopped charging", en(-0.9 - 2.5)),
     ("The portions were too small", en(-1.2)),
     ("It is not too loud", en(-1.2 * -0.74)),                                # excess negated: mild praise

@@ -234,6 +234,12 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      -2.0, "won't wont wouldn't wouldnt doesn't doesnt didn't didnt can't cant couldn't couldnt cannot never not"
      " | work works worked sync fit fits charge charges connect turn load play hold stay recognize respond print"
      " install boot function pair"),
+    # nothing did what it was for: "nothing works", "nothing was resolved", "nothing has been done" ("nothing"
+    # negates no following verb in the prior's scope, and "works", "helped" read as praise)
+    (r"\bnothing (?:ever |really |at all )?(?:works|worked|helps|helped|changed|was (?:done|fixed|resolved|solved)|"
+     r"(?:got|gets) (?:done|fixed|resolved|solved)|(?:has|had|have) (?:been |ever been )?(?:done|fixed|resolved|solved|"
+     r"changed|helped|worked))\b",
+     -2.0, "nothing | works worked helps helped changed done fixed resolved solved"),
     # a thing that stopped doing, or keeps failing at, what it is for
     (r"\b(?:stopped|stops|quit|quits|keeps|kept|keep) (?:on )?(?:working|charging|connecting|responding|loading|playing|"
      r"dropping|crashing|freezing|disconnecting|shutting down|restarting|rebooting)\b",
