@@ -117,6 +117,20 @@ def test_equal_scores_go_to_the_newest(con):
     assert (theme.customer_id, theme.typicality) == ("C0", pytest.approx(1.0))
 
 
+def test_a_repeated_text_counts_once_per_complaint(con):
+    # df card 1, blocked 1, fee 3, charged 3 of N = 4: "card blocked" 1/4, "fee charged" 3/4, whose
+    # newest (C1) is taken. Counted once per distinct text, the two would tie at 1/2 and the newer win.
+    theme = _theme(con, ["card blocked", "fee charged", "fee charged", "fee charged"])
+    assert (theme.text, theme.customer_id, theme.typicality) == ("fee charged", "C1", pytest.approx(0.75))
+
+
+def test_one_text_with_other_stored_words_is_scored_apart(con):
+    # stored: {q}, {p}, {p}: the same text cut two ways (a tokenizer changed between imports);
+    # df q 1, p 2: the first 1/3, the others 2/3, and the newer of those (C1) is taken
+    theme = _theme(con, ["card blocked", "card blocked", "card blocked"], [["q"], ["p"], ["p"]])
+    assert (theme.customer_id, theme.typicality) == ("C1", pytest.approx(2 / 3))
+
+
 def test_texts_without_words_score_0_and_the_newest_is_taken(con):
     theme = _theme(con, ["no", "ok"])  # words of one or two letters are no words
     assert (theme.text, theme.typicality) == ("no", 0.0)
