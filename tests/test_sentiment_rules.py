@@ -147,6 +147,11 @@ def test_never_worked_with_a_person_is_no_failure():
     ("Day 2: late-night parties and a packed session", False),
     ("Price keeps dropping and never have a problem", False),
     ("Don't have any issues with the app", False),
+    ("been on hold forever", True),                          # a wait measured without a number
+    ("waiting for ages for a reply", True),
+    ("Nothing beats this service", False),                  # nothing better exists
+    ("nothing compares to their staff", False),
+    ("Customer care second to none", False),
     # issue 21's tenth round: each of these had the wrong sign, or none, before it
     ("The service could be better", True),
     ("It won't charge", True),

@@ -105,8 +105,10 @@ STRONG_MAX_WORDS = 40
 # a quantity before the unit ("opening hours" is not a wait); numbers are not words, so "2 hours" reads "hours"
 _QUANTITY = (r"(?:over|almost|nearly|about|more than|an|a|another|two|three|four|five|six|ten|twenty|thirty|forty|"
              r"fifty|several|few|a few|couple of|a couple of|many|the last|the past)")
-_DURATION = r"(?:" + _QUANTITY + r" )?(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)"
-_WAITS = "hours hour hrs hr minutes minute mins min days day weeks week months month"
+# a wait measured without a number ("on hold forever", "waiting for ages") is measured too
+_DURATION = (r"(?:(?:" + _QUANTITY + r" )?(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)|forever|ages|"
+             r"an eternity)")
+_WAITS = "hours hour hrs hr minutes minute mins min days day weeks week months month forever ages eternity"
 # service failures, sarcasm and double negatives that decide a text: (regex, valence on VADER's scale,
 # the words one of which a text must hold for the regex to be tried). Matched on the words as
 # english_words cuts them, joined by one space (digits are not words: "on hold for 2 hours" reads "on
@@ -209,6 +211,9 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      r"(?:complaints?|complain|problems?|issues?|hassles?|trouble|regrets?|worries|fuss)\b",
      2.5, "complaint complaints complain problem problems issue issues hassle hassles trouble regret regrets worries"
      " fuss | no zero never without nothing"),
+    # nothing better exists: "nothing beats this service", "nothing compares", "second to none"
+    (r"\bnothing (?:can |could |else |ever )?(?:beats?|compares?|tops?|comes close)\b|\bsecond to none\b", 3.0,
+     "nothing second | beat beats compare compares top tops close none"),
     (r"\bnever looked back\b|\b(?:hassle|trouble|problem|worry|pain|issue) free\b", 2.0, "looked free"),
     (r"\bnot (?:too |that |so |half )?bad\b", 2.0, "bad | not"),
     # coming back: the customer means to return ("we will be back", "can't wait to go back"); "go back to"
