@@ -61,10 +61,7 @@ MAX_PER_KIND = 3
 # The theme's most typical complaint (see the module's docstring), counted in DuckDB on the words the
 # import cut (complaint.description_words): i numbers the theme's complaints newest first, a
 # complaint's score is the mean over its distinct words of df(word) / N, and the first of the highest
-# scores wins; a complaint without words scores 0. Complaints of one text and words score alike, so
-# the words are counted once per such group (weighted by its complaints in df) and the group stands
-# for its newest complaint: a theme's complaints repeat their texts (forms, templates, "same as
-# above"), and the words then are a fraction of the rows.
+# scores wins; a complaint without words scores 0.
 THEME_TYPICAL_SQL = f"""
 WITH theme AS (
     SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
@@ -72,22 +69,18 @@ WITH theme AS (
     FROM complaint
     WHERE {{member}} AND description IS NOT NULL AND trim(description) <> ''
       AND {{where}}
-), alike AS (
-    SELECT min(i) AS i, count(*) AS n, words FROM theme GROUP BY text, words
 ), words AS (
-    SELECT i, n, unnest(words) AS word FROM alike
+    SELECT i, unnest(words) AS word FROM theme
 ), shared AS (
-    SELECT word, sum(n) AS df FROM words GROUP BY word
+    SELECT word, count(*) AS df FROM words GROUP BY word
 ), scored AS (
     SELECT i, avg(df) AS mean_df FROM words JOIN shared USING (word) GROUP BY i
-), best AS (
-    SELECT i, coalesce(mean_df / (SELECT count(*) FROM theme), 0) AS typicality
-    FROM alike LEFT JOIN scored USING (i)
-    ORDER BY typicality DESC, i
-    LIMIT 1
 )
-SELECT text, "date", branch, customer_id, sentiment, typicality
-FROM theme JOIN best USING (i)
+SELECT text, "date", branch, customer_id, sentiment,
+       coalesce(mean_df / (SELECT count(*) FROM theme), 0) AS typicality
+FROM theme LEFT JOIN scored USING (i)
+ORDER BY typicality DESC, i
+LIMIT 1
 """
 # what makes a complaint one of the theme's: its theme (text_theme), or its cause in a store without themes
 IN_THEME = "description IN (SELECT text FROM text_theme WHERE theme_id = $theme_id)"
