@@ -152,6 +152,9 @@ def test_never_worked_with_a_person_is_no_failure():
     ("Nothing beats this service", False),                  # nothing better exists
     ("nothing compares to their staff", False),
     ("Customer care second to none", False),
+    ("get your act together", True),                        # exasperation at a company
+    ("@bank get your life together", True),
+    ("let's get together soon", False),
     # issue 21's tenth round: each of these had the wrong sign, or none, before it
     ("The service could be better", True),
     ("It won't charge", True),

@@ -211,6 +211,9 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      r"(?:complaints?|complain|problems?|issues?|hassles?|trouble|regrets?|worries|fuss)\b",
      2.5, "complaint complaints complain problem problems issue issues hassle hassles trouble regret regrets worries"
      " fuss | no zero never without nothing"),
+    # exasperation: "get your act together", "get your life together", "get it together"
+    (r"\bget (?:it|(?:your|ur|their|its|his|her|our) (?:act|life|shit|crap|systems?|service)) together\b",
+     -2.0, "together | get"),
     # nothing better exists: "nothing beats this service", "nothing compares", "second to none"
     (r"\bnothing (?:can |could |else |ever )?(?:beats?|compares?|tops?|comes close)\b|\bsecond to none\b", 3.0,
      "nothing second | beat beats compare compares top tops close none"),
