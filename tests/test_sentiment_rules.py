@@ -155,6 +155,9 @@ def test_never_worked_with_a_person_is_no_failure():
     ("get your act together", True),                        # exasperation at a company
     ("@bank get your life together", True),
     ("let's get together soon", False),
+    ("s/o @shop for this really great charger that works so well! #not", True),   # sarcasm marked
+    ("Love being on hold all morning #sarcasm", True),
+    ("#notgood but the staff were great", False),            # a hashtag that only starts with "not"
     # issue 21's tenth round: each of these had the wrong sign, or none, before it
     ("The service could be better", True),
     ("It won't charge", True),

@@ -55,6 +55,8 @@ _HANDLE_OR_LINK = re.compile(r"@\w+|https?://\S+|www\.\S+")
 # HTML entity (&#39;)
 _SOCIAL_MARK = re.compile(r"(?<![\w@#&])[@#][a-z_]", re.IGNORECASE)
 _ADDRESSED = re.compile(r"\s*@[a-z_]", re.IGNORECASE)
+# a post's own word that it means the opposite: "Great customer service. #NOT", "#sarcasm"
+_SARCASM_MARK = re.compile(r"(?<![\w@#&])#(?:not|sarcasm|sarcastic)(?![\w])", re.IGNORECASE)
 # added to the social prior's margin for a post that opens with an @handle, addressed to someone (a
 # reply, or a message to a company's account): on public tweets at companies those were complaints
 # more often than the posts that only mention or tag one (chosen by macro-F1 on public tweets, README
@@ -305,15 +307,19 @@ def english_polarity(text: str) -> float:
     """The English baseline: RULE_SHARE of the rules' polarity plus the rest of the learned prior's
     (text/english_prior.py; the social posts' prior for a text is_social finds one, its margin
     lowered by ADDRESSED_SHIFT where the text opens with an @handle), in [-1, 1]; STRONG_RULE_SHARE
-    of the rules' where a pattern of SERVICE_PATTERNS fires."""
+    of the rules' where a pattern of SERVICE_PATTERNS fires; praise turned negative in a post that
+    marks itself as sarcasm (#not, #sarcasm)."""
     words = english_words(text)
     social = is_social(text)
     shift = ADDRESSED_SHIFT if social and _ADDRESSED.match(text) is not None else 0.0
     rules, strong = _rules(words)
     share = STRONG_RULE_SHARE if strong else RULE_SHARE
     if len(words) <= STRONG_MAX_WORDS and not PRIOR_CONTRAST.isdisjoint(words):
-        return share * rules + (1.0 - share) * contrasted_prior(words, social, shift)
-    return share * rules + (1.0 - share) * prior_polarity(words, negated_words(words), social, shift)
+        value = share * rules + (1.0 - share) * contrasted_prior(words, social, shift)
+    else:
+        value = share * rules + (1.0 - share) * prior_polarity(words, negated_words(words), social, shift)
+    # praise a post marks as sarcasm is a complaint
+    return -value if value > 0 and social and _SARCASM_MARK.search(text) is not None else value
 
 
 def contrasted_prior(words: list[str], social: bool = False, shift: float = 0.0) -> float:
