@@ -158,6 +158,9 @@ def test_never_worked_with_a_person_is_no_failure():
     ("s/o @shop for this really great charger that works so well! #not", True),   # sarcasm marked
     ("Love being on hold all morning #sarcasm", True),
     ("#notgood but the staff were great", False),            # a hashtag that only starts with "not"
+    ("hey my phone keeps glitching", True),                  # keeps failing at what it is for
+    ("the app keeps logging me out", True),
+    ("my card keeps declining at the till", True),
     # issue 21's tenth round: each of these had the wrong sign, or none, before it
     ("The service could be better", True),
     ("It won't charge", True),

@@ -252,9 +252,11 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      -2.0, "nothing | works worked helps helped changed done fixed resolved solved"),
     # a thing that stopped doing, or keeps failing at, what it is for
     (r"\b(?:stopped|stops|quit|quits|keeps|kept|keep) (?:on )?(?:working|charging|connecting|responding|loading|playing|"
-     r"dropping|crashing|freezing|disconnecting|shutting down|restarting|rebooting)\b",
+     r"dropping|crashing|freezing|disconnecting|shutting down|restarting|rebooting|glitching|lagging|buffering|failing|"
+     r"logging me out|kicking me out|declining)\b",
      -2.5, "stopped stops quit quits keeps kept keep | working charging connecting responding loading playing dropping"
-     " crashing freezing disconnecting shutting restarting rebooting"),
+     " crashing freezing disconnecting shutting restarting rebooting glitching lagging buffering failing logging"
+     " kicking declining"),
 )
 
 
