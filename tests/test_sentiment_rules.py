@@ -203,6 +203,13 @@ def test_chinese_rules(text, expected):
     ("种类不丰富", zh(1.0 * -0.8)),                             # negated praise
     ("非常入味", zh(1.6 * 1.0)),                                 # degree adverb
     ("房间有霉味", zh(-1.0)),
+    # not as promised, no answer at all, no fault to find: 跟宣传的不一样 -1.2, 没有任何回复 -1.2, 不怎样 -1,
+    # 挑不出毛病 1.2 (cut as 挑不出 + 毛病 it read as two complaints), 没毛病 1
+    ("实物跟宣传的不一样", zh(-1.2)),
+    ("发了三次邮件没有任何回复", zh(-1.2)),
+    ("服务不怎样", zh(-1.0)),
+    ("挑不出毛病", zh(1.2)),
+    ("没毛病", zh(1.0)),
 ])
 def test_chinese_service_words(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)
