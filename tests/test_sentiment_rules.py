@@ -210,6 +210,9 @@ def test_chinese_rules(text, expected):
     ("服务不怎样", zh(-1.0)),
     ("挑不出毛病", zh(1.2)),
     ("没毛病", zh(1.0)),
+    ("性能低于预期", zh(-1.2)),
+    ("看不出", 0.0),                                             # seeing, not a thing that failed
+    ("手机银行打不开", zh(-1.0)),                               # ... which this is
 ])
 def test_chinese_service_words(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)

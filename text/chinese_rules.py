@@ -1,7 +1,7 @@
 """The Chinese baseline: jieba's words looked up in our own lexicon, with negation, degree adverbs,
 contrast and exclamation.
 
-text/lexicon/zh.tsv (written for this project, about 780 words of praise and complaint about
+text/lexicon/zh.tsv (written for this project, about 790 words of praise and complaint about
 products and service: 态度差, 排队, 退款, 闪退, 周到, 干净, 上菜慢, 联系不上, 还会再来 ...) gives each
 word a weight. jieba cuts the text (its own dictionary, plus the lexicon's words so they stay
 whole; no HMM for unknown words, which the lexicon could not score anyway). Within a clause (up
@@ -11,7 +11,8 @@ to the next punctuation):
   (不差 is faint praise, 不好 a real complaint);
 - degree adverbs multiply it (非常 1.6, 很 1.3, 有点 0.7 ...); 好 at a clause's end is praise;
 - a word the lexicon lacks is scored by its parts: a degree or negation prefix on a known word
-  (很漂亮, 不清晰), or a verb with a negative potential complement (打不开, 登不上: -1);
+  (很漂亮, 不清晰), or a verb with a negative potential complement (打不开, 登不上: -1; not one of
+  seeing, finding or saying: 看不出, 挑不出, 说不出);
 - after 但是/不过/可是/却 the text counts 1.5 times and before it 0.5 times;
 - 就是 after something already scored concedes a small flaw ("味道不错，就是有点贵"): the rest of its
   clause counts half;
@@ -42,6 +43,9 @@ CONCESSION_WEIGHT = 0.5
 _PUNCTUATION = frozenset("，,。.！!？?；;、~～…")
 # a verb with one of these after it says it could not be done: 打不开, 登不上, 吃不了
 _COMPLEMENTS = ("不了", "不上", "不开", "不进", "不出", "不动", "不到", "不住", "不好")
+# ... but these say what could not be seen or found, or was beyond words: 挑不出毛病 and 看不出问题 deny
+# a fault, 说不出的舒服 is praise, 想不到 a surprise either way
+_NOT_FAILURES = frozenset("看不出 听不出 说不出 挑不出 找不出 想不到 意想不到".split())
 NORMALISER = 4.0
 
 
@@ -84,7 +88,7 @@ def _unknown(word: str, lexicon: dict[str, float]) -> float | None:
                 return weight * DEGREE[head]
             if head in NEGATORS:
                 return _negated(weight)
-    if len(word) >= 3 and word[-2:] in _COMPLEMENTS:
+    if len(word) >= 3 and word[-2:] in _COMPLEMENTS and word not in _NOT_FAILURES:
         return -1.0
     return None
 
