@@ -47,6 +47,17 @@ def test_texts_of_one_topic_share_a_theme_and_topics_differ():
     assert names["app"] == {"app", "login", "mobile"} and names["手机银行"] == {"登录", "手机", "银行"}
 
 
+def test_signs_alone_and_non_answers_have_no_theme():
+    # 80 texts of two topics, and 40 of WeChat codes, emoji and remarks that answer nothing: before,
+    # the codes were read as Chinese ("[强][强]" a text of the word 强) and took a theme of their own
+    texts = [f"{TOPICS['app'][i % 3]} #{i}" for i in range(40)] + [f"{TOPICS['排队'][i % 3]} #{i}" for i in range(40)]
+    signs = ["[强][强]", "[强]", "[抓狂][抓狂]", "👍👍", "No comment.", "同上", "暂无意见", "[怒]"] * 5
+    found = find_themes(texts + signs)
+    assert found.assignment[80:] == [None] * 40
+    assert all(theme is not None for theme in found.assignment[:80]) and len(found.names) == 2
+    assert not any("强" in word or "抓狂" in word for name in found.names for word in name)
+
+
 def test_an_edited_label_stays_for_the_same_top_words(con):
     texts = ["a", "b"]
     save_themes(con, texts, Themes([0, 1], [["app", "login"], ["queue", "counter"]]))

@@ -129,6 +129,15 @@ def _chinese(text: str) -> float:
     return _where_words_say_nothing(text, chinese_polarity(text))
 
 
+def scored_language(text: str | None) -> str | None:
+    """The language a text is scored in: SIGNS_ONLY for a text of signs alone or a remark that answers
+    nothing (_signs_alone), else detect_language's."""
+    found = detect_language(text)
+    if text and _signs_alone(text, found) is not None:
+        return SIGNS_ONLY
+    return found
+
+
 def polarity(text: str | None) -> tuple[str | None, float | None]:
     """Return (language, polarity) of one text: SIGNS_ONLY for a text of emoji, emoticons or bracket
     codes alone;
@@ -159,10 +168,8 @@ def polarities(texts: list[str], language: str = "auto", model: LearnedSentiment
     the rule baseline blended with `model` when given; 0.0 for a text with neither letters nor signs."""
     languages = []
     for text in texts:
-        found = detect_language(text)
-        if text and _signs_alone(text, found) is not None:
-            found = SIGNS_ONLY
-        elif language != "auto":
+        found = scored_language(text)
+        if found != SIGNS_ONLY and language != "auto":
             found = language
         languages.append(found)
     result = np.zeros(len(texts))

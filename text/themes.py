@@ -7,7 +7,9 @@ weights (unit length, so texts sharing their telling words meet), each language'
 theme named by the three words heaviest in its centre that are written in the theme's language (a
 Chinese theme whose heaviest word is "app" is named by its heaviest Chinese words: a name never mixes
 the two languages; text/tokens.py's one_script). The sentiment lexicons' words are left out: a theme
-is what the text is about, and its sentiment is measured apart.
+is what the text is about, and its sentiment is measured apart. A text of signs alone ("[强][强]", "👍")
+or a remark that answers nothing ("No comment.", "同上") has no theme: it names no topic (its language
+is text/sentiment.py's SIGNS_ONLY, which no theme is found in).
 
 What a reader sees of a theme is chosen in presentation/labels.py (theme_name): its label in the
 reader's language where one exists, else these words as the customers wrote them.
@@ -24,7 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from text import chinese_rules, english_rules
 from text.model_format import THEME_FORMAT, read_model
-from text.sentiment import detect_language
+from text.sentiment import scored_language
 from text.tokens import complaint_tokens, one_script
 
 MAX_THEMES_PER_LANGUAGE = 10
@@ -72,7 +74,7 @@ class ThemeModel:
         None for a text of a language the themes were not found on."""
         assignment: list[int | None] = [None] * len(texts)
         for part in self.languages:
-            at = [i for i, text in enumerate(texts) if detect_language(text) == part.language]
+            at = [i for i, text in enumerate(texts) if scored_language(text) == part.language]
             if not at:
                 continue
             if part.model is None:
@@ -107,7 +109,7 @@ def fit_themes(texts: list[str], seed: int = 0) -> ThemeModel:
     names: list[list[str]] = []
     languages = []
     for language in ("en", "zh", None):
-        chosen = [text for text in texts if detect_language(text) == language]
+        chosen = [text for text in texts if scored_language(text) == language]
         if not chosen:
             continue
         part, found = _one_language(chosen, seed, language, len(names))
