@@ -211,6 +211,13 @@ def test_chinese_rules(text, expected):
     ("挑不出毛病", zh(1.2)),
     ("没毛病", zh(1.0)),
     ("性能低于预期", zh(-1.2)),
+    # a measure of time: 等 before one is a wait (WAIT_WEIGHT -1.0, not 等's -0.3), 快 before one "almost", not
+    # praise (快 0.8); 排队 -1, 发货快 1
+    ("等了快两个小时", zh(-1.0)),
+    ("排队等了一个多小时", zh(-1.0 - 1.0)),
+    ("快一个月了", 0.0),
+    ("等一下", zh(-0.3)),
+    ("发货快", zh(1.0)),
     ("看不出", 0.0),                                             # seeing, not a thing that failed
     ("手机银行打不开", zh(-1.0)),                               # ... which this is
 ])
