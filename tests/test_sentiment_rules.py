@@ -218,6 +218,7 @@ def test_chinese_rules(text, expected):
     ("快一个月了", 0.0),
     ("等一下", zh(-0.3)),
     ("发货快", zh(1.0)),
+    ("虽然等了几天，还是很满意", zh(0.5 * -1.0 + 1.0)),   # the conceded clause counts half (很满意 1)
     ("看不出", 0.0),                                             # seeing, not a thing that failed
     ("手机银行打不开", zh(-1.0)),                               # ... which this is
 ])

@@ -15,7 +15,7 @@ to the next punctuation):
   seeing, finding or saying: 看不出, 挑不出, 说不出);
 - after 但是/不过/可是/却 the text counts 1.5 times and before it 0.5 times;
 - 就是 after something already scored concedes a small flaw ("味道不错，就是有点贵"): the rest of its
-  clause counts half;
+  clause counts half, as does the clause 虽然/尽管 opens ("虽然等了几天，还是很满意");
 - 快 before a measure of time is "almost" (快一个月了), not praise; 等 before one is a wait measured
   in time (等了快两个小时: WAIT_WEIGHT);
 - exclamation marks (up to three) add 0.3 each in the direction of the sum.
@@ -42,6 +42,8 @@ CONTRAST = frozenset("但是 但 可是 不过 然而 却 只是 可惜".split()
 # emphasis. Not added to jieba's words: its own frequency of 就是 is higher than the lexicon's.
 CONCESSION = frozenset(["就是"])
 CONCESSION_WEIGHT = 0.5
+# "虽然X，Y": the clause 虽然 opens concedes X, and counts CONCESSION_WEIGHT as well
+ALTHOUGH = frozenset("虽然 虽 尽管 虽说".split())
 _PUNCTUATION = frozenset("，,。.！!？?；;、~～…")
 # a verb with one of these after it says it could not be done: 打不开, 登不上, 吃不了
 _COMPLEMENTS = ("不了", "不上", "不开", "不进", "不出", "不动", "不到", "不住", "不好")
@@ -131,6 +133,9 @@ def chinese_polarity(text: str) -> float:
             negated, boost, damp = False, 1.0, 1.0
             continue
         if word in CONCESSION and (before or after):
+            damp = CONCESSION_WEIGHT
+            continue
+        if word in ALTHOUGH:
             damp = CONCESSION_WEIGHT
             continue
         if word in CONTRAST:
