@@ -84,13 +84,15 @@ LIMIT 1
 """
 # what makes a complaint one of the theme's: its theme (text_theme), or its cause in a store without themes
 IN_THEME = "description IN (SELECT text FROM text_theme WHERE theme_id = $theme_id)"
-# its theme by its month and text, when every complaint of the month is of a batch theme_month holds
-# (analytics.sentiment.themes_and_how): the month's themed texts, not every themed text, are read
+# its theme by its text among the selection's months' themed texts, when every complaint of the month is
+# of a batch theme_month holds (analytics.sentiment.themes_and_how): those texts, not every themed
+# text, are read. A text has one theme whatever its month (theme_month is text_theme by month), so
+# the text alone decides: an uncorrelated IN, one hash of the theme's texts, where matching each
+# complaint's month too made DuckDB pair every complaint of the month with theme_month first.
 UNLISTED_COMPLAINTS_SQL = ("SELECT count(*) FROM complaint WHERE {where} AND description IS NOT NULL"
                            " AND batch_id NOT IN (SELECT batch_id FROM theme_batch)")
 # ({months}: the selection's months, analytics.sentiment.theme_months, so that only their blocks are read)
-IN_THEME_BY_MONTH = ("EXISTS (SELECT 1 FROM theme_month t WHERE t.theme_id = $theme_id AND {months}"
-                     " AND t.month = date_trunc('month', complaint.received_at) AND t.text = complaint.description)")
+IN_THEME_BY_MONTH = "description IN (SELECT t.text FROM theme_month t WHERE t.theme_id = $theme_id AND {months})"
 IN_CAUSE = "nullif(trim(cause), '') = $theme_cause"
 
 
