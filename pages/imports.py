@@ -20,7 +20,8 @@ from loaders.templates import TEMPLATE_FILES, template_workbook
 from pages import _keys as keys
 from pages._access import access_panel, current_access
 from pages._common import (
-    choose, cursor, download_buttons, language, masked_problems, presenting, require_router, show_frame, show_table, t
+    choose, cursor, download_buttons, language, load, masked_problems, presenting, require_router, show_frame,
+    show_table, t
 )
 from pages._uploads import file_uploader, held_by_server, permit_uploads, upload_bytes, upload_path
 from presentation.problems import duplicates_refusal, duplicates_skipped
@@ -37,7 +38,7 @@ from presentation.upload import (
 )
 from store.alerts import alert_rules
 from store.errors import FeedbackError, StoreBusy
-from store.labels import LABEL_COLUMNS, LABEL_FIELDS
+from store.labels import LABEL_COLUMNS, LABEL_FIELDS, values_to_label
 from store.rules import DEFAULT_RULES
 from store.targets import TARGET_METRICS, targets
 from store.tiers import TierError, TierRules
@@ -714,9 +715,12 @@ def labels_section() -> None:
     if saved is not None:
         st.success(t("labels.saved", **{k: f"{v:,}" for k, v in saved.items()}) if any(saved.values())
                    else t("labels.unchanged"), icon=":material/check_circle:")
+    # the data's values to label are read once per data version (every survey, NPS and complaint row's
+    # branch, region and channel: most of this page's time at ten million rows, on every rerun)
+    values = load(values_to_label)
     cur = cursor()
     try:
-        table = label_editor_frame(cur)
+        table = label_editor_frame(cur, values)
     finally:
         cur.close()
     if table.empty:

@@ -710,12 +710,15 @@ def targets_table(book: pd.DataFrame, language: str) -> pd.DataFrame:
 
 # --- the data's own labels -------------------------------------------------------------------
 
-def label_editor_frame(con) -> pd.DataFrame:
+def label_editor_frame(con, values: pd.DataFrame | None = None) -> pd.DataFrame:
     """The label table as the Imports page edits it: every stored label, and every value of a labelled
-    field in the data that has none yet, with blank labels to fill (field, value, label_en, label_zh)."""
+    field in the data that has none yet, with blank labels to fill (field, value, label_en, label_zh).
+    `values`: store.labels.values_to_label's frame where the caller has it (the page keeps it with its
+    figures, by the data version: it reads every row's branch, region and channel)."""
     stored = label_table(con)[LABEL_COLUMNS]
     known = set(zip(stored["field"], stored["value"]))
-    missing = [(f, v) for f, v in values_to_label(con).itertuples(index=False) if (f, v) not in known]
+    values = values_to_label(con) if values is None else values
+    missing = [(f, v) for f, v in values.itertuples(index=False) if (f, v) not in known]
     frame = pd.concat([stored, label_frame((f, v, None, None) for f, v in missing)], ignore_index=True)
     order = {name: i for i, name in enumerate(LABEL_FIELDS)}
     frame = frame.assign(_order=frame["field"].map(order)).sort_values(["_order", "value"], kind="stable")

@@ -27,7 +27,7 @@ from presentation.upload import Access, label_editor_frame, run_import_labels, r
 from loaders.access import AccessError, set_passphrase
 from store.db import connect
 from store.db import data_version
-from store.labels import label_table, save_label_table
+from store.labels import LABEL_COLUMNS, label_table, save_label_table
 
 MONTH = "2026-10"
 ANALYST = Access("open", True)
@@ -335,6 +335,31 @@ def test_the_imports_page_takes_a_label_file_from_an_analyst(demo_store, tmp_pat
         assert ("touchpoint", "理财经理", "Wealth adviser", "理财经理", "edited") in stored(con)
     finally:
         con.close()
+
+
+def test_the_label_editor_shows_a_new_imports_values_on_the_next_run(demo_store, tmp_path, monkeypatch):
+    # the page keeps the data's values to label by the data version: an import is seen on the next run
+    from loaders.importer import import_file
+
+    store = copy_demo_store(demo_store, tmp_path)
+    at = page(store, monkeypatch, "pages/imports.py", "en")
+
+    def branches() -> set:
+        editor = next(d.value for d in at.dataframe if list(d.value.columns) == LABEL_COLUMNS)
+        return set(editor.loc[editor["field"] == "branch", "value"])
+
+    assert "Lhasa Chengguan" not in branches()
+    path = tmp_path / "nps_lhasa.csv"
+    path.write_text("Customer ID,Date,Likelihood to recommend,Branch\r\nL1,2026-10-05,9,Lhasa Chengguan\r\n",
+                    encoding="utf-8")
+    con = connect(store)  # as the page's own store is open (one configuration per file and process)
+    try:
+        import_file(con, path, kind="nps")
+    finally:
+        con.close()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Lhasa Chengguan" in branches()
 
 
 def test_a_viewer_sees_no_label_editor(demo_store, tmp_path, monkeypatch):
