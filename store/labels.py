@@ -9,6 +9,7 @@ import pandas as pd
 
 from store.db import quote_identifier, write_claimed
 from store.errors import QueryError
+from store.sums import TALLIES
 from store.themes import WORDS_NAME_SQL
 
 # The fields whose values a reader sees as labels; the order the Imports page lists them in.
@@ -96,15 +97,18 @@ def save_label_table(con: duckdb.DuckDBPyConnection, rows, who: str | None = Non
     return write_claimed(con, write, who=who, failure="the labels could not be saved; the previous ones stay")
 
 
-# Where each labelled field's values live in the store.
+# Where each labelled field's values live in the store. A filter column's are read from its table's
+# tally (store/sums.py), which holds every value of every row, as the sidebar's choices are
+# (analytics.filters._choices_sql): a few thousand rows where the table has millions.
+_TALLIED = tuple(TALLIES.values())
 FIELD_SOURCES = {
     "item": (("survey_item", "item_text"), ("management_rating", "item_text")),
     "dimension": (("survey_item", "dimension"), ("management_rating", "dimension"), ("service_standard", "dimension")),
     "cause": (("complaint", "cause"),),
-    "touchpoint": (("nps_response", "touchpoint"),),
-    "channel": (("survey_response", "channel"), ("nps_response", "channel"), ("complaint", "channel")),
-    "branch": (("survey_response", "branch"), ("nps_response", "branch"), ("complaint", "branch")),
-    "region": (("survey_response", "region"), ("nps_response", "region"), ("complaint", "region")),
+    "touchpoint": ((TALLIES["nps_response"], "touchpoint"),),
+    "channel": tuple((tally, "channel") for tally in _TALLIED),
+    "branch": tuple((tally, "branch") for tally in _TALLIED),
+    "region": tuple((tally, "region") for tally in _TALLIED),
     # a service standard's name and its unit (hours, minutes) as the standards file writes them
     "standard": (("service_standard", "standard"),),
     "unit": (("service_standard", "unit"),),
