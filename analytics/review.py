@@ -59,13 +59,13 @@ MAX_GAPS = 2
 MAX_PER_KIND = 3
 
 # The theme's most typical complaint (see the module's docstring), counted in DuckDB on the words the
-# import cut (complaint.description_words): i numbers the theme's complaints newest first, a
-# complaint's score is the mean over its distinct words of df(word) / N, and the first of the highest
-# scores wins; a complaint without words scores 0.
+# import cut (complaint.description_words: each complaint's distinct words, text.tokens.complaint_tokens
+# being a set): i numbers the theme's complaints newest first, a complaint's score is the mean over its
+# words of df(word) / N, and the first of the highest scores wins; a complaint without words scores 0.
 THEME_TYPICAL_SQL = f"""
 WITH theme AS (
     SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
-           list_distinct(description_words) AS words, received_at AS "date", branch, customer_id, sentiment
+           description_words AS words, received_at AS "date", branch, customer_id, sentiment
     FROM complaint
     WHERE {{member}} AND description IS NOT NULL AND trim(description) <> ''
       AND {{where}}
