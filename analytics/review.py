@@ -67,8 +67,7 @@ WITH theme AS (
     SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
            description_words AS words, received_at AS "date", branch, customer_id, sentiment
     FROM complaint
-    WHERE {{member}} AND description IS NOT NULL AND trim(description) <> ''
-      AND {{where}}
+    WHERE {{member}} AND {{where}}
 ), words AS (
     SELECT i, unnest(words) AS word FROM theme
 ), shared AS (
@@ -82,7 +81,9 @@ FROM theme LEFT JOIN scored USING (i)
 ORDER BY typicality DESC, i
 LIMIT 1
 """
-# what makes a complaint one of the theme's: its theme (text_theme), or its cause in a store without themes
+# what makes a complaint one of the theme's: its theme (text_theme), or its cause in a store without themes.
+# A themed text is never blank (text/themes.py places only texts with a scored language), so only the
+# cause asks for a description: trimming every description of the month was half the query's work.
 IN_THEME = "description IN (SELECT text FROM text_theme WHERE theme_id = $theme_id)"
 # its theme by its text among the selection's months' themed texts, when every complaint of the month is
 # of a batch theme_month holds (analytics.sentiment.themes_and_how): those texts, not every themed
@@ -93,7 +94,7 @@ UNLISTED_COMPLAINTS_SQL = ("SELECT count(*) FROM complaint WHERE {where} AND des
                            " AND batch_id NOT IN (SELECT batch_id FROM theme_batch)")
 # ({months}: the selection's months, analytics.sentiment.theme_months, so that only their blocks are read)
 IN_THEME_BY_MONTH = "description IN (SELECT t.text FROM theme_month t WHERE t.theme_id = $theme_id AND {months})"
-IN_CAUSE = "nullif(trim(cause), '') = $theme_cause"
+IN_CAUSE = "nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND trim(description) <> ''"
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,13 @@ def test_one_text_with_other_stored_words_is_scored_apart(con):
     assert (theme.customer_id, theme.typicality) == ("C1", pytest.approx(2 / 3))
 
 
+def test_a_blank_description_is_not_one_of_the_causes_complaints(con):
+    # N = 2 without the blank ones: df fee 2, charged 1; "fee charged" (2+1)/2/2 = 3/4, "fee" 2/2 = 1.
+    # Counted in N, the two blanks would make "fee" 2/4.
+    theme = _theme(con, ["   ", "fee charged", "", "fee"])
+    assert (theme.text, theme.typicality) == ("fee", pytest.approx(1.0))
+
+
 def test_texts_without_words_score_0_and_the_newest_is_taken(con):
     theme = _theme(con, ["no", "ok"])  # words of one or two letters are no words
     assert (theme.text, theme.typicality) == ("no", 0.0)
