@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh store per test, in tmp_path, and the demo store built once per run."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -25,6 +26,7 @@ from presentation.alerts import after_import
 from presentation.upload import WORD_JOINER
 import store.db as store_db
 from store.db import connect
+import dbrows
 from store.targets import set_target
 
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
@@ -242,6 +244,29 @@ def import_good_rows(con, folder) -> None:
     """A module's `store_build` for tests of refused files: one import of nps_gbk.csv, built once per
     worker and store kind even when two modules use it."""
     import_file(con, TEST_DATA / "nps_gbk.csv")
+
+
+def import_nps_comments(con, folder: Path, name: str, comments: dict[str, tuple[int, str]]) -> None:
+    """An NPS csv `name` of {customer: (score, comment)}, one a day from 2 March 2026, imported."""
+    path = folder / name
+    rows = "".join(f"{customer},2026-03-{i + 2:02d},{score},{comment}\n"
+                   for i, (customer, (score, comment)) in enumerate(comments.items()))
+    path.write_text("Customer,Date,NPS,Comment\n" + rows, encoding="utf-8")
+    import_file(con, path, kind="nps")
+
+
+@contextlib.contextmanager
+def reopened_before(con, path: Path, step: int):
+    """The store at `path`, open on `con`, made one whose layout stopped before upgrade `step`
+    (dbrows.layout_before), closed and opened again: the upgrade runs on opening. Yields the new
+    connection and closes it at the end."""
+    dbrows.layout_before(con, step)
+    con.close()
+    again = connect(path)
+    try:
+        yield again
+    finally:
+        again.close()
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from math import sqrt
 
-import dbrows
 import pytest
+from conftest import import_nps_comments, reopened_before
 
 from analytics.sentiment import sentiment_summary
-from loaders.importer import import_file
 from store.db import connect, rewrite_tallies
 from store.sentiment_model import label_count, labelled_comments
 from text.chinese_rules import chinese_polarity
@@ -70,11 +69,7 @@ CODE_NPS = {"C1": (10, "[强]"), "C2": (1, "[怒][怒]"), "C3": (9, "[OK]"), "C4
 
 
 def import_code_nps(con, tmp_path):
-    path = tmp_path / "code_nps.csv"
-    rows = "".join(f"{customer},2026-03-{i + 2:02d},{score},{comment}\n"
-                   for i, (customer, (score, comment)) in enumerate(CODE_NPS.items()))
-    path.write_text("Customer,Date,NPS,Comment\n" + rows, encoding="utf-8")
-    import_file(con, path, kind="nps")
+    import_nps_comments(con, tmp_path, "code_nps.csv", CODE_NPS)
 
 
 # by hand: C1 +0.4588, C2 -6 / sqrt(36 + 15) = -0.8402, C3 +0.4588, C4 -0.5423; C5 its words; C6 0.0
@@ -114,10 +109,7 @@ def test_a_store_from_step_21_gets_its_code_comments_scored_as_signs_in_step_22(
                 " sentiment = 0.0 WHERE comment_language = 'zxx'")
     rewrite_tallies(con)
     assert sentiment_summary(con).negative_n == 0
-    dbrows.layout_before(con, 22)
-    con.close()
-    again = connect(path)
-    try:
+    with reopened_before(con, path, 22) as again:
         stored = dict(again.execute("SELECT customer_id, (comment_language, sentiment) FROM nps_response").fetchall())
         assert stored["C2"] == (SIGNS_ONLY, pytest.approx(signs(-6.0)))
         assert stored["C3"] == (SIGNS_ONLY, pytest.approx(signs(2.0)))
@@ -127,5 +119,3 @@ def test_a_store_from_step_21_gets_its_code_comments_scored_as_signs_in_step_22(
         result = sentiment_summary(again)
         assert (result.n, result.negative_n, result.positive_n) == (6, 2, 3)
         assert result.mean == pytest.approx((CODES_SUM + chinese_polarity("服务很好[强]")) / 6)
-    finally:
-        again.close()

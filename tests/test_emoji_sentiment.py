@@ -8,12 +8,11 @@ import subprocess
 import sys
 from math import sqrt
 
-import dbrows
 import pytest
+from conftest import import_nps_comments, reopened_before
 
 from analytics.sentiment import sentiment_by, sentiment_summary
 from analytics.summary import summary
-from loaders.importer import import_file
 from store.db import PROJECT_ROOT, connect, rewrite_tallies
 from store.sentiment_model import label_count, labelled_comments
 from text.chinese_rules import chinese_polarity
@@ -81,11 +80,7 @@ EMOJI_NPS = {"C1": (2, "😡"), "C2": (10, "👍👍"), "C3": (9, "🙂"), "C4":
 
 
 def import_emoji_nps(con, tmp_path):
-    path = tmp_path / "emoji_nps.csv"
-    rows = "".join(f"{customer},2026-03-{i + 2:02d},{score},{comment}\n"
-                   for i, (customer, (score, comment)) in enumerate(EMOJI_NPS.items()))
-    path.write_text("Customer,Date,NPS,Comment\n" + rows, encoding="utf-8")
-    import_file(con, path, kind="nps")
+    import_nps_comments(con, tmp_path, "emoji_nps.csv", EMOJI_NPS)
 
 
 # by hand: negative C1 😡 -0.6124, C4 :( -0.4404, C5 -0.8885, C7 👎 -0.6124; positive C2 0.7184, C3 0.3612,
@@ -127,13 +122,8 @@ def test_a_store_from_step_20_gets_its_emoji_comments_scored_in_step_21(tmp_path
     con.execute("UPDATE nps_response SET comment_language = NULL, sentiment = NULL WHERE comment_language = 'zxx'")
     rewrite_tallies(con)
     assert sentiment_summary(con).n == 1
-    dbrows.layout_before(con, 21)
-    con.close()
-    again = connect(path)
-    try:
+    with reopened_before(con, path, 21) as again:
         assert again.execute("SELECT count(*) FROM nps_response WHERE comment_language = 'zxx'").fetchone()[0] == 7
         result = sentiment_summary(again)
         assert (result.n, result.negative_n, result.positive_n) == (8, 4, 4)
         assert result.mean == pytest.approx((EMOJI_SUM + english_polarity("Friendly staff and quick service")) / 8)
-    finally:
-        again.close()

@@ -5,8 +5,8 @@ verbatim at -1.0. They are scored 0.0 with the language SIGNS_ONLY: counted as c
 model's label, never blended."""
 from __future__ import annotations
 
-import dbrows
 import pytest
+from conftest import reopened_before
 
 from analytics.sentiment import sentiment_summary
 from loaders.importer import import_file
@@ -83,15 +83,10 @@ def test_a_store_from_step_22_gets_such_remarks_neutral_in_step_23(tmp_path):
     con.execute("UPDATE nps_response SET comment_language = 'zh', sentiment = 0.0 WHERE comment = '暂无意见'")
     rewrite_tallies(con)
     assert sentiment_summary(con).negative_n == 3
-    dbrows.layout_before(con, 23)
-    con.close()
-    again = connect(path)
-    try:
+    with reopened_before(con, path, 23) as again:
         stored = dict(again.execute("SELECT customer_id, (comment_language, sentiment) FROM nps_response").fetchall())
         assert stored["C1"] == stored["C2"] == stored["C3"] == (SIGNS_ONLY, 0.0)
         assert stored["C4"][0] == stored["C5"][0] == "en"
         # the tallies written again: the sums the whole-month figures read agree with the rows
         result = sentiment_summary(again)
         assert (result.n, result.negative_n, result.positive_n) == (5, 1, 1)
-    finally:
-        again.close()
