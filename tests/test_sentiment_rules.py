@@ -221,6 +221,17 @@ def test_chinese_rules(text, expected):
     ("虽然等了几天，还是很满意", zh(0.5 * -1.0 + 1.0)),   # the conceded clause counts half (很满意 1)
     ("看不出", 0.0),                                             # seeing, not a thing that failed
     ("手机银行打不开", zh(-1.0)),                               # ... which this is
+    # a problem solved or not: 解决了 1, 已解决 1, 一直没解决 -1.2, 没有解决 -1 (解决 alone is asked for:
+    # "给我解决啊" is no verdict); 问题 -0.6, 投诉 -1.6
+    ("问题已解决", zh(-0.6 + 1.0)),
+    ("问题一直没解决", zh(-0.6 - 1.2)),
+    ("投诉了三次都没有解决", zh(-1.6 - 1.0)),
+    ("给我解决啊", 0.0),
+    # what happened last weighs more: 后来 and 最终 as 但是 (before x0.5, after x1.5); 打不通 -1 (不通
+    # as a complement is not one of _COMPLEMENTS: the lexicon's), 处理好了 1, 越来越差 -1.5, 挺好 1.1
+    ("之前打不通，后来处理好了", zh(0.5 * -1.0 + 1.5 * 1.0)),
+    ("一开始挺好的，后来越来越差", zh(0.5 * 1.1 + 1.5 * -1.5)),
+    ("等了很久，最终解决了", zh(0.5 * (-0.3 + 1.3 * -1.0) + 1.5 * 1.0)),  # 等 -0.3, 很 x1.3 久 -1
 ])
 def test_chinese_service_words(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)

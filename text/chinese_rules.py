@@ -37,7 +37,9 @@ DEGREE = {"非常": 1.6, "特别": 1.5, "十分": 1.5, "极其": 1.8, "极": 1.8
           "真": 1.3, "真的": 1.3, "很": 1.3, "挺": 1.15, "蛮": 1.15, "相当": 1.4, "最": 1.6, "更": 1.3,
           "比较": 0.9, "还": 0.8, "还算": 0.8, "有点": 0.7, "有些": 0.7, "稍微": 0.6, "略": 0.6, "略微": 0.6,
           "好": 1.2, "巨": 1.6, "贼": 1.5, "格外": 1.4, "实在": 1.4, "简直": 1.5}
-CONTRAST = frozenset("但是 但 可是 不过 然而 却 只是 可惜".split())
+# the clause after one of these weighs more than the one before: "X, but Y", and in a complaint's story
+# "X, 后来 / 最终 Y" (之前打不通，后来处理好了; 一开始挺好，后来越来越差): what happened last is the verdict
+CONTRAST = frozenset("但是 但 可是 不过 然而 却 只是 可惜 后来 最终".split())
 # "X好，就是Y": Y is the small flaw of a text that praises X; at a text's start (就是难吃) it is only
 # emphasis. Not added to jieba's words: its own frequency of 就是 is higher than the lexicon's.
 CONCESSION = frozenset(["就是"])
