@@ -36,6 +36,7 @@ from store.db import connect, default_db_path, masked, unreachable_store
 from store.errors import FeedbackError
 from store.labels import label_table
 from store.sentiment_model import latest_model
+from text.encoding import UndecodableText, text_lines
 from text.labels import sentiment_label
 from text.sentiment import polarities
 from text.tiers import TIERS
@@ -95,7 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _score_texts(args) -> int:
-    texts = [line.rstrip("\r\n") for line in sys.stdin]
+    # bytes, not sys.stdin's text: texts saved from Excel come as UTF-16 or GBK as often as UTF-8
+    try:
+        texts = text_lines(sys.stdin.buffer.read(), "standard input")
+    except UndecodableText as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     try:
         model = None
         if args.db:
