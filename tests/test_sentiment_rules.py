@@ -232,6 +232,11 @@ def test_chinese_rules(text, expected):
     ("之前打不通，后来处理好了", zh(0.5 * -1.0 + 1.5 * 1.0)),
     ("一开始挺好的，后来越来越差", zh(0.5 * 1.1 + 1.5 * -1.5)),
     ("等了很久，最终解决了", zh(0.5 * (-0.3 + 1.3 * -1.0) + 1.5 * 1.0)),  # 等 -0.3, 很 x1.3 久 -1
+    # a question that is a complaint (RHETORICAL), never turned by a negator before it: 怎么回事 -1,
+    # 什么玩意 -1.5, 难道 -1; 没有 before 发票 negates no scored word
+    ("没有发票是怎么回事？", zh(-1.0)),
+    ("什么玩意儿", zh(-1.5)),
+    ("难道你们没看到吗？", zh(-1.0)),
 ])
 def test_chinese_service_words(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)

@@ -46,6 +46,9 @@ CONCESSION = frozenset(["就是"])
 CONCESSION_WEIGHT = 0.5
 # "虽然X，Y": the clause 虽然 opens concedes X, and counts CONCESSION_WEIGHT as well
 ALTHOUGH = frozenset("虽然 虽 尽管 虽说".split())
+# questions that are complaints whatever their words (难道你们没看到吗？ 没有发票是怎么回事？ 什么玩意): their
+# weight is the clause's, never turned by a negator before them (没有发票 is no denial of 怎么回事)
+RHETORICAL = {"难道": -1.0, "怎么回事": -1.0, "搞什么": -1.0, "什么玩意": -1.5, "什么鬼": -1.5, "有没有搞错": -1.5}
 _PUNCTUATION = frozenset("，,。.！!？?；;、~～…")
 # a verb with one of these after it says it could not be done: 打不开, 登不上, 吃不了
 _COMPLEMENTS = ("不了", "不上", "不开", "不进", "不出", "不动", "不到", "不住", "不好")
@@ -95,7 +98,7 @@ def _tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    for word in [*_lexicon(), *NEGATORS, *DEGREE, *CONTRAST]:
+    for word in [*_lexicon(), *NEGATORS, *DEGREE, *CONTRAST, *RHETORICAL]:
         if len(word) > 1:
             tokenizer.add_word(word, freq=2000)
     tokenizer.initialize()
@@ -143,6 +146,10 @@ def chinese_polarity(text: str) -> float:
         if word in CONTRAST:
             contrast = True
             before, after = before + after, 0.0
+            negated, boost = False, 1.0
+            continue
+        if word in RHETORICAL:
+            after += RHETORICAL[word] * damp
             negated, boost = False, 1.0
             continue
         if word in NEGATORS:
