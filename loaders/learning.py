@@ -11,15 +11,15 @@ import duckdb
 from store.errors import StoreBusy
 from store.learning_counts import keep_count_claimed, least_margin, rows_ever, trained_on
 from store.sentiment_model import (
-    STORED_TEXTS_SQL, ModelVersion, distinct_texts_by_class, label_count, labelled_comments, latest_model_current,
-    latest_version, save_and_rescore, score_into
+    STORED_TEXTS_SQL, ModelVersion, baseline_of_scores, distinct_texts_by_class, label_count, labelled_comments,
+    latest_model, latest_model_current, latest_version, rescore_with_baseline, save_and_rescore, score_into
 )
 from store.themes import (
     add_new_batches_themes, latest_theme_model, latest_theme_model_current, place_texts, save_theme_model, themed_texts,
     unthemed_texts
 )
 from text.labels import AGREEMENT_SAMPLE, MIN_PER_CLASS
-from text.sentiment import baseline_polarities
+from text.sentiment import BASELINE_VERSION, baseline_polarities
 
 # the first model needs this many labelled comments; a new one, this share more than the last had
 FIRST_MODEL_LABELS = 100
@@ -116,6 +116,20 @@ def retrain_if_due(con: duckdb.DuckDBPyConnection) -> ModelVersion | None:
     return retrain(con) if retrain_due(con) else None
 
 
+def rescore_if_baseline_changed(con: duckdb.DuckDBPyConnection) -> int | None:
+    """Every stored text scored again, with this version's baseline and the store's model, when the
+    stored scores are of another baseline (text/sentiment.py BASELINE_VERSION; store/sentiment_model.py
+    baseline_of_scores); how many distinct texts, None when they were already this baseline's."""
+    if baseline_of_scores(con) == BASELINE_VERSION:
+        return None
+    total = score_into(con, STORED_TEXTS_SQL, "rescored_texts", latest_model(con))
+    try:
+        rescore_with_baseline(con, "rescored_texts")
+    finally:
+        con.execute("DROP TABLE IF EXISTS rescored_texts")
+    return total
+
+
 # themes are found again when the distinct texts have grown by this share (or on the first texts)
 THEMES_GROWTH = 0.25
 
@@ -161,12 +175,15 @@ def place_new_texts(con: duckdb.DuckDBPyConnection, texts_sql: str, params: list
 
 
 def learn(con: duckdb.DuckDBPyConnection, new_texts: tuple[str, list] | None = None) -> None:
-    """After an import: a new sentiment model and new themes when they are due; when the themes are
+    """After an import: a new sentiment model when it is due, every stored text scored again when the
+    baseline changed since they were (rescore_if_baseline_changed), and new themes when they are due; when the themes are
     not found again, the import's texts (`new_texts`: a query of them and its parameters) placed in
     the stored ones, so that no text waits for the next run for its theme, and then the new batches'
     themed texts by month (store/db.py add_theme_months: after the placing, which gives them their
     themes)."""
     retrain_if_due(con)
+    # after a retraining, which scores every text with this baseline too: then nothing is left to do
+    rescore_if_baseline_changed(con)
     if refresh_themes_if_due(con):
         return
     try:

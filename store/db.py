@@ -25,7 +25,7 @@ import pandas as pd
 from store.errors import QueryError, StoreBusy
 from store.rules import DEFAULT_RULES
 from store.sums import COMPLAINT_MEASURES, NPS_MEASURES, SENTIMENT_MEASURES, month_key_sql, tally_sql
-from text.sentiment import NON_ANSWER_MOST, NON_ANSWERS, SIGNS_ONLY, polarity
+from text.sentiment import BASELINE_VERSION, NON_ANSWER_MOST, NON_ANSWERS, SIGNS_ONLY, polarity
 from text.steps import handling_step
 from text.tokens import complaint_token_sets
 
@@ -518,8 +518,8 @@ def _targets_and_alerts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # The tables an upgrade fills with defaults: a store copied into (store/copy.py) has them replaced by
-# the source's rows.
-SEEDED_TABLES = ("alert_rule",)
+# the source's rows (the copied texts' scores are of the source's baseline, baseline_rescore says which).
+SEEDED_TABLES = ("alert_rule", "baseline_rescore")
 
 
 # (number, what it does); run in order, each once
@@ -552,6 +552,7 @@ UPGRADES = (
      lambda con: _score_signs_alone(con, _STORED_AS_WORDS_WITH_A_CODE)),
     (23, "remarks that answer nothing (\"No comment.\", \"暂无意见\") are neutral, not read as words",
      lambda con: _score_signs_alone(con, _STORED_NON_ANSWERS)),
+    (24, "the baseline the stored texts were scored with", lambda con: _baseline_rescores(con)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -762,6 +763,16 @@ def _score_signs_alone(con: duckdb.DuckDBPyConnection, stored: tuple[str, list])
             scored_any = True
     if scored_any:
         rewrite_tallies(con)
+
+
+def _baseline_rescores(con: duckdb.DuckDBPyConnection) -> None:
+    """The table baseline_rescore (schema.sql); a store without texts gets the row of this version's
+    baseline, which will score every text it gets. A store with texts gets none: they were scored by
+    some earlier baseline, and the next import scores them all again (loaders/learning.py); the step
+    itself reads no text, so that opening an older store stays quick."""
+    _create_tables(con)
+    if not con.execute(f"SELECT EXISTS ({ROW_BATCHES_SQL})").fetchone()[0]:
+        con.execute("INSERT INTO baseline_rescore VALUES (?, ?, 0, 0)", [BASELINE_VERSION, dt.datetime.now()])
 
 
 # Every row's text with the month it was written in and its batch, of the three tables with texts.

@@ -321,6 +321,17 @@ CREATE TABLE IF NOT EXISTS sentiment_rescore (
     rows_changed    BIGINT NOT NULL        -- survey, NPS and complaint rows whose sentiment changed
 );
 
+-- Each time every stored text was scored with the baseline of a version (text/sentiment.py
+-- BASELINE_VERSION): by a new model's rescoring, or because the baseline changed since the last; the
+-- newest row names the baseline of the stored scores (a store with texts and no row: one older than
+-- this table, scored by some earlier baseline).
+CREATE TABLE IF NOT EXISTS baseline_rescore (
+    baseline        INTEGER NOT NULL,
+    rescored_at     TIMESTAMP NOT NULL,
+    texts           BIGINT NOT NULL,       -- distinct texts scored
+    rows_changed    BIGINT NOT NULL        -- survey, NPS and complaint rows whose sentiment or language changed
+);
+
 -- The counts that say whether a new sentiment model or new themes are due (loaders/learning.py),
 -- each taken at one moment: the labelled comments (repeats counted) or the distinct stored texts, with
 -- the rows ever written to the tables that hold them, read just before (store/learning_counts.py). A

@@ -17,7 +17,7 @@ from store.learning_counts import keep_count
 from store.db import quote_identifier
 from text.labels import LEARNED_LANGUAGES
 from text.model_format import FORMAT, format_of
-from text.sentiment import chunk_size, score_chunks
+from text.sentiment import BASELINE_VERSION, chunk_size, score_chunks
 
 if TYPE_CHECKING:
     from text.learned import LearnedSentiment
@@ -175,6 +175,49 @@ def score_into(con: duckdb.DuckDBPyConnection, texts_sql: str, table: str,
     return len(keys)
 
 
+def _write_scores(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """Every stored text's sentiment and language from `source` (text, language, sentiment), the
+    monthly tallies written again, inside the caller's transaction; how many rows changed. A text
+    `source` has no row for (one of spaces) keeps what it has."""
+    con.execute("CREATE OR REPLACE TEMP TABLE rescored AS SELECT text::VARCHAR AS text,"
+                f" language::VARCHAR AS language, sentiment::DOUBLE AS sentiment FROM {source}")
+    changed = 0
+    for table, column, language in SCORED_COLUMNS:
+        changed += int(con.execute(
+            f"SELECT count(*) FROM {table} t JOIN rescored r ON t.{column} = r.text"
+            f" WHERE t.sentiment IS DISTINCT FROM r.sentiment OR t.{language} IS DISTINCT FROM r.language"
+        ).fetchone()[0])
+        con.execute(f"UPDATE {table} SET sentiment = r.sentiment, {language} = r.language FROM rescored r"
+                    f" WHERE {table}.{column} = r.text")
+    rewrite_tallies(con)
+    return changed
+
+
+def baseline_of_scores(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The baseline (text/sentiment.py BASELINE_VERSION) every stored text was last scored with; None
+    for a store whose texts were scored before the baseline's versions were kept."""
+    row = con.execute("SELECT baseline FROM baseline_rescore ORDER BY rescored_at DESC, baseline DESC"
+                      " LIMIT 1").fetchone()
+    return None if row is None else int(row[0])
+
+
+def rescore_with_baseline(con: duckdb.DuckDBPyConnection, scored: str) -> int:
+    """Every stored text given its score and language from the temporary table `scored` (score_into,
+    with this version's baseline and the store's model), the tallies written again and the rescoring
+    recorded with BASELINE_VERSION, in one transaction; how many rows changed."""
+    count = con.execute(f"SELECT count(*) FROM {quote_identifier(scored)}").fetchone()[0]
+
+    def write() -> int:
+        changed = _write_scores(con, quote_identifier(scored))
+        # to the microsecond, as the store's first row (store/db.py): the newest row is the one that holds
+        con.execute("INSERT INTO baseline_rescore VALUES (?, ?, ?, ?)",
+                    [BASELINE_VERSION, dt.datetime.now(), count, changed])
+        return changed
+
+    return write_claimed(con, write, failure="the texts could not be scored again with this version's baseline;"
+                                             " nothing changed")
+
+
 def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, scored: pd.DataFrame | str,
                      train_seconds: float | None = None, labels_counted: tuple[int, int] | None = None
                      ) -> ModelVersion:
@@ -189,21 +232,15 @@ def save_and_rescore(con: duckdb.DuckDBPyConnection, model: LearnedSentiment, sc
 
     def write() -> None:
         version = int(con.execute("SELECT coalesce(max(version), 0) + 1 FROM sentiment_model").fetchone()[0])
-        con.execute("CREATE OR REPLACE TEMP TABLE rescored AS SELECT text::VARCHAR AS text,"
-                    f" sentiment::DOUBLE AS sentiment FROM {source}")
-        changed = 0
-        for table, column, _ in SCORED_COLUMNS:
-            changed += int(con.execute(
-                f"SELECT count(*) FROM {table} t JOIN rescored r ON t.{column} = r.text"
-                " WHERE t.sentiment IS DISTINCT FROM r.sentiment").fetchone()[0])
-            con.execute(f"UPDATE {table} SET sentiment = r.sentiment FROM rescored r"
-                        f" WHERE {table}.{column} = r.text")
-        rewrite_tallies(con)
+        changed = _write_scores(con, source)
         con.execute(
             f"INSERT INTO sentiment_model ({_VERSION_COLUMNS}, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [version, now, model.labels(), model.labels("en"), model.labels("zh"), model.agreement.agreeing,
              model.agreement.n, train_seconds, model.to_bytes()])
         con.execute("INSERT INTO sentiment_rescore VALUES (?, ?, ?, ?)", [version, now, count, changed])
+        # every text was scored with this version's baseline, blended
+        con.execute("INSERT INTO baseline_rescore VALUES (?, ?, ?, ?)",
+                    [BASELINE_VERSION, dt.datetime.now(), count, changed])
         if labels_counted is not None:
             keep_count(con, "labels", *labels_counted, version=version)
 

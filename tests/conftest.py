@@ -256,11 +256,11 @@ def import_nps_comments(con, folder: Path, name: str, comments: dict[str, tuple[
 
 
 @contextlib.contextmanager
-def reopened_before(con, path: Path, step: int):
+def reopened_before(con, path: Path, step: int, *tables: str):
     """The store at `path`, open on `con`, made one whose layout stopped before upgrade `step`
-    (dbrows.layout_before), closed and opened again: the upgrade runs on opening. Yields the new
-    connection and closes it at the end."""
-    dbrows.layout_before(con, step)
+    (dbrows.layout_before, `tables` dropped), closed and opened again: the upgrade runs on opening.
+    Yields the new connection and closes it at the end."""
+    dbrows.layout_before(con, step, *tables)
     con.close()
     again = connect(path)
     try:

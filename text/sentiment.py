@@ -39,6 +39,13 @@ if TYPE_CHECKING:
     # (store.sentiment_model.latest_model) or a training (text.learned), not with every command
     from text.learned import LearnedSentiment
 
+# The baseline's version: raised with every change to a rule, a lexicon or a prior that can change a
+# stored text's polarity or language. A store records the baseline its texts were last all scored with
+# (store/sentiment_model.py, table baseline_rescore), and the first import after a change scores them
+# all again (loaders/learning.py), so that no trend mixes two baselines silently.
+# tests/test_baseline_version.py fails when the baseline's files change and this does not.
+BASELINE_VERSION = 1
+
 CJK_SHARE_FOR_CHINESE = 0.3
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
