@@ -237,6 +237,13 @@ def test_chinese_rules(text, expected):
     ("没有发票是怎么回事？", zh(-1.0)),
     ("什么玩意儿", zh(-1.5)),
     ("难道你们没看到吗？", zh(-1.0)),
+    # a complement jieba cuts into characters is a failure as one it lists (登不上 -1): 动 / 不 / 了;
+    # not after a word that is no verb, and not in idioms (离不开: cannot do without)
+    ("手机银行一直停在首页，动不了。", zh(-1.0)),
+    ("付不了款", zh(-1.0)),
+    ("连不上网", zh(-1.0)),
+    ("我不去", 0.0),
+    ("离不开", 0.0),
 ])
 def test_chinese_service_words(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)

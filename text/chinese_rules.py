@@ -54,7 +54,12 @@ _PUNCTUATION = frozenset("，,。.！!？?；;、~～…")
 _COMPLEMENTS = ("不了", "不上", "不开", "不进", "不出", "不动", "不到", "不住", "不好")
 # ... but these say what could not be seen or found, or was beyond words: 挑不出毛病 and 看不出问题 deny
 # a fault, 说不出的舒服 is praise, 想不到 a surprise either way
-_NOT_FAILURES = frozenset("看不出 听不出 说不出 挑不出 找不出 想不到 意想不到".split())
+_NOT_FAILURES = frozenset("看不出 听不出 说不出 挑不出 找不出 想不到 意想不到 离不开 忘不了 少不了 免不了 大不了 忍不住".split())
+# jieba without its HMM cuts a complement it does not list into characters (动不了 as 动 / 不 / 了,
+# 付不了款, 连不上网): a one-character verb, 不 and one of these is the same failure. Not after a
+# word that is no verb (我不去, 也不了解)
+_SPLIT_COMPLEMENTS = tuple("了上开进出动到住去")
+_NOT_VERBS = frozenset("我你他她它也都还就又并可真很太最更总再才只却倒")
 NORMALISER = 4.0
 # a measure of time: 快 before one is "almost" (快一个月了), not "fast"; 等 before one is a wait
 # measured in time (等了快两个小时), a complaint whatever else the text says of the wait
@@ -125,6 +130,12 @@ def _unknown(word: str, lexicon: dict[str, float]) -> float | None:
     return None
 
 
+def _split_failure(verb: str, complement: str) -> bool:
+    """Whether `verb`, 不 and `complement`, cut apart by jieba, say a thing could not be done."""
+    return (len(verb) == 1 and "\u4e00" <= verb <= "\u9fff" and verb not in _NOT_VERBS
+            and complement[:1] in _SPLIT_COMPLEMENTS and verb + "不" + complement[:1] not in _NOT_FAILURES)
+
+
 def chinese_polarity(text: str) -> float:
     """Polarity in [-1, 1] of a Chinese text (module docstring)."""
     lexicon = _lexicon()
@@ -133,7 +144,11 @@ def chinese_polarity(text: str) -> float:
     boost = damp = 1.0
     words = _tokenizer().lcut(text, HMM=False)
     last = len(words) - 1
+    skip = 0
     for i, word in enumerate(words):
+        if skip:
+            skip -= 1
+            continue
         if word in _PUNCTUATION or word.isspace():
             negated, boost, damp = False, 1.0, 1.0
             continue
@@ -162,7 +177,10 @@ def chinese_polarity(text: str) -> float:
             continue
         if word == "快" and i < last and _is_duration(words, i + 1):
             continue                      # "almost": 快一个月了
-        weight = WAIT_WEIGHT if word == "等" and _waited(words, i) else lexicon.get(word)
+        if i + 2 <= last and words[i + 1] == "不" and _split_failure(word, words[i + 2]):
+            weight, skip = -1.0, 2               # 动不了: the verb, 不 and the complement
+        else:
+            weight = WAIT_WEIGHT if word == "等" and _waited(words, i) else lexicon.get(word)
         if weight is None:
             weight = _unknown(word, lexicon)
             if weight is None:
