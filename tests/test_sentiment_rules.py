@@ -244,6 +244,10 @@ def test_chinese_rules(text, expected):
     ("连不上网", zh(-1.0)),
     ("我不去", 0.0),
     ("离不开", 0.0),
+    # what a takeout or a branch's customer says of coming back, and of the notes not followed
+    ("强烈推荐", zh(1.5)),
+    ("下次还点", zh(1.0)),
+    ("没按备注", zh(-1.0)),
 ])
 def test_chinese_service_words(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)
