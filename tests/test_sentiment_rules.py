@@ -106,6 +106,24 @@ def test_english_tenth_round_rules(text, expected):
     assert english_rule_polarity(text) == pytest.approx(expected)
 
 
+def test_a_problem_fixed_on_request_is_no_praise():
+    # "need these problems fixed" asks: the pattern wants a verb between, or the problem first
+    assert service_patterns(english_words("need all these problems fixed")) == []
+    assert service_patterns(english_words("Problem solved in minutes")) == [(0, 2.5)]
+    assert service_patterns(english_words("my problems were fixed")) == [(1, 2.5)]
+
+
+def test_the_prior_leaves_a_negative_word_it_weighs_positive_to_the_rules():
+    from text.english_prior import read_prior, PRIOR_FILE, _prior
+
+    shipped, _ = read_prior(PRIOR_FILE)
+    assert shipped["rude"] > 0                                # as fitted on public reviews
+    assert "rude" not in _prior(False)[0] and "rude" not in _prior(True)[0]
+    assert _prior(False)[0]["terrible"] == shipped["terrible"] < 0
+    # a word of praise the prior weighs negative keeps its weight ("I wish I had")
+    assert _prior(False)[0]["wish"] == shipped["wish"] < 0
+
+
 def test_never_worked_with_a_person_is_no_failure():
     # nicer: no valence in VADER; "never worked with" is not a thing failing, so no pattern fires
     assert service_patterns(english_words("I've never worked with a nicer team")) == []
@@ -167,6 +185,18 @@ def test_never_worked_with_a_person_is_no_failure():
     ("We were less than impressed", True),
     ("Will not be back.", True),
     ("Bookmarks are an excellent feature, but not on this player", True),
+    # issue 21's fourteenth round: each of these had the wrong sign, or none, before it
+    ("The staff was rude", True),                            # the prior's "rude" (+1.66) left to the rules
+    ("Manager was rude and dismissive", True),
+    ("Problem solved in minutes", False),                    # a problem solved
+    ("The issue was resolved quickly", False),
+    ("Exceeded my expectations", False),
+    ("1 star", True),                                        # a rating in digits, read as in words
+    ("1.0 out of 5 stars Look elsewhere", True),
+    ("Room was spotless", False),
+    ("Issue still not resolved after 3 calls", True),        # and these kept theirs
+    ("They never resolved my issue", True),
+    ("5.0 out of 5 stars Love it", False),
 ])
 def test_english_baseline_signs(text, negative):
     score = polarity(text)[1]

@@ -44,13 +44,30 @@ def read_prior(path: Path) -> tuple[dict[str, float], float]:
     return weights, weights.pop(BIAS_TERM, 0.0)
 
 
+# A word the rules' lexicons (VADER's and ours, text/english_rules.py) call negative, at this valence
+# or below, which the prior weighs positive, is left to the rules: the prior learned such weights
+# from reviews where the word is rare or means something else ("rude" +1.66, "insane" +2.94,
+# "horror" a film's genre; "no complaints" has a rule of its own), and in a service comment the
+# lexicon is right ("The staff was rude" read neutral). Not the other way: a word of praise the
+# prior weighs negative is mostly one it learned in a wish or a sneer ("I wish I had", "what a
+# joke"), and leaving those to the rules lowered macro-F1 on the public sets (README "Sentiment",
+# issue 21's fourteenth round).
+CONTRADICTED_FROM = -1.0
+
+
 @cache
 def _prior(social: bool = False) -> tuple[dict[str | tuple[str, str], float], float]:
     """The shipped prior (the social posts' one if `social`) with each pair's key a tuple (first
     word, second word): the text's pairs are looked up as zip() makes them, with no string built
-    per pair (the bench's English floor)."""
+    per pair (the bench's English floor). Negative words it weighs positive (CONTRADICTED_FROM)
+    weigh nothing."""
+    # imported here: text/english_rules.py imports this module, and reads the prior only once loaded
+    from text.english_rules import word_valences
+
     weights, bias = read_prior(SOCIAL_PRIOR_FILE if social else PRIOR_FILE)
-    return {tuple(term.split(" ")) if " " in term else term: weight for term, weight in weights.items()}, bias
+    valences = word_valences()
+    return {tuple(term.split(" ")) if " " in term else term: weight for term, weight in weights.items()
+            if not (weight > 0 and " " not in term and valences.get(term, 0.0) <= CONTRADICTED_FROM)}, bias
 
 
 def prior_margin(words: list[str], negated: list[str] = (), social: bool = False) -> float:

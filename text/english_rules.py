@@ -46,6 +46,8 @@ from pathlib import Path
 
 from text.english_prior import prior_bias, prior_margin, prior_polarity
 
+_STARS = re.compile(r"(?<![\d.])([0-5])(?:\.0)?(?: out of 5| ?/ ?5)? ?stars?\b")
+_NUMBER_WORDS = dict(zip("012345", ("zero stars", "one star", "two stars", "three stars", "four stars", "five stars")))
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|!")
 # @handles and links name someone or something, they say nothing of the writer's feeling: read as
 # words ("@united" -> "united", "http://t.co/x" -> "http t co x") they carried the weights those
@@ -220,6 +222,18 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
     (r"\bnothing (?:can |could |else |ever )?(?:beats?|compares?|tops?|comes close)\b|\bsecond to none\b", 3.0,
      "nothing second | beat beats compare compares top tops close none"),
     (r"\bnever looked back\b|\b(?:hassle|trouble|problem|worry|pain|issue) free\b", 2.0, "looked free"),
+    # a problem solved: "problem solved", "the issue was resolved quickly", "they fixed my problem" (a negator
+    # before the verb, or between it and the problem, breaks the match: "issue still not resolved")
+    # (without a verb between, only at the start: "need these problems fixed" is a request)
+    (r"^(?:the |my |our |all |every )?(?:problems?|issues?|query|queries|complaints?) (?:solved|resolved|fixed|sorted)\b|"
+     r"\b(?:problems?|issues?|query|queries|complaints?|everything) (?:was|were|got|has been|have been|had been) "
+     r"(?:solved|resolved|fixed|sorted)\b|\b(?<!n't )(?<!not )(?<!never )(?:solved|resolved|fixed|sorted out|sorted) "
+     r"(?:my|the|our|this|all my|all our|every) (?:[a-z']+ )?(?:problems?|issues?|query|queries|complaints?)\b",
+     2.5, "solved resolved fixed sorted | problem problems issue issues query queries complaint complaints everything"),
+    # past what was expected: "exceeded my expectations", "above and beyond", "went the extra mile"
+    (r"\b(?:exceeded|exceeds|surpassed|beyond|above) (?:all |all of |all my |my |our |your |every |any )?"
+     r"expectations?\b|\babove and beyond\b|\b(?:went|goes|go|going) the extra mile\b",
+     3.0, "exceeded exceeds surpassed beyond above went goes go going | expectations expectation beyond mile"),
     (r"\bnot (?:too |that |so |half )?bad\b", 2.0, "bad | not"),
     # coming back: the customer means to return ("we will be back", "can't wait to go back"); "go back to"
     # a thing is reverting to it, and a negator before the modal breaks the match ("will never go back")
@@ -289,10 +303,19 @@ def _lexicon() -> tuple[dict[str, float], dict[str, list[tuple[int, dict[tuple[s
     return scores, phrases
 
 
+def word_valences() -> dict[str, float]:
+    """Each single word's valence in the rules' lexicons (VADER's with ours over it)."""
+    return _lexicon()[0]
+
+
 def english_words(text: str) -> list[str]:
     """The words (lower-cased, apostrophes kept, a typographic apostrophe read as one) and exclamation
     marks the rules and the prior read; @handles and links are left out."""
     text = text.lower()
+    if "star" in text:
+        # a rating in digits is read as in words ("1 star", "1.0 out of 5 stars" as "one star(s)"): the
+        # words keep no digits
+        text = _STARS.sub(lambda rating: _NUMBER_WORDS[rating.group(1)], text)
     if "@" in text or "http" in text or "www." in text:
         text = _HANDLE_OR_LINK.sub(" ", text)
     return _WORD.findall(text.replace("\u2019", "'"))
