@@ -120,8 +120,10 @@ def test_the_prior_leaves_a_negative_word_it_weighs_positive_to_the_rules():
     assert shipped["rude"] > 0                                # as fitted on public reviews
     assert "rude" not in _prior(False)[0] and "rude" not in _prior(True)[0]
     assert _prior(False)[0]["terrible"] == shipped["terrible"] < 0
-    # a word of praise the prior weighs negative keeps its weight ("I wish I had")
+    # a word of praise the prior weighs negative keeps its weight ("I wish I had"), but for the few a
+    # service comment uses plainly
     assert _prior(False)[0]["wish"] == shipped["wish"] < 0
+    assert shipped["reliable"] < 0 and "reliable" not in _prior(False)[0]
 
 
 def test_never_worked_with_a_person_is_no_failure():
@@ -194,6 +196,10 @@ def test_never_worked_with_a_person_is_no_failure():
     ("1 star", True),                                        # a rating in digits, read as in words
     ("1.0 out of 5 stars Look elsewhere", True),
     ("Room was spotless", False),
+    ("Reliable service", False),                             # the prior's "reliable" (-1.69) left to the rules
+    ("Very professional staff", False),
+    ("Long queues at the branch", True),
+    ("ATM out of order again", True),
     ("Issue still not resolved after 3 calls", True),        # and these kept theirs
     ("They never resolved my issue", True),
     ("5.0 out of 5 stars Love it", False),
