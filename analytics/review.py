@@ -43,12 +43,13 @@ from analytics.gaps import Gap1Result, Gap5Result, GapModel, clear_side, gap1, g
 from analytics.memo import shared_results
 from analytics.nps import compare_nps, nps_change_by, nps_scores, nps_trend
 from analytics.sentiment import (
-    ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, theme_months, themes_and_how,
+    ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, theme_months, themes_by_sentiment,
     verbatims_of_both_sides
 )
 from analytics.stats import MIN_N
 from analytics.trends import find_trends
-from store.query import fetch_df, fetch_one, number
+from store.query import fetch_df, fetch_record, number
+from store.themes import WORDS_NAME_SQL
 
 # The story's sections in the order the page and the report tell them; each is a heading id.
 SECTIONS = ("headlines", "csi", "gaps", "nps", "complaints", "sentiment", "verbatims", "actions")
@@ -62,38 +63,73 @@ MAX_PER_KIND = 3
 # import cut (complaint.description_words: each complaint's distinct words, text.tokens.complaint_tokens
 # being a set): i numbers the theme's complaints newest first, a complaint's score is the mean over its
 # words of df(word) / N, and the first of the highest scores wins; a complaint without words scores 0.
+# each complaint of `theme` (i, words, ...) scored: the mean over its words of df(word), df counted over
+# the theme's complaints
+_TYPICALITY = """words AS (
+    SELECT i, unnest(words) AS word FROM theme
+), shared AS (
+    SELECT word, count(*) AS df FROM words GROUP BY word
+), scored AS (
+    SELECT i, avg(df) AS mean_df FROM words JOIN shared USING (word) GROUP BY i
+)"""
+# the first of the highest scores, the complaint's words' mean share of the theme's complaints
+_TYPICAL = """SELECT text, "date", branch, customer_id, sentiment,
+       coalesce(mean_df / (SELECT count(*) FROM theme), 0) AS typicality
+FROM theme LEFT JOIN scored USING (i)
+ORDER BY typicality DESC, i
+LIMIT 1"""
 THEME_TYPICAL_SQL = f"""
 WITH theme AS (
     SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
            description_words AS words, received_at AS "date", branch, customer_id, sentiment
     FROM complaint
     WHERE {{member}} AND {{where}}
-), words AS (
-    SELECT i, unnest(words) AS word FROM theme
-), shared AS (
-    SELECT word, count(*) AS df FROM words GROUP BY word
-), scored AS (
-    SELECT i, avg(df) AS mean_df FROM words JOIN shared USING (word) GROUP BY i
+), {_TYPICALITY}
+{_TYPICAL}
+"""
+# The month's commonest theme and its most typical complaint from one read of the selection's
+# complaints and one join of them to theme_month (common_theme_of_themes), where the themes, the
+# check of their batches and the typical complaint were three queries reading them again (at ten
+# million responses, and on a lake, each query's round trips). One row: how many of the selection's
+# complaints with a description are of a batch theme_batch does not list (not 0: their themes are
+# read by text instead, and the rest of the row is not used), the themes' complaints summed (those
+# scored, as themes_by_sentiment counts them), the top theme (most complaints, then by its words)
+# and its typical complaint; NULLs for a selection without a themed complaint. A text has one theme
+# whatever its month, so its complaint's month and text find it as its text alone does.
+COMMON_THEME_BY_MONTH_SQL = f"""
+WITH c AS MATERIALIZED (
+    SELECT received_at, batch_id, row_no, description, description_words, branch, customer_id, sentiment
+    FROM complaint
+    WHERE description IS NOT NULL AND {{where}}
+), themed AS MATERIALIZED (
+    SELECT c.*, t.theme_id
+    FROM c JOIN theme_month t ON t.month = date_trunc('month', c.received_at) AND t.text = c.description
+                              AND {{months}}
+), counted AS (
+    SELECT theme_id, count(*) FILTER (WHERE sentiment IS NOT NULL) AS n FROM themed GROUP BY theme_id
+), top AS (
+    SELECT th.theme_id, {WORDS_NAME_SQL.format(theme="th")} AS theme,
+           CASE WHEN th.label_edited THEN th.label END AS theme_label, k.n AS theme_count
+    FROM counted k JOIN theme th ON th.theme_id = k.theme_id
+    WHERE k.n > 0
+    ORDER BY k.n DESC, theme
+    LIMIT 1
+), theme AS (
+    SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
+           description_words AS words, received_at AS "date", branch, customer_id, sentiment
+    FROM themed
+    WHERE theme_id = (SELECT theme_id FROM top)
+), {_TYPICALITY}, typical AS (
+{_TYPICAL}
 )
-SELECT text, "date", branch, customer_id, sentiment,
-       coalesce(mean_df / (SELECT count(*) FROM theme), 0) AS typicality
-FROM theme LEFT JOIN scored USING (i)
-ORDER BY typicality DESC, i
-LIMIT 1
+SELECT (SELECT count(*) FROM c WHERE batch_id NOT IN (SELECT batch_id FROM theme_batch)) AS unlisted,
+       (SELECT sum(n) FROM counted) AS theme_n, top.*, typical.*
+FROM (SELECT 1) AS one LEFT JOIN top ON TRUE LEFT JOIN typical ON TRUE
 """
 # what makes a complaint one of the theme's: its theme (text_theme), or its cause in a store without themes.
 # A themed text is never blank (text/themes.py places only texts with a scored language), so only the
 # cause asks for a description: trimming every description of the month was half the query's work.
 IN_THEME = "description IN (SELECT text FROM text_theme WHERE theme_id = $theme_id)"
-# its theme by its text among the selection's months' themed texts, when every complaint of the month is
-# of a batch theme_month holds (analytics.sentiment.themes_and_how): those texts, not every themed
-# text, are read. A text has one theme whatever its month (theme_month is text_theme by month), so
-# the text alone decides: an uncorrelated IN, one hash of the theme's texts, where matching each
-# complaint's month too made DuckDB pair every complaint of the month with theme_month first.
-UNLISTED_COMPLAINTS_SQL = ("SELECT count(*) FROM complaint WHERE {where} AND description IS NOT NULL"
-                           " AND batch_id NOT IN (SELECT batch_id FROM theme_batch)")
-# ({months}: the selection's months, analytics.sentiment.theme_months, so that only their blocks are read)
-IN_THEME_BY_MONTH = "description IN (SELECT t.text FROM theme_month t WHERE t.theme_id = $theme_id AND {months})"
 IN_CAUSE = "nullif(trim(cause), '') = $theme_cause AND description IS NOT NULL AND trim(description) <> ''"
 
 
@@ -323,28 +359,41 @@ def common_theme(con, current: Filters, causes: pd.DataFrame) -> Verbatim | None
 
 def common_theme_of_themes(con, current: Filters) -> Verbatim | None:
     """The theme (store/themes.py) of most of the month's complaints and its most typical complaint;
-    None when the store has no themes for them (then the top cause stands for the theme)."""
-    themes, by_month = themes_and_how(con, current, "complaint")
+    None when the store has no themes for them (then the top cause stands for the theme). Read by
+    month (COMMON_THEME_BY_MONTH_SQL) when every complaint of the selection is of a batch theme_month
+    holds, else through the texts' themes."""
+    where, params = where_sql(current, "complaint")
+    months, month_params = theme_months(current)
+    row = fetch_record(con, COMMON_THEME_BY_MONTH_SQL.format(where=where, months=months), {**params, **month_params},
+                       what="the month's most common theme and its most typical complaint")
+    if row.get("unlisted"):
+        return _common_theme_by_text(con, current)
+    if row.get("theme_id") is None or row.get("text") is None:
+        return None
+    return _theme_verbatim(row, row["theme"], int(row["theme_count"]), int(row["theme_n"]), row["theme_label"])
+
+
+def _common_theme_by_text(con, current: Filters) -> Verbatim | None:
+    """common_theme_of_themes through text_theme: some complaint of the selection is of a batch whose
+    themed texts theme_month does not hold yet."""
+    themes = themes_by_sentiment(con, current, "complaint")
     if themes.empty:
         return None
     top = themes.iloc[0]                       # most complaints first, then by label
     where, params = where_sql(current, "complaint")
-    # the themes were read by month from the scored texts: the unscored ones' batches are asked too
-    by_month = by_month and not fetch_one(con, UNLISTED_COMPLAINTS_SQL.format(where=where), params,
-                                          what="the month's complaints whose themes are not by month")[0]
-    months, month_params = theme_months(current) if by_month else ("TRUE", {})
-    member = IN_THEME_BY_MONTH.format(months=months) if by_month else IN_THEME
-    rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where, member=member),
-                    {**params, **month_params, "theme_id": int(top["theme_id"])},
+    rows = fetch_df(con, THEME_TYPICAL_SQL.format(where=where, member=IN_THEME),
+                    {**params, "theme_id": int(top["theme_id"])},
                     what="the most typical complaint of the month's most common theme")
     if rows.empty:
         return None
-    row = rows.iloc[0]
+    return _theme_verbatim(rows.iloc[0], top["theme"], int(top["n"]), int(themes["n"].sum()), top["theme_label"])
+
+
+def _theme_verbatim(row, theme, count: int, total: int, label) -> Verbatim:
     return Verbatim("common_theme", str(row["text"]), "complaint", _when(row["date"]),
                     _text_or_none(row["branch"]), _text_or_none(row["customer_id"]), number(row["sentiment"]),
-                    theme=str(top["theme"]), theme_count=int(top["n"]), theme_n=int(themes["n"].sum()),
-                    typicality=float(row["typicality"]), theme_from="theme",
-                    theme_label=_text_or_none(top["theme_label"]))
+                    theme=str(theme), theme_count=count, theme_n=total, typicality=float(row["typicality"]),
+                    theme_from="theme", theme_label=_text_or_none(label))
 
 
 def _when(value) -> datetime | None:
