@@ -146,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
                           " (with FEEDBACK_LAKE_DATA naming its data folder)")
     mig.add_argument("--db", default=None, help="the store to copy (default: env FEEDBACK_DB or data/feedback.duckdb)")
 
+    rsc = commands.add_parser("rescore", help="score every stored text again with this version's sentiment"
+                                              " baseline (and the store's learned model), when its scores are"
+                                              " of an earlier one, as the next import would")
+    rsc.add_argument("--db", default=None)
+
     mnt = commands.add_parser("maintain", help="merge a lake's small files, expire week-old snapshots and"
                                                " delete the files no snapshot needs")
     mnt.add_argument("--db", default=None)
@@ -670,6 +675,26 @@ def cmd_maintain(args) -> int:
     return 0
 
 
+def cmd_rescore(args) -> int:
+    from loaders.learning import rescore_if_baseline_changed
+    from store.sentiment_model import baseline_of_scores
+    from text.sentiment import BASELINE_VERSION
+
+    con = connect(_db(args), create=False)
+    try:
+        before = baseline_of_scores(con)
+        done = rescore_if_baseline_changed(con)
+    finally:
+        con.close()
+    if done is None:
+        print(f"the stored texts are already scored with this version's baseline ({BASELINE_VERSION}): nothing to do")
+        return 0
+    earlier = f"baseline {before}" if before is not None else "a baseline older than its version's record"
+    print(f"{done[0]} distinct texts scored again with baseline {BASELINE_VERSION} (they were scored with {earlier});"
+          f" {done[1]} rows changed, the monthly tallies written again")
+    return 0
+
+
 def cmd_set_target(args) -> int:
     if args.clear == (args.value is not None):
         raise FeedbackError("give the target's value, or --clear to remove it")
@@ -731,7 +756,8 @@ def cmd_check_alerts(args) -> int:
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
             "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes,
             "tiers": cmd_tiers,
-            "migrate": cmd_migrate, "maintain": cmd_maintain, "set-target": cmd_set_target, "targets": cmd_targets,
+            "migrate": cmd_migrate, "maintain": cmd_maintain, "rescore": cmd_rescore, "set-target": cmd_set_target,
+            "targets": cmd_targets,
             "alert-rules": cmd_alert_rules, "check-alerts": cmd_check_alerts}
 
 if __name__ == "__main__":

@@ -116,18 +116,19 @@ def retrain_if_due(con: duckdb.DuckDBPyConnection) -> ModelVersion | None:
     return retrain(con) if retrain_due(con) else None
 
 
-def rescore_if_baseline_changed(con: duckdb.DuckDBPyConnection) -> int | None:
+def rescore_if_baseline_changed(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     """Every stored text scored again, with this version's baseline and the store's model, when the
     stored scores are of another baseline (text/sentiment.py BASELINE_VERSION; store/sentiment_model.py
-    baseline_of_scores); how many distinct texts, None when they were already this baseline's."""
+    baseline_of_scores); (distinct texts scored, rows changed), None when they were already this
+    baseline's."""
     if baseline_of_scores(con) == BASELINE_VERSION:
         return None
     total = score_into(con, STORED_TEXTS_SQL, "rescored_texts", latest_model(con))
     try:
-        rescore_with_baseline(con, "rescored_texts")
+        changed = rescore_with_baseline(con, "rescored_texts")
     finally:
         con.execute("DROP TABLE IF EXISTS rescored_texts")
-    return total
+    return total, changed
 
 
 # themes are found again when the distinct texts have grown by this share (or on the first texts)

@@ -133,3 +133,30 @@ def test_migrate_keeps_the_sources_baseline(tmp_path):
         assert copy.execute("SELECT count(*) FROM baseline_rescore").fetchone()[0] == 2
     finally:
         copy.close()
+
+
+def test_the_rescore_command_does_now_what_the_next_import_would(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "old.duckdb"
+    con = connect(path)
+    import_nps_comments(con, tmp_path, "first.csv", COMMENTS)
+    con.execute("UPDATE nps_response SET sentiment = -sentiment WHERE customer_id IN ('C1', 'C2')")
+    rewrite_tallies(con)
+    with reopened_before(con, path, 24, "baseline_rescore"):
+        pass
+    run = [sys.executable, "-m", "loaders", "rescore", "--db", str(path)]
+    first = subprocess.run(run, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert first.returncode == 0, first.stderr
+    # six distinct texts, C1 and C2 changed
+    assert first.stdout.startswith(f"6 distinct texts scored again with baseline {BASELINE_VERSION}")
+    assert "2 rows changed" in first.stdout
+    again = subprocess.run(run, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+    con = connect(path)
+    try:
+        assert_scored_now(con)
+        assert baseline_of_scores(con) == BASELINE_VERSION
+    finally:
+        con.close()
