@@ -240,9 +240,38 @@ def place_sums(con, filters: Filters, place: str) -> tuple[MonthSums, dict] | No
     return found
 
 
-def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str]) -> tuple[MonthSums | None, dict]:
+# SUMS_SQL for several selections' months at once (month_sums_of): $first and $last span them all,
+# {ranges} keeps each one's months
+SUMS_OF_SQL = SUMS_SQL.replace("WHERE month BETWEEN $first AND $last", "WHERE month BETWEEN $first AND $last AND ({ranges})")
+
+
+def month_sums_of(con, selections) -> None:
+    """Inside shared_results(), month_sums of each of `selections` read in one query and handed on
+    (analytics.memo.offer): on a lake every query pays its catalog round trips, and the review's
+    headlines compare three months. Each selection's groups are the groups of its months, which no
+    other month shares; their sums are of integer scores, exact in any order. Nothing is read when
+    the selections are not all of whole months filtered by the same tiers alone (each then reads its
+    own), or when a batch of theirs kept no products."""
+    chosen = list(dict.fromkeys(selections))
+    if len(chosen) < 2 or not all(covers(f) for f in chosen) or len({f.tiers for f in chosen}) != 1:
+        return
+    keys = [_month_keys(f) for f in chosen]
+    span = replace(chosen[0], date_from=None if any(f.date_from is None for f in chosen) else min(f.date_from for f in chosen),
+                   date_to=None if any(f.date_to is None for f in chosen) else max(f.date_to for f in chosen))
+    ranges = " OR ".join(f"month BETWEEN $first_{i} AND $last_{i}" for i in range(len(keys)))
+    bounds = {name: value for i, (first, last) in enumerate(keys) for name, value in ((f"first_{i}", first), (f"last_{i}", last))}
+    whole = _read_sums(con, span, SUMS_OF_SQL.format(table="survey_moments", ranges=ranges, chosen="{chosen}"),
+                       _MOMENT_FILTERS, bounds)[0]
+    if whole is not None:
+        for selection in chosen:
+            _offer_months(whole, selection)
+
+
+def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str],
+               bounds: dict | None = None) -> tuple[MonthSums | None, dict]:
     """The sums `sql` reads (SUMS_SQL's columns; `month` the group), summed over batches and tiers
-    within each group and pattern, and {group: place} when the rows name a place."""
+    within each group and pattern, and {group: place} when the rows name a place; `bounds`: more of
+    the query's parameters."""
     positions = ratings.positions(con, ("satisfaction", "importance"))
     rated = max((p.position for p in positions if p.kind == "satisfaction"), default=0)
     weighed = max((p.position for p in positions if p.kind == "importance"), default=0)
@@ -250,8 +279,8 @@ def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str]) -> tuple[M
     chosen, params = _chosen(filters, keys)
     try:
         table = con.execute(sql.format(chosen=chosen),
-                            {**params, "rated": rated, "pairs": rated * (rated + 1) // 2, "weighed": weighed,
-                             "first": first, "last": last}).to_arrow_table()
+                            {**params, **(bounds or {}), "rated": rated, "pairs": rated * (rated + 1) // 2,
+                             "weighed": weighed, "first": first, "last": last}).to_arrow_table()
     except duckdb.Error as e:
         raise QueryError(f"DuckDB raised an error while reading the survey's monthly sums: {e}") from e
     rows = table.num_rows
@@ -319,9 +348,14 @@ def offer_within(con, window: Filters, *periods: Filters) -> None:
                 or period.date_from < window.date_from or period.date_to > window.date_to
                 or replace(period, date_from=None, date_to=None) != replace(window, date_from=None, date_to=None)):
             continue
-        first, last = _month_keys(period)
-        keep = (sums.months >= first) & (sums.months <= last)
-        offer(month_sums, MonthSums(*(getattr(sums, f.name)[keep] for f in fields(MonthSums))), period)
+        _offer_months(sums, period)
+
+
+def _offer_months(sums: MonthSums, period: Filters) -> None:
+    """Let the groups of `sums` in `period`'s months answer month_sums(period)."""
+    first, last = _month_keys(period)
+    keep = (sums.months >= first) & (sums.months <= last)
+    offer(month_sums, MonthSums(*(getattr(sums, f.name)[keep] for f in fields(MonthSums))), period)
 
 
 def _pairs(rated: int) -> tuple[np.ndarray, np.ndarray]:

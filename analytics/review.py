@@ -41,6 +41,7 @@ from analytics.csi import CsiChange, ImportancePerformance, compare_attributes, 
 from analytics.filters import Filters, add_months, covered, data_range, month_filters, trend_window, where_sql
 from analytics.gaps import Gap1Result, Gap5Result, GapModel, clear_side, gap1, gap5, gap_model_of, standards_gaps
 from analytics.memo import shared_results
+from analytics.moments import month_sums_of
 from analytics.nps import compare_nps, nps_change_by, nps_scores, nps_trend
 from analytics.sentiment import (
     ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, theme_months, themes_by_sentiment,
@@ -303,6 +304,7 @@ def review_headlines(con, current: Filters, previous: Filters, last_year: Filter
         # each metric's three periods from one query: on a lake every query pays catalog round trips
         nps_now, *nps_before = nps_scores(con, periods)
         nps = [nps_headline(compare_nps(nps_now, other)) for other in nps_before]
+        month_sums_of(con, periods)         # the CSI's sums of the three months, read together
         csi_vs_previous = csi_change(con, current, previous)
         csi = [csi_headline(csi_vs_previous), csi_headline(csi_change(con, current, last_year))]
         counts = dict(zip(("now", "previous", "last_year"), complaint_counts_of(con, periods)))

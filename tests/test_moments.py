@@ -3,9 +3,11 @@ the CSI of whole months exactly as a pass over the respondents does."""
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 from datetime import date, datetime
 
 import dbrows
+import numpy as np
 import pytest
 from same import assert_same
 
@@ -634,3 +636,37 @@ def test_a_window_offers_nothing_to_another_selection(con, window, period):
     with shared_results():
         moments.offer_within(con, window, period)
         assert_same(csi.csi_score(con, period), alone)
+
+
+def test_the_reviews_three_months_of_sums_are_one_read(con, monkeypatch):
+    """month_sums_of reads the months of several whole-month selections together and hands each its
+    own groups: the review's headlines compare three months, and the figures are those of reading each."""
+    placed_survey(con)
+    reads = []
+    original = moments._read_sums
+
+    def counted(*args, **kwargs):
+        reads.append(args[1])
+        return original(*args, **kwargs)
+
+    january = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+    for chosen in ({}, {"tiers": ("key",)}):
+        march, february, first = (Filters(**{**vars(f), **chosen}) for f in (MARCH, FEBRUARY, january))
+        alone = [moments.month_sums(con, f) for f in (march, february, first)]
+        assert len(alone[0].months) and len(alone[1].months)
+        with monkeypatch.context() as patch, shared_results():
+            patch.setattr(moments, "_read_sums", counted)
+            reads.clear()
+            moments.month_sums_of(con, [march, february, first])
+            together = [moments.month_sums(con, f) for f in (march, february, first)]
+            assert len(reads) == 1
+        for a, b in zip(alone, together):
+            assert a is not None and b is not None
+            for field in fields(moments.MonthSums):
+                assert np.array_equal(getattr(a, field.name), getattr(b, field.name)), field.name
+    # a branch's months are the sums by branch's: each reads its own
+    with monkeypatch.context() as patch, shared_results():
+        patch.setattr(moments, "_read_sums", counted)
+        reads.clear()
+        moments.month_sums_of(con, [Filters(**{**vars(MARCH), "branches": ("Tianhe",)}), FEBRUARY])
+        assert reads == []
