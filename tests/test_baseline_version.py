@@ -70,20 +70,33 @@ def test_a_new_store_is_of_this_baseline_and_its_imports_score_nothing_again(tmp
         con.close()
 
 
-def test_an_older_stores_texts_are_scored_again_at_its_next_import(tmp_path):
+# as an earlier baseline stored them: C1 and C2 the other polarity, C5 read as words, C4 neutral
+EARLIER_SCORES = ("UPDATE nps_response SET sentiment = -sentiment WHERE customer_id IN ('C1', 'C2')",
+                  "UPDATE nps_response SET comment_language = 'en', sentiment = -0.2 WHERE customer_id = 'C5'",
+                  "UPDATE nps_response SET sentiment = 0.0 WHERE customer_id = 'C4'")
+
+
+def an_older_store(tmp_path, *earlier: str):
+    """A store of COMMENTS whose rows the `earlier` statements gave an earlier baseline's scores (the
+    tallies written from them), its layout from before upgrade step 24: the path, closed."""
     path = tmp_path / "old.duckdb"
     con = connect(path)
     import_nps_comments(con, tmp_path, "first.csv", COMMENTS)
-    # as an earlier baseline stored them: C1 and C2 other polarities, C5 read as words, C4 neutral
-    con.execute("UPDATE nps_response SET sentiment = -sentiment WHERE customer_id IN ('C1', 'C2')")
-    con.execute("UPDATE nps_response SET comment_language = 'en', sentiment = -0.2 WHERE customer_id = 'C5'")
-    con.execute("UPDATE nps_response SET sentiment = 0.0 WHERE customer_id = 'C4'")
+    for statement in earlier:
+        con.execute(statement)
     rewrite_tallies(con)
-    assert sentiment_summary(con).negative_n == 2              # C1 and C5
-    with reopened_before(con, path, 24, "baseline_rescore") as again:
+    with reopened_before(con, path, 24, "baseline_rescore"):
+        pass
+    return path
+
+
+def test_an_older_stores_texts_are_scored_again_at_its_next_import(tmp_path):
+    again = connect(an_older_store(tmp_path, *EARLIER_SCORES))
+    try:
         # opening reads no text: the step only says the scores' baseline is not known
         assert baseline_of_scores(again) is None
         assert stored(again)["😡"] == ("en", -0.2)
+        assert sentiment_summary(again).negative_n == 2          # C1 and C5
         import_nps_comments(again, tmp_path, "later.csv", LATER)
         assert_scored_now(again)
         assert stored(again)["😡"][0] == SIGNS_ONLY
@@ -93,6 +106,8 @@ def test_an_older_stores_texts_are_scored_again_at_its_next_import(tmp_path):
         # the tallies agree with the rows: C2, C4, C5 and D2 negative, C1, C3 and D1 positive
         result = sentiment_summary(again)
         assert (result.n, result.negative_n, result.positive_n) == (8, 4, 3)
+    finally:
+        again.close()
 
 
 def test_a_new_baseline_scores_every_text_again_once(tmp_path, monkeypatch):
@@ -139,13 +154,7 @@ def test_the_rescore_command_does_now_what_the_next_import_would(tmp_path):
     import subprocess
     import sys
 
-    path = tmp_path / "old.duckdb"
-    con = connect(path)
-    import_nps_comments(con, tmp_path, "first.csv", COMMENTS)
-    con.execute("UPDATE nps_response SET sentiment = -sentiment WHERE customer_id IN ('C1', 'C2')")
-    rewrite_tallies(con)
-    with reopened_before(con, path, 24, "baseline_rescore"):
-        pass
+    path = an_older_store(tmp_path, EARLIER_SCORES[0])
     run = [sys.executable, "-m", "loaders", "rescore", "--db", str(path)]
     first = subprocess.run(run, capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert first.returncode == 0, first.stderr

@@ -596,11 +596,8 @@ def test_a_branch_league_csi_from_the_sums_by_hand(con):
     assert index.index.isna().sum() == 1 and len(index) == 4
 
 
-def test_the_csi_tile_its_month_before_and_its_trend_read_the_windows_sums_once(con, monkeypatch):
-    """csi_change_with_trend's period and the period before are whole months of its window: their
-    sums are the window's own groups (moments.offer_within), one read of the sums for the three, and
-    the figures those of reading each (and of the respondents)."""
-    placed_survey(con)
+def counting_reads(patch) -> list:
+    """moments._read_sums patched on `patch` to note the selection of each read: the list it fills."""
     reads = []
     original = moments._read_sums
 
@@ -608,11 +605,19 @@ def test_the_csi_tile_its_month_before_and_its_trend_read_the_windows_sums_once(
         reads.append(args[1])
         return original(*args, **kwargs)
 
+    patch.setattr(moments, "_read_sums", counted)
+    return reads
+
+
+def test_the_csi_tile_its_month_before_and_its_trend_read_the_windows_sums_once(con, monkeypatch):
+    """csi_change_with_trend's period and the period before are whole months of its window: their
+    sums are the window's own groups (moments.offer_within), one read of the sums for the three, and
+    the figures those of reading each (and of the respondents)."""
+    placed_survey(con)
     for chosen in ({}, {"branches": ("Tianhe", "Xiamen")}, {"tiers": ("key",)}):
         march, february, spring = (Filters(**{**vars(f), **chosen}) for f in (MARCH, FEBRUARY, SPRING))
         with monkeypatch.context() as patch:
-            patch.setattr(moments, "_read_sums", counted)
-            reads.clear()
+            reads = counting_reads(patch)
             once = csi.csi_change_with_trend(con, march, february, spring)
             assert reads == [spring]
         apart = csi.csi_change_with_trend(con, march, february, Filters(**{**vars(FEBRUARY), **chosen}))
@@ -642,21 +647,13 @@ def test_the_reviews_three_months_of_sums_are_one_read(con, monkeypatch):
     """month_sums_of reads the months of several whole-month selections together and hands each its
     own groups: the review's headlines compare three months, and the figures are those of reading each."""
     placed_survey(con)
-    reads = []
-    original = moments._read_sums
-
-    def counted(*args, **kwargs):
-        reads.append(args[1])
-        return original(*args, **kwargs)
-
     january = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
     for chosen in ({}, {"tiers": ("key",)}):
         march, february, first = (Filters(**{**vars(f), **chosen}) for f in (MARCH, FEBRUARY, january))
         alone = [moments.month_sums(con, f) for f in (march, february, first)]
         assert len(alone[0].months) and len(alone[1].months)
         with monkeypatch.context() as patch, shared_results():
-            patch.setattr(moments, "_read_sums", counted)
-            reads.clear()
+            reads = counting_reads(patch)
             moments.month_sums_of(con, [march, february, first])
             together = [moments.month_sums(con, f) for f in (march, february, first)]
             assert len(reads) == 1
@@ -666,7 +663,6 @@ def test_the_reviews_three_months_of_sums_are_one_read(con, monkeypatch):
                 assert np.array_equal(getattr(a, field.name), getattr(b, field.name)), field.name
     # a branch's months are the sums by branch's: each reads its own
     with monkeypatch.context() as patch, shared_results():
-        patch.setattr(moments, "_read_sums", counted)
-        reads.clear()
+        reads = counting_reads(patch)
         moments.month_sums_of(con, [Filters(**{**vars(MARCH), "branches": ("Tianhe",)}), FEBRUARY])
         assert reads == []
