@@ -265,7 +265,7 @@ def test_complaint_counts_from_the_tally_equal_the_rows_counted(con, monkeypatch
     counted = tallied("complaint", COMPLAINT_MEASURES, selection)
     assert counted == "complaint_tally"
     new = con.execute(f"SELECT (year(received_at) * 100 + month(received_at)) AS month, branch, region,"
-                      f" sum(complaints)::BIGINT FROM {counted} WHERE {where} GROUP BY ALL ORDER BY ALL", params).fetchall()
+                      f" sum(complaints)::BIGINT FROM {quote_identifier(counted)} WHERE {where} GROUP BY ALL ORDER BY ALL", params).fetchall()
     assert new == old
     trend = complaint_trend(con, selection)
     assert_same(trend, _from_rows(monkeypatch, lambda: complaint_trend(con, selection)))
@@ -288,7 +288,7 @@ def test_complaints_by_branch_and_region_from_the_tally_equal_the_rows_counted(c
                              "customer_id": "C9", "batch_id": "complaints-2"}])
     for by in ("branch", "region"):
         where, params = filters_module.where_sql(selection, "complaint")
-        counted = dict(con.execute(f"SELECT {by}, count(*) FROM complaint WHERE {where} GROUP BY 1", params).fetchall())
+        counted = dict(con.execute(f"SELECT {quote_identifier(by)}, count(*) FROM complaint WHERE {where} GROUP BY 1", params).fetchall())
         assert complaint_counts_by(con, selection, by) == counted
         assert complaint_counts_by(con, selection, by) == _from_rows(
             monkeypatch, lambda: complaint_counts_by(con, selection, by))
