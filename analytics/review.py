@@ -62,27 +62,28 @@ MAX_PER_KIND = 3
 
 # The theme's most typical complaint (see the module's docstring), counted in DuckDB on the words the
 # import cut (complaint.description_words: each complaint's distinct words, text.tokens.complaint_tokens
-# being a set): i numbers the theme's complaints newest first, a complaint's score is the mean over its
-# words of df(word) / N, and the first of the highest scores wins; a complaint without words scores 0.
-# each complaint of `theme` (i, words, ...) scored: the mean over its words of df(word), df counted over
-# the theme's complaints
+# being a set): a complaint's score is the mean over its words of df(word) / N, and of the highest
+# scores the newest complaint wins (then by its key, batch_id and row_no); a complaint without words
+# scores 0. Each complaint of `theme` (batch_id, row_no, words, ...) is scored by its key: numbering
+# the theme's complaints with a window sorted them all once more.
 _TYPICALITY = """words AS (
-    SELECT i, unnest(words) AS word FROM theme
+    SELECT batch_id, row_no, unnest(words) AS word FROM theme
 ), shared AS (
     SELECT word, count(*) AS df FROM words GROUP BY word
 ), scored AS (
-    SELECT i, avg(df) AS mean_df FROM words JOIN shared USING (word) GROUP BY i
+    SELECT batch_id, row_no, avg(df) AS mean_df FROM words JOIN shared USING (word) GROUP BY batch_id, row_no
 )"""
 # the first of the highest scores, the complaint's words' mean share of the theme's complaints
 _TYPICAL = """SELECT text, "date", branch, customer_id, sentiment,
        coalesce(mean_df / (SELECT count(*) FROM theme), 0) AS typicality
-FROM theme LEFT JOIN scored USING (i)
-ORDER BY typicality DESC, i
+FROM theme LEFT JOIN scored USING (batch_id, row_no)
+ORDER BY typicality DESC, "date" DESC, batch_id, row_no
 LIMIT 1"""
+_THEME_COLUMNS = """batch_id, row_no, description AS text, description_words AS words, received_at AS "date",
+           branch, customer_id, sentiment"""
 THEME_TYPICAL_SQL = f"""
 WITH theme AS (
-    SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
-           description_words AS words, received_at AS "date", branch, customer_id, sentiment
+    SELECT {_THEME_COLUMNS}
     FROM complaint
     WHERE {{member}} AND {{where}}
 ), {_TYPICALITY}
@@ -96,14 +97,16 @@ WITH theme AS (
 # read by text instead, and the rest of the row is not used), the themes' complaints summed (those
 # scored, as themes_by_sentiment counts them), the top theme (most complaints, then by its words)
 # and its typical complaint; NULLs for a selection without a themed complaint. A text has one theme
-# whatever its month, so its complaint's month and text find it as its text alone does.
+# whatever its month, so its complaint's month and text find it as its text alone does. The join
+# carries the complaints' keys only: the top theme's complaints are read again by key for their
+# words, branch and customer, a fraction of the month's that the join need not hold.
 COMMON_THEME_BY_MONTH_SQL = f"""
 WITH c AS MATERIALIZED (
-    SELECT received_at, batch_id, row_no, description, description_words, branch, customer_id, sentiment
+    SELECT received_at, batch_id, row_no, description, sentiment
     FROM complaint
     WHERE description IS NOT NULL AND {{where}}
 ), themed AS MATERIALIZED (
-    SELECT c.*, t.theme_id
+    SELECT c.batch_id, c.row_no, c.sentiment, t.theme_id
     FROM c JOIN theme_month t ON t.month = date_trunc('month', c.received_at) AND t.text = c.description
                               AND {{months}}
 ), counted AS (
@@ -116,10 +119,9 @@ WITH c AS MATERIALIZED (
     ORDER BY k.n DESC, theme
     LIMIT 1
 ), theme AS (
-    SELECT row_number() OVER (ORDER BY received_at DESC, batch_id, row_no) AS i, description AS text,
-           description_words AS words, received_at AS "date", branch, customer_id, sentiment
-    FROM themed
-    WHERE theme_id = (SELECT theme_id FROM top)
+    SELECT x.* FROM (SELECT {_THEME_COLUMNS} FROM complaint WHERE description IS NOT NULL AND {{where}}) AS x
+    SEMI JOIN (SELECT batch_id, row_no FROM themed WHERE theme_id = (SELECT theme_id FROM top)) AS k
+         ON x.batch_id = k.batch_id AND x.row_no = k.row_no
 ), {_TYPICALITY}, typical AS (
 {_TYPICAL}
 )
