@@ -52,16 +52,18 @@ FROM (SELECT 0 AS period, {_CAUSE} AS cause FROM complaint WHERE {_CAUSE} IS NOT
 GROUP BY 1
 """
 
-_COUNTS = f"""count(*) AS n,
+_CAUSE_COUNTS = f"""count(*) AS n,
        count({_CAUSE}) AS n_with_cause,
-       count(*) FILTER (WHERE cause_source = 'keywords') AS n_cause_from_keywords,
-       count(DISTINCT nullif(trim(customer_id), '')) AS n_customers,
+       count(*) FILTER (WHERE cause_source = 'keywords') AS n_cause_from_keywords"""
+# the distinct customers are most of the counts' work (a hash of every complaint's trimmed id)
+_CUSTOMER_COUNTS = """count(DISTINCT nullif(trim(customer_id), '')) AS n_customers,
        count(*) FILTER (WHERE nullif(trim(customer_id), '') IS NULL) AS n_without_customer"""
+_COUNTS = f"{_CAUSE_COUNTS},\n       {_CUSTOMER_COUNTS}"
 COUNTS_SQL = f"SELECT {_COUNTS} FROM complaint WHERE {{where}}"
 # One selection's counts, numbered: complaint_counts_of joins them with UNION ALL, each period a scan
 # of its own, since the file's zone maps prune each period's date range but not the OR of them (the
 # rows of every month would be read: at ten million the whole complaint log for three months).
-COUNTS_OF_SELECTION_SQL = f"SELECT {{index}} AS selection, {_COUNTS} FROM complaint WHERE {{where}}"
+COUNTS_OF_SELECTION_SQL = "SELECT {index} AS selection, {counts} FROM complaint WHERE {where}"
 
 # Resolution is judged as of the store's latest moment (the last complaint received or resolved), so a
 # complaint still open then has been open that long: the SLA share counts it as missed once its SLA
@@ -123,8 +125,8 @@ class ComplaintCounts:
     n: int
     n_with_cause: int
     n_cause_from_keywords: int
-    n_customers: int = 0
-    n_without_customer: int = 0
+    n_customers: int | None = 0       # None where not counted (complaint_counts_of)
+    n_without_customer: int | None = 0
 
 
 @shared
@@ -134,22 +136,28 @@ def complaint_counts(con, filters: Filters = Filters()) -> ComplaintCounts:
     return ComplaintCounts(*(count(v) for v in row))
 
 
-def complaint_counts_of(con, selections) -> list[ComplaintCounts]:
+def complaint_counts_of(con, selections, customers: bool = True) -> list[ComplaintCounts]:
     """complaint_counts of each selection (a review's periods), from one query; inside
-    shared_results() each is complaint_counts' answer from then on."""
+    shared_results() each is complaint_counts' answer from then on. customers=False leaves the
+    distinct customers uncounted (n_customers and n_without_customer None) and offers nothing: the
+    review's headlines count complaints and causes only."""
     selections = list(selections)
     if not selections:
         return []
     parts, params = [], {}
     for index, chosen in enumerate(selections):
         where, chosen_params = where_sql(chosen, "complaint", prefix=f"s{index}")
-        parts.append(COUNTS_OF_SELECTION_SQL.format(index=int(index), where=where))
+        parts.append(COUNTS_OF_SELECTION_SQL.format(index=int(index), where=where,
+                                                    counts=_COUNTS if customers else _CAUSE_COUNTS))
         params.update(chosen_params)
     rows = fetch_all(con, " UNION ALL ".join(parts), params, what="complaint counts")
-    found = {int(index): ComplaintCounts(*(count(v) for v in values)) for index, *values in rows}
-    results = [found.get(index, ComplaintCounts(0, 0, 0)) for index in range(len(selections))]
-    for chosen, result in zip(selections, results):
-        offer(complaint_counts, result, chosen)
+    unread = () if customers else (None, None)
+    found = {int(index): ComplaintCounts(*(count(v) for v in values), *unread) for index, *values in rows}
+    results = [found.get(index, ComplaintCounts(0, 0, 0, *((0, 0) if customers else unread)))
+               for index in range(len(selections))]
+    if customers:
+        for chosen, result in zip(selections, results):
+            offer(complaint_counts, result, chosen)
     return results
 
 

@@ -309,7 +309,7 @@ def review_headlines(con, current: Filters, previous: Filters, last_year: Filter
         month_sums_of(con, periods)         # the CSI's sums of the three months, read together
         csi_vs_previous = csi_change(con, current, previous)
         csi = [csi_headline(csi_vs_previous), csi_headline(csi_change(con, current, last_year))]
-        counts = dict(zip(("now", "previous", "last_year"), complaint_counts_of(con, periods)))
+        counts = dict(zip(("now", "previous", "last_year"), complaint_counts_of(con, periods, customers=False)))
         data_from = data_range(con)[0]
         complaints = [complaints_headline(complaint_volume_change(counts["now"].n, counts[name].n, current, other),
                                           compared=covered(other, data_from))

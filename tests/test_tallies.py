@@ -140,6 +140,13 @@ def test_each_periods_complaining_customers_by_hand(con):
     assert (february.n, february.n_customers, february.n_without_customer) == (1, 1, 0)
     assert (south.n, south.n_with_cause, south.n_customers, south.n_without_customer) == (2, 1, 1, 1)
     assert complaint_counts_of(con, []) == []
+    # the review's headlines leave the customers uncounted: the same complaints and causes, no
+    # customer figure, and nothing handed on as complaint_counts' answer
+    with shared_results():
+        light = complaint_counts_of(con, [Filters(), MARCH, FEBRUARY, Filters(branches=("South",))], customers=False)
+        assert complaint_counts(con, MARCH) == march
+    assert [(c.n, c.n_with_cause, c.n_customers, c.n_without_customer) for c in light] == [
+        (4, 1, None, None), (3, 1, None, None), (1, 0, None, None), (2, 1, None, None)]
 
 
 def test_inside_a_shared_block_each_selection_answers_the_single_metric(con):
