@@ -29,8 +29,10 @@ from store.errors import QueryError
 from store.sums import TABLES
 
 # a group's sums, each list padded to the survey's items as the readers index them; the first three
-# are all that the trends' CSI by place reads (SCOPE_SQL)
-COUNT_COLUMNS = """list_resize([x = '1' FOR x IN string_split(answered, '')], $rated, false) AS answered,
+# are all that the trends' CSI by place reads (SCOPE_SQL). The answered pattern comes as stored, a
+# string of '0' and '1': each distinct one is read as the positions it answered once, in Python
+# (_answered), where a list per row built in SQL cost more than all the rest of the read.
+COUNT_COLUMNS = """answered,
        respondents,
        list_resize(satisfaction_sums, $rated, 0::DOUBLE) AS sums"""
 SUM_COLUMNS = COUNT_COLUMNS + """,
@@ -40,7 +42,7 @@ SUM_COLUMNS = COUNT_COLUMNS + """,
 # The rows come as read and are put in order and numbered by group after (_by_month_and_pattern): a
 # window and a sort in the SQL cost more, and every CSI of whole months reads these sums.
 SUMS_SQL = """
-SELECT month, answered AS pattern,
+SELECT month,
        """ + SUM_COLUMNS + """
 FROM {table}
 WHERE month BETWEEN $first AND $last{chosen}
@@ -137,7 +139,7 @@ def scope_records(con, filters: Filters, satisfaction: list[ratings.Position],
     rows = table.num_rows
     if not rows or not rated:
         return []
-    answered = np.asarray(table["answered"].combine_chunks().flatten()).reshape(rows, rated).astype(float)
+    answered = _answered(table["answered"].combine_chunks().dictionary_encode(), rated).astype(float)
     sums = np.asarray(table["sums"].combine_chunks().flatten()).reshape(rows, rated).astype(float)
     n = np.asarray(table["respondents"]).astype(float)
     counts = answered * n[:, None]
@@ -293,11 +295,12 @@ def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str],
 
     months = np.asarray(table["month"]).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
     places = dict(zip(months.tolist(), table["place"].to_pylist())) if "place" in table.column_names else {}
-    answered = matrix("answered", rated).astype(bool)
+    patterns = table["answered"].combine_chunks().dictionary_encode()
+    answered = _answered(patterns, rated)
     if "same_pattern" in table.column_names:  # PLACE_SUMS_SQL numbers and orders its groups itself
         order, groups = slice(None), (np.asarray(table["same_pattern"]) if rows else np.zeros(0, dtype=np.int64))
     else:
-        order, groups = _by_month_and_pattern(months, table["pattern"])
+        order, groups = _by_month_and_pattern(months, patterns)
     months, answered = months[order], answered[order]
     widths = (1, rated, rated * (rated + 1) // 2, weighed, weighed)
     columns = np.concatenate([
@@ -318,18 +321,28 @@ def _read_sums(con, filters: Filters, sql: str, keys: dict[str, str],
                      importance_counts, importance_sums), places
 
 
+def _answered(patterns, rated: int) -> np.ndarray:
+    """The rows' answered patterns (dictionary encoded: the distinct strings and each row's index) as
+    a rows × `rated` matrix of booleans, position k true where the pattern's k-th character is '1';
+    a pattern shorter than `rated` answered none of the positions it does not reach."""
+    names = patterns.dictionary.to_pylist()
+    decoded = np.array([[i < len(name) and name[i] == "1" for i in range(rated)] for name in names],
+                       dtype=bool).reshape(len(names), rated)
+    return decoded[np.asarray(patterns.indices, dtype=np.int64)] if len(patterns) else np.zeros((0, rated), dtype=bool)
+
+
 def _by_month_and_pattern(months: np.ndarray, patterns) -> tuple[np.ndarray, np.ndarray]:
     """SUMS_SQL's rows in order of month and pattern, and each row's group (month, pattern) numbered
     from 0 in that order: what ORDER BY month, answered and dense_rank() OVER (ORDER BY month,
     answered) - 1 give. The sort is stable: a group's rows keep the order they were read in.
-    Patterns are strings of '0' and '1', whose order is the same in Python and in DuckDB."""
+    Patterns are strings of '0' and '1' (dictionary encoded), whose order is the same in Python and
+    in DuckDB."""
     if not len(months):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    encoded = patterns.combine_chunks().dictionary_encode()
-    names = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    names = np.array(patterns.dictionary.to_pylist(), dtype=object)
     rank = np.empty(len(names), dtype=np.int64)
     rank[np.argsort(names, kind="stable")] = np.arange(len(names))
-    codes = rank[np.asarray(encoded.indices, dtype=np.int64)]
+    codes = rank[np.asarray(patterns.indices, dtype=np.int64)]
     order = np.lexsort((codes, months))
     months, codes = months[order], codes[order]
     return order, np.cumsum(np.r_[False, (months[1:] != months[:-1]) | (codes[1:] != codes[:-1])])

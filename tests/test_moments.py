@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import dbrows
 import numpy as np
+import pyarrow as pa
 import pytest
 from same import assert_same
 
@@ -248,6 +249,8 @@ def test_the_monthly_sums_numbered_after_the_read_equal_those_numbered_in_the_sq
         matrix = [[0.0] * rated for _ in range(rated)]
         for (j, i), value in zip(pairs, products):
             matrix[i][j] = matrix[j][i] = value
+        # the pattern as stored, '1' where the position was answered, read to the survey's items
+        answered = [i < len(answered) and answered[i] == "1" for i in range(rated)]
         kept = groups.setdefault(group, [month, answered, 0, [0.0] * rated, [[0.0] * rated for _ in range(rated)],
                                          [0] * weighed, [0.0] * weighed])
         kept[2] += n
@@ -666,3 +669,12 @@ def test_the_reviews_three_months_of_sums_are_one_read(con, monkeypatch):
         reads = counting_reads(patch)
         moments.month_sums_of(con, [Filters(**{**vars(MARCH), "branches": ("Tianhe",)}), FEBRUARY])
         assert reads == []
+
+
+def test_an_answered_pattern_is_read_position_by_position():
+    # as stored: '1' where the respondent rated the position; a batch imported before the survey had
+    # its later items holds shorter patterns, which answered none of the positions they do not reach
+    patterns = pa.array(["101", "1", "", "0110", "101"]).dictionary_encode()
+    assert moments._answered(patterns, 3).tolist() == [
+        [True, False, True], [True, False, False], [False, False, False], [False, True, True], [True, False, True]]
+    assert moments._answered(pa.array([], type=pa.string()).dictionary_encode(), 3).shape == (0, 3)
