@@ -98,11 +98,12 @@ WITH theme AS (
 # scored, as themes_by_sentiment counts them), the top theme (most complaints, then by its words)
 # and its typical complaint; NULLs for a selection without a themed complaint. A text has one theme
 # whatever its month, so its complaint's month and text find it as its text alone does. The join
-# carries the complaints' keys only: the top theme's complaints are read again by key for their
-# words, branch and customer, a fraction of the month's that the join need not hold.
+# carries the complaints' keys only, and the top theme's complaints are taken from the read by key
+# for their words, branch and customer: the join need not hold them, and a lake reads the complaints
+# once.
 COMMON_THEME_BY_MONTH_SQL = f"""
 WITH c AS MATERIALIZED (
-    SELECT received_at, batch_id, row_no, description, sentiment
+    SELECT received_at, batch_id, row_no, description, description_words, branch, customer_id, sentiment
     FROM complaint
     WHERE description IS NOT NULL AND {{where}}
 ), themed AS MATERIALIZED (
@@ -119,7 +120,7 @@ WITH c AS MATERIALIZED (
     ORDER BY k.n DESC, theme
     LIMIT 1
 ), theme AS (
-    SELECT x.* FROM (SELECT {_THEME_COLUMNS} FROM complaint WHERE description IS NOT NULL AND {{where}}) AS x
+    SELECT x.* FROM (SELECT {_THEME_COLUMNS} FROM c) AS x
     SEMI JOIN (SELECT batch_id, row_no FROM themed WHERE theme_id = (SELECT theme_id FROM top)) AS k
          ON x.batch_id = k.batch_id AND x.row_no = k.row_no
 ), {_TYPICALITY}, typical AS (
