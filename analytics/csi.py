@@ -433,7 +433,43 @@ def csi_by(con, filters: Filters = Filters(), by: str = "month", *,
     chosen = weights if weights is not None else csi_weights(con, filters)
     if not chosen.by_item:
         return pd.DataFrame({c: [] for c in _by_columns(by)})
+    if by == "scope_month" and moments.covers_scopes(filters):
+        return _scope_month_table(con, filters, chosen)
     return _by_table(*_groups(con, filters, chosen, by), chosen, by)
+
+
+def _scope_month_table(con, filters: Filters, chosen: CsiWeights) -> pd.DataFrame:
+    """csi_by's 'scope_month' groups from the sums by branch (moments.scope_sums), the figures _groups
+    and _by_table give each group worked out for all the groups at once: each attribute's
+    satisfaction pools its positions' means by their n (ratings.pooled), on 0–100 (Position.scaled);
+    the CSI weighs the attributes the group rated (_weighted); n is the respondents with an index.
+    The trends read a year of every region and branch, some thousand groups."""
+    items = ratings.by_code([p for p in ratings.positions(con, ("satisfaction",)) if p.has_scale])
+    used = [p for code_items in items.values() for p in code_items]
+    terms = _index_terms(used, chosen)
+    found = moments.scope_sums(con, filters, used, terms or None)
+    weighed, weights = np.zeros(len(found.keys)), np.zeros(len(found.keys))
+    for code, code_items in items.items():
+        columns = [p.position - 1 for p in code_items]
+        n = found.counts[:, columns]
+        answered = n > 0
+        scaled = np.where(answered, 100.0 * (found.sums[:, columns] / np.where(answered, n, 1.0)
+                                             - np.array([p.scale_min for p in code_items]))
+                          / np.array([p.span for p in code_items]), 0.0)
+        rated = n.sum(axis=1)
+        value = (n * scaled).sum(axis=1) / np.where(rated > 0, rated, 1.0)
+        weight = float(chosen.by_item.get(code, 0.0))
+        weights += np.where(rated > 0, weight, 0.0)
+        weighed += np.where(rated > 0, weight * value, 0.0)
+    respondents = found.index_n if found.index_n is not None else np.zeros(len(found.keys))
+    rows = []
+    no_attributes = pd.DataFrame()  # the groups' results are read for their figures only
+    for g in np.flatnonzero((weights > 0) & (respondents > 0)).tolist():
+        result = _result(float(weighed[g] / weights[g]), int(respondents[g]), None, chosen.source, no_attributes)
+        rows.append([found.keys[g], result.score, result.n, result.ci_low, result.ci_high, result.moe95])
+    frame = pd.DataFrame(rows, columns=_by_columns("scope_month"))
+    frame["scope_month"] = pd.Series([r[0] for r in rows], dtype=object)
+    return frame
 
 
 def _by_columns(by: str) -> list[str]:
@@ -473,9 +509,6 @@ def _groups(con, filters: Filters, weights: CsiWeights, by: str) -> tuple[dict, 
         records = moments.records(sums, used, [], terms if index else None, by_month=True)
     elif placed is not None:
         records = _placed(moments.records(placed[0], used, [], terms if index else None, by_month=True), placed[1])
-    elif by == "scope_month" and moments.covers_scopes(filters):
-        # the sums by branch carry no products: these groups' CSI and n, without an interval
-        records = moments.scope_records(con, filters, used, terms if index else None)
     else:
         columns = [f"count({p.score()}) AS {p.column}_n, avg({p.score()}) AS {p.column}_mean" for p in used]
         where, params = where_sql(filters, "survey_response", alias="s")

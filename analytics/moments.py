@@ -119,15 +119,26 @@ def covers_scopes(filters: Filters) -> bool:
         getattr(filters, name) for name in _RESPONDENT_FILTERS if name not in _SCOPE_FILTERS)
 
 
-def scope_records(con, filters: Filters, satisfaction: list[ratings.Position],
-                  terms: list[IndexTerm] | None) -> list[dict]:
-    """Rows as analytics/csi.py's pass by month and region and by month and branch gives them (key
-    `grp`: 'YYYYMM', then 'r' and the region or 'b' and the branch; a row without a region or branch
-    is in no group of that kind), from survey_scope_sums, for selections covers_scopes allows:
-    <column>_n and _mean per satisfaction position, and index_n and index_mean under `terms`. The
-    sums hold no products, so there is no _sd: the trends read each group's CSI and n only.
+@dataclass(frozen=True)
+class ScopeSums:
+    """The survey's sums of each region's and each branch's months (scope_sums): per group its key
+    ('YYYYMM', then 'r' and the region or 'b' and the branch), in order of the keys, and per
+    satisfaction position (the column position - 1) how many answered it and their scores' sum;
+    under index terms, each group's respondents with an index (the CSI's n)."""
 
-    Σ index over a pattern's respondents is (Σᵢ uᵢ Sᵢ + n C) / W, as in the module's docstring."""
+    keys: list[str]
+    counts: np.ndarray           # groups × positions, whole numbers
+    sums: np.ndarray             # groups × positions
+    index_n: np.ndarray | None   # groups, whole numbers
+
+
+def scope_sums(con, filters: Filters, satisfaction: list[ratings.Position],
+               terms: list[IndexTerm] | None) -> ScopeSums:
+    """What analytics/csi.py's pass by month and region and by month and branch counts, from
+    survey_scope_sums, for selections covers_scopes allows (a row without a region or branch is in
+    no group of that kind). The sums hold no products, so there is no sd: the trends read each
+    group's CSI and n only, and the CSI of a few hundred groups is worked out on these arrays. A
+    respondent has an index when they answered a position of the terms (a weight above 0)."""
     rated = max((p.position for p in satisfaction), default=0)
     first, last = _month_keys(filters)
     chosen, params = _chosen(filters, _SCOPE_FILTERS)
@@ -138,65 +149,49 @@ def scope_records(con, filters: Filters, satisfaction: list[ratings.Position],
         raise QueryError(f"DuckDB raised an error while reading the survey's sums by branch: {e}") from e
     rows = table.num_rows
     if not rows or not rated:
-        return []
+        return ScopeSums([], np.zeros((0, rated)), np.zeros((0, rated)), None if terms is None else np.zeros(0))
     answered = _answered(table["answered"].combine_chunks().dictionary_encode(), rated).astype(float)
     sums = np.asarray(table["sums"].combine_chunks().flatten()).reshape(rows, rated).astype(float)
     n = np.asarray(table["respondents"]).astype(float)
-    counts = answered * n[:, None]
-    index = None
+    values = [answered * n[:, None], sums]
     if terms is not None:
-        weight, u, c = _term_vectors(terms, rated)
-        denominator = answered @ weight
-        indexed = denominator > 0
-        safe = np.where(indexed, denominator, 1.0)
-        index = (np.where(indexed, n, 0.0), np.where(indexed, (sums @ u + n * (answered @ c)) / safe, 0.0))
+        weight, _, _ = _term_vectors(terms, rated)
+        values.append(np.where(answered @ weight > 0, n, 0.0))
     months = np.asarray(table["month"])
-    found = []
+    keys, totals = [], [[] for _ in values]
     for letter, column in (("r", "region"), ("b", "branch")):
-        found += _scope_rows(months, letter, table[column].combine_chunks().dictionary_encode(),
-                             satisfaction, counts, sums, index)
-    return found
+        kind_keys, kind_totals = _scope_totals(months, letter, table[column].combine_chunks().dictionary_encode(),
+                                               values)
+        keys += kind_keys
+        for found, total in zip(totals, kind_totals):
+            found.append(total)
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    counts, summed, *index = (np.concatenate(parts)[order] if parts else np.zeros(0) for parts in totals)
+    return ScopeSums([keys[i] for i in order], np.rint(counts.reshape(len(keys), rated)),
+                     summed.reshape(len(keys), rated), np.rint(index[0]) if index else None)
 
 
-def _scope_rows(months: np.ndarray, letter: str, names, satisfaction: list[ratings.Position],
-                counts: np.ndarray, sums: np.ndarray, index: tuple | None) -> list[dict]:
-    """scope_records' rows of one kind of group (`names`: the rows' region or branch, dictionary
-    encoded); rows without a name are in no group."""
+def _scope_totals(months: np.ndarray, letter: str, names, values: list[np.ndarray]) -> tuple[list[str], list[np.ndarray]]:
+    """scope_sums' groups of one kind (`names`: the rows' region or branch, dictionary encoded; rows
+    without a name are in no group): their keys, and each of `values` (rows, or rows × positions)
+    added up per group, each cell row by row."""
     kept = np.asarray(names.indices.is_valid())
     if not kept.any():
-        return []
+        return [], [np.zeros((0, *v.shape[1:])) for v in values]
     codes = np.asarray(names.indices.fill_null(0)).astype(np.int64)[kept]
-    keys, group = np.unique(months[kept].astype(np.int64) * len(names.dictionary) + codes, return_inverse=True)
-    size = len(keys)
+    width = len(names.dictionary)
+    keys, group = np.unique(months[kept].astype(np.int64) * width + codes, return_inverse=True)
 
-    def total(values: np.ndarray) -> np.ndarray:
-        values = values[kept]
-        if values.ndim == 1:
-            return np.bincount(group, weights=values, minlength=size)
-        return np.stack([np.bincount(group, weights=values[:, k], minlength=size) for k in range(values.shape[1])],
-                        axis=1)
+    def total(value: np.ndarray) -> np.ndarray:
+        value = value[kept]
+        if value.ndim == 1:
+            return np.bincount(group, weights=value, minlength=len(keys))
+        return np.stack([np.bincount(group, weights=value[:, k], minlength=len(keys))
+                         for k in range(value.shape[1])], axis=1)
 
-    counted, summed = total(counts), total(sums)
-    indexed = tuple(total(part) for part in index) if index is not None else None
     labels = names.dictionary.to_pylist()
-    # a few hundred groups of many positions: the keys are named once and the figures read as Python
-    # floats (the same divisions and roundings as on numpy's scalars)
-    columns = [(f"{p.column}_n", f"{p.column}_mean", p.position - 1) for p in satisfaction]
-    counted, summed = counted.tolist(), summed.tolist()
-    indexed = tuple(part.tolist() for part in indexed) if indexed is not None else None
-    rows = []
-    for g, key in enumerate(keys.tolist()):
-        row: dict = {"grp": f"{key // len(labels)}{letter}{labels[key % len(labels)]}"}
-        counts, totals = counted[g], summed[g]
-        for n_key, mean_key, k in columns:
-            row[n_key] = int(round(counts[k]))
-            row[mean_key] = totals[k] / counts[k] if counts[k] else None
-        if indexed is not None:
-            respondents = int(round(indexed[0][g]))
-            row.update(index_n=respondents, index_mean=indexed[1][g] / respondents if respondents else None,
-                       index_sd=None)
-        rows.append(row)
-    return rows
+    return ([f"{key // width}{letter}{labels[key % width]}" for key in keys.tolist()],
+            [total(value) for value in values])
 
 
 @shared
@@ -478,4 +473,4 @@ def _moments(column: str, n: float, total: float, square: float) -> dict:
     return {f"{column}_n": n, f"{column}_mean": mean, f"{column}_sd": sd}
 
 
-__all__ = ["IndexTerm", "MonthSums", "covers", "covers_places", "covers_scopes", "month_sums", "offer_within", "place_sums", "records", "scope_records"]
+__all__ = ["IndexTerm", "MonthSums", "covers", "covers_places", "covers_scopes", "month_sums", "offer_within", "place_sums", "records", "scope_sums", "ScopeSums"]

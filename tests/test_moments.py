@@ -3,7 +3,7 @@ the CSI of whole months exactly as a pass over the respondents does."""
 from __future__ import annotations
 
 import math
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, datetime
 
 import dbrows
@@ -275,22 +275,24 @@ def test_the_sums_by_branch_by_hand(con):
     branch_survey(con)
     positions = [p for p in ratings.positions(con, ("satisfaction",)) if p.has_scale]
     march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
-    found = {row["grp"]: row for row in moments.scope_records(con, march, positions, None)}
-    assert sorted(found) == ["202603bTianhe", "202603bXiamen", "202603bYuexiu", "202603rEast", "202603rSouth"]
+
+    def by_group(found) -> dict:
+        # each group's (n, sum) of the first two positions (A and B)
+        return {key: [(found.counts[g, k], found.sums[g, k]) for k in (0, 1)] for g, key in enumerate(found.keys)}
+
+    found = moments.scope_sums(con, march, positions, None)
+    assert found.keys == ["202603bTianhe", "202603bXiamen", "202603bYuexiu", "202603rEast", "202603rSouth"]
+    assert found.index_n is None
+    groups = by_group(found)
     # Tianhe (k = 0) in March: A = (3 + j) % 11 for j = 0, 1, 2 -> 3, 4, 5; B = 1 + (9 + 2j) % 7 -> 3, 5, 7,
     # but j = 0 answered A only ((3 + 0) % 3 == 0)
-    tianhe = found["202603bTianhe"]
-    assert (tianhe["satisfaction1_n"], tianhe["satisfaction1_mean"]) == (3, 4.0)
-    assert (tianhe["satisfaction2_n"], tianhe["satisfaction2_mean"]) == (2, 6.0)
+    assert groups["202603bTianhe"] == [(3, 12.0), (2, 12.0)]
     # East in March: Xiamen (k = 2: A 5, 6, 7) and Yuexiu, which moved there (k = 1: A 4, 5, 6)
-    east = found["202603rEast"]
-    assert (east["satisfaction1_n"], east["satisfaction1_mean"]) == (6, 33 / 6)
+    assert groups["202603rEast"][0] == (6, 33.0)
     # key customers only (j = 0): Tianhe's A 3, Yuexiu's 4, Xiamen's 5; B answered by none of them
-    key = {row["grp"]: row for row in moments.scope_records(con, Filters(date_from=date(2026, 3, 1),
-                                                                         date_to=date(2026, 3, 31), tiers=("key",)),
-                                                            positions, None)}
-    assert (key["202603rEast"]["satisfaction1_n"], key["202603rEast"]["satisfaction1_mean"]) == (2, 4.5)
-    assert (key["202603bTianhe"]["satisfaction1_n"], key["202603bTianhe"]["satisfaction2_n"]) == (1, 0)
+    key = by_group(moments.scope_sums(con, replace(march, tiers=("key",)), positions, None))
+    assert key["202603rEast"][0] == (2, 9.0)
+    assert (key["202603bTianhe"][0][0], key["202603bTianhe"][1][0]) == (1, 0)
 
 
 @pytest.mark.parametrize("selection", [
