@@ -54,12 +54,12 @@ def test_the_words_decide_a_text_they_lean_on():
 
 
 def test_the_signs_decide_where_the_words_say_nothing():
-    # "12月3日" holds no word of the Chinese lexicon (polarity 0), "Ordered Monday" none of the rules' and
+    # "12月3日" holds no word of the Chinese lexicon (polarity 0), "Went in on Monday" none of the rules' and
     # words the English prior weighs within the neutral band
     assert chinese_polarity("12月3日😡") == 0.0
     assert polarity("12月3日😡") == ("zh", pytest.approx(signs(-3.0)))
-    assert english_polarity("Ordered Monday :(") == pytest.approx(0.0, abs=0.05)
-    assert polarity("Ordered Monday :(") == ("en", pytest.approx(signs(-1.9)))
+    assert english_polarity("Went in on Monday :(") == pytest.approx(0.0, abs=0.05)
+    assert polarity("Went in on Monday :(") == ("en", pytest.approx(signs(-1.9)))
 
 
 def test_score_texts_scores_signs_whatever_language_it_is_told():

@@ -44,7 +44,7 @@ from importlib import resources
 from math import sqrt, tanh
 from pathlib import Path
 
-from text.english_prior import prior_bias, prior_margin, prior_polarity
+from text.english_prior import prior_bias, prior_evidence, prior_polarity
 
 _STARS = re.compile(r"(?<![\d.])([0-5])(?:\.0)?(?: out of 5| ?/ ?5)? ?stars?\b")
 _NUMBER_WORDS = dict(zip("012345", ("zero stars", "one star", "two stars", "three stars", "four stars", "five stars")))
@@ -349,16 +349,16 @@ def english_polarity(text: str) -> float:
 
 def contrasted_prior(words: list[str], social: bool = False, shift: float = 0.0) -> float:
     """The prior's polarity of a text cut by english_words, the parts before and after its last "but" or "however"
-    that contrasts (PRIOR_CONTRAST, _contrasts) weighed PRIOR_BEFORE and PRIOR_AFTER: margin = bias + 0.5 x (the
-    part before's margin - bias) + 1.5 x (the part after's margin - bias); the whole text's polarity where no such
-    word stands between two parts."""
+    that contrasts (PRIOR_CONTRAST, _contrasts) weighed PRIOR_BEFORE and PRIOR_AFTER: margin = the whole text's
+    known share x bias + 0.5 x the part before's evidence + 1.5 x the part after's (english_prior.prior_evidence); the
+    whole text's polarity where no such word stands between two parts."""
     last = max((i for i, word in enumerate(words) if word in PRIOR_CONTRAST and _contrasts(words, i)), default=-1)
     if not 0 < last < len(words) - 1:
         return prior_polarity(words, negated_words(words), social, shift)
     before, after = words[:last], words[last + 1:]
-    bias = prior_bias(social)
-    margin = (bias + PRIOR_BEFORE * (prior_margin(before, negated_words(before), social) - bias)
-              + PRIOR_AFTER * (prior_margin(after, negated_words(after), social) - bias))
+    known = prior_evidence(words, negated_words(words), social)[1]
+    margin = (known * prior_bias(social) + PRIOR_BEFORE * prior_evidence(before, negated_words(before), social)[0]
+              + PRIOR_AFTER * prior_evidence(after, negated_words(after), social)[0])
     return tanh((margin + shift) / 2)
 
 
