@@ -443,7 +443,8 @@ def _scope_month_table(con, filters: Filters, chosen: CsiWeights) -> pd.DataFram
     and _by_table give each group worked out for all the groups at once: each attribute's
     satisfaction pools its positions' means by their n (ratings.pooled), on 0–100 (Position.scaled);
     the CSI weighs the attributes the group rated (_weighted); n is the respondents with an index.
-    The trends read a year of every region and branch, some thousand groups."""
+    The trends read a year of every region and branch: hundreds of groups. No interval: the sums by
+    branch hold no products."""
     items = ratings.by_code([p for p in ratings.positions(con, ("satisfaction",)) if p.has_scale])
     used = [p for code_items in items.values() for p in code_items]
     terms = _index_terms(used, chosen)
