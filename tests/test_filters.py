@@ -44,12 +44,15 @@ def test_a_filter_on_a_missing_column_is_ignored(table, filtered):
     assert bool(params) is filtered
 
 
+COUNT_COMPLAINTS_SQL = "SELECT count(*) FROM complaint WHERE {where}"
+
+
 def test_filters_run_in_duckdb(con):
     dbrows.complaints(con, [{"branch": "North", "received_at": datetime(2026, 3, 31, 23, 0)},
                             {"branch": "North", "received_at": datetime(2026, 4, 1, 0, 0)},
                             {"branch": "O'Brien", "received_at": datetime(2026, 3, 2)}])
     sql, params = where_sql(Filters(date_to=date(2026, 3, 31), branches=("North", "O'Brien")), "complaint")
-    assert con.execute(f"SELECT count(*) FROM complaint WHERE {sql}", params).fetchone() == (2,)
+    assert con.execute(COUNT_COMPLAINTS_SQL.format(where=sql), params).fetchone() == (2,)
 
 
 @pytest.mark.parametrize("period, previous", [

@@ -35,6 +35,9 @@ from store.db import LATEST_VERSION, connect
 from store.errors import QueryError
 from store.follow_up import CURRENT_SQL, FollowUpChange, FollowUpError, save_follow_ups
 
+# the current state of the follow-up items (CURRENT_SQL), some columns of some items
+CURRENT_ITEMS_SQL = "SELECT {columns} FROM ({current}) WHERE {where}"
+
 OCTOBER = Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
 AS_OF = datetime(2026, 11, 1, 12, 0)
 ANALYST = Access("passphrase", True, "Li Na")
@@ -337,7 +340,7 @@ def test_the_export_is_formula_safe_and_reads_back_as_written(filled, tmp_path):
         path.write_bytes(data)
         result = import_follow_up_file(filled, path, follow_up_words())
         assert result.changed == () and len(result.unchanged) == 9
-    states = dict(filled.execute(f"SELECT item_key, outcome FROM ({CURRENT_SQL})").fetchall())
+    states = dict(filled.execute(CURRENT_ITEMS_SQL.format(current=CURRENT_SQL, columns="item_key, outcome", where="TRUE")).fetchall())
     assert (states[C1], states[R2]) == (HOSTILE[0], HOSTILE[2])
 
 
@@ -363,9 +366,9 @@ def test_an_edited_chinese_file_updates_its_items(filled, tmp_path):
 
     result = import_follow_up_file(filled, _edited(filled, tmp_path, "zh", edit), follow_up_words(), "Li Na")
     assert sorted(result.changed) == sorted([R2, C10])
-    assert filled.execute(f"SELECT owner, status, due_on, contacted_at FROM ({CURRENT_SQL}) WHERE item_key = ?",
+    assert filled.execute(CURRENT_ITEMS_SQL.format(current=CURRENT_SQL, columns="owner, status, due_on, contacted_at", where="item_key = ?"),
                           [R2]).fetchall() == [("张三", "contacted", date(2026, 11, 5), datetime(2026, 11, 1, 9, 30))]
-    assert filled.execute(f"SELECT status FROM ({CURRENT_SQL}) WHERE item_key = ?", [C10]).fetchall() == [
+    assert filled.execute(CURRENT_ITEMS_SQL.format(current=CURRENT_SQL, columns="status", where="item_key = ?"), [C10]).fetchall() == [
         ("unreachable",)]
 
 

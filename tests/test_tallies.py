@@ -257,6 +257,11 @@ SELECT (year(received_at) * 100 + month(received_at)) AS month, branch, region, 
 FROM complaint WHERE {where} GROUP BY ALL ORDER BY ALL
 """
 OLD_LOG_SPAN_SQL = "SELECT min(year(received_at) * 100 + month(received_at)), max(year(received_at) * 100 + month(received_at)) FROM complaint"
+# the tally's counts by month, branch and region, as OLD_COMPLAINTS_BY_MONTH_SQL counts the rows
+TALLY_COMPLAINTS_BY_MONTH_SQL = """SELECT (year(received_at) * 100 + month(received_at)) AS month, branch, region,
+       sum(complaints)::BIGINT FROM {table} WHERE {where} GROUP BY ALL ORDER BY ALL"""
+# the rows' complaints per value of a column (a quoted name)
+ROWS_BY_SQL = "SELECT {column}, count(*) FROM complaint WHERE {where} GROUP BY 1"
 
 
 @pytest.mark.parametrize("selection", [
@@ -271,8 +276,8 @@ def test_complaint_counts_from_the_tally_equal_the_rows_counted(con, monkeypatch
     old = con.execute(OLD_COMPLAINTS_BY_MONTH_SQL.format(where=where), params).fetchall()
     counted = tallied("complaint", COMPLAINT_MEASURES, selection)
     assert counted == "complaint_tally"
-    new = con.execute(f"SELECT (year(received_at) * 100 + month(received_at)) AS month, branch, region,"
-                      f" sum(complaints)::BIGINT FROM {quote_identifier(counted)} WHERE {where} GROUP BY ALL ORDER BY ALL", params).fetchall()
+    new = con.execute(TALLY_COMPLAINTS_BY_MONTH_SQL.format(table=quote_identifier(counted), where=where),
+                      params).fetchall()
     assert new == old
     trend = complaint_trend(con, selection)
     assert_same(trend, _from_rows(monkeypatch, lambda: complaint_trend(con, selection)))
@@ -295,7 +300,7 @@ def test_complaints_by_branch_and_region_from_the_tally_equal_the_rows_counted(c
                              "customer_id": "C9", "batch_id": "complaints-2"}])
     for by in ("branch", "region"):
         where, params = filters_module.where_sql(selection, "complaint")
-        counted = dict(con.execute(f"SELECT {quote_identifier(by)}, count(*) FROM complaint WHERE {where} GROUP BY 1", params).fetchall())
+        counted = dict(con.execute(ROWS_BY_SQL.format(column=quote_identifier(by), where=where), params).fetchall())
         assert complaint_counts_by(con, selection, by) == counted
         assert complaint_counts_by(con, selection, by) == _from_rows(
             monkeypatch, lambda: complaint_counts_by(con, selection, by))
