@@ -166,9 +166,8 @@ def scope_sums(con, filters: Filters, satisfaction: list[ratings.Position],
         for found, total in zip(totals, kind_totals):
             found.append(total)
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    counts, summed, *index = (np.concatenate(parts)[order] if parts else np.zeros(0) for parts in totals)
-    return ScopeSums([keys[i] for i in order], np.rint(counts.reshape(len(keys), rated)),
-                     summed.reshape(len(keys), rated), np.rint(index[0]) if index else None)
+    counts, summed, *index = (np.concatenate(parts)[order] for parts in totals)
+    return ScopeSums([keys[i] for i in order], np.rint(counts), summed, np.rint(index[0]) if index else None)
 
 
 def _scope_totals(months: np.ndarray, letter: str, names, values: list[np.ndarray]) -> tuple[list[str], list[np.ndarray]]:
