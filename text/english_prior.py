@@ -88,7 +88,7 @@ def _prior(social: bool = False) -> tuple[dict[str | tuple[str, str], float], fl
 
 def prior_evidence(words: list[str], negated: list[str] = (), social: bool = False) -> tuple[float, float]:
     """The prior's evidence on a text cut into `words`, with its `negated` terms, and the share of
-    its distinct terms the prior weighs (module docstring); (0.0, 0.0) for a text without terms."""
+    its distinct terms the prior holds (module docstring); (0.0, 0.0) for a text without terms."""
     weights, _ = _prior(social)
     terms = {*words, *zip(words, words[1:]), *negated}
     if not terms:
