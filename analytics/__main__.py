@@ -18,7 +18,6 @@ if __name__ == "__main__":
 
 import argparse
 import json
-import os
 import sys
 from datetime import date
 
@@ -30,6 +29,7 @@ from analytics.targets import period_figures, target_gaps, targets_in_force
 from presentation.alerts import alert_records, target_records
 from presentation.findings import marked, what_changed
 from presentation.formats import fmt_period
+from presentation.commands import run_command
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from presentation.labels import DataLabels, labelled
 from store.db import connect, default_db_path, masked, unreachable_store
@@ -241,12 +241,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    gc.freeze()
-    gc.enable()
-    try:
-        sys.exit(main())
-    except BrokenPipeError:
-        # the reader stopped reading (`history | head`): not a failure to show with a traceback;
-        # stdout goes nowhere, so that Python's own flush at exit does not fail again
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    run_command(main)

@@ -21,7 +21,6 @@ if __name__ == "__main__":
 import argparse
 import json
 import math
-import os
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from loaders.errors import (DecisionNeeded, DuplicateRows, KindDecisionNeeded, L
 from loaders.importer import check, describe, import_prepared, pending, prepare
 from loaders.validate import missing_required
 from presentation.alerts import alert_sentence, run_summary
+from presentation.commands import run_command
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.upload import checked_alerts
 from presentation.problems import (
@@ -761,12 +761,4 @@ COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "und
             "alert-rules": cmd_alert_rules, "check-alerts": cmd_check_alerts}
 
 if __name__ == "__main__":
-    gc.freeze()
-    gc.enable()
-    try:
-        sys.exit(main())
-    except BrokenPipeError:
-        # the reader stopped reading (`history | head`): not a failure to show with a traceback;
-        # stdout goes nowhere, so that Python's own flush at exit does not fail again
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+    run_command(main)
