@@ -41,11 +41,12 @@ SUM_COLUMNS = COUNT_COLUMNS + """,
        list_resize(importance_sums, $weighed, 0::DOUBLE) AS importance_sums"""
 # The rows come as read and are put in order and numbered by group after (_by_month_and_pattern): a
 # window and a sort in the SQL cost more, and every CSI of whole months reads these sums.
+# {ranges}: more conditions on the month (month_sums_of), or nothing
 SUMS_SQL = """
 SELECT month,
        """ + SUM_COLUMNS + """
 FROM {table}
-WHERE month BETWEEN $first AND $last{chosen}
+WHERE month BETWEEN $first AND $last{ranges}{chosen}
 """
 
 # The same sums grouped by branch or region instead of by month (`month` is the place's rank, `place`
@@ -213,12 +214,12 @@ def month_sums(con, filters: Filters) -> MonthSums | None:
     it filters more than that, or when a batch of the branches' months kept no products by branch
     (schema.sql survey_scope_sums)."""
     if covers(filters):
-        return _read_sums(con, filters, SUMS_SQL.format(table="survey_moments", chosen="{chosen}"),
+        return _read_sums(con, filters, SUMS_SQL.format(table="survey_moments", ranges="", chosen="{chosen}"),
                           _MOMENT_FILTERS)[0]
     if covers_places(filters):
         # the same sums by branch and region (and tier), summed over the selected ones: a branch's page
         # reads a few hundred rows of them, not a year of its respondents (issue 24's floor)
-        return _read_sums(con, filters, SUMS_SQL.format(table="survey_scope_sums", chosen="{chosen}"),
+        return _read_sums(con, filters, SUMS_SQL.format(table="survey_scope_sums", ranges="", chosen="{chosen}"),
                           _SCOPE_FILTERS)[0]
     return None
 
@@ -236,10 +237,6 @@ def place_sums(con, filters: Filters, place: str) -> tuple[MonthSums, dict] | No
     return found
 
 
-# SUMS_SQL for several selections' months at once (month_sums_of): $first and $last span them all,
-# {ranges} keeps each one's months
-SUMS_OF_SQL = SUMS_SQL.replace("WHERE month BETWEEN $first AND $last", "WHERE month BETWEEN $first AND $last AND ({ranges})")
-
 
 def month_sums_of(con, selections) -> None:
     """Inside shared_results(), month_sums of each of `selections` read in one query and handed on
@@ -254,9 +251,10 @@ def month_sums_of(con, selections) -> None:
     keys = [_month_keys(f) for f in chosen]
     span = replace(chosen[0], date_from=None if any(f.date_from is None for f in chosen) else min(f.date_from for f in chosen),
                    date_to=None if any(f.date_to is None for f in chosen) else max(f.date_to for f in chosen))
-    ranges = " OR ".join(f"month BETWEEN $first_{i} AND $last_{i}" for i in range(len(keys)))
+    # $first and $last span every selection's months, and these keep each one's
+    ranges = " AND (" + " OR ".join(f"month BETWEEN $first_{i} AND $last_{i}" for i in range(len(keys))) + ")"
     bounds = {name: value for i, (first, last) in enumerate(keys) for name, value in ((f"first_{i}", first), (f"last_{i}", last))}
-    whole = _read_sums(con, span, SUMS_OF_SQL.format(table="survey_moments", ranges=ranges, chosen="{chosen}"),
+    whole = _read_sums(con, span, SUMS_SQL.format(table="survey_moments", ranges=ranges, chosen="{chosen}"),
                        _MOMENT_FILTERS, bounds)[0]
     if whole is not None:
         for selection in chosen:
