@@ -108,8 +108,7 @@ WITH c AS MATERIALIZED (
     WHERE description IS NOT NULL AND {{where}}
 ), themed AS MATERIALIZED (
     SELECT c.batch_id, c.row_no, c.sentiment, t.theme_id
-    FROM c JOIN theme_month t ON t.month = date_trunc('month', c.received_at) AND t.text = c.description
-                              AND {{months}}
+    FROM c JOIN theme_month t ON t.text = c.description AND {{months}}
 ), counted AS (
     SELECT theme_id, count(*) FILTER (WHERE sentiment IS NOT NULL) AS n FROM themed GROUP BY theme_id
 ), top AS (
@@ -368,7 +367,7 @@ def common_theme_of_themes(con, current: Filters) -> Verbatim | None:
     month (COMMON_THEME_BY_MONTH_SQL) when every complaint of the selection is of a batch theme_month
     holds, else through the texts' themes."""
     where, params = where_sql(current, "complaint")
-    months, month_params = theme_months(current)
+    months, month_params = theme_months(current, happened="c.received_at")
     row = fetch_record(con, COMMON_THEME_BY_MONTH_SQL.format(where=where, months=months), {**params, **month_params},
                        what="the month's most common theme and its most typical complaint")
     if row.get("unlisted"):

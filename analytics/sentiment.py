@@ -466,8 +466,7 @@ GROUP BY ALL
 _BY_TEXT = "(SELECT v.sentiment, t.theme_id FROM v JOIN text_theme t ON t.text = v.text)"
 # By each row's month and text (store schema.sql theme_month), right for the rows of the batches
 # theme_batch lists: a month's themes read that month's themed texts (issue 24's floor).
-_BY_MONTH = ("(SELECT v.sentiment, t.theme_id FROM v JOIN theme_month t"
-             " ON t.month = date_trunc('month', v.happened_at) AND t.text = v.text AND {months})")
+_BY_MONTH = "(SELECT v.sentiment, t.theme_id FROM v JOIN theme_month t ON t.text = v.text AND {months})"
 _UNLISTED = "(SELECT count(*) FROM v WHERE batch_id NOT IN (SELECT batch_id FROM theme_batch))"
 
 THEMES_SQL = f"""
@@ -506,7 +505,7 @@ THEME_COUNTS_SQL = _THEME_COUNTS.format(materialized="", themes="text_theme", on
 # The same by month (THEMES_BY_MONTH_SQL): right when every row's `unlisted` is 0.
 THEME_COUNTS_BY_MONTH_SQL = _THEME_COUNTS.format(
     materialized="MATERIALIZED", themes="theme_month", unlisted=_UNLISTED, now="{now}", before="{before}",
-    on="t.month = date_trunc('month', v.happened_at) AND t.text = v.text AND {months}")
+    on="t.text = v.text AND {months}")
 # THEMES_BY_MONTH_SQL's figures for now (period 0) and THEME_COUNTS_BY_MONTH_SQL's counts of both
 # periods from one join of both periods' texts to theme_month (themes_and_rising); n is count_now.
 THEMES_AND_COUNTS_BY_MONTH_SQL = f"""
@@ -519,7 +518,7 @@ counted AS (
            count(*) FILTER (WHERE v.period = 0 AND v.sentiment < {NEGATIVE_BELOW})::BIGINT AS negative,
            count(*) FILTER (WHERE v.period = 0 AND v.sentiment > {POSITIVE_ABOVE})::BIGINT AS positive,
            count(*) FILTER (WHERE v.period = 1)::BIGINT AS count_before
-    FROM v JOIN theme_month t ON t.month = date_trunc('month', v.happened_at) AND t.text = v.text AND {{months}}
+    FROM v JOIN theme_month t ON t.text = v.text AND {{months}}
     GROUP BY t.theme_id)
 SELECT {_UNLISTED} AS unlisted, th.theme_id, {WORDS_NAME_SQL.format(theme="th")} AS words,
        CASE WHEN th.label_edited THEN th.label END AS edited, coalesce(c.n, 0) AS n, c.mean, c.sd,
@@ -530,22 +529,29 @@ ORDER BY n DESC, words
 """
 
 
-def theme_months(*selections: Filters) -> tuple[str, dict]:
-    """A condition on theme_month's month (alias t) that keeps the months the selections' dates can
-    fall in, and its parameters. theme_month is written in month order, so DuckDB then reads only
-    those months' blocks: its join on the month and the text bounded neither side's scan, and a
-    month's page read and hashed every month's themed texts (at ten million responses, nine tenths of
-    the sentiment page's time)."""
-    clauses, params = [], {}
+def theme_months(*selections: Filters, happened: str = "v.happened_at") -> tuple[str, dict]:
+    """What a join of the selections' rows to theme_month (alias t) asks of its month, beside the
+    text: the row's month (`happened`, its date), within the months the selections' dates can fall
+    in; and its parameters. theme_month is written in month order, so DuckDB then reads only those
+    months' blocks: its join on the month and the text bounded neither side's scan, and a month's
+    page read and hashed every month's themed texts (at ten million responses, nine tenths of the
+    sentiment page's time). When every selection lies within one calendar month, that month alone:
+    theme_month holds a month's text once, so the rows join on their text alone, one key instead of
+    two (the review's commonest theme at ten million responses: the query 98–113 → 78–98 ms)."""
     starts = [f.date_from for f in selections]
     ends = [f.date_to for f in selections]
-    if starts and all(day is not None for day in starts):
+    bounded_from = bool(starts) and all(day is not None for day in starts)
+    bounded_to = bool(ends) and all(day is not None for day in ends)
+    if bounded_from and bounded_to and _month_of(min(starts)) == _month_of(max(ends)):
+        return "t.month = $theme_month", {"theme_month": _month_of(min(starts))}
+    clauses, params = [f"t.month = date_trunc('month', {happened})"], {}
+    if bounded_from:
         clauses.append("t.month >= $theme_month_from")
         params["theme_month_from"] = _month_of(min(starts))
-    if ends and all(day is not None for day in ends):
+    if bounded_to:
         clauses.append("t.month <= $theme_month_to")
         params["theme_month_to"] = _month_of(max(ends))
-    return " AND ".join(clauses) or "TRUE", params
+    return " AND ".join(clauses), params
 
 
 def _month_of(day) -> datetime:

@@ -58,8 +58,8 @@ def test_a_store_written_by_the_command_line_is_left_closed(tmp_path):
     # the process ends without Python's teardown: the command must have closed its store itself, its
     # write-ahead log checkpointed into the file, as an ordinary exit leaves it
     store = tmp_path / "store.duckdb"
-    done = subprocess.run([sys.executable, "-m", "loaders", "import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(store)],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    command = [sys.executable, "-m", "loaders", "import", str(TEST_DATA / "nps_gbk.csv"), "--db", str(store)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert not (tmp_path / "store.duckdb.wal").exists()
     with duckdb.connect(str(store), read_only=True) as con:

@@ -451,25 +451,41 @@ def test_the_themes_by_month_equal_the_themes_by_text(con, selection):
 
 
 
+ROW_MONTH = "t.month = date_trunc('month', v.happened_at)"
+
+
 @pytest.mark.parametrize("selections, condition, params", [
-    # a month and the month before: both months' rows, no other
+    # a month and the month before: both months' rows, no other, each row with its own month's texts
     ([OCTOBER, Filters(date_from=date(2026, 9, 1), date_to=date(2026, 9, 30))],
-     "t.month >= $theme_month_from AND t.month <= $theme_month_to",
+     f"{ROW_MONTH} AND t.month >= $theme_month_from AND t.month <= $theme_month_to",
      {"theme_month_from": datetime(2026, 9, 1), "theme_month_to": datetime(2026, 10, 1)}),
     # days, against the same days a year before: from the earlier's first month to the later's last
     ([Filters(date_from=date(2026, 3, 10), date_to=date(2026, 5, 20)),
       Filters(date_from=date(2025, 3, 10), date_to=date(2025, 5, 20))],
-     "t.month >= $theme_month_from AND t.month <= $theme_month_to",
+     f"{ROW_MONTH} AND t.month >= $theme_month_from AND t.month <= $theme_month_to",
      {"theme_month_from": datetime(2025, 3, 1), "theme_month_to": datetime(2026, 5, 1)}),
     # a selection open at one end is not bounded at that end
     ([Filters(date_to=date(2026, 5, 20)), Filters(date_from=date(2026, 1, 1), date_to=date(2026, 2, 1))],
-     "t.month <= $theme_month_to", {"theme_month_to": datetime(2026, 5, 1)}),
-    ([Filters()], "TRUE", {}),
+     f"{ROW_MONTH} AND t.month <= $theme_month_to", {"theme_month_to": datetime(2026, 5, 1)}),
+    ([Filters()], ROW_MONTH, {}),
+    # within one calendar month, every row's month is that month: the join needs the text alone
+    ([OCTOBER], "t.month = $theme_month", {"theme_month": datetime(2026, 10, 1)}),
+    ([Filters(date_from=date(2026, 10, 5), date_to=date(2026, 10, 20)),
+      Filters(date_from=date(2026, 10, 1), date_to=date(2026, 10, 4))],
+     "t.month = $theme_month", {"theme_month": datetime(2026, 10, 1)}),
 ])
 def test_the_themes_by_month_read_only_the_selections_months(selections, condition, params):
     from analytics.sentiment import theme_months
 
     assert theme_months(*selections) == (condition, params)
+
+
+def test_the_themes_by_month_name_the_rows_date_column():
+    from analytics.sentiment import theme_months
+
+    assert theme_months(Filters(date_from=date(2026, 9, 1)), happened="c.received_at") == (
+        "t.month = date_trunc('month', c.received_at) AND t.month >= $theme_month_from",
+        {"theme_month_from": datetime(2026, 9, 1)})
 
 
 @pytest.mark.parametrize("selection, before", [
