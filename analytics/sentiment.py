@@ -537,7 +537,7 @@ def theme_months(*selections: Filters, happened: str = "v.happened_at") -> tuple
     page read and hashed every month's themed texts (at ten million responses, nine tenths of the
     sentiment page's time). When every selection lies within one calendar month, that month alone:
     theme_month holds a month's text once, so the rows join on their text alone, one key instead of
-    two (the review's commonest theme at ten million responses: the query 98–113 → 78–98 ms)."""
+    two (the review's commonest theme at ten million responses: bench/RESULTS.md)."""
     starts = [f.date_from for f in selections]
     ends = [f.date_to for f in selections]
     bounded_from = bool(starts) and all(day is not None for day in starts)
