@@ -68,7 +68,7 @@ def together(con):
 
 def _rewrite_sums(con, source: str, batch_id: str) -> None:
     for name in (name for name, summed in SUMS_TABLES.items() if summed == source):
-        con.execute(f"DELETE FROM {name} WHERE batch_id = ?", [batch_id])
+        con.execute(f"DELETE FROM {quote_identifier(name)} WHERE batch_id = ?", [batch_id])
     write_sums(con, source, batch_id)
 
 

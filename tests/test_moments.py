@@ -16,7 +16,7 @@ from analytics import csi, league, moments, ratings, trends
 from analytics.filters import Filters
 from analytics.memo import shared_results
 from loaders import importer
-from store.db import connect, write_survey_moments, write_survey_scope_sums
+from store.db import connect, quote_identifier, write_survey_moments, write_survey_scope_sums
 
 MARCH = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 FEBRUARY = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
@@ -170,7 +170,7 @@ def test_a_store_from_before_the_sums_gets_them_when_opened(db_path, monkeypatch
     expected = csi.csi_change_with_trend(con, MARCH, FEBRUARY, SPRING)
     con.execute("DROP TABLE survey_moments")
     for name in ("store_version", "store_claim"):  # nor the counted upgrade steps (store/db.py UPGRADES)
-        con.execute(f"DROP TABLE {name}")
+        con.execute(f"DROP TABLE {quote_identifier(name)}")
     con.close()
     with pytest.raises(Exception, match="earlier version"):
         connect(db_path, read_only=True)
@@ -391,13 +391,13 @@ def test_a_store_whose_survey_sums_have_no_tier_gets_it_when_opened(db_path):
     key_customers = Filters(date_from=date(2026, 7, 1), date_to=date(2026, 7, 31), tiers=("key",))
     expected = (trends.find_trends(con, key_customers), csi.csi_score(con, key_customers))
     for table in ("survey_moments", "survey_scope_sums"):
-        con.execute(f"ALTER TABLE {table} DROP COLUMN tier")
+        con.execute(f"ALTER TABLE {quote_identifier(table)} DROP COLUMN tier")
     dbrows.layout_before(con, 14)
     con.close()
     con = connect(db_path)
     try:
         for table in ("survey_moments", "survey_scope_sums"):
-            assert con.execute(f"SELECT tier, count(*) > 0 FROM {table} GROUP BY 1 ORDER BY 1 NULLS LAST"
+            assert con.execute(f"SELECT tier, count(*) > 0 FROM {quote_identifier(table)} GROUP BY 1 ORDER BY 1 NULLS LAST"
                                ).fetchall() == [("core", True), ("key", True), (None, True)]
         assert_same(trends.find_trends(con, key_customers), expected[0])
         assert_same(csi.csi_score(con, key_customers), expected[1])
@@ -540,7 +540,7 @@ def test_a_store_whose_sums_by_branch_have_no_products_gets_them_when_opened(db_
     selection = PLACE_SELECTIONS[3]
     expected = [compute() for compute in _place_figures(con, selection)]
     for column in ("satisfaction_products", "importance_counts", "importance_sums"):
-        con.execute(f"ALTER TABLE survey_scope_sums DROP COLUMN {column}")
+        con.execute(f"ALTER TABLE survey_scope_sums DROP COLUMN {quote_identifier(column)}")
     dbrows.layout_before(con, 20)
     con.close()
     with pytest.raises(Exception, match="earlier version"):

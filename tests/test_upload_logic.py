@@ -22,6 +22,7 @@ from presentation.upload import (
     run_undo, with_mapping
 )
 from presentation.problems import fix_text, problem_line, problem_lines, problem_text, refusal
+from store.db import quote_identifier
 
 ANALYST = Access("passphrase", True, "Li Na")
 VIEWER = Access("passphrase", False)
@@ -33,7 +34,7 @@ def read(con, name, kind="auto", sheet=None):
 
 
 def counts(con) -> dict[str, int]:
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    return {t: con.execute(f"SELECT count(*) FROM {quote_identifier(t)}").fetchone()[0]
             for t in ("import_batch", "nps_response", "survey_response", "survey_rating", "complaint")}
 
 
