@@ -39,7 +39,11 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self) -> None:
+    """`password`: the cluster asks every connection for it (scram-sha-256); without one it trusts
+    every connection from this machine."""
+
+    def __init__(self, password: str | None = None) -> None:
+        self.password = password
         self.bin = postgres_bin()
         self.folder = Path(tempfile.mkdtemp(prefix="feedback-pg-"))
         self.port = _free_port()
@@ -48,12 +52,22 @@ class Cluster:
             shutil.chown(self.folder, "nobody")
 
     def _run(self, program: str, *args: str) -> None:
+        env = {**os.environ, "PGPASSWORD": self.password} if self.password else None
         subprocess.run([*self.runner, str(self.bin / program), *args], check=True, capture_output=True,
-                       text=True, cwd=self.folder)
+                       text=True, cwd=self.folder, env=env)
 
     def start(self) -> "Cluster":
         data = self.folder / "data"
-        self._run("initdb", "-D", str(data), "-A", "trust", "-U", USER, "--no-sync")
+        if self.password:
+            secret = self.folder / "password"
+            secret.write_text(self.password + "\n")
+            if self.runner:
+                shutil.chown(secret, "nobody")
+            self._run("initdb", "-D", str(data), "-A", "scram-sha-256", f"--pwfile={secret}", "-U", USER,
+                      "--no-sync")
+            secret.unlink()
+        else:
+            self._run("initdb", "-D", str(data), "-A", "trust", "-U", USER, "--no-sync")
         self._run("pg_ctl", "-D", str(data), "-w", "-l", str(self.folder / "log"), "-o",
                   f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
                   " -c max_connections=200", "start")

@@ -1,5 +1,5 @@
 """Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes, tiers,
-migrate, maintain, and the targets and alert rules an analyst sets: set-target, targets, alert-rules,
+migrate, maintain, save-lake-secret, and the targets and alert rules an analyst sets: set-target, targets, alert-rules,
 check-alerts.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
@@ -150,6 +150,15 @@ def build_parser() -> argparse.ArgumentParser:
                                               " baseline (and the store's learned model), when its scores are"
                                               " of an earlier one, as the next import would")
     rsc.add_argument("--db", default=None)
+
+    sec = commands.add_parser("save-lake-secret",
+                              help="keep the PostgreSQL server, user and password of a lake's catalog as this"
+                                   " user's DuckDB secret (the password read from stdin or a prompt), so that"
+                                   " no URL or variable holds it; --remove forgets it")
+    sec.add_argument("--host", help="the PostgreSQL server")
+    sec.add_argument("--port", type=int, default=5432)
+    sec.add_argument("--user", help="the PostgreSQL user")
+    sec.add_argument("--remove", action="store_true", help="remove the secret saved before")
 
     mnt = commands.add_parser("maintain", help="merge a lake's small files, expire week-old snapshots and"
                                                " delete the files no snapshot needs")
@@ -623,6 +632,27 @@ def _read_passphrase() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def cmd_save_lake_secret(args) -> int:
+    from store.db import remove_lake_secret, save_lake_secret
+
+    if args.remove:
+        print("the lake's secret was removed" if remove_lake_secret() else "no lake secret was saved")
+        return 0
+    if not args.host or not args.user:
+        print("error: name the catalog's server and user: --host HOST --user USER", file=sys.stderr)
+        return EXIT_INVALID
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"password of {args.user} at {args.host}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    save_lake_secret(args.host, args.user, password, args.port)
+    print(f"saved {args.user}@{args.host}:{args.port} as your DuckDB secret (~/.duckdb/stored_secrets,"
+          " readable by you alone): a lake URL such as ducklake:postgres:dbname=feedback needs no password now")
+    return 0
+
+
 def cmd_migrate(args) -> int:
     from store.copy import migrate
     from store.db import masked
@@ -756,8 +786,8 @@ def cmd_check_alerts(args) -> int:
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "history": cmd_history, "undo": cmd_undo,
             "templates": cmd_templates, "set-passphrase": cmd_set_passphrase, "themes": cmd_themes,
             "tiers": cmd_tiers,
-            "migrate": cmd_migrate, "maintain": cmd_maintain, "rescore": cmd_rescore, "set-target": cmd_set_target,
-            "targets": cmd_targets,
+            "migrate": cmd_migrate, "maintain": cmd_maintain, "save-lake-secret": cmd_save_lake_secret,
+            "rescore": cmd_rescore, "set-target": cmd_set_target, "targets": cmd_targets,
             "alert-rules": cmd_alert_rules, "check-alerts": cmd_check_alerts}
 
 if __name__ == "__main__":

@@ -195,6 +195,32 @@ def _lake_catalog(target: str) -> tuple[str, str]:
     return "duckdb", rest
 
 
+def save_lake_secret(host: str, user: str, password: str, port: int = 5432) -> None:
+    """Keep the PostgreSQL catalog's server, user and password as DuckDB's default postgres secret,
+    persistent: DuckDB writes it in its secret folder (~/.duckdb/stored_secrets), readable by this
+    user alone, and every lake this user opens takes from it what its URL leaves out (a URL's own
+    host= or user= still wins). Replaces the one saved before."""
+    try:
+        with duckdb.connect(config=_lake_config(_extension_directory())) as keeper:
+            keeper.execute("CREATE OR REPLACE PERSISTENT SECRET (TYPE postgres, HOST $host, PORT $port,"
+                           " USER $user, PASSWORD $password)",
+                           {"host": host, "port": port, "user": user, "password": password})
+    except duckdb.Error as e:
+        said = masked(f"DuckDB could not save the secret: {e}")
+        raise QueryError(said.replace(password, "***") if password else said) from e
+
+
+def remove_lake_secret() -> bool:
+    """Remove the secret save_lake_secret keeps; False when there was none."""
+    with duckdb.connect(config=_lake_config(_extension_directory())) as keeper:
+        keeper.execute("LOAD postgres_scanner")  # the secret's type is the extension's: it reads the file
+        if not keeper.execute("SELECT count(*) FROM duckdb_secrets() WHERE name = '__default_postgres'"
+                              " AND persistent").fetchone()[0]:
+            return False
+        keeper.execute("DROP PERSISTENT SECRET __default_postgres")
+        return True
+
+
 def _lake_exists(target: str, directory: str) -> bool:
     """Whether `target` names a DuckLake catalog that has been created, without creating one."""
     kind, where = _lake_catalog(target)
