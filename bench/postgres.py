@@ -32,7 +32,7 @@ def postgres_bin() -> Path:
     return found
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -46,7 +46,7 @@ class Cluster:
         self.password = password
         self.bin = postgres_bin()
         self.folder = Path(tempfile.mkdtemp(prefix="feedback-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.runner = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
         if self.runner:
             shutil.chown(self.folder, "nobody")

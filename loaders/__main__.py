@@ -152,13 +152,20 @@ def build_parser() -> argparse.ArgumentParser:
     rsc.add_argument("--db", default=None)
 
     sec = commands.add_parser("save-lake-secret",
-                              help="keep the PostgreSQL server, user and password of a lake's catalog as this"
-                                   " user's DuckDB secret (the password read from stdin or a prompt), so that"
-                                   " no URL or variable holds it; --remove forgets it")
-    sec.add_argument("--host", help="the PostgreSQL server")
-    sec.add_argument("--port", type=int, default=5432)
-    sec.add_argument("--user", help="the PostgreSQL user")
-    sec.add_argument("--remove", action="store_true", help="remove the secret saved before")
+                              help="keep a lake's credentials as this user's DuckDB secret, so that no URL or"
+                                   " variable holds them: postgres, its catalog's server, user and password;"
+                                   " s3, the bucket of an s3:// data folder (the password or secret key"
+                                   " read from stdin or a prompt); --remove forgets it")
+    sec.add_argument("kind", choices=("postgres", "s3"))
+    sec.add_argument("--host", help="postgres: the server")
+    sec.add_argument("--port", type=int, default=5432, help="postgres: the server's port")
+    sec.add_argument("--user", help="postgres: the user")
+    sec.add_argument("--key-id", help="s3: the access key id")
+    sec.add_argument("--region", help="s3: the bucket's region")
+    sec.add_argument("--endpoint", help="s3: another service than AWS (HOST:PORT of MinIO, Ceph, …)")
+    sec.add_argument("--url-style", choices=("vhost", "path"), help="s3: path for most services other than AWS")
+    sec.add_argument("--no-ssl", action="store_true", help="s3: plain http to the endpoint")
+    sec.add_argument("--remove", action="store_true", help="remove the secret of this kind saved before")
 
     mnt = commands.add_parser("maintain", help="merge a lake's small files, expire week-old snapshots and"
                                                " delete the files no snapshot needs")
@@ -636,20 +643,31 @@ def cmd_save_lake_secret(args) -> int:
     from store.db import remove_lake_secret, save_lake_secret
 
     if args.remove:
-        print("the lake's secret was removed" if remove_lake_secret() else "no lake secret was saved")
+        print(f"the lake's {args.kind} secret was removed" if remove_lake_secret(args.kind)
+              else f"no lake {args.kind} secret was saved")
         return 0
-    if not args.host or not args.user:
+    if args.kind == "postgres" and not (args.host and args.user):
         print("error: name the catalog's server and user: --host HOST --user USER", file=sys.stderr)
         return EXIT_INVALID
+    if args.kind == "s3" and not args.key_id:
+        print("error: name the access key: --key-id ID", file=sys.stderr)
+        return EXIT_INVALID
+    asked = f"password of {args.user} at {args.host}" if args.kind == "postgres" else "secret access key"
     if sys.stdin.isatty():
         import getpass
 
-        password = getpass.getpass(f"password of {args.user} at {args.host}: ")
+        hidden = getpass.getpass(asked + ": ")
     else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    save_lake_secret(args.host, args.user, password, args.port)
-    print(f"saved {args.user}@{args.host}:{args.port} as your DuckDB secret (~/.duckdb/stored_secrets,"
-          " readable by you alone): a lake URL such as ducklake:postgres:dbname=feedback needs no password now")
+        hidden = sys.stdin.readline().rstrip("\r\n")
+    if args.kind == "postgres":
+        save_lake_secret("postgres", host=args.host, port=args.port, user=args.user, password=hidden)
+        saved, use = f"{args.user}@{args.host}:{args.port}", "a lake URL such as ducklake:postgres:dbname=feedback"
+    else:
+        save_lake_secret("s3", key_id=args.key_id, secret=hidden, region=args.region, endpoint=args.endpoint,
+                         url_style=args.url_style, use_ssl=False if args.no_ssl else None)
+        saved, use = f"the access key {args.key_id}", "a lake whose FEEDBACK_LAKE_DATA is s3://…"
+    print(f"saved {saved} as your DuckDB {args.kind} secret (~/.duckdb/stored_secrets, readable by you"
+          f" alone): {use} needs nothing else now")
     return 0
 
 

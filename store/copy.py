@@ -8,7 +8,8 @@ from __future__ import annotations
 import duckdb
 
 from store.db import (
-    SEEDED_TABLES, extension_file, connect, is_lake, masked, quote_identifier, quote_literal, transaction
+    LAKE_EXTENSIONS, SEEDED_TABLES, connect, extension_file, is_lake, masked, quote_identifier, quote_literal,
+    transaction
 )
 from store.errors import QueryError
 
@@ -66,7 +67,7 @@ def migrate(source: str, target: str) -> dict[str, int]:
 def _attach_source(con: duckdb.DuckDBPyConnection, source: str) -> None:
     try:
         if is_lake(source):
-            for name in ("ducklake", "postgres_scanner"):
+            for name in LAKE_EXTENSIONS:
                 con.execute(f"LOAD {quote_literal(str(extension_file(name)))}")
         con.execute(f"ATTACH {quote_literal(source)} AS source (READ_ONLY)")
     except duckdb.Error as e:

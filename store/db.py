@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import duckdb_extension_ducklake
+import duckdb_extension_httpfs
 import duckdb_extension_postgres_scanner
 import pandas as pd
 
@@ -118,7 +119,9 @@ def quote_identifier(name: str) -> str:
 # for that from an extension folder laid out as it expects: _extension_directory builds one of
 # links to the packages' files.
 _EXTENSION_PACKAGES = {"ducklake": duckdb_extension_ducklake,
-                       "postgres_scanner": duckdb_extension_postgres_scanner}
+                       "postgres_scanner": duckdb_extension_postgres_scanner,
+                       "httpfs": duckdb_extension_httpfs}   # an s3:// data folder's
+LAKE_EXTENSIONS = tuple(_EXTENSION_PACKAGES)
 
 
 def extension_file(name: str) -> Path:
@@ -195,29 +198,40 @@ def _lake_catalog(target: str) -> tuple[str, str]:
     return "duckdb", rest
 
 
-def save_lake_secret(host: str, user: str, password: str, port: int = 5432) -> None:
-    """Keep the PostgreSQL catalog's server, user and password as DuckDB's default postgres secret,
-    persistent: DuckDB writes it in its secret folder (~/.duckdb/stored_secrets), readable by this
-    user alone, and every lake this user opens takes from it what its URL leaves out (a URL's own
-    host= or user= still wins). Replaces the one saved before."""
+# What each kind of secret a lake reads holds: "postgres" for its catalog's server, "s3" for the
+# bucket of an s3:// data folder (the httpfs extension's secret). Names of DuckDB's CREATE SECRET.
+LAKE_SECRETS = {"postgres": ("HOST", "PORT", "USER", "PASSWORD"),
+                "s3": ("KEY_ID", "SECRET", "REGION", "ENDPOINT", "URL_STYLE", "USE_SSL")}
+
+
+def save_lake_secret(kind: str, **values) -> None:
+    """Keep a lake's credentials as DuckDB's default secret of `kind` (LAKE_SECRETS; the values by
+    their lower-case names, None left out), persistent: DuckDB writes it in its secret folder
+    (~/.duckdb/stored_secrets), readable by this user alone, and every lake this user opens takes
+    from it what its URL leaves out (a URL's own host= or user= still wins). Replaces the one of
+    `kind` saved before."""
+    given = {name.lower(): values[name.lower()] for name in LAKE_SECRETS[kind] if values.get(name.lower()) is not None}
+    options = ", ".join(f"{name.upper()} ${name}" for name in given)
     try:
         with duckdb.connect(config=_lake_config(_extension_directory())) as keeper:
-            keeper.execute("CREATE OR REPLACE PERSISTENT SECRET (TYPE postgres, HOST $host, PORT $port,"
-                           " USER $user, PASSWORD $password)",
-                           {"host": host, "port": port, "user": user, "password": password})
+            keeper.execute(f"CREATE OR REPLACE PERSISTENT SECRET (TYPE {kind}, {options})", given)
     except duckdb.Error as e:
         said = masked(f"DuckDB could not save the secret: {e}")
-        raise QueryError(said.replace(password, "***") if password else said) from e
+        for hidden in (given.get("password"), given.get("secret")):
+            said = said.replace(hidden, "***") if hidden else said
+        raise QueryError(said) from e
 
 
-def remove_lake_secret() -> bool:
-    """Remove the secret save_lake_secret keeps; False when there was none."""
+def remove_lake_secret(kind: str) -> bool:
+    """Remove the secret of `kind` save_lake_secret keeps; False when there was none."""
+    name = f"__default_{kind}"
     with duckdb.connect(config=_lake_config(_extension_directory())) as keeper:
-        keeper.execute("LOAD postgres_scanner")  # the secret's type is the extension's: it reads the file
-        if not keeper.execute("SELECT count(*) FROM duckdb_secrets() WHERE name = '__default_postgres'"
-                              " AND persistent").fetchone()[0]:
+        # the secret's type is its extension's: loaded, it reads the file
+        keeper.execute("LOAD " + {"postgres": "postgres_scanner", "s3": "httpfs"}[kind])
+        if not keeper.execute("SELECT count(*) FROM duckdb_secrets() WHERE name = $name AND persistent",
+                              {"name": name}).fetchone()[0]:
             return False
-        keeper.execute("DROP PERSISTENT SECRET __default_postgres")
+        keeper.execute(f"DROP PERSISTENT SECRET {name}")
         return True
 
 

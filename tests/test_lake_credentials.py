@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT_ROOT
 
-from bench.postgres import USER, Cluster
+from bench.postgres import USER, Cluster, free_port
 
 PASSWORD = "c0rrect-h0rse-battery"
 
@@ -64,7 +64,7 @@ def test_the_password_from_the_environment(guarded, env, tmp_path):
 
 def test_the_password_from_a_saved_duckdb_secret(guarded, env, tmp_path):
     database = guarded.new_database().split()[0]            # "dbname=t_…" alone
-    saved = run(env, "loaders", "save-lake-secret", "--host", "127.0.0.1", "--port", str(guarded.port),
+    saved = run(env, "loaders", "save-lake-secret", "postgres", "--host", "127.0.0.1", "--port", str(guarded.port),
                 "--user", USER, stdin=PASSWORD + "\n")
     assert saved.returncode == 0, saved.stderr
     assert PASSWORD not in saved.stdout + saved.stderr
@@ -74,8 +74,8 @@ def test_the_password_from_a_saved_duckdb_secret(guarded, env, tmp_path):
     nps = import_and_summarise(env, "ducklake:postgres:" + database, tmp_path)
     assert (nps["n"], round(nps["score"], 6)) == (3, round(200 / 3, 6))
 
-    removed = run(env, "loaders", "save-lake-secret", "--remove")
-    assert (removed.returncode, removed.stdout.strip()) == (0, "the lake's secret was removed")
+    removed = run(env, "loaders", "save-lake-secret", "postgres", "--remove")
+    assert (removed.returncode, removed.stdout.strip()) == (0, "the lake's postgres secret was removed")
     assert not kept.exists()
     refused = run(env, "analytics", "summary", "--db", "ducklake:postgres:" + database, "--json")
     assert refused.returncode == 1
@@ -96,3 +96,29 @@ def test_a_wrong_or_missing_password_is_one_masked_line(guarded, env, tmp_path):
     # nothing was made: the right password finds no lake there yet
     missing = run({**env, "PGPASSWORD": PASSWORD}, "analytics", "summary", "--db", url, "--json")
     assert missing.returncode == 1 and "no lake at" in missing.stderr
+
+
+def test_an_s3_data_folder_is_reached_through_the_saved_secret(postgres_cluster, env, tmp_path):
+    """The httpfs extension loads from its pinned package (nothing downloaded) and the bucket is
+    reached where the saved s3 secret says: here an endpoint on this machine where nothing listens,
+    so the import's first data file cannot be written, and the import is one line and keeps nothing."""
+    endpoint = f"127.0.0.1:{free_port()}"
+    saved = run(env, "loaders", "save-lake-secret", "s3", "--key-id", "AKIAEXAMPLEKEY", "--region", "eu-west-1",
+                "--endpoint", endpoint, "--url-style", "path", "--no-ssl", stdin="wJalrEXAMPLESECRET\n")
+    assert saved.returncode == 0, saved.stderr
+    assert "wJalrEXAMPLESECRET" not in saved.stdout + saved.stderr
+    url = "ducklake:postgres:" + postgres_cluster.new_database()
+    rows = "".join(f"C{i},2026-10-{i % 28 + 1:02d},{10 - i % 11}\n" for i in range(500))  # over the inlined rows
+    (tmp_path / "nps.csv").write_text("Customer ID,Date,Score\n" + rows, encoding="utf-8")
+    on_s3 = {**env, "FEEDBACK_LAKE_DATA": "s3://feedback-bucket/lake"}
+
+    refused = run(on_s3, "loaders", "import", str(tmp_path / "nps.csv"), "--db", url)
+    assert refused.returncode == 1
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: nps.csv: the import was rolled back, nothing changed")
+    assert f"http://{endpoint}/feedback-bucket/lake/" in lines[0]
+    summary = run(on_s3, "analytics", "summary", "--db", url, "--json")
+    assert summary.returncode == 0, summary.stderr
+    assert json.loads(summary.stdout)["nps"]["n"] == 0
+
+    assert run(env, "loaders", "save-lake-secret", "s3", "--remove").stdout.strip() == "the lake's s3 secret was removed"
