@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
 import importlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -41,13 +42,16 @@ _router = threading.local()
 
 
 class routed:
-    """Marks a script run that went through app.py's st.navigation (see require_router)."""
+    """Marks a script run that went through app.py's st.navigation (see require_router), and starts
+    its list of the charts drawn (show_chart)."""
 
     def __enter__(self):
         _router.active = True
+        _router.charts = {}
 
     def __exit__(self, *exc):
         _router.active = False
+        _router.charts = None
 
 
 def require_router() -> None:
@@ -547,11 +551,25 @@ def show_chart(figure, *, empty: str = "empty.what.data", key: str | None = None
         # set after, they would make Plotly draw it again
         figure.update_layout(clickmode="event+select", dragmode="pan", hovermode=figure.layout.hovermode or "closest")
     figure = drawn_once(figure)
+    key = key or _repeat_key(figure)
     config = {"displayModeBar": False, "displaylogo": False, "responsive": True}
     if select:
         return st.plotly_chart(figure, theme=None, config=config, key=key, on_select="rerun",
                                selection_mode="points", height=height)
     return st.plotly_chart(figure, theme=None, config=config, key=key, height=height)
+
+
+def _repeat_key(figure) -> str | None:
+    """A key for a picture this run has drawn already, else None (Streamlit's own id). Streamlit
+    gives two equal charts without a key one id and refuses the second: a file with neither
+    touchpoints nor branches made the NPS page's two breakdowns the same "(not given)" bar."""
+    drawn = getattr(_router, "charts", None)
+    if drawn is None:
+        return None
+    # drawn_once names a figure's content by its data revision
+    picture = figure.layout.datarevision or hashlib.blake2b(figure.to_json().encode(), digest_size=8).hexdigest()
+    times = drawn[picture] = drawn.get(picture, 0) + 1
+    return None if times == 1 else f"chart-{picture}-{times}"
 
 
 def selected(event, field: str = "customdata"):

@@ -29,6 +29,7 @@ from presentation import i18n
 from presentation.findings import fmt_delta, fmt_value, nps_mix_headlines, repeat_summary
 from presentation.formats import fmt_hours, fmt_share
 from presentation.i18n import translate
+from loaders.importer import import_file
 from store.db import connect
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -306,3 +307,36 @@ def test_a_tables_key_columns_come_first(demo_store, monkeypatch, page, first, l
     table = at.dataframe[0].value
     columns = list(getattr(table, "data", table).columns)  # a Styler holds the frame it colours
     assert columns[:len(first)] == first and columns[-1] == last
+
+
+@pytest.fixture(scope="module")
+def bare_store(tmp_path_factory) -> Path:
+    """Files with their required columns and little more, as a first export often is: no region,
+    branch, touchpoint or channel anywhere."""
+    folder = tmp_path_factory.mktemp("bare")
+    files = {
+        "survey.csv": "Date,Overall satisfaction,Staff courtesy,Waiting time\n"
+                      + "".join(f"2026-10-{d:02d},{3 + d % 3},{2 + d % 4},{1 + d % 5}\n" for d in range(1, 29)),
+        "nps.csv": "Date,Score\n" + "".join(f"2026-10-{d:02d},{d % 11}\n" for d in range(1, 29)),
+        "complaints.csv": "Received,Description\n"
+                          + "".join(f"2026-10-{d:02d} 10:00,Waited too long at the counter {d}\n" for d in range(1, 29)),
+    }
+    path = folder / "bare.duckdb"
+    con = connect(path)
+    try:
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+            import_file(con, folder / name, accept_new_items=True)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("page", VIEW_PAGES)
+def test_every_page_renders_files_without_groups(bare_store, monkeypatch, page, language):
+    """Two breakdowns of one page (NPS by touchpoint and by branch) are then the same "(not given)"
+    bar: Streamlit refused the second chart as a duplicate element, and the page broke."""
+    at = open_app(bare_store, monkeypatch, page, lang=language, month="2026-10")
+    assert not at.error, [e.value for e in at.error]
+    assert at.title
