@@ -45,11 +45,11 @@ left, right = st.columns(2)
 with left:
     show_chart(charts.group_nps(by_touchpoint, "touchpoint", language=lang,
                                 title=findings.group_nps_title(by_touchpoint, "touchpoint", lang, vs)),
-               empty="empty.what.nps")
+               empty="empty.what.nps_touchpoint")
 with right:
     show_chart(charts.group_nps(by_branch, "branch", language=lang,
                                 title=findings.group_nps_title(by_branch, "branch", lang, vs)),
-               empty="empty.what.nps")
+               empty="empty.what.nps_branch")
 
 st.subheader(t("nps.verbatims"))
 if verbatims.empty:

@@ -1042,9 +1042,11 @@ def group_nps(table: pd.DataFrame, column: str, *, title: str, language: str) ->
     """NPS per group (touchpoint, branch) with its 95% margin; a significant change is marked.
 
     `table` is nps.nps_change_by's result; the change is shown (arrow and colour) only where significant.
+    None when no group has a score, or when the only answers are of no group (a file without the
+    column): one "(not given)" bar would only repeat the page's NPS.
     """
     order = table[table["score"].notna()].sort_values("score")
-    if order.empty:
+    if order.empty or order[column].isna().all():
         return None
     labels = [chart_text(v) if v is not None else translate("fmt.unknown", language) for v in order[column]]
     scores = order["score"].astype(float).tolist()

@@ -295,6 +295,15 @@ def test_empty_inputs_give_no_chart():
     empty = ATTRIBUTES.iloc[0:0]
     assert charts.attribute_radar(empty, title="t", now_label="a", vs_label="b", language="en") is None
     assert charts.group_nps(BRANCHES.iloc[0:0], "branch", title="t", language="en") is None
+
+
+def test_group_nps_of_answers_that_name_no_group_is_no_chart():
+    # a file without the column: one "(not given)" bar would only repeat the page's NPS
+    unnamed = BRANCHES.iloc[0:1].assign(branch=[None])
+    assert charts.group_nps(unnamed, "branch", title="t", language="en") is None
+    both = pd.concat([unnamed, BRANCHES.iloc[1:2]], ignore_index=True)
+    assert charts.group_nps(both, "branch", title="t", language="en").to_dict()["data"][0]["y"] == [
+        "(not given)", "Xiamen Siming"]
     assert charts.nps_mix(pd.DataFrame({"month": [], "n": [], "score": [], "promoters": [], "passives": [],
                                         "detractors": []}), title="t", language="en") is None
 
