@@ -1,6 +1,6 @@
 """Command line of the loaders: demo, import, history, undo, templates, set-passphrase, themes, tiers,
-migrate, maintain, save-lake-secret, and the targets and alert rules an analyst sets: set-target, targets, alert-rules,
-check-alerts.
+migrate, maintain, save-lake-secret, and the targets and alert rules an analyst sets: set-target,
+targets, alert-rules, check-alerts.
 
 Each command opens the store, calls one library function, and turns the dashboard's own errors
 into a readable message and a non-zero exit code. Like app.py and `python -m analytics`, it is an

@@ -198,10 +198,11 @@ def _lake_catalog(target: str) -> tuple[str, str]:
     return "duckdb", rest
 
 
-# What each kind of secret a lake reads holds: "postgres" for its catalog's server, "s3" for the
-# bucket of an s3:// data folder (the httpfs extension's secret). Names of DuckDB's CREATE SECRET.
-LAKE_SECRETS = {"postgres": ("HOST", "PORT", "USER", "PASSWORD"),
-                "s3": ("KEY_ID", "SECRET", "REGION", "ENDPOINT", "URL_STYLE", "USE_SSL")}
+# The secrets a lake reads, by kind: "postgres" for its catalog's server, "s3" for the bucket of an
+# s3:// data folder; each its extension (whose type the secret is) and what it holds (the names of
+# DuckDB's CREATE SECRET, from here only: a kind or a name never comes from what someone typed).
+LAKE_SECRETS = {"postgres": ("postgres_scanner", ("HOST", "PORT", "USER", "PASSWORD")),
+                "s3": ("httpfs", ("KEY_ID", "SECRET", "REGION", "ENDPOINT", "URL_STYLE", "USE_SSL"))}
 
 
 def save_lake_secret(kind: str, **values) -> None:
@@ -210,7 +211,8 @@ def save_lake_secret(kind: str, **values) -> None:
     (~/.duckdb/stored_secrets), readable by this user alone, and every lake this user opens takes
     from it what its URL leaves out (a URL's own host= or user= still wins). Replaces the one of
     `kind` saved before."""
-    given = {name.lower(): values[name.lower()] for name in LAKE_SECRETS[kind] if values.get(name.lower()) is not None}
+    _, names = LAKE_SECRETS[kind]
+    given = {name.lower(): values[name.lower()] for name in names if values.get(name.lower()) is not None}
     options = ", ".join(f"{name.upper()} ${name}" for name in given)
     try:
         with duckdb.connect(config=_lake_config(_extension_directory())) as keeper:
@@ -224,15 +226,18 @@ def save_lake_secret(kind: str, **values) -> None:
 
 def remove_lake_secret(kind: str) -> bool:
     """Remove the secret of `kind` save_lake_secret keeps; False when there was none."""
+    extension, _ = LAKE_SECRETS[kind]
     name = f"__default_{kind}"
-    with duckdb.connect(config=_lake_config(_extension_directory())) as keeper:
-        # the secret's type is its extension's: loaded, it reads the file
-        keeper.execute("LOAD " + {"postgres": "postgres_scanner", "s3": "httpfs"}[kind])
-        if not keeper.execute("SELECT count(*) FROM duckdb_secrets() WHERE name = $name AND persistent",
-                              {"name": name}).fetchone()[0]:
-            return False
-        keeper.execute(f"DROP PERSISTENT SECRET {name}")
-        return True
+    try:
+        with duckdb.connect(config=_lake_config(_extension_directory())) as keeper:
+            keeper.execute(f"LOAD {extension}")  # loaded, the extension reads its secrets' files
+            if not keeper.execute("SELECT count(*) FROM duckdb_secrets() WHERE name = $name AND persistent",
+                                  {"name": name}).fetchone()[0]:
+                return False
+            keeper.execute(f"DROP PERSISTENT SECRET {name}")
+            return True
+    except duckdb.Error as e:
+        raise QueryError(f"DuckDB could not remove the secret: {e}") from e
 
 
 def _lake_exists(target: str, directory: str) -> bool:
