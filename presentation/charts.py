@@ -447,8 +447,11 @@ def masked(figure: go.Figure) -> go.Figure:
         if isinstance(node, dict) and isinstance(node.get("text"), str):
             node["text"] = mask_text(node["text"])
     for name, axis in layout.items():
-        if name.startswith(("xaxis", "yaxis", "polar")) and isinstance(axis, dict) and "ticktext" in axis:
-            axis["ticktext"] = _mask_values(axis["ticktext"])
+        if name.startswith(("xaxis", "yaxis", "polar")) and isinstance(axis, dict):
+            # a category axis's own order names the categories as the traces do
+            for key in ("ticktext", "categoryarray"):
+                if key in axis:
+                    axis[key] = _mask_values(axis[key])
     return go.Figure(data)
 
 
@@ -999,11 +1002,7 @@ def dumbbell(labels, expectation, perception, gaps, *, title: str, left_name: st
         sides = [0 if g is None else -1 if g < 0 else 1 for g in _none_if_nan(gaps)]
     tones = [{-1: COLORS["bad"], 1: COLORS["good"], 0: COLORS["neutral"]}[side] for side in sides]
     fig = _figure(title, None, 110 + 50 * len(labels), wide=True)
-    for label, e, p, tone in zip(labels, _none_if_nan(expectation), _none_if_nan(perception), tones):
-        if e is None or p is None:
-            continue
-        fig.add_trace(go.Scatter(x=[e, p], y=[label, label], mode="lines", showlegend=False, hoverinfo="skip",
-                                 line=dict(color=tone, width=5)))
+    fig.add_traces(_row_lines(labels, _none_if_nan(expectation), _none_if_nan(perception), tones))
     fig.add_trace(go.Scatter(x=_none_if_nan(expectation), y=labels, mode="markers", name=left_name,
                              marker=dict(size=15, color="white", line=dict(color=COLORS["ink"], width=2.5)),
                              hovertext=hover, hovertemplate="%{hovertext}: %{x:.2f}<extra>" + left_name + "</extra>"))
@@ -1018,8 +1017,25 @@ def dumbbell(labels, expectation, perception, gaps, *, title: str, left_name: st
         textposition="middle right", hoverinfo="skip", name=translate("chart.gap", language),
         textfont=dict(size=15, color=tones)))
     fig.update_xaxes(title_text=x_title, range=x_range, showgrid=True, gridcolor=COLORS["grid"])
-    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False, categoryorder="array",
+                     categoryarray=list(dict.fromkeys(labels)))
     return fig
+
+
+def _row_lines(labels, starts, ends, colors, width: float = 5) -> list[go.Scatter]:
+    """Each row's line from its start to its end, in its colour: one trace per colour, its rows'
+    lines apart (None between them). A trace per row cost Plotly a draw of its own (22 rows: 42
+    against 31 ms in Chromium). The traces list the rows by colour: the chart gives its category
+    axis the rows' order itself."""
+    segments: dict[str, tuple[list, list]] = {}
+    for label, start, end, color in zip(labels, starts, ends, colors):
+        if start is None or end is None:
+            continue
+        xs, ys = segments.setdefault(color, ([], []))
+        xs += [start, end, None]
+        ys += [label, label, None]
+    return [go.Scatter(x=xs[:-1], y=ys[:-1], mode="lines", showlegend=False, hoverinfo="skip",
+                       line=dict(color=color, width=width)) for color, (xs, ys) in segments.items()]
 
 
 # -- NPS --------------------------------------------------------------------------------------------
@@ -1188,20 +1204,16 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
     names = _hover_names(order, "cause", language)
     counted = (order["count_now"].fillna(0) - order["count_before"].fillna(0)).tolist()
     fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=wide)
-    for label, b, n, sig, d in zip(labels, _none_if_nan(order["share_before"]), _none_if_nan(order["share_now"]),
-                                   order["significant"], counted):
-        if b is None or n is None:
-            continue
-        color = (COLORS["bad"] if d > 0 else COLORS["good"]) if sig and d else COLORS["passive"]
-        fig.add_trace(go.Scatter(x=[100 * b, 100 * n], y=[label, label], mode="lines", showlegend=False,
-                                 hoverinfo="skip", line=dict(color=color, width=5)))
-    fig.add_trace(go.Scatter(x=[None if v is None else 100 * v for v in _none_if_nan(order["share_before"])],
-                             y=labels, mode="markers", name=vs_label,
+    before, now = ([None if v is None else 100 * v for v in _none_if_nan(order[column])]
+                   for column in ("share_before", "share_now"))
+    fig.add_traces(_row_lines(labels, before, now,
+                              [(COLORS["bad"] if d > 0 else COLORS["good"]) if sig and d else COLORS["passive"]
+                               for sig, d in zip(order["significant"], counted)]))
+    fig.add_trace(go.Scatter(x=before, y=labels, mode="markers", name=vs_label,
                              marker=dict(size=14, color="white", line=dict(color=COLORS["ink"], width=2.5)),
                              hovertext=names, hovertemplate="%{hovertext}: %{x:.1f}%<extra>" + vs_label + "</extra>"))
     fig.add_trace(go.Scatter(
-        x=[None if v is None else 100 * v for v in _none_if_nan(order["share_now"])], y=labels,
-        mode="markers+text", name=now_label, marker=dict(size=14, color=COLORS["current"]),
+        x=now, y=labels, mode="markers+text", name=now_label, marker=dict(size=14, color=COLORS["current"]),
         text=[(UP if d > 0 else DOWN) if s and d else "" for d, s in zip(counted, order["significant"])],
         # the arrow on the far side of the dot from the line it moved along
         textposition=["middle left" if d < 0 else "middle right"
@@ -1212,6 +1224,7 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
     # edge at 0 itself, and a cause at 0% lost half its dot there
     fig.update_xaxes(title_text=wrap(translate("axis.share_of_complaints", language), 20), ticksuffix="%",
                      autorangeoptions=dict(include=[0]), showgrid=True, gridcolor=COLORS["grid"])
+    fig.update_yaxes(categoryorder="array", categoryarray=list(dict.fromkeys(labels)))
     return fig
 
 

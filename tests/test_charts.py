@@ -464,8 +464,10 @@ def test_a_gap_5_is_red_or_green_only_where_its_interval_excludes_0():
                                "gap": [-0.8, 0.3, -0.3], "ci_low": [-1.2, 0.1, -0.7], "ci_high": [-0.4, 0.5, 0.1]})
     gap = Gap5Result(pd.DataFrame(), dimensions, overall=-0.27, n=40)
     fig = charts.gap5_dimensions(gap, title="", language="en").to_dict()
-    lines = [trace["line"]["color"] for trace in fig["data"] if trace.get("mode") == "lines"]
-    assert lines == [COLORS["bad"], COLORS["good"], COLORS["neutral"]]
+    colors = {y: trace["line"]["color"] for trace in fig["data"] if trace.get("mode") == "lines"
+              for y in trace["y"] if y is not None}
+    rows = fig["layout"]["yaxis"]["categoryarray"]   # the rows in the table's order
+    assert [colors[row] for row in rows] == [COLORS["bad"], COLORS["good"], COLORS["neutral"]]
     (gaps,) = [trace for trace in fig["data"] if trace.get("mode") == "text"]
     assert list(gaps["text"]) == ["  −0.80", "  +0.30", "  −0.30"]
     assert list(gaps["textfont"]["color"]) == [COLORS["bad"], COLORS["good"], COLORS["neutral"]]
@@ -482,4 +484,32 @@ def test_a_rising_causes_marker_follows_the_tested_count_not_the_share():
     now = next(t for t in data if t.get("name") == "Oct 2026")
     assert dict(zip(now["y"], now["text"])) == {"App": "▲", "Fees": ""}
     lines = [t for t in data if t.get("mode") == "lines"]
-    assert {t["y"][0]: t["line"]["color"] for t in lines} == {"App": COLORS["bad"], "Fees": COLORS["passive"]}
+    assert {y: t["line"]["color"] for t in lines for y in t["y"] if y is not None} == {
+        "App": COLORS["bad"], "Fees": COLORS["passive"]}
+
+
+def test_each_rows_line_is_drawn_in_one_trace_per_colour():
+    # four items: two short (red), one clear (grey), one over (green); each row's line runs from its
+    # expectation to its perception, the rows of a colour apart (None) in one trace
+    items = pd.DataFrame({"item_text": ["Clean", "Quick", "Polite", "Open late"],
+                          "expectation": [6.0, 6.5, 5.0, 5.5], "perception": [5.0, 6.0, 5.5, 5.4],
+                          "gap": [-1.0, -0.5, 0.5, -0.1], "ci_low": [-1.5, -0.9, 0.2, -0.4],
+                          "ci_high": [-0.5, -0.1, 0.8, 0.2]})
+    fig = charts.gap5_items(Gap5Result(items, pd.DataFrame(), overall=-0.3, n=40), title="t",
+                            language="en").to_dict()
+    lines = {trace["line"]["color"]: (list(trace["x"]), list(trace["y"]))
+             for trace in fig["data"] if trace.get("mode") == "lines"}
+    assert lines == {COLORS["bad"]: ([6.0, 5.0, None, 6.5, 6.0], ["Clean", "Clean", None, "Quick", "Quick"]),
+                     COLORS["good"]: ([5.0, 5.5], ["Polite", "Polite"]),
+                     COLORS["neutral"]: ([5.5, 5.4], ["Open late", "Open late"])}
+    assert fig["layout"]["yaxis"]["categoryarray"] == ["Clean", "Quick", "Polite", "Open late"]
+
+
+def test_masking_a_chart_masks_its_category_order_as_its_rows():
+    causes = pd.DataFrame({"cause": ["Call 13812345678 back", "Fees"], "count_now": [5, 9], "count_before": [4, 9],
+                           "share_now": [5 / 14, 9 / 14], "share_before": [4 / 13, 9 / 13], "significant": [False, False]})
+    fig = charts.masked(charts.rising_causes(causes, title="t", now_label="now", vs_label="before",
+                                             language="en")).to_dict()
+    rows = fig["layout"]["yaxis"]["categoryarray"]
+    assert "13812345678" not in " ".join(rows)
+    assert set(rows) == {y for trace in fig["data"] for y in trace["y"] if y is not None}
