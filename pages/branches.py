@@ -22,8 +22,8 @@ sort = url_choice(st.segmented_control, t("branches.sort"), SORTS, key=keys.BRAN
                   words="branches.sort", required=True)
 
 league = for_reader(load(branch_league, now))  # branches by their labels (presentation.labels)
-if league.empty:
-    no_data("empty.what.feedback", chosen)
+if league.empty:  # nothing this month, or nothing that names a branch (a file without the column)
+    no_data("empty.what.branch_feedback", chosen)
 cells, styles = league_view(league, sort, lang)
 show_coloured_table(cells, styles)
 st.caption(league_note(league, lang))

@@ -340,7 +340,9 @@ def test_every_page_renders_files_without_groups(bare_store, monkeypatch, page, 
     at = open_app(bare_store, monkeypatch, page, lang=language, month="2026-10")
     assert not at.error, [e.value for e in at.error]
     assert at.title
+    infos = [i.value for i in at.info]
     if page == "pages/nps.py":  # no "(not given)" bar repeating the NPS: what is missing, in words
-        infos = [i.value for i in at.info]
         for group in ("touchpoint", "branch"):
             assert translate("empty.chart", language, what=translate(f"empty.what.nps_{group}", language)) in infos
+    if page == "pages/branches.py":  # not "no survey responses, NPS responses or complaints": there are
+        assert len(infos) == 1 and translate("empty.what.branch_feedback", language) in infos[0]
