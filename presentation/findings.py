@@ -215,25 +215,28 @@ def trend_findings(trends: pd.DataFrame, language: str) -> list[Finding]:
                      key=lambda r: (_tone(r.metric, r.direction) != BAD,
                                     -largest[(r.scope, r.subject, r.metric, r.direction)], str(r.subject), r.metric,
                                     r.kind != "trend"))
-    found = []
-    for row in ordered:
-        tone = _tone(row.metric, row.direction)
-        values = dict(subject=subject_name(row.scope, row.subject, language), metric=metric_name(row.metric, language),
-                      first=fmt_value(row.metric, row.first_value, language),
-                      last=fmt_value(row.metric, row.last_value, language),
-                      first_month=fmt_month(row.first_month, language), last_month=fmt_month(row.last_month, language),
-                      q=fmt_q(number(row.q_value), language), n=fmt_n(int(row.n), language))
-        if row.kind == "trend":
-            key = "finding.trend_fell" if row.direction == "down" else "finding.trend_rose"
-            text = translate(key, language, k=int(row.months), slope=fmt_delta(row.metric, row.slope, language),
-                             low=fmt_delta(row.metric, row.slope_low, language),
-                             high=fmt_delta(row.metric, row.slope_high, language), **values)
-        else:
-            key = "finding.yoy_fell" if row.direction == "down" else "finding.yoy_rose"
-            text = translate(key, language, amount=fmt_amount(row.metric, row.delta, language), **values)
-        found.append(Finding(text, tone, row.kind, row.subject, row.metric, row.direction, number(row.p_value),
-                             number(row.q_value), int(row.n)))
-    return found
+    return [trend_finding(row, language) for row in ordered]
+
+
+def trend_finding(row, language: str) -> Finding:
+    """One trend or year-on-year row (a find_trends row, or anything with its fields as attributes)
+    as a sentence."""
+    tone = _tone(row.metric, row.direction)
+    values = dict(subject=subject_name(row.scope, row.subject, language), metric=metric_name(row.metric, language),
+                  first=fmt_value(row.metric, row.first_value, language),
+                  last=fmt_value(row.metric, row.last_value, language),
+                  first_month=fmt_month(row.first_month, language), last_month=fmt_month(row.last_month, language),
+                  q=fmt_q(number(row.q_value), language), n=fmt_n(int(row.n), language))
+    if row.kind == "trend":
+        key = "finding.trend_fell" if row.direction == "down" else "finding.trend_rose"
+        text = translate(key, language, k=int(row.months), slope=fmt_delta(row.metric, row.slope, language),
+                         low=fmt_delta(row.metric, row.slope_low, language),
+                         high=fmt_delta(row.metric, row.slope_high, language), **values)
+    else:
+        key = "finding.yoy_fell" if row.direction == "down" else "finding.yoy_rose"
+        text = translate(key, language, amount=fmt_amount(row.metric, row.delta, language), **values)
+    return Finding(text, tone, row.kind, row.subject, row.metric, row.direction, number(row.p_value),
+                   number(row.q_value), int(row.n))
 
 
 def change_findings(changes, language: str, vs: str) -> list[Finding]:

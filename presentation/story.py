@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import partial
-
-import pandas as pd
+from types import SimpleNamespace
 
 from analytics import changes
 from analytics.filters import month_of
@@ -289,7 +288,8 @@ def action_text(action: Action, language: str, previous: str) -> str:
                          gap=fmt_signed(action.value, 2), perception=fmt_number(action.detail, 2),
                          expectation=fmt_number(action.reference, 2), n=fmt_n(action.n, language))
     if action.kind in ("trend", "year_on_year"):
-        return findings.trend_findings(pd.DataFrame([action.finding]), language)[0].text
+        # the row itself, not a one-row frame through trend_findings: a review has dozens of these
+        return findings.trend_finding(SimpleNamespace(**action.finding), language).text
     if action.kind == "rising_cause":
         q = action.q_value if action.q_value is not None else action.p_value
         return translate("review.action.rising_cause", language, cause=action.subject, share=fmt_share(action.value),
