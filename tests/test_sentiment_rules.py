@@ -212,6 +212,17 @@ def test_never_worked_with_a_person_is_no_failure():
     ("Issue still not resolved after 3 calls", True),        # and these kept theirs
     ("They never resolved my issue", True),
     ("5.0 out of 5 stars Love it", False),
+    # issue 21's seventeenth round: each of these had the wrong sign before it (sarcastic thanks for a
+    # failure, one failure more, customers kept waiting; "another" was sarcasm whatever followed); the last
+    # two keep theirs
+    ("@Delta thanks for the 3 hour delay", True),
+    ("thanks for keeping me on hold", True),
+    ("thanks for the long wait", True),
+    ("great, another delay", True),
+    ("@airline thanks for having us sit on the tarmac for three hours", True),
+    ("thanks for another great flight", False),
+    ("thanks for keeping me updated", False),
+    ("thanks for the upgrade, no more delays please", False),
 ])
 def test_english_baseline_signs(text, negative):
     score = polarity(text)[1]

@@ -113,6 +113,18 @@ _QUANTITY = (r"(?:over|almost|nearly|about|more than|an|a|another|two|three|four
 _DURATION = (r"(?:(?:" + _QUANTITY + r" )?(?:hours?|hrs?|minutes?|mins?|days?|weeks?|months?)|forever|ages|"
              r"an eternity)")
 _WAITS = "hours hour hrs hr minutes minute mins min days day weeks week months month forever ages eternity"
+# what a business did wrong, named by a noun: the object of a sarcastic thanks ("thanks for the delay") or
+# of "another" ("yet another cancellation")
+_FAILURE_WORDS = ("delay delays cancellation cancellations runaround hassle headache nightmare mess "
+                  "inconvenience overbooking")
+_FAILURE = "|".join(_FAILURE_WORDS.split())
+# what may stand between the determiner and that noun: how long, how big ("the hour delay": digits are no
+# words); a wait, a queue or a hold is a failure only so measured ("thanks for the wait" may be sincere)
+_MEASURE = (r"(?:long|longer|lengthy|endless|extra|huge|massive|big|late|last|minute|two|three|four|five|six|"
+            r"several|hours?|hrs?|minutes?|mins?|days?|weeks?)")
+# the state a business leaves its customers in: waiting, on hold, stuck
+_KEPT = r"(?:waiting|on hold|stuck|stranded|in the dark|sitting|sit|sat)"
+_KEPT_WORDS = "waiting hold stuck stranded dark sitting sit sat"
 # service failures, sarcasm and double negatives that decide a text: (regex, valence on VADER's scale,
 # the words one of which a text must hold for the regex to be tried). Matched on the words as
 # english_words cuts them, joined by one space (digits are not words: "on hold for 2 hours" reads "on
@@ -121,9 +133,9 @@ _WAITS = "hours hour hrs hr minutes minute mins min days day weeks week months m
 # The trigger words are groups split by "|": a text must hold a word of each group.
 SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
     # waiting measured in time: on hold, in a queue, for a reply or a delivery
-    (r"\b(?<!can't )(?<!cant )(?<!cannot )(?<!not )(?:hold|waited|waiting|wait|queued|queue|sat|stuck)"
+    (r"\b(?<!can't )(?<!cant )(?<!cannot )(?<!not )(?:hold|waited|waiting|wait|queued|queue|sat|sitting|stuck)"
      r"(?: [a-z']+){0,6}? (?:for )?" + _DURATION + r"\b",
-     -3.0, _WAITS + " | hold waited waiting wait queued queue sat stuck"),
+     -3.0, _WAITS + " | hold waited waiting wait queued queue sat sitting stuck"),
     # still nothing: no reply, no refund, not fixed, not arrived
     (r"\bstill (?:(?:got|get|have|heard|received|getting) )?(?:waiting|no|nothing|not|haven't|hasn't|havent|hasnt|"
      r"have not|has not|don't|doesn't|can't|cant|cannot|unable|broken)\b", -2.5, "still"),
@@ -196,8 +208,17 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      r"callback|call back|update)\b", -2.0, "reply response answer apology explanation callback update"),
     # sarcasm: thanks for ruining, great job losing my bag
     (r"\b(?:thanks|thank you|thank u|thx|ty)(?: [a-z']+){0,3}? for (?:nothing|ruining|wasting|losing|ignoring|"
-     r"breaking|cancel+ing|screwing|messing|leaving|the runaround|making me|charging|overcharging|another|"
-     r"yet another|delaying|not)\b", -3.0, "thanks thank thx ty | for"),
+     r"breaking|cancel+ing|screwing|messing|leaving|the runaround|making me|charging|overcharging|delaying|not|"
+     r"(?:keeping|having|getting) (?:me|us|everyone|people|passengers|customers) " + _KEPT + r"|"
+     r"(?:the |a |an |another |yet another |one more |this |that |your |all the |all these )?"
+     r"(?:(?:" + _MEASURE + r" ){0,3}(?:" + _FAILURE + r")|(?:" + _MEASURE + r" ){1,3}(?:wait|waits|queue|hold)))\b",
+     -3.0, "thanks thank thx ty | for"),
+    # one failure more: "another delay", "yet another cancellation"
+    (r"\b(?:another|yet another|one more|(?<!no )(?<!any )more) (?:" + _MEASURE + r" ){0,3}(?:" + _FAILURE + r")\b", -2.5,
+     "another more | " + _FAILURE_WORDS),
+    # kept waiting, left stranded: "kept us on hold", "leaving passengers stuck"
+    (r"\b(?:kept|keeping|keep|keeps|left|leaving|leave|had|having) (?:me|us|everyone|people|passengers|customers) "
+     + _KEPT + r"\b", -2.5, "kept keeping keep keeps left leaving leave had having | " + _KEPT_WORDS),
     (r"\b(?:great|good|nice|fantastic|awesome|brilliant|excellent|amazing) (?:job|work|going|one)(?: [a-z']+){0,4}? "
      r"(?:losing|cancel+ing|delaying|ruining|breaking|ignoring|charging|overcharging|wasting)\b",
      -3.0, "losing cancelling canceling delaying ruining breaking ignoring charging overcharging wasting"),
