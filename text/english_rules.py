@@ -214,8 +214,8 @@ SERVICE_PATTERNS: tuple[tuple[str, float, str], ...] = (
      r"(?:(?:" + _MEASURE + r" ){0,3}(?:" + _FAILURE + r")|(?:" + _MEASURE + r" ){1,3}(?:wait|waits|queue|hold)))\b",
      -3.0, "thanks thank thx ty | for"),
     # one failure more: "another delay", "yet another cancellation"
-    (r"\b(?:another|yet another|one more|(?<!no )(?<!any )more) (?:" + _MEASURE + r" ){0,3}(?:" + _FAILURE + r")\b", -2.5,
-     "another more | " + _FAILURE_WORDS),
+    (r"\b(?:another|yet another|one more|(?<!no )(?<!any )more) (?:" + _MEASURE + r" ){0,3}(?:" + _FAILURE + r")\b",
+     -2.5, "another more | " + _FAILURE_WORDS),
     # kept waiting, left stranded: "kept us on hold", "leaving passengers stuck"
     (r"\b(?:kept|keeping|keep|keeps|left|leaving|leave|had|having) (?:me|us|everyone|people|passengers|customers) "
      + _KEPT + r"\b", -2.5, "kept keeping keep keeps left leaving leave had having | " + _KEPT_WORDS),
