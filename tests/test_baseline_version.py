@@ -25,7 +25,7 @@ BASELINE_FILES = ("text/lexicon", "text/sentiment.py", "text/english_rules.py", 
                   "text/chinese_rules.py", "text/emoji.py", "text/labels.py")
 FINGERPRINTS = {1: {"de735dca220d94260792a7b95c733dd5f5e0aaca555389ac5a7b0be0c7f7416f"},
                 2: {"1e107d78a1d4c399e5cc33608bdb257652203f4214d35fdf871a25027d933177"},
-                3: {"2ae8126ca62fd0c357c157272d79ee0d8ce60038a1f68797c6f8b049fc27ad3a"}}
+                3: {"b621ae71a22b949c1f04219a9c3178ac9a77f50b393211cda2964e418205175c"}}
 
 
 def fingerprint() -> str:

@@ -304,6 +304,11 @@ def test_chinese_rules(text, expected):
     ("强烈推荐", zh(1.5)),
     ("下次还点", zh(1.0)),
     ("没按备注", zh(-1.0)),
+    # issue 21's seventeenth round: a summary is the verdict, as what happened last (总的来说 as 但是); 决不会
+    # negates as 绝不 does (后悔 -1.6); 偏贵 -1, 性价比不高 -1.2 (性价比 alone is praise, 1)
+    ("等了很久，总的来说还可以", zh(0.5 * (-0.3 + 1.3 * -1.0) + 1.5 * 0.6)),
+    ("决不会后悔", zh(-1.6 * -0.5)),
+    ("价格偏贵，性价比不高", zh(-1.0 - 1.2)),
 ])
 def test_chinese_service_words(text, expected):
     assert chinese_polarity(text) == pytest.approx(expected)

@@ -32,14 +32,16 @@ from pathlib import Path
 
 _LEXICON = Path(__file__).with_name("lexicon") / "zh.tsv"
 NEGATORS = frozenset("不 没 没有 无 非 未 别 不是 不太 不怎么 并不 从不 毫不 绝不 不够 不会 没什么 并非 毫无 从未"
-                     " 不算 不很 木有".split())
+                     " 不算 不很 木有 决不 决不会 绝不会".split())
 DEGREE = {"非常": 1.6, "特别": 1.5, "十分": 1.5, "极其": 1.8, "极": 1.8, "超": 1.5, "超级": 1.6, "太": 1.5,
           "真": 1.3, "真的": 1.3, "很": 1.3, "挺": 1.15, "蛮": 1.15, "相当": 1.4, "最": 1.6, "更": 1.3,
           "比较": 0.9, "还": 0.8, "还算": 0.8, "有点": 0.7, "有些": 0.7, "稍微": 0.6, "略": 0.6, "略微": 0.6,
           "好": 1.2, "巨": 1.6, "贼": 1.5, "格外": 1.4, "实在": 1.4, "简直": 1.5}
 # the clause after one of these weighs more than the one before: "X, but Y", and in a complaint's story
 # "X, 后来 / 最终 Y" (之前打不通，后来处理好了; 一开始挺好，后来越来越差): what happened last is the verdict
-CONTRAST = frozenset("但是 但 可是 不过 然而 却 只是 可惜 后来 最终".split())
+# "X, 总的来说 Y" (房间小，总的来说还可以): a summary, like what happened last, is the verdict
+CONTRAST = frozenset("但是 但 可是 不过 然而 却 只是 可惜 后来 最终 总的来说 总体来说 总体而言 总的来讲 总之 整体来说 整体而言 "
+                     "总而言之 综合来看 总体上".split())
 # "X好，就是Y": Y is the small flaw of a text that praises X; at a text's start (就是难吃) it is only
 # emphasis. Not added to jieba's words: its own frequency of 就是 is higher than the lexicon's.
 CONCESSION = frozenset(["就是"])
