@@ -44,7 +44,7 @@ from analytics.memo import shared_results
 from analytics.moments import month_sums_of
 from analytics.nps import compare_nps, nps_change_by, nps_scores, nps_trend
 from analytics.sentiment import (
-    ALL_SOURCES, sentiment_by, sentiment_changed, sentiment_summaries, theme_months, themes_by_sentiment,
+    ALL_SOURCES, SAME_TEXT, sentiment_by, sentiment_changed, sentiment_summaries, theme_months, themes_by_sentiment,
     verbatims_of_both_sides
 )
 from analytics.stats import MIN_N
@@ -108,7 +108,7 @@ WITH c AS MATERIALIZED (
     WHERE description IS NOT NULL AND {{where}}
 ), themed AS MATERIALIZED (
     SELECT c.batch_id, c.row_no, c.sentiment, t.theme_id
-    FROM c JOIN theme_month t ON t.text = c.description AND {{months}}
+    FROM c JOIN theme_month t ON {SAME_TEXT.format(text="c.description")} AND {{months}}
 ), counted AS (
     SELECT theme_id, count(*) FILTER (WHERE sentiment IS NOT NULL) AS n FROM themed GROUP BY theme_id
 ), top AS (

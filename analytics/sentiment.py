@@ -462,11 +462,18 @@ SELECT th.theme_id, {WORDS_NAME_SQL.format(theme="th")} AS words, CASE WHEN th.l
 FROM {{themed}} v JOIN theme th ON th.theme_id = v.theme_id
 GROUP BY ALL
 """
+# A text meets its theme (text_theme or theme_month, alias t) by its 64-bit hash, as the loaders' row
+# fingerprints identify rows: the join's hash table then holds integers, not the texts, and takes about
+# half the time at ten million responses (bench/RESULTS.md, "The theme joins by hash"). Two different
+# texts would need the same hash: for a month of a million distinct texts on each side the odds are
+# about 1 in 20 million, and such a pair would count one text under the other's theme.
+SAME_TEXT = "hash(t.text) = hash({text})"
 # The texts' themes by the texts themselves: every themed text of the store is read.
-_BY_TEXT = "(SELECT v.sentiment, t.theme_id FROM v JOIN text_theme t ON t.text = v.text)"
+_BY_TEXT = f"(SELECT v.sentiment, t.theme_id FROM v JOIN text_theme t ON {SAME_TEXT.format(text='v.text')})"
 # By each row's month and text (store schema.sql theme_month), right for the rows of the batches
 # theme_batch lists: a month's themes read that month's themed texts (issue 24's floor).
-_BY_MONTH = "(SELECT v.sentiment, t.theme_id FROM v JOIN theme_month t ON t.text = v.text AND {months})"
+_BY_MONTH = ("(SELECT v.sentiment, t.theme_id FROM v JOIN theme_month t ON " + SAME_TEXT.format(text="v.text")
+             + " AND {months})")
 _UNLISTED = "(SELECT count(*) FROM v WHERE batch_id NOT IN (SELECT batch_id FROM theme_batch))"
 
 THEMES_SQL = f"""
@@ -500,12 +507,12 @@ SELECT {{unlisted}} AS unlisted, {WORDS_NAME_SQL.format(theme="th")} AS words,
        coalesce(c.count_now, 0) AS count_now, coalesce(c.count_before, 0) AS count_before
 FROM theme th LEFT JOIN counted c ON c.theme_id = th.theme_id
 """
-THEME_COUNTS_SQL = _THEME_COUNTS.format(materialized="", themes="text_theme", on="t.text = v.text", unlisted="0",
-                                        now="{now}", before="{before}")
+THEME_COUNTS_SQL = _THEME_COUNTS.format(materialized="", themes="text_theme", on=SAME_TEXT.format(text="v.text"),
+                                        unlisted="0", now="{now}", before="{before}")
 # The same by month (THEMES_BY_MONTH_SQL): right when every row's `unlisted` is 0.
 THEME_COUNTS_BY_MONTH_SQL = _THEME_COUNTS.format(
     materialized="MATERIALIZED", themes="theme_month", unlisted=_UNLISTED, now="{now}", before="{before}",
-    on="t.text = v.text AND {months}")
+    on=SAME_TEXT.format(text="v.text") + " AND {months}")
 # THEMES_BY_MONTH_SQL's figures for now (period 0) and THEME_COUNTS_BY_MONTH_SQL's counts of both
 # periods from one join of both periods' texts to theme_month (themes_and_rising); n is count_now.
 THEMES_AND_COUNTS_BY_MONTH_SQL = f"""
@@ -518,7 +525,7 @@ counted AS (
            count(*) FILTER (WHERE v.period = 0 AND v.sentiment < {NEGATIVE_BELOW})::BIGINT AS negative,
            count(*) FILTER (WHERE v.period = 0 AND v.sentiment > {POSITIVE_ABOVE})::BIGINT AS positive,
            count(*) FILTER (WHERE v.period = 1)::BIGINT AS count_before
-    FROM v JOIN theme_month t ON t.text = v.text AND {{months}}
+    FROM v JOIN theme_month t ON {SAME_TEXT.format(text="v.text")} AND {{months}}
     GROUP BY t.theme_id)
 SELECT {_UNLISTED} AS unlisted, th.theme_id, {WORDS_NAME_SQL.format(theme="th")} AS words,
        CASE WHEN th.label_edited THEN th.label END AS edited, coalesce(c.n, 0) AS n, c.mean, c.sd,
