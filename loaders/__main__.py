@@ -35,7 +35,7 @@ from loaders.validate import missing_required
 from presentation.alerts import alert_sentence, run_summary
 from presentation.commands import run_command
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
-from presentation.upload import checked_alerts
+from presentation.upload import checked_alerts, rescored_note
 from presentation.problems import (
     LISTED, duplicates_refusal, duplicates_skipped, fix_text, load_error_text, notice_text, problem_line,
     problem_lines, problem_text, refusal
@@ -358,6 +358,8 @@ def _import(con, args, mapping, progress) -> int:
     described["alerts"] = {"month": alerts.month, "new": len(alerts.new), "sent": alerts.sent,
                            "problem": alerts.problem}
     described["learning_problem"] = result.learning_problem
+    described["rescored"] = (None if result.rescored is None else
+                             {"texts": result.rescored[0], "rows_changed": result.rescored[1]})
     _say(args, described, "imported")
     if not args.json:
         where = f", sheet '{result.sheet}'" if result.sheet else ""
@@ -379,6 +381,8 @@ def _import(con, args, mapping, progress) -> int:
             print(run_summary(alerts, args.lang), file=sys.stderr)
     if result.learning_problem:
         print(translate("upload.learning_failed", args.lang, reason=result.learning_problem), file=sys.stderr)
+    if result.rescored is not None and not args.json:
+        print(rescored_note(result.rescored, args.lang), file=sys.stderr)
     return 0
 
 

@@ -105,6 +105,9 @@ class ImportResult:
     tiers: tuple[tuple[str | None, int], ...] = field(default_factory=tuple)
     # why the learning after the import (a new sentiment model, the themes) failed; the rows are in
     learning_problem: str | None = None
+    # every stored text scored again after it, this version's baseline being new to the store:
+    # (distinct texts scored, rows whose sentiment changed)
+    rescored: tuple[int, int] | None = None
 
     @property
     def rows_duplicate(self) -> int:
@@ -533,13 +536,13 @@ def _import_prepared(con, prepared: PreparedFile, skip_invalid: bool, imported_b
     tiers = _batch_tiers(con, mapping.kind, batch_id)
     release_staged(con)
     progress(0.9, "learning from the scores")
-    learning_problem = _learn_after_import(con, mapping.kind, batch_id)
+    learning_problem, rescored = _learn_after_import(con, mapping.kind, batch_id)
     progress(1.0, "done")
     skipped = report.problems if report.rows_invalid else ()
     return ImportResult(batch_id, mapping.kind, source.file_name, source.sheet, report.rows_valid - found.rows,
                         report.rows_invalid, ratings, texts_scored, tuple(skipped),
                         report.problem_count if report.rows_invalid else 0, status_words,
-                        found if found.rows else None, tier_words, tiers, learning_problem)
+                        found if found.rows else None, tier_words, tiers, learning_problem, rescored)
 
 
 def release_staged(con: duckdb.DuckDBPyConnection) -> None:
@@ -556,22 +559,23 @@ def release_staged(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS temp.main.{quote_identifier(name)}")
 
 
-def _learn_after_import(con, kind: str, batch_id: str) -> str | None:
-    """The learning after a committed import (loaders/learning.py learn); why it failed, or None. It
+def _learn_after_import(con, kind: str, batch_id: str) -> tuple[str | None, tuple[int, int] | None]:
+    """The learning after a committed import (loaders/learning.py learn): why it failed, or None, and
+    what its rescoring of the stored texts did, or None. It
     fails on its own: the batch stays imported, its texts scored by the model they were scored with,
     and the next import's learning finds what is due again (a model, the themes, the texts to place)."""
     # the model and the themes are Python's work: DuckDB lets go of what the written rows took
     set_import_memory(con, least=True)
     column = TEXT_COLUMN.get(kind)
     try:
-        learn(con, None if column is None else
-              (f"SELECT {column} FROM {TABLE_OF_KIND[kind]} WHERE batch_id = ?", [batch_id]))
+        rescored = learn(con, None if column is None else
+                         (f"SELECT {column} FROM {TABLE_OF_KIND[kind]} WHERE batch_id = ?", [batch_id]))
     except (FeedbackError, duckdb.Error) as e:
         release_staged(con)
         # DuckDB's own advice on its later lines (SET threads, memory_limit) is not the analyst's to take
         first = str(e).strip().splitlines()[0]
-        return first + ")" * max(0, first.count("(") - first.count(")"))
-    return None
+        return first + ")" * max(0, first.count("(") - first.count(")")), None
+    return None, rescored
 
 
 def _now() -> dt.datetime:

@@ -175,18 +175,19 @@ def place_new_texts(con: duckdb.DuckDBPyConnection, texts_sql: str, params: list
     return 0 if stored is None else place_texts(con, *stored, texts_sql, params)
 
 
-def learn(con: duckdb.DuckDBPyConnection, new_texts: tuple[str, list] | None = None) -> None:
+def learn(con: duckdb.DuckDBPyConnection, new_texts: tuple[str, list] | None = None) -> tuple[int, int] | None:
     """After an import: a new sentiment model when it is due, every stored text scored again when the
     baseline changed since they were (rescore_if_baseline_changed), and new themes when they are due; when the themes are
     not found again, the import's texts (`new_texts`: a query of them and its parameters) placed in
     the stored ones, so that no text waits for the next run for its theme, and then the new batches'
     themed texts by month (store/db.py add_theme_months: after the placing, which gives them their
-    themes)."""
+    themes). What the baseline's rescoring did (distinct texts, rows changed), or None: the analyst
+    is told that every stored text's sentiment may have moved."""
     retrain_if_due(con)
     # after a retraining, which scores every text with this baseline too: then nothing is left to do
-    rescore_if_baseline_changed(con)
+    rescored = rescore_if_baseline_changed(con)
     if refresh_themes_if_due(con):
-        return
+        return rescored
     try:
         if new_texts is not None:
             place_new_texts(con, *new_texts)
@@ -196,3 +197,4 @@ def learn(con: duckdb.DuckDBPyConnection, new_texts: tuple[str, list] | None = N
         # a theme until the themes are found again, and this batch unlisted, read through text_theme
         # with the same figures, until the next import's learning lists every batch not yet listed
         pass
+    return rescored

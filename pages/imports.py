@@ -34,7 +34,8 @@ from presentation.upload import (
     item_change_counts, kind_candidates, only_the_date_missing, open_decisions, platform_label, TIER_CHOICES,
     run_tier_change, tier_overview, word_changes, place_label, rule_lines, run_set_rules, run_set_target,
     target_placeholder, target_places, targets_table, label_editor_frame, run_import_labels, run_save_labels,
-    change_delta, change_value, answers_table, answers_from_table, choice_overrides, with_zero_na, zero_na_columns
+    change_delta, change_value, answers_table, answers_from_table, choice_overrides, with_zero_na, zero_na_columns,
+    rescored_note
 )
 from store.alerts import alert_rules
 from store.errors import FeedbackError, StoreBusy
@@ -89,6 +90,8 @@ def show_last_import() -> None:
     st.success(message, icon=":material/check_circle:")
     if result.learning_problem:
         st.warning(t("upload.learning_failed", reason=plain(result.learning_problem)), icon=":material/warning:")
+    if result.rescored is not None:
+        st.info(rescored_note(result.rescored, language()), icon=":material/sync:")
     if outcome.alerts is not None and run_summary(outcome.alerts, language()):
         st.caption(":material/notifications: " + plain(run_summary(outcome.alerts, language())))
     if outcome.changes:

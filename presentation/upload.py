@@ -647,6 +647,14 @@ def tier_overview(con, language: str) -> TierOverview:
     return TierOverview(tier_rules(con), words, table)
 
 
+
+def rescored_note(rescored: tuple[int, int], language: str) -> str:
+    """What an import's rescoring did (ImportResult.rescored: distinct texts, rows changed): every
+    stored text scored again with this version's sentiment rules, so trends keep one version."""
+    texts, rows = rescored
+    return translate("upload.rescored", language, texts=f"{texts:,}", rows=f"{rows:,}")
+
+
 def word_changes(shown: pd.DataFrame, edited: pd.DataFrame) -> dict[str, str]:
     """The words whose tier the analyst changed in the table, with the new tier (or NO_TIER)."""
     before = dict(zip(shown["word"], shown["tier"]))

@@ -175,6 +175,10 @@ def score_into(con: duckdb.DuckDBPyConnection, texts_sql: str, table: str,
     return len(keys)
 
 
+# two polarities closer than this are the same score (rows changed, as the rescoring records count them)
+SAME_SCORE = 1e-9
+
+
 def _write_scores(con: duckdb.DuckDBPyConnection, source: str) -> int:
     """Every stored text's sentiment and language from `source` (text, language, sentiment), the
     monthly tallies written again, inside the caller's transaction; how many rows changed. A text
@@ -183,9 +187,12 @@ def _write_scores(con: duckdb.DuckDBPyConnection, source: str) -> int:
                 f" language::VARCHAR AS language, sentiment::DOUBLE AS sentiment FROM {source}")
     changed = 0
     for table, column, language in SCORED_COLUMNS:
+        # a score that moved in its last bits only (the model's sums over a batch of another size) is
+        # no change to tell an analyst of; it is written all the same
         changed += int(con.execute(
             f"SELECT count(*) FROM {table} t JOIN rescored r ON t.{column} = r.text"
-            f" WHERE t.sentiment IS DISTINCT FROM r.sentiment OR t.{language} IS DISTINCT FROM r.language"
+            f" WHERE (t.sentiment IS NULL) <> (r.sentiment IS NULL) OR abs(t.sentiment - r.sentiment) > {SAME_SCORE}"
+            f" OR t.{language} IS DISTINCT FROM r.language"
         ).fetchone()[0])
         con.execute(f"UPDATE {table} SET sentiment = r.sentiment, {language} = r.language FROM rescored r"
                     f" WHERE {table}.{column} = r.text")

@@ -5,6 +5,7 @@ baselines (issue 21: "trends never mix two models silently")."""
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -110,6 +111,39 @@ def test_an_older_stores_texts_are_scored_again_at_its_next_import(tmp_path):
         assert (result.n, result.negative_n, result.positive_n) == (8, 4, 3)
     finally:
         again.close()
+
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "every stored text was scored again (8 distinct texts): the sentiment of 4 rows changed."),
+    ("zh", "所有已存文本都已重新评分：共 8 条不同文本，4 行的情感值有变化。"),
+])
+def test_the_import_that_scores_every_text_again_says_so(tmp_path, capsys, language, said):
+    from loaders.__main__ import main as loaders_main
+
+    path = an_older_store(tmp_path, *EARLIER_SCORES)
+    later = tmp_path / "later.csv"
+    later.write_text("Customer,Date,NPS,Comment\nD1,2026-03-20,10,Great branch\nD2,2026-03-21,0,Terrible app\n",
+                     encoding="utf-8")
+    assert loaders_main(["import", str(later), "--kind", "nps", "--db", str(path), "--lang", language]) == 0
+    assert said in capsys.readouterr().err
+    # the next import finds them current and says nothing of it; --json gives the figures or null
+    again = tmp_path / "again.csv"
+    again.write_text("Customer,Date,NPS,Comment\nE1,2026-03-22,9,Quick and friendly\n", encoding="utf-8")
+    assert loaders_main(["import", str(again), "--kind", "nps", "--db", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rescored"] is None
+
+
+
+def test_the_import_json_gives_the_rescoring(tmp_path, capsys):
+    from loaders.__main__ import main as loaders_main
+
+    path = an_older_store(tmp_path, *EARLIER_SCORES)
+    later = tmp_path / "later.csv"
+    later.write_text("Customer,Date,NPS,Comment\nD1,2026-03-20,10,Great branch\n", encoding="utf-8")
+    assert loaders_main(["import", str(later), "--kind", "nps", "--db", str(path), "--json"]) == 0
+    # seven distinct texts (C1..C6 and D1); C1, C2, C4, C5 changed
+    assert json.loads(capsys.readouterr().out)["rescored"] == {"texts": 7, "rows_changed": 4}
 
 
 def test_a_new_baseline_scores_every_text_again_once(tmp_path, monkeypatch):
