@@ -270,6 +270,8 @@ def test_repeat_complainants(con):
         {"customer_id": "c4", "received_at": datetime(2026, 2, 3), "branch": "South"},
         {"customer_id": None, "received_at": datetime(2026, 2, 3)},
         {"customer_id": None, "received_at": datetime(2026, 2, 4)},
+        {"customer_id": "  ", "received_at": datetime(2026, 2, 5)},          # blank: no customer
+        {"customer_id": "  ", "received_at": datetime(2026, 2, 6)},
     ])
     # window for a period ending 31 March 2026: 1 April 2025 – 31 March 2026
     result = repeat_complainants(con, MARCH)
