@@ -561,9 +561,9 @@ def release_staged(con: duckdb.DuckDBPyConnection) -> None:
 
 def _learn_after_import(con, kind: str, batch_id: str) -> tuple[str | None, tuple[int, int] | None]:
     """The learning after a committed import (loaders/learning.py learn): why it failed, or None, and
-    what its rescoring of the stored texts did, or None. It
-    fails on its own: the batch stays imported, its texts scored by the model they were scored with,
-    and the next import's learning finds what is due again (a model, the themes, the texts to place)."""
+    what its rescoring of the stored texts did, or None. It fails on its own: the batch stays
+    imported, its texts scored by the model they were scored with, and the next import's learning
+    finds what is due again (a model, the themes, the texts to place)."""
     # the model and the themes are Python's work: DuckDB lets go of what the written rows took
     set_import_memory(con, least=True)
     column = TEXT_COLUMN.get(kind)

@@ -647,7 +647,6 @@ def tier_overview(con, language: str) -> TierOverview:
     return TierOverview(tier_rules(con), words, table)
 
 
-
 def rescored_note(rescored: tuple[int, int], language: str) -> str:
     """What an import's rescoring did (ImportResult.rescored: distinct texts, rows changed): every
     stored text scored again with this version's sentiment rules, so trends keep one version."""
