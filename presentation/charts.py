@@ -1301,7 +1301,7 @@ def iceberg(data, *, title: str, language: str, height: int = 420) -> go.Figure:
         x=[7.8, base / 2 + 0.6, 0], y=[0.25, max(base * 0.45, 0.6), -2.6], mode="text", hoverinfo="skip",
         showlegend=False, textposition=["top left", "middle right", "middle center"],
         text=[translate("chart.waterline", language),
-              wrap(translate("chart.iceberg_visible_label", language, n=fmt_count(visible)), 18),
+              wrap(translate("chart.iceberg_visible_label", language, n=fmt_count(visible)), 28),
               wrap(translate("chart.iceberg_silent_label", language, n=fmt_count(below)), 24)],
         textfont=dict(size=[14, 17, 17], color=[COLORS["current"], COLORS["ink"], COLORS["ink"]]), name="labels"))
     fig.update_xaxes(visible=False, range=[-8, 8], fixedrange=True)

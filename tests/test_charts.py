@@ -152,6 +152,8 @@ def test_iceberg_carries_its_counts():
     data = traces(fig)
     assert data["Complaints"]["customdata"] == [75]
     assert data["Silent dissatisfied"]["customdata"] == [1425.0]  # 1,500 dissatisfied, 75 of them complained
+    # the tip is named by what it counts: the 75 customers, not the 80 complaints
+    assert data["labels"]["text"][1].split("<br>") == ["75 complaining customers", "(what we see)"]
     assert charts.iceberg(ComplaintIceberg(0, 0.05, None), title="t", language="en") is None
 
 

@@ -70,8 +70,8 @@ def test_english_nouns_agree_with_their_counts(key):
      "NPS 31.0 in Oct 2026; between 28.0 and 33.0 over the last month"),
     ("finding.trend", {"metric": "NPS", "value": "31.0", "month": "Oct 2026", "low": "28.0", "high": "33.0", "k": 12},
      "NPS 31.0 in Oct 2026; between 28.0 and 33.0 over the last 12 months"),
-    ("chart.iceberg_visible_label", {"n": "1"}, "1 complaint (what we see)"),
-    ("chart.iceberg_visible_label", {"n": "0"}, "0 complaints (what we see)"),
+    ("chart.iceberg_visible_label", {"n": "1"}, "1 complaining customer\n(what we see)"),
+    ("chart.iceberg_visible_label", {"n": "0"}, "0 complaining customers\n(what we see)"),
     ("unit.points", {"value": "1.0"}, "1.0 points"),      # a decimal reads as plural ('1.0 points')
     ("unit.points", {"value": "\u22121"}, "\u22121 point"),
     ("upload.some_bad", {"bad": "1", "total": "4"},        # a plural inside a plural's branch
