@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-import numpy as np
 import pandas as pd
 
 from analytics.filters import (
@@ -17,7 +16,7 @@ from analytics.filters import (
 )
 from analytics.memo import offer, shared
 from analytics.stats import (
-    ProportionTest, RateTest, count_rate_test, kaplan_meier_median, two_proportion_z_test, wilson_interval
+    ProportionTest, RateTest, count_rate_test, kaplan_meier_median_counted, two_proportion_z_test, wilson_interval
 )
 from store.query import count, fetch_all, fetch_df, fetch_one, number
 from store.sums import COMPLAINT_MEASURES, month_key_sql, month_label
@@ -359,12 +358,9 @@ def resolution_stats(con, filters: Filters = Filters(), sla_hours: float = DEFAU
     durations = fetch_df(con, DURATIONS_SQL.format(where=where), params, what="the time to resolve complaints")
     median = None
     if len(durations):
-        seconds = durations["seconds"].to_numpy(dtype=float)
-        ended = durations["ended"].to_numpy(dtype=np.int64)
-        still_open = durations["still_open"].to_numpy(dtype=np.int64)
-        times = np.concatenate([np.repeat(seconds, ended), np.repeat(seconds, still_open)])
-        events = np.concatenate([np.ones(int(ended.sum()), bool), np.zeros(int(still_open.sum()), bool)])
-        km = kaplan_meier_median(times, events).median
+        km = kaplan_meier_median_counted(durations["seconds"].to_numpy(dtype=float),
+                                         durations["ended"].to_numpy(dtype=float),
+                                         durations["still_open"].to_numpy(dtype=float)).median
         median = None if km is None else km / 3600.0
     interval = wilson_interval(within, due)
     return ResolutionStats(

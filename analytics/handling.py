@@ -19,8 +19,8 @@ import pandas as pd
 from analytics.complaints import AS_OF_SQL, DEFAULT_SLA_HOURS
 from analytics.filters import Filters, where_sql
 from analytics.memo import shared
-from analytics.stats import wilson_interval
-from store.query import count, fetch_all, fetch_one, number
+from analytics.stats import kaplan_meier_median_counted, wilson_interval
+from store.query import count, fetch_all, fetch_df, fetch_one, number
 from text.steps import STEPS
 
 # The log's "now" is its latest recorded instant (complaints.AS_OF_SQL), so open complaints are
@@ -63,32 +63,6 @@ ORDER BY hours
 """
 
 STEP_COLUMNS = ["step", "count", "reached", "reached_share", "n_open", "median_hours", "stalled", "share_stalled"]
-
-
-def kaplan_meier(durations: pd.DataFrame) -> pd.DataFrame:
-    """The Kaplan–Meier estimate of the share still unresolved after each duration.
-
-    S(t) = Π over durations tᵢ ≤ t of (1 − dᵢ / nᵢ), dᵢ the resolutions at tᵢ, nᵢ the complaints
-    still open just before tᵢ (Kaplan & Meier 1958, *JASA* 53(282)); a complaint censored at tᵢ
-    counts in nᵢ. `durations`: columns hours, events, ended (events plus censored), one row per
-    distinct duration. Returns hours, at_risk, events, survival.
-    """
-    frame = durations.sort_values("hours").reset_index(drop=True)
-    total = int(frame["ended"].sum()) if len(frame) else 0
-    at_risk, survival, rows = total, 1.0, []
-    for hours, events, ended in frame[["hours", "events", "ended"]].itertuples(index=False, name=None):
-        if at_risk > 0:
-            survival *= 1.0 - int(events) / at_risk
-        rows.append((float(hours), at_risk, int(events), survival))
-        at_risk -= int(ended)
-    return pd.DataFrame(rows, columns=["hours", "at_risk", "events", "survival"])
-
-
-def kaplan_meier_median(curve: pd.DataFrame) -> float | None:
-    """The smallest duration at which the estimated share unresolved is at most one half; None when
-    it never falls that far (more than half still open when the last is censored)."""
-    reached = curve[curve["survival"] <= 0.5]
-    return float(reached["hours"].iloc[0]) if len(reached) else None
 
 
 @dataclass(frozen=True)
@@ -147,11 +121,10 @@ def handling_steps(con, filters: Filters = Filters(), stall_hours: float = DEFAU
         "stalled": [c[3] for c in counts],
         "share_stalled": [c[3] / c[0] if c[0] else None for c in counts],
     }, columns=STEP_COLUMNS)
-    durations = pd.DataFrame(fetch_all(con, DURATIONS_SQL.format(where=where), params,
-                                       what="complaints' hours to resolve"), columns=["hours", "events", "ended"])
-    curve = kaplan_meier(durations)
-    n_resolved = int(durations["events"].sum()) if len(durations) else 0
-    n_ended = int(durations["ended"].sum()) if len(durations) else 0
+    durations = fetch_df(con, DURATIONS_SQL.format(where=where), params, what="complaints' hours to resolve")
+    resolved, ended = durations["events"].to_numpy(dtype=float), durations["ended"].to_numpy(dtype=float)
+    km = kaplan_meier_median_counted(durations["hours"].to_numpy(dtype=float), resolved, ended - resolved)
+    n_resolved, n_ended = km.n_events, km.n
     confirmed = by_step.get("satisfy", (0, 0, None, 0, 0))[0]
     interval = wilson_interval(confirmed, n_closed)
     most = max(counts, key=lambda c: c[3]) if counts else None
@@ -160,7 +133,7 @@ def handling_steps(con, filters: Filters = Filters(), stall_hours: float = DEFAU
         n=n, steps=steps, n_without_step=by_step.get(None, (0,))[0], n_closed=n_closed, n_confirmed=confirmed,
         confirmed_share=confirmed / n_closed if n_closed else None,
         confirmed_ci_low=interval.low, confirmed_ci_high=interval.high,
-        median_hours_to_resolve=kaplan_meier_median(curve), n_resolved=n_resolved,
+        median_hours_to_resolve=km.median, n_resolved=n_resolved,
         n_censored=n_ended - n_resolved, stall_hours=float(stall_hours), as_of=as_of, stalls_most=stalls_most)
 
 
@@ -171,5 +144,5 @@ def steps_summary(result: HandlingSteps) -> dict:
             for row in result.steps.itertuples(index=False)}
 
 
-__all__ = ["HandlingSteps", "handling_steps", "kaplan_meier", "kaplan_meier_median", "steps_summary",
+__all__ = ["HandlingSteps", "handling_steps", "steps_summary",
            "STEP_COLUMNS"]

@@ -420,12 +420,31 @@ def kaplan_meier_median(durations, ended) -> KaplanMeier:
     """
     times = np.asarray(durations, dtype=float)
     events = np.asarray(ended, dtype=bool)
-    n, n_events = len(times), int(events.sum())
+    distinct, case_of = np.unique(times, return_inverse=True)
+    width = len(distinct)
+    return kaplan_meier_median_counted(distinct, np.bincount(case_of, weights=events, minlength=width),
+                                       np.bincount(case_of, weights=~events, minlength=width))
+
+
+def kaplan_meier_median_counted(times, ended, still_open) -> KaplanMeier:
+    """kaplan_meier_median of cases counted by duration: at each of the distinct `times` (in any
+    order), `ended` cases ended and `still_open` are open so far. A month's complaints arrive so,
+    counted by their seconds in SQL: the estimate then sorts the distinct times once instead of
+    every case (issue 24's pages at ten million responses)."""
+    times = np.asarray(times, dtype=float)
+    ended = np.asarray(ended, dtype=float)
+    still_open = np.asarray(still_open, dtype=float)
+    if len(times) > 1 and not (np.diff(times) > 0).all():
+        order = np.argsort(times, kind="stable")
+        times, ended, still_open = times[order], ended[order], still_open[order]
+    n_events = int(round(ended.sum()))
+    n = n_events + int(round(still_open.sum()))
     if not n_events:
         return KaplanMeier(n, 0, n, None)
-    ordered = np.sort(times)
-    event_times, deaths = np.unique(times[events], return_counts=True)
-    at_risk = n - np.searchsorted(ordered, event_times, side="left")  # still open just before each time
+    # still open just before each time: the cases of that time and of every later one
+    at_risk = n - np.concatenate(([0.0], np.cumsum(ended + still_open)[:-1]))
+    ending = ended > 0
+    event_times, deaths, at_risk = times[ending], ended[ending], at_risk[ending]
     survival = np.cumprod(1.0 - deaths / at_risk)
     reached = np.flatnonzero(survival <= 0.5 + 1e-12)
     if not len(reached):

@@ -13,7 +13,7 @@ from analytics.complaints import (
     resolution_change, resolution_stats, rising_causes
 )
 from analytics.filters import FilterError, Filters
-from analytics.stats import kaplan_meier_median
+from analytics.stats import kaplan_meier_median, kaplan_meier_median_counted
 from text import tokens
 from text.causes import derive_causes
 from text.tokens import complaint_tokens
@@ -228,6 +228,19 @@ def test_kaplan_meier_by_hand():
     assert kaplan_meier_median([10, 20, 30, 40], [True] * 4).median == 25.0
     # fewer than half known to have ended: no median
     assert kaplan_meier_median([5, 9, 9], [True, False, False]).median is None
+
+
+def test_kaplan_meier_of_counted_durations_by_hand():
+    # the same five complaints counted by duration, in no order: resolution_stats' form
+    result = kaplan_meier_median_counted([8, 1, 4, 3, 6], [0, 1, 0, 1, 1], [1, 0, 1, 0, 0])
+    assert (result.n, result.n_events, result.n_censored, result.median) == (5, 3, 2, 6.0)
+    # ties: at 2 h two resolved and one still open, one resolved at 5 h, one open at 7 h.
+    # at risk 5 at t = 2: S = 3/5 = .6 (the one open at 2 h is at risk there); then 2 at risk at
+    # t = 5: S = .6·1/2 = .3 → median 5 h, one case at a time or counted
+    assert kaplan_meier_median_counted([7, 2, 5], [0, 2, 1], [1, 1, 0]).median == 5.0
+    assert kaplan_meier_median([2, 2, 2, 5, 7], [True, True, False, True, False]).median == 5.0
+    # nothing resolved: no median
+    assert kaplan_meier_median_counted([3, 1], [0, 0], [2, 1]).median is None
 
 
 def test_sla_waits_for_complaints_whose_time_has_not_passed(con):

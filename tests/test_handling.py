@@ -6,7 +6,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from analytics.handling import handling_steps, kaplan_meier, kaplan_meier_median, steps_summary
+from analytics.handling import handling_steps, steps_summary
+from analytics.stats import kaplan_meier_median_counted
 from analytics.summary import summary
 from loaders.__main__ import main as loaders_main
 from loaders.importer import import_file
@@ -102,16 +103,14 @@ def test_confirmed_satisfaction_and_kaplan_meier_by_hand(log_con):
     assert result.median_hours_to_resolve == pytest.approx(144)
 
 
-def test_kaplan_meier_by_hand():
-    durations = pd.DataFrame({"hours": [1.0, 2.0, 3.0, 4.0], "events": [1, 0, 1, 1], "ended": [1, 1, 1, 1]})
-    curve = kaplan_meier(durations)
-    # S(1) = 3/4; 2 is censored; S(3) = 3/4·(1 − 1/2) = 3/8; S(4) = 3/8·(1 − 1/1) = 0
-    assert curve["at_risk"].tolist() == [4, 3, 2, 1]
-    assert curve["survival"].tolist() == pytest.approx([0.75, 0.75, 0.375, 0.0])
-    assert kaplan_meier_median(curve) == 3.0
-    # more than half still open when the last is censored: no median
-    assert kaplan_meier_median(kaplan_meier(pd.DataFrame(
-        {"hours": [1.0, 2.0], "events": [1, 0], "ended": [1, 2]}))) is None
+def test_kaplan_meier_of_the_steps_by_hand():
+    # handling_steps' input: per distinct duration, its resolutions (events) and all its complaints
+    # (ended). S(1) = 3/4; 2 is censored; S(3) = 3/4·(1 − 1/2) = 3/8 <= 1/2: the median is 3
+    hours, events, ended = [1.0, 2.0, 3.0, 4.0], [1, 0, 1, 1], [1, 1, 1, 1]
+    result = kaplan_meier_median_counted(hours, events, [e - r for e, r in zip(ended, events)])
+    assert (result.n, result.n_events, result.median) == (4, 3, 3.0)
+    # more than half still open when the last is censored: S(1) = 2/3, then only censored: no median
+    assert kaplan_meier_median_counted([1.0, 2.0], [1, 0], [0, 2]).median is None
 
 
 def test_summary_json_carries_the_steps(log_con):
