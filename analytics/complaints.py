@@ -20,6 +20,7 @@ from analytics.stats import (
 )
 from store.query import count, fetch_all, fetch_df, fetch_one, number
 from store.sums import COMPLAINT_MEASURES, month_key_sql, month_label
+from text.steps import CLOSED_SQL
 
 VITAL_FEW_CUMULATIVE = 0.8
 DEFAULT_SLA_HOURS = 24.0
@@ -72,29 +73,32 @@ COUNTS_OF_SELECTION_SQL = "SELECT {index} AS selection, {counts} FROM complaint 
 # without reading the rows.
 AS_OF_SQL = "SELECT greatest(max(received_at), max(resolved_at)) FROM complaint"
 
-RESOLUTION_SQL = """
+# A complaint closed without a resolved time (its status at Satisfy: text/steps.py CLOSED_SQL) is
+# resolved, but when is unknown: it is neither within the SLA nor open past it, and has no duration.
+RESOLUTION_SQL = f"""
 WITH c AS (
     SELECT date_diff('second', received_at, resolved_at) AS seconds,
-           date_diff('second', received_at, $as_of) AS open_seconds, escalated
+           date_diff('second', received_at, $as_of) AS open_seconds, escalated, {CLOSED_SQL} AS closed
     FROM complaint
-    WHERE {where}
+    WHERE {{where}}
 )
 SELECT count(*) AS n,
-       count(seconds) AS n_resolved,
-       count(*) FILTER (WHERE open_seconds >= $sla_seconds) AS sla_due,
+       count(*) FILTER (WHERE closed) AS n_resolved,
+       count(*) FILTER (WHERE open_seconds >= $sla_seconds AND (seconds IS NOT NULL OR NOT closed)) AS sla_due,
        count(*) FILTER (WHERE open_seconds >= $sla_seconds AND seconds <= $sla_seconds) AS within_sla,
-       count(*) FILTER (WHERE open_seconds >= $sla_seconds AND seconds IS NULL) AS open_past_sla,
+       count(*) FILTER (WHERE open_seconds >= $sla_seconds AND NOT closed) AS open_past_sla,
        count(escalated) AS n_escalation_known,
        count(*) FILTER (WHERE escalated) AS escalated
 FROM c
 """
 
-# Each duration once with how many complaints ended (were resolved) then and how many were still open.
-DURATIONS_SQL = """
+# Each duration once with how many complaints ended (were resolved) then and how many were still open;
+# one closed without a resolved time has no duration.
+DURATIONS_SQL = f"""
 SELECT coalesce(date_diff('second', received_at, resolved_at), date_diff('second', received_at, $as_of)) AS seconds,
        count(resolved_at) AS ended, count(*) - count(resolved_at) AS still_open
 FROM complaint
-WHERE {where} AND (resolved_at IS NOT NULL OR $as_of IS NOT NULL)
+WHERE {{where}} AND (resolved_at IS NOT NULL OR ($as_of IS NOT NULL AND NOT {CLOSED_SQL}))
 GROUP BY 1
 """
 

@@ -27,6 +27,7 @@ from store.follow_up import (
     SATISFACTION_SHARE, SOURCES, STATUSES, SURVEY_ITEMS, SURVEY_KEY, items_sql, source_keys_sql
 )
 from store.query import fetch_all, fetch_one, fetch_record
+from text.steps import CLOSED_SQL
 
 CONTACT_HOURS = 48
 # whose detractors the list puts first
@@ -83,7 +84,7 @@ SELECT count(*) FROM (
     WHERE coalesce(respondent_id, customer_id) IS NULL AND {SATISFACTION_SHARE} <= {LOW_SATISFACTION_SHARE}
     UNION ALL
     SELECT received_at, region, branch, channel, segment, product, tier FROM complaint
-    WHERE resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NULL
+    WHERE NOT {CLOSED_SQL} AND coalesce(complaint_ref, customer_id) IS NULL
 ) u WHERE {{where}}
 """
 

@@ -21,7 +21,7 @@ from analytics.filters import Filters, where_sql
 from analytics.memo import shared
 from analytics.stats import kaplan_meier_median_counted, wilson_interval
 from store.query import count, fetch_all, fetch_df, fetch_one, number
-from text.steps import STEPS
+from text.steps import CLOSED_SQL, STEPS
 
 # The log's "now" is its latest recorded instant (complaints.AS_OF_SQL), so open complaints are
 # censored at a time the data itself reached, and the figures of a store do not change with the day
@@ -35,7 +35,7 @@ CASE WHEN resolved_at IS NOT NULL THEN date_diff('second', received_at, resolved
 STEPS_SQL = f"""
 WITH c AS (
     SELECT handling_step AS step,
-           resolved_at IS NOT NULL OR handling_step = 'satisfy' AS closed,
+           {CLOSED_SQL} AS closed,
            {_HOURS} AS hours
     FROM complaint
     WHERE {{where}}

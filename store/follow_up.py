@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from store.db import transaction
 from store.errors import FeedbackError
 from store.query import fetch_all
+from text.steps import CLOSED_SQL
 
 SOURCES = ("nps", "survey", "complaint")
 STATUSES = ("open", "contacted", "resolved", "unreachable")
@@ -48,7 +49,7 @@ SATISFACTION_SHARE = ("CASE WHEN overall_scale_max > overall_scale_min THEN (ove
 # The rows of each table that can be items (their ids below).
 NPS_ITEMS = "customer_id IS NOT NULL AND score <= {max}".format(max=DETRACTOR_MAX)
 SURVEY_ITEMS = f"coalesce(respondent_id, customer_id) IS NOT NULL AND {SATISFACTION_SHARE} <= {LOW_SATISFACTION_SHARE}"
-COMPLAINT_ITEMS = "resolved_at IS NULL AND coalesce(complaint_ref, customer_id) IS NOT NULL"
+COMPLAINT_ITEMS = f"NOT {CLOSED_SQL} AND coalesce(complaint_ref, customer_id) IS NOT NULL"
 
 
 def items_sql(where: dict[str, str] | None = None, detail: bool = True) -> str:

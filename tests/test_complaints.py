@@ -13,6 +13,8 @@ from analytics.complaints import (
     resolution_change, resolution_stats, rising_causes
 )
 from analytics.filters import FilterError, Filters
+from analytics.follow_up import follow_up_list
+from analytics.handling import handling_steps
 from analytics.stats import kaplan_meier_median, kaplan_meier_median_counted
 from text import tokens
 from text.causes import derive_causes
@@ -254,6 +256,38 @@ def test_sla_waits_for_complaints_whose_time_has_not_passed(con):
     stats = resolution_stats(con)
     assert (stats.n_sla_due, stats.within_sla_n, stats.n_open_past_sla, stats.n_open) == (2, 1, 0, 1)
     assert stats.within_sla == 0.5
+
+
+def test_a_complaint_closed_without_a_resolved_time_is_neither_open_nor_timed(con):
+    # as of 10:00 on 5 March (the last resolution). Resolved after 3 h, 6 h and 1 h; one still open
+    # (listen); one closed (status Closed: at Satisfy) whose resolution time the log does not give.
+    dbrows.complaints(con, [
+        {"received_at": datetime(2026, 3, 1, 9), "resolved_at": datetime(2026, 3, 1, 12), "handling_step": "satisfy"},
+        {"received_at": datetime(2026, 3, 1, 9), "resolved_at": datetime(2026, 3, 1, 15), "handling_step": "action"},
+        {"received_at": datetime(2026, 3, 5, 9), "resolved_at": datetime(2026, 3, 5, 10), "handling_step": "action"},
+        {"received_at": datetime(2026, 3, 1, 9), "resolved_at": None, "handling_step": "listen",
+         "complaint_ref": "C-OPEN"},
+        {"received_at": datetime(2026, 3, 1, 9), "resolved_at": None, "handling_step": "satisfy",
+         "complaint_ref": "C-CLOSED"},
+    ])
+    stats = resolution_stats(con)
+    # 4 closed, 1 open; past their 24 h: the 3 h and 6 h ones (both within) and the open one
+    # (missed); the one closed without a time cannot be judged either way
+    assert (stats.n, stats.n_resolved, stats.n_open) == (5, 4, 1)
+    assert (stats.n_sla_due, stats.within_sla_n, stats.n_open_past_sla) == (3, 2, 1)
+    # Kaplan–Meier on the other four: S(1 h) = 3/4, S(3 h) = 3/4 · 2/3 = 1/2 exactly, so the median
+    # is the midpoint of 3 h and the next resolution, 6 h (counted as open until 10:00 on 5 March,
+    # the closed one would have made S(3 h) = 3/5 and the median 6 h)
+    assert stats.median_hours_to_resolve == pytest.approx(4.5)
+    # the handling steps tell open from closed the same way
+    steps = handling_steps(con)
+    assert steps.median_hours_to_resolve == pytest.approx(4.5)
+    assert (steps.n_closed, steps.n_resolved, steps.n_censored) == (4, 3, 1)
+    # and only the open one is a complaint to follow up
+    listed = follow_up_list(con, Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31)),
+                            datetime(2026, 3, 6, 9))
+    complaints = listed[listed["source"] == "complaint"]
+    assert len(complaints) == 1
 
 
 def test_resolution_of_nothing(con):

@@ -16,6 +16,12 @@ import re
 
 STEPS = ("listen", "share", "problem", "check", "action", "satisfy")
 
+# A complaint is closed when it has a resolved time or its status puts it at Satisfy (the loop closed
+# with the customer); one closed without a resolved time has no known duration. The condition over a
+# complaint's row, for every figure that tells open from closed: the resolution figures, the handling
+# steps and the follow-up list.
+CLOSED_SQL = "(resolved_at IS NOT NULL OR coalesce(handling_step = 'satisfy', false))"
+
 _WORDS = {
     "listen": (
         "open", "opened", "new", "received", "logged", "registered", "submitted", "reported", "pending",
