@@ -73,7 +73,8 @@ class HandlingSteps:
     a later one (the funnel); n_open; median_hours of those at the step (see the module's docstring);
     stalled = open ones past stall_hours, share_stalled = stalled / count.
     n_without_step: complaints whose status named no step (or was blank).
-    median_hours_to_resolve: Kaplan–Meier, open complaints censored at as_of.
+    median_hours_to_resolve: Kaplan–Meier, open complaints censored at as_of; n_untimed closed ones
+    without a resolved time are not in it.
     confirmed_share = at Satisfy / closed, with its Wilson interval.
     stalls_most: the step with the most stalled complaints (None when none stalls).
     """
@@ -92,6 +93,7 @@ class HandlingSteps:
     stall_hours: float
     as_of: datetime | None
     stalls_most: str | None
+    n_untimed: int = 0
 
 
 @shared
@@ -134,7 +136,8 @@ def handling_steps(con, filters: Filters = Filters(), stall_hours: float = DEFAU
         confirmed_share=confirmed / n_closed if n_closed else None,
         confirmed_ci_low=interval.low, confirmed_ci_high=interval.high,
         median_hours_to_resolve=km.median, n_resolved=n_resolved,
-        n_censored=n_ended - n_resolved, stall_hours=float(stall_hours), as_of=as_of, stalls_most=stalls_most)
+        n_censored=n_ended - n_resolved, stall_hours=float(stall_hours), as_of=as_of, stalls_most=stalls_most,
+        n_untimed=max(n_closed - n_resolved, 0))
 
 
 def steps_summary(result: HandlingSteps) -> dict:

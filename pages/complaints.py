@@ -75,6 +75,8 @@ with right:
     st.metric(t("metric.km_median"), fmt_hours(handling.median_hours_to_resolve, lang), border=True)
     st.caption(t("complaints.km_detail", resolved=fmt_count(handling.n_resolved),
                  censored=fmt_count(handling.n_censored)))
+    if handling.n_untimed:
+        st.caption(t("complaints.km_untimed", n=fmt_count(handling.n_untimed)))
     if handling.n_without_step:
         st.caption(t("complaints.without_step", n=fmt_count(handling.n_without_step)))
 

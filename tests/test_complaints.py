@@ -282,7 +282,7 @@ def test_a_complaint_closed_without_a_resolved_time_is_neither_open_nor_timed(co
     # the handling steps tell open from closed the same way
     steps = handling_steps(con)
     assert steps.median_hours_to_resolve == pytest.approx(4.5)
-    assert (steps.n_closed, steps.n_resolved, steps.n_censored) == (4, 3, 1)
+    assert (steps.n_closed, steps.n_resolved, steps.n_censored, steps.n_untimed) == (4, 3, 1, 1)
     # and only the open one is a complaint to follow up
     listed = follow_up_list(con, Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31)),
                             datetime(2026, 3, 6, 9))
