@@ -243,6 +243,9 @@ def check_passphrase(con: duckdb.DuckDBPyConnection, attempt: str, now: dt.datet
         raise AccessError("no analyst passphrase is set; `python -m loaders set-passphrase` sets one")
     if not _checks.acquire(timeout=CHECK_WAIT_SECONDS):
         return Attempt(False, 0, busy=True)
+    # The success is recorded before the slot is given back: an attempt is counted wrong until it
+    # is, so with the slot released first, right attempts waiting to record their success (slow on
+    # a busy lake) would add up to a lock against the very source that got it right.
     try:
         now = now or _now()
         failures, wait, wait_if_wrong = _reserve(con, source, now)
@@ -254,17 +257,17 @@ def check_passphrase(con: duckdb.DuckDBPyConnection, attempt: str, now: dt.datet
             accepted = hasher.verify(stored, attempt)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             accepted = False
+        if not accepted:
+            return Attempt(False, failures, wait_if_wrong)
+        if hasher.check_needs_rehash(stored):
+            stored = hasher.hash(attempt)
+            # insert-only, but on a lake it can meet another sign-in's update of the attempts row in
+            # the same table (a conflict DuckLake reports at commit): tried again, as that update is
+            _retrying(con, lambda: _put(con, PASSPHRASE_SETTING, stored, now),
+                      "the analyst passphrase setting could not be saved")
+        _record_success(con, source, now)
     finally:
         _checks.release()
-    if not accepted:
-        return Attempt(False, failures, wait_if_wrong)
-    if hasher.check_needs_rehash(stored):
-        stored = hasher.hash(attempt)
-        # insert-only, but on a lake it can meet another sign-in's update of the attempts row in the
-        # same table (a conflict DuckLake reports at commit): tried again, as that update is
-        _retrying(con, lambda: _put(con, PASSPHRASE_SETTING, stored, now),
-                  "the analyst passphrase setting could not be saved")
-    _record_success(con, source, now)
     return Attempt(True, 0, 0, grant_for(stored))
 
 

@@ -226,6 +226,24 @@ def test_parallel_right_attempts_are_checked_a_few_at_a_time_and_never_crash(con
     assert locked_for(con, now=at(100), source="analyst") == 0
 
 
+def test_right_attempts_slow_to_record_their_success_never_lock_their_source(con, counting, monkeypatch):
+    # On a busy lake the success can take a while to write. Every attempt is counted wrong until its
+    # success is written, so if the next attempts were let in before that, MAX_FAILURES of them
+    # would lock the source that got it right every time.
+    monkeypatch.setattr(access, "CHECK_WAIT_SECONDS", 600.0)
+    record_success = access._record_success
+
+    def slowly(*args):
+        time.sleep(0.2)
+        record_success(*args)
+
+    monkeypatch.setattr(access, "_record_success", slowly)
+    set_passphrase(con, RIGHT, now=T0)
+    results = in_parallel(con, [(RIGHT, "analyst") for _ in range(3 * MAX_FAILURES)])
+    assert [r.locked_seconds for r in results] == [0] * (3 * MAX_FAILURES)
+    assert counting.checks == 3 * MAX_FAILURES and all(r.accepted for r in results)
+
+
 @pytest.mark.slow
 def test_one_viewer_cannot_lock_the_analysts_out(con):
     set_passphrase(con, RIGHT, now=T0)
