@@ -598,6 +598,8 @@ UPGRADES = (
     (23, "remarks that answer nothing (\"No comment.\", \"暂无意见\") are neutral, not read as words",
      lambda con: _score_signs_alone(con, _STORED_NON_ANSWERS)),
     (24, "the baseline the stored texts were scored with", lambda con: _baseline_rescores(con)),
+    (25, "complaints whose qualified status (\"Closed with explanation\") named no step get one",
+     lambda con: _step_old_complaints(con, unstepped_only=True)),
 )
 LATEST_VERSION = UPGRADES[-1][0]
 UPGRADE_ATTEMPTS = 5
@@ -1074,18 +1076,21 @@ def status_steps(con: duckdb.DuckDBPyConnection, statuses: list[str], table: str
         con.unregister("status_steps_frame")
 
 
-def _step_old_complaints(con: duckdb.DuckDBPyConnection) -> None:
+def _step_old_complaints(con: duckdb.DuckDBPyConnection, unstepped_only: bool = False) -> None:
     """Complaints imported before handling steps get the column, and their steps from their status
-    words (an upgrade step, inside the upgrade's transaction)."""
+    words (an upgrade step, inside the upgrade's transaction); with `unstepped_only`, only those
+    whose status word named no step when they were imported, once the words known have grown."""
     con.execute("ALTER TABLE complaint ADD COLUMN IF NOT EXISTS handling_step VARCHAR")
     statuses = [r[0] for r in con.execute(
-        "SELECT DISTINCT status FROM complaint WHERE status IS NOT NULL").fetchall()]
+        "SELECT DISTINCT status FROM complaint WHERE status IS NOT NULL"
+        " AND (handling_step IS NULL OR NOT ?)", [unstepped_only]).fetchall()]
     if not statuses:
         return
     status_steps(con, statuses, "old_status_steps")
     try:
         con.execute("UPDATE complaint SET handling_step = m.step FROM old_status_steps m"
-                    " WHERE complaint.status = m.status")
+                    " WHERE complaint.status = m.status AND (m.step IS NOT NULL AND complaint.handling_step IS NULL"
+                    " OR NOT ?)", [unstepped_only])
     finally:
         con.execute("DROP TABLE IF EXISTS old_status_steps")
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from conftest import reopened_before
 
 from analytics.handling import handling_steps, steps_summary
 from analytics.stats import kaplan_meier_median_counted
@@ -35,6 +36,13 @@ AS_OF = datetime(2026, 10, 10)
     ("open", "listen"), ("In Progress", "action"), ("in_progress", "action"), ("  RESOLVED ", "action"),
     ("closed", "satisfy"), ("调查中", "problem"), ("待客户确认", "check"), ("已致歉", "share"),
     ("parked", None), ("", None), (None, None),
+    # the US CFPB database's "Company response to consumer", and words a ticket system qualifies
+    ("Closed with explanation", "satisfy"), ("Closed with monetary relief", "satisfy"),
+    ("Closed with non-monetary relief", "satisfy"), ("Untimely response", "listen"),
+    ("Closed - resolved", "satisfy"), ("In progress (awaiting parts)", "action"), ("已办结（满意）", "satisfy"),
+    ("Waiting on Customer", "check"), ("On-hold", "action"),
+    # the longest leading run of whole words only: a negation or a longer word names nothing
+    ("not resolved", None), ("closedown", None), ("parked - closed", None),
 ])
 def test_status_words_name_their_step(word, step):
     assert handling_step(word) == step
@@ -131,6 +139,21 @@ def test_the_cli_lists_mapped_and_unmapped_words(tmp_path, capsys):
     mapped = [line for line in out if line.startswith("status words mapped to handling steps: ")]
     assert len(mapped) == 1 and "已办结 → Satisfy (1 row)" in mapped[0] and "受理 → Listen (1 row)" in mapped[0]
     assert out[-1] == "1 status word names no handling step (those complaints have none): parked (1 row)"
+
+
+def test_complaints_whose_qualified_status_named_no_step_get_one_when_the_store_opens(tmp_path):
+    """Upgrade step 25: a store imported while "Closed with explanation" named no step. Only the
+    complaints without a step are read again; a step already there stays."""
+    db_path = tmp_path / "old.duckdb"
+    con = connect(db_path)
+    con.execute("INSERT INTO complaint (batch_id, row_no, received_at, status, handling_step) VALUES"
+                " ('11111111-1111-1111-1111-111111111111', 2, '2026-10-01', 'Closed with explanation', NULL),"
+                " ('11111111-1111-1111-1111-111111111111', 3, '2026-10-01', 'In progress', 'listen'),"
+                " ('11111111-1111-1111-1111-111111111111', 4, '2026-10-01', 'parked', NULL)")
+    with reopened_before(con, db_path, 25) as again:
+        assert again.execute("SELECT row_no, handling_step FROM complaint ORDER BY 1").fetchall() == \
+            [(2, "satisfy"), (3, "listen"), (4, None)]
+        assert again.execute("SELECT max(version) FROM store_version").fetchone()[0] == LATEST_VERSION
 
 
 NEWER_TABLES = ("self_assessment", "sentiment_model", "sentiment_rescore", "theme", "text_theme", "follow_up")

@@ -9,6 +9,12 @@ A word it does not know maps to None, and the importer reports it.
 "Resolved" and its kin (已解决, 已处理, fixed) map to Action: the problem was dealt with, but the
 customer's satisfaction has not been confirmed. Closed, 已办结 and 已回访 (the follow-up call was
 made) map to Satisfy, the step that closes the loop.
+
+Complaint systems qualify their words: the US CFPB's published database answers "Closed with
+explanation", "Closed with monetary relief", "Closed with non-monetary relief"; ticket systems
+write "Closed - resolved", "In progress (awaiting parts)". A status the list does not hold whole is
+read by its longest leading run of words that the list holds, so these name the step of "closed" and
+"in progress"; a leading negation ("not resolved") holds no such run and names none.
 """
 from __future__ import annotations
 
@@ -25,7 +31,8 @@ CLOSED_SQL = "(resolved_at IS NOT NULL OR coalesce(handling_step = 'satisfy', fa
 _WORDS = {
     "listen": (
         "open", "opened", "new", "received", "logged", "registered", "submitted", "reported", "pending",
-        "not started", "to do", "todo", "unassigned", "unresolved", "waiting", "queued",
+        "not started", "to do", "todo", "unassigned", "unresolved", "waiting", "queued", "reopened",
+        "waiting for support", "awaiting response", "no response", "untimely response",
         "受理", "已受理", "待受理", "新建", "新增", "登记", "已登记", "已接收", "待处理", "未处理", "未解决",
         "未受理", "待分派", "待派单", "已提交", "开启", "打开",
     ),
@@ -42,12 +49,13 @@ _WORDS = {
     "check": (
         "solution proposed", "proposed", "awaiting customer", "pending customer", "waiting for customer",
         "awaiting approval", "pending approval", "negotiating", "agreed", "solution agreed",
+        "waiting on customer", "awaiting customer response", "pending customer response",
         "方案确认", "待客户确认", "协商中", "已协商", "方案已确认", "待确认", "待审批", "审批中",
     ),
     "action": (
         "in progress", "inprogress", "in process", "processing", "assigned", "working", "work in progress",
         "wip", "escalated", "ongoing", "in hand", "resolved", "fixed", "done", "completed", "complete",
-        "solved", "handled", "refunded", "compensated", "actioned",
+        "solved", "handled", "refunded", "compensated", "actioned", "on hold", "waiting on third party",
         "处理中", "办理中", "跟进中", "已派单", "已转办", "已分派", "已升级", "整改中", "已处理", "已解决",
         "已完成", "已整改", "已退款", "已赔付", "进行中",
     ),
@@ -69,10 +77,20 @@ STATUS_STEPS: dict[str, str] = {normalise_status(w): step for step, words in _WO
 
 
 def handling_step(status: str | None) -> str | None:
-    """The handling step a status word names, or None when it names none we know (or is blank)."""
+    """The handling step a status word names, or None when it names none we know (or is blank):
+    the whole word, else its longest leading run of words that names one (see the module's note)."""
     if status is None:
         return None
-    return STATUS_STEPS.get(normalise_status(status))
+    word = normalise_status(status)
+    step = STATUS_STEPS.get(word)
+    if step is not None:
+        return step
+    words = re.findall(r"\w+", word)
+    for end in range(len(words) - 1, 0, -1):
+        step = STATUS_STEPS.get(" ".join(words[:end]))
+        if step is not None:
+            return step
+    return None
 
 
 __all__ = ["STEPS", "STATUS_STEPS", "handling_step", "normalise_status"]
