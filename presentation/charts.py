@@ -1133,13 +1133,81 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
 
 # -- complaints -------------------------------------------------------------------------------------
 
+# A complaint system's export may name dozens of causes, some of eighty letters (the US CFPB's
+# "Problem with a credit reporting company's investigation into an existing problem"): a chart shows
+# the first causes and the rest as one bar or a note, and a cause's name cut to what its place holds
+# (the whole name in its hover text).
+CAUSES_SHOWN = 12
+CAUSE_COLUMNS = {"bar": 36, "row": 44}
+
+
+def clipped(text: str, columns: int) -> str:
+    """`text` cut to about `columns` columns (a Chinese character counts two), an ellipsis marking the cut."""
+    text = str(text)
+    if sum(_width(c) for c in text) <= columns:
+        return text
+    kept, used = "", 0
+    for ch in text:
+        used += _width(ch)
+        if used > columns - 1:
+            break
+        kept += ch
+    return kept.rstrip(" ,;:-–(") + "…"
+
+
+def _distinct(labels: list[str]) -> list[str]:
+    """Labels made distinct where two causes' cut names came out alike (a category axis would merge them)."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def causes_shown(table: pd.DataFrame, language: str, limit: int = CAUSES_SHOWN) -> pd.DataFrame:
+    """A Pareto table (analytics.complaints.pareto) as a chart shows it: its first `limit` causes and
+    the others as one last row, "Other causes (k)", their count summed and the cumulative share at
+    100%; not one of the vital few, since its causes are each fewer than the last shown. A table of
+    at most limit + 1 causes is shown whole."""
+    if len(table) <= limit + 1:
+        return table
+    rest = table.iloc[limit:]
+    label = translate("chart.other_causes", language, n=len(rest))
+    other = {column: None for column in table.columns}
+    other.update({"cause": label, "count": int(rest["count"].sum()), "share": float(rest["share"].sum()),
+                  "cumulative": float(table["cumulative"].iloc[-1]), "vital_few": False})
+    if f"cause{AS_GIVEN}" in table.columns:
+        other[f"cause{AS_GIVEN}"] = label
+    shown = pd.concat([table.iloc[:limit], pd.DataFrame([other], columns=table.columns)], ignore_index=True)
+    return shown.astype({"count": "int64", "vital_few": bool})
+
+
+def rising_shown(table: pd.DataFrame, limit: int = CAUSES_SHOWN) -> pd.DataFrame:
+    """The causes a rising-causes chart shows: every one whose count changed significantly, then the
+    others with the most complaints in either period, `limit` in all (more when more changed
+    significantly); in the table's order."""
+    if len(table) <= limit:
+        return table
+    significant = table["significant"].fillna(False).astype(bool)
+    size = pd.concat([table["count_now"].fillna(0), table["count_before"].fillna(0)], axis=1).max(axis=1)
+    others = size[~significant].sort_values(ascending=False, kind="stable")
+    keep = set(table.index[significant]) | set(others.index[:max(limit - int(significant.sum()), 0)])
+    return table.loc[[i for i in table.index if i in keep]]
+
+
 def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500, wide: bool = True) -> go.Figure:
     """Complaints per cause (bars, most first), cumulative share (line, right axis) and the 80% line;
-    the causes' labels wrapped or turned to fit a full-width chart or, `wide` False, a half-width one."""
+    the causes' labels wrapped or turned to fit a full-width chart or, `wide` False, a half-width one.
+    At most CAUSES_SHOWN causes and one bar of the others (causes_shown)."""
     if table.empty:
         return None
+    table = causes_shown(table, language)
     causes = [chart_text(c) for c in table["cause"]]
     labels, angle = category_ticks(table["cause"], MONTH_PLOT_WIDTH[wide])
+    if angle:  # turned, a long name would take the plot's height: cut, whole in the hover text
+        causes = _distinct([chart_text(clipped(c, CAUSE_COLUMNS["bar"])) for c in table["cause"]])
+        labels = causes
     names = _hover_names(table, "cause", language)
     fig = _figure(title, translate("chart.pareto_note", language), height, wide=True)
     fig.add_trace(go.Bar(
@@ -1177,7 +1245,8 @@ def pareto_rows(table: pd.DataFrame, *, title: str, language: str) -> go.Figure:
     slanting and the figure no second axis or legend, which left a half-width slide little plot."""
     if table.empty:
         return None
-    causes = [_short(chart_text(c), 18) for c in table["cause"]]
+    table = causes_shown(table, language)
+    causes = _distinct([_short(chart_text(clipped(c, CAUSE_COLUMNS["row"])), 18) for c in table["cause"]])
     counts = table["count"].astype(int).tolist()
     fig = _figure(title, translate("chart.pareto_rows_note", language), 70 + 44 * len(causes), legend=False)
     fig.add_trace(go.Bar(
@@ -1202,13 +1271,17 @@ def rising_causes(table: pd.DataFrame, *, title: str, now_label: str, vs_label: 
     The test is of the cause's count (complaints.rising_causes), so the marker's direction and colour
     are the count's: when every cause grows, one whose count rose significantly may have lost share,
     and a green ▼ would say the opposite of the test."""
-    order = table.sort_values("share_now", na_position="first")
+    shown = rising_shown(table)
+    order = shown.sort_values("share_now", na_position="first")
     if order.empty:
         return None
-    labels = [_short(str(c), 26) for c in order["cause"]]
+    labels = _distinct([_short(clipped(c, CAUSE_COLUMNS["row"]), 26) for c in order["cause"]])
     names = _hover_names(order, "cause", language)
     counted = (order["count_now"].fillna(0) - order["count_before"].fillna(0)).tolist()
-    fig = _figure(title, translate("chart.rising_note", language), 110 + 46 * len(order), wide=wide)
+    note = translate("chart.rising_note", language)
+    if len(shown) < len(table):
+        note += translate("chart.causes_not_shown", language, k=len(table) - len(shown))
+    fig = _figure(title, note, 110 + 46 * len(order), wide=wide)
     before, now = ([None if v is None else 100 * v for v in _none_if_nan(order[column])]
                    for column in ("share_before", "share_now"))
     fig.add_traces(_row_lines(labels, before, now,

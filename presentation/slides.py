@@ -22,6 +22,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from analytics.review import MonthReview
+from presentation.charts import causes_shown, rising_shown
 from presentation.findings import BAD, GOOD
 from presentation.formats import fmt_month, fmt_term
 from presentation.i18n import translate
@@ -189,11 +190,12 @@ def _charts(section: Section, review: MonthReview, language: str) -> list[_Chart
         return [_Chart(XL_CHART_TYPE.LINE_MARKERS, titles[0], months(trend["month"]),
                        [(translate("metric.nps", language), _values(trend["score"]))], name="nps-trend")]
     if section.id == "complaints" and len(review.causes):
-        charts = [_Chart(XL_CHART_TYPE.COLUMN_CLUSTERED, titles[0], _categories(review.causes["cause"]),
-                         [(translate("metric.complaints", language), _values(review.causes["count"]))],
+        causes = causes_shown(review.causes, language)
+        charts = [_Chart(XL_CHART_TYPE.COLUMN_CLUSTERED, titles[0], _categories(causes["cause"]),
+                         [(translate("metric.complaints", language), _values(causes["count"]))],
                          name="cause-pareto")]
         if len(review.rising):
-            rising = review.rising
+            rising = rising_shown(review.rising)
             charts.append(_Chart(XL_CHART_TYPE.BAR_CLUSTERED, titles[1], _categories(rising["cause"]),
                                  [(fmt_month(review.month, language), _values(rising["share_now"])),
                                   (fmt_month(_month(review.previous), language), _values(rising["share_before"]))],

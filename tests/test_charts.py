@@ -424,6 +424,68 @@ def test_the_slides_pareto_lists_its_causes_in_rows_with_their_cumulative_share(
     assert charts.pareto_rows(table.iloc[0:0], title="", language="en") is None
 
 
+# A complaint system's export names many causes, some long (the US CFPB's published issue names).
+LONG_CAUSES = ["Problem with a credit reporting company's investigation into an existing problem",
+               "Incorrect information on your report", "Improper use of your report",
+               "Attempts to collect debt not owed", "Managing an account"] + [f"Cause number {i}" for i in range(10)]
+
+
+def long_pareto(counts=None):
+    counts = counts or [40, 30, 20, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1, 1]   # 147 in all
+    return pareto_table(zip(LONG_CAUSES, counts))
+
+
+def test_a_pareto_of_many_causes_shows_twelve_and_the_others_as_one_bar():
+    table = long_pareto()
+    shown = charts.causes_shown(table, "en")
+    assert shown["cause"].tolist() == LONG_CAUSES[:12] + ["Other causes (3)"]
+    assert shown["count"].tolist() == [40, 30, 20, 10, 9, 8, 7, 6, 5, 4, 3, 2, 3]
+    assert shown["cumulative"].iloc[-1] == 1.0 and shown["share"].iloc[-1] == pytest.approx(3 / 147)
+    assert not shown["vital_few"].iloc[-1]
+    assert charts.causes_shown(table, "zh")["cause"].iloc[-1] == "其他原因（3 个）"
+    # thirteen causes are shown whole: one "other" bar would stand for a single cause
+    assert charts.causes_shown(table.iloc[:13], "en")["cause"].tolist() == LONG_CAUSES[:13]
+    figure = charts.pareto(table, title="t", language="en")
+    fig, bars = figure.to_dict(), traces(figure)["Complaints"]
+    assert list(bars["y"]) == [40, 30, 20, 10, 9, 8, 7, 6, 5, 4, 3, 2, 3]
+    # turned under thirteen narrow bars, each name is cut to 36 columns; the hover text keeps it whole
+    axis = fig["layout"]["xaxis"]
+    assert axis["tickangle"] == -45
+    assert axis["ticktext"][0] == "Problem with a credit reporting com…"
+    assert max(len(t) for t in axis["ticktext"]) <= 36
+    assert bars["hovertext"][0] == LONG_CAUSES[0]
+    rows = traces(charts.pareto_rows(table, title="t", language="en"))["Complaints"]
+    assert len(rows["y"]) == 13 and rows["y"][-1] == "Other causes (3)"
+
+
+def pareto_table(pairs):
+    from analytics.complaints import pareto
+    return pareto(list(pairs))
+
+
+def test_a_name_is_cut_at_its_columns_with_an_ellipsis():
+    assert charts.clipped("Managing an account", 36) == "Managing an account"
+    assert charts.clipped("Attempts to collect debt not owed", 12) == "Attempts to…"
+    assert charts.clipped("信用报告公司对现有问题的调查存在问题", 12) == "信用报告公…"   # a character is 2 columns
+    assert charts.clipped("A, b", 3) == "A…"
+
+
+def test_the_rising_chart_shows_every_significant_cause_then_the_largest():
+    causes = [f"Cause {i}" for i in range(16)]
+    table = pd.DataFrame({"cause": causes, "count_now": [30, 2, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12],
+                          "count_before": [5, 20, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 1]})
+    table["share_now"] = table["count_now"] / table["count_now"].sum()
+    table["share_before"] = table["count_before"] / table["count_before"].sum()
+    table["significant"] = [True, True] + [False] * 13 + [True]
+    shown = charts.rising_shown(table)
+    # the three significant ones, and the nine others with the most complaints (Cause 2 … Cause 10)
+    assert shown["cause"].tolist() == causes[:11] + ["Cause 15"]
+    figure = charts.rising_causes(table, title="t", now_label="Apr", vs_label="Mar", language="en")
+    assert sorted(traces(figure)["Apr"]["y"]) == sorted(causes[:11] + ["Cause 15"])
+    assert figure.to_dict()["layout"]["title"]["subtitle"]["text"].replace("<br>", " ").endswith(
+        "two periods' counts); 4 more causes, none with a significant change, are not shown")
+
+
 @pytest.mark.parametrize("language, summaries", [
     ("en", {"gap1": ("−0.08 points (10 items)", "bad"), "gap2": ("8 of 8 standards fall short", "bad"),
             "gap3": ("7 of 8 standards fall short", "bad"), "gap4": ("7 of 8 standards fall short", "bad"),
