@@ -3,8 +3,9 @@ that batch, every table's content as before or as after a clean run. Two imports
 when their rows are the same.
 
 The import and the undo run in a process of their own whose store connection prints each statement
-before it runs it, so the test kills it at chosen points: before the transaction, at its BEGIN, at
-the first insert or delete, in the middle of the rows, at the fingerprints, at COMMIT, just after.
+before it runs it and waits for the test's word to run it, so the test kills it at chosen points,
+wherever a loaded machine's scheduler puts the two processes: before the transaction, at its BEGIN,
+at the first insert or delete, in the middle of the rows, at the fingerprints, at COMMIT, just after.
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from store.db import connect
 
 pytestmark = pytest.mark.slow
 
-# The command's connection, telling each statement it runs (its first words) on stdout.
+# The command's connection, telling each statement it runs (its first words) on stdout and running
+# it when a line comes on stdin.
 DRIVER = textwrap.dedent("""
     import sys
     from loaders.importer import import_file, undo
@@ -36,6 +38,7 @@ DRIVER = textwrap.dedent("""
             self.con = con
         def execute(self, sql, *args, **kwargs):
             print(" ".join(str(sql).split()[:4]), flush=True)
+            sys.stdin.readline()
             return self.con.execute(sql, *args, **kwargs)
         def __getattr__(self, name):
             return getattr(self.con, name)
@@ -106,18 +109,25 @@ def whole_or_none(url: str, source_file: str, rows: int) -> str:
 
 
 def run_until(url: str, command: str, argument: str, point: str, delay: float) -> list[str]:
-    """Run the driver; SIGKILL it `delay` seconds after it printed a line starting with `point`.
-    The lines it printed."""
+    """Run the driver, letting each statement run, up to the first line starting with `point`: SIGKILL
+    it there before that statement runs (`delay` 0), or `delay` seconds after letting it start. The
+    lines it printed."""
     process = subprocess.Popen([sys.executable, "-c", DRIVER, url, command, argument], cwd=PROJECT_ROOT,
-                               text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     said = []
     for line in process.stdout:
         said.append(line.strip())
         if line.startswith(point):
-            time.sleep(delay)
+            if delay:
+                process.stdin.write("go\n")
+                process.stdin.flush()
+                time.sleep(delay)
             process.send_signal(signal.SIGKILL)
             break
+        process.stdin.write("go\n")
+        process.stdin.flush()
     process.wait(timeout=600)
+    process.stdin.close()
     process.stdout.close()
     process.stderr.close()
     assert any(line.startswith(point) for line in said), said
