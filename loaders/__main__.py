@@ -34,6 +34,7 @@ from loaders.importer import check, describe, import_prepared, pending, prepare
 from loaders.validate import missing_required
 from presentation.alerts import alert_sentence, run_summary
 from presentation.commands import run_command
+from presentation.formats import fmt_count
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.upload import checked_alerts, rescored_note
 from presentation.problems import (
@@ -474,9 +475,9 @@ def _problem_dict(problem: RowProblem, language: str) -> dict:
 
 def _status_word_lines(status_words, language: str) -> list[str]:
     """The complaints' status words with the handling step each was mapped to, and those mapped to none."""
-    mapped = [translate("steps.word", language, word=word, step=translate(f"step.{step}", language), rows=rows)
+    mapped = [translate("steps.word", language, word=word, step=translate(f"step.{step}", language), rows=fmt_count(rows))
               for word, step, rows in status_words if step is not None]
-    unmapped = [translate("steps.unmapped_word", language, word=word, rows=rows)
+    unmapped = [translate("steps.unmapped_word", language, word=word, rows=fmt_count(rows))
                 for word, step, rows in status_words if step is None]
     lines = []
     if mapped:
@@ -489,9 +490,9 @@ def _status_word_lines(status_words, language: str) -> list[str]:
 def _tier_word_lines(tier_words, language: str) -> list[str]:
     """The tier words of a file with the tier each names, and those that name none."""
     # the import's words with their steps' pattern ("steps.word"): "tiers.word" is the page's column header
-    mapped = [translate("steps.word", language, word=word, step=translate(f"tier.{tier}", language), rows=rows)
+    mapped = [translate("steps.word", language, word=word, step=translate(f"tier.{tier}", language), rows=fmt_count(rows))
               for word, tier, rows in tier_words if tier is not None]
-    unmapped = [translate("steps.unmapped_word", language, word=word, rows=rows)
+    unmapped = [translate("steps.unmapped_word", language, word=word, rows=fmt_count(rows))
                 for word, tier, rows in tier_words if tier is None]
     lines = []
     if mapped:

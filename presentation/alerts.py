@@ -42,7 +42,7 @@ def alert_sentence(row, language: str) -> str:
                          value=fmt_value("nps", row.value, language), before=fmt_value("nps", row.reference, language),
                          q=q, n=n)
     if row.rule == "cause_above_mean":
-        return translate("alert.cause_above_mean", language, subject=subject, month=month, count=int(row.value),
+        return translate("alert.cause_above_mean", language, subject=subject, month=month, count=fmt_count(row.value),
                          mean=fmt_number(row.reference, 1), months=int(row.months), q=q)
     if row.rule == "sustained_decline":
         key = "alert.sustained_rise" if row.metric == "complaints" else "alert.sustained_fall"

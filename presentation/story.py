@@ -143,6 +143,14 @@ def _comparison(change: Change, vs: str, language: str) -> Comparison:
     return Comparison(vs, translate("tile.vs", language, vs=vs), delta, verdict, change.tone, change)
 
 
+def _change_findings(headline, language: str, previous: str, last_year: str) -> tuple[Finding, ...]:
+    """A section's headline against last month and against last year, in a sentence each; one
+    sentence when the two say the same ("No NPS data for this selection" twice)."""
+    found = [Finding(findings.change_sentence(c, language, vs), c.tone)
+             for c, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year))]
+    return tuple(found[:1] if found[1].text == found[0].text else found)
+
+
 def _headlines(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
     tiles, sentences = [], []
     for headline in review.headlines:
@@ -209,8 +217,7 @@ def _gaps(review: MonthReview, language: str, month: str, previous: str, last_ye
 
 def _nps(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
     headline = review.headline("nps")
-    sentences = tuple(Finding(findings.change_sentence(c, language, vs), c.tone)
-                      for c, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year)))
+    sentences = _change_findings(headline, language, previous, last_year)
     trend = review.nps_trend
     figure = charts.nps_trend(trend, language=language, wide=True,
                               title=findings.trend_summary("nps", trend["month"], trend["score"], language))
@@ -220,8 +227,7 @@ def _nps(review: MonthReview, language: str, month: str, previous: str, last_yea
 def _complaints(review: MonthReview, language: str, month: str, previous: str, last_year: str,
                 slides: bool = False) -> Section:
     headline = review.headline("complaints")
-    sentences = [Finding(findings.change_sentence(c, language, vs), c.tone)
-                 for c, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year))]
+    sentences = list(_change_findings(headline, language, previous, last_year))
     if len(review.rising) and not slides:  # on a slide the rising chart's title says it, beside it
         up = review.rising[review.rising["rising"].astype(bool)]
         sentences.append(Finding(findings.rising_title(review.rising, language, previous), BAD if len(up) else NEUTRAL))
@@ -239,8 +245,7 @@ def _complaints(review: MonthReview, language: str, month: str, previous: str, l
 
 def _sentiment(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
     headline = review.headline("negative_share")
-    sentences = tuple(Finding(findings.change_sentence(c, language, vs), c.tone)
-                      for c, vs in ((headline.vs_previous, previous), (headline.vs_last_year, last_year)))
+    sentences = _change_findings(headline, language, previous, last_year)
     trend = review.sentiment_trend
     negative = charts.negative_share_trend(
         trend, language=language,

@@ -115,6 +115,20 @@ def test_the_rising_cause_is_its_count_against_the_three_months_before(demo_stor
     assert family.m == sum(int((~t["too_few"] & t["p_value"].notna()).sum()) for t in family.tables.values())
 
 
+@pytest.mark.parametrize("language, sentence", [
+    ("en", "Incorrect information on your report: 1,223 complaints in Apr 2023, above the mean of 5.0 a month"
+           " over the 3 months before (significant, q < 0.001)"),
+    ("zh", "Incorrect information on your report：2023年4月投诉 1,223 件，高于此前 3 个月的月均 5.0 件（显著，q < 0.001）"),
+])
+def test_an_alert_counts_its_complaints_as_every_count_is_shown(language, sentence):
+    from types import SimpleNamespace
+
+    from presentation.alerts import alert_sentence
+    row = SimpleNamespace(rule="cause_above_mean", scope="cause", subject="Incorrect information on your report",
+                          period="2023-04", q_value=0.0001, n=None, value=1223.0, reference=5.0, months=3)
+    assert alert_sentence(row, language) == sentence
+
+
 def test_the_months_before_the_data_began_are_not_in_a_causes_mean(con):
     """The data begin on 1 February: March's 40 Fees complaints against February's 30 are tested on
     February's 28 days, not on December–February's 90 of which 62 have no log. Binomial(70, 31/59)
