@@ -17,7 +17,7 @@ from analytics.stats import (
     wilson_interval
 )
 from store.query import count, fetch_all, fetch_df, fetch_record, number
-from store.sums import SENTIMENT_MEASURES, month_key_sql, month_label
+from store.sums import SENTIMENT_MEASURES, TALLIES, month_key_sql, month_label
 from store.sentiment_model import latest_version
 from store.themes import WORDS_NAME_SQL
 from text.labels import NEGATIVE_BELOW, POSITIVE_ABOVE
@@ -32,6 +32,11 @@ SOURCES = {
     "complaint": ("complaint", "description", "received_at"),
 }
 ALL_SOURCES = "all"
+# The sources that hold a scored text at all, from their tallies' counts, in SOURCES' order.
+SOURCES_WITH_TEXTS_SQL = " UNION ALL ".join(
+    f"SELECT '{name}' AS source, {position} AS position"
+    f" WHERE EXISTS (SELECT 1 FROM {TALLIES[table]} WHERE texts > 0)"
+    for position, (name, (table, _, _)) in enumerate(SOURCES.items())) + " ORDER BY position"
 
 SOURCE_ROWS_SQL = """
 SELECT '{source}' AS source, {text} AS text, {date} AS happened_at, branch, customer_id, sentiment, batch_id
@@ -261,6 +266,12 @@ def _sentiment_frame(con, filters: Filters, source: str, group: str):
     rows, params = _tally_rows(filters, source)
     sql = SENTIMENT_BY_SQL.format(rows=rows, group=SENTIMENT_GROUPS[group])
     return fetch_df(con, sql, params, what="sentiment")
+
+
+def sources_with_texts(con) -> tuple[str, ...]:
+    """The sources (SOURCES) whose rows hold a scored text, in SOURCES' order: a page opens on the
+    first of them, not on one without a text (a store of a complaint system's export alone)."""
+    return tuple(row[0] for row in fetch_all(con, SOURCES_WITH_TEXTS_SQL, what="the sources with texts"))
 
 
 @shared

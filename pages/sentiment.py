@@ -7,7 +7,8 @@ import streamlit as st
 from analytics import changes
 from analytics.filters import month_filters, one_branch, trend_window
 from analytics.sentiment import (
-    ALL_SOURCES, SOURCES, model_agreement, sentiment_verbatims, sentiment_views, themes_and_rising
+    ALL_SOURCES, SOURCES, model_agreement, sentiment_verbatims, sentiment_views, sources_with_texts,
+    themes_and_rising
 )
 from pages import _keys as keys
 from pages._common import (
@@ -26,9 +27,11 @@ now, before = chosen.current, chosen.comparison
 st.title(t("sentiment.title"))
 st.caption(t("page.period", period=chosen.period(), vs=vs))
 # by source by default: complaint descriptions are negative by nature and would swamp the survey's
-# comments if pooled; "all" is offered, and its tiles say they pool the three
+# comments if pooled; "all" is offered, and its tiles say they pool the three. The page opens on the
+# first source that holds a text.
+held = load(sources_with_texts)
 source = url_choice(st.segmented_control, t("sentiment.source"), (*SOURCES, ALL_SOURCES), key=keys.SENTIMENT_SOURCE,
-                    default=next(iter(SOURCES)), words="source", required=True)
+                    default=held[0] if held else next(iter(SOURCES)), words="source", required=True)
 
 # the top figures in one query (on a lake every query pays catalog round trips), the model's note
 # read beside it on the other thread

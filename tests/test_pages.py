@@ -223,6 +223,25 @@ def test_sentiment_page_tiles_follow_the_source(demo_store, demo_con, monkeypatc
     assert metrics(at) == [tile(polarity_headline(change)), tile(negative_share_headline(change))]
 
 
+def test_the_sentiment_page_opens_on_a_source_that_has_texts(tmp_path, monkeypatch):
+    """A store of a complaint system's export alone (no survey, no NPS): the page opens on the
+    complaints' descriptions, where it had opened on the survey's comments and found none."""
+    path = tmp_path / "complaints.csv"
+    path.write_text("Date received,Issue,Consumer complaint narrative,Complaint ID\n"
+                    "2026-10-02,Fees,They charged me twice and nobody calls back,1\n"
+                    "2026-10-03,Fees,Terrible service and a rude agent,2\n"
+                    "2026-10-05,Card,The card works fine now thank you,3\n", encoding="utf-8")
+    store = tmp_path / "store.duckdb"
+    con = connect(store)
+    import_file(con, path, kind="complaints")
+    change = sentiment_change(con, OCTOBER, SEPTEMBER, "complaint")
+    con.close()
+    at = open_app(store, monkeypatch, "pages/sentiment.py", month="2026-10")
+    assert at.segmented_control(key=keys.SENTIMENT_SOURCE).value == "complaint"
+    assert change.current.n == 3 and metrics(at)[:2] == [tile(polarity_headline(change)),
+                                                          tile(negative_share_headline(change))]
+
+
 @pytest.mark.parametrize("params, whose", [
     ({}, "all branches"),
     ({"branch": "Guangzhou Tianhe"}, "Guangzhou Tianhe"),
