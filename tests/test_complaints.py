@@ -412,6 +412,9 @@ def test_derive_causes_breaks_ties_by_name():
 
 def test_tokens_drop_stopwords():
     assert complaint_tokens("The fees are too HIGH!") == {"fee", "high"}
+    # a masked name, number or date is no word (the CFPB's narratives); words with x in them are
+    assert complaint_tokens("On XX/XX/XXXX XXXX charged my account twice, xxxxxx") == {"charged", "account", "twice"}
+    assert complaint_tokens("Extra tax on the fax") == {"extra", "tax", "fax"}
     assert "的" not in complaint_tokens("服务的态度很差")
 
 

@@ -8,6 +8,9 @@ import re
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9']*[a-z0-9]|[a-z]")
+# What an export writes where it masked a name, a number or a date (the US CFPB's narratives: "XXXX",
+# "XX/XX/XXXX"): no word of the customer's, though it would top every theme of such a file.
+_MASK = re.compile(r"x{2,}")
 _EN_STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
 below between both but by can could did do does doing down during each even ever every few for from
@@ -63,7 +66,7 @@ def complaint_tokens(text: str | None, cut: dict[str, list[str]] | None = None) 
                     cut[run] = found
             words.update(found)
     for word in _LATIN_WORD.findall(_CJK_RUN.sub(" ", lowered)):
-        if len(word) >= 3 and word not in _EN_STOPWORDS:
+        if len(word) >= 3 and word not in _EN_STOPWORDS and not _MASK.fullmatch(word):
             words.add(_stem(word))
     return frozenset(words)
 
