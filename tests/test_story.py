@@ -72,6 +72,14 @@ def test_the_data_s_first_month_says_it_has_nothing_to_compare_with(con, languag
     assert [c.delta for c in complaints.comparisons] == ["—", "—"]
 
 
+@pytest.mark.parametrize("language, said", [("en", "No NPS data for this selection"), ("zh", "当前选择下没有NPS数据")])
+def test_a_section_without_data_says_so_once(con, language, said):
+    # complaints alone: the NPS section has no figure now, against last month or last year
+    dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i % 31), "cause": "Fees"} for i in range(40)])
+    nps = next(s for s in story(month_review(con, "2026-10"), language).sections if s.id == "nps")
+    assert [f.text for f in nps.sentences] == [said]
+
+
 def test_a_significant_change_is_marked_and_said(con):
     dbrows.complaints(con, [{"received_at": datetime(2026, 10, 1 + i % 31)} for i in range(40)]
                       + [{"received_at": datetime(2026, 9, 9)}] * 10)
