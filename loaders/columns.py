@@ -179,7 +179,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            synonyms=("severity", "priority", "level", "严重程度", "等级", "优先级", "级别"),
            help_en="Low / Medium / High / Critical", help_zh="低/中/高/严重", example="Medium"),
         _f("status", "Status", "状态",
-           synonyms=("status", "state", "company response to consumer", "case status", "ticket status",
+           synonyms=("status", "state", "company response to consumer", "company response", "case status", "ticket status",
                      "状态", "处理状态", "办理状态", "工单状态", "办结状态", "处理结果"),
            help_en="Resolved / Open / In progress", help_zh="已解决/处理中/未处理", example="Resolved"),
         _f("resolved_at", "Resolved", "解决时间", "datetime",

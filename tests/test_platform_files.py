@@ -112,6 +112,20 @@ def test_complaint_database_export_maps_its_columns_and_keeps_line_breaks(con):
     assert rows[2][3] == "A collector keeps calling about a debt that is not mine.\nI sent a letter; \"they ignored it\"."
 
 
+def test_a_complaint_database_extract_with_its_own_column_names_keeps_the_status(con, tmp_path):
+    # an analyst's extract of the same database, names in snake case and "to" dropped
+    path = tmp_path / "extract.csv"
+    path.write_text("complaint_id,submitted_via,date_submitted,date_received,state,product,issue,"
+                    "company_public_response,company_response_consumer,timely_response\n"
+                    "4848023,Referral,2021-10-24,2021-10-27,NY,Mortgage,Applying for a mortgage,"
+                    "Company chooses not to provide a public response,Closed with explanation,Yes\n"
+                    "3621464,Web,2020-04-24,2020-04-24,FL,Money transfer,Lost or stolen check,,In progress,Yes\n",
+                    encoding="utf-8")
+    fields = prepare(con, path).mapping.fields
+    assert fields["status"] == "company_response_consumer" and fields["received_at"] == "date_received"
+    assert fields["region"] == "state" and fields["cause"] == "issue"
+
+
 def test_a_column_of_us_states_is_a_region_never_a_status(con, tmp_path):
     path = tmp_path / "tickets.csv"
     path.write_text("Ticket,Received,Description,State\nT1,2026-10-01,Card blocked abroad,CA\n"
