@@ -318,8 +318,9 @@ def _answered(patterns, rated: int) -> np.ndarray:
     a rows × `rated` matrix of booleans, position k true where the pattern's k-th character is '1';
     a pattern shorter than `rated` answered none of the positions it does not reach."""
     names = patterns.dictionary.to_pylist()
-    decoded = np.array([[i < len(name) and name[i] == "1" for i in range(rated)] for name in names],
-                       dtype=bool).reshape(len(names), rated)
+    # fixed-width bytes, padded with NUL past a short pattern's end: one comparison for every cell
+    cells = np.array([name.encode()[:rated] for name in names], dtype=f"S{max(rated, 1)}")
+    decoded = (cells.view(np.uint8).reshape(len(names), max(rated, 1))[:, :rated] == ord("1"))
     return decoded[np.asarray(patterns.indices, dtype=np.int64)] if len(patterns) else np.zeros((0, rated), dtype=bool)
 
 
