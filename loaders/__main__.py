@@ -38,7 +38,7 @@ from presentation.formats import fmt_count
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.upload import checked_alerts, rescored_note
 from presentation.problems import (
-    LISTED, duplicates_refusal, duplicates_skipped, fix_text, load_error_text, notice_text, problem_line,
+    LISTED, blanked_notices, duplicates_refusal, duplicates_skipped, fix_text, load_error_text, notice_text, problem_line,
     problem_lines, problem_text, refusal
 )
 from store.alerts import alert_rules, set_rule
@@ -430,6 +430,9 @@ def _say(args, described: dict, status: str) -> None:
     print(f"{described['file']}: {described['kind']}{platform}; header {header}; {described['rows']:,} rows")
     for notice in described.get("notices", ()):
         print(f"note: {notice_text(notice['code'], notice['values'], args.lang)}")
+    blanked = described.get("validation", {}).get("blanked", ())
+    for line in blanked_notices([(b["column"], b["cell"], b["rows"]) for b in blanked], args.lang):
+        print(f"note: {line}")
     for column in described["columns"]:
         target = column["target"]
         if target.startswith("item:"):

@@ -1110,6 +1110,7 @@ def describe(prepared: PreparedFile, report: StageReport | None = None) -> dict:
             "rows_total": report.rows_total, "rows_valid": report.rows_valid, "rows_invalid": report.rows_invalid,
             "problem_count": report.problem_count,
             "problems": [problem_dict(p) for p in report.problems[:50]],
+            "blanked": [{"column": column, "cell": cell, "rows": rows} for column, cell, rows in report.blanked],
         }
     return described
 

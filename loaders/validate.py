@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
@@ -57,6 +57,19 @@ HAS_WORDS = r"[\p{L}\p{N}\p{So}]"
 # punctuation alone is rare enough to be kept as it is
 NO_TEXT_BYTES = 32
 
+# Cells of a name, a category or an id (a branch, a cause, a sub-cause, a customer id, a
+# complaint's reference) that say there is none: what exports write for an empty field (the US
+# CFPB's "None" sub-issue, "N/A", "null", "(空)", "无") and cells of dashes, slashes, dots or
+# question marks alone. Stored as a value, "None" became a sub-cause of its own, "N/A" a customer
+# with hundreds of complaints and a reference every row repeated. They are stored blank and the
+# check says so (StageReport.blanked). Narrower than NO_TEXT_WORDS: "NA" is North America and "Nan" a
+# place or a name; Excel's errors ("#N/A" from a failed lookup) stay refused at their row.
+NO_VALUE_WORDS = ("n/a", "n.a.", "<na>", "null", "(null)", "none", "(none)", "nil", "(blank)", "(empty)",
+                  "(空)", "（空）", "(跳过)", "（跳过）", "不适用", "无", "暂无", "空")
+NO_VALUE_SIGNS = r"[-‐‑‒–—―－_/／\\.。…·?？]+"
+# the longest cell looked at, in bytes: every word above is shorter
+NO_VALUE_BYTES = 24
+
 STAGED_ROWS = "staged_rows"
 # the table under the view STAGED_ROWS: the typed columns of the file's mapped cells, whose rows an
 # import deletes from (the invalid rows it skips, the duplicates)
@@ -73,6 +86,9 @@ class StageReport:
     rows_invalid: int
     problem_count: int
     problems: tuple[RowProblem, ...]   # the first PROBLEM_DETAIL_LIMIT, in row order
+    # cells stored blank for saying there is no value (NO_VALUE_WORDS): (column, the cell as written,
+    # rows), by column in the file's order, then most rows first
+    blanked: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def rows_valid(self) -> int:
@@ -165,6 +181,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
                     f" AND (list_contains($words, lower({name}))"
                     f" OR NOT (regexp_matches({name}, $has_words) OR regexp_matches({name}, $emoticon)))",
                     {"words": list(NO_TEXT_WORDS), "has_words": HAS_WORDS, "emoticon": EMOTICON_CELL})
+    blanked = _blank_no_values(con, source, mapping, fields)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGED_ROWS} AS SELECT {', '.join(shown)} FROM {STAGED_TYPED}")
 
     checks: list[tuple[str, str, str, str, dict[str, str]]] = []   # (condition, column, problem, fix, values)
@@ -250,7 +267,7 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             "item_scale")
 
     _materialise_problems(con, checks)
-    return _report(con, source)
+    return replace(_report(con, source), blanked=blanked)
 
 
 def _output_name(expression: str) -> str:
@@ -320,6 +337,31 @@ def _materialise_problems(con, checks: list[tuple[str, str, str, str, dict[str, 
         f" FROM staged_flags f JOIN staged_checks c USING (check_no)"
         f" JOIN {STAGED_SOURCE} src ON src.{quote_identifier(ROW_COLUMN)} = f.row_no" + (" WHERE false" if none else ""),
         columns or None)
+
+
+def _blank_no_values(con, source: SourceTable, mapping: ColumnMapping,
+                     fields: tuple[Field, ...]) -> tuple[tuple[str, str, int], ...]:
+    """Set the staged cells of names, categories and ids that say there is no value (NO_VALUE_WORDS,
+    NO_VALUE_SIGNS) to NULL; each column's distinct such cells with their rows. One scan of the
+    staged rows for every such column (a union, its parts the columns' short cells), and an update
+    only of the columns that hold one."""
+    names = [f.name for f in fields
+             if f.kind == "text" and f.name not in NO_TEXT_FIELDS and mapping.fields.get(f.name) is not None]
+    if not names:
+        return ()
+    # the names are our fields', never a header's; the words are parameters
+    says_none = ("strlen({name}) <= " + str(NO_VALUE_BYTES) +
+                 " AND (list_contains($words, lower({name})) OR regexp_full_match({name}, $signs))")
+    params = {"words": list(NO_VALUE_WORDS), "signs": NO_VALUE_SIGNS}
+    found = con.execute(" UNION ALL ".join(
+        f"SELECT {i} AS field, {name} AS cell, count(*) AS n FROM {STAGED_TYPED}"
+        f" WHERE {says_none.format(name=name)} GROUP BY {name}" for i, name in enumerate(names)), params).fetchall()
+    for i in sorted({field for field, _, _ in found}):
+        con.execute(f"UPDATE {STAGED_TYPED} SET {names[i]} = NULL WHERE {says_none.format(name=names[i])}", params)
+    order = {header: k for k, header in enumerate(source.headers)}
+    columns = [mapping.fields[name] for name in names]
+    return tuple((columns[i], cell, int(n)) for i, cell, n in
+                 sorted(found, key=lambda r: (order.get(columns[r[0]], len(order)), -r[2], r[1])))
 
 
 def _used(params: dict[str, object], sql: str) -> dict[str, object] | None:

@@ -24,7 +24,7 @@ from pages._common import (
     show_table, t
 )
 from pages._uploads import file_uploader, held_by_server, permit_uploads, upload_bytes, upload_path
-from presentation.problems import duplicates_refusal, duplicates_skipped
+from presentation.problems import blanked_notices, duplicates_refusal, duplicates_skipped
 from presentation.alerts import run_summary
 from presentation.upload import (
     EARLIEST_ALLOWED, LATEST_ALLOWED, RATING_DETAIL_COLUMNS, UPLOAD_TYPES, Access, Checked, MappingProblem, Reading,
@@ -417,6 +417,8 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
     total.metric(t("upload.rows_total"), f"{report.rows_total:,}")
     good.metric(t("upload.rows_good"), f"{report.rows_valid:,}")
     bad.metric(t("upload.rows_bad"), f"{report.rows_invalid:,}")
+    for notice in blanked_notices(report.blanked, language()):
+        st.info(plain(notice), icon=":material/info:")
     if report.rows_invalid:
         st.warning(t("upload.some_bad", bad=f"{report.rows_invalid:,}", total=f"{report.rows_total:,}"),
                    icon=":material/warning:")

@@ -8,6 +8,7 @@ from typing import Iterable
 
 from loaders.columns import FIELDS
 from loaders.errors import LoadError, RowProblem, ValidationError
+from presentation.formats import fmt_count
 from presentation.i18n import has_text, translate
 
 # Problems a command line lists before it says how many more there are.
@@ -95,6 +96,20 @@ def load_error_text(error: LoadError, language: str) -> str:
 def notice_text(code: str, values: dict, language: str) -> str:
     """What the reader did that the analyst should know (hidden sheets skipped, merged cells filled)."""
     return translate(f"notice.{code}", language, **values)
+
+
+def blanked_notices(blanked: Iterable[tuple[str, str, int]], language: str) -> list[str]:
+    """A check's cells stored blank for saying there is no value (StageReport.blanked: column, the
+    cell as written, rows), a sentence per column: which cells, how many, and how to keep one."""
+    by_column: dict[str, list[tuple[str, int]]] = {}
+    for column, cell, rows in blanked:
+        by_column.setdefault(column, []).append((cell, rows))
+    return [translate("notice.no_value_cells", language, column=column, rows=fmt_count(sum(n for _, n in cells)),
+                      cells=translate("notice.no_value_sep", language).join(
+                          translate("notice.no_value_cell", language, cell=cell, rows=fmt_count(n))
+                          for cell, n in cells))
+            for column, cells in by_column.items()]
+
 def duplicates_where(duplicates, language: str) -> str:
     """Which batches already hold a file's rows and how many each: '3 rows in batch 1a2b3c4d (…)'."""
     return translate("duplicates.sep", language).join(

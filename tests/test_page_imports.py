@@ -554,3 +554,24 @@ def test_in_presentation_mode_the_skipped_rows_show_no_complaint_reference(store
     skipped = [t.value for t in at.table if list(t.value.columns[:3]) == ["Row", "Column", "Value"]]
     assert [shown(v) for v in skipped[0]["Column"]] == ["Complaint ID"]
     assert skipped[0]["Value"].tolist() == ["••"]          # K1, masked whole
+
+
+def test_cells_that_say_there_is_no_value_are_named_before_the_import(app, store):
+    # the CFPB's "None" sub-issue and an "N/A" customer: the report says what will be stored blank
+    text = ("Date received,Issue,Sub-issue,Customer ID,Consumer complaint narrative\n"
+            "2026-10-01,Billing,None,N/A,They charged me twice\n"
+            "2026-10-02,Billing,Late fee,C2,The fee was wrong\n"
+            "2026-10-03,Service,None,N/A,Rude staff at the counter\n")
+    app.file_uploader(key="upload.files").set_value([("cfpb.csv", text.encode(), MIME["csv"])]).run()
+    no_exception(app)
+    assert [i for i in texts(app.info) if "only say there is no value" in i] == [
+        "2 cells in column “Sub-issue” only say there is no value (“None” × 2) and are read as blank."
+        " To keep such a word as a value, write it another way in the file (e.g. “No Sub-issue”).",
+        "2 cells in column “Customer ID” only say there is no value (“N/A” × 2) and are read as blank."
+        " To keep such a word as a value, write it another way in the file (e.g. “No Customer ID”)."]
+    preview = tables_headed(app, "Row", "Customer ID")[0]
+    assert preview["Customer ID"].isna().tolist() == [True, False, True]
+    import_button(app).click().run()
+    no_exception(app)
+    assert rows(store, "SELECT sub_cause, customer_id FROM complaint ORDER BY row_no") == [
+        (None, None), ("Late fee", "C2"), (None, None)]
