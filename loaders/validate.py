@@ -67,8 +67,9 @@ NO_TEXT_BYTES = 32
 NO_VALUE_WORDS = ("n/a", "n.a.", "<na>", "null", "(null)", "none", "(none)", "nil", "(blank)", "(empty)",
                   "(空)", "（空）", "(跳过)", "（跳过）", "不适用", "无", "暂无", "空")
 NO_VALUE_SIGNS = r"[-‐‑‒–—―－_/／\\.。…·?？]+"
-# the longest cell looked at, in bytes: every word above is shorter
-NO_VALUE_BYTES = 24
+# one pattern, matched against the whole cell (each row a single RE2 match: a cell's length or
+# first letter checked first made it no cheaper, nor did a look-up of the lower-cased cell)
+NO_VALUE_CELL = "(?i)(?:" + "|".join(re.escape(word) for word in NO_VALUE_WORDS) + "|" + NO_VALUE_SIGNS + ")"
 
 STAGED_ROWS = "staged_rows"
 # the table under the view STAGED_ROWS: the typed columns of the file's mapped cells, whose rows an
@@ -349,10 +350,9 @@ def _blank_no_values(con, source: SourceTable, mapping: ColumnMapping,
              if f.kind == "text" and f.name not in NO_TEXT_FIELDS and mapping.fields.get(f.name) is not None]
     if not names:
         return ()
-    # the names are our fields', never a header's; the words are parameters
-    says_none = ("strlen({name}) <= " + str(NO_VALUE_BYTES) +
-                 " AND (list_contains($words, lower({name})) OR regexp_full_match({name}, $signs))")
-    params = {"words": list(NO_VALUE_WORDS), "signs": NO_VALUE_SIGNS}
+    # the names are our fields', never a header's; the pattern is a parameter
+    says_none = "regexp_full_match({name}, $no_value)"
+    params = {"no_value": NO_VALUE_CELL}
     found = con.execute(" UNION ALL ".join(
         f"SELECT {i} AS field, {name} AS cell, count(*) AS n FROM {STAGED_TYPED}"
         f" WHERE {says_none.format(name=name)} GROUP BY {name}" for i, name in enumerate(names)), params).fetchall()
