@@ -1219,24 +1219,74 @@ def pareto(table: pd.DataFrame, *, title: str, language: str, height: int = 500,
         x=causes, y=[100.0 * v for v in table["cumulative"]], name=translate("chart.cumulative", language),
         yaxis="y2", mode="lines+markers", line=dict(color=COLORS["ink"], width=2.5), marker=dict(size=8),
         hovertext=names, hovertemplate="%{hovertext}: %{y:.1f}%<extra></extra>"))
-    # on a white label, readable where the line crosses a dark bar; set at once (see gap_model_diagram)
-    fig.update_layout(annotations=[
-        dict(x=cause, y=100.0 * value, yref="y2", text=fmt_share(value, 0), showarrow=False, yshift=16,
-             bgcolor="rgba(255,255,255,0.85)", borderpad=1, font=dict(size=14))
-        for cause, value in zip(causes, table["cumulative"])])
     fig.add_trace(go.Scatter(
         x=[causes[0], causes[-1]] if causes else [], y=[80.0, 80.0], yaxis="y2", mode="lines",
         name=translate("chart.line80", language), line=dict(color=COLORS["neutral"], dash="dash", width=2.5),
         hoverinfo="skip"))
     top = int(table["count"].max()) if len(table) else 1
     fig.update_layout(
-        yaxis=dict(title=dict(text=translate("axis.complaints", language)), range=[0, top * 1.18]),
+        yaxis=dict(title=dict(text=translate("axis.complaints", language)), range=[0, top * PARETO_HEADROOM]),
         yaxis2=dict(title=dict(text=translate("axis.cumulative", language)), overlaying="y", side="right",
-                    range=[0, 112], ticksuffix="%", showgrid=False, tickvals=[0, 20, 40, 60, 80, 100],
+                    range=[0, PARETO_SHARE_TOP], ticksuffix="%", showgrid=False, tickvals=[0, 20, 40, 60, 80, 100],
                     tickfont=dict(size=15)))
     fig.update_xaxes(title_text=translate("axis.cause", language), type="category", tickangle=angle,
                      tickmode="array", tickvals=causes, ticktext=labels)
+    # on a white label, readable where the line crosses a dark bar; set at once (see gap_model_diagram)
+    inside, shifts = _pareto_label_places(fig, table["count"].astype(float).tolist(), table["cumulative"].tolist(),
+                                          top)
+    fig.update_traces(selector=dict(type="bar"), textposition=["inside" if i else "outside" for i in inside],
+                      insidetextanchor="end",
+                      textfont=dict(color=["white" if i and v else COLORS["ink"]
+                                           for i, v in zip(inside, table["vital_few"])]))
+    fig.update_layout(annotations=[
+        dict(x=cause, y=100.0 * value, yref="y2", text=fmt_share(value, 0), showarrow=False, yshift=shift,
+             bgcolor="rgba(255,255,255,0.85)", borderpad=1, font=dict(size=14))
+        for cause, value, shift in zip(causes, table["cumulative"], shifts)])
     return fig
+
+
+# the Pareto's axes: the counts' reach above the tallest bar (room for its count), the shares' top
+PARETO_HEADROOM = 1.18
+PARETO_SHARE_TOP = 112.0
+# px, as drawn: a cumulative share's label (14 px type and its pad) this far above or below its
+# point; a bar's count (16 px type) just above its bar or just under its top; the point and its line
+SHARE_SHIFT, SHARE_HEIGHT, COUNT_GAP, COUNT_HEIGHT, POINT_REACH = 16, 20, 3, 20, 5
+
+
+def _pareto_label_places(fig: go.Figure, counts: list[float], shares: list[float],
+                         top: float) -> tuple[list[bool], list[int]]:
+    """Per cause, whether its count is written inside its bar (under its top) and its cumulative
+    share's label shift from the point in px. The count sits above its bar and the share above its
+    point unless they would cover each other or the point ("84%" and the line over "961", where a
+    cause's share point falls at the top of its bar): then the share goes under its point, or, when
+    the point itself is on the count, the count goes inside its bar (the placing that covers least).
+    The plot's height is the figure's less its margins, as reserve_margins estimates them."""
+    spec = fig.to_dict()
+    margin = {**TEMPLATE.layout.margin.to_plotly_json(), **spec["layout"].get("margin", {}),
+              **_wider_margins(spec["layout"], spec["data"])}
+    plot = max(float(fig.layout.height) - margin.get("t", 0) - margin.get("b", 0), 1.0)
+
+    def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+        return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+    inside, shifts = [], []
+    for count, share in zip(counts, shares):
+        bar = plot * count / (top * PARETO_HEADROOM)
+        point = plot * 100.0 * share / PARETO_SHARE_TOP
+        dot = (point - POINT_REACH, point + POINT_REACH)
+        places = [(False, (bar + COUNT_GAP, bar + COUNT_GAP + COUNT_HEIGHT))]
+        if bar >= COUNT_HEIGHT + 2 * COUNT_GAP:
+            places.append((True, (bar - COUNT_GAP - COUNT_HEIGHT, bar - COUNT_GAP)))
+        # the least covered; where several tie, the first: the count above, the share above
+        options = []
+        for written_inside, written in places:
+            for shift in (SHARE_SHIFT, -SHARE_SHIFT):
+                label = (point + shift - SHARE_HEIGHT / 2, point + shift + SHARE_HEIGHT / 2)
+                options.append((overlap(written, dot) + overlap(written, label), len(options), written_inside, shift))
+        _, _, written_inside, shift = min(options)
+        inside.append(written_inside)
+        shifts.append(shift)
+    return inside, shifts
 
 
 def pareto_rows(table: pd.DataFrame, *, title: str, language: str) -> go.Figure:

@@ -577,3 +577,25 @@ def test_masking_a_chart_masks_its_category_order_as_its_rows():
     rows = fig["layout"]["yaxis"]["categoryarray"]
     assert "13812345678" not in " ".join(rows)
     assert set(rows) == {y for trace in fig["data"] for y in trace["y"] if y is not None}
+
+
+def pareto_labels(counts):
+    """(where each count is written, each cumulative share's label shift) of a Pareto of `counts`."""
+    figure = charts.pareto(pareto_table(zip(["App", "Fees", "Queue", "Card"], counts)), title="t", language="en")
+    bars = traces(figure)["Complaints"]
+    return list(bars["textposition"]), [a["yshift"] for a in figure.to_dict()["layout"]["annotations"]]
+
+
+def test_a_cumulative_share_never_covers_a_bars_count():
+    # the counts' axis reaches 1.18 × the tallest bar, the shares' 112%: here Fees' bar top (90 / 118
+    # = 0.763 of the plot) and its share point (190 / 222 = 85.6%, 0.764) are one height, and the
+    # line and point would cross its count: the count is written inside the bar, the share above
+    assert pareto_labels([100, 90, 32]) == (["outside", "inside", "outside"], [16, 16, 16])
+    # Fees' point a little under its bar's top (190 / 238 = 79.8%, 0.713 against 0.763): the share
+    # above the point would cover the count above the bar, so it is written under the point
+    assert pareto_labels([100, 90, 48]) == (["outside", "outside", "outside"], [16, -16, 16])
+    # points far from their bars' tops: every count above its bar, every share above its point
+    assert pareto_labels([50, 30, 15, 5]) == (["outside"] * 4, [16] * 4)
+    # a count inside its bar is white on the vital few's dark bar
+    figure = charts.pareto(pareto_table(zip(["App", "Fees", "Queue"], [100, 90, 32])), title="t", language="en")
+    assert traces(figure)["Complaints"]["textfont"]["color"] == [COLORS["ink"], "white", COLORS["ink"]]
