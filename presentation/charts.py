@@ -13,14 +13,14 @@ import hashlib
 import html
 import math
 import re
-import unicodedata
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
 from analytics.gaps import clear_side
-from presentation.formats import fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
+from presentation.formats import char_columns as _width
+from presentation.formats import clipped, fmt_count, fmt_month, fmt_n, fmt_number, fmt_share, fmt_signed, fmt_term
 from presentation.labels import AS_GIVEN, as_given
 from presentation.i18n import translate
 from presentation.masking import mask_text
@@ -63,8 +63,6 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
 ))
 
 
-def _width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 _TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+")
@@ -1139,20 +1137,6 @@ def group_negative_share(table: pd.DataFrame, column: str, *, title: str, langua
 # (the whole name in its hover text).
 CAUSES_SHOWN = 12
 CAUSE_COLUMNS = {"bar": 36, "row": 44}
-
-
-def clipped(text: str, columns: int) -> str:
-    """`text` cut to about `columns` columns (a Chinese character counts two), an ellipsis marking the cut."""
-    text = str(text)
-    if sum(_width(c) for c in text) <= columns:
-        return text
-    kept, used = "", 0
-    for ch in text:
-        used += _width(ch)
-        if used > columns - 1:
-            break
-        kept += ch
-    return kept.rstrip(" ,;:-–(") + "…"
 
 
 def _distinct(labels: list[str]) -> list[str]:

@@ -7,6 +7,7 @@ texts) are shown as they are; only the dashboard's own terms (dimensions, source
 from __future__ import annotations
 
 import math
+import unicodedata
 
 from analytics.filters import Filters, _is_whole_months, month_of
 from presentation.i18n import has_text, translate
@@ -113,3 +114,22 @@ def fmt_hours(value, language: str, digits: int = 1) -> str:
 def fmt_n(n, language: str) -> str:
     """'n = 1,234' (the same in both languages: analysts read it as a symbol)."""
     return translate("fmt.n", language, n=fmt_count(n))
+
+
+def char_columns(ch: str) -> int:
+    """The columns a character takes on screen: two for a Chinese (wide or full-width) one."""
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def clipped(text, columns: int) -> str:
+    """`text` cut to about `columns` columns (a Chinese character counts two), an ellipsis marking the cut."""
+    text = str(text)
+    if sum(char_columns(c) for c in text) <= columns:
+        return text
+    kept, used = "", 0
+    for ch in text:
+        used += char_columns(ch)
+        if used > columns - 1:
+            break
+        kept += ch
+    return kept.rstrip(" ,;:-–(") + "…"

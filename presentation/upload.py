@@ -35,7 +35,7 @@ from loaders.read import CSV_SUFFIXES, EXCEL_SUFFIXES, sheet_names
 from loaders.validate import StageReport, missing_required, staged_problem_list
 from loaders.labels import label_frame, read_label_file
 from presentation.alerts import AlertRun, after_import
-from presentation.formats import fmt_count, fmt_number, fmt_signed
+from presentation.formats import clipped, fmt_count, fmt_number, fmt_signed
 from presentation.i18n import translate
 from presentation.problems import fix_text, load_error_text, notice_text, problem_text
 from store.alerts import alert_rules, set_rule
@@ -53,7 +53,8 @@ MAPPING_COLUMNS = ("column", "sample", "target", "item_code", "item_text", "rati
                    "scale_min", "scale_max", "na_code")
 RATING_DETAIL_COLUMNS = MAPPING_COLUMNS[3:]
 SAMPLE_VALUES = 3
-SAMPLE_CHARS = 48
+# the samples cell's reach, in columns (a Chinese character counts two; formats.clipped)
+SAMPLE_COLUMNS = 48
 SAMPLE_SCAN_ROWS = 500
 # Streamlit's markdown turns https://…, www.… and name@host.tld in text into links after parsing,
 # whatever is escaped: an invisible word joiner after "https:", "www" and "@" keeps them text.
@@ -243,7 +244,7 @@ def _samples(first_rows, header: str) -> str:
             if len(values) == SAMPLE_VALUES:
                 break
     text = " · ".join(values)
-    return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+    return clipped(text, SAMPLE_COLUMNS)
 
 
 def mapping_table(prepared: PreparedFile) -> pd.DataFrame:

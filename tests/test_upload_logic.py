@@ -70,6 +70,9 @@ def test_mapping_table_has_one_row_per_column_with_samples(con):
                                         "branch", "comment"]
     assert table.loc[0, "sample"] == "C001 · C002 · C003"
     assert table["scale_min"].isna().all()
+    # cut at 48 columns, a Chinese character two: as wide as the English samples' cell
+    assert table.loc[5, "sample"] == "Shanghai Pudong · Shenzhen Futian · Hangzhou Xi…"
+    assert table.loc[6, "sample"] == "服务很好，非常满意 · 还行 · 排队时间太长，态度…"
 
 
 def test_an_untouched_table_gives_back_the_same_mapping(con):
