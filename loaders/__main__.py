@@ -38,8 +38,8 @@ from presentation.formats import fmt_count
 from presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from presentation.upload import checked_alerts, rescored_note
 from presentation.problems import (
-    LISTED, blanked_notices, duplicates_refusal, duplicates_skipped, fix_text, load_error_text, notice_text, problem_line,
-    problem_lines, problem_text, refusal
+    LISTED, blanked_notices, duplicates_refusal, duplicates_skipped, fix_text, load_error_text, notice_text,
+    problem_line, problem_lines, problem_text, refusal
 )
 from store.alerts import alert_rules, set_rule
 from store.db import connect, default_db_path, set_import_memory, unreachable_store

@@ -343,9 +343,9 @@ def _materialise_problems(con, checks: list[tuple[str, str, str, str, dict[str, 
 def _blank_no_values(con, source: SourceTable, mapping: ColumnMapping,
                      fields: tuple[Field, ...]) -> tuple[tuple[str, str, int], ...]:
     """Set the staged cells of names, categories and ids that say there is no value (NO_VALUE_WORDS,
-    NO_VALUE_SIGNS) to NULL; each column's distinct such cells with their rows. One scan of the
-    staged rows for every such column (a union, its parts the columns' short cells), and an update
-    only of the columns that hold one."""
+    NO_VALUE_SIGNS) to NULL; each column's distinct such cells with their rows. One statement reads
+    every such column of the staged rows (a union of one part a column), and an update touches only
+    the columns that hold one."""
     names = [f.name for f in fields
              if f.kind == "text" and f.name not in NO_TEXT_FIELDS and mapping.fields.get(f.name) is not None]
     if not names:

@@ -110,6 +110,7 @@ def blanked_notices(blanked: Iterable[tuple[str, str, int]], language: str) -> l
                           for cell, n in cells))
             for column, cells in by_column.items()]
 
+
 def duplicates_where(duplicates, language: str) -> str:
     """Which batches already hold a file's rows and how many each: '3 rows in batch 1a2b3c4d (…)'."""
     return translate("duplicates.sep", language).join(

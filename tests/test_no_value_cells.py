@@ -67,7 +67,8 @@ def test_the_check_says_which_cells_of_which_column_and_how_many(con, tmp_path):
     assert english[0] == ("4 cells in column “Sub-issue” only say there is no value (“None” × 2, “none” × 1,"
                           " “无” × 1) and are read as blank. To keep such a word as a value, write it another way"
                           " in the file (e.g. “No Sub-issue”).")
-    assert english[2].startswith("1 cell in column “Region” only says there is no value (“null” × 1) and is read as blank")
+    assert english[2].startswith(
+        "1 cell in column “Region” only says there is no value (“null” × 1) and is read as blank")
     chinese = blanked_notices(report.blanked, "zh")
     assert chinese[1] == ("“Branch”列中有 2 个单元格只表示没有值（“-”×1、“—”×1），按空白读取。"
                           "如需保留为值，请在文件中换一种写法（如“无Branch”）。")
