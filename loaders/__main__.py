@@ -478,7 +478,8 @@ def _problem_dict(problem: RowProblem, language: str) -> dict:
 
 def _status_word_lines(status_words, language: str) -> list[str]:
     """The complaints' status words with the handling step each was mapped to, and those mapped to none."""
-    mapped = [translate("steps.word", language, word=word, step=translate(f"step.{step}", language), rows=fmt_count(rows))
+    mapped = [translate("steps.word", language, word=word, step=translate(f"step.{step}", language),
+                        rows=fmt_count(rows))
               for word, step, rows in status_words if step is not None]
     unmapped = [translate("steps.unmapped_word", language, word=word, rows=fmt_count(rows))
                 for word, step, rows in status_words if step is None]
@@ -493,7 +494,8 @@ def _status_word_lines(status_words, language: str) -> list[str]:
 def _tier_word_lines(tier_words, language: str) -> list[str]:
     """The tier words of a file with the tier each names, and those that name none."""
     # the import's words with their steps' pattern ("steps.word"): "tiers.word" is the page's column header
-    mapped = [translate("steps.word", language, word=word, step=translate(f"tier.{tier}", language), rows=fmt_count(rows))
+    mapped = [translate("steps.word", language, word=word, step=translate(f"tier.{tier}", language),
+                        rows=fmt_count(rows))
               for word, tier, rows in tier_words if tier is not None]
     unmapped = [translate("steps.unmapped_word", language, word=word, rows=fmt_count(rows))
                 for word, tier, rows in tier_words if tier is None]

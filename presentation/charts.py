@@ -63,8 +63,6 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
 ))
 
 
-
-
 _TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+")
 
 
