@@ -422,9 +422,11 @@ def areas_to_act_on(grid: ImportancePerformance, gaps: GapModel, rising: pd.Data
     trends: analytics.trends.find_trends after changes.adjust_family (its 'significant' is the
     family's verdict); grid: csi.quadrants; gaps: gaps.gap_model; rising: complaints.rising_causes;
     branches: nps.nps_change_by(column='branch'), both after the family adjustment when the review
-    made one. Declines come first, the largest first; every fix-first attribute with at least
-    min_n ratings is listed (as the CSI page lists them); gaps need min_n pairs; the other kinds
-    keep their most pressing MAX_PER_KIND items (MAX_GAPS for gaps). Nothing too few is named.
+    made one. Declines come first, the largest first, one per metric and subject (the larger of a
+    trend and a year-on-year change); every fix-first attribute with at least min_n ratings is
+    listed (as the CSI page lists them); gaps need min_n pairs; the other kinds keep their most
+    pressing MAX_PER_KIND items (MAX_GAPS for gaps). Nothing too few is named. Every decline is
+    returned: how many a screen shows is the story's choice (presentation.story.listed_actions).
     """
     actions: list[Action] = []
     if trends is not None and len(trends) and "significant" in trends.columns:
@@ -432,6 +434,9 @@ def areas_to_act_on(grid: ImportancePerformance, gaps: GapModel, rising: pd.Data
         worse = worse[pd.Series([(m == "complaints") == (d == "up") for m, d in zip(worse["metric"], worse["direction"])],
                                 index=worse.index, dtype=bool)]
         worse = worse.sort_values(["size", "kind"], ascending=[False, True])
+        # one area per metric and subject: a branch's complaints that rose over the year and on a year
+        # before are one thing to act on, named by the larger change
+        worse = worse.drop_duplicates(["metric", "scope", "subject"])
         actions += [Action(str(row["kind"]), str(row["subject"]) if row["subject"] is not None else "",
                            float(row["last_value"]), float(row["first_value"]), float(row["delta"]), int(row["n"]),
                            p_value=number(row["p_value"]), q_value=number(row["q_value"]), finding=row.to_dict())

@@ -25,6 +25,11 @@ from presentation.i18n import translate
 from presentation.labels import NO_LABELS, DataLabels, data_label
 
 
+# the review's areas to act on list at most this many sustained declines (listed_actions)
+MAX_DECLINES = 5
+DECLINE_KINDS = ("trend", "year_on_year")
+
+
 @dataclass(frozen=True)
 class Comparison:
     """One headline figure against one earlier month: its change, marked only when its test passed."""
@@ -281,6 +286,18 @@ def _verbatims(review: MonthReview, language: str, month: str, previous: str, la
                    notes=(translate("review.theme_definition", language),))
 
 
+def listed_actions(actions: tuple[Action, ...]) -> tuple[Action, ...]:
+    """The areas a shared screen lists: the MAX_DECLINES largest sustained declines and every other
+    area. With thousands of responses a branch, nearly every decline passes its test (at ten million
+    responses, 34 year-on-year changes and 11 trends in one month), and a team reads a short list;
+    the overview's "What changed" lists them all. A branch whose NPS decline is listed is not
+    listed again for its fall against last month."""
+    declines = [a for a in actions if a.kind in DECLINE_KINDS][:MAX_DECLINES]
+    named = {a.subject for a in declines if a.finding["metric"] == "nps" and a.finding["scope"] == "branch"}
+    return tuple(a for a in actions if (a.kind not in DECLINE_KINDS or any(a is d for d in declines))
+                 and not (a.kind == "branch_nps" and a.subject in named))
+
+
 def action_text(action: Action, language: str, previous: str) -> str:
     """An area to act on in one sentence that states the numbers behind it."""
     if action.kind == "fix_first":
@@ -307,10 +324,14 @@ def action_text(action: Action, language: str, previous: str) -> str:
 
 
 def _actions(review: MonthReview, language: str, month: str, previous: str, last_year: str) -> Section:
-    sentences = tuple(Finding(action_text(a, language, previous), BAD) for a in review.actions)
+    listed = listed_actions(review.actions)
+    sentences = tuple(Finding(action_text(a, language, previous), BAD) for a in listed)
     if not sentences:
         sentences = (Finding(translate("review.action.none", language, vs=previous)),)
     notes = (translate("review.actions_note", language),)
+    unlisted = sum(a.kind in DECLINE_KINDS for a in review.actions) - sum(a.kind in DECLINE_KINDS for a in listed)
+    if unlisted:
+        notes = (translate("review.actions_more", language, k=unlisted),) + notes
     if review.family is not None:
         notes += (findings.family_note(review.family, language),)
     return Section("actions", _title("actions", language), sentences, notes=notes, numbered=bool(review.actions))

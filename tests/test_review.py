@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import dbrows
 import pandas as pd
@@ -249,3 +250,53 @@ def test_the_parts_asked_for_one_by_one_make_the_same_review(small):
     assert parts.causes["count"].tolist() == whole.causes["count"].tolist() == [3, 1]
     pd.testing.assert_frame_equal(parts.nps_trend, whole.nps_trend)
     pd.testing.assert_frame_equal(parts.sentiment_trend, whole.sentiment_trend)
+
+
+def _decline(kind, scope, subject, metric, delta, size, n=500):
+    direction = "up" if metric == "complaints" else "down"
+    return {"kind": kind, "scope": scope, "subject": subject, "metric": metric, "months": 12,
+            "first_month": "2025-11", "first_value": 50.0, "last_month": "2026-10", "last_value": 50.0 + delta,
+            "delta": delta, "slope": delta / 11, "slope_low": delta / 8, "slope_high": delta / 20, "tau": -0.6,
+            "p_value": 0.001, "q_value": 0.004, "n": n, "direction": direction, "size": size, "significant": True}
+
+
+def test_a_subject_and_metric_is_one_area_and_a_screen_lists_the_five_largest_declines():
+    from presentation.story import MAX_DECLINES, _actions, listed_actions
+
+    # seven branches whose NPS fell on a year before (sizes 0.07 ... 0.01), North's also over twelve
+    # months (0.30, larger) and one rise, which is no area: North is one area, named by its trend
+    rows = [_decline("trend", "branch", "North", "nps", -60.0, 0.30)]
+    rows += [_decline("year_on_year", "branch", name, "nps", -2.0 * (8 - i), (8 - i) / 100)
+             for i, name in enumerate(["North", "B1", "B2", "B3", "B4", "B5", "B6"], start=1)]
+    rise = dict(_decline("year_on_year", "branch", "B7", "nps", 9.0, 0.5), direction="up")
+    trends = pd.DataFrame(rows + [rise])
+    grid = quadrants(pd.DataFrame({"item_code": ["A", "B"], "attribute": ["Waiting", "Staff"],
+                                   "importance": [4.5, 2.0], "satisfaction": [50.0, 80.0], "n": [40, 40]}),
+                     "stated")
+    empty_rising = pd.DataFrame({c: [] for c in ("cause", "count_now", "share_now", "share_before", "p_value",
+                                                  "rising")})
+    # North and B6 fell significantly on last month too; North's NPS is listed already, B6's is not
+    branches = pd.DataFrame({"branch": ["North", "B6"], "score": [-20.0, 0.0], "score_before": [25.0, 30.0],
+                             "delta": [-45.0, -30.0], "significant": [True, True], "n": [50, 60],
+                             "n_before": [45, 50]})
+    actions = areas_to_act_on(grid, _gaps([]), empty_rising, branches, trends)
+    assert [(a.kind, a.subject) for a in actions] == [
+        ("trend", "North"), ("year_on_year", "B1"), ("year_on_year", "B2"), ("year_on_year", "B3"),
+        ("year_on_year", "B4"), ("year_on_year", "B5"), ("year_on_year", "B6"), ("fix_first", "Waiting"),
+        ("branch_nps", "North"), ("branch_nps", "B6")]
+    assert MAX_DECLINES == 5
+    assert [(a.kind, a.subject) for a in listed_actions(actions)] == [
+        ("trend", "North"), ("year_on_year", "B1"), ("year_on_year", "B2"), ("year_on_year", "B3"),
+        ("year_on_year", "B4"), ("fix_first", "Waiting"), ("branch_nps", "B6")]
+    review = SimpleNamespace(actions=actions, family=None)
+    section = _actions(review, "en", "Oct 2026", "Sep 2026", "Oct 2025")
+    assert len(section.sentences) == 7 and section.numbered
+    assert section.notes[0].startswith("The 2 other sustained declines that passed their tests are not listed")
+    assert _actions(review, "zh", "2026年10月", "2026年9月", "2025年10月").notes[0].startswith(
+        "另有 2 项通过检验的持续下降未在此列出")
+    one_more = SimpleNamespace(actions=actions[1:], family=None)
+    assert _actions(one_more, "en", "Oct 2026", "Sep 2026", "Oct 2025").notes[0].startswith(
+        "The 1 other sustained decline that passed its test is not listed")
+    few = SimpleNamespace(actions=actions[3:], family=None)
+    assert listed_actions(few.actions) == few.actions[:-1]  # B6's NPS decline is listed now
+    assert not _actions(few, "en", "Oct 2026", "Sep 2026", "Oct 2025").notes[0].startswith("The ")
