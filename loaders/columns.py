@@ -685,6 +685,7 @@ US_STATES = frozenset(
     " OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP AE AP AA".split())
 PROFILE_SAMPLE_ROWS = 5000
 WORDY_FIELDS = {"description", "comment", "cause", "sub_cause", "status"}
+ID_FIELDS = {"customer_id", "respondent_id", "complaint_ref"}
 
 
 # A cell that reads as a date or time in one of the forms loaders/dates.py parses.
@@ -731,7 +732,10 @@ def fits(f: Field, p: dict | None) -> bool:
     if p is None or not p["filled"]:
         return True
     if p.get("answers") and f.kind not in ("number", "integer"):
-        return False   # answers on a rating scale are scores, never a branch or a comment
+        # answers on a rating scale are scores, never a branch or a comment; but a column its header
+        # calls an id whose numbers never repeat (1, 2, 3, N/A) numbers the rows, as no answers do
+        numbers = p.get("numbers") or ()
+        return f.name in ID_FIELDS and len(numbers) >= 2 and len(set(numbers)) == len(numbers)
     filled = p["filled"]
     if f.kind in ("number", "integer"):
         if p["numeric"] < 0.9 * filled:

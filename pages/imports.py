@@ -417,8 +417,10 @@ def validation_report(fid: str, prepared, checked: Checked) -> None:
     total.metric(t("upload.rows_total"), f"{report.rows_total:,}")
     good.metric(t("upload.rows_good"), f"{report.rows_valid:,}")
     bad.metric(t("upload.rows_bad"), f"{report.rows_invalid:,}")
-    for notice in blanked_notices(report.blanked, language()):
-        st.info(plain(notice), icon=":material/info:")
+    notices = [plain(notice) for notice in blanked_notices(report.blanked, language())]
+    if notices:
+        # one box for the file, a line per column: a log with many such columns is one notice to read
+        st.info(notices[0] if len(notices) == 1 else "\n".join(f"- {n}" for n in notices), icon=":material/info:")
     if report.rows_invalid:
         st.warning(t("upload.some_bad", bad=f"{report.rows_invalid:,}", total=f"{report.rows_total:,}"),
                    icon=":material/warning:")

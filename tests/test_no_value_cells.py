@@ -110,3 +110,27 @@ def test_the_command_line_notes_them_and_gives_them_in_json(tmp_path):
     blanked = json.loads(done.stdout)["validation"]["blanked"]
     assert blanked[0] == {"column": "Sub-issue", "cell": "None", "rows": 2}
     assert sum(b["rows"] for b in blanked) == 11
+
+
+def test_an_id_column_of_small_numbers_and_na_numbers_the_rows(con, tmp_path):
+    # a small log whose references count from 1, one of them "N/A": read at first as answers on a
+    # 1-3 scale with a not-applicable code (no rating repeats none of its numbers), so its header,
+    # an id's, was not used and the references were lost
+    path = write(tmp_path, "Complaint ID,Date received,Issue,Consumer complaint narrative\n"
+                           "1,2026-10-01,Billing,They charged me twice\n2,2026-10-02,Billing,The fee was wrong\n"
+                           "3,2026-10-03,Service,Rude staff\nN/A,2026-10-04,Service,Nobody called back\n")
+    prepared = prepare(con, path)
+    assert prepared.mapping.fields["complaint_ref"] == "Complaint ID"
+    import_file(con, path)
+    assert con.execute("SELECT complaint_ref FROM complaint ORDER BY received_at").fetchall() == [
+        ("1",), ("2",), ("3",), (None,)]
+
+
+def test_a_column_called_response_answered_on_a_scale_stays_a_rating(con, tmp_path):
+    # "Response" is also a synonym of the response id; answers that repeat are ratings, not ids
+    path = tmp_path / "survey.csv"
+    path.write_text("Date,Response,Staff courtesy,Waiting time\n2026-10-01,4,5,3\n2026-10-02,4,4,2\n"
+                    "2026-10-03,2,5,N/A\n2026-10-04,N/A,3,3\n", encoding="utf-8")
+    mapping = prepare(con, path).mapping
+    assert "respondent_id" not in mapping.fields
+    assert {r.column for r in mapping.ratings} == {"Response", "Staff courtesy", "Waiting time"}

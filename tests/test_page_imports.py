@@ -564,10 +564,11 @@ def test_cells_that_say_there_is_no_value_are_named_before_the_import(app, store
             "2026-10-03,Service,None,N/A,Rude staff at the counter\n")
     app.file_uploader(key="upload.files").set_value([("cfpb.csv", text.encode(), MIME["csv"])]).run()
     no_exception(app)
+    # one box for the file, a line per column
     assert [i for i in texts(app.info) if "only say there is no value" in i] == [
-        "2 cells in column “Sub-issue” only say there is no value (“None” × 2) and are read as blank."
-        " To keep such a word as a value, write it another way in the file (e.g. “No Sub-issue”).",
-        "2 cells in column “Customer ID” only say there is no value (“N/A” × 2) and are read as blank."
+        "- 2 cells in column “Sub-issue” only say there is no value (“None” × 2) and are read as blank."
+        " To keep such a word as a value, write it another way in the file (e.g. “No Sub-issue”).\n"
+        "- 2 cells in column “Customer ID” only say there is no value (“N/A” × 2) and are read as blank."
         " To keep such a word as a value, write it another way in the file (e.g. “No Customer ID”)."]
     preview = tables_headed(app, "Row", "Customer ID")[0]
     assert preview["Customer ID"].isna().tolist() == [True, False, True]
