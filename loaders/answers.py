@@ -292,6 +292,13 @@ CHOICE_WORDS = (r"\bgender\b", r"\bsex\b", r"\bage\b", r"\bage group\b", r"\bcit
                 "渠道", "方式", "什么", "是否", "身份", "目的", "婚姻", "次数", "频率", "来自")
 
 
+# headers of counts and durations, which run on a rating's small whole numbers too
+COUNT_WORDS = (r"\binteractions?\b", r"\bcount\b", r"\bnumber of\b", r"\bno\. of\b", r"\b# of\b",
+               r"\b(visits|times|calls|contacts|replies|responses|messages|emails|attempts|reopens|reopened|"
+               r"transfers|escalations|tickets|orders|items|stations|days|hours|hrs|minutes|mins)\b",
+               "次数", "数量", "件数", "天数", "小时", "分钟", "回复数", "转接")
+
+
 def question_words(text: str) -> tuple[bool, bool]:
     """(asks for a rating, asks for a choice) by the question's words."""
     lowered = str(text).lower()
@@ -301,15 +308,19 @@ def question_words(text: str) -> tuple[bool, bool]:
 
 
 def numbers_role(text: str, low: float, high: float, in_matrix: bool, codes_choices: bool) -> str:
-    """rating, choice or unsure, for a column of small whole numbers.
+    """rating, choice, count or unsure, for a column of small whole numbers.
 
-    The question's words decide first (gender, city, which ... ask for a choice; satisfied, rate,
-    agree, 满意 ... for a rating; both: unsure). Else the values and the layout: two answers (0/1,
+    The question's words decide first (gender, city, which, how many ... ask for a choice; satisfied,
+    rate, agree, 满意 ... for a rating; both: unsure); a header that counts without saying either
+    (interactions, number of, replies, hours ...; a help desk's "Customer interactions" of 1 to 5)
+    is a count. Else the values and the layout: two answers (0/1,
     1/2) are a choice, the rows of a matrix question are ratings, and in an export that writes
     choices as their numbers (问卷星, 腾讯问卷, Qualtrics, SurveyMonkey) a lone question that says
     neither is unsure; elsewhere numbers are scores.
     """
     rating, choice = question_words(text)
+    if not rating and not choice and any(re.search(w, str(text).lower()) for w in COUNT_WORDS):
+        return "count"
     if rating and choice:
         return "unsure"
     if choice:

@@ -53,7 +53,7 @@ def _f(name, label_en, label_zh, kind="text", required=False, synonyms=(), low=N
 
 _CUSTOMER = _f("customer_id", "Customer ID", "客户编号",
                synonyms=("customer id", "customer", "customer no", "customer number", "client id",
-                         "client", "cust id", "member id", "客户编号", "客户号", "客户id", "客户代码",
+                         "client", "cust id", "member id", "contact id", "requester id", "客户编号", "客户号", "客户id", "客户代码",
                          "客户", "会员号"),
                help_en="Your identifier of the customer (masked in presentation mode)",
                help_zh="客户的编号（演示模式下会被遮蔽）", example="C000123")
@@ -65,7 +65,8 @@ _BRANCH = _f("branch", "Branch", "网点",
                        "支行", "分行", "营业厅", "分店"),
              help_en="Branch or store", help_zh="网点/门店/支行", example="Shanghai Pudong")
 _CHANNEL = _f("channel", "Channel", "渠道",
-              synonyms=("channel", "渠道", "服务渠道", "submitted via", "受理渠道", "投诉渠道", "来源渠道", "反映渠道"),
+              synonyms=("channel", "渠道", "服务渠道", "submitted via", "via", "source", "ticket source",
+                        "受理渠道", "投诉渠道", "来源渠道", "反映渠道", "来源"),
               help_en="Channel of the contact", help_zh="服务渠道", example="Mobile app")
 _PRODUCT = _f("product", "Product", "产品", synonyms=("product", "product line", "产品", "业务", "产品类型"),
               help_en="Product concerned", help_zh="涉及的产品", example="Credit card")
@@ -113,6 +114,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _REGION, _BRANCH, _CHANNEL, _PRODUCT, _SEGMENT, *_TIER_FIELDS,
         _f("overall_satisfaction", "Overall satisfaction", "总体满意度", "number",
            synonyms=("overall satisfaction", "overall", "satisfaction", "overall score", "osat",
+                     "customer satisfaction", "csat",
                      "总体满意度", "整体满意度", "满意度", "总体评价"),
            help_en="Overall satisfaction on the survey's scale (e.g. 1-10)",
            help_zh="总体满意度（如 1-10 分）", example="8"),
@@ -198,7 +200,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            low=1, high=5, help_en="1-5, from the follow-up call", help_zh="1-5 分（回访）", example="4"),
         _f("description", "Description", "投诉内容",
            synonyms=("description", "details", "complaint", "complaint text", "consumer complaint narrative",
-                     "complaint narrative", "narrative", "summary", "text", "投诉内容", "描述", "详情", "内容",
+                     "complaint narrative", "narrative", "summary", "text", "subject", "ticket subject",
+                     "投诉内容", "描述", "详情", "内容",
                      "问题描述", "投诉描述", "来电内容", "反映内容"),
            help_en="What the customer said", help_zh="客户反映的问题", example="Waited 40 minutes"),
     ),
@@ -774,6 +777,30 @@ LONG_NAME_CJK = 6
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+# A header that starts with a name or an id field's word names that field only when what follows
+# says which of its forms it is ("Customer ID", "Branch name", "Product type"): "Customer
+# satisfaction", "Customer since", "Customer interactions", "Ticket type", "Branch manager" and
+# "Product rating" are other things about the customer, the ticket, the branch or the product.
+QUALIFIERS = {
+    "id": ("id", "no", "nr", "num", "number", "code", "key", "ref", "reference", "name", "fullname", "email",
+           "mail", "emailaddress", "phone", "phonenumber", "mobile", "tel", "telephone"),
+    "name": ("id", "no", "nr", "num", "number", "code", "key", "name", "title", "label", "type", "category",
+             "group", "line", "family"),
+}
+
+
+def _qualifies(field_name: str, word: str, rest: str) -> bool:
+    """Whether `rest`, what a header holds after `word` (a word of `field_name`), names a form of
+    that field (QUALIFIERS). Only a bare noun needs one: a word that already says its form ("customer
+    id", 客户编号) and the other fields' words ("Closed time", "Satisfaction score") may be followed by
+    anything. A rest of digits or Chinese (a bilingual header) always qualifies."""
+    group = "id" if field_name in ID_FIELDS else "name" if field_name in NAME_FIELDS else None
+    if group is None or CJK.search(word) or word.endswith(QUALIFIERS[group]):
+        return True
+    rest = re.sub(r"[0-9\u3400-\u9fff]+", "", rest)
+    return not rest or rest in QUALIFIERS[group]
+
+
 def _match(kind: str, names: list[tuple[str, str]], exclude: set[tuple[str, str]] = frozenset()
            ) -> dict[str, str]:
     """Field -> header, by exact synonym, then a synonym the name starts with, then (for a long
@@ -790,7 +817,8 @@ def _match(kind: str, names: list[tuple[str, str]], exclude: set[tuple[str, str]
             if key in words:
                 candidates.append((0, words.index(key), position, f.name, header))
                 continue
-            prefix = [i for i, w in enumerate(words) if len(w) >= 4 and key.startswith(w)]
+            prefix = [i for i, w in enumerate(words) if len(w) >= 4 and key.startswith(w)
+                      and _qualifies(f.name, w, key[len(w):])]
             if prefix and len(key) < LONG_NAME * 2:
                 candidates.append((1, prefix[0], position, f.name, header))
             elif len(key) >= (LONG_NAME_CJK if CJK.search(key) else LONG_NAME):
@@ -877,7 +905,7 @@ class _Reading:
     profile: dict[str, dict]                # columns of answers profiled as their scores
     rating_like: tuple[str, ...]            # columns of small whole numbers on a scale (or answers)
     answers: dict[str, ColumnAnswers] = field(default_factory=dict)
-    roles: dict[str, str] = field(default_factory=dict)   # numbers: rating | choice | unsure
+    roles: dict[str, str] = field(default_factory=dict)   # numbers: rating | choice | count | unsure
 
 
 # Fields that hold names: a column of choice numbers in one is a choice exported as numbers.
@@ -931,7 +959,7 @@ def _reading(source: SourceTable, declared: dict[str, float | None] | None = Non
         p = profile[header]
         roles[header] = numbers_role(_question_text(header, columns, source), p["min"], p["max"],
                                      header in matrix, codes_choices)
-    rating_like = tuple(h for h in rating_like if roles.get(h) != "choice")
+    rating_like = tuple(h for h in rating_like if roles.get(h) not in ("choice", "count"))
     # numbers on a rating's range with decimals (4.5): half-point ratings, or means copied in? asked,
     # never left out unsaid; not evidence of a survey, since hours and amounts look the same
     for header, _ in names:
@@ -1018,7 +1046,10 @@ def kind_evidence(source: SourceTable, has_questions: bool = False,
     for kind in ("survey", "nps", "complaints"):
         fields = _kind_fields(reading, kind)
         used = set(fields.values())
-        dropped = tuple(h for h in reading.rating_like if h not in used)
+        # a column of one number throughout (a help desk's "Summation column" of 1s) says nothing of
+        # a survey: counted neither as evidence nor as ratings another kind would leave out
+        dropped = tuple(h for h in reading.rating_like if h not in used
+                        and reading.profile[h]["min"] != reading.profile[h]["max"])
         reasons, score = [], 0.0
         if kind == "survey":
             ratings = len(dropped) if len(dropped) >= 2 else 0
@@ -1142,7 +1173,7 @@ def _rating_headers(source: SourceTable, exclude: set[str], reading: _Reading,
                     least: int = 2) -> list[RatingColumn]:
     rest = [h for h, _ in reading.names if h not in exclude
             and not (reading.platform and h in (reading.platform.date_column, reading.platform.id_column))
-            and reading.roles.get(h) not in ("choice", "unsure")]
+            and reading.roles.get(h) not in ("choice", "count", "unsure")]
     candidates = [h for h in rest if (_looks_like_rating(reading.profile[h]) or rating_kind_from_header(h))
                   and not (h in reading.answers and reading.answers[h].unknown)]
     profile = numeric_profile(source.table, [h for h in candidates if h not in reading.answers])

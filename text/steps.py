@@ -55,7 +55,7 @@ _WORDS = {
     "action": (
         "in progress", "inprogress", "in process", "processing", "assigned", "working", "work in progress",
         "wip", "escalated", "ongoing", "in hand", "resolved", "fixed", "done", "completed", "complete",
-        "solved", "handled", "refunded", "compensated", "actioned", "on hold", "waiting on third party",
+        "solved", "handled", "refunded", "compensated", "actioned", "on hold", "hold", "waiting on third party",
         "处理中", "办理中", "跟进中", "已派单", "已转办", "已分派", "已升级", "整改中", "已处理", "已解决",
         "已完成", "已整改", "已退款", "已赔付", "进行中",
     ),

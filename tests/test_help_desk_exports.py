@@ -1,0 +1,145 @@
+"""Help desks' ticket exports read as complaint logs, and headers that begin with a field's word but
+name something else about it.
+
+The layouts are the column lists Freshdesk's and Zendesk's ticket exports write (their help pages
+list them); the rows are made here. Before, Freshdesk's "Customer interactions" (how many times the
+customer wrote, 1 to 4) became the customer id, its "Subject" and "Source" were left out, and two
+counts (Freshdesk's interactions, Zendesk's "Group stations") read as ratings made the loaders ask
+whether a ticket log was a survey. In a survey, "Customer satisfaction" became the customer id, and
+"Customer since" an NPS file's.
+"""
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from loaders.columns import match_fields
+from loaders.importer import import_file, prepare
+
+FRESHDESK = ("Ticket ID", "Subject", "Status", "Priority", "Source", "Type", "Agent", "Group", "Created time",
+             "Due by Time", "Resolved time", "Closed time", "Last update time", "Initial response time",
+             "Time tracked", "First response time (in hrs)", "Resolution time (in hrs)", "Agent interactions",
+             "Customer interactions", "Resolution status", "First response status", "Tags", "Survey results",
+             "Product", "Full name", "Contact ID")
+ZENDESK = ("Summation column", "Id", "Requester", "Requester id", "Requester external id", "Requester email",
+           "Subject", "Status", "Priority", "Via", "Ticket type", "Created at", "Updated at", "Solved at",
+           "Satisfaction Score", "Group stations", "Assignee stations", "Reopens", "Replies",
+           "First reply time in minutes", "Full resolution time in minutes")
+SUBJECTS = ("Refund not received for my order", "Charged twice on my card", "App crashes when I log in",
+            "Parcel arrived a week late")
+STATUSES = ("Closed", "Resolved", "Open", "Pending", "Waiting on Customer")
+
+
+def _when(i: int) -> datetime:
+    return datetime(2026, 10, 1, 9) + timedelta(hours=7 * i)
+
+
+def _stamp(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S}" if moment else ""
+
+
+def freshdesk_file(folder: Path, rows: int = 24) -> Path:
+    path = folder / "freshdesk_tickets.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(FRESHDESK)
+        for i in range(rows):
+            status = STATUSES[i % len(STATUSES)]
+            created = _when(i)
+            resolved = created + timedelta(hours=10 + i) if status in ("Closed", "Resolved") else None
+            writer.writerow([
+                100 + i, SUBJECTS[i % 4], status, ("Low", "Medium", "High", "Urgent")[i % 4],
+                ("Email", "Phone", "Portal")[i % 3], ("Refund", "Billing", "Technical issue", "Delivery")[i % 4],
+                "Ana Silva", "Tier 1", _stamp(created), _stamp(created + timedelta(hours=48)), _stamp(resolved),
+                _stamp(resolved + timedelta(hours=48) if status == "Closed" else None), _stamp(resolved or created),
+                _stamp(created + timedelta(hours=1)), "00:00:00", "01:00:00",
+                f"{10 + i:02d}:00:00" if resolved else "", 1 + i % 5, 1 + i % 4,
+                "Within SLA" if resolved else "", "Within SLA", "refund", ("", "Awesome", "Not Good")[i % 3],
+                ("Web shop", "Mobile app")[i % 2], "John Smith", 5000 + i % 7])
+    return path
+
+
+def zendesk_file(folder: Path, rows: int = 24) -> Path:
+    path = folder / "zendesk_tickets.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(ZENDESK)
+        for i in range(rows):
+            status = ("Solved", "Closed", "Open", "Pending", "Hold", "New")[i % 6]
+            created = _when(i)
+            solved = created + timedelta(hours=5 + i) if status in ("Solved", "Closed") else None
+            writer.writerow([
+                1, 5000 + i, "Ann Lee", 900000 + i % 9, "", "ann@example.com", SUBJECTS[i % 4], status,
+                ("Low", "Normal", "High")[i % 3], ("Mail", "Web form", "Chat")[i % 3],
+                ("Question", "Incident", "Problem")[i % 3], _stamp(created), _stamp(solved or created),
+                _stamp(solved), ("Offered", "Good", "Bad")[i % 3], 1 + i % 3, 1 + i % 2, i % 3, i % 6,
+                10 + i, 300 + i if solved else ""])
+    return path
+
+
+def test_a_freshdesk_export_is_a_complaint_log_with_its_fields(con, tmp_path):
+    path = freshdesk_file(tmp_path)
+    mapping = prepare(con, path).mapping
+    assert mapping.kind == "complaints"
+    assert mapping.fields == {
+        "complaint_ref": "Ticket ID", "description": "Subject", "status": "Status", "severity": "Priority",
+        "channel": "Source", "cause": "Type", "received_at": "Created time", "resolved_at": "Resolved time",
+        "product": "Product", "customer_id": "Contact ID"}
+    # counts of messages are neither the customer nor ratings
+    assert {"Agent interactions", "Customer interactions"} <= set(mapping.ignored)
+    result = import_file(con, path)
+    assert (result.rows_accepted, result.rows_rejected) == (24, 0)
+    # rows 0, 5, 10, 15, 20 closed, 1, 6, ... resolved: 10 with a resolved time; 7 customers 5000-5006
+    assert con.execute("SELECT count(resolved_at), count(DISTINCT customer_id), count(DISTINCT channel)"
+                       " FROM complaint").fetchone() == (10, 7, 3)
+    assert con.execute("SELECT description FROM complaint WHERE complaint_ref = '102'").fetchone() == (
+        "App crashes when I log in",)
+
+
+def test_a_zendesk_export_is_a_complaint_log_without_asking(con, tmp_path):
+    path = zendesk_file(tmp_path)
+    prepared = prepare(con, path)
+    mapping = prepared.mapping
+    assert mapping.kind == "complaints" and not prepared.decisions
+    assert mapping.fields == {
+        "complaint_ref": "Id", "customer_id": "Requester id", "description": "Subject", "status": "Status",
+        "severity": "Priority", "channel": "Via", "received_at": "Created at", "resolved_at": "Solved at"}
+    import_file(con, path)
+    # Zendesk's "Hold" is work under way (Action), as "on hold" was
+    assert con.execute("SELECT DISTINCT handling_step FROM complaint WHERE status = 'Hold'").fetchall() == [
+        ("action",)]
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    # what follows the field's word says which form of it the column is
+    ("complaints", "Customer name", "customer_id"), ("complaints", "Client name", "customer_id"),
+    ("complaints", "Customer email", "customer_id"), ("complaints", "Customer ID 客户编号", "customer_id"),
+    ("complaints", "Ticket ID", "complaint_ref"), ("complaints", "Branch name", "branch"),
+    ("complaints", "Store number", "branch"), ("complaints", "Region code", "region"),
+    ("complaints", "Product type", "product"), ("survey", "Response ID", "respondent_id"),
+    # something else about the customer, the ticket, the branch or the product
+    ("complaints", "Customer interactions", None), ("complaints", "Customer since", None),
+    ("survey", "Customer since", None), ("complaints", "Ticket type", None), ("complaints", "Branch manager", None),
+    ("survey", "Product rating", None), ("survey", "Channel satisfaction", None),
+    ("survey", "LocationLatitude", None), ("complaints", "Responses", None),
+    # their own fields
+    ("survey", "Customer satisfaction", "overall_satisfaction"), ("survey", "Customer comments", "comment"),
+    ("survey", "Customer Type", "segment"), ("complaints", "Subject", "description"),
+    ("complaints", "Contact ID", "customer_id"),
+])
+def test_a_header_that_begins_with_a_fields_word(kind, header, field):
+    assert match_fields(kind, [header]) == ({field: header} if field else {})
+
+
+def test_customer_satisfaction_in_a_survey_is_its_overall_score(con, tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("Date,Branch,Customer satisfaction,Waiting time,Staff courtesy,Customer comments\n"
+                    "2026-10-01,North,4,5,3,Great\n2026-10-02,North,2,4,2,Slow queue\n"
+                    "2026-10-03,South,5,5,4,Lovely staff\n2026-10-04,South,3,3,3,ok\n", encoding="utf-8")
+    mapping = prepare(con, path).mapping
+    assert mapping.fields["overall_satisfaction"] == "Customer satisfaction"
+    assert "customer_id" not in mapping.fields
+    assert [r.column for r in mapping.ratings] == ["Waiting time", "Staff courtesy"]
