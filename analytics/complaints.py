@@ -309,6 +309,9 @@ class ResolutionStats:
     n_sla_due: int = 0
     n_open_past_sla: int = 0
     as_of: datetime | None = None
+    # complaints in the median: resolved with a time, or open; a median of None over some of them is
+    # not reached (fewer than half resolved as of as_of), not missing
+    n_timed: int = 0
 
     @property
     def n_open(self) -> int:
@@ -374,7 +377,8 @@ def resolution_stats(con, filters: Filters = Filters(), sla_hours: float = DEFAU
         within_sla_ci_low=interval.low, within_sla_ci_high=interval.high,
         n_escalation_known=known, escalated_n=escalated,
         escalation_rate=escalated / known if known else None,
-        n_sla_due=due, n_open_past_sla=open_past, as_of=as_of)
+        n_sla_due=due, n_open_past_sla=open_past, as_of=as_of,
+        n_timed=int(durations["ended"].sum() + durations["still_open"].sum()) if len(durations) else 0)
 
 
 def resolution_change(con, current: Filters, previous: Filters,

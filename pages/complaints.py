@@ -46,9 +46,12 @@ family = for_reader(changes.adjust_family(
      headlines["within_sla"], headlines["median_hours"], headlines["escalation_rate"]], {"causes": rising}))
 tiles, rising = family.changes, family.tables["causes"]
 gaps = target_gaps(tiles, goals)
+current = resolution.current
+unreached = findings.median_not_reached(current.median_hours_to_resolve, current.n_timed, lang)
 for column, tile in zip(st.columns(len(tiles)), tiles):
     with column:
-        show_change(tile, vs, target=gaps.get(tile.metric))
+        detail = findings.tile_detail(tile, lang, unreached) if tile.metric == "median_hours" and unreached else None
+        show_change(tile, vs, detail=detail, target=gaps.get(tile.metric))
 st.caption(findings.family_note(family, lang))
 
 show_chart(charts.pareto(pareto, language=lang, title=findings.pareto_title(pareto, lang)),
@@ -75,6 +78,10 @@ with right:
     st.metric(t("metric.km_median"), fmt_hours(handling.median_hours_to_resolve, lang), border=True)
     st.caption(t("complaints.km_detail", resolved=fmt_count(handling.n_resolved),
                  censored=fmt_count(handling.n_censored)))
+    unreached = findings.median_not_reached(handling.median_hours_to_resolve,
+                                            handling.n_resolved + handling.n_censored, lang)
+    if unreached:
+        st.caption(unreached)
     if handling.n_untimed:
         st.caption(t("complaints.km_untimed", n=fmt_count(handling.n_untimed)))
     if handling.n_without_step:

@@ -624,6 +624,15 @@ def fmt_interval(metric: str, low, high, language: str) -> str:
                      high=fmt_value(metric, high, language))
 
 
+def median_not_reached(median: float | None, timed: int, language: str) -> str | None:
+    """Why a Kaplan–Meier median to resolve is blank when it has complaints: fewer than half of them
+    are resolved yet, so the median lies beyond the log's last time (analytics.complaints
+    ResolutionStats.n_timed); None when there is a median or nothing to take one of."""
+    if median is not None or not timed:
+        return None
+    return translate("tile.median_not_reached", language, n=fmt_count(timed))
+
+
 def tile_detail(change: Change, language: str, extra: str | None = None) -> str:
     """The line under a tile: the test's verdict (or 'too few to judge'), the 95% interval, and n."""
     if change.too_few and change.value is not None:

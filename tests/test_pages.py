@@ -17,7 +17,7 @@ from analytics.changes import (
     complaints_headline, csi_headline, negative_share_headline, nps_headline, polarity_headline,
     resolution_headlines
 )
-from analytics.complaints import complaint_volume_change, repeat_complainants, resolution_change
+from analytics.complaints import complaint_volume_change, repeat_complainants, resolution_change, resolution_stats
 from analytics.csi import compare_attributes, csi_change
 from analytics.filters import Filters, company_wide, latest_full_month, one_branch, same_period_last_year
 from analytics.handling import handling_steps
@@ -240,6 +240,29 @@ def test_the_sentiment_page_opens_on_a_source_that_has_texts(tmp_path, monkeypat
     assert at.segmented_control(key=keys.SENTIMENT_SOURCE).value == "complaint"
     assert change.current.n == 3 and metrics(at)[:2] == [tile(polarity_headline(change)),
                                                           tile(negative_share_headline(change))]
+
+
+@pytest.mark.parametrize("language, says", [
+    ("en", "not reached: fewer than half of 4 resolved yet"), ("zh", "尚未达到：4 件中已解决的不到一半")])
+def test_a_median_to_resolve_not_reached_says_so(tmp_path, monkeypatch, language, says):
+    """Four complaints in October, one resolved (after 5 h) and three still open as of the last
+    moment (the fourth received on 20 Oct): Kaplan–Meier's survival never falls to ½ (3/4 after 5 h),
+    so there is no median. The tile and the handling's median say why, where they showed a bare "—"."""
+    path = tmp_path / "complaints.csv"
+    path.write_text("Received,Resolved,Issue,Description\n"
+                    "2026-10-02 09:00,2026-10-02 14:00,Fees,They charged me twice\n"
+                    "2026-10-03 09:00,,Fees,Nobody calls back\n2026-10-05 09:00,,Card,My card was blocked\n"
+                    "2026-10-20 09:00,,Card,The app rejects my card\n", encoding="utf-8")
+    store = tmp_path / "store.duckdb"
+    con = connect(store)
+    import_file(con, path, kind="complaints")
+    stats = resolution_stats(con, OCTOBER)
+    con.close()
+    assert (stats.n, stats.n_timed, stats.median_hours_to_resolve) == (4, 4, None)
+    at = open_app(store, monkeypatch, "pages/complaints.py", month="2026-10", lang=language)
+    captions = [shown(c.value) for c in at.caption]
+    assert any(c.endswith(says) and c.startswith("n = 4") for c in captions), captions   # under the tile
+    assert says in captions   # under the handling's median
 
 
 @pytest.mark.parametrize("params, whose", [
