@@ -53,7 +53,7 @@ def _f(name, label_en, label_zh, kind="text", required=False, synonyms=(), low=N
 
 _CUSTOMER = _f("customer_id", "Customer ID", "客户编号",
                synonyms=("customer id", "customer", "customer no", "customer number", "client id",
-                         "client", "cust id", "member id", "contact id", "requester id", "客户编号", "客户号", "客户id", "客户代码",
+                         "client", "cust id", "member id", "contact id", "requester id", "person id", "客户编号", "客户号", "客户id", "客户代码",
                          "客户", "会员号"),
                help_en="Your identifier of the customer (masked in presentation mode)",
                help_zh="客户的编号（演示模式下会被遮蔽）", example="C000123")
@@ -98,6 +98,12 @@ _PRODUCTS_HELD = _f("products_held", "Products held", "持有产品数", "number
                     help_zh="客户持有的产品数（用于客户分级规则）", example="3")
 _TIER_FIELDS = (_TIER, _ANNUAL_VALUE, _PRODUCTS_HELD)
 
+# more headers of the moment a survey or NPS question was answered, as survey and NPS tools name it
+# (Delighted's "Created", AskNicely's "Responded")
+_ANSWERED_WORDS = ("responded", "response time", "answered", "answered at", "created", "created at",
+                   "date created", "submission date", "completed at", "date completed", "completion date",
+                   "回答时间", "提交日期", "完成时间")
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "survey": (
         _f("respondent_id", "Response ID", "问卷编号",
@@ -107,7 +113,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _CUSTOMER,
         _f("responded_at", "Date", "日期", "datetime", True,
            synonyms=("date", "response date", "survey date", "submitted", "submitted at",
-                     "responded at", "completed", "timestamp", "日期", "填写日期", "提交时间",
+                     "responded at", "completed", "timestamp", *_ANSWERED_WORDS, "日期", "填写日期", "提交时间",
                      "答题时间", "调查日期", "时间"),
            help_en="When the survey was answered (YYYY-MM-DD)", help_zh="填写日期（YYYY-MM-DD）",
            example="2026-10-15"),
@@ -133,12 +139,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _CUSTOMER,
         _f("responded_at", "Date", "日期", "datetime", True,
            synonyms=("date", "response date", "survey date", "submitted", "responded at",
-                     "timestamp", "日期", "填写日期", "提交时间", "调查日期", "时间"),
+                     "timestamp", *_ANSWERED_WORDS, "日期", "填写日期", "提交时间", "调查日期", "时间"),
            help_en="When the customer answered (YYYY-MM-DD)", help_zh="回答日期（YYYY-MM-DD）",
            example="2026-10-15"),
         _f("score", "Recommend score (0-10)", "推荐得分", "integer", True,
            synonyms=("score", "nps", "nps score", "recommend score", "likelihood to recommend",
-                     "recommend", "rating", "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
+                     "recommend", "rating", "nps answer", "nps rating", "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
                      "评分", "推荐可能性", "推荐分数", "推荐评分", "推荐打分", "推荐程度", "推荐指数", "nps分数",
                      "nps评分", "nps打分"),
            low=0, high=10, help_en="0-10: how likely to recommend us", help_zh="0-10 分：推荐我们的可能性",

@@ -1,5 +1,5 @@
-"""Help desks' ticket exports read as complaint logs, and headers that begin with a field's word but
-name something else about it.
+"""Help desks' ticket exports read as complaint logs, NPS tools' exports as NPS responses, and
+headers that begin with a field's word but name something else about it.
 
 The layouts are the column lists Freshdesk's and Zendesk's ticket exports write (their help pages
 list them); the rows are made here. Before, Freshdesk's "Customer interactions" (how many times the
@@ -143,3 +143,31 @@ def test_customer_satisfaction_in_a_survey_is_its_overall_score(con, tmp_path):
     assert mapping.fields["overall_satisfaction"] == "Customer satisfaction"
     assert "customer_id" not in mapping.fields
     assert [r.column for r in mapping.ratings] == ["Waiting time", "Staff courtesy"]
+
+
+def test_nps_tools_exports_name_their_date_and_score_their_own_way(con, tmp_path):
+    # Delighted's export: "Created" with its UTC offset, "Person ID"; AskNicely's: "Responded" (day-first
+    # dates here, which no cell shows: the analyst says so). Its "Answer" is too common a header (a
+    # long export's answers to every question) to be taken for the score unasked: the analyst maps it.
+    delighted = tmp_path / "delighted.csv"
+    delighted.write_text(
+        "Response ID,Person ID,Email,Name,Score,Comment,Permalink,Created,Updated,Tags\n"
+        "8800001,p1,ann@example.com,Ann,9,Great service,https://example.com/r/1,2026-10-01 10:00:00 +0000,"
+        "2026-10-01 11:00:00 +0000,\n"
+        "8800002,p2,bo@example.com,Bo,3,Too slow,https://example.com/r/2,2026-10-02 10:30:00 +0000,"
+        "2026-10-02 11:00:00 +0000,vip\n", encoding="utf-8")
+    mapping = prepare(con, delighted).mapping
+    assert mapping.kind == "nps"
+    assert mapping.fields == {"customer_id": "Person ID", "score": "Score", "comment": "Comment",
+                              "responded_at": "Created"}
+    import_file(con, delighted)
+    assert con.execute("SELECT customer_id, score, responded_at FROM nps_response ORDER BY responded_at").fetchall() == [
+        ("p1", 9, datetime(2026, 10, 1, 10)), ("p2", 3, datetime(2026, 10, 2, 10, 30))]
+    asknicely = tmp_path / "asknicely.csv"
+    asknicely.write_text("Response ID,Sent,Responded,Name,Email,Answer,Comment,Segment,Branch,Status\n"
+                         "1,05/10/2026 09:00,06/10/2026 10:00,Ann,a@example.com,10,great,Retail,North,responded\n"
+                         "2,05/10/2026 09:05,07/10/2026 12:00,Bo,b@example.com,4,bad wait,SME,South,responded\n",
+                         encoding="utf-8")
+    fields = prepare(con, asknicely, kind="nps", date_order="dmy", overrides=["Answer=score"]).mapping.fields
+    assert (fields["responded_at"], fields["score"], fields["branch"]) == ("Responded", "Answer", "Branch")
+    assert "score" not in prepare(con, asknicely, kind="nps", date_order="dmy").mapping.fields
