@@ -46,7 +46,9 @@ def _set(name: str, *levels: str) -> AnswerSet:
 # that would also fit. Chinese words sit only in the 3, 5 and 7 point sets: 4 point scales are
 # rare in Chinese questionnaires, and a 5 point one without any 很差 answer is not one.
 ANSWER_SETS = (
-    _set("satisfaction_3", "dissatisfied|不满意", "neutral|neither satisfied nor dissatisfied|一般",
+    # 满意 / 基本满意 / 不满意: the three answers of China's 12345 hotlines' and government service
+    # evaluations, 基本满意 ("basically satisfied") their middle
+    _set("satisfaction_3", "dissatisfied|不满意", "neutral|neither satisfied nor dissatisfied|一般|基本满意",
          "satisfied|满意"),
     _set("satisfaction_4", "very dissatisfied|extremely dissatisfied", "dissatisfied|somewhat dissatisfied",
          "satisfied|somewhat satisfied", "very satisfied|extremely satisfied"),

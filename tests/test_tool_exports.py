@@ -171,3 +171,28 @@ def test_nps_tools_exports_name_their_date_and_score_their_own_way(con, tmp_path
     fields = prepare(con, asknicely, kind="nps", date_order="dmy", overrides=["Answer=score"]).mapping.fields
     assert (fields["responded_at"], fields["score"], fields["branch"]) == ("Responded", "Answer", "Branch")
     assert "score" not in prepare(con, asknicely, kind="nps", date_order="dmy").mapping.fields
+
+
+def test_a_12345_hotline_work_order_export_is_a_complaint_log(con, tmp_path):
+    # a city service hotline's work orders (工单), GBK as its system writes them: the request's text
+    # (诉求内容) is the description, 满意度评价 its follow-up's three answers, and 已退回 (sent back by
+    # the unit to the hotline, to be assigned again) is at Listen, like a reopened complaint
+    path = tmp_path / "12345工单.csv"
+    path.write_bytes(("工单编号,来电时间,来电号码,诉求人,诉求类型,诉求内容,所属区域,承办单位,办理状态,办结时间,满意度评价\n"
+                      "GD001,2026/10/1 9:05,13800000001,张先生,投诉,小区门口垃圾长期无人清理,天河区,区城管局,已办结,"
+                      "2026/10/3 17:00,满意\n"
+                      "GD002,2026/10/2 10:15,13800000002,李女士,投诉,物业乱收停车费,越秀区,区住建局,已回访,"
+                      "2026/10/6 17:00,基本满意\n"
+                      "GD003,2026/10/3 11:20,13800000003,王先生,投诉,公交车司机态度恶劣,海珠区,交通集团,已退回,,\n"
+                      "GD004,2026/10/4 14:40,13800000004,赵女士,投诉,噪音扰民,天河区,区城管局,已办结,"
+                      "2026/10/8 17:00,不满意\n").encode("gbk"))
+    mapping = prepare(con, path).mapping
+    assert mapping.kind == "complaints"
+    assert mapping.fields == {"complaint_ref": "工单编号", "received_at": "来电时间", "description": "诉求内容",
+                              "region": "所属区域", "status": "办理状态", "resolved_at": "办结时间",
+                              "satisfaction_after": "满意度评价"}
+    assert mapping.answers["满意度评价"] == {"不满意": 1.0, "基本满意": 2.0, "满意": 3.0}
+    import_file(con, path)
+    assert con.execute("SELECT complaint_ref, satisfaction_after, handling_step FROM complaint"
+                       " ORDER BY complaint_ref").fetchall() == [
+        ("GD001", 3.0, "satisfy"), ("GD002", 2.0, "satisfy"), ("GD003", None, "listen"), ("GD004", 1.0, "satisfy")]

@@ -34,7 +34,7 @@ _WORDS = {
         "not started", "to do", "todo", "unassigned", "unresolved", "waiting", "queued", "reopened",
         "waiting for support", "awaiting response", "no response", "untimely response",
         "受理", "已受理", "待受理", "新建", "新增", "登记", "已登记", "已接收", "待处理", "未处理", "未解决",
-        "未受理", "待分派", "待派单", "已提交", "开启", "打开",
+        "未受理", "待分派", "待派单", "已提交", "开启", "打开", "已退回", "退回", "已退单",
     ),
     "share": (
         "acknowledged", "contacted", "apologised", "apologized", "customer contacted", "responded",
