@@ -90,7 +90,7 @@ MAX_ANSWERS = 15
 # tool's own score with the words; the words must be a rating's, so "2 - Plan B" stays text.
 LEADING_NUMBER = re.compile(r"^\s*(?P<n>\d{1,2})\s*分?\s*[-–—=:：.、)）]\s*(?P<rest>\S.*)$")
 TRAILING_NUMBER = re.compile(r"^(?P<rest>.*?\S)\s*[(（]\s*(?P<n>\d{1,2})\s*分?\s*[)）]\s*$")
-POINTS = re.compile(r"^\s*(?P<n>\d{1,2})\s*分\s*$")
+POINTS = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:分|星|颗星|stars?)\s*$", re.IGNORECASE)
 
 
 def answer_key(text: str) -> str:

@@ -101,6 +101,7 @@ _TIER_FIELDS = (_TIER, _ANNUAL_VALUE, _PRODUCTS_HELD)
 # more headers of the moment a survey or NPS question was answered, as survey and NPS tools name it
 # (Delighted's "Created", AskNicely's "Responded")
 _ANSWERED_WORDS = ("responded", "response time", "answered", "answered at", "created", "created at",
+                   "review date", "reviewed", "reviewed at", "date of review", "评价时间", "评论时间",
                    "date created", "submission date", "completed at", "date completed", "completion date",
                    "回答时间", "提交日期", "完成时间")
 
@@ -120,7 +121,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _REGION, _BRANCH, _CHANNEL, _PRODUCT, _SEGMENT, *_TIER_FIELDS,
         _f("overall_satisfaction", "Overall satisfaction", "总体满意度", "number",
            synonyms=("overall satisfaction", "overall", "satisfaction", "overall score", "osat",
-                     "customer satisfaction", "csat",
+                     "customer satisfaction", "csat", "star rating", "stars", "星级", "星级评分",
                      "总体满意度", "整体满意度", "满意度", "总体评价"),
            help_en="Overall satisfaction on the survey's scale (e.g. 1-10)",
            help_zh="总体满意度（如 1-10 分）", example="8"),
@@ -131,7 +132,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            example="9"),
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "remarks", "suggestion",
-                     "open answer", "评论", "意见", "留言", "建议", "备注", "意见建议", "反馈", "其他意见", "其他建议",
+                     "open answer", "review", "review text", "评论", "意见", "评价内容", "评论内容", "留言", "建议", "备注", "意见建议", "反馈", "其他意见", "其他建议",
                      "意见和建议", "其它意见", "其它建议"),
            help_en="The respondent's own words", help_zh="客户原话", example="Friendly staff"),
     ),
@@ -869,6 +870,22 @@ def _rated_question(kind: str, name: str, text: str, p: dict | None) -> bool:
     return len(key) >= (LONG_NAME_CJK if CJK.search(key) else LONG_NAME)
 
 
+# A column a generic header ("Rating", "Score") names the 0-10 recommendation score, whose many
+# answers all lie from 1 to 5, is a 1-5 rating or stars: an NPS question's answers reach 0 or above 5
+# (its promoters give 9 or 10). A header that says recommend or NPS keeps it, whatever its answers.
+NPS_SEEN_ROWS = 20
+NPS_WORDS = ("nps", "recommend", "likely", "likelihood", "推荐", "可能")
+
+
+def _stars_for_a_score(name: str, text: str, p: dict | None) -> bool:
+    if name not in ("score", "likelihood_to_recommend") or not p or len(p.get("numbers") or ()) < NPS_SEEN_ROWS:
+        return False
+    numbers = p["numbers"]
+    if any(word in str(text).lower() for word in NPS_WORDS):
+        return False
+    return min(numbers) >= 1 and max(numbers) <= 5
+
+
 def match_checked(kind: str, names: list[tuple[str, str]], profile: dict[str, dict],
                   fixed: dict[str, str] | None = None) -> dict[str, str]:
     """Field -> header for the columns whose content fits the field; a misfit gives way to the next
@@ -883,7 +900,8 @@ def match_checked(kind: str, names: list[tuple[str, str]], profile: dict[str, di
             matched.pop(name, None)
         misfits = {(name, header) for name, header in matched.items()
                    if not fits(field_named(kind, name), profile.get(header))
-                   or _rated_question(kind, name, spoken.get(header, header), profile.get(header))}
+                   or _rated_question(kind, name, spoken.get(header, header), profile.get(header))
+                   or _stars_for_a_score(name, spoken.get(header, header), profile.get(header))}
         if not misfits:
             return {**fixed, **matched}
         exclude |= misfits

@@ -196,3 +196,42 @@ def test_a_12345_hotline_work_order_export_is_a_complaint_log(con, tmp_path):
     assert con.execute("SELECT complaint_ref, satisfaction_after, handling_step FROM complaint"
                        " ORDER BY complaint_ref").fetchall() == [
         ("GD001", 3.0, "satisfy"), ("GD002", 2.0, "satisfy"), ("GD003", None, "listen"), ("GD004", 1.0, "satisfy")]
+
+
+def _rows(count: int, row) -> str:
+    return "".join(row(i) for i in range(count))
+
+
+def test_review_exports_are_surveys_of_one_rating_with_their_texts(con, tmp_path):
+    # a review site's export: the stars are the overall satisfaction, the review the comment; stars
+    # written as words ("4 stars") carry their number; 1 to 5 stars under "Rating" are no NPS score
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text("Store name,Reviewer name,Star rating,Review text,Review date,Owner reply\n" + _rows(
+        24, lambda i: f"{('Tianhe', 'Pudong')[i % 2]},User {i},{1 + i % 5},Review number {i},2026-10-{1 + i:02d},\n"),
+        encoding="utf-8")
+    mapping = prepare(con, reviews).mapping
+    assert (mapping.kind, mapping.fields) == ("survey", {"branch": "Store name", "overall_satisfaction": "Star rating",
+                                                         "comment": "Review text", "responded_at": "Review date"})
+    stars = tmp_path / "stars.csv"
+    stars.write_text("Location,Rating,Review,Date\n" + _rows(
+        25, lambda i: f"Tianhe,{1 + i % 5} star{'s' if i % 5 else ''},Review {i},\"Oct {1 + i}, 2026\"\n"),
+        encoding="utf-8")
+    mapping = prepare(con, stars).mapping
+    assert mapping.kind == "survey" and "score" not in mapping.fields
+    assert [(r.column, r.scale_min, r.scale_max) for r in mapping.ratings] == [("Rating", 1, 5)]
+    assert mapping.answers["Rating"] == {"1 star": 1.0, "2 stars": 2.0, "3 stars": 3.0, "4 stars": 4.0, "5 stars": 5.0}
+    import_file(con, stars)
+    # 5 rows each of 1 to 5 stars: mean 3
+    assert con.execute("SELECT count(*), avg(score) FROM survey_rating").fetchone() == (25, 3.0)
+
+
+@pytest.mark.parametrize("header, scores", [
+    ("Likelihood to recommend", [1, 2, 3, 4, 5]),   # the header says NPS: a bad month stays NPS
+    ("Score", [0, 1, 2, 3, 5]),                     # a 0 is no star
+])
+def test_low_nps_answers_stay_nps(con, tmp_path, header, scores):
+    path = tmp_path / "nps.csv"
+    path.write_text(f"Date,{header},Comment\n" + _rows(
+        25, lambda i: f"2026-10-{1 + i:02d},{scores[i % 5]},too slow\n"), encoding="utf-8")
+    mapping = prepare(con, path).mapping
+    assert (mapping.kind, mapping.fields.get("score")) == ("nps", header)
