@@ -329,6 +329,8 @@ def numbers_role(text: str, low: float, high: float, in_matrix: bool, codes_choi
         return "choice"
     if rating:
         return "rating"
+    if (low, high) == (0, 1):
+        return "choice"   # 0s and 1s: a flag or a ticked box, even among a plain file's columns
     if in_matrix:
         return "rating"
     if high - low <= 1 and high <= 2:

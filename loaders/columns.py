@@ -65,7 +65,8 @@ _BRANCH = _f("branch", "Branch", "网点",
                        "支行", "分行", "营业厅", "分店"),
              help_en="Branch or store", help_zh="网点/门店/支行", example="Shanghai Pudong")
 _CHANNEL = _f("channel", "Channel", "渠道",
-              synonyms=("channel", "渠道", "服务渠道", "submitted via", "via", "source", "ticket source",
+              synonyms=("channel", "渠道", "服务渠道", "submitted via", "via", "source", "ticket source", "case origin",
+                        "origin",
                         "受理渠道", "投诉渠道", "来源渠道", "反映渠道", "来源"),
               help_en="Channel of the contact", help_zh="服务渠道", example="Mobile app")
 _PRODUCT = _f("product", "Product", "产品", synonyms=("product", "product line", "产品", "业务", "产品类型"),
@@ -169,13 +170,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _CUSTOMER,
         _f("received_at", "Received", "投诉时间", "datetime", True,
            synonyms=("received", "received at", "date received", "date", "opened", "opened at", "created",
-                     "created at", "logged", "submitted", "投诉时间", "受理时间", "受理日期", "接收时间", "日期",
+                     "created at", "logged", "submitted", "date time opened", "date opened", "opened on", "投诉时间", "受理时间", "受理日期", "接收时间", "日期",
                      "投诉日期", "创建时间", "登记时间", "来电时间"),
            help_en="When the complaint came in (YYYY-MM-DD HH:MM)",
            help_zh="投诉受理时间（YYYY-MM-DD HH:MM）", example="2026-10-15 09:30"),
         _CHANNEL, _BRANCH, _REGION, _PRODUCT, _SEGMENT, *_TIER_FIELDS,
         _f("cause", "Cause", "投诉原因",
-           synonyms=("cause", "category", "reason", "root cause", "complaint type", "issue", "issue type",
+           synonyms=("cause", "category", "reason", "case reason", "complaint reason", "reason for complaint",
+                     "root cause", "complaint type", "issue", "issue type",
                      "complaint category", "type", "投诉原因", "原因", "投诉类别", "类别", "投诉类型", "投诉分类",
                      "问题分类", "问题类型"),
            help_en="Cause category; left blank, it is derived from the description",
@@ -193,8 +195,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="Resolved / Open / In progress", help_zh="已解决/处理中/未处理", example="Resolved"),
         _f("resolved_at", "Resolved", "解决时间", "datetime",
            synonyms=("resolved", "resolved at", "date resolved", "closed", "closed at", "date closed",
-                     "solved", "solved at", "date solved",
-                     "解决时间", "办结时间", "办结日期", "结案时间", "关闭时间", "处理完成时间"),
+                     "solved", "solved at", "date solved", "date time closed", "date time resolved", "closed on",
+                     "resolved on", "解决时间", "办结时间", "办结日期", "结案时间", "关闭时间", "处理完成时间"),
            help_en="When it was resolved (blank if open)", help_zh="解决时间（未解决留空）",
            example="2026-10-16 14:00"),
         _f("escalated", "Escalated", "是否升级", "boolean",
@@ -705,7 +707,9 @@ DATE_LIKE = re.compile(
     # a month's English name (dates.MONTH_NAMED): 5-Oct-26, 5 October 2026, Oct 5, 2026
     r"|^\s*(?i:\d{1,2}[ \-](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \-]\d{2,4}"
     r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}, \d{4})([ T]\d{1,2}:\d{2}.*)?\s*$")
-BOOLEAN_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "是", "否"})
+# the words the validation reads as yes or no (loaders.validate TRUE_WORDS, FALSE_WORDS), 1 and 0
+# among them: a case system's "Escalated" column of 0s and 1s is its flag
+BOOLEAN_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "1", "0", "是", "否"})
 
 
 def content_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:

@@ -235,3 +235,27 @@ def test_low_nps_answers_stay_nps(con, tmp_path, header, scores):
         25, lambda i: f"2026-10-{1 + i:02d},{scores[i % 5]},too slow\n"), encoding="utf-8")
     mapping = prepare(con, path).mapping
     assert (mapping.kind, mapping.fields.get("score")) == ("nps", header)
+
+
+def test_a_salesforce_case_export_is_a_complaint_log_with_its_flags(con, tmp_path):
+    # Salesforce Service Cloud's case report: Case Reason is the cause (Type is the kind of case), the
+    # origin the channel, and its 0/1 columns ("Closed", "Escalated") are flags, never ratings: they
+    # had made the loaders ask whether a case log was a survey
+    path = tmp_path / "cases.csv"
+    path.write_text("Case Number,Subject,Status,Priority,Case Origin,Date/Time Opened,Date/Time Closed,Type,"
+                    "Case Reason,Description,Closed,Escalated\n" + _rows(
+                        24, lambda i: f"{1000 + i:08d},Fee dispute,{('Closed', 'New', 'Working')[i % 3]},High,"
+                                      f"{('Phone', 'Email')[i % 2]},10/{1 + i}/2026 9:00 AM,"
+                                      f"{f'10/{2 + i}/2026 5:00 PM' if i % 3 == 0 else ''},Problem,"
+                                      f"{('Billing', 'Performance')[i % 2]},The fee was charged twice,"
+                                      f"{int(i % 3 == 0)},{int(i % 4 == 0)}\n"), encoding="utf-8")
+    prepared = prepare(con, path)
+    assert prepared.mapping.kind == "complaints" and not prepared.decisions
+    assert prepared.mapping.fields == {
+        "complaint_ref": "Case Number", "status": "Status", "severity": "Priority", "channel": "Case Origin",
+        "received_at": "Date/Time Opened", "resolved_at": "Date/Time Closed", "cause": "Case Reason",
+        "description": "Description", "escalated": "Escalated"}
+    import_file(con, path)
+    # 8 closed (every third), 6 escalated (every fourth)
+    assert con.execute("SELECT count(resolved_at), count(*) FILTER (WHERE escalated) FROM complaint").fetchone() == (
+        8, 6)
