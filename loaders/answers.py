@@ -54,7 +54,7 @@ ANSWER_SETS = (
          "satisfied|somewhat satisfied", "very satisfied|extremely satisfied"),
     _set("satisfaction_5", "very dissatisfied|extremely dissatisfied|not at all satisfied|非常不满意|很不满意",
          "dissatisfied|somewhat dissatisfied|不满意|不太满意|比较不满意|较不满意",
-         "neither satisfied nor dissatisfied|neutral|neither|一般|中立|说不清",
+         "neither satisfied nor dissatisfied|neutral|neither|一般|中立|说不清|基本满意",
          "satisfied|somewhat satisfied|满意|比较满意|较满意", "very satisfied|extremely satisfied|非常满意|很满意"),
     _set("satisfaction_7", "extremely dissatisfied|very dissatisfied|非常不满意",
          "moderately dissatisfied|dissatisfied|不满意", "slightly dissatisfied|somewhat dissatisfied|比较不满意|不太满意",

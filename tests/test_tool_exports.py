@@ -259,3 +259,14 @@ def test_a_salesforce_case_export_is_a_complaint_log_with_its_flags(con, tmp_pat
     # 8 closed (every third), 6 escalated (every fourth)
     assert con.execute("SELECT count(resolved_at), count(*) FILTER (WHERE escalated) FROM complaint").fetchone() == (
         8, 6)
+
+
+def test_basically_satisfied_is_the_middle_of_chinese_satisfaction_scales():
+    from loaders.answers import read_answer_columns
+
+    three = read_answer_columns({"满意度评价": ["满意", "基本满意", "不满意"]}, None)["满意度评价"]
+    assert (three.answer_set, three.scores) == ("satisfaction_3", {"不满意": 1.0, "基本满意": 2.0, "满意": 3.0})
+    # a government service evaluation's five answers: 基本满意 between 满意 and 不满意
+    five = read_answer_columns({"评价": ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]}, None)["评价"]
+    assert (five.answer_set, five.scores) == ("satisfaction_5", {
+        "非常不满意": 1.0, "不满意": 2.0, "基本满意": 3.0, "满意": 4.0, "非常满意": 5.0})
