@@ -223,17 +223,23 @@ def test_sentiment_page_tiles_follow_the_source(demo_store, demo_con, monkeypatc
     assert metrics(at) == [tile(polarity_headline(change)), tile(negative_share_headline(change))]
 
 
+def complaints_store(folder: Path, text: str):
+    """A store of one complaint log written as `text`, and a connection to it for the test to close."""
+    path = folder / "complaints.csv"
+    path.write_text(text, encoding="utf-8")
+    store = folder / "store.duckdb"
+    con = connect(store)
+    import_file(con, path, kind="complaints")
+    return store, con
+
+
 def test_the_sentiment_page_opens_on_a_source_that_has_texts(tmp_path, monkeypatch):
     """A store of a complaint system's export alone (no survey, no NPS): the page opens on the
     complaints' descriptions, where it had opened on the survey's comments and found none."""
-    path = tmp_path / "complaints.csv"
-    path.write_text("Date received,Issue,Consumer complaint narrative,Complaint ID\n"
-                    "2026-10-02,Fees,They charged me twice and nobody calls back,1\n"
-                    "2026-10-03,Fees,Terrible service and a rude agent,2\n"
-                    "2026-10-05,Card,The card works fine now thank you,3\n", encoding="utf-8")
-    store = tmp_path / "store.duckdb"
-    con = connect(store)
-    import_file(con, path, kind="complaints")
+    store, con = complaints_store(tmp_path, "Date received,Issue,Consumer complaint narrative,Complaint ID\n"
+                                            "2026-10-02,Fees,They charged me twice and nobody calls back,1\n"
+                                            "2026-10-03,Fees,Terrible service and a rude agent,2\n"
+                                            "2026-10-05,Card,The card works fine now thank you,3\n")
     change = sentiment_change(con, OCTOBER, SEPTEMBER, "complaint")
     con.close()
     at = open_app(store, monkeypatch, "pages/sentiment.py", month="2026-10")
@@ -248,14 +254,11 @@ def test_a_median_to_resolve_not_reached_says_so(tmp_path, monkeypatch, language
     """Four complaints in October, one resolved (after 5 h) and three still open as of the last
     moment (the fourth received on 20 Oct): Kaplan–Meier's survival never falls to ½ (3/4 after 5 h),
     so there is no median. The tile and the handling's median say why, where they showed a bare "—"."""
-    path = tmp_path / "complaints.csv"
-    path.write_text("Received,Resolved,Issue,Description\n"
-                    "2026-10-02 09:00,2026-10-02 14:00,Fees,They charged me twice\n"
-                    "2026-10-03 09:00,,Fees,Nobody calls back\n2026-10-05 09:00,,Card,My card was blocked\n"
-                    "2026-10-20 09:00,,Card,The app rejects my card\n", encoding="utf-8")
-    store = tmp_path / "store.duckdb"
-    con = connect(store)
-    import_file(con, path, kind="complaints")
+    store, con = complaints_store(tmp_path, "Received,Resolved,Issue,Description\n"
+                                            "2026-10-02 09:00,2026-10-02 14:00,Fees,They charged me twice\n"
+                                            "2026-10-03 09:00,,Fees,Nobody calls back\n"
+                                            "2026-10-05 09:00,,Card,My card was blocked\n"
+                                            "2026-10-20 09:00,,Card,The app rejects my card\n")
     stats = resolution_stats(con, OCTOBER)
     con.close()
     assert (stats.n, stats.n_timed, stats.median_hours_to_resolve) == (4, 4, None)

@@ -41,43 +41,45 @@ def _stamp(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S}" if moment else ""
 
 
-def freshdesk_file(folder: Path, rows: int = 24) -> Path:
-    path = folder / "freshdesk_tickets.csv"
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[list]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(FRESHDESK)
-        for i in range(rows):
-            status = STATUSES[i % len(STATUSES)]
-            created = _when(i)
-            resolved = created + timedelta(hours=10 + i) if status in ("Closed", "Resolved") else None
-            writer.writerow([
-                100 + i, SUBJECTS[i % 4], status, ("Low", "Medium", "High", "Urgent")[i % 4],
-                ("Email", "Phone", "Portal")[i % 3], ("Refund", "Billing", "Technical issue", "Delivery")[i % 4],
-                "Ana Silva", "Tier 1", _stamp(created), _stamp(created + timedelta(hours=48)), _stamp(resolved),
-                _stamp(resolved + timedelta(hours=48) if status == "Closed" else None), _stamp(resolved or created),
-                _stamp(created + timedelta(hours=1)), "00:00:00", "01:00:00",
-                f"{10 + i:02d}:00:00" if resolved else "", 1 + i % 5, 1 + i % 4,
-                "Within SLA" if resolved else "", "Within SLA", "refund", ("", "Awesome", "Not Good")[i % 3],
-                ("Web shop", "Mobile app")[i % 2], "John Smith", 5000 + i % 7])
+        writer.writerow(header)
+        writer.writerows(rows)
     return path
+
+
+def freshdesk_file(folder: Path, rows: int = 24) -> Path:
+    lines = []
+    for i in range(rows):
+        status = STATUSES[i % len(STATUSES)]
+        created = _when(i)
+        resolved = created + timedelta(hours=10 + i) if status in ("Closed", "Resolved") else None
+        lines.append([
+            100 + i, SUBJECTS[i % 4], status, ("Low", "Medium", "High", "Urgent")[i % 4],
+            ("Email", "Phone", "Portal")[i % 3], ("Refund", "Billing", "Technical issue", "Delivery")[i % 4],
+            "Ana Silva", "Tier 1", _stamp(created), _stamp(created + timedelta(hours=48)), _stamp(resolved),
+            _stamp(resolved + timedelta(hours=48) if status == "Closed" else None), _stamp(resolved or created),
+            _stamp(created + timedelta(hours=1)), "00:00:00", "01:00:00",
+            f"{10 + i:02d}:00:00" if resolved else "", 1 + i % 5, 1 + i % 4,
+            "Within SLA" if resolved else "", "Within SLA", "refund", ("", "Awesome", "Not Good")[i % 3],
+            ("Web shop", "Mobile app")[i % 2], "John Smith", 5000 + i % 7])
+    return _write_csv(folder / "freshdesk_tickets.csv", FRESHDESK, lines)
 
 
 def zendesk_file(folder: Path, rows: int = 24) -> Path:
-    path = folder / "zendesk_tickets.csv"
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(ZENDESK)
-        for i in range(rows):
-            status = ("Solved", "Closed", "Open", "Pending", "Hold", "New")[i % 6]
-            created = _when(i)
-            solved = created + timedelta(hours=5 + i) if status in ("Solved", "Closed") else None
-            writer.writerow([
-                1, 5000 + i, "Ann Lee", 900000 + i % 9, "", "ann@example.com", SUBJECTS[i % 4], status,
-                ("Low", "Normal", "High")[i % 3], ("Mail", "Web form", "Chat")[i % 3],
-                ("Question", "Incident", "Problem")[i % 3], _stamp(created), _stamp(solved or created),
-                _stamp(solved), ("Offered", "Good", "Bad")[i % 3], 1 + i % 3, 1 + i % 2, i % 3, i % 6,
-                10 + i, 300 + i if solved else ""])
-    return path
+    lines = []
+    for i in range(rows):
+        status = ("Solved", "Closed", "Open", "Pending", "Hold", "New")[i % 6]
+        created = _when(i)
+        solved = created + timedelta(hours=5 + i) if status in ("Solved", "Closed") else None
+        lines.append([
+            1, 5000 + i, "Ann Lee", 900000 + i % 9, "", "ann@example.com", SUBJECTS[i % 4], status,
+            ("Low", "Normal", "High")[i % 3], ("Mail", "Web form", "Chat")[i % 3],
+            ("Question", "Incident", "Problem")[i % 3], _stamp(created), _stamp(solved or created),
+            _stamp(solved), ("Offered", "Good", "Bad")[i % 3], 1 + i % 3, 1 + i % 2, i % 3, i % 6,
+            10 + i, 300 + i if solved else ""])
+    return _write_csv(folder / "zendesk_tickets.csv", ZENDESK, lines)
 
 
 def test_a_freshdesk_export_is_a_complaint_log_with_its_fields(con, tmp_path):
