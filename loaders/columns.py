@@ -196,7 +196,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("resolved_at", "Resolved", "解决时间", "datetime",
            synonyms=("resolved", "resolved at", "date resolved", "closed", "closed at", "date closed",
                      "solved", "solved at", "date solved", "date time closed", "date time resolved", "closed on",
-                     "resolved on", "解决时间", "办结时间", "办结日期", "结案时间", "关闭时间", "处理完成时间"),
+                     "resolved on", "resolution date", "date of resolution", "解决时间", "办结时间", "办结日期", "结案时间", "关闭时间", "处理完成时间"),
            help_en="When it was resolved (blank if open)", help_zh="解决时间（未解决留空）",
            example="2026-10-16 14:00"),
         _f("escalated", "Escalated", "是否升级", "boolean",
@@ -698,6 +698,8 @@ US_STATES = frozenset(
 PROFILE_SAMPLE_ROWS = 5000
 WORDY_FIELDS = {"description", "comment", "cause", "sub_cause", "status"}
 ID_FIELDS = {"customer_id", "respondent_id", "complaint_ref"}
+# Fields that hold names: a column of choice numbers in one is a choice exported as numbers.
+NAME_FIELDS = ("branch", "region", "channel", "product", "segment", "touchpoint")
 
 
 # A cell that reads as a date or time in one of the forms loaders/dates.py parses.
@@ -797,7 +799,19 @@ QUALIFIERS = {
            "mail", "emailaddress", "phone", "phonenumber", "mobile", "tel", "telephone"),
     "name": ("id", "no", "nr", "num", "number", "code", "key", "name", "title", "label", "type", "category",
              "group", "line", "family"),
+    # a description's word is a complaint's or an issue's: "Complaint text" is one, "Complaint date",
+    # "Complaint status" and "Complaint outcome" are not
+    "text": ("text", "texts", "details", "detail", "narrative", "description", "content", "summary", "body",
+             "message", "notes", "words", "verbatim"),
+    "category": ("type", "types", "category", "categories", "code", "group", "class", "classification", "area",
+                 "reason", "kind"),
 }
+QUALIFIED = {**dict.fromkeys(ID_FIELDS, "id"), **dict.fromkeys(NAME_FIELDS, "name"), "description": "text",
+             "cause": "category"}
+# Words a header may begin with to say whose its rest is: "Complaint date", "Ticket status", "Issue
+# description", "Customer comments" are the date, the status, the description and the comment
+SUBJECT_WORDS = ("complaint", "complaints", "ticket", "case", "issue", "problem", "request", "customer", "client",
+                 "consumer", "投诉", "工单", "客户")
 
 
 def _qualifies(field_name: str, word: str, rest: str) -> bool:
@@ -805,7 +819,7 @@ def _qualifies(field_name: str, word: str, rest: str) -> bool:
     that field (QUALIFIERS). Only a bare noun needs one: a word that already says its form ("customer
     id", 客户编号) and the other fields' words ("Closed time", "Satisfaction score") may be followed by
     anything. A rest of digits or Chinese (a bilingual header) always qualifies."""
-    group = "id" if field_name in ID_FIELDS else "name" if field_name in NAME_FIELDS else None
+    group = QUALIFIED.get(field_name)
     if group is None or CJK.search(word) or word.endswith(QUALIFIERS[group]):
         return True
     rest = re.sub(r"[0-9\u3400-\u9fff]+", "", rest)
@@ -827,6 +841,11 @@ def _match(kind: str, names: list[tuple[str, str]], exclude: set[tuple[str, str]
                 continue
             if key in words:
                 candidates.append((0, words.index(key), position, f.name, header))
+                continue
+            subject = next((w for w in SUBJECT_WORDS if key.startswith(w) and key[len(w):] in words), None)
+            if subject is not None:
+                # after the whole header, before a word it begins with: "Complaint date" is the date
+                candidates.append((0.5, words.index(key[len(subject):]), position, f.name, header))
                 continue
             prefix = [i for i, w in enumerate(words) if len(w) >= 4 and key.startswith(w)
                       and _qualifies(f.name, w, key[len(w):])]
@@ -936,8 +955,6 @@ class _Reading:
     roles: dict[str, str] = field(default_factory=dict)   # numbers: rating | choice | count | unsure
 
 
-# Fields that hold names: a column of choice numbers in one is a choice exported as numbers.
-NAME_FIELDS = ("branch", "region", "channel", "product", "segment", "touchpoint")
 # Survey tools that can export a choice question's answer as the choice's position.
 CODED_CHOICE_PLATFORMS = {"qualtrics", "surveymonkey", "wjx", "tencent"}
 # A column with more distinct cells than this is not read for answers.

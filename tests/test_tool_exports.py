@@ -108,7 +108,8 @@ def test_a_zendesk_export_is_a_complaint_log_without_asking(con, tmp_path):
     assert mapping.kind == "complaints" and not prepared.decisions
     assert mapping.fields == {
         "complaint_ref": "Id", "customer_id": "Requester id", "description": "Subject", "status": "Status",
-        "severity": "Priority", "channel": "Via", "received_at": "Created at", "resolved_at": "Solved at"}
+        "severity": "Priority", "channel": "Via", "cause": "Ticket type", "received_at": "Created at",
+        "resolved_at": "Solved at"}
     import_file(con, path)
     # Zendesk's "Hold" is work under way (Action), as "on hold" was
     assert con.execute("SELECT DISTINCT handling_step FROM complaint WHERE status = 'Hold'").fetchall() == [
@@ -124,8 +125,15 @@ def test_a_zendesk_export_is_a_complaint_log_without_asking(con, tmp_path):
     ("complaints", "Product type", "product"), ("survey", "Response ID", "respondent_id"),
     # something else about the customer, the ticket, the branch or the product
     ("complaints", "Customer interactions", None), ("complaints", "Customer since", None),
-    ("survey", "Customer since", None), ("complaints", "Ticket type", None), ("complaints", "Branch manager", None),
+    ("survey", "Customer since", None), ("complaints", "Branch manager", None),
     ("survey", "Product rating", None), ("survey", "Channel satisfaction", None),
+    # a complaint's, a ticket's or an issue's date, status or text are the field the rest names
+    ("complaints", "Complaint Date", "received_at"), ("complaints", "Complaint Status", "status"),
+    ("complaints", "Complaint Channel", "channel"), ("complaints", "Complaint Details", "description"),
+    ("complaints", "Issue Description", "description"), ("complaints", "Customer Complaint", "description"),
+    ("complaints", "Ticket type", "cause"), ("complaints", "Case Status", "status"),
+    ("complaints", "Complaint Text", "description"), ("complaints", "Complaint Outcome", None),
+    ("complaints", "Complaint Resolution Date", "resolved_at"), ("complaints", "Resolution Date", "resolved_at"),
     ("survey", "LocationLatitude", None), ("complaints", "Responses", None),
     # their own fields
     ("survey", "Customer satisfaction", "overall_satisfaction"), ("survey", "Customer comments", "comment"),
