@@ -295,7 +295,7 @@ CHOICE_WORDS = (r"\bgender\b", r"\bsex\b", r"\bage\b", r"\bage group\b", r"\bcit
 
 
 # headers of counts and durations, which run on a rating's small whole numbers too
-COUNT_WORDS = (r"\binteractions?\b", r"\bcount\b", r"\bnumber of\b", r"\bno\. of\b", r"\b# of\b",
+COUNT_WORDS = (r"\binteractions?\b", r"\bcount\b", r"\bnumber of\b", r"\bno\. of\b", r"#\s*of\b",
                r"\b(visits|times|calls|contacts|replies|responses|messages|emails|attempts|reopens|reopened|"
                r"transfers|escalations|tickets|orders|items|stations|days|hours|hrs|minutes|mins)\b",
                "次数", "数量", "件数", "天数", "小时", "分钟", "回复数", "转接")
@@ -315,10 +315,10 @@ def numbers_role(text: str, low: float, high: float, in_matrix: bool, codes_choi
     The question's words decide first (gender, city, which, how many ... ask for a choice; satisfied,
     rate, agree, 满意 ... for a rating; both: unsure); a header that counts without saying either
     (interactions, number of, replies, hours ...; a help desk's "Customer interactions" of 1 to 5)
-    is a count. Else the values and the layout: two answers (0/1,
-    1/2) are a choice, the rows of a matrix question are ratings, and in an export that writes
-    choices as their numbers (问卷星, 腾讯问卷, Qualtrics, SurveyMonkey) a lone question that says
-    neither is unsure; elsewhere numbers are scores.
+    is a count. Else the values and the layout: 0s and 1s are a choice (a flag, a ticked box) even
+    in a matrix; the rows of a matrix question are ratings; two answers 1 and 2 are a choice; and in
+    an export that writes choices as their numbers (问卷星, 腾讯问卷, Qualtrics, SurveyMonkey) a lone
+    question that says neither is unsure; elsewhere numbers are scores.
     """
     rating, choice = question_words(text)
     if not rating and not choice and any(re.search(w, str(text).lower()) for w in COUNT_WORDS):
