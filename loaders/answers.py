@@ -79,6 +79,8 @@ ANSWER_SETS = (
     _set("importance_5", "not at all important|not important|完全不重要|非常不重要",
          "slightly important|不太重要|不重要", "moderately important|neutral|一般",
          "very important|重要|比较重要", "extremely important|非常重要"),
+    # Freshdesk's ticket satisfaction, three answers no other set holds
+    _set("csat_3", "not good", "just okay", "awesome"),
     _set("ease_5", "very difficult|非常困难|非常难", "difficult|somewhat difficult|困难|比较难",
          "neither easy nor difficult|neutral|一般", "easy|somewhat easy|容易|比较容易", "very easy|非常容易"),
 )

@@ -89,7 +89,9 @@ def test_a_freshdesk_export_is_a_complaint_log_with_its_fields(con, tmp_path):
     assert mapping.fields == {
         "complaint_ref": "Ticket ID", "description": "Subject", "status": "Status", "severity": "Priority",
         "channel": "Source", "cause": "Type", "received_at": "Created time", "resolved_at": "Resolved time",
-        "product": "Product", "customer_id": "Contact ID"}
+        "product": "Product", "customer_id": "Contact ID", "satisfaction_after": "Survey results"}
+    # its survey's three answers, on their own set
+    assert mapping.answers["Survey results"] == {"Not Good": 1.0, "Awesome": 3.0}
     # counts of messages are neither the customer nor ratings
     assert {"Agent interactions", "Customer interactions"} <= set(mapping.ignored)
     result = import_file(con, path)
