@@ -129,6 +129,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_zh="总体满意度（如 1-10 分）", example="8"),
         _f("likelihood_to_recommend", "Likelihood to recommend", "推荐意愿", "integer",
            synonyms=("likelihood to recommend", "recommend", "would recommend", "ltr", "nps",
+                     "net promoter score", "net promoter", "净推荐值", "净推荐",
                      "推荐意愿", "推荐可能性", "推荐度", "推荐分数", "推荐评分", "推荐打分", "推荐程度"),
            low=0, high=10, help_en="0-10, when the survey asks it", help_zh="0-10 分（如有）",
            example="9"),
@@ -147,8 +148,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="When the customer answered (YYYY-MM-DD)", help_zh="回答日期（YYYY-MM-DD）",
            example="2026-10-15"),
         _f("score", "Recommend score (0-10)", "推荐得分", "integer", True,
-           synonyms=("score", "nps", "nps score", "recommend score", "likelihood to recommend",
-                     "recommend", "rating", "nps answer", "nps rating", "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
+           synonyms=("score", "nps", "nps score", "net promoter score", "net promoter", "净推荐值", "净推荐",
+                     "recommend score", "likelihood to recommend", "recommend", "rating", "nps answer", "nps rating", "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
                      "评分", "推荐可能性", "推荐分数", "推荐评分", "推荐打分", "推荐程度", "推荐指数", "nps分数",
                      "nps评分", "nps打分"),
            low=0, high=10, help_en="0-10: how likely to recommend us", help_zh="0-10 分：推荐我们的可能性",
@@ -783,13 +784,19 @@ def fits(f: Field, p: dict | None) -> bool:
 
 
 # Words a question's text carries when it asks for a field (survey tools write whole questions).
+# NPS tools ask for the comment as the reason for the score ("What is the primary reason for your
+# score?", 您打这个分数的原因是什么？); a reason asked alone ("the reason for your visit") is a choice,
+# so a reason counts only beside a score or a rating.
 QUESTION_KEYWORDS = {
-    "likelihood_to_recommend": (("recommend",), ("推荐",)),
-    "score": (("recommend",), ("推荐",)),
+    "likelihood_to_recommend": (("recommend",), ("推荐",), ("netpromoter",)),
+    "score": (("recommend",), ("推荐",), ("netpromoter",)),
     "overall_satisfaction": (("overall", "satisf"), ("总体", "满意"), ("整体", "满意"), ("总的来说", "满意")),
     "comment": (("comment",), ("suggest",), ("better",), ("anythingelse",), ("tellus",), ("feedback",),
-                ("建议",), ("意见",), ("留言",), ("评价", "说")),
-    "branch": (("branch",), ("网点",), ("门店",), ("支行",), ("分行",), ("营业厅",)),
+                ("建议",), ("意见",), ("留言",), ("评价", "说"),
+                ("why",), ("reason", "score"), ("reason", "rating"), ("improve",),
+                ("为什么",), ("理由",), ("原因", "分"), ("改进",), ("改善",)),
+    "branch": (("branch",), ("网点",), ("门店",), ("支行",), ("分行",), ("营业厅",),
+               ("store",), ("outlet",), ("分店",), ("店铺",)),
 }
 LONG_NAME = 16
 LONG_NAME_CJK = 6
@@ -804,7 +811,7 @@ QUALIFIERS = {
     "id": ("id", "no", "nr", "num", "number", "code", "key", "ref", "reference", "name", "fullname", "email",
            "mail", "emailaddress", "phone", "phonenumber", "mobile", "tel", "telephone"),
     "name": ("id", "no", "nr", "num", "number", "code", "key", "name", "title", "label", "type", "category",
-             "group", "line", "family"),
+             "group", "line", "family", "visited"),
     # a description's word is a complaint's or an issue's: "Complaint text" is one, "Complaint date",
     # "Complaint status" and "Complaint outcome" are not
     "text": ("text", "texts", "details", "detail", "narrative", "description", "content", "summary", "body",

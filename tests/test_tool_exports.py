@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from loaders.columns import match_fields
+from loaders.errors import KindDecisionNeeded
 from loaders.importer import import_file, prepare
 
 FRESHDESK = ("Ticket ID", "Subject", "Status", "Priority", "Source", "Type", "Agent", "Group", "Created time",
@@ -282,3 +283,57 @@ def test_basically_satisfied_is_the_middle_of_chinese_satisfaction_scales():
     five = read_answer_columns({"评价": ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]}, None)["评价"]
     assert (five.answer_set, five.scores) == ("satisfaction_5", {
         "非常不满意": 1.0, "不满意": 2.0, "基本满意": 3.0, "满意": 4.0, "非常满意": 5.0})
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    # the follow-up NPS tools put after the score, in their own words and in Chinese ones
+    ("nps", "What is the primary reason for your score?", "comment"),
+    ("nps", "Why did you give that score?", "comment"),
+    ("nps", "What's the main reason for your rating?", "comment"),
+    ("nps", "What is one thing we could do to improve?", "comment"),
+    ("nps", "您给出该分数的主要原因是什么？", "comment"),
+    ("nps", "为什么给出这个分数？", "comment"),
+    ("nps", "请问您打这个分的理由是什么？", "comment"),
+    ("survey", "Why did you give that score?", "comment"),
+    # the branch asked as a question, or named by the visit
+    ("nps", "Which store did you visit today?", "branch"),
+    ("survey", "Store visited", "branch"),
+    ("survey", "您去的是哪家分店？", "branch"),
+    # the recommendation question under its metric's name
+    ("survey", "Net Promoter Score", "likelihood_to_recommend"),
+    ("survey", "净推荐值", "likelihood_to_recommend"),
+    ("nps", "Net Promoter Score", "score"),
+    # a reason asked alone is a choice (the visit's purpose), no comment
+    ("survey", "What was the main reason for your visit today?", None),
+    ("nps", "您选择我们的主要原因是什么？", None),
+])
+def test_survey_tools_question_wording_names_the_field(kind, header, field):
+    assert match_fields(kind, [header]) == ({field: header} if field else {})
+
+
+def test_an_nps_export_keeps_the_reason_for_the_score_and_a_form_its_net_promoter_score(con, tmp_path):
+    # Alchemer's NPS export (its own columns first, then the questions) and a form tool's survey whose
+    # 0-10 question is titled "Net Promoter Score". Before, the reason for each score was left out, so
+    # the NPS file brought no comment, and the form's question was rated as a 0-10 satisfaction item.
+    alchemer = _write_csv(tmp_path / "alchemer.csv", (
+        "Response ID", "Time Started", "Date Submitted", "Status", "Contact ID", "Language", "SessionID",
+        "IP Address", "Country", "City", "How likely are you to recommend us to a friend or colleague?",
+        "Why did you give that score?"), [
+        [100 + i, f"2026-10-{1 + i:02d} 10:00:00", f"2026-10-{1 + i:02d} 10:04:00", "Complete", f"C{i}", "English",
+         f"s{i}", "10.0.0.1", "United Kingdom", "London", i % 11, f"Reason number {i}" if i % 4 else ""]
+        for i in range(24)])
+    mapping = prepare(con, alchemer).mapping
+    assert mapping.kind == "nps"
+    assert mapping.fields["comment"] == "Why did you give that score?"
+    import_file(con, alchemer)
+    # 24 rows, a reason on every row but the six with i % 4 == 0
+    assert con.execute("SELECT count(*), count(comment) FROM nps_response").fetchone() == (24, 18)
+    form = _write_csv(tmp_path / "form.csv", (
+        "Submission Date", "Full Name", "How would you rate our service?", "Net Promoter Score", "Comments"), [
+        [f"2026-10-{1 + i:02d}", f"Ann {i}", 1 + i % 5, i % 11, f"Comment {i}"] for i in range(24)])
+    # one rating and a 0-10 score could be either kind: the loaders ask, and the analyst says survey
+    with pytest.raises(KindDecisionNeeded):
+        prepare(con, form)
+    mapping = prepare(con, form, kind="survey").mapping
+    assert mapping.fields["likelihood_to_recommend"] == "Net Promoter Score"
+    assert [r.column for r in mapping.ratings] == ["How would you rate our service?"]
