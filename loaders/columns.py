@@ -167,7 +167,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "complaints": (
         _f("complaint_ref", "Complaint ID", "投诉编号",
            synonyms=("complaint id", "complaint no", "complaint number", "case id", "case number", "ticket",
-                     "ticket id", "ticket number", "reference", "ref", "id", "投诉编号", "工单号", "工单编号",
+                     "ticket id", "ticket number", "reference", "ref", "id", "number", "incident number",
+                     "issue key", "key", "投诉编号", "工单号", "工单编号",
                      "投诉单号", "受理编号", "登记编号", "登记号", "案件编号", "编号"),
            help_en="Unique per complaint", help_zh="每条投诉唯一", example="K000001"),
         _CUSTOMER,
@@ -210,12 +211,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="Yes / No", help_zh="是/否", example="No"),
         _f("satisfaction_after", "Satisfaction after resolution", "处理后满意度", "number",
            synonyms=("satisfaction after resolution", "satisfaction after", "post resolution satisfaction",
-                     "csat", "satisfaction score", "satisfaction rating", "survey results", "survey result",
+                     "csat", "satisfaction", "satisfaction score", "satisfaction rating", "survey results",
+                     "survey result",
                      "处理后满意度", "处理满意度", "回访满意度",
                      "客户满意度", "满意度评分", "满意度得分", "满意度", "满意度评价", "回访评价", "评价结果"),
            low=1, high=5, help_en="1-5, from the follow-up call", help_zh="1-5 分（回访）", example="4"),
         _f("description", "Description", "投诉内容",
            synonyms=("description", "details", "complaint", "complaint text", "consumer complaint narrative",
+                     "short description",
                      "complaint narrative", "narrative", "summary", "text", "subject", "ticket subject",
                      "投诉内容", "诉求内容", "诉求描述", "工单内容", "反映问题", "描述", "详情", "内容",
                      "问题描述", "投诉描述", "来电内容", "反映内容"),
@@ -713,8 +716,8 @@ NAME_FIELDS = ("branch", "region", "channel", "product", "segment", "touchpoint"
 DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8})"
     r"([ T]\s*(上午|下午)?\s*\d{1,2}[:时]\d{2}.*)?\s*$|^\s*" + EXCEL_SERIAL + r"\s*$"
-    # a month's English name (dates.MONTH_NAMED): 5-Oct-26, 5 October 2026, Oct 5, 2026
-    r"|^\s*(?i:\d{1,2}[ \-](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \-]\d{2,4}"
+    # a month's English name (dates.MONTH_NAMED): 5-Oct-26, 5 October 2026, 05/Oct/26, Oct 5, 2026
+    r"|^\s*(?i:\d{1,2}[ \-/](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \-/]\d{2,4}"
     r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}, \d{4})([ T]\d{1,2}:\d{2}.*)?\s*$")
 # the words the validation reads as yes or no (loaders.validate TRUE_WORDS, FALSE_WORDS), 1 and 0
 # among them: a case system's "Escalated" column of 0s and 1s is its flag

@@ -28,11 +28,13 @@ DAY_FIRST = [
     "%d.%m.%y %H:%M",
 ]
 # Month names are never ambiguous, so they are always tried: Excel's "5-Oct-26" (d-mmm-yy), a CRM's
-# "05-Oct-2026 14:30", English reports' "5 October 2026" and US "Oct 5, 2026 2:30 PM".
+# "05-Oct-2026 14:30", English reports' "5 October 2026", US "Oct 5, 2026 2:30 PM" and Jira's
+# "05/Oct/26 2:30 PM".
 MONTH_NAMED = [
     "%d-%b-%y", "%d-%b-%Y", "%d-%b-%y %H:%M", "%d-%b-%Y %H:%M", "%d-%b-%Y %H:%M:%S", "%d %b %Y", "%d %B %Y",
     "%d %b %Y %H:%M", "%d %B %Y %H:%M", "%b %d, %Y", "%B %d, %Y", "%b %d, %Y %I:%M %p", "%B %d, %Y %I:%M %p",
     "%b %d, %Y %H:%M",
+    "%d/%b/%y", "%d/%b/%Y", "%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%Y %H:%M",
 ]
 DATE_ORDERS = ("dmy", "mdy")
 # Google Forms ends its timestamps with the form's time zone ("... AM GMT+8"): the local time is kept.

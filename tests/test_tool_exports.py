@@ -337,3 +337,33 @@ def test_an_nps_export_keeps_the_reason_for_the_score_and_a_form_its_net_promote
     mapping = prepare(con, form, kind="survey").mapping
     assert mapping.fields["likelihood_to_recommend"] == "Net Promoter Score"
     assert [r.column for r in mapping.ratings] == ["How would you rate our service?"]
+
+
+def test_jira_and_servicenow_exports_are_complaint_logs_with_their_keys_texts_and_dates(con, tmp_path):
+    # Jira Service Management writes "05/Oct/26 2:30 PM" and names a request by its "Issue key" and
+    # "Summary"; ServiceNow an incident by its "Number" and "Short description". Before, Jira's dates
+    # stopped the import, and ServiceNow's number and description were left out.
+    jira = _write_csv(tmp_path / "jira.csv", (
+        "Issue key", "Summary", "Status", "Created", "Resolved", "Priority", "Reporter", "Request Type",
+        "Satisfaction"), [
+        [f"CS-{100 + i}", SUBJECTS[i % 4], ("Open", "Resolved")[i % 2], f"{1 + i:02d}/Oct/26 {1 + i % 12}:05 PM",
+         f"{2 + i:02d}/Oct/26 9:30 AM" if i % 2 else "", "High", f"user{i}", "Billing question",
+         ("Satisfied", "Very dissatisfied", "")[i % 3]] for i in range(12)])
+    mapping = prepare(con, jira).mapping
+    assert (mapping.kind, mapping.fields["complaint_ref"], mapping.fields["description"]) == (
+        "complaints", "Issue key", "Summary")
+    assert mapping.fields["satisfaction_after"] == "Satisfaction"
+    import_file(con, jira)
+    assert con.execute("SELECT complaint_ref, received_at, resolved_at FROM complaint ORDER BY received_at"
+                       " LIMIT 2").fetchall() == [
+        ("CS-100", datetime(2026, 10, 1, 13, 5), None),
+        ("CS-101", datetime(2026, 10, 2, 14, 5), datetime(2026, 10, 3, 9, 30))]
+    servicenow = _write_csv(tmp_path / "incidents.csv", (
+        "Number", "Opened", "Short description", "Caller", "Priority", "State", "Category", "Assignment group",
+        "Resolved", "Close notes"), [
+        [f"INC00{1000 + i}", _stamp(_when(i)), SUBJECTS[i % 4], f"Caller {i}", "3 - Moderate",
+         ("New", "Resolved")[i % 2], "Inquiry / Help", "Service Desk",
+         _stamp(_when(i) + timedelta(hours=5)) if i % 2 else "", "Fixed" if i % 2 else ""] for i in range(12)])
+    mapping = prepare(con, servicenow).mapping
+    assert (mapping.kind, mapping.fields["complaint_ref"], mapping.fields["description"]) == (
+        "complaints", "Number", "Short description")
