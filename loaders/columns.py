@@ -105,6 +105,7 @@ _TIER_FIELDS = (_TIER, _ANNUAL_VALUE, _PRODUCTS_HELD)
 _ANSWERED_WORDS = ("responded", "response time", "answered", "answered at", "created", "created at",
                    "review date", "reviewed", "reviewed at", "date of review", "评价时间", "评论时间",
                    "date created", "submission date", "completed at", "date completed", "completion date",
+                   "review created",
                    "回答时间", "提交日期", "完成时间")
 
 FIELDS: dict[str, tuple[Field, ...]] = {
@@ -123,8 +124,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _REGION, _BRANCH, _CHANNEL, _PRODUCT, _SEGMENT, *_TIER_FIELDS,
         _f("overall_satisfaction", "Overall satisfaction", "总体满意度", "number",
            synonyms=("overall satisfaction", "overall", "satisfaction", "overall score", "osat",
-                     "customer satisfaction", "csat", "star rating", "stars", "星级", "星级评分",
-                     "总体满意度", "整体满意度", "满意度", "总体评价"),
+                     "customer satisfaction", "csat", "star rating", "stars", "review stars", "review rating",
+                     "星级", "星级评分",
+                     "总体满意度", "整体满意度", "满意度", "总体评价", "总体评分", "整体评分", "综合评分"),
            help_en="Overall satisfaction on the survey's scale (e.g. 1-10)",
            help_zh="总体满意度（如 1-10 分）", example="8"),
         _f("likelihood_to_recommend", "Likelihood to recommend", "推荐意愿", "integer",
@@ -135,7 +137,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            example="9"),
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "remarks", "suggestion",
-                     "open answer", "review", "review text", "评论", "意见", "评价内容", "评论内容", "留言", "建议", "备注",
+                     "open answer", "review", "review text", "review content", "content", "评论", "意见", "评价内容", "评论内容", "留言", "建议", "备注",
                      "意见建议", "反馈", "其他意见", "其他建议",
                      "意见和建议", "其它意见", "其它建议"),
            help_en="The respondent's own words", help_zh="客户原话", example="Friendly staff"),

@@ -367,3 +367,24 @@ def test_jira_and_servicenow_exports_are_complaint_logs_with_their_keys_texts_an
     mapping = prepare(con, servicenow).mapping
     assert (mapping.kind, mapping.fields["complaint_ref"], mapping.fields["description"]) == (
         "complaints", "Number", "Short description")
+
+
+def test_review_platform_exports_name_the_stars_the_text_and_the_overall_rating(con, tmp_path):
+    # Trustpilot's review export begins every header with "Review"; a 大众点评 shop's export rates
+    # 总体评分 beside its aspects. Before, Trustpilot's export was of no kind the loaders could tell,
+    # and 总体评分 was one more aspect instead of the overall satisfaction.
+    trustpilot = _write_csv(tmp_path / "trustpilot.csv", (
+        "Review Created (UTC)", "Review Consumer User Id", "Review Title", "Review Content", "Review Stars",
+        "Source Of Review", "Review Language", "Webshop Name", "Company Reply Date (UTC)", "Reply Content"), [
+        [_stamp(_when(i)), f"u{i}", "Title", f"Review number {i}", 1 + i % 5, "Organic", "en", "Shop", "",
+         "Thanks" if i % 3 else ""] for i in range(24)])
+    mapping = prepare(con, trustpilot).mapping
+    assert (mapping.kind, mapping.fields) == ("survey", {
+        "responded_at": "Review Created (UTC)", "comment": "Review Content", "overall_satisfaction": "Review Stars"})
+    dianping = _write_csv(tmp_path / "点评.csv", ("评价时间", "用户昵称", "门店", "总体评分", "口味", "环境", "服务",
+                                                 "评价内容", "商家回复"), [
+        [_stamp(_when(i)), f"用户{i}", ("人民广场店", "徐家汇店")[i % 2], 1 + i % 5, 1 + (i + 1) % 5, 1 + (i + 2) % 5,
+         1 + (i + 3) % 5, f"第{i}条评价", ""] for i in range(24)])
+    mapping = prepare(con, dianping).mapping
+    assert mapping.fields["overall_satisfaction"] == "总体评分"
+    assert [r.column for r in mapping.ratings] == ["口味", "环境", "服务"]
