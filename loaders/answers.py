@@ -79,8 +79,9 @@ ANSWER_SETS = (
     _set("importance_5", "not at all important|not important|完全不重要|非常不重要",
          "slightly important|不太重要|不重要", "moderately important|neutral|一般",
          "very important|重要|比较重要", "extremely important|非常重要"),
-    # Freshdesk's ticket satisfaction, three answers no other set holds
-    _set("csat_3", "not good", "just okay", "awesome"),
+    # help desks' ticket satisfaction, three answers no other set holds: Freshdesk's Not Good / Just
+    # Okay / Awesome, Help Scout's Not Good / Okay / Great
+    _set("csat_3", "not good", "just okay|okay", "awesome|great"),
     _set("ease_5", "very difficult|非常困难|非常难", "difficult|somewhat difficult|困难|比较难",
          "neither easy nor difficult|neutral|一般", "easy|somewhat easy|容易|比较容易", "very easy|非常容易"),
 )
@@ -93,6 +94,14 @@ MAX_ANSWERS = 15
 LEADING_NUMBER = re.compile(r"^\s*(?P<n>\d{1,2})\s*分?\s*[-–—=:：.、)）]\s*(?P<rest>\S.*)$")
 TRAILING_NUMBER = re.compile(r"^(?P<rest>.*?\S)\s*[(（]\s*(?P<n>\d{1,2})\s*分?\s*[)）]\s*$")
 POINTS = re.compile(r"^\s*(?P<n>\d{1,2})\s*(?:分|星|颗星|stars?)\s*$", re.IGNORECASE)
+
+
+def _outside_nearest_set(words: set[str]) -> tuple[str, ...]:
+    """The words to ask about when no known set holds them all: those outside the set that holds
+    most of them (Very satisfied, Satisfied, Okay: Okay, though Okay is a help desk's answer)."""
+    nearest = max(ANSWER_SETS, key=lambda s: len(words & {w for level in s.levels for w in level}))
+    held = {w for level in nearest.levels for w in level}
+    return tuple(sorted(words - held)) or tuple(sorted(words))
 
 
 def answer_key(text: str) -> str:
@@ -213,7 +222,7 @@ def read_answer_columns(columns: dict[str, list], declared: dict[str, float | No
                 known = open_words & KNOWN_WORDS
                 # free text that happens to hold a rating word is not a column of answers
                 if len(known) >= 2 and len(known) >= 0.5 * len(open_words):
-                    unknown = tuple(sorted(open_words - KNOWN_WORDS)) or tuple(sorted(open_words))
+                    unknown = _outside_nearest_set(open_words)
                     result[header] = ColumnAnswers({}, (1.0, 5.0), None, (), unknown)
                 continue
             chosen = _choose(candidates, family_words)

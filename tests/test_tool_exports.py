@@ -388,3 +388,41 @@ def test_review_platform_exports_name_the_stars_the_text_and_the_overall_rating(
     mapping = prepare(con, dianping).mapping
     assert mapping.fields["overall_satisfaction"] == "总体评分"
     assert [r.column for r in mapping.ratings] == ["口味", "环境", "服务"]
+
+
+def test_chat_and_chinese_help_desk_exports_keep_their_ids_texts_ratings_and_steps(con, tmp_path):
+    # Intercom's conversations, Help Scout's (Great / Okay / Not Good ratings) and a Chinese help
+    # desk's 工单 (Udesk's columns). Before, the conversation's id, its first message and its rating
+    # were left out, 工单分类 was no cause, and snoozed, Active and 解决中 named no handling step.
+    intercom = _write_csv(tmp_path / "intercom.csv", (
+        "Conversation ID", "Created at", "Updated at", "Closed at", "State", "Assignee", "Tags",
+        "Conversation rating", "Conversation rating remark", "Channel", "First message"), [
+        [8800000 + i, _stamp(_when(i)), _stamp(_when(i)), _stamp(_when(i) + timedelta(hours=3)) if i % 3 == 1 else "",
+         ("open", "closed", "snoozed")[i % 3], "Ann", "billing", ("1", "5", "")[i % 3], "", ("Chat", "Email")[i % 2],
+         SUBJECTS[i % 4]] for i in range(12)])
+    mapping = prepare(con, intercom).mapping
+    assert {k: mapping.fields.get(k) for k in ("complaint_ref", "description", "satisfaction_after", "status")} == {
+        "complaint_ref": "Conversation ID", "description": "First message",
+        "satisfaction_after": "Conversation rating", "status": "State"}
+    import_file(con, intercom)
+    assert con.execute("SELECT status, handling_step, count(*) FROM complaint GROUP BY ALL ORDER BY status"
+                       ).fetchall() == [("closed", "satisfy", 4), ("open", "listen", 4), ("snoozed", "action", 4)]
+    helpscout = _write_csv(tmp_path / "helpscout.csv", (
+        "Conversation #", "Subject", "Status", "Created", "Closed", "Customer", "Mailbox", "Type", "Rating"), [
+        [1000 + i, SUBJECTS[i % 4], ("Active", "Closed")[i % 2], _stamp(_when(i)),
+         _stamp(_when(i) + timedelta(hours=5)) if i % 2 else "", f"c{i}@example.com", "Support", "Refund",
+         ("Great", "Okay", "Not Good", "")[i % 4]] for i in range(12)])
+    mapping = prepare(con, helpscout).mapping
+    assert mapping.fields["complaint_ref"] == "Conversation #"
+    assert mapping.answers["Rating"] == {"Not Good": 1.0, "Okay": 2.0, "Great": 3.0}
+    udesk = _write_csv(tmp_path / "工单.csv", (
+        "工单编号", "工单标题", "工单描述", "工单状态", "优先级", "创建时间", "解决时间", "业务类别", "工单分类", "满意度"), [
+        [f"#{5000 + i}", "扣款问题", f"信用卡被重复扣款，第{i}次反映", ("开启", "解决中", "已解决")[i % 3], "高",
+         _stamp(_when(i)), _stamp(_when(i) + timedelta(hours=8)) if i % 3 == 2 else "", "信用卡", ("账户", "理财")[i % 2],
+         ("满意", "一般", "不满意", "")[i % 4]] for i in range(12)])
+    mapping = prepare(con, udesk).mapping
+    assert {k: mapping.fields.get(k) for k in ("description", "cause", "product", "satisfaction_after")} == {
+        "description": "工单描述", "cause": "工单分类", "product": "业务类别", "satisfaction_after": "满意度"}
+    import_file(con, udesk)
+    assert con.execute("SELECT handling_step, count(*) FROM complaint WHERE status = '解决中' GROUP BY ALL"
+                       ).fetchall() == [("action", 4)]

@@ -32,7 +32,7 @@ _WORDS = {
     "listen": (
         "open", "opened", "new", "received", "logged", "registered", "submitted", "reported", "pending",
         "not started", "to do", "todo", "unassigned", "unresolved", "waiting", "queued", "reopened",
-        "waiting for support", "awaiting response", "no response", "untimely response",
+        "waiting for support", "awaiting response", "no response", "untimely response", "active",
         "受理", "已受理", "待受理", "新建", "新增", "登记", "已登记", "已接收", "待处理", "未处理", "未解决",
         "未受理", "待分派", "待派单", "已提交", "开启", "打开", "已退回", "退回", "已退单",
     ),
@@ -55,8 +55,8 @@ _WORDS = {
     "action": (
         "in progress", "inprogress", "in process", "processing", "assigned", "working", "work in progress",
         "wip", "escalated", "ongoing", "in hand", "resolved", "fixed", "done", "completed", "complete",
-        "solved", "handled", "refunded", "compensated", "actioned", "on hold", "hold", "waiting on third party",
-        "处理中", "办理中", "跟进中", "已派单", "已转办", "已分派", "已升级", "整改中", "已处理", "已解决",
+        "solved", "handled", "refunded", "compensated", "actioned", "on hold", "hold", "snoozed", "waiting on third party",
+        "处理中", "办理中", "解决中", "跟进中", "已派单", "已转办", "已分派", "已升级", "整改中", "已处理", "已解决",
         "已完成", "已整改", "已退款", "已赔付", "进行中",
     ),
     "satisfy": (
