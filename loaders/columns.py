@@ -55,15 +55,20 @@ _CUSTOMER = _f("customer_id", "Customer ID", "客户编号",
                synonyms=("customer id", "customer", "customer no", "customer number", "client id",
                          "client", "cust id", "member id", "contact id", "requester id", "person id", "客户编号",
                          "客户号", "客户id", "客户代码",
-                         "客户", "会员号"),
+                         "客户", "会员号", "会员编号", "会员卡号", "account number", "account id", "account no"),
                help_en="Your identifier of the customer (masked in presentation mode)",
                help_zh="客户的编号（演示模式下会被遮蔽）", example="C000123")
 _REGION = _f("region", "Region", "区域",
-             synonyms=("region", "area", "区域", "地区", "大区", "片区", "state", "province", "省份", "所属区域"),
+             synonyms=("region", "area", "区域", "地区", "大区", "片区", "state", "province", "省份", "所属区域",
+                       "city", "城市", "所在城市", "所属城市"),
              help_en="Region the branch belongs to", help_zh="网点所属区域", example="East")
 _BRANCH = _f("branch", "Branch", "网点",
              synonyms=("branch", "store", "outlet", "site", "location", "branch name", "门店", "网点",
-                       "支行", "分行", "营业厅", "分店"),
+                       "支行", "分行", "营业厅", "分店",
+                       # the place's own word where a business is many of them
+                       "restaurant", "hotel", "property", "clinic", "unit", "unit name", "门店名称", "所属门店",
+                       "网点名称", "所属网点", "营业网点", "支行名称", "所属支行", "分店名称", "店铺名称", "酒店", "酒店名称",
+                       "餐厅", "餐厅名称"),
              help_en="Branch or store", help_zh="网点/门店/支行", example="Shanghai Pudong")
 _CHANNEL = _f("channel", "Channel", "渠道",
               synonyms=("channel", "渠道", "服务渠道", "submitted via", "via", "source", "ticket source", "case origin",
@@ -107,7 +112,7 @@ _ANSWERED_WORDS = ("responded", "response time", "answered", "answered at", "cre
                    "review date", "reviewed", "reviewed at", "date of review", "评价时间", "评论时间",
                    "date created", "submission date", "completed at", "date completed", "completion date",
                    "review created",
-                   "回答时间", "提交日期", "完成时间")
+                   "回答时间", "提交日期", "完成时间", "作答时间", "答卷时间", "填写时间", "survey completed")
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "survey": (
@@ -154,7 +159,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            synonyms=("score", "nps", "nps score", "net promoter score", "net promoter", "净推荐值", "净推荐",
                      "recommend score", "likelihood to recommend", "recommend", "rating", "nps answer", "nps rating", "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
                      "评分", "推荐可能性", "推荐分数", "推荐评分", "推荐打分", "推荐程度", "推荐指数", "nps分数",
-                     "nps评分", "nps打分"),
+                     "nps评分", "nps打分", "ltr", "推荐分值"),
            low=0, high=10, help_en="0-10: how likely to recommend us", help_zh="0-10 分：推荐我们的可能性",
            example="9"),
         _f("touchpoint", "Touchpoint", "触点",
@@ -163,7 +168,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="Where the customer met us", help_zh="客户接触点", example="Mobile app"),
         _REGION, _BRANCH, _CHANNEL, _SEGMENT, _PRODUCT, *_TIER_FIELDS,
         _f("comment", "Comment", "评论",
-           synonyms=("comment", "comments", "verbatim", "feedback", "reason", "why",
+           synonyms=("comment", "comments", "verbatim", "feedback", "reason", "why", "score reason", "reason for score",
+                     "nps reason", "nps comment", "nps comments", "nps feedback", "explanation",
                      "评论", "意见", "留言", "原因", "建议", "反馈", "其他意见", "其他建议", "其它意见", "其它建议"),
            help_en="Why they gave that score", help_zh="打分原因", example="Quick and easy"),
     ),
@@ -797,10 +803,12 @@ def fits(f: Field, p: dict | None) -> bool:
 QUESTION_KEYWORDS = {
     "likelihood_to_recommend": (("recommend",), ("推荐",), ("netpromoter",)),
     "score": (("recommend",), ("推荐",), ("netpromoter",)),
-    "overall_satisfaction": (("overall", "satisf"), ("总体", "满意"), ("整体", "满意"), ("总的来说", "满意")),
+    "overall_satisfaction": (("overall", "satisf"), ("总体", "满意"), ("整体", "满意"), ("总的来说", "满意"),
+                             ("overall", "rate"), ("overall", "experience"), ("总体", "评价"), ("整体", "评价")),
     "comment": (("comment",), ("suggest",), ("better",), ("anythingelse",), ("tellus",), ("feedback",),
                 ("建议",), ("意见",), ("留言",), ("评价", "说"),
-                ("why",), ("reason", "score"), ("reason", "rating"), ("improve",),
+                ("why",), ("reason", "score"), ("reason", "rating"), ("improve",), ("explain",),
+                ("whatwouldmake",),
                 ("为什么",), ("理由",), ("原因", "分"), ("改进",), ("改善",)),
     "branch": (("branch",), ("网点",), ("门店",), ("支行",), ("分行",), ("营业厅",),
                ("store",), ("outlet",), ("分店",), ("店铺",)),
@@ -905,8 +913,11 @@ def _rated_question(kind: str, name: str, text: str, p: dict | None) -> bool:
         return False
     if ASKS_FOR_NAME.search(str(text)):
         # 'Which branch did you visit?' answered 1, 2, 3 is a choice's numbers: loaders ask about
-        # those (coded_names), they are no score
-        return False
+        # those (coded_names), they are no score; but a question that asks for a rating and for no
+        # choice is one whatever its punctuation ('How likely are you to recommend this branch?')
+        rating, choice = question_words(text)
+        if not rating or choice:
+            return False
     key = normalise_header(text)
     if key in _field_words(field_named(kind, name)):
         return False

@@ -139,7 +139,7 @@ def test_chinese_complaint_log_maps_types_content_and_open_cases(con):
     assert prepared.mapping.fields == {
         "complaint_ref": "工单编号", "received_at": "受理时间", "channel": "受理渠道", "customer_id": "客户编号",
         "cause": "投诉类型", "sub_cause": "问题类型", "description": "投诉内容", "status": "处理状态",
-        "resolved_at": "办结时间", "satisfaction_after": "回访满意度"}
+        "resolved_at": "办结时间", "satisfaction_after": "回访满意度", "branch": "所属网点"}
     result = import_file(con, PLATFORMS / "complaints_zh.xlsx")
     assert (result.rows_accepted, result.rows_rejected) == (6, 0)
     # two complaints have no resolution date: open, not an error

@@ -303,9 +303,16 @@ def test_basically_satisfied_is_the_middle_of_chinese_satisfaction_scales():
     ("survey", "Net Promoter Score", "likelihood_to_recommend"),
     ("survey", "净推荐值", "likelihood_to_recommend"),
     ("nps", "Net Promoter Score", "score"),
+    ("nps", "Score reason", "comment"), ("nps", "NPS comment", "comment"), ("nps", "Please explain your rating", "comment"),
     # a reason asked alone is a choice (the visit's purpose), no comment
     ("survey", "What was the main reason for your visit today?", None),
     ("nps", "您选择我们的主要原因是什么？", None),
+    # the recommendation's and the moment's other names, the place a business has many of
+    ("nps", "LTR", "score"), ("nps", "推荐分值", "score"), ("nps", "作答时间", "responded_at"),
+    ("nps", "门店名称", "branch"), ("survey", "所属网点", "branch"), ("survey", "Hotel", "branch"),
+    ("survey", "Restaurant", "branch"), ("survey", "City", "region"), ("nps", "会员编号", "customer_id"),
+    ("survey", "How would you rate your overall experience?", "overall_satisfaction"),
+    ("survey", "您对本次就餐的整体评价", "overall_satisfaction"),
 ])
 def test_survey_tools_question_wording_names_the_field(kind, header, field):
     assert match_fields(kind, [header]) == ({field: header} if field else {})
@@ -426,3 +433,16 @@ def test_chat_and_chinese_help_desk_exports_keep_their_ids_texts_ratings_and_ste
     import_file(con, udesk)
     assert con.execute("SELECT handling_step, count(*) FROM complaint WHERE status = '解决中' GROUP BY ALL"
                        ).fetchall() == [("action", 4)]
+
+
+@pytest.mark.parametrize("question, field", [
+    # a question that asks for a rating of the branch is no branch, question mark or not
+    ("How likely are you to recommend this branch?", "likelihood_to_recommend"),
+    ("What would make you more likely to recommend us?", "comment"),
+])
+def test_a_question_about_the_branch_or_the_recommendation_is_read_by_its_answers(con, tmp_path, question, field):
+    path = _write_csv(tmp_path / "survey.csv", ("Date", "Overall satisfaction", "Staff", "Speed", question), [
+        [f"2026-10-{1 + i:02d}", 1 + i % 5, 1 + (i + 1) % 5, 1 + (i + 2) % 5,
+         i % 11 if field == "likelihood_to_recommend" else f"Answer {i}"] for i in range(24)])
+    mapping = prepare(con, path, kind="survey").mapping
+    assert mapping.fields.get(field) == question and "branch" not in mapping.fields
