@@ -446,3 +446,28 @@ def test_a_question_about_the_branch_or_the_recommendation_is_read_by_its_answer
          i % 11 if field == "likelihood_to_recommend" else f"Answer {i}"] for i in range(24)])
     mapping = prepare(con, path, kind="survey").mapping
     assert mapping.fields.get(field) == question and "branch" not in mapping.fields
+
+
+def test_a_complaints_register_kept_by_hand_maps_its_own_words(con, tmp_path):
+    # a register a small business keeps in a spreadsheet, and a Chinese bank's 投诉登记表. Before,
+    # "Received via" became the received time (its date left out), and the complainant, the nature of
+    # the complaint, 登记日期, 投诉事项, 被投诉网点 and 结案日期 were left out.
+    register = _write_csv(tmp_path / "register.csv", (
+        "Date received", "Complainant", "Received via", "Nature of complaint", "Details of complaint",
+        "Action taken", "Current status", "Date resolved"), [
+        [f"2026-10-{1 + i:02d}", f"Client {i % 5}", ("Phone", "Email", "In person")[i % 3],
+         ("Billing", "Staff attitude", "Delay")[i % 3], SUBJECTS[i % 4], "Called back",
+         ("Open", "Closed")[i % 2], f"2026-10-{2 + i:02d}" if i % 2 else ""] for i in range(12)])
+    mapping = prepare(con, register).mapping
+    assert (mapping.kind, mapping.fields) == ("complaints", {
+        "received_at": "Date received", "customer_id": "Complainant", "channel": "Received via",
+        "cause": "Nature of complaint", "description": "Details of complaint", "status": "Current status",
+        "resolved_at": "Date resolved"})
+    bank = _write_csv(tmp_path / "投诉登记表.csv", (
+        "登记日期", "投诉人", "被投诉网点", "投诉类型", "投诉事项", "结案日期"), [
+        [f"2026-10-{1 + i:02d}", f"客户{i}", ("城东支行", "城西支行")[i % 2], ("收费", "服务态度")[i % 2],
+         f"柜员未解释收费标准，第{i}次", f"2026-10-{3 + i:02d}" if i % 3 else ""] for i in range(12)])
+    mapping = prepare(con, bank).mapping
+    assert (mapping.kind, mapping.fields) == ("complaints", {
+        "received_at": "登记日期", "customer_id": "投诉人", "branch": "被投诉网点", "cause": "投诉类型",
+        "description": "投诉事项", "resolved_at": "结案日期"})
