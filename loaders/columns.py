@@ -61,7 +61,7 @@ _CUSTOMER = _f("customer_id", "Customer ID", "客户编号",
                help_zh="客户的编号（演示模式下会被遮蔽）", example="C000123")
 _REGION = _f("region", "Region", "区域",
              synonyms=("region", "area", "区域", "地区", "大区", "片区", "state", "province", "省份", "所属区域",
-                       "city", "城市", "所在城市", "所属城市"),
+                       "state/region", "城市", "所在城市", "所属城市", "city"),
              help_en="Region the branch belongs to", help_zh="网点所属区域", example="East")
 _BRANCH = _f("branch", "Branch", "网点",
              synonyms=("branch", "store", "outlet", "site", "location", "branch name", "门店", "网点",

@@ -324,14 +324,15 @@ def test_an_nps_export_keeps_the_reason_for_the_score_and_a_form_its_net_promote
     # the NPS file brought no comment, and the form's question was rated as a 0-10 satisfaction item.
     alchemer = _write_csv(tmp_path / "alchemer.csv", (
         "Response ID", "Time Started", "Date Submitted", "Status", "Contact ID", "Language", "SessionID",
-        "IP Address", "Country", "City", "How likely are you to recommend us to a friend or colleague?",
+        "IP Address", "Country", "City", "State/Region", "How likely are you to recommend us to a friend or colleague?",
         "Why did you give that score?"), [
         [100 + i, f"2026-10-{1 + i:02d} 10:00:00", f"2026-10-{1 + i:02d} 10:04:00", "Complete", f"C{i}", "English",
-         f"s{i}", "10.0.0.1", "United Kingdom", "London", i % 11, f"Reason number {i}" if i % 4 else ""]
+         f"s{i}", "10.0.0.1", "United Kingdom", "London", "England", i % 11, f"Reason number {i}" if i % 4 else ""]
         for i in range(24)])
     mapping = prepare(con, alchemer).mapping
     assert mapping.kind == "nps"
     assert mapping.fields["comment"] == "Why did you give that score?"
+    assert mapping.fields["region"] == "State/Region"   # beside the City
     import_file(con, alchemer)
     # 24 rows, a reason on every row but the six with i % 4 == 0
     assert con.execute("SELECT count(*), count(comment) FROM nps_response").fetchone() == (24, 18)
