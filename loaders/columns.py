@@ -855,6 +855,10 @@ def _qualifies(field_name: str, word: str, rest: str) -> bool:
     return not rest or rest in QUALIFIERS[group]
 
 
+# A Chinese question addresses the respondent before naming the field: 您的意见, 你的建议, 您对我们的建议
+ADDRESSED = re.compile(r"^(请问)?[您你](对我们)?的")
+
+
 def _match(kind: str, names: list[tuple[str, str]], exclude: set[tuple[str, str]] = frozenset()
            ) -> dict[str, str]:
     """Field -> header, by exact synonym, then a synonym the name starts with, then (for a long
@@ -865,7 +869,7 @@ def _match(kind: str, names: list[tuple[str, str]], exclude: set[tuple[str, str]
         for position, (header, name) in enumerate(names):
             if (f.name, header) in exclude:
                 continue
-            key = normalise_header(name)
+            key = ADDRESSED.sub("", normalise_header(name))
             if not key:
                 continue
             if key in words:

@@ -295,6 +295,9 @@ def test_basically_satisfied_is_the_middle_of_chinese_satisfaction_scales():
     ("nps", "为什么给出这个分数？", "comment"),
     ("nps", "请问您打这个分的理由是什么？", "comment"),
     ("survey", "Why did you give that score?", "comment"),
+    # a Chinese question that addresses the respondent first (问卷网, 金数据)
+    ("survey", "您的意见", "comment"), ("nps", "您的建议", "comment"), ("survey", "您对我们的建议", "comment"),
+    ("survey", "请问您的会员编号", "customer_id"),
     # the branch asked as a question, or named by the visit
     ("nps", "Which store did you visit today?", "branch"),
     ("survey", "Store visited", "branch"),
