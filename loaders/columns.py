@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from loaders.answers import ColumnAnswers, answer_key, numbers_role, question_words, read_answer_columns
 from loaders.dates import EXCEL_SERIAL, day_month_order
 from loaders.errors import KindDecisionNeeded, LoadError
-from loaders.platforms import PlatformColumns, detect_platform, platform_columns
+from loaders.platforms import NUMBERING, PlatformColumns, detect_platform, platform_columns
 from loaders.read import ROW_COLUMN, SourceTable
 from store.db import quote_identifier
 
@@ -144,7 +144,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            example="9"),
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "remarks", "suggestion",
-                     "open answer", "review", "review text", "review content", "content", "评论", "意见", "评价内容", "评论内容", "留言", "建议", "备注",
+                     "open answer", "review", "review text", "review content", "content", "any comments",
+                     "other comments", "your comments", "further comments", "final comments", "general comments",
+                     "any feedback", "your feedback", "other feedback", "suggestions", "any suggestions", "评论", "意见", "评价内容", "评论内容", "留言", "建议", "备注",
                      "意见建议", "反馈", "其他意见", "其他建议",
                      "意见和建议", "其它意见", "其它建议"),
            help_en="The respondent's own words", help_zh="客户原话", example="Friendly staff"),
@@ -1009,7 +1011,8 @@ def _reading(source: SourceTable, declared: dict[str, float | None] | None = Non
             names.append((header, columns.questions[header] if columns.items[header] == columns.questions[header]
                           or not text else text))
         else:
-            names.append((header, header))
+            # a plain spreadsheet numbers its questions too: the text after the number names the field
+            names.append((header, NUMBERING.sub("", header, count=1) or header))
     profile = content_profile(source.table, list(source.headers))
     skip = set(columns.own) | {columns.date_column, columns.id_column} if columns else set()
     worded = {}
@@ -1239,7 +1242,7 @@ def _item_identity(header: str, reading: _Reading, source: SourceTable) -> tuple
         return code, text
     texts = dict(zip(source.headers, source.texts or ()))
     text = texts.get(header) or header
-    return header, text
+    return header, NUMBERING.sub("", text, count=1) or text
 
 
 def _asks_for_a_rating(header: str, reading: _Reading, source: SourceTable) -> bool:

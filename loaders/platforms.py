@@ -128,7 +128,10 @@ def platform_columns(source: SourceTable, platform: Platform) -> PlatformColumns
 
 # A Microsoft Forms quiz writes each question's points and feedback beside its answer
 QUIZ_COLUMN = re.compile(r"^\s*(Points|Feedback)\s+-\s+\S")
-NUMBERING = re.compile(r"^\s*(?:Q\s*)?\d+\s*[、.．:：)）]\s*")
+# A question's number before its text: "Q1. ", "1) ", "3、", "Q2：", "Q4_Comments", "(1) ", "一、", "第1题 "; a
+# number that goes on ("3.5 stars", Qualtrics' code "Q2_1") is no numbering.
+NUMBERING = re.compile(r"^\s*(?:(?:Q\s*)?\d+\s*[、.．:：)）](?!\d)|Q\d+_(?=\D)|[(（]\d+[)）]|[一二三四五六七八九十]+[、.．]"
+                       r"|第\s*\d+\s*题[、.．:：]?)\s*")
 GRID = re.compile(r"^(?P<question>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
 WRAPPED = re.compile(r"^\s*[（(](?P<inner>.+)[)）]\s*$")
 

@@ -475,3 +475,26 @@ def test_a_complaints_register_kept_by_hand_maps_its_own_words(con, tmp_path):
     assert (mapping.kind, mapping.fields) == ("complaints", {
         "received_at": "登记日期", "customer_id": "投诉人", "branch": "被投诉网点", "cause": "投诉类型",
         "description": "投诉事项", "resolved_at": "结案日期"})
+
+
+@pytest.mark.parametrize("numbers", [
+    ("Q1. ", "Q2. ", "Q3. ", "Q4. "), ("1) ", "2) ", "3) ", "4) "), ("Q1_", "Q2_", "Q3_", "Q4_"),
+    ("(1) ", "(2) ", "(3) ", "(4) "), ("一、", "二、", "三、", "四、"), ("第1题 ", "第2题 ", "第3题 ", "第4题 "),
+])
+def test_a_plain_spreadsheets_numbered_questions_are_read_without_their_numbers(con, tmp_path, numbers):
+    # a questionnaire typed into a spreadsheet numbers its questions as a survey tool does. Before,
+    # the number hid the comment ("Q4. Any comments?" was left out) and stayed in the items' texts.
+    questions = ("Overall satisfaction", "Staff friendliness", "Speed of service", "Any comments?")
+    path = _write_csv(tmp_path / "survey.csv", ("Date", *(n + q for n, q in zip(numbers, questions))), [
+        [f"2026-10-{1 + i:02d}", 1 + i % 5, 1 + (i + 1) % 5, 1 + (i + 2) % 5, f"Comment {i}"] for i in range(24)])
+    mapping = prepare(con, path).mapping
+    assert (mapping.fields["overall_satisfaction"], mapping.fields["comment"]) == (
+        numbers[0] + questions[0], numbers[3] + questions[3])
+    assert [(r.column, r.item_text) for r in mapping.ratings] == [
+        (numbers[1] + questions[1], "Staff friendliness"), (numbers[2] + questions[2], "Speed of service")]
+
+
+def test_a_number_that_goes_on_is_no_numbering():
+    from loaders.platforms import NUMBERING
+    assert [NUMBERING.sub("", text, count=1) for text in ("3.5 stars", "Q2_1", "1.1 Staff", "2024 budget")] == [
+        "3.5 stars", "Q2_1", "1.1 Staff", "2024 budget"]
