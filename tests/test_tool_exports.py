@@ -306,7 +306,8 @@ def test_basically_satisfied_is_the_middle_of_chinese_satisfaction_scales():
     ("survey", "Net Promoter Score", "likelihood_to_recommend"),
     ("survey", "净推荐值", "likelihood_to_recommend"),
     ("nps", "Net Promoter Score", "score"),
-    ("nps", "Score reason", "comment"), ("nps", "NPS comment", "comment"), ("nps", "Please explain your rating", "comment"),
+    ("nps", "Score reason", "comment"), ("nps", "NPS comment", "comment"),
+    ("nps", "Please explain your rating", "comment"),
     # a reason asked alone is a choice (the visit's purpose), no comment
     ("survey", "What was the main reason for your visit today?", None),
     ("nps", "您选择我们的主要原因是什么？", None),
@@ -327,7 +328,8 @@ def test_an_nps_export_keeps_the_reason_for_the_score_and_a_form_its_net_promote
     # the NPS file brought no comment, and the form's question was rated as a 0-10 satisfaction item.
     alchemer = _write_csv(tmp_path / "alchemer.csv", (
         "Response ID", "Time Started", "Date Submitted", "Status", "Contact ID", "Language", "SessionID",
-        "IP Address", "Country", "City", "State/Region", "How likely are you to recommend us to a friend or colleague?",
+        "IP Address", "Country", "City", "State/Region",
+        "How likely are you to recommend us to a friend or colleague?",
         "Why did you give that score?"), [
         [100 + i, f"2026-10-{1 + i:02d} 10:00:00", f"2026-10-{1 + i:02d} 10:04:00", "Complete", f"C{i}", "English",
          f"s{i}", "10.0.0.1", "United Kingdom", "London", "England", i % 11, f"Reason number {i}" if i % 4 else ""]
