@@ -725,6 +725,8 @@ US_STATES = frozenset(
 PROFILE_SAMPLE_ROWS = 5000
 WORDY_FIELDS = {"description", "comment", "cause", "sub_cause", "status"}
 ID_FIELDS = {"customer_id", "respondent_id", "complaint_ref"}
+# an id is short: a column whose cells run longer on average (a UUID is 36) is text about the row
+ID_MAX_LENGTH = 64
 # Fields that hold names: a column of choice numbers in one is a choice exported as numbers.
 NAME_FIELDS = ("branch", "region", "channel", "product", "segment", "touchpoint")
 
@@ -779,6 +781,8 @@ def fits(f: Field, p: dict | None) -> bool:
         # calls an id whose numbers never repeat (1, 2, 3, N/A) numbers the rows, as no answers do
         numbers = p.get("numbers") or ()
         return f.name in ID_FIELDS and len(numbers) >= 2 and len(set(numbers)) == len(numbers)
+    if f.name in ID_FIELDS and (p["length"] or 0) > ID_MAX_LENGTH:
+        return False   # a chat export's "Conversation" holds the talk itself, not its id
     filled = p["filled"]
     if f.kind in ("number", "integer"):
         if p["numeric"] < 0.9 * filled:

@@ -500,3 +500,10 @@ def test_a_number_that_goes_on_is_no_numbering():
     from loaders.platforms import NUMBERING
     assert [NUMBERING.sub("", text, count=1) for text in ("3.5 stars", "Q2_1", "1.1 Staff", "2024 budget")] == [
         "3.5 stars", "Q2_1", "1.1 Staff", "2024 budget"]
+
+
+def test_a_chat_exports_conversation_text_is_no_complaint_id(con, tmp_path):
+    path = _write_csv(tmp_path / "chats.csv", ("Created at", "Conversation", "Subject", "State"), [
+        [_stamp(_when(i)), f"Customer: {SUBJECTS[i % 4]}. Agent: sorry to hear that, let me check the order for you.",
+         SUBJECTS[i % 4], ("open", "closed")[i % 2]] for i in range(12)])
+    assert "complaint_ref" not in prepare(con, path).mapping.fields
