@@ -19,6 +19,8 @@ from dataclasses import dataclass
 NA_WORDS = frozenset({
     "n/a", "na", "n.a.", "not applicable", "does not apply", "don't know", "dont know", "do not know",
     "no opinion", "不适用", "不清楚", "无法评价", "不了解", "(跳过)", "(空)", "跳过",
+    # a help desk's satisfaction survey sent and not (yet) answered: Zendesk's Offered, Unoffered
+    "offered", "not offered", "unoffered",
 })
 
 
@@ -73,6 +75,10 @@ ANSWER_SETS = (
     _set("quality_5", "poor", "fair", "good", "very good", "excellent"),
     _set("quality_5_very_poor", "very poor|很差|非常差", "poor|差|较差", "fair|average|一般",
          "good|好|较好|比较好", "very good|excellent|很好|非常好"),
+    # Zendesk's ticket satisfaction: Good or Bad. Listed after the other quality sets, and of their
+    # family, so a file's Excellent … Poor columns keep their set and a column of Good alone beside
+    # them is read on it
+    _set("quality_2", "bad", "good"),
     _set("likelihood_5", "extremely unlikely|very unlikely|not at all likely|非常不可能|完全不可能",
          "unlikely|somewhat unlikely|不太可能|不可能", "neither likely nor unlikely|neutral|不确定|一般",
          "likely|somewhat likely|可能|比较可能|有可能", "extremely likely|very likely|非常可能|很可能"),

@@ -112,11 +112,23 @@ def test_a_zendesk_export_is_a_complaint_log_without_asking(con, tmp_path):
     assert mapping.fields == {
         "complaint_ref": "Id", "customer_id": "Requester id", "description": "Subject", "status": "Status",
         "severity": "Priority", "channel": "Via", "cause": "Ticket type", "received_at": "Created at",
-        "resolved_at": "Solved at"}
+        "resolved_at": "Solved at", "satisfaction_after": "Satisfaction Score"}
+    # Good or Bad, and Offered (sent, not answered) is no answer
+    assert mapping.answers["Satisfaction Score"] == {"Bad": 1.0, "Good": 2.0, "Offered": None}
     import_file(con, path)
     # Zendesk's "Hold" is work under way (Action), as "on hold" was
     assert con.execute("SELECT DISTINCT handling_step FROM complaint WHERE status = 'Hold'").fetchall() == [
         ("action",)]
+    assert con.execute("SELECT satisfaction_after, count(*) FROM complaint GROUP BY ALL ORDER BY 1").fetchall() == [
+        (1.0, 8), (2.0, 8), (None, 8)]
+
+
+def test_good_alone_beside_a_files_quality_scale_is_read_on_that_scale():
+    from loaders.answers import read_answer_columns
+    read = read_answer_columns({"a": ["Excellent", "Good", "Fair", "Poor"], "b": ["Good"]})
+    assert (read["b"].answer_set, read["b"].scores) == ("quality_4", {"Good": 3.0})
+    read = read_answer_columns({"c": ["Good", "Bad", "Offered"]})
+    assert (read["c"].answer_set, read["c"].scores) == ("quality_2", {"Bad": 1.0, "Good": 2.0, "Offered": None})
 
 
 @pytest.mark.parametrize("kind, header, field", [
