@@ -116,6 +116,9 @@ _ANSWERED_WORDS = ("responded", "response time", "answered", "answered at", "cre
                    "review created",
                    "回答时间", "提交日期", "完成时间", "作答时间", "答卷时间", "填写时间", "survey completed")
 
+# the recommendation question under its metric's name, in a survey and in an NPS file alike
+_NET_PROMOTER = ("net promoter score", "net promoter", "净推荐值", "净推荐")
+
 FIELDS: dict[str, tuple[Field, ...]] = {
     "survey": (
         _f("respondent_id", "Response ID", "问卷编号",
@@ -139,7 +142,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_zh="总体满意度（如 1-10 分）", example="8"),
         _f("likelihood_to_recommend", "Likelihood to recommend", "推荐意愿", "integer",
            synonyms=("likelihood to recommend", "recommend", "would recommend", "ltr", "nps",
-                     "net promoter score", "net promoter", "净推荐值", "净推荐",
+                     *_NET_PROMOTER,
                      "推荐意愿", "推荐可能性", "推荐度", "推荐分数", "推荐评分", "推荐打分", "推荐程度"),
            low=0, high=10, help_en="0-10, when the survey asks it", help_zh="0-10 分（如有）",
            example="9"),
@@ -161,7 +164,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="When the customer answered (YYYY-MM-DD)", help_zh="回答日期（YYYY-MM-DD）",
            example="2026-10-15"),
         _f("score", "Recommend score (0-10)", "推荐得分", "integer", True,
-           synonyms=("score", "nps", "nps score", "net promoter score", "net promoter", "净推荐值", "净推荐",
+           synonyms=("score", "nps", "nps score", *_NET_PROMOTER,
                      "recommend score", "likelihood to recommend", "recommend", "rating", "nps answer", "nps rating",
                      "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
                      "评分", "推荐可能性", "推荐分数", "推荐评分", "推荐打分", "推荐程度", "推荐指数", "nps分数",
@@ -811,9 +814,10 @@ def fits(f: Field, p: dict | None) -> bool:
 # NPS tools ask for the comment as the reason for the score ("What is the primary reason for your
 # score?", 您打这个分数的原因是什么？); a reason asked alone ("the reason for your visit") is a choice,
 # so a reason counts only beside a score or a rating.
+_RECOMMENDS = (("recommend",), ("推荐",), ("netpromoter",))
 QUESTION_KEYWORDS = {
-    "likelihood_to_recommend": (("recommend",), ("推荐",), ("netpromoter",)),
-    "score": (("recommend",), ("推荐",), ("netpromoter",)),
+    "likelihood_to_recommend": _RECOMMENDS,
+    "score": _RECOMMENDS,
     "overall_satisfaction": (("overall", "satisf"), ("总体", "满意"), ("整体", "满意"), ("总的来说", "满意"),
                              ("overall", "rate"), ("overall", "experience"), ("总体", "评价"), ("整体", "评价")),
     "comment": (("comment",), ("suggest",), ("better",), ("anythingelse",), ("tellus",), ("feedback",),
