@@ -305,22 +305,35 @@ RATING_WORDS = ("satisf", "rate", "rating", "agree", "likely", "likelihood", "re
 CHOICE_WORDS = (r"\bgender\b", r"\bsex\b", r"\bage\b", r"\bage group\b", r"\bcity\b", r"\bcountry\b",
                 r"\bprovince\b", r"\boccupation\b", r"\bjob\b", r"\bprofession\b", r"\beducation\b",
                 r"\bincome\b", r"\bindustry\b", r"\bdepartment\b", r"\bmarital\b", r"\bwhich\b",
+                r"\bnationality\b", r"\bethnicity\b", r"\breligion\b",
+                # alone, as a data set names its coded columns (SECTOR, ACADEMIC); "Language skills" or
+                # "Sector knowledge" are attributes to rate
+                r"^\s*(sector|academic|academic level|race|language|qualification|employment)\s*$",
                 r"\bwhat type\b", r"\btype of\b", r"\bkind of\b", r"\bhow did you hear\b", r"\bhow often\b",
                 r"\bhow many\b", r"\bpurpose\b", r"\bchannel\b", r"\bwhere\b",
                 "性别", "年龄", "城市", "省份", "哪", "职业", "学历", "收入", "行业", "部门", "类型", "类别",
-                "渠道", "方式", "什么", "是否", "身份", "目的", "婚姻", "次数", "频率", "来自")
+                "渠道", "方式", "什么", "是否", "身份", "目的", "婚姻", "次数", "频率", "来自",
+                "国籍", "民族", "宗教", "专业")
 
 
 # headers of counts and durations, which run on a rating's small whole numbers too
 COUNT_WORDS = (r"\binteractions?\b", r"\bcount\b", r"\bnumber of\b", r"\bno\. of\b", r"#\s*of\b",
                r"\b(visits|times|calls|contacts|replies|responses|messages|emails|attempts|reopens|reopened|"
                r"transfers|escalations|tickets|orders|items|stations|days|hours|hrs|minutes|mins)\b",
+               # how many came, and how many liked a review: a party's size, a review site's likes
+               r"\b(group|party|household|family) size\b", r"\b(nights|likes|votes)\b",
                "次数", "数量", "件数", "天数", "小时", "分钟", "回复数", "转接")
+
+
+def _spaced(text: str) -> str:
+    """A question or header in lower case with its words apart: a data file's own names run them
+    together (GroupSize, visit_frequency), where the patterns' word boundaries would not see them."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", str(text)).lower()
 
 
 def question_words(text: str) -> tuple[bool, bool]:
     """(asks for a rating, asks for a choice) by the question's words."""
-    lowered = str(text).lower()
+    lowered = _spaced(text)
     rating = any(w in lowered for w in RATING_WORDS)
     choice = any(re.search(w, lowered) for w in CHOICE_WORDS)
     return rating, choice
@@ -329,16 +342,21 @@ def question_words(text: str) -> tuple[bool, bool]:
 def numbers_role(text: str, low: float, high: float, in_matrix: bool, codes_choices: bool) -> str:
     """rating, choice, count or unsure, for a column of small whole numbers.
 
-    The question's words decide first (gender, city, which, how many ... ask for a choice; satisfied,
+    0s and 1s are a choice (a flag, a ticked box) whatever the question says, even in a matrix. Then
+    the question's words decide (gender, city, which, how many ... ask for a choice; satisfied,
     rate, agree, 满意 ... for a rating; both: unsure); a header that counts without saying either
-    (interactions, number of, replies, hours ...; a help desk's "Customer interactions" of 1 to 5)
-    is a count. Else the values and the layout: 0s and 1s are a choice (a flag, a ticked box) even
-    in a matrix; the rows of a matrix question are ratings; two answers 1 and 2 are a choice; and in
-    an export that writes choices as their numbers (问卷星, 腾讯问卷, Qualtrics, SurveyMonkey) a lone
-    question that says neither is unsure; elsewhere numbers are scores.
+    (interactions, number of, replies, hours, group size, likes ...; a help desk's "Customer
+    interactions" of 1 to 5) is a count. Else the values and the layout: the rows of a matrix
+    question are ratings; two answers 1 and 2 are a choice; and in an export that writes choices as
+    their numbers (问卷星, 腾讯问卷, Qualtrics, SurveyMonkey) a lone question that says neither is
+    unsure; elsewhere numbers are scores.
     """
+    if (low, high) == (0, 1):
+        # 0s and 1s: a flag or a ticked box, even among a plain file's columns and under a rating's
+        # word (a data set's "HighSatisfaction" of 0 and 1 is a yes or no, not two points of a scale)
+        return "choice"
     rating, choice = question_words(text)
-    if not rating and not choice and any(re.search(w, str(text).lower()) for w in COUNT_WORDS):
+    if not rating and not choice and any(re.search(w, _spaced(text)) for w in COUNT_WORDS):
         return "count"
     if rating and choice:
         return "unsure"
@@ -346,8 +364,6 @@ def numbers_role(text: str, low: float, high: float, in_matrix: bool, codes_choi
         return "choice"
     if rating:
         return "rating"
-    if (low, high) == (0, 1):
-        return "choice"   # 0s and 1s: a flag or a ticked box, even among a plain file's columns
     if in_matrix:
         return "rating"
     if high - low <= 1 and high <= 2:

@@ -56,11 +56,15 @@ _CUSTOMER = _f("customer_id", "Customer ID", "客户编号",
                          "client", "cust id", "member id", "contact id", "requester id", "person id", "客户编号",
                          "客户号", "客户id", "客户代码",
                          "客户", "会员号", "会员编号", "会员卡号", "account number", "account id", "account no",
-                         "complainant", "complainant name", "complainant id", "投诉人", "投诉人编号"),
+                         "complainant", "complainant name", "complainant id", "投诉人", "投诉人编号",
+                         # a call log's caller, an app's user, a review site's reviewer
+                         "caller", "caller id", "user", "user id", "username", "user name", "reviewer",
+                         "reviewer name", "reviewer id", "用户", "用户id", "用户名", "用户编号"),
                help_en="Your identifier of the customer (masked in presentation mode)",
                help_zh="客户的编号（演示模式下会被遮蔽）", example="C000123")
 _REGION = _f("region", "Region", "区域",
-             synonyms=("region", "area", "区域", "地区", "大区", "片区", "state", "province", "省份", "所属区域",
+             synonyms=("region", "area", "区域", "地区", "大区", "片区", "borough", "district", "county",
+                       "state", "province", "省份", "所属区域",
                        "state/region", "城市", "所在城市", "所属城市", "city"),
              help_en="Region the branch belongs to", help_zh="网点所属区域", example="East")
 _BRANCH = _f("branch", "Branch", "网点",
@@ -70,10 +74,12 @@ _BRANCH = _f("branch", "Branch", "网点",
                        "restaurant", "hotel", "property", "clinic", "unit", "unit name", "门店名称", "所属门店",
                        "网点名称", "所属网点", "营业网点", "支行名称", "所属支行", "分店名称", "店铺名称", "酒店",
                        "酒店名称",
-                       "餐厅", "餐厅名称", "被投诉网点", "被投诉机构", "涉及网点", "责任网点"),
+                       "餐厅", "餐厅名称", "被投诉网点", "被投诉机构", "涉及网点", "责任网点",
+                       "center", "centre", "service center", "service centre", "服务中心"),
              help_en="Branch or store", help_zh="网点/门店/支行", example="Shanghai Pudong")
 _CHANNEL = _f("channel", "Channel", "渠道",
               synonyms=("channel", "渠道", "服务渠道", "submitted via", "via", "source", "ticket source", "case origin",
+                        "channel type", "open data channel type", "contact type", "contact channel",
                         "origin", "received via", "how received", "method of contact", "contact method",
                         "受理渠道", "投诉渠道", "来源渠道", "反映渠道", "来源"),
               help_en="Channel of the contact", help_zh="服务渠道", example="Mobile app")
@@ -113,7 +119,9 @@ _TIER_FIELDS = (_TIER, _ANNUAL_VALUE, _PRODUCTS_HELD)
 _ANSWERED_WORDS = ("responded", "response time", "answered", "answered at", "created", "created at",
                    "review date", "reviewed", "reviewed at", "date of review", "评价时间", "评论时间",
                    "date created", "submission date", "completed at", "date completed", "completion date",
-                   "review created",
+                   "review created", "published", "published at", "date published", "publish date",
+                   "date of experience", "experience date", "experienced", "end date", "end time", "recorded date",
+                   "answer date", "answer time", "answer datetime", "datetime", "date time",
                    "回答时间", "提交日期", "完成时间", "作答时间", "答卷时间", "填写时间", "survey completed")
 
 # the recommendation question under its metric's name, in a survey and in an NPS file alike
@@ -136,6 +144,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("overall_satisfaction", "Overall satisfaction", "总体满意度", "number",
            synonyms=("overall satisfaction", "overall", "satisfaction", "overall score", "osat",
                      "customer satisfaction", "csat", "star rating", "stars", "review stars", "review rating",
+                     "rating", "overall rating", "reviews rating",
                      "星级", "星级评分",
                      "总体满意度", "整体满意度", "满意度", "总体评价", "总体评分", "整体评分", "综合评分"),
            help_en="Overall satisfaction on the survey's scale (e.g. 1-10)",
@@ -148,7 +157,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            example="9"),
         _f("comment", "Comment", "评论",
            synonyms=("comment", "comments", "verbatim", "feedback", "remarks", "suggestion",
-                     "open answer", "review", "review text", "review content", "content", "any comments",
+                     "open answer", "review", "review text", "review content", "review body", "text", "content",
+                     "any comments",
                      "other comments", "your comments", "further comments", "final comments", "general comments",
                      "any feedback", "your feedback", "other feedback", "suggestions", "any suggestions",
                      "评论", "意见", "评价内容", "评论内容", "留言", "建议", "备注",
@@ -187,6 +197,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            synonyms=("complaint id", "complaint no", "complaint number", "case id", "case number", "ticket",
                      "ticket id", "ticket number", "reference", "ref", "id", "number", "incident number",
                      "issue key", "key", "conversation id", "conversation number", "conversation",
+                     "unique key", "incident id", "request id", "request number", "service request number",
                      "投诉编号", "工单号", "工单编号",
                      "投诉单号", "受理编号", "登记编号", "登记号", "案件编号", "编号"),
            help_en="Unique per complaint", help_zh="每条投诉唯一", example="K000001"),
@@ -204,12 +215,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                      "root cause", "complaint type", "issue", "issue type",
                      "complaint category", "type", "投诉原因", "原因", "投诉类别", "类别", "投诉类型", "投诉分类",
                      "分类", "工单分类", "工单类型", "nature of complaint", "complaint nature", "nature",
-                     "问题分类", "问题类型"),
+                     "问题分类", "问题类型", "投诉问题"),
            help_en="Cause category; left blank, it is derived from the description",
            help_zh="投诉原因分类；留空则根据描述推断", example="Long waiting time"),
         _f("sub_cause", "Sub-cause", "子原因",
            synonyms=("sub cause", "subcause", "sub category", "subcategory", "sub issue", "subissue",
-                     "detail", "子原因", "细分原因", "子类别", "二级分类", "问题类型", "问题细类"),
+                     "detail", "descriptor", "子原因", "细分原因", "子类别", "二级分类", "问题类型", "问题细类"),
            help_en="Finer cause", help_zh="细分原因", example="Queue at counter"),
         _f("severity", "Severity", "严重程度",
            synonyms=("severity", "priority", "level", "严重程度", "等级", "优先级", "级别"),
@@ -240,8 +251,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            synonyms=("description", "details", "complaint", "complaint text", "consumer complaint narrative",
                      "short description", "first message", "initial message",
                      "complaint narrative", "narrative", "summary", "text", "subject", "ticket subject",
+                     "title", "ticket title", "issue title", "case title",
                      "投诉内容", "诉求内容", "诉求描述", "工单内容", "反映问题", "描述", "详情", "内容",
-                     "问题描述", "投诉描述", "来电内容", "反映内容", "投诉事项", "诉求事项", "投诉标题"),
+                     "问题描述", "投诉描述", "投诉详情", "诉求详情", "来电内容", "反映内容", "投诉事项", "诉求事项",
+                     "投诉标题"),
            help_en="What the customer said", help_zh="客户反映的问题", example="Waited 40 minutes"),
     ),
     "management_survey": (
@@ -744,6 +757,10 @@ DATE_LIKE = re.compile(
 # the words the validation reads as yes or no (loaders.validate TRUE_WORDS, FALSE_WORDS), 1 and 0
 # among them: a case system's "Escalated" column of 0s and 1s is its flag
 BOOLEAN_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "1", "0", "是", "否"})
+# A cell that is a web address or a map position: never a name, however the header reads (a review
+# site's "source" links to the review; a city's "Location" is "(40.69, -73.84)" or a dict of both)
+PLACE_OR_LINK = re.compile(r"^\s*((https?://|www\.)\S+|[(\[]?\s*-?\d{1,3}\.\d+\s*,\s*-?\d{1,3}\.\d+\s*[)\]]?"
+                           r"|\{.*\b(latitude|longitude|lat|lng)\b.*\})\s*$", re.IGNORECASE)
 
 
 def content_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
@@ -769,6 +786,7 @@ def content_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
             "dated": sum(1 for v in values if DATE_LIKE.match(v)),
             "booleans": sum(1 for v in values if v.lower() in BOOLEAN_WORDS),
             "states": sum(1 for v in values if v.upper() in US_STATES),
+            "links": sum(1 for v in values if PLACE_OR_LINK.match(v)),
             "length": sum(len(v) for v in values) / len(values) if values else None,
         }
     return profile
@@ -805,6 +823,8 @@ def fits(f: Field, p: dict | None) -> bool:
         return p["booleans"] >= 0.9 * filled
     if f.name == "status" and p["states"] >= 0.8 * filled:
         return False
+    if (f.name in NAME_FIELDS or f.name in WORDY_FIELDS) and p.get("links", 0) >= 0.8 * filled:
+        return False
     if f.name in WORDY_FIELDS and p["numeric"] >= 0.95 * filled:
         return False
     return True
@@ -823,7 +843,7 @@ QUESTION_KEYWORDS = {
     "comment": (("comment",), ("suggest",), ("better",), ("anythingelse",), ("tellus",), ("feedback",),
                 ("建议",), ("意见",), ("留言",), ("评价", "说"),
                 ("why",), ("reason", "score"), ("reason", "rating"), ("improve",), ("explain",),
-                ("whatwouldmake",),
+                ("whatwouldmake",), ("describe",), ("ownwords",),
                 ("为什么",), ("理由",), ("原因", "分"), ("改进",), ("改善",)),
     "branch": (("branch",), ("网点",), ("门店",), ("支行",), ("分行",), ("营业厅",),
                ("store",), ("outlet",), ("分店",), ("店铺",)),
@@ -854,7 +874,7 @@ QUALIFIED = {**dict.fromkeys(ID_FIELDS, "id"), **dict.fromkeys(NAME_FIELDS, "nam
 # Words a header may begin with to say whose its rest is: "Complaint date", "Ticket status", "Issue
 # description", "Customer comments" are the date, the status, the description and the comment
 SUBJECT_WORDS = ("complaint", "complaints", "ticket", "case", "issue", "problem", "request", "customer", "client",
-                 "consumer", "投诉", "工单", "客户")
+                 "consumer", "incident", "投诉", "工单", "客户")
 
 
 def _qualifies(field_name: str, word: str, rest: str) -> bool:
@@ -1171,6 +1191,13 @@ def kind_evidence(source: SourceTable, has_questions: bool = False,
                 if name in fields:
                     score += weight
                     reasons.append(f"'{fields[name]}' as {field_named(kind, name).label_en.lower()}")
+            rated = fields.get("overall_satisfaction")
+            if "comment" in fields and rated is not None and rated != _kind_fields(reading, "nps").get("score"):
+                # stars with the customer's words are a review as much as a complaint with a score:
+                # a review export (stars, text, date) is asked about, not taken for a log; a 0-10
+                # score with a comment stays NPS responses
+                score += 1.5
+                reasons.append(f"'{fields['comment']}' as {field_named(kind, 'comment').label_en.lower()}")
             dropped = ()
         elif kind == "nps":
             if "score" in fields:

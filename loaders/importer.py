@@ -31,6 +31,7 @@ from loaders.duplicates import (
 )
 from loaders.errors import DecisionNeeded, DuplicateRows, LoadError, RowProblem, ValidationError
 from loaders.labels import is_label_sheet, labels_from_questions, labels_from_sheet
+from loaders.platforms import without_test_responses
 from loaders.read import SourceTable, is_workbook, read_source, sheet_names
 from loaders.validate import (
     EARLIEST_DATE, STAGED_PROBLEMS, STAGED_ROWS, STAGED_SOURCE, STAGED_TYPED, StageReport, missing_required, stage
@@ -156,6 +157,7 @@ def prepare(con: duckdb.DuckDBPyConnection | None, path: str | os.PathLike, kind
             labels = tuple(labels_from_questions(questions, source.headers)) + labels
     else:
         source = read_source(path, sheet, display_name=name, header_row=header_row)
+    source = without_test_responses(source)
     origin = "given"
     if mapping is None:
         wanted = None if kind in (None, "", "auto") else normalise_kind(kind)
@@ -222,13 +224,19 @@ def decisions(prepared: PreparedFile, changes: ItemChanges | None = None) -> tup
     mapping, source = prepared.mapping, prepared.source
     found = []
     date_field = DATE_FIELD.get(mapping.kind)
-    if mapping.kind in ("survey", "nps") and date_field not in mapping.fields \
-            and date_field not in mapping.constants:
+    if mapping.kind in ("survey", "nps", "complaints") and date_field not in mapping.fields \
+            and date_field not in mapping.constants \
+            and (mapping.kind != "complaints" or date_field not in match_fields(mapping.kind, list(source.headers))):
+        # a list of complaints without dates (a category and the customer's words) is a month's
+        # extract as often as a survey is one fieldwork's: its date is asked for, not refused; a
+        # column named for the date whose cells are no dates is named instead (_refuse_misfit)
+        when = ("each complaint was received. Give the date of every row" if mapping.kind == "complaints"
+                else "the survey was answered. Give the fieldwork date of every row")
         found.append(Decision(
             "no_date", "--date YYYY-MM-DD",
-            f"{source.where()}: no column holds the date the survey was answered. Give the fieldwork"
-            " date of every row with --date YYYY-MM-DD (the page: the fieldwork date), or name the"
-            " date column with --map \"COLUMN=responded_at\"", {}))
+            f"{source.where()}: no column holds the date {when} with --date YYYY-MM-DD (the page:"
+            f" {'the date received' if mapping.kind == 'complaints' else 'the fieldwork date'}), or name"
+            f" the date column with --map \"COLUMN={date_field}\"", {}))
     if mapping.date_order == "ambiguous":
         found.append(Decision(
             "ambiguous_dates", "--date-order dmy|mdy",

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from loaders.read import SourceTable
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from loaders.read import ROW_COLUMN, SourceTable, row_ranges
 
 
 def _key(text: str) -> str:
@@ -168,3 +171,34 @@ def _matrix_rows(questions: dict[str, str], items: dict[str, str], texts_given: 
                     result[header] = row.strip()
                     questions[header] = stem.strip()
     return result
+
+
+# Qualtrics marks the responses that are no customer's in its Status column ("Response Type"): the
+# survey's preview and test runs, and what its filter took for spam, written as words or, in a
+# numeric export, as their codes (1 Survey Preview, 2 Survey Test, 8 Spam, 9 Survey Preview Spam,
+# 17 Offline Survey Preview). Analysts drop them before reading the results; so do the loaders, and
+# say so (IP Address 0, Imported 4 and Offline 16 are answers).
+TEST_RESPONSES = frozenset({"survey preview", "survey test", "spam", "survey preview spam", "preview spam",
+                            "offline survey preview", "1", "2", "8", "9", "17"})
+
+
+def without_test_responses(source: SourceTable) -> SourceTable:
+    """The export without the rows its platform marks as previews, tests or spam (TEST_RESPONSES),
+    with a notice naming them; any other file as it is."""
+    platform = detect_platform(source.headers)
+    if platform is None or platform.name != "qualtrics" or source.spilled is not None:
+        return source
+    status = next((h for h in source.headers if _key(h) == "status"), None)
+    if status is None:
+        return source
+    words = pc.utf8_lower(pc.utf8_trim_whitespace(source.table.column(status)))
+    marked = pc.fill_null(pc.is_in(words, value_set=pa.array(sorted(TEST_RESPONSES))), False)
+    count = pc.sum(marked).as_py() or 0
+    if not count:
+        return source
+    rows = source.table.filter(marked).column(ROW_COLUMN).to_pylist()
+    kinds = source.table.filter(marked).column(status).to_pylist()
+    notice = ("test_responses_left_out", {"count": str(count), "rows": row_ranges(rows),
+                                          "statuses": ", ".join(sorted({str(k).strip() for k in kinds})),
+                                          "column": status})
+    return replace(source, table=source.table.filter(pc.invert(marked)), notices=source.notices + (notice,))

@@ -939,7 +939,7 @@ def _read_workbook(path: Path, name: str, sheet: str | None, header_row: int | N
         numbers = table.column(ROW_COLUMN)
         read = pc.filter(numbers, pc.is_in(numbers, value_set=pa.array(hidden_rows, pa.int64()))).to_pylist()
         if read:
-            notices.append(("hidden_rows", {"rows": _row_ranges(sorted(read)), "count": str(len(read))}))
+            notices.append(("hidden_rows", {"rows": row_ranges(sorted(read)), "count": str(len(read))}))
     notices += tidied
     source = SourceTable(name, sheet, None, layout.first + 1, kept, table, sha, layout.count, kept_texts,
                          tuple(notices))
@@ -1224,7 +1224,7 @@ def _trailing_summary(table: pa.Table) -> tuple[pa.Table, list[tuple[int, str, s
     return table.slice(0, table.num_rows - len(block)), block
 
 
-def _row_ranges(rows: list[int], at_most: int = 8) -> str:
+def row_ranges(rows: list[int], at_most: int = 8) -> str:
     """5-9, 12, 20-21: consecutive rows as one range, the first few ranges."""
     ranges: list[list[int]] = []
     for row in rows:

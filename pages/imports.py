@@ -274,9 +274,11 @@ def decisions_panel(fid: str, prepared) -> bool | None:
     finally:
         cur.close()
     if "no_date" in decisions or st.session_state.get(keys.upload_date(fid)) is not None:
+        complaints = prepared.mapping.kind == "complaints"
         if "no_date" in decisions:
-            st.warning(t("upload.no_date"), icon=":material/event:")
-        if st.date_input(t("upload.fieldwork_date"), value=None, key=keys.upload_date(fid)) is None:
+            st.warning(t("upload.no_date.complaints" if complaints else "upload.no_date"), icon=":material/event:")
+        label = t("upload.received_date" if complaints else "upload.fieldwork_date")
+        if st.date_input(label, value=None, key=keys.upload_date(fid)) is None:
             return None
     if not all([answer_questions(fid, decisions), choice_questions(fid, decisions), name_questions(fid, decisions)]):
         return None

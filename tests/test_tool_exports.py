@@ -236,18 +236,21 @@ def test_review_exports_are_surveys_of_one_rating_with_their_texts(con, tmp_path
         encoding="utf-8")
     mapping = prepare(con, reviews).mapping
     assert (mapping.kind, mapping.fields) == ("survey", {"branch": "Store name", "overall_satisfaction": "Star rating",
-                                                         "comment": "Review text", "responded_at": "Review date"})
+                                                         "comment": "Review text", "responded_at": "Review date",
+                                                         "customer_id": "Reviewer name"})
     stars = tmp_path / "stars.csv"
     stars.write_text("Location,Rating,Review,Date\n" + _rows(
         25, lambda i: f"Tianhe,{1 + i % 5} star{'s' if i % 5 else ''},Review {i},\"Oct {1 + i}, 2026\"\n"),
         encoding="utf-8")
     mapping = prepare(con, stars).mapping
-    assert mapping.kind == "survey" and "score" not in mapping.fields
-    assert [(r.column, r.scale_min, r.scale_max) for r in mapping.ratings] == [("Rating", 1, 5)]
+    # a review's lone "Rating" is its stars: the overall satisfaction, as "Star rating" above
+    assert mapping.kind == "survey" and "score" not in mapping.fields and not mapping.ratings
+    assert mapping.fields["overall_satisfaction"] == "Rating"
     assert mapping.answers["Rating"] == {"1 star": 1.0, "2 stars": 2.0, "3 stars": 3.0, "4 stars": 4.0, "5 stars": 5.0}
     import_file(con, stars)
-    # 5 rows each of 1 to 5 stars: mean 3
-    assert con.execute("SELECT count(*), avg(score) FROM survey_rating").fetchone() == (25, 3.0)
+    # 5 rows each of 1 to 5 stars: mean 3, on a 1-5 scale
+    assert con.execute("SELECT count(overall_satisfaction), avg(overall_satisfaction), min(overall_scale_min),"
+                       " max(overall_scale_max) FROM survey_response").fetchone() == (25, 3.0, 1, 5)
 
 
 @pytest.mark.parametrize("header, scores", [
@@ -519,3 +522,166 @@ def test_a_chat_exports_conversation_text_is_no_complaint_id(con, tmp_path):
         [_stamp(_when(i)), f"Customer: {SUBJECTS[i % 4]}. Agent: sorry to hear that, let me check the order for you.",
          SUBJECTS[i % 4], ("open", "closed")[i % 2]] for i in range(12)])
     assert "complaint_ref" not in prepare(con, path).mapping.fields
+
+
+# --- public data sets' own layouts (stop 53) -------------------------------------------------------
+# Each layout below is the column list of a public file as published (New York City's 311 service
+# requests, the UCI ServiceNow incident event log, a Yelp and a Trustpilot review scrape, a Kaggle
+# restaurant survey, a Dubai service centres' tablet survey, a Qualtrics export with preview rows);
+# the rows are made here.
+
+def test_a_city_service_request_log_maps_its_id_channel_descriptor_and_borough(con, tmp_path):
+    # before: Unique Key, Open Data Channel Type and Descriptor were left out, City was the region
+    # beside Borough, and Location's map positions "(40.69, -73.84)" became the branch
+    header = ("Unique Key", "Created Date", "Closed Date", "Agency", "Complaint Type", "Descriptor",
+              "City", "Status", "Resolution Description", "Borough", "Open Data Channel Type", "Latitude",
+              "Longitude", "Location")
+    rows = [[str(60000000 + i), f"10/{1 + i % 27:02d}/2026 09:1{i % 10}:00 AM", f"10/{2 + i % 27:02d}/2026 11:00:00 AM",
+             ("NYPD", "DOT")[i % 2], ("Noise - Residential", "Street Condition")[i % 2],
+             ("Loud Music/Party", "Pothole")[i % 2], ("BROOKLYN", "Jamaica", "NEW YORK")[i % 3], "Closed",
+             "The Police Department responded to the complaint.", ("BROOKLYN", "QUEENS", "MANHATTAN")[i % 3],
+             ("PHONE", "ONLINE", "MOBILE")[i % 3], f"40.{690 + i}", f"-73.{840 + i}", f"(40.{690 + i}, -73.{840 + i})"]
+            for i in range(30)]
+    path = _write_csv(tmp_path / "311_Service_Requests.csv", header, rows)
+    mapping = prepare(con, path).mapping
+    assert mapping.kind == "complaints"
+    assert {k: mapping.fields.get(k) for k in ("complaint_ref", "received_at", "resolved_at", "cause", "sub_cause",
+                                               "region", "channel", "status", "branch")} == {
+        "complaint_ref": "Unique Key", "received_at": "Created Date", "resolved_at": "Closed Date",
+        "cause": "Complaint Type", "sub_cause": "Descriptor", "region": "Borough",
+        "channel": "Open Data Channel Type", "status": "Status", "branch": None}
+    result = import_file(con, path)
+    assert (result.rows_accepted, result.rows_rejected) == (30, 0)
+    assert con.execute("SELECT count(*) FILTER (WHERE channel = 'PHONE'), count(DISTINCT region)"
+                       " FROM complaint").fetchone() == (10, 3)
+
+
+def test_an_incident_log_maps_its_state_caller_and_contact_type(con, tmp_path):
+    # ServiceNow's incident table as the UCI event log publishes it: before, incident_state,
+    # caller_id and contact_type were left out
+    header = ("number", "incident_state", "active", "reassignment_count", "caller_id", "opened_at", "contact_type",
+              "location", "category", "subcategory", "priority", "resolved_at")
+    rows = [[f"INC{i:07d}", ("New", "Active", "Resolved", "Closed")[i % 4], "true", str(i % 3),
+             f"Caller {2400 + i}", f"{1 + i % 28:02d}/10/2026 01:16", "Phone", f"Location {i % 5}",
+             f"Category {i % 4}", f"Subcategory {i % 6}", "3 - Moderate", ""] for i in range(24)]
+    mapping = prepare(con, _write_csv(tmp_path / "incident_event_log.csv", header, rows)).mapping
+    assert mapping.kind == "complaints"
+    assert {k: mapping.fields.get(k) for k in ("complaint_ref", "status", "customer_id", "channel", "received_at")} == {
+        "complaint_ref": "number", "status": "incident_state", "customer_id": "caller_id",
+        "channel": "contact_type", "received_at": "opened_at"}
+
+
+def test_a_review_scrape_is_asked_about_and_its_words_links_and_likes_kept_apart(con, tmp_path):
+    # a Yelp scrape was taken for a complaint log without a word (its text the description, its
+    # stars the satisfaction after resolution); stars with the customer's words are asked about
+    yelp = _write_csv(tmp_path / "yelp.csv", ("", "city", "date", "id", "rating", "state", "text", "username"), [
+        [str(i), "Washington", f"2026-10-{1 + i:02d}", f"kTdd{i}Ce_gsj7HFbY", str(1 + i % 5), " DC",
+         f"Review {i}: the dinner was {('awful', 'fine', 'great')[i % 3]}", f"user{i}"] for i in range(25)])
+    with pytest.raises(KindDecisionNeeded) as asked:
+        prepare(con, yelp)
+    assert {e.kind for e in asked.value.candidates if e.score > 0} >= {"survey", "complaints"}
+    mapping = prepare(con, yelp, kind="survey").mapping
+    assert {k: mapping.fields.get(k) for k in ("overall_satisfaction", "comment", "responded_at", "customer_id")} == {
+        "overall_satisfaction": "rating", "comment": "text", "responded_at": "date", "customer_id": "username"}
+    # Trustpilot's scrape: its date is "published", its "likes" (0 to 4 people) are no rating, and its
+    # "source" (the review's web address) is no channel
+    trustpilot = _write_csv(tmp_path / "lemonade_reviews.csv", (
+        "id", "filtered", "pending", "text", "rating", "title", "likes", "experienced", "published", "source"), [
+        [f"660c{i:04d}e8", "False", "False", f"Claim {i} paid {('fast', 'late')[i % 2]}", str(1 + i % 5),
+         f"Title {i}", str(i % 5), f"2026-10-{1 + i:02d}T00:00:00.000Z", f"2026-10-{1 + i:02d}T16:34:12.000Z",
+         f"https://www.trustpilot.com/review/lemonade.com?page={i}"] for i in range(25)])
+    mapping = prepare(con, trustpilot, kind="survey").mapping
+    assert {k: mapping.fields.get(k) for k in ("overall_satisfaction", "comment", "responded_at", "channel")} == {
+        "overall_satisfaction": "rating", "comment": "text", "responded_at": "published", "channel": None}
+    assert not mapping.ratings
+    result = import_file(con, trustpilot, kind="survey")
+    assert (result.rows_accepted, result.rows_rejected) == (25, 0)
+    # 5 of each of 1 to 5 stars
+    assert con.execute("SELECT avg(overall_satisfaction) FROM survey_response").fetchone()[0] == 3.0
+
+
+def test_a_data_sets_coded_and_counted_columns_are_no_ratings(con, tmp_path):
+    # a Kaggle restaurant survey: before, GroupSize (1 to 9 diners) was a 1-10 item and
+    # HighSatisfaction (0 or 1) a 1-5 item whose 0s were "not applicable"
+    header = ("CustomerID", "Age", "Gender", "GroupSize", "OnlineReservation", "ServiceRating", "FoodRating",
+              "AmbianceRating", "HighSatisfaction")
+    rows = [[str(700 + i), str(20 + i), ("Male", "Female")[i % 2], str(1 + i % 9), str(i % 2), str(1 + i % 5),
+             str(1 + (i + 1) % 5), str(1 + (i + 2) % 5), str(int(i % 5 >= 3))] for i in range(30)]
+    mapping = prepare(con, _write_csv(tmp_path / "restaurant_customer_satisfaction.csv", header, rows),
+                      fieldwork_date="2026-10-15").mapping
+    assert [r.column for r in mapping.ratings] == ["ServiceRating", "FoodRating", "AmbianceRating"]
+    # a Dubai service centres' tablet survey: CENTER is the branch, its coded demographics no items
+    header = ("CENTER", "GENDER", "ACADEMIC", "NATIONALITY", "SECTOR", "Dim1.1", "Dim1.2", "NPS")
+    rows = [[str(1 + i % 4), str(1 + i % 2), str((5, 7, 8)[i % 3]), str(1 + i % 6), str(1 + i % 4),
+             str(1 + i % 5), str(1 + (i + 2) % 5), str(i % 11)] for i in range(30)]
+    mapping = prepare(con, _write_csv(tmp_path / "Centers_Master.csv", header, rows),
+                      fieldwork_date="2026-10-15").mapping
+    assert mapping.fields.get("branch") == "CENTER"
+    assert [r.column for r in mapping.ratings] == ["Dim1.1", "Dim1.2"]
+    assert mapping.fields.get("likelihood_to_recommend") == "NPS"
+
+
+QUALTRICS_ROWS = (
+    ("StartDate", "Start Date", '{"ImportId":"startDate","timeZone":"America/Denver"}'),
+    ("EndDate", "End Date", '{"ImportId":"endDate","timeZone":"America/Denver"}'),
+    ("Status", "Response Type", '{"ImportId":"status"}'),
+    ("Progress", "Progress", '{"ImportId":"progress"}'),
+    ("Finished", "Finished", '{"ImportId":"finished"}'),
+    ("RecordedDate", "Recorded Date", '{"ImportId":"recordedDate","timeZone":"America/Denver"}'),
+    ("ResponseId", "Response ID", '{"ImportId":"_recordId"}'),
+    ("DistributionChannel", "Distribution Channel", '{"ImportId":"distributionChannel"}'),
+    ("Q2_1", "How satisfied are you with the following? - Food", '{"ImportId":"QID2_1"}'),
+    ("Q2_2", "How satisfied are you with the following? - Service", '{"ImportId":"QID2_2"}'),
+    ("Q13", "In a sentence or two, please describe how you feel about the options on our menu.",
+     '{"ImportId":"QID13_TEXT"}'),
+)
+
+
+@pytest.mark.parametrize("statuses", [
+    ("IP Address", "Survey Preview", "Spam", "Survey Test"),   # the export's words
+    ("0", "1", "8", "2"),                                      # a numeric export's codes
+])
+def test_a_qualtrics_exports_previews_tests_and_spam_are_left_out(con, tmp_path, statuses):
+    # before: the survey's preview and test runs were imported as customers' answers, and its
+    # free-text question ("please describe ...") was left out
+    rows = []
+    for i in range(20):
+        status = statuses[0] if i >= 4 else statuses[1 + i % 3]   # rows 4, 5, 6, 7 of the file: 1, 2, 3, 1
+        rows.append([f"2026-10-{1 + i:02d} 10:00:00", f"2026-10-{1 + i:02d} 10:05:00", status, "100", "True",
+                     f"2026-10-{1 + i:02d} 10:05:01", f"R_{i:04d}abc", "preview" if i < 4 else "anonymous",
+                     str(1 + i % 5), str(5 - i % 5), f"Tacos number {i} were {('good', 'too spicy')[i % 2]}"])
+    path = tmp_path / "qualtrics.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        for line in range(3):
+            writer.writerow([column[line] for column in QUALTRICS_ROWS])
+        writer.writerows(rows)
+    prepared = prepare(con, path)
+    assert prepared.mapping.fields.get("comment") == "Q13"
+    assert ("test_responses_left_out", {"count": "4", "rows": "4-7", "column": "Status",
+                                        "statuses": ", ".join(sorted(set(statuses[1:])))}) in prepared.source.notices
+    result = import_file(con, path)
+    assert (result.rows_accepted, result.rows_rejected) == (16, 0)
+    assert con.execute("SELECT min(respondent_id), count(*) FROM survey_response").fetchone() == ("R_0004abc", 16)
+
+
+def test_a_complaint_list_without_dates_asks_for_one(con, tmp_path):
+    # before: "no column for 'Received'", exit 1, where a survey without dates asks for --date
+    path = _write_csv(tmp_path / "complaints.csv", ("Customer_ID", "Complaint", "Category"), [
+        [f"C{i}", f"The app logged me out {i} times", ("Billing", "App")[i % 2]] for i in range(12)])
+    prepared = prepare(con, path)
+    assert [d.code for d in prepared.decisions] == ["no_date"]
+    assert "the date each complaint was received" in prepared.decisions[0].message
+    result = import_file(con, path, fieldwork_date="2026-10-15")
+    assert (result.kind, result.rows_accepted) == ("complaints", 12)
+    assert con.execute("SELECT DISTINCT received_at FROM complaint").fetchall() == [(datetime(2026, 10, 15),)]
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    ("nps", "user_id", "customer_id"), ("nps", "User", "customer_id"), ("complaints", "title", "description"),
+    ("survey", "EndDate", "responded_at"), ("survey", "answer_datetime", "responded_at"),
+    ("complaints", "Unique Key", "complaint_ref"), ("complaints", "incident_state", "status"),
+    ("complaints", "投诉详情", "description"), ("complaints", "投诉问题", "cause"),
+])
+def test_public_files_headers_name_their_fields(kind, header, field):
+    assert match_fields(kind, [header]) == {field: header}
