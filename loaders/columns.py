@@ -130,7 +130,7 @@ _NET_PROMOTER = ("net promoter score", "net promoter", "净推荐值", "净推�
 FIELDS: dict[str, tuple[Field, ...]] = {
     "survey": (
         _f("respondent_id", "Response ID", "问卷编号",
-           synonyms=("response id", "respondent id", "respondent", "response", "survey id", "id",
+           synonyms=("response id", "respondent id", "respondent", "response", "survey id", "id", "review id",
                      "问卷编号", "答卷编号", "受访者编号", "编号"),
            help_en="Unique per response", help_zh="每份答卷唯一", example="R000001"),
         _CUSTOMER,

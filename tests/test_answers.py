@@ -54,6 +54,9 @@ SATISFIED_5 = {"Very dissatisfied": 1.0, "Dissatisfied": 2.0, "Neither satisfied
      {"非常不满意": 1.0, "不太满意": 2.0, "一般": 3.0, "比较满意": 4.0, "非常满意": 5.0, "不适用": None}, "satisfaction_5"),
     (["非常同意", "同意", "一般", "不同意", "非常不同意"],
      {"非常不同意": 1.0, "不同意": 2.0, "一般": 3.0, "同意": 4.0, "非常同意": 5.0}, "agreement_5"),
+    # 问卷星's 认同 ("identify with") for agreeing: a real export's answers, 完全不认同 to 非常认同
+    (["认同", "非常认同", "一般", "不认同", "完全不认同"],
+     {"完全不认同": 1.0, "不认同": 2.0, "一般": 3.0, "认同": 4.0, "非常认同": 5.0}, "agreement_5"),
     (["很好", "好", "一般", "差", "很差"], {"很差": 1.0, "差": 2.0, "一般": 3.0, "好": 4.0, "很好": 5.0},
      "quality_5_very_poor"),
     (["5 - Very satisfied", "4 - Satisfied", "1 - Very dissatisfied"],

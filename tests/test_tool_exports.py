@@ -682,6 +682,7 @@ def test_a_complaint_list_without_dates_asks_for_one(con, tmp_path):
     ("survey", "EndDate", "responded_at"), ("survey", "answer_datetime", "responded_at"),
     ("complaints", "Unique Key", "complaint_ref"), ("complaints", "incident_state", "status"),
     ("complaints", "投诉详情", "description"), ("complaints", "投诉问题", "cause"),
+    ("survey", "ReviewID", "respondent_id"), ("survey", "ReviewBody", "comment"),
 ])
 def test_public_files_headers_name_their_fields(kind, header, field):
     assert match_fields(kind, [header]) == {field: header}
