@@ -799,6 +799,8 @@ def header_layout(rows: list[list], name: str = "", header_row: int | None = Non
                            if all(c is None for c in r[named:])])
     grid = [(row + [None] * (width - len(row)))[:width] for row in cells]
     names = grid[first] if first < len(grid) else [None] * width
+    if header_row is None:
+        _refuse_data_as_header(grid, first, name)
     count = 1
     if _share(names, lambda c: bool(LEGACY_CODE.match(c))) >= 0.5 and first + 1 < len(grid):
         # Qualtrics' legacy export: V1, V2 ... over the meta columns, their names on the row below.
@@ -829,6 +831,24 @@ def header_layout(rows: list[list], name: str = "", header_row: int | None = Non
             combined.append(f"{filled} - {statement}" if statement else filled)
         texts.append(statement or filled)
     return HeaderLayout(first, count, tuple(_unique_headers(combined)), tuple(texts))
+
+
+# A date and time where a column's name belongs, with another under it: the file's first row is a
+# response (an export saved without its header row, or the header cut off)
+DATA_DATE = re.compile(r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
+                       r"([ T]\d{1,2}:\d{2}(:\d{2})?\s*([AaPp][Mm])?)?\s*$")
+
+
+def _refuse_data_as_header(grid: list[list], first: int, name: str) -> None:
+    if first + 1 >= len(grid):
+        return
+    for names_cell, below in zip(grid[first], grid[first + 1]):
+        if names_cell is not None and below is not None and DATA_DATE.match(names_cell) and DATA_DATE.match(below):
+            raise LoadError(
+                f"{name}, row {first + 1}: the row where the column names belong holds a date ('{names_cell}'), as"
+                " the rows of answers under it do, so the file has no header row. Add a row of column names"
+                " above the data (the template shows them) and import it again. Nothing was imported",
+                code="no_header", file=name, row=first + 1, values={"cell": names_cell})
 
 
 def _share(row: list, test) -> float:
@@ -1266,11 +1286,38 @@ def _excel_text_formulas(table: pa.Table, headers: tuple[str, ...]) -> tuple[pa.
     return table, changed
 
 
+def _repeated_headers(table: pa.Table, headers: tuple[str, ...]) -> tuple[pa.Table, list[int]]:
+    """The table without the rows that repeat its header (exports pasted one under another, each
+    with its header): rows whose filled cells, two or more, are nearly all their columns' names.
+    Their file row numbers, for the notice."""
+    names = [h for h in headers if h.strip()]
+    if len(names) < 2 or table.num_rows == 0:
+        return table, []
+    # a repeat writes the first columns' names as the header does: a look at them, as written, tells
+    # whether any row can be one before every column is read (a million rows' import pays the look)
+    if not any(pc.any(pc.equal(table.column(h), h)).as_py() for h in names[:2]):
+        return table, []
+    same = pa.array([0] * table.num_rows, pa.int64())
+    filled = pa.array([0] * table.num_rows, pa.int64())
+    for h in names:
+        cells = pc.utf8_trim_whitespace(table.column(h))
+        same = pc.add(same, pc.cast(pc.fill_null(pc.equal(cells, h.strip()), False), pa.int64()))
+        filled = pc.add(filled, pc.cast(pc.fill_null(pc.not_equal(cells, ""), False), pa.int64()))
+    repeated = pc.and_(pc.greater_equal(same, 2), pc.greater_equal(pc.multiply(same, 5), pc.multiply(filled, 4)))
+    if not pc.any(repeated).as_py():
+        return table, []
+    rows = table.filter(repeated).column(ROW_COLUMN).to_pylist()
+    return table.filter(pc.invert(repeated)), rows
+
+
 def _tidied(table: pa.Table, headers: tuple[str, ...], comma_decimals: bool,
             workbook: bool) -> tuple[pa.Table, list[tuple[str, dict]]]:
     """The sheet without its trailing rows of sums and footer, its decimal commas read, and notices
     saying so."""
     notices = []
+    table, repeated = _repeated_headers(table, headers)
+    if repeated:
+        notices.append(("header_repeated", {"rows": row_ranges(repeated), "count": str(len(repeated))}))
     table, summary = _trailing_summary(table)
     totals = [(row, label) for row, what, label in summary if what == "total"]
     footer = [(row, label) for row, what, label in summary if what != "total"]

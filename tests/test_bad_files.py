@@ -331,6 +331,43 @@ def test_a_footer_is_left_out_and_named(con):
         ("footer_left_out", {"rows": "7", "first": "制表人：赵六", "count": "1"}),)
 
 
+def test_rows_that_repeat_the_header_are_left_out_and_named(con, tmp_path):
+    # two exports pasted one under the other, each with its header (a scraper's second page; a
+    # 黑猫投诉 scrape repeats its header on row 2); a row that names only some columns stays a row
+    path = tmp_path / "pasted.csv"
+    lines = ["Ticket ID,Received,Description,Status"]
+    lines += [f"T{i},2026-10-{1 + i:02d},Card blocked {i},Closed" for i in range(3)]
+    lines += ["Ticket ID, Received ,Description,Status", "Ticket ID,Received,,", "T3,2026-10-04,Received,Status"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = read_source(path)
+    # row 5 names every column (a space around one), row 6 two, and has no other cell: both headers again;
+    # row 7 is a complaint whose words happen to be two of the names, beside cells that are not
+    assert source.notices == (("header_repeated", {"rows": "5-6", "count": "2"}),)
+    assert notice_text(*source.notices[0], "en") == (
+        "The 2 rows repeating the header (rows 5-6) were left out; they are no response.")
+    assert notice_text(*source.notices[0], "zh") == "重复表头的 2 行（第 5-6 行）已略去，它们不是答卷。"
+    assert source.table.column("Ticket ID").to_pylist() == ["T0", "T1", "T2", "T3"]
+
+
+def test_a_file_without_its_header_row_is_refused_at_its_first_row(con, tmp_path):
+    # a Microsoft Forms export saved without its header: the first response stood in for the names
+    # (1, 4/15/2026 22:38, anonymous, G9 ...) and was lost
+    path = tmp_path / "lunch.csv"
+    path.write_text("1,4/15/2026 22:38,4/15/2026 22:39,anonymous,G9,7,No\n"
+                    "2,4/15/2026 22:47,4/15/2026 22:50,anonymous,G10,6,Yes\n", encoding="utf-8")
+    with pytest.raises(LoadError) as refused:
+        import_file(con, path)
+    assert (refused.value.code, refused.value.row, refused.value.values) == ("no_header", 1, {"cell": "4/15/2026 22:38"})
+    assert load_error_text(refused.value, "en") == (
+        "lunch.csv, row 1: the row where the column names belong holds a date ('4/15/2026 22:38'), as the rows"
+        " of answers under it do, so the file has no header row. Add a row of column names above the data (the"
+        " template shows them) and import it again. Nothing was imported.")
+    assert con.execute("SELECT count(*) FROM import_batch").fetchone()[0] == 0
+    # a header row of names over dates is a header, and so is one date above words (a title's date)
+    path.write_text("Response ID,Completion time,Score\n1,4/15/2026 22:39,9\n", encoding="utf-8")
+    assert read_source(path).headers == ("Response ID", "Completion time", "Score")
+
+
 @pytest.mark.parametrize("last_rows, kept", [
     ("\nPrepared by: J. Doe\n", 2),              # under a blank line
     ("Prepared by: J. Doe\n", 2),                # a footer's words
