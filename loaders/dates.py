@@ -21,11 +21,14 @@ YEAR_FIRST = [
 MONTH_FIRST = [
     "%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
     "%m/%d/%y", "%m/%d/%y %H:%M", "%m/%d/%y %H:%M:%S", "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%m-%d-%Y",
+    "%m-%d-%y", "%m-%d-%y %H:%M", "%m-%d-%y %H:%M:%S", "%m-%d-%y %I:%M:%S %p", "%m-%d-%y %I:%M %p",
 ]
 DAY_FIRST = [
     "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d/%m/%y %H:%M", "%d-%m-%Y",
     "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y",
     "%d.%m.%y %H:%M",
+    # Comcast's complaints export writes 22-04-15: %d-%m-%Y took 15 for the year 15
+    "%d-%m-%y", "%d-%m-%y %H:%M", "%d-%m-%y %H:%M:%S",
 ]
 # Month names are never ambiguous, so they are always tried: Excel's "5-Oct-26" (d-mmm-yy), a CRM's
 # "05-Oct-2026 14:30", English reports' "5 October 2026", US "Oct 5, 2026 2:30 PM" and Jira's

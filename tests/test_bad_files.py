@@ -377,10 +377,46 @@ def test_two_digit_years_are_this_century(text, expected):
                           ).fetchone()[0] == expected
 
 
+@pytest.mark.parametrize("text, order, expected", [
+    # Comcast's complaints export: day, month, two-digit year with dashes (the year 15 before)
+    ("22-04-15", "dmy", dt.datetime(2015, 4, 22)),
+    ("04-08-15", "dmy", dt.datetime(2015, 8, 4)),
+    ("22-04-15 14:05", "dmy", dt.datetime(2015, 4, 22, 14, 5)),
+    ("22-04-15 14:05:09", "dmy", dt.datetime(2015, 4, 22, 14, 5, 9)),
+    ("04-22-15", "mdy", dt.datetime(2015, 4, 22)),
+    ("04-22-15 14:05:09", "mdy", dt.datetime(2015, 4, 22, 14, 5, 9)),
+    ("04-22-15 2:05 PM", "mdy", dt.datetime(2015, 4, 22, 14, 5)),
+    ("04-22-15 2:05:09 PM", "mdy", dt.datetime(2015, 4, 22, 14, 5, 9)),
+    # the four-digit year and the dotted two-digit year read as they did
+    ("22-04-2015", "dmy", dt.datetime(2015, 4, 22)),
+    ("04-22-2015", "mdy", dt.datetime(2015, 4, 22)),
+    ("22.04.15", "dmy", dt.datetime(2015, 4, 22)),
+    ("22.04.15 14:05", "dmy", dt.datetime(2015, 4, 22, 14, 5)),
+])
+def test_two_digit_years_with_dashes_are_this_century(text, order, expected):
+    reader = duckdb.connect()
+    assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats(order)}
+                          ).fetchone()[0] == expected
+
+
+@pytest.mark.parametrize("dates, expected", [
+    # 22 before the first dash can only be a day: the column is day first
+    (["22-04-15", "04-08-15"], [dt.datetime(2015, 4, 22), dt.datetime(2015, 8, 4)]),
+    # 22 after it can only be a day: month first
+    (["04-22-15", "08-04-15"], [dt.datetime(2015, 4, 22), dt.datetime(2015, 8, 4)]),
+])
+def test_a_column_of_two_digit_years_with_dashes_imports(con, tmp_path, dates, expected):
+    path = tmp_path / "dashes.csv"
+    path.write_text("Customer ID,Date,Branch,Score,Comment\n"
+                    + "".join(f"C{i},{d},North,9,fine\n" for i, d in enumerate(dates, 1)), encoding="utf-8")
+    assert import_file(con, path, kind="nps").rows_accepted == 2
+    assert [r[0] for r in con.execute("SELECT responded_at FROM nps_response ORDER BY row_no").fetchall()] == expected
+
+
 # cells of every kind date_sql reads (and some it does not), written together in one column
 MIXED_DATE_CELLS = [
     "10/03/26", "10/03/2026", " 10/03/2026 ", "3/10/2026 14:05", "10/13/2026 2:05 PM", "13/10/2026", "26.10.05",
-    "05.10.26", "05.10.2026 14:30", "2026.10.05", "2026/10/5 下午 3:05:00", "2026/10/05 09:17", "20261005",
+    "05.10.26", "05.10.2026 14:30", "2026.10.05", "22-04-15", "04-22-15 2:05 PM", "2026/10/5 下午 3:05:00", "2026/10/05 09:17", "20261005",
     "5-Oct-26", "05-Oct-2026 14:30", "5 October 2026", "Oct 5, 2026 2:30 PM", "05/Oct/26 2:30 PM", "2026年10月5日",
     "2026-10-05 10:00:00 +0800", "10/5/2026 9:00:00 AM GMT+8", "45123", "45123.5", "2026-10-05", "2026-10-05T14:30",
     "10/1/26 9:02:00", "1/2/3", "not a date", "", "\u3000", "2026/13/45",
@@ -401,6 +437,9 @@ def test_a_columns_own_form_tried_first_reads_every_cell_as_the_list_does(order)
         # a two-digit year is this century, as the list's two-digit forms read it before the others
         assert read["26.10.05"] == dt.datetime(2005, 10, 26)
         assert read["10/03/26"] == read["10/03/2026"] == dt.datetime(2026, 3, 10)
+        assert read["22-04-15"] == dt.datetime(2015, 4, 22)
+    if order == "mdy":
+        assert read["04-22-15 2:05 PM"] == dt.datetime(2015, 4, 22, 14, 5)
     for form in formats:
         first = reader.execute(f"SELECT {date_sql('cell', first='$first')} FROM cells",
                                {"date_formats": formats, "first": form}).fetchall()
