@@ -43,6 +43,9 @@ DATE_ORDERS = ("dmy", "mdy")
 # Google Forms ends its timestamps with the form's time zone ("... AM GMT+8"): the local time is kept.
 # A ticket system writes the offset after the time ("2026-10-03 10:00:00 +0800"): kept local too.
 ZONE_SUFFIX = r"\s+((GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?|[+-]\d\d:?\d\d)$"
+# English writes the day as an ordinal (British Airways' reviews: "19th November 2023"; "Nov 1st, 2023"),
+# which no strptime form reads: the suffix is dropped after a day number before the forms are tried
+ORDINAL_SUFFIX = r"\b(\d{1,2})(st|nd|rd|th)\b"
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 
 
@@ -81,7 +84,8 @@ def date_sql(cell: str, formats: str = "$date_formats", first: str | None = None
 
     text = "NULLIF(t, '')"
     forms = (f"COALESCE({iso(text)},"
-             f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
+             f" try_strptime(replace(replace(regexp_replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''),"
+             f" '{ORDINAL_SUFFIX}', '\\1', 'i'), '上午', 'AM'), '下午', 'PM'),"
              f" {formats}),"
              f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
              f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")

@@ -17,6 +17,7 @@ import xlsxwriter
 from conftest import PROJECT_ROOT, TEST_DATA, import_good_rows
 
 import loaders.bounds as bounds
+from loaders.columns import DATE_LIKE
 from loaders.dates import column_first_format, date_formats, date_sql, day_month_order
 from loaders.errors import DecisionNeeded, KindDecisionNeeded, LoadError, ValidationError
 from loaders.importer import import_file, prepare
@@ -413,12 +414,51 @@ def test_a_column_of_two_digit_years_with_dashes_imports(con, tmp_path, dates, e
     assert [r[0] for r in con.execute("SELECT responded_at FROM nps_response ORDER BY row_no").fetchall()] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # British Airways' reviews write the day as an ordinal: not a date before
+    ("19th November 2023", dt.datetime(2023, 11, 19)),
+    ("23rd September 2023", dt.datetime(2023, 9, 23)),
+    ("1st October 2023", dt.datetime(2023, 10, 1)),
+    ("2nd October 2023", dt.datetime(2023, 10, 2)),
+    ("19th Nov 2023", dt.datetime(2023, 11, 19)),
+    ("November 19th, 2023", dt.datetime(2023, 11, 19)),
+    ("Nov 1st, 2023", dt.datetime(2023, 11, 1)),
+    ("Nov 1ST, 2023 2:30 PM", dt.datetime(2023, 11, 1, 14, 30)),
+    ("19th", None),   # a day alone is no date
+])
+def test_a_day_written_as_an_ordinal_is_read(text, expected):
+    reader = duckdb.connect()
+    assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats(None)}
+                          ).fetchone()[0] == expected
+
+
+@pytest.mark.parametrize("text, dated", [
+    ("19th November 2023", True), ("19th Nov 2023", True), ("November 19th, 2023", True), ("Nov 1st, 2023", True),
+    ("23rd September 2023", True), ("19 November 2023", True),
+    ("19th century", False), ("2nd floor", False), ("November 2023", False),
+])
+def test_a_column_of_ordinal_days_looks_like_dates(text, dated):
+    assert bool(DATE_LIKE.match(text)) is dated
+
+
+def test_a_datetime_column_of_ordinal_days_is_the_surveys_date(con, tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text('ReviewID,OverallRating,ReviewHeader,Datetime\nR1,4,"Fine flight",19th November 2023\n'
+                    'R2,5,"Good crew","Nov 1st, 2023"\nR3,2,"Late again",23rd September 2023\n', encoding="utf-8")
+    prepared = prepare(con, path, kind="survey")
+    assert prepared.mapping.fields["responded_at"] == "Datetime"
+    import_file(con, path, kind="survey")
+    assert [r[0] for r in con.execute("SELECT responded_at FROM survey_response ORDER BY row_no").fetchall()] == [
+        dt.datetime(2023, 11, 19), dt.datetime(2023, 11, 1), dt.datetime(2023, 9, 23)]
+
+
 # cells of every kind date_sql reads (and some it does not), written together in one column
 MIXED_DATE_CELLS = [
     "10/03/26", "10/03/2026", " 10/03/2026 ", "3/10/2026 14:05", "10/13/2026 2:05 PM", "13/10/2026", "26.10.05",
-    "05.10.26", "05.10.2026 14:30", "2026.10.05", "22-04-15", "04-22-15 2:05 PM", "2026/10/5 下午 3:05:00", "2026/10/05 09:17", "20261005",
+    "05.10.26", "05.10.2026 14:30", "2026.10.05", "2026/10/5 下午 3:05:00", "2026/10/05 09:17", "20261005",
     "5-Oct-26", "05-Oct-2026 14:30", "5 October 2026", "Oct 5, 2026 2:30 PM", "05/Oct/26 2:30 PM", "2026年10月5日",
     "2026-10-05 10:00:00 +0800", "10/5/2026 9:00:00 AM GMT+8", "45123", "45123.5", "2026-10-05", "2026-10-05T14:30",
+    "22-04-15", "04-22-15 2:05 PM", "19th November 2023", "Nov 1st, 2023",
     "10/1/26 9:02:00", "1/2/3", "not a date", "", "\u3000", "2026/13/45",
 ]
 
@@ -440,6 +480,7 @@ def test_a_columns_own_form_tried_first_reads_every_cell_as_the_list_does(order)
         assert read["22-04-15"] == dt.datetime(2015, 4, 22)
     if order == "mdy":
         assert read["04-22-15 2:05 PM"] == dt.datetime(2015, 4, 22, 14, 5)
+    assert read["19th November 2023"] == dt.datetime(2023, 11, 19)
     for form in formats:
         first = reader.execute(f"SELECT {date_sql('cell', first='$first')} FROM cells",
                                {"date_formats": formats, "first": form}).fetchall()
