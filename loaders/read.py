@@ -608,7 +608,6 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
     layout, delimiter = _csv_layout(head_text.replace("\r", "\n") if cr_lines else head_text, name, header_row)
     handle, scratch = tempfile.mkstemp(suffix=".csv")
     try:
-        line = 1
         # newline=None reads CR, LF and CRLF alike as LF (a quoted line break too, as Excel wrote it)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out, \
                 open(path, encoding=encoding, newline=None if cr_lines else "") as text:
@@ -622,8 +621,9 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
                         chunk = chunk[1:]
                     first = False
                     out.write(chunk)
-                    line += chunk.count("\n")
             except UnicodeDecodeError as e:
+                # the error's offset is into bytes the text reader read ahead, not into the chunk
+                line = _undecodable_line(path, encoding, cr_lines)
                 raise LoadError(
                     f"{name}, line {line}: a character cannot be read as {encoding} (the file mixes encodings?);"
                     " in Excel use 'Save As' > 'CSV UTF-8 (Comma delimited)' and import that file",
@@ -636,6 +636,27 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
     finally:
         os.unlink(scratch)
     return table, layout, encoding, delimiter
+
+
+def _undecodable_line(path: Path, encoding: str, cr_lines: bool) -> int:
+    """The line of the first byte of `path` that `encoding` cannot read: 1 and the line breaks of the
+    text before it, a quoted cell's among them (a text editor's line, which is the spreadsheet's row
+    until a cell holds a line break). Counted in the decoded text, not in its bytes: in UTF-16 the
+    byte 0x0A is half of many a character."""
+    line_break = "\r" if cr_lines else "\n"
+    line = 1
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            state = decoder.getstate()
+            try:
+                line += decoder.decode(block).count(line_break)
+            except UnicodeDecodeError as e:
+                # the offset counts the bytes of a character the block before ended inside of, and
+                # a failed decode leaves a CJK decoder without them
+                decoder.setstate(state)
+                return line + decoder.decode(block[:max(0, e.start - len(state[0]))]).count(line_break)
+    return line
 
 
 GZIP_MAGIC = b"\x1f\x8b"

@@ -578,6 +578,29 @@ def test_future_dates_import_when_the_analyst_allows_them(con):
     assert import_file(con, BAD / "date_future.csv", dates_to="2099-12-31").rows_accepted == 2
 
 
+@pytest.mark.parametrize("rows_before", [3_000, 30_000])
+def test_a_byte_the_encoding_cannot_read_is_named_at_its_line(tmp_path, rows_before):
+    """0x90, which Windows-1252 leaves undefined, on the line after `rows_before` rows of Windows-1252
+    text (Botanic's NPS export has one on line 1,273): named at line 1 before when it fell in the first
+    1 MB chunk (3,000 rows, 126 kB), or at the line that chunk ended on (30,000 rows, 1.2 MB). Past the
+    first 64 KiB, which the encoding is judged on (a bad byte there leaves it unknown, another refusal)."""
+    good = ["Customer ID,Date,Branch,Score,Comment", 'C1,2026-10-01,Café Crème,9,"très\nbien"']
+    good += [f"C{i:05d},2026-10-01,Café Crème,9,très bien" for i in range(2, rows_before + 1)]
+    raw = ("\n".join(good) + "\n").encode("cp1252") + b"C99999,2026-10-01,Caf\xe9,9,tr\x90s bien\n"
+    raw += b"C99998,2026-10-01,Caf\xe9,9,ok\n"
+    assert raw.index(b"\x90") > 65536 and (raw.index(b"\x90") > 1 << 20) == (rows_before == 30_000)
+    path = tmp_path / "nps_cp1252.csv"
+    path.write_bytes(raw)
+    # the header is line 1, C1's quoted cell lines 2-3, C00002 to the last good row a line each:
+    # the bad byte is on line rows_before + 3 (a text editor's line, not the spreadsheet's row 1 + rows_before)
+    line = rows_before + 3
+    with pytest.raises(LoadError) as refused:
+        read_source(path)
+    error = refused.value
+    assert (error.code, error.row, error.values) == ("encoding_mixed", line, {"encoding": "cp1252"})
+    assert str(error).startswith(f"nps_cp1252.csv, line {line}: a character cannot be read as cp1252")
+
+
 def test_a_cell_over_the_field_limit_is_refused_at_its_row_and_column(con, tmp_path):
     path = tmp_path / "comment_3mb.csv"
     path.write_text(long_comment(3_000_000), encoding="utf-8")
