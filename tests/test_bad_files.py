@@ -565,6 +565,25 @@ def test_multi_line_cells_keep_their_records_numbers():
     assert source.table.column("Comment").to_pylist() == ["line one\nline two", "a\r\nb\r\nc", "fine"]
 
 
+@pytest.mark.parametrize("encoding, file_encoding", [("utf-8", "utf-8"), ("gbk", "gb18030")])
+def test_lines_ending_in_two_carriage_returns_read_as_one_line_each(con, tmp_path, encoding, file_encoding):
+    """Python's csv writer on Windows, its file opened without newline='': every CR LF it ends a record
+    with is written CR CR LF, and a line break in a cell CR LF (the Heimao complaints export). The
+    parser refused it ('state machine reached an invalid state') before."""
+    records = ["Customer ID,Date,Branch,Score,Comment", 'W1,2026-10-01,浦东支行,9,"很好\r\n谢谢"',
+               "W2,2026-10-02,浦东支行,7,一般", "W3,2026-10-03,福田支行,10,"]
+    path = tmp_path / "nps_windows_python.csv"
+    path.write_bytes("".join(r + "\r\r\n" for r in records).encode(encoding))
+    source = read_source(path)
+    assert (source.encoding, source.headers) == (file_encoding, ("Customer ID", "Date", "Branch", "Score", "Comment"))
+    # a record a line: rows 2-4 under the header on row 1; the cell's own line break as Python was given it
+    assert source.table.column("__row").to_pylist() == [2, 3, 4]
+    assert source.table.column("Comment").to_pylist() == ["很好\n谢谢", "一般", None]
+    assert import_file(con, path, kind="nps").rows_accepted == 3
+    assert con.execute("SELECT score FROM nps_response WHERE customer_id IN ('W1', 'W2', 'W3') ORDER BY row_no"
+                       ).fetchall() == [(9,), (7,), (10,)]
+
+
 def test_early_dates_import_when_the_analyst_allows_them(con):
     result = import_file(con, BAD / "date_1926.csv", dates_from="1900-01-01")
     assert result.rows_accepted == 4
