@@ -751,9 +751,10 @@ NAME_FIELDS = ("branch", "region", "channel", "product", "segment", "touchpoint"
 DATE_LIKE = re.compile(
     r"^\s*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{8})"
     r"([ T]\s*(上午|下午)?\s*\d{1,2}[:时]\d{2}.*)?\s*$|^\s*" + EXCEL_SERIAL + r"\s*$"
-    # a month's English name (dates.MONTH_NAMED): 5-Oct-26, 5 October 2026, 05/Oct/26, Oct 5, 2026
-    r"|^\s*(?i:\d{1,2}[ \-/](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \-/]\d{2,4}"
-    r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}, \d{4})([ T]\d{1,2}:\d{2}.*)?\s*$")
+    # a month's English name (dates.MONTH_NAMED): 5-Oct-26, 5 October 2026, 05/Oct/26, Oct 5, 2026, the day
+    # an ordinal or not (dates.ORDINAL_SUFFIX): 19th November 2023, Nov 1st, 2023
+    r"|^\s*(?i:\d{1,2}(st|nd|rd|th)?[ \-/](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \-/]\d{2,4}"
+    r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(st|nd|rd|th)?, \d{4})([ T]\d{1,2}:\d{2}.*)?\s*$")
 # the words the validation reads as yes or no (loaders.validate TRUE_WORDS, FALSE_WORDS), 1 and 0
 # among them: a case system's "Escalated" column of 0s and 1s is its flag
 BOOLEAN_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "1", "0", "是", "否"})

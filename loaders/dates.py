@@ -21,11 +21,14 @@ YEAR_FIRST = [
 MONTH_FIRST = [
     "%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
     "%m/%d/%y", "%m/%d/%y %H:%M", "%m/%d/%y %H:%M:%S", "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%m-%d-%Y",
+    "%m-%d-%y", "%m-%d-%y %H:%M", "%m-%d-%y %H:%M:%S", "%m-%d-%y %I:%M:%S %p", "%m-%d-%y %I:%M %p",
 ]
 DAY_FIRST = [
     "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%y", "%d/%m/%y %H:%M", "%d-%m-%Y",
     "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%y",
     "%d.%m.%y %H:%M",
+    # Comcast's complaints export writes 22-04-15: %d-%m-%Y took 15 for the year 15
+    "%d-%m-%y", "%d-%m-%y %H:%M", "%d-%m-%y %H:%M:%S",
 ]
 # Month names are never ambiguous, so they are always tried: Excel's "5-Oct-26" (d-mmm-yy), a CRM's
 # "05-Oct-2026 14:30", English reports' "5 October 2026", US "Oct 5, 2026 2:30 PM" and Jira's
@@ -40,6 +43,9 @@ DATE_ORDERS = ("dmy", "mdy")
 # Google Forms ends its timestamps with the form's time zone ("... AM GMT+8"): the local time is kept.
 # A ticket system writes the offset after the time ("2026-10-03 10:00:00 +0800"): kept local too.
 ZONE_SUFFIX = r"\s+((GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?|[+-]\d\d:?\d\d)$"
+# English writes the day as an ordinal (British Airways' reviews: "19th November 2023"; "Nov 1st, 2023"),
+# which no strptime form reads: the suffix is dropped after a day number before the forms are tried
+ORDINAL_SUFFIX = r"\b(\d{1,2})(st|nd|rd|th)\b"
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 
 
@@ -78,7 +84,8 @@ def date_sql(cell: str, formats: str = "$date_formats", first: str | None = None
 
     text = "NULLIF(t, '')"
     forms = (f"COALESCE({iso(text)},"
-             f" try_strptime(replace(replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''), '上午', 'AM'), '下午', 'PM'),"
+             f" try_strptime(replace(replace(regexp_replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''),"
+             f" '{ORDINAL_SUFFIX}', '\\1', 'i'), '上午', 'AM'), '下午', 'PM'),"
              f" {formats}),"
              f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
              f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")

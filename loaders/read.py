@@ -303,6 +303,8 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
         # Excel for Mac's "CSV (Macintosh)" ends its lines with CR alone, which neither DuckDB nor the
         # header's reader takes for a line break: the lines are made LF lines in the scratch copy
         table, layout, encoding, delimiter = _transcoded_csv(path, name, encoding, header_row, cr_lines=True)
+    elif _doubled_cr(head):
+        table, layout, encoding, delimiter = _transcoded_csv(path, name, encoding, header_row, doubled_cr=True)
     elif encoding in ("utf-8", "utf-8-sig"):
         # DuckDB reads UTF-8 fast and in parallel, and checks every byte of it as it goes.
         try:
@@ -323,7 +325,10 @@ def _read_csv(path: Path, name: str, header_row: int | None = None) -> SourceTab
                         values={"limit": f"{MAX_ROWS:,}"})
     _check_field_sizes(table, layout, name, first_data)
     table = table.rename_columns(list(layout.headers))
-    rows = _record_numbers(path, encoding, delimiter, layout.first + layout.count, table.num_rows) \
+    # a CR CR LF file's records are counted in the lines its CR CR LFs end, not in the empty lines the
+    # csv module reads between them
+    rows = (None if _doubled_cr(head) else
+            _record_numbers(path, encoding, delimiter, layout.first + layout.count, table.num_rows)) \
         or _row_numbers(first_data, table.num_rows)
     table = _blank_tokens_to_null(_strip_inner_boms(table.add_column(0, ROW_COLUMN, rows)))
     table = _drop_blank_rows(table)
@@ -594,25 +599,28 @@ def _long_field_column(path: Path, delimiter: str, records_before: int) -> int:
 
 
 def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int | None,
-                    cr_lines: bool = False):
+                    cr_lines: bool = False, doubled_cr: bool = False):
     """GBK/GB18030, UTF-16 or single-byte text, re-encoded as UTF-8 for DuckDB in a scratch file, a
     chunk at a time (a large file is never held whole). `cr_lines`: the lines end in CR alone, and
-    are written with LF."""
-    if encoding is None or (encoding in ("utf-8", "utf-8-sig") and not cr_lines):
+    are written with LF. `doubled_cr`: the lines end in CR CR LF (_doubled_cr), and every CR LF is
+    written LF, as the program meant it."""
+    if encoding is None or (encoding in ("utf-8", "utf-8-sig") and not (cr_lines or doubled_cr)):
         encoding = _encoding_of_rest(path)
         if encoding is None:
             raise _unknown_encoding(name)
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     head_text = _decode_head(head, encoding)
+    if doubled_cr:
+        head_text = head_text.replace("\r\n", "\n")
     layout, delimiter = _csv_layout(head_text.replace("\r", "\n") if cr_lines else head_text, name, header_row)
     handle, scratch = tempfile.mkstemp(suffix=".csv")
     try:
-        line = 1
         # newline=None reads CR, LF and CRLF alike as LF (a quoted line break too, as Excel wrote it)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out, \
                 open(path, encoding=encoding, newline=None if cr_lines else "") as text:
             first = True
+            held = ""
             try:
                 while True:
                     chunk = text.read(1 << 20)
@@ -621,9 +629,16 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
                     if first and chunk.startswith("\ufeff"):
                         chunk = chunk[1:]
                     first = False
+                    if doubled_cr:
+                        # a CR at a chunk's end may be the first half of a CR LF the next chunk ends
+                        chunk = held + chunk
+                        held = "\r" if chunk.endswith("\r") else ""
+                        chunk = chunk[:len(chunk) - len(held)].replace("\r\n", "\n")
                     out.write(chunk)
-                    line += chunk.count("\n")
+                out.write(held)
             except UnicodeDecodeError as e:
+                # the error's offset is into bytes the text reader read ahead, not into the chunk
+                line = _undecodable_line(path, encoding, cr_lines)
                 raise LoadError(
                     f"{name}, line {line}: a character cannot be read as {encoding} (the file mixes encodings?);"
                     " in Excel use 'Save As' > 'CSV UTF-8 (Comma delimited)' and import that file",
@@ -638,6 +653,27 @@ def _transcoded_csv(path: Path, name: str, encoding: str | None, header_row: int
     return table, layout, encoding, delimiter
 
 
+def _undecodable_line(path: Path, encoding: str, cr_lines: bool) -> int:
+    """The line of the first byte of `path` that `encoding` cannot read: 1 and the line breaks of the
+    text before it, a quoted cell's among them (a text editor's line, which is the spreadsheet's row
+    until a cell holds a line break). Counted in the decoded text, not in its bytes: in UTF-16 the
+    byte 0x0A is half of many a character."""
+    line_break = "\r" if cr_lines else "\n"
+    line = 1
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            state = decoder.getstate()
+            try:
+                line += decoder.decode(block).count(line_break)
+            except UnicodeDecodeError as e:
+                # the offset counts the bytes of a character the block before ended inside of, and
+                # a failed decode leaves a CJK decoder without them
+                decoder.setstate(state)
+                return line + decoder.decode(block[:max(0, e.start - len(state[0]))]).count(line_break)
+    return line
+
+
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -649,6 +685,14 @@ def _stray_nul_line(head: bytes) -> int | None:
     if not cleaned.strip() or len(sample) - len(cleaned) > 0.01 * len(sample) + 512 or is_binary(cleaned):
         return None
     return sample.count(b"\n", 0, sample.index(b"\x00")) + 1
+
+
+def _doubled_cr(head: bytes) -> bool:
+    """Lines ended by CR CR LF: Python's csv writer on Windows ends each record with CR LF, and a file
+    opened in text mode (without newline='') makes its LF CR LF again. Judged on the first line's end,
+    which no other file writes so; in UTF-16 the bytes differ and the file reads as it did."""
+    end = head.find(b"\n")
+    return end >= 2 and head[end - 2:end] == b"\r\r"
 
 
 def _cr_only(head: bytes) -> bool:

@@ -17,6 +17,7 @@ import xlsxwriter
 from conftest import PROJECT_ROOT, TEST_DATA, import_good_rows
 
 import loaders.bounds as bounds
+from loaders.columns import DATE_LIKE
 from loaders.dates import column_first_format, date_formats, date_sql, day_month_order
 from loaders.errors import DecisionNeeded, KindDecisionNeeded, LoadError, ValidationError
 from loaders.importer import import_file, prepare
@@ -414,12 +415,87 @@ def test_two_digit_years_are_this_century(text, expected):
                           ).fetchone()[0] == expected
 
 
+@pytest.mark.parametrize("text, order, expected", [
+    # Comcast's complaints export: day, month, two-digit year with dashes (the year 15 before)
+    ("22-04-15", "dmy", dt.datetime(2015, 4, 22)),
+    ("04-08-15", "dmy", dt.datetime(2015, 8, 4)),
+    ("22-04-15 14:05", "dmy", dt.datetime(2015, 4, 22, 14, 5)),
+    ("22-04-15 14:05:09", "dmy", dt.datetime(2015, 4, 22, 14, 5, 9)),
+    ("04-22-15", "mdy", dt.datetime(2015, 4, 22)),
+    ("04-22-15 14:05:09", "mdy", dt.datetime(2015, 4, 22, 14, 5, 9)),
+    ("04-22-15 2:05 PM", "mdy", dt.datetime(2015, 4, 22, 14, 5)),
+    ("04-22-15 2:05:09 PM", "mdy", dt.datetime(2015, 4, 22, 14, 5, 9)),
+    # the four-digit year and the dotted two-digit year read as they did
+    ("22-04-2015", "dmy", dt.datetime(2015, 4, 22)),
+    ("04-22-2015", "mdy", dt.datetime(2015, 4, 22)),
+    ("22.04.15", "dmy", dt.datetime(2015, 4, 22)),
+    ("22.04.15 14:05", "dmy", dt.datetime(2015, 4, 22, 14, 5)),
+])
+def test_two_digit_years_with_dashes_are_this_century(text, order, expected):
+    reader = duckdb.connect()
+    assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats(order)}
+                          ).fetchone()[0] == expected
+
+
+@pytest.mark.parametrize("dates, expected", [
+    # 22 before the first dash can only be a day: the column is day first
+    (["22-04-15", "04-08-15"], [dt.datetime(2015, 4, 22), dt.datetime(2015, 8, 4)]),
+    # 22 after it can only be a day: month first
+    (["04-22-15", "08-04-15"], [dt.datetime(2015, 4, 22), dt.datetime(2015, 8, 4)]),
+])
+def test_a_column_of_two_digit_years_with_dashes_imports(con, tmp_path, dates, expected):
+    path = tmp_path / "dashes.csv"
+    path.write_text("Customer ID,Date,Branch,Score,Comment\n"
+                    + "".join(f"C{i},{d},North,9,fine\n" for i, d in enumerate(dates, 1)), encoding="utf-8")
+    assert import_file(con, path, kind="nps").rows_accepted == 2
+    assert [r[0] for r in con.execute("SELECT responded_at FROM nps_response ORDER BY row_no").fetchall()] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # British Airways' reviews write the day as an ordinal: not a date before
+    ("19th November 2023", dt.datetime(2023, 11, 19)),
+    ("23rd September 2023", dt.datetime(2023, 9, 23)),
+    ("1st October 2023", dt.datetime(2023, 10, 1)),
+    ("2nd October 2023", dt.datetime(2023, 10, 2)),
+    ("19th Nov 2023", dt.datetime(2023, 11, 19)),
+    ("November 19th, 2023", dt.datetime(2023, 11, 19)),
+    ("Nov 1st, 2023", dt.datetime(2023, 11, 1)),
+    ("Nov 1ST, 2023 2:30 PM", dt.datetime(2023, 11, 1, 14, 30)),
+    ("19th", None),   # a day alone is no date
+])
+def test_a_day_written_as_an_ordinal_is_read(text, expected):
+    reader = duckdb.connect()
+    assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats(None)}
+                          ).fetchone()[0] == expected
+
+
+@pytest.mark.parametrize("text, dated", [
+    ("19th November 2023", True), ("19th Nov 2023", True), ("November 19th, 2023", True), ("Nov 1st, 2023", True),
+    ("23rd September 2023", True), ("19 November 2023", True),
+    ("19th century", False), ("2nd floor", False), ("November 2023", False),
+])
+def test_a_column_of_ordinal_days_looks_like_dates(text, dated):
+    assert bool(DATE_LIKE.match(text)) is dated
+
+
+def test_a_datetime_column_of_ordinal_days_is_the_surveys_date(con, tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text('ReviewID,OverallRating,ReviewHeader,Datetime\nR1,4,"Fine flight",19th November 2023\n'
+                    'R2,5,"Good crew","Nov 1st, 2023"\nR3,2,"Late again",23rd September 2023\n', encoding="utf-8")
+    prepared = prepare(con, path, kind="survey")
+    assert prepared.mapping.fields["responded_at"] == "Datetime"
+    import_file(con, path, kind="survey")
+    assert [r[0] for r in con.execute("SELECT responded_at FROM survey_response ORDER BY row_no").fetchall()] == [
+        dt.datetime(2023, 11, 19), dt.datetime(2023, 11, 1), dt.datetime(2023, 9, 23)]
+
+
 # cells of every kind date_sql reads (and some it does not), written together in one column
 MIXED_DATE_CELLS = [
     "10/03/26", "10/03/2026", " 10/03/2026 ", "3/10/2026 14:05", "10/13/2026 2:05 PM", "13/10/2026", "26.10.05",
     "05.10.26", "05.10.2026 14:30", "2026.10.05", "2026/10/5 下午 3:05:00", "2026/10/05 09:17", "20261005",
     "5-Oct-26", "05-Oct-2026 14:30", "5 October 2026", "Oct 5, 2026 2:30 PM", "05/Oct/26 2:30 PM", "2026年10月5日",
     "2026-10-05 10:00:00 +0800", "10/5/2026 9:00:00 AM GMT+8", "45123", "45123.5", "2026-10-05", "2026-10-05T14:30",
+    "22-04-15", "04-22-15 2:05 PM", "19th November 2023", "Nov 1st, 2023",
     "10/1/26 9:02:00", "1/2/3", "not a date", "", "\u3000", "2026/13/45",
 ]
 
@@ -438,6 +514,10 @@ def test_a_columns_own_form_tried_first_reads_every_cell_as_the_list_does(order)
         # a two-digit year is this century, as the list's two-digit forms read it before the others
         assert read["26.10.05"] == dt.datetime(2005, 10, 26)
         assert read["10/03/26"] == read["10/03/2026"] == dt.datetime(2026, 3, 10)
+        assert read["22-04-15"] == dt.datetime(2015, 4, 22)
+    if order == "mdy":
+        assert read["04-22-15 2:05 PM"] == dt.datetime(2015, 4, 22, 14, 5)
+    assert read["19th November 2023"] == dt.datetime(2023, 11, 19)
     for form in formats:
         first = reader.execute(f"SELECT {date_sql('cell', first='$first')} FROM cells",
                                {"date_formats": formats, "first": form}).fetchall()
@@ -522,6 +602,25 @@ def test_multi_line_cells_keep_their_records_numbers():
     assert source.table.column("Comment").to_pylist() == ["line one\nline two", "a\r\nb\r\nc", "fine"]
 
 
+@pytest.mark.parametrize("encoding, file_encoding", [("utf-8", "utf-8"), ("gbk", "gb18030")])
+def test_lines_ending_in_two_carriage_returns_read_as_one_line_each(con, tmp_path, encoding, file_encoding):
+    """Python's csv writer on Windows, its file opened without newline='': every CR LF it ends a record
+    with is written CR CR LF, and a line break in a cell CR LF (the Heimao complaints export). The
+    parser refused it ('state machine reached an invalid state') before."""
+    records = ["Customer ID,Date,Branch,Score,Comment", 'W1,2026-10-01,浦东支行,9,"很好\r\n谢谢"',
+               "W2,2026-10-02,浦东支行,7,一般", "W3,2026-10-03,福田支行,10,"]
+    path = tmp_path / "nps_windows_python.csv"
+    path.write_bytes("".join(r + "\r\r\n" for r in records).encode(encoding))
+    source = read_source(path)
+    assert (source.encoding, source.headers) == (file_encoding, ("Customer ID", "Date", "Branch", "Score", "Comment"))
+    # a record a line: rows 2-4 under the header on row 1; the cell's own line break as Python was given it
+    assert source.table.column("__row").to_pylist() == [2, 3, 4]
+    assert source.table.column("Comment").to_pylist() == ["很好\n谢谢", "一般", None]
+    assert import_file(con, path, kind="nps").rows_accepted == 3
+    assert con.execute("SELECT score FROM nps_response WHERE customer_id IN ('W1', 'W2', 'W3') ORDER BY row_no"
+                       ).fetchall() == [(9,), (7,), (10,)]
+
+
 def test_early_dates_import_when_the_analyst_allows_them(con):
     result = import_file(con, BAD / "date_1926.csv", dates_from="1900-01-01")
     assert result.rows_accepted == 4
@@ -533,6 +632,29 @@ def test_early_dates_import_when_the_analyst_allows_them(con):
 
 def test_future_dates_import_when_the_analyst_allows_them(con):
     assert import_file(con, BAD / "date_future.csv", dates_to="2099-12-31").rows_accepted == 2
+
+
+@pytest.mark.parametrize("rows_before", [3_000, 30_000])
+def test_a_byte_the_encoding_cannot_read_is_named_at_its_line(tmp_path, rows_before):
+    """0x90, which Windows-1252 leaves undefined, on the line after `rows_before` rows of Windows-1252
+    text (Botanic's NPS export has one on line 1,273): named at line 1 before when it fell in the first
+    1 MB chunk (3,000 rows, 126 kB), or at the line that chunk ended on (30,000 rows, 1.2 MB). Past the
+    first 64 KiB, which the encoding is judged on (a bad byte there leaves it unknown, another refusal)."""
+    good = ["Customer ID,Date,Branch,Score,Comment", 'C1,2026-10-01,Café Crème,9,"très\nbien"']
+    good += [f"C{i:05d},2026-10-01,Café Crème,9,très bien" for i in range(2, rows_before + 1)]
+    raw = ("\n".join(good) + "\n").encode("cp1252") + b"C99999,2026-10-01,Caf\xe9,9,tr\x90s bien\n"
+    raw += b"C99998,2026-10-01,Caf\xe9,9,ok\n"
+    assert raw.index(b"\x90") > 65536 and (raw.index(b"\x90") > 1 << 20) == (rows_before == 30_000)
+    path = tmp_path / "nps_cp1252.csv"
+    path.write_bytes(raw)
+    # the header is line 1, C1's quoted cell lines 2-3, C00002 to the last good row a line each:
+    # the bad byte is on line rows_before + 3 (a text editor's line, not the spreadsheet's row 1 + rows_before)
+    line = rows_before + 3
+    with pytest.raises(LoadError) as refused:
+        read_source(path)
+    error = refused.value
+    assert (error.code, error.row, error.values) == ("encoding_mixed", line, {"encoding": "cp1252"})
+    assert str(error).startswith(f"nps_cp1252.csv, line {line}: a character cannot be read as cp1252")
 
 
 def test_a_cell_over_the_field_limit_is_refused_at_its_row_and_column(con, tmp_path):
