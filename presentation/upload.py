@@ -26,7 +26,7 @@ from loaders.columns import (
 from loaders.duplicates import Duplicates
 from loaders.errors import LoadError, RowProblem
 from loaders.importer import (
-    Decision, ImportResult, PreparedFile, check, duplicates, import_prepared, prepare, preview, refresh_decisions,
+    DATE_FIELD, Decision, ImportResult, PreparedFile, check, duplicates, import_prepared, prepare, preview, refresh_decisions,
     row_counts,
     undo
 )
@@ -474,8 +474,10 @@ def missing_fields(mapping: ColumnMapping, language: str) -> str | None:
 
 
 def only_the_date_missing(mapping: ColumnMapping) -> bool:
-    """A survey or NPS file whose one missing field is its date: the page asks for the fieldwork date."""
-    return mapping.kind in ("survey", "nps") and [f.name for f in missing_required(mapping)] == ["responded_at"]
+    """A survey, NPS or complaint file whose one missing field is its date: the page asks for the date
+    of every row (the fieldwork date, the date received), as the command line's --date gives it."""
+    return mapping.kind in ("survey", "nps", "complaints") and \
+        [f.name for f in missing_required(mapping)] == [DATE_FIELD[mapping.kind]]
 
 
 def lacks_ratings(mapping: ColumnMapping) -> bool:

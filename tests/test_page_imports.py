@@ -464,6 +464,26 @@ def test_a_survey_without_dates_asks_for_the_fieldwork_date(app, store):
 
 
 @pytest.mark.slow
+def test_a_complaint_list_without_dates_asks_for_the_date_received(app, store):
+    # a category and the customer's words, no date: before, "Map a column to Received" and no way on
+    lines = "".join(f"C{i},The app logged me out {i} times,{('Billing', 'App')[i % 2]}\n" for i in range(12))
+    files = [("complaints.csv", ("Customer_ID,Complaint,Category\n" + lines).encode("utf-8"), "text/csv")]
+    app.file_uploader(key="upload.files").set_value(files).run()
+    no_exception(app)
+    assert any("No column holds the date each complaint was received" in w.value for w in app.warning)
+    assert not [e for e in app.error if "Map a column" in e.value]
+    asked = keyed(app.date_input, "upload.date.")
+    assert [d.label for d in asked] == ["Date received"]
+    assert not keyed(app.button, "upload.import.")
+    app.date_input(key=asked[0].key).set_value(dt.date(2026, 10, 15)).run()
+    no_exception(app)
+    import_button(app).click().run()
+    no_exception(app)
+    assert rows(store, "SELECT received_at, count(*) FROM complaint GROUP BY received_at") == [
+        (dt.datetime(2026, 10, 15), 12)]
+
+
+@pytest.mark.slow
 def test_answers_no_known_scale_has_are_asked_and_stay_asked_once_scored(app, store):
     upload_platform(app, "google_forms_own_words.csv")
     no_exception(app)
