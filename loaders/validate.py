@@ -154,6 +154,10 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
             value, filled = _answered(column, mapping.answers[column], params)
             typed.append(f"{value} AS {f.name}")
             typed.append(f"{filled} AS filled_{f.name}")
+            if f.required:
+                # answered "not applicable" (NA, Don't know): a blank for an item, but a row that
+                # needs this field has no value; said so, not "is empty"
+                typed.append(f"({quote_identifier(column)} IS NOT NULL AND NOT {filled}) AS na_{f.name}")
         else:
             parsed = _parse(f, column)
             if f.kind == "datetime":
@@ -198,6 +202,9 @@ def stage(con: duckdb.DuckDBPyConnection, source: SourceTable, mapping: ColumnMa
         if f.required:
             # A cell of spaces is empty text, but an unreadable date or number is reported as such.
             empty = f"{f.name} IS NULL" if f.kind == "text" else f"{f.name} IS NULL AND NOT ({unread})"
+            if column in mapping.answers and f.kind in ("number", "integer"):
+                add(f"na_{f.name}", column, "not_applicable", "needs_value", kind=mapping.kind, field=f.name)
+                empty += f" AND NOT na_{f.name}"
             add(empty, column, "empty", "fill_in", kind=mapping.kind, field=f.name)
         if column in mapping.answers and f.kind in ("number", "integer"):
             add(unread, column, "not_answer", "answer", answers=_answer_list(mapping.answers[column]))

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from loaders.columns import match_fields
-from loaders.errors import KindDecisionNeeded
+from loaders.errors import KindDecisionNeeded, ValidationError
+from presentation.problems import problem_line
 from loaders.importer import import_file, prepare
 
 FRESHDESK = ("Ticket ID", "Subject", "Status", "Priority", "Source", "Type", "Agent", "Group", "Created time",
@@ -686,3 +687,24 @@ def test_a_complaint_list_without_dates_asks_for_one(con, tmp_path):
 ])
 def test_public_files_headers_name_their_fields(kind, header, field):
     assert match_fields(kind, [header]) == {field: header}
+
+
+def test_an_nps_answer_of_not_applicable_is_named_as_such(con, tmp_path):
+    # a public NPS export answers NA where the respondent gave no score: the mapping reads NA as not
+    # applicable, and the rows were then reported "is empty (value 'NA') ... Fill in the score"
+    path = _write_csv(tmp_path / "nps.csv", ("Date", "Score", "Comment"), [
+        [f"2026-10-{1 + i:02d}", ("NA", "Don't know")[i % 2] if i % 7 == 0 else str(i % 11), f"ok {i}"]
+        for i in range(28)])
+    with pytest.raises(ValidationError) as refused:
+        import_file(con, path)
+    problems = refused.value.problems
+    # rows 0, 7, 14, 21 of the data: file rows 2, 9, 16, 23
+    assert [(p.row, p.value, p.code) for p in problems] == [
+        (2, "NA", "not_applicable"), (9, "Don't know", "not_applicable"), (16, "NA", "not_applicable"),
+        (23, "Don't know", "not_applicable")]
+    assert problem_line(problems[0], "en") == (
+        "nps.csv, row 2, column 'Score': is a not-applicable answer, which gives no Recommend score (0-10)"
+        " (value 'NA'). Each row needs the Recommend score (0-10): import the good rows and skip these"
+        " (--skip-invalid on the command line), or fill it in.")
+    result = import_file(con, path, skip_invalid=True)
+    assert (result.rows_accepted, result.rows_rejected) == (24, 4)

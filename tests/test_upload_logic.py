@@ -176,6 +176,10 @@ def test_two_columns_for_one_item_and_kind_are_refused(con):
 LOADER_PROBLEMS = [
     # (problem code, fix code, values) as loaders/validate.py records them, and their words in English
     ("empty", "fill_in", {"kind": "nps", "field": "responded_at"}, "is empty", "Fill in the Date."),
+    ("not_applicable", "needs_value", {"kind": "nps", "field": "score"},
+     "is a not-applicable answer, which gives no Recommend score (0-10)",
+     "Each row needs the Recommend score (0-10): import the good rows and skip these (--skip-invalid on the command"
+     " line), or fill it in."),
     ("not_date", "date", {}, "is not a date", "Write dates as YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2026-10-15)."),
     ("future", "future", {"latest": "2026-12-03"}, "is in the future",
      "Check the year and month of this date. If later dates are right, allow them: --allow-dates-to YYYY-MM-DD,"
