@@ -13,7 +13,7 @@ YEAR_FIRST = [
     "%Y/%m/%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p",
     "%Y.%m.%d", "%Y.%m.%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日", "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H时%M分", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M:%S %p", "%Y-%m-%d %I:%M %p",
     # a Chinese Windows' time of day before the time (2026/10/5 下午 3:05:00), 上午/下午 read as AM/PM
     "%Y/%m/%d %p %I:%M:%S", "%Y/%m/%d %p %I:%M", "%Y/%m/%d %p%I:%M:%S", "%Y/%m/%d %p%I:%M",
     "%Y-%m-%d %p %I:%M:%S", "%Y-%m-%d %p %I:%M",
@@ -46,6 +46,9 @@ ZONE_SUFFIX = r"\s+((GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?|[+-]\d\d:?\d\d)$"
 # English writes the day as an ordinal (British Airways' reviews: "19th November 2023"; "Nov 1st, 2023"),
 # which no strptime form reads: the suffix is dropped after a day number before the forms are tried
 ORDINAL_SUFFIX = r"\b(\d{1,2})(st|nd|rd|th)\b"
+# Microsoft Forms in some locales writes the time's AM or PM against it (6/6/2025 6:04:48AM): the
+# formats' %p follows a space, which is put back
+GLUED_MERIDIEM = r"(\d)([AaPp][Mm])$"
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 
 
@@ -84,8 +87,8 @@ def date_sql(cell: str, formats: str = "$date_formats", first: str | None = None
 
     text = "NULLIF(t, '')"
     forms = (f"COALESCE({iso(text)},"
-             f" try_strptime(replace(replace(regexp_replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''),"
-             f" '{ORDINAL_SUFFIX}', '\\1', 'i'), '上午', 'AM'), '下午', 'PM'),"
+             f" try_strptime(replace(replace(regexp_replace(regexp_replace(regexp_replace({text}, '{ZONE_SUFFIX}', ''),"
+             f" '{ORDINAL_SUFFIX}', '\\1', 'i'), '{GLUED_MERIDIEM}', '\\1 \\2'), '上午', 'AM'), '下午', 'PM'),"
              f" {formats}),"
              f" CASE WHEN regexp_full_match({text}, '\\s*{EXCEL_SERIAL}\\s*') THEN TIMESTAMP '{EXCEL_EPOCH}'"
              f" + to_microseconds(CAST(round(TRY_CAST({text} AS DOUBLE) * 86400000000) AS BIGINT)) END)")

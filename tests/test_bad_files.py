@@ -469,6 +469,20 @@ def test_a_day_written_as_an_ordinal_is_read(text, expected):
                           ).fetchone()[0] == expected
 
 
+def test_a_time_with_its_am_or_pm_against_it_is_read(con, tmp_path):
+    # a Microsoft Forms export written in a locale that glues AM/PM to the time (6/6/2025 6:04:48AM):
+    # every row was "is not a date"
+    path = tmp_path / "forms.csv"
+    path.write_text("ID,Start time,Completion time,Email,Name,How satisfied are you with our service?\n"
+                    "1,6/6/2025 6:00:00AM,6/6/2025 6:04:48AM,anonymous,,5\n"
+                    "2,6/7/2025 12:40:10AM,6/7/2025 12:48:50AM,anonymous,,4\n"
+                    "3,6/13/2025 1:40PM,6/13/2025 1:48PM,anonymous,,3\n", encoding="utf-8")
+    result = import_file(con, path, kind="survey")
+    assert (result.rows_accepted, result.rows_rejected) == (3, 0)
+    assert [r[0] for r in con.execute("SELECT responded_at FROM survey_response ORDER BY row_no").fetchall()] == [
+        dt.datetime(2025, 6, 6, 6, 4, 48), dt.datetime(2025, 6, 7, 0, 48, 50), dt.datetime(2025, 6, 13, 13, 48)]
+
+
 @pytest.mark.parametrize("text, dated", [
     ("19th November 2023", True), ("19th Nov 2023", True), ("November 19th, 2023", True), ("Nov 1st, 2023", True),
     ("23rd September 2023", True), ("19 November 2023", True),
