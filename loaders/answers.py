@@ -311,6 +311,8 @@ CHOICE_WORDS = (r"\bgender\b", r"\bsex\b", r"\bage\b", r"\bage group\b", r"\bcit
                 # alone, as a data set names its coded columns (SECTOR, ACADEMIC); "Language skills" or
                 # "Sector knowledge" are attributes to rate
                 r"^\s*(sector|academic|academic level|race|language|qualification|employment)\s*$",
+                # a period a data set numbers (Quarter 1-4, Month 1-12) is when, not how well
+                r"^\s*(quarter|month|year|week|weekday|day of week|季度|月份|年份|星期)\s*$",
                 r"\bwhat type\b", r"\btype of\b", r"\bkind of\b", r"\bhow did you hear\b", r"\bhow often\b",
                 r"\bhow many\b", r"\bpurpose\b", r"\bchannel\b", r"\bwhere\b",
                 "性别", "年龄", "城市", "省份", "哪", "职业", "学历", "收入", "行业", "部门", "类型", "类别",

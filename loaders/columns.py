@@ -58,12 +58,14 @@ _CUSTOMER = _f("customer_id", "Customer ID", "客户编号",
                          "客户", "会员号", "会员编号", "会员卡号", "account number", "account id", "account no",
                          "complainant", "complainant name", "complainant id", "投诉人", "投诉人编号",
                          # a call log's caller, an app's user, a review site's reviewer
+                         "membership id", "membership number", "loyalty id", "loyalty number", "留言用户",
                          "caller", "caller id", "user", "user id", "username", "user name", "reviewer",
                          "reviewer name", "reviewer id", "用户", "用户id", "用户名", "用户编号"),
                help_en="Your identifier of the customer (masked in presentation mode)",
                help_zh="客户的编号（演示模式下会被遮蔽）", example="C000123")
 _REGION = _f("region", "Region", "区域",
-             synonyms=("region", "area", "区域", "地区", "大区", "片区", "borough", "district", "county",
+             synonyms=("region", "area", "区域", "地区", "大区", "片区", "borough", "district", "county", "market",
+                       "商区", "商圈",
                        "state", "province", "省份", "所属区域",
                        "state/region", "城市", "所在城市", "所属城市", "city"),
              help_en="Region the branch belongs to", help_zh="网点所属区域", example="East")
@@ -75,7 +77,8 @@ _BRANCH = _f("branch", "Branch", "网点",
                        "网点名称", "所属网点", "营业网点", "支行名称", "所属支行", "分店名称", "店铺名称", "酒店",
                        "酒店名称",
                        "餐厅", "餐厅名称", "被投诉网点", "被投诉机构", "涉及网点", "责任网点",
-                       "center", "centre", "service center", "service centre", "服务中心"),
+                       "center", "centre", "service center", "service centre", "服务中心",
+                       "商家名称", "商家", "店名", "门店名", "商户名称"),
              help_en="Branch or store", help_zh="网点/门店/支行", example="Shanghai Pudong")
 _CHANNEL = _f("channel", "Channel", "渠道",
               synonyms=("channel", "渠道", "服务渠道", "submitted via", "via", "source", "ticket source", "case origin",
@@ -116,14 +119,18 @@ _TIER_FIELDS = (_TIER, _ANNUAL_VALUE, _PRODUCTS_HELD)
 
 # more headers of the moment a survey or NPS question was answered, as survey and NPS tools name it
 # (Delighted's "Created", AskNicely's "Responded")
-_ANSWERED_WORDS = ("responded", "response time", "answered", "answered at", "created", "created at",
+_ANSWERED_WORDS = ("comment at", "commented at", "comment time", "comment date", "review time",
+                   "responded", "response time", "answered", "answered at", "created", "created at",
                    "review date", "reviewed", "reviewed at", "date of review", "评价时间", "评论时间",
                    "date created", "submission date", "completed at", "date completed", "completion date",
                    "review created", "published", "published at", "date published", "publish date",
                    "date of experience", "experience date", "experienced", "end date", "end time", "recorded date",
                    "answer date", "answer time", "answer datetime", "datetime", "date time",
-                   "回答时间", "提交日期", "完成时间", "作答时间", "答卷时间", "填写时间", "survey completed")
+                   "回答时间", "提交日期", "完成时间", "作答时间", "答卷时间", "填写时间", "survey completed",
+                   "创建时间", "发表时间", "发布时间")
 
+# the recommendation by its noun (and French spelling, as an export from France writes it)
+_RECOMMENDATION = ("recommendation score", "recommendation", "recommandation score", "recommandation")
 # the recommendation question under its metric's name, in a survey and in an NPS file alike
 _NET_PROMOTER = ("net promoter score", "net promoter", "净推荐值", "净推荐")
 
@@ -131,7 +138,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "survey": (
         _f("respondent_id", "Response ID", "问卷编号",
            synonyms=("response id", "respondent id", "respondent", "response", "survey id", "id", "review id",
-                     "问卷编号", "答卷编号", "受访者编号", "编号"),
+                     "问卷编号", "答卷编号", "受访者编号", "编号", "问卷序号", "答卷序号"),
            help_en="Unique per response", help_zh="每份答卷唯一", example="R000001"),
         _CUSTOMER,
         _f("responded_at", "Date", "日期", "datetime", True,
@@ -144,13 +151,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("overall_satisfaction", "Overall satisfaction", "总体满意度", "number",
            synonyms=("overall satisfaction", "overall", "satisfaction", "overall score", "osat",
                      "customer satisfaction", "csat", "star rating", "stars", "review stars", "review rating",
-                     "rating", "overall rating", "reviews rating",
+                     "rating", "overall rating", "reviews rating", "评分", "打分", "用户评分", "评论评分",
                      "星级", "星级评分",
                      "总体满意度", "整体满意度", "满意度", "总体评价", "总体评分", "整体评分", "综合评分"),
            help_en="Overall satisfaction on the survey's scale (e.g. 1-10)",
            help_zh="总体满意度（如 1-10 分）", example="8"),
         _f("likelihood_to_recommend", "Likelihood to recommend", "推荐意愿", "integer",
-           synonyms=("likelihood to recommend", "recommend", "would recommend", "ltr", "nps",
+           synonyms=("likelihood to recommend", "recommend", "would recommend", "ltr", "nps", *_RECOMMENDATION,
                      *_NET_PROMOTER,
                      "推荐意愿", "推荐可能性", "推荐度", "推荐分数", "推荐评分", "推荐打分", "推荐程度"),
            low=0, high=10, help_en="0-10, when the survey asks it", help_zh="0-10 分（如有）",
@@ -174,7 +181,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            help_en="When the customer answered (YYYY-MM-DD)", help_zh="回答日期（YYYY-MM-DD）",
            example="2026-10-15"),
         _f("score", "Recommend score (0-10)", "推荐得分", "integer", True,
-           synonyms=("score", "nps", "nps score", *_NET_PROMOTER,
+           synonyms=("score", "nps", "nps score", *_NET_PROMOTER, *_RECOMMENDATION,
                      "recommend score", "likelihood to recommend", "recommend", "rating", "nps answer", "nps rating",
                      "推荐得分", "推荐分", "推荐意愿", "nps得分", "得分",
                      "评分", "推荐可能性", "推荐分数", "推荐评分", "推荐打分", "推荐程度", "推荐指数", "nps分数",
@@ -198,7 +205,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                      "ticket id", "ticket number", "reference", "ref", "id", "number", "incident number",
                      "issue key", "key", "conversation id", "conversation number", "conversation",
                      "unique key", "incident id", "request id", "request number", "service request number",
-                     "投诉编号", "工单号", "工单编号",
+                     # last: a column of codes under "Complaint" (IT00001) numbers the complaints
+                     "complaint",
+                     "投诉编号", "工单号", "工单编号", "留言编号", "诉求编号",
                      "投诉单号", "受理编号", "登记编号", "登记号", "案件编号", "编号"),
            help_en="Unique per complaint", help_zh="每条投诉唯一", example="K000001"),
         _CUSTOMER,
@@ -206,7 +215,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            synonyms=("received", "received at", "date received", "date", "opened", "opened at", "created",
                      "created at", "logged", "submitted", "date time opened", "date opened", "opened on", "投诉时间",
                      "受理时间", "受理日期", "接收时间", "日期",
-                     "投诉日期", "创建时间", "登记时间", "登记日期", "来电时间"),
+                     "投诉日期", "创建时间", "登记时间", "登记日期", "来电时间", "留言时间", "反映时间", "诉求时间"),
            help_en="When the complaint came in (YYYY-MM-DD HH:MM)",
            help_zh="投诉受理时间（YYYY-MM-DD HH:MM）", example="2026-10-15 09:30"),
         _CHANNEL, _BRANCH, _REGION, _PRODUCT, _SEGMENT, *_TIER_FIELDS,
@@ -214,6 +223,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            synonyms=("cause", "category", "reason", "case reason", "complaint reason", "reason for complaint",
                      "root cause", "complaint type", "issue", "issue type",
                      "complaint category", "type", "投诉原因", "原因", "投诉类别", "类别", "投诉类型", "投诉分类",
+                     "一级分类", "一级类别", "诉求类别", "诉求分类", "留言分类",
                      "分类", "工单分类", "工单类型", "nature of complaint", "complaint nature", "nature",
                      "问题分类", "问题类型", "投诉问题"),
            help_en="Cause category; left blank, it is derived from the description",
@@ -234,7 +244,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
            synonyms=("resolved", "resolved at", "date resolved", "closed", "closed at", "date closed",
                      "solved", "solved at", "date solved", "date time closed", "date time resolved", "closed on",
                      "resolved on", "resolution date", "date of resolution", "解决时间", "办结时间", "办结日期", "结案时间",
-                     "关闭时间", "处理完成时间", "结案日期", "关闭日期", "解决日期"),
+                     "关闭时间", "处理完成时间", "结案日期", "关闭日期", "解决日期", "答复时间", "回复时间", "办理时间"),
            help_en="When it was resolved (blank if open)", help_zh="解决时间（未解决留空）",
            example="2026-10-16 14:00"),
         _f("escalated", "Escalated", "是否升级", "boolean",
@@ -253,8 +263,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                      "complaint narrative", "narrative", "summary", "text", "subject", "ticket subject",
                      "title", "ticket title", "issue title", "case title",
                      "投诉内容", "诉求内容", "诉求描述", "工单内容", "反映问题", "描述", "详情", "内容",
-                     "问题描述", "投诉描述", "投诉详情", "诉求详情", "来电内容", "反映内容", "投诉事项", "诉求事项",
-                     "投诉标题"),
+                     "问题描述", "投诉描述", "投诉详情", "诉求详情", "留言详情", "留言内容", "来电内容", "反映内容",
+                     "投诉事项", "诉求事项", "投诉标题", "留言主题", "留言标题"),
            help_en="What the customer said", help_zh="客户反映的问题", example="Waited 40 minutes"),
     ),
     "management_survey": (
@@ -758,6 +768,8 @@ DATE_LIKE = re.compile(
 # the words the validation reads as yes or no (loaders.validate TRUE_WORDS, FALSE_WORDS), 1 and 0
 # among them: a case system's "Escalated" column of 0s and 1s is its flag
 BOOLEAN_WORDS = frozenset({"yes", "no", "y", "n", "true", "false", "1", "0", "是", "否"})
+# A cell that is a code (IT00001, K-2031, 60000123): a column of them numbers its rows, it says nothing
+CODE_CELL = re.compile(r"^\s*[A-Za-z#]{0,8}[-_]?\d{3,}[A-Za-z]?\s*$")
 # A cell that is a web address or a map position: never a name, however the header reads (a review
 # site's "source" links to the review; a city's "Location" is "(40.69, -73.84)" or a dict of both)
 PLACE_OR_LINK = re.compile(r"^\s*((https?://|www\.)\S+|[(\[]?\s*-?\d{1,3}\.\d+\s*,\s*-?\d{1,3}\.\d+\s*[)\]]?"
@@ -788,6 +800,7 @@ def content_profile(table: pa.Table, columns: list[str]) -> dict[str, dict]:
             "booleans": sum(1 for v in values if v.lower() in BOOLEAN_WORDS),
             "states": sum(1 for v in values if v.upper() in US_STATES),
             "links": sum(1 for v in values if PLACE_OR_LINK.match(v)),
+            "codes": sum(1 for v in values if CODE_CELL.match(v)),
             "length": sum(len(v) for v in values) / len(values) if values else None,
         }
     return profile
@@ -812,6 +825,9 @@ def fits(f: Field, p: dict | None) -> bool:
         # a few cells with decimals (8.5 for a 0-10 score) are bad rows for validation to name
         if f.kind == "integer" and p["whole"] < 0.9 * p["numeric"]:
             return False
+        if f.name in ("score", "likelihood_to_recommend") and len(p.get("numbers") or ()) >= NPS_SEEN_ROWS \
+                and set(p["numbers"]) <= {0, 1}:
+            return False   # 0s and 1s are a yes or no ("Recommended"), no 0-10 answer: all would be detractors
         if f.low is not None and f.high is not None and p.get("numbers"):
             # A few cells off the scale are bad rows for validation to name, not another field.
             inside = sum(1 for n in p["numbers"] if f.low <= n <= f.high)
@@ -826,6 +842,8 @@ def fits(f: Field, p: dict | None) -> bool:
         return False
     if (f.name in NAME_FIELDS or f.name in WORDY_FIELDS) and p.get("links", 0) >= 0.8 * filled:
         return False
+    if f.name in ("description", "comment") and p.get("codes", 0) >= 0.9 * filled:
+        return False   # a column of codes under "Complaint" is its id, not what the customer said
     if f.name in WORDY_FIELDS and p["numeric"] >= 0.95 * filled:
         return False
     return True

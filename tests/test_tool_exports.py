@@ -684,6 +684,14 @@ def test_a_complaint_list_without_dates_asks_for_one(con, tmp_path):
     ("complaints", "Unique Key", "complaint_ref"), ("complaints", "incident_state", "status"),
     ("complaints", "投诉详情", "description"), ("complaints", "投诉问题", "cause"),
     ("survey", "ReviewID", "respondent_id"), ("survey", "ReviewBody", "comment"),
+    # a government message board's letters (留言), a review site's merchant, a shopping district
+    ("complaints", "留言编号", "complaint_ref"), ("complaints", "留言用户", "customer_id"),
+    ("complaints", "留言时间", "received_at"), ("complaints", "留言详情", "description"),
+    ("complaints", "答复时间", "resolved_at"), ("complaints", "一级分类", "cause"),
+    ("survey", "商家名称", "branch"), ("survey", "商区", "region"), ("survey", "创建时间", "responded_at"),
+    ("survey", "评分", "overall_satisfaction"), ("survey", "问卷序号", "respondent_id"),
+    ("nps", "Market", "region"), ("nps", "membership_id", "customer_id"),
+    ("nps", "Recommandation Score", "score"), ("survey", "Recommendation score", "likelihood_to_recommend"),
 ])
 def test_public_files_headers_name_their_fields(kind, header, field):
     assert match_fields(kind, [header]) == {field: header}
@@ -708,3 +716,32 @@ def test_an_nps_answer_of_not_applicable_is_named_as_such(con, tmp_path):
         " (--skip-invalid on the command line), or fill it in.")
     result = import_file(con, path, skip_invalid=True)
     assert (result.rows_accepted, result.rows_rejected) == (24, 4)
+
+
+def test_a_scrapes_review_time_is_its_date_not_the_scrapes(con):
+    # a 大众点评 scrape: comment_at (2010-2021) is when the review was written, created_at when the row
+    # was scraped; every review had landed on the scrape's day
+    assert match_fields("survey", ["id", "username", "comment", "comment_at", "created_at"])["responded_at"] == \
+        "comment_at"
+
+
+def test_codes_yes_no_flags_and_periods_are_no_text_score_or_rating(con, tmp_path):
+    # a store's IT complaints: "Complaint" holds the ids (IT00001) and Title the words; a clothing
+    # shop's "Recommended" is 1 or 0; an NPS workbook's Quarter (1-4) and Month (1-12) are periods
+    complaints = _write_csv(tmp_path / "Complaints.csv", ("Complaint", "Date", "Site", "Title"), [
+        [f"IT{i:05d}", f"2026-10-{1 + i:02d}", f"S{1430 + i % 3}", ("system not booting", "laptop not working")[i % 2]]
+        for i in range(12)])
+    mapping = prepare(con, complaints).mapping
+    assert (mapping.kind, mapping.fields.get("complaint_ref"), mapping.fields.get("description")) == (
+        "complaints", "Complaint", "Title")
+    reviews = _write_csv(tmp_path / "reviews.csv", ("Review", "Rating", "Recommended", "Date"), [
+        [f"Dress number {i} fits {('well', 'badly')[i % 2]}", str(1 + i % 5), str(int(i % 4 != 0)), f"2026-10-{1 + i:02d}"]
+        for i in range(24)])
+    assert "likelihood_to_recommend" not in prepare(con, reviews, kind="survey").mapping.fields
+    nps = _write_csv(tmp_path / "nps.csv", ("ID", "Market", "Month", "Quarter", "Recommandation Score", "Date"), [
+        [str(i), ("US", "UK", "MEX")[i % 3], str(1 + i % 12), str(1 + i % 4), str(i % 11), f"2026-10-{1 + i % 28:02d}"]
+        for i in range(30)])
+    mapping = prepare(con, nps).mapping
+    assert (mapping.kind, mapping.fields.get("score"), mapping.fields.get("region")) == (
+        "nps", "Recommandation Score", "Market")
+    assert not [r for r in prepare(con, nps, kind="survey").mapping.ratings if r.column in ("Month", "Quarter")]
