@@ -1432,7 +1432,9 @@ def _date_order(source: SourceTable, fields: dict[str, str], platform: PlatformC
 
 def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list[str]) -> ColumnMapping:
     """`SOURCE=FIELD` pairs from the command line: FIELD is a field of the kind, `ignore`, or
-    `item:CODE` (a rating column with that item code, its scale from its values)."""
+    `item:CODE` (a rating column with that item code, its scale from its values). A survey's overall
+    satisfaction named by hand takes its scale from its values, as an inferred one does."""
+    overall_before = mapping.fields.get("overall_satisfaction")
     for override in overrides:
         column, sep, target = override.partition("=")
         column, target = column.strip(), target.strip()
@@ -1475,7 +1477,20 @@ def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list
     if mapping.date_order is None:
         # a date column named by hand says its own order (01.10.26 with dots: day first)
         mapping = replace(mapping, date_order=_date_order(source, mapping.fields, None))
+    overall = mapping.fields.get("overall_satisfaction")
+    if mapping.kind == "survey" and overall != overall_before:
+        # without it the scores were stored with no scale, and none was checked against one
+        mapping = replace(mapping, overall_scale=_overall_scale(source, overall, mapping) if overall else None)
     return mapping
+
+
+def _overall_scale(source: SourceTable, column: str, mapping: ColumnMapping) -> tuple[float, float]:
+    """The overall satisfaction's scale: its answers' set, or the common scale its numbers fit."""
+    read = _answers_of(source, column, mapping)
+    if read is not None:
+        return read.scale
+    p = numeric_profile(source.table, [column])[column]
+    return infer_scale(p["min"], p["max"])
 
 
 def with_na_codes(mapping: ColumnMapping, codes: dict[str, float]) -> ColumnMapping:

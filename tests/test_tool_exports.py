@@ -745,3 +745,15 @@ def test_codes_yes_no_flags_and_periods_are_no_text_score_or_rating(con, tmp_pat
     assert (mapping.kind, mapping.fields.get("score"), mapping.fields.get("region")) == (
         "nps", "Recommandation Score", "Market")
     assert not [r for r in prepare(con, nps, kind="survey").mapping.ratings if r.column in ("Month", "Quarter")]
+
+
+def test_an_overall_satisfaction_named_by_hand_has_its_scale(con, tmp_path):
+    # a 京东 review export's stars named with --map: the scale was left empty, and 61 rows were stored
+    # with no scale to read them on
+    path = _write_csv(tmp_path / "reviews.csv", ("用户打的星", "时间", "评论内容"), [
+        [str(1 + i % 5), f"2026-10-{1 + i:02d} 10:00:00", f"评论{i}"] for i in range(25)])
+    prepared = prepare(con, path, kind="survey", overrides=["用户打的星=overall_satisfaction", "时间=responded_at"])
+    assert prepared.mapping.overall_scale == (1.0, 5.0)
+    import_file(con, path, kind="survey", overrides=["用户打的星=overall_satisfaction", "时间=responded_at"])
+    assert con.execute("SELECT DISTINCT overall_scale_min, overall_scale_max FROM survey_response").fetchall() == [
+        (1.0, 5.0)]
