@@ -127,7 +127,10 @@ _ANSWERED_WORDS = ("comment at", "commented at", "comment time", "comment date",
                    "date of experience", "experience date", "experienced", "end date", "end time", "recorded date",
                    "answer date", "answer time", "answer datetime", "datetime", "date time",
                    "回答时间", "提交日期", "完成时间", "作答时间", "答卷时间", "填写时间", "survey completed",
-                   "创建时间", "发表时间", "发布时间")
+                   "创建时间", "发表时间", "发布时间",
+                   # when the customer came, where a survey gives no time of answering
+                   "visit date", "date of visit", "stay date", "date of stay", "到店时间", "到店日期",
+                   "到访日期", "消费时间", "消费日期", "就餐时间")
 
 # the recommendation by its noun (and French spelling, as an export from France writes it)
 _RECOMMENDATION = ("recommendation score", "recommendation", "recommandation score", "recommandation")

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from loaders.columns import (
     DIMENSION_WORDS, PROFILE_SAMPLE_ROWS, ColumnMapping, apply_overrides, declare_answers, infer_mapping, with_na_codes, is_column_guide_sheet, is_questions_sheet,
-    layout_key, looks_like_questions, match_fields, normalise_header, normalise_kind, numeric_profile
+    detect_kind, layout_key, looks_like_questions, match_fields, normalise_header, normalise_kind, numeric_profile
 )
 from loaders.answers import answer_sets
 from loaders.dates import DATE_ORDERS
@@ -29,7 +29,7 @@ from loaders.items import ItemChanges, item_changes
 from loaders.duplicates import (
     BatchShare, Duplicates, drop_duplicates, find_duplicates, record_fingerprints, stage_fingerprints
 )
-from loaders.errors import DecisionNeeded, DuplicateRows, LoadError, RowProblem, ValidationError
+from loaders.errors import DecisionNeeded, DuplicateRows, KindDecisionNeeded, LoadError, RowProblem, ValidationError
 from loaders.labels import is_label_sheet, labels_from_questions, labels_from_sheet
 from loaders.platforms import without_test_responses
 from loaders.read import SourceTable, is_workbook, read_source, sheet_names
@@ -321,6 +321,15 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
             data = table
         else:
             others.append(table)
+    if sheet is None and data is not None and _of_no_kind(data):
+        # a notes or summary sheet before the responses (a data set's "about this data", a
+        # questionnaire's tally of answers): the first later sheet of a kind the loaders know holds them
+        found = next((t for t in others if not is_questions_sheet(t.headers) and not is_column_guide_sheet(t.headers)
+                      and not is_label_sheet(t.headers) and not _of_no_kind(t)), None)
+        if found is not None:
+            others = [data] + [t for t in others if t is not found]
+            notice = ("sheet_chosen", {"sheet": found.sheet or "", "first": data.sheet or ""})
+            data = replace(found, notices=(notice,) + found.notices)
     if data is None and errors:
         raise next(iter(errors.values()))
     if data is None:
@@ -334,6 +343,17 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
             raise LoadError(f"{name}: sheet '{candidate}' looks like the questions sheet but cannot be"
                             f" read ({error}); fix it or remove it") from error
     return data, questions, label_sheets
+
+
+def _of_no_kind(table: SourceTable) -> bool:
+    """Whether a sheet's columns are of no kind of file the loaders know (a note, a tally)."""
+    try:
+        detect_kind(table)
+    except KindDecisionNeeded as e:
+        return not e.candidates or max(c.score for c in e.candidates) < 2
+    except LoadError:
+        return True
+    return False
 
 
 QUESTION_SHEET_NAMES = {"questions", "question", "items", "item", "codebook", "题目", "问题", "题目说明"}

@@ -814,3 +814,27 @@ def test_a_gbk_csv_whose_first_256_kib_end_inside_a_character_is_read_as_gbk(con
     assert (result.rows_accepted, result.rows_rejected) == (4000, 0)
     comment = con.execute("SELECT comment FROM nps_response WHERE customer_id = 'N00007'").fetchone()[0]
     assert comment == "服务很好，等待时间有点长，工作人员耐心解答问题"
+
+
+def test_a_notes_sheet_before_the_responses_is_passed_over_and_named(con, tmp_path):
+    # a published data set's workbook opens on "about this data" (two columns of notes); its responses
+    # are on the second sheet: the import stopped with "cannot tell which kind of file this is"
+    path = tmp_path / "hotel_guest_survey.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    notes = book.add_worksheet("about_this _data")
+    notes.write_row(0, 0, ["Disclaimer", "This dataset was created to simulate a hotel chain's guest survey."])
+    notes.write_row(1, 0, ["Columns", "reservation_number, visit_date, ratings 1-5"])
+    data = book.add_worksheet("survey_responses")
+    data.write_row(0, 0, ["reservation_number", "date", "property_code", "cleanliness", "staff", "overall"])
+    for i in range(12):
+        data.write_row(i + 1, 0, [f"R{i:05d}", f"2026-10-{1 + i:02d}", ("H1", "H2")[i % 2], 1 + i % 5, 1 + (i + 1) % 5,
+                                  1 + (i + 2) % 5])
+    book.add_worksheet("properties_info").write_row(0, 0, ["property_code", "hotel_name"])
+    book.close()
+    prepared = prepare(con, path)
+    assert (prepared.source.sheet, prepared.mapping.kind) == ("survey_responses", "survey")
+    assert prepared.source.notices[0] == ("sheet_chosen", {"sheet": "survey_responses", "first": "about_this _data"})
+    assert notice_text(*prepared.source.notices[0], "en") == (
+        "Sheet ‘about_this _data’ holds no table of responses, complaints or NPS answers; sheet ‘survey_responses’"
+        " was read. Name another with --sheet (the page: Sheet).")
+    assert import_file(con, path).rows_accepted == 12
