@@ -893,6 +893,8 @@ QUALIFIERS = {
 }
 QUALIFIED = {**dict.fromkeys(ID_FIELDS, "id"), **dict.fromkeys(NAME_FIELDS, "name"), "description": "text",
              "cause": "category"}
+# what a place's header may go on with to say what kind of place it is, not which one
+KINDS_OF_PLACE = ("type", "category", "group", "class", "kind", "line", "family")
 # Words a header may begin with to say whose its rest is: "Complaint date", "Ticket status", "Issue
 # description", "Customer comments" are the date, the status, the description and the comment
 SUBJECT_WORDS = ("complaint", "complaints", "ticket", "case", "issue", "problem", "request", "customer", "client",
@@ -908,6 +910,8 @@ def _qualifies(field_name: str, word: str, rest: str) -> bool:
     if group is None or CJK.search(word) or word.endswith(QUALIFIERS[group]):
         return True
     rest = re.sub(r"[0-9\u3400-\u9fff]+", "", rest)
+    if field_name == "branch" and rest in KINDS_OF_PLACE:
+        return False   # "Location Type" (Street/Sidewalk, Residential Building) is what kind of place, not which
     return not rest or rest in QUALIFIERS[group]
 
 

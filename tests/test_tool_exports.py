@@ -533,13 +533,15 @@ def test_a_chat_exports_conversation_text_is_no_complaint_id(con, tmp_path):
 
 def test_a_city_service_request_log_maps_its_id_channel_descriptor_and_borough(con, tmp_path):
     # before: Unique Key, Open Data Channel Type and Descriptor were left out, City was the region
-    # beside Borough, and Location's map positions "(40.69, -73.84)" became the branch
+    # beside Borough, and Location's map positions "(40.69, -73.84)" became the branch, then Location
+    # Type (what kind of place) did
     header = ("Unique Key", "Created Date", "Closed Date", "Agency", "Complaint Type", "Descriptor",
-              "City", "Status", "Resolution Description", "Borough", "Open Data Channel Type", "Latitude",
-              "Longitude", "Location")
+              "Location Type", "City", "Status", "Resolution Description", "Borough", "Open Data Channel Type",
+              "Latitude", "Longitude", "Location")
     rows = [[str(60000000 + i), f"10/{1 + i % 27:02d}/2026 09:1{i % 10}:00 AM", f"10/{2 + i % 27:02d}/2026 11:00:00 AM",
              ("NYPD", "DOT")[i % 2], ("Noise - Residential", "Street Condition")[i % 2],
-             ("Loud Music/Party", "Pothole")[i % 2], ("BROOKLYN", "Jamaica", "NEW YORK")[i % 3], "Closed",
+             ("Loud Music/Party", "Pothole")[i % 2], ("Residential Building", "Street/Sidewalk")[i % 2],
+             ("BROOKLYN", "Jamaica", "NEW YORK")[i % 3], "Closed",
              "The Police Department responded to the complaint.", ("BROOKLYN", "QUEENS", "MANHATTAN")[i % 3],
              ("PHONE", "ONLINE", "MOBILE")[i % 3], f"40.{690 + i}", f"-73.{840 + i}", f"(40.{690 + i}, -73.{840 + i})"]
             for i in range(30)]
