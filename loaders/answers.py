@@ -249,9 +249,16 @@ def read_answer_columns(columns: dict[str, list], declared: dict[str, float | No
                 scores[value] = float(positions[key])
             elif value in numbers and not _plain_number(value):
                 scores[value] = numbers[value]
-        seen = [s for s in scores.values() if s is not None] + [n for v, n in numbers.items() if _plain_number(v)]
+        plain = [n for v, n in numbers.items() if _plain_number(v)]
+        seen = [s for s in scores.values() if s is not None] + plain
         if answer_set is not None:
             size = next(s.size for s in ANSWER_SETS if s.name == answer_set)
+            if plain and max(plain) > size:
+                # words beside numbers beyond their set (Good and Poor among 0 to 10): read on the
+                # words' set, Good would be 3 of 10; the analyst scores them on the numbers' scale
+                result[header] = ColumnAnswers({}, number_scale(min(plain), max(plain)), None, (),
+                                               tuple(sorted(open_words)))
+                continue
             scale = (1.0, float(size))
             if seen:
                 scale = (min(scale[0], min(seen)), max(scale[1], max(seen)))

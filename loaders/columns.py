@@ -1194,6 +1194,9 @@ def kind_evidence(source: SourceTable, has_questions: bool = False,
                         and reading.profile[h]["min"] != reading.profile[h]["max"])
         reasons, score = [], 0.0
         if kind == "survey":
+            # columns answered with words the loaders ask about are ratings all the same
+            dropped += tuple(h for h, read in reading.answers.items() if read.unknown and h not in used
+                             and h not in dropped)
             ratings = len(dropped) if len(dropped) >= 2 else 0
             if len(dropped) == 1 and _asks_for_a_rating(dropped[0], reading, source):
                 ratings = 1   # a lone question that asks for a rating (How satisfied …)

@@ -70,6 +70,19 @@ def test_words_are_scored_on_their_known_set(values, scores, answer_set):
     assert answer_sets(read.scores)["answer_set"] == answer_set
 
 
+def test_words_among_numbers_beyond_their_set_are_asked_about():
+    # a passenger survey's items hold 0 to 10 and, in some rows, Good or Poor: read on the quality
+    # set, Good was 3 and Poor 1 on a 0-10 item, without a word
+    read = read_answer_columns({"Seat_Comfort": ["Good", "10", "0", "Poor", "6", "3"]})["Seat_Comfort"]
+    assert (read.scores, read.scale, read.answer_set, read.unknown) == ({}, (0.0, 10.0), None, ("good", "poor"))
+    # the analyst's scores place them on the numbers' scale
+    read = read_answer_columns({"Seat_Comfort": ["Good", "10", "0", "Poor", "6"]}, {"Good": 8, "Poor": 2})["Seat_Comfort"]
+    assert (read.scores, read.scale, read.unknown) == ({"Poor": 2.0, "Good": 8.0}, (0.0, 10.0), ())
+    # numbers within the set's points stay beside its words (4 - Good and 2 on a 5-point set)
+    read = read_answer_columns({"q": ["Very good", "Good", "2", "Excellent"]})["q"]
+    assert read.unknown == () and read.scores["Good"] == 3.0
+
+
 def test_one_questionnaire_is_read_on_one_set():
     # alone, a column answered only Satisfied / Very satisfied fits 4 points; with its sibling's
     # Neither ... it is read on the 5 point set the file uses

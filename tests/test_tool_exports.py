@@ -759,3 +759,22 @@ def test_an_overall_satisfaction_named_by_hand_has_its_scale(con, tmp_path):
     import_file(con, path, kind="survey", overrides=["用户打的星=overall_satisfaction", "时间=responded_at"])
     assert con.execute("SELECT DISTINCT overall_scale_min, overall_scale_max FROM survey_response").fetchall() == [
         (1.0, 5.0)]
+
+
+def test_a_survey_whose_items_mix_numbers_and_words_is_asked_about_not_taken_for_a_log(con, tmp_path):
+    # a passenger survey's items hold 0 to 10 and, in some rows, Good or Poor; with its words asked
+    # about, its items still make it a survey (a "Complaint_Submitted" yes/no is no complaint log)
+    words = ("Good", "10", "0", "Poor", "6", "3", "8")
+    path = _write_csv(tmp_path / "passengers.csv", (
+        "Passenger_ID", "Seat_Comfort", "Food_Quality", "Cleanliness", "Complaint_Submitted", "Survey_Date"), [
+        [str(i), words[i % 7], words[(i + 2) % 7], words[(i + 4) % 7], ("Yes", "No")[i % 2], f"2026-10-{1 + i:02d}"]
+        for i in range(21)])
+    prepared = prepare(con, path)
+    assert prepared.mapping.kind == "survey"
+    assert [d.code for d in prepared.decisions] == ["answer_words"]
+    assert prepared.decisions[0].values["words"] == ["good", "poor"]
+    result = import_file(con, path, answers={"Good": 8, "Poor": 2})
+    assert (result.rows_accepted, result.rows_rejected) == (21, 0)
+    # Seat_Comfort: three times each of Good 8, 10, 0, Poor 2, 6, 3, 8: mean 37/7
+    assert con.execute("SELECT avg(score) FROM survey_rating WHERE item_code = 'Seat_Comfort'").fetchone()[0] == \
+        pytest.approx(37 / 7)
