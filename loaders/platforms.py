@@ -175,11 +175,13 @@ def _matrix_rows(questions: dict[str, str], items: dict[str, str], texts_given: 
 
 # Qualtrics marks the responses that are no customer's in its Status column ("Response Type"): the
 # survey's preview and test runs, and what its filter took for spam, written as words or, in a
-# numeric export, as their codes (1 Survey Preview, 2 Survey Test, 8 Spam, 9 Survey Preview Spam,
-# 17 Offline Survey Preview). Analysts drop them before reading the results; so do the loaders, and
-# say so (IP Address 0, Imported 4 and Offline 16 are answers).
+# numeric export, as their codes (its SPSS export's value labels: 1 Survey Preview, 2 Survey Test,
+# 8 Spam, 9 Survey Preview Spam, 12 Imported Spam, 17 Offline Survey Preview, 40 EX Spam). Analysts
+# drop them before reading the results; so do the loaders, and say so (0 IP Address, 4 Imported,
+# 16 Offline, 32 EX and 48 EX Offline are answers).
 TEST_RESPONSES = frozenset({"survey preview", "survey test", "spam", "survey preview spam", "preview spam",
-                            "offline survey preview", "1", "2", "8", "9", "17"})
+                            "imported spam", "offline survey preview", "ex spam",
+                            "1", "2", "8", "9", "12", "17", "40"})
 
 
 def without_test_responses(source: SourceTable) -> SourceTable:
