@@ -404,15 +404,21 @@ def test_dates_with_dots_are_day_first(values, order):
     assert day_month_order(values) == order
 
 
+# one cell read by the loaders' own date expression, the cell and the forms bound as parameters
+DATE_OF_TEXT_SQL = "SELECT " + date_sql("$text")
+
+
+def read_date(text: str, order: str | None) -> dt.datetime | None:
+    return duckdb.connect().execute(DATE_OF_TEXT_SQL, {"text": text, "date_formats": date_formats(order)}).fetchone()[0]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("10/1/26 9:02:00", dt.datetime(2026, 10, 1, 9, 2)),   # DuckDB's own cast made it the year 10 before
     ("10/1/2026 9:02:00", dt.datetime(2026, 10, 1, 9, 2)),
     ("2026-10-01 09:02", dt.datetime(2026, 10, 1, 9, 2)),
 ])
 def test_two_digit_years_are_this_century(text, expected):
-    reader = duckdb.connect()
-    assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats("mdy")}
-                          ).fetchone()[0] == expected
+    assert read_date(text, "mdy") == expected
 
 
 @pytest.mark.parametrize("text, order, expected", [
@@ -432,9 +438,7 @@ def test_two_digit_years_are_this_century(text, expected):
     ("22.04.15 14:05", "dmy", dt.datetime(2015, 4, 22, 14, 5)),
 ])
 def test_two_digit_years_with_dashes_are_this_century(text, order, expected):
-    reader = duckdb.connect()
-    assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats(order)}
-                          ).fetchone()[0] == expected
+    assert read_date(text, order) == expected
 
 
 @pytest.mark.parametrize("dates, expected", [
@@ -464,9 +468,7 @@ def test_a_column_of_two_digit_years_with_dashes_imports(con, tmp_path, dates, e
     ("19th", None),   # a day alone is no date
 ])
 def test_a_day_written_as_an_ordinal_is_read(text, expected):
-    reader = duckdb.connect()
-    assert reader.execute(f"SELECT {date_sql('$text')}", {"text": text, "date_formats": date_formats(None)}
-                          ).fetchone()[0] == expected
+    assert read_date(text, None) == expected
 
 
 def test_a_time_with_its_am_or_pm_against_it_is_read(con, tmp_path):
