@@ -1490,16 +1490,17 @@ def apply_overrides(mapping: ColumnMapping, source: SourceTable, overrides: list
     overall = mapping.fields.get("overall_satisfaction")
     if mapping.kind == "survey" and overall != overall_before:
         # without it the scores were stored with no scale, and none was checked against one
-        mapping = replace(mapping, overall_scale=_overall_scale(source, overall, mapping) if overall else None)
+        mapping = replace(mapping, overall_scale=overall_scale_of(source, overall, mapping) if overall else None)
     return mapping
 
 
-def _overall_scale(source: SourceTable, column: str, mapping: ColumnMapping) -> tuple[float, float]:
-    """The overall satisfaction's scale: its answers' set, or the common scale its numbers fit."""
+def overall_scale_of(source: SourceTable, column: str, mapping: ColumnMapping) -> tuple[float, float]:
+    """The scale of an overall satisfaction named by hand (`--map`, the page's mapping table): its
+    answers' set, or the common scale its numbers fit."""
     read = _answers_of(source, column, mapping)
     if read is not None:
         return read.scale
-    p = numeric_profile(source.table, [column])[column]
+    p = numeric_profile(source.cells([column]), [column])[column]
     return infer_scale(p["min"], p["max"])
 
 
@@ -1517,7 +1518,7 @@ def with_na_codes(mapping: ColumnMapping, codes: dict[str, float]) -> ColumnMapp
 
 def _answers_of(source: SourceTable, column: str, mapping: ColumnMapping) -> ColumnAnswers | None:
     """A column's answers read as scores (with the scores the mapping already gives its words)."""
-    values = pc.unique(source.table.column(column)).to_pylist()
+    values = pc.unique(source.cells([column]).column(column)).to_pylist()
     if len(values) > ANSWER_SCAN_DISTINCT:
         return None
     read = read_answer_columns({column: values}, mapping.answers.get(column)).get(column)

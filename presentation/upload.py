@@ -21,7 +21,7 @@ from loaders.access import AccessError
 from loaders.answers import answer_set_size, answer_sets
 from loaders.columns import (
     FIELDS, RATING_KINDS, ColumnMapping, RatingColumn, fields_of, infer_scale, normalise_dimension,
-    normalise_rating_kind, numeric_profile, rating_kind_from_header, with_na_codes
+    normalise_rating_kind, numeric_profile, overall_scale_of, rating_kind_from_header, with_na_codes
 )
 from loaders.duplicates import Duplicates
 from loaders.errors import LoadError, RowProblem
@@ -320,8 +320,7 @@ def mapping_from_table(table: pd.DataFrame, prepared: PreparedFile) -> ColumnMap
         if prepared.mapping.fields.get("overall_satisfaction") == column and prepared.mapping.overall_scale:
             overall_scale = prepared.mapping.overall_scale
         else:
-            p = numeric_profile(prepared.source.cells([column]), [column])[column]
-            overall_scale = infer_scale(p["min"], p["max"])
+            overall_scale = overall_scale_of(prepared.source, column, prepared.mapping)
     used = set(fields.values()) | {r.column for r in ratings}
     # The tool, the fieldwork date and the date order the loaders settled stay with the edited mapping.
     mapping = replace(prepared.mapping, fields=fields, ratings=ratings, overall_scale=overall_scale,
