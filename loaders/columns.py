@@ -1185,8 +1185,8 @@ def kind_evidence(source: SourceTable, has_questions: bool = False,
     questions sheet; NPS: a 0-10 score; complaints: received time, descriptions, causes, resolution."""
     reading = reading or _reading(source)
     evidence = []
-    for kind in ("survey", "nps", "complaints"):
-        fields = _kind_fields(reading, kind)
+    fields_of_kind = {kind: _kind_fields(reading, kind) for kind in ("survey", "nps", "complaints")}
+    for kind, fields in fields_of_kind.items():
         used = set(fields.values())
         # a column of one number throughout (a help desk's "Summation column" of 1s) says nothing of
         # a survey: counted neither as evidence nor as ratings another kind would leave out
@@ -1221,7 +1221,7 @@ def kind_evidence(source: SourceTable, has_questions: bool = False,
                     score += weight
                     reasons.append(f"'{fields[name]}' as {field_named(kind, name).label_en.lower()}")
             rated = fields.get("overall_satisfaction")
-            if "comment" in fields and rated is not None and rated != _kind_fields(reading, "nps").get("score"):
+            if "comment" in fields and rated is not None and rated != fields_of_kind["nps"].get("score"):
                 # stars with the customer's words are a review as much as a complaint with a score:
                 # a review export (stars, text, date) is asked about, not taken for a log; a 0-10
                 # score with a comment stays NPS responses

@@ -316,16 +316,16 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
         except LoadError as e:
             errors[candidate] = e
             continue
-        if (data is None and not is_questions_sheet(table.headers) and not is_column_guide_sheet(table.headers)
-                and not is_label_sheet(table.headers)):
+        if data is None and not _describes_others(table):
             data = table
         else:
             others.append(table)
-    if sheet is None and data is not None and _of_no_kind(data):
-        # a notes or summary sheet before the responses (a data set's "about this data", a
-        # questionnaire's tally of answers): the first later sheet of a kind the loaders know holds them
-        found = next((t for t in others if not is_questions_sheet(t.headers) and not is_column_guide_sheet(t.headers)
-                      and not is_label_sheet(t.headers) and not _of_no_kind(t)), None)
+    later = [t for t in others if not _describes_others(t)] if sheet is None and data is not None else []
+    # a notes or summary sheet before the responses (a data set's "about this data", a
+    # questionnaire's tally of answers): the first later sheet of a kind the loaders know holds them.
+    # Judged only in a workbook of several such sheets: the kind is worked out again for the sheet read
+    if later and _of_no_kind(data):
+        found = next((t for t in later if not _of_no_kind(t)), None)
         if found is not None:
             others = [data] + [t for t in others if t is not found]
             notice = ("sheet_chosen", {"sheet": found.sheet or "", "first": data.sheet or ""})
@@ -343,6 +343,11 @@ def _read_workbook_sheets(path: Path, sheet: str | None, name: str, header_row: 
             raise LoadError(f"{name}: sheet '{candidate}' looks like the questions sheet but cannot be"
                             f" read ({error}); fix it or remove it") from error
     return data, questions, label_sheets
+
+
+def _describes_others(table: SourceTable) -> bool:
+    """A questions sheet, a column guide or a sheet of labels: about the data, not the data."""
+    return is_questions_sheet(table.headers) or is_column_guide_sheet(table.headers) or is_label_sheet(table.headers)
 
 
 def _of_no_kind(table: SourceTable) -> bool:
