@@ -40,7 +40,19 @@ class Platform:
     id_columns: tuple[str, ...]
     own_columns: tuple[str, ...]        # keys of the platform's columns, ignored
     own_prefixes: tuple[str, ...] = ()  # keys that start one of the platform's columns
+    # its status column's words (and codes) for responses that are no customer's (TEST_RESPONSES)
+    test_statuses: frozenset[str] = frozenset()
 
+
+# Qualtrics marks the responses that are no customer's in its Status column ("Response Type"): the
+# survey's preview and test runs, and what its filter took for spam, written as words or, in a
+# numeric export, as their codes (its SPSS export's value labels: 1 Survey Preview, 2 Survey Test,
+# 8 Spam, 9 Survey Preview Spam, 12 Imported Spam, 17 Offline Survey Preview, 40 EX Spam). Analysts
+# drop them before reading the results; so do the loaders, and say so (0 IP Address, 4 Imported,
+# 16 Offline, 32 EX and 48 EX Offline are answers).
+TEST_RESPONSES = frozenset({"survey preview", "survey test", "spam", "survey preview spam", "preview spam",
+                            "imported spam", "offline survey preview", "ex spam",
+                            "1", "2", "8", "9", "12", "17", "40"})
 
 PLATFORMS = (
     Platform("qualtrics", "Qualtrics", ("startdate", "enddate", "responseid"),
@@ -49,12 +61,12 @@ PLATFORMS = (
               "recordeddate", "responseid", "recipientlastname", "recipientfirstname", "recipientemail",
               "externalreference", "externaldatareference", "locationlatitude", "locationlongitude",
               "locationaccuracy", "distributionchannel", "userlanguage", "responseset", "name",
-              "emailaddress")),
+              "emailaddress"), test_statuses=TEST_RESPONSES),
     Platform("qualtrics", "Qualtrics (legacy export)", ("responseid", "responseset"),
              ("enddate", "startdate"), ("responseid",),
              ("responseid", "responseset", "name", "externaldatareference", "emailaddress", "ipaddress",
               "status", "startdate", "enddate", "finished", "locationlatitude", "locationlongitude",
-              "locationaccuracy")),
+              "locationaccuracy"), test_statuses=TEST_RESPONSES),
     Platform("surveymonkey", "SurveyMonkey", ("respondentid", "collectorid"),
              ("enddate", "startdate"), ("respondentid",),
              ("respondentid", "collectorid", "startdate", "enddate", "ipaddress", "emailaddress",
@@ -173,28 +185,17 @@ def _matrix_rows(questions: dict[str, str], items: dict[str, str], texts_given: 
     return result
 
 
-# Qualtrics marks the responses that are no customer's in its Status column ("Response Type"): the
-# survey's preview and test runs, and what its filter took for spam, written as words or, in a
-# numeric export, as their codes (its SPSS export's value labels: 1 Survey Preview, 2 Survey Test,
-# 8 Spam, 9 Survey Preview Spam, 12 Imported Spam, 17 Offline Survey Preview, 40 EX Spam). Analysts
-# drop them before reading the results; so do the loaders, and say so (0 IP Address, 4 Imported,
-# 16 Offline, 32 EX and 48 EX Offline are answers).
-TEST_RESPONSES = frozenset({"survey preview", "survey test", "spam", "survey preview spam", "preview spam",
-                            "imported spam", "offline survey preview", "ex spam",
-                            "1", "2", "8", "9", "12", "17", "40"})
-
-
 def without_test_responses(source: SourceTable) -> SourceTable:
-    """The export without the rows its platform marks as previews, tests or spam (TEST_RESPONSES),
-    with a notice naming them; any other file as it is."""
+    """The export without the rows its platform marks as previews, tests or spam (its
+    test_statuses), with a notice naming them; any other file as it is."""
     platform = detect_platform(source.headers)
-    if platform is None or platform.name != "qualtrics" or source.spilled is not None:
+    if platform is None or not platform.test_statuses or source.spilled is not None:
         return source
     status = next((h for h in source.headers if _key(h) == "status"), None)
     if status is None:
         return source
     words = pc.utf8_lower(pc.utf8_trim_whitespace(source.table.column(status)))
-    marked = pc.fill_null(pc.is_in(words, value_set=pa.array(sorted(TEST_RESPONSES))), False)
+    marked = pc.fill_null(pc.is_in(words, value_set=pa.array(sorted(platform.test_statuses))), False)
     count = pc.sum(marked).as_py() or 0
     if not count:
         return source
